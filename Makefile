@@ -1,0 +1,189 @@
+# kwhpos — build, run and test.
+#
+#   make run      build, create the demo site if absent, start the simulator and the TUI
+#   make check    build and run every test suite (plain build, then ASan+UBSan)
+#   make deps     install missing Debian packages (apt-get, as root)
+#
+# The object tree lives under $(B) (build/ by default, build/san for the sanitizer build).
+
+B        ?= build
+SAN      ?= 0
+PREFIX   ?= /usr/local
+VERSION  := 0.1.0
+
+CC       ?= cc
+PKGS     := ncursesw formw menuw panelw sqlite3 libserialport libsodium pangocairo cairo
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
+CUPS_LIBS   := $(shell cups-config --libs 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough -Werror
+CSTD     := -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700
+ifeq ($(SAN),1)
+OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN    := -fsanitize=address,undefined
+else
+OPT      := -O2 -g
+LDSAN    :=
+endif
+CPPFLAGS += -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"$(abspath $(B))/locale"'
+CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP
+LDLIBS   += $(PKG_LIBS) $(CUPS_LIBS) -liniparser -lm
+LDFLAGS  += $(LDSAN)
+
+# Layers: everything below ui/cli/sim goes into one static library.
+LIB_SRC  := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/card/*.c src/print/*.c src/config/*.c)
+APP_SRC  := src/main.c $(wildcard src/ui/*.c src/cli/*.c)
+SIM_SRC  := $(wildcard src/sim/*.c)
+TSUP_SRC := $(wildcard tests/support/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+PO_FILES := $(wildcard po/*.po)
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+LIB_OBJ  := $(call obj,$(LIB_SRC))
+APP_OBJ  := $(call obj,$(APP_SRC))
+SIM_OBJ  := $(call obj,$(SIM_SRC))
+TSUP_OBJ := $(call obj,$(TSUP_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+MO_FILES := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/kwhpos.mo,$(PO_FILES))
+
+LIB      := $(B)/libkwhpos.a
+TSUP     := $(B)/libkwhtest.a
+
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card \
+        check-layers format format-check clean install help
+.DEFAULT_GOAL := all
+
+all: $(B)/kwhpos $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(MO_FILES)
+
+help:
+	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(TSUP): $(TSUP_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/kwhpos: $(APP_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+
+$(B)/kwhsim: $(SIM_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(SIM_OBJ) $(LIB) $(LDLIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+
+$(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# --- Debian packages ------------------------------------------------------------------
+DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libserialport-dev \
+        libcups2-dev libiniparser-dev libcmocka-dev libsodium-dev libpango1.0-dev libcairo2-dev \
+        fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
+        libclang-rt-14-dev gettext
+
+deps:
+	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \
+	    awk '$$1 != "ii" {print $$NF}'); \
+	if [ -n "$$missing" ]; then \
+	  missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null | \
+	      grep -q '^ii' || echo $$p; done | tr '\n' ' '); \
+	  echo "deps: installing $$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "deps: run as root, or: apt-get install --no-install-recommends $$missing" >&2; exit 1; \
+	  fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# --- Running --------------------------------------------------------------------------
+DEMO ?= demo
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo-site.sh $(B) $(DEMO)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run-demo.sh $(B) $(DEMO)
+
+# --- Tests ----------------------------------------------------------------------------
+# check: plain build, every suite; then the sanitizer build, every suite again.
+check: deps
+	@$(MAKE) --no-print-directory all fuzz-build-if-clang
+	@$(MAKE) --no-print-directory B=build/san SAN=1 all
+	@tests/run.sh build build/san
+
+test: all
+	@tests/run.sh $(B)
+
+san:
+	@$(MAKE) --no-print-directory B=build/san SAN=1 all
+	@tests/run.sh build/san
+
+unit: $(UNIT_BIN)
+	@tests/run.sh --unit-only $(B)
+
+# --- Fuzzing (clang + libFuzzer) ------------------------------------------------------
+FUZZ_B    := build/fuzz
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
+FUZZ_TIME ?= 60
+FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CUPS_CFLAGS) \
+               -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"/nonexistent"' -Wall -Wextra -Werror
+
+$(FUZZ_B)/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+.PHONY: fuzz-build-if-clang
+fuzz-build-if-clang:
+	@if command -v clang >/dev/null; then $(MAKE) --no-print-directory $(FUZZ_BIN); fi
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	  n=$$(basename $$f); mkdir -p $(FUZZ_B)/corpus/$$n; \
+	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $(FUZZ_B)/corpus/$$n tests/fuzz/seeds/$$n \
+	      2>&1 | tail -n 12 || exit 1; \
+	done
+
+# --- Benchmarks (not tests) -----------------------------------------------------------
+bench: all
+	@tests/bench/bench.sh $(B)
+
+bench-card: all
+	@tests/bench/bench-card.sh $(B)
+
+# --- Hygiene --------------------------------------------------------------------------
+check-layers:
+	@tools/check-layers.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms
+	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 forms/*.form $(DESTDIR)$(PREFIX)/share/kwhpos/forms/
+	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || install -m 640 etc/kwhpos.ini $(DESTDIR)/etc/kwhpos/
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,184 @@
+/* The card image: 256 bytes <-> struct kwh_card, with its protection.
+ *
+ * Layout and rules: docs/card-format.md. In short: a header with a commit byte that
+ * names the active one of two 64-byte issuer slots (a write goes to the inactive slot
+ * and becomes real only when the single commit byte flips, so an interrupted write
+ * leaves the old card intact), a return area the meter writes, and a key-transfer area
+ * that carries the site key to a meter that has none yet. Slots and the return area
+ * each carry a 16-byte MAC (keyed BLAKE2b) under the site key. */
+#ifndef KWHPOS_CARD_H
+#define KWHPOS_CARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kwhpos/cardio.h"
+#include "kwhpos/err.h"
+
+#define KWH_CARD_VERSION 1
+#define KWH_KEY_LEN 32
+#define KWH_MAC_LEN 16
+#define KWH_SECRET_LEN 32
+
+/* Offsets (see docs/card-format.md). */
+#define CARD_OFF_ATR 0x00
+#define CARD_OFF_MAGIC 0x04   /* "KWH" */
+#define CARD_OFF_VERSION 0x07
+#define CARD_OFF_PSC_STATE 0x08
+#define CARD_OFF_ACTIVE 0x09  /* the commit byte */
+#define CARD_OFF_SLOT0 0x10
+#define CARD_OFF_SLOT1 0x50
+#define CARD_SLOT_LEN 0x40
+#define CARD_OFF_RETURN 0x90
+#define CARD_RETURN_LEN 0x30
+#define CARD_OFF_KEYX 0xC0
+#define CARD_KEYX_LEN 0x30
+
+#define CARD_PSC_FACTORY 0xFF   /* PSC state byte: the factory PSC is in force */
+#define CARD_PSC_SITE 0xA5      /* the site PSC is (or is being) set */
+#define CARD_ACTIVE_NONE 0xFF
+
+enum kwh_card_type {
+    KWH_CARD_BLANK = 0,       /* no valid content: factory-new or wiped */
+    KWH_CARD_USER = 1,        /* 用户卡 (also 开户卡, 补卡, 购电卡) */
+    KWH_CARD_REFUND = 2,      /* 退电卡 */
+    KWH_CARD_MANAGEMENT = 3,  /* 管理卡 */
+    KWH_CARD_CLEAR = 4,       /* 清零卡 */
+    KWH_CARD_RELAY = 5,       /* 继电器卡 */
+    KWH_CARD_TEST = 6,        /* 测试卡 */
+};
+
+enum kwh_meter_type {
+    KWH_METER_SINGLE = 1,     /* 单相 */
+    KWH_METER_THREE_CT = 2,   /* 三相互感: needs a CT ratio */
+    KWH_METER_THREE_DIRECT = 3, /* 三相直通 */
+};
+
+/* Slot flags. */
+#define CARD_F_KEYX 0x01        /* the key-transfer area carries the site key */
+#define CARD_F_NO_PURCHASE 0x02 /* carries no new purchase: a meter already at this count
+                                   answers good (reissue 已消费, parameter update) */
+
+/* Meter parameters carried by user and management cards. Energies in 0.01 kWh of the
+ * primary side: a 三相互感 meter multiplies what it measures by ct_ratio. */
+struct kwh_meter_params {
+    uint8_t meter_type;       /* enum kwh_meter_type; 0 on tool cards */
+    uint16_t current_limit_a; /* 限电电流, whole amperes */
+    uint32_t alarm_ckwh;      /* 预警电量 */
+    uint32_t overdraft_ckwh;  /* 透支电量 */
+    uint32_t hoard_ckwh;      /* 囤积电量 */
+    uint16_t ct_ratio;        /* 变比; 1 for meters without a CT */
+};
+
+/* What the meter wrote back the last time the card was in it. */
+struct kwh_card_return {
+    bool valid;               /* present and its MAC verifies */
+    uint32_t meter_no;
+    uint16_t loaded_count;    /* the meter's purchase count after this insertion */
+    uint8_t status;           /* CARD_RS_* */
+    int32_t remaining_ckwh;   /* negative while overdraft is in use */
+    uint32_t used_ckwh;       /* 总用电量 */
+    uint32_t bought_ckwh;     /* 总购电量 */
+    uint8_t display;          /* enum kwh_meter_code the meter showed */
+    uint16_t generation;      /* the card generation the meter holds */
+    uint32_t time;            /* meter clock, epoch seconds */
+};
+
+#define CARD_RS_LOADED 0x01    /* this card's purchase is in the meter */
+#define CARD_RS_ALARM 0x02
+#define CARD_RS_TRIPPED 0x04
+#define CARD_RS_OVERLOAD 0x08
+#define CARD_RS_REFUNDED 0x10  /* a refund card was processed: remaining moved here */
+#define CARD_RS_OVERDRAFT 0x20
+
+/* Meter display codes (manual section 十二). */
+enum kwh_meter_code {
+    KWH_MC_GOOD = 0,
+    KWH_MC_E1 = 1,  /* 动态密码错: an older card generation */
+    KWH_MC_E2,      /* 卡类型错 */
+    KWH_MC_E3,      /* 卡密码错: MAC or PSC */
+    KWH_MC_E4,      /* 购电溢出错 */
+    KWH_MC_E5,      /* 表号错 */
+    KWH_MC_E6,      /* 区号错 */
+    KWH_MC_E7,      /* 购电次数错 */
+    KWH_MC_E8,      /* 囤积溢出错 */
+    KWH_MC_E9,      /* 存贮器校验错 */
+    KWH_MC_EA,      /* 卡已经消费 */
+    KWH_MC_E00 = 0x0E, /* IC卡接触不良 */
+};
+
+/* A decoded card: the active slot and the return area. */
+struct kwh_card {
+    uint8_t type;              /* enum kwh_card_type */
+    uint8_t psc_state;         /* CARD_PSC_* */
+    uint8_t active;            /* 0 or 1; CARD_ACTIVE_NONE on a blank card */
+    char area_code[7];         /* six digits */
+    uint32_t meter_no;         /* user and refund cards */
+    uint32_t customer_no;
+    uint16_t purchase_count;   /* 购电次数 */
+    uint32_t purchase_ckwh;    /* energy this purchase loads (incl. adjustment and free) */
+    uint32_t free_ckwh;        /* of which monthly free allowance */
+    uint16_t generation;       /* card generation: +1 on each reissue */
+    uint8_t flags;             /* CARD_F_* */
+    struct kwh_meter_params params;
+    uint32_t issued;           /* epoch seconds */
+    struct kwh_card_return ret;
+};
+
+/* Site keys, derived from the per-site secret and the area code. */
+struct kwh_site_keys {
+    char area_code[7];
+    uint8_t mac_key[KWH_KEY_LEN];   /* slots, return area, audit chain */
+    uint8_t psc[KWH_PSC_LEN];       /* the site PSC of every card it issues */
+};
+
+/* Derives keys for area_code (six digits) from secret. */
+int card_keys_derive(struct kwh_site_keys *k, const uint8_t secret[KWH_SECRET_LEN],
+                     const char *area_code, struct kwh_err *e);
+
+/* The factory PSC of blank cards. */
+extern const uint8_t card_factory_psc[KWH_PSC_LEN];
+
+/* The answer-to-reset of the card family, the first 4 bytes of every image. */
+extern const uint8_t card_atr[4];
+
+/* Decodes any 256 bytes. Returns 0 with *out filled for a blank card (type BLANK) or a
+ * valid card of this site; otherwise KWH_ECARD with a precise message: not a kwhpos
+ * card, unknown version, another site's area code, forged or damaged (MAC), unknown
+ * type, bad field. Never reads outside img. The return area is optional: a damaged
+ * one leaves out->ret.valid false. keys may be NULL to decode without verifying (then
+ * nothing is trusted; used by 读卡 to describe foreign cards). */
+int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys,
+                struct kwh_card *out, struct kwh_err *e);
+
+/* Produces the image that writing c into the inactive slot of old and flipping the
+ * commit byte gives: header, slot with MAC, key-transfer area when CARD_F_KEYX.
+ * old may be a blank image. The return area is copied from old unchanged. */
+int card_encode(const uint8_t old[KWH_CARD_SIZE], const struct kwh_card *c,
+                const struct kwh_site_keys *keys, uint8_t out[KWH_CARD_SIZE],
+                struct kwh_err *e);
+
+/* A blank image: the ATR, then 0xFF everywhere (factory state). */
+void card_blank_image(uint8_t img[KWH_CARD_SIZE]);
+
+/* Writes the return area a meter leaves on the card (used by the simulator). */
+void card_encode_return(uint8_t img[KWH_CARD_SIZE], const struct kwh_card_return *r,
+                        const uint8_t mac_key[KWH_KEY_LEN]);
+
+/* The key-transfer area: wrap the site keys for a meter with no key yet, and unwrap
+ * them there. Unwrap returns KWH_ECARD if the area is empty or damaged. */
+void card_keyx_wrap(uint8_t area[CARD_KEYX_LEN], const struct kwh_site_keys *keys,
+                    uint32_t meter_no);
+int card_keyx_unwrap(const uint8_t area[CARD_KEYX_LEN], uint32_t meter_no,
+                     struct kwh_site_keys *keys, struct kwh_err *e);
+
+/* Whether the card's purchase is already in the meter (the return area says so). */
+bool card_purchase_loaded(const struct kwh_card *c);
+
+/* Names for people: "用户卡"-style labels live in the UI; these are stable English. */
+const char *card_type_name(int type);
+const char *meter_code_name(int code);   /* "good", "E1".."EA", "E-00" */
+const char *meter_type_name(int type);
+
+#endif

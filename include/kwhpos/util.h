@@ -1,0 +1,57 @@
+/* Small helpers every layer may use: fixed-point decimal text, UTF-8 display width,
+ * bounded string copies, files written atomically. */
+#ifndef KWHPOS_UTIL_H
+#define KWHPOS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kwhpos/err.h"
+
+#define KWH_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parses a decimal number with at most `decimals` fraction digits ("12", "12.3",
+ * "-0.05", surrounding spaces allowed) into an integer scaled by 10^decimals.
+ * Refuses empty text, stray characters, too many fraction digits and values whose
+ * magnitude exceeds max (max >= 0). The message names the field `what`. */
+int fixed_parse(const char *s, int decimals, int64_t max, const char *what, int64_t *out,
+                struct kwh_err *e);
+
+/* Formats v scaled by 10^decimals as "-123.45" into buf. Returns the length, or
+ * KWH_EINVAL if buf is too small. */
+int fixed_format(int64_t v, int decimals, char *buf, size_t n);
+
+/* Copies src into dst (size n), always terminated, never splitting a UTF-8 sequence.
+ * Returns true when everything fitted. */
+bool str_copy(char *dst, size_t n, const char *src);
+
+/* Whether s is valid UTF-8 with no control characters (tabs and newlines included). */
+bool utf8_is_clean_line(const char *s);
+
+/* Decodes one UTF-8 code point at s (at most n bytes); returns its byte length
+ * (1 and U+FFFD for an invalid byte). */
+int utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Display columns of a code point: 0 (combining), 1, or 2 (CJK, full-width). */
+int utf8_cp_width(uint32_t cp);
+
+/* Display columns of a UTF-8 string (invalid bytes count one column). */
+int utf8_width(const char *s);
+
+/* Byte length of the longest prefix of s that fits in `cols` display columns. */
+size_t utf8_prefix_for_width(const char *s, int cols);
+
+/* Whether s is exactly `n` ASCII digits. */
+bool str_is_digits(const char *s, size_t n);
+
+/* Writes data to path atomically: a temporary file in the same directory, fsync,
+ * rename, fsync of the directory. mode is applied to the new file. */
+int file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+                      struct kwh_err *e);
+
+/* Reads a whole file (at most max bytes) into a NUL-terminated heap buffer the caller
+ * frees. */
+int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
+
+#endif

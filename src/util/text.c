@@ -1,0 +1,237 @@
+/* Fixed-point decimal text and UTF-8 helpers. */
+#include "kwhpos/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+int fixed_parse(const char *s, int decimals, int64_t max, const char *what, int64_t *out,
+                struct kwh_err *e)
+{
+    const char *p = s;
+    bool neg = false, digits = false;
+    int64_t ip = 0, fp = 0;
+    int fd = 0;
+
+    if (s == NULL)
+        return kwh_err_set(e, KWH_EINVAL, "%s: no value given", what);
+    while (*p == ' ')
+        p++;
+    if (*p == '-' || *p == '+') {
+        neg = *p == '-';
+        p++;
+    }
+    for (; isdigit((unsigned char)*p); p++) {
+        digits = true;
+        if (ip > 100000000000000LL || decimals > 6)
+            return kwh_err_set(e, KWH_EINVAL, "%s: '%s' is too large", what, s);
+        ip = ip * 10 + (*p - '0');
+    }
+    if (*p == '.') {
+        p++;
+        for (; isdigit((unsigned char)*p); p++) {
+            digits = true;
+            if (fd == decimals) {
+                if (decimals == 0)
+                    return kwh_err_set(e, KWH_EINVAL, "%s: '%s' must be a whole number",
+                                       what, s);
+                return kwh_err_set(e, KWH_EINVAL,
+                                   "%s: '%s' has more than %d digit%s after the point", what,
+                                   s, decimals, decimals == 1 ? "" : "s");
+            }
+            fp = fp * 10 + (*p - '0');
+            fd++;
+        }
+    }
+    while (*p == ' ')
+        p++;
+    if (!digits || *p != '\0')
+        return kwh_err_set(e, KWH_EINVAL, "%s: '%s' is not a number", what, s);
+    for (; fd < decimals; fd++)
+        fp *= 10;
+    for (int i = 0; i < decimals; i++)
+        ip *= 10;
+    ip += fp;
+    if (ip > max)
+        return kwh_err_set(e, KWH_EINVAL, "%s: '%s' is too large", what, s);
+    *out = neg ? -ip : ip;
+    return 0;
+}
+
+int fixed_format(int64_t v, int decimals, char *buf, size_t n)
+{
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t scale = 1;
+    int len;
+
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    if (decimals > 0)
+        len = snprintf(buf, n, "%s%llu.%0*llu", v < 0 ? "-" : "",
+                       (unsigned long long)(mag / scale), decimals,
+                       (unsigned long long)(mag % scale));
+    else
+        len = snprintf(buf, n, "%s%llu", v < 0 ? "-" : "", (unsigned long long)mag);
+    if (len < 0 || (size_t)len >= n)
+        return KWH_EINVAL;
+    return len;
+}
+
+int utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c;
+    int len;
+
+    if (n == 0) {
+        *cp = 0xFFFD;
+        return 0;
+    }
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    } else if ((u[0] & 0xE0) == 0xC0) {
+        c = u[0] & 0x1F;
+        len = 2;
+    } else if ((u[0] & 0xF0) == 0xE0) {
+        c = u[0] & 0x0F;
+        len = 3;
+    } else if ((u[0] & 0xF8) == 0xF0) {
+        c = u[0] & 0x07;
+        len = 4;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if ((size_t)len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (int i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    /* overlong forms, surrogates and out-of-range values are invalid */
+    if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+        (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = c;
+    return len;
+}
+
+bool utf8_is_clean_line(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        uint32_t cp;
+        int len = utf8_decode(s, n, &cp);
+        if (cp == 0xFFFD && len == 1)
+            return false;
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+            return false;
+        s += len;
+        n -= (size_t)len;
+    }
+    return true;
+}
+
+/* East Asian Wide and Fullwidth ranges (Unicode 15, abridged to what a POS meets). */
+static const struct {
+    uint32_t lo, hi;
+} wide[] = {
+    {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC},
+    {0x23F0, 0x23F0},   {0x23F3, 0x23F3},   {0x25FD, 0x25FE},   {0x2614, 0x2615},
+    {0x2648, 0x2653},   {0x267F, 0x267F},   {0x2693, 0x2693},   {0x26A1, 0x26A1},
+    {0x26AA, 0x26AB},   {0x26BD, 0x26BE},   {0x26C4, 0x26C5},   {0x26CE, 0x26CE},
+    {0x26D4, 0x26D4},   {0x26EA, 0x26EA},   {0x26F2, 0x26F3},   {0x26F5, 0x26F5},
+    {0x26FA, 0x26FA},   {0x26FD, 0x26FD},   {0x2705, 0x2705},   {0x270A, 0x270B},
+    {0x2728, 0x2728},   {0x274C, 0x274C},   {0x274E, 0x274E},   {0x2753, 0x2755},
+    {0x2757, 0x2757},   {0x2795, 0x2797},   {0x27B0, 0x27B0},   {0x27BF, 0x27BF},
+    {0x2B1B, 0x2B1C},   {0x2B50, 0x2B50},   {0x2B55, 0x2B55},   {0x2E80, 0x303E},
+    {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
+    {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE10, 0xFE19},
+    {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+    {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+};
+
+int utf8_cp_width(uint32_t cp)
+{
+    if (cp == 0)
+        return 0;
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
+        (cp >= 0xFE00 && cp <= 0xFE0F))
+        return 0;
+    size_t lo = 0, hi = KWH_ARRAY_LEN(wide);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < wide[mid].lo)
+            hi = mid;
+        else if (cp > wide[mid].hi)
+            lo = mid + 1;
+        else
+            return 2;
+    }
+    return 1;
+}
+
+int utf8_width(const char *s)
+{
+    size_t n = strlen(s);
+    int w = 0;
+    while (n > 0) {
+        uint32_t cp;
+        int len = utf8_decode(s, n, &cp);
+        w += utf8_cp_width(cp);
+        s += len;
+        n -= (size_t)len;
+    }
+    return w;
+}
+
+size_t utf8_prefix_for_width(const char *s, int cols)
+{
+    size_t n = strlen(s), used = 0;
+    int w = 0;
+    while (used < n) {
+        uint32_t cp;
+        int len = utf8_decode(s + used, n - used, &cp);
+        int cw = utf8_cp_width(cp);
+        if (w + cw > cols)
+            break;
+        w += cw;
+        used += (size_t)len;
+    }
+    return used;
+}
+
+bool str_copy(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+    if (n == 0)
+        return len == 0;
+    if (len < n) {
+        memcpy(dst, src, len + 1);
+        return true;
+    }
+    /* cut at a code point boundary */
+    size_t cut = n - 1;
+    while (cut > 0 && ((unsigned char)src[cut] & 0xC0) == 0x80)
+        cut--;
+    memcpy(dst, src, cut);
+    dst[cut] = '\0';
+    return false;
+}
+
+bool str_is_digits(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return s[n] == '\0';
+}

@@ -1,0 +1,73 @@
+#!/bin/bash
+# tests/run.sh [--unit-only] BUILD_DIR [BUILD_DIR...]
+#
+# Runs every suite against each build directory and prints one closing line
+#   N passed, N failed
+# counted over all of them. Every suite speaks TAP on stdout+stderr ("ok N - name",
+# "not ok N - name", an optional "1..N" plan): cmocka unit binaries through
+# CMOCKA_MESSAGE_OUTPUT=TAP, integration scripts through tests/integ/lib.sh.
+# A suite that exits non-zero without reporting a failure, or that reports fewer
+# results than it planned, counts the shortfall (at least one) as failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+unit_only=0
+if [ "${1:-}" = --unit-only ]; then unit_only=1; shift; fi
+[ $# -ge 1 ] || { echo "usage: tests/run.sh [--unit-only] BUILD_DIR..." >&2; exit 2; }
+
+logdir=$top/build/test-logs
+mkdir -p "$logdir"
+total_pass=0
+total_fail=0
+failed_suites=()
+
+# run_suite LABEL LOG TIMEOUT CMD...
+run_suite() {
+    local label=$1 log=$2 limit=$3; shift 3
+    local rc pass fail plan
+    timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
+    rc=$?
+    pass=$(grep -cE '^ok [0-9]+' "$log")
+    fail=$(grep -cE '^not ok [0-9]+' "$log")
+    plan=$(grep -oE '^1\.\.[0-9]+' "$log" | cut -d. -f3 | awk '{s += $1} END {if (NR) print s}')
+    if [ -n "$plan" ] && [ $((pass + fail)) -lt "$plan" ]; then
+        fail=$((fail + plan - pass - fail))
+    fi
+    if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then
+        fail=1
+        echo "not ok - $label exited with status $rc (see $log)" >>"$log"
+    fi
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    if [ "$fail" -gt 0 ]; then
+        failed_suites+=("$label")
+        printf '%-44s %4d passed, %d FAILED  (%s)\n' "$label" "$pass" "$fail" "$log"
+        grep -E '^not ok|^# ' "$log" | grep -vE '^# (ok|skip)' | head -n 30 | sed 's/^/    /'
+    else
+        printf '%-44s %4d passed\n' "$label" "$pass"
+    fi
+}
+
+for b in "$@"; do
+    bdir=$(cd "$top/$b" 2>/dev/null && pwd) || bdir=$(cd "$b" && pwd) || {
+        echo "tests/run.sh: no build directory $b" >&2; exit 2; }
+    tag=$(basename "$bdir")
+    for t in "$bdir"/tests/test_*; do
+        [ -x "$t" ] || continue
+        name=$(basename "$t")
+        CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 300 "$t"
+    done
+    [ $unit_only = 1 ] && continue
+    for s in "$top"/tests/integ/*.sh; do
+        [ -f "$s" ] || continue
+        case $(basename "$s") in lib.sh) continue ;; esac
+        name=$(basename "$s" .sh)
+        KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 600 bash "$s"
+    done
+done
+
+if [ ${#failed_suites[@]} -gt 0 ]; then
+    echo "failed suites: ${failed_suites[*]}"
+fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
