@@ -40,6 +40,7 @@ APP_SRC  := src/main.c $(wildcard src/ui/*.c src/cli/*.c)
 SIM_SRC  := $(wildcard src/sim/*.c)
 TSUP_SRC := $(wildcard tests/support/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 PO_FILES := $(wildcard po/*.po)
 
@@ -49,6 +50,7 @@ APP_OBJ  := $(call obj,$(APP_SRC))
 SIM_OBJ  := $(call obj,$(SIM_SRC))
 TSUP_OBJ := $(call obj,$(TSUP_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(TOOL_SRC))
 MO_FILES := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/kwhpos.mo,$(PO_FILES))
 
 LIB      := $(B)/libkwhpos.a
@@ -58,7 +60,7 @@ TSUP     := $(B)/libkwhtest.a
         check-layers format format-check clean install help
 .DEFAULT_GOAL := all
 
-all: $(B)/kwhpos $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(MO_FILES)
+all: $(B)/kwhpos $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES)
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -84,6 +86,11 @@ $(B)/kwhsim: $(SIM_OBJ) $(LIB)
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+
+# test drivers used by the integration suites (not suites themselves)
+$(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS)
 
 $(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
 	@mkdir -p $(dir $@)
