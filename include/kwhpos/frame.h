@@ -70,6 +70,7 @@ struct frame_parser {
     size_t have;
     unsigned long garbage;  /* bytes skipped while looking for a frame */
     unsigned long bad;      /* checksum events so far */
+    uint8_t bad_seq, bad_cmd; /* SEQ and CMD as they read in the last corrupt frame */
 };
 
 /* CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of n bytes. */

@@ -89,6 +89,8 @@ enum frame_event frame_parser_next(struct frame_parser *p, struct frame *out)
         if (p->buf[total - 1] != FRAME_ETX || p->buf[HEAD + body] != (crc >> 8) ||
             p->buf[HEAD + body + 1] != (crc & 0xff)) {
             p->bad++;
+            p->bad_seq = p->buf[4];
+            p->bad_cmd = p->buf[5];
             drop(p, 1);
             return FRAME_EV_CHECKSUM;
         }
