@@ -27,6 +27,8 @@
 #define CARD_OFF_VERSION 0x07
 #define CARD_OFF_PSC_STATE 0x08
 #define CARD_OFF_ACTIVE 0x09  /* the commit byte */
+#define CARD_OFF_SERIAL 0x0A  /* 6 random bytes given at first personalisation */
+#define CARD_SERIAL_LEN 6
 #define CARD_OFF_SLOT0 0x10
 #define CARD_OFF_SLOT1 0x50
 #define CARD_SLOT_LEN 0x40
@@ -113,6 +115,7 @@ struct kwh_card {
     uint8_t type;              /* enum kwh_card_type */
     uint8_t psc_state;         /* CARD_PSC_* */
     uint8_t active;            /* 0 or 1; CARD_ACTIVE_NONE on a blank card */
+    uint8_t serial[CARD_SERIAL_LEN]; /* all 0xFF until first personalised */
     char area_code[7];         /* six digits */
     uint32_t meter_no;         /* user and refund cards */
     uint32_t customer_no;
@@ -124,6 +127,10 @@ struct kwh_card {
     struct kwh_meter_params params;
     uint32_t issued;           /* epoch seconds */
     struct kwh_card_return ret;
+    bool rest_damaged;         /* the active slot is genuine, but the other slot, the key
+                                  area or the reserved tail is not: an interrupted write
+                                  (core repairs it) or a hand edit (core refuses) */
+    char rest_problem[96];
 };
 
 /* Site keys, derived from the per-site secret and the area code. */
@@ -147,14 +154,16 @@ extern const uint8_t card_atr[4];
  * valid card of this site; otherwise KWH_ECARD with a precise message: not a kwhpos
  * card, unknown version, another site's area code, forged or damaged (MAC), unknown
  * type, bad field. Never reads outside img. The return area is optional: a damaged
- * one leaves out->ret.valid false. keys may be NULL to decode without verifying (then
- * nothing is trusted; used by 读卡 to describe foreign cards). */
+ * one leaves out->ret.valid false. Damage outside the active slot sets rest_damaged.
+ * keys may be NULL to decode without verifying (then nothing is trusted; used by 读卡
+ * to describe foreign cards). */
 int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys,
                 struct kwh_card *out, struct kwh_err *e);
 
 /* Produces the image that writing c into the inactive slot of old and flipping the
- * commit byte gives: header, slot with MAC, key-transfer area when CARD_F_KEYX.
- * old may be a blank image. The return area is copied from old unchanged. */
+ * commit byte gives: header (with c->serial), slot with MAC, key-transfer area when
+ * CARD_F_KEYX (cleared otherwise). old may be a blank image. The return area is kept
+ * from old when the serial and meter number are unchanged, cleared otherwise. */
 int card_encode(const uint8_t old[KWH_CARD_SIZE], const struct kwh_card *c,
                 const struct kwh_site_keys *keys, uint8_t out[KWH_CARD_SIZE],
                 struct kwh_err *e);
@@ -162,9 +171,17 @@ int card_encode(const uint8_t old[KWH_CARD_SIZE], const struct kwh_card *c,
 /* A blank image: the ATR, then 0xFF everywhere (factory state). */
 void card_blank_image(uint8_t img[KWH_CARD_SIZE]);
 
-/* Writes the return area a meter leaves on the card (used by the simulator). */
+/* Writes the return area a meter leaves on the card (used by the simulator); the MAC
+ * binds it to the card's serial. */
 void card_encode_return(uint8_t img[KWH_CARD_SIZE], const struct kwh_card_return *r,
                         const uint8_t mac_key[KWH_KEY_LEN]);
+
+/* The 64 bytes of the active slot (all 0xFF when there is none): what a settled
+ * write is recognised by. */
+void card_active_slot(const uint8_t img[KWH_CARD_SIZE], uint8_t out[CARD_SLOT_LEN]);
+
+/* Whether the serial is set (not all 0xFF). */
+bool card_serial_is_set(const uint8_t serial[CARD_SERIAL_LEN]);
 
 /* The key-transfer area: wrap the site keys for a meter with no key yet, and unwrap
  * them there. Unwrap returns KWH_ECARD if the area is empty or damaged. */

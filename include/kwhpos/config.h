@@ -1,0 +1,61 @@
+/* The INI file: one typed struct, loaded with iniparser, written by our own writer
+ * (atomically). Business settings (area code, tariffs, operators) are in the
+ * database, not here. The table of keys, types, bounds and defaults is in
+ * src/config/config.c and documented in etc/kwhpos.ini. */
+#ifndef KWHPOS_CONFIG_H
+#define KWHPOS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kwhpos/err.h"
+
+#define KWH_PATH_MAX 1024
+
+struct kwh_config {
+    char path[KWH_PATH_MAX];        /* the file it came from ("" = defaults only) */
+
+    char db_path[KWH_PATH_MAX];     /* [database] path */
+
+    char reader_port[KWH_PATH_MAX]; /* [reader] port; "" = no reader */
+    int reader_baud;                /* [reader] baud */
+
+    char language[16];              /* [ui] language: "zh_CN" or "en" */
+    bool language_set;              /* given in the file (else chosen from TERM) */
+    int idle_lock_minutes;          /* [ui] idle_lock_minutes; 0 = never */
+    int colour;                     /* [ui] colour: -1 auto, 0 off, 1 on */
+    bool demo;                      /* [ui] demo: training mode with the simulator panel */
+
+    char print_queue[256];          /* [print] queue; "" = printing off */
+    char print_mode[8];             /* [print] mode: "raw" or "pdf" */
+    char print_encoding[16];        /* [print] encoding: "gb18030" or "utf-8" */
+    bool print_escpos;              /* [print] escpos: init and cut codes */
+    char print_form[KWH_PATH_MAX];  /* [print] form */
+    bool print_auto;                /* [print] auto: print after every sale */
+
+    char backup_dir[KWH_PATH_MAX];  /* [backup] dir */
+    int backup_interval_hours;      /* [backup] interval_hours */
+    int backup_keep;                /* [backup] keep */
+
+    char sim_dir[KWH_PATH_MAX];     /* [sim] dir: the simulator's directory (demo) */
+};
+
+/* Fills c with the defaults. */
+void config_defaults(struct kwh_config *c);
+
+/* Loads path over the defaults. A missing file is KWH_ENOTFOUND; a syntax error, an
+ * unknown section or key, or a bad value is KWH_EINVAL naming the key, the value and
+ * what is allowed. Relative paths in the file are taken relative to its directory. */
+int config_load(struct kwh_config *c, const char *path, struct kwh_err *e);
+
+/* Writes c to path atomically (temp file, fsync, rename), quoting values as needed. */
+int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e);
+
+/* Sets one key from text ("section.key", value) with the same checks as loading. */
+int config_set(struct kwh_config *c, const char *key, const char *value, struct kwh_err *e);
+
+/* The language to use: the file's, else "en" on a console that cannot draw CJK
+ * (TERM=linux), else "zh_CN". */
+const char *config_language(const struct kwh_config *c, const char *term);
+
+#endif
