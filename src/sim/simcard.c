@@ -12,18 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kwhpos/card.h"
 #include "kwhpos/util.h"
 
 #define CARD_FILE_MAX 8192
 
-static const uint8_t sim_atr[4] = {0xA2, 0x13, 0x10, 0x91};
-static const uint8_t sim_factory_psc[KWH_PSC_LEN] = {0xFF, 0xFF, 0xFF};
-
 void simcard_blank(struct sim_card *c)
 {
-    memset(c->mem, 0xFF, sizeof c->mem);
-    memcpy(c->mem, sim_atr, sizeof sim_atr);
-    memcpy(c->psc, sim_factory_psc, sizeof c->psc);
+    card_blank_image(c->mem);
+    memcpy(c->psc, card_factory_psc, sizeof c->psc);
     c->tries = KWH_PSC_TRIES;
 }
 

@@ -5,12 +5,16 @@
  *
  * Commands run in order in one session: ident, status, power-on, read ADDR LEN,
  * write ADDR HEX, tries, present HEX, change HEX, update ADDR HEX [LAST],
- * stats, backend; and `ports` (no reader needed). On the first error it prints
+ * wait-file PATH, stats, backend; and `ports` (no reader needed). On the first error it prints
  * "readertool: COMMAND: MESSAGE [code=... detail=...]" and exits 1. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <dlfcn.h>
 
 #include "kwhpos/carddev.h"
 #include "kwhpos/reader.h"
@@ -156,6 +160,14 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
             const struct reader_stats *s = reader_stats(dev);
             printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n", s->exchanges,
                    s->tx_bytes, s->rx_bytes, s->written, s->repeats);
+        } else if (strcmp(c, "wait-file") == 0 && i + 1 < argc) {
+            const char *path = argv[++i];
+            struct timespec ms = {0, 20000000};
+            int k;
+            for (k = 0; k < 500 && access(path, F_OK) != 0; k++)
+                nanosleep(&ms, NULL);
+            if (k == 500)
+                return usage("wait-file: the file did not appear within 10 s");
         } else if (strcmp(c, "backend") == 0) {
             printf("backend %s\n", reader_backend(dev));
         } else {
@@ -201,6 +213,10 @@ int main(int argc, char **argv)
         return list_ports();
     if (port == NULL || i >= argc)
         return usage("usage: readertool --port P [options] COMMAND...");
+    /* with the pty shim of reader_lsp.sh, never reach the real port it stands for */
+    if (getenv("KWH_SHIM_FROM") != NULL && dlsym(RTLD_DEFAULT, "kwh_pty_shim_active") == NULL)
+        return usage("KWH_SHIM_FROM is set but the pty shim is not loaded: refusing to open "
+                     "a real port");
     if (reader_open(port, baud, (enum serial_backend)backend, &o, &dev, &e) < 0)
         return die("open", &e);
     rc = run(&dev, argc - i, argv + i);
