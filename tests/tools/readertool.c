@@ -5,7 +5,8 @@
  *
  * Commands run in order in one session: ident, status, power-on, read ADDR LEN,
  * write ADDR HEX, tries, present HEX, change HEX, update ADDR HEX [LAST],
- * wait-file PATH, stats, backend; and `ports` (no reader needed). On the first error it prints
+ * wait-file PATH, stats, backend, issue TYPE name=value..., decode (both with
+ * --secret HEX --area NNNNNN); and `ports` (no reader needed). On the first error it prints
  * "readertool: COMMAND: MESSAGE [code=... detail=...]" and exits 1. */
 #include <errno.h>
 #include <stdio.h>
@@ -15,9 +16,14 @@
 #include <unistd.h>
 
 #include <dlfcn.h>
+#include <sys/random.h>
 
+#include "kwhpos/card.h"
 #include "kwhpos/carddev.h"
 #include "kwhpos/reader.h"
+
+static struct kwh_site_keys site;
+static bool have_site;
 
 static const char *detail_name(int d)
 {
@@ -92,6 +98,127 @@ static int list_ports(void)
     return 0;
 }
 
+static int card_type_parse(const char *s)
+{
+    for (int t = KWH_CARD_USER; t <= KWH_CARD_TEST; t++)
+        if (strcmp(s, card_type_name(t)) == 0)
+            return t;
+    return -1;
+}
+
+/* Fills c from "name=value" words at argv[*i + 1]...; false on a bad one. */
+static bool card_fields(struct kwh_card *c, int argc, char **argv, int *i)
+{
+    while (*i + 1 < argc && strchr(argv[*i + 1], '=') != NULL) {
+        char name[32];
+        const char *v = strchr(argv[*i + 1], '=') + 1;
+        bool ok = true;
+        long x;
+
+        snprintf(name, sizeof name, "%.*s", (int)(v - 1 - argv[*i + 1]), argv[*i + 1]);
+        (*i)++;
+        if (strcmp(name, "flags") == 0) {
+            c->flags = 0;
+            if (strstr(v, "keyx"))
+                c->flags |= CARD_F_KEYX;
+            if (strstr(v, "nopurchase"))
+                c->flags |= CARD_F_NO_PURCHASE;
+            continue;
+        }
+        x = num(v, 99999999, &ok);
+        if (!ok)
+            return false;
+        if (strcmp(name, "meter") == 0)
+            c->meter_no = (uint32_t)x;
+        else if (strcmp(name, "customer") == 0)
+            c->customer_no = (uint32_t)x;
+        else if (strcmp(name, "count") == 0)
+            c->purchase_count = (uint16_t)x;
+        else if (strcmp(name, "ckwh") == 0)
+            c->purchase_ckwh = (uint32_t)x;
+        else if (strcmp(name, "gen") == 0)
+            c->generation = (uint16_t)x;
+        else if (strcmp(name, "mtype") == 0)
+            c->params.meter_type = (uint8_t)x;
+        else if (strcmp(name, "limit") == 0)
+            c->params.current_limit_a = (uint16_t)x;
+        else if (strcmp(name, "alarm") == 0)
+            c->params.alarm_ckwh = (uint32_t)x;
+        else if (strcmp(name, "overdraft") == 0)
+            c->params.overdraft_ckwh = (uint32_t)x;
+        else if (strcmp(name, "hoard") == 0)
+            c->params.hoard_ckwh = (uint32_t)x;
+        else if (strcmp(name, "ct") == 0)
+            c->params.ct_ratio = (uint16_t)x;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* Writes card content through the reader the way the counter does: the PSC the
+ * image's state calls for, the factory PSC changed to the site's, commit byte last. */
+static int issue(struct kwh_card_dev *dev, int type, int argc, char **argv, int *i,
+                 struct kwh_err *e)
+{
+    uint8_t atr[4], img[KWH_CARD_SIZE], out[KWH_CARD_SIZE];
+    struct kwh_card old, c;
+    struct carddev_update_stats st;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.type = (uint8_t)type;
+    c.params.ct_ratio = 1;
+    c.params.meter_type = type == KWH_CARD_USER || type == KWH_CARD_REFUND ? KWH_METER_SINGLE : 0;
+    c.issued = 1700000000;
+    if (!card_fields(&c, argc, argv, i))
+        return kwh_err_set(e, KWH_EINVAL, "issue: bad field (name=value)");
+    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 || (rc = carddev_read_all(dev, img, e)) < 0)
+        return rc;
+    if ((rc = card_decode(img, &site, &old, e)) < 0)
+        return rc;
+    memcpy(c.serial, old.serial, sizeof c.serial);
+    if (!card_serial_is_set(c.serial) && getrandom(c.serial, sizeof c.serial, 0) != sizeof c.serial)
+        return kwh_err_set(e, KWH_EIO, "no randomness for the card serial");
+    if ((rc = card_encode(img, &c, &site, out, e)) < 0)
+        return rc;
+    if (old.psc_state == CARD_PSC_FACTORY) {
+        if ((rc = dev->ops->psc_present(dev->ctx, card_factory_psc, e)) < 0 ||
+            (rc = dev->ops->psc_change(dev->ctx, site.psc, e)) < 0)
+            return rc;
+    } else if ((rc = dev->ops->psc_present(dev->ctx, site.psc, e)) < 0) {
+        return rc;
+    }
+    if ((rc = carddev_update(dev, img, out, CARD_OFF_ACTIVE, 1, &st, e)) < 0)
+        return rc;
+    printf("issued %s runs=%u bytes=%u\n", card_type_name(type), st.runs, st.bytes);
+    return 0;
+}
+
+static int decode(struct kwh_card_dev *dev, struct kwh_err *e)
+{
+    uint8_t atr[4], img[KWH_CARD_SIZE];
+    struct kwh_card c;
+    int rc;
+
+    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 || (rc = carddev_read_all(dev, img, e)) < 0)
+        return rc;
+    if ((rc = card_decode(img, &site, &c, e)) < 0)
+        return rc;
+    printf("card type=%s meter=%u count=%u ckwh=%u gen=%u flags=%u loaded=%s\n",
+           card_type_name(c.type), c.meter_no, c.purchase_count, c.purchase_ckwh, c.generation,
+           c.flags, card_purchase_loaded(&c) ? "yes" : "no");
+    if (c.ret.valid)
+        printf("return meter=%u count=%u status=0x%02x remaining=%d used=%u bought=%u "
+               "display=%s gen=%u\n",
+               c.ret.meter_no, c.ret.loaded_count, c.ret.status, c.ret.remaining_ckwh,
+               c.ret.used_ckwh, c.ret.bought_ckwh, meter_code_name(c.ret.display),
+               c.ret.generation);
+    else
+        printf("return none\n");
+    return 0;
+}
+
 static int run(struct kwh_card_dev *dev, int argc, char **argv)
 {
     struct kwh_err e;
@@ -156,6 +283,16 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
                 if (rc == 0)
                     printf("updated runs=%u bytes=%u\n", st.runs, st.bytes);
             }
+        } else if (strcmp(c, "issue") == 0 && i + 1 < argc) {
+            int type = card_type_parse(argv[++i]);
+            if (type < 0 || !have_site)
+                return usage("issue TYPE name=value...: needs --secret and --area, and a type "
+                             "user|refund|management|clear|relay|test");
+            rc = issue(dev, type, argc, argv, &i, &e);
+        } else if (strcmp(c, "decode") == 0) {
+            if (!have_site)
+                return usage("decode needs --secret and --area");
+            rc = decode(dev, &e);
         } else if (strcmp(c, "stats") == 0) {
             const struct reader_stats *s = reader_stats(dev);
             printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n", s->exchanges,
@@ -186,7 +323,7 @@ int main(int argc, char **argv)
     struct reader_opts o;
     struct kwh_card_dev dev;
     struct kwh_err e;
-    const char *port = NULL;
+    const char *port = NULL, *secret = NULL, *area = NULL;
     int baud = 9600, backend = SERIAL_AUTO, i, rc;
     bool ok = true;
 
@@ -202,6 +339,10 @@ int main(int argc, char **argv)
             backend = serial_backend_parse(argv[i + 1]);
         else if (strcmp(argv[i], "--timeout") == 0)
             o.timeout_ms = (int)num(argv[i + 1], 600000, &ok);
+        else if (strcmp(argv[i], "--secret") == 0)
+            secret = argv[i + 1];
+        else if (strcmp(argv[i], "--area") == 0)
+            area = argv[i + 1];
         else if (strcmp(argv[i], "--min-tries") == 0)
             o.psc_min_tries = (int)num(argv[i + 1], 3, &ok);
         else
@@ -209,6 +350,13 @@ int main(int argc, char **argv)
     }
     if (!ok || backend < 0)
         return usage("bad option value");
+    if (secret != NULL || area != NULL) {
+        uint8_t sec[KWH_SECRET_LEN] = {0};
+        if (secret == NULL || area == NULL || hex(secret, sec, sizeof sec, &ok) == 0 || !ok ||
+            card_keys_derive(&site, sec, area, &e) < 0)
+            return usage("--secret HEX (up to 32 bytes) and --area NNNNNN go together");
+        have_site = true;
+    }
     if (i < argc && strcmp(argv[i], "ports") == 0)
         return list_ports();
     if (port == NULL || i >= argc)
