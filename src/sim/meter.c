@@ -124,12 +124,8 @@ static int user_card(struct meter *m, struct sim_card *c, const struct kwh_card 
             return KWH_MC_E8;
     } else if (card->purchase_count == m->count) {
         if (!(card->flags & CARD_F_NO_PURCHASE)) {
-            /* already in the meter: a re-insertion releases the overdraft */
             if (card->generation > m->generation)
                 m->generation = card->generation;
-            if (m->relay_open && m->trip == METER_TRIP_CREDIT && m->p.overdraft_ckwh > 0)
-                m->overdraft_on = true;
-            settle_relay(m);
             return KWH_MC_EA;
         }
     } else {
@@ -190,10 +186,13 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
         code = user_card(m, c, &card, learning);
         if (learning && code != KWH_MC_GOOD)
             m->keyed = false;
-        if ((code == KWH_MC_GOOD || code == KWH_MC_EA) && m->trip == METER_TRIP_OVERLOAD &&
-            !m->overload) {
-            /* the overload is gone: the customer's card closes the relay again */
-            m->trip = METER_TRIP_NONE;
+        if (code == KWH_MC_GOOD || code == KWH_MC_EA) {
+            /* the customer's card back in: an overload that is gone no longer holds the
+             * relay, and a trip at zero credit releases the overdraft */
+            if (m->trip == METER_TRIP_OVERLOAD && !m->overload)
+                m->trip = METER_TRIP_NONE;
+            if (m->relay_open && m->trip == METER_TRIP_CREDIT && m->p.overdraft_ckwh > 0)
+                m->overdraft_on = true;
             settle_relay(m);
         }
         reported = m->remaining;

@@ -152,7 +152,8 @@ static int cmd_insert(const char *dir, int argc, char **argv)
     code = meter_insert(&m, &c, bad_contact);
     if (simcard_save(cpath, &c, &e) < 0)
         return fail("%s", e.msg);
-    if (save_meter(mpath, &m))
+    /* a damaged meter keeps its damaged file: saving would write a fresh check line */
+    if (!m.damaged && save_meter(mpath, &m))
         return 2;
     printf("meter %08" PRIu32 ": %s\n", m.number, meter_code_name(code));
     meter_show(&m, stdout);
