@@ -6,7 +6,7 @@
  * Commands run in order in one session: ident, status, power-on, read ADDR LEN,
  * write ADDR HEX, tries, present HEX, change HEX, update ADDR HEX [LAST],
  * wait-file PATH, stats, backend, issue TYPE name=value..., decode (both with
- * --secret HEX --area NNNNNN); and `ports` (no reader needed). On the first error it prints
+ * --secret HEX --area NNNNNN), sale (a timed typical sale); and `ports` (no reader needed). On the first error it prints
  * "readertool: COMMAND: MESSAGE [code=... detail=...]" and exits 1. */
 #include <errno.h>
 #include <stdio.h>
@@ -219,6 +219,44 @@ static int decode(struct kwh_card_dev *dev, struct kwh_err *e)
     return 0;
 }
 
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A typical sale on an issued user card, timed: power-on, read the card, the next
+ * purchase written as changed bytes (commit byte last) and read back. */
+static int sale(struct kwh_card_dev *dev, struct kwh_err *e)
+{
+    uint8_t atr[4], img[KWH_CARD_SIZE], out[KWH_CARD_SIZE];
+    const struct reader_stats *s = reader_stats(dev);
+    struct reader_stats before = *s;
+    struct carddev_update_stats st;
+    struct kwh_card c;
+    int64_t t0 = now_us();
+    int rc;
+
+    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 || (rc = carddev_read_all(dev, img, e)) < 0 ||
+        (rc = card_decode(img, &site, &c, e)) < 0)
+        return rc;
+    if (c.type != KWH_CARD_USER)
+        return kwh_err_set(e, KWH_ECARD, "sale: not a user card");
+    c.purchase_count++;
+    c.purchase_ckwh = 12345;
+    c.flags &= (uint8_t)~CARD_F_KEYX;
+    c.issued += 86400;
+    if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
+        (rc = dev->ops->psc_present(dev->ctx, site.psc, e)) < 0 ||
+        (rc = carddev_update(dev, img, out, CARD_OFF_ACTIVE, 1, &st, e)) < 0)
+        return rc;
+    printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u\n",
+           (long long)(now_us() - t0), s->tx_bytes - before.tx_bytes, s->rx_bytes - before.rx_bytes,
+           s->written - before.written, s->exchanges - before.exchanges, st.runs);
+    return 0;
+}
+
 static int run(struct kwh_card_dev *dev, int argc, char **argv)
 {
     struct kwh_err e;
@@ -289,6 +327,10 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
                 return usage("issue TYPE name=value...: needs --secret and --area, and a type "
                              "user|refund|management|clear|relay|test");
             rc = issue(dev, type, argc, argv, &i, &e);
+        } else if (strcmp(c, "sale") == 0) {
+            if (!have_site)
+                return usage("sale needs --secret and --area");
+            rc = sale(dev, &e);
         } else if (strcmp(c, "decode") == 0) {
             if (!have_site)
                 return usage("decode needs --secret and --area");
