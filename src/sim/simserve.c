@@ -122,6 +122,16 @@ static int listen_open(struct server *s, struct kwh_err *e)
                            "use a shorter --dir",
                            strlen(s->sock), sizeof sa.sun_path - sizeof SIM_SOCKET - 1);
     memcpy(sa.sun_path, s->sock, strlen(s->sock) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+        close(fd);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a simulator is already running in %s: stop it first (kwhsim --dir %s "
+                           "stop)",
+                           s->o->dir, s->o->dir);
+    }
+    if (fd >= 0)
+        close(fd);
     unlink(s->sock);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
@@ -375,7 +385,7 @@ int simserve_run(const struct sim_serve_opts *o)
     signal(SIGPIPE, SIG_IGN);
     if (listen_open(&s, &e) < 0 || port_open(&s, &e) < 0) {
         fprintf(stderr, "kwhsim: %s\n", e.msg);
-        if (s.listen_fd >= 0) {
+        if (e.code != KWH_ECONFLICT && s.listen_fd >= 0) {
             close(s.listen_fd);
             unlink(s.sock);
         }

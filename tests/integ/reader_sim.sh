@@ -13,6 +13,11 @@ SIM_PID=$!
 on_exit "kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null"
 ok "the simulator's reader and control socket appear" wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
 
+out=$("$KWHSIM" --dir "$D" serve 2>&1); rc=$?
+ok "a second simulator in the same directory is refused" test $rc -ne 0
+like "saying one is running" "$out" 'already running'
+ok "and the first one still answers" sim status
+
 out=$(rt ident backend 2>&1)
 like "the driver identifies the reader" "$out" '^ident kwhsim .* protocol 1'
 like "a pseudo-terminal is opened with termios" "$out" 'backend termios'
