@@ -87,6 +87,10 @@ sim eject >/dev/null; sim insert c1 >/dev/null; touch "$T/go"
 wait $RT
 like "a card swapped after power-on is a removed error" "$(cat "$T/swap.out")" 'detail=removed'
 
+# noise on the line towards the reader: it resynchronises
+printf 'noise\x02\x02\xff\x02\x05\x00\x5f\x00' >"$D/reader"
+like "after noise on the line the reader still answers" "$(rt ident 2>&1)" '^ident kwhsim'
+
 # a garbled answer is asked for again; twice garbled is an error
 sim fault garble 2 >/dev/null
 out=$(rt power-on read 0 4 stats 2>&1)
