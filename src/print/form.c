@@ -153,8 +153,8 @@ static int parse_field(struct parser *p, const char *s, size_t n, int row, int c
     name_len = i - 1;
     if (name_len == 0) {
         if (i < n && s[i] == ' ')
-            return perr(p, col + 1, "a field starts with its name right after '{', e.g. {amount}");
-        return perr(p, col + 1, "'{' starts a field but no variable name follows; "
+            return perr(p, col + 2, "a field starts with its name right after '{', e.g. {amount}");
+        return perr(p, col + 2, "'{' starts a field but no variable name follows; "
                                 "write {name} or remove the brace");
     }
     it.var = print_var_find(s + 1, name_len);
