@@ -208,6 +208,14 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
             return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_ABORTED,
                                 "printer '%s' aborted job %d%s: check the printer, then print "
                                 "again", o->queue, job_id, why);
+        if (state == IPP_JSTATE_STOPPED) {
+            /* CUPS stops a job it cannot send (say, an output it cannot open); it
+             * would wait for someone to restart it */
+            cupsCancelJob2(http, o->queue, job_id, 0);
+            return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_ABORTED,
+                                "printer '%s' stopped job %d%s and it was canceled: check the "
+                                "printer, then print again", o->queue, job_id, why);
+        }
         if (state == IPP_JSTATE_CANCELED)
             return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_CANCELED,
                                 "job %d on printer '%s' was canceled%s: print again when the "
