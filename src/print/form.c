@@ -329,7 +329,9 @@ static int parse_header_line(struct parser *p, const char *s, size_t n, unsigned
     static const char *const keys[] = {"name", "width", "height", "font-size", "titles"};
     int key = -1;
 
-    if (n > 0 && s[0] == '#') {
+    if (s[0] == ' ')
+        return perr(p, 1, "a header line starts with its setting, without spaces before it");
+    if (s[0] == '#') {
         char **nc = realloc(p->f->comments, (size_t)(p->f->ncomments + 1) * sizeof *nc);
         if (nc == NULL)
             return kwh_err_set(p->e, KWH_ENOMEM, "out of memory");

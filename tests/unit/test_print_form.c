@@ -213,6 +213,7 @@ static void form__reports_header_mistakes(void **state)
     expect_prefix(ERR("width\n---\n"), "t.form:1: 'width' needs a number");
     expect_prefix(ERR("width 20\ntitles maybe\n---\n"), "t.form:2:8: 'titles' is 'print' or 'hide'");
     expect_prefix(ERR("width 20\nfont-size 99\n---\n"), "t.form:2: 'font-size' must be from 6 to 36");
+    expect_prefix(ERR("  width 20\n---\n"), "t.form:1:1: a header line starts with its setting");
     expect_prefix(ERR("width 20\n"), "t.form: no line '---' ends the header");
     expect_prefix(ERR(""), "t.form: no line '---' ends the header");
 }
