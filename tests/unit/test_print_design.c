@@ -315,6 +315,49 @@ static void design__starts_a_blank_page(void **state)
     print_form_free(f);
 }
 
+static void design__random_edits_always_read_back_equal(void **state)
+{
+    static const char *const words[] = {"售电", "A", "用户编号：", "x y", "（盖章）"};
+    unsigned seed = 12345;
+    int applied = 0;
+    (void)state;
+    for (int step = 0; step < 3000; step++) {
+        struct kwh_err e = {0};
+        int n = print_form_item_count(form), i, rc;
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        i = n > 0 ? (int)(r % (unsigned)n) : 0;
+        switch (r % 7) {
+        case 0:
+        case 1:
+            rc = n ? print_form_move(form, &i, (int)(r >> 4) % 3 - 1, (int)(r >> 6) % 3 - 1, &e) : -1;
+            break;
+        case 2:
+            rc = print_form_add_field(form, (int)(r >> 3) % PRINT_NVARS, (int)(r >> 5) % 8,
+                                      (int)(r >> 9) % 30, NULL, &e);
+            break;
+        case 3:
+            rc = print_form_add_title(form, words[(r >> 3) % 5], (int)(r >> 5) % 8,
+                                      (int)(r >> 9) % 30, NULL, &e);
+            break;
+        case 4:
+            rc = n && r % 3 == 0 ? print_form_delete(form, i, &e) : -1;
+            break;
+        case 5:
+            rc = n ? print_form_resize(form, i, (int)(r >> 4) % 20, &e) : -1;
+            break;
+        default:
+            rc = n ? print_form_set_align(form, i, (enum print_align)((r >> 4) % 3), &e) : -1;
+            break;
+        }
+        if (rc == 0) {
+            applied++;
+            expect_round_trip(form);
+        }
+    }
+    assert_true(applied > 300);
+}
+
 static void loader__keeps_the_last_good_form_when_the_file_turns_bad(void **state)
 {
     struct print_form_loader *l = print_loader_new(path_in("live.form"));
@@ -438,6 +481,7 @@ int main(void)
         T(design__saves_atomically_and_loads_the_same_form),
         T(design__copies_are_equal_and_independent),
         T(design__starts_a_blank_page),
+        T(design__random_edits_always_read_back_equal),
         T(loader__keeps_the_last_good_form_when_the_file_turns_bad),
         T(backup__writes_timestamped_copies_and_lists_them_newest_first),
         T(backup__lists_nothing_for_a_missing_folder),
