@@ -24,6 +24,7 @@ enum print_kind { PRINT_TEXT, PRINT_EXACT };
 /* The variable table, the one place that names every value a form can print:
  * X(ID, name, kind, default width, default alignment, Chinese title, description, sample).
  * Default widths leave room for the name and an alignment mark: {amount     >}. */
+/* clang-format off */
 #define PRINT_VAR_TABLE(X)                                                                 \
     X(UNIT, "unit", PRINT_TEXT, 30, PRINT_LEFT,                                            \
       "用电单位", "unit (site) name", "阳光花园物业管理处")                                \
@@ -63,7 +64,7 @@ enum print_kind { PRINT_TEXT, PRINT_EXACT };
       "金额", "amount, yuan", "128.50")                                                    \
     X(AMOUNT_CN, "amount_cn", PRINT_EXACT, 36, PRINT_LEFT,                                 \
       "大写金额", "amount in capitals", "壹佰贰拾捌元伍角")                                \
-    X(PURCHASES, "count", PRINT_EXACT, 8, PRINT_RIGHT,                                         \
+    X(PURCHASES, "count", PRINT_EXACT, 8, PRINT_RIGHT,                                     \
       "购电次数", "purchase count", "12")                                                  \
     X(OPERATOR, "operator", PRINT_TEXT, 10, PRINT_LEFT,                                    \
       "操作员", "operator", "李四")                                                        \
@@ -71,19 +72,20 @@ enum print_kind { PRINT_TEXT, PRINT_EXACT };
       "付款方式", "payment method", "现金")                                                \
     X(REPRINT, "reprint", PRINT_TEXT, 14, PRINT_LEFT,                                      \
       "补打标记", "reprint mark and count", "补打(第1次)")
+/* clang-format on */
 
 #define PRINT_VAR_ENUM_(id, name, kind, width, align, title, help, sample) PRINT_VAR_##id,
 enum print_var { PRINT_VAR_TABLE(PRINT_VAR_ENUM_) PRINT_NVARS };
 #undef PRINT_VAR_ENUM_
 
 struct print_var_info {
-    const char *name;     /* as written in a form: {amount} */
+    const char *name; /* as written in a form: {amount} */
     enum print_kind kind;
-    int width;            /* default width when the designer adds it */
+    int width; /* default width when the designer adds it */
     enum print_align align;
-    const char *title;    /* Chinese title, as the designer lists it */
-    const char *help;     /* English description */
-    const char *sample;   /* a typical value, for previews */
+    const char *title;  /* Chinese title, as the designer lists it */
+    const char *help;   /* English description */
+    const char *sample; /* a typical value, for previews */
 };
 
 /* The table entry of variable `var`, or NULL when out of range. */
@@ -253,8 +255,8 @@ int print_form_backup(const char *form_path, const char *backup_dir, time_t now,
 
 /* The backups of form_path's name in backup_dir, newest first: *names is a
  * NULL-terminated array of file names the caller frees with print_form_backups_free. */
-int print_form_backups(const char *backup_dir, const char *form_path, char ***names,
-                       int *count, struct kwh_err *e);
+int print_form_backups(const char *backup_dir, const char *form_path, char ***names, int *count,
+                       struct kwh_err *e);
 
 /* Frees a list from print_form_backups (NULL is fine). */
 void print_form_backups_free(char **names);
@@ -275,8 +277,8 @@ struct print_page {
 };
 
 /* Renders form f with values v into a new page the caller frees. */
-int print_render(const struct print_form *f, const struct print_vars *v,
-                 struct print_page **out, struct kwh_err *e);
+int print_render(const struct print_form *f, const struct print_vars *v, struct print_page **out,
+                 struct kwh_err *e);
 
 /* A page of the given text (reports): lines split at '\n', tabs expanded to 8
  * columns, control characters dropped, width = widest line. */
@@ -307,9 +309,9 @@ int print_raw_encode(const struct print_page *p, const struct print_raw_opts *o,
                      size_t *len, struct kwh_err *e);
 
 struct print_pdf_opts {
-    const char *font;   /* Pango family, default "AR PL UMing CN" */
-    int font_size;      /* points; 0 = the page's */
-    int margin;         /* points around the grid */
+    const char *font; /* Pango family, default "AR PL UMing CN" */
+    int font_size;    /* points; 0 = the page's */
+    int margin;       /* points around the grid */
 };
 
 /* Defaults: AR PL UMing CN, the page's size, 18 pt margins. */
@@ -323,29 +325,29 @@ int print_pdf_render(const struct print_page *p, const struct print_pdf_opts *o,
 /* Why a print job failed, in kwh_err.detail. */
 enum print_fail {
     PRINT_FAIL_NONE = 0,
-    PRINT_FAIL_NO_QUEUE,   /* no such queue on the server */
-    PRINT_FAIL_SERVER,     /* the print server cannot be reached or refused the request */
-    PRINT_FAIL_STOPPED,    /* the queue is stopped (paused) */
-    PRINT_FAIL_REJECTING,  /* the queue does not accept jobs */
-    PRINT_FAIL_ABORTED,    /* the job was aborted (printer or filter failure) */
-    PRINT_FAIL_CANCELED,   /* the job was canceled */
-    PRINT_FAIL_TIMEOUT,    /* not printed in time; the job was canceled */
+    PRINT_FAIL_NO_QUEUE,  /* no such queue on the server */
+    PRINT_FAIL_SERVER,    /* the print server cannot be reached or refused the request */
+    PRINT_FAIL_STOPPED,   /* the queue is stopped (paused) */
+    PRINT_FAIL_REJECTING, /* the queue does not accept jobs */
+    PRINT_FAIL_ABORTED,   /* the job was aborted (printer or filter failure) */
+    PRINT_FAIL_CANCELED,  /* the job was canceled */
+    PRINT_FAIL_TIMEOUT,   /* not printed in time; the job was canceled */
 };
 
 struct print_job_opts {
-    const char *queue;   /* CUPS queue name */
-    const char *server;  /* NULL = CUPS default (CUPS_SERVER, client.conf) */
-    const char *title;   /* job name, e.g. the invoice number */
-    int timeout_ms;      /* per request to the server; 0 = 10 s */
-    int wait_ms;         /* wait this long for the job to finish; 0 = do not wait */
+    const char *queue;  /* CUPS queue name */
+    const char *server; /* NULL = CUPS default (CUPS_SERVER, client.conf) */
+    const char *title;  /* job name, e.g. the invoice number */
+    int timeout_ms;     /* per request to the server; 0 = 10 s */
+    int wait_ms;        /* wait this long for the job to finish; 0 = do not wait */
 };
 
 /* Submits len bytes of `format` ("application/vnd.cups-raw", "application/pdf") to
  * the queue; *job_id (may be NULL) receives the job number. With wait_ms, waits for
  * the job to complete and cancels it when it fails or does not finish in time.
  * Failures set e->detail to an enum print_fail. */
-int print_submit(const struct print_job_opts *o, const char *format, const void *data,
-                 size_t len, int *job_id, struct kwh_err *e);
+int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
+                 int *job_id, struct kwh_err *e);
 
 enum print_format { PRINT_RAW, PRINT_PDF };
 
@@ -363,8 +365,8 @@ int print_output_bytes(const struct print_page *p, const struct print_output *o,
                        size_t *len, struct kwh_err *e);
 
 /* Writes p in o's format to path atomically (export, tests). */
-int print_output_file(const struct print_page *p, const struct print_output *o,
-                      const char *path, struct kwh_err *e);
+int print_output_file(const struct print_page *p, const struct print_output *o, const char *path,
+                      struct kwh_err *e);
 
 /* Prints p in o's format through CUPS (see print_submit). */
 int print_output_queue(const struct print_page *p, const struct print_output *o,

@@ -14,9 +14,9 @@
 #define POLL_MS 100
 
 struct queue_state {
-    int state;                /* IPP_PSTATE_* */
+    int state; /* IPP_PSTATE_* */
     bool accepting;
-    char message[256];        /* printer-state-message, or "" */
+    char message[256]; /* printer-state-message, or "" */
 };
 
 /* Never ask for a password: the caller may be a full-screen program. */
@@ -66,8 +66,7 @@ static void pause_ms(int ms)
         ;
 }
 
-static http_t *connect_server(const struct print_job_opts *o, const char **where,
-                              struct kwh_err *e)
+static http_t *connect_server(const struct print_job_opts *o, const char **where, struct kwh_err *e)
 {
     char host[256];
     const char *server = o->server && o->server[0] ? o->server : cupsServer();
@@ -86,7 +85,8 @@ static http_t *connect_server(const struct print_job_opts *o, const char **where
     if (http == NULL) {
         kwh_err_setd(e, KWH_EIO, PRINT_FAIL_SERVER,
                      "cannot reach the print server %s (%s): check that CUPS is running, "
-                     "then print again", server, cupsLastErrorString());
+                     "then print again",
+                     server, cupsLastErrorString());
         return NULL;
     }
     httpSetTimeout(http, ms / 1000.0, give_up, NULL);
@@ -97,7 +97,8 @@ static int server_error(const char *what, const char *where, struct kwh_err *e)
 {
     return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_SERVER,
                         "print server %s refused %s (%s): check that CUPS is running, then "
-                        "print again", where, what, cupsLastErrorString());
+                        "print again",
+                        where, what, cupsLastErrorString());
 }
 
 static int get_queue_state(http_t *http, const char *queue, const char *where,
@@ -120,18 +121,20 @@ static int get_queue_state(http_t *http, const char *queue, const char *where,
         ippDelete(resp);
         return kwh_err_setd(e, KWH_ENOTFOUND, PRINT_FAIL_NO_QUEUE,
                             "no print queue '%s' on the print server %s: check the queue name "
-                            "in the settings (lpstat -p lists the queues)", queue, where);
+                            "in the settings (lpstat -p lists the queues)",
+                            queue, where);
     }
     if (resp == NULL || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
         ippDelete(resp);
         return server_error("to describe the queue", where, e);
     }
     qs->state = (a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM)) ? ippGetInteger(a, 0)
-                                                                           : IPP_PSTATE_IDLE;
+                                                                            : IPP_PSTATE_IDLE;
     a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
     qs->accepting = a == NULL || ippGetBoolean(a, 0);
     a = ippFindAttribute(resp, "printer-state-message", IPP_TAG_TEXT);
-    str_copy(qs->message, sizeof qs->message, a && ippGetString(a, 0, NULL) ? ippGetString(a, 0, NULL) : "");
+    str_copy(qs->message, sizeof qs->message,
+             a && ippGetString(a, 0, NULL) ? ippGetString(a, 0, NULL) : "");
     ippDelete(resp);
     return 0;
 }
@@ -145,8 +148,7 @@ static void paren(char *buf, size_t n, const char *msg)
         snprintf(buf, n, " (%s)", msg);
 }
 
-static int refuse_if_unusable(const char *queue, const struct queue_state *qs,
-                              struct kwh_err *e)
+static int refuse_if_unusable(const char *queue, const struct queue_state *qs, struct kwh_err *e)
 {
     char why[300];
 
@@ -154,11 +156,13 @@ static int refuse_if_unusable(const char *queue, const struct queue_state *qs,
     if (qs->state == IPP_PSTATE_STOPPED)
         return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_STOPPED,
                             "printer '%s' is stopped%s: resume it (cupsenable %s), then print "
-                            "again", queue, why, queue);
+                            "again",
+                            queue, why, queue);
     if (!qs->accepting)
         return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_REJECTING,
                             "printer '%s' is not accepting jobs%s: enable it (cupsaccept %s), "
-                            "then print again", queue, why, queue);
+                            "then print again",
+                            queue, why, queue);
     return 0;
 }
 
@@ -169,8 +173,8 @@ static int get_job_state(http_t *http, int job_id, int *state, char *msg, size_t
     ipp_attribute_t *a;
     ipp_t *req, *resp;
 
-    httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", 0,
-                     "/jobs/%d", job_id);
+    httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", 0, "/jobs/%d",
+                     job_id);
     req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
     ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
     ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
@@ -207,19 +211,22 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
         if (state == IPP_JSTATE_ABORTED)
             return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_ABORTED,
                                 "printer '%s' aborted job %d%s: check the printer, then print "
-                                "again", o->queue, job_id, why);
+                                "again",
+                                o->queue, job_id, why);
         if (state == IPP_JSTATE_STOPPED) {
             /* CUPS stops a job it cannot send (say, an output it cannot open); it
              * would wait for someone to restart it */
             cupsCancelJob2(http, o->queue, job_id, 0);
             return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_ABORTED,
                                 "printer '%s' stopped job %d%s and it was canceled: check the "
-                                "printer, then print again", o->queue, job_id, why);
+                                "printer, then print again",
+                                o->queue, job_id, why);
         }
         if (state == IPP_JSTATE_CANCELED)
             return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_CANCELED,
                                 "job %d on printer '%s' was canceled%s: print again when the "
-                                "printer is ready", job_id, o->queue, why);
+                                "printer is ready",
+                                job_id, o->queue, why);
         rc = get_queue_state(http, o->queue, where, &qs, e);
         if (rc < 0)
             return rc;
@@ -241,8 +248,8 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
                         job_id, o->queue, (o->wait_ms + 999) / 1000, why);
 }
 
-int print_submit(const struct print_job_opts *o, const char *format, const void *data,
-                 size_t len, int *job_id, struct kwh_err *e)
+int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
+                 int *job_id, struct kwh_err *e)
 {
     const char *where, *title = o->title && o->title[0] ? o->title : "kwhpos";
     struct queue_state qs;
@@ -271,7 +278,8 @@ int print_submit(const struct print_job_opts *o, const char *format, const void 
         else if (cupsLastError() == IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS)
             rc = kwh_err_setd(e, KWH_EIO, PRINT_FAIL_REJECTING,
                               "printer '%s' is not accepting jobs: enable it (cupsaccept %s), "
-                              "then print again", o->queue, o->queue);
+                              "then print again",
+                              o->queue, o->queue);
         else
             rc = server_error("the job", where, e);
         goto out;

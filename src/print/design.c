@@ -57,8 +57,7 @@ static int check_place(const struct print_form *f, enum print_item_kind kind, in
                 continue;
             if (q->col < col + width + 2 && col < q->col + q->width + 2)
                 return kwh_err_set(e, KWH_ECONFLICT,
-                                   "titles need two columns between them (next to '%s')",
-                                   q->text);
+                                   "titles need two columns between them (next to '%s')", q->text);
         }
     }
     return 0;
@@ -105,8 +104,7 @@ int print_form_delete(struct print_form *f, int index, struct kwh_err *e)
     return 0;
 }
 
-static int insert(struct print_form *f, const struct print_item *it, int *index,
-                  struct kwh_err *e)
+static int insert(struct print_form *f, const struct print_item *it, int *index, struct kwh_err *e)
 {
     int rc = check_place(f, it->kind, it->row, it->col, it->width, -1, e);
 
@@ -186,8 +184,7 @@ int print_form_resize(struct print_form *f, int index, int width, struct kwh_err
     return field_change(f, index, width, f->items[index].align, e);
 }
 
-int print_form_set_align(struct print_form *f, int index, enum print_align align,
-                         struct kwh_err *e)
+int print_form_set_align(struct print_form *f, int index, enum print_align align, struct kwh_err *e)
 {
     int rc = check_index(f, index, e);
 

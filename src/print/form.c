@@ -11,7 +11,7 @@ struct parser {
     const char *file;
     struct print_form *f;
     struct kwh_err *e;
-    int lineno;          /* 1-based line in the file */
+    int lineno; /* 1-based line in the file */
 };
 
 static int perr(struct parser *p, int col, const char *fmt, ...)
@@ -135,8 +135,8 @@ static const char *suggest(const char *name, size_t len)
 
 static bool name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 /* A field starting at s[0] == '{' at display column col (0-based). Returns the bytes
@@ -154,8 +154,9 @@ static int parse_field(struct parser *p, const char *s, size_t n, int row, int c
     if (name_len == 0) {
         if (i < n && s[i] == ' ')
             return perr(p, col + 2, "a field starts with its name right after '{', e.g. {amount}");
-        return perr(p, col + 2, "'{' starts a field but no variable name follows; "
-                                "write {name} or remove the brace");
+        return perr(p, col + 2,
+                    "'{' starts a field but no variable name follows; "
+                    "write {name} or remove the brace");
     }
     it.var = print_var_find(s + 1, name_len);
     if (it.var < 0) {
@@ -163,8 +164,10 @@ static int parse_field(struct parser *p, const char *s, size_t n, int row, int c
         if (hint != NULL)
             return perr(p, col + 2, "unknown variable '%.*s' (did you mean '%s'?)", (int)name_len,
                         s + 1, hint);
-        return perr(p, col + 2, "unknown variable '%.*s'; the variables are listed in "
-                                "docs/forms.md", (int)name_len, s + 1);
+        return perr(p, col + 2,
+                    "unknown variable '%.*s'; the variables are listed in "
+                    "docs/forms.md",
+                    (int)name_len, s + 1);
     }
     while (i < n && s[i] == ' ')
         i++;
@@ -180,14 +183,17 @@ static int parse_field(struct parser *p, const char *s, size_t n, int row, int c
         if (s[i] == '{')
             return perr(p, col + (int)i + 1, "'{' inside field {%.*s}: close the field first",
                         (int)name_len, s + 1);
-        return perr(p, col + (int)i + 1, "unexpected character in field {%.*s}: only spaces "
-                    "and one of < > ^ may follow the name", (int)name_len, s + 1);
+        return perr(p, col + (int)i + 1,
+                    "unexpected character in field {%.*s}: only spaces "
+                    "and one of < > ^ may follow the name",
+                    (int)name_len, s + 1);
     }
     it.width = (int)i + 1;
     if (col + it.width > p->f->width)
-        return perr(p, col + 1, "field {%.*s} ends at column %d, past the page width %d: "
-                    "move or shorten it, or widen the page", (int)name_len, s + 1,
-                    col + it.width, p->f->width);
+        return perr(p, col + 1,
+                    "field {%.*s} ends at column %d, past the page width %d: "
+                    "move or shorten it, or widen the page",
+                    (int)name_len, s + 1, col + it.width, p->f->width);
     rc = form_insert_item(p->f, &it);
     if (rc < 0)
         return kwh_err_set(p->e, KWH_ENOMEM, "out of memory");
@@ -206,8 +212,10 @@ static int add_title(struct parser *p, const char *s, size_t len, int row, int c
     t[len] = '\0';
     it.text = t;
     if (col + width > p->f->width) {
-        rc = perr(p, col + 1, "text '%s' ends at column %d, past the page width %d: "
-                  "move or shorten it, or widen the page", t, col + width, p->f->width);
+        rc = perr(p, col + 1,
+                  "text '%s' ends at column %d, past the page width %d: "
+                  "move or shorten it, or widen the page",
+                  t, col + width, p->f->width);
         free(t);
         return rc;
     }
@@ -313,8 +321,8 @@ static int header_int(struct parser *p, const char *key, const char *v, size_t v
         return perr(p, 0, "'%s' needs a number from %d to %d", key, lo, hi);
     for (size_t i = 0; i < vn; i++) {
         if (!isdigit((unsigned char)v[i]))
-            return perr(p, 0, "'%s' needs a number from %d to %d, not '%.*s'", key, lo, hi,
-                        (int)vn, v);
+            return perr(p, 0, "'%s' needs a number from %d to %d, not '%.*s'", key, lo, hi, (int)vn,
+                        v);
         x = x * 10 + (v[i] - '0');
     }
     if (x < lo || x > hi)
@@ -350,8 +358,10 @@ static int parse_header_line(struct parser *p, const char *s, size_t n, unsigned
         if (strlen(keys[i]) == k && memcmp(keys[i], s, k) == 0)
             key = i;
     if (key < 0)
-        return perr(p, 1, "'%.*s' is not a header setting (name, width, height, font-size, "
-                    "titles); the header ends with a line '---'", (int)(k > 40 ? 40 : k), s);
+        return perr(p, 1,
+                    "'%.*s' is not a header setting (name, width, height, font-size, "
+                    "titles); the header ends with a line '---'",
+                    (int)(k > 40 ? 40 : k), s);
     if (*seen & (1u << key))
         return perr(p, 1, "'%s' is set twice", keys[key]);
     *seen |= 1u << key;
@@ -407,8 +417,8 @@ int print_form_parse(const char *text, size_t len, const char *file, struct prin
 
     *out = NULL;
     if (len > PRINT_FORM_MAX_BYTES)
-        return kwh_err_set(e, KWH_EINVAL, "%s: larger than %d bytes; is it a form file?",
-                           p.file, PRINT_FORM_MAX_BYTES);
+        return kwh_err_set(e, KWH_EINVAL, "%s: larger than %d bytes; is it a form file?", p.file,
+                           PRINT_FORM_MAX_BYTES);
     p.f = form_alloc();
     if (p.f == NULL)
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
@@ -458,8 +468,10 @@ int print_form_parse(const char *text, size_t len, const char *file, struct prin
         last = row;
     }
     if (!body) {
-        rc = kwh_err_set(e, KWH_EINVAL, "%s: no line '---' ends the header: a form is a header "
-                         "(width 48, ...), a line '---', then the page", p.file);
+        rc = kwh_err_set(e, KWH_EINVAL,
+                         "%s: no line '---' ends the header: a form is a header "
+                         "(width 48, ...), a line '---', then the page",
+                         p.file);
         goto fail;
     }
     p.f->lines = last;
@@ -585,8 +597,9 @@ int print_form_item_at(const struct print_form *f, int row, int col)
 
 bool print_form_equal(const struct print_form *a, const struct print_form *b)
 {
-    if (a->width != b->width || a->height != b->height || print_form_lines(a) != print_form_lines(b) ||
-        a->font_size != b->font_size || a->titles_hidden != b->titles_hidden ||
+    if (a->width != b->width || a->height != b->height ||
+        print_form_lines(a) != print_form_lines(b) || a->font_size != b->font_size ||
+        a->titles_hidden != b->titles_hidden ||
         strcmp(print_form_name(a), print_form_name(b)) != 0 || a->ncomments != b->ncomments ||
         a->nitems != b->nitems)
         return false;

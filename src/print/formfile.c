@@ -42,10 +42,10 @@ int print_form_save(const struct print_form *f, const char *path, struct kwh_err
 
 struct print_form_loader {
     char *path;
-    struct print_form *form;  /* last good */
-    struct stat seen;         /* the file as last read, good or bad */
+    struct print_form *form; /* last good */
+    struct stat seen;        /* the file as last read, good or bad */
     bool have_seen;
-    struct kwh_err bad;       /* why the file as seen is bad; code 0 when it is good */
+    struct kwh_err bad; /* why the file as seen is bad; code 0 when it is good */
 };
 
 struct print_form_loader *print_loader_new(const char *path)
@@ -91,8 +91,8 @@ int print_loader_refresh(struct print_form_loader *l, struct kwh_err *e)
     struct print_form *f;
 
     if (stat(l->path, &st) != 0) {
-        kwh_err_set(&l->bad, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO,
-                    "cannot read form %s: %s", l->path, strerror(errno));
+        kwh_err_set(&l->bad, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read form %s: %s",
+                    l->path, strerror(errno));
         l->have_seen = false;
         return keep_last(l, e);
     }
@@ -152,14 +152,15 @@ int print_form_backup(const char *form_path, const char *backup_dir, time_t now,
         goto out;
     }
     backup_base(form_path, base, sizeof base);
-    if (localtime_r(&now, &tm) == NULL || strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm) == 0) {
+    if (localtime_r(&now, &tm) == NULL ||
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm) == 0) {
         rc = kwh_err_set(e, KWH_EINVAL, "cannot format the backup time");
         goto out;
     }
     for (int seq = 1;; seq++) {
-        int w = seq == 1 ? snprintf(path, sizeof path, "%s/%s-%s.form", backup_dir, base, stamp)
-                         : snprintf(path, sizeof path, "%s/%s-%s-%d.form", backup_dir, base,
-                                    stamp, seq);
+        int w = seq == 1
+                    ? snprintf(path, sizeof path, "%s/%s-%s.form", backup_dir, base, stamp)
+                    : snprintf(path, sizeof path, "%s/%s-%s-%d.form", backup_dir, base, stamp, seq);
         if (w < 0 || (size_t)w >= sizeof path) {
             rc = kwh_err_set(e, KWH_EINVAL, "backup path too long");
             goto out;
@@ -231,8 +232,8 @@ void print_form_backups_free(char **names)
     free(names);
 }
 
-int print_form_backups(const char *backup_dir, const char *form_path, char ***names,
-                       int *count, struct kwh_err *e)
+int print_form_backups(const char *backup_dir, const char *form_path, char ***names, int *count,
+                       struct kwh_err *e)
 {
     char base[256], prefix[260];
     struct backup *all = NULL, b;

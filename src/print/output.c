@@ -20,8 +20,8 @@ int print_output_bytes(const struct print_page *p, const struct print_output *o,
     return print_raw_encode(p, &o->raw, out, len, e);
 }
 
-int print_output_file(const struct print_page *p, const struct print_output *o,
-                      const char *path, struct kwh_err *e)
+int print_output_file(const struct print_page *p, const struct print_output *o, const char *path,
+                      struct kwh_err *e)
 {
     char *data;
     size_t len;

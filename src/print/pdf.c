@@ -47,8 +47,8 @@ void print_pdf_opts_default(struct print_pdf_opts *o)
 
 /* Draws text (n bytes, cols columns) at x, y: in one piece when the font's advance
  * matches the grid, else one character at a time. */
-static void draw_run(cairo_t *cr, PangoLayout *lay, const char *text, size_t n, int cols,
-                     double x, double y, double cell)
+static void draw_run(cairo_t *cr, PangoLayout *lay, const char *text, size_t n, int cols, double x,
+                     double y, double cell)
 {
     int w, h;
 

@@ -42,8 +42,8 @@ static void note_overflow(struct print_page *pg, const char *name, const char *v
 {
     if (pg->overflows++ == 0)
         snprintf(pg->note, sizeof pg->note,
-                 "value '%s' of field %s does not fit its %d columns: widen the field",
-                 value, name, width);
+                 "value '%s' of field %s does not fit its %d columns: widen the field", value, name,
+                 width);
 }
 
 /* Writes value into [col, col+width) with the field's alignment. Text that is too wide
@@ -76,7 +76,9 @@ static int put_field(struct line *l, struct print_page *pg, const struct print_i
         l->col += vw;
         return line_pad(l, it->col + it->width);
     }
-    pad = it->align == PRINT_RIGHT ? it->width - vw : it->align == PRINT_CENTER ? (it->width - vw) / 2 : 0;
+    pad = it->align == PRINT_RIGHT    ? it->width - vw
+          : it->align == PRINT_CENTER ? (it->width - vw) / 2
+                                      : 0;
     if (line_pad(l, l->col + pad) < 0 || line_put(l, value, n) < 0)
         return KWH_ENOMEM;
     l->col += vw;
@@ -115,8 +117,8 @@ void print_page_free(struct print_page *p)
     free(p);
 }
 
-int print_render(const struct print_form *f, const struct print_vars *v,
-                 struct print_page **out, struct kwh_err *e)
+int print_render(const struct print_form *f, const struct print_vars *v, struct print_page **out,
+                 struct kwh_err *e)
 {
     int nlines = print_form_lines(f), i = 0;
     struct print_page *pg = page_alloc(nlines);
@@ -147,7 +149,7 @@ int print_render(const struct print_form *f, const struct print_vars *v,
         trim(&l);
         pg->lines[row] = l.p;
         continue;
-oom_line:
+    oom_line:
         free(l.p);
         goto oom;
     }

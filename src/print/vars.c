@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PRINT_VAR_INFO_(id, name, kind, width, align, title, help, sample)                  \
+#define PRINT_VAR_INFO_(id, name, kind, width, align, title, help, sample)                         \
     [PRINT_VAR_##id] = {name, kind, width, align, title, help, sample},
 static const struct print_var_info vars[PRINT_NVARS] = {PRINT_VAR_TABLE(PRINT_VAR_INFO_)};
 #undef PRINT_VAR_INFO_

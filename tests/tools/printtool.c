@@ -23,10 +23,10 @@ const char *__lsan_default_suppressions(void)
 }
 
 static const char *const fail_name[] = {
-    [PRINT_FAIL_NONE] = "error",         [PRINT_FAIL_NO_QUEUE] = "no-queue",
-    [PRINT_FAIL_SERVER] = "server",      [PRINT_FAIL_STOPPED] = "stopped",
+    [PRINT_FAIL_NONE] = "error",          [PRINT_FAIL_NO_QUEUE] = "no-queue",
+    [PRINT_FAIL_SERVER] = "server",       [PRINT_FAIL_STOPPED] = "stopped",
     [PRINT_FAIL_REJECTING] = "rejecting", [PRINT_FAIL_ABORTED] = "aborted",
-    [PRINT_FAIL_CANCELED] = "canceled",  [PRINT_FAIL_TIMEOUT] = "timeout",
+    [PRINT_FAIL_CANCELED] = "canceled",   [PRINT_FAIL_TIMEOUT] = "timeout",
 };
 
 static int usage(void)

@@ -80,7 +80,8 @@ static void expect_round_trip(const struct print_form *f)
 static int field_index(int var)
 {
     for (int i = 0; i < print_form_item_count(form); i++)
-        if (print_form_item(form, i)->kind == PRINT_ITEM_FIELD && print_form_item(form, i)->var == var)
+        if (print_form_item(form, i)->kind == PRINT_ITEM_FIELD &&
+            print_form_item(form, i)->var == var)
             return i;
     return -1;
 }
@@ -232,7 +233,11 @@ static void design__adds_a_title_and_refuses_text_the_file_cannot_hold(void **st
     assert_int_equal(print_form_add_title(form, " a", 4, 0, &i, &e), KWH_EINVAL);
     assert_int_equal(print_form_add_title(form, "a\tb", 4, 0, &i, &e), KWH_EINVAL);
     assert_int_equal(print_form_add_title(form, "", 4, 0, &i, &e), KWH_EINVAL);
-    assert_int_equal(print_form_add_title(form, "\xCC\x81" "a", 4, 0, &i, &e), KWH_EINVAL);
+    assert_int_equal(print_form_add_title(form,
+                                          "\xCC\x81"
+                                          "a",
+                                          4, 0, &i, &e),
+                     KWH_EINVAL);
     assert_int_equal(print_form_add_title(form, "a b", 4, 0, &i, &e), 0);
     expect_round_trip(form);
 }
@@ -330,7 +335,8 @@ static void design__random_edits_always_read_back_equal(void **state)
         switch (r % 7) {
         case 0:
         case 1:
-            rc = n ? print_form_move(form, &i, (int)(r >> 4) % 3 - 1, (int)(r >> 6) % 3 - 1, &e) : -1;
+            rc = n ? print_form_move(form, &i, (int)(r >> 4) % 3 - 1, (int)(r >> 6) % 3 - 1, &e)
+                   : -1;
             break;
         case 2:
             rc = print_form_add_field(form, (int)(r >> 3) % PRINT_NVARS, (int)(r >> 5) % 8,
@@ -390,14 +396,18 @@ static void backup__writes_timestamped_copies_and_lists_them_newest_first(void *
     time_t t = 1795482000; /* 2026-11-24 in any time zone near UTC+8 */
     (void)state;
     write_file(path_in("invoice.form"), sample);
-    assert_int_equal(print_form_backup(path_in("invoice.form"), path_in("bak"), t, out, sizeof out, &e), 0);
+    assert_int_equal(
+        print_form_backup(path_in("invoice.form"), path_in("bak"), t, out, sizeof out, &e), 0);
     assert_non_null(strstr(out, "/bak/invoice-2026112"));
-    assert_int_equal(print_form_backup(path_in("invoice.form"), path_in("bak"), t, out, sizeof out, &e), 0);
+    assert_int_equal(
+        print_form_backup(path_in("invoice.form"), path_in("bak"), t, out, sizeof out, &e), 0);
     assert_non_null(strstr(out, "-2.form"));
-    assert_int_equal(print_form_backup(path_in("invoice.form"), path_in("bak"), t + 60, out, sizeof out, &e), 0);
+    assert_int_equal(
+        print_form_backup(path_in("invoice.form"), path_in("bak"), t + 60, out, sizeof out, &e), 0);
     write_file(path_in("bak/other-20261124-000000.form"), sample);
     write_file(path_in("bak/invoice-notes.txt"), "x");
-    assert_int_equal(print_form_backups(path_in("bak"), path_in("invoice.form"), &names, &n, &e), 0);
+    assert_int_equal(print_form_backups(path_in("bak"), path_in("invoice.form"), &names, &n, &e),
+                     0);
     assert_int_equal(n, 3);
     assert_non_null(strstr(out, names[0]));
     assert_non_null(strstr(names[1], "-2.form"));
@@ -425,7 +435,8 @@ static void backup__refuses_a_form_with_an_error(void **state)
     struct stat st;
     (void)state;
     write_file(path_in("bad.form"), "width 20\n---\n{x}\n");
-    assert_int_equal(print_form_backup(path_in("bad.form"), path_in("bak"), 0, out, sizeof out, &e), KWH_EINVAL);
+    assert_int_equal(print_form_backup(path_in("bad.form"), path_in("bak"), 0, out, sizeof out, &e),
+                     KWH_EINVAL);
     assert_non_null(strstr(e.msg, "not backed up, the form has an error: "));
     assert_int_equal(stat(path_in("bak"), &st), -1);
 }
@@ -451,10 +462,12 @@ static void restore__refuses_a_bad_backup_and_leaves_the_form_alone(void **state
     (void)state;
     write_file(path_in("cur.form"), "width 20\n---\n{kwh}\n");
     write_file(path_in("broken.form"), "width 20\n---\n{kwh\n");
-    assert_int_equal(print_form_restore(path_in("broken.form"), path_in("cur.form"), &e), KWH_EINVAL);
+    assert_int_equal(print_form_restore(path_in("broken.form"), path_in("cur.form"), &e),
+                     KWH_EINVAL);
     assert_non_null(strstr(e.msg, "not restored, the backup has an error: "));
     assert_non_null(strstr(e.msg, "broken.form:3:1:"));
-    assert_int_equal(print_form_restore(path_in("missing.form"), path_in("cur.form"), &e), KWH_ENOTFOUND);
+    assert_int_equal(print_form_restore(path_in("missing.form"), path_in("cur.form"), &e),
+                     KWH_ENOTFOUND);
     assert_int_equal(file_read_all(path_in("cur.form"), 4096, &text, &len, &e), 0);
     assert_string_equal(text, "width 20\n---\n{kwh}\n");
     free(text);

@@ -183,7 +183,9 @@ static void form__reports_a_tab(void **state)
 static void form__reports_control_characters_and_nul_bytes(void **state)
 {
     (void)state;
-    expect_prefix(ERR("width 20\n---\nab\x1b" "c\n"), "t.form:3:3: control character U+001B");
+    expect_prefix(ERR("width 20\n---\nab\x1b"
+                      "c\n"),
+                  "t.form:3:3: control character U+001B");
     expect_prefix(parse_err("width 20\n---\nab\0c\n", 16), "t.form:3:3: control character U+0000");
 }
 
@@ -194,8 +196,10 @@ static void form__reports_braces_that_do_not_make_a_field(void **state)
     expect_prefix(ERR("width 20\n---\n{kwh   \n"), "t.form:3:1: field {kwh has no closing '}'");
     expect_prefix(ERR("width 20\n---\n{ kwh}\n"), "t.form:3:2: a field starts with its name");
     expect_prefix(ERR("width 20\n---\n{}\n"), "t.form:3:2: '{' starts a field but no variable");
-    expect_prefix(ERR("width 20\n---\n{kwh x}\n"), "t.form:3:6: unexpected character in field {kwh}");
-    expect_prefix(ERR("width 20\n---\n{kwh > }\n"), "t.form:3:7: unexpected character in field {kwh}");
+    expect_prefix(ERR("width 20\n---\n{kwh x}\n"),
+                  "t.form:3:6: unexpected character in field {kwh}");
+    expect_prefix(ERR("width 20\n---\n{kwh > }\n"),
+                  "t.form:3:7: unexpected character in field {kwh}");
     expect_prefix(ERR("width 20\n---\n{kwh {kwh}}\n"), "t.form:3:6: '{' inside field {kwh}");
     expect_prefix(ERR("width 40\n---\n金额{amount：}\n"), "t.form:3:12: unexpected character");
 }
@@ -209,10 +213,13 @@ static void form__reports_header_mistakes(void **state)
     expect_prefix(ERR("width 20\nwidth 30\n---\n"), "t.form:2:1: 'width' is set twice");
     expect_prefix(ERR("width 7\n---\n"), "t.form:1: 'width' must be from 8 to 250, not 7");
     expect_prefix(ERR("width 251\n---\n"), "t.form:1: 'width' must be from 8 to 250");
-    expect_prefix(ERR("width 4x\n---\n"), "t.form:1: 'width' needs a number from 8 to 250, not '4x'");
+    expect_prefix(ERR("width 4x\n---\n"),
+                  "t.form:1: 'width' needs a number from 8 to 250, not '4x'");
     expect_prefix(ERR("width\n---\n"), "t.form:1: 'width' needs a number");
-    expect_prefix(ERR("width 20\ntitles maybe\n---\n"), "t.form:2:8: 'titles' is 'print' or 'hide'");
-    expect_prefix(ERR("width 20\nfont-size 99\n---\n"), "t.form:2: 'font-size' must be from 6 to 36");
+    expect_prefix(ERR("width 20\ntitles maybe\n---\n"),
+                  "t.form:2:8: 'titles' is 'print' or 'hide'");
+    expect_prefix(ERR("width 20\nfont-size 99\n---\n"),
+                  "t.form:2: 'font-size' must be from 6 to 36");
     expect_prefix(ERR("  width 20\n---\n"), "t.form:1:1: a header line starts with its setting");
     expect_prefix(ERR("width 20\n"), "t.form: no line '---' ends the header");
     expect_prefix(ERR(""), "t.form: no line '---' ends the header");
@@ -279,7 +286,11 @@ static void vars__clean_values_so_any_text_prints(void **state)
     struct print_vars *v = print_vars_new();
     struct kwh_err e = {0};
     (void)state;
-    assert_int_equal(print_vars_set(v, PRINT_VAR_ADDRESS, "a\tb\nc\xFF" "d", &e), 0);
+    assert_int_equal(print_vars_set(v, PRINT_VAR_ADDRESS,
+                                    "a\tb\nc\xFF"
+                                    "d",
+                                    &e),
+                     0);
     assert_string_equal(print_vars_get(v, PRINT_VAR_ADDRESS), "a b c?d");
     assert_int_equal(print_vars_set_named(v, "nosuch", "x", &e), KWH_EINVAL);
     expect_prefix(e.msg, "unknown print variable 'nosuch'");
@@ -297,7 +308,8 @@ static void vars__set_time_fills_date_time_and_both(void **state)
 {
     struct print_vars *v = print_vars_new();
     struct kwh_err e = {0};
-    struct tm tm = {.tm_year = 126, .tm_mon = 10, .tm_mday = 4, .tm_hour = 9, .tm_min = 5, .tm_sec = 7};
+    struct tm tm = {
+        .tm_year = 126, .tm_mon = 10, .tm_mday = 4, .tm_hour = 9, .tm_min = 5, .tm_sec = 7};
     (void)state;
     assert_int_equal(print_vars_set_time(v, &tm, &e), 0);
     assert_string_equal(print_vars_get(v, PRINT_VAR_DATETIME), "2026-11-04 09:05:07");

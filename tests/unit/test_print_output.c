@@ -77,7 +77,8 @@ static void raw__encodes_chinese_titles_and_punctuation_as_gb18030(void **state)
     print_raw_opts_default(&o);
     make_page("售电：￥1\n");
     encode(&o);
-    EXPECT("\xCA\xDB\xB5\xE7\xA3\xBA\xA3\xA4" "1\r\n");
+    EXPECT("\xCA\xDB\xB5\xE7\xA3\xBA\xA3\xA4"
+           "1\r\n");
 }
 
 static void raw__encodes_characters_outside_gb2312_with_four_bytes(void **state)
@@ -194,8 +195,8 @@ static void output__writes_the_chosen_format_to_a_file(void **state)
 
 static void submit__reports_an_unreachable_print_server(void **state)
 {
-    struct print_job_opts j = {.queue = "receipt", .server = "/nonexistent/cups.sock",
-                               .timeout_ms = 2000};
+    struct print_job_opts j = {
+        .queue = "receipt", .server = "/nonexistent/cups.sock", .timeout_ms = 2000};
     struct kwh_err e = {0};
     int id = -1;
     (void)state;

@@ -151,7 +151,10 @@ static void page__from_text_expands_tabs_and_drops_control_characters(void **sta
 {
     struct kwh_err e = {0};
     (void)state;
-    assert_int_equal(print_page_from_text("日报表\na\tb\x07" "c  \n\xFFz", &fx.page, &e), 0);
+    assert_int_equal(print_page_from_text("日报表\na\tb\x07"
+                                          "c  \n\xFFz",
+                                          &fx.page, &e),
+                     0);
     assert_int_equal(fx.page->nlines, 3);
     assert_string_equal(fx.page->lines[0], "日报表");
     assert_string_equal(fx.page->lines[1], "a       bc");
