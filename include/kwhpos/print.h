@@ -30,6 +30,8 @@ enum print_kind { PRINT_TEXT, PRINT_EXACT };
       "用电单位", "unit (site) name", "阳光花园物业管理处")                                \
     X(UNIT_TEL, "unit_tel", PRINT_TEXT, 16, PRINT_LEFT,                                    \
       "单位电话", "unit phone", "0571-88886666")                                           \
+    X(SALE_TYPE, "sale_type", PRINT_TEXT, 12, PRINT_LEFT,                                  \
+      "业务类型", "kind of sale", "日常售电")                                              \
     X(INVOICE_NO, "invoice_no", PRINT_EXACT, 12, PRINT_LEFT,                               \
       "发票号", "invoice number", "00001234")                                              \
     X(DATETIME, "datetime", PRINT_EXACT, 19, PRINT_LEFT,                                   \
@@ -62,6 +64,8 @@ enum print_kind { PRINT_TEXT, PRINT_EXACT };
       "免费电量", "free allowance kWh", "10.00")                                           \
     X(AMOUNT, "amount", PRINT_EXACT, 12, PRINT_RIGHT,                                      \
       "金额", "amount, yuan", "128.50")                                                    \
+    X(FEE, "fee", PRINT_EXACT, 10, PRINT_RIGHT,                                            \
+      "补卡费", "card reissue fee, yuan", "20.00")                                         \
     X(AMOUNT_CN, "amount_cn", PRINT_EXACT, 36, PRINT_LEFT,                                 \
       "大写金额", "amount in capitals", "壹佰贰拾捌元伍角")                                \
     X(PURCHASES, "count", PRINT_EXACT, 8, PRINT_RIGHT,                                     \
