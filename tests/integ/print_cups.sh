@@ -114,7 +114,8 @@ like "the PDF has the titles 用户编号 and 表号" "$txt" '用户编号：000
 like "the PDF has 表号 with its value" "$txt" '表 +号：12345678'
 like "the PDF has full-width colon, parentheses and ￥" "$txt" '大写金额（人民币）：壹仟零伍元零柒分'
 like "the PDF has the yuan sign before the amount" "$txt" '金额： +￥ +1005.07 元'
-like "the PDF has the full-width comma-free stamp line" "$txt" '收款单位（盖章）：'
+like "the PDF has the stamp line with full-width parentheses" "$txt" '收款单位（盖章）：'
+like "the PDF has a full-width comma and full stop" "$txt" '注：请当面核对金额，妥善保管本发票。'
 "$PT" "$FORMS/receipt80.form" --samples --format pdf --out "$T/direct.pdf" 2>/dev/null
 direct=$(pdftotext "$T/direct.pdf" - 2>&1)
 like "a PDF written to a file has the receipt's closing line" "$direct" '请妥善保管本票据，谢谢！'
