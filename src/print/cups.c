@@ -66,7 +66,10 @@ static void pause_ms(int ms)
         ;
 }
 
-static http_t *connect_server(const struct print_job_opts *o, const char **where, struct kwh_err *e)
+/* Connects to the server named in o (or CUPS's default); `where` (size n) receives
+ * its name for messages. */
+static http_t *connect_server(const struct print_job_opts *o, char *where, size_t n,
+                              struct kwh_err *e)
 {
     char host[256];
     const char *server = o->server && o->server[0] ? o->server : cupsServer();
@@ -74,19 +77,26 @@ static http_t *connect_server(const struct print_job_opts *o, const char **where
     const char *colon = server[0] == '/' ? NULL : strrchr(server, ':');
     http_t *http;
 
-    *where = server;
-    str_copy(host, sizeof host, server);
+    if (!str_copy(host, sizeof host, server)) {
+        kwh_err_setd(e, KWH_EINVAL, PRINT_FAIL_SERVER, "print server name too long: %.60s...",
+                     server);
+        return NULL;
+    }
     if (colon != NULL && strchr(server, ':') == colon && colon[1] != '\0') {
         host[colon - server] = '\0';
         port = atoi(colon + 1);
     }
+    if (host[0] == '/')
+        snprintf(where, n, "%s", host);
+    else
+        snprintf(where, n, "%s:%d", host, port);
     cupsSetPasswordCB2(no_password, NULL);
     http = httpConnect2(host, port, NULL, AF_UNSPEC, cupsEncryption(), 1, ms, NULL);
     if (http == NULL) {
         kwh_err_setd(e, KWH_EIO, PRINT_FAIL_SERVER,
                      "cannot reach the print server %s (%s): check that CUPS is running, "
                      "then print again",
-                     server, cupsLastErrorString());
+                     where, cupsLastErrorString());
         return NULL;
     }
     httpSetTimeout(http, ms / 1000.0, give_up, NULL);
@@ -251,7 +261,8 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
 int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
                  int *job_id, struct kwh_err *e)
 {
-    const char *where, *title = o->title && o->title[0] ? o->title : "kwhpos";
+    const char *title = o->title && o->title[0] ? o->title : "kwhpos";
+    char where[300];
     struct queue_state qs;
     http_t *http;
     int id = 0, rc;
@@ -262,9 +273,9 @@ int print_submit(const struct print_job_opts *o, const char *format, const void 
         return kwh_err_setd(e, KWH_EINVAL, PRINT_FAIL_NO_QUEUE,
                             "'%s' is not a print queue name: set the queue in the settings",
                             o->queue ? o->queue : "");
-    http = connect_server(o, &where, e);
+    http = connect_server(o, where, sizeof where, e);
     if (http == NULL)
-        return KWH_EIO;
+        return e != NULL ? e->code : KWH_EIO;
     rc = get_queue_state(http, o->queue, where, &qs, e);
     if (rc == 0)
         rc = refuse_if_unusable(o->queue, &qs, e);
