@@ -11,8 +11,10 @@
 
 #define DEFAULT_CONFIG "/etc/kwhpos/kwhpos.ini"
 
-static const struct cli_command *const tables[] = {cli_setup_commands, cli_vend_commands,
-                                                   cli_admin_commands};
+static const struct cli_command *const tables[] = {
+    cli_setup_commands, cli_vend_commands, cli_admin_commands, cli_report_commands,
+    cli_print_commands,
+};
 
 static void help(FILE *f)
 {

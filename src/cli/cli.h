@@ -64,6 +64,8 @@ struct cli_command {
 extern const struct cli_command cli_setup_commands[];
 extern const struct cli_command cli_vend_commands[];
 extern const struct cli_command cli_admin_commands[];
+extern const struct cli_command cli_report_commands[];
+extern const struct cli_command cli_print_commands[];
 
 /* Reports e on stderr as one line and returns the exit code for it. */
 int cli_fail(struct cli *c, const struct kwh_err *e);
