@@ -4,20 +4,12 @@
 #include <string.h>
 
 #include "kwhpos/util.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #define FIRST_CUSTOMER_NO 10000001
 
-#define CUST_COLS                                                                           \
-    "c.id, c.customer_no, c.name, c.address, c.phone, c.meter_no, c.meter_type, c.rating_a, " \
-    "c.current_limit_a, c.alarm_ckwh, c.overdraft_ckwh, c.hoard_ckwh, c.ct_ratio, "         \
-    "c.tariff_id, t.name, c.status, c.card_serial, c.card_gen, c.purchase_count, "          \
-    "c.loaded_count, c.balance_ckwh, c.reported_remaining_ckwh, c.reported_at, c.opened, "  \
-    "c.closed, c.last_purchase, c.free_month, "                                             \
-    "(SELECT price FROM tariff_prices WHERE tariff_id = c.tariff_id ORDER BY id DESC LIMIT 1)"
-#define CUST_FROM " FROM customers c JOIN tariffs t ON t.id = c.tariff_id "
-
-static void read_customer(sqlite3_stmt *st, struct kwh_customer *c)
+void store_row_customer(sqlite3_stmt *st, struct kwh_customer *c)
 {
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
@@ -170,7 +162,7 @@ static int get_one(struct store *s, sqlite3_stmt *st, struct kwh_customer *out, 
         return rc;
     if (rc == 0)
         return kwh_err_set(e, KWH_ENOTFOUND, "no account %s", what);
-    read_customer(st, out);
+    store_row_customer(st, out);
     sqlite3_reset(st);
     return 0;
 }

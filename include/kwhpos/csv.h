@@ -1,0 +1,36 @@
+/* CSV: a writer with RFC 4180 quoting in UTF-8 or GB18030, and a record splitter. */
+#ifndef KWHPOS_CSV_H
+#define KWHPOS_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kwhpos/err.h"
+
+enum kwh_csv_encoding {
+    KWH_CSV_UTF8 = 0,
+    KWH_CSV_GB18030 = 1,        /* for spreadsheets on Chinese Windows */
+};
+
+struct kwh_csv;
+
+/* A CSV writer on f (borrowed): RFC 4180 quoting, CRLF line ends, text converted to the
+ * encoding. *out is freed by csv_close, which reports the first error. */
+int csv_open(struct kwh_csv **out, FILE *f, int encoding, struct kwh_err *e);
+void csv_field(struct kwh_csv *w, const char *text);
+void csv_end_row(struct kwh_csv *w);
+int csv_close(struct kwh_csv *w, struct kwh_err *e);
+/* "utf-8"/"utf8" or "gb18030" -> enum kwh_csv_encoding, or -1. */
+int csv_encoding_parse(const char *name);
+
+/* Splits one CSV record starting at *p (before end): fields are NUL-terminated in place
+ * (the text is modified) and their starts stored in fields (at most max; *nfields may
+ * exceed max, extra fields dropped). *p moves past the record, *line counts the
+ * newlines passed. KWH_EINVAL for a quote left open or text after a closing quote. */
+int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, int64_t *line,
+              struct kwh_err *e);
+/* Converts GB18030 text to UTF-8; *out is caller-freed. */
+int csv_from_gb18030(const char *in, size_t len, char **out, size_t *outlen, struct kwh_err *e);
+
+#endif

@@ -1,0 +1,185 @@
+/* The database side of queries, reports, shifts, backup and restore (src/store). Every
+ * function returns 0 or a negative KWH_E* code with the detail in e. */
+#ifndef KWHPOS_STORE_QUERY_H
+#define KWHPOS_STORE_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kwhpos/err.h"
+#include "kwhpos/model.h"
+#include "kwhpos/store.h"
+
+/* --- query.c: accounts (M20) -------------------------------------------------------- */
+
+/* Filters; a NULL text or a false flag is off. Text filters match anywhere. */
+struct store_cust_q {
+    bool by_no;
+    uint32_t customer_no;
+    bool by_meter;
+    uint32_t meter_no;
+    const char *name;
+    bool by_tariff;
+    int64_t tariff_id;
+    const char *address;
+    bool by_last_purchase;
+    int64_t lp_from, lp_to;     /* [from, to) */
+    bool include_closed;        /* status closed too; open and refunded always */
+};
+
+int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t *n,
+                          struct kwh_err *e);
+/* A page in customer-number order; *rows is caller-freed (NULL when empty). */
+int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t limit,
+                         int64_t offset, struct kwh_customer **rows, size_t *n,
+                         struct kwh_err *e);
+/* Every match in customer-number order; stops when fn returns non-zero (returned). */
+int store_customers_each(struct store *s, const struct store_cust_q *q,
+                         int (*fn)(void *ctx, const struct kwh_customer *cu), void *ctx,
+                         struct kwh_err *e);
+
+/* --- query.c: sales (M21) ----------------------------------------------------------- */
+
+/* Settled (done) sales created in [from, to), with optional filters. */
+struct store_sale_q {
+    int64_t from, to;
+    const char *operator_name;  /* every operator, deleted ones too, with this name */
+    bool by_no;
+    uint32_t customer_no;
+    bool by_meter;
+    uint32_t meter_no;
+    const char *name;
+};
+
+struct store_sums {
+    int64_t n;
+    int64_t energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen;
+};
+
+/* Called once per (kind, pay method) group, or once with kind = pay = -1 when not
+ * grouped (also when nothing matches: all zero). */
+typedef int (*store_sums_fn)(void *ctx, int kind, int pay, const struct store_sums *sums);
+
+/* Sums of the matching sales. from_summary: read the hourly summary instead of the sales
+ * (q->from and q->to on whole hours, no customer filters; the caller checks). */
+int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary,
+                     bool grouped, store_sums_fn fn, void *ctx, struct kwh_err *e);
+/* A page, oldest first; *rows is caller-freed. */
+int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit,
+                     int64_t offset, struct kwh_sale **rows, size_t *n, struct kwh_err *e);
+int store_sales_each(struct store *s, const struct store_sale_q *q,
+                     int (*fn)(void *ctx, const struct kwh_sale *sale), void *ctx,
+                     struct kwh_err *e);
+/* Whether the hourly summary equals the sums recomputed from every sale. */
+int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e);
+
+/* --- query.c: events (M22-M25) ------------------------------------------------------ */
+
+struct store_event_q {
+    int kind;
+    int64_t from, to;
+    const char *operator_name;
+};
+
+struct store_event_row {
+    int64_t id;
+    int kind;
+    int64_t created;
+    uint32_t customer_no;
+    char customer_name[KWH_TEXT_MAX];
+    uint32_t meter_no;
+    char operator_name[KWH_NAME_MAX];
+    int64_t fee_fen;
+    char before[512];
+    char after[512];
+};
+
+/* Events that happened (no card write, or its card write done). */
+int store_events_count(struct store *s, const struct store_event_q *q, int64_t *n,
+                       struct kwh_err *e);
+int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit,
+                      int64_t offset, struct store_event_row **rows, size_t *n,
+                      struct kwh_err *e);
+
+/* --- shift.c: 交班 ------------------------------------------------------------------ */
+
+struct store_shift {
+    int64_t id;
+    int64_t operator_id;
+    int64_t started, ended;
+    int64_t after_sale_id;      /* the shift holds the operator's sales with id in */
+    int64_t last_sale_id;       /* (after_sale_id, last_sale_id] */
+    int64_t money_in_fen, money_out_fen, expected_cash_fen, counted_cash_fen;
+    int64_t pending;
+};
+
+/* An operator's sales: created in [from, to) and id in (after_id, upto_id]. */
+struct store_shift_q {
+    int64_t operator_id;
+    int64_t from, to;
+    int64_t after_id, upto_id;
+};
+
+/* One group of the shift's money: state done or cancelled (both were paid at the time),
+ * refund_out: a negative amount (paid out). */
+typedef int (*store_shift_fn)(void *ctx, int kind, int pay, bool refund_out,
+                              const struct store_sums *sums);
+
+int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
+                     void *ctx, struct kwh_err *e);
+/* The sales replaced by the done re-sales of the range, grouped by their payment method
+ * (fn gets kind KWH_OP_RESALE). */
+int store_shift_returns(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
+                        void *ctx, struct kwh_err *e);
+/* The range's sales in one state (void or pending), oldest first; *rows caller-freed. */
+int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
+                      struct kwh_sale **rows, size_t *n, struct kwh_err *e);
+/* The operator's last closed shift (*found false when none). */
+int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *out,
+                     bool *found, struct kwh_err *e);
+int store_shift_get(struct store *s, int64_t id, struct store_shift *out, struct kwh_err *e);
+/* Inserts sh (inside a transaction); sets sh->id. */
+int store_shift_insert(struct store *s, struct store_shift *sh, struct kwh_err *e);
+/* The newest sale id (0 when none). */
+int store_sales_max_id(struct store *s, int64_t *id, struct kwh_err *e);
+/* The ids of operators with this name, the active one first, then deleted ones newest
+ * first (at most max). */
+int store_operator_ids(struct store *s, const char *name, int64_t *ids, size_t max, size_t *n,
+                       struct kwh_err *e);
+
+/* --- backup.c: M27, M28 ------------------------------------------------------------- */
+
+/* Copies the open database to path (which must not exist) with the online backup API in
+ * one pass, so writers on other connections go on; the copy is written under a
+ * temporary name, switched out of WAL mode, checked with integrity_check, fsynced and
+ * renamed to path. *bytes receives its size. */
+int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+
+/* PRAGMA integrity_check of the open database: *ok and SQLite's first line. */
+int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
+
+/* What a database file holds, for a restore's checks. */
+struct store_file_info {
+    bool sqlite;                /* an SQLite database at all */
+    bool intact;                /* integrity_check ok */
+    char integrity[256];
+    bool kwhpos;                /* has the kwhpos tables and a site secret */
+    int version;                /* schema version (user_version) */
+    uint8_t secret[KWH_SECRET_LEN];
+    int64_t accounts;           /* open and refunded accounts */
+    int64_t last_sale;          /* newest sale's time, 0 when none */
+};
+
+/* Inspects the database file at path, opening it read-write: give it a private copy. */
+int store_file_inspect(const char *path, struct store_file_info *out, struct kwh_err *e);
+
+/* Replaces the database at db_path with the file new_path (same file system), after
+ * making sure no other connection has db_path open (an exclusive lock; KWH_ECONFLICT
+ * otherwise). While holding the lock the old database is checkpointed and, when
+ * keep_path is not NULL, copied there (integrity-checked); its -wal and -shm files are
+ * removed, then new_path is renamed over db_path. */
+int store_replace(const char *db_path, const char *new_path, const char *keep_path,
+                  struct kwh_err *e);
+
+#endif

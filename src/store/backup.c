@@ -1,0 +1,338 @@
+/* Backup and restore at the database level (M27, M28).
+ *
+ * A backup is SQLite's online backup in a single step: it reads one consistent
+ * snapshot, and in WAL mode writers on other connections carry on meanwhile.
+ *
+ * A restore must not run while anyone has the database open. In WAL mode every open
+ * connection holds a shared lock on the database file for as long as it is open (that is
+ * how the last one to close knows it may remove the WAL), so a connection that takes
+ * locking_mode=EXCLUSIVE and then BEGIN EXCLUSIVE succeeds only when it is alone; it
+ * keeps the lock until it closes. The new content is then copied into the locked file
+ * with the backup API in rollback-journal mode, which is atomic: a crash half-way
+ * leaves a hot journal that puts the old content back. A terminal that tries to open the
+ * database meanwhile waits for the lock and then sees the new content. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kwhpos/store_query.h"
+#include "kwhpos/util.h"
+#include "store/sql.h"
+
+#define LOCK_WAIT_MS 1000
+#define STEP_TRIES 50
+
+static int db_error(sqlite3 *db, int rc, const char *what, struct kwh_err *e)
+{
+    int base = rc & 0xFF;
+    if (base == SQLITE_FULL)
+        return kwh_err_set(e, KWH_EIO, "%s: the disk is full", what);
+    if (base == SQLITE_NOTADB || base == SQLITE_CORRUPT)
+        return kwh_err_set(e, KWH_EDB, "%s: the file is damaged or not a database", what);
+    return kwh_err_set(e, KWH_EDB, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+/* The first value of a one-row statement as text (empty when none). */
+static int first_text(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    buf[0] = '\0';
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        str_copy(buf, n, t ? (const char *)t : "");
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int first_i64(sqlite3 *db, const char *sql, int64_t *out)
+{
+    char buf[32];
+    int rc = first_text(db, sql, buf, sizeof buf);
+    *out = rc == SQLITE_OK ? strtoll(buf, NULL, 10) : 0;
+    return rc;
+}
+
+static void fsync_path(const char *path, bool dir)
+{
+    char buf[1024];
+    int fd;
+    str_copy(buf, sizeof buf, path);
+    fd = open(dir ? dirname(buf) : buf, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+static void unlink_sidecars(const char *path)
+{
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
+    char buf[1100];
+    for (size_t i = 0; i < KWH_ARRAY_LEN(suffixes); i++) {
+        snprintf(buf, sizeof buf, "%s%s", path, suffixes[i]);
+        unlink(buf);
+    }
+}
+
+/* One pass of the backup API from src into dst, retrying while the source is busy. */
+static int copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, struct kwh_err *e)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    int rc;
+    if (b == NULL)
+        return db_error(dst, sqlite3_errcode(dst), what, e);
+    for (int i = 0; i < STEP_TRIES; i++) {
+        rc = sqlite3_backup_step(b, -1);
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            break;
+        sqlite3_sleep(100);
+    }
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        return db_error(dst, rc, what, e);
+    return 0;
+}
+
+static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
+{
+    int rc = first_text(db, "PRAGMA integrity_check", msg, n);
+    *ok = rc == SQLITE_OK && strcmp(msg, "ok") == 0;
+    return rc;
+}
+
+/* Copies src to path: a temporary file, rollback-journal mode, integrity_check, fsync,
+ * rename. */
+static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, struct kwh_err *e)
+{
+    char tmp[1100], check[256], what[1200];
+    sqlite3 *dst = NULL;
+    struct stat sb;
+    bool ok;
+    int rc;
+
+    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
+        return kwh_err_set(e, KWH_EINVAL, "%s: path too long", path);
+    snprintf(what, sizeof what, "backing up to %s", path);
+    if (stat(path, &sb) == 0)
+        return kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
+    unlink(tmp);
+    unlink_sidecars(tmp);
+    rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp,
+                    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    if (copy_pages(dst, src, what, e) < 0)
+        goto fail;
+    /* the copy is one self-contained file: no WAL beside it */
+    if ((rc = first_text(dst, "PRAGMA journal_mode=DELETE", check, sizeof check)) != SQLITE_OK) {
+        db_error(dst, rc, what, e);
+        goto fail;
+    }
+    if ((rc = check_integrity(dst, &ok, check, sizeof check)) != SQLITE_OK) {
+        db_error(dst, rc, what, e);
+        goto fail;
+    }
+    if (!ok) {
+        kwh_err_set(e, KWH_EDB, "the copy in %s failed its integrity check (%s): the "
+                    "database itself may be damaged; run `kwhpos check`", tmp, check);
+        goto fail;
+    }
+    rc = sqlite3_close(dst);
+    dst = NULL;
+    if (rc != SQLITE_OK) {
+        kwh_err_set(e, KWH_EIO, "cannot finish %s: %s", tmp, sqlite3_errstr(rc));
+        goto fail;
+    }
+    fsync_path(tmp, false);
+    if (rename(tmp, path) != 0) {
+        kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        goto fail;
+    }
+    fsync_path(path, true);
+    if (bytes != NULL)
+        *bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    return 0;
+fail:
+    sqlite3_close(dst);
+    unlink(tmp);
+    unlink_sidecars(tmp);
+    return e ? e->code : KWH_EIO;
+}
+
+int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
+{
+    return copy_db(s->db, path, bytes, e);
+}
+
+int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
+{
+    int rc = check_integrity(s->db, ok, msg, n);
+    if (rc != SQLITE_OK)
+        return sql_error(s, rc, e);
+    return 0;
+}
+
+int store_file_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
+{
+    struct store st = {0};
+    char mode[32];
+    int64_t tables;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = sqlite3_open_v2(path, &st.db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        kwh_err_set(e, KWH_EIO, "cannot open %s: %s", path,
+                    st.db ? sqlite3_errmsg(st.db) : sqlite3_errstr(rc));
+        sqlite3_close(st.db);
+        return KWH_EIO;
+    }
+    str_copy(st.path, sizeof st.path, path);
+    sqlite3_busy_timeout(st.db, LOCK_WAIT_MS);
+    rc = first_i64(st.db, "SELECT count(*) FROM sqlite_master", &tables);
+    if ((rc & 0xFF) == SQLITE_NOTADB || (rc & 0xFF) == SQLITE_CORRUPT) {
+        rc = 0; /* not an SQLite database at all: the caller says so */
+        goto out;
+    }
+    if (rc != SQLITE_OK) {
+        rc = db_error(st.db, rc, path, e);
+        goto out;
+    }
+    out->sqlite = true;
+    /* a copy of a live database may be in WAL mode: make it one self-contained file */
+    if ((rc = first_text(st.db, "PRAGMA journal_mode=DELETE", mode, sizeof mode)) != SQLITE_OK) {
+        rc = db_error(st.db, rc, path, e);
+        goto out;
+    }
+    if ((rc = check_integrity(st.db, &out->intact, out->integrity, sizeof out->integrity)) !=
+        SQLITE_OK) {
+        /* damage can stop the check itself */
+        str_copy(out->integrity, sizeof out->integrity, sqlite3_errmsg(st.db));
+        out->intact = false;
+        rc = 0;
+        goto out;
+    }
+    if (!out->intact) {
+        rc = 0;
+        goto out;
+    }
+    {
+        int64_t v = 0, kw = 0;
+        first_i64(st.db, "PRAGMA user_version", &v);
+        out->version = (int)v;
+        first_i64(st.db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                         "('settings', 'operators', 'customers', 'sales', 'card_ops', 'audit')",
+                  &kw);
+        if (kw == 6 && v >= 1 && store_secret_get(&st, out->secret, NULL) == 0) {
+            out->kwhpos = true;
+            first_i64(st.db, "SELECT count(*) FROM customers WHERE status IN (1, 2)",
+                      &out->accounts);
+            first_i64(st.db, "SELECT coalesce(max(created), 0) FROM sales", &out->last_sale);
+        }
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < STORE_CACHE; i++)
+        if (st.cache[i].st)
+            sqlite3_finalize(st.cache[i].st);
+    sqlite3_close(st.db);
+    return rc;
+}
+
+/* Takes the database for itself, or says who is in the way. */
+static int lock_alone(sqlite3 *x, const char *db_path, struct kwh_err *e)
+{
+    char mode[32];
+    int rc;
+
+    sqlite3_busy_timeout(x, LOCK_WAIT_MS);
+    if ((rc = first_text(x, "PRAGMA locking_mode=EXCLUSIVE", mode, sizeof mode)) != SQLITE_OK)
+        return db_error(x, rc, db_path, e);
+    rc = sqlite3_exec(x, "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL);
+    if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED)
+        return kwh_err_set(e, KWH_ECONFLICT, "%s is open in another terminal or program "
+                           "(kwhpos, a backup, sqlite3): close every other kwhpos first, then "
+                           "restore", db_path);
+    if (rc != SQLITE_OK)
+        return db_error(x, rc, db_path, e);
+    return 0;
+}
+
+int store_replace(const char *db_path, const char *new_path, const char *keep_path,
+                  struct kwh_err *e)
+{
+    sqlite3 *x = NULL, *n = NULL;
+    char buf[256];
+    bool ok;
+    int rc;
+
+    rc = sqlite3_open_v2(db_path, &x, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        kwh_err_set(e, KWH_EDB, "cannot open %s: %s", db_path,
+                    x ? sqlite3_errmsg(x) : sqlite3_errstr(rc));
+        goto out;
+    }
+    if ((rc = lock_alone(x, db_path, e)) < 0)
+        goto out;
+    /* everything into the main file, so the copy kept and the switch see all of it */
+    if ((rc = first_text(x, "PRAGMA wal_checkpoint(TRUNCATE)", buf, sizeof buf)) !=
+        SQLITE_OK) {
+        rc = db_error(x, rc, db_path, e);
+        goto out;
+    }
+    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, e)) < 0) {
+        kwh_err_prefix(e, "keeping the current database before the restore");
+        goto out;
+    }
+    if ((rc = first_text(x, "PRAGMA journal_mode=DELETE", buf, sizeof buf)) != SQLITE_OK ||
+        strcmp(buf, "delete") != 0) {
+        rc = rc != SQLITE_OK ? db_error(x, rc, db_path, e)
+                             : kwh_err_set(e, KWH_EDB, "%s: cannot leave WAL mode (%s)",
+                                           db_path, buf);
+        goto out;
+    }
+    unlink_sidecars(db_path);
+    if ((rc = sqlite3_exec(x, "PRAGMA synchronous=FULL", NULL, NULL, NULL)) != SQLITE_OK) {
+        rc = db_error(x, rc, db_path, e);
+        goto out;
+    }
+    rc = sqlite3_open_v2(new_path, &n, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        rc = kwh_err_set(e, KWH_EIO, "cannot open %s: %s", new_path,
+                         n ? sqlite3_errmsg(n) : sqlite3_errstr(rc));
+        goto out;
+    }
+    if ((rc = copy_pages(x, n, "restoring", e)) < 0)
+        goto out;
+    rc = first_text(x, "PRAGMA quick_check", buf, sizeof buf);
+    ok = rc == SQLITE_OK && strcmp(buf, "ok") == 0;
+    if (!ok) {
+        rc = kwh_err_set(e, KWH_EDB, "%s failed its check after the restore (%s): restore "
+                         "the copy kept before it", db_path, buf);
+        goto out;
+    }
+    /* back to WAL as kwhpos runs it; this also removes the rollback journal */
+    first_text(x, "PRAGMA journal_mode=WAL", buf, sizeof buf);
+    rc = 0;
+out:
+    sqlite3_close(n);
+    if (sqlite3_close(x) != SQLITE_OK && rc == 0)
+        rc = kwh_err_set(e, KWH_EDB, "%s: the database did not close cleanly", db_path);
+    fsync_path(db_path, true);
+    return rc;
+}

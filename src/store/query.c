@@ -1,0 +1,409 @@
+/* Queries for the manual's query screens (M20-M25) and the purchase reports.
+ *
+ * Each query is a small family of fixed statements that differ only in the term that
+ * drives the index (a customer number, a meter number, a period...); every other filter
+ * is a bound parameter that is either NULL (off) or a value. The driver is picked from
+ * the filters that are on, the most selective first. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kwhpos/store_query.h"
+#include "kwhpos/util.h"
+#include "store/rows.h"
+#include "store/sql.h"
+
+/* A LIKE pattern matching text anywhere, with LIKE's own characters escaped. */
+static void like_pattern(const char *text, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[o++] = '%';
+    for (const char *p = text; *p && o + 3 < n; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            buf[o++] = '\\';
+        buf[o++] = *p;
+    }
+    buf[o++] = '%';
+    buf[o] = '\0';
+}
+
+static void bind_opt_i64(sqlite3_stmt *st, const char *name, bool on, int64_t v)
+{
+    if (on)
+        sql_i64(st, name, v);
+    else
+        sql_null(st, name);
+}
+
+static void bind_opt_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    if (v != NULL)
+        sql_text(st, name, v);
+    else
+        sql_null(st, name);
+}
+
+/* --- accounts ------------------------------------------------------------------------ */
+
+#define CQ_TAIL                                                                             \
+    " AND (:no IS NULL OR c.customer_no = :no)"                                             \
+    " AND (:meter IS NULL OR c.meter_no = :meter)"                                          \
+    " AND (:name IS NULL OR c.name LIKE :name ESCAPE '\\')"                                 \
+    " AND (:tariff IS NULL OR c.tariff_id = :tariff)"                                       \
+    " AND (:address IS NULL OR c.address LIKE :address ESCAPE '\\')"                        \
+    " AND (:lp_from IS NULL OR (c.last_purchase >= :lp_from AND c.last_purchase < :lp_to))" \
+    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"
+
+#define CQ_NO "c.customer_no = :no"
+#define CQ_METER "c.meter_no = :meter"
+#define CQ_LP "c.last_purchase >= :lp_from AND c.last_purchase < :lp_to"
+#define CQ_TARIFF "c.tariff_id = :tariff"
+#define CQ_ALL "1"
+
+#define CQ_PAGE(drv)                                                                        \
+    "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL                                      \
+    " ORDER BY c.customer_no LIMIT :limit OFFSET :offset"
+#define CQ_COUNT(drv) "SELECT count(*) FROM customers c WHERE " drv CQ_TAIL
+
+static const char *const cq_page[] = {CQ_PAGE(CQ_NO), CQ_PAGE(CQ_METER), CQ_PAGE(CQ_LP),
+                                      CQ_PAGE(CQ_TARIFF), CQ_PAGE(CQ_ALL)};
+static const char *const cq_count[] = {CQ_COUNT(CQ_NO), CQ_COUNT(CQ_METER), CQ_COUNT(CQ_LP),
+                                       CQ_COUNT(CQ_TARIFF), CQ_COUNT(CQ_ALL)};
+
+static int cust_driver(const struct store_cust_q *q)
+{
+    if (q->by_no)
+        return 0;
+    if (q->by_meter)
+        return 1;
+    if (q->by_last_purchase)
+        return 2;
+    if (q->by_tariff)
+        return 3;
+    return 4;
+}
+
+static sqlite3_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool count,
+                               char *name_pat, char *addr_pat, struct kwh_err *e)
+{
+    int d = cust_driver(q);
+    sqlite3_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);
+    if (st == NULL)
+        return NULL;
+    bind_opt_i64(st, ":no", q->by_no, q->customer_no);
+    bind_opt_i64(st, ":meter", q->by_meter, q->meter_no);
+    bind_opt_i64(st, ":tariff", q->by_tariff, q->tariff_id);
+    bind_opt_i64(st, ":lp_from", q->by_last_purchase, q->lp_from);
+    bind_opt_i64(st, ":lp_to", q->by_last_purchase, q->lp_to);
+    if (q->name != NULL)
+        like_pattern(q->name, name_pat, KWH_TEXT_MAX * 2 + 4);
+    if (q->address != NULL)
+        like_pattern(q->address, addr_pat, KWH_ADDR_MAX * 2 + 4);
+    bind_opt_text(st, ":name", q->name ? name_pat : NULL);
+    bind_opt_text(st, ":address", q->address ? addr_pat : NULL);
+    sql_i64(st, ":closed", q->include_closed);
+    return st;
+}
+
+int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t *n,
+                          struct kwh_err *e)
+{
+    char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
+    sqlite3_stmt *st = cust_stmt(s, q, true, name_pat, addr_pat, e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+static void rd_customer(sqlite3_stmt *st, void *row)
+{
+    store_row_customer(st, row);
+}
+
+int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t limit,
+                         int64_t offset, struct kwh_customer **rows, size_t *n,
+                         struct kwh_err *e)
+{
+    char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
+    sqlite3_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":limit", limit);
+    sql_i64(st, ":offset", offset);
+    return sql_collect(s, st, sizeof **rows, rd_customer, (void **)rows, n, e);
+}
+
+int store_customers_each(struct store *s, const struct store_cust_q *q,
+                         int (*fn)(void *ctx, const struct kwh_customer *cu), void *ctx,
+                         struct kwh_err *e)
+{
+    char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
+    sqlite3_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
+    struct kwh_customer cu;
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":limit", -1);
+    sql_i64(st, ":offset", 0);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        store_row_customer(st, &cu);
+        if ((rc = fn(ctx, &cu)) != 0) {
+            sqlite3_reset(st);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+/* --- sales ------------------------------------------------------------------------------ */
+
+#define SQ_TAIL                                                                             \
+    " AND s.state = 1 AND s.created >= :from AND s.created < :to"                           \
+    " AND (:opname IS NULL OR s.operator_id IN (SELECT id FROM operators WHERE name = "    \
+    ":opname))"                                                                             \
+    " AND (:no IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE customer_no = "  \
+    ":no))"                                                                                 \
+    " AND (:meter IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE meter_no = "  \
+    ":meter))"                                                                              \
+    " AND (:name IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE name LIKE "    \
+    ":name ESCAPE '\\'))"
+
+#define SQ_NO "s.customer_id = (SELECT id FROM customers WHERE customer_no = :no)"
+#define SQ_METER "s.customer_id IN (SELECT id FROM customers WHERE meter_no = :meter)"
+#define SQ_OPERATOR                                                                         \
+    "s.operator_id IN (SELECT id FROM operators WHERE name = :opname) AND s.created >= "   \
+    ":from AND s.created < :to"
+#define SQ_PERIOD "s.created >= :from AND s.created < :to"
+
+#define SUMS                                                                                \
+    "count(*), coalesce(sum(s.energy_ckwh), 0), coalesce(sum(s.adjust_ckwh), 0), "          \
+    "coalesce(sum(s.free_ckwh), 0), coalesce(sum(s.amount_fen), 0), "                       \
+    "coalesce(sum(s.fee_fen), 0)"
+#define SQ_PAGE(drv)                                                                        \
+    "SELECT " SALE_COLS SALE_FROM "WHERE " drv SQ_TAIL                                      \
+    " ORDER BY s.created, s.id LIMIT :limit OFFSET :offset"
+#define SQ_TOTAL(drv) "SELECT -1, -1, " SUMS " FROM sales s WHERE " drv SQ_TAIL
+#define SQ_GROUPED(drv)                                                                     \
+    "SELECT s.kind, s.pay_method, " SUMS " FROM sales s WHERE " drv SQ_TAIL                 \
+    " GROUP BY s.kind, s.pay_method"
+
+static const char *const sq_page[] = {SQ_PAGE(SQ_NO), SQ_PAGE(SQ_METER), SQ_PAGE(SQ_OPERATOR),
+                                      SQ_PAGE(SQ_PERIOD)};
+static const char *const sq_total[] = {SQ_TOTAL(SQ_NO), SQ_TOTAL(SQ_METER),
+                                       SQ_TOTAL(SQ_OPERATOR), SQ_TOTAL(SQ_PERIOD)};
+static const char *const sq_grouped[] = {SQ_GROUPED(SQ_NO), SQ_GROUPED(SQ_METER),
+                                         SQ_GROUPED(SQ_OPERATOR), SQ_GROUPED(SQ_PERIOD)};
+
+/* The hourly summary: the same sums over whole hours. */
+#define SUM_SUMS                                                                            \
+    "coalesce(sum(n), 0), coalesce(sum(energy_ckwh), 0), coalesce(sum(adjust_ckwh), 0), "  \
+    "coalesce(sum(free_ckwh), 0), coalesce(sum(amount_fen), 0), coalesce(sum(fee_fen), 0)"
+#define SUM_WHERE                                                                           \
+    " FROM sales_sum WHERE hour >= :hfrom AND hour < :hto AND (:opname IS NULL OR "        \
+    "operator_id IN (SELECT id FROM operators WHERE name = :opname))"
+
+static const char sum_total[] = "SELECT -1, -1, " SUM_SUMS SUM_WHERE;
+static const char sum_grouped[] =
+    "SELECT kind, pay_method, " SUM_SUMS SUM_WHERE " GROUP BY kind, pay_method";
+
+static int sale_driver(const struct store_sale_q *q)
+{
+    if (q->by_no)
+        return 0;
+    if (q->by_meter)
+        return 1;
+    if (q->operator_name != NULL)
+        return 2;
+    return 3;
+}
+
+static void bind_sale_q(sqlite3_stmt *st, const struct store_sale_q *q, char *name_pat)
+{
+    sql_i64(st, ":from", q->from);
+    sql_i64(st, ":to", q->to);
+    bind_opt_text(st, ":opname", q->operator_name);
+    bind_opt_i64(st, ":no", q->by_no, q->customer_no);
+    bind_opt_i64(st, ":meter", q->by_meter, q->meter_no);
+    if (q->name != NULL)
+        like_pattern(q->name, name_pat, KWH_TEXT_MAX * 2 + 4);
+    bind_opt_text(st, ":name", q->name ? name_pat : NULL);
+}
+
+int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary,
+                     bool grouped, store_sums_fn fn, void *ctx, struct kwh_err *e)
+{
+    char name_pat[KWH_TEXT_MAX * 2 + 4];
+    sqlite3_stmt *st;
+    int rc;
+
+    if (from_summary) {
+        st = sql_prep(s, grouped ? sum_grouped : sum_total, e);
+        if (st == NULL)
+            return KWH_EDB;
+        sql_i64(st, ":hfrom", q->from / 3600);
+        sql_i64(st, ":hto", q->to / 3600);
+        bind_opt_text(st, ":opname", q->operator_name);
+    } else {
+        int d = sale_driver(q);
+        st = sql_prep(s, grouped ? sq_grouped[d] : sq_total[d], e);
+        if (st == NULL)
+            return KWH_EDB;
+        bind_sale_q(st, q, name_pat);
+    }
+    while ((rc = sql_row(s, st, e)) == 1) {
+        struct store_sums sums = {
+            .n = sqlite3_column_int64(st, 2),
+            .energy_ckwh = sqlite3_column_int64(st, 3),
+            .adjust_ckwh = sqlite3_column_int64(st, 4),
+            .free_ckwh = sqlite3_column_int64(st, 5),
+            .amount_fen = sqlite3_column_int64(st, 6),
+            .fee_fen = sqlite3_column_int64(st, 7),
+        };
+        if ((rc = fn(ctx, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), &sums)) != 0) {
+            sqlite3_reset(st);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+static void rd_sale(sqlite3_stmt *st, void *row)
+{
+    store_row_sale(st, row);
+}
+
+int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit,
+                     int64_t offset, struct kwh_sale **rows, size_t *n, struct kwh_err *e)
+{
+    char name_pat[KWH_TEXT_MAX * 2 + 4];
+    sqlite3_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
+    if (st == NULL)
+        return KWH_EDB;
+    bind_sale_q(st, q, name_pat);
+    sql_i64(st, ":limit", limit);
+    sql_i64(st, ":offset", offset);
+    return sql_collect(s, st, sizeof **rows, rd_sale, (void **)rows, n, e);
+}
+
+int store_sales_each(struct store *s, const struct store_sale_q *q,
+                     int (*fn)(void *ctx, const struct kwh_sale *sale), void *ctx,
+                     struct kwh_err *e)
+{
+    char name_pat[KWH_TEXT_MAX * 2 + 4];
+    sqlite3_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
+    struct kwh_sale sale;
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    bind_sale_q(st, q, name_pat);
+    sql_i64(st, ":limit", -1);
+    sql_i64(st, ":offset", 0);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        store_row_sale(st, &sale);
+        if ((rc = fn(ctx, &sale)) != 0) {
+            sqlite3_reset(st);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
+{
+    /* rows of either side that the other does not have (zero rows count as absent) */
+    sqlite3_stmt *st = sql_prep(
+        s,
+        "SELECT count(*) FROM (SELECT created / 3600 AS hour, operator_id, kind, pay_method, "
+        "count(*) AS n, sum(energy_ckwh) AS en, sum(adjust_ckwh) AS ad, sum(free_ckwh) AS fr, "
+        "sum(amount_fen) AS am, sum(fee_fen) AS fe FROM sales WHERE state = 1 "
+        "GROUP BY 1, 2, 3, 4 EXCEPT SELECT hour, operator_id, kind, pay_method, n, energy_ckwh, "
+        "adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum) "
+        "UNION ALL SELECT count(*) FROM (SELECT hour, operator_id, kind, pay_method, n, "
+        "energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum WHERE n <> 0 "
+        "OR energy_ckwh <> 0 OR adjust_ckwh <> 0 OR free_ckwh <> 0 OR amount_fen <> 0 OR "
+        "fee_fen <> 0 EXCEPT SELECT created / 3600, operator_id, kind, pay_method, count(*), "
+        "sum(energy_ckwh), sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) "
+        "FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4)",
+        e);
+    int64_t diff = 0;
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    while ((rc = sql_row(s, st, e)) == 1)
+        diff += sqlite3_column_int64(st, 0);
+    if (rc < 0)
+        return rc;
+    *ok = diff == 0;
+    return 0;
+}
+
+/* --- events ------------------------------------------------------------------------------ */
+
+#define EQ_WHERE                                                                            \
+    " FROM events ev JOIN customers c ON c.id = ev.customer_id JOIN operators o ON o.id = " \
+    "ev.operator_id LEFT JOIN card_ops op ON op.id = ev.op_id WHERE ev.kind = :kind AND "   \
+    "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "  \
+    "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"
+
+static void bind_event_q(sqlite3_stmt *st, const struct store_event_q *q)
+{
+    sql_i64(st, ":kind", q->kind);
+    sql_i64(st, ":from", q->from);
+    sql_i64(st, ":to", q->to);
+    bind_opt_text(st, ":opname", q->operator_name);
+}
+
+int store_events_count(struct store *s, const struct store_event_q *q, int64_t *n,
+                       struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT count(*)" EQ_WHERE, e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    bind_event_q(st, q);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+static void rd_event(sqlite3_stmt *st, void *row)
+{
+    struct store_event_row *r = row;
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->kind = sqlite3_column_int(st, 1);
+    r->created = sqlite3_column_int64(st, 2);
+    r->customer_no = (uint32_t)sqlite3_column_int64(st, 3);
+    sql_col_text(st, 4, r->customer_name, sizeof r->customer_name);
+    r->meter_no = (uint32_t)sqlite3_column_int64(st, 5);
+    sql_col_text(st, 6, r->operator_name, sizeof r->operator_name);
+    r->fee_fen = sqlite3_column_int64(st, 7);
+    sql_col_text(st, 8, r->before, sizeof r->before);
+    sql_col_text(st, 9, r->after, sizeof r->after);
+}
+
+int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit,
+                      int64_t offset, struct store_event_row **rows, size_t *n,
+                      struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(
+        s,
+        "SELECT ev.id, ev.kind, ev.created, c.customer_no, c.name, c.meter_no, o.name, "
+        "coalesce((SELECT sum(fee_fen) FROM sales WHERE op_id = ev.op_id AND state = 1), 0), "
+        "ev.before, ev.after" EQ_WHERE " ORDER BY ev.created, ev.id LIMIT :limit OFFSET :offset",
+        e);
+    if (st == NULL)
+        return KWH_EDB;
+    bind_event_q(st, q);
+    sql_i64(st, ":limit", limit);
+    sql_i64(st, ":offset", offset);
+    return sql_collect(s, st, sizeof **rows, rd_event, (void **)rows, n, e);
+}
