@@ -24,10 +24,11 @@ int csv_close(struct kwh_csv *w, struct kwh_err *e);
 /* "utf-8"/"utf8" or "gb18030" -> enum kwh_csv_encoding, or -1. */
 int csv_encoding_parse(const char *name);
 
-/* Splits one CSV record starting at *p (before end): fields are NUL-terminated in place
- * (the text is modified) and their starts stored in fields (at most max; *nfields may
- * exceed max, extra fields dropped). *p moves past the record, *line counts the
- * newlines passed. KWH_EINVAL for a quote left open or text after a closing quote. */
+/* Splits one CSV record starting at *p (before end, which must be writable: the text's
+ * terminating NUL): fields are unquoted and NUL-terminated in place, their starts stored
+ * in fields (at most max; *nfields counts them all). *p moves past the record and *line
+ * counts the newlines passed. KWH_EINVAL for a quote left open, text after a closing
+ * quote, or a stray quote. */
 int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, int64_t *line,
               struct kwh_err *e);
 /* Converts GB18030 text to UTF-8; *out is caller-freed. */
