@@ -123,12 +123,16 @@ int cardop_settle(struct kwh_core *c, int64_t op_id, int state, const char *how,
         if ((rc = apply_done(c, &op, sales, n, e)) < 0)
             goto fail;
     } else if (op.kind == KWH_OP_OPEN) {
+        /* an opening that never happened voids its new account; an imported account whose
+           first card failed stays open, waiting for that card */
         struct kwh_customer cu;
         if ((rc = store_customer_get(c->db, op.customer_id, &cu, e)) < 0)
             goto fail;
-        cu.status = KWH_CUST_VOID;
-        if ((rc = store_customer_update(c->db, &cu, e)) < 0)
-            goto fail;
+        if (cu.status == KWH_CUST_PENDING) {
+            cu.status = KWH_CUST_VOID;
+            if ((rc = store_customer_update(c->db, &cu, e)) < 0)
+                goto fail;
+        }
     }
     if (store_operator_get_id(c->db, op.operator_id, &who, e) < 0)
         str_copy(who.name, sizeof who.name, "?");
