@@ -117,9 +117,16 @@ static int fresh_name(const char *dir, int64_t now, const char *suffix, char *bu
     return kwh_err_set(e, KWH_ECONFLICT, "too many backups in the same second in %s", dir);
 }
 
+/* Newest first: by the time in the name, then by the same-second suffix. */
 static int cmp_desc(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)b, *(char *const *)a);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int64_t tx = backup_name_time(x), ty = backup_name_time(y);
+    long sx = x[NAME_LEN] == '-' ? strtol(x + NAME_LEN + 1, NULL, 10) : 1;
+    long sy = y[NAME_LEN] == '-' ? strtol(y + NAME_LEN + 1, NULL, 10) : 1;
+    if (tx != ty)
+        return tx < ty ? 1 : -1;
+    return sx < sy ? 1 : sx > sy ? -1 : 0;
 }
 
 /* The rotated backups in dir, newest first; *names caller-freed with their strings. */

@@ -162,6 +162,7 @@ static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu
     int rc;
 
     memset(cu, 0, sizeof *cu);
+    memset(cu->card_serial, 0xFF, sizeof cu->card_serial); /* no card */
     if (n != im->nheader)
         return kwh_err_set(e, KWH_EINVAL, "%zu fields, the header has %zu", n, im->nheader);
     if (field(im, f, COL_NO)[0] != '\0' &&
