@@ -1,6 +1,380 @@
-/* Queries, reports, backup and restore, export and import (docs/cli.md). */
-#include "cli/cli.h"
+/* Queries, reports, backup and restore, export and import (docs/cli.md). This file has
+ * the purchase reports and the shift report; query.c and data.c the rest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/report.h"
+#include "kwhpos/units.h"
+#include "kwhpos/util.h"
+
+static const struct out_col report_cols[] = {
+    {"date", 0},         {"from", OUT_DATA_ONLY}, {"to", OUT_DATA_ONLY},
+    {"count", OUT_NUM},  {"kwh", OUT_NUM},        {"adjust_kwh", OUT_NUM},
+    {"free_kwh", OUT_NUM}, {"amount", OUT_NUM},   {"fee", OUT_NUM},
+};
+
+static void totals_row(struct out_table *t, const char *label, const struct kwh_period *p,
+                       const struct kwh_sale_totals *x)
+{
+    out_cell(t, label);
+    out_cell(t, p ? cli_time(p->from) : "");
+    out_cell(t, p ? cli_time(p->to) : "");
+    out_cellf(t, "%lld", (long long)x->count);
+    out_cell(t, cli_dec(x->energy_ckwh, 2));
+    out_cell(t, cli_dec(x->adjust_ckwh, 2));
+    out_cell(t, cli_dec(x->free_ckwh, 2));
+    out_cell(t, cli_dec(x->amount_fen, 2));
+    out_cell(t, cli_dec(x->fee_fen, 2));
+}
+
+static const struct out_col split_cols[] = {
+    {"by", 0}, {"count", OUT_NUM}, {"kwh", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM},
+};
+
+static void split_row(struct out_table *t, const char *label, const struct kwh_sale_totals *x)
+{
+    out_cell(t, label);
+    out_cellf(t, "%lld", (long long)x->count);
+    out_cell(t, cli_dec(x->energy_ckwh, 2));
+    out_cell(t, cli_dec(x->amount_fen, 2));
+    out_cell(t, cli_dec(x->fee_fen, 2));
+}
+
+static const char *const group_names[] = {"period", "daily", "monthly"};
+
+static int print_report(struct cli *c, const struct out_opts *o, const struct kwh_sales_report *r)
+{
+    struct out_table *rows = out_table_new(report_cols, (int)KWH_ARRAY_LEN(report_cols));
+    struct out_table *tot = out_table_new(report_cols, (int)KWH_ARRAY_LEN(report_cols));
+    struct out_table *kinds = out_table_new(split_cols, (int)KWH_ARRAY_LEN(split_cols));
+    struct out_table *pays = out_table_new(split_cols, (int)KWH_ARRAY_LEN(split_cols));
+    int rc = CLI_OK;
+
+    for (size_t i = 0; i < r->n; i++) {
+        char label[32];
+        if (r->group == KWH_GROUP_MONTH)
+            period_format_month(r->rows[i].period.from, label, sizeof label);
+        else if (r->group == KWH_GROUP_DAY)
+            period_format_day(r->rows[i].period.from, label, sizeof label);
+        else
+            str_copy(label, sizeof label, "period");
+        totals_row(rows, label, &r->rows[i].period, &r->rows[i].t);
+    }
+    totals_row(tot, "total", &r->period, &r->totals);
+    for (int k = 0; k <= KWH_OP_WIPE; k++)
+        if (r->by_kind[k].count > 0)
+            split_row(kinds, model_op_name(k), &r->by_kind[k]);
+    for (int p = 0; p < KWH_PAY_COUNT; p++)
+        if (r->by_pay[p].count > 0)
+            split_row(pays, model_pay_name(p), &r->by_pay[p]);
+    if (out_table_failed(rows) || out_table_failed(tot) || out_table_failed(kinds) ||
+        out_table_failed(pays)) {
+        fprintf(stderr, "%s: out of memory\n", c->prog);
+        rc = CLI_ERROR;
+    } else if (o->format == OUT_CSV) {
+        totals_row(rows, "total", &r->period, &r->totals);
+        rc = out_csv(c, c->out, rows, o->encoding);
+    } else if (o->format == OUT_JSON) {
+        fprintf(c->out, "{\"report\":\"%s\",\"from\":", group_names[r->group]);
+        out_json_str(c->out, cli_time(r->period.from));
+        fputs(",\"to\":", c->out);
+        out_json_str(c->out, cli_time(r->period.to));
+        fputs(",\"rows\":", c->out);
+        out_json_array(c->out, rows);
+        fputs(",\"totals\":", c->out);
+        out_json_object(c->out, tot);
+        fputs(",\"by_kind\":", c->out);
+        out_json_array(c->out, kinds);
+        fputs(",\"by_pay\":", c->out);
+        out_json_array(c->out, pays);
+        fputs("}\n", c->out);
+    } else {
+        fprintf(c->out, "%s report (%s), %s to %s, money in yuan\n\n", group_names[r->group],
+                r->group == KWH_GROUP_DAY     ? "日报表"
+                : r->group == KWH_GROUP_MONTH ? "月报表"
+                                              : "段时期报表",
+                cli_time(r->period.from), cli_time(r->period.to));
+        if (r->group != KWH_GROUP_PERIOD) {
+            totals_row(rows, "total", &r->period, &r->totals);
+            out_text(c->out, rows);
+        } else {
+            out_text(c->out, tot);
+        }
+        fputc('\n', c->out);
+        out_text(c->out, kinds);
+        fputc('\n', c->out);
+        out_text(c->out, pays);
+    }
+    out_table_free(rows);
+    out_table_free(tot);
+    out_table_free(kinds);
+    out_table_free(pays);
+    return rc;
+}
+
+static int report(struct cli *c, const struct cli_args *a, int group)
+{
+    struct kwh_sale_filter f;
+    struct kwh_sales_report r;
+    struct out_opts o;
+    struct kwh_err e;
+    int rc;
+
+    if ((rc = out_parse(c, a, &o)) != 0)
+        return rc;
+    if (cli_session(c, &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = cli_sale_filter(c, a, &f)) != 0)
+        return rc;
+    if (!f.by_date && group == KWH_GROUP_MONTH) {
+        f.by_date = true;
+        f.period = period_month(core_now(c->core));
+    }
+    if (report_sales(c->core, &c->session, &f, group, &r, &e) < 0)
+        return cli_fail(c, &e);
+    rc = print_report(c, &o, &r);
+    report_sales_fini(&r);
+    return rc;
+}
+
+static int cmd_daily(struct cli *c, const struct cli_args *a)
+{
+    return report(c, a, KWH_GROUP_DAY);
+}
+
+static int cmd_monthly(struct cli *c, const struct cli_args *a)
+{
+    return report(c, a, KWH_GROUP_MONTH);
+}
+
+static int cmd_period(struct cli *c, const struct cli_args *a)
+{
+    return report(c, a, KWH_GROUP_PERIOD);
+}
+
+/* --- 交班 -------------------------------------------------------------------------------- */
+
+static const char *const line_names[KWH_SHIFT_LINES] = {
+    "open", "sale", "resale", "resale-return", "reissue", "meter-change", "refund", "owed",
+};
+
+static const struct out_col line_cols[] = {
+    {"line", 0}, {"count", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM}, {"total", OUT_NUM},
+};
+static const struct out_col pay_cols[] = {
+    {"pay", 0}, {"in", OUT_NUM}, {"out", OUT_NUM}, {"net", OUT_NUM},
+};
+static const struct out_col summary_cols[] = {
+    {"shift", OUT_NUM},       {"operator", 0},        {"from", 0},
+    {"to", 0},                {"money_in", OUT_NUM},  {"money_out", OUT_NUM},
+    {"net", OUT_NUM},         {"expected_cash", OUT_NUM}, {"counted_cash", OUT_NUM},
+    {"difference", OUT_NUM},  {"voided", OUT_NUM},    {"pending", OUT_NUM},
+};
+
+static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh_shift_report *r)
+{
+    struct out_table *lines = out_table_new(line_cols, (int)KWH_ARRAY_LEN(line_cols));
+    struct out_table *pays = out_table_new(pay_cols, (int)KWH_ARRAY_LEN(pay_cols));
+    struct out_table *sum = out_table_new(summary_cols, (int)KWH_ARRAY_LEN(summary_cols));
+    struct out_table *voided = cli_sales_table(), *pending = cli_sales_table();
+    int rc = CLI_OK;
+
+    for (int i = 0; i < KWH_SHIFT_LINES; i++) {
+        out_cell(lines, line_names[i]);
+        out_cellf(lines, "%lld", (long long)r->lines[i].count);
+        out_cell(lines, cli_dec(r->lines[i].amount_fen, 2));
+        out_cell(lines, cli_dec(r->lines[i].fee_fen, 2));
+        out_cell(lines, cli_dec(r->lines[i].total_fen, 2));
+    }
+    for (int p = 0; p < KWH_PAY_COUNT; p++) {
+        out_cell(pays, model_pay_name(p));
+        out_cell(pays, cli_dec(r->pay_in_fen[p], 2));
+        out_cell(pays, cli_dec(r->pay_out_fen[p], 2));
+        out_cell(pays, cli_dec(r->pay_in_fen[p] - r->pay_out_fen[p], 2));
+    }
+    if (r->shift_id)
+        out_cellf(sum, "%lld", (long long)r->shift_id);
+    else
+        out_cell(sum, "");
+    out_cell(sum, r->operator_name);
+    out_cell(sum, r->from ? cli_time(r->from) : "");
+    out_cell(sum, cli_time(r->to));
+    out_cell(sum, cli_dec(r->money_in_fen, 2));
+    out_cell(sum, cli_dec(r->money_out_fen, 2));
+    out_cell(sum, cli_dec(r->net_fen, 2));
+    out_cell(sum, cli_dec(r->expected_cash_fen, 2));
+    out_cell(sum, r->counted ? cli_dec(r->counted_cash_fen, 2) : "");
+    out_cell(sum, r->counted ? cli_dec(r->difference_fen, 2) : "");
+    out_cellf(sum, "%zu", r->nvoided);
+    out_cellf(sum, "%zu", r->npending);
+    for (size_t i = 0; i < r->nvoided; i++)
+        cli_sales_row(voided, &r->voided[i]);
+    for (size_t i = 0; i < r->npending; i++)
+        cli_sales_row(pending, &r->pending[i]);
+    if (out_table_failed(lines) || out_table_failed(pays) || out_table_failed(sum) ||
+        out_table_failed(voided) || out_table_failed(pending)) {
+        fprintf(stderr, "%s: out of memory\n", c->prog);
+        rc = CLI_ERROR;
+    } else if (o->format == OUT_CSV) {
+        rc = out_csv(c, c->out, lines, o->encoding);
+    } else if (o->format == OUT_JSON) {
+        fputs("{\"shift\":", c->out);
+        out_json_object(c->out, sum);
+        fputs(",\"lines\":", c->out);
+        out_json_array(c->out, lines);
+        fputs(",\"pay\":", c->out);
+        out_json_array(c->out, pays);
+        fputs(",\"voided\":", c->out);
+        out_json_array(c->out, voided);
+        fputs(",\"pending\":", c->out);
+        out_json_array(c->out, pending);
+        fputs("}\n", c->out);
+    } else {
+        fprintf(c->out, "shift report (交班) of %s%s, %s to %s, money in yuan\n\n",
+                r->operator_name, r->shift_id ? "" : " (not closed)",
+                r->from ? cli_time(r->from) : "the beginning", cli_time(r->to));
+        if (r->shift_id)
+            fprintf(c->out, "shift #%lld\n\n", (long long)r->shift_id);
+        out_text(c->out, lines);
+        fputc('\n', c->out);
+        out_text(c->out, pays);
+        fputc('\n', c->out);
+        fprintf(c->out, "money in       %14s\n", cli_dec(r->money_in_fen, 2));
+        fprintf(c->out, "money out      %14s\n", cli_dec(r->money_out_fen, 2));
+        fprintf(c->out, "net            %14s\n", cli_dec(r->net_fen, 2));
+        fprintf(c->out, "expected cash  %14s\n", cli_dec(r->expected_cash_fen, 2));
+        if (r->counted) {
+            fprintf(c->out, "counted cash   %14s\n", cli_dec(r->counted_cash_fen, 2));
+            fprintf(c->out, "difference     %14s  %s\n", cli_dec(r->difference_fen, 2),
+                    r->difference_fen < 0   ? "(short)"
+                    : r->difference_fen > 0 ? "(over)"
+                                            : "(exact)");
+        }
+        if (r->nvoided > 0) {
+            fprintf(c->out, "\nvoided attempts (never reached the card, no money):\n");
+            out_text(c->out, voided);
+        }
+        if (r->npending > 0) {
+            fprintf(c->out, "\npending (read these cards to settle them):\n");
+            out_text(c->out, pending);
+        }
+    }
+    out_table_free(lines);
+    out_table_free(pays);
+    out_table_free(sum);
+    out_table_free(voided);
+    out_table_free(pending);
+    return rc;
+}
+
+static int cmd_shift_report(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_shift_report r;
+    struct kwh_period p;
+    struct out_opts o;
+    struct kwh_err e;
+    int64_t id;
+    bool by_period;
+    int rc;
+
+    if ((rc = out_parse(c, a, &o)) != 0 ||
+        (rc = cli_fixed(c, a, "shift", 0, INT32_MAX, 0, &id)) != 0)
+        return rc;
+    if (cli_session(c, &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = cli_period(c, a, &by_period, &p)) != 0)
+        return rc;
+    if (id > 0 && (by_period || cli_flag(a, "operator")))
+        return cli_usage(c, "report shift: --shift ID alone, or --operator and a period");
+    if (id > 0)
+        rc = shift_get(c->core, &c->session, id, &r, &e);
+    else if (by_period)
+        rc = shift_period(c->core, &c->session, cli_str(a, "operator"), &p, &r, &e);
+    else
+        rc = shift_current(c->core, &c->session, cli_str(a, "operator"), &r, &e);
+    if (rc < 0)
+        return cli_fail(c, &e);
+    rc = print_shift(c, &o, &r);
+    shift_report_fini(&r);
+    return rc;
+}
+
+static int cmd_shift_close(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_shift_report r;
+    struct out_opts o;
+    struct kwh_err e;
+    int64_t counted;
+    int rc;
+
+    if ((rc = out_parse(c, a, &o)) != 0)
+        return rc;
+    if (!cli_flag(a, "counted"))
+        return cli_usage(c, "shift close: count the cash in the drawer first and give it with "
+                            "--counted YUAN");
+    if ((rc = cli_fixed(c, a, "counted", 2, UNITS_MAX_FEN, 0, &counted)) != 0)
+        return rc;
+    if (cli_session(c, &e) < 0 || shift_close(c->core, &c->session, counted, &r, &e) < 0)
+        return cli_fail(c, &e);
+    rc = print_shift(c, &o, &r);
+    shift_report_fini(&r);
+    return rc;
+}
+
+#define FMT "format= encoding= "
+#define SALE_FILTERS "from= to= operator= customer= meter= name= "
+#define PAGE "limit= offset= "
+#define EVENT_HELP "[--from D] [--to D] [--operator NAME] [--limit N --offset N] [--format F]"
 
 const struct cli_command cli_report_commands[] = {
+    {"report daily", FMT SALE_FILTERS,
+     "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
+     "[--format text|csv|json] [--encoding utf-8|gb18030]",
+     "purchases per day with totals (日报表); default today", cmd_daily},
+    {"report monthly", FMT SALE_FILTERS, "[--from YYYY-MM] [--to YYYY-MM] [filters as daily]",
+     "purchases per month with totals (月报表); default this month", cmd_monthly},
+    {"report period", FMT SALE_FILTERS, "[--from D] [--to D] [filters as daily]",
+     "purchase totals over a period by kind and payment (段时期报表)", cmd_period},
+    {"report shift", FMT "operator= from= to= shift=",
+     "[--operator NAME] [--from D --to D] | [--shift ID] [--format F]",
+     "money of a shift (交班): the open one, a period, or a closed one", cmd_shift_report},
+    {"shift close", FMT "counted=", "--counted YUAN [--format F]",
+     "close your shift (交班) with the cash counted in the drawer", cmd_shift_close},
+    {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed",
+     "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
+     "[--to D] [--closed] [--limit N --offset N] [--format F]",
+     "accounts (用户信息查询); --from/--to: last purchase; none = all not closed",
+     cli_query_customers},
+    {"query sales", FMT PAGE SALE_FILTERS,
+     "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
+     "[--limit N --offset N] [--format F]",
+     "purchases with totals (购电电量查询); default today", cli_query_sales},
+    {"query transfers", FMT PAGE "from= to= operator=", EVENT_HELP,
+     "ownership transfers (过户查询); default today", cli_query_transfers},
+    {"query closings", FMT PAGE "from= to= operator=", EVENT_HELP,
+     "account closings (销户查询); default today", cli_query_closings},
+    {"query reissues", FMT PAGE "from= to= operator=", EVENT_HELP,
+     "card reissues (补卡查询); default today", cli_query_reissues},
+    {"query meter-changes", FMT PAGE "from= to= operator=", EVENT_HELP,
+     "meter changes (换表查询); default today", cli_query_meter_changes},
+    {"backup", "dir= keep= if-due", "[--dir DIR] [--keep N] [--if-due]",
+     "back the database up while it is in use (数据备份)", cli_backup},
+    {"restore", "dir=", "FILE [--dir DIR]",
+     "replace the database with a backup (数据恢复, admin)", cli_restore},
+    {"check", "", "", "integrity, audit chain, report summary, pending card writes",
+     cli_check},
+    {"export customers", "encoding= output= customer= meter= name= tariff= address= from= to= "
+     "closed",
+     "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030]",
+     "every matching account as CSV", cli_export_customers},
+    {"export sales", "encoding= output= " SALE_FILTERS,
+     "[filters as query sales] [--output FILE] [--encoding utf-8|gb18030]",
+     "every matching purchase as CSV", cli_export_sales},
+    {"import customers", "encoding=", "FILE.csv [--encoding utf-8|gb18030]",
+     "create accounts without cards from CSV, all or nothing (admin)", cli_import},
+    {"issue-card", "customer= kwh= amount= adjust= pay=",
+     "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M]",
+     "write the first card of an imported account (opens its meter)", cli_issue_card},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -1,0 +1,187 @@
+/* Options shared by the report, query and export commands, and their row layouts. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/report.h"
+#include "kwhpos/util.h"
+
+const char *cli_time(int64_t t)
+{
+    static char bufs[4][32];
+    static int next;
+    char *b = bufs[next++ % 4];
+    if (t == 0)
+        b[0] = '\0';
+    else
+        period_format_time(t, b, sizeof bufs[0]);
+    return b;
+}
+
+int cli_period(struct cli *c, const struct cli_args *a, bool *on, struct kwh_period *p)
+{
+    const char *from = cli_str(a, "from"), *to = cli_str(a, "to");
+    struct kwh_err e;
+    *on = from != NULL || to != NULL;
+    if (!*on)
+        return 0;
+    if (period_from_text(from, to, core_now(c->core), p, &e) < 0)
+        return cli_usage(c, "%s", e.msg);
+    return 0;
+}
+
+int cli_page(struct cli *c, const struct cli_args *a, int64_t *limit, int64_t *offset)
+{
+    int rc;
+    if ((rc = cli_fixed(c, a, "limit", 0, KWH_PAGE_MAX, KWH_PAGE_DEFAULT, limit)) != 0 ||
+        (rc = cli_fixed(c, a, "offset", 0, INT32_MAX, 0, offset)) != 0)
+        return rc;
+    if (*limit < 1 || *offset < 0)
+        return cli_usage(c, "--limit 1 to %d, --offset 0 or more", KWH_PAGE_MAX);
+    return 0;
+}
+
+static int text_opt(struct cli *c, const struct cli_args *a, const char *key, bool *on,
+                    char *buf, size_t n)
+{
+    const char *v = cli_str(a, key);
+    *on = v != NULL;
+    if (v != NULL && (v[0] == '\0' || !str_copy(buf, n, v)))
+        return cli_usage(c, "--%s: give some text, not too long", key);
+    return 0;
+}
+
+int cli_sale_filter(struct cli *c, const struct cli_args *a, struct kwh_sale_filter *f)
+{
+    int rc;
+    memset(f, 0, sizeof f[0]);
+    if ((rc = cli_period(c, a, &f->by_date, &f->period)) != 0 ||
+        (rc = text_opt(c, a, "operator", &f->by_operator, f->operator_name,
+                       sizeof f->operator_name)) != 0 ||
+        (rc = text_opt(c, a, "name", &f->by_name, f->name, sizeof f->name)) != 0 ||
+        (rc = cli_number(c, a, "customer", &f->customer_no)) != 0 ||
+        (rc = cli_number(c, a, "meter", &f->meter_no)) != 0)
+        return rc;
+    f->by_customer_no = cli_flag(a, "customer");
+    f->by_meter_no = cli_flag(a, "meter");
+    if (cli_flag(a, "limit") || cli_flag(a, "offset"))
+        return cli_page(c, a, &f->limit, &f->offset);
+    return 0;
+}
+
+int cli_customer_filter(struct cli *c, const struct cli_args *a, struct kwh_customer_filter *f)
+{
+    int rc;
+    memset(f, 0, sizeof f[0]);
+    if ((rc = cli_period(c, a, &f->by_last_purchase, &f->last_purchase)) != 0 ||
+        (rc = text_opt(c, a, "name", &f->by_name, f->name, sizeof f->name)) != 0 ||
+        (rc = text_opt(c, a, "address", &f->by_address, f->address, sizeof f->address)) != 0 ||
+        (rc = cli_number(c, a, "customer", &f->customer_no)) != 0 ||
+        (rc = cli_number(c, a, "meter", &f->meter_no)) != 0)
+        return rc;
+    f->by_customer_no = cli_flag(a, "customer");
+    f->by_meter_no = cli_flag(a, "meter");
+    if (cli_flag(a, "tariff")) {
+        f->by_tariff = true;
+        if ((rc = cli_tariff(c, a, &f->tariff_id)) != 0)
+            return rc;
+    }
+    f->include_closed = cli_flag(a, "closed");
+    if (cli_flag(a, "limit") || cli_flag(a, "offset"))
+        return cli_page(c, a, &f->limit, &f->offset);
+    return 0;
+}
+
+static const struct out_col sale_cols[] = {
+    {"time", OUT_DATA_ONLY}, {"when", OUT_TEXT_ONLY}, {"invoice", OUT_NUM | OUT_DATA_ONLY},
+    {"customer", 0}, {"name", OUT_WIDE}, {"meter", OUT_DATA_ONLY}, {"kind", 0},
+    {"kwh", OUT_NUM}, {"adjust_kwh", OUT_NUM | OUT_DATA_ONLY},
+    {"free_kwh", OUT_NUM | OUT_DATA_ONLY}, {"price", OUT_NUM | OUT_DATA_ONLY},
+    {"amount", OUT_NUM}, {"fee", OUT_NUM | OUT_DATA_ONLY}, {"pay", 0},
+    {"operator", OUT_WIDE},
+};
+
+struct out_table *cli_sales_table(void)
+{
+    return out_table_new(sale_cols, (int)KWH_ARRAY_LEN(sale_cols));
+}
+
+void cli_sales_row(struct out_table *t, const struct kwh_sale *s)
+{
+    const char *full = cli_time(s->created);
+    out_cell(t, full);
+    out_cellf(t, "%.11s", full + 5); /* MM-DD HH:MM */
+    out_cellf(t, "%lld", (long long)s->invoice_no);
+    out_cellf(t, "%08u", s->customer_no);
+    out_cell(t, s->customer_name);
+    out_cellf(t, "%08u", s->meter_no);
+    out_cell(t, model_op_name(s->kind));
+    out_cell(t, cli_dec(s->energy_ckwh, 2));
+    out_cell(t, cli_dec(s->adjust_ckwh, 2));
+    out_cell(t, cli_dec(s->free_ckwh, 2));
+    out_cell(t, cli_dec(s->price, 4));
+    out_cell(t, cli_dec(s->amount_fen, 2));
+    out_cell(t, cli_dec(s->fee_fen, 2));
+    out_cell(t, model_pay_name(s->pay_method));
+    out_cell(t, s->operator_name);
+}
+
+void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
+{
+    out_cell(t, "total");
+    out_cell(t, "total");
+    out_cell(t, "");
+    out_cellf(t, "%lld", (long long)tot->count);
+    out_cell(t, "");
+    out_cell(t, "");
+    out_cell(t, "");
+    out_cell(t, cli_dec(tot->energy_ckwh, 2));
+    out_cell(t, cli_dec(tot->adjust_ckwh, 2));
+    out_cell(t, cli_dec(tot->free_ckwh, 2));
+    out_cell(t, "");
+    out_cell(t, cli_dec(tot->amount_fen, 2));
+    out_cell(t, cli_dec(tot->fee_fen, 2));
+    out_cell(t, "");
+    out_cell(t, "");
+}
+
+static const struct out_col customer_cols[] = {
+    {"customer_no", 0}, {"name", OUT_WIDE}, {"address", OUT_DATA_ONLY}, {"phone", OUT_DATA_ONLY},
+    {"meter", 0}, {"type", OUT_DATA_ONLY}, {"rating", OUT_NUM | OUT_DATA_ONLY},
+    {"limit", OUT_NUM | OUT_DATA_ONLY}, {"alarm", OUT_NUM | OUT_DATA_ONLY},
+    {"overdraft", OUT_NUM | OUT_DATA_ONLY}, {"hoard", OUT_NUM | OUT_DATA_ONLY},
+    {"ct", OUT_NUM | OUT_DATA_ONLY}, {"tariff", OUT_WIDE}, {"purchase_count", OUT_NUM | OUT_DATA_ONLY},
+    {"status", 0}, {"card", 0}, {"balance_kwh", OUT_NUM}, {"last_purchase", OUT_DATA_ONLY},
+    {"bought", OUT_TEXT_ONLY}, {"opened", OUT_DATA_ONLY},
+};
+
+struct out_table *cli_customers_table(void)
+{
+    return out_table_new(customer_cols, (int)KWH_ARRAY_LEN(customer_cols));
+}
+
+void cli_customers_row(struct out_table *t, const struct kwh_customer *cu)
+{
+    static const char *const types[] = {"", "single", "ct", "direct"};
+    out_cellf(t, "%08u", cu->customer_no);
+    out_cell(t, cu->name);
+    out_cell(t, cu->address);
+    out_cell(t, cu->phone);
+    out_cellf(t, "%08u", cu->meter.meter_no);
+    out_cell(t, cu->meter.meter_type >= 1 && cu->meter.meter_type <= 3
+                    ? types[cu->meter.meter_type]
+                    : "?");
+    out_cellf(t, "%d", cu->meter.rating_a);
+    out_cellf(t, "%d", cu->meter.current_limit_a);
+    out_cell(t, cli_dec(cu->meter.alarm_ckwh, 2));
+    out_cell(t, cli_dec(cu->meter.overdraft_ckwh, 2));
+    out_cell(t, cli_dec(cu->meter.hoard_ckwh, 2));
+    out_cellf(t, "%d", cu->meter.ct_ratio);
+    out_cell(t, cu->tariff_name);
+    out_cellf(t, "%d", cu->purchase_count);
+    out_cell(t, model_status_name(cu->status));
+    out_cell(t, query_customer_has_card(cu) ? "yes" : "none");
+    out_cell(t, cli_dec(cu->balance_ckwh, 2));
+    out_cell(t, cli_time(cu->last_purchase));
+    out_cellf(t, "%.10s", cli_time(cu->last_purchase));
+    out_cell(t, cli_time(cu->opened));
+}
