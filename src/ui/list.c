@@ -47,7 +47,7 @@ void list_draw(struct list *l, int y, int x, int h, const struct list_col *cols,
             }
             cx += cols[c].width;
             if (c + 1 < ncols)
-                draw_fill(stdscr, y + 1 + r, cx++, 1, row < l->n ? attr : A_NORMAL);
+                draw_fill(stdscr, y + 1 + r, cx++, 1, row < l->n ? attr : (int)A_NORMAL);
         }
     }
 }
