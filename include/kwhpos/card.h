@@ -127,6 +127,10 @@ struct kwh_card {
     struct kwh_meter_params params;
     uint32_t issued;           /* epoch seconds */
     struct kwh_card_return ret;
+    bool rest_damaged;         /* the active slot is genuine, but the other slot, the key
+                                  area or the reserved tail is not: an interrupted write
+                                  (core repairs it) or a hand edit (core refuses) */
+    char rest_problem[96];
 };
 
 /* Site keys, derived from the per-site secret and the area code. */
@@ -150,8 +154,9 @@ extern const uint8_t card_atr[4];
  * valid card of this site; otherwise KWH_ECARD with a precise message: not a kwhpos
  * card, unknown version, another site's area code, forged or damaged (MAC), unknown
  * type, bad field. Never reads outside img. The return area is optional: a damaged
- * one leaves out->ret.valid false. keys may be NULL to decode without verifying (then
- * nothing is trusted; used by 读卡 to describe foreign cards). */
+ * one leaves out->ret.valid false. Damage outside the active slot sets rest_damaged.
+ * keys may be NULL to decode without verifying (then nothing is trusted; used by 读卡
+ * to describe foreign cards). */
 int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys,
                 struct kwh_card *out, struct kwh_err *e);
 

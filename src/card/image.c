@@ -214,9 +214,9 @@ static int check_fields(const struct kwh_card *c, struct kwh_err *e)
 
 /* Everything outside the active slot that the issuer wrote must be intact too: the
  * other slot is empty or a genuine earlier version, the key area empty or genuine,
- * the reserved tail untouched. */
-static int check_rest(const uint8_t img[KWH_CARD_SIZE], const struct kwh_card *c,
-                      const struct kwh_site_keys *keys, struct kwh_err *e)
+ * the reserved tail untouched. Returns a reason, or NULL when intact. */
+static const char *check_rest(const uint8_t img[KWH_CARD_SIZE], const struct kwh_card *c,
+                              const struct kwh_site_keys *keys)
 {
     const uint8_t *other = img + slot_offset(!c->active);
     const uint8_t *kx = img + CARD_OFF_KEYX;
@@ -226,21 +226,21 @@ static int check_rest(const uint8_t img[KWH_CARD_SIZE], const struct kwh_card *c
     if (!all_ff(other, CARD_SLOT_LEN)) {
         mac(want, "KWHS", c->serial, other, S_MAC, keys->mac_key);
         if (sodium_memcmp(want, other + S_MAC, KWH_MAC_LEN) != 0)
-            return kwh_err_set(e, KWH_ECARD, "the card's protection check failed (second "
-                                             "record altered or damaged)");
+            return "the card's second record is altered or damaged";
     }
     if (!all_ff(kx, CARD_KEYX_LEN)) {
         if (!(c->flags & CARD_F_KEYX) || card_keyx_unwrap(kx, c->meter_no, &got, NULL) < 0 ||
             strcmp(got.area_code, keys->area_code) != 0 ||
-            sodium_memcmp(got.mac_key, keys->mac_key, KWH_KEY_LEN) != 0)
-            return kwh_err_set(e, KWH_ECARD,
-                               "the card's protection check failed (key area altered)");
+            sodium_memcmp(got.mac_key, keys->mac_key, KWH_KEY_LEN) != 0) {
+            sodium_memzero(&got, sizeof got);
+            return "the card's key area is altered or damaged";
+        }
         sodium_memzero(&got, sizeof got);
     }
     if (!all_ff(img + CARD_OFF_KEYX + CARD_KEYX_LEN,
                 KWH_CARD_SIZE - CARD_OFF_KEYX - CARD_KEYX_LEN))
-        return kwh_err_set(e, KWH_ECARD, "the card's reserved area was altered");
-    return 0;
+        return "the card's reserved area is altered";
+    return NULL;
 }
 
 int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys,
@@ -260,9 +260,13 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
 
     if (memcmp(img + CARD_OFF_MAGIC, magic, 3) != 0) {
         /* Factory-new, wiped, or personalised up to the PSC but never committed. */
-        if (out->psc_state == CARD_PSC_FACTORY &&
-            all_ff(img + CARD_OFF_MAGIC, KWH_CARD_SIZE - CARD_OFF_MAGIC))
+        if (out->psc_state == CARD_PSC_FACTORY && all_ff(img + CARD_OFF_MAGIC, 6) &&
+            all_ff(img + CARD_OFF_SLOT0, KWH_CARD_SIZE - CARD_OFF_SLOT0)) {
+            /* a serial half written or half erased is left over from an interrupted
+               personalisation or wipe; the PSC is the factory one either way */
+            memset(out->serial, 0xFF, sizeof out->serial);
             return 0;
+        }
         if (out->psc_state == CARD_PSC_SITE && card_serial_is_set(out->serial) &&
             all_ff(img + CARD_OFF_MAGIC, 4) && img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE)
             return 0;
@@ -315,8 +319,13 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
     out->issued = get32(s + S_ISSUED);
     if (check_fields(out, e) < 0)
         return e ? e->code : KWH_ECARD;
-    if (keys != NULL && check_rest(img, out, keys, e) < 0)
-        return e ? e->code : KWH_ECARD;
+    if (keys != NULL) {
+        const char *why = check_rest(img, out, keys);
+        if (why != NULL) {
+            out->rest_damaged = true;
+            str_copy(out->rest_problem, sizeof out->rest_problem, why);
+        }
+    }
     decode_return(img, keys, &out->ret);
     return 0;
 }

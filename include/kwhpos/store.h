@@ -1,0 +1,189 @@
+/* The database: the only place with SQL (src/store). Speaks domain records.
+ *
+ * Writers bracket their work with store_begin (BEGIN IMMEDIATE) and store_commit or
+ * store_rollback in one visible place in core/. Every function returns 0 or a
+ * negative KWH_E* code with the detail in e. */
+#ifndef KWHPOS_STORE_H
+#define KWHPOS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kwhpos/err.h"
+#include "kwhpos/model.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/* --- db.c ------------------------------------------------------------------------- */
+
+/* Opens (create: makes a new file, refusing an existing one) and migrates. */
+int store_open(struct store **out, const char *path, bool create, struct kwh_err *e);
+void store_close(struct store *s);                 /* accepts NULL */
+const char *store_path(const struct store *s);
+int store_begin(struct store *s, struct kwh_err *e);    /* BEGIN IMMEDIATE */
+int store_commit(struct store *s, struct kwh_err *e);
+void store_rollback(struct store *s);
+bool store_in_tx(const struct store *s);
+/* The schema version of the open database. */
+int store_schema_version(struct store *s, int *version, struct kwh_err *e);
+
+/* --- settings.c --------------------------------------------------------------------- */
+
+int store_setting_get(struct store *s, const char *key, char *buf, size_t n, bool *found,
+                      struct kwh_err *e);
+int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e);
+int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t *out,
+                          struct kwh_err *e);
+int store_setting_set_i64(struct store *s, const char *key, int64_t v, struct kwh_err *e);
+int store_secret_get(struct store *s, uint8_t out[KWH_SECRET_LEN], struct kwh_err *e);
+int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], struct kwh_err *e);
+/* Whether any card has ever been written by this site. */
+int store_cards_issued(struct store *s, bool *out, struct kwh_err *e);
+
+/* --- operators.c -------------------------------------------------------------------- */
+
+int store_operator_add(struct store *s, const char *name, int role, const char *hash,
+                       bool must_change, int64_t now, int64_t *id, struct kwh_err *e);
+/* Active operator by name; *hash (may be NULL) receives the password hash. */
+int store_operator_get(struct store *s, const char *name, struct kwh_operator *out,
+                       char *hash, size_t hash_len, struct kwh_err *e);
+int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out,
+                          struct kwh_err *e);
+int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool must_change,
+                            struct kwh_err *e);
+int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockouts,
+                            int64_t locked_until, struct kwh_err *e);
+int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct kwh_err *e);
+int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_err *e);
+int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e);
+int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e);
+int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n,
+                        struct kwh_err *e);
+
+/* --- tariffs.c ---------------------------------------------------------------------- */
+
+int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
+                     int64_t operator_id, int64_t *id, struct kwh_err *e);
+int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
+int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out,
+                      struct kwh_err *e);
+int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e);
+int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t now,
+                           int64_t operator_id, struct kwh_err *e);
+int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e);
+int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
+
+/* --- customers.c -------------------------------------------------------------------- */
+
+/* Inserts c (customer_no assigned when 0); sets c->id and c->customer_no. */
+int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e);
+/* Writes every field of c (by c->id). */
+int store_customer_update(struct store *s, const struct kwh_customer *c, struct kwh_err *e);
+int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out,
+                       struct kwh_err *e);
+int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
+                         struct kwh_err *e);
+/* The account (pending, open or refunded) that holds meter_no now. */
+int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_customer *out,
+                            struct kwh_err *e);
+int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
+                             struct kwh_customer *out, struct kwh_err *e);
+int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,
+                        struct kwh_err *e);
+
+struct store_total {
+    int64_t tariff_id;
+    int64_t price;
+    int64_t accounts;
+    int64_t balance_ckwh;
+};
+/* The maintained totals, one row per tariff. */
+int store_totals(struct store *s, struct store_total **out, size_t *n, struct kwh_err *e);
+
+/* --- ops.c: card writes and money movements ------------------------------------------ */
+
+struct store_op {
+    int64_t id;
+    int kind;
+    int state;
+    int64_t customer_id;        /* 0 for tool cards */
+    uint8_t serial[CARD_SERIAL_LEN];
+    uint8_t slot[CARD_SLOT_LEN];      /* what the active slot holds once done */
+    uint8_t old_image[KWH_CARD_SIZE];
+    uint8_t new_image[KWH_CARD_SIZE];
+    int64_t operator_id;
+    int64_t created;
+    int64_t settled;
+    bool has_meter;             /* new meter record for meter change / edit */
+    struct kwh_meter meter;
+    int64_t new_balance_ckwh;   /* meter change: the balance from then on */
+    int reissue_consumed;       /* reissue: 1 已消费, 0 未消费 */
+};
+
+int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e);
+int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_err *e);
+int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e);
+/* Pending ops written to the card with this serial, oldest first (at most max). */
+int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
+                                 int64_t *ids, size_t max, size_t *n, struct kwh_err *e);
+int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
+                                   struct kwh_err *e);
+/* The last done op that wrote this customer's card. */
+int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct store_op *out,
+                                    struct kwh_err *e);
+
+/* Inserts a sale (money movement); sets sale->id. */
+int store_sale_insert(struct store *s, struct kwh_sale *sale, struct kwh_err *e);
+int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh_err *e);
+/* Sales belonging to an op. */
+int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max,
+                       size_t *n, struct kwh_err *e);
+/* Marks a sale's state; done sales with money get the next invoice number. */
+int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e);
+/* The customer's last settled purchase (kinds that put energy on the card). */
+int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sale *out,
+                             struct kwh_err *e);
+/* All pending sales with customer details. */
+int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e);
+
+/* --- events.c: transfers, closings, reissues, meter changes -------------------------- */
+
+struct store_event {
+    int64_t id;
+    int kind;                   /* KWH_OP_* (TRANSFER uses 0 and a text detail) */
+    int64_t customer_id;
+    int64_t op_id;              /* card write, when there is one */
+    int64_t operator_id;
+    int64_t created;
+    char before[512];           /* key=value text, for people and the audit */
+    char after[512];
+};
+#define STORE_EV_TRANSFER 101
+#define STORE_EV_CLOSE 102
+
+int store_event_insert(struct store *s, struct store_event *ev, struct kwh_err *e);
+
+/* --- audit.c ------------------------------------------------------------------------ */
+
+struct store_audit {
+    int64_t id;
+    int64_t ts;
+    char operator_name[KWH_NAME_MAX];
+    char op[32];
+    char subject[64];
+    char before[1024];
+    char after[1024];
+    uint8_t hash[32];
+};
+
+int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32],
+                          struct kwh_err *e);
+int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_err *e);
+/* Calls fn for each record in id order; stops when fn returns non-zero (returned). */
+int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a),
+                     void *ctx, struct kwh_err *e);
+
+#endif

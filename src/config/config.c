@@ -1,0 +1,385 @@
+/* The INI file: a table of keys -> type, bounds, default, target; iniparser to read,
+ * our own writer (atomic, quoting) to write. */
+#include "kwhpos/config.h"
+
+#include <ctype.h>
+#include <iniparser/iniparser.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kwhpos/util.h"
+
+enum opt_type { OPT_STR, OPT_PATH, OPT_INT, OPT_BOOL, OPT_ENUM, OPT_TRISTATE };
+
+struct opt {
+    const char *key;            /* "section:key" as iniparser spells it */
+    enum opt_type type;
+    size_t off;                 /* into struct kwh_config */
+    size_t size;                /* for strings */
+    long min, max;              /* for ints */
+    const char *choices;        /* for enums: "a|b|c" */
+    const char *def;
+    const char *help;
+};
+
+#define STR(f) offsetof(struct kwh_config, f), sizeof(((struct kwh_config *)0)->f)
+#define NUM(f) offsetof(struct kwh_config, f), 0
+
+static const struct opt opts[] = {
+    {"database:path", OPT_PATH, STR(db_path), 0, 0, NULL, "/var/lib/kwhpos/kwhpos.db",
+     "the site database (SQLite)"},
+    {"reader:port", OPT_PATH, STR(reader_port), 0, 0, NULL, "",
+     "card reader serial port, e.g. /dev/ttyUSB0; empty = no reader"},
+    {"reader:baud", OPT_INT, NUM(reader_baud), 1200, 921600, NULL, "9600",
+     "card reader speed, bits per second"},
+    {"ui:language", OPT_ENUM, STR(language), 0, 0, "zh_CN|en", "zh_CN",
+     "zh_CN or en; when absent, en on the Linux console (TERM=linux), else zh_CN"},
+    {"ui:idle_lock_minutes", OPT_INT, NUM(idle_lock_minutes), 0, 1440, NULL, "15",
+     "lock the screen after this many idle minutes; 0 = never"},
+    {"ui:colour", OPT_TRISTATE, NUM(colour), 0, 0, NULL, "auto", "auto, on or off"},
+    {"ui:demo", OPT_BOOL, NUM(demo), 0, 0, NULL, "false",
+     "training mode: the simulator panel is available"},
+    {"print:queue", OPT_STR, STR(print_queue), 0, 0, NULL, "",
+     "CUPS queue for invoices; empty = printing off"},
+    {"print:mode", OPT_ENUM, STR(print_mode), 0, 0, "raw|pdf", "raw",
+     "raw (character printers) or pdf"},
+    {"print:encoding", OPT_ENUM, STR(print_encoding), 0, 0, "gb18030|utf-8", "gb18030",
+     "text encoding of raw output"},
+    {"print:escpos", OPT_BOOL, NUM(print_escpos), 0, 0, NULL, "false",
+     "send ESC/POS initialise and cut codes (receipt printers)"},
+    {"print:form", OPT_PATH, STR(print_form), 0, 0, NULL, "forms/receipt80.form",
+     "the invoice form file"},
+    {"print:auto", OPT_BOOL, NUM(print_auto), 0, 0, NULL, "false",
+     "print the invoice after every sale without asking"},
+    {"backup:dir", OPT_PATH, STR(backup_dir), 0, 0, NULL, "",
+     "folder for backups; empty = beside the database, in backups/"},
+    {"backup:interval_hours", OPT_INT, NUM(backup_interval_hours), 0, 8760, NULL, "24",
+     "automatic backup when the last one is older; 0 = never"},
+    {"backup:keep", OPT_INT, NUM(backup_keep), 1, 10000, NULL, "30",
+     "how many backups to keep"},
+    {"sim:dir", OPT_PATH, STR(sim_dir), 0, 0, NULL, "",
+     "the simulator's directory (demo and training)"},
+};
+
+static void *field(struct kwh_config *c, const struct opt *o)
+{
+    return (char *)c + o->off;
+}
+
+static const void *cfield(const struct kwh_config *c, const struct opt *o)
+{
+    return (const char *)c + o->off;
+}
+
+static const struct opt *find_opt(const char *key)
+{
+    for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++)
+        if (strcmp(opts[i].key, key) == 0)
+            return &opts[i];
+    return NULL;
+}
+
+static bool choice_ok(const char *choices, const char *v)
+{
+    size_t n = strlen(v);
+    const char *p = choices;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, v, n) == 0)
+            return true;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return false;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < KWH_ARRAY_LEN(yes); i++) {
+        if (strcasecmp(v, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(v, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* base: the directory relative paths are taken from ("" = as given). */
+static int set_value(struct kwh_config *c, const struct opt *o, const char *v, const char *base,
+                     struct kwh_err *e)
+{
+    char sect[32];
+    const char *colon = strchr(o->key, ':');
+    snprintf(sect, sizeof sect, "%.*s", (int)(colon - o->key), o->key);
+
+    if (!utf8_is_clean_line(v))
+        return kwh_err_set(e, KWH_EINVAL, "[%s] %s: the value has control characters or is "
+                                          "not UTF-8", sect, colon + 1);
+    switch (o->type) {
+    case OPT_STR:
+    case OPT_PATH: {
+        char buf[KWH_PATH_MAX * 2];
+        if (o->type == OPT_PATH && v[0] != '\0' && v[0] != '/' && base[0] != '\0')
+            snprintf(buf, sizeof buf, "%s/%s", base, v);
+        else
+            snprintf(buf, sizeof buf, "%s", v);
+        if (strlen(buf) >= o->size)
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s: the value is longer than %zu bytes",
+                               sect, colon + 1, o->size - 1);
+        memcpy(field(c, o), buf, strlen(buf) + 1);
+        return 0;
+    }
+    case OPT_INT: {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (v[0] == '\0' || *end != '\0' || n < o->min || n > o->max)
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected a whole number from "
+                               "%ld to %ld", sect, colon + 1, v, o->min, o->max);
+        *(int *)field(c, o) = (int)n;
+        return 0;
+    }
+    case OPT_BOOL:
+        if (parse_bool(v, (bool *)field(c, o)) < 0)
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected true or false", sect,
+                               colon + 1, v);
+        return 0;
+    case OPT_TRISTATE: {
+        bool b;
+        if (strcasecmp(v, "auto") == 0)
+            *(int *)field(c, o) = -1;
+        else if (parse_bool(v, &b) == 0)
+            *(int *)field(c, o) = b;
+        else
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected auto, on or off", sect,
+                               colon + 1, v);
+        return 0;
+    }
+    case OPT_ENUM:
+        if (!choice_ok(o->choices, v))
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected one of %s", sect,
+                               colon + 1, v, o->choices);
+        snprintf(field(c, o), o->size, "%s", v);
+        return 0;
+    }
+    return KWH_EINVAL;
+}
+
+void config_defaults(struct kwh_config *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++)
+        if (set_value(c, &opts[i], opts[i].def, "", NULL) != 0)
+            abort(); /* the table itself is wrong */
+}
+
+/* iniparser reports syntax errors through a printf-like callback; keep the first. */
+static char parse_error[512];
+
+static int capture_error(const char *fmt, ...)
+{
+    va_list ap;
+    if (parse_error[0] != '\0')
+        return 0;
+    va_start(ap, fmt);
+    vsnprintf(parse_error, sizeof parse_error, fmt, ap);
+    va_end(ap);
+    for (char *p = parse_error; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    return 0;
+}
+
+int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
+{
+    dictionary *d;
+    char base[KWH_PATH_MAX];
+    const char *slash;
+    int rc = 0, nsec;
+    FILE *f;
+
+    config_defaults(c);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return kwh_err_set(e, KWH_ENOTFOUND, "configuration file %s cannot be read", path);
+    fclose(f);
+    parse_error[0] = '\0';
+    iniparser_set_error_callback(capture_error);
+    d = iniparser_load(path);
+    iniparser_set_error_callback(NULL);
+    if (d == NULL || parse_error[0] != '\0') {
+        iniparser_freedict(d);
+        return kwh_err_set(e, KWH_EINVAL, "%s: %s", path,
+                           parse_error[0] ? parse_error : "cannot be parsed");
+    }
+    slash = strrchr(path, '/');
+    if (slash)
+        snprintf(base, sizeof base, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(base, sizeof base, ".");
+
+    nsec = iniparser_getnsec(d);
+    for (int s = 0; s < nsec && rc == 0; s++) {
+        const char *sec = iniparser_getsecname(d, s);
+        int nkeys = iniparser_getsecnkeys(d, sec);
+        const char **keys;
+        if (nkeys <= 0)
+            continue;
+        keys = calloc((size_t)nkeys, sizeof *keys);
+        if (keys == NULL) {
+            rc = kwh_err_set(e, KWH_ENOMEM, "out of memory reading %s", path);
+            break;
+        }
+        iniparser_getseckeys(d, sec, keys);
+        for (int k = 0; k < nkeys && rc == 0; k++) {
+            const struct opt *o = find_opt(keys[k]);
+            const char *v = iniparser_getstring(d, keys[k], "");
+            if (o == NULL) {
+                rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown setting '%s' (see etc/kwhpos.ini "
+                                 "for the known ones)", path, keys[k]);
+                break;
+            }
+            rc = set_value(c, o, v, base, e);
+            if (rc == 0 && strcmp(o->key, "ui:language") == 0)
+                c->language_set = true;
+        }
+        free(keys);
+    }
+    if (rc == 0) {
+        for (int s = 0; s < nsec; s++) {
+            const char *sec = iniparser_getsecname(d, s);
+            bool known = false;
+            for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++)
+                if (strncmp(opts[i].key, sec, strlen(sec)) == 0 &&
+                    opts[i].key[strlen(sec)] == ':')
+                    known = true;
+            if (!known) {
+                rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown section [%s]", path, sec);
+                break;
+            }
+        }
+    }
+    iniparser_freedict(d);
+    if (rc < 0) {
+        if (e)
+            kwh_err_prefix(e, "configuration");
+        config_defaults(c);
+        return rc;
+    }
+    snprintf(c->path, sizeof c->path, "%s", path);
+    return 0;
+}
+
+int config_set(struct kwh_config *c, const char *key, const char *value, struct kwh_err *e)
+{
+    char k[64];
+    const struct opt *o;
+    const char *dot = strchr(key, '.');
+
+    if (dot == NULL || strlen(key) >= sizeof k)
+        return kwh_err_set(e, KWH_EINVAL, "'%s': name a setting as section.key", key);
+    snprintf(k, sizeof k, "%.*s:%s", (int)(dot - key), key, dot + 1);
+    o = find_opt(k);
+    if (o == NULL)
+        return kwh_err_set(e, KWH_EINVAL, "unknown setting '%s'", key);
+    if (set_value(c, o, value, "", e) < 0)
+        return e ? e->code : KWH_EINVAL;
+    if (strcmp(o->key, "ui:language") == 0)
+        c->language_set = true;
+    return 0;
+}
+
+static bool needs_quotes(const char *v)
+{
+    if (v[0] == '\0')
+        return false;
+    if (isspace((unsigned char)v[0]) || isspace((unsigned char)v[strlen(v) - 1]))
+        return true;
+    return strpbrk(v, ";#=\"'[]") != NULL;
+}
+
+static void value_text(const struct kwh_config *c, const struct opt *o, char *buf, size_t n)
+{
+    switch (o->type) {
+    case OPT_STR:
+    case OPT_PATH:
+    case OPT_ENUM:
+        snprintf(buf, n, "%s", (const char *)cfield(c, o));
+        break;
+    case OPT_INT:
+        snprintf(buf, n, "%d", *(const int *)cfield(c, o));
+        break;
+    case OPT_BOOL:
+        snprintf(buf, n, "%s", *(const bool *)cfield(c, o) ? "true" : "false");
+        break;
+    case OPT_TRISTATE: {
+        int v = *(const int *)cfield(c, o);
+        snprintf(buf, n, "%s", v < 0 ? "auto" : v ? "on" : "off");
+        break;
+    }
+    }
+}
+
+int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    char last[32] = "";
+    int rc;
+
+    if (m == NULL)
+        return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+    fprintf(m, "; kwhpos configuration (see etc/kwhpos.ini for every setting)\n");
+    for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++) {
+        const struct opt *o = &opts[i];
+        const char *colon = strchr(o->key, ':');
+        char sect[32], val[KWH_PATH_MAX * 2];
+        snprintf(sect, sizeof sect, "%.*s", (int)(colon - o->key), o->key);
+        if (strcmp(o->key, "ui:language") == 0 && !c->language_set)
+            continue;
+        if (strcmp(sect, last) != 0) {
+            fprintf(m, "\n[%s]\n", sect);
+            snprintf(last, sizeof last, "%s", sect);
+        }
+        value_text(c, o, val, sizeof val);
+        if (strchr(val, '"') != NULL) {
+            fclose(m);
+            free(out);
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s: a value cannot contain '\"'", sect,
+                               colon + 1);
+        }
+        fprintf(m, "; %s\n", o->help);
+        if (needs_quotes(val))
+            fprintf(m, "%s = \"%s\"\n", colon + 1, val);
+        else
+            fprintf(m, "%s = %s\n", colon + 1, val);
+    }
+    if (fclose(m) != 0) {
+        free(out);
+        return kwh_err_set(e, KWH_EIO, "cannot build the configuration text");
+    }
+    rc = file_write_atomic(path, out, len, 0640, e);
+    free(out);
+    return rc;
+}
+
+const char *config_language(const struct kwh_config *c, const char *term)
+{
+    if (c->language_set)
+        return c->language;
+    if (term != NULL && strcmp(term, "linux") == 0)
+        return "en";
+    return "zh_CN";
+}

@@ -1,0 +1,252 @@
+/* Customers (accounts) and the maintained totals. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "store/sql.h"
+
+#define FIRST_CUSTOMER_NO 10000001
+
+#define CUST_COLS                                                                           \
+    "c.id, c.customer_no, c.name, c.address, c.phone, c.meter_no, c.meter_type, c.rating_a, " \
+    "c.current_limit_a, c.alarm_ckwh, c.overdraft_ckwh, c.hoard_ckwh, c.ct_ratio, "         \
+    "c.tariff_id, t.name, c.status, c.card_serial, c.card_gen, c.purchase_count, "          \
+    "c.loaded_count, c.balance_ckwh, c.reported_remaining_ckwh, c.reported_at, c.opened, "  \
+    "c.closed, c.last_purchase, c.free_month, "                                             \
+    "(SELECT price FROM tariff_prices WHERE tariff_id = c.tariff_id ORDER BY id DESC LIMIT 1)"
+#define CUST_FROM " FROM customers c JOIN tariffs t ON t.id = c.tariff_id "
+
+static void read_customer(sqlite3_stmt *st, struct kwh_customer *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(st, 0);
+    c->customer_no = (uint32_t)sqlite3_column_int64(st, 1);
+    sql_col_text(st, 2, c->name, sizeof c->name);
+    sql_col_text(st, 3, c->address, sizeof c->address);
+    sql_col_text(st, 4, c->phone, sizeof c->phone);
+    c->meter.meter_no = (uint32_t)sqlite3_column_int64(st, 5);
+    c->meter.meter_type = sqlite3_column_int(st, 6);
+    c->meter.rating_a = sqlite3_column_int(st, 7);
+    c->meter.current_limit_a = sqlite3_column_int(st, 8);
+    c->meter.alarm_ckwh = sqlite3_column_int64(st, 9);
+    c->meter.overdraft_ckwh = sqlite3_column_int64(st, 10);
+    c->meter.hoard_ckwh = sqlite3_column_int64(st, 11);
+    c->meter.ct_ratio = sqlite3_column_int(st, 12);
+    c->tariff_id = sqlite3_column_int64(st, 13);
+    sql_col_text(st, 14, c->tariff_name, sizeof c->tariff_name);
+    c->status = sqlite3_column_int(st, 15);
+    sql_col_blob(st, 16, c->card_serial, sizeof c->card_serial);
+    c->card_gen = sqlite3_column_int(st, 17);
+    c->purchase_count = sqlite3_column_int(st, 18);
+    c->loaded_count = sqlite3_column_int(st, 19);
+    c->balance_ckwh = sqlite3_column_int64(st, 20);
+    c->reported_remaining_ckwh = sqlite3_column_int64(st, 21);
+    c->reported_at = sqlite3_column_int64(st, 22);
+    c->opened = sqlite3_column_int64(st, 23);
+    c->closed = sqlite3_column_int64(st, 24);
+    c->last_purchase = sqlite3_column_int64(st, 25);
+    c->free_month = sqlite3_column_int(st, 26);
+    c->price = sqlite3_column_int64(st, 27);
+}
+
+static void bind_customer(sqlite3_stmt *st, const struct kwh_customer *c)
+{
+    sql_text(st, ":name", c->name);
+    sql_text(st, ":address", c->address);
+    sql_text(st, ":phone", c->phone);
+    sql_i64(st, ":meter_no", c->meter.meter_no);
+    sql_i64(st, ":meter_type", c->meter.meter_type);
+    sql_i64(st, ":rating", c->meter.rating_a);
+    sql_i64(st, ":limit", c->meter.current_limit_a);
+    sql_i64(st, ":alarm", c->meter.alarm_ckwh);
+    sql_i64(st, ":overdraft", c->meter.overdraft_ckwh);
+    sql_i64(st, ":hoard", c->meter.hoard_ckwh);
+    sql_i64(st, ":ct", c->meter.ct_ratio);
+    sql_i64(st, ":tariff", c->tariff_id);
+    sql_i64(st, ":status", c->status);
+    if (card_serial_is_set(c->card_serial))
+        sql_blob(st, ":serial", c->card_serial, CARD_SERIAL_LEN);
+    else
+        sql_null(st, ":serial");
+    sql_i64(st, ":gen", c->card_gen);
+    sql_i64(st, ":count", c->purchase_count);
+    sql_i64(st, ":loaded", c->loaded_count);
+    sql_i64(st, ":balance", c->balance_ckwh);
+    sql_i64(st, ":reported", c->reported_remaining_ckwh);
+    sql_i64(st, ":reported_at", c->reported_at);
+    sql_i64(st, ":opened", c->opened);
+    sql_i64(st, ":closed", c->closed);
+    sql_i64(st, ":last_purchase", c->last_purchase);
+    sql_i64(st, ":free_month", c->free_month);
+}
+
+static int meter_conflict(struct kwh_err *e, uint32_t meter_no)
+{
+    return kwh_err_set(e, KWH_ECONFLICT, "meter number %08u already belongs to an open "
+                       "account", meter_no);
+}
+
+int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (c->customer_no == 0) {
+        st = sql_prep(s, "SELECT max(customer_no) FROM customers", e);
+        if (st == NULL)
+            return KWH_EDB;
+        rc = sql_row(s, st, e);
+        if (rc < 0)
+            return rc;
+        int64_t max = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (max >= 99999999)
+            return kwh_err_set(e, KWH_ECONFLICT, "customer numbers are exhausted");
+        c->customer_no = (uint32_t)(max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1);
+    }
+    st = sql_prep(s,
+                  "INSERT INTO customers (customer_no, name, address, phone, meter_no, "
+                  "meter_type, rating_a, current_limit_a, alarm_ckwh, overdraft_ckwh, "
+                  "hoard_ckwh, ct_ratio, tariff_id, status, card_serial, card_gen, "
+                  "purchase_count, loaded_count, balance_ckwh, reported_remaining_ckwh, "
+                  "reported_at, opened, closed, last_purchase, free_month) VALUES (:no, "
+                  ":name, :address, :phone, :meter_no, :meter_type, :rating, :limit, :alarm, "
+                  ":overdraft, :hoard, :ct, :tariff, :status, :serial, :gen, :count, :loaded, "
+                  ":balance, :reported, :reported_at, :opened, :closed, :last_purchase, "
+                  ":free_month)",
+                  e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":no", c->customer_no);
+    bind_customer(st, c);
+    rc = sql_done(s, st, e);
+    if (rc == KWH_ECONFLICT)
+        return meter_conflict(e, c->meter.meter_no);
+    if (rc == 0)
+        c->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+int store_customer_update(struct store *s, const struct kwh_customer *c, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(
+        s,
+        "UPDATE customers SET name = :name, address = :address, phone = :phone, "
+        "meter_no = :meter_no, meter_type = :meter_type, rating_a = :rating, current_limit_a = "
+        ":limit, alarm_ckwh = :alarm, overdraft_ckwh = :overdraft, hoard_ckwh = :hoard, "
+        "ct_ratio = :ct, tariff_id = :tariff, status = :status, card_serial = :serial, "
+        "card_gen = :gen, purchase_count = :count, loaded_count = :loaded, balance_ckwh = "
+        ":balance, reported_remaining_ckwh = :reported, reported_at = :reported_at, opened = "
+        ":opened, closed = :closed, last_purchase = :last_purchase, free_month = :free_month "
+        "WHERE id = :id",
+        e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", c->id);
+    bind_customer(st, c);
+    rc = sql_done(s, st, e);
+    if (rc == KWH_ECONFLICT)
+        return meter_conflict(e, c->meter.meter_no);
+    return rc;
+}
+
+static int get_one(struct store *s, sqlite3_stmt *st, struct kwh_customer *out, const char *what,
+                   struct kwh_err *e)
+{
+    int rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "no account %s", what);
+    read_customer(st, out);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.id = :id", e);
+    char what[32];
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", id);
+    snprintf(what, sizeof what, "#%lld", (long long)id);
+    return get_one(s, st, out, what, e);
+}
+
+int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
+                         struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.customer_no = :no", e);
+    char what[48];
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":no", customer_no);
+    snprintf(what, sizeof what, "with customer number %08u", customer_no);
+    return get_one(s, st, out, what, e);
+}
+
+int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_customer *out,
+                            struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM
+                                   "WHERE c.meter_no = :meter AND c.status IN (0, 1, 2)", e);
+    char what[48];
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":meter", meter_no);
+    snprintf(what, sizeof what, "with meter number %08u", meter_no);
+    return get_one(s, st, out, what, e);
+}
+
+int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
+                             struct kwh_customer *out, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM
+                                   "WHERE c.card_serial = :serial ORDER BY c.id DESC LIMIT 1", e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_blob(st, ":serial", serial, CARD_SERIAL_LEN);
+    return get_one(s, st, out, "for this card", e);
+}
+
+int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,
+                        struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM customers WHERE tariff_id = :id "
+                                   "AND status IN (0, 1, 2)", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", tariff_id);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *accounts = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+static void rd_total(sqlite3_stmt *st, void *row)
+{
+    struct store_total *t = row;
+    t->tariff_id = sqlite3_column_int64(st, 0);
+    t->price = sqlite3_column_int64(st, 1);
+    t->accounts = sqlite3_column_int64(st, 2);
+    t->balance_ckwh = sqlite3_column_int64(st, 3);
+}
+
+int store_totals(struct store *s, struct store_total **out, size_t *n, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(
+        s,
+        "SELECT tot.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = tot.tariff_id "
+        "ORDER BY id DESC LIMIT 1), tot.accounts, tot.balance_ckwh FROM totals tot "
+        "ORDER BY tot.tariff_id",
+        e);
+    if (st == NULL)
+        return KWH_EDB;
+    return sql_collect(s, st, sizeof **out, rd_total, (void **)out, n, e);
+}

@@ -1,0 +1,221 @@
+/* The schema, as a list of migrations. Portable SQL: integer and text columns,
+ * times as integer Unix seconds, no reliance on loose typing (see DESIGN.md). */
+#include "store/migrate.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "kwhpos/util.h"
+#include "store/sql.h"
+
+/* Version 1: the whole ledger. */
+static const char v1[] =
+    "CREATE TABLE settings ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ");"
+    "CREATE TABLE operators ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  role INTEGER NOT NULL CHECK (role IN (1, 2)),"
+    "  pw_hash TEXT NOT NULL,"
+    "  must_change INTEGER NOT NULL DEFAULT 0,"
+    "  failed INTEGER NOT NULL DEFAULT 0,"
+    "  lockouts INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created INTEGER NOT NULL,"
+    "  deleted INTEGER"
+    ");"
+    "CREATE UNIQUE INDEX operators_name ON operators(name) WHERE active = 1;"
+    "CREATE TABLE tariffs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX tariffs_name ON tariffs(name) WHERE active = 1;"
+    "CREATE TABLE tariff_prices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  tariff_id INTEGER NOT NULL REFERENCES tariffs(id),"
+    "  price INTEGER NOT NULL CHECK (price > 0),"
+    "  valid_from INTEGER NOT NULL,"
+    "  operator_id INTEGER REFERENCES operators(id)"
+    ");"
+    "CREATE INDEX tariff_prices_tariff ON tariff_prices(tariff_id, id);"
+    "CREATE TABLE customers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  customer_no INTEGER NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  meter_no INTEGER NOT NULL CHECK (meter_no BETWEEN 0 AND 99999999),"
+    "  meter_type INTEGER NOT NULL CHECK (meter_type IN (1, 2, 3)),"
+    "  rating_a INTEGER NOT NULL,"
+    "  current_limit_a INTEGER NOT NULL,"
+    "  alarm_ckwh INTEGER NOT NULL,"
+    "  overdraft_ckwh INTEGER NOT NULL,"
+    "  hoard_ckwh INTEGER NOT NULL,"
+    "  ct_ratio INTEGER NOT NULL DEFAULT 1,"
+    "  tariff_id INTEGER NOT NULL REFERENCES tariffs(id),"
+    "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 4),"
+    "  card_serial BLOB,"
+    "  card_gen INTEGER NOT NULL DEFAULT 0,"
+    "  purchase_count INTEGER NOT NULL DEFAULT 0,"
+    "  loaded_count INTEGER NOT NULL DEFAULT 0,"
+    "  balance_ckwh INTEGER NOT NULL DEFAULT 0,"
+    "  reported_remaining_ckwh INTEGER NOT NULL DEFAULT 0,"
+    "  reported_at INTEGER NOT NULL DEFAULT 0,"
+    "  opened INTEGER NOT NULL,"
+    "  closed INTEGER NOT NULL DEFAULT 0,"
+    "  last_purchase INTEGER NOT NULL DEFAULT 0,"
+    "  free_month INTEGER NOT NULL DEFAULT 0"
+    ");"
+    /* a meter number belongs to one live account at a time */
+    "CREATE UNIQUE INDEX customers_meter_live ON customers(meter_no) WHERE status IN (0, 1, 2);"
+    "CREATE INDEX customers_meter ON customers(meter_no);"
+    "CREATE INDEX customers_name ON customers(name);"
+    "CREATE INDEX customers_serial ON customers(card_serial);"
+    "CREATE INDEX customers_tariff ON customers(tariff_id, status);"
+    "CREATE INDEX customers_last_purchase ON customers(last_purchase);"
+    /* maintained totals for M26: one row per tariff, kept by triggers */
+    "CREATE TABLE totals ("
+    "  tariff_id INTEGER PRIMARY KEY REFERENCES tariffs(id),"
+    "  accounts INTEGER NOT NULL DEFAULT 0,"
+    "  balance_ckwh INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TRIGGER tariffs_totals AFTER INSERT ON tariffs BEGIN"
+    "  INSERT INTO totals (tariff_id) VALUES (NEW.id);"
+    "END;"
+    "CREATE TRIGGER customers_totals_ins AFTER INSERT ON customers"
+    "  WHEN NEW.status IN (1, 2) BEGIN"
+    "  UPDATE totals SET accounts = accounts + 1, balance_ckwh = balance_ckwh + "
+    "NEW.balance_ckwh WHERE tariff_id = NEW.tariff_id;"
+    "END;"
+    "CREATE TRIGGER customers_totals_upd AFTER UPDATE OF status, balance_ckwh, tariff_id "
+    "ON customers BEGIN"
+    "  UPDATE totals SET accounts = accounts - 1, balance_ckwh = balance_ckwh - "
+    "OLD.balance_ckwh WHERE tariff_id = OLD.tariff_id AND OLD.status IN (1, 2);"
+    "  UPDATE totals SET accounts = accounts + 1, balance_ckwh = balance_ckwh + "
+    "NEW.balance_ckwh WHERE tariff_id = NEW.tariff_id AND NEW.status IN (1, 2);"
+    "END;"
+    "CREATE TRIGGER customers_totals_del AFTER DELETE ON customers"
+    "  WHEN OLD.status IN (1, 2) BEGIN"
+    "  UPDATE totals SET accounts = accounts - 1, balance_ckwh = balance_ckwh - "
+    "OLD.balance_ckwh WHERE tariff_id = OLD.tariff_id;"
+    "END;"
+    /* every card write: the intent before the card is touched, settled after */
+    "CREATE TABLE card_ops ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),"
+    "  customer_id INTEGER REFERENCES customers(id),"
+    "  card_serial BLOB NOT NULL,"
+    "  slot BLOB NOT NULL,"
+    "  old_image BLOB NOT NULL,"
+    "  new_image BLOB NOT NULL,"
+    "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
+    "  created INTEGER NOT NULL,"
+    "  settled INTEGER NOT NULL DEFAULT 0,"
+    "  meter_no INTEGER, meter_type INTEGER, rating_a INTEGER, current_limit_a INTEGER,"
+    "  alarm_ckwh INTEGER, overdraft_ckwh INTEGER, hoard_ckwh INTEGER, ct_ratio INTEGER,"
+    "  new_balance_ckwh INTEGER,"
+    "  reissue_consumed INTEGER"
+    ");"
+    "CREATE INDEX card_ops_pending ON card_ops(card_serial) WHERE state = 0;"
+    "CREATE INDEX card_ops_customer ON card_ops(customer_id, id);"
+    /* money movements: sales, re-sales, reissue fees, refunds */
+    "CREATE TABLE sales ("
+    "  id INTEGER PRIMARY KEY,"
+    "  op_id INTEGER REFERENCES card_ops(id),"
+    "  kind INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL CHECK (state IN (0, 1, 2, 3)),"
+    "  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+    "  meter_no INTEGER NOT NULL,"
+    "  purchase_count INTEGER NOT NULL,"
+    "  energy_ckwh INTEGER NOT NULL,"
+    "  adjust_ckwh INTEGER NOT NULL DEFAULT 0,"
+    "  free_ckwh INTEGER NOT NULL DEFAULT 0,"
+    "  price INTEGER NOT NULL,"
+    "  tariff_id INTEGER NOT NULL REFERENCES tariffs(id),"
+    "  amount_fen INTEGER NOT NULL,"
+    "  fee_fen INTEGER NOT NULL DEFAULT 0,"
+    "  pay_method INTEGER NOT NULL DEFAULT 0 CHECK (pay_method BETWEEN 0 AND 4),"
+    "  by_amount INTEGER NOT NULL DEFAULT 0,"
+    "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
+    "  created INTEGER NOT NULL,"
+    "  settled INTEGER NOT NULL DEFAULT 0,"
+    "  replaces_id INTEGER REFERENCES sales(id),"
+    "  invoice_no INTEGER UNIQUE,"
+    "  reprints INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX sales_created ON sales(created);"
+    "CREATE INDEX sales_customer ON sales(customer_id, id);"
+    "CREATE INDEX sales_op ON sales(op_id);"
+    "CREATE INDEX sales_operator ON sales(operator_id, created);"
+    "CREATE INDEX sales_pending ON sales(id) WHERE state = 0;"
+    /* transfers, closings, reissues, meter changes (M22-M25) */
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind INTEGER NOT NULL,"
+    "  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+    "  op_id INTEGER REFERENCES card_ops(id),"
+    "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
+    "  created INTEGER NOT NULL,"
+    "  before TEXT NOT NULL,"
+    "  after TEXT NOT NULL"
+    ");"
+    "CREATE INDEX events_kind ON events(kind, created);"
+    /* the tamper-evident log */
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"
+    "  operator TEXT NOT NULL,"
+    "  op TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  before TEXT NOT NULL,"
+    "  after TEXT NOT NULL,"
+    "  hash BLOB NOT NULL"
+    ");";
+
+static const char *const migrations[] = {v1};
+
+int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
+{
+    int version, rc;
+    const int target = (int)KWH_ARRAY_LEN(migrations);
+    bool empty;
+
+    if (store_schema_version(s, &version, e) < 0)
+        return e ? e->code : KWH_EDB;
+    if (version > target)
+        return kwh_err_set(e, KWH_EDB, "%s has schema version %d, newer than this program "
+                           "understands (%d): upgrade kwhpos", store_path(s), version, target);
+    if (version == 0 && !fresh) {
+        sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM sqlite_master", e);
+        if (st == NULL)
+            return e ? e->code : KWH_EDB;
+        rc = sql_row(s, st, e);
+        if (rc < 0)
+            return rc;
+        empty = sqlite3_column_int(st, 0) == 0;
+        sqlite3_reset(st);
+        if (!empty)
+            return kwh_err_set(e, KWH_EDB, "%s is not a kwhpos database", store_path(s));
+        return kwh_err_set(e, KWH_EDB, "%s is empty: create a site with `kwhpos init`",
+                           store_path(s));
+    }
+    for (; version < target; version++) {
+        char pragma[64];
+        if (store_begin(s, e) < 0)
+            return e ? e->code : KWH_EDB;
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
+        if (sql_exec(s, migrations[version], e) < 0 || sql_exec(s, pragma, e) < 0) {
+            store_rollback(s);
+            return kwh_err_prefix(e, "migrating the schema to version %d", version + 1);
+        }
+        if (store_commit(s, e) < 0)
+            return e ? e->code : KWH_EDB;
+    }
+    return 0;
+}

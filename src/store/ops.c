@@ -1,0 +1,355 @@
+/* Card writes (card_ops) and money movements (sales). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "store/sql.h"
+
+#define OP_COLS                                                                             \
+    "id, kind, state, customer_id, card_serial, slot, old_image, new_image, operator_id, "  \
+    "created, settled, meter_no, meter_type, rating_a, current_limit_a, alarm_ckwh, "       \
+    "overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed"
+
+static void read_op(sqlite3_stmt *st, struct store_op *op)
+{
+    memset(op, 0, sizeof *op);
+    op->id = sqlite3_column_int64(st, 0);
+    op->kind = sqlite3_column_int(st, 1);
+    op->state = sqlite3_column_int(st, 2);
+    op->customer_id = sqlite3_column_int64(st, 3);
+    sql_col_blob(st, 4, op->serial, sizeof op->serial);
+    sql_col_blob(st, 5, op->slot, sizeof op->slot);
+    sql_col_blob(st, 6, op->old_image, sizeof op->old_image);
+    sql_col_blob(st, 7, op->new_image, sizeof op->new_image);
+    op->operator_id = sqlite3_column_int64(st, 8);
+    op->created = sqlite3_column_int64(st, 9);
+    op->settled = sqlite3_column_int64(st, 10);
+    op->has_meter = sqlite3_column_type(st, 11) != SQLITE_NULL;
+    op->meter.meter_no = (uint32_t)sqlite3_column_int64(st, 11);
+    op->meter.meter_type = sqlite3_column_int(st, 12);
+    op->meter.rating_a = sqlite3_column_int(st, 13);
+    op->meter.current_limit_a = sqlite3_column_int(st, 14);
+    op->meter.alarm_ckwh = sqlite3_column_int64(st, 15);
+    op->meter.overdraft_ckwh = sqlite3_column_int64(st, 16);
+    op->meter.hoard_ckwh = sqlite3_column_int64(st, 17);
+    op->meter.ct_ratio = sqlite3_column_int(st, 18);
+    op->new_balance_ckwh = sqlite3_column_int64(st, 19);
+    op->reissue_consumed = sqlite3_column_int(st, 20);
+}
+
+int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(
+        s,
+        "INSERT INTO card_ops (kind, state, customer_id, card_serial, slot, old_image, "
+        "new_image, operator_id, created, meter_no, meter_type, rating_a, current_limit_a, "
+        "alarm_ckwh, overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed) "
+        "VALUES (:kind, 0, :customer, :serial, :slot, :old, :new, :operator, :created, :meter_no, "
+        ":meter_type, :rating, :limit, :alarm, :overdraft, :hoard, :ct, :balance, :consumed)",
+        e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":kind", op->kind);
+    if (op->customer_id > 0)
+        sql_i64(st, ":customer", op->customer_id);
+    else
+        sql_null(st, ":customer");
+    sql_blob(st, ":serial", op->serial, CARD_SERIAL_LEN);
+    sql_blob(st, ":slot", op->slot, CARD_SLOT_LEN);
+    sql_blob(st, ":old", op->old_image, KWH_CARD_SIZE);
+    sql_blob(st, ":new", op->new_image, KWH_CARD_SIZE);
+    sql_i64(st, ":operator", op->operator_id);
+    sql_i64(st, ":created", op->created);
+    if (op->has_meter) {
+        sql_i64(st, ":meter_no", op->meter.meter_no);
+        sql_i64(st, ":meter_type", op->meter.meter_type);
+        sql_i64(st, ":rating", op->meter.rating_a);
+        sql_i64(st, ":limit", op->meter.current_limit_a);
+        sql_i64(st, ":alarm", op->meter.alarm_ckwh);
+        sql_i64(st, ":overdraft", op->meter.overdraft_ckwh);
+        sql_i64(st, ":hoard", op->meter.hoard_ckwh);
+        sql_i64(st, ":ct", op->meter.ct_ratio);
+    }
+    sql_i64(st, ":balance", op->new_balance_ckwh);
+    sql_i64(st, ":consumed", op->reissue_consumed);
+    rc = sql_done(s, st, e);
+    if (rc == 0) {
+        op->id = sqlite3_last_insert_rowid(s->db);
+        op->state = KWH_STATE_PENDING;
+    }
+    return rc;
+}
+
+int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM card_ops WHERE id = :id", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", id);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "no card write #%lld", (long long)id);
+    read_op(st, out);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "UPDATE card_ops SET state = :state, settled = :now "
+                                   "WHERE id = :id AND state = 0", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":state", state);
+    sql_i64(st, ":now", now);
+    sql_i64(st, ":id", id);
+    rc = sql_done(s, st, e);
+    if (rc == 0 && sqlite3_changes(s->db) != 1)
+        return kwh_err_set(e, KWH_ECONFLICT, "card write #%lld was already settled",
+                           (long long)id);
+    return rc;
+}
+
+int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
+                                 int64_t *ids, size_t max, size_t *n, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT id FROM card_ops WHERE card_serial = :serial "
+                                   "AND state = 0 ORDER BY id", e);
+    int rc;
+    *n = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_blob(st, ":serial", serial, CARD_SERIAL_LEN);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        if (*n < max)
+            ids[*n] = sqlite3_column_int64(st, 0);
+        (*n)++;
+    }
+    if (*n > max)
+        *n = max;
+    return rc;
+}
+
+int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
+                                   struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM card_ops WHERE customer_id = :id "
+                                   "AND state = 0", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", customer_id);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *n = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct store_op *out,
+                                    struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
+                                   "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", customer_id);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "no card was ever written for this account");
+    read_op(st, out);
+    sqlite3_reset(st);
+    return 0;
+}
+
+#define SALE_COLS                                                                           \
+    "s.id, s.op_id, s.kind, s.state, s.customer_id, c.customer_no, c.name, s.meter_no, "     \
+    "s.purchase_count, s.energy_ckwh, s.adjust_ckwh, s.free_ckwh, s.price, s.tariff_id, "   \
+    "t.name, s.amount_fen, s.fee_fen, s.pay_method, s.by_amount, s.operator_id, o.name, "   \
+    "s.created, s.invoice_no, s.replaces_id, s.reprints"
+#define SALE_FROM                                                                           \
+    " FROM sales s JOIN customers c ON c.id = s.customer_id JOIN tariffs t ON t.id = "      \
+    "s.tariff_id JOIN operators o ON o.id = s.operator_id "
+
+static void read_sale(sqlite3_stmt *st, struct kwh_sale *v)
+{
+    memset(v, 0, sizeof *v);
+    v->id = sqlite3_column_int64(st, 0);
+    v->op_id = sqlite3_column_int64(st, 1);
+    v->kind = sqlite3_column_int(st, 2);
+    v->state = sqlite3_column_int(st, 3);
+    v->customer_id = sqlite3_column_int64(st, 4);
+    v->customer_no = (uint32_t)sqlite3_column_int64(st, 5);
+    sql_col_text(st, 6, v->customer_name, sizeof v->customer_name);
+    v->meter_no = (uint32_t)sqlite3_column_int64(st, 7);
+    v->purchase_count = sqlite3_column_int(st, 8);
+    v->energy_ckwh = sqlite3_column_int64(st, 9);
+    v->adjust_ckwh = sqlite3_column_int64(st, 10);
+    v->free_ckwh = sqlite3_column_int64(st, 11);
+    v->price = sqlite3_column_int64(st, 12);
+    v->tariff_id = sqlite3_column_int64(st, 13);
+    sql_col_text(st, 14, v->tariff_name, sizeof v->tariff_name);
+    v->amount_fen = sqlite3_column_int64(st, 15);
+    v->fee_fen = sqlite3_column_int64(st, 16);
+    v->pay_method = sqlite3_column_int(st, 17);
+    v->by_amount = sqlite3_column_int(st, 18) != 0;
+    v->operator_id = sqlite3_column_int64(st, 19);
+    sql_col_text(st, 20, v->operator_name, sizeof v->operator_name);
+    v->created = sqlite3_column_int64(st, 21);
+    v->invoice_no = sqlite3_column_int64(st, 22);
+    v->replaces_id = sqlite3_column_int64(st, 23);
+    v->reprints = sqlite3_column_int(st, 24);
+}
+
+static void rd_sale(sqlite3_stmt *st, void *row)
+{
+    read_sale(st, row);
+}
+
+int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(
+        s,
+        "INSERT INTO sales (op_id, kind, state, customer_id, meter_no, purchase_count, "
+        "energy_ckwh, adjust_ckwh, free_ckwh, price, tariff_id, amount_fen, fee_fen, "
+        "pay_method, by_amount, operator_id, created, settled, replaces_id) VALUES (:op, :kind, "
+        ":state, :customer, :meter, :count, :energy, :adjust, :free, :price, :tariff, :amount, "
+        ":fee, :pay, :by_amount, :operator, :created, :settled, :replaces)",
+        e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    if (v->op_id > 0)
+        sql_i64(st, ":op", v->op_id);
+    else
+        sql_null(st, ":op");
+    sql_i64(st, ":kind", v->kind);
+    sql_i64(st, ":state", v->state);
+    sql_i64(st, ":customer", v->customer_id);
+    sql_i64(st, ":meter", v->meter_no);
+    sql_i64(st, ":count", v->purchase_count);
+    sql_i64(st, ":energy", v->energy_ckwh);
+    sql_i64(st, ":adjust", v->adjust_ckwh);
+    sql_i64(st, ":free", v->free_ckwh);
+    sql_i64(st, ":price", v->price);
+    sql_i64(st, ":tariff", v->tariff_id);
+    sql_i64(st, ":amount", v->amount_fen);
+    sql_i64(st, ":fee", v->fee_fen);
+    sql_i64(st, ":pay", v->pay_method);
+    sql_i64(st, ":by_amount", v->by_amount);
+    sql_i64(st, ":operator", v->operator_id);
+    sql_i64(st, ":created", v->created);
+    sql_i64(st, ":settled", v->state == KWH_STATE_PENDING ? 0 : v->created);
+    if (v->replaces_id > 0)
+        sql_i64(st, ":replaces", v->replaces_id);
+    else
+        sql_null(st, ":replaces");
+    rc = sql_done(s, st, e);
+    if (rc == 0)
+        v->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.id = :id", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", id);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "no sale #%lld", (long long)id);
+    read_sale(st, out);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max,
+                       size_t *n, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.op_id = :op "
+                                   "ORDER BY s.id", e);
+    int rc;
+    *n = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":op", op_id);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        if (*n < max)
+            read_sale(st, &out[*n]);
+        (*n)++;
+    }
+    if (*n > max)
+        *n = max;
+    return rc;
+}
+
+int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (state == KWH_STATE_DONE) {
+        st = sql_prep(s, "UPDATE sales SET state = 1, settled = :now, invoice_no = "
+                         "(SELECT coalesce(max(invoice_no), 0) + 1 FROM sales) "
+                         "WHERE id = :id AND state = 0", e);
+    } else {
+        st = sql_prep(s, "UPDATE sales SET state = :state, settled = :now WHERE id = :id "
+                         "AND state IN (0, 1)", e);
+        if (st != NULL)
+            sql_i64(st, ":state", state);
+    }
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":now", now);
+    sql_i64(st, ":id", id);
+    rc = sql_done(s, st, e);
+    if (rc == 0 && sqlite3_changes(s->db) != 1)
+        return kwh_err_set(e, KWH_ECONFLICT, "sale #%lld cannot change to %s", (long long)id,
+                           model_state_name(state));
+    return rc;
+}
+
+int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sale *out,
+                             struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM
+                                   "WHERE s.customer_id = :id AND s.state = 1 "
+                                   "AND s.kind IN (1, 2, 3, 4, 7) "
+                                   "AND (s.energy_ckwh + s.adjust_ckwh + s.free_ckwh) > 0 "
+                                   "ORDER BY s.id DESC LIMIT 1", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", customer_id);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "the account has no purchase yet");
+    read_sale(st, out);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.state = 0 "
+                                   "ORDER BY s.id", e);
+    if (st == NULL)
+        return KWH_EDB;
+    return sql_collect(s, st, sizeof **out, rd_sale, (void **)out, n, e);
+}

@@ -1,0 +1,101 @@
+/* Key/value site settings and the site secret. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "store/sql.h"
+
+int store_setting_get(struct store *s, const char *key, char *buf, size_t n, bool *found,
+                      struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT value FROM settings WHERE key = :key", e);
+    int rc;
+    if (st == NULL)
+        return e ? e->code : KWH_EDB;
+    sql_text(st, ":key", key);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *found = rc == 1;
+    if (rc == 1)
+        sql_col_text(st, 0, buf, n);
+    else if (n > 0)
+        buf[0] = '\0';
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "INSERT INTO settings (key, value) VALUES (:key, :value) "
+                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", e);
+    if (st == NULL)
+        return e ? e->code : KWH_EDB;
+    sql_text(st, ":key", key);
+    sql_text(st, ":value", value);
+    return sql_done(s, st, e);
+}
+
+int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t *out,
+                          struct kwh_err *e)
+{
+    char buf[32];
+    bool found;
+    int rc = store_setting_get(s, key, buf, sizeof buf, &found, e);
+    if (rc < 0)
+        return rc;
+    if (!found)
+        *out = def;
+    else if (sscanf(buf, "%" SCNd64, out) != 1)
+        return kwh_err_set(e, KWH_EDB, "setting %s has a damaged value '%s'", key, buf);
+    return 0;
+}
+
+int store_setting_set_i64(struct store *s, const char *key, int64_t v, struct kwh_err *e)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    return store_setting_set(s, key, buf, e);
+}
+
+int store_secret_get(struct store *s, uint8_t out[KWH_SECRET_LEN], struct kwh_err *e)
+{
+    char hex[2 * KWH_SECRET_LEN + 1];
+    bool found;
+    int rc = store_setting_get(s, "site_secret", hex, sizeof hex, &found, e);
+    if (rc < 0)
+        return rc;
+    if (!found || strlen(hex) != 2 * KWH_SECRET_LEN)
+        return kwh_err_set(e, KWH_EDB, "the site secret is missing from the database: "
+                                       "restore a backup of this site");
+    for (int i = 0; i < KWH_SECRET_LEN; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return kwh_err_set(e, KWH_EDB, "the site secret in the database is damaged");
+        out[i] = (uint8_t)v;
+    }
+    return 0;
+}
+
+int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], struct kwh_err *e)
+{
+    char hex[2 * KWH_SECRET_LEN + 1];
+    for (int i = 0; i < KWH_SECRET_LEN; i++)
+        snprintf(hex + 2 * i, 3, "%02x", secret[i]);
+    return store_setting_set(s, "site_secret", hex, e);
+}
+
+int store_cards_issued(struct store *s, bool *out, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 1)", e);
+    int rc;
+    if (st == NULL)
+        return e ? e->code : KWH_EDB;
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *out = rc == 1 && sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return 0;
+}
