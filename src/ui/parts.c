@@ -165,6 +165,28 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
     return rows;
 }
 
+void cust_summary(struct app *a, const struct cust_ctx *cc, int y)
+{
+    const struct kwh_customer *c = &cc->c;
+    char line[400], b1[32], b2[32];
+
+    (void)a;
+    if (!cc->have) {
+        draw_text(stdscr, y, 2, COLS - 4,
+                  _("No customer yet: read the card (F2) or find the customer (F3)."),
+                  theme_attr(CLR_INFO));
+        return;
+    }
+    snprintf(line, sizeof line, "%s %" PRIu32 "  %s  %s %08" PRIu32 " %s", _("Customer"),
+             c->customer_no, c->name, _("meter"), c->meter.meter_no,
+             label_meter_type(c->meter.meter_type));
+    draw_text(stdscr, y, 2, COLS - 4, line, theme_attr(CLR_READONLY));
+    snprintf(line, sizeof line, "%s %s %s  %s %s kWh  %s", c->tariff_name,
+             fmt_price(b1, sizeof b1, c->price), _("yuan/kWh"), _("balance"),
+             fmt_energy(b2, sizeof b2, c->balance_ckwh), label_status(c->status));
+    draw_text(stdscr, y + 1, 2, COLS - 4, line, theme_attr(CLR_READONLY));
+}
+
 void meter_fields_init(struct field *f, int row0, int col)
 {
     const struct field init[MF_COUNT] = {

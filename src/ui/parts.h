@@ -19,6 +19,8 @@ bool cust_read_card(struct app *a, struct cust_ctx *cc);
 bool cust_find(struct app *a, struct cust_ctx *cc);
 /* Draws the account from row y on; returns the rows used. */
 int cust_draw(struct app *a, const struct cust_ctx *cc, int y);
+/* Draws the account in two lines at row y (for screens with many fields). */
+void cust_summary(struct app *a, const struct cust_ctx *cc, int y);
 /* Reloads the account after a change (by customer number). */
 void cust_reload(struct app *a, struct cust_ctx *cc);
 /* Describes a card for the status line. */
