@@ -79,7 +79,7 @@ const char *label_op(int kind)
         N_("Daily sale"),
         N_("Re-sale"),
         N_("Card reissue"),
-        N_("Refund card"),
+        N_("Refund card issued"),
         N_("Refund"),
         N_("Meter change"),
         N_("Customer edit"),

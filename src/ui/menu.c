@@ -23,7 +23,7 @@ struct menu {
 };
 
 static const struct menu_item m_settings[] = {
-    {N_("Reader port (通讯参数设置)"), &scr_comm, 0, ANY},
+    {N_("Reader port"), &scr_comm, 0, ANY},
     {N_("Unit name and phone"), &scr_unit, 0, ADMIN},
     {N_("Area code"), &scr_area, 0, ADMIN},
     {N_("Tariffs"), &scr_tariffs, 0, ADMIN},
@@ -51,8 +51,8 @@ static const struct menu_item m_customer[] = {
     {N_("Edit customer"), &scr_edit, 0, ADMIN},
 };
 static const struct menu_item m_query[] = {
-    {N_("Customers"), NULL, 0, ANY},
-    {N_("Purchases"), NULL, 0, ANY},
+    {N_("Customer information"), NULL, 0, ANY},
+    {N_("Purchase records"), NULL, 0, ANY},
     {N_("Transfers"), NULL, 0, ANY},
     {N_("Closed accounts"), NULL, 0, ANY},
     {N_("Reissued cards"), NULL, 0, ANY},
@@ -74,7 +74,7 @@ static const struct menu_item m_tools[] = {
 
 #define M(label, items) {label, items, (int)KWH_ARRAY_LEN(items)}
 static const struct menu menus[] = {
-    M(N_("System"), m_settings),   M(N_("Open"), m_open),       M(N_("Sell"), m_sell),
+    M(N_("System"), m_settings),   M(N_("New account"), m_open),       M(N_("Sell"), m_sell),
     M(N_("Purchases"), m_purchase), M(N_("Customers"), m_customer),
     M(N_("Queries"), m_query),     M(N_("Files"), m_files),     M(N_("Tools"), m_tools),
 };

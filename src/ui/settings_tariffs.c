@@ -94,7 +94,7 @@ static void tariffs_draw(struct app *a, void *st)
         {N_("Tariff"), 24, false},
         {N_("Price (yuan/kWh)"), 16, true},
         {N_("Since"), 17, false},
-        {N_("Customers"), 10, true},
+        {N_("Accounts"), 10, true},
     };
     struct tariffs *s = st;
 

@@ -20,7 +20,7 @@ static const char *what(int type)
     switch (type) {
     case KWH_CARD_MANAGEMENT:
         return _("A management card sets these parameters in every meter of the area it is "
-                 "inserted in. For power guarantee (保电) use very large overdraft and hoard "
+                 "inserted in. To keep power on for good use very large overdraft and hoard "
                  "values.");
     case KWH_CARD_CLEAR:
         return _("A clear card returns a meter to the un-opened state: customer data and "
