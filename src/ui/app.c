@@ -404,6 +404,9 @@ int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_cor
     signal(SIGTSTP, SIG_IGN);
 
     setenv("ESCDELAY", "25", 0);
+    /* line drawing as Unicode: terminals and multiplexers that ignore the VT100
+     * alternate character set still draw boxes */
+    setenv("NCURSES_NO_UTF8_ACS", "1", 0);
     scr = newterm(NULL, stdout, stdin);
     if (scr == NULL) {
         free(a);

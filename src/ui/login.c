@@ -81,16 +81,15 @@ bool login_run(struct app *a, bool locked)
             continue;
         }
         a->s = s;
-        a->logged_in = true;
         a->msg[0] = '\0';
         if (s.must_change_password && !login_change_password(a, pw)) {
             memset(pw, 0, sizeof pw);
-            a->logged_in = false;
             memset(&a->s, 0, sizeof a->s);
             app_msg(a, CLR_WARN, "%s", _("The password must be changed before you can work."));
             continue;
         }
         memset(pw, 0, sizeof pw);
+        a->logged_in = true;
         return true;
     }
 }
