@@ -173,7 +173,7 @@ struct store_audit {
     int64_t ts;
     char operator_name[KWH_NAME_MAX];
     char op[32];
-    char subject[64];
+    char subject[128];
     char before[1024];
     char after[1024];
     uint8_t hash[32];

@@ -1,0 +1,187 @@
+#include "fakecard.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kwhpos/card.h"
+
+struct shared {
+    struct fakecard card;
+    struct kwh_card_dev dev;
+};
+
+static int pulled(struct fakecard *f, struct kwh_err *e)
+{
+    f->present = false;
+    return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_REMOVED, "the card was removed");
+}
+
+/* One write step; false when the card goes away (or the process dies) here. */
+static bool step(struct fakecard *f)
+{
+    if (f->fail_after >= 0 && f->steps >= f->fail_after) {
+        if (f->crash)
+            f->crash();
+        return false;
+    }
+    f->steps++;
+    return true;
+}
+
+static int need_card(struct fakecard *f, struct kwh_err *e)
+{
+    if (!f->present)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_CARD, "no card in the reader");
+    return 0;
+}
+
+static int f_status(void *ctx, struct kwh_reader_status *st, struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    (void)e;
+    st->card_present = f->present;
+    st->card_changed = false;
+    return 0;
+}
+
+static int f_power_on(void *ctx, uint8_t atr[4], struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    int rc = need_card(f, e);
+    if (rc < 0)
+        return rc;
+    f->unlocked = false;
+    memcpy(atr, f->img, 4);
+    return 0;
+}
+
+static int f_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    int rc = need_card(f, e);
+    if (rc < 0)
+        return rc;
+    if (addr + len > KWH_CARD_SIZE)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_PROTOCOL, "read past the end");
+    memcpy(buf, f->img + addr, len);
+    return 0;
+}
+
+static int f_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len, struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    int rc = need_card(f, e);
+    if (rc < 0)
+        return rc;
+    if (!f->unlocked)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED, "write without the PSC");
+    if (addr < 4 || addr + len > KWH_CARD_SIZE)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED, "write outside the card");
+    for (size_t i = 0; i < len; i++) {
+        if (!step(f))
+            return pulled(f, e);
+        f->img[addr + i] = buf[i];
+    }
+    return 0;
+}
+
+static int f_tries(void *ctx, int *tries, struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    int rc = need_card(f, e);
+    if (rc < 0)
+        return rc;
+    *tries = f->tries;
+    return 0;
+}
+
+static int f_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    int rc = need_card(f, e);
+    if (rc < 0)
+        return rc;
+    f->presentations++;
+    if (f->tries <= 0)
+        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED, "the card is locked");
+    if (memcmp(psc, f->psc, KWH_PSC_LEN) != 0) {
+        f->tries--;
+        f->wrong_presentations++;
+        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC, "wrong PSC, %d tries left",
+                            f->tries);
+    }
+    f->tries = KWH_PSC_TRIES;
+    f->unlocked = true;
+    return 0;
+}
+
+static int f_change(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    int rc = need_card(f, e);
+    if (rc < 0)
+        return rc;
+    if (!f->unlocked)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED, "PSC change without the PSC");
+    if (!step(f))
+        return pulled(f, e);
+    memcpy(f->psc, psc, KWH_PSC_LEN);
+    return 0;
+}
+
+static const struct kwh_card_dev_ops ops = {
+    .status = f_status,
+    .power_on = f_power_on,
+    .read = f_read,
+    .write = f_write,
+    .psc_tries = f_tries,
+    .psc_present = f_present,
+    .psc_change = f_change,
+    .close = NULL,
+};
+
+struct fakecard *fakecard_new(void)
+{
+    struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                            -1, 0);
+    if (s == MAP_FAILED)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    s->dev.ops = &ops;
+    s->dev.ctx = &s->card;
+    fakecard_blank(&s->card);
+    return &s->card;
+}
+
+void fakecard_free(struct fakecard *f)
+{
+    if (f)
+        munmap(f, sizeof(struct shared));
+}
+
+void fakecard_blank(struct fakecard *f)
+{
+    card_blank_image(f->img);
+    memcpy(f->psc, card_factory_psc, KWH_PSC_LEN);
+    f->tries = KWH_PSC_TRIES;
+    f->present = true;
+    f->unlocked = false;
+    f->fail_after = -1;
+    f->steps = 0;
+    f->crash = NULL;
+    f->presentations = f->wrong_presentations = 0;
+}
+
+void fakecard_reinsert(struct fakecard *f)
+{
+    f->present = true;
+    f->unlocked = false;
+    f->fail_after = -1;
+    f->steps = 0;
+    f->crash = NULL;
+}
+
+struct kwh_card_dev *fakecard_dev(struct fakecard *f)
+{
+    return &((struct shared *)f)->dev;
+}

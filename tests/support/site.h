@@ -1,0 +1,49 @@
+/* A test site: a database copied from a template made once per test binary, the core
+ * opened on it with a fake card in the reader and a settable clock. */
+#ifndef KWHPOS_TEST_SITE_H
+#define KWHPOS_TEST_SITE_H
+
+#include <stdint.h>
+
+#include "fakecard.h"
+#include "kwhpos/core.h"
+
+#define SITE_AREA "314159"
+#define SITE_ADMIN_PW "admin-pass-1"
+#define SITE_SELLER_PW "seller-pass-1"
+/* Tariffs of the template: 居民生活用电 0.5283, 一般工商业用电 0.8500 yuan/kWh. */
+
+struct site {
+    char dir[256];
+    char db[300];
+    struct kwh_core *core;
+    struct fakecard *card;
+    struct kwh_session admin;     /* system, password changed */
+    struct kwh_session seller;    /* clerk */
+    int64_t tariff_home, tariff_shop;
+    int64_t now;                  /* the core's clock */
+};
+
+/* cmocka setup/teardown: *state becomes a struct site. */
+int site_setup(void **state);
+int site_teardown(void **state);
+
+/* Opens a second core on the same database (another terminal). */
+struct kwh_core *site_open_again(struct site *s);
+
+/* A typical account request: single-phase meter meter_no, 60 A rating, 40 A limit,
+ * alarm 10 kWh, overdraft 5 kWh, hoard 2000 kWh, home tariff. */
+struct kwh_account_req site_account(struct site *s, uint32_t meter_no, const char *name);
+
+/* Opens an account on a fresh blank card and buys `ckwh` (0 = none); returns the
+ * customer number, failing the test on error. */
+uint32_t site_open(struct site *s, uint32_t meter_no, int64_t ckwh);
+
+/* What a meter does when the card is inserted and the purchase loads: writes the
+ * return area (loaded count, remaining = remaining_ckwh), as kwhsim's meters do. */
+void site_meter_loads(struct site *s, int64_t remaining_ckwh);
+
+/* The account's balance estimate (energy), failing the test if it is not found. */
+int64_t site_balance(struct site *s, uint32_t customer_no);
+
+#endif
