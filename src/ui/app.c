@@ -115,7 +115,7 @@ static void draw_status(struct app *a)
     char left[160], reader[160], clock[32];
     time_t now = time(NULL);
     struct tm tm;
-    int y = UI_STATUS_ROW, rw;
+    int y = UI_STATUS_ROW, rw, lw;
 
     draw_fill(stdscr, y, 0, COLS, theme_attr(CLR_STATUS));
     if (a->logged_in)
@@ -144,8 +144,11 @@ static void draw_status(struct app *a)
                                                    &tm) == 0)
         clock[0] = '\0';
     rw = utf8_width(clock);
-    draw_text(stdscr, y, 0, 30, left, theme_attr(CLR_STATUS));
-    draw_text(stdscr, y, 31, COLS - 31 - rw, reader, theme_attr(CLR_STATUS));
+    lw = utf8_width(left) + 2;
+    if (lw > COLS / 2)
+        lw = COLS / 2;
+    draw_text(stdscr, y, 0, lw, left, theme_attr(CLR_STATUS));
+    draw_text(stdscr, y, lw, COLS - lw - rw, reader, theme_attr(CLR_STATUS));
     draw_text(stdscr, y, COLS - rw, rw, clock, theme_attr(CLR_STATUS));
     a->clock_shown = now;
 }
