@@ -29,7 +29,7 @@ else
 OPT      := -O2 -g
 LDSAN    :=
 endif
-CPPFLAGS += -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"$(abspath $(B))/locale"'
+CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"$(abspath $(B))/locale"'
 CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) $(CUPS_LIBS) -liniparser -lm
 LDFLAGS  += $(LDSAN)

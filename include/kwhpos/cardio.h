@@ -33,6 +33,7 @@ enum kwh_dev_error {
     KWH_DEV_BAD_FRAME,     /* the line is garbled beyond one retry */
     KWH_DEV_UNSUPPORTED,   /* the reader does not know the command */
     KWH_DEV_PROTOCOL,      /* the reader answered something that makes no sense */
+    KWH_DEV_PSC_RISK,      /* not presented: too few tries left to risk one */
 };
 
 struct kwh_reader_status {

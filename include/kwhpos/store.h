@@ -78,6 +78,9 @@ int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struc
 
 /* --- customers.c -------------------------------------------------------------------- */
 
+/* The next free customer number (another terminal may take it first: the insert then
+ * fails with KWH_ECONFLICT and nothing is written). */
+int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e);
 /* Inserts c (customer_no assigned when 0); sets c->id and c->customer_no. */
 int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e);
 /* Writes every field of c (by c->id). */

@@ -243,6 +243,24 @@ static const char *check_rest(const uint8_t img[KWH_CARD_SIZE], const struct kwh
     return NULL;
 }
 
+/* Whether bytes 4..7 are a prefix of "KWH" + version followed by erased bytes: what a
+ * personalisation stopped while writing them leaves. */
+static bool header_prefix(const uint8_t img[KWH_CARD_SIZE])
+{
+    const uint8_t want[4] = {'K', 'W', 'H', KWH_CARD_VERSION};
+    bool erased = false;
+    for (int i = 0; i < 4; i++) {
+        uint8_t b = img[CARD_OFF_MAGIC + i];
+        if (erased && b != 0xFF)
+            return false;
+        if (b == 0xFF)
+            erased = true;
+        else if (b != want[i])
+            return false;
+    }
+    return true;
+}
+
 int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys,
                 struct kwh_card *out, struct kwh_err *e)
 {
@@ -258,18 +276,18 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
     memcpy(out->serial, img + CARD_OFF_SERIAL, CARD_SERIAL_LEN);
     out->params.ct_ratio = 1;
 
+    if (out->psc_state == CARD_PSC_SITE && card_serial_is_set(out->serial) &&
+        header_prefix(img) && img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE)
+        return 0; /* personalised, nothing committed (or wiped): usable as a blank */
     if (memcmp(img + CARD_OFF_MAGIC, magic, 3) != 0) {
         /* Factory-new, wiped, or personalised up to the PSC but never committed. */
         if (out->psc_state == CARD_PSC_FACTORY && all_ff(img + CARD_OFF_MAGIC, 6) &&
             all_ff(img + CARD_OFF_SLOT0, KWH_CARD_SIZE - CARD_OFF_SLOT0)) {
-            /* a serial half written or half erased is left over from an interrupted
-               personalisation or wipe; the PSC is the factory one either way */
-            memset(out->serial, 0xFF, sizeof out->serial);
+            /* a wiped card keeps its serial (it is the card's for life); a half-written
+               one is left by an interrupted personalisation. Either way the PSC is the
+               factory one, and the serial is reused when the card is written again. */
             return 0;
         }
-        if (out->psc_state == CARD_PSC_SITE && card_serial_is_set(out->serial) &&
-            all_ff(img + CARD_OFF_MAGIC, 4) && img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE)
-            return 0;
         return kwh_err_set(e, KWH_ECARD,
                            "not a kwhpos card (unknown content); if it should be blank, "
                            "wipe it with 读卡清卡 on the system that issued it");
@@ -281,7 +299,7 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
         return kwh_err_set(e, KWH_ECARD, "the card's header is damaged (PSC state %#x)",
                            out->psc_state);
     if (img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE)
-        return 0; /* personalised but empty: usable as a blank */
+        return kwh_err_set(e, KWH_ECARD, "the card's header is damaged (no serial)");
     if (img[CARD_OFF_ACTIVE] > 1)
         return kwh_err_set(e, KWH_ECARD, "the card's header is damaged (commit byte %#x)",
                            img[CARD_OFF_ACTIVE]);

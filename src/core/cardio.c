@@ -2,7 +2,7 @@
  * the order that keeps every interruption recoverable (docs/card-format.md):
  *
  *   content   serial, PSC state, [PSC change], slot and key area, magic, commit byte
- *   wipe      commit byte, content, magic, [PSC change], PSC state, serial
+ *   wipe      commit byte, content, magic (top down), [PSC change], PSC state
  *
  * Only bytes that change are written. The PSC presented is always one we are sure
  * of; the single ambiguous state (PSC state byte written, PSC not yet changed, or the
@@ -119,6 +119,21 @@ static int write_range(struct writer *w, unsigned from, unsigned to, struct kwh_
     return 0;
 }
 
+/* Erases [from, to) from the top down, one byte at a time: a half-erased magic then
+ * still reads as an unfinished personalisation (a prefix of "KWH" + version). */
+static int erase_down(struct writer *w, unsigned from, unsigned to, struct kwh_err *e)
+{
+    for (unsigned i = to; i-- > from;) {
+        if (w->old[i] == w->new_img[i])
+            continue;
+        int rc = w->c->dev->ops->write(w->c->dev->ctx, i, w->new_img + i, 1, e);
+        if (rc < 0)
+            return rc;
+        core_progress(w->c, "write", ++w->done, w->total);
+    }
+    return 0;
+}
+
 static int count_changed(const uint8_t *a, const uint8_t *b)
 {
     int n = 0;
@@ -181,12 +196,13 @@ int cardio_write(struct kwh_core *c, const uint8_t old[KWH_CARD_SIZE],
         if ((rc = write_range(&w, CARD_OFF_ACTIVE, CARD_OFF_ACTIVE + 1, e)) < 0)
             goto failed;
         if ((rc = write_range(&w, CARD_OFF_SLOT0, KWH_CARD_SIZE, e)) < 0 ||
-            (rc = write_range(&w, CARD_OFF_MAGIC, CARD_OFF_PSC_STATE, e)) < 0)
+            (rc = erase_down(&w, CARD_OFF_MAGIC, CARD_OFF_PSC_STATE, e)) < 0)
             goto failed;
         if (psc != PSC_FACTORY && (rc = change_psc(c, PSC_FACTORY, e)) < 0)
             goto failed;
-        if ((rc = write_range(&w, CARD_OFF_PSC_STATE, CARD_OFF_PSC_STATE + 1, e)) < 0 ||
-            (rc = write_range(&w, CARD_OFF_SERIAL, CARD_OFF_SERIAL + CARD_SERIAL_LEN, e)) < 0)
+        /* the serial stays: it is the card's for life, and it is how the pending wipe
+           is found again if this is interrupted */
+        if ((rc = write_range(&w, CARD_OFF_PSC_STATE, CARD_OFF_PSC_STATE + 1, e)) < 0)
             goto failed;
     }
     core_progress(c, "verify", 0, 1);

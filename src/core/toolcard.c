@@ -128,6 +128,7 @@ int toolcard_wipe(struct kwh_core *c, const struct kwh_session *s, struct kwh_er
     memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);
     card_blank_image(co.op.new_image);
     memcpy(co.op.new_image, v.img, 4); /* the manufacturer's bytes stay */
+    memcpy(co.op.new_image + CARD_OFF_SERIAL, v.img + CARD_OFF_SERIAL, CARD_SERIAL_LEN);
     co.audit_op = "wipe";
     snprintf(co.audit_subject, sizeof co.audit_subject, "%s card%s", card_type_name(v.card.type),
              v.has_cust ? " of an account" : "");

@@ -408,6 +408,8 @@ int vend_open_account(struct kwh_core *c, const struct kwh_session *s,
         memcpy(cu.card_serial, v.card.serial, CARD_SERIAL_LEN);
     else
         cardop_new_serial(cu.card_serial);
+    if ((rc = store_customer_next_no(c->db, &cu.customer_no, e)) < 0)
+        return rc;
     cu.purchase_count = 1;
     co.new_customer = &cu;
     co.op.kind = KWH_OP_OPEN;

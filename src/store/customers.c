@@ -87,24 +87,31 @@ static int meter_conflict(struct kwh_err *e, uint32_t meter_no)
                        "account", meter_no);
 }
 
+int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "SELECT max(customer_no) FROM customers", e);
+    int64_t max;
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    max = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (max >= 99999999)
+        return kwh_err_set(e, KWH_ECONFLICT, "customer numbers are exhausted");
+    *no = (uint32_t)(max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1);
+    return 0;
+}
+
 int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e)
 {
     sqlite3_stmt *st;
     int rc;
 
-    if (c->customer_no == 0) {
-        st = sql_prep(s, "SELECT max(customer_no) FROM customers", e);
-        if (st == NULL)
-            return KWH_EDB;
-        rc = sql_row(s, st, e);
-        if (rc < 0)
-            return rc;
-        int64_t max = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (max >= 99999999)
-            return kwh_err_set(e, KWH_ECONFLICT, "customer numbers are exhausted");
-        c->customer_no = (uint32_t)(max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1);
-    }
+    if (c->customer_no == 0 && (rc = store_customer_next_no(s, &c->customer_no, e)) < 0)
+        return rc;
     st = sql_prep(s,
                   "INSERT INTO customers (customer_no, name, address, phone, meter_no, "
                   "meter_type, rating_a, current_limit_a, alarm_ckwh, overdraft_ckwh, "
@@ -121,6 +128,9 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
     sql_i64(st, ":no", c->customer_no);
     bind_customer(st, c);
     rc = sql_done(s, st, e);
+    if (rc == KWH_ECONFLICT && e != NULL && strstr(e->msg, "customer_no") != NULL)
+        return kwh_err_set(e, KWH_ECONFLICT, "customer number %08u was just taken by another "
+                           "terminal: try again", c->customer_no);
     if (rc == KWH_ECONFLICT)
         return meter_conflict(e, c->meter.meter_no);
     if (rc == 0)

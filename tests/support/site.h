@@ -39,6 +39,10 @@ struct kwh_account_req site_account(struct site *s, uint32_t meter_no, const cha
  * customer number, failing the test on error. */
 uint32_t site_open(struct site *s, uint32_t meter_no, int64_t ckwh);
 
+/* Writes a meter's return area on the card in the reader, signed with the site key
+ * (what kwhsim's meters do), and erases the key-transfer area as a meter would. */
+void site_meter_writes(struct site *s, const struct kwh_card_return *r);
+
 /* What a meter does when the card is inserted and the purchase loads: writes the
  * return area (loaded count, remaining = remaining_ckwh), as kwhsim's meters do. */
 void site_meter_loads(struct site *s, int64_t remaining_ckwh);

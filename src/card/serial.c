@@ -1,0 +1,74 @@
+/* Choosing a serial back end: termios for pseudo-terminals, libserialport otherwise. */
+#include "serial_int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "kwhpos/cardio.h"
+
+/* Unix98 pseudo-terminal slaves use majors 136..143. */
+static int is_pty(const struct stat *st)
+{
+    unsigned maj = major(st->st_rdev);
+    return S_ISCHR(st->st_mode) && maj >= 136 && maj <= 143;
+}
+
+int serial_open(const char *name, int baud, enum serial_backend backend,
+                struct kwh_transport *t, struct kwh_err *e)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    struct kwh_err lsp_err;
+    int rc;
+
+    memset(t, 0, sizeof *t);
+    if (name == NULL || *name == '\0')
+        return kwh_err_setd(e, KWH_EINVAL, KWH_DEV_NO_READER,
+                            "no card reader port is set: choose one in 通讯参数设置");
+    if (backend == SERIAL_TERMIOS)
+        return serial_tty_open(name, baud, t, e);
+    if (backend == SERIAL_LIBSERIALPORT)
+        return serial_lsp_open(name, baud, t, e);
+    if (realpath(name, real) == NULL || stat(real, &st) < 0)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER,
+                            "no serial port %s (%s): check that the reader is plugged in; "
+                            "`kwhpos ports` lists the ports",
+                            name, strerror(errno));
+    if (is_pty(&st))
+        return serial_tty_open(name, baud, t, e);
+    rc = serial_lsp_open(real, baud, t, &lsp_err);
+    if (rc == 0) {
+        snprintf(t->name, sizeof t->name, "%s", name);
+        return 0;
+    }
+    /* a terminal libserialport does not know (no sysfs entry): plain termios works */
+    if (S_ISCHR(st.st_mode) && serial_tty_open(name, baud, t, NULL) == 0)
+        return 0;
+    if (e != NULL)
+        *e = lsp_err;
+    return rc;
+}
+
+void transport_close(struct kwh_transport *t)
+{
+    if (t == NULL || t->ops == NULL)
+        return;
+    t->ops->close(t->ctx);
+    memset(t, 0, sizeof *t);
+}
+
+int serial_backend_parse(const char *s)
+{
+    if (s == NULL || strcmp(s, "auto") == 0)
+        return SERIAL_AUTO;
+    if (strcmp(s, "libserialport") == 0 || strcmp(s, "lsp") == 0)
+        return SERIAL_LIBSERIALPORT;
+    if (strcmp(s, "termios") == 0)
+        return SERIAL_TERMIOS;
+    return -1;
+}

@@ -1,0 +1,229 @@
+/* kwhsim: the card reader and meter simulator (docs/simulator.md). */
+#include "sim.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kwhpos/serial.h"
+#include "kwhpos/util.h"
+
+static const char usage[] =
+    "usage: kwhsim [--dir DIR] COMMAND [ARGS]\n"
+    "\n"
+    "A card reader on a pseudo-terminal, cards as files, meters as files.\n"
+    "DIR (default: $KWHSIM_DIR, else .) holds the reader link, the control socket,\n"
+    "the cards (NAME.card) and the meters (meter-NUMBER.txt).\n"
+    "\n"
+    "The reader:\n"
+    "  serve [--baud N] [--card-timing]   play the reader on DIR/reader until stopped;\n"
+    "                                     --card-timing: 5 ms per card byte written and\n"
+    "                                     real wire time at N baud (default 9600)\n"
+    "  insert CARD                        put a card in the reader\n"
+    "  eject                              take it out\n"
+    "  status                             port, card, faults\n"
+    "  fault pull N                       pull the card after N more bytes written\n"
+    "  fault garble N [COUNT]             garble the Nth answer from now (and COUNT-1 more)\n"
+    "  fault mute                         stop answering\n"
+    "  fault vanish                       close the port\n"
+    "  fault clear                        back to normal (a vanished port comes back)\n"
+    "  stop                               stop the server\n"
+    "\n"
+    "Cards (CARD is NAME for DIR/NAME.card, or a path):\n"
+    "  new-card CARD [--psc HEX] [--tries N] [--force]   a factory-new card\n"
+    "  card-show CARD                     PSC state and memory\n"
+    "%s"
+    "\n"
+    "Every command prints one line \"kwhsim: ...\" on stderr and exits non-zero when it\n"
+    "cannot do what was asked. See docs/simulator.md.\n";
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "kwhsim: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    return 2;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    if (s == NULL || *s == '\0')
+        return false;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int cmd_serve(const char *dir, int argc, char **argv)
+{
+    struct sim_serve_opts o = {.dir = dir, .baud = 9600, .card_timing = false};
+    long v;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--card-timing") == 0) {
+            o.card_timing = true;
+        } else if (strcmp(argv[i], "--baud") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 1200, 230400, &v) || !serial_baud_valid((int)v))
+                return fail("--baud %s: use 9600, 19200, 38400, 57600 or 115200", argv[i]);
+            o.baud = (int)v;
+        } else {
+            return fail("serve: unexpected \"%s\" (usage: kwhsim serve --dir DIR [--baud N] "
+                        "[--card-timing])",
+                        argv[i]);
+        }
+    }
+    return simserve_run(&o);
+}
+
+static int cmd_new_card(const char *dir, int argc, char **argv)
+{
+    struct sim_card c;
+    struct kwh_err e;
+    char path[PATH_MAX];
+    bool force = false;
+    struct stat st;
+    long v;
+
+    if (argc < 1 || argv[0][0] == '-')
+        return fail("%s", "new-card: name the card (kwhsim new-card CARD)");
+    if (!sim_card_path(dir, argv[0], path, sizeof path))
+        return fail("new-card: the name %s is too long", argv[0]);
+    simcard_blank(&c);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--force") == 0) {
+            force = true;
+        } else if (strcmp(argv[i], "--tries") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 0, KWH_PSC_TRIES, &v))
+                return fail("--tries %s: use 0, 1, 2 or 3", argv[i]);
+            c.tries = (int)v;
+        } else if (strcmp(argv[i], "--psc") == 0 && i + 1 < argc) {
+            unsigned long p;
+            char *end;
+            const char *s = argv[++i];
+            p = strtoul(s, &end, 16);
+            if (strlen(s) != 6 || *end != '\0')
+                return fail("--psc %s: give 3 bytes as 6 hex digits, like ffffff", s);
+            c.psc[0] = (uint8_t)(p >> 16);
+            c.psc[1] = (uint8_t)(p >> 8);
+            c.psc[2] = (uint8_t)p;
+        } else {
+            return fail("new-card: unexpected \"%s\"", argv[i]);
+        }
+    }
+    if (!force && stat(path, &st) == 0)
+        return fail("%s exists: use --force to replace it with a blank card", path);
+    if (simcard_save(path, &c, &e) < 0)
+        return fail("%s", e.msg);
+    printf("blank card %s\n", path);
+    return 0;
+}
+
+static int cmd_card_show(const char *dir, int argc, char **argv)
+{
+    struct sim_card c;
+    struct kwh_err e;
+    char path[PATH_MAX];
+
+    if (argc != 1)
+        return fail("%s", "card-show: usage: kwhsim card-show CARD");
+    if (!sim_card_path(dir, argv[0], path, sizeof path))
+        return fail("card-show: the name %s is too long", argv[0]);
+    if (simcard_load(path, &c, &e) < 0)
+        return fail("%s", e.msg);
+    printf("card %s\npsc %02x%02x%02x\ntries %d%s\n", path, c.psc[0], c.psc[1], c.psc[2], c.tries,
+           c.tries == 0 ? " (locked)" : "");
+    for (int row = 0; row < 16; row++) {
+        printf("%02x:", row * 16);
+        for (int i = 0; i < 16; i++)
+            printf(" %02x", c.mem[row * 16 + i]);
+        printf("\n");
+    }
+    return 0;
+}
+
+/* Commands the server runs: the arguments are passed on as one line. */
+static int cmd_remote(const char *dir, const char *verb, int argc, char **argv)
+{
+    char line[PATH_MAX + 64];
+    int w = snprintf(line, sizeof line, "%s", verb);
+
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        char path[PATH_MAX], real[PATH_MAX];
+
+        if (strcmp(verb, "insert") == 0 && i == 0) {
+            if (!sim_card_path(dir, a, path, sizeof path))
+                return fail("insert: the name %s is too long", a);
+            if (realpath(path, real) == NULL)
+                return fail("insert: no card file %s: make one with `kwhsim new-card`", path);
+            a = real;
+        }
+        if (strpbrk(a, " \n\r") != NULL)
+            return fail("\"%s\": spaces and line breaks are not allowed here", a);
+        w += snprintf(line + w, sizeof line - (size_t)w, " %s", a);
+        if ((size_t)w >= sizeof line)
+            return fail("%s: arguments too long", verb);
+    }
+    return simctl_request(dir, line, stdout, stderr);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = getenv("KWHSIM_DIR");
+    char *args[64];
+    int n = 0, status;
+    const char *verb;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--dir") == 0) {
+            if (i + 1 >= argc)
+                return fail("%s", "--dir needs a directory");
+            dir = argv[++i];
+        } else if (strncmp(argv[i], "--dir=", 6) == 0) {
+            dir = argv[i] + 6;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf(usage, sim_meter_usage);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("kwhsim %s\n", KWH_VERSION);
+            return 0;
+        } else if (n < (int)KWH_ARRAY_LEN(args)) {
+            args[n++] = argv[i];
+        } else {
+            return fail("%s", "too many arguments");
+        }
+    }
+    if (dir == NULL || *dir == '\0')
+        dir = ".";
+    if (n == 0) {
+        fprintf(stderr, usage, sim_meter_usage);
+        return 2;
+    }
+    verb = args[0];
+    if (strcmp(verb, "serve") == 0)
+        return cmd_serve(dir, n - 1, args + 1);
+    if (strcmp(verb, "new-card") == 0)
+        return cmd_new_card(dir, n - 1, args + 1);
+    if (strcmp(verb, "card-show") == 0)
+        return cmd_card_show(dir, n - 1, args + 1);
+    if (strcmp(verb, "insert") == 0 || strcmp(verb, "eject") == 0 ||
+        strcmp(verb, "status") == 0 || strcmp(verb, "fault") == 0 || strcmp(verb, "stop") == 0)
+        return cmd_remote(dir, verb, n - 1, args + 1);
+    if (sim_meter_command(dir, verb, n - 1, args + 1, &status))
+        return status;
+    return fail("unknown command \"%s\": see kwhsim --help", verb);
+}

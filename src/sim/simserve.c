@@ -1,0 +1,427 @@
+/* kwhsim serve: the reader on a pseudo-terminal, and the control socket. */
+#define _GNU_SOURCE /* ptsname_r */
+#include "sim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+struct server {
+    const struct sim_serve_opts *o;
+    char link[PATH_MAX];
+    char sock[PATH_MAX];
+    char pts[128];
+    int master, slave, listen_fd;
+    struct sim_reader r;
+    struct frame_parser p;
+    int64_t frame_start_us;     /* when the first byte of the frame being parsed came */
+    uint8_t pending[FRAME_MAX]; /* an answer waiting for its wire and card time */
+    size_t pending_len;
+    int64_t due_us;
+    bool stop;
+};
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t wire_us(const struct server *s, size_t bytes)
+{
+    return (int64_t)bytes * 10 * 1000000 / s->o->baud;
+}
+
+static speed_t baud_speed(int baud)
+{
+    switch (baud) {
+    case 1200: return B1200;
+    case 2400: return B2400;
+    case 4800: return B4800;
+    case 19200: return B19200;
+    case 38400: return B38400;
+    case 57600: return B57600;
+    case 115200: return B115200;
+    case 230400: return B230400;
+    }
+    return B9600;
+}
+
+static void port_close(struct server *s)
+{
+    if (s->master >= 0)
+        close(s->master);
+    if (s->slave >= 0)
+        close(s->slave);
+    s->master = s->slave = -1;
+    unlink(s->link);
+    s->pending_len = 0;
+    frame_parser_init(&s->p);
+}
+
+/* A new pseudo-terminal linked at DIR/reader; we keep its slave open so the master
+ * never sees a hang-up when a client closes. */
+static int port_open(struct server *s, struct kwh_err *e)
+{
+    struct termios tio;
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+    if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, s->pts, sizeof s->pts) != 0) {
+        int err = errno;
+        if (m >= 0)
+            close(m);
+        return kwh_err_set(e, KWH_EIO, "cannot create a pseudo-terminal: %s", strerror(err));
+    }
+    s->master = m;
+    s->slave = open(s->pts, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (s->slave < 0 || tcgetattr(s->slave, &tio) < 0) {
+        int err = errno;
+        port_close(s);
+        return kwh_err_set(e, KWH_EIO, "cannot open %s: %s", s->pts, strerror(err));
+    }
+    cfmakeraw(&tio);
+    cfsetispeed(&tio, baud_speed(s->o->baud));
+    cfsetospeed(&tio, baud_speed(s->o->baud));
+    tcsetattr(s->slave, TCSANOW, &tio);
+    fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK);
+    unlink(s->link);
+    if (symlink(s->pts, s->link) < 0) {
+        int err = errno;
+        port_close(s);
+        return kwh_err_set(e, KWH_EIO, "cannot create the link %s: %s", s->link, strerror(err));
+    }
+    return 0;
+}
+
+static int listen_open(struct server *s, struct kwh_err *e)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd;
+
+    if (strlen(s->sock) >= sizeof sa.sun_path)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "the directory path is too long for a socket (%zu bytes, at most %zu): "
+                           "use a shorter --dir",
+                           strlen(s->sock), sizeof sa.sun_path - sizeof SIM_SOCKET - 1);
+    memcpy(sa.sun_path, s->sock, strlen(s->sock) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+        close(fd);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a simulator is already running in %s: stop it first (kwhsim --dir %s "
+                           "stop)",
+                           s->o->dir, s->o->dir);
+    }
+    if (fd >= 0)
+        close(fd);
+    unlink(s->sock);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        return kwh_err_set(e, KWH_EIO, "cannot listen on %s: %s", s->sock, strerror(err));
+    }
+    s->listen_fd = fd;
+    return 0;
+}
+
+/* Writes everything to the master, waiting at most a second. */
+static void port_send(struct server *s, const uint8_t *buf, size_t n)
+{
+    int64_t deadline = now_us() + 1000000;
+    size_t done = 0;
+
+    while (done < n && s->master >= 0 && now_us() < deadline) {
+        struct pollfd pfd = {.fd = s->master, .events = POLLOUT};
+        ssize_t w;
+
+        if (poll(&pfd, 1, 100) <= 0)
+            continue;
+        w = write(s->master, buf + done, n - done);
+        if (w > 0)
+            done += (size_t)w;
+        else if (w < 0 && errno != EAGAIN && errno != EINTR)
+            break;
+    }
+}
+
+static void send_pending(struct server *s)
+{
+    if (simreader_garble_next(&s->r) && s->pending_len > 4)
+        s->pending[s->pending_len - 3] ^= 0x5A; /* the CRC: the frame is corrupt, its header intact */
+    port_send(s, s->pending, s->pending_len);
+    s->pending_len = 0;
+}
+
+/* Handles every complete frame parsed so far, as long as no answer is pending. */
+static void process(struct server *s)
+{
+    while (s->pending_len == 0) {
+        struct frame req;
+        long card_us = 0;
+        enum frame_event ev = frame_parser_next(&s->p, &req);
+        size_t in_len;
+
+        if (ev == FRAME_EV_NONE)
+            return;
+        if (ev == FRAME_EV_CHECKSUM) {
+            s->pending_len = simreader_bad_frame(&s->r, s->p.bad_seq, s->p.bad_cmd, s->pending);
+            in_len = FRAME_OVERHEAD;
+        } else {
+            s->pending_len = simreader_handle(&s->r, &req, s->pending, &card_us);
+            in_len = FRAME_OVERHEAD + req.len;
+        }
+        if (s->o->card_timing)
+            s->due_us = s->frame_start_us + wire_us(s, in_len) + card_us +
+                        wire_us(s, s->pending_len);
+        else
+            s->due_us = 0;
+        s->frame_start_us = now_us();
+        if (s->due_us <= now_us())
+            send_pending(s);
+    }
+}
+
+static void port_input(struct server *s)
+{
+    uint8_t buf[512];
+    ssize_t n = read(s->master, buf, sizeof buf);
+    size_t off = 0;
+
+    if (n <= 0 || s->r.f.mute)
+        return;
+    while (off < (size_t)n) {
+        if (s->p.have == 0)
+            s->frame_start_us = now_us();
+        off += frame_parser_push(&s->p, buf + off, (size_t)n - off);
+        process(s);
+        if (s->p.have == sizeof s->p.buf && s->pending_len > 0)
+            break; /* a client flooding us while an answer is pending: drop the rest */
+    }
+}
+
+static bool parse_count(const char *s, long *out)
+{
+    char *end;
+    long v;
+
+    if (s == NULL || *s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v > 1000000)
+        return false;
+    *out = v;
+    return true;
+}
+
+static void faults_text(const struct sim_faults *f, char *buf, size_t n)
+{
+    int w = snprintf(buf, n, "faults");
+    if (f->pull_after >= 0)
+        w += snprintf(buf + w, n - (size_t)w, " pull-after-%ld", f->pull_after);
+    if (f->garble_at > 0)
+        w += snprintf(buf + w, n - (size_t)w, " garble-%ld+%ld", f->garble_at, f->garble_count);
+    if (f->mute)
+        w += snprintf(buf + w, n - (size_t)w, " mute");
+    if (f->vanish)
+        w += snprintf(buf + w, n - (size_t)w, " vanish");
+    if (w == 6)
+        snprintf(buf + w, n - (size_t)w, " none");
+}
+
+/* Runs one control command; the answer goes to out. */
+static void command(struct server *s, char *line, FILE *out)
+{
+    char *save = NULL;
+    char *verb = strtok_r(line, " ", &save);
+    char *a1 = strtok_r(NULL, " ", &save);
+    char *a2 = strtok_r(NULL, " ", &save);
+    char *a3 = strtok_r(NULL, " ", &save);
+    struct kwh_err e;
+    long n, m;
+
+    kwh_err_clear(&e);
+    if (verb == NULL) {
+        fprintf(out, "error: empty command\n");
+    } else if (strcmp(verb, "insert") == 0 && a1 && !a2) {
+        if (simreader_insert(&s->r, a1, &e) < 0)
+            fprintf(out, "error: %s\n", e.msg);
+        else
+            fprintf(out, "card %s is in the reader\nok\n", a1);
+    } else if (strcmp(verb, "eject") == 0 && !a1) {
+        if (!s->r.has_card) {
+            fprintf(out, "error: no card in the reader\n");
+        } else {
+            fprintf(out, "card %s taken out\nok\n", s->r.card_path);
+            simreader_eject(&s->r);
+        }
+    } else if (strcmp(verb, "holds") == 0 && a1 && !a2) {
+        fprintf(out, s->r.has_card && strcmp(s->r.card_path, a1) == 0 ? "ok\n" : "error: no\n");
+    } else if (strcmp(verb, "status") == 0 && !a1) {
+        char ft[160];
+        faults_text(&s->r.f, ft, sizeof ft);
+        fprintf(out, "port %s\nlink %s\nbaud %d\ncard-timing %s\ncard %s\npowered %s\n%s\nok\n",
+                s->master >= 0 ? s->pts : "closed", s->link, s->o->baud,
+                s->o->card_timing ? "on" : "off", s->r.has_card ? s->r.card_path : "none",
+                s->r.powered ? "yes" : "no", ft);
+    } else if (strcmp(verb, "fault") == 0 && a1) {
+        if (strcmp(a1, "pull") == 0 && parse_count(a2, &n) && !a3) {
+            s->r.f.pull_after = n;
+            fprintf(out, "the card will be pulled after %ld more bytes written\nok\n", n);
+        } else if (strcmp(a1, "garble") == 0 && parse_count(a2, &n) && n > 0 &&
+                   (a3 == NULL || (parse_count(a3, &m) && m > 0))) {
+            s->r.answers = 0;
+            s->r.f.garble_at = n;
+            s->r.f.garble_count = a3 ? m : 1;
+            fprintf(out, "answer %ld (and %ld in all) will be garbled\nok\n", n,
+                    s->r.f.garble_count);
+        } else if (strcmp(a1, "mute") == 0 && !a2) {
+            s->r.f.mute = true;
+            fprintf(out, "the reader stops answering\nok\n");
+        } else if (strcmp(a1, "vanish") == 0 && !a2) {
+            s->r.f.vanish = true;
+            port_close(s);
+            fprintf(out, "the reader's port is closed\nok\n");
+        } else if (strcmp(a1, "clear") == 0 && !a2) {
+            s->r.f = (struct sim_faults){.pull_after = -1};
+            if (s->master < 0 && port_open(s, &e) < 0)
+                fprintf(out, "error: %s\n", e.msg);
+            else
+                fprintf(out, "faults cleared; reader on %s\nok\n", s->pts);
+        } else {
+            fprintf(out, "error: usage: fault pull N | garble N [COUNT] | mute | vanish | clear\n");
+        }
+    } else if (strcmp(verb, "stop") == 0 && !a1) {
+        s->stop = true;
+        fprintf(out, "stopping\nok\n");
+    } else {
+        fprintf(out, "error: unknown command \"%s\": see kwhsim --help\n", verb);
+    }
+}
+
+/* One control connection: a line in, the answer out, each with a time limit. */
+static void client(struct server *s)
+{
+    char line[PATH_MAX + 64];
+    char *ans = NULL;
+    size_t ans_len = 0, have = 0;
+    int64_t deadline = now_us() + 2000000;
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    FILE *out;
+
+    if (fd < 0)
+        return;
+    while (have < sizeof line - 1 && memchr(line, '\n', have) == NULL) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int64_t left = (deadline - now_us()) / 1000;
+        ssize_t n;
+
+        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            break;
+        n = read(fd, line + have, sizeof line - 1 - have);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+    }
+    line[have] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    out = open_memstream(&ans, &ans_len);
+    if (out != NULL) {
+        command(s, line, out);
+        fclose(out);
+        for (size_t done = 0; done < ans_len;) {
+            struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+            ssize_t w;
+            if (poll(&pfd, 1, 1000) <= 0)
+                break;
+            w = write(fd, ans + done, ans_len - done);
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        free(ans);
+    }
+    close(fd);
+}
+
+int simserve_run(const struct sim_serve_opts *o)
+{
+    struct server s = {.o = o, .master = -1, .slave = -1, .listen_fd = -1};
+    struct sigaction sa = {.sa_handler = on_signal};
+    struct kwh_err e;
+    struct stat st;
+
+    if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "kwhsim: %s is not a directory: create it first (mkdir -p %s)\n", o->dir,
+                o->dir);
+        return 1;
+    }
+    snprintf(s.link, sizeof s.link, "%s/%s", o->dir, SIM_LINK);
+    snprintf(s.sock, sizeof s.sock, "%s/%s", o->dir, SIM_SOCKET);
+    simreader_init(&s.r);
+    frame_parser_init(&s.p);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (listen_open(&s, &e) < 0 || port_open(&s, &e) < 0) {
+        fprintf(stderr, "kwhsim: %s\n", e.msg);
+        if (e.code != KWH_ECONFLICT && s.listen_fd >= 0) {
+            close(s.listen_fd);
+            unlink(s.sock);
+        }
+        return 1;
+    }
+    fprintf(stderr, "kwhsim: reader on %s (%s) at %d baud, card timing %s; control %s\n", s.link,
+            s.pts, o->baud, o->card_timing ? "on" : "off", s.sock);
+    while (!stop_flag && !s.stop) {
+        struct pollfd pfd[2] = {{.fd = s.listen_fd, .events = POLLIN},
+                                {.fd = s.master, .events = POLLIN}};
+        int64_t left = 1000000;
+        struct timespec ts;
+
+        if (s.pending_len > 0) {
+            left = s.due_us - now_us();
+            if (left <= 0) {
+                send_pending(&s);
+                process(&s);
+                continue;
+            }
+            if (left > 1000000)
+                left = 1000000;
+            pfd[1].fd = -1; /* half duplex: the next request waits for this answer */
+        }
+        ts.tv_sec = left / 1000000;
+        ts.tv_nsec = (left % 1000000) * 1000;
+        if (ppoll(pfd, 2, &ts, NULL) <= 0)
+            continue;
+        if (pfd[0].revents & POLLIN)
+            client(&s);
+        if (s.master >= 0 && (pfd[1].revents & POLLIN))
+            port_input(&s);
+    }
+    port_close(&s);
+    close(s.listen_fd);
+    unlink(s.sock);
+    fprintf(stderr, "kwhsim: stopped\n");
+    return 0;
+}

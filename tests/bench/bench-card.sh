@@ -1,0 +1,55 @@
+#!/bin/bash
+# bench-card BUILD_DIR: the wall time of a typical sale through the reader driver
+# (power-on, read the card, present the PSC, write the changed bytes with the commit
+# byte last, read back) against kwhsim with --card-timing, at 9600 and 115200 baud.
+#
+# The bound is what the line and the card cannot go below for the bytes this sale
+# exchanges: every framed byte both ways at 10 bits per byte, 5 ms per EEPROM byte
+# written, and 10 ms for the PSC presentation (the error counter is written twice).
+# Goal: wall time at most 1.2 x the bound.
+set -u
+B=${1:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+KWHSIM=$B/kwhsim
+RT=$B/tests/tools/readertool
+SEC=0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
+T=$(mktemp -d "${TMPDIR:-/tmp}/kwhbench.XXXXXX")
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+runs=${BENCH_RUNS:-5}
+worst=0
+
+printf '%-8s %4s %10s %10s %8s %6s %6s %6s\n' baud sale wall_ms bound_ms ratio bytes eeprom exch
+for baud in 9600 115200; do
+    D=$T/$baud
+    mkdir -p "$D"
+    "$KWHSIM" --dir "$D" serve --baud "$baud" --card-timing 2>"$D/serve.log" &
+    pid=$!
+    for _ in $(seq 100); do [ -S "$D/control.sock" ] && [ -e "$D/reader" ] && break; sleep 0.05; done
+    "$KWHSIM" --dir "$D" new-card c >/dev/null
+    "$KWHSIM" --dir "$D" insert c >/dev/null
+    rt() { "$RT" --port "$D/reader" --baud "$baud" --secret "$SEC" --area 123456 "$@"; }
+    rt issue user meter=12345678 customer=10000001 count=1 ckwh=10000 flags=keyx \
+        alarm=1000 overdraft=500 hoard=99900 limit=40 >/dev/null || { echo "bench-card: issue failed" >&2; exit 1; }
+    for run in $(seq "$runs"); do
+        line=$(rt sale) || { echo "bench-card: sale failed: $line" >&2; exit 1; }
+        get() { sed -E "s/.*$1=([0-9]+).*/\1/" <<<"$line"; }
+        wall=$(get wall_us) tx=$(get tx) rx=$(get rx) wr=$(get written) ex=$(get exchanges)
+        bound=$(( (tx + rx) * 10 * 1000000 / baud + wr * 5000 + 10000 ))
+        ratio=$(awk -v w="$wall" -v b="$bound" 'BEGIN { printf "%.3f", w / b }')
+        printf '%-8s %4s %10.1f %10.1f %8s %6s %6s %6s\n' "$baud" "$run" \
+            "$(awk -v x="$wall" 'BEGIN { print x / 1000 }')" "$(awk -v x="$bound" 'BEGIN { print x / 1000 }')" \
+            "$ratio" "$((tx + rx))" "$wr" "$ex"
+        awk -v r="$ratio" -v w="$worst" 'BEGIN { exit !(r > w) }' && worst=$ratio
+    done
+    kill "$pid"; wait "$pid" 2>/dev/null; pid=
+done
+echo "sale 1 fills an empty slot, later sales rewrite the older one; bound = framed bytes x 10 bits / baud + 5 ms x bytes written + 10 ms PSC"
+if awk -v r="$worst" 'BEGIN { exit !(r <= 1.2) }'; then
+    echo "bench-card: worst ratio $worst <= 1.2: goal met"
+else
+    echo "bench-card: worst ratio $worst > 1.2: goal missed"
+    exit 1
+fi

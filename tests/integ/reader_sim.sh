@@ -1,0 +1,152 @@
+#!/bin/bash
+# The reader driver against `kwhsim serve` over a real pseudo-terminal: status,
+# power-on, read/write, PSC counting down and locked cards, and every fault.
+. "$(dirname "$0")/lib.sh"
+
+D=$T/sim
+mkdir -p "$D"
+sim() { "$KWHSIM" --dir "$D" "$@"; }
+rt() { "$TOOLS/readertool" --port "$D/reader" "$@"; }
+
+"$KWHSIM" --dir "$D" serve 2>"$T/serve.log" &
+SIM_PID=$!
+on_exit "kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null"
+ok "the simulator's reader and control socket appear" wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
+
+out=$("$KWHSIM" --dir "$D" serve 2>&1); rc=$?
+ok "a second simulator in the same directory is refused" test $rc -ne 0
+like "saying one is running" "$out" 'already running'
+ok "and the first one still answers" sim status
+
+out=$(rt ident backend 2>&1)
+like "the driver identifies the reader" "$out" '^ident kwhsim .* protocol 1'
+like "a pseudo-terminal is opened with termios" "$out" 'backend termios'
+
+out=$(rt status 2>&1)
+is "an empty reader reports no card" "$out" "status card=no changed=no"
+out=$(rt power-on 2>&1)
+like "power-on with no card is a no-card error" "$out" 'detail=no-card'
+like "the no-card message says what to do" "$out" 'insert the card'
+
+sim new-card c1 >/dev/null
+ok "a card goes in" sim insert c1
+is "the reader sees the new card" "$(rt status 2>&1)" "status card=yes changed=yes"
+is "power-on gives the answer-to-reset" "$(rt power-on 2>&1)" "atr a2131091"
+is "a blank card reads 0xFF" "$(rt power-on read 4 6 2>&1 | tail -1)" "data ffffffffffff"
+
+out=$(rt power-on write 16 0102 2>&1)
+like "a write before the PSC is refused" "$out" 'detail=write-failed.*|PSC'
+
+out=$(rt power-on present ffffff write 16 0a0b0c0d read 14 6 2>&1)
+like "write then read back through the driver" "$out" 'data ffff0a0b0c0dffff|data ffff0a0b0c0d'
+like "the card file holds what was written" "$(sim card-show c1)" '^10: 0a 0b 0c 0d ff'
+
+out=$(rt power-on present ffffff update 32 aabb 9 stats 2>&1)
+like "an update writes only the changed run and reads it back" "$out" 'updated runs=1 bytes=2'
+like "the card holds the update" "$(sim card-show c1)" '^20: aa bb ff'
+out=$(rt power-on present ffffff update 32 aabb 2>&1)
+like "an update with nothing changed writes nothing" "$out" 'updated runs=0 bytes=0'
+
+# PSC: a wrong one counts down, a right one restores the counter
+out=$(rt power-on present 000000 2>&1)
+like "a wrong PSC is refused with the tries left" "$out" 'detail=wrong-psc'
+like "the message counts the tries left" "$out" '2 tries left'
+is "the counter shows one try spent" "$(rt power-on tries 2>&1)" "$(printf 'atr a2131091\ntries 2')"
+out=$(rt power-on present ffffff tries 2>&1)
+like "the right PSC restores three tries" "$out" 'tries 3$'
+
+# a card with one try left: the driver will not spend it
+sim new-card risky --tries 1 >/dev/null
+sim insert risky >/dev/null
+out=$(rt power-on present ffffff 2>&1)
+like "a PSC is not presented with one try left" "$out" 'detail=psc-risk'
+like "the card kept its last try" "$(sim card-show risky)" '^tries 1$'
+out=$(rt --min-tries 1 power-on present 123456 2>&1)
+like "spending the last try on a wrong PSC locks the card" "$out" 'detail=locked|detail=wrong-psc'
+like "the card file is locked" "$(sim card-show risky)" 'tries 0 \(locked\)'
+out=$(rt --min-tries 1 power-on present ffffff 2>&1)
+like "a locked card is refused without a presentation" "$out" 'detail=locked'
+like "the locked message says to issue a new card" "$out" 'issue a new card'
+
+# the card pulled in the middle of a write
+sim insert c1 >/dev/null
+sim fault pull 3 >/dev/null
+out=$(rt power-on present ffffff write 64 11223344556677 2>&1)
+like "a card pulled mid-write is a removed error" "$out" 'detail=removed'
+like "the removed message counts what was written" "$out" '3 of 7 bytes'
+like "exactly the first 3 bytes reached the card" "$(sim card-show c1)" '^40: 11 22 33 ff ff'
+is "the card is out of the reader" "$(rt status 2>&1)" "status card=no changed=yes"
+
+# the card replaced between power-on and read
+sim insert c1 >/dev/null
+rm -f "$T/go"
+rt power-on wait-file "$T/go" read 0 4 >"$T/swap.out" 2>&1 &
+RT=$!
+wait_for 5 grep -q atr "$T/swap.out"
+sim eject >/dev/null; sim insert c1 >/dev/null; touch "$T/go"
+wait $RT
+like "a card swapped after power-on is a removed error" "$(cat "$T/swap.out")" 'detail=removed'
+
+# noise on the line towards the reader: it resynchronises
+printf 'noise\x02\x02\xff\x02\x05\x00\x5f\x00' >"$D/reader"
+like "after noise on the line the reader still answers" "$(rt ident 2>&1)" '^ident kwhsim'
+
+# a garbled answer is asked for again; twice garbled is an error
+sim fault garble 2 >/dev/null
+out=$(rt power-on read 0 4 stats 2>&1)
+like "one garbled answer is recovered" "$out" 'data a2131091'
+like "by asking the reader to repeat it" "$out" 'repeats=1'
+sim fault garble 2 2 >/dev/null
+out=$(rt power-on read 0 4 2>&1)
+like "two garbled answers in a row are a bad-frame error" "$out" 'detail=bad-frame'
+sim fault clear >/dev/null
+
+# the reader stops answering
+sim fault mute >/dev/null
+out=$(rt --timeout 300 ident 2>&1)
+like "nothing answering at open is no reader" "$out" 'detail=no-reader'
+like "the no-reader message names the port" "$out" "no card reader answers on $D/reader"
+sim fault clear >/dev/null
+rm -f "$T/go"
+rt --timeout 300 power-on wait-file "$T/go" read 0 4 >"$T/mute.out" 2>&1 &
+RT=$!
+wait_for 5 grep -q atr "$T/mute.out"
+sim fault mute >/dev/null; touch "$T/go"
+wait $RT
+like "a reader that stops answering mid-session is a timeout" "$(cat "$T/mute.out")" 'detail=timeout'
+like "the timeout message says to check the reader" "$(cat "$T/mute.out")" 'stopped answering'
+sim fault clear >/dev/null
+
+# the reader disappears
+rm -f "$T/go"
+rt power-on wait-file "$T/go" read 0 4 >"$T/gone.out" 2>&1 &
+RT=$!
+wait_for 5 grep -q atr "$T/gone.out"
+sim fault vanish >/dev/null; touch "$T/go"
+wait $RT
+like "a reader whose port closes mid-session is gone" "$(cat "$T/gone.out")" 'detail=no-reader'
+like "the gone message says to plug it in" "$(cat "$T/gone.out")" 'is gone'
+out=$(rt ident 2>&1)
+like "opening a vanished reader names the missing port" "$out" 'detail=no-reader'
+sim fault clear >/dev/null
+like "after clear the reader is back" "$(rt ident 2>&1)" '^ident kwhsim'
+
+# bad input to the simulator: one clear line, no crash
+out=$(sim fault pull x 2>&1); rc=$?
+ok "a bad fault argument fails" test $rc -ne 0
+like "and says how to use it" "$out" '^kwhsim: usage: fault'
+printf 'kwhsim-card 1\npsc ffffff\ntries 3\n00: zz\n' >"$D/bad.card"
+out=$(sim insert bad 2>&1); rc=$?
+ok "a damaged card file is refused" test $rc -ne 0
+like "with the file and line named" "$out" 'bad.card line 4'
+out=$(sim insert nosuch 2>&1)
+like "a missing card file is named" "$out" 'no card file .*nosuch.card'
+out=$("$KWHSIM" --dir "$T/nodir" status 2>&1)
+like "no simulator running is said plainly" "$out" 'no simulator is running'
+out=$(sim frobnicate 2>&1)
+like "an unknown command points to --help" "$out" 'unknown command "frobnicate"'
+
+ok "the simulator stops on request" sim stop
+ok "and exits" wait_for 10 bash -c "! kill -0 $SIM_PID 2>/dev/null"
+ok "removing its socket and link" test ! -e "$D/control.sock" -a ! -e "$D/reader"
+done_testing
