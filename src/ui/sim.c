@@ -31,13 +31,13 @@ static const struct sim_cmd cmds[] = {
     {N_("Card into the reader"), "insert", ASK_CARD},
     {N_("Card out of the reader"), "eject", ASK_NONE},
     {N_("Card into a meter"), "meter-insert", ASK_METER | ASK_CARD},
-    {N_("Use energy on a meter"), "meter-use", ASK_METER | ASK_KWH},
-    {N_("Show a meter's display"), "meter-show", ASK_METER},
+    {N_("Use energy on a meter"), "use", ASK_METER | ASK_KWH},
+    {N_("Show a meter's display"), "show", ASK_METER},
     {N_("New blank card"), "new-card", ASK_CARD},
     {N_("Reader status"), "status", ASK_NONE},
 };
 
-static char last_card[64] = "card1";
+static char last_card[64] = "card";
 static char last_meter[16];
 
 static void kwhsim_path(char *buf, size_t n)
@@ -169,6 +169,11 @@ static void run_cmd(struct app *a, const struct sim_cmd *c)
     if (c->ask != ASK_NONE && !ask(a, c, card, meter, kwh))
         return;
     kwhsim_path(exe, sizeof exe);
+    if (strcmp(c->verb, "meter-insert") == 0) {
+        /* a card goes into a meter only out of the reader */
+        char *eject[] = {exe, (char *)"--dir", a->cfg.sim_dir, (char *)"eject", NULL};
+        run(eject, out, sizeof out);
+    }
     argv[n++] = exe;
     argv[n++] = (char *)"--dir";
     argv[n++] = a->cfg.sim_dir;
@@ -177,8 +182,10 @@ static void run_cmd(struct app *a, const struct sim_cmd *c)
         argv[n++] = meter;
     if (card[0])
         argv[n++] = card;
-    if (kwh[0])
+    if (kwh[0]) {
+        argv[n++] = (char *)"--kwh";
         argv[n++] = kwh;
+    }
     argv[n] = NULL;
     rc = run(argv, out, sizeof out);
     snprintf(text, sizeof text, "$ kwhsim %s%s%s%s%s%s%s\n\n%s", c->verb, meter[0] ? " " : "",
