@@ -35,6 +35,10 @@ tui_ini() {
     {
         echo "[database]"
         echo "path = $TUI_DB"
+        if [ -n "${TUI_SIM:-}" ]; then
+            echo "[reader]"
+            echo "port = $TUI_SIM/reader"
+        fi
         echo "[ui]"
         for kv in "$@"; do
             case $kv in
@@ -95,3 +99,16 @@ tui_stop() {
 }
 
 db() { sqlite3 "$TUI_DB" "$@"; }
+
+# sim_start: kwhsim serve on $T/sim (TUI_SIM), the UI then uses its reader.
+TUI_SIM=
+sim() { "$KWHSIM" --dir "$TUI_SIM" "$@"; }
+sim_start() {
+    TUI_SIM=$T/sim
+    TUI_NOREADER=reader
+    mkdir -p "$TUI_SIM"
+    "$KWHSIM" --dir "$TUI_SIM" serve >"$T/sim.log" 2>&1 &
+    _tui_sim_pid=$!
+    on_exit "kill $_tui_sim_pid 2>/dev/null"
+    wait_for 10 test -e "$TUI_SIM/control.sock"
+}

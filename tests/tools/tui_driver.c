@@ -3,7 +3,8 @@
  * the tmux suites can drive every card workflow without hardware.
  *
  *   tui_driver init DB                 a new site: area 123456, unit 示范物业, 2 tariffs
- *   tui_driver run DB INI CARD         the UI; CARD holds the card ("" = no reader)
+ *   tui_driver run DB INI CARD         the UI; CARD holds the card ("" = no reader,
+ *                                      "reader" = the reader at [reader] port, e.g. kwhsim)
  *   tui_driver card-blank CARD         a factory-blank card in the reader
  *   tui_driver card-out CARD           take the card out of the reader
  *   tui_driver card-in CARD            put it back
@@ -16,6 +17,7 @@
 #include "kwhpos/card.h"
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
+#include "kwhpos/reader.h"
 #include "ui/ui.h"
 
 struct card_file {
@@ -101,6 +103,8 @@ int main(int argc, char **argv)
     struct kwh_err e;
     struct kwh_core *core = NULL;
     struct fakecard *card = NULL;
+    struct kwh_card_dev reader = {0};
+    struct kwh_card_dev *dev = NULL;
     int rc;
 
     kwh_err_clear(&e);
@@ -128,19 +132,30 @@ int main(int argc, char **argv)
         fprintf(stderr, "tui_driver: %s\n", e.msg);
         return 1;
     }
-    if (argv[4][0] != '\0') {
+    if (strcmp(argv[4], "reader") == 0) {
+        if (reader_open(cfg.reader_port, cfg.reader_baud, SERIAL_AUTO, NULL, &reader, &e) < 0) {
+            fprintf(stderr, "tui_driver: %s\n", e.msg);
+            core_close(core);
+            return 1;
+        }
+        dev = &reader;
+    } else if (argv[4][0] != '\0') {
         card = fakecard_new();
         if (load(argv[4], card) < 0)
             fakecard_blank(card);
-        core_set_card_dev(core, fakecard_dev(card));
+        dev = fakecard_dev(card);
     }
-    rc = ui_run(&cfg, argv[3], core, card != NULL ? fakecard_dev(card) : NULL, &e);
+    core_set_card_dev(core, dev);
+    rc = ui_run(&cfg, argv[3], core, dev, &e);
     if (rc < 0)
         fprintf(stderr, "tui_driver: %s\n", e.msg);
     if (card != NULL) {
         save(argv[4], card);
         fakecard_free(card);
     }
+    core_set_card_dev(core, NULL);
+    if (dev == &reader && reader.ops->close != NULL)
+        reader.ops->close(reader.ctx);
     core_close(core);
     return rc < 0 ? 1 : 0;
 }
