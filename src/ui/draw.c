@@ -45,6 +45,36 @@ int draw_text(WINDOW *win, int y, int x, int w, const char *s, int attr)
     return used;
 }
 
+int draw_wrap(WINDOW *win, int y, int x, int w, const char *s, int attr, int maxrows)
+{
+    int rows = 0;
+
+    while (*s && rows < maxrows) {
+        size_t take = utf8_prefix_for_width(s, w);
+        char line[512];
+
+        if (s[take] != '\0') {
+            size_t sp = take;
+            while (sp > 0 && s[sp] != ' ')
+                sp--;
+            if (sp > take / 2)
+                take = sp;
+        }
+        if (take == 0)
+            take = 1;
+        if (take >= sizeof line)
+            take = sizeof line - 1;
+        memcpy(line, s, take);
+        line[take] = '\0';
+        draw_text(win, y + rows, x, w, line, attr);
+        rows++;
+        s += take;
+        while (*s == ' ')
+            s++;
+    }
+    return rows;
+}
+
 void draw_text_right(WINDOW *win, int y, int x, int w, const char *s, int attr)
 {
     int sw = utf8_width(s);

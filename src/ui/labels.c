@@ -6,7 +6,7 @@ const char *const label_pay_items[KWH_PAY_COUNT] = {
     N_("Cash"), N_("WeChat"), N_("Alipay"), N_("Bank card"), N_("Other"),
 };
 const char *const label_meter_type_items[3] = {
-    N_("Single-phase"), N_("Three-phase CT"), N_("Three-phase direct"),
+    N_("Single-phase"), N_("3-phase CT"), N_("3-phase direct"),
 };
 const char *const label_role_items[2] = {N_("Seller"), N_("Administrator")};
 const char *const label_mode_items[2] = {N_("By amount"), N_("By kWh")};

@@ -13,11 +13,13 @@ static void rc_draw(struct app *a, void *st)
     struct refund_card *s = st;
     int rows = cust_draw(a, &s->cc, UI_TOP);
 
-    draw_text(stdscr, UI_TOP + rows + 1, 2, COLS - 4,
-              _("Then the customer inserts the refund card in the meter, which moves its "
-                "remaining energy onto the card;"),
-              theme_attr(CLR_INFO));
-    draw_text(stdscr, UI_TOP + rows + 2, 2, COLS - 4,
+    int y = UI_TOP + rows + 1;
+
+    y += draw_wrap(stdscr, y, 2, COLS - 4,
+                   _("Then the customer inserts the refund card in the meter, which moves its "
+                     "remaining energy onto the card;"),
+                   theme_attr(CLR_INFO), 2);
+    draw_text(stdscr, y, 2, COLS - 4,
               _("bring it back and use Purchases > Read refund card."), theme_attr(CLR_INFO));
 }
 

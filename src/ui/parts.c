@@ -208,7 +208,7 @@ void meter_fields_init(struct field *f, int row0, int col)
         f[i] = init[i];
         f[i].row = row0 + i;
         f[i].col = col;
-        f[i].width = 12;
+        f[i].width = i == MF_TYPE ? 0 : 12;
     }
     ledit_set(&f[MF_RATING].ed, "60");
     ledit_set(&f[MF_LIMIT].ed, "40");
@@ -258,7 +258,7 @@ void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust)
     const struct field init[PF_COUNT] = {
         {.label = N_("Settlement"), .kind = FK_CHOICE, .items = label_mode_items, .nitems = 2},
         {.label = N_("Amount (yuan)"), .kind = FK_MONEY, .optional_zero = true},
-        {.label = N_("Adjustment kWh"), .kind = FK_ENERGY, .optional_zero = true,
+        {.label = N_("Adjust (kWh)"), .kind = FK_ENERGY, .optional_zero = true,
          .imax = 99999999},
         {.label = N_("Payment"), .kind = FK_CHOICE, .items = label_pay_items,
          .nitems = KWH_PAY_COUNT},

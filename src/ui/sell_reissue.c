@@ -46,13 +46,17 @@ static void reissue_draw(struct app *a, void *st)
     struct reissue *s = st;
 
     cust_draw(a, &s->cc, UI_TOP);
-    draw_text(stdscr, FORM_ROW + 6, 2, COLS - 4,
-              _("Consumed: the last purchase is in the meter. Only then can a new purchase "
-                "go on the card."),
-              theme_attr(CLR_INFO));
-    draw_text(stdscr, FORM_ROW + 7, 2, COLS - 4,
+    {
+    int y = FORM_ROW + 6;
+
+    y += draw_wrap(stdscr, y, 2, COLS - 4,
+                   _("Consumed: the last purchase is in the meter. Only then can a new purchase "
+                     "go on the card."),
+                   theme_attr(CLR_INFO), 2);
+    draw_text(stdscr, y, 2, COLS - 4,
               _("Put a blank card in the reader; the customer's old card stops working."),
               theme_attr(CLR_INFO));
+    }
     form_draw(&s->fm, s->cc.have);
 }
 

@@ -68,7 +68,7 @@ static void operators_enter(struct app *a, void *st, int arg)
     s->f[F_NAME] = (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 0,
                                   .required = true, .maxlen = 30};
     s->f[F_ROLE] = (struct field){.label = N_("Role"), .kind = FK_CHOICE, .row = 1,
-                                  .items = label_role_items, .nitems = 2, .width = 16};
+                                  .items = label_role_items, .nitems = 2, .width = 20};
     s->f[F_PW] = (struct field){.label = N_("Password"), .kind = FK_PASSWORD, .row = 2,
                                 .maxlen = 64, .width = 20};
     s->f[F_PW2] = (struct field){.label = N_("Password again"), .kind = FK_PASSWORD, .row = 3,

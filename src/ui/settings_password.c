@@ -41,10 +41,10 @@ static void password_enter(struct app *a, void *st, int arg)
 static void password_draw(struct app *a, void *st)
 {
     if (app_is_admin(a))
-        draw_text(stdscr, UI_TOP + 6, 2, COLS - 4,
+        draw_wrap(stdscr, UI_TOP + 6, 2, COLS - 4,
                   _("For another operator the old password may stay empty; they must then "
                     "change it at their next login."),
-                  theme_attr(CLR_INFO));
+                  theme_attr(CLR_INFO), 2);
     form_draw(&((struct password *)st)->fm, true);
 }
 

@@ -99,12 +99,13 @@ static void area_enter(struct app *a, void *st, int arg)
 static void area_draw(struct app *a, void *st)
 {
     struct site *s = st;
+    int y = UI_TOP + 3;
 
-    draw_text(stdscr, UI_TOP + 3, 2, COLS - 4,
-              _("Six digits 0-9. The area code protects every card of the site: keep it "
-                "secret,"),
-              theme_attr(CLR_INFO));
-    draw_text(stdscr, UI_TOP + 4, 2, COLS - 4,
+    y += draw_wrap(stdscr, y, 2, COLS - 4,
+                   _("Six digits 0-9. The area code protects every card of the site: keep it "
+                     "secret,"),
+                   theme_attr(CLR_INFO), 2);
+    draw_text(stdscr, y, 2, COLS - 4,
               _("write it down, and do not change it once cards are in use."),
               theme_attr(CLR_INFO));
     if (s->site.cards_issued)

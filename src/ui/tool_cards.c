@@ -59,7 +59,7 @@ static void tool_enter(struct app *a, void *st, int arg)
     ledit_set(&s->f[F_ALARM].ed, "10.00");
     ledit_set(&s->f[F_OVERDRAFT].ed, "5.00");
     ledit_set(&s->f[F_HOARD].ed, "9999.00");
-    form_init(&s->fm, s->f, s->type == KWH_CARD_MANAGEMENT ? F_N : 0, UI_TOP + 4);
+    form_init(&s->fm, s->f, s->type == KWH_CARD_MANAGEMENT ? F_N : 0, UI_TOP + 5);
 }
 
 static void tool_draw(struct app *a, void *st)
@@ -69,15 +69,8 @@ static void tool_draw(struct app *a, void *st)
 
     (void)a;
     snprintf(text, sizeof text, "%s", what(s->type));
-    {
-        size_t first = utf8_prefix_for_width(text, COLS - 4);
-        char line[512];
-        snprintf(line, sizeof line, "%.*s", (int)first, text);
-        draw_text(stdscr, UI_TOP, 2, COLS - 4, line, theme_attr(CLR_INFO));
-        draw_text(stdscr, UI_TOP + 1, 2, COLS - 4, text + first + (text[first] == ' '),
-                  theme_attr(CLR_INFO));
-    }
-    draw_text(stdscr, UI_TOP + 2, 2, COLS - 4, _("Put a blank card in the reader and press Enter."),
+    draw_wrap(stdscr, UI_TOP, 2, COLS - 4, text, theme_attr(CLR_INFO), 3);
+    draw_text(stdscr, UI_TOP + 3, 2, COLS - 4, _("Put a blank card in the reader and press Enter."),
               theme_attr(CLR_INFO));
     if (s->fm.n > 0)
         form_draw(&s->fm, true);

@@ -19,6 +19,9 @@
 int draw_text(WINDOW *win, int y, int x, int w, const char *s, int attr);
 /* Like draw_text, right-aligned in w columns. */
 void draw_text_right(WINDOW *win, int y, int x, int w, const char *s, int attr);
+/* Writes s wrapped at spaces (or anywhere in CJK text) in lines of w columns from
+ * (y, x), at most maxrows lines; returns the lines used. */
+int draw_wrap(WINDOW *win, int y, int x, int w, const char *s, int attr, int maxrows);
 /* Fills a row segment with spaces in attr. */
 void draw_fill(WINDOW *win, int y, int x, int w, int attr);
 /* Draws a box border with a title. */
