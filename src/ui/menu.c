@@ -111,7 +111,7 @@ static void draw_bar(const struct app *a, int open)
     if (!a->logged_in)
         return;
     for (int m = 0; m < NMENUS; m++) {
-        char digit[4];
+        char digit[16];
         int x = bar_x(m);
         int role = m == open ? CLR_MENU_SEL : CLR_MENUBAR;
         snprintf(digit, sizeof digit, "%d", m + 1);
