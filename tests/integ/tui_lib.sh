@@ -13,7 +13,7 @@
 #   tui_screen                     the screen now
 #   tui_login NAME PASSWORD        logs in and waits for the home screen
 #   tui_menu M I                   F9, menu M, item I; waits for the title
-#   tui_stop                       quits (F10, Enter) and waits for the program to end
+#   tui_stop                       quits (F10, Enter); one result: the program exited 0
 #   db SQL                         sqlite3 on the site database
 TUI_RUN=0
 TUI_SOCK=kwhtui$$-0
@@ -61,6 +61,7 @@ tui_start() {
     _tmux new-session -d -x 80 -y 24 -s ui \
         "env TERM=$term LC_ALL=C.UTF-8 KWHPOS_LOCALEDIR=$KWHPOS_LOCALEDIR \
          KWHPOS_IDLE_LOCK_SECONDS=${TUI_IDLE:-} ASAN_OPTIONS=${ASAN_OPTIONS:-} \
+         LSAN_OPTIONS=suppressions=$KWH_TOP/tests/integ/tui_lsan.supp \
          $TUI_DRIVER run $TUI_DB $TUI_INI ${TUI_NOREADER-$TUI_CARD} 2>$T/ui.err; \
          echo \"[exit \$?]\"; sleep 600"
     _tmux set-option -t ui remain-on-exit on >/dev/null
@@ -95,7 +96,8 @@ tui_menu() {
 tui_stop() {
     tui_keys F10
     tui_wait "Esc" 5 && tui_keys Enter
-    tui_wait "[exit " 10
+    if wait_for 10 _tui_has "[exit 0]"; then _t_result 0 "the UI exits cleanly"
+    else _t_result 1 "the UI exits cleanly" "$(tui_screen | grep -F '[exit'; cat "$T/ui.err")"; fi
 }
 
 db() { sqlite3 "$TUI_DB" "$@"; }
