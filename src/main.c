@@ -1,10 +1,208 @@
-/* kwhpos: the TUI by default, subcommands otherwise. */
+/* kwhpos: the terminal UI by default, subcommands for admins and cron otherwise. */
+#include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "kwhpos/util.h"
+
+#define DEFAULT_CONFIG "/etc/kwhpos/kwhpos.ini"
+
+static const struct cli_command *const tables[] = {
+    cli_setup_commands, cli_vend_commands, cli_admin_commands, cli_report_commands,
+    cli_print_commands,
+};
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: kwhpos [-c FILE] [--db PATH] [COMMAND [OPTIONS]]\n"
+            "\n"
+            "Prepaid electricity vending for IC-card meters. Without a command, the\n"
+            "terminal UI starts. Commands that act for an operator take --user NAME (or\n"
+            "$KWHPOS_USER) and read the password from standard input or --password-fd N.\n"
+            "\n"
+            "global options:\n"
+            "  -c, --config FILE   the INI file (default %s, or $KWHPOS_CONFIG)\n"
+            "  --db PATH           the database, instead of [database] path\n"
+            "  --user NAME         the operator\n"
+            "  --password-fd N     read the password from file descriptor N\n"
+            "  -h, --help          this help; `kwhpos help COMMAND` for one command\n"
+            "  -V, --version       the version\n"
+            "\n"
+            "commands:\n",
+            DEFAULT_CONFIG);
+    for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++)
+        for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
+            fprintf(f, "  %-22s %s\n", cmd->name, cmd->help);
+    fprintf(f, "\nExit codes: 0 done, 1 error, 2 usage, 3 not found, 4 denied, 5 refused,\n"
+               "6 card or reader, 7 database, 8 card write pending. See docs/cli.md.\n");
+}
+
+static void command_help(FILE *f, const struct cli_command *cmd)
+{
+    fprintf(f, "usage: kwhpos %s %s\n  %s\n", cmd->name, cmd->usage, cmd->help);
+}
+
+/* Finds the command named by argv[0] (and argv[1] for two-word commands). */
+static const struct cli_command *find(int argc, char **argv, int *words)
+{
+    for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++) {
+        for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++) {
+            const char *sp = strchr(cmd->name, ' ');
+            if (sp == NULL && strcmp(cmd->name, argv[0]) == 0) {
+                *words = 1;
+                return cmd;
+            }
+            if (sp != NULL && argc >= 2 && strncmp(cmd->name, argv[0], (size_t)(sp - cmd->name)) == 0 &&
+                strlen(argv[0]) == (size_t)(sp - cmd->name) && strcmp(sp + 1, argv[1]) == 0) {
+                *words = 2;
+                return cmd;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Whether key is among the allowed options ("a= b c="); *takes: whether it has a value. */
+static bool allowed(const char *spec, const char *key, bool *takes)
+{
+    size_t n = strlen(key);
+    const char *p = spec;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *end = p;
+        while (*end && *end != ' ')
+            end++;
+        size_t len = (size_t)(end - p);
+        bool value = len > 0 && p[len - 1] == '=';
+        if ((value ? len - 1 : len) == n && strncmp(p, key, n) == 0) {
+            *takes = value;
+            return true;
+        }
+        p = end;
+    }
+    return false;
+}
+
+static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, char **argv,
+                      struct cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        bool takes;
+        if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
+            if (a->npos == CLI_MAX_OPTS)
+                return cli_usage(c, "too many arguments");
+            a->pos[a->npos++] = argv[i];
+            continue;
+        }
+        const char *key = argv[i] + 2;
+        if (strcmp(key, "help") == 0)
+            takes = false;
+        else if (!allowed(cmd->options, key, &takes))
+            return cli_usage(c, "%s: unknown option --%s (see kwhpos help %s)", cmd->name, key,
+                             cmd->name);
+        if (a->nopt == CLI_MAX_OPTS)
+            return cli_usage(c, "too many options");
+        a->key[a->nopt] = key;
+        if (takes) {
+            if (i + 1 >= argc)
+                return cli_usage(c, "--%s needs a value", key);
+            a->val[a->nopt] = argv[++i];
+        }
+        a->nopt++;
+    }
+    return 0;
+}
+
+static int version(void)
+{
+    printf("kwhpos %s\n", KWH_VERSION);
+    return CLI_OK;
+}
 
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    puts("kwhpos " KWH_VERSION);
-    return 0;
+    struct cli c;
+    const struct cli_command *cmd;
+    struct cli_args a;
+    struct kwh_err e;
+    int i, words, rc;
+
+    setlocale(LC_ALL, "");
+    memset(&c, 0, sizeof c);
+    c.prog = "kwhpos";
+    c.out = stdout;
+    c.password_fd = -1;
+    str_copy(c.config_path, sizeof c.config_path,
+             getenv("KWHPOS_CONFIG") ? getenv("KWHPOS_CONFIG") : DEFAULT_CONFIG);
+    c.config_given = getenv("KWHPOS_CONFIG") != NULL;
+    c.user = getenv("KWHPOS_USER");
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            help(stdout);
+            return CLI_OK;
+        } else if (strcmp(opt, "-V") == 0 || strcmp(opt, "--version") == 0) {
+            return version();
+        } else if ((strcmp(opt, "-c") == 0 || strcmp(opt, "--config") == 0) && i + 1 < argc) {
+            str_copy(c.config_path, sizeof c.config_path, argv[++i]);
+            c.config_given = true;
+        } else if (strcmp(opt, "--db") == 0 && i + 1 < argc) {
+            c.db_override = argv[++i];
+        } else if (strcmp(opt, "--user") == 0 && i + 1 < argc) {
+            c.user = argv[++i];
+        } else if (strcmp(opt, "--password-fd") == 0 && i + 1 < argc) {
+            char *end;
+            long fd = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || fd < 0 || fd > 1024)
+                return cli_usage(&c, "--password-fd needs a file descriptor number");
+            c.password_fd = (int)fd;
+        } else {
+            return cli_usage(&c, "unknown option %s (see kwhpos --help)", opt);
+        }
+    }
+
+    rc = config_load(&c.cfg, c.config_path, &e);
+    if (rc == KWH_ENOTFOUND && !c.config_given)
+        config_defaults(&c.cfg); /* no INI installed: defaults, --db decides */
+    else if (rc < 0)
+        return cli_fail(&c, &e);
+
+    if (i >= argc)
+        return cli_usage(&c, "the terminal UI is started with a command in this build; "
+                             "see kwhpos --help");
+    if (strcmp(argv[i], "help") == 0) {
+        if (i + 1 >= argc) {
+            help(stdout);
+            return CLI_OK;
+        }
+        cmd = find(argc - i - 1, argv + i + 1, &words);
+        if (cmd == NULL)
+            return cli_usage(&c, "no command '%s'", argv[i + 1]);
+        command_help(stdout, cmd);
+        return CLI_OK;
+    }
+    if (strcmp(argv[i], "version") == 0)
+        return version();
+    cmd = find(argc - i, argv + i, &words);
+    if (cmd == NULL)
+        return cli_usage(&c, "unknown command '%s' (see kwhpos --help)", argv[i]);
+    if ((rc = parse_args(&c, cmd, argc - i - words, argv + i + words, &a)) != 0)
+        return rc;
+    if (cli_flag(&a, "help")) {
+        command_help(stdout, cmd);
+        return CLI_OK;
+    }
+    rc = cmd->fn(&c, &a);
+    if (c.dev_open && c.dev.ops->close)
+        c.dev.ops->close(c.dev.ctx);
+    core_close(c.core);
+    return rc;
 }

@@ -1,0 +1,312 @@
+/* Print jobs through libcups: one connection with timeouts, the queue checked before
+ * a job is created, and the job followed until it completes, fails or times out. */
+#include "kwhpos/print.h"
+#include "kwhpos/util.h"
+
+#include <cups/cups.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REQUEST_TIMEOUT_MS 10000
+#define POLL_MS 100
+
+struct queue_state {
+    int state; /* IPP_PSTATE_* */
+    bool accepting;
+    char message[256]; /* printer-state-message, or "" */
+};
+
+/* Never ask for a password: the caller may be a full-screen program. */
+static const char *no_password(const char *prompt, http_t *http, const char *method,
+                               const char *resource, void *data)
+{
+    (void)prompt;
+    (void)http;
+    (void)method;
+    (void)resource;
+    (void)data;
+    return NULL;
+}
+
+static int give_up(http_t *http, void *data)
+{
+    (void)http;
+    (void)data;
+    return 0;
+}
+
+static bool queue_name_ok(const char *q)
+{
+    size_t n = strlen(q);
+
+    if (n == 0 || n > 127)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)q[i];
+        if (c <= ' ' || c >= 0x7F || strchr("/\\?'\"#", c) != NULL)
+            return false;
+    }
+    return true;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void pause_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Connects to the server named in o (or CUPS's default); `where` (size n) receives
+ * its name for messages. */
+static http_t *connect_server(const struct print_job_opts *o, char *where, size_t n,
+                              struct kwh_err *e)
+{
+    char host[256];
+    const char *server = o->server && o->server[0] ? o->server : cupsServer();
+    int port = ippPort(), ms = o->timeout_ms > 0 ? o->timeout_ms : REQUEST_TIMEOUT_MS;
+    const char *colon = server[0] == '/' ? NULL : strrchr(server, ':');
+    http_t *http;
+
+    if (!str_copy(host, sizeof host, server)) {
+        kwh_err_setd(e, KWH_EINVAL, PRINT_FAIL_SERVER, "print server name too long: %.60s...",
+                     server);
+        return NULL;
+    }
+    if (colon != NULL && strchr(server, ':') == colon && colon[1] != '\0') {
+        host[colon - server] = '\0';
+        port = atoi(colon + 1);
+    }
+    if (host[0] == '/')
+        snprintf(where, n, "%s", host);
+    else
+        snprintf(where, n, "%s:%d", host, port);
+    cupsSetPasswordCB2(no_password, NULL);
+    http = httpConnect2(host, port, NULL, AF_UNSPEC, cupsEncryption(), 1, ms, NULL);
+    if (http == NULL) {
+        kwh_err_setd(e, KWH_EIO, PRINT_FAIL_SERVER,
+                     "cannot reach the print server %s (%s): check that CUPS is running, "
+                     "then print again",
+                     where, cupsLastErrorString());
+        return NULL;
+    }
+    httpSetTimeout(http, ms / 1000.0, give_up, NULL);
+    return http;
+}
+
+static int server_error(const char *what, const char *where, struct kwh_err *e)
+{
+    return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_SERVER,
+                        "print server %s refused %s (%s): check that CUPS is running, then "
+                        "print again",
+                        where, what, cupsLastErrorString());
+}
+
+static int get_queue_state(http_t *http, const char *queue, const char *where,
+                           struct queue_state *qs, struct kwh_err *e)
+{
+    static const char *const want[] = {"printer-state", "printer-is-accepting-jobs",
+                                       "printer-state-message"};
+    char uri[HTTP_MAX_URI];
+    ipp_attribute_t *a;
+    ipp_t *req, *resp;
+
+    httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", 0,
+                     "/printers/%s", queue);
+    req = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                  (int)KWH_ARRAY_LEN(want), NULL, want);
+    resp = cupsDoRequest(http, req, "/");
+    if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND) {
+        ippDelete(resp);
+        return kwh_err_setd(e, KWH_ENOTFOUND, PRINT_FAIL_NO_QUEUE,
+                            "no print queue '%s' on the print server %s: check the queue name "
+                            "in the settings (lpstat -p lists the queues)",
+                            queue, where);
+    }
+    if (resp == NULL || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
+        ippDelete(resp);
+        return server_error("to describe the queue", where, e);
+    }
+    qs->state = (a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM)) ? ippGetInteger(a, 0)
+                                                                            : IPP_PSTATE_IDLE;
+    a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+    qs->accepting = a == NULL || ippGetBoolean(a, 0);
+    a = ippFindAttribute(resp, "printer-state-message", IPP_TAG_TEXT);
+    str_copy(qs->message, sizeof qs->message,
+             a && ippGetString(a, 0, NULL) ? ippGetString(a, 0, NULL) : "");
+    ippDelete(resp);
+    return 0;
+}
+
+/* "" or " (message)" for a message worth showing. */
+static void paren(char *buf, size_t n, const char *msg)
+{
+    if (msg[0] == '\0')
+        buf[0] = '\0';
+    else
+        snprintf(buf, n, " (%s)", msg);
+}
+
+static int refuse_if_unusable(const char *queue, const struct queue_state *qs, struct kwh_err *e)
+{
+    char why[300];
+
+    paren(why, sizeof why, qs->message);
+    if (qs->state == IPP_PSTATE_STOPPED)
+        return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_STOPPED,
+                            "printer '%s' is stopped%s: resume it (cupsenable %s), then print "
+                            "again",
+                            queue, why, queue);
+    if (!qs->accepting)
+        return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_REJECTING,
+                            "printer '%s' is not accepting jobs%s: enable it (cupsaccept %s), "
+                            "then print again",
+                            queue, why, queue);
+    return 0;
+}
+
+static int get_job_state(http_t *http, int job_id, int *state, char *msg, size_t n)
+{
+    static const char *const want[] = {"job-state", "job-printer-state-message"};
+    char uri[HTTP_MAX_URI];
+    ipp_attribute_t *a;
+    ipp_t *req, *resp;
+
+    httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", 0, "/jobs/%d",
+                     job_id);
+    req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                  (int)KWH_ARRAY_LEN(want), NULL, want);
+    resp = cupsDoRequest(http, req, "/");
+    if (resp == NULL || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
+        ippDelete(resp);
+        return KWH_EIO;
+    }
+    a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
+    *state = a ? ippGetInteger(a, 0) : IPP_JSTATE_PENDING;
+    a = ippFindAttribute(resp, "job-printer-state-message", IPP_TAG_TEXT);
+    str_copy(msg, n, a && ippGetString(a, 0, NULL) ? ippGetString(a, 0, NULL) : "");
+    ippDelete(resp);
+    return 0;
+}
+
+/* Follows job_id until it completes (0), fails, or wait_ms pass; a job that cannot
+ * complete is canceled so that it never prints later by surprise. */
+static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, const char *where,
+                      struct kwh_err *e)
+{
+    long long deadline = now_ms() + o->wait_ms;
+    char msg[256] = "", why[300];
+    struct queue_state qs;
+    int state = IPP_JSTATE_PENDING, rc;
+
+    for (;;) {
+        if (get_job_state(http, job_id, &state, msg, sizeof msg) < 0)
+            return server_error("to report the job", where, e);
+        paren(why, sizeof why, msg);
+        if (state == IPP_JSTATE_COMPLETED)
+            return 0;
+        if (state == IPP_JSTATE_ABORTED)
+            return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_ABORTED,
+                                "printer '%s' aborted job %d%s: check the printer, then print "
+                                "again",
+                                o->queue, job_id, why);
+        if (state == IPP_JSTATE_STOPPED) {
+            /* CUPS stops a job it cannot send (say, an output it cannot open); it
+             * would wait for someone to restart it */
+            cupsCancelJob2(http, o->queue, job_id, 0);
+            return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_ABORTED,
+                                "printer '%s' stopped job %d%s and it was canceled: check the "
+                                "printer, then print again",
+                                o->queue, job_id, why);
+        }
+        if (state == IPP_JSTATE_CANCELED)
+            return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_CANCELED,
+                                "job %d on printer '%s' was canceled%s: print again when the "
+                                "printer is ready",
+                                job_id, o->queue, why);
+        rc = get_queue_state(http, o->queue, where, &qs, e);
+        if (rc < 0)
+            return rc;
+        if (qs.state == IPP_PSTATE_STOPPED || !qs.accepting) {
+            cupsCancelJob2(http, o->queue, job_id, 0);
+            rc = refuse_if_unusable(o->queue, &qs, e);
+            kwh_err_prefix(e, "job %d canceled", job_id);
+            return rc;
+        }
+        if (now_ms() >= deadline)
+            break;
+        pause_ms(POLL_MS);
+    }
+    cupsCancelJob2(http, o->queue, job_id, 0);
+    paren(why, sizeof why, msg[0] ? msg : qs.message);
+    return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_TIMEOUT,
+                        "job %d on printer '%s' did not finish in %d s%s and was canceled: check "
+                        "that the printer is on, online and has paper, then print again",
+                        job_id, o->queue, (o->wait_ms + 999) / 1000, why);
+}
+
+int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
+                 int *job_id, struct kwh_err *e)
+{
+    const char *title = o->title && o->title[0] ? o->title : "kwhpos";
+    char where[300];
+    struct queue_state qs;
+    http_t *http;
+    int id = 0, rc;
+
+    if (job_id != NULL)
+        *job_id = 0;
+    if (o->queue == NULL || !queue_name_ok(o->queue))
+        return kwh_err_setd(e, KWH_EINVAL, PRINT_FAIL_NO_QUEUE,
+                            "'%s' is not a print queue name: set the queue in the settings",
+                            o->queue ? o->queue : "");
+    http = connect_server(o, where, sizeof where, e);
+    if (http == NULL)
+        return e != NULL ? e->code : KWH_EIO;
+    rc = get_queue_state(http, o->queue, where, &qs, e);
+    if (rc == 0)
+        rc = refuse_if_unusable(o->queue, &qs, e);
+    if (rc < 0)
+        goto out;
+    id = cupsCreateJob(http, o->queue, title, 0, NULL);
+    if (id == 0) {
+        if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
+            rc = kwh_err_setd(e, KWH_ENOTFOUND, PRINT_FAIL_NO_QUEUE,
+                              "no print queue '%s' on the print server %s", o->queue, where);
+        else if (cupsLastError() == IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS)
+            rc = kwh_err_setd(e, KWH_EIO, PRINT_FAIL_REJECTING,
+                              "printer '%s' is not accepting jobs: enable it (cupsaccept %s), "
+                              "then print again",
+                              o->queue, o->queue);
+        else
+            rc = server_error("the job", where, e);
+        goto out;
+    }
+    if (job_id != NULL)
+        *job_id = id;
+    if (cupsStartDocument(http, o->queue, id, title, format, 1) != HTTP_STATUS_CONTINUE ||
+        cupsWriteRequestData(http, data, len) != HTTP_STATUS_CONTINUE ||
+        cupsFinishDocument(http, o->queue) > IPP_STATUS_OK_CONFLICTING) {
+        rc = server_error("the document", where, e);
+        cupsCancelJob2(http, o->queue, id, 0);
+        goto out;
+    }
+    if (o->wait_ms > 0)
+        rc = follow_job(http, o, id, where, e);
+out:
+    httpClose(http);
+    return rc;
+}

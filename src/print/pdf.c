@@ -1,0 +1,151 @@
+/* A page as a one-page PDF: the character grid drawn with Pango and Cairo, every
+ * character at its column so CJK and Latin stay aligned whatever the font's widths. */
+#include "kwhpos/print.h"
+#include "kwhpos/util.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PDF_FONT_DEFAULT "AR PL UMing CN"
+
+struct sink {
+    unsigned char *p;
+    size_t len, cap;
+    bool oom;
+};
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n)
+{
+    struct sink *s = closure;
+
+    if (s->len + n > s->cap) {
+        size_t ncap = s->cap ? s->cap : 16384;
+        while (s->len + n > ncap)
+            ncap *= 2;
+        unsigned char *np = realloc(s->p, ncap);
+        if (np == NULL) {
+            s->oom = true;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        s->p = np;
+        s->cap = ncap;
+    }
+    memcpy(s->p + s->len, data, n);
+    s->len += n;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+void print_pdf_opts_default(struct print_pdf_opts *o)
+{
+    o->font = PDF_FONT_DEFAULT;
+    o->font_size = 0;
+    o->margin = 18;
+}
+
+/* Draws text (n bytes, cols columns) at x, y: in one piece when the font's advance
+ * matches the grid, else one character at a time. */
+static void draw_run(cairo_t *cr, PangoLayout *lay, const char *text, size_t n, int cols, double x,
+                     double y, double cell)
+{
+    int w, h;
+
+    pango_layout_set_text(lay, text, (int)n);
+    pango_layout_get_size(lay, &w, &h);
+    if (fabs((double)w / PANGO_SCALE - cols * cell) < 0.05) {
+        cairo_move_to(cr, x, y);
+        pango_cairo_show_layout(cr, lay);
+        return;
+    }
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = utf8_decode(text + i, n - i, &cp);
+        pango_layout_set_text(lay, text + i, len);
+        cairo_move_to(cr, x, y);
+        pango_cairo_show_layout(cr, lay);
+        x += utf8_cp_width(cp) * cell;
+        i += (size_t)len;
+    }
+}
+
+static void draw_line(cairo_t *cr, PangoLayout *lay, const char *s, double x0, double y,
+                      double cell)
+{
+    size_t n = strlen(s), i = 0;
+    int col = 0;
+
+    while (i < n) {
+        size_t start;
+        int scol, cols = 0;
+        uint32_t cp;
+
+        while (i < n && s[i] == ' ') {
+            i++;
+            col++;
+        }
+        start = i;
+        scol = col;
+        while (i < n && s[i] != ' ') {
+            int len = utf8_decode(s + i, n - i, &cp);
+            cols += utf8_cp_width(cp);
+            i += (size_t)len;
+        }
+        if (i > start)
+            draw_run(cr, lay, s + start, i - start, cols, x0 + scol * cell, y, cell);
+        col = scol + cols;
+    }
+}
+
+int print_pdf_render(const struct print_page *p, const struct print_pdf_opts *o, char **out,
+                     size_t *len, struct kwh_err *e)
+{
+    struct sink sink = {0};
+    int size = o->font_size > 0 ? o->font_size : p->font_size > 0 ? p->font_size : 10;
+    double cell = size / 2.0, line_h = size * 1.25;
+    int cols = p->width > 0 ? p->width : 1, rows = p->nlines > 0 ? p->nlines : 1;
+    double pw = cols * cell + 2.0 * o->margin, ph = rows * line_h + 2.0 * o->margin;
+    cairo_surface_t *surf;
+    cairo_font_options_t *fo;
+    PangoFontDescription *fd;
+    PangoLayout *lay;
+    cairo_status_t st;
+    cairo_t *cr;
+
+    *out = NULL;
+    *len = 0;
+    surf = cairo_pdf_surface_create_for_stream(sink_write, &sink, pw, ph);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "kwhpos");
+    cr = cairo_create(surf);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    lay = pango_cairo_create_layout(cr);
+    fo = cairo_font_options_create();
+    /* unhinted metrics: advances at their true size, so a run fits the grid */
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(pango_layout_get_context(lay), fo);
+    pango_layout_context_changed(lay);
+    fd = pango_font_description_from_string(o->font ? o->font : PDF_FONT_DEFAULT);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_layout_set_font_description(lay, fd);
+    for (int i = 0; i < p->nlines; i++)
+        if (p->lines[i] != NULL)
+            draw_line(cr, lay, p->lines[i], o->margin, o->margin + i * line_h, cell);
+    cairo_show_page(cr);
+    pango_font_description_free(fd);
+    cairo_font_options_destroy(fo);
+    g_object_unref(lay);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    st = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (sink.oom || st != CAIRO_STATUS_SUCCESS) {
+        free(sink.p);
+        return kwh_err_set(e, sink.oom ? KWH_ENOMEM : KWH_EIO, "cannot draw the PDF: %s",
+                           sink.oom ? "out of memory" : cairo_status_to_string(st));
+    }
+    *out = (char *)sink.p;
+    *len = sink.len;
+    return 0;
+}

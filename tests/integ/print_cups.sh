@@ -1,0 +1,181 @@
+#!/bin/bash
+# Printing through a real, private CUPS: raw GB18030 bytes to a socket printer, a PDF
+# to a file printer read back with pdftotext, and every documented failure (no queue,
+# server down, stopped, rejecting, aborted, canceled, not finished in time).
+. "$(dirname "$0")/lib.sh"
+
+PT=$TOOLS/printtool
+FORMS=$KWH_TOP/forms
+PDF_PPD=/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd
+C=$T/cups
+# filters run as the unprivileged lp user when cupsd runs as root: let them in
+chmod 755 "$T"
+mkdir -p "$C/etc/ppd" "$C/spool/tmp" "$C/cache" "$C/state" "$C/log"
+
+cat >"$C/etc/cupsd.conf" <<EOF
+Listen $T/cups.sock
+LogLevel info
+Browsing Off
+WebInterface No
+<Location />
+  Order allow,deny
+  Allow all
+</Location>
+<Policy default>
+  <Limit All>
+    Order allow,deny
+    Allow all
+  </Limit>
+</Policy>
+EOF
+cat >"$C/etc/cups-files.conf" <<EOF
+ServerRoot $C/etc
+RequestRoot $C/spool
+TempDir $C/spool/tmp
+CacheDir $C/cache
+StateDir $C/state
+ServerBin /usr/lib/cups
+DataDir /usr/share/cups
+FileDevice Yes
+ErrorLog $C/log/error_log
+AccessLog $C/log/access_log
+PageLog $C/log/page_log
+EOF
+
+export CUPS_SERVER=$T/cups.sock
+cupsd -f -c "$C/etc/cupsd.conf" -s "$C/etc/cups-files.conf" >"$C/log/stdout" 2>&1 &
+cupsd_pid=$!
+on_exit "kill $cupsd_pid; wait $cupsd_pid"
+cups_up() { lpstat -r 2>/dev/null | grep -q 'scheduler is running'; }
+ok "a private cupsd starts on its own socket" wait_for 10 cups_up
+
+# A printer on a TCP port: writes what it receives to a file and closes, or with
+# `hold` keeps the connection open so the job never finishes.
+cat >"$T/listen.py" <<'EOF'
+import os, signal, socket, sys
+mode, portfile, out = sys.argv[1:4]
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(portfile + ".tmp", portfile)
+c, _ = s.accept()
+with open(out + ".part", "wb") as f:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        f.write(b)
+os.rename(out + ".part", out)
+if mode == "hold":
+    signal.pause()
+c.close()
+EOF
+listener() { # mode name -> sets port and listener_pid
+    python3 "$T/listen.py" "$1" "$T/$2.port" "$T/$2.bin" &
+    listener_pid=$!
+    on_exit "kill $listener_pid 2>/dev/null; wait $listener_pid 2>/dev/null"
+    wait_for 5 test -s "$T/$2.port" && port=$(cat "$T/$2.port")
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+add_queue() { lpadmin "$@" 2>"$T/lpadmin.err" || cat "$T/lpadmin.err" >&2; }
+no_jobs() { [ -z "$(lpstat -W not-completed -o "$1" 2>/dev/null)" ]; }
+
+# ---- raw: the bytes the printer receives are exactly the GB18030 rendering -------------
+listener once raw
+add_queue -p raw -E -v "socket://127.0.0.1:$port" -m raw
+out=$("$PT" "$FORMS/receipt58.form" --samples --amount 100507 --reprint 1 --escpos --cut \
+      --feed 3 --queue raw --wait 20000 2>&1)
+like "a raw receipt is accepted and completes" "$out" '^job [0-9]+$'
+ok "the socket printer received the whole job" wait_for 10 test -f "$T/raw.bin"
+{
+    printf '\033@'
+    "$PT" "$FORMS/receipt58.form" --samples --amount 100507 --reprint 1 --text |
+        sed 's/$/\r/' | iconv -f UTF-8 -t GB18030
+    printf '\r\n\r\n\r\n\035VB\000'
+} >"$T/expected.bin"
+ok "received bytes equal ESC @, the GB18030 page, the feed and GS V cut" cmp "$T/raw.bin" "$T/expected.bin"
+gb=$(iconv -f GB18030 -t UTF-8 <"$T/raw.bin" 2>/dev/null | tr -d '\r\000')
+like "the received page reads back with its title" "$gb" '售电收据'
+like "the received page carries the 大写 amount" "$gb" '壹仟零伍元零柒分'
+like "the received page carries full-width punctuation and ￥" "$gb" '金额：  ￥    1005.07 元'
+like "the reprint mark is printed" "$gb" '补打\(第1次\)'
+
+# ---- PDF: a file printer; pdftotext must read the Chinese back ---------------------------
+add_queue -p pdf -E -v "file:$T/invoice.pdf" -P "$PDF_PPD"
+out=$("$PT" "$FORMS/invoice24.form" --samples --amount 100507 --format pdf --queue pdf \
+      --wait 30000 2>&1)
+like "a PDF invoice is accepted and completes" "$out" '^job [0-9]+$'
+ok "the file printer wrote the PDF" wait_for 10 test -s "$T/invoice.pdf"
+txt=$(pdftotext -layout "$T/invoice.pdf" - 2>&1)
+like "the PDF reads back with the title 售电发票" "$txt" '售电发票'
+like "the PDF has the titles 用户编号 and 表号" "$txt" '用户编号：000123'
+like "the PDF has 表号 with its value" "$txt" '表 +号：12345678'
+like "the PDF has full-width colon, parentheses and ￥" "$txt" '大写金额（人民币）：壹仟零伍元零柒分'
+like "the PDF has the yuan sign before the amount" "$txt" '金额： +￥ +1005.07 元'
+like "the PDF has the stamp line with full-width parentheses" "$txt" '收款单位（盖章）：'
+like "the PDF has a full-width comma and full stop" "$txt" '注：请当面核对金额，妥善保管本发票。'
+"$PT" "$FORMS/receipt80.form" --samples --format pdf --out "$T/direct.pdf" 2>/dev/null
+direct=$(pdftotext "$T/direct.pdf" - 2>&1)
+like "a PDF written to a file has the receipt's closing line" "$direct" '请妥善保管本票据，谢谢！'
+
+# ---- failures ------------------------------------------------------------------------
+out=$("$PT" "$FORMS/receipt58.form" --samples --queue nosuch 2>&1); rc=$?
+is "a missing queue fails" "$rc" 1
+like "a missing queue says so and what to do" "$out" \
+    "^printtool: no-queue: no print queue 'nosuch' on the print server .*lpstat -p lists the queues"
+
+out=$(CUPS_SERVER=$T/none.sock "$PT" "$FORMS/receipt58.form" --samples --queue raw --timeout 2000 2>&1)
+like "an unreachable server is reported" "$out" \
+    "^printtool: server: cannot reach the print server $T/none.sock .*check that CUPS is running"
+
+cupsdisable -r "paper jam" raw
+out=$("$PT" "$FORMS/receipt58.form" --samples --queue raw 2>&1); rc=$?
+is "a stopped queue fails" "$rc" 1
+like "a stopped queue is reported with its reason" "$out" \
+    "^printtool: stopped: printer 'raw' is stopped \(paper jam\): resume it \(cupsenable raw\)"
+ok "no job was left on the stopped queue" no_jobs raw
+cupsenable raw
+
+cupsreject raw
+out=$("$PT" "$FORMS/receipt58.form" --samples --queue raw 2>&1)
+like "a queue that rejects jobs is reported" "$out" \
+    "^printtool: rejecting: printer 'raw' is not accepting jobs.*cupsaccept raw"
+cupsaccept raw
+
+add_queue -p broken -E -v serial:/dev/nonexistent -m raw -o printer-error-policy=abort-job
+out=$("$PT" "$FORMS/receipt58.form" --samples --queue broken --wait 20000 2>&1)
+like "a job the printer cannot take is reported as aborted, with the printer's words" "$out" \
+    "^printtool: aborted: printer 'broken' aborted job [0-9]+ \(Unable to open serial port"
+
+add_queue -p nofile -E -v "file:/nonexistent/dir/out.pdf" -P "$PDF_PPD"
+out=$("$PT" "$FORMS/receipt58.form" --samples --format pdf --queue nofile --wait 20000 2>&1)
+like "a job CUPS stops is reported and canceled" "$out" \
+    "^printtool: aborted: printer 'nofile' stopped job [0-9]+ and it was canceled"
+ok "the stopped job is not left to print later" no_jobs nofile
+
+add_queue -p halts -E -v serial:/dev/nonexistent -m raw -o printer-error-policy=stop-printer
+out=$("$PT" "$FORMS/receipt58.form" --samples --queue halts --wait 20000 2>&1)
+like "a printer that stops on the job is reported, and the job canceled" "$out" \
+    "^printtool: stopped: job [0-9]+ canceled: printer 'halts' is stopped \(Unable to open"
+ok "the stopped printer keeps no job to print later" no_jobs halts
+
+add_queue -p dead -E -v "socket://127.0.0.1:$(free_port)" -m raw
+out=$("$PT" "$FORMS/receipt58.form" --samples --queue dead --wait 1500 2>&1)
+like "a printer that does not answer times out" "$out" \
+    "^printtool: timeout: job [0-9]+ on printer 'dead' did not finish in 2 s.* and was canceled"
+ok "the timed-out job is canceled, not left to print later" no_jobs dead
+
+listener hold held
+add_queue -p hold -E -v "socket://127.0.0.1:$port" -m raw
+"$PT" "$FORMS/receipt58.form" --samples --queue hold --wait 30000 >"$T/hold.out" 2>&1 &
+pt_pid=$!
+ok "the held job reaches the printer" wait_for 20 test -f "$T/held.bin"
+job=$(lpstat -W not-completed -o hold | awk '{print $1}')
+cancel "$job"
+wait $pt_pid
+like "a job canceled while printing is reported" "$(cat "$T/hold.out")" \
+    "^printtool: canceled: job [0-9]+ on printer 'hold' was canceled"
+
+done_testing
