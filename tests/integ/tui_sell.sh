@@ -82,6 +82,21 @@ tui_keys Enter
 tui_see "sale refused while the last purchase is not in the meter" "操作未完成"
 tui_keys Enter
 
+# --- the card pulled in the middle of a write: put it back, read it, it settles ---------
+tui_menu 3 2
+tui_keys F2
+tui_see "re-sale: card read" "将取消的售电"
+sim fault pull 3 >/dev/null
+tui_type "8"; tui_keys Enter
+tui_wait "确认重新售电" && tui_keys Enter
+tui_see "pulled card: the clerk is told to put it back" "请把卡放回读卡器" 20
+like "pulled card: and to read it again" "$(tui_screen)" "重新读卡（F2）"
+tui_keys Enter
+sim fault clear >/dev/null; sim insert c1 >/dev/null
+tui_keys F2
+tui_see "read again: the customer is shown" "李四"
+is "nothing is left pending" "$(db "select count(*) from sales where state = 0")" 0
+
 # --- balance (M26) ----------------------------------------------------------------------
 tui_menu 6 7
 tui_see "balance screen" "统计用户累计余额"
