@@ -40,11 +40,18 @@ static const struct sim_cmd cmds[] = {
 static char last_card[64] = "card";
 static char last_meter[16];
 
+/* $KWHSIM, else the kwhsim beside the running program, else kwhsim from PATH. */
 static void kwhsim_path(char *buf, size_t n)
 {
     char self[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    const char *env = getenv("KWHSIM");
+    ssize_t k;
 
+    if (env != NULL && *env) {
+        snprintf(buf, n, "%s", env);
+        return;
+    }
+    k = readlink("/proc/self/exe", self, sizeof self - 1);
     if (k > 0) {
         char *slash;
         self[k] = '\0';

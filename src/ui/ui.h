@@ -18,7 +18,8 @@
  *
  * Environment: KWHPOS_LOCALEDIR overrides the compiled-in message catalogue
  * directory; KWHPOS_IDLE_LOCK_SECONDS overrides [ui] idle_lock_minutes in seconds
- * (for tests and demonstrations). */
+ * (for tests and demonstrations); KWHSIM names the kwhsim program the demo simulator
+ * panel runs (default: the kwhsim beside the running program, else from PATH). */
 #ifndef KWH_UI_UI_H
 #define KWH_UI_UI_H
 

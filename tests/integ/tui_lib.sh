@@ -61,7 +61,7 @@ tui_start() {
     _tmux new-session -d -x 80 -y 24 -s ui \
         "env TERM=$term LC_ALL=C.UTF-8 KWHPOS_LOCALEDIR=$KWHPOS_LOCALEDIR \
          KWHPOS_IDLE_LOCK_SECONDS=${TUI_IDLE:-} ASAN_OPTIONS=${ASAN_OPTIONS:-} \
-         LSAN_OPTIONS=suppressions=$KWH_TOP/tests/integ/tui_lsan.supp \
+         KWHSIM=$KWHSIM LSAN_OPTIONS=suppressions=$KWH_TOP/tests/integ/tui_lsan.supp \
          $TUI_DRIVER run $TUI_DB $TUI_INI ${TUI_NOREADER-$TUI_CARD} 2>$T/ui.err; \
          echo \"[exit \$?]\"; sleep 600"
     _tmux set-option -t ui remain-on-exit on >/dev/null

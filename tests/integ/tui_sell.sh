@@ -103,4 +103,18 @@ tui_see "balance screen" "统计用户累计余额"
 like "balance counts one account" "$(tui_screen)" "用户数 +1"
 tui_stop
 
+# --- demo mode: the simulator panel (F12) runs kwhsim and shows its answer --------------
+tui_ini "language=zh_CN" "demo=true" "sim.dir=$TUI_SIM"
+tui_start
+tui_login system 1
+tui_see "demo: logged in" "F12模拟器"
+tui_keys F12
+tui_see "demo: simulator panel" "模拟器（培训）"
+tui_keys Right Right Right Right Enter
+tui_see "demo: asks for the meter" "表号"
+tui_type "20240001"; tui_keys Enter
+tui_see "demo: the meter's display" "n20240001"
+tui_keys Enter
+tui_stop
+
 done_testing
