@@ -18,12 +18,12 @@ check() { # layer allowed-regex
     done
 }
 shared='kwhpos/(err|util|model|units|cardio|card|config)\.h'
-check util "^kwhpos/(err|util|model|card|cardio)\.h$"
+check util "^kwhpos/(err|util|model|card|cardio|csv)\.h$"
 check card "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|card/.*)$"
 check store "^($shared|kwhpos/store[a-z_]*\.h|store/.*)$"
 check config "^($shared)$"
 check print "^($shared|kwhpos/print\.h|print/.*)$"
-check core "^($shared|kwhpos/(core|store[a-z_]*|query|invoice)\.h|core/.*)$"
+check core "^($shared|kwhpos/(core|store[a-z_]*|query|data|csv|invoice)\.h|core/.*)$"
 check sim "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|sim/.*)$"
 
 # SQL only in src/store
