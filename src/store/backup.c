@@ -106,10 +106,18 @@ static int copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, struct kwh_e
     return 0;
 }
 
+/* integrity_check's first complaint as one line, without its "*** in database main ***"
+ * preamble. */
 static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
 {
+    static const char preamble[] = "*** in database main ***";
     int rc = first_text(db, "PRAGMA integrity_check", msg, n);
     *ok = rc == SQLITE_OK && strcmp(msg, "ok") == 0;
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+    if (strncmp(msg, preamble, sizeof preamble - 1) == 0)
+        memmove(msg, msg + sizeof preamble, strlen(msg + sizeof preamble - 1));
     return rc;
 }
 
