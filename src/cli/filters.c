@@ -17,6 +17,16 @@ const char *cli_time(int64_t t)
     return b;
 }
 
+const char *cli_minute(int64_t t)
+{
+    static char bufs[4][32];
+    static int next;
+    char *b = bufs[next++ % 4];
+    period_format_time(t, b, sizeof bufs[0]);
+    b[16] = '\0';
+    return b;
+}
+
 int cli_period(struct cli *c, const struct cli_args *a, bool *on, struct kwh_period *p)
 {
     const char *from = cli_str(a, "from"), *to = cli_str(a, "to");
@@ -142,6 +152,23 @@ void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
     out_cell(t, cli_dec(tot->fee_fen, 2));
     out_cell(t, "");
     out_cell(t, "");
+}
+
+static const struct out_col totals_cols[] = {
+    {"count", OUT_NUM}, {"kwh", OUT_NUM}, {"adjust_kwh", OUT_NUM},
+    {"free_kwh", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM},
+};
+
+struct out_table *cli_totals_table(const struct kwh_sale_totals *tot)
+{
+    struct out_table *t = out_table_new(totals_cols, (int)KWH_ARRAY_LEN(totals_cols));
+    out_cellf(t, "%lld", (long long)tot->count);
+    out_cell(t, cli_dec(tot->energy_ckwh, 2));
+    out_cell(t, cli_dec(tot->adjust_ckwh, 2));
+    out_cell(t, cli_dec(tot->free_ckwh, 2));
+    out_cell(t, cli_dec(tot->amount_fen, 2));
+    out_cell(t, cli_dec(tot->fee_fen, 2));
+    return t;
 }
 
 static const struct out_col customer_cols[] = {

@@ -169,7 +169,7 @@ static void put_cell(struct line *l, const char *s, int w, bool right)
 
 void out_text(FILE *f, const struct out_table *t)
 {
-    int w[64], vis[64], nv = 0, total = 0, wide = 0;
+    int w[64], vis[64], nv = 0, total = 0, wide = 0, gap = GAP;
     size_t rows = nrows(t);
     struct line l = {.len = 0};
 
@@ -200,8 +200,13 @@ void out_text(FILE *f, const struct out_table *t)
         w[best]--;
         total--;
     }
+    /* still too wide: narrower gaps */
+    if (total > TEXT_COLS && nv > 1) {
+        gap = 1;
+        total -= (nv - 1) * (GAP - 1);
+    }
     for (int k = 0; k < nv; k++) {
-        line_pad(&l, k > 0 ? GAP : 0);
+        line_pad(&l, k > 0 ? gap : 0);
         put_cell(&l, t->cols[vis[k]].key, w[k], t->cols[vis[k]].flags & OUT_NUM);
     }
     line_end(f, &l);
@@ -210,7 +215,7 @@ void out_text(FILE *f, const struct out_table *t)
     line_end(f, &l);
     for (size_t r = 0; r < rows; r++) {
         for (int k = 0; k < nv; k++) {
-            line_pad(&l, k > 0 ? GAP : 0);
+            line_pad(&l, k > 0 ? gap : 0);
             put_cell(&l, cell(t, r, vis[k]), w[k], t->cols[vis[k]].flags & OUT_NUM);
         }
         line_end(f, &l);

@@ -76,8 +76,7 @@ int cli_query_sales(struct cli *c, const struct cli_args *a)
     for (size_t i = 0; i < pg.n; i++)
         cli_sales_row(t, &pg.rows[i]);
     if (o.format == OUT_JSON) {
-        struct out_table *tot = cli_sales_table();
-        cli_sales_total_row(tot, &pg.totals);
+        struct out_table *tot = cli_totals_table(&pg.totals);
         fputs("{\"from\":", c->out);
         out_json_str(c->out, cli_time(pg.period.from));
         fputs(",\"to\":", c->out);
@@ -91,8 +90,8 @@ int cli_query_sales(struct cli *c, const struct cli_args *a)
     } else {
         cli_sales_total_row(t, &pg.totals);
         if (o.format == OUT_TEXT)
-            fprintf(c->out, "purchases (购电电量查询), %s to %s, money in yuan\n\n",
-                    cli_time(pg.period.from), cli_time(pg.period.to));
+            fprintf(c->out, "purchases (购电电量查询): %s to %s\n\n", cli_minute(pg.period.from),
+                    cli_minute(pg.period.to));
         rc = print_listing(c, &o, t, (int64_t)pg.n, pg.totals.count, "purchases");
     }
     out_table_free(t);
@@ -144,8 +143,8 @@ static int events(struct cli *c, const struct cli_args *a, int kind, const char 
         out_cell(t, v->after);
     }
     if (o.format == OUT_TEXT)
-        fprintf(c->out, "%s, %s to %s\n\n", what, cli_time(pg.period.from),
-                cli_time(pg.period.to));
+        fprintf(c->out, "%s: %s to %s\n\n", what, cli_minute(pg.period.from),
+                cli_minute(pg.period.to));
     rc = print_listing(c, &o, t, (int64_t)pg.n, pg.total, what);
     out_table_free(t);
     query_event_page_fini(&pg);

@@ -90,11 +90,11 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
         out_json_array(c->out, pays);
         fputs("}\n", c->out);
     } else {
-        fprintf(c->out, "%s report (%s), %s to %s, money in yuan\n\n", group_names[r->group],
+        fprintf(c->out, "%s report (%s): %s to %s\n\n", group_names[r->group],
                 r->group == KWH_GROUP_DAY     ? "日报表"
                 : r->group == KWH_GROUP_MONTH ? "月报表"
                                               : "段时期报表",
-                cli_time(r->period.from), cli_time(r->period.to));
+                cli_minute(r->period.from), cli_minute(r->period.to));
         if (r->group != KWH_GROUP_PERIOD) {
             totals_row(rows, "total", &r->period, &r->totals);
             out_text(c->out, rows);
@@ -231,9 +231,9 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         out_json_array(c->out, pending);
         fputs("}\n", c->out);
     } else {
-        fprintf(c->out, "shift report (交班) of %s%s, %s to %s, money in yuan\n\n",
-                r->operator_name, r->shift_id ? "" : " (not closed)",
-                r->from ? cli_time(r->from) : "the beginning", cli_time(r->to));
+        fprintf(c->out, "shift report (交班) of %s%s: %s to %s\n\n", r->operator_name,
+                r->shift_id ? "" : " (open)", r->from ? cli_minute(r->from) : "the start",
+                cli_minute(r->to));
         if (r->shift_id)
             fprintf(c->out, "shift #%lld\n\n", (long long)r->shift_id);
         out_text(c->out, lines);

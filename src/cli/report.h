@@ -18,9 +18,13 @@ int cli_period(struct cli *c, const struct cli_args *a, bool *on, struct kwh_per
 int cli_page(struct cli *c, const struct cli_args *a, int64_t *limit, int64_t *offset);
 /* "YYYY-MM-DD HH:MM:SS" of t, or "" for 0 (a static buffer rotation: up to 4 live). */
 const char *cli_time(int64_t t);
+/* "YYYY-MM-DD HH:MM" of t, for titles (the same rotation). */
+const char *cli_minute(int64_t t);
 
 /* Tables for sales and accounts, filled row by row. */
 struct out_table *cli_sales_table(void);
+/* A one-row table of totals: count, kwh, adjust_kwh, free_kwh, amount, fee. */
+struct out_table *cli_totals_table(const struct kwh_sale_totals *tot);
 void cli_sales_row(struct out_table *t, const struct kwh_sale *s);
 void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot);
 struct out_table *cli_customers_table(void);
