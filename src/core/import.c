@@ -238,6 +238,8 @@ static int by_line(const void *a, const void *b)
 
 static void duplicates(struct import *im, struct numbered *v, size_t n, const char *what)
 {
+    if (n < 2)
+        return;
     qsort(v, n, sizeof *v, by_value_then_line);
     for (size_t i = 1; i < n; i++)
         if (v[i].v == v[i - 1].v)
