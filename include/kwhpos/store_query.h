@@ -73,6 +73,8 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
                      struct kwh_err *e);
 /* Whether the hourly summary equals the sums recomputed from every sale. */
 int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e);
+/* Recomputes the hourly summary from every sale (inside a transaction). */
+int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
 
 /* --- query.c: events (M22-M25) ------------------------------------------------------ */
 

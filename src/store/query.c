@@ -342,6 +342,25 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
     return 0;
 }
 
+int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
+{
+    sqlite3_stmt *del = sql_prep(s, "DELETE FROM sales_sum", e);
+    sqlite3_stmt *ins;
+    int rc;
+    if (del == NULL || (rc = sql_done(s, del, e)) < 0)
+        return e ? e->code : KWH_EDB;
+    ins = sql_prep(s,
+                   "INSERT INTO sales_sum (hour, operator_id, kind, pay_method, n, energy_ckwh, "
+                   "adjust_ckwh, free_ckwh, amount_fen, fee_fen) SELECT created / 3600, "
+                   "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "
+                   "sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 "
+                   "GROUP BY 1, 2, 3, 4",
+                   e);
+    if (ins == NULL)
+        return KWH_EDB;
+    return sql_done(s, ins, e);
+}
+
 /* --- events ------------------------------------------------------------------------------ */
 
 #define EQ_WHERE                                                                            \
