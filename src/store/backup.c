@@ -117,6 +117,7 @@ static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
        system call each (it is only a hint; SQLite may map less) */
     first_text(db, "PRAGMA mmap_size=1073741824", ignore, sizeof ignore);
     rc = first_text(db, "PRAGMA integrity_check", msg, n);
+    first_text(db, "PRAGMA mmap_size=0", ignore, sizeof ignore);
     *ok = rc == SQLITE_OK && strcmp(msg, "ok") == 0;
     for (char *p = msg; *p; p++)
         if ((unsigned char)*p < 0x20)
@@ -147,6 +148,13 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, struct kwh_er
     if (rc != SQLITE_OK) {
         kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp,
                     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    /* the copy is worthless until it is whole, checked and fsynced under its final name:
+       no journal and no syncs of its own while it is written */
+    if ((rc = sqlite3_exec(dst, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", NULL, NULL,
+                           NULL)) != SQLITE_OK) {
+        db_error(dst, rc, what, e);
         goto fail;
     }
     if (copy_pages(dst, src, what, e) < 0)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fakecard.h"
 #include "kwhpos/core.h"
@@ -64,6 +65,10 @@ static int cmp(const void *a, const void *b)
 static void report(const char *what, struct timer *t, double goal)
 {
     double p50, p99;
+    if (t->n == 0) {
+        printf("%-34s %6d\n", what, 0);
+        return;
+    }
     qsort(t->ms, (size_t)t->n, sizeof *t->ms, cmp);
     p50 = t->ms[t->n / 2];
     p99 = t->ms[(t->n * 99) / 100 < t->n ? (t->n * 99) / 100 : t->n - 1];
@@ -305,6 +310,7 @@ int main(int argc, char **argv)
         store_close(db);
         tariff_id = tl[0].id;
         free(tl);
+        rng ^= (uint64_t)time(NULL) << 20 | (uint64_t)getpid(); /* new meters on every run */
         core_set_card_dev(c, fakecard_dev(card));
         for (int i = 0; i < 100; i++) {
             struct kwh_account_req a;
