@@ -344,7 +344,7 @@ const struct cli_command cli_report_commands[] = {
     {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed",
      "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
      "[--to D] [--closed] [--limit N --offset N] [--format F]",
-     "accounts (用户信息查询); --from/--to: last purchase; none = all not closed",
+     "accounts (用户信息查询); none = all that are not closed",
      cli_query_customers},
     {"query sales", FMT PAGE SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "

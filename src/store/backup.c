@@ -115,7 +115,7 @@ static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
     int rc;
     /* the check reads every index against its table: pages through a memory map cost no
        system call each (it is only a hint; SQLite may map less) */
-    first_text(db, "PRAGMA mmap_size=1073741824", ignore, sizeof ignore);
+    first_text(db, "PRAGMA mmap_size=2147418112", ignore, sizeof ignore);
     rc = first_text(db, "PRAGMA integrity_check", msg, n);
     first_text(db, "PRAGMA mmap_size=0", ignore, sizeof ignore);
     *ok = rc == SQLITE_OK && strcmp(msg, "ok") == 0;
