@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kwhpos/util.h"
+#include "store/sale_row.h"
 #include "store/sql.h"
 
 #define OP_COLS                                                                             \
@@ -172,16 +173,7 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
     return 0;
 }
 
-#define SALE_COLS                                                                           \
-    "s.id, s.op_id, s.kind, s.state, s.customer_id, c.customer_no, c.name, s.meter_no, "     \
-    "s.purchase_count, s.energy_ckwh, s.adjust_ckwh, s.free_ckwh, s.price, s.tariff_id, "   \
-    "t.name, s.amount_fen, s.fee_fen, s.pay_method, s.by_amount, s.operator_id, o.name, "   \
-    "s.created, s.invoice_no, s.replaces_id, s.reprints"
-#define SALE_FROM                                                                           \
-    " FROM sales s JOIN customers c ON c.id = s.customer_id JOIN tariffs t ON t.id = "      \
-    "s.tariff_id JOIN operators o ON o.id = s.operator_id "
-
-static void read_sale(sqlite3_stmt *st, struct kwh_sale *v)
+void store_sale_row(sqlite3_stmt *st, struct kwh_sale *v)
 {
     memset(v, 0, sizeof *v);
     v->id = sqlite3_column_int64(st, 0);
@@ -209,11 +201,12 @@ static void read_sale(sqlite3_stmt *st, struct kwh_sale *v)
     v->invoice_no = sqlite3_column_int64(st, 22);
     v->replaces_id = sqlite3_column_int64(st, 23);
     v->reprints = sqlite3_column_int(st, 24);
+    v->printed = sqlite3_column_int64(st, 25);
 }
 
 static void rd_sale(sqlite3_stmt *st, void *row)
 {
-    read_sale(st, row);
+    store_sale_row(st, row);
 }
 
 int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
@@ -272,7 +265,7 @@ int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh
         return rc;
     if (rc == 0)
         return kwh_err_set(e, KWH_ENOTFOUND, "no sale #%lld", (long long)id);
-    read_sale(st, out);
+    store_sale_row(st, out);
     sqlite3_reset(st);
     return 0;
 }
@@ -289,7 +282,7 @@ int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, siz
     sql_i64(st, ":op", op_id);
     while ((rc = sql_row(s, st, e)) == 1) {
         if (*n < max)
-            read_sale(st, &out[*n]);
+            store_sale_row(st, &out[*n]);
         (*n)++;
     }
     if (*n > max)
@@ -340,7 +333,7 @@ int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sa
         return rc;
     if (rc == 0)
         return kwh_err_set(e, KWH_ENOTFOUND, "the account has no purchase yet");
-    read_sale(st, out);
+    store_sale_row(st, out);
     sqlite3_reset(st);
     return 0;
 }
