@@ -33,6 +33,8 @@ struct printer_dest {
 };
 
 struct printer_result {
+    bool output_failed;     /* on failure: the printer or the file refused the copy (print
+                             * again later), rather than the invoice or the settings */
     int job_id;             /* the CUPS job (0 for a file) */
     int reprint;            /* the 补打 count the copy carries (0 = the original) */
     char note[KWH_ERR_MSG]; /* a warning to show ("" when none): the form file has an

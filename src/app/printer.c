@@ -243,6 +243,7 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
     else
         snprintf(title, sizeof title, "invoice %08lld", (long long)invoice_no);
     if ((rc = emit(p, page, to, title, &res->job_id, where, sizeof where, e)) < 0) {
+        res->output_failed = true;
         kwh_err_prefix(e, "invoice %lld was not printed", (long long)invoice_no);
         goto out;
     }
@@ -274,8 +275,10 @@ int printer_report(struct printer *p, const char *title, const char *text,
     if ((rc = check_dest(p, to, e)) < 0 || (rc = print_page_from_text(text, &page, e)) < 0)
         return rc;
     rc = emit(p, page, to, title ? title : "report", &res->job_id, where, sizeof where, e);
-    if (rc < 0)
+    if (rc < 0) {
+        res->output_failed = true;
         kwh_err_prefix(e, "the report was not printed");
+    }
     print_page_free(page);
     return rc;
 }
