@@ -104,8 +104,8 @@ int invoice_original(struct kwh_core *c, const struct kwh_session *s, int64_t in
         char when[32];
         localtime_r(&t, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-        return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld already left the program at %s: "
-                           "another copy is a 补打 (reprint), marked as such",
+        return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld was already printed (or saved to "
+                           "a file) at %s: another copy is a 补打发票 (reprint), marked as such",
                            (long long)invoice_no, when);
     }
     return 0;
