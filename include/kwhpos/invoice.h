@@ -21,7 +21,7 @@ struct invoice_query {
     int64_t from, to;          /* sold at from <= t < to, Unix seconds */
     const char *operator_name; /* sold by this operator */
     uint32_t customer_no;
-    int limit;                 /* 0 = 20; at most 1000 */
+    int limit; /* 0 = 20; at most 1000 */
 };
 
 /* The invoice numbered invoice_no as it stands (sale, account, unit name and phone);

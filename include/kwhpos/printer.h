@@ -58,8 +58,7 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
 /* Prints a report's text (lines; tabs every 8 columns) through the same queue, or into
  * a file; title names the job. */
 int printer_report(struct printer *p, const char *title, const char *text,
-                   const struct printer_dest *to, struct printer_result *res,
-                   struct kwh_err *e);
+                   const struct printer_dest *to, struct printer_result *res, struct kwh_err *e);
 
 /* ---- the form file (M8 发票格式调整, M29 发票恢复) ---------------------------------- */
 

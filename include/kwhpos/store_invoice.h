@@ -20,17 +20,15 @@ struct store_invoice_filter {
 };
 
 /* The sale carrying invoice_no (done, or cancelled by a 重新售电). */
-int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out,
-                      struct kwh_err *e);
+int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out, struct kwh_err *e);
 
 /* Invoices matching f, newest first; *out is caller-freed (NULL when there are none). */
-int store_invoice_list(struct store *s, const struct store_invoice_filter *f,
-                       struct kwh_sale **out, size_t *n, struct kwh_err *e);
+int store_invoice_list(struct store *s, const struct store_invoice_filter *f, struct kwh_sale **out,
+                       size_t *n, struct kwh_err *e);
 
 /* Adds one to the reprint count of a done sale's invoice (call inside a transaction);
  * *count receives the new count. */
-int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count,
-                              struct kwh_err *e);
+int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, struct kwh_err *e);
 
 /* Records when the first copy of the invoice left the program, unless one already did;
  * *first (may be NULL) tells whether this call recorded it. */

@@ -68,7 +68,8 @@ const char *printer_backup_dir(const struct printer *p)
 }
 
 /* A warning for the clerk, cut with "..." when it does not fit. */
-static void set_note(char *note, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_note(char *note, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void set_note(char *note, size_t n, const char *fmt, ...)
 {
     va_list ap;
@@ -146,7 +147,8 @@ static int check_dest(const struct printer *p, const struct printer_dest *to, st
         return 0;
     }
     if (!printer_enabled(p))
-        return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_NO_QUEUE, "printing is off: set [print] "
+        return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_NO_QUEUE,
+                            "printing is off: set [print] "
                             "queue in %s (docs/printing.md)",
                             p->cfg.path[0] ? p->cfg.path : "the configuration");
     return 0;
@@ -250,8 +252,10 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
     res->reprint = count;
     /* the copy is out and cannot be taken back: a failure to record it is a warning */
     if (invoice_printed(c, s, invoice_no, count, where, &re) < 0)
-        set_note(res->note, sizeof res->note, "invoice %lld was printed but not recorded as "
-                 "printed (%s)", (long long)invoice_no, re.msg);
+        set_note(res->note, sizeof res->note,
+                 "invoice %lld was printed but not recorded as "
+                 "printed (%s)",
+                 (long long)invoice_no, re.msg);
 out:
     print_page_free(page);
     print_vars_free(v);
@@ -259,8 +263,7 @@ out:
 }
 
 int printer_report(struct printer *p, const char *title, const char *text,
-                   const struct printer_dest *to, struct printer_result *res,
-                   struct kwh_err *e)
+                   const struct printer_dest *to, struct printer_result *res, struct kwh_err *e)
 {
     struct printer_result local;
     struct print_page *page = NULL;

@@ -19,8 +19,8 @@ int printer_form_backup(struct printer *p, struct kwh_core *c, const struct kwh_
                                 e)) < 0)
         return rc;
     slash = strrchr(path, '/');
-    return invoice_form_done(c, s, INVOICE_FORM_BACKUP, p->cfg.print_form,
-                             slash ? slash + 1 : path, e);
+    return invoice_form_done(c, s, INVOICE_FORM_BACKUP, p->cfg.print_form, slash ? slash + 1 : path,
+                             e);
 }
 
 int printer_form_restore(struct printer *p, struct kwh_core *c, const struct kwh_session *s,

@@ -7,8 +7,8 @@
 struct printer {
     struct kwh_config cfg;
     char backup_dir[KWH_PATH_MAX];
-    struct print_form_loader *loader;  /* the form file, last good form kept */
-    struct print_form *fallback;       /* a saved form, when the file never parsed */
+    struct print_form_loader *loader; /* the form file, last good form kept */
+    struct print_form *fallback;      /* a saved form, when the file never parsed */
     char fallback_name[256];
 };
 

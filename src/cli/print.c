@@ -94,8 +94,8 @@ static int day_start(struct cli *c, const char *opt, const char *text, int days,
     char tail;
     time_t t;
 
-    if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 2000 || y > 9999 ||
-        m < 1 || m > 12 || d < 1 || d > 31)
+    if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 2000 || y > 9999 || m < 1 ||
+        m > 12 || d < 1 || d > 31)
         return cli_usage(c, "--%s '%s': a date as YYYY-MM-DD", opt, text);
     memset(&tm, 0, sizeof tm);
     tm.tm_year = y - 1900;
@@ -209,9 +209,10 @@ int cli_print_invoice(struct cli *c, int64_t invoice_no)
 
     if (get_printer(c, &e) < 0 ||
         printer_invoice(c->printer, c->core, &c->session, invoice_no, false, NULL, &res, &e) < 0) {
-        fprintf(stderr, "%s: the sale is done (invoice %lld) but its invoice did not print: %s; "
-                "print it with `kwhpos print %lld`\n", c->prog, (long long)invoice_no, e.msg,
-                (long long)invoice_no);
+        fprintf(stderr,
+                "%s: the sale is done (invoice %lld) but its invoice did not print: %s; "
+                "print it with `kwhpos print %lld`\n",
+                c->prog, (long long)invoice_no, e.msg, (long long)invoice_no);
         return CLI_PRINT;
     }
     warn(c, &res);
@@ -272,9 +273,9 @@ static int cmd_form_backups(struct cli *c, const struct cli_args *a)
     char **names;
     int n;
     (void)a;
-    if (get_printer(c, &e) < 0 || print_form_backups(printer_backup_dir(c->printer),
-                                                     printer_form_path(c->printer), &names, &n,
-                                                     &e) < 0)
+    if (get_printer(c, &e) < 0 ||
+        print_form_backups(printer_backup_dir(c->printer), printer_form_path(c->printer), &names,
+                           &n, &e) < 0)
         return cli_fail(c, &e);
     for (int i = 0; i < n; i++)
         fprintf(c->out, "%s\n", names[i]);
@@ -303,8 +304,10 @@ const struct cli_command cli_print_commands[] = {
      "recent invoices, newest first: number, time, kind, state, customer, name, amount, "
      "operator, reprints, printed",
      cmd_invoices},
-    {"print-text", "title=", "FILE [--title T]", "print a text file (a report) on the invoice "
-     "printer", cmd_print_text},
+    {"print-text", "title=", "FILE [--title T]",
+     "print a text file (a report) on the invoice "
+     "printer",
+     cmd_print_text},
     {"form check", "", "[FILE]", "check an invoice form file (default: [print] form)",
      cmd_form_check},
     {"form backup", "", "", "save a copy of the invoice form (保存发票格式)", cmd_form_backup},

@@ -45,9 +45,10 @@ static int refuse_cancelled(struct kwh_core *c, const struct kwh_sale *sale, str
     if (store_invoice_replacement(c->db, sale->id, &by, e) < 0)
         by = 0;
     if (by > 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld was cancelled by a 重新售电 "
-                           "(re-sale): print invoice %lld instead", (long long)sale->invoice_no,
-                           (long long)by);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld was cancelled by a 重新售电 "
+                           "(re-sale): print invoice %lld instead",
+                           (long long)sale->invoice_no, (long long)by);
     return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld was cancelled by a 重新售电 (re-sale)",
                        (long long)sale->invoice_no);
 }
@@ -77,8 +78,10 @@ int invoice_list(struct kwh_core *c, const struct kwh_session *s, const struct i
         return rc;
     if (q->below < 0 || q->from < 0 || q->to < 0 || q->limit < 0 ||
         q->limit > STORE_INVOICE_LIST_MAX)
-        return kwh_err_set(e, KWH_EINVAL, "invoice list: numbers and times are 0 or more, "
-                           "at most %d rows", STORE_INVOICE_LIST_MAX);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "invoice list: numbers and times are 0 or more, "
+                           "at most %d rows",
+                           STORE_INVOICE_LIST_MAX);
     if (q->from > 0 && q->to > 0 && q->to <= q->from)
         return kwh_err_set(e, KWH_EINVAL, "invoice list: the period ends before it starts");
     memset(&f, 0, sizeof f);
@@ -104,7 +107,8 @@ int invoice_original(struct kwh_core *c, const struct kwh_session *s, int64_t in
         char when[32];
         localtime_r(&t, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-        return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld was already printed (or saved to "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld was already printed (or saved to "
                            "a file) at %s: another copy is a 补打发票 (reprint), marked as such",
                            (long long)invoice_no, when);
     }
@@ -173,9 +177,12 @@ fail:
 static const char *form_op_name(int op)
 {
     switch (op) {
-    case INVOICE_FORM_SAVE: return "form-save";
-    case INVOICE_FORM_BACKUP: return "form-backup";
-    case INVOICE_FORM_RESTORE: return "form-restore";
+    case INVOICE_FORM_SAVE:
+        return "form-save";
+    case INVOICE_FORM_BACKUP:
+        return "form-backup";
+    case INVOICE_FORM_RESTORE:
+        return "form-restore";
     }
     return NULL;
 }
@@ -198,8 +205,8 @@ int invoice_form_done(struct kwh_core *c, const struct kwh_session *s, int op, c
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
-    if ((rc = audit_append(c, s->name, form_op_name(op), form ? form : "", "",
-                           detail ? detail : "", e)) < 0) {
+    if ((rc = audit_append(c, s->name, form_op_name(op), form ? form : "", "", detail ? detail : "",
+                           e)) < 0) {
         store_rollback(c->db);
         return rc;
     }

@@ -13,12 +13,18 @@
 const char *print_sale_type(int kind)
 {
     switch (kind) {
-    case KWH_OP_OPEN: return "开户购电";
-    case KWH_OP_SALE: return "日常售电";
-    case KWH_OP_RESALE: return "重新售电";
-    case KWH_OP_REISSUE: return "补卡售电";
-    case KWH_OP_METER_CHANGE: return "换表购电";
-    case KWH_OP_REFUND: return "退电";
+    case KWH_OP_OPEN:
+        return "开户购电";
+    case KWH_OP_SALE:
+        return "日常售电";
+    case KWH_OP_RESALE:
+        return "重新售电";
+    case KWH_OP_REISSUE:
+        return "补卡售电";
+    case KWH_OP_METER_CHANGE:
+        return "换表购电";
+    case KWH_OP_REFUND:
+        return "退电";
     }
     return "";
 }
@@ -32,9 +38,12 @@ static const char *pay_label(int pay)
 static const char *meter_type_label(int type)
 {
     switch (type) {
-    case KWH_METER_SINGLE: return "单相";
-    case KWH_METER_THREE_CT: return "三相互感";
-    case KWH_METER_THREE_DIRECT: return "三相直通";
+    case KWH_METER_SINGLE:
+        return "单相";
+    case KWH_METER_THREE_CT:
+        return "三相互感";
+    case KWH_METER_THREE_DIRECT:
+        return "三相直通";
     }
     return "";
 }
@@ -100,8 +109,8 @@ int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, i
     if (rc == 0)
         rc = set_number(v, PRINT_VAR_METER_NO, true, s->meter_no, e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_METER_TYPE,
-                            meter_type_label(r->customer.meter.meter_type), e);
+        rc = print_vars_set(v, PRINT_VAR_METER_TYPE, meter_type_label(r->customer.meter.meter_type),
+                            e);
     if (rc == 0)
         rc = print_vars_set(v, PRINT_VAR_TARIFF, s->tariff_name, e);
     if (rc == 0)

@@ -9,8 +9,7 @@ static void rd_sale(sqlite3_stmt *st, void *row)
     store_sale_row(st, row);
 }
 
-int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out,
-                      struct kwh_err *e)
+int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.invoice_no = :no", e);
     int rc;
@@ -28,8 +27,8 @@ int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out,
     return 0;
 }
 
-int store_invoice_list(struct store *s, const struct store_invoice_filter *f,
-                       struct kwh_sale **out, size_t *n, struct kwh_err *e)
+int store_invoice_list(struct store *s, const struct store_invoice_filter *f, struct kwh_sale **out,
+                       size_t *n, struct kwh_err *e)
 {
     sqlite3_stmt *st;
 
@@ -38,13 +37,15 @@ int store_invoice_list(struct store *s, const struct store_invoice_filter *f,
     if (f->limit < 1 || f->limit > STORE_INVOICE_LIST_MAX)
         return kwh_err_set(e, KWH_EINVAL, "list 1 to %d invoices at a time",
                            STORE_INVOICE_LIST_MAX);
-    st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.invoice_no IS NOT NULL "
-                     "AND (:below = 0 OR s.invoice_no < :below) "
-                     "AND (:from = 0 OR s.created >= :from) "
-                     "AND (:to = 0 OR s.created < :to) "
-                     "AND (:operator = '' OR o.name = :operator) "
-                     "AND (:customer = 0 OR c.customer_no = :customer) "
-                     "ORDER BY s.invoice_no DESC LIMIT :limit", e);
+    st = sql_prep(s,
+                  "SELECT " SALE_COLS SALE_FROM "WHERE s.invoice_no IS NOT NULL "
+                  "AND (:below = 0 OR s.invoice_no < :below) "
+                  "AND (:from = 0 OR s.created >= :from) "
+                  "AND (:to = 0 OR s.created < :to) "
+                  "AND (:operator = '' OR o.name = :operator) "
+                  "AND (:customer = 0 OR c.customer_no = :customer) "
+                  "ORDER BY s.invoice_no DESC LIMIT :limit",
+                  e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":below", f->below);
@@ -56,11 +57,12 @@ int store_invoice_list(struct store *s, const struct store_invoice_filter *f,
     return sql_collect(s, st, sizeof **out, rd_sale, (void **)out, n, e);
 }
 
-int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count,
-                              struct kwh_err *e)
+int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE sales SET reprints = reprints + 1 "
-                                   "WHERE invoice_no = :no AND state = 1", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "UPDATE sales SET reprints = reprints + 1 "
+                                "WHERE invoice_no = :no AND state = 1",
+                                e);
     int rc;
 
     if (st == NULL)
@@ -87,8 +89,10 @@ int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count,
 int store_invoice_set_printed(struct store *s, int64_t invoice_no, int64_t now, bool *first,
                               struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE sales SET printed = :now "
-                                   "WHERE invoice_no = :no AND printed = 0", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "UPDATE sales SET printed = :now "
+                                "WHERE invoice_no = :no AND printed = 0",
+                                e);
     int rc;
 
     if (st == NULL)
@@ -104,8 +108,10 @@ int store_invoice_set_printed(struct store *s, int64_t invoice_no, int64_t now, 
 int store_invoice_replacement(struct store *s, int64_t sale_id, int64_t *invoice_no,
                               struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT coalesce(max(invoice_no), 0) FROM sales "
-                                   "WHERE replaces_id = :id AND state = 1", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT coalesce(max(invoice_no), 0) FROM sales "
+                                "WHERE replaces_id = :id AND state = 1",
+                                e);
     int rc;
 
     *invoice_no = 0;

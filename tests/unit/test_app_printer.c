@@ -20,15 +20,15 @@
 #include "kwhpos/util.h"
 #include "site.h"
 
-#define REFUSED(code, needle, call)                                                          \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        int rc_ = (call);                                                                    \
-        if (rc_ != (code))                                                                   \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);            \
-        if (strstr(e_.msg, (needle)) == NULL)                                                \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                \
+#define REFUSED(code, needle, call)                                                                \
+    do {                                                                                           \
+        struct kwh_err e_;                                                                         \
+        kwh_err_clear(&e_);                                                                        \
+        int rc_ = (call);                                                                          \
+        if (rc_ != (code))                                                                         \
+            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
+        if (strstr(e_.msg, (needle)) == NULL)                                                      \
+            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
     } while (0)
 
 struct fix {
@@ -170,7 +170,8 @@ static void printer__original_once_then_counted_reprints(void **state)
     assert_int_equal(q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 2);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print'"), 3);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
-                           "after LIKE 'copy=reprint 2 to=file %out.txt'"), 1);
+                           "after LIKE 'copy=reprint 2 to=file %out.txt'"),
+                     1);
 }
 
 static void printer__refusals_before_the_copy_count_nothing(void **state)
@@ -309,16 +310,15 @@ static void printer__saved_forms_restore_for_admins_only(void **state)
     text = read_file(f->form);
     assert_non_null(strstr(text, "改过的"));
     free(text);
-    REFUSED(KWH_EINVAL, "name a saved form", printer_form_restore(f->p, s->core, &s->admin, "",
-                                                                  &e_));
-    REFUSED(KWH_EINVAL, "name a saved form", printer_form_restore(f->p, s->core, &s->admin, "..",
-                                                                  &e_));
-    REFUSED(KWH_ENOTFOUND, "", printer_form_restore(f->p, s->core, &s->admin, "nosuch.form",
-                                                    &e_));
+    REFUSED(KWH_EINVAL, "name a saved form",
+            printer_form_restore(f->p, s->core, &s->admin, "", &e_));
+    REFUSED(KWH_EINVAL, "name a saved form",
+            printer_form_restore(f->p, s->core, &s->admin, "..", &e_));
+    REFUSED(KWH_ENOTFOUND, "", printer_form_restore(f->p, s->core, &s->admin, "nosuch.form", &e_));
     snprintf(path, sizeof path, "%s/bad.form", s->dir);
     put_file(path, "width 40\n---\n{nosuch}\n");
-    REFUSED(KWH_EINVAL, "unknown variable", printer_form_restore(f->p, s->core, &s->admin, path,
-                                                                 &e_));
+    REFUSED(KWH_EINVAL, "unknown variable",
+            printer_form_restore(f->p, s->core, &s->admin, path, &e_));
     text = read_file(f->form);
     assert_non_null(strstr(text, "改过的"));
     free(text);
@@ -329,7 +329,8 @@ static void printer__saved_forms_restore_for_admins_only(void **state)
     free(text);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup'"), 1);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' "
-                           "AND operator = 'system'"), 1);
+                           "AND operator = 'system'"),
+                     1);
 }
 
 static void printer__the_designer_save_is_audited(void **state)
@@ -346,7 +347,8 @@ static void printer__the_designer_save_is_audited(void **state)
     REFUSED(KWH_EPERM, "log in", printer_form_save(f->p, s->core, &nobody, form, &e_));
     assert_int_equal(printer_form_save(f->p, s->core, &s->seller, form, &e), 0);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-save' AND "
-                           "operator = 'clerk'"), 1);
+                           "operator = 'clerk'"),
+                     1);
     print_form_free(form);
     assert_int_equal(print_form_load(f->form, &form, &e), 0);
     print_form_free(form);
@@ -363,8 +365,8 @@ static void printer__reports_and_gb18030_bytes(void **state)
     struct kwh_err e;
     char *text;
 
-    assert_int_equal(printer_report(f->p, "daily", "日报 2026-11-24\n合计\t128.50\n", &to, &res,
-                                    &e), 0);
+    assert_int_equal(
+        printer_report(f->p, "daily", "日报 2026-11-24\n合计\t128.50\n", &to, &res, &e), 0);
     text = read_file(f->out);
     assert_string_equal(text, "日报 2026-11-24\n合计    128.50\n");
     free(text);

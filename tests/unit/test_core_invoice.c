@@ -18,15 +18,15 @@
 #include "site.h"
 
 /* Expects the call to fail with code and a message containing needle. */
-#define REFUSED(code, needle, call)                                                          \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        int rc_ = (call);                                                                    \
-        if (rc_ != (code))                                                                   \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);            \
-        if (strstr(e_.msg, (needle)) == NULL)                                                \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                \
+#define REFUSED(code, needle, call)                                                                \
+    do {                                                                                           \
+        struct kwh_err e_;                                                                         \
+        kwh_err_clear(&e_);                                                                        \
+        int rc_ = (call);                                                                          \
+        if (rc_ != (code))                                                                         \
+            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
+        if (strstr(e_.msg, (needle)) == NULL)                                                      \
+            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
     } while (0)
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
@@ -71,7 +71,8 @@ static void expect_gapless(struct site *s)
     assert_int_equal(q1(s, "SELECT count(DISTINCT invoice_no) FROM sales"), numbered);
     assert_int_equal(q1(s, "SELECT count(*) FROM sales WHERE state IN (1, 3)"), numbered);
     assert_int_equal(q1(s, "SELECT count(*) FROM sales WHERE state IN (0, 2) "
-                           "AND invoice_no IS NOT NULL"), 0);
+                           "AND invoice_no IS NOT NULL"),
+                     0);
 }
 
 static void audit_intact(struct site *s)
@@ -204,7 +205,8 @@ static void original__is_refused_once_a_copy_left(void **state)
     assert_int_equal(invoice_printed(s->core, &s->seller, 1, 0, "queue receipt job 7", &e), 0);
     assert_int_equal(q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), s->now);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
-                           "subject = 'invoice 1' AND after LIKE 'copy=original%job 7'"), 1);
+                           "subject = 'invoice 1' AND after LIKE 'copy=original%job 7'"),
+                     1);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit"), audits + 1);
     REFUSED(KWH_ECONFLICT, "already printed", invoice_original(s->core, &s->seller, 1, &r, &e_));
 
@@ -225,8 +227,7 @@ static void reprint__counts_each_copy_and_audits_it(void **state)
 
     sell(s, &s->seller, no, 1000);
     for (int i = 1; i <= 3; i++) {
-        assert_int_equal(invoice_reprint(s->core, i == 2 ? &s->admin : &s->seller, 2, &r, &e),
-                         0);
+        assert_int_equal(invoice_reprint(s->core, i == 2 ? &s->admin : &s->seller, 2, &r, &e), 0);
         assert_int_equal(r.sale.reprints, i);
         assert_int_equal(r.sale.invoice_no, 2);
         assert_string_equal(r.customer.name, "张三");
@@ -235,10 +236,12 @@ static void reprint__counts_each_copy_and_audits_it(void **state)
     assert_int_equal(r.sale.reprints, 3);
     assert_int_equal(q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 0);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
-                           "AND subject = 'invoice 2'"), 3);
+                           "AND subject = 'invoice 2'"),
+                     3);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
                            "AND operator = 'system' AND before = 'reprints=1' "
-                           "AND after = 'reprints=2'"), 1);
+                           "AND after = 'reprints=2'"),
+                     1);
     audit_intact(s);
     /* the sale itself is untouched */
     assert_int_equal(r.sale.state, KWH_STATE_DONE);
@@ -270,13 +273,13 @@ static void list__newest_first_with_paging_and_filters(void **state)
     struct kwh_sale *l;
     size_t n;
     int64_t day1 = s->now;
-    uint32_t no = site_open(s, 12345678, 10000);     /* 1: clerk, day 1 */
+    uint32_t no = site_open(s, 12345678, 10000); /* 1: clerk, day 1 */
 
-    sell(s, &s->seller, no, 1000);                    /* 2: clerk, day 1 */
+    sell(s, &s->seller, no, 1000); /* 2: clerk, day 1 */
     s->now += 86400;
-    sell(s, &s->admin, no, 1000);                     /* 3: system, day 2 */
-    sell(s, &s->seller, no, 1000);                    /* 4: clerk, day 2 */
-    uint32_t other = site_open(s, 22222222, 5000);    /* 5: clerk, day 2, other account */
+    sell(s, &s->admin, no, 1000);                  /* 3: system, day 2 */
+    sell(s, &s->seller, no, 1000);                 /* 4: clerk, day 2 */
+    uint32_t other = site_open(s, 22222222, 5000); /* 5: clerk, day 2, other account */
 
     memset(&q, 0, sizeof q);
     assert_int_equal(invoice_list(s->core, &s->seller, &q, &l, &n, NULL), 0);
@@ -363,26 +366,30 @@ static void roles__every_operator_prints_and_reprints_only_admins_restore_forms(
         REFUSED(KWH_EPERM, "", invoice_reprint(s->core, who, 1, &r, &e_));
         REFUSED(KWH_EPERM, "", invoice_printed(s->core, who, 1, 0, "x", &e_));
         REFUSED(KWH_EPERM, "", invoice_form_allowed(who, INVOICE_FORM_SAVE, &e_));
-        REFUSED(KWH_EPERM, "", invoice_form_done(s->core, who, INVOICE_FORM_BACKUP, "f", "b",
-                                                 &e_));
+        REFUSED(KWH_EPERM, "", invoice_form_done(s->core, who, INVOICE_FORM_BACKUP, "f", "b", &e_));
     }
     assert_int_equal(q1(s, "SELECT count(*) FROM audit"), audits);
 
     assert_int_equal(invoice_form_allowed(&s->seller, INVOICE_FORM_SAVE, NULL), 0);
     assert_int_equal(invoice_form_allowed(&s->seller, INVOICE_FORM_BACKUP, NULL), 0);
     REFUSED(KWH_EPERM, "管理员", invoice_form_allowed(&s->seller, INVOICE_FORM_RESTORE, &e_));
-    REFUSED(KWH_EPERM, "发票恢复", invoice_form_done(s->core, &s->seller, INVOICE_FORM_RESTORE,
-                                                     "forms/a.form", "a-1.form", &e_));
+    REFUSED(KWH_EPERM, "发票恢复",
+            invoice_form_done(s->core, &s->seller, INVOICE_FORM_RESTORE, "forms/a.form", "a-1.form",
+                              &e_));
     REFUSED(KWH_EINVAL, "no such form operation", invoice_form_allowed(&s->admin, 7, &e_));
     assert_int_equal(invoice_form_allowed(&s->admin, INVOICE_FORM_RESTORE, NULL), 0);
     assert_int_equal(invoice_form_done(s->core, &s->admin, INVOICE_FORM_RESTORE, "forms/a.form",
-                                       "a-20261124-060000.form", NULL), 0);
+                                       "a-20261124-060000.form", NULL),
+                     0);
     assert_int_equal(invoice_form_done(s->core, &s->seller, INVOICE_FORM_BACKUP, "forms/a.form",
-                                       "a-20261124-060001.form", NULL), 0);
+                                       "a-20261124-060001.form", NULL),
+                     0);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' AND "
-                           "operator = 'system' AND after = 'a-20261124-060000.form'"), 1);
+                           "operator = 'system' AND after = 'a-20261124-060000.form'"),
+                     1);
     assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup' AND "
-                           "operator = 'clerk'"), 1);
+                           "operator = 'clerk'"),
+                     1);
 
     /* a seller prints and reprints any invoice, an admin's too */
     assert_int_equal(invoice_original(s->core, &s->seller, 1, &r, NULL), 0);
@@ -404,11 +411,15 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
     core_close(s->core);
     s->core = NULL;
     assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "ALTER TABLE sales DROP COLUMN printed; "
-                                      "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "ALTER TABLE sales DROP COLUMN printed; "
+                                  "PRAGMA user_version = 1;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(q1(s, "SELECT count(*) FROM pragma_table_info('sales') "
-                           "WHERE name = 'printed'"), 0);
+                           "WHERE name = 'printed'"),
+                     0);
 
     s->core = site_open_again(s);
     assert_int_equal(q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);

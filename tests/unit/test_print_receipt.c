@@ -102,9 +102,15 @@ static void receipt__each_kind_of_sale_is_named_in_chinese(void **state)
         int kind;
         const char *name;
     } kinds[] = {
-        {KWH_OP_OPEN, "开户购电"},    {KWH_OP_SALE, "日常售电"},         {KWH_OP_RESALE, "重新售电"},
-        {KWH_OP_REISSUE, "补卡售电"}, {KWH_OP_METER_CHANGE, "换表购电"}, {KWH_OP_REFUND, "退电"},
-        {KWH_OP_EDIT, ""},            {KWH_OP_TOOL, ""},                 {0, ""},
+        {KWH_OP_OPEN, "开户购电"},
+        {KWH_OP_SALE, "日常售电"},
+        {KWH_OP_RESALE, "重新售电"},
+        {KWH_OP_REISSUE, "补卡售电"},
+        {KWH_OP_METER_CHANGE, "换表购电"},
+        {KWH_OP_REFUND, "退电"},
+        {KWH_OP_EDIT, ""},
+        {KWH_OP_TOOL, ""},
+        {0, ""},
         {99, ""},
     };
     (void)state;
