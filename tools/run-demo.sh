@@ -17,8 +17,8 @@ trap '"$S" --dir "$DEMO/sim" stop >/dev/null 2>&1 || kill $sim 2>/dev/null || tr
 for _ in $(seq 1 100); do [ -e "$DEMO/sim/reader" ] && break; sleep 0.05; done
 [ -e "$DEMO/sim/reader" ] || { echo "run: the simulator did not start (see $DEMO/sim/serve.log)" >&2; exit 1; }
 
-if [ -t 0 ] && [ -t 1 ] && "$B/kwhpos" --help | grep -q '^  *tui '; then
-    "$B/kwhpos" -c "$DEMO/kwhpos.ini" tui
+if [ -t 0 ] && [ -t 1 ]; then
+    KWHSIM=$S "$B/kwhpos" -c "$DEMO/kwhpos.ini"
 else
     cat <<TXT
 The simulator plays the card reader on $DEMO/sim/reader.
