@@ -165,7 +165,7 @@ ok "as 日常售电 with its amount in capitals" has_gb "$T/raw.6.bin" 壹拾元
 
 # ---- a report's text through the same queue ---------------------------------------------
 printf '售电日报 2026-11-24\n合计\t5 笔\n' >"$T/report.txt"
-out=$(K print-text "$T/report.txt" --title daily 2>&1)
+out=$(clerk kwhpos.ini print-text "$T/report.txt" --title daily 2>&1)
 like "print-text sends a report to the invoice printer" "$out" '^job: [0-9]+$'
 ok "it reaches the printer" wait_for 10 test -f "$T/raw.7.bin"
 ok "in GB18030, tabs expanded" has_gb "$T/raw.7.bin" "合计    5 笔"
