@@ -148,8 +148,7 @@ static int check_dest(const struct printer *p, const struct printer_dest *to, st
     }
     if (!printer_enabled(p))
         return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_NO_QUEUE,
-                            "printing is off: set [print] "
-                            "queue in %s (docs/printing.md)",
+                            "printing is off: set [print] queue in %s (docs/printing.md)",
                             p->cfg.path[0] ? p->cfg.path : "the configuration");
     return 0;
 }
@@ -253,9 +252,8 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
     /* the copy is out and cannot be taken back: a failure to record it is a warning */
     if (invoice_printed(c, s, invoice_no, count, where, &re) < 0)
         set_note(res->note, sizeof res->note,
-                 "invoice %lld was printed but not recorded as "
-                 "printed (%s)",
-                 (long long)invoice_no, re.msg);
+                 "invoice %lld was printed but not recorded as printed (%s)", (long long)invoice_no,
+                 re.msg);
 out:
     print_page_free(page);
     print_vars_free(v);
