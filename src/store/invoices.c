@@ -1,30 +1,21 @@
 /* Invoices: settled sales by number, the recent list, reprint count, first copy. */
 #include "kwhpos/store_invoice.h"
 
+#include <stdio.h>
+
 #include "store/sale_row.h"
 #include "store/sql.h"
-
-static void rd_sale(sqlite3_stmt *st, void *row)
-{
-    store_sale_row(st, row);
-}
 
 int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.invoice_no = :no", e);
-    int rc;
+    char notfound[48];
 
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":no", invoice_no);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no invoice %lld", (long long)invoice_no);
-    store_sale_row(st, out);
-    sqlite3_reset(st);
-    return 0;
+    snprintf(notfound, sizeof notfound, "no invoice %lld", (long long)invoice_no);
+    return sql_one(s, st, store_sale_row, out, notfound, e);
 }
 
 int store_invoice_list(struct store *s, const struct store_invoice_filter *f, struct kwh_sale **out,
@@ -54,11 +45,12 @@ int store_invoice_list(struct store *s, const struct store_invoice_filter *f, st
     sql_text(st, ":operator", f->operator_name ? f->operator_name : "");
     sql_i64(st, ":customer", f->customer_no);
     sql_i64(st, ":limit", f->limit);
-    return sql_collect(s, st, sizeof **out, rd_sale, (void **)out, n, e);
+    return sql_collect(s, st, sizeof **out, store_sale_row, (void **)out, n, e);
 }
 
 int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, struct kwh_err *e)
 {
+    int64_t v;
     sqlite3_stmt *st = sql_prep(s,
                                 "UPDATE sales SET reprints = reprints + 1 "
                                 "WHERE invoice_no = :no AND state = 1",
@@ -76,13 +68,9 @@ int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, s
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":no", invoice_no);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
+    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
         return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no invoice %lld", (long long)invoice_no);
-    *count = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
+    *count = (int)v;
     return 0;
 }
 
@@ -112,17 +100,10 @@ int store_invoice_replacement(struct store *s, int64_t sale_id, int64_t *invoice
                                 "SELECT coalesce(max(invoice_no), 0) FROM sales "
                                 "WHERE replaces_id = :id AND state = 1",
                                 e);
-    int rc;
 
     *invoice_no = 0;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", sale_id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 1)
-        *invoice_no = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
+    return sql_int(s, st, 0, invoice_no, e);
 }

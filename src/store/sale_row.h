@@ -15,7 +15,8 @@
     " FROM sales s JOIN customers c ON c.id = s.customer_id JOIN tariffs t ON t.id = "             \
     "s.tariff_id JOIN operators o ON o.id = s.operator_id "
 
-/* Fills v from a row selected with SALE_COLS SALE_FROM. */
-void store_sale_row(sqlite3_stmt *st, struct kwh_sale *v);
+/* Fills the struct kwh_sale at row from a row selected with SALE_COLS SALE_FROM (an
+ * sql_reader). */
+void store_sale_row(sqlite3_stmt *st, void *row);
 
 #endif

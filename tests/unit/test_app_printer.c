@@ -15,21 +15,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "check.h"
 #include "fakecard.h"
 #include "kwhpos/printer.h"
 #include "kwhpos/util.h"
 #include "site.h"
-
-#define REFUSED(code, needle, call)                                                                \
-    do {                                                                                           \
-        struct kwh_err e_;                                                                         \
-        kwh_err_clear(&e_);                                                                        \
-        int rc_ = (call);                                                                          \
-        if (rc_ != (code))                                                                         \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
-        if (strstr(e_.msg, (needle)) == NULL)                                                      \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
-    } while (0)
 
 struct fix {
     struct site *s;

@@ -12,22 +12,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "check.h"
 #include "fakecard.h"
 #include "kwhpos/invoice.h"
 #include "kwhpos/store.h"
 #include "site.h"
-
-/* Expects the call to fail with code and a message containing needle. */
-#define REFUSED(code, needle, call)                                                                \
-    do {                                                                                           \
-        struct kwh_err e_;                                                                         \
-        kwh_err_clear(&e_);                                                                        \
-        int rc_ = (call);                                                                          \
-        if (rc_ != (code))                                                                         \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
-        if (strstr(e_.msg, (needle)) == NULL)                                                      \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
-    } while (0)
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
