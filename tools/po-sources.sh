@@ -6,5 +6,5 @@ XGETTEXT_OPTS="--from-code=UTF-8 -k_ -kN_ -kkwh_err_set:3 -kkwh_err_setd:4 -kkwh
 PO_SOURCES=
 for f in src/ui/*.c src/core/*.c src/store/*.c src/card/*.c src/config/*.c src/print/*.c \
     src/util/*.c src/app/*.c; do
-    [ -f "$f" ] && PO_SOURCES="$PO_SOURCES $f"
+    if [ -f "$f" ]; then PO_SOURCES="$PO_SOURCES $f"; fi
 done
