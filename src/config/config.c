@@ -260,7 +260,9 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
         iniparser_getseckeys(d, sec, keys);
         for (int k = 0; k < nkeys && rc == 0; k++) {
             const struct opt *o = find_opt(keys[k]);
-            const char *v = iniparser_getstring(d, keys[k], "");
+            const char *v = iniparser_getstring(d, keys[k], NULL);
+            if (v == NULL)
+                continue; /* a section named like a setting ([ui:colour]): reported below */
             if (o == NULL) {
                 const char *colon = strchr(keys[k], ':');
                 rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown setting [%s] %s (see "

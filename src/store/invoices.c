@@ -1,21 +1,21 @@
 /* Invoices: settled sales by number, the recent list, reprint count, first copy. */
 #include "kwhpos/store_invoice.h"
 
-#include <stdio.h>
-
 #include "store/sale_row.h"
 #include "store/sql.h"
 
 int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.invoice_no = :no", e);
-    char notfound[48];
+    int rc;
 
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":no", invoice_no);
-    snprintf(notfound, sizeof notfound, "no invoice %lld", (long long)invoice_no);
-    return sql_one(s, st, store_sale_row, out, notfound, e);
+    rc = sql_one(s, st, store_sale_row, out, "", e);
+    if (rc == KWH_ENOTFOUND)
+        return kwh_err_set(e, KWH_ENOTFOUND, "no invoice %lld", (long long)invoice_no);
+    return rc;
 }
 
 int store_invoice_list(struct store *s, const struct store_invoice_filter *f, struct kwh_sale **out,

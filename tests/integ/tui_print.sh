@@ -60,7 +60,7 @@ is "and counted" "$(db "select reprints from sales where invoice_no = 2")" 1
 
 cupsdisable -r "paper jam" raw
 tui_keys F7
-tui_see "a stopped printer is reported" "is stopped (paper jam)" 30
+tui_see "a stopped printer is reported" "已停止 (paper jam)" 30
 is "the sale stays done" "$(db "select state, amount_fen from sales where invoice_no = 2")" "1|5000"
 cupsenable raw
 tui_stop
