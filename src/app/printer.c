@@ -121,7 +121,8 @@ static int current_form(struct printer *p, const struct print_form **out, char *
     }
     if (load_fallback(p) == 0) {
         *out = p->fallback;
-        set_note(note, n, "%s; printed with the saved form %s", le.msg, p->fallback_name);
+        set_note(note, n, kwh_tr(KWH_N("%s; printed with the saved form %s")), le.msg,
+                 p->fallback_name);
         return 0;
     }
     if (e != NULL)
@@ -252,8 +253,8 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
     /* the copy is out and cannot be taken back: a failure to record it is a warning */
     if (invoice_printed(c, s, invoice_no, count, where, &re) < 0)
         set_note(res->note, sizeof res->note,
-                 "invoice %lld was printed but not recorded as printed (%s)", (long long)invoice_no,
-                 re.msg);
+                 kwh_tr(KWH_N("invoice %lld was printed but not recorded as printed (%s)")),
+                 (long long)invoice_no, re.msg);
 out:
     print_page_free(page);
     print_vars_free(v);
