@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "kwhpos/util.h"
-#include "store/rows.h"
+#include "store/customer_row.h"
 #include "store/sql.h"
 
 #define FIRST_CUSTOMER_NO 10000001
 
-void store_row_customer(sqlite3_stmt *st, struct kwh_customer *c)
+static void read_customer(sqlite3_stmt *st, struct kwh_customer *c)
 {
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
@@ -86,11 +86,8 @@ int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e)
     int rc;
     if (st == NULL)
         return KWH_EDB;
-    rc = sql_row(s, st, e);
-    if (rc < 0)
+    if ((rc = sql_int(s, st, 0, &max, e)) < 0)
         return rc;
-    max = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
     if (max >= 99999999)
         return kwh_err_set(e, KWH_ECONFLICT, "customer numbers are exhausted");
     *no = (uint32_t)(max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1);
@@ -154,40 +151,36 @@ int store_customer_update(struct store *s, const struct kwh_customer *c, struct 
     return rc;
 }
 
-static int get_one(struct store *s, sqlite3_stmt *st, struct kwh_customer *out, const char *what,
-                   struct kwh_err *e)
+void store_customer_row(sqlite3_stmt *st, void *row)
 {
-    int rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no account %s", what);
-    store_row_customer(st, out);
-    sqlite3_reset(st);
-    return 0;
+    read_customer(st, row);
 }
+
+
 
 int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.id = :id", e);
-    char what[32];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    snprintf(what, sizeof what, "#%lld", (long long)id);
-    return get_one(s, st, out, what, e);
+    if ((rc = sql_one(s, st, store_customer_row, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no account #%lld", (long long)id);
+    return rc;
 }
 
 int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
                          struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.customer_no = :no", e);
-    char what[48];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":no", customer_no);
-    snprintf(what, sizeof what, "with customer number %08u", customer_no);
-    return get_one(s, st, out, what, e);
+    if ((rc = sql_one(s, st, store_customer_row, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no account with customer number %08u", customer_no);
+    return rc;
 }
 
 int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_customer *out,
@@ -195,12 +188,13 @@ int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_custo
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM
                                    "WHERE c.meter_no = :meter AND c.status IN (0, 1, 2)", e);
-    char what[48];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":meter", meter_no);
-    snprintf(what, sizeof what, "with meter number %08u", meter_no);
-    return get_one(s, st, out, what, e);
+    if ((rc = sql_one(s, st, store_customer_row, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no open account with meter number %08u", meter_no);
+    return rc;
 }
 
 int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
@@ -211,7 +205,7 @@ int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_L
     if (st == NULL)
         return KWH_EDB;
     sql_blob(st, ":serial", serial, CARD_SERIAL_LEN);
-    return get_one(s, st, out, "for this card", e);
+    return sql_one(s, st, store_customer_row, out, KWH_N("no account for this card"), e);
 }
 
 int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,
@@ -219,16 +213,10 @@ int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM customers WHERE tariff_id = :id "
                                    "AND status IN (0, 1, 2)", e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", tariff_id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    *accounts = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
+    return sql_int(s, st, 0, accounts, e);
 }
 
 static void rd_total(sqlite3_stmt *st, void *row)

@@ -178,7 +178,11 @@ static const char v1[] =
     "  hash BLOB NOT NULL"
     ");";
 
-/* Version 2: the reports. sales_sum keeps, per hour (created / 3600), operator, kind and
+/* Version 2: when an invoice first left the program (printed or written to a file), so
+ * that every later copy is a counted 补打 (docs/printing.md). */
+static const char v2[] = "ALTER TABLE sales ADD COLUMN printed INTEGER NOT NULL DEFAULT 0;";
+
+/* Version 3: the reports. sales_sum keeps, per hour (created / 3600), operator, kind and
  * payment method, the totals of the settled (done) sales, maintained by triggers in the
  * same transaction as the sales themselves: a day or a month of a large site is then a
  * few thousand rows instead of a scan of every sale. Local days start on a whole hour in
@@ -199,7 +203,7 @@ static const char v1[] =
     "state, kind, operator_id, pay_method, created, energy_ckwh, adjust_ckwh, free_ckwh, "  \
     "amount_fen, fee_fen"
 
-static const char v2[] =
+static const char v3[] =
     "CREATE TABLE sales_sum ("
     "  hour INTEGER NOT NULL,"
     "  operator_id INTEGER NOT NULL,"
@@ -240,7 +244,7 @@ static const char v2[] =
     "CREATE INDEX shifts_operator ON shifts(operator_id, id);"
     "CREATE INDEX events_operator ON events(operator_id, created);";
 
-static const char *const migrations[] = {v1, v2};
+static const char *const migrations[] = {v1, v2, v3};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of migrations");
@@ -251,20 +255,19 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
     const int target = (int)KWH_ARRAY_LEN(migrations);
     bool empty;
 
-    if (store_schema_version(s, &version, e) < 0)
-        return e ? e->code : KWH_EDB;
+    if ((rc = store_schema_version(s, &version, e)) < 0)
+        return rc;
     if (version > target)
         return kwh_err_set(e, KWH_EDB, "%s has schema version %d, newer than this program "
                            "understands (%d): upgrade kwhpos", store_path(s), version, target);
     if (version == 0 && !fresh) {
         sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM sqlite_master", e);
+        int64_t objects;
         if (st == NULL)
-            return e ? e->code : KWH_EDB;
-        rc = sql_row(s, st, e);
-        if (rc < 0)
+            return KWH_EDB;
+        if ((rc = sql_int(s, st, 0, &objects, e)) < 0)
             return rc;
-        empty = sqlite3_column_int(st, 0) == 0;
-        sqlite3_reset(st);
+        empty = objects == 0;
         if (!empty)
             return kwh_err_set(e, KWH_EDB, "%s is not a kwhpos database", store_path(s));
         return kwh_err_set(e, KWH_EDB, "%s is empty: create a site with `kwhpos init`",
@@ -272,15 +275,15 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
     }
     for (; version < target; version++) {
         char pragma[64];
-        if (store_begin(s, e) < 0)
-            return e ? e->code : KWH_EDB;
+        if ((rc = store_begin(s, e)) < 0)
+            return rc;
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
         if (sql_exec(s, migrations[version], e) < 0 || sql_exec(s, pragma, e) < 0) {
             store_rollback(s);
             return kwh_err_prefix(e, "migrating the schema to version %d", version + 1);
         }
-        if (store_commit(s, e) < 0)
-            return e ? e->code : KWH_EDB;
+        if ((rc = store_commit(s, e)) < 0)
+            return rc;
     }
     return 0;
 }

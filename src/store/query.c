@@ -9,7 +9,8 @@
 
 #include "kwhpos/store_query.h"
 #include "kwhpos/util.h"
-#include "store/rows.h"
+#include "store/customer_row.h"
+#include "store/sale_row.h"
 #include "store/sql.h"
 
 /* A LIKE pattern matching text anywhere, with LIKE's own characters escaped. */
@@ -120,11 +121,6 @@ int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t
     return 0;
 }
 
-static void rd_customer(sqlite3_stmt *st, void *row)
-{
-    store_row_customer(st, row);
-}
-
 int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t limit,
                          int64_t offset, struct kwh_customer **rows, size_t *n,
                          struct kwh_err *e)
@@ -135,7 +131,7 @@ int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t 
         return KWH_EDB;
     sql_i64(st, ":limit", limit);
     sql_i64(st, ":offset", offset);
-    return sql_collect(s, st, sizeof **rows, rd_customer, (void **)rows, n, e);
+    return sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e);
 }
 
 int store_customers_each(struct store *s, const struct store_cust_q *q,
@@ -151,7 +147,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
     sql_i64(st, ":limit", -1);
     sql_i64(st, ":offset", 0);
     while ((rc = sql_row(s, st, e)) == 1) {
-        store_row_customer(st, &cu);
+        store_customer_row(st, &cu);
         if ((rc = fn(ctx, &cu)) != 0) {
             sqlite3_reset(st);
             return rc;
@@ -272,11 +268,6 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
     return rc;
 }
 
-static void rd_sale(sqlite3_stmt *st, void *row)
-{
-    store_row_sale(st, row);
-}
-
 int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit,
                      int64_t offset, struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {
@@ -287,7 +278,7 @@ int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limi
     bind_sale_q(st, q, name_pat);
     sql_i64(st, ":limit", limit);
     sql_i64(st, ":offset", offset);
-    return sql_collect(s, st, sizeof **rows, rd_sale, (void **)rows, n, e);
+    return sql_collect(s, st, sizeof **rows, store_sale_row, (void **)rows, n, e);
 }
 
 int store_sales_each(struct store *s, const struct store_sale_q *q,
@@ -304,7 +295,7 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
     sql_i64(st, ":limit", -1);
     sql_i64(st, ":offset", 0);
     while ((rc = sql_row(s, st, e)) == 1) {
-        store_row_sale(st, &sale);
+        store_sale_row(st, &sale);
         if ((rc = fn(ctx, &sale)) != 0) {
             sqlite3_reset(st);
             return rc;

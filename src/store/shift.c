@@ -2,7 +2,8 @@
 #include <string.h>
 
 #include "kwhpos/store_query.h"
-#include "store/rows.h"
+#include "store/customer_row.h"
+#include "store/sale_row.h"
 #include "store/sql.h"
 
 #define SHIFT_RANGE                                                                         \
@@ -68,11 +69,6 @@ int store_shift_returns(struct store *s, const struct store_shift_q *q, store_sh
     return each_group(s, st, fn, ctx, e);
 }
 
-static void rd_sale(sqlite3_stmt *st, void *row)
-{
-    store_row_sale(st, row);
-}
-
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {
@@ -82,7 +78,7 @@ int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
         return KWH_EDB;
     bind_range(st, q);
     sql_i64(st, ":state", state);
-    return sql_collect(s, st, sizeof **rows, rd_sale, (void **)rows, n, e);
+    return sql_collect(s, st, sizeof **rows, store_sale_row, (void **)rows, n, e);
 }
 
 #define SHIFT_COLS                                                                          \

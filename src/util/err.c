@@ -1,5 +1,6 @@
 #include "kwhpos/err.h"
 
+#include <libintl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +10,9 @@ int kwh_err_vset(struct kwh_err *e, int code, const char *fmt, va_list ap)
         return code;
     e->code = code;
     e->detail = 0;
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    /* every message is translated where the program bound a catalogue (the UI does;
+       the command line and tests keep English) */
+    vsnprintf(e->msg, sizeof e->msg, dgettext(KWH_TEXTDOMAIN, fmt), ap);
     return code;
 }
 
@@ -41,10 +44,11 @@ int kwh_err_prefix(struct kwh_err *e, const char *fmt, ...)
     if (e == NULL)
         return KWH_EINVAL;
     va_start(ap, fmt);
-    vsnprintf(head, sizeof head, fmt, ap);
+    vsnprintf(head, sizeof head, dgettext(KWH_TEXTDOMAIN, fmt), ap);
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
-    if (snprintf(e->msg, sizeof e->msg, "%s: %s", head, old) >= (int)sizeof e->msg)
+    /* TRANSLATORS: a message prefixed with what was being done */
+    if (snprintf(e->msg, sizeof e->msg, kwh_tr(KWH_N("%s: %s")), head, old) >= (int)sizeof e->msg)
         memcpy(e->msg + sizeof e->msg - 4, "...", 4); /* truncated: say so */
     return e->code;
 }
@@ -75,4 +79,20 @@ const char *kwh_err_name(int code)
     case KWH_ENOMEM: return "out of memory";
     }
     return "error";
+}
+
+const char *kwh_tr(const char *msgid)
+{
+    return dgettext(KWH_TEXTDOMAIN, msgid);
+}
+
+const char *kwh_trc(const char *ctx, const char *msgid)
+{
+    char key[256];
+    const char *t;
+    /* gettext keeps a context as "ctx\004msgid" */
+    if (snprintf(key, sizeof key, "%s\004%s", ctx, msgid) >= (int)sizeof key)
+        return msgid;
+    t = dgettext(KWH_TEXTDOMAIN, key);
+    return t == key ? msgid : t;
 }
