@@ -179,8 +179,9 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
 /* Replaces the database at db_path with the file new_path (same file system), after
  * making sure no other connection has db_path open (an exclusive lock; KWH_ECONFLICT
  * otherwise). While holding the lock the old database is checkpointed and, when
- * keep_path is not NULL, copied there (integrity-checked); its -wal and -shm files are
- * removed, then new_path is renamed over db_path. */
+ * keep_path is not NULL, copied there as it is (unchecked: it may be the damaged one);
+ * it leaves WAL mode, and the pages of new_path are copied into it in one atomic
+ * transaction. */
 int store_replace(const char *db_path, const char *new_path, const char *keep_path,
                   struct kwh_err *e);
 

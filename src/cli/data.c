@@ -79,6 +79,15 @@ int cli_restore(struct cli *c, const struct cli_args *a)
         if (backup_restore_new(db_path(c), a->pos[0], &ri, &e) < 0)
             return cli_fail(c, &e);
     } else {
+        if (cli_open_core(c, &e) < 0) {
+            if (e.code == KWH_EDB) {
+                char first[KWH_ERR_MSG];
+                str_copy(first, sizeof first, e.msg);
+                kwh_err_set(&e, KWH_EDB, "%s; to restore over a damaged database, move it "
+                            "and its -wal and -shm files away first", first);
+            }
+            return cli_fail(c, &e);
+        }
         if (cli_session(c, &e) < 0 ||
             backup_restore(&c->core, &c->session, a->pos[0], &o, &ri, &e) < 0)
             return cli_fail(c, &e);

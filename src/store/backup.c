@@ -127,11 +127,12 @@ static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
     return rc;
 }
 
-/* Copies src to path: a temporary file, rollback-journal mode, integrity_check, fsync,
- * rename. */
-static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, struct kwh_err *e)
+/* Copies src to path: a temporary file, rollback-journal mode, integrity_check (when
+ * check), fsync, rename. */
+static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
+                   struct kwh_err *e)
 {
-    char tmp[1100], check[256], what[1200];
+    char tmp[1100], msg[256], what[1200];
     sqlite3 *dst = NULL;
     struct stat sb;
     bool ok;
@@ -160,17 +161,18 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, struct kwh_er
     if (copy_pages(dst, src, what, e) < 0)
         goto fail;
     /* the copy is one self-contained file: no WAL beside it */
-    if ((rc = first_text(dst, "PRAGMA journal_mode=DELETE", check, sizeof check)) != SQLITE_OK) {
+    if ((rc = first_text(dst, "PRAGMA journal_mode=DELETE", msg, sizeof msg)) != SQLITE_OK) {
         db_error(dst, rc, what, e);
         goto fail;
     }
-    if ((rc = check_integrity(dst, &ok, check, sizeof check)) != SQLITE_OK) {
+    ok = true;
+    if (check && (rc = check_integrity(dst, &ok, msg, sizeof msg)) != SQLITE_OK) {
         db_error(dst, rc, what, e);
         goto fail;
     }
     if (!ok) {
         kwh_err_set(e, KWH_EDB, "the copy in %s failed its integrity check (%s): the "
-                    "database itself may be damaged; run `kwhpos check`", tmp, check);
+                    "database itself may be damaged; run `kwhpos check`", tmp, msg);
         goto fail;
     }
     rc = sqlite3_close(dst);
@@ -197,7 +199,7 @@ fail:
 
 int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
 {
-    return copy_db(s->db, path, bytes, e);
+    return copy_db(s->db, path, bytes, true, e);
 }
 
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
@@ -316,7 +318,8 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
         rc = db_error(x, rc, db_path, e);
         goto out;
     }
-    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, e)) < 0) {
+    /* the database as it was, damaged or not: it may be the reason for the restore */
+    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, false, e)) < 0) {
         kwh_err_prefix(e, "keeping the current database before the restore");
         goto out;
     }

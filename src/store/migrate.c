@@ -187,7 +187,9 @@ static const char v2[] = "ALTER TABLE sales ADD COLUMN printed INTEGER NOT NULL 
  * same transaction as the sales themselves: a day or a month of a large site is then a
  * few thousand rows instead of a scan of every sale. Local days start on a whole hour in
  * all but a few time zones; core/ falls back to scanning sales when a bound is not on
- * the hour. shifts records each 交班 (shift close) with the clerk's blind count. */
+ * the hour. shifts records each 交班 (shift close) with the clerk's blind count. It can
+ * run again over its own tables (the summary is rebuilt from the sales), so a database
+ * whose version number was set back migrates cleanly. */
 #define SUM_COLS "n, energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen"
 #define SUM_KEY "hour, operator_id, kind, pay_method"
 #define SUM_UPSERT(row, sign)                                                               \
@@ -204,7 +206,7 @@ static const char v2[] = "ALTER TABLE sales ADD COLUMN printed INTEGER NOT NULL 
     "amount_fen, fee_fen"
 
 static const char v3[] =
-    "CREATE TABLE sales_sum ("
+    "CREATE TABLE IF NOT EXISTS sales_sum ("
     "  hour INTEGER NOT NULL,"
     "  operator_id INTEGER NOT NULL,"
     "  kind INTEGER NOT NULL,"
@@ -217,18 +219,19 @@ static const char v3[] =
     "  fee_fen INTEGER NOT NULL,"
     "  PRIMARY KEY (" SUM_KEY ")"
     ") WITHOUT ROWID;"
+    "DELETE FROM sales_sum;"
     "INSERT INTO sales_sum (" SUM_KEY ", " SUM_COLS ") SELECT created / 3600, operator_id, "
     "kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), sum(free_ckwh), "
     "sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4;"
-    "CREATE TRIGGER sales_sum_ins AFTER INSERT ON sales WHEN NEW.state = 1 BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS sales_sum_ins AFTER INSERT ON sales WHEN NEW.state = 1 BEGIN "
     SUM_UPSERT("NEW", "") " END;"
-    "CREATE TRIGGER sales_sum_upd_old AFTER UPDATE OF " SUM_WATCHED " ON sales "
+    "CREATE TRIGGER IF NOT EXISTS sales_sum_upd_old AFTER UPDATE OF " SUM_WATCHED " ON sales "
     "WHEN OLD.state = 1 BEGIN " SUM_UPSERT("OLD", "-") " END;"
-    "CREATE TRIGGER sales_sum_upd_new AFTER UPDATE OF " SUM_WATCHED " ON sales "
+    "CREATE TRIGGER IF NOT EXISTS sales_sum_upd_new AFTER UPDATE OF " SUM_WATCHED " ON sales "
     "WHEN NEW.state = 1 BEGIN " SUM_UPSERT("NEW", "") " END;"
-    "CREATE TRIGGER sales_sum_del AFTER DELETE ON sales WHEN OLD.state = 1 BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS sales_sum_del AFTER DELETE ON sales WHEN OLD.state = 1 BEGIN "
     SUM_UPSERT("OLD", "-") " END;"
-    "CREATE TABLE shifts ("
+    "CREATE TABLE IF NOT EXISTS shifts ("
     "  id INTEGER PRIMARY KEY,"
     "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
     "  started INTEGER NOT NULL,"
@@ -241,8 +244,8 @@ static const char v3[] =
     "  counted_cash_fen INTEGER NOT NULL,"
     "  pending INTEGER NOT NULL"
     ");"
-    "CREATE INDEX shifts_operator ON shifts(operator_id, id);"
-    "CREATE INDEX events_operator ON events(operator_id, created);";
+    "CREATE INDEX IF NOT EXISTS shifts_operator ON shifts(operator_id, id);"
+    "CREATE INDEX IF NOT EXISTS events_operator ON events(operator_id, created);";
 
 static const char *const migrations[] = {v1, v2, v3};
 

@@ -27,10 +27,11 @@ printf '%s\n%s\n%s\n' "$ADMIN" "$CLERK" "$CLERK" |
     k --user system operator add --name clerk --role seller >/dev/null
 
 # --- backups while a terminal sells ---------------------------------------------------
-echo "$CLERK" | "$TOOLS/sellloop" --db "$DB" --user clerk --first-meter 20000001 --count 300 \
-    --log "$T/sold.log" >"$T/loop.out" 2>&1 &
+# the terminal sells until told to stop, so every backup below is taken while it sells
+echo "$CLERK" | "$TOOLS/sellloop" --db "$DB" --user clerk --first-meter 20000001 \
+    --count 100000 --log "$T/sold.log" --stop "$T/stop" >"$T/loop.out" 2>&1 &
 LOOP=$!
-on_exit "kill $LOOP 2>/dev/null; wait $LOOP 2>/dev/null"
+on_exit "touch $T/stop; kill $LOOP 2>/dev/null; wait $LOOP 2>/dev/null"
 ok "the selling terminal gets going" wait_for 30 test -s "$T/sold.log"
 backups=()
 for i in 1 2 3; do
@@ -42,15 +43,17 @@ done
 as_admin restore "${backups[0]}" --dir "$T/bk" >/dev/null 2>"$T/err"; rc=$?
 is "restore while another terminal has the database open exits 5" "$rc" 5
 like "saying to close the other terminals" "$(cat "$T/err")" 'open in another terminal.*close'
+k backup --dir "$T/bk" --keep 10 >/dev/null
+touch "$T/stop"
 wait $LOOP; rc=$?
-is "the selling terminal sold all its sales" "$rc" 0
-like "all 300" "$(cat "$T/loop.out")" '^sold 300 fen [0-9]+$'
+is "the selling terminal stops cleanly" "$rc" 0
+sold=$(sed -n 's/^sold \([0-9]*\) fen [0-9]*$/\1/p' "$T/loop.out")
+ok "having sold something" test "${sold:-0}" -gt 0
 sales_of "$DB" >"$T/live.txt"
-is "the database has every sale the terminal committed" "$(wc -l <"$T/live.txt")" 300
+is "the database has every sale the terminal committed" "$(wc -l <"$T/live.txt")" "$sold"
 sort -n "$T/sold.log" >"$T/sold.sorted"
 ok "with the invoice and amount it reported" cmp -s "$T/live.txt" "$T/sold.sorted"
 
-during=0
 for b in "${backups[@]}"; do
     ok "backup $(basename "$b") exists" test -s "$b"
     sales_of "$b" >"$T/b.txt"
@@ -58,9 +61,8 @@ for b in "${backups[@]}"; do
     head -n "$n" "$T/sold.sorted" >"$T/prefix.txt"
     ok "backup $(basename "$b") holds exactly the first $n sales, none missing" \
         cmp -s "$T/b.txt" "$T/prefix.txt"
-    [ "$n" -gt 0 ] && [ "$n" -lt 300 ] && during=$((during + 1))
+    ok "and sales went on after it" test "$n" -lt "$sold"
 done
-ok "at least one backup was taken in the middle of the selling" test "$during" -gt 0
 out=$(sqlite3 "${backups[0]}" 'PRAGMA journal_mode; PRAGMA integrity_check')
 is "a backup is a self-contained file that passes integrity_check" "$out" "$(printf 'delete\nok')"
 
@@ -123,13 +125,17 @@ is "nothing changed through all the refusals" "$(sales_of "$DB" | md5sum)" "$bef
 ok "and no private copy was left behind" test -z "$(ls -A "$T" | grep kwhpos-restore)"
 
 # --- a damaged database: check says so, then restore onto its place ---------------------
-cp "$DB" "$T/keep.db"
 sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 head -c 3000 /dev/urandom | dd of="$DB" bs=1 seek=$((4 * 4096 + 8)) conv=notrunc 2>/dev/null
 k check >"$T/out" 2>"$T/err"; rc=$?
 is "check of a damaged database exits 7" "$rc" 7
 like "check reports the failed integrity check" "$(cat "$T/out")" 'integrity: FAILED'
 like "and says to restore" "$(cat "$T/err")" 'restore'
+# damaged past opening: the header itself
+printf 'this is not a database any more' | dd of="$DB" bs=1 conv=notrunc 2>/dev/null
+as_admin restore "$first" >/dev/null 2>"$T/err"; rc=$?
+is "restore over a database that no longer opens exits 7" "$rc" 7
+like "saying to move it away first" "$(cat "$T/err")" 'move it and its -wal and -shm files away'
 mkdir "$T/damaged"
 mv "$DB" "$DB-wal" "$DB-shm" "$T/damaged/" 2>/dev/null
 out=$(k restore "$first" 2>&1); rc=$?

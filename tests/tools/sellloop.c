@@ -1,16 +1,18 @@
 /* sellloop: a terminal that keeps selling, for the backup-during-sales suite.
  *
- *   sellloop --db PATH --user NAME --first-meter N --count N --log FILE
+ *   sellloop --db PATH --user NAME --first-meter N --count N --log FILE [--stop FILE]
  *
- * Reads the operator's password from standard input, then opens COUNT accounts on
+ * Reads the operator's password from standard input, then opens up to COUNT accounts on
  * meters FIRST.., each with a first purchase, through the core's card path on an
- * in-memory card. After each committed sale it appends "INVOICE AMOUNT_FEN" to FILE
- * (flushed), so a backup taken meanwhile can be checked against what had been
- * committed when it was taken. Prints "sold N fen SUM" and exits 0, or 1 on the first
+ * in-memory card, until the stop file exists. After each committed sale it appends
+ * "INVOICE AMOUNT_FEN" to the log (flushed), so a backup taken meanwhile can be checked
+ * against what had been committed when it was taken. The database stays open until the
+ * end, as a terminal's does. Prints "sold N fen SUM" and exits 0, or 1 on the first
  * error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fakecard.h"
 #include "kwhpos/core.h"
@@ -19,13 +21,13 @@
 static int usage(void)
 {
     fprintf(stderr, "usage: sellloop --db PATH --user NAME --first-meter N --count N --log "
-                    "FILE\n");
+                    "FILE [--stop FILE]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *user = NULL, *log_path = NULL;
+    const char *db = NULL, *user = NULL, *log_path = NULL, *stop = NULL;
     long first = 0, count = 0;
     char pw[128];
     struct kwh_core *c;
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
             count = strtol(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--log") == 0)
             log_path = argv[i + 1];
+        else if (strcmp(argv[i], "--stop") == 0)
+            stop = argv[i + 1];
         else
             return usage();
     }
@@ -66,7 +70,8 @@ int main(int argc, char **argv)
     }
     card = fakecard_new();
     core_set_card_dev(c, fakecard_dev(card));
-    for (long i = 0; i < count; i++) {
+    long sold = 0;
+    for (long i = 0; i < count && (stop == NULL || access(stop, F_OK) != 0); i++) {
         struct kwh_account_req a;
         struct kwh_purchase_req p = {KWH_BY_KWH, (i % 7 + 1) * 1000 + i, 0, (int)(i % 5)};
         struct kwh_receipt r;
@@ -90,9 +95,10 @@ int main(int argc, char **argv)
         fprintf(log, "%lld %lld\n", (long long)r.sale.invoice_no, (long long)r.sale.amount_fen);
         fflush(log);
         sum += r.sale.amount_fen;
+        sold++;
     }
     fclose(log);
-    printf("sold %ld fen %lld\n", count, (long long)sum);
+    printf("sold %ld fen %lld\n", sold, (long long)sum);
     free(t);
     fakecard_free(card);
     core_close(c);

@@ -412,7 +412,7 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
 
     s->core = site_open_again(s);
     assert_int_equal(q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 2);
+    assert_true(STORE_SCHEMA_VERSION >= 2);
     assert_int_equal(invoice_original(s->core, &s->seller, 1, &r, &e), 0);
     assert_int_equal(r.sale.printed, 0);
     assert_int_equal(invoice_printed(s->core, &s->seller, 1, 0, "x", &e), 0);

@@ -20,6 +20,7 @@
 #include "kwhpos/csv.h"
 #include "kwhpos/data.h"
 #include "kwhpos/query.h"
+#include "kwhpos/store.h"
 #include "kwhpos/util.h"
 #include "site.h"
 
@@ -193,7 +194,7 @@ static void restore__brings_the_backup_back_and_keeps_the_current_database(void 
     core_set_card_dev(s->core, fakecard_dev(s->card));
     assert_int_equal(count_sales(s->core, &s->seller), 1);
     assert_int_equal(ri.accounts, 1);
-    assert_int_equal(ri.from_version, 2);
+    assert_int_equal(ri.from_version, STORE_SCHEMA_VERSION);
     assert_non_null(strstr(ri.pre_restore, "-prerestore.db"));
     /* the database as it was before is kept, whole */
     struct kwh_core *kept;
@@ -274,6 +275,52 @@ static void restore__refuses_what_is_not_this_sites_database(void **state)
     char cmd[700];
     snprintf(cmd, sizeof cmd, "ls -a %s | grep -q kwhpos-restore", s->dir);
     assert_int_not_equal(system(cmd), 0);
+}
+
+static void restore__replaces_a_damaged_database_that_still_opens(void **state)
+{
+    struct site *s = *state;
+    struct kwh_backup_opts o = {NULL, 0};
+    struct kwh_backup_info info;
+    struct kwh_restore_info ri;
+    struct kwh_check ck;
+    struct kwh_err e;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int page;
+
+    site_open(s, 66666666, 10000);
+    assert_int_equal(backup_run(s->core, &o, &info, &e), 0);
+    /* damage the audit table's pages: the site still opens and logs in */
+    core_close(s->core);
+    assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), 0);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_master WHERE name = "
+                                            "'audit'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    page = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    {
+        FILE *f = fopen(s->db, "r+b");
+        char junk[600];
+        assert_non_null(f);
+        memset(junk, 0x5A, sizeof junk);
+        fseek(f, (long)(page - 1) * 4096 + 12, SEEK_SET);
+        fwrite(junk, 1, sizeof junk, f);
+        fclose(f);
+    }
+    s->core = site_open_again(s);
+    assert_int_equal(check_all(s->core, &ck, &e), 0);
+    assert_false(ck.integrity_ok);
+    assert_true(strlen(ck.integrity) > 0);
+
+    assert_int_equal(backup_restore(&s->core, &s->admin, info.path, &o, &ri, &e), 0);
+    assert_true(exists(ri.pre_restore)); /* the damaged one, kept as it was */
+    assert_int_equal(check_all(s->core, &ck, &e), 0);
+    assert_true(ck.integrity_ok);
+    assert_true(ck.audit_ok);
+    assert_int_equal(count_sales(s->core, &s->seller), 1);
 }
 
 static void restore_new__only_onto_a_missing_database(void **state)
@@ -582,6 +629,7 @@ int main(void)
         T(backup__names_checks_and_rotates),
         T(restore__brings_the_backup_back_and_keeps_the_current_database),
         T(restore__refuses_what_is_not_this_sites_database),
+        T(restore__replaces_a_damaged_database_that_still_opens),
         T(restore_new__only_onto_a_missing_database),
         T(check__finds_pending_writes_and_a_summary_that_disagrees),
         cmocka_unit_test(csv__quotes_commas_quotes_newlines_and_spaces),
