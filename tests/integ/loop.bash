@@ -1,0 +1,77 @@
+# tests/integ/loop.bash — sourced by the loop_*.sh suites after lib.sh.
+#
+# A site driven through the real kwhpos command line against `kwhsim serve`:
+#   start_sim [serve options]     the simulator in $D, stopped on exit
+#   new_site INI DB AREA          kwhpos init + the first password change
+#   run kp ARGS...                kwhpos as operator system; sets OUT (stdout and
+#                                 stderr) and RC
+#   q SQL                         one sqlite3 query on the site database ($DB)
+#   card_bytes CARD OFF LEN       bytes of a card file as hex, no spaces
+#   card_active CARD              the active slot (64 bytes as hex) or "none"
+#   db_slot CUSTOMER              the slot the last done write left on that account's card
+# and the meter's side: mi (its answer), field (one display item), tries (a card's
+# PSC tries left).
+
+D=$T/sim
+INI=$T/k.ini
+DB=$T/site.db
+PW=loop-pass-1
+mkdir -p "$D"
+
+sim() { "$KWHSIM" --dir "$D" "$@"; }
+
+start_sim() {
+    "$KWHSIM" --dir "$D" serve "$@" 2>>"$T/serve.log" &
+    SIM_PID=$!
+    on_exit "kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null"
+    wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
+}
+
+# new_site INI DB AREA: an INI naming DB and the simulator's reader, a new database
+new_site() {
+    printf '[database]\npath = %s\n[reader]\nport = %s\n' "$2" "$D/reader" >"$1"
+    "$KWHPOS" -c "$1" init --area "$3" >/dev/null &&
+        printf '1\n%s\n%s\n' "$PW" "$PW" | "$KWHPOS" -c "$1" --user system operator passwd >/dev/null
+}
+
+kp() { printf '%s\n' "$PW" | "$KWHPOS" -c "${KINI:-$INI}" --user system "$@"; }
+
+# run CMD...: OUT and RC of one command
+run() {
+    OUT=$("$@" 2>&1)
+    RC=$?
+}
+
+q() { sqlite3 "$DB" "$1"; }
+
+# card_bytes CARD OFF LEN: bytes [OFF, OFF+LEN) of a card file as lower-case hex
+card_bytes() {
+    local f=$1
+    [ -e "$f" ] || f=$D/$1.card
+    awk -v off="$2" -v len="$3" '
+        BEGIN { for (i = 0; i < 16; i++) hex[substr("0123456789abcdef", i + 1, 1)] = i }
+        /^[0-9a-f][0-9a-f]:/ {
+            base = hex[substr($1, 1, 1)] * 16 + hex[substr($1, 2, 1)]
+            for (i = 2; i <= NF; i++) mem[base + i - 2] = $i
+        }
+        END { for (i = off; i < off + len; i++) printf "%s", mem[i]; print "" }' "$f"
+}
+
+card_active() {
+    case $(card_bytes "$1" 9 1) in
+    00) card_bytes "$1" 16 64 ;;
+    01) card_bytes "$1" 80 64 ;;
+    *) echo none ;;
+    esac
+}
+
+db_slot() {
+    q "SELECT lower(hex(o.slot)) FROM card_ops o JOIN customers c ON c.id = o.customer_id
+       WHERE c.customer_no = $1 AND o.state = 1 ORDER BY o.id DESC LIMIT 1"
+}
+
+tries() { sim card-show "$1" | awk '$1 == "tries" { print $2 }'; }
+mi() { sim meter-insert "$@" 2>&1 | head -n 1 | sed 's/^meter [0-9]*: //'; }
+field() { sim show "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
+# kv KEY: the value of "KEY: value" in OUT
+kv() { printf '%s\n' "$OUT" | sed -n "s/^$1: //p" | head -n 1; }
