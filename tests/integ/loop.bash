@@ -1,7 +1,8 @@
 # tests/integ/loop.bash — sourced by the loop_*.sh suites after lib.sh.
 #
 # A site driven through the real kwhpos command line against `kwhsim serve`:
-#   start_sim [serve options]     the simulator in $D, stopped on exit
+#   start_sim [serve options]     the simulator in $D, stopped on exit (call it
+#                                 directly, not inside ok: it sets SIM_PID)
 #   new_site INI DB AREA          kwhpos init + the first password change
 #   run kp ARGS...                kwhpos as operator system; sets OUT (stdout and
 #                                 stderr) and RC
@@ -21,7 +22,7 @@ mkdir -p "$D"
 sim() { "$KWHSIM" --dir "$D" "$@"; }
 
 start_sim() {
-    "$KWHSIM" --dir "$D" serve "$@" 2>>"$T/serve.log" &
+    "$KWHSIM" --dir "$D" serve "$@" >/dev/null 2>>"$T/serve.log" &
     SIM_PID=$!
     on_exit "kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null"
     wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
