@@ -76,3 +76,17 @@ mi() { sim meter-insert "$@" 2>&1 | head -n 1 | sed 's/^meter [0-9]*: //'; }
 field() { sim show "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 # kv KEY: the value of "KEY: value" in OUT
 kv() { printf '%s\n' "$OUT" | sed -n "s/^$1: //p" | head -n 1; }
+# poke CARD OFF HEX: sets one byte of a card file by hand, as a forger would
+poke() {
+    local f=$1
+    [ -e "$f" ] || f=$D/$1.card
+    awk -v off="$2" -v val="$3" '
+        BEGIN { for (i = 0; i < 16; i++) hex[substr("0123456789abcdef", i + 1, 1)] = i }
+        /^[0-9a-f][0-9a-f]:/ {
+            base = hex[substr($1, 1, 1)] * 16 + hex[substr($1, 2, 1)]
+            if (off >= base && off < base + 16) { $(off - base + 2) = val }
+        }
+        { print }' "$f" >"$f.new" && mv "$f.new" "$f"
+}
+# flip CARD OFF: changes one bit of one byte by hand
+flip() { poke "$1" "$2" "$(printf '%02x' $((0x$(card_bytes "$1" "$2" 1) ^ 1)))"; }

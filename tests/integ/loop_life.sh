@@ -270,6 +270,56 @@ like "saying to refund first" "$OUT" 'refund it first'
 is "database: still open" "$(q "SELECT status FROM customers WHERE customer_no = $C")" "1"
 sim eject >/dev/null
 
+# --- 十一. tool cards, on meter $M4 (40 kWh, opened) -------------------------------------
+# tool NAME CARD ARGS...: writes a tool card on a blank card and reads it back
+tool() {
+    local name=$1 card=$2; shift 2
+    sim new-card "$card" >/dev/null
+    sim insert "$card" >/dev/null
+    run kp tool "$name" "$@"
+    is "the $name card is written: exit 0" "$RC $OUT" "0 $name card written"
+    is "database: the $name card's write is done" \
+        "$(q "SELECT state FROM card_ops WHERE kind = 9 ORDER BY id DESC LIMIT 1")" "1"
+    is "the card's active slot is the one recorded" "$(card_active "$card")" \
+        "$(q "SELECT lower(hex(slot)) FROM card_ops WHERE kind = 9 ORDER BY id DESC LIMIT 1")"
+    run kp card read
+    is "the counter reads it as a $name card" "$RC $(kv card)" "0 $name"
+    sim eject >/dev/null
+}
+tool management t_mgmt --alarm 9999 --overdraft 9999 --hoard 9999
+is "the 保电 card carries 9999 kWh of overdraft" "$(kv overdraft_kwh)" "9999.00"
+is "the management card at the meter: good" "$(mi $M4 t_mgmt)" "good"
+is "its alarm level applies" "$(field $M4 alarm)" "9999"
+is "its overdraft applies" "$(field $M4 overdraft)" "9999"
+is "its hoard limit applies" "$(field $M4 limit)" "9999"
+is "the credit is untouched" "$(field $M4 remaining)" "40.0"
+
+tool relay t_relay
+is "the relay is closed before" "$(field $M4 relay)" "closed"
+is "the relay card at the meter: good" "$(mi $M4 t_relay)" "good"
+is "the relay flips open" "$(field $M4 relay)" "open"
+sim use $M4 --kwh 1 >/dev/null
+is "and comes back at the next action" "$(field $M4 relay)" "closed"
+is "1 kWh was charged after it" "$(field $M4 remaining)" "39.0"
+
+tool test t_test
+is "the test card at the meter: good" "$(mi $M4 t_test)" "good"
+is "test mode is on" "$(field $M4 test-mode)" "on"
+like "energy in test mode is measured, not charged" "$(sim use $M4 --kwh 5)" 'not charged'
+is "the credit stays 39.0" "$(field $M4 remaining)" "39.0"
+mi $M4 t_test >/dev/null
+is "the test card again ends test mode" "$(field $M4 test-mode)" "off"
+
+tool clear t_clear
+is "the clear card at the meter: good" "$(mi $M4 t_clear)" "good"
+is "the meter is un-opened" "$(field $M4 opened)" "no"
+is "its count is back to 0" "$(field $M4 count)" "0"
+is "its credit is cleared" "$(field $M4 remaining)" "0.0"
+is "the account's card cannot be checked by a keyless meter: E3" "$(mi $M4 m1)" "E3"
+is "four tool card writes are recorded" "$(q "SELECT COUNT(*) FROM card_ops WHERE kind = 9 AND state = 1")" "4"
+run kp tool clear
+is "a tool card needs a card in the reader: exit 6" "$RC" 6
+
 # --- totals and the audit chain --------------------------------------------------------
 run kp balance
 is "balance: two accounts open or refunded, 40 kWh" "$(kv accounts) $(kv balance_kwh)" "2 40.00"
