@@ -90,3 +90,40 @@ poke() {
 }
 # flip CARD OFF: changes one bit of one byte by hand
 flip() { poke "$1" "$2" "$(printf '%02x' $((0x$(card_bytes "$1" "$2" 1) ^ 1)))"; }
+
+# --- faults ---------------------------------------------------------------------------
+
+# bytes_written CARD ARGS...: how many card bytes the command ARGS writes, measured on
+# copies (the database and the card) so that nothing real changes
+bytes_written() {
+    local card=$1 left; shift
+    sqlite3 "$DB" ".backup '$T/dry.db'"
+    cp "$D/$card.card" "$T/dry.card"
+    sim insert "$T/dry.card" >/dev/null
+    sim fault pull 1000000 >/dev/null
+    printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --db "$T/dry.db" --user system "$@" >/dev/null 2>&1
+    left=$(sim status | sed -n 's/.*pull-after-\([0-9]*\).*/\1/p')
+    sim fault clear >/dev/null
+    sim eject >/dev/null
+    echo $((1000000 - ${left:-1000000}))
+}
+
+# pending_op: the id of the newest pending card write ("" if none)
+pending_op() { q "SELECT id FROM card_ops WHERE state = 0 ORDER BY id DESC LIMIT 1"; }
+
+# stopped_at_commit CARD: the newest pending write is on the card whole but for its
+# commit byte (the card still shows its old record)
+stopped_at_commit() {
+    local op row
+    op=$(pending_op)
+    [ -n "$op" ] || return 1
+    row=$(q "SELECT substr(lower(hex(old_image)), 19, 2) || ' ' ||
+                    substr(lower(hex(new_image)), 19, 2) || ' ' || lower(hex(slot))
+             FROM card_ops WHERE id = $op")
+    set -- "$1" $row
+    [ "$(card_bytes "$1" 9 1)" = "$2" ] &&
+        [ "$(card_bytes "$1" $((0x$3 == 0 ? 16 : 80)) 64)" = "$4" ]
+}
+
+# changed CARD OFF BYTE: the card file's byte at OFF is no longer BYTE
+changed() { [ "$(card_bytes "$1" "$2" 1)" != "$3" ]; }
