@@ -88,6 +88,11 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
 # test drivers used by the integration suites (not suites themselves)
+UI_OBJ   := $(call obj,$(wildcard src/ui/*.c))
+$(B)/tests/tools/tui_driver: $(B)/obj/tests/tools/tui_driver.o $(UI_OBJ) $(TSUP) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS)
+
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS)
@@ -129,9 +134,11 @@ run: deps
 
 # --- Tests ----------------------------------------------------------------------------
 # check: plain build, every suite; then the sanitizer build, every suite again.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 check: deps
-	@$(MAKE) --no-print-directory all fuzz-build-if-clang
-	@$(MAKE) --no-print-directory B=build/san SAN=1 all
+	@$(MAKE) --no-print-directory -j$(NPROC) all fuzz-build-if-clang
+	@$(MAKE) --no-print-directory -j$(NPROC) B=build/san SAN=1 all
 	@tests/run.sh build build/san
 
 test: all
@@ -151,9 +158,18 @@ FUZZ_TIME ?= 60
 FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CUPS_CFLAGS) \
                -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"/nonexistent"' -Wall -Wextra -Werror
 
-$(FUZZ_B)/%: tests/fuzz/%.c $(LIB_SRC)
+FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
+
+$(FUZZ_B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -c $< -o $@
+
+$(FUZZ_B)/libkwhpos.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_B)/libkwhpos.a
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_B)/libkwhpos.a $(LDLIBS)
 
 .PHONY: fuzz-build-if-clang
 fuzz-build-if-clang:

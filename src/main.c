@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kwhpos/reader.h"
+#include "ui/ui.h"
 #include "kwhpos/util.h"
 
 #define DEFAULT_CONFIG "/etc/kwhpos/kwhpos.ini"
@@ -22,7 +24,7 @@ static void help(FILE *f)
             "usage: kwhpos [-c FILE] [--db PATH] [COMMAND [OPTIONS]]\n"
             "\n"
             "Prepaid electricity vending for IC-card meters. Without a command, the\n"
-            "terminal UI starts. Commands that act for an operator take --user NAME (or\n"
+            "terminal UI starts (on a terminal). Commands that act for an operator take --user NAME (or\n"
             "$KWHPOS_USER) and read the password from standard input or --password-fd N.\n"
             "\n"
             "global options:\n"
@@ -120,6 +122,34 @@ static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, ch
     return 0;
 }
 
+/* No command: the terminal UI on the INI's database and reader. A reader that cannot
+ * be opened is not fatal: the status line says so and the clerk can fix 通讯参数设置. */
+static int run_tui(struct cli *c)
+{
+    struct kwh_card_dev dev, *devp = NULL;
+    struct kwh_err e, rerr;
+    int rc;
+
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return cli_usage(c, "the terminal UI needs a terminal; for scripts, give a command "
+                            "(see kwhpos --help)");
+    if (cli_open_core(c, &e) < 0)
+        return cli_fail(c, &e);
+    if (c->cfg.reader_port[0] != '\0' &&
+        reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &dev, &rerr) == 0)
+        devp = &dev;
+    core_set_card_dev(c->core, devp);
+    rc = ui_run(&c->cfg, c->config_given || access(c->config_path, W_OK) == 0 ? c->config_path
+                                                                              : NULL,
+                c->core, devp, &e);
+    core_set_card_dev(c->core, NULL);
+    if (devp != NULL && dev.ops->close)
+        dev.ops->close(dev.ctx);
+    if (rc < 0)
+        return cli_fail(c, &e);
+    return CLI_OK;
+}
+
 static int version(void)
 {
     printf("kwhpos %s\n", KWH_VERSION);
@@ -175,9 +205,11 @@ int main(int argc, char **argv)
     else if (rc < 0)
         return cli_fail(&c, &e);
 
-    if (i >= argc)
-        return cli_usage(&c, "the terminal UI is started with a command in this build; "
-                             "see kwhpos --help");
+    if (i >= argc) {
+        rc = run_tui(&c);
+        core_close(c.core);
+        return rc;
+    }
     if (strcmp(argv[i], "help") == 0) {
         if (i + 1 >= argc) {
             help(stdout);

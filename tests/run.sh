@@ -60,7 +60,7 @@ for b in "$@"; do
     [ $unit_only = 1 ] && continue
     for s in "$top"/tests/integ/*.sh; do
         [ -f "$s" ] || continue
-        case $(basename "$s") in lib.sh) continue ;; esac
+        case $(basename "$s") in lib.sh | *_lib.sh) continue ;; esac
         name=$(basename "$s" .sh)
         KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 600 bash "$s"
     done

@@ -54,6 +54,10 @@ int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
 /* Sets one key from text ("section.key", value) with the same checks as loading. */
 int config_set(struct kwh_config *c, const char *key, const char *value, struct kwh_err *e);
 
+/* The known settings, for documentation checks: "section.key" and its help line;
+ * NULL past the end. */
+const char *config_key(size_t i, const char **help);
+
 /* The language to use: the file's, else "en" on a console that cannot draw CJK
  * (TERM=linux), else "zh_CN". */
 const char *config_language(const struct kwh_config *c, const char *term);

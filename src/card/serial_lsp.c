@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "kwhpos/cardio.h"
@@ -191,9 +192,16 @@ int serial_list_ports(struct serial_port_info **ports, size_t *n, struct kwh_err
         sp_free_port_list(list);
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
     }
+    size_t kept = 0;
     for (size_t i = 0; i < count; i++) {
-        struct serial_port_info *p = &out[i];
+        struct serial_port_info *p = &out[kept];
         enum sp_transport tr = sp_get_port_transport(list[i]);
+        struct stat st;
+        /* the kernel may know a port whose device node this system does not have (a
+           container): a clerk cannot use it, so it is not offered */
+        if (stat(sp_get_port_name(list[i]), &st) != 0 || !S_ISCHR(st.st_mode))
+            continue;
+        kept++;
         const char *desc = sp_get_port_description(list[i]);
         const char *product = tr == SP_TRANSPORT_USB ? sp_get_port_usb_product(list[i]) : NULL;
 
@@ -212,6 +220,6 @@ int serial_list_ports(struct serial_port_info **ports, size_t *n, struct kwh_err
     }
     sp_free_port_list(list);
     *ports = out;
-    *n = count;
+    *n = kept;
     return 0;
 }

@@ -246,8 +246,10 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
             const struct opt *o = find_opt(keys[k]);
             const char *v = iniparser_getstring(d, keys[k], "");
             if (o == NULL) {
-                rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown setting '%s' (see etc/kwhpos.ini "
-                                 "for the known ones)", path, keys[k]);
+                const char *colon = strchr(keys[k], ':');
+                rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown setting [%s] %s (see "
+                                 "etc/kwhpos.ini for the known ones)", path, sec,
+                                 colon ? colon + 1 : keys[k]);
                 break;
             }
             rc = set_value(c, o, v, base, e);
@@ -382,4 +384,17 @@ const char *config_language(const struct kwh_config *c, const char *term)
     if (term != NULL && strcmp(term, "linux") == 0)
         return "en";
     return "zh_CN";
+}
+
+const char *config_key(size_t i, const char **help)
+{
+    static char name[64];
+    const char *colon;
+    if (i >= KWH_ARRAY_LEN(opts))
+        return NULL;
+    colon = strchr(opts[i].key, ':');
+    snprintf(name, sizeof name, "%.*s.%s", (int)(colon - opts[i].key), opts[i].key, colon + 1);
+    if (help)
+        *help = opts[i].help;
+    return name;
 }

@@ -43,11 +43,17 @@ like "termios forced works too" "$(rt --backend termios backend 2>&1)" '^backend
 out=$(rt --backend lsp --baud 12345 ident 2>&1)
 like "an impossible speed is refused by name" "$out" 'unsupported speed 12345'
 
-# a whole session through libserialport, on a native port name redirected to the pty
+# a whole session through libserialport, on a native port name redirected to the pty;
+# the name comes from sysfs, which libserialport consults, so a container without the
+# device node still has one
 native=$(grep -P '^/dev/\S+\tnative\t' <<<"$ports" | head -n 1 | cut -f1)
 if [ -z "$native" ]; then
-    _t_result 0 "libserialport session # skip: no native serial port on this machine"
-else
+    for d in /sys/class/tty/ttyS*; do
+        [ -e "$d/device/driver" ] && { native=/dev/$(basename "$d"); break; }
+    done
+fi
+ok "the kernel has a native serial port for the libserialport session" test -n "$native"
+if [ -n "$native" ]; then
     shim=$T/lsp_pty_shim.so
     ok "the pty shim builds" ${CC:-cc} -shared -fPIC -O1 -o "$shim" "$KWH_TOP/tests/integ/shim/lsp_pty_shim.c" -ldl
     pts=$(readlink -f "$D/reader")

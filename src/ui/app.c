@@ -1,0 +1,440 @@
+/* The shell: terminal set-up and tear-down, the main loop, screen switching, the
+ * message, hint and status lines, reader polling and the idle lock. */
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <panel.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kwhpos/util.h"
+#include "ui/ui.h"
+#include "ui/widgets.h"
+
+#define TEXTDOMAIN "kwhpos"
+#define TICK_MS 1000
+#define READER_POLL_SECS 2
+#define READER_RETRY_SECS 10
+
+static volatile sig_atomic_t got_term;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    got_term = 1;
+}
+
+static void setup_language(const struct kwh_config *cfg)
+{
+    const char *dir = getenv("KWHPOS_LOCALEDIR");
+    const char *lang;
+
+    if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_ALL, "C.UTF-8");
+    lang = config_language(cfg, getenv("TERM"));
+    setenv("LANGUAGE", lang != NULL && *lang ? lang : "zh_CN", 1);
+    bindtextdomain(TEXTDOMAIN, dir != NULL && *dir ? dir : KWH_LOCALEDIR);
+    bind_textdomain_codeset(TEXTDOMAIN, "UTF-8");
+    textdomain(TEXTDOMAIN);
+}
+
+bool app_is_admin(const struct app *a)
+{
+    return a->logged_in && a->s.role == KWH_ROLE_ADMIN;
+}
+
+void app_msg(struct app *a, int role, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    va_end(ap);
+    a->msg_role = role;
+    a->progress[0] = '\0';
+}
+
+void app_error(struct app *a, const struct kwh_err *e)
+{
+    const char *advice = error_advice(e);
+    char text[KWH_ERR_MSG * 3];
+
+    if (advice != NULL)
+        snprintf(text, sizeof text, "%s\n\n%s", e->msg[0] ? e->msg : kwh_err_name(e->code),
+                 advice);
+    else
+        snprintf(text, sizeof text, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
+    app_msg(a, CLR_ERROR, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
+    dialog_message(a, e->code == KWH_EPENDING ? _("Put the card back") : _("Not done"), text,
+                   CLR_ERROR);
+}
+
+void app_set_card(struct app *a, const char *desc)
+{
+    if (a->dev == NULL)
+        return;
+    str_copy(a->rd_card, sizeof a->rd_card, desc != NULL ? desc : "");
+    a->rd_state = desc != NULL && *desc ? RD_KNOWN : RD_CARD;
+}
+
+static void poll_reader(struct app *a, time_t now)
+{
+    struct kwh_reader_status st;
+    struct kwh_err e;
+
+    if (a->dev == NULL || a->dev->ops == NULL || a->dev->ops->status == NULL) {
+        a->rd_state = RD_ABSENT;
+        return;
+    }
+    if (now < a->rd_next_poll)
+        return;
+    kwh_err_clear(&e);
+    memset(&st, 0, sizeof st);
+    if (a->dev->ops->status(a->dev->ctx, &st, &e) < 0) {
+        a->rd_state = RD_FAULT;
+        a->rd_next_poll = now + READER_RETRY_SECS;
+        return;
+    }
+    a->rd_next_poll = now + READER_POLL_SECS;
+    if (!st.card_present) {
+        a->rd_state = RD_NO_CARD;
+        a->rd_card[0] = '\0';
+    } else if (st.card_changed || a->rd_state != RD_KNOWN) {
+        if (st.card_changed)
+            a->rd_card[0] = '\0';
+        a->rd_state = a->rd_card[0] ? RD_KNOWN : RD_CARD;
+    }
+}
+
+static void draw_status(struct app *a)
+{
+    char left[160], reader[160], clock[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    int y = UI_STATUS_ROW, rw, lw;
+
+    draw_fill(stdscr, y, 0, COLS, theme_attr(CLR_STATUS));
+    if (a->logged_in)
+        snprintf(left, sizeof left, " %s %s [%s]", _("Operator"), a->s.name,
+                 label_role(a->s.role));
+    else
+        snprintf(left, sizeof left, " %s", _("Not logged in"));
+    switch (a->rd_state) {
+    case RD_ABSENT:
+        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("no reader"));
+        break;
+    case RD_FAULT:
+        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("not answering"));
+        break;
+    case RD_NO_CARD:
+        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("no card"));
+        break;
+    case RD_CARD:
+        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("card inserted"));
+        break;
+    default:
+        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), a->rd_card);
+        break;
+    }
+    if (localtime_r(&now, &tm) == NULL || strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S ",
+                                                   &tm) == 0)
+        clock[0] = '\0';
+    rw = utf8_width(clock);
+    lw = utf8_width(left) + 2;
+    if (lw > COLS / 2)
+        lw = COLS / 2;
+    draw_text(stdscr, y, 0, lw, left, theme_attr(CLR_STATUS));
+    draw_text(stdscr, y, lw, COLS - lw - rw, reader, theme_attr(CLR_STATUS));
+    draw_text(stdscr, y, COLS - rw, rw, clock, theme_attr(CLR_STATUS));
+    a->clock_shown = now;
+}
+
+static unsigned screen_mask(const struct app *a)
+{
+    unsigned m = ACT_GLOBAL;
+
+    if (a->scr != NULL) {
+        m |= a->scr->actions;
+        if (a->scr->submit_label != NULL)
+            m |= ACT_BIT(ACT_SUBMIT);
+    }
+    if (!a->cfg.demo)
+        m &= ~ACT_BIT(ACT_SIM);
+    if (a->scr == &scr_home)
+        m &= ~ACT_BIT(ACT_BACK);
+    return m;
+}
+
+static bool too_small(void)
+{
+    return COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS;
+}
+
+void app_draw(struct app *a)
+{
+    int cy, cx;
+
+    erase();
+    curs_set(0);
+    if (too_small()) {
+        char buf[128];
+        snprintf(buf, sizeof buf, _("The terminal is too small: %d×%d needed, it is %d×%d."),
+                 UI_MIN_COLS, UI_MIN_ROWS, COLS, LINES);
+        mvaddnstr(0, 0, buf, -1);
+        wnoutrefresh(stdscr);
+        update_panels();
+        doupdate();
+        return;
+    }
+    menu_draw_bar(a);
+    if (a->logged_in && a->scr != NULL) {
+        char title[160];
+        snprintf(title, sizeof title, " %s", _(a->title != NULL ? a->title : a->scr->title));
+        draw_text(stdscr, 1, 0, COLS, title, theme_attr(CLR_TITLE));
+        a->scr->draw(a, a->st);
+    }
+    getyx(stdscr, cy, cx);
+    if (a->progress[0])
+        draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->progress, theme_attr(CLR_WARN));
+    else
+        draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->msg,
+                  theme_attr(a->msg_role ? a->msg_role : CLR_INFO));
+    if (a->logged_in)
+        keymap_draw_hints(a, screen_mask(a), a->scr != NULL ? a->scr->submit_label : NULL);
+    else
+        draw_fill(stdscr, UI_HINT_ROW, 0, COLS, theme_attr(CLR_HINT_LABEL));
+    draw_status(a);
+    wmove(stdscr, cy, cx);
+    wnoutrefresh(stdscr);
+    update_panels();
+    doupdate();
+}
+
+void app_open(struct app *a, const struct screen *s, int arg)
+{
+    if (a->scr != NULL && a->scr->leave != NULL)
+        a->scr->leave(a, a->st);
+    free(a->st);
+    a->st = NULL;
+    if (s == NULL)
+        s = &scr_home;
+    a->st = calloc(1, s->state_size > 0 ? s->state_size : 1);
+    if (a->st == NULL)
+        abort();
+    a->scr = s;
+    a->scr_arg = arg;
+    a->title = s->title;
+    a->msg[0] = '\0';
+    a->progress[0] = '\0';
+    if (s->enter != NULL)
+        s->enter(a, a->st, arg);
+}
+
+static void lock(struct app *a)
+{
+    char before[KWH_NAME_MAX];
+
+    str_copy(before, sizeof before, a->s.name);
+    a->logged_in = false;
+    if (!login_run(a, true)) {
+        a->quit = true;
+        return;
+    }
+    if (strcmp(before, a->s.name) != 0)
+        a->reset = true;
+}
+
+int ui_read(struct app *a, wint_t *ch)
+{
+    for (;;) {
+        time_t now;
+        int type;
+
+        if (got_term) {
+            a->quit = true;
+            return UI_KEY_ABORT;
+        }
+        wtimeout(stdscr, TICK_MS);
+        type = wget_wch(stdscr, ch);
+        now = time(NULL);
+        if (type != ERR) {
+            a->last_input = now;
+            return type;
+        }
+        poll_reader(a, now);
+        if (a->logged_in && a->idle_secs > 0 && now - a->last_input >= a->idle_secs) {
+            lock(a);
+            a->last_input = time(NULL);
+            if (a->reset || a->quit)
+                return UI_KEY_ABORT;
+            *ch = KEY_RESIZE;
+            return KEY_CODE_YES;
+        }
+        if (now != a->clock_shown && !too_small()) {
+            int cy, cx;
+            getyx(stdscr, cy, cx);
+            draw_status(a);
+            wmove(stdscr, cy, cx);
+            wnoutrefresh(stdscr);
+            update_panels();
+            doupdate();
+        }
+    }
+}
+
+static void global_action(struct app *a, int act)
+{
+    switch (act) {
+    case ACT_HELP:
+        keymap_help(a, screen_mask(a), a->scr->submit_label);
+        break;
+    case ACT_MENU:
+        menu_run(a, -1);
+        break;
+    case ACT_QUIT:
+        if (dialog_confirm(a, _("Quit"), _("Log out and leave kwhpos?")))
+            a->quit = true;
+        break;
+    case ACT_LOCK:
+        lock(a);
+        if (a->reset) {
+            a->reset = false;
+            app_open(a, NULL, 0);
+        }
+        break;
+    case ACT_SIM:
+        sim_panel(a);
+        break;
+    case ACT_BACK:
+        app_open(a, NULL, 0);
+        break;
+    default:
+        break;
+    }
+}
+
+static void dispatch(struct app *a, int type, wint_t ch)
+{
+    int act = keymap_action(type, ch);
+    unsigned mask = screen_mask(a);
+    int r = UI_IGNORED;
+
+    if (act != ACT_NONE && (mask & ACT_BIT(act))) {
+        bool screen_act = (a->scr->actions & ACT_BIT(act)) || act == ACT_SUBMIT ||
+                          act == ACT_BACK;
+        a->msg[0] = '\0';
+        if (screen_act && a->scr->action != NULL)
+            r = a->scr->action(a, a->st, act);
+        if (r == UI_IGNORED && (ACT_GLOBAL & ACT_BIT(act))) {
+            global_action(a, act);
+            return;
+        }
+    } else if (a->scr->key != NULL) {
+        r = a->scr->key(a, a->st, type, ch);
+    }
+    if (r & UI_CLOSE)
+        app_open(a, NULL, 0);
+}
+
+static int run(struct app *a)
+{
+    if (!login_run(a, false))
+        return 0;
+    app_open(a, NULL, 0);
+    while (!a->quit) {
+        wint_t ch = 0;
+        int type;
+
+        app_draw(a);
+        type = ui_read(a, &ch);
+        if (type == UI_KEY_ABORT) {
+            if (a->reset) {
+                a->reset = false;
+                app_open(a, NULL, 0);
+            }
+            continue;
+        }
+        if (type == KEY_CODE_YES && ch == KEY_RESIZE)
+            continue;
+        if (too_small()) {
+            if (type == KEY_CODE_YES && ch == KEY_F(10))
+                a->quit = true;
+            continue;
+        }
+        dispatch(a, type, ch);
+        if (!a->logged_in)
+            break;
+    }
+    return 0;
+}
+
+int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core *core,
+           struct kwh_card_dev *dev, struct kwh_err *e)
+{
+    struct app *a;
+    SCREEN *scr;
+    struct sigaction sa;
+    const char *idle;
+    int rc;
+
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return kwh_err_set(e, KWH_EINVAL, "the terminal interface needs a terminal");
+    a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+    a->cfg = *cfg;
+    str_copy(a->config_path, sizeof a->config_path, config_path != NULL ? config_path : "");
+    a->core = core;
+    a->dev = dev;
+    a->rd_state = dev != NULL ? RD_NO_CARD : RD_ABSENT;
+    a->idle_secs = cfg->idle_lock_minutes > 0 ? cfg->idle_lock_minutes * 60 : 0;
+    idle = getenv("KWHPOS_IDLE_LOCK_SECONDS");
+    if (idle != NULL && *idle)
+        a->idle_secs = atoi(idle);
+    setup_language(cfg);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    signal(SIGTSTP, SIG_IGN);
+
+    setenv("ESCDELAY", "25", 0);
+    /* line drawing as Unicode: terminals and multiplexers that ignore the VT100
+     * alternate character set still draw boxes */
+    setenv("NCURSES_NO_UTF8_ACS", "1", 0);
+    scr = newterm(NULL, stdout, stdin);
+    if (scr == NULL) {
+        free(a);
+        return kwh_err_set(e, KWH_EIO, "cannot start the terminal (TERM=%s)",
+                           getenv("TERM") ? getenv("TERM") : "");
+    }
+    set_escdelay(25);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    a->colour = cfg->colour != 0;
+    theme_init(cfg->colour == 1 || (cfg->colour == -1 && has_colors()));
+    a->last_input = time(NULL);
+    core_set_progress(core, dialog_progress, a);
+
+    rc = run(a);
+
+    core_set_progress(core, NULL, NULL);
+    if (a->scr != NULL && a->scr->leave != NULL)
+        a->scr->leave(a, a->st);
+    free(a->st);
+    curs_set(1);
+    endwin();
+    delscreen(scr);
+    free(a);
+    return rc;
+}

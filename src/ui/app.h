@@ -1,0 +1,219 @@
+/* The application shell every screen runs in: state, the screen interface, actions
+ * bound to keys, the message line and the status line. Internal to src/ui. */
+#ifndef KWH_UI_APP_H
+#define KWH_UI_APP_H
+
+#include <libintl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
+#include "kwhpos/err.h"
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* What a key handler did (htop style): the loop acts on the flags. */
+enum ui_flag {
+    UI_IGNORED = 0,
+    UI_HANDLED = 1,
+    UI_REDRAW = 2,
+    UI_CLOSE = 4,     /* leave the screen, back to the home screen */
+};
+
+/* Actions keys are bound to (keymap.c holds the one table). */
+enum ui_action {
+    ACT_NONE = 0,
+    ACT_HELP,
+    ACT_READ,         /* read the card in the reader */
+    ACT_FIND,         /* find an account by number */
+    ACT_TOGGLE,       /* switch amount / kWh */
+    ACT_NEW,
+    ACT_DELETE,
+    ACT_PRINT,
+    ACT_WIPE,
+    ACT_MENU,
+    ACT_QUIT,
+    ACT_LOCK,
+    ACT_SIM,
+    ACT_SUBMIT,       /* Enter */
+    ACT_BACK,         /* Esc */
+    ACT_COUNT
+};
+#define ACT_BIT(a) (1u << (a))
+/* Actions the shell handles on every screen. */
+#define ACT_GLOBAL (ACT_BIT(ACT_HELP) | ACT_BIT(ACT_MENU) | ACT_BIT(ACT_QUIT) | \
+                    ACT_BIT(ACT_LOCK) | ACT_BIT(ACT_SIM) | ACT_BIT(ACT_BACK))
+
+/* Key types returned by ui_read (besides wget_wch's OK and KEY_CODE_YES). */
+#define UI_KEY_ABORT (-2)  /* another operator unlocked: modal dialogs cancel */
+
+/* Colour roles (theme.c maps them to pairs or to monochrome attributes). */
+enum ui_role {
+    CLR_NORMAL = 0,
+    CLR_MENUBAR,
+    CLR_MENU_SEL,
+    CLR_TITLE,
+    CLR_LABEL,
+    CLR_FIELD,
+    CLR_FIELD_CUR,
+    CLR_READONLY,
+    CLR_HINT_KEY,
+    CLR_HINT_LABEL,
+    CLR_STATUS,
+    CLR_INFO,
+    CLR_OK,
+    CLR_WARN,
+    CLR_ERROR,
+    CLR_DIALOG,
+    CLR_DIALOG_TITLE,
+    CLR_LIST_HEAD,
+    CLR_LIST_SEL,
+    CLR_COUNT
+};
+
+struct app;
+
+/* A screen: enter / draw / action / key / leave. state_size bytes of zeroed state are
+ * allocated for it on enter and freed after leave. */
+struct screen {
+    const char *title;          /* msgid */
+    unsigned actions;           /* ACT_BIT()s the screen handles beyond ACT_GLOBAL */
+    const char *submit_label;   /* what Enter does (msgid), shown in the hint line */
+    size_t state_size;
+    void (*enter)(struct app *a, void *st, int arg);
+    void (*draw)(struct app *a, void *st);
+    int (*action)(struct app *a, void *st, int act);
+    int (*key)(struct app *a, void *st, int type, wint_t ch);
+    void (*leave)(struct app *a, void *st);
+};
+
+/* Reader state shown in the status line. */
+enum ui_reader {
+    RD_ABSENT = 0,    /* no reader configured */
+    RD_FAULT,         /* the reader does not answer */
+    RD_NO_CARD,
+    RD_CARD,          /* a card, not read yet */
+    RD_KNOWN,         /* a card read: rd_card describes it */
+};
+
+struct app {
+    struct kwh_config cfg;
+    char config_path[KWH_PATH_MAX];
+    struct kwh_core *core;
+    struct kwh_card_dev *dev;
+    struct kwh_session s;
+    bool logged_in;
+    bool colour;
+    bool quit;
+    bool reset;                 /* another operator took over: back to home */
+
+    const struct screen *scr;
+    void *st;
+    int scr_arg;
+    const char *title;          /* the current screen's title (msgid or literal) */
+
+    char msg[KWH_ERR_MSG * 2];
+    int msg_role;
+    char progress[128];
+
+    time_t last_input;
+    int idle_secs;              /* 0 = never lock */
+    time_t clock_shown;
+
+    int rd_state;
+    char rd_card[96];
+    time_t rd_next_poll;
+};
+
+/* Geometry: menu bar, title, content rows, message, hints, status. */
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+#define UI_TOP 2
+#define UI_ROWS (LINES - 5)
+#define UI_MSG_ROW (LINES - 3)
+#define UI_HINT_ROW (LINES - 2)
+#define UI_STATUS_ROW (LINES - 1)
+
+/* --- app.c ------------------------------------------------------------------------- */
+
+/* Switches to screen s (leaving the current one); NULL = the home screen. */
+void app_open(struct app *a, const struct screen *s, int arg);
+/* Redraws everything under any dialog: menu bar, title, screen, lines. */
+void app_draw(struct app *a);
+/* Sets the message line (printf style, already translated); role CLR_INFO/OK/ERROR. */
+void app_msg(struct app *a, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Shows a core error: its advice in a dialog, and the message line. */
+void app_error(struct app *a, const struct kwh_err *e);
+/* Remembers what the last card read found, for the status line. */
+void app_set_card(struct app *a, const char *desc);
+/* Whether the session is an administrator's. */
+bool app_is_admin(const struct app *a);
+
+/* Reads one key: ticks the clock, polls the reader and locks when idle while
+ * waiting. Returns OK, KEY_CODE_YES (function key in *ch) or UI_KEY_ABORT. After an
+ * unlock by the same operator it returns KEY_CODE_YES with KEY_RESIZE. */
+int ui_read(struct app *a, wint_t *ch);
+
+/* --- keymap.c ---------------------------------------------------------------------- */
+
+/* The action bound to a key, or ACT_NONE. */
+int keymap_action(int type, wint_t ch);
+/* Draws the hint line for the actions in mask (submit_label for Enter). */
+void keymap_draw_hints(struct app *a, unsigned mask, const char *submit_label);
+/* Shows every binding of mask in a dialog (F1). */
+void keymap_help(struct app *a, unsigned mask, const char *submit_label);
+
+/* --- theme.c ----------------------------------------------------------------------- */
+
+/* Sets up colour pairs (or monochrome attributes when colour is off or absent). */
+void theme_init(bool colour);
+/* The attributes of a role. */
+int theme_attr(int role);
+
+/* --- menu.c ------------------------------------------------------------------------ */
+
+/* Runs the menu bar (F9) and opens the chosen screen; first: menu to open (-1 none). */
+void menu_run(struct app *a, int first);
+/* Draws the menu bar on row 0. */
+void menu_draw_bar(struct app *a);
+
+/* --- login.c ----------------------------------------------------------------------- */
+
+/* Asks for name and password until a login succeeds (forcing a new password when the
+ * core says so). locked: the screen is hidden and the current operator is preset.
+ * Returns false when the operator gives up (Esc at the first login: quit). */
+bool login_run(struct app *a, bool locked);
+/* Forces a new password for the session's operator. Returns false on Esc. */
+bool login_change_password(struct app *a, const char *old_pw);
+
+/* --- print.c ----------------------------------------------------------------------- */
+
+/* Prints a receipt (the one place printing is called from). Fills e on failure. */
+int ui_print_receipt(struct app *a, const struct kwh_receipt *r, struct kwh_err *e);
+
+/* --- sim.c ------------------------------------------------------------------------- */
+
+/* The demo simulator panel (F12; only with [ui] demo). */
+void sim_panel(struct app *a);
+
+/* --- screens ----------------------------------------------------------------------- */
+
+extern const struct screen scr_home;
+extern const struct screen scr_comm, scr_unit, scr_area, scr_tariffs, scr_operators,
+    scr_password, scr_limits;
+extern const struct screen scr_open;
+extern const struct screen scr_sell;          /* arg: SELL_DAILY or SELL_RESALE */
+extern const struct screen scr_reissue;
+extern const struct screen scr_refund_card, scr_refund, scr_meter_change;
+extern const struct screen scr_transfer, scr_close, scr_edit;
+extern const struct screen scr_balance;
+extern const struct screen scr_toolcard;      /* arg: enum kwh_card_type */
+extern const struct screen scr_readwipe;
+
+enum { SELL_DAILY = 0, SELL_RESALE = 1 };
+
+#endif

@@ -1,0 +1,136 @@
+/* 用户信息维护 (M19, admin): edit name, address, phone, tariff and meter parameters;
+ * changed parameters are written to the card in the reader. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "ui/parts.h"
+#include "ui/tariff_pick.h"
+
+enum { F_NAME, F_ADDR, F_PHONE, F_TARIFF, F_METER, F_N = F_METER + MF_COUNT };
+
+#define FORM_ROW (UI_TOP + 3)
+
+struct edit {
+    struct cust_ctx cc;
+    struct field f[F_N];
+    struct form fm;
+    struct tariff_pick tp;
+};
+
+static void edit_enter(struct app *a, void *st, int arg)
+{
+    struct edit *s = st;
+
+    (void)arg;
+    s->f[F_NAME] = (struct field){.label = N_("Customer name"), .kind = FK_TEXT, .row = 0,
+                                  .required = true, .maxlen = 40};
+    s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1,
+                                  .maxlen = 80};
+    s->f[F_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
+    s->f[F_TARIFF] = (struct field){.label = N_("Tariff"), .row = 3};
+    tariff_pick_load(a, &s->tp, &s->f[F_TARIFF], 0);
+    meter_fields_init(&s->f[F_METER], 0, 1);
+    s->f[F_METER + MF_NO].readonly = true;
+    form_init(&s->fm, s->f, F_N, FORM_ROW);
+}
+
+static void loaded(struct app *a, struct edit *s)
+{
+    const struct kwh_customer *c = &s->cc.c;
+
+    form_set_text(&s->fm, F_NAME, c->name);
+    form_set_text(&s->fm, F_ADDR, c->address);
+    form_set_text(&s->fm, F_PHONE, c->phone);
+    tariff_pick_load(a, &s->tp, &s->f[F_TARIFF], c->tariff_id);
+    meter_fields_set(&s->fm, F_METER, &c->meter);
+    form_focus(&s->fm, F_NAME);
+}
+
+static void edit_draw(struct app *a, void *st)
+{
+    struct edit *s = st;
+
+    cust_summary(a, &s->cc, UI_TOP);
+    draw_text(stdscr, FORM_ROW + 9, 2, COLS - 4,
+              _("Changed meter parameters are written to the card: keep it in the reader."),
+              theme_attr(CLR_INFO));
+    form_draw(&s->fm, s->cc.have);
+}
+
+static int edit_submit(struct app *a, struct edit *s)
+{
+    struct kwh_account_req req;
+    struct kwh_err e;
+    bool written = false;
+
+    if (!s->cc.have) {
+        app_msg(a, CLR_ERROR, "%s", _("Read the card (F2) or find the customer (F3) first."));
+        return UI_HANDLED;
+    }
+    if (!form_validate(a, &s->fm))
+        return UI_HANDLED;
+    memset(&req, 0, sizeof req);
+    str_copy(req.name, sizeof req.name, form_text(&s->fm, F_NAME));
+    str_copy(req.address, sizeof req.address, form_text(&s->fm, F_ADDR));
+    str_copy(req.phone, sizeof req.phone, form_text(&s->fm, F_PHONE));
+    req.tariff_id = tariff_pick_id(&s->tp, &s->f[F_TARIFF]);
+    meter_fields_get(&s->fm, F_METER, &req.meter);
+    req.meter.meter_no = s->cc.c.meter.meter_no;
+    if (!dialog_confirm(a, _("Edit customer"), _("Save the changes?")))
+        return UI_HANDLED;
+    kwh_err_clear(&e);
+    if (account_edit(a->core, &a->s, s->cc.c.customer_no, &req, &written, &e) < 0) {
+        app_error(a, &e);
+        return UI_HANDLED;
+    }
+    cust_reload(a, &s->cc);
+    app_msg(a, CLR_OK, "%s",
+            written ? _("Saved, and the card was rewritten. The customer inserts it in the meter.")
+                    : _("Saved."));
+    return UI_HANDLED;
+}
+
+static int edit_action(struct app *a, void *st, int act)
+{
+    struct edit *s = st;
+
+    switch (act) {
+    case ACT_READ:
+        if (cust_read_card(a, &s->cc))
+            loaded(a, s);
+        return UI_HANDLED;
+    case ACT_FIND:
+        if (cust_find(a, &s->cc))
+            loaded(a, s);
+        return UI_HANDLED;
+    case ACT_SUBMIT:
+        return edit_submit(a, s);
+    default:
+        return UI_IGNORED;
+    }
+}
+
+static int edit_key(struct app *a, void *st, int type, wint_t ch)
+{
+    struct edit *s = st;
+    int r;
+
+    if (!s->cc.have)
+        return UI_IGNORED;
+    r = form_key(a, &s->fm, type, ch);
+    meter_fields_sync(&s->f[F_METER]);
+    return r;
+}
+
+const struct screen scr_edit = {
+    .title = N_("Edit customer"),
+    .actions = ACT_BIT(ACT_READ) | ACT_BIT(ACT_FIND),
+    .submit_label = N_("Save"),
+    .state_size = sizeof(struct edit),
+    .enter = edit_enter,
+    .draw = edit_draw,
+    .action = edit_action,
+    .key = edit_key,
+};

@@ -1,0 +1,341 @@
+/* The form builder: labelled fields in two columns, per-field input filters and
+ * validation; money, energy and prices through fixed_parse, never floating point. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "ui/widgets.h"
+
+#define AMOUNT_MAX INT64_C(100000000000)
+
+static bool editable(const struct field *f)
+{
+    return !f->hidden && !f->readonly && f->kind != FK_INFO;
+}
+
+static bool is_text_kind(int k)
+{
+    return k != FK_CHOICE && k != FK_CHECK;
+}
+
+static int decimals_of(int kind)
+{
+    return kind == FK_PRICE ? 4 : kind == FK_INT || kind == FK_DIGITS ? 0 : 2;
+}
+
+void form_init(struct form *fm, struct field *f, int n, int top)
+{
+    fm->f = f;
+    fm->n = n;
+    fm->top = top;
+    fm->cur = -1;
+    fm->win = NULL;
+    fm->x = 0;
+    fm->w = 0;
+    for (int i = 0; i < n; i++) {
+        if (f[i].kind == FK_DIGITS && f[i].maxlen > 0)
+            f[i].ed.maxchars = f[i].maxlen;
+        else if (f[i].maxlen > 0)
+            f[i].ed.maxchars = f[i].maxlen;
+        if (fm->cur < 0 && editable(&f[i]))
+            fm->cur = i;
+    }
+}
+
+void form_focus(struct form *fm, int i)
+{
+    if (i >= 0 && i < fm->n && editable(&fm->f[i]))
+        fm->cur = i;
+}
+
+static void move_focus(struct form *fm, int dir)
+{
+    if (fm->cur < 0)
+        return;
+    for (int k = 1; k <= fm->n; k++) {
+        int i = ((fm->cur + dir * k) % fm->n + fm->n) % fm->n;
+        if (editable(&fm->f[i])) {
+            fm->cur = i;
+            return;
+        }
+    }
+}
+
+static int label_width(const struct form *fm, int col)
+{
+    int w = 0;
+
+    for (int i = 0; i < fm->n; i++) {
+        const struct field *f = &fm->f[i];
+        if (!f->hidden && f->col == col) {
+            int lw = utf8_width(_(f->label));
+            if (lw > w)
+                w = lw;
+        }
+    }
+    return w;
+}
+
+static const char *item_text(const struct field *f, int i)
+{
+    if (f->items == NULL || i < 0 || i >= f->nitems)
+        return "";
+    return f->items_raw ? f->items[i] : _(f->items[i]);
+}
+
+void form_draw(struct form *fm, bool focused)
+{
+    WINDOW *win = fm->win != NULL ? fm->win : stdscr;
+    int width = fm->w > 0 ? fm->w : COLS;
+    int half = width / 2;
+    int lw[2] = {label_width(fm, 0), label_width(fm, 1)};
+    bool one_col = true;
+    int cx = -1, cy = -1;
+
+    for (int i = 0; i < fm->n; i++)
+        if (!fm->f[i].hidden && fm->f[i].col == 1)
+            one_col = false;
+
+    for (int i = 0; i < fm->n; i++) {
+        struct field *f = &fm->f[i];
+        int x0 = fm->x + (f->col == 0 ? 2 : half + 1);
+        int colw = one_col ? width - 4 : f->col == 0 ? half - 3 : width - half - 2;
+        int y = fm->top + f->row;
+        int ix = x0 + lw[f->col] + 1;
+        int iw = colw - lw[f->col] - 1;
+        bool cur = focused && i == fm->cur;
+        int attr;
+        char buf[LEDIT_CAP + 16];
+
+        if (f->hidden)
+            continue;
+        if (f->width > 0 && f->width < iw)
+            iw = f->width;
+        draw_text(win, y, x0, lw[f->col] + 1, _(f->label), theme_attr(CLR_LABEL));
+        attr = theme_attr(cur ? CLR_FIELD_CUR : f->readonly || f->kind == FK_INFO
+                                                    ? CLR_READONLY : CLR_FIELD);
+        switch (f->kind) {
+        case FK_CHOICE:
+            snprintf(buf, sizeof buf, f->readonly ? "%s" : "< %s >", item_text(f, f->sel));
+            draw_text(win, y, ix, iw, buf, attr);
+            if (cur) {
+                cy = y;
+                cx = ix;
+            }
+            break;
+        case FK_CHECK:
+            draw_text(win, y, ix, 3, f->on ? "[x]" : "[ ]", attr);
+            if (cur) {
+                cy = y;
+                cx = ix + 1;
+            }
+            break;
+        case FK_INFO:
+            draw_text(win, y, ix, iw, f->ed.buf, attr);
+            break;
+        default: {
+            int c = ledit_draw(&f->ed, win, y, ix, iw, f->kind == FK_PASSWORD, attr);
+            if (cur) {
+                cy = y;
+                cx = c;
+            }
+        }
+        }
+    }
+    if (cy >= 0) {
+        curs_set(1);
+        wmove(win, cy, cx);
+    } else {
+        curs_set(0);
+    }
+}
+
+static bool accepts(const struct field *f, wint_t ch)
+{
+    switch (f->kind) {
+    case FK_DIGITS:
+        return ch >= '0' && ch <= '9';
+    case FK_INT:
+        return (ch >= '0' && ch <= '9') || (ch == '-' && f->imin < 0);
+    case FK_MONEY:
+    case FK_ENERGY:
+    case FK_PRICE:
+        return (ch >= '0' && ch <= '9') || ch == '.' || (ch == '-' && f->imin < 0);
+    default:
+        return ch >= 0x20 && ch != 0x7f;
+    }
+}
+
+int form_key(struct app *a, struct form *fm, int type, wint_t ch)
+{
+    struct field *f;
+
+    if (fm->cur < 0)
+        return UI_IGNORED;
+    f = &fm->f[fm->cur];
+    if (type == KEY_CODE_YES) {
+        switch (ch) {
+        case KEY_DOWN:
+            move_focus(fm, 1);
+            return UI_HANDLED | UI_REDRAW;
+        case KEY_UP:
+        case KEY_BTAB:
+            move_focus(fm, -1);
+            return UI_HANDLED | UI_REDRAW;
+        case KEY_LEFT:
+        case KEY_RIGHT:
+            if (f->kind == FK_CHOICE && f->nitems > 0) {
+                f->sel = (f->sel + (ch == KEY_RIGHT ? 1 : f->nitems - 1)) % f->nitems;
+                return UI_HANDLED | UI_REDRAW;
+            }
+            break;
+        default:
+            break;
+        }
+    } else if (ch == '\t') {
+        move_focus(fm, 1);
+        return UI_HANDLED | UI_REDRAW;
+    } else if (ch == ' ' && f->kind == FK_CHOICE && f->nitems > 0) {
+        f->sel = (f->sel + 1) % f->nitems;
+        return UI_HANDLED | UI_REDRAW;
+    } else if (ch == ' ' && f->kind == FK_CHECK) {
+        f->on = !f->on;
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (!is_text_kind(f->kind))
+        return UI_IGNORED;
+    if (ledit_key(&f->ed, type, ch))
+        return UI_HANDLED | UI_REDRAW;
+    if (type == OK && ch >= 0x20) {
+        if (!accepts(f, ch) || !ledit_insert(&f->ed, ch)) {
+            beep();
+            if (!accepts(f, ch))
+                app_msg(a, CLR_WARN, _("%s: this character is not allowed here"),
+                        _(f->label));
+        }
+        return UI_HANDLED | UI_REDRAW;
+    }
+    return UI_IGNORED;
+}
+
+bool field_check(const struct field *f, char *msg, size_t n)
+{
+    const char *s = f->ed.buf;
+    const char *label = _(f->label);
+    int64_t v;
+    int len = (int)f->ed.len;
+
+    if (!editable(f) || !is_text_kind(f->kind))
+        return true;
+    if (len == 0) {
+        if (f->required) {
+            snprintf(msg, n, _("%s must be filled in"), label);
+            return false;
+        }
+        return true;
+    }
+    switch (f->kind) {
+    case FK_TEXT:
+    case FK_PASSWORD:
+        if (!utf8_is_clean_line(s)) {
+            snprintf(msg, n, _("%s contains characters that are not allowed"), label);
+            return false;
+        }
+        return true;
+    case FK_DIGITS:
+        if (!str_is_digits(s, (size_t)len) || (f->minlen > 0 && len < f->minlen) ||
+            (f->maxlen > 0 && len > f->maxlen)) {
+            if (f->minlen == f->maxlen)
+                snprintf(msg, n, _("%s must be exactly %d digits"), label, f->maxlen);
+            else
+                snprintf(msg, n, _("%s must be digits only"), label);
+            return false;
+        }
+        return true;
+    case FK_INT:
+        if (fixed_parse(s, 0, INT64_C(1000000000000), label, &v, NULL) < 0 || v < f->imin ||
+            v > f->imax) {
+            snprintf(msg, n, _("%s must be a whole number from %" PRId64 " to %" PRId64),
+                     label, f->imin, f->imax);
+            return false;
+        }
+        return true;
+    default: {
+        int64_t max = f->imax > 0 ? f->imax : AMOUNT_MAX;
+        if (fixed_parse(s, decimals_of(f->kind), max, label, &v, NULL) < 0 ||
+            (v < 0 && f->imin >= 0)) {
+            char mbuf[32];
+            if (fixed_parse(s, decimals_of(f->kind), AMOUNT_MAX, label, &v, NULL) == 0 &&
+                v > max) {
+                if (f->kind == FK_MONEY)
+                    fmt_money(mbuf, sizeof mbuf, max);
+                else if (f->kind == FK_PRICE)
+                    fmt_price(mbuf, sizeof mbuf, max);
+                else
+                    fmt_energy(mbuf, sizeof mbuf, max);
+                snprintf(msg, n, _("%s may not be more than %s"), label, mbuf);
+            } else if (f->kind == FK_MONEY) {
+                snprintf(msg, n, _("%s must be an amount in yuan with at most 2 decimals"),
+                         label);
+            } else if (f->kind == FK_PRICE) {
+                snprintf(msg, n, _("%s must be a price with at most 4 decimals"), label);
+            } else {
+                snprintf(msg, n, _("%s must be kWh with at most 2 decimals"), label);
+            }
+            return false;
+        }
+        return true;
+    }
+    }
+}
+
+bool form_validate(struct app *a, struct form *fm)
+{
+    char msg[KWH_ERR_MSG];
+
+    for (int i = 0; i < fm->n; i++) {
+        if (!field_check(&fm->f[i], msg, sizeof msg)) {
+            fm->cur = i;
+            app_msg(a, CLR_ERROR, "%s", msg);
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *form_text(const struct form *fm, int i)
+{
+    return fm->f[i].ed.buf;
+}
+
+int64_t form_value(const struct form *fm, int i)
+{
+    const struct field *f = &fm->f[i];
+    int64_t v = 0;
+
+    if (f->kind == FK_CHOICE)
+        return f->sel;
+    if (f->kind == FK_CHECK)
+        return f->on;
+    if (f->ed.len == 0)
+        return 0;
+    if (fixed_parse(f->ed.buf, decimals_of(f->kind), INT64_C(1000000000000000), "", &v,
+                    NULL) < 0)
+        return 0;
+    return v;
+}
+
+void form_set_text(struct form *fm, int i, const char *s)
+{
+    ledit_set(&fm->f[i].ed, s);
+}
+
+void form_set_value(struct form *fm, int i, int64_t v)
+{
+    char buf[32];
+
+    if (fixed_format(v, decimals_of(fm->f[i].kind), buf, sizeof buf) < 0)
+        buf[0] = '\0';
+    ledit_set(&fm->f[i].ed, buf);
+}

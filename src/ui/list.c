@@ -1,0 +1,88 @@
+/* A scrolling table whose columns are sized in display columns. */
+#include <string.h>
+
+#include "ui/widgets.h"
+
+void list_draw(struct list *l, int y, int x, int h, const struct list_col *cols, int ncols,
+               list_cell_fn cell, void *ctx, bool focused)
+{
+    int rows = h - 1;
+    char buf[LEDIT_CAP];
+
+    if (l->sel >= l->n)
+        l->sel = l->n - 1;
+    if (l->sel < 0)
+        l->sel = 0;
+    if (l->sel < l->top)
+        l->top = l->sel;
+    if (rows > 0 && l->sel >= l->top + rows)
+        l->top = l->sel - rows + 1;
+    for (int c = 0, cx = x; c < ncols; c++) {
+        if (cols[c].right)
+            draw_text_right(stdscr, y, cx, cols[c].width, _(cols[c].head),
+                            theme_attr(CLR_LIST_HEAD));
+        else
+            draw_text(stdscr, y, cx, cols[c].width, _(cols[c].head), theme_attr(CLR_LIST_HEAD));
+        cx += cols[c].width;
+        if (c + 1 < ncols)
+            draw_fill(stdscr, y, cx++, 1, theme_attr(CLR_LIST_HEAD));
+    }
+    for (int r = 0; r < rows; r++) {
+        int row = l->top + r;
+        int attr = row == l->sel && focused ? theme_attr(CLR_LIST_SEL)
+                   : row == l->sel          ? theme_attr(CLR_READONLY)
+                                            : theme_attr(CLR_NORMAL);
+        int cx = x;
+
+        for (int c = 0; c < ncols; c++) {
+            if (row < l->n) {
+                buf[0] = '\0';
+                cell(ctx, row, c, buf, sizeof buf);
+                if (cols[c].right)
+                    draw_text_right(stdscr, y + 1 + r, cx, cols[c].width, buf, attr);
+                else
+                    draw_text(stdscr, y + 1 + r, cx, cols[c].width, buf, attr);
+            } else {
+                draw_fill(stdscr, y + 1 + r, cx, cols[c].width, theme_attr(CLR_NORMAL));
+            }
+            cx += cols[c].width;
+            if (c + 1 < ncols)
+                draw_fill(stdscr, y + 1 + r, cx++, 1, row < l->n ? attr : (int)A_NORMAL);
+        }
+    }
+}
+
+int list_key(struct list *l, int h, int type, wint_t ch)
+{
+    int old = l->sel, page = h > 2 ? h - 2 : 1;
+
+    if (type != KEY_CODE_YES || l->n == 0)
+        return UI_IGNORED;
+    switch (ch) {
+    case KEY_UP:
+        l->sel--;
+        break;
+    case KEY_DOWN:
+        l->sel++;
+        break;
+    case KEY_PPAGE:
+        l->sel -= page;
+        break;
+    case KEY_NPAGE:
+        l->sel += page;
+        break;
+    case KEY_HOME:
+        l->sel = 0;
+        break;
+    case KEY_END:
+        l->sel = l->n - 1;
+        break;
+    default:
+        return UI_IGNORED;
+    }
+    if (l->sel < 0)
+        l->sel = 0;
+    if (l->sel >= l->n)
+        l->sel = l->n - 1;
+    return l->sel != old ? UI_HANDLED | UI_REDRAW : UI_HANDLED;
+}

@@ -1,0 +1,153 @@
+/* 读卡退电 (M15): read the refund card after the meter wrote its remaining energy,
+ * show the refund (negative: the customer owes the overdraft), pay out, and offer to
+ * close the account. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "ui/parts.h"
+
+struct refund {
+    bool have;
+    struct kwh_refund_quote q;
+    struct field f[1];
+    struct form fm;
+    bool have_receipt;
+    struct kwh_receipt receipt;
+};
+
+static void refund_enter(struct app *a, void *st, int arg)
+{
+    struct refund *s = st;
+
+    (void)a;
+    (void)arg;
+    s->f[0] = (struct field){.label = N_("Payment"), .kind = FK_CHOICE, .row = 0,
+                             .items = label_pay_items, .nitems = KWH_PAY_COUNT, .width = 14};
+    form_init(&s->fm, s->f, 1, UI_TOP + 10);
+}
+
+static void refund_draw(struct app *a, void *st)
+{
+    static const char *const labels[] = {
+        N_("Customer"), N_("Meter number"), N_("Remaining in the meter (kWh)"),
+        N_("Never loaded (kWh)"), N_("Refund energy (kWh)"), N_("Price (yuan/kWh)"),
+        N_("Refund amount (yuan)"),
+    };
+    struct refund *s = st;
+    int lw = draw_max_width(labels, KWH_ARRAY_LEN(labels)), y = UI_TOP + 1;
+    int v = theme_attr(CLR_READONLY);
+    char b[RV_LEN];
+
+    (void)a;
+    if (!s->have) {
+        draw_text(stdscr, y, 2, COLS - 4,
+                  _("Put the refund card that was in the meter into the reader and press F2."),
+                  theme_attr(CLR_INFO));
+        return;
+    }
+    snprintf(b, sizeof b, "%" PRIu32 " %s", s->q.customer.customer_no, s->q.customer.name);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[0]), b, v);
+    snprintf(b, sizeof b, "%08" PRIu32, s->q.customer.meter.meter_no);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[1]), b, v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[2]),
+              fmt_energy(b, sizeof b, s->q.remaining_ckwh), v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[3]),
+              fmt_energy(b, sizeof b, s->q.unloaded_ckwh), v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[4]),
+              fmt_energy(b, sizeof b, s->q.refund_ckwh), v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[5]), fmt_price(b, sizeof b, s->q.price), v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[6]),
+              fmt_money(b, sizeof b, s->q.amount_fen),
+              theme_attr(s->q.amount_fen < 0 ? CLR_WARN : CLR_OK));
+    if (s->q.amount_fen < 0)
+        draw_text(stdscr, y, 2, COLS - 4,
+                  _("Negative: the meter used overdraft; the customer pays this amount."),
+                  theme_attr(CLR_WARN));
+    form_draw(&s->fm, true);
+}
+
+static void offer_close(struct app *a, uint32_t customer_no)
+{
+    struct kwh_err e;
+
+    if (!dialog_confirm(a, _("Close the account"),
+                        _("The refund is recorded. Close the account now as well?")))
+        return;
+    kwh_err_clear(&e);
+    if (account_close(a->core, &a->s, customer_no, false, &e) < 0) {
+        app_error(a, &e);
+        return;
+    }
+    app_msg(a, CLR_OK, "%s", _("Refund recorded and account closed."));
+}
+
+static int refund_action(struct app *a, void *st, int act)
+{
+    struct refund *s = st;
+    struct kwh_err e;
+    struct kwh_receipt r;
+    char q[256], b[32];
+
+    switch (act) {
+    case ACT_READ:
+        kwh_err_clear(&e);
+        s->have = false;
+        if (vend_refund_quote(a->core, &a->s, &s->q, &e) < 0) {
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        s->have = true;
+        app_set_card(a, _("Refund card"));
+        app_msg(a, CLR_OK, "%s", _("Refund card read."));
+        return UI_HANDLED;
+    case ACT_PRINT:
+        if (s->have_receipt)
+            receipt_print(a, &s->receipt);
+        else
+            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
+        return UI_HANDLED;
+    case ACT_SUBMIT:
+        if (!s->have) {
+            app_msg(a, CLR_ERROR, "%s", _("Read the refund card first (F2)."));
+            return UI_HANDLED;
+        }
+        snprintf(q, sizeof q,
+                 s->q.amount_fen < 0 ? _("Take %s yuan from the customer and record the refund?")
+                                     : _("Pay %s yuan to the customer and record the refund?"),
+                 fmt_money(b, sizeof b, s->q.amount_fen < 0 ? -s->q.amount_fen : s->q.amount_fen));
+        if (!dialog_confirm(a, _("Refund"), q))
+            return UI_HANDLED;
+        kwh_err_clear(&e);
+        memset(&r, 0, sizeof r);
+        if (vend_refund(a->core, &a->s, s->q.customer.customer_no, s->f[0].sel, &r, &e) < 0) {
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        s->receipt = r;
+        s->have_receipt = true;
+        s->have = false;
+        app_msg(a, CLR_OK, "%s", _("Refund recorded."));
+        offer_close(a, r.customer.customer_no);
+        return UI_HANDLED;
+    default:
+        return UI_IGNORED;
+    }
+}
+
+static int refund_key(struct app *a, void *st, int type, wint_t ch)
+{
+    return form_key(a, &((struct refund *)st)->fm, type, ch);
+}
+
+const struct screen scr_refund = {
+    .title = N_("Read refund card"),
+    .actions = ACT_BIT(ACT_READ) | ACT_BIT(ACT_PRINT),
+    .submit_label = N_("Refund"),
+    .state_size = sizeof(struct refund),
+    .enter = refund_enter,
+    .draw = refund_draw,
+    .action = refund_action,
+    .key = refund_key,
+};

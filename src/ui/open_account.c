@@ -1,0 +1,172 @@
+/* 用户开户 (M10): customer, meter and an optional first purchase, written onto the
+ * blank card in the reader. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "ui/parts.h"
+#include "ui/tariff_pick.h"
+
+enum { F_NAME, F_ADDR, F_PHONE, F_TARIFF, F_PURCHASE, F_METER = F_PURCHASE + PF_COUNT,
+       F_N = F_METER + MF_COUNT };
+
+struct open {
+    struct field f[F_N];
+    struct form fm;
+    struct tariff_pick tp;
+    bool have_receipt;
+    struct kwh_receipt receipt;
+};
+
+static void open_enter(struct app *a, void *st, int arg)
+{
+    struct open *s = st;
+
+    (void)arg;
+    s->f[F_NAME] = (struct field){.label = N_("Customer name"), .kind = FK_TEXT, .row = 0,
+                                  .required = true, .maxlen = 40};
+    s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1,
+                                  .maxlen = 80};
+    s->f[F_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
+    s->f[F_TARIFF] = (struct field){.label = N_("Tariff"), .row = 3};
+    tariff_pick_load(a, &s->tp, &s->f[F_TARIFF], 0);
+    purchase_fields_init(&s->f[F_PURCHASE], 5, 0, true);
+    purchase_fields_sync(&s->f[F_PURCHASE]);
+    meter_fields_init(&s->f[F_METER], 0, 1);
+    form_init(&s->fm, s->f, F_N, UI_TOP + 1);
+}
+
+static void open_draw(struct app *a, void *st)
+{
+    struct open *s = st;
+
+    (void)a;
+    draw_text(stdscr, UI_TOP + 5, 2, COLS / 2 - 3, _("First purchase (optional):"),
+              theme_attr(CLR_INFO));
+    draw_text(stdscr, UI_TOP + 11, 2, COLS - 4,
+              _("Put a blank card in the reader. Enter opens the account and writes the card."),
+              theme_attr(CLR_INFO));
+    if (s->have_receipt) {
+        char line[200];
+        snprintf(line, sizeof line, _("Customer number %" PRIu32 " opened (F7 prints)."),
+                 s->receipt.customer.customer_no);
+        draw_text(stdscr, UI_TOP + 12, 2, COLS - 4, line, theme_attr(CLR_OK));
+    }
+    form_draw(&s->fm, true);
+}
+
+static int open_submit(struct app *a, struct open *s)
+{
+    struct kwh_account_req req;
+    struct kwh_purchase_req p;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    const char *labels[8];
+    char values[8][RV_LEN];
+    const char *vp[8];
+    char b[32];
+    int n = 0;
+
+    if (!form_validate(a, &s->fm))
+        return UI_HANDLED;
+    if (s->tp.n == 0) {
+        app_msg(a, CLR_ERROR, "%s", _("There is no tariff yet: add one in System > Tariffs."));
+        return UI_HANDLED;
+    }
+    memset(&req, 0, sizeof req);
+    str_copy(req.name, sizeof req.name, form_text(&s->fm, F_NAME));
+    str_copy(req.address, sizeof req.address, form_text(&s->fm, F_ADDR));
+    str_copy(req.phone, sizeof req.phone, form_text(&s->fm, F_PHONE));
+    meter_fields_get(&s->fm, F_METER, &req.meter);
+    req.tariff_id = tariff_pick_id(&s->tp, &s->f[F_TARIFF]);
+    purchase_fields_get(&s->fm, F_PURCHASE, &p);
+
+    labels[n] = _("Customer name");
+    snprintf(values[n], RV_LEN, "%s", req.name);
+    n++;
+    labels[n] = _("Meter number");
+    snprintf(values[n], RV_LEN, "%08" PRIu32 " %s", req.meter.meter_no,
+             label_meter_type(req.meter.meter_type));
+    n++;
+    labels[n] = _("Tariff");
+    snprintf(values[n], RV_LEN, "%s", s->tp.items[s->f[F_TARIFF].sel]);
+    n++;
+    labels[n] = _("First purchase");
+    if (p.mode == KWH_BY_NONE)
+        snprintf(values[n], RV_LEN, "%s", _("none"));
+    else if (p.mode == KWH_BY_KWH)
+        snprintf(values[n], RV_LEN, "%s kWh", fmt_energy(b, sizeof b, p.value));
+    else
+        snprintf(values[n], RV_LEN, "%s %s", fmt_money(b, sizeof b, p.value), _("yuan"));
+    n++;
+    if (p.adjust_ckwh != 0) {
+        labels[n] = _("Adjustment kWh");
+        snprintf(values[n], RV_LEN, "%s", fmt_energy(b, sizeof b, p.adjust_ckwh));
+        n++;
+    }
+    labels[n] = _("Payment");
+    snprintf(values[n], RV_LEN, "%s", label_pay(p.pay_method));
+    n++;
+    for (int i = 0; i < n; i++)
+        vp[i] = values[i];
+    if (!dialog_confirm_pairs(a, _("Open the account"), labels, vp, n,
+                              _("Write the blank card in the reader?")))
+        return UI_HANDLED;
+    kwh_err_clear(&e);
+    memset(&r, 0, sizeof r);
+    if (vend_open_account(a->core, &a->s, &req, p.mode == KWH_BY_NONE ? NULL : &p, &r, &e) < 0) {
+        app_error(a, &e);
+        return UI_HANDLED;
+    }
+    s->receipt = r;
+    s->have_receipt = true;
+    app_msg(a, CLR_OK, _("Account %" PRIu32 " opened. Write the customer and meter numbers "
+                         "on the card."),
+            r.customer.customer_no);
+    receipt_show(a, _("Account opened"), &r);
+    return UI_HANDLED;
+}
+
+static int open_action(struct app *a, void *st, int act)
+{
+    struct open *s = st;
+
+    switch (act) {
+    case ACT_TOGGLE:
+        purchase_fields_toggle(&s->f[F_PURCHASE]);
+        form_focus(&s->fm, F_PURCHASE + PF_VALUE);
+        return UI_HANDLED;
+    case ACT_PRINT:
+        if (s->have_receipt)
+            receipt_print(a, &s->receipt);
+        else
+            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
+        return UI_HANDLED;
+    case ACT_SUBMIT:
+        return open_submit(a, s);
+    default:
+        return UI_IGNORED;
+    }
+}
+
+static int open_key(struct app *a, void *st, int type, wint_t ch)
+{
+    struct open *s = st;
+    int r = form_key(a, &s->fm, type, ch);
+
+    purchase_fields_sync(&s->f[F_PURCHASE]);
+    meter_fields_sync(&s->f[F_METER]);
+    return r;
+}
+
+const struct screen scr_open = {
+    .title = N_("Open account and first purchase"),
+    .actions = ACT_BIT(ACT_TOGGLE) | ACT_BIT(ACT_PRINT),
+    .submit_label = N_("Open account"),
+    .state_size = sizeof(struct open),
+    .enter = open_enter,
+    .draw = open_draw,
+    .action = open_action,
+    .key = open_key,
+};

@@ -1,0 +1,372 @@
+/* Shared screen pieces: the account panel, meter fields, purchase fields, receipts. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "ui/parts.h"
+
+void cust_card_desc(const struct kwh_card *card, char *buf, size_t n)
+{
+    if (card->type == KWH_CARD_USER || card->type == KWH_CARD_REFUND)
+        snprintf(buf, n, "%s %s %08" PRIu32, label_card_type(card->type), _("meter"),
+                 card->meter_no);
+    else
+        snprintf(buf, n, "%s", label_card_type(card->type));
+}
+
+bool cust_read_card(struct app *a, struct cust_ctx *cc)
+{
+    struct kwh_err e;
+    char desc[96];
+
+    memset(cc, 0, sizeof *cc);
+    kwh_err_clear(&e);
+    app_msg(a, CLR_INFO, "%s", _("Reading the card..."));
+    app_draw(a);
+    if (vend_read_card(a->core, &a->s, &cc->view, &e) < 0) {
+        app_set_card(a, NULL);
+        app_error(a, &e);
+        return false;
+    }
+    cust_card_desc(&cc->view.card, desc, sizeof desc);
+    app_set_card(a, desc);
+    if (cc->view.notice[0])
+        app_msg(a, CLR_WARN, "%s", cc->view.notice);
+    else
+        app_msg(a, CLR_OK, "%s", _("Card read."));
+    if (!cc->view.has_customer) {
+        char text[256];
+        snprintf(text, sizeof text, _("This is a %s, not a customer's card."),
+                 label_card_type(cc->view.card.type));
+        dialog_message(a, _("Not a customer card"), text, CLR_DIALOG);
+        return false;
+    }
+    cc->have = true;
+    cc->from_card = true;
+    cc->c = cc->view.customer;
+    return true;
+}
+
+bool cust_find(struct app *a, struct cust_ctx *cc)
+{
+    struct field f[2] = {
+        {.label = N_("Customer number"), .kind = FK_DIGITS, .row = 0, .maxlen = 9},
+        {.label = N_("or meter number"), .kind = FK_DIGITS, .row = 1, .minlen = 8,
+         .maxlen = 8},
+    };
+    struct kwh_err e;
+    struct kwh_customer c;
+    uint32_t no, meter;
+
+    if (!dialog_form(a, _("Find a customer"), f, 2))
+        return false;
+    no = (uint32_t)form_value(&(const struct form){.f = f, .n = 2}, 0);
+    meter = (uint32_t)form_value(&(const struct form){.f = f, .n = 2}, 1);
+    if (no == 0 && meter == 0) {
+        app_msg(a, CLR_ERROR, "%s", _("Give a customer number or a meter number."));
+        return false;
+    }
+    kwh_err_clear(&e);
+    if (account_find(a->core, no, meter, &c, &e) < 0) {
+        app_error(a, &e);
+        return false;
+    }
+    memset(cc, 0, sizeof *cc);
+    cc->have = true;
+    cc->c = c;
+    app_msg(a, CLR_OK, "%s", _("Customer found."));
+    return true;
+}
+
+void cust_reload(struct app *a, struct cust_ctx *cc)
+{
+    struct kwh_err e;
+    struct kwh_customer c;
+
+    if (!cc->have)
+        return;
+    kwh_err_clear(&e);
+    if (account_find(a->core, cc->c.customer_no, 0, &c, &e) == 0)
+        cc->c = c;
+}
+
+int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
+{
+    static const char *const left[] = {
+        N_("Customer number"), N_("Meter number"), N_("Address"), N_("Tariff"),
+        N_("Purchase count"), N_("Last purchase"),
+    };
+    static const char *const right[] = {
+        N_("Name"), N_("Meter type"), N_("Phone"), N_("Status"), N_("Balance (est.)"),
+        N_("In the meter"),
+    };
+    const struct kwh_customer *c = &cc->c;
+    int lw = draw_max_width(left, KWH_ARRAY_LEN(left));
+    int rw = draw_max_width(right, KWH_ARRAY_LEN(right));
+    int half = COLS / 2, w = half - 3, rows = 5;
+    int val = theme_attr(CLR_READONLY);
+    char b1[64], b2[64], b3[96];
+
+    (void)a;
+    if (!cc->have) {
+        draw_text(stdscr, y, 2, COLS - 4,
+                  _("No customer yet: read the card (F2) or find the customer (F3)."),
+                  theme_attr(CLR_INFO));
+        return 1;
+    }
+    snprintf(b1, sizeof b1, "%" PRIu32, c->customer_no);
+    draw_pair(stdscr, y, 2, lw, w, _(left[0]), b1, val);
+    draw_pair(stdscr, y, half + 1, rw, w, _(right[0]), c->name, val);
+    snprintf(b1, sizeof b1, "%08" PRIu32, c->meter.meter_no);
+    draw_pair(stdscr, y + 1, 2, lw, w, _(left[1]), b1, val);
+    draw_pair(stdscr, y + 1, half + 1, rw, w, _(right[1]), label_meter_type(c->meter.meter_type),
+              val);
+    draw_pair(stdscr, y + 2, 2, lw, w, _(left[2]), c->address, val);
+    draw_pair(stdscr, y + 2, half + 1, rw, w, _(right[2]), c->phone, val);
+    snprintf(b3, sizeof b3, "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, c->price),
+             _("yuan/kWh"));
+    draw_pair(stdscr, y + 3, 2, lw, w, _(left[3]), b3, val);
+    draw_pair(stdscr, y + 3, half + 1, rw, w, _(right[3]), label_status(c->status), val);
+    snprintf(b1, sizeof b1, "%d", c->purchase_count);
+    draw_pair(stdscr, y + 4, 2, lw, w, _(left[4]), b1, val);
+    snprintf(b3, sizeof b3, "%s kWh", fmt_energy(b2, sizeof b2, c->balance_ckwh));
+    draw_pair(stdscr, y + 4, half + 1, rw, w, _(right[4]), b3, val);
+    if (cc->from_card) {
+        const struct kwh_card_view *v = &cc->view;
+        if (v->has_last_sale) {
+            char t[32];
+            snprintf(b3, sizeof b3, "%s %s kWh %s%s", fmt_time(t, sizeof t, v->last_sale.created),
+                     fmt_energy(b1, sizeof b1, v->last_sale.energy_ckwh + v->last_sale.adjust_ckwh +
+                                                   v->last_sale.free_ckwh),
+                     fmt_money(b2, sizeof b2, v->last_sale.amount_fen), _("yuan"));
+        } else {
+            snprintf(b3, sizeof b3, "%s", _("none"));
+        }
+        draw_pair(stdscr, y + 5, 2, lw, w, _(left[5]), b3, val);
+        draw_pair(stdscr, y + 5, half + 1, rw, w, _(right[5]),
+                  v->purchase_loaded ? _("Consumed (loaded)") : _("Not consumed (not loaded)"),
+                  theme_attr(v->purchase_loaded ? CLR_OK : CLR_WARN));
+        rows = 6;
+        if (v->card.ret.valid) {
+            snprintf(b3, sizeof b3, "%s: %s kWh, %s %s", _("Meter report"),
+                     fmt_energy(b1, sizeof b1, v->card.ret.remaining_ckwh), _("display"),
+                     label_meter_code(v->card.ret.display));
+            draw_text(stdscr, y + 6, 2, COLS - 4, b3,
+                      theme_attr(v->card.ret.display == KWH_MC_GOOD ? CLR_INFO : CLR_WARN));
+            rows = 7;
+            if (v->card.ret.display != KWH_MC_GOOD) {
+                draw_text(stdscr, y + 7, 2, COLS - 4, error_meter_advice(v->card.ret.display),
+                          theme_attr(CLR_WARN));
+                rows = 8;
+            }
+        }
+    }
+    return rows;
+}
+
+void cust_summary(struct app *a, const struct cust_ctx *cc, int y)
+{
+    const struct kwh_customer *c = &cc->c;
+    char line[400], b1[32], b2[32];
+
+    (void)a;
+    if (!cc->have) {
+        draw_text(stdscr, y, 2, COLS - 4,
+                  _("No customer yet: read the card (F2) or find the customer (F3)."),
+                  theme_attr(CLR_INFO));
+        return;
+    }
+    snprintf(line, sizeof line, "%s %" PRIu32 "  %s  %s %08" PRIu32 " %s", _("Customer"),
+             c->customer_no, c->name, _("meter"), c->meter.meter_no,
+             label_meter_type(c->meter.meter_type));
+    draw_text(stdscr, y, 2, COLS - 4, line, theme_attr(CLR_READONLY));
+    snprintf(line, sizeof line, "%s %s %s  %s %s kWh  %s", c->tariff_name,
+             fmt_price(b1, sizeof b1, c->price), _("yuan/kWh"), _("balance"),
+             fmt_energy(b2, sizeof b2, c->balance_ckwh), label_status(c->status));
+    draw_text(stdscr, y + 1, 2, COLS - 4, line, theme_attr(CLR_READONLY));
+}
+
+void meter_fields_init(struct field *f, int row0, int col)
+{
+    const struct field init[MF_COUNT] = {
+        {.label = N_("Meter number"), .kind = FK_DIGITS, .minlen = 8, .maxlen = 8,
+         .required = true},
+        {.label = N_("Meter type"), .kind = FK_CHOICE, .items = label_meter_type_items,
+         .nitems = 3},
+        {.label = N_("Rated current (A)"), .kind = FK_INT, .imin = 1, .imax = 1000,
+         .required = true},
+        {.label = N_("Current limit (A)"), .kind = FK_INT, .imin = 1, .imax = 1000,
+         .required = true},
+        {.label = N_("Alarm kWh"), .kind = FK_ENERGY, .imax = 99999999, .required = true},
+        {.label = N_("Overdraft kWh"), .kind = FK_ENERGY, .imax = 99999999, .required = true},
+        {.label = N_("Hoard limit kWh"), .kind = FK_ENERGY, .imax = 99999999,
+         .required = true},
+        {.label = N_("CT ratio"), .kind = FK_INT, .imin = 1, .imax = 10000, .required = true},
+    };
+    for (int i = 0; i < MF_COUNT; i++) {
+        f[i] = init[i];
+        f[i].row = row0 + i;
+        f[i].col = col;
+        f[i].width = i == MF_TYPE ? 0 : 12;
+    }
+    ledit_set(&f[MF_RATING].ed, "60");
+    ledit_set(&f[MF_LIMIT].ed, "40");
+    ledit_set(&f[MF_ALARM].ed, "10.00");
+    ledit_set(&f[MF_OVERDRAFT].ed, "5.00");
+    ledit_set(&f[MF_HOARD].ed, "9999.00");
+    ledit_set(&f[MF_CT].ed, "1");
+    meter_fields_sync(f);
+}
+
+void meter_fields_sync(struct field *f)
+{
+    f[MF_CT].hidden = f[MF_TYPE].sel + 1 != KWH_METER_THREE_CT;
+}
+
+void meter_fields_set(struct form *fm, int base, const struct kwh_meter *m)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof buf, "%08" PRIu32, m->meter_no);
+    form_set_text(fm, base + MF_NO, buf);
+    fm->f[base + MF_TYPE].sel = m->meter_type >= 1 && m->meter_type <= 3 ? m->meter_type - 1 : 0;
+    form_set_value(fm, base + MF_RATING, m->rating_a);
+    form_set_value(fm, base + MF_LIMIT, m->current_limit_a);
+    form_set_value(fm, base + MF_ALARM, m->alarm_ckwh);
+    form_set_value(fm, base + MF_OVERDRAFT, m->overdraft_ckwh);
+    form_set_value(fm, base + MF_HOARD, m->hoard_ckwh);
+    form_set_value(fm, base + MF_CT, m->ct_ratio > 0 ? m->ct_ratio : 1);
+    meter_fields_sync(&fm->f[base]);
+}
+
+void meter_fields_get(const struct form *fm, int base, struct kwh_meter *m)
+{
+    memset(m, 0, sizeof *m);
+    m->meter_no = (uint32_t)form_value(fm, base + MF_NO);
+    m->meter_type = fm->f[base + MF_TYPE].sel + 1;
+    m->rating_a = (int)form_value(fm, base + MF_RATING);
+    m->current_limit_a = (int)form_value(fm, base + MF_LIMIT);
+    m->alarm_ckwh = form_value(fm, base + MF_ALARM);
+    m->overdraft_ckwh = form_value(fm, base + MF_OVERDRAFT);
+    m->hoard_ckwh = form_value(fm, base + MF_HOARD);
+    m->ct_ratio = m->meter_type == KWH_METER_THREE_CT ? (int)form_value(fm, base + MF_CT) : 1;
+}
+
+void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust)
+{
+    const struct field init[PF_COUNT] = {
+        {.label = N_("Settlement"), .kind = FK_CHOICE, .items = label_mode_items, .nitems = 2},
+        {.label = N_("Amount (yuan)"), .kind = FK_MONEY, .optional_zero = true},
+        {.label = N_("Adjust (kWh)"), .kind = FK_ENERGY, .optional_zero = true,
+         .imax = 99999999},
+        {.label = N_("Payment"), .kind = FK_CHOICE, .items = label_pay_items,
+         .nitems = KWH_PAY_COUNT},
+    };
+    for (int i = 0; i < PF_COUNT; i++) {
+        f[i] = init[i];
+        f[i].row = row0 + i - (!with_adjust && i > PF_ADJUST ? 1 : 0);
+        f[i].col = col;
+        f[i].width = 14;
+    }
+    f[PF_ADJUST].hidden = !with_adjust;
+}
+
+void purchase_fields_sync(struct field *f)
+{
+    bool by_kwh = f[PF_MODE].sel == 1;
+
+    f[PF_VALUE].kind = by_kwh ? FK_ENERGY : FK_MONEY;
+    f[PF_VALUE].label = by_kwh ? N_("Energy (kWh)") : N_("Amount (yuan)");
+}
+
+void purchase_fields_toggle(struct field *f)
+{
+    f[PF_MODE].sel = !f[PF_MODE].sel;
+    ledit_set(&f[PF_VALUE].ed, "");
+    purchase_fields_sync(f);
+}
+
+void purchase_fields_get(const struct form *fm, int base, struct kwh_purchase_req *p)
+{
+    memset(p, 0, sizeof *p);
+    p->value = form_value(fm, base + PF_VALUE);
+    p->mode = fm->f[base + PF_MODE].sel == 1 ? KWH_BY_KWH : KWH_BY_AMOUNT;
+    if (!fm->f[base + PF_ADJUST].hidden)
+        p->adjust_ckwh = form_value(fm, base + PF_ADJUST);
+    p->pay_method = fm->f[base + PF_PAY].sel;
+    if (p->value == 0 && p->adjust_ckwh == 0)
+        p->mode = KWH_BY_NONE;
+}
+
+int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*values)[RV_LEN], int max)
+{
+    const struct kwh_sale *s = &r->sale;
+    char b[32];
+    int n = 0;
+
+#define ROW(label, ...)                                                                    \
+    do {                                                                                   \
+        if (n < max) {                                                                     \
+            labels[n] = _(label);                                                          \
+            snprintf(values[n], RV_LEN, __VA_ARGS__);                                          \
+            n++;                                                                           \
+        }                                                                                  \
+    } while (0)
+    ROW(N_("Operation"), "%s", label_op(s->kind));
+    ROW(N_("Customer"), "%" PRIu32 " %s", r->customer.customer_no, r->customer.name);
+    ROW(N_("Meter number"), "%08" PRIu32, r->customer.meter.meter_no);
+    ROW(N_("Energy (kWh)"), "%s", fmt_energy(b, sizeof b, s->energy_ckwh));
+    if (s->adjust_ckwh != 0)
+        ROW(N_("Adjustment kWh"), "%s", fmt_energy(b, sizeof b, s->adjust_ckwh));
+    if (s->free_ckwh != 0)
+        ROW(N_("Free allowance kWh"), "%s", fmt_energy(b, sizeof b, s->free_ckwh));
+    ROW(N_("Price (yuan/kWh)"), "%s", fmt_price(b, sizeof b, s->price));
+    ROW(N_("Amount (yuan)"), "%s", fmt_money(b, sizeof b, s->amount_fen));
+    if (s->fee_fen != 0)
+        ROW(N_("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, s->fee_fen));
+    ROW(N_("Payment"), "%s", label_pay(s->pay_method));
+    ROW(N_("Purchase count"), "%d", s->purchase_count);
+    if (s->invoice_no != 0)
+        ROW(N_("Invoice number"), "%" PRId64, s->invoice_no);
+#undef ROW
+    return n;
+}
+
+void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r)
+{
+    const char *labels[16];
+    char values[16][RV_LEN];
+    const char *vp[16];
+    char text[2048];
+    size_t used = 0;
+    int n = receipt_lines(r, labels, values, 16), lw = 0;
+
+    for (int i = 0; i < n; i++) {
+        int w = utf8_width(labels[i]);
+        vp[i] = values[i];
+        if (w > lw)
+            lw = w;
+    }
+    text[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        int k = snprintf(text + used, sizeof text - used, "%s%*s  %s\n", labels[i],
+                         lw - utf8_width(labels[i]), "", vp[i]);
+        if (k < 0 || (size_t)k >= sizeof text - used)
+            break;
+        used += (size_t)k;
+    }
+    snprintf(text + used, sizeof text - used, "\n%s", _("F7 prints the receipt."));
+    dialog_message(a, title, text, CLR_DIALOG);
+}
+
+void receipt_print(struct app *a, const struct kwh_receipt *r)
+{
+    struct kwh_err e;
+
+    kwh_err_clear(&e);
+    if (ui_print_receipt(a, r, &e) < 0)
+        app_msg(a, CLR_WARN, "%s", e.msg);
+    else
+        app_msg(a, CLR_OK, "%s", _("Receipt printed."));
+}

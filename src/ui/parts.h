@@ -1,0 +1,56 @@
+/* Pieces several screens share: the account found by card or by number and its
+ * display, the meter-parameter fields and the purchase fields. Internal to src/ui. */
+#ifndef KWH_UI_PARTS_H
+#define KWH_UI_PARTS_H
+
+#include "ui/widgets.h"
+
+/* The account a screen works on. */
+struct cust_ctx {
+    bool have;
+    bool from_card;
+    struct kwh_customer c;
+    struct kwh_card_view view;  /* valid when from_card */
+};
+
+/* F2: reads the card (vend_read_card); true when it is a user card with an account. */
+bool cust_read_card(struct app *a, struct cust_ctx *cc);
+/* F3: asks for a customer or meter number and finds the account. */
+bool cust_find(struct app *a, struct cust_ctx *cc);
+/* Draws the account from row y on; returns the rows used. */
+int cust_draw(struct app *a, const struct cust_ctx *cc, int y);
+/* Draws the account in two lines at row y (for screens with many fields). */
+void cust_summary(struct app *a, const struct cust_ctx *cc, int y);
+/* Reloads the account after a change (by customer number). */
+void cust_reload(struct app *a, struct cust_ctx *cc);
+/* Describes a card for the status line. */
+void cust_card_desc(const struct kwh_card *card, char *buf, size_t n);
+
+/* Meter fields: number, type, rating, limit, alarm, overdraft, hoard, CT ratio. */
+enum { MF_NO, MF_TYPE, MF_RATING, MF_LIMIT, MF_ALARM, MF_OVERDRAFT, MF_HOARD, MF_CT, MF_COUNT };
+/* Fills f[0..MF_COUNT) in column col from row0 with defaults. */
+void meter_fields_init(struct field *f, int row0, int col);
+void meter_fields_set(struct form *fm, int base, const struct kwh_meter *m);
+void meter_fields_get(const struct form *fm, int base, struct kwh_meter *m);
+/* Shows the CT ratio only for 三相互感. */
+void meter_fields_sync(struct field *f);
+
+/* Purchase fields: settlement mode, amount or kWh, adjustment kWh, payment method. */
+enum { PF_MODE, PF_VALUE, PF_ADJUST, PF_PAY, PF_COUNT };
+void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust);
+/* Makes the value field match the mode (money or kWh). */
+void purchase_fields_sync(struct field *f);
+/* Switches between amount and kWh (F4). */
+void purchase_fields_toggle(struct field *f);
+/* The request from validated fields; mode KWH_BY_NONE when the value is empty or 0. */
+void purchase_fields_get(const struct form *fm, int base, struct kwh_purchase_req *p);
+
+#define RV_LEN 200
+/* Builds "label: value" rows of a receipt for a confirmation or result dialog. */
+int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*values)[RV_LEN], int max);
+/* Shows a finished operation's receipt; F7 on the screen prints it again later. */
+void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r);
+/* Prints r, reporting the outcome on the message line. */
+void receipt_print(struct app *a, const struct kwh_receipt *r);
+
+#endif

@@ -1,0 +1,91 @@
+/* 通讯参数设置 (M2): the card reader's port and speed, kept in the INI file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "ui/widgets.h"
+
+static const char *const bauds[] = {"9600", "19200", "38400", "57600", "115200"};
+
+enum { F_PORT, F_BAUD, F_N };
+
+struct comm {
+    struct field f[F_N];
+    struct form fm;
+};
+
+static void comm_enter(struct app *a, void *st, int arg)
+{
+    struct comm *c = st;
+    char cur[16];
+
+    (void)arg;
+    c->f[F_PORT] = (struct field){.label = N_("Reader port"), .kind = FK_TEXT, .row = 0,
+                                  .maxlen = 200};
+    c->f[F_BAUD] = (struct field){.label = N_("Speed (baud)"), .kind = FK_CHOICE, .row = 1,
+                                  .items = bauds, .nitems = (int)KWH_ARRAY_LEN(bauds),
+                                  .items_raw = true, .width = 12};
+    ledit_set(&c->f[F_PORT].ed, a->cfg.reader_port);
+    snprintf(cur, sizeof cur, "%d", a->cfg.reader_baud);
+    for (int i = 0; i < (int)KWH_ARRAY_LEN(bauds); i++)
+        if (strcmp(bauds[i], cur) == 0)
+            c->f[F_BAUD].sel = i;
+    form_init(&c->fm, c->f, F_N, UI_TOP + 1);
+}
+
+static void comm_draw(struct app *a, void *st)
+{
+    struct comm *c = st;
+
+    draw_text(stdscr, UI_TOP + 4, 2, COLS - 4,
+              _("For example /dev/ttyUSB0. Leave it empty when there is no reader."),
+              theme_attr(CLR_INFO));
+    draw_text(stdscr, UI_TOP + 5, 2, COLS - 4,
+              _("The new port is used from the next start of kwhpos."), theme_attr(CLR_INFO));
+    if (a->config_path[0] == '\0')
+        draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
+                  _("No settings file was given: changes cannot be saved."),
+                  theme_attr(CLR_WARN));
+    form_draw(&c->fm, true);
+}
+
+static int comm_action(struct app *a, void *st, int act)
+{
+    struct comm *c = st;
+    struct kwh_config cfg = a->cfg;
+    struct kwh_err e;
+
+    if (act != ACT_SUBMIT)
+        return UI_IGNORED;
+    if (!form_validate(a, &c->fm))
+        return UI_HANDLED;
+    if (a->config_path[0] == '\0') {
+        app_msg(a, CLR_ERROR, "%s", _("No settings file was given: changes cannot be saved."));
+        return UI_HANDLED;
+    }
+    kwh_err_clear(&e);
+    if (config_set(&cfg, "reader.port", form_text(&c->fm, F_PORT), &e) < 0 ||
+        config_set(&cfg, "reader.baud", bauds[c->f[F_BAUD].sel], &e) < 0 ||
+        config_save(&cfg, a->config_path, &e) < 0) {
+        app_error(a, &e);
+        return UI_HANDLED;
+    }
+    a->cfg = cfg;
+    app_msg(a, CLR_OK, "%s", _("Saved. The new port is used from the next start of kwhpos."));
+    return UI_HANDLED;
+}
+
+static int comm_key(struct app *a, void *st, int type, wint_t ch)
+{
+    return form_key(a, &((struct comm *)st)->fm, type, ch);
+}
+
+const struct screen scr_comm = {
+    .title = N_("Reader port"),
+    .submit_label = N_("Save"),
+    .state_size = sizeof(struct comm),
+    .enter = comm_enter,
+    .draw = comm_draw,
+    .action = comm_action,
+    .key = comm_key,
+};

@@ -1,0 +1,241 @@
+/* 操作员维护 (M6): add an operator (name, role, password twice), change a role or reset
+ * a password, delete an operator. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kwhpos/util.h"
+#include "ui/widgets.h"
+
+#define LIST_ROWS 9
+
+enum { F_NAME, F_ROLE, F_PW, F_PW2, F_N };
+
+struct operators {
+    struct kwh_operator *o;
+    size_t n;
+    struct list l;
+    bool on_list;
+    bool adding;
+    struct field f[F_N];
+    struct form fm;
+};
+
+static void clear_pw(struct operators *s)
+{
+    memset(s->f[F_PW].ed.buf, 0, sizeof s->f[F_PW].ed.buf);
+    memset(s->f[F_PW2].ed.buf, 0, sizeof s->f[F_PW2].ed.buf);
+    ledit_set(&s->f[F_PW].ed, "");
+    ledit_set(&s->f[F_PW2].ed, "");
+}
+
+static void fill_form(struct operators *s)
+{
+    clear_pw(s);
+    if (s->adding || s->n == 0) {
+        form_set_text(&s->fm, F_NAME, "");
+        s->f[F_ROLE].sel = 0;
+        s->f[F_NAME].readonly = false;
+        return;
+    }
+    form_set_text(&s->fm, F_NAME, s->o[s->l.sel].name);
+    s->f[F_ROLE].sel = s->o[s->l.sel].role == KWH_ROLE_ADMIN ? 1 : 0;
+    s->f[F_NAME].readonly = true;
+}
+
+static void reload(struct app *a, struct operators *s)
+{
+    struct kwh_err e;
+
+    free(s->o);
+    s->o = NULL;
+    s->n = 0;
+    kwh_err_clear(&e);
+    if (auth_operator_list(a->core, &a->s, &s->o, &s->n, &e) < 0)
+        app_msg(a, CLR_ERROR, "%s", e.msg);
+    s->l.n = (int)s->n;
+    if (s->l.sel >= s->l.n)
+        s->l.sel = s->l.n - 1;
+    if (s->l.sel < 0)
+        s->l.sel = 0;
+}
+
+static void operators_enter(struct app *a, void *st, int arg)
+{
+    struct operators *s = st;
+
+    (void)arg;
+    s->f[F_NAME] = (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 0,
+                                  .required = true, .maxlen = 30};
+    s->f[F_ROLE] = (struct field){.label = N_("Role"), .kind = FK_CHOICE, .row = 1,
+                                  .items = label_role_items, .nitems = 2, .width = 20};
+    s->f[F_PW] = (struct field){.label = N_("Password"), .kind = FK_PASSWORD, .row = 2,
+                                .maxlen = 64, .width = 20};
+    s->f[F_PW2] = (struct field){.label = N_("Password again"), .kind = FK_PASSWORD, .row = 3,
+                                 .maxlen = 64, .width = 20};
+    form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
+    reload(a, s);
+    s->on_list = true;
+    fill_form(s);
+}
+
+static void cell(void *ctx, int row, int col, char *buf, size_t n)
+{
+    const struct kwh_operator *o = &((struct operators *)ctx)->o[row];
+
+    if (col == 0)
+        snprintf(buf, n, "%s", o->name);
+    else if (col == 1)
+        snprintf(buf, n, "%s", label_role(o->role));
+    else
+        snprintf(buf, n, "%s", o->locked_until > time(NULL) ? _("locked out")
+                               : o->must_change           ? _("must change password")
+                                                          : "");
+}
+
+static void operators_draw(struct app *a, void *st)
+{
+    static const struct list_col cols[] = {
+        {N_("Operator"), 24, false},
+        {N_("Role"), 16, false},
+        {N_("State"), 28, false},
+    };
+    struct operators *s = st;
+
+    (void)a;
+    list_draw(&s->l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s, s->on_list);
+    draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
+              s->adding ? _("New operator:")
+                        : _("Selected operator (Tab: change role or set a password, F6: delete):"),
+              theme_attr(CLR_INFO));
+    form_draw(&s->fm, !s->on_list);
+}
+
+static int save(struct app *a, struct operators *s)
+{
+    struct kwh_err e;
+    int role = s->f[F_ROLE].sel + 1;
+    const char *name = form_text(&s->fm, F_NAME);
+
+    if (!form_validate(a, &s->fm))
+        return UI_HANDLED;
+    kwh_err_clear(&e);
+    if (s->adding) {
+        if (auth_operator_add(a->core, &a->s, name, role, form_text(&s->fm, F_PW),
+                              form_text(&s->fm, F_PW2), &e) < 0) {
+            clear_pw(s);
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        app_msg(a, CLR_OK, _("Operator %s added."), name);
+    } else {
+        const struct kwh_operator *o = &s->o[s->l.sel];
+        if (role != o->role && auth_operator_set_role(a->core, &a->s, name, role, &e) < 0) {
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        if (s->f[F_PW].ed.len > 0 &&
+            auth_change_password(a->core, &a->s, name, NULL, form_text(&s->fm, F_PW),
+                                 form_text(&s->fm, F_PW2), &e) < 0) {
+            clear_pw(s);
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        app_msg(a, CLR_OK, _("Operator %s saved."), name);
+    }
+    reload(a, s);
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->o[i].name, name) == 0)
+            s->l.sel = (int)i;
+    s->adding = false;
+    s->on_list = true;
+    fill_form(s);
+    return UI_HANDLED;
+}
+
+static int operators_action(struct app *a, void *st, int act)
+{
+    struct operators *s = st;
+    struct kwh_err e;
+    char q[256];
+
+    switch (act) {
+    case ACT_NEW:
+        s->adding = true;
+        s->on_list = false;
+        fill_form(s);
+        form_focus(&s->fm, F_NAME);
+        return UI_HANDLED;
+    case ACT_DELETE:
+        if (s->n == 0)
+            return UI_HANDLED;
+        snprintf(q, sizeof q, _("Delete the operator %s?"), s->o[s->l.sel].name);
+        if (!dialog_confirm(a, _("Delete operator"), q))
+            return UI_HANDLED;
+        kwh_err_clear(&e);
+        if (auth_operator_delete(a->core, &a->s, s->o[s->l.sel].name, &e) < 0) {
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        app_msg(a, CLR_OK, "%s", _("Operator deleted."));
+        reload(a, s);
+        s->adding = false;
+        fill_form(s);
+        return UI_HANDLED;
+    case ACT_SUBMIT:
+        if (s->on_list) {
+            s->on_list = false;
+            form_focus(&s->fm, s->adding ? F_NAME : F_ROLE);
+            return UI_HANDLED;
+        }
+        return save(a, s);
+    default:
+        return UI_IGNORED;
+    }
+}
+
+static int operators_key(struct app *a, void *st, int type, wint_t ch)
+{
+    struct operators *s = st;
+
+    if (s->on_list) {
+        if (type == OK && ch == '\t') {
+            s->on_list = false;
+            form_focus(&s->fm, s->adding ? F_NAME : F_ROLE);
+            return UI_HANDLED;
+        }
+        if (list_key(&s->l, LIST_ROWS, type, ch) & UI_HANDLED) {
+            s->adding = false;
+            fill_form(s);
+            return UI_HANDLED;
+        }
+        return UI_IGNORED;
+    }
+    if ((type == OK && ch == '\t' && s->fm.cur == F_N - 1 && s->n > 0) ||
+        (type == KEY_CODE_YES && ch == KEY_BTAB && s->fm.cur <= F_ROLE && s->n > 0)) {
+        s->on_list = true;
+        return UI_HANDLED;
+    }
+    return form_key(a, &s->fm, type, ch);
+}
+
+static void operators_leave(struct app *a, void *st)
+{
+    struct operators *s = st;
+
+    (void)a;
+    clear_pw(s);
+    free(s->o);
+}
+
+const struct screen scr_operators = {
+    .title = N_("Operators"),
+    .actions = ACT_BIT(ACT_NEW) | ACT_BIT(ACT_DELETE),
+    .submit_label = N_("Save"),
+    .state_size = sizeof(struct operators),
+    .enter = operators_enter,
+    .draw = operators_draw,
+    .action = operators_action,
+    .key = operators_key,
+    .leave = operators_leave,
+};

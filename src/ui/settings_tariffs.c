@@ -1,0 +1,224 @@
+/* 电价类型设置 (M5): the tariff list; add, edit (price changes keep history), delete
+ * (refused while customers use the tariff). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kwhpos/units.h"
+#include "kwhpos/util.h"
+#include "ui/widgets.h"
+
+#define LIST_ROWS 10
+
+enum { F_NAME, F_PRICE, F_N };
+
+struct tariffs {
+    struct kwh_tariff *t;
+    size_t n;
+    struct list l;
+    bool on_list;
+    bool adding;
+    struct field f[F_N];
+    struct form fm;
+};
+
+static void fill_form(struct tariffs *s)
+{
+    if (s->adding || s->l.sel < 0 || (size_t)s->l.sel >= s->n) {
+        form_set_text(&s->fm, F_NAME, "");
+        form_set_text(&s->fm, F_PRICE, "");
+        return;
+    }
+    form_set_text(&s->fm, F_NAME, s->t[s->l.sel].name);
+    form_set_value(&s->fm, F_PRICE, s->t[s->l.sel].price);
+}
+
+static void reload(struct app *a, struct tariffs *s)
+{
+    struct kwh_err e;
+
+    free(s->t);
+    s->t = NULL;
+    s->n = 0;
+    kwh_err_clear(&e);
+    if (tariff_list(a->core, &s->t, &s->n, &e) < 0)
+        app_msg(a, CLR_ERROR, "%s", e.msg);
+    s->l.n = (int)s->n;
+    if (s->l.sel >= s->l.n)
+        s->l.sel = s->l.n - 1;
+    if (s->l.sel < 0)
+        s->l.sel = 0;
+}
+
+static void tariffs_enter(struct app *a, void *st, int arg)
+{
+    struct tariffs *s = st;
+
+    (void)arg;
+    s->f[F_NAME] = (struct field){.label = N_("Tariff name"), .kind = FK_TEXT, .row = 0,
+                                  .required = true, .maxlen = 30};
+    s->f[F_PRICE] = (struct field){.label = N_("Price (yuan/kWh)"), .kind = FK_PRICE, .row = 1,
+                                   .required = true, .imax = UNITS_MAX_PRICE, .width = 12};
+    form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
+    reload(a, s);
+    s->on_list = s->n > 0;
+    s->adding = s->n == 0;
+    fill_form(s);
+}
+
+static void cell(void *ctx, int row, int col, char *buf, size_t n)
+{
+    const struct kwh_tariff *t = &((struct tariffs *)ctx)->t[row];
+    char b[32];
+
+    switch (col) {
+    case 0:
+        snprintf(buf, n, "%s", t->name);
+        break;
+    case 1:
+        snprintf(buf, n, "%s", fmt_price(b, sizeof b, t->price));
+        break;
+    case 2:
+        snprintf(buf, n, "%s", fmt_time(b, sizeof b, t->price_since));
+        break;
+    default:
+        snprintf(buf, n, "%" PRId64, t->customers);
+        break;
+    }
+}
+
+static void tariffs_draw(struct app *a, void *st)
+{
+    static const struct list_col cols[] = {
+        {N_("Tariff"), 24, false},
+        {N_("Price (yuan/kWh)"), 16, true},
+        {N_("Since"), 17, false},
+        {N_("Accounts"), 10, true},
+    };
+    struct tariffs *s = st;
+
+    (void)a;
+    list_draw(&s->l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s, s->on_list);
+    draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
+              s->adding ? _("New tariff:") : _("Selected tariff (Tab: edit, F5: new, F6: delete):"),
+              theme_attr(CLR_INFO));
+    form_draw(&s->fm, !s->on_list);
+}
+
+static int save(struct app *a, struct tariffs *s)
+{
+    struct kwh_err e;
+    int64_t id = 0;
+    int rc;
+
+    if (!form_validate(a, &s->fm)) {
+        s->on_list = false;
+        return UI_HANDLED;
+    }
+    kwh_err_clear(&e);
+    if (s->adding)
+        rc = tariff_add(a->core, &a->s, form_text(&s->fm, F_NAME), form_value(&s->fm, F_PRICE),
+                        &id, &e);
+    else
+        rc = tariff_update(a->core, &a->s, s->t[s->l.sel].id, form_text(&s->fm, F_NAME),
+                           form_value(&s->fm, F_PRICE), &e);
+    if (rc < 0) {
+        app_error(a, &e);
+        return UI_HANDLED;
+    }
+    app_msg(a, CLR_OK, s->adding ? _("Tariff %s added.") : _("Tariff %s saved."),
+            form_text(&s->fm, F_NAME));
+    reload(a, s);
+    if (s->adding)
+        for (size_t i = 0; i < s->n; i++)
+            if (s->t[i].id == id)
+                s->l.sel = (int)i;
+    s->adding = false;
+    s->on_list = true;
+    fill_form(s);
+    return UI_HANDLED;
+}
+
+static int tariffs_action(struct app *a, void *st, int act)
+{
+    struct tariffs *s = st;
+    struct kwh_err e;
+    char q[256];
+
+    switch (act) {
+    case ACT_NEW:
+        s->adding = true;
+        s->on_list = false;
+        fill_form(s);
+        form_focus(&s->fm, F_NAME);
+        return UI_HANDLED;
+    case ACT_DELETE:
+        if (s->n == 0)
+            return UI_HANDLED;
+        snprintf(q, sizeof q, _("Delete the tariff %s?"), s->t[s->l.sel].name);
+        if (!dialog_confirm(a, _("Delete tariff"), q))
+            return UI_HANDLED;
+        kwh_err_clear(&e);
+        if (tariff_delete(a->core, &a->s, s->t[s->l.sel].id, &e) < 0) {
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        app_msg(a, CLR_OK, "%s", _("Tariff deleted."));
+        reload(a, s);
+        s->adding = s->n == 0;
+        fill_form(s);
+        return UI_HANDLED;
+    case ACT_SUBMIT:
+        if (s->on_list) {
+            s->on_list = false;
+            return UI_HANDLED;
+        }
+        return save(a, s);
+    default:
+        return UI_IGNORED;
+    }
+}
+
+static int tariffs_key(struct app *a, void *st, int type, wint_t ch)
+{
+    struct tariffs *s = st;
+
+    if (s->on_list) {
+        if (type == OK && ch == '\t') {
+            s->on_list = false;
+            form_focus(&s->fm, F_NAME);
+            return UI_HANDLED;
+        }
+        if (list_key(&s->l, LIST_ROWS, type, ch) & UI_HANDLED) {
+            s->adding = false;
+            fill_form(s);
+            return UI_HANDLED;
+        }
+        return UI_IGNORED;
+    }
+    if (((type == OK && ch == '\t') && s->fm.cur == F_N - 1 && s->n > 0) ||
+        (type == KEY_CODE_YES && ch == KEY_BTAB && s->fm.cur == 0 && s->n > 0)) {
+        s->on_list = true;
+        return UI_HANDLED;
+    }
+    return form_key(a, &s->fm, type, ch);
+}
+
+static void tariffs_leave(struct app *a, void *st)
+{
+    (void)a;
+    free(((struct tariffs *)st)->t);
+}
+
+const struct screen scr_tariffs = {
+    .title = N_("Tariffs"),
+    .actions = ACT_BIT(ACT_NEW) | ACT_BIT(ACT_DELETE),
+    .submit_label = N_("Save"),
+    .state_size = sizeof(struct tariffs),
+    .enter = tariffs_enter,
+    .draw = tariffs_draw,
+    .action = tariffs_action,
+    .key = tariffs_key,
+    .leave = tariffs_leave,
+};

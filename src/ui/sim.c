@@ -1,0 +1,225 @@
+/* The demo simulator panel (F12, [ui] demo = true): moves the card between the reader
+ * and the meters, uses energy and shows a meter's display by running kwhsim's control
+ * commands, and shows what they print. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kwhpos/util.h"
+#include "ui/widgets.h"
+
+#define OUT_MAX 4096
+#define RUN_TIMEOUT_MS 10000
+
+enum { ASK_NONE = 0, ASK_CARD = 1, ASK_METER = 2, ASK_KWH = 4 };
+
+struct sim_cmd {
+    const char *label;      /* msgid */
+    const char *verb;
+    int ask;
+};
+
+static const struct sim_cmd cmds[] = {
+    {N_("Card into the reader"), "insert", ASK_CARD},
+    {N_("Card out of the reader"), "eject", ASK_NONE},
+    {N_("Card into a meter"), "meter-insert", ASK_METER | ASK_CARD},
+    {N_("Use energy on a meter"), "use", ASK_METER | ASK_KWH},
+    {N_("Show a meter's display"), "show", ASK_METER},
+    {N_("New blank card"), "new-card", ASK_CARD},
+    {N_("Reader status"), "status", ASK_NONE},
+};
+
+static char last_card[64] = "card";
+static char last_meter[16];
+
+/* $KWHSIM, else the kwhsim beside the running program, else kwhsim from PATH. */
+static void kwhsim_path(char *buf, size_t n)
+{
+    char self[PATH_MAX];
+    const char *env = getenv("KWHSIM");
+    ssize_t k;
+
+    if (env != NULL && *env) {
+        snprintf(buf, n, "%s", env);
+        return;
+    }
+    k = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (k > 0) {
+        char *slash;
+        self[k] = '\0';
+        slash = strrchr(self, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            if (snprintf(buf, n, "%s/kwhsim", self) < (int)n && access(buf, X_OK) == 0)
+                return;
+        }
+    }
+    snprintf(buf, n, "kwhsim");
+}
+
+/* Runs kwhsim with argv, collecting stdout and stderr into out. */
+static int run(char *const argv[], char *out, size_t n)
+{
+    int fd[2], status = 0;
+    size_t used = 0;
+    pid_t pid;
+    struct timespec start;
+
+    out[0] = '\0';
+    if (pipe(fd) < 0)
+        return snprintf(out, n, "pipe: %s", strerror(errno)), -1;
+    pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return snprintf(out, n, "fork: %s", strerror(errno)), -1;
+    }
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+        if (null >= 0)
+            dup2(null, STDIN_FILENO);
+        dup2(fd[1], STDOUT_FILENO);
+        dup2(fd[1], STDERR_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        execvp(argv[0], argv);
+        fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(fd[1]);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        struct pollfd p = {.fd = fd[0], .events = POLLIN};
+        struct timespec now;
+        long ms;
+        ssize_t k;
+        char tmp[512];
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (ms >= RUN_TIMEOUT_MS) {
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (poll(&p, 1, (int)(RUN_TIMEOUT_MS - ms)) <= 0)
+            continue;
+        k = read(fd[0], tmp, sizeof tmp);
+        if (k <= 0)
+            break;
+        if (used + (size_t)k >= n)
+            k = (ssize_t)(n - 1 - used);
+        memcpy(out + used, tmp, (size_t)k);
+        used += (size_t)k;
+        out[used] = '\0';
+    }
+    close(fd[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static bool ask(struct app *a, const struct sim_cmd *c, char *card, char *meter, char *kwh)
+{
+    struct field f[3];
+    int n = 0, icard = -1, imeter = -1, ikwh = -1;
+
+    memset(f, 0, sizeof f);
+    if (c->ask & ASK_METER) {
+        imeter = n;
+        f[n++] = (struct field){.label = N_("Meter number"), .kind = FK_DIGITS, .row = n,
+                                .minlen = 8, .maxlen = 8, .required = true};
+        ledit_set(&f[imeter].ed, last_meter);
+    }
+    if (c->ask & ASK_CARD) {
+        icard = n;
+        f[n++] = (struct field){.label = N_("Card name"), .kind = FK_TEXT, .row = n,
+                                .maxlen = 40, .required = true};
+        ledit_set(&f[icard].ed, last_card);
+    }
+    if (c->ask & ASK_KWH) {
+        ikwh = n;
+        f[n++] = (struct field){.label = N_("Energy (kWh)"), .kind = FK_ENERGY, .row = n,
+                                .required = true, .imax = 99999999};
+    }
+    for (int i = 0; i < n; i++)
+        f[i].row = i;
+    if (!dialog_form(a, _(c->label), f, n))
+        return false;
+    if (icard >= 0) {
+        str_copy(card, 64, f[icard].ed.buf);
+        str_copy(last_card, sizeof last_card, card);
+    }
+    if (imeter >= 0) {
+        str_copy(meter, 16, f[imeter].ed.buf);
+        str_copy(last_meter, sizeof last_meter, meter);
+    }
+    if (ikwh >= 0)
+        str_copy(kwh, 32, f[ikwh].ed.buf);
+    return true;
+}
+
+static void run_cmd(struct app *a, const struct sim_cmd *c)
+{
+    char exe[PATH_MAX], card[64] = "", meter[16] = "", kwh[32] = "";
+    char out[OUT_MAX], text[OUT_MAX + 256];
+    char *argv[10];
+    int n = 0, rc;
+
+    if (c->ask != ASK_NONE && !ask(a, c, card, meter, kwh))
+        return;
+    kwhsim_path(exe, sizeof exe);
+    if (strcmp(c->verb, "meter-insert") == 0) {
+        /* a card goes into a meter only out of the reader */
+        char *eject[] = {exe, (char *)"--dir", a->cfg.sim_dir, (char *)"eject", NULL};
+        run(eject, out, sizeof out);
+    }
+    argv[n++] = exe;
+    argv[n++] = (char *)"--dir";
+    argv[n++] = a->cfg.sim_dir;
+    argv[n++] = (char *)c->verb;
+    if (meter[0])
+        argv[n++] = meter;
+    if (card[0])
+        argv[n++] = card;
+    if (kwh[0]) {
+        argv[n++] = (char *)"--kwh";
+        argv[n++] = kwh;
+    }
+    argv[n] = NULL;
+    rc = run(argv, out, sizeof out);
+    snprintf(text, sizeof text, "$ kwhsim %s%s%s%s%s%s%s\n\n%s", c->verb, meter[0] ? " " : "",
+             meter, card[0] ? " " : "", card, kwh[0] ? " " : "", kwh,
+             out[0] ? out : (rc == 0 ? _("done") : _("failed")));
+    dialog_message(a, _("Simulator"), text, rc == 0 ? CLR_DIALOG : CLR_ERROR);
+    a->rd_next_poll = 0;
+}
+
+void sim_panel(struct app *a)
+{
+    struct field f[1];
+    const char *items[KWH_ARRAY_LEN(cmds)];
+
+    if (!a->cfg.demo)
+        return;
+    if (a->cfg.sim_dir[0] == '\0') {
+        dialog_message(a, _("Simulator"), _("No simulator directory is set ([sim] dir)."),
+                       CLR_ERROR);
+        return;
+    }
+    for (size_t i = 0; i < KWH_ARRAY_LEN(cmds); i++)
+        items[i] = cmds[i].label;
+    memset(f, 0, sizeof f);
+    f[0] = (struct field){.label = N_("Action"), .kind = FK_CHOICE, .row = 0, .items = items,
+                          .nitems = (int)KWH_ARRAY_LEN(cmds)};
+    if (!dialog_form(a, _("Simulator (training)"), f, 1))
+        return;
+    run_cmd(a, &cmds[f[0].sel]);
+}

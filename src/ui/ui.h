@@ -1,0 +1,33 @@
+/* The terminal user interface: the one entry point main.c calls.
+ *
+ * ui_run takes over the terminal (ncursesw), chooses the message language from the
+ * INI ([ui] language, else English on TERM=linux, else zh_CN) and runs the login
+ * screen, the menu bar and every screen until the operator quits. It restores the
+ * terminal on every exit path.
+ *
+ *   cfg          the loaded INI; ui_run keeps its own copy and writes changes it makes
+ *                (通讯参数设置) back to config_path with config_save.
+ *   config_path  the INI file to save to; NULL or "" disables saving.
+ *   core         an opened core (core_open); borrowed. ui_run installs its progress
+ *                callback with core_set_progress and removes it before returning.
+ *   dev          the card reader already given to the core with core_set_card_dev,
+ *                or NULL when there is none; borrowed, used only for reader status.
+ *   e            filled when ui_run fails to start (not a terminal, too small, ...).
+ *
+ * Returns 0 when the operator quits, or a negative KWH_E* code with e filled.
+ *
+ * Environment: KWHPOS_LOCALEDIR overrides the compiled-in message catalogue
+ * directory; KWHPOS_IDLE_LOCK_SECONDS overrides [ui] idle_lock_minutes in seconds
+ * (for tests and demonstrations); KWHSIM names the kwhsim program the demo simulator
+ * panel runs (default: the kwhsim beside the running program, else from PATH). */
+#ifndef KWH_UI_UI_H
+#define KWH_UI_UI_H
+
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
+#include "kwhpos/err.h"
+
+int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core *core,
+           struct kwh_card_dev *dev, struct kwh_err *e);
+
+#endif

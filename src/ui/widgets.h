@@ -1,0 +1,193 @@
+/* Shared widgets: text by display width, the line editor, the form builder, the list
+ * view, dialogs, labels for domain values and error advice. Internal to src/ui. */
+#ifndef KWH_UI_WIDGETS_H
+#define KWH_UI_WIDGETS_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "kwhpos/model.h"
+#include "ui/app.h"
+
+/* --- draw.c: text laid out by display width, never bytes ---------------------------- */
+
+/* Writes s at (y, x) in at most w columns, padding with spaces to w; a label that does
+ * not fit ends in "…". Returns the columns written before padding. */
+int draw_text(WINDOW *win, int y, int x, int w, const char *s, int attr);
+/* Like draw_text, right-aligned in w columns. */
+void draw_text_right(WINDOW *win, int y, int x, int w, const char *s, int attr);
+/* Writes s wrapped at spaces (or anywhere in CJK text) in lines of w columns from
+ * (y, x), at most maxrows lines; returns the lines used. */
+int draw_wrap(WINDOW *win, int y, int x, int w, const char *s, int attr, int maxrows);
+/* Fills a row segment with spaces in attr. */
+void draw_fill(WINDOW *win, int y, int x, int w, int attr);
+/* Draws a box border with a title. */
+void draw_box(WINDOW *win, int y, int x, int h, int w, const char *title, int attr);
+/* Writes "label value" pairs: label in CLR_LABEL padded to lw columns. */
+void draw_pair(WINDOW *win, int y, int x, int lw, int w, const char *label, const char *value,
+               int vattr);
+/* Display width of a translated label list's widest entry. */
+int draw_max_width(const char *const *labels, size_t n);
+/* Money (fen), energy (ckwh) and price texts; buf of at least 32 bytes. */
+const char *fmt_money(char *buf, size_t n, int64_t fen);
+const char *fmt_energy(char *buf, size_t n, int64_t ckwh);
+const char *fmt_price(char *buf, size_t n, int64_t price);
+/* "YYYY-MM-DD HH:MM" local time, or "-" for 0. */
+const char *fmt_time(char *buf, size_t n, int64_t t);
+
+/* --- lineedit.c: one line of UTF-8 text with a cursor ------------------------------- */
+
+#define LEDIT_CAP 256
+
+struct ledit {
+    char buf[LEDIT_CAP];
+    size_t len;         /* bytes */
+    size_t cur;         /* cursor byte offset, always on a character boundary */
+    int scroll;         /* first display column shown */
+    int maxchars;       /* 0 = as many as fit in the buffer */
+};
+
+/* Sets the text (cursor at the end). */
+void ledit_set(struct ledit *l, const char *s);
+/* Number of characters (code points). */
+int ledit_chars(const struct ledit *l);
+/* Inserts one character at the cursor; false if it does not fit. */
+bool ledit_insert(struct ledit *l, wint_t ch);
+/* Edits on a non-character key (arrows, Home/End, Backspace, Delete, Ctrl-U, Ctrl-K).
+ * Returns true when the key was an editing key. */
+bool ledit_key(struct ledit *l, int type, wint_t ch);
+/* Display column of the cursor from the start of the text. */
+int ledit_cursor_col(const struct ledit *l);
+/* Draws in w columns at (y, x), scrolling to keep the cursor visible; mask shows '*'
+ * per character. Returns the cursor's screen column. */
+int ledit_draw(struct ledit *l, WINDOW *win, int y, int x, int w, bool mask, int attr);
+
+/* --- form.c: labelled fields with per-field validation ------------------------------ */
+
+enum field_kind {
+    FK_TEXT = 0,
+    FK_PASSWORD,
+    FK_DIGITS,      /* digits only; minlen..maxlen digits */
+    FK_INT,         /* a whole number in imin..imax */
+    FK_MONEY,       /* yuan with at most 2 decimals -> fen */
+    FK_ENERGY,      /* kWh with at most 2 decimals -> 0.01 kWh */
+    FK_PRICE,       /* yuan/kWh with at most 4 decimals -> 0.0001 yuan/kWh */
+    FK_CHOICE,      /* one of items[] */
+    FK_CHECK,       /* on/off */
+    FK_INFO,        /* display only */
+};
+
+struct field {
+    const char *label;          /* msgid */
+    int kind;
+    int row, col;               /* content row (0-based) and column (0 left, 1 right) */
+    int width;                  /* input columns; 0 = to the end of the column */
+    int minlen, maxlen;         /* FK_DIGITS lengths; maxlen also caps other text */
+    int64_t imin, imax;         /* FK_INT bounds; imax is also the maximum for amounts */
+    bool required;
+    bool readonly;
+    bool hidden;
+    bool optional_zero;         /* an empty amount field means 0 */
+    const char *const *items;   /* FK_CHOICE */
+    int nitems;
+    bool items_raw;             /* items are data, not msgids */
+    int sel;                    /* FK_CHOICE index */
+    bool on;                    /* FK_CHECK */
+    struct ledit ed;            /* text of text-like fields and FK_INFO */
+};
+
+struct form {
+    struct field *f;
+    int n;
+    int cur;                    /* focused field, -1 = none */
+    int top;                    /* first row of the form in win */
+    WINDOW *win;                /* NULL = stdscr */
+    int x, w;                   /* columns used in win; w 0 = the whole width */
+};
+
+/* Binds fields to the form (on stdscr, full width) and focuses the first editable one. */
+void form_init(struct form *fm, struct field *f, int n, int top);
+/* Draws every visible field. Positions the terminal cursor on the focused field when
+ * focused is true. */
+void form_draw(struct form *fm, bool focused);
+/* Handles navigation and editing keys; returns UI_HANDLED/UI_IGNORED (| UI_REDRAW). */
+int form_key(struct app *a, struct form *fm, int type, wint_t ch);
+/* Moves the focus to field i (if editable). */
+void form_focus(struct form *fm, int i);
+/* Validates every visible editable field; on the first failure focuses it, sets the
+ * message line and returns false. */
+bool form_validate(struct app *a, struct form *fm);
+/* Values of validated fields. */
+const char *form_text(const struct form *fm, int i);
+int64_t form_value(const struct form *fm, int i);     /* INT/MONEY/ENERGY/PRICE/DIGITS */
+void form_set_text(struct form *fm, int i, const char *s);
+void form_set_value(struct form *fm, int i, int64_t v);   /* formats by kind */
+/* Field i's own validation; fills msg (translated) and returns false when invalid. */
+bool field_check(const struct field *f, char *msg, size_t n);
+
+/* --- list.c: a scrolling table --------------------------------------------------- */
+
+struct list_col {
+    const char *head;           /* msgid */
+    int width;                  /* display columns */
+    bool right;                 /* right-aligned (numbers) */
+};
+
+/* Fills buf with the text of (row, col). */
+typedef void (*list_cell_fn)(void *ctx, int row, int col, char *buf, size_t n);
+
+struct list {
+    int n;                      /* rows */
+    int sel;
+    int top;
+};
+
+/* Draws header and rows in h lines at (y, x); the selection shown when focused. */
+void list_draw(struct list *l, int y, int x, int h, const struct list_col *cols, int ncols,
+               list_cell_fn cell, void *ctx, bool focused);
+/* Up/Down/PgUp/PgDn/Home/End; returns UI_HANDLED when the selection moved. */
+int list_key(struct list *l, int h, int type, wint_t ch);
+
+/* --- dialog.c: modal dialogs over the screen ------------------------------------- */
+
+/* Shows text (lines split on '\n', wrapped by display width) until Enter or Esc. */
+void dialog_message(struct app *a, const char *title, const char *text, int role);
+/* Asks a yes/no question; Enter (or y) = yes, Esc (or n) = no. */
+bool dialog_confirm(struct app *a, const char *title, const char *text);
+/* Shows label/value lines and asks to go ahead: Enter = yes, Esc = no. */
+bool dialog_confirm_pairs(struct app *a, const char *title, const char *const *labels,
+                          const char *const *values, int n, const char *question);
+/* Asks for up to nf values in a small form (fields f); true on Enter with valid
+ * values, false on Esc. */
+bool dialog_form(struct app *a, const char *title, struct field *f, int nf);
+/* The progress callback given to core_set_progress (ctx is the app). */
+void dialog_progress(void *ctx, const char *phase, int done, int total);
+
+/* --- labels.c: names of domain values for people --------------------------------- */
+
+const char *label_role(int role);
+const char *label_pay(int pay);
+const char *label_meter_type(int type);
+const char *label_card_type(int type);
+const char *label_meter_code(int code);
+const char *label_status(int status);
+const char *label_op(int kind);
+const char *label_state(int state);
+/* Choice lists (msgids) for form fields. */
+extern const char *const label_pay_items[KWH_PAY_COUNT];
+extern const char *const label_meter_type_items[3];   /* index + 1 = enum kwh_meter_type */
+extern const char *const label_role_items[2];         /* index + 1 = enum kwh_role */
+extern const char *const label_mode_items[2];         /* by amount, by kWh */
+extern const char *const label_consumed_items[2];     /* 已消费, 未消费 */
+
+/* --- errors.c: what the clerk should do ------------------------------------------ */
+
+/* The advice for an error (translated), or NULL when the message says it all. */
+const char *error_advice(const struct kwh_err *e);
+/* The meaning and advice for a meter display code (translated). */
+const char *error_meter_advice(int code);
+
+#endif

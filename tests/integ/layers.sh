@@ -1,0 +1,6 @@
+#!/bin/bash
+# The layering rules of docs/architecture.md hold in the source tree.
+. "$(dirname "$0")/lib.sh"
+ok "each layer includes only the layers under it; SQL only in src/store" \
+    "$KWH_TOP/tools/check-layers.sh"
+done_testing

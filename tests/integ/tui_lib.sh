@@ -1,0 +1,116 @@
+# tests/integ/tui_lib.sh — sourced by the tui_*.sh suites after lib.sh.
+#
+# A private tmux server per suite (tmux -L NAME -f /dev/null), one 80×24 window,
+# LC_ALL=C.UTF-8, the UI run by tui_driver (ui_run on a site database with the fake
+# card reader kept in a file). Every wait polls capture-pane; nothing sleeps blindly.
+#
+#   tui_site                       a new site in $T/site.db (area 123456)
+#   tui_ini [key=value...]         writes $T/kwhpos.ini ([ui] language, demo, ...)
+#   tui_start [TERM]               starts the UI (default TERM=xterm-256color)
+#   tui_keys KEY...                tmux send-keys (names like F2, Enter, Tab, Escape)
+#   tui_type TEXT                  sends TEXT literally (CJK included)
+#   tui_wait TEXT [SECONDS]        polls until TEXT is on the screen
+#   tui_screen                     the screen now
+#   tui_login NAME PASSWORD        logs in and waits for the home screen
+#   tui_menu M I                   F9, menu M, item I; waits for the title
+#   tui_stop                       quits (F10, Enter); one result: the program exited 0
+#   db SQL                         sqlite3 on the site database
+TUI_RUN=0
+TUI_SOCK=kwhtui$$-0
+TUI_DRIVER=$TOOLS/tui_driver
+TUI_CARD=$T/card.bin
+TUI_DB=$T/site.db
+TUI_INI=$T/kwhpos.ini
+export KWHPOS_LOCALEDIR=$KWH_BUILD/locale
+
+_tmux() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
+on_exit '_tmux kill-server 2>/dev/null' 
+
+tui_site() {
+    rm -f "$TUI_DB" "$TUI_CARD"
+    "$TUI_DRIVER" init "$TUI_DB" && "$TUI_DRIVER" card-blank "$TUI_CARD"
+}
+
+tui_ini() {
+    {
+        echo "[database]"
+        echo "path = $TUI_DB"
+        if [ -n "${TUI_SIM:-}" ]; then
+            echo "[reader]"
+            echo "port = $TUI_SIM/reader"
+        fi
+        echo "[ui]"
+        for kv in "$@"; do
+            case $kv in
+            sim.*) ;;
+            *) echo "${kv%%=*} = ${kv#*=}" ;;
+            esac
+        done
+        for kv in "$@"; do
+            case $kv in sim.*) printf '[sim]\n%s = %s\n' "${kv%%=*}" "${kv#*=}" | sed 's/^sim\.//' ;; esac
+        done
+    } >"$TUI_INI"
+}
+
+tui_start() {
+    local term=${1:-xterm-256color}
+    _tmux kill-server 2>/dev/null
+    TUI_RUN=$((TUI_RUN + 1))
+    TUI_SOCK=kwhtui$$-$TUI_RUN
+    [ -f "$TUI_INI" ] || tui_ini
+    _tmux new-session -d -x 80 -y 24 -s ui \
+        "env TERM=$term LC_ALL=C.UTF-8 KWHPOS_LOCALEDIR=$KWHPOS_LOCALEDIR \
+         KWHPOS_IDLE_LOCK_SECONDS=${TUI_IDLE:-} ASAN_OPTIONS=${ASAN_OPTIONS:-} \
+         KWHSIM=$KWHSIM LSAN_OPTIONS=suppressions=$KWH_TOP/tests/integ/tui_lsan.supp \
+         $TUI_DRIVER run $TUI_DB $TUI_INI ${TUI_NOREADER-$TUI_CARD} 2>$T/ui.err; \
+         echo \"[exit \$?]\"; sleep 600"
+    _tmux set-option -t ui remain-on-exit on >/dev/null
+}
+
+tui_keys() { _tmux send-keys -t ui "$@"; }
+tui_type() { _tmux send-keys -t ui -l "$1"; }
+tui_screen() { _tmux capture-pane -t ui -p; }
+_tui_has() { tui_screen | grep -qF -- "$1"; }
+tui_wait() {
+    if wait_for "${2:-10}" _tui_has "$1"; then return 0; fi
+    echo "# waited for: $1" >&2
+    tui_screen | sed 's/^/# | /' >&2
+    return 1
+}
+
+# tui_see NAME TEXT: one test result for TEXT appearing on the screen.
+tui_see() {
+    if wait_for "${3:-10}" _tui_has "$2"; then _t_result 0 "$1"
+    else _t_result 1 "$1" "$(printf 'waited for: %s\n' "$2"; tui_screen)"; fi
+}
+
+tui_login() {
+    tui_wait "${3:-kwhpos}" || return 1
+    tui_type "$1"; tui_keys Tab; tui_type "$2"; tui_keys Enter
+}
+
+tui_menu() {
+    tui_keys F9; tui_keys "$1"; tui_keys "$2"
+}
+
+tui_stop() {
+    tui_keys F10
+    tui_wait "Esc" 5 && tui_keys Enter
+    if wait_for 10 _tui_has "[exit 0]"; then _t_result 0 "the UI exits cleanly"
+    else _t_result 1 "the UI exits cleanly" "$(tui_screen | grep -F '[exit'; cat "$T/ui.err")"; fi
+}
+
+db() { sqlite3 "$TUI_DB" "$@"; }
+
+# sim_start: kwhsim serve on $T/sim (TUI_SIM), the UI then uses its reader.
+TUI_SIM=
+sim() { "$KWHSIM" --dir "$TUI_SIM" "$@"; }
+sim_start() {
+    TUI_SIM=$T/sim
+    TUI_NOREADER=reader
+    mkdir -p "$TUI_SIM"
+    "$KWHSIM" --dir "$TUI_SIM" serve >"$T/sim.log" 2>&1 &
+    _tui_sim_pid=$!
+    on_exit "kill $_tui_sim_pid 2>/dev/null"
+    wait_for 10 test -e "$TUI_SIM/control.sock"
+}

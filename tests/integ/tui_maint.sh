@@ -1,0 +1,140 @@
+#!/bin/bash
+# Maintenance workflows through the TUI on kwhsim: transfer, information edit, card
+# reissue, meter change, refund card and refund, closing, tool cards, read and wipe.
+# Each step is checked on the screen and in the database or on the meter.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.sh"
+
+tui_site || { echo "not ok - site"; exit 1; }
+sim_start || { echo "not ok - kwhsim serve"; exit 1; }
+sim new-card c1 >/dev/null && sim insert c1 >/dev/null && sim new-meter 20240001 >/dev/null
+db "update operators set must_change=0 where name='system'" >/dev/null
+tui_ini "language=zh_CN"
+tui_start
+tui_login system 1
+tui_see "logged in" "按 F9 或 Enter 打开菜单"
+
+# an account with 100 yuan, loaded into its meter
+tui_menu 2 1
+tui_wait "用户开户购电"
+tui_type "李四"; tui_keys Tab; tui_type "一号楼101"; tui_keys Tab Tab Tab Tab; tui_type "100"
+tui_keys Tab Tab Tab; tui_type "20240001"; tui_keys Enter
+tui_wait "写读卡器中的白卡？" && tui_keys Enter
+tui_see "account opened" "开户成功" 20
+tui_keys Enter
+sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
+
+# --- M17 transfer by card --------------------------------------------------------------
+tui_menu 5 1
+tui_see "transfer screen" "用户过户"
+tui_keys F2
+tui_see "transfer: card read" "李四"
+tui_type "王五"; tui_keys Tab Tab; tui_type "13900000000"; tui_keys Enter
+tui_wait "过户给" && tui_keys Enter
+tui_see "transfer done" "已过户给 王五"
+is "transfer: new owner in the database" "$(db "select name, phone from customers")" "王五|13900000000"
+
+# --- M19 information edit, found by number ---------------------------------------------
+tui_menu 5 3
+tui_see "edit screen" "用户信息维护"
+tui_keys F3
+tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
+tui_see "edit: customer found" "已找到用户"
+tui_keys Tab C-u; tui_type "二号楼202"; tui_keys Enter
+tui_wait "保存修改？" && tui_keys Enter
+tui_see "edit saved" "已保存"
+is "edit: address in the database" "$(db "select address from customers")" "二号楼202"
+
+# --- M13 reissue onto a new blank card ---------------------------------------------------
+sim eject >/dev/null; sim new-card c2 >/dev/null; sim insert c2 >/dev/null
+tui_menu 3 3
+tui_see "reissue screen" "补卡售电"
+tui_keys F3
+tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
+tui_see "reissue: customer found" "王五"
+tui_keys Enter
+tui_wait "确认补卡" && tui_keys Enter
+tui_see "reissue done" "补卡成功" 20
+tui_keys Enter
+is "reissue recorded" "$(db "select count(*) from sales where kind = 4 and state = 1")" 1
+sim eject >/dev/null
+like "the new card works in the meter" "$(sim meter-insert 20240001 c2 2>&1)" "good"
+like "then the old card is refused by the meter" "$(sim meter-insert 20240001 c1 2>&1)" "E1"
+sim insert c2 >/dev/null
+
+# --- M16 meter change --------------------------------------------------------------------
+sim new-meter 20240002 >/dev/null
+tui_menu 4 3
+tui_see "meter change screen" "换表"
+tui_keys F2
+tui_see "meter change: card read" "王五"
+tui_keys C-u; tui_type "20240002"; tui_keys Enter
+tui_wait "换到表 20240002" && tui_keys Enter
+tui_see "meter changed" "换表完成" 20
+tui_keys Enter
+is "meter change: new meter in the database" "$(db "select meter_no from customers")" 20240002
+sim eject >/dev/null
+like "the new meter takes the card" "$(sim meter-insert 20240002 c2 2>&1)" "good"
+sim insert c2 >/dev/null
+
+# --- M14 refund card, M15 refund ---------------------------------------------------------
+tui_menu 4 1
+tui_see "refund card screen" "制退电卡"
+tui_keys F2
+tui_see "refund card: card read" "王五"
+tui_keys Enter
+tui_wait "制成退电卡？" && tui_keys Enter
+tui_see "refund card made" "退电卡已制成" 20
+sim eject >/dev/null
+like "the meter takes the refund card" "$(sim meter-insert 20240002 c2 2>&1)" "meter 20240002"
+sim insert c2 >/dev/null
+tui_menu 4 2
+tui_see "refund screen" "读卡退电"
+tui_keys F2
+tui_see "refund: amount shown" "退电金额(元)"
+tui_keys Enter
+tui_wait "并记录退电？" && tui_keys Enter
+tui_see "refund recorded; closing offered" "是否同时为该用户销户？" 20
+tui_keys Escape
+is "refund in the database" "$(db "select count(*) from sales where kind = 6 and state = 1")" 1
+is "account refunded" "$(db "select status from customers")" 2
+
+# --- M18 close by number ---------------------------------------------------------------
+tui_menu 5 2
+tui_see "close screen" "用户销户"
+tui_keys F3
+tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
+tui_see "close: customer found" "王五"
+tui_keys Enter
+tui_wait "销户？" && tui_keys Enter
+tui_see "account closed" "已销户" 20
+is "closed in the database" "$(db "select status from customers")" 3
+
+# --- M31 read and wipe, M30 tool cards ---------------------------------------------------
+tui_menu 8 5
+tui_see "read/wipe screen" "读卡清卡"
+tui_keys F2
+tui_see "read: the refund card" "退电卡"
+tui_keys F8
+tui_wait "清成白卡？" && tui_keys Enter
+tui_see "wiped" "已清成白卡" 20
+tui_menu 8 3
+tui_see "relay card screen" "继电器卡"
+tui_keys Enter
+tui_wait "写继电器卡？" && tui_keys Enter
+tui_see "relay card written" "继电器卡已写好" 20
+tui_menu 8 5
+tui_keys F2
+tui_see "read: a relay card" "继电器卡"
+tui_keys F8
+tui_wait "清成白卡？" && tui_keys Enter
+tui_see "relay card wiped" "已清成白卡" 20
+tui_menu 8 1
+tui_see "management card screen" "管理卡"
+tui_keys Enter
+tui_wait "写管理卡？" && tui_keys Enter
+tui_see "management card written" "管理卡已写好" 20
+tui_stop
+like "the card is a management card" "$(sim card-show c2 2>&1 | head -5)" "."
+is "tool card recorded" "$(db "select count(*) from card_ops where kind = 9 and state = 1")" 2
+done_testing

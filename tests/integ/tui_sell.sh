@@ -1,0 +1,120 @@
+#!/bin/bash
+# The card workflows through the TUI on kwhsim's reader and meters: open account, the
+# card into the meter, daily sale by amount and by kWh, re-sale, balance. Each step is
+# checked on the screen, in the database and on the meter.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.sh"
+
+tui_site || { echo "not ok - site"; exit 1; }
+sim_start || { echo "not ok - kwhsim serve"; exit 1; }
+sim new-card c1 >/dev/null && sim insert c1 >/dev/null && sim new-meter 20240001 >/dev/null
+tui_ini "language=zh_CN"
+db "update operators set must_change=0 where name='system'" >/dev/null
+tui_start
+tui_login system 1
+tui_see "logged in" "按 F9 或 Enter 打开菜单"
+
+# --- open account (M10) with a first purchase of 100 yuan --------------------------------
+tui_menu 2 1
+tui_see "open account screen" "用户开户购电"
+tui_type "李四"; tui_keys Tab; tui_type "一号楼101"; tui_keys Tab; tui_type "13800000000"
+tui_keys Tab Tab Tab; tui_type "100"; tui_keys Tab Tab Tab; tui_type "20240001"
+tui_keys Enter
+tui_see "open: confirmation panel" "写读卡器中的白卡？"
+tui_keys Enter
+tui_see "open: receipt" "开户成功" 20
+tui_keys Enter
+is "open: account in the database" "$(db "select name, meter_no, status from customers")" "李四|20240001|1"
+is "open: sale of 100 yuan" "$(db "select kind, state, amount_fen from sales")" "1|1|10000"
+like "open: the card is a user card" "$(sim card-show c1 2>&1)" "."
+
+# --- the card into the meter -------------------------------------------------------------
+sim eject >/dev/null
+like "meter takes the new card" "$(sim meter-insert 20240001 c1 2>&1)" "good"
+sim insert c1 >/dev/null
+
+# --- daily sale by amount (M11) ----------------------------------------------------------
+tui_menu 3 1
+tui_see "daily sale screen" "日常售电"
+tui_keys F2
+tui_see "sale: card read shows the customer" "李四"
+tui_see "sale: last purchase reached the meter" "已消费"
+tui_type "50"; tui_keys Enter
+tui_see "sale: confirmation panel" "收款并写卡？"
+like "sale: panel shows the tariff" "$(tui_screen)" "居民生活用电 0.5283"
+tui_keys Enter
+tui_see "sale: done" "售电成功" 20
+is "sale: 50 yuan recorded" "$(db "select kind, state, amount_fen from sales order by id desc limit 1")" "2|1|5000"
+tui_keys F7
+tui_see "print: not configured yet" "未设置打印"
+
+# --- re-sale (M12): the 50 yuan are not in the meter yet; sell 20 kWh instead -------------
+tui_menu 3 2
+tui_see "re-sale screen" "重新售电"
+tui_keys F2
+tui_see "re-sale: shows the sale it cancels" "将取消的售电"
+tui_keys F4; tui_type "20"; tui_keys Enter
+tui_see "re-sale: confirmation" "确认重新售电"
+tui_keys Enter
+tui_see "re-sale: done" "售电成功" 20
+is "re-sale: the old sale is cancelled" "$(db "select state from sales where amount_fen = 5000")" 3
+is "re-sale: 20 kWh sold" "$(db "select kind, state, energy_ckwh from sales order by id desc limit 1")" "3|1|2000"
+
+# --- into the meter, then a sale by kWh --------------------------------------------------
+sim eject >/dev/null
+like "meter loads the re-sale" "$(sim meter-insert 20240001 c1 2>&1)" "good"
+sim insert c1 >/dev/null
+tui_menu 3 1
+tui_keys F2
+tui_see "sale by kWh: card read" "已消费"
+tui_keys F4; tui_type "12.5"; tui_keys Enter
+tui_see "sale by kWh: confirmation" "12.50"
+tui_keys Enter
+tui_see "sale by kWh: done" "售电成功" 20
+is "sale by kWh: 12.50 kWh recorded" "$(db "select energy_ckwh from sales order by id desc limit 1")" 1250
+
+# --- a sale before the last one is in the meter is refused -------------------------------
+tui_keys F2
+tui_see "card read again" "未消费"
+tui_type "10"; tui_keys Enter
+tui_see "the panel warns that the last purchase is not in the meter" "尚未写入电表"
+tui_keys Enter
+tui_see "sale refused while the last purchase is not in the meter" "操作未完成"
+tui_keys Enter
+
+# --- the card pulled in the middle of a write: put it back, read it, it settles ---------
+tui_menu 3 2
+tui_keys F2
+tui_see "re-sale: card read" "将取消的售电"
+sim fault pull 3 >/dev/null
+tui_type "8"; tui_keys Enter
+tui_wait "确认重新售电" && tui_keys Enter
+tui_see "pulled card: the clerk is told to put it back" "请把卡放回读卡器" 20
+like "pulled card: and to read it again" "$(tui_screen)" "重新读卡（F2）"
+tui_keys Enter
+sim fault clear >/dev/null; sim insert c1 >/dev/null
+tui_keys F2
+tui_see "read again: the customer is shown" "李四"
+is "nothing is left pending" "$(db "select count(*) from sales where state = 0")" 0
+
+# --- balance (M26) ----------------------------------------------------------------------
+tui_menu 6 7
+tui_see "balance screen" "统计用户累计余额"
+like "balance counts one account" "$(tui_screen)" "用户数 +1"
+tui_stop
+
+# --- demo mode: the simulator panel (F12) runs kwhsim and shows its answer --------------
+tui_ini "language=zh_CN" "demo=true" "sim.dir=$TUI_SIM"
+tui_start
+tui_login system 1
+tui_see "demo: logged in" "F12模拟器"
+tui_keys F12
+tui_see "demo: simulator panel" "模拟器（培训）"
+tui_keys Right Right Right Right Enter
+tui_see "demo: asks for the meter" "表号"
+tui_type "20240001"; tui_keys Enter
+tui_see "demo: the meter's display" "n20240001"
+tui_keys Enter
+tui_stop
+
+done_testing

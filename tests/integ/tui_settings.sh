@@ -1,0 +1,85 @@
+#!/bin/bash
+# The settings screens (M2-M7, M34) in English: each change checked on the screen and in
+# the database or the INI file.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.sh"
+
+tui_site || { echo "not ok - site"; exit 1; }
+db "update operators set must_change=0 where name='system'" >/dev/null
+tui_ini "language=en"
+tui_start
+tui_login system 1
+tui_see "logged in" "F9 or Enter opens the menu"
+
+# M2 reader port, saved in the INI
+tui_menu 1 1
+tui_see "reader port screen" "Speed (baud)"
+tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
+tui_see "port saved" "Saved. The new port is used from the next start"
+like "INI has the port" "$(cat "$TUI_INI")" "port = /dev/ttyUSB7"
+like "INI has the speed" "$(cat "$TUI_INI")" "baud = 19200"
+
+# M3 unit name and phone
+tui_menu 1 2
+tui_see "unit screen" "Unit name"
+tui_keys C-u; tui_type "阳光小区物业"; tui_keys Tab C-u; tui_type "0571-12345678"; tui_keys Enter
+tui_see "unit saved" "Invoices print the new name"
+like "unit name in the database" "$(db "select value from settings")" "阳光小区物业"
+
+# M4 area code: a bad one is refused by the field check, a good one saved
+tui_menu 1 3
+tui_see "area code screen" "Six digits 0-9"
+tui_keys C-u; tui_type "12345"; tui_keys Enter
+tui_see "five digits refused" "Area code must be exactly 6 digits"
+tui_type "9"; tui_keys Enter
+tui_see "area code saved" "Area code saved."
+like "area code in the database" "$(db "select value from settings")" "123459"
+
+# M5 tariffs: add, reprice, delete
+tui_menu 1 4
+tui_see "tariff screen" "Price (yuan/kWh)"
+tui_keys F5; tui_type "Shop"; tui_keys Tab; tui_type "0.6123"; tui_keys Enter
+tui_see "tariff added" "Tariff Shop added."
+is "tariff in the database" "$(db "select t.name, p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop'")" "Shop|6123"
+tui_keys Tab Tab C-u; tui_type "0.65"; tui_keys Enter
+tui_see "tariff repriced" "Tariff Shop saved."
+is "price history kept" "$(db "select group_concat(price) from (select p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop' order by p.id)")" "6123,6500"
+tui_keys F6
+tui_see "delete asks" "Delete the tariff Shop?"
+tui_keys Enter
+tui_see "tariff deleted" "Tariff deleted."
+is "tariff inactive" "$(db "select active from tariffs where name = 'Shop'")" 0
+
+# M6 operators: a seller, then a second admin deleted
+tui_menu 1 5
+tui_see "operators screen" "Password again"
+tui_keys F5; tui_type "clerk"; tui_keys Tab Tab; tui_type "clerk-pw"; tui_keys Tab; tui_type "clerk-pw"; tui_keys Enter
+tui_see "seller added" "Operator clerk added."
+tui_keys F5; tui_type "boss"; tui_keys Tab Right Tab; tui_type "boss-pw1"; tui_keys Tab; tui_type "boss-pw2"; tui_keys Enter
+tui_see "mismatched passwords refused" "Not done"
+tui_keys Enter
+is "no operator boss" "$(db "select count(*) from operators where name = 'boss' and active = 1")" 0
+
+# M7 own password
+tui_menu 1 6
+tui_see "password screen" "Old password"
+tui_type "1"; tui_keys Tab; tui_type "new-admin-pw"; tui_keys Tab; tui_type "new-admin-pw"; tui_keys Enter
+tui_see "password changed" "The password of system was changed."
+
+# M34 monthly free energy
+tui_menu 1 8
+tui_see "limits screen" "Monthly free kWh"
+tui_keys C-u; tui_type "10.5"; tui_keys Enter
+tui_see "limits saved" "Saved."
+like "free energy in the database" "$(db "select value from settings")" "1050"
+tui_stop
+
+# the seller: no admin screens in the menu, own password only
+tui_start
+tui_login clerk clerk-pw
+tui_see "seller logged in" "Operator clerk [Seller]"
+tui_menu 1 2
+tui_see "seller's second settings entry is the password screen" "Old password"
+like "seller cannot change the operator name" "$(tui_screen)" "Operator +clerk"
+tui_stop
+done_testing

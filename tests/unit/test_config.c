@@ -1,0 +1,161 @@
+/* The INI file: defaults, loading, every kind of bad value, and the atomic writer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kwhpos/config.h"
+#include "kwhpos/util.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/kwhcfg.XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char cmd[96];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static const char *write_ini(const char *text)
+{
+    static char path[96];
+    struct kwh_err e;
+    snprintf(path, sizeof path, "%s/k.ini", dir);
+    if (file_write_atomic(path, text, strlen(text), 0644, &e) < 0)
+        fail_msg("%s", e.msg);
+    return path;
+}
+
+static void config__defaults_are_usable(void **state)
+{
+    struct kwh_config c;
+    (void)state;
+    config_defaults(&c);
+    assert_string_equal(c.db_path, "/var/lib/kwhpos/kwhpos.db");
+    assert_int_equal(c.reader_baud, 9600);
+    assert_int_equal(c.idle_lock_minutes, 15);
+    assert_int_equal(c.colour, -1);
+    assert_false(c.language_set);
+    assert_string_equal(config_language(&c, "xterm-256color"), "zh_CN");
+    assert_string_equal(config_language(&c, "linux"), "en");
+}
+
+static void config__loads_values_and_resolves_relative_paths(void **state)
+{
+    struct kwh_config c;
+    struct kwh_err e;
+    char want[128];
+    (void)state;
+    const char *p = write_ini("[database]\npath = site.db\n[reader]\nport = /dev/ttyUSB0\n"
+                              "baud = 115200\n[ui]\nlanguage = en\ncolour = off\n"
+                              "idle_lock_minutes = 0\n[print]\nqueue = \"front; desk\"\n");
+    assert_int_equal(config_load(&c, p, &e), 0);
+    snprintf(want, sizeof want, "%s/site.db", dir);
+    assert_string_equal(c.db_path, want);
+    assert_string_equal(c.reader_port, "/dev/ttyUSB0");
+    assert_int_equal(c.reader_baud, 115200);
+    assert_true(c.language_set);
+    assert_string_equal(config_language(&c, "linux"), "en");
+    assert_int_equal(c.colour, 0);
+    assert_int_equal(c.idle_lock_minutes, 0);
+    assert_string_equal(c.print_queue, "front; desk");
+}
+
+static void config__refuses_bad_values_naming_the_key(void **state)
+{
+    static const struct {
+        const char *text, *needle;
+    } bad[] = {
+        {"[reader]\nbaud = fast\n", "[reader] baud = 'fast': expected a whole number"},
+        {"[reader]\nbaud = 12\n", "from 1200 to 921600"},
+        {"[ui]\nlanguage = fr\n", "expected one of zh_CN|en"},
+        {"[ui]\ndemo = maybe\n", "expected true or false"},
+        {"[ui]\ncolour = blue\n", "auto, on or off"},
+        {"[ui]\nidle_lock = 5\n", "unknown setting [ui] idle_lock"},
+        {"[printer]\nqueue = x\n", "unknown"},
+        {"[ui\nlanguage = en\n", "k.ini"},
+    };
+    struct kwh_config c;
+    struct kwh_err e;
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *p = write_ini(bad[i].text);
+        assert_int_equal(config_load(&c, p, &e), KWH_EINVAL);
+        if (strstr(e.msg, bad[i].needle) == NULL)
+            fail_msg("'%s': message '%s' lacks '%s'", bad[i].text, e.msg, bad[i].needle);
+        /* nothing half-loaded: the defaults stand */
+        assert_int_equal(c.reader_baud, 9600);
+    }
+    assert_int_equal(config_load(&c, "/nonexistent/k.ini", &e), KWH_ENOTFOUND);
+}
+
+static void config__saves_atomically_and_reads_back_the_same(void **state)
+{
+    struct kwh_config c, back;
+    struct kwh_err e;
+    char path[96];
+    (void)state;
+    config_defaults(&c);
+    snprintf(path, sizeof path, "%s/saved.ini", dir);
+    assert_int_equal(config_set(&c, "print.queue", "desk ; 2", &e), 0);
+    assert_int_equal(config_set(&c, "reader.port", "/dev/ttyS1", &e), 0);
+    assert_int_equal(config_set(&c, "ui.language", "en", &e), 0);
+    assert_int_equal(config_set(&c, "reader.baud", "7", &e), KWH_EINVAL);
+    assert_int_equal(config_set(&c, "nosuch.key", "7", &e), KWH_EINVAL);
+    assert_int_equal(config_save(&c, path, &e), 0);
+    assert_int_equal(config_load(&back, path, &e), 0);
+    assert_string_equal(back.print_queue, "desk ; 2");
+    assert_string_equal(back.reader_port, "/dev/ttyS1");
+    assert_string_equal(back.language, "en");
+    assert_int_equal(back.reader_baud, c.reader_baud);
+    assert_int_equal(access(path, R_OK), 0);
+}
+
+/* etc/kwhpos.ini documents every setting and loads cleanly. */
+static void config__shipped_ini_names_every_setting(void **state)
+{
+    char path[1024], *text;
+    struct kwh_config c;
+    struct kwh_err e;
+    const char *top = getenv("KWH_TOP") ? getenv("KWH_TOP") : ".";
+    const char *help;
+    (void)state;
+    snprintf(path, sizeof path, "%s/etc/kwhpos.ini", top);
+    assert_int_equal(config_load(&c, path, &e), 0);
+    assert_int_equal(file_read_all(path, 1 << 20, &text, NULL, &e), 0);
+    for (size_t i = 0; config_key(i, &help) != NULL; i++) {
+        char key[64];
+        const char *dot;
+        snprintf(key, sizeof key, "%s", config_key(i, &help));
+        dot = strchr(key, '.');
+        if (strstr(text, dot + 1) == NULL || strstr(text, help) == NULL)
+            fail_msg("etc/kwhpos.ini does not document %s (%s)", key, help);
+    }
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(config__defaults_are_usable),
+        cmocka_unit_test(config__loads_values_and_resolves_relative_paths),
+        cmocka_unit_test(config__refuses_bad_values_naming_the_key),
+        cmocka_unit_test(config__saves_atomically_and_reads_back_the_same),
+        cmocka_unit_test(config__shipped_ini_names_every_setting),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
