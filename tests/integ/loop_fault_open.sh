@@ -27,11 +27,17 @@ fresh() {
 
 # opened NAME done|void: after the fault, read the card and check the outcome
 opened() {
-    local name=$1 want=$2
+    local name=$1 want=$2 was=$RC
     sim fault clear >/dev/null
     sim insert "$CARD" >/dev/null
     run kp card read
     is "$name: the card reads back (exit 0)" "$RC" 0
+    if [ "$was" = 8 ]; then
+        like "$name: the read says how the waiting opening was settled" "$OUT" \
+            "^settled: the open of op #[0-9]+ $([ "$want" = done ] && echo 'was completed' || echo 'never reached')"
+    else
+        unlike "$name: the read had nothing to settle" "$OUT" '^settled:'
+    fi
     is "$name: nothing is left pending" "$(kp pending)" ""
     if [ "$want" = done ]; then
         is "$name: the account is open" "$(status_of "$METER")" 1

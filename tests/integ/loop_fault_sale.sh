@@ -27,11 +27,17 @@ snap() {
 # settled NAME done|void: clears the fault, reads the card (which reconciles) and
 # checks that exactly one of the two outcomes happened, on every side
 settled() {
-    local name=$1 want=$2 got
+    local name=$1 want=$2 was=$RC got
     sim fault clear >/dev/null
     sim insert c1 >/dev/null
     run kp card read
     is "$name: the card reads back (exit 0)" "$RC" 0
+    if [ "$was" = 8 ]; then
+        like "$name: the read says how the waiting sale was settled" "$OUT" \
+            "^settled: the sale of op #[0-9]+ $([ "$want" = done ] && echo 'was completed' || echo 'never reached')"
+    else
+        unlike "$name: the read had nothing to settle" "$OUT" '^settled:'
+    fi
     is "$name: nothing is left pending" "$(kp pending)" ""
     is "$name: card and database agree" "$(card_active c1)" "$(db_slot $A)"
     case $(count) in
