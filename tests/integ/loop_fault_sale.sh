@@ -197,6 +197,31 @@ like "it says the outcome is not known" "$OUT" 'not known whether the card took 
 settled "vanish after the commit byte" done
 
 is "no PSC try was lost in all of it" "$(tries c1)" 3
+
+# --- the card lost while its sale waits: the reissue takes the sale over ---------------------
+sim fault pull 0 >/dev/null
+run kp "${SELL[@]}"
+is "pulled at byte 0 once more: exit 8" "$RC" 8
+like "the sale waits for its card" "$(kp pending)" "^op [0-9]+	sale	$A"
+sim fault clear >/dev/null
+sim new-card c2 >/dev/null
+sim insert c2 >/dev/null
+run kp reissue --customer $A --unconsumed
+is "the card is lost: a reissue 未消费 on a new card (exit 0)" "$RC $(kv kind)" "0 reissue"
+is "the waiting sale is no longer pending" "$(kp pending)" ""
+is "it was taken over as done: 5.28 yuan once" "$(money)" $((S_MONEY + 528))
+is "the account's count went up once" "$(count)" $((S_COUNT + 1))
+is "the new card is the one the database recorded" "$(card_active c2)" "$(db_slot $A)"
+run kp card read
+is "the new card carries the waiting purchase" \
+    "$(kv purchase_count) $(kv purchase_kwh) $(kv generation)" "$((S_COUNT + 1)) 10.00 1"
+sim eject >/dev/null
+is "the meter loads it: good" "$(mi $M1 c2)" "good"
+is "10 kWh more, once" "$(field $M1 remaining)" "$(awk -v r="$S_REM" 'BEGIN { printf "%.1f", r + 10 }')"
+is "the lost card, found again, at the meter: E1" "$(mi $M1 c1)" "E1"
+sim insert c1 >/dev/null
+run kp card read
+is "and at the counter: exit 6" "$RC" 6
 run kp audit verify
 like "the audit chain is intact" "$OUT" '^audit chain intact'
 done_testing
