@@ -25,6 +25,7 @@ enum kwh_errcode {
 };
 
 #define KWH_ERR_MSG 512
+#define KWH_TEXTDOMAIN "kwhpos"   /* the gettext domain of every message */
 
 struct kwh_err {
     int code;               /* the same value the failing function returned */
@@ -32,7 +33,8 @@ struct kwh_err {
     char msg[KWH_ERR_MSG];  /* one line, for a person: what is wrong and what to do */
 };
 
-/* Records code and a printf-style message in e (which may be NULL); returns code. */
+/* Records code and a printf-style message in e (which may be NULL); returns code. The
+ * format is looked up in the message catalogue first (po/; tools/update-po.sh). */
 int kwh_err_set(struct kwh_err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int kwh_err_vset(struct kwh_err *e, int code, const char *fmt, va_list ap)

@@ -94,11 +94,8 @@ int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e)
     int rc;
     if (st == NULL)
         return KWH_EDB;
-    rc = sql_row(s, st, e);
-    if (rc < 0)
+    if ((rc = sql_int(s, st, 0, &max, e)) < 0)
         return rc;
-    max = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
     if (max >= 99999999)
         return kwh_err_set(e, KWH_ECONFLICT, "customer numbers are exhausted");
     *no = (uint32_t)(max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1);
@@ -162,17 +159,17 @@ int store_customer_update(struct store *s, const struct kwh_customer *c, struct 
     return rc;
 }
 
+static void rd_customer(sqlite3_stmt *st, void *row)
+{
+    read_customer(st, row);
+}
+
 static int get_one(struct store *s, sqlite3_stmt *st, struct kwh_customer *out, const char *what,
                    struct kwh_err *e)
 {
-    int rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no account %s", what);
-    read_customer(st, out);
-    sqlite3_reset(st);
-    return 0;
+    char msg[96];
+    snprintf(msg, sizeof msg, "no account %s", what);
+    return sql_one(s, st, rd_customer, out, msg, e);
 }
 
 int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e)
@@ -227,16 +224,10 @@ int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM customers WHERE tariff_id = :id "
                                    "AND status IN (0, 1, 2)", e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", tariff_id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    *accounts = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
+    return sql_int(s, st, 0, accounts, e);
 }
 
 static void rd_total(sqlite3_stmt *st, void *row)

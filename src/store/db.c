@@ -165,6 +165,30 @@ int sql_collect(struct store *s, sqlite3_stmt *st, size_t size, sql_reader rd, v
     return 0;
 }
 
+int sql_one(struct store *s, sqlite3_stmt *st, sql_reader rd, void *row, const char *notfound,
+            struct kwh_err *e)
+{
+    int rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "%s", notfound);
+    rd(st, row);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int sql_int(struct store *s, sqlite3_stmt *st, int64_t def, int64_t *out, struct kwh_err *e)
+{
+    int rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *out = rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0)
+                                                                 : def;
+    sqlite3_reset(st);
+    return 0;
+}
+
 int sql_exec(struct store *s, const char *script, struct kwh_err *e)
 {
     char *err = NULL;
@@ -274,7 +298,7 @@ int store_commit(struct store *s, struct kwh_err *e)
     if (rc != SQLITE_OK) {
         sql_error(s, rc, e);
         store_rollback(s);
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     }
     s->in_tx = false;
     return 0;
@@ -297,13 +321,12 @@ bool store_in_tx(const struct store *s)
 int store_schema_version(struct store *s, int *version, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "PRAGMA user_version", e);
+    int64_t v;
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
-    rc = sql_row(s, st, e);
-    if (rc < 0)
+        return KWH_EDB;
+    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
         return rc;
-    *version = rc == 1 ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
+    *version = (int)v;
     return 0;
 }

@@ -186,20 +186,19 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
     const int target = (int)KWH_ARRAY_LEN(migrations);
     bool empty;
 
-    if (store_schema_version(s, &version, e) < 0)
-        return e ? e->code : KWH_EDB;
+    if ((rc = store_schema_version(s, &version, e)) < 0)
+        return rc;
     if (version > target)
         return kwh_err_set(e, KWH_EDB, "%s has schema version %d, newer than this program "
                            "understands (%d): upgrade kwhpos", store_path(s), version, target);
     if (version == 0 && !fresh) {
         sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM sqlite_master", e);
+        int64_t objects;
         if (st == NULL)
-            return e ? e->code : KWH_EDB;
-        rc = sql_row(s, st, e);
-        if (rc < 0)
+            return KWH_EDB;
+        if ((rc = sql_int(s, st, 0, &objects, e)) < 0)
             return rc;
-        empty = sqlite3_column_int(st, 0) == 0;
-        sqlite3_reset(st);
+        empty = objects == 0;
         if (!empty)
             return kwh_err_set(e, KWH_EDB, "%s is not a kwhpos database", store_path(s));
         return kwh_err_set(e, KWH_EDB, "%s is empty: create a site with `kwhpos init`",
@@ -207,15 +206,15 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
     }
     for (; version < target; version++) {
         char pragma[64];
-        if (store_begin(s, e) < 0)
-            return e ? e->code : KWH_EDB;
+        if ((rc = store_begin(s, e)) < 0)
+            return rc;
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
         if (sql_exec(s, migrations[version], e) < 0 || sql_exec(s, pragma, e) < 0) {
             store_rollback(s);
             return kwh_err_prefix(e, "migrating the schema to version %d", version + 1);
         }
-        if (store_commit(s, e) < 0)
-            return e ? e->code : KWH_EDB;
+        if ((rc = store_commit(s, e)) < 0)
+            return rc;
     }
     return 0;
 }

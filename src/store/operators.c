@@ -30,7 +30,7 @@ int store_operator_add(struct store *s, const char *name, int role, const char *
                                    "created) VALUES (:name, :role, :hash, :must, :now)", e);
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":name", name);
     sql_i64(st, ":role", role);
     sql_text(st, ":hash", hash);
@@ -51,7 +51,7 @@ int store_operator_get(struct store *s, const char *name, struct kwh_operator *o
                                    "WHERE name = :name AND active = 1", e);
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":name", name);
     rc = sql_row(s, st, e);
     if (rc < 0)
@@ -59,7 +59,7 @@ int store_operator_get(struct store *s, const char *name, struct kwh_operator *o
     if (rc == 0)
         return kwh_err_set(e, KWH_ENOTFOUND, "no operator named '%s'", name);
     read_operator(st, out);
-    if (hash)
+    if (hash) /* read before the reset that ends the row */
         sql_col_text(st, 6, hash, hash_len);
     sqlite3_reset(st);
     return 0;
@@ -69,18 +69,10 @@ int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out,
                           struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM operators WHERE id = :id", e);
-    int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":id", id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no operator #%lld", (long long)id);
-    read_operator(st, out);
-    sqlite3_reset(st);
-    return 0;
+    return sql_one(s, st, rd_operator, out, "no such operator", e);
 }
 
 int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool must_change,
@@ -89,7 +81,7 @@ int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool 
     sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET pw_hash = :hash, must_change = :must, "
                                    "failed = 0, locked_until = 0 WHERE id = :id", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":hash", hash);
     sql_i64(st, ":must", must_change);
     sql_i64(st, ":id", id);
@@ -102,7 +94,7 @@ int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockout
     sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET failed = :failed, lockouts = :lockouts, "
                                    "locked_until = :until WHERE id = :id", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":failed", failed);
     sql_i64(st, ":lockouts", lockouts);
     sql_i64(st, ":until", locked_until);
@@ -113,15 +105,14 @@ int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockout
 int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT lockouts FROM operators WHERE id = :id", e);
+    int64_t v;
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":id", id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
+    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
         return rc;
-    *lockouts = rc == 1 ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
+    *lockouts = (int)v;
     return 0;
 }
 
@@ -129,7 +120,7 @@ int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_er
 {
     sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET role = :role WHERE id = :id", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":role", role);
     sql_i64(st, ":id", id);
     return sql_done(s, st, e);
@@ -140,7 +131,7 @@ int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct k
     sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET active = 0, deleted = :now "
                                    "WHERE id = :id", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":now", now);
     sql_i64(st, ":id", id);
     return sql_done(s, st, e);
@@ -150,15 +141,9 @@ int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM operators WHERE active = 1 AND role = 2",
                                 e);
-    int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
+        return KWH_EDB;
+    return sql_int(s, st, 0, n, e);
 }
 
 int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n,
@@ -167,6 +152,6 @@ int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n,
     sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM operators WHERE active = 1 "
                                    "ORDER BY role DESC, name", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_operator, (void **)out, n, e);
 }

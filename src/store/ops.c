@@ -11,8 +11,9 @@
     "created, settled, meter_no, meter_type, rating_a, current_limit_a, alarm_ckwh, "       \
     "overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed"
 
-static void read_op(sqlite3_stmt *st, struct store_op *op)
+static void read_op(sqlite3_stmt *st, void *row)
 {
+    struct store_op *op = row;
     memset(op, 0, sizeof *op);
     op->id = sqlite3_column_int64(st, 0);
     op->kind = sqlite3_column_int(st, 1);
@@ -85,18 +86,10 @@ int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
 int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM card_ops WHERE id = :id", e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no card write #%lld", (long long)id);
-    read_op(st, out);
-    sqlite3_reset(st);
-    return 0;
+    return sql_one(s, st, read_op, out, "no such card write", e);
 }
 
 int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
@@ -141,15 +134,14 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t 
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM card_ops WHERE customer_id = :id "
                                    "AND state = 0", e);
+    int64_t v;
     int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
+    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
         return rc;
-    *n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *n = (size_t)v;
     return 0;
 }
 
@@ -158,18 +150,10 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
                                    "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1", e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no card was ever written for this account");
-    read_op(st, out);
-    sqlite3_reset(st);
-    return 0;
+    return sql_one(s, st, read_op, out, "no card was ever written for this account", e);
 }
 
 #define SALE_COLS                                                                           \
@@ -181,8 +165,9 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
     " FROM sales s JOIN customers c ON c.id = s.customer_id JOIN tariffs t ON t.id = "      \
     "s.tariff_id JOIN operators o ON o.id = s.operator_id "
 
-static void read_sale(sqlite3_stmt *st, struct kwh_sale *v)
+static void read_sale(sqlite3_stmt *st, void *row)
 {
+    struct kwh_sale *v = row;
     memset(v, 0, sizeof *v);
     v->id = sqlite3_column_int64(st, 0);
     v->op_id = sqlite3_column_int64(st, 1);
@@ -209,11 +194,6 @@ static void read_sale(sqlite3_stmt *st, struct kwh_sale *v)
     v->invoice_no = sqlite3_column_int64(st, 22);
     v->replaces_id = sqlite3_column_int64(st, 23);
     v->reprints = sqlite3_column_int(st, 24);
-}
-
-static void rd_sale(sqlite3_stmt *st, void *row)
-{
-    read_sale(st, row);
 }
 
 int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
@@ -263,18 +243,10 @@ int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
 int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.id = :id", e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no sale #%lld", (long long)id);
-    read_sale(st, out);
-    sqlite3_reset(st);
-    return 0;
+    return sql_one(s, st, read_sale, out, "no such sale", e);
 }
 
 int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max,
@@ -331,18 +303,10 @@ int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sa
                                    "AND s.kind IN (1, 2, 3, 4, 7) "
                                    "AND (s.energy_ckwh + s.adjust_ckwh + s.free_ckwh) > 0 "
                                    "ORDER BY s.id DESC LIMIT 1", e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
-    rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "the account has no purchase yet");
-    read_sale(st, out);
-    sqlite3_reset(st);
-    return 0;
+    return sql_one(s, st, read_sale, out, "the account has no purchase yet", e);
 }
 
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)
@@ -351,5 +315,5 @@ int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struc
                                    "ORDER BY s.id", e);
     if (st == NULL)
         return KWH_EDB;
-    return sql_collect(s, st, sizeof **out, rd_sale, (void **)out, n, e);
+    return sql_collect(s, st, sizeof **out, read_sale, (void **)out, n, e);
 }

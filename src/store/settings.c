@@ -12,7 +12,7 @@ int store_setting_get(struct store *s, const char *key, char *buf, size_t n, boo
     sqlite3_stmt *st = sql_prep(s, "SELECT value FROM settings WHERE key = :key", e);
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":key", key);
     rc = sql_row(s, st, e);
     if (rc < 0)
@@ -31,7 +31,7 @@ int store_setting_set(struct store *s, const char *key, const char *value, struc
     sqlite3_stmt *st = sql_prep(s, "INSERT INTO settings (key, value) VALUES (:key, :value) "
                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":key", key);
     sql_text(st, ":value", value);
     return sql_done(s, st, e);
@@ -89,13 +89,12 @@ int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], stru
 int store_cards_issued(struct store *s, bool *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 1)", e);
+    int64_t v;
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
-    rc = sql_row(s, st, e);
-    if (rc < 0)
+        return KWH_EDB;
+    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
         return rc;
-    *out = rc == 1 && sqlite3_column_int(st, 0) != 0;
-    sqlite3_reset(st);
+    *out = v != 0;
     return 0;
 }

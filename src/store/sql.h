@@ -47,6 +47,13 @@ typedef void (*sql_reader)(sqlite3_stmt *st, void *row);
 int sql_collect(struct store *s, sqlite3_stmt *st, size_t size, sql_reader rd, void **out,
                 size_t *n, struct kwh_err *e);
 
+/* Steps st for one row, read by rd into row: 0, or KWH_ENOTFOUND with the message
+ * `notfound` when there is none. The statement is reset either way. */
+int sql_one(struct store *s, sqlite3_stmt *st, sql_reader rd, void *row, const char *notfound,
+            struct kwh_err *e);
+/* The first column of the first row as an integer (def when there is no row). */
+int sql_int(struct store *s, sqlite3_stmt *st, int64_t def, int64_t *out, struct kwh_err *e);
+
 /* Runs a script of statements without parameters (migrations). */
 int sql_exec(struct store *s, const char *script, struct kwh_err *e);
 

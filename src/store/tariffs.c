@@ -33,7 +33,7 @@ int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t n
     sqlite3_stmt *st = sql_prep(s, "INSERT INTO tariffs (name, created) VALUES (:name, :now)", e);
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":name", name);
     sql_i64(st, ":now", now);
     rc = sql_done(s, st, e);
@@ -45,40 +45,28 @@ int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t n
     return store_tariff_set_price(s, *id, price, now, operator_id, e);
 }
 
-static int get_one(struct store *s, sqlite3_stmt *st, struct kwh_tariff *out, const char *what,
-                   struct kwh_err *e)
-{
-    int rc = sql_row(s, st, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "no tariff %s", what);
-    read_tariff(st, out);
-    sqlite3_reset(st);
-    return 0;
-}
 
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.id = :id AND t.active = 1", e);
-    char what[32];
+    char what[48];
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":id", id);
-    snprintf(what, sizeof what, "#%lld", (long long)id);
-    return get_one(s, st, out, what, e);
+    snprintf(what, sizeof what, "no tariff #%lld", (long long)id);
+    return sql_one(s, st, rd_tariff, out, what, e);
 }
 
 int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out,
                       struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.name = :name AND t.active = 1", e);
-    char what[KWH_NAME_MAX + 4];
+    char what[KWH_NAME_MAX + 16];
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":name", name);
-    snprintf(what, sizeof what, "'%s'", name);
-    return get_one(s, st, out, what, e);
+    snprintf(what, sizeof what, "no tariff '%s'", name);
+    return sql_one(s, st, rd_tariff, out, what, e);
 }
 
 int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e)
@@ -86,7 +74,7 @@ int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kw
     sqlite3_stmt *st = sql_prep(s, "UPDATE tariffs SET name = :name WHERE id = :id", e);
     int rc;
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_text(st, ":name", name);
     sql_i64(st, ":id", id);
     rc = sql_done(s, st, e);
@@ -101,7 +89,7 @@ int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t n
     sqlite3_stmt *st = sql_prep(s, "INSERT INTO tariff_prices (tariff_id, price, valid_from, "
                                    "operator_id) VALUES (:id, :price, :now, :op)", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":id", id);
     sql_i64(st, ":price", price);
     sql_i64(st, ":now", now);
@@ -116,7 +104,7 @@ int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "UPDATE tariffs SET active = 0 WHERE id = :id", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     sql_i64(st, ":id", id);
     return sql_done(s, st, e);
 }
@@ -125,6 +113,6 @@ int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struc
 {
     sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e);
     if (st == NULL)
-        return e ? e->code : KWH_EDB;
+        return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_tariff, (void **)out, n, e);
 }

@@ -1,7 +1,9 @@
 /* 通讯参数设置 (M2): the card reader's port and speed, kept in the INI file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kwhpos/serial.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 
@@ -9,9 +11,14 @@ static const char *const bauds[] = {"9600", "19200", "38400", "57600", "115200"}
 
 enum { F_PORT, F_BAUD, F_N };
 
+#define MAX_SHOWN 6
+
 struct comm {
     struct field f[F_N];
     struct form fm;
+    struct serial_port_info *ports;   /* detected at entry; F3 puts the next one in */
+    size_t nports;
+    size_t next;
 };
 
 static void comm_enter(struct app *a, void *st, int arg)
@@ -31,6 +38,18 @@ static void comm_enter(struct app *a, void *st, int arg)
         if (strcmp(bauds[i], cur) == 0)
             c->f[F_BAUD].sel = i;
     form_init(&c->fm, c->f, F_N, UI_TOP + 1);
+    if (serial_list_ports(&c->ports, &c->nports, NULL) < 0) {
+        c->ports = NULL;
+        c->nports = 0;
+    }
+}
+
+static void comm_leave(struct app *a, void *st)
+{
+    struct comm *c = st;
+    (void)a;
+    free(c->ports);
+    c->ports = NULL;
 }
 
 static void comm_draw(struct app *a, void *st)
@@ -46,6 +65,13 @@ static void comm_draw(struct app *a, void *st)
         draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
                   _("No settings file was given: changes cannot be saved."),
                   theme_attr(CLR_WARN));
+    draw_text(stdscr, UI_TOP + 9, 2, COLS - 4,
+              c->nports ? _("Serial ports found (F3 puts the next one in):")
+                        : _("No serial port found. Is the reader plugged in?"),
+              theme_attr(CLR_LABEL));
+    for (size_t i = 0; i < c->nports && i < MAX_SHOWN; i++)
+        draw_text(stdscr, UI_TOP + 10 + (int)i, 4, COLS - 6, c->ports[i].label,
+                  theme_attr(CLR_NORMAL));
     form_draw(&c->fm, true);
 }
 
@@ -55,6 +81,14 @@ static int comm_action(struct app *a, void *st, int act)
     struct kwh_config cfg = a->cfg;
     struct kwh_err e;
 
+    if (act == ACT_FIND) {
+        if (c->nports == 0) {
+            app_msg(a, CLR_WARN, "%s", _("No serial port found. Is the reader plugged in?"));
+            return UI_HANDLED;
+        }
+        ledit_set(&c->f[F_PORT].ed, c->ports[c->next++ % c->nports].name);
+        return UI_REDRAW;
+    }
     if (act != ACT_SUBMIT)
         return UI_IGNORED;
     if (!form_validate(a, &c->fm))
@@ -84,7 +118,9 @@ const struct screen scr_comm = {
     .title = N_("Reader port"),
     .submit_label = N_("Save"),
     .state_size = sizeof(struct comm),
+    .actions = ACT_BIT(ACT_FIND),
     .enter = comm_enter,
+    .leave = comm_leave,
     .draw = comm_draw,
     .action = comm_action,
     .key = comm_key,

@@ -1,5 +1,6 @@
 #include "kwhpos/err.h"
 
+#include <libintl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +10,9 @@ int kwh_err_vset(struct kwh_err *e, int code, const char *fmt, va_list ap)
         return code;
     e->code = code;
     e->detail = 0;
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    /* every message is translated where the program bound a catalogue (the UI does;
+       the command line and tests keep English) */
+    vsnprintf(e->msg, sizeof e->msg, dgettext(KWH_TEXTDOMAIN, fmt), ap);
     return code;
 }
 
@@ -41,7 +44,7 @@ int kwh_err_prefix(struct kwh_err *e, const char *fmt, ...)
     if (e == NULL)
         return KWH_EINVAL;
     va_start(ap, fmt);
-    vsnprintf(head, sizeof head, fmt, ap);
+    vsnprintf(head, sizeof head, dgettext(KWH_TEXTDOMAIN, fmt), ap);
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
     if (snprintf(e->msg, sizeof e->msg, "%s: %s", head, old) >= (int)sizeof e->msg)

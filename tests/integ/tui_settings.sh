@@ -14,6 +14,13 @@ tui_see "logged in" "F9 or Enter opens the menu"
 # M2 reader port, saved in the INI
 tui_menu 1 1
 tui_see "reader port screen" "Speed (baud)"
+# the detected ports are those the reader layer lists, with their descriptions
+first=$("$TOOLS/readertool" ports | grep '^/dev/' | head -n 1 | cut -f3)
+if [ -n "$first" ]; then
+    tui_see "the screen lists the detected ports" "$first"
+else
+    tui_see "the screen says no port was found" "No serial port found"
+fi
 tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
 tui_see "port saved" "Saved. The new port is used from the next start"
 like "INI has the port" "$(cat "$TUI_INI")" "port = /dev/ttyUSB7"

@@ -11,18 +11,9 @@
 #include <cmocka.h>
 
 #include "kwhpos/core.h"
+#include "check.h"
 #include "site.h"
 
-#define REFUSED(code, needle, call)                                                          \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        int rc_ = (call);                                                                    \
-        if (rc_ != (code))                                                                   \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);            \
-        if (strstr(e_.msg, (needle)) == NULL)                                                \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                \
-    } while (0)
 
 static void login__first_run_system_must_change_the_password(void **state)
 {

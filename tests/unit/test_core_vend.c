@@ -14,26 +14,9 @@
 #include "kwhpos/card.h"
 #include "kwhpos/core.h"
 #include "kwhpos/units.h"
+#include "check.h"
 #include "site.h"
 
-#define OK(call)                                                                             \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        if ((call) < 0)                                                                      \
-            fail_msg("%s: %s", #call, e_.msg);                                               \
-    } while (0)
-/* Expects the call to fail with code and a message containing needle. */
-#define REFUSED(code, needle, call)                                                          \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        int rc_ = (call);                                                                    \
-        if (rc_ != (code))                                                                   \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);            \
-        if (strstr(e_.msg, (needle)) == NULL)                                                \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                \
-    } while (0)
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {

@@ -1,0 +1,10 @@
+# tools/po-sources.sh — sourced: what xgettext reads and how (one definition for
+# tools/update-po.sh and tests/integ/tui_po.sh).
+XGETTEXT_OPTS="--from-code=UTF-8 -k_ -kN_ -kkwh_err_set:3 -kkwh_err_setd:4 -kkwh_err_prefix:2
+    --flag=kwh_err_set:3:c-format --flag=kwh_err_setd:4:c-format
+    --flag=kwh_err_prefix:2:c-format --package-name=kwhpos"
+PO_SOURCES=
+for f in src/ui/*.c src/core/*.c src/store/*.c src/card/*.c src/config/*.c src/print/*.c \
+    src/util/*.c src/app/*.c; do
+    if [ -f "$f" ]; then PO_SOURCES="$PO_SOURCES $f"; fi
+done
