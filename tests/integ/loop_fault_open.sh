@@ -7,7 +7,7 @@
 # void with no money taken and its meter number free, and the same card then opens
 # the account: a half-personalised card is never lost.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/loop.bash"
+. "$(dirname "$0")/loop_lib.sh"
 
 money() { q "SELECT COALESCE(SUM(amount_fen), 0) FROM sales WHERE state = 1"; }
 ops() { q "SELECT COUNT(*) FROM card_ops"; }

@@ -8,7 +8,7 @@
 # database (count, money, sales), on the card (its record) and at the meter (it loads
 # the purchase once, or answers EA).
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/loop.bash"
+. "$(dirname "$0")/loop_lib.sh"
 
 A=10000001 M1=12345678
 SELL=(sell --customer $A --kwh 10)

@@ -4,7 +4,7 @@
 # counter refuses them without spending a PSC try or writing a byte; the meter
 # shows E6 or E3 and loads nothing.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/loop.bash"
+. "$(dirname "$0")/loop_lib.sh"
 
 A=10000001 M1=12345678
 INI2=$T/other.ini DB2=$T/other.db

@@ -5,7 +5,7 @@
 # owed), meter change with carry-over, transfer, closing. After each step both sides
 # are looked at: the database, and the card or the meter.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/loop.bash"
+. "$(dirname "$0")/loop_lib.sh"
 
 A=10000001 B=10000002 C=10000003
 M1=12345678 M2=22223333 M3=33334444 M4=44445555

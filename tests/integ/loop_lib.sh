@@ -1,17 +1,22 @@
-# tests/integ/loop.bash — sourced by the loop_*.sh suites after lib.sh.
+# tests/integ/loop_lib.sh — sourced by the loop_*.sh suites after lib.sh.
 #
 # A site driven through the real kwhpos command line against `kwhsim serve`:
 #   start_sim [serve options]     the simulator in $D, stopped on exit (call it
 #                                 directly, not inside ok: it sets SIM_PID)
 #   new_site INI DB AREA          kwhpos init + the first password change
-#   run kp ARGS...                kwhpos as operator system; sets OUT (stdout and
-#                                 stderr) and RC
+#   run kp ARGS...                kwhpos as operator system (KINI=other.ini for
+#                                 another site); sets OUT (stdout and stderr) and RC
+#   kv KEY                        the value of a "KEY: value" line of OUT
 #   q SQL                         one sqlite3 query on the site database ($DB)
+# The card's side:
 #   card_bytes CARD OFF LEN       bytes of a card file as hex, no spaces
 #   card_active CARD              the active slot (64 bytes as hex) or "none"
 #   db_slot CUSTOMER              the slot the last done write left on that account's card
-# and the meter's side: mi (its answer), field (one display item), tries (a card's
-# PSC tries left).
+#   tries CARD                    PSC tries left
+#   poke CARD OFF HEX, flip CARD OFF   edit a card file by hand
+# The meter's side: mi METER CARD (its answer), field METER ITEM (one display item).
+# Faults: bytes_written (how many bytes a command writes, measured on copies),
+# pending_op, stopped_at_commit CARD, changed CARD OFF BYTE.
 
 D=$T/sim
 INI=$T/k.ini
