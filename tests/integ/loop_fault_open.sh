@@ -148,9 +148,11 @@ is "nothing was recorded" "$(ops) $(status_of 20000008)" "$S_OPS "
 opened "vanished reader" void
 
 # --- in the middle of the write, with the card's real timing -------------------------------
+# at 4800 baud a card's 256 bytes take half a second on the line: wide enough moments
 kill "$SIM_PID" && wait "$SIM_PID"
-start_sim --card-timing
-ok "the simulator runs again, with card timing" test -S "$D/control.sock"
+start_sim --card-timing --baud 4800
+printf 'baud = 4800\n' >>"$INI"
+ok "the simulator runs again, with card timing at 4800 baud" test -S "$D/control.sock"
 
 during() {
     local name=$1 fault=$2; shift 2

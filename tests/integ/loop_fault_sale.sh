@@ -163,9 +163,11 @@ settled "vanished reader" void
 ok "fault clear brings the port back" test -e "$D/reader"
 
 # --- in the middle of the write, with the card's real timing -------------------------------
+# at 4800 baud a card's 256 bytes take half a second on the line: wide enough moments
 kill "$SIM_PID" && wait "$SIM_PID"
-start_sim --card-timing
-ok "the simulator runs again, with card timing" test -S "$D/control.sock"
+start_sim --card-timing --baud 4800
+printf 'baud = 4800\n' >>"$INI"
+ok "the simulator runs again, with card timing at 4800 baud" test -S "$D/control.sock"
 sim insert c1 >/dev/null
 snap
 
