@@ -27,6 +27,16 @@ enum kwh_errcode {
 #define KWH_ERR_MSG 512
 #define KWH_TEXTDOMAIN "kwhpos"   /* the gettext domain of every message */
 
+/* Marks a literal for the message catalogue without translating it here. */
+#define KWH_N(s) (s)
+/* Marks a literal with a context ("status", "op", ...) for the catalogue. */
+#define KWH_NC(ctx, s) (s)
+
+/* The translation of a marked message (itself when the program bound no catalogue). */
+const char *kwh_tr(const char *msgid) __attribute__((format_arg(1)));
+/* The translation of a message marked with context ctx (KWH_NC). */
+const char *kwh_trc(const char *ctx, const char *msgid) __attribute__((format_arg(2)));
+
 struct kwh_err {
     int code;               /* the same value the failing function returned */
     int detail;             /* a subsystem's own code (enum kwh_dev_error, ...) or 0 */

@@ -420,15 +420,15 @@ bool card_purchase_loaded(const struct kwh_card *c)
 const char *card_type_name(int type)
 {
     switch (type) {
-    case KWH_CARD_BLANK: return "blank";
-    case KWH_CARD_USER: return "user";
-    case KWH_CARD_REFUND: return "refund";
-    case KWH_CARD_MANAGEMENT: return "management";
-    case KWH_CARD_CLEAR: return "clear";
-    case KWH_CARD_RELAY: return "relay";
-    case KWH_CARD_TEST: return "test";
+    case KWH_CARD_BLANK: return KWH_NC("card", "blank");
+    case KWH_CARD_USER: return KWH_NC("card", "user");
+    case KWH_CARD_REFUND: return KWH_NC("card", "refund");
+    case KWH_CARD_MANAGEMENT: return KWH_NC("card", "management");
+    case KWH_CARD_CLEAR: return KWH_NC("card", "clear");
+    case KWH_CARD_RELAY: return KWH_NC("card", "relay");
+    case KWH_CARD_TEST: return KWH_NC("card", "test");
     }
-    return "unknown";
+    return KWH_NC("card", "unknown");
 }
 
 const char *meter_code_name(int code)
@@ -445,9 +445,9 @@ const char *meter_code_name(int code)
 const char *meter_type_name(int type)
 {
     switch (type) {
-    case KWH_METER_SINGLE: return "single-phase";
+    case KWH_METER_SINGLE: return KWH_NC("meter", "single-phase");
     case KWH_METER_THREE_CT: return "three-phase CT";
-    case KWH_METER_THREE_DIRECT: return "three-phase direct";
+    case KWH_METER_THREE_DIRECT: return KWH_NC("meter", "three-phase direct");
     }
-    return "unknown";
+    return KWH_NC("meter", "unknown");
 }

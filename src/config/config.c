@@ -221,7 +221,7 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
     if (d == NULL || parse_error[0] != '\0') {
         iniparser_freedict(d);
         return kwh_err_set(e, KWH_EINVAL, "%s: %s", path,
-                           parse_error[0] ? parse_error : "cannot be parsed");
+                           parse_error[0] ? parse_error : kwh_tr("cannot be parsed"));
     }
     slash = strrchr(path, '/');
     if (slash)

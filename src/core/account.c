@@ -72,7 +72,7 @@ int account_transfer(struct kwh_core *c, const struct kwh_session *s, uint32_t c
         return rc;
     if (cu.status != KWH_CUST_OPEN)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s: only an open account can be "
-                           "transferred", customer_no, model_status_name(cu.status));
+                           "transferred", customer_no, kwh_trc("status", model_status_name(cu.status)));
     event_init(&ev, STORE_EV_TRANSFER, &cu, s, core_now(c));
     snprintf(ev.before, sizeof ev.before, "name=%s address=%s phone=%s", cu.name, cu.address,
              cu.phone);
@@ -96,7 +96,7 @@ int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t cust
         return rc;
     if (cu.status != KWH_CUST_OPEN && cu.status != KWH_CUST_REFUNDED)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", customer_no,
-                           model_status_name(cu.status));
+                           kwh_trc("status", model_status_name(cu.status)));
     if ((rc = store_ops_pending_for_customer(c->db, cu.id, &pending, e)) < 0)
         return rc;
     if (pending > 0)
@@ -109,7 +109,7 @@ int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t cust
                                "force the closing", customer_no,
                                (long long)(cu.balance_ckwh / 100),
                                (long long)(cu.balance_ckwh % 100));
-        if ((rc = need_admin(s, "closing an account with energy left", e)) < 0)
+        if ((rc = need_admin(s, kwh_tr("closing an account with energy left"), e)) < 0)
             return rc;
     }
     event_init(&ev, STORE_EV_CLOSE, &cu, s, core_now(c));
@@ -174,13 +174,13 @@ int account_edit(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
 
     if (card_written)
         *card_written = false;
-    if ((rc = need_admin(s, "用户信息维护 (editing an account)", e)) < 0 ||
+    if ((rc = need_admin(s, kwh_tr("用户信息维护 (editing an account)"), e)) < 0 ||
         (rc = check_person(a->name, a->address, a->phone, e)) < 0 ||
         (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
         return rc;
     if (cu.status != KWH_CUST_OPEN)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", customer_no,
-                           model_status_name(cu.status));
+                           kwh_trc("status", model_status_name(cu.status)));
     if ((rc = store_tariff_get(c->db, a->tariff_id, &t, e)) < 0)
         return kwh_err_prefix(e, "tariff");
     /* the meter itself changes only through 换表 */

@@ -188,7 +188,7 @@ int auth_change_password(struct kwh_core *c, struct kwh_session *s, const char *
     own = strcmp(name, s->name) == 0;
     if (!own && s->role != KWH_ROLE_ADMIN)
         return kwh_err_set(e, KWH_EPERM, "a seller may change only their own password");
-    if (!own && (rc = need_admin(s, "changing another operator's password", e)) < 0)
+    if (!own && (rc = need_admin(s, kwh_tr("changing another operator's password"), e)) < 0)
         return rc;
     if ((rc = store_operator_get(c->db, name, &o, hash, sizeof hash, e)) < 0)
         return rc;
@@ -224,7 +224,7 @@ int auth_operator_add(struct kwh_core *c, const struct kwh_session *s, const cha
     int64_t id;
     int rc;
 
-    if ((rc = need_admin(s, "adding an operator", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("adding an operator"), e)) < 0)
         return rc;
     if ((rc = check_name(name, e)) < 0)
         return rc;
@@ -266,7 +266,7 @@ int auth_operator_delete(struct kwh_core *c, const struct kwh_session *s, const 
     struct kwh_operator o;
     int rc;
 
-    if ((rc = need_admin(s, "deleting an operator", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("deleting an operator"), e)) < 0)
         return rc;
     if (name != NULL && strcmp(name, s->name) == 0)
         return kwh_err_set(e, KWH_ECONFLICT, "you cannot delete yourself while logged in");
@@ -289,7 +289,7 @@ int auth_operator_set_role(struct kwh_core *c, const struct kwh_session *s, cons
     struct kwh_operator o;
     int rc;
 
-    if ((rc = need_admin(s, "changing a role", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("changing a role"), e)) < 0)
         return rc;
     if (role != KWH_ROLE_ADMIN && role != KWH_ROLE_SELLER)
         return kwh_err_set(e, KWH_EINVAL, "choose a role: administrator or seller");

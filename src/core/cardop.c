@@ -227,8 +227,9 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
             uint8_t now[KWH_CARD_SIZE];
             struct kwh_err ignore;
             if (cardio_read(c, now, &ignore) < 0 || cardio_repair(c, now, old, &ignore) < 0)
-                return kwh_err_setd(e, KWH_EPENDING, werr.detail, "%s. Nothing was sold: put "
-                                    "the card back and read it again to tidy it up", werr.msg);
+                return kwh_err_setd(e, KWH_EPENDING, werr.detail, "%s. The operation did not "
+                                    "take effect: put the card back and read it again to tidy it "
+                                    "up", werr.msg);
         }
         if (cardop_settle(c, co->op.id, KWH_STATE_VOID, "not written", &serr) < 0)
             return kwh_err_set(e, KWH_EPENDING, "%s; the database could not record it (%s)",
@@ -269,8 +270,8 @@ int cardop_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
             if ((rc = cardop_settle(c, op.id, KWH_STATE_DONE, "found on the card", e)) < 0)
                 return rc;
             (*done)++;
-            snprintf(notice, notice_len, "the %s of op #%lld was completed on this card",
-                     model_op_name(op.kind), (long long)op.id);
+            snprintf(notice, notice_len, kwh_tr("the %s of op #%lld was completed on this card"),
+                     kwh_trc("op", model_op_name(op.kind)), (long long)op.id);
             continue;
         }
         /* not on the card: repair what an interrupted write left, then void */
@@ -284,8 +285,9 @@ int cardop_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
         if ((rc = cardop_settle(c, op.id, KWH_STATE_VOID, "not on the card", e)) < 0)
             return rc;
         (*voided)++;
-        snprintf(notice, notice_len, "the %s of op #%lld never reached this card and was "
-                 "cancelled", model_op_name(op.kind), (long long)op.id);
+        snprintf(notice, notice_len,
+                 kwh_tr("the %s of op #%lld never reached this card and was cancelled"),
+                 kwh_trc("op", model_op_name(op.kind)), (long long)op.id);
     }
     return 0;
 }

@@ -25,9 +25,9 @@ static int load_blank(struct kwh_core *c, struct vend_card *v, struct kwh_err *e
     if (rc < 0)
         return rc;
     if (v->card.type != KWH_CARD_BLANK)
-        return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card%s: put a "
-                           "blank card in (or wipe this one with 读卡清卡)",
-                           card_type_name(v->card.type), v->has_cust ? " of an account" : "");
+        return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card, not blank: "
+                           "put a blank card in (or wipe this one with 读卡清卡)",
+                           kwh_trc("card", card_type_name(v->card.type)));
     return 0;
 }
 
@@ -74,7 +74,7 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
         return rc;
     if (cu.status != KWH_CUST_OPEN && cu.status != KWH_CUST_REFUNDED)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s: no card can be issued for it",
-                           customer_no, model_status_name(cu.status));
+                           customer_no, kwh_trc("status", model_status_name(cu.status)));
     if ((rc = load_blank(c, &v, e)) < 0)
         return rc;
     if ((rc = take_over_pending(c, &cu, e)) < 0 ||
@@ -182,13 +182,13 @@ static int refund_quote(struct kwh_core *c, struct vend_card *v, struct kwh_refu
         return rc;
     if (v->card.type != KWH_CARD_REFUND)
         return kwh_err_set(e, KWH_ECARD, "the card in the reader is a %s card, not a refund "
-                           "card: make one with 制退电卡 first", card_type_name(v->card.type));
+                           "card: make one with 制退电卡 first", kwh_trc("card", card_type_name(v->card.type)));
     if (v->cust.status == KWH_CUST_REFUNDED)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u was already refunded",
                            v->cust.customer_no);
     if (v->cust.status != KWH_CUST_OPEN)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", v->cust.customer_no,
-                           model_status_name(v->cust.status));
+                           kwh_trc("status", model_status_name(v->cust.status)));
     if (!r->valid || !(r->status & CARD_RS_REFUNDED) || r->meter_no != v->card.meter_no)
         return kwh_err_set(e, KWH_ECONFLICT, "the meter has not written on this refund card "
                            "yet: insert it in meter %08u, then read it here",
@@ -300,7 +300,7 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
     int64_t carried, unloaded, now = core_now(c);
     int rc;
 
-    if ((rc = need_admin(s, "换表 (meter change)", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("换表 (meter change)"), e)) < 0)
         return rc;
     if (nm.ct_ratio == 0)
         nm.ct_ratio = 1;

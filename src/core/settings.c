@@ -53,9 +53,9 @@ int settings_set_unit(struct kwh_core *c, const struct kwh_session *s, const cha
     char before[KWH_TEXT_MAX + KWH_PHONE_MAX + 32], after[sizeof before];
     int rc;
 
-    if ((rc = need_admin(s, "用电单位参数设置 (unit name and phone)", e)) < 0 ||
-        (rc = check_text("unit name", name, KWH_TEXT_MAX, e)) < 0 ||
-        (rc = check_text("unit phone", phone, KWH_PHONE_MAX, e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("用电单位参数设置 (unit name and phone)"), e)) < 0 ||
+        (rc = check_text(kwh_tr("unit name"), name, KWH_TEXT_MAX, e)) < 0 ||
+        (rc = check_text(kwh_tr("unit phone"), phone, KWH_PHONE_MAX, e)) < 0)
         return rc;
     if ((rc = settings_get(c, &old, e)) < 0)
         return rc;
@@ -79,7 +79,7 @@ int settings_set_area_code(struct kwh_core *c, const struct kwh_session *s, cons
     bool issued, found;
     int rc;
 
-    if ((rc = need_admin(s, "用电单位局号设置 (area code)", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("用电单位局号设置 (area code)"), e)) < 0)
         return rc;
     if (code == NULL || !str_is_digits(code, 6))
         return kwh_err_set(e, KWH_EINVAL, "area code: exactly 6 digits 0-9");
@@ -118,7 +118,7 @@ int settings_set_limits(struct kwh_core *c, const struct kwh_session *s,
     char before[160], after[160];
     int rc;
 
-    if ((rc = need_admin(s, "changing sale limits and the monthly free allowance", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("changing sale limits and the monthly free allowance"), e)) < 0)
         return rc;
     if (v->monthly_free_ckwh < 0 || v->monthly_free_ckwh > UNITS_MAX_CKWH)
         return kwh_err_set(e, KWH_EINVAL, "monthly free allowance: 0 to 999999.99 kWh");

@@ -35,7 +35,7 @@ int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name
     int64_t tid;
     int rc;
 
-    if ((rc = need_admin(s, "电价类型设置 (tariffs)", e)) < 0 || (rc = check(name, price, e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0 || (rc = check(name, price, e)) < 0)
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
@@ -59,7 +59,7 @@ int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id,
     char before[KWH_NAME_MAX + 48], after[KWH_NAME_MAX + 48];
     int rc;
 
-    if ((rc = need_admin(s, "电价类型设置 (tariffs)", e)) < 0 || (rc = check(name, price, e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0 || (rc = check(name, price, e)) < 0)
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
@@ -87,7 +87,7 @@ int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id,
     int64_t accounts;
     int rc;
 
-    if ((rc = need_admin(s, "电价类型设置 (tariffs)", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0)
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;

@@ -31,14 +31,14 @@ int toolcard_make(struct kwh_core *c, const struct kwh_session *s, int type,
 
     if (type < KWH_CARD_MANAGEMENT || type > KWH_CARD_TEST)
         return kwh_err_set(e, KWH_EINVAL, "choose a tool card: management, clear, relay or test");
-    rc = type == KWH_CARD_RELAY ? need_operator(s, e) : need_admin(s, "工具卡 (tool cards)", e);
+    rc = type == KWH_CARD_RELAY ? need_operator(s, e) : need_admin(s, kwh_tr("工具卡 (tool cards)"), e);
     if (rc < 0 || (rc = check_tool_params(type, params, e)) < 0)
         return rc;
     if ((rc = vend_load(c, &v, e)) < 0)
         return rc;
     if (v.card.type != KWH_CARD_BLANK)
         return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card, not blank: "
-                           "wipe it first with 读卡清卡", card_type_name(v.card.type));
+                           "wipe it first with 读卡清卡", kwh_trc("card", card_type_name(v.card.type)));
     memset(&card, 0, sizeof card);
     memset(&co, 0, sizeof co);
     card.type = (uint8_t)type;

@@ -401,7 +401,7 @@ int vend_open_account(struct kwh_core *c, const struct kwh_session *s,
     if (v.card.type != KWH_CARD_BLANK)
         return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card, not blank: "
                            "put a blank card in (or wipe this one with 读卡清卡)",
-                           card_type_name(v.card.type));
+                           kwh_trc("card", card_type_name(v.card.type)));
 
     memset(&co, 0, sizeof co);
     if (card_serial_is_set(v.card.serial))
@@ -452,7 +452,7 @@ int vend_load_account_card(struct kwh_core *c, uint32_t customer_no, struct vend
                            "customer's card");
     if (v->card.type != KWH_CARD_USER)
         return kwh_err_set(e, KWH_ECARD, "the card in the reader is a %s card, not a user "
-                           "card", card_type_name(v->card.type));
+                           "card", kwh_trc("card", card_type_name(v->card.type)));
     if (customer_no != 0 && v->cust.customer_no != customer_no)
         return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader belongs to account %08u, "
                            "not %08u: the card was changed; read it again",

@@ -164,35 +164,31 @@ static void rd_customer(sqlite3_stmt *st, void *row)
     read_customer(st, row);
 }
 
-static int get_one(struct store *s, sqlite3_stmt *st, struct kwh_customer *out, const char *what,
-                   struct kwh_err *e)
-{
-    char msg[96];
-    snprintf(msg, sizeof msg, "no account %s", what);
-    return sql_one(s, st, rd_customer, out, msg, e);
-}
+
 
 int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.id = :id", e);
-    char what[32];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    snprintf(what, sizeof what, "#%lld", (long long)id);
-    return get_one(s, st, out, what, e);
+    if ((rc = sql_one(s, st, rd_customer, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no account #%lld", (long long)id);
+    return rc;
 }
 
 int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
                          struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.customer_no = :no", e);
-    char what[48];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":no", customer_no);
-    snprintf(what, sizeof what, "with customer number %08u", customer_no);
-    return get_one(s, st, out, what, e);
+    if ((rc = sql_one(s, st, rd_customer, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no account with customer number %08u", customer_no);
+    return rc;
 }
 
 int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_customer *out,
@@ -200,12 +196,13 @@ int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_custo
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM
                                    "WHERE c.meter_no = :meter AND c.status IN (0, 1, 2)", e);
-    char what[48];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":meter", meter_no);
-    snprintf(what, sizeof what, "with meter number %08u", meter_no);
-    return get_one(s, st, out, what, e);
+    if ((rc = sql_one(s, st, rd_customer, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no open account with meter number %08u", meter_no);
+    return rc;
 }
 
 int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
@@ -216,7 +213,7 @@ int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_L
     if (st == NULL)
         return KWH_EDB;
     sql_blob(st, ":serial", serial, CARD_SERIAL_LEN);
-    return get_one(s, st, out, "for this card", e);
+    return sql_one(s, st, rd_customer, out, KWH_N("no account for this card"), e);
 }
 
 int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,

@@ -172,7 +172,7 @@ int sql_one(struct store *s, sqlite3_stmt *st, sql_reader rd, void *row, const c
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return kwh_err_set(e, KWH_ENOTFOUND, "%s", notfound);
+        return kwh_err_set(e, KWH_ENOTFOUND, "%s", notfound ? kwh_tr(notfound) : "");
     rd(st, row);
     sqlite3_reset(st);
     return 0;

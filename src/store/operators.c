@@ -72,7 +72,7 @@ int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out,
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    return sql_one(s, st, rd_operator, out, "no such operator", e);
+    return sql_one(s, st, rd_operator, out, KWH_N("no such operator"), e);
 }
 
 int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool must_change,

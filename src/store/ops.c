@@ -89,7 +89,7 @@ int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_e
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    return sql_one(s, st, read_op, out, "no such card write", e);
+    return sql_one(s, st, read_op, out, KWH_N("no such card write"), e);
 }
 
 int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
@@ -153,7 +153,7 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
-    return sql_one(s, st, read_op, out, "no card was ever written for this account", e);
+    return sql_one(s, st, read_op, out, KWH_N("no card was ever written for this account"), e);
 }
 
 #define SALE_COLS                                                                           \
@@ -246,7 +246,7 @@ int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    return sql_one(s, st, read_sale, out, "no such sale", e);
+    return sql_one(s, st, read_sale, out, KWH_N("no such sale"), e);
 }
 
 int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max,
@@ -291,7 +291,7 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
     rc = sql_done(s, st, e);
     if (rc == 0 && sqlite3_changes(s->db) != 1)
         return kwh_err_set(e, KWH_ECONFLICT, "sale #%lld cannot change to %s", (long long)id,
-                           model_state_name(state));
+                           kwh_trc("state", model_state_name(state)));
     return rc;
 }
 
@@ -306,7 +306,7 @@ int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sa
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
-    return sql_one(s, st, read_sale, out, "the account has no purchase yet", e);
+    return sql_one(s, st, read_sale, out, KWH_N("the account has no purchase yet"), e);
 }
 
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)

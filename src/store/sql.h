@@ -47,8 +47,9 @@ typedef void (*sql_reader)(sqlite3_stmt *st, void *row);
 int sql_collect(struct store *s, sqlite3_stmt *st, size_t size, sql_reader rd, void **out,
                 size_t *n, struct kwh_err *e);
 
-/* Steps st for one row, read by rd into row: 0, or KWH_ENOTFOUND with the message
- * `notfound` when there is none. The statement is reset either way. */
+/* Steps st for one row, read by rd into row: 0, or KWH_ENOTFOUND with the (translated)
+ * message `notfound` (a KWH_N literal; NULL: the caller words it) when there is none.
+ * The statement is reset either way. */
 int sql_one(struct store *s, sqlite3_stmt *st, sql_reader rd, void *row, const char *notfound,
             struct kwh_err *e);
 /* The first column of the first row as an integer (def when there is no row). */

@@ -49,24 +49,26 @@ int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t n
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.id = :id AND t.active = 1", e);
-    char what[48];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    snprintf(what, sizeof what, "no tariff #%lld", (long long)id);
-    return sql_one(s, st, rd_tariff, out, what, e);
+    if ((rc = sql_one(s, st, rd_tariff, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no tariff #%lld", (long long)id);
+    return rc;
 }
 
 int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out,
                       struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.name = :name AND t.active = 1", e);
-    char what[KWH_NAME_MAX + 16];
+    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":name", name);
-    snprintf(what, sizeof what, "no tariff '%s'", name);
-    return sql_one(s, st, rd_tariff, out, what, e);
+    if ((rc = sql_one(s, st, rd_tariff, out, NULL, e)) == KWH_ENOTFOUND)
+        return kwh_err_set(e, rc, "no tariff '%s'", name);
+    return rc;
 }
 
 int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e)

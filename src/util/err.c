@@ -47,7 +47,8 @@ int kwh_err_prefix(struct kwh_err *e, const char *fmt, ...)
     vsnprintf(head, sizeof head, dgettext(KWH_TEXTDOMAIN, fmt), ap);
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
-    if (snprintf(e->msg, sizeof e->msg, "%s: %s", head, old) >= (int)sizeof e->msg)
+    /* TRANSLATORS: a message prefixed with what was being done */
+    if (snprintf(e->msg, sizeof e->msg, kwh_tr(KWH_N("%s: %s")), head, old) >= (int)sizeof e->msg)
         memcpy(e->msg + sizeof e->msg - 4, "...", 4); /* truncated: say so */
     return e->code;
 }
@@ -78,4 +79,20 @@ const char *kwh_err_name(int code)
     case KWH_ENOMEM: return "out of memory";
     }
     return "error";
+}
+
+const char *kwh_tr(const char *msgid)
+{
+    return dgettext(KWH_TEXTDOMAIN, msgid);
+}
+
+const char *kwh_trc(const char *ctx, const char *msgid)
+{
+    char key[256];
+    const char *t;
+    /* gettext keeps a context as "ctx\004msgid" */
+    if (snprintf(key, sizeof key, "%s\004%s", ctx, msgid) >= (int)sizeof key)
+        return msgid;
+    t = dgettext(KWH_TEXTDOMAIN, key);
+    return t == key ? msgid : t;
 }
