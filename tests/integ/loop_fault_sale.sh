@@ -81,7 +81,7 @@ snap
 sim fault pull 0 >/dev/null
 run kp "${SELL[@]}"
 is "pulled before the first byte: exit 8" "$RC" 8
-like "it says the card was taken out and nothing was sold" "$OUT" 'taken out .*0 of [0-9]+ bytes.*Nothing was sold'
+like "it says the card was taken out and the sale did not take effect" "$OUT" 'taken out .*0 of [0-9]+ bytes.*did not take effect'
 like "the sale waits for the card" "$(kp pending)" "^op [0-9]+	sale	$A"
 settled "pulled at byte 0" void
 
