@@ -35,7 +35,7 @@ LDLIBS   += $(PKG_LIBS) $(CUPS_LIBS) -liniparser -lm
 LDFLAGS  += $(LDSAN)
 
 # Layers: everything below ui/cli/sim goes into one static library.
-LIB_SRC  := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/card/*.c src/print/*.c src/config/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/card/*.c src/print/*.c src/config/*.c src/app/*.c)
 APP_SRC  := src/main.c $(wildcard src/ui/*.c src/cli/*.c)
 SIM_SRC  := $(wildcard src/sim/*.c)
 TSUP_SRC := $(wildcard tests/support/*.c)

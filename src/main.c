@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kwhpos/printer.h"
 #include "kwhpos/reader.h"
 #include "ui/ui.h"
 #include "kwhpos/util.h"
@@ -41,7 +42,8 @@ static void help(FILE *f)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
             fprintf(f, "  %-22s %s\n", cmd->name, cmd->help);
     fprintf(f, "\nExit codes: 0 done, 1 error, 2 usage, 3 not found, 4 denied, 5 refused,\n"
-               "6 card or reader, 7 database, 8 card write pending. See docs/cli.md.\n");
+               "6 card or reader, 7 database, 8 card write pending, 9 not printed (a sale is\n"
+               "done; print it again). See docs/cli.md and docs/printing.md.\n");
 }
 
 static void command_help(FILE *f, const struct cli_command *cmd)
@@ -235,6 +237,7 @@ int main(int argc, char **argv)
     rc = cmd->fn(&c, &a);
     if (c.dev_open && c.dev.ops->close)
         c.dev.ops->close(c.dev.ctx);
+    printer_free(c.printer);
     core_close(c.core);
     return rc;
 }

@@ -24,6 +24,7 @@ check store "^($shared|kwhpos/store[a-z_]*\.h|store/.*)$"
 check config "^($shared)$"
 check print "^($shared|kwhpos/print\.h|print/.*)$"
 check core "^($shared|kwhpos/(core|store[a-z_]*|query|invoice)\.h|core/.*)$"
+check app "^($shared|kwhpos/(core|invoice|print|printer)\.h|app/.*)$"
 check sim "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|sim/.*)$"
 
 # SQL only in src/store

@@ -32,6 +32,13 @@ struct kwh_config {
     bool print_escpos;              /* [print] escpos: init and cut codes */
     char print_form[KWH_PATH_MAX];  /* [print] form */
     bool print_auto;                /* [print] auto: print after every sale */
+    char print_server[256];         /* [print] server; "" = the system's CUPS */
+    int print_wait_seconds;         /* [print] wait_seconds; 0 = do not follow the job */
+    bool print_crlf;                /* [print] crlf: raw lines end CR LF */
+    int print_feed;                 /* [print] feed: blank lines after a raw page */
+    bool print_form_feed;           /* [print] form_feed: FF after a raw page */
+    bool print_escpos_chinese;      /* [print] escpos_chinese: FS & after the reset */
+    char print_form_backups[KWH_PATH_MAX]; /* [print] form_backups; "" = beside the db */
 
     char backup_dir[KWH_PATH_MAX];  /* [backup] dir */
     int backup_interval_hours;      /* [backup] interval_hours */

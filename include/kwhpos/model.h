@@ -161,6 +161,7 @@ struct kwh_sale {
     int64_t invoice_no;         /* 0 until settled */
     int64_t replaces_id;        /* 重新售电: the sale it cancels */
     int reprints;               /* 补打发票 count */
+    int64_t printed;            /* when a first copy left the program; 0 = never */
 };
 
 /* What an invoice shows. */

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "kwhpos/err.h"
+#include "kwhpos/model.h"
 
 enum print_align { PRINT_LEFT, PRINT_RIGHT, PRINT_CENTER };
 
@@ -130,6 +131,21 @@ int print_vars_set_samples(struct print_vars *v, struct kwh_err *e);
 
 /* The value of var (borrowed; "" when unset or out of range). */
 const char *print_vars_get(const struct print_vars *v, int var);
+
+/* ---- invoices (receipt.c) --------------------------------------------------------- */
+
+/* The kind of sale as an invoice names it: 开户购电, 日常售电, 重新售电, 补卡售电, 换表购电,
+ * 退电; "" for a kind that is not a sale. */
+const char *print_sale_type(int kind);
+
+/* Fills every variable of v from invoice r: its sale, account, the unit's name and
+ * phone, the operator who sold, the sale's time (local time), and the mark of reprint
+ * `reprint` (0 = the original, unmarked). `amount` and `amount_cn` are what the
+ * customer paid in all (the energy plus the 补卡 fee; negative when money was paid
+ * out by a 退电); `fee` is the 补卡 fee alone, blank for other kinds. docs/forms.md
+ * lists every value. */
+int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, int reprint,
+                            struct kwh_err *e);
 
 /* ---- 大写 --------------------------------------------------------------------------- */
 

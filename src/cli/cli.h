@@ -22,6 +22,7 @@ enum cli_exit {
     CLI_CARD = 6,       /* the card or the reader */
     CLI_DATABASE = 7,   /* the database */
     CLI_PENDING = 8,    /* the card write's outcome is not known yet */
+    CLI_PRINT = 9,      /* not printed (any sale is done): print it again later */
 };
 
 /* Options of one command: "--key value" pairs, "--flag"s and positional words. */
@@ -47,6 +48,7 @@ struct cli {
     int password_fd;
     struct kwh_session session;
     bool logged_in;
+    struct printer *printer;
     FILE *out;
 };
 
@@ -97,6 +99,15 @@ int cli_purchase(struct cli *c, const struct cli_args *a, bool required,
 int cli_meter(struct cli *c, const struct cli_args *a, struct kwh_meter *m);
 /* A tariff given by name or id. */
 int cli_tariff(struct cli *c, const struct cli_args *a, int64_t *id);
+
+/* Printing (print.c), for the commands that print after a sale (--print) and reports. */
+/* Before a sale with --print: refuses (with its exit code) when nothing could be printed,
+ * so nothing is sold that cannot print. */
+int cli_print_ready(struct cli *c);
+/* After a committed sale: prints its invoice; CLI_PRINT with the way out when it fails. */
+int cli_print_invoice(struct cli *c, int64_t invoice_no);
+/* Prints a report's text on the invoice printer ([print] queue); title names the job. */
+int cli_print_report(struct cli *c, const char *title, const char *text);
 
 /* Output: "key: value" lines. */
 void cli_kv(struct cli *c, const char *key, const char *fmt, ...)

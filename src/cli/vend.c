@@ -17,13 +17,20 @@ static int card_session(struct cli *c, struct kwh_err *e)
     return cli_open_reader(c, e);
 }
 
-static int done(struct cli *c, int rc, const struct kwh_receipt *r, const struct kwh_err *e)
+/* The receipt of a committed sale, and its invoice printed when --print asks. */
+static int done(struct cli *c, const struct cli_args *a, int rc, const struct kwh_receipt *r,
+                const struct kwh_err *e)
 {
     if (rc < 0)
         return cli_fail(c, e);
-    if (r != NULL)
-        cli_print_receipt(c, r);
-    return CLI_OK;
+    cli_print_receipt(c, r);
+    return cli_flag(a, "print") ? cli_print_invoice(c, r->sale.invoice_no) : CLI_OK;
+}
+
+/* With --print, refuses before the card is touched when the invoice could not print. */
+static int print_ready(struct cli *c, const struct cli_args *a)
+{
+    return cli_flag(a, "print") ? cli_print_ready(c) : 0;
 }
 
 static void print_card(struct cli *c, const struct kwh_card *k)
@@ -95,14 +102,15 @@ static int cmd_open(struct cli *c, const struct cli_args *a)
                   cli_str(a, "address") ? cli_str(a, "address") : "") ||
         !str_copy(acc.phone, sizeof acc.phone, cli_str(a, "phone") ? cli_str(a, "phone") : ""))
         return cli_usage(c, "open: a value is too long");
-    if ((rc = cli_meter(c, a, &acc.meter)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
+    if ((rc = cli_meter(c, a, &acc.meter)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0 ||
+        (rc = print_ready(c, a)) != 0)
         return rc;
     if (card_session(c, &e) < 0)
         return cli_fail(c, &e);
     if ((rc = cli_tariff(c, a, &acc.tariff_id)) != 0)
         return rc;
     rc = vend_open_account(c->core, &c->session, &acc, &p, &r, &e);
-    return done(c, rc, &r, &e);
+    return done(c, a, rc, &r, &e);
 }
 
 static int need_customer(struct cli *c, const struct cli_args *a, uint32_t *no)
@@ -123,13 +131,14 @@ static int sell_common(struct cli *c, const struct cli_args *a, bool resale)
     uint32_t no;
     int rc;
 
-    if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_purchase(c, a, true, &p)) != 0)
+    if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_purchase(c, a, true, &p)) != 0 ||
+        (rc = print_ready(c, a)) != 0)
         return rc;
     if (card_session(c, &e) < 0)
         return cli_fail(c, &e);
     rc = resale ? vend_resell(c->core, &c->session, no, &p, &r, &e)
                 : vend_sell(c->core, &c->session, no, &p, &r, &e);
-    return done(c, rc, &r, &e);
+    return done(c, a, rc, &r, &e);
 }
 
 static int cmd_sell(struct cli *c, const struct cli_args *a)
@@ -178,13 +187,15 @@ static int cmd_reissue(struct cli *c, const struct cli_args *a)
     if (cli_flag(a, "consumed") == cli_flag(a, "unconsumed"))
         return cli_usage(c, "reissue: say whether the last purchase reached the meter: "
                             "--consumed (已消费) or --unconsumed (未消费)");
+    if ((rc = print_ready(c, a)) != 0)
+        return rc;
     if (card_session(c, &e) < 0 || settings_get(c->core, &site, &e) < 0)
         return cli_fail(c, &e);
     if ((rc = cli_fixed(c, a, "fee", 2, UNITS_MAX_FEN, site.reissue_fee_fen, &fee)) != 0)
         return rc;
     rc = vend_reissue(c->core, &c->session, no, cli_flag(a, "consumed"), fee,
                       p.mode == KWH_BY_NONE ? NULL : &p, &r, &e);
-    return done(c, rc, &r, &e);
+    return done(c, a, rc, &r, &e);
 }
 
 static int cmd_refund_card(struct cli *c, const struct cli_args *a)
@@ -205,10 +216,12 @@ static int cmd_refund(struct cli *c, const struct cli_args *a)
     struct kwh_refund_quote q;
     struct kwh_receipt r;
     struct kwh_err e;
-    int pay = KWH_PAY_CASH;
+    int pay = KWH_PAY_CASH, rc;
 
     if (cli_flag(a, "pay") && (pay = model_pay_parse(cli_str(a, "pay"))) < 0)
         return cli_usage(c, "--pay: cash, wechat, alipay, card or other");
+    if (!cli_flag(a, "quote") && (rc = print_ready(c, a)) != 0)
+        return rc;
     if (card_session(c, &e) < 0 || vend_refund_quote(c->core, &c->session, &q, &e) < 0)
         return cli_fail(c, &e);
     cli_kv(c, "customer", "%08u", q.customer.customer_no);
@@ -222,7 +235,7 @@ static int cmd_refund(struct cli *c, const struct cli_args *a)
     if (vend_refund(c->core, &c->session, q.customer.customer_no, pay, &r, &e) < 0)
         return cli_fail(c, &e);
     cli_kv(c, "invoice", "%lld", (long long)r.sale.invoice_no);
-    return CLI_OK;
+    return cli_flag(a, "print") ? cli_print_invoice(c, r.sale.invoice_no) : CLI_OK;
 }
 
 static int cmd_meter_change(struct cli *c, const struct cli_args *a)
@@ -238,13 +251,14 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
     if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_meter(c, a, &m.meter)) != 0 ||
         (rc = cli_purchase(c, a, false, &p)) != 0 ||
         (rc = cli_fixed(c, a, "old-remaining", 2, UNITS_MAX_CKWH, 0,
-                        &m.old_remaining_ckwh)) != 0)
+                        &m.old_remaining_ckwh)) != 0 ||
+        (rc = print_ready(c, a)) != 0)
         return rc;
     if (card_session(c, &e) < 0)
         return cli_fail(c, &e);
     rc = vend_meter_change(c->core, &c->session, no, &m, p.mode == KWH_BY_NONE ? NULL : &p, &r,
                            &e);
-    return done(c, rc, &r, &e);
+    return done(c, a, rc, &r, &e);
 }
 
 static int cmd_transfer(struct cli *c, const struct cli_args *a)
@@ -384,26 +398,29 @@ const struct cli_command cli_vend_commands[] = {
     {"card read", "", "", "read the card in the reader (and settle pending writes on it)",
      cmd_card_read},
     {"card wipe", "", "", "wipe the card back to blank (读卡清卡)", cmd_card_wipe},
-    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff=",
+    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print",
      "--name N --meter NO --tariff T [--type single|ct|direct] [--rating A] [--limit A] "
      "[--alarm KWH] [--overdraft KWH] [--hoard KWH] [--ct RATIO] [--kwh X|--amount Y] "
-     "[--adjust KWH] [--pay cash|wechat|alipay|card|other]",
+     "[--adjust KWH] [--pay cash|wechat|alipay|card|other] [--print]",
      "open an account on the blank card in the reader (用户开户)", cmd_open},
     {"quote", PURCHASE_OPTS "customer=", "--customer NO --kwh X|--amount Y [--adjust KWH]",
      "what a purchase would be, without selling", cmd_quote},
-    {"sell", PURCHASE_OPTS "customer=", "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M]",
+    {"sell", PURCHASE_OPTS "customer= print",
+     "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M] [--print]",
      "sell to the card in the reader (日常售电)", cmd_sell},
-    {"resell", PURCHASE_OPTS "customer=", "--customer NO --kwh X|--amount Y [--pay M]",
+    {"resell", PURCHASE_OPTS "customer= print",
+     "--customer NO --kwh X|--amount Y [--pay M] [--print]",
      "replace the last sale before it reached the meter (重新售电)", cmd_resell},
-    {"reissue", PURCHASE_OPTS "customer= consumed unconsumed fee=",
-     "--customer NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y]",
+    {"reissue", PURCHASE_OPTS "customer= consumed unconsumed fee= print",
+     "--customer NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y] [--print]",
      "write a new card for a lost one (补卡售电)", cmd_reissue},
     {"refund-card", "customer=", "--customer NO", "make a refund card (制退电卡)",
      cmd_refund_card},
-    {"refund", "pay= quote", "[--quote] [--pay M]", "refund from the refund card (读卡退电)",
-     cmd_refund},
-    {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining=",
-     "--customer NO --meter NEW [meter options] --old-remaining KWH [--kwh X|--amount Y]",
+    {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
+     "refund from the refund card (读卡退电)", cmd_refund},
+    {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= print",
+     "--customer NO --meter NEW [meter options] --old-remaining KWH [--kwh X|--amount Y] "
+     "[--print]",
      "move an account to a new meter (换表, admin)", cmd_meter_change},
     {"transfer", "customer= name= address= phone=",
      "--customer NO --name NEW [--address A] [--phone P]", "hand an account over (过户)",

@@ -55,6 +55,22 @@ static const struct opt opts[] = {
      "the invoice form file"},
     {"print:auto", OPT_BOOL, NUM(print_auto), 0, 0, NULL, "false",
      "print the invoice after every sale without asking"},
+    {"print:server", OPT_STR, STR(print_server), 0, 0, NULL, "",
+     "CUPS server: its socket path or host:port; empty = the system's (CUPS_SERVER, "
+     "client.conf)"},
+    {"print:wait_seconds", OPT_INT, NUM(print_wait_seconds), 0, 600, NULL, "20",
+     "follow each job this long and report a printer that fails; 0 = only hand it to CUPS"},
+    {"print:crlf", OPT_BOOL, NUM(print_crlf), 0, 0, NULL, "true",
+     "raw output: end lines with CR LF (dot-matrix printers); false = LF only"},
+    {"print:feed", OPT_INT, NUM(print_feed), 0, 50, NULL, "0",
+     "raw output: blank lines after the page, to clear the tear bar or the cutter"},
+    {"print:form_feed", OPT_BOOL, NUM(print_form_feed), 0, 0, NULL, "false",
+     "raw output: a form feed after the page (continuous invoice paper)"},
+    {"print:escpos_chinese", OPT_BOOL, NUM(print_escpos_chinese), 0, 0, NULL, "false",
+     "raw output with escpos: switch the printer to Chinese characters (FS &)"},
+    {"print:form_backups", OPT_PATH, STR(print_form_backups), 0, 0, NULL, "",
+     "folder for saved invoice forms (保存发票格式); empty = beside the database, in "
+     "form-backups/"},
     {"backup:dir", OPT_PATH, STR(backup_dir), 0, 0, NULL, "",
      "folder for backups; empty = beside the database, in backups/"},
     {"backup:interval_hours", OPT_INT, NUM(backup_interval_hours), 0, 8760, NULL, "24",
@@ -244,7 +260,9 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
         iniparser_getseckeys(d, sec, keys);
         for (int k = 0; k < nkeys && rc == 0; k++) {
             const struct opt *o = find_opt(keys[k]);
-            const char *v = iniparser_getstring(d, keys[k], "");
+            const char *v = iniparser_getstring(d, keys[k], NULL);
+            if (v == NULL)
+                continue; /* a section named like a setting ([ui:colour]): reported below */
             if (o == NULL) {
                 const char *colon = strchr(keys[k], ':');
                 rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown setting [%s] %s (see "

@@ -178,7 +178,11 @@ static const char v1[] =
     "  hash BLOB NOT NULL"
     ");";
 
-static const char *const migrations[] = {v1};
+/* Version 2: when an invoice first left the program (printed or written to a file), so
+ * that every later copy is a counted 补打 (docs/printing.md). */
+static const char v2[] = "ALTER TABLE sales ADD COLUMN printed INTEGER NOT NULL DEFAULT 0;";
+
+static const char *const migrations[] = {v1, v2};
 
 int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kwhpos/util.h"
+#include "store/sale_row.h"
 #include "store/sql.h"
 
 #define OP_COLS                                                                             \
@@ -156,16 +157,7 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
     return sql_one(s, st, read_op, out, KWH_N("no card was ever written for this account"), e);
 }
 
-#define SALE_COLS                                                                           \
-    "s.id, s.op_id, s.kind, s.state, s.customer_id, c.customer_no, c.name, s.meter_no, "     \
-    "s.purchase_count, s.energy_ckwh, s.adjust_ckwh, s.free_ckwh, s.price, s.tariff_id, "   \
-    "t.name, s.amount_fen, s.fee_fen, s.pay_method, s.by_amount, s.operator_id, o.name, "   \
-    "s.created, s.invoice_no, s.replaces_id, s.reprints"
-#define SALE_FROM                                                                           \
-    " FROM sales s JOIN customers c ON c.id = s.customer_id JOIN tariffs t ON t.id = "      \
-    "s.tariff_id JOIN operators o ON o.id = s.operator_id "
-
-static void read_sale(sqlite3_stmt *st, void *row)
+void store_sale_row(sqlite3_stmt *st, void *row)
 {
     struct kwh_sale *v = row;
     memset(v, 0, sizeof *v);
@@ -194,6 +186,7 @@ static void read_sale(sqlite3_stmt *st, void *row)
     v->invoice_no = sqlite3_column_int64(st, 22);
     v->replaces_id = sqlite3_column_int64(st, 23);
     v->reprints = sqlite3_column_int(st, 24);
+    v->printed = sqlite3_column_int64(st, 25);
 }
 
 int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
@@ -246,7 +239,7 @@ int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    return sql_one(s, st, read_sale, out, KWH_N("no such sale"), e);
+    return sql_one(s, st, store_sale_row, out, KWH_N("no such sale"), e);
 }
 
 int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max,
@@ -261,7 +254,7 @@ int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, siz
     sql_i64(st, ":op", op_id);
     while ((rc = sql_row(s, st, e)) == 1) {
         if (*n < max)
-            read_sale(st, &out[*n]);
+            store_sale_row(st, &out[*n]);
         (*n)++;
     }
     if (*n > max)
@@ -306,7 +299,7 @@ int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sa
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
-    return sql_one(s, st, read_sale, out, KWH_N("the account has no purchase yet"), e);
+    return sql_one(s, st, store_sale_row, out, KWH_N("the account has no purchase yet"), e);
 }
 
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)
@@ -315,5 +308,5 @@ int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struc
                                    "ORDER BY s.id", e);
     if (st == NULL)
         return KWH_EDB;
-    return sql_collect(s, st, sizeof **out, read_sale, (void **)out, n, e);
+    return sql_collect(s, st, sizeof **out, store_sale_row, (void **)out, n, e);
 }

@@ -88,6 +88,10 @@ static void config__refuses_bad_values_naming_the_key(void **state)
         {"[ui]\nidle_lock = 5\n", "unknown setting [ui] idle_lock"},
         {"[printer]\nqueue = x\n", "unknown"},
         {"[ui\nlanguage = en\n", "k.ini"},
+        {"[ui:colour]\npath = x\n[ui]\nlanguage = en\n", "unknown"},
+        {"[print]\nwait_seconds = 601\n", "from 0 to 600"},
+        {"[print]\nfeed = -1\n", "from 0 to 50"},
+        {"[print]\ncrlf = sometimes\n", "expected true or false"},
     };
     struct kwh_config c;
     struct kwh_err e;

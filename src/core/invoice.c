@@ -1,0 +1,214 @@
+/* Invoices: finding one by number, the 补打 list, counting reprints and first copies,
+ * and the role rules of the invoice form (M8, M29, M33). */
+#include "kwhpos/invoice.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/internal.h"
+#include "kwhpos/store_invoice.h"
+#include "kwhpos/util.h"
+
+static int check_no(int64_t invoice_no, struct kwh_err *e)
+{
+    if (invoice_no < 1)
+        return kwh_err_set(e, KWH_EINVAL, "an invoice number is 1 or more, not %lld",
+                           (long long)invoice_no);
+    return 0;
+}
+
+/* The receipt around a sale: its account and the unit's name and phone. */
+static int fill_receipt(struct kwh_core *c, const struct kwh_sale *sale, struct kwh_receipt *out,
+                        struct kwh_err *e)
+{
+    struct kwh_site site;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    out->sale = *sale;
+    if ((rc = store_customer_get(c->db, sale->customer_id, &out->customer, e)) < 0 ||
+        (rc = settings_get(c, &site, e)) < 0)
+        return rc;
+    str_copy(out->unit_name, sizeof out->unit_name, site.unit_name);
+    str_copy(out->unit_phone, sizeof out->unit_phone, site.unit_phone);
+    return 0;
+}
+
+/* KWH_ECONFLICT for a sale a 重新售电 replaced: its invoice is void. */
+static int refuse_cancelled(struct kwh_core *c, const struct kwh_sale *sale, struct kwh_err *e)
+{
+    int64_t by = 0;
+
+    if (sale->state != KWH_STATE_CANCELLED)
+        return 0;
+    if (store_invoice_replacement(c->db, sale->id, &by, e) < 0)
+        by = 0;
+    if (by > 0)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld was cancelled by a 重新售电 "
+                           "(re-sale): print invoice %lld instead",
+                           (long long)sale->invoice_no, (long long)by);
+    return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld was cancelled by a 重新售电 (re-sale)",
+                       (long long)sale->invoice_no);
+}
+
+int invoice_get(struct kwh_core *c, const struct kwh_session *s, int64_t invoice_no,
+                struct kwh_receipt *out, struct kwh_err *e)
+{
+    struct kwh_sale sale;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0 || (rc = check_no(invoice_no, e)) < 0 ||
+        (rc = store_invoice_get(c->db, invoice_no, &sale, e)) < 0)
+        return rc;
+    return fill_receipt(c, &sale, out, e);
+}
+
+int invoice_list(struct kwh_core *c, const struct kwh_session *s, const struct invoice_query *q,
+                 struct kwh_sale **out, size_t *n, struct kwh_err *e)
+{
+    struct store_invoice_filter f;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if ((rc = need_operator(s, e)) < 0)
+        return rc;
+    if (q->below < 0 || q->from < 0 || q->to < 0 || q->limit < 0 ||
+        q->limit > STORE_INVOICE_LIST_MAX)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "invoice list: numbers and times are 0 or more, "
+                           "at most %d rows",
+                           STORE_INVOICE_LIST_MAX);
+    if (q->from > 0 && q->to > 0 && q->to <= q->from)
+        return kwh_err_set(e, KWH_EINVAL, "invoice list: the period ends before it starts");
+    memset(&f, 0, sizeof f);
+    f.below = q->below;
+    f.from = q->from;
+    f.to = q->to;
+    f.operator_name = q->operator_name;
+    f.customer_no = q->customer_no;
+    f.limit = q->limit > 0 ? q->limit : 20;
+    return store_invoice_list(c->db, &f, out, n, e);
+}
+
+int invoice_original(struct kwh_core *c, const struct kwh_session *s, int64_t invoice_no,
+                     struct kwh_receipt *out, struct kwh_err *e)
+{
+    int rc = invoice_get(c, s, invoice_no, out, e);
+
+    if (rc < 0 || (rc = refuse_cancelled(c, &out->sale, e)) < 0)
+        return rc;
+    if (out->sale.printed > 0) {
+        time_t t = (time_t)out->sale.printed;
+        struct tm tm;
+        char when[32];
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld was already printed (or saved to "
+                           "a file) at %s: another copy is a 补打发票 (reprint), marked as such",
+                           (long long)invoice_no, when);
+    }
+    return 0;
+}
+
+int invoice_reprint(struct kwh_core *c, const struct kwh_session *s, int64_t invoice_no,
+                    struct kwh_receipt *out, struct kwh_err *e)
+{
+    struct kwh_sale sale;
+    char subject[48], before[32], after[32];
+    int count, rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0 || (rc = check_no(invoice_no, e)) < 0)
+        return rc;
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = store_invoice_get(c->db, invoice_no, &sale, e)) < 0 ||
+        (rc = refuse_cancelled(c, &sale, e)) < 0 ||
+        (rc = store_invoice_add_reprint(c->db, invoice_no, &count, e)) < 0)
+        goto fail;
+    snprintf(subject, sizeof subject, "invoice %lld", (long long)invoice_no);
+    snprintf(before, sizeof before, "reprints=%d", sale.reprints);
+    snprintf(after, sizeof after, "reprints=%d", count);
+    if ((rc = audit_append(c, s->name, "invoice-reprint", subject, before, after, e)) < 0)
+        goto fail;
+    if ((rc = store_commit(c->db, e)) < 0)
+        return rc;
+    sale.reprints = count;
+    return fill_receipt(c, &sale, out, e);
+fail:
+    store_rollback(c->db);
+    return rc;
+}
+
+int invoice_printed(struct kwh_core *c, const struct kwh_session *s, int64_t invoice_no,
+                    int reprint, const char *where, struct kwh_err *e)
+{
+    char subject[48], after[256];
+    bool first = false;
+    int rc;
+
+    if ((rc = need_operator(s, e)) < 0 || (rc = check_no(invoice_no, e)) < 0)
+        return rc;
+    if (reprint < 0)
+        return kwh_err_set(e, KWH_EINVAL, "a reprint count is 0 or more");
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = store_invoice_set_printed(c->db, invoice_no, core_now(c), &first, e)) < 0)
+        goto fail;
+    snprintf(subject, sizeof subject, "invoice %lld", (long long)invoice_no);
+    if (reprint > 0)
+        snprintf(after, sizeof after, "copy=reprint %d%s to=%s", reprint, first ? " first" : "",
+                 where ? where : "");
+    else
+        snprintf(after, sizeof after, "copy=original to=%s", where ? where : "");
+    if ((rc = audit_append(c, s->name, "invoice-print", subject, "", after, e)) < 0)
+        goto fail;
+    return store_commit(c->db, e);
+fail:
+    store_rollback(c->db);
+    return rc;
+}
+
+static const char *form_op_name(int op)
+{
+    switch (op) {
+    case INVOICE_FORM_SAVE:
+        return "form-save";
+    case INVOICE_FORM_BACKUP:
+        return "form-backup";
+    case INVOICE_FORM_RESTORE:
+        return "form-restore";
+    }
+    return NULL;
+}
+
+int invoice_form_allowed(const struct kwh_session *s, int op, struct kwh_err *e)
+{
+    if (form_op_name(op) == NULL)
+        return kwh_err_set(e, KWH_EINVAL, "no such form operation (%d)", op);
+    if (op == INVOICE_FORM_RESTORE)
+        return need_admin(s, "发票恢复 (restoring a saved invoice form)", e);
+    return need_operator(s, e);
+}
+
+int invoice_form_done(struct kwh_core *c, const struct kwh_session *s, int op, const char *form,
+                      const char *detail, struct kwh_err *e)
+{
+    int rc;
+
+    if ((rc = invoice_form_allowed(s, op, e)) < 0)
+        return rc;
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = audit_append(c, s->name, form_op_name(op), form ? form : "", "", detail ? detail : "",
+                           e)) < 0) {
+        store_rollback(c->db);
+        return rc;
+    }
+    return store_commit(c->db, e);
+}
