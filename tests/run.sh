@@ -7,7 +7,9 @@
 # "not ok N - name", an optional "1..N" plan): cmocka unit binaries through
 # CMOCKA_MESSAGE_OUTPUT=TAP, integration scripts through tests/integ/lib.sh.
 # A suite that exits non-zero without reporting a failure, or that reports fewer
-# results than it planned, counts the shortfall (at least one) as failed.
+# results than it planned, counts the shortfall (at least one) as failed. A suite
+# marked "# kwh-run: once" (it checks sources or the fuzz targets, not a build) runs
+# with the first build directory only.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -24,9 +26,10 @@ failed_suites=()
 # run_suite LABEL LOG TIMEOUT CMD...
 run_suite() {
     local label=$1 log=$2 limit=$3; shift 3
-    local rc pass fail plan
+    local rc pass fail plan t0=$SECONDS
     timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
     rc=$?
+    local secs=$((SECONDS - t0))
     pass=$(grep -cE '^ok [0-9]+' "$log")
     fail=$(grep -cE '^not ok [0-9]+' "$log")
     plan=$(grep -oE '^1\.\.[0-9]+' "$log" | cut -d. -f3 | awk '{s += $1} END {if (NR) print s}')
@@ -41,13 +44,14 @@ run_suite() {
     total_fail=$((total_fail + fail))
     if [ "$fail" -gt 0 ]; then
         failed_suites+=("$label")
-        printf '%-44s %4d passed, %d FAILED  (%s)\n' "$label" "$pass" "$fail" "$log"
+        printf '%-44s %4d passed, %d FAILED %4ds (%s)\n' "$label" "$pass" "$fail" "$secs" "$log"
         grep -E '^not ok|^# ' "$log" | grep -vE '^# (ok|skip)' | head -n 30 | sed 's/^/    /'
     else
-        printf '%-44s %4d passed\n' "$label" "$pass"
+        printf '%-44s %4d passed %4ds\n' "$label" "$pass" "$secs"
     fi
 }
 
+first=1
 for b in "$@"; do
     bdir=$(cd "$top/$b" 2>/dev/null && pwd) || bdir=$(cd "$b" && pwd) || {
         echo "tests/run.sh: no build directory $b" >&2; exit 2; }
@@ -62,8 +66,11 @@ for b in "$@"; do
         [ -f "$s" ] || continue
         case $(basename "$s") in lib.sh | *_lib.sh) continue ;; esac
         name=$(basename "$s" .sh)
+        # suites that do not depend on the build (sources, fuzz targets) run once
+        if [ $first = 0 ] && grep -q '^# kwh-run: once' "$s"; then continue; fi
         KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 600 bash "$s"
     done
+    first=0
 done
 
 if [ ${#failed_suites[@]} -gt 0 ]; then

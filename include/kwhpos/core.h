@@ -247,9 +247,11 @@ struct kwh_card_info {
     char problem[KWH_ERR_MSG];  /* why it is not ours, when it is not */
     bool has_customer;
     struct kwh_customer customer;
+    char notice[KWH_ERR_MSG];   /* an interrupted write settled by this read, or "" */
 };
 
-/* M31 读卡: describes the card in the reader. */
+/* M31 读卡: describes the card in the reader, settling first any interrupted write
+ * found on it (what was settled is in notice). */
 int toolcard_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_info *out,
                   struct kwh_err *e);
 /* M31 清卡: wipes the card in the reader back to a factory-blank card. Refused for a

@@ -63,6 +63,8 @@ static int cmd_card_read(struct cli *c, const struct cli_args *a)
     (void)a;
     if (card_session(c, &e) < 0 || toolcard_read(c->core, &c->session, &info, &e) < 0)
         return cli_fail(c, &e);
+    if (info.notice[0] != '\0')
+        cli_kv(c, "settled", "%s", info.notice);
     print_card(c, &info.card);
     if (!info.ours)
         cli_kv(c, "refused", "%s", info.problem);

@@ -249,6 +249,14 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
                         "be completed or cancelled then", werr.msg);
 }
 
+/* Whether the card's inactive slot holds exactly this record. */
+static bool holds_record(const uint8_t img[KWH_CARD_SIZE], const struct kwh_card *cur,
+                         const uint8_t slot[CARD_SLOT_LEN])
+{
+    unsigned other = cur->active == 0 ? CARD_OFF_SLOT1 : CARD_OFF_SLOT0;
+    return cur->active <= 1 && memcmp(img + other, slot, CARD_SLOT_LEN) == 0;
+}
+
 int cardop_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
                      char *notice, size_t notice_len, struct kwh_err *e)
 {
@@ -278,9 +286,10 @@ int cardop_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
                      kwh_trc("op", model_op_name(op.kind)), (long long)op.id);
             continue;
         }
-        /* not on the card: repair what an interrupted write left, then void */
-        if (card_decode(img, &c->keys, &cur, &ignore) == 0 && cur.rest_damaged &&
-            !is_blank_image(op.old_image)) {
+        /* not on the card: put back what an interrupted write left (a damaged second
+           record, or the whole cancelled record waiting in it), then void */
+        if (card_decode(img, &c->keys, &cur, &ignore) == 0 && !is_blank_image(op.old_image) &&
+            (cur.rest_damaged || holds_record(img, &cur, op.slot))) {
             if ((rc = cardio_repair(c, img, op.old_image, e)) < 0)
                 return kwh_err_prefix(e, "tidying up an interrupted write");
             if ((rc = cardio_read(c, img, e)) < 0)

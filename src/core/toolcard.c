@@ -74,6 +74,7 @@ int toolcard_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
     if ((rc = need_operator(s, e)) < 0)
         return rc;
     rc = vend_load(c, &v, &why);
+    str_copy(out->notice, sizeof out->notice, v.notice);
     if (rc == 0) {
         out->ours = true;
         out->blank = v.card.type == KWH_CARD_BLANK;

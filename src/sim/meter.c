@@ -81,7 +81,9 @@ static void write_return(struct meter *m, struct sim_card *c, const struct kwh_c
     r.bought_ckwh = (uint32_t)m->bought;
     r.display = (uint8_t)code;
     r.generation = m->generation;
-    r.time = m->clock;
+    /* an insertion takes a moment: each report is later than the one before, as on a
+       meter whose clock runs, so the counter can tell the newest report of a card */
+    r.time = ++m->clock;
     card_encode_return(c->mem, &r, m->keys.mac_key);
 }
 

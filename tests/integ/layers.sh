@@ -1,4 +1,5 @@
 #!/bin/bash
+# kwh-run: once
 # The layering rules of docs/architecture.md hold in the source tree.
 . "$(dirname "$0")/lib.sh"
 ok "each layer includes only the layers under it; SQL only in src/store" \

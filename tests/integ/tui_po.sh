@@ -1,4 +1,5 @@
 #!/bin/bash
+# kwh-run: once
 # Every message the UI shows — its own and the error messages of the layers under it —
 # is in po/kwhpos.pot and translated in po/zh_CN.po.
 . "$(dirname "$0")/lib.sh"

@@ -768,6 +768,31 @@ static void card__of_another_site_and_forged_cards_are_refused(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static void card_read__tells_which_interrupted_write_it_settled(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_purchase_req p = by_kwh(5000);
+    struct kwh_card_info info;
+    struct kwh_receipt r;
+    struct kwh_card card;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    s->card->steps = 0;
+    s->card->fail_after = 0; /* pulled at the sale's first byte: pending until read */
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), KWH_EPENDING);
+    fakecard_reinsert(s->card);
+    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    assert_true(info.ours);
+    assert_non_null(strstr(info.notice, "never reached this card and was cancelled"));
+    card_of(s, &card);
+    assert_int_equal(card.purchase_count, 1);
+    /* nothing left to settle: nothing to tell */
+    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    assert_string_equal(info.notice, "");
+}
+
 static void toolcards__need_an_admin_except_the_relay_card(void **state)
 {
     struct site *s = *state;
@@ -872,6 +897,7 @@ int main(void)
         T(area_code__locked_once_cards_exist_unless_forced),
         T(unit__name_and_phone_are_kept),
         T(card__of_another_site_and_forged_cards_are_refused),
+        T(card_read__tells_which_interrupted_write_it_settled),
         T(toolcards__need_an_admin_except_the_relay_card),
         T(wipe__refuses_the_card_of_an_open_account_but_not_a_replaced_one),
         T(card__rolled_back_to_its_older_record_is_refused),

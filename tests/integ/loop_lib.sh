@@ -1,0 +1,134 @@
+# tests/integ/loop_lib.sh — sourced by the loop_*.sh suites after lib.sh.
+#
+# A site driven through the real kwhpos command line against `kwhsim serve`:
+#   start_sim [serve options]     the simulator in $D, stopped on exit (call it
+#                                 directly, not inside ok: it sets SIM_PID)
+#   new_site INI DB AREA          kwhpos init + the first password change
+#   run kp ARGS...                kwhpos as operator system (KINI=other.ini for
+#                                 another site); sets OUT (stdout and stderr) and RC
+#   kv KEY                        the value of a "KEY: value" line of OUT
+#   q SQL                         one sqlite3 query on the site database ($DB)
+# The card's side:
+#   card_bytes CARD OFF LEN       bytes of a card file as hex, no spaces
+#   card_active CARD              the active slot (64 bytes as hex) or "none"
+#   db_slot CUSTOMER              the slot the last done write left on that account's card
+#   tries CARD                    PSC tries left
+#   poke CARD OFF HEX, flip CARD OFF   edit a card file by hand
+# The meter's side: mi METER CARD (its answer), field METER ITEM (one display item).
+# Faults: bytes_written (how many bytes a command writes, measured on copies),
+# pending_op, stopped_at_commit CARD, changed CARD OFF BYTE.
+
+D=$T/sim
+INI=$T/k.ini
+DB=$T/site.db
+PW=loop-pass-1
+mkdir -p "$D"
+
+sim() { "$KWHSIM" --dir "$D" "$@"; }
+
+start_sim() {
+    "$KWHSIM" --dir "$D" serve "$@" >/dev/null 2>>"$T/serve.log" &
+    SIM_PID=$!
+    on_exit "kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null"
+    wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
+}
+
+# new_site INI DB AREA: an INI naming DB and the simulator's reader, a new database
+new_site() {
+    printf '[database]\npath = %s\n[reader]\nport = %s\n' "$2" "$D/reader" >"$1"
+    "$KWHPOS" -c "$1" init --area "$3" >/dev/null &&
+        printf '1\n%s\n%s\n' "$PW" "$PW" | "$KWHPOS" -c "$1" --user system operator passwd >/dev/null
+}
+
+kp() { printf '%s\n' "$PW" | "$KWHPOS" -c "${KINI:-$INI}" --user system "$@"; }
+
+# run CMD...: OUT and RC of one command
+run() {
+    OUT=$("$@" 2>&1)
+    RC=$?
+}
+
+q() { sqlite3 "$DB" "$1"; }
+
+# card_bytes CARD OFF LEN: bytes [OFF, OFF+LEN) of a card file as lower-case hex
+card_bytes() {
+    local f=$1
+    [ -e "$f" ] || f=$D/$1.card
+    awk -v off="$2" -v len="$3" '
+        BEGIN { for (i = 0; i < 16; i++) hex[substr("0123456789abcdef", i + 1, 1)] = i }
+        /^[0-9a-f][0-9a-f]:/ {
+            base = hex[substr($1, 1, 1)] * 16 + hex[substr($1, 2, 1)]
+            for (i = 2; i <= NF; i++) mem[base + i - 2] = $i
+        }
+        END { for (i = off; i < off + len; i++) printf "%s", mem[i]; print "" }' "$f"
+}
+
+card_active() {
+    case $(card_bytes "$1" 9 1) in
+    00) card_bytes "$1" 16 64 ;;
+    01) card_bytes "$1" 80 64 ;;
+    *) echo none ;;
+    esac
+}
+
+db_slot() {
+    q "SELECT lower(hex(o.slot)) FROM card_ops o JOIN customers c ON c.id = o.customer_id
+       WHERE c.customer_no = $1 AND o.state = 1 ORDER BY o.id DESC LIMIT 1"
+}
+
+tries() { sim card-show "$1" | awk '$1 == "tries" { print $2 }'; }
+mi() { sim meter-insert "$@" 2>&1 | head -n 1 | sed 's/^meter [0-9]*: //'; }
+field() { sim show "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
+# kv KEY: the value of "KEY: value" in OUT
+kv() { printf '%s\n' "$OUT" | sed -n "s/^$1: //p" | head -n 1; }
+# poke CARD OFF HEX: sets one byte of a card file by hand, as a forger would
+poke() {
+    local f=$1
+    [ -e "$f" ] || f=$D/$1.card
+    awk -v off="$2" -v val="$3" '
+        BEGIN { for (i = 0; i < 16; i++) hex[substr("0123456789abcdef", i + 1, 1)] = i }
+        /^[0-9a-f][0-9a-f]:/ {
+            base = hex[substr($1, 1, 1)] * 16 + hex[substr($1, 2, 1)]
+            if (off >= base && off < base + 16) { $(off - base + 2) = val }
+        }
+        { print }' "$f" >"$f.new" && mv "$f.new" "$f"
+}
+# flip CARD OFF: changes one bit of one byte by hand
+flip() { poke "$1" "$2" "$(printf '%02x' $((0x$(card_bytes "$1" "$2" 1) ^ 1)))"; }
+
+# --- faults ---------------------------------------------------------------------------
+
+# bytes_written CARD ARGS...: how many card bytes the command ARGS writes, measured on
+# copies (the database and the card) so that nothing real changes
+bytes_written() {
+    local card=$1 left; shift
+    sqlite3 "$DB" ".backup '$T/dry.db'"
+    cp "$D/$card.card" "$T/dry.card"
+    sim insert "$T/dry.card" >/dev/null
+    sim fault pull 1000000 >/dev/null
+    printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --db "$T/dry.db" --user system "$@" >/dev/null 2>&1
+    left=$(sim status | sed -n 's/.*pull-after-\([0-9]*\).*/\1/p')
+    sim fault clear >/dev/null
+    sim eject >/dev/null
+    echo $((1000000 - ${left:-1000000}))
+}
+
+# pending_op: the id of the newest pending card write ("" if none)
+pending_op() { q "SELECT id FROM card_ops WHERE state = 0 ORDER BY id DESC LIMIT 1"; }
+
+# stopped_at_commit CARD: the newest pending write is on the card whole but for its
+# commit byte (the card still shows its old record)
+stopped_at_commit() {
+    local op row
+    op=$(pending_op)
+    [ -n "$op" ] || return 1
+    row=$(q "SELECT substr(lower(hex(old_image)), 19, 2) || ' ' ||
+                    substr(lower(hex(new_image)), 19, 2) || ' ' || lower(hex(slot))
+             FROM card_ops WHERE id = $op")
+    set -- "$1" $row
+    [ "$(card_bytes "$1" 9 1)" = "$2" ] &&
+        [ "$(card_bytes "$1" $((0x$3 == 0 ? 16 : 80)) 64)" = "$4" ]
+}
+
+# changed CARD OFF BYTE: the card file's byte at OFF is no longer BYTE
+changed() { [ "$(card_bytes "$1" "$2" 1)" != "$3" ]; }
