@@ -143,8 +143,9 @@ static int run_tui(struct cli *c)
     core_set_card_dev(c->core, devp);
     rc = ui_run(&c->cfg, c->config_given || access(c->config_path, W_OK) == 0 ? c->config_path
                                                                               : NULL,
-                c->core, devp, &e);
-    core_set_card_dev(c->core, NULL);
+                &c->core, devp, &e);
+    if (c->core != NULL)
+        core_set_card_dev(c->core, NULL);
     if (devp != NULL && dev.ops->close)
         dev.ops->close(dev.ctx);
     if (rc < 0)

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kwhpos/data.h"
+#include "kwhpos/printer.h"
 #include "kwhpos/util.h"
 #include "ui/ui.h"
 #include "ui/widgets.h"
@@ -45,6 +47,41 @@ static void setup_language(const struct kwh_config *cfg)
 bool app_is_admin(const struct app *a)
 {
     return a->logged_in && a->s.role == KWH_ROLE_ADMIN;
+}
+
+struct printer *app_printer(struct app *a, struct kwh_err *e)
+{
+    if (a->printer == NULL && printer_new(&a->cfg, &a->printer, e) < 0)
+        a->printer = NULL;
+    return a->printer;
+}
+
+int app_config_save(struct app *a, const struct kwh_config *cfg, struct kwh_err *e)
+{
+    int rc;
+
+    if (a->config_path[0] == '\0')
+        return kwh_err_set(e, KWH_EINVAL, "%s",
+                           _("No settings file was given: changes cannot be saved."));
+    if ((rc = config_save(cfg, a->config_path, e)) < 0)
+        return rc;
+    a->cfg = *cfg;
+    printer_free(a->printer);
+    a->printer = NULL;
+    return 0;
+}
+
+void app_core_replaced(struct app *a, const struct kwh_err *e)
+{
+    *a->corep = a->core;
+    if (a->core == NULL) {
+        a->fatal = *e;
+        a->quit = true;
+        return;
+    }
+    core_set_card_dev(a->core, a->dev);
+    core_set_progress(a->core, dialog_progress, a);
+    a->relogin = true;
 }
 
 void app_msg(struct app *a, int role, const char *fmt, ...)
@@ -153,6 +190,15 @@ static void draw_status(struct app *a)
     a->clock_shown = now;
 }
 
+static const char *submit_label(struct app *a)
+{
+    if (a->scr == NULL)
+        return NULL;
+    if (a->scr->submit_now != NULL)
+        return a->scr->submit_now(a, a->st);
+    return a->scr->submit_label;
+}
+
 static unsigned screen_mask(const struct app *a)
 {
     unsigned m = ACT_GLOBAL;
@@ -204,7 +250,7 @@ void app_draw(struct app *a)
         draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->msg,
                   theme_attr(a->msg_role ? a->msg_role : CLR_INFO));
     if (a->logged_in)
-        keymap_draw_hints(a, screen_mask(a), a->scr != NULL ? a->scr->submit_label : NULL);
+        keymap_draw_hints(a, screen_mask(a), submit_label(a));
     else
         draw_fill(stdscr, UI_HINT_ROW, 0, COLS, theme_attr(CLR_HINT_LABEL));
     draw_status(a);
@@ -290,7 +336,7 @@ static void global_action(struct app *a, int act)
 {
     switch (act) {
     case ACT_HELP:
-        keymap_help(a, screen_mask(a), a->scr->submit_label);
+        keymap_help(a, screen_mask(a), submit_label(a));
         break;
     case ACT_MENU:
         menu_run(a, -1);
@@ -319,8 +365,8 @@ static void global_action(struct app *a, int act)
 
 static void dispatch(struct app *a, int type, wint_t ch)
 {
-    int act = keymap_action(type, ch);
     unsigned mask = screen_mask(a);
+    int act = keymap_action(type, ch, mask);
     int r = UI_IGNORED;
 
     if (act != ACT_NONE && (mask & ACT_BIT(act))) {
@@ -366,13 +412,48 @@ static int run(struct app *a)
             continue;
         }
         dispatch(a, type, ch);
+        if (a->relogin && !a->quit) {
+            a->relogin = false;
+            app_open(a, NULL, 0);
+            if (!login_run(a, false))
+                break;
+            continue;
+        }
         if (!a->logged_in)
             break;
     }
     return 0;
 }
 
-int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core *core,
+/* The automatic backup on the way out ([backup] interval_hours): a line while it runs,
+ * and its failure shown until a key or a few seconds, so quitting never hangs on it. */
+static void backup_on_exit(struct app *a)
+{
+    struct kwh_backup_opts o = {a->cfg.backup_dir, a->cfg.backup_keep};
+    struct kwh_backup_info info;
+    struct kwh_err e;
+    bool done;
+    wint_t ch;
+
+    if (a->core == NULL || a->cfg.backup_interval_hours <= 0 || too_small())
+        return;
+    erase();
+    draw_text(stdscr, LINES / 2, 2, COLS - 4, _("Backing up the database..."),
+              theme_attr(CLR_WARN));
+    refresh();
+    kwh_err_clear(&e);
+    if (backup_if_due(a->core, &o, a->cfg.backup_interval_hours, &done, &info, &e) == 0)
+        return;
+    draw_wrap(stdscr, LINES / 2, 2, COLS - 4, e.msg, theme_attr(CLR_ERROR), 4);
+    draw_text(stdscr, LINES / 2 + 5, 2, COLS - 4,
+              _("The automatic backup failed. Back up from Files > Back up data."),
+              theme_attr(CLR_WARN));
+    refresh();
+    wtimeout(stdscr, 15000);
+    wget_wch(stdscr, &ch);
+}
+
+int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core **core,
            struct kwh_card_dev *dev, struct kwh_err *e)
 {
     struct app *a;
@@ -388,7 +469,8 @@ int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_cor
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
     a->cfg = *cfg;
     str_copy(a->config_path, sizeof a->config_path, config_path != NULL ? config_path : "");
-    a->core = core;
+    a->core = *core;
+    a->corep = core;
     a->dev = dev;
     a->rd_state = dev != NULL ? RD_NO_CARD : RD_ABSENT;
     a->idle_secs = cfg->idle_lock_minutes > 0 ? cfg->idle_lock_minutes * 60 : 0;
@@ -424,14 +506,22 @@ int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_cor
     a->colour = cfg->colour != 0;
     theme_init(cfg->colour == 1 || (cfg->colour == -1 && has_colors()));
     a->last_input = time(NULL);
-    core_set_progress(core, dialog_progress, a);
+    core_set_progress(a->core, dialog_progress, a);
 
     rc = run(a);
 
-    core_set_progress(core, NULL, NULL);
     if (a->scr != NULL && a->scr->leave != NULL)
         a->scr->leave(a, a->st);
     free(a->st);
+    a->st = NULL;
+    backup_on_exit(a);
+    if (a->core != NULL)
+        core_set_progress(a->core, NULL, NULL);
+    if (a->fatal.code != 0) {
+        *e = a->fatal;
+        rc = a->fatal.code;
+    }
+    printer_free(a->printer);
     curs_set(1);
     endwin();
     delscreen(scr);

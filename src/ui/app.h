@@ -12,6 +12,7 @@
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
 #include "kwhpos/err.h"
+#include "kwhpos/printer.h"
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -41,6 +42,11 @@ enum ui_action {
     ACT_SIM,
     ACT_SUBMIT,       /* Enter */
     ACT_BACK,         /* Esc */
+    ACT_EXPORT,       /* a result list to a CSV file */
+    ACT_PREVIEW,      /* the invoice form with sample values */
+    ACT_TITLE,        /* add a title to the invoice form */
+    ACT_FORM_BACKUP,  /* 保存发票格式 */
+    ACT_FORM_RESTORE, /* 恢复发票格式 */
     ACT_COUNT
 };
 #define ACT_BIT(a) (1u << (a))
@@ -83,6 +89,8 @@ struct screen {
     const char *title;          /* msgid */
     unsigned actions;           /* ACT_BIT()s the screen handles beyond ACT_GLOBAL */
     const char *submit_label;   /* what Enter does (msgid), shown in the hint line */
+    /* when Enter's meaning depends on where the focus is: its label now (msgid) */
+    const char *(*submit_now)(struct app *a, void *st);
     size_t state_size;
     void (*enter)(struct app *a, void *st, int arg);
     void (*draw)(struct app *a, void *st);
@@ -104,12 +112,16 @@ struct app {
     struct kwh_config cfg;
     char config_path[KWH_PATH_MAX];
     struct kwh_core *core;
+    struct kwh_core **corep;    /* the caller's pointer, kept equal to core */
     struct kwh_card_dev *dev;
+    struct printer *printer;    /* made from cfg on first use; dropped when cfg changes */
     struct kwh_session s;
     bool logged_in;
     bool colour;
     bool quit;
     bool reset;                 /* another operator took over: back to home */
+    bool relogin;               /* the database was replaced: everyone logs in again */
+    struct kwh_err fatal;       /* why the program had to stop (code 0 = it did not) */
 
     const struct screen *scr;
     void *st;
@@ -152,6 +164,15 @@ void app_error(struct app *a, const struct kwh_err *e);
 void app_set_card(struct app *a, const char *desc);
 /* Whether the session is an administrator's. */
 bool app_is_admin(const struct app *a);
+/* The invoice printer for the current settings (made on first use); NULL with e
+ * filled when it cannot be made. */
+struct printer *app_printer(struct app *a, struct kwh_err *e);
+/* Saves cfg to the INI and makes it the settings in use (the printer follows them). */
+int app_config_save(struct app *a, const struct kwh_config *cfg, struct kwh_err *e);
+/* After the core was closed and reopened on another database (数据恢复): gives the new
+ * core the reader and the progress line, and asks everyone to log in again. A NULL
+ * core (it could not be reopened) stops the program with e as the reason. */
+void app_core_replaced(struct app *a, const struct kwh_err *e);
 
 /* Reads one key: ticks the clock, polls the reader and locks when idle while
  * waiting. Returns OK, KEY_CODE_YES (function key in *ch) or UI_KEY_ABORT. After an
@@ -160,8 +181,8 @@ int ui_read(struct app *a, wint_t *ch);
 
 /* --- keymap.c ---------------------------------------------------------------------- */
 
-/* The action bound to a key, or ACT_NONE. */
-int keymap_action(int type, wint_t ch);
+/* The action of mask bound to a key, or ACT_NONE. */
+int keymap_action(int type, wint_t ch, unsigned mask);
 /* Draws the hint line for the actions in mask (submit_label for Enter). */
 void keymap_draw_hints(struct app *a, unsigned mask, const char *submit_label);
 /* Shows every binding of mask in a dialog (F1). */
@@ -192,8 +213,17 @@ bool login_change_password(struct app *a, const char *old_pw);
 
 /* --- print.c ----------------------------------------------------------------------- */
 
-/* Prints a receipt (the one place printing is called from). Fills e on failure. */
-int ui_print_receipt(struct app *a, const struct kwh_receipt *r, struct kwh_err *e);
+/* Printing goes through these, the one place the invoice printer is called from; res
+ * (never NULL) gets the warning to show even on success (res->note). */
+/* A sale's invoice: the original the first time, a 补打 copy after that. */
+int ui_print_receipt(struct app *a, const struct kwh_receipt *r, struct printer_result *res,
+                     struct kwh_err *e);
+/* Invoice invoice_no: the original, or with reprint a counted 补打 copy. */
+int ui_print_invoice(struct app *a, int64_t invoice_no, bool reprint, struct printer_result *res,
+                     struct kwh_err *e);
+/* A report's text (lines) on the invoice printer. */
+int ui_print_text(struct app *a, const char *title, const char *text, struct printer_result *res,
+                  struct kwh_err *e);
 
 /* --- sim.c ------------------------------------------------------------------------- */
 
@@ -211,6 +241,12 @@ extern const struct screen scr_reissue;
 extern const struct screen scr_refund_card, scr_refund, scr_meter_change;
 extern const struct screen scr_transfer, scr_close, scr_edit;
 extern const struct screen scr_balance;
+extern const struct screen scr_query_customers, scr_query_sales, scr_shift;
+extern const struct screen scr_query_events;  /* arg: enum kwh_event_kind */
+extern const struct screen scr_files_backup, scr_files_restore, scr_files_form_restore;
+extern const struct screen scr_designer;
+extern const struct screen scr_reprint;
+extern const struct screen scr_issue_card;
 extern const struct screen scr_toolcard;      /* arg: enum kwh_card_type */
 extern const struct screen scr_readwipe;
 

@@ -1,5 +1,6 @@
 /* The one key-binding table: it maps keys to actions and draws the hint line, so the
- * hints show exactly the keys the current screen acts on. */
+ * hints show exactly the keys the current screen acts on. A key may carry several
+ * actions; a screen uses at most one of them, and the first in the table wins. */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,12 +19,17 @@ struct binding {
 static const struct binding bindings[] = {
     {KEY_CODE_YES, KEY_F(1), "F1", ACT_HELP, N_("Help")},
     {KEY_CODE_YES, KEY_F(2), "F2", ACT_READ, N_("Read card")},
+    {KEY_CODE_YES, KEY_F(2), "F2", ACT_PREVIEW, N_("Preview")},
     {KEY_CODE_YES, KEY_F(3), "F3", ACT_FIND, N_("Find")},
     {KEY_CODE_YES, KEY_F(4), "F4", ACT_TOGGLE, N_("Amount/kWh")},
+    {KEY_CODE_YES, KEY_F(4), "F4", ACT_TITLE, N_("Add title")},
     {KEY_CODE_YES, KEY_F(5), "F5", ACT_NEW, N_("New")},
     {KEY_CODE_YES, KEY_F(6), "F6", ACT_DELETE, N_("Delete")},
     {KEY_CODE_YES, KEY_F(7), "F7", ACT_PRINT, N_("Print")},
+    {KEY_CODE_YES, KEY_F(7), "F7", ACT_FORM_BACKUP, N_("Save a copy")},
     {KEY_CODE_YES, KEY_F(8), "F8", ACT_WIPE, N_("Wipe")},
+    {KEY_CODE_YES, KEY_F(8), "F8", ACT_EXPORT, N_("Export")},
+    {KEY_CODE_YES, KEY_F(8), "F8", ACT_FORM_RESTORE, N_("Restore a copy")},
     {KEY_CODE_YES, KEY_F(9), "F9", ACT_MENU, N_("Menu")},
     {KEY_CODE_YES, KEY_F(10), "F10", ACT_QUIT, N_("Quit")},
     {KEY_CODE_YES, KEY_F(11), "F11", ACT_LOCK, N_("Lock")},
@@ -34,12 +40,23 @@ static const struct binding bindings[] = {
     {OK, 27, "Esc", ACT_BACK, N_("Back")},
 };
 
-int keymap_action(int type, wint_t ch)
+int keymap_action(int type, wint_t ch, unsigned mask)
 {
     for (size_t i = 0; i < KWH_ARRAY_LEN(bindings); i++)
-        if (bindings[i].type == type && bindings[i].key == ch)
+        if (bindings[i].type == type && bindings[i].key == ch &&
+            (mask & ACT_BIT(bindings[i].action)))
             return bindings[i].action;
     return ACT_NONE;
+}
+
+/* Whether an earlier binding of the same key is in mask (that one is the key's). */
+static bool shadowed(size_t i, unsigned mask)
+{
+    for (size_t j = 0; j < i; j++)
+        if (bindings[j].type == bindings[i].type && bindings[j].key == bindings[i].key &&
+            (mask & ACT_BIT(bindings[j].action)))
+            return true;
+    return false;
 }
 
 static const char *label_of(const struct binding *b, const char *submit_label)
@@ -64,7 +81,7 @@ void keymap_draw_hints(struct app *a, unsigned mask, const char *submit_label)
             bool global = (ACT_GLOBAL & ACT_BIT(act)) != 0 && act != ACT_BACK;
             bool enter_esc = act == ACT_SUBMIT || act == ACT_BACK;
 
-            if (b->name == NULL || !(mask & ACT_BIT(act)))
+            if (b->name == NULL || !(mask & ACT_BIT(act)) || shadowed(i, mask))
                 continue;
             if ((pass == 0 && (global || enter_esc)) || (pass == 1 && !enter_esc) ||
                 (pass == 2 && !global))
@@ -94,7 +111,7 @@ void keymap_help(struct app *a, unsigned mask, const char *submit_label)
         const char *label;
         int k;
 
-        if (b->name == NULL || !(mask & ACT_BIT(b->action)))
+        if (b->name == NULL || !(mask & ACT_BIT(b->action)) || shadowed(i, mask))
             continue;
         label = label_of(b, submit_label);
         if (label == NULL)

@@ -360,13 +360,26 @@ void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r)
     dialog_message(a, title, text, CLR_DIALOG);
 }
 
+void print_outcome(struct app *a, int rc, const struct printer_result *res,
+                   const struct kwh_err *e, const char *done)
+{
+    if (rc < 0 && res->note[0])
+        app_msg(a, CLR_WARN, "%s (%s)", e->msg, res->note);
+    else if (rc < 0)
+        app_msg(a, CLR_WARN, "%s", e->msg);
+    else if (res->note[0])
+        app_msg(a, CLR_WARN, "%s %s: %s", done, _("Warning"), res->note);
+    else
+        app_msg(a, CLR_OK, "%s", done);
+}
+
 void receipt_print(struct app *a, const struct kwh_receipt *r)
 {
+    struct printer_result res;
     struct kwh_err e;
+    int rc;
 
     kwh_err_clear(&e);
-    if (ui_print_receipt(a, r, &e) < 0)
-        app_msg(a, CLR_WARN, "%s", e.msg);
-    else
-        app_msg(a, CLR_OK, "%s", _("Receipt printed."));
+    rc = ui_print_receipt(a, r, &res, &e);
+    print_outcome(a, rc, &res, &e, _("Receipt printed."));
 }

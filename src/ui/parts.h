@@ -52,5 +52,9 @@ int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*value
 void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r);
 /* Prints r, reporting the outcome on the message line. */
 void receipt_print(struct app *a, const struct kwh_receipt *r);
+/* Reports a print's outcome (rc, res and e of a ui_print_* call) on the message line:
+ * done when it went out, with the printer's warning (res->note) when there is one. */
+void print_outcome(struct app *a, int rc, const struct printer_result *res,
+                   const struct kwh_err *e, const char *done);
 
 #endif

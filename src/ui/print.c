@@ -1,28 +1,55 @@
-/* Receipt printing: every screen prints through ui_print_receipt, the one place where
- * the printing layer is called. The first copy of an invoice is the original; asking
- * again prints a 补打 copy, marked and counted (docs/printing.md). */
+/* Printing: every screen prints through these functions, the one place where the
+ * invoice printer is called. The printer lives in struct app (app_printer), so a change
+ * of the [print] settings takes effect at the next print. The first copy of an invoice
+ * is the original; asking again prints a 补打 copy, marked and counted
+ * (docs/printing.md). */
+#include <string.h>
+
 #include "kwhpos/invoice.h"
-#include "kwhpos/printer.h"
 #include "ui/widgets.h"
 
-/* One printer for the program's life: a form file spoilt while the counter runs leaves
- * the last good form in use. */
-static struct printer *printer;
-
-int ui_print_receipt(struct app *a, const struct kwh_receipt *r, struct kwh_err *e)
+static struct printer *ready(struct app *a, struct printer_result *res, struct kwh_err *e)
 {
-    struct printer_result res;
+    memset(res, 0, sizeof *res);
+    if (a->cfg.print_queue[0] == '\0') {
+        kwh_err_set(e, KWH_EIO, "%s", _("Printing is not configured."));
+        return NULL;
+    }
+    return app_printer(a, e);
+}
+
+int ui_print_invoice(struct app *a, int64_t invoice_no, bool reprint, struct printer_result *res,
+                     struct kwh_err *e)
+{
+    struct printer *p = ready(a, res, e);
+
+    if (p == NULL)
+        return e->code < 0 ? e->code : KWH_EIO;
+    return printer_invoice(p, a->core, &a->s, invoice_no, reprint, NULL, res, e);
+}
+
+int ui_print_receipt(struct app *a, const struct kwh_receipt *r, struct printer_result *res,
+                     struct kwh_err *e)
+{
     struct kwh_receipt now;
     int rc;
 
+    memset(res, 0, sizeof *res);
     if (a->cfg.print_queue[0] == '\0')
         return kwh_err_set(e, KWH_EIO, "%s", _("Printing is not configured."));
     if (r->sale.invoice_no <= 0)
         return kwh_err_set(e, KWH_ECONFLICT, "%s", _("Nothing to print yet."));
-    if (printer == NULL && (rc = printer_new(&a->cfg, &printer, e)) < 0)
-        return rc;
     if ((rc = invoice_get(a->core, &a->s, r->sale.invoice_no, &now, e)) < 0)
         return rc;
-    return printer_invoice(printer, a->core, &a->s, r->sale.invoice_no, now.sale.printed > 0,
-                           NULL, &res, e);
+    return ui_print_invoice(a, r->sale.invoice_no, now.sale.printed > 0, res, e);
+}
+
+int ui_print_text(struct app *a, const char *title, const char *text, struct printer_result *res,
+                  struct kwh_err *e)
+{
+    struct printer *p = ready(a, res, e);
+
+    if (p == NULL)
+        return e->code < 0 ? e->code : KWH_EIO;
+    return printer_report(p, title, text, NULL, res, e);
 }

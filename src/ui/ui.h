@@ -10,9 +10,13 @@
  *   config_path  the INI file to save to; NULL or "" disables saving.
  *   core         an opened core (core_open); borrowed. ui_run installs its progress
  *                callback with core_set_progress and removes it before returning.
+ *                数据恢复 closes and reopens it on the restored database and updates
+ *                *core (NULL when it could not be reopened: ui_run then fails).
  *   dev          the card reader already given to the core with core_set_card_dev,
  *                or NULL when there is none; borrowed, used only for reader status.
  *   e            filled when ui_run fails to start (not a terminal, too small, ...).
+ *
+ * On the way out it takes the automatic backup when one is due ([backup]).
  *
  * Returns 0 when the operator quits, or a negative KWH_E* code with e filled.
  *
@@ -27,7 +31,7 @@
 #include "kwhpos/core.h"
 #include "kwhpos/err.h"
 
-int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core *core,
+int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core **core,
            struct kwh_card_dev *dev, struct kwh_err *e);
 
 #endif

@@ -146,14 +146,15 @@ int main(int argc, char **argv)
         dev = fakecard_dev(card);
     }
     core_set_card_dev(core, dev);
-    rc = ui_run(&cfg, argv[3], core, dev, &e);
+    rc = ui_run(&cfg, argv[3], &core, dev, &e);
     if (rc < 0)
         fprintf(stderr, "tui_driver: %s\n", e.msg);
     if (card != NULL) {
         save(argv[4], card);
         fakecard_free(card);
     }
-    core_set_card_dev(core, NULL);
+    if (core != NULL)
+        core_set_card_dev(core, NULL);
     if (dev == &reader && reader.ops->close != NULL)
         reader.ops->close(reader.ctx);
     core_close(core);
