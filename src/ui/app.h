@@ -224,6 +224,10 @@ int ui_print_invoice(struct app *a, int64_t invoice_no, bool reprint, struct pri
 /* A report's text (lines) on the invoice printer. */
 int ui_print_text(struct app *a, const char *title, const char *text, struct printer_result *res,
                   struct kwh_err *e);
+/* Reports a print's outcome (rc, res and e of a ui_print_* call) on the message line:
+ * done when it went out, with the printer's warning (res->note) when there is one. */
+void ui_print_outcome(struct app *a, int rc, const struct printer_result *res,
+                      const struct kwh_err *e, const char *done);
 
 /* --- sim.c ------------------------------------------------------------------------- */
 

@@ -202,10 +202,10 @@ bool dialog_confirm(struct app *a, const char *title, const char *text)
     return text_dialog(a, title, text, CLR_DIALOG, _("Enter: yes   Esc: no"), true) == 1;
 }
 
-bool dialog_confirm_pairs(struct app *a, const char *title, const char *const *labels,
-                          const char *const *values, int n, const char *question)
+/* "label  value" lines aligned by the labels' display width, then "\n" and last. */
+static void pairs_text(char *text, size_t size, const char *const *labels,
+                       const char *const *values, int n, const char *last)
 {
-    char text[4096];
     size_t used = 0;
     int lw = 0;
 
@@ -215,17 +215,34 @@ bool dialog_confirm_pairs(struct app *a, const char *title, const char *const *l
             lw = w;
     }
     text[0] = '\0';
-    for (int i = 0; i < n && used < sizeof text; i++) {
+    for (int i = 0; i < n && used < size; i++) {
         int pad = lw - utf8_width(labels[i]);
-        int k = snprintf(text + used, sizeof text - used, "%s%*s  %s\n", labels[i], pad, "",
+        int k = snprintf(text + used, size - used, "%s%*s  %s\n", labels[i], pad, "",
                          values[i]);
         if (k < 0)
             break;
         used += (size_t)k;
     }
-    if (used < sizeof text)
-        snprintf(text + used, sizeof text - used, "\n%s", question);
+    if (used < size && last != NULL)
+        snprintf(text + used, size - used, "\n%s", last);
+}
+
+bool dialog_confirm_pairs(struct app *a, const char *title, const char *const *labels,
+                          const char *const *values, int n, const char *question)
+{
+    char text[4096];
+
+    pairs_text(text, sizeof text, labels, values, n, question);
     return text_dialog(a, title, text, CLR_DIALOG, _("Enter: yes   Esc: no"), true) == 1;
+}
+
+void dialog_pairs(struct app *a, const char *title, const char *const *labels,
+                  const char *const *values, int n, const char *footer)
+{
+    char text[4096];
+
+    pairs_text(text, sizeof text, labels, values, n, footer);
+    dialog_message(a, title, text, CLR_DIALOG);
 }
 
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf)

@@ -45,11 +45,14 @@ void form_init(struct form *fm, struct field *f, int n, int top)
 
 void form_focus(struct form *fm, int i)
 {
-    if (i >= 0 && i < fm->n && editable(&fm->f[i]))
+    if (i >= 0 && i < fm->n && editable(&fm->f[i])) {
         fm->cur = i;
+        fm->on_box = false;
+    }
 }
 
-static void move_focus(struct form *fm, int dir)
+/* To the next (dir 1) or previous (-1) editable field; box: onto its box if it has one. */
+static void move_focus(struct form *fm, int dir, bool box)
 {
     if (fm->cur < 0)
         return;
@@ -57,11 +60,23 @@ static void move_focus(struct form *fm, int dir)
         int i = ((fm->cur + dir * k) % fm->n + fm->n) % fm->n;
         if (editable(&fm->f[i])) {
             fm->cur = i;
+            fm->on_box = box && fm->f[i].check;
             return;
         }
     }
 }
 
+#define BOX_W 4 /* "[x] " */
+
+static bool column_has_box(const struct form *fm, int col)
+{
+    for (int i = 0; i < fm->n; i++)
+        if (!fm->f[i].hidden && fm->f[i].col == col && fm->f[i].check)
+            return true;
+    return false;
+}
+
+/* Columns before the inputs of a column: its boxes and its widest label. */
 static int label_width(const struct form *fm, int col)
 {
     int w = 0;
@@ -74,7 +89,7 @@ static int label_width(const struct form *fm, int col)
                 w = lw;
         }
     }
-    return w;
+    return w + (column_has_box(fm, col) ? BOX_W : 0);
 }
 
 static const char *item_text(const struct field *f, int i)
@@ -112,7 +127,19 @@ void form_draw(struct form *fm, bool focused)
             continue;
         if (f->width > 0 && f->width < iw)
             iw = f->width;
-        draw_text(win, y, x0, lw[f->col] + 1, _(f->label), theme_attr(CLR_LABEL));
+        if (column_has_box(fm, f->col)) {
+            draw_text(win, y, x0, BOX_W, f->check ? (f->on ? "[x]" : "[ ]") : "",
+                      theme_attr(cur && fm->on_box ? CLR_FIELD_CUR : CLR_LABEL));
+            draw_text(win, y, x0 + BOX_W, lw[f->col] + 1 - BOX_W, _(f->label),
+                      theme_attr(CLR_LABEL));
+            if (cur && fm->on_box) {
+                cy = y;
+                cx = x0 + 1;
+                cur = false;
+            }
+        } else {
+            draw_text(win, y, x0, lw[f->col] + 1, _(f->label), theme_attr(CLR_LABEL));
+        }
         attr = theme_attr(cur ? CLR_FIELD_CUR : f->readonly || f->kind == FK_INFO
                                                     ? CLR_READONLY : CLR_FIELD);
         switch (f->kind) {
@@ -167,21 +194,72 @@ static bool accepts(const struct field *f, wint_t ch)
     }
 }
 
+/* Keys on a field's box: Space ticks it, Tab goes into the value, typing goes on in the
+ * value. Returns -1 when the key is for the value. */
+static int box_key(struct form *fm, struct field *f, int type, wint_t ch)
+{
+    if (type == OK && ch == ' ') {
+        f->on = !f->on;
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (type == OK && ch == '\t') {
+        fm->on_box = false;
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (type == KEY_CODE_YES && ch == KEY_BTAB) {
+        move_focus(fm, -1, false);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (type == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN)) {
+        move_focus(fm, ch == KEY_DOWN ? 1 : -1, true);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    fm->on_box = false;
+    return -1;
+}
+
+static int value_key(struct app *a, struct form *fm, struct field *f, int type, wint_t ch);
+
 int form_key(struct app *a, struct form *fm, int type, wint_t ch)
 {
     struct field *f;
+    int r;
 
     if (fm->cur < 0)
         return UI_IGNORED;
     f = &fm->f[fm->cur];
+    if (!f->check)
+        return value_key(a, fm, f, type, ch);
+    if (fm->on_box && (r = box_key(fm, f, type, ch)) >= 0)
+        return r;
+    if (type == KEY_CODE_YES && ch == KEY_BTAB) {
+        fm->on_box = true;
+        return UI_HANDLED | UI_REDRAW;
+    }
+    {
+        char before[LEDIT_CAP];
+        int sel = f->sel;
+
+        memcpy(before, f->ed.buf, sizeof before);
+        r = value_key(a, fm, f, type, ch);
+        if (f->sel != sel)
+            f->on = true;
+        else if (strcmp(before, f->ed.buf) != 0)
+            f->on = f->ed.len > 0;
+    }
+    return r;
+}
+
+static int value_key(struct app *a, struct form *fm, struct field *f, int type, wint_t ch)
+{
     if (type == KEY_CODE_YES) {
         switch (ch) {
         case KEY_DOWN:
-            move_focus(fm, 1);
+            move_focus(fm, 1, false);
             return UI_HANDLED | UI_REDRAW;
         case KEY_UP:
         case KEY_BTAB:
-            move_focus(fm, -1);
+            move_focus(fm, -1, false);
             return UI_HANDLED | UI_REDRAW;
         case KEY_LEFT:
         case KEY_RIGHT:
@@ -194,7 +272,7 @@ int form_key(struct app *a, struct form *fm, int type, wint_t ch)
             break;
         }
     } else if (ch == '\t') {
-        move_focus(fm, 1);
+        move_focus(fm, 1, true);
         return UI_HANDLED | UI_REDRAW;
     } else if (ch == ' ' && f->kind == FK_CHOICE && f->nitems > 0) {
         f->sel = (f->sel + 1) % f->nitems;
@@ -226,7 +304,7 @@ bool field_check(const struct field *f, char *msg, size_t n)
     int64_t v;
     int len = (int)f->ed.len;
 
-    if (!editable(f) || !is_text_kind(f->kind))
+    if (!editable(f) || !is_text_kind(f->kind) || (f->check && !f->on))
         return true;
     if (len == 0) {
         if (f->required) {

@@ -7,7 +7,6 @@ void list_draw(struct list *l, int y, int x, int h, const struct list_col *cols,
                list_cell_fn cell, void *ctx, bool focused)
 {
     int rows = h - 1;
-    char buf[LEDIT_CAP];
 
     if (l->sel >= l->n)
         l->sel = l->n - 1;
@@ -32,24 +31,40 @@ void list_draw(struct list *l, int y, int x, int h, const struct list_col *cols,
         int attr = row == l->sel && focused ? theme_attr(CLR_LIST_SEL)
                    : row == l->sel          ? theme_attr(CLR_READONLY)
                                             : theme_attr(CLR_NORMAL);
-        int cx = x;
 
-        for (int c = 0; c < ncols; c++) {
-            if (row < l->n) {
-                buf[0] = '\0';
-                cell(ctx, row, c, buf, sizeof buf);
-                if (cols[c].right)
-                    draw_text_right(stdscr, y + 1 + r, cx, cols[c].width, buf, attr);
-                else
-                    draw_text(stdscr, y + 1 + r, cx, cols[c].width, buf, attr);
-            } else {
-                draw_fill(stdscr, y + 1 + r, cx, cols[c].width, theme_attr(CLR_NORMAL));
-            }
-            cx += cols[c].width;
-            if (c + 1 < ncols)
-                draw_fill(stdscr, y + 1 + r, cx++, 1, row < l->n ? attr : (int)A_NORMAL);
+        if (row < l->n) {
+            list_draw_row(y + 1 + r, x, cols, ncols, cell, ctx, row, attr);
+        } else {
+            draw_fill(stdscr, y + 1 + r, x, list_width(cols, ncols), theme_attr(CLR_NORMAL));
         }
     }
+}
+
+void list_draw_row(int y, int x, const struct list_col *cols, int ncols, list_cell_fn cell,
+                   void *ctx, int row, int attr)
+{
+    char buf[LEDIT_CAP];
+
+    for (int c = 0, cx = x; c < ncols; c++) {
+        buf[0] = '\0';
+        cell(ctx, row, c, buf, sizeof buf);
+        if (cols[c].right)
+            draw_text_right(stdscr, y, cx, cols[c].width, buf, attr);
+        else
+            draw_text(stdscr, y, cx, cols[c].width, buf, attr);
+        cx += cols[c].width;
+        if (c + 1 < ncols)
+            draw_fill(stdscr, y, cx++, 1, attr);
+    }
+}
+
+int list_width(const struct list_col *cols, int ncols)
+{
+    int w = ncols > 0 ? ncols - 1 : 0;
+
+    for (int c = 0; c < ncols; c++)
+        w += cols[c].width;
+    return w;
 }
 
 int list_key(struct list *l, int h, int type, wint_t ch)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 
@@ -51,12 +52,12 @@ static const struct menu_item m_customer[] = {
     {N_("Edit customer"), &scr_edit, 0, ADMIN},
 };
 static const struct menu_item m_query[] = {
-    {N_("Customer information"), NULL, 0, ANY},
-    {N_("Purchase records"), NULL, 0, ANY},
-    {N_("Transfers"), NULL, 0, ANY},
-    {N_("Closed accounts"), NULL, 0, ANY},
-    {N_("Reissued cards"), NULL, 0, ANY},
-    {N_("Meter changes"), NULL, 0, ANY},
+    {N_("Customer information"), &scr_query_customers, 0, ANY},
+    {N_("Purchase records"), &scr_query_sales, 0, ANY},
+    {N_("Transfers"), &scr_query_events, KWH_EV_TRANSFER, ANY},
+    {N_("Closed accounts"), &scr_query_events, KWH_EV_CLOSE, ANY},
+    {N_("Reissued cards"), &scr_query_events, KWH_EV_REISSUE, ANY},
+    {N_("Meter changes"), &scr_query_events, KWH_EV_METER_CHANGE, ANY},
     {N_("Total customer balance"), &scr_balance, 0, ANY},
 };
 static const struct menu_item m_files[] = {

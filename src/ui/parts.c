@@ -187,6 +187,48 @@ void cust_summary(struct app *a, const struct cust_ctx *cc, int y)
     draw_text(stdscr, y + 1, 2, COLS - 4, line, theme_attr(CLR_READONLY));
 }
 
+void cust_details(struct app *a, const struct kwh_customer *c)
+{
+    const char *labels[16];
+    char values[16][KWH_ADDR_MAX + 16];
+    const char *vp[16];
+    char b1[32], b2[32], b3[32];
+    int n = 0;
+
+#define ROW(label, ...)                                                                    \
+    do {                                                                                   \
+        labels[n] = _(label);                                                              \
+        snprintf(values[n], sizeof values[n], __VA_ARGS__);                                       \
+        vp[n] = values[n];                                                                 \
+        n++;                                                                               \
+    } while (0)
+    ROW(N_("Customer number"), "%08" PRIu32, c->customer_no);
+    ROW(N_("Name"), "%s", c->name);
+    ROW(N_("Address"), "%s", c->address);
+    ROW(N_("Phone"), "%s", c->phone);
+    ROW(N_("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
+        label_meter_type(c->meter.meter_type));
+    ROW(N_("Current limit (A)"), "%d / %d", c->meter.current_limit_a, c->meter.rating_a);
+    ROW(N_("Alarm / overdraft / hoard kWh"), "%s / %s / %s",
+        fmt_energy(b1, sizeof b1, c->meter.alarm_ckwh),
+        fmt_energy(b2, sizeof b2, c->meter.overdraft_ckwh),
+        fmt_energy(b3, sizeof b3, c->meter.hoard_ckwh));
+    if (c->meter.meter_type == KWH_METER_THREE_CT)
+        ROW(N_("CT ratio"), "%d", c->meter.ct_ratio);
+    ROW(N_("Tariff"), "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, c->price),
+        _("yuan/kWh"));
+    ROW(N_("Status"), "%s%s", label_status(c->status),
+        query_customer_has_card(c) ? "" : _(" (no card yet)"));
+    ROW(N_("Purchase count"), "%d", c->purchase_count);
+    ROW(N_("Balance (est.)"), "%s kWh", fmt_energy(b1, sizeof b1, c->balance_ckwh));
+    ROW(N_("Last purchase"), "%s", fmt_time(b1, sizeof b1, c->last_purchase));
+    ROW(N_("Opened"), "%s", fmt_time(b1, sizeof b1, c->opened));
+    if (c->status == KWH_CUST_CLOSED)
+        ROW(N_("Closed"), "%s", fmt_time(b1, sizeof b1, c->closed));
+#undef ROW
+    dialog_pairs(a, _("Customer"), labels, vp, n, NULL);
+}
+
 void meter_fields_init(struct field *f, int row0, int col)
 {
     const struct field init[MF_COUNT] = {
@@ -333,44 +375,46 @@ int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*value
     return n;
 }
 
+void sale_details(struct app *a, const struct kwh_sale *sale)
+{
+    struct kwh_receipt r;
+    const char *labels[20];
+    char values[20][RV_LEN];
+    const char *vp[20];
+    char t[32];
+    int n;
+
+    memset(&r, 0, sizeof r);
+    r.sale = *sale;
+    r.customer.customer_no = sale->customer_no;
+    str_copy(r.customer.name, sizeof r.customer.name, sale->customer_name);
+    r.customer.meter.meter_no = sale->meter_no;
+    labels[0] = _("Time");
+    snprintf(values[0], RV_LEN, "%s", fmt_time(t, sizeof t, sale->created));
+    n = 1 + receipt_lines(&r, labels + 1, values + 1, 16);
+    labels[n] = _("Operator");
+    snprintf(values[n], RV_LEN, "%s", sale->operator_name);
+    n++;
+    if (sale->reprints > 0) {
+        labels[n] = _("Reprints");
+        snprintf(values[n], RV_LEN, "%d", sale->reprints);
+        n++;
+    }
+    for (int i = 0; i < n; i++)
+        vp[i] = values[i];
+    dialog_pairs(a, label_op(sale->kind), labels, vp, n, NULL);
+}
+
 void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r)
 {
     const char *labels[16];
     char values[16][RV_LEN];
     const char *vp[16];
-    char text[2048];
-    size_t used = 0;
-    int n = receipt_lines(r, labels, values, 16), lw = 0;
+    int n = receipt_lines(r, labels, values, 16);
 
-    for (int i = 0; i < n; i++) {
-        int w = utf8_width(labels[i]);
+    for (int i = 0; i < n; i++)
         vp[i] = values[i];
-        if (w > lw)
-            lw = w;
-    }
-    text[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        int k = snprintf(text + used, sizeof text - used, "%s%*s  %s\n", labels[i],
-                         lw - utf8_width(labels[i]), "", vp[i]);
-        if (k < 0 || (size_t)k >= sizeof text - used)
-            break;
-        used += (size_t)k;
-    }
-    snprintf(text + used, sizeof text - used, "\n%s", _("F7 prints the receipt."));
-    dialog_message(a, title, text, CLR_DIALOG);
-}
-
-void print_outcome(struct app *a, int rc, const struct printer_result *res,
-                   const struct kwh_err *e, const char *done)
-{
-    if (rc < 0 && res->note[0])
-        app_msg(a, CLR_WARN, "%s (%s)", e->msg, res->note);
-    else if (rc < 0)
-        app_msg(a, CLR_WARN, "%s", e->msg);
-    else if (res->note[0])
-        app_msg(a, CLR_WARN, "%s %s: %s", done, _("Warning"), res->note);
-    else
-        app_msg(a, CLR_OK, "%s", done);
+    dialog_pairs(a, title, labels, vp, n, _("F7 prints the receipt."));
 }
 
 void receipt_print(struct app *a, const struct kwh_receipt *r)
@@ -381,5 +425,5 @@ void receipt_print(struct app *a, const struct kwh_receipt *r)
 
     kwh_err_clear(&e);
     rc = ui_print_receipt(a, r, &res, &e);
-    print_outcome(a, rc, &res, &e, _("Receipt printed."));
+    ui_print_outcome(a, rc, &res, &e, _("Receipt printed."));
 }

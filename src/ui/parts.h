@@ -3,6 +3,7 @@
 #ifndef KWH_UI_PARTS_H
 #define KWH_UI_PARTS_H
 
+#include "kwhpos/query.h"
 #include "ui/widgets.h"
 
 /* The account a screen works on. */
@@ -23,6 +24,8 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y);
 void cust_summary(struct app *a, const struct cust_ctx *cc, int y);
 /* Reloads the account after a change (by customer number). */
 void cust_reload(struct app *a, struct cust_ctx *cc);
+/* Shows every detail of an account in a dialog. */
+void cust_details(struct app *a, const struct kwh_customer *c);
 /* Describes a card for the status line. */
 void cust_card_desc(const struct kwh_card *card, char *buf, size_t n);
 
@@ -48,13 +51,11 @@ void purchase_fields_get(const struct form *fm, int base, struct kwh_purchase_re
 #define RV_LEN 200
 /* Builds "label: value" rows of a receipt for a confirmation or result dialog. */
 int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*values)[RV_LEN], int max);
+/* Shows one sale (a row of a query) in a dialog. */
+void sale_details(struct app *a, const struct kwh_sale *sale);
 /* Shows a finished operation's receipt; F7 on the screen prints it again later. */
 void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r);
 /* Prints r, reporting the outcome on the message line. */
 void receipt_print(struct app *a, const struct kwh_receipt *r);
-/* Reports a print's outcome (rc, res and e of a ui_print_* call) on the message line:
- * done when it went out, with the printer's warning (res->note) when there is one. */
-void print_outcome(struct app *a, int rc, const struct printer_result *res,
-                   const struct kwh_err *e, const char *done);
 
 #endif

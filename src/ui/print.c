@@ -53,3 +53,16 @@ int ui_print_text(struct app *a, const char *title, const char *text, struct pri
         return e->code < 0 ? e->code : KWH_EIO;
     return printer_report(p, title, text, NULL, res, e);
 }
+
+void ui_print_outcome(struct app *a, int rc, const struct printer_result *res,
+                      const struct kwh_err *e, const char *done)
+{
+    if (rc < 0 && res->note[0])
+        app_msg(a, CLR_WARN, "%s (%s)", e->msg, res->note);
+    else if (rc < 0)
+        app_msg(a, CLR_WARN, "%s", e->msg);
+    else if (res->note[0])
+        app_msg(a, CLR_WARN, "%s %s: %s", done, _("Warning"), res->note);
+    else
+        app_msg(a, CLR_OK, "%s", done);
+}

@@ -17,8 +17,11 @@ void tariff_pick_load(struct app *a, struct tariff_pick *tp, struct field *f, in
     for (size_t i = 0; i < n && tp->n < TARIFF_PICK_MAX; i++) {
         char b[32];
         tp->id[tp->n] = t[i].id;
-        snprintf(tp->name[tp->n], sizeof tp->name[tp->n], "%s %s", t[i].name,
-                 fmt_price(b, sizeof b, t[i].price));
+        if (tp->names_only)
+            snprintf(tp->name[tp->n], sizeof tp->name[tp->n], "%s", t[i].name);
+        else
+            snprintf(tp->name[tp->n], sizeof tp->name[tp->n], "%s %s", t[i].name,
+                     fmt_price(b, sizeof b, t[i].price));
         tp->items[tp->n] = tp->name[tp->n];
         if (t[i].id == select_id)
             f->sel = tp->n;

@@ -95,7 +95,10 @@ struct field {
     int nitems;
     bool items_raw;             /* items are data, not msgids */
     int sel;                    /* FK_CHOICE index */
-    bool on;                    /* FK_CHECK */
+    bool on;                    /* FK_CHECK; with check: the box is ticked */
+    bool check;                 /* an on/off box before the label (a query filter): Space on
+                                 * the box ticks it, changing the value ticks it, emptying
+                                 * the value clears it; an unticked field is not checked */
     struct ledit ed;            /* text of text-like fields and FK_INFO */
 };
 
@@ -103,6 +106,7 @@ struct form {
     struct field *f;
     int n;
     int cur;                    /* focused field, -1 = none */
+    bool on_box;                /* the focus is on the current field's box (check) */
     int top;                    /* first row of the form in win */
     WINDOW *win;                /* NULL = stdscr */
     int x, w;                   /* columns used in win; w 0 = the whole width */
@@ -148,8 +152,52 @@ struct list {
 /* Draws header and rows in h lines at (y, x); the selection shown when focused. */
 void list_draw(struct list *l, int y, int x, int h, const struct list_col *cols, int ncols,
                list_cell_fn cell, void *ctx, bool focused);
+/* Draws one row (cell(ctx, row, ...)) in the columns at (y, x): e.g. a totals line. */
+void list_draw_row(int y, int x, const struct list_col *cols, int ncols, list_cell_fn cell,
+                   void *ctx, int row, int attr);
+/* The display width of the columns with their separators. */
+int list_width(const struct list_col *cols, int ncols);
 /* Up/Down/PgUp/PgDn/Home/End; returns UI_HANDLED when the selection moved. */
 int list_key(struct list *l, int h, int type, wint_t ch);
+
+/* --- export.c: result lists to a CSV file or the printer --------------------------- */
+
+/* Growing text (printouts); failed is set when memory ran out. */
+struct tbuf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+};
+void tbuf_add(struct tbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* text padded (or cut) to width display columns, right-aligned when right. */
+void tbuf_cell(struct tbuf *b, const char *text, int width, bool right);
+/* Ends a line, dropping its trailing spaces. */
+void tbuf_end_line(struct tbuf *b);
+void tbuf_fini(struct tbuf *b);
+
+struct table_sink;
+
+/* What a screen exports or prints: its columns and every row of the result. */
+struct table_src {
+    const char *name;           /* the file name's start: "customers", "sales" ... */
+    const char *title;          /* the printout's heading (translated) */
+    const char *subtitle;       /* e.g. the period (translated), or NULL */
+    const struct list_col *cols;
+    int ncols;
+    /* Gives every row to k with table_sink_row (all of them, not just the page shown);
+     * returns 0 or a KWH_E* code with e filled. */
+    int (*rows)(struct app *a, void *ctx, struct table_sink *k, struct kwh_err *e);
+    void *ctx;
+};
+
+/* Adds row `row` of cell to the output; returns non-zero when the output wants no more
+ * rows (a printout is long enough), so a producer may stop. */
+int table_sink_row(struct table_sink *k, list_cell_fn cell, void *ctx, int row);
+/* F8: asks for the file (and UTF-8 or GB18030), writes the table as CSV with the
+ * columns' names as header, and reports on the message line. */
+void table_export(struct app *a, const struct table_src *t);
+/* F7: prints the table as text on the invoice printer. */
+void table_print(struct app *a, const struct table_src *t);
 
 /* --- dialog.c: modal dialogs over the screen ------------------------------------- */
 
@@ -160,6 +208,9 @@ bool dialog_confirm(struct app *a, const char *title, const char *text);
 /* Shows label/value lines and asks to go ahead: Enter = yes, Esc = no. */
 bool dialog_confirm_pairs(struct app *a, const char *title, const char *const *labels,
                           const char *const *values, int n, const char *question);
+/* Shows label/value lines (and a footer line, may be NULL) until Enter or Esc. */
+void dialog_pairs(struct app *a, const char *title, const char *const *labels,
+                  const char *const *values, int n, const char *footer);
 /* Asks for up to nf values in a small form (fields f); true on Enter with valid
  * values, false on Esc. */
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf);
