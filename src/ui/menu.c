@@ -59,6 +59,7 @@ static const struct menu_item m_query[] = {
     {N_("Reissued cards"), &scr_query_events, KWH_EV_REISSUE, ANY},
     {N_("Meter changes"), &scr_query_events, KWH_EV_METER_CHANGE, ANY},
     {N_("Total customer balance"), &scr_balance, 0, ANY},
+    {N_("Shift handover"), &scr_shift, 0, ANY},
 };
 static const struct menu_item m_files[] = {
     {N_("Back up data"), NULL, 0, ANY},
