@@ -48,6 +48,8 @@ int core_init_site(const char *path, const struct kwh_init_req *req, struct kwh_
 /* Opens a site database (migrating it to the current schema); *out owns it. */
 int core_open(struct kwh_core **out, const char *path, struct kwh_err *e);
 void core_close(struct kwh_core *c);   /* accepts NULL */
+/* The database file the core has open (borrowed). */
+const char *core_db_path(const struct kwh_core *c);
 
 /* Devices and hooks; all borrowed, may be NULL (no reader, real clock, no progress). */
 void core_set_card_dev(struct kwh_core *c, struct kwh_card_dev *dev);

@@ -35,6 +35,11 @@ int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_b
 /* When the newest backup in the folder was written (0 when there is none). */
 int backup_last(const char *db_path, const struct kwh_backup_opts *o, int64_t *when,
                 struct kwh_err *e);
+/* The backups in the folder (file names, not the pre-restore copies), newest first;
+ * *names is freed with backup_list_free. A folder that does not exist has none. */
+int backup_list(const char *db_path, const struct kwh_backup_opts *o, char ***names, size_t *n,
+                struct kwh_err *e);
+void backup_list_free(char **names, size_t n);     /* accepts NULL */
 /* For the TUI on exit and `kwhpos backup --if-due`: backs up only when the newest backup
  * is older than interval_hours (0 = never automatic); *done says whether it did. */
 int backup_if_due(struct kwh_core *c, const struct kwh_backup_opts *o, int interval_hours,

@@ -250,6 +250,20 @@ int backup_last(const char *db_path, const struct kwh_backup_opts *o, int64_t *w
     return 0;
 }
 
+int backup_list(const char *db_path, const struct kwh_backup_opts *o, char ***names, size_t *n,
+                struct kwh_err *e)
+{
+    char dir[1024];
+
+    backup_dir_for(db_path, o, dir, sizeof dir);
+    return list_backups(dir, names, n, e);
+}
+
+void backup_list_free(char **names, size_t n)
+{
+    free_names(names, n);
+}
+
 int backup_if_due(struct kwh_core *c, const struct kwh_backup_opts *o, int interval_hours,
                   bool *done, struct kwh_backup_info *out, struct kwh_err *e)
 {

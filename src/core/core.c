@@ -145,6 +145,11 @@ int core_open(struct kwh_core **out, const char *path, struct kwh_err *e)
     return 0;
 }
 
+const char *core_db_path(const struct kwh_core *c)
+{
+    return store_path(c->db);
+}
+
 void core_close(struct kwh_core *c)
 {
     if (c == NULL)

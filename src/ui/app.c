@@ -71,7 +71,7 @@ int app_config_save(struct app *a, const struct kwh_config *cfg, struct kwh_err 
     return 0;
 }
 
-void app_core_replaced(struct app *a, const struct kwh_err *e)
+void app_core_replaced(struct app *a, const struct kwh_err *e, bool relogin)
 {
     *a->corep = a->core;
     if (a->core == NULL) {
@@ -81,7 +81,7 @@ void app_core_replaced(struct app *a, const struct kwh_err *e)
     }
     core_set_card_dev(a->core, a->dev);
     core_set_progress(a->core, dialog_progress, a);
-    a->relogin = true;
+    a->relogin = relogin;
 }
 
 void app_msg(struct app *a, int role, const char *fmt, ...)

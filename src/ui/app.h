@@ -169,10 +169,10 @@ bool app_is_admin(const struct app *a);
 struct printer *app_printer(struct app *a, struct kwh_err *e);
 /* Saves cfg to the INI and makes it the settings in use (the printer follows them). */
 int app_config_save(struct app *a, const struct kwh_config *cfg, struct kwh_err *e);
-/* After the core was closed and reopened on another database (数据恢复): gives the new
- * core the reader and the progress line, and asks everyone to log in again. A NULL
+/* After the core was closed and reopened (数据恢复): gives the new core the reader and
+ * the progress line and, with relogin (another database), asks for a new login. A NULL
  * core (it could not be reopened) stops the program with e as the reason. */
-void app_core_replaced(struct app *a, const struct kwh_err *e);
+void app_core_replaced(struct app *a, const struct kwh_err *e, bool relogin);
 
 /* Reads one key: ticks the clock, polls the reader and locks when idle while
  * waiting. Returns OK, KEY_CODE_YES (function key in *ch) or UI_KEY_ABORT. After an

@@ -12,7 +12,7 @@ enum { ANY = 0, ADMIN = 1 };
 
 struct menu_item {
     const char *label;          /* msgid */
-    const struct screen *screen; /* NULL: not in this version */
+    const struct screen *screen;
     int arg;
     int who;                    /* ANY or ADMIN */
 };
@@ -30,16 +30,18 @@ static const struct menu_item m_settings[] = {
     {N_("Tariffs"), &scr_tariffs, 0, ADMIN},
     {N_("Operators"), &scr_operators, 0, ADMIN},
     {N_("Operator password"), &scr_password, 0, ANY},
-    {N_("Invoice layout"), NULL, 0, ANY},
+    {N_("Invoice layout"), &scr_designer, 0, ANY},
     {N_("Monthly free energy and limits"), &scr_limits, 0, ADMIN},
 };
 static const struct menu_item m_open[] = {
     {N_("Open account and first purchase"), &scr_open, 0, ANY},
+    {N_("First card of an imported account"), &scr_issue_card, 0, ANY},
 };
 static const struct menu_item m_sell[] = {
     {N_("Daily sale"), &scr_sell, SELL_DAILY, ANY},
     {N_("Re-sale"), &scr_sell, SELL_RESALE, ANY},
     {N_("Card reissue"), &scr_reissue, 0, ANY},
+    {N_("Reprint invoice"), &scr_reprint, 0, ANY},
 };
 static const struct menu_item m_purchase[] = {
     {N_("Make refund card"), &scr_refund_card, 0, ANY},
@@ -62,9 +64,9 @@ static const struct menu_item m_query[] = {
     {N_("Shift handover"), &scr_shift, 0, ANY},
 };
 static const struct menu_item m_files[] = {
-    {N_("Back up data"), NULL, 0, ANY},
-    {N_("Restore data"), NULL, 0, ANY},
-    {N_("Restore invoice layout"), NULL, 0, ADMIN},
+    {N_("Back up data"), &scr_files_backup, 0, ANY},
+    {N_("Restore data"), &scr_files_restore, 0, ANY},
+    {N_("Restore invoice layout"), &scr_files_form_restore, 0, ADMIN},
 };
 static const struct menu_item m_tools[] = {
     {N_("Management card"), &scr_toolcard, KWH_CARD_MANAGEMENT, ADMIN},
@@ -126,14 +128,6 @@ static void draw_bar(const struct app *a, int open)
 void menu_draw_bar(struct app *a)
 {
     draw_bar(a, -1);
-}
-
-static void not_available(struct app *a, const char *label)
-{
-    char text[512];
-
-    snprintf(text, sizeof text, _("%s is not available in this version."), _(label));
-    dialog_message(a, _(label), text, CLR_DIALOG);
 }
 
 void menu_run(struct app *a, int first)
@@ -242,10 +236,6 @@ choose:
         delwin(w);
         p = NULL;
         w = NULL;
-        if (items[sel]->screen == NULL) {
-            not_available(a, items[sel]->label);
-            return;
-        }
         app_open(a, items[sel]->screen, items[sel]->arg);
         a->title = items[sel]->label;
         return;

@@ -341,6 +341,38 @@ void purchase_fields_get(const struct form *fm, int base, struct kwh_purchase_re
         p->mode = KWH_BY_NONE;
 }
 
+const char *purchase_desc(const struct kwh_purchase_req *p, char *buf, size_t n)
+{
+    char b[32];
+
+    if (p->mode == KWH_BY_NONE)
+        snprintf(buf, n, "%s", _("none"));
+    else if (p->mode == KWH_BY_KWH)
+        snprintf(buf, n, "%s kWh", fmt_energy(b, sizeof b, p->value));
+    else
+        snprintf(buf, n, "%s %s", fmt_money(b, sizeof b, p->value), _("yuan"));
+    return buf;
+}
+
+int purchase_action(struct app *a, struct form *fm, int base, const struct kwh_receipt *r,
+                    int act)
+{
+    switch (act) {
+    case ACT_TOGGLE:
+        purchase_fields_toggle(&fm->f[base]);
+        form_focus(fm, base + PF_VALUE);
+        return UI_HANDLED;
+    case ACT_PRINT:
+        if (r != NULL)
+            receipt_print(a, r);
+        else
+            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
+        return UI_HANDLED;
+    default:
+        return UI_IGNORED;
+    }
+}
+
 int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*values)[RV_LEN], int max)
 {
     const struct kwh_sale *s = &r->sale;

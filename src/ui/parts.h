@@ -48,6 +48,13 @@ void purchase_fields_toggle(struct field *f);
 /* The request from validated fields; mode KWH_BY_NONE when the value is empty or 0. */
 void purchase_fields_get(const struct form *fm, int base, struct kwh_purchase_req *p);
 
+/* "none", "12.50 kWh" or "50.00 yuan" (translated) into buf. */
+const char *purchase_desc(const struct kwh_purchase_req *p, char *buf, size_t n);
+/* F4 (amount/kWh) and F7 (print r, the last receipt, or NULL when there is none) of a
+ * screen with purchase fields at base in fm; UI_IGNORED for other actions. */
+int purchase_action(struct app *a, struct form *fm, int base, const struct kwh_receipt *r,
+                    int act);
+
 #define RV_LEN 200
 /* Builds "label: value" rows of a receipt for a confirmation or result dialog. */
 int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*values)[RV_LEN], int max);

@@ -199,6 +199,26 @@ void table_export(struct app *a, const struct table_src *t);
 /* F7: prints the table as text on the invoice printer. */
 void table_print(struct app *a, const struct table_src *t);
 
+/* --- filepick.c: a saved file from a folder, or a path typed ------------------------ */
+
+struct filepick {
+    char dir[KWH_PATH_MAX];
+    char **names;               /* file names in dir (borrowed), newest first */
+    struct list l;
+    struct field f[1];          /* a path typed by hand */
+    struct form fm;
+    bool on_path;               /* the focus is on the path, not the list */
+    int y, h;                   /* the list's rows (the folder is shown above, the path below) */
+};
+
+void filepick_init(struct filepick *p, const char *dir, char **names, size_t n, int y, int h);
+void filepick_draw(struct filepick *p, bool focused);
+/* Tab between list and path; the list's or the path's keys. */
+int filepick_key(struct app *a, struct filepick *p, int type, wint_t ch);
+/* The chosen file's path into buf: the typed path when the focus is there, else the
+ * list's selection; NULL when there is none. */
+const char *filepick_choice(struct filepick *p, char *buf, size_t n);
+
 /* --- dialog.c: modal dialogs over the screen ------------------------------------- */
 
 /* Shows text (lines split on '\n', wrapped by display width) until Enter or Esc. */

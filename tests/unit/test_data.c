@@ -149,6 +149,20 @@ static void backup__names_checks_and_rotates(void **state)
     assert_false(exists(first));
     assert_int_equal(backup_last(s->db, &o, &last, &e), 0);
     assert_int_equal(last, s->now);
+    assert_string_equal(core_db_path(s->core), s->db);
+
+    /* the list the restore screen offers: the kept backups, newest first */
+    char **names;
+    size_t n;
+    assert_int_equal(backup_list(s->db, &o, &names, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_non_null(strstr(info.path, names[0]));
+    assert_non_null(strstr(names[1], "-2.db"));
+    backup_list_free(names, n);
+    struct kwh_backup_opts none = {"/nonexistent/kwhpos-backups", 0};
+    assert_int_equal(backup_list(s->db, &none, &names, &n, &e), 0);
+    assert_int_equal(n, 0);
+    backup_list_free(names, n);
 
     /* automatic: only when the newest is older than the interval */
     s->now += 3600;
