@@ -26,6 +26,7 @@ void filepick_init(struct filepick *p, const char *dir, char **names, size_t n, 
     p->f[0] = (struct field){.label = N_("or a file"), .kind = FK_TEXT, .row = 0, .maxlen = 250};
     form_init(&p->fm, p->f, 1, y + h + 1);
     p->on_path = n == 0;
+    p->list_only = false;
 }
 
 static void cell(void *ctx, int row, int col, char *buf, size_t n)
@@ -59,7 +60,8 @@ void filepick_draw(struct filepick *p, bool focused)
     else
         list_draw(&p->l, p->y, 2, p->h, cols, (int)KWH_ARRAY_LEN(cols), cell, p,
                   focused && !p->on_path);
-    form_draw(&p->fm, focused && p->on_path);
+    if (!p->list_only)
+        form_draw(&p->fm, focused && p->on_path);
 }
 
 int filepick_key(struct app *a, struct filepick *p, int type, wint_t ch)

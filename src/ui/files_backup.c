@@ -38,6 +38,7 @@ static void load(struct app *a, struct backup *s)
         backup_list(core_db_path(a->core), &o, &s->names, &s->n, &e) < 0)
         app_msg(a, CLR_WARN, "%s", e.msg);
     filepick_init(&s->pick, s->dir, s->names, s->n, UI_TOP + 7, LIST_ROWS);
+    s->pick.list_only = true;
 }
 
 static void backup_enter(struct app *a, void *st, int arg)

@@ -208,6 +208,7 @@ struct filepick {
     struct field f[1];          /* a path typed by hand */
     struct form fm;
     bool on_path;               /* the focus is on the path, not the list */
+    bool list_only;             /* no path to type (set after filepick_init) */
     int y, h;                   /* the list's rows (the folder is shown above, the path below) */
 };
 
