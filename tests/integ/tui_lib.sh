@@ -5,7 +5,8 @@
 # card reader kept in a file). Every wait polls capture-pane; nothing sleeps blindly.
 #
 #   tui_site                       a new site in $T/site.db (area 123456)
-#   tui_ini [key=value...]         writes $T/kwhpos.ini ([ui] language, demo, ...)
+#   tui_ini [key=value...]         writes $T/kwhpos.ini: key=value in [ui] (language, demo,
+#                                  ...), section.key=value in its section (print.form=...)
 #   tui_start [TERM]               starts the UI (default TERM=xterm-256color)
 #   tui_keys KEY...                tmux send-keys (names like F2, Enter, Tab, Escape)
 #   tui_type TEXT                  sends TEXT literally (CJK included)
@@ -41,13 +42,15 @@ tui_ini() {
         fi
         echo "[ui]"
         for kv in "$@"; do
-            case $kv in
-            sim.*) ;;
+            case ${kv%%=*} in
+            *.*) ;;
             *) echo "${kv%%=*} = ${kv#*=}" ;;
             esac
         done
         for kv in "$@"; do
-            case $kv in sim.*) printf '[sim]\n%s = %s\n' "${kv%%=*}" "${kv#*=}" | sed 's/^sim\.//' ;; esac
+            case ${kv%%=*} in
+            *.*) k=${kv%%=*}; printf '[%s]\n%s = %s\n' "${k%%.*}" "${k#*.}" "${kv#*=}" ;;
+            esac
         done
     } >"$TUI_INI"
 }

@@ -1,0 +1,118 @@
+#!/bin/bash
+# 数据查询 in the TUI on accounts and sales made through the command line and the
+# simulator: 用户信息查询 with its filter boxes and export, 购电电量查询 (period list,
+# daily report, operator filter), 过户 and 销户查询, and 交班 with a blind count. Each
+# figure is checked against the database.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.sh"
+
+tui_site || { echo "not ok - site"; exit 1; }
+sim_start || { echo "not ok - kwhsim serve"; exit 1; }
+printf '[database]\npath = %s\n[reader]\nport = %s\n' "$TUI_DB" "$TUI_SIM/reader" >"$T/cli.ini"
+k() { "$KWHPOS" -c "$T/cli.ini" "$@"; }
+admin() { echo 1 | k --user system "$@"; }
+clerk() { echo clerk-pw-1 | k --user clerk "$@"; }
+db "update operators set must_change=0 where name='system'" >/dev/null
+printf '1\nclerk-pw-1\nclerk-pw-1\n' | k --user system operator add --name clerk --role seller >/dev/null
+db "update operators set must_change=0" >/dev/null
+printf 'name,meter,tariff,address\n张三,10000001,1,一号楼101\n李四,10000002,1,一号楼102\n王五,10000003,2,二号楼201\n' >"$T/c.csv"
+admin import customers "$T/c.csv" >/dev/null
+admin transfer --customer 10000002 --name 李四新 >/dev/null
+admin close --customer 10000003 >/dev/null
+# an account with a card: opening (system, cash), a sale (clerk, cash), a sale (system, wechat)
+sim new-card c1 >/dev/null && sim insert c1 >/dev/null && sim new-meter 20240001 >/dev/null
+load() { sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null; }
+admin open --name 赵六 --meter 20240001 --tariff 1 --amount 100 >/dev/null && load
+clerk sell --customer 10000004 --amount 50 >/dev/null && load
+admin sell --customer 10000004 --kwh 20 --pay wechat >/dev/null
+is "the sales are made" "$(db "select count(*), sum(amount_fen) from sales where state = 1")" "3|16057"
+
+tui_ini "language=zh_CN" "backup.interval_hours=0"
+tui_start
+tui_login system 1
+tui_wait "F9"
+
+# --- M20 用户信息查询 -------------------------------------------------------------------
+tui_menu 6 1
+tui_see "customer query screen" "最近购电从"
+tui_keys F3
+tui_see "no filter: every account that is not closed" "共 3 户"
+unlike "a closed account is left out" "$(tui_screen)" "王五"
+tui_keys Tab Down Down
+tui_type "张"
+tui_see "typing a name ticks its box" "[x] 姓名"
+tui_keys F3
+tui_see "the name filter finds the account" "共 1 户"
+unlike "and only that one" "$(tui_screen)" "赵六"
+tui_keys Enter
+tui_see "Enter shows the account" "一号楼101"
+tui_keys Enter
+tui_keys F8
+tui_wait "导出为 CSV 文件" && tui_keys C-u && tui_type "$T/cust.csv" && tui_keys Tab Right Enter
+tui_see "exported" "已导出 1 行"
+ok "the CSV is GB18030 with the screen's columns" \
+    grep -q "用户编号,姓名,住址" <(iconv -f GB18030 -t UTF-8 "$T/cust.csv")
+ok "and the account" grep -q "10000001,张三,一号楼101" <(iconv -f GB18030 -t UTF-8 "$T/cust.csv")
+tui_keys Tab BTab Space
+tui_see "Space on the box clears it" "[ ] 姓名"
+tui_keys Down Down Down Down Down Space F3
+tui_see "closed accounts too" "共 4 户"
+
+# --- M21 购电电量查询 -------------------------------------------------------------------
+tui_menu 6 2
+tui_see "purchase query screen" "时段明细"
+tui_keys F3
+tui_see "no filter: today's purchases" "合计 3 笔"
+like "with the total of the database" "$(tui_screen)" "合计 3 笔 .* 160\.57"
+tui_keys Tab Up Right F3
+tui_see "daily report" "$(date +%F)"
+like "a row for today with its total" "$(tui_screen)" "$(date +%F) +3 .*160\.57"
+tui_keys Tab Left Down Down Down
+tui_type clerk
+tui_keys F3
+tui_see "operator filter" "合计 1 笔"
+like "only the clerk's sale" "$(tui_screen)" "日常售电 +94\.64 +50\.00 clerk"
+
+# --- M22, M23 过户查询, 销户查询 --------------------------------------------------------
+tui_menu 6 3
+tui_see "transfer query screen" "过户查询"
+tui_keys F3
+tui_see "the transfer of today" "李四新"
+tui_keys Enter
+tui_see "Enter shows before and after" "name=李四 "
+tui_keys Enter
+tui_menu 6 4
+tui_see "closing query screen" "销户查询"
+tui_keys F3
+tui_see "the closing of today" "王五"
+tui_stop
+
+# --- B7 交班 by the clerk, with a blind count ---------------------------------------------
+tui_start
+tui_login clerk clerk-pw-1
+tui_wait "F9"
+tui_menu 6 8
+tui_see "shift screen asks for the count first" "实点现金(元)"
+unlike "without showing the expected cash" "$(tui_screen)" "应有现金 +[0-9]"
+tui_type "40"; tui_keys Enter
+tui_wait "确认交班" && tui_keys Enter
+tui_see "the report after the count" "应有现金"
+like "shows the difference: short by 10" "$(tui_screen)" "差额 +-10\.00 短款"
+is "the shift is closed with the count" \
+    "$(db "select expected_cash_fen, counted_cash_fen from shifts s join operators o on o.id = s.operator_id where o.name = 'clerk'")" "5000|4000"
+tui_stop
+
+# --- English ----------------------------------------------------------------------------
+tui_ini "language=en" "backup.interval_hours=0"
+tui_start
+tui_login system 1
+tui_wait "F9"
+tui_menu 6 1
+tui_see "en: customer query screen" "Last sale from"
+tui_keys F3
+tui_see "en: totals" "3 accounts"
+tui_menu 6 2
+tui_keys F3
+tui_see "en: purchases" "Total 3"
+tui_stop
+done_testing
