@@ -47,10 +47,18 @@ tui_ini() {
             *) echo "${kv%%=*} = ${kv#*=}" ;;
             esac
         done
+        local sect seen=" " k
         for kv in "$@"; do
-            case ${kv%%=*} in
-            *.*) k=${kv%%=*}; printf '[%s]\n%s = %s\n' "${k%%.*}" "${k#*.}" "${kv#*=}" ;;
-            esac
+            k=${kv%%=*}
+            case $k in *.*) ;; *) continue ;; esac
+            sect=${k%%.*}
+            case $seen in *" $sect "*) continue ;; esac
+            seen="$seen$sect "
+            echo "[$sect]"
+            for kv2 in "$@"; do
+                k=${kv2%%=*}
+                [ "${k%%.*}" = "$sect" ] && [ "$k" != "${k#*.}" ] && echo "${k#*.} = ${kv2#*=}"
+            done
         done
     } >"$TUI_INI"
 }
