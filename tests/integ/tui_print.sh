@@ -1,7 +1,9 @@
 #!/bin/bash
 # Printing from the terminal UI through a private cupsd: F7 after a sale prints the
 # original invoice on a raw socket printer; F7 again prints a 补打 copy, marked and
-# counted; a stopped printer is reported and the sale stays done.
+# counted; a stopped printer is reported and the sale stays done. 补打发票 prints an
+# invoice's original, then a counted 补打 copy; a query's list prints as a report; a
+# printer warning (a value that does not fit the form) is shown.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cups_lib.sh"
 . "$(dirname "$0")/tui_lib.sh"
@@ -14,9 +16,9 @@ has_gb() { LC_ALL=C grep -qF -- "$(printf '%s' "$2" | iconv -f UTF-8 -t GB18030)
 tui_site || { echo "not ok - site"; exit 1; }
 sim_start || { echo "not ok - kwhsim serve"; exit 1; }
 sim new-card c1 >/dev/null && sim insert c1 >/dev/null && sim new-meter 20240001 >/dev/null
-tui_ini "language=zh_CN"
-printf '[print]\nqueue = raw\nform = %s\nserver = %s\nwait_seconds = 20\n' \
-    "$KWH_TOP/forms/receipt80.form" "$T/cups.sock" >>"$TUI_INI"
+cp "$KWH_TOP/forms/receipt80.form" "$T/r80.form"
+tui_ini "language=zh_CN" "backup.interval_hours=0" "print.queue=raw" "print.form=$T/r80.form" \
+    "print.server=$T/cups.sock" "print.wait_seconds=20"
 db "update operators set must_change=0 where name='system'" >/dev/null
 tui_start
 tui_login system 1
@@ -63,5 +65,37 @@ tui_keys F7
 tui_see "a stopped printer is reported" "已停止 (paper jam)" 30
 is "the sale stays done" "$(db "select state, amount_fen from sales where invoice_no = 2")" "1|5000"
 cupsenable raw
+
+# --- 补打发票 (M33) -----------------------------------------------------------------------
+tui_menu 3 4
+tui_see "reprint screen lists the invoices" "补打次数"
+tui_keys Down Enter
+tui_wait "还没有打印过" && tui_keys Enter
+tui_see "an invoice never printed prints its original" "票据 1 已打印" 30
+ok "the printer receives it" wait_for 10 test -f "$T/raw.3.bin"
+ok "unmarked" test -z "$(LC_ALL=C grep -F "$(printf '补打' | iconv -f UTF-8 -t GB18030)" "$T/raw.3.bin")"
+tui_keys Enter
+tui_wait "第 1 次补打" && tui_keys Enter
+tui_see "then a 补打 copy" "票据 1 已补打（第 1 次）" 30
+ok "the printer receives the copy" wait_for 10 test -f "$T/raw.4.bin"
+ok "marked 补打(第1次)" has_gb "$T/raw.4.bin" "补打(第1次)"
+is "the reprint is counted" "$(db "select reprints from sales where invoice_no = 1")" 1
+
+# a value that does not fit the form: printed, with the warning shown
+sed -i 's/^{unit  *^}$/{unit}/' "$T/r80.form"
+tui_keys Enter
+tui_wait "第 2 次补打" && tui_keys Enter
+tui_see "a printer warning is shown" "注意" 30
+ok "the copy went out" wait_for 10 test -f "$T/raw.5.bin"
+
+# --- a query's list on the printer ----------------------------------------------------------
+tui_menu 6 2
+tui_keys F3
+tui_see "today's purchases" "合计 2 笔"
+tui_keys F7
+tui_see "F7 prints the list" "已打印" 30
+ok "the printer receives the report" wait_for 10 test -f "$T/raw.6.bin"
+ok "with its title" has_gb "$T/raw.6.bin" "购电电量查询"
+ok "and the total" has_gb "$T/raw.6.bin" "150.00"
 tui_stop
 done_testing

@@ -7,7 +7,7 @@
 tui_site || { echo "not ok - site"; exit 1; }
 db "update operators set must_change=0 where name='system'" >/dev/null
 # menu: number of entries an administrator sees
-counts=(8 1 3 3 3 7 3 5)
+counts=(8 2 4 3 3 8 3 5)
 
 walk() { # LANG
     local m i n screen
@@ -37,8 +37,9 @@ _tui_screen_settled() {
     return 1
 }
 
+cp "$KWH_TOP/forms/receipt80.form" "$T/r80.form"
 for lang in zh_CN en; do
-    tui_ini "language=$lang"
+    tui_ini "language=$lang" "backup.interval_hours=0" "print.form=$T/r80.form"
     tui_start
     tui_login system 1
     tui_wait "F9" || true
