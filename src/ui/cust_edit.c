@@ -6,9 +6,8 @@
 
 #include "kwhpos/util.h"
 #include "ui/parts.h"
-#include "ui/tariff_pick.h"
 
-enum { F_NAME, F_ADDR, F_PHONE, F_TARIFF, F_METER, F_N = F_METER + MF_COUNT };
+enum { F_ACCOUNT, F_METER = AF_COUNT, F_N = F_METER + MF_COUNT };
 
 #define FORM_ROW (UI_TOP + 3)
 
@@ -24,13 +23,7 @@ static void edit_enter(struct app *a, void *st, int arg)
     struct edit *s = st;
 
     (void)arg;
-    s->f[F_NAME] = (struct field){.label = N_("Customer name"), .kind = FK_TEXT, .row = 0,
-                                  .required = true, .maxlen = 40};
-    s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1,
-                                  .maxlen = 80};
-    s->f[F_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
-    s->f[F_TARIFF] = (struct field){.label = N_("Tariff"), .row = 3};
-    tariff_pick_load(a, &s->tp, &s->f[F_TARIFF], 0);
+    account_fields_init(a, &s->f[F_ACCOUNT], &s->tp);
     meter_fields_init(&s->f[F_METER], 0, 1);
     s->f[F_METER + MF_NO].readonly = true;
     form_init(&s->fm, s->f, F_N, FORM_ROW);
@@ -38,14 +31,9 @@ static void edit_enter(struct app *a, void *st, int arg)
 
 static void loaded(struct app *a, struct edit *s)
 {
-    const struct kwh_customer *c = &s->cc.c;
-
-    form_set_text(&s->fm, F_NAME, c->name);
-    form_set_text(&s->fm, F_ADDR, c->address);
-    form_set_text(&s->fm, F_PHONE, c->phone);
-    tariff_pick_load(a, &s->tp, &s->f[F_TARIFF], c->tariff_id);
-    meter_fields_set(&s->fm, F_METER, &c->meter);
-    form_focus(&s->fm, F_NAME);
+    account_fields_set(a, &s->fm, F_ACCOUNT, &s->tp, &s->cc.c);
+    meter_fields_set(&s->fm, F_METER, &s->cc.c.meter);
+    form_focus(&s->fm, F_ACCOUNT + AF_NAME);
 }
 
 static void edit_draw(struct app *a, void *st)
@@ -65,17 +53,11 @@ static int edit_submit(struct app *a, struct edit *s)
     struct kwh_err e;
     bool written = false;
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_ERROR, "%s", _("Read the card (F2) or find the customer (F3) first."));
-        return UI_HANDLED;
-    }
-    if (!form_validate(a, &s->fm))
+    if (!cust_form_ready(a, &s->cc, &s->fm,
+                         _("Read the card (F2) or find the customer (F3) first.")))
         return UI_HANDLED;
     memset(&req, 0, sizeof req);
-    str_copy(req.name, sizeof req.name, form_text(&s->fm, F_NAME));
-    str_copy(req.address, sizeof req.address, form_text(&s->fm, F_ADDR));
-    str_copy(req.phone, sizeof req.phone, form_text(&s->fm, F_PHONE));
-    req.tariff_id = tariff_pick_id(&s->tp, &s->f[F_TARIFF]);
+    account_fields_get(&s->fm, F_ACCOUNT, &s->tp, &req);
     meter_fields_get(&s->fm, F_METER, &req.meter);
     req.meter.meter_no = s->cc.c.meter.meter_no;
     if (!dialog_confirm(a, _("Edit customer"), _("Save the changes?")))

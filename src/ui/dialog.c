@@ -2,6 +2,7 @@
  * and the progress line of card operations. Each redraws itself after a resize or
  * an unlock. */
 #include <panel.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -202,23 +203,35 @@ bool dialog_confirm(struct app *a, const char *title, const char *text)
     return text_dialog(a, title, text, CLR_DIALOG, _("Enter: yes   Esc: no"), true) == 1;
 }
 
-/* "label  value" lines aligned by the labels' display width, then "\n" and last. */
-static void pairs_text(char *text, size_t size, const char *const *labels,
-                       const char *const *values, int n, const char *last)
+void pairs_add(struct pairs *p, const char *label, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (p->n >= PAIRS_MAX)
+        return;
+    p->label[p->n] = label;
+    va_start(ap, fmt);
+    vsnprintf(p->value[p->n], sizeof p->value[p->n], fmt, ap);
+    va_end(ap);
+    p->n++;
+}
+
+/* The lines aligned by the labels' display width, then "\n" and last. */
+static void pairs_text(char *text, size_t size, const struct pairs *p, const char *last)
 {
     size_t used = 0;
     int lw = 0;
 
-    for (int i = 0; i < n; i++) {
-        int w = utf8_width(labels[i]);
+    for (int i = 0; i < p->n; i++) {
+        int w = utf8_width(p->label[i]);
         if (w > lw)
             lw = w;
     }
     text[0] = '\0';
-    for (int i = 0; i < n && used < size; i++) {
-        int pad = lw - utf8_width(labels[i]);
-        int k = snprintf(text + used, size - used, "%s%*s  %s\n", labels[i], pad, "",
-                         values[i]);
+    for (int i = 0; i < p->n && used < size; i++) {
+        int pad = lw - utf8_width(p->label[i]);
+        int k = snprintf(text + used, size - used, "%s%*s  %s\n", p->label[i], pad, "",
+                         p->value[i]);
         if (k < 0)
             break;
         used += (size_t)k;
@@ -227,21 +240,20 @@ static void pairs_text(char *text, size_t size, const char *const *labels,
         snprintf(text + used, size - used, "\n%s", last);
 }
 
-bool dialog_confirm_pairs(struct app *a, const char *title, const char *const *labels,
-                          const char *const *values, int n, const char *question)
+bool dialog_confirm_pairs(struct app *a, const char *title, const struct pairs *p,
+                          const char *question)
 {
     char text[4096];
 
-    pairs_text(text, sizeof text, labels, values, n, question);
+    pairs_text(text, sizeof text, p, question);
     return text_dialog(a, title, text, CLR_DIALOG, _("Enter: yes   Esc: no"), true) == 1;
 }
 
-void dialog_pairs(struct app *a, const char *title, const char *const *labels,
-                  const char *const *values, int n, const char *footer)
+void dialog_pairs(struct app *a, const char *title, const struct pairs *p, const char *footer)
 {
     char text[4096];
 
-    pairs_text(text, sizeof text, labels, values, n, footer);
+    pairs_text(text, sizeof text, p, footer);
     dialog_message(a, title, text, CLR_DIALOG);
 }
 

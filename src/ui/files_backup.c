@@ -103,9 +103,7 @@ static int backup_submit(struct app *a, struct backup *s)
     struct kwh_backup_opts o;
     struct kwh_backup_info info;
     struct kwh_err e;
-    const char *labels[5];
-    char values[5][KWH_PATH_MAX];
-    const char *vp[5];
+    struct pairs p = {0};
     char dir[KWH_PATH_MAX];
 
     if (!form_validate(a, &s->fm))
@@ -122,21 +120,14 @@ static int backup_submit(struct app *a, struct backup *s)
     }
     if (!remember(a, s, dir))
         return UI_HANDLED;
-    labels[0] = _("File");
-    snprintf(values[0], sizeof values[0], "%s", info.path);
-    labels[1] = _("Size (KB)");
-    snprintf(values[1], sizeof values[1], "%" PRId64, (info.bytes + 1023) / 1024);
-    labels[2] = _("Time taken");
-    snprintf(values[2], sizeof values[2], _("%" PRId64 " ms"), info.millis);
-    labels[3] = _("Integrity check");
-    snprintf(values[3], sizeof values[3], "%s", _("passed"));
-    labels[4] = _("Old backups removed");
-    snprintf(values[4], sizeof values[4], "%d", info.removed);
-    for (int i = 0; i < 5; i++)
-        vp[i] = values[i];
+    pairs_add(&p, _("File"), "%s", info.path);
+    pairs_add(&p, _("Size (KB)"), "%" PRId64, (info.bytes + 1023) / 1024);
+    pairs_add(&p, _("Time taken"), _("%" PRId64 " ms"), info.millis);
+    pairs_add(&p, _("Integrity check"), "%s", _("passed"));
+    pairs_add(&p, _("Old backups removed"), "%d", info.removed);
     app_msg(a, CLR_OK, _("Backed up to %s."), info.path);
     load(a, s);
-    dialog_pairs(a, _("Backup done"), labels, vp, 5, NULL);
+    dialog_pairs(a, _("Backup done"), &p, NULL);
     return UI_HANDLED;
 }
 

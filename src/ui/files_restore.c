@@ -52,24 +52,15 @@ static void restore_draw(struct app *a, void *st)
 
 static void show_result(struct app *a, const char *file, const struct kwh_restore_info *info)
 {
-    const char *labels[5];
-    char values[5][KWH_PATH_MAX + 32];
-    const char *vp[5];
+    struct pairs p = {0};
     char t[32];
 
-    labels[0] = _("Restored from");
-    snprintf(values[0], sizeof values[0], "%s", file);
-    labels[1] = _("Accounts");
-    snprintf(values[1], sizeof values[1], "%" PRId64, info->accounts);
-    labels[2] = _("Newest sale");
-    snprintf(values[2], sizeof values[2], "%s", fmt_time(t, sizeof t, info->last_sale));
-    labels[3] = _("Schema version");
-    snprintf(values[3], sizeof values[3], "%d", info->from_version);
-    labels[4] = _("Kept before");
-    snprintf(values[4], sizeof values[4], "%s", info->pre_restore[0] ? info->pre_restore : "-");
-    for (int i = 0; i < 5; i++)
-        vp[i] = values[i];
-    dialog_pairs(a, _("Data restored"), labels, vp, 5, _("Log in again."));
+    pairs_add(&p, _("Restored from"), "%s", file);
+    pairs_add(&p, _("Accounts"), "%" PRId64, info->accounts);
+    pairs_add(&p, _("Newest sale"), "%s", fmt_time(t, sizeof t, info->last_sale));
+    pairs_add(&p, _("Schema version"), "%d", info->from_version);
+    pairs_add(&p, _("Kept before"), "%s", info->pre_restore[0] ? info->pre_restore : "-");
+    dialog_pairs(a, _("Data restored"), &p, _("Log in again."));
 }
 
 static int restore_submit(struct app *a, struct restore *s)

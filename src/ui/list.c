@@ -101,3 +101,41 @@ int list_key(struct list *l, int h, int type, wint_t ch)
         l->sel = l->n - 1;
     return l->sel != old ? UI_HANDLED | UI_REDRAW : UI_HANDLED;
 }
+
+void listform_reloaded(struct listform *lf, int n)
+{
+    lf->l.n = n;
+    if (lf->l.sel >= n)
+        lf->l.sel = n - 1;
+    if (lf->l.sel < 0)
+        lf->l.sel = 0;
+}
+
+void listform_to_form(struct listform *lf, struct form *fm, int first)
+{
+    lf->on_list = false;
+    form_focus(fm, first);
+}
+
+int listform_key(struct app *a, struct listform *lf, struct form *fm, int first, int type,
+                 wint_t ch, void (*fill)(void *ctx), void *ctx)
+{
+    if (lf->on_list) {
+        if (type == OK && ch == '\t') {
+            listform_to_form(lf, fm, first);
+            return UI_HANDLED;
+        }
+        if (list_key(&lf->l, lf->rows, type, ch) & UI_HANDLED) {
+            lf->adding = false;
+            fill(ctx);
+            return UI_HANDLED;
+        }
+        return UI_IGNORED;
+    }
+    if (lf->l.n > 0 && ((type == OK && ch == '\t' && fm->cur == fm->n - 1) ||
+                        (type == KEY_CODE_YES && ch == KEY_BTAB && fm->cur <= first))) {
+        lf->on_list = true;
+        return UI_HANDLED;
+    }
+    return form_key(a, fm, type, ch);
+}

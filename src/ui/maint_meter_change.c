@@ -63,11 +63,7 @@ static int change_submit(struct app *a, struct change *s)
     struct kwh_err e;
     char q[512], b[32];
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_ERROR, "%s", _("Read the customer's card first (F2)."));
-        return UI_HANDLED;
-    }
-    if (!form_validate(a, &s->fm))
+    if (!cust_form_ready(a, &s->cc, &s->fm, _("Read the customer's card first (F2).")))
         return UI_HANDLED;
     memset(&m, 0, sizeof m);
     meter_fields_get(&s->fm, F_METER, &m.meter);
@@ -105,33 +101,19 @@ static int change_action(struct app *a, void *st, int act)
         if (cust_read_card(a, &s->cc))
             load_meter(s);
         return UI_HANDLED;
-    case ACT_TOGGLE:
-        purchase_fields_toggle(&s->f[F_PURCHASE]);
-        form_focus(&s->fm, F_PURCHASE + PF_VALUE);
-        return UI_HANDLED;
-    case ACT_PRINT:
-        if (s->have_receipt)
-            receipt_print(a, &s->receipt);
-        else
-            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
-        return UI_HANDLED;
     case ACT_SUBMIT:
         return change_submit(a, s);
     default:
-        return UI_IGNORED;
+        return purchase_action(a, &s->fm, F_PURCHASE, s->have_receipt ? &s->receipt : NULL,
+                               act);
     }
 }
 
 static int change_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct change *s = st;
-    int r;
+    int r = cust_form_key(a, &s->cc, &s->fm, type, ch, _("Read the customer's card first (F2)."));
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_WARN, "%s", _("Read the customer's card first (F2)."));
-        return UI_HANDLED;
-    }
-    r = form_key(a, &s->fm, type, ch);
     meter_fields_sync(&s->f[F_METER]);
     purchase_fields_sync(&s->f[F_PURCHASE]);
     return r;

@@ -38,7 +38,7 @@ static void refund_draw(struct app *a, void *st)
     struct refund *s = st;
     int lw = draw_max_width(labels, KWH_ARRAY_LEN(labels)), y = UI_TOP + 1;
     int v = theme_attr(CLR_READONLY);
-    char b[RV_LEN];
+    char b[KWH_TEXT_MAX + 32];
 
     (void)a;
     if (!s->have) {

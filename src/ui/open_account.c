@@ -6,9 +6,8 @@
 
 #include "kwhpos/util.h"
 #include "ui/parts.h"
-#include "ui/tariff_pick.h"
 
-enum { F_NAME, F_ADDR, F_PHONE, F_TARIFF, F_PURCHASE, F_METER = F_PURCHASE + PF_COUNT,
+enum { F_ACCOUNT, F_PURCHASE = AF_COUNT, F_METER = F_PURCHASE + PF_COUNT,
        F_N = F_METER + MF_COUNT };
 
 struct open {
@@ -24,13 +23,7 @@ static void open_enter(struct app *a, void *st, int arg)
     struct open *s = st;
 
     (void)arg;
-    s->f[F_NAME] = (struct field){.label = N_("Customer name"), .kind = FK_TEXT, .row = 0,
-                                  .required = true, .maxlen = 40};
-    s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1,
-                                  .maxlen = 80};
-    s->f[F_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
-    s->f[F_TARIFF] = (struct field){.label = N_("Tariff"), .row = 3};
-    tariff_pick_load(a, &s->tp, &s->f[F_TARIFF], 0);
+    account_fields_init(a, &s->f[F_ACCOUNT], &s->tp);
     purchase_fields_init(&s->f[F_PURCHASE], 5, 0, true);
     purchase_fields_sync(&s->f[F_PURCHASE]);
     meter_fields_init(&s->f[F_METER], 0, 1);
@@ -62,11 +55,8 @@ static int open_submit(struct app *a, struct open *s)
     struct kwh_purchase_req p;
     struct kwh_receipt r;
     struct kwh_err e;
-    const char *labels[8];
-    char values[8][RV_LEN];
-    const char *vp[8];
-    char b[32];
-    int n = 0;
+    struct pairs pp = {0};
+    char b[64];
 
     if (!form_validate(a, &s->fm))
         return UI_HANDLED;
@@ -75,42 +65,19 @@ static int open_submit(struct app *a, struct open *s)
         return UI_HANDLED;
     }
     memset(&req, 0, sizeof req);
-    str_copy(req.name, sizeof req.name, form_text(&s->fm, F_NAME));
-    str_copy(req.address, sizeof req.address, form_text(&s->fm, F_ADDR));
-    str_copy(req.phone, sizeof req.phone, form_text(&s->fm, F_PHONE));
+    account_fields_get(&s->fm, F_ACCOUNT, &s->tp, &req);
     meter_fields_get(&s->fm, F_METER, &req.meter);
-    req.tariff_id = tariff_pick_id(&s->tp, &s->f[F_TARIFF]);
     purchase_fields_get(&s->fm, F_PURCHASE, &p);
 
-    labels[n] = _("Customer name");
-    snprintf(values[n], RV_LEN, "%s", req.name);
-    n++;
-    labels[n] = _("Meter number");
-    snprintf(values[n], RV_LEN, "%08" PRIu32 " %s", req.meter.meter_no,
-             label_meter_type(req.meter.meter_type));
-    n++;
-    labels[n] = _("Tariff");
-    snprintf(values[n], RV_LEN, "%s", s->tp.items[s->f[F_TARIFF].sel]);
-    n++;
-    labels[n] = _("First purchase");
-    if (p.mode == KWH_BY_NONE)
-        snprintf(values[n], RV_LEN, "%s", _("none"));
-    else if (p.mode == KWH_BY_KWH)
-        snprintf(values[n], RV_LEN, "%s kWh", fmt_energy(b, sizeof b, p.value));
-    else
-        snprintf(values[n], RV_LEN, "%s %s", fmt_money(b, sizeof b, p.value), _("yuan"));
-    n++;
-    if (p.adjust_ckwh != 0) {
-        labels[n] = _("Adjustment kWh");
-        snprintf(values[n], RV_LEN, "%s", fmt_energy(b, sizeof b, p.adjust_ckwh));
-        n++;
-    }
-    labels[n] = _("Payment");
-    snprintf(values[n], RV_LEN, "%s", label_pay(p.pay_method));
-    n++;
-    for (int i = 0; i < n; i++)
-        vp[i] = values[i];
-    if (!dialog_confirm_pairs(a, _("Open the account"), labels, vp, n,
+    pairs_add(&pp, _("Customer name"), "%s", req.name);
+    pairs_add(&pp, _("Meter number"), "%08" PRIu32 " %s", req.meter.meter_no,
+              label_meter_type(req.meter.meter_type));
+    pairs_add(&pp, _("Tariff"), "%s", s->tp.items[s->f[F_ACCOUNT + AF_TARIFF].sel]);
+    pairs_add(&pp, _("First purchase"), "%s", purchase_desc(&p, b, sizeof b));
+    if (p.adjust_ckwh != 0)
+        pairs_add(&pp, _("Adjustment kWh"), "%s", fmt_energy(b, sizeof b, p.adjust_ckwh));
+    pairs_add(&pp, _("Payment"), "%s", label_pay(p.pay_method));
+    if (!dialog_confirm_pairs(a, _("Open the account"), &pp,
                               _("Write the blank card in the reader?")))
         return UI_HANDLED;
     kwh_err_clear(&e);
@@ -132,22 +99,9 @@ static int open_action(struct app *a, void *st, int act)
 {
     struct open *s = st;
 
-    switch (act) {
-    case ACT_TOGGLE:
-        purchase_fields_toggle(&s->f[F_PURCHASE]);
-        form_focus(&s->fm, F_PURCHASE + PF_VALUE);
-        return UI_HANDLED;
-    case ACT_PRINT:
-        if (s->have_receipt)
-            receipt_print(a, &s->receipt);
-        else
-            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
-        return UI_HANDLED;
-    case ACT_SUBMIT:
+    if (act == ACT_SUBMIT)
         return open_submit(a, s);
-    default:
-        return UI_IGNORED;
-    }
+    return purchase_action(a, &s->fm, F_PURCHASE, s->have_receipt ? &s->receipt : NULL, act);
 }
 
 static int open_key(struct app *a, void *st, int type, wint_t ch)

@@ -55,11 +55,7 @@ static int issue_submit(struct app *a, struct issue *s)
     struct kwh_err e;
     char q[512], b[64];
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_ERROR, "%s", _("Find the customer first (F3)."));
-        return UI_HANDLED;
-    }
-    if (!form_validate(a, &s->fm))
+    if (!cust_form_ready(a, &s->cc, &s->fm, _("Find the customer first (F3).")))
         return UI_HANDLED;
     purchase_fields_get(&s->fm, 0, &p);
     snprintf(q, sizeof q,
@@ -102,13 +98,8 @@ static int issue_action(struct app *a, void *st, int act)
 static int issue_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct issue *s = st;
-    int r;
+    int r = cust_form_key(a, &s->cc, &s->fm, type, ch, _("Find the customer first (F3)."));
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_WARN, "%s", _("Find the customer first (F3)."));
-        return UI_HANDLED;
-    }
-    r = form_key(a, &s->fm, type, ch);
     purchase_fields_sync(s->f);
     return r;
 }

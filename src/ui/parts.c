@@ -189,44 +189,82 @@ void cust_summary(struct app *a, const struct cust_ctx *cc, int y)
 
 void cust_details(struct app *a, const struct kwh_customer *c)
 {
-    const char *labels[16];
-    char values[16][KWH_ADDR_MAX + 16];
-    const char *vp[16];
+    struct pairs p = {0};
     char b1[32], b2[32], b3[32];
-    int n = 0;
 
-#define ROW(label, ...)                                                                    \
-    do {                                                                                   \
-        labels[n] = _(label);                                                              \
-        snprintf(values[n], sizeof values[n], __VA_ARGS__);                                       \
-        vp[n] = values[n];                                                                 \
-        n++;                                                                               \
-    } while (0)
-    ROW(N_("Customer number"), "%08" PRIu32, c->customer_no);
-    ROW(N_("Name"), "%s", c->name);
-    ROW(N_("Address"), "%s", c->address);
-    ROW(N_("Phone"), "%s", c->phone);
-    ROW(N_("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
-        label_meter_type(c->meter.meter_type));
-    ROW(N_("Current limit (A)"), "%d / %d", c->meter.current_limit_a, c->meter.rating_a);
-    ROW(N_("Alarm / overdraft / hoard kWh"), "%s / %s / %s",
-        fmt_energy(b1, sizeof b1, c->meter.alarm_ckwh),
-        fmt_energy(b2, sizeof b2, c->meter.overdraft_ckwh),
-        fmt_energy(b3, sizeof b3, c->meter.hoard_ckwh));
+    pairs_add(&p, _("Customer number"), "%08" PRIu32, c->customer_no);
+    pairs_add(&p, _("Name"), "%s", c->name);
+    pairs_add(&p, _("Address"), "%s", c->address);
+    pairs_add(&p, _("Phone"), "%s", c->phone);
+    pairs_add(&p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
+              label_meter_type(c->meter.meter_type));
+    pairs_add(&p, _("Current limit (A)"), "%d / %d", c->meter.current_limit_a,
+              c->meter.rating_a);
+    pairs_add(&p, _("Alarm / overdraft / hoard kWh"), "%s / %s / %s",
+              fmt_energy(b1, sizeof b1, c->meter.alarm_ckwh),
+              fmt_energy(b2, sizeof b2, c->meter.overdraft_ckwh),
+              fmt_energy(b3, sizeof b3, c->meter.hoard_ckwh));
     if (c->meter.meter_type == KWH_METER_THREE_CT)
-        ROW(N_("CT ratio"), "%d", c->meter.ct_ratio);
-    ROW(N_("Tariff"), "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, c->price),
-        _("yuan/kWh"));
-    ROW(N_("Status"), "%s%s", label_status(c->status),
-        query_customer_has_card(c) ? "" : _(" (no card yet)"));
-    ROW(N_("Purchase count"), "%d", c->purchase_count);
-    ROW(N_("Balance (est.)"), "%s kWh", fmt_energy(b1, sizeof b1, c->balance_ckwh));
-    ROW(N_("Last purchase"), "%s", fmt_time(b1, sizeof b1, c->last_purchase));
-    ROW(N_("Opened"), "%s", fmt_time(b1, sizeof b1, c->opened));
+        pairs_add(&p, _("CT ratio"), "%d", c->meter.ct_ratio);
+    pairs_add(&p, _("Tariff"), "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, c->price),
+              _("yuan/kWh"));
+    pairs_add(&p, _("Status"), "%s%s", label_status(c->status),
+              query_customer_has_card(c) ? "" : _(" (no card yet)"));
+    pairs_add(&p, _("Purchase count"), "%d", c->purchase_count);
+    pairs_add(&p, _("Balance (est.)"), "%s kWh", fmt_energy(b1, sizeof b1, c->balance_ckwh));
+    pairs_add(&p, _("Last purchase"), "%s", fmt_time(b1, sizeof b1, c->last_purchase));
+    pairs_add(&p, _("Opened"), "%s", fmt_time(b1, sizeof b1, c->opened));
     if (c->status == KWH_CUST_CLOSED)
-        ROW(N_("Closed"), "%s", fmt_time(b1, sizeof b1, c->closed));
-#undef ROW
-    dialog_pairs(a, _("Customer"), labels, vp, n, NULL);
+        pairs_add(&p, _("Closed"), "%s", fmt_time(b1, sizeof b1, c->closed));
+    dialog_pairs(a, _("Customer"), &p, NULL);
+}
+
+int cust_form_key(struct app *a, const struct cust_ctx *cc, struct form *fm, int type,
+                  wint_t ch, const char *need_msg)
+{
+    if (!cc->have) {
+        app_msg(a, CLR_WARN, "%s", need_msg);
+        return UI_HANDLED;
+    }
+    return form_key(a, fm, type, ch);
+}
+
+bool cust_form_ready(struct app *a, const struct cust_ctx *cc, struct form *fm,
+                     const char *need_msg)
+{
+    if (!cc->have) {
+        app_msg(a, CLR_ERROR, "%s", need_msg);
+        return false;
+    }
+    return form_validate(a, fm);
+}
+
+void account_fields_init(struct app *a, struct field *f, struct tariff_pick *tp)
+{
+    f[AF_NAME] = (struct field){.label = N_("Customer name"), .kind = FK_TEXT, .row = 0,
+                                .required = true, .maxlen = 40};
+    f[AF_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1, .maxlen = 80};
+    f[AF_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
+    f[AF_TARIFF] = (struct field){.label = N_("Tariff"), .row = 3};
+    tariff_pick_load(a, tp, &f[AF_TARIFF], 0);
+}
+
+void account_fields_set(struct app *a, struct form *fm, int base, struct tariff_pick *tp,
+                        const struct kwh_customer *c)
+{
+    form_set_text(fm, base + AF_NAME, c->name);
+    form_set_text(fm, base + AF_ADDR, c->address);
+    form_set_text(fm, base + AF_PHONE, c->phone);
+    tariff_pick_load(a, tp, &fm->f[base + AF_TARIFF], c->tariff_id);
+}
+
+void account_fields_get(const struct form *fm, int base, const struct tariff_pick *tp,
+                        struct kwh_account_req *req)
+{
+    str_copy(req->name, sizeof req->name, form_text(fm, base + AF_NAME));
+    str_copy(req->address, sizeof req->address, form_text(fm, base + AF_ADDR));
+    str_copy(req->phone, sizeof req->phone, form_text(fm, base + AF_PHONE));
+    req->tariff_id = tariff_pick_id(tp, &fm->f[base + AF_TARIFF]);
 }
 
 void meter_fields_init(struct field *f, int row0, int col)
@@ -373,80 +411,54 @@ int purchase_action(struct app *a, struct form *fm, int base, const struct kwh_r
     }
 }
 
-int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*values)[RV_LEN], int max)
+void receipt_lines(const struct kwh_receipt *r, struct pairs *p)
 {
     const struct kwh_sale *s = &r->sale;
     char b[32];
-    int n = 0;
 
-#define ROW(label, ...)                                                                    \
-    do {                                                                                   \
-        if (n < max) {                                                                     \
-            labels[n] = _(label);                                                          \
-            snprintf(values[n], RV_LEN, __VA_ARGS__);                                          \
-            n++;                                                                           \
-        }                                                                                  \
-    } while (0)
-    ROW(N_("Operation"), "%s", label_op(s->kind));
-    ROW(N_("Customer"), "%" PRIu32 " %s", r->customer.customer_no, r->customer.name);
-    ROW(N_("Meter number"), "%08" PRIu32, r->customer.meter.meter_no);
-    ROW(N_("Energy (kWh)"), "%s", fmt_energy(b, sizeof b, s->energy_ckwh));
+    pairs_add(p, _("Operation"), "%s", label_op(s->kind));
+    pairs_add(p, _("Customer"), "%" PRIu32 " %s", r->customer.customer_no, r->customer.name);
+    pairs_add(p, _("Meter number"), "%08" PRIu32, r->customer.meter.meter_no);
+    pairs_add(p, _("Energy (kWh)"), "%s", fmt_energy(b, sizeof b, s->energy_ckwh));
     if (s->adjust_ckwh != 0)
-        ROW(N_("Adjustment kWh"), "%s", fmt_energy(b, sizeof b, s->adjust_ckwh));
+        pairs_add(p, _("Adjustment kWh"), "%s", fmt_energy(b, sizeof b, s->adjust_ckwh));
     if (s->free_ckwh != 0)
-        ROW(N_("Free allowance kWh"), "%s", fmt_energy(b, sizeof b, s->free_ckwh));
-    ROW(N_("Price (yuan/kWh)"), "%s", fmt_price(b, sizeof b, s->price));
-    ROW(N_("Amount (yuan)"), "%s", fmt_money(b, sizeof b, s->amount_fen));
+        pairs_add(p, _("Free allowance kWh"), "%s", fmt_energy(b, sizeof b, s->free_ckwh));
+    pairs_add(p, _("Price (yuan/kWh)"), "%s", fmt_price(b, sizeof b, s->price));
+    pairs_add(p, _("Amount (yuan)"), "%s", fmt_money(b, sizeof b, s->amount_fen));
     if (s->fee_fen != 0)
-        ROW(N_("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, s->fee_fen));
-    ROW(N_("Payment"), "%s", label_pay(s->pay_method));
-    ROW(N_("Purchase count"), "%d", s->purchase_count);
+        pairs_add(p, _("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, s->fee_fen));
+    pairs_add(p, _("Payment"), "%s", label_pay(s->pay_method));
+    pairs_add(p, _("Purchase count"), "%d", s->purchase_count);
     if (s->invoice_no != 0)
-        ROW(N_("Invoice number"), "%" PRId64, s->invoice_no);
-#undef ROW
-    return n;
+        pairs_add(p, _("Invoice number"), "%" PRId64, s->invoice_no);
 }
 
 void sale_details(struct app *a, const struct kwh_sale *sale)
 {
     struct kwh_receipt r;
-    const char *labels[20];
-    char values[20][RV_LEN];
-    const char *vp[20];
+    struct pairs p = {0};
     char t[32];
-    int n;
 
     memset(&r, 0, sizeof r);
     r.sale = *sale;
     r.customer.customer_no = sale->customer_no;
     str_copy(r.customer.name, sizeof r.customer.name, sale->customer_name);
     r.customer.meter.meter_no = sale->meter_no;
-    labels[0] = _("Time");
-    snprintf(values[0], RV_LEN, "%s", fmt_time(t, sizeof t, sale->created));
-    n = 1 + receipt_lines(&r, labels + 1, values + 1, 16);
-    labels[n] = _("Operator");
-    snprintf(values[n], RV_LEN, "%s", sale->operator_name);
-    n++;
-    if (sale->reprints > 0) {
-        labels[n] = _("Reprints");
-        snprintf(values[n], RV_LEN, "%d", sale->reprints);
-        n++;
-    }
-    for (int i = 0; i < n; i++)
-        vp[i] = values[i];
-    dialog_pairs(a, label_op(sale->kind), labels, vp, n, NULL);
+    pairs_add(&p, _("Time"), "%s", fmt_time(t, sizeof t, sale->created));
+    receipt_lines(&r, &p);
+    pairs_add(&p, _("Operator"), "%s", sale->operator_name);
+    if (sale->reprints > 0)
+        pairs_add(&p, _("Reprints"), "%d", sale->reprints);
+    dialog_pairs(a, label_op(sale->kind), &p, NULL);
 }
 
 void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r)
 {
-    const char *labels[16];
-    char values[16][RV_LEN];
-    const char *vp[16];
-    int n = receipt_lines(r, labels, values, 16);
+    struct pairs p = {0};
 
-    for (int i = 0; i < n; i++)
-        vp[i] = values[i];
-    dialog_pairs(a, title, labels, vp, n, _("F7 prints the receipt."));
+    receipt_lines(r, &p);
+    dialog_pairs(a, title, &p, _("F7 prints the receipt."));
 }
 
 void receipt_print(struct app *a, const struct kwh_receipt *r)

@@ -4,6 +4,7 @@
 #define KWH_UI_PARTS_H
 
 #include "kwhpos/query.h"
+#include "ui/tariff_pick.h"
 #include "ui/widgets.h"
 
 /* The account a screen works on. */
@@ -28,6 +29,25 @@ void cust_reload(struct app *a, struct cust_ctx *cc);
 void cust_details(struct app *a, const struct kwh_customer *c);
 /* Describes a card for the status line. */
 void cust_card_desc(const struct kwh_card *card, char *buf, size_t n);
+
+/* The keys of a form that needs the account first: without one, need_msg (translated)
+ * on the message line. */
+int cust_form_key(struct app *a, const struct cust_ctx *cc, struct form *fm, int type,
+                  wint_t ch, const char *need_msg);
+/* Whether the account is there (else need_msg) and the form's fields are valid. */
+bool cust_form_ready(struct app *a, const struct cust_ctx *cc, struct form *fm,
+                     const char *need_msg);
+
+/* Account fields: name, address, phone, tariff (column 0, rows 0-3). */
+enum { AF_NAME, AF_ADDR, AF_PHONE, AF_TARIFF, AF_COUNT };
+/* Fills f[0..AF_COUNT) with the tariffs loaded into tp. */
+void account_fields_init(struct app *a, struct field *f, struct tariff_pick *tp);
+/* Shows account c in the fields at base. */
+void account_fields_set(struct app *a, struct form *fm, int base, struct tariff_pick *tp,
+                        const struct kwh_customer *c);
+/* The fields' values into req (name, address, phone, tariff). */
+void account_fields_get(const struct form *fm, int base, const struct tariff_pick *tp,
+                        struct kwh_account_req *req);
 
 /* Meter fields: number, type, rating, limit, alarm, overdraft, hoard, CT ratio. */
 enum { MF_NO, MF_TYPE, MF_RATING, MF_LIMIT, MF_ALARM, MF_OVERDRAFT, MF_HOARD, MF_CT, MF_COUNT };
@@ -55,9 +75,8 @@ const char *purchase_desc(const struct kwh_purchase_req *p, char *buf, size_t n)
 int purchase_action(struct app *a, struct form *fm, int base, const struct kwh_receipt *r,
                     int act);
 
-#define RV_LEN 200
-/* Builds "label: value" rows of a receipt for a confirmation or result dialog. */
-int receipt_lines(const struct kwh_receipt *r, const char **labels, char (*values)[RV_LEN], int max);
+/* Adds the lines of a receipt to p, for a confirmation or result dialog. */
+void receipt_lines(const struct kwh_receipt *r, struct pairs *p);
 /* Shows one sale (a row of a query) in a dialog. */
 void sale_details(struct app *a, const struct kwh_sale *sale);
 /* Shows a finished operation's receipt; F7 on the screen prints it again later. */

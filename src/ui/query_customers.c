@@ -8,13 +8,12 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
-#include "ui/tariff_pick.h"
 
 enum { F_NO, F_METER, F_NAME, F_ADDR, F_TARIFF, F_FROM, F_TO, F_CLOSED, F_N };
 
 struct qcust {
+    struct qview q;                     /* first: the qview_screen_* callbacks */
     struct field f[F_N];
-    struct qview q;
     struct tariff_pick tp;
     struct kwh_customer_filter filter;  /* of the last query */
     struct kwh_customer_page page;
@@ -309,27 +308,6 @@ static void qcust_enter(struct app *a, void *st, int arg)
     qview_dates(&s->q, F_FROM, F_TO);
 }
 
-static void qcust_draw(struct app *a, void *st)
-{
-    qview_draw(a, &((struct qcust *)st)->q);
-}
-
-static int qcust_action(struct app *a, void *st, int act)
-{
-    return qview_action(a, &((struct qcust *)st)->q, act);
-}
-
-static int qcust_key(struct app *a, void *st, int type, wint_t ch)
-{
-    return qview_key(a, &((struct qcust *)st)->q, type, ch);
-}
-
-static const char *qcust_submit(struct app *a, void *st)
-{
-    (void)a;
-    return qview_submit(&((struct qcust *)st)->q);
-}
-
 static void qcust_leave(struct app *a, void *st)
 {
     (void)a;
@@ -340,11 +318,11 @@ const struct screen scr_query_customers = {
     .title = N_("Customer information"),
     .actions = QVIEW_ACTIONS,
     .submit_label = N_("Find"),
-    .submit_now = qcust_submit,
+    .submit_now = qview_screen_submit,
     .state_size = sizeof(struct qcust),
     .enter = qcust_enter,
-    .draw = qcust_draw,
-    .action = qcust_action,
-    .key = qcust_key,
+    .draw = qview_screen_draw,
+    .action = qview_screen_action,
+    .key = qview_screen_key,
     .leave = qcust_leave,
 };

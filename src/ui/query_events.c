@@ -13,9 +13,9 @@ enum { F_OPER, F_FROM, F_TO, F_N };
 enum { C_TIME, C_NO, C_NAME, C_METER, C_OPER, C_AFTER };
 
 struct qevents {
+    struct qview q;                     /* first: the qview_screen_* callbacks */
     int kind;
     struct field f[F_N];
-    struct qview q;
     struct kwh_event_filter filter;
     struct kwh_event_page page;
     const struct kwh_event *cur;        /* the row being printed or exported */
@@ -107,29 +107,18 @@ static void open_row(struct app *a, void *st, int row)
 {
     struct qevents *s = st;
     const struct kwh_event *v = &s->page.rows[row];
-    const char *labels[7];
-    char values[7][600];
-    const char *vp[7];
+    struct pairs p = {0};
     char b[32];
-    int n = 0;
 
-#define ROW(label, ...)                                                                    \
-    do {                                                                                   \
-        labels[n] = _(label);                                                              \
-        snprintf(values[n], sizeof values[n], __VA_ARGS__);                                \
-        vp[n] = values[n];                                                                 \
-        n++;                                                                               \
-    } while (0)
-    ROW(N_("Time"), "%s", fmt_time(b, sizeof b, v->created));
-    ROW(N_("Customer"), "%08" PRIu32 " %s", v->customer_no, v->customer_name);
-    ROW(N_("Meter number"), "%08" PRIu32, v->meter_no);
-    ROW(N_("Operator"), "%s", v->operator_name);
+    pairs_add(&p, _("Time"), "%s", fmt_time(b, sizeof b, v->created));
+    pairs_add(&p, _("Customer"), "%08" PRIu32 " %s", v->customer_no, v->customer_name);
+    pairs_add(&p, _("Meter number"), "%08" PRIu32, v->meter_no);
+    pairs_add(&p, _("Operator"), "%s", v->operator_name);
     if (v->kind == KWH_EV_REISSUE)
-        ROW(N_("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, v->fee_fen));
-    ROW(N_("Before"), "%s", v->before);
-    ROW(N_("After"), "%s", v->after);
-#undef ROW
-    dialog_pairs(a, _(what(s->kind)), labels, vp, n, NULL);
+        pairs_add(&p, _("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, v->fee_fen));
+    pairs_add(&p, _("Before"), "%s", v->before);
+    pairs_add(&p, _("After"), "%s", v->after);
+    dialog_pairs(a, _(what(s->kind)), &p, NULL);
 }
 
 static int all_rows(struct app *a, void *ctx, struct table_sink *k, struct kwh_err *e)
@@ -199,27 +188,6 @@ static void qevents_enter(struct app *a, void *st, int arg)
     qview_dates(&s->q, F_FROM, F_TO);
 }
 
-static void qevents_draw(struct app *a, void *st)
-{
-    qview_draw(a, &((struct qevents *)st)->q);
-}
-
-static int qevents_action(struct app *a, void *st, int act)
-{
-    return qview_action(a, &((struct qevents *)st)->q, act);
-}
-
-static int qevents_key(struct app *a, void *st, int type, wint_t ch)
-{
-    return qview_key(a, &((struct qevents *)st)->q, type, ch);
-}
-
-static const char *qevents_submit(struct app *a, void *st)
-{
-    (void)a;
-    return qview_submit(&((struct qevents *)st)->q);
-}
-
 static void qevents_leave(struct app *a, void *st)
 {
     (void)a;
@@ -230,11 +198,11 @@ const struct screen scr_query_events = {
     .title = N_("Transfers"),
     .actions = QVIEW_ACTIONS,
     .submit_label = N_("Find"),
-    .submit_now = qevents_submit,
+    .submit_now = qview_screen_submit,
     .state_size = sizeof(struct qevents),
     .enter = qevents_enter,
-    .draw = qevents_draw,
-    .action = qevents_action,
-    .key = qevents_key,
+    .draw = qview_screen_draw,
+    .action = qview_screen_action,
+    .key = qview_screen_key,
     .leave = qevents_leave,
 };

@@ -17,8 +17,8 @@ static const char *const mode_items[] = {N_("Period list"), N_("Daily report"),
                                          N_("Monthly report")};
 
 struct qsales {
+    struct qview q;                     /* first: the qview_screen_* callbacks */
     struct field f[F_N];
-    struct qview q;
     int mode;                           /* of the last query */
     struct kwh_sale_filter filter;
     struct kwh_sale_page page;          /* MODE_LIST */
@@ -244,28 +244,23 @@ static const struct kwh_sale_totals *split_at(const struct kwh_sales_report *r, 
 static void open_report(struct app *a, void *st, int row)
 {
     const struct kwh_sales_report *r = &((struct qsales *)st)->report;
-    const char *labels[NSPLIT];
-    char values[NSPLIT][RV_LEN];
-    const char *vp[NSPLIT];
-    int n = 0;
+    struct pairs p = {0};
 
     (void)row;
     for (int i = 0; i < NSPLIT; i++) {
-        const struct kwh_sale_totals *t = split_at(r, i, &labels[n]);
+        const char *label;
+        const struct kwh_sale_totals *t = split_at(r, i, &label);
         char b1[32], b2[32];
-        if (t->count == 0)
-            continue;
-        snprintf(values[n], RV_LEN, _("%" PRId64 " purchases, %s kWh, %s yuan"), t->count,
-                 fmt_energy(b1, sizeof b1, t->energy_ckwh),
-                 fmt_money(b2, sizeof b2, t->amount_fen + t->fee_fen));
-        vp[n] = values[n];
-        n++;
+        if (t->count > 0)
+            pairs_add(&p, label, _("%" PRId64 " purchases, %s kWh, %s yuan"), t->count,
+                      fmt_energy(b1, sizeof b1, t->energy_ckwh),
+                      fmt_money(b2, sizeof b2, t->amount_fen + t->fee_fen));
     }
-    if (n == 0) {
+    if (p.n == 0) {
         app_msg(a, CLR_INFO, "%s", _("No purchases in this period."));
         return;
     }
-    dialog_pairs(a, _("By kind and by payment"), labels, vp, n, NULL);
+    dialog_pairs(a, _("By kind and by payment"), &p, NULL);
 }
 
 /* --- printing and export ---------------------------------------------------------------- */
@@ -391,27 +386,6 @@ static void qsales_enter(struct app *a, void *st, int arg)
     form_focus(&s->q.fm, F_FROM);
 }
 
-static void qsales_draw(struct app *a, void *st)
-{
-    qview_draw(a, &((struct qsales *)st)->q);
-}
-
-static int qsales_action(struct app *a, void *st, int act)
-{
-    return qview_action(a, &((struct qsales *)st)->q, act);
-}
-
-static int qsales_key(struct app *a, void *st, int type, wint_t ch)
-{
-    return qview_key(a, &((struct qsales *)st)->q, type, ch);
-}
-
-static const char *qsales_submit(struct app *a, void *st)
-{
-    (void)a;
-    return qview_submit(&((struct qsales *)st)->q);
-}
-
 static void qsales_leave(struct app *a, void *st)
 {
     struct qsales *s = st;
@@ -425,11 +399,11 @@ const struct screen scr_query_sales = {
     .title = N_("Purchase records"),
     .actions = QVIEW_ACTIONS,
     .submit_label = N_("Find"),
-    .submit_now = qsales_submit,
+    .submit_now = qview_screen_submit,
     .state_size = sizeof(struct qsales),
     .enter = qsales_enter,
-    .draw = qsales_draw,
-    .action = qsales_action,
-    .key = qsales_key,
+    .draw = qview_screen_draw,
+    .action = qview_screen_action,
+    .key = qview_screen_key,
     .leave = qsales_leave,
 };

@@ -200,3 +200,24 @@ int qview_key(struct app *a, struct qview *q, int type, wint_t ch)
         q->fm.f[q->from_field].on = true;
     return r;
 }
+
+void qview_screen_draw(struct app *a, void *st)
+{
+    qview_draw(a, st);
+}
+
+int qview_screen_action(struct app *a, void *st, int act)
+{
+    return qview_action(a, st, act);
+}
+
+int qview_screen_key(struct app *a, void *st, int type, wint_t ch)
+{
+    return qview_key(a, st, type, ch);
+}
+
+const char *qview_screen_submit(struct app *a, void *st)
+{
+    (void)a;
+    return qview_submit(st);
+}

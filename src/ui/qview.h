@@ -52,6 +52,13 @@ int qview_key(struct app *a, struct qview *q, int type, wint_t ch);
 /* Enter's label now (msgid). */
 const char *qview_submit(const struct qview *q);
 
+/* The draw, action, key and submit_now of a screen whose state starts with its struct
+ * qview. */
+void qview_screen_draw(struct app *a, void *st);
+int qview_screen_action(struct app *a, void *st, int act);
+int qview_screen_key(struct app *a, void *st, int type, wint_t ch);
+const char *qview_screen_submit(struct app *a, void *st);
+
 #define QVIEW_ACTIONS (ACT_BIT(ACT_FIND) | ACT_BIT(ACT_PRINT) | ACT_BIT(ACT_EXPORT))
 
 #endif

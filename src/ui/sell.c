@@ -55,41 +55,30 @@ static void sell_draw(struct app *a, void *st)
 static bool confirm(struct app *a, struct sell *s, const struct kwh_quote *q)
 {
     const struct kwh_customer *c = &s->cc.c;
-    const char *labels[12];
-    char values[12][RV_LEN];
-    const char *vp[12];
-    char b1[32], b2[32], t[32];
-    int n = 0;
+    struct pairs p = {0};
+    char b1[32], t[32];
 
-#define ROW(label, ...)                                                                    \
-    do {                                                                                   \
-        labels[n] = _(label);                                                              \
-        snprintf(values[n], sizeof values[n], __VA_ARGS__);                                \
-        vp[n] = values[n];                                                                 \
-        n++;                                                                               \
-    } while (0)
-    ROW(N_("Customer"), "%" PRIu32 " %s", c->customer_no, c->name);
-    ROW(N_("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
-        label_meter_type(c->meter.meter_type));
-    ROW(N_("Tariff"), "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, q->price),
-        _("yuan/kWh"));
+    pairs_add(&p, _("Customer"), "%" PRIu32 " %s", c->customer_no, c->name);
+    pairs_add(&p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
+              label_meter_type(c->meter.meter_type));
+    pairs_add(&p, _("Tariff"), "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, q->price),
+              _("yuan/kWh"));
     if (s->cc.from_card && s->cc.view.has_last_sale)
-        ROW(N_("Last purchase"), "%s %s kWh, %s",
-            fmt_time(t, sizeof t, s->cc.view.last_sale.created),
-            fmt_energy(b1, sizeof b1, s->cc.view.last_sale.energy_ckwh),
-            s->cc.view.purchase_loaded ? _("in the meter") : _("NOT in the meter yet"));
+        pairs_add(&p, _("Last purchase"), "%s %s kWh, %s",
+                  fmt_time(t, sizeof t, s->cc.view.last_sale.created),
+                  fmt_energy(b1, sizeof b1, s->cc.view.last_sale.energy_ckwh),
+                  s->cc.view.purchase_loaded ? _("in the meter") : _("NOT in the meter yet"));
     else
-        ROW(N_("Last purchase"), "%s", _("none"));
-    ROW(N_("Energy (kWh)"), "%s", fmt_energy(b1, sizeof b1, q->energy_ckwh));
+        pairs_add(&p, _("Last purchase"), "%s", _("none"));
+    pairs_add(&p, _("Energy (kWh)"), "%s", fmt_energy(b1, sizeof b1, q->energy_ckwh));
     if (q->free_ckwh != 0)
-        ROW(N_("Free allowance kWh"), "%s", fmt_energy(b1, sizeof b1, q->free_ckwh));
-    ROW(N_("Card loads (kWh)"), "%s", fmt_energy(b1, sizeof b1, q->card_ckwh));
-    ROW(N_("Amount (yuan)"), "%s", fmt_money(b2, sizeof b2, q->amount_fen));
-    ROW(N_("Payment"), "%s", label_pay(s->f[PF_PAY].sel));
-#undef ROW
+        pairs_add(&p, _("Free allowance kWh"), "%s", fmt_energy(b1, sizeof b1, q->free_ckwh));
+    pairs_add(&p, _("Card loads (kWh)"), "%s", fmt_energy(b1, sizeof b1, q->card_ckwh));
+    pairs_add(&p, _("Amount (yuan)"), "%s", fmt_money(b1, sizeof b1, q->amount_fen));
+    pairs_add(&p, _("Payment"), "%s", label_pay(s->f[PF_PAY].sel));
     return dialog_confirm_pairs(a, s->mode == SELL_RESALE ? _("Confirm the re-sale")
                                                           : _("Confirm the sale"),
-                                labels, vp, n, _("Take the money and write the card?"));
+                                &p, _("Take the money and write the card?"));
 }
 
 static int sell_submit(struct app *a, struct sell *s)
@@ -100,11 +89,7 @@ static int sell_submit(struct app *a, struct sell *s)
     struct kwh_err e;
     int rc;
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_ERROR, "%s", _("Read the customer's card first (F2)."));
-        return UI_HANDLED;
-    }
-    if (!form_validate(a, &s->fm))
+    if (!cust_form_ready(a, &s->cc, &s->fm, _("Read the customer's card first (F2).")))
         return UI_HANDLED;
     purchase_fields_get(&s->fm, 0, &p);
     if (p.mode == KWH_BY_NONE) {
@@ -156,33 +141,18 @@ static int sell_action(struct app *a, void *st, int act)
         cust_read_card(a, &s->cc);
         form_focus(&s->fm, PF_VALUE);
         return UI_HANDLED;
-    case ACT_TOGGLE:
-        purchase_fields_toggle(s->f);
-        form_focus(&s->fm, PF_VALUE);
-        return UI_HANDLED;
-    case ACT_PRINT:
-        if (!s->have_receipt)
-            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
-        else
-            receipt_print(a, &s->receipt);
-        return UI_HANDLED;
     case ACT_SUBMIT:
         return sell_submit(a, s);
     default:
-        return UI_IGNORED;
+        return purchase_action(a, &s->fm, 0, s->have_receipt ? &s->receipt : NULL, act);
     }
 }
 
 static int sell_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct sell *s = st;
-    int r;
+    int r = cust_form_key(a, &s->cc, &s->fm, type, ch, _("Read the customer's card first (F2)."));
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_WARN, "%s", _("Read the customer's card first (F2)."));
-        return UI_HANDLED;
-    }
-    r = form_key(a, &s->fm, type, ch);
     purchase_fields_sync(s->f);
     return r;
 }

@@ -68,11 +68,7 @@ static int reissue_submit(struct app *a, struct reissue *s)
     bool consumed = s->f[F_CONSUMED].sel == 0;
     char text[512], b1[32], b2[32];
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_ERROR, "%s", _("Find the customer first (F3)."));
-        return UI_HANDLED;
-    }
-    if (!form_validate(a, &s->fm))
+    if (!cust_form_ready(a, &s->cc, &s->fm, _("Find the customer first (F3).")))
         return UI_HANDLED;
     purchase_fields_get(&s->fm, F_PURCHASE, &p);
     snprintf(text, sizeof text,
@@ -81,9 +77,7 @@ static int reissue_submit(struct app *a, struct reissue *s)
              s->cc.c.customer_no, s->cc.c.name, s->cc.c.meter.meter_no,
              _(label_consumed_items[consumed ? 0 : 1]),
              fmt_money(b1, sizeof b1, form_value(&s->fm, F_FEE)),
-             p.mode == KWH_BY_NONE ? _("none")
-             : p.mode == KWH_BY_KWH ? fmt_energy(b2, sizeof b2, p.value)
-                                    : fmt_money(b2, sizeof b2, p.value));
+             purchase_desc(&p, b2, sizeof b2));
     if (!dialog_confirm(a, _("Confirm the reissue"), text))
         return UI_HANDLED;
     kwh_err_clear(&e);
@@ -109,33 +103,19 @@ static int reissue_action(struct app *a, void *st, int act)
     case ACT_FIND:
         cust_find(a, &s->cc);
         return UI_HANDLED;
-    case ACT_TOGGLE:
-        purchase_fields_toggle(&s->f[F_PURCHASE]);
-        form_focus(&s->fm, F_PURCHASE + PF_VALUE);
-        return UI_HANDLED;
-    case ACT_PRINT:
-        if (s->have_receipt)
-            receipt_print(a, &s->receipt);
-        else
-            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
-        return UI_HANDLED;
     case ACT_SUBMIT:
         return reissue_submit(a, s);
     default:
-        return UI_IGNORED;
+        return purchase_action(a, &s->fm, F_PURCHASE, s->have_receipt ? &s->receipt : NULL,
+                               act);
     }
 }
 
 static int reissue_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct reissue *s = st;
-    int r;
+    int r = cust_form_key(a, &s->cc, &s->fm, type, ch, _("Find the customer first (F3)."));
 
-    if (!s->cc.have) {
-        app_msg(a, CLR_WARN, "%s", _("Find the customer first (F3)."));
-        return UI_HANDLED;
-    }
-    r = form_key(a, &s->fm, type, ch);
     purchase_fields_sync(&s->f[F_PURCHASE]);
     return r;
 }

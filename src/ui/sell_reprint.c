@@ -17,8 +17,8 @@ enum { F_OPER, F_NO, F_FROM, F_TO, F_N };
 enum { C_NO, C_TIME, C_KIND, C_NAME, C_AMOUNT, C_OPER, C_REPRINTS };
 
 struct reprint {
+    struct qview q;                     /* first: the qview_screen_* callbacks */
     struct field f[F_N];
-    struct qview q;
     struct kwh_sale *rows;
     size_t n;
 };
@@ -159,27 +159,6 @@ static void reprint_enter(struct app *a, void *st, int arg)
     qview_run(a, &s->q);
 }
 
-static void reprint_draw(struct app *a, void *st)
-{
-    qview_draw(a, &((struct reprint *)st)->q);
-}
-
-static int reprint_action(struct app *a, void *st, int act)
-{
-    return qview_action(a, &((struct reprint *)st)->q, act);
-}
-
-static int reprint_key(struct app *a, void *st, int type, wint_t ch)
-{
-    return qview_key(a, &((struct reprint *)st)->q, type, ch);
-}
-
-static const char *reprint_submit(struct app *a, void *st)
-{
-    (void)a;
-    return qview_submit(&((struct reprint *)st)->q);
-}
-
 static void reprint_leave(struct app *a, void *st)
 {
     (void)a;
@@ -190,11 +169,11 @@ const struct screen scr_reprint = {
     .title = N_("Reprint invoice"),
     .actions = ACT_BIT(ACT_FIND),
     .submit_label = N_("Find"),
-    .submit_now = reprint_submit,
+    .submit_now = qview_screen_submit,
     .state_size = sizeof(struct reprint),
     .enter = reprint_enter,
-    .draw = reprint_draw,
-    .action = reprint_action,
-    .key = reprint_key,
+    .draw = qview_screen_draw,
+    .action = qview_screen_action,
+    .key = qview_screen_key,
     .leave = reprint_leave,
 };

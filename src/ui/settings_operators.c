@@ -14,9 +14,7 @@ enum { F_NAME, F_ROLE, F_PW, F_PW2, F_N };
 struct operators {
     struct kwh_operator *o;
     size_t n;
-    struct list l;
-    bool on_list;
-    bool adding;
+    struct listform lf;
     struct field f[F_N];
     struct form fm;
 };
@@ -29,17 +27,19 @@ static void clear_pw(struct operators *s)
     ledit_set(&s->f[F_PW2].ed, "");
 }
 
-static void fill_form(struct operators *s)
+static void fill_form(void *ctx)
 {
+    struct operators *s = ctx;
+
     clear_pw(s);
-    if (s->adding || s->n == 0) {
+    if (s->lf.adding || s->n == 0) {
         form_set_text(&s->fm, F_NAME, "");
         s->f[F_ROLE].sel = 0;
         s->f[F_NAME].readonly = false;
         return;
     }
-    form_set_text(&s->fm, F_NAME, s->o[s->l.sel].name);
-    s->f[F_ROLE].sel = s->o[s->l.sel].role == KWH_ROLE_ADMIN ? 1 : 0;
+    form_set_text(&s->fm, F_NAME, s->o[s->lf.l.sel].name);
+    s->f[F_ROLE].sel = s->o[s->lf.l.sel].role == KWH_ROLE_ADMIN ? 1 : 0;
     s->f[F_NAME].readonly = true;
 }
 
@@ -53,11 +53,13 @@ static void reload(struct app *a, struct operators *s)
     kwh_err_clear(&e);
     if (auth_operator_list(a->core, &a->s, &s->o, &s->n, &e) < 0)
         app_msg(a, CLR_ERROR, "%s", e.msg);
-    s->l.n = (int)s->n;
-    if (s->l.sel >= s->l.n)
-        s->l.sel = s->l.n - 1;
-    if (s->l.sel < 0)
-        s->l.sel = 0;
+    listform_reloaded(&s->lf, (int)s->n);
+}
+
+/* The form's first field: the name for a new operator, else the role. */
+static int first_field(const struct operators *s)
+{
+    return s->lf.adding ? F_NAME : F_ROLE;
 }
 
 static void operators_enter(struct app *a, void *st, int arg)
@@ -74,8 +76,9 @@ static void operators_enter(struct app *a, void *st, int arg)
     s->f[F_PW2] = (struct field){.label = N_("Password again"), .kind = FK_PASSWORD, .row = 3,
                                  .maxlen = 64, .width = 20};
     form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
+    s->lf.rows = LIST_ROWS;
     reload(a, s);
-    s->on_list = true;
+    s->lf.on_list = true;
     fill_form(s);
 }
 
@@ -103,12 +106,13 @@ static void operators_draw(struct app *a, void *st)
     struct operators *s = st;
 
     (void)a;
-    list_draw(&s->l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s, s->on_list);
+    list_draw(&s->lf.l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s,
+              s->lf.on_list);
     draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
-              s->adding ? _("New operator:")
+              s->lf.adding ? _("New operator:")
                         : _("Selected operator (Tab: change role or set a password, F6: delete):"),
               theme_attr(CLR_INFO));
-    form_draw(&s->fm, !s->on_list);
+    form_draw(&s->fm, !s->lf.on_list);
 }
 
 static int save(struct app *a, struct operators *s)
@@ -120,7 +124,7 @@ static int save(struct app *a, struct operators *s)
     if (!form_validate(a, &s->fm))
         return UI_HANDLED;
     kwh_err_clear(&e);
-    if (s->adding) {
+    if (s->lf.adding) {
         if (auth_operator_add(a->core, &a->s, name, role, form_text(&s->fm, F_PW),
                               form_text(&s->fm, F_PW2), &e) < 0) {
             clear_pw(s);
@@ -129,7 +133,7 @@ static int save(struct app *a, struct operators *s)
         }
         app_msg(a, CLR_OK, _("Operator %s added."), name);
     } else {
-        const struct kwh_operator *o = &s->o[s->l.sel];
+        const struct kwh_operator *o = &s->o[s->lf.l.sel];
         if (role != o->role && auth_operator_set_role(a->core, &a->s, name, role, &e) < 0) {
             app_error(a, &e);
             return UI_HANDLED;
@@ -146,9 +150,9 @@ static int save(struct app *a, struct operators *s)
     reload(a, s);
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->o[i].name, name) == 0)
-            s->l.sel = (int)i;
-    s->adding = false;
-    s->on_list = true;
+            s->lf.l.sel = (int)i;
+    s->lf.adding = false;
+    s->lf.on_list = true;
     fill_form(s);
     return UI_HANDLED;
 }
@@ -161,31 +165,29 @@ static int operators_action(struct app *a, void *st, int act)
 
     switch (act) {
     case ACT_NEW:
-        s->adding = true;
-        s->on_list = false;
+        s->lf.adding = true;
         fill_form(s);
-        form_focus(&s->fm, F_NAME);
+        listform_to_form(&s->lf, &s->fm, F_NAME);
         return UI_HANDLED;
     case ACT_DELETE:
         if (s->n == 0)
             return UI_HANDLED;
-        snprintf(q, sizeof q, _("Delete the operator %s?"), s->o[s->l.sel].name);
+        snprintf(q, sizeof q, _("Delete the operator %s?"), s->o[s->lf.l.sel].name);
         if (!dialog_confirm(a, _("Delete operator"), q))
             return UI_HANDLED;
         kwh_err_clear(&e);
-        if (auth_operator_delete(a->core, &a->s, s->o[s->l.sel].name, &e) < 0) {
+        if (auth_operator_delete(a->core, &a->s, s->o[s->lf.l.sel].name, &e) < 0) {
             app_error(a, &e);
             return UI_HANDLED;
         }
         app_msg(a, CLR_OK, "%s", _("Operator deleted."));
         reload(a, s);
-        s->adding = false;
+        s->lf.adding = false;
         fill_form(s);
         return UI_HANDLED;
     case ACT_SUBMIT:
-        if (s->on_list) {
-            s->on_list = false;
-            form_focus(&s->fm, s->adding ? F_NAME : F_ROLE);
+        if (s->lf.on_list) {
+            listform_to_form(&s->lf, &s->fm, first_field(s));
             return UI_HANDLED;
         }
         return save(a, s);
@@ -198,25 +200,7 @@ static int operators_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct operators *s = st;
 
-    if (s->on_list) {
-        if (type == OK && ch == '\t') {
-            s->on_list = false;
-            form_focus(&s->fm, s->adding ? F_NAME : F_ROLE);
-            return UI_HANDLED;
-        }
-        if (list_key(&s->l, LIST_ROWS, type, ch) & UI_HANDLED) {
-            s->adding = false;
-            fill_form(s);
-            return UI_HANDLED;
-        }
-        return UI_IGNORED;
-    }
-    if ((type == OK && ch == '\t' && s->fm.cur == F_N - 1 && s->n > 0) ||
-        (type == KEY_CODE_YES && ch == KEY_BTAB && s->fm.cur <= F_ROLE && s->n > 0)) {
-        s->on_list = true;
-        return UI_HANDLED;
-    }
-    return form_key(a, &s->fm, type, ch);
+    return listform_key(a, &s->lf, &s->fm, first_field(s), type, ch, fill_form, s);
 }
 
 static void operators_leave(struct app *a, void *st)

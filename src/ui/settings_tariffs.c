@@ -16,22 +16,23 @@ enum { F_NAME, F_PRICE, F_N };
 struct tariffs {
     struct kwh_tariff *t;
     size_t n;
-    struct list l;
-    bool on_list;
-    bool adding;
+    struct listform lf;
     struct field f[F_N];
     struct form fm;
 };
 
-static void fill_form(struct tariffs *s)
+static void fill_form(void *ctx)
 {
-    if (s->adding || s->l.sel < 0 || (size_t)s->l.sel >= s->n) {
+    struct tariffs *s = ctx;
+    int sel = s->lf.l.sel;
+
+    if (s->lf.adding || sel < 0 || (size_t)sel >= s->n) {
         form_set_text(&s->fm, F_NAME, "");
         form_set_text(&s->fm, F_PRICE, "");
         return;
     }
-    form_set_text(&s->fm, F_NAME, s->t[s->l.sel].name);
-    form_set_value(&s->fm, F_PRICE, s->t[s->l.sel].price);
+    form_set_text(&s->fm, F_NAME, s->t[sel].name);
+    form_set_value(&s->fm, F_PRICE, s->t[sel].price);
 }
 
 static void reload(struct app *a, struct tariffs *s)
@@ -44,11 +45,7 @@ static void reload(struct app *a, struct tariffs *s)
     kwh_err_clear(&e);
     if (tariff_list(a->core, &s->t, &s->n, &e) < 0)
         app_msg(a, CLR_ERROR, "%s", e.msg);
-    s->l.n = (int)s->n;
-    if (s->l.sel >= s->l.n)
-        s->l.sel = s->l.n - 1;
-    if (s->l.sel < 0)
-        s->l.sel = 0;
+    listform_reloaded(&s->lf, (int)s->n);
 }
 
 static void tariffs_enter(struct app *a, void *st, int arg)
@@ -61,9 +58,10 @@ static void tariffs_enter(struct app *a, void *st, int arg)
     s->f[F_PRICE] = (struct field){.label = N_("Price (yuan/kWh)"), .kind = FK_PRICE, .row = 1,
                                    .required = true, .imax = UNITS_MAX_PRICE, .width = 12};
     form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
+    s->lf.rows = LIST_ROWS;
     reload(a, s);
-    s->on_list = s->n > 0;
-    s->adding = s->n == 0;
+    s->lf.on_list = s->n > 0;
+    s->lf.adding = s->n == 0;
     fill_form(s);
 }
 
@@ -99,11 +97,12 @@ static void tariffs_draw(struct app *a, void *st)
     struct tariffs *s = st;
 
     (void)a;
-    list_draw(&s->l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s, s->on_list);
+    list_draw(&s->lf.l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s,
+              s->lf.on_list);
     draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
-              s->adding ? _("New tariff:") : _("Selected tariff (Tab: edit, F5: new, F6: delete):"),
+              s->lf.adding ? _("New tariff:") : _("Selected tariff (Tab: edit, F5: new, F6: delete):"),
               theme_attr(CLR_INFO));
-    form_draw(&s->fm, !s->on_list);
+    form_draw(&s->fm, !s->lf.on_list);
 }
 
 static int save(struct app *a, struct tariffs *s)
@@ -113,29 +112,29 @@ static int save(struct app *a, struct tariffs *s)
     int rc;
 
     if (!form_validate(a, &s->fm)) {
-        s->on_list = false;
+        s->lf.on_list = false;
         return UI_HANDLED;
     }
     kwh_err_clear(&e);
-    if (s->adding)
+    if (s->lf.adding)
         rc = tariff_add(a->core, &a->s, form_text(&s->fm, F_NAME), form_value(&s->fm, F_PRICE),
                         &id, &e);
     else
-        rc = tariff_update(a->core, &a->s, s->t[s->l.sel].id, form_text(&s->fm, F_NAME),
+        rc = tariff_update(a->core, &a->s, s->t[s->lf.l.sel].id, form_text(&s->fm, F_NAME),
                            form_value(&s->fm, F_PRICE), &e);
     if (rc < 0) {
         app_error(a, &e);
         return UI_HANDLED;
     }
-    app_msg(a, CLR_OK, s->adding ? _("Tariff %s added.") : _("Tariff %s saved."),
+    app_msg(a, CLR_OK, s->lf.adding ? _("Tariff %s added.") : _("Tariff %s saved."),
             form_text(&s->fm, F_NAME));
     reload(a, s);
-    if (s->adding)
+    if (s->lf.adding)
         for (size_t i = 0; i < s->n; i++)
             if (s->t[i].id == id)
-                s->l.sel = (int)i;
-    s->adding = false;
-    s->on_list = true;
+                s->lf.l.sel = (int)i;
+    s->lf.adding = false;
+    s->lf.on_list = true;
     fill_form(s);
     return UI_HANDLED;
 }
@@ -148,30 +147,29 @@ static int tariffs_action(struct app *a, void *st, int act)
 
     switch (act) {
     case ACT_NEW:
-        s->adding = true;
-        s->on_list = false;
+        s->lf.adding = true;
         fill_form(s);
-        form_focus(&s->fm, F_NAME);
+        listform_to_form(&s->lf, &s->fm, F_NAME);
         return UI_HANDLED;
     case ACT_DELETE:
         if (s->n == 0)
             return UI_HANDLED;
-        snprintf(q, sizeof q, _("Delete the tariff %s?"), s->t[s->l.sel].name);
+        snprintf(q, sizeof q, _("Delete the tariff %s?"), s->t[s->lf.l.sel].name);
         if (!dialog_confirm(a, _("Delete tariff"), q))
             return UI_HANDLED;
         kwh_err_clear(&e);
-        if (tariff_delete(a->core, &a->s, s->t[s->l.sel].id, &e) < 0) {
+        if (tariff_delete(a->core, &a->s, s->t[s->lf.l.sel].id, &e) < 0) {
             app_error(a, &e);
             return UI_HANDLED;
         }
         app_msg(a, CLR_OK, "%s", _("Tariff deleted."));
         reload(a, s);
-        s->adding = s->n == 0;
+        s->lf.adding = s->n == 0;
         fill_form(s);
         return UI_HANDLED;
     case ACT_SUBMIT:
-        if (s->on_list) {
-            s->on_list = false;
+        if (s->lf.on_list) {
+            listform_to_form(&s->lf, &s->fm, F_NAME);
             return UI_HANDLED;
         }
         return save(a, s);
@@ -184,25 +182,7 @@ static int tariffs_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct tariffs *s = st;
 
-    if (s->on_list) {
-        if (type == OK && ch == '\t') {
-            s->on_list = false;
-            form_focus(&s->fm, F_NAME);
-            return UI_HANDLED;
-        }
-        if (list_key(&s->l, LIST_ROWS, type, ch) & UI_HANDLED) {
-            s->adding = false;
-            fill_form(s);
-            return UI_HANDLED;
-        }
-        return UI_IGNORED;
-    }
-    if (((type == OK && ch == '\t') && s->fm.cur == F_N - 1 && s->n > 0) ||
-        (type == KEY_CODE_YES && ch == KEY_BTAB && s->fm.cur == 0 && s->n > 0)) {
-        s->on_list = true;
-        return UI_HANDLED;
-    }
-    return form_key(a, &s->fm, type, ch);
+    return listform_key(a, &s->lf, &s->fm, F_NAME, type, ch, fill_form, s);
 }
 
 static void tariffs_leave(struct app *a, void *st)

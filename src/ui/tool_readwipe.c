@@ -21,7 +21,7 @@ static void rw_draw(struct app *a, void *st)
     const struct kwh_card *c = &s->info.card;
     int lw = draw_max_width(labels, KWH_ARRAY_LEN(labels)), y = UI_TOP + 1;
     int v = theme_attr(CLR_READONLY);
-    char b[RV_LEN], e1[32];
+    char b[KWH_TEXT_MAX + 32], e1[32];
 
     (void)a;
     if (!s->have) {

@@ -160,6 +160,24 @@ int list_width(const struct list_col *cols, int ncols);
 /* Up/Down/PgUp/PgDn/Home/End; returns UI_HANDLED when the selection moved. */
 int list_key(struct list *l, int h, int type, wint_t ch);
 
+/* A list with a form under it for the selected row or a new one (tariffs, operators). */
+struct listform {
+    struct list l;
+    int rows;                   /* the list's height */
+    bool on_list;               /* the focus is on the list, not the form */
+    bool adding;                /* the form is for a new row */
+};
+
+/* After the rows were loaded again (n of them): keeps the selection on a row. */
+void listform_reloaded(struct listform *lf, int n);
+/* Moves the focus into the form, on field `first`. */
+void listform_to_form(struct listform *lf, struct form *fm, int first);
+/* On the list: Up/Down/PgUp/PgDn select (fill(ctx) shows the row in the form), Tab goes
+ * to the form's field `first`. In the form: Tab after its last field or Shift-Tab from
+ * `first` go back to the list (when it has rows), other keys are the form's. */
+int listform_key(struct app *a, struct listform *lf, struct form *fm, int first, int type,
+                 wint_t ch, void (*fill)(void *ctx), void *ctx);
+
 /* --- export.c: result lists to a CSV file or the printer --------------------------- */
 
 /* Growing text (printouts); failed is set when memory ran out. */
@@ -226,12 +244,22 @@ const char *filepick_choice(struct filepick *p, char *buf, size_t n);
 void dialog_message(struct app *a, const char *title, const char *text, int role);
 /* Asks a yes/no question; Enter (or y) = yes, Esc (or n) = no. */
 bool dialog_confirm(struct app *a, const char *title, const char *text);
-/* Shows label/value lines and asks to go ahead: Enter = yes, Esc = no. */
-bool dialog_confirm_pairs(struct app *a, const char *title, const char *const *labels,
-                          const char *const *values, int n, const char *question);
-/* Shows label/value lines (and a footer line, may be NULL) until Enter or Esc. */
-void dialog_pairs(struct app *a, const char *title, const char *const *labels,
-                  const char *const *values, int n, const char *footer);
+
+/* Label/value lines for a dialog, aligned by the labels' display width. */
+#define PAIRS_MAX 20
+struct pairs {
+    int n;
+    const char *label[PAIRS_MAX];       /* translated */
+    char value[PAIRS_MAX][KWH_ADDR_MAX * 2 + 8];
+};
+/* Adds a line (label translated already); lines past PAIRS_MAX are dropped. */
+void pairs_add(struct pairs *p, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Shows the lines and asks to go ahead: Enter = yes, Esc = no. */
+bool dialog_confirm_pairs(struct app *a, const char *title, const struct pairs *p,
+                          const char *question);
+/* Shows the lines (and a footer line, may be NULL) until Enter or Esc. */
+void dialog_pairs(struct app *a, const char *title, const struct pairs *p, const char *footer);
 /* Asks for up to nf values in a small form (fields f); true on Enter with valid
  * values, false on Esc. */
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf);
