@@ -117,6 +117,39 @@ void listform_to_form(struct listform *lf, struct form *fm, int first)
     form_focus(fm, first);
 }
 
+void listform_new(struct listform *lf, struct form *fm, int first, void (*fill)(void *ctx),
+                  void *ctx)
+{
+    lf->adding = true;
+    fill(ctx);
+    listform_to_form(lf, fm, first);
+}
+
+void listform_saved(struct listform *lf, int sel)
+{
+    if (sel >= 0)
+        lf->l.sel = sel;
+    lf->adding = false;
+    lf->on_list = true;
+}
+
+bool listform_delete(struct app *a, struct listform *lf, const char *title, const char *question,
+                     int (*del)(struct app *a, void *ctx, struct kwh_err *e), void *ctx,
+                     const char *done)
+{
+    struct kwh_err e;
+
+    if (lf->l.n == 0 || !dialog_confirm(a, title, question))
+        return false;
+    kwh_err_clear(&e);
+    if (del(a, ctx, &e) < 0) {
+        app_error(a, &e);
+        return false;
+    }
+    app_msg(a, CLR_OK, "%s", done);
+    return true;
+}
+
 int listform_key(struct app *a, struct listform *lf, struct form *fm, int first, int type,
                  wint_t ch, void (*fill)(void *ctx), void *ctx)
 {

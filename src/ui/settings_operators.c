@@ -118,7 +118,7 @@ static void operators_draw(struct app *a, void *st)
 static int save(struct app *a, struct operators *s)
 {
     struct kwh_err e;
-    int role = s->f[F_ROLE].sel + 1;
+    int role = s->f[F_ROLE].sel + 1, sel = -1;
     const char *name = form_text(&s->fm, F_NAME);
 
     if (!form_validate(a, &s->fm))
@@ -150,40 +150,38 @@ static int save(struct app *a, struct operators *s)
     reload(a, s);
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->o[i].name, name) == 0)
-            s->lf.l.sel = (int)i;
-    s->lf.adding = false;
-    s->lf.on_list = true;
+            sel = (int)i;
+    listform_saved(&s->lf, sel);
     fill_form(s);
     return UI_HANDLED;
+}
+
+static int delete_selected(struct app *a, void *ctx, struct kwh_err *e)
+{
+    struct operators *s = ctx;
+
+    return auth_operator_delete(a->core, &a->s, s->o[s->lf.l.sel].name, e);
 }
 
 static int operators_action(struct app *a, void *st, int act)
 {
     struct operators *s = st;
-    struct kwh_err e;
     char q[256];
 
     switch (act) {
     case ACT_NEW:
-        s->lf.adding = true;
-        fill_form(s);
-        listform_to_form(&s->lf, &s->fm, F_NAME);
+        listform_new(&s->lf, &s->fm, F_NAME, fill_form, s);
         return UI_HANDLED;
     case ACT_DELETE:
         if (s->n == 0)
             return UI_HANDLED;
         snprintf(q, sizeof q, _("Delete the operator %s?"), s->o[s->lf.l.sel].name);
-        if (!dialog_confirm(a, _("Delete operator"), q))
-            return UI_HANDLED;
-        kwh_err_clear(&e);
-        if (auth_operator_delete(a->core, &a->s, s->o[s->lf.l.sel].name, &e) < 0) {
-            app_error(a, &e);
-            return UI_HANDLED;
+        if (listform_delete(a, &s->lf, _("Delete operator"), q, delete_selected, s,
+                            _("Operator deleted."))) {
+            reload(a, s);
+            s->lf.adding = false;
+            fill_form(s);
         }
-        app_msg(a, CLR_OK, "%s", _("Operator deleted."));
-        reload(a, s);
-        s->lf.adding = false;
-        fill_form(s);
         return UI_HANDLED;
     case ACT_SUBMIT:
         if (s->lf.on_list) {

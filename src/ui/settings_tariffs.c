@@ -109,7 +109,7 @@ static int save(struct app *a, struct tariffs *s)
 {
     struct kwh_err e;
     int64_t id = 0;
-    int rc;
+    int rc, sel = -1;
 
     if (!form_validate(a, &s->fm)) {
         s->lf.on_list = false;
@@ -129,43 +129,40 @@ static int save(struct app *a, struct tariffs *s)
     app_msg(a, CLR_OK, s->lf.adding ? _("Tariff %s added.") : _("Tariff %s saved."),
             form_text(&s->fm, F_NAME));
     reload(a, s);
-    if (s->lf.adding)
-        for (size_t i = 0; i < s->n; i++)
-            if (s->t[i].id == id)
-                s->lf.l.sel = (int)i;
-    s->lf.adding = false;
-    s->lf.on_list = true;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->lf.adding && s->t[i].id == id)
+            sel = (int)i;
+    listform_saved(&s->lf, sel);
     fill_form(s);
     return UI_HANDLED;
+}
+
+static int delete_selected(struct app *a, void *ctx, struct kwh_err *e)
+{
+    struct tariffs *s = ctx;
+
+    return tariff_delete(a->core, &a->s, s->t[s->lf.l.sel].id, e);
 }
 
 static int tariffs_action(struct app *a, void *st, int act)
 {
     struct tariffs *s = st;
-    struct kwh_err e;
     char q[256];
 
     switch (act) {
     case ACT_NEW:
-        s->lf.adding = true;
-        fill_form(s);
-        listform_to_form(&s->lf, &s->fm, F_NAME);
+        listform_new(&s->lf, &s->fm, F_NAME, fill_form, s);
         return UI_HANDLED;
     case ACT_DELETE:
         if (s->n == 0)
             return UI_HANDLED;
         snprintf(q, sizeof q, _("Delete the tariff %s?"), s->t[s->lf.l.sel].name);
-        if (!dialog_confirm(a, _("Delete tariff"), q))
-            return UI_HANDLED;
-        kwh_err_clear(&e);
-        if (tariff_delete(a->core, &a->s, s->t[s->lf.l.sel].id, &e) < 0) {
-            app_error(a, &e);
-            return UI_HANDLED;
+        if (listform_delete(a, &s->lf, _("Delete tariff"), q, delete_selected, s,
+                            _("Tariff deleted."))) {
+            reload(a, s);
+            s->lf.adding = s->n == 0;
+            fill_form(s);
         }
-        app_msg(a, CLR_OK, "%s", _("Tariff deleted."));
-        reload(a, s);
-        s->lf.adding = s->n == 0;
-        fill_form(s);
         return UI_HANDLED;
     case ACT_SUBMIT:
         if (s->lf.on_list) {

@@ -172,6 +172,16 @@ struct listform {
 void listform_reloaded(struct listform *lf, int n);
 /* Moves the focus into the form, on field `first`. */
 void listform_to_form(struct listform *lf, struct form *fm, int first);
+/* F5: an empty form (fill(ctx)) for a new row, focused on `first`. */
+void listform_new(struct listform *lf, struct form *fm, int first, void (*fill)(void *ctx),
+                  void *ctx);
+/* After a save: back on the list, on row sel (-1: where it was). */
+void listform_saved(struct listform *lf, int sel);
+/* F6: asks question (translated) under title, then del(a, ctx, e) deletes the selected
+ * row; shows the core's refusal or done. True when the row was deleted. */
+bool listform_delete(struct app *a, struct listform *lf, const char *title, const char *question,
+                     int (*del)(struct app *a, void *ctx, struct kwh_err *e), void *ctx,
+                     const char *done);
 /* On the list: Up/Down/PgUp/PgDn select (fill(ctx) shows the row in the form), Tab goes
  * to the form's field `first`. In the form: Tab after its last field or Shift-Tab from
  * `first` go back to the list (when it has rows), other keys are the form's. */
