@@ -16,8 +16,7 @@ struct change {
     struct cust_ctx cc;
     struct field f[F_N];
     struct form fm;
-    bool have_receipt;
-    struct kwh_receipt receipt;
+    struct last_receipt last;
 };
 
 static void change_enter(struct app *a, void *st, int arg)
@@ -83,12 +82,10 @@ static int change_submit(struct app *a, struct change *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
-    s->receipt = r;
-    s->have_receipt = true;
     cust_reload(a, &s->cc);
     s->cc.from_card = false;
     app_msg(a, CLR_OK, "%s", _("Meter changed. The card now belongs to the new meter."));
-    receipt_show(a, _("Meter changed"), &r);
+    receipt_keep(a, &s->last, &r, _("Meter changed"));
     return UI_HANDLED;
 }
 
@@ -104,7 +101,7 @@ static int change_action(struct app *a, void *st, int act)
     case ACT_SUBMIT:
         return change_submit(a, s);
     default:
-        return purchase_action(a, &s->fm, F_PURCHASE, s->have_receipt ? &s->receipt : NULL,
+        return purchase_action(a, &s->fm, F_PURCHASE, &s->last,
                                act);
     }
 }

@@ -13,8 +13,7 @@ struct refund {
     struct kwh_refund_quote q;
     struct field f[1];
     struct form fm;
-    bool have_receipt;
-    struct kwh_receipt receipt;
+    struct last_receipt last;
 };
 
 static void refund_enter(struct app *a, void *st, int arg)
@@ -103,10 +102,7 @@ static int refund_action(struct app *a, void *st, int act)
         app_msg(a, CLR_OK, "%s", _("Refund card read."));
         return UI_HANDLED;
     case ACT_PRINT:
-        if (s->have_receipt)
-            receipt_print(a, &s->receipt);
-        else
-            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
+        receipt_print_last(a, &s->last);
         return UI_HANDLED;
     case ACT_SUBMIT:
         if (!s->have) {
@@ -125,10 +121,9 @@ static int refund_action(struct app *a, void *st, int act)
             app_error(a, &e);
             return UI_HANDLED;
         }
-        s->receipt = r;
-        s->have_receipt = true;
         s->have = false;
         app_msg(a, CLR_OK, "%s", _("Refund recorded."));
+        receipt_keep(a, &s->last, &r, NULL);
         offer_close(a, r.customer.customer_no);
         return UI_HANDLED;
     default:

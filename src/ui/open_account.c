@@ -14,8 +14,7 @@ struct open {
     struct field f[F_N];
     struct form fm;
     struct tariff_pick tp;
-    bool have_receipt;
-    struct kwh_receipt receipt;
+    struct last_receipt last;
 };
 
 static void open_enter(struct app *a, void *st, int arg)
@@ -40,10 +39,10 @@ static void open_draw(struct app *a, void *st)
     draw_text(stdscr, UI_TOP + 11, 2, COLS - 4,
               _("Put a blank card in the reader. Enter opens the account and writes the card."),
               theme_attr(CLR_INFO));
-    if (s->have_receipt) {
+    if (s->last.have) {
         char line[200];
         snprintf(line, sizeof line, _("Customer number %" PRIu32 " opened (F7 prints)."),
-                 s->receipt.customer.customer_no);
+                 s->last.r.customer.customer_no);
         draw_text(stdscr, UI_TOP + 12, 2, COLS - 4, line, theme_attr(CLR_OK));
     }
     form_draw(&s->fm, true);
@@ -86,12 +85,10 @@ static int open_submit(struct app *a, struct open *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
-    s->receipt = r;
-    s->have_receipt = true;
     app_msg(a, CLR_OK, _("Account %" PRIu32 " opened. Write the customer and meter numbers "
                          "on the card."),
             r.customer.customer_no);
-    receipt_show(a, _("Account opened"), &r);
+    receipt_keep(a, &s->last, &r, _("Account opened"));
     return UI_HANDLED;
 }
 
@@ -101,7 +98,7 @@ static int open_action(struct app *a, void *st, int act)
 
     if (act == ACT_SUBMIT)
         return open_submit(a, s);
-    return purchase_action(a, &s->fm, F_PURCHASE, s->have_receipt ? &s->receipt : NULL, act);
+    return purchase_action(a, &s->fm, F_PURCHASE, &s->last, act);
 }
 
 static int open_key(struct app *a, void *st, int type, wint_t ch)

@@ -15,8 +15,7 @@ struct issue {
     struct cust_ctx cc;
     struct field f[PF_COUNT];
     struct form fm;
-    bool have_receipt;
-    struct kwh_receipt receipt;
+    struct last_receipt last;
 };
 
 static void issue_enter(struct app *a, void *st, int arg)
@@ -72,11 +71,9 @@ static int issue_submit(struct app *a, struct issue *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
-    s->receipt = r;
-    s->have_receipt = true;
     cust_reload(a, &s->cc);
     app_msg(a, CLR_OK, "%s", _("The card is written: the customer inserts it in the meter."));
-    receipt_show(a, _("First card issued"), &r);
+    receipt_keep(a, &s->last, &r, _("First card issued"));
     return UI_HANDLED;
 }
 
@@ -91,7 +88,7 @@ static int issue_action(struct app *a, void *st, int act)
     case ACT_SUBMIT:
         return issue_submit(a, s);
     default:
-        return purchase_action(a, &s->fm, 0, s->have_receipt ? &s->receipt : NULL, act);
+        return purchase_action(a, &s->fm, 0, &s->last, act);
     }
 }
 

@@ -392,7 +392,26 @@ const char *purchase_desc(const struct kwh_purchase_req *p, char *buf, size_t n)
     return buf;
 }
 
-int purchase_action(struct app *a, struct form *fm, int base, const struct kwh_receipt *r,
+void receipt_keep(struct app *a, struct last_receipt *k, const struct kwh_receipt *r,
+                  const char *title)
+{
+    k->r = *r;
+    k->have = true;
+    if (title != NULL)
+        receipt_show(a, title, r);
+    if (a->cfg.print_auto)
+        receipt_print(a, r);
+}
+
+void receipt_print_last(struct app *a, const struct last_receipt *k)
+{
+    if (k->have)
+        receipt_print(a, &k->r);
+    else
+        app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
+}
+
+int purchase_action(struct app *a, struct form *fm, int base, const struct last_receipt *last,
                     int act)
 {
     switch (act) {
@@ -401,10 +420,7 @@ int purchase_action(struct app *a, struct form *fm, int base, const struct kwh_r
         form_focus(fm, base + PF_VALUE);
         return UI_HANDLED;
     case ACT_PRINT:
-        if (r != NULL)
-            receipt_print(a, r);
-        else
-            app_msg(a, CLR_WARN, "%s", _("Nothing to print yet."));
+        receipt_print_last(a, last);
         return UI_HANDLED;
     default:
         return UI_IGNORED;

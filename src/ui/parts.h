@@ -68,11 +68,24 @@ void purchase_fields_toggle(struct field *f);
 /* The request from validated fields; mode KWH_BY_NONE when the value is empty or 0. */
 void purchase_fields_get(const struct form *fm, int base, struct kwh_purchase_req *p);
 
+/* The last receipt of a screen, for F7. */
+struct last_receipt {
+    bool have;
+    struct kwh_receipt r;
+};
+/* Keeps r for F7, shows it in a dialog under title (NULL: not shown), and prints it at
+ * once with [print] auto. */
+void receipt_keep(struct app *a, struct last_receipt *k, const struct kwh_receipt *r,
+                  const char *title);
+
+/* F7: prints the last receipt, or says there is none yet. */
+void receipt_print_last(struct app *a, const struct last_receipt *k);
+
 /* "none", "12.50 kWh" or "50.00 yuan" (translated) into buf. */
 const char *purchase_desc(const struct kwh_purchase_req *p, char *buf, size_t n);
-/* F4 (amount/kWh) and F7 (print r, the last receipt, or NULL when there is none) of a
- * screen with purchase fields at base in fm; UI_IGNORED for other actions. */
-int purchase_action(struct app *a, struct form *fm, int base, const struct kwh_receipt *r,
+/* F4 (amount/kWh) and F7 (print the last receipt) of a screen with purchase fields at
+ * base in fm; UI_IGNORED for other actions. */
+int purchase_action(struct app *a, struct form *fm, int base, const struct last_receipt *last,
                     int act);
 
 /* Adds the lines of a receipt to p, for a confirmation or result dialog. */

@@ -12,8 +12,7 @@ struct sell {
     struct cust_ctx cc;
     struct field f[PF_COUNT];
     struct form fm;
-    bool have_receipt;
-    struct kwh_receipt receipt;
+    struct last_receipt last;
 };
 
 #define FORM_ROW (UI_TOP + 10)
@@ -42,11 +41,11 @@ static void sell_draw(struct app *a, void *st)
                  fmt_money(b2, sizeof b2, s->cc.view.last_sale.amount_fen), _("yuan"));
         draw_text(stdscr, FORM_ROW - 1, 2, COLS - 4, line, theme_attr(CLR_WARN));
     }
-    if (s->have_receipt) {
+    if (s->last.have) {
         char b1[32], b2[32], line[200];
         snprintf(line, sizeof line, "%s: %s kWh, %s %s (F7 %s)", _("Last receipt"),
-                 fmt_energy(b1, sizeof b1, s->receipt.sale.energy_ckwh),
-                 fmt_money(b2, sizeof b2, s->receipt.sale.amount_fen), _("yuan"), _("Print"));
+                 fmt_energy(b1, sizeof b1, s->last.r.sale.energy_ckwh),
+                 fmt_money(b2, sizeof b2, s->last.r.sale.amount_fen), _("yuan"), _("Print"));
         draw_text(stdscr, FORM_ROW + 4, 2, COLS - 4, line, theme_attr(CLR_OK));
     }
     form_draw(&s->fm, s->cc.have);
@@ -116,8 +115,6 @@ static int sell_submit(struct app *a, struct sell *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
-    s->receipt = r;
-    s->have_receipt = true;
     ledit_set(&s->f[PF_VALUE].ed, "");
     cust_reload(a, &s->cc);
     s->cc.from_card = false;
@@ -127,8 +124,7 @@ static int sell_submit(struct app *a, struct sell *s)
                 fmt_energy(b1, sizeof b1, r.sale.energy_ckwh + r.sale.free_ckwh),
                 fmt_money(b2, sizeof b2, r.sale.amount_fen));
     }
-    if (a->cfg.print_auto)
-        receipt_print(a, &s->receipt);
+    receipt_keep(a, &s->last, &r, NULL);
     return UI_HANDLED;
 }
 
@@ -144,7 +140,7 @@ static int sell_action(struct app *a, void *st, int act)
     case ACT_SUBMIT:
         return sell_submit(a, s);
     default:
-        return purchase_action(a, &s->fm, 0, s->have_receipt ? &s->receipt : NULL, act);
+        return purchase_action(a, &s->fm, 0, &s->last, act);
     }
 }
 

@@ -17,8 +17,7 @@ struct reissue {
     struct cust_ctx cc;
     struct field f[F_N];
     struct form fm;
-    bool have_receipt;
-    struct kwh_receipt receipt;
+    struct last_receipt last;
 };
 
 static void reissue_enter(struct app *a, void *st, int arg)
@@ -87,11 +86,9 @@ static int reissue_submit(struct app *a, struct reissue *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
-    s->receipt = r;
-    s->have_receipt = true;
     cust_reload(a, &s->cc);
     app_msg(a, CLR_OK, "%s", _("The new card is written; the old card no longer works."));
-    receipt_show(a, _("Card reissued"), &r);
+    receipt_keep(a, &s->last, &r, _("Card reissued"));
     return UI_HANDLED;
 }
 
@@ -106,7 +103,7 @@ static int reissue_action(struct app *a, void *st, int act)
     case ACT_SUBMIT:
         return reissue_submit(a, s);
     default:
-        return purchase_action(a, &s->fm, F_PURCHASE, s->have_receipt ? &s->receipt : NULL,
+        return purchase_action(a, &s->fm, F_PURCHASE, &s->last,
                                act);
     }
 }
