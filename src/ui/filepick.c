@@ -88,3 +88,16 @@ const char *filepick_choice(struct filepick *p, char *buf, size_t n)
     snprintf(buf, n, "%s/%s", p->dir, p->names[p->l.sel]);
     return buf;
 }
+
+const char *filepick_confirm(struct app *a, struct filepick *p, char *buf, size_t n,
+                             const char *none_msg, const char *title, const char *question)
+{
+    char q[KWH_PATH_MAX + 256];
+
+    if (filepick_choice(p, buf, n) == NULL) {
+        app_msg(a, CLR_ERROR, "%s", none_msg);
+        return NULL;
+    }
+    snprintf(q, sizeof q, "%s\n%s", question, buf);
+    return dialog_confirm(a, title, q) ? buf : NULL;
+}

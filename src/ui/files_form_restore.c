@@ -65,14 +65,12 @@ static int fr_submit(struct app *a, struct form_restore *s)
 {
     struct printer *p;
     struct kwh_err e;
-    char file[KWH_PATH_MAX], q[KWH_PATH_MAX + 100];
+    char file[KWH_PATH_MAX];
 
-    if (filepick_choice(&s->pick, file, sizeof file) == NULL) {
-        app_msg(a, CLR_ERROR, "%s", _("Choose a saved copy or type a file first."));
-        return UI_HANDLED;
-    }
-    snprintf(q, sizeof q, _("Replace the invoice layout with\n%s?"), file);
-    if (!dialog_confirm(a, _("Restore invoice layout"), q))
+    if (filepick_confirm(a, &s->pick, file, sizeof file,
+                         _("Choose a saved copy or type a file first."),
+                         _("Restore invoice layout"),
+                         _("Replace the invoice layout with this copy?")) == NULL)
         return UI_HANDLED;
     kwh_err_clear(&e);
     if ((p = app_printer(a, &e)) == NULL ||

@@ -69,14 +69,11 @@ static int restore_submit(struct app *a, struct restore *s)
     struct kwh_restore_info info;
     struct kwh_core *old;
     struct kwh_err e;
-    char file[KWH_PATH_MAX], q[KWH_PATH_MAX + 200];
+    char file[KWH_PATH_MAX];
 
-    if (filepick_choice(&s->pick, file, sizeof file) == NULL) {
-        app_msg(a, CLR_ERROR, "%s", _("Choose a backup or type a file first."));
-        return UI_HANDLED;
-    }
-    snprintf(q, sizeof q, _("Replace the database with the backup\n%s?"), file);
-    if (!dialog_confirm(a, _("Restore data"), q))
+    if (filepick_confirm(a, &s->pick, file, sizeof file,
+                         _("Choose a backup or type a file first."), _("Restore data"),
+                         _("Replace the database with this backup?")) == NULL)
         return UI_HANDLED;
     app_msg(a, CLR_WARN, "%s", _("Restoring... do not switch off."));
     app_draw(a);

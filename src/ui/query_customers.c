@@ -168,11 +168,9 @@ static int build_filter(struct app *a, struct qcust *s, struct kwh_err *e)
     f->by_tariff = s->f[F_TARIFF].on;
     f->tariff_id = tariff_pick_id(&s->tp, &s->f[F_TARIFF]);
     f->include_closed = s->f[F_CLOSED].on;
-    f->by_last_purchase = s->f[F_FROM].on;
-    if (f->by_last_purchase &&
-        (rc = period_from_text(form_text(fm, F_FROM), form_text(fm, F_TO), core_now(a->core),
-                               &f->last_purchase, e)) < 0)
+    if ((rc = qview_period(a, &s->q, &f->last_purchase, e)) < 0)
         return rc;
+    f->by_last_purchase = rc == 1;
     return 0;
 }
 

@@ -84,11 +84,9 @@ static int load(struct app *a, void *st, struct kwh_err *e)
         s->filter.by_operator = s->f[F_OPER].on;
         str_copy(s->filter.operator_name, sizeof s->filter.operator_name,
                  form_text(fm, F_OPER));
-        s->filter.by_date = s->f[F_FROM].on;
-        if (s->filter.by_date &&
-            (rc = period_from_text(form_text(fm, F_FROM), form_text(fm, F_TO),
-                                   core_now(a->core), &s->filter.period, e)) < 0)
+        if ((rc = qview_period(a, &s->q, &s->filter.period, e)) < 0)
             return rc;
+        s->filter.by_date = rc == 1;
     }
     query_event_page_fini(&s->page);
     s->filter.limit = s->q.page;

@@ -156,11 +156,9 @@ static int build_filter(struct app *a, struct qsales *s, struct kwh_err *e)
     int rc;
 
     memset(f, 0, sizeof *f);
-    f->by_date = s->f[F_FROM].on;
-    if (f->by_date &&
-        (rc = period_from_text(form_text(fm, F_FROM), form_text(fm, F_TO), core_now(a->core),
-                               &f->period, e)) < 0)
+    if ((rc = qview_period(a, &s->q, &f->period, e)) < 0)
         return rc;
+    f->by_date = rc == 1;
     if (!f->by_date && s->mode == MODE_MONTH) {
         f->by_date = true;
         f->period = period_month(core_now(a->core));

@@ -56,6 +56,17 @@ static bool load(struct app *a, struct qview *q)
     return true;
 }
 
+int qview_period(struct app *a, const struct qview *q, struct kwh_period *p, struct kwh_err *e)
+{
+    int rc;
+
+    if (q->from_field < 0 || !q->fm.f[q->from_field].on)
+        return 0;
+    rc = period_from_text(form_text(&q->fm, q->from_field), form_text(&q->fm, q->to_field),
+                          core_now(a->core), p, e);
+    return rc < 0 ? rc : 1;
+}
+
 void qview_run(struct app *a, struct qview *q)
 {
     if (!form_validate(a, &q->fm)) {

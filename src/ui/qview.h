@@ -42,6 +42,9 @@ void qview_init(struct qview *q, const struct qview_ops *ops, void *st, struct f
                 int filter_rows);
 /* Names the period's fields: a date typed in `to` ticks the box of `from`. */
 void qview_dates(struct qview *q, int from, int to);
+/* The period of the date fields into p: 1 when their box is ticked, 0 when not, or a
+ * KWH_E* code (a bad date, a period that ends before it begins) with e filled. */
+int qview_period(struct app *a, const struct qview *q, struct kwh_period *p, struct kwh_err *e);
 /* Runs the query from its first page (F3). */
 void qview_run(struct app *a, struct qview *q);
 void qview_draw(struct app *a, struct qview *q);

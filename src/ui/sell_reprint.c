@@ -71,10 +71,9 @@ static int load(struct app *a, void *st, struct kwh_err *e)
     struct kwh_period p;
     int rc;
 
-    if (s->f[F_FROM].on) {
-        if ((rc = period_from_text(form_text(fm, F_FROM), form_text(fm, F_TO),
-                                   core_now(a->core), &p, e)) < 0)
-            return rc;
+    if ((rc = qview_period(a, &s->q, &p, e)) < 0)
+        return rc;
+    if (rc == 1) {
         q.from = p.from;
         q.to = p.to;
     }

@@ -247,6 +247,10 @@ int filepick_key(struct app *a, struct filepick *p, int type, wint_t ch);
 /* The chosen file's path into buf: the typed path when the focus is there, else the
  * list's selection; NULL when there is none. */
 const char *filepick_choice(struct filepick *p, char *buf, size_t n);
+/* Enter on a file picker: the chosen file (else none_msg on the message line), then the
+ * question and the file under title; the path when confirmed, or NULL. */
+const char *filepick_confirm(struct app *a, struct filepick *p, char *buf, size_t n,
+                             const char *none_msg, const char *title, const char *question);
 
 /* --- dialog.c: modal dialogs over the screen ------------------------------------- */
 
