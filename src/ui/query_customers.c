@@ -18,7 +18,7 @@ struct qcust {
     struct kwh_customer_filter filter;  /* of the last query */
     struct kwh_customer_page page;
     int64_t balance_ckwh;               /* over every match */
-    const struct kwh_customer *cur;     /* the row being exported */
+    const struct kwh_customer *cur;     /* the row being printed or exported */
 };
 
 enum { C_NO, C_NAME, C_METER, C_TARIFF, C_BALANCE, C_LAST, C_STATUS };
@@ -235,7 +235,9 @@ static int all_rows(struct app *a, struct qcust *s, struct table_sink *k, list_c
 
     f.limit = 0;
     f.offset = 0;
-    if ((rc = query_customers_each(a->core, &a->s, &f, each_row, &x, e)) < 0)
+    rc = query_customers_each(a->core, &a->s, &f, each_row, &x, e);
+    s->cur = NULL;
+    if (rc < 0)
         return rc;
     if (fn == print_cell)
         table_sink_row(k, print_cell, s, QV_TOTAL);
