@@ -44,7 +44,6 @@ enum ui_action {
     ACT_BACK,         /* Esc */
     ACT_EXPORT,       /* a result list to a CSV file */
     ACT_PREVIEW,      /* the invoice form with sample values */
-    ACT_TITLE,        /* add a title to the invoice form */
     ACT_FORM_BACKUP,  /* 保存发票格式 */
     ACT_FORM_RESTORE, /* 恢复发票格式 */
     ACT_COUNT

@@ -22,7 +22,6 @@ static const struct binding bindings[] = {
     {KEY_CODE_YES, KEY_F(2), "F2", ACT_PREVIEW, N_("Preview")},
     {KEY_CODE_YES, KEY_F(3), "F3", ACT_FIND, N_("Find")},
     {KEY_CODE_YES, KEY_F(4), "F4", ACT_TOGGLE, N_("Amount/kWh")},
-    {KEY_CODE_YES, KEY_F(4), "F4", ACT_TITLE, N_("Title")},
     {KEY_CODE_YES, KEY_F(5), "F5", ACT_NEW, N_("New")},
     {KEY_CODE_YES, KEY_F(6), "F6", ACT_DELETE, N_("Delete")},
     {KEY_CODE_YES, KEY_F(7), "F7", ACT_PRINT, N_("Print")},

@@ -1,7 +1,7 @@
 /* 发票格式调整 (M8, both roles): the invoice layout designer. The form is drawn at its
  * real size (scrolled when larger than the screen); Tab picks an item, the arrows move
  * it (the form refuses overlaps and the page's edges, and the message says why), Del
- * deletes it, +/- change a field's width; F5 adds a field from the variable table, F4 a
+ * deletes it, +/- change a field's width; F5 adds a field from the variable table or a
  * title; F2 previews the page with sample values; Enter saves; F7 saves a copy
  * (保存发票格式) and F8 puts a copy back (恢复发票格式, administrators: the core refuses
  * others). As the manual says, the Chinese text is titles and the English names are
@@ -136,7 +136,7 @@ static void describe(const struct designer *s, char *buf, size_t n)
     const struct print_item *it = s->sel >= 0 ? print_form_item(s->form, s->sel) : NULL;
 
     if (it == NULL) {
-        snprintf(buf, n, "%s", _("Nothing selected: F5 adds a field, F4 a title."));
+        snprintf(buf, n, "%s", _("Nothing selected: F5 adds a field or a title."));
     } else if (it->kind == PRINT_ITEM_TITLE) {
         snprintf(buf, n, _("Title \"%s\": line %d, column %d"), it->text, it->row + 1,
                  it->col + 1);
@@ -336,44 +336,42 @@ static void free_place(const struct designer *s, int w, int *row, int *col)
     *row = 0;
 }
 
-static int add(struct app *a, struct designer *s, bool title)
+/* F5: a variable from the table, or a title when one is typed, at a line and column. */
+static int add(struct app *a, struct designer *s)
 {
     static char items[PRINT_NVARS][64];
     static const char *item_ptr[PRINT_NVARS];
-    struct field f[3] = {
-        {.label = title ? N_("Title text") : N_("Variable"), .kind = title ? FK_TEXT : FK_CHOICE,
-         .row = 0, .required = true, .maxlen = 60},
-        {.label = N_("Line"), .kind = FK_INT, .row = 1, .imin = 1, .imax = PRINT_FORM_MAX_LINES,
+    struct field f[4] = {
+        {.label = N_("Variable"), .kind = FK_CHOICE, .row = 0, .items = item_ptr,
+         .nitems = PRINT_NVARS, .items_raw = true},
+        {.label = N_("or a title"), .kind = FK_TEXT, .row = 1, .maxlen = 60},
+        {.label = N_("Line"), .kind = FK_INT, .row = 2, .imin = 1, .imax = PRINT_FORM_MAX_LINES,
          .required = true},
-        {.label = N_("Column"), .kind = FK_INT, .row = 2, .imin = 1,
+        {.label = N_("Column"), .kind = FK_INT, .row = 3, .imin = 1,
          .imax = PRINT_FORM_MAX_WIDTH, .required = true},
     };
+    const struct form fm = {.f = f, .n = 4};
     struct kwh_err e;
     int row, col, idx = -1, rc;
     char buf[16];
 
-    if (!title) {
-        for (int v = 0; v < PRINT_NVARS; v++) {
-            const struct print_var_info *vi = print_var_info(v);
-            snprintf(items[v], sizeof items[v], "%s {%s}", vi->title, vi->name);
-            item_ptr[v] = items[v];
-        }
-        f[0].items = item_ptr;
-        f[0].nitems = PRINT_NVARS;
-        f[0].items_raw = true;
+    for (int v = 0; v < PRINT_NVARS; v++) {
+        const struct print_var_info *vi = print_var_info(v);
+        snprintf(items[v], sizeof items[v], "%s {%s}", vi->title, vi->name);
+        item_ptr[v] = items[v];
     }
-    free_place(s, title ? 4 : 12, &row, &col);
+    free_place(s, 12, &row, &col);
     snprintf(buf, sizeof buf, "%d", row + 1);
-    ledit_set(&f[1].ed, buf);
-    snprintf(buf, sizeof buf, "%d", col + 1);
     ledit_set(&f[2].ed, buf);
-    if (!dialog_form(a, title ? _("Add a title") : _("Add a field"), f, 3))
+    snprintf(buf, sizeof buf, "%d", col + 1);
+    ledit_set(&f[3].ed, buf);
+    if (!dialog_form(a, _("Add a field or a title"), f, 4))
         return UI_HANDLED;
-    row = (int)form_value(&(const struct form){.f = f, .n = 3}, 1) - 1;
-    col = (int)form_value(&(const struct form){.f = f, .n = 3}, 2) - 1;
+    row = (int)form_value(&fm, 2) - 1;
+    col = (int)form_value(&fm, 3) - 1;
     kwh_err_clear(&e);
-    rc = title ? print_form_add_title(s->form, f[0].ed.buf, row, col, &idx, &e)
-               : print_form_add_field(s->form, f[0].sel, row, col, &idx, &e);
+    rc = f[1].ed.len > 0 ? print_form_add_title(s->form, f[1].ed.buf, row, col, &idx, &e)
+                         : print_form_add_field(s->form, f[0].sel, row, col, &idx, &e);
     if (rc < 0) {
         app_error(a, &e);
         return UI_HANDLED;
@@ -465,11 +463,7 @@ static int designer_action(struct app *a, void *st, int act)
     case ACT_PREVIEW:
         return preview(a, s);
     case ACT_NEW:
-        return add(a, s, false);
-    case ACT_TITLE:
-        return add(a, s, true);
-    case ACT_DELETE:
-        return delete_item(a, s);
+        return add(a, s);
     case ACT_SUBMIT:
         save(a, s);
         return UI_HANDLED;
@@ -540,8 +534,8 @@ static int designer_key(struct app *a, void *st, int type, wint_t ch)
 
 const struct screen scr_designer = {
     .title = N_("Invoice layout"),
-    .actions = ACT_BIT(ACT_PREVIEW) | ACT_BIT(ACT_NEW) | ACT_BIT(ACT_TITLE) |
-               ACT_BIT(ACT_DELETE) | ACT_BIT(ACT_FORM_BACKUP) | ACT_BIT(ACT_FORM_RESTORE),
+    .actions = ACT_BIT(ACT_PREVIEW) | ACT_BIT(ACT_NEW) | ACT_BIT(ACT_FORM_BACKUP) |
+               ACT_BIT(ACT_FORM_RESTORE),
     .submit_label = N_("Save"),
     .state_size = sizeof(struct designer),
     .enter = designer_enter,

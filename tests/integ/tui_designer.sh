@@ -39,10 +39,10 @@ tui_see "the next item" "变量 {reprint}"
 tui_keys DC
 tui_see "Del deletes it" "已删除"
 tui_keys F5
-tui_wait "添加变量" && tui_keys Right Enter
+tui_wait "添加变量或标题" && tui_keys Up Right Enter
 tui_see "a field from the variable list" "已添加"
-tui_keys F4
-tui_wait "添加标题" && tui_type "测试标题" && tui_keys Enter
+tui_keys F5
+tui_wait "添加变量或标题" && tui_type "测试标题" && tui_keys Enter
 tui_see "a title" "测试标题"
 tui_keys F2
 tui_see "F2 previews with sample values" "壹佰贰拾捌元伍角"
