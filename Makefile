@@ -204,6 +204,10 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms
 	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 forms/*.form $(DESTDIR)$(PREFIX)/share/kwhpos/forms/
+	for mo in $(MO_FILES); do \
+	  lang=$$(basename $$(dirname $$(dirname $$mo))); \
+	  install -D -m 644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/kwhpos.mo; \
+	done
 	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || install -m 640 etc/kwhpos.ini $(DESTDIR)/etc/kwhpos/
 
 clean:

@@ -142,7 +142,9 @@ struct kwh_sale {
     int state;                  /* enum kwh_op_state */
     int64_t customer_id;
     uint32_t customer_no;
-    char customer_name[KWH_TEXT_MAX];
+    char customer_name[KWH_TEXT_MAX];   /* as at the sale (an invoice shows these) */
+    char customer_address[KWH_ADDR_MAX];
+    char customer_phone[KWH_PHONE_MAX];
     uint32_t meter_no;
     int purchase_count;
     int64_t energy_ckwh;        /* paid energy; negative for a refund */

@@ -13,7 +13,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 

@@ -239,6 +239,10 @@ int vend_refund(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
     sale.kind = KWH_OP_REFUND;
     sale.state = KWH_STATE_PENDING;
     sale.customer_id = cu.id;
+    str_copy(sale.customer_name, sizeof sale.customer_name, cu.name);
+    str_copy(sale.customer_address, sizeof sale.customer_address, cu.address);
+    str_copy(sale.customer_phone, sizeof sale.customer_phone, cu.phone);
+    str_copy(sale.tariff_name, sizeof sale.tariff_name, cu.tariff_name);
     sale.meter_no = cu.meter.meter_no;
     sale.purchase_count = v.card.purchase_count;
     sale.energy_ckwh = -q.refund_ckwh;

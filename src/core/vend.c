@@ -293,6 +293,8 @@ void vend_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *
     sale->kind = kind;
     sale->customer_no = cu->customer_no;
     str_copy(sale->customer_name, sizeof sale->customer_name, cu->name);
+    str_copy(sale->customer_address, sizeof sale->customer_address, cu->address);
+    str_copy(sale->customer_phone, sizeof sale->customer_phone, cu->phone);
     sale->meter_no = cu->meter.meter_no;
     sale->purchase_count = count;
     sale->energy_ckwh = q->energy_ckwh;

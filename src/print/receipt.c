@@ -69,6 +69,12 @@ static int set_number(struct print_vars *vars, int var, bool pad, int64_t v, str
     return print_vars_set(vars, var, buf, e);
 }
 
+/* What the sale recorded, else (a sale from before it recorded it) the account now. */
+static const char *snap(const char *at_sale, const char *now)
+{
+    return at_sale[0] != '\0' ? at_sale : now;
+}
+
 int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, int reprint,
                             struct kwh_err *e)
 {
@@ -101,11 +107,13 @@ int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, i
     if (rc == 0)
         rc = set_number(v, PRINT_VAR_CUSTOMER_NO, true, r->customer.customer_no, e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_CUSTOMER, r->customer.name, e);
+        rc = print_vars_set(v, PRINT_VAR_CUSTOMER, snap(s->customer_name, r->customer.name), e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_ADDRESS, r->customer.address, e);
+        rc = print_vars_set(v, PRINT_VAR_ADDRESS, snap(s->customer_address, r->customer.address),
+                            e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_CUSTOMER_TEL, r->customer.phone, e);
+        rc = print_vars_set(v, PRINT_VAR_CUSTOMER_TEL, snap(s->customer_phone, r->customer.phone),
+                            e);
     if (rc == 0)
         rc = set_number(v, PRINT_VAR_METER_NO, true, s->meter_no, e);
     if (rc == 0)

@@ -247,7 +247,15 @@ static const char v3[] =
     "CREATE INDEX IF NOT EXISTS shifts_operator ON shifts(operator_id, id);"
     "CREATE INDEX IF NOT EXISTS events_operator ON events(operator_id, created);";
 
-static const char *const migrations[] = {v1, v2, v3};
+/* Version 4: what an invoice names is kept with the sale, so a reprint after a transfer
+ * or a tariff rename shows what the customer was sold under. */
+static const char v4[] =
+    "ALTER TABLE sales ADD COLUMN customer_name TEXT;"
+    "ALTER TABLE sales ADD COLUMN customer_address TEXT;"
+    "ALTER TABLE sales ADD COLUMN customer_phone TEXT;"
+    "ALTER TABLE sales ADD COLUMN tariff_name TEXT;";
+
+static const char *const migrations[] = {v1, v2, v3, v4};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of migrations");

@@ -187,6 +187,8 @@ void store_sale_row(sqlite3_stmt *st, void *row)
     v->replaces_id = sqlite3_column_int64(st, 23);
     v->reprints = sqlite3_column_int(st, 24);
     v->printed = sqlite3_column_int64(st, 25);
+    sql_col_text(st, 26, v->customer_address, sizeof v->customer_address);
+    sql_col_text(st, 27, v->customer_phone, sizeof v->customer_phone);
 }
 
 int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
@@ -195,9 +197,11 @@ int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
         s,
         "INSERT INTO sales (op_id, kind, state, customer_id, meter_no, purchase_count, "
         "energy_ckwh, adjust_ckwh, free_ckwh, price, tariff_id, amount_fen, fee_fen, "
-        "pay_method, by_amount, operator_id, created, settled, replaces_id) VALUES (:op, :kind, "
-        ":state, :customer, :meter, :count, :energy, :adjust, :free, :price, :tariff, :amount, "
-        ":fee, :pay, :by_amount, :operator, :created, :settled, :replaces)",
+        "pay_method, by_amount, operator_id, created, settled, replaces_id, customer_name, "
+        "customer_address, customer_phone, tariff_name) VALUES (:op, :kind, :state, :customer, "
+        ":meter, :count, :energy, :adjust, :free, :price, :tariff, :amount, :fee, :pay, "
+        ":by_amount, :operator, :created, :settled, :replaces, :name, :address, :phone, "
+        ":tariff_name)",
         e);
     int rc;
     if (st == NULL)
@@ -227,6 +231,10 @@ int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
         sql_i64(st, ":replaces", v->replaces_id);
     else
         sql_null(st, ":replaces");
+    sql_text(st, ":name", v->customer_name);
+    sql_text(st, ":address", v->customer_address);
+    sql_text(st, ":phone", v->customer_phone);
+    sql_text(st, ":tariff_name", v->tariff_name);
     rc = sql_done(s, st, e);
     if (rc == 0)
         v->id = sqlite3_last_insert_rowid(s->db);

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "fakecard.h"
 #include "kwhpos/invoice.h"
+#include "kwhpos/print.h"
 #include "kwhpos/store.h"
 #include "site.h"
 
@@ -178,6 +179,31 @@ static void get__returns_the_sale_with_its_account_and_the_unit(void **state)
     REFUSED(KWH_ENOTFOUND, "no invoice 2", invoice_get(s->core, &s->admin, 2, &r, &e_));
     REFUSED(KWH_EINVAL, "1 or more", invoice_get(s->core, &s->admin, 0, &r, &e_));
     REFUSED(KWH_EINVAL, "1 or more", invoice_get(s->core, &s->admin, -5, &r, &e_));
+}
+
+/* A reprint after a transfer and a tariff rename still names what was sold, to whom. */
+static void get__shows_the_names_as_at_the_sale(void **state)
+{
+    struct site *s = *state;
+    struct kwh_receipt r;
+    struct print_vars *v;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_err e;
+
+    assert_int_equal(account_transfer(s->core, &s->seller, no, "新户主", "二号楼", "139", &e), 0);
+    assert_int_equal(tariff_update(s->core, &s->admin, s->tariff_home, "居民阶梯电价", 5283, &e), 0);
+    assert_int_equal(invoice_get(s->core, &s->admin, 1, &r, &e), 0);
+    assert_string_equal(r.sale.customer_name, "张三");
+    assert_string_equal(r.sale.customer_address, "一号楼 101");
+    assert_string_equal(r.sale.tariff_name, "居民生活用电");
+    assert_string_equal(r.customer.name, "新户主"); /* the account as it is now */
+    v = print_vars_new();
+    assert_non_null(v);
+    assert_int_equal(print_vars_from_receipt(v, &r, 0, &e), 0);
+    assert_string_equal(print_vars_get(v, PRINT_VAR_CUSTOMER), "张三");
+    assert_string_equal(print_vars_get(v, PRINT_VAR_ADDRESS), "一号楼 101");
+    assert_string_equal(print_vars_get(v, PRINT_VAR_TARIFF), "居民生活用电");
+    print_vars_free(v);
 }
 
 static void original__is_refused_once_a_copy_left(void **state)
@@ -402,6 +428,10 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
     assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
                                   "ALTER TABLE sales DROP COLUMN printed; "
+                                  "ALTER TABLE sales DROP COLUMN customer_name; "
+                                  "ALTER TABLE sales DROP COLUMN customer_address; "
+                                  "ALTER TABLE sales DROP COLUMN customer_phone; "
+                                  "ALTER TABLE sales DROP COLUMN tariff_name; "
                                   "PRAGMA user_version = 1;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
@@ -428,6 +458,7 @@ int main(void)
         T(numbering__a_resale_keeps_the_cancelled_number_and_refuses_its_invoice),
         T(numbering__two_terminals_take_turns_without_sharing_a_number),
         T(get__returns_the_sale_with_its_account_and_the_unit),
+        T(get__shows_the_names_as_at_the_sale),
         T(original__is_refused_once_a_copy_left),
         T(reprint__counts_each_copy_and_audits_it),
         T(reprint__of_an_unknown_invoice_writes_nothing),
