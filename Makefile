@@ -201,14 +201,19 @@ format-check:
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms \
+	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos
 	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 forms/*.form $(DESTDIR)$(PREFIX)/share/kwhpos/forms/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/kwhpos/
 	for mo in $(MO_FILES); do \
 	  lang=$$(basename $$(dirname $$(dirname $$mo))); \
 	  install -D -m 644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/kwhpos.mo; \
 	done
-	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || install -m 640 etc/kwhpos.ini $(DESTDIR)/etc/kwhpos/
+	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || { \
+	  sed 's|/usr/local/|$(PREFIX)/|' etc/kwhpos.ini >$(DESTDIR)/etc/kwhpos/kwhpos.ini.new && \
+	  chmod 640 $(DESTDIR)/etc/kwhpos/kwhpos.ini.new && \
+	  mv $(DESTDIR)/etc/kwhpos/kwhpos.ini.new $(DESTDIR)/etc/kwhpos/kwhpos.ini; }
 
 clean:
 	rm -rf build

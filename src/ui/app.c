@@ -1,6 +1,7 @@
 /* The shell: terminal set-up and tear-down, the main loop, screen switching, the
  * message, hint and status lines, reader polling and the idle lock. */
 #include <errno.h>
+#include <limits.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <panel.h>
@@ -30,16 +31,50 @@ static void on_term(int sig)
     got_term = 1;
 }
 
+/* The message catalogues: KWHPOS_LOCALEDIR if set, else beside the executable (the build
+ * tree keeps them in <bin>/locale, an installed tree in <prefix>/share/locale), else the
+ * directory compiled in. */
+static const char *locale_dir(char *buf, size_t size)
+{
+    static const char *const rel[] = {"locale", "../share/locale"};
+    const char *env = getenv("KWHPOS_LOCALEDIR");
+    char self[PATH_MAX];
+    ssize_t n;
+    char *slash;
+
+    if (env != NULL && *env)
+        return env;
+    n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            char probe[PATH_MAX + 64];
+            int len = snprintf(buf, size, "%s/%s", self, rel[i]);
+
+            if (len <= 0 || (size_t)len >= size)
+                continue;
+            snprintf(probe, sizeof probe, "%s/zh_CN/LC_MESSAGES/" TEXTDOMAIN ".mo", buf);
+            if (access(probe, R_OK) == 0)
+                return buf;
+        }
+    }
+    return KWH_LOCALEDIR;
+}
+
 static void setup_language(const struct kwh_config *cfg)
 {
-    const char *dir = getenv("KWHPOS_LOCALEDIR");
+    char buf[PATH_MAX];
+    const char *dir = locale_dir(buf, sizeof buf);
     const char *lang;
 
     if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         setlocale(LC_ALL, "C.UTF-8");
     lang = config_language(cfg, getenv("TERM"));
     setenv("LANGUAGE", lang != NULL && *lang ? lang : "zh_CN", 1);
-    bindtextdomain(TEXTDOMAIN, dir != NULL && *dir ? dir : KWH_LOCALEDIR);
+    bindtextdomain(TEXTDOMAIN, dir);
     bind_textdomain_codeset(TEXTDOMAIN, "UTF-8");
     textdomain(TEXTDOMAIN);
 }
