@@ -12,8 +12,8 @@ PREFIX   ?= /usr/local
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := ncursesw formw menuw panelw sqlite3 libserialport libsodium pangocairo cairo
-PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+PKGS     := ncursesw formw menuw panelw sqlite3 libserialport libsodium
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) pangocairo cairo 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
 CUPS_LIBS   := $(shell cups-config --libs 2>/dev/null)
@@ -29,13 +29,22 @@ else
 OPT      := -O2 -g
 LDSAN    :=
 endif
-CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"$(abspath $(B))/locale"'
+CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"' \
+            -DKWH_LOCALEDIR='"$(abspath $(B))/locale"' -DKWH_PRINT_MODULE='"$(abspath $(B))/kwhpos-print.so"'
 CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP
-LDLIBS   += $(PKG_LIBS) $(CUPS_LIBS) -liniparser -lm
+LDLIBS   += $(PKG_LIBS) -liniparser -lm
+# The printing module (src/print/module.h): libcups, Pango and Cairo only there.
+MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS) -lm
+ifeq ($(SAN),1)
+MOD_LDFLAGS :=
+else
+MOD_LDFLAGS := -Wl,--no-undefined
+endif
 LDFLAGS  += $(LDSAN)
 
 # Layers: everything below ui/cli/sim goes into one static library.
 LIB_SRC  := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/card/*.c src/print/*.c src/config/*.c src/app/*.c)
+MOD_SRC  := $(wildcard src/print/module/*.c) src/util/err.c src/util/text.c
 APP_SRC  := src/main.c $(wildcard src/ui/*.c src/cli/*.c)
 SIM_SRC  := $(wildcard src/sim/*.c)
 TSUP_SRC := $(wildcard tests/support/*.c)
@@ -51,6 +60,8 @@ SIM_OBJ  := $(call obj,$(SIM_SRC))
 TSUP_OBJ := $(call obj,$(TSUP_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(TOOL_SRC))
+MOD_OBJ  := $(patsubst %.c,$(B)/obj/pic/%.o,$(MOD_SRC))
+MOD      := $(B)/kwhpos-print.so
 MO_FILES := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/kwhpos.mo,$(PO_FILES))
 
 LIB      := $(B)/libkwhpos.a
@@ -60,7 +71,7 @@ TSUP     := $(B)/libkwhtest.a
         check-layers format format-check clean install help
 .DEFAULT_GOAL := all
 
-all: $(B)/kwhpos $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES)
+all: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES)
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -68,6 +79,13 @@ help:
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(MOD): $(MOD_OBJ)
+	$(CC) $(LDFLAGS) -shared $(MOD_LDFLAGS) -o $@ $^ $(MOD_LIBS)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -156,7 +174,7 @@ FUZZ_B    := build/fuzz
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CUPS_CFLAGS) \
-               -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"/nonexistent"' -Wall -Wextra -Werror
+               -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"/nonexistent"' -DKWH_PRINT_MODULE='"/nonexistent"' -Wall -Wextra -Werror
 
 FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
 
@@ -204,6 +222,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms \
 	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos
 	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(PREFIX)/bin/
+	install -D -m 644 $(MOD) $(DESTDIR)$(PREFIX)/lib/kwhpos/kwhpos-print.so
 	install -m 644 forms/*.form $(DESTDIR)$(PREFIX)/share/kwhpos/forms/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/kwhpos/
 	for mo in $(MO_FILES); do \

@@ -54,4 +54,9 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
  * frees. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
 
+/* Puts "<the running program's folder>/rel" in buf and says whether it exists and can
+ * be read: how the programs find what is installed beside them (catalogues, the
+ * printing module) without a fixed prefix. */
+bool file_beside_program(const char *rel, char *buf, size_t size);
+
 #endif

@@ -5,6 +5,13 @@
 
 #include <stdlib.h>
 
+void print_pdf_opts_default(struct print_pdf_opts *o)
+{
+    o->font = "AR PL UMing CN";
+    o->font_size = 0;
+    o->margin = 18;
+}
+
 void print_output_default(struct print_output *o)
 {
     o->format = PRINT_RAW;

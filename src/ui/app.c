@@ -31,35 +31,22 @@ static void on_term(int sig)
     got_term = 1;
 }
 
-/* The message catalogues: KWHPOS_LOCALEDIR if set, else beside the executable (the build
+/* The message catalogues: KWHPOS_LOCALEDIR if set, else beside the program (the build
  * tree keeps them in <bin>/locale, an installed tree in <prefix>/share/locale), else the
  * directory compiled in. */
 static const char *locale_dir(char *buf, size_t size)
 {
-    static const char *const rel[] = {"locale", "../share/locale"};
     const char *env = getenv("KWHPOS_LOCALEDIR");
-    char self[PATH_MAX];
-    ssize_t n;
-    char *slash;
 
     if (env != NULL && *env)
         return env;
-    n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-        slash = strrchr(self, '/');
-        if (slash != NULL)
-            *slash = '\0';
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            char probe[PATH_MAX + 64];
-            int len = snprintf(buf, size, "%s/%s", self, rel[i]);
+    if (file_beside_program("locale", buf, size) ||
+        file_beside_program("../share/locale/zh_CN/LC_MESSAGES/" TEXTDOMAIN ".mo", buf, size)) {
+        char *cut = strstr(buf, "/zh_CN/LC_MESSAGES/");
 
-            if (len <= 0 || (size_t)len >= size)
-                continue;
-            snprintf(probe, sizeof probe, "%s/zh_CN/LC_MESSAGES/" TEXTDOMAIN ".mo", buf);
-            if (access(probe, R_OK) == 0)
-                return buf;
-        }
+        if (cut != NULL)
+            *cut = '\0';
+        return buf;
     }
     return KWH_LOCALEDIR;
 }

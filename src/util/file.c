@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,4 +105,22 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, struct 
     if (len)
         *len = used;
     return 0;
+}
+
+bool file_beside_program(const char *rel, char *buf, size_t size)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash;
+    int len;
+
+    if (n <= 0)
+        return false;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (slash == NULL)
+        return false;
+    *slash = '\0';
+    len = snprintf(buf, size, "%s/%s", self, rel);
+    return len > 0 && (size_t)len < size && access(buf, R_OK) == 0;
 }

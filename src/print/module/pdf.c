@@ -2,14 +2,13 @@
  * character at its column so CJK and Latin stay aligned whatever the font's widths. */
 #include "kwhpos/print.h"
 #include "kwhpos/util.h"
+#include "print/module.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PDF_FONT_DEFAULT "AR PL UMing CN"
 
 struct sink {
     unsigned char *p;
@@ -36,13 +35,6 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     memcpy(s->p + s->len, data, n);
     s->len += n;
     return CAIRO_STATUS_SUCCESS;
-}
-
-void print_pdf_opts_default(struct print_pdf_opts *o)
-{
-    o->font = PDF_FONT_DEFAULT;
-    o->font_size = 0;
-    o->margin = 18;
 }
 
 /* Draws text (n bytes, cols columns) at x, y: in one piece when the font's advance
@@ -98,7 +90,7 @@ static void draw_line(cairo_t *cr, PangoLayout *lay, const char *s, double x0, d
     }
 }
 
-int print_pdf_render(const struct print_page *p, const struct print_pdf_opts *o, char **out,
+int print_module_pdf_render(const struct print_page *p, const struct print_pdf_opts *o, char **out,
                      size_t *len, struct kwh_err *e)
 {
     struct sink sink = {0};
@@ -126,7 +118,7 @@ int print_pdf_render(const struct print_page *p, const struct print_pdf_opts *o,
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(pango_layout_get_context(lay), fo);
     pango_layout_context_changed(lay);
-    fd = pango_font_description_from_string(o->font ? o->font : PDF_FONT_DEFAULT);
+    fd = pango_font_description_from_string(o->font != NULL && *o->font ? o->font : "AR PL UMing CN");
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     pango_layout_set_font_description(lay, fd);
     for (int i = 0; i < p->nlines; i++)

@@ -2,6 +2,7 @@
  * a job is created, and the job followed until it completes, fails or times out. */
 #include "kwhpos/print.h"
 #include "kwhpos/util.h"
+#include "print/module.h"
 
 #include <cups/cups.h>
 #include <errno.h>
@@ -258,7 +259,7 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
                         job_id, o->queue, (o->wait_ms + 999) / 1000, why);
 }
 
-int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
+int print_module_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
                  int *job_id, struct kwh_err *e)
 {
     const char *title = o->title && o->title[0] ? o->title : "kwhpos";
