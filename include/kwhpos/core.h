@@ -249,6 +249,7 @@ struct kwh_card_info {
     char problem[KWH_ERR_MSG];  /* why it is not ours, when it is not */
     bool has_customer;
     struct kwh_customer customer;
+    bool purchase_loaded;       /* the last purchase is known to be in the meter */
     char notice[KWH_ERR_MSG];   /* an interrupted write settled by this read, or "" */
 };
 

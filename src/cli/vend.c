@@ -51,8 +51,9 @@ static void print_card(struct cli *c, const struct kwh_card *k)
     cli_kv(c, "overdraft_kwh", "%s", cli_dec(k->params.overdraft_ckwh, 2));
     cli_kv(c, "hoard_kwh", "%s", cli_dec(k->params.hoard_ckwh, 2));
     if (k->ret.valid) {
-        cli_kv(c, "meter_report", "count=%u remaining=%s display=%s", k->ret.loaded_count,
-               cli_dec(k->ret.remaining_ckwh, 2), meter_code_name(k->ret.display));
+        cli_kv(c, "meter_report", "meter=%08u count=%u remaining=%s display=%s",
+               k->ret.meter_no, k->ret.loaded_count, cli_dec(k->ret.remaining_ckwh, 2),
+               meter_code_name(k->ret.display));
     }
 }
 
@@ -71,7 +72,7 @@ static int cmd_card_read(struct cli *c, const struct cli_args *a)
     if (info.has_customer) {
         cli_kv(c, "account", "%08u %s (%s)", info.customer.customer_no, info.customer.name,
                model_status_name(info.customer.status));
-        cli_kv(c, "in_meter", "%s", card_purchase_loaded(&info.card) ? "yes" : "no");
+        cli_kv(c, "in_meter", "%s", info.purchase_loaded ? "yes" : "no");
     }
     return info.ours ? CLI_OK : CLI_CARD;
 }

@@ -151,7 +151,7 @@ static int write_params(struct kwh_core *c, const struct kwh_session *s,
     card.issued = (uint32_t)core_now(c);
     /* a purchase already in the meter must not be offered again; the key lets a
        cleared meter take the card */
-    card.flags = CARD_F_KEYX | (card_purchase_loaded(&v.card) ? CARD_F_NO_PURCHASE : 0);
+    card.flags = CARD_F_KEYX | (vend_purchase_in_meter(&v) ? CARD_F_NO_PURCHASE : 0);
     if ((rc = card_encode(v.img, &card, &c->keys, co.op.new_image, e)) < 0)
         return rc;
     co.audit_op = "edit-meter";

@@ -319,7 +319,7 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
         return kwh_err_set(e, KWH_ECONFLICT, "meter number %08u already belongs to account "
                            "%08u (%s)", nm.meter_no, other.customer_no, other.name);
     /* the purchase the old meter never loaded moves to the new meter too */
-    unloaded = card_purchase_loaded(&v.card) ? 0 : v.card.purchase_ckwh;
+    unloaded = vend_purchase_in_meter(&v) ? 0 : v.card.purchase_ckwh;
     carried = m->old_remaining_ckwh + unloaded;
     target = v.cust;
     target.meter = nm;

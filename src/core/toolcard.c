@@ -81,6 +81,7 @@ int toolcard_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
         out->card = v.card;
         out->has_customer = v.has_cust;
         out->customer = v.cust;
+        out->purchase_loaded = vend_purchase_in_meter(&v);
         return 0;
     }
     if (rc != KWH_ECARD) {

@@ -128,6 +128,15 @@ int vend_load(struct kwh_core *c, struct vend_card *v, struct kwh_err *e)
     return note_meter_report(c, v, e);
 }
 
+bool vend_purchase_in_meter(const struct vend_card *v)
+{
+    if (card_purchase_loaded(&v->card))
+        return true;
+    /* a report the ledger took from the card earlier, before anything wrote over it */
+    return v->has_cust && v->card.purchase_count > 0 &&
+           v->cust.loaded_count >= (int)v->card.purchase_count;
+}
+
 /* The meter's report on the card updates the account's estimate of what it holds. */
 int note_meter_report(struct kwh_core *c, struct vend_card *v, struct kwh_err *e)
 {
@@ -182,13 +191,57 @@ int vend_read_card(struct kwh_core *c, const struct kwh_session *s, struct kwh_c
     out->blank = v.card.type == KWH_CARD_BLANK;
     out->has_customer = v.has_cust;
     out->customer = v.cust;
-    out->purchase_loaded = card_purchase_loaded(&v.card);
+    out->purchase_loaded = vend_purchase_in_meter(&v);
     out->has_last_sale = v.has_last_sale;
     out->last_sale = v.last_sale;
     return 0;
 }
 
 /* --- quoting ------------------------------------------------------------------------ */
+
+static int check_maximum(int64_t amount_fen, int64_t energy_ckwh, const struct kwh_site *site,
+                         struct kwh_err *e)
+{
+    if (amount_fen > site->max_sale_fen)
+        return kwh_err_set(e, KWH_EINVAL, "amount %lld.%02lld yuan is above the per-sale "
+                           "maximum of %lld.%02lld yuan", (long long)(amount_fen / 100),
+                           (long long)(amount_fen % 100), (long long)(site->max_sale_fen / 100),
+                           (long long)(site->max_sale_fen % 100));
+    if (energy_ckwh > site->max_sale_ckwh)
+        return kwh_err_set(e, KWH_EINVAL, "energy %lld.%02lld kWh is above the per-sale "
+                           "maximum of %lld.%02lld kWh", (long long)(energy_ckwh / 100),
+                           (long long)(energy_ckwh % 100), (long long)(site->max_sale_ckwh / 100),
+                           (long long)(site->max_sale_ckwh % 100));
+    return 0;
+}
+
+/* What can be said of a request before the account and the card are looked at, so a
+ * mistyped amount is named before anything about the card. */
+static int check_request(const struct kwh_purchase_req *p, const struct kwh_site *site,
+                         struct kwh_err *e)
+{
+    if (p->pay_method < 0 || p->pay_method >= KWH_PAY_COUNT)
+        return kwh_err_set(e, KWH_EINVAL, "payment method: choose 现金, 微信, 支付宝, 银行卡 or "
+                                          "其他");
+    switch (p->mode) {
+    case KWH_BY_KWH:
+        if (p->value <= 0)
+            return kwh_err_set(e, KWH_EINVAL, "energy: enter more than 0 kWh");
+        break;
+    case KWH_BY_AMOUNT:
+        if (p->value <= 0)
+            return kwh_err_set(e, KWH_EINVAL, "amount: enter more than 0 yuan");
+        break;
+    case KWH_BY_NONE:
+        break;
+    default:
+        return kwh_err_set(e, KWH_EINVAL, "choose to sell by kWh or by amount");
+    }
+    if (p->adjust_ckwh < 0 || p->adjust_ckwh > site->max_sale_ckwh)
+        return kwh_err_set(e, KWH_EINVAL, "adjustment 调剂电量: 0 up to the per-sale maximum");
+    return check_maximum(p->mode == KWH_BY_AMOUNT ? p->value : 0,
+                         p->mode == KWH_BY_KWH ? p->value : 0, site, e);
+}
 
 int vend_compute(struct kwh_core *c, const struct kwh_customer *cu,
                  const struct kwh_purchase_req *p, const struct kwh_sale *replaced,
@@ -198,24 +251,17 @@ int vend_compute(struct kwh_core *c, const struct kwh_customer *cu,
     int rc;
 
     memset(q, 0, sizeof *q);
-    if ((rc = settings_get(c, &site, e)) < 0)
+    if ((rc = settings_get(c, &site, e)) < 0 || (rc = check_request(p, &site, e)) < 0)
         return rc;
     q->price = cu->price;
     if (q->price <= 0)
         return kwh_err_set(e, KWH_ECONFLICT, "tariff '%s' has no price", cu->tariff_name);
-    if (p->pay_method < 0 || p->pay_method >= KWH_PAY_COUNT)
-        return kwh_err_set(e, KWH_EINVAL, "payment method: choose 现金, 微信, 支付宝, 银行卡 or "
-                                          "其他");
     switch (p->mode) {
     case KWH_BY_KWH:
-        if (p->value <= 0)
-            return kwh_err_set(e, KWH_EINVAL, "energy: enter more than 0 kWh");
         q->energy_ckwh = p->value;
         q->amount_fen = units_amount_for_energy(p->value, q->price);
         break;
     case KWH_BY_AMOUNT:
-        if (p->value <= 0)
-            return kwh_err_set(e, KWH_EINVAL, "amount: enter more than 0 yuan");
         q->amount_fen = p->value;
         q->energy_ckwh = units_energy_for_amount(p->value, q->price);
         if (q->energy_ckwh <= 0)
@@ -223,24 +269,11 @@ int vend_compute(struct kwh_core *c, const struct kwh_customer *cu,
                                "yuan/kWh", (long long)(q->price / 10000),
                                (long long)(q->price % 10000));
         break;
-    case KWH_BY_NONE:
-        break;
     default:
-        return kwh_err_set(e, KWH_EINVAL, "choose to sell by kWh or by amount");
+        break;
     }
-    if (p->adjust_ckwh < 0 || p->adjust_ckwh > site.max_sale_ckwh)
-        return kwh_err_set(e, KWH_EINVAL, "adjustment 调剂电量: 0 up to the per-sale maximum");
-    if (q->amount_fen > site.max_sale_fen)
-        return kwh_err_set(e, KWH_EINVAL, "amount %lld.%02lld yuan is above the per-sale "
-                           "maximum of %lld.%02lld yuan", (long long)(q->amount_fen / 100),
-                           (long long)(q->amount_fen % 100), (long long)(site.max_sale_fen / 100),
-                           (long long)(site.max_sale_fen % 100));
-    if (q->energy_ckwh > site.max_sale_ckwh)
-        return kwh_err_set(e, KWH_EINVAL, "energy %lld.%02lld kWh is above the per-sale "
-                           "maximum of %lld.%02lld kWh", (long long)(q->energy_ckwh / 100),
-                           (long long)(q->energy_ckwh % 100),
-                           (long long)(site.max_sale_ckwh / 100),
-                           (long long)(site.max_sale_ckwh % 100));
+    if ((rc = check_maximum(q->amount_fen, q->energy_ckwh, &site, e)) < 0)
+        return rc;
     q->adjust_ckwh = p->adjust_ckwh;
     if (p->mode != KWH_BY_NONE || p->adjust_ckwh > 0) {
         /* M34: once per calendar month with the first purchase; never accumulated. A
@@ -477,6 +510,7 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
                 struct kwh_err *e)
 {
     struct vend_card v;
+    struct kwh_site site;
     struct kwh_quote q;
     struct kwh_sale replaced;
     struct kwh_card card;
@@ -488,10 +522,11 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
         return rc;
     if (p == NULL || p->mode == KWH_BY_NONE)
         return kwh_err_set(e, KWH_EINVAL, "enter an amount or an energy to sell");
-    if ((rc = vend_load_account_card(c, customer_no, &v, e)) < 0)
+    if ((rc = settings_get(c, &site, e)) < 0 || (rc = check_request(p, &site, e)) < 0 ||
+        (rc = vend_load_account_card(c, customer_no, &v, e)) < 0)
         return rc;
     if (!resale) {
-        if (!card_purchase_loaded(&v.card) && v.card.purchase_count > 0)
+        if (!vend_purchase_in_meter(&v) && v.card.purchase_count > 0)
             return kwh_err_set(e, KWH_ECONFLICT, "the last purchase (%u) has not reached the "
                                "meter yet: insert the card in the meter first, or change that "
                                "purchase with 重新售电", v.card.purchase_count);
@@ -501,9 +536,16 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
         count = v.card.purchase_count + 1;
         base = hoard_base(&v.cust);
     } else {
-        if (card_purchase_loaded(&v.card))
+        if (vend_purchase_in_meter(&v))
             return kwh_err_set(e, KWH_ECONFLICT, "the last purchase is already in the meter: "
                                "重新售电 is no longer possible; sell normally");
+        /* another meter wrote over the card's report: whether its own meter took the
+           purchase is unknown, and re-selling a purchase it took would give it twice */
+        if (v.card.ret.valid && v.card.ret.meter_no != v.card.meter_no)
+            return kwh_err_set(e, KWH_ECONFLICT, "the card was last put in meter %08u, not in "
+                               "its own meter %08u, so whether the purchase reached the meter "
+                               "is unknown: put the card in meter %08u, then read it again",
+                               v.card.ret.meter_no, v.card.meter_no, v.card.meter_no);
         if (!v.has_last_sale || v.last_sale.purchase_count != v.card.purchase_count ||
             (v.last_sale.kind != KWH_OP_SALE && v.last_sale.kind != KWH_OP_RESALE &&
              v.last_sale.kind != KWH_OP_OPEN))

@@ -16,6 +16,11 @@ struct vend_card {
     char notice[KWH_ERR_MSG];
 };
 
+/* Whether the card's last purchase is known to be in its meter: the meter's own report
+ * on the card says so, or the ledger recorded such a report from an earlier reading
+ * (another meter may have written over the card's report since). */
+bool vend_purchase_in_meter(const struct vend_card *v);
+
 /* Reads, settles pending writes, verifies the card and finds its account. */
 int vend_load(struct kwh_core *c, struct vend_card *v, struct kwh_err *e);
 /* vend_load, then: a user card of an open account (customer_no, when not 0), with

@@ -105,7 +105,7 @@ is "the genuine card loads: good" "$(mi $M1 c1)" "good"
 is "the meter holds 110.0 kWh" "$(field $M1 remaining)" "110.0"
 sim insert c1 >/dev/null
 run kp card read
-is "the counter reads the meter's report" "$(kv meter_report)" "count=2 remaining=110.00 display=good"
+is "the counter reads the meter's report" "$(kv meter_report)" "meter=$M1 count=2 remaining=110.00 display=good"
 balance=$(q "SELECT balance_ckwh FROM customers WHERE customer_no = $A")
 is "database: 110 kWh" "$balance" "11000"
 sim eject >/dev/null

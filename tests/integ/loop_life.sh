@@ -49,7 +49,7 @@ sim insert c1 >/dev/null
 run kp card read
 is "the counter reads the card back: exit 0" "$RC" 0
 is "it sees the purchase in the meter" "$(kv in_meter)" "yes"
-is "and the meter's report" "$(kv meter_report)" "count=1 remaining=100.00 display=good"
+is "and the meter's report" "$(kv meter_report)" "meter=$M1 count=1 remaining=100.00 display=good"
 is "database: the meter's report is kept" "$(q "SELECT loaded_count, reported_remaining_ckwh FROM customers WHERE customer_no = $A")" "1|10000"
 
 # --- 四.1 sale --------------------------------------------------------------------------
@@ -202,7 +202,7 @@ is "the meter runs 3 kWh into the overdraft" "$(field $M2 remaining)" "-3.0"
 mi $M2 b1 >/dev/null
 sim insert b1 >/dev/null
 run kp card read
-is "the counter sees the overdraft on the card" "$(kv meter_report)" "count=1 remaining=-3.00 display=EA"
+is "the counter sees the overdraft on the card" "$(kv meter_report)" "meter=$M2 count=1 remaining=-3.00 display=EA"
 is "database: balance -3 kWh from the meter's report" "$(acct $B)" "1 1 0 -300"
 run kp refund-card --customer $B
 is "refund card made" "$RC" 0
