@@ -369,6 +369,11 @@ struct print_job_opts {
 int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
                  int *job_id, struct kwh_err *e);
 
+/* Loads the printing module (CUPS and PDF, kwhpos-print.so) now, if it is not loaded
+ * yet: print_submit and print_pdf_render load it on first use; a caller that must not
+ * start something it cannot finish (a counted 补打 copy) asks first. */
+int print_module_ready(struct kwh_err *e);
+
 enum print_format { PRINT_RAW, PRINT_PDF };
 
 struct print_output {

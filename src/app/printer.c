@@ -145,13 +145,14 @@ static int check_dest(const struct printer *p, const struct printer_dest *to, st
             return kwh_err_set(e, KWH_EINVAL, "name the file to write");
         if (to->format != -1 && to->format != PRINT_RAW && to->format != PRINT_PDF)
             return kwh_err_set(e, KWH_EINVAL, "the format is raw or pdf");
-        return 0;
+        /* a PDF needs the printing module: missing, the copy must not be counted */
+        return dest_format(p, to) == PRINT_PDF ? print_module_ready(e) : 0;
     }
     if (!printer_enabled(p))
         return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_NO_QUEUE,
                             "printing is off: set [print] queue in %s (docs/printing.md)",
                             p->cfg.path[0] ? p->cfg.path : "the configuration");
-    return 0;
+    return print_module_ready(e);
 }
 
 static void output_opts(const struct printer *p, int format, struct print_output *o)

@@ -67,6 +67,11 @@ static const struct print_module *load(struct kwh_err *e)
     return m;
 }
 
+int print_module_ready(struct kwh_err *e)
+{
+    return load(e) != NULL ? 0 : e != NULL ? e->code : KWH_EIO;
+}
+
 int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
                  int *job_id, struct kwh_err *e)
 {

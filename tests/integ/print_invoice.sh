@@ -117,6 +117,19 @@ out=$(clerk kwhpos.ini print 1 --reprint --file "$T/copy.pdf" --format pdf 2>&1)
 like "a 补打 can be written to a PDF file" "$(flat "$out")" 'copy: 补打\(第1次\)~file: '
 like "and the file reads back with its mark" "$(pdftotext "$T/copy.pdf" - 2>&1)" '补打\(第1次\)'
 
+# ---- the printing module missing or damaged: a clear message, nothing written -----------
+out=$(KWHPOS_PRINT_MODULE=$T/gone.so clerk kwhpos.ini print 1 --reprint --file "$T/nomod.pdf" --format pdf 2>&1); rc=$?
+ok "without the printing module the PDF fails" test "$rc" -ne 0
+like "it names the module and says to reinstall" "$out" 'cannot load the printing module .*gone\.so.*reinstall kwhpos'
+ok "and writes no file" test ! -e "$T/nomod.pdf"
+is "nor counts a 补打 copy" "$(sq "SELECT reprints FROM sales WHERE invoice_no = 1")" 1
+echo "not a library" >"$T/junk.so"
+out=$(KWHPOS_PRINT_MODULE=$T/junk.so clerk kwhpos.ini print 1 --reprint --file "$T/nomod.pdf" --format pdf 2>&1)
+like "a damaged module is refused the same way" "$out" 'cannot load the printing module .*junk\.so'
+out=$(KWHPOS_PRINT_MODULE=$T/junk.so clerk kwhpos.ini print 1 --reprint --file "$T/raw.txt" --format raw 2>&1); rc=$?
+is "raw output to a file needs no module" "$rc" 0
+is "and that copy is counted" "$(sq "SELECT reprints FROM sales WHERE invoice_no = 1")" 2
+
 # ---- a stopped queue: the sale is done, the invoice prints later ------------------------
 to_meter_and_back
 cupsdisable -r "paper jam" raw
@@ -193,7 +206,7 @@ is "a bad saved form is refused (exit 2)" "$rc" 2
 ok "and the form is unchanged" cmp "$D/receipt.form" "$D/backups/$name"
 
 is "the audit log records copies and form changes" \
-    "$(sq "SELECT count(*) FROM audit WHERE op IN ('invoice-print', 'invoice-reprint', 'form-backup', 'form-restore')")" 13
+    "$(sq "SELECT count(*) FROM audit WHERE op IN ('invoice-print', 'invoice-reprint', 'form-backup', 'form-restore')")" 15
 like "and its chain is intact" "$(K audit verify)" 'intact'
 out=$(clerk kwhpos.ini print nonsense 2>&1); rc=$?
 is "a bad invoice number is a usage error" "$rc" 2
