@@ -279,4 +279,12 @@ int audit_verify(struct kwh_core *c, int64_t *checked, int64_t *first_bad, struc
 /* Pending card writes (shown to the clerk, listed by `kwhpos check`). */
 int vend_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kwh_err *e);
 
+/* Reconciliation at start-up: when card writes are pending and a card is in the reader,
+ * reads it, which settles the writes it can show (done or void, see vend_read_card).
+ * Returns 1 when the card was read (out says what was settled), 0 when there was
+ * nothing to do: nothing pending, no reader, no card, or a card that could not be
+ * read (the writes then stay pending and listed). */
+int vend_settle_at_start(struct kwh_core *c, const struct kwh_session *s,
+                         struct kwh_card_view *out, struct kwh_err *e);
+
 #endif

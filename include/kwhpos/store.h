@@ -134,6 +134,8 @@ int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERI
                                  int64_t *ids, size_t max, size_t *n, struct kwh_err *e);
 int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
                                    struct kwh_err *e);
+/* Whether any card write at all is pending (sales, tool cards, wipes). */
+int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e);
 /* The last done op that wrote this customer's card. */
 int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct store_op *out,
                                     struct kwh_err *e);

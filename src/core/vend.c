@@ -607,3 +607,21 @@ int vend_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kw
 {
     return store_sales_pending(c->db, out, n, e);
 }
+
+int vend_settle_at_start(struct kwh_core *c, const struct kwh_session *s,
+                         struct kwh_card_view *out, struct kwh_err *e)
+{
+    struct kwh_err why;
+    bool any;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0 || (rc = store_ops_any_pending(c->db, &any, e)) < 0)
+        return rc;
+    if (!any || c->dev == NULL)
+        return 0;
+    /* no card, or one that cannot be read: the writes stay pending, listed */
+    if (vend_read_card(c, s, out, &why) < 0)
+        return out->settled_done + out->settled_void > 0;
+    return 1;
+}

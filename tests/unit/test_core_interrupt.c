@@ -373,8 +373,18 @@ static void interrupt_at(const struct scenario *sc, const struct reference *ref,
         claimed = sc->op(s->core, s, &x, &e) == 0;
     }
     fakecard_reinsert(s->card);
-    read_again(s, what);
-    check_agreement(s, ref, &before, what, crash);
+    if (crash) {
+        /* the terminal starts again with the card in the reader: the start-up
+           reconciliation settles what the card shows */
+        struct kwh_card_view v;
+        if (vend_settle_at_start(s->core, &s->seller, &v, &e) < 0)
+            fail_msg("%s: start-up reconciliation failed: %s", what, e.msg);
+        check_agreement(s, ref, &before, what, crash);
+        read_again(s, what);
+    } else {
+        read_again(s, what);
+        check_agreement(s, ref, &before, what, crash);
+    }
     if (claimed && last_op_state(s) != 1)
         fail_msg("%s: the operation reported success but is not done", what);
     /* the card keeps working: whatever it holds can be wiped or sold to */
