@@ -60,6 +60,7 @@ struct cli_command {
     const char *usage;      /* the argument synopsis for --help */
     const char *help;       /* one line */
     cli_fn fn;
+    int args;               /* the most positional words it takes (FILE, INVOICE_NO); 0 if none */
 };
 
 /* The command tables of the subcommand files, each ended by a {NULL} entry. */
