@@ -101,9 +101,9 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
         } else {
             out_text(c->out, tot);
         }
-        fputc('\n', c->out);
+        fputs("\nby kind:\n", c->out);
         out_text(c->out, kinds);
-        fputc('\n', c->out);
+        fputs("\nby payment method:\n", c->out);
         out_text(c->out, pays);
     }
     out_table_free(rows);
@@ -111,6 +111,16 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
     out_table_free(kinds);
     out_table_free(pays);
     return rc;
+}
+
+/* The monthly report's --from and --to name months: a day there would be silently
+ * widened to its month. */
+static int month_opt(struct cli *c, const struct cli_args *a, const char *key)
+{
+    const char *v = cli_str(a, key);
+    if (v == NULL || (strlen(v) == 7 && v[4] == '-' && strspn(v, "0123456789-") == 7))
+        return 0;
+    return cli_usage(c, "report monthly: --%s '%s': give a month YYYY-MM", key, v);
 }
 
 static int report(struct cli *c, const struct cli_args *a, int group)
@@ -122,6 +132,9 @@ static int report(struct cli *c, const struct cli_args *a, int group)
     int rc;
 
     if ((rc = out_parse(c, a, &o)) != 0)
+        return rc;
+    if (group == KWH_GROUP_MONTH && ((rc = month_opt(c, a, "from")) != 0 ||
+                                     (rc = month_opt(c, a, "to")) != 0))
         return rc;
     if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
@@ -285,6 +298,12 @@ static int cmd_shift_report(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if ((rc = cli_period(c, a, &by_period, &p)) != 0)
         return rc;
+    if (cli_flag(a, "shift") && id <= 0)
+    {
+        fprintf(stderr, "%s: report shift: no shift #%lld (shifts are numbered from 1)\n",
+                c->prog, (long long)id);
+        return CLI_NOTFOUND;
+    }
     if (id > 0 && (by_period || cli_flag(a, "operator")))
         return cli_usage(c, "report shift: --shift ID alone, or --operator and a period");
     if (id > 0)

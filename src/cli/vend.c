@@ -65,9 +65,16 @@ static int cmd_card_read(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if (info.notice[0] != '\0')
         cli_kv(c, "settled", "%s", info.notice);
-    print_card(c, &info.card);
-    if (!info.ours)
+    if (!info.ours) {
+        /* what could not be decoded is zeroes, which would read as a blank card */
         cli_kv(c, "refused", "%s", info.problem);
+        if (info.card.type == KWH_CARD_BLANK)
+            cli_kv(c, "card", "unknown (not a kwhpos card)");
+        else
+            print_card(c, &info.card);
+    } else {
+        print_card(c, &info.card);
+    }
     if (info.has_customer) {
         cli_kv(c, "account", "%08u %s (%s)", info.customer.customer_no, info.customer.name,
                model_status_name(info.customer.status));

@@ -109,6 +109,29 @@ like "and card wipe" "$out" 'kwhpos card wipe'
 out=$("$KWHPOS" --help | head -1)
 like "the usage line has --user and --password-fd" "$out" '\[--user NAME\] \[--password-fd N\]'
 
+# values that used to be taken silently (system's password is secret12)
+refuse_pw() { # name code pattern args...
+    local name=$1 code=$2 pat=$3; shift 3
+    echo secret12 | "$KWHPOS" --db "$T/a.db" --user system "$@" >"$T/out" 2>"$T/err"; rc=$?
+    is "$name exits $code" "$rc" "$code"
+    like "$name: says why" "$(cat "$T/err")" "$pat"
+    is "$name: prints nothing" "$(cat "$T/out")" ""
+}
+refuse_pw "an empty --from" 2 "--from is empty: give a date YYYY-MM-DD" report daily --from ''
+refuse_pw "an empty --to" 2 "--to is empty" query sales --to ''
+refuse_pw "report shift --shift 0" 3 "report shift: no shift #0" report shift --shift 0
+refuse_pw "import customers DIR" 2 "import customers: $T is a directory" import customers "$T"
+refuse_pw "report monthly with a day" 2 "report monthly: --from '2026-02-15': give a month YYYY-MM" \
+    report monthly --from 2026-02-15
+refuse_pw "--encoding on text output" 2 "--encoding is for --format csv" \
+    report daily --encoding gb18030
+refuse_pw "--encoding on json output" 2 "--encoding is for --format csv" \
+    query sales --format json --encoding gb18030
+out=$(echo secret12 | "$KWHPOS" --db "$T/a.db" --user system report period --from 2020-01-01 \
+    --to 2020-01-02)
+like "an empty period's report labels the kind table" "$out" $'by kind:\nby  count'
+like "and the payment table" "$out" $'by payment method:\nby  count'
+
 # a file that is not a kwhpos database is refused before anything is written to it
 sqlite3 "$T/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
 cp "$T/other.db" "$T/other.orig"
