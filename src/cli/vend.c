@@ -258,8 +258,11 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
     if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_meter(c, a, &m.meter)) != 0 ||
         (rc = cli_purchase(c, a, false, &p)) != 0 ||
         (rc = cli_fixed(c, a, "old-remaining", 2, UNITS_MAX_CKWH, 0,
-                        &m.old_remaining_ckwh)) != 0 ||
-        (rc = print_ready(c, a)) != 0)
+                        &m.old_remaining_ckwh)) != 0)
+        return rc;
+    if (cli_session(c, &e) < 0 || cli_need_admin(c, "换表 (a meter change)", &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = print_ready(c, a)) != 0)
         return rc;
     if (card_session(c, &e) < 0)
         return cli_fail(c, &e);
@@ -293,6 +296,7 @@ static int cmd_close(struct cli *c, const struct cli_args *a)
     if ((rc = need_customer(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 ||
+        (cli_flag(a, "force") && cli_need_admin(c, "close --force", &e) < 0) ||
         account_close(c->core, &c->session, no, cli_flag(a, "force"), &e) < 0)
         return cli_fail(c, &e);
     return CLI_OK;
@@ -310,7 +314,8 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
 
     if ((rc = need_customer(c, a, &no)) != 0)
         return rc;
-    if (cli_session(c, &e) < 0 || account_find(c->core, no, 0, &cu, &e) < 0)
+    if (cli_session(c, &e) < 0 || cli_need_admin(c, "用户信息维护 (editing an account)", &e) < 0 ||
+        account_find(c->core, no, 0, &cu, &e) < 0)
         return cli_fail(c, &e);
     memset(&acc, 0, sizeof acc);
     str_copy(acc.name, sizeof acc.name, cli_str(a, "name") ? cli_str(a, "name") : cu.name);
@@ -390,7 +395,9 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
         return rc;
     mp.hoard_ckwh = (uint32_t)v;
     mp.ct_ratio = 1;
-    if (card_session(c, &e) < 0 ||
+    if (cli_session(c, &e) < 0 ||
+        (type != KWH_CARD_RELAY && cli_need_admin(c, "a tool card (工具卡)", &e) < 0) ||
+        card_session(c, &e) < 0 ||
         toolcard_make(c->core, &c->session, type, type == KWH_CARD_MANAGEMENT ? &mp : NULL,
                       &e) < 0)
         return cli_fail(c, &e);
