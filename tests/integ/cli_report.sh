@@ -262,6 +262,21 @@ like "the shift report lists the voided attempt" "$out" 'voided attempts \(never
 like "with its customer" "$(printf '%s\n' "$out" | sed -n '/^voided attempts/,$p')" "$C5"
 like "the json lists it" "$(clerk report shift --format json)" '"voided":\[\{'
 
+# --- card read of a card that is not ours never says blank ----------------------------------
+{
+    printf 'kwhsim-card 1\npsc ffffff\ntries 3\n'
+    for row in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+        printf '%s0:' "$row"; for _ in $(seq 16); do printf ' 5a'; done; printf '\n'
+    done
+} >"$D/junk.card"
+sim eject >/dev/null 2>&1
+sim insert junk >/dev/null
+out=$(clerk card read 2>"$T/err"); rc=$?
+is "card read of a junk card exits 6" "$rc" 6
+unlike "and does not call it blank" "$out" 'card: blank'
+like "it says why it is refused first" "$(printf '%s\n' "$out" | head -n 1)" '^refused: '
+sim eject >/dev/null 2>&1
+
 # --- errors: one line on stderr, documented exit codes ----------------------------------
 err() { # name exit-code regex command...
     local name=$1 code=$2 re=$3; shift 3
