@@ -22,7 +22,7 @@ static const struct cli_command *const tables[] = {
 static void help(FILE *f)
 {
     fprintf(f,
-            "usage: kwhpos [-c FILE] [--db PATH] [COMMAND [OPTIONS]]\n"
+            "usage: kwhpos [-c FILE] [--db PATH] [--user NAME] [--password-fd N] [COMMAND [OPTIONS]]\n"
             "\n"
             "Prepaid electricity vending for IC-card meters. Without a command, the\n"
             "terminal UI starts (on a terminal). Commands that act for an operator take --user NAME (or\n"
@@ -48,7 +48,8 @@ static void help(FILE *f)
 
 static void command_help(FILE *f, const struct cli_command *cmd)
 {
-    fprintf(f, "usage: kwhpos %s %s\n  %s\n", cmd->name, cmd->usage, cmd->help);
+    fprintf(f, "usage: kwhpos %s%s%s\n  %s\n", cmd->name, cmd->usage[0] ? " " : "", cmd->usage,
+            cmd->help);
 }
 
 /* Finds the command named by argv[0] (and argv[1] for two-word commands). */
@@ -69,6 +70,59 @@ static const struct cli_command *find(int argc, char **argv, int *words)
         }
     }
     return NULL;
+}
+
+/* Whether word is the first word of two-word commands ("report" of "report daily"). */
+static bool is_group(const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++)
+        for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
+            if (strncmp(cmd->name, word, n) == 0 && cmd->name[n] == ' ')
+                return true;
+    return false;
+}
+
+/* The second words of the group's commands, "daily, monthly, period, shift". */
+static void group_words(const char *word, char *buf, size_t size)
+{
+    size_t n = strlen(word), used = 0;
+    buf[0] = '\0';
+    for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++)
+        for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
+            if (strncmp(cmd->name, word, n) == 0 && cmd->name[n] == ' ') {
+                int w = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                                 cmd->name + n + 1);
+                if (w < 0 || (size_t)w >= size - used)
+                    return;
+                used += (size_t)w;
+            }
+}
+
+/* The usage error for a command that is not there, naming a group's subcommands. */
+static int unknown_command(struct cli *c, int argc, char **argv)
+{
+    char words[256];
+    if (!is_group(argv[0]))
+        return cli_usage(c, "unknown command '%s' (see kwhpos --help)", argv[0]);
+    group_words(argv[0], words, sizeof words);
+    if (argc < 2)
+        return cli_usage(c, "%s needs a subcommand: %s (see kwhpos help %s)", argv[0], words,
+                         argv[0]);
+    return cli_usage(c, "%s: no subcommand '%s'; it is one of %s (see kwhpos help %s)", argv[0],
+                     argv[1], words, argv[0]);
+}
+
+/* `kwhpos help GROUP`: each command of the group, one line each. */
+static void group_help(FILE *f, const char *word)
+{
+    size_t n = strlen(word);
+    fprintf(f, "%s commands:\n", word);
+    for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++)
+        for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
+            if (strncmp(cmd->name, word, n) == 0 && cmd->name[n] == ' ')
+                fprintf(f, "  kwhpos %s%s%s\n      %s\n", cmd->name, cmd->usage[0] ? " " : "",
+                        cmd->usage, cmd->help);
 }
 
 /* Whether key is among the allowed options ("a= b c="); *takes: whether it has a value. */
@@ -96,12 +150,25 @@ static bool allowed(const char *spec, const char *key, bool *takes)
 static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, char **argv,
                       struct cli_args *a)
 {
+    bool options = true;
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         bool takes;
-        if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
-            if (a->npos == CLI_MAX_OPTS)
-                return cli_usage(c, "too many arguments");
+        if (options && strcmp(argv[i], "--") == 0) {
+            options = false; /* what follows is an argument even when it starts with - */
+            continue;
+        }
+        if (options && argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] != '\0')
+            return cli_usage(c, "%s: unknown option %s (options have two dashes: -%s; see "
+                                "kwhpos help %s)", cmd->name, argv[i], argv[i], cmd->name);
+        if (!options || strncmp(argv[i], "--", 2) != 0) {
+            if (a->npos == cmd->args) {
+                if (cmd->args == 0)
+                    return cli_usage(c, "%s: unexpected argument '%s' (see kwhpos help %s)",
+                                     cmd->name, argv[i], cmd->name);
+                return cli_usage(c, "%s: too many arguments: '%s' (usage: kwhpos %s %s)",
+                                 cmd->name, argv[i], cmd->name, cmd->usage);
+            }
             a->pos[a->npos++] = argv[i];
             continue;
         }
@@ -116,7 +183,7 @@ static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, ch
         a->key[a->nopt] = key;
         if (takes) {
             if (i + 1 >= argc)
-                return cli_usage(c, "--%s needs a value", key);
+                return cli_usage(c, "%s: --%s needs a value", cmd->name, key);
             a->val[a->nopt] = argv[++i];
         }
         a->nopt++;
@@ -219,8 +286,14 @@ int main(int argc, char **argv)
             return CLI_OK;
         }
         cmd = find(argc - i - 1, argv + i + 1, &words);
+        if (cmd == NULL && i + 2 == argc && is_group(argv[i + 1])) {
+            group_help(stdout, argv[i + 1]);
+            return CLI_OK;
+        }
+        if (cmd == NULL && is_group(argv[i + 1]))
+            return unknown_command(&c, argc - i - 1, argv + i + 1);
         if (cmd == NULL)
-            return cli_usage(&c, "no command '%s'", argv[i + 1]);
+            return cli_usage(&c, "no command '%s' (see kwhpos --help)", argv[i + 1]);
         command_help(stdout, cmd);
         return CLI_OK;
     }
@@ -228,7 +301,7 @@ int main(int argc, char **argv)
         return version();
     cmd = find(argc - i, argv + i, &words);
     if (cmd == NULL)
-        return cli_usage(&c, "unknown command '%s' (see kwhpos --help)", argv[i]);
+        return unknown_command(&c, argc - i, argv + i);
     if ((rc = parse_args(&c, cmd, argc - i - words, argv + i + words, &a)) != 0)
         return rc;
     if (cli_flag(&a, "help")) {

@@ -126,7 +126,8 @@ int serial_lsp_open(const char *name, int baud, struct kwh_transport *out, struc
 
     if (!serial_baud_valid(baud))
         return kwh_err_setd(e, KWH_EINVAL, KWH_DEV_NO_READER,
-                            "unsupported speed %d baud: use 9600, 19200, 38400, 57600 or 115200",
+                            "unsupported speed %d baud: use 1200, 2400, 4800, 9600, 19200, 38400, "
+                            "57600, 115200 or 230400",
                             baud);
     r = sp_get_port_by_name(name, &port);
     if (r != SP_OK)

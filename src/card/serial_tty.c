@@ -176,7 +176,8 @@ int serial_tty_open(const char *name, int baud, struct kwh_transport *out, struc
 
     if (sp == 0)
         return kwh_err_setd(e, KWH_EINVAL, KWH_DEV_NO_READER,
-                            "unsupported speed %d baud: use 9600, 19200, 38400, 57600 or 115200",
+                            "unsupported speed %d baud: use 1200, 2400, 4800, 9600, 19200, 38400, "
+                            "57600, 115200 or 230400",
                             baud);
     fd = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)

@@ -60,6 +60,7 @@ struct cli_command {
     const char *usage;      /* the argument synopsis for --help */
     const char *help;       /* one line */
     cli_fn fn;
+    int args;               /* the most positional words it takes (FILE, INVOICE_NO); 0 if none */
 };
 
 /* The command tables of the subcommand files, each ended by a {NULL} entry. */
@@ -83,6 +84,9 @@ int cli_open_reader(struct cli *c, struct kwh_err *e);
 int cli_login(struct cli *c, struct kwh_err *e);
 /* Both: core, and a logged-in operator. */
 int cli_session(struct cli *c, struct kwh_err *e);
+/* After cli_session: refuses a seller what only an administrator may do (the core checks
+ * it too), before the command asks anything of the reader or the accounts. */
+int cli_need_admin(struct cli *c, const char *what, struct kwh_err *e);
 
 /* Option access. */
 const char *cli_str(const struct cli_args *a, const char *key);

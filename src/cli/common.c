@@ -89,7 +89,13 @@ static int read_password(int fd, char *buf, size_t n, struct kwh_err *e)
         ssize_t r = read(fd, &ch, 1);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0 || ch == '\n')
+        if (r < 0 && errno == EBADF)
+            return kwh_err_set(e, KWH_EAUTH, "--password-fd %d: file descriptor %d is not open "
+                               "(give it to the command, e.g. %d<FILE)", fd, fd, fd);
+        if (r < 0)
+            return kwh_err_set(e, KWH_EAUTH, "cannot read the password from file descriptor "
+                               "%d: %s", fd, strerror(errno));
+        if (r == 0 || ch == '\n')
             break;
         if (len + 1 < n)
             buf[len++] = ch;
@@ -101,8 +107,12 @@ static int read_password(int fd, char *buf, size_t n, struct kwh_err *e)
         tcsetattr(fd, TCSAFLUSH, &old);
         fputc('\n', stderr);
     }
+    if (len == 0 && fd != STDIN_FILENO)
+        return kwh_err_set(e, KWH_EAUTH, "--password-fd %d: the password line is empty (or the "
+                           "file is)", fd);
     if (len == 0)
-        return kwh_err_set(e, KWH_EAUTH, "no password given (standard input or --password-fd)");
+        return kwh_err_set(e, KWH_EAUTH, "no password given: the first line of standard input "
+                           "is empty (or use --password-fd N)");
     return 0;
 }
 
@@ -137,6 +147,14 @@ int cli_session(struct cli *c, struct kwh_err *e)
     if (c->dev_open)
         core_set_card_dev(c->core, &c->dev);
     return cli_login(c, e);
+}
+
+int cli_need_admin(struct cli *c, const char *what, struct kwh_err *e)
+{
+    if (c->session.role == KWH_ROLE_ADMIN)
+        return 0;
+    return kwh_err_set(e, KWH_EPERM, "%s needs an administrator (管理员); you are logged in as "
+                       "a seller", what);
 }
 
 const char *cli_str(const struct cli_args *a, const char *key)

@@ -185,7 +185,7 @@ static int export(struct cli *c, const struct cli_args *a, bool sales)
     FILE *f = c->out;
     int rc;
 
-    if ((rc = out_parse(c, a, &o)) != 0)
+    if ((rc = out_parse_csv(c, a, &o)) != 0)
         return rc;
     if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
@@ -265,6 +265,7 @@ int cli_import(struct cli *c, const struct cli_args *a)
     char *data = NULL, *utf8 = NULL;
     size_t len, ulen;
     int enc = KWH_CSV_UTF8, rc;
+    struct stat sb;
 
     if (a->npos != 1)
         return cli_usage(c, "import customers: give the CSV FILE");
@@ -272,6 +273,9 @@ int cli_import(struct cli *c, const struct cli_args *a)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
     if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
+    if (stat(a->pos[0], &sb) == 0 && S_ISDIR(sb.st_mode))
+        return cli_usage(c, "import customers: %s is a directory: give the CSV file",
+                         a->pos[0]);
     if (file_read_all(a->pos[0], IMPORT_MAX_BYTES, &data, &len, &e) < 0)
         return cli_fail(c, &e);
     if (enc == KWH_CSV_GB18030) {

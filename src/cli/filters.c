@@ -34,6 +34,10 @@ int cli_period(struct cli *c, const struct cli_args *a, bool *on, struct kwh_per
     *on = from != NULL || to != NULL;
     if (!*on)
         return 0;
+    if ((from != NULL && from[0] == '\0') || (to != NULL && to[0] == '\0'))
+        return cli_usage(c, "--%s is empty: give a date YYYY-MM-DD, a month YYYY-MM or a "
+                            "time \"YYYY-MM-DD HH:MM\"", from != NULL && from[0] == '\0' ? "from"
+                                                                                    : "to");
     if (period_from_text(from, to, core_now(c->core), p, &e) < 0)
         return cli_usage(c, "%s", e.msg);
     return 0;

@@ -105,6 +105,18 @@ int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o)
     }
     if (enc != NULL && (o->encoding = csv_encoding_parse(enc)) < 0)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
+    if (enc != NULL && o->format != OUT_CSV)
+        return cli_usage(c, "--encoding is for --format csv (text and json are UTF-8)");
+    return 0;
+}
+
+int out_parse_csv(struct cli *c, const struct cli_args *a, struct out_opts *o)
+{
+    const char *enc = cli_str(a, "encoding");
+    o->format = OUT_CSV;
+    o->encoding = KWH_CSV_UTF8;
+    if (enc != NULL && (o->encoding = csv_encoding_parse(enc)) < 0)
+        return cli_usage(c, "--encoding: utf-8 or gb18030");
     return 0;
 }
 

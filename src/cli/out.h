@@ -44,6 +44,8 @@ bool out_table_failed(const struct out_table *t);
 
 /* --format text|csv|json and --encoding utf-8|gb18030 (CLI_USAGE when bad). */
 int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o);
+/* --encoding of a command that writes only CSV (export). */
+int out_parse_csv(struct cli *c, const struct cli_args *a, struct out_opts *o);
 
 void out_text(FILE *f, const struct out_table *t);
 /* Header and rows; returns 0 or the CLI exit code of a write or encoding error. */

@@ -101,9 +101,9 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
         } else {
             out_text(c->out, tot);
         }
-        fputc('\n', c->out);
+        fputs("\nby kind:\n", c->out);
         out_text(c->out, kinds);
-        fputc('\n', c->out);
+        fputs("\nby payment method:\n", c->out);
         out_text(c->out, pays);
     }
     out_table_free(rows);
@@ -111,6 +111,16 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
     out_table_free(kinds);
     out_table_free(pays);
     return rc;
+}
+
+/* The monthly report's --from and --to name months: a day there would be silently
+ * widened to its month. */
+static int month_opt(struct cli *c, const struct cli_args *a, const char *key)
+{
+    const char *v = cli_str(a, key);
+    if (v == NULL || (strlen(v) == 7 && v[4] == '-' && strspn(v, "0123456789-") == 7))
+        return 0;
+    return cli_usage(c, "report monthly: --%s '%s': give a month YYYY-MM", key, v);
 }
 
 static int report(struct cli *c, const struct cli_args *a, int group)
@@ -122,6 +132,9 @@ static int report(struct cli *c, const struct cli_args *a, int group)
     int rc;
 
     if ((rc = out_parse(c, a, &o)) != 0)
+        return rc;
+    if (group == KWH_GROUP_MONTH && ((rc = month_opt(c, a, "from")) != 0 ||
+                                     (rc = month_opt(c, a, "to")) != 0))
         return rc;
     if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
@@ -285,6 +298,12 @@ static int cmd_shift_report(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if ((rc = cli_period(c, a, &by_period, &p)) != 0)
         return rc;
+    if (cli_flag(a, "shift") && id <= 0)
+    {
+        fprintf(stderr, "%s: report shift: no shift #%lld (shifts are numbered from 1)\n",
+                c->prog, (long long)id);
+        return CLI_NOTFOUND;
+    }
     if (id > 0 && (by_period || cli_flag(a, "operator")))
         return cli_usage(c, "report shift: --shift ID alone, or --operator and a period");
     if (id > 0)
@@ -331,50 +350,50 @@ const struct cli_command cli_report_commands[] = {
     {"report daily", FMT SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
      "[--format text|csv|json] [--encoding utf-8|gb18030]",
-     "purchases per day with totals (日报表); default today", cmd_daily},
+     "purchases per day with totals (日报表); default today", cmd_daily, 0},
     {"report monthly", FMT SALE_FILTERS, "[--from YYYY-MM] [--to YYYY-MM] [filters as daily]",
-     "purchases per month with totals (月报表); default this month", cmd_monthly},
+     "purchases per month with totals (月报表); default this month", cmd_monthly, 0},
     {"report period", FMT SALE_FILTERS, "[--from D] [--to D] [filters as daily]",
-     "purchase totals over a period by kind and payment (段时期报表)", cmd_period},
+     "purchase totals over a period by kind and payment (段时期报表)", cmd_period, 0},
     {"report shift", FMT "operator= from= to= shift=",
      "[--operator NAME] [--from D --to D] | [--shift ID] [--format F]",
-     "money of a shift (交班): the open one, a period, or a closed one", cmd_shift_report},
+     "money of a shift (交班): the open one, a period, or a closed one", cmd_shift_report, 0},
     {"shift close", FMT "counted=", "--counted YUAN [--format F]",
-     "close your shift (交班) with the cash counted in the drawer", cmd_shift_close},
+     "close your shift (交班) with the cash counted in the drawer", cmd_shift_close, 0},
     {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed",
      "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
      "[--to D] [--closed] [--limit N --offset N] [--format F]",
      "accounts (用户信息查询); none = all that are not closed",
-     cli_query_customers},
+     cli_query_customers, 0},
     {"query sales", FMT PAGE SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
      "[--limit N --offset N] [--format F]",
-     "purchases with totals (购电电量查询); default today", cli_query_sales},
+     "purchases with totals (购电电量查询); default today", cli_query_sales, 0},
     {"query transfers", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "ownership transfers (过户查询); default today", cli_query_transfers},
+     "ownership transfers (过户查询); default today", cli_query_transfers, 0},
     {"query closings", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "account closings (销户查询); default today", cli_query_closings},
+     "account closings (销户查询); default today", cli_query_closings, 0},
     {"query reissues", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "card reissues (补卡查询); default today", cli_query_reissues},
+     "card reissues (补卡查询); default today", cli_query_reissues, 0},
     {"query meter-changes", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "meter changes (换表查询); default today", cli_query_meter_changes},
+     "meter changes (换表查询); default today", cli_query_meter_changes, 0},
     {"backup", "dir= keep= if-due", "[--dir DIR] [--keep N] [--if-due]",
-     "back the database up while it is in use (数据备份)", cli_backup},
+     "back the database up while it is in use (数据备份)", cli_backup, 0},
     {"restore", "dir=", "FILE [--dir DIR]",
-     "replace the database with a backup (数据恢复, admin)", cli_restore},
+     "replace the database with a backup (数据恢复, admin)", cli_restore, 1},
     {"check", "", "", "integrity, audit chain, report summary, pending card writes",
-     cli_check},
+     cli_check, 0},
     {"export customers", "encoding= output= customer= meter= name= tariff= address= from= to= "
      "closed",
      "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030]",
-     "every matching account as CSV", cli_export_customers},
+     "every matching account as CSV", cli_export_customers, 0},
     {"export sales", "encoding= output= " SALE_FILTERS,
      "[filters as query sales] [--output FILE] [--encoding utf-8|gb18030]",
-     "every matching purchase as CSV", cli_export_sales},
+     "every matching purchase as CSV", cli_export_sales, 0},
     {"import customers", "encoding=", "FILE.csv [--encoding utf-8|gb18030]",
-     "create accounts without cards from CSV, all or nothing (admin)", cli_import},
+     "create accounts without cards from CSV, all or nothing (admin)", cli_import, 1},
     {"issue-card", "customer= kwh= amount= adjust= pay=",
      "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M]",
-     "write the first card of an imported account (opens its meter)", cli_issue_card},
-    {NULL, NULL, NULL, NULL, NULL},
+     "write the first card of an imported account (opens its meter)", cli_issue_card, 0},
+    {NULL, NULL, NULL, NULL, NULL, 0},
 };

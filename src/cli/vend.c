@@ -66,9 +66,16 @@ static int cmd_card_read(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if (info.notice[0] != '\0')
         cli_kv(c, "settled", "%s", info.notice);
-    print_card(c, &info.card);
-    if (!info.ours)
+    if (!info.ours) {
+        /* what could not be decoded is zeroes, which would read as a blank card */
         cli_kv(c, "refused", "%s", info.problem);
+        if (info.card.type == KWH_CARD_BLANK)
+            cli_kv(c, "card", "unknown (not a kwhpos card)");
+        else
+            print_card(c, &info.card);
+    } else {
+        print_card(c, &info.card);
+    }
     if (info.has_customer) {
         cli_kv(c, "account", "%08u %s (%s)", info.customer.customer_no, info.customer.name,
                model_status_name(info.customer.status));
@@ -252,8 +259,11 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
     if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_meter(c, a, &m.meter)) != 0 ||
         (rc = cli_purchase(c, a, false, &p)) != 0 ||
         (rc = cli_fixed(c, a, "old-remaining", 2, UNITS_MAX_CKWH, 0,
-                        &m.old_remaining_ckwh)) != 0 ||
-        (rc = print_ready(c, a)) != 0)
+                        &m.old_remaining_ckwh)) != 0)
+        return rc;
+    if (cli_session(c, &e) < 0 || cli_need_admin(c, "换表 (a meter change)", &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = print_ready(c, a)) != 0)
         return rc;
     if (card_session(c, &e) < 0)
         return cli_fail(c, &e);
@@ -287,6 +297,7 @@ static int cmd_close(struct cli *c, const struct cli_args *a)
     if ((rc = need_customer(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 ||
+        (cli_flag(a, "force") && cli_need_admin(c, "close --force", &e) < 0) ||
         account_close(c->core, &c->session, no, cli_flag(a, "force"), &e) < 0)
         return cli_fail(c, &e);
     return CLI_OK;
@@ -304,7 +315,8 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
 
     if ((rc = need_customer(c, a, &no)) != 0)
         return rc;
-    if (cli_session(c, &e) < 0 || account_find(c->core, no, 0, &cu, &e) < 0)
+    if (cli_session(c, &e) < 0 || cli_need_admin(c, "用户信息维护 (editing an account)", &e) < 0 ||
+        account_find(c->core, no, 0, &cu, &e) < 0)
         return cli_fail(c, &e);
     memset(&acc, 0, sizeof acc);
     str_copy(acc.name, sizeof acc.name, cli_str(a, "name") ? cli_str(a, "name") : cu.name);
@@ -384,7 +396,9 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
         return rc;
     mp.hoard_ckwh = (uint32_t)v;
     mp.ct_ratio = 1;
-    if (card_session(c, &e) < 0 ||
+    if (cli_session(c, &e) < 0 ||
+        (type != KWH_CARD_RELAY && cli_need_admin(c, "a tool card (工具卡)", &e) < 0) ||
+        card_session(c, &e) < 0 ||
         toolcard_make(c->core, &c->session, type, type == KWH_CARD_MANAGEMENT ? &mp : NULL,
                       &e) < 0)
         return cli_fail(c, &e);
@@ -397,43 +411,43 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
 
 const struct cli_command cli_vend_commands[] = {
     {"card read", "", "", "read the card in the reader (and settle pending writes on it)",
-     cmd_card_read},
-    {"card wipe", "", "", "wipe the card back to blank (读卡清卡)", cmd_card_wipe},
+     cmd_card_read, 0},
+    {"card wipe", "", "", "wipe the card back to blank (读卡清卡)", cmd_card_wipe, 0},
     {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print",
      "--name N --meter NO --tariff T [--type single|ct|direct] [--rating A] [--limit A] "
      "[--alarm KWH] [--overdraft KWH] [--hoard KWH] [--ct RATIO] [--kwh X|--amount Y] "
      "[--adjust KWH] [--pay cash|wechat|alipay|card|other] [--print]",
-     "open an account on the blank card in the reader (用户开户)", cmd_open},
+     "open an account on the blank card in the reader (用户开户)", cmd_open, 0},
     {"quote", PURCHASE_OPTS "customer=", "--customer NO --kwh X|--amount Y [--adjust KWH]",
-     "what a purchase would be, without selling", cmd_quote},
+     "what a purchase would be, without selling", cmd_quote, 0},
     {"sell", PURCHASE_OPTS "customer= print",
      "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M] [--print]",
-     "sell to the card in the reader (日常售电)", cmd_sell},
+     "sell to the card in the reader (日常售电)", cmd_sell, 0},
     {"resell", PURCHASE_OPTS "customer= print",
      "--customer NO --kwh X|--amount Y [--pay M] [--print]",
-     "replace the last sale before it reached the meter (重新售电)", cmd_resell},
+     "replace the last sale before it reached the meter (重新售电)", cmd_resell, 0},
     {"reissue", PURCHASE_OPTS "customer= consumed unconsumed fee= print",
      "--customer NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y] [--print]",
-     "write a new card for a lost one (补卡售电)", cmd_reissue},
+     "write a new card for a lost one (补卡售电)", cmd_reissue, 0},
     {"refund-card", "customer=", "--customer NO", "make a refund card (制退电卡)",
-     cmd_refund_card},
+     cmd_refund_card, 0},
     {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
-     "refund from the refund card (读卡退电)", cmd_refund},
+     "refund from the refund card (读卡退电)", cmd_refund, 0},
     {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= print",
      "--customer NO --meter NEW [meter options] --old-remaining KWH [--kwh X|--amount Y] "
      "[--print]",
-     "move an account to a new meter (换表, admin)", cmd_meter_change},
+     "move an account to a new meter (换表, admin)", cmd_meter_change, 0},
     {"transfer", "customer= name= address= phone=",
      "--customer NO --name NEW [--address A] [--phone P]", "hand an account over (过户)",
-     cmd_transfer},
+     cmd_transfer, 0},
     {"close", "customer= force", "--customer NO [--force]", "close an account (销户)",
-     cmd_close},
+     cmd_close, 0},
     {"edit", "customer= name= address= phone= tariff= rating= limit= alarm= overdraft= hoard= ct=",
      "--customer NO [--name N] [--address A] [--phone P] [--tariff T] [meter parameters]",
-     "edit an account (用户信息维护, admin)", cmd_edit},
-    {"show", "customer= meter=", "--customer NO | --meter NO", "show an account", cmd_show},
+     "edit an account (用户信息维护, admin)", cmd_edit, 0},
+    {"show", "customer= meter=", "--customer NO | --meter NO", "show an account", cmd_show, 0},
     {"tool", "limit= alarm= overdraft= hoard=",
      "management|clear|relay|test [--limit A --alarm KWH --overdraft KWH --hoard KWH]",
-     "write a tool card (工具卡)", cmd_tool},
-    {NULL, NULL, NULL, NULL, NULL},
+     "write a tool card (工具卡)", cmd_tool, 1},
+    {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -2,6 +2,7 @@
 #include "sim.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,8 @@ static int cmd_serve(const char *dir, int argc, char **argv)
             o.card_timing = true;
         } else if (strcmp(argv[i], "--baud") == 0 && i + 1 < argc) {
             if (!parse_int(argv[++i], 1200, 230400, &v) || !serial_baud_valid((int)v))
-                return fail("--baud %s: use 9600, 19200, 38400, 57600 or 115200", argv[i]);
+                return fail("--baud %s: use 1200, 2400, 4800, 9600, 19200, 38400, 57600, "
+                            "115200 or 230400", argv[i]);
             o.baud = (int)v;
         } else {
             return fail("serve: unexpected \"%s\" (usage: kwhsim serve --dir DIR [--baud N] "
@@ -132,18 +134,35 @@ static int cmd_new_card(const char *dir, int argc, char **argv)
     return 0;
 }
 
+/* Loads a card file as card-show and insert both do, so a bad file is the same error
+ * (exit 2) from both. */
+static int load_card(const char *what, const char *path, struct sim_card *c)
+{
+    struct kwh_err e;
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return fail("%s: no card file %s: make one with `kwhsim new-card`", what, path);
+    if (S_ISREG(st.st_mode) && st.st_size == 0)
+        return fail("%s: %s is an empty file, not a card: make one with `kwhsim new-card`",
+                    what, path);
+    if (simcard_load(path, c, &e) < 0)
+        return fail("%s", e.msg);
+    return 0;
+}
+
 static int cmd_card_show(const char *dir, int argc, char **argv)
 {
     struct sim_card c;
-    struct kwh_err e;
     char path[PATH_MAX];
+    int rc;
 
     if (argc != 1)
         return fail("%s", "card-show: usage: kwhsim card-show CARD");
     if (!sim_card_path(dir, argv[0], path, sizeof path))
         return fail("card-show: the name %s is too long", argv[0]);
-    if (simcard_load(path, &c, &e) < 0)
-        return fail("%s", e.msg);
+    if ((rc = load_card("card-show", path, &c)) != 0)
+        return rc;
     printf("card %s\npsc %02x%02x%02x\ntries %d%s\n", path, c.psc[0], c.psc[1], c.psc[2], c.tries,
            c.tries == 0 ? " (locked)" : "");
     for (int row = 0; row < 16; row++) {
@@ -155,19 +174,51 @@ static int cmd_card_show(const char *dir, int argc, char **argv)
     return 0;
 }
 
+/* The server's commands' usage, checked here so a usage error is exit 2 with the
+ * command's own usage, the same whether or not a server is running. */
+static int remote_usage(const char *verb, int argc, char **argv)
+{
+    static const char fault_usage[] =
+        "fault: usage: kwhsim fault pull N | garble N [COUNT] | mute | vanish | clear";
+    long v;
+
+    if (strcmp(verb, "insert") == 0)
+        return argc == 1 ? 0 : fail("%s", "insert: usage: kwhsim insert CARD");
+    if (strcmp(verb, "fault") != 0)
+        return argc == 0 ? 0 : fail("%s: usage: kwhsim %s (no arguments)", verb, verb);
+    if (argc == 0)
+        return fail("%s", fault_usage);
+    if (strcmp(argv[0], "pull") == 0 && argc == 2 && parse_int(argv[1], 0, LONG_MAX, &v))
+        return 0;
+    if (strcmp(argv[0], "garble") == 0 && (argc == 2 || argc == 3) &&
+        parse_int(argv[1], 1, LONG_MAX, &v) && (argc == 2 || parse_int(argv[2], 1, LONG_MAX, &v)))
+        return 0;
+    if ((strcmp(argv[0], "mute") == 0 || strcmp(argv[0], "vanish") == 0 ||
+         strcmp(argv[0], "clear") == 0) && argc == 1)
+        return 0;
+    return fail("%s", fault_usage);
+}
+
 /* Commands the server runs: the arguments are passed on as one line. */
 static int cmd_remote(const char *dir, const char *verb, int argc, char **argv)
 {
     char line[PATH_MAX + 64];
     int w = snprintf(line, sizeof line, "%s", verb);
+    int rc;
+
+    if ((rc = remote_usage(verb, argc, argv)) != 0)
+        return rc;
 
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         char path[PATH_MAX], real[PATH_MAX];
 
         if (strcmp(verb, "insert") == 0 && i == 0) {
+            struct sim_card c;
             if (!sim_card_path(dir, a, path, sizeof path))
                 return fail("insert: the name %s is too long", a);
+            if ((rc = load_card("insert", path, &c)) != 0)
+                return rc;
             if (realpath(path, real) == NULL)
                 return fail("insert: no card file %s: make one with `kwhsim new-card`", path);
             a = real;

@@ -239,7 +239,12 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
         flags |= SQLITE_OPEN_CREATE;
     } else if (stat(path, &sb) != 0) {
         return kwh_err_set(e, KWH_ENOTFOUND, "no database at %s: create one with "
-                           "`kwhpos init`, or fix [database] path in the INI", path);
+                           "`kwhpos init`, or fix [database] path in the INI", path);    } else if (S_ISDIR(sb.st_mode)) {
+        return kwh_err_set(e, KWH_EINVAL, "%s is a directory, not a database file: give the "
+                           "site's database file", path);
+    } else if (!S_ISREG(sb.st_mode)) {
+        return kwh_err_set(e, KWH_EINVAL, "%s is not a regular file, not a kwhpos database",
+                           path);
     }
     s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -252,7 +257,11 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
         store_close(s);
         return KWH_EDB;
     }
-    if (pragmas(s, e) < 0 || migrate_run(s, create, e) < 0) {
+    /* identify before pragmas: switching to WAL would rewrite another program's file */
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(s->db, 1);
+    if ((!create && migrate_identify(s, e) < 0) || pragmas(s, e) < 0 ||
+        migrate_run(s, create, e) < 0) {
         int code = e ? e->code : KWH_EDB;
         store_close(s);
         if (create)

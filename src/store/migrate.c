@@ -260,6 +260,39 @@ static const char *const migrations[] = {v1, v2, v3, v4};
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of migrations");
 
+int migrate_identify(struct store *s, struct kwh_err *e)
+{
+    const int target = (int)KWH_ARRAY_LEN(migrations);
+    int version, rc;
+    int64_t objects, found;
+    sqlite3_stmt *st;
+
+    if ((rc = store_schema_version(s, &version, e)) < 0)
+        return rc;
+    if (version > target)
+        return kwh_err_set(e, KWH_EINVAL, "%s has schema version %d, newer than this program "
+                           "understands (%d): upgrade kwhpos first", store_path(s), version,
+                           target);
+    if ((st = sql_prep(s, "SELECT count(*) FROM sqlite_master", e)) == NULL)
+        return KWH_EDB;
+    if ((rc = sql_int(s, st, 0, &objects, e)) < 0)
+        return rc;
+    if (version == 0 && objects == 0)
+        return kwh_err_set(e, KWH_EINVAL, "%s is empty: create a site with `kwhpos init`",
+                           store_path(s));
+    st = sql_prep(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                     "('settings', 'operators', 'customers', 'sales', 'audit')", e);
+    if (st == NULL)
+        return KWH_EDB;
+    if ((rc = sql_int(s, st, 0, &found, e)) < 0)
+        return rc;
+    if (version == 0 || found != 5)
+        return kwh_err_set(e, KWH_EINVAL, "%s is not a kwhpos database (another program's "
+                           "file?): give the site's database with --db or [database] path",
+                           store_path(s));
+    return 0;
+}
+
 int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
 {
     int version, rc;

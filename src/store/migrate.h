@@ -10,6 +10,10 @@ struct store;
 
 /* Brings the database to STORE_SCHEMA_VERSION. A database newer than this program is
  * refused; an empty file is accepted only when fresh (a new site). */
+/* Before anything is written (not even the journal mode): refuses a file that is not a
+ * kwhpos database (KWH_EINVAL), an empty one, or one of a newer schema. Only reads. */
+int migrate_identify(struct store *s, struct kwh_err *e);
+
 int migrate_run(struct store *s, bool fresh, struct kwh_err *e);
 
 #endif

@@ -68,4 +68,92 @@ printf '[ui]\ncolour = purple\n' >"$T/bad.ini"
 "$KWHPOS" -c "$T/bad.ini" --db "$T/a.db" settings show >/dev/null 2>"$T/err"; rc=$?
 is "a bad INI value exits 2" "$rc" 2
 like "naming the key and what is allowed" "$(cat "$T/err")" 'colour.*auto, on or off'
+
+# every command refuses words it does not take, naming the word (exit 2, nothing done)
+refuse_args() { # name code pattern args...
+    local name=$1 code=$2 pat=$3; shift 3
+    "$KWHPOS" --db "$T/a.db" "$@" </dev/null >"$T/out" 2>"$T/err"; rc=$?
+    is "$name exits $code" "$rc" "$code"
+    like "$name: names the bad word" "$(cat "$T/err")" "$pat"
+    is "$name: prints nothing" "$(cat "$T/out")" ""
+    is "$name: one line on stderr" "$(wc -l <"$T/err")" 1
+}
+refuse_args "report daily -from" 2 "report daily: unknown option -from .*--from" \
+    report daily -from 2026-01-01 -to 2026-01-31
+refuse_args "balance extra" 2 "balance: unexpected argument 'extra'" balance extra
+refuse_args "audit verify extra" 2 "audit verify: unexpected argument 'extra'" audit verify extra
+refuse_args "query sales extra junk" 2 "query sales: unexpected argument 'extra'" \
+    query sales extra junk
+refuse_args "settings show x" 2 "unexpected argument 'x'" settings show x
+refuse_args "check --bogus" 2 "check: unknown option --bogus" check --bogus
+refuse_args "restore A B" 2 "restore: too many arguments: 'B'" restore A B
+refuse_args "print 1 2" 2 "print: too many arguments: '2'" print 1 2
+refuse_args "tool clear x" 2 "tool: too many arguments: 'x'" tool clear x
+refuse_args "form check a b" 2 "form check: too many arguments: 'b'" form check a b
+refuse_args "an option without its value" 2 "report daily: --from needs a value" \
+    report daily --from
+
+# a group without (or with a wrong) subcommand lists its subcommands
+refuse_args "report alone" 2 "report needs a subcommand: daily, monthly, period, shift" report
+refuse_args "report weekly" 2 \
+    "report: no subcommand 'weekly'; it is one of daily, monthly, period, shift" report weekly
+refuse_args "query alone" 2 "query needs a subcommand: customers, sales, transfers" query
+refuse_args "import alone" 2 "import needs a subcommand: customers" import
+refuse_args "import sales x" 2 "import: no subcommand 'sales'; it is one of customers" \
+    import sales x
+refuse_args "export alone" 2 "export needs a subcommand: customers, sales" export
+out=$("$KWHPOS" help card); rc=$?
+is "help card exits 0" "$rc" 0
+like "help card lists card read" "$out" 'kwhpos card read'
+like "and card wipe" "$out" 'kwhpos card wipe'
+out=$("$KWHPOS" --help | head -1)
+like "the usage line has --user and --password-fd" "$out" '\[--user NAME\] \[--password-fd N\]'
+
+# values that used to be taken silently (system's password is secret12)
+refuse_pw() { # name code pattern args...
+    local name=$1 code=$2 pat=$3; shift 3
+    echo secret12 | "$KWHPOS" --db "$T/a.db" --user system "$@" >"$T/out" 2>"$T/err"; rc=$?
+    is "$name exits $code" "$rc" "$code"
+    like "$name: says why" "$(cat "$T/err")" "$pat"
+    is "$name: prints nothing" "$(cat "$T/out")" ""
+}
+refuse_pw "an empty --from" 2 "--from is empty: give a date YYYY-MM-DD" report daily --from ''
+refuse_pw "an empty --to" 2 "--to is empty" query sales --to ''
+refuse_pw "report shift --shift 0" 3 "report shift: no shift #0" report shift --shift 0
+refuse_pw "import customers DIR" 2 "import customers: $T is a directory" import customers "$T"
+refuse_pw "report monthly with a day" 2 "report monthly: --from '2026-02-15': give a month YYYY-MM" \
+    report monthly --from 2026-02-15
+refuse_pw "--encoding on text output" 2 "--encoding is for --format csv" \
+    report daily --encoding gb18030
+refuse_pw "--encoding on json output" 2 "--encoding is for --format csv" \
+    query sales --format json --encoding gb18030
+out=$(echo secret12 | "$KWHPOS" --db "$T/a.db" --user system report period --from 2020-01-01 \
+    --to 2020-01-02)
+like "an empty period's report labels the kind table" "$out" $'by kind:\nby  count'
+like "and the payment table" "$out" $'by payment method:\nby  count'
+
+# a file that is not a kwhpos database is refused before anything is written to it
+sqlite3 "$T/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
+cp "$T/other.db" "$T/other.orig"
+"$KWHPOS" --db "$T/other.db" check >/dev/null 2>"$T/err"; rc=$?
+is "another program's SQLite file exits 2" "$rc" 2
+like "as not a kwhpos database" "$(cat "$T/err")" 'other.db is not a kwhpos database'
+cmp -s "$T/other.db" "$T/other.orig"; ok "and is byte-identical afterwards" test $? = 0
+is "its journal mode is still delete" "$(sqlite3 "$T/other.db" 'PRAGMA journal_mode')" delete
+[ ! -e "$T/other.db-wal" ]; ok "no -wal beside it" test $? = 0
+sqlite3 "$T/newer.db" "CREATE TABLE t(x); PRAGMA user_version = 99;"
+cp "$T/newer.db" "$T/newer.orig"
+"$KWHPOS" --db "$T/newer.db" settings show >/dev/null 2>"$T/err"; rc=$?
+is "a newer schema exits 2" "$rc" 2
+like "upgrade kwhpos first" "$(cat "$T/err")" 'schema version 99.*upgrade kwhpos first'
+cmp -s "$T/newer.db" "$T/newer.orig"; ok "and is untouched" test $? = 0
+mkdir "$T/dir.db"
+"$KWHPOS" --db "$T/dir.db" check >/dev/null 2>"$T/err"; rc=$?
+is "a directory as --db exits 2" "$rc" 2
+like "saying it is a directory" "$(cat "$T/err")" 'dir.db is a directory'
+: >"$T/empty.db"
+"$KWHPOS" --db "$T/empty.db" check >/dev/null 2>"$T/err"; rc=$?
+is "an empty file exits 2" "$rc" 2
+like "saying how to make a site" "$(cat "$T/err")" 'is empty: create a site with `kwhpos init`'
+is "and stays empty" "$(stat -c %s "$T/empty.db")" 0
 done_testing

@@ -247,6 +247,35 @@ like "and lists it" "$(cat "$T/out")" '^  op [0-9]+ .* sale .* 钱七'
 clerk card read >/dev/null
 k check >/dev/null; rc=$?
 is "reading the card settles it: check exits 0" "$rc" 0
+# a write pulled before its first byte never reached the card: read, it is voided
+C5=$(clerk query customers --meter 55555555 --format csv | tail -n 1 | cut -d, -f1)
+sim eject >/dev/null
+sim fault pull 0 >/dev/null
+sim insert c5 >/dev/null
+clerk sell --customer "$C5" --kwh 7 >/dev/null 2>"$T/err"; rc=$?
+ok "a sale pulled before its first byte fails (exit $rc)" test "$rc" -ne 0
+sim fault clear >/dev/null
+sim insert c5 >/dev/null 2>&1
+clerk card read >/dev/null 2>&1
+out=$(clerk report shift)
+like "the shift report lists the voided attempt" "$out" 'voided attempts \(never reached the card, no money\):'
+like "with its customer" "$(printf '%s\n' "$out" | sed -n '/^voided attempts/,$p')" "$C5"
+like "the json lists it" "$(clerk report shift --format json)" '"voided":\[\{'
+
+# --- card read of a card that is not ours never says blank ----------------------------------
+{
+    printf 'kwhsim-card 1\npsc ffffff\ntries 3\n'
+    for row in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+        printf '%s0:' "$row"; for _ in $(seq 16); do printf ' 5a'; done; printf '\n'
+    done
+} >"$D/junk.card"
+sim eject >/dev/null 2>&1
+sim insert junk >/dev/null
+out=$(clerk card read 2>"$T/err"); rc=$?
+is "card read of a junk card exits 6" "$rc" 6
+unlike "and does not call it blank" "$out" 'card: blank'
+like "it says why it is refused first" "$(printf '%s\n' "$out" | head -n 1)" '^refused: '
+sim eject >/dev/null 2>&1
 
 # --- errors: one line on stderr, documented exit codes ----------------------------------
 err() { # name exit-code regex command...
@@ -256,6 +285,63 @@ err() { # name exit-code regex command...
     like "$name says what is wrong" "$(cat "$T/err")" "$re"
     is "$name: one line" "$(wc -l <"$T/err")" 1
 }
+
+# --- M26 balance against the accounts themselves (sqlite3, not kwhpos) ---------------------
+exp_acc=$(sqlite3 "$T/site.db" "SELECT count(*) FROM customers WHERE status IN (1, 2)")
+exp_ckwh=$(sqlite3 "$T/site.db" "SELECT coalesce(sum(balance_ckwh), 0) FROM customers WHERE status IN (1, 2)")
+exp_fen=$(sqlite3 "$T/site.db" "SELECT coalesce(sum((b * p + 5000) / 10000), 0) FROM (SELECT
+    sum(c.balance_ckwh) AS b, (SELECT price FROM tariff_prices tp WHERE tp.tariff_id = c.tariff_id
+    ORDER BY id DESC LIMIT 1) AS p FROM customers c WHERE c.status IN (1, 2) GROUP BY c.tariff_id)")
+out=$(clerk balance)
+is "balance: the open accounts" "$(field "$out" accounts)" "$exp_acc"
+is "balance: their energy" "$(fen "$(field "$out" balance_kwh)")" "$exp_ckwh"
+is "balance: its value at current prices" "$(fen "$(field "$out" balance_yuan)")" "$exp_fen"
+ok "and there is some" test "$exp_ckwh" -gt 0
+
+# --- --password-fd ----------------------------------------------------------------------
+echo "$CLERK" >"$T/pw"
+out=$(k --user clerk --password-fd 3 balance 3<"$T/pw" </dev/null); rc=$?
+is "--password-fd 3 with 3<FILE logs in" "$rc" 0
+like "and runs the command" "$out" '^accounts: '
+err "a closed --password-fd" 4 '--password-fd 7: file descriptor 7 is not open' \
+    k --user clerk --password-fd 7 balance
+err "an empty --password-fd" 4 '--password-fd 3: the password line is empty' \
+    sh -c "'$KWHPOS' -c '$T/k.ini' --user clerk --password-fd 3 balance 3</dev/null"
+err "an empty standard input" 4 'first line of standard input is empty' \
+    sh -c "'$KWHPOS' -c '$T/k.ini' --user clerk balance </dev/null"
+err "--password-fd that is not a number" 2 '--password-fd needs a file descriptor number' \
+    k --user clerk --password-fd x balance
+
+# --- ports ------------------------------------------------------------------------------
+k ports >"$T/out" 2>"$T/err"; rc=$?
+is "ports exits 0" "$rc" 0
+ok "and lists ports (NAME<TAB>DESCRIPTION) or says there are none" \
+    sh -c "grep -qP '^/dev/[^\t]+\t' '$T/out' || grep -q 'no serial ports found' '$T/err'"
+
+# --- a seller is refused admin card work before the reader is looked at ---------------------
+printf '[database]\npath = %s\n' "$T/site.db" >"$T/noreader.ini"
+for cmd in "meter-change --customer $C1 --meter 66666666 --old-remaining 1" \
+    "edit --customer $C1 --name x" "tool clear" "tool management" "close --customer $C1 --force"; do
+    # shellcheck disable=SC2086
+    err "a seller's $cmd (no reader configured)" 4 'needs an administrator' \
+        sh -c "echo '$CLERK' | '$KWHPOS' -c '$T/noreader.ini' --user clerk $cmd"
+done
+err "a seller's relay card without a reader is the reader's problem" 6 'no card reader' \
+    sh -c "echo '$CLERK' | '$KWHPOS' -c '$T/noreader.ini' --user clerk tool relay"
+
+# --- M20 by number and by last purchase; M24/M25 by period; monthly ------------------------
+out=$(clerk query customers --customer "$C1" --format csv)
+is "query customers --customer: that account" "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f1)" "$C1"
+like "query customers --from/--to today: accounts that bought today" \
+    "$(clerk query customers --from "$TODAY" --to "$TODAY")" "^[1-9][0-9]* of [1-9][0-9]* accounts$"
+like "query customers --from/--to long ago: none" \
+    "$(clerk query customers --from 2001-01-01 --to 2001-12-31)" '^0 of 0 accounts$'
+like "query reissues over all time" "$(clerk query reissues "${ALL[@]}")" "$C2"
+like "query reissues long ago: none" "$(clerk query reissues --from 2001-01-01 --to 2001-01-02)" '^0 of 0'
+like "query meter-changes by the admin" "$(clerk query meter-changes "${ALL[@]}" --operator system)" "$C2"
+like "query meter-changes by the clerk: none" "$(clerk query meter-changes "${ALL[@]}" --operator clerk)" '^0 of 0'
+out=$(clerk report monthly --from "${TODAY:0:7}" --to "${TODAY:0:7}" --format csv)
+is "report monthly --from/--to this month: one row and the total" "$(printf '%s\n' "$out" | grep -c "^${TODAY:0:7},\|^total,")" 2
 err "a date that does not exist" 2 "2026-02-30.*not a real date" clerk query sales --from 2026-02-30
 err "a period that ends before it begins" 2 'before it begins' clerk report daily --from 2026-11-30 --to 2026-11-01
 err "a date in another form" 2 'YYYY-MM-DD' clerk report daily --from 30/11/2026

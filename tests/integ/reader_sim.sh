@@ -133,12 +133,34 @@ like "after clear the reader is back" "$(rt ident 2>&1)" '^ident kwhsim'
 
 # bad input to the simulator: one clear line, no crash
 out=$(sim fault pull x 2>&1); rc=$?
-ok "a bad fault argument fails" test $rc -ne 0
-like "and says how to use it" "$out" '^kwhsim: usage: fault'
+is "a bad fault argument is a usage error (exit 2)" "$rc" 2
+like "and says how to use it" "$out" '^kwhsim: fault: usage: kwhsim fault pull N'
+out=$(sim fault 2>&1); rc=$?
+is "fault alone exits 2" "$rc" 2
+like "with fault's usage" "$out" '^kwhsim: fault: usage:'
+out=$(sim insert 2>&1); rc=$?
+is "insert without a card exits 2" "$rc" 2
+is "with insert's usage" "$out" 'kwhsim: insert: usage: kwhsim insert CARD'
+out=$(sim eject now 2>&1); rc=$?
+is "eject with an argument exits 2" "$rc" 2
+like "saying it takes none" "$out" 'eject: usage: kwhsim eject \(no arguments\)'
 printf 'kwhsim-card 1\npsc ffffff\ntries 3\n00: zz\n' >"$D/bad.card"
 out=$(sim insert bad 2>&1); rc=$?
-ok "a damaged card file is refused" test $rc -ne 0
+is "a damaged card file is refused by insert (exit 2)" "$rc" 2
 like "with the file and line named" "$out" 'bad.card line 4'
+out=$(sim card-show bad 2>&1); rc=$?
+is "and by card-show with the same code" "$rc" 2
+like "and the same words" "$out" 'bad.card line 4'
+: >"$D/empty.card"
+out=$(sim insert empty 2>&1); rc=$?
+is "an empty card file: insert exits 2" "$rc" 2
+like "saying it is empty (not line 0)" "$out" 'empty.card is an empty file, not a card'
+out=$(sim card-show empty 2>&1); rc=$?
+is "card-show of it exits 2 too" "$rc" 2
+like "with the same words" "$out" 'empty.card is an empty file, not a card'
+out=$("$KWHSIM" --dir "$T/nowhere" serve --baud 921600 2>&1); rc=$?
+is "serve at a speed the transport cannot take exits 2" "$rc" 2
+like "and lists the speeds it can" "$out" '1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200 or 230400'
 out=$(sim insert nosuch 2>&1)
 like "a missing card file is named" "$out" 'no card file .*nosuch.card'
 out=$("$KWHSIM" --dir "$T/nodir" status 2>&1)
