@@ -21,7 +21,7 @@ struct opt {
     size_t off;                 /* into struct kwh_config */
     size_t size;                /* for strings */
     long min, max;              /* for ints */
-    const char *choices;        /* for enums: "a|b|c" */
+    const char *choices;        /* for enums: "a|b|c"; for ints, the values allowed */
     const char *def;
     const char *help;
 };
@@ -34,7 +34,8 @@ static const struct opt opts[] = {
      "the site database (SQLite)"},
     {"reader:port", OPT_PATH, STR(reader_port), 0, 0, NULL, "",
      "card reader serial port, e.g. /dev/ttyUSB0; empty = no reader"},
-    {"reader:baud", OPT_INT, NUM(reader_baud), 1200, 921600, NULL, "9600",
+    {"reader:baud", OPT_INT, NUM(reader_baud), 1200, 230400,
+     "1200|2400|4800|9600|19200|38400|57600|115200|230400", "9600",
      "card reader speed, bits per second"},
     {"ui:language", OPT_ENUM, STR(language), 0, 0, "zh_CN|en", "zh_CN",
      "zh_CN or en; when absent, en on the Linux console (TERM=linux), else zh_CN"},
@@ -163,6 +164,9 @@ static int set_value(struct kwh_config *c, const struct opt *o, const char *v, c
         if (v[0] == '\0' || *end != '\0' || n < o->min || n > o->max)
             return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected a whole number from "
                                "%ld to %ld", sect, colon + 1, v, o->min, o->max);
+        if (o->choices != NULL && !choice_ok(o->choices, v))
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected one of %s", sect,
+                               colon + 1, v, o->choices);
         *(int *)field(c, o) = (int)n;
         return 0;
     }

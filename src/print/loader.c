@@ -43,8 +43,9 @@ static const struct print_module *load(struct kwh_err *e)
     path = find_module(buf, sizeof buf);
     if (path == NULL) {
         kwh_err_set(e, KWH_EIO,
-                    "printing is not installed: " MODULE_FILE " is neither beside the program "
-                    "nor in ../lib/kwhpos; reinstall kwhpos (make install)");
+                    "printing is not installed: %s is neither beside the program nor in "
+                    "../lib/kwhpos; reinstall kwhpos (make install)",
+                    MODULE_FILE);
         return NULL;
     }
     h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
