@@ -171,6 +171,12 @@ int card_encode(const uint8_t old[KWH_CARD_SIZE], const struct kwh_card *c,
 /* A blank image: the ATR, then 0xFF everywhere (factory state). */
 void card_blank_image(uint8_t img[KWH_CARD_SIZE]);
 
+/* Recomputes the MAC of both records and of the meter's return area over what the image
+ * holds now, with keys: a hand-made image then passes the protection check, so its
+ * fields are what decoding judges. For the fuzzer and tests; the programs never sign
+ * anything they did not encode themselves. */
+void card_resign(uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys);
+
 /* Writes the return area a meter leaves on the card (used by the simulator); the MAC
  * binds it to the card's serial. */
 void card_encode_return(uint8_t img[KWH_CARD_SIZE], const struct kwh_card_return *r,

@@ -140,6 +140,19 @@ void card_blank_image(uint8_t img[KWH_CARD_SIZE])
     memcpy(img, card_atr, sizeof card_atr);
 }
 
+void card_resign(uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys)
+{
+    uint8_t *p = img + CARD_OFF_RETURN;
+
+    for (int i = 0; i < 2; i++) {
+        uint8_t *s = img + slot_offset(i);
+        if (!all_ff(s, CARD_SLOT_LEN))
+            mac(s + S_MAC, "KWHS", img + CARD_OFF_SERIAL, s, S_MAC, keys->mac_key);
+    }
+    if (p[R_MARK] == RETURN_MARK)
+        mac(p + R_MAC, "KWHR", img + CARD_OFF_SERIAL, p, R_MAC, keys->mac_key);
+}
+
 static void decode_return(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys,
                           struct kwh_card_return *r)
 {
