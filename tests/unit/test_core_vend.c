@@ -95,9 +95,14 @@ static void open_account__refuses_bad_input_with_nothing_written(void **state)
     struct kwh_receipt r;
 
     a = site_account(s, 0, "王五");
-    REFUSED(KWH_EINVAL, "8 digits", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "none given; enter exactly 8 digits",
+            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 123456789, "王五");
-    REFUSED(KWH_EINVAL, "8 digits", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "123456789 has more than 8 digits",
+            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    a = site_account(s, 4294967295u, "王五");
+    REFUSED(KWH_EINVAL, "more than 8 digits", vend_open_account(s->core, &s->seller, &a, &p, &r,
+                                                                &e_));
     a = site_account(s, 22222222, "");
     REFUSED(KWH_EINVAL, "name", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "王五");
