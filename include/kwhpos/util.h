@@ -18,6 +18,10 @@
 int fixed_parse(const char *s, int decimals, int64_t max, const char *what, int64_t *out,
                 struct kwh_err *e);
 
+/* Parses a meter number 表号 as typed: exactly 8 ASCII digits, leading zeros kept as typed
+ * ("01234567"), not all zeros. The message names the field `what` and says what to type. */
+int meter_no_parse(const char *s, const char *what, uint32_t *out, struct kwh_err *e);
+
 /* Formats v scaled by 10^decimals as "-123.45" into buf. Returns the length, or
  * KWH_EINVAL if buf is too small. */
 int fixed_format(int64_t v, int decimals, char *buf, size_t n);

@@ -192,6 +192,14 @@ int cli_number(struct cli *c, const struct cli_args *a, const char *key, uint32_
     *out = 0;
     if (v == NULL)
         return 0;
+    if (strcmp(key, "meter") == 0) {
+        /* a meter number is 8 digits as printed on the meter: "1234567" is a typo, not
+         * 01234567 */
+        struct kwh_err e;
+        if (meter_no_parse(v, "--meter", out, &e) < 0)
+            return cli_usage(c, "%s", e.msg);
+        return 0;
+    }
     if (strlen(v) == 0 || strlen(v) > 8 || strspn(v, "0123456789") != strlen(v))
         return cli_usage(c, "--%s '%s': up to 8 digits", key, v);
     *out = (uint32_t)strtoul(v, NULL, 10);

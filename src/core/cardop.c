@@ -81,15 +81,21 @@ static int apply_done(struct kwh_core *c, const struct store_op *op, struct kwh_
             cu.balance_ckwh += card_energy(s);
         if (card_energy(s) > 0)
             cu.last_purchase = now;
-        if (s->free_ckwh > 0)
-            cu.free_month = month_of(s->created);
+        int64_t granted = s->created;
         if (s->replaces_id > 0) {
             struct kwh_sale old;
             if ((rc = store_sale_get(c->db, s->replaces_id, &old, e)) < 0 ||
                 (rc = store_sale_settle(c->db, old.id, KWH_STATE_CANCELLED, now, e)) < 0)
                 return rc;
             cu.balance_ckwh -= card_energy(&old);
+            /* a re-sale keeps the grant of the sale it replaces, and that grant stays the
+             * allowance of its own month: corrected after midnight on the 1st, it must not
+             * use up the new month's */
+            if (old.free_ckwh > 0)
+                granted = old.created;
         }
+        if (s->free_ckwh > 0)
+            cu.free_month = month_of(granted);
     }
     return store_customer_update(c->db, &cu, e);
 }

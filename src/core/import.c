@@ -175,7 +175,7 @@ static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu
     str_copy(cu->name, sizeof cu->name, field(im, f, COL_NAME));
     str_copy(cu->address, sizeof cu->address, field(im, f, COL_ADDRESS));
     str_copy(cu->phone, sizeof cu->phone, field(im, f, COL_PHONE));
-    if ((rc = digits8(field(im, f, COL_METER), "meter", &cu->meter.meter_no, e)) < 0 ||
+    if ((rc = meter_no_parse(field(im, f, COL_METER), "meter", &cu->meter.meter_no, e)) < 0 ||
         (rc = meter_type(field(im, f, COL_TYPE), &cu->meter.meter_type, e)) < 0)
         return rc;
     if ((rc = number(field(im, f, COL_RATING), 0, 1000, 60, "rating", &v, e)) < 0)

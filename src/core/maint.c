@@ -66,7 +66,8 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     if ((rc = need_operator(s, e)) < 0)
         return rc;
     if (fee_fen < 0 || fee_fen > UNITS_MAX_FEN)
-        return kwh_err_set(e, KWH_EINVAL, "reissue fee: 0 or more");
+        return kwh_err_set(e, KWH_EINVAL, "reissue fee: 0 to %lld.%02lld yuan",
+                           (long long)(UNITS_MAX_FEN / 100), (long long)(UNITS_MAX_FEN % 100));
     if (purchase && !consumed)
         return kwh_err_set(e, KWH_EINVAL, "with 未消费 the new card carries the purchase the "
                            "meter has not loaded; sell again after it has been in the meter");

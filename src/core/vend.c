@@ -29,9 +29,14 @@ void meter_to_params(const struct kwh_meter *m, struct kwh_meter_params *p)
 int check_meter(struct kwh_core *c, const struct kwh_meter *m, struct kwh_err *e)
 {
     (void)c;
-    if (m->meter_no < 1 || m->meter_no > 99999999)
-        return kwh_err_set(e, KWH_EINVAL, "meter number: exactly 8 digits (the last 8 of the "
-                           "number on the meter)");
+    /* the number is held as an integer: the text parsers (meter_no_parse) see the digits */
+    if (m->meter_no == 0)
+        return kwh_err_set(e, KWH_EINVAL, "meter number: none given; enter exactly 8 digits "
+                           "(the last 8 of the number on the meter)");
+    if (m->meter_no > 99999999)
+        return kwh_err_set(e, KWH_EINVAL, "meter number %u has more than 8 digits; enter "
+                           "exactly 8 digits (the last 8 of the number on the meter)",
+                           (unsigned)m->meter_no);
     if (m->meter_type < KWH_METER_SINGLE || m->meter_type > KWH_METER_THREE_DIRECT)
         return kwh_err_set(e, KWH_EINVAL, "meter type: choose 单相, 三相互感 or 三相直通");
     if (m->rating_a < 1 || m->rating_a > 1000)

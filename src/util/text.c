@@ -58,6 +58,29 @@ int fixed_parse(const char *s, int decimals, int64_t max, const char *what, int6
     return 0;
 }
 
+int meter_no_parse(const char *s, const char *what, uint32_t *out, struct kwh_err *e)
+{
+    static const char rule[] = "a meter number is exactly 8 digits, the last 8 of the number "
+                               "on the meter with any leading zeros (e.g. 01234567)";
+    size_t n = s != NULL ? strlen(s) : 0;
+    uint32_t v = 0;
+
+    if (n == 0)
+        return kwh_err_set(e, KWH_EINVAL, "%s: no meter number given; %s", what, rule);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return kwh_err_set(e, KWH_EINVAL, "%s '%s': digits only; %s", what, s, rule);
+    if (n != 8)
+        return kwh_err_set(e, KWH_EINVAL, "%s '%s' has %zu digits; %s", what, s, n, rule);
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (uint32_t)(s[i] - '0');
+    if (v == 0)
+        return kwh_err_set(e, KWH_EINVAL, "%s '%s': 00000000 is not a meter number; %s", what,
+                           s, rule);
+    *out = v;
+    return 0;
+}
+
 int fixed_format(int64_t v, int decimals, char *buf, size_t n)
 {
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;

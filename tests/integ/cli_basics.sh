@@ -54,6 +54,26 @@ echo secret12 | "$KWHPOS" --db "$T/a.db" --user system tariff add --name x --pri
 is "a price with 5 decimals is a usage error" "$rc" 2
 like "naming the option" "$(cat "$T/err")" '--price.*4 digits'
 
+audits=$(sqlite3 "$T/a.db" "SELECT count(*) FROM audit")
+for meter in 1234567 123456789 12ab5678 ''; do
+    echo secret12 | "$KWHPOS" --db "$T/a.db" --user system open --name 张三 --meter "$meter" \
+        --tariff 学生公寓 --kwh 10 >/dev/null 2>"$T/err"; rc=$?
+    is "open --meter '$meter' is a usage error (exit 2)" "$rc" 2
+    like "saying a meter number is exactly 8 digits" "$(cat "$T/err")" 'exactly 8 digits'
+done
+like "7 digits: says there are 7 and what to type" "$(echo secret12 |
+    "$KWHPOS" --db "$T/a.db" --user system open --name 张三 --meter 1234567 --tariff 学生公寓 \
+    2>&1)" "--meter '1234567' has 7 digits; .*leading zeros \(e\.g\. 01234567\)"
+like "letters: digits only" "$(echo secret12 | "$KWHPOS" --db "$T/a.db" --user system open \
+    --name 张三 --meter 12ab5678 --tariff 学生公寓 2>&1)" "--meter '12ab5678': digits only"
+is "nothing was audited (not even a login)" \
+    "$(sqlite3 "$T/a.db" "SELECT count(*) FROM audit")" "$audits"
+out=$(echo secret12 | "$KWHPOS" --db "$T/a.db" --user system balance)
+like "nothing was opened" "$out" 'accounts: 0'
+"$KWHPOS" --db "$T/a.db" show --meter 01234567 >/dev/null 2>"$T/err"; rc=$?
+is "show --meter 01234567 (8 digits with a leading zero) is not a usage error" "$rc" 3
+like "it looks the meter up" "$(cat "$T/err")" '01234567'
+
 out=$("$KWHPOS" --db "$T/a.db" audit verify)
 like "audit verify reports an intact chain" "$out" 'intact: [0-9]+ records'
 sqlite3 "$T/a.db" "UPDATE audit SET after = 'x' WHERE id = 2"

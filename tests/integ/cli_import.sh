@@ -65,21 +65,25 @@ name,meter,tariff,alarm,limit
 重,20000001,居民生活用电,10,40
 占,10000001,居民生活用电,10,40
 好二,20000008,居民生活用电,,
+七位,2000001,居民生活用电,10,40
+九位,200000011,居民生活用电,10,40
 EOF2
 admin import customers "$T/bad.csv" >"$T/out" 2>"$T/err"; rc=$?
 is "a file with bad lines exits 2" "$rc" 2
 is "nothing of it was imported" "$(accounts)" 4
 is "nothing on standard output" "$(cat "$T/out")" ""
 err=$(cat "$T/err")
-like "line 3: the meter number" "$err" "bad.csv:3: meter '2000000x': 1 to 8 digits"
+like "line 3: the meter number" "$err" "bad.csv:3: meter '2000000x': digits only; a meter number is exactly 8 digits"
+like "line 10: a meter number of 7 digits" "$err" "bad.csv:10: meter '2000001' has 7 digits; a meter number is exactly 8 digits"
+like "line 11: a meter number of 9 digits" "$err" "bad.csv:11: meter '200000011' has 9 digits"
 like "line 4: the tariff" "$err" "bad.csv:4: no tariff '没有这个电价'"
 like "line 5: the current limit above the rating" "$err" 'bad.csv:5: current limit 99 A'
 like "line 6: the name" "$err" 'bad.csv:6: name is empty'
 like "line 7: a meter twice in the file" "$err" 'bad.csv:7: meter 20000001 is on line 2 too'
 like "line 8: a meter of an existing account" "$err" 'bad.csv:8: meter 10000001 already belongs to account 10000001'
 unlike "the good lines are not named" "$err" 'bad.csv:(2|9):'
-like "the last line says nothing was imported" "$(tail -n 1 "$T/err")" '^kwhpos: 6 bad records: nothing was imported'
-is "one line per bad record, and the summary" "$(wc -l <"$T/err")" 7
+like "the last line says nothing was imported" "$(tail -n 1 "$T/err")" '^kwhpos: 8 bad records: nothing was imported'
+is "one line per bad record, and the summary" "$(wc -l <"$T/err")" 9
 
 printf 'name,meterno,tariff\n' >"$T/hdr.csv"
 admin import customers "$T/hdr.csv" >/dev/null 2>"$T/err"; rc=$?
@@ -117,5 +121,28 @@ like "and the meter loads it" "$(sim meter-insert 10000002 c1)" '^meter 10000002
 like "query customers shows its card now" "$(clerk query customers --meter 10000002 --format csv)" ',yes,'
 clerk issue-card --customer 10000001 >/dev/null 2>"$T/err"; rc=$?
 is "issue-card with no card in the reader exits 6" "$rc" 6
+
+# --- meter numbers are exactly 8 digits, leading zeros as typed ----------------------------------
+sim new-card c2 >/dev/null
+sim insert c2 >/dev/null
+n=$(accounts)
+for bad in 1234567 123456789 1234567a 00000000; do
+    clerk open --name 八位 --meter "$bad" --tariff 居民生活用电 --kwh 10 >"$T/out" 2>"$T/err"
+    rc=$?
+    is "open --meter $bad exits 2" "$rc" 2
+    like "saying a meter number is exactly 8 digits" "$(cat "$T/err")" "--meter '$bad'.*exactly 8 digits"
+done
+like "7 digits: says how many there are" "$(clerk open --name 八位 --meter 1234567 \
+    --tariff 居民生活用电 2>&1)" "'1234567' has 7 digits.*leading zeros"
+is "no account was opened" "$(accounts)" "$n"
+clerk show --meter 1234567 >/dev/null 2>"$T/err"; rc=$?
+is "show --meter with 7 digits exits 2 too" "$rc" 2
+clerk query customers --meter 123456789 >/dev/null 2>"$T/err"; rc=$?
+is "and query customers --meter with 9 digits" "$rc" 2
+out=$(clerk open --name 八位 --meter 01234567 --tariff 居民生活用电 --kwh 10); rc=$?
+is "the card is still blank: open --meter 01234567 writes it (exit 0)" "$rc" 0
+like "keeping the leading zero" "$out" 'meter: 01234567'
+like "and it is found by its 8 digits" "$(clerk show --meter 01234567)" 'name: 八位'
+is "one account more" "$(accounts)" "$((n + 1))"
 
 done_testing

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "fakecard.h"
 #include "kwhpos/card.h"
 #include "kwhpos/core.h"
+#include "kwhpos/query.h"
 #include "kwhpos/units.h"
 #include "check.h"
 #include "site.h"
@@ -44,6 +46,95 @@ static struct kwh_customer account(struct site *s, uint32_t no)
     if (account_find(s->core, no, 0, &cu, &e) < 0)
         fail_msg("find: %s", e.msg);
     return cu;
+}
+
+/* What a refused operation must leave as it was: the card, the account's row, the sales
+ * (settled and pending) and the audit chain. */
+struct snapshot {
+    uint8_t img[KWH_CARD_SIZE];
+    struct kwh_customer cu;
+    int64_t sales, pending, audits;
+};
+
+static void snapshot_take(struct site *s, uint32_t no, struct snapshot *out)
+{
+    struct kwh_sale_filter f;
+    struct kwh_sale_page pg;
+    struct kwh_sale *pending;
+    size_t n;
+    int64_t bad;
+    struct kwh_err e;
+
+    memset(out, 0, sizeof *out);
+    memcpy(out->img, s->card->img, sizeof out->img);
+    if (account_find(s->core, no, 0, &out->cu, &e) < 0)
+        fail_msg("find: %s", e.msg);
+    memset(&f, 0, sizeof f);
+    f.by_date = true;
+    f.period = (struct kwh_period){0, INT64_MAX / 4};
+    if (query_sales(s->core, &s->seller, &f, &pg, &e) < 0)
+        fail_msg("sales: %s", e.msg);
+    out->sales = pg.totals.count;
+    query_sale_page_fini(&pg);
+    if (vend_pending(s->core, &pending, &n, &e) < 0)
+        fail_msg("pending: %s", e.msg);
+    free(pending);
+    out->pending = (int64_t)n;
+    if (audit_verify(s->core, &out->audits, &bad, &e) < 0 || bad != 0)
+        fail_msg("audit: %s (first bad %lld)", e.msg, (long long)bad);
+}
+
+/* Fails unless nothing of the snapshot changed. */
+static void snapshot_unchanged(struct site *s, uint32_t no, const struct snapshot *before)
+{
+    struct snapshot now;
+    snapshot_take(s, no, &now);
+    assert_memory_equal(now.img, before->img, KWH_CARD_SIZE);
+    assert_int_equal(now.sales, before->sales);
+    assert_int_equal(now.pending, before->pending);
+    assert_int_equal(now.audits, before->audits);
+    assert_int_equal(now.cu.meter.meter_no, before->cu.meter.meter_no);
+    assert_int_equal(now.cu.meter.meter_type, before->cu.meter.meter_type);
+    assert_int_equal(now.cu.meter.ct_ratio, before->cu.meter.ct_ratio);
+    assert_int_equal(now.cu.meter.current_limit_a, before->cu.meter.current_limit_a);
+    assert_int_equal(now.cu.tariff_id, before->cu.tariff_id);
+    assert_string_equal(now.cu.name, before->cu.name);
+    assert_int_equal(now.cu.status, before->cu.status);
+    assert_int_equal(now.cu.card_gen, before->cu.card_gen);
+    assert_int_equal(now.cu.purchase_count, before->cu.purchase_count);
+    assert_int_equal(now.cu.balance_ckwh, before->cu.balance_ckwh);
+    assert_int_equal(now.cu.free_month, before->cu.free_month);
+    assert_int_equal(now.cu.last_purchase, before->cu.last_purchase);
+}
+
+static void set_limits(struct site *s, int64_t max_fen, int64_t max_ckwh, int64_t free_ckwh)
+{
+    struct kwh_site site;
+    struct kwh_err e;
+    assert_int_equal(settings_get(s->core, &site, &e), 0);
+    if (max_fen > 0)
+        site.max_sale_fen = max_fen;
+    if (max_ckwh > 0)
+        site.max_sale_ckwh = max_ckwh;
+    if (free_ckwh >= 0)
+        site.monthly_free_ckwh = free_ckwh;
+    if (settings_set_limits(s->core, &s->admin, &site, &e) < 0)
+        fail_msg("limits: %s", e.msg);
+}
+
+/* The local time of a calendar date: month_of() counts months in local time. */
+static int64_t local_time(int year, int month, int day, int hour, int min, int sec)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = min;
+    tm.tm_sec = sec;
+    tm.tm_isdst = -1;
+    return (int64_t)mktime(&tm);
 }
 
 /* --- M10 ------------------------------------------------------------------------------ */
@@ -95,9 +186,14 @@ static void open_account__refuses_bad_input_with_nothing_written(void **state)
     struct kwh_receipt r;
 
     a = site_account(s, 0, "王五");
-    REFUSED(KWH_EINVAL, "8 digits", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "none given; enter exactly 8 digits",
+            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 123456789, "王五");
-    REFUSED(KWH_EINVAL, "8 digits", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "123456789 has more than 8 digits",
+            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    a = site_account(s, 4294967295u, "王五");
+    REFUSED(KWH_EINVAL, "more than 8 digits", vend_open_account(s->core, &s->seller, &a, &p, &r,
+                                                                &e_));
     a = site_account(s, 22222222, "");
     REFUSED(KWH_EINVAL, "name", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "王五");
@@ -867,6 +963,247 @@ static void card__rolled_back_to_its_older_record_is_refused(void **state)
     REFUSED(KWH_ECARD, "rolled back", vend_read_card(s->core, &s->seller, &v, &e_));
 }
 
+/* --- bad input: refused, nothing written ------------------------------------------------- */
+
+static void sale__above_the_per_sale_maximum_in_kwh_writes_nothing(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 1000);
+    struct kwh_purchase_req p = by_kwh(5001);
+    struct snapshot before;
+    struct kwh_receipt r;
+    struct kwh_card card;
+    struct kwh_err e;
+
+    site_meter_loads(s, 1000);
+    card_of(s, &card); /* takes in the meter's report: that much is written on any read */
+    set_limits(s, 0, 5000, -1); /* 50 kWh a sale */
+    snapshot_take(s, no, &before);
+    REFUSED(KWH_EINVAL, "energy 50.01 kWh is above the per-sale maximum of 50.00 kWh",
+            vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    p = by_amount(3000, KWH_PAY_CASH); /* 30 yuan buys 56.78 kWh */
+    REFUSED(KWH_EINVAL, "energy 56.78 kWh is above the per-sale maximum",
+            vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    p = by_kwh(1000);
+    p.adjust_ckwh = 5001;
+    REFUSED(KWH_EINVAL, "adjustment", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    snapshot_unchanged(s, no, &before);
+    p = by_kwh(5000); /* exactly the maximum */
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(site_balance(s, no), 1000 + 5000);
+}
+
+static void resale__above_the_per_sale_maximum_writes_nothing(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_purchase_req p = by_kwh(5000);
+    struct snapshot before;
+    struct kwh_receipt first, r;
+    struct kwh_card card;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &first, &e), 0);
+    set_limits(s, 5000, 8000, -1); /* 50 yuan, 80 kWh a sale */
+    snapshot_take(s, no, &before);
+    p = by_amount(5001, KWH_PAY_CASH);
+    REFUSED(KWH_EINVAL, "amount 50.01 yuan is above the per-sale maximum of 50.00 yuan",
+            vend_resell(s->core, &s->seller, no, &p, &r, &e_));
+    p = by_kwh(8001);
+    REFUSED(KWH_EINVAL, "above the per-sale maximum", vend_resell(s->core, &s->seller, no, &p,
+                                                                  &r, &e_));
+    snapshot_unchanged(s, no, &before);
+    card_of(s, &card);
+    assert_int_equal(card.purchase_ckwh, 5000); /* the first sale still stands on the card */
+    p = by_kwh(3000);
+    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.replaces_id, first.sale.id);
+}
+
+static void reissue__fee_or_purchase_above_the_maximum_writes_nothing(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_purchase_req p = by_amount(5001, KWH_PAY_CASH);
+    struct snapshot before;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    set_limits(s, 5000, 0, -1);
+    fakecard_blank(s->card); /* the new card */
+    snapshot_take(s, no, &before);
+    REFUSED(KWH_EINVAL, "reissue fee: 0 to 99999999.99 yuan",
+            vend_reissue(s->core, &s->seller, no, true, UNITS_MAX_FEN + 1, NULL, &r, &e_));
+    REFUSED(KWH_EINVAL, "reissue fee: 0 to", vend_reissue(s->core, &s->seller, no, true, -1, NULL,
+                                                          &r, &e_));
+    REFUSED(KWH_EINVAL, "maximum of 50.00 yuan", vend_reissue(s->core, &s->seller, no, true, 500,
+                                                              &p, &r, &e_));
+    snapshot_unchanged(s, no, &before);
+    for (int i = 4; i < KWH_CARD_SIZE; i++)
+        assert_int_equal(s->card->img[i], 0xFF); /* still blank */
+    assert_int_equal(vend_reissue(s->core, &s->seller, no, true, UNITS_MAX_FEN, NULL, &r, &e), 0);
+    assert_int_equal(r.sale.fee_fen, UNITS_MAX_FEN);
+}
+
+static void meter_change__refuses_bad_meters_with_nothing_written(void **state)
+{
+    struct site *s = *state;
+    uint32_t other = site_open(s, 12345678, 10000);
+    uint32_t no = site_open(s, 11112222, 10000); /* its card is in the reader */
+    struct kwh_meter_change_req m;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct snapshot before;
+    struct kwh_receipt r;
+    struct kwh_customer cu;
+    struct kwh_card card;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    card_of(s, &card); /* takes in the meter's report */
+    snapshot_take(s, no, &before);
+    memset(&m, 0, sizeof m);
+    m.meter = site_account(s, 0, "x").meter;
+    m.old_remaining_ckwh = 100;
+    REFUSED(KWH_EINVAL, "meter number: none given", vend_meter_change(s->core, &s->admin, no, &m,
+                                                                      &p, &r, &e_));
+    m.meter.meter_no = 123456789;
+    REFUSED(KWH_EINVAL, "more than 8 digits", vend_meter_change(s->core, &s->admin, no, &m, &p,
+                                                                &r, &e_));
+    m.meter.meter_no = 12345678; /* the other open account's meter */
+    REFUSED(KWH_ECONFLICT, "already belongs to account", vend_meter_change(s->core, &s->admin, no,
+                                                                           &m, &p, &r, &e_));
+    m.meter.meter_no = 87654321;
+    m.meter.meter_type = KWH_METER_THREE_CT;
+    m.meter.ct_ratio = 0; /* 三相互感 without its ratio */
+    REFUSED(KWH_EINVAL, "CT ratio", vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
+    m.meter.ct_ratio = 1;
+    REFUSED(KWH_EINVAL, "CT ratio", vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
+    snapshot_unchanged(s, no, &before);
+    assert_int_equal(account(s, other).meter.meter_no, 12345678);
+    REFUSED(KWH_ENOTFOUND, "meter", account_find(s->core, 0, 87654321, &cu, &e_));
+    /* with its ratio the same change goes through */
+    m.meter.ct_ratio = 30;
+    assert_int_equal(vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e), 0);
+    assert_int_equal(account(s, no).meter.ct_ratio, 30);
+}
+
+static void edit__refuses_an_unknown_or_deleted_tariff(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_account_req a = site_account(s, 12345678, "张三丰");
+    struct snapshot before;
+    bool written = true;
+    int64_t gone;
+    struct kwh_err e;
+
+    assert_int_equal(tariff_add(s->core, &s->admin, "学生公寓", 4500, &gone, &e), 0);
+    assert_int_equal(tariff_delete(s->core, &s->admin, gone, &e), 0);
+    a.meter.current_limit_a = 20; /* would be written to the card */
+    snapshot_take(s, no, &before);
+    a.tariff_id = 999;
+    REFUSED(KWH_ENOTFOUND, "tariff", account_edit(s->core, &s->admin, no, &a, &written, &e_));
+    assert_false(written);
+    a.tariff_id = gone;
+    written = true;
+    REFUSED(KWH_ENOTFOUND, "tariff", account_edit(s->core, &s->admin, no, &a, &written, &e_));
+    assert_false(written);
+    snapshot_unchanged(s, no, &before);
+    assert_string_equal(account(s, no).name, "张三");
+    assert_int_equal(account(s, no).tariff_id, s->tariff_home);
+}
+
+/* --- M34 at the month boundary ------------------------------------------------------------ */
+
+static void monthly_allowance__again_on_the_first_day_of_the_next_month(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_receipt r;
+    struct kwh_err e;
+    uint32_t no;
+
+    set_limits(s, 0, 0, 1500);
+    s->now = local_time(2026, 11, 30, 23, 59, 0); /* the last day of November */
+    no = site_open(s, 12345678, 1000);
+    assert_int_equal(site_balance(s, no), 1000 + 1500);
+    site_meter_loads(s, 2500);
+    s->now = local_time(2026, 11, 30, 23, 59, 50); /* same month: not again */
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 0);
+    site_meter_loads(s, 3500);
+    s->now = local_time(2026, 12, 1, 0, 0, 5); /* the first of December: once more */
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 1500);
+    site_meter_loads(s, 6000);
+    s->now = local_time(2026, 12, 31, 23, 59, 0); /* twice in December: not granted */
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 0);
+    site_meter_loads(s, 7000);
+    s->now = local_time(2027, 1, 1, 0, 0, 1); /* across the year too */
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 1500);
+    assert_int_equal(site_balance(s, no), 7000 + 1000 + 1500);
+}
+
+static void monthly_allowance__a_resale_in_the_next_month_keeps_that_months_grant(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_receipt r;
+    struct kwh_err e;
+    uint32_t no;
+
+    set_limits(s, 0, 0, 1500);
+    s->now = local_time(2026, 11, 20, 12, 0, 0);
+    no = site_open(s, 12345678, 1000); /* November's grant */
+    site_meter_loads(s, 2500);
+    s->now = local_time(2026, 11, 30, 23, 50, 0);
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 0);
+    /* the clerk corrects it after midnight: the re-sale of a sale without a grant is the
+     * first purchase of December */
+    s->now = local_time(2026, 12, 1, 0, 5, 0);
+    p = by_kwh(2000);
+    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 1500);
+    site_meter_loads(s, 6000);
+    s->now = local_time(2026, 12, 2, 9, 0, 0);
+    p = by_kwh(1000);
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 0); /* not twice in December */
+}
+
+static void monthly_allowance__a_grant_carried_by_a_resale_stays_in_its_month(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_receipt r;
+    struct kwh_err e;
+    uint32_t no;
+
+    set_limits(s, 0, 0, 1500);
+    s->now = local_time(2026, 10, 15, 12, 0, 0);
+    no = site_open(s, 12345678, 1000); /* October's grant */
+    site_meter_loads(s, 2500);
+    s->now = local_time(2026, 11, 30, 23, 50, 0);
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 1500); /* November's */
+    /* corrected after midnight: the re-sale keeps November's grant ... */
+    s->now = local_time(2026, 12, 1, 0, 5, 0);
+    p = by_kwh(2000);
+    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 1500);
+    site_meter_loads(s, 6000);
+    /* ... and December's first purchase still gets December's */
+    s->now = local_time(2026, 12, 2, 9, 0, 0);
+    p = by_kwh(1000);
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(r.sale.free_ckwh, 1500);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -901,6 +1238,14 @@ int main(void)
         T(toolcards__need_an_admin_except_the_relay_card),
         T(wipe__refuses_the_card_of_an_open_account_but_not_a_replaced_one),
         T(card__rolled_back_to_its_older_record_is_refused),
+        T(sale__above_the_per_sale_maximum_in_kwh_writes_nothing),
+        T(resale__above_the_per_sale_maximum_writes_nothing),
+        T(reissue__fee_or_purchase_above_the_maximum_writes_nothing),
+        T(meter_change__refuses_bad_meters_with_nothing_written),
+        T(edit__refuses_an_unknown_or_deleted_tariff),
+        T(monthly_allowance__again_on_the_first_day_of_the_next_month),
+        T(monthly_allowance__a_resale_in_the_next_month_keeps_that_months_grant),
+        T(monthly_allowance__a_grant_carried_by_a_resale_stays_in_its_month),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

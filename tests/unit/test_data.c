@@ -588,6 +588,44 @@ static void import__reports_every_bad_line_and_imports_nothing(void **state)
     REFUSED(KWH_EINVAL, "empty", import_customers(s->core, &s->admin, "", 0, &res, &e_));
 }
 
+static void import__meter_number_must_be_exactly_8_digits(void **state)
+{
+    struct site *s = *state;
+    struct kwh_import_result res;
+    struct kwh_customer cu;
+    struct kwh_err e;
+    static const char bad[] = "name,meter,tariff\n"
+                              "七位,1234567,1\n"    /* 2: 7 digits, not 01234567 */
+                              "九位,123456789,1\n"  /* 3 */
+                              "字母,1234567a,1\n"   /* 4 */
+                              "零,00000000,1\n"     /* 5 */
+                              "空格, 1234567,1\n"   /* 6 */
+                              "好,12345678,1\n";    /* 7 good */
+    static const char good[] = "name,meter,tariff\n前导零,01234567,1\n";
+    int64_t before = count_accounts(s);
+
+    REFUSED(KWH_EINVAL, "5 bad records", import_customers(s->core, &s->admin, bad,
+                                                           sizeof bad - 1, &res, &e_));
+    assert_int_equal(res.imported, 0);
+    assert_int_equal(res.nerrors, 5);
+    static const char *const words[] = {"has 7 digits", "has 9 digits", "digits only",
+                                        "not a meter number", "digits only"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(res.errors[i].line, (int64_t)i + 2);
+        if (strstr(res.errors[i].msg, words[i]) == NULL ||
+            strstr(res.errors[i].msg, "exactly 8 digits") == NULL)
+            fail_msg("line %zu: '%s' lacks '%s' or 'exactly 8 digits'", i + 2,
+                     res.errors[i].msg, words[i]);
+    }
+    assert_int_equal(count_accounts(s), before);
+
+    /* leading zeros as typed are 8 digits */
+    assert_int_equal(import_customers(s->core, &s->admin, good, sizeof good - 1, &res, &e), 0);
+    assert_int_equal(res.imported, 1);
+    assert_int_equal(account_find(s->core, 0, 1234567, &cu, &e), 0);
+    assert_string_equal(cu.name, "前导零");
+}
+
 static void first_card__opens_the_meter_of_an_imported_account(void **state)
 {
     struct site *s = *state;
@@ -651,6 +689,7 @@ int main(void)
         cmocka_unit_test(csv__refuses_broken_quoting),
         T(import__creates_open_accounts_without_cards),
         T(import__reports_every_bad_line_and_imports_nothing),
+        T(import__meter_number_must_be_exactly_8_digits),
         T(first_card__opens_the_meter_of_an_imported_account),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
