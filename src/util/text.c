@@ -60,8 +60,9 @@ int fixed_parse(const char *s, int decimals, int64_t max, const char *what, int6
 
 int meter_no_parse(const char *s, const char *what, uint32_t *out, struct kwh_err *e)
 {
-    static const char rule[] = "a meter number is exactly 8 digits, the last 8 of the number "
-                               "on the meter with any leading zeros (e.g. 01234567)";
+    const char *rule = kwh_tr(KWH_N("a meter number is exactly 8 digits, the last 8 of the "
+                                    "number on the meter with any leading zeros (e.g. "
+                                    "01234567)"));
     size_t n = s != NULL ? strlen(s) : 0;
     uint32_t v = 0;
 
