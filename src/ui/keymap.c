@@ -68,12 +68,13 @@ static const char *label_of(const struct binding *b, const char *submit_label, i
     return _(b->label);
 }
 
-/* Lays out (draw false: only measures) the hints of mask at a level of compactness:
- * 0 full labels, 1 brief labels, 2 brief labels without gaps, 3 the global keys (but
- * F1) without labels. Returns the width used. */
-static int hints_at(unsigned mask, const char *submit_label, int level, bool draw)
+/* Lays out (draw false: only measures) the hints of mask: level 0 with full labels, 1
+ * with brief labels, 2 also without labels for the global keys but F1; the last squeeze
+ * hints have no gap before them. Returns the width used; *count: how many hints. */
+static int hints_at(unsigned mask, const char *submit_label, int level, int squeeze, bool draw,
+                    int *count)
 {
-    int x = 0, y = UI_HINT_ROW, gap = level >= 2 ? 0 : 1;
+    int x = 0, y = UI_HINT_ROW, n = 0, total = *count;
 
     /* screen actions first, Enter and Esc, then the global keys */
     for (int pass = 0; pass < 3; pass++) {
@@ -92,30 +93,43 @@ static int hints_at(unsigned mask, const char *submit_label, int level, bool dra
             label = label_of(b, submit_label, level);
             if (label == NULL)
                 continue;
-            if (level >= 3 && global && act != ACT_HELP)
-                label = " ";
+            if (level >= 2 && global && act != ACT_HELP)
+                label = "";
+            if (n > 0 && n < total - squeeze)
+                x++;
             kw = (int)strlen(b->name);
             lw = utf8_width(label);
             if (draw && x + kw + lw <= COLS) {
                 draw_text(stdscr, y, x, kw, b->name, theme_attr(CLR_HINT_KEY));
                 draw_text(stdscr, y, x + kw, lw, label, theme_attr(CLR_HINT_LABEL));
             }
-            x += kw + lw + gap;
+            x += kw + lw;
+            n++;
         }
     }
-    return x - gap;
+    *count = n;
+    return x;
 }
 
 void keymap_draw_hints(struct app *a, unsigned mask, const char *submit_label)
 {
-    int level = 0;
+    int level = 0, n = 0, w, squeeze = 0;
 
     (void)a;
     draw_fill(stdscr, UI_HINT_ROW, 0, COLS, theme_attr(CLR_HINT_LABEL));
-    /* every key stays on the line: the labels get shorter until they fit */
-    while (level < 3 && hints_at(mask, submit_label, level, false) > COLS)
-        level++;
-    hints_at(mask, submit_label, level, true);
+    hints_at(mask, submit_label, 0, 0, false, &n);
+    /* every key stays on the line: brief labels, then as few gaps as needed go (the
+     * colours still tell key from label), then the global keys lose their labels */
+    for (level = 0; level < 2; level++) {
+        w = hints_at(mask, submit_label, level, 0, false, &n);
+        if (w <= COLS)
+            break;
+        if (level == 1 && w - COLS < n) {
+            squeeze = w - COLS;
+            break;
+        }
+    }
+    hints_at(mask, submit_label, level, squeeze, true, &n);
 }
 
 void keymap_help(struct app *a, unsigned mask, const char *submit_label)
