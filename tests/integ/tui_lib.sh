@@ -85,6 +85,7 @@ tui_keys() { _tmux send-keys -t ui "$@"; }
 tui_type() { _tmux send-keys -t ui -l "$1"; }
 tui_screen() { _tmux capture-pane -t ui -p; }
 _tui_has() { tui_screen | grep -qF -- "$1"; }
+_tui_gone() { ! _tui_has "$1"; }
 tui_wait() {
     if wait_for "${2:-10}" _tui_has "$1"; then return 0; fi
     echo "# waited for: $1" >&2
