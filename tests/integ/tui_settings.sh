@@ -53,6 +53,19 @@ tui_see "the form is empty for the next account" "Customer number 10000001 opene
 unlike "no name left in the form" "$(tui_screen)" "Zhang|20240009"
 is "account in the database" "$(db "select name, meter_no from customers")" "Zhang|20240009"
 
+# M17 in English: a transfer by the card in the reader
+tui_menu 5 1
+tui_see "en transfer screen" "Ownership transfer"
+tui_keys F2
+tui_see "en transfer: card read" "Zhang"
+unlike "en transfer: nothing cut short" "$(tui_screen)" "…"
+tui_type "Wang"; tui_keys Tab Tab; tui_type "13900000000"; tui_keys Enter
+tui_see "en transfer: asks" "from Zhang to Wang?"
+tui_keys Enter
+tui_see "en transfer: done" "now belongs to Wang"
+is "en transfer: new owner in the database" "$(db "select name, phone from customers")" "Wang|13900000000"
+is "en transfer: recorded as an event" "$(db "select count(*) from events where kind = 101")" 1
+
 # M4 once cards exist: a new area code needs confirming; Esc leaves it unchanged
 tui_menu 1 3
 tui_see "area code screen warns about issued cards" "Cards have been issued"
