@@ -6,7 +6,7 @@ XGETTEXT_OPTS="--from-code=UTF-8 -k_ -kN_ -kKWH_N -kKWH_NC:1c,2 -kkwh_tr -kkwh_t
     --flag=kwh_err_prefix:2:c-format --flag=perr:3:c-format --add-comments=TRANSLATORS:
     --package-name=kwhpos"
 PO_SOURCES=
-for f in src/ui/*.c src/core/*.c src/store/*.c src/card/*.c src/config/*.c src/print/*.c \
+for f in src/ui/*.c src/core/*.c src/store/*.c src/card/*.c src/config/*.c src/print/*.c src/print/module/*.c \
     src/util/*.c src/app/*.c; do
     if [ -f "$f" ]; then PO_SOURCES="$PO_SOURCES $f"; fi
 done

@@ -177,11 +177,6 @@ static void draw_status(struct app *a)
     int y = UI_STATUS_ROW, rw, lw;
 
     draw_fill(stdscr, y, 0, COLS, theme_attr(CLR_STATUS));
-    if (a->logged_in)
-        snprintf(left, sizeof left, " %s %s [%s]", _("Operator"), a->s.name,
-                 label_role(a->s.role));
-    else
-        snprintf(left, sizeof left, " %s", _("Not logged in"));
     switch (a->rd_state) {
     case RD_ABSENT:
         snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("no reader"));
@@ -202,10 +197,28 @@ static void draw_status(struct app *a)
     if (localtime_r(&now, &tm) == NULL || strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S ",
                                                    &tm) == 0)
         clock[0] = '\0';
+    /* the reader's state comes first: the operator's label and the seconds give way */
+    for (int shorter = 0; shorter < 3; shorter++) {
+        if (shorter == 1 && clock[0]) { /* "YYYY-mm-dd HH:MM " */
+            clock[16] = ' ';
+            clock[17] = '\0';
+        }
+        if (!a->logged_in)
+            snprintf(left, sizeof left, " %s", _("Not logged in"));
+        else if (shorter < 2)
+            snprintf(left, sizeof left, " %s %s [%s]", _("Operator"), a->s.name,
+                     label_role(a->s.role));
+        else
+            snprintf(left, sizeof left, " %s [%s]", a->s.name, label_role(a->s.role));
+        if (utf8_width(left) + 2 + utf8_width(reader) + utf8_width(clock) <= COLS)
+            break;
+    }
     rw = utf8_width(clock);
     lw = utf8_width(left) + 2;
-    if (lw > COLS / 2)
-        lw = COLS / 2;
+    if (lw > COLS - rw - utf8_width(reader))
+        lw = COLS - rw - utf8_width(reader);
+    if (lw < COLS / 4)
+        lw = COLS / 4;
     draw_text(stdscr, y, 0, lw, left, theme_attr(CLR_STATUS));
     draw_text(stdscr, y, lw, COLS - lw - rw, reader, theme_attr(CLR_STATUS));
     draw_text(stdscr, y, COLS - rw, rw, clock, theme_attr(CLR_STATUS));

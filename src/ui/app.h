@@ -137,6 +137,7 @@ struct app {
 
     int rd_state;
     char rd_card[96];
+    uint32_t rd_meter;          /* the meter of the customer card read last, or 0 */
     time_t rd_next_poll;
 };
 

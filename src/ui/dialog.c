@@ -259,6 +259,12 @@ void dialog_pairs(struct app *a, const char *title, const struct pairs *p, const
 
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf)
 {
+    return dialog_form_keys(a, title, f, nf, _("Enter: OK   Tab: next field   Esc: cancel"), true);
+}
+
+bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf,
+                      const char *hint, bool esc)
+{
     struct dlg d = {0};
     struct form fm;
     int result = -1;
@@ -280,7 +286,6 @@ bool dialog_form(struct app *a, const char *title, struct field *f, int nf)
     while (result < 0) {
         int w = lw + iw + 8;
         int maxrow = 0;
-        const char *hint = _("Enter: OK   Tab: next field   Esc: cancel");
         char msg[KWH_ERR_MSG];
 
         for (int i = 0; i < nf; i++)
@@ -308,6 +313,8 @@ bool dialog_form(struct app *a, const char *title, struct field *f, int nf)
             if (type == KEY_CODE_YES && ch == KEY_RESIZE)
                 break;
             if (type == OK && ch == 27) {
+                if (!esc)
+                    continue;
                 result = 0;
                 break;
             }

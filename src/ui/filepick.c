@@ -52,8 +52,10 @@ void filepick_draw(struct filepick *p, bool focused)
 {
     char line[KWH_PATH_MAX + 64];
 
-    snprintf(line, sizeof line, "%s %s", _("Folder:"), p->dir);
-    draw_text(stdscr, p->y - 1, 2, COLS - 4, line, theme_attr(CLR_LABEL));
+    if (!p->list_only) {
+        snprintf(line, sizeof line, _("Folder: %s"), p->dir);
+        draw_text(stdscr, p->y - 1, 2, COLS - 4, line, theme_attr(CLR_LABEL));
+    }
     if (p->l.n == 0)
         draw_text(stdscr, p->y + 1, 2, COLS - 4, _("No saved files in this folder."),
                   theme_attr(CLR_WARN));

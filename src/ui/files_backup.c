@@ -63,7 +63,7 @@ static void backup_draw(struct app *a, void *st)
              a->cfg.backup_keep);
     draw_wrap(stdscr, UI_TOP + 1, 2, COLS - 4, line, theme_attr(CLR_INFO), 2);
     if (s->last != 0)
-        snprintf(line, sizeof line, "%s %s", _("Last backup:"), fmt_time(t, sizeof t, s->last));
+        snprintf(line, sizeof line, _("Last backup: %s"), fmt_time(t, sizeof t, s->last));
     else
         snprintf(line, sizeof line, "%s", _("There is no backup in this folder yet."));
     draw_text(stdscr, UI_TOP + 3, 2, COLS - 4, line, theme_attr(s->last ? CLR_INFO : CLR_WARN));

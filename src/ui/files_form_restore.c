@@ -48,7 +48,7 @@ static void fr_draw(struct app *a, void *st)
     char line[KWH_PATH_MAX + 64];
 
     (void)a;
-    snprintf(line, sizeof line, "%s %s", _("Invoice layout in use:"), s->form);
+    snprintf(line, sizeof line, _("Invoice layout in use: %s"), s->form);
     draw_text(stdscr, UI_TOP, 2, COLS - 4, line, theme_attr(CLR_READONLY));
     draw_text(stdscr, UI_TOP + 1, 2, COLS - 4,
               _("Choose the saved copy to put back (newest first), or Tab and type a file."),

@@ -64,10 +64,19 @@ bool login_run(struct app *a, bool locked)
                     locked ? _("The screen is locked. Log in to go on (the same operator or "
                                "another).")
                            : _("Log in with your operator name and password."));
-        ok = dialog_form(a, locked ? _("Locked") : _("kwhpos login"), f, 2);
+        /* locked: the only way on is to log in; else Esc leaves kwhpos, once confirmed */
+        if (locked)
+            ok = dialog_form_keys(a, _("Locked"), f, 2, _("Enter: OK   Tab: next field"), false);
+        else
+            ok = dialog_form_keys(a, _("kwhpos login"), f, 2,
+                                  _("Enter: OK   Tab: next field   Esc: quit"), true);
         if (!ok) {
             wipe(f, 2);
-            if (!locked)
+            if (a->quit)
+                return false;
+            if (locked)
+                continue;
+            if (dialog_confirm(a, _("Quit"), _("Leave kwhpos?")))
                 return false;
             continue;
         }
@@ -77,7 +86,7 @@ bool login_run(struct app *a, bool locked)
         kwh_err_clear(&e);
         if (auth_login(a->core, name, pw, &s, &e) < 0) {
             memset(pw, 0, sizeof pw);
-            app_msg(a, CLR_ERROR, "%s %s", _("Login failed:"), e.msg);
+            app_msg(a, CLR_ERROR, _("Login failed: %s"), e.msg);
             continue;
         }
         a->s = s;

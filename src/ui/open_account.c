@@ -89,6 +89,8 @@ static int open_submit(struct app *a, struct open *s)
                          "on the card."),
             r.customer.customer_no);
     receipt_keep(a, &s->last, &r, _("Account opened"));
+    /* an empty form for the next account; the line under it names the one just opened */
+    open_enter(a, s, 0);
     return UI_HANDLED;
 }
 

@@ -31,6 +31,8 @@ bool cust_read_card(struct app *a, struct cust_ctx *cc)
     }
     cust_card_desc(&cc->view.card, desc, sizeof desc);
     app_set_card(a, desc);
+    if (cc->view.card.type == KWH_CARD_USER || cc->view.card.type == KWH_CARD_REFUND)
+        a->rd_meter = cc->view.card.meter_no;
     if (cc->view.notice[0])
         app_msg(a, CLR_WARN, "%s", cc->view.notice);
     else
@@ -91,28 +93,37 @@ void cust_reload(struct app *a, struct cust_ctx *cc)
         cc->c = c;
 }
 
+/* The prompt of a screen without an account yet: only the keys the screen has. */
+static const char *cust_prompt(const struct app *a)
+{
+    unsigned m = a->scr != NULL ? a->scr->actions : 0;
+    bool rd = (m & ACT_BIT(ACT_READ)) != 0, fd = (m & ACT_BIT(ACT_FIND)) != 0;
+
+    if (rd && fd)
+        return _("No customer yet: read the card (F2) or find the customer (F3).");
+    if (fd)
+        return _("No customer yet: find the customer (F3).");
+    return _("No customer yet: read the customer's card (F2).");
+}
+
 int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
 {
     static const char *const left[] = {
-        N_("Customer number"), N_("Meter number"), N_("Address"), N_("Tariff"),
-        N_("Purchase count"), N_("Last purchase"),
+        N_("Customer number"), N_("Meter number"), N_("Address"), N_("Purchase count"),
+        N_("Balance (est.)"), N_("Tariff"), N_("Last purchase"),
     };
     static const char *const right[] = {
-        N_("Name"), N_("Meter type"), N_("Phone"), N_("Status"), N_("Balance (est.)"),
-        N_("In the meter"),
+        N_("Name"), N_("Meter type"), N_("Phone"), N_("Status"), N_("In the meter"),
     };
     const struct kwh_customer *c = &cc->c;
     int lw = draw_max_width(left, KWH_ARRAY_LEN(left));
     int rw = draw_max_width(right, KWH_ARRAY_LEN(right));
-    int half = COLS / 2, w = half - 3, rows = 5;
+    int half = COLS / 2, w = half - 3, full = COLS - 4, rows = 6;
     int val = theme_attr(CLR_READONLY);
-    char b1[64], b2[64], b3[96];
+    char b1[64], b2[64], b3[160];
 
-    (void)a;
     if (!cc->have) {
-        draw_text(stdscr, y, 2, COLS - 4,
-                  _("No customer yet: read the card (F2) or find the customer (F3)."),
-                  theme_attr(CLR_INFO));
+        draw_text(stdscr, y, 2, COLS - 4, cust_prompt(a), theme_attr(CLR_INFO));
         return 1;
     }
     snprintf(b1, sizeof b1, "%" PRIu32, c->customer_no);
@@ -124,42 +135,42 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
               val);
     draw_pair(stdscr, y + 2, 2, lw, w, _(left[2]), c->address, val);
     draw_pair(stdscr, y + 2, half + 1, rw, w, _(right[2]), c->phone, val);
-    snprintf(b3, sizeof b3, "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, c->price),
-             _("yuan/kWh"));
-    draw_pair(stdscr, y + 3, 2, lw, w, _(left[3]), b3, val);
-    draw_pair(stdscr, y + 3, half + 1, rw, w, _(right[3]), label_status(c->status), val);
     snprintf(b1, sizeof b1, "%d", c->purchase_count);
-    draw_pair(stdscr, y + 4, 2, lw, w, _(left[4]), b1, val);
+    draw_pair(stdscr, y + 3, 2, lw, w, _(left[3]), b1, val);
+    draw_pair(stdscr, y + 3, half + 1, rw, w, _(right[3]), label_status(c->status), val);
     snprintf(b3, sizeof b3, "%s kWh", fmt_energy(b2, sizeof b2, c->balance_ckwh));
-    draw_pair(stdscr, y + 4, half + 1, rw, w, _(right[4]), b3, val);
+    draw_pair(stdscr, y + 4, 2, lw, w, _(left[4]), b3, val);
+    if (cc->from_card)
+        draw_pair(stdscr, y + 4, half + 1, rw, w, _(right[4]),
+                  cc->view.purchase_loaded ? _("Consumed (loaded)") : _("Not consumed"),
+                  theme_attr(cc->view.purchase_loaded ? CLR_OK : CLR_WARN));
+    /* the values that can be long take the whole width */
+    snprintf(b3, sizeof b3, "%s  %s %s", c->tariff_name, fmt_price(b1, sizeof b1, c->price),
+             _("yuan/kWh"));
+    draw_pair(stdscr, y + 5, 2, lw, full, _(left[5]), b3, val);
     if (cc->from_card) {
         const struct kwh_card_view *v = &cc->view;
         if (v->has_last_sale) {
             char t[32];
-            snprintf(b3, sizeof b3, "%s %s kWh %s%s", fmt_time(t, sizeof t, v->last_sale.created),
+            snprintf(b3, sizeof b3, "%s  %s kWh  %s %s", fmt_time(t, sizeof t, v->last_sale.created),
                      fmt_energy(b1, sizeof b1, v->last_sale.energy_ckwh + v->last_sale.adjust_ckwh +
                                                    v->last_sale.free_ckwh),
                      fmt_money(b2, sizeof b2, v->last_sale.amount_fen), _("yuan"));
         } else {
             snprintf(b3, sizeof b3, "%s", _("none"));
         }
-        draw_pair(stdscr, y + 5, 2, lw, w, _(left[5]), b3, val);
-        draw_pair(stdscr, y + 5, half + 1, rw, w, _(right[5]),
-                  v->purchase_loaded ? _("Consumed (loaded)") : _("Not consumed (not loaded)"),
-                  theme_attr(v->purchase_loaded ? CLR_OK : CLR_WARN));
-        rows = 6;
+        draw_pair(stdscr, y + 6, 2, lw, full, _(left[6]), b3, val);
+        rows = 7;
         if (v->card.ret.valid) {
             snprintf(b3, sizeof b3, "%s: %s kWh, %s %s", _("Meter report"),
                      fmt_energy(b1, sizeof b1, v->card.ret.remaining_ckwh), _("display"),
                      label_meter_code(v->card.ret.display));
-            draw_text(stdscr, y + 6, 2, COLS - 4, b3,
+            draw_text(stdscr, y + 7, 2, full, b3,
                       theme_attr(v->card.ret.display == KWH_MC_GOOD ? CLR_INFO : CLR_WARN));
-            rows = 7;
-            if (v->card.ret.display != KWH_MC_GOOD) {
-                draw_text(stdscr, y + 7, 2, COLS - 4, error_meter_advice(v->card.ret.display),
-                          theme_attr(CLR_WARN));
-                rows = 8;
-            }
+            rows = 8;
+            if (v->card.ret.display != KWH_MC_GOOD)
+                rows += draw_wrap(stdscr, y + 8, 2, full, error_meter_advice(v->card.ret.display),
+                                  theme_attr(CLR_WARN), 2);
         }
     }
     return rows;
@@ -170,11 +181,8 @@ void cust_summary(struct app *a, const struct cust_ctx *cc, int y)
     const struct kwh_customer *c = &cc->c;
     char line[400], b1[32], b2[32];
 
-    (void)a;
     if (!cc->have) {
-        draw_text(stdscr, y, 2, COLS - 4,
-                  _("No customer yet: read the card (F2) or find the customer (F3)."),
-                  theme_attr(CLR_INFO));
+        draw_text(stdscr, y, 2, COLS - 4, cust_prompt(a), theme_attr(CLR_INFO));
         return;
     }
     snprintf(line, sizeof line, "%s %" PRIu32 "  %s  %s %08" PRIu32 " %s", _("Customer"),

@@ -15,7 +15,7 @@ struct sell {
     struct last_receipt last;
 };
 
-#define FORM_ROW (UI_TOP + 10)
+#define FORM_ROW (UI_TOP + 11)
 
 static void sell_enter(struct app *a, void *st, int arg)
 {
@@ -26,6 +26,14 @@ static void sell_enter(struct app *a, void *st, int arg)
     purchase_fields_init(s->f, 0, 0, false);
     purchase_fields_sync(s->f);
     form_init(&s->fm, s->f, PF_COUNT, FORM_ROW);
+    form_focus(&s->fm, PF_VALUE);
+}
+
+/* Empties the amount (or kWh) and sets the payment back to the first method (cash). */
+static void clear_purchase(struct sell *s)
+{
+    ledit_set(&s->f[PF_VALUE].ed, "");
+    s->f[PF_PAY].sel = 0;
     form_focus(&s->fm, PF_VALUE);
 }
 
@@ -88,6 +96,10 @@ static int sell_submit(struct app *a, struct sell *s)
     struct kwh_err e;
     int rc;
 
+    if (!s->cc.from_card) {
+        app_msg(a, CLR_ERROR, "%s", _("Read the customer's card first (F2)."));
+        return UI_HANDLED;
+    }
     if (!cust_form_ready(a, &s->cc, &s->fm, _("Read the customer's card first (F2).")))
         return UI_HANDLED;
     purchase_fields_get(&s->fm, 0, &p);
@@ -115,7 +127,8 @@ static int sell_submit(struct app *a, struct sell *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
-    ledit_set(&s->f[PF_VALUE].ed, "");
+    /* the next sale starts from the card again: what it holds has just changed */
+    clear_purchase(s);
     cust_reload(a, &s->cc);
     s->cc.from_card = false;
     {
@@ -135,7 +148,7 @@ static int sell_action(struct app *a, void *st, int act)
     switch (act) {
     case ACT_READ:
         cust_read_card(a, &s->cc);
-        form_focus(&s->fm, PF_VALUE);
+        clear_purchase(s);
         return UI_HANDLED;
     case ACT_SUBMIT:
         return sell_submit(a, s);
@@ -147,7 +160,13 @@ static int sell_action(struct app *a, void *st, int act)
 static int sell_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct sell *s = st;
-    int r = cust_form_key(a, &s->cc, &s->fm, type, ch, _("Read the customer's card first (F2)."));
+    int r;
+
+    if (!s->cc.from_card) {
+        app_msg(a, CLR_WARN, "%s", _("Read the customer's card first (F2)."));
+        return UI_HANDLED;
+    }
+    r = cust_form_key(a, &s->cc, &s->fm, type, ch, _("Read the customer's card first (F2)."));
 
     purchase_fields_sync(s->f);
     return r;

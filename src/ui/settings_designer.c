@@ -209,7 +209,7 @@ static void designer_draw(struct app *a, void *st)
 
     (void)a;
     if (s->form == NULL) {
-        snprintf(line, sizeof line, "%s %s", _("The invoice layout cannot be read:"), s->path);
+        snprintf(line, sizeof line, _("The invoice layout cannot be read: %s"), s->path);
         draw_text(stdscr, UI_TOP, 2, COLS - 4, line, theme_attr(CLR_ERROR));
         draw_text(stdscr, UI_TOP + 1, 2, COLS - 4,
                   _("F8 puts a saved copy back; or fix the file (kwhpos form check)."),

@@ -1,7 +1,9 @@
 /* The demo simulator panel (F12, [ui] demo = true): moves the card between the reader
  * and the meters, uses energy and shows a meter's display by running kwhsim's control
  * commands, and shows what they print. */
+#include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -18,6 +20,8 @@
 
 #define OUT_MAX 4096
 #define RUN_TIMEOUT_MS 10000
+#define CARDS_MAX 32
+#define CARD_NAME_MAX 64
 
 enum { ASK_NONE = 0, ASK_CARD = 1, ASK_METER = 2, ASK_KWH = 4 };
 
@@ -37,7 +41,7 @@ static const struct sim_cmd cmds[] = {
     {N_("Reader status"), "status", ASK_NONE},
 };
 
-static char last_card[64] = "card";
+static char last_card[CARD_NAME_MAX];
 static char last_meter[16];
 
 /* $KWHSIM, else the kwhsim beside the running program, else kwhsim from PATH. */
@@ -126,23 +130,71 @@ static int run(char *const argv[], char *out, size_t n)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static int name_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The names of the card files (NAME.card) in the simulator's directory, sorted; names
+ * points into store. */
+static int list_cards(const char *dir, char store[][CARD_NAME_MAX], const char **names)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    if (d == NULL)
+        return 0;
+    while (n < CARDS_MAX && (de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.' || len <= 5 || len - 5 >= CARD_NAME_MAX ||
+            strcmp(de->d_name + len - 5, ".card") != 0)
+            continue;
+        memcpy(store[n], de->d_name, len - 5);
+        store[n][len - 5] = '\0';
+        names[n] = store[n];
+        n++;
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, name_cmp);
+    return n;
+}
+
 static bool ask(struct app *a, const struct sim_cmd *c, char *card, char *meter, char *kwh)
 {
+    static char store[CARDS_MAX][CARD_NAME_MAX];
+    const char *names[CARDS_MAX];
     struct field f[3];
-    int n = 0, icard = -1, imeter = -1, ikwh = -1;
+    int n = 0, icard = -1, imeter = -1, ikwh = -1, ncards = 0;
 
     memset(f, 0, sizeof f);
     if (c->ask & ASK_METER) {
+        char buf[16];
         imeter = n;
         f[n++] = (struct field){.label = N_("Meter number"), .kind = FK_DIGITS, .row = n,
                                 .minlen = 8, .maxlen = 8, .required = true};
-        ledit_set(&f[imeter].ed, last_meter);
+        /* the meter of the card read last, else the meter used last */
+        if (a->rd_meter != 0)
+            snprintf(buf, sizeof buf, "%08" PRIu32, a->rd_meter);
+        else
+            str_copy(buf, sizeof buf, last_meter);
+        ledit_set(&f[imeter].ed, buf);
     }
     if (c->ask & ASK_CARD) {
         icard = n;
-        f[n++] = (struct field){.label = N_("Card name"), .kind = FK_TEXT, .row = n,
-                                .maxlen = 40, .required = true};
-        ledit_set(&f[icard].ed, last_card);
+        if (strcmp(c->verb, "new-card") != 0)
+            ncards = list_cards(a->cfg.sim_dir, store, names);
+        if (ncards > 0) {
+            /* a card that exists, the one used last first */
+            f[n++] = (struct field){.label = N_("Card name"), .kind = FK_CHOICE, .row = n,
+                                    .items = names, .nitems = ncards, .items_raw = true};
+            for (int i = 0; i < ncards; i++)
+                if (strcmp(names[i], last_card) == 0)
+                    f[icard].sel = i;
+        } else {
+            f[n++] = (struct field){.label = N_("Card name"), .kind = FK_TEXT, .row = n,
+                                    .maxlen = 40, .required = true};
+        }
     }
     if (c->ask & ASK_KWH) {
         ikwh = n;
@@ -154,7 +206,7 @@ static bool ask(struct app *a, const struct sim_cmd *c, char *card, char *meter,
     if (!dialog_form(a, _(c->label), f, n))
         return false;
     if (icard >= 0) {
-        str_copy(card, 64, f[icard].ed.buf);
+        str_copy(card, CARD_NAME_MAX, ncards > 0 ? names[f[icard].sel] : f[icard].ed.buf);
         str_copy(last_card, sizeof last_card, card);
     }
     if (imeter >= 0) {
@@ -168,7 +220,7 @@ static bool ask(struct app *a, const struct sim_cmd *c, char *card, char *meter,
 
 static void run_cmd(struct app *a, const struct sim_cmd *c)
 {
-    char exe[PATH_MAX], card[64] = "", meter[16] = "", kwh[32] = "";
+    char exe[PATH_MAX], card[CARD_NAME_MAX] = "", meter[16] = "", kwh[32] = "";
     char out[OUT_MAX], text[OUT_MAX + 256];
     char *argv[10];
     int n = 0, rc;

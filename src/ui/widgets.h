@@ -236,7 +236,8 @@ struct filepick {
     struct field f[1];          /* a path typed by hand */
     struct form fm;
     bool on_path;               /* the focus is on the path, not the list */
-    bool list_only;             /* no path to type (set after filepick_init) */
+    bool list_only;             /* no path to type and no folder line: the caller shows
+                                 * the folder (set after filepick_init) */
     int y, h;                   /* the list's rows (the folder is shown above, the path below) */
 };
 
@@ -277,6 +278,9 @@ void dialog_pairs(struct app *a, const char *title, const struct pairs *p, const
 /* Asks for up to nf values in a small form (fields f); true on Enter with valid
  * values, false on Esc. */
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf);
+/* dialog_form with its own key hint (translated); Esc does nothing unless esc. */
+bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf,
+                      const char *hint, bool esc);
 /* The progress callback given to core_set_progress (ctx is the app). */
 void dialog_progress(void *ctx, const char *phase, int done, int total);
 

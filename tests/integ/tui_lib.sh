@@ -16,6 +16,9 @@
 #   tui_menu M I                   F9, menu M, item I; waits for the title
 #   tui_stop                       quits (F10, Enter); one result: the program exited 0
 #   db SQL                         sqlite3 on the site database
+#   card_slot CARD                 the first 16 bytes of the card's active slot (kwhsim
+#                                  card-show; docs/card-format.md), or "none"
+#   tui_hint                       the hint line; tui_status: the status line
 TUI_RUN=0
 TUI_SOCK=kwhtui$$-0
 TUI_DRIVER=$TOOLS/tui_driver
@@ -82,6 +85,7 @@ tui_keys() { _tmux send-keys -t ui "$@"; }
 tui_type() { _tmux send-keys -t ui -l "$1"; }
 tui_screen() { _tmux capture-pane -t ui -p; }
 _tui_has() { tui_screen | grep -qF -- "$1"; }
+_tui_gone() { ! _tui_has "$1"; }
 tui_wait() {
     if wait_for "${2:-10}" _tui_has "$1"; then return 0; fi
     echo "# waited for: $1" >&2
@@ -112,6 +116,20 @@ tui_stop() {
 }
 
 db() { sqlite3 "$TUI_DB" "$@"; }
+tui_hint() { tui_screen | sed -n 23p; }
+tui_status() { tui_screen | sed -n 24p; }
+
+# The commit byte at 0x09 names the active slot: 00 at 0x10, 01 at 0x50.
+card_slot() {
+    local show commit
+    show=$(sim card-show "$1" 2>&1)
+    commit=$(printf '%s\n' "$show" | sed -n 's/^00: \([0-9a-f][0-9a-f] \)\{9\}\([0-9a-f][0-9a-f]\).*/\2/p')
+    case $commit in
+    00) printf '%s\n' "$show" | sed -n 's/^10: //p' ;;
+    01) printf '%s\n' "$show" | sed -n 's/^50: //p' ;;
+    *) echo none ;;
+    esac
+}
 
 # sim_start: kwhsim serve on $T/sim (TUI_SIM), the UI then uses its reader.
 TUI_SIM=

@@ -78,6 +78,62 @@ like "en: menu bar" "$(tui_screen | head -1)" "1System 2New account 3Sell"
 like "en: hint line" "$(tui_screen | sed -n 23p)" "F1Help"
 tui_stop
 
+# --- Esc at the login dialog asks before leaving; the lock dialog has no Esc -------------
+tui_start
+tui_see "en: login dialog says Esc quits" "Esc: quit"
+tui_keys Escape
+tui_see "Esc at login asks first" "Leave kwhpos?"
+tui_keys Escape
+tui_see "No: back at the login dialog" "kwhpos login"
+tui_login system wrong-pw
+tui_see "a failed login says why" "Login failed: "
+tui_keys C-u; tui_type "n3w-pass"; tui_keys Enter
+tui_see "en: logged in again" "F9 or Enter opens the menu"
+tui_keys F11
+tui_see "locked" "Locked"
+unlike "the lock dialog offers no Esc" "$(tui_screen)" "Esc"
+tui_keys Escape
+tui_type "n3w-pass"; tui_keys Enter
+tui_see "Esc did nothing: the password unlocks" "F9 or Enter opens the menu"
+
+# --- a resize with a dialog open redraws both; too small says so ------------------------
+tui_keys F10
+tui_see "quit dialog open" "Log out and leave kwhpos?"
+_tmux resize-window -t ui -x 100 -y 30
+tui_see "wider: the dialog is still there" "Log out and leave kwhpos?"
+like "wider: the status line is at the new bottom" "$(tui_screen | sed -n 30p)" "Operator system"
+_tmux resize-window -t ui -x 60 -y 20
+tui_see "too small: says what is needed" "80×24 needed"
+_tmux resize-window -t ui -x 80 -y 24
+tui_see "back to 80x24: the dialog again" "Log out and leave kwhpos?"
+tui_see "back to 80x24: the hint line in place" "EnterMenu F1Help F9Menu"
+tui_keys Escape
+tui_wait "F9 or Enter opens the menu"
+tui_stop
+
+# --- monochrome: [ui] colour = off, and a terminal without colours ----------------------
+_no_colour() { # NAME: no colour escape (SGR 30-38, 40-48, 90-107; 39/49 are the default)
+    local esc
+    esc=$(_tmux capture-pane -t ui -p -e | grep -oE $'\e\\[[0-9;]*m' | tr ';' '\n' | tr -d '\033[m' |
+          grep -cE '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$')
+    is "$1" "$esc" 0
+}
+tui_ini "language=en" "colour=off"
+tui_start
+tui_see "colour off: login" "kwhpos login"
+tui_login system n3w-pass
+tui_see "colour off: home" "F9 or Enter opens the menu"
+_no_colour "colour off: no colour on the screen"
+like "colour off: the hint keys still stand out" "$(_tmux capture-pane -t ui -p -e | sed -n 23p)" $'\e\\['
+tui_stop
+tui_ini "language=en"
+tui_start xterm-mono
+tui_see "xterm-mono: login" "kwhpos login"
+tui_login system n3w-pass
+tui_see "xterm-mono: home" "F9 or Enter opens the menu"
+_no_colour "xterm-mono: no colour on the screen"
+tui_stop
+
 # --- TERM=linux without a language in the INI: English ---------------------------------
 tui_ini
 tui_start linux

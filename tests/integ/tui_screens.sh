@@ -1,6 +1,7 @@
 #!/bin/bash
-# Every menu entry opens at 80x24 in both languages with no label cut short (draw_text
-# marks a label that does not fit with "…"), and F1 lists the screen's keys.
+# Every menu entry opens at 80x24 in both languages (in demo mode, so F12 is bound too)
+# with no label cut short (draw_text marks a label that does not fit with "…"), every key
+# F1 lists for the screen is on its hint line, and the global keys are always there.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -23,10 +24,28 @@ walk() { # LANG
             else
                 _t_result 0 "$1: menu $m entry $i shows every label whole"
             fi
+            hint_keys "$1: menu $m entry $i" "$(printf '%s\n' "$screen" | sed -n 23p)"
             tui_keys Escape Escape
             tui_wait "F9" 5 >/dev/null 2>&1
         done
     done
+}
+# hint_keys NAME HINTLINE: F1's list of keys against the hint line
+hint_keys() {
+    local k keys missing=
+    like "$1: F1, F9, F10, F11 and F12 on the hint line" "$2" 'F1[^0-9].*F9.*F10.*F11.*F12'
+    tui_keys F1
+    if ! tui_wait "$keys_title" 5 >/dev/null 2>&1; then
+        _t_result 1 "$1: F1 lists the keys" "$(tui_screen)"
+        return
+    fi
+    keys=$(tui_screen | grep -oE '│ *(F[0-9]+|Enter|Esc)  +' | sed 's/[│ ]//g')
+    for k in $keys; do
+        printf '%s' "$2" | grep -qE "$k([^0-9]|$)" || missing="$missing $k"
+    done
+    is "$1: every key F1 lists is on the hint line" "${missing:-none}" none
+    tui_keys Enter
+    wait_for 5 _tui_screen_settled
 }
 _tui_last=
 _tui_screen_settled() {
@@ -39,7 +58,8 @@ _tui_screen_settled() {
 
 cp "$KWH_TOP/forms/receipt80.form" "$T/r80.form"
 for lang in zh_CN en; do
-    tui_ini "language=$lang" "backup.interval_hours=0" "print.form=$T/r80.form"
+    tui_ini "language=$lang" "demo=true" "backup.interval_hours=0" "print.form=$T/r80.form"
+    if [ $lang = zh_CN ]; then keys_title="按键"; else keys_title="Keys"; fi
     tui_start
     tui_login system 1
     tui_wait "F9" || true

@@ -26,7 +26,9 @@ tui_see "open: receipt" "开户成功" 20
 tui_keys Enter
 is "open: account in the database" "$(db "select name, meter_no, status from customers")" "李四|20240001|1"
 is "open: sale of 100 yuan" "$(db "select kind, state, amount_fen from sales")" "1|1|10000"
-like "open: the card is a user card" "$(sim card-show c1 2>&1)" "."
+# slot: type 01 (user), area 12 34 56, meter 20240001 = 0x0134d681, customer 10000001
+like "open: the card is a user card for the meter" "$(card_slot c1)" '^01 12 34 56 01 34 d6 81 00 98 96 81 00 01'
+
 
 # --- the card into the meter -------------------------------------------------------------
 sim eject >/dev/null
@@ -39,12 +41,22 @@ tui_see "daily sale screen" "日常售电"
 tui_keys F2
 tui_see "sale: card read shows the customer" "李四"
 tui_see "sale: last purchase reached the meter" "已消费"
-tui_type "50"; tui_keys Enter
+unlike "sale: nothing is cut short after reading the card" "$(tui_screen)" "…"
+like "sale: the last purchase shows its amount" "$(tui_screen)" "上次购电 .* 100\.00 元"
+like "sale: the status line shows the card's meter" "$(tui_status)" "用户卡 表号 20240001"
+tui_type "50"; tui_keys Tab Right Enter
 tui_see "sale: confirmation panel" "收款并写卡？"
 like "sale: panel shows the tariff" "$(tui_screen)" "居民生活用电 0.5283"
 tui_keys Enter
 tui_see "sale: done" "售电成功" 20
-is "sale: 50 yuan recorded" "$(db "select kind, state, amount_fen from sales order by id desc limit 1")" "2|1|5000"
+is "sale: 50 yuan by WeChat recorded" "$(db "select kind, state, amount_fen, pay_method from sales order by id desc limit 1")" "2|1|5000|1"
+like "sale: the amount is empty again" "$(tui_screen)" "金额\(元\) *$"
+like "sale: the payment is cash again" "$(tui_screen)" "付款方式 < 现金 >"
+# another amount without reading the card again is refused: nothing is shown or sold
+tui_type "30"; tui_keys Enter
+tui_see "sale: the next sale needs the card read again" "请先读用户卡（F2）"
+unlike "sale: no confirmation from the old reading" "$(tui_screen)" "收款并写卡|上次购电 无"
+is "sale: nothing more sold" "$(db "select count(*) from sales")" 2
 tui_keys F7
 tui_see "print: not configured yet" "未设置打印"
 
@@ -81,6 +93,9 @@ tui_see "the panel warns that the last purchase is not in the meter" "尚未写�
 tui_keys Enter
 tui_see "sale refused while the last purchase is not in the meter" "操作未完成"
 tui_keys Enter
+tui_keys F2
+tui_see "read again after the refusal" "未消费"
+like "the amount (here kWh) is empty after reading the card" "$(tui_screen)" "电量\(kWh\) *$"
 
 # --- the card pulled in the middle of a write: put it back, read it, it settles ---------
 tui_menu 3 2
@@ -103,6 +118,33 @@ tui_see "balance screen" "统计用户累计余额"
 like "balance counts one account" "$(tui_screen)" "用户数 +1"
 tui_stop
 
+# --- English: a daily sale; nothing cut short at 80 columns ------------------------------
+sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
+tui_ini "language=en"
+tui_start
+tui_login system 1
+tui_see "en: logged in" "F9 or Enter opens the menu"
+tui_menu 3 1
+tui_see "en: daily sale screen" "Daily sale"
+tui_keys F2
+tui_see "en: card read" "Consumed (loaded)"
+unlike "en: nothing is cut short after reading the card" "$(tui_screen)" "…"
+like "en: the last purchase shows its amount" "$(tui_screen)" "Last purchase .* [0-9]+\.[0-9]{2} yuan"
+like "en: the tariff is whole" "$(tui_screen)" "Tariff +居民生活用电  0\.5283 yuan/kWh"
+like "en: the status line shows the card's meter" "$(tui_status)" "User card meter 20240001"
+tui_type "5"; tui_keys Enter
+tui_see "en: confirmation" "Take the money and write the card?"
+tui_keys Enter
+tui_see "en: sold" "Sold " 20
+is "en: 5 yuan recorded" "$(db "select kind, state, amount_fen from sales order by id desc limit 1")" "2|1|500"
+# the same purchase into the meter twice: the meter reports it and the advice is whole
+sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null
+sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
+tui_keys F2
+tui_see "en: the meter's report is shown" "Meter report"
+unlike "en: the meter's advice is not cut short" "$(tui_screen)" "…"
+tui_stop
+
 # --- demo mode: the simulator panel (F12) runs kwhsim and shows its answer --------------
 tui_ini "language=zh_CN" "demo=true" "sim.dir=$TUI_SIM"
 tui_start
@@ -115,6 +157,16 @@ tui_see "demo: asks for the meter" "表号"
 tui_type "20240001"; tui_keys Enter
 tui_see "demo: the meter's display" "n20240001"
 tui_keys Enter
+tui_menu 3 1
+tui_see "demo: daily sale" "日常售电"
+like "demo: every key of the sale screen is on the hint line" "$(tui_hint)" "F2.*F4.*F7.*Enter.*Esc.*F1.*F9.*F10.*F11.*F12"
+tui_keys F2
+tui_see "demo: card read" "李四"
+tui_keys F12
+tui_wait "模拟器（培训）" && tui_keys Right Right Enter
+tui_see "demo: card into a meter lists the card files" "< c1 >"
+like "demo: the meter is the card's" "$(tui_screen)" "表号 +20240001"
+tui_keys Escape
 tui_stop
 
 done_testing

@@ -42,6 +42,39 @@ tui_type "9"; tui_keys Enter
 tui_see "area code saved" "Area code saved."
 like "area code in the database" "$(db "select value from settings")" "123459"
 
+# an account (its card on the test reader): from now on cards exist
+tui_menu 2 1
+tui_see "open account screen" "Open account and first purchase"
+tui_type "Zhang"; tui_keys Tab Tab Tab Tab Tab Tab Tab Tab; tui_type "20240009"; tui_keys Enter
+tui_wait "Write the blank card in the reader?" && tui_keys Enter
+tui_see "account opened" "Account opened" 20
+tui_keys Enter
+tui_see "the form is empty for the next account" "Customer number 10000001 opened"
+unlike "no name left in the form" "$(tui_screen)" "Zhang|20240009"
+is "account in the database" "$(db "select name, meter_no from customers")" "Zhang|20240009"
+
+# M17 in English: a transfer by the card in the reader
+tui_menu 5 1
+tui_see "en transfer screen" "Ownership transfer"
+tui_keys F2
+tui_see "en transfer: card read" "Zhang"
+unlike "en transfer: nothing cut short" "$(tui_screen)" "…"
+tui_type "Wang"; tui_keys Tab Tab; tui_type "13900000000"; tui_keys Enter
+tui_see "en transfer: asks" "from Zhang to Wang?"
+tui_keys Enter
+tui_see "en transfer: done" "now belongs to Wang"
+is "en transfer: new owner in the database" "$(db "select name, phone from customers")" "Wang|13900000000"
+is "en transfer: recorded as an event" "$(db "select count(*) from events where kind = 101")" 1
+
+# M4 once cards exist: a new area code needs confirming; Esc leaves it unchanged
+tui_menu 1 3
+tui_see "area code screen warns about issued cards" "Cards have been issued"
+tui_keys C-u; tui_type "654321"; tui_keys Enter
+tui_see "a new area code asks first" "Change the area code"
+tui_keys Escape
+wait_for 5 _tui_gone "Change the area code"
+is "area code unchanged" "$(db "select value from settings where key = 'area_code'")" 123459
+
 # M5 tariffs: add, reprice, delete
 tui_menu 1 4
 tui_see "tariff screen" "Price (yuan/kWh)"
@@ -56,6 +89,15 @@ tui_see "delete asks" "Delete the tariff Shop?"
 tui_keys Enter
 tui_see "tariff deleted" "Tariff deleted."
 is "tariff inactive" "$(db "select active from tariffs where name = 'Shop'")" 0
+# the tariff of an account cannot be deleted
+tui_menu 1 4
+tui_see "tariff screen again" "Price (yuan/kWh)"
+tui_keys F6
+tui_see "delete the tariff in use asks" "Delete the tariff 居民生活用电?"
+tui_keys Enter
+tui_see "the tariff in use is not deleted" "Not done"
+tui_keys Enter
+is "tariff in use still active" "$(db "select active from tariffs where name = '居民生活用电'")" 1
 
 # M6 operators: a seller, then a second admin deleted
 tui_menu 1 5
@@ -66,12 +108,27 @@ tui_keys F5; tui_type "boss"; tui_keys Tab Right Tab; tui_type "boss-pw1"; tui_k
 tui_see "mismatched passwords refused" "Not done"
 tui_keys Enter
 is "no operator boss" "$(db "select count(*) from operators where name = 'boss' and active = 1")" 0
+tui_keys Escape
+tui_menu 1 5
+tui_see "operators screen again" "Password again"
+tui_keys F5; tui_type "temp"; tui_keys Tab Tab; tui_type "temp-pw1"; tui_keys Tab; tui_type "temp-pw1"; tui_keys Enter
+tui_see "operator temp added" "Operator temp added."
+is "temp in the database" "$(db "select count(*) from operators where name = 'temp' and active = 1")" 1
+like "temp is the selected operator" "$(tui_screen)" "Name +temp"
+tui_keys F6
+tui_see "delete asks" "Delete the operator temp?"
+tui_keys Enter
+tui_see "operator deleted" "Operator deleted."
+is "temp no longer active" "$(db "select count(*) from operators where name = 'temp' and active = 1")" 0
 
 # M7 own password
+hash0=$(db "select pw_hash from operators where name = 'system'")
 tui_menu 1 6
 tui_see "password screen" "Old password"
 tui_type "1"; tui_keys Tab; tui_type "new-admin-pw"; tui_keys Tab; tui_type "new-admin-pw"; tui_keys Enter
 tui_see "password changed" "The password of system was changed."
+hash1=$(db "select pw_hash from operators where name = 'system'")
+ok "the password hash in the database changed" test -n "$hash1" -a "$hash1" != "$hash0"
 
 # M34 monthly free energy
 tui_menu 1 8
