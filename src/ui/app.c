@@ -421,11 +421,25 @@ static void dispatch(struct app *a, int type, wint_t ch)
         app_open(a, NULL, 0);
 }
 
+/* Reconciliation at start-up (and after a new login on a restored database): card
+ * writes left pending by a power cut or a pulled card are settled now when their card
+ * is in the reader; the rest stay listed on the home screen. */
+static void start_home(struct app *a)
+{
+    struct kwh_card_view v;
+    struct kwh_err e;
+    bool settled = vend_settle_at_start(a->core, &a->s, &v, &e) == 1 && v.notice[0] != '\0';
+
+    app_open(a, NULL, 0);
+    if (settled)
+        app_msg(a, CLR_WARN, "%s", v.notice);
+}
+
 static int run(struct app *a)
 {
     if (!login_run(a, false))
         return 0;
-    app_open(a, NULL, 0);
+    start_home(a);
     while (!a->quit) {
         wint_t ch = 0;
         int type;
@@ -452,6 +466,7 @@ static int run(struct app *a)
             app_open(a, NULL, 0);
             if (!login_run(a, false))
                 break;
+            start_home(a);
             continue;
         }
         if (!a->logged_in)

@@ -112,6 +112,23 @@ tui_keys F2
 tui_see "read again: the customer is shown" "李四"
 is "nothing is left pending" "$(db "select count(*) from sales where state = 0")" 0
 
+# --- pulled again, and the terminal restarts: logging in settles it (start-up) ----------
+tui_keys F2
+tui_see "re-sale: card read once more" "将取消的售电"
+sim fault pull 3 >/dev/null
+tui_type "9"; tui_keys Enter
+tui_wait "确认重新售电" && tui_keys Enter
+tui_see "pulled again: put the card back" "请把卡放回读卡器" 20
+tui_keys Enter
+is "the write is pending while the card is out" "$(db "select count(*) from card_ops where state = 0")" 1
+tui_stop
+sim fault clear >/dev/null; sim insert c1 >/dev/null
+tui_start
+tui_login system 1
+tui_see "after logging in the pending write is settled and said" "号写卡操作" 20
+like "as done or cancelled" "$(tui_screen)" "已在此卡上完成|未写入此卡，已取消"
+is "nothing is pending after the start" "$(db "select count(*) from card_ops where state = 0")" 0
+
 # --- balance (M26) ----------------------------------------------------------------------
 tui_menu 6 7
 tui_see "balance screen" "统计用户累计余额"
