@@ -355,9 +355,10 @@ static int rd_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_
                             "written any more; issue a new card");
     if (tries < r->o.psc_min_tries)
         return kwh_err_setd(e, KWH_ECARD, KWH_DEV_PSC_RISK,
-                            "the card has only %d PSC %s left (an earlier presentation was "
-                            "refused); the PSC was not presented, so the card cannot lock: "
-                            "check that the card belongs to this site",
+                            "the card has only %d PSC %s left (a wrong password was tried "
+                            "on it, perhaps by another system); the PSC was not presented, "
+                            "so the card cannot lock: put it in its own meter once (the "
+                            "meter's right password restores the tries) and read it again",
                             tries, tries == 1 ? "try" : "tries");
     rc = exchange(r, FRAME_CMD_PSC_PRESENT, psc, KWH_PSC_LEN, 2, 0, &resp, e);
     if (rc < 0)

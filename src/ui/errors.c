@@ -22,6 +22,12 @@ static const char *device_advice(int detail)
         return _("The card refused the password: it is not a card of this site or it is "
                  "damaged. Do not try again - the card locks for ever after three wrong "
                  "tries.");
+    case KWH_DEV_PSC_RISK:
+        return _("A wrong password was tried on this card before (perhaps on another "
+                 "system), so it was not written: one more wrong try would lock it. Put "
+                 "the card in its own meter once - the meter restores the tries - and "
+                 "read it again (F2). If it is refused again, it is not a card of this "
+                 "site.");
     case KWH_DEV_LOCKED:
         return _("The card is locked and cannot be written any more. Give the customer a "
                  "new card with Sell > Card reissue.");
@@ -49,7 +55,8 @@ const char *error_advice(const struct kwh_err *e)
     case KWH_EDEVICE:
         return device_advice(e->detail);
     case KWH_ECARD:
-        if (e->detail == KWH_DEV_WRONG_PSC || e->detail == KWH_DEV_LOCKED)
+        if (e->detail == KWH_DEV_WRONG_PSC || e->detail == KWH_DEV_LOCKED ||
+            e->detail == KWH_DEV_PSC_RISK)
             return device_advice(e->detail);
         return _("This card cannot be used here. Check that it is the customer's newest "
                  "card of this site; use Tools > Read or wipe a card to see what it is.");

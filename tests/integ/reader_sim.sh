@@ -60,6 +60,7 @@ sim new-card risky --tries 1 >/dev/null
 sim insert risky >/dev/null
 out=$(rt power-on present ffffff 2>&1)
 like "a PSC is not presented with one try left" "$out" 'detail=psc-risk'
+like "it says how to get the tries back" "$out" 'put it in its own meter once'
 like "the card kept its last try" "$(sim card-show risky)" '^tries 1$'
 out=$(rt --min-tries 1 power-on present 123456 2>&1)
 like "spending the last try on a wrong PSC locks the card" "$out" 'detail=locked|detail=wrong-psc'
