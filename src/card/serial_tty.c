@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -167,6 +169,19 @@ static const struct kwh_transport_ops tty_ops = {
     .close = tty_close,
 };
 
+/* Virtual consoles (/dev/tty0..63, major 4 below the serial ports' minors), the
+ * controlling terminal and /dev/console (major 5): raw mode there would take the
+ * screen and keyboard away from whoever uses them. */
+static bool is_console(int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode))
+        return false;
+    return (major(st.st_rdev) == 4 && minor(st.st_rdev) < 64) ||
+           (major(st.st_rdev) == 5 && minor(st.st_rdev) <= 1);
+}
+
 int serial_tty_open(const char *name, int baud, struct kwh_transport *out, struct kwh_err *e)
 {
     struct termios tio;
@@ -188,6 +203,13 @@ int serial_tty_open(const char *name, int baud, struct kwh_transport *out, struc
         close(fd);
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER,
                             "%s is not a serial port or terminal: check the port name", name);
+    }
+    if (is_console(fd)) {
+        close(fd);
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER,
+                            "%s is a console (a screen and keyboard), not a serial port: "
+                            "check the port name (kwhpos ports lists the serial ports)",
+                            name);
     }
     cfmakeraw(&tio);
     tio.c_cflag |= CLOCAL | CREAD;

@@ -22,6 +22,14 @@ out=$(rt ident backend 2>&1)
 like "the driver identifies the reader" "$out" '^ident kwhsim .* protocol 1'
 like "a pseudo-terminal is opened with termios" "$out" 'backend termios'
 
+# a console named as the port: refused before its settings are touched (tests run as
+# root; the node is the second virtual console, tty1)
+mknod "$T/console" c 4 1
+stty_before=$(stty -g -F /dev/tty1 2>/dev/null)
+out=$("$TOOLS/readertool" --port "$T/console" --backend termios status 2>&1)
+like "a console is refused as a port" "$out" 'is a console .* not a serial port'
+is "and its settings are left alone" "$(stty -g -F /dev/tty1 2>/dev/null)" "$stty_before"
+
 out=$(rt status 2>&1)
 is "an empty reader reports no card" "$out" "status card=no changed=no"
 out=$(rt power-on 2>&1)
