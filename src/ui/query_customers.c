@@ -290,7 +290,7 @@ static void qcust_enter(struct app *a, void *st, int arg)
     s->f[F_NO] = (struct field){.label = N_("Cust. no."), .kind = FK_DIGITS, .row = 0,
                                 .maxlen = 9, .check = true};
     s->f[F_METER] = (struct field){.label = N_("Meter no."), .kind = FK_DIGITS, .row = 1,
-                                   .maxlen = 8, .check = true};
+                                   .minlen = 8, .maxlen = 8, .check = true};
     s->f[F_NAME] = (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 2, .maxlen = 40,
                                   .check = true};
     s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 3,

@@ -378,7 +378,7 @@ static void qsales_enter(struct app *a, void *st, int arg)
     s->f[F_NAME] = (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 2, .col = 1,
                                   .maxlen = 40, .check = true};
     s->f[F_METER] = (struct field){.label = N_("Meter no."), .kind = FK_DIGITS, .row = 3,
-                                   .col = 1, .maxlen = 8, .check = true};
+                                   .col = 1, .minlen = 8, .maxlen = 8, .check = true};
     qview_init(&s->q, &list_ops, s, s->f, F_N, 4);
     qview_dates(&s->q, F_FROM, F_TO);
     form_focus(&s->q.fm, F_FROM);

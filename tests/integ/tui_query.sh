@@ -57,6 +57,18 @@ tui_keys Tab BTab Space
 tui_see "Space on the box clears it" "[ ] 姓名"
 tui_keys Down Down Down Down Down Space F3
 tui_see "closed accounts too" "共 4 户"
+# a meter number filter is a whole meter number
+tui_menu 6 1
+tui_see "customer query again" "最近购电从"
+tui_keys Tab
+tui_type "2024000"
+tui_see "typed in the meter number's field" "[x] 表号     2024000"
+tui_keys F3
+tui_see "a 7-digit meter number is refused" "表号 必须是 8 位数字"
+tui_type "1"
+tui_keys F3
+tui_see "8 digits find the account" "共 1 户"
+like "the one on meter 20240001" "$(tui_screen)" "赵六"
 
 # --- M21 购电电量查询 -------------------------------------------------------------------
 tui_menu 6 2
