@@ -21,6 +21,20 @@ trap cleanup EXIT
 runs=${BENCH_RUNS:-5}
 worst=0
 
+# measure BAUD RUN "wall_us=W tx=T rx=R written=B exchanges=X": one row of the table,
+# and the worst ratio so far
+measure() {
+    local baud=$1 run=$2 line=$3 wall tx rx wr ex bound ratio
+    get() { sed -E "s/.*$1=([0-9]+).*/\1/" <<<"$line"; }
+    wall=$(get wall_us) tx=$(get tx) rx=$(get rx) wr=$(get written) ex=$(get exchanges)
+    bound=$(( (tx + rx) * 10 * 1000000 / baud + wr * 5000 + 10000 ))
+    ratio=$(awk -v w="$wall" -v b="$bound" 'BEGIN { printf "%.3f", w / b }')
+    printf '%-8s %4s %10.1f %10.1f %8s %6s %6s %6s\n' "$baud" "$run" \
+        "$(awk -v x="$wall" 'BEGIN { print x / 1000 }')" "$(awk -v x="$bound" 'BEGIN { print x / 1000 }')" \
+        "$ratio" "$((tx + rx))" "$wr" "$ex"
+    if awk -v r="$ratio" -v w="$worst" 'BEGIN { exit !(r > w) }'; then worst=$ratio; fi
+}
+
 printf '%-8s %4s %10s %10s %8s %6s %6s %6s\n' baud sale wall_ms bound_ms ratio bytes eeprom exch
 for baud in 9600 115200; do
     D=$T/$baud
@@ -35,14 +49,7 @@ for baud in 9600 115200; do
         alarm=1000 overdraft=500 hoard=99900 limit=40 >/dev/null || { echo "bench-card: issue failed" >&2; exit 1; }
     for run in $(seq "$runs"); do
         line=$(rt sale) || { echo "bench-card: sale failed: $line" >&2; exit 1; }
-        get() { sed -E "s/.*$1=([0-9]+).*/\1/" <<<"$line"; }
-        wall=$(get wall_us) tx=$(get tx) rx=$(get rx) wr=$(get written) ex=$(get exchanges)
-        bound=$(( (tx + rx) * 10 * 1000000 / baud + wr * 5000 + 10000 ))
-        ratio=$(awk -v w="$wall" -v b="$bound" 'BEGIN { printf "%.3f", w / b }')
-        printf '%-8s %4s %10.1f %10.1f %8s %6s %6s %6s\n' "$baud" "$run" \
-            "$(awk -v x="$wall" 'BEGIN { print x / 1000 }')" "$(awk -v x="$bound" 'BEGIN { print x / 1000 }')" \
-            "$ratio" "$((tx + rx))" "$wr" "$ex"
-        awk -v r="$ratio" -v w="$worst" 'BEGIN { exit !(r > w) }' && worst=$ratio
+        measure "$baud" "$run" "$line"
     done
     kill "$pid"; wait "$pid" 2>/dev/null; pid=
 done
@@ -73,14 +80,7 @@ for baud in 9600 115200; do
         --between "$S eject >/dev/null && $S meter-insert 12345678 c >/dev/null && $S insert c >/dev/null") ||
         { echo "bench-card: core sale failed" >&2; exit 1; }
     while read -r _ run line; do
-        get() { sed -E "s/.*$1=([0-9]+).*/\1/" <<<"$line"; }
-        wall=$(get wall_us) tx=$(get tx) rx=$(get rx) wr=$(get written) ex=$(get exchanges)
-        bound=$(( (tx + rx) * 10 * 1000000 / baud + wr * 5000 + 10000 ))
-        ratio=$(awk -v w="$wall" -v b="$bound" 'BEGIN { printf "%.3f", w / b }')
-        printf '%-8s %4s %10.1f %10.1f %8s %6s %6s %6s\n' "$baud" "$run" \
-            "$(awk -v x="$wall" 'BEGIN { print x / 1000 }')" "$(awk -v x="$bound" 'BEGIN { print x / 1000 }')" \
-            "$ratio" "$((tx + rx))" "$wr" "$ex"
-        awk -v r="$ratio" -v w="$worst" 'BEGIN { exit !(r > w) }' && worst=$ratio
+        measure "$baud" "$run" "$line"
     done <<<"$out"
     kill "$pid"; wait "$pid" 2>/dev/null; pid=
 done
