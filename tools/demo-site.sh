@@ -65,10 +65,10 @@ open_one 20240003 factory 东方机械厂 "工业园 3号" 500 three-ct 6
 "$S" --dir "$DEMO/sim" new-meter 20240004 >/dev/null
 "$S" --dir "$DEMO/sim" new-meter 20240005 --type three-direct --rating 80 >/dev/null
 for c in blank1 blank2 blank3; do "$S" --dir "$DEMO/sim" new-card "$c" >/dev/null; done
-"$S" --dir "$DEMO/sim" insert blank1 >/dev/null
 "$S" --dir "$DEMO/sim" stop >/dev/null 2>&1 || true
 echo "demo site: $DEMO"
 echo "  operators: system / $ADMIN_PW (administrator), clerk / $CLERK_PW (seller)"
 echo "  customers: 10000001 张三 (meter 20240001), 10000002 李四 (20240002),"
 echo "             10000003 东方机械厂 (20240003, 三相互感 CT 30)"
-echo "  new meters 20240004 (单相) and 20240005 (三相直通); blank cards blank1-3 (blank1 in the reader)"
+echo "  new meters 20240004 (单相) and 20240005 (三相直通); blank cards blank1-3"
+echo "  the reader starts empty: in the terminal UI, F12 puts a card in it"
