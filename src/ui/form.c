@@ -1,5 +1,6 @@
 /* The form builder: labelled fields in two columns, per-field input filters and
  * validation; money, energy and prices through fixed_parse, never floating point. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -280,6 +281,18 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
     } else if (ch == ' ' && f->kind == FK_CHECK) {
         f->on = !f->on;
         return UI_HANDLED | UI_REDRAW;
+    } else if (f->kind == FK_CHOICE && f->nitems > 0 && ch > 0x20 && ch < 0x7F) {
+        /* a letter or digit jumps to the next item that starts with it */
+        for (int i = 1; i <= f->nitems; i++) {
+            int j = (f->sel + i) % f->nitems;
+            const char *t = f->items_raw ? f->items[j] : _(f->items[j]);
+
+            if (tolower((unsigned char)t[0]) == tolower((int)ch)) {
+                f->sel = j;
+                return UI_HANDLED | UI_REDRAW;
+            }
+        }
+        return UI_HANDLED;
     }
     if (!is_text_kind(f->kind))
         return UI_IGNORED;
