@@ -9,8 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/loop_lib.sh"
 
-money() { q "SELECT COALESCE(SUM(amount_fen), 0) FROM sales WHERE state = 1"; }
-ops() { q "SELECT COUNT(*) FROM card_ops"; }
 accounts() { q "SELECT COUNT(*) FROM customers"; }
 status_of() { q "SELECT status FROM customers WHERE meter_no = $1 ORDER BY id DESC LIMIT 1"; }
 number_of() { q "SELECT customer_no FROM customers WHERE meter_no = $1 AND status = 1"; }

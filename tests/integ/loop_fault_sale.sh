@@ -14,8 +14,6 @@ A=10000001 M1=12345678
 SELL=(sell --customer $A --kwh 10)
 
 count() { q "SELECT purchase_count FROM customers WHERE customer_no = $A"; }
-money() { q "SELECT COALESCE(SUM(amount_fen), 0) FROM sales WHERE state = 1"; }
-ops() { q "SELECT COUNT(*) FROM card_ops"; }
 inactive() { card_bytes c1 $(($(card_bytes c1 9 1) == 0 ? 80 : 16)) 64; }
 
 # snap: the state before a faulty sale

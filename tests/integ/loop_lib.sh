@@ -15,8 +15,10 @@
 #   tries CARD                    PSC tries left
 #   poke CARD OFF HEX, flip CARD OFF   edit a card file by hand
 # The meter's side: mi METER CARD (its answer), field METER ITEM (one display item).
+# The books: money (money taken by done sales), ops (card writes recorded).
 # Faults: bytes_written (how many bytes a command writes, measured on copies),
-# pending_op, stopped_at_commit CARD, changed CARD OFF BYTE.
+# answers (how many reader answers it takes, on copies), pending_op,
+# stopped_at_commit CARD, changed CARD OFF BYTE.
 
 D=$T/sim
 INI=$T/k.ini
@@ -76,6 +78,9 @@ db_slot() {
        WHERE c.customer_no = $1 AND o.state = 1 ORDER BY o.id DESC LIMIT 1"
 }
 
+money() { q "SELECT COALESCE(SUM(amount_fen), 0) FROM sales WHERE state = 1"; }
+ops() { q "SELECT COUNT(*) FROM card_ops"; }
+
 tries() { sim card-show "$1" | awk '$1 == "tries" { print $2 }'; }
 mi() { sim meter-insert "$@" 2>&1 | head -n 1 | sed 's/^meter [0-9]*: //'; }
 field() { sim show "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
@@ -98,36 +103,59 @@ flip() { poke "$1" "$2" "$(printf '%02x' $((0x$(card_bytes "$1" "$2" 1) ^ 1)))";
 
 # --- faults ---------------------------------------------------------------------------
 
-# bytes_written CARD ARGS...: how many card bytes the command ARGS writes, measured on
-# copies (the database and the card) so that nothing real changes
-bytes_written() {
-    local card=$1 left; shift
+# dry_run CARD ARGS...: runs the command ARGS on copies of the database ($T/dry.db, kept
+# for a look afterwards) and of the card, with whatever fault is set; RC its exit code
+dry_run() {
+    local card=$1; shift
     sqlite3 "$DB" ".backup '$T/dry.db'"
     cp "$D/$card.card" "$T/dry.card"
     sim insert "$T/dry.card" >/dev/null
-    sim fault pull 1000000 >/dev/null
     printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --db "$T/dry.db" --user system "$@" >/dev/null 2>&1
+    RC=$?
+}
+
+# bytes_written CARD ARGS...: how many card bytes the command ARGS writes, measured on
+# copies (the database and the card) so that nothing real changes
+bytes_written() {
+    local left
+    sim fault pull 1000000 >/dev/null
+    dry_run "$@"
     left=$(sim status | sed -n 's/.*pull-after-\([0-9]*\).*/\1/p')
     sim fault clear >/dev/null
     sim eject >/dev/null
     echo $((1000000 - ${left:-1000000}))
 }
 
+# answers CARD ARGS...: how many answers of the reader the command ARGS takes (the last
+# one reads a write back), measured on copies: the first answer from which on every
+# answer garbled still lets it succeed, less one
+answers() {
+    local lo=1 hi=256 mid
+    while [ $lo -lt $hi ]; do
+        mid=$(((lo + hi) / 2))
+        sim fault garble $mid 100000 >/dev/null
+        dry_run "$@"
+        sim fault clear >/dev/null
+        if [ $RC = 0 ]; then hi=$mid; else lo=$((mid + 1)); fi
+    done
+    sim eject >/dev/null
+    echo $((lo - 1))
+}
+
 # pending_op: the id of the newest pending card write ("" if none)
 pending_op() { q "SELECT id FROM card_ops WHERE state = 0 ORDER BY id DESC LIMIT 1"; }
 
 # stopped_at_commit CARD: the newest pending write is on the card whole but for its
-# commit byte (the card still shows its old record)
+# commit byte (the card still shows its old record): every other byte is the new image's
 stopped_at_commit() {
-    local op row
+    local op row card
     op=$(pending_op)
     [ -n "$op" ] || return 1
-    row=$(q "SELECT substr(lower(hex(old_image)), 19, 2) || ' ' ||
-                    substr(lower(hex(new_image)), 19, 2) || ' ' || lower(hex(slot))
+    row=$(q "SELECT substr(lower(hex(old_image)), 19, 2) || ' ' || lower(hex(new_image))
              FROM card_ops WHERE id = $op")
     set -- "$1" $row
-    [ "$(card_bytes "$1" 9 1)" = "$2" ] &&
-        [ "$(card_bytes "$1" $((0x$3 == 0 ? 16 : 80)) 64)" = "$4" ]
+    card=$(card_bytes "$1" 0 256)
+    [ "${card:18:2}" = "$2" ] && [ "${card:0:18}${card:20}" = "${3:0:18}${3:20}" ]
 }
 
 # changed CARD OFF BYTE: the card file's byte at OFF is no longer BYTE
