@@ -87,6 +87,7 @@ out=$(k check 2>"$T/err"); rc=$?
 pending=$(printf '%s' "$out" | sed -n 's/^pending card writes: //p')
 if [ "$pending" = 0 ]; then
     is "check after the restore exits 0" "$rc" 0
+    is "and lists no pending write" "$(printf '%s\n' "$out" | grep -c '^  op ')" 0
 else
     is "check after the restore exits 8 for the pending write it lists" "$rc" 8
     like "and lists it" "$out" '  op [0-9]+ .* open '
