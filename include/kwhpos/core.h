@@ -80,6 +80,19 @@ int auth_operator_set_role(struct kwh_core *c, const struct kwh_session *s, cons
 int auth_operator_list(struct kwh_core *c, const struct kwh_session *s,
                        struct kwh_operator **out, size_t *n, struct kwh_err *e);
 
+/* The operations a seller may not do (M9) among those that need the card reader. */
+enum kwh_action {
+    KWH_ACT_METER_CHANGE, /* 换表 */
+    KWH_ACT_EDIT,         /* 用户信息维护 */
+    KWH_ACT_CLOSE_FORCE,  /* closing an account with energy left */
+    KWH_ACT_TOOL_CARD,    /* 工具卡; arg: the card type (a relay card is anyone's) */
+};
+
+/* Whether the session may do action: 0, or KWH_EPERM saying who may. The core's own
+ * functions decide with it; a caller asks first when it must refuse before it opens
+ * the card reader. */
+int auth_permit(const struct kwh_session *s, int action, int arg, struct kwh_err *e);
+
 /* --- site settings (settings.c): M3, M4, M34 -------------------------------------- */
 
 int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e);

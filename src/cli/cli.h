@@ -84,9 +84,6 @@ int cli_open_reader(struct cli *c, struct kwh_err *e);
 int cli_login(struct cli *c, struct kwh_err *e);
 /* Both: core, and a logged-in operator. */
 int cli_session(struct cli *c, struct kwh_err *e);
-/* After cli_session: refuses a seller what only an administrator may do (the core checks
- * it too), before the command asks anything of the reader or the accounts. */
-int cli_need_admin(struct cli *c, const char *what, struct kwh_err *e);
 
 /* Option access. */
 const char *cli_str(const struct cli_args *a, const char *key);

@@ -149,14 +149,6 @@ int cli_session(struct cli *c, struct kwh_err *e)
     return cli_login(c, e);
 }
 
-int cli_need_admin(struct cli *c, const char *what, struct kwh_err *e)
-{
-    if (c->session.role == KWH_ROLE_ADMIN)
-        return 0;
-    return kwh_err_set(e, KWH_EPERM, "%s needs an administrator (管理员); you are logged in as "
-                       "a seller", what);
-}
-
 const char *cli_str(const struct cli_args *a, const char *key)
 {
     for (int i = 0; i < a->nopt; i++)

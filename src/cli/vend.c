@@ -261,7 +261,7 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
         (rc = cli_fixed(c, a, "old-remaining", 2, UNITS_MAX_CKWH, 0,
                         &m.old_remaining_ckwh)) != 0)
         return rc;
-    if (cli_session(c, &e) < 0 || cli_need_admin(c, "换表 (a meter change)", &e) < 0)
+    if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_METER_CHANGE, 0, &e) < 0)
         return cli_fail(c, &e);
     if ((rc = print_ready(c, a)) != 0)
         return rc;
@@ -297,7 +297,7 @@ static int cmd_close(struct cli *c, const struct cli_args *a)
     if ((rc = need_customer(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 ||
-        (cli_flag(a, "force") && cli_need_admin(c, "close --force", &e) < 0) ||
+        (cli_flag(a, "force") && auth_permit(&c->session, KWH_ACT_CLOSE_FORCE, 0, &e) < 0) ||
         account_close(c->core, &c->session, no, cli_flag(a, "force"), &e) < 0)
         return cli_fail(c, &e);
     return CLI_OK;
@@ -315,7 +315,7 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
 
     if ((rc = need_customer(c, a, &no)) != 0)
         return rc;
-    if (cli_session(c, &e) < 0 || cli_need_admin(c, "用户信息维护 (editing an account)", &e) < 0 ||
+    if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_EDIT, 0, &e) < 0 ||
         account_find(c->core, no, 0, &cu, &e) < 0)
         return cli_fail(c, &e);
     memset(&acc, 0, sizeof acc);
@@ -397,7 +397,7 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
     mp.hoard_ckwh = (uint32_t)v;
     mp.ct_ratio = 1;
     if (cli_session(c, &e) < 0 ||
-        (type != KWH_CARD_RELAY && cli_need_admin(c, "a tool card (工具卡)", &e) < 0) ||
+        auth_permit(&c->session, KWH_ACT_TOOL_CARD, type, &e) < 0 ||
         card_session(c, &e) < 0 ||
         toolcard_make(c->core, &c->session, type, type == KWH_CARD_MANAGEMENT ? &mp : NULL,
                       &e) < 0)

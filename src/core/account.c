@@ -109,7 +109,7 @@ int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t cust
                                "force the closing", customer_no,
                                (long long)(cu.balance_ckwh / 100),
                                (long long)(cu.balance_ckwh % 100));
-        if ((rc = need_admin(s, kwh_tr("closing an account with energy left"), e)) < 0)
+        if ((rc = auth_permit(s, KWH_ACT_CLOSE_FORCE, 0, e)) < 0)
             return rc;
     }
     event_init(&ev, STORE_EV_CLOSE, &cu, s, core_now(c));
@@ -174,7 +174,7 @@ int account_edit(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
 
     if (card_written)
         *card_written = false;
-    if ((rc = need_admin(s, kwh_tr("用户信息维护 (editing an account)"), e)) < 0 ||
+    if ((rc = auth_permit(s, KWH_ACT_EDIT, 0, e)) < 0 ||
         (rc = check_person(a->name, a->address, a->phone, e)) < 0 ||
         (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
         return rc;

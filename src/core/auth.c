@@ -48,6 +48,23 @@ int need_admin(const struct kwh_session *s, const char *what, struct kwh_err *e)
     return 0;
 }
 
+int auth_permit(const struct kwh_session *s, int action, int arg, struct kwh_err *e)
+{
+    switch (action) {
+    case KWH_ACT_METER_CHANGE:
+        return need_admin(s, kwh_tr("换表 (meter change)"), e);
+    case KWH_ACT_EDIT:
+        return need_admin(s, kwh_tr("用户信息维护 (editing an account)"), e);
+    case KWH_ACT_CLOSE_FORCE:
+        return need_admin(s, kwh_tr("closing an account with energy left"), e);
+    case KWH_ACT_TOOL_CARD:
+        return arg == KWH_CARD_RELAY ? need_operator(s, e)
+                                     : need_admin(s, kwh_tr("工具卡 (tool cards)"), e);
+    default:
+        return kwh_err_set(e, KWH_EINVAL, "unknown action %d", action);
+    }
+}
+
 static int check_name(const char *name, struct kwh_err *e)
 {
     size_t n = name ? strlen(name) : 0;

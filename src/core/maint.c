@@ -305,7 +305,7 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
     int64_t carried, unloaded, now = core_now(c);
     int rc;
 
-    if ((rc = need_admin(s, kwh_tr("换表 (meter change)"), e)) < 0)
+    if ((rc = auth_permit(s, KWH_ACT_METER_CHANGE, 0, e)) < 0)
         return rc;
     if (nm.ct_ratio == 0)
         nm.ct_ratio = 1;

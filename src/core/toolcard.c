@@ -31,7 +31,7 @@ int toolcard_make(struct kwh_core *c, const struct kwh_session *s, int type,
 
     if (type < KWH_CARD_MANAGEMENT || type > KWH_CARD_TEST)
         return kwh_err_set(e, KWH_EINVAL, "choose a tool card: management, clear, relay or test");
-    rc = type == KWH_CARD_RELAY ? need_operator(s, e) : need_admin(s, kwh_tr("工具卡 (tool cards)"), e);
+    rc = auth_permit(s, KWH_ACT_TOOL_CARD, type, e);
     if (rc < 0 || (rc = check_tool_params(type, params, e)) < 0)
         return rc;
     if ((rc = vend_load(c, &v, e)) < 0)
