@@ -76,6 +76,7 @@ struct kwh_meter_params {
 /* What the meter wrote back the last time the card was in it. */
 struct kwh_card_return {
     bool valid;               /* present and its MAC verifies */
+    bool damaged;             /* marked as written by a meter, but it does not verify */
     uint32_t meter_no;
     uint16_t loaded_count;    /* the meter's purchase count after this insertion */
     uint8_t status;           /* CARD_RS_* */

@@ -13,7 +13,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -134,6 +134,10 @@ int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERI
                                  int64_t *ids, size_t max, size_t *n, struct kwh_err *e);
 int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
                                    struct kwh_err *e);
+/* Marks a pending op as known not to have taken effect (it stays pending until its card
+ * is tidied); store_op_not_written reads the mark. */
+int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e);
+int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e);
 /* Whether any card write at all is pending (sales, tool cards, wipes). */
 int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e);
 /* The last done op that wrote this customer's card. */

@@ -164,8 +164,10 @@ static void decode_return(const uint8_t img[KWH_CARD_SIZE], const struct kwh_sit
         return;
     if (keys != NULL) {
         mac(want, "KWHR", img + CARD_OFF_SERIAL, p, R_MAC, keys->mac_key);
-        if (sodium_memcmp(want, p + R_MAC, KWH_MAC_LEN) != 0)
+        if (sodium_memcmp(want, p + R_MAC, KWH_MAC_LEN) != 0) {
+            r->damaged = true;
             return;
+        }
     }
     r->meter_no = get32(p + R_METER);
     r->loaded_count = get16(p + R_COUNT);

@@ -143,6 +143,7 @@ static int write_params(struct kwh_core *c, const struct kwh_session *s,
     memset(&co, 0, sizeof co);
     co.op.kind = KWH_OP_EDIT;
     co.op.customer_id = cu->id;
+    cardop_expect(&co, cu);
     co.op.has_meter = true;
     co.op.meter = *m;
     memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);

@@ -155,6 +155,33 @@ fail:
 }
 
 /* Step 1: the intent, in one transaction. */
+void cardop_expect(struct cardop *co, const struct kwh_customer *cu)
+{
+    co->expect = true;
+    co->seen = *cu;
+}
+
+/* Inside record_intent's transaction: the account is as the operation read it. */
+static int still_as_read(struct kwh_core *c, const struct cardop *co, struct kwh_err *e)
+{
+    struct kwh_customer now;
+    size_t pending;
+    int rc;
+
+    if (!co->expect)
+        return 0;
+    if ((rc = store_customer_get(c->db, co->seen.id, &now, e)) < 0 ||
+        (rc = store_ops_pending_for_customer(c->db, co->seen.id, &pending, e)) < 0)
+        return rc;
+    if (pending > 0 || now.purchase_count != co->seen.purchase_count ||
+        now.card_gen != co->seen.card_gen || now.status != co->seen.status ||
+        memcmp(now.card_serial, co->seen.card_serial, CARD_SERIAL_LEN) != 0)
+        return kwh_err_set(e, KWH_ECONFLICT, "account %08u was changed meanwhile (another "
+                           "terminal wrote to it): nothing was written; read the card again "
+                           "and start over", now.customer_no);
+    return 0;
+}
+
 static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct cardop *co,
                          struct kwh_err *e)
 {
@@ -163,6 +190,8 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
 
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
+    if ((rc = still_as_read(c, co, e)) < 0)
+        goto fail;
     if (co->new_customer != NULL) {
         co->new_customer->status = KWH_CUST_PENDING;
         if ((rc = store_customer_insert(c->db, co->new_customer, e)) < 0)
@@ -236,10 +265,13 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
         if (!is_blank_image(old)) {
             uint8_t now[KWH_CARD_SIZE];
             struct kwh_err ignore;
-            if (cardio_read(c, now, &ignore) < 0 || cardio_repair(c, now, old, &ignore) < 0)
+            if (cardio_read(c, now, &ignore) < 0 || cardio_repair(c, now, old, &ignore) < 0) {
+                /* known not to have taken effect: a reissue cancels it, not takes it over */
+                store_op_mark_not_written(c->db, co->op.id, &ignore);
                 return kwh_err_setd(e, KWH_EPENDING, werr.detail, "%s. The operation did not "
                                     "take effect: put the card back and read it again to tidy it "
                                     "up", werr.msg);
+            }
         }
         if (cardop_settle(c, co->op.id, KWH_STATE_VOID, "not written", &serr) < 0)
             return kwh_err_set(e, KWH_EPENDING, "%s; the database could not record it (%s)",

@@ -59,6 +59,7 @@ int vend_issue_first_card(struct kwh_core *c, const struct kwh_session *s, uint3
     memset(&co, 0, sizeof co);
     co.op.kind = KWH_OP_OPEN;
     co.op.customer_id = cu.id;
+    cardop_expect(&co, &cu);
     if (card_serial_is_set(v.card.serial))
         memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);
     else

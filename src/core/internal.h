@@ -79,7 +79,14 @@ struct cardop {
     const char *audit_op;               /* "sale", "open", ... */
     char audit_subject[64];
     char audit_detail[512];
+    bool expect;                        /* the account as read: see cardop_expect */
+    struct kwh_customer seen;
 };
+
+/* The account as the operation read it: recording the intent is refused when, meanwhile,
+ * another terminal wrote to it (count, card, generation or status changed, or a write of
+ * its still pending), so two terminals never both act on the same state. */
+void cardop_expect(struct cardop *co, const struct kwh_customer *cu);
 
 /* Records the intent (pending), writes the card, settles. On success the op is done;
  * KWH_EPENDING when the outcome must wait for the card to be read again. */

@@ -34,7 +34,8 @@ static int load_blank(struct kwh_core *c, struct vend_card *v, struct kwh_err *e
 /* --- M13 补卡售电 --------------------------------------------------------------------- */
 
 /* The lost card's unsettled writes: the reissue takes them over as done (the new card
- * carries what they wrote, and the old card stops working at the meter). */
+ * carries what they wrote, and the old card stops working at the meter), except a write
+ * known not to have taken effect, which it cancels: the clerk was told so. */
 static int take_over_pending(struct kwh_core *c, const struct kwh_customer *cu,
                              struct kwh_err *e)
 {
@@ -44,9 +45,16 @@ static int take_over_pending(struct kwh_core *c, const struct kwh_customer *cu,
 
     if ((rc = store_ops_pending_for_serial(c->db, cu->card_serial, ids, 8, &n, e)) < 0)
         return rc;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = cardop_settle(c, ids[i], KWH_STATE_DONE, "taken over by a reissue", e)) < 0)
+    for (size_t i = 0; i < n; i++) {
+        bool not_written;
+
+        if ((rc = store_op_not_written(c->db, ids[i], &not_written, e)) < 0 ||
+            (rc = cardop_settle(c, ids[i], not_written ? KWH_STATE_VOID : KWH_STATE_DONE,
+                                not_written ? "not written; cancelled by a reissue"
+                                            : "taken over by a reissue",
+                                e)) < 0)
             return rc;
+    }
     return 0;
 }
 
@@ -73,7 +81,13 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
                            "meter has not loaded; sell again after it has been in the meter");
     if ((rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
         return rc;
-    if (cu.status != KWH_CUST_OPEN && cu.status != KWH_CUST_REFUNDED)
+    /* a refunded account's meter was emptied and its energy paid back, the purchase on
+       its last card included: a new card would carry that purchase again */
+    if (cu.status == KWH_CUST_REFUNDED)
+        return kwh_err_set(e, KWH_ECONFLICT, "account %08u was refunded (读卡退电): no card is "
+                           "issued for it any more; close it (销户) and open a new account",
+                           customer_no);
+    if (cu.status != KWH_CUST_OPEN)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s: no card can be issued for it",
                            customer_no, kwh_trc("status", model_status_name(cu.status)));
     if ((rc = load_blank(c, &v, e)) < 0)
@@ -91,6 +105,7 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     memset(&co, 0, sizeof co);
     co.op.kind = KWH_OP_REISSUE;
     co.op.customer_id = cu.id;
+    cardop_expect(&co, &cu);
     co.op.reissue_consumed = consumed;
     if (card_serial_is_set(v.card.serial))
         memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);
@@ -147,6 +162,7 @@ int vend_make_refund_card(struct kwh_core *c, const struct kwh_session *s,
     memset(&co, 0, sizeof co);
     co.op.kind = KWH_OP_REFUND_CARD;
     co.op.customer_id = v.cust.id;
+    cardop_expect(&co, &v.cust);
     memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);
     card = v.card;
     card.type = KWH_CARD_REFUND;
@@ -344,6 +360,7 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
     memset(&co, 0, sizeof co);
     co.op.kind = KWH_OP_METER_CHANGE;
     co.op.customer_id = v.cust.id;
+    cardop_expect(&co, &v.cust);
     memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);
     co.op.has_meter = true;
     co.op.meter = nm;

@@ -500,14 +500,25 @@ int vend_load_account_card(struct kwh_core *c, uint32_t customer_no, struct vend
     if (v->cust.status == KWH_CUST_CLOSED)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is closed", v->cust.customer_no);
     if (v->cust.status == KWH_CUST_REFUNDED)
-        return kwh_err_set(e, KWH_ECONFLICT, "account %08u was refunded: close it, or "
-                           "reissue a card (补卡) to use it again", v->cust.customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT, "account %08u was refunded (读卡退电): close it "
+                           "(销户) and open a new account to sell again", v->cust.customer_no);
     if ((rc = store_ops_pending_for_customer(c->db, v->cust.id, &pending, e)) < 0)
         return rc;
     if (pending > 0)
         return kwh_err_set(e, KWH_ECONFLICT, "a previous write for account %08u is not settled "
                            "yet: read the card again", v->cust.customer_no);
     return 0;
+}
+
+/* Whether op_id is the account's last card write, and made this card: a re-sale
+ * replaces only the purchase on the card in hand (after a reissue, the old card may
+ * have taken it into the meter). */
+static bool last_write_is(struct kwh_core *c, const struct vend_card *v, int64_t op_id)
+{
+    struct store_op last;
+
+    return store_op_last_done_for_customer(c->db, v->cust.id, &last, NULL) == 0 &&
+           last.id == op_id && memcmp(last.serial, v->card.serial, CARD_SERIAL_LEN) == 0;
 }
 
 static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
@@ -544,6 +555,11 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
         if (vend_purchase_in_meter(&v))
             return kwh_err_set(e, KWH_ECONFLICT, "the last purchase is already in the meter: "
                                "重新售电 is no longer possible; sell normally");
+        if (v.card.ret.damaged)
+            return kwh_err_set(e, KWH_ECONFLICT, "the meter's report on the card is damaged "
+                               "(perhaps pulled out of the meter too soon), so whether the "
+                               "purchase reached the meter is unknown: put the card in meter "
+                               "%08u, then read it again", v.card.meter_no);
         /* another meter wrote over the card's report: whether its own meter took the
            purchase is unknown, and re-selling a purchase it took would give it twice */
         if (v.card.ret.valid && v.card.ret.meter_no != v.card.meter_no)
@@ -553,7 +569,8 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
                                v.card.ret.meter_no, v.card.meter_no, v.card.meter_no);
         if (!v.has_last_sale || v.last_sale.purchase_count != v.card.purchase_count ||
             (v.last_sale.kind != KWH_OP_SALE && v.last_sale.kind != KWH_OP_RESALE &&
-             v.last_sale.kind != KWH_OP_OPEN))
+             v.last_sale.kind != KWH_OP_OPEN) ||
+            !last_write_is(c, &v, v.last_sale.op_id))
             return kwh_err_set(e, KWH_ECONFLICT, "the last write to this card was not a sale "
                                "(a reissue or meter change): 重新售电 cannot replace it");
         replaced = v.last_sale;
@@ -568,6 +585,7 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
     memset(&co, 0, sizeof co);
     co.op.kind = resale ? KWH_OP_RESALE : KWH_OP_SALE;
     co.op.customer_id = v.cust.id;
+    cardop_expect(&co, &v.cust);
     memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);
     vend_base_card(&v.cust, &card, now);
     card.purchase_count = (uint16_t)count;

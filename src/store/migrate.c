@@ -255,7 +255,12 @@ static const char v4[] =
     "ALTER TABLE sales ADD COLUMN customer_phone TEXT;"
     "ALTER TABLE sales ADD COLUMN tariff_name TEXT;";
 
-static const char *const migrations[] = {v1, v2, v3, v4};
+/* Version 5: a pending write known not to have taken effect (the commit byte never
+ * changed, but the card was gone before its half-written record could be put back): a
+ * reissue cancels it instead of taking it over. */
+static const char v5[] = "ALTER TABLE card_ops ADD COLUMN not_written INTEGER NOT NULL DEFAULT 0;";
+
+static const char *const migrations[] = {v1, v2, v3, v4, v5};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of migrations");

@@ -198,10 +198,13 @@ settled "vanish after the commit byte" done
 
 is "no PSC try was lost in all of it" "$(tries c1)" 3
 
-# --- the card lost while its sale waits: the reissue takes the sale over ---------------------
+# --- the card lost while its sale waits ------------------------------------------------------
+# (1) pulled at byte 0: the sale is known not to have taken effect (the clerk is told so);
+# the card is lost before it could be tidied, and the reissue cancels the sale
 sim fault pull 0 >/dev/null
 run kp "${SELL[@]}"
 is "pulled at byte 0 once more: exit 8" "$RC" 8
+like "the clerk is told it did not take effect" "$OUT" 'did not take effect'
 like "the sale waits for its card" "$(kp pending)" "^op [0-9]+	sale	$A"
 sim fault clear >/dev/null
 sim new-card c2 >/dev/null
@@ -209,17 +212,48 @@ sim insert c2 >/dev/null
 run kp reissue --customer $A --unconsumed
 is "the card is lost: a reissue 未消费 on a new card (exit 0)" "$RC $(kv kind)" "0 reissue"
 is "the waiting sale is no longer pending" "$(kp pending)" ""
-is "it was taken over as done: 5.28 yuan once" "$(money)" $((S_MONEY + 528))
-is "the account's count went up once" "$(count)" $((S_COUNT + 1))
+is "it was cancelled: no money taken" "$(money)" "$S_MONEY"
+is "the account's count did not move" "$(count)" "$S_COUNT"
 is "the new card is the one the database recorded" "$(card_active c2)" "$(db_slot $A)"
 run kp card read
-is "the new card carries the waiting purchase" \
-    "$(kv purchase_count) $(kv purchase_kwh) $(kv generation)" "$((S_COUNT + 1)) 10.00 1"
+is "the new card carries the last purchase that was sold" \
+    "$(kv purchase_count) $(kv generation)" "$S_COUNT 1"
 sim eject >/dev/null
-is "the meter loads it: good" "$(mi $M1 c2)" "good"
+is "the meter has it already: EA" "$(mi $M1 c2)" "EA"
+is "and loads nothing more" "$(field $M1 remaining)" "$S_REM"
+
+# (2) the reader gone after the commit byte: whether the card took the sale is not known;
+# the card is lost, and the reissue takes the sale over (the new card carries it)
+S_MONEY=$(money) S_COUNT=$(count) S_REM=$(field $M1 remaining)
+sim insert c2 >/dev/null
+SELL=(sell --customer $A --kwh 10)
+old=$(card_bytes c2 9 1)
+(kp "${SELL[@]}" >"$T/bg.out" 2>&1; echo $? >"$T/bg.rc") &
+bg=$!
+ok "the commit byte changes" wait_for 10 changed c2 9 "$old"
+sim fault vanish >/dev/null
+wait $bg
+RC=$(cat "$T/bg.rc") OUT=$(cat "$T/bg.out")
+is "gone after the commit byte: exit 8" "$RC" 8
+like "the outcome is not known" "$OUT" 'not known whether the card took the write'
+sim fault clear >/dev/null
+sim eject >/dev/null
+sim new-card c3 >/dev/null
+sim insert c3 >/dev/null
+run kp reissue --customer $A --unconsumed
+is "a reissue 未消费 on another new card (exit 0)" "$RC $(kv kind)" "0 reissue"
+is "nothing pending" "$(kp pending)" ""
+is "the sale was taken over as done: 5.28 yuan once" "$(money)" $((S_MONEY + 528))
+is "the account's count went up once" "$(count)" $((S_COUNT + 1))
+run kp card read
+is "the new card carries the waiting purchase" \
+    "$(kv purchase_count) $(kv purchase_kwh) $(kv generation)" "$((S_COUNT + 1)) 10.00 2"
+sim eject >/dev/null
+is "the meter loads it: good" "$(mi $M1 c3)" "good"
 is "10 kWh more, once" "$(field $M1 remaining)" "$(awk -v r="$S_REM" 'BEGIN { printf "%.1f", r + 10 }')"
-is "the lost card, found again, at the meter: E1" "$(mi $M1 c1)" "E1"
-sim insert c1 >/dev/null
+is "the lost card, found again, at the meter: E1" "$(mi $M1 c2)" "E1"
+is "and loads nothing" "$(field $M1 remaining)" "$(awk -v r="$S_REM" 'BEGIN { printf "%.1f", r + 10 }')"
+sim insert c2 >/dev/null
 run kp card read
 is "and at the counter: exit 6" "$RC" 6
 run kp audit verify

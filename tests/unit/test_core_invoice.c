@@ -432,6 +432,7 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
                                   "ALTER TABLE sales DROP COLUMN customer_address; "
                                   "ALTER TABLE sales DROP COLUMN customer_phone; "
                                   "ALTER TABLE sales DROP COLUMN tariff_name; "
+                                  "ALTER TABLE card_ops DROP COLUMN not_written; "
                                   "PRAGMA user_version = 1;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);

@@ -534,6 +534,9 @@ static void refund__pays_out_the_meters_remaining_credit(void **state)
     /* not twice */
     REFUSED(KWH_ECONFLICT, "already refunded", vend_refund(s->core, &s->seller, no,
                                                            KWH_PAY_CASH, &r, &e_));
+    /* nor a new card carrying the refunded energy again */
+    REFUSED(KWH_ECONFLICT, "was refunded", vend_reissue(s->core, &s->seller, no, false, 0, NULL,
+                                                        &r, &e_));
     /* then the account can be closed */
     assert_int_equal(account_close(s->core, &s->seller, no, false, &e), 0);
     assert_int_equal(account(s, no).status, KWH_CUST_CLOSED);
