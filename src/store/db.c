@@ -339,3 +339,13 @@ int store_schema_version(struct store *s, int *version, struct kwh_err *e)
     *version = (int)v;
     return 0;
 }
+
+int sql_flag(struct store *s, sqlite3_stmt *st, bool *out, struct kwh_err *e)
+{
+    int64_t v;
+    int rc = sql_int(s, st, 0, &v, e);
+
+    if (rc == 0)
+        *out = v != 0;
+    return rc;
+}

@@ -159,29 +159,19 @@ int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
 int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT not_written FROM card_ops WHERE id = :id", e);
-    int64_t v;
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
-        return rc;
-    *out = v != 0;
-    return 0;
+    return sql_flag(s, st, out, e);
 }
 
 int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e)
 {
     /* served by the partial index card_ops_pending */
     sqlite3_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 0)", e);
-    int64_t v;
-    int rc;
     if (st == NULL)
         return KWH_EDB;
-    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
-        return rc;
-    *any = v != 0;
-    return 0;
+    return sql_flag(s, st, any, e);
 }
 
 int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct store_op *out,

@@ -54,6 +54,8 @@ int sql_one(struct store *s, sqlite3_stmt *st, sql_reader rd, void *row, const c
             struct kwh_err *e);
 /* The first column of the first row as an integer (def when there is no row). */
 int sql_int(struct store *s, sqlite3_stmt *st, int64_t def, int64_t *out, struct kwh_err *e);
+/* The same as a yes/no (no row: no). */
+int sql_flag(struct store *s, sqlite3_stmt *st, bool *out, struct kwh_err *e);
 
 /* Runs a script of statements without parameters (migrations). */
 int sql_exec(struct store *s, const char *script, struct kwh_err *e);
