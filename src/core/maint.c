@@ -335,7 +335,16 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
     if (store_customer_by_meter(c->db, nm.meter_no, &other, NULL) == 0 && other.id != v.cust.id)
         return kwh_err_set(e, KWH_ECONFLICT, "meter number %08u already belongs to account "
                            "%08u (%s)", nm.meter_no, other.customer_no, other.name);
-    /* the purchase the old meter never loaded moves to the new meter too */
+    /* the purchase the old meter never loaded moves to the new meter too; when the card
+       cannot say (its report damaged, or another meter's) carrying it could count it
+       twice, and not carrying it could lose it */
+    if (!vend_purchase_in_meter(&v) && vend_report_unknown(&v))
+        return kwh_err_set(e, KWH_ECONFLICT, "the meter's report on the card is damaged or "
+                           "another meter's, so whether meter %08u took the last purchase is "
+                           "unknown: put the card in meter %08u and read it again; if that "
+                           "meter no longer reads cards, reissue the card (补卡, saying whether "
+                           "the purchase was consumed) and change the meter then",
+                           v.card.meter_no, v.card.meter_no);
     unloaded = vend_purchase_in_meter(&v) ? 0 : v.card.purchase_ckwh;
     carried = m->old_remaining_ckwh + unloaded;
     target = v.cust;

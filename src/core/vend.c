@@ -142,6 +142,11 @@ bool vend_purchase_in_meter(const struct vend_card *v)
            v->cust.loaded_count >= (int)v->card.purchase_count;
 }
 
+bool vend_report_unknown(const struct vend_card *v)
+{
+    return v->card.ret.damaged || (v->card.ret.valid && v->card.ret.meter_no != v->card.meter_no);
+}
+
 /* The meter's report on the card updates the account's estimate of what it holds. */
 int note_meter_report(struct kwh_core *c, struct vend_card *v, struct kwh_err *e)
 {

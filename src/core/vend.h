@@ -21,6 +21,10 @@ struct vend_card {
  * (another meter may have written over the card's report since). */
 bool vend_purchase_in_meter(const struct vend_card *v);
 
+/* Whether the card's meter report cannot say if its own meter took the last purchase:
+ * damaged, or written by another meter. */
+bool vend_report_unknown(const struct vend_card *v);
+
 /* Reads, settles pending writes, verifies the card and finds its account. */
 int vend_load(struct kwh_core *c, struct vend_card *v, struct kwh_err *e);
 /* vend_load, then: a user card of an open account (customer_no, when not 0), with

@@ -53,6 +53,11 @@ run kp resell --customer $A --kwh 0.01
 is "a re-sale on a damaged report is refused (exit 5)" "$RC" 5
 like "it says the report is damaged" "$OUT" "report on the card is damaged.*meter $M1"
 is "nothing sold, nothing cancelled" "$(sales_done)" "$before"
+run kp meter-change --customer $A --meter 55556666 --old-remaining 10
+is "a meter change on a damaged report is refused (exit 5)" "$RC" 5
+like "it says why and what to do" "$OUT" "damaged or another meter's.*put the card in meter $M1"
+is "the account keeps its meter" "$(q "SELECT meter_no FROM customers WHERE customer_no = $A")" $M1
+is "nothing sold" "$(sales_done)" "$before"
 loaded c2
 run kp card read
 is "the meter's next report mends it" "$(kv in_meter)" yes
