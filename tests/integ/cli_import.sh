@@ -5,30 +5,10 @@
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Shanghai
 
-D=$T/sim
-mkdir -p "$D"
-ADMIN=admin-pass-1
-CLERK=clerk-pass-1
-cat >"$T/k.ini" <<EOF2
-[database]
-path = $T/site.db
-[reader]
-port = $D/reader
-EOF2
-sim() { "$KWHSIM" --dir "$D" "$@"; }
-k() { "$KWHPOS" -c "$T/k.ini" "$@"; }
-clerk() { echo "$CLERK" | k --user clerk "$@"; }
-admin() { echo "$ADMIN" | k --user system "$@"; }
+. "$(dirname "$0")/cli_lib.sh"
 accounts() { clerk query customers --format json | grep -o '"total":[0-9]*' | cut -d: -f2; }
 
-"$KWHSIM" --dir "$D" serve 2>"$T/serve.log" &
-SIM=$!
-on_exit "kill $SIM 2>/dev/null; wait $SIM 2>/dev/null"
-ok "the simulator starts" wait_for 10 test -S "$D/control.sock"
-k init --area 123456 >/dev/null
-printf '1\n%s\n%s\n' "$ADMIN" "$ADMIN" | k --user system operator passwd >/dev/null
-printf '%s\n%s\n%s\n' "$ADMIN" "$CLERK" "$CLERK" |
-    k --user system operator add --name clerk --role seller >/dev/null
+cli_site
 
 # --- a good file, as a spreadsheet saves it ----------------------------------------------
 printf '\xef\xbb\xbfname,address,phone,meter,type,tariff,purchase_count\r\n' >"$T/good.csv"

@@ -5,20 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Shanghai
 
-D=$T/sim
-mkdir -p "$D"
-ADMIN=admin-pass-1
-CLERK=clerk-pass-1
-cat >"$T/k.ini" <<EOF
-[database]
-path = $T/site.db
-[reader]
-port = $D/reader
-EOF
-sim() { "$KWHSIM" --dir "$D" "$@"; }
-k() { "$KWHPOS" -c "$T/k.ini" "$@"; }
-clerk() { echo "$CLERK" | k --user clerk "$@"; }
-admin() { echo "$ADMIN" | k --user system "$@"; }
+. "$(dirname "$0")/cli_lib.sh"
 # "12.34" -> 1234 (fen), exactly
 fen() {
     local v=$1 neg=
@@ -28,14 +15,7 @@ fen() {
 field() { printf '%s\n' "$1" | sed -n "s/^$2: //p"; }
 TODAY=$(date +%F)
 
-"$KWHSIM" --dir "$D" serve 2>"$T/serve.log" &
-SIM=$!
-on_exit "kill $SIM 2>/dev/null; wait $SIM 2>/dev/null"
-ok "the simulator starts" wait_for 10 test -S "$D/control.sock"
-k init --area 123456 --unit 测试物业 >/dev/null
-printf '1\n%s\n%s\n' "$ADMIN" "$ADMIN" | k --user system operator passwd >/dev/null
-printf '%s\n%s\n%s\n' "$ADMIN" "$CLERK" "$CLERK" |
-    k --user system operator add --name clerk --role seller >/dev/null
+cli_site --unit 测试物业
 
 # What the sale commands print, added up: all, the clerk's, cash by the clerk.
 n_all=0 fen_all=0 kwh_all=0 n_clerk=0 fen_clerk=0 cash_clerk=0
