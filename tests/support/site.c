@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "kwhpos/card.h"
 #include "kwhpos/store.h"
@@ -210,4 +211,21 @@ int64_t site_balance(struct site *s, uint32_t customer_no)
     if (account_find(s->core, customer_no, 0, &cu, &e) < 0)
         fail_msg("find: %s", e.msg);
     return cu.balance_ckwh;
+}
+
+int64_t site_q1(struct site *s, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int64_t v = 0;
+
+    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        fail_msg("open %s", s->db);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
 }

@@ -50,4 +50,8 @@ void site_meter_loads(struct site *s, int64_t remaining_ckwh);
 /* The account's balance estimate (energy), failing the test if it is not found. */
 int64_t site_balance(struct site *s, uint32_t customer_no);
 
+/* One value from the site's database, read independently of the core (0 when the
+ * query returns no row). */
+int64_t site_q1(struct site *s, const char *sql);
+
 #endif

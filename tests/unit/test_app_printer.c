@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "check.h"
 #include "fakecard.h"
@@ -27,22 +26,6 @@ struct fix {
     struct printer *p;
     char form[400], out[400];
 };
-
-static int64_t q1(struct site *s, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = 0;
-    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        fail_msg("open %s", s->db);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
 
 static void put_file(const char *path, const char *text)
 {
@@ -140,7 +123,7 @@ static void printer__original_once_then_counted_reprints(void **state)
     assert_non_null(strstr(text, "大写金额：伍拾贰元捌角叁分\n"));
     assert_null(strstr(text, "补打"));
     free(text);
-    assert_int_equal(q1(s, "SELECT printed > 0 FROM sales WHERE invoice_no = 1"), 1);
+    assert_int_equal(site_q1(s, "SELECT printed > 0 FROM sales WHERE invoice_no = 1"), 1);
 
     unlink(f->out);
     REFUSED(KWH_ECONFLICT, "补打发票",
@@ -157,9 +140,9 @@ static void printer__original_once_then_counted_reprints(void **state)
         assert_non_null(strstr(text, mark));
         free(text);
     }
-    assert_int_equal(q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 2);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print'"), 3);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
+    assert_int_equal(site_q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 2);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print'"), 3);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
                            "after LIKE 'copy=reprint 2 to=file %out.txt'"),
                      1);
 }
@@ -194,8 +177,8 @@ static void printer__refusals_before_the_copy_count_nothing(void **state)
     put_file(f->form, "width 40\n---\n{amount}\n");
     REFUSED(KWH_ENOTFOUND, "no invoice 5",
             printer_invoice(f->p, s->core, &s->seller, 5, true, &bad, &res, &e_));
-    assert_int_equal(q1(s, "SELECT reprints + printed FROM sales WHERE invoice_no = 1"), 0);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op LIKE 'invoice-%'"), 0);
+    assert_int_equal(site_q1(s, "SELECT reprints + printed FROM sales WHERE invoice_no = 1"), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op LIKE 'invoice-%'"), 0);
     (void)e;
 }
 
@@ -211,8 +194,8 @@ static void printer__a_failed_copy_leaves_the_invoice_to_print_again(void **stat
     assert_true(printer_invoice(f->p, s->core, &s->seller, 1, false, &to, &res, &e) < 0);
     assert_true(res.output_failed);
     assert_non_null(strstr(e.msg, "invoice 1 was not printed"));
-    assert_int_equal(q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), 0);
-    assert_int_equal(q1(s, "SELECT state FROM sales WHERE invoice_no = 1"), KWH_STATE_DONE);
+    assert_int_equal(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), 0);
+    assert_int_equal(site_q1(s, "SELECT state FROM sales WHERE invoice_no = 1"), KWH_STATE_DONE);
     to = to_file(f->out);
     assert_int_equal(printer_invoice(f->p, s->core, &s->seller, 1, false, &to, &res, &e), 0);
     assert_int_equal(res.reprint, 0);
@@ -317,8 +300,8 @@ static void printer__saved_forms_restore_for_admins_only(void **state)
     text = read_file(f->form);
     assert_non_null(strstr(text, "保存的"));
     free(text);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup'"), 1);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' "
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup'"), 1);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' "
                            "AND operator = 'system'"),
                      1);
 }
@@ -336,7 +319,7 @@ static void printer__the_designer_save_is_audited(void **state)
     assert_int_equal(print_form_delete(form, i, &e), 0);
     REFUSED(KWH_EPERM, "log in", printer_form_save(f->p, s->core, &nobody, form, &e_));
     assert_int_equal(printer_form_save(f->p, s->core, &s->seller, form, &e), 0);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-save' AND "
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-save' AND "
                            "operator = 'clerk'"),
                      1);
     print_form_free(form);

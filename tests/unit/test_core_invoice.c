@@ -24,23 +24,6 @@ static struct kwh_purchase_req by_kwh(int64_t ckwh)
     return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH};
 }
 
-/* One value from the database, read independently of the core. */
-static int64_t q1(struct site *s, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = 0;
-    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        fail_msg("open %s", s->db);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* The card's purchase reaches the meter, then a sale; fails the test on error. */
 static int64_t sell(struct site *s, const struct kwh_session *who, uint32_t no, int64_t ckwh)
 {
@@ -56,11 +39,11 @@ static int64_t sell(struct site *s, const struct kwh_session *who, uint32_t no, 
 /* Numbers run 1..n with no gap, one per done or cancelled sale, none on others. */
 static void expect_gapless(struct site *s)
 {
-    int64_t numbered = q1(s, "SELECT count(invoice_no) FROM sales");
-    assert_int_equal(q1(s, "SELECT coalesce(max(invoice_no), 0) FROM sales"), numbered);
-    assert_int_equal(q1(s, "SELECT count(DISTINCT invoice_no) FROM sales"), numbered);
-    assert_int_equal(q1(s, "SELECT count(*) FROM sales WHERE state IN (1, 3)"), numbered);
-    assert_int_equal(q1(s, "SELECT count(*) FROM sales WHERE state IN (0, 2) "
+    int64_t numbered = site_q1(s, "SELECT count(invoice_no) FROM sales");
+    assert_int_equal(site_q1(s, "SELECT coalesce(max(invoice_no), 0) FROM sales"), numbered);
+    assert_int_equal(site_q1(s, "SELECT count(DISTINCT invoice_no) FROM sales"), numbered);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE state IN (1, 3)"), numbered);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE state IN (0, 2) "
                            "AND invoice_no IS NOT NULL"),
                      0);
 }
@@ -104,8 +87,8 @@ static void numbering__is_gapless_and_voided_attempts_never_take_one(void **stat
         expect_gapless(s);
     }
     assert_true(voided > 5);
-    assert_true(q1(s, "SELECT count(*) FROM sales WHERE state = 2") >= voided);
-    assert_int_equal(q1(s, "SELECT max(invoice_no) FROM sales"), done);
+    assert_true(site_q1(s, "SELECT count(*) FROM sales WHERE state = 2") >= voided);
+    assert_int_equal(site_q1(s, "SELECT max(invoice_no) FROM sales"), done);
     /* and the next good sale takes the next number */
     assert_int_equal(sell(s, &s->seller, no, 1000), done + 1);
     expect_gapless(s);
@@ -136,7 +119,7 @@ static void numbering__a_resale_keeps_the_cancelled_number_and_refuses_its_invoi
     REFUSED(KWH_ECONFLICT, "print invoice 3 instead",
             invoice_original(s->core, &s->seller, 2, &r, &e_));
     REFUSED(KWH_ECONFLICT, "重新售电", invoice_reprint(s->core, &s->seller, 2, &r, &e_));
-    assert_int_equal(q1(s, "SELECT reprints FROM sales WHERE invoice_no = 2"), 0);
+    assert_int_equal(site_q1(s, "SELECT reprints FROM sales WHERE invoice_no = 2"), 0);
     assert_int_equal(invoice_original(s->core, &s->seller, 3, &r, NULL), 0);
 }
 
@@ -215,21 +198,21 @@ static void original__is_refused_once_a_copy_left(void **state)
 
     site_open(s, 12345678, 10000);
     assert_int_equal(invoice_original(s->core, &s->seller, 1, &r, &e), 0);
-    audits = q1(s, "SELECT count(*) FROM audit");
+    audits = site_q1(s, "SELECT count(*) FROM audit");
     s->now += 60;
     assert_int_equal(invoice_printed(s->core, &s->seller, 1, 0, "queue receipt job 7", &e), 0);
-    assert_int_equal(q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), s->now);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
+    assert_int_equal(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), s->now);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
                            "subject = 'invoice 1' AND after LIKE 'copy=original%job 7'"),
                      1);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit"), audits + 1);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit"), audits + 1);
     REFUSED(KWH_ECONFLICT, "already printed", invoice_original(s->core, &s->seller, 1, &r, &e_));
 
     /* a later copy keeps the first copy's time */
     s->now += 60;
     assert_int_equal(invoice_reprint(s->core, &s->seller, 1, &r, &e), 0);
     assert_int_equal(invoice_printed(s->core, &s->seller, 1, r.sale.reprints, "file x", &e), 0);
-    assert_int_equal(q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), s->now - 60);
+    assert_int_equal(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), s->now - 60);
     audit_intact(s);
 }
 
@@ -249,11 +232,11 @@ static void reprint__counts_each_copy_and_audits_it(void **state)
     }
     assert_int_equal(invoice_get(s->core, &s->seller, 2, &r, &e), 0);
     assert_int_equal(r.sale.reprints, 3);
-    assert_int_equal(q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 0);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
+    assert_int_equal(site_q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
                            "AND subject = 'invoice 2'"),
                      3);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
                            "AND operator = 'system' AND before = 'reprints=1' "
                            "AND after = 'reprints=2'"),
                      1);
@@ -270,13 +253,13 @@ static void reprint__of_an_unknown_invoice_writes_nothing(void **state)
     int64_t audits;
 
     site_open(s, 12345678, 10000);
-    audits = q1(s, "SELECT count(*) FROM audit");
+    audits = site_q1(s, "SELECT count(*) FROM audit");
     REFUSED(KWH_ENOTFOUND, "no invoice 9", invoice_reprint(s->core, &s->seller, 9, &r, &e_));
     REFUSED(KWH_EINVAL, "1 or more", invoice_reprint(s->core, &s->seller, 0, &r, &e_));
     REFUSED(KWH_EINVAL, "1 or more", invoice_printed(s->core, &s->seller, 0, 0, "", &e_));
     REFUSED(KWH_EINVAL, "0 or more", invoice_printed(s->core, &s->seller, 1, -1, "", &e_));
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit"), audits);
-    assert_int_equal(q1(s, "SELECT sum(reprints) + sum(printed) FROM sales"), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit"), audits);
+    assert_int_equal(site_q1(s, "SELECT sum(reprints) + sum(printed) FROM sales"), 0);
 }
 
 /* --- the 补打 list ----------------------------------------------------------------------- */
@@ -371,7 +354,7 @@ static void roles__every_operator_prints_and_reprints_only_admins_restore_forms(
 
     forced.must_change_password = true;
     site_open(s, 12345678, 10000);
-    audits = q1(s, "SELECT count(*) FROM audit");
+    audits = site_q1(s, "SELECT count(*) FROM audit");
     const struct kwh_session *refused[] = {NULL, &nobody, &forced};
     for (size_t i = 0; i < 3; i++) {
         const struct kwh_session *who = refused[i];
@@ -383,7 +366,7 @@ static void roles__every_operator_prints_and_reprints_only_admins_restore_forms(
         REFUSED(KWH_EPERM, "", invoice_form_allowed(who, INVOICE_FORM_SAVE, &e_));
         REFUSED(KWH_EPERM, "", invoice_form_done(s->core, who, INVOICE_FORM_BACKUP, "f", "b", &e_));
     }
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit"), audits);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit"), audits);
 
     assert_int_equal(invoice_form_allowed(&s->seller, INVOICE_FORM_SAVE, NULL), 0);
     assert_int_equal(invoice_form_allowed(&s->seller, INVOICE_FORM_BACKUP, NULL), 0);
@@ -399,10 +382,10 @@ static void roles__every_operator_prints_and_reprints_only_admins_restore_forms(
     assert_int_equal(invoice_form_done(s->core, &s->seller, INVOICE_FORM_BACKUP, "forms/a.form",
                                        "a-20261124-060001.form", NULL),
                      0);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' AND "
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' AND "
                            "operator = 'system' AND after = 'a-20261124-060000.form'"),
                      1);
-    assert_int_equal(q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup' AND "
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup' AND "
                            "operator = 'clerk'"),
                      1);
 
@@ -437,12 +420,12 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
-    assert_int_equal(q1(s, "SELECT count(*) FROM pragma_table_info('sales') "
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM pragma_table_info('sales') "
                            "WHERE name = 'printed'"),
                      0);
 
     s->core = site_open_again(s);
-    assert_int_equal(q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(site_q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_true(STORE_SCHEMA_VERSION >= 2);
     assert_int_equal(invoice_original(s->core, &s->seller, 1, &r, &e), 0);
     assert_int_equal(r.sale.printed, 0);
