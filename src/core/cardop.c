@@ -266,7 +266,9 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
             uint8_t now[KWH_CARD_SIZE];
             struct kwh_err ignore;
             if (cardio_read(c, now, &ignore) < 0 || cardio_repair(c, now, old, &ignore) < 0) {
-                /* known not to have taken effect: a reissue cancels it, not takes it over */
+                /* known not to have taken effect: a reissue cancels it, not takes it over
+                   (should the mark not be stored, it stays an ordinary pending write,
+                   settled by its card as before) */
                 store_op_mark_not_written(c->db, co->op.id, &ignore);
                 return kwh_err_setd(e, KWH_EPENDING, werr.detail, "%s. The operation did not "
                                     "take effect: put the card back and read it again to tidy it "

@@ -25,10 +25,11 @@ like "a pseudo-terminal is opened with termios" "$out" 'backend termios'
 # a console named as the port: refused before its settings are touched (tests run as
 # root; the node is the second virtual console, tty1)
 mknod "$T/console" c 4 1
-stty_before=$(stty -g -F /dev/tty1 2>/dev/null)
+stty_before=$(stty -g -F "$T/console" 2>&1)
+like "the console's settings can be read" "$stty_before" '^[0-9a-f]+(:[0-9a-f]+)+$'
 out=$("$TOOLS/readertool" --port "$T/console" --backend termios status 2>&1)
 like "a console is refused as a port" "$out" 'is a console .* not a serial port'
-is "and its settings are left alone" "$(stty -g -F /dev/tty1 2>/dev/null)" "$stty_before"
+is "and its settings are left alone" "$(stty -g -F "$T/console" 2>&1)" "$stty_before"
 
 out=$(rt status 2>&1)
 is "an empty reader reports no card" "$out" "status card=no changed=no"
