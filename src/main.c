@@ -15,29 +15,31 @@
 #define DEFAULT_CONFIG "/etc/kwhpos/kwhpos.ini"
 
 static const struct cli_command *const tables[] = {
-    cli_setup_commands, cli_vend_commands, cli_admin_commands, cli_report_commands,
-    cli_print_commands,
+    cli_setup_commands,  cli_vend_commands,  cli_admin_commands,
+    cli_report_commands, cli_print_commands,
 };
 
 static void help(FILE *f)
 {
-    fprintf(f,
-            "usage: kwhpos [-c FILE] [--db PATH] [--user NAME] [--password-fd N] [COMMAND [OPTIONS]]\n"
-            "\n"
-            "Prepaid electricity vending for IC-card meters. Without a command, the\n"
-            "terminal UI starts (on a terminal). Commands that act for an operator take --user NAME (or\n"
-            "$KWHPOS_USER) and read the password from standard input or --password-fd N.\n"
-            "\n"
-            "global options:\n"
-            "  -c, --config FILE   the INI file (default %s, or $KWHPOS_CONFIG)\n"
-            "  --db PATH           the database, instead of [database] path\n"
-            "  --user NAME         the operator\n"
-            "  --password-fd N     read the password from file descriptor N\n"
-            "  -h, --help          this help; `kwhpos help COMMAND` for one command\n"
-            "  -V, --version       the version\n"
-            "\n"
-            "commands:\n",
-            DEFAULT_CONFIG);
+    fprintf(
+        f,
+        "usage: kwhpos [-c FILE] [--db PATH] [--user NAME] [--password-fd N] [COMMAND [OPTIONS]]\n"
+        "\n"
+        "Prepaid electricity vending for IC-card meters. Without a command, the\n"
+        "terminal UI starts (on a terminal). Commands that act for an operator take --user NAME "
+        "(or\n"
+        "$KWHPOS_USER) and read the password from standard input or --password-fd N.\n"
+        "\n"
+        "global options:\n"
+        "  -c, --config FILE   the INI file (default %s, or $KWHPOS_CONFIG)\n"
+        "  --db PATH           the database, instead of [database] path\n"
+        "  --user NAME         the operator\n"
+        "  --password-fd N     read the password from file descriptor N\n"
+        "  -h, --help          this help; `kwhpos help COMMAND` for one command\n"
+        "  -V, --version       the version\n"
+        "\n"
+        "commands:\n",
+        DEFAULT_CONFIG);
     for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
             fprintf(f, "  %-22s %s\n", cmd->name, cmd->help);
@@ -62,7 +64,8 @@ static const struct cli_command *find(int argc, char **argv, int *words)
                 *words = 1;
                 return cmd;
             }
-            if (sp != NULL && argc >= 2 && strncmp(cmd->name, argv[0], (size_t)(sp - cmd->name)) == 0 &&
+            if (sp != NULL && argc >= 2 &&
+                strncmp(cmd->name, argv[0], (size_t)(sp - cmd->name)) == 0 &&
                 strlen(argv[0]) == (size_t)(sp - cmd->name) && strcmp(sp + 1, argv[1]) == 0) {
                 *words = 2;
                 return cmd;
@@ -91,8 +94,8 @@ static void group_words(const char *word, char *buf, size_t size)
     for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
             if (strncmp(cmd->name, word, n) == 0 && cmd->name[n] == ' ') {
-                int w = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-                                 cmd->name + n + 1);
+                int w =
+                    snprintf(buf + used, size - used, "%s%s", used ? ", " : "", cmd->name + n + 1);
                 if (w < 0 || (size_t)w >= size - used)
                     return;
                 used += (size_t)w;
@@ -159,15 +162,17 @@ static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, ch
             continue;
         }
         if (options && argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] != '\0')
-            return cli_usage(c, "%s: unknown option %s (options have two dashes: -%s; see "
-                                "kwhpos help %s)", cmd->name, argv[i], argv[i], cmd->name);
+            return cli_usage(c,
+                             "%s: unknown option %s (options have two dashes: -%s; see "
+                             "kwhpos help %s)",
+                             cmd->name, argv[i], argv[i], cmd->name);
         if (!options || strncmp(argv[i], "--", 2) != 0) {
             if (a->npos == cmd->args) {
                 if (cmd->args == 0)
                     return cli_usage(c, "%s: unexpected argument '%s' (see kwhpos help %s)",
                                      cmd->name, argv[i], cmd->name);
-                return cli_usage(c, "%s: too many arguments: '%s' (usage: kwhpos %s %s)",
-                                 cmd->name, argv[i], cmd->name, cmd->usage);
+                return cli_usage(c, "%s: too many arguments: '%s' (usage: kwhpos %s %s)", cmd->name,
+                                 argv[i], cmd->name, cmd->usage);
             }
             a->pos[a->npos++] = argv[i];
             continue;
@@ -208,8 +213,8 @@ static int run_tui(struct cli *c)
         reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &dev, &rerr) == 0)
         devp = &dev;
     core_set_card_dev(c->core, devp);
-    rc = ui_run(&c->cfg, c->config_given || access(c->config_path, W_OK) == 0 ? c->config_path
-                                                                              : NULL,
+    rc = ui_run(&c->cfg,
+                c->config_given || access(c->config_path, W_OK) == 0 ? c->config_path : NULL,
                 &c->core, devp, &e);
     if (c->core != NULL)
         core_set_card_dev(c->core, NULL);

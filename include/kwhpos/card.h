@@ -23,11 +23,11 @@
 
 /* Offsets (see docs/card-format.md). */
 #define CARD_OFF_ATR 0x00
-#define CARD_OFF_MAGIC 0x04   /* "KWH" */
+#define CARD_OFF_MAGIC 0x04 /* "KWH" */
 #define CARD_OFF_VERSION 0x07
 #define CARD_OFF_PSC_STATE 0x08
-#define CARD_OFF_ACTIVE 0x09  /* the commit byte */
-#define CARD_OFF_SERIAL 0x0A  /* 6 random bytes given at first personalisation */
+#define CARD_OFF_ACTIVE 0x09 /* the commit byte */
+#define CARD_OFF_SERIAL 0x0A /* 6 random bytes given at first personalisation */
 #define CARD_SERIAL_LEN 6
 #define CARD_OFF_SLOT0 0x10
 #define CARD_OFF_SLOT1 0x50
@@ -37,30 +37,31 @@
 #define CARD_OFF_KEYX 0xC0
 #define CARD_KEYX_LEN 0x30
 
-#define CARD_PSC_FACTORY 0xFF   /* PSC state byte: the factory PSC is in force */
-#define CARD_PSC_SITE 0xA5      /* the site PSC is (or is being) set */
+#define CARD_PSC_FACTORY 0xFF /* PSC state byte: the factory PSC is in force */
+#define CARD_PSC_SITE 0xA5    /* the site PSC is (or is being) set */
 #define CARD_ACTIVE_NONE 0xFF
 
 enum kwh_card_type {
-    KWH_CARD_BLANK = 0,       /* no valid content: factory-new or wiped */
-    KWH_CARD_USER = 1,        /* 用户卡 (also 开户卡, 补卡, 购电卡) */
-    KWH_CARD_REFUND = 2,      /* 退电卡 */
-    KWH_CARD_MANAGEMENT = 3,  /* 管理卡 */
-    KWH_CARD_CLEAR = 4,       /* 清零卡 */
-    KWH_CARD_RELAY = 5,       /* 继电器卡 */
-    KWH_CARD_TEST = 6,        /* 测试卡 */
+    KWH_CARD_BLANK = 0,      /* no valid content: factory-new or wiped */
+    KWH_CARD_USER = 1,       /* 用户卡 (also 开户卡, 补卡, 购电卡) */
+    KWH_CARD_REFUND = 2,     /* 退电卡 */
+    KWH_CARD_MANAGEMENT = 3, /* 管理卡 */
+    KWH_CARD_CLEAR = 4,      /* 清零卡 */
+    KWH_CARD_RELAY = 5,      /* 继电器卡 */
+    KWH_CARD_TEST = 6,       /* 测试卡 */
 };
 
 enum kwh_meter_type {
-    KWH_METER_SINGLE = 1,     /* 单相 */
-    KWH_METER_THREE_CT = 2,   /* 三相互感: needs a CT ratio */
+    KWH_METER_SINGLE = 1,       /* 单相 */
+    KWH_METER_THREE_CT = 2,     /* 三相互感: needs a CT ratio */
     KWH_METER_THREE_DIRECT = 3, /* 三相直通 */
 };
 
 /* Slot flags. */
-#define CARD_F_KEYX 0x01        /* the key-transfer area carries the site key */
-#define CARD_F_NO_PURCHASE 0x02 /* carries no new purchase: a meter already at this count
-                                   answers good (reissue 已消费, parameter update) */
+#define CARD_F_KEYX 0x01 /* the key-transfer area carries the site key */
+#define CARD_F_NO_PURCHASE                                                                         \
+    0x02 /* carries no new purchase: a meter already at this count                                 \
+            answers good (reissue 已消费, parameter update) */
 
 /* Meter parameters carried by user and management cards. Energies in 0.01 kWh of the
  * primary side: a 三相互感 meter multiplies what it measures by ct_ratio. */
@@ -75,70 +76,70 @@ struct kwh_meter_params {
 
 /* What the meter wrote back the last time the card was in it. */
 struct kwh_card_return {
-    bool valid;               /* present and its MAC verifies */
-    bool damaged;             /* marked as written by a meter, but it does not verify */
+    bool valid;   /* present and its MAC verifies */
+    bool damaged; /* marked as written by a meter, but it does not verify */
     uint32_t meter_no;
-    uint16_t loaded_count;    /* the meter's purchase count after this insertion */
-    uint8_t status;           /* CARD_RS_* */
-    int32_t remaining_ckwh;   /* negative while overdraft is in use */
-    uint32_t used_ckwh;       /* 总用电量 */
-    uint32_t bought_ckwh;     /* 总购电量 */
-    uint8_t display;          /* enum kwh_meter_code the meter showed */
-    uint16_t generation;      /* the card generation the meter holds */
-    uint32_t time;            /* meter clock, epoch seconds */
+    uint16_t loaded_count;  /* the meter's purchase count after this insertion */
+    uint8_t status;         /* CARD_RS_* */
+    int32_t remaining_ckwh; /* negative while overdraft is in use */
+    uint32_t used_ckwh;     /* 总用电量 */
+    uint32_t bought_ckwh;   /* 总购电量 */
+    uint8_t display;        /* enum kwh_meter_code the meter showed */
+    uint16_t generation;    /* the card generation the meter holds */
+    uint32_t time;          /* meter clock, epoch seconds */
 };
 
-#define CARD_RS_LOADED 0x01    /* this card's purchase is in the meter */
+#define CARD_RS_LOADED 0x01 /* this card's purchase is in the meter */
 #define CARD_RS_ALARM 0x02
 #define CARD_RS_TRIPPED 0x04
 #define CARD_RS_OVERLOAD 0x08
-#define CARD_RS_REFUNDED 0x10  /* a refund card was processed: remaining moved here */
+#define CARD_RS_REFUNDED 0x10 /* a refund card was processed: remaining moved here */
 #define CARD_RS_OVERDRAFT 0x20
 
 /* Meter display codes (manual section 十二). */
 enum kwh_meter_code {
     KWH_MC_GOOD = 0,
-    KWH_MC_E1 = 1,  /* 动态密码错: an older card generation */
-    KWH_MC_E2,      /* 卡类型错 */
-    KWH_MC_E3,      /* 卡密码错: MAC or PSC */
-    KWH_MC_E4,      /* 购电溢出错 */
-    KWH_MC_E5,      /* 表号错 */
-    KWH_MC_E6,      /* 区号错 */
-    KWH_MC_E7,      /* 购电次数错 */
-    KWH_MC_E8,      /* 囤积溢出错 */
-    KWH_MC_E9,      /* 存贮器校验错 */
-    KWH_MC_EA,      /* 卡已经消费 */
+    KWH_MC_E1 = 1,     /* 动态密码错: an older card generation */
+    KWH_MC_E2,         /* 卡类型错 */
+    KWH_MC_E3,         /* 卡密码错: MAC or PSC */
+    KWH_MC_E4,         /* 购电溢出错 */
+    KWH_MC_E5,         /* 表号错 */
+    KWH_MC_E6,         /* 区号错 */
+    KWH_MC_E7,         /* 购电次数错 */
+    KWH_MC_E8,         /* 囤积溢出错 */
+    KWH_MC_E9,         /* 存贮器校验错 */
+    KWH_MC_EA,         /* 卡已经消费 */
     KWH_MC_E00 = 0x0E, /* IC卡接触不良 */
 };
 
 /* A decoded card: the active slot and the return area. */
 struct kwh_card {
-    uint8_t type;              /* enum kwh_card_type */
-    uint8_t psc_state;         /* CARD_PSC_* */
-    uint8_t active;            /* 0 or 1; CARD_ACTIVE_NONE on a blank card */
+    uint8_t type;                    /* enum kwh_card_type */
+    uint8_t psc_state;               /* CARD_PSC_* */
+    uint8_t active;                  /* 0 or 1; CARD_ACTIVE_NONE on a blank card */
     uint8_t serial[CARD_SERIAL_LEN]; /* all 0xFF until first personalised */
-    char area_code[7];         /* six digits */
-    uint32_t meter_no;         /* user and refund cards */
+    char area_code[7];               /* six digits */
+    uint32_t meter_no;               /* user and refund cards */
     uint32_t customer_no;
-    uint16_t purchase_count;   /* 购电次数 */
-    uint32_t purchase_ckwh;    /* energy this purchase loads (incl. adjustment and free) */
-    uint32_t free_ckwh;        /* of which monthly free allowance */
-    uint16_t generation;       /* card generation: +1 on each reissue */
-    uint8_t flags;             /* CARD_F_* */
+    uint16_t purchase_count; /* 购电次数 */
+    uint32_t purchase_ckwh;  /* energy this purchase loads (incl. adjustment and free) */
+    uint32_t free_ckwh;      /* of which monthly free allowance */
+    uint16_t generation;     /* card generation: +1 on each reissue */
+    uint8_t flags;           /* CARD_F_* */
     struct kwh_meter_params params;
-    uint32_t issued;           /* epoch seconds */
+    uint32_t issued; /* epoch seconds */
     struct kwh_card_return ret;
-    bool rest_damaged;         /* the active slot is genuine, but the other slot, the key
-                                  area or the reserved tail is not: an interrupted write
-                                  (core repairs it) or a hand edit (core refuses) */
+    bool rest_damaged; /* the active slot is genuine, but the other slot, the key
+                          area or the reserved tail is not: an interrupted write
+                          (core repairs it) or a hand edit (core refuses) */
     char rest_problem[96];
 };
 
 /* Site keys, derived from the per-site secret and the area code. */
 struct kwh_site_keys {
     char area_code[7];
-    uint8_t mac_key[KWH_KEY_LEN];   /* slots, return area, audit chain */
-    uint8_t psc[KWH_PSC_LEN];       /* the site PSC of every card it issues */
+    uint8_t mac_key[KWH_KEY_LEN]; /* slots, return area, audit chain */
+    uint8_t psc[KWH_PSC_LEN];     /* the site PSC of every card it issues */
 };
 
 /* Derives keys for area_code (six digits) from secret. */
@@ -166,8 +167,7 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
  * CARD_F_KEYX (cleared otherwise). old may be a blank image. The return area is kept
  * from old when the serial and meter number are unchanged, cleared otherwise. */
 int card_encode(const uint8_t old[KWH_CARD_SIZE], const struct kwh_card *c,
-                const struct kwh_site_keys *keys, uint8_t out[KWH_CARD_SIZE],
-                struct kwh_err *e);
+                const struct kwh_site_keys *keys, uint8_t out[KWH_CARD_SIZE], struct kwh_err *e);
 
 /* A blank image: the ATR, then 0xFF everywhere (factory state). */
 void card_blank_image(uint8_t img[KWH_CARD_SIZE]);
@@ -202,7 +202,7 @@ bool card_purchase_loaded(const struct kwh_card *c);
 
 /* Names for people: "用户卡"-style labels live in the UI; these are stable English. */
 const char *card_type_name(int type);
-const char *meter_code_name(int code);   /* "good", "E1".."EA", "E-00" */
+const char *meter_code_name(int code); /* "good", "E1".."EA", "E-00" */
 const char *meter_type_name(int type);
 
 #endif

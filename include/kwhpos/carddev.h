@@ -9,8 +9,8 @@
 
 /* What carddev_update() did. */
 struct carddev_update_stats {
-    unsigned runs;      /* write requests sent */
-    unsigned bytes;     /* card bytes written */
+    unsigned runs;  /* write requests sent */
+    unsigned bytes; /* card bytes written */
 };
 
 /* Writes into the card the bytes of want that differ from have (the card's current

@@ -23,22 +23,22 @@
 /* err->detail for KWH_EDEVICE (and KWH_ECARD for the PSC cases). */
 enum kwh_dev_error {
     KWH_DEV_NONE = 0,
-    KWH_DEV_NO_READER,     /* nothing answers on that port, or the port cannot be opened */
-    KWH_DEV_TIMEOUT,       /* the reader stopped answering */
-    KWH_DEV_NO_CARD,       /* no card in the reader */
-    KWH_DEV_REMOVED,       /* the card was taken out (or changed) during the operation */
-    KWH_DEV_WRONG_PSC,     /* the PSC was refused; tries left in the message */
-    KWH_DEV_LOCKED,        /* the card is locked (no PSC tries left) */
-    KWH_DEV_WRITE_FAILED,  /* the card did not take a write */
-    KWH_DEV_BAD_FRAME,     /* the line is garbled beyond one retry */
-    KWH_DEV_UNSUPPORTED,   /* the reader does not know the command */
-    KWH_DEV_PROTOCOL,      /* the reader answered something that makes no sense */
-    KWH_DEV_PSC_RISK,      /* not presented: too few tries left to risk one */
+    KWH_DEV_NO_READER,    /* nothing answers on that port, or the port cannot be opened */
+    KWH_DEV_TIMEOUT,      /* the reader stopped answering */
+    KWH_DEV_NO_CARD,      /* no card in the reader */
+    KWH_DEV_REMOVED,      /* the card was taken out (or changed) during the operation */
+    KWH_DEV_WRONG_PSC,    /* the PSC was refused; tries left in the message */
+    KWH_DEV_LOCKED,       /* the card is locked (no PSC tries left) */
+    KWH_DEV_WRITE_FAILED, /* the card did not take a write */
+    KWH_DEV_BAD_FRAME,    /* the line is garbled beyond one retry */
+    KWH_DEV_UNSUPPORTED,  /* the reader does not know the command */
+    KWH_DEV_PROTOCOL,     /* the reader answered something that makes no sense */
+    KWH_DEV_PSC_RISK,     /* not presented: too few tries left to risk one */
 };
 
 struct kwh_reader_status {
     bool card_present;
-    bool card_changed;  /* a card was removed or inserted since the last power_on */
+    bool card_changed; /* a card was removed or inserted since the last power_on */
 };
 
 struct kwh_card_dev_ops {

@@ -13,38 +13,38 @@
 #define KWH_PATH_MAX 1024
 
 struct kwh_config {
-    char path[KWH_PATH_MAX];        /* the file it came from ("" = defaults only) */
+    char path[KWH_PATH_MAX]; /* the file it came from ("" = defaults only) */
 
-    char db_path[KWH_PATH_MAX];     /* [database] path */
+    char db_path[KWH_PATH_MAX]; /* [database] path */
 
     char reader_port[KWH_PATH_MAX]; /* [reader] port; "" = no reader */
     int reader_baud;                /* [reader] baud */
 
-    char language[16];              /* [ui] language: "zh_CN" or "en" */
-    bool language_set;              /* given in the file (else chosen from TERM) */
-    int idle_lock_minutes;          /* [ui] idle_lock_minutes; 0 = never */
-    int colour;                     /* [ui] colour: -1 auto, 0 off, 1 on */
-    bool demo;                      /* [ui] demo: training mode with the simulator panel */
+    char language[16];     /* [ui] language: "zh_CN" or "en" */
+    bool language_set;     /* given in the file (else chosen from TERM) */
+    int idle_lock_minutes; /* [ui] idle_lock_minutes; 0 = never */
+    int colour;            /* [ui] colour: -1 auto, 0 off, 1 on */
+    bool demo;             /* [ui] demo: training mode with the simulator panel */
 
-    char print_queue[256];          /* [print] queue; "" = printing off */
-    char print_mode[8];             /* [print] mode: "raw" or "pdf" */
-    char print_encoding[16];        /* [print] encoding: "gb18030" or "utf-8" */
-    bool print_escpos;              /* [print] escpos: init and cut codes */
-    char print_form[KWH_PATH_MAX];  /* [print] form */
-    bool print_auto;                /* [print] auto: print after every sale */
-    char print_server[256];         /* [print] server; "" = the system's CUPS */
-    int print_wait_seconds;         /* [print] wait_seconds; 0 = do not follow the job */
-    bool print_crlf;                /* [print] crlf: raw lines end CR LF */
-    int print_feed;                 /* [print] feed: blank lines after a raw page */
-    bool print_form_feed;           /* [print] form_feed: FF after a raw page */
-    bool print_escpos_chinese;      /* [print] escpos_chinese: FS & after the reset */
+    char print_queue[256];                 /* [print] queue; "" = printing off */
+    char print_mode[8];                    /* [print] mode: "raw" or "pdf" */
+    char print_encoding[16];               /* [print] encoding: "gb18030" or "utf-8" */
+    bool print_escpos;                     /* [print] escpos: init and cut codes */
+    char print_form[KWH_PATH_MAX];         /* [print] form */
+    bool print_auto;                       /* [print] auto: print after every sale */
+    char print_server[256];                /* [print] server; "" = the system's CUPS */
+    int print_wait_seconds;                /* [print] wait_seconds; 0 = do not follow the job */
+    bool print_crlf;                       /* [print] crlf: raw lines end CR LF */
+    int print_feed;                        /* [print] feed: blank lines after a raw page */
+    bool print_form_feed;                  /* [print] form_feed: FF after a raw page */
+    bool print_escpos_chinese;             /* [print] escpos_chinese: FS & after the reset */
     char print_form_backups[KWH_PATH_MAX]; /* [print] form_backups; "" = beside the db */
 
-    char backup_dir[KWH_PATH_MAX];  /* [backup] dir */
-    int backup_interval_hours;      /* [backup] interval_hours */
-    int backup_keep;                /* [backup] keep */
+    char backup_dir[KWH_PATH_MAX]; /* [backup] dir */
+    int backup_interval_hours;     /* [backup] interval_hours */
+    int backup_keep;               /* [backup] keep */
 
-    char sim_dir[KWH_PATH_MAX];     /* [sim] dir: the simulator's directory (demo) */
+    char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
 };
 
 /* Fills c with the defaults. */

@@ -24,7 +24,7 @@ struct kwh_core;
 
 /* A clock, so tests can fix the time. */
 struct kwh_clock {
-    int64_t (*now)(void *ctx);  /* Unix seconds */
+    int64_t (*now)(void *ctx); /* Unix seconds */
     void *ctx;
 };
 
@@ -35,10 +35,10 @@ typedef void (*kwh_progress_fn)(void *ctx, const char *phase, int done, int tota
 /* --- lifecycle (core.c) ----------------------------------------------------------- */
 
 struct kwh_init_req {
-    char area_code[7];          /* six digits */
+    char area_code[7]; /* six digits */
     char unit_name[KWH_TEXT_MAX];
     char unit_phone[KWH_PHONE_MAX];
-    bool demo_tariffs;          /* add the two default tariffs */
+    bool demo_tariffs; /* add the two default tariffs */
 };
 
 /* Creates a new site database at path (refuses an existing file): schema, a fresh
@@ -47,7 +47,7 @@ int core_init_site(const char *path, const struct kwh_init_req *req, struct kwh_
 
 /* Opens a site database (migrating it to the current schema); *out owns it. */
 int core_open(struct kwh_core **out, const char *path, struct kwh_err *e);
-void core_close(struct kwh_core *c);   /* accepts NULL */
+void core_close(struct kwh_core *c); /* accepts NULL */
 /* The database file the core has open (borrowed). */
 const char *core_db_path(const struct kwh_core *c);
 
@@ -61,8 +61,8 @@ int64_t core_now(const struct kwh_core *c);
 
 /* Checks name and password. After 5 failures in a row the operator is locked out for
  * a time that doubles with each further lock-out. */
-int auth_login(struct kwh_core *c, const char *name, const char *password,
-               struct kwh_session *out, struct kwh_err *e);
+int auth_login(struct kwh_core *c, const char *name, const char *password, struct kwh_session *out,
+               struct kwh_err *e);
 /* M7: name, old password, new twice. A seller may change only their own password. An
  * admin changing another operator's password need not know the old one (old may be
  * NULL) and that operator must change it at next login. */
@@ -70,15 +70,15 @@ int auth_change_password(struct kwh_core *c, struct kwh_session *s, const char *
                          const char *old_pw, const char *new_pw, const char *new_pw2,
                          struct kwh_err *e);
 /* M6 (admin). */
-int auth_operator_add(struct kwh_core *c, const struct kwh_session *s, const char *name,
-                      int role, const char *pw, const char *pw2, struct kwh_err *e);
+int auth_operator_add(struct kwh_core *c, const struct kwh_session *s, const char *name, int role,
+                      const char *pw, const char *pw2, struct kwh_err *e);
 int auth_operator_delete(struct kwh_core *c, const struct kwh_session *s, const char *name,
                          struct kwh_err *e);
 int auth_operator_set_role(struct kwh_core *c, const struct kwh_session *s, const char *name,
                            int role, struct kwh_err *e);
 /* Lists active operators (admin: all; seller: only themselves). *out is caller-freed. */
-int auth_operator_list(struct kwh_core *c, const struct kwh_session *s,
-                       struct kwh_operator **out, size_t *n, struct kwh_err *e);
+int auth_operator_list(struct kwh_core *c, const struct kwh_session *s, struct kwh_operator **out,
+                       size_t *n, struct kwh_err *e);
 
 /* The operations a seller may not do (M9) among those that need the card reader. */
 enum kwh_action {
@@ -109,29 +109,28 @@ int settings_set_limits(struct kwh_core *c, const struct kwh_session *s,
 
 int tariff_list(struct kwh_core *c, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
 int tariff_get(struct kwh_core *c, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
-int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name,
-               int64_t price, int64_t *id, struct kwh_err *e);
+int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t price,
+               int64_t *id, struct kwh_err *e);
 /* Renames and/or reprices; old sales keep the price they were sold at. */
-int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id,
-                  const char *name, int64_t price, struct kwh_err *e);
+int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, const char *name,
+                  int64_t price, struct kwh_err *e);
 /* Refused while any open account uses the tariff. */
-int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id,
-                  struct kwh_err *e);
+int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, struct kwh_err *e);
 
 /* --- the card in the reader (vend.c) ---------------------------------------------- */
 
 /* What reading the card found, with its account when it has one. */
 struct kwh_card_view {
     struct kwh_card card;
-    bool blank;                 /* usable for a new card */
+    bool blank; /* usable for a new card */
     bool has_customer;
     struct kwh_customer customer;
-    bool purchase_loaded;       /* the last purchase is in the meter */
+    bool purchase_loaded; /* the last purchase is in the meter */
     bool has_last_sale;
-    struct kwh_sale last_sale;  /* the customer's last settled purchase */
-    int settled_done;           /* pending writes this read confirmed */
-    int settled_void;           /* pending writes this read found never happened */
-    char notice[KWH_ERR_MSG];   /* e.g. "the sale of 12:03 was completed" */
+    struct kwh_sale last_sale; /* the customer's last settled purchase */
+    int settled_done;          /* pending writes this read confirmed */
+    int settled_void;          /* pending writes this read found never happened */
+    char notice[KWH_ERR_MSG];  /* e.g. "the sale of 12:03 was completed" */
 };
 
 /* Reads and verifies the card in the reader, settles any pending write on it, and
@@ -141,21 +140,21 @@ int vend_read_card(struct kwh_core *c, const struct kwh_session *s, struct kwh_c
                    struct kwh_err *e);
 
 struct kwh_purchase_req {
-    int mode;                   /* enum kwh_purchase_mode */
-    int64_t value;              /* ckwh for KWH_BY_KWH, fen for KWH_BY_AMOUNT */
-    int64_t adjust_ckwh;        /* 调剂电量, free of charge */
-    int pay_method;             /* enum kwh_pay */
+    int mode;            /* enum kwh_purchase_mode */
+    int64_t value;       /* ckwh for KWH_BY_KWH, fen for KWH_BY_AMOUNT */
+    int64_t adjust_ckwh; /* 调剂电量, free of charge */
+    int pay_method;      /* enum kwh_pay */
 };
 
 /* What a purchase will be, before money is taken. */
 struct kwh_quote {
-    int64_t energy_ckwh;        /* paid energy */
+    int64_t energy_ckwh; /* paid energy */
     int64_t adjust_ckwh;
-    int64_t free_ckwh;          /* monthly allowance granted with it */
-    int64_t card_ckwh;          /* all of it: what the card will load */
+    int64_t free_ckwh; /* monthly allowance granted with it */
+    int64_t card_ckwh; /* all of it: what the card will load */
     int64_t amount_fen;
     int64_t price;
-    int purchase_count;         /* the count the card will carry */
+    int purchase_count; /* the count the card will carry */
 };
 
 /* Computes a purchase for an account (no card needed, nothing written). */
@@ -195,21 +194,21 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
                  struct kwh_receipt *out, struct kwh_err *e);
 
 /* M14: turns the account's user card in the reader into a refund card. */
-int vend_make_refund_card(struct kwh_core *c, const struct kwh_session *s,
-                          uint32_t customer_no, struct kwh_err *e);
+int vend_make_refund_card(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                          struct kwh_err *e);
 
 struct kwh_refund_quote {
     struct kwh_customer customer;
-    int64_t remaining_ckwh;     /* the meter's report (negative = overdraft used) */
-    int64_t unloaded_ckwh;      /* purchases on the card the meter never loaded */
-    int64_t refund_ckwh;        /* remaining + unloaded */
+    int64_t remaining_ckwh; /* the meter's report (negative = overdraft used) */
+    int64_t unloaded_ckwh;  /* purchases on the card the meter never loaded */
+    int64_t refund_ckwh;    /* remaining + unloaded */
     int64_t price;
-    int64_t amount_fen;         /* to pay out; negative = the customer owes */
+    int64_t amount_fen; /* to pay out; negative = the customer owes */
 };
 
 /* M15: reads the refund card after the meter wrote on it and computes the refund. */
-int vend_refund_quote(struct kwh_core *c, const struct kwh_session *s,
-                      struct kwh_refund_quote *out, struct kwh_err *e);
+int vend_refund_quote(struct kwh_core *c, const struct kwh_session *s, struct kwh_refund_quote *out,
+                      struct kwh_err *e);
 /* M15: records the refund computed from the card in the reader. */
 int vend_refund(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                 int pay_method, struct kwh_receipt *out, struct kwh_err *e);
@@ -233,13 +232,12 @@ int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
 
 /* M17: hands the account to a new owner (name, address, phone). */
 int account_transfer(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                     const char *name, const char *address, const char *phone,
-                     struct kwh_err *e);
+                     const char *name, const char *address, const char *phone, struct kwh_err *e);
 
 /* M18: closes the account; history stays. Refused while energy is left on it unless
  * force (admin). */
-int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                  bool force, struct kwh_err *e);
+int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no, bool force,
+                  struct kwh_err *e);
 
 /* M19 (admin): edits name, address, phone, tariff and meter parameters. When meter
  * parameters change, the account's card must be in the reader and is rewritten
@@ -256,14 +254,14 @@ int toolcard_make(struct kwh_core *c, const struct kwh_session *s, int type,
 
 /* What any card is, including foreign ones. */
 struct kwh_card_info {
-    bool ours;                  /* decodes and verifies for this site */
+    bool ours; /* decodes and verifies for this site */
     bool blank;
-    struct kwh_card card;       /* decoded fields (unverified when !ours) */
-    char problem[KWH_ERR_MSG];  /* why it is not ours, when it is not */
+    struct kwh_card card;      /* decoded fields (unverified when !ours) */
+    char problem[KWH_ERR_MSG]; /* why it is not ours, when it is not */
     bool has_customer;
     struct kwh_customer customer;
-    bool purchase_loaded;       /* the last purchase is known to be in the meter */
-    char notice[KWH_ERR_MSG];   /* an interrupted write settled by this read, or "" */
+    bool purchase_loaded;     /* the last purchase is known to be in the meter */
+    char notice[KWH_ERR_MSG]; /* an interrupted write settled by this read, or "" */
 };
 
 /* M31 读卡: describes the card in the reader, settling first any interrupted write
@@ -277,9 +275,9 @@ int toolcard_wipe(struct kwh_core *c, const struct kwh_session *s, struct kwh_er
 /* --- balance and audit -------------------------------------------------------------- */
 
 struct kwh_balance {
-    int64_t accounts;           /* open accounts */
-    int64_t balance_ckwh;       /* 累计余额 in energy */
-    int64_t balance_fen;        /* valued at each tariff's current price */
+    int64_t accounts;     /* open accounts */
+    int64_t balance_ckwh; /* 累计余额 in energy */
+    int64_t balance_fen;  /* valued at each tariff's current price */
 };
 
 /* M26: total balance over all open accounts, maintained incrementally. */
@@ -297,7 +295,7 @@ int vend_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kw
  * Returns 1 when the card was read (out says what was settled), 0 when there was
  * nothing to do: nothing pending, no reader, no card, or a card that could not be
  * read (the writes then stay pending and listed). */
-int vend_settle_at_start(struct kwh_core *c, const struct kwh_session *s,
-                         struct kwh_card_view *out, struct kwh_err *e);
+int vend_settle_at_start(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_view *out,
+                         struct kwh_err *e);
 
 #endif

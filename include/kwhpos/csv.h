@@ -10,7 +10,7 @@
 
 enum kwh_csv_encoding {
     KWH_CSV_UTF8 = 0,
-    KWH_CSV_GB18030 = 1,        /* for spreadsheets on Chinese Windows */
+    KWH_CSV_GB18030 = 1, /* for spreadsheets on Chinese Windows */
 };
 
 struct kwh_csv;

@@ -12,16 +12,16 @@
 /* --- M27, M28 backup and restore (backup.c) ------------------------------------------ */
 
 struct kwh_backup_opts {
-    const char *dir;            /* NULL or "" = backups/ beside the database */
-    int keep;                   /* newest backups kept; 0 = all */
+    const char *dir; /* NULL or "" = backups/ beside the database */
+    int keep;        /* newest backups kept; 0 = all */
 };
 
 struct kwh_backup_info {
-    char path[1024];            /* the file written */
+    char path[1024]; /* the file written */
     int64_t bytes;
-    int64_t started;            /* Unix seconds */
-    int64_t millis;             /* how long it took, checking included */
-    int removed;                /* old backups removed to keep the newest `keep` */
+    int64_t started; /* Unix seconds */
+    int64_t millis;  /* how long it took, checking included */
+    int removed;     /* old backups removed to keep the newest `keep` */
 };
 
 /* The folder backups go to: opts->dir, or backups/ beside the database at db_path. */
@@ -39,17 +39,17 @@ int backup_last(const char *db_path, const struct kwh_backup_opts *o, int64_t *w
  * *names is freed with backup_list_free. A folder that does not exist has none. */
 int backup_list(const char *db_path, const struct kwh_backup_opts *o, char ***names, size_t *n,
                 struct kwh_err *e);
-void backup_list_free(char **names, size_t n);     /* accepts NULL */
+void backup_list_free(char **names, size_t n); /* accepts NULL */
 /* For the TUI on exit and `kwhpos backup --if-due`: backs up only when the newest backup
  * is older than interval_hours (0 = never automatic); *done says whether it did. */
 int backup_if_due(struct kwh_core *c, const struct kwh_backup_opts *o, int interval_hours,
                   bool *done, struct kwh_backup_info *out, struct kwh_err *e);
 
 struct kwh_restore_info {
-    char pre_restore[1024];     /* the database as it was, kept here ("" when none was) */
-    int from_version;           /* the backup's schema version (migrated on open) */
-    int64_t accounts;           /* accounts in the restored database */
-    int64_t last_sale;          /* its newest sale (Unix seconds, 0 = none) */
+    char pre_restore[1024]; /* the database as it was, kept here ("" when none was) */
+    int from_version;       /* the backup's schema version (migrated on open) */
+    int64_t accounts;       /* accounts in the restored database */
+    int64_t last_sale;      /* its newest sale (Unix seconds, 0 = none) */
 };
 
 /* M28 (admin): replaces the database *c is open on with the backup at file. Refuses a
@@ -69,12 +69,12 @@ int backup_restore_new(const char *db_path, const char *file, struct kwh_restore
 
 struct kwh_check {
     bool integrity_ok;
-    char integrity[256];        /* "ok" or SQLite's first complaint */
+    char integrity[256]; /* "ok" or SQLite's first complaint */
     bool audit_ok;
     int64_t audit_records;
     int64_t audit_first_bad;
-    bool sums_ok;               /* the report summary agrees with the sales */
-    int64_t pending;            /* card writes waiting for their card */
+    bool sums_ok;    /* the report summary agrees with the sales */
+    int64_t pending; /* card writes waiting for their card */
 };
 
 /* Database integrity, the audit chain, the report summary against the sales, and the
@@ -86,7 +86,7 @@ int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e);
 #define KWH_IMPORT_MAX_ERRORS 50
 
 struct kwh_import_error {
-    int64_t line;               /* where the record starts in the file, from 1 */
+    int64_t line; /* where the record starts in the file, from 1 */
     char msg[256];
 };
 
@@ -94,7 +94,7 @@ struct kwh_import_result {
     int64_t imported;           /* accounts created (0 when any line was bad) */
     uint32_t first_no, last_no; /* their customer numbers */
     int64_t bad;                /* records refused */
-    struct kwh_import_error errors[KWH_IMPORT_MAX_ERRORS];  /* the first of them */
+    struct kwh_import_error errors[KWH_IMPORT_MAX_ERRORS]; /* the first of them */
     size_t nerrors;
 };
 
@@ -102,8 +102,8 @@ struct kwh_import_result {
  * docs/cli.md) without cards, all or nothing in one transaction (admin). Each account
  * is open with no card; its first card is written by vend_issue_first_card. When any
  * record is bad nothing is imported, KWH_EINVAL is returned and out lists the lines. */
-int import_customers(struct kwh_core *c, const struct kwh_session *s, const char *csv,
-                     size_t len, struct kwh_import_result *out, struct kwh_err *e);
+int import_customers(struct kwh_core *c, const struct kwh_session *s, const char *csv, size_t len,
+                     struct kwh_import_result *out, struct kwh_err *e);
 
 /* Writes the first card of an account that has none (an imported one) onto the blank
  * card in the reader, with an optional purchase: the card opens the meter like an

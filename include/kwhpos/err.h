@@ -11,21 +11,21 @@
 
 enum kwh_errcode {
     KWH_OK = 0,
-    KWH_EINVAL = -1,     /* bad input: a field, an argument, a file's content */
-    KWH_ENOTFOUND = -2,  /* no such customer, tariff, operator, sale, file */
-    KWH_EPERM = -3,      /* the operator's role does not allow this */
-    KWH_ECONFLICT = -4,  /* refused by a business rule: in use, already done, limit */
-    KWH_EAUTH = -5,      /* wrong name or password, locked out */
-    KWH_ECARD = -6,      /* the card: foreign, forged, wrong type, old, unreadable */
-    KWH_EDEVICE = -7,    /* the reader: absent, silent, card removed, write failed */
-    KWH_EDB = -8,        /* the database: I/O, corruption, busy for too long */
-    KWH_EIO = -9,        /* files, printing, other system calls */
-    KWH_EPENDING = -10,  /* the outcome is not known yet: settled when the card is read */
+    KWH_EINVAL = -1,    /* bad input: a field, an argument, a file's content */
+    KWH_ENOTFOUND = -2, /* no such customer, tariff, operator, sale, file */
+    KWH_EPERM = -3,     /* the operator's role does not allow this */
+    KWH_ECONFLICT = -4, /* refused by a business rule: in use, already done, limit */
+    KWH_EAUTH = -5,     /* wrong name or password, locked out */
+    KWH_ECARD = -6,     /* the card: foreign, forged, wrong type, old, unreadable */
+    KWH_EDEVICE = -7,   /* the reader: absent, silent, card removed, write failed */
+    KWH_EDB = -8,       /* the database: I/O, corruption, busy for too long */
+    KWH_EIO = -9,       /* files, printing, other system calls */
+    KWH_EPENDING = -10, /* the outcome is not known yet: settled when the card is read */
     KWH_ENOMEM = -11,
 };
 
 #define KWH_ERR_MSG 512
-#define KWH_TEXTDOMAIN "kwhpos"   /* the gettext domain of every message */
+#define KWH_TEXTDOMAIN "kwhpos" /* the gettext domain of every message */
 
 /* Marks a literal for the message catalogue without translating it here. */
 #define KWH_N(s) (s)
@@ -38,9 +38,9 @@ const char *kwh_tr(const char *msgid) __attribute__((format_arg(1)));
 const char *kwh_trc(const char *ctx, const char *msgid) __attribute__((format_arg(2)));
 
 struct kwh_err {
-    int code;               /* the same value the failing function returned */
-    int detail;             /* a subsystem's own code (enum kwh_dev_error, ...) or 0 */
-    char msg[KWH_ERR_MSG];  /* one line, for a person: what is wrong and what to do */
+    int code;              /* the same value the failing function returned */
+    int detail;            /* a subsystem's own code (enum kwh_dev_error, ...) or 0 */
+    char msg[KWH_ERR_MSG]; /* one line, for a person: what is wrong and what to do */
 };
 
 /* Records code and a printf-style message in e (which may be NULL); returns code. The

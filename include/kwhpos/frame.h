@@ -15,10 +15,10 @@
 #define FRAME_STX 0x02
 #define FRAME_ETX 0x03
 #define FRAME_HCK_XOR 0x5A
-#define FRAME_DATA_MAX 264                  /* a 256-byte read answer or write request fits */
-#define FRAME_OVERHEAD 9                    /* STX LEN LEN HCK SEQ CMD CRC CRC ETX */
+#define FRAME_DATA_MAX 264 /* a 256-byte read answer or write request fits */
+#define FRAME_OVERHEAD 9   /* STX LEN LEN HCK SEQ CMD CRC CRC ETX */
 #define FRAME_MAX (FRAME_OVERHEAD + FRAME_DATA_MAX)
-#define FRAME_RESPONSE 0x80                 /* set in CMD of every answer */
+#define FRAME_RESPONSE 0x80 /* set in CMD of every answer */
 
 /* Commands (requests). Multi-byte fields are little-endian. */
 enum frame_cmd {
@@ -36,40 +36,40 @@ enum frame_cmd {
 /* Status byte of an answer. */
 enum frame_status {
     FRAME_OK = 0x00,
-    FRAME_NO_CARD = 0x01,        /* no card in the reader */
-    FRAME_CARD_CHANGED = 0x02,   /* the card was removed or replaced since power-on */
-    FRAME_WRONG_PSC = 0x03,      /* data: tries left u8 */
-    FRAME_LOCKED = 0x04,         /* no PSC tries left */
-    FRAME_WRITE_FAILED = 0x05,   /* data: count u16 of bytes written before the failure */
-    FRAME_BAD_FRAME = 0x06,      /* the request arrived garbled; nothing was done */
+    FRAME_NO_CARD = 0x01,      /* no card in the reader */
+    FRAME_CARD_CHANGED = 0x02, /* the card was removed or replaced since power-on */
+    FRAME_WRONG_PSC = 0x03,    /* data: tries left u8 */
+    FRAME_LOCKED = 0x04,       /* no PSC tries left */
+    FRAME_WRITE_FAILED = 0x05, /* data: count u16 of bytes written before the failure */
+    FRAME_BAD_FRAME = 0x06,    /* the request arrived garbled; nothing was done */
     FRAME_UNKNOWN_CMD = 0x07,
-    FRAME_BAD_PARAM = 0x08,      /* address or length out of range, wrong data length */
-    FRAME_PSC_REQUIRED = 0x09,   /* write or PSC change before a PSC was presented */
+    FRAME_BAD_PARAM = 0x08,    /* address or length out of range, wrong data length */
+    FRAME_PSC_REQUIRED = 0x09, /* write or PSC change before a PSC was presented */
 };
 
-#define FRAME_ST_CARD 0x01       /* STATUS flag: a card is in the reader */
-#define FRAME_ST_CHANGED 0x02    /* STATUS flag: removed or inserted since power-on */
+#define FRAME_ST_CARD 0x01    /* STATUS flag: a card is in the reader */
+#define FRAME_ST_CHANGED 0x02 /* STATUS flag: removed or inserted since power-on */
 
 struct frame {
     uint8_t seq;
     uint8_t cmd;
-    uint16_t len;                /* bytes in data */
+    uint16_t len; /* bytes in data */
     uint8_t data[FRAME_DATA_MAX];
 };
 
 /* Parser events. */
 enum frame_event {
-    FRAME_EV_NONE = 0,      /* needs more bytes */
-    FRAME_EV_FRAME,         /* a complete, valid frame is in *out */
-    FRAME_EV_CHECKSUM,      /* a frame with a valid header failed its CRC or end byte */
+    FRAME_EV_NONE = 0, /* needs more bytes */
+    FRAME_EV_FRAME,    /* a complete, valid frame is in *out */
+    FRAME_EV_CHECKSUM, /* a frame with a valid header failed its CRC or end byte */
 };
 
 /* Incremental parser state; the caller's storage. */
 struct frame_parser {
     uint8_t buf[FRAME_MAX];
     size_t have;
-    unsigned long garbage;  /* bytes skipped while looking for a frame */
-    unsigned long bad;      /* checksum events so far */
+    unsigned long garbage;    /* bytes skipped while looking for a frame */
+    unsigned long bad;        /* checksum events so far */
     uint8_t bad_seq, bad_cmd; /* SEQ and CMD as they read in the last corrupt frame */
 };
 

@@ -10,22 +10,22 @@
 
 #include "kwhpos/card.h"
 
-#define KWH_NAME_MAX 64      /* operator, tariff names (bytes, UTF-8) */
-#define KWH_TEXT_MAX 128     /* customer name, unit name */
+#define KWH_NAME_MAX 64  /* operator, tariff names (bytes, UTF-8) */
+#define KWH_TEXT_MAX 128 /* customer name, unit name */
 #define KWH_ADDR_MAX 256
 #define KWH_PHONE_MAX 32
 
 enum kwh_role {
-    KWH_ROLE_SELLER = 1,  /* 售电员 */
-    KWH_ROLE_ADMIN = 2,   /* 管理员 */
+    KWH_ROLE_SELLER = 1, /* 售电员 */
+    KWH_ROLE_ADMIN = 2,  /* 管理员 */
 };
 
 enum kwh_pay {
-    KWH_PAY_CASH = 0,     /* 现金 */
-    KWH_PAY_WECHAT = 1,   /* 微信 */
-    KWH_PAY_ALIPAY = 2,   /* 支付宝 */
-    KWH_PAY_CARD = 3,     /* 银行卡 */
-    KWH_PAY_OTHER = 4,    /* 其他 */
+    KWH_PAY_CASH = 0,   /* 现金 */
+    KWH_PAY_WECHAT = 1, /* 微信 */
+    KWH_PAY_ALIPAY = 2, /* 支付宝 */
+    KWH_PAY_CARD = 3,   /* 银行卡 */
+    KWH_PAY_OTHER = 4,  /* 其他 */
 };
 #define KWH_PAY_COUNT 5
 
@@ -33,22 +33,22 @@ enum kwh_customer_status {
     KWH_CUST_PENDING = 0, /* opening written to a card, not yet confirmed */
     KWH_CUST_OPEN = 1,
     KWH_CUST_REFUNDED = 2, /* 退电 done: meter emptied; close or reissue next */
-    KWH_CUST_CLOSED = 3,  /* 销户: kept for history, meter number free again */
-    KWH_CUST_VOID = 4,    /* an opening that never reached the card */
+    KWH_CUST_CLOSED = 3,   /* 销户: kept for history, meter number free again */
+    KWH_CUST_VOID = 4,     /* an opening that never reached the card */
 };
 
 /* Kinds of card writes and money movements. */
 enum kwh_op_kind {
-    KWH_OP_OPEN = 1,      /* 用户开户 (+ first purchase) */
-    KWH_OP_SALE = 2,      /* 日常售电 */
-    KWH_OP_RESALE = 3,    /* 重新售电 */
-    KWH_OP_REISSUE = 4,   /* 补卡售电 */
-    KWH_OP_REFUND_CARD = 5, /* 制退电卡 */
-    KWH_OP_REFUND = 6,    /* 读卡退电 (no card write) */
+    KWH_OP_OPEN = 1,         /* 用户开户 (+ first purchase) */
+    KWH_OP_SALE = 2,         /* 日常售电 */
+    KWH_OP_RESALE = 3,       /* 重新售电 */
+    KWH_OP_REISSUE = 4,      /* 补卡售电 */
+    KWH_OP_REFUND_CARD = 5,  /* 制退电卡 */
+    KWH_OP_REFUND = 6,       /* 读卡退电 (no card write) */
     KWH_OP_METER_CHANGE = 7, /* 换表 */
-    KWH_OP_EDIT = 8,      /* 用户信息维护 writing the card */
-    KWH_OP_TOOL = 9,      /* 工具卡 */
-    KWH_OP_WIPE = 10,     /* 读卡清卡 */
+    KWH_OP_EDIT = 8,         /* 用户信息维护 writing the card */
+    KWH_OP_TOOL = 9,         /* 工具卡 */
+    KWH_OP_WIPE = 10,        /* 读卡清卡 */
 };
 
 enum kwh_op_state {
@@ -60,36 +60,36 @@ enum kwh_op_state {
 
 /* How a purchase is given. */
 enum kwh_purchase_mode {
-    KWH_BY_NONE = 0,      /* no purchase */
-    KWH_BY_KWH = 1,       /* 按电量: value in ckwh */
-    KWH_BY_AMOUNT = 2,    /* 按金额: value in fen */
+    KWH_BY_NONE = 0,   /* no purchase */
+    KWH_BY_KWH = 1,    /* 按电量: value in ckwh */
+    KWH_BY_AMOUNT = 2, /* 按金额: value in fen */
 };
 
 struct kwh_session {
     int64_t operator_id;
     char name[KWH_NAME_MAX];
-    int role;                   /* enum kwh_role */
-    bool must_change_password;  /* first login as system/1, or reset by an admin */
+    int role;                  /* enum kwh_role */
+    bool must_change_password; /* first login as system/1, or reset by an admin */
 };
 
 /* Business settings kept in the database (not the INI). */
 struct kwh_site {
-    char area_code[7];          /* 区域代码 */
-    char unit_name[KWH_TEXT_MAX];  /* 用电单位名称 */
+    char area_code[7];            /* 区域代码 */
+    char unit_name[KWH_TEXT_MAX]; /* 用电单位名称 */
     char unit_phone[KWH_PHONE_MAX];
-    int64_t monthly_free_ckwh;  /* 每月免费电量; 0 = none */
-    int64_t max_sale_fen;       /* per-sale maximum amount */
-    int64_t max_sale_ckwh;      /* per-sale maximum energy */
-    int64_t reissue_fee_fen;    /* default 补卡 fee */
-    bool cards_issued;          /* any card written: the area code is then locked */
+    int64_t monthly_free_ckwh; /* 每月免费电量; 0 = none */
+    int64_t max_sale_fen;      /* per-sale maximum amount */
+    int64_t max_sale_ckwh;     /* per-sale maximum energy */
+    int64_t reissue_fee_fen;   /* default 补卡 fee */
+    bool cards_issued;         /* any card written: the area code is then locked */
 };
 
 struct kwh_tariff {
     int64_t id;
     char name[KWH_NAME_MAX];
-    int64_t price;              /* current price, 0.0001 yuan/kWh */
-    int64_t price_since;        /* when the current price took effect */
-    int64_t customers;          /* open accounts on it (in use = cannot delete) */
+    int64_t price;       /* current price, 0.0001 yuan/kWh */
+    int64_t price_since; /* when the current price took effect */
+    int64_t customers;   /* open accounts on it (in use = cannot delete) */
 };
 
 struct kwh_operator {
@@ -102,68 +102,68 @@ struct kwh_operator {
 };
 
 struct kwh_meter {
-    uint32_t meter_no;          /* 表号, 8 digits */
-    int meter_type;             /* enum kwh_meter_type */
-    int rating_a;               /* the meter's maximum current, A */
-    int current_limit_a;        /* 限电电流 <= rating_a */
-    int64_t alarm_ckwh;         /* 预警电量 */
-    int64_t overdraft_ckwh;     /* 透支电量 */
-    int64_t hoard_ckwh;         /* 囤积电量 */
-    int ct_ratio;               /* 变比, required for 三相互感, 1 otherwise */
+    uint32_t meter_no;      /* 表号, 8 digits */
+    int meter_type;         /* enum kwh_meter_type */
+    int rating_a;           /* the meter's maximum current, A */
+    int current_limit_a;    /* 限电电流 <= rating_a */
+    int64_t alarm_ckwh;     /* 预警电量 */
+    int64_t overdraft_ckwh; /* 透支电量 */
+    int64_t hoard_ckwh;     /* 囤积电量 */
+    int ct_ratio;           /* 变比, required for 三相互感, 1 otherwise */
 };
 
 struct kwh_customer {
     int64_t id;
-    uint32_t customer_no;       /* 用户编号, generated */
+    uint32_t customer_no; /* 用户编号, generated */
     char name[KWH_TEXT_MAX];
     char address[KWH_ADDR_MAX];
     char phone[KWH_PHONE_MAX];
     struct kwh_meter meter;
     int64_t tariff_id;
     char tariff_name[KWH_NAME_MAX];
-    int64_t price;              /* the tariff's current price */
-    int status;                 /* enum kwh_customer_status */
+    int64_t price; /* the tariff's current price */
+    int status;    /* enum kwh_customer_status */
     uint8_t card_serial[CARD_SERIAL_LEN];
-    int card_gen;               /* generation of the current card */
-    int purchase_count;         /* last count written to the card (settled) */
-    int loaded_count;           /* last count the meter reported loaded */
-    int64_t balance_ckwh;       /* estimated energy in the meter and on the card */
+    int card_gen;                    /* generation of the current card */
+    int purchase_count;              /* last count written to the card (settled) */
+    int loaded_count;                /* last count the meter reported loaded */
+    int64_t balance_ckwh;            /* estimated energy in the meter and on the card */
     int64_t reported_remaining_ckwh; /* the meter's last report */
     int64_t reported_at;
     int64_t opened, closed, last_purchase;
-    int free_month;             /* YYYYMM of the last monthly allowance granted */
+    int free_month; /* YYYYMM of the last monthly allowance granted */
 };
 
 /* One money movement or card-writing event (sales, refunds, reissues, ...). */
 struct kwh_sale {
     int64_t id;
-    int64_t op_id;              /* the card write it belongs to */
-    int kind;                   /* enum kwh_op_kind */
-    int state;                  /* enum kwh_op_state */
+    int64_t op_id; /* the card write it belongs to */
+    int kind;      /* enum kwh_op_kind */
+    int state;     /* enum kwh_op_state */
     int64_t customer_id;
     uint32_t customer_no;
-    char customer_name[KWH_TEXT_MAX];   /* as at the sale (an invoice shows these) */
+    char customer_name[KWH_TEXT_MAX]; /* as at the sale (an invoice shows these) */
     char customer_address[KWH_ADDR_MAX];
     char customer_phone[KWH_PHONE_MAX];
     uint32_t meter_no;
     int purchase_count;
-    int64_t energy_ckwh;        /* paid energy; negative for a refund */
-    int64_t adjust_ckwh;        /* 调剂电量, not charged */
-    int64_t free_ckwh;          /* monthly free allowance */
+    int64_t energy_ckwh; /* paid energy; negative for a refund */
+    int64_t adjust_ckwh; /* 调剂电量, not charged */
+    int64_t free_ckwh;   /* monthly free allowance */
     int64_t price;
     int64_t tariff_id;
     char tariff_name[KWH_NAME_MAX];
-    int64_t amount_fen;         /* money for the energy; negative = paid out */
-    int64_t fee_fen;            /* 补卡 fee */
-    int pay_method;             /* enum kwh_pay */
+    int64_t amount_fen; /* money for the energy; negative = paid out */
+    int64_t fee_fen;    /* 补卡 fee */
+    int pay_method;     /* enum kwh_pay */
     bool by_amount;
     int64_t operator_id;
     char operator_name[KWH_NAME_MAX];
     int64_t created;
-    int64_t invoice_no;         /* 0 until settled */
-    int64_t replaces_id;        /* 重新售电: the sale it cancels */
-    int reprints;               /* 补打发票 count */
-    int64_t printed;            /* when a first copy left the program; 0 = never */
+    int64_t invoice_no;  /* 0 until settled */
+    int64_t replaces_id; /* 重新售电: the sale it cancels */
+    int reprints;        /* 补打发票 count */
+    int64_t printed;     /* when a first copy left the program; 0 = never */
 };
 
 /* What an invoice shows. */
@@ -176,10 +176,10 @@ struct kwh_receipt {
 
 /* Stable English names for logs, CLI and CSV; labels for people come from the UI. */
 const char *model_role_name(int role);
-int model_role_parse(const char *s);            /* "admin"/"seller" -> role, or 0 */
-const char *model_pay_name(int pay);            /* "cash", "wechat", ... */
-int model_pay_parse(const char *s);             /* -> enum kwh_pay, or -1 */
-const char *model_op_name(int kind);            /* "open", "sale", ... */
+int model_role_parse(const char *s); /* "admin"/"seller" -> role, or 0 */
+const char *model_pay_name(int pay); /* "cash", "wechat", ... */
+int model_pay_parse(const char *s);  /* -> enum kwh_pay, or -1 */
+const char *model_op_name(int kind); /* "open", "sale", ... */
 const char *model_state_name(int state);
 const char *model_status_name(int status);
 

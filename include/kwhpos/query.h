@@ -39,7 +39,7 @@ void period_format_time(int64_t t, char *buf, size_t n);
 
 /* --- M20 用户信息查询 (query.c) ------------------------------------------------------- */
 
-#define KWH_PAGE_MAX 10000      /* rows a page may ask for */
+#define KWH_PAGE_MAX 10000 /* rows a page may ask for */
 #define KWH_PAGE_DEFAULT 100
 
 /* Each filter has its own on/off, as the manual's check boxes. None on = all accounts
@@ -57,14 +57,14 @@ struct kwh_customer_filter {
     char address[KWH_ADDR_MAX];
     bool by_last_purchase;
     struct kwh_period last_purchase;
-    bool include_closed;        /* closed accounts too (销户 history) */
-    int64_t limit;              /* 0 = KWH_PAGE_DEFAULT */
+    bool include_closed; /* closed accounts too (销户 history) */
+    int64_t limit;       /* 0 = KWH_PAGE_DEFAULT */
     int64_t offset;
 };
 
 /* A page of accounts, ordered by customer number, and how many match in all. */
 struct kwh_customer_page {
-    struct kwh_customer *rows;  /* owned: query_customer_page_fini */
+    struct kwh_customer *rows; /* owned: query_customer_page_fini */
     size_t n;
     int64_t total;
 };
@@ -72,7 +72,7 @@ struct kwh_customer_page {
 int query_customers(struct kwh_core *c, const struct kwh_session *s,
                     const struct kwh_customer_filter *f, struct kwh_customer_page *out,
                     struct kwh_err *e);
-void query_customer_page_fini(struct kwh_customer_page *p);     /* accepts NULL */
+void query_customer_page_fini(struct kwh_customer_page *p); /* accepts NULL */
 /* Calls fn for every matching account (no paging) in customer-number order; stops when
  * fn returns non-zero, which is returned. For exports. */
 int query_customers_each(struct kwh_core *c, const struct kwh_session *s,
@@ -91,37 +91,37 @@ struct kwh_sale_filter {
     bool by_date;
     struct kwh_period period;
     bool by_operator;
-    char operator_name[KWH_NAME_MAX];  /* deleted operators are found by name too */
+    char operator_name[KWH_NAME_MAX]; /* deleted operators are found by name too */
     bool by_customer_no;
     uint32_t customer_no;
     bool by_name;
-    char name[KWH_TEXT_MAX];           /* the account's name contains it */
+    char name[KWH_TEXT_MAX]; /* the account's name contains it */
     bool by_meter_no;
-    uint32_t meter_no;                 /* accounts that have this meter number */
-    int64_t limit;                     /* 0 = KWH_PAGE_DEFAULT */
+    uint32_t meter_no; /* accounts that have this meter number */
+    int64_t limit;     /* 0 = KWH_PAGE_DEFAULT */
     int64_t offset;
 };
 
 struct kwh_sale_totals {
     int64_t count;
-    int64_t energy_ckwh;        /* paid energy (refunds negative) */
+    int64_t energy_ckwh; /* paid energy (refunds negative) */
     int64_t adjust_ckwh;
     int64_t free_ckwh;
-    int64_t amount_fen;         /* money for energy (refunds negative) */
-    int64_t fee_fen;            /* 补卡 fees */
+    int64_t amount_fen; /* money for energy (refunds negative) */
+    int64_t fee_fen;    /* 补卡 fees */
 };
 
 /* A page of sales, oldest first, with the totals over every matching sale. */
 struct kwh_sale_page {
-    struct kwh_sale *rows;      /* owned: query_sale_page_fini */
+    struct kwh_sale *rows; /* owned: query_sale_page_fini */
     size_t n;
     struct kwh_sale_totals totals;
-    struct kwh_period period;   /* the period used (today when no date filter) */
+    struct kwh_period period; /* the period used (today when no date filter) */
 };
 
 int query_sales(struct kwh_core *c, const struct kwh_session *s, const struct kwh_sale_filter *f,
                 struct kwh_sale_page *out, struct kwh_err *e);
-void query_sale_page_fini(struct kwh_sale_page *p);     /* accepts NULL */
+void query_sale_page_fini(struct kwh_sale_page *p); /* accepts NULL */
 /* Calls fn for every matching sale, oldest first (no paging). */
 int query_sales_each(struct kwh_core *c, const struct kwh_session *s,
                      const struct kwh_sale_filter *f,
@@ -129,14 +129,14 @@ int query_sales_each(struct kwh_core *c, const struct kwh_session *s,
                      struct kwh_err *e);
 
 enum kwh_group {
-    KWH_GROUP_PERIOD = 0,       /* one row: the whole period (段时期报表) */
-    KWH_GROUP_DAY = 1,          /* one row per local day (日报表) */
-    KWH_GROUP_MONTH = 2,        /* one row per local month (月报表) */
+    KWH_GROUP_PERIOD = 0, /* one row: the whole period (段时期报表) */
+    KWH_GROUP_DAY = 1,    /* one row per local day (日报表) */
+    KWH_GROUP_MONTH = 2,  /* one row per local month (月报表) */
 };
 #define KWH_REPORT_MAX_ROWS 4000
 
 struct kwh_report_row {
-    struct kwh_period period;   /* the day, month or whole period of this row */
+    struct kwh_period period; /* the day, month or whole period of this row */
     struct kwh_sale_totals t;
 };
 
@@ -145,10 +145,10 @@ struct kwh_report_row {
 struct kwh_sales_report {
     struct kwh_period period;
     int group;
-    struct kwh_report_row *rows;            /* owned: report_sales_fini */
+    struct kwh_report_row *rows; /* owned: report_sales_fini */
     size_t n;
     struct kwh_sale_totals totals;
-    struct kwh_sale_totals by_kind[KWH_OP_WIPE + 1];   /* indexed by enum kwh_op_kind */
+    struct kwh_sale_totals by_kind[KWH_OP_WIPE + 1]; /* indexed by enum kwh_op_kind */
     struct kwh_sale_totals by_pay[KWH_PAY_COUNT];
 };
 
@@ -156,21 +156,21 @@ struct kwh_sales_report {
  * days or months. */
 int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct kwh_sale_filter *f,
                  int group, struct kwh_sales_report *out, struct kwh_err *e);
-void report_sales_fini(struct kwh_sales_report *r);     /* accepts NULL */
+void report_sales_fini(struct kwh_sales_report *r); /* accepts NULL */
 
 /* --- M22-M25 过户/销户/补卡/换表查询 (query.c) ----------------------------------------- */
 
 enum kwh_event_kind {
-    KWH_EV_REISSUE = KWH_OP_REISSUE,        /* 补卡 */
+    KWH_EV_REISSUE = KWH_OP_REISSUE,           /* 补卡 */
     KWH_EV_METER_CHANGE = KWH_OP_METER_CHANGE, /* 换表 */
-    KWH_EV_TRANSFER = 101,                  /* 过户 */
-    KWH_EV_CLOSE = 102,                     /* 销户 */
+    KWH_EV_TRANSFER = 101,                     /* 过户 */
+    KWH_EV_CLOSE = 102,                        /* 销户 */
 };
 
 /* No date filter = today. Only what happened: a reissue or meter change whose card was
  * never written (void) or is not known yet (pending) is left out. */
 struct kwh_event_filter {
-    int kind;                   /* enum kwh_event_kind */
+    int kind; /* enum kwh_event_kind */
     bool by_date;
     struct kwh_period period;
     bool by_operator;
@@ -185,24 +185,23 @@ struct kwh_event {
     int64_t created;
     uint32_t customer_no;
     char customer_name[KWH_TEXT_MAX];
-    uint32_t meter_no;          /* the account's meter now */
+    uint32_t meter_no; /* the account's meter now */
     char operator_name[KWH_NAME_MAX];
-    int64_t fee_fen;            /* 补卡 fee */
-    char before[512];           /* key=value text */
+    int64_t fee_fen;  /* 补卡 fee */
+    char before[512]; /* key=value text */
     char after[512];
 };
 
 struct kwh_event_page {
-    struct kwh_event *rows;     /* owned: query_event_page_fini */
+    struct kwh_event *rows; /* owned: query_event_page_fini */
     size_t n;
     int64_t total;
     struct kwh_period period;
 };
 
-int query_events(struct kwh_core *c, const struct kwh_session *s,
-                 const struct kwh_event_filter *f, struct kwh_event_page *out,
-                 struct kwh_err *e);
-void query_event_page_fini(struct kwh_event_page *p);  /* accepts NULL */
+int query_events(struct kwh_core *c, const struct kwh_session *s, const struct kwh_event_filter *f,
+                 struct kwh_event_page *out, struct kwh_err *e);
+void query_event_page_fini(struct kwh_event_page *p); /* accepts NULL */
 /* "transfer", "close", "reissue", "meter-change"; and back (-1 when unknown). */
 const char *query_event_name(int kind);
 int query_event_parse(const char *name);
@@ -213,40 +212,40 @@ int query_event_parse(const char *name);
  * the sale it replaced comes back as a return (negative), so a shift that re-sells an
  * earlier shift's sale is charged only the difference. */
 enum kwh_shift_line {
-    KWH_SHIFT_OPEN,             /* 开户购电 */
-    KWH_SHIFT_SALE,             /* 日常售电 */
-    KWH_SHIFT_RESALE,           /* 重新售电 */
-    KWH_SHIFT_RESALE_RETURN,    /* the replaced sales, returned */
-    KWH_SHIFT_REISSUE,          /* 补卡: fee and any purchase */
-    KWH_SHIFT_METER_CHANGE,     /* 换表 purchase */
-    KWH_SHIFT_REFUND,           /* 退电 paid out (negative) */
-    KWH_SHIFT_OWED,             /* 退电 of an overdrawn meter: the customer paid what was owed */
+    KWH_SHIFT_OPEN,          /* 开户购电 */
+    KWH_SHIFT_SALE,          /* 日常售电 */
+    KWH_SHIFT_RESALE,        /* 重新售电 */
+    KWH_SHIFT_RESALE_RETURN, /* the replaced sales, returned */
+    KWH_SHIFT_REISSUE,       /* 补卡: fee and any purchase */
+    KWH_SHIFT_METER_CHANGE,  /* 换表 purchase */
+    KWH_SHIFT_REFUND,        /* 退电 paid out (negative) */
+    KWH_SHIFT_OWED,          /* 退电 of an overdrawn meter: the customer paid what was owed */
     KWH_SHIFT_LINES
 };
 
 struct kwh_shift_money {
     int64_t count;
-    int64_t amount_fen;         /* money for energy */
+    int64_t amount_fen; /* money for energy */
     int64_t fee_fen;
-    int64_t total_fen;          /* amount + fee */
+    int64_t total_fen; /* amount + fee */
 };
 
 struct kwh_shift_report {
-    int64_t shift_id;           /* the closed shift, 0 for an open shift or a period */
+    int64_t shift_id; /* the closed shift, 0 for an open shift or a period */
     int64_t operator_id;
     char operator_name[KWH_NAME_MAX];
-    int64_t from, to;           /* the times it covers */
+    int64_t from, to; /* the times it covers */
     struct kwh_shift_money lines[KWH_SHIFT_LINES];
-    int64_t pay_in_fen[KWH_PAY_COUNT];      /* money taken, by payment method */
-    int64_t pay_out_fen[KWH_PAY_COUNT];     /* money paid out (positive) */
+    int64_t pay_in_fen[KWH_PAY_COUNT];  /* money taken, by payment method */
+    int64_t pay_out_fen[KWH_PAY_COUNT]; /* money paid out (positive) */
     int64_t money_in_fen, money_out_fen, net_fen;
-    int64_t expected_cash_fen;  /* cash in minus cash out */
-    bool counted;               /* a blind count was entered */
+    int64_t expected_cash_fen; /* cash in minus cash out */
+    bool counted;              /* a blind count was entered */
     int64_t counted_cash_fen;
-    int64_t difference_fen;     /* counted - expected: negative = short */
-    struct kwh_sale *voided;    /* attempts that never reached the card (owned) */
+    int64_t difference_fen;  /* counted - expected: negative = short */
+    struct kwh_sale *voided; /* attempts that never reached the card (owned) */
     size_t nvoided;
-    struct kwh_sale *pending;   /* not known yet: listed until their card is read (owned) */
+    struct kwh_sale *pending; /* not known yet: listed until their card is read (owned) */
     size_t npending;
 };
 
@@ -264,6 +263,6 @@ int shift_close(struct kwh_core *c, const struct kwh_session *s, int64_t counted
 /* A closed shift again (for a reprint); a seller only their own. */
 int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
               struct kwh_shift_report *out, struct kwh_err *e);
-void shift_report_fini(struct kwh_shift_report *r);    /* accepts NULL */
+void shift_report_fini(struct kwh_shift_report *r); /* accepts NULL */
 
 #endif

@@ -15,17 +15,17 @@
 #include "kwhpos/serial.h"
 
 struct reader_opts {
-    int timeout_ms;         /* answer time allowed beyond wire and card time; default 1000 */
-    int write_ms_per_byte;  /* card write time allowed per byte; default 10 */
-    int psc_min_tries;      /* refuse to present a PSC with fewer tries left; default 2 */
+    int timeout_ms;        /* answer time allowed beyond wire and card time; default 1000 */
+    int write_ms_per_byte; /* card write time allowed per byte; default 10 */
+    int psc_min_tries;     /* refuse to present a PSC with fewer tries left; default 2 */
 };
 
 /* Traffic counters, for measurements. */
 struct reader_stats {
     unsigned long exchanges;
-    unsigned long tx_bytes, rx_bytes;  /* framed bytes on the wire, both ways */
-    unsigned long written;             /* card bytes the reader reported written */
-    unsigned long repeats;             /* answers asked for again after a bad checksum */
+    unsigned long tx_bytes, rx_bytes; /* framed bytes on the wire, both ways */
+    unsigned long written;            /* card bytes the reader reported written */
+    unsigned long repeats;            /* answers asked for again after a bad checksum */
 };
 
 /* Fills o with the defaults. */
@@ -38,8 +38,8 @@ int reader_open(const char *port, int baud, enum serial_backend backend,
 
 /* Makes a card device over an open transport, which it owns from now on (closed with
  * the device, or at once on failure). Does not talk to the reader. */
-int reader_attach(struct kwh_transport *t, const struct reader_opts *o,
-                  struct kwh_card_dev *dev, struct kwh_err *e);
+int reader_attach(struct kwh_transport *t, const struct reader_opts *o, struct kwh_card_dev *dev,
+                  struct kwh_err *e);
 
 /* Asks the reader who it is ("kwhsim 0.1.0 protocol 1"). */
 int reader_ident(struct kwh_card_dev *dev, char *buf, size_t n, struct kwh_err *e);

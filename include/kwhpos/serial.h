@@ -17,8 +17,7 @@ struct kwh_transport_ops {
     /* Reads up to n bytes, waiting at most timeout_ms for the first one; *got is 0 after
      * a quiet timeout (which is not an error). KWH_EDEVICE/KWH_DEV_NO_READER when the
      * device has gone away. */
-    int (*read)(void *ctx, uint8_t *buf, size_t n, int timeout_ms, size_t *got,
-                struct kwh_err *e);
+    int (*read)(void *ctx, uint8_t *buf, size_t n, int timeout_ms, size_t *got, struct kwh_err *e);
     /* Writes all n bytes within timeout_ms or fails with KWH_EDEVICE. */
     int (*write)(void *ctx, const uint8_t *buf, size_t n, int timeout_ms, struct kwh_err *e);
     /* Waits (at most timeout_ms) until everything written has left the port. */
@@ -32,13 +31,13 @@ struct kwh_transport_ops {
 struct kwh_transport {
     const struct kwh_transport_ops *ops;
     void *ctx;
-    int baud;           /* line speed, for wire-time budgets; 0 when unknown */
-    char name[128];     /* what the user called it, for messages */
+    int baud;            /* line speed, for wire-time budgets; 0 when unknown */
+    char name[128];      /* what the user called it, for messages */
     const char *backend; /* "libserialport", "termios", "memory" */
 };
 
 enum serial_backend {
-    SERIAL_AUTO = 0,     /* termios for pseudo-terminals, libserialport for the rest */
+    SERIAL_AUTO = 0, /* termios for pseudo-terminals, libserialport for the rest */
     SERIAL_LIBSERIALPORT,
     SERIAL_TERMIOS,
 };
@@ -46,8 +45,8 @@ enum serial_backend {
 /* Opens port name at baud (8N1, no flow control) into *t with the chosen back end.
  * Errors are KWH_EDEVICE with detail KWH_DEV_NO_READER and a message naming the port
  * and what to do. */
-int serial_open(const char *name, int baud, enum serial_backend backend,
-                struct kwh_transport *t, struct kwh_err *e);
+int serial_open(const char *name, int baud, enum serial_backend backend, struct kwh_transport *t,
+                struct kwh_err *e);
 
 /* Closes t (NULL ops allowed) and clears it. */
 void transport_close(struct kwh_transport *t);
@@ -60,10 +59,10 @@ int serial_baud_valid(int baud);
 
 /* One serial port as libserialport sees it. */
 struct serial_port_info {
-    char name[128];      /* "/dev/ttyUSB0" */
-    char desc[128];      /* "CH340" / "USB2.0-Serial" / "ttyS0" */
-    char label[272];     /* "CH340 on /dev/ttyUSB0": what a clerk picks */
-    char transport[16];  /* "usb", "native", "bluetooth" */
+    char name[128];       /* "/dev/ttyUSB0" */
+    char desc[128];       /* "CH340" / "USB2.0-Serial" / "ttyS0" */
+    char label[272];      /* "CH340 on /dev/ttyUSB0": what a clerk picks */
+    char transport[16];   /* "usb", "native", "bluetooth" */
     int usb_vid, usb_pid; /* -1 unless USB */
 };
 

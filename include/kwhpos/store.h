@@ -21,9 +21,9 @@ struct store;
 
 /* Opens (create: makes a new file, refusing an existing one) and migrates. */
 int store_open(struct store **out, const char *path, bool create, struct kwh_err *e);
-void store_close(struct store *s);                 /* accepts NULL */
+void store_close(struct store *s); /* accepts NULL */
 const char *store_path(const struct store *s);
-int store_begin(struct store *s, struct kwh_err *e);    /* BEGIN IMMEDIATE */
+int store_begin(struct store *s, struct kwh_err *e); /* BEGIN IMMEDIATE */
 int store_commit(struct store *s, struct kwh_err *e);
 void store_rollback(struct store *s);
 bool store_in_tx(const struct store *s);
@@ -48,10 +48,9 @@ int store_cards_issued(struct store *s, bool *out, struct kwh_err *e);
 int store_operator_add(struct store *s, const char *name, int role, const char *hash,
                        bool must_change, int64_t now, int64_t *id, struct kwh_err *e);
 /* Active operator by name; *hash (may be NULL) receives the password hash. */
-int store_operator_get(struct store *s, const char *name, struct kwh_operator *out,
-                       char *hash, size_t hash_len, struct kwh_err *e);
-int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out,
-                          struct kwh_err *e);
+int store_operator_get(struct store *s, const char *name, struct kwh_operator *out, char *hash,
+                       size_t hash_len, struct kwh_err *e);
+int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out, struct kwh_err *e);
 int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool must_change,
                             struct kwh_err *e);
 int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockouts,
@@ -60,16 +59,14 @@ int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct k
 int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_err *e);
 int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e);
 int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e);
-int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n,
-                        struct kwh_err *e);
+int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, struct kwh_err *e);
 
 /* --- tariffs.c ---------------------------------------------------------------------- */
 
 int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
                      int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
-int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out,
-                      struct kwh_err *e);
+int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out, struct kwh_err *e);
 int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e);
 int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t now,
                            int64_t operator_id, struct kwh_err *e);
@@ -85,8 +82,7 @@ int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e);
 int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e);
 /* Writes every field of c (by c->id). */
 int store_customer_update(struct store *s, const struct kwh_customer *c, struct kwh_err *e);
-int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out,
-                       struct kwh_err *e);
+int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e);
 int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
                          struct kwh_err *e);
 /* The account (pending, open or refunded) that holds meter_no now. */
@@ -94,8 +90,7 @@ int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_custo
                             struct kwh_err *e);
 int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                              struct kwh_customer *out, struct kwh_err *e);
-int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,
-                        struct kwh_err *e);
+int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts, struct kwh_err *e);
 
 struct store_total {
     int64_t tariff_id;
@@ -112,18 +107,18 @@ struct store_op {
     int64_t id;
     int kind;
     int state;
-    int64_t customer_id;        /* 0 for tool cards */
+    int64_t customer_id; /* 0 for tool cards */
     uint8_t serial[CARD_SERIAL_LEN];
-    uint8_t slot[CARD_SLOT_LEN];      /* what the active slot holds once done */
+    uint8_t slot[CARD_SLOT_LEN]; /* what the active slot holds once done */
     uint8_t old_image[KWH_CARD_SIZE];
     uint8_t new_image[KWH_CARD_SIZE];
     int64_t operator_id;
     int64_t created;
     int64_t settled;
-    bool has_meter;             /* new meter record for meter change / edit */
+    bool has_meter; /* new meter record for meter change / edit */
     struct kwh_meter meter;
-    int64_t new_balance_ckwh;   /* meter change: the balance from then on */
-    int reissue_consumed;       /* reissue: 1 已消费, 0 未消费 */
+    int64_t new_balance_ckwh; /* meter change: the balance from then on */
+    int reissue_consumed;     /* reissue: 1 已消费, 0 未消费 */
 };
 
 int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e);
@@ -148,8 +143,8 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
 int store_sale_insert(struct store *s, struct kwh_sale *sale, struct kwh_err *e);
 int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh_err *e);
 /* Sales belonging to an op. */
-int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max,
-                       size_t *n, struct kwh_err *e);
+int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max, size_t *n,
+                       struct kwh_err *e);
 /* Marks a sale's state; done sales with money get the next invoice number. */
 int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e);
 /* The customer's last settled purchase (kinds that put energy on the card). */
@@ -162,12 +157,12 @@ int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struc
 
 struct store_event {
     int64_t id;
-    int kind;                   /* KWH_OP_* (TRANSFER uses 0 and a text detail) */
+    int kind; /* KWH_OP_* (TRANSFER uses 0 and a text detail) */
     int64_t customer_id;
-    int64_t op_id;              /* card write, when there is one */
+    int64_t op_id; /* card write, when there is one */
     int64_t operator_id;
     int64_t created;
-    char before[512];           /* key=value text, for people and the audit */
+    char before[512]; /* key=value text, for people and the audit */
     char after[512];
 };
 #define STORE_EV_TRANSFER 101
@@ -188,11 +183,10 @@ struct store_audit {
     uint8_t hash[32];
 };
 
-int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32],
-                          struct kwh_err *e);
+int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32], struct kwh_err *e);
 int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_err *e);
 /* Calls fn for each record in id order; stops when fn returns non-zero (returned). */
-int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a),
-                     void *ctx, struct kwh_err *e);
+int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a), void *ctx,
+                     struct kwh_err *e);
 
 #endif

@@ -24,16 +24,15 @@ struct store_cust_q {
     int64_t tariff_id;
     const char *address;
     bool by_last_purchase;
-    int64_t lp_from, lp_to;     /* [from, to) */
-    bool include_closed;        /* status closed too; open and refunded always */
+    int64_t lp_from, lp_to; /* [from, to) */
+    bool include_closed;    /* status closed too; open and refunded always */
 };
 
 int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t *n,
                           struct kwh_err *e);
 /* A page in customer-number order; *rows is caller-freed (NULL when empty). */
 int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t limit,
-                         int64_t offset, struct kwh_customer **rows, size_t *n,
-                         struct kwh_err *e);
+                         int64_t offset, struct kwh_customer **rows, size_t *n, struct kwh_err *e);
 /* Every match in customer-number order; stops when fn returns non-zero (returned). */
 int store_customers_each(struct store *s, const struct store_cust_q *q,
                          int (*fn)(void *ctx, const struct kwh_customer *cu), void *ctx,
@@ -44,7 +43,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
 /* Settled (done) sales created in [from, to), with optional filters. */
 struct store_sale_q {
     int64_t from, to;
-    const char *operator_name;  /* every operator, deleted ones too, with this name */
+    const char *operator_name; /* every operator, deleted ones too, with this name */
     bool by_no;
     uint32_t customer_no;
     bool by_meter;
@@ -63,11 +62,11 @@ typedef int (*store_sums_fn)(void *ctx, int kind, int pay, const struct store_su
 
 /* Sums of the matching sales. from_summary: read the hourly summary instead of the sales
  * (q->from and q->to on whole hours, no customer filters; the caller checks). */
-int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary,
-                     bool grouped, store_sums_fn fn, void *ctx, struct kwh_err *e);
+int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
+                     store_sums_fn fn, void *ctx, struct kwh_err *e);
 /* A page, oldest first; *rows is caller-freed. */
-int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit,
-                     int64_t offset, struct kwh_sale **rows, size_t *n, struct kwh_err *e);
+int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit, int64_t offset,
+                     struct kwh_sale **rows, size_t *n, struct kwh_err *e);
 int store_sales_each(struct store *s, const struct store_sale_q *q,
                      int (*fn)(void *ctx, const struct kwh_sale *sale), void *ctx,
                      struct kwh_err *e);
@@ -100,9 +99,8 @@ struct store_event_row {
 /* Events that happened (no card write, or its card write done). */
 int store_events_count(struct store *s, const struct store_event_q *q, int64_t *n,
                        struct kwh_err *e);
-int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit,
-                      int64_t offset, struct store_event_row **rows, size_t *n,
-                      struct kwh_err *e);
+int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit, int64_t offset,
+                      struct store_event_row **rows, size_t *n, struct kwh_err *e);
 
 /* --- shift.c: 交班 ------------------------------------------------------------------ */
 
@@ -110,8 +108,8 @@ struct store_shift {
     int64_t id;
     int64_t operator_id;
     int64_t started, ended;
-    int64_t after_sale_id;      /* the shift holds the operator's sales with id in */
-    int64_t last_sale_id;       /* (after_sale_id, last_sale_id] */
+    int64_t after_sale_id; /* the shift holds the operator's sales with id in */
+    int64_t last_sale_id;  /* (after_sale_id, last_sale_id] */
     int64_t money_in_fen, money_out_fen, expected_cash_fen, counted_cash_fen;
     int64_t pending;
 };
@@ -128,8 +126,8 @@ struct store_shift_q {
 typedef int (*store_shift_fn)(void *ctx, int kind, int pay, bool refund_out,
                               const struct store_sums *sums);
 
-int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
-                     void *ctx, struct kwh_err *e);
+int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn, void *ctx,
+                     struct kwh_err *e);
 /* The sales replaced by the done re-sales of the range, grouped by their payment method
  * (fn gets kind KWH_OP_RESALE). */
 int store_shift_returns(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
@@ -138,8 +136,8 @@ int store_shift_returns(struct store *s, const struct store_shift_q *q, store_sh
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e);
 /* The operator's last closed shift (*found false when none). */
-int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *out,
-                     bool *found, struct kwh_err *e);
+int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *out, bool *found,
+                     struct kwh_err *e);
 int store_shift_get(struct store *s, int64_t id, struct store_shift *out, struct kwh_err *e);
 /* Inserts sh (inside a transaction); sets sh->id. */
 int store_shift_insert(struct store *s, struct store_shift *sh, struct kwh_err *e);
@@ -163,14 +161,14 @@ int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_e
 
 /* What a database file holds, for a restore's checks. */
 struct store_file_info {
-    bool sqlite;                /* an SQLite database at all */
-    bool intact;                /* integrity_check ok */
+    bool sqlite; /* an SQLite database at all */
+    bool intact; /* integrity_check ok */
     char integrity[256];
-    bool kwhpos;                /* has the kwhpos tables and a site secret */
-    int version;                /* schema version (user_version) */
+    bool kwhpos; /* has the kwhpos tables and a site secret */
+    int version; /* schema version (user_version) */
     uint8_t secret[KWH_SECRET_LEN];
-    int64_t accounts;           /* open and refunded accounts */
-    int64_t last_sale;          /* newest sale's time, 0 when none */
+    int64_t accounts;  /* open and refunded accounts */
+    int64_t last_sale; /* newest sale's time, 0 when none */
 };
 
 /* Inspects the database file at path, opening it read-write: give it a private copy. */

@@ -11,9 +11,9 @@
 
 #include <stdint.h>
 
-#define UNITS_MAX_FEN 9999999999LL      /* 99,999,999.99 yuan */
-#define UNITS_MAX_CKWH 99999999LL       /* 999,999.99 kWh: what a card field holds */
-#define UNITS_MAX_PRICE 999999LL        /* 99.9999 yuan/kWh */
+#define UNITS_MAX_FEN 9999999999LL /* 99,999,999.99 yuan */
+#define UNITS_MAX_CKWH 99999999LL  /* 999,999.99 kWh: what a card field holds */
+#define UNITS_MAX_PRICE 999999LL   /* 99.9999 yuan/kWh */
 
 /* Selling by energy: the charge, rounded half up to the fen. */
 int64_t units_amount_for_energy(int64_t ckwh, int64_t price);

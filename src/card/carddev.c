@@ -28,8 +28,7 @@ static int update_phase(struct kwh_card_dev *dev, const uint8_t *have, const uin
             continue;
         }
         j = i;
-        while (j < KWH_CARD_SIZE && have[j] != want[j] &&
-               in_last(j, last_addr, last_len) == last)
+        while (j < KWH_CARD_SIZE && have[j] != want[j] && in_last(j, last_addr, last_len) == last)
             j++;
         if ((rc = dev->ops->write(dev->ctx, i, want + i, j - i, e)) < 0)
             return rc;

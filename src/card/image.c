@@ -252,8 +252,7 @@ static const char *check_rest(const uint8_t img[KWH_CARD_SIZE], const struct kwh
         }
         sodium_memzero(&got, sizeof got);
     }
-    if (!all_ff(img + CARD_OFF_KEYX + CARD_KEYX_LEN,
-                KWH_CARD_SIZE - CARD_OFF_KEYX - CARD_KEYX_LEN))
+    if (!all_ff(img + CARD_OFF_KEYX + CARD_KEYX_LEN, KWH_CARD_SIZE - CARD_OFF_KEYX - CARD_KEYX_LEN))
         return "the card's reserved area is altered";
     return NULL;
 }
@@ -291,8 +290,8 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
     memcpy(out->serial, img + CARD_OFF_SERIAL, CARD_SERIAL_LEN);
     out->params.ct_ratio = 1;
 
-    if (out->psc_state == CARD_PSC_SITE && card_serial_is_set(out->serial) &&
-        header_prefix(img) && img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE)
+    if (out->psc_state == CARD_PSC_SITE && card_serial_is_set(out->serial) && header_prefix(img) &&
+        img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE)
         return 0; /* personalised, nothing committed (or wiped): usable as a blank */
     if (memcmp(img + CARD_OFF_MAGIC, magic, 3) != 0) {
         /* Factory-new, wiped, or personalised up to the PSC but never committed. */
@@ -326,8 +325,8 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
     memcpy(out->area_code, area, sizeof area);
     if (keys != NULL && strcmp(area, keys->area_code) != 0)
         return kwh_err_set(e, KWH_ECARD,
-                           "the card belongs to another site (area code %s, this site %s)",
-                           area, keys->area_code);
+                           "the card belongs to another site (area code %s, this site %s)", area,
+                           keys->area_code);
     if (keys != NULL) {
         mac(want, "KWHS", out->serial, s, S_MAC, keys->mac_key);
         if (sodium_memcmp(want, s + S_MAC, KWH_MAC_LEN) != 0)
@@ -364,8 +363,7 @@ int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *ke
 }
 
 int card_encode(const uint8_t old[KWH_CARD_SIZE], const struct kwh_card *c,
-                const struct kwh_site_keys *keys, uint8_t out[KWH_CARD_SIZE],
-                struct kwh_err *e)
+                const struct kwh_site_keys *keys, uint8_t out[KWH_CARD_SIZE], struct kwh_err *e)
 {
     uint8_t *s;
     int target;

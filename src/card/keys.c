@@ -51,8 +51,14 @@ int card_keys_derive(struct kwh_site_keys *k, const uint8_t secret[KWH_SECRET_LE
 
 static void keyx_stream(uint8_t out[38], uint32_t meter_no)
 {
-    uint8_t nonce[8] = {'k', 'e', 'y', 'x', (uint8_t)(meter_no >> 24), (uint8_t)(meter_no >> 16),
-                        (uint8_t)(meter_no >> 8), (uint8_t)meter_no};
+    uint8_t nonce[8] = {'k',
+                        'e',
+                        'y',
+                        'x',
+                        (uint8_t)(meter_no >> 24),
+                        (uint8_t)(meter_no >> 16),
+                        (uint8_t)(meter_no >> 8),
+                        (uint8_t)meter_no};
     uint8_t buf[64];
     crypto_generichash(buf, sizeof buf, nonce, sizeof nonce, factory_transport_key,
                        sizeof factory_transport_key);
@@ -82,8 +88,8 @@ void card_keyx_wrap(uint8_t area[CARD_KEYX_LEN], const struct kwh_site_keys *key
     if (sodium_init() < 0)
         abort(); /* no randomness source: nothing can be protected */
     for (int i = 0; i < 3; i++)
-        plain[i] = (uint8_t)(((keys->area_code[2 * i] - '0') << 4) |
-                             (keys->area_code[2 * i + 1] - '0'));
+        plain[i] =
+            (uint8_t)(((keys->area_code[2 * i] - '0') << 4) | (keys->area_code[2 * i + 1] - '0'));
     memcpy(plain + 3, keys->mac_key, KWH_KEY_LEN);
     memcpy(plain + 35, keys->psc, KWH_PSC_LEN);
     keyx_stream(stream, meter_no);

@@ -15,7 +15,7 @@ struct reader {
     struct reader_stats st;
     struct frame_parser p;
     uint8_t seq;
-    bool powered;  /* a power-on succeeded and no removal has been seen since */
+    bool powered; /* a power-on succeeded and no removal has been seen since */
 };
 
 enum { AWAIT_CHECKSUM = 1 };
@@ -44,8 +44,8 @@ static int wire_ms(const struct reader *r, size_t n)
     return (int)((n * 10 * 1000 + (size_t)r->t.baud - 1) / (size_t)r->t.baud);
 }
 
-static int send_frame(struct reader *r, uint8_t seq, uint8_t cmd, const uint8_t *data,
-                      size_t len, int budget, struct kwh_err *e)
+static int send_frame(struct reader *r, uint8_t seq, uint8_t cmd, const uint8_t *data, size_t len,
+                      int budget, struct kwh_err *e)
 {
     struct frame req;
     uint8_t buf[FRAME_MAX];
@@ -119,8 +119,7 @@ static bool is_psc_cmd(uint8_t cmd)
 static int exchange(struct reader *r, uint8_t cmd, const uint8_t *data, size_t len,
                     size_t answer_max, int card_ms, struct frame *resp, struct kwh_err *e)
 {
-    int budget = r->o.timeout_ms + card_ms +
-                 wire_ms(r, 2 * FRAME_OVERHEAD + len + answer_max);
+    int budget = r->o.timeout_ms + card_ms + wire_ms(r, 2 * FRAME_OVERHEAD + len + answer_max);
     bool resent = false;
     int rc;
 
@@ -157,8 +156,7 @@ again:
 }
 
 /* Turns a non-ok status into an error for a person. */
-static int status_error(struct reader *r, uint8_t cmd, const struct frame *resp,
-                        struct kwh_err *e)
+static int status_error(struct reader *r, uint8_t cmd, const struct frame *resp, struct kwh_err *e)
 {
     const char *port = r->t.name;
 
@@ -218,8 +216,8 @@ static int protocol_error(struct reader *r, uint8_t cmd, struct kwh_err *e)
 }
 
 /* exchange() and status check in one. */
-static int call(struct reader *r, uint8_t cmd, const uint8_t *data, size_t len,
-                size_t answer_max, int card_ms, struct frame *resp, struct kwh_err *e)
+static int call(struct reader *r, uint8_t cmd, const uint8_t *data, size_t len, size_t answer_max,
+                int card_ms, struct frame *resp, struct kwh_err *e)
 {
     int rc = exchange(r, cmd, data, len, answer_max, card_ms, resp, e);
 
@@ -289,8 +287,7 @@ static int rd_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kw
     return 0;
 }
 
-static int rd_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len,
-                    struct kwh_err *e)
+static int rd_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len, struct kwh_err *e)
 {
     struct reader *r = ctx;
     struct frame resp;
@@ -301,8 +298,7 @@ static int rd_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len,
         return rc;
     frame_put16(req, (uint16_t)addr);
     memcpy(req + 2, buf, len);
-    rc = exchange(r, FRAME_CMD_WRITE, req, 2 + len, 3, (int)len * r->o.write_ms_per_byte,
-                  &resp, e);
+    rc = exchange(r, FRAME_CMD_WRITE, req, 2 + len, 3, (int)len * r->o.write_ms_per_byte, &resp, e);
     if (rc < 0)
         return rc;
     if (resp.len >= 3)
@@ -399,8 +395,8 @@ static const struct kwh_card_dev_ops reader_ops = {
     .close = rd_close,
 };
 
-int reader_attach(struct kwh_transport *t, const struct reader_opts *o,
-                  struct kwh_card_dev *dev, struct kwh_err *e)
+int reader_attach(struct kwh_transport *t, const struct reader_opts *o, struct kwh_card_dev *dev,
+                  struct kwh_err *e)
 {
     struct reader *r = calloc(1, sizeof *r);
 

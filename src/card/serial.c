@@ -18,8 +18,8 @@ static int is_pty(const struct stat *st)
     return S_ISCHR(st->st_mode) && maj >= 136 && maj <= 143;
 }
 
-int serial_open(const char *name, int baud, enum serial_backend backend,
-                struct kwh_transport *t, struct kwh_err *e)
+int serial_open(const char *name, int baud, enum serial_backend backend, struct kwh_transport *t,
+                struct kwh_err *e)
 {
     char real[PATH_MAX];
     struct stat st;

@@ -21,8 +21,9 @@ static const char *lsp_why(enum sp_return r)
     char *m;
 
     if (r != SP_ERR_FAIL)
-        return r == SP_ERR_ARG ? "invalid argument" : r == SP_ERR_MEM ? "out of memory"
-                                                                       : "not supported";
+        return r == SP_ERR_ARG   ? "invalid argument"
+               : r == SP_ERR_MEM ? "out of memory"
+                                 : "not supported";
     m = sp_last_error_message();
     snprintf(buf, sizeof buf, "%s", m ? m : "failed");
     sp_free_error_message(m);
@@ -59,7 +60,8 @@ static int lsp_read(void *ctx, uint8_t *buf, size_t n, int timeout_ms, size_t *g
 static int lsp_write(void *ctx, const uint8_t *buf, size_t n, int timeout_ms, struct kwh_err *e)
 {
     struct lsp *l = ctx;
-    enum sp_return r = sp_blocking_write(l->port, buf, n, timeout_ms > 0 ? (unsigned)timeout_ms : 1);
+    enum sp_return r =
+        sp_blocking_write(l->port, buf, n, timeout_ms > 0 ? (unsigned)timeout_ms : 1);
 
     if (r < 0)
         return lost(l, e, "write", r);
@@ -86,8 +88,8 @@ static int lsp_drain(void *ctx, int timeout_ms, struct kwh_err *e)
             return 0;
         if (serial_now_ms() >= deadline)
             return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_TIMEOUT,
-                                "the port %s still holds %d unsent bytes: check the cable",
-                                l->name, (int)r);
+                                "the port %s still holds %d unsent bytes: check the cable", l->name,
+                                (int)r);
         nanosleep(&ms, NULL);
     }
 }
@@ -209,8 +211,9 @@ int serial_list_ports(struct serial_port_info **ports, size_t *n, struct kwh_err
         snprintf(p->name, sizeof p->name, "%s", sp_get_port_name(list[i]));
         snprintf(p->desc, sizeof p->desc, "%s", product && *product ? product : desc ? desc : "");
         snprintf(p->transport, sizeof p->transport, "%s",
-                 tr == SP_TRANSPORT_USB ? "usb" : tr == SP_TRANSPORT_BLUETOOTH ? "bluetooth"
-                                                                               : "native");
+                 tr == SP_TRANSPORT_USB         ? "usb"
+                 : tr == SP_TRANSPORT_BLUETOOTH ? "bluetooth"
+                                                : "native");
         p->usb_vid = p->usb_pid = -1;
         if (tr == SP_TRANSPORT_USB)
             sp_get_port_usb_vid_pid(list[i], &p->usb_vid, &p->usb_pid);

@@ -138,8 +138,8 @@ static int tty_drain(void *ctx, int timeout_ms, struct kwh_err *e)
             return 0;
         if (serial_now_ms() >= deadline)
             return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_TIMEOUT,
-                                "the port %s still holds %d unsent bytes: check the cable",
-                                t->name, queued);
+                                "the port %s still holds %d unsent bytes: check the cable", t->name,
+                                queued);
         nanosleep(&ms, NULL);
     }
 }

@@ -14,15 +14,15 @@
 /* Exit codes (docs/cli.md). */
 enum cli_exit {
     CLI_OK = 0,
-    CLI_ERROR = 1,      /* anything not listed below */
-    CLI_USAGE = 2,      /* bad command line */
-    CLI_NOTFOUND = 3,   /* no such account, tariff, operator, file */
-    CLI_DENIED = 4,     /* wrong password, locked out, role not allowed */
-    CLI_REFUSED = 5,    /* a business rule refused it (limit, in use, already done) */
-    CLI_CARD = 6,       /* the card or the reader */
-    CLI_DATABASE = 7,   /* the database */
-    CLI_PENDING = 8,    /* the card write's outcome is not known yet */
-    CLI_PRINT = 9,      /* not printed (any sale is done): print it again later */
+    CLI_ERROR = 1,    /* anything not listed below */
+    CLI_USAGE = 2,    /* bad command line */
+    CLI_NOTFOUND = 3, /* no such account, tariff, operator, file */
+    CLI_DENIED = 4,   /* wrong password, locked out, role not allowed */
+    CLI_REFUSED = 5,  /* a business rule refused it (limit, in use, already done) */
+    CLI_CARD = 6,     /* the card or the reader */
+    CLI_DATABASE = 7, /* the database */
+    CLI_PENDING = 8,  /* the card write's outcome is not known yet */
+    CLI_PRINT = 9,    /* not printed (any sale is done): print it again later */
 };
 
 /* Options of one command: "--key value" pairs, "--flag"s and positional words. */
@@ -30,7 +30,7 @@ enum cli_exit {
 struct cli_args {
     int nopt;
     const char *key[CLI_MAX_OPTS];
-    const char *val[CLI_MAX_OPTS];    /* NULL for a flag */
+    const char *val[CLI_MAX_OPTS]; /* NULL for a flag */
     int npos;
     const char *pos[CLI_MAX_OPTS];
 };
@@ -55,12 +55,12 @@ struct cli {
 typedef int (*cli_fn)(struct cli *c, const struct cli_args *a);
 
 struct cli_command {
-    const char *name;       /* "sell", "audit verify", ... */
-    const char *options;    /* allowed options: "customer= kwh= amount= pay= force" */
-    const char *usage;      /* the argument synopsis for --help */
-    const char *help;       /* one line */
+    const char *name;    /* "sell", "audit verify", ... */
+    const char *options; /* allowed options: "customer= kwh= amount= pay= force" */
+    const char *usage;   /* the argument synopsis for --help */
+    const char *help;    /* one line */
     cli_fn fn;
-    int args;               /* the most positional words it takes (FILE, INVOICE_NO); 0 if none */
+    int args; /* the most positional words it takes (FILE, INVOICE_NO); 0 if none */
 };
 
 /* The command tables of the subcommand files, each ended by a {NULL} entry. */
@@ -89,8 +89,8 @@ int cli_session(struct cli *c, struct kwh_err *e);
 const char *cli_str(const struct cli_args *a, const char *key);
 bool cli_flag(const struct cli_args *a, const char *key);
 /* Parses a decimal option into an integer scaled by 10^decimals; absent -> def. */
-int cli_fixed(struct cli *c, const struct cli_args *a, const char *key, int decimals,
-              int64_t max, int64_t def, int64_t *out);
+int cli_fixed(struct cli *c, const struct cli_args *a, const char *key, int decimals, int64_t max,
+              int64_t def, int64_t *out);
 /* An 8-digit number option (customer or meter number); absent -> 0. */
 int cli_number(struct cli *c, const struct cli_args *a, const char *key, uint32_t *out);
 /* --kwh X | --amount Y, --adjust Z, --pay METHOD into a purchase request. */

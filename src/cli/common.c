@@ -60,8 +60,10 @@ int cli_open_reader(struct cli *c, struct kwh_err *e)
     if (c->dev_open)
         return 0;
     if (c->cfg.reader_port[0] == '\0')
-        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER, "no card reader: set [reader] "
-                            "port in %s", c->config_path);
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER,
+                            "no card reader: set [reader] "
+                            "port in %s",
+                            c->config_path);
     rc = reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &c->dev, e);
     if (rc < 0)
         return rc;
@@ -90,11 +92,15 @@ static int read_password(int fd, char *buf, size_t n, struct kwh_err *e)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0 && errno == EBADF)
-            return kwh_err_set(e, KWH_EAUTH, "--password-fd %d: file descriptor %d is not open "
-                               "(give it to the command, e.g. %d<FILE)", fd, fd, fd);
+            return kwh_err_set(e, KWH_EAUTH,
+                               "--password-fd %d: file descriptor %d is not open "
+                               "(give it to the command, e.g. %d<FILE)",
+                               fd, fd, fd);
         if (r < 0)
-            return kwh_err_set(e, KWH_EAUTH, "cannot read the password from file descriptor "
-                               "%d: %s", fd, strerror(errno));
+            return kwh_err_set(e, KWH_EAUTH,
+                               "cannot read the password from file descriptor "
+                               "%d: %s",
+                               fd, strerror(errno));
         if (r == 0 || ch == '\n')
             break;
         if (len + 1 < n)
@@ -108,10 +114,13 @@ static int read_password(int fd, char *buf, size_t n, struct kwh_err *e)
         fputc('\n', stderr);
     }
     if (len == 0 && fd != STDIN_FILENO)
-        return kwh_err_set(e, KWH_EAUTH, "--password-fd %d: the password line is empty (or the "
-                           "file is)", fd);
+        return kwh_err_set(e, KWH_EAUTH,
+                           "--password-fd %d: the password line is empty (or the "
+                           "file is)",
+                           fd);
     if (len == 0)
-        return kwh_err_set(e, KWH_EAUTH, "no password given: the first line of standard input "
+        return kwh_err_set(e, KWH_EAUTH,
+                           "no password given: the first line of standard input "
                            "is empty (or use --password-fd N)");
     return 0;
 }
@@ -124,7 +133,8 @@ int cli_login(struct cli *c, struct kwh_err *e)
     if (c->logged_in)
         return 0;
     if (c->user == NULL || c->user[0] == '\0')
-        return kwh_err_set(e, KWH_EAUTH, "this command acts for an operator: give --user NAME "
+        return kwh_err_set(e, KWH_EAUTH,
+                           "this command acts for an operator: give --user NAME "
                            "(the password is read from standard input)");
     if ((rc = read_password(c->password_fd >= 0 ? c->password_fd : 0, pw, sizeof pw, e)) < 0)
         return rc;
@@ -133,8 +143,10 @@ int cli_login(struct cli *c, struct kwh_err *e)
     if (rc < 0)
         return rc;
     if (c->session.must_change_password)
-        return kwh_err_set(e, KWH_EPERM, "operator %s must change the password first: "
-                           "kwhpos operator passwd (or at the terminal)", c->user);
+        return kwh_err_set(e, KWH_EPERM,
+                           "operator %s must change the password first: "
+                           "kwhpos operator passwd (or at the terminal)",
+                           c->user);
     c->logged_in = true;
     return 0;
 }
@@ -162,8 +174,8 @@ bool cli_flag(const struct cli_args *a, const char *key)
     return cli_str(a, key) != NULL;
 }
 
-int cli_fixed(struct cli *c, const struct cli_args *a, const char *key, int decimals,
-              int64_t max, int64_t def, int64_t *out)
+int cli_fixed(struct cli *c, const struct cli_args *a, const char *key, int decimals, int64_t max,
+              int64_t def, int64_t *out)
 {
     const char *v = cli_str(a, key);
     struct kwh_err e;
@@ -198,8 +210,7 @@ int cli_number(struct cli *c, const struct cli_args *a, const char *key, uint32_
     return 0;
 }
 
-int cli_purchase(struct cli *c, const struct cli_args *a, bool required,
-                 struct kwh_purchase_req *p)
+int cli_purchase(struct cli *c, const struct cli_args *a, bool required, struct kwh_purchase_req *p)
 {
     int rc;
     memset(p, 0, sizeof *p);

@@ -83,8 +83,10 @@ int cli_restore(struct cli *c, const struct cli_args *a)
             if (e.code == KWH_EDB) {
                 char first[KWH_ERR_MSG];
                 str_copy(first, sizeof first, e.msg);
-                kwh_err_set(&e, KWH_EDB, "%s; to restore over a damaged database, move it "
-                            "and its -wal and -shm files away first", first);
+                kwh_err_set(&e, KWH_EDB,
+                            "%s; to restore over a damaged database, move it "
+                            "and its -wal and -shm files away first",
+                            first);
             }
             return cli_fail(c, &e);
         }
@@ -92,8 +94,8 @@ int cli_restore(struct cli *c, const struct cli_args *a)
             backup_restore(&c->core, &c->session, a->pos[0], &o, &ri, &e) < 0)
             return cli_fail(c, &e);
     }
-    fprintf(c->out, "restored %s into %s: %lld accounts, newest sale %s\n", a->pos[0],
-            db_path(c), (long long)ri.accounts, ri.last_sale ? cli_time(ri.last_sale) : "none");
+    fprintf(c->out, "restored %s into %s: %lld accounts, newest sale %s\n", a->pos[0], db_path(c),
+            (long long)ri.accounts, ri.last_sale ? cli_time(ri.last_sale) : "none");
     if (ri.pre_restore[0] != '\0')
         fprintf(c->out, "the database as it was is kept in %s\n", ri.pre_restore);
     fprintf(c->out, "cards written after that backup are refused until reissued; log in again "
@@ -111,19 +113,21 @@ int cli_check(struct cli *c, const struct cli_args *a)
 
     if (cli_open_core(c, &e) < 0 || check_all(c->core, &ck, &e) < 0)
         return cli_fail(c, &e);
-    fprintf(c->out, "integrity: %s%s\n", ck.integrity_ok ? "ok" : "FAILED: ",
-            ck.integrity_ok ? "" : ck.integrity);
+    fprintf(c->out, "integrity: %s%s\n",
+            ck.integrity_ok ? "ok" : "FAILED: ", ck.integrity_ok ? "" : ck.integrity);
     if (!ck.integrity_ok) {
-        fprintf(stderr, "%s: the database is damaged: restore the newest good backup "
-                        "(kwhpos restore)\n", c->prog);
+        fprintf(stderr,
+                "%s: the database is damaged: restore the newest good backup "
+                "(kwhpos restore)\n",
+                c->prog);
         return CLI_DATABASE;
     }
     if (ck.audit_ok)
         fprintf(c->out, "audit chain: intact, %lld records\n", (long long)ck.audit_records);
     else
         fprintf(c->out, "audit chain: BROKEN at record %lld\n", (long long)ck.audit_first_bad);
-    fprintf(c->out, "report summary: %s\n", ck.sums_ok ? "agrees with the sales"
-                                                       : "DISAGREES with the sales");
+    fprintf(c->out, "report summary: %s\n",
+            ck.sums_ok ? "agrees with the sales" : "DISAGREES with the sales");
     fprintf(c->out, "pending card writes: %lld\n", (long long)ck.pending);
     if (ck.pending > 0 && vend_pending(c->core, &s, &n, &e) == 0) {
         for (size_t i = 0; i < n; i++)
@@ -137,8 +141,10 @@ int cli_check(struct cli *c, const struct cli_args *a)
         return CLI_ERROR;
     }
     if (ck.pending > 0) {
-        fprintf(stderr, "%s: %lld card writes wait for their cards: read each card at a "
-                        "terminal to settle it\n", c->prog, (long long)ck.pending);
+        fprintf(stderr,
+                "%s: %lld card writes wait for their cards: read each card at a "
+                "terminal to settle it\n",
+                c->prog, (long long)ck.pending);
         return CLI_PENDING;
     }
     return CLI_OK;
@@ -146,7 +152,8 @@ int cli_check(struct cli *c, const struct cli_args *a)
 
 /* --- export ------------------------------------------------------------------------------- */
 
-struct export {
+struct export
+{
     struct kwh_csv *w;
     struct out_table *t;
     bool sales;
@@ -274,8 +281,7 @@ int cli_import(struct cli *c, const struct cli_args *a)
     if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
     if (stat(a->pos[0], &sb) == 0 && S_ISDIR(sb.st_mode))
-        return cli_usage(c, "import customers: %s is a directory: give the CSV file",
-                         a->pos[0]);
+        return cli_usage(c, "import customers: %s is a directory: give the CSV file", a->pos[0]);
     if (file_read_all(a->pos[0], IMPORT_MAX_BYTES, &data, &len, &e) < 0)
         return cli_fail(c, &e);
     if (enc == KWH_CSV_GB18030) {
@@ -287,8 +293,10 @@ int cli_import(struct cli *c, const struct cli_args *a)
         len = ulen;
     } else if (!valid_utf8(data, len)) {
         free(data);
-        fprintf(stderr, "%s: %s is not UTF-8 text: if it was saved by a spreadsheet on Chinese "
-                        "Windows, add --encoding gb18030\n", c->prog, a->pos[0]);
+        fprintf(stderr,
+                "%s: %s is not UTF-8 text: if it was saved by a spreadsheet on Chinese "
+                "Windows, add --encoding gb18030\n",
+                c->prog, a->pos[0]);
         return CLI_USAGE;
     }
     rc = import_customers(c->core, &c->session, data, len, &res, &e);

@@ -35,9 +35,10 @@ int cli_period(struct cli *c, const struct cli_args *a, bool *on, struct kwh_per
     if (!*on)
         return 0;
     if ((from != NULL && from[0] == '\0') || (to != NULL && to[0] == '\0'))
-        return cli_usage(c, "--%s is empty: give a date YYYY-MM-DD, a month YYYY-MM or a "
-                            "time \"YYYY-MM-DD HH:MM\"", from != NULL && from[0] == '\0' ? "from"
-                                                                                    : "to");
+        return cli_usage(c,
+                         "--%s is empty: give a date YYYY-MM-DD, a month YYYY-MM or a "
+                         "time \"YYYY-MM-DD HH:MM\"",
+                         from != NULL && from[0] == '\0' ? "from" : "to");
     if (period_from_text(from, to, core_now(c->core), p, &e) < 0)
         return cli_usage(c, "%s", e.msg);
     return 0;
@@ -54,8 +55,8 @@ int cli_page(struct cli *c, const struct cli_args *a, int64_t *limit, int64_t *o
     return 0;
 }
 
-static int text_opt(struct cli *c, const struct cli_args *a, const char *key, bool *on,
-                    char *buf, size_t n)
+static int text_opt(struct cli *c, const struct cli_args *a, const char *key, bool *on, char *buf,
+                    size_t n)
 {
     const char *v = cli_str(a, key);
     *on = v != NULL;
@@ -106,11 +107,20 @@ int cli_customer_filter(struct cli *c, const struct cli_args *a, struct kwh_cust
 }
 
 static const struct out_col sale_cols[] = {
-    {"time", OUT_DATA_ONLY}, {"when", OUT_TEXT_ONLY}, {"invoice", OUT_NUM | OUT_DATA_ONLY},
-    {"customer", 0}, {"name", OUT_WIDE}, {"meter", OUT_DATA_ONLY}, {"kind", 0},
-    {"kwh", OUT_NUM}, {"adjust_kwh", OUT_NUM | OUT_DATA_ONLY},
-    {"free_kwh", OUT_NUM | OUT_DATA_ONLY}, {"price", OUT_NUM | OUT_DATA_ONLY},
-    {"amount", OUT_NUM}, {"fee", OUT_NUM | OUT_DATA_ONLY}, {"pay", 0},
+    {"time", OUT_DATA_ONLY},
+    {"when", OUT_TEXT_ONLY},
+    {"invoice", OUT_NUM | OUT_DATA_ONLY},
+    {"customer", 0},
+    {"name", OUT_WIDE},
+    {"meter", OUT_DATA_ONLY},
+    {"kind", 0},
+    {"kwh", OUT_NUM},
+    {"adjust_kwh", OUT_NUM | OUT_DATA_ONLY},
+    {"free_kwh", OUT_NUM | OUT_DATA_ONLY},
+    {"price", OUT_NUM | OUT_DATA_ONLY},
+    {"amount", OUT_NUM},
+    {"fee", OUT_NUM | OUT_DATA_ONLY},
+    {"pay", 0},
     {"operator", OUT_WIDE},
 };
 
@@ -159,7 +169,7 @@ void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
 }
 
 static const struct out_col totals_cols[] = {
-    {"count", OUT_NUM}, {"kwh", OUT_NUM}, {"adjust_kwh", OUT_NUM},
+    {"count", OUT_NUM},    {"kwh", OUT_NUM},    {"adjust_kwh", OUT_NUM},
     {"free_kwh", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM},
 };
 
@@ -176,13 +186,26 @@ struct out_table *cli_totals_table(const struct kwh_sale_totals *tot)
 }
 
 static const struct out_col customer_cols[] = {
-    {"customer_no", 0}, {"name", OUT_WIDE}, {"address", OUT_DATA_ONLY}, {"phone", OUT_DATA_ONLY},
-    {"meter", 0}, {"type", OUT_DATA_ONLY}, {"rating", OUT_NUM | OUT_DATA_ONLY},
-    {"limit", OUT_NUM | OUT_DATA_ONLY}, {"alarm", OUT_NUM | OUT_DATA_ONLY},
-    {"overdraft", OUT_NUM | OUT_DATA_ONLY}, {"hoard", OUT_NUM | OUT_DATA_ONLY},
-    {"ct", OUT_NUM | OUT_DATA_ONLY}, {"tariff", OUT_WIDE}, {"purchase_count", OUT_NUM | OUT_DATA_ONLY},
-    {"status", 0}, {"card", 0}, {"balance_kwh", OUT_NUM}, {"last_purchase", OUT_DATA_ONLY},
-    {"bought", OUT_TEXT_ONLY}, {"opened", OUT_DATA_ONLY},
+    {"customer_no", 0},
+    {"name", OUT_WIDE},
+    {"address", OUT_DATA_ONLY},
+    {"phone", OUT_DATA_ONLY},
+    {"meter", 0},
+    {"type", OUT_DATA_ONLY},
+    {"rating", OUT_NUM | OUT_DATA_ONLY},
+    {"limit", OUT_NUM | OUT_DATA_ONLY},
+    {"alarm", OUT_NUM | OUT_DATA_ONLY},
+    {"overdraft", OUT_NUM | OUT_DATA_ONLY},
+    {"hoard", OUT_NUM | OUT_DATA_ONLY},
+    {"ct", OUT_NUM | OUT_DATA_ONLY},
+    {"tariff", OUT_WIDE},
+    {"purchase_count", OUT_NUM | OUT_DATA_ONLY},
+    {"status", 0},
+    {"card", 0},
+    {"balance_kwh", OUT_NUM},
+    {"last_purchase", OUT_DATA_ONLY},
+    {"bought", OUT_TEXT_ONLY},
+    {"opened", OUT_DATA_ONLY},
 };
 
 struct out_table *cli_customers_table(void)
@@ -198,9 +221,8 @@ void cli_customers_row(struct out_table *t, const struct kwh_customer *cu)
     out_cell(t, cu->address);
     out_cell(t, cu->phone);
     out_cellf(t, "%08u", cu->meter.meter_no);
-    out_cell(t, cu->meter.meter_type >= 1 && cu->meter.meter_type <= 3
-                    ? types[cu->meter.meter_type]
-                    : "?");
+    out_cell(t, cu->meter.meter_type >= 1 && cu->meter.meter_type <= 3 ? types[cu->meter.meter_type]
+                                                                       : "?");
     out_cellf(t, "%d", cu->meter.rating_a);
     out_cellf(t, "%d", cu->meter.current_limit_a);
     out_cell(t, cli_dec(cu->meter.alarm_ckwh, 2));

@@ -16,26 +16,26 @@ enum out_format {
 };
 
 /* Column flags. */
-#define OUT_NUM 1           /* right-aligned in text; a number in JSON */
-#define OUT_WIDE 2          /* may be cut (ending in ~) so the text fits 80 columns */
-#define OUT_TEXT_ONLY 4     /* shown in text only */
-#define OUT_DATA_ONLY 8     /* in CSV and JSON only */
+#define OUT_NUM 1       /* right-aligned in text; a number in JSON */
+#define OUT_WIDE 2      /* may be cut (ending in ~) so the text fits 80 columns */
+#define OUT_TEXT_ONLY 4 /* shown in text only */
+#define OUT_DATA_ONLY 8 /* in CSV and JSON only */
 
 struct out_col {
-    const char *key;        /* header and JSON key */
+    const char *key; /* header and JSON key */
     int flags;
 };
 
 struct out_opts {
-    int format;             /* enum out_format */
-    int encoding;           /* enum kwh_csv_encoding, for CSV */
+    int format;   /* enum out_format */
+    int encoding; /* enum kwh_csv_encoding, for CSV */
 };
 
 struct out_table;
 
 /* A table with these columns (borrowed); NULL when out of memory. */
 struct out_table *out_table_new(const struct out_col *cols, int ncols);
-void out_table_free(struct out_table *t);   /* accepts NULL */
+void out_table_free(struct out_table *t); /* accepts NULL */
 /* Appends the next cell (rows fill left to right, then the next row starts). */
 void out_cell(struct out_table *t, const char *text);
 void out_cellf(struct out_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

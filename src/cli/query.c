@@ -100,9 +100,15 @@ int cli_query_sales(struct cli *c, const struct cli_args *a)
 }
 
 static const struct out_col event_cols[] = {
-    {"time", 0},         {"kind", OUT_DATA_ONLY}, {"customer", 0}, {"name", OUT_WIDE},
-    {"meter", OUT_DATA_ONLY}, {"operator", OUT_WIDE}, {"fee", OUT_NUM | OUT_DATA_ONLY},
-    {"before", OUT_DATA_ONLY}, {"after", OUT_WIDE},
+    {"time", 0},
+    {"kind", OUT_DATA_ONLY},
+    {"customer", 0},
+    {"name", OUT_WIDE},
+    {"meter", OUT_DATA_ONLY},
+    {"operator", OUT_WIDE},
+    {"fee", OUT_NUM | OUT_DATA_ONLY},
+    {"before", OUT_DATA_ONLY},
+    {"after", OUT_WIDE},
 };
 
 static int events(struct cli *c, const struct cli_args *a, int kind, const char *what)

@@ -9,9 +9,9 @@
 #include "kwhpos/util.h"
 
 static const struct out_col report_cols[] = {
-    {"date", 0},         {"from", OUT_DATA_ONLY}, {"to", OUT_DATA_ONLY},
-    {"count", OUT_NUM},  {"kwh", OUT_NUM},        {"adjust_kwh", OUT_NUM},
-    {"free_kwh", OUT_NUM}, {"amount", OUT_NUM},   {"fee", OUT_NUM},
+    {"date", 0},           {"from", OUT_DATA_ONLY}, {"to", OUT_DATA_ONLY},
+    {"count", OUT_NUM},    {"kwh", OUT_NUM},        {"adjust_kwh", OUT_NUM},
+    {"free_kwh", OUT_NUM}, {"amount", OUT_NUM},     {"fee", OUT_NUM},
 };
 
 static void totals_row(struct out_table *t, const char *label, const struct kwh_period *p,
@@ -133,8 +133,8 @@ static int report(struct cli *c, const struct cli_args *a, int group)
 
     if ((rc = out_parse(c, a, &o)) != 0)
         return rc;
-    if (group == KWH_GROUP_MONTH && ((rc = month_opt(c, a, "from")) != 0 ||
-                                     (rc = month_opt(c, a, "to")) != 0))
+    if (group == KWH_GROUP_MONTH &&
+        ((rc = month_opt(c, a, "from")) != 0 || (rc = month_opt(c, a, "to")) != 0))
         return rc;
     if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
@@ -176,13 +176,24 @@ static const struct out_col line_cols[] = {
     {"line", 0}, {"count", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM}, {"total", OUT_NUM},
 };
 static const struct out_col pay_cols[] = {
-    {"pay", 0}, {"in", OUT_NUM}, {"out", OUT_NUM}, {"net", OUT_NUM},
+    {"pay", 0},
+    {"in", OUT_NUM},
+    {"out", OUT_NUM},
+    {"net", OUT_NUM},
 };
 static const struct out_col summary_cols[] = {
-    {"shift", OUT_NUM},       {"operator", 0},        {"from", 0},
-    {"to", 0},                {"money_in", OUT_NUM},  {"money_out", OUT_NUM},
-    {"net", OUT_NUM},         {"expected_cash", OUT_NUM}, {"counted_cash", OUT_NUM},
-    {"difference", OUT_NUM},  {"voided", OUT_NUM},    {"pending", OUT_NUM},
+    {"shift", OUT_NUM},
+    {"operator", 0},
+    {"from", 0},
+    {"to", 0},
+    {"money_in", OUT_NUM},
+    {"money_out", OUT_NUM},
+    {"net", OUT_NUM},
+    {"expected_cash", OUT_NUM},
+    {"counted_cash", OUT_NUM},
+    {"difference", OUT_NUM},
+    {"voided", OUT_NUM},
+    {"pending", OUT_NUM},
 };
 
 static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh_shift_report *r)
@@ -298,10 +309,9 @@ static int cmd_shift_report(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if ((rc = cli_period(c, a, &by_period, &p)) != 0)
         return rc;
-    if (cli_flag(a, "shift") && id <= 0)
-    {
-        fprintf(stderr, "%s: report shift: no shift #%lld (shifts are numbered from 1)\n",
-                c->prog, (long long)id);
+    if (cli_flag(a, "shift") && id <= 0) {
+        fprintf(stderr, "%s: report shift: no shift #%lld (shifts are numbered from 1)\n", c->prog,
+                (long long)id);
         return CLI_NOTFOUND;
     }
     if (id > 0 && (by_period || cli_flag(a, "operator")))
@@ -363,8 +373,7 @@ const struct cli_command cli_report_commands[] = {
     {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed",
      "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
      "[--to D] [--closed] [--limit N --offset N] [--format F]",
-     "accounts (用户信息查询); none = all that are not closed",
-     cli_query_customers, 0},
+     "accounts (用户信息查询); none = all that are not closed", cli_query_customers, 0},
     {"query sales", FMT PAGE SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
      "[--limit N --offset N] [--format F]",
@@ -379,11 +388,11 @@ const struct cli_command cli_report_commands[] = {
      "meter changes (换表查询); default today", cli_query_meter_changes, 0},
     {"backup", "dir= keep= if-due", "[--dir DIR] [--keep N] [--if-due]",
      "back the database up while it is in use (数据备份)", cli_backup, 0},
-    {"restore", "dir=", "FILE [--dir DIR]",
-     "replace the database with a backup (数据恢复, admin)", cli_restore, 1},
-    {"check", "", "", "integrity, audit chain, report summary, pending card writes",
-     cli_check, 0},
-    {"export customers", "encoding= output= customer= meter= name= tariff= address= from= to= "
+    {"restore", "dir=", "FILE [--dir DIR]", "replace the database with a backup (数据恢复, admin)",
+     cli_restore, 1},
+    {"check", "", "", "integrity, audit chain, report summary, pending card writes", cli_check, 0},
+    {"export customers",
+     "encoding= output= customer= meter= name= tariff= address= from= to= "
      "closed",
      "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030]",
      "every matching account as CSV", cli_export_customers, 0},

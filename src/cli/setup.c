@@ -28,8 +28,9 @@ static int cmd_init(struct cli *c, const struct cli_args *a)
     req.demo_tariffs = !cli_flag(a, "no-tariffs");
     if (core_init_site(db, &req, &e) < 0)
         return cli_fail(c, &e);
-    fprintf(c->out, "created %s for area code %s\n"
-                    "log in as 'system' with password '1'; it must be changed at first login\n",
+    fprintf(c->out,
+            "created %s for area code %s\n"
+            "log in as 'system' with password '1'; it must be changed at first login\n",
             db, area);
     return CLI_OK;
 }
@@ -124,8 +125,7 @@ static int cmd_operator_add(struct cli *c, const struct cli_args *a)
         pw[i][strcspn(pw[i], "\r\n")] = '\0';
     }
     fclose(in);
-    if (auth_operator_add(c->core, &c->session, name, model_role_parse(role), pw[0], pw[1],
-                          &e) < 0)
+    if (auth_operator_add(c->core, &c->session, name, model_role_parse(role), pw[0], pw[1], &e) < 0)
         return cli_fail(c, &e);
     memset(pw, 0, sizeof pw);
     fprintf(c->out, "operator %s added (%s)\n", name, role);
@@ -276,11 +276,13 @@ static int cmd_settings_set(struct cli *c, const struct cli_args *a)
 }
 
 const struct cli_command cli_setup_commands[] = {
-    {"init", "area= unit= phone= no-tariffs", "--area CODE [--unit NAME] [--phone TEL] "
-     "[--no-tariffs]", "create a new site database (once)", cmd_init, 0},
+    {"init", "area= unit= phone= no-tariffs",
+     "--area CODE [--unit NAME] [--phone TEL] "
+     "[--no-tariffs]",
+     "create a new site database (once)", cmd_init, 0},
     {"ports", "", "", "list serial ports with their USB descriptions", cmd_ports, 0},
-    {"settings show", "", "", "the site's settings (area code, unit, limits)",
-     cmd_settings_show, 0},
+    {"settings show", "", "", "the site's settings (area code, unit, limits)", cmd_settings_show,
+     0},
     {"settings set", "unit= phone= area= force monthly-free= max-amount= max-kwh= reissue-fee=",
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN]",
@@ -293,10 +295,12 @@ const struct cli_command cli_setup_commands[] = {
     {"tariff delete", "tariff=", "--tariff NAME|ID", "delete an unused tariff (admin)",
      cmd_tariff_delete, 0},
     {"operator list", "", "", "operators and roles", cmd_operator_list, 0},
-    {"operator add", "name= role=", "--name NAME --role admin|seller (stdin: your password, "
-     "then theirs twice)", "add an operator (admin)", cmd_operator_add, 0},
-    {"operator delete", "name=", "--name NAME", "delete an operator (admin)",
-     cmd_operator_delete, 0},
+    {"operator add", "name= role=",
+     "--name NAME --role admin|seller (stdin: your password, "
+     "then theirs twice)",
+     "add an operator (admin)", cmd_operator_add, 0},
+    {"operator delete", "name=", "--name NAME", "delete an operator (admin)", cmd_operator_delete,
+     0},
     {"operator role", "name= role=", "--name NAME --role admin|seller",
      "change an operator's role (admin)", cmd_operator_role, 0},
     {"operator passwd", "name=", "[--name OTHER] (stdin: current, new, new again)",

@@ -51,8 +51,8 @@ static void print_card(struct cli *c, const struct kwh_card *k)
     cli_kv(c, "overdraft_kwh", "%s", cli_dec(k->params.overdraft_ckwh, 2));
     cli_kv(c, "hoard_kwh", "%s", cli_dec(k->params.hoard_ckwh, 2));
     if (k->ret.valid) {
-        cli_kv(c, "meter_report", "meter=%08u count=%u remaining=%s display=%s",
-               k->ret.meter_no, k->ret.loaded_count, cli_dec(k->ret.remaining_ckwh, 2),
+        cli_kv(c, "meter_report", "meter=%08u count=%u remaining=%s display=%s", k->ret.meter_no,
+               k->ret.loaded_count, cli_dec(k->ret.remaining_ckwh, 2),
                meter_code_name(k->ret.display));
     }
 }
@@ -258,8 +258,7 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
     memset(&m, 0, sizeof m);
     if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_meter(c, a, &m.meter)) != 0 ||
         (rc = cli_purchase(c, a, false, &p)) != 0 ||
-        (rc = cli_fixed(c, a, "old-remaining", 2, UNITS_MAX_CKWH, 0,
-                        &m.old_remaining_ckwh)) != 0)
+        (rc = cli_fixed(c, a, "old-remaining", 2, UNITS_MAX_CKWH, 0, &m.old_remaining_ckwh)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_METER_CHANGE, 0, &e) < 0)
         return cli_fail(c, &e);
@@ -267,8 +266,7 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
         return rc;
     if (card_session(c, &e) < 0)
         return cli_fail(c, &e);
-    rc = vend_meter_change(c->core, &c->session, no, &m, p.mode == KWH_BY_NONE ? NULL : &p, &r,
-                           &e);
+    rc = vend_meter_change(c->core, &c->session, no, &m, p.mode == KWH_BY_NONE ? NULL : &p, &r, &e);
     return done(c, a, rc, &r, &e);
 }
 
@@ -396,11 +394,9 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
         return rc;
     mp.hoard_ckwh = (uint32_t)v;
     mp.ct_ratio = 1;
-    if (cli_session(c, &e) < 0 ||
-        auth_permit(&c->session, KWH_ACT_TOOL_CARD, type, &e) < 0 ||
+    if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_TOOL_CARD, type, &e) < 0 ||
         card_session(c, &e) < 0 ||
-        toolcard_make(c->core, &c->session, type, type == KWH_CARD_MANAGEMENT ? &mp : NULL,
-                      &e) < 0)
+        toolcard_make(c->core, &c->session, type, type == KWH_CARD_MANAGEMENT ? &mp : NULL, &e) < 0)
         return cli_fail(c, &e);
     fprintf(c->out, "%s card written\n", a->pos[0]);
     return CLI_OK;
@@ -429,19 +425,19 @@ const struct cli_command cli_vend_commands[] = {
     {"reissue", PURCHASE_OPTS "customer= consumed unconsumed fee= print",
      "--customer NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y] [--print]",
      "write a new card for a lost one (补卡售电)", cmd_reissue, 0},
-    {"refund-card", "customer=", "--customer NO", "make a refund card (制退电卡)",
-     cmd_refund_card, 0},
+    {"refund-card", "customer=", "--customer NO", "make a refund card (制退电卡)", cmd_refund_card,
+     0},
     {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
      "refund from the refund card (读卡退电)", cmd_refund, 0},
     {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= print",
      "--customer NO --meter NEW [meter options] --old-remaining KWH [--kwh X|--amount Y] "
      "[--print]",
      "move an account to a new meter (换表, admin)", cmd_meter_change, 0},
-    {"transfer", "customer= name= address= phone=",
-     "--customer NO --name NEW [--address A] [--phone P]", "hand an account over (过户)",
-     cmd_transfer, 0},
-    {"close", "customer= force", "--customer NO [--force]", "close an account (销户)",
-     cmd_close, 0},
+    {"transfer",
+     "customer= name= address= phone=", "--customer NO --name NEW [--address A] [--phone P]",
+     "hand an account over (过户)", cmd_transfer, 0},
+    {"close", "customer= force", "--customer NO [--force]", "close an account (销户)", cmd_close,
+     0},
     {"edit", "customer= name= address= phone= tariff= rating= limit= alarm= overdraft= hoard= ct=",
      "--customer NO [--name N] [--address A] [--phone P] [--tariff T] [meter parameters]",
      "edit an account (用户信息维护, admin)", cmd_edit, 0},

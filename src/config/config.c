@@ -16,12 +16,12 @@
 enum opt_type { OPT_STR, OPT_PATH, OPT_INT, OPT_BOOL, OPT_ENUM, OPT_TRISTATE };
 
 struct opt {
-    const char *key;            /* "section:key" as iniparser spells it */
+    const char *key; /* "section:key" as iniparser spells it */
     enum opt_type type;
-    size_t off;                 /* into struct kwh_config */
-    size_t size;                /* for strings */
-    long min, max;              /* for ints */
-    const char *choices;        /* for enums: "a|b|c"; for ints, the values allowed */
+    size_t off;          /* into struct kwh_config */
+    size_t size;         /* for strings */
+    long min, max;       /* for ints */
+    const char *choices; /* for enums: "a|b|c"; for ints, the values allowed */
     const char *def;
     const char *help;
 };
@@ -76,8 +76,7 @@ static const struct opt opts[] = {
      "folder for backups; empty = beside the database, in backups/"},
     {"backup:interval_hours", OPT_INT, NUM(backup_interval_hours), 0, 8760, NULL, "24",
      "automatic backup when the last one is older; 0 = never"},
-    {"backup:keep", OPT_INT, NUM(backup_keep), 1, 10000, NULL, "30",
-     "how many backups to keep"},
+    {"backup:keep", OPT_INT, NUM(backup_keep), 1, 10000, NULL, "30", "how many backups to keep"},
     {"sim:dir", OPT_PATH, STR(sim_dir), 0, 0, NULL, "",
      "the simulator's directory (demo and training)"},
 };
@@ -142,8 +141,10 @@ static int set_value(struct kwh_config *c, const struct opt *o, const char *v, c
     snprintf(sect, sizeof sect, "%.*s", (int)(colon - o->key), o->key);
 
     if (!utf8_is_clean_line(v))
-        return kwh_err_set(e, KWH_EINVAL, "[%s] %s: the value has control characters or is "
-                                          "not UTF-8", sect, colon + 1);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "[%s] %s: the value has control characters or is "
+                           "not UTF-8",
+                           sect, colon + 1);
     switch (o->type) {
     case OPT_STR:
     case OPT_PATH: {
@@ -153,8 +154,8 @@ static int set_value(struct kwh_config *c, const struct opt *o, const char *v, c
         else
             snprintf(buf, sizeof buf, "%s", v);
         if (strlen(buf) >= o->size)
-            return kwh_err_set(e, KWH_EINVAL, "[%s] %s: the value is longer than %zu bytes",
-                               sect, colon + 1, o->size - 1);
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s: the value is longer than %zu bytes", sect,
+                               colon + 1, o->size - 1);
         memcpy(field(c, o), buf, strlen(buf) + 1);
         return 0;
     }
@@ -162,11 +163,13 @@ static int set_value(struct kwh_config *c, const struct opt *o, const char *v, c
         char *end;
         long n = strtol(v, &end, 10);
         if (v[0] == '\0' || *end != '\0' || n < o->min || n > o->max)
-            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected a whole number from "
-                               "%ld to %ld", sect, colon + 1, v, o->min, o->max);
+            return kwh_err_set(e, KWH_EINVAL,
+                               "[%s] %s = '%s': expected a whole number from "
+                               "%ld to %ld",
+                               sect, colon + 1, v, o->min, o->max);
         if (o->choices != NULL && !choice_ok(o->choices, v))
-            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected one of %s", sect,
-                               colon + 1, v, o->choices);
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected one of %s", sect, colon + 1,
+                               v, o->choices);
         *(int *)field(c, o) = (int)n;
         return 0;
     }
@@ -188,8 +191,8 @@ static int set_value(struct kwh_config *c, const struct opt *o, const char *v, c
     }
     case OPT_ENUM:
         if (!choice_ok(o->choices, v))
-            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected one of %s", sect,
-                               colon + 1, v, o->choices);
+            return kwh_err_set(e, KWH_EINVAL, "[%s] %s = '%s': expected one of %s", sect, colon + 1,
+                               v, o->choices);
         snprintf(field(c, o), o->size, "%s", v);
         return 0;
     }
@@ -269,9 +272,10 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
                 continue; /* a section named like a setting ([ui:colour]): reported below */
             if (o == NULL) {
                 const char *colon = strchr(keys[k], ':');
-                rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown setting [%s] %s (see "
-                                 "etc/kwhpos.ini for the known ones)", path, sec,
-                                 colon ? colon + 1 : keys[k]);
+                rc = kwh_err_set(e, KWH_EINVAL,
+                                 "%s: unknown setting [%s] %s (see "
+                                 "etc/kwhpos.ini for the known ones)",
+                                 path, sec, colon ? colon + 1 : keys[k]);
                 break;
             }
             rc = set_value(c, o, v, base, e);
@@ -285,8 +289,7 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
             const char *sec = iniparser_getsecname(d, s);
             bool known = false;
             for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++)
-                if (strncmp(opts[i].key, sec, strlen(sec)) == 0 &&
-                    opts[i].key[strlen(sec)] == ':')
+                if (strncmp(opts[i].key, sec, strlen(sec)) == 0 && opts[i].key[strlen(sec)] == ':')
                     known = true;
             if (!known) {
                 rc = kwh_err_set(e, KWH_EINVAL, "%s: unknown section [%s]", path, sec);
@@ -338,15 +341,9 @@ static void value_text(const struct kwh_config *c, const struct opt *o, char *bu
     switch (o->type) {
     case OPT_STR:
     case OPT_PATH:
-    case OPT_ENUM:
-        snprintf(buf, n, "%s", (const char *)cfield(c, o));
-        break;
-    case OPT_INT:
-        snprintf(buf, n, "%d", *(const int *)cfield(c, o));
-        break;
-    case OPT_BOOL:
-        snprintf(buf, n, "%s", *(const bool *)cfield(c, o) ? "true" : "false");
-        break;
+    case OPT_ENUM: snprintf(buf, n, "%s", (const char *)cfield(c, o)); break;
+    case OPT_INT: snprintf(buf, n, "%d", *(const int *)cfield(c, o)); break;
+    case OPT_BOOL: snprintf(buf, n, "%s", *(const bool *)cfield(c, o) ? "true" : "false"); break;
     case OPT_TRISTATE: {
         int v = *(const int *)cfield(c, o);
         snprintf(buf, n, "%s", v < 0 ? "auto" : v ? "on" : "off");

@@ -15,8 +15,7 @@ int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
     return kwh_err_set(e, KWH_EINVAL, "enter a customer number or a meter number");
 }
 
-static int check_person(const char *name, const char *address, const char *phone,
-                        struct kwh_err *e)
+static int check_person(const char *name, const char *address, const char *phone, struct kwh_err *e)
 {
     if (name == NULL || name[0] == '\0' || !utf8_is_clean_line(name))
         return kwh_err_set(e, KWH_EINVAL, "name: enter one line of text");
@@ -31,8 +30,8 @@ static int check_person(const char *name, const char *address, const char *phone
 
 /* Writes cu, an event row (ev may be NULL) and an audit record in one transaction. */
 static int save(struct kwh_core *c, const struct kwh_session *s, const struct kwh_customer *cu,
-                struct store_event *ev, const char *audit_op, const char *before,
-                const char *after, struct kwh_err *e)
+                struct store_event *ev, const char *audit_op, const char *before, const char *after,
+                struct kwh_err *e)
 {
     char subject[32];
     int rc;
@@ -60,8 +59,7 @@ static void event_init(struct store_event *ev, int kind, const struct kwh_custom
 }
 
 int account_transfer(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                     const char *name, const char *address, const char *phone,
-                     struct kwh_err *e)
+                     const char *name, const char *address, const char *phone, struct kwh_err *e)
 {
     struct kwh_customer cu;
     struct store_event ev;
@@ -71,8 +69,10 @@ int account_transfer(struct kwh_core *c, const struct kwh_session *s, uint32_t c
         (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
         return rc;
     if (cu.status != KWH_CUST_OPEN)
-        return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s: only an open account can be "
-                           "transferred", customer_no, kwh_trc("status", model_status_name(cu.status)));
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "account %08u is %s: only an open account can be "
+                           "transferred",
+                           customer_no, kwh_trc("status", model_status_name(cu.status)));
     event_init(&ev, STORE_EV_TRANSFER, &cu, s, core_now(c));
     snprintf(ev.before, sizeof ev.before, "name=%s address=%s phone=%s", cu.name, cu.address,
              cu.phone);
@@ -83,8 +83,8 @@ int account_transfer(struct kwh_core *c, const struct kwh_session *s, uint32_t c
     return save(c, s, &cu, &ev, "transfer", ev.before, ev.after, e);
 }
 
-int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                  bool force, struct kwh_err *e)
+int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no, bool force,
+                  struct kwh_err *e)
 {
     struct kwh_customer cu;
     struct store_event ev;
@@ -100,14 +100,17 @@ int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t cust
     if ((rc = store_ops_pending_for_customer(c->db, cu.id, &pending, e)) < 0)
         return rc;
     if (pending > 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "a card write for account %08u is not settled: "
-                           "read its card first", customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a card write for account %08u is not settled: "
+                           "read its card first",
+                           customer_no);
     if (cu.status == KWH_CUST_OPEN && cu.balance_ckwh > 0) {
         if (!force)
-            return kwh_err_set(e, KWH_ECONFLICT, "account %08u still has about %lld.%02lld kWh: "
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "account %08u still has about %lld.%02lld kWh: "
                                "refund it first (制退电卡, 读卡退电), or an administrator may "
-                               "force the closing", customer_no,
-                               (long long)(cu.balance_ckwh / 100),
+                               "force the closing",
+                               customer_no, (long long)(cu.balance_ckwh / 100),
                                (long long)(cu.balance_ckwh % 100));
         if ((rc = auth_permit(s, KWH_ACT_CLOSE_FORCE, 0, e)) < 0)
             return rc;
@@ -130,8 +133,7 @@ static bool params_differ(const struct kwh_meter *a, const struct kwh_meter *b)
 
 /* The meter parameters go to the card in the reader: same purchase, new parameters. */
 static int write_params(struct kwh_core *c, const struct kwh_session *s,
-                        const struct kwh_customer *cu, const struct kwh_meter *m,
-                        struct kwh_err *e)
+                        const struct kwh_customer *cu, const struct kwh_meter *m, struct kwh_err *e)
 {
     struct vend_card v;
     struct kwh_card card;

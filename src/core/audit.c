@@ -29,8 +29,8 @@ static void put_i64(crypto_generichash_state *st, int64_t v)
     crypto_generichash_update(st, b, sizeof b);
 }
 
-static void record_hash(const uint8_t key[32], const uint8_t prev[32],
-                        const struct store_audit *a, uint8_t out[32])
+static void record_hash(const uint8_t key[32], const uint8_t prev[32], const struct store_audit *a,
+                        uint8_t out[32])
 {
     crypto_generichash_state st;
     crypto_generichash_init(&st, key, 32, 32);
@@ -52,9 +52,8 @@ static void head_text(int64_t id, const uint8_t hash[32], char *buf, size_t n)
         len += snprintf(buf + len, n - (size_t)len, "%02x", hash[i]);
 }
 
-int audit_append(struct kwh_core *c, const char *operator_name, const char *op,
-                 const char *subject, const char *before, const char *after,
-                 struct kwh_err *e)
+int audit_append(struct kwh_core *c, const char *operator_name, const char *op, const char *subject,
+                 const char *before, const char *after, struct kwh_err *e)
 {
     struct store_audit a;
     uint8_t prev[32];

@@ -43,25 +43,24 @@ int need_admin(const struct kwh_session *s, const char *what, struct kwh_err *e)
     if (rc < 0)
         return rc;
     if (s->role != KWH_ROLE_ADMIN)
-        return kwh_err_set(e, KWH_EPERM, "%s needs an administrator (管理员); you are logged "
-                           "in as a seller", what);
+        return kwh_err_set(e, KWH_EPERM,
+                           "%s needs an administrator (管理员); you are logged "
+                           "in as a seller",
+                           what);
     return 0;
 }
 
 int auth_permit(const struct kwh_session *s, int action, int arg, struct kwh_err *e)
 {
     switch (action) {
-    case KWH_ACT_METER_CHANGE:
-        return need_admin(s, kwh_tr("换表 (meter change)"), e);
-    case KWH_ACT_EDIT:
-        return need_admin(s, kwh_tr("用户信息维护 (editing an account)"), e);
+    case KWH_ACT_METER_CHANGE: return need_admin(s, kwh_tr("换表 (meter change)"), e);
+    case KWH_ACT_EDIT: return need_admin(s, kwh_tr("用户信息维护 (editing an account)"), e);
     case KWH_ACT_CLOSE_FORCE:
         return need_admin(s, kwh_tr("closing an account with energy left"), e);
     case KWH_ACT_TOOL_CARD:
         return arg == KWH_CARD_RELAY ? need_operator(s, e)
                                      : need_admin(s, kwh_tr("工具卡 (tool cards)"), e);
-    default:
-        return kwh_err_set(e, KWH_EINVAL, "unknown action %d", action);
+    default: return kwh_err_set(e, KWH_EINVAL, "unknown action %d", action);
     }
 }
 
@@ -73,20 +72,19 @@ static int check_name(const char *name, struct kwh_err *e)
     if (n >= KWH_NAME_MAX || utf8_width(name) > 20)
         return kwh_err_set(e, KWH_EINVAL, "operator name: at most 20 columns");
     if (!utf8_is_clean_line(name) || name[0] == ' ' || name[n - 1] == ' ')
-        return kwh_err_set(e, KWH_EINVAL, "operator name: one line of text without leading "
+        return kwh_err_set(e, KWH_EINVAL,
+                           "operator name: one line of text without leading "
                            "or trailing spaces");
     return 0;
 }
 
-static int check_new_password(const char *name, const char *pw, const char *pw2,
-                              struct kwh_err *e)
+static int check_new_password(const char *name, const char *pw, const char *pw2, struct kwh_err *e)
 {
     size_t n = pw ? strlen(pw) : 0;
     if (pw2 == NULL || pw == NULL || strcmp(pw, pw2) != 0)
         return kwh_err_set(e, KWH_EINVAL, "the two new passwords differ: type them again");
     if (n < PW_MIN)
-        return kwh_err_set(e, KWH_EINVAL, "the new password needs at least %d characters",
-                           PW_MIN);
+        return kwh_err_set(e, KWH_EINVAL, "the new password needs at least %d characters", PW_MIN);
     if (n > PW_MAX)
         return kwh_err_set(e, KWH_EINVAL, "the new password is longer than %d bytes", PW_MAX);
     if (strcmp(pw, name) == 0)
@@ -127,8 +125,8 @@ static int note_failure(struct kwh_core *c, const struct kwh_operator *o, int64_
     if ((rc = store_operator_set_lock(c->db, o->id, failed, lockouts, until, e)) < 0)
         goto fail;
     snprintf(detail, sizeof detail, "failed=%d locked_until=%lld", failed, (long long)until);
-    if ((rc = audit_append(c, o->name, until ? "login-locked" : "login-failed", o->name, "",
-                           detail, e)) < 0)
+    if ((rc = audit_append(c, o->name, until ? "login-locked" : "login-failed", o->name, "", detail,
+                           e)) < 0)
         goto fail;
     return store_commit(c->db, e);
 fail:
@@ -136,8 +134,8 @@ fail:
     return rc;
 }
 
-int auth_login(struct kwh_core *c, const char *name, const char *password,
-               struct kwh_session *out, struct kwh_err *e)
+int auth_login(struct kwh_core *c, const char *name, const char *password, struct kwh_session *out,
+               struct kwh_err *e)
 {
     struct kwh_operator o;
     char hash[crypto_pwhash_STRBYTES];
@@ -160,7 +158,8 @@ int auth_login(struct kwh_core *c, const char *name, const char *password,
     if (o.locked_until > now) {
         char when[32];
         fmt_time(o.locked_until, when, sizeof when);
-        return kwh_err_set(e, KWH_EAUTH, "operator '%s' is locked after repeated wrong "
+        return kwh_err_set(e, KWH_EAUTH,
+                           "operator '%s' is locked after repeated wrong "
                            "passwords until %s; an administrator can reset the password",
                            name, when);
     }
@@ -168,10 +167,14 @@ int auth_login(struct kwh_core *c, const char *name, const char *password,
         if ((rc = note_failure(c, &o, now, e)) < 0)
             return rc;
         if (o.failed_logins + 1 >= MAX_FAILED)
-            return kwh_err_set(e, KWH_EAUTH, "wrong password; operator '%s' is now locked "
-                               "for a while", name);
-        return kwh_err_set(e, KWH_EAUTH, "wrong operator name or password (%d tries left "
-                           "before a lock-out)", MAX_FAILED - o.failed_logins - 1);
+            return kwh_err_set(e, KWH_EAUTH,
+                               "wrong password; operator '%s' is now locked "
+                               "for a while",
+                               name);
+        return kwh_err_set(e, KWH_EAUTH,
+                           "wrong operator name or password (%d tries left "
+                           "before a lock-out)",
+                           MAX_FAILED - o.failed_logins - 1);
     }
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
@@ -210,8 +213,7 @@ int auth_change_password(struct kwh_core *c, struct kwh_session *s, const char *
     if ((rc = store_operator_get(c->db, name, &o, hash, sizeof hash, e)) < 0)
         return rc;
     forced = !own && (old_pw == NULL || old_pw[0] == '\0');
-    if (!forced && (old_pw == NULL ||
-                    crypto_pwhash_str_verify(hash, old_pw, strlen(old_pw)) != 0))
+    if (!forced && (old_pw == NULL || crypto_pwhash_str_verify(hash, old_pw, strlen(old_pw)) != 0))
         return kwh_err_set(e, KWH_EAUTH, "the old password is wrong");
     if ((rc = check_new_password(name, new_pw, new_pw2, e)) < 0)
         return rc;
@@ -234,8 +236,8 @@ int auth_change_password(struct kwh_core *c, struct kwh_session *s, const char *
     return 0;
 }
 
-int auth_operator_add(struct kwh_core *c, const struct kwh_session *s, const char *name,
-                      int role, const char *pw, const char *pw2, struct kwh_err *e)
+int auth_operator_add(struct kwh_core *c, const struct kwh_session *s, const char *name, int role,
+                      const char *pw, const char *pw2, struct kwh_err *e)
 {
     char hash[crypto_pwhash_STRBYTES], detail[96];
     int64_t id;
@@ -272,8 +274,10 @@ static int keeps_an_admin(struct kwh_core *c, const struct kwh_operator *o, stru
     if ((rc = store_operator_count_admins(c->db, &admins, e)) < 0)
         return rc;
     if (admins <= 1)
-        return kwh_err_set(e, KWH_ECONFLICT, "'%s' is the last administrator: add another "
-                           "administrator first", o->name);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "'%s' is the last administrator: add another "
+                           "administrator first",
+                           o->name);
     return 0;
 }
 
@@ -292,8 +296,8 @@ int auth_operator_delete(struct kwh_core *c, const struct kwh_session *s, const 
     if ((rc = store_operator_get(c->db, name ? name : "", &o, NULL, 0, e)) < 0 ||
         (rc = keeps_an_admin(c, &o, e)) < 0 ||
         (rc = store_operator_deactivate(c->db, o.id, core_now(c), e)) < 0 ||
-        (rc = audit_append(c, s->name, "operator-delete", o.name, model_role_name(o.role), "",
-                           e)) < 0) {
+        (rc = audit_append(c, s->name, "operator-delete", o.name, model_role_name(o.role), "", e)) <
+            0) {
         store_rollback(c->db);
         return rc;
     }
@@ -329,8 +333,8 @@ fail:
     return rc;
 }
 
-int auth_operator_list(struct kwh_core *c, const struct kwh_session *s,
-                       struct kwh_operator **out, size_t *n, struct kwh_err *e)
+int auth_operator_list(struct kwh_core *c, const struct kwh_session *s, struct kwh_operator **out,
+                       size_t *n, struct kwh_err *e)
 {
     int rc;
 

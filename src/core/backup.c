@@ -17,7 +17,7 @@
 #include "kwhpos/store_query.h"
 #include "kwhpos/util.h"
 
-#define NAME_LEN 22             /* "kwhpos-YYYYMMDD-HHMMSS" */
+#define NAME_LEN 22 /* "kwhpos-YYYYMMDD-HHMMSS" */
 #define PRE_RESTORE "-prerestore"
 
 /* The time written in a backup's name ("kwhpos-YYYYMMDD-HHMMSS[-N].db"), or -1 when
@@ -43,8 +43,8 @@ static int64_t backup_name_time(const char *name)
             if (*p < '0' || *p > '9')
                 return -1;
     }
-    if (sscanf(name + 7, "%4d%2d%2d-%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-               &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    if (sscanf(name + 7, "%4d%2d%2d-%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) != 6)
         return -1;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -106,9 +106,8 @@ static int fresh_name(const char *dir, int64_t now, const char *suffix, char *bu
         int len;
         if (i > 1)
             snprintf(extra, sizeof extra, "-%d", i);
-        len = snprintf(buf, n, "%s/kwhpos-%04d%02d%02d-%02d%02d%02d%s%s.db", dir,
-                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                       tm.tm_sec, suffix, extra);
+        len = snprintf(buf, n, "%s/kwhpos-%04d%02d%02d-%02d%02d%02d%s%s.db", dir, tm.tm_year + 1900,
+                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, suffix, extra);
         if (len < 0 || (size_t)len >= n)
             return kwh_err_set(e, KWH_EINVAL, "%s: path too long", dir);
         if (stat(buf, &sb) != 0)
@@ -288,8 +287,7 @@ int backup_if_due(struct kwh_core *c, const struct kwh_backup_opts *o, int inter
 
 /* Copies the file to a private temporary file in dir (the restore works on the copy, so
  * the file cannot change between its checks and its use). */
-static int private_copy(const char *from, const char *dir, char *tmp, size_t n,
-                        struct kwh_err *e)
+static int private_copy(const char *from, const char *dir, char *tmp, size_t n, struct kwh_err *e)
 {
     char buf[1 << 15];
     struct stat sb;
@@ -297,8 +295,8 @@ static int private_copy(const char *from, const char *dir, char *tmp, size_t n,
 
     in = open(from, O_RDONLY | O_CLOEXEC);
     if (in < 0)
-        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s",
-                           from, strerror(errno));
+        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", from,
+                           strerror(errno));
     if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(in);
         return kwh_err_set(e, KWH_EINVAL, "%s is not a file", from);
@@ -367,21 +365,27 @@ static int inspect(const char *file, const char *tmp, const uint8_t *secret,
     if (rc < 0)
         return rc;
     if (!info->sqlite)
-        return kwh_err_set(e, KWH_EINVAL, "%s is not a kwhpos database (not an SQLite file)",
-                           file);
+        return kwh_err_set(e, KWH_EINVAL, "%s is not a kwhpos database (not an SQLite file)", file);
     if (!info->intact)
-        return kwh_err_set(e, KWH_EINVAL, "%s is damaged (integrity_check: %s): choose "
-                           "another backup", file, info->integrity);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s is damaged (integrity_check: %s): choose "
+                           "another backup",
+                           file, info->integrity);
     if (!info->kwhpos)
-        return kwh_err_set(e, KWH_EINVAL, "%s is not a kwhpos database (no kwhpos tables or "
-                           "site secret)", file);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s is not a kwhpos database (no kwhpos tables or "
+                           "site secret)",
+                           file);
     if (info->version > STORE_SCHEMA_VERSION)
-        return kwh_err_set(e, KWH_EINVAL, "%s has schema version %d, newer than this program "
-                           "understands (%d): upgrade kwhpos first", file, info->version,
-                           STORE_SCHEMA_VERSION);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s has schema version %d, newer than this program "
+                           "understands (%d): upgrade kwhpos first",
+                           file, info->version, STORE_SCHEMA_VERSION);
     if (secret != NULL && sodium_memcmp(secret, info->secret, KWH_SECRET_LEN) != 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "%s belongs to another site (its site key is not "
-                           "this site's): refused", file);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "%s belongs to another site (its site key is not "
+                           "this site's): refused",
+                           file);
     return 0;
 }
 
@@ -420,8 +424,7 @@ static void fill_info(struct kwh_restore_info *out, const struct store_file_info
 }
 
 int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char *file,
-                   const struct kwh_backup_opts *o, struct kwh_restore_info *out,
-                   struct kwh_err *e)
+                   const struct kwh_backup_opts *o, struct kwh_restore_info *out, struct kwh_err *e)
 {
     char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX];
     uint8_t secret[KWH_SECRET_LEN];
@@ -443,8 +446,7 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
         goto out;
     backup_dir_for(db_path, o, dir, sizeof dir);
     if ((rc = ensure_dir(dir, e)) < 0 ||
-        (rc = fresh_name(dir, now, PRE_RESTORE, out->pre_restore, sizeof out->pre_restore,
-                         e)) < 0)
+        (rc = fresh_name(dir, now, PRE_RESTORE, out->pre_restore, sizeof out->pre_restore, e)) < 0)
         goto out;
     /* our own connection would count as another terminal */
     core_close(*c);
@@ -485,13 +487,17 @@ int backup_restore_new(const char *db_path, const char *file, struct kwh_restore
 
     memset(out, 0, sizeof *out);
     if (stat(db_path, &sb) == 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "a database exists at %s: restore onto it as an "
-                           "administrator, or move it away first if it is damaged", db_path);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a database exists at %s: restore onto it as an "
+                           "administrator, or move it away first if it is damaged",
+                           db_path);
     for (size_t i = 0; i < KWH_ARRAY_LEN(sidecars); i++) {
         snprintf(path, sizeof path, "%s%s", db_path, sidecars[i]);
         if (stat(path, &sb) == 0)
-            return kwh_err_set(e, KWH_ECONFLICT, "%s is left from an earlier database: move it "
-                               "away together with that database, then restore", path);
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "%s is left from an earlier database: move it "
+                               "away together with that database, then restore",
+                               path);
     }
     dir_of(db_path, dir, sizeof dir);
     if ((rc = private_copy(file, dir, tmp, sizeof tmp, e)) < 0)
@@ -499,8 +505,7 @@ int backup_restore_new(const char *db_path, const char *file, struct kwh_restore
     if ((rc = inspect(file, tmp, NULL, &info, e)) < 0)
         goto out;
     if (rename(tmp, db_path) != 0) {
-        rc = kwh_err_set(e, KWH_EIO, "cannot put the backup at %s: %s", db_path,
-                         strerror(errno));
+        rc = kwh_err_set(e, KWH_EIO, "cannot put the backup at %s: %s", db_path, strerror(errno));
         goto out;
     }
     tmp[0] = '\0';

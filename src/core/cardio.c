@@ -14,7 +14,8 @@
 
 static int no_reader(struct kwh_err *e)
 {
-    return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER, "no card reader is configured: "
+    return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER,
+                        "no card reader is configured: "
                         "set the port in 通讯参数设置");
 }
 
@@ -30,7 +31,8 @@ int cardio_read(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *
     if ((rc = c->dev->ops->status(c->dev->ctx, &st, e)) < 0)
         return rc;
     if (!st.card_present)
-        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_CARD, "no card in the reader: insert "
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_CARD,
+                            "no card in the reader: insert "
                             "the card");
     if ((rc = c->dev->ops->power_on(c->dev->ctx, atr, e)) < 0 ||
         (rc = c->dev->ops->read(c->dev->ctx, 0, img, KWH_CARD_SIZE, e)) < 0)
@@ -49,8 +51,7 @@ static bool has_magic(const uint8_t *img)
 
 static int present(struct kwh_core *c, enum psc_kind k, struct kwh_err *e)
 {
-    return c->dev->ops->psc_present(c->dev->ctx, k == PSC_SITE ? c->keys.psc : card_factory_psc,
-                                    e);
+    return c->dev->ops->psc_present(c->dev->ctx, k == PSC_SITE ? c->keys.psc : card_factory_psc, e);
 }
 
 /* Presents the PSC the card holds now; *now says which one it was. */
@@ -62,14 +63,16 @@ static int unlock(struct kwh_core *c, const uint8_t cur[KWH_CARD_SIZE], enum psc
     if ((rc = c->dev->ops->psc_tries(c->dev->ctx, &tries, e)) < 0)
         return rc;
     if (tries <= 0)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED, "the card is locked (no password "
+        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
+                            "the card is locked (no password "
                             "tries left) and can no longer be written: use a new card");
     if (cur[CARD_OFF_PSC_STATE] == CARD_PSC_FACTORY) {
         *now = PSC_FACTORY;
         return present(c, PSC_FACTORY, e);
     }
     if (cur[CARD_OFF_PSC_STATE] != CARD_PSC_SITE)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC, "the card's password state is "
+        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC,
+                            "the card's password state is "
                             "unknown: it is not a card this site can write");
     if (has_magic(cur)) {
         /* magic is written after the PSC change and erased before the change back */
@@ -79,9 +82,11 @@ static int unlock(struct kwh_core *c, const uint8_t cur[KWH_CARD_SIZE], enum psc
     /* Personalised, no magic: the site PSC, unless a write stopped in the one instant
      * between the state byte and the PSC change. Guess only with every try left. */
     if (tries < KWH_PSC_TRIES)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC, "the card has %d password "
+        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC,
+                            "the card has %d password "
                             "tries left after failures elsewhere; it will not be risked: use "
-                            "another card", tries);
+                            "another card",
+                            tries);
     *now = PSC_SITE;
     rc = present(c, PSC_SITE, e);
     if (rc == 0 || e == NULL || e->detail != KWH_DEV_WRONG_PSC)
@@ -144,8 +149,7 @@ static int count_changed(const uint8_t *a, const uint8_t *b)
 
 static int change_psc(struct kwh_core *c, enum psc_kind to, struct kwh_err *e)
 {
-    return c->dev->ops->psc_change(c->dev->ctx, to == PSC_SITE ? c->keys.psc : card_factory_psc,
-                                   e);
+    return c->dev->ops->psc_change(c->dev->ctx, to == PSC_SITE ? c->keys.psc : card_factory_psc, e);
 }
 
 /* After a failure once the commit byte may have been written: look at the card. */
@@ -164,8 +168,7 @@ static void judge(struct kwh_core *c, const uint8_t new_img[KWH_CARD_SIZE],
 }
 
 int cardio_write(struct kwh_core *c, const uint8_t old[KWH_CARD_SIZE],
-                 const uint8_t new_img[KWH_CARD_SIZE], enum cw_outcome *outcome,
-                 struct kwh_err *e)
+                 const uint8_t new_img[KWH_CARD_SIZE], enum cw_outcome *outcome, struct kwh_err *e)
 {
     struct writer w = {c, old, new_img, count_changed(old, new_img), 0};
     bool wipe = new_img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE;
@@ -208,9 +211,10 @@ int cardio_write(struct kwh_core *c, const uint8_t old[KWH_CARD_SIZE],
     core_progress(c, "verify", 0, 1);
     if ((rc = c->dev->ops->read(c->dev->ctx, 0, back, KWH_CARD_SIZE, e)) < 0)
         goto failed;
-    if (memcmp(back + CARD_OFF_MAGIC, new_img + CARD_OFF_MAGIC,
-               KWH_CARD_SIZE - CARD_OFF_MAGIC) != 0) {
-        rc = kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED, "the card did not keep what "
+    if (memcmp(back + CARD_OFF_MAGIC, new_img + CARD_OFF_MAGIC, KWH_CARD_SIZE - CARD_OFF_MAGIC) !=
+        0) {
+        rc = kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED,
+                          "the card did not keep what "
                           "was written: it may be worn out; use another card");
         goto failed;
     }
@@ -245,9 +249,9 @@ int cardio_repair(struct kwh_core *c, const uint8_t current[KWH_CARD_SIZE],
         (rc = write_range(&w, CARD_OFF_MAGIC, KWH_CARD_SIZE, e)) < 0 ||
         (rc = c->dev->ops->read(c->dev->ctx, 0, back, KWH_CARD_SIZE, e)) < 0)
         return rc;
-    if (memcmp(back + CARD_OFF_MAGIC, target + CARD_OFF_MAGIC,
-               KWH_CARD_SIZE - CARD_OFF_MAGIC) != 0)
-        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED, "the card did not keep "
+    if (memcmp(back + CARD_OFF_MAGIC, target + CARD_OFF_MAGIC, KWH_CARD_SIZE - CARD_OFF_MAGIC) != 0)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED,
+                            "the card did not keep "
                             "the repair: use another card (reissue)");
     return 0;
 }

@@ -48,9 +48,7 @@ static int apply_done(struct kwh_core *c, const struct store_op *op, struct kwh_
         cu.purchase_count = card.purchase_count;
         break;
     case KWH_OP_SALE:
-    case KWH_OP_RESALE:
-        cu.purchase_count = card.purchase_count;
-        break;
+    case KWH_OP_RESALE: cu.purchase_count = card.purchase_count; break;
     case KWH_OP_REISSUE:
         memcpy(cu.card_serial, op->serial, CARD_SERIAL_LEN);
         cu.card_gen = card.generation;
@@ -72,8 +70,7 @@ static int apply_done(struct kwh_core *c, const struct store_op *op, struct kwh_
         cu.meter.hoard_ckwh = op->meter.hoard_ckwh;
         cu.meter.ct_ratio = op->meter.ct_ratio;
         break;
-    default:
-        return 0;
+    default: return 0;
     }
     for (size_t i = 0; i < nsales; i++) {
         struct kwh_sale *s = &sales[i];
@@ -100,8 +97,7 @@ static int apply_done(struct kwh_core *c, const struct store_op *op, struct kwh_
     return store_customer_update(c->db, &cu, e);
 }
 
-int cardop_settle(struct kwh_core *c, int64_t op_id, int state, const char *how,
-                  struct kwh_err *e)
+int cardop_settle(struct kwh_core *c, int64_t op_id, int state, const char *how, struct kwh_err *e)
 {
     struct store_op op;
     struct kwh_sale sales[4];
@@ -144,8 +140,8 @@ int cardop_settle(struct kwh_core *c, int64_t op_id, int state, const char *how,
         str_copy(who.name, sizeof who.name, "?");
     snprintf(subject, sizeof subject, "op#%lld", (long long)op.id);
     snprintf(detail, sizeof detail, "kind=%s state=%s how=%s sales=%zu%s%lld",
-             model_op_name(op.kind), model_state_name(state), how, n,
-             n > 0 ? " amount=" : "", n > 0 ? (long long)sales[0].amount_fen : 0LL);
+             model_op_name(op.kind), model_state_name(state), how, n, n > 0 ? " amount=" : "",
+             n > 0 ? (long long)sales[0].amount_fen : 0LL);
     if ((rc = audit_append(c, who.name, "card-settle", subject, "state=pending", detail, e)) < 0)
         goto fail;
     return store_commit(c->db, e);
@@ -176,9 +172,11 @@ static int still_as_read(struct kwh_core *c, const struct cardop *co, struct kwh
     if (pending > 0 || now.purchase_count != co->seen.purchase_count ||
         now.card_gen != co->seen.card_gen || now.status != co->seen.status ||
         memcmp(now.card_serial, co->seen.card_serial, CARD_SERIAL_LEN) != 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "account %08u was changed meanwhile (another "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "account %08u was changed meanwhile (another "
                            "terminal wrote to it): nothing was written; read the card again "
-                           "and start over", now.customer_no);
+                           "and start over",
+                           now.customer_no);
     return 0;
 }
 
@@ -252,9 +250,11 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
     rc = cardio_write(c, old, co->op.new_image, &outcome, &werr);
     if (rc == 0 || outcome == CW_WRITTEN) {
         if (cardop_settle(c, co->op.id, KWH_STATE_DONE, "written", &serr) < 0)
-            return kwh_err_set(e, KWH_EPENDING, "the card was written but the database could "
+            return kwh_err_set(e, KWH_EPENDING,
+                               "the card was written but the database could "
                                "not record it (%s); it will be recorded when the card is read "
-                               "again", serr.msg);
+                               "again",
+                               serr.msg);
         core_progress(c, "settle", 1, 1);
         return 0;
     }
@@ -270,9 +270,11 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
                    (should the mark not be stored, it stays an ordinary pending write,
                    settled by its card as before) */
                 store_op_mark_not_written(c->db, co->op.id, &ignore);
-                return kwh_err_setd(e, KWH_EPENDING, werr.detail, "%s. The operation did not "
+                return kwh_err_setd(e, KWH_EPENDING, werr.detail,
+                                    "%s. The operation did not "
                                     "take effect: put the card back and read it again to tidy it "
-                                    "up", werr.msg);
+                                    "up",
+                                    werr.msg);
             }
         }
         if (cardop_settle(c, co->op.id, KWH_STATE_VOID, "not written", &serr) < 0)
@@ -284,9 +286,11 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
         }
         return werr.code ? werr.code : KWH_EDEVICE;
     }
-    return kwh_err_setd(e, KWH_EPENDING, werr.detail, "%s. It is not known whether the card "
+    return kwh_err_setd(e, KWH_EPENDING, werr.detail,
+                        "%s. It is not known whether the card "
                         "took the write: put the card back and read it; the operation will "
-                        "be completed or cancelled then", werr.msg);
+                        "be completed or cancelled then",
+                        werr.msg);
 }
 
 /* Whether the card's inactive slot holds exactly this record. */

@@ -13,8 +13,8 @@ int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = store_integrity(c->db, &out->integrity_ok, out->integrity,
-                              sizeof out->integrity, e)) < 0)
+    if ((rc = store_integrity(c->db, &out->integrity_ok, out->integrity, sizeof out->integrity,
+                              e)) < 0)
         return rc;
     if (!out->integrity_ok)
         return 0; /* the rest reads a damaged file: its answers would mislead */

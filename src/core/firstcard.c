@@ -35,24 +35,30 @@ int vend_issue_first_card(struct kwh_core *c, const struct kwh_session *s, uint3
     if ((rc = store_ops_pending_for_customer(c->db, cu.id, &pending, e)) < 0)
         return rc;
     if (pending > 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "a card write for account %08u is not settled: "
-                           "read that card first", customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a card write for account %08u is not settled: "
+                           "read that card first",
+                           customer_no);
     rc = store_op_last_done_for_customer(c->db, cu.id, &last, NULL);
     if (rc == 0 || card_serial_is_set(cu.card_serial))
-        return kwh_err_set(e, KWH_ECONFLICT, "account %08u already has a card: for a lost or "
-                           "broken one use 补卡 (reissue)", customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "account %08u already has a card: for a lost or "
+                           "broken one use 补卡 (reissue)",
+                           customer_no);
     if (cu.purchase_count >= 65535)
-        return kwh_err_set(e, KWH_ECONFLICT, "account %08u: the meter's purchase count is "
-                           "exhausted", customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "account %08u: the meter's purchase count is "
+                           "exhausted",
+                           customer_no);
     if (p == NULL)
         p = &none;
-    if ((rc = vend_compute(c, &cu, p, NULL, cu.balance_ckwh > 0 ? cu.balance_ckwh : 0, &q, e)) <
-        0)
+    if ((rc = vend_compute(c, &cu, p, NULL, cu.balance_ckwh > 0 ? cu.balance_ckwh : 0, &q, e)) < 0)
         return rc;
     if ((rc = vend_load(c, &v, e)) < 0)
         return rc;
     if (v.card.type != KWH_CARD_BLANK)
-        return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card, not blank: "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card in the reader is a %s card, not blank: "
                            "put a blank card in (or wipe this one with 读卡清卡)",
                            card_type_name(v.card.type));
 

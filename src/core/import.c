@@ -16,25 +16,38 @@
 #include "kwhpos/util.h"
 
 enum col {
-    COL_NO, COL_NAME, COL_ADDRESS, COL_PHONE, COL_METER, COL_TYPE, COL_RATING, COL_LIMIT,
-    COL_ALARM, COL_OVERDRAFT, COL_HOARD, COL_CT, COL_TARIFF, COL_COUNT, NCOLS
+    COL_NO,
+    COL_NAME,
+    COL_ADDRESS,
+    COL_PHONE,
+    COL_METER,
+    COL_TYPE,
+    COL_RATING,
+    COL_LIMIT,
+    COL_ALARM,
+    COL_OVERDRAFT,
+    COL_HOARD,
+    COL_CT,
+    COL_TARIFF,
+    COL_COUNT,
+    NCOLS
 };
 
 static const char *const col_names[NCOLS] = {
-    "customer_no", "name", "address", "phone", "meter", "type", "rating", "limit",
-    "alarm", "overdraft", "hoard", "ct", "tariff", "purchase_count",
+    "customer_no", "name",  "address",   "phone", "meter", "type",   "rating",
+    "limit",       "alarm", "overdraft", "hoard", "ct",    "tariff", "purchase_count",
 };
 
 #define MAX_FIELDS 64
 
 struct import {
     struct kwh_core *c;
-    int col_at[NCOLS];          /* field index of each column, -1 when absent */
+    int col_at[NCOLS]; /* field index of each column, -1 when absent */
     size_t nheader;
     struct kwh_import_result *res;
     struct numbered *meters, *nos;
     size_t nmeters, nnos, cap_meters, cap_nos;
-    uint32_t max_no;            /* the largest customer number given in the file */
+    uint32_t max_no; /* the largest customer number given in the file */
 };
 
 struct numbered {
@@ -71,16 +84,19 @@ static int header(struct import *im, char **f, size_t n, struct kwh_err *e)
             if (strcmp(f[i], col_names[j]) == 0)
                 k = j;
         if (k < 0)
-            return kwh_err_set(e, KWH_EINVAL, "line 1: unknown column '%s' (columns: "
+            return kwh_err_set(e, KWH_EINVAL,
+                               "line 1: unknown column '%s' (columns: "
                                "customer_no name address phone meter type rating limit alarm "
-                               "overdraft hoard ct tariff purchase_count)", f[i]);
+                               "overdraft hoard ct tariff purchase_count)",
+                               f[i]);
         if (im->col_at[k] >= 0)
             return kwh_err_set(e, KWH_EINVAL, "line 1: column '%s' appears twice", f[i]);
         im->col_at[k] = (int)i;
     }
     if (im->col_at[COL_NAME] < 0 || im->col_at[COL_METER] < 0 || im->col_at[COL_TARIFF] < 0)
-        return kwh_err_set(e, KWH_EINVAL, "line 1: the header must name at least the columns "
-                                          "name, meter and tariff");
+        return kwh_err_set(e, KWH_EINVAL,
+                           "line 1: the header must name at least the columns "
+                           "name, meter and tariff");
     im->nheader = n;
     return 0;
 }
@@ -123,13 +139,14 @@ static int meter_type(const char *t, int *out, struct kwh_err *e)
     else if (strcmp(t, "direct") == 0 || strcmp(t, "三相直通") == 0)
         *out = KWH_METER_THREE_DIRECT;
     else
-        return kwh_err_set(e, KWH_EINVAL, "type '%s': single (单相), ct (三相互感) or direct "
-                           "(三相直通)", t);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "type '%s': single (单相), ct (三相互感) or direct "
+                           "(三相直通)",
+                           t);
     return 0;
 }
 
-static int text_field(const char *t, size_t max, bool required, const char *what,
-                      struct kwh_err *e)
+static int text_field(const char *t, size_t max, bool required, const char *what, struct kwh_err *e)
 {
     if (required && t[0] == '\0')
         return kwh_err_set(e, KWH_EINVAL, "%s is empty", what);
@@ -154,8 +171,7 @@ static int tariff(struct kwh_core *c, const char *t, struct kwh_tariff *out, str
 }
 
 /* One record into an account (not yet numbered when customer_no is empty). */
-static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu,
-                  struct kwh_err *e)
+static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu, struct kwh_err *e)
 {
     struct kwh_tariff t;
     int64_t v;
@@ -283,13 +299,12 @@ static int walk(struct import *im, char *text, size_t len, bool check, uint32_t 
         }
         if (check) {
             if (store_customer_by_meter(im->c->db, cu.meter.meter_no, &other, NULL) == 0)
-                bad(im, at, "meter %08u already belongs to account %08u (%s)",
-                    cu.meter.meter_no, other.customer_no, other.name);
+                bad(im, at, "meter %08u already belongs to account %08u (%s)", cu.meter.meter_no,
+                    other.customer_no, other.name);
             if (cu.customer_no != 0 &&
                 store_customer_by_no(im->c->db, cu.customer_no, &other, NULL) == 0)
                 bad(im, at, "customer_no %08u is taken by %s", cu.customer_no, other.name);
-            if (remember(&im->meters, &im->nmeters, &im->cap_meters, cu.meter.meter_no, at) <
-                    0 ||
+            if (remember(&im->meters, &im->nmeters, &im->cap_meters, cu.meter.meter_no, at) < 0 ||
                 (cu.customer_no != 0 &&
                  remember(&im->nos, &im->nnos, &im->cap_nos, cu.customer_no, at) < 0))
                 return kwh_err_set(e, KWH_ENOMEM, "out of memory");
@@ -307,9 +322,11 @@ static int walk(struct import *im, char *text, size_t len, bool check, uint32_t 
         {
             char subject[32], detail[512];
             snprintf(subject, sizeof subject, "account %08u", cu.customer_no);
-            snprintf(detail, sizeof detail, "name=%s meter=%08u type=%d tariff=%s count=%d "
-                     "card=none", cu.name, cu.meter.meter_no, cu.meter.meter_type,
-                     cu.tariff_name, cu.purchase_count);
+            snprintf(detail, sizeof detail,
+                     "name=%s meter=%08u type=%d tariff=%s count=%d "
+                     "card=none",
+                     cu.name, cu.meter.meter_no, cu.meter.meter_type, cu.tariff_name,
+                     cu.purchase_count);
             if ((rc = audit_append(im->c, s->name, "import", subject, "", detail, e)) < 0)
                 return rc;
         }
@@ -323,8 +340,8 @@ static int walk(struct import *im, char *text, size_t len, bool check, uint32_t 
     return 0;
 }
 
-int import_customers(struct kwh_core *c, const struct kwh_session *s, const char *csv,
-                     size_t len, struct kwh_import_result *out, struct kwh_err *e)
+int import_customers(struct kwh_core *c, const struct kwh_session *s, const char *csv, size_t len,
+                     struct kwh_import_result *out, struct kwh_err *e)
 {
     struct import im;
     char *text = NULL;
@@ -349,9 +366,10 @@ int import_customers(struct kwh_core *c, const struct kwh_session *s, const char
     duplicates(&im, im.nos, im.nnos, "customer_no");
     if (out->bad > 0) {
         qsort(out->errors, out->nerrors, sizeof out->errors[0], by_line);
-        rc = kwh_err_set(e, KWH_EINVAL, "%lld bad record%s: nothing was imported; fix the "
-                         "lines listed and import the whole file again", (long long)out->bad,
-                         out->bad == 1 ? "" : "s");
+        rc = kwh_err_set(e, KWH_EINVAL,
+                         "%lld bad record%s: nothing was imported; fix the "
+                         "lines listed and import the whole file again",
+                         (long long)out->bad, out->bad == 1 ? "" : "s");
         goto out;
     }
     memcpy(text, csv, len);

@@ -18,7 +18,7 @@ struct kwh_core {
     void *progress_ctx;
     uint8_t secret[KWH_SECRET_LEN];
     struct kwh_site_keys keys;
-    uint8_t audit_key[32];      /* from the secret alone: survives an area code change */
+    uint8_t audit_key[32]; /* from the secret alone: survives an area code change */
 };
 
 /* --- roles (auth.c) --- */
@@ -31,9 +31,8 @@ int need_operator(const struct kwh_session *s, struct kwh_err *e);
 /* --- audit (audit.c) --- */
 
 /* Appends a record to the hash chain; must be called inside a transaction. */
-int audit_append(struct kwh_core *c, const char *operator_name, const char *op,
-                 const char *subject, const char *before, const char *after,
-                 struct kwh_err *e);
+int audit_append(struct kwh_core *c, const char *operator_name, const char *op, const char *subject,
+                 const char *before, const char *after, struct kwh_err *e);
 
 /* --- keys (core.c) --- */
 
@@ -56,8 +55,7 @@ enum cw_outcome {
  * be what the card holds now. Returns 0 with CW_WRITTEN, or an error with *outcome
  * saying what the card can hold. */
 int cardio_write(struct kwh_core *c, const uint8_t old[KWH_CARD_SIZE],
-                 const uint8_t new_img[KWH_CARD_SIZE], enum cw_outcome *outcome,
-                 struct kwh_err *e);
+                 const uint8_t new_img[KWH_CARD_SIZE], enum cw_outcome *outcome, struct kwh_err *e);
 
 /* Puts back old's bytes outside the active slot and the return area (after an
  * interrupted write). */
@@ -73,13 +71,13 @@ struct cardop {
     struct store_op op;
     struct kwh_sale sales[3];
     size_t nsales;
-    struct kwh_customer *new_customer;  /* account opening: inserted pending */
-    bool has_event;                     /* an event row for the queries, op_id filled in */
+    struct kwh_customer *new_customer; /* account opening: inserted pending */
+    bool has_event;                    /* an event row for the queries, op_id filled in */
     struct store_event event;
-    const char *audit_op;               /* "sale", "open", ... */
+    const char *audit_op; /* "sale", "open", ... */
     char audit_subject[64];
     char audit_detail[512];
-    bool expect;                        /* the account as read: see cardop_expect */
+    bool expect; /* the account as read: see cardop_expect */
     struct kwh_customer seen;
 };
 
@@ -94,8 +92,7 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
                const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e);
 
 /* Settles op id as done or void, applying its effects, in one transaction. */
-int cardop_settle(struct kwh_core *c, int64_t op_id, int state, const char *how,
-                  struct kwh_err *e);
+int cardop_settle(struct kwh_core *c, int64_t op_id, int state, const char *how, struct kwh_err *e);
 
 /* Settles every pending op on the card whose image is img (read just now). Fills the
  * counts; repairs the card when an interrupted write left it damaged. */
@@ -109,6 +106,6 @@ void cardop_new_serial(uint8_t serial[CARD_SERIAL_LEN]);
 
 int check_meter(struct kwh_core *c, const struct kwh_meter *m, struct kwh_err *e);
 void meter_to_params(const struct kwh_meter *m, struct kwh_meter_params *p);
-int month_of(int64_t t);        /* YYYYMM, local time */
+int month_of(int64_t t); /* YYYYMM, local time */
 
 #endif

@@ -177,12 +177,9 @@ fail:
 static const char *form_op_name(int op)
 {
     switch (op) {
-    case INVOICE_FORM_SAVE:
-        return "form-save";
-    case INVOICE_FORM_BACKUP:
-        return "form-backup";
-    case INVOICE_FORM_RESTORE:
-        return "form-restore";
+    case INVOICE_FORM_SAVE: return "form-save";
+    case INVOICE_FORM_BACKUP: return "form-backup";
+    case INVOICE_FORM_RESTORE: return "form-restore";
     }
     return NULL;
 }

@@ -25,7 +25,8 @@ static int load_blank(struct kwh_core *c, struct vend_card *v, struct kwh_err *e
     if (rc < 0)
         return rc;
     if (v->card.type != KWH_CARD_BLANK)
-        return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card, not blank: "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card in the reader is a %s card, not blank: "
                            "put a blank card in (or wipe this one with 读卡清卡)",
                            kwh_trc("card", card_type_name(v->card.type)));
     return 0;
@@ -36,8 +37,7 @@ static int load_blank(struct kwh_core *c, struct vend_card *v, struct kwh_err *e
 /* The lost card's unsettled writes: the reissue takes them over as done (the new card
  * carries what they wrote, and the old card stops working at the meter), except a write
  * known not to have taken effect, which it cancels: the clerk was told so. */
-static int take_over_pending(struct kwh_core *c, const struct kwh_customer *cu,
-                             struct kwh_err *e)
+static int take_over_pending(struct kwh_core *c, const struct kwh_customer *cu, struct kwh_err *e)
 {
     int64_t ids[8];
     size_t n;
@@ -77,14 +77,16 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
         return kwh_err_set(e, KWH_EINVAL, "reissue fee: 0 to %lld.%02lld yuan",
                            (long long)(UNITS_MAX_FEN / 100), (long long)(UNITS_MAX_FEN % 100));
     if (purchase && !consumed)
-        return kwh_err_set(e, KWH_EINVAL, "with 未消费 the new card carries the purchase the "
+        return kwh_err_set(e, KWH_EINVAL,
+                           "with 未消费 the new card carries the purchase the "
                            "meter has not loaded; sell again after it has been in the meter");
     if ((rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
         return rc;
     /* a refunded account's meter was emptied and its energy paid back, the purchase on
        its last card included: a new card would carry that purchase again */
     if (cu.status == KWH_CUST_REFUNDED)
-        return kwh_err_set(e, KWH_ECONFLICT, "account %08u was refunded (读卡退电): no card is "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "account %08u was refunded (读卡退电): no card is "
                            "issued for it any more; close it (销户) and open a new account",
                            customer_no);
     if (cu.status != KWH_CUST_OPEN)
@@ -98,8 +100,8 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
         return rc;
     memset(&q, 0, sizeof q);
     q.price = cu.price;
-    if (purchase && (rc = vend_compute(c, &cu, p, NULL, cu.balance_ckwh > 0 ? cu.balance_ckwh : 0,
-                                       &q, e)) < 0)
+    if (purchase &&
+        (rc = vend_compute(c, &cu, p, NULL, cu.balance_ckwh > 0 ? cu.balance_ckwh : 0, &q, e)) < 0)
         return rc;
 
     memset(&co, 0, sizeof co);
@@ -135,8 +137,8 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     co.audit_op = "reissue";
     snprintf(co.audit_subject, sizeof co.audit_subject, "account %08u", cu.customer_no);
     snprintf(co.audit_detail, sizeof co.audit_detail,
-             "consumed=%d fee=%lld generation=%d->%d count=%u energy=%lld amount=%lld",
-             consumed, (long long)fee_fen, cu.card_gen, card.generation, card.purchase_count,
+             "consumed=%d fee=%lld generation=%d->%d count=%u energy=%lld amount=%lld", consumed,
+             (long long)fee_fen, cu.card_gen, card.generation, card.purchase_count,
              (long long)q.energy_ckwh, (long long)q.amount_fen);
     co.has_event = true;
     co.event.kind = KWH_OP_REISSUE;
@@ -148,16 +150,15 @@ int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
 
 /* --- M14 制退电卡 ---------------------------------------------------------------------- */
 
-int vend_make_refund_card(struct kwh_core *c, const struct kwh_session *s,
-                          uint32_t customer_no, struct kwh_err *e)
+int vend_make_refund_card(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                          struct kwh_err *e)
 {
     struct vend_card v;
     struct kwh_card card;
     struct cardop co;
     int rc;
 
-    if ((rc = need_operator(s, e)) < 0 ||
-        (rc = vend_load_account_card(c, customer_no, &v, e)) < 0)
+    if ((rc = need_operator(s, e)) < 0 || (rc = vend_load_account_card(c, customer_no, &v, e)) < 0)
         return rc;
     memset(&co, 0, sizeof co);
     co.op.kind = KWH_OP_REFUND_CARD;
@@ -172,8 +173,8 @@ int vend_make_refund_card(struct kwh_core *c, const struct kwh_session *s,
         return rc;
     co.audit_op = "refund-card";
     snprintf(co.audit_subject, sizeof co.audit_subject, "account %08u", v.cust.customer_no);
-    snprintf(co.audit_detail, sizeof co.audit_detail, "count=%u balance=%lld",
-             card.purchase_count, (long long)v.cust.balance_ckwh);
+    snprintf(co.audit_detail, sizeof co.audit_detail, "count=%u balance=%lld", card.purchase_count,
+             (long long)v.cust.balance_ckwh);
     return vend_finish(c, s, &co, v.img, NULL, e);
 }
 
@@ -198,8 +199,10 @@ static int refund_quote(struct kwh_core *c, struct vend_card *v, struct kwh_refu
     if ((rc = vend_load(c, v, e)) < 0)
         return rc;
     if (v->card.type != KWH_CARD_REFUND)
-        return kwh_err_set(e, KWH_ECARD, "the card in the reader is a %s card, not a refund "
-                           "card: make one with 制退电卡 first", kwh_trc("card", card_type_name(v->card.type)));
+        return kwh_err_set(e, KWH_ECARD,
+                           "the card in the reader is a %s card, not a refund "
+                           "card: make one with 制退电卡 first",
+                           kwh_trc("card", card_type_name(v->card.type)));
     if (v->cust.status == KWH_CUST_REFUNDED)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u was already refunded",
                            v->cust.customer_no);
@@ -207,7 +210,8 @@ static int refund_quote(struct kwh_core *c, struct vend_card *v, struct kwh_refu
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", v->cust.customer_no,
                            kwh_trc("status", model_status_name(v->cust.status)));
     if (!r->valid || !(r->status & CARD_RS_REFUNDED) || r->meter_no != v->card.meter_no)
-        return kwh_err_set(e, KWH_ECONFLICT, "the meter has not written on this refund card "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the meter has not written on this refund card "
                            "yet: insert it in meter %08u, then read it here",
                            v->card.meter_no);
     q->customer = v->cust;
@@ -223,8 +227,8 @@ static int refund_quote(struct kwh_core *c, struct vend_card *v, struct kwh_refu
     return 0;
 }
 
-int vend_refund_quote(struct kwh_core *c, const struct kwh_session *s,
-                      struct kwh_refund_quote *out, struct kwh_err *e)
+int vend_refund_quote(struct kwh_core *c, const struct kwh_session *s, struct kwh_refund_quote *out,
+                      struct kwh_err *e)
 {
     struct vend_card v;
     int rc;
@@ -247,8 +251,10 @@ int vend_refund(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
     if ((rc = need_operator(s, e)) < 0 || (rc = refund_quote(c, &v, &q, e)) < 0)
         return rc;
     if (q.customer.customer_no != customer_no)
-        return kwh_err_set(e, KWH_ECONFLICT, "the refund card in the reader belongs to account "
-                           "%08u, not %08u: read it again", q.customer.customer_no, customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the refund card in the reader belongs to account "
+                           "%08u, not %08u: read it again",
+                           q.customer.customer_no, customer_no);
     if (pay_method < 0 || pay_method >= KWH_PAY_COUNT)
         return kwh_err_set(e, KWH_EINVAL, "choose how the money is paid out");
     cu = q.customer;
@@ -273,10 +279,11 @@ int vend_refund(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
     cu.balance_ckwh = 0;
     cu.loaded_count = v.card.ret.loaded_count;
     snprintf(subject, sizeof subject, "account %08u", cu.customer_no);
-    snprintf(detail, sizeof detail, "remaining=%lld unloaded=%lld refund=%lld price=%lld "
-             "amount=%lld pay=%s", (long long)q.remaining_ckwh, (long long)q.unloaded_ckwh,
-             (long long)q.refund_ckwh, (long long)q.price, (long long)q.amount_fen,
-             model_pay_name(pay_method));
+    snprintf(detail, sizeof detail,
+             "remaining=%lld unloaded=%lld refund=%lld price=%lld "
+             "amount=%lld pay=%s",
+             (long long)q.remaining_ckwh, (long long)q.unloaded_ckwh, (long long)q.refund_ckwh,
+             (long long)q.price, (long long)q.amount_fen, model_pay_name(pay_method));
     /* no card write: the refund is one transaction */
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
@@ -328,18 +335,22 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
     if ((rc = check_meter(c, &nm, e)) < 0)
         return rc;
     if (m->old_remaining_ckwh < -UNITS_MAX_CKWH || m->old_remaining_ckwh > UNITS_MAX_CKWH)
-        return kwh_err_set(e, KWH_EINVAL, "old meter's remaining energy: -999999.99 to "
-                                          "999999.99 kWh");
+        return kwh_err_set(e, KWH_EINVAL,
+                           "old meter's remaining energy: -999999.99 to "
+                           "999999.99 kWh");
     if ((rc = vend_load_account_card(c, customer_no, &v, e)) < 0)
         return rc;
     if (store_customer_by_meter(c->db, nm.meter_no, &other, NULL) == 0 && other.id != v.cust.id)
-        return kwh_err_set(e, KWH_ECONFLICT, "meter number %08u already belongs to account "
-                           "%08u (%s)", nm.meter_no, other.customer_no, other.name);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "meter number %08u already belongs to account "
+                           "%08u (%s)",
+                           nm.meter_no, other.customer_no, other.name);
     /* the purchase the old meter never loaded moves to the new meter too; when the card
        cannot say (its report damaged, or another meter's) carrying it could count it
        twice, and not carrying it could lose it */
     if (!vend_purchase_in_meter(&v) && vend_report_unknown(&v))
-        return kwh_err_set(e, KWH_ECONFLICT, "the meter's report on the card is damaged or "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the meter's report on the card is damaged or "
                            "another meter's, so whether meter %08u took the last purchase is "
                            "unknown: put the card in meter %08u and read it again; if that "
                            "meter no longer reads cards, reissue the card (补卡, saying whether "
@@ -351,16 +362,17 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
     target.meter = nm;
     memset(&q, 0, sizeof q);
     q.price = v.cust.price;
-    if (purchase &&
-        (rc = vend_compute(c, &target, p, NULL, carried > 0 ? carried : 0, &q, e)) < 0)
+    if (purchase && (rc = vend_compute(c, &target, p, NULL, carried > 0 ? carried : 0, &q, e)) < 0)
         return rc;
     if (carried + q.card_ckwh < 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "the old meter's overdraft of %lld.%02lld kWh must "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the old meter's overdraft of %lld.%02lld kWh must "
                            "be covered by a purchase with the meter change",
                            (long long)(-carried / 100), (long long)(-carried % 100));
     if (carried + q.card_ckwh > nm.hoard_ckwh)
-        return kwh_err_set(e, KWH_ECONFLICT, "the carried and bought energy (%lld.%02lld kWh) "
-                           "exceeds the new meter's hoard limit", 
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the carried and bought energy (%lld.%02lld kWh) "
+                           "exceeds the new meter's hoard limit",
                            (long long)((carried + q.card_ckwh) / 100),
                            (long long)((carried + q.card_ckwh) % 100));
     if (v.card.purchase_count >= 65535)
@@ -391,11 +403,15 @@ int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t 
              (long long)unloaded, (long long)q.card_ckwh, (long long)q.amount_fen);
     co.has_event = true;
     co.event.kind = KWH_OP_METER_CHANGE;
-    snprintf(co.event.before, sizeof co.event.before, "meter=%08u type=%d limit=%d "
-             "remaining=%lld", v.cust.meter.meter_no, v.cust.meter.meter_type,
-             v.cust.meter.current_limit_a, (long long)m->old_remaining_ckwh);
-    snprintf(co.event.after, sizeof co.event.after, "meter=%08u type=%d limit=%d carried=%lld "
-             "bought=%lld", nm.meter_no, nm.meter_type, nm.current_limit_a, (long long)carried,
+    snprintf(co.event.before, sizeof co.event.before,
+             "meter=%08u type=%d limit=%d "
+             "remaining=%lld",
+             v.cust.meter.meter_no, v.cust.meter.meter_type, v.cust.meter.current_limit_a,
+             (long long)m->old_remaining_ckwh);
+    snprintf(co.event.after, sizeof co.event.after,
+             "meter=%08u type=%d limit=%d carried=%lld "
+             "bought=%lld",
+             nm.meter_no, nm.meter_type, nm.current_limit_a, (long long)carried,
              (long long)q.card_ckwh);
     return vend_finish(c, s, &co, v.img, out, e);
 }

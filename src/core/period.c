@@ -89,14 +89,15 @@ int period_parse(const char *text, int64_t *start, int64_t *end, struct kwh_err 
     else if ((month = shaped(text, "9999-99")))
         sscanf(text, "%d-%d", &y, &m);
     else
-        return kwh_err_set(e, KWH_EINVAL, "'%s' is not a date: write YYYY-MM-DD, YYYY-MM or "
-                           "'YYYY-MM-DD HH:MM'", text);
-    t = y < YEAR_MIN || y > YEAR_MAX || h > 23 || mi > 59 || s > 59
-            ? -1
-            : local_time(y, m, d, h, mi, s);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "'%s' is not a date: write YYYY-MM-DD, YYYY-MM or "
+                           "'YYYY-MM-DD HH:MM'",
+                           text);
+    t = y < YEAR_MIN || y > YEAR_MAX || h > 23 || mi > 59 || s > 59 ? -1
+                                                                    : local_time(y, m, d, h, mi, s);
     if (t < 0)
-        return kwh_err_set(e, KWH_EINVAL, "'%s' is not a real date and time (years %d-%d)",
-                           text, YEAR_MIN, YEAR_MAX);
+        return kwh_err_set(e, KWH_EINVAL, "'%s' is not a real date and time (years %d-%d)", text,
+                           YEAR_MIN, YEAR_MAX);
     *start = t;
     *end = day ? day_start(t, 1) : month ? month_start(t, 1) : t;
     return 0;
@@ -122,8 +123,10 @@ int period_from_text(const char *from, const char *to, int64_t now, struct kwh_p
         char a[32], b[32];
         period_format_time(out->from, a, sizeof a);
         period_format_time(out->to, b, sizeof b);
-        return kwh_err_set(e, KWH_EINVAL, "the period ends (%s) before it begins (%s): swap "
-                           "the dates", b, a);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "the period ends (%s) before it begins (%s): swap "
+                           "the dates",
+                           b, a);
     }
     return 0;
 }
@@ -152,6 +155,6 @@ void period_format_time(int64_t t, char *buf, size_t n)
 {
     struct tm tm;
     local_tm(t, &tm);
-    snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

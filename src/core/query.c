@@ -42,8 +42,7 @@ int query_check_period(const struct kwh_period *p, struct kwh_err *e)
 
 /* --- M20 ------------------------------------------------------------------------------ */
 
-static int cust_q(const struct kwh_customer_filter *f, struct store_cust_q *q,
-                  struct kwh_err *e)
+static int cust_q(const struct kwh_customer_filter *f, struct store_cust_q *q, struct kwh_err *e)
 {
     int rc;
     memset(q, 0, sizeof *q);
@@ -165,8 +164,7 @@ int query_sale_q(struct kwh_core *c, const struct kwh_sale_filter *f, struct sto
 
 bool query_use_summary(const struct store_sale_q *q)
 {
-    return !q->by_no && !q->by_meter && q->name == NULL && q->from % 3600 == 0 &&
-           q->to % 3600 == 0;
+    return !q->by_no && !q->by_meter && q->name == NULL && q->from % 3600 == 0 && q->to % 3600 == 0;
 }
 
 static int add_total(void *ctx, int kind, int pay, const struct store_sums *m)
@@ -260,9 +258,8 @@ int query_event_parse(const char *name)
     return -1;
 }
 
-int query_events(struct kwh_core *c, const struct kwh_session *s,
-                 const struct kwh_event_filter *f, struct kwh_event_page *out,
-                 struct kwh_err *e)
+int query_events(struct kwh_core *c, const struct kwh_session *s, const struct kwh_event_filter *f,
+                 struct kwh_event_page *out, struct kwh_err *e)
 {
     struct store_event_q q;
     struct store_event_row *rows = NULL;
@@ -273,8 +270,9 @@ int query_events(struct kwh_core *c, const struct kwh_session *s,
     if ((rc = need_operator(s, e)) < 0 || (rc = check_page(&limit, f->offset, e)) < 0)
         return rc;
     if (strcmp(query_event_name(f->kind), "?") == 0)
-        return kwh_err_set(e, KWH_EINVAL, "choose transfers, closings, reissues or meter "
-                                          "changes");
+        return kwh_err_set(e, KWH_EINVAL,
+                           "choose transfers, closings, reissues or meter "
+                           "changes");
     out->period = f->by_date ? f->period : period_day(core_now(c));
     if ((rc = query_check_period(&out->period, e)) < 0)
         return rc;

@@ -33,7 +33,8 @@ static int buckets(struct kwh_sales_report *r, struct kwh_err *e)
         if (end > r->period.to)
             end = r->period.to;
         if (n == KWH_REPORT_MAX_ROWS)
-            return kwh_err_set(e, KWH_EINVAL, "the period is too long for one report (at most "
+            return kwh_err_set(e, KWH_EINVAL,
+                               "the period is too long for one report (at most "
                                "%d rows): choose a shorter one or a monthly report",
                                KWH_REPORT_MAX_ROWS);
         if (n == cap) {

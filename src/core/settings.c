@@ -8,8 +8,8 @@
 #include "kwhpos/util.h"
 
 /* Defaults for settings a new site has not set. */
-#define DEF_MAX_SALE_FEN 1000000       /* 10,000.00 yuan */
-#define DEF_MAX_SALE_CKWH 1000000      /* 10,000.00 kWh */
+#define DEF_MAX_SALE_FEN 1000000  /* 10,000.00 yuan */
+#define DEF_MAX_SALE_CKWH 1000000 /* 10,000.00 kWh */
 #define DEF_REISSUE_FEE_FEN 0
 
 int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
@@ -18,18 +18,18 @@ int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = store_setting_get(c->db, "area_code", out->area_code, sizeof out->area_code,
-                                &found, e)) < 0 ||
-        (rc = store_setting_get(c->db, "unit_name", out->unit_name, sizeof out->unit_name,
-                                &found, e)) < 0 ||
+    if ((rc = store_setting_get(c->db, "area_code", out->area_code, sizeof out->area_code, &found,
+                                e)) < 0 ||
+        (rc = store_setting_get(c->db, "unit_name", out->unit_name, sizeof out->unit_name, &found,
+                                e)) < 0 ||
         (rc = store_setting_get(c->db, "unit_phone", out->unit_phone, sizeof out->unit_phone,
                                 &found, e)) < 0 ||
-        (rc = store_setting_get_i64(c->db, "monthly_free_ckwh", 0, &out->monthly_free_ckwh,
-                                    e)) < 0 ||
+        (rc = store_setting_get_i64(c->db, "monthly_free_ckwh", 0, &out->monthly_free_ckwh, e)) <
+            0 ||
         (rc = store_setting_get_i64(c->db, "max_sale_fen", DEF_MAX_SALE_FEN, &out->max_sale_fen,
                                     e)) < 0 ||
-        (rc = store_setting_get_i64(c->db, "max_sale_ckwh", DEF_MAX_SALE_CKWH,
-                                    &out->max_sale_ckwh, e)) < 0 ||
+        (rc = store_setting_get_i64(c->db, "max_sale_ckwh", DEF_MAX_SALE_CKWH, &out->max_sale_ckwh,
+                                    e)) < 0 ||
         (rc = store_setting_get_i64(c->db, "reissue_fee_fen", DEF_REISSUE_FEE_FEN,
                                     &out->reissue_fee_fen, e)) < 0 ||
         (rc = store_cards_issued(c->db, &out->cards_issued, e)) < 0)
@@ -93,9 +93,11 @@ int settings_set_area_code(struct kwh_core *c, const struct kwh_session *s, cons
         return 0;
     }
     if (issued && !force) {
-        rc = kwh_err_set(e, KWH_ECONFLICT, "cards have been issued with area code %s: every "
+        rc = kwh_err_set(e, KWH_ECONFLICT,
+                         "cards have been issued with area code %s: every "
                          "card and meter would stop working. Changing it needs an explicit "
-                         "force by an administrator", old);
+                         "force by an administrator",
+                         old);
         goto fail;
     }
     snprintf(before, sizeof before, "area_code=%s", old);
@@ -111,8 +113,8 @@ fail:
     return rc;
 }
 
-int settings_set_limits(struct kwh_core *c, const struct kwh_session *s,
-                        const struct kwh_site *v, struct kwh_err *e)
+int settings_set_limits(struct kwh_core *c, const struct kwh_session *s, const struct kwh_site *v,
+                        struct kwh_err *e)
 {
     struct kwh_site old;
     char before[160], after[160];
@@ -125,8 +127,9 @@ int settings_set_limits(struct kwh_core *c, const struct kwh_session *s,
     if (v->max_sale_fen <= 0 || v->max_sale_fen > UNITS_MAX_FEN)
         return kwh_err_set(e, KWH_EINVAL, "maximum sale amount: more than 0");
     if (v->max_sale_ckwh <= 0 || v->max_sale_ckwh > UNITS_MAX_CKWH)
-        return kwh_err_set(e, KWH_EINVAL, "maximum sale energy: more than 0, at most "
-                                          "999999.99 kWh");
+        return kwh_err_set(e, KWH_EINVAL,
+                           "maximum sale energy: more than 0, at most "
+                           "999999.99 kWh");
     if (v->reissue_fee_fen < 0 || v->reissue_fee_fen > UNITS_MAX_FEN)
         return kwh_err_set(e, KWH_EINVAL, "reissue fee: 0 or more");
     if ((rc = settings_get(c, &old, e)) < 0)

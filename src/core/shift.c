@@ -177,8 +177,9 @@ int shift_close(struct kwh_core *c, const struct kwh_session *s, int64_t counted
     if ((rc = need_operator(s, e)) < 0)
         return rc;
     if (counted_cash_fen < 0 || counted_cash_fen > UNITS_MAX_FEN)
-        return kwh_err_set(e, KWH_EINVAL, "counted cash: 0 or more yuan, as counted in the "
-                                          "drawer");
+        return kwh_err_set(e, KWH_EINVAL,
+                           "counted cash: 0 or more yuan, as counted in the "
+                           "drawer");
     out->counted = true;
     out->counted_cash_fen = counted_cash_fen;
     /* one transaction: nobody else closes this shift or sells into it meanwhile */

@@ -28,14 +28,15 @@ int tariff_get(struct kwh_core *c, int64_t id, struct kwh_tariff *out, struct kw
     return store_tariff_get(c->db, id, out, e);
 }
 
-int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name,
-               int64_t price, int64_t *id, struct kwh_err *e)
+int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t price,
+               int64_t *id, struct kwh_err *e)
 {
     char after[KWH_NAME_MAX + 48];
     int64_t tid;
     int rc;
 
-    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0 || (rc = check(name, price, e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0 ||
+        (rc = check(name, price, e)) < 0)
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
@@ -52,14 +53,15 @@ int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name
     return 0;
 }
 
-int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id,
-                  const char *name, int64_t price, struct kwh_err *e)
+int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, const char *name,
+                  int64_t price, struct kwh_err *e)
 {
     struct kwh_tariff t;
     char before[KWH_NAME_MAX + 48], after[KWH_NAME_MAX + 48];
     int rc;
 
-    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0 || (rc = check(name, price, e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0 ||
+        (rc = check(name, price, e)) < 0)
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
@@ -80,8 +82,7 @@ fail:
     return rc;
 }
 
-int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id,
-                  struct kwh_err *e)
+int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, struct kwh_err *e)
 {
     struct kwh_tariff t;
     int64_t accounts;
@@ -95,9 +96,10 @@ int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id,
         (rc = store_tariff_in_use(c->db, id, &accounts, e)) < 0)
         goto fail;
     if (accounts > 0) {
-        rc = kwh_err_set(e, KWH_ECONFLICT, "tariff '%s' is used by %lld account%s: it can be "
-                         "edited but not deleted", t.name, (long long)accounts,
-                         accounts == 1 ? "" : "s");
+        rc = kwh_err_set(e, KWH_ECONFLICT,
+                         "tariff '%s' is used by %lld account%s: it can be "
+                         "edited but not deleted",
+                         t.name, (long long)accounts, accounts == 1 ? "" : "s");
         goto fail;
     }
     if ((rc = store_tariff_deactivate(c->db, id, e)) < 0 ||

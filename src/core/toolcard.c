@@ -16,8 +16,9 @@ static int check_tool_params(int type, const struct kwh_meter_params *p, struct 
         return kwh_err_set(e, KWH_EINVAL, "current limit: 1 to 1000 A");
     if (p->alarm_ckwh > UNITS_MAX_CKWH || p->overdraft_ckwh > UNITS_MAX_CKWH ||
         p->hoard_ckwh == 0 || p->hoard_ckwh > UNITS_MAX_CKWH)
-        return kwh_err_set(e, KWH_EINVAL, "alarm, overdraft: 0 to 999999.99 kWh; hoard: more "
-                                          "than 0");
+        return kwh_err_set(e, KWH_EINVAL,
+                           "alarm, overdraft: 0 to 999999.99 kWh; hoard: more "
+                           "than 0");
     return 0;
 }
 
@@ -37,8 +38,10 @@ int toolcard_make(struct kwh_core *c, const struct kwh_session *s, int type,
     if ((rc = vend_load(c, &v, e)) < 0)
         return rc;
     if (v.card.type != KWH_CARD_BLANK)
-        return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card, not blank: "
-                           "wipe it first with 读卡清卡", kwh_trc("card", card_type_name(v.card.type)));
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card in the reader is a %s card, not blank: "
+                           "wipe it first with 读卡清卡",
+                           kwh_trc("card", card_type_name(v.card.type)));
     memset(&card, 0, sizeof card);
     memset(&co, 0, sizeof co);
     card.type = (uint8_t)type;
@@ -122,9 +125,10 @@ int toolcard_wipe(struct kwh_core *c, const struct kwh_session *s, struct kwh_er
         return kwh_err_set(e, KWH_ECONFLICT, "the card is already blank");
     if (v.has_cust && memcmp(v.cust.card_serial, v.card.serial, CARD_SERIAL_LEN) == 0 &&
         v.cust.status == KWH_CUST_OPEN && v.card.type == KWH_CARD_USER)
-        return kwh_err_set(e, KWH_ECONFLICT, "this is the card of open account %08u (%s): "
-                           "close the account or issue a new card first", v.cust.customer_no,
-                           v.cust.name);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "this is the card of open account %08u (%s): "
+                           "close the account or issue a new card first",
+                           v.cust.customer_no, v.cust.name);
     memset(&co, 0, sizeof co);
     co.op.kind = KWH_OP_WIPE;
     memcpy(co.op.serial, v.card.serial, CARD_SERIAL_LEN);

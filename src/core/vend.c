@@ -31,29 +31,36 @@ int check_meter(struct kwh_core *c, const struct kwh_meter *m, struct kwh_err *e
     (void)c;
     /* the number is held as an integer: the text parsers (meter_no_parse) see the digits */
     if (m->meter_no == 0)
-        return kwh_err_set(e, KWH_EINVAL, "meter number: none given; enter exactly 8 digits "
+        return kwh_err_set(e, KWH_EINVAL,
+                           "meter number: none given; enter exactly 8 digits "
                            "(the last 8 of the number on the meter)");
     if (m->meter_no > 99999999)
-        return kwh_err_set(e, KWH_EINVAL, "meter number %u has more than 8 digits; enter "
+        return kwh_err_set(e, KWH_EINVAL,
+                           "meter number %u has more than 8 digits; enter "
                            "exactly 8 digits (the last 8 of the number on the meter)",
                            (unsigned)m->meter_no);
     if (m->meter_type < KWH_METER_SINGLE || m->meter_type > KWH_METER_THREE_DIRECT)
         return kwh_err_set(e, KWH_EINVAL, "meter type: choose 单相, 三相互感 or 三相直通");
     if (m->rating_a < 1 || m->rating_a > 1000)
-        return kwh_err_set(e, KWH_EINVAL, "meter rating: 1 to 1000 A (the meter's maximum "
+        return kwh_err_set(e, KWH_EINVAL,
+                           "meter rating: 1 to 1000 A (the meter's maximum "
                            "current)");
     if (m->current_limit_a < 1 || m->current_limit_a > m->rating_a)
-        return kwh_err_set(e, KWH_EINVAL, "current limit %d A: must be 1 A up to the meter's "
-                           "rating of %d A", m->current_limit_a, m->rating_a);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "current limit %d A: must be 1 A up to the meter's "
+                           "rating of %d A",
+                           m->current_limit_a, m->rating_a);
     if (m->alarm_ckwh < 0 || m->alarm_ckwh > UNITS_MAX_CKWH || m->overdraft_ckwh < 0 ||
         m->overdraft_ckwh > UNITS_MAX_CKWH || m->hoard_ckwh <= 0 || m->hoard_ckwh > UNITS_MAX_CKWH)
-        return kwh_err_set(e, KWH_EINVAL, "alarm and overdraft 0 to 999999.99 kWh, hoard "
+        return kwh_err_set(e, KWH_EINVAL,
+                           "alarm and overdraft 0 to 999999.99 kWh, hoard "
                            "limit more than 0 up to 999999.99 kWh");
     if (m->alarm_ckwh > m->hoard_ckwh)
         return kwh_err_set(e, KWH_EINVAL, "the alarm level cannot exceed the hoard limit");
     if (m->meter_type == KWH_METER_THREE_CT) {
         if (m->ct_ratio < 2 || m->ct_ratio > 10000)
-            return kwh_err_set(e, KWH_EINVAL, "a 三相互感 meter needs its CT ratio 变比 "
+            return kwh_err_set(e, KWH_EINVAL,
+                               "a 三相互感 meter needs its CT ratio 变比 "
                                "(2 to 10000, e.g. 30 for 150/5)");
     } else if (m->ct_ratio != 1 && m->ct_ratio != 0) {
         return kwh_err_set(e, KWH_EINVAL, "a CT ratio applies only to 三相互感 meters");
@@ -82,8 +89,8 @@ int vend_load(struct kwh_core *c, struct vend_card *v, struct kwh_err *e)
         return rc;
     if ((rc = card_decode(v->img, &c->keys, &v->card, e)) < 0)
         return rc;
-    if ((rc = cardop_reconcile(c, v->img, &v->settled_done, &v->settled_void, notice,
-                               sizeof notice, e)) < 0)
+    if ((rc = cardop_reconcile(c, v->img, &v->settled_done, &v->settled_void, notice, sizeof notice,
+                               e)) < 0)
         return rc;
     str_copy(v->notice, sizeof v->notice, notice);
     if (v->settled_done || v->settled_void) {
@@ -91,8 +98,10 @@ int vend_load(struct kwh_core *c, struct vend_card *v, struct kwh_err *e)
             return rc;
     }
     if (v->card.rest_damaged)
-        return kwh_err_set(e, KWH_ECARD, "%s outside its current record: the card was "
-                           "altered and is refused", v->card.rest_problem);
+        return kwh_err_set(e, KWH_ECARD,
+                           "%s outside its current record: the card was "
+                           "altered and is refused",
+                           v->card.rest_problem);
     if (v->card.type == KWH_CARD_BLANK)
         return 0;
     if (v->card.type != KWH_CARD_USER && v->card.type != KWH_CARD_REFUND)
@@ -101,16 +110,21 @@ int vend_load(struct kwh_core *c, struct vend_card *v, struct kwh_err *e)
     if (rc == KWH_ENOTFOUND) {
         struct kwh_customer other;
         if (store_customer_by_no(c->db, v->card.customer_no, &other, NULL) == 0)
-            return kwh_err_set(e, KWH_ECARD, "this is an old card of account %08u, replaced "
+            return kwh_err_set(e, KWH_ECARD,
+                               "this is an old card of account %08u, replaced "
                                "by a reissued card (补卡); it no longer works: wipe it with "
-                               "读卡清卡", other.customer_no);
-        return kwh_err_set(e, KWH_ECARD, "this card (account %08u) is not in this database: "
-                           "is it the right site or an older backup?", v->card.customer_no);
+                               "读卡清卡",
+                               other.customer_no);
+        return kwh_err_set(e, KWH_ECARD,
+                           "this card (account %08u) is not in this database: "
+                           "is it the right site or an older backup?",
+                           v->card.customer_no);
     }
     if (rc < 0)
         return rc;
     if (v->cust.customer_no != v->card.customer_no || v->cust.meter.meter_no != v->card.meter_no)
-        return kwh_err_set(e, KWH_ECARD, "the card says account %08u meter %08u but the "
+        return kwh_err_set(e, KWH_ECARD,
+                           "the card says account %08u meter %08u but the "
                            "database has account %08u meter %08u for it: refused",
                            v->card.customer_no, v->card.meter_no, v->cust.customer_no,
                            v->cust.meter.meter_no);
@@ -124,9 +138,11 @@ int vend_load(struct kwh_core *c, struct vend_card *v, struct kwh_err *e)
             return rc;
         card_active_slot(v->img, slot);
         if (memcmp(slot, last.slot, CARD_SLOT_LEN) != 0)
-            return kwh_err_set(e, KWH_ECARD, "the card does not show the last record written "
+            return kwh_err_set(e, KWH_ECARD,
+                               "the card does not show the last record written "
                                "to it (op #%lld): it was altered or rolled back, and is "
-                               "refused", (long long)last.id);
+                               "refused",
+                               (long long)last.id);
     }
     if (store_sale_last_purchase(c->db, v->cust.id, &v->last_sale, NULL) == 0)
         v->has_last_sale = true;
@@ -213,14 +229,18 @@ static int check_maximum(int64_t amount_fen, int64_t energy_ckwh, const struct k
                          struct kwh_err *e)
 {
     if (amount_fen > site->max_sale_fen)
-        return kwh_err_set(e, KWH_EINVAL, "amount %lld.%02lld yuan is above the per-sale "
-                           "maximum of %lld.%02lld yuan", (long long)(amount_fen / 100),
-                           (long long)(amount_fen % 100), (long long)(site->max_sale_fen / 100),
+        return kwh_err_set(e, KWH_EINVAL,
+                           "amount %lld.%02lld yuan is above the per-sale "
+                           "maximum of %lld.%02lld yuan",
+                           (long long)(amount_fen / 100), (long long)(amount_fen % 100),
+                           (long long)(site->max_sale_fen / 100),
                            (long long)(site->max_sale_fen % 100));
     if (energy_ckwh > site->max_sale_ckwh)
-        return kwh_err_set(e, KWH_EINVAL, "energy %lld.%02lld kWh is above the per-sale "
-                           "maximum of %lld.%02lld kWh", (long long)(energy_ckwh / 100),
-                           (long long)(energy_ckwh % 100), (long long)(site->max_sale_ckwh / 100),
+        return kwh_err_set(e, KWH_EINVAL,
+                           "energy %lld.%02lld kWh is above the per-sale "
+                           "maximum of %lld.%02lld kWh",
+                           (long long)(energy_ckwh / 100), (long long)(energy_ckwh % 100),
+                           (long long)(site->max_sale_ckwh / 100),
                            (long long)(site->max_sale_ckwh % 100));
     return 0;
 }
@@ -231,8 +251,9 @@ static int check_request(const struct kwh_purchase_req *p, const struct kwh_site
                          struct kwh_err *e)
 {
     if (p->pay_method < 0 || p->pay_method >= KWH_PAY_COUNT)
-        return kwh_err_set(e, KWH_EINVAL, "payment method: choose 现金, 微信, 支付宝, 银行卡 or "
-                                          "其他");
+        return kwh_err_set(e, KWH_EINVAL,
+                           "payment method: choose 现金, 微信, 支付宝, 银行卡 or "
+                           "其他");
     switch (p->mode) {
     case KWH_BY_KWH:
         if (p->value <= 0)
@@ -242,10 +263,8 @@ static int check_request(const struct kwh_purchase_req *p, const struct kwh_site
         if (p->value <= 0)
             return kwh_err_set(e, KWH_EINVAL, "amount: enter more than 0 yuan");
         break;
-    case KWH_BY_NONE:
-        break;
-    default:
-        return kwh_err_set(e, KWH_EINVAL, "choose to sell by kWh or by amount");
+    case KWH_BY_NONE: break;
+    default: return kwh_err_set(e, KWH_EINVAL, "choose to sell by kWh or by amount");
     }
     if (p->adjust_ckwh < 0 || p->adjust_ckwh > site->max_sale_ckwh)
         return kwh_err_set(e, KWH_EINVAL, "adjustment 调剂电量: 0 up to the per-sale maximum");
@@ -275,12 +294,12 @@ int vend_compute(struct kwh_core *c, const struct kwh_customer *cu,
         q->amount_fen = p->value;
         q->energy_ckwh = units_energy_for_amount(p->value, q->price);
         if (q->energy_ckwh <= 0)
-            return kwh_err_set(e, KWH_EINVAL, "amount: too small to buy 0.01 kWh at %lld.%04lld "
-                               "yuan/kWh", (long long)(q->price / 10000),
-                               (long long)(q->price % 10000));
+            return kwh_err_set(e, KWH_EINVAL,
+                               "amount: too small to buy 0.01 kWh at %lld.%04lld "
+                               "yuan/kWh",
+                               (long long)(q->price / 10000), (long long)(q->price % 10000));
         break;
-    default:
-        break;
+    default: break;
     }
     if ((rc = check_maximum(q->amount_fen, q->energy_ckwh, &site, e)) < 0)
         return rc;
@@ -297,11 +316,12 @@ int vend_compute(struct kwh_core *c, const struct kwh_customer *cu,
     if (q->card_ckwh > UNITS_MAX_CKWH)
         return kwh_err_set(e, KWH_EINVAL, "more energy than a card can carry (999999.99 kWh)");
     if (hoard_base_ckwh + q->card_ckwh > cu->meter.hoard_ckwh)
-        return kwh_err_set(e, KWH_ECONFLICT, "hoard limit 囤积电量 exceeded: the meter holds "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "hoard limit 囤积电量 exceeded: the meter holds "
                            "about %lld.%02lld kWh, this purchase adds %lld.%02lld kWh, the limit "
-                           "is %lld.%02lld kWh", (long long)(hoard_base_ckwh / 100),
-                           (long long)(hoard_base_ckwh % 100), (long long)(q->card_ckwh / 100),
-                           (long long)(q->card_ckwh % 100),
+                           "is %lld.%02lld kWh",
+                           (long long)(hoard_base_ckwh / 100), (long long)(hoard_base_ckwh % 100),
+                           (long long)(q->card_ckwh / 100), (long long)(q->card_ckwh % 100),
                            (long long)(cu->meter.hoard_ckwh / 100),
                            (long long)(cu->meter.hoard_ckwh % 100));
     return 0;
@@ -424,8 +444,10 @@ int vend_open_account(struct kwh_core *c, const struct kwh_session *s,
     if ((rc = store_tariff_get(c->db, a->tariff_id, &t, e)) < 0)
         return kwh_err_prefix(e, "tariff");
     if (store_customer_by_meter(c->db, m.meter_no, &other, NULL) == 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "meter number %08u already belongs to account "
-                           "%08u (%s)", m.meter_no, other.customer_no, other.name);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "meter number %08u already belongs to account "
+                           "%08u (%s)",
+                           m.meter_no, other.customer_no, other.name);
     if (p == NULL)
         p = &none;
 
@@ -444,7 +466,8 @@ int vend_open_account(struct kwh_core *c, const struct kwh_session *s,
     if ((rc = vend_load(c, &v, e)) < 0)
         return rc;
     if (v.card.type != KWH_CARD_BLANK)
-        return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader is a %s card, not blank: "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card in the reader is a %s card, not blank: "
                            "put a blank card in (or wipe this one with 读卡清卡)",
                            kwh_trc("card", card_type_name(v.card.type)));
 
@@ -475,7 +498,8 @@ int vend_open_account(struct kwh_core *c, const struct kwh_session *s,
     snprintf(co.audit_subject, sizeof co.audit_subject, "meter %08u", m.meter_no);
     snprintf(co.audit_detail, sizeof co.audit_detail,
              "name=%s meter=%08u type=%d tariff=%s energy=%lld adjust=%lld free=%lld amount=%lld "
-             "pay=%s", cu.name, m.meter_no, m.meter_type, t.name, (long long)q.energy_ckwh,
+             "pay=%s",
+             cu.name, m.meter_no, m.meter_type, t.name, (long long)q.energy_ckwh,
              (long long)q.adjust_ckwh, (long long)q.free_ckwh, (long long)q.amount_fen,
              model_pay_name(p->pay_method));
     return vend_finish(c, s, &co, v.img, out, e);
@@ -493,25 +517,33 @@ int vend_load_account_card(struct kwh_core *c, uint32_t customer_no, struct vend
     if ((rc = vend_load(c, v, e)) < 0)
         return rc;
     if (v->card.type == KWH_CARD_BLANK)
-        return kwh_err_set(e, KWH_ECARD, "the card in the reader is blank: insert the "
+        return kwh_err_set(e, KWH_ECARD,
+                           "the card in the reader is blank: insert the "
                            "customer's card");
     if (v->card.type != KWH_CARD_USER)
-        return kwh_err_set(e, KWH_ECARD, "the card in the reader is a %s card, not a user "
-                           "card", kwh_trc("card", card_type_name(v->card.type)));
+        return kwh_err_set(e, KWH_ECARD,
+                           "the card in the reader is a %s card, not a user "
+                           "card",
+                           kwh_trc("card", card_type_name(v->card.type)));
     if (customer_no != 0 && v->cust.customer_no != customer_no)
-        return kwh_err_set(e, KWH_ECONFLICT, "the card in the reader belongs to account %08u, "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card in the reader belongs to account %08u, "
                            "not %08u: the card was changed; read it again",
                            v->cust.customer_no, customer_no);
     if (v->cust.status == KWH_CUST_CLOSED)
         return kwh_err_set(e, KWH_ECONFLICT, "account %08u is closed", v->cust.customer_no);
     if (v->cust.status == KWH_CUST_REFUNDED)
-        return kwh_err_set(e, KWH_ECONFLICT, "account %08u was refunded (读卡退电): close it "
-                           "(销户) and open a new account to sell again", v->cust.customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "account %08u was refunded (读卡退电): close it "
+                           "(销户) and open a new account to sell again",
+                           v->cust.customer_no);
     if ((rc = store_ops_pending_for_customer(c->db, v->cust.id, &pending, e)) < 0)
         return rc;
     if (pending > 0)
-        return kwh_err_set(e, KWH_ECONFLICT, "a previous write for account %08u is not settled "
-                           "yet: read the card again", v->cust.customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a previous write for account %08u is not settled "
+                           "yet: read the card again",
+                           v->cust.customer_no);
     return 0;
 }
 
@@ -548,27 +580,34 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
         return rc;
     if (!resale) {
         if (!vend_purchase_in_meter(&v) && v.card.purchase_count > 0)
-            return kwh_err_set(e, KWH_ECONFLICT, "the last purchase (%u) has not reached the "
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "the last purchase (%u) has not reached the "
                                "meter yet: insert the card in the meter first, or change that "
-                               "purchase with 重新售电", v.card.purchase_count);
+                               "purchase with 重新售电",
+                               v.card.purchase_count);
         if (v.card.purchase_count >= 65535)
-            return kwh_err_set(e, KWH_ECONFLICT, "the card's purchase count is exhausted: "
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "the card's purchase count is exhausted: "
                                "reissue a card");
         count = v.card.purchase_count + 1;
         base = hoard_base(&v.cust);
     } else {
         if (vend_purchase_in_meter(&v))
-            return kwh_err_set(e, KWH_ECONFLICT, "the last purchase is already in the meter: "
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "the last purchase is already in the meter: "
                                "重新售电 is no longer possible; sell normally");
         if (v.card.ret.damaged)
-            return kwh_err_set(e, KWH_ECONFLICT, "the meter's report on the card is damaged "
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "the meter's report on the card is damaged "
                                "(perhaps pulled out of the meter too soon), so whether the "
                                "purchase reached the meter is unknown: put the card in meter "
-                               "%08u, then read it again", v.card.meter_no);
+                               "%08u, then read it again",
+                               v.card.meter_no);
         /* another meter wrote over the card's report: whether its own meter took the
            purchase is unknown, and re-selling a purchase it took would give it twice */
         if (v.card.ret.valid && v.card.ret.meter_no != v.card.meter_no)
-            return kwh_err_set(e, KWH_ECONFLICT, "the card was last put in meter %08u, not in "
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "the card was last put in meter %08u, not in "
                                "its own meter %08u, so whether the purchase reached the meter "
                                "is unknown: put the card in meter %08u, then read it again",
                                v.card.ret.meter_no, v.card.meter_no, v.card.meter_no);
@@ -576,15 +615,16 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
             (v.last_sale.kind != KWH_OP_SALE && v.last_sale.kind != KWH_OP_RESALE &&
              v.last_sale.kind != KWH_OP_OPEN) ||
             !last_write_is(c, &v, v.last_sale.op_id))
-            return kwh_err_set(e, KWH_ECONFLICT, "the last write to this card was not a sale "
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "the last write to this card was not a sale "
                                "(a reissue or meter change): 重新售电 cannot replace it");
         replaced = v.last_sale;
         count = v.card.purchase_count;
-        base = hoard_base(&v.cust) - (replaced.energy_ckwh + replaced.adjust_ckwh +
-                                      replaced.free_ckwh);
+        base = hoard_base(&v.cust) -
+               (replaced.energy_ckwh + replaced.adjust_ckwh + replaced.free_ckwh);
     }
-    if ((rc = vend_compute(c, &v.cust, p, resale ? &replaced : NULL, base < 0 ? 0 : base, &q,
-                           e)) < 0)
+    if ((rc = vend_compute(c, &v.cust, p, resale ? &replaced : NULL, base < 0 ? 0 : base, &q, e)) <
+        0)
         return rc;
 
     memset(&co, 0, sizeof co);
@@ -607,8 +647,8 @@ static int sell(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
     co.audit_op = resale ? "resale" : "sale";
     snprintf(co.audit_subject, sizeof co.audit_subject, "account %08u", v.cust.customer_no);
     snprintf(co.audit_detail, sizeof co.audit_detail,
-             "count=%d energy=%lld adjust=%lld free=%lld amount=%lld price=%lld pay=%s%s",
-             count, (long long)q.energy_ckwh, (long long)q.adjust_ckwh, (long long)q.free_ckwh,
+             "count=%d energy=%lld adjust=%lld free=%lld amount=%lld price=%lld pay=%s%s", count,
+             (long long)q.energy_ckwh, (long long)q.adjust_ckwh, (long long)q.free_ckwh,
              (long long)q.amount_fen, (long long)q.price, model_pay_name(p->pay_method),
              resale ? " replaces_sale=" : "");
     if (resale) {
@@ -636,8 +676,8 @@ int vend_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kw
     return store_sales_pending(c->db, out, n, e);
 }
 
-int vend_settle_at_start(struct kwh_core *c, const struct kwh_session *s,
-                         struct kwh_card_view *out, struct kwh_err *e)
+int vend_settle_at_start(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_view *out,
+                         struct kwh_err *e)
 {
     struct kwh_err why;
     bool any;

@@ -380,12 +380,9 @@ static int parse_header_line(struct parser *p, const char *s, size_t n, unsigned
         memcpy(p->f->name, s + v, n - v);
         p->f->name[n - v] = '\0';
         return 0;
-    case 1:
-        return header_int(p, "width", s + v, n - v, 8, PRINT_FORM_MAX_WIDTH, &p->f->width);
-    case 2:
-        return header_int(p, "height", s + v, n - v, 0, PRINT_FORM_MAX_LINES, &p->f->height);
-    case 3:
-        return header_int(p, "font-size", s + v, n - v, 6, 36, &p->f->font_size);
+    case 1: return header_int(p, "width", s + v, n - v, 8, PRINT_FORM_MAX_WIDTH, &p->f->width);
+    case 2: return header_int(p, "height", s + v, n - v, 0, PRINT_FORM_MAX_LINES, &p->f->height);
+    case 3: return header_int(p, "font-size", s + v, n - v, 6, 36, &p->f->font_size);
     default:
         if (n - v == 4 && memcmp(s + v, "hide", 4) == 0)
             p->f->titles_hidden = true;

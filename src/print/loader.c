@@ -51,8 +51,8 @@ static const struct print_module *load(struct kwh_err *e)
     h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (h == NULL) {
         why = dlerror();
-        kwh_err_set(e, KWH_EIO, "cannot load the printing module %s: %s; reinstall kwhpos",
-                    path, why != NULL ? why : "unknown error");
+        kwh_err_set(e, KWH_EIO, "cannot load the printing module %s: %s; reinstall kwhpos", path,
+                    why != NULL ? why : "unknown error");
         return NULL;
     }
     m = dlsym(h, PRINT_MODULE_SYMBOL);

@@ -16,8 +16,8 @@
 
 struct print_module {
     int abi;
-    int (*submit)(const struct print_job_opts *o, const char *format, const void *data,
-                  size_t len, int *job_id, struct kwh_err *e);
+    int (*submit)(const struct print_job_opts *o, const char *format, const void *data, size_t len,
+                  int *job_id, struct kwh_err *e);
     int (*pdf_render)(const struct print_page *p, const struct print_pdf_opts *o, char **out,
                       size_t *len, struct kwh_err *e);
 };
@@ -25,7 +25,7 @@ struct print_module {
 /* The module's functions (see print_submit and print_pdf_render). */
 int print_module_submit(const struct print_job_opts *o, const char *format, const void *data,
                         size_t len, int *job_id, struct kwh_err *e);
-int print_module_pdf_render(const struct print_page *p, const struct print_pdf_opts *o,
-                            char **out, size_t *len, struct kwh_err *e);
+int print_module_pdf_render(const struct print_page *p, const struct print_pdf_opts *o, char **out,
+                            size_t *len, struct kwh_err *e);
 
 #endif

@@ -13,18 +13,12 @@
 const char *print_sale_type(int kind)
 {
     switch (kind) {
-    case KWH_OP_OPEN:
-        return "开户购电";
-    case KWH_OP_SALE:
-        return "日常售电";
-    case KWH_OP_RESALE:
-        return "重新售电";
-    case KWH_OP_REISSUE:
-        return "补卡售电";
-    case KWH_OP_METER_CHANGE:
-        return "换表购电";
-    case KWH_OP_REFUND:
-        return "退电";
+    case KWH_OP_OPEN: return "开户购电";
+    case KWH_OP_SALE: return "日常售电";
+    case KWH_OP_RESALE: return "重新售电";
+    case KWH_OP_REISSUE: return "补卡售电";
+    case KWH_OP_METER_CHANGE: return "换表购电";
+    case KWH_OP_REFUND: return "退电";
     }
     return "";
 }
@@ -38,12 +32,9 @@ static const char *pay_label(int pay)
 static const char *meter_type_label(int type)
 {
     switch (type) {
-    case KWH_METER_SINGLE:
-        return "单相";
-    case KWH_METER_THREE_CT:
-        return "三相互感";
-    case KWH_METER_THREE_DIRECT:
-        return "三相直通";
+    case KWH_METER_SINGLE: return "单相";
+    case KWH_METER_THREE_CT: return "三相互感";
+    case KWH_METER_THREE_DIRECT: return "三相直通";
     }
     return "";
 }
@@ -109,8 +100,8 @@ int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, i
     if (rc == 0)
         rc = print_vars_set(v, PRINT_VAR_CUSTOMER, snap(s->customer_name, r->customer.name), e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_ADDRESS, snap(s->customer_address, r->customer.address),
-                            e);
+        rc =
+            print_vars_set(v, PRINT_VAR_ADDRESS, snap(s->customer_address, r->customer.address), e);
     if (rc == 0)
         rc = print_vars_set(v, PRINT_VAR_CUSTOMER_TEL, snap(s->customer_phone, r->customer.phone),
                             e);

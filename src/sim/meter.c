@@ -46,8 +46,8 @@ static void settle_relay(struct meter *m)
 static void apply_params(struct meter *m, const struct kwh_meter_params *p, bool tool)
 {
     if (p->current_limit_a > 0)
-        m->p.current_limit_a = p->current_limit_a <= m->rating_a ? p->current_limit_a
-                                                                  : (uint16_t)m->rating_a;
+        m->p.current_limit_a =
+            p->current_limit_a <= m->rating_a ? p->current_limit_a : (uint16_t)m->rating_a;
     m->p.alarm_ckwh = p->alarm_ckwh;
     m->p.overdraft_ckwh = p->overdraft_ckwh;
     m->p.hoard_ckwh = p->hoard_ckwh;
@@ -56,8 +56,8 @@ static void apply_params(struct meter *m, const struct kwh_meter_params *p, bool
 }
 
 /* The return area the meter writes on every card it can write. */
-static void write_return(struct meter *m, struct sim_card *c, const struct kwh_card *card,
-                         int code, uint8_t extra, int64_t remaining)
+static void write_return(struct meter *m, struct sim_card *c, const struct kwh_card *card, int code,
+                         uint8_t extra, int64_t remaining)
 {
     struct kwh_card_return r;
 
@@ -65,8 +65,8 @@ static void write_return(struct meter *m, struct sim_card *c, const struct kwh_c
     r.meter_no = m->number;
     r.loaded_count = m->count;
     r.status = extra;
-    if (card->type == KWH_CARD_USER && card->meter_no == m->number && m->count >= card->purchase_count &&
-        (code == KWH_MC_GOOD || code == KWH_MC_EA))
+    if (card->type == KWH_CARD_USER && card->meter_no == m->number &&
+        m->count >= card->purchase_count && (code == KWH_MC_GOOD || code == KWH_MC_EA))
         r.status |= CARD_RS_LOADED;
     if (meter_alarm(m))
         r.status |= CARD_RS_ALARM;
@@ -241,9 +241,7 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
         m->test_mode = !m->test_mode;
         code = KWH_MC_GOOD;
         break;
-    default:
-        code = KWH_MC_E2;
-        break;
+    default: code = KWH_MC_E2; break;
     }
     if (m->keyed || card.type == KWH_CARD_CLEAR || learning)
         write_return(m, c, &card, code, extra, reported);
@@ -252,8 +250,7 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
     return m->display = code;
 }
 
-void meter_use(struct meter *m, int64_t measured_ckwh, int64_t power_w, int64_t seconds,
-               FILE *out)
+void meter_use(struct meter *m, int64_t measured_ckwh, int64_t power_w, int64_t seconds, FILE *out)
 {
     int64_t ct = m->type == KWH_METER_THREE_CT ? m->p.ct_ratio : 1;
     int64_t want = measured_ckwh * ct, floor, room, used;
@@ -271,15 +268,16 @@ void meter_use(struct meter *m, int64_t measured_ckwh, int64_t power_w, int64_t 
     if (m->overload || (m->power_w > 0 && m->power_w > meter_limit_w(m))) {
         m->relay_open = true;
         m->trip = METER_TRIP_OVERLOAD;
-        fprintf(out, "过载拉闸 overload trip: %" PRId64 " W over the %" PRId64 " W limit; no "
-                     "energy used\n",
+        fprintf(out,
+                "过载拉闸 overload trip: %" PRId64 " W over the %" PRId64 " W limit; no "
+                "energy used\n",
                 m->power_w, meter_limit_w(m));
         m->power_w = 0;
         return;
     }
     if (m->test_mode) {
-        fprintf(out, "test mode: %" PRId64 ".%02" PRId64 " kWh measured, not charged\n",
-                want / 100, want % 100);
+        fprintf(out, "test mode: %" PRId64 ".%02" PRId64 " kWh measured, not charged\n", want / 100,
+                want % 100);
         return;
     }
     floor = m->overdraft_on ? -(int64_t)m->p.overdraft_ckwh : 0;
@@ -294,10 +292,11 @@ void meter_use(struct meter *m, int64_t measured_ckwh, int64_t power_w, int64_t 
         m->relay_open = true;
         m->power_w = 0;
         m->trip = floor < 0 ? METER_TRIP_OVERDRAFT : METER_TRIP_CREDIT;
-        fprintf(out, "%s\n", floor < 0 ? "拉闸 trip: the overdraft is used up, buy electricity"
-                         : m->p.overdraft_ckwh > 0
-                             ? "拉闸 trip: no credit; insert the card again to use the overdraft"
-                             : "拉闸 trip: no credit, buy electricity");
+        fprintf(out, "%s\n",
+                floor < 0 ? "拉闸 trip: the overdraft is used up, buy electricity"
+                : m->p.overdraft_ckwh > 0
+                    ? "拉闸 trip: no credit; insert the card again to use the overdraft"
+                    : "拉闸 trip: no credit, buy electricity");
     }
 }
 

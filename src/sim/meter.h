@@ -15,10 +15,10 @@
 
 enum meter_trip {
     METER_TRIP_NONE = 0,
-    METER_TRIP_CREDIT,     /* 拉闸: remaining reached zero */
-    METER_TRIP_OVERDRAFT,  /* 拉闸: the overdraft is used up */
-    METER_TRIP_OVERLOAD,   /* 过载拉闸 */
-    METER_TRIP_REFUND,     /* a refund card took the credit away */
+    METER_TRIP_CREDIT,    /* 拉闸: remaining reached zero */
+    METER_TRIP_OVERDRAFT, /* 拉闸: the overdraft is used up */
+    METER_TRIP_OVERLOAD,  /* 过载拉闸 */
+    METER_TRIP_REFUND,    /* a refund card took the credit away */
 };
 
 struct meter {
@@ -34,15 +34,15 @@ struct meter {
     int64_t used, bought;      /* 0.01 kWh */
     struct kwh_meter_params p; /* limits the cards set */
     bool relay_open;
-    int trip;                  /* enum meter_trip */
-    bool overdraft_on;         /* a card re-insertion released the overdraft */
-    bool overload;             /* forced by `kwhsim overload` */
-    bool relay_test;           /* a relay card flipped the relay for a moment */
-    bool test_mode;            /* a test card: energy measured, not charged */
-    int64_t power_w;           /* present load, primary side */
-    int display;               /* the last code shown (enum kwh_meter_code), -1 none */
-    uint32_t clock;            /* the meter's clock, epoch seconds */
-    bool damaged;              /* the file's check failed: the meter shows E9 */
+    int trip;          /* enum meter_trip */
+    bool overdraft_on; /* a card re-insertion released the overdraft */
+    bool overload;     /* forced by `kwhsim overload` */
+    bool relay_test;   /* a relay card flipped the relay for a moment */
+    bool test_mode;    /* a test card: energy measured, not charged */
+    int64_t power_w;   /* present load, primary side */
+    int display;       /* the last code shown (enum kwh_meter_code), -1 none */
+    uint32_t clock;    /* the meter's clock, epoch seconds */
+    bool damaged;      /* the file's check failed: the meter shows E9 */
 };
 
 /* The file of meter number in dir. */
@@ -82,7 +82,6 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact);
 
 /* Uses energy: measured_ckwh on the meter's own (secondary) side at power_w measured
  * watts (0: unknown). Writes what happened to out. */
-void meter_use(struct meter *m, int64_t measured_ckwh, int64_t power_w, int64_t seconds,
-               FILE *out);
+void meter_use(struct meter *m, int64_t measured_ckwh, int64_t power_w, int64_t seconds, FILE *out);
 
 #endif

@@ -51,14 +51,16 @@ int meter_type_parse(const char *s)
 
 static const char *type_word(int type)
 {
-    return type == KWH_METER_THREE_CT ? "three-ct" : type == KWH_METER_THREE_DIRECT ? "three-direct"
-                                                                                   : "single";
+    return type == KWH_METER_THREE_CT       ? "three-ct"
+           : type == KWH_METER_THREE_DIRECT ? "three-direct"
+                                            : "single";
 }
 
 const char *meter_type_zh(int type)
 {
-    return type == KWH_METER_THREE_CT ? "三相互感" : type == KWH_METER_THREE_DIRECT ? "三相直通"
-                                                                                   : "单相";
+    return type == KWH_METER_THREE_CT       ? "三相互感"
+           : type == KWH_METER_THREE_DIRECT ? "三相直通"
+                                            : "单相";
 }
 
 static void hex_out(char *dst, const uint8_t *p, size_t n)
@@ -135,12 +137,12 @@ static int field(struct meter *m, const char *name, const char *val)
     int64_t v = 0;
     const int64_t U16 = 65535, U32 = 4294967295LL, BIG = (int64_t)1 << 40;
 
-#define NUM(key, lo, hi, dst)                                                           \
-    if (strcmp(name, key) == 0) {                                                       \
-        if (!num(val, lo, hi, &v))                                                      \
-            return -1;                                                                  \
-        dst = v;                                                                        \
-        return 0;                                                                       \
+#define NUM(key, lo, hi, dst)                                                                      \
+    if (strcmp(name, key) == 0) {                                                                  \
+        if (!num(val, lo, hi, &v))                                                                 \
+            return -1;                                                                             \
+        dst = v;                                                                                   \
+        return 0;                                                                                  \
     }
     if (strcmp(name, "type") == 0)
         return (m->type = meter_type_parse(val)) ? 0 : -1;
@@ -204,8 +206,8 @@ int meter_load(const char *path, struct meter *m, struct kwh_err *e)
     check_at = strstr(text, "\ncheck ");
     if (check_at != NULL) {
         seen_check = sscanf(check_at + 7, "%4x", &check) == 1;
-        m->damaged = !seen_check || check != frame_crc16((const uint8_t *)text,
-                                                         (size_t)(check_at + 1 - text));
+        m->damaged = !seen_check ||
+                     check != frame_crc16((const uint8_t *)text, (size_t)(check_at + 1 - text));
         check_at[1] = '\0';
     } else {
         m->damaged = true;

@@ -21,7 +21,7 @@
 struct sim_card {
     uint8_t mem[KWH_CARD_SIZE];
     uint8_t psc[KWH_PSC_LEN];
-    int tries;  /* PSC tries left; 0 = locked for ever */
+    int tries; /* PSC tries left; 0 = locked for ever */
 };
 
 /* A factory-new card: answer-to-reset, 0xFF elsewhere, factory PSC, 3 tries. */
@@ -39,11 +39,11 @@ bool sim_card_path(const char *dir, const char *arg, char *buf, size_t n);
 
 /* Faults the reader can be told to show (kwhsim fault ...). */
 struct sim_faults {
-    long pull_after;    /* pull the card after this many more bytes written; -1 off */
-    long garble_at;     /* garble the answer with this number (1 = next); 0 off */
-    long garble_count;  /* ... and this many answers from there */
-    bool mute;          /* read requests, answer nothing */
-    bool vanish;        /* the port is closed */
+    long pull_after;   /* pull the card after this many more bytes written; -1 off */
+    long garble_at;    /* garble the answer with this number (1 = next); 0 off */
+    long garble_count; /* ... and this many answers from there */
+    bool mute;         /* read requests, answer nothing */
+    bool vanish;       /* the port is closed */
 };
 
 /* The reader: the card in it and the session state of an SLE4442-class card. */
@@ -51,12 +51,12 @@ struct sim_reader {
     bool has_card;
     char card_path[PATH_MAX];
     struct sim_card card;
-    bool powered;    /* powered on since the card went in */
-    bool changed;    /* card inserted or removed since the last power-on */
-    bool psc_ok;     /* the PSC was presented in this session */
-    uint8_t last[FRAME_MAX];  /* the last answer, for REPEAT */
+    bool powered;            /* powered on since the card went in */
+    bool changed;            /* card inserted or removed since the last power-on */
+    bool psc_ok;             /* the PSC was presented in this session */
+    uint8_t last[FRAME_MAX]; /* the last answer, for REPEAT */
     size_t last_len;
-    long answers;    /* answers sent since the faults were set */
+    long answers; /* answers sent since the faults were set */
     struct sim_faults f;
 };
 
@@ -70,8 +70,7 @@ void simreader_eject(struct sim_reader *r);
 
 /* Answers one request: the encoded answer goes to out (FRAME_MAX bytes) and its length
  * is returned; *card_us is the card's own time for it (EEPROM writes). */
-size_t simreader_handle(struct sim_reader *r, const struct frame *req, uint8_t *out,
-                        long *card_us);
+size_t simreader_handle(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us);
 
 /* The answer to a request that arrived garbled. */
 size_t simreader_bad_frame(struct sim_reader *r, uint8_t seq, uint8_t cmd, uint8_t *out);

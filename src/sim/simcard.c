@@ -58,8 +58,8 @@ static bool parse_hex(const char *s, uint8_t *out, size_t n)
 static int bad(struct kwh_err *e, const char *path, int line, const char *what)
 {
     return kwh_err_set(e, KWH_EINVAL,
-                       "card file %s line %d: %s (make a new card with `kwhsim new-card`)",
-                       path, line, what);
+                       "card file %s line %d: %s (make a new card with `kwhsim new-card`)", path,
+                       line, what);
 }
 
 int simcard_load(const char *path, struct sim_card *c, struct kwh_err *e)
@@ -86,8 +86,9 @@ int simcard_load(const char *path, struct sim_card *c, struct kwh_err *e)
             continue;
         if (!seen_head) {
             if (strcmp(line, "kwhsim-card 1") != 0)
-                rc = bad(e, path, lineno, "not a kwhsim card file (first line must be "
-                                          "\"kwhsim-card 1\")");
+                rc = bad(e, path, lineno,
+                         "not a kwhsim card file (first line must be "
+                         "\"kwhsim-card 1\")");
             seen_head = true;
         } else if (strncmp(line, "psc ", 4) == 0) {
             if (!parse_hex(line + 4, c->psc, KWH_PSC_LEN))
@@ -102,8 +103,9 @@ int simcard_load(const char *path, struct sim_card *c, struct kwh_err *e)
         } else {
             row = (unsigned)strtoul(line, &end, 16);
             if (end == line || *end != ':' || row % 16 != 0 || row > 0xF0)
-                rc = bad(e, path, lineno, "expected \"psc\", \"tries\" or a row \"00:\" to "
-                                          "\"f0:\"");
+                rc = bad(e, path, lineno,
+                         "expected \"psc\", \"tries\" or a row \"00:\" to "
+                         "\"f0:\"");
             else if (seen_rows[row / 16])
                 rc = bad(e, path, lineno, "this row appears twice");
             else if (!parse_hex(end + 1, c->mem + row, 16))

@@ -22,8 +22,9 @@ static int ctl_connect(const char *dir, char *why, size_t n)
     }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        snprintf(why, n, "no simulator is running in %s (%s): start one with `kwhsim serve --dir %s`",
-                 dir, strerror(errno), dir);
+        snprintf(why, n,
+                 "no simulator is running in %s (%s): start one with `kwhsim serve --dir %s`", dir,
+                 strerror(errno), dir);
         if (fd >= 0)
             close(fd);
         return -1;

@@ -80,7 +80,8 @@ static int cmd_serve(const char *dir, int argc, char **argv)
         } else if (strcmp(argv[i], "--baud") == 0 && i + 1 < argc) {
             if (!parse_int(argv[++i], 1200, 230400, &v) || !serial_baud_valid((int)v))
                 return fail("--baud %s: use 1200, 2400, 4800, 9600, 19200, 38400, 57600, "
-                            "115200 or 230400", argv[i]);
+                            "115200 or 230400",
+                            argv[i]);
             o.baud = (int)v;
         } else {
             return fail("serve: unexpected \"%s\" (usage: kwhsim serve --dir DIR [--baud N] "
@@ -144,8 +145,8 @@ static int load_card(const char *what, const char *path, struct sim_card *c)
     if (stat(path, &st) != 0)
         return fail("%s: no card file %s: make one with `kwhsim new-card`", what, path);
     if (S_ISREG(st.st_mode) && st.st_size == 0)
-        return fail("%s: %s is an empty file, not a card: make one with `kwhsim new-card`",
-                    what, path);
+        return fail("%s: %s is an empty file, not a card: make one with `kwhsim new-card`", what,
+                    path);
     if (simcard_load(path, c, &e) < 0)
         return fail("%s", e.msg);
     return 0;
@@ -194,7 +195,8 @@ static int remote_usage(const char *verb, int argc, char **argv)
         parse_int(argv[1], 1, LONG_MAX, &v) && (argc == 2 || parse_int(argv[2], 1, LONG_MAX, &v)))
         return 0;
     if ((strcmp(argv[0], "mute") == 0 || strcmp(argv[0], "vanish") == 0 ||
-         strcmp(argv[0], "clear") == 0) && argc == 1)
+         strcmp(argv[0], "clear") == 0) &&
+        argc == 1)
         return 0;
     return fail("%s", fault_usage);
 }
@@ -271,8 +273,8 @@ int main(int argc, char **argv)
         return cmd_new_card(dir, n - 1, args + 1);
     if (strcmp(verb, "card-show") == 0)
         return cmd_card_show(dir, n - 1, args + 1);
-    if (strcmp(verb, "insert") == 0 || strcmp(verb, "eject") == 0 ||
-        strcmp(verb, "status") == 0 || strcmp(verb, "fault") == 0 || strcmp(verb, "stop") == 0)
+    if (strcmp(verb, "insert") == 0 || strcmp(verb, "eject") == 0 || strcmp(verb, "status") == 0 ||
+        strcmp(verb, "fault") == 0 || strcmp(verb, "stop") == 0)
         return cmd_remote(dir, verb, n - 1, args + 1);
     if (sim_meter_command(dir, verb, n - 1, args + 1, &status))
         return status;

@@ -70,8 +70,7 @@ static uint8_t session_state(const struct sim_reader *r)
     return FRAME_OK;
 }
 
-static size_t do_write(struct sim_reader *r, const struct frame *req, uint8_t *out,
-                       long *card_us)
+static size_t do_write(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
 {
     uint8_t count[2];
     unsigned addr, len, done = 0;
@@ -110,8 +109,7 @@ static size_t do_write(struct sim_reader *r, const struct frame *req, uint8_t *o
     return answer(r, req, FRAME_OK, count, 2, out);
 }
 
-static size_t do_present(struct sim_reader *r, const struct frame *req, uint8_t *out,
-                         long *card_us)
+static size_t do_present(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
 {
     uint8_t tries;
     uint8_t st;
@@ -140,8 +138,7 @@ static size_t do_present(struct sim_reader *r, const struct frame *req, uint8_t 
     return answer(r, req, tries == 0 ? FRAME_LOCKED : FRAME_WRONG_PSC, &tries, 1, out);
 }
 
-static size_t do_change(struct sim_reader *r, const struct frame *req, uint8_t *out,
-                        long *card_us)
+static size_t do_change(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
 {
     uint8_t st;
 
@@ -158,8 +155,7 @@ static size_t do_change(struct sim_reader *r, const struct frame *req, uint8_t *
     return answer(r, req, FRAME_OK, NULL, 0, out);
 }
 
-size_t simreader_handle(struct sim_reader *r, const struct frame *req, uint8_t *out,
-                        long *card_us)
+size_t simreader_handle(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
 {
     uint8_t buf[KWH_CARD_SIZE];
     unsigned addr, len;
@@ -190,17 +186,14 @@ size_t simreader_handle(struct sim_reader *r, const struct frame *req, uint8_t *
         if ((st = session_state(r)) != FRAME_OK)
             return answer(r, req, st, NULL, 0, out);
         return answer(r, req, FRAME_OK, r->card.mem + addr, len, out);
-    case FRAME_CMD_WRITE:
-        return do_write(r, req, out, card_us);
+    case FRAME_CMD_WRITE: return do_write(r, req, out, card_us);
     case FRAME_CMD_PSC_TRIES:
         if ((st = session_state(r)) != FRAME_OK)
             return answer(r, req, st, NULL, 0, out);
         buf[0] = (uint8_t)r->card.tries;
         return answer(r, req, r->card.tries > 0 ? FRAME_OK : FRAME_LOCKED, buf, 1, out);
-    case FRAME_CMD_PSC_PRESENT:
-        return do_present(r, req, out, card_us);
-    case FRAME_CMD_PSC_CHANGE:
-        return do_change(r, req, out, card_us);
+    case FRAME_CMD_PSC_PRESENT: return do_present(r, req, out, card_us);
+    case FRAME_CMD_PSC_CHANGE: return do_change(r, req, out, card_us);
     case FRAME_CMD_REPEAT:
         if (r->last_len == 0)
             return answer(r, req, FRAME_BAD_FRAME, NULL, 0, out);

@@ -167,7 +167,8 @@ static void port_send(struct server *s, const uint8_t *buf, size_t n)
 static void send_pending(struct server *s)
 {
     if (simreader_garble_next(&s->r) && s->pending_len > 4)
-        s->pending[s->pending_len - 3] ^= 0x5A; /* the CRC: the frame is corrupt, its header intact */
+        s->pending[s->pending_len - 3] ^=
+            0x5A; /* the CRC: the frame is corrupt, its header intact */
     port_send(s, s->pending, s->pending_len);
     s->pending_len = 0;
 }
@@ -191,8 +192,8 @@ static void process(struct server *s)
             in_len = FRAME_OVERHEAD + req.len;
         }
         if (s->o->card_timing)
-            s->due_us = s->frame_start_us + wire_us(s, in_len) + card_us +
-                        wire_us(s, s->pending_len);
+            s->due_us =
+                s->frame_start_us + wire_us(s, in_len) + card_us + wire_us(s, s->pending_len);
         else
             s->due_us = 0;
         s->frame_start_us = now_us();

@@ -3,8 +3,7 @@
 
 #include "store/sql.h"
 
-int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32],
-                          struct kwh_err *e)
+int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32], struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", e);
     int rc;
@@ -26,9 +25,11 @@ int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32],
 
 int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "INSERT INTO audit (id, ts, operator, op, subject, before, "
-                                   "after, hash) VALUES (:id, :ts, :operator, :op, :subject, "
-                                   ":before, :after, :hash)", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "INSERT INTO audit (id, ts, operator, op, subject, before, "
+                                "after, hash) VALUES (:id, :ts, :operator, :op, :subject, "
+                                ":before, :after, :hash)",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", a->id);
@@ -42,11 +43,13 @@ int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_
     return sql_done(s, st, e);
 }
 
-int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a),
-                     void *ctx, struct kwh_err *e)
+int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a), void *ctx,
+                     struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT id, ts, operator, op, subject, before, after, hash "
-                                   "FROM audit ORDER BY id", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT id, ts, operator, op, subject, before, after, hash "
+                                "FROM audit ORDER BY id",
+                                e);
     struct store_audit a;
     int rc;
     if (st == NULL)

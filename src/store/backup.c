@@ -129,8 +129,7 @@ static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
 
 /* Copies src to path: a temporary file, rollback-journal mode, integrity_check (when
  * check), fsync, rename. */
-static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
-                   struct kwh_err *e)
+static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, struct kwh_err *e)
 {
     char tmp[1100], msg[256], what[1200];
     sqlite3 *dst = NULL;
@@ -171,8 +170,10 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
         goto fail;
     }
     if (!ok) {
-        kwh_err_set(e, KWH_EDB, "the copy in %s failed its integrity check (%s): the "
-                    "database itself may be damaged; run `kwhpos check`", tmp, msg);
+        kwh_err_set(e, KWH_EDB,
+                    "the copy in %s failed its integrity check (%s): the "
+                    "database itself may be damaged; run `kwhpos check`",
+                    tmp, msg);
         goto fail;
     }
     rc = sqlite3_close(dst);
@@ -258,8 +259,9 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
         int64_t v = 0, kw = 0;
         first_i64(st.db, "PRAGMA user_version", &v);
         out->version = (int)v;
-        first_i64(st.db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                         "('settings', 'operators', 'customers', 'sales', 'card_ops', 'audit')",
+        first_i64(st.db,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                  "('settings', 'operators', 'customers', 'sales', 'card_ops', 'audit')",
                   &kw);
         if (kw == 6 && v >= 1 && store_secret_get(&st, out->secret, NULL) == 0) {
             out->kwhpos = true;
@@ -288,9 +290,11 @@ static int lock_alone(sqlite3 *x, const char *db_path, struct kwh_err *e)
         return db_error(x, rc, db_path, e);
     rc = sqlite3_exec(x, "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL);
     if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED)
-        return kwh_err_set(e, KWH_ECONFLICT, "%s is open in another terminal or program "
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "%s is open in another terminal or program "
                            "(kwhpos, a backup, sqlite3): close every other kwhpos first, then "
-                           "restore", db_path);
+                           "restore",
+                           db_path);
     if (rc != SQLITE_OK)
         return db_error(x, rc, db_path, e);
     return 0;
@@ -313,8 +317,7 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
     if ((rc = lock_alone(x, db_path, e)) < 0)
         goto out;
     /* everything into the main file, so the copy kept and the switch see all of it */
-    if ((rc = first_text(x, "PRAGMA wal_checkpoint(TRUNCATE)", buf, sizeof buf)) !=
-        SQLITE_OK) {
+    if ((rc = first_text(x, "PRAGMA wal_checkpoint(TRUNCATE)", buf, sizeof buf)) != SQLITE_OK) {
         rc = db_error(x, rc, db_path, e);
         goto out;
     }
@@ -325,9 +328,9 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
     }
     if ((rc = first_text(x, "PRAGMA journal_mode=DELETE", buf, sizeof buf)) != SQLITE_OK ||
         strcmp(buf, "delete") != 0) {
-        rc = rc != SQLITE_OK ? db_error(x, rc, db_path, e)
-                             : kwh_err_set(e, KWH_EDB, "%s: cannot leave WAL mode (%s)",
-                                           db_path, buf);
+        rc = rc != SQLITE_OK
+                 ? db_error(x, rc, db_path, e)
+                 : kwh_err_set(e, KWH_EDB, "%s: cannot leave WAL mode (%s)", db_path, buf);
         goto out;
     }
     unlink_sidecars(db_path);
@@ -346,8 +349,10 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
     rc = first_text(x, "PRAGMA quick_check", buf, sizeof buf);
     ok = rc == SQLITE_OK && strcmp(buf, "ok") == 0;
     if (!ok) {
-        rc = kwh_err_set(e, KWH_EDB, "%s failed its check after the restore (%s): restore "
-                         "the copy kept before it", db_path, buf);
+        rc = kwh_err_set(e, KWH_EDB,
+                         "%s failed its check after the restore (%s): restore "
+                         "the copy kept before it",
+                         db_path, buf);
         goto out;
     }
     /* back to WAL as kwhpos runs it; this also removes the rollback journal */

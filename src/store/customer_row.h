@@ -6,12 +6,12 @@
 
 #include "kwhpos/model.h"
 
-#define CUST_COLS                                                                           \
-    "c.id, c.customer_no, c.name, c.address, c.phone, c.meter_no, c.meter_type, c.rating_a, " \
-    "c.current_limit_a, c.alarm_ckwh, c.overdraft_ckwh, c.hoard_ckwh, c.ct_ratio, "         \
-    "c.tariff_id, t.name, c.status, c.card_serial, c.card_gen, c.purchase_count, "          \
-    "c.loaded_count, c.balance_ckwh, c.reported_remaining_ckwh, c.reported_at, c.opened, "  \
-    "c.closed, c.last_purchase, c.free_month, "                                             \
+#define CUST_COLS                                                                                  \
+    "c.id, c.customer_no, c.name, c.address, c.phone, c.meter_no, c.meter_type, c.rating_a, "      \
+    "c.current_limit_a, c.alarm_ckwh, c.overdraft_ckwh, c.hoard_ckwh, c.ct_ratio, "                \
+    "c.tariff_id, t.name, c.status, c.card_serial, c.card_gen, c.purchase_count, "                 \
+    "c.loaded_count, c.balance_ckwh, c.reported_remaining_ckwh, c.reported_at, c.opened, "         \
+    "c.closed, c.last_purchase, c.free_month, "                                                    \
     "(SELECT price FROM tariff_prices WHERE tariff_id = c.tariff_id ORDER BY id DESC LIMIT 1)"
 #define CUST_FROM " FROM customers c JOIN tariffs t ON t.id = c.tariff_id "
 

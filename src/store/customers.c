@@ -75,8 +75,10 @@ static void bind_customer(sqlite3_stmt *st, const struct kwh_customer *c)
 
 static int meter_conflict(struct kwh_err *e, uint32_t meter_no)
 {
-    return kwh_err_set(e, KWH_ECONFLICT, "meter number %08u already belongs to an open "
-                       "account", meter_no);
+    return kwh_err_set(e, KWH_ECONFLICT,
+                       "meter number %08u already belongs to an open "
+                       "account",
+                       meter_no);
 }
 
 int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e)
@@ -118,8 +120,10 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
     bind_customer(st, c);
     rc = sql_done(s, st, e);
     if (rc == KWH_ECONFLICT && e != NULL && strstr(e->msg, "customer_no") != NULL)
-        return kwh_err_set(e, KWH_ECONFLICT, "customer number %08u was just taken by another "
-                           "terminal: try again", c->customer_no);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "customer number %08u was just taken by another "
+                           "terminal: try again",
+                           c->customer_no);
     if (rc == KWH_ECONFLICT)
         return meter_conflict(e, c->meter.meter_no);
     if (rc == 0)
@@ -156,8 +160,6 @@ void store_customer_row(sqlite3_stmt *st, void *row)
     read_customer(st, row);
 }
 
-
-
 int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.id = :id", e);
@@ -186,8 +188,8 @@ int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_custo
 int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_customer *out,
                             struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM
-                                   "WHERE c.meter_no = :meter AND c.status IN (0, 1, 2)", e);
+    sqlite3_stmt *st = sql_prep(
+        s, "SELECT " CUST_COLS CUST_FROM "WHERE c.meter_no = :meter AND c.status IN (0, 1, 2)", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -200,19 +202,21 @@ int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_custo
 int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                              struct kwh_customer *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM
-                                   "WHERE c.card_serial = :serial ORDER BY c.id DESC LIMIT 1", e);
+    sqlite3_stmt *st = sql_prep(
+        s, "SELECT " CUST_COLS CUST_FROM "WHERE c.card_serial = :serial ORDER BY c.id DESC LIMIT 1",
+        e);
     if (st == NULL)
         return KWH_EDB;
     sql_blob(st, ":serial", serial, CARD_SERIAL_LEN);
     return sql_one(s, st, store_customer_row, out, KWH_N("no account for this card"), e);
 }
 
-int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts,
-                        struct kwh_err *e)
+int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM customers WHERE tariff_id = :id "
-                                   "AND status IN (0, 1, 2)", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT count(*) FROM customers WHERE tariff_id = :id "
+                                "AND status IN (0, 1, 2)",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", tariff_id);

@@ -26,8 +26,8 @@ sqlite3_stmt *sql_prep(struct store *s, const char *sql, struct kwh_err *e)
         }
     }
     sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v3(s->db, sql, -1, i < STORE_CACHE ? SQLITE_PREPARE_PERSISTENT : 0,
-                            &st, NULL);
+    rc = sqlite3_prepare_v3(s->db, sql, -1, i < STORE_CACHE ? SQLITE_PREPARE_PERSISTENT : 0, &st,
+                            NULL);
     if (rc != SQLITE_OK) {
         sql_error(s, rc, e);
         return NULL;
@@ -48,8 +48,7 @@ static int index_of(sqlite3_stmt *st, const char *name)
 {
     int i = sqlite3_bind_parameter_index(st, name);
     if (i == 0) {
-        fprintf(stderr, "kwhpos: internal error: no parameter %s in %s\n", name,
-                sqlite3_sql(st));
+        fprintf(stderr, "kwhpos: internal error: no parameter %s in %s\n", name, sqlite3_sql(st));
         abort();
     }
     return i;
@@ -81,8 +80,9 @@ int sql_error(struct store *s, int rc, struct kwh_err *e)
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 
     if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
-        return kwh_err_set(e, KWH_EDB, "the database is busy (another terminal is writing); "
-                                       "try again in a moment");
+        return kwh_err_set(e, KWH_EDB,
+                           "the database is busy (another terminal is writing); "
+                           "try again in a moment");
     if (base == SQLITE_CONSTRAINT)
         return kwh_err_set(e, KWH_ECONFLICT, "refused by the database: %s", msg);
     if (base == SQLITE_FULL)
@@ -90,8 +90,9 @@ int sql_error(struct store *s, int rc, struct kwh_err *e)
     if (base == SQLITE_READONLY)
         return kwh_err_set(e, KWH_EDB, "the database is read-only: check its permissions");
     if (base == SQLITE_CORRUPT || base == SQLITE_NOTADB)
-        return kwh_err_set(e, KWH_EDB, "the database file is damaged or not a kwhpos "
-                                       "database: restore a backup");
+        return kwh_err_set(e, KWH_EDB,
+                           "the database file is damaged or not a kwhpos "
+                           "database: restore a backup");
     return kwh_err_set(e, KWH_EDB, "database error: %s", msg);
 }
 
@@ -183,8 +184,7 @@ int sql_int(struct store *s, sqlite3_stmt *st, int64_t def, int64_t *out, struct
     int rc = sql_row(s, st, e);
     if (rc < 0)
         return rc;
-    *out = rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0)
-                                                                 : def;
+    *out = rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : def;
     sqlite3_reset(st);
     return 0;
 }
@@ -217,12 +217,16 @@ static int pragmas(struct store *s, struct kwh_err *e)
     sqlite3_finalize(st);
     if (mode == NULL || strcmp(mode, "wal") != 0) {
         sqlite3_free(mode);
-        return kwh_err_set(e, KWH_EDB, "%s: cannot switch the database to WAL mode (is it on "
-                                       "a network file system?)", s->path);
+        return kwh_err_set(e, KWH_EDB,
+                           "%s: cannot switch the database to WAL mode (is it on "
+                           "a network file system?)",
+                           s->path);
     }
     sqlite3_free(mode);
-    return sql_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-2000;", e);
+    return sql_exec(s,
+                    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-2000;",
+                    e);
 }
 
 int store_open(struct store **out, const char *path, bool create, struct kwh_err *e)
@@ -234,17 +238,23 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
     *out = NULL;
     if (create) {
         if (stat(path, &sb) == 0)
-            return kwh_err_set(e, KWH_ECONFLICT, "%s already exists: a site is initialised "
-                               "once (use another path, or restore a backup)", path);
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "%s already exists: a site is initialised "
+                               "once (use another path, or restore a backup)",
+                               path);
         flags |= SQLITE_OPEN_CREATE;
     } else if (stat(path, &sb) != 0) {
-        return kwh_err_set(e, KWH_ENOTFOUND, "no database at %s: create one with "
-                           "`kwhpos init`, or fix [database] path in the INI", path);    } else if (S_ISDIR(sb.st_mode)) {
-        return kwh_err_set(e, KWH_EINVAL, "%s is a directory, not a database file: give the "
-                           "site's database file", path);
-    } else if (!S_ISREG(sb.st_mode)) {
-        return kwh_err_set(e, KWH_EINVAL, "%s is not a regular file, not a kwhpos database",
+        return kwh_err_set(e, KWH_ENOTFOUND,
+                           "no database at %s: create one with "
+                           "`kwhpos init`, or fix [database] path in the INI",
                            path);
+    } else if (S_ISDIR(sb.st_mode)) {
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s is a directory, not a database file: give the "
+                           "site's database file",
+                           path);
+    } else if (!S_ISREG(sb.st_mode)) {
+        return kwh_err_set(e, KWH_EINVAL, "%s is not a regular file, not a kwhpos database", path);
     }
     s = calloc(1, sizeof *s);
     if (s == NULL)

@@ -3,9 +3,11 @@
 
 int store_event_insert(struct store *s, struct store_event *ev, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "INSERT INTO events (kind, customer_id, op_id, operator_id, "
-                                   "created, before, after) VALUES (:kind, :customer, :op, "
-                                   ":operator, :created, :before, :after)", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "INSERT INTO events (kind, customer_id, op_id, operator_id, "
+                                "created, before, after) VALUES (:kind, :customer, :op, "
+                                ":operator, :created, :before, :after)",
+                                e);
     int rc;
     if (st == NULL)
         return KWH_EDB;

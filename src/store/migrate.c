@@ -192,17 +192,17 @@ static const char v2[] = "ALTER TABLE sales ADD COLUMN printed INTEGER NOT NULL 
  * whose version number was set back migrates cleanly. */
 #define SUM_COLS "n, energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen"
 #define SUM_KEY "hour, operator_id, kind, pay_method"
-#define SUM_UPSERT(row, sign)                                                               \
-    "INSERT INTO sales_sum (" SUM_KEY ", " SUM_COLS ") VALUES (" row ".created / 3600, "    \
-    row ".operator_id, " row ".kind, " row ".pay_method, " sign "1, " sign row              \
-    ".energy_ckwh, " sign row ".adjust_ckwh, " sign row ".free_ckwh, " sign row             \
-    ".amount_fen, " sign row ".fee_fen) ON CONFLICT (" SUM_KEY ") DO UPDATE SET "           \
-    "n = n + excluded.n, energy_ckwh = energy_ckwh + excluded.energy_ckwh, "                \
-    "adjust_ckwh = adjust_ckwh + excluded.adjust_ckwh, free_ckwh = free_ckwh + "            \
-    "excluded.free_ckwh, amount_fen = amount_fen + excluded.amount_fen, fee_fen = "        \
+#define SUM_UPSERT(row, sign)                                                                      \
+    "INSERT INTO sales_sum (" SUM_KEY ", " SUM_COLS ") VALUES (" row ".created / 3600, " row       \
+    ".operator_id, " row ".kind, " row ".pay_method, " sign "1, " sign row                         \
+    ".energy_ckwh, " sign row ".adjust_ckwh, " sign row ".free_ckwh, " sign row                    \
+    ".amount_fen, " sign row ".fee_fen) ON CONFLICT (" SUM_KEY ") DO UPDATE SET "                  \
+    "n = n + excluded.n, energy_ckwh = energy_ckwh + excluded.energy_ckwh, "                       \
+    "adjust_ckwh = adjust_ckwh + excluded.adjust_ckwh, free_ckwh = free_ckwh + "                   \
+    "excluded.free_ckwh, amount_fen = amount_fen + excluded.amount_fen, fee_fen = "                \
     "fee_fen + excluded.fee_fen;"
-#define SUM_WATCHED                                                                         \
-    "state, kind, operator_id, pay_method, created, energy_ckwh, adjust_ckwh, free_ckwh, "  \
+#define SUM_WATCHED                                                                                \
+    "state, kind, operator_id, pay_method, created, energy_ckwh, adjust_ckwh, free_ckwh, "         \
     "amount_fen, fee_fen"
 
 static const char v3[] =
@@ -223,37 +223,48 @@ static const char v3[] =
     "INSERT INTO sales_sum (" SUM_KEY ", " SUM_COLS ") SELECT created / 3600, operator_id, "
     "kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), sum(free_ckwh), "
     "sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4;"
-    "CREATE TRIGGER IF NOT EXISTS sales_sum_ins AFTER INSERT ON sales WHEN NEW.state = 1 BEGIN "
-    SUM_UPSERT("NEW", "") " END;"
-    "CREATE TRIGGER IF NOT EXISTS sales_sum_upd_old AFTER UPDATE OF " SUM_WATCHED " ON sales "
-    "WHEN OLD.state = 1 BEGIN " SUM_UPSERT("OLD", "-") " END;"
-    "CREATE TRIGGER IF NOT EXISTS sales_sum_upd_new AFTER UPDATE OF " SUM_WATCHED " ON sales "
-    "WHEN NEW.state = 1 BEGIN " SUM_UPSERT("NEW", "") " END;"
-    "CREATE TRIGGER IF NOT EXISTS sales_sum_del AFTER DELETE ON sales WHEN OLD.state = 1 BEGIN "
-    SUM_UPSERT("OLD", "-") " END;"
-    "CREATE TABLE IF NOT EXISTS shifts ("
-    "  id INTEGER PRIMARY KEY,"
-    "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
-    "  started INTEGER NOT NULL,"
-    "  ended INTEGER NOT NULL,"
-    "  after_sale_id INTEGER NOT NULL,"
-    "  last_sale_id INTEGER NOT NULL,"
-    "  money_in_fen INTEGER NOT NULL,"
-    "  money_out_fen INTEGER NOT NULL,"
-    "  expected_cash_fen INTEGER NOT NULL,"
-    "  counted_cash_fen INTEGER NOT NULL,"
-    "  pending INTEGER NOT NULL"
-    ");"
-    "CREATE INDEX IF NOT EXISTS shifts_operator ON shifts(operator_id, id);"
-    "CREATE INDEX IF NOT EXISTS events_operator ON events(operator_id, created);";
+    "CREATE TRIGGER IF NOT EXISTS sales_sum_ins AFTER INSERT ON sales WHEN NEW.state = 1 "
+    "BEGIN " SUM_UPSERT(
+        "NEW",
+        "") " END;"
+            "CREATE TRIGGER IF NOT EXISTS sales_sum_upd_old AFTER UPDATE OF " SUM_WATCHED
+            " ON sales "
+            "WHEN OLD.state = 1 BEGIN " SUM_UPSERT(
+                "OLD",
+                "-") " END;"
+                     "CREATE TRIGGER IF NOT EXISTS sales_sum_upd_new AFTER UPDATE OF " SUM_WATCHED
+                     " ON sales "
+                     "WHEN NEW.state = 1 BEGIN " SUM_UPSERT(
+                         "NEW",
+                         "") " END;"
+                             "CREATE TRIGGER IF NOT EXISTS sales_sum_del AFTER DELETE ON sales "
+                             "WHEN OLD.state = 1 BEGIN " SUM_UPSERT(
+                                 "OLD",
+                                 "-") " END;"
+                                      "CREATE TABLE IF NOT EXISTS shifts ("
+                                      "  id INTEGER PRIMARY KEY,"
+                                      "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
+                                      "  started INTEGER NOT NULL,"
+                                      "  ended INTEGER NOT NULL,"
+                                      "  after_sale_id INTEGER NOT NULL,"
+                                      "  last_sale_id INTEGER NOT NULL,"
+                                      "  money_in_fen INTEGER NOT NULL,"
+                                      "  money_out_fen INTEGER NOT NULL,"
+                                      "  expected_cash_fen INTEGER NOT NULL,"
+                                      "  counted_cash_fen INTEGER NOT NULL,"
+                                      "  pending INTEGER NOT NULL"
+                                      ");"
+                                      "CREATE INDEX IF NOT EXISTS shifts_operator ON "
+                                      "shifts(operator_id, id);"
+                                      "CREATE INDEX IF NOT EXISTS events_operator ON "
+                                      "events(operator_id, created);";
 
 /* Version 4: what an invoice names is kept with the sale, so a reprint after a transfer
  * or a tariff rename shows what the customer was sold under. */
-static const char v4[] =
-    "ALTER TABLE sales ADD COLUMN customer_name TEXT;"
-    "ALTER TABLE sales ADD COLUMN customer_address TEXT;"
-    "ALTER TABLE sales ADD COLUMN customer_phone TEXT;"
-    "ALTER TABLE sales ADD COLUMN tariff_name TEXT;";
+static const char v4[] = "ALTER TABLE sales ADD COLUMN customer_name TEXT;"
+                         "ALTER TABLE sales ADD COLUMN customer_address TEXT;"
+                         "ALTER TABLE sales ADD COLUMN customer_phone TEXT;"
+                         "ALTER TABLE sales ADD COLUMN tariff_name TEXT;";
 
 /* Version 5: a pending write known not to have taken effect (the commit byte never
  * changed, but the card was gone before its half-written record could be put back): a
@@ -275,9 +286,10 @@ int migrate_identify(struct store *s, struct kwh_err *e)
     if ((rc = store_schema_version(s, &version, e)) < 0)
         return rc;
     if (version > target)
-        return kwh_err_set(e, KWH_EINVAL, "%s has schema version %d, newer than this program "
-                           "understands (%d): upgrade kwhpos first", store_path(s), version,
-                           target);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s has schema version %d, newer than this program "
+                           "understands (%d): upgrade kwhpos first",
+                           store_path(s), version, target);
     if ((st = sql_prep(s, "SELECT count(*) FROM sqlite_master", e)) == NULL)
         return KWH_EDB;
     if ((rc = sql_int(s, st, 0, &objects, e)) < 0)
@@ -285,14 +297,17 @@ int migrate_identify(struct store *s, struct kwh_err *e)
     if (version == 0 && objects == 0)
         return kwh_err_set(e, KWH_EINVAL, "%s is empty: create a site with `kwhpos init`",
                            store_path(s));
-    st = sql_prep(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                     "('settings', 'operators', 'customers', 'sales', 'audit')", e);
+    st = sql_prep(s,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                  "('settings', 'operators', 'customers', 'sales', 'audit')",
+                  e);
     if (st == NULL)
         return KWH_EDB;
     if ((rc = sql_int(s, st, 0, &found, e)) < 0)
         return rc;
     if (version == 0 || found != 5)
-        return kwh_err_set(e, KWH_EINVAL, "%s is not a kwhpos database (another program's "
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s is not a kwhpos database (another program's "
                            "file?): give the site's database with --db or [database] path",
                            store_path(s));
     return 0;
@@ -307,8 +322,10 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
     if ((rc = store_schema_version(s, &version, e)) < 0)
         return rc;
     if (version > target)
-        return kwh_err_set(e, KWH_EDB, "%s has schema version %d, newer than this program "
-                           "understands (%d): upgrade kwhpos", store_path(s), version, target);
+        return kwh_err_set(e, KWH_EDB,
+                           "%s has schema version %d, newer than this program "
+                           "understands (%d): upgrade kwhpos",
+                           store_path(s), version, target);
     if (version == 0 && !fresh) {
         sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM sqlite_master", e);
         int64_t objects;

@@ -26,8 +26,10 @@ static void rd_operator(sqlite3_stmt *st, void *row)
 int store_operator_add(struct store *s, const char *name, int role, const char *hash,
                        bool must_change, int64_t now, int64_t *id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "INSERT INTO operators (name, role, pw_hash, must_change, "
-                                   "created) VALUES (:name, :role, :hash, :must, :now)", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "INSERT INTO operators (name, role, pw_hash, must_change, "
+                                "created) VALUES (:name, :role, :hash, :must, :now)",
+                                e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -44,11 +46,13 @@ int store_operator_add(struct store *s, const char *name, int role, const char *
     return rc;
 }
 
-int store_operator_get(struct store *s, const char *name, struct kwh_operator *out,
-                       char *hash, size_t hash_len, struct kwh_err *e)
+int store_operator_get(struct store *s, const char *name, struct kwh_operator *out, char *hash,
+                       size_t hash_len, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS ", pw_hash FROM operators "
-                                   "WHERE name = :name AND active = 1", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT " OP_COLS ", pw_hash FROM operators "
+                                "WHERE name = :name AND active = 1",
+                                e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -65,8 +69,7 @@ int store_operator_get(struct store *s, const char *name, struct kwh_operator *o
     return 0;
 }
 
-int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out,
-                          struct kwh_err *e)
+int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM operators WHERE id = :id", e);
     if (st == NULL)
@@ -78,8 +81,10 @@ int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out,
 int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool must_change,
                             struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET pw_hash = :hash, must_change = :must, "
-                                   "failed = 0, locked_until = 0 WHERE id = :id", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "UPDATE operators SET pw_hash = :hash, must_change = :must, "
+                                "failed = 0, locked_until = 0 WHERE id = :id",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":hash", hash);
@@ -91,8 +96,10 @@ int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool 
 int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockouts,
                             int64_t locked_until, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET failed = :failed, lockouts = :lockouts, "
-                                   "locked_until = :until WHERE id = :id", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "UPDATE operators SET failed = :failed, lockouts = :lockouts, "
+                                "locked_until = :until WHERE id = :id",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":failed", failed);
@@ -128,8 +135,10 @@ int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_er
 
 int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET active = 0, deleted = :now "
-                                   "WHERE id = :id", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "UPDATE operators SET active = 0, deleted = :now "
+                                "WHERE id = :id",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":now", now);
@@ -139,18 +148,19 @@ int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct k
 
 int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM operators WHERE active = 1 AND role = 2",
-                                e);
+    sqlite3_stmt *st =
+        sql_prep(s, "SELECT count(*) FROM operators WHERE active = 1 AND role = 2", e);
     if (st == NULL)
         return KWH_EDB;
     return sql_int(s, st, 0, n, e);
 }
 
-int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n,
-                        struct kwh_err *e)
+int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM operators WHERE active = 1 "
-                                   "ORDER BY role DESC, name", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT " OP_COLS " FROM operators WHERE active = 1 "
+                                "ORDER BY role DESC, name",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_operator, (void **)out, n, e);

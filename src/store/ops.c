@@ -7,9 +7,9 @@
 #include "store/sale_row.h"
 #include "store/sql.h"
 
-#define OP_COLS                                                                             \
-    "id, kind, state, customer_id, card_serial, slot, old_image, new_image, operator_id, "  \
-    "created, settled, meter_no, meter_type, rating_a, current_limit_a, alarm_ckwh, "       \
+#define OP_COLS                                                                                    \
+    "id, kind, state, customer_id, card_serial, slot, old_image, new_image, operator_id, "         \
+    "created, settled, meter_no, meter_type, rating_a, current_limit_a, alarm_ckwh, "              \
     "overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed"
 
 static void read_op(sqlite3_stmt *st, void *row)
@@ -95,8 +95,10 @@ int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_e
 
 int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE card_ops SET state = :state, settled = :now "
-                                   "WHERE id = :id AND state = 0", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "UPDATE card_ops SET state = :state, settled = :now "
+                                "WHERE id = :id AND state = 0",
+                                e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -105,16 +107,17 @@ int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, stru
     sql_i64(st, ":id", id);
     rc = sql_done(s, st, e);
     if (rc == 0 && sqlite3_changes(s->db) != 1)
-        return kwh_err_set(e, KWH_ECONFLICT, "card write #%lld was already settled",
-                           (long long)id);
+        return kwh_err_set(e, KWH_ECONFLICT, "card write #%lld was already settled", (long long)id);
     return rc;
 }
 
 int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                                  int64_t *ids, size_t max, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT id FROM card_ops WHERE card_serial = :serial "
-                                   "AND state = 0 ORDER BY id", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT id FROM card_ops WHERE card_serial = :serial "
+                                "AND state = 0 ORDER BY id",
+                                e);
     int rc;
     *n = 0;
     if (st == NULL)
@@ -133,8 +136,10 @@ int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERI
 int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
                                    struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT count(*) FROM card_ops WHERE customer_id = :id "
-                                   "AND state = 0", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT count(*) FROM card_ops WHERE customer_id = :id "
+                                "AND state = 0",
+                                e);
     int64_t v;
     int rc;
     if (st == NULL)
@@ -148,8 +153,10 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t 
 
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE card_ops SET not_written = 1 WHERE id = :id AND "
-                                   "state = 0", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "UPDATE card_ops SET not_written = 1 WHERE id = :id AND "
+                                "state = 0",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -177,8 +184,10 @@ int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e)
 int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct store_op *out,
                                     struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
-                                   "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
+                                "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
@@ -278,11 +287,13 @@ int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh
     return sql_one(s, st, store_sale_row, out, KWH_N("no such sale"), e);
 }
 
-int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max,
-                       size_t *n, struct kwh_err *e)
+int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max, size_t *n,
+                       struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.op_id = :op "
-                                   "ORDER BY s.id", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT " SALE_COLS SALE_FROM "WHERE s.op_id = :op "
+                                "ORDER BY s.id",
+                                e);
     int rc;
     *n = 0;
     if (st == NULL)
@@ -304,12 +315,16 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
     int rc;
 
     if (state == KWH_STATE_DONE) {
-        st = sql_prep(s, "UPDATE sales SET state = 1, settled = :now, invoice_no = "
-                         "(SELECT coalesce(max(invoice_no), 0) + 1 FROM sales) "
-                         "WHERE id = :id AND state = 0", e);
+        st = sql_prep(s,
+                      "UPDATE sales SET state = 1, settled = :now, invoice_no = "
+                      "(SELECT coalesce(max(invoice_no), 0) + 1 FROM sales) "
+                      "WHERE id = :id AND state = 0",
+                      e);
     } else {
-        st = sql_prep(s, "UPDATE sales SET state = :state, settled = :now WHERE id = :id "
-                         "AND state IN (0, 1)", e);
+        st = sql_prep(s,
+                      "UPDATE sales SET state = :state, settled = :now WHERE id = :id "
+                      "AND state IN (0, 1)",
+                      e);
         if (st != NULL)
             sql_i64(st, ":state", state);
     }
@@ -327,11 +342,13 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
 int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sale *out,
                              struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM
-                                   "WHERE s.customer_id = :id AND s.state = 1 "
-                                   "AND s.kind IN (1, 2, 3, 4, 7) "
-                                   "AND (s.energy_ckwh + s.adjust_ckwh + s.free_ckwh) > 0 "
-                                   "ORDER BY s.id DESC LIMIT 1", e);
+    sqlite3_stmt *st =
+        sql_prep(s,
+                 "SELECT " SALE_COLS SALE_FROM "WHERE s.customer_id = :id AND s.state = 1 "
+                 "AND s.kind IN (1, 2, 3, 4, 7) "
+                 "AND (s.energy_ckwh + s.adjust_ckwh + s.free_ckwh) > 0 "
+                 "ORDER BY s.id DESC LIMIT 1",
+                 e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
@@ -340,8 +357,10 @@ int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sa
 
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.state = 0 "
-                                   "ORDER BY s.id", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT " SALE_COLS SALE_FROM "WHERE s.state = 0 "
+                                "ORDER BY s.id",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, store_sale_row, (void **)out, n, e);

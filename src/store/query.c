@@ -45,13 +45,13 @@ static void bind_opt_text(sqlite3_stmt *st, const char *name, const char *v)
 
 /* --- accounts ------------------------------------------------------------------------ */
 
-#define CQ_TAIL                                                                             \
-    " AND (:no IS NULL OR c.customer_no = :no)"                                             \
-    " AND (:meter IS NULL OR c.meter_no = :meter)"                                          \
-    " AND (:name IS NULL OR c.name LIKE :name ESCAPE '\\')"                                 \
-    " AND (:tariff IS NULL OR c.tariff_id = :tariff)"                                       \
-    " AND (:address IS NULL OR c.address LIKE :address ESCAPE '\\')"                        \
-    " AND (:lp_from IS NULL OR (c.last_purchase >= :lp_from AND c.last_purchase < :lp_to))" \
+#define CQ_TAIL                                                                                    \
+    " AND (:no IS NULL OR c.customer_no = :no)"                                                    \
+    " AND (:meter IS NULL OR c.meter_no = :meter)"                                                 \
+    " AND (:name IS NULL OR c.name LIKE :name ESCAPE '\\')"                                        \
+    " AND (:tariff IS NULL OR c.tariff_id = :tariff)"                                              \
+    " AND (:address IS NULL OR c.address LIKE :address ESCAPE '\\')"                               \
+    " AND (:lp_from IS NULL OR (c.last_purchase >= :lp_from AND c.last_purchase < :lp_to))"        \
     " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"
 
 #define CQ_NO "c.customer_no = :no"
@@ -60,8 +60,8 @@ static void bind_opt_text(sqlite3_stmt *st, const char *name, const char *v)
 #define CQ_TARIFF "c.tariff_id = :tariff"
 #define CQ_ALL "1"
 
-#define CQ_PAGE(drv)                                                                        \
-    "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL                                      \
+#define CQ_PAGE(drv)                                                                               \
+    "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL                                             \
     " ORDER BY c.customer_no LIMIT :limit OFFSET :offset"
 #define CQ_COUNT(drv) "SELECT count(*) FROM customers c WHERE " drv CQ_TAIL
 
@@ -122,8 +122,7 @@ int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t
 }
 
 int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t limit,
-                         int64_t offset, struct kwh_customer **rows, size_t *n,
-                         struct kwh_err *e)
+                         int64_t offset, struct kwh_customer **rows, size_t *n, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
     sqlite3_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
@@ -158,49 +157,49 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
 
 /* --- sales ------------------------------------------------------------------------------ */
 
-#define SQ_TAIL                                                                             \
-    " AND s.state = 1 AND s.created >= :from AND s.created < :to"                           \
-    " AND (:opname IS NULL OR s.operator_id IN (SELECT id FROM operators WHERE name = "    \
-    ":opname))"                                                                             \
-    " AND (:no IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE customer_no = "  \
-    ":no))"                                                                                 \
-    " AND (:meter IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE meter_no = "  \
-    ":meter))"                                                                              \
-    " AND (:name IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE name LIKE "    \
+#define SQ_TAIL                                                                                    \
+    " AND s.state = 1 AND s.created >= :from AND s.created < :to"                                  \
+    " AND (:opname IS NULL OR s.operator_id IN (SELECT id FROM operators WHERE name = "            \
+    ":opname))"                                                                                    \
+    " AND (:no IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE customer_no = "         \
+    ":no))"                                                                                        \
+    " AND (:meter IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE meter_no = "         \
+    ":meter))"                                                                                     \
+    " AND (:name IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE name LIKE "           \
     ":name ESCAPE '\\'))"
 
 #define SQ_NO "s.customer_id = (SELECT id FROM customers WHERE customer_no = :no)"
 #define SQ_METER "s.customer_id IN (SELECT id FROM customers WHERE meter_no = :meter)"
-#define SQ_OPERATOR                                                                         \
-    "s.operator_id IN (SELECT id FROM operators WHERE name = :opname) AND s.created >= "   \
+#define SQ_OPERATOR                                                                                \
+    "s.operator_id IN (SELECT id FROM operators WHERE name = :opname) AND s.created >= "           \
     ":from AND s.created < :to"
 #define SQ_PERIOD "s.created >= :from AND s.created < :to"
 
-#define SUMS                                                                                \
-    "count(*), coalesce(sum(s.energy_ckwh), 0), coalesce(sum(s.adjust_ckwh), 0), "          \
-    "coalesce(sum(s.free_ckwh), 0), coalesce(sum(s.amount_fen), 0), "                       \
+#define SUMS                                                                                       \
+    "count(*), coalesce(sum(s.energy_ckwh), 0), coalesce(sum(s.adjust_ckwh), 0), "                 \
+    "coalesce(sum(s.free_ckwh), 0), coalesce(sum(s.amount_fen), 0), "                              \
     "coalesce(sum(s.fee_fen), 0)"
-#define SQ_PAGE(drv)                                                                        \
-    "SELECT " SALE_COLS SALE_FROM "WHERE " drv SQ_TAIL                                      \
+#define SQ_PAGE(drv)                                                                               \
+    "SELECT " SALE_COLS SALE_FROM "WHERE " drv SQ_TAIL                                             \
     " ORDER BY s.created, s.id LIMIT :limit OFFSET :offset"
 #define SQ_TOTAL(drv) "SELECT -1, -1, " SUMS " FROM sales s WHERE " drv SQ_TAIL
-#define SQ_GROUPED(drv)                                                                     \
-    "SELECT s.kind, s.pay_method, " SUMS " FROM sales s WHERE " drv SQ_TAIL                 \
+#define SQ_GROUPED(drv)                                                                            \
+    "SELECT s.kind, s.pay_method, " SUMS " FROM sales s WHERE " drv SQ_TAIL                        \
     " GROUP BY s.kind, s.pay_method"
 
 static const char *const sq_page[] = {SQ_PAGE(SQ_NO), SQ_PAGE(SQ_METER), SQ_PAGE(SQ_OPERATOR),
                                       SQ_PAGE(SQ_PERIOD)};
-static const char *const sq_total[] = {SQ_TOTAL(SQ_NO), SQ_TOTAL(SQ_METER),
-                                       SQ_TOTAL(SQ_OPERATOR), SQ_TOTAL(SQ_PERIOD)};
+static const char *const sq_total[] = {SQ_TOTAL(SQ_NO), SQ_TOTAL(SQ_METER), SQ_TOTAL(SQ_OPERATOR),
+                                       SQ_TOTAL(SQ_PERIOD)};
 static const char *const sq_grouped[] = {SQ_GROUPED(SQ_NO), SQ_GROUPED(SQ_METER),
                                          SQ_GROUPED(SQ_OPERATOR), SQ_GROUPED(SQ_PERIOD)};
 
 /* The hourly summary: the same sums over whole hours. */
-#define SUM_SUMS                                                                            \
-    "coalesce(sum(n), 0), coalesce(sum(energy_ckwh), 0), coalesce(sum(adjust_ckwh), 0), "  \
+#define SUM_SUMS                                                                                   \
+    "coalesce(sum(n), 0), coalesce(sum(energy_ckwh), 0), coalesce(sum(adjust_ckwh), 0), "          \
     "coalesce(sum(free_ckwh), 0), coalesce(sum(amount_fen), 0), coalesce(sum(fee_fen), 0)"
-#define SUM_WHERE                                                                           \
-    " FROM sales_sum WHERE hour >= :hfrom AND hour < :hto AND (:opname IS NULL OR "        \
+#define SUM_WHERE                                                                                  \
+    " FROM sales_sum WHERE hour >= :hfrom AND hour < :hto AND (:opname IS NULL OR "                \
     "operator_id IN (SELECT id FROM operators WHERE name = :opname))"
 
 static const char sum_total[] = "SELECT -1, -1, " SUM_SUMS SUM_WHERE;
@@ -230,8 +229,8 @@ static void bind_sale_q(sqlite3_stmt *st, const struct store_sale_q *q, char *na
     bind_opt_text(st, ":name", q->name ? name_pat : NULL);
 }
 
-int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary,
-                     bool grouped, store_sums_fn fn, void *ctx, struct kwh_err *e)
+int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
+                     store_sums_fn fn, void *ctx, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
     sqlite3_stmt *st;
@@ -268,8 +267,8 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
     return rc;
 }
 
-int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit,
-                     int64_t offset, struct kwh_sale **rows, size_t *n, struct kwh_err *e)
+int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit, int64_t offset,
+                     struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
     sqlite3_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
@@ -354,10 +353,10 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
 
 /* --- events ------------------------------------------------------------------------------ */
 
-#define EQ_WHERE                                                                            \
-    " FROM events ev JOIN customers c ON c.id = ev.customer_id JOIN operators o ON o.id = " \
-    "ev.operator_id LEFT JOIN card_ops op ON op.id = ev.op_id WHERE ev.kind = :kind AND "   \
-    "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "  \
+#define EQ_WHERE                                                                                   \
+    " FROM events ev JOIN customers c ON c.id = ev.customer_id JOIN operators o ON o.id = "        \
+    "ev.operator_id LEFT JOIN card_ops op ON op.id = ev.op_id WHERE ev.kind = :kind AND "          \
+    "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "         \
     "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"
 
 static void bind_event_q(sqlite3_stmt *st, const struct store_event_q *q)
@@ -400,9 +399,8 @@ static void rd_event(sqlite3_stmt *st, void *row)
     sql_col_text(st, 9, r->after, sizeof r->after);
 }
 
-int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit,
-                      int64_t offset, struct store_event_row **rows, size_t *n,
-                      struct kwh_err *e)
+int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit, int64_t offset,
+                      struct store_event_row **rows, size_t *n, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(
         s,

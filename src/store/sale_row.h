@@ -11,7 +11,8 @@
     "coalesce(s.customer_name, c.name), s.meter_no, s.purchase_count, s.energy_ckwh, "             \
     "s.adjust_ckwh, s.free_ckwh, s.price, s.tariff_id, coalesce(s.tariff_name, t.name), "          \
     "s.amount_fen, s.fee_fen, s.pay_method, s.by_amount, s.operator_id, o.name, s.created, "       \
-    "s.invoice_no, s.replaces_id, s.reprints, s.printed, coalesce(s.customer_address, c.address), " \
+    "s.invoice_no, s.replaces_id, s.reprints, s.printed, coalesce(s.customer_address, "            \
+    "c.address), "                                                                                 \
     "coalesce(s.customer_phone, c.phone)"
 #define SALE_FROM                                                                                  \
     " FROM sales s JOIN customers c ON c.id = s.customer_id JOIN tariffs t ON t.id = "             \

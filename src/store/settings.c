@@ -28,8 +28,10 @@ int store_setting_get(struct store *s, const char *key, char *buf, size_t n, boo
 
 int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "INSERT INTO settings (key, value) VALUES (:key, :value) "
-                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "INSERT INTO settings (key, value) VALUES (:key, :value) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":key", key);
@@ -67,8 +69,9 @@ int store_secret_get(struct store *s, uint8_t out[KWH_SECRET_LEN], struct kwh_er
     if (rc < 0)
         return rc;
     if (!found || strlen(hex) != 2 * KWH_SECRET_LEN)
-        return kwh_err_set(e, KWH_EDB, "the site secret is missing from the database: "
-                                       "restore a backup of this site");
+        return kwh_err_set(e, KWH_EDB,
+                           "the site secret is missing from the database: "
+                           "restore a backup of this site");
     for (int i = 0; i < KWH_SECRET_LEN; i++) {
         unsigned v;
         if (sscanf(hex + 2 * i, "%2x", &v) != 1)

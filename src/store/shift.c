@@ -6,8 +6,8 @@
 #include "store/sale_row.h"
 #include "store/sql.h"
 
-#define SHIFT_RANGE                                                                         \
-    "s.operator_id = :operator AND s.created >= :from AND s.created < :to AND s.id > "      \
+#define SHIFT_RANGE                                                                                \
+    "s.operator_id = :operator AND s.created >= :from AND s.created < :to AND s.id > "             \
     ":after AND s.id <= :upto"
 
 static void bind_range(sqlite3_stmt *st, const struct store_shift_q *q)
@@ -39,15 +39,15 @@ static int each_group(struct store *s, sqlite3_stmt *st, store_shift_fn fn, void
     return rc;
 }
 
-int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
-                     void *ctx, struct kwh_err *e)
+int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn, void *ctx,
+                     struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
-        s,
-        "SELECT s.kind, s.pay_method, s.amount_fen < 0, count(*), sum(s.energy_ckwh), "
-        "sum(s.amount_fen), sum(s.fee_fen) FROM sales s WHERE " SHIFT_RANGE
-        " AND s.state IN (1, 3) GROUP BY 1, 2, 3",
-        e);
+    sqlite3_stmt *st =
+        sql_prep(s,
+                 "SELECT s.kind, s.pay_method, s.amount_fen < 0, count(*), sum(s.energy_ckwh), "
+                 "sum(s.amount_fen), sum(s.fee_fen) FROM sales s WHERE " SHIFT_RANGE
+                 " AND s.state IN (1, 3) GROUP BY 1, 2, 3",
+                 e);
     if (st == NULL)
         return KWH_EDB;
     bind_range(st, q);
@@ -72,8 +72,9 @@ int store_shift_returns(struct store *s, const struct store_shift_q *q, store_sh
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE " SHIFT_RANGE
-                                   " AND s.state = :state ORDER BY s.id", e);
+    sqlite3_stmt *st = sql_prep(
+        s, "SELECT " SALE_COLS SALE_FROM "WHERE " SHIFT_RANGE " AND s.state = :state ORDER BY s.id",
+        e);
     if (st == NULL)
         return KWH_EDB;
     bind_range(st, q);
@@ -81,8 +82,8 @@ int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
     return sql_collect(s, st, sizeof **rows, store_sale_row, (void **)rows, n, e);
 }
 
-#define SHIFT_COLS                                                                          \
-    "id, operator_id, started, ended, after_sale_id, last_sale_id, money_in_fen, "          \
+#define SHIFT_COLS                                                                                 \
+    "id, operator_id, started, ended, after_sale_id, last_sale_id, money_in_fen, "                 \
     "money_out_fen, expected_cash_fen, counted_cash_fen, pending"
 
 static void read_shift(sqlite3_stmt *st, struct store_shift *sh)
@@ -100,11 +101,13 @@ static void read_shift(sqlite3_stmt *st, struct store_shift *sh)
     sh->pending = sqlite3_column_int64(st, 10);
 }
 
-int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *out,
-                     bool *found, struct kwh_err *e)
+int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *out, bool *found,
+                     struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SHIFT_COLS " FROM shifts WHERE operator_id = "
-                                   ":operator ORDER BY id DESC LIMIT 1", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT " SHIFT_COLS " FROM shifts WHERE operator_id = "
+                                ":operator ORDER BY id DESC LIMIT 1",
+                                e);
     int rc;
     memset(out, 0, sizeof *out);
     if (st == NULL)
@@ -183,8 +186,10 @@ int store_sales_max_id(struct store *s, int64_t *id, struct kwh_err *e)
 int store_operator_ids(struct store *s, const char *name, int64_t *ids, size_t max, size_t *n,
                        struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT id FROM operators WHERE name = :name "
-                                   "ORDER BY active DESC, id DESC", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT id FROM operators WHERE name = :name "
+                                "ORDER BY active DESC, id DESC",
+                                e);
     int rc;
     *n = 0;
     if (st == NULL)

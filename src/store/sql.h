@@ -16,7 +16,7 @@ struct store {
     char path[1024];
     bool in_tx;
     struct {
-        const char *sql;        /* identity: the address of a string literal */
+        const char *sql; /* identity: the address of a string literal */
         sqlite3_stmt *st;
     } cache[STORE_CACHE];
 };

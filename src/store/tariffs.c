@@ -7,9 +7,9 @@
 #include "store/sql.h"
 
 /* A tariff with its current price (the newest price row) and its open accounts. */
-#define TARIFF_SELECT                                                                        \
-    "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts FROM tariffs t "               \
-    "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) " \
+#define TARIFF_SELECT                                                                              \
+    "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts FROM tariffs t "                     \
+    "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) "   \
     "LEFT JOIN totals tot ON tot.tariff_id = t.id "
 
 static void read_tariff(sqlite3_stmt *st, struct kwh_tariff *t)
@@ -45,7 +45,6 @@ int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t n
     return store_tariff_set_price(s, *id, price, now, operator_id, e);
 }
 
-
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.id = :id AND t.active = 1", e);
@@ -58,8 +57,7 @@ int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct
     return rc;
 }
 
-int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out,
-                      struct kwh_err *e)
+int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out, struct kwh_err *e)
 {
     sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.name = :name AND t.active = 1", e);
     int rc;
@@ -88,8 +86,10 @@ int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kw
 int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t now,
                            int64_t operator_id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "INSERT INTO tariff_prices (tariff_id, price, valid_from, "
-                                   "operator_id) VALUES (:id, :price, :now, :op)", e);
+    sqlite3_stmt *st = sql_prep(s,
+                                "INSERT INTO tariff_prices (tariff_id, price, valid_from, "
+                                "operator_id) VALUES (:id, :price, :now, :op)",
+                                e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);

@@ -123,8 +123,7 @@ void app_error(struct app *a, const struct kwh_err *e)
     char text[KWH_ERR_MSG * 3];
 
     if (advice != NULL)
-        snprintf(text, sizeof text, "%s\n\n%s", e->msg[0] ? e->msg : kwh_err_name(e->code),
-                 advice);
+        snprintf(text, sizeof text, "%s\n\n%s", e->msg[0] ? e->msg : kwh_err_name(e->code), advice);
     else
         snprintf(text, sizeof text, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
     app_msg(a, CLR_ERROR, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
@@ -178,24 +177,16 @@ static void draw_status(struct app *a)
 
     draw_fill(stdscr, y, 0, COLS, theme_attr(CLR_STATUS));
     switch (a->rd_state) {
-    case RD_ABSENT:
-        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("no reader"));
-        break;
+    case RD_ABSENT: snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("no reader")); break;
     case RD_FAULT:
         snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("not answering"));
         break;
-    case RD_NO_CARD:
-        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("no card"));
-        break;
-    case RD_CARD:
-        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("card inserted"));
-        break;
-    default:
-        snprintf(reader, sizeof reader, "%s: %s", _("Reader"), a->rd_card);
-        break;
+    case RD_NO_CARD: snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("no card")); break;
+    case RD_CARD: snprintf(reader, sizeof reader, "%s: %s", _("Reader"), _("card inserted")); break;
+    default: snprintf(reader, sizeof reader, "%s: %s", _("Reader"), a->rd_card); break;
     }
-    if (localtime_r(&now, &tm) == NULL || strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S ",
-                                                   &tm) == 0)
+    if (localtime_r(&now, &tm) == NULL ||
+        strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S ", &tm) == 0)
         clock[0] = '\0';
     /* the reader's state comes first: the operator's label and the seconds give way */
     for (int shorter = 0; shorter < 3; shorter++) {
@@ -370,12 +361,8 @@ int ui_read(struct app *a, wint_t *ch)
 static void global_action(struct app *a, int act)
 {
     switch (act) {
-    case ACT_HELP:
-        keymap_help(a, screen_mask(a), submit_label(a));
-        break;
-    case ACT_MENU:
-        menu_run(a, -1);
-        break;
+    case ACT_HELP: keymap_help(a, screen_mask(a), submit_label(a)); break;
+    case ACT_MENU: menu_run(a, -1); break;
     case ACT_QUIT:
         if (dialog_confirm(a, _("Quit"), _("Log out and leave kwhpos?")))
             a->quit = true;
@@ -387,14 +374,9 @@ static void global_action(struct app *a, int act)
             app_open(a, NULL, 0);
         }
         break;
-    case ACT_SIM:
-        sim_panel(a);
-        break;
-    case ACT_BACK:
-        app_open(a, NULL, 0);
-        break;
-    default:
-        break;
+    case ACT_SIM: sim_panel(a); break;
+    case ACT_BACK: app_open(a, NULL, 0); break;
+    default: break;
     }
 }
 
@@ -405,8 +387,7 @@ static void dispatch(struct app *a, int type, wint_t ch)
     int r = UI_IGNORED;
 
     if (act != ACT_NONE && (mask & ACT_BIT(act))) {
-        bool screen_act = (a->scr->actions & ACT_BIT(act)) || act == ACT_SUBMIT ||
-                          act == ACT_BACK;
+        bool screen_act = (a->scr->actions & ACT_BIT(act)) || act == ACT_SUBMIT || act == ACT_BACK;
         a->msg[0] = '\0';
         if (screen_act && a->scr->action != NULL)
             r = a->scr->action(a, a->st, act);

@@ -22,16 +22,16 @@ enum ui_flag {
     UI_IGNORED = 0,
     UI_HANDLED = 1,
     UI_REDRAW = 2,
-    UI_CLOSE = 4,     /* leave the screen, back to the home screen */
+    UI_CLOSE = 4, /* leave the screen, back to the home screen */
 };
 
 /* Actions keys are bound to (keymap.c holds the one table). */
 enum ui_action {
     ACT_NONE = 0,
     ACT_HELP,
-    ACT_READ,         /* read the card in the reader */
-    ACT_FIND,         /* find an account by number */
-    ACT_TOGGLE,       /* switch amount / kWh */
+    ACT_READ,   /* read the card in the reader */
+    ACT_FIND,   /* find an account by number */
+    ACT_TOGGLE, /* switch amount / kWh */
     ACT_NEW,
     ACT_DELETE,
     ACT_PRINT,
@@ -50,11 +50,12 @@ enum ui_action {
 };
 #define ACT_BIT(a) (1u << (a))
 /* Actions the shell handles on every screen. */
-#define ACT_GLOBAL (ACT_BIT(ACT_HELP) | ACT_BIT(ACT_MENU) | ACT_BIT(ACT_QUIT) | \
-                    ACT_BIT(ACT_LOCK) | ACT_BIT(ACT_SIM) | ACT_BIT(ACT_BACK))
+#define ACT_GLOBAL                                                                                 \
+    (ACT_BIT(ACT_HELP) | ACT_BIT(ACT_MENU) | ACT_BIT(ACT_QUIT) | ACT_BIT(ACT_LOCK) |               \
+     ACT_BIT(ACT_SIM) | ACT_BIT(ACT_BACK))
 
 /* Key types returned by ui_read (besides wget_wch's OK and KEY_CODE_YES). */
-#define UI_KEY_ABORT (-2)  /* another operator unlocked: modal dialogs cancel */
+#define UI_KEY_ABORT (-2) /* another operator unlocked: modal dialogs cancel */
 
 /* Colour roles (theme.c maps them to pairs or to monochrome attributes). */
 enum ui_role {
@@ -85,9 +86,9 @@ struct app;
 /* A screen: enter / draw / action / key / leave. state_size bytes of zeroed state are
  * allocated for it on enter and freed after leave. */
 struct screen {
-    const char *title;          /* msgid */
-    unsigned actions;           /* ACT_BIT()s the screen handles beyond ACT_GLOBAL */
-    const char *submit_label;   /* what Enter does (msgid), shown in the hint line */
+    const char *title;        /* msgid */
+    unsigned actions;         /* ACT_BIT()s the screen handles beyond ACT_GLOBAL */
+    const char *submit_label; /* what Enter does (msgid), shown in the hint line */
     /* when Enter's meaning depends on where the focus is: its label now (msgid) */
     const char *(*submit_now)(struct app *a, void *st);
     size_t state_size;
@@ -100,44 +101,44 @@ struct screen {
 
 /* Reader state shown in the status line. */
 enum ui_reader {
-    RD_ABSENT = 0,    /* no reader configured */
-    RD_FAULT,         /* the reader does not answer */
+    RD_ABSENT = 0, /* no reader configured */
+    RD_FAULT,      /* the reader does not answer */
     RD_NO_CARD,
-    RD_CARD,          /* a card, not read yet */
-    RD_KNOWN,         /* a card read: rd_card describes it */
+    RD_CARD,  /* a card, not read yet */
+    RD_KNOWN, /* a card read: rd_card describes it */
 };
 
 struct app {
     struct kwh_config cfg;
     char config_path[KWH_PATH_MAX];
     struct kwh_core *core;
-    struct kwh_core **corep;    /* the caller's pointer, kept equal to core */
+    struct kwh_core **corep; /* the caller's pointer, kept equal to core */
     struct kwh_card_dev *dev;
-    struct printer *printer;    /* made from cfg on first use; dropped when cfg changes */
+    struct printer *printer; /* made from cfg on first use; dropped when cfg changes */
     struct kwh_session s;
     bool logged_in;
     bool colour;
     bool quit;
-    bool reset;                 /* another operator took over: back to home */
-    bool relogin;               /* the database was replaced: everyone logs in again */
-    struct kwh_err fatal;       /* why the program had to stop (code 0 = it did not) */
+    bool reset;           /* another operator took over: back to home */
+    bool relogin;         /* the database was replaced: everyone logs in again */
+    struct kwh_err fatal; /* why the program had to stop (code 0 = it did not) */
 
     const struct screen *scr;
     void *st;
     int scr_arg;
-    const char *title;          /* the current screen's title (msgid or literal) */
+    const char *title; /* the current screen's title (msgid or literal) */
 
     char msg[KWH_ERR_MSG * 2];
     int msg_role;
     char progress[128];
 
     time_t last_input;
-    int idle_secs;              /* 0 = never lock */
+    int idle_secs; /* 0 = never lock */
     time_t clock_shown;
 
     int rd_state;
     char rd_card[96];
-    uint32_t rd_meter;          /* the meter of the customer card read last, or 0 */
+    uint32_t rd_meter; /* the meter of the customer card read last, or 0 */
     time_t rd_next_poll;
 };
 
@@ -237,21 +238,21 @@ void sim_panel(struct app *a);
 /* --- screens ----------------------------------------------------------------------- */
 
 extern const struct screen scr_home;
-extern const struct screen scr_comm, scr_unit, scr_area, scr_tariffs, scr_operators,
-    scr_password, scr_limits;
+extern const struct screen scr_comm, scr_unit, scr_area, scr_tariffs, scr_operators, scr_password,
+    scr_limits;
 extern const struct screen scr_open;
-extern const struct screen scr_sell;          /* arg: SELL_DAILY or SELL_RESALE */
+extern const struct screen scr_sell; /* arg: SELL_DAILY or SELL_RESALE */
 extern const struct screen scr_reissue;
 extern const struct screen scr_refund_card, scr_refund, scr_meter_change;
 extern const struct screen scr_transfer, scr_close, scr_edit;
 extern const struct screen scr_balance;
 extern const struct screen scr_query_customers, scr_query_sales, scr_shift;
-extern const struct screen scr_query_events;  /* arg: enum kwh_event_kind */
+extern const struct screen scr_query_events; /* arg: enum kwh_event_kind */
 extern const struct screen scr_files_backup, scr_files_restore, scr_files_form_restore;
 extern const struct screen scr_designer;
 extern const struct screen scr_reprint;
 extern const struct screen scr_issue_card;
-extern const struct screen scr_toolcard;      /* arg: enum kwh_card_type */
+extern const struct screen scr_toolcard; /* arg: enum kwh_card_type */
 extern const struct screen scr_readwipe;
 
 enum { SELL_DAILY = 0, SELL_RESALE = 1 };

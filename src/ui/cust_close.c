@@ -26,12 +26,8 @@ static int close_action(struct app *a, void *st, int act)
     int rc;
 
     switch (act) {
-    case ACT_READ:
-        cust_read_card(a, &s->cc);
-        return UI_HANDLED;
-    case ACT_FIND:
-        cust_find(a, &s->cc);
-        return UI_HANDLED;
+    case ACT_READ: cust_read_card(a, &s->cc); return UI_HANDLED;
+    case ACT_FIND: cust_find(a, &s->cc); return UI_HANDLED;
     case ACT_SUBMIT:
         if (!s->cc.have) {
             app_msg(a, CLR_ERROR, "%s", _("Read the card (F2) or find the customer (F3) first."));
@@ -60,8 +56,7 @@ static int close_action(struct app *a, void *st, int act)
         app_msg(a, CLR_OK, _("The account of customer %" PRIu32 " is closed."),
                 s->cc.c.customer_no);
         return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

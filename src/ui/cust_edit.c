@@ -87,10 +87,8 @@ static int edit_action(struct app *a, void *st, int act)
         if (cust_find(a, &s->cc))
             loaded(a, s);
         return UI_HANDLED;
-    case ACT_SUBMIT:
-        return edit_submit(a, s);
-    default:
-        return UI_IGNORED;
+    case ACT_SUBMIT: return edit_submit(a, s);
+    default: return UI_IGNORED;
     }
 }
 

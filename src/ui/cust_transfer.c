@@ -20,10 +20,9 @@ static void transfer_enter(struct app *a, void *st, int arg)
 
     (void)a;
     (void)arg;
-    s->f[F_NAME] = (struct field){.label = N_("New owner's name"), .kind = FK_TEXT, .row = 0,
-                                  .required = true, .maxlen = 40};
-    s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1,
-                                  .maxlen = 80};
+    s->f[F_NAME] = (struct field){
+        .label = N_("New owner's name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 40};
+    s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1, .maxlen = 80};
     s->f[F_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
     form_init(&s->fm, s->f, F_N, FORM_ROW);
 }
@@ -80,8 +79,7 @@ static int transfer_action(struct app *a, void *st, int act)
         app_msg(a, CLR_OK, _("Customer %" PRIu32 " now belongs to %s."), s->cc.c.customer_no,
                 s->cc.c.name);
         return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

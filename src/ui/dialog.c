@@ -194,8 +194,7 @@ static int text_dialog(struct app *a, const char *title, const char *text, int r
 
 void dialog_message(struct app *a, const char *title, const char *text, int role)
 {
-    text_dialog(a, title, text, role == CLR_ERROR ? CLR_DIALOG : role,
-                _("Enter: continue"), false);
+    text_dialog(a, title, text, role == CLR_ERROR ? CLR_DIALOG : role, _("Enter: continue"), false);
 }
 
 bool dialog_confirm(struct app *a, const char *title, const char *text)
@@ -230,8 +229,8 @@ static void pairs_text(char *text, size_t size, const struct pairs *p, const cha
     text[0] = '\0';
     for (int i = 0; i < p->n && used < size; i++) {
         int pad = lw - utf8_width(p->label[i]);
-        int k = snprintf(text + used, size - used, "%s%*s  %s\n", p->label[i], pad, "",
-                         p->value[i]);
+        int k =
+            snprintf(text + used, size - used, "%s%*s  %s\n", p->label[i], pad, "", p->value[i]);
         if (k < 0)
             break;
         used += (size_t)k;
@@ -262,8 +261,8 @@ bool dialog_form(struct app *a, const char *title, struct field *f, int nf)
     return dialog_form_keys(a, title, f, nf, _("Enter: OK   Tab: next field   Esc: cancel"), true);
 }
 
-bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf,
-                      const char *hint, bool esc)
+bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf, const char *hint,
+                      bool esc)
 {
     struct dlg d = {0};
     struct form fm;
@@ -272,8 +271,7 @@ bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf,
 
     form_init(&fm, f, nf, 2);
     for (int i = 0; i < nf; i++) {
-        if (f[i].kind != FK_CHOICE && f[i].kind != FK_CHECK && !f[i].readonly &&
-            f[i].ed.len == 0) {
+        if (f[i].kind != FK_CHOICE && f[i].kind != FK_CHECK && !f[i].readonly && f[i].ed.len == 0) {
             form_focus(&fm, i);
             break;
         }

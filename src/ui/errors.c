@@ -40,8 +40,7 @@ static const char *device_advice(int detail)
                  "reader, and try again.");
     case KWH_DEV_UNSUPPORTED:
         return _("This reader does not support the operation. Use a supported reader.");
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 
@@ -52,37 +51,32 @@ const char *error_advice(const struct kwh_err *e)
         return _("The card write could not be confirmed. Put the card back in the reader "
                  "and read it again (F2): the sale is then completed or cancelled by "
                  "itself. Do not sell again before that.");
-    case KWH_EDEVICE:
-        return device_advice(e->detail);
+    case KWH_EDEVICE: return device_advice(e->detail);
     case KWH_ECARD:
         if (e->detail == KWH_DEV_WRONG_PSC || e->detail == KWH_DEV_LOCKED ||
             e->detail == KWH_DEV_PSC_RISK)
             return device_advice(e->detail);
         return _("This card cannot be used here. Check that it is the customer's newest "
                  "card of this site; use Tools > Read or wipe a card to see what it is.");
-    case KWH_EPERM:
-        return _("Your role does not allow this. Ask an administrator.");
+    case KWH_EPERM: return _("Your role does not allow this. Ask an administrator.");
     case KWH_EAUTH:
         return _("Check the name and password. After five failures the operator is locked "
                  "out for a while.");
     case KWH_EDB:
         return _("The database could not be used. Try again; if it keeps failing, call "
                  "the administrator.");
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 
 const char *error_meter_advice(int code)
 {
     switch (code) {
-    case KWH_MC_GOOD:
-        return _("The meter took the card.");
+    case KWH_MC_GOOD: return _("The meter took the card.");
     case KWH_MC_E00:
         return _("E-00: the card did not touch well. Clean the chip and insert the card "
                  "firmly into the meter again.");
-    case KWH_MC_E1:
-        return _("E1: this card was replaced by a reissued card. Use the newest card.");
+    case KWH_MC_E1: return _("E1: this card was replaced by a reissued card. Use the newest card.");
     case KWH_MC_E2:
         return _("E2: this kind of card does not belong in this meter (for example a refund "
                  "card already used). Read the card (Tools > Read or wipe a card).");
@@ -107,9 +101,7 @@ const char *error_meter_advice(int code)
     case KWH_MC_E9:
         return _("E9: the meter's memory check failed. The meter needs service; call the "
                  "administrator.");
-    case KWH_MC_EA:
-        return _("EA: this purchase is already in the meter. Nothing more to do.");
-    default:
-        return _("The meter showed an unknown code.");
+    case KWH_MC_EA: return _("EA: this purchase is already in the meter. Nothing more to do.");
+    default: return _("The meter showed an unknown code.");
     }
 }

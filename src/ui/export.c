@@ -16,10 +16,10 @@
 
 struct table_sink {
     const struct table_src *t;
-    struct kwh_csv *csv;        /* CSV output, or */
-    struct tbuf *text;          /* text output */
+    struct kwh_csv *csv; /* CSV output, or */
+    struct tbuf *text;   /* text output */
     int64_t rows;
-    bool cut;                   /* the printout stopped at PRINT_MAX_ROWS */
+    bool cut; /* the printout stopped at PRINT_MAX_ROWS */
 };
 
 void tbuf_add(struct tbuf *b, const char *fmt, ...)
@@ -166,7 +166,11 @@ void table_export(struct app *a, const struct table_src *t)
     static const char *const encodings[] = {"UTF-8", "GB18030"};
     struct field f[2] = {
         {.label = N_("File"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 250},
-        {.label = N_("Encoding"), .kind = FK_CHOICE, .row = 1, .items = encodings, .nitems = 2,
+        {.label = N_("Encoding"),
+         .kind = FK_CHOICE,
+         .row = 1,
+         .items = encodings,
+         .nitems = 2,
          .items_raw = true},
     };
     const char *home = getenv("HOME");
@@ -178,8 +182,7 @@ void table_export(struct app *a, const struct table_src *t)
 
     if (localtime_r(&now, &tm) == NULL || strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm) == 0)
         str_copy(stamp, sizeof stamp, "export");
-    snprintf(path, sizeof path, "%s/%s-%s.csv", home != NULL && *home ? home : ".", t->name,
-             stamp);
+    snprintf(path, sizeof path, "%s/%s-%s.csv", home != NULL && *home ? home : ".", t->name, stamp);
     ledit_set(&f[0].ed, path);
     if (!dialog_form(a, _("Export to a CSV file"), f, 2))
         return;

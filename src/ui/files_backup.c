@@ -17,11 +17,11 @@ enum { F_DIR, F_N };
 struct backup {
     struct field f[F_N];
     struct form fm;
-    char dir[KWH_PATH_MAX];             /* the folder in use (the INI's or the default) */
-    int64_t last;                       /* the newest backup's time, 0 = none */
+    char dir[KWH_PATH_MAX]; /* the folder in use (the INI's or the default) */
+    int64_t last;           /* the newest backup's time, 0 = none */
     char **names;
     size_t n;
-    struct filepick pick;               /* to show the backups there */
+    struct filepick pick; /* to show the backups there */
 };
 
 static void load(struct app *a, struct backup *s)
@@ -47,8 +47,8 @@ static void backup_enter(struct app *a, void *st, int arg)
 
     (void)arg;
     load(a, s);
-    s->f[F_DIR] = (struct field){.label = N_("Backup folder"), .kind = FK_TEXT, .row = 0,
-                                 .required = true, .maxlen = 250};
+    s->f[F_DIR] = (struct field){
+        .label = N_("Backup folder"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 250};
     form_init(&s->fm, s->f, F_N, UI_TOP);
     form_set_text(&s->fm, F_DIR, s->dir);
 }
@@ -58,8 +58,9 @@ static void backup_draw(struct app *a, void *st)
     struct backup *s = st;
     char line[256], t[32];
 
-    snprintf(line, sizeof line, _("The file is named from the date and time: "
-                                  "kwhpos-YYYYMMDD-HHMMSS.db; the newest %d are kept."),
+    snprintf(line, sizeof line,
+             _("The file is named from the date and time: "
+               "kwhpos-YYYYMMDD-HHMMSS.db; the newest %d are kept."),
              a->cfg.backup_keep);
     draw_wrap(stdscr, UI_TOP + 1, 2, COLS - 4, line, theme_attr(CLR_INFO), 2);
     if (s->last != 0)
@@ -72,7 +73,8 @@ static void backup_draw(struct app *a, void *st)
                  _("Automatic backup on leaving kwhpos when the last is older than %d hours."),
                  a->cfg.backup_interval_hours);
     else
-        snprintf(line, sizeof line, "%s", _("Automatic backups are off ([backup] interval_hours)."));
+        snprintf(line, sizeof line, "%s",
+                 _("Automatic backups are off ([backup] interval_hours)."));
     draw_text(stdscr, UI_TOP + 4, 2, COLS - 4, line, theme_attr(CLR_INFO));
     draw_text(stdscr, UI_TOP + 5, 2, COLS - 4,
               _("Keep backups on another disk than the program and the database."),

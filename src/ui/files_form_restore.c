@@ -12,7 +12,7 @@
 #define LIST_ROWS 10
 
 struct form_restore {
-    bool from_designer;         /* arg 1: back to the designer afterwards */
+    bool from_designer; /* arg 1: back to the designer afterwards */
     char **names;
     int n;
     struct filepick pick;
@@ -67,14 +67,12 @@ static int fr_submit(struct app *a, struct form_restore *s)
     struct kwh_err e;
     char file[KWH_PATH_MAX];
 
-    if (filepick_confirm(a, &s->pick, file, sizeof file,
-                         _("Choose a saved copy or type a file first."),
-                         _("Restore invoice layout"),
-                         _("Replace the invoice layout with this copy?")) == NULL)
+    if (filepick_confirm(
+            a, &s->pick, file, sizeof file, _("Choose a saved copy or type a file first."),
+            _("Restore invoice layout"), _("Replace the invoice layout with this copy?")) == NULL)
         return UI_HANDLED;
     kwh_err_clear(&e);
-    if ((p = app_printer(a, &e)) == NULL ||
-        printer_form_restore(p, a->core, &a->s, file, &e) < 0) {
+    if ((p = app_printer(a, &e)) == NULL || printer_form_restore(p, a->core, &a->s, file, &e) < 0) {
         app_error(a, &e);
         return UI_HANDLED;
     }

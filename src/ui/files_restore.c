@@ -71,9 +71,8 @@ static int restore_submit(struct app *a, struct restore *s)
     struct kwh_err e;
     char file[KWH_PATH_MAX];
 
-    if (filepick_confirm(a, &s->pick, file, sizeof file,
-                         _("Choose a backup or type a file first."), _("Restore data"),
-                         _("Replace the database with this backup?")) == NULL)
+    if (filepick_confirm(a, &s->pick, file, sizeof file, _("Choose a backup or type a file first."),
+                         _("Restore data"), _("Replace the database with this backup?")) == NULL)
         return UI_HANDLED;
     app_msg(a, CLR_WARN, "%s", _("Restoring... do not switch off."));
     app_draw(a);

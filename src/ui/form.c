@@ -141,8 +141,9 @@ void form_draw(struct form *fm, bool focused)
         } else {
             draw_text(win, y, x0, lw[f->col] + 1, _(f->label), theme_attr(CLR_LABEL));
         }
-        attr = theme_attr(cur ? CLR_FIELD_CUR : f->readonly || f->kind == FK_INFO
-                                                    ? CLR_READONLY : CLR_FIELD);
+        attr = theme_attr(cur                                 ? CLR_FIELD_CUR
+                          : f->readonly || f->kind == FK_INFO ? CLR_READONLY
+                                                              : CLR_FIELD);
         switch (f->kind) {
         case FK_CHOICE:
             snprintf(buf, sizeof buf, f->readonly ? "%s" : "< %s >", item_text(f, f->sel));
@@ -159,9 +160,7 @@ void form_draw(struct form *fm, bool focused)
                 cx = ix + 1;
             }
             break;
-        case FK_INFO:
-            draw_text(win, y, ix, iw, f->ed.buf, attr);
-            break;
+        case FK_INFO: draw_text(win, y, ix, iw, f->ed.buf, attr); break;
         default: {
             int c = ledit_draw(&f->ed, win, y, ix, iw, f->kind == FK_PASSWORD, attr);
             if (cur) {
@@ -182,16 +181,12 @@ void form_draw(struct form *fm, bool focused)
 static bool accepts(const struct field *f, wint_t ch)
 {
     switch (f->kind) {
-    case FK_DIGITS:
-        return ch >= '0' && ch <= '9';
-    case FK_INT:
-        return (ch >= '0' && ch <= '9') || (ch == '-' && f->imin < 0);
+    case FK_DIGITS: return ch >= '0' && ch <= '9';
+    case FK_INT: return (ch >= '0' && ch <= '9') || (ch == '-' && f->imin < 0);
     case FK_MONEY:
     case FK_ENERGY:
-    case FK_PRICE:
-        return (ch >= '0' && ch <= '9') || ch == '.' || (ch == '-' && f->imin < 0);
-    default:
-        return ch >= 0x20 && ch != 0x7f;
+    case FK_PRICE: return (ch >= '0' && ch <= '9') || ch == '.' || (ch == '-' && f->imin < 0);
+    default: return ch >= 0x20 && ch != 0x7f;
     }
 }
 
@@ -255,13 +250,9 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
 {
     if (type == KEY_CODE_YES) {
         switch (ch) {
-        case KEY_DOWN:
-            move_focus(fm, 1, false);
-            return UI_HANDLED | UI_REDRAW;
+        case KEY_DOWN: move_focus(fm, 1, false); return UI_HANDLED | UI_REDRAW;
         case KEY_UP:
-        case KEY_BTAB:
-            move_focus(fm, -1, false);
-            return UI_HANDLED | UI_REDRAW;
+        case KEY_BTAB: move_focus(fm, -1, false); return UI_HANDLED | UI_REDRAW;
         case KEY_LEFT:
         case KEY_RIGHT:
             if (f->kind == FK_CHOICE && f->nitems > 0) {
@@ -269,8 +260,7 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
                 return UI_HANDLED | UI_REDRAW;
             }
             break;
-        default:
-            break;
+        default: break;
         }
     } else if (ch == '\t') {
         move_focus(fm, 1, true);
@@ -302,8 +292,7 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
         if (!accepts(f, ch) || !ledit_insert(&f->ed, ch)) {
             beep();
             if (!accepts(f, ch))
-                app_msg(a, CLR_WARN, _("%s: this character is not allowed here"),
-                        _(f->label));
+                app_msg(a, CLR_WARN, _("%s: this character is not allowed here"), _(f->label));
         }
         return UI_HANDLED | UI_REDRAW;
     }
@@ -347,8 +336,8 @@ bool field_check(const struct field *f, char *msg, size_t n)
     case FK_INT:
         if (fixed_parse(s, 0, INT64_C(1000000000000), label, &v, NULL) < 0 || v < f->imin ||
             v > f->imax) {
-            snprintf(msg, n, _("%s must be a whole number from %" PRId64 " to %" PRId64),
-                     label, f->imin, f->imax);
+            snprintf(msg, n, _("%s must be a whole number from %" PRId64 " to %" PRId64), label,
+                     f->imin, f->imax);
             return false;
         }
         return true;
@@ -357,8 +346,7 @@ bool field_check(const struct field *f, char *msg, size_t n)
         if (fixed_parse(s, decimals_of(f->kind), max, label, &v, NULL) < 0 ||
             (v < 0 && f->imin >= 0)) {
             char mbuf[32];
-            if (fixed_parse(s, decimals_of(f->kind), AMOUNT_MAX, label, &v, NULL) == 0 &&
-                v > max) {
+            if (fixed_parse(s, decimals_of(f->kind), AMOUNT_MAX, label, &v, NULL) == 0 && v > max) {
                 if (f->kind == FK_MONEY)
                     fmt_money(mbuf, sizeof mbuf, max);
                 else if (f->kind == FK_PRICE)
@@ -367,8 +355,7 @@ bool field_check(const struct field *f, char *msg, size_t n)
                     fmt_energy(mbuf, sizeof mbuf, max);
                 snprintf(msg, n, _("%s may not be more than %s"), label, mbuf);
             } else if (f->kind == FK_MONEY) {
-                snprintf(msg, n, _("%s must be an amount in yuan with at most 2 decimals"),
-                         label);
+                snprintf(msg, n, _("%s must be an amount in yuan with at most 2 decimals"), label);
             } else if (f->kind == FK_PRICE) {
                 snprintf(msg, n, _("%s must be a price with at most 4 decimals"), label);
             } else {
@@ -411,8 +398,7 @@ int64_t form_value(const struct form *fm, int i)
         return f->on;
     if (f->ed.len == 0)
         return 0;
-    if (fixed_parse(f->ed.buf, decimals_of(f->kind), INT64_C(1000000000000000), "", &v,
-                    NULL) < 0)
+    if (fixed_parse(f->ed.buf, decimals_of(f->kind), INT64_C(1000000000000000), "", &v, NULL) < 0)
         return 0;
     return v;
 }

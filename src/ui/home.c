@@ -35,21 +35,11 @@ static void pending_cell(void *ctx, int row, int col, char *buf, size_t n)
     char t[32];
 
     switch (col) {
-    case 0:
-        snprintf(buf, n, "%s", fmt_time(t, sizeof t, s->created));
-        break;
-    case 1:
-        snprintf(buf, n, "%" PRIu32, s->customer_no);
-        break;
-    case 2:
-        snprintf(buf, n, "%s", s->customer_name);
-        break;
-    case 3:
-        snprintf(buf, n, "%08" PRIu32, s->meter_no);
-        break;
-    default:
-        snprintf(buf, n, "%s", label_op(s->kind));
-        break;
+    case 0: snprintf(buf, n, "%s", fmt_time(t, sizeof t, s->created)); break;
+    case 1: snprintf(buf, n, "%" PRIu32, s->customer_no); break;
+    case 2: snprintf(buf, n, "%s", s->customer_name); break;
+    case 3: snprintf(buf, n, "%08" PRIu32, s->meter_no); break;
+    default: snprintf(buf, n, "%s", label_op(s->kind)); break;
     }
 }
 
@@ -73,7 +63,7 @@ static void home_draw(struct app *a, void *st)
     y++;
     if (h->npending > 0) {
         static const struct list_col cols[] = {
-            {N_("Time"), 17, false},  {N_("Customer"), 9, true}, {N_("Name"), 16, false},
+            {N_("Time"), 17, false}, {N_("Customer"), 9, true},    {N_("Name"), 16, false},
             {N_("Meter"), 9, false}, {N_("Operation"), 16, false},
         };
         struct list l = {.n = (int)h->npending, .sel = -1};
@@ -82,8 +72,8 @@ static void home_draw(struct app *a, void *st)
                    "Daily sale)."),
                  h->npending);
         draw_text(stdscr, y++, 2, COLS - 4, buf, theme_attr(CLR_WARN));
-        list_draw(&l, y, 2, UI_TOP + UI_ROWS - y, cols, (int)KWH_ARRAY_LEN(cols),
-                  pending_cell, h, false);
+        list_draw(&l, y, 2, UI_TOP + UI_ROWS - y, cols, (int)KWH_ARRAY_LEN(cols), pending_cell, h,
+                  false);
     }
 }
 

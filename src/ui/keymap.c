@@ -9,12 +9,12 @@
 #include "ui/widgets.h"
 
 struct binding {
-    int type;           /* KEY_CODE_YES or OK */
+    int type; /* KEY_CODE_YES or OK */
     wint_t key;
-    const char *name;   /* how the key is written */
+    const char *name; /* how the key is written */
     int action;
-    const char *label;  /* msgid; Enter uses the screen's submit label */
-    const char *brief;  /* msgid of a shorter label when the line is full, or NULL */
+    const char *label; /* msgid; Enter uses the screen's submit label */
+    const char *brief; /* msgid of a shorter label when the line is full, or NULL */
 };
 
 static const struct binding bindings[] = {

@@ -6,7 +6,9 @@ const char *const label_pay_items[KWH_PAY_COUNT] = {
     N_("Cash"), N_("WeChat"), N_("Alipay"), N_("Bank card"), N_("Other"),
 };
 const char *const label_meter_type_items[3] = {
-    N_("Single-phase"), N_("3-phase CT"), N_("3-phase direct"),
+    N_("Single-phase"),
+    N_("3-phase CT"),
+    N_("3-phase direct"),
 };
 const char *const label_role_items[2] = {N_("Seller"), N_("Administrator")};
 const char *const label_mode_items[2] = {N_("By amount"), N_("By kWh")};
@@ -37,8 +39,8 @@ const char *label_meter_type(int type)
 const char *label_card_type(int type)
 {
     static const char *const names[] = {
-        N_("Blank card"),      N_("User card"),  N_("Refund card"), N_("Management card"),
-        N_("Clear card"),      N_("Relay card"), N_("Test card"),
+        N_("Blank card"), N_("User card"),  N_("Refund card"), N_("Management card"),
+        N_("Clear card"), N_("Relay card"), N_("Test card"),
     };
     return pick(names, KWH_ARRAY_LEN(names), type);
 }
@@ -94,7 +96,10 @@ const char *label_op(int kind)
 const char *label_state(int state)
 {
     static const char *const names[] = {
-        N_("pending"), N_("done"), N_("void"), N_("cancelled"),
+        N_("pending"),
+        N_("done"),
+        N_("void"),
+        N_("cancelled"),
     };
     return pick(names, KWH_ARRAY_LEN(names), state);
 }

@@ -8,7 +8,7 @@
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
 static size_t prev_boundary(const struct ledit *l, size_t at)
 {
@@ -85,38 +85,21 @@ bool ledit_key(struct ledit *l, int type, wint_t ch)
 
     if (type == KEY_CODE_YES) {
         switch (ch) {
-        case KEY_LEFT:
-            l->cur = prev_boundary(l, l->cur);
-            return true;
-        case KEY_RIGHT:
-            l->cur = next_boundary(l, l->cur);
-            return true;
-        case KEY_HOME:
-            l->cur = 0;
-            return true;
-        case KEY_END:
-            l->cur = l->len;
-            return true;
-        case KEY_BACKSPACE:
-            goto backspace;
-        case KEY_DC:
-            goto del;
-        default:
-            return false;
+        case KEY_LEFT: l->cur = prev_boundary(l, l->cur); return true;
+        case KEY_RIGHT: l->cur = next_boundary(l, l->cur); return true;
+        case KEY_HOME: l->cur = 0; return true;
+        case KEY_END: l->cur = l->len; return true;
+        case KEY_BACKSPACE: goto backspace;
+        case KEY_DC: goto del;
+        default: return false;
         }
     }
     switch (ch) {
     case 0x7f:
-    case CTRL('h'):
-        goto backspace;
-    case CTRL('d'):
-        goto del;
-    case CTRL('a'):
-        l->cur = 0;
-        return true;
-    case CTRL('e'):
-        l->cur = l->len;
-        return true;
+    case CTRL('h'): goto backspace;
+    case CTRL('d'): goto del;
+    case CTRL('a'): l->cur = 0; return true;
+    case CTRL('e'): l->cur = l->len; return true;
     case CTRL('u'):
         memmove(l->buf, l->buf + l->cur, l->len - l->cur + 1);
         l->len -= l->cur;
@@ -126,8 +109,7 @@ bool ledit_key(struct ledit *l, int type, wint_t ch)
         l->buf[l->cur] = '\0';
         l->len = l->cur;
         return true;
-    default:
-        return false;
+    default: return false;
     }
 backspace:
     if (l->cur == 0)

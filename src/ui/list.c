@@ -74,26 +74,13 @@ int list_key(struct list *l, int h, int type, wint_t ch)
     if (type != KEY_CODE_YES || l->n == 0)
         return UI_IGNORED;
     switch (ch) {
-    case KEY_UP:
-        l->sel--;
-        break;
-    case KEY_DOWN:
-        l->sel++;
-        break;
-    case KEY_PPAGE:
-        l->sel -= page;
-        break;
-    case KEY_NPAGE:
-        l->sel += page;
-        break;
-    case KEY_HOME:
-        l->sel = 0;
-        break;
-    case KEY_END:
-        l->sel = l->n - 1;
-        break;
-    default:
-        return UI_IGNORED;
+    case KEY_UP: l->sel--; break;
+    case KEY_DOWN: l->sel++; break;
+    case KEY_PPAGE: l->sel -= page; break;
+    case KEY_NPAGE: l->sel += page; break;
+    case KEY_HOME: l->sel = 0; break;
+    case KEY_END: l->sel = l->n - 1; break;
+    default: return UI_IGNORED;
     }
     if (l->sel < 0)
         l->sel = 0;

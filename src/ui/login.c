@@ -15,10 +15,16 @@ bool login_change_password(struct app *a, const char *old_pw)
 {
     for (;;) {
         struct field f[2] = {
-            {.label = N_("New password"), .kind = FK_PASSWORD, .row = 0, .required = true,
+            {.label = N_("New password"),
+             .kind = FK_PASSWORD,
+             .row = 0,
+             .required = true,
              .maxlen = 64},
-            {.label = N_("New password again"), .kind = FK_PASSWORD, .row = 1,
-             .required = true, .maxlen = 64},
+            {.label = N_("New password again"),
+             .kind = FK_PASSWORD,
+             .row = 1,
+             .required = true,
+             .maxlen = 64},
         };
         struct kwh_err e;
 
@@ -28,8 +34,8 @@ bool login_change_password(struct app *a, const char *old_pw)
             return false;
         }
         kwh_err_clear(&e);
-        if (auth_change_password(a->core, &a->s, a->s.name, old_pw, f[0].ed.buf, f[1].ed.buf,
-                                 &e) == 0) {
+        if (auth_change_password(a->core, &a->s, a->s.name, old_pw, f[0].ed.buf, f[1].ed.buf, &e) ==
+            0) {
             wipe(f, 2);
             a->s.must_change_password = false;
             app_msg(a, CLR_OK, "%s", _("Password changed."));
@@ -48,9 +54,11 @@ bool login_run(struct app *a, bool locked)
     a->logged_in = false;
     for (;;) {
         struct field f[2] = {
-            {.label = N_("Operator"), .kind = FK_TEXT, .row = 0, .required = true,
-             .maxlen = 32},
-            {.label = N_("Password"), .kind = FK_PASSWORD, .row = 1, .required = true,
+            {.label = N_("Operator"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 32},
+            {.label = N_("Password"),
+             .kind = FK_PASSWORD,
+             .row = 1,
+             .required = true,
              .maxlen = 64},
         };
         struct kwh_session s;

@@ -26,9 +26,14 @@ static void change_enter(struct app *a, void *st, int arg)
     (void)a;
     (void)arg;
     meter_fields_init(&s->f[F_METER], 0, 0);
-    s->f[F_OLD] = (struct field){.label = N_("Old meter remaining kWh"), .kind = FK_ENERGY,
-                                 .row = 0, .col = 1, .imin = -UNITS_MAX_CKWH,
-                                 .imax = UNITS_MAX_CKWH, .optional_zero = true, .width = 12};
+    s->f[F_OLD] = (struct field){.label = N_("Old meter remaining kWh"),
+                                 .kind = FK_ENERGY,
+                                 .row = 0,
+                                 .col = 1,
+                                 .imin = -UNITS_MAX_CKWH,
+                                 .imax = UNITS_MAX_CKWH,
+                                 .optional_zero = true,
+                                 .width = 12};
     purchase_fields_init(&s->f[F_PURCHASE], 2, 1, false);
     purchase_fields_sync(&s->f[F_PURCHASE]);
     form_init(&s->fm, s->f, F_N, FORM_ROW);
@@ -98,11 +103,8 @@ static int change_action(struct app *a, void *st, int act)
         if (cust_read_card(a, &s->cc))
             load_meter(s);
         return UI_HANDLED;
-    case ACT_SUBMIT:
-        return change_submit(a, s);
-    default:
-        return purchase_action(a, &s->fm, F_PURCHASE, &s->last,
-                               act);
+    case ACT_SUBMIT: return change_submit(a, s);
+    default: return purchase_action(a, &s->fm, F_PURCHASE, &s->last, act);
     }
 }
 

@@ -22,16 +22,24 @@ static void refund_enter(struct app *a, void *st, int arg)
 
     (void)a;
     (void)arg;
-    s->f[0] = (struct field){.label = N_("Payment"), .kind = FK_CHOICE, .row = 0,
-                             .items = label_pay_items, .nitems = KWH_PAY_COUNT, .width = 14};
+    s->f[0] = (struct field){.label = N_("Payment"),
+                             .kind = FK_CHOICE,
+                             .row = 0,
+                             .items = label_pay_items,
+                             .nitems = KWH_PAY_COUNT,
+                             .width = 14};
     form_init(&s->fm, s->f, 1, UI_TOP + 10);
 }
 
 static void refund_draw(struct app *a, void *st)
 {
     static const char *const labels[] = {
-        N_("Customer"), N_("Meter number"), N_("Remaining in the meter (kWh)"),
-        N_("Never loaded (kWh)"), N_("Refund energy (kWh)"), N_("Price (yuan/kWh)"),
+        N_("Customer"),
+        N_("Meter number"),
+        N_("Remaining in the meter (kWh)"),
+        N_("Never loaded (kWh)"),
+        N_("Refund energy (kWh)"),
+        N_("Price (yuan/kWh)"),
         N_("Refund amount (yuan)"),
     };
     struct refund *s = st;
@@ -54,11 +62,10 @@ static void refund_draw(struct app *a, void *st)
               fmt_energy(b, sizeof b, s->q.remaining_ckwh), v);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[3]),
               fmt_energy(b, sizeof b, s->q.unloaded_ckwh), v);
-    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[4]),
-              fmt_energy(b, sizeof b, s->q.refund_ckwh), v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[4]), fmt_energy(b, sizeof b, s->q.refund_ckwh),
+              v);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[5]), fmt_price(b, sizeof b, s->q.price), v);
-    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[6]),
-              fmt_money(b, sizeof b, s->q.amount_fen),
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[6]), fmt_money(b, sizeof b, s->q.amount_fen),
               theme_attr(s->q.amount_fen < 0 ? CLR_WARN : CLR_OK));
     if (s->q.amount_fen < 0)
         draw_text(stdscr, y, 2, COLS - 4,
@@ -101,9 +108,7 @@ static int refund_action(struct app *a, void *st, int act)
         app_set_card(a, _("Refund card"));
         app_msg(a, CLR_OK, "%s", _("Refund card read."));
         return UI_HANDLED;
-    case ACT_PRINT:
-        receipt_print_last(a, &s->last);
-        return UI_HANDLED;
+    case ACT_PRINT: receipt_print_last(a, &s->last); return UI_HANDLED;
     case ACT_SUBMIT:
         if (!s->have) {
             app_msg(a, CLR_ERROR, "%s", _("Read the refund card first (F2)."));
@@ -126,8 +131,7 @@ static int refund_action(struct app *a, void *st, int act)
         receipt_keep(a, &s->last, &r, NULL);
         offer_close(a, r.customer.customer_no);
         return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

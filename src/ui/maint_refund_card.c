@@ -19,8 +19,8 @@ static void rc_draw(struct app *a, void *st)
                    _("Then the customer inserts the refund card in the meter, which moves its "
                      "remaining energy onto the card;"),
                    theme_attr(CLR_INFO), 2);
-    draw_text(stdscr, y, 2, COLS - 4,
-              _("bring it back and use Purchases > Read refund card."), theme_attr(CLR_INFO));
+    draw_text(stdscr, y, 2, COLS - 4, _("bring it back and use Purchases > Read refund card."),
+              theme_attr(CLR_INFO));
 }
 
 static int rc_action(struct app *a, void *st, int act)

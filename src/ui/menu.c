@@ -11,10 +11,10 @@
 enum { ANY = 0, ADMIN = 1 };
 
 struct menu_item {
-    const char *label;          /* msgid */
+    const char *label; /* msgid */
     const struct screen *screen;
     int arg;
-    int who;                    /* ANY or ADMIN */
+    int who; /* ANY or ADMIN */
 };
 
 struct menu {
@@ -76,11 +76,14 @@ static const struct menu_item m_tools[] = {
     {N_("Read or wipe a card"), &scr_readwipe, 0, ANY},
 };
 
-#define M(label, items) {label, items, (int)KWH_ARRAY_LEN(items)}
+#define M(label, items)                                                                            \
+    {                                                                                              \
+        label, items, (int)KWH_ARRAY_LEN(items)                                                    \
+    }
 static const struct menu menus[] = {
-    M(N_("System"), m_settings),   M(N_("New account"), m_open),       M(N_("Sell"), m_sell),
-    M(N_("Purchases"), m_purchase), M(N_("Customers"), m_customer),
-    M(N_("Queries"), m_query),     M(N_("Files"), m_files),     M(N_("Tools"), m_tools),
+    M(N_("System"), m_settings),    M(N_("New account"), m_open),   M(N_("Sell"), m_sell),
+    M(N_("Purchases"), m_purchase), M(N_("Customers"), m_customer), M(N_("Queries"), m_query),
+    M(N_("Files"), m_files),        M(N_("Tools"), m_tools),
 };
 #define NMENUS ((int)KWH_ARRAY_LEN(menus))
 
@@ -231,7 +234,7 @@ void menu_run(struct app *a, int first)
         if (ch == '\n' || ch == '\r')
             goto choose;
         continue;
-choose:
+    choose:
         del_panel(p);
         delwin(w);
         p = NULL;

@@ -7,8 +7,12 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
-enum { F_ACCOUNT, F_PURCHASE = AF_COUNT, F_METER = F_PURCHASE + PF_COUNT,
-       F_N = F_METER + MF_COUNT };
+enum {
+    F_ACCOUNT,
+    F_PURCHASE = AF_COUNT,
+    F_METER = F_PURCHASE + PF_COUNT,
+    F_N = F_METER + MF_COUNT
+};
 
 struct open {
     struct field f[F_N];
@@ -85,8 +89,9 @@ static int open_submit(struct app *a, struct open *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
-    app_msg(a, CLR_OK, _("Account %" PRIu32 " opened. Write the customer and meter numbers "
-                         "on the card."),
+    app_msg(a, CLR_OK,
+            _("Account %" PRIu32 " opened. Write the customer and meter numbers "
+              "on the card."),
             r.customer.customer_no);
     receipt_keep(a, &s->last, &r, _("Account opened"));
     /* an empty form for the next account; the line under it names the one just opened */

@@ -82,13 +82,9 @@ static int issue_action(struct app *a, void *st, int act)
     struct issue *s = st;
 
     switch (act) {
-    case ACT_FIND:
-        cust_find(a, &s->cc);
-        return UI_HANDLED;
-    case ACT_SUBMIT:
-        return issue_submit(a, s);
-    default:
-        return purchase_action(a, &s->fm, 0, &s->last, act);
+    case ACT_FIND: cust_find(a, &s->cc); return UI_HANDLED;
+    case ACT_SUBMIT: return issue_submit(a, s);
+    default: return purchase_action(a, &s->fm, 0, &s->last, act);
     }
 }
 

@@ -54,8 +54,7 @@ bool cust_find(struct app *a, struct cust_ctx *cc)
 {
     struct field f[2] = {
         {.label = N_("Customer number"), .kind = FK_DIGITS, .row = 0, .maxlen = 9},
-        {.label = N_("or meter number"), .kind = FK_DIGITS, .row = 1, .minlen = 8,
-         .maxlen = 8},
+        {.label = N_("or meter number"), .kind = FK_DIGITS, .row = 1, .minlen = 8, .maxlen = 8},
     };
     struct kwh_err e;
     struct kwh_customer c;
@@ -109,8 +108,8 @@ static const char *cust_prompt(const struct app *a)
 int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
 {
     static const char *const left[] = {
-        N_("Customer number"), N_("Meter number"), N_("Address"), N_("Purchase count"),
-        N_("Balance (est.)"), N_("Tariff"), N_("Last purchase"),
+        N_("Customer number"), N_("Meter number"), N_("Address"),       N_("Purchase count"),
+        N_("Balance (est.)"),  N_("Tariff"),       N_("Last purchase"),
     };
     static const char *const right[] = {
         N_("Name"), N_("Meter type"), N_("Phone"), N_("Status"), N_("In the meter"),
@@ -152,9 +151,11 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
         const struct kwh_card_view *v = &cc->view;
         if (v->has_last_sale) {
             char t[32];
-            snprintf(b3, sizeof b3, "%s  %s kWh  %s %s", fmt_time(t, sizeof t, v->last_sale.created),
-                     fmt_energy(b1, sizeof b1, v->last_sale.energy_ckwh + v->last_sale.adjust_ckwh +
-                                                   v->last_sale.free_ckwh),
+            snprintf(b3, sizeof b3, "%s  %s kWh  %s %s",
+                     fmt_time(t, sizeof t, v->last_sale.created),
+                     fmt_energy(b1, sizeof b1,
+                                v->last_sale.energy_ckwh + v->last_sale.adjust_ckwh +
+                                    v->last_sale.free_ckwh),
                      fmt_money(b2, sizeof b2, v->last_sale.amount_fen), _("yuan"));
         } else {
             snprintf(b3, sizeof b3, "%s", _("none"));
@@ -206,8 +207,7 @@ void cust_details(struct app *a, const struct kwh_customer *c)
     pairs_add(&p, _("Phone"), "%s", c->phone);
     pairs_add(&p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
               label_meter_type(c->meter.meter_type));
-    pairs_add(&p, _("Current limit (A)"), "%d / %d", c->meter.current_limit_a,
-              c->meter.rating_a);
+    pairs_add(&p, _("Current limit (A)"), "%d / %d", c->meter.current_limit_a, c->meter.rating_a);
     pairs_add(&p, _("Alarm / overdraft / hoard kWh"), "%s / %s / %s",
               fmt_energy(b1, sizeof b1, c->meter.alarm_ckwh),
               fmt_energy(b2, sizeof b2, c->meter.overdraft_ckwh),
@@ -227,8 +227,8 @@ void cust_details(struct app *a, const struct kwh_customer *c)
     dialog_pairs(a, _("Customer"), &p, NULL);
 }
 
-int cust_form_key(struct app *a, const struct cust_ctx *cc, struct form *fm, int type,
-                  wint_t ch, const char *need_msg)
+int cust_form_key(struct app *a, const struct cust_ctx *cc, struct form *fm, int type, wint_t ch,
+                  const char *need_msg)
 {
     if (!cc->have) {
         app_msg(a, CLR_WARN, "%s", need_msg);
@@ -249,8 +249,8 @@ bool cust_form_ready(struct app *a, const struct cust_ctx *cc, struct form *fm,
 
 void account_fields_init(struct app *a, struct field *f, struct tariff_pick *tp)
 {
-    f[AF_NAME] = (struct field){.label = N_("Customer name"), .kind = FK_TEXT, .row = 0,
-                                .required = true, .maxlen = 40};
+    f[AF_NAME] = (struct field){
+        .label = N_("Customer name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 40};
     f[AF_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1, .maxlen = 80};
     f[AF_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
     f[AF_TARIFF] = (struct field){.label = N_("Tariff"), .row = 3};
@@ -278,18 +278,28 @@ void account_fields_get(const struct form *fm, int base, const struct tariff_pic
 void meter_fields_init(struct field *f, int row0, int col)
 {
     const struct field init[MF_COUNT] = {
-        {.label = N_("Meter number"), .kind = FK_DIGITS, .minlen = 8, .maxlen = 8,
+        {.label = N_("Meter number"),
+         .kind = FK_DIGITS,
+         .minlen = 8,
+         .maxlen = 8,
          .required = true},
-        {.label = N_("Meter type"), .kind = FK_CHOICE, .items = label_meter_type_items,
+        {.label = N_("Meter type"),
+         .kind = FK_CHOICE,
+         .items = label_meter_type_items,
          .nitems = 3},
-        {.label = N_("Rated current (A)"), .kind = FK_INT, .imin = 1, .imax = 1000,
+        {.label = N_("Rated current (A)"),
+         .kind = FK_INT,
+         .imin = 1,
+         .imax = 1000,
          .required = true},
-        {.label = N_("Current limit (A)"), .kind = FK_INT, .imin = 1, .imax = 1000,
+        {.label = N_("Current limit (A)"),
+         .kind = FK_INT,
+         .imin = 1,
+         .imax = 1000,
          .required = true},
         {.label = N_("Alarm kWh"), .kind = FK_ENERGY, .imax = 99999999, .required = true},
         {.label = N_("Overdraft kWh"), .kind = FK_ENERGY, .imax = 99999999, .required = true},
-        {.label = N_("Hoard limit kWh"), .kind = FK_ENERGY, .imax = 99999999,
-         .required = true},
+        {.label = N_("Hoard limit kWh"), .kind = FK_ENERGY, .imax = 99999999, .required = true},
         {.label = N_("CT ratio"), .kind = FK_INT, .imin = 1, .imax = 10000, .required = true},
     };
     for (int i = 0; i < MF_COUNT; i++) {
@@ -346,9 +356,10 @@ void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust)
     const struct field init[PF_COUNT] = {
         {.label = N_("Settlement"), .kind = FK_CHOICE, .items = label_mode_items, .nitems = 2},
         {.label = N_("Amount (yuan)"), .kind = FK_MONEY, .optional_zero = true},
-        {.label = N_("Adjust (kWh)"), .kind = FK_ENERGY, .optional_zero = true,
-         .imax = 99999999},
-        {.label = N_("Payment"), .kind = FK_CHOICE, .items = label_pay_items,
+        {.label = N_("Adjust (kWh)"), .kind = FK_ENERGY, .optional_zero = true, .imax = 99999999},
+        {.label = N_("Payment"),
+         .kind = FK_CHOICE,
+         .items = label_pay_items,
          .nitems = KWH_PAY_COUNT},
     };
     for (int i = 0; i < PF_COUNT; i++) {
@@ -427,11 +438,8 @@ int purchase_action(struct app *a, struct form *fm, int base, const struct last_
         purchase_fields_toggle(&fm->f[base]);
         form_focus(fm, base + PF_VALUE);
         return UI_HANDLED;
-    case ACT_PRINT:
-        receipt_print_last(a, last);
-        return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    case ACT_PRINT: receipt_print_last(a, last); return UI_HANDLED;
+    default: return UI_IGNORED;
     }
 }
 

@@ -12,7 +12,7 @@ struct cust_ctx {
     bool have;
     bool from_card;
     struct kwh_customer c;
-    struct kwh_card_view view;  /* valid when from_card */
+    struct kwh_card_view view; /* valid when from_card */
 };
 
 /* F2: reads the card (vend_read_card); true when it is a user card with an account. */
@@ -32,8 +32,8 @@ void cust_card_desc(const struct kwh_card *card, char *buf, size_t n);
 
 /* The keys of a form that needs the account first: without one, need_msg (translated)
  * on the message line. */
-int cust_form_key(struct app *a, const struct cust_ctx *cc, struct form *fm, int type,
-                  wint_t ch, const char *need_msg);
+int cust_form_key(struct app *a, const struct cust_ctx *cc, struct form *fm, int type, wint_t ch,
+                  const char *need_msg);
 /* Whether the account is there (else need_msg) and the form's fields are valid. */
 bool cust_form_ready(struct app *a, const struct cust_ctx *cc, struct form *fm,
                      const char *need_msg);

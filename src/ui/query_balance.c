@@ -31,7 +31,10 @@ static void balance_enter(struct app *a, void *st, int arg)
 static void balance_draw(struct app *a, void *st)
 {
     static const char *const labels[] = {
-        N_("Open accounts"), N_("Total balance (kWh)"), N_("Total balance (yuan)"), N_("As of"),
+        N_("Open accounts"),
+        N_("Total balance (kWh)"),
+        N_("Total balance (yuan)"),
+        N_("As of"),
     };
     struct balance *s = st;
     int lw = draw_max_width(labels, KWH_ARRAY_LEN(labels)), y = UI_TOP + 1;
@@ -43,8 +46,8 @@ static void balance_draw(struct app *a, void *st)
         return;
     snprintf(b, sizeof b, "%" PRId64, s->b.accounts);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[0]), b, v);
-    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[1]), fmt_energy(b, sizeof b, s->b.balance_ckwh),
-              v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[1]),
+              fmt_energy(b, sizeof b, s->b.balance_ckwh), v);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[2]), fmt_money(b, sizeof b, s->b.balance_fen),
               v);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[3]), fmt_time(b, sizeof b, s->at), v);

@@ -12,31 +12,29 @@
 enum { F_NO, F_METER, F_NAME, F_ADDR, F_TARIFF, F_FROM, F_TO, F_CLOSED, F_N };
 
 struct qcust {
-    struct qview q;                     /* first: the qview_screen_* callbacks */
+    struct qview q; /* first: the qview_screen_* callbacks */
     struct field f[F_N];
     struct tariff_pick tp;
-    struct kwh_customer_filter filter;  /* of the last query */
+    struct kwh_customer_filter filter; /* of the last query */
     struct kwh_customer_page page;
-    int64_t balance_ckwh;               /* over every match */
-    const struct kwh_customer *cur;     /* the row being printed or exported */
+    int64_t balance_ckwh;           /* over every match */
+    const struct kwh_customer *cur; /* the row being printed or exported */
 };
 
 enum { C_NO, C_NAME, C_METER, C_TARIFF, C_BALANCE, C_LAST, C_STATUS };
 
 static const struct list_col cols[] = {
-    {N_("Cust. no."), 9, false},    {N_("Name"), 13, false},
-    {N_("Meter no."), 9, false},    {N_("Tariff"), 10, false},
-    {N_("Balance kWh"), 11, true},  {N_("Last sale"), 10, false},
+    {N_("Cust. no."), 9, false}, {N_("Name"), 13, false},       {N_("Meter no."), 9, false},
+    {N_("Tariff"), 10, false},   {N_("Balance kWh"), 11, true}, {N_("Last sale"), 10, false},
     {N_("Status"), 8, false},
 };
 
 /* The CSV has every column of the account. */
 static const struct list_col export_cols[] = {
-    {N_("Cust. no."), 9, false},    {N_("Name"), 13, false},  {N_("Address"), 20, false},
-    {N_("Phone"), 12, false},       {N_("Meter no."), 9, false},
-    {N_("Meter type"), 8, false},   {N_("Tariff"), 10, false},
-    {N_("Purchase count"), 6, true}, {N_("Status"), 8, false}, {N_("Card"), 4, false},
-    {N_("Balance kWh"), 11, true},  {N_("Last purchase"), 16, false},
+    {N_("Cust. no."), 9, false}, {N_("Name"), 13, false},         {N_("Address"), 20, false},
+    {N_("Phone"), 12, false},    {N_("Meter no."), 9, false},     {N_("Meter type"), 8, false},
+    {N_("Tariff"), 10, false},   {N_("Purchase count"), 6, true}, {N_("Status"), 8, false},
+    {N_("Card"), 4, false},      {N_("Balance kWh"), 11, true},   {N_("Last purchase"), 16, false},
     {N_("Opened"), 16, false},
 };
 
@@ -53,27 +51,14 @@ static void screen_cell(const struct kwh_customer *c, int col, char *buf, size_t
     char b[32];
 
     switch (col) {
-    case C_NO:
-        snprintf(buf, n, "%08" PRIu32, c->customer_no);
-        break;
-    case C_NAME:
-        snprintf(buf, n, "%s", c->name);
-        break;
-    case C_METER:
-        snprintf(buf, n, "%08" PRIu32, c->meter.meter_no);
-        break;
-    case C_TARIFF:
-        snprintf(buf, n, "%s", c->tariff_name);
-        break;
-    case C_BALANCE:
-        snprintf(buf, n, "%s", fmt_energy(b, sizeof b, c->balance_ckwh));
-        break;
-    case C_LAST:
-        day_of(c->last_purchase, buf, n);
-        break;
+    case C_NO: snprintf(buf, n, "%08" PRIu32, c->customer_no); break;
+    case C_NAME: snprintf(buf, n, "%s", c->name); break;
+    case C_METER: snprintf(buf, n, "%08" PRIu32, c->meter.meter_no); break;
+    case C_TARIFF: snprintf(buf, n, "%s", c->tariff_name); break;
+    case C_BALANCE: snprintf(buf, n, "%s", fmt_energy(b, sizeof b, c->balance_ckwh)); break;
+    case C_LAST: day_of(c->last_purchase, buf, n); break;
     default:
-        snprintf(buf, n, "%s", query_customer_has_card(c) ? label_status(c->status)
-                                                          : _("No card"));
+        snprintf(buf, n, "%s", query_customer_has_card(c) ? label_status(c->status) : _("No card"));
         break;
     }
 }
@@ -101,45 +86,21 @@ static void export_cell(void *ctx, int row, int col, char *buf, size_t n)
 
     (void)row;
     switch (col) {
-    case 0:
-        snprintf(buf, n, "%08" PRIu32, c->customer_no);
-        break;
-    case 1:
-        snprintf(buf, n, "%s", c->name);
-        break;
-    case 2:
-        snprintf(buf, n, "%s", c->address);
-        break;
-    case 3:
-        snprintf(buf, n, "%s", c->phone);
-        break;
-    case 4:
-        snprintf(buf, n, "%08" PRIu32, c->meter.meter_no);
-        break;
-    case 5:
-        snprintf(buf, n, "%s", label_meter_type(c->meter.meter_type));
-        break;
-    case 6:
-        snprintf(buf, n, "%s", c->tariff_name);
-        break;
-    case 7:
-        snprintf(buf, n, "%d", c->purchase_count);
-        break;
-    case 8:
-        snprintf(buf, n, "%s", label_status(c->status));
-        break;
-    case 9:
-        snprintf(buf, n, "%s", query_customer_has_card(c) ? _("yes") : _("none"));
-        break;
-    case 10:
-        snprintf(buf, n, "%s", fmt_energy(b, sizeof b, c->balance_ckwh));
-        break;
+    case 0: snprintf(buf, n, "%08" PRIu32, c->customer_no); break;
+    case 1: snprintf(buf, n, "%s", c->name); break;
+    case 2: snprintf(buf, n, "%s", c->address); break;
+    case 3: snprintf(buf, n, "%s", c->phone); break;
+    case 4: snprintf(buf, n, "%08" PRIu32, c->meter.meter_no); break;
+    case 5: snprintf(buf, n, "%s", label_meter_type(c->meter.meter_type)); break;
+    case 6: snprintf(buf, n, "%s", c->tariff_name); break;
+    case 7: snprintf(buf, n, "%d", c->purchase_count); break;
+    case 8: snprintf(buf, n, "%s", label_status(c->status)); break;
+    case 9: snprintf(buf, n, "%s", query_customer_has_card(c) ? _("yes") : _("none")); break;
+    case 10: snprintf(buf, n, "%s", fmt_energy(b, sizeof b, c->balance_ckwh)); break;
     case 11:
         snprintf(buf, n, "%s", c->last_purchase ? fmt_time(b, sizeof b, c->last_purchase) : "");
         break;
-    default:
-        snprintf(buf, n, "%s", fmt_time(b, sizeof b, c->opened));
-        break;
+    default: snprintf(buf, n, "%s", fmt_time(b, sizeof b, c->opened)); break;
     }
 }
 
@@ -287,23 +248,32 @@ static void qcust_enter(struct app *a, void *st, int arg)
     struct qcust *s = st;
 
     (void)arg;
-    s->f[F_NO] = (struct field){.label = N_("Cust. no."), .kind = FK_DIGITS, .row = 0,
-                                .maxlen = 9, .check = true};
-    s->f[F_METER] = (struct field){.label = N_("Meter no."), .kind = FK_DIGITS, .row = 1,
-                                   .minlen = 8, .maxlen = 8, .check = true};
-    s->f[F_NAME] = (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 2, .maxlen = 40,
-                                  .check = true};
-    s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 3,
-                                  .maxlen = 60, .check = true};
+    s->f[F_NO] = (struct field){
+        .label = N_("Cust. no."), .kind = FK_DIGITS, .row = 0, .maxlen = 9, .check = true};
+    s->f[F_METER] = (struct field){.label = N_("Meter no."),
+                                   .kind = FK_DIGITS,
+                                   .row = 1,
+                                   .minlen = 8,
+                                   .maxlen = 8,
+                                   .check = true};
+    s->f[F_NAME] =
+        (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 2, .maxlen = 40, .check = true};
+    s->f[F_ADDR] = (struct field){
+        .label = N_("Address"), .kind = FK_TEXT, .row = 3, .maxlen = 60, .check = true};
     s->f[F_TARIFF] = (struct field){.label = N_("Tariff"), .row = 0, .col = 1, .check = true};
     s->tp.names_only = true;
     tariff_pick_load(a, &s->tp, &s->f[F_TARIFF], 0);
-    s->f[F_FROM] = (struct field){.label = N_("Last sale from"), .kind = FK_TEXT, .row = 1,
-                                  .col = 1, .maxlen = 19, .width = 12, .check = true};
-    s->f[F_TO] = (struct field){.label = N_("to"), .kind = FK_TEXT, .row = 2, .col = 1,
-                                .maxlen = 19, .width = 12};
-    s->f[F_CLOSED] = (struct field){.label = N_("Incl. closed"), .kind = FK_CHECK,
-                                    .row = 3, .col = 1};
+    s->f[F_FROM] = (struct field){.label = N_("Last sale from"),
+                                  .kind = FK_TEXT,
+                                  .row = 1,
+                                  .col = 1,
+                                  .maxlen = 19,
+                                  .width = 12,
+                                  .check = true};
+    s->f[F_TO] = (struct field){
+        .label = N_("to"), .kind = FK_TEXT, .row = 2, .col = 1, .maxlen = 19, .width = 12};
+    s->f[F_CLOSED] =
+        (struct field){.label = N_("Incl. closed"), .kind = FK_CHECK, .row = 3, .col = 1};
     qview_init(&s->q, &ops, s, s->f, F_N, 4);
     qview_dates(&s->q, F_FROM, F_TO);
 }

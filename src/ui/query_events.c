@@ -13,12 +13,12 @@ enum { F_OPER, F_FROM, F_TO, F_N };
 enum { C_TIME, C_NO, C_NAME, C_METER, C_OPER, C_AFTER };
 
 struct qevents {
-    struct qview q;                     /* first: the qview_screen_* callbacks */
+    struct qview q; /* first: the qview_screen_* callbacks */
     int kind;
     struct field f[F_N];
     struct kwh_event_filter filter;
     struct kwh_event_page page;
-    const struct kwh_event *cur;        /* the row being printed or exported */
+    const struct kwh_event *cur; /* the row being printed or exported */
 };
 
 static const struct list_col cols[] = {
@@ -29,14 +29,10 @@ static const struct list_col cols[] = {
 static const char *what(int kind)
 {
     switch (kind) {
-    case KWH_EV_TRANSFER:
-        return N_("Transfers");
-    case KWH_EV_CLOSE:
-        return N_("Closed accounts");
-    case KWH_EV_REISSUE:
-        return N_("Reissued cards");
-    default:
-        return N_("Meter changes");
+    case KWH_EV_TRANSFER: return N_("Transfers");
+    case KWH_EV_CLOSE: return N_("Closed accounts");
+    case KWH_EV_REISSUE: return N_("Reissued cards");
+    default: return N_("Meter changes");
     }
 }
 
@@ -47,21 +43,11 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
     char b[32];
 
     switch (col) {
-    case C_TIME:
-        snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created));
-        break;
-    case C_NO:
-        snprintf(buf, n, "%08" PRIu32, v->customer_no);
-        break;
-    case C_NAME:
-        snprintf(buf, n, "%s", v->customer_name);
-        break;
-    case C_METER:
-        snprintf(buf, n, "%08" PRIu32, v->meter_no);
-        break;
-    case C_OPER:
-        snprintf(buf, n, "%s", v->operator_name);
-        break;
+    case C_TIME: snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created)); break;
+    case C_NO: snprintf(buf, n, "%08" PRIu32, v->customer_no); break;
+    case C_NAME: snprintf(buf, n, "%s", v->customer_name); break;
+    case C_METER: snprintf(buf, n, "%08" PRIu32, v->meter_no); break;
+    case C_OPER: snprintf(buf, n, "%s", v->operator_name); break;
     default:
         if (v->kind == KWH_EV_REISSUE)
             snprintf(buf, n, "%s %s", _("fee"), fmt_money(b, sizeof b, v->fee_fen));
@@ -82,8 +68,7 @@ static int load(struct app *a, void *st, struct kwh_err *e)
         memset(&s->filter, 0, sizeof s->filter);
         s->filter.kind = s->kind;
         s->filter.by_operator = s->f[F_OPER].on;
-        str_copy(s->filter.operator_name, sizeof s->filter.operator_name,
-                 form_text(fm, F_OPER));
+        str_copy(s->filter.operator_name, sizeof s->filter.operator_name, form_text(fm, F_OPER));
         if ((rc = qview_period(a, &s->q, &s->filter.period, e)) < 0)
             return rc;
         s->filter.by_date = rc == 1;
@@ -95,8 +80,8 @@ static int load(struct app *a, void *st, struct kwh_err *e)
         return rc;
     s->q.l.n = (int)s->page.n;
     s->q.total = s->page.total;
-    snprintf(s->q.info, sizeof s->q.info, "%s - %s", fmt_time(from, sizeof from,
-                                                             s->page.period.from),
+    snprintf(s->q.info, sizeof s->q.info, "%s - %s",
+             fmt_time(from, sizeof from, s->page.period.from),
              fmt_time(to, sizeof to, s->page.period.to));
     return 0;
 }
@@ -148,8 +133,8 @@ static void table(struct app *a, void *st, bool print, struct table_src *t)
 
     (void)a;
     (void)print;
-    t->name = names[s->kind == KWH_EV_TRANSFER ? 0
-                    : s->kind == KWH_EV_CLOSE  ? 1
+    t->name = names[s->kind == KWH_EV_TRANSFER  ? 0
+                    : s->kind == KWH_EV_CLOSE   ? 1
                     : s->kind == KWH_EV_REISSUE ? 2
                                                 : 3];
     t->title = _(what(s->kind));
@@ -176,12 +161,17 @@ static void qevents_enter(struct app *a, void *st, int arg)
 
     (void)a;
     s->kind = arg;
-    s->f[F_OPER] = (struct field){.label = N_("Operator"), .kind = FK_TEXT, .row = 0,
-                                  .maxlen = 30, .check = true};
-    s->f[F_FROM] = (struct field){.label = N_("Date from"), .kind = FK_TEXT, .row = 0,
-                                  .col = 1, .maxlen = 19, .width = 14, .check = true};
-    s->f[F_TO] = (struct field){.label = N_("to"), .kind = FK_TEXT, .row = 1, .col = 1,
-                                .maxlen = 19, .width = 14};
+    s->f[F_OPER] = (struct field){
+        .label = N_("Operator"), .kind = FK_TEXT, .row = 0, .maxlen = 30, .check = true};
+    s->f[F_FROM] = (struct field){.label = N_("Date from"),
+                                  .kind = FK_TEXT,
+                                  .row = 0,
+                                  .col = 1,
+                                  .maxlen = 19,
+                                  .width = 14,
+                                  .check = true};
+    s->f[F_TO] = (struct field){
+        .label = N_("to"), .kind = FK_TEXT, .row = 1, .col = 1, .maxlen = 19, .width = 14};
     qview_init(&s->q, &ops, s, s->f, F_N, 2);
     qview_dates(&s->q, F_FROM, F_TO);
 }

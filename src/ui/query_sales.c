@@ -17,14 +17,14 @@ static const char *const mode_items[] = {N_("Period list"), N_("Daily report"),
                                          N_("Monthly report")};
 
 struct qsales {
-    struct qview q;                     /* first: the qview_screen_* callbacks */
+    struct qview q; /* first: the qview_screen_* callbacks */
     struct field f[F_N];
-    int mode;                           /* of the last query */
+    int mode; /* of the last query */
     struct kwh_sale_filter filter;
-    struct kwh_sale_page page;          /* MODE_LIST */
-    struct kwh_sales_report report;     /* MODE_DAY, MODE_MONTH */
-    const struct kwh_sale *cur;         /* the row being printed or exported */
-    const char *split_label;            /* a by-kind or by-payment line being printed */
+    struct kwh_sale_page page;      /* MODE_LIST */
+    struct kwh_sales_report report; /* MODE_DAY, MODE_MONTH */
+    const struct kwh_sale *cur;     /* the row being printed or exported */
+    const char *split_label;        /* a by-kind or by-payment line being printed */
     const struct kwh_sale_totals *split;
 };
 
@@ -33,8 +33,8 @@ struct qsales {
 enum { L_TIME, L_NO, L_NAME, L_KIND, L_KWH, L_AMOUNT, L_OPER };
 
 static const struct list_col list_cols[] = {
-    {N_("Time"), 16, false},   {N_("Cust. no."), 9, false}, {N_("Name"), 8, false},
-    {N_("Kind"), 10, false},   {N_("kWh"), 9, true},        {N_("Amount"), 9, true},
+    {N_("Time"), 16, false},    {N_("Cust. no."), 9, false}, {N_("Name"), 8, false},
+    {N_("Kind"), 10, false},    {N_("kWh"), 9, true},        {N_("Amount"), 9, true},
     {N_("Operator"), 8, false},
 };
 
@@ -43,27 +43,13 @@ static void sale_cell(const struct kwh_sale *v, int col, char *buf, size_t n)
     char b[32];
 
     switch (col) {
-    case L_TIME:
-        snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created));
-        break;
-    case L_NO:
-        snprintf(buf, n, "%08" PRIu32, v->customer_no);
-        break;
-    case L_NAME:
-        snprintf(buf, n, "%s", v->customer_name);
-        break;
-    case L_KIND:
-        snprintf(buf, n, "%s", label_op(v->kind));
-        break;
-    case L_KWH:
-        snprintf(buf, n, "%s", fmt_energy(b, sizeof b, v->energy_ckwh));
-        break;
-    case L_AMOUNT:
-        snprintf(buf, n, "%s", fmt_money(b, sizeof b, v->amount_fen));
-        break;
-    default:
-        snprintf(buf, n, "%s", v->operator_name);
-        break;
+    case L_TIME: snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created)); break;
+    case L_NO: snprintf(buf, n, "%08" PRIu32, v->customer_no); break;
+    case L_NAME: snprintf(buf, n, "%s", v->customer_name); break;
+    case L_KIND: snprintf(buf, n, "%s", label_op(v->kind)); break;
+    case L_KWH: snprintf(buf, n, "%s", fmt_energy(b, sizeof b, v->energy_ckwh)); break;
+    case L_AMOUNT: snprintf(buf, n, "%s", fmt_money(b, sizeof b, v->amount_fen)); break;
+    default: snprintf(buf, n, "%s", v->operator_name); break;
     }
 }
 
@@ -89,7 +75,7 @@ static void list_cell(void *ctx, int row, int col, char *buf, size_t n)
 enum { R_DATE, R_COUNT, R_KWH, R_ADJ, R_FREE, R_AMOUNT, R_FEE };
 
 static const struct list_col report_cols[] = {
-    {N_("Date"), 14, false},    {N_("Count"), 6, true},  {N_("kWh"), 11, true},
+    {N_("Date"), 14, false},      {N_("Count"), 6, true},    {N_("kWh"), 11, true},
     {N_("Adjust kWh"), 10, true}, {N_("Free kWh"), 9, true}, {N_("Amount"), 11, true},
     {N_("Fees"), 8, true},
 };
@@ -97,26 +83,13 @@ static const struct list_col report_cols[] = {
 static void totals_cell(const struct kwh_sale_totals *t, int col, char *buf, size_t n)
 {
     switch (col) {
-    case R_COUNT:
-        snprintf(buf, n, "%" PRId64, t->count);
-        break;
-    case R_KWH:
-        fmt_energy(buf, n, t->energy_ckwh);
-        break;
-    case R_ADJ:
-        fmt_energy(buf, n, t->adjust_ckwh);
-        break;
-    case R_FREE:
-        fmt_energy(buf, n, t->free_ckwh);
-        break;
-    case R_AMOUNT:
-        fmt_money(buf, n, t->amount_fen);
-        break;
-    case R_FEE:
-        fmt_money(buf, n, t->fee_fen);
-        break;
-    default:
-        break;
+    case R_COUNT: snprintf(buf, n, "%" PRId64, t->count); break;
+    case R_KWH: fmt_energy(buf, n, t->energy_ckwh); break;
+    case R_ADJ: fmt_energy(buf, n, t->adjust_ckwh); break;
+    case R_FREE: fmt_energy(buf, n, t->free_ckwh); break;
+    case R_AMOUNT: fmt_money(buf, n, t->amount_fen); break;
+    case R_FEE: fmt_money(buf, n, t->fee_fen); break;
+    default: break;
     }
 }
 
@@ -365,20 +338,37 @@ static void qsales_enter(struct app *a, void *st, int arg)
 
     (void)a;
     (void)arg;
-    s->f[F_MODE] = (struct field){.label = N_("Report"), .kind = FK_CHOICE, .row = 0,
-                                  .items = mode_items, .nitems = 3, .width = 18};
-    s->f[F_FROM] = (struct field){.label = N_("Date from"), .kind = FK_TEXT, .row = 1,
-                                  .maxlen = 19, .width = 14, .check = true};
-    s->f[F_TO] = (struct field){.label = N_("to"), .kind = FK_TEXT, .row = 2, .maxlen = 19,
-                                .width = 14};
-    s->f[F_OPER] = (struct field){.label = N_("Operator"), .kind = FK_TEXT, .row = 0, .col = 1,
-                                  .maxlen = 30, .check = true};
-    s->f[F_NO] = (struct field){.label = N_("Cust. no."), .kind = FK_DIGITS, .row = 1, .col = 1,
-                                .maxlen = 9, .check = true};
-    s->f[F_NAME] = (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 2, .col = 1,
-                                  .maxlen = 40, .check = true};
-    s->f[F_METER] = (struct field){.label = N_("Meter no."), .kind = FK_DIGITS, .row = 3,
-                                   .col = 1, .minlen = 8, .maxlen = 8, .check = true};
+    s->f[F_MODE] = (struct field){.label = N_("Report"),
+                                  .kind = FK_CHOICE,
+                                  .row = 0,
+                                  .items = mode_items,
+                                  .nitems = 3,
+                                  .width = 18};
+    s->f[F_FROM] = (struct field){.label = N_("Date from"),
+                                  .kind = FK_TEXT,
+                                  .row = 1,
+                                  .maxlen = 19,
+                                  .width = 14,
+                                  .check = true};
+    s->f[F_TO] =
+        (struct field){.label = N_("to"), .kind = FK_TEXT, .row = 2, .maxlen = 19, .width = 14};
+    s->f[F_OPER] = (struct field){
+        .label = N_("Operator"), .kind = FK_TEXT, .row = 0, .col = 1, .maxlen = 30, .check = true};
+    s->f[F_NO] = (struct field){.label = N_("Cust. no."),
+                                .kind = FK_DIGITS,
+                                .row = 1,
+                                .col = 1,
+                                .maxlen = 9,
+                                .check = true};
+    s->f[F_NAME] = (struct field){
+        .label = N_("Name"), .kind = FK_TEXT, .row = 2, .col = 1, .maxlen = 40, .check = true};
+    s->f[F_METER] = (struct field){.label = N_("Meter no."),
+                                   .kind = FK_DIGITS,
+                                   .row = 3,
+                                   .col = 1,
+                                   .minlen = 8,
+                                   .maxlen = 8,
+                                   .check = true};
     qview_init(&s->q, &list_ops, s, s->f, F_N, 4);
     qview_dates(&s->q, F_FROM, F_TO);
     form_focus(&s->q.fm, F_FROM);

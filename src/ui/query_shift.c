@@ -22,21 +22,23 @@ struct shift {
 };
 
 static const char *const line_labels[KWH_SHIFT_LINES] = {
-    N_("Openings"),  N_("Daily sales"), N_("Re-sales"), N_("Re-sale returns"),
-    N_("Reissues"),  N_("Meter changes"), N_("Refunds"), N_("Overdraft paid"),
+    N_("Openings"), N_("Daily sales"),   N_("Re-sales"), N_("Re-sale returns"),
+    N_("Reissues"), N_("Meter changes"), N_("Refunds"),  N_("Overdraft paid"),
 };
 
 enum { L_ITEM, L_COUNT, L_AMOUNT, L_FEE, L_TOTAL };
 
 static const struct list_col line_cols[] = {
-    {N_("Item"), 16, false}, {N_("Count"), 6, true}, {N_("Amount"), 11, true},
+    {N_("Item"), 16, false}, {N_("Count"), 6, true},  {N_("Amount"), 11, true},
     {N_("Fees"), 9, true},   {N_("Total"), 11, true},
 };
 
 enum { P_PAY, P_IN, P_OUT, P_NET };
 
 static const struct list_col pay_cols[] = {
-    {N_("Payment"), 10, false}, {N_("In"), 11, true}, {N_("Out"), 11, true},
+    {N_("Payment"), 10, false},
+    {N_("In"), 11, true},
+    {N_("Out"), 11, true},
     {N_("Net"), 11, true},
 };
 
@@ -45,21 +47,11 @@ static void line_cell(void *ctx, int row, int col, char *buf, size_t n)
     const struct kwh_shift_money *m = &((struct shift *)ctx)->r.lines[row];
 
     switch (col) {
-    case L_ITEM:
-        snprintf(buf, n, "%s", _(line_labels[row]));
-        break;
-    case L_COUNT:
-        snprintf(buf, n, "%" PRId64, m->count);
-        break;
-    case L_AMOUNT:
-        fmt_money(buf, n, m->amount_fen);
-        break;
-    case L_FEE:
-        fmt_money(buf, n, m->fee_fen);
-        break;
-    default:
-        fmt_money(buf, n, m->total_fen);
-        break;
+    case L_ITEM: snprintf(buf, n, "%s", _(line_labels[row])); break;
+    case L_COUNT: snprintf(buf, n, "%" PRId64, m->count); break;
+    case L_AMOUNT: fmt_money(buf, n, m->amount_fen); break;
+    case L_FEE: fmt_money(buf, n, m->fee_fen); break;
+    default: fmt_money(buf, n, m->total_fen); break;
     }
 }
 
@@ -68,26 +60,18 @@ static void pay_cell(void *ctx, int row, int col, char *buf, size_t n)
     const struct kwh_shift_report *r = &((struct shift *)ctx)->r;
 
     switch (col) {
-    case P_PAY:
-        snprintf(buf, n, "%s", label_pay(row));
-        break;
-    case P_IN:
-        fmt_money(buf, n, r->pay_in_fen[row]);
-        break;
-    case P_OUT:
-        fmt_money(buf, n, r->pay_out_fen[row]);
-        break;
-    default:
-        fmt_money(buf, n, r->pay_in_fen[row] - r->pay_out_fen[row]);
-        break;
+    case P_PAY: snprintf(buf, n, "%s", label_pay(row)); break;
+    case P_IN: fmt_money(buf, n, r->pay_in_fen[row]); break;
+    case P_OUT: fmt_money(buf, n, r->pay_out_fen[row]); break;
+    default: fmt_money(buf, n, r->pay_in_fen[row] - r->pay_out_fen[row]); break;
     }
 }
 
 enum { S_IN, S_OUT, S_NET, S_EXPECTED, S_COUNTED, S_DIFF, S_N };
 
 static const char *const summary_labels[S_N] = {
-    N_("Money in"), N_("Money out"), N_("Net"), N_("Expected cash"), N_("Counted cash"),
-    N_("Difference"),
+    N_("Money in"),      N_("Money out"),    N_("Net"),
+    N_("Expected cash"), N_("Counted cash"), N_("Difference"),
 };
 
 static int64_t summary_value(const struct kwh_shift_report *r, int i)
@@ -99,9 +83,7 @@ static int64_t summary_value(const struct kwh_shift_report *r, int i)
 
 static const char *verdict(const struct kwh_shift_report *r)
 {
-    return r->difference_fen < 0   ? _("short")
-           : r->difference_fen > 0 ? _("over")
-                                   : _("exact");
+    return r->difference_fen < 0 ? _("short") : r->difference_fen > 0 ? _("over") : _("exact");
 }
 
 static void heading(const struct kwh_shift_report *r, char *buf, size_t n)
@@ -119,8 +101,11 @@ static void shift_enter(struct app *a, void *st, int arg)
 
     (void)a;
     (void)arg;
-    s->f[F_COUNTED] = (struct field){.label = N_("Cash counted (yuan)"), .kind = FK_MONEY,
-                                     .row = 0, .required = true, .imax = UNITS_MAX_FEN,
+    s->f[F_COUNTED] = (struct field){.label = N_("Cash counted (yuan)"),
+                                     .kind = FK_MONEY,
+                                     .row = 0,
+                                     .required = true,
+                                     .imax = UNITS_MAX_FEN,
                                      .width = 14};
     form_init(&s->fm, s->f, F_N, UI_TOP + 4);
 }
@@ -155,9 +140,9 @@ static void draw_report(struct shift *s)
         char v[64];
         snprintf(v, sizeof v, "%s %s", fmt_money(b, sizeof b, summary_value(r, i)),
                  i == S_DIFF ? verdict(r) : "");
-        draw_pair(stdscr, y + 2 + KWH_SHIFT_LINES + i, sx, lw, COLS - sx - 2,
-                  _(summary_labels[i]), v,
-                  theme_attr(i != S_DIFF              ? CLR_READONLY
+        draw_pair(stdscr, y + 2 + KWH_SHIFT_LINES + i, sx, lw, COLS - sx - 2, _(summary_labels[i]),
+                  v,
+                  theme_attr(i != S_DIFF             ? CLR_READONLY
                              : r->difference_fen < 0 ? CLR_ERROR
                                                      : CLR_OK));
     }
@@ -262,8 +247,7 @@ static void print_shift(struct app *a, struct shift *s)
         tbuf_cell(&b, fmt_money(m, sizeof m, summary_value(r, i)), 12, true);
         tbuf_add(&b, i == S_DIFF ? " %s\n" : "\n", verdict(r));
     }
-    text_sales(&b, _("Voided attempts (never reached the card, no money):"), r->voided,
-               r->nvoided);
+    text_sales(&b, _("Voided attempts (never reached the card, no money):"), r->voided, r->nvoided);
     text_sales(&b, _("Pending (read these cards to settle them):"), r->pending, r->npending);
     kwh_err_clear(&e);
     if (b.failed) {
@@ -306,13 +290,15 @@ static int shift_action(struct app *a, void *st, int act)
 {
     struct shift *s = st;
     struct table_src t = {
-        .name = "shift", .cols = line_cols, .ncols = (int)KWH_ARRAY_LEN(line_cols),
-        .rows = export_rows, .ctx = s,
+        .name = "shift",
+        .cols = line_cols,
+        .ncols = (int)KWH_ARRAY_LEN(line_cols),
+        .rows = export_rows,
+        .ctx = s,
     };
 
     switch (act) {
-    case ACT_SUBMIT:
-        return s->closed ? UI_CLOSE : close_shift(a, s);
+    case ACT_SUBMIT: return s->closed ? UI_CLOSE : close_shift(a, s);
     case ACT_PRINT:
     case ACT_EXPORT:
         if (!s->closed) {
@@ -324,8 +310,7 @@ static int shift_action(struct app *a, void *st, int act)
             table_export(a, &t);
         }
         return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

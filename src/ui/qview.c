@@ -97,8 +97,8 @@ void qview_draw(struct app *a, struct qview *q)
         list_draw_row(y + 1 + h, 2, o->cols, o->ncols, o->cell, q->st, QV_TOTAL,
                       theme_attr(CLR_LIST_HEAD));
     if (q->have && q->total > 0 && q->total > q->l.n)
-        snprintf(line, sizeof line, _("Rows %" PRId64 "-%" PRId64 " of %" PRId64
-                                      " (PgDn/PgUp: next/previous page)"),
+        snprintf(line, sizeof line,
+                 _("Rows %" PRId64 "-%" PRId64 " of %" PRId64 " (PgDn/PgUp: next/previous page)"),
                  q->offset + 1, q->offset + q->l.n, q->total);
     else if (q->have)
         snprintf(line, sizeof line, _("%" PRId64 " rows. Tab: filters / list."), q->total);
@@ -133,15 +133,9 @@ static void output(struct app *a, struct qview *q, bool print)
 int qview_action(struct app *a, struct qview *q, int act)
 {
     switch (act) {
-    case ACT_FIND:
-        qview_run(a, q);
-        return UI_HANDLED;
-    case ACT_PRINT:
-        output(a, q, true);
-        return UI_HANDLED;
-    case ACT_EXPORT:
-        output(a, q, false);
-        return UI_HANDLED;
+    case ACT_FIND: qview_run(a, q); return UI_HANDLED;
+    case ACT_PRINT: output(a, q, true); return UI_HANDLED;
+    case ACT_EXPORT: output(a, q, false); return UI_HANDLED;
     case ACT_SUBMIT:
         if (q->on_list && q->ops->open != NULL) {
             if (q->l.n > 0)
@@ -150,8 +144,7 @@ int qview_action(struct app *a, struct qview *q, int act)
         }
         qview_run(a, q);
         return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

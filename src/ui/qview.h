@@ -6,35 +6,35 @@
 #include "kwhpos/query.h"
 #include "ui/widgets.h"
 
-#define QV_TOTAL (-1)   /* the row index the cell function gets for the totals line */
+#define QV_TOTAL (-1) /* the row index the cell function gets for the totals line */
 
 struct qview_ops {
     const struct list_col *cols;
     int ncols;
-    bool totals;                /* a totals line under the list (cell row QV_TOTAL) */
-    list_cell_fn cell;          /* ctx is the screen's state */
+    bool totals;       /* a totals line under the list (cell row QV_TOTAL) */
+    list_cell_fn cell; /* ctx is the screen's state */
     /* Loads the page at q->offset: sets q->l.n (rows of the page) and q->total (rows in
      * all). Returns 0 or a KWH_E* code with e filled. */
     int (*load)(struct app *a, void *st, struct kwh_err *e);
     /* Enter on row (NULL: Enter always queries). */
     void (*open)(struct app *a, void *st, int row);
-    const char *open_label;     /* msgid of Enter on the list */
+    const char *open_label; /* msgid of Enter on the list */
     /* The whole result for the printer (print) or a CSV file. */
     void (*table)(struct app *a, void *st, bool print, struct table_src *t);
 };
 
 struct qview {
     const struct qview_ops *ops;
-    void *st;                   /* the screen's state, given to the ops */
-    struct form fm;             /* the filters */
-    int filter_rows;            /* rows the filters take */
+    void *st;        /* the screen's state, given to the ops */
+    struct form fm;  /* the filters */
+    int filter_rows; /* rows the filters take */
     struct list l;
     bool on_list;
-    bool have;                  /* a query ran and succeeded */
+    bool have; /* a query ran and succeeded */
     int64_t offset, total;
-    int64_t page;               /* rows a page loads */
-    char info[200];             /* a line above the list (the period it covers) */
-    int from_field, to_field;   /* a period's two fields (the box on from), or -1 */
+    int64_t page;             /* rows a page loads */
+    char info[200];           /* a line above the list (the period it covers) */
+    int from_field, to_field; /* a period's two fields (the box on from), or -1 */
 };
 
 /* Binds the filter fields (drawn from UI_TOP in filter_rows rows) and the ops. */

@@ -8,7 +8,7 @@
 #include "ui/parts.h"
 
 struct sell {
-    int mode;                   /* SELL_DAILY or SELL_RESALE */
+    int mode; /* SELL_DAILY or SELL_RESALE */
     struct cust_ctx cc;
     struct field f[PF_COUNT];
     struct form fm;
@@ -83,9 +83,9 @@ static bool confirm(struct app *a, struct sell *s, const struct kwh_quote *q)
     pairs_add(&p, _("Card loads (kWh)"), "%s", fmt_energy(b1, sizeof b1, q->card_ckwh));
     pairs_add(&p, _("Amount (yuan)"), "%s", fmt_money(b1, sizeof b1, q->amount_fen));
     pairs_add(&p, _("Payment"), "%s", label_pay(s->f[PF_PAY].sel));
-    return dialog_confirm_pairs(a, s->mode == SELL_RESALE ? _("Confirm the re-sale")
-                                                          : _("Confirm the sale"),
-                                &p, _("Take the money and write the card?"));
+    return dialog_confirm_pairs(
+        a, s->mode == SELL_RESALE ? _("Confirm the re-sale") : _("Confirm the sale"), &p,
+        _("Take the money and write the card?"));
 }
 
 static int sell_submit(struct app *a, struct sell *s)
@@ -150,10 +150,8 @@ static int sell_action(struct app *a, void *st, int act)
         cust_read_card(a, &s->cc);
         clear_purchase(s);
         return UI_HANDLED;
-    case ACT_SUBMIT:
-        return sell_submit(a, s);
-    default:
-        return purchase_action(a, &s->fm, 0, &s->last, act);
+    case ACT_SUBMIT: return sell_submit(a, s);
+    default: return purchase_action(a, &s->fm, 0, &s->last, act);
     }
 }
 

@@ -27,11 +27,18 @@ static void reissue_enter(struct app *a, void *st, int arg)
     struct kwh_err e;
 
     (void)arg;
-    s->f[F_CONSUMED] = (struct field){.label = N_("Consumption state"), .kind = FK_CHOICE,
-                                      .row = 0, .items = label_consumed_items, .nitems = 2,
+    s->f[F_CONSUMED] = (struct field){.label = N_("Consumption state"),
+                                      .kind = FK_CHOICE,
+                                      .row = 0,
+                                      .items = label_consumed_items,
+                                      .nitems = 2,
                                       .width = 18};
-    s->f[F_FEE] = (struct field){.label = N_("Reissue fee (yuan)"), .kind = FK_MONEY, .row = 1,
-                                 .optional_zero = true, .imax = UNITS_MAX_FEN, .width = 14};
+    s->f[F_FEE] = (struct field){.label = N_("Reissue fee (yuan)"),
+                                 .kind = FK_MONEY,
+                                 .row = 1,
+                                 .optional_zero = true,
+                                 .imax = UNITS_MAX_FEN,
+                                 .width = 14};
     purchase_fields_init(&s->f[F_PURCHASE], 2, 0, false);
     purchase_fields_sync(&s->f[F_PURCHASE]);
     form_init(&s->fm, s->f, F_N, FORM_ROW);
@@ -46,15 +53,16 @@ static void reissue_draw(struct app *a, void *st)
 
     cust_draw(a, &s->cc, UI_TOP);
     {
-    int y = FORM_ROW + 6;
+        int y = FORM_ROW + 6;
 
-    y += draw_wrap(stdscr, y, 2, COLS - 4,
-                   _("Consumed: the last purchase is in the meter. Only then can a new purchase "
-                     "go on the card."),
-                   theme_attr(CLR_INFO), 2);
-    draw_text(stdscr, y, 2, COLS - 4,
-              _("Put a blank card in the reader; the customer's old card stops working."),
-              theme_attr(CLR_INFO));
+        y +=
+            draw_wrap(stdscr, y, 2, COLS - 4,
+                      _("Consumed: the last purchase is in the meter. Only then can a new purchase "
+                        "go on the card."),
+                      theme_attr(CLR_INFO), 2);
+        draw_text(stdscr, y, 2, COLS - 4,
+                  _("Put a blank card in the reader; the customer's old card stops working."),
+                  theme_attr(CLR_INFO));
     }
     form_draw(&s->fm, s->cc.have);
 }
@@ -75,8 +83,7 @@ static int reissue_submit(struct app *a, struct reissue *s)
                "Write a new card on the blank card in the reader?"),
              s->cc.c.customer_no, s->cc.c.name, s->cc.c.meter.meter_no,
              _(label_consumed_items[consumed ? 0 : 1]),
-             fmt_money(b1, sizeof b1, form_value(&s->fm, F_FEE)),
-             purchase_desc(&p, b2, sizeof b2));
+             fmt_money(b1, sizeof b1, form_value(&s->fm, F_FEE)), purchase_desc(&p, b2, sizeof b2));
     if (!dialog_confirm(a, _("Confirm the reissue"), text))
         return UI_HANDLED;
     kwh_err_clear(&e);
@@ -97,14 +104,9 @@ static int reissue_action(struct app *a, void *st, int act)
     struct reissue *s = st;
 
     switch (act) {
-    case ACT_FIND:
-        cust_find(a, &s->cc);
-        return UI_HANDLED;
-    case ACT_SUBMIT:
-        return reissue_submit(a, s);
-    default:
-        return purchase_action(a, &s->fm, F_PURCHASE, &s->last,
-                               act);
+    case ACT_FIND: cust_find(a, &s->cc); return UI_HANDLED;
+    case ACT_SUBMIT: return reissue_submit(a, s);
+    default: return purchase_action(a, &s->fm, F_PURCHASE, &s->last, act);
     }
 }
 

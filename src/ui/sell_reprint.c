@@ -11,21 +11,21 @@
 #include "ui/parts.h"
 #include "ui/qview.h"
 
-#define SHOWN 200               /* the newest invoices listed */
+#define SHOWN 200 /* the newest invoices listed */
 
 enum { F_OPER, F_NO, F_FROM, F_TO, F_N };
 enum { C_NO, C_TIME, C_KIND, C_NAME, C_AMOUNT, C_OPER, C_REPRINTS };
 
 struct reprint {
-    struct qview q;                     /* first: the qview_screen_* callbacks */
+    struct qview q; /* first: the qview_screen_* callbacks */
     struct field f[F_N];
     struct kwh_sale *rows;
     size_t n;
 };
 
 static const struct list_col cols[] = {
-    {N_("Invoice"), 8, false}, {N_("Time"), 16, false},    {N_("Kind"), 10, false},
-    {N_("Name"), 11, false},   {N_("Amount"), 9, true},    {N_("Operator"), 8, false},
+    {N_("Invoice"), 8, false}, {N_("Time"), 16, false}, {N_("Kind"), 10, false},
+    {N_("Name"), 11, false},   {N_("Amount"), 9, true}, {N_("Operator"), 8, false},
     {N_("Reprints"), 8, true},
 };
 
@@ -35,25 +35,15 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
     char b[32];
 
     switch (col) {
-    case C_NO:
-        snprintf(buf, n, "%" PRId64, v->invoice_no);
-        break;
-    case C_TIME:
-        snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created));
-        break;
+    case C_NO: snprintf(buf, n, "%" PRId64, v->invoice_no); break;
+    case C_TIME: snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created)); break;
     case C_KIND:
-        snprintf(buf, n, "%s", v->state == KWH_STATE_CANCELLED ? label_state(v->state)
-                                                                : label_op(v->kind));
+        snprintf(buf, n, "%s",
+                 v->state == KWH_STATE_CANCELLED ? label_state(v->state) : label_op(v->kind));
         break;
-    case C_NAME:
-        snprintf(buf, n, "%s", v->customer_name);
-        break;
-    case C_AMOUNT:
-        fmt_money(buf, n, v->amount_fen + v->fee_fen);
-        break;
-    case C_OPER:
-        snprintf(buf, n, "%s", v->operator_name);
-        break;
+    case C_NAME: snprintf(buf, n, "%s", v->customer_name); break;
+    case C_AMOUNT: fmt_money(buf, n, v->amount_fen + v->fee_fen); break;
+    case C_OPER: snprintf(buf, n, "%s", v->operator_name); break;
     default:
         if (v->printed == 0)
             snprintf(buf, n, "%s", _("unprinted"));
@@ -105,11 +95,10 @@ static void open_row(struct app *a, void *st, int row)
     int rc, sel = s->q.l.sel;
 
     if (original)
-        snprintf(q, sizeof q, _("Invoice %" PRId64 " was never printed: print its original?"),
-                 no);
+        snprintf(q, sizeof q, _("Invoice %" PRId64 " was never printed: print its original?"), no);
     else
-        snprintf(q, sizeof q, _("Print invoice %" PRId64 " again, marked as reprint no. %d?"),
-                 no, v->reprints + 1);
+        snprintf(q, sizeof q, _("Print invoice %" PRId64 " again, marked as reprint no. %d?"), no,
+                 v->reprints + 1);
     if (!dialog_confirm(a, _("Reprint invoice"), q))
         return;
     app_msg(a, CLR_INFO, "%s", _("Printing..."));
@@ -145,14 +134,19 @@ static void reprint_enter(struct app *a, void *st, int arg)
     struct reprint *s = st;
 
     (void)arg;
-    s->f[F_OPER] = (struct field){.label = N_("Operator"), .kind = FK_TEXT, .row = 0,
-                                  .maxlen = 30, .check = true};
-    s->f[F_NO] = (struct field){.label = N_("Cust. no."), .kind = FK_DIGITS, .row = 1,
-                                .maxlen = 9, .check = true};
-    s->f[F_FROM] = (struct field){.label = N_("Date from"), .kind = FK_TEXT, .row = 0,
-                                  .col = 1, .maxlen = 19, .width = 14, .check = true};
-    s->f[F_TO] = (struct field){.label = N_("to"), .kind = FK_TEXT, .row = 1, .col = 1,
-                                .maxlen = 19, .width = 14};
+    s->f[F_OPER] = (struct field){
+        .label = N_("Operator"), .kind = FK_TEXT, .row = 0, .maxlen = 30, .check = true};
+    s->f[F_NO] = (struct field){
+        .label = N_("Cust. no."), .kind = FK_DIGITS, .row = 1, .maxlen = 9, .check = true};
+    s->f[F_FROM] = (struct field){.label = N_("Date from"),
+                                  .kind = FK_TEXT,
+                                  .row = 0,
+                                  .col = 1,
+                                  .maxlen = 19,
+                                  .width = 14,
+                                  .check = true};
+    s->f[F_TO] = (struct field){
+        .label = N_("to"), .kind = FK_TEXT, .row = 1, .col = 1, .maxlen = 19, .width = 14};
     qview_init(&s->q, &ops, s, s->f, F_N, 2);
     qview_dates(&s->q, F_FROM, F_TO);
     qview_run(a, &s->q);

@@ -16,7 +16,7 @@ enum { F_PORT, F_BAUD, F_N };
 struct comm {
     struct field f[F_N];
     struct form fm;
-    struct serial_port_info *ports;   /* detected at entry; F3 puts the next one in */
+    struct serial_port_info *ports; /* detected at entry; F3 puts the next one in */
     size_t nports;
     size_t next;
 };
@@ -27,11 +27,15 @@ static void comm_enter(struct app *a, void *st, int arg)
     char cur[16];
 
     (void)arg;
-    c->f[F_PORT] = (struct field){.label = N_("Reader port"), .kind = FK_TEXT, .row = 0,
-                                  .maxlen = 200};
-    c->f[F_BAUD] = (struct field){.label = N_("Speed (baud)"), .kind = FK_CHOICE, .row = 1,
-                                  .items = bauds, .nitems = (int)KWH_ARRAY_LEN(bauds),
-                                  .items_raw = true, .width = 12};
+    c->f[F_PORT] =
+        (struct field){.label = N_("Reader port"), .kind = FK_TEXT, .row = 0, .maxlen = 200};
+    c->f[F_BAUD] = (struct field){.label = N_("Speed (baud)"),
+                                  .kind = FK_CHOICE,
+                                  .row = 1,
+                                  .items = bauds,
+                                  .nitems = (int)KWH_ARRAY_LEN(bauds),
+                                  .items_raw = true,
+                                  .width = 12};
     ledit_set(&c->f[F_PORT].ed, a->cfg.reader_port);
     snprintf(cur, sizeof cur, "%d", a->cfg.reader_baud);
     for (int i = 0; i < (int)KWH_ARRAY_LEN(bauds); i++)
@@ -63,8 +67,7 @@ static void comm_draw(struct app *a, void *st)
               _("The new port is used from the next start of kwhpos."), theme_attr(CLR_INFO));
     if (a->config_path[0] == '\0')
         draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
-                  _("No settings file was given: changes cannot be saved."),
-                  theme_attr(CLR_WARN));
+                  _("No settings file was given: changes cannot be saved."), theme_attr(CLR_WARN));
     draw_text(stdscr, UI_TOP + 9, 2, COLS - 4,
               c->nports ? _("Serial ports found (F3 puts the next one in):")
                         : _("No serial port found. Is the reader plugged in?"),

@@ -16,13 +16,13 @@
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 
-#define GUTTER 4                /* line numbers left of the page */
+#define GUTTER 4 /* line numbers left of the page */
 
 struct designer {
-    struct print_form *form;    /* the working copy; NULL when the file could not be read */
+    struct print_form *form; /* the working copy; NULL when the file could not be read */
     char path[KWH_PATH_MAX];
-    int sel;                    /* the selected item, -1 none */
-    int top, left;              /* the first page line and column shown */
+    int sel;       /* the selected item, -1 none */
+    int top, left; /* the first page line and column shown */
     bool dirty;
     struct print_page *preview; /* F2: the page with sample values, or NULL */
 };
@@ -138,8 +138,7 @@ static void describe(const struct designer *s, char *buf, size_t n)
     if (it == NULL) {
         snprintf(buf, n, "%s", _("Nothing selected: F5 adds a field or a title."));
     } else if (it->kind == PRINT_ITEM_TITLE) {
-        snprintf(buf, n, _("Title \"%s\": line %d, column %d"), it->text, it->row + 1,
-                 it->col + 1);
+        snprintf(buf, n, _("Title \"%s\": line %d, column %d"), it->text, it->row + 1, it->col + 1);
     } else {
         const struct print_var_info *v = print_var_info(it->var);
         snprintf(buf, n, _("Field {%s} %s: line %d, column %d, width %d"), v->name, v->title,
@@ -164,8 +163,7 @@ static void draw_page(const struct designer *s)
         if (vis >= 0 && vis < w)
             draw_text(stdscr, y0 + r, view_x() + vis, 1, "|", theme_attr(CLR_LABEL));
         if (s->preview != NULL)
-            draw_clipped(y0 + r, 0, s->preview->lines[line], theme_attr(CLR_READONLY), s->left,
-                         w);
+            draw_clipped(y0 + r, 0, s->preview->lines[line], theme_attr(CLR_READONLY), s->left, w);
     }
     if (s->preview != NULL)
         return;
@@ -195,7 +193,7 @@ static void draw_ruler(const struct designer *s)
     int w = view_w(), width = print_form_width(s->form), n = 0;
 
     for (int c = s->left; c < width && n < w && n < (int)sizeof ruler - 1; c++, n++)
-        ruler[n] = (c + 1) % 10 == 0 ? (char)('0' + ((c + 1) / 10) % 10)
+        ruler[n] = (c + 1) % 10 == 0  ? (char)('0' + ((c + 1) / 10) % 10)
                    : (c + 1) % 5 == 0 ? '+'
                                       : '.';
     ruler[n] = '\0';
@@ -223,8 +221,9 @@ static void designer_draw(struct app *a, void *st)
     draw_text(stdscr, UI_TOP, 2, COLS - 4, line, theme_attr(CLR_INFO));
     draw_ruler(s);
     draw_page(s);
-    snprintf(line, sizeof line, _("%s  %dx%d%s   Tab: next item  arrows: move  +/-: width  "
-                                  "Del: delete"),
+    snprintf(line, sizeof line,
+             _("%s  %dx%d%s   Tab: next item  arrows: move  +/-: width  "
+               "Del: delete"),
              print_form_name(s->form)[0] ? print_form_name(s->form) : _("form"),
              print_form_width(s->form), page_lines(s), s->dirty ? " *" : "");
     draw_text(stdscr, UI_TOP + UI_ROWS - 1, 2, COLS - 4, line, theme_attr(CLR_LABEL));
@@ -342,13 +341,25 @@ static int add(struct app *a, struct designer *s)
     static char items[PRINT_NVARS][64];
     static const char *item_ptr[PRINT_NVARS];
     struct field f[4] = {
-        {.label = N_("Variable"), .kind = FK_CHOICE, .row = 0, .items = item_ptr,
-         .nitems = PRINT_NVARS, .items_raw = true},
+        {.label = N_("Variable"),
+         .kind = FK_CHOICE,
+         .row = 0,
+         .items = item_ptr,
+         .nitems = PRINT_NVARS,
+         .items_raw = true},
         {.label = N_("or a title"), .kind = FK_TEXT, .row = 1, .maxlen = 60},
-        {.label = N_("Line"), .kind = FK_INT, .row = 2, .imin = 1, .imax = PRINT_FORM_MAX_LINES,
+        {.label = N_("Line"),
+         .kind = FK_INT,
+         .row = 2,
+         .imin = 1,
+         .imax = PRINT_FORM_MAX_LINES,
          .required = true},
-        {.label = N_("Column"), .kind = FK_INT, .row = 3, .imin = 1,
-         .imax = PRINT_FORM_MAX_WIDTH, .required = true},
+        {.label = N_("Column"),
+         .kind = FK_INT,
+         .row = 3,
+         .imin = 1,
+         .imax = PRINT_FORM_MAX_WIDTH,
+         .required = true},
     };
     const struct form fm = {.f = f, .n = 4};
     struct kwh_err e;
@@ -411,8 +422,7 @@ static bool save(struct app *a, struct designer *s)
     struct kwh_err e;
 
     kwh_err_clear(&e);
-    if ((p = app_printer(a, &e)) == NULL ||
-        printer_form_save(p, a->core, &a->s, s->form, &e) < 0) {
+    if ((p = app_printer(a, &e)) == NULL || printer_form_save(p, a->core, &a->s, s->form, &e) < 0) {
         app_error(a, &e);
         return false;
     }
@@ -444,8 +454,8 @@ static int backup(struct app *a, struct designer *s)
 
 static int restore(struct app *a, struct designer *s)
 {
-    if (s->dirty && !dialog_confirm(a, _("Restore a copy"),
-                                    _("Your changes are not saved. Leave them?")))
+    if (s->dirty &&
+        !dialog_confirm(a, _("Restore a copy"), _("Your changes are not saved. Leave them?")))
         return UI_HANDLED;
     app_open(a, &scr_files_form_restore, 1);
     return UI_HANDLED;
@@ -460,28 +470,21 @@ static int designer_action(struct app *a, void *st, int act)
     if (s->preview != NULL && act != ACT_PREVIEW && act != ACT_BACK)
         drop_preview(s);
     switch (act) {
-    case ACT_PREVIEW:
-        return preview(a, s);
-    case ACT_NEW:
-        return add(a, s);
-    case ACT_SUBMIT:
-        save(a, s);
-        return UI_HANDLED;
-    case ACT_FORM_BACKUP:
-        return backup(a, s);
-    case ACT_FORM_RESTORE:
-        return restore(a, s);
+    case ACT_PREVIEW: return preview(a, s);
+    case ACT_NEW: return add(a, s);
+    case ACT_SUBMIT: save(a, s); return UI_HANDLED;
+    case ACT_FORM_BACKUP: return backup(a, s);
+    case ACT_FORM_RESTORE: return restore(a, s);
     case ACT_BACK:
         if (s->preview != NULL) {
             drop_preview(s);
             return UI_HANDLED;
         }
-        if (s->dirty && !dialog_confirm(a, _("Invoice layout"),
-                                        _("Your changes are not saved. Leave them?")))
+        if (s->dirty &&
+            !dialog_confirm(a, _("Invoice layout"), _("Your changes are not saved. Leave them?")))
             return UI_HANDLED;
         return UI_IGNORED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 
@@ -510,25 +513,17 @@ static int designer_key(struct app *a, void *st, int type, wint_t ch)
     if (type != KEY_CODE_YES)
         return UI_IGNORED;
     switch (ch) {
-    case KEY_UP:
-        return move_item(a, s, -1, 0);
-    case KEY_DOWN:
-        return move_item(a, s, 1, 0);
-    case KEY_LEFT:
-        return move_item(a, s, 0, -1);
-    case KEY_RIGHT:
-        return move_item(a, s, 0, 1);
-    case KEY_DC:
-        return delete_item(a, s);
-    case KEY_PPAGE:
-        s->top = s->top > view_h() ? s->top - view_h() : 0;
-        return UI_HANDLED;
+    case KEY_UP: return move_item(a, s, -1, 0);
+    case KEY_DOWN: return move_item(a, s, 1, 0);
+    case KEY_LEFT: return move_item(a, s, 0, -1);
+    case KEY_RIGHT: return move_item(a, s, 0, 1);
+    case KEY_DC: return delete_item(a, s);
+    case KEY_PPAGE: s->top = s->top > view_h() ? s->top - view_h() : 0; return UI_HANDLED;
     case KEY_NPAGE:
         if (s->top + view_h() < page_lines(s))
             s->top += view_h();
         return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

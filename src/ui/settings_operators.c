@@ -67,14 +67,18 @@ static void operators_enter(struct app *a, void *st, int arg)
     struct operators *s = st;
 
     (void)arg;
-    s->f[F_NAME] = (struct field){.label = N_("Name"), .kind = FK_TEXT, .row = 0,
-                                  .required = true, .maxlen = 30};
-    s->f[F_ROLE] = (struct field){.label = N_("Role"), .kind = FK_CHOICE, .row = 1,
-                                  .items = label_role_items, .nitems = 2, .width = 20};
-    s->f[F_PW] = (struct field){.label = N_("Password"), .kind = FK_PASSWORD, .row = 2,
-                                .maxlen = 64, .width = 20};
-    s->f[F_PW2] = (struct field){.label = N_("Password again"), .kind = FK_PASSWORD, .row = 3,
-                                 .maxlen = 64, .width = 20};
+    s->f[F_NAME] = (struct field){
+        .label = N_("Name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 30};
+    s->f[F_ROLE] = (struct field){.label = N_("Role"),
+                                  .kind = FK_CHOICE,
+                                  .row = 1,
+                                  .items = label_role_items,
+                                  .nitems = 2,
+                                  .width = 20};
+    s->f[F_PW] = (struct field){
+        .label = N_("Password"), .kind = FK_PASSWORD, .row = 2, .maxlen = 64, .width = 20};
+    s->f[F_PW2] = (struct field){
+        .label = N_("Password again"), .kind = FK_PASSWORD, .row = 3, .maxlen = 64, .width = 20};
     form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
     s->lf.rows = LIST_ROWS;
     reload(a, s);
@@ -91,9 +95,10 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
     else if (col == 1)
         snprintf(buf, n, "%s", label_role(o->role));
     else
-        snprintf(buf, n, "%s", o->locked_until > time(NULL) ? _("locked out")
-                               : o->must_change           ? _("must change password")
-                                                          : "");
+        snprintf(buf, n, "%s",
+                 o->locked_until > time(NULL) ? _("locked out")
+                 : o->must_change             ? _("must change password")
+                                              : "");
 }
 
 static void operators_draw(struct app *a, void *st)
@@ -109,8 +114,9 @@ static void operators_draw(struct app *a, void *st)
     list_draw(&s->lf.l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s,
               s->lf.on_list);
     draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
-              s->lf.adding ? _("New operator:")
-                        : _("Selected operator (Tab: change role or set a password, F6: delete):"),
+              s->lf.adding
+                  ? _("New operator:")
+                  : _("Selected operator (Tab: change role or set a password, F6: delete):"),
               theme_attr(CLR_INFO));
     form_draw(&s->fm, !s->lf.on_list);
 }
@@ -169,9 +175,7 @@ static int operators_action(struct app *a, void *st, int act)
     char q[256];
 
     switch (act) {
-    case ACT_NEW:
-        listform_new(&s->lf, &s->fm, F_NAME, fill_form, s);
-        return UI_HANDLED;
+    case ACT_NEW: listform_new(&s->lf, &s->fm, F_NAME, fill_form, s); return UI_HANDLED;
     case ACT_DELETE:
         if (s->n == 0)
             return UI_HANDLED;
@@ -189,8 +193,7 @@ static int operators_action(struct app *a, void *st, int act)
             return UI_HANDLED;
         }
         return save(a, s);
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

@@ -24,15 +24,27 @@ static void password_enter(struct app *a, void *st, int arg)
     struct password *s = st;
 
     (void)arg;
-    s->f[F_NAME] = (struct field){.label = N_("Operator"), .kind = FK_TEXT, .row = 0,
-                                  .required = true, .maxlen = 30, .width = 24,
+    s->f[F_NAME] = (struct field){.label = N_("Operator"),
+                                  .kind = FK_TEXT,
+                                  .row = 0,
+                                  .required = true,
+                                  .maxlen = 30,
+                                  .width = 24,
                                   .readonly = !app_is_admin(a)};
-    s->f[F_OLD] = (struct field){.label = N_("Old password"), .kind = FK_PASSWORD, .row = 1,
-                                 .maxlen = 64, .width = 24};
-    s->f[F_NEW] = (struct field){.label = N_("New password"), .kind = FK_PASSWORD, .row = 2,
-                                 .maxlen = 64, .width = 24, .required = true};
-    s->f[F_NEW2] = (struct field){.label = N_("New password again"), .kind = FK_PASSWORD,
-                                  .row = 3, .maxlen = 64, .width = 24, .required = true};
+    s->f[F_OLD] = (struct field){
+        .label = N_("Old password"), .kind = FK_PASSWORD, .row = 1, .maxlen = 64, .width = 24};
+    s->f[F_NEW] = (struct field){.label = N_("New password"),
+                                 .kind = FK_PASSWORD,
+                                 .row = 2,
+                                 .maxlen = 64,
+                                 .width = 24,
+                                 .required = true};
+    s->f[F_NEW2] = (struct field){.label = N_("New password again"),
+                                  .kind = FK_PASSWORD,
+                                  .row = 3,
+                                  .maxlen = 64,
+                                  .width = 24,
+                                  .required = true};
     ledit_set(&s->f[F_NAME].ed, a->s.name);
     form_init(&s->fm, s->f, F_N, UI_TOP + 1);
     form_focus(&s->fm, F_OLD);

@@ -45,8 +45,8 @@ static void unit_enter(struct app *a, void *st, int arg)
     struct site *s = st;
 
     (void)arg;
-    s->f[0] = (struct field){.label = N_("Unit name"), .kind = FK_TEXT, .row = 0,
-                             .required = true, .maxlen = 60};
+    s->f[0] = (struct field){
+        .label = N_("Unit name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 60};
     s->f[1] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 1, .maxlen = 30};
     if (load(a, s)) {
         ledit_set(&s->f[0].ed, s->site.unit_name);
@@ -89,8 +89,13 @@ static void area_enter(struct app *a, void *st, int arg)
     struct site *s = st;
 
     (void)arg;
-    s->f[0] = (struct field){.label = N_("Area code"), .kind = FK_DIGITS, .row = 0,
-                             .minlen = 6, .maxlen = 6, .required = true, .width = 8};
+    s->f[0] = (struct field){.label = N_("Area code"),
+                             .kind = FK_DIGITS,
+                             .row = 0,
+                             .minlen = 6,
+                             .maxlen = 6,
+                             .required = true,
+                             .width = 8};
     if (load(a, s))
         ledit_set(&s->f[0].ed, s->site.area_code);
     form_init(&s->fm, s->f, 1, UI_TOP + 1);
@@ -164,14 +169,30 @@ static void limits_enter(struct app *a, void *st, int arg)
     struct site *s = st;
 
     (void)arg;
-    s->f[0] = (struct field){.label = N_("Monthly free kWh"), .kind = FK_ENERGY, .row = 0,
-                             .imax = UNITS_MAX_CKWH, .optional_zero = true, .width = 14};
-    s->f[1] = (struct field){.label = N_("Largest sale (yuan)"), .kind = FK_MONEY, .row = 1,
-                             .imax = UNITS_MAX_FEN, .optional_zero = true, .width = 14};
-    s->f[2] = (struct field){.label = N_("Largest sale (kWh)"), .kind = FK_ENERGY, .row = 2,
-                             .imax = UNITS_MAX_CKWH, .optional_zero = true, .width = 14};
-    s->f[3] = (struct field){.label = N_("Reissue fee (yuan)"), .kind = FK_MONEY, .row = 3,
-                             .imax = UNITS_MAX_FEN, .optional_zero = true, .width = 14};
+    s->f[0] = (struct field){.label = N_("Monthly free kWh"),
+                             .kind = FK_ENERGY,
+                             .row = 0,
+                             .imax = UNITS_MAX_CKWH,
+                             .optional_zero = true,
+                             .width = 14};
+    s->f[1] = (struct field){.label = N_("Largest sale (yuan)"),
+                             .kind = FK_MONEY,
+                             .row = 1,
+                             .imax = UNITS_MAX_FEN,
+                             .optional_zero = true,
+                             .width = 14};
+    s->f[2] = (struct field){.label = N_("Largest sale (kWh)"),
+                             .kind = FK_ENERGY,
+                             .row = 2,
+                             .imax = UNITS_MAX_CKWH,
+                             .optional_zero = true,
+                             .width = 14};
+    s->f[3] = (struct field){.label = N_("Reissue fee (yuan)"),
+                             .kind = FK_MONEY,
+                             .row = 3,
+                             .imax = UNITS_MAX_FEN,
+                             .optional_zero = true,
+                             .width = 14};
     form_init(&s->fm, s->f, 4, UI_TOP + 1);
     if (load(a, s)) {
         form_set_value(&s->fm, 0, s->site.monthly_free_ckwh);

@@ -53,10 +53,14 @@ static void tariffs_enter(struct app *a, void *st, int arg)
     struct tariffs *s = st;
 
     (void)arg;
-    s->f[F_NAME] = (struct field){.label = N_("Tariff name"), .kind = FK_TEXT, .row = 0,
-                                  .required = true, .maxlen = 30};
-    s->f[F_PRICE] = (struct field){.label = N_("Price (yuan/kWh)"), .kind = FK_PRICE, .row = 1,
-                                   .required = true, .imax = UNITS_MAX_PRICE, .width = 12};
+    s->f[F_NAME] = (struct field){
+        .label = N_("Tariff name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 30};
+    s->f[F_PRICE] = (struct field){.label = N_("Price (yuan/kWh)"),
+                                   .kind = FK_PRICE,
+                                   .row = 1,
+                                   .required = true,
+                                   .imax = UNITS_MAX_PRICE,
+                                   .width = 12};
     form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
     s->lf.rows = LIST_ROWS;
     reload(a, s);
@@ -71,18 +75,10 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
     char b[32];
 
     switch (col) {
-    case 0:
-        snprintf(buf, n, "%s", t->name);
-        break;
-    case 1:
-        snprintf(buf, n, "%s", fmt_price(b, sizeof b, t->price));
-        break;
-    case 2:
-        snprintf(buf, n, "%s", fmt_time(b, sizeof b, t->price_since));
-        break;
-    default:
-        snprintf(buf, n, "%" PRId64, t->customers);
-        break;
+    case 0: snprintf(buf, n, "%s", t->name); break;
+    case 1: snprintf(buf, n, "%s", fmt_price(b, sizeof b, t->price)); break;
+    case 2: snprintf(buf, n, "%s", fmt_time(b, sizeof b, t->price_since)); break;
+    default: snprintf(buf, n, "%" PRId64, t->customers); break;
     }
 }
 
@@ -100,7 +96,8 @@ static void tariffs_draw(struct app *a, void *st)
     list_draw(&s->lf.l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s,
               s->lf.on_list);
     draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
-              s->lf.adding ? _("New tariff:") : _("Selected tariff (Tab: edit, F5: new, F6: delete):"),
+              s->lf.adding ? _("New tariff:")
+                           : _("Selected tariff (Tab: edit, F5: new, F6: delete):"),
               theme_attr(CLR_INFO));
     form_draw(&s->fm, !s->lf.on_list);
 }
@@ -117,8 +114,8 @@ static int save(struct app *a, struct tariffs *s)
     }
     kwh_err_clear(&e);
     if (s->lf.adding)
-        rc = tariff_add(a->core, &a->s, form_text(&s->fm, F_NAME), form_value(&s->fm, F_PRICE),
-                        &id, &e);
+        rc = tariff_add(a->core, &a->s, form_text(&s->fm, F_NAME), form_value(&s->fm, F_PRICE), &id,
+                        &e);
     else
         rc = tariff_update(a->core, &a->s, s->t[s->lf.l.sel].id, form_text(&s->fm, F_NAME),
                            form_value(&s->fm, F_PRICE), &e);
@@ -150,9 +147,7 @@ static int tariffs_action(struct app *a, void *st, int act)
     char q[256];
 
     switch (act) {
-    case ACT_NEW:
-        listform_new(&s->lf, &s->fm, F_NAME, fill_form, s);
-        return UI_HANDLED;
+    case ACT_NEW: listform_new(&s->lf, &s->fm, F_NAME, fill_form, s); return UI_HANDLED;
     case ACT_DELETE:
         if (s->n == 0)
             return UI_HANDLED;
@@ -170,8 +165,7 @@ static int tariffs_action(struct app *a, void *st, int act)
             return UI_HANDLED;
         }
         return save(a, s);
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

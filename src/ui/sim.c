@@ -26,7 +26,7 @@
 enum { ASK_NONE = 0, ASK_CARD = 1, ASK_METER = 2, ASK_KWH = 4 };
 
 struct sim_cmd {
-    const char *label;      /* msgid */
+    const char *label; /* msgid */
     const char *verb;
     int ask;
 };
@@ -171,8 +171,12 @@ static bool ask(struct app *a, const struct sim_cmd *c, char *card, char *meter,
     if (c->ask & ASK_METER) {
         char buf[16];
         imeter = n;
-        f[n++] = (struct field){.label = N_("Meter number"), .kind = FK_DIGITS, .row = n,
-                                .minlen = 8, .maxlen = 8, .required = true};
+        f[n++] = (struct field){.label = N_("Meter number"),
+                                .kind = FK_DIGITS,
+                                .row = n,
+                                .minlen = 8,
+                                .maxlen = 8,
+                                .required = true};
         /* the meter of the card read last, else the meter used last */
         if (a->rd_meter != 0)
             snprintf(buf, sizeof buf, "%08" PRIu32, a->rd_meter);
@@ -186,20 +190,30 @@ static bool ask(struct app *a, const struct sim_cmd *c, char *card, char *meter,
             ncards = list_cards(a->cfg.sim_dir, store, names);
         if (ncards > 0) {
             /* a card that exists, the one used last first */
-            f[n++] = (struct field){.label = N_("Card name"), .kind = FK_CHOICE, .row = n,
-                                    .items = names, .nitems = ncards, .items_raw = true};
+            f[n++] = (struct field){.label = N_("Card name"),
+                                    .kind = FK_CHOICE,
+                                    .row = n,
+                                    .items = names,
+                                    .nitems = ncards,
+                                    .items_raw = true};
             for (int i = 0; i < ncards; i++)
                 if (strcmp(names[i], last_card) == 0)
                     f[icard].sel = i;
         } else {
-            f[n++] = (struct field){.label = N_("Card name"), .kind = FK_TEXT, .row = n,
-                                    .maxlen = 40, .required = true};
+            f[n++] = (struct field){.label = N_("Card name"),
+                                    .kind = FK_TEXT,
+                                    .row = n,
+                                    .maxlen = 40,
+                                    .required = true};
         }
     }
     if (c->ask & ASK_KWH) {
         ikwh = n;
-        f[n++] = (struct field){.label = N_("Energy (kWh)"), .kind = FK_ENERGY, .row = n,
-                                .required = true, .imax = 99999999};
+        f[n++] = (struct field){.label = N_("Energy (kWh)"),
+                                .kind = FK_ENERGY,
+                                .row = n,
+                                .required = true,
+                                .imax = 99999999};
     }
     for (int i = 0; i < n; i++)
         f[i].row = i;
@@ -269,7 +283,10 @@ void sim_panel(struct app *a)
     for (size_t i = 0; i < KWH_ARRAY_LEN(cmds); i++)
         items[i] = cmds[i].label;
     memset(f, 0, sizeof f);
-    f[0] = (struct field){.label = N_("Action"), .kind = FK_CHOICE, .row = 0, .items = items,
+    f[0] = (struct field){.label = N_("Action"),
+                          .kind = FK_CHOICE,
+                          .row = 0,
+                          .items = items,
                           .nitems = (int)KWH_ARRAY_LEN(cmds)};
     if (!dialog_form(a, _("Simulator (training)"), f, 1))
         return;

@@ -7,7 +7,7 @@
 #define TARIFF_PICK_MAX 32
 
 struct tariff_pick {
-    bool names_only;            /* set before loading: items without the price */
+    bool names_only; /* set before loading: items without the price */
     int n;
     int64_t id[TARIFF_PICK_MAX];
     char name[TARIFF_PICK_MAX][KWH_NAME_MAX + 16];

@@ -28,8 +28,7 @@ static const char *what(int type)
     case KWH_CARD_RELAY:
         return _("A relay card switches the meter's relay once, to test it; the relay "
                  "returns to its state after a while.");
-    default:
-        return _("A test card is for the metering test; the energy it uses is not charged.");
+    default: return _("A test card is for the metering test; the energy it uses is not charged.");
     }
 }
 
@@ -46,15 +45,31 @@ static void tool_enter(struct app *a, void *st, int arg)
     s->type = arg;
     if (arg >= KWH_CARD_MANAGEMENT && arg <= KWH_CARD_TEST)
         a->title = titles[arg];
-    s->f[F_LIMIT] = (struct field){.label = N_("Current limit (A)"), .kind = FK_INT, .row = 0,
-                                   .imin = 1, .imax = 1000, .required = true, .width = 12};
-    s->f[F_ALARM] = (struct field){.label = N_("Alarm kWh"), .kind = FK_ENERGY, .row = 1,
-                                   .imax = UNITS_MAX_CKWH, .required = true, .width = 12};
-    s->f[F_OVERDRAFT] = (struct field){.label = N_("Overdraft kWh"), .kind = FK_ENERGY,
-                                       .row = 2, .imax = UNITS_MAX_CKWH, .required = true,
+    s->f[F_LIMIT] = (struct field){.label = N_("Current limit (A)"),
+                                   .kind = FK_INT,
+                                   .row = 0,
+                                   .imin = 1,
+                                   .imax = 1000,
+                                   .required = true,
+                                   .width = 12};
+    s->f[F_ALARM] = (struct field){.label = N_("Alarm kWh"),
+                                   .kind = FK_ENERGY,
+                                   .row = 1,
+                                   .imax = UNITS_MAX_CKWH,
+                                   .required = true,
+                                   .width = 12};
+    s->f[F_OVERDRAFT] = (struct field){.label = N_("Overdraft kWh"),
+                                       .kind = FK_ENERGY,
+                                       .row = 2,
+                                       .imax = UNITS_MAX_CKWH,
+                                       .required = true,
                                        .width = 12};
-    s->f[F_HOARD] = (struct field){.label = N_("Hoard limit kWh"), .kind = FK_ENERGY, .row = 3,
-                                   .imax = UNITS_MAX_CKWH, .required = true, .width = 12};
+    s->f[F_HOARD] = (struct field){.label = N_("Hoard limit kWh"),
+                                   .kind = FK_ENERGY,
+                                   .row = 3,
+                                   .imax = UNITS_MAX_CKWH,
+                                   .required = true,
+                                   .width = 12};
     ledit_set(&s->f[F_LIMIT].ed, "40");
     ledit_set(&s->f[F_ALARM].ed, "10.00");
     ledit_set(&s->f[F_OVERDRAFT].ed, "5.00");
@@ -100,8 +115,8 @@ static int tool_action(struct app *a, void *st, int act)
     if (!dialog_confirm(a, label_card_type(s->type), q))
         return UI_HANDLED;
     kwh_err_clear(&e);
-    if (toolcard_make(a->core, &a->s, s->type, s->type == KWH_CARD_MANAGEMENT ? &mp : NULL,
-                      &e) < 0) {
+    if (toolcard_make(a->core, &a->s, s->type, s->type == KWH_CARD_MANAGEMENT ? &mp : NULL, &e) <
+        0) {
         app_error(a, &e);
         return UI_HANDLED;
     }

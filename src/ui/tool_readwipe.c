@@ -14,8 +14,8 @@ struct readwipe {
 static void rw_draw(struct app *a, void *st)
 {
     static const char *const labels[] = {
-        N_("Card"), N_("Area code"), N_("Meter number"), N_("Customer"), N_("Purchase count"),
-        N_("Purchase kWh"), N_("Card generation"), N_("Meter report"),
+        N_("Card"),           N_("Area code"),    N_("Meter number"),    N_("Customer"),
+        N_("Purchase count"), N_("Purchase kWh"), N_("Card generation"), N_("Meter report"),
     };
     struct readwipe *s = st;
     const struct kwh_card *c = &s->info.card;
@@ -54,8 +54,8 @@ static void rw_draw(struct app *a, void *st)
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[6]), b, v);
     if (c->ret.valid)
         snprintf(b, sizeof b, "%s kWh, %s, %s %08" PRIu32,
-                 fmt_energy(e1, sizeof e1, c->ret.remaining_ckwh),
-                 label_meter_code(c->ret.display), _("meter"), c->ret.meter_no);
+                 fmt_energy(e1, sizeof e1, c->ret.remaining_ckwh), label_meter_code(c->ret.display),
+                 _("meter"), c->ret.meter_no);
     else
         snprintf(b, sizeof b, "%s", _("none"));
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[7]), b, v);
@@ -97,8 +97,7 @@ static int rw_action(struct app *a, void *st, int act)
         app_set_card(a, _("Blank card"));
         app_msg(a, CLR_OK, "%s", _("The card is blank now."));
         return UI_HANDLED;
-    default:
-        return UI_IGNORED;
+    default: return UI_IGNORED;
     }
 }
 

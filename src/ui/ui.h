@@ -22,9 +22,9 @@
  *
  * Environment: KWHPOS_LOCALEDIR names the message catalogue directory (default: the
  * first of <program dir>/locale and <program dir>/../share/locale that holds
- * catalogues, else the directory compiled in); KWHPOS_IDLE_LOCK_SECONDS overrides [ui] idle_lock_minutes in seconds
- * (for tests and demonstrations); KWHSIM names the kwhsim program the demo simulator
- * panel runs (default: the kwhsim beside the running program, else from PATH). */
+ * catalogues, else the directory compiled in); KWHPOS_IDLE_LOCK_SECONDS overrides [ui]
+ * idle_lock_minutes in seconds (for tests and demonstrations); KWHSIM names the kwhsim program the
+ * demo simulator panel runs (default: the kwhsim beside the running program, else from PATH). */
 #ifndef KWH_UI_UI_H
 #define KWH_UI_UI_H
 

@@ -44,10 +44,10 @@ const char *fmt_time(char *buf, size_t n, int64_t t);
 
 struct ledit {
     char buf[LEDIT_CAP];
-    size_t len;         /* bytes */
-    size_t cur;         /* cursor byte offset, always on a character boundary */
-    int scroll;         /* first display column shown */
-    int maxchars;       /* 0 = as many as fit in the buffer */
+    size_t len;   /* bytes */
+    size_t cur;   /* cursor byte offset, always on a character boundary */
+    int scroll;   /* first display column shown */
+    int maxchars; /* 0 = as many as fit in the buffer */
 };
 
 /* Sets the text (cursor at the end). */
@@ -70,46 +70,46 @@ int ledit_draw(struct ledit *l, WINDOW *win, int y, int x, int w, bool mask, int
 enum field_kind {
     FK_TEXT = 0,
     FK_PASSWORD,
-    FK_DIGITS,      /* digits only; minlen..maxlen digits */
-    FK_INT,         /* a whole number in imin..imax */
-    FK_MONEY,       /* yuan with at most 2 decimals -> fen */
-    FK_ENERGY,      /* kWh with at most 2 decimals -> 0.01 kWh */
-    FK_PRICE,       /* yuan/kWh with at most 4 decimals -> 0.0001 yuan/kWh */
-    FK_CHOICE,      /* one of items[] */
-    FK_CHECK,       /* on/off */
-    FK_INFO,        /* display only */
+    FK_DIGITS, /* digits only; minlen..maxlen digits */
+    FK_INT,    /* a whole number in imin..imax */
+    FK_MONEY,  /* yuan with at most 2 decimals -> fen */
+    FK_ENERGY, /* kWh with at most 2 decimals -> 0.01 kWh */
+    FK_PRICE,  /* yuan/kWh with at most 4 decimals -> 0.0001 yuan/kWh */
+    FK_CHOICE, /* one of items[] */
+    FK_CHECK,  /* on/off */
+    FK_INFO,   /* display only */
 };
 
 struct field {
-    const char *label;          /* msgid */
+    const char *label; /* msgid */
     int kind;
-    int row, col;               /* content row (0-based) and column (0 left, 1 right) */
-    int width;                  /* input columns; 0 = to the end of the column */
-    int minlen, maxlen;         /* FK_DIGITS lengths; maxlen also caps other text */
-    int64_t imin, imax;         /* FK_INT bounds; imax is also the maximum for amounts */
+    int row, col;       /* content row (0-based) and column (0 left, 1 right) */
+    int width;          /* input columns; 0 = to the end of the column */
+    int minlen, maxlen; /* FK_DIGITS lengths; maxlen also caps other text */
+    int64_t imin, imax; /* FK_INT bounds; imax is also the maximum for amounts */
     bool required;
     bool readonly;
     bool hidden;
-    bool optional_zero;         /* an empty amount field means 0 */
-    const char *const *items;   /* FK_CHOICE */
+    bool optional_zero;       /* an empty amount field means 0 */
+    const char *const *items; /* FK_CHOICE */
     int nitems;
-    bool items_raw;             /* items are data, not msgids */
-    int sel;                    /* FK_CHOICE index */
-    bool on;                    /* FK_CHECK; with check: the box is ticked */
-    bool check;                 /* an on/off box before the label (a query filter): Space on
-                                 * the box ticks it, changing the value ticks it, emptying
-                                 * the value clears it; an unticked field is not checked */
-    struct ledit ed;            /* text of text-like fields and FK_INFO */
+    bool items_raw;  /* items are data, not msgids */
+    int sel;         /* FK_CHOICE index */
+    bool on;         /* FK_CHECK; with check: the box is ticked */
+    bool check;      /* an on/off box before the label (a query filter): Space on
+                      * the box ticks it, changing the value ticks it, emptying
+                      * the value clears it; an unticked field is not checked */
+    struct ledit ed; /* text of text-like fields and FK_INFO */
 };
 
 struct form {
     struct field *f;
     int n;
-    int cur;                    /* focused field, -1 = none */
-    bool on_box;                /* the focus is on the current field's box (check) */
-    int top;                    /* first row of the form in win */
-    WINDOW *win;                /* NULL = stdscr */
-    int x, w;                   /* columns used in win; w 0 = the whole width */
+    int cur;     /* focused field, -1 = none */
+    bool on_box; /* the focus is on the current field's box (check) */
+    int top;     /* first row of the form in win */
+    WINDOW *win; /* NULL = stdscr */
+    int x, w;    /* columns used in win; w 0 = the whole width */
 };
 
 /* Binds fields to the form (on stdscr, full width) and focuses the first editable one. */
@@ -126,25 +126,25 @@ void form_focus(struct form *fm, int i);
 bool form_validate(struct app *a, struct form *fm);
 /* Values of validated fields. */
 const char *form_text(const struct form *fm, int i);
-int64_t form_value(const struct form *fm, int i);     /* INT/MONEY/ENERGY/PRICE/DIGITS */
+int64_t form_value(const struct form *fm, int i); /* INT/MONEY/ENERGY/PRICE/DIGITS */
 void form_set_text(struct form *fm, int i, const char *s);
-void form_set_value(struct form *fm, int i, int64_t v);   /* formats by kind */
+void form_set_value(struct form *fm, int i, int64_t v); /* formats by kind */
 /* Field i's own validation; fills msg (translated) and returns false when invalid. */
 bool field_check(const struct field *f, char *msg, size_t n);
 
 /* --- list.c: a scrolling table --------------------------------------------------- */
 
 struct list_col {
-    const char *head;           /* msgid */
-    int width;                  /* display columns */
-    bool right;                 /* right-aligned (numbers) */
+    const char *head; /* msgid */
+    int width;        /* display columns */
+    bool right;       /* right-aligned (numbers) */
 };
 
 /* Fills buf with the text of (row, col). */
 typedef void (*list_cell_fn)(void *ctx, int row, int col, char *buf, size_t n);
 
 struct list {
-    int n;                      /* rows */
+    int n; /* rows */
     int sel;
     int top;
 };
@@ -163,9 +163,9 @@ int list_key(struct list *l, int h, int type, wint_t ch);
 /* A list with a form under it for the selected row or a new one (tariffs, operators). */
 struct listform {
     struct list l;
-    int rows;                   /* the list's height */
-    bool on_list;               /* the focus is on the list, not the form */
-    bool adding;                /* the form is for a new row */
+    int rows;     /* the list's height */
+    bool on_list; /* the focus is on the list, not the form */
+    bool adding;  /* the form is for a new row */
 };
 
 /* After the rows were loaded again (n of them): keeps the selection on a row. */
@@ -207,9 +207,9 @@ struct table_sink;
 
 /* What a screen exports or prints: its columns and every row of the result. */
 struct table_src {
-    const char *name;           /* the file name's start: "customers", "sales" ... */
-    const char *title;          /* the printout's heading (translated) */
-    const char *subtitle;       /* e.g. the period (translated), or NULL */
+    const char *name;     /* the file name's start: "customers", "sales" ... */
+    const char *title;    /* the printout's heading (translated) */
+    const char *subtitle; /* e.g. the period (translated), or NULL */
     const struct list_col *cols;
     int ncols;
     /* Gives every row to k with table_sink_row (all of them, not just the page shown);
@@ -231,14 +231,14 @@ void table_print(struct app *a, const struct table_src *t);
 
 struct filepick {
     char dir[KWH_PATH_MAX];
-    char **names;               /* file names in dir (borrowed), newest first */
+    char **names; /* file names in dir (borrowed), newest first */
     struct list l;
-    struct field f[1];          /* a path typed by hand */
+    struct field f[1]; /* a path typed by hand */
     struct form fm;
-    bool on_path;               /* the focus is on the path, not the list */
-    bool list_only;             /* no path to type and no folder line: the caller shows
-                                 * the folder (set after filepick_init) */
-    int y, h;                   /* the list's rows (the folder is shown above, the path below) */
+    bool on_path;   /* the focus is on the path, not the list */
+    bool list_only; /* no path to type and no folder line: the caller shows
+                     * the folder (set after filepick_init) */
+    int y, h;       /* the list's rows (the folder is shown above, the path below) */
 };
 
 void filepick_init(struct filepick *p, const char *dir, char **names, size_t n, int y, int h);
@@ -264,7 +264,7 @@ bool dialog_confirm(struct app *a, const char *title, const char *text);
 #define PAIRS_MAX 20
 struct pairs {
     int n;
-    const char *label[PAIRS_MAX];       /* translated */
+    const char *label[PAIRS_MAX]; /* translated */
     char value[PAIRS_MAX][KWH_ADDR_MAX * 2 + 8];
 };
 /* Adds a line (label translated already); lines past PAIRS_MAX are dropped. */
@@ -279,8 +279,8 @@ void dialog_pairs(struct app *a, const char *title, const struct pairs *p, const
  * values, false on Esc. */
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf);
 /* dialog_form with its own key hint (translated); Esc does nothing unless esc. */
-bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf,
-                      const char *hint, bool esc);
+bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf, const char *hint,
+                      bool esc);
 /* The progress callback given to core_set_progress (ctx is the app). */
 void dialog_progress(void *ctx, const char *phase, int done, int total);
 
@@ -296,10 +296,10 @@ const char *label_op(int kind);
 const char *label_state(int state);
 /* Choice lists (msgids) for form fields. */
 extern const char *const label_pay_items[KWH_PAY_COUNT];
-extern const char *const label_meter_type_items[3];   /* index + 1 = enum kwh_meter_type */
-extern const char *const label_role_items[2];         /* index + 1 = enum kwh_role */
-extern const char *const label_mode_items[2];         /* by amount, by kWh */
-extern const char *const label_consumed_items[2];     /* 已消费, 未消费 */
+extern const char *const label_meter_type_items[3]; /* index + 1 = enum kwh_meter_type */
+extern const char *const label_role_items[2];       /* index + 1 = enum kwh_role */
+extern const char *const label_mode_items[2];       /* by amount, by kWh */
+extern const char *const label_consumed_items[2];   /* 已消费, 未消费 */
 
 /* --- errors.c: what the clerk should do ------------------------------------------ */
 

@@ -11,9 +11,9 @@
 
 struct kwh_csv {
     FILE *f;
-    iconv_t cd;                 /* (iconv_t)-1 for UTF-8 */
+    iconv_t cd; /* (iconv_t)-1 for UTF-8 */
     bool row_started;
-    struct kwh_err err;         /* the first error */
+    struct kwh_err err; /* the first error */
 };
 
 int csv_encoding_parse(const char *name)
@@ -68,8 +68,9 @@ static void put(struct kwh_csv *w, const char *text, size_t len)
         size_t oleft = sizeof buf;
         size_t r = iconv(w->cd, &in, &inleft, &o, &oleft);
         if (r == (size_t)-1 && errno != E2BIG) {
-            kwh_err_set(&w->err, KWH_EINVAL, "text that is not valid UTF-8 cannot be written "
-                                             "as GB18030");
+            kwh_err_set(&w->err, KWH_EINVAL,
+                        "text that is not valid UTF-8 cannot be written "
+                        "as GB18030");
             return;
         }
         if (fwrite(buf, 1, sizeof buf - oleft, w->f) != sizeof buf - oleft) {
@@ -168,8 +169,9 @@ int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, i
         } else {
             while (r < end && *r != ',' && *r != '\n') {
                 if (*r == '"')
-                    return kwh_err_set(e, KWH_EINVAL, "a quote inside a field that does not "
-                                                      "start with one: quote the whole field");
+                    return kwh_err_set(e, KWH_EINVAL,
+                                       "a quote inside a field that does not "
+                                       "start with one: quote the whole field");
                 *w++ = *r++;
             }
             if (w > start && w[-1] == '\r' && (r >= end || *r == '\n'))

@@ -70,8 +70,8 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, struct 
 
     *out = NULL;
     if (f == NULL)
-        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s",
-                           path, strerror(errno));
+        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", path,
+                           strerror(errno));
     for (;;) {
         if (used + 4096 + 1 > cap) {
             size_t ncap = cap ? cap * 2 : 8192;

@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-static const char *const pay_names[KWH_PAY_COUNT] = {
-    KWH_NC("pay", "cash"), KWH_NC("pay", "wechat"), KWH_NC("pay", "alipay"),
-    KWH_NC("pay", "card"), KWH_NC("pay", "other")};
+static const char *const pay_names[KWH_PAY_COUNT] = {KWH_NC("pay", "cash"), KWH_NC("pay", "wechat"),
+                                                     KWH_NC("pay", "alipay"), KWH_NC("pay", "card"),
+                                                     KWH_NC("pay", "other")};
 
 const char *model_role_name(int role)
 {

@@ -33,11 +33,10 @@ int fixed_parse(const char *s, int decimals, int64_t max, const char *what, int6
             digits = true;
             if (fd == decimals) {
                 if (decimals == 0)
-                    return kwh_err_set(e, KWH_EINVAL, "%s: '%s' must be a whole number",
-                                       what, s);
+                    return kwh_err_set(e, KWH_EINVAL, "%s: '%s' must be a whole number", what, s);
                 return kwh_err_set(e, KWH_EINVAL,
-                                   "%s: '%s' has more than %d digit%s after the point", what,
-                                   s, decimals, decimals == 1 ? "" : "s");
+                                   "%s: '%s' has more than %d digit%s after the point", what, s,
+                                   decimals, decimals == 1 ? "" : "s");
             }
             fp = fp * 10 + (*p - '0');
             fd++;
@@ -76,8 +75,8 @@ int meter_no_parse(const char *s, const char *what, uint32_t *out, struct kwh_er
     for (size_t i = 0; i < n; i++)
         v = v * 10 + (uint32_t)(s[i] - '0');
     if (v == 0)
-        return kwh_err_set(e, KWH_EINVAL, "%s '%s': 00000000 is not a meter number; %s", what,
-                           s, rule);
+        return kwh_err_set(e, KWH_EINVAL, "%s '%s': 00000000 is not a meter number; %s", what, s,
+                           rule);
     *out = v;
     return 0;
 }
@@ -91,9 +90,8 @@ int fixed_format(int64_t v, int decimals, char *buf, size_t n)
     for (int i = 0; i < decimals; i++)
         scale *= 10;
     if (decimals > 0)
-        len = snprintf(buf, n, "%s%llu.%0*llu", v < 0 ? "-" : "",
-                       (unsigned long long)(mag / scale), decimals,
-                       (unsigned long long)(mag % scale));
+        len = snprintf(buf, n, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(mag / scale),
+                       decimals, (unsigned long long)(mag % scale));
     else
         len = snprintf(buf, n, "%s%llu", v < 0 ? "-" : "", (unsigned long long)mag);
     if (len < 0 || (size_t)len >= n)

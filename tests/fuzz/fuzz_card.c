@@ -26,8 +26,8 @@ static void round_trip(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_k
         return;
     if (card_encode(img, &c, keys, again, &e) == 0) {
         if (card_decode(again, keys, &d, &e) != 0 || d.purchase_count != c.purchase_count ||
-            d.meter_no != c.meter_no || d.purchase_ckwh != c.purchase_ckwh ||
-            d.type != c.type || d.customer_no != c.customer_no)
+            d.meter_no != c.meter_no || d.purchase_ckwh != c.purchase_ckwh || d.type != c.type ||
+            d.customer_no != c.customer_no)
             __builtin_trap();
     }
     (void)card_purchase_loaded(&c);

@@ -8,15 +8,15 @@
 
 /* Expects `call` (which may use the struct kwh_err e_) to fail with `code` and a message
  * containing `needle`. */
-#define REFUSED(code, needle, call)                                                          \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        int rc_ = (call);                                                                    \
-        if (rc_ != (code))                                                                   \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);            \
-        if (strstr(e_.msg, (needle)) == NULL)                                                \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                \
+#define REFUSED(code, needle, call)                                                                \
+    do {                                                                                           \
+        struct kwh_err e_;                                                                         \
+        kwh_err_clear(&e_);                                                                        \
+        int rc_ = (call);                                                                          \
+        if (rc_ != (code))                                                                         \
+            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
+        if (strstr(e_.msg, (needle)) == NULL)                                                      \
+            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
     } while (0)
 
 #endif

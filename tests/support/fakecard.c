@@ -107,8 +107,7 @@ static int f_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_err *
     if (memcmp(psc, f->psc, KWH_PSC_LEN) != 0) {
         f->tries--;
         f->wrong_presentations++;
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC, "wrong PSC, %d tries left",
-                            f->tries);
+        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC, "wrong PSC, %d tries left", f->tries);
     }
     f->tries = KWH_PSC_TRIES;
     f->unlocked = true;
@@ -142,8 +141,8 @@ static const struct kwh_card_dev_ops ops = {
 
 struct fakecard *fakecard_new(void)
 {
-    struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                            -1, 0);
+    struct shared *s =
+        mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s == MAP_FAILED)
         return NULL;
     memset(s, 0, sizeof *s);

@@ -13,13 +13,13 @@
 struct fakecard {
     uint8_t img[KWH_CARD_SIZE];
     uint8_t psc[KWH_PSC_LEN];
-    int tries;                  /* error counter: tries left */
+    int tries; /* error counter: tries left */
     bool present;
-    bool unlocked;              /* a correct PSC was presented since power-on */
-    long fail_after;            /* write steps allowed before the card is pulled; -1 never */
-    long steps;                 /* write steps done since the last reset */
-    void (*crash)(void);        /* if set, called instead of failing */
-    int presentations;          /* PSC presentations, right or wrong */
+    bool unlocked;       /* a correct PSC was presented since power-on */
+    long fail_after;     /* write steps allowed before the card is pulled; -1 never */
+    long steps;          /* write steps done since the last reset */
+    void (*crash)(void); /* if set, called instead of failing */
+    int presentations;   /* PSC presentations, right or wrong */
     int wrong_presentations;
 };
 

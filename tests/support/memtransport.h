@@ -20,13 +20,13 @@ typedef size_t (*memt_peer_fn)(void *arg, const struct frame *req, uint8_t *out,
 struct memt {
     memt_peer_fn peer;
     void *arg;
-    struct frame_parser p;            /* what the driver sent */
-    uint8_t q[MEMT_QUEUE];            /* what the driver will read */
+    struct frame_parser p; /* what the driver sent */
+    uint8_t q[MEMT_QUEUE]; /* what the driver will read */
     size_t qlen;
-    unsigned long requests;           /* complete requests seen */
-    unsigned long timeouts;           /* reads that found nothing */
-    int max_timeout_ms;               /* the longest such read asked for */
-    int gone;                         /* 1: every call fails as if unplugged */
+    unsigned long requests; /* complete requests seen */
+    unsigned long timeouts; /* reads that found nothing */
+    int max_timeout_ms;     /* the longest such read asked for */
+    int gone;               /* 1: every call fails as if unplugged */
 };
 
 /* Fills *t with a transport over m (which the caller owns and keeps alive). */

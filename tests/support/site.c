@@ -26,10 +26,12 @@ static int64_t site_clock(void *ctx)
 static void make_template(void)
 {
     static char dir[64];
-    snprintf(dir, sizeof dir, "%s/kwhtpl.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-                                                                             : "/tmp");
-    struct kwh_init_req req = {.area_code = SITE_AREA, .unit_name = "测试物业",
-                               .unit_phone = "0571-1234567", .demo_tariffs = true};
+    snprintf(dir, sizeof dir, "%s/kwhtpl.XXXXXX",
+             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+    struct kwh_init_req req = {.area_code = SITE_AREA,
+                               .unit_name = "测试物业",
+                               .unit_phone = "0571-1234567",
+                               .demo_tariffs = true};
     struct kwh_core *c;
     struct kwh_session s;
     struct kwh_tariff *t;
@@ -46,8 +48,7 @@ static void make_template(void)
         fail_msg("open: %s", e.msg);
     if (auth_login(c, "system", "1", &s, &e) < 0 ||
         auth_change_password(c, &s, "system", "1", SITE_ADMIN_PW, SITE_ADMIN_PW, &e) < 0 ||
-        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, SITE_SELLER_PW, SITE_SELLER_PW,
-                          &e) < 0)
+        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, SITE_SELLER_PW, SITE_SELLER_PW, &e) < 0)
         fail_msg("operators: %s", e.msg);
     if (auth_operator_list(c, &s, &ops, &n, &e) < 0)
         fail_msg("list: %s", e.msg);

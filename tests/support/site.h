@@ -18,10 +18,10 @@ struct site {
     char db[300];
     struct kwh_core *core;
     struct fakecard *card;
-    struct kwh_session admin;     /* system, password changed */
-    struct kwh_session seller;    /* clerk */
+    struct kwh_session admin;  /* system, password changed */
+    struct kwh_session seller; /* clerk */
     int64_t tariff_home, tariff_shop;
-    int64_t now;                  /* the core's clock */
+    int64_t now; /* the core's clock */
 };
 
 /* cmocka setup/teardown: *state becomes a struct site. */

@@ -8,9 +8,9 @@
  * duration. As bulk loads do, indexes that rows would reach in random order are dropped
  * while rows go in and made again afterwards from the schema's own definitions; the
  * schema's triggers (account totals, the sales' hourly summary) run for every row. Sales
- * are spread evenly over the last D days up to now, oldest first, as a site records them. They carry no card_ops rows (a
- * real site's card images would triple the file; see docs/performance.md). Prints the
- * time each part took. */
+ * are spread evenly over the last D days up to now, oldest first, as a site records them. They
+ * carry no card_ops rows (a real site's card images would triple the file; see
+ * docs/performance.md). Prints the time each part took. */
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -140,17 +140,19 @@ static void flush(sqlite3 *db, struct hour_sums *h, int64_t next)
     h->hour = next;
 }
 
-static const char *const surnames[] = {"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周",
-                                       "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭",
-                                       "马", "罗", "欧阳", "司马"};
-static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军",
-                                    "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
-                                    "华", "平", "建国", "小红"};
+static const char *const surnames[] = {"张", "王", "李", "赵", "刘",   "陈",  "杨", "黄",
+                                       "周", "吴", "徐", "孙", "胡",   "朱",  "高", "林",
+                                       "何", "郭", "马", "罗", "欧阳", "司马"};
+static const char *const given[] = {"伟", "芳",   "娜", "敏", "静",   "丽",  "强", "磊",
+                                    "军", "洋",   "勇", "艳", "杰",   "娟",  "涛", "明",
+                                    "超", "秀英", "华", "平", "建国", "小红"};
 
 static int setup_site(const char *path, struct kwh_err *e)
 {
-    struct kwh_init_req req = {.area_code = "123456", .unit_name = "性能测试物业",
-                               .unit_phone = "0571-0000000", .demo_tariffs = true};
+    struct kwh_init_req req = {.area_code = "123456",
+                               .unit_name = "性能测试物业",
+                               .unit_phone = "0571-0000000",
+                               .demo_tariffs = true};
     struct kwh_core *c;
     struct kwh_session s;
     if (core_init_site(path, &req, e) < 0 || core_open(&c, path, e) < 0)
@@ -158,10 +160,10 @@ static int setup_site(const char *path, struct kwh_err *e)
     if (auth_login(c, "system", "1", &s, e) < 0 ||
         auth_change_password(c, &s, "system", "1", "bench-admin-1", "bench-admin-1", e) < 0 ||
         auth_login(c, "system", "bench-admin-1", &s, e) < 0 ||
-        auth_operator_add(c, &s, "clerk1", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1",
-                          e) < 0 ||
-        auth_operator_add(c, &s, "clerk2", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1",
-                          e) < 0) {
+        auth_operator_add(c, &s, "clerk1", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1", e) <
+            0 ||
+        auth_operator_add(c, &s, "clerk2", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1", e) <
+            0) {
         core_close(c);
         return -1;
     }
@@ -204,8 +206,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "benchgen: %s\n", e.msg);
         return 1;
     }
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         die_db(db, path);
     exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000; "
              "PRAGMA locking_mode=EXCLUSIVE; PRAGMA temp_store=MEMORY");
@@ -280,11 +281,18 @@ int main(int argc, char **argv)
     int64_t start = now - days * 86400, invoice = 0;
     for (long i = 0; i < sales; i++) {
         uint32_t k = rnd(1000), p = rnd(100);
-        int kind = k < 940 ? KWH_OP_SALE : k < 955 ? KWH_OP_OPEN : k < 970 ? KWH_OP_RESALE
-                   : k < 985 ? KWH_OP_REISSUE : k < 993 ? KWH_OP_METER_CHANGE : KWH_OP_REFUND;
+        int kind = k < 940   ? KWH_OP_SALE
+                   : k < 955 ? KWH_OP_OPEN
+                   : k < 970 ? KWH_OP_RESALE
+                   : k < 985 ? KWH_OP_REISSUE
+                   : k < 993 ? KWH_OP_METER_CHANGE
+                             : KWH_OP_REFUND;
         int state = rnd(1000) < 3 ? KWH_STATE_VOID : KWH_STATE_DONE;
-        int pay = p < 50 ? KWH_PAY_CASH : p < 75 ? KWH_PAY_WECHAT : p < 95 ? KWH_PAY_ALIPAY
-                  : p < 99 ? KWH_PAY_CARD : KWH_PAY_OTHER;
+        int pay = p < 50   ? KWH_PAY_CASH
+                  : p < 75 ? KWH_PAY_WECHAT
+                  : p < 95 ? KWH_PAY_ALIPAY
+                  : p < 99 ? KWH_PAY_CARD
+                           : KWH_PAY_OTHER;
         int t = rnd(10) < 8 ? 0 : 1;
         int64_t cid = 1 + (int64_t)rnd((uint32_t)customers);
         int64_t energy = 1000 + rnd(40000), fee = 0, adjust = rnd(50) == 0 ? 500 : 0;

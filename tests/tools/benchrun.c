@@ -210,8 +210,8 @@ int main(int argc, char **argv)
     report("30-day report (per day)", &t, 300);
     for (int i = 0; i < 5; i++) {
         struct kwh_sales_report r;
-        struct kwh_sale_filter f = day_filter(period_month(today - 330 * 86400).from,
-                                              period_month(today).to);
+        struct kwh_sale_filter f =
+            day_filter(period_month(today - 330 * 86400).from, period_month(today).to);
         t0 = now_ms();
         if (report_sales(c, &s, &f, KWH_GROUP_MONTH, &r, &e) < 0)
             die("12 months", &e);
@@ -244,7 +244,8 @@ int main(int argc, char **argv)
     {
         /* the summary and the sales must tell the same story */
         int64_t d = period_day(today - 40 * 86400).from;
-        struct kwh_sale_filter a = day_filter(d, d + 86400 * 3), b = day_filter(d, d + 86400 * 3 - 1);
+        struct kwh_sale_filter a = day_filter(d, d + 86400 * 3),
+                               b = day_filter(d, d + 86400 * 3 - 1);
         struct kwh_sales_report ra, rb;
         struct kwh_sale_page pg;
         struct kwh_sale_filter last = day_filter(d + 86400 * 3 - 1, d + 86400 * 3);
@@ -318,8 +319,14 @@ int main(int argc, char **argv)
             struct kwh_receipt r;
             memset(&a, 0, sizeof a);
             snprintf(a.name, sizeof a.name, "测试户%d", i);
-            a.meter = (struct kwh_meter){(uint32_t)(90000000 + rnd(9000000)), KWH_METER_SINGLE,
-                                         60, 40, 1000, 500, 200000, 1};
+            a.meter = (struct kwh_meter){(uint32_t)(90000000 + rnd(9000000)),
+                                         KWH_METER_SINGLE,
+                                         60,
+                                         40,
+                                         1000,
+                                         500,
+                                         200000,
+                                         1};
             a.tariff_id = tariff_id;
             fakecard_blank(card);
             t0 = now_ms();

@@ -6,8 +6,8 @@
  * Commands run in order in one session: ident, status, power-on, read ADDR LEN,
  * write ADDR HEX, tries, present HEX, change HEX, update ADDR HEX [LAST],
  * wait-file PATH, stats, backend, issue TYPE name=value..., decode (both with
- * --secret HEX --area NNNNNN), sale (a timed typical sale); and `ports` (no reader needed). On the first error it prints
- * "readertool: COMMAND: MESSAGE [code=... detail=...]" and exits 1. */
+ * --secret HEX --area NNNNNN), sale (a timed typical sale); and `ports` (no reader needed). On the
+ * first error it prints "readertool: COMMAND: MESSAGE [code=... detail=...]" and exits 1. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,16 +27,16 @@ static bool have_site;
 
 static const char *detail_name(int d)
 {
-    static const char *names[] = {"none",     "no-reader",    "timeout",   "no-card",
-                                  "removed",  "wrong-psc",    "locked",    "write-failed",
-                                  "bad-frame", "unsupported", "protocol",  "psc-risk"};
+    static const char *names[] = {"none",      "no-reader",   "timeout",  "no-card",
+                                  "removed",   "wrong-psc",   "locked",   "write-failed",
+                                  "bad-frame", "unsupported", "protocol", "psc-risk"};
     return d >= 0 && d < (int)(sizeof names / sizeof names[0]) ? names[d] : "?";
 }
 
 static int die(const char *cmd, const struct kwh_err *e)
 {
-    fprintf(stderr, "readertool: %s: %s [code=%s detail=%s]\n", cmd, e->msg,
-            kwh_err_name(e->code), detail_name(e->detail));
+    fprintf(stderr, "readertool: %s: %s [code=%s detail=%s]\n", cmd, e->msg, kwh_err_name(e->code),
+            detail_name(e->detail));
     return 1;
 }
 
@@ -238,8 +238,8 @@ static int sale(struct kwh_card_dev *dev, struct kwh_err *e)
     int64_t t0 = now_us();
     int rc;
 
-    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 || (rc = carddev_read_all(dev, img, e)) < 0 ||
-        (rc = card_decode(img, &site, &c, e)) < 0)
+    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 ||
+        (rc = carddev_read_all(dev, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
         return rc;
     if (c.type != KWH_CARD_USER)
         return kwh_err_set(e, KWH_ECARD, "sale: not a user card");
@@ -316,8 +316,8 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
                 uint8_t want[KWH_CARD_SIZE];
                 memcpy(want, img, sizeof want);
                 memcpy(want + a, buf, n);
-                rc = carddev_update(dev, img, want, last < 0 ? 0 : (unsigned)last,
-                                    last < 0 ? 0 : 1, &st, &e);
+                rc = carddev_update(dev, img, want, last < 0 ? 0 : (unsigned)last, last < 0 ? 0 : 1,
+                                    &st, &e);
                 if (rc == 0)
                     printf("updated runs=%u bytes=%u\n", st.runs, st.bytes);
             }

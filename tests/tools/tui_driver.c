@@ -109,8 +109,10 @@ int main(int argc, char **argv)
 
     kwh_err_clear(&e);
     if (argc == 3 && strcmp(argv[1], "init") == 0) {
-        struct kwh_init_req r = {.area_code = "123456", .unit_name = "示范物业",
-                                 .unit_phone = "0571-88880000", .demo_tariffs = true};
+        struct kwh_init_req r = {.area_code = "123456",
+                                 .unit_name = "示范物业",
+                                 .unit_phone = "0571-88880000",
+                                 .demo_tariffs = true};
         if (core_init_site(argv[2], &r, &e) < 0) {
             fprintf(stderr, "tui_driver: %s\n", e.msg);
             return 1;

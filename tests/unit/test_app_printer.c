@@ -143,7 +143,7 @@ static void printer__original_once_then_counted_reprints(void **state)
     assert_int_equal(site_q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 2);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print'"), 3);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
-                           "after LIKE 'copy=reprint 2 to=file %out.txt'"),
+                                "after LIKE 'copy=reprint 2 to=file %out.txt'"),
                      1);
 }
 
@@ -302,7 +302,7 @@ static void printer__saved_forms_restore_for_admins_only(void **state)
     free(text);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup'"), 1);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' "
-                           "AND operator = 'system'"),
+                                "AND operator = 'system'"),
                      1);
 }
 
@@ -320,7 +320,7 @@ static void printer__the_designer_save_is_audited(void **state)
     REFUSED(KWH_EPERM, "log in", printer_form_save(f->p, s->core, &nobody, form, &e_));
     assert_int_equal(printer_form_save(f->p, s->core, &s->seller, form, &e), 0);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-save' AND "
-                           "operator = 'clerk'"),
+                                "operator = 'clerk'"),
                      1);
     print_form_free(form);
     assert_int_equal(print_form_load(f->form, &form, &e), 0);

@@ -82,7 +82,8 @@ static void config__refuses_bad_values_naming_the_key(void **state)
     } bad[] = {
         {"[reader]\nbaud = fast\n", "[reader] baud = 'fast': expected a whole number"},
         {"[reader]\nbaud = 12\n", "from 1200 to 230400"},
-        {"[reader]\nbaud = 14400\n", "expected one of 1200|2400|4800|9600|19200|38400|57600|115200|230400"},
+        {"[reader]\nbaud = 14400\n",
+         "expected one of 1200|2400|4800|9600|19200|38400|57600|115200|230400"},
         {"[ui]\nlanguage = fr\n", "expected one of zh_CN|en"},
         {"[ui]\ndemo = maybe\n", "expected true or false"},
         {"[ui]\ncolour = blue\n", "auto, on or off"},

@@ -59,11 +59,14 @@ static void audit__records_every_operation_with_who_and_what(void **state)
     assert_int_equal(bad, 0);
     assert_true(checked >= 8);
     assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE op = 'sale' AND operator = 'clerk' "
-                              "AND after LIKE '%amount=2000%'"), 1);
+                              "AND after LIKE '%amount=2000%'"),
+                     1);
     assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE op = 'transfer' "
-                              "AND before LIKE '%name=张三%' AND after LIKE '%name=王五%'"), 1);
+                              "AND before LIKE '%name=张三%' AND after LIKE '%name=王五%'"),
+                     1);
     assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE op = 'unit' AND operator = "
-                              "'system'"), 1);
+                              "'system'"),
+                     1);
     assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE op = 'card-settle'"), 2);
 }
 
@@ -110,7 +113,8 @@ static void audit__survives_an_area_code_change(void **state)
     assert_int_equal(audit_verify(s->core, &checked, &bad, &e), 0);
     assert_int_equal(bad, 0);
     assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE op = 'area-code' "
-                              "AND after LIKE '%forced=1%'"), 1);
+                              "AND after LIKE '%forced=1%'"),
+                     1);
 }
 
 int main(void)

@@ -14,7 +14,6 @@
 #include "check.h"
 #include "site.h"
 
-
 static void login__first_run_system_must_change_the_password(void **state)
 {
     char dir[] = "/tmp/kwhauth.XXXXXX", db[64], cmd[96];
@@ -35,12 +34,12 @@ static void login__first_run_system_must_change_the_password(void **state)
     /* nothing else until the password is changed */
     struct kwh_balance b;
     REFUSED(KWH_EPERM, "change your password", report_balance(c, &s, &b, &e_));
-    REFUSED(KWH_EINVAL, "differ", auth_change_password(c, &s, "system", "1", "abcdef1", "abcdef2",
-                                                       &e_));
-    REFUSED(KWH_EINVAL, "at least 6", auth_change_password(c, &s, "system", "1", "abc", "abc",
-                                                           &e_));
-    REFUSED(KWH_EAUTH, "old password", auth_change_password(c, &s, "system", "2", "abcdef1",
-                                                            "abcdef1", &e_));
+    REFUSED(KWH_EINVAL, "differ",
+            auth_change_password(c, &s, "system", "1", "abcdef1", "abcdef2", &e_));
+    REFUSED(KWH_EINVAL, "at least 6",
+            auth_change_password(c, &s, "system", "1", "abc", "abc", &e_));
+    REFUSED(KWH_EAUTH, "old password",
+            auth_change_password(c, &s, "system", "2", "abcdef1", "abcdef1", &e_));
     assert_int_equal(auth_change_password(c, &s, "system", "1", "abcdef1", "abcdef1", &e), 0);
     assert_false(s.must_change_password);
     assert_int_equal(report_balance(c, &s, &b, &e), 0);
@@ -84,17 +83,18 @@ static void password__a_seller_may_change_only_their_own(void **state)
     struct kwh_session sess;
     struct kwh_err e;
 
-    REFUSED(KWH_EPERM, "only their own", auth_change_password(s->core, &s->seller, "system",
-                                                              NULL, "hacked1", "hacked1", &e_));
-    REFUSED(KWH_EPERM, "only their own", auth_change_password(s->core, &s->seller, "system",
-                                                              SITE_ADMIN_PW, "hacked1",
-                                                              "hacked1", &e_));
+    REFUSED(KWH_EPERM, "only their own",
+            auth_change_password(s->core, &s->seller, "system", NULL, "hacked1", "hacked1", &e_));
+    REFUSED(KWH_EPERM, "only their own",
+            auth_change_password(s->core, &s->seller, "system", SITE_ADMIN_PW, "hacked1", "hacked1",
+                                 &e_));
     assert_int_equal(auth_change_password(s->core, &s->seller, "clerk", SITE_SELLER_PW,
-                                          "mine-now-2", "mine-now-2", &e), 0);
+                                          "mine-now-2", "mine-now-2", &e),
+                     0);
     assert_int_equal(auth_login(s->core, "clerk", "mine-now-2", &sess, &e), 0);
     /* an admin resets it without the old one; the seller must change it at login */
-    assert_int_equal(auth_change_password(s->core, &s->admin, "clerk", NULL, "reset-pw-3",
-                                          "reset-pw-3", &e), 0);
+    assert_int_equal(
+        auth_change_password(s->core, &s->admin, "clerk", NULL, "reset-pw-3", "reset-pw-3", &e), 0);
     assert_int_equal(auth_login(s->core, "clerk", "reset-pw-3", &sess, &e), 0);
     assert_true(sess.must_change_password);
 }
@@ -107,18 +107,18 @@ static void operators__added_and_removed_by_admins_only(void **state)
     size_t n;
     struct kwh_err e;
 
-    REFUSED(KWH_EPERM, "administrator", auth_operator_add(s->core, &s->seller, "x",
-                                                          KWH_ROLE_SELLER, "pw1234", "pw1234",
-                                                          &e_));
-    REFUSED(KWH_EINVAL, "name", auth_operator_add(s->core, &s->admin, "", KWH_ROLE_SELLER,
-                                                  "pw1234", "pw1234", &e_));
-    REFUSED(KWH_EINVAL, "role", auth_operator_add(s->core, &s->admin, "李会计", 7, "pw1234",
-                                                  "pw1234", &e_));
-    REFUSED(KWH_ECONFLICT, "already exists", auth_operator_add(s->core, &s->admin, "clerk",
-                                                               KWH_ROLE_SELLER, "pw1234",
-                                                               "pw1234", &e_));
-    assert_int_equal(auth_operator_add(s->core, &s->admin, "李会计", KWH_ROLE_SELLER, "pw12345",
-                                       "pw12345", &e), 0);
+    REFUSED(KWH_EPERM, "administrator",
+            auth_operator_add(s->core, &s->seller, "x", KWH_ROLE_SELLER, "pw1234", "pw1234", &e_));
+    REFUSED(KWH_EINVAL, "name",
+            auth_operator_add(s->core, &s->admin, "", KWH_ROLE_SELLER, "pw1234", "pw1234", &e_));
+    REFUSED(KWH_EINVAL, "role",
+            auth_operator_add(s->core, &s->admin, "李会计", 7, "pw1234", "pw1234", &e_));
+    REFUSED(
+        KWH_ECONFLICT, "already exists",
+        auth_operator_add(s->core, &s->admin, "clerk", KWH_ROLE_SELLER, "pw1234", "pw1234", &e_));
+    assert_int_equal(
+        auth_operator_add(s->core, &s->admin, "李会计", KWH_ROLE_SELLER, "pw12345", "pw12345", &e),
+        0);
     assert_int_equal(auth_login(s->core, "李会计", "pw12345", &sess, &e), 0);
     assert_int_equal(auth_operator_list(s->core, &s->admin, &ops, &n, &e), 0);
     assert_int_equal(n, 3);
@@ -131,8 +131,9 @@ static void operators__added_and_removed_by_admins_only(void **state)
     assert_int_equal(auth_operator_delete(s->core, &s->admin, "李会计", &e), 0);
     REFUSED(KWH_EAUTH, "wrong", auth_login(s->core, "李会计", "pw12345", &sess, &e_));
     /* the name can be used again */
-    assert_int_equal(auth_operator_add(s->core, &s->admin, "李会计", KWH_ROLE_ADMIN, "pw12345",
-                                       "pw12345", &e), 0);
+    assert_int_equal(
+        auth_operator_add(s->core, &s->admin, "李会计", KWH_ROLE_ADMIN, "pw12345", "pw12345", &e),
+        0);
 }
 
 static void operators__the_last_admin_stays(void **state)
@@ -142,17 +143,17 @@ static void operators__the_last_admin_stays(void **state)
     struct kwh_err e;
 
     REFUSED(KWH_ECONFLICT, "yourself", auth_operator_delete(s->core, &s->admin, "system", &e_));
-    REFUSED(KWH_ECONFLICT, "last administrator", auth_operator_set_role(s->core, &s->admin,
-                                                                        "system",
-                                                                        KWH_ROLE_SELLER, &e_));
-    assert_int_equal(auth_operator_add(s->core, &s->admin, "boss", KWH_ROLE_ADMIN, "boss-pw-1",
-                                       "boss-pw-1", &e), 0);
+    REFUSED(KWH_ECONFLICT, "last administrator",
+            auth_operator_set_role(s->core, &s->admin, "system", KWH_ROLE_SELLER, &e_));
+    assert_int_equal(
+        auth_operator_add(s->core, &s->admin, "boss", KWH_ROLE_ADMIN, "boss-pw-1", "boss-pw-1", &e),
+        0);
     assert_int_equal(auth_login(s->core, "boss", "boss-pw-1", &other, &e), 0);
     assert_int_equal(auth_operator_set_role(s->core, &other, "system", KWH_ROLE_SELLER, &e), 0);
-    REFUSED(KWH_ECONFLICT, "last administrator", auth_operator_set_role(s->core, &other, "boss",
-                                                                        KWH_ROLE_SELLER, &e_));
-    REFUSED(KWH_ECONFLICT, "last administrator", auth_operator_delete(s->core, &s->admin,
-                                                                      "boss", &e_));
+    REFUSED(KWH_ECONFLICT, "last administrator",
+            auth_operator_set_role(s->core, &other, "boss", KWH_ROLE_SELLER, &e_));
+    REFUSED(KWH_ECONFLICT, "last administrator",
+            auth_operator_delete(s->core, &s->admin, "boss", &e_));
 }
 
 /* Every admin-only service refuses a seller in the core itself. */
@@ -168,23 +169,22 @@ static void roles__a_seller_is_refused_every_admin_operation(void **state)
 
     assert_int_equal(settings_get(s->core, &site, &e), 0);
     REFUSED(KWH_EPERM, "administrator", settings_set_unit(s->core, &s->seller, "x", "y", &e_));
-    REFUSED(KWH_EPERM, "administrator", settings_set_area_code(s->core, &s->seller, "111111",
-                                                               false, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            settings_set_area_code(s->core, &s->seller, "111111", false, &e_));
     REFUSED(KWH_EPERM, "administrator", settings_set_limits(s->core, &s->seller, &site, &e_));
     REFUSED(KWH_EPERM, "administrator", tariff_add(s->core, &s->seller, "x", 100, &id, &e_));
-    REFUSED(KWH_EPERM, "administrator", tariff_update(s->core, &s->seller, s->tariff_home, "x",
-                                                      100, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            tariff_update(s->core, &s->seller, s->tariff_home, "x", 100, &e_));
     REFUSED(KWH_EPERM, "administrator", tariff_delete(s->core, &s->seller, s->tariff_shop, &e_));
-    REFUSED(KWH_EPERM, "administrator", auth_operator_set_role(s->core, &s->seller, "clerk",
-                                                               KWH_ROLE_ADMIN, &e_));
-    REFUSED(KWH_EPERM, "administrator", vend_meter_change(s->core, &s->seller, 10000001, &m,
-                                                          NULL, NULL, &e_));
-    REFUSED(KWH_EPERM, "administrator", account_edit(s->core, &s->seller, 10000001, &a, NULL,
-                                                     &e_));
-    REFUSED(KWH_EPERM, "administrator", toolcard_make(s->core, &s->seller, KWH_CARD_TEST, NULL,
-                                                      &e_));
-    REFUSED(KWH_EPERM, "administrator", toolcard_make(s->core, &s->seller, KWH_CARD_MANAGEMENT,
-                                                      &mp, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            auth_operator_set_role(s->core, &s->seller, "clerk", KWH_ROLE_ADMIN, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            vend_meter_change(s->core, &s->seller, 10000001, &m, NULL, NULL, &e_));
+    REFUSED(KWH_EPERM, "administrator", account_edit(s->core, &s->seller, 10000001, &a, NULL, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            toolcard_make(s->core, &s->seller, KWH_CARD_TEST, NULL, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            toolcard_make(s->core, &s->seller, KWH_CARD_MANAGEMENT, &mp, &e_));
     /* and nothing was written to the card */
     for (int i = 4; i < KWH_CARD_SIZE; i++)
         assert_int_equal(s->card->img[i], 0xFF);
@@ -200,8 +200,7 @@ int main(void)
                                         site_teardown),
         cmocka_unit_test_setup_teardown(operators__added_and_removed_by_admins_only, site_setup,
                                         site_teardown),
-        cmocka_unit_test_setup_teardown(operators__the_last_admin_stays, site_setup,
-                                        site_teardown),
+        cmocka_unit_test_setup_teardown(operators__the_last_admin_stays, site_setup, site_teardown),
         cmocka_unit_test_setup_teardown(roles__a_seller_is_refused_every_admin_operation,
                                         site_setup, site_teardown),
     };

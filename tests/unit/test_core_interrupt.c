@@ -38,11 +38,11 @@ struct ctx {
 
 /* What the database says, independently of core. */
 struct snapshot {
-    int64_t balance;        /* sum over live accounts */
-    int64_t totals;         /* the maintained totals (must equal balance) */
+    int64_t balance; /* sum over live accounts */
+    int64_t totals;  /* the maintained totals (must equal balance) */
     int64_t done_sales;
     int64_t done_amount;
-    int64_t invoices;       /* count of invoice numbers */
+    int64_t invoices; /* count of invoice numbers */
     int64_t max_invoice;
     int64_t live_accounts;
     uint8_t slot[CARD_SLOT_LEN]; /* the card's active slot */
@@ -181,8 +181,7 @@ static int do_refund_card(struct kwh_core *c, struct site *s, struct ctx *x, str
     return vend_make_refund_card(c, &s->seller, x->customer_no, e);
 }
 
-static int do_meter_change(struct kwh_core *c, struct site *s, struct ctx *x,
-                           struct kwh_err *e)
+static int do_meter_change(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
 {
     struct kwh_meter_change_req m;
     struct kwh_purchase_req p = kwh(1000);
@@ -298,8 +297,7 @@ static void check_agreement(struct site *s, const struct reference *ref,
     last_op_slot(s, op_slot);
     if (state == 1) {
         if (!same_money(&now, &ref->after))
-            fail_msg("%s: done, but the money or energy differs from an uninterrupted run",
-                     what);
+            fail_msg("%s: done, but the money or energy differs from an uninterrupted run", what);
         if (memcmp(now.slot, op_slot, CARD_SLOT_LEN) != 0)
             fail_msg("%s: done, but the card does not show the record written", what);
     } else if (state == 2 || state == 0) {
@@ -333,8 +331,7 @@ static void crash_now(void)
     _exit(0);
 }
 
-static void interrupt_at(const struct scenario *sc, const struct reference *ref, long k,
-                         bool crash)
+static void interrupt_at(const struct scenario *sc, const struct reference *ref, long k, bool crash)
 {
     void *state;
     struct site *s;

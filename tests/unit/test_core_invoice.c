@@ -44,7 +44,7 @@ static void expect_gapless(struct site *s)
     assert_int_equal(site_q1(s, "SELECT count(DISTINCT invoice_no) FROM sales"), numbered);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE state IN (1, 3)"), numbered);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE state IN (0, 2) "
-                           "AND invoice_no IS NOT NULL"),
+                                "AND invoice_no IS NOT NULL"),
                      0);
 }
 
@@ -174,7 +174,8 @@ static void get__shows_the_names_as_at_the_sale(void **state)
     struct kwh_err e;
 
     assert_int_equal(account_transfer(s->core, &s->seller, no, "新户主", "二号楼", "139", &e), 0);
-    assert_int_equal(tariff_update(s->core, &s->admin, s->tariff_home, "居民阶梯电价", 5283, &e), 0);
+    assert_int_equal(tariff_update(s->core, &s->admin, s->tariff_home, "居民阶梯电价", 5283, &e),
+                     0);
     assert_int_equal(invoice_get(s->core, &s->admin, 1, &r, &e), 0);
     assert_string_equal(r.sale.customer_name, "张三");
     assert_string_equal(r.sale.customer_address, "一号楼 101");
@@ -203,7 +204,7 @@ static void original__is_refused_once_a_copy_left(void **state)
     assert_int_equal(invoice_printed(s->core, &s->seller, 1, 0, "queue receipt job 7", &e), 0);
     assert_int_equal(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), s->now);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND "
-                           "subject = 'invoice 1' AND after LIKE 'copy=original%job 7'"),
+                                "subject = 'invoice 1' AND after LIKE 'copy=original%job 7'"),
                      1);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit"), audits + 1);
     REFUSED(KWH_ECONFLICT, "already printed", invoice_original(s->core, &s->seller, 1, &r, &e_));
@@ -234,11 +235,11 @@ static void reprint__counts_each_copy_and_audits_it(void **state)
     assert_int_equal(r.sale.reprints, 3);
     assert_int_equal(site_q1(s, "SELECT reprints FROM sales WHERE invoice_no = 1"), 0);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
-                           "AND subject = 'invoice 2'"),
+                                "AND subject = 'invoice 2'"),
                      3);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'invoice-reprint' "
-                           "AND operator = 'system' AND before = 'reprints=1' "
-                           "AND after = 'reprints=2'"),
+                                "AND operator = 'system' AND before = 'reprints=1' "
+                                "AND after = 'reprints=2'"),
                      1);
     audit_intact(s);
     /* the sale itself is untouched */
@@ -383,10 +384,10 @@ static void roles__every_operator_prints_and_reprints_only_admins_restore_forms(
                                        "a-20261124-060001.form", NULL),
                      0);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' AND "
-                           "operator = 'system' AND after = 'a-20261124-060000.form'"),
+                                "operator = 'system' AND after = 'a-20261124-060000.form'"),
                      1);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup' AND "
-                           "operator = 'clerk'"),
+                                "operator = 'clerk'"),
                      1);
 
     /* a seller prints and reprints any invoice, an admin's too */
@@ -421,7 +422,7 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
                      SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM pragma_table_info('sales') "
-                           "WHERE name = 'printed'"),
+                                "WHERE name = 'printed'"),
                      0);
 
     s->core = site_open_again(s);

@@ -19,7 +19,6 @@
 #include "check.h"
 #include "site.h"
 
-
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
     return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH};
@@ -192,8 +191,8 @@ static void open_account__refuses_bad_input_with_nothing_written(void **state)
     REFUSED(KWH_EINVAL, "123456789 has more than 8 digits",
             vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 4294967295u, "王五");
-    REFUSED(KWH_EINVAL, "more than 8 digits", vend_open_account(s->core, &s->seller, &a, &p, &r,
-                                                                &e_));
+    REFUSED(KWH_EINVAL, "more than 8 digits",
+            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "");
     REFUSED(KWH_EINVAL, "name", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "王五");
@@ -238,8 +237,8 @@ static void open_account__refuses_a_meter_in_use_and_a_card_that_is_not_blank(vo
     REFUSED(KWH_ECONFLICT, "not blank", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     fakecard_blank(s->card);
     a.meter.meter_no = 33333333;
-    REFUSED(KWH_ECONFLICT, "already belongs", vend_open_account(s->core, &s->seller, &a, &p, &r,
-                                                                &e_));
+    REFUSED(KWH_ECONFLICT, "already belongs",
+            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
     s->card->present = false;
     a.meter.meter_no = 44444444;
     REFUSED(KWH_EDEVICE, "no card", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
@@ -295,7 +294,7 @@ static void sale__by_amount_and_by_kwh_after_the_meter_loaded_the_last(void **st
     assert_int_equal(site_balance(s, no), 10000 + 18928);
 
     site_meter_loads(s, 28000);
-    card_of(s, &card); /* reading the card takes in the meter's report */
+    card_of(s, &card);                            /* reading the card takes in the meter's report */
     assert_int_equal(site_balance(s, no), 28000); /* it replaces the estimate */
     p = by_kwh(5000);
     assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
@@ -310,11 +309,11 @@ static void sale__refused_while_the_last_purchase_is_not_in_the_meter(void **sta
     struct kwh_purchase_req p = by_kwh(1000);
     struct kwh_receipt r;
 
-    REFUSED(KWH_ECONFLICT, "not reached the meter", vend_sell(s->core, &s->seller, no, &p, &r,
-                                                              &e_));
+    REFUSED(KWH_ECONFLICT, "not reached the meter",
+            vend_sell(s->core, &s->seller, no, &p, &r, &e_));
     site_meter_loads(s, 10000);
-    REFUSED(KWH_ECONFLICT, "belongs to account", vend_sell(s->core, &s->seller, no + 1, &p, &r,
-                                                           &e_));
+    REFUSED(KWH_ECONFLICT, "belongs to account",
+            vend_sell(s->core, &s->seller, no + 1, &p, &r, &e_));
     p = by_kwh(0);
     REFUSED(KWH_EINVAL, "more than 0", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
     p.mode = KWH_BY_NONE;
@@ -387,8 +386,8 @@ static void resale__replaces_the_last_sale_only_before_it_reaches_the_meter(void
     free(pending);
 
     site_meter_loads(s, 13000);
-    REFUSED(KWH_ECONFLICT, "already in the meter", vend_resell(s->core, &s->seller, no, &p,
-                                                               &second, &e_));
+    REFUSED(KWH_ECONFLICT, "already in the meter",
+            vend_resell(s->core, &s->seller, no, &p, &second, &e_));
 }
 
 static void resale__of_an_opening_card_keeps_the_key_for_the_new_meter(void **state)
@@ -478,8 +477,8 @@ static void reissue__needs_a_blank_card(void **state)
     struct site *s = *state;
     uint32_t no = site_open(s, 12345678, 10000);
     struct kwh_receipt r;
-    REFUSED(KWH_ECONFLICT, "blank card", vend_reissue(s->core, &s->seller, no, true, 0, NULL, &r,
-                                                      &e_));
+    REFUSED(KWH_ECONFLICT, "blank card",
+            vend_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e_));
     REFUSED(KWH_EINVAL, "fee", vend_reissue(s->core, &s->seller, no, true, -1, NULL, &r, &e_));
 }
 
@@ -516,8 +515,7 @@ static void refund__pays_out_the_meters_remaining_credit(void **state)
     assert_int_equal(vend_make_refund_card(s->core, &s->seller, no, &e), 0);
     card_of(s, &card);
     assert_int_equal(card.type, KWH_CARD_REFUND);
-    REFUSED(KWH_ECONFLICT, "insert it in meter", vend_refund_quote(s->core, &s->seller, &q,
-                                                                   &e_));
+    REFUSED(KWH_ECONFLICT, "insert it in meter", vend_refund_quote(s->core, &s->seller, &q, &e_));
     meter_takes_refund_card(s, 6000, 1); /* 60 kWh left */
     assert_int_equal(vend_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.remaining_ckwh, 6000);
@@ -532,11 +530,11 @@ static void refund__pays_out_the_meters_remaining_credit(void **state)
     assert_int_equal(report_balance(s->core, &s->seller, &b, &e), 0);
     assert_int_equal(b.balance_ckwh, 0);
     /* not twice */
-    REFUSED(KWH_ECONFLICT, "already refunded", vend_refund(s->core, &s->seller, no,
-                                                           KWH_PAY_CASH, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "already refunded",
+            vend_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e_));
     /* nor a new card carrying the refunded energy again */
-    REFUSED(KWH_ECONFLICT, "was refunded", vend_reissue(s->core, &s->seller, no, false, 0, NULL,
-                                                        &r, &e_));
+    REFUSED(KWH_ECONFLICT, "was refunded",
+            vend_reissue(s->core, &s->seller, no, false, 0, NULL, &r, &e_));
     /* then the account can be closed */
     assert_int_equal(account_close(s->core, &s->seller, no, false, &e), 0);
     assert_int_equal(account(s, no).status, KWH_CUST_CLOSED);
@@ -595,8 +593,8 @@ static void meter_change__carries_remaining_energy_to_the_new_meter(void **state
     memset(&m, 0, sizeof m);
     m.meter = site_account(s, 87654321, "x").meter;
     m.old_remaining_ckwh = 4200; /* read off the old meter's display */
-    REFUSED(KWH_EPERM, "administrator", vend_meter_change(s->core, &s->seller, no, &m, &p, &r,
-                                                          &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            vend_meter_change(s->core, &s->seller, no, &m, &p, &r, &e_));
     assert_int_equal(vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e), 0);
     card_of(s, &card);
     assert_int_equal(card.meter_no, 87654321);
@@ -623,13 +621,13 @@ static void meter_change__refuses_an_overdraft_not_covered(void **state)
     memset(&m, 0, sizeof m);
     m.meter = site_account(s, 87654321, "x").meter;
     m.old_remaining_ckwh = -300;
-    REFUSED(KWH_ECONFLICT, "overdraft", vend_meter_change(s->core, &s->admin, no, &m, NULL, &r,
-                                                          &e_));
+    REFUSED(KWH_ECONFLICT, "overdraft",
+            vend_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
     site_open(s, 11112222, 100);
     /* back to the first customer's card is not in the reader: the other one is */
     m.old_remaining_ckwh = 0;
-    REFUSED(KWH_ECONFLICT, "belongs to account", vend_meter_change(s->core, &s->admin, no, &m,
-                                                                   NULL, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "belongs to account",
+            vend_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
 }
 
 /* --- M17, M18, M19 ---------------------------------------------------------------------- */
@@ -640,8 +638,8 @@ static void transfer__changes_the_owner_and_keeps_the_meter(void **state)
     uint32_t no = site_open(s, 12345678, 10000);
     struct kwh_err e;
 
-    assert_int_equal(account_transfer(s->core, &s->seller, no, "新户主", "二号楼 202",
-                                      "13900000000", &e), 0);
+    assert_int_equal(
+        account_transfer(s->core, &s->seller, no, "新户主", "二号楼 202", "13900000000", &e), 0);
     struct kwh_customer cu = account(s, no);
     assert_string_equal(cu.name, "新户主");
     assert_string_equal(cu.address, "二号楼 202");
@@ -649,8 +647,8 @@ static void transfer__changes_the_owner_and_keeps_the_meter(void **state)
     assert_int_equal(cu.balance_ckwh, 10000);
     REFUSED(KWH_EINVAL, "name", account_transfer(s->core, &s->seller, no, "", "", "", &e_));
     REFUSED(KWH_EINVAL, "name", account_transfer(s->core, &s->seller, no, "a\nb", "", "", &e_));
-    REFUSED(KWH_ENOTFOUND, "no account", account_transfer(s->core, &s->seller, 99999999, "x",
-                                                          "", "", &e_));
+    REFUSED(KWH_ENOTFOUND, "no account",
+            account_transfer(s->core, &s->seller, 99999999, "x", "", "", &e_));
 }
 
 static void close__refuses_energy_left_unless_an_admin_forces_it(void **state)
@@ -682,8 +680,7 @@ static void edit__is_for_admins_and_writes_new_parameters_to_the_card(void **sta
     struct kwh_err e;
 
     a.tariff_id = s->tariff_shop;
-    REFUSED(KWH_EPERM, "administrator", account_edit(s->core, &s->seller, no, &a, &written,
-                                                     &e_));
+    REFUSED(KWH_EPERM, "administrator", account_edit(s->core, &s->seller, no, &a, &written, &e_));
     assert_int_equal(account_edit(s->core, &s->admin, no, &a, &written, &e), 0);
     assert_false(written);
     struct kwh_customer cu = account(s, no);
@@ -751,10 +748,10 @@ static void tariff__in_use_cannot_be_deleted_and_old_sales_keep_their_price(void
     struct kwh_err e;
     int64_t id;
 
-    REFUSED(KWH_ECONFLICT, "used by 1 account", tariff_delete(s->core, &s->admin, s->tariff_home,
-                                                              &e_));
-    REFUSED(KWH_EPERM, "administrator", tariff_update(s->core, &s->seller, s->tariff_home, "x",
-                                                      1, &e_));
+    REFUSED(KWH_ECONFLICT, "used by 1 account",
+            tariff_delete(s->core, &s->admin, s->tariff_home, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            tariff_update(s->core, &s->seller, s->tariff_home, "x", 1, &e_));
     assert_int_equal(tariff_update(s->core, &s->admin, s->tariff_home, "居民生活用电", 6000, &e),
                      0);
     site_meter_loads(s, 10000);
@@ -771,8 +768,8 @@ static void tariff__in_use_cannot_be_deleted_and_old_sales_keep_their_price(void
     assert_int_equal(t.customers, 1);
     REFUSED(KWH_EINVAL, "price", tariff_add(s->core, &s->admin, "免费", 0, &id, &e_));
     REFUSED(KWH_EINVAL, "name", tariff_add(s->core, &s->admin, "", 5000, &id, &e_));
-    REFUSED(KWH_ECONFLICT, "already exists", tariff_add(s->core, &s->admin, "居民生活用电",
-                                                        5000, &id, &e_));
+    REFUSED(KWH_ECONFLICT, "already exists",
+            tariff_add(s->core, &s->admin, "居民生活用电", 5000, &id, &e_));
     assert_int_equal(tariff_add(s->core, &s->admin, "学生公寓", 4500, &id, &e), 0);
     assert_int_equal(tariff_delete(s->core, &s->admin, id, &e), 0);
     REFUSED(KWH_ENOTFOUND, "no tariff", tariff_get(s->core, id, &t, &e_));
@@ -785,13 +782,13 @@ static void area_code__locked_once_cards_exist_unless_forced(void **state)
     struct kwh_err e;
 
     assert_int_equal(settings_set_area_code(s->core, &s->admin, "271828", false, &e), 0);
-    REFUSED(KWH_EINVAL, "6 digits", settings_set_area_code(s->core, &s->admin, "27182", false,
-                                                           &e_));
-    REFUSED(KWH_EPERM, "administrator", settings_set_area_code(s->core, &s->seller, "111111",
-                                                               false, &e_));
+    REFUSED(KWH_EINVAL, "6 digits",
+            settings_set_area_code(s->core, &s->admin, "27182", false, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            settings_set_area_code(s->core, &s->seller, "111111", false, &e_));
     site_open(s, 12345678, 1000);
-    REFUSED(KWH_ECONFLICT, "force", settings_set_area_code(s->core, &s->admin, "111111", false,
-                                                           &e_));
+    REFUSED(KWH_ECONFLICT, "force",
+            settings_set_area_code(s->core, &s->admin, "111111", false, &e_));
     assert_int_equal(settings_set_area_code(s->core, &s->admin, "111111", true, &e), 0);
     assert_int_equal(settings_get(s->core, &site, &e), 0);
     assert_string_equal(site.area_code, "111111");
@@ -844,8 +841,8 @@ static void card__of_another_site_and_forged_cards_are_refused(void **state)
     assert_int_equal(core_init_site(db, &req, &e), 0);
     assert_int_equal(core_open(&other, db, &e), 0);
     assert_int_equal(auth_login(other, "system", "1", &sys, &e), 0);
-    assert_int_equal(auth_change_password(other, &sys, "system", "1", "other-pw-1", "other-pw-1",
-                                          &e), 0);
+    assert_int_equal(
+        auth_change_password(other, &sys, "system", "1", "other-pw-1", "other-pw-1", &e), 0);
     core_set_card_dev(other, fakecard_dev(s->card));
     struct kwh_tariff *t;
     size_t n;
@@ -899,16 +896,16 @@ static void toolcards__need_an_admin_except_the_relay_card(void **state)
     struct kwh_card_info info;
     struct kwh_err e;
 
-    REFUSED(KWH_EPERM, "administrator", toolcard_make(s->core, &s->seller, KWH_CARD_CLEAR, NULL,
-                                                      &e_));
-    REFUSED(KWH_EPERM, "administrator", toolcard_make(s->core, &s->seller, KWH_CARD_MANAGEMENT,
-                                                      &mp, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            toolcard_make(s->core, &s->seller, KWH_CARD_CLEAR, NULL, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            toolcard_make(s->core, &s->seller, KWH_CARD_MANAGEMENT, &mp, &e_));
     assert_int_equal(toolcard_make(s->core, &s->seller, KWH_CARD_RELAY, NULL, &e), 0);
     assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
     assert_true(info.ours);
     assert_int_equal(info.card.type, KWH_CARD_RELAY);
-    REFUSED(KWH_ECONFLICT, "not blank", toolcard_make(s->core, &s->admin, KWH_CARD_TEST, NULL,
-                                                      &e_));
+    REFUSED(KWH_ECONFLICT, "not blank",
+            toolcard_make(s->core, &s->admin, KWH_CARD_TEST, NULL, &e_));
     assert_int_equal(toolcard_wipe(s->core, &s->seller, &e), 0);
     assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
     assert_true(info.blank);
@@ -979,7 +976,7 @@ static void sale__above_the_per_sale_maximum_in_kwh_writes_nothing(void **state)
     struct kwh_err e;
 
     site_meter_loads(s, 1000);
-    card_of(s, &card); /* takes in the meter's report: that much is written on any read */
+    card_of(s, &card);          /* takes in the meter's report: that much is written on any read */
     set_limits(s, 0, 5000, -1); /* 50 kWh a sale */
     snapshot_take(s, no, &before);
     REFUSED(KWH_EINVAL, "energy 50.01 kWh is above the per-sale maximum of 50.00 kWh",
@@ -1014,8 +1011,8 @@ static void resale__above_the_per_sale_maximum_writes_nothing(void **state)
     REFUSED(KWH_EINVAL, "amount 50.01 yuan is above the per-sale maximum of 50.00 yuan",
             vend_resell(s->core, &s->seller, no, &p, &r, &e_));
     p = by_kwh(8001);
-    REFUSED(KWH_EINVAL, "above the per-sale maximum", vend_resell(s->core, &s->seller, no, &p,
-                                                                  &r, &e_));
+    REFUSED(KWH_EINVAL, "above the per-sale maximum",
+            vend_resell(s->core, &s->seller, no, &p, &r, &e_));
     snapshot_unchanged(s, no, &before);
     card_of(s, &card);
     assert_int_equal(card.purchase_ckwh, 5000); /* the first sale still stands on the card */
@@ -1039,10 +1036,10 @@ static void reissue__fee_or_purchase_above_the_maximum_writes_nothing(void **sta
     snapshot_take(s, no, &before);
     REFUSED(KWH_EINVAL, "reissue fee: 0 to 99999999.99 yuan",
             vend_reissue(s->core, &s->seller, no, true, UNITS_MAX_FEN + 1, NULL, &r, &e_));
-    REFUSED(KWH_EINVAL, "reissue fee: 0 to", vend_reissue(s->core, &s->seller, no, true, -1, NULL,
-                                                          &r, &e_));
-    REFUSED(KWH_EINVAL, "maximum of 50.00 yuan", vend_reissue(s->core, &s->seller, no, true, 500,
-                                                              &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "reissue fee: 0 to",
+            vend_reissue(s->core, &s->seller, no, true, -1, NULL, &r, &e_));
+    REFUSED(KWH_EINVAL, "maximum of 50.00 yuan",
+            vend_reissue(s->core, &s->seller, no, true, 500, &p, &r, &e_));
     snapshot_unchanged(s, no, &before);
     for (int i = 4; i < KWH_CARD_SIZE; i++)
         assert_int_equal(s->card->img[i], 0xFF); /* still blank */
@@ -1069,14 +1066,14 @@ static void meter_change__refuses_bad_meters_with_nothing_written(void **state)
     memset(&m, 0, sizeof m);
     m.meter = site_account(s, 0, "x").meter;
     m.old_remaining_ckwh = 100;
-    REFUSED(KWH_EINVAL, "meter number: none given", vend_meter_change(s->core, &s->admin, no, &m,
-                                                                      &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "meter number: none given",
+            vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     m.meter.meter_no = 123456789;
-    REFUSED(KWH_EINVAL, "more than 8 digits", vend_meter_change(s->core, &s->admin, no, &m, &p,
-                                                                &r, &e_));
+    REFUSED(KWH_EINVAL, "more than 8 digits",
+            vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     m.meter.meter_no = 12345678; /* the other open account's meter */
-    REFUSED(KWH_ECONFLICT, "already belongs to account", vend_meter_change(s->core, &s->admin, no,
-                                                                           &m, &p, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "already belongs to account",
+            vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     m.meter.meter_no = 87654321;
     m.meter.meter_type = KWH_METER_THREE_CT;
     m.meter.ct_ratio = 0; /* 三相互感 without its ratio */

@@ -24,15 +24,15 @@
 #include "kwhpos/util.h"
 #include "site.h"
 
-#define REFUSED(code, needle, call)                                                          \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        int rc_ = (call);                                                                    \
-        if (rc_ != (code))                                                                   \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);            \
-        if (strstr(e_.msg, (needle)) == NULL)                                                \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                \
+#define REFUSED(code, needle, call)                                                                \
+    do {                                                                                           \
+        struct kwh_err e_;                                                                         \
+        kwh_err_clear(&e_);                                                                        \
+        int rc_ = (call);                                                                          \
+        if (rc_ != (code))                                                                         \
+            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
+        if (strstr(e_.msg, (needle)) == NULL)                                                      \
+            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
     } while (0)
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
@@ -201,8 +201,8 @@ static void restore__brings_the_backup_back_and_keeps_the_current_database(void 
     assert_int_equal(count_sales(s->core, &s->seller), 2);
 
     s->now += 60;
-    REFUSED(KWH_EPERM, "administrator", backup_restore(&s->core, &s->seller, info.path, &o, &ri,
-                                                        &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            backup_restore(&s->core, &s->seller, info.path, &o, &ri, &e_));
     assert_int_equal(backup_restore(&s->core, &s->admin, info.path, &o, &ri, &e), 0);
     assert_non_null(s->core);
     core_set_card_dev(s->core, fakecard_dev(s->card));
@@ -238,18 +238,18 @@ static void restore__refuses_what_is_not_this_sites_database(void **state)
 
     snprintf(path, sizeof path, "%s/text.db", s->dir);
     write_file(path, text, sizeof text - 1);
-    REFUSED(KWH_EINVAL, "not a kwhpos database", backup_restore(&s->core, &s->admin, path, &o,
-                                                                &ri, &e_));
+    REFUSED(KWH_EINVAL, "not a kwhpos database",
+            backup_restore(&s->core, &s->admin, path, &o, &ri, &e_));
     snprintf(path, sizeof path, "%s/empty.db", s->dir);
     write_file(path, "", 0);
     REFUSED(KWH_EINVAL, "empty", backup_restore(&s->core, &s->admin, path, &o, &ri, &e_));
-    REFUSED(KWH_ENOTFOUND, "cannot read", backup_restore(&s->core, &s->admin, "/nonexistent.db",
-                                                         &o, &ri, &e_));
+    REFUSED(KWH_ENOTFOUND, "cannot read",
+            backup_restore(&s->core, &s->admin, "/nonexistent.db", &o, &ri, &e_));
 
     snprintf(path, sizeof path, "%s/other-app.db", s->dir);
     sql(path, "CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('x');");
-    REFUSED(KWH_EINVAL, "not a kwhpos database", backup_restore(&s->core, &s->admin, path, &o,
-                                                                &ri, &e_));
+    REFUSED(KWH_EINVAL, "not a kwhpos database",
+            backup_restore(&s->core, &s->admin, path, &o, &ri, &e_));
 
     snprintf(path, sizeof path, "%s/newer.db", s->dir);
     copy(info.path, path);
@@ -273,13 +273,13 @@ static void restore__refuses_what_is_not_this_sites_database(void **state)
     struct kwh_init_req req = {.area_code = "271828", .unit_name = "别处"};
     snprintf(other, sizeof other, "%s/other-site.db", s->dir);
     assert_int_equal(core_init_site(other, &req, &e), 0);
-    REFUSED(KWH_ECONFLICT, "another site", backup_restore(&s->core, &s->admin, other, &o, &ri,
-                                                          &e_));
+    REFUSED(KWH_ECONFLICT, "another site",
+            backup_restore(&s->core, &s->admin, other, &o, &ri, &e_));
 
     /* another terminal has the database open */
     struct kwh_core *terminal = site_open_again(s);
-    REFUSED(KWH_ECONFLICT, "another terminal", backup_restore(&s->core, &s->admin, info.path, &o,
-                                                              &ri, &e_));
+    REFUSED(KWH_ECONFLICT, "another terminal",
+            backup_restore(&s->core, &s->admin, info.path, &o, &ri, &e_));
     assert_non_null(s->core); /* reopened on the old database */
     core_close(terminal);
 
@@ -309,8 +309,11 @@ static void restore__replaces_a_damaged_database_that_still_opens(void **state)
     core_close(s->core);
     assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), 0);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_master WHERE name = "
-                                            "'audit'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT rootpage FROM sqlite_master WHERE name = "
+                                        "'audit'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     page = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -355,8 +358,7 @@ static void restore_new__only_onto_a_missing_database(void **state)
     char wal[600];
     snprintf(wal, sizeof wal, "%s-wal", target);
     write_file(wal, "x", 1);
-    REFUSED(KWH_ECONFLICT, "left from an earlier", backup_restore_new(target, info.path, &ri,
-                                                                       &e_));
+    REFUSED(KWH_ECONFLICT, "left from an earlier", backup_restore_new(target, info.path, &ri, &e_));
     unlink(wal);
     assert_int_equal(backup_restore_new(target, info.path, &ri, &e), 0);
     struct kwh_core *c;
@@ -419,8 +421,8 @@ static char *write_csv(int enc, const char *const *fields, size_t n, size_t *len
 
 static void csv__quotes_commas_quotes_newlines_and_spaces(void **state)
 {
-    static const char *const fields[] = {"plain", "a,b", "say \"hi\"", "two\nlines", " lead",
-                                         "", "张三", NULL, "x", NULL};
+    static const char *const fields[] = {"plain", "a,b",  "say \"hi\"", "two\nlines", " lead",
+                                         "",      "张三", NULL,         "x",          NULL};
     size_t len;
     (void)state;
     char *out = write_csv(KWH_CSV_UTF8, fields, KWH_ARRAY_LEN(fields), &len);
@@ -509,18 +511,17 @@ static void import__creates_open_accounts_without_cards(void **state)
 
     site_open(s, 99999999, 0);
     int64_t before = count_accounts(s);
-    REFUSED(KWH_EPERM, "administrator", import_customers(s->core, &s->seller, csv,
-                                                         sizeof csv - 1, &res, &e_));
+    REFUSED(KWH_EPERM, "administrator",
+            import_customers(s->core, &s->seller, csv, sizeof csv - 1, &res, &e_));
     /* the third line's meter is 三相互感 without a CT ratio: refused, nothing imported */
-    REFUSED(KWH_EINVAL, "1 bad record", import_customers(s->core, &s->admin, csv, sizeof csv - 1,
-                                                          &res, &e_));
+    REFUSED(KWH_EINVAL, "1 bad record",
+            import_customers(s->core, &s->admin, csv, sizeof csv - 1, &res, &e_));
     assert_int_equal(res.nerrors, 1);
     assert_int_equal(res.errors[0].line, 5);
     assert_non_null(strstr(res.errors[0].msg, "CT ratio"));
     assert_int_equal(count_accounts(s), before);
 
-    assert_int_equal(import_customers(s->core, &s->admin, ct_row, sizeof ct_row - 1, &res, &e),
-                     0);
+    assert_int_equal(import_customers(s->core, &s->admin, ct_row, sizeof ct_row - 1, &res, &e), 0);
     assert_int_equal(res.imported, 1);
     assert_int_equal(import_customers(s->core, &s->admin, fixed, strlen(fixed), &res, &e), 0);
     assert_int_equal(res.imported, 3);
@@ -549,26 +550,26 @@ static void import__reports_every_bad_line_and_imports_nothing(void **state)
     struct site *s = *state;
     struct kwh_import_result res;
     static const char csv[] = "name,meter,tariff,alarm\n"
-                              "好,30000001,居民生活用电,10\n"           /* 2 good */
-                              "坏表,3000000x,居民生活用电,10\n"         /* 3 meter */
-                              "坏价,30000003,没有这个电价,10\n"         /* 4 tariff */
+                              "好,30000001,居民生活用电,10\n"        /* 2 good */
+                              "坏表,3000000x,居民生活用电,10\n"      /* 3 meter */
+                              "坏价,30000003,没有这个电价,10\n"      /* 4 tariff */
                               "\"多\n行\",30000004,居民生活用电,1\n" /* 5-6 name */
-                              "负,30000005,居民生活用电,-1\n"           /* 7 alarm */
-                              "重复,30000001,居民生活用电,1\n"          /* 8 twice */
-                              "占用,99999998,居民生活用电,1\n"          /* 9 in use */
-                              "少,30000009\n"                           /* 10 fields */
-                              "好二,30000010,居民生活用电,\n";          /* 11 good */
+                              "负,30000005,居民生活用电,-1\n"        /* 7 alarm */
+                              "重复,30000001,居民生活用电,1\n"       /* 8 twice */
+                              "占用,99999998,居民生活用电,1\n"       /* 9 in use */
+                              "少,30000009\n"                        /* 10 fields */
+                              "好二,30000010,居民生活用电,\n";       /* 11 good */
 
     site_open(s, 99999998, 0);
     int64_t before = count_accounts(s);
-    REFUSED(KWH_EINVAL, "7 bad records", import_customers(s->core, &s->admin, csv,
-                                                           sizeof csv - 1, &res, &e_));
+    REFUSED(KWH_EINVAL, "7 bad records",
+            import_customers(s->core, &s->admin, csv, sizeof csv - 1, &res, &e_));
     assert_int_equal(res.imported, 0);
     assert_int_equal(res.bad, 7);
     assert_int_equal(res.nerrors, 7);
     static const int64_t lines[] = {3, 4, 5, 7, 8, 9, 10};
-    static const char *const words[] = {"meter", "tariff", "one line", "alarm", "line 2",
-                                        "already belongs", "fields"};
+    static const char *const words[] = {"meter",  "tariff",          "one line", "alarm",
+                                        "line 2", "already belongs", "fields"};
     for (size_t i = 0; i < 7; i++) {
         assert_int_equal(res.errors[i].line, lines[i]);
         if (strstr(res.errors[i].msg, words[i]) == NULL)
@@ -595,17 +596,17 @@ static void import__meter_number_must_be_exactly_8_digits(void **state)
     struct kwh_customer cu;
     struct kwh_err e;
     static const char bad[] = "name,meter,tariff\n"
-                              "七位,1234567,1\n"    /* 2: 7 digits, not 01234567 */
-                              "九位,123456789,1\n"  /* 3 */
-                              "字母,1234567a,1\n"   /* 4 */
-                              "零,00000000,1\n"     /* 5 */
-                              "空格, 1234567,1\n"   /* 6 */
-                              "好,12345678,1\n";    /* 7 good */
+                              "七位,1234567,1\n"   /* 2: 7 digits, not 01234567 */
+                              "九位,123456789,1\n" /* 3 */
+                              "字母,1234567a,1\n"  /* 4 */
+                              "零,00000000,1\n"    /* 5 */
+                              "空格, 1234567,1\n"  /* 6 */
+                              "好,12345678,1\n";   /* 7 good */
     static const char good[] = "name,meter,tariff\n前导零,01234567,1\n";
     int64_t before = count_accounts(s);
 
-    REFUSED(KWH_EINVAL, "5 bad records", import_customers(s->core, &s->admin, bad,
-                                                           sizeof bad - 1, &res, &e_));
+    REFUSED(KWH_EINVAL, "5 bad records",
+            import_customers(s->core, &s->admin, bad, sizeof bad - 1, &res, &e_));
     assert_int_equal(res.imported, 0);
     assert_int_equal(res.nerrors, 5);
     static const char *const words[] = {"has 7 digits", "has 9 digits", "digits only",
@@ -614,8 +615,8 @@ static void import__meter_number_must_be_exactly_8_digits(void **state)
         assert_int_equal(res.errors[i].line, (int64_t)i + 2);
         if (strstr(res.errors[i].msg, words[i]) == NULL ||
             strstr(res.errors[i].msg, "exactly 8 digits") == NULL)
-            fail_msg("line %zu: '%s' lacks '%s' or 'exactly 8 digits'", i + 2,
-                     res.errors[i].msg, words[i]);
+            fail_msg("line %zu: '%s' lacks '%s' or 'exactly 8 digits'", i + 2, res.errors[i].msg,
+                     words[i]);
     }
     assert_int_equal(count_accounts(s), before);
 
@@ -658,8 +659,8 @@ static void first_card__opens_the_meter_of_an_imported_account(void **state)
     assert_int_equal(vend_read_card(s->core, &s->seller, &v, &e), 0);
     assert_true(v.has_customer);
     assert_int_equal(v.customer.customer_no, no);
-    assert_int_equal(v.card.purchase_count, 8);     /* the meter's count + 1 */
-    assert_true(v.card.flags & CARD_F_KEYX);        /* an un-opened meter learns the key */
+    assert_int_equal(v.card.purchase_count, 8); /* the meter's count + 1 */
+    assert_true(v.card.flags & CARD_F_KEYX);    /* an un-opened meter learns the key */
     assert_int_equal(v.card.purchase_ckwh, 10000);
     assert_true(query_customer_has_card(&v.customer));
     assert_int_equal(v.customer.balance_ckwh, 10000);
@@ -670,8 +671,8 @@ static void first_card__opens_the_meter_of_an_imported_account(void **state)
     site_meter_loads(s, 10000);
     assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.purchase_count, 9);
-    REFUSED(KWH_ENOTFOUND, "no account", vend_issue_first_card(s->core, &s->seller, 77777777, &p,
-                                                              &r, &e_));
+    REFUSED(KWH_ENOTFOUND, "no account",
+            vend_issue_first_card(s->core, &s->seller, 77777777, &p, &r, &e_));
 }
 
 int main(void)

@@ -346,12 +346,8 @@ static void design__random_edits_always_read_back_equal(void **state)
             rc = print_form_add_title(form, words[(r >> 3) % 5], (int)(r >> 5) % 8,
                                       (int)(r >> 9) % 30, NULL, &e);
             break;
-        case 4:
-            rc = n && r % 3 == 0 ? print_form_delete(form, i, &e) : -1;
-            break;
-        case 5:
-            rc = n ? print_form_resize(form, i, (int)(r >> 4) % 20, &e) : -1;
-            break;
+        case 4: rc = n && r % 3 == 0 ? print_form_delete(form, i, &e) : -1; break;
+        case 5: rc = n ? print_form_resize(form, i, (int)(r >> 4) % 20, &e) : -1; break;
         default:
             rc = n ? print_form_set_align(form, i, (enum print_align)((r >> 4) % 3), &e) : -1;
             break;

@@ -18,29 +18,34 @@
 #include "kwhpos/units.h"
 #include "site.h"
 
-#define OK(call)                                                                             \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        if ((call) < 0)                                                                      \
-            fail_msg("%s: %s", #call, e_.msg);                                               \
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        struct kwh_err e_;                                                                         \
+        kwh_err_clear(&e_);                                                                        \
+        if ((call) < 0)                                                                            \
+            fail_msg("%s: %s", #call, e_.msg);                                                     \
     } while (0)
-#define REFUSED(code, needle, call)                                                          \
-    do {                                                                                     \
-        struct kwh_err e_;                                                                   \
-        kwh_err_clear(&e_);                                                                  \
-        int rc_ = (call);                                                                    \
-        if (rc_ != (code))                                                                   \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);            \
-        if (strstr(e_.msg, (needle)) == NULL)                                                \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                \
+#define REFUSED(code, needle, call)                                                                \
+    do {                                                                                           \
+        struct kwh_err e_;                                                                         \
+        kwh_err_clear(&e_);                                                                        \
+        int rc_ = (call);                                                                          \
+        if (rc_ != (code))                                                                         \
+            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
+        if (strstr(e_.msg, (needle)) == NULL)                                                      \
+            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
     } while (0)
 
 /* Local time (Asia/Shanghai). */
 static int64_t local(int y, int m, int d, int h, int mi, int sec)
 {
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = h,
-                    .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = m - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec,
+                    .tm_isdst = -1};
     return (int64_t)mktime(&tm);
 }
 
@@ -130,15 +135,14 @@ static void sales_report__sums_equal_the_receipts_added_up(void **state)
     struct kwh_err e;
     struct kwh_purchase_req p;
 
-    uint32_t a = open_at(s, &s->seller, local(2026, 11, 10, 9, 0, 0), 10000001, "张三", 10000,
-                         &day1);
+    uint32_t a =
+        open_at(s, &s->seller, local(2026, 11, 10, 9, 0, 0), 10000001, "张三", 10000, &day1);
     p = by_kwh(3333, KWH_PAY_WECHAT);
     p.adjust_ckwh = 250;
     sell_at(s, &s->seller, local(2026, 11, 10, 15, 30, 0), a, p, &day1);
     p = (struct kwh_purchase_req){KWH_BY_AMOUNT, 5000, 0, KWH_PAY_ALIPAY};
     sell_at(s, &s->admin, local(2026, 11, 10, 23, 59, 59), a, p, &day1);
-    uint32_t b = open_at(s, &s->admin, local(2026, 11, 11, 0, 0, 0), 10000002, "李四", 777,
-                         &day2);
+    uint32_t b = open_at(s, &s->admin, local(2026, 11, 11, 0, 0, 0), 10000002, "李四", 777, &day2);
     sell_at(s, &s->seller, local(2026, 11, 11, 8, 0, 0), b, by_kwh(12345, KWH_PAY_CARD), &day2);
     all = day1;
     all.count += day2.count;
@@ -147,8 +151,8 @@ static void sales_report__sums_equal_the_receipts_added_up(void **state)
     all.amount += day2.amount;
 
     /* the listing and its totals */
-    struct kwh_sale_filter f = period_filter(local(2026, 11, 10, 0, 0, 0),
-                                             local(2026, 11, 12, 0, 0, 0));
+    struct kwh_sale_filter f =
+        period_filter(local(2026, 11, 10, 0, 0, 0), local(2026, 11, 12, 0, 0, 0));
     assert_int_equal(query_sales(s->core, &s->seller, &f, &pg, &e), 0);
     assert_int_equal(pg.n, 5);
     assert_totals(&pg.totals, &all);
@@ -189,8 +193,7 @@ static void sales_report__summary_and_scan_agree_at_every_bound(void **state)
     struct kwh_err e;
     struct tally tl = {0};
 
-    uint32_t a = open_at(s, &s->seller, local(2026, 11, 20, 10, 0, 0), 20000001, "王五", 1000,
-                         &tl);
+    uint32_t a = open_at(s, &s->seller, local(2026, 11, 20, 10, 0, 0), 20000001, "王五", 1000, &tl);
     for (int i = 1; i <= 6; i++)
         sell_at(s, &s->seller, local(2026, 11, 20, 10, 10 * i, i), a,
                 by_kwh(100 * i + 7, i % KWH_PAY_COUNT), &tl);
@@ -217,8 +220,8 @@ static void sales_report__summary_and_scan_agree_at_every_bound(void **state)
             query_sale_page_fini(&pg);
         }
     }
-    struct kwh_sale_filter f = period_filter(local(2026, 11, 20, 0, 0, 0),
-                                             local(2026, 11, 21, 0, 0, 0));
+    struct kwh_sale_filter f =
+        period_filter(local(2026, 11, 20, 0, 0, 0), local(2026, 11, 21, 0, 0, 0));
     assert_int_equal(report_sales(s->core, &s->seller, &f, KWH_GROUP_PERIOD, &rep, &e), 0);
     assert_totals(&rep.totals, &tl);
     report_sales_fini(&rep);
@@ -235,12 +238,12 @@ static void sales_report__month_ends_and_empty_days(void **state)
     struct kwh_err e;
     struct tally nov = {0}, dec = {0};
 
-    uint32_t a = open_at(s, &s->seller, local(2026, 11, 30, 23, 0, 0), 30000001, "赵六", 1000,
-                         &nov);
+    uint32_t a =
+        open_at(s, &s->seller, local(2026, 11, 30, 23, 0, 0), 30000001, "赵六", 1000, &nov);
     sell_at(s, &s->seller, local(2026, 11, 30, 23, 59, 59), a, by_kwh(500, 0), &nov);
     sell_at(s, &s->seller, local(2026, 12, 1, 0, 0, 0), a, by_kwh(600, 0), &dec);
-    struct kwh_sale_filter f = period_filter(local(2026, 11, 1, 0, 0, 0),
-                                             local(2026, 12, 31, 0, 0, 0));
+    struct kwh_sale_filter f =
+        period_filter(local(2026, 11, 1, 0, 0, 0), local(2026, 12, 31, 0, 0, 0));
     assert_int_equal(report_sales(s->core, &s->seller, &f, KWH_GROUP_MONTH, &rep, &e), 0);
     assert_int_equal(rep.n, 2);
     assert_totals(&rep.rows[0].t, &nov);
@@ -358,8 +361,8 @@ static void sales_query__refuses_bad_input(void **state)
     REFUSED(KWH_EPERM, "log in", query_sales(s->core, &nobody, &f, &pg, &e_));
     REFUSED(KWH_EINVAL, "daily", report_sales(s->core, &s->seller, &f, 7, &rep, &e_));
     f = period_filter(local(2000, 1, 1, 0, 0, 0), local(2026, 1, 1, 0, 0, 0));
-    REFUSED(KWH_EINVAL, "too long", report_sales(s->core, &s->seller, &f, KWH_GROUP_DAY, &rep,
-                                                  &e_));
+    REFUSED(KWH_EINVAL, "too long",
+            report_sales(s->core, &s->seller, &f, KWH_GROUP_DAY, &rep, &e_));
 }
 
 /* --- periods ------------------------------------------------------------------------------ */
@@ -402,8 +405,8 @@ static void period__parses_dates_months_and_times_in_local_time(void **state)
     assert_int_equal(p.to, local(2026, 12, 1, 0, 0, 0));
     assert_int_equal(period_from_text("2026-11-20", NULL, now, &p, &e), 0);
     assert_int_equal(p.to, local(2026, 11, 25, 0, 0, 0));
-    REFUSED(KWH_EINVAL, "before it begins", period_from_text("2026-11-30", "2026-11-01", now,
-                                                             &p, &e_));
+    REFUSED(KWH_EINVAL, "before it begins",
+            period_from_text("2026-11-30", "2026-11-01", now, &p, &e_));
     REFUSED(KWH_EINVAL, "to", period_from_text("2026-11-01", "2026-11-31", now, &p, &e_));
     period_format_day(local(2026, 1, 2, 0, 0, 0), buf, sizeof buf);
     assert_string_equal(buf, "2026-01-02");
@@ -424,8 +427,8 @@ static void customers_query__each_filter_on_and_off(void **state)
     struct kwh_receipt r;
 
     uint32_t a = open_at(s, &s->seller, local(2026, 11, 1, 9, 0, 0), 50000001, "张三", 1000, NULL);
-    uint32_t b = open_at(s, &s->seller, local(2026, 11, 5, 9, 0, 0), 50000002, "张小三", 1000,
-                         NULL);
+    uint32_t b =
+        open_at(s, &s->seller, local(2026, 11, 5, 9, 0, 0), 50000002, "张小三", 1000, NULL);
     s->now = local(2026, 11, 6, 9, 0, 0);
     fakecard_blank(s->card);
     req = site_account(s, 50000003, "李四");
@@ -629,8 +632,8 @@ static void shift__counts_money_by_kind_and_method_and_the_blind_count(void **st
     struct tally opened = {0};
     uint32_t a = open_at(s, &s->seller, day + 3600, 80000001, "甲", 10000, &opened);
     cash += opened.amount;
-    struct kwh_sale sold = sell_at(s, &s->seller, day + 7200, a, by_kwh(2000, KWH_PAY_WECHAT),
-                                   NULL);
+    struct kwh_sale sold =
+        sell_at(s, &s->seller, day + 7200, a, by_kwh(2000, KWH_PAY_WECHAT), NULL);
     wechat += sold.amount_fen;
     /* re-sold at once (the meter has not loaded it): the re-sale replaces it */
     struct kwh_purchase_req p = by_kwh(3000, KWH_PAY_CASH);
@@ -699,12 +702,10 @@ static void shift__counts_money_by_kind_and_method_and_the_blind_count(void **st
     REFUSED(KWH_EPERM, "administrator", shift_current(s->core, &s->seller, "system", &rep, &e_));
     assert_int_equal(shift_current(s->core, &s->admin, "clerk", &rep, &e), 0);
     shift_report_fini(&rep);
-    REFUSED(KWH_ENOTFOUND, "no operator", shift_current(s->core, &s->admin, "nobody", &rep,
-                                                        &e_));
+    REFUSED(KWH_ENOTFOUND, "no operator", shift_current(s->core, &s->admin, "nobody", &rep, &e_));
     REFUSED(KWH_EINVAL, "counted cash", shift_close(s->core, &s->seller, -1, &rep, &e_));
     struct kwh_period bad = {10, 5};
-    REFUSED(KWH_EINVAL, "ends before", shift_period(s->core, &s->admin, "clerk", &bad, &rep,
-                                                    &e_));
+    REFUSED(KWH_EINVAL, "ends before", shift_period(s->core, &s->admin, "clerk", &bad, &rep, &e_));
     struct kwh_period whole = period_day(day);
     assert_int_equal(shift_period(s->core, &s->admin, "clerk", &whole, &rep, &e), 0);
     assert_int_equal(rep.lines[KWH_SHIFT_RESALE].count, 2);
@@ -720,8 +721,7 @@ static void shift__refunds_paid_out_and_overdraft_collected(void **state)
     struct kwh_card_return ret;
     struct kwh_err e;
 
-    uint32_t a = open_at(s, &s->seller, local(2026, 11, 24, 9, 0, 0), 81000001, "乙", 10000,
-                         NULL);
+    uint32_t a = open_at(s, &s->seller, local(2026, 11, 24, 9, 0, 0), 81000001, "乙", 10000, NULL);
     site_meter_loads(s, 10000);
     assert_int_equal(vend_make_refund_card(s->core, &s->seller, a, &e), 0);
     assert_int_equal(card_decode(s->card->img, NULL, &card, NULL), 0);

@@ -23,14 +23,14 @@ struct peer {
     uint8_t psc[KWH_PSC_LEN];
     int tries;
     int card, powered, psc_ok;
-    int force_status;          /* answer the next non-REPEAT request with this status */
-    int force_data;            /* ... and this one data byte (or -1) */
-    int force_cmd;             /* ... but only a request with this command (0: any) */
-    int stuck;                 /* a card address whose writes do not stick (-1: none) */
-    int garble;                /* garble this many answers */
+    int force_status; /* answer the next non-REPEAT request with this status */
+    int force_data;   /* ... and this one data byte (or -1) */
+    int force_cmd;    /* ... but only a request with this command (0: any) */
+    int stuck;        /* a card address whose writes do not stick (-1: none) */
+    int garble;       /* garble this many answers */
     int mute;
-    int noise;                 /* put noise and a stale answer before each answer */
-    unsigned long runs[16];    /* requests executed, by command */
+    int noise;              /* put noise and a stale answer before each answer */
+    unsigned long runs[16]; /* requests executed, by command */
     uint8_t last[FRAME_MAX];
     size_t last_len;
 };
@@ -67,8 +67,7 @@ static size_t execute(struct peer *pe, const struct frame *req, uint8_t *out)
                      out);
     }
     switch (req->cmd) {
-    case FRAME_CMD_IDENT:
-        return reply(pe, req, FRAME_OK, (const uint8_t *)"peer", 4, out);
+    case FRAME_CMD_IDENT: return reply(pe, req, FRAME_OK, (const uint8_t *)"peer", 4, out);
     case FRAME_CMD_STATUS:
         b[0] = pe->card ? FRAME_ST_CARD : 0;
         return reply(pe, req, FRAME_OK, b, 1, out);
@@ -104,7 +103,10 @@ static size_t execute(struct peer *pe, const struct frame *req, uint8_t *out)
             pe->psc_ok = 1;
         }
         b[0] = (uint8_t)pe->tries;
-        return reply(pe, req, pe->psc_ok ? FRAME_OK : pe->tries ? FRAME_WRONG_PSC : FRAME_LOCKED,
+        return reply(pe, req,
+                     pe->psc_ok  ? FRAME_OK
+                     : pe->tries ? FRAME_WRONG_PSC
+                                 : FRAME_LOCKED,
                      b, 1, out);
     case FRAME_CMD_PSC_CHANGE:
         memcpy(pe->psc, req->data, KWH_PSC_LEN);
@@ -123,8 +125,8 @@ static size_t peer_fn(void *arg, const struct frame *req, uint8_t *out, size_t c
         return 0;
     if (pe->noise) {
         static const uint8_t junk[] = {0x00, 0x02, 0x02, 0xFF, 0x03, 0x02, 0x41};
-        struct frame stale = {.seq = (uint8_t)(req->seq - 1),
-                              .cmd = (uint8_t)(req->cmd | FRAME_RESPONSE), .len = 1};
+        struct frame stale = {
+            .seq = (uint8_t)(req->seq - 1), .cmd = (uint8_t)(req->cmd | FRAME_RESPONSE), .len = 1};
         memcpy(out, junk, sizeof junk);
         n = sizeof junk;
         n += frame_encode(&stale, out + n, FRAME_MAX);
@@ -206,7 +208,10 @@ static void power_on__gives_the_atr_and_read_write_round_trip(void **state)
     assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), 0);
     assert_int_equal(f->dev.ops->write(f->dev.ctx, 250, (const uint8_t *)"abcdef", 6, &f->e), 0);
     assert_int_equal(f->dev.ops->read(f->dev.ctx, 248, buf, 8, &f->e), 0);
-    assert_memory_equal(buf, "\xFF\xFF" "abcdef", 8);
+    assert_memory_equal(buf,
+                        "\xFF\xFF"
+                        "abcdef",
+                        8);
 }
 
 static void read__refuses_a_range_outside_the_card(void **state)
@@ -380,9 +385,9 @@ static void update__writes_only_changed_runs_commit_last(void **state)
     open_session(f);
     memcpy(have, f->pe.mem, sizeof have);
     memcpy(want, have, sizeof want);
-    want[9] = 0x01;                      /* the commit byte */
-    memset(want + 0x50, 0x33, 10);       /* one run */
-    want[0x60] = 0x44;                   /* another */
+    want[9] = 0x01;                /* the commit byte */
+    memset(want + 0x50, 0x33, 10); /* one run */
+    want[0x60] = 0x44;             /* another */
     unsigned long w0 = f->pe.runs[FRAME_CMD_WRITE];
     assert_int_equal(carddev_update(&f->dev, have, want, 9, 1, &st, &f->e), 0);
     assert_int_equal(st.runs, 3);

@@ -29,8 +29,8 @@ static void units__energy_for_amount_never_exceeds_what_was_paid(void **state)
     (void)state;
     /* 100.00 yuan at 0.5283 = 189.286... kWh -> 189.28 */
     assert_int_equal(units_energy_for_amount(10000, 5283), 18928);
-    assert_int_equal(units_energy_for_amount(1, 5283), 1);   /* 0.01 yuan -> 0.0189 -> 0.01 */
-    assert_int_equal(units_energy_for_amount(1, 20000), 0);  /* 0.01 yuan at 2 yuan/kWh */
+    assert_int_equal(units_energy_for_amount(1, 5283), 1);  /* 0.01 yuan -> 0.0189 -> 0.01 */
+    assert_int_equal(units_energy_for_amount(1, 20000), 0); /* 0.01 yuan at 2 yuan/kWh */
     assert_int_equal(units_energy_for_amount(100, 0), 0);
 }
 
@@ -48,7 +48,7 @@ static void units__refunds_round_in_the_sites_favour(void **state)
  * the amount, and one more 0.01 kWh would cost more than the amount. */
 static void units__amount_to_energy_round_trips_to_the_fen(void **state)
 {
-    static const int64_t prices[] = {1,    4999, 5000, 5283, 5610, 6180, 7777, 8500,
+    static const int64_t prices[] = {1,    4999,  5000,  5283,  5610,  6180,  7777,  8500,
                                      9999, 10000, 10001, 12345, 15000, 33333, 99999, 999999};
     (void)state;
     for (size_t i = 0; i < sizeof prices / sizeof prices[0]; i++) {

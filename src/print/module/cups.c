@@ -259,8 +259,8 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
                         job_id, o->queue, (o->wait_ms + 999) / 1000, why);
 }
 
-int print_module_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
-                 int *job_id, struct kwh_err *e)
+int print_module_submit(const struct print_job_opts *o, const char *format, const void *data,
+                        size_t len, int *job_id, struct kwh_err *e)
 {
     const char *title = o->title && o->title[0] ? o->title : "kwhpos";
     char where[300];

@@ -91,7 +91,7 @@ static void draw_line(cairo_t *cr, PangoLayout *lay, const char *s, double x0, d
 }
 
 int print_module_pdf_render(const struct print_page *p, const struct print_pdf_opts *o, char **out,
-                     size_t *len, struct kwh_err *e)
+                            size_t *len, struct kwh_err *e)
 {
     struct sink sink = {0};
     int size = o->font_size > 0 ? o->font_size : p->font_size > 0 ? p->font_size : 10;
@@ -118,7 +118,8 @@ int print_module_pdf_render(const struct print_page *p, const struct print_pdf_o
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(pango_layout_get_context(lay), fo);
     pango_layout_context_changed(lay);
-    fd = pango_font_description_from_string(o->font != NULL && *o->font ? o->font : "AR PL UMing CN");
+    fd = pango_font_description_from_string(o->font != NULL && *o->font ? o->font
+                                                                        : "AR PL UMing CN");
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     pango_layout_set_font_description(lay, fd);
     for (int i = 0; i < p->nlines; i++)

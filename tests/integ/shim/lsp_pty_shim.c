@@ -96,8 +96,7 @@ int ioctl(int fd, unsigned long req, ...)
             return 0;
         case TIOCMSET:
         case TIOCMBIS:
-        case TIOCMBIC:
-            return 0;
+        case TIOCMBIC: return 0;
         }
     }
     return real(fd, req, arg);
