@@ -12,11 +12,14 @@
 #include "core/internal.h"
 #include "kwhpos/util.h"
 
+/* A fresh random serial with no FF byte: FF is what an unwritten byte reads, so the
+ * serial is always one run of changed bytes, written in one go. */
 void cardop_new_serial(uint8_t serial[CARD_SERIAL_LEN])
 {
-    do {
-        randombytes_buf(serial, CARD_SERIAL_LEN);
-    } while (!card_serial_is_set(serial));
+    for (size_t i = 0; i < CARD_SERIAL_LEN; i++)
+        do
+            randombytes_buf(serial + i, 1);
+        while (serial[i] == 0xff);
 }
 
 static int64_t card_energy(const struct kwh_sale *s)

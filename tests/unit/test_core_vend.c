@@ -244,6 +244,20 @@ static void open_account__refuses_a_meter_in_use_and_a_card_that_is_not_blank(vo
     REFUSED(KWH_EDEVICE, "no card", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
 }
 
+/* FF is what an unwritten byte reads: a serial without one is always written as one
+   run, so "N of 6 bytes written" means the same on every card */
+static void open_account__gives_each_card_a_serial_without_an_ff_byte(void **state)
+{
+    struct site *s = *state;
+
+    for (uint32_t i = 0; i < 300; i++) {
+        site_open(s, 20000000 + i, 100);
+        for (size_t j = 0; j < CARD_SERIAL_LEN; j++)
+            if (s->card->img[CARD_OFF_SERIAL + j] == 0xff)
+                fail_msg("card %u: serial byte %zu is FF", i, j);
+    }
+}
+
 static void open_account__three_phase_ct_meter_carries_its_ratio(void **state)
 {
     struct site *s = *state;
@@ -1211,6 +1225,7 @@ int main(void)
         T(open_account__writes_the_card_and_records_the_first_purchase),
         T(open_account__refuses_bad_input_with_nothing_written),
         T(open_account__refuses_a_meter_in_use_and_a_card_that_is_not_blank),
+        T(open_account__gives_each_card_a_serial_without_an_ff_byte),
         T(open_account__three_phase_ct_meter_carries_its_ratio),
         T(sale__by_amount_and_by_kwh_after_the_meter_loaded_the_last),
         T(sale__refused_while_the_last_purchase_is_not_in_the_meter),
