@@ -231,9 +231,23 @@ operation "refund card" c1 own_card refunds refund-card --customer $A
 pull_points 8
 # the answer to the last write before the commit byte (the commit byte's is K - 1)
 faulted "the last record write's answer garbled once" 0 done garble $((K - 2)) 1
-faulted "the last record write's answer garbled twice" 6 void garble $((K - 2)) 2
-like "$OPNAME: nothing was written, it names the garbled answer" "$FOUT" \
+# twice: the write fails. The count of answers can differ by one between two runs (a
+# byte of the new record or its MAC that equals the old one is not written), so a run
+# whose garbling missed that answer is measured again and repeated
+for attempt in 1 2 3 4; do
+    $PREPARE
+    sim fault garble $((K - 2)) 2 >/dev/null
+    run kp "${CMD[@]}"
+    [ "$RC" = 6 ] && [[ $OUT == *"two bad answers to write in a row"* ]] && break
+    sim fault clear >/dev/null
+    $PREPARE
+    K=$(answers "$CARD" "${CMD[@]}")
+done
+is "$OPNAME, the last record write's answer garbled twice: exit 6" "$RC" 6
+one_line "$OPNAME, the last record write's answer garbled twice" "$OUT"
+like "$OPNAME: nothing was written, it names the garbled answer" "$OUT" \
     '^kwhpos: nothing was written: .*two bad answers to write in a row'
+settled "$OPNAME, the last record write's answer garbled twice" void
 own_card
 n_ops=$(ops)
 sim fault mute >/dev/null
