@@ -11,6 +11,9 @@
 #include "kwhpos/err.h"
 
 #define KWH_PATH_MAX 1024
+/* the longest text value (after a relative path is made absolute): with its key and
+   quotes it still fits in one line of what iniparser reads back (1022 bytes) */
+#define KWH_CONFIG_VALUE_MAX 960
 
 struct kwh_config {
     char path[KWH_PATH_MAX]; /* the file it came from ("" = defaults only) */

@@ -149,13 +149,16 @@ static int set_value(struct kwh_config *c, const struct opt *o, const char *v, c
     case OPT_STR:
     case OPT_PATH: {
         char buf[KWH_PATH_MAX * 2];
-        if (o->type == OPT_PATH && v[0] != '\0' && v[0] != '/' && base[0] != '\0')
+        bool joined = o->type == OPT_PATH && v[0] != '\0' && v[0] != '/' && base[0] != '\0';
+        if (joined)
             snprintf(buf, sizeof buf, "%s/%s", base, v);
         else
             snprintf(buf, sizeof buf, "%s", v);
-        if (strlen(buf) >= o->size)
-            return kwh_err_set(e, KWH_EINVAL, "[%s] %s: the value is longer than %zu bytes", sect,
-                               colon + 1, o->size - 1);
+        size_t max = o->size - 1 < KWH_CONFIG_VALUE_MAX ? o->size - 1 : KWH_CONFIG_VALUE_MAX;
+        if (strlen(buf) > max)
+            return kwh_err_set(
+                e, KWH_EINVAL, "[%s] %s: the value is longer than %zu bytes%s: shorten it", sect,
+                colon + 1, max, joined && strlen(v) <= max ? " once made absolute" : "");
         memcpy(field(c, o), buf, strlen(buf) + 1);
         return 0;
     }
@@ -333,7 +336,8 @@ static bool needs_quotes(const char *v)
         return false;
     if (isspace((unsigned char)v[0]) || isspace((unsigned char)v[strlen(v) - 1]))
         return true;
-    return strpbrk(v, ";#=\"'[]") != NULL;
+    /* and a backslash: at the end of a bare value iniparser joins the next line */
+    return strpbrk(v, ";#=\"'[]\\") != NULL;
 }
 
 static void value_text(const struct kwh_config *c, const struct opt *o, char *buf, size_t n)

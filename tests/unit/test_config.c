@@ -119,6 +119,8 @@ static void config__saves_atomically_and_reads_back_the_same(void **state)
     snprintf(path, sizeof path, "%s/saved.ini", dir);
     assert_int_equal(config_set(&c, "print.queue", "desk ; 2", &e), 0);
     assert_int_equal(config_set(&c, "reader.port", "/dev/ttyS1", &e), 0);
+    /* a bare value ending in a backslash would join the next line when read */
+    assert_int_equal(config_set(&c, "print.server", "host\\", &e), 0);
     assert_int_equal(config_set(&c, "ui.language", "en", &e), 0);
     assert_int_equal(config_set(&c, "reader.baud", "7", &e), KWH_EINVAL);
     assert_int_equal(config_set(&c, "nosuch.key", "7", &e), KWH_EINVAL);
@@ -126,9 +128,61 @@ static void config__saves_atomically_and_reads_back_the_same(void **state)
     assert_int_equal(config_load(&back, path, &e), 0);
     assert_string_equal(back.print_queue, "desk ; 2");
     assert_string_equal(back.reader_port, "/dev/ttyS1");
+    assert_string_equal(back.print_server, "host\\");
     assert_string_equal(back.language, "en");
     assert_int_equal(back.reader_baud, c.reader_baud);
     assert_int_equal(access(path, R_OK), 0);
+}
+
+/* Whatever a load or a set keeps, a save writes so that it loads back: text values
+   are bounded so that their line fits what iniparser reads. */
+static void config__the_longest_values_save_and_load_back(void **state)
+{
+    struct kwh_config c, back;
+    struct kwh_err e;
+    char longest[KWH_CONFIG_VALUE_MAX + 2], path[96], again[96], cmp[256];
+    char relv[KWH_CONFIG_VALUE_MAX], rel[KWH_CONFIG_VALUE_MAX + 32];
+    const char *key;
+    size_t texts = 0;
+    (void)state;
+
+    config_defaults(&c);
+    /* quotes needed ('=' inside), KWH_CONFIG_VALUE_MAX bytes, absolute */
+    memset(longest, 'a', sizeof longest);
+    longest[0] = '/';
+    longest[1] = '=';
+    longest[KWH_CONFIG_VALUE_MAX] = '\0';
+    for (size_t i = 0; (key = config_key(i, NULL)) != NULL; i++)
+        if (config_set(&c, key, longest, &e) == 0)
+            texts++;
+    assert_true(texts >= 6);
+    assert_int_equal(strlen(c.db_path), KWH_CONFIG_VALUE_MAX);
+    snprintf(path, sizeof path, "%s/long.ini", dir);
+    snprintf(again, sizeof again, "%s/long2.ini", dir);
+    assert_int_equal(config_save(&c, path, &e), 0);
+    if (config_load(&back, path, &e) != 0)
+        fail_msg("the saved file does not load: %s", e.msg);
+    assert_string_equal(back.db_path, longest);
+    assert_string_equal(back.backup_dir, longest);
+    assert_string_equal(back.print_form_backups, longest);
+    assert_int_equal(config_save(&back, again, &e), 0);
+    snprintf(cmp, sizeof cmp, "cmp -s %s %s", path, again);
+    assert_int_equal(system(cmp), 0);
+
+    /* one byte more is refused, naming the key and the limit */
+    longest[KWH_CONFIG_VALUE_MAX] = 'a';
+    longest[KWH_CONFIG_VALUE_MAX + 1] = '\0';
+    assert_int_equal(config_set(&c, "database.path", longest, &e), KWH_EINVAL);
+    assert_non_null(strstr(e.msg, "[database] path: the value is longer than 960 bytes"));
+    assert_int_equal(strlen(c.db_path), KWH_CONFIG_VALUE_MAX); /* kept */
+
+    /* a relative path that fits, but not once the INI's folder is put in front */
+    memset(relv, 'b', sizeof relv);
+    relv[KWH_CONFIG_VALUE_MAX - 5] = '\0';
+    snprintf(rel, sizeof rel, "[database]\npath = %s\n", relv);
+    assert_int_equal(config_load(&c, write_ini(rel), &e), KWH_EINVAL);
+    if (strstr(e.msg, "longer than 960 bytes once made absolute") == NULL)
+        fail_msg("message: %s", e.msg);
 }
 
 /* etc/kwhpos.ini documents every setting and loads cleanly. */
@@ -161,6 +215,7 @@ int main(void)
         cmocka_unit_test(config__loads_values_and_resolves_relative_paths),
         cmocka_unit_test(config__refuses_bad_values_naming_the_key),
         cmocka_unit_test(config__saves_atomically_and_reads_back_the_same),
+        cmocka_unit_test(config__the_longest_values_save_and_load_back),
         cmocka_unit_test(config__shipped_ini_names_every_setting),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
