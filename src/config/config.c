@@ -155,10 +155,15 @@ static int set_value(struct kwh_config *c, const struct opt *o, const char *v, c
         else
             snprintf(buf, sizeof buf, "%s", v);
         size_t max = o->size - 1 < KWH_CONFIG_VALUE_MAX ? o->size - 1 : KWH_CONFIG_VALUE_MAX;
+        if (strlen(buf) > max && joined && strlen(v) <= max)
+            return kwh_err_set(e, KWH_EINVAL,
+                               "[%s] %s: the path is longer than %zu bytes once this file's "
+                               "folder is put in front: shorten it or make it absolute",
+                               sect, colon + 1, max);
         if (strlen(buf) > max)
-            return kwh_err_set(
-                e, KWH_EINVAL, "[%s] %s: the value is longer than %zu bytes%s: shorten it", sect,
-                colon + 1, max, joined && strlen(v) <= max ? " once made absolute" : "");
+            return kwh_err_set(e, KWH_EINVAL,
+                               "[%s] %s: the value is longer than %zu bytes: shorten it", sect,
+                               colon + 1, max);
         memcpy(field(c, o), buf, strlen(buf) + 1);
         return 0;
     }
