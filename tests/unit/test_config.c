@@ -181,7 +181,8 @@ static void config__the_longest_values_save_and_load_back(void **state)
     relv[KWH_CONFIG_VALUE_MAX - 5] = '\0';
     snprintf(rel, sizeof rel, "[database]\npath = %s\n", relv);
     assert_int_equal(config_load(&c, write_ini(rel), &e), KWH_EINVAL);
-    if (strstr(e.msg, "the path is longer than 960 bytes once this file's folder is put in front") == NULL)
+    if (strstr(e.msg,
+               "the path is longer than 960 bytes once this file's folder is put in front") == NULL)
         fail_msg("message: %s", e.msg);
 }
 
