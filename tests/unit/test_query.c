@@ -16,6 +16,7 @@
 #include "kwhpos/core.h"
 #include "kwhpos/query.h"
 #include "kwhpos/units.h"
+#include "check.h"
 #include "site.h"
 
 #define OK(call)                                                                                   \
@@ -24,16 +25,6 @@
         kwh_err_clear(&e_);                                                                        \
         if ((call) < 0)                                                                            \
             fail_msg("%s: %s", #call, e_.msg);                                                     \
-    } while (0)
-#define REFUSED(code, needle, call)                                                                \
-    do {                                                                                           \
-        struct kwh_err e_;                                                                         \
-        kwh_err_clear(&e_);                                                                        \
-        int rc_ = (call);                                                                          \
-        if (rc_ != (code))                                                                         \
-            fail_msg("%s: expected %d, got %d (%s)", #call, (code), rc_, e_.msg);                  \
-        if (strstr(e_.msg, (needle)) == NULL)                                                      \
-            fail_msg("%s: message '%s' lacks '%s'", #call, e_.msg, (needle));                      \
     } while (0)
 
 /* Local time (Asia/Shanghai). */
