@@ -161,17 +161,8 @@ static void qevents_enter(struct app *a, void *st, int arg)
 
     (void)a;
     s->kind = arg;
-    s->f[F_OPER] = (struct field){
-        .label = N_("Operator"), .kind = FK_TEXT, .row = 0, .maxlen = 30, .check = true};
-    s->f[F_FROM] = (struct field){.label = N_("Date from"),
-                                  .kind = FK_TEXT,
-                                  .row = 0,
-                                  .col = 1,
-                                  .maxlen = 19,
-                                  .width = 14,
-                                  .check = true};
-    s->f[F_TO] = (struct field){
-        .label = N_("to"), .kind = FK_TEXT, .row = 1, .col = 1, .maxlen = 19, .width = 14};
+    s->f[F_OPER] = qview_operator_field(0, 0);
+    qview_period_fields(&s->f[F_FROM], &s->f[F_TO], 0, 1);
     qview_init(&s->q, &ops, s, s->f, F_N, 2);
     qview_dates(&s->q, F_FROM, F_TO);
 }

@@ -344,16 +344,8 @@ static void qsales_enter(struct app *a, void *st, int arg)
                                   .items = mode_items,
                                   .nitems = 3,
                                   .width = 18};
-    s->f[F_FROM] = (struct field){.label = N_("Date from"),
-                                  .kind = FK_TEXT,
-                                  .row = 1,
-                                  .maxlen = 19,
-                                  .width = 14,
-                                  .check = true};
-    s->f[F_TO] =
-        (struct field){.label = N_("to"), .kind = FK_TEXT, .row = 2, .maxlen = 19, .width = 14};
-    s->f[F_OPER] = (struct field){
-        .label = N_("Operator"), .kind = FK_TEXT, .row = 0, .col = 1, .maxlen = 30, .check = true};
+    qview_period_fields(&s->f[F_FROM], &s->f[F_TO], 1, 0);
+    s->f[F_OPER] = qview_operator_field(0, 1);
     s->f[F_NO] = (struct field){.label = N_("Cust. no."),
                                 .kind = FK_DIGITS,
                                 .row = 1,

@@ -26,6 +26,29 @@ void qview_dates(struct qview *q, int from, int to)
     q->to_field = to;
 }
 
+void qview_period_fields(struct field *from, struct field *to, int row, int col)
+{
+    *from = (struct field){.label = N_("Date from"),
+                           .kind = FK_TEXT,
+                           .row = row,
+                           .col = col,
+                           .maxlen = 19,
+                           .width = 14,
+                           .check = true};
+    *to = (struct field){
+        .label = N_("to"), .kind = FK_TEXT, .row = row + 1, .col = col, .maxlen = 19, .width = 14};
+}
+
+struct field qview_operator_field(int row, int col)
+{
+    return (struct field){.label = N_("Operator"),
+                          .kind = FK_TEXT,
+                          .row = row,
+                          .col = col,
+                          .maxlen = 30,
+                          .check = true};
+}
+
 /* Rows: the line above the list, the list (header included), totals, the page line. */
 static int info_y(const struct qview *q)
 {

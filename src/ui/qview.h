@@ -42,6 +42,10 @@ void qview_init(struct qview *q, const struct qview_ops *ops, void *st, struct f
                 int filter_rows);
 /* Names the period's fields: a date typed in `to` ticks the box of `from`. */
 void qview_dates(struct qview *q, int from, int to);
+/* The filter fields the query screens share: a period (from, with the box, over to)
+ * and an operator, at row and col. */
+void qview_period_fields(struct field *from, struct field *to, int row, int col);
+struct field qview_operator_field(int row, int col);
 /* The period of the date fields into p: 1 when their box is ticked, 0 when not, or a
  * KWH_E* code (a bad date, a period that ends before it begins) with e filled. */
 int qview_period(struct app *a, const struct qview *q, struct kwh_period *p, struct kwh_err *e);
