@@ -25,7 +25,6 @@
 #include "check.h"
 #include "site.h"
 
-
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
     return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH};
