@@ -23,7 +23,7 @@ check card "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|card/.*)$"
 check store "^($shared|kwhpos/store[a-z_]*\.h|store/.*)$"
 check config "^($shared)$"
 check print "^($shared|kwhpos/print\.h|print/.*)$"
-check core "^($shared|kwhpos/(core|store[a-z_]*|query|data|csv|invoice)\.h|core/.*)$"
+check core "^($shared|kwhpos/(core|plan|store[a-z_]*|query|data|csv|invoice)\.h|core/.*)$"
 check app "^($shared|kwhpos/(core|invoice|print|printer)\.h|app/.*)$"
 check sim "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|sim/.*)$"
 

@@ -10,6 +10,7 @@
 #include "kwhpos/cardio.h"
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
+#include "kwhpos/plan.h"
 
 /* Exit codes (docs/cli.md). */
 enum cli_exit {

@@ -401,8 +401,5 @@ const struct cli_command cli_report_commands[] = {
      "every matching purchase as CSV", cli_export_sales, 0},
     {"import customers", "encoding=", "FILE.csv [--encoding utf-8|gb18030]",
      "create accounts without cards from CSV, all or nothing (admin)", cli_import, 1},
-    {"issue-card", "customer= kwh= amount= adjust= pay=",
-     "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M]",
-     "write the first card of an imported account (opens its meter)", cli_issue_card, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

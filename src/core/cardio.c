@@ -49,6 +49,11 @@ static bool has_magic(const uint8_t *img)
            img[CARD_OFF_MAGIC + 2] == 'H';
 }
 
+bool cardio_is_blank(const uint8_t img[KWH_CARD_SIZE])
+{
+    return img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE || !has_magic(img);
+}
+
 static int present(struct kwh_core *c, enum psc_kind k, struct kwh_err *e)
 {
     return c->dev->ops->psc_present(c->dev->ctx, k == PSC_SITE ? c->keys.psc : card_factory_psc, e);

@@ -101,3 +101,20 @@ int store_cards_issued(struct store *s, bool *out, struct kwh_err *e)
     *out = v != 0;
     return 0;
 }
+
+int store_settings_version(struct store *s, int64_t *out, struct kwh_err *e)
+{
+    return store_setting_get_i64(s, "settings_version", 0, out, e);
+}
+
+int store_settings_bump(struct store *s, struct kwh_err *e)
+{
+    sqlite3_stmt *st =
+        sql_prep(s,
+                 "INSERT INTO settings (key, value) VALUES ('settings_version', '1') "
+                 "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                 e);
+    if (st == NULL)
+        return KWH_EDB;
+    return sql_done(s, st, e);
+}

@@ -8,7 +8,7 @@
 
 /* A tariff with its current price (the newest price row) and its open accounts. */
 #define TARIFF_SELECT                                                                              \
-    "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts FROM tariffs t "                     \
+    "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts, p.id FROM tariffs t "               \
     "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) "   \
     "LEFT JOIN totals tot ON tot.tariff_id = t.id "
 
@@ -20,6 +20,7 @@ static void read_tariff(sqlite3_stmt *st, struct kwh_tariff *t)
     t->price = sqlite3_column_int64(st, 2);
     t->price_since = sqlite3_column_int64(st, 3);
     t->customers = sqlite3_column_int64(st, 4);
+    t->price_id = sqlite3_column_int64(st, 5);
 }
 
 static void rd_tariff(sqlite3_stmt *st, void *row)

@@ -407,13 +407,14 @@ static void dispatch(struct app *a, int type, wint_t ch)
  * is in the reader; the rest stay listed on the home screen. */
 static void start_home(struct app *a)
 {
-    struct kwh_card_view v;
+    char notice[KWH_ERR_MSG];
     struct kwh_err e;
-    bool settled = vend_settle_at_start(a->core, &a->s, &v, &e) == 1 && v.notice[0] != '\0';
+    bool settled =
+        settle_at_start(a->core, &a->s, notice, sizeof notice, &e) == 1 && notice[0] != '\0';
 
     app_open(a, NULL, 0);
     if (settled)
-        app_msg(a, CLR_WARN, "%s", v.notice);
+        app_msg(a, CLR_WARN, "%s", notice);
 }
 
 static int run(struct app *a)

@@ -55,7 +55,7 @@ for baud in 9600 115200; do
 done
 echo "sale 1 fills an empty slot, later sales rewrite the older one; bound = framed bytes x 10 bits / baud + 5 ms x bytes written + 10 ms PSC"
 
-# The whole sale as the counter does it: vend_sell through the core (read the card,
+# The whole sale as the counter does it: ops_sell through the core (read the card,
 # settle, present the PSC, write the changed bytes, read them back, commit to the
 # database with synchronous=FULL), the card put in its meter between sales.
 echo

@@ -94,9 +94,12 @@ faulted() {
     settled "$name" "$want"
 }
 
-# one_line NAME TEXT: TEXT is one line, kwhpos's error
+# one_line NAME TEXT: kwhpos's error in TEXT is one line, the last (what the command was
+# about to do comes before it)
 one_line() {
-    is "$1: one line says what happened" "$(printf '%s\n' "$2" | wc -l) ${2:0:7}" "1 kwhpos:"
+    is "$1: one line says what happened" \
+        "$(printf '%s\n' "$2" | grep -c '^kwhpos:') $(printf '%s\n' "$2" | tail -n 1 | cut -c1-7)" \
+        "1 kwhpos:"
 }
 
 # settled NAME done|void: clears the fault, reads the card (which reconciles), checks
@@ -283,7 +286,8 @@ takes_tool() {
     run kp card read
     is "$1: the card reads as blank" "$(kv card)" blank
     run kp tool relay
-    is "$1: it takes a relay card then" "$RC $OUT" "0 relay card written"
+    is "$1: it takes a relay card then" "$RC $(printf '%s\n' "$OUT" | tail -n 1)" \
+        "0 relay card written"
     at_meter "$1" $M1 good relay open
 }
 operation "wipe" t1 tool_card takes_tool card wipe

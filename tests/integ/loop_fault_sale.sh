@@ -117,7 +117,8 @@ settled "pulled at the commit byte" void
 
 # --- garbled answers ------------------------------------------------------------------------
 # the answers of a sale, counted from the fault command: 1 ident, 2 status,
-# 3 power-on, 4 read, ... 8 the first write of the new record
+# 3 power-on, 4 read (the card as read), 5-7 the same again (the commit checks the card
+# is the one read), ... 11 the first write of the new record
 sim fault garble 4 2 >/dev/null
 run kp "${SELL[@]}"
 is "the read's answer garbled twice: exit 6" "$RC" 6
@@ -130,12 +131,12 @@ run kp "${SELL[@]}"
 is "the read's answer garbled once is asked again: exit 0" "$RC $(kv state)" "0 done"
 settled "read garbled once" done
 
-sim fault garble 8 1 >/dev/null
+sim fault garble 11 1 >/dev/null
 run kp "${SELL[@]}"
 is "a write's answer garbled once is asked again: exit 0" "$RC $(kv state)" "0 done"
 settled "write answer garbled once" done
 
-sim fault garble 8 2 >/dev/null
+sim fault garble 11 2 >/dev/null
 run kp "${SELL[@]}"
 is "a write's answer garbled twice: exit 6" "$RC" 6
 like "nothing was sold" "$OUT" '^kwhpos: nothing was written: .*two bad answers to write'

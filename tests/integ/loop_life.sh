@@ -277,7 +277,8 @@ tool() {
     sim new-card "$card" >/dev/null
     sim insert "$card" >/dev/null
     run kp tool "$name" "$@"
-    is "the $name card is written: exit 0" "$RC $OUT" "0 $name card written"
+    is "the $name card is written: exit 0" "$RC $(printf '%s\n' "$OUT" | tail -n 1)" \
+        "0 $name card written"
     is "database: the $name card's write is done" \
         "$(q "SELECT state FROM card_ops WHERE kind = 9 ORDER BY id DESC LIMIT 1")" "1"
     is "the card's active slot is the one recorded" "$(card_active "$card")" \

@@ -89,9 +89,9 @@ is "sale by kWh: 12.50 kWh recorded" "$(db "select energy_ckwh from sales order 
 tui_keys F2
 tui_see "card read again" "未消费"
 tui_type "10"; tui_keys Enter
-tui_see "the panel warns that the last purchase is not in the meter" "尚未写入电表"
-tui_keys Enter
+# the plan is refused before anything is confirmed
 tui_see "sale refused while the last purchase is not in the meter" "操作未完成"
+like "saying the last purchase is not in the meter yet" "$(tui_screen)" "尚未写入电表"
 tui_keys Enter
 tui_keys F2
 tui_see "read again after the refusal" "未消费"

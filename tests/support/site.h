@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "fakecard.h"
+#include "kwhpos/card.h"
 #include "kwhpos/core.h"
 
 #define SITE_AREA "314159"

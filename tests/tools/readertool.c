@@ -101,7 +101,7 @@ static int list_ports(void)
 static int card_type_parse(const char *s)
 {
     for (int t = KWH_CARD_USER; t <= KWH_CARD_TEST; t++)
-        if (strcmp(s, card_type_name(t)) == 0)
+        if (strcmp(s, model_card_type_name(t)) == 0)
             return t;
     return -1;
 }
@@ -191,7 +191,7 @@ static int issue(struct kwh_card_dev *dev, int type, int argc, char **argv, int 
     }
     if ((rc = carddev_update(dev, img, out, CARD_OFF_ACTIVE, 1, &st, e)) < 0)
         return rc;
-    printf("issued %s runs=%u bytes=%u\n", card_type_name(type), st.runs, st.bytes);
+    printf("issued %s runs=%u bytes=%u\n", model_card_type_name(type), st.runs, st.bytes);
     return 0;
 }
 
@@ -206,8 +206,8 @@ static int decode(struct kwh_card_dev *dev, struct kwh_err *e)
     if ((rc = card_decode(img, &site, &c, e)) < 0)
         return rc;
     printf("card type=%s meter=%u count=%u ckwh=%u gen=%u flags=%u loaded=%s\n",
-           card_type_name(c.type), c.meter_no, c.purchase_count, c.purchase_ckwh, c.generation,
-           c.flags, card_purchase_loaded(&c) ? "yes" : "no");
+           model_card_type_name(c.type), c.meter_no, c.purchase_count, c.purchase_ckwh,
+           c.generation, c.flags, card_purchase_loaded(&c) ? "yes" : "no");
     if (c.ret.valid)
         printf("return meter=%u count=%u status=0x%02x remaining=%d used=%u bought=%u "
                "display=%s gen=%u\n",

@@ -86,7 +86,7 @@ static int card_cmd(const char *cmd, const char *path)
         if (active > 1)
             printf("blank\n");
         else
-            printf("%s\n", card_type_name(f->img[active ? CARD_OFF_SLOT1 : CARD_OFF_SLOT0]));
+            printf("%s\n", model_card_type_name(f->img[active ? CARD_OFF_SLOT1 : CARD_OFF_SLOT0]));
     } else {
         fprintf(stderr, "tui_driver: unknown command %s\n", cmd);
         rc = 2;

@@ -18,6 +18,7 @@
 #include "kwhpos/print.h"
 #include "kwhpos/store.h"
 #include "site.h"
+#include "ops.h"
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
@@ -31,7 +32,7 @@ static int64_t sell(struct site *s, const struct kwh_session *who, uint32_t no, 
     struct kwh_receipt r;
     struct kwh_err e;
     site_meter_loads(s, 1000);
-    if (vend_sell(s->core, who, no, &p, &r, &e) < 0)
+    if (ops_sell(s->core, who, no, &p, &r, &e) < 0)
         fail_msg("sell: %s", e.msg);
     return r.sale.invoice_no;
 }
@@ -76,9 +77,9 @@ static void numbering__is_gapless_and_voided_attempts_never_take_one(void **stat
         site_meter_loads(s, 1000);
         s->card->steps = 0;
         s->card->fail_after = k;
-        int rc = vend_sell(s->core, &s->seller, no, &p, &r, &e);
+        int rc = ops_sell(s->core, &s->seller, no, &p, &r, &e);
         fakecard_reinsert(s->card);
-        if (vend_read_card(s->core, &s->seller, &view, &e) < 0)
+        if (cardview_read(s->core, &s->seller, &view, &e) < 0)
             fail_msg("read after a pull at %ld: %s", k, e.msg);
         if (rc == 0 || view.settled_done > 0)
             done++;
@@ -107,7 +108,7 @@ static void numbering__a_resale_keeps_the_cancelled_number_and_refuses_its_invoi
     int64_t first = sell(s, &s->seller, no, 2000);
 
     assert_int_equal(first, 2);
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, NULL), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &r, NULL), 0);
     assert_int_equal(r.sale.invoice_no, 3);
     expect_gapless(s);
     assert_int_equal(invoice_list(s->core, &s->seller, &q, &list, &n, NULL), 0);
@@ -173,7 +174,7 @@ static void get__shows_the_names_as_at_the_sale(void **state)
     uint32_t no = site_open(s, 12345678, 10000);
     struct kwh_err e;
 
-    assert_int_equal(account_transfer(s->core, &s->seller, no, "新户主", "二号楼", "139", &e), 0);
+    assert_int_equal(ops_transfer(s->core, &s->seller, no, "新户主", "二号楼", "139", &e), 0);
     assert_int_equal(tariff_update(s->core, &s->admin, s->tariff_home, "居民阶梯电价", 5283, &e),
                      0);
     assert_int_equal(invoice_get(s->core, &s->admin, 1, &r, &e), 0);

@@ -24,6 +24,7 @@
 #include "kwhpos/util.h"
 #include "check.h"
 #include "site.h"
+#include "ops.h"
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
@@ -187,7 +188,7 @@ static void restore__brings_the_backup_back_and_keeps_the_current_database(void 
     uint32_t no = site_open(s, 22222222, 10000);
     assert_int_equal(backup_run(s->core, &o, &info, &e), 0);
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(count_sales(s->core, &s->seller), 2);
 
     s->now += 60;
@@ -210,7 +211,7 @@ static void restore__brings_the_backup_back_and_keeps_the_current_database(void 
     assert_int_equal(bad, 0);
     /* and it sells on (the card in the reader is newer than the backup: refused) */
     struct kwh_card_view v;
-    REFUSED(KWH_ECARD, "last record", vend_read_card(s->core, &s->seller, &v, &e_));
+    REFUSED(KWH_ECARD, "last record", cardview_read(s->core, &s->seller, &v, &e_));
 }
 
 static void restore__refuses_what_is_not_this_sites_database(void **state)
@@ -379,7 +380,7 @@ static void check__finds_pending_writes_and_a_summary_that_disagrees(void **stat
     /* the card pulled during the write: not known until the card is read again */
     site_meter_loads(s, 10000);
     s->card->fail_after = 1;
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), KWH_EPENDING);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), KWH_EPENDING);
     fakecard_reinsert(s->card);
     assert_int_equal(check_all(s->core, &ck, &e), 0);
     assert_int_equal(ck.pending, 1);
@@ -631,22 +632,22 @@ static void first_card__opens_the_meter_of_an_imported_account(void **state)
     assert_int_equal(import_customers(s->core, &s->admin, csv, sizeof csv - 1, &res, &e), 0);
     uint32_t no = res.first_no;
     REFUSED(KWH_ENOTFOUND, "no card was ever written",
-            vend_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e_));
+            ops_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e_));
 
     /* the card is pulled early: nothing was written, the account stays open and waits */
     fakecard_blank(s->card);
     s->card->fail_after = 1;
-    assert_true(vend_issue_first_card(s->core, &s->seller, no, &p, &r, &e) < 0);
+    assert_true(ops_first_card(s->core, &s->seller, no, &p, &r, &e) < 0);
     fakecard_blank(s->card);
     assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
     assert_int_equal(cu.status, KWH_CUST_OPEN);
     assert_false(query_customer_has_card(&cu));
 
-    assert_int_equal(vend_issue_first_card(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_first_card(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.kind, KWH_OP_OPEN);
     assert_int_equal(r.sale.amount_fen, 5283);
     assert_int_equal(r.sale.purchase_count, 8);
-    assert_int_equal(vend_read_card(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
     assert_true(v.has_customer);
     assert_int_equal(v.customer.customer_no, no);
     assert_int_equal(v.card.purchase_count, 8); /* the meter's count + 1 */
@@ -656,13 +657,13 @@ static void first_card__opens_the_meter_of_an_imported_account(void **state)
     assert_int_equal(v.customer.balance_ckwh, 10000);
 
     REFUSED(KWH_ECONFLICT, "already has a card",
-            vend_issue_first_card(s->core, &s->seller, no, &p, &r, &e_));
+            ops_first_card(s->core, &s->seller, no, &p, &r, &e_));
     /* from now on it is an ordinary account */
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.purchase_count, 9);
     REFUSED(KWH_ENOTFOUND, "no account",
-            vend_issue_first_card(s->core, &s->seller, 77777777, &p, &r, &e_));
+            ops_first_card(s->core, &s->seller, 77777777, &p, &r, &e_));
 }
 
 int main(void)
