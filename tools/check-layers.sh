@@ -17,7 +17,7 @@ check() { # layer allowed-regex
         done < <(grep -oE '#include "[^"]+"' "$f" | sed 's/#include "\(.*\)"/\1/')
     done
 }
-shared='kwhpos/(err|util|model|units|cardio|card|config)\.h'
+shared='kwhpos/(err|util|model|units|cardio|cardwrite|card|config)\.h'
 check util "^kwhpos/(err|util|model|card|cardio|csv)\.h$"
 check card "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|card/.*)$"
 check store "^($shared|kwhpos/store[a-z_]*\.h|store/.*)$"

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardwrite.h"
 #include "kwhpos/core.h"
 #include "kwhpos/plan.h"
 #include "kwhpos/store.h"
@@ -42,31 +43,20 @@ int core_reload_keys(struct kwh_core *c, struct kwh_err *e);
 
 void core_progress(struct kwh_core *c, const char *phase, int done, int total);
 
-/* --- the card writer (cardio.c) --- */
+/* --- the card (cardio.c): the card writer over the core's device --- */
 
 /* Reads the whole card (powering it first). */
 int cardio_read(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
-
-/* How a write ended. */
-enum cw_outcome {
-    CW_WRITTEN,     /* the card holds the new image, verified */
-    CW_NOT_WRITTEN, /* the commit byte was never written: the old content is in force */
-    CW_UNKNOWN,     /* the card went away while or after the commit byte was written */
-};
-
-/* Writes new over old: PSC, changed bytes only, commit byte last, read back. old must
- * be what the card holds now. Returns 0 with CW_WRITTEN, or an error with *outcome
- * saying what the card can hold. */
+/* Reads the whole card again, in the session of the last read if it lasts. */
+int cardio_reread(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
+/* Writes new over old (cardwrite_write): 0 with CARDWRITE_WRITTEN, or an error with
+ * *outcome saying what the card can hold. */
 int cardio_write(struct kwh_core *c, const uint8_t old[KWH_CARD_SIZE],
-                 const uint8_t new_img[KWH_CARD_SIZE], enum cw_outcome *outcome, struct kwh_err *e);
-
-/* Puts back old's bytes outside the active slot and the return area (after an
- * interrupted write). */
+                 const uint8_t new_img[KWH_CARD_SIZE], enum cardwrite_outcome *outcome,
+                 struct kwh_err *e);
+/* Puts back old's bytes after an interrupted write (cardwrite_repair). */
 int cardio_repair(struct kwh_core *c, const uint8_t current[KWH_CARD_SIZE],
                   const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e);
-
-/* Whether img holds no record of this program (factory-new, wiped, or half-made). */
-bool cardio_is_blank(const uint8_t img[KWH_CARD_SIZE]);
 
 /* --- the card as a plan sees it (cardview.c) --- */
 

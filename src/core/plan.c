@@ -158,13 +158,18 @@ int plan_purchase(struct kwh_core *c, struct kwh_plan *p, const struct kwh_custo
                   uint8_t flags, struct kwh_err *e)
 {
     struct rules_quote q;
-    struct kwh_card card;
+    struct kwh_card card, prev;
     struct kwh_sale sale;
     int rc;
 
     if ((rc = plan_price(c, p, cu, req, replaced, hoard_base_ckwh, &q, e)) < 0)
         return rc;
     rules_user_card(cu, &card, core_now(c));
+    /* a purchase onto the account's card keeps the card's issue time: only the bytes a
+       purchase changes are written */
+    if (card_decode(old, NULL, &prev, NULL) == 0 && prev.type == KWH_CARD_USER &&
+        memcmp(prev.serial, card.serial, CARD_SERIAL_LEN) == 0)
+        card.issued = prev.issued;
     card.purchase_count = (uint16_t)count;
     card.purchase_ckwh = (uint32_t)q.card_ckwh;
     card.free_ckwh = (uint32_t)q.free_ckwh;
@@ -447,13 +452,13 @@ fail:
 /* Steps 3 and 4: write the card, read it back, settle. */
 static int write_and_settle(struct kwh_core *c, struct kwh_plan *p, struct kwh_err *e)
 {
-    enum cw_outcome outcome;
+    enum cardwrite_outcome outcome;
     struct kwh_err werr, serr;
     int rc;
 
     kwh_err_clear(&werr);
     rc = cardio_write(c, p->old_img, p->op.new_image, &outcome, &werr);
-    if (rc == 0 || outcome == CW_WRITTEN) {
+    if (rc == 0 || outcome == CARDWRITE_WRITTEN) {
         if (settle_op(c, p->op.id, KWH_STATE_DONE, "written", &serr) < 0)
             return kwh_err_set(e, KWH_EPENDING,
                                "the card was written but the database could "
@@ -463,11 +468,11 @@ static int write_and_settle(struct kwh_core *c, struct kwh_plan *p, struct kwh_e
         core_progress(c, "settle", 1, 1);
         return 0;
     }
-    if (outcome == CW_NOT_WRITTEN) {
+    if (outcome == CARDWRITE_NOT_WRITTEN) {
         /* The commit byte never changed: the old content is in force. A card that had
          * content may hold a half-written second record: put it back before voiding, or
          * leave the op pending so the next read does. */
-        if (!cardio_is_blank(p->old_img)) {
+        if (!cardwrite_is_blank(p->old_img)) {
             uint8_t now[KWH_CARD_SIZE];
             struct kwh_err ignore;
             if (cardio_read(c, now, &ignore) < 0 ||
@@ -585,7 +590,7 @@ int plan_commit(struct kwh_core *c, const struct kwh_session *s, struct kwh_plan
         p->spent = true; /* nothing changes (an edit that changes nothing) */
     } else if (p->card_write) {
         uint8_t now[KWH_CARD_SIZE];
-        if ((rc = cardio_read(c, now, e)) < 0)
+        if ((rc = cardio_reread(c, now, e)) < 0)
             return rc;
         if (memcmp(now, p->old_img, KWH_CARD_SIZE) != 0)
             return kwh_err_set(e, KWH_ECONFLICT,

@@ -189,7 +189,7 @@ int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
         }
         /* not on the card: put back what an interrupted write left (a damaged second
            record, or the whole cancelled record waiting in it), then void */
-        if (card_decode(img, &c->keys, &cur, &ignore) == 0 && !cardio_is_blank(op.old_image) &&
+        if (card_decode(img, &c->keys, &cur, &ignore) == 0 && !cardwrite_is_blank(op.old_image) &&
             (cur.rest_damaged || holds_record(img, &cur, op.slot))) {
             if ((rc = cardio_repair(c, img, op.old_image, e)) < 0)
                 return kwh_err_prefix(e, "tidying up an interrupted write");
