@@ -41,8 +41,9 @@ struct kwh_card_view {
     struct kwh_card card;       /* decoded (not verified when !ours) */
     bool has_customer;
     struct kwh_customer customer;
-    bool purchase_loaded; /* the last purchase is known to be in the meter */
-    bool meter_refused;   /* the card's own meter refused it last time (its display code) */
+    bool purchase_loaded;      /* the last purchase is known to be in the meter */
+    bool meter_refused;        /* the card's own meter refused this record last time */
+    char refusal[KWH_ERR_MSG]; /* what the refusal means and what to do, or "" */
     bool has_last_sale;
     struct kwh_sale last_sale; /* the customer's last settled purchase */
     int settled_done;          /* pending writes this read confirmed */

@@ -221,6 +221,8 @@ static int cmd_card_read(struct cli *c, const struct cli_args *a)
         cli_kv(c, "account", "%08u %s (%s)", v.customer.customer_no, v.customer.name,
                model_status_name(v.customer.status));
         cli_kv(c, "in_meter", "%s", v.purchase_loaded ? "yes" : "no");
+        if (v.meter_refused)
+            cli_kv(c, "meter_refused", "%s", v.refusal);
     }
     return v.ours ? CLI_OK : CLI_CARD;
 }

@@ -84,8 +84,48 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
     return last_purchase(c, v->cust.id, &v->last_sale, &v->has_last_sale, e);
 }
 
+bool cardview_meter_refused(const struct seen_card *v)
+{
+    const struct kwh_card_return *r = &v->card.ret;
+    return v->card.type == KWH_CARD_USER && r->valid && r->meter_no == v->card.meter_no &&
+           r->display != KWH_MC_GOOD && r->display != KWH_MC_EA &&
+           r->loaded_count < v->card.purchase_count;
+}
+
+void cardview_refusal(const struct seen_card *v, char *buf, size_t n)
+{
+    const struct kwh_card_return *r = &v->card.ret;
+
+    if (!cardview_meter_refused(v)) {
+        str_copy(buf, n, "");
+    } else if (r->display == KWH_MC_E7 && (v->card.flags & CARD_F_NO_PURCHASE) &&
+               r->loaded_count + 1u == v->card.purchase_count) {
+        snprintf(buf, n,
+                 kwh_tr("meter %08u refused this card (E7, purchase count): the meter is at "
+                        "purchase %u, so purchase %u never reached it, although the reissue "
+                        "said it had (已消费): reissue the card again, with 未消费"),
+                 r->meter_no, r->loaded_count, v->card.purchase_count);
+    } else if (r->display == KWH_MC_E7) {
+        snprintf(buf, n,
+                 kwh_tr("meter %08u refused this card (E7, purchase count): the meter is at "
+                        "purchase %u, the card at %u: reissue the card saying whether the last "
+                        "purchase reached the meter"),
+                 r->meter_no, r->loaded_count, v->card.purchase_count);
+    } else if (r->display == KWH_MC_E4 || r->display == KWH_MC_E8) {
+        snprintf(buf, n,
+                 kwh_tr("meter %08u refused this card (%s, more than it can hold): the purchase "
+                        "is not in the meter; replace it with 重新售电 with less energy"),
+                 r->meter_no, meter_code_name(r->display));
+    } else {
+        snprintf(buf, n, kwh_tr("meter %08u refused this card (%s): the purchase is not in it"),
+                 r->meter_no, meter_code_name(r->display));
+    }
+}
+
 bool cardview_purchase_in_meter(const struct seen_card *v)
 {
+    if (cardview_meter_refused(v))
+        return false;
     if (card_purchase_loaded(&v->card))
         return true;
     /* a report the ledger took from the card earlier, before anything wrote over it */
@@ -134,14 +174,6 @@ static int note_meter_report(struct kwh_core *c, struct seen_card *v, struct kwh
     return 0;
 }
 
-/* Whether the card's own meter refused it the last time (a display code other than
- * good or 已经消费): whatever the card carries did not reach that meter. */
-static bool meter_refused(const struct kwh_card *card)
-{
-    return card->ret.valid && card->ret.meter_no == card->meter_no &&
-           card->ret.display != KWH_MC_GOOD && card->ret.display != KWH_MC_EA;
-}
-
 /* Reads the card, settles the writes pending on it, verifies it, notes its report. */
 static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *out,
                 struct kwh_err *e)
@@ -186,8 +218,9 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
         out->blank = v.card.type == KWH_CARD_BLANK;
         out->has_customer = v.has_cust;
         out->customer = v.cust;
-        out->purchase_loaded = cardview_purchase_in_meter(&v) && !meter_refused(&v.card);
-        out->meter_refused = v.has_cust && meter_refused(&v.card);
+        out->purchase_loaded = cardview_purchase_in_meter(&v);
+        out->meter_refused = v.has_cust && cardview_meter_refused(&v);
+        cardview_refusal(&v, out->refusal, sizeof out->refusal);
         out->has_last_sale = v.has_last_sale;
         out->last_sale = v.last_sale;
         return 0;

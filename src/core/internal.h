@@ -80,6 +80,12 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
  * on the card says so, or the ledger recorded such a report from an earlier reading. */
 bool cardview_purchase_in_meter(const struct seen_card *v);
 
+/* Whether the card's own meter refused its current record the last time it was in it:
+ * the report shows a refusal code and the meter's count short of the card's. */
+bool cardview_meter_refused(const struct seen_card *v);
+/* What the refusal means and what to do, for a person ("" when not refused). */
+void cardview_refusal(const struct seen_card *v, char *buf, size_t n);
+
 /* Whether the card's meter report cannot say if its own meter took the last purchase:
  * damaged, or written by another meter. */
 bool cardview_report_unknown(const struct seen_card *v);

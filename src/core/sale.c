@@ -23,6 +23,11 @@ int sale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     if ((rc = rules_check_request(req, &p->site, e)) < 0 ||
         (rc = cardview_check(c, view->img, &v, e)) < 0 || (rc = rules_account_card(c, &v, e)) < 0)
         return plan_fail(p, rc);
+    if (cardview_meter_refused(&v)) {
+        char why[KWH_ERR_MSG];
+        cardview_refusal(&v, why, sizeof why);
+        return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT, "%s", why));
+    }
     if (!cardview_purchase_in_meter(&v) && v.card.purchase_count > 0)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
                                         "the last purchase (%u) has not reached the "

@@ -119,6 +119,7 @@ static int cmd_new(const char *dir, int argc, char **argv)
     meter_init(&m, number, type, (int)rating, (int)constant);
     if (preset > 0) {
         m.remaining = preset;
+        m.preset = preset;
         m.relay_open = false;
         m.trip = METER_TRIP_NONE;
     }

@@ -170,7 +170,11 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
             draw_text(stdscr, y + 7, 2, full, b3,
                       theme_attr(v->card.ret.display == KWH_MC_GOOD ? CLR_INFO : CLR_WARN));
             rows = 8;
-            if (v->card.ret.display != KWH_MC_GOOD)
+            /* a refusal of this card's record says what it means for it; otherwise the
+               meter's code and its usual advice */
+            if (v->meter_refused)
+                rows += draw_wrap(stdscr, y + 8, 2, full, v->refusal, theme_attr(CLR_WARN), 2);
+            else if (v->card.ret.display != KWH_MC_GOOD)
                 rows += draw_wrap(stdscr, y + 8, 2, full, error_meter_advice(v->card.ret.display),
                                   theme_attr(CLR_WARN), 2);
         }

@@ -17,6 +17,7 @@
 #include "kwhpos/invoice.h"
 #include "kwhpos/print.h"
 #include "kwhpos/store.h"
+#include "kwhpos/util.h"
 #include "site.h"
 #include "ops.h"
 
@@ -188,6 +189,34 @@ static void get__shows_the_names_as_at_the_sale(void **state)
     assert_string_equal(print_vars_get(v, PRINT_VAR_CUSTOMER), "张三");
     assert_string_equal(print_vars_get(v, PRINT_VAR_ADDRESS), "一号楼 101");
     assert_string_equal(print_vars_get(v, PRINT_VAR_TARIFF), "居民生活用电");
+    print_vars_free(v);
+}
+
+/* A sale to an account with no address keeps none on its invoice, whatever address the
+   account is given later. */
+static void get__an_address_given_after_the_sale_is_not_the_invoices(void **state)
+{
+    struct site *s = *state;
+    struct kwh_account_req a = site_account(s, 22223333, "王五");
+    struct kwh_purchase_req p = {KWH_BY_KWH, 1000, 0, KWH_PAY_CASH};
+    struct kwh_receipt r;
+    struct print_vars *v;
+    struct kwh_err e;
+
+    a.address[0] = '\0';
+    a.phone[0] = '\0';
+    fakecard_blank(s->card);
+    assert_int_equal(ops_open(s->core, &s->seller, &a, &p, &r, &e), 0);
+    str_copy(a.address, sizeof a.address, "后来登记的地址");
+    assert_int_equal(ops_edit(s->core, &s->admin, r.customer.customer_no, &a, NULL, &e), 0);
+    assert_int_equal(invoice_get(s->core, &s->admin, r.sale.invoice_no, &r, &e), 0);
+    assert_string_equal(r.customer.address, "后来登记的地址");
+    v = print_vars_new();
+    assert_non_null(v);
+    assert_int_equal(print_vars_from_receipt(v, &r, 0, &e), 0);
+    assert_string_equal(print_vars_get(v, PRINT_VAR_CUSTOMER), "王五");
+    assert_string_equal(print_vars_get(v, PRINT_VAR_ADDRESS), "");
+    assert_string_equal(print_vars_get(v, PRINT_VAR_CUSTOMER_TEL), "");
     print_vars_free(v);
 }
 
@@ -445,6 +474,7 @@ int main(void)
         T(numbering__two_terminals_take_turns_without_sharing_a_number),
         T(get__returns_the_sale_with_its_account_and_the_unit),
         T(get__shows_the_names_as_at_the_sale),
+        T(get__an_address_given_after_the_sale_is_not_the_invoices),
         T(original__is_refused_once_a_copy_left),
         T(reprint__counts_each_copy_and_audits_it),
         T(reprint__of_an_unknown_invoice_writes_nothing),

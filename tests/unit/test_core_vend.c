@@ -900,6 +900,41 @@ static void card_read__tells_which_interrupted_write_it_settled(void **state)
     assert_string_equal(info.notice, "");
 }
 
+/* A reissue that said 已消费 for a purchase the meter never loaded: the meter refuses the
+   new card (E7); reading it says so and what to do, and no sale goes onto it. */
+static void card_read__says_the_meter_refused_a_reissue_that_said_consumed(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_purchase_req p = by_kwh(2000);
+    struct kwh_card_view v;
+    struct kwh_card_return ret;
+    struct kwh_card card;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    fakecard_blank(s->card);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e), 0);
+    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_true(card.flags & CARD_F_NO_PURCHASE);
+    memset(&ret, 0, sizeof ret);
+    ret.meter_no = card.meter_no;
+    ret.loaded_count = 1; /* the meter never had purchase 2 */
+    ret.display = KWH_MC_E7;
+    ret.remaining_ckwh = 10000;
+    ret.time = (uint32_t)++s->now;
+    site_meter_writes(s, &ret);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
+    assert_false(v.purchase_loaded);
+    assert_true(v.meter_refused);
+    assert_non_null(strstr(v.refusal, "E7"));
+    assert_non_null(strstr(v.refusal, "reissue the card again, with 未消费"));
+    REFUSED(KWH_ECONFLICT, "with 未消费", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
+}
+
 static void toolcards__need_an_admin_except_the_relay_card(void **state)
 {
     struct site *s = *state;
@@ -1245,6 +1280,7 @@ int main(void)
         T(unit__name_and_phone_are_kept),
         T(card__of_another_site_and_forged_cards_are_refused),
         T(card_read__tells_which_interrupted_write_it_settled),
+        T(card_read__says_the_meter_refused_a_reissue_that_said_consumed),
         T(toolcards__need_an_admin_except_the_relay_card),
         T(wipe__refuses_the_card_of_an_open_account_but_not_a_replaced_one),
         T(card__rolled_back_to_its_older_record_is_refused),
