@@ -106,11 +106,6 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
 # test drivers used by the integration suites (not suites themselves)
-UI_OBJ   := $(call obj,$(wildcard src/ui/*.c))
-$(B)/tests/tools/tui_driver: $(B)/obj/tests/tools/tui_driver.o $(UI_OBJ) $(TSUP) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS)
-
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS)

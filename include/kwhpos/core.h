@@ -55,6 +55,17 @@ void core_set_clock(struct kwh_core *c, const struct kwh_clock *clock);
 void core_set_progress(struct kwh_core *c, kwh_progress_fn fn, void *ctx);
 int64_t core_now(const struct kwh_core *c);
 
+/* A card reader the machine offers: what to put in [reader] port, and what a clerk
+ * picks ("CH340 on /dev/ttyUSB0"). */
+struct kwh_reader_port {
+    char name[128];
+    char label[272];
+};
+
+/* Lists the card readers of this machine (readers.c): serial ports with their USB
+ * descriptions. *out is a heap array the caller frees (NULL when *n is 0). */
+int core_reader_ports(struct kwh_reader_port **out, size_t *n, struct kwh_err *e);
+
 /* --- operators (auth.c): M1, M6, M7 --------------------------------------------- */
 
 /* Checks name and password. After 5 failures in a row the operator is locked out for

@@ -7,6 +7,8 @@
 
 #include "kwhpos/invoice.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/print.h"
 
 int printer_form_backup(struct printer *p, struct kwh_core *c, const struct kwh_session *s,
                         char *path, size_t n, struct kwh_err *e)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "kwhpos/core.h"
 
 static int cmd_audit_verify(struct cli *c, const struct cli_args *a)
 {

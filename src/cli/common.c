@@ -12,6 +12,8 @@
 #include "kwhpos/reader.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/plan.h"
 
 static int exit_code(int code)
 {

@@ -10,6 +10,9 @@
 #include "cli/report.h"
 #include "kwhpos/csv.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/data.h"
+#include "kwhpos/query.h"
 
 #define IMPORT_MAX_BYTES (512u * 1024 * 1024)
 

@@ -7,6 +7,8 @@
 #include "cli/report.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 static const struct out_col report_cols[] = {
     {"date", 0},           {"from", OUT_DATA_ONLY}, {"to", OUT_DATA_ONLY},

@@ -7,6 +7,9 @@
 #include "cli/cli.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "kwhpos/core.h"
+#include "kwhpos/plan.h"
 
 /* Session and reader: every card command needs both. */
 static int card_session(struct cli *c, struct kwh_err *e)

@@ -1,5 +1,6 @@
 /* Finding an account. Its operations are plans: transfer.c, close.c, edit.c. */
 #include "core/internal.h"
+#include "store/store.h"
 
 int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
                  struct kwh_customer *out, struct kwh_err *e)

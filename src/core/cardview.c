@@ -6,6 +6,8 @@
 
 #include "core/internal.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
 
 /* The account's last settled sale that loaded energy onto its card (a reissue or a
  * meter change without a purchase loads none). */

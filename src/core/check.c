@@ -4,7 +4,7 @@
 
 #include "core/internal.h"
 #include "kwhpos/data.h"
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 
 int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
 {

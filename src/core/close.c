@@ -5,6 +5,7 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 int close_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no, bool force,
                struct kwh_plan **out, struct kwh_err *e)

@@ -6,6 +6,7 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 static bool params_differ(const struct kwh_meter *a, const struct kwh_meter *b)
 {

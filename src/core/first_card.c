@@ -9,6 +9,8 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
 
 int first_card_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                     const struct kwh_card_view *blank, const struct kwh_purchase_req *req,

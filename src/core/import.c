@@ -14,6 +14,7 @@
 #include "kwhpos/data.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 enum col {
     COL_NO,

@@ -9,7 +9,7 @@
 #include "kwhpos/cardwrite.h"
 #include "kwhpos/core.h"
 #include "kwhpos/plan.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 
 struct kwh_core {
     struct store *db;

@@ -7,6 +7,7 @@
 #include "core/plan_int.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 int meter_change_plan(struct kwh_core *c, const struct kwh_session *s,
                       const struct kwh_card_view *view, const struct kwh_meter_change_req *m,

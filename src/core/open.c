@@ -5,6 +5,7 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 void open_meter_defaults(struct kwh_meter *m)
 {

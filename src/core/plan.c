@@ -22,6 +22,9 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "kwhpos/cardwrite.h"
+#include "store/store.h"
 
 /* --- building ----------------------------------------------------------------------- */
 

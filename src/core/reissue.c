@@ -8,6 +8,8 @@
 #include "core/plan_int.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
 
 /* The lost card's unsettled writes: the reissue takes them over as done (the new card
  * carries what they wrote, and the old card stops working at the meter), except a write

@@ -5,6 +5,7 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 /* Whether the sale's op is the account's last card write, and made this card: a re-sale
  * replaces only the purchase on the card in hand (after a reissue, the old card may have

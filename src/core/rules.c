@@ -9,6 +9,8 @@
 #include "core/internal.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
 
 int rules_month(int64_t t)
 {

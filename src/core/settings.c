@@ -6,6 +6,7 @@
 #include "core/internal.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 /* Defaults for settings a new site has not set. */
 #define DEF_MAX_SALE_FEN 1000000  /* 10,000.00 yuan */

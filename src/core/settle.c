@@ -7,6 +7,9 @@
 
 #include "core/internal.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "kwhpos/cardwrite.h"
+#include "store/store.h"
 
 int settle_effects(struct kwh_core *c, const struct store_op *op, const struct kwh_sale *sales,
                    size_t n, struct kwh_customer *cu, unsigned *fields, int64_t now,

@@ -15,6 +15,8 @@
 #include "core/query_int.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
+#include "store/store_query.h"
 
 /* Sales created before the previous close by more than this cannot be in the shift; the
  * bound lets the database use the (operator, time) index. */

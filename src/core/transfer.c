@@ -5,6 +5,7 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 int transfer_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                   const char *name, const char *address, const char *phone, struct kwh_plan **out,

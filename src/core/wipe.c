@@ -6,6 +6,8 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
 
 int wipe_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *view,
               struct kwh_plan **out, struct kwh_err *e)

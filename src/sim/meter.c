@@ -1,6 +1,7 @@
 /* A prepaid meter: what it does with a card, with energy, and what it displays
  * (manual section 十二; docs/simulator.md lists every rule). */
 #include "meter.h"
+#include "kwhpos/card.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
 
 const char sim_meter_usage[] =
     "\n"

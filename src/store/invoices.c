@@ -1,5 +1,5 @@
 /* Invoices: settled sales by number, the recent list, reprint count, first copy. */
-#include "kwhpos/store_invoice.h"
+#include "store/store_invoice.h"
 
 #include "store/sale_row.h"
 #include "store/sql.h"

@@ -1,7 +1,7 @@
 /* Shifts (交班): the money of one operator's sales over a range, and closed shifts. */
 #include <string.h>
 
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 #include "store/customer_row.h"
 #include "store/sale_row.h"
 #include "store/sql.h"

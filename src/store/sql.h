@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "kwhpos/err.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 
 #define STORE_CACHE 96
 

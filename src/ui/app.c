@@ -17,6 +17,8 @@
 #include "kwhpos/util.h"
 #include "ui/ui.h"
 #include "ui/widgets.h"
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
 
 #define TEXTDOMAIN "kwhpos"
 #define TICK_MS 1000

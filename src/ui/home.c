@@ -6,6 +6,7 @@
 
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 struct home {
     struct kwh_site site;

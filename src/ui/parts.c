@@ -8,6 +8,7 @@
 #include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
+#include "kwhpos/printer.h"
 
 void cust_card_desc(const struct kwh_card *card, char *buf, size_t n)
 {

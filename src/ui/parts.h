@@ -3,7 +3,7 @@
 #ifndef KWH_UI_PARTS_H
 #define KWH_UI_PARTS_H
 
-#include "kwhpos/plan.h"
+#include "kwhpos/plan.h" /* the card as read, the requests: types only */
 #include "ui/tariff_pick.h"
 #include "ui/widgets.h"
 

@@ -8,6 +8,7 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
+#include "kwhpos/query.h"
 
 enum { F_NO, F_METER, F_NAME, F_ADDR, F_TARIFF, F_FROM, F_TO, F_CLOSED, F_N };
 

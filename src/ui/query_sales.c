@@ -9,6 +9,8 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 enum { F_MODE, F_FROM, F_TO, F_OPER, F_NO, F_NAME, F_METER, F_N };
 enum { MODE_LIST, MODE_DAY, MODE_MONTH };

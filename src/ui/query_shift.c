@@ -11,6 +11,7 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/printer.h"
 
 enum { F_COUNTED, F_N };
 

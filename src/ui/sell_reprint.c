@@ -10,6 +10,7 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
+#include "kwhpos/printer.h"
 
 #define SHOWN 200 /* the newest invoices listed */
 

@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 
 #include "kwhpos/card.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
 #include "ops.h"
 

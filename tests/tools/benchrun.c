@@ -19,7 +19,7 @@
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
 #include "kwhpos/query.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
 #include "ops.h"
 

@@ -16,7 +16,7 @@
 #include "fakecard.h"
 #include "kwhpos/invoice.h"
 #include "kwhpos/print.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
 #include "site.h"
 #include "ops.h"

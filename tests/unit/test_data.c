@@ -20,7 +20,7 @@
 #include "kwhpos/csv.h"
 #include "kwhpos/data.h"
 #include "kwhpos/query.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
 #include "check.h"
 #include "site.h"

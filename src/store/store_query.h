@@ -9,7 +9,7 @@
 
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 
 /* --- query.c: accounts (M20) -------------------------------------------------------- */
 
