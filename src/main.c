@@ -239,6 +239,7 @@ int main(int argc, char **argv)
     struct kwh_err e;
     int i, words, rc;
 
+    priv_init(); /* before anything else: the program's group only where it is needed */
     setlocale(LC_ALL, "");
     memset(&c, 0, sizeof c);
     c.prog = "kwhpos";

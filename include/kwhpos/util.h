@@ -63,4 +63,26 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, struct 
  * printing module) without a fixed prefix. */
 bool file_beside_program(const char *rel, char *buf, size_t size);
 
+/* The program's group (src/util/priv.c). Installed setgid kwhpos, the program gives the
+ * group up at start (priv_init) and takes it back only around opening, creating and
+ * removing the database, its backups and the station's files (priv_raise, priv_lower;
+ * they nest). Without setgid they do nothing. */
+void priv_init(void);
+bool priv_active(void);
+void priv_raise(void);
+void priv_lower(void);
+/* In a child before exec: the group is gone for good (real, effective and saved). */
+void priv_drop_for_exec(void);
+/* The program's group's name ("kwhpos"), for messages. */
+const char *priv_group_name(void);
+/* Refuses (KWH_EPERM, with the command that fixes it) a database or backup file that
+ * every user can read or write; `what` names it ("the database", "the backup"). */
+int file_private_check(const char *path, const char *what, struct kwh_err *e);
+/* Setgid only, for an operator who is not root: refuses a folder the program would put
+ * a copy of the database in when the operator owns it or every user can enter it. */
+int priv_dir_check(const char *dir, struct kwh_err *e);
+/* getenv, except in a setgid or setuid program (NULL there): for the variables that
+ * name files or programs to load (KWHPOS_PRINT_MODULE, KWHPOS_LOCALEDIR, ...). */
+const char *priv_getenv(const char *name);
+
 #endif

@@ -229,7 +229,11 @@ static int pragmas(struct store *s, struct kwh_err *e)
                     e);
 }
 
-int store_open(struct store **out, const char *path, bool create, struct kwh_err *e)
+/* The database and its -wal and -shm files (SQLite gives them the database's mode):
+ * read and written by the program's group only (see priv_raise). */
+#define DB_MODE 0660
+
+static int open_db(struct store **out, const char *path, bool create, struct kwh_err *e)
 {
     struct store *s;
     struct stat sb;
@@ -255,6 +259,8 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
                            path);
     } else if (!S_ISREG(sb.st_mode)) {
         return kwh_err_set(e, KWH_EINVAL, "%s is not a regular file, not a kwhpos database", path);
+    } else if ((rc = file_private_check(path, kwh_tr(KWH_N("the database")), e)) < 0) {
+        return rc;
     }
     s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -266,6 +272,12 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
                     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         store_close(s);
         return KWH_EDB;
+    }
+    if (create && chmod(path, DB_MODE) != 0) {
+        kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", path, strerror(errno));
+        store_close(s);
+        unlink(path);
+        return KWH_EIO;
     }
     /* identify before pragmas: switching to WAL would rewrite another program's file */
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
@@ -282,10 +294,29 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
     return 0;
 }
 
+static void close_db(struct store *s);
+
+int store_open(struct store **out, const char *path, bool create, struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = open_db(out, path, create, e);
+    priv_lower();
+    return rc;
+}
+
 void store_close(struct store *s)
 {
     if (s == NULL)
         return;
+    priv_raise(); /* the last connection to close removes the -wal and -shm files */
+    close_db(s);
+    priv_lower();
+}
+
+static void close_db(struct store *s)
+{
     for (size_t i = 0; i < STORE_CACHE; i++)
         if (s->cache[i].st)
             sqlite3_finalize(s->cache[i].st);
