@@ -29,8 +29,7 @@ else
 OPT      := -O2 -g
 LDSAN    :=
 endif
-CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"' \
-            -DKWH_LOCALEDIR='"$(abspath $(B))/locale"' -DKWH_PRINT_MODULE='"$(abspath $(B))/kwhpos-print.so"'
+CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"'
 CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -liniparser -lm
 # The printing module (src/print/module.h): libcups, Pango and Cairo only there.
@@ -174,7 +173,7 @@ FUZZ_B    := build/fuzz
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CUPS_CFLAGS) \
-               -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"/nonexistent"' -DKWH_PRINT_MODULE='"/nonexistent"' -Wall -Wextra -Werror
+               -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -Wall -Wextra -Werror
 
 FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
 

@@ -207,15 +207,11 @@ static int run_tui(struct cli *c)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return cli_usage(c, "the terminal UI needs a terminal; for scripts, give a command "
                             "(see kwhpos --help)");
-    if (cli_open_core(c, &e) < 0)
-        return cli_fail(c, &e);
     if (c->cfg.reader_port[0] != '\0' &&
         reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &dev, &rerr) == 0)
         devp = &dev;
-    core_set_card_dev(c->core, devp);
-    rc = ui_run(&c->cfg,
-                c->config_given || access(c->config_path, W_OK) == 0 ? c->config_path : NULL,
-                &c->core, devp, &e);
+    /* the database is opened by the UI once the login screen is drawn */
+    rc = ui_run(&c->cfg, c->db_override ? c->db_override : c->cfg.db_path, &c->core, devp, &e);
     if (c->core != NULL)
         core_set_card_dev(c->core, NULL);
     if (devp != NULL && dev.ops->close)
@@ -279,6 +275,8 @@ int main(int argc, char **argv)
     if (rc == KWH_ENOTFOUND && !c.config_given)
         config_defaults(&c.cfg); /* no INI installed: defaults, --db decides */
     else if (rc < 0)
+        return cli_fail(&c, &e);
+    if (config_station_load(&c.cfg, c.db_override ? c.db_override : c.cfg.db_path, &e) < 0)
         return cli_fail(&c, &e);
 
     if (i >= argc) {

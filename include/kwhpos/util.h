@@ -58,10 +58,11 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
  * frees. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
 
-/* Puts "<the running program's folder>/rel" in buf and says whether it exists and can
- * be read: how the programs find what is installed beside them (catalogues, the
- * printing module) without a fixed prefix. */
-bool file_beside_program(const char *rel, char *buf, size_t size);
+/* A file the program ships, found from where the running program is (never a path
+ * compiled in): <prefix>/installed for an installed program (/usr/bin/kwhpos ->
+ * /usr/share/...), else <program's folder>/build for the build tree (NULL: none). Puts
+ * the path in buf and says whether it can be read. */
+bool file_shipped(const char *installed, const char *build, char *buf, size_t size);
 
 /* The program's group (src/util/priv.c). Installed setgid kwhpos, the program gives the
  * group up at start (priv_init) and takes it back only around opening, creating and

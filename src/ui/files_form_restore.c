@@ -76,6 +76,7 @@ static int fr_submit(struct app *a, struct form_restore *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
+    str_copy(a->cfg.print_form, sizeof a->cfg.print_form, printer_form_path(p));
     back(a, s);
     app_msg(a, CLR_OK, "%s", _("Invoice layout restored; the next print uses it."));
     return UI_HANDLED;

@@ -427,6 +427,8 @@ static bool save(struct app *a, struct designer *s)
         return false;
     }
     s->dirty = false;
+    str_copy(s->path, sizeof s->path, printer_form_path(p)); /* the station's edited copy */
+    str_copy(a->cfg.print_form, sizeof a->cfg.print_form, s->path);
     app_msg(a, CLR_OK, _("Invoice layout saved to %s."), s->path);
     return true;
 }
