@@ -47,18 +47,12 @@ int cli_backup(struct cli *c, const struct cli_args *a)
         rc = backup_run(c->core, &o, &info, &e);
     if (rc < 0)
         return cli_fail(c, &e);
-    if (!done) {
-        int64_t last = 0;
-        backup_last(db_path(c), &o, &last, &e);
-        fprintf(c->out, "no backup due: the newest is from %s (interval %d h)\n",
-                last ? cli_time(last) : "never", c->cfg.backup_interval_hours);
-        return CLI_OK;
-    }
-    fprintf(c->out, "backup %s: %lld bytes, integrity checked, %lld ms\n", info.path,
+    if (!done)
+        return CLI_OK; /* nothing due: silent, so cron mails nobody every hour */
+    fprintf(c->out, _("backup %s: %lld bytes, integrity checked, %lld ms\n"), info.path,
             (long long)info.bytes, (long long)info.millis);
     if (info.removed > 0)
-        fprintf(c->out, "removed %d older backup%s (keeping %d)\n", info.removed,
-                info.removed == 1 ? "" : "s", o.keep);
+        fprintf(c->out, _("removed %d older backups (keeping %d)\n"), info.removed, o.keep);
     return CLI_OK;
 }
 

@@ -307,11 +307,7 @@ static int private_copy(const char *from, const char *dir, char *tmp, size_t n, 
         close(in);
         return kwh_err_set(e, KWH_EINVAL, "%s is empty: not a kwhpos database", from);
     }
-    if ((rc = file_private_check(from, kwh_tr(KWH_N("the backup")), e)) < 0) {
-        close(in);
-        return rc;
-    }
-    rc = KWH_EIO;
+
     snprintf(tmp, n, "%s/.kwhpos-restore-XXXXXX", dir);
     out = mkstemp(tmp);
     if (out < 0) {
@@ -388,6 +384,9 @@ static int inspect(const char *file, const char *tmp, const uint8_t *secret,
                            "%s has schema version %d, newer than this program "
                            "understands (%d): upgrade kwhpos first",
                            file, info->version, STORE_SCHEMA_VERSION);
+    /* a kwhpos database: it holds a site key, and every user could read this one */
+    if ((rc = file_private_check(file, kwh_tr(KWH_N("the backup")), e)) < 0)
+        return rc;
     if (secret != NULL && sodium_memcmp(secret, info->secret, KWH_SECRET_LEN) != 0)
         return kwh_err_set(e, KWH_ECONFLICT,
                            "%s belongs to another site (its site key is not "
