@@ -12,7 +12,7 @@ PREFIX   ?= /usr/local
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := ncursesw formw menuw panelw sqlite3 libserialport libsodium
+PKGS     := ncursesw panelw sqlite3 libserialport libsodium
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) pangocairo cairo 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
@@ -30,7 +30,8 @@ OPT      := -O2 -g
 LDSAN    :=
 endif
 CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"'
-CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP
+# reproducible: no build directory in the objects (debug info names paths from here)
+CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)/=
 LDLIBS   += $(PKG_LIBS) -liniparser -lm
 # The printing module (src/print/module.h): libcups, Pango and Cairo only there.
 MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS) -lm
@@ -39,7 +40,8 @@ MOD_LDFLAGS :=
 else
 MOD_LDFLAGS := -Wl,--no-undefined
 endif
-LDFLAGS  += $(LDSAN)
+# only the libraries a program uses are loaded when it starts (docs/performance.md)
+LDFLAGS  += $(LDSAN) -Wl,--as-needed
 
 # Layers: everything below ui/cli/sim goes into one static library.
 LIB_SRC  := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/card/*.c src/print/*.c src/config/*.c src/app/*.c)
@@ -66,7 +68,7 @@ MO_FILES := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/kwhpos.mo,$(PO_FILES))
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
-.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card \
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup \
         check-layers format format-check clean install help
 .DEFAULT_GOAL := all
 
@@ -122,7 +124,8 @@ $(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
 DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libserialport-dev \
         libcups2-dev libiniparser-dev libcmocka-dev libsodium-dev libpango1.0-dev libcairo2-dev \
         fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
-        libclang-rt-14-dev gettext
+        libclang-rt-14-dev gettext debhelper lintian scdoc man-db groff-base dialog fbterm \
+        fonts-wqy-zenhei systemd
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \
@@ -206,6 +209,9 @@ bench: all
 
 bench-card: all
 	@tests/bench/bench-card.sh $(B)
+
+bench-startup: all
+	@tests/bench/bench-startup.sh $(B)
 
 # --- Hygiene --------------------------------------------------------------------------
 check-layers:

@@ -32,7 +32,9 @@ static void on_term(int sig)
 
 static void setup_language(const struct kwh_config *cfg)
 {
-    if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+    /* main set the locale already; a caller that did not gets UTF-8 here */
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 &&
+        (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0))
         setlocale(LC_ALL, "C.UTF-8");
     lang_setup(config_language(cfg, getenv("TERM")));
 }
