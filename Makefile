@@ -64,15 +64,18 @@ TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(TOOL_SRC))
 MOD_OBJ  := $(patsubst %.c,$(B)/obj/pic/%.o,$(MOD_SRC))
 MOD      := $(B)/kwhpos-print.so
 MO_FILES := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/kwhpos.mo,$(PO_FILES))
+MAN_SRC  := $(wildcard man/*.scd man/zh_CN/*.scd)
+MAN_OUT  := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRC))
 
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
 .PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup \
-        check-layers format format-check clean install help
+        check-layers format format-check clean install help man deb check-deb version
 .DEFAULT_GOAL := all
 
-all: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES)
+all: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES) \
+     $(if $(filter 1,$(SAN)),,$(MAN_OUT))
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -223,21 +226,85 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms \
-	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos
-	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(PREFIX)/bin/
+# --- Installing -----------------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...]: programs, printing module, forms,
+# catalogues, man pages, docs and examples, systemd units and the cron file, the INI
+# (kept when present), /var/lib/kwhpos and /var/backups/kwhpos. As root without
+# DESTDIR it also makes the system group and user kwhpos, installs kwhpos setgid kwhpos
+# and gives the data folders to that group (the Debian package's postinst does the
+# same). Nothing of the build tree is compiled into the programs.
+BINDIR   := $(PREFIX)/bin
+UNITDIR  ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
+
+man: $(MAN_OUT)
+
+$(B)/man/kwhpos.1 $(B)/man/zh_CN/kwhpos.1: $(B)/man/%: man/%.scd $(B)/kwhpos $(MO_FILES) \
+    tools/man-commands.sh tools/man-cjk.sh
+	@mkdir -p $(dir $@)
+	tools/man-commands.sh $(B)/kwhpos $(if $(findstring zh_CN,$@),zh_CN,en) >$@.cmds
+	sed -e '/^%COMMANDS%$$/r $@.cmds' -e '/^%COMMANDS%$$/d' $< | scdoc | tools/man-cjk.sh >$@
+	rm -f $@.cmds
+
+$(B)/man/%: man/%.scd tools/man-cjk.sh
+	@mkdir -p $(dir $@)
+	scdoc <$< | tools/man-cjk.sh >$@
+
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms \
+	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos/examples $(DESTDIR)$(PREFIX)/libexec/kwhpos \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)/etc/cron.d
+	install -d -m 2770 $(DESTDIR)/var/lib/kwhpos $(DESTDIR)/var/backups/kwhpos
+	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(BINDIR)/
 	install -D -m 644 $(MOD) $(DESTDIR)$(PREFIX)/lib/kwhpos/kwhpos-print.so
 	install -m 644 forms/*.form $(DESTDIR)$(PREFIX)/share/kwhpos/forms/
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/kwhpos/
+	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/kwhpos/
+	install -m 644 packaging/kiosk/kwhpos-kiosk.service packaging/kiosk/60-kwhpos-reader.rules \
+	  packaging/kiosk/README.kiosk $(DESTDIR)$(PREFIX)/share/doc/kwhpos/examples/
+	sed 's|/usr/bin/kwhpos|$(BINDIR)/kwhpos|' packaging/kiosk/kwhpos-kiosk \
+	  >$(DESTDIR)$(PREFIX)/libexec/kwhpos/kwhpos-kiosk
+	chmod 755 $(DESTDIR)$(PREFIX)/libexec/kwhpos/kwhpos-kiosk
+	sed -i 's|/usr/libexec/kwhpos|$(PREFIX)/libexec/kwhpos|' \
+	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos/examples/kwhpos-kiosk.service
+	sed 's|@BINDIR@|$(BINDIR)|g' packaging/kwhpos-backup.service.in \
+	  >$(DESTDIR)$(UNITDIR)/kwhpos-backup.service
+	install -m 644 packaging/kwhpos-backup.timer $(DESTDIR)$(UNITDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' packaging/kwhpos.cron.in >$(DESTDIR)/etc/cron.d/kwhpos
+	chmod 644 $(DESTDIR)$(UNITDIR)/kwhpos-backup.service $(DESTDIR)/etc/cron.d/kwhpos
 	for mo in $(MO_FILES); do \
 	  lang=$$(basename $$(dirname $$(dirname $$mo))); \
 	  install -D -m 644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/kwhpos.mo; \
 	done
-	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || { \
-	  sed 's|/usr/local/|$(PREFIX)/|' etc/kwhpos.ini >$(DESTDIR)/etc/kwhpos/kwhpos.ini.new && \
-	  chmod 640 $(DESTDIR)/etc/kwhpos/kwhpos.ini.new && \
-	  mv $(DESTDIR)/etc/kwhpos/kwhpos.ini.new $(DESTDIR)/etc/kwhpos/kwhpos.ini; }
+	for m in $(MAN_OUT); do \
+	  rel=$${m#$(B)/man/}; sec=$${rel##*.}; dir=$$(dirname $$rel); \
+	  dest=$(DESTDIR)$(PREFIX)/share/man/$$([ $$dir = . ] || echo $$dir/)man$$sec; \
+	  install -d $$dest && install -m 644 $$m $$dest/; \
+	done
+	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || install -m 644 etc/kwhpos.ini $(DESTDIR)/etc/kwhpos/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	  getent group kwhpos >/dev/null || groupadd --system kwhpos; \
+	  getent passwd kwhpos >/dev/null || useradd --system --gid kwhpos --home-dir /var/lib/kwhpos \
+	    --no-create-home --shell /usr/sbin/nologin kwhpos; \
+	  chgrp kwhpos $(BINDIR)/kwhpos && chmod 2755 $(BINDIR)/kwhpos; \
+	  chown root:kwhpos /var/lib/kwhpos /var/backups/kwhpos && chmod 2770 /var/lib/kwhpos /var/backups/kwhpos; \
+	  echo "install: $(BINDIR)/kwhpos is setgid kwhpos; operators must not be in group kwhpos"; \
+	fi
+
+# --- The Debian packages --------------------------------------------------------------
+# make deb: kwhpos, kwhpos-print and kwhpos-sim .debs in $(DEB_OUT), built with
+# debhelper from packaging/debian/ in a copy of the committed tree (git archive HEAD).
+DEB_OUT  ?= build/deb
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+
+deb:
+	@tools/make-deb.sh $(DEB_OUT)
+
+# make check-deb: the packages installed, used, upgraded and removed in a fresh Debian
+# 12 root (tests/deb/check-deb.sh; about five minutes).
+check-deb:
+	@tests/deb/check-deb.sh
+
+version:
+	@echo $(VERSION)
 
 clean:
 	rm -rf build
