@@ -38,7 +38,7 @@ MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS)
 ifeq ($(SAN),1)
 MOD_LDFLAGS :=
 else
-MOD_LDFLAGS := -Wl,--no-undefined
+MOD_LDFLAGS := -Wl,--no-undefined -Wl,-z,now
 endif
 # only the libraries a program uses are loaded when it starts (docs/performance.md)
 LDFLAGS  += $(LDSAN) -Wl,--as-needed
@@ -71,11 +71,14 @@ LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
 .PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup \
-        check-layers format format-check clean install help man deb check-deb version
+        check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
-all: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES) \
-     $(if $(filter 1,$(SAN)),,$(MAN_OUT))
+all: programs $(UNIT_BIN) $(TOOL_BIN)
+
+# what is installed: the programs, the printing module, the catalogues, the man pages
+programs: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(MO_FILES) \
+    $(if $(filter 1,$(SAN)),,$(MAN_OUT))
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -102,8 +105,9 @@ $(TSUP): $(TSUP_OBJ)
 $(B)/kwhpos: $(APP_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
 
+# kwhsim binds every symbol at start (hardening); kwhpos lazily, for its start-up time
 $(B)/kwhsim: $(SIM_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(SIM_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -Wl,-z,now -o $@ $(SIM_OBJ) $(LIB) $(LDLIBS)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
@@ -249,7 +253,7 @@ $(B)/man/%: man/%.scd tools/man-cjk.sh
 	@mkdir -p $(dir $@)
 	scdoc <$< | tools/man-cjk.sh >$@
 
-install: all man
+install: programs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms \
 	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos/examples $(DESTDIR)$(PREFIX)/libexec/kwhpos \
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)/etc/cron.d
@@ -309,4 +313,4 @@ version:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)
