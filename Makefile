@@ -31,7 +31,7 @@ LDSAN    :=
 endif
 CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"'
 # reproducible: no build directory in the objects (debug info names paths from here)
-CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)/=
+CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
 LDLIBS   += $(PKG_LIBS) -liniparser -lm
 # The printing module (src/print/module.h): libcups, Pango and Cairo only there.
 MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS) -lm
