@@ -259,6 +259,10 @@ static int open_db(struct store **out, const char *path, bool create, struct kwh
                            path);
     } else if (!S_ISREG(sb.st_mode)) {
         return kwh_err_set(e, KWH_EINVAL, "%s is not a regular file, not a kwhpos database", path);
+    } else if ((rc = file_private_check(path, kwh_tr(KWH_N("the database")), e)) < 0) {
+        /* before SQLite opens it: a read-only connection would leave -wal and -shm files
+           with this mode behind */
+        return rc;
     }
     s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -280,9 +284,7 @@ static int open_db(struct store **out, const char *path, bool create, struct kwh
     /* identify before pragmas: switching to WAL would rewrite another program's file */
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
-    if ((!create && migrate_identify(s, e) < 0) ||
-        (!create && file_private_check(path, kwh_tr(KWH_N("the database")), e) < 0) ||
-        pragmas(s, e) < 0 ||
+    if ((!create && migrate_identify(s, e) < 0) || pragmas(s, e) < 0 ||
         migrate_run(s, create, e) < 0) {
         int code = e ? e->code : KWH_EDB;
         store_close(s);

@@ -64,18 +64,20 @@ int file_private_check(const char *path, const char *what, struct kwh_err *e)
 
     if (stat(path, &sb) != 0)
         return 0; /* the caller reports a missing file in its own words */
-    if ((sb.st_mode & (S_IROTH | S_IWOTH)) == 0)
-        return 0;
+    if ((sb.st_mode & (S_IROTH | S_IWOTH)) == 0 || sb.st_size == 0)
+        return 0; /* an empty file holds nothing: the caller says it is empty */
     if (active)
         return kwh_err_set(e, KWH_EPERM,
-                           "%s %s can be read by every user of this computer (mode %04o), and "
-                           "it holds the site key that signs cards: refused. Fix it as root: "
+                           "%s %s can be read by every user of this computer (mode %04o), and a "
+                           "kwhpos database holds the site key that signs cards: refused. Fix it "
+                           "as root: "
                            "chgrp %s %s && chmod o-rwx %s",
                            what, path, (unsigned)(sb.st_mode & 07777), priv_group_name(), path,
                            path);
     return kwh_err_set(e, KWH_EPERM,
-                       "%s %s can be read by every user of this computer (mode %04o), and it "
-                       "holds the site key that signs cards: refused. Fix it: chmod o-rwx %s",
+                       "%s %s can be read by every user of this computer (mode %04o), and a kwhpos "
+                       "database holds the site key that signs cards: refused. Fix it: chmod "
+                       "o-rwx %s",
                        what, path, (unsigned)(sb.st_mode & 07777), path);
 }
 
