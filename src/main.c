@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -219,9 +220,16 @@ static int run_tui(struct cli *c)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return cli_usage(c, "the terminal UI needs a terminal; for scripts, give a command "
                             "(see kwhpos --help)");
-    if (c->cfg.reader_port[0] != '\0' &&
-        reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &dev, &rerr) == 0)
-        devp = &dev;
+    if (c->cfg.reader_port[0] != '\0') {
+        if (reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &dev, &rerr) ==
+            0) {
+            devp = &dev;
+            kwh_log(LOG_INFO, "card reader %s connected", c->cfg.reader_port);
+        } else {
+            kwh_log(LOG_WARNING, "card reader %s cannot be opened: %s", c->cfg.reader_port,
+                    rerr.msg);
+        }
+    }
     /* the database is opened by the UI once the login screen is drawn */
     rc = ui_run(&c->cfg, c->db_override ? c->db_override : c->cfg.db_path, &c->core, devp, &e);
     if (c->core != NULL)

@@ -64,6 +64,11 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, struct 
  * the path in buf and says whether it can be read. */
 bool file_shipped(const char *installed, const char *build, char *buf, size_t size);
 
+/* One operational message to syslog with a syslog(3) priority (LOG_ERR, LOG_INFO...),
+ * ident "kwhpos"; to the file $KWHPOS_LOG_FILE instead when set (tests; not in a
+ * setgid program). Events and system errors only: never money, never a password. */
+void kwh_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The program's group (src/util/priv.c). Installed setgid kwhpos, the program gives the
  * group up at start (priv_init) and takes it back only around opening, creating and
  * removing the database, its backups and the station's files (priv_raise, priv_lower;
@@ -85,5 +90,8 @@ int priv_dir_check(const char *dir, struct kwh_err *e);
 /* getenv, except in a setgid or setuid program (NULL there): for the variables that
  * name files or programs to load (KWHPOS_PRINT_MODULE, KWHPOS_LOCALEDIR, ...). */
 const char *priv_getenv(const char *name);
+/* When this process (with the program's group) may not read and write path: true, and
+ * buf says who owns it, its mode, who the program runs as and what to do. */
+bool file_access_explain(const char *path, char *buf, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
  * first card of an imported account. */
 #include <errno.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +50,8 @@ int cli_backup(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if (!done)
         return CLI_OK; /* nothing due: silent, so cron mails nobody every hour */
+    kwh_log(LOG_INFO, "backup %s made: %lld bytes, integrity checked", info.path,
+            (long long)info.bytes);
     fprintf(c->out, _("backup %s: %lld bytes, integrity checked, %lld ms\n"), info.path,
             (long long)info.bytes, (long long)info.millis);
     if (info.removed > 0)
@@ -88,6 +91,7 @@ int cli_restore(struct cli *c, const struct cli_args *a)
             backup_restore(&c->core, &c->session, a->pos[0], &o, &ri, &e) < 0)
             return cli_fail(c, &e);
     }
+    kwh_log(LOG_NOTICE, "database %s restored from %s", db_path(c), a->pos[0]);
     fprintf(c->out, "restored %s into %s: %lld accounts, newest sale %s\n", a->pos[0], db_path(c),
             (long long)ri.accounts, ri.last_sale ? cli_time(ri.last_sale) : "none");
     if (ri.pre_restore[0] != '\0')

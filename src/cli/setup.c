@@ -1,5 +1,6 @@
 /* Setting a site up: init, settings, tariffs, operators, ports. */
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ static int cmd_init(struct cli *c, const struct cli_args *a)
     req.demo_tariffs = !cli_flag(a, "no-tariffs");
     if (core_init_site(db, &req, &e) < 0)
         return cli_fail(c, &e);
+    kwh_log(LOG_NOTICE, "site database %s created (area code %s)", db, area);
     fprintf(c->out,
             "created %s for area code %s\n"
             "log in as 'system' with password '1'; it must be changed at first login\n",

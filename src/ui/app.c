@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "kwhpos/data.h"
@@ -97,6 +98,10 @@ void app_error(struct app *a, const struct kwh_err *e)
     else
         snprintf(text, sizeof text, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
     app_msg(a, CLR_ERROR, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
+    if (e->code == KWH_EDB || e->code == KWH_EIO || e->code == KWH_ENOMEM)
+        kwh_log(LOG_ERR, "%s", e->msg);
+    else if (e->code == KWH_EDEVICE)
+        kwh_log(LOG_WARNING, "%s", e->msg);
     dialog_message(a, e->code == KWH_EPENDING ? _("Put the card back") : _("Not done"), text,
                    CLR_ERROR);
 }
@@ -123,11 +128,15 @@ static void poll_reader(struct app *a, time_t now)
     kwh_err_clear(&e);
     memset(&st, 0, sizeof st);
     if (a->dev->ops->status(a->dev->ctx, &st, &e) < 0) {
+        if (a->rd_state != RD_FAULT)
+            kwh_log(LOG_WARNING, "card reader %s does not answer: %s", a->cfg.reader_port, e.msg);
         a->rd_state = RD_FAULT;
         a->rd_next_poll = now + READER_RETRY_SECS;
         return;
     }
     a->rd_next_poll = now + READER_POLL_SECS;
+    if (a->rd_state == RD_FAULT)
+        kwh_log(LOG_NOTICE, "card reader %s answers again", a->cfg.reader_port);
     if (!st.card_present) {
         a->rd_state = RD_NO_CARD;
         a->rd_card[0] = '\0';
@@ -300,6 +309,7 @@ static bool open_late(struct app *a)
         return true;
     kwh_err_clear(&e);
     if (core_open(&a->core, a->db_path, &e) < 0) {
+        kwh_log(LOG_ERR, "cannot open the database: %s", e.msg);
         a->core = NULL;
         a->fatal = e;
         a->quit = true;
@@ -464,8 +474,13 @@ static void backup_on_exit(struct app *a)
               theme_attr(CLR_WARN));
     refresh();
     kwh_err_clear(&e);
-    if (backup_if_due(a->core, &o, a->cfg.backup_interval_hours, &done, &info, &e) == 0)
+    if (backup_if_due(a->core, &o, a->cfg.backup_interval_hours, &done, &info, &e) == 0) {
+        if (done)
+            kwh_log(LOG_INFO, "backup %s made on leaving the terminal UI: %lld bytes", info.path,
+                    (long long)info.bytes);
         return;
+    }
+    kwh_log(LOG_ERR, "the automatic backup failed: %s", e.msg);
     draw_wrap(stdscr, LINES / 2, 2, COLS - 4, e.msg, theme_attr(CLR_ERROR), 4);
     draw_text(stdscr, LINES / 2 + 5, 2, COLS - 4,
               _("The automatic backup failed. Back up from Files > Back up data."),
@@ -530,6 +545,9 @@ int ui_run(const struct kwh_config *cfg, const char *db_path, struct kwh_core **
     a->last_input = time(NULL);
     if (a->core != NULL)
         core_set_progress(a->core, dialog_progress, a);
+    kwh_log(LOG_INFO, "terminal UI started on %s (TERM=%s, language %s)",
+            ttyname(STDIN_FILENO) ? ttyname(STDIN_FILENO) : "?",
+            getenv("TERM") ? getenv("TERM") : "", getenv("LANGUAGE") ? getenv("LANGUAGE") : "");
 
     rc = run(a);
 
@@ -549,5 +567,6 @@ int ui_run(const struct kwh_config *cfg, const char *db_path, struct kwh_core **
     endwin();
     delscreen(scr);
     free(a);
+    kwh_log(LOG_INFO, "terminal UI stopped");
     return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +107,59 @@ int priv_dir_check(const char *dir, struct kwh_err *e)
 const char *priv_getenv(const char *name)
 {
     return secure_getenv(name);
+}
+
+bool file_access_explain(const char *path, char *buf, size_t n)
+{
+    struct stat sb;
+    gid_t groups[64];
+    int ng = getgroups((int)KWH_ARRAY_LEN(groups), groups);
+    uid_t uid = geteuid();
+    bool group = false;
+    struct passwd *pw;
+    struct group *g;
+    char owner[64], gname[64], mine[256] = "";
+    size_t used = 0;
+
+    if (stat(path, &sb) != 0 || uid == 0)
+        return false;
+    if (sb.st_gid == getegid() || sb.st_gid == getgid() || (active && sb.st_gid == prog_gid))
+        group = true;
+    for (int i = 0; i < ng; i++)
+        group = group || groups[i] == sb.st_gid;
+    if (sb.st_uid == uid ? (sb.st_mode & 0600) == 0600
+        : group          ? (sb.st_mode & 0060) == 0060
+                         : (sb.st_mode & 0006) == 0006)
+        return false; /* the permission is there: something else is wrong */
+    pw = getpwuid(sb.st_uid);
+    snprintf(owner, sizeof owner, "%s", pw ? pw->pw_name : "?");
+    g = getgrgid(sb.st_gid);
+    snprintf(gname, sizeof gname, "%s", g ? g->gr_name : "?");
+    for (int i = -1; i < ng && used < sizeof mine - 1; i++) {
+        gid_t gid = i < 0 ? getgid() : groups[i];
+        struct group *gi;
+        int w;
+        if (i >= 0 && gid == getgid())
+            continue; /* the primary group is listed first already */
+        gi = getgrgid(gid);
+        w = snprintf(mine + used, sizeof mine - used, "%s%s", used ? "," : "",
+                     gi ? gi->gr_name : "?");
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    if (active) {
+        struct group *pg = getgrgid(prog_gid);
+        snprintf(mine + used, sizeof mine - used, "%s%s", used ? "," : "",
+                 pg ? pg->gr_name : "?");
+    }
+    pw = getpwuid(getuid());
+    snprintf(buf, n,
+             kwh_tr(KWH_N("%s belongs to %s:%s with mode %04o, and kwhpos runs as user %s with "
+                          "groups %s: neither may read and write it. Give the device to the "
+                          "program's group (a udev rule, see kwhpos.ini(5) SERIAL PORTS), or "
+                          "add the user to group %s")),
+             path, owner, gname, (unsigned)(sb.st_mode & 07777), pw ? pw->pw_name : "?", mine,
+             gname);
+    return true;
 }

@@ -69,6 +69,10 @@ like "kwhpos help sell gives the values of --pay" "$h" "--pay cash\|wechat\|alip
 like "an example" "$h" "^  echo .* sell --customer"
 like "and the exit codes, 9 too" "$h" "^  9  not printed"
 
+out=$(echo clerk-pw-1 | as_nobody kwhpos --user clerk card read 2>&1); rc=$?
+is "a reader the program may not open: exit 6" "$rc" 6
+like "saying which permission is missing" "$out" "cannot open the card reader: /tmp/sim/reader belongs to kwhpos:tty with mode 0620, and kwhpos runs as user nobody with groups nogroup,kwhpos"
+
 step "backups"
 out=$(as_kwhpos kwhpos backup --if-due 2>&1)
 like "backup --if-due as the timer runs it makes the first backup" "$out" "^backup /var/backups/kwhpos/kwhpos-"
