@@ -14,7 +14,10 @@ VERSION  := 0.1.0
 CC       ?= cc
 PKGS     := ncursesw panelw sqlite3 libserialport libsodium
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) pangocairo cairo 2>/dev/null))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# SQLite is loaded when the first database is opened (src/store/sqlite_load.c), not
+# linked into the programs: the tests and tools that call it themselves link it
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out sqlite3,$(PKGS)) 2>/dev/null)
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null)
 CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
 CUPS_LIBS   := $(shell cups-config --libs 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -111,17 +114,17 @@ $(B)/kwhsim: $(SIM_OBJ) $(LIB)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(CMOCKA_LIBS)
 
 # test drivers used by the integration suites (not suites themselves)
 UI_OBJ   := $(call obj,$(wildcard src/ui/*.c))
 $(B)/tests/tools/tui_driver: $(B)/obj/tests/tools/tui_driver.o $(UI_OBJ) $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS)
 
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS)
 
 $(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
 	@mkdir -p $(dir $@)

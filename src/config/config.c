@@ -396,7 +396,16 @@ int config_station_load(struct kwh_config *c, const char *db_path, struct kwh_er
 int config_form_edit_path(const struct kwh_config *c, char *buf, size_t n)
 {
     const char *slash = strrchr(c->print_form, '/');
-    int len = snprintf(buf, n, "%s/forms/%s", c->station_dir, slash ? slash + 1 : c->print_form);
+    const char *name = slash ? slash + 1 : c->print_form;
+    const char *db_slash = strrchr(c->db_path, '/');
+    int len;
+
+    if (c->station_dir[0] != '\0')
+        len = snprintf(buf, n, "%s/forms/%s", c->station_dir, name);
+    else if (db_slash != NULL) /* not resolved yet: the database's folder, as it would be */
+        len = snprintf(buf, n, "%.*s/forms/%s", (int)(db_slash - c->db_path), c->db_path, name);
+    else
+        len = snprintf(buf, n, "forms/%s", name);
     return len > 0 && (size_t)len < n ? 0 : KWH_EINVAL;
 }
 

@@ -203,7 +203,7 @@ int sql_exec(struct store *s, const char *script, struct kwh_err *e)
 
 static int pragmas(struct store *s, struct kwh_err *e)
 {
-    char *mode = NULL;
+    char mode[16] = "";
     sqlite3_stmt *st;
     int rc;
 
@@ -212,17 +212,15 @@ static int pragmas(struct store *s, struct kwh_err *e)
     rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return sql_error(s, rc, e);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        mode = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    if (mode == NULL || strcmp(mode, "wal") != 0) {
-        sqlite3_free(mode);
+    if (strcmp(mode, "wal") != 0) {
         return kwh_err_set(e, KWH_EDB,
                            "%s: cannot switch the database to WAL mode (is it on "
                            "a network file system?)",
                            s->path);
     }
-    sqlite3_free(mode);
     return sql_exec(s,
                     "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-2000;",

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite_load.h"
+
 #include "kwhpos/model.h"
 
 #define SALE_COLS                                                                                  \

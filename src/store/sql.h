@@ -3,6 +3,8 @@
 #define KWHPOS_STORE_SQL_H
 
 #include <sqlite3.h>
+
+#include "store/sqlite_load.h"
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -299,12 +299,19 @@ static void lock(struct app *a)
         a->reset = true;
 }
 
-/* The database, opened once the first screen is on the terminal: the clerk sees the
- * login at once and types while it opens. */
+/* The start's journal line and the database, once the first screen is on the terminal:
+ * the clerk sees the login at once and types while it opens. */
 static bool open_late(struct app *a)
 {
     struct kwh_err e;
 
+    if (!a->started) {
+        a->started = true;
+        kwh_log(LOG_INFO, "terminal UI started on %s (TERM=%s, language %s)",
+                ttyname(STDIN_FILENO) ? ttyname(STDIN_FILENO) : "?",
+                getenv("TERM") ? getenv("TERM") : "",
+                getenv("LANGUAGE") ? getenv("LANGUAGE") : "");
+    }
     if (a->core != NULL || a->db_path[0] == '\0')
         return true;
     kwh_err_clear(&e);
@@ -545,10 +552,6 @@ int ui_run(const struct kwh_config *cfg, const char *db_path, struct kwh_core **
     a->last_input = time(NULL);
     if (a->core != NULL)
         core_set_progress(a->core, dialog_progress, a);
-    kwh_log(LOG_INFO, "terminal UI started on %s (TERM=%s, language %s)",
-            ttyname(STDIN_FILENO) ? ttyname(STDIN_FILENO) : "?",
-            getenv("TERM") ? getenv("TERM") : "", getenv("LANGUAGE") ? getenv("LANGUAGE") : "");
-
     rc = run(a);
 
     if (a->scr != NULL && a->scr->leave != NULL)

@@ -111,6 +111,7 @@ enum ui_reader {
 struct app {
     struct kwh_config cfg;
     char db_path[KWH_PATH_MAX]; /* opened once the first screen is drawn (core NULL till then) */
+    bool started;               /* the start is in the journal */
     struct kwh_core *core;
     struct kwh_core **corep; /* the caller's pointer, kept equal to core */
     struct kwh_card_dev *dev;
