@@ -36,15 +36,18 @@ static const struct cli_command *const tables[] = {
 
 static void help(FILE *f)
 {
-    fprintf(f, "%s kwhpos [-c FILE] [--db PATH] [--user NAME] [--password-fd N] [COMMAND [OPTIONS]]\n\n",
-            _("usage:"));
+    fprintf(
+        f,
+        "%s kwhpos [-c FILE] [--db PATH] [--user NAME] [--password-fd N] [COMMAND [OPTIONS]]\n\n",
+        _("usage:"));
     fputs(_("Prepaid electricity vending for IC-card meters. Without a command, the\n"
             "terminal UI starts (on a terminal). Commands that act for an operator take\n"
             "--user NAME (or $KWHPOS_USER) and read the password from standard input or\n"
             "--password-fd N.\n"),
           f);
     fprintf(f, "\n%s\n", _("global options:"));
-    fprintf(f, "  -c, --config FILE   %s\n", _("the INI file (default /etc/kwhpos/kwhpos.ini, or $KWHPOS_CONFIG)"));
+    fprintf(f, "  -c, --config FILE   %s\n",
+            _("the INI file (default /etc/kwhpos/kwhpos.ini, or $KWHPOS_CONFIG)"));
     fprintf(f, "  --db PATH           %s\n", _("the database, instead of [database] path"));
     fprintf(f, "  --user NAME         %s\n", _("the operator"));
     fprintf(f, "  --password-fd N     %s\n", _("read the password from file descriptor N"));
@@ -185,8 +188,8 @@ static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, ch
         if (r == '?') {
             char key[64];
             snprintf(key, sizeof key, "%.*s", (int)strcspn(word + 2, "="), word + 2);
-            return cli_usage(c, _("%s: unknown option --%s (see kwhpos help %s)"), cmd->name,
-                             key, cmd->name);
+            return cli_usage(c, _("%s: unknown option --%s (see kwhpos help %s)"), cmd->name, key,
+                             cmd->name);
         }
         if (r == ':')
             return cli_usage(c, _("%s: %s needs a value"), cmd->name, word);
@@ -305,10 +308,8 @@ int main(int argc, char **argv)
             c.password_fd = (int)fd;
             break;
         }
-        case ':':
-            return cli_usage(&c, _("%s needs a value (see kwhpos --help)"), argv[optind - 1]);
-        default:
-            return cli_usage(&c, _("unknown option %s (see kwhpos --help)"), argv[optind - 1]);
+        case ':': return cli_usage(&c, _("%s needs a value (see kwhpos --help)"), argv[optind - 1]);
+        default: return cli_usage(&c, _("unknown option %s (see kwhpos --help)"), argv[optind - 1]);
         }
     }
     i = optind;

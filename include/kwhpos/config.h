@@ -49,7 +49,7 @@ struct kwh_config {
 
     char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
 
-    char station_dir[KWH_PATH_MAX]; /* [station] dir; resolved by config_station_load */
+    char station_dir[KWH_PATH_MAX];  /* [station] dir; resolved by config_station_load */
     unsigned long long station_keys; /* the settings station.ini gave (bit = table row) */
 };
 

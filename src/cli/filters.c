@@ -169,8 +169,9 @@ void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
 }
 
 static const struct out_col totals_cols[] = {
-    {KWH_NC("column", "count"), OUT_NUM},    {KWH_NC("column", "kwh"), OUT_NUM},    {KWH_NC("column", "adjust_kwh"), OUT_NUM},
-    {KWH_NC("column", "free_kwh"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM}, {KWH_NC("column", "fee"), OUT_NUM},
+    {KWH_NC("column", "count"), OUT_NUM},      {KWH_NC("column", "kwh"), OUT_NUM},
+    {KWH_NC("column", "adjust_kwh"), OUT_NUM}, {KWH_NC("column", "free_kwh"), OUT_NUM},
+    {KWH_NC("column", "amount"), OUT_NUM},     {KWH_NC("column", "fee"), OUT_NUM},
 };
 
 struct out_table *cli_totals_table(const struct kwh_sale_totals *tot)

@@ -302,17 +302,18 @@ const struct cli_command cli_print_commands[] = {
      "[--operator NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--customer NO] [--before N] "
      "[--limit N]",
      N_("recent invoices, newest first: number, time, kind, state, customer, name, amount, "
-     "operator, reprints, printed"),
+        "operator, reprints, printed"),
      cmd_invoices, 0},
     {"print-text", "title=", "FILE [--title T]",
      N_("print a text file (a report) on the invoice "
-     "printer"),
+        "printer"),
      cmd_print_text, 1},
     {"form check", "", "[FILE]", N_("check an invoice form file (default: [print] form)"),
      cmd_form_check, 1},
-    {"form backup", "", "", N_("save a copy of the invoice form (保存发票格式)"), cmd_form_backup, 0},
-    {"form backups", "", "", N_("the saved copies of the invoice form, newest first"), cmd_form_backups,
+    {"form backup", "", "", N_("save a copy of the invoice form (保存发票格式)"), cmd_form_backup,
      0},
+    {"form backups", "", "", N_("the saved copies of the invoice form, newest first"),
+     cmd_form_backups, 0},
     {"form restore", "", "NAME", N_("put a saved invoice form back (恢复发票格式, admin)"),
      cmd_form_restore, 1},
     {NULL, NULL, NULL, NULL, NULL, 0},

@@ -9,9 +9,11 @@
 #include "kwhpos/util.h"
 
 static const struct out_col report_cols[] = {
-    {KWH_NC("column", "date"), 0},           {KWH_NC("column", "from"), OUT_DATA_ONLY}, {KWH_NC("column", "to"), OUT_DATA_ONLY},
-    {KWH_NC("column", "count"), OUT_NUM},    {KWH_NC("column", "kwh"), OUT_NUM},        {KWH_NC("column", "adjust_kwh"), OUT_NUM},
-    {KWH_NC("column", "free_kwh"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM},     {KWH_NC("column", "fee"), OUT_NUM},
+    {KWH_NC("column", "date"), 0},           {KWH_NC("column", "from"), OUT_DATA_ONLY},
+    {KWH_NC("column", "to"), OUT_DATA_ONLY}, {KWH_NC("column", "count"), OUT_NUM},
+    {KWH_NC("column", "kwh"), OUT_NUM},      {KWH_NC("column", "adjust_kwh"), OUT_NUM},
+    {KWH_NC("column", "free_kwh"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM},
+    {KWH_NC("column", "fee"), OUT_NUM},
 };
 
 static void totals_row(struct out_table *t, const char *label, const struct kwh_period *p,
@@ -29,7 +31,9 @@ static void totals_row(struct out_table *t, const char *label, const struct kwh_
 }
 
 static const struct out_col split_cols[] = {
-    {KWH_NC("column", "by"), 0}, {KWH_NC("column", "count"), OUT_NUM}, {KWH_NC("column", "kwh"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM}, {KWH_NC("column", "fee"), OUT_NUM},
+    {KWH_NC("column", "by"), 0},        {KWH_NC("column", "count"), OUT_NUM},
+    {KWH_NC("column", "kwh"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM},
+    {KWH_NC("column", "fee"), OUT_NUM},
 };
 
 static void split_row(struct out_table *t, const char *label, const struct kwh_sale_totals *x)
@@ -173,7 +177,9 @@ static const char *const line_names[KWH_SHIFT_LINES] = {
 };
 
 static const struct out_col line_cols[] = {
-    {KWH_NC("column", "line"), 0}, {KWH_NC("column", "count"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM}, {KWH_NC("column", "fee"), OUT_NUM}, {KWH_NC("column", "total"), OUT_NUM},
+    {KWH_NC("column", "line"), 0},         {KWH_NC("column", "count"), OUT_NUM},
+    {KWH_NC("column", "amount"), OUT_NUM}, {KWH_NC("column", "fee"), OUT_NUM},
+    {KWH_NC("column", "total"), OUT_NUM},
 };
 static const struct out_col pay_cols[] = {
     {KWH_NC("column", "pay"), 0},
@@ -284,8 +290,10 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         fprintf(c->out, "%s %14s\n", label14(_("net")), cli_dec(r->net_fen, 2));
         fprintf(c->out, "%s %14s\n", label14(_("expected cash")), cli_dec(r->expected_cash_fen, 2));
         if (r->counted) {
-            fprintf(c->out, "%s %14s\n", label14(_("counted cash")), cli_dec(r->counted_cash_fen, 2));
-            fprintf(c->out, "%s %14s  %s\n", label14(_("difference")), cli_dec(r->difference_fen, 2),
+            fprintf(c->out, "%s %14s\n", label14(_("counted cash")),
+                    cli_dec(r->counted_cash_fen, 2));
+            fprintf(c->out, "%s %14s  %s\n", label14(_("difference")),
+                    cli_dec(r->difference_fen, 2),
                     r->difference_fen < 0   ? _("(short)")
                     : r->difference_fen > 0 ? _("(over)")
                                             : _("(exact)"));
@@ -403,9 +411,10 @@ const struct cli_command cli_report_commands[] = {
      N_("meter changes (换表查询); default today"), cli_query_meter_changes, 0},
     {"backup", "dir= keep= if-due", "[--dir DIR] [--keep N] [--if-due]",
      N_("back the database up while it is in use (数据备份)"), cli_backup, 0},
-    {"restore", "dir=", "FILE [--dir DIR]", N_("replace the database with a backup (数据恢复, admin)"),
-     cli_restore, 1},
-    {"check", "", "", N_("integrity, audit chain, report summary, pending card writes"), cli_check, 0},
+    {"restore", "dir=", "FILE [--dir DIR]",
+     N_("replace the database with a backup (数据恢复, admin)"), cli_restore, 1},
+    {"check", "", "", N_("integrity, audit chain, report summary, pending card writes"), cli_check,
+     0},
     {"export customers",
      "encoding= output= customer= meter= name= tariff= address= from= to= "
      "closed",

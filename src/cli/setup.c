@@ -283,8 +283,8 @@ const struct cli_command cli_setup_commands[] = {
      "[--no-tariffs]",
      N_("create a new site database (once)"), cmd_init, 0},
     {"ports", "", "", N_("list serial ports with their USB descriptions"), cmd_ports, 0},
-    {"settings show", "", "", N_("the site's settings (area code, unit, limits)"), cmd_settings_show,
-     0},
+    {"settings show", "", "", N_("the site's settings (area code, unit, limits)"),
+     cmd_settings_show, 0},
     {"settings set", "unit= phone= area= force monthly-free= max-amount= max-kwh= reissue-fee=",
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN]",
@@ -301,8 +301,8 @@ const struct cli_command cli_setup_commands[] = {
      "--name NAME --role admin|seller (stdin: your password, "
      "then theirs twice)",
      N_("add an operator (admin)"), cmd_operator_add, 0},
-    {"operator delete", "name=", "--name NAME", N_("delete an operator (admin)"), cmd_operator_delete,
-     0},
+    {"operator delete", "name=", "--name NAME", N_("delete an operator (admin)"),
+     cmd_operator_delete, 0},
     {"operator role", "name= role=", "--name NAME --role admin|seller",
      N_("change an operator's role (admin)"), cmd_operator_role, 0},
     {"operator passwd", "name=", "[--name OTHER] (stdin: current, new, new again)",

@@ -381,8 +381,8 @@ int config_station_load(struct kwh_config *c, const char *db_path, struct kwh_er
     /* the invoice form: the installed one unless the INI names another, and the copy
        edited in the designer over either */
     if (c->print_form[0] == '\0' &&
-        !file_shipped("share/kwhpos/forms/" DEFAULT_FORM, "../forms/" DEFAULT_FORM,
-                      c->print_form, sizeof c->print_form))
+        !file_shipped("share/kwhpos/forms/" DEFAULT_FORM, "../forms/" DEFAULT_FORM, c->print_form,
+                      sizeof c->print_form))
         snprintf(c->print_form, sizeof c->print_form, "%s", DEFAULT_FORM);
     slash = strrchr(c->print_form, '/');
     name = slash != NULL ? slash + 1 : c->print_form;
@@ -531,8 +531,8 @@ int config_station_save(struct kwh_config *c, const char *section_or_key, struct
         k[dot - section_or_key] = ':';
     for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++) {
         const struct opt *o = &opts[i];
-        bool match = dot != NULL ? strcmp(o->key, k) == 0
-                                 : strncmp(o->key, k, n) == 0 && o->key[n] == ':';
+        bool match =
+            dot != NULL ? strcmp(o->key, k) == 0 : strncmp(o->key, k, n) == 0 && o->key[n] == ':';
         if (match && station_key(o))
             c->station_keys |= 1ULL << i;
     }

@@ -208,8 +208,8 @@ static int64_t millis_since(const struct timespec *t0)
     return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static int backup_run_held(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_backup_info *out,
-                         struct kwh_err *e)
+static int backup_run_held(struct kwh_core *c, const struct kwh_backup_opts *o,
+                           struct kwh_backup_info *out, struct kwh_err *e)
 {
     char dir[1024];
     struct timespec t0;
@@ -232,7 +232,7 @@ static int backup_run_held(struct kwh_core *c, const struct kwh_backup_opts *o, 
 }
 
 static int backup_last_held(const char *db_path, const struct kwh_backup_opts *o, int64_t *when,
-                          struct kwh_err *e)
+                            struct kwh_err *e)
 {
     char dir[1024], **names;
     size_t n;
@@ -251,8 +251,8 @@ static int backup_last_held(const char *db_path, const struct kwh_backup_opts *o
     return 0;
 }
 
-static int backup_list_held(const char *db_path, const struct kwh_backup_opts *o, char ***names, size_t *n,
-                          struct kwh_err *e)
+static int backup_list_held(const char *db_path, const struct kwh_backup_opts *o, char ***names,
+                            size_t *n, struct kwh_err *e)
 {
     char dir[1024];
 
@@ -430,7 +430,8 @@ static void fill_info(struct kwh_restore_info *out, const struct store_file_info
 }
 
 static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s, const char *file,
-                             const struct kwh_backup_opts *o, struct kwh_restore_info *out, struct kwh_err *e)
+                               const struct kwh_backup_opts *o, struct kwh_restore_info *out,
+                               struct kwh_err *e)
 {
     char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX];
     uint8_t secret[KWH_SECRET_LEN];
@@ -481,8 +482,8 @@ out:
     return rc;
 }
 
-static int backup_restore_new_held(const char *db_path, const char *file, struct kwh_restore_info *out,
-                                 struct kwh_err *e)
+static int backup_restore_new_held(const char *db_path, const char *file,
+                                   struct kwh_restore_info *out, struct kwh_err *e)
 {
     static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
     char dir[1024], tmp[1100] = "", path[1100];

@@ -43,7 +43,8 @@
     X(int, finalize, (sqlite3_stmt * st), (st))                                                    \
     X(int, get_autocommit, (sqlite3 * db), (db))                                                   \
     X(sqlite3_int64, last_insert_rowid, (sqlite3 * db), (db))                                      \
-    X(int, open_v2, (const char *f, sqlite3 **db, int flags, const char *vfs), (f, db, flags, vfs)) \
+    X(int, open_v2, (const char *f, sqlite3 **db, int flags, const char *vfs),                     \
+      (f, db, flags, vfs))                                                                         \
     X(int, prepare_v2,                                                                             \
       (sqlite3 * db, const char *sql, int n, sqlite3_stmt **st, const char **tail),                \
       (db, sql, n, st, tail))                                                                      \

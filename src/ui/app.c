@@ -309,8 +309,7 @@ static bool open_late(struct app *a)
         a->started = true;
         kwh_log(LOG_INFO, "terminal UI started on %s (TERM=%s, language %s)",
                 ttyname(STDIN_FILENO) ? ttyname(STDIN_FILENO) : "?",
-                getenv("TERM") ? getenv("TERM") : "",
-                getenv("LANGUAGE") ? getenv("LANGUAGE") : "");
+                getenv("TERM") ? getenv("TERM") : "", getenv("LANGUAGE") ? getenv("LANGUAGE") : "");
     }
     if (a->core != NULL || a->db_path[0] == '\0')
         return true;

@@ -150,8 +150,7 @@ bool file_access_explain(const char *path, char *buf, size_t n)
     }
     if (active) {
         struct group *pg = getgrgid(prog_gid);
-        snprintf(mine + used, sizeof mine - used, "%s%s", used ? "," : "",
-                 pg ? pg->gr_name : "?");
+        snprintf(mine + used, sizeof mine - used, "%s%s", used ? "," : "", pg ? pg->gr_name : "?");
     }
     pw = getpwuid(getuid());
     snprintf(buf, n,

@@ -19,7 +19,7 @@ static void width__counts_cjk_as_two_and_marks_as_zero(void **state)
     (void)state;
     assert_int_equal(utf8_width("abc"), 3);
     assert_int_equal(utf8_width("张三"), 4);
-    assert_int_equal(utf8_width("ＡＢ"), 4);   /* full-width forms */
+    assert_int_equal(utf8_width("ＡＢ"), 4);      /* full-width forms */
     assert_int_equal(utf8_width("e\xcc\x81"), 1); /* e + combining acute */
     assert_int_equal(utf8_width("😀"), 2);
 }
