@@ -290,22 +290,21 @@ static int load_file(struct kwh_config *c, const char *path, bool station, struc
         for (int k = 0; k < nkeys && rc == 0; k++) {
             const struct opt *o = find_opt(keys[k]);
             const char *v = iniparser_getstring(d, keys[k], NULL);
+            const char *colon = strchr(keys[k], ':'), *key = colon ? colon + 1 : keys[k];
             if (v == NULL)
                 continue; /* a section named like a setting ([ui:colour]): reported below */
             if (o == NULL) {
-                const char *colon = strchr(keys[k], ':');
                 rc = kwh_err_set(e, KWH_EINVAL,
                                  "%s: unknown setting [%s] %s (see "
                                  "etc/kwhpos.ini for the known ones)",
-                                 path, sec, colon ? colon + 1 : keys[k]);
+                                 path, sec, key);
                 break;
             }
             if (station && !station_key(o)) {
-                const char *colon = strchr(keys[k], ':');
                 rc = kwh_err_set(e, KWH_EINVAL,
                                  "%s: [%s] %s is not a setting of the station: it belongs in "
                                  "the INI",
-                                 path, sec, colon ? colon + 1 : keys[k]);
+                                 path, sec, key);
                 break;
             }
             rc = set_value(c, o, v, base, e);
