@@ -135,7 +135,7 @@ DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libseri
         libcups2-dev libiniparser-dev libcmocka-dev libsodium-dev libpango1.0-dev libcairo2-dev \
         fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
         libclang-rt-14-dev gettext debhelper lintian scdoc man-db groff-base dialog fbterm \
-        fonts-wqy-zenhei systemd
+        fonts-wqy-zenhei
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \
