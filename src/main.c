@@ -162,7 +162,7 @@ static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, ch
                       struct cli_args *a)
 {
     struct option opts[CLI_MAX_OPTS + 2];
-    char names[512];
+    static char names[512]; /* the keys in *a point here: they outlive the call */
     char *args[CLI_MAX_OPTS * 2 + 2];
     int idx, r;
 
