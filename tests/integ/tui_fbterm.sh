@@ -11,14 +11,17 @@ site=$T/site.db
 printf '1\nfb-pass-1\nfb-pass-1\n' | "$KWHPOS" --db "$site" --user system operator passwd >/dev/null 2>&1
 printf '[database]\npath = %s\n[backup]\ninterval_hours = 0\n' "$site" >"$T/k.ini"
 export KWHPOS_LOG_FILE=$T/log
-SOCK=kwhfb$$
+RUNS=0
+SOCK=kwhfb$$-0
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-on_exit "tmux -L $SOCK kill-server 2>/dev/null"
+on_exit 'tm kill-server 2>/dev/null'
 shows() { tm capture-pane -p -t fb | grep -qF -- "$1"; }
 screen() { tm capture-pane -p -t fb; }
 
-run() { # TERM
+run() { # TERM: a new tmux server each time (a dying one may still hold the old socket)
     tm kill-server 2>/dev/null
+    RUNS=$((RUNS + 1))
+    SOCK=kwhfb$$-$RUNS
     tm new-session -d -x 80 -y 24 -s fb \
         "env TERM=$1 LC_ALL=C.UTF-8 KWHPOS_LOCALEDIR=$KWH_BUILD/locale KWHPOS_LOG_FILE=$T/log \
          ASAN_OPTIONS=${ASAN_OPTIONS:-} LSAN_OPTIONS=suppressions=$KWH_TOP/tests/integ/tui_lsan.supp \
