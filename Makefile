@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # kwhpos — build, run and test.
 #
 #   make run      build, create the demo site if absent, start the simulator and the TUI
@@ -84,7 +85,7 @@ programs: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(MO_FILES) \
     $(if $(filter 1,$(SAN)),,$(MAN_OUT))
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwhpos: the terminal UI by default, subcommands for admins and cron otherwise. */
 #include <getopt.h>
 #include <langinfo.h>

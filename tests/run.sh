@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/run.sh [--unit-only] BUILD_DIR [BUILD_DIR...]
 #
 # Runs every suite against each build directory and prints one closing line

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/make-deb.sh [OUT]: the Debian packages kwhpos, kwhpos-print and kwhpos-sim,
 # built with debhelper (dpkg-buildpackage -b) from packaging/debian/ in a copy of the
 # tracked files, into OUT (default build/deb). The version is the Makefile's VERSION;

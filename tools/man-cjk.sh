@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # tools/man-cjk.sh: filters roff (from scdoc) so that groff may break a line between
 # two Chinese characters (\: is a break point that prints nothing); without it a
 # Chinese paragraph is one unbreakable word ("can't break line"). No break before a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/man-commands.sh KWHPOS [LANG]: the COMMANDS section of kwhpos(1) as scdoc,
 # from the program's own help (`kwhpos --help`, `kwhpos help CMD`), so the manual
 # lists every command and option the program has. LANG zh_CN: in Chinese.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tools/po-sources.sh — sourced: what xgettext reads and how (one definition for
 # tools/update-po.sh and tests/integ/tui_po.sh).
 XGETTEXT_OPTS="--from-code=UTF-8 -k_ -kN_ -kKWH_N -kKWH_NC:1c,2 -kkwh_tr -kkwh_trc:1c,2

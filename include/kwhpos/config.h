@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The INI file: one typed struct, loaded with iniparser, written by our own writer
  * (atomically). Business settings (area code, tariffs, operators) are in the
  * database, not here. The table of keys, types, bounds and defaults is in

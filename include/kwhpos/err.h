@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Error codes and the error record every layer fills in.
  *
  * Functions return 0 or a negative KWH_E* code; the detail a person needs (what is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers every layer may use: fixed-point decimal text, UTF-8 display width,
  * bounded string copies, files written atomically. */
 #ifndef KWHPOS_UTIL_H

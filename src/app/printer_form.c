@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The invoice form file: 保存发票格式 (backup), 恢复发票格式 (restore, admin) and the
  * designer's save, each checked against the role first and audited after. */
 #include "app/printer_int.h"

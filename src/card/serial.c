@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Choosing a serial back end: termios for pseudo-terminals, libserialport otherwise. */
 #include "serial_int.h"
 

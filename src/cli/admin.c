@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checks and reports for admins and cron. */
 #include <stdio.h>
 #include <stdlib.h>

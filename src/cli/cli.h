@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/cli: the command-line context, the command table, option parsing and
  * output helpers shared by the subcommand files. */
 #ifndef KWHPOS_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every subcommand shares: errors and exit codes, opening the database and the
  * reader, logging in, options, output. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Data management from the command line: backup, restore, check, export, import, and the
  * first card of an imported account. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Options shared by the report, query and export commands, and their row layouts. */
 #include <stdio.h>
 #include <string.h>

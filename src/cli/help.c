@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kwhpos help COMMAND`: a command's options with their values, an example and its
  * exit codes, from the tables below (every command and option of the command tables
  * must have an entry: tests/integ/cli_help.sh checks it). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tables as text, CSV or JSON. */
 #include "cli/out.h"
 

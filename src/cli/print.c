@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices: printing and reprinting (补打发票), the recent list, a report's text on the
  * invoice printer, and the form file (check, backup, restore). docs/printing.md. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Queries, reports, backup and restore, export and import (docs/cli.md). This file has
  * the purchase reports and the shift report; query.c and data.c the rest. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Setting a site up: init, settings, tariffs, operators, ports. */
 #include <stdio.h>
 #include <syslog.h>

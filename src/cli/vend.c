@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Vending from the command line: the card operations of the manual, scriptable by an
  * authenticated operator with the same role checks as the terminal UI. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The INI file: a table of keys -> type, bounds, default, target; iniparser to read,
  * our own writer (atomic, quoting) to write. */
 #include "kwhpos/config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* M27 数据备份 and M28 数据恢复: named, checked, rotated backups; restores that refuse
  * what is not this site's database and keep the current one first. */
 #include <dirent.h>

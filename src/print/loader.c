@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* print_submit and print_pdf_render: through the printing module, loaded on first use
  * (see print/module.h). Where it is looked for, in order: $KWHPOS_PRINT_MODULE (tests;
  * ignored by a setgid program), <prefix>/lib/kwhpos/ of the running program (installed:

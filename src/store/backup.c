@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Backup and restore at the database level (M27, M28).
  *
  * A backup is SQLite's online backup in a single step: it reads one consistent

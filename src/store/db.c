@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The connection: open, pragmas, transactions, statements, errors. */
 #include "store/sql.h"
 

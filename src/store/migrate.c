@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The schema, as a list of migrations. Portable SQL: integer and text columns,
  * times as integer Unix seconds, no reliance on loose typing (see DESIGN.md). */
 #include "store/migrate.h"

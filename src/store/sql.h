@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: the connection, a statement cache, and binding by name. */
 #ifndef KWHPOS_STORE_SQL_H
 #define KWHPOS_STORE_SQL_H

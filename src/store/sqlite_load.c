@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libsqlite3, loaded on the first call into it (see store/sqlite_load.h). */
 #define KWH_SQLITE_LOADER
 #include "store/sqlite_load.h"

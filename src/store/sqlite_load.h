@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: SQLite, loaded when the first database is opened rather than when
  * the program starts (docs/performance.md: Debian's libsqlite3 binds its 1,300 symbols
  * at load, which cost more start-up time than the rest of kwhpos). Every store file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shell: terminal set-up and tear-down, the main loop, screen switching, the
  * message, hint and status lines, reader polling and the idle lock. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The application shell every screen runs in: state, the screen interface, actions
  * bound to keys, the message line and the status line. Internal to src/ui. */
 #ifndef KWH_UI_APP_H

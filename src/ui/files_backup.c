@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 数据备份 (M27): the database copied while other terminals keep selling, to a file
  * named from the date and time in the chosen folder; the copy is checked before it is
  * reported good, and the folder is remembered in the INI ([backup] dir) for the next

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 发票恢复 (M29, administrators): a saved copy of the invoice layout (保存发票格式, newest
  * first) or a form file typed by hand replaces the layout in use; the next print uses
  * it. Reached from the menu (administrators) and from the designer (F8), where the core

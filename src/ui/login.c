@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Login (M1), the lock screen, and the forced password change at first login. */
 #include <stdio.h>
 #include <string.h>

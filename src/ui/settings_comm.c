@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 通讯参数设置 (M2): the card reader's port and speed, this station's own settings: kept
  * in the station file ([station] dir/station.ini), never in the INI. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 发票格式调整 (M8, both roles): the invoice layout designer. The form is drawn at its
  * real size (scrolled when larger than the screen); Tab picks an item, the arrows move
  * it (the form refuses overlaps and the page's edges, and the message says why), Del

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The demo simulator panel (F12, [ui] demo = true): moves the card between the reader
  * and the meters, uses energy and shows a meter's display by running kwhsim's control
  * commands, and shows what they print. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The terminal user interface: the one entry point main.c calls.
  *
  * ui_run takes over the terminal (ncursesw), chooses the message language from the

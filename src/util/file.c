@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files written atomically and read whole. */
 #include "kwhpos/util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The message language: the catalogue found from where the program is installed. */
 #include <libintl.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Operational messages to syslog (the journal): start, stop, errors, backups, the
  * reader coming and going, each with its priority. Never money, never a password: the
  * callers log events and system errors only; the audit log stays in the database. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The program's group. Installed, kwhpos is setgid kwhpos: the database, its backups
  * and the station's files belong to that group and no operator is in it, so the data
  * is reachable only through the program. The group is held only while those files are

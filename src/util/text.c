@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixed-point decimal text and UTF-8 helpers. */
 #include "kwhpos/util.h"
 

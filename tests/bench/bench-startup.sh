@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench-startup BUILD_DIR: exec to first screen, kwhpos beside dialog(1).
 #
 # kwhpos: the login screen of the terminal UI on a site database, TERM=xterm-256color,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # make check-deb: the Debian packages as an administrator meets them, in a fresh
 # Debian 12 root (../shared/tools/fresh-run.sh: debootstrap, a private mount and PID
 # namespace, thrown away afterwards). Builds the .debs (make deb), then inside the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/deb/inside.sh DEBS: run by check-deb.sh as root inside a fresh Debian 12 root.
 # Installs, uses, upgrades, removes and purges the packages in DEBS; prints TAP.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwhpos backup, restore and check as processes: backups taken while another terminal
 # keeps selling are consistent (exactly the sales committed before some moment), a
 # restore brings one back and keeps the database it replaced, and every restore the

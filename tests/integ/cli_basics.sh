@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwhpos as a process: --help, --version, init, errors and exit codes.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwhpos help COMMAND for every command: each option with its value and meaning, an
 # example, the exit codes (src/cli/help.c must have an entry for every command and
 # option of the command tables, so a new one without help fails here); options parsed

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Operational messages go to syslog with a priority (KWHPOS_LOG_FILE stands in for it
 # here): the site's creation, backups, restores, the reader that cannot be opened, a
 # database error; a sale leaves no line, and no line holds money or a password.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Text columns are laid out by glibc's wcwidth, as the terminal draws them: a Tibetan
 # name (vowel signs and subjoined letters take no column), a Chinese one (two columns a
 # character) and an ASCII one leave the columns after them in the same place.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # The Debian packages: `make deb` builds kwhpos, kwhpos-print and kwhpos-sim with
 # debhelper, at the Makefile's version (which packaging/debian/changelog names);

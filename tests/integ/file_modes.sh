@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The database and its backups hold the site key: kwhpos init makes the database 0660,
 # backups and the copy kept before a restore are 0640, a restored database 0660, and a
 # database or backup that every user can read is refused with the command that fixes it.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # `make install` into a staging root: the programs, forms, catalogues, man pages, docs,
 # units and the INI (0644, never written by the program), /var/lib/kwhpos; the installed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/lib.sh — sourced by integration suites.
 #
 # Gives TAP output the runner counts, a private temp dir removed on exit, and

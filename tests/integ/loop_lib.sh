@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/loop_lib.sh — sourced by the loop_*.sh suites after lib.sh.
 #
 # A site driven through the real kwhpos command line against `kwhsim serve`:

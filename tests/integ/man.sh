@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # The man pages, English and Chinese: each renders at 80 columns without a groff
 # warning; kwhpos(1) has every command of `kwhpos --help` with every option of

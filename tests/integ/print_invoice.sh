@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Invoices from the command line through a real, private CUPS: sales on the simulator,
 # their invoices to a raw socket printer (GB18030 bytes), 补打 copies marked and counted,
 # a PDF queue read back with pdftotext, a stopped queue, a missing queue and a server

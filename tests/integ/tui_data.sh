@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # 数据文件 in the TUI: 数据备份 to a chosen folder (remembered in the station file, the copy passes
 # integrity_check), 数据恢复 refused to a seller by the core and done by the
 # administrator (an account closed after the backup is open again, everyone logs in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # 发票格式调整 (M8) and 发票恢复 (M29) in the TUI: the designer moves a field (refusing the
 # page's edge), deletes one, adds a field and a title, previews with sample values and
 # saves the same text file a person writes; 保存发票格式 keeps a copy; a seller is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The clerk's console: under fbterm (TERM=fbterm, its terminfo from the fbterm package)
 # the terminal UI speaks Chinese; on the bare Linux console (TERM=linux, no CJK glyphs)
 # it falls back to English. The real kwhpos in tmux, with the journal lines it writes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The settings screens (M2-M7, M34) in English: each change checked on the screen and in
 # the database or the station file (the INI is never written).
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firstscreen MARKER RUNS PROGRAM [ARGS...]: runs PROGRAM RUNS times on a fresh 80x24
  * pseudo-terminal (TERM as given) and prints, one line a run, the microseconds from
  * just before exec until MARKER appears in what the program wrote; then kills it. */

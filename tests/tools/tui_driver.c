@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tui_driver: runs the terminal UI exactly as kwhpos does (ui_run), on a site database,
  * with the in-memory fake card reader whose card is kept in a file between runs, so
  * the tmux suites can drive every card workflow without hardware.

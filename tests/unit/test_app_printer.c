@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The invoice printer on a real site, writing files: the original and its 补打 copies,
  * refusals that count nothing, the last good form when the file goes bad, saved forms
  * with their role rules, reports, and the GB18030 bytes. (Printing through CUPS is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The INI file: defaults, loading, every kind of bad value, and the atomic writer. */
 #include <setjmp.h>
 #include <stdarg.h>

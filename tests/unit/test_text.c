@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Display width: glibc's wcwidth, the count ncurses and the terminal use, whatever
  * locale the caller runs in. */
 #include <setjmp.h>
