@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/check-layers.sh [TOP] — the layering of docs/architecture.md, checked over every
 # layer from the source tree (TOP, default this checkout); prints "layers: ok", or one
 # "layers: ..." line per breach and exits 1.

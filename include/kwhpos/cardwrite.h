@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card writer: the one way anything writes a card (the program through its core,
  * the test tools directly), over any card device (kwhpos/cardio.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The operations of the manual as plans: read the card, plan, show the plan, commit it.
  *
  *   cardview_read   reads the card in the reader whole, settles pending writes on it,

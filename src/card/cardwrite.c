@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card writer (kwhpos/cardwrite.h): the order of the bytes, the PSC, the read-back.
  * Every interruption leaves a card the next read can judge: before the commit byte the
  * old record is in force, from it on the active slot says which record won. */

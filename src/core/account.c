@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Finding an account. Its operations are plans: transfer.c, close.c, edit.c. */
 #include "core/internal.h"
 #include "store/store.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The core's card: the card writer (kwhpos/cardwrite.h) over the card device the core
  * was given, with the site's PSC and the core's progress line. */
 #include "kwhpos/cardwrite.h"

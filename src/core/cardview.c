@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card as read: the one place that reads the card for an operation (the device,
  * then the pending writes it settles, then the meter's report it carries), and the
  * verification of a card image against the database that every plan repeats. */

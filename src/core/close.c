@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户销户 (M18): the account is closed; its history stays and its meter number is free
  * again. Refused while energy is left on it, unless an administrator forces it. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户信息维护 (M19, admin): name, address, phone, tariff and the meter's parameters.
  * Changed parameters are written to the customer's card (same purchase, new
  * parameters); the rest changes in the database alone, after the card when both do. */

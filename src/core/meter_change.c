@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 换表 (M16, admin): the account moves to a new meter; the old meter's remaining energy
  * (and a purchase it never loaded) and an optional purchase go onto the card, which
  * carries the site key for the new meter. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户开户 (M10): a new account on the blank card in the reader, with an optional first
  * purchase. The card carries the site key, so the un-opened meter learns it. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A plan and its commit (kwhpos/plan.h, docs/architecture.md).
  *
  * An operation file builds a plan from the card as read and the request; plan_commit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/core: what a plan holds, and the pieces the operation files build it with
  * (plan.c). An operation file fills a plan; plan_commit executes it. */
 #ifndef KWHPOS_CORE_PLAN_INT_H

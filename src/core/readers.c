@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card readers this machine offers, for the screen and the command that choose one:
  * the card layer lists them (serial ports today), the core hands them on, so no screen
  * reaches a driver. */

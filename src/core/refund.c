@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 读卡退电 (M15): the refund card after the meter wrote its remaining energy on it. The
  * refund is that energy plus a purchase the meter never loaded, less this month's free
  * allowance, at the price of the last purchase; negative when the overdraft was used

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 制退电卡 (M14): the account's user card becomes a refund card; the meter moves its
  * remaining energy onto it, and 读卡退电 pays it out. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 补卡售电 (M13): a new card for an account on the blank card in the reader. The clerk
  * says whether the lost card's last purchase reached the meter (已消费): the new card
  * then carries no purchase or a new one; otherwise (未消费) it carries that purchase

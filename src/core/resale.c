@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 重新售电 (M12): the card's last sale is replaced by another while the meter has not
  * taken it; the customer pays the difference or gets it back. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rules the operations share, each written once: the energy a card loads, the hoard
  * limit's base, the monthly free allowance (M34), pricing a purchase, the checks of a
  * meter and of a person, the card of an account, a blank card for a new one. */

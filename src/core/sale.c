@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 日常售电 (M11): a purchase onto the customer's card, once the meter took the last. */
 #include <stdio.h>
 #include <string.h>

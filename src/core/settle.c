@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Settling card writes (docs/architecture.md): a recorded intent becomes `done` — its
  * effects applied to the account, as the table of kinds says (model_op) — or `void`.
  * Right after the write when the card was read back; otherwise the next time that card

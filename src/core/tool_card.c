@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 工具卡 (M30): a management card (meter parameters for every meter of the area it is
  * inserted in), a clear card, a relay card or a test card, on a blank card. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户过户 (M17): the account passes to a new owner (name, address, phone); the meter,
  * the card and the balance stay. No card needed. */
 #include <stdio.h>

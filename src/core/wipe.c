@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 读卡清卡 (M31): a card back to a factory-blank card (its serial stays: it is the
  * card's for life). Refused for the user card of an open account and for foreign cards;
  * a card replaced by a reissue is genuine and may be wiped. */

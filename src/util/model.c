@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The model's tables: the names of its enumerations (stable English for logs, CLI and
  * CSV; Chinese as the manual and the invoices write them; labels for people) and the
  * table of the kinds of operation. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench-card BUILD_DIR: the wall time of a typical sale through the program's card
 # writer (kwhpos/cardwrite.h) and the reader driver, against kwhsim with --card-timing,
 # at 9600 and 115200 baud.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # The layering rules of docs/architecture.md hold in the source tree, and the check
 # catches each kind of breach: planted one at a time in a scratch copy of the tree.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Meters before and beside the customer's card, through the command line and the
 # simulator (manual 十二.2 and 十二.3):
 #   M35 开户前电费: a meter delivered with a pre-charge that was partly used before the

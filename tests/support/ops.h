@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The operations in one call each, for unit tests: read the card, plan, commit (what a
  * screen does in three steps with the plan shown in between). The product has no such
  * shortcut. Each takes the customer number the card must belong to, as a guard (0: any). */

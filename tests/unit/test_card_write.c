@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card writer (src/card/cardwrite.c) on the in-memory card: only changed bytes are
  * written and only they are read back, the commit byte goes last, the error counter is
  * asked once per write, and no PSC is risked on a card with too few tries left. */
