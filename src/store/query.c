@@ -27,7 +27,7 @@ static void like_pattern(const char *text, char *buf, size_t n)
     buf[o] = '\0';
 }
 
-static void bind_opt_i64(sqlite3_stmt *st, const char *name, bool on, int64_t v)
+static void bind_opt_i64(sql_stmt *st, const char *name, bool on, int64_t v)
 {
     if (on)
         sql_i64(st, name, v);
@@ -35,7 +35,7 @@ static void bind_opt_i64(sqlite3_stmt *st, const char *name, bool on, int64_t v)
         sql_null(st, name);
 }
 
-static void bind_opt_text(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
 {
     if (v != NULL)
         sql_text(st, name, v);
@@ -83,11 +83,11 @@ static int cust_driver(const struct store_cust_q *q)
     return 4;
 }
 
-static sqlite3_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool count,
+static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool count,
                                char *name_pat, char *addr_pat, struct kwh_err *e)
 {
     int d = cust_driver(q);
-    sqlite3_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);
+    sql_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);
     if (st == NULL)
         return NULL;
     bind_opt_i64(st, ":no", q->by_no, q->customer_no);
@@ -109,15 +109,15 @@ int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t
                           struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
-    sqlite3_stmt *st = cust_stmt(s, q, true, name_pat, addr_pat, e);
+    sql_stmt *st = cust_stmt(s, q, true, name_pat, addr_pat, e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     rc = sql_row(s, st, e);
     if (rc < 0)
         return rc;
-    *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *n = sql_col_i64(st, 0);
+    sql_reset(st);
     return 0;
 }
 
@@ -125,7 +125,7 @@ int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t 
                          int64_t offset, struct kwh_customer **rows, size_t *n, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
-    sqlite3_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
+    sql_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":limit", limit);
@@ -138,7 +138,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
                          struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
-    sqlite3_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
+    sql_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
     struct kwh_customer cu;
     int rc;
     if (st == NULL)
@@ -148,7 +148,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
     while ((rc = sql_row(s, st, e)) == 1) {
         store_customer_row(st, &cu);
         if ((rc = fn(ctx, &cu)) != 0) {
-            sqlite3_reset(st);
+            sql_reset(st);
             return rc;
         }
     }
@@ -217,7 +217,7 @@ static int sale_driver(const struct store_sale_q *q)
     return 3;
 }
 
-static void bind_sale_q(sqlite3_stmt *st, const struct store_sale_q *q, char *name_pat)
+static void bind_sale_q(sql_stmt *st, const struct store_sale_q *q, char *name_pat)
 {
     sql_i64(st, ":from", q->from);
     sql_i64(st, ":to", q->to);
@@ -233,7 +233,7 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
                      store_sums_fn fn, void *ctx, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
-    sqlite3_stmt *st;
+    sql_stmt *st;
     int rc;
 
     if (from_summary) {
@@ -252,15 +252,15 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
     }
     while ((rc = sql_row(s, st, e)) == 1) {
         struct store_sums sums = {
-            .n = sqlite3_column_int64(st, 2),
-            .energy_ckwh = sqlite3_column_int64(st, 3),
-            .adjust_ckwh = sqlite3_column_int64(st, 4),
-            .free_ckwh = sqlite3_column_int64(st, 5),
-            .amount_fen = sqlite3_column_int64(st, 6),
-            .fee_fen = sqlite3_column_int64(st, 7),
+            .n = sql_col_i64(st, 2),
+            .energy_ckwh = sql_col_i64(st, 3),
+            .adjust_ckwh = sql_col_i64(st, 4),
+            .free_ckwh = sql_col_i64(st, 5),
+            .amount_fen = sql_col_i64(st, 6),
+            .fee_fen = sql_col_i64(st, 7),
         };
-        if ((rc = fn(ctx, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), &sums)) != 0) {
-            sqlite3_reset(st);
+        if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), &sums)) != 0) {
+            sql_reset(st);
             return rc;
         }
     }
@@ -271,7 +271,7 @@ int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limi
                      struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
-    sqlite3_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
+    sql_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
     if (st == NULL)
         return KWH_EDB;
     bind_sale_q(st, q, name_pat);
@@ -285,7 +285,7 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
                      struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
-    sqlite3_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
+    sql_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
     struct kwh_sale sale;
     int rc;
     if (st == NULL)
@@ -296,7 +296,7 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
     while ((rc = sql_row(s, st, e)) == 1) {
         store_sale_row(st, &sale);
         if ((rc = fn(ctx, &sale)) != 0) {
-            sqlite3_reset(st);
+            sql_reset(st);
             return rc;
         }
     }
@@ -306,7 +306,7 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
 int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
 {
     /* rows of either side that the other does not have (zero rows count as absent) */
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "SELECT count(*) FROM (SELECT created / 3600 AS hour, operator_id, kind, pay_method, "
         "count(*) AS n, sum(energy_ckwh) AS en, sum(adjust_ckwh) AS ad, sum(free_ckwh) AS fr, "
@@ -325,7 +325,7 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
     if (st == NULL)
         return KWH_EDB;
     while ((rc = sql_row(s, st, e)) == 1)
-        diff += sqlite3_column_int64(st, 0);
+        diff += sql_col_i64(st, 0);
     if (rc < 0)
         return rc;
     *ok = diff == 0;
@@ -334,8 +334,8 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
 
 int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
 {
-    sqlite3_stmt *del = sql_prep(s, "DELETE FROM sales_sum", e);
-    sqlite3_stmt *ins;
+    sql_stmt *del = sql_prep(s, "DELETE FROM sales_sum", e);
+    sql_stmt *ins;
     int rc;
     if (del == NULL || (rc = sql_done(s, del, e)) < 0)
         return e ? e->code : KWH_EDB;
@@ -359,7 +359,7 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
     "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "         \
     "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"
 
-static void bind_event_q(sqlite3_stmt *st, const struct store_event_q *q)
+static void bind_event_q(sql_stmt *st, const struct store_event_q *q)
 {
     sql_i64(st, ":kind", q->kind);
     sql_i64(st, ":from", q->from);
@@ -370,7 +370,7 @@ static void bind_event_q(sqlite3_stmt *st, const struct store_event_q *q)
 int store_events_count(struct store *s, const struct store_event_q *q, int64_t *n,
                        struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT count(*)" EQ_WHERE, e);
+    sql_stmt *st = sql_prep(s, "SELECT count(*)" EQ_WHERE, e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -378,23 +378,23 @@ int store_events_count(struct store *s, const struct store_event_q *q, int64_t *
     rc = sql_row(s, st, e);
     if (rc < 0)
         return rc;
-    *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *n = sql_col_i64(st, 0);
+    sql_reset(st);
     return 0;
 }
 
-static void rd_event(sqlite3_stmt *st, void *row)
+static void rd_event(sql_stmt *st, void *row)
 {
     struct store_event_row *r = row;
     memset(r, 0, sizeof *r);
-    r->id = sqlite3_column_int64(st, 0);
-    r->kind = sqlite3_column_int(st, 1);
-    r->created = sqlite3_column_int64(st, 2);
-    r->customer_no = (uint32_t)sqlite3_column_int64(st, 3);
+    r->id = sql_col_i64(st, 0);
+    r->kind = sql_col_int(st, 1);
+    r->created = sql_col_i64(st, 2);
+    r->customer_no = (uint32_t)sql_col_i64(st, 3);
     sql_col_text(st, 4, r->customer_name, sizeof r->customer_name);
-    r->meter_no = (uint32_t)sqlite3_column_int64(st, 5);
+    r->meter_no = (uint32_t)sql_col_i64(st, 5);
     sql_col_text(st, 6, r->operator_name, sizeof r->operator_name);
-    r->fee_fen = sqlite3_column_int64(st, 7);
+    r->fee_fen = sql_col_i64(st, 7);
     sql_col_text(st, 8, r->before, sizeof r->before);
     sql_col_text(st, 9, r->after, sizeof r->after);
 }
@@ -402,7 +402,7 @@ static void rd_event(sqlite3_stmt *st, void *row)
 int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit, int64_t offset,
                       struct store_event_row **rows, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "SELECT ev.id, ev.kind, ev.created, c.customer_no, c.name, c.meter_no, o.name, "
         "coalesce((SELECT sum(fee_fen) FROM sales WHERE op_id = ev.op_id AND state = 1), 0), "

@@ -22,7 +22,7 @@
 
 #include "kwhpos/store_query.h"
 #include "kwhpos/util.h"
-#include "store/sql.h"
+#include "store/lite.h"
 
 #define LOCK_WAIT_MS 1000
 #define STEP_TRIES 50
@@ -198,22 +198,34 @@ fail:
     return e ? e->code : KWH_EIO;
 }
 
-int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
+int lite_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
 {
-    return copy_db(s->db, path, bytes, true, e);
+    return copy_db(((struct lite *)s)->db, path, bytes, true, e);
 }
 
-int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
+int lite_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
 {
-    int rc = check_integrity(s->db, ok, msg, n);
+    int rc = check_integrity(((struct lite *)s)->db, ok, msg, n);
     if (rc != SQLITE_OK)
-        return sql_error(s, rc, e);
+        return lite_error(s, rc, e);
     return 0;
 }
 
-int store_file_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
+bool lite_is_backup(const char *file)
 {
-    struct store st = {0};
+    static const char magic[16] = "SQLite format 3";
+    char head[16];
+    FILE *f = fopen(file, "rb");
+    bool yes = f != NULL && fread(head, 1, sizeof head, f) == sizeof head &&
+               memcmp(head, magic, sizeof head) == 0;
+    if (f != NULL)
+        fclose(f);
+    return yes;
+}
+
+int lite_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
+{
+    struct lite st = {.base.be = &sql_lite};
     char mode[32];
     int64_t tables;
     int rc;
@@ -226,7 +238,8 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
         sqlite3_close(st.db);
         return KWH_EIO;
     }
-    str_copy(st.path, sizeof st.path, path);
+    str_copy(st.base.path, sizeof st.base.path, path);
+    str_copy(st.base.label, sizeof st.base.label, path);
     sqlite3_busy_timeout(st.db, LOCK_WAIT_MS);
     rc = first_i64(st.db, "SELECT count(*) FROM sqlite_master", &tables);
     if ((rc & 0xFF) == SQLITE_NOTADB || (rc & 0xFF) == SQLITE_CORRUPT) {
@@ -263,7 +276,7 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
                   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                   "('settings', 'operators', 'customers', 'sales', 'card_ops', 'audit')",
                   &kw);
-        if (kw == 6 && v >= 1 && store_secret_get(&st, out->secret, NULL) == 0) {
+        if (kw == 6 && v >= 1 && store_secret_get(&st.base, out->secret, NULL) == 0) {
             out->kwhpos = true;
             first_i64(st.db, "SELECT count(*) FROM customers WHERE status IN (1, 2)",
                       &out->accounts);
@@ -272,10 +285,7 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
     }
     rc = 0;
 out:
-    for (size_t i = 0; i < STORE_CACHE; i++)
-        if (st.cache[i].st)
-            sqlite3_finalize(st.cache[i].st);
-    sqlite3_close(st.db);
+    lite_finish(&st);
     return rc;
 }
 
@@ -300,7 +310,7 @@ static int lock_alone(sqlite3 *x, const char *db_path, struct kwh_err *e)
     return 0;
 }
 
-int store_replace(const char *db_path, const char *new_path, const char *keep_path,
+int lite_replace(const char *db_path, const char *new_path, const char *keep_path,
                   struct kwh_err *e)
 {
     sqlite3 *x = NULL, *n = NULL;
