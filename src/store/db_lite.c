@@ -82,8 +82,9 @@ static void lite_blob(sql_stmt *st, const char *name, const void *v, int len)
     sqlite3_bind_blob(LST(st), index_of(LST(st), name), v, len, SQLITE_TRANSIENT);
 }
 
-static void lite_null(sql_stmt *st, const char *name)
+static void lite_null(sql_stmt *st, const char *name, enum sql_type type)
 {
+    (void)type;
     sqlite3_bind_null(LST(st), index_of(LST(st), name));
 }
 

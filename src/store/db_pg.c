@@ -403,10 +403,12 @@ static void pg_blob(sql_stmt *s0, const char *name, const void *v, int len)
     st->fmt[i] = 1;
 }
 
-static void pg_null(sql_stmt *s0, const char *name)
+static void pg_null(sql_stmt *s0, const char *name, enum sql_type type)
 {
+    static const unsigned oid[] = {[SQL_ANY] = 0, [SQL_INT] = PG_INT8, [SQL_TEXT] = PG_TEXTOID,
+                                   [SQL_BLOB] = PG_BYTEA};
     struct pg_stmt *st = PST(s0);
-    int i = bind_slot(st, name, 0);
+    int i = bind_slot(st, name, oid[type]);
     st->val[i] = NULL;
 }
 

@@ -32,7 +32,7 @@ static void bind_opt_i64(sql_stmt *st, const char *name, bool on, int64_t v)
     if (on)
         sql_i64(st, name, v);
     else
-        sql_null(st, name);
+        sql_null_as(st, name, SQL_INT);
 }
 
 static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
@@ -40,7 +40,7 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
     if (v != NULL)
         sql_text(st, name, v);
     else
-        sql_null(st, name);
+        sql_null_as(st, name, SQL_TEXT);
 }
 
 /* --- accounts ------------------------------------------------------------------------ */
@@ -58,7 +58,7 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
 #define CQ_METER "c.meter_no = :meter"
 #define CQ_LP "c.last_purchase >= :lp_from AND c.last_purchase < :lp_to"
 #define CQ_TARIFF "c.tariff_id = :tariff"
-#define CQ_ALL "1"
+#define CQ_ALL "1 = 1"
 
 #define CQ_PAGE(drv)                                                                               \
     "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL                                             \
@@ -143,7 +143,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
     int rc;
     if (st == NULL)
         return KWH_EDB;
-    sql_i64(st, ":limit", -1);
+    sql_i64(st, ":limit", INT64_MAX); /* no limit (PostgreSQL refuses -1) */
     sql_i64(st, ":offset", 0);
     while ((rc = sql_row(s, st, e)) == 1) {
         store_customer_row(st, &cu);
@@ -291,7 +291,7 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
     if (st == NULL)
         return KWH_EDB;
     bind_sale_q(st, q, name_pat);
-    sql_i64(st, ":limit", -1);
+    sql_i64(st, ":limit", INT64_MAX); /* no limit (PostgreSQL refuses -1) */
     sql_i64(st, ":offset", 0);
     while ((rc = sql_row(s, st, e)) == 1) {
         store_sale_row(st, &sale);

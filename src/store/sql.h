@@ -38,6 +38,7 @@ struct sql_stmt {
 };
 
 enum sql_dialect { SQL_SQLITE, SQL_PG };
+enum sql_type { SQL_ANY, SQL_INT, SQL_TEXT, SQL_BLOB };
 
 struct sql_backend {
     const char *name;
@@ -51,7 +52,9 @@ struct sql_backend {
     void (*bind_i64)(sql_stmt *st, const char *name, int64_t v);
     void (*bind_text)(sql_stmt *st, const char *name, const char *v);
     void (*bind_blob)(sql_stmt *st, const char *name, const void *v, int len);
-    void (*bind_null)(sql_stmt *st, const char *name);
+    /* type: the type the value would have (SQL_INT, SQL_TEXT, SQL_BLOB), or SQL_ANY when
+     * the statement itself determines it */
+    void (*bind_null)(sql_stmt *st, const char *name, enum sql_type type);
     /* 1 = a row, 0 = no more rows (reset), < 0 = error (reset). */
     int (*step)(sql_stmt *st, struct kwh_err *e);
     void (*reset)(sql_stmt *st);
@@ -111,7 +114,13 @@ static inline void sql_blob(sql_stmt *st, const char *name, const void *v, int l
 }
 static inline void sql_null(sql_stmt *st, const char *name)
 {
-    st->be->bind_null(st, name);
+    st->be->bind_null(st, name, SQL_ANY);
+}
+/* A NULL that stands for an integer or a text in a statement that cannot tell which
+ * (":x IS NULL OR ..."; PostgreSQL types each parameter when it prepares). */
+static inline void sql_null_as(sql_stmt *st, const char *name, enum sql_type type)
+{
+    st->be->bind_null(st, name, type);
 }
 
 /* Steps once: 1 = a row, 0 = no more rows, < 0 = error. */

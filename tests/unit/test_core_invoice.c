@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "check.h"
 #include "fakecard.h"
@@ -18,6 +17,7 @@
 #include "kwhpos/print.h"
 #include "kwhpos/store.h"
 #include "site.h"
+#include "store/sql.h"
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
@@ -403,30 +403,41 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
 {
     struct site *s = *state;
     struct kwh_receipt r;
-    sqlite3 *db;
     struct kwh_err e;
 
     site_open(s, 12345678, 10000);
     core_close(s->core);
     s->core = NULL;
-    assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "ALTER TABLE sales DROP COLUMN printed; "
-                                  "ALTER TABLE sales DROP COLUMN customer_name; "
-                                  "ALTER TABLE sales DROP COLUMN customer_address; "
-                                  "ALTER TABLE sales DROP COLUMN customer_phone; "
-                                  "ALTER TABLE sales DROP COLUMN tariff_name; "
-                                  "ALTER TABLE card_ops DROP COLUMN not_written; "
-                                  "PRAGMA user_version = 1;",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
-    assert_int_equal(site_q1(s, "SELECT count(*) FROM pragma_table_info('sales') "
-                                "WHERE name = 'printed'"),
-                     0);
-
-    s->core = site_open_again(s);
-    assert_int_equal(site_q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    if (site_is_pg()) {
+        /* PostgreSQL starts at the current schema; a newer one than the program is
+           refused, and the version table is what says so */
+        struct kwh_core *c;
+        struct store *db = site_store(s);
+        char msg[64];
+        snprintf(msg, sizeof msg, "UPDATE schema_version SET version = %d",
+                 STORE_SCHEMA_VERSION + 1);
+        assert_int_equal(sql_exec(db, msg, &e), 0);
+        assert_int_equal(core_open(&c, s->db, &e), KWH_EINVAL);
+        assert_non_null(strstr(e.msg, "newer than this program"));
+        snprintf(msg, sizeof msg, "UPDATE schema_version SET version = %d", STORE_SCHEMA_VERSION);
+        assert_int_equal(sql_exec(db, msg, &e), 0);
+        store_close(db);
+        s->core = site_open_again(s);
+        assert_int_equal(site_q1(s, "SELECT version FROM schema_version"), STORE_SCHEMA_VERSION);
+    } else {
+        site_exec(s, "ALTER TABLE sales DROP COLUMN printed; "
+                     "ALTER TABLE sales DROP COLUMN customer_name; "
+                     "ALTER TABLE sales DROP COLUMN customer_address; "
+                     "ALTER TABLE sales DROP COLUMN customer_phone; "
+                     "ALTER TABLE sales DROP COLUMN tariff_name; "
+                     "ALTER TABLE card_ops DROP COLUMN not_written; "
+                     "PRAGMA user_version = 1;");
+        assert_int_equal(site_q1(s, "SELECT count(*) FROM pragma_table_info('sales') "
+                                    "WHERE name = 'printed'"),
+                         0);
+        s->core = site_open_again(s);
+        assert_int_equal(site_q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    }
     assert_true(STORE_SCHEMA_VERSION >= 2);
     assert_int_equal(invoice_original(s->core, &s->seller, 1, &r, &e), 0);
     assert_int_equal(r.sale.printed, 0);
