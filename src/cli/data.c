@@ -15,7 +15,7 @@
 
 static const char *db_path(const struct cli *c)
 {
-    return c->db_override ? c->db_override : c->cfg.db_path;
+    return c->db_override ? c->db_override : config_db(&c->cfg);
 }
 
 static int backup_opts(struct cli *c, const struct cli_args *a, struct kwh_backup_opts *o)

@@ -32,6 +32,9 @@ struct opt {
 static const struct opt opts[] = {
     {"database:path", OPT_PATH, STR(db_path), 0, 0, NULL, "/var/lib/kwhpos/kwhpos.db",
      "the site database (SQLite)"},
+    {"database:url", OPT_STR, STR(db_url), 0, 0, NULL, "",
+     "the site database on a PostgreSQL server instead: a libpq connection string "
+     "(postgresql://... or host=... dbname=... user=...); empty = [database] path"},
     {"reader:port", OPT_PATH, STR(reader_port), 0, 0, NULL, "",
      "card reader serial port, e.g. /dev/ttyUSB0; empty = no reader"},
     {"reader:baud", OPT_INT, NUM(reader_baud), 1200, 230400,
@@ -403,6 +406,11 @@ int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
     rc = file_write_atomic(path, out, len, 0640, e);
     free(out);
     return rc;
+}
+
+const char *config_db(const struct kwh_config *c)
+{
+    return c->db_url[0] != '\0' ? c->db_url : c->db_path;
 }
 
 const char *config_language(const struct kwh_config *c, const char *term)

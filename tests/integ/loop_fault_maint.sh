@@ -1,4 +1,5 @@
 #!/bin/bash
+# kwh-backends: sqlite pg
 # Faults of the simulator during the other card writes: reissue (补卡, 未消费 and 已消费),
 # the refund card (制退电卡), meter change (换表), an edit that writes the card
 # (用户信息维护), a management card (工具卡) and wipe (读卡清卡). Each one starts from the
@@ -22,7 +23,7 @@ A=10000001 M1=12345678 M2=22223333
 # totals, the done card writes by kind (times and card serials left out: they differ
 # between two runs of the same operation)
 books() {
-    sqlite3 "${1:-$DB}" "SELECT
+    DB=${1:-$DB} q "SELECT
         (SELECT group_concat(customer_no || ' st' || status || ' m' || meter_no || ' n' ||
              purchase_count || ' ld' || loaded_count || ' g' || card_gen || ' bal' ||
              balance_ckwh || ' lim' || current_limit_a || ' al' || alarm_ckwh || ' od' ||
@@ -30,21 +31,21 @@ books() {
         (SELECT 'sales ' || COUNT(*) || ' ' || COALESCE(SUM(amount_fen), 0) || ' ' ||
              COALESCE(SUM(energy_ckwh), 0) || ' ' || COALESCE(SUM(fee_fen), 0)
          FROM sales WHERE state = 1),
-        (SELECT 'ops ' || group_concat(kind || 'x' || n) FROM
-             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind))"
+        (SELECT 'ops ' || group_concat(kind || 'x' || n, ',') FROM
+             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind ORDER BY kind) AS k)"
 }
 
 # the world an operation starts from, saved and put back (the reader empty)
 save_world() {
     sim eject >/dev/null 2>&1
     rm -rf "$T/world" && mkdir -p "$T/world"
-    sqlite3 "$DB" ".backup '$T/world/site.db'"
+    db_copy "$DB" "$T/world/site.db"
     cp "$D"/*.card "$D"/meter-*.txt "$T/world/"
 }
 restore_world() {
     sim eject >/dev/null 2>&1
-    rm -f "$DB-wal" "$DB-shm" "$D"/*.card
-    cp "$T/world/site.db" "$DB"
+    rm -f "$D"/*.card
+    db_copy "$T/world/site.db" "$DB"
     cp "$T/world"/*.card "$T/world"/meter-*.txt "$D/"
 }
 

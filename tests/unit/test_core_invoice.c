@@ -1,3 +1,4 @@
+/* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* Invoices in the core: numbers without gaps (voided attempts never take one), the
  * invoice by number, the 补打 list, reprints counted and audited, first copies, role
  * rules, and the schema migration that added the first copy's time. */
