@@ -81,18 +81,37 @@ static int meter_conflict(struct kwh_err *e, uint32_t meter_no)
                        meter_no);
 }
 
+/* SQLite: the next number is max + 1 (terminals take turns; a number two terminals took at
+ * once is refused at the insert, "try again"). PostgreSQL: stations plan openings at the
+ * same time, so each number is also reserved in settings (customer_no_reserved), by one
+ * atomic upsert: two stations never plan the same number; an opening that does not
+ * happen leaves its number unused. */
 int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s, "SELECT max(customer_no) FROM customers", e);
-    int64_t max;
+    int64_t max, next;
     int rc;
     if (st == NULL)
         return KWH_EDB;
     if ((rc = sql_int(s, st, 0, &max, e)) < 0)
         return rc;
-    if (max >= 99999999)
+    next = max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1;
+    if (s->be->dialect == SQL_PG) {
+        st = sql_prep(s,
+                      "INSERT INTO settings (key, value) VALUES ('customer_no_reserved', "
+                      "CAST(:next AS TEXT)) ON CONFLICT (key) DO UPDATE SET value = "
+                      "CAST(GREATEST(CAST(settings.value AS BIGINT) + 1, :next) AS TEXT) "
+                      "RETURNING CAST(value AS BIGINT)",
+                      e);
+        if (st == NULL)
+            return KWH_EDB;
+        sql_i64(st, ":next", next);
+        if ((rc = sql_int(s, st, next, &next, e)) < 0)
+            return rc;
+    }
+    if (next > 99999999)
         return kwh_err_set(e, KWH_ECONFLICT, "customer numbers are exhausted");
-    *no = (uint32_t)(max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1);
+    *no = (uint32_t)next;
     return 0;
 }
 

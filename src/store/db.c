@@ -2,6 +2,7 @@
  * transactions, and the statement helpers common to both backends. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kwhpos/util.h"
 #include "store/migrate.h"
@@ -62,6 +63,32 @@ void store_rollback(struct store *s)
 bool store_in_tx(const struct store *s)
 {
     return s->in_tx;
+}
+
+int store_op_claim(struct store *s, int64_t id, struct kwh_err *e)
+{
+    return s->be->claim(s, id, e);
+}
+
+void store_op_release(struct store *s, int64_t id)
+{
+    s->be->release(s, id);
+}
+
+/* A claim still held after this long: the writer is really at work on its card (a
+ * write takes well under this), not a process that has just died and whose claim the
+ * system is about to drop. */
+#define CLAIM_WAIT_MS 2000
+#define CLAIM_POLL_MS 50
+
+int store_op_busy(struct store *s, int64_t id, bool *busy, struct kwh_err *e)
+{
+    for (int waited = 0;; waited += CLAIM_POLL_MS) {
+        int rc = s->be->claimed(s, id, busy, e);
+        if (rc < 0 || !*busy || waited >= CLAIM_WAIT_MS)
+            return rc;
+        nanosleep(&(struct timespec){0, CLAIM_POLL_MS * 1000000L}, NULL);
+    }
 }
 
 int store_schema_version(struct store *s, int *version, struct kwh_err *e)

@@ -1,5 +1,7 @@
 /* The SQLite backend: the connection, pragmas, transactions, statements, errors. */
+#define _GNU_SOURCE /* F_OFD_SETLK */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +210,8 @@ void lite_finish(struct lite *s)
     }
     if (s->db)
         sqlite3_close(s->db);
+    if (s->claims >= 0)
+        close(s->claims);
 }
 
 static void lite_close(struct store *s)
@@ -247,6 +251,7 @@ static int lite_open(struct store **out, const char *path, bool create, struct k
     if (s == NULL)
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
     s->base.be = &sql_lite;
+    s->claims = -1;
     str_copy(s->base.path, sizeof s->base.path, path);
     str_copy(s->base.label, sizeof s->base.label, path);
     rc = sqlite3_open_v2(path, &s->db, flags, NULL);
@@ -292,6 +297,59 @@ static void lite_rollback(struct store *s)
     sqlite3 *db = ((struct lite *)s)->db;
     if (!sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* --- claims on card writes: open-file-description locks, one byte per op, on DB-claims
+ * (beside the database; dropped by the kernel when the process dies) ------------------ */
+
+static int claims_fd(struct lite *s, struct kwh_err *e)
+{
+    char path[1100];
+    if (s->claims >= 0)
+        return s->claims;
+    snprintf(path, sizeof path, "%s-claims", s->base.path);
+    s->claims = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (s->claims < 0)
+        return kwh_err_set(e, KWH_EIO, "cannot open %s: %s", path, strerror(errno));
+    return s->claims;
+}
+
+static int claim_lock(struct lite *s, int cmd, short type, int64_t op_id, struct flock *fl,
+                      struct kwh_err *e)
+{
+    int fd = claims_fd(s, e);
+    if (fd < 0)
+        return fd;
+    memset(fl, 0, sizeof *fl);
+    fl->l_type = type;
+    fl->l_whence = SEEK_SET;
+    fl->l_start = (off_t)op_id;
+    fl->l_len = 1;
+    if (fcntl(fd, cmd, fl) != 0)
+        return kwh_err_set(e, KWH_EIO, "cannot lock %s-claims: %s", s->base.path, strerror(errno));
+    return 0;
+}
+
+static int lite_claim(struct store *s, int64_t op_id, struct kwh_err *e)
+{
+    struct flock fl;
+    return claim_lock((struct lite *)s, F_OFD_SETLK, F_WRLCK, op_id, &fl, e);
+}
+
+static void lite_release(struct store *s, int64_t op_id)
+{
+    struct flock fl;
+    claim_lock((struct lite *)s, F_OFD_SETLK, F_UNLCK, op_id, &fl, NULL);
+}
+
+static int lite_claimed(struct store *s, int64_t op_id, bool *busy, struct kwh_err *e)
+{
+    struct flock fl;
+    int rc = claim_lock((struct lite *)s, F_OFD_GETLK, F_WRLCK, op_id, &fl, e);
+    if (rc < 0)
+        return rc;
+    *busy = fl.l_type != F_UNLCK;
+    return 0;
 }
 
 static int lite_version_get(struct store *s, int *version, struct kwh_err *e)
@@ -356,6 +414,9 @@ const struct sql_backend sql_lite = {
     .col_blob = lite_col_blob,
     .changes = lite_changes,
     .exec = lite_exec,
+    .claim = lite_claim,
+    .release = lite_release,
+    .claimed = lite_claimed,
     .begin = lite_begin,
     .commit = lite_commit,
     .rollback = lite_rollback,

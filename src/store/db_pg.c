@@ -617,6 +617,45 @@ static void pg_rollback(struct store *s0)
     s->tx_failed = false;
 }
 
+/* --- claims on card writes: session-level advisory locks, one key per op ---------------- */
+
+/* apart from the writers' lock: op ids in their own key range */
+#define PG_CLAIM_BASE 1099511627776LL /* 2^40 */
+
+static int pg_claim(struct store *s, int64_t op_id, struct kwh_err *e)
+{
+    sql_stmt *st = pg_prep(s, "SELECT pg_advisory_lock(:key)", e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":key", PG_CLAIM_BASE + op_id);
+    return sql_done(s, st, e);
+}
+
+static void pg_release(struct store *s, int64_t op_id)
+{
+    sql_stmt *st = pg_prep(s, "SELECT pg_advisory_unlock(:key)", NULL);
+    if (st != NULL) {
+        sql_i64(st, ":key", PG_CLAIM_BASE + op_id);
+        sql_done(s, st, NULL);
+    }
+}
+
+static int pg_claimed(struct store *s, int64_t op_id, bool *busy, struct kwh_err *e)
+{
+    sql_stmt *st = pg_prep(s, "SELECT pg_try_advisory_lock(:key)", e);
+    bool got;
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":key", PG_CLAIM_BASE + op_id);
+    if ((rc = sql_flag(s, st, &got, e)) < 0)
+        return rc;
+    if (got)
+        pg_release(s, op_id);
+    *busy = !got;
+    return 0;
+}
+
 /* --- schema version, objects -------------------------------------------------------------- */
 
 static int pg_objects(struct store *s, int64_t *objects, int64_t *kwh_tables, struct kwh_err *e)
@@ -734,6 +773,9 @@ const struct sql_backend sql_pg = {
     .col_blob = pg_col_blob,
     .changes = pg_changes,
     .exec = pg_exec,
+    .claim = pg_claim,
+    .release = pg_release,
+    .claimed = pg_claimed,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,

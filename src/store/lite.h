@@ -11,6 +11,7 @@ struct lite_stmt;
 struct lite {
     struct store base;
     sqlite3 *db;
+    int claims; /* DB-claims, opened at the first claim; -1 before */
     struct {
         const char *sql; /* identity: the address of a string literal */
         struct lite_stmt *st;

@@ -225,7 +225,7 @@ bool lite_is_backup(const char *file)
 
 int lite_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
 {
-    struct lite st = {.base.be = &sql_lite};
+    struct lite st = {.base.be = &sql_lite, .claims = -1};
     char mode[32];
     int64_t tables;
     int rc;

@@ -312,13 +312,13 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
         "count(*) AS n, sum(energy_ckwh) AS en, sum(adjust_ckwh) AS ad, sum(free_ckwh) AS fr, "
         "sum(amount_fen) AS am, sum(fee_fen) AS fe FROM sales WHERE state = 1 "
         "GROUP BY 1, 2, 3, 4 EXCEPT SELECT hour, operator_id, kind, pay_method, n, energy_ckwh, "
-        "adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum) "
+        "adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum) AS missing "
         "UNION ALL SELECT count(*) FROM (SELECT hour, operator_id, kind, pay_method, n, "
         "energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum WHERE n <> 0 "
         "OR energy_ckwh <> 0 OR adjust_ckwh <> 0 OR free_ckwh <> 0 OR amount_fen <> 0 OR "
         "fee_fen <> 0 EXCEPT SELECT created / 3600, operator_id, kind, pay_method, count(*), "
         "sum(energy_ckwh), sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) "
-        "FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4)",
+        "FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4) AS extra",
         e);
     int64_t diff = 0;
     int rc;

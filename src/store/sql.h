@@ -68,6 +68,11 @@ struct sql_backend {
     /* A script of statements without parameters (schema, migrations). */
     int (*exec)(struct store *s, const char *script, struct kwh_err *e);
 
+    /* the writer's claim on a card write (store_op_claim) */
+    int (*claim)(struct store *s, int64_t op_id, struct kwh_err *e);
+    void (*release)(struct store *s, int64_t op_id);
+    int (*claimed)(struct store *s, int64_t op_id, bool *busy, struct kwh_err *e);
+
     int (*begin)(struct store *s, struct kwh_err *e);
     int (*commit)(struct store *s, struct kwh_err *e);
     void (*rollback)(struct store *s);

@@ -38,7 +38,7 @@ BACKEND=${KWH_BACKEND:-sqlite}
 PGNS=kwhl$$
 _pg_dbs=()
 
-pg_admin() { psql -XAtq -v ON_ERROR_STOP=1 "$KWH_TEST_PG dbname=postgres" -c "$1" >/dev/null; }
+pg_admin() { PGOPTIONS='-c client_min_messages=warning' psql -XAtq -v ON_ERROR_STOP=1 "$KWH_TEST_PG dbname=postgres" -c "$1" >/dev/null; }
 pg_name() { echo "${PGNS}_$(printf '%s' "$1" | cksum | cut -d' ' -f1)"; }
 
 db_target() {

@@ -170,13 +170,13 @@ int site_teardown(void **state)
     char path[640];
     core_close(s->core);
     fakecard_free(s->card);
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-claims"};
     if (s->pg_name[0] != '\0') {
         char sql[160];
         snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", s->pg_name);
         pg_admin(sql);
     }
-    for (size_t i = 0; i < 3 && s->pg_name[0] == '\0'; i++) {
+    for (size_t i = 0; i < 4 && s->pg_name[0] == '\0'; i++) {
         snprintf(path, sizeof path, "%s%s", s->db, suffixes[i]);
         unlink(path);
     }
