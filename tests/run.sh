@@ -61,7 +61,7 @@ run_suite() {
 
 pgdir=$(mktemp -d /tmp/kwhpg.XXXXXX)
 if pgconn=$("$here/pg/server.sh" start "$pgdir" 2>"$logdir/pg-server.log"); then
-    pgbase=${pgconn% dbname=postgres*}
+    pgbase=$pgconn
 else
     pgbase=
     echo "tests/run.sh: the test PostgreSQL server did not start (see $logdir/pg-server.log)"

@@ -109,22 +109,56 @@ static void redact(const char *target, char *buf, size_t n)
     PQconninfoFree(opts);
 }
 
+/* The gist of a libpq complaint: its first line, without the "connection to server on
+ * socket ... failed:" preamble. */
+static void gist(const char *detail, char *d, size_t n)
+{
+    const char *p = strstr(detail ? detail : "", "failed: ");
+    str_copy(d, n, p != NULL ? p + 8 : detail ? detail : "");
+    d[strcspn(d, "\n\t")] = '\0';
+}
+
 static int unreachable(struct pg *s, const char *detail, struct kwh_err *e)
 {
+    char d[160];
+    gist(detail, d, sizeof d);
+    return kwh_err_set(e, KWH_EDB,
+                       "the database server cannot be reached (%s: %s): check the network and "
+                       "that the server is running, then try again",
+                       s->base.label, d);
+}
+
+/* A failed connection: the server said no (it answered FATAL: a role, a database, a
+ * password, pg_hba.conf), or it could not be reached at all. */
+static int connect_failed(struct pg *s, struct kwh_err *e)
+{
+    const char *msg = PQerrorMessage(s->conn);
+    const char *fatal = strstr(msg, "FATAL:");
     char d[256];
-    str_copy(d, sizeof d, detail ? detail : "");
+
+    if (fatal == NULL)
+        return unreachable(s, msg, e);
+    str_copy(d, sizeof d, fatal + 6 + strspn(fatal + 6, " "));
     for (char *p = d; *p; p++)
         if (*p == '\n')
             *p = *(p + 1) ? ' ' : '\0';
     return kwh_err_set(e, KWH_EDB,
-                       "the database server cannot be reached (%s: %s): check the network "
-                       "and that the server is running, then try again; a card write that "
-                       "was under way settles when the card is next read, at any station",
+                       "the database server refused this station (%s: %s): check [database] "
+                       "url (user, database, password) and the server's pg_hba.conf",
                        s->base.label, d);
+}
+
+/* The server's notices and warnings ("terminating connection...") are not the clerk's
+ * business: errors come back as results. */
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
 }
 
 static int session_setup(struct pg *s, struct kwh_err *e)
 {
+    PQsetNoticeProcessor(s->conn, quiet, NULL);
     PGresult *r = PQexec(s->conn, "SET lock_timeout = '" PG_LOCK_TIMEOUT "';"
                                   "SET idle_in_transaction_session_timeout = '60s';"
                                   "SET client_encoding = 'UTF8';"
@@ -151,7 +185,7 @@ static int pg_connect(struct pg *s, struct kwh_err *e)
     if (s->conn == NULL)
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
     if (PQstatus(s->conn) != CONNECTION_OK)
-        return unreachable(s, PQerrorMessage(s->conn), e);
+        return connect_failed(s, e);
     return session_setup(s, e);
 }
 
@@ -161,11 +195,6 @@ static bool conn_lost(struct pg *s)
     return s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK;
 }
 
-static void log_event(const char *what, const struct pg *s)
-{
-    /* the log of the store: standard error, which the programs send to their log */
-    fprintf(stderr, "kwhpos: %s (%s)\n", what, s->base.label);
-}
 
 /* Reconnects outside a transaction; 0 when the connection is usable again. */
 static int reconnect(struct pg *s, struct kwh_err *e)
@@ -175,8 +204,7 @@ static int reconnect(struct pg *s, struct kwh_err *e)
     PQreset(s->conn);
     s->gen++;
     if (PQstatus(s->conn) != CONNECTION_OK)
-        return unreachable(s, PQerrorMessage(s->conn), e);
-    log_event("reconnected to the database server", s);
+        return connect_failed(s, e);
     return session_setup(s, e);
 }
 
@@ -463,7 +491,6 @@ static int pg_step(sql_stmt *s0, struct kwh_err *e)
                connection (a statement outside a transaction is atomic, so it either
                took effect with its reply lost, or did not; the store's autocommit
                writes are all safe to repeat) */
-            log_event("lost the connection to the database server; reconnecting", s);
             if (reconnect(s, NULL) == 0)
                 rc = run(s, st, e);
         }
@@ -586,7 +613,6 @@ static int pg_begin(struct store *s0, struct kwh_err *e)
         /* nothing was done yet: a connection lost here is simply taken again once */
         if (!conn_lost(s) || attempt == 1)
             return rc;
-        log_event("lost the connection to the database server; reconnecting", s);
     }
 }
 

@@ -1,13 +1,14 @@
 #!/bin/bash
-# tests/pg/server.sh start DIR | stop DIR
+# tests/pg/server.sh start DIR | stop DIR | halt DIR | resume DIR
 #
 # A private PostgreSQL server for the test suites: initdb into DIR/data, listening only
 # on a unix socket in DIR (no TCP port), as an unprivileged user (PostgreSQL refuses to
 # run as root: the suites use the "postgres" account of the Debian package, or create
 # "kwhtest"). The superuser of the cluster is "kwh" with trust authentication on the
-# socket only. "start" prints the libpq connection string of its "postgres" database;
+# socket only. "start" prints the libpq connection string of the server (no dbname);
 # each suite creates its own database on it. fsync is off: a test server's data dies
-# with the run.
+# with the run. "halt" stops the server at once, as a crash or a power cut would (its data
+# stays); "resume" starts it again.
 set -eu
 cmd=${1:?usage: server.sh start|stop DIR}
 dir=${2:?usage: server.sh start|stop DIR}
@@ -32,6 +33,8 @@ if [ "$(id -u)" = 0 ]; then
     fi
 fi
 
+opts="-k $dir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+
 case $cmd in
 start)
     mkdir -p "$dir"
@@ -39,17 +42,23 @@ start)
     [ "$(id -u)" = 0 ] && chown "$pguser" "$dir"
     as_user "$bin/initdb" -D "$dir/data" -U kwh -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-k $dir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-    echo "host=$dir dbname=postgres user=kwh"
+    as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start \
+        >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    echo "host=$dir user=kwh"
+    ;;
+halt)
+    as_user "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    ;;
+resume)
+    as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start \
+        >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     ;;
 stop)
     [ -d "$dir/data" ] && as_user "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: server.sh start|stop DIR" >&2
+    echo "usage: server.sh start|stop|halt|resume DIR" >&2
     exit 2
     ;;
 esac
