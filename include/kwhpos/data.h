@@ -64,6 +64,9 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
  * login, no site to compare. */
 int backup_restore_new(const char *db_path, const char *file, struct kwh_restore_info *out,
                        struct kwh_err *e);
+/* Whether db_path holds a database at all (a file there; a server database with tables):
+ * restores go to backup_restore_new when it does not. */
+int backup_target_exists(const char *db_path, bool *exists, struct kwh_err *e);
 
 /* --- checks (check.c) ------------------------------------------------------------------ */
 

@@ -27,6 +27,12 @@ int store_begin(struct store *s, struct kwh_err *e); /* BEGIN IMMEDIATE */
 int store_commit(struct store *s, struct kwh_err *e);
 void store_rollback(struct store *s);
 bool store_in_tx(const struct store *s);
+/* The folder for the site's own files beside its database (backups, private copies):
+ * the database file's folder; for a database on a server, /var/lib/kwhpos. */
+void store_local_dir(const char *target, char *buf, size_t n);
+/* Whether target holds a database at all: a file there; a server database with any
+ * table in it (an empty one is where a site can be created or restored). */
+int store_exists(const char *target, bool *exists, struct kwh_err *e);
 /* The schema version of the open database. */
 int store_schema_version(struct store *s, int *version, struct kwh_err *e);
 

@@ -183,4 +183,10 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
 int store_replace(const char *db_path, const char *new_path, const char *keep_path,
                   struct kwh_err *e);
 
+/* Puts the backup copy new_path where target has no database yet: an SQLite copy is
+ * renamed into place (the same file system; an existing file or the -wal, -shm or
+ * -journal left of one is refused); on PostgreSQL it is restored into the empty database
+ * in one transaction. */
+int store_install(const char *target, const char *new_path, struct kwh_err *e);
+
 #endif

@@ -67,14 +67,16 @@ int cli_restore(struct cli *c, const struct cli_args *a)
     struct kwh_backup_opts o;
     struct kwh_restore_info ri;
     struct kwh_err e;
-    struct stat sb;
+    bool exists;
     int rc;
 
     if (a->npos != 1)
         return cli_usage(c, "restore: give the backup FILE to restore");
     if ((rc = backup_opts(c, a, &o)) != 0)
         return rc;
-    if (stat(db_path(c), &sb) != 0 && errno == ENOENT) {
+    if (backup_target_exists(db_path(c), &exists, &e) < 0)
+        return cli_fail(c, &e);
+    if (!exists) {
         /* nothing to log in to: the file system's permissions guard this path */
         if (backup_restore_new(db_path(c), a->pos[0], &ri, &e) < 0)
             return cli_fail(c, &e);

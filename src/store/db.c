@@ -223,3 +223,18 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
 {
     return sql_backend_for(db_path)->replace(db_path, new_path, keep_path, e);
 }
+
+int store_install(const char *target, const char *new_path, struct kwh_err *e)
+{
+    return sql_backend_for(target)->install(target, new_path, e);
+}
+
+int store_exists(const char *target, bool *exists, struct kwh_err *e)
+{
+    return sql_backend_for(target)->exists(target, exists, e);
+}
+
+void store_local_dir(const char *target, char *buf, size_t n)
+{
+    sql_backend_for(target)->local_dir(target, buf, n);
+}

@@ -428,4 +428,7 @@ const struct sql_backend sql_lite = {
     .is_backup = lite_is_backup,
     .inspect = lite_inspect,
     .replace = lite_replace,
+    .install = lite_install,
+    .exists = lite_exists,
+    .local_dir = lite_local_dir,
 };

@@ -813,4 +813,7 @@ const struct sql_backend sql_pg = {
     .is_backup = pg_is_backup,
     .inspect = pg_inspect,
     .replace = pg_replace,
+    .install = pg_install,
+    .exists = pg_exists,
+    .local_dir = pg_local_dir,
 };

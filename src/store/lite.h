@@ -30,5 +30,8 @@ bool lite_is_backup(const char *file);
 int lite_inspect(const char *path, struct store_file_info *out, struct kwh_err *e);
 int lite_replace(const char *db_path, const char *new_path, const char *keep_path,
                  struct kwh_err *e);
+int lite_install(const char *db_path, const char *new_path, struct kwh_err *e);
+int lite_exists(const char *db_path, bool *exists, struct kwh_err *e);
+void lite_local_dir(const char *db_path, char *buf, size_t n);
 
 #endif

@@ -375,3 +375,43 @@ out:
     fsync_path(db_path, true);
     return rc;
 }
+
+int lite_install(const char *db_path, const char *new_path, struct kwh_err *e)
+{
+    static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
+    char path[1100];
+    struct stat sb;
+
+    if (stat(db_path, &sb) == 0)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a database exists at %s: restore onto it as an "
+                           "administrator, or move it away first if it is damaged",
+                           db_path);
+    for (size_t i = 0; i < KWH_ARRAY_LEN(sidecars); i++) {
+        snprintf(path, sizeof path, "%s%s", db_path, sidecars[i]);
+        if (stat(path, &sb) == 0)
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "%s is left from an earlier database: move it "
+                               "away together with that database, then restore",
+                               path);
+    }
+    if (rename(new_path, db_path) != 0)
+        return kwh_err_set(e, KWH_EIO, "cannot put the backup at %s: %s", db_path, strerror(errno));
+    fsync_path(db_path, true);
+    return 0;
+}
+
+int lite_exists(const char *db_path, bool *exists, struct kwh_err *e)
+{
+    struct stat sb;
+    (void)e;
+    *exists = stat(db_path, &sb) == 0 || errno != ENOENT;
+    return 0;
+}
+
+void lite_local_dir(const char *db_path, char *buf, size_t n)
+{
+    char tmp[1024];
+    str_copy(tmp, sizeof tmp, db_path);
+    str_copy(buf, n, dirname(tmp));
+}

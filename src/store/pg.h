@@ -36,5 +36,8 @@ bool pg_is_backup(const char *file);
 int pg_inspect(const char *file, struct store_file_info *out, struct kwh_err *e);
 int pg_replace(const char *target, const char *new_path, const char *keep_path,
                struct kwh_err *e);
+int pg_install(const char *target, const char *new_path, struct kwh_err *e);
+int pg_exists(const char *target, bool *exists, struct kwh_err *e);
+void pg_local_dir(const char *target, char *buf, size_t n);
 
 #endif

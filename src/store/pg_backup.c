@@ -386,3 +386,73 @@ int pg_replace(const char *target, const char *new_path, const char *keep_path,
                            label, msg);
     return 0;
 }
+
+/* Tables in the connection's schema (0: an empty database). */
+static int table_count(PGconn *c, const char *label, int64_t *n, struct kwh_err *e)
+{
+    PGresult *r = PQexec(c, "SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = "
+                            "k.relnamespace WHERE n.nspname = current_schema() AND k.relkind "
+                            "= 'r'");
+    int rc = 0;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        rc = kwh_err_set(e, KWH_EDB, "%s: %s", label, PQresultErrorMessage(r));
+    else
+        *n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return rc;
+}
+
+int pg_exists(const char *target, bool *exists, struct kwh_err *e)
+{
+    PGconn *c = connect_to(target, e);
+    int64_t n = 0;
+    int rc;
+    if (c == NULL)
+        return KWH_EDB;
+    rc = table_count(c, PQdb(c), &n, e);
+    PQfinish(c);
+    *exists = n > 0;
+    return rc;
+}
+
+int pg_install(const char *target, const char *new_path, struct kwh_err *e)
+{
+    char err[TOOL_ERR], dopt[128] = "--dbname=";
+    PGconn *c = connect_to(target, e);
+    int64_t n = 0;
+    int rc;
+
+    if (c == NULL)
+        return KWH_EDB;
+    str_copy(dopt + 9, sizeof dopt - 9, PQdb(c));
+    if ((rc = table_count(c, PQdb(c), &n, e)) == 0 && n > 0)
+        rc = kwh_err_set(e, KWH_ECONFLICT,
+                         "the database %s is not empty: restore onto it as an administrator",
+                         PQdb(c));
+    PQfinish(c);
+    if (rc < 0)
+        return rc;
+    {
+        const char *argv[] = {"pg_restore", "--single-transaction", "--no-owner",
+                              "--exit-on-error", "--no-password", dopt, new_path, NULL};
+        rc = run_tool(target, argv, -1, err, sizeof err);
+    }
+    if (rc != 0)
+        return kwh_err_set(e, KWH_EDB,
+                           "pg_restore failed (%s): nothing was restored (it is one "
+                           "transaction)",
+                           err[0] ? err : "it could not run");
+    return 0;
+}
+
+/* The station's state folder of the package; where it is missing (a station run from a
+ * build tree), the temporary folder: set [backup] dir for backups there. */
+void pg_local_dir(const char *target, char *buf, size_t n)
+{
+    const char *tmp = getenv("TMPDIR");
+    (void)target;
+    if (access("/var/lib/kwhpos", W_OK) == 0)
+        str_copy(buf, n, "/var/lib/kwhpos");
+    else
+        str_copy(buf, n, tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+}

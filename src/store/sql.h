@@ -90,6 +90,9 @@ struct sql_backend {
     int (*inspect)(const char *file, struct store_file_info *out, struct kwh_err *e);
     int (*replace)(const char *target, const char *new_path, const char *keep_path,
                    struct kwh_err *e);
+    int (*install)(const char *target, const char *new_path, struct kwh_err *e);
+    int (*exists)(const char *target, bool *exists, struct kwh_err *e);
+    void (*local_dir)(const char *target, char *buf, size_t n);
 };
 
 extern const struct sql_backend sql_lite;
