@@ -155,6 +155,37 @@ static size_t lite_col_blob(sql_stmt *st, int col, void *buf, size_t n)
     return (size_t)len;
 }
 
+static int lite_col_count(sql_stmt *st)
+{
+    return sqlite3_column_count(LST(st));
+}
+
+static const char *lite_col_name(sql_stmt *st, int col)
+{
+    return sqlite3_column_name(LST(st), col);
+}
+
+static enum sql_type lite_col_type(sql_stmt *st, int col)
+{
+    switch (sqlite3_column_type(LST(st), col)) {
+    case SQLITE_INTEGER: return SQL_INT;
+    case SQLITE_TEXT: return SQL_TEXT;
+    case SQLITE_BLOB: return SQL_BLOB;
+    default: return SQL_ANY;
+    }
+}
+
+static int lite_ids_follow(struct store *s, const char *table, int64_t max_id,
+                           struct kwh_err *e)
+{
+    /* INTEGER PRIMARY KEY takes max(id) + 1 by itself */
+    (void)s;
+    (void)table;
+    (void)max_id;
+    (void)e;
+    return 0;
+}
+
 static int64_t lite_changes(struct store *s)
 {
     return sqlite3_changes(((struct lite *)s)->db);
@@ -412,6 +443,10 @@ const struct sql_backend sql_lite = {
     .col_i64 = lite_col_i64,
     .col_text = lite_col_text,
     .col_blob = lite_col_blob,
+    .col_count = lite_col_count,
+    .col_name = lite_col_name,
+    .col_type = lite_col_type,
+    .ids_follow = lite_ids_follow,
     .changes = lite_changes,
     .exec = lite_exec,
     .claim = lite_claim,

@@ -563,6 +563,48 @@ static size_t pg_col_blob(sql_stmt *s0, int col, void *buf, size_t n)
     return pg_unhex(PQgetvalue(st->res, st->row, col), buf, n);
 }
 
+static int pg_col_count(sql_stmt *s0)
+{
+    return PQnfields(PST(s0)->res);
+}
+
+static const char *pg_col_name(sql_stmt *s0, int col)
+{
+    return PQfname(PST(s0)->res, col);
+}
+
+static enum sql_type pg_col_type(sql_stmt *s0, int col)
+{
+    struct pg_stmt *st = PST(s0);
+    if (PQgetisnull(st->res, st->row, col))
+        return SQL_ANY;
+    switch (PQftype(st->res, col)) {
+    case 20: /* int8 */
+    case 21: /* int2 */
+    case 23: /* int4 */
+    case 16: /* bool */
+    case 1700: return SQL_INT; /* numeric */
+    case PG_BYTEA: return SQL_BLOB;
+    default: return SQL_TEXT;
+    }
+}
+
+static int pg_ids_follow(struct store *s, const char *table, int64_t max_id, struct kwh_err *e)
+{
+    /* an identity column's sequence; none (audit) leaves nothing to do */
+    sql_stmt *st = pg_prep(s,
+                           "SELECT setval(pg_get_serial_sequence(:t, 'id'), :max) WHERE "
+                           "pg_get_serial_sequence(:t, 'id') IS NOT NULL",
+                           e);
+    if (st == NULL)
+        return KWH_EDB;
+    if (max_id < 1)
+        return 0;
+    sql_text(st, ":t", table);
+    sql_i64(st, ":max", max_id);
+    return sql_done(s, st, e);
+}
+
 static int64_t pg_changes(struct store *s)
 {
     return ((struct pg *)s)->changes;
@@ -797,6 +839,10 @@ const struct sql_backend sql_pg = {
     .col_i64 = pg_col_i64,
     .col_text = pg_col_text,
     .col_blob = pg_col_blob,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
+    .col_type = pg_col_type,
+    .ids_follow = pg_ids_follow,
     .changes = pg_changes,
     .exec = pg_exec,
     .claim = pg_claim,

@@ -63,6 +63,13 @@ struct sql_backend {
     /* Copies the value into buf (text: NUL-terminated); returns its length in bytes. */
     size_t (*col_text)(sql_stmt *st, int col, char *buf, size_t n);
     size_t (*col_blob)(sql_stmt *st, int col, void *buf, size_t n);
+    /* For copying whole tables (copy.c): the columns of a result, and each value's type
+     * (SQL_ANY for NULL). */
+    int (*col_count)(sql_stmt *st);
+    const char *(*col_name)(sql_stmt *st, int col);
+    enum sql_type (*col_type)(sql_stmt *st, int col);
+    /* After rows were copied in with their ids: new rows of table get ids after them. */
+    int (*ids_follow)(struct store *s, const char *table, int64_t max_id, struct kwh_err *e);
     /* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
     int64_t (*changes)(struct store *s);
     /* A script of statements without parameters (schema, migrations). */
