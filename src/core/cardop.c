@@ -248,8 +248,8 @@ static bool is_blank_image(const uint8_t img[KWH_CARD_SIZE])
              img[CARD_OFF_MAGIC + 2] == 'H');
 }
 
-static int write_and_settle(struct kwh_core *c, struct cardop *co,
-                            const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e)
+static int write_and_settle(struct kwh_core *c, struct cardop *co, const uint8_t old[KWH_CARD_SIZE],
+                            struct kwh_err *e)
 {
     enum cw_outcome outcome;
     struct kwh_err werr, serr;

@@ -25,8 +25,9 @@ int data_copy_to(struct kwh_core *c, const struct kwh_session *s, const char *ta
         return kwh_err_prefix(e, "opening the copy");
     if (sodium_memcmp(to->secret, c->secret, KWH_SECRET_LEN) != 0 ||
         sodium_memcmp(&to->keys, &c->keys, sizeof to->keys) != 0) {
-        rc = kwh_err_set(e, KWH_EDB, "the copy's site key differs from the original's: do not "
-                                     "use it");
+        rc = kwh_err_set(e, KWH_EDB,
+                         "the copy's site key differs from the original's: do not "
+                         "use it");
         goto out;
     }
     if ((rc = audit_verify(to, &out->audit_records, &first_bad, e)) < 0)
@@ -39,8 +40,9 @@ int data_copy_to(struct kwh_core *c, const struct kwh_session *s, const char *ta
     if ((rc = store_sales_sum_verify(to->db, &out->sums_ok, e)) < 0)
         goto out;
     if (!out->sums_ok)
-        rc = kwh_err_set(e, KWH_EDB, "the copy's report summary disagrees with its sales: do "
-                                     "not use it");
+        rc = kwh_err_set(e, KWH_EDB,
+                         "the copy's report summary disagrees with its sales: do "
+                         "not use it");
 out:
     core_close(to);
     return rc;

@@ -78,7 +78,7 @@ struct cardop {
     char audit_subject[64];
     char audit_detail[512];
     bool claimed; /* the writer's claim on op is held (store_op_claim) */
-    bool expect; /* the account as read: see cardop_expect */
+    bool expect;  /* the account as read: see cardop_expect */
     struct kwh_customer seen;
 };
 

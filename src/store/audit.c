@@ -26,10 +26,10 @@ int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32], s
 int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "INSERT INTO audit (id, ts, operator, op, subject, before, "
-                                "after, hash) VALUES (:id, :ts, :operator, :op, :subject, "
-                                ":before, :after, :hash)",
-                                e);
+                            "INSERT INTO audit (id, ts, operator, op, subject, before, "
+                            "after, hash) VALUES (:id, :ts, :operator, :op, :subject, "
+                            ":before, :after, :hash)",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", a->id);
@@ -47,9 +47,9 @@ int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_au
                      struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT id, ts, operator, op, subject, before, after, hash "
-                                "FROM audit ORDER BY id",
-                                e);
+                            "SELECT id, ts, operator, op, subject, before, after, hash "
+                            "FROM audit ORDER BY id",
+                            e);
     struct store_audit a;
     int rc;
     if (st == NULL)

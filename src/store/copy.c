@@ -27,8 +27,7 @@ static const struct table tables[] = {
     {"settings", "SELECT * FROM settings WHERE :after >= 0 ORDER BY key", false},
     {"operators", "SELECT * FROM operators WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"tariffs", "SELECT * FROM tariffs WHERE id > :after ORDER BY id LIMIT 5000", true},
-    {"tariff_prices", "SELECT * FROM tariff_prices WHERE id > :after ORDER BY id LIMIT 5000",
-     true},
+    {"tariff_prices", "SELECT * FROM tariff_prices WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"customers", "SELECT * FROM customers WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"card_ops", "SELECT * FROM card_ops WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"sales", "SELECT * FROM sales WHERE id > :after ORDER BY id LIMIT 5000", true},
@@ -83,8 +82,7 @@ static char *insert_sql(const char *table, sql_stmt *st)
 }
 
 /* One row of the source into the destination's insert. */
-static int copy_row(struct store *to, sql_stmt *src, sql_stmt *ins, int64_t *id,
-                    struct kwh_err *e)
+static int copy_row(struct store *to, sql_stmt *src, sql_stmt *ins, int64_t *id, struct kwh_err *e)
 {
     int n = src->be->col_count(src);
     char name[80];
@@ -111,8 +109,8 @@ static int copy_row(struct store *to, sql_stmt *src, sql_stmt *ins, int64_t *id,
             uint8_t buf[512];
             size_t len = src->be->col_blob(src, i, buf, sizeof buf);
             if (len > sizeof buf)
-                return kwh_err_set(e, KWH_EDB, "%s: a value of %zu bytes is too long to copy",
-                                   col, len);
+                return kwh_err_set(e, KWH_EDB, "%s: a value of %zu bytes is too long to copy", col,
+                                   len);
             sql_blob(ins, name, buf, (int)len);
             break;
         }

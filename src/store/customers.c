@@ -231,9 +231,9 @@ int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_L
 int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT count(*) FROM customers WHERE tariff_id = :id "
-                                "AND status IN (0, 1, 2)",
-                                e);
+                            "SELECT count(*) FROM customers WHERE tariff_id = :id "
+                            "AND status IN (0, 1, 2)",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", tariff_id);

@@ -29,7 +29,6 @@ const char *store_path(const struct store *s)
     return s->path;
 }
 
-
 int store_begin(struct store *s, struct kwh_err *e)
 {
     int rc;

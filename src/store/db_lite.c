@@ -175,8 +175,7 @@ static enum sql_type lite_col_type(sql_stmt *st, int col)
     }
 }
 
-static int lite_ids_follow(struct store *s, const char *table, int64_t max_id,
-                           struct kwh_err *e)
+static int lite_ids_follow(struct store *s, const char *table, int64_t max_id, struct kwh_err *e)
 {
     /* INTEGER PRIMARY KEY takes max(id) + 1 by itself */
     (void)s;

@@ -174,8 +174,13 @@ static int session_setup(struct pg *s, struct kwh_err *e)
 static int pg_connect(struct pg *s, struct kwh_err *e)
 {
     /* defaults first: what the site's string says overrides them */
-    const char *keys[] = {"application_name", "connect_timeout", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", "dbname", NULL};
+    const char *keys[] = {"application_name",
+                          "connect_timeout",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "dbname",
+                          NULL};
     const char *vals[] = {"kwhpos", "5", "10", "5", "3", s->target, NULL};
 
     if (s->conn != NULL)
@@ -194,7 +199,6 @@ static bool conn_lost(struct pg *s)
 {
     return s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK;
 }
-
 
 /* Reconnects outside a transaction; 0 when the connection is usable again. */
 static int reconnect(struct pg *s, struct kwh_err *e)
@@ -226,8 +230,8 @@ int pg_error(struct pg *s, const PGresult *r, struct kwh_err *e)
         return kwh_err_set(e, KWH_ECONFLICT, "refused by the database: %s (%s)", msg,
                            cons ? cons : "");
     }
-    if (strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
-        strcmp(state, "40P01") == 0 || strcmp(state, "57014") == 0)
+    if (strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+        strcmp(state, "57014") == 0)
         return kwh_err_set(e, KWH_EDB,
                            "the database is busy (another terminal is writing); "
                            "try again in a moment");
@@ -433,8 +437,8 @@ static void pg_blob(sql_stmt *s0, const char *name, const void *v, int len)
 
 static void pg_null(sql_stmt *s0, const char *name, enum sql_type type)
 {
-    static const unsigned oid[] = {[SQL_ANY] = 0, [SQL_INT] = PG_INT8, [SQL_TEXT] = PG_TEXTOID,
-                                   [SQL_BLOB] = PG_BYTEA};
+    static const unsigned oid[] = {
+        [SQL_ANY] = 0, [SQL_INT] = PG_INT8, [SQL_TEXT] = PG_TEXTOID, [SQL_BLOB] = PG_BYTEA};
     struct pg_stmt *st = PST(s0);
     int i = bind_slot(st, name, oid[type]);
     st->val[i] = NULL;
@@ -579,10 +583,10 @@ static enum sql_type pg_col_type(sql_stmt *s0, int col)
     if (PQgetisnull(st->res, st->row, col))
         return SQL_ANY;
     switch (PQftype(st->res, col)) {
-    case 20: /* int8 */
-    case 21: /* int2 */
-    case 23: /* int4 */
-    case 16: /* bool */
+    case 20:                   /* int8 */
+    case 21:                   /* int2 */
+    case 23:                   /* int4 */
+    case 16:                   /* bool */
     case 1700: return SQL_INT; /* numeric */
     case PG_BYTEA: return SQL_BLOB;
     default: return SQL_TEXT;

@@ -4,10 +4,10 @@
 int store_event_insert(struct store *s, struct store_event *ev, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "INSERT INTO events (kind, customer_id, op_id, operator_id, "
-                                "created, before, after) VALUES (:kind, :customer, :op, "
-                                ":operator, :created, :before, :after) RETURNING id",
-                                e);
+                            "INSERT INTO events (kind, customer_id, op_id, operator_id, "
+                            "created, before, after) VALUES (:kind, :customer, :op, "
+                            ":operator, :created, :before, :after) RETURNING id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":kind", ev->kind);

@@ -52,9 +52,9 @@ int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, s
 {
     int64_t v;
     sql_stmt *st = sql_prep(s,
-                                "UPDATE sales SET reprints = reprints + 1 "
-                                "WHERE invoice_no = :no AND state = 1",
-                                e);
+                            "UPDATE sales SET reprints = reprints + 1 "
+                            "WHERE invoice_no = :no AND state = 1",
+                            e);
     int rc;
 
     if (st == NULL)
@@ -78,9 +78,9 @@ int store_invoice_set_printed(struct store *s, int64_t invoice_no, int64_t now, 
                               struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "UPDATE sales SET printed = :now "
-                                "WHERE invoice_no = :no AND printed = 0",
-                                e);
+                            "UPDATE sales SET printed = :now "
+                            "WHERE invoice_no = :no AND printed = 0",
+                            e);
     int rc;
 
     if (st == NULL)
@@ -97,9 +97,9 @@ int store_invoice_replacement(struct store *s, int64_t sale_id, int64_t *invoice
                               struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT coalesce(max(invoice_no), 0) FROM sales "
-                                "WHERE replaces_id = :id AND state = 1",
-                                e);
+                            "SELECT coalesce(max(invoice_no), 0) FROM sales "
+                            "WHERE replaces_id = :id AND state = 1",
+                            e);
 
     *invoice_no = 0;
     if (st == NULL)

@@ -311,7 +311,7 @@ static int lock_alone(sqlite3 *x, const char *db_path, struct kwh_err *e)
 }
 
 int lite_replace(const char *db_path, const char *new_path, const char *keep_path,
-                  struct kwh_err *e)
+                 struct kwh_err *e)
 {
     sqlite3 *x = NULL, *n = NULL;
     char buf[256];

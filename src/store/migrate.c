@@ -271,7 +271,6 @@ static const char v4[] = "ALTER TABLE sales ADD COLUMN customer_name TEXT;"
  * reissue cancels it instead of taking it over. */
 static const char v5[] = "ALTER TABLE card_ops ADD COLUMN not_written INTEGER NOT NULL DEFAULT 0;";
 
-
 /* PostgreSQL: the schema of version PG_BASE_VERSION in one script, made at `kwhpos init`
  * (an empty database has no history to replay). Same tables, columns and indexes as the
  * SQLite schema; the dialect shows in the types (BIGINT for INTEGER, but INTEGER for the
@@ -487,8 +486,7 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
                            "understands (%d): upgrade kwhpos",
                            s->label, version, target);
     if (version == 0 && !fresh)
-        return kwh_err_set(e, KWH_EDB, "%s is empty: create a site with `kwhpos init`",
-                           s->label);
+        return kwh_err_set(e, KWH_EDB, "%s is empty: create a site with `kwhpos init`", s->label);
     if (version == 0 && s->be->dialect == SQL_PG) {
         /* PostgreSQL starts from the current base schema in one transaction */
         if ((rc = store_begin(s, e)) < 0)

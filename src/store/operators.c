@@ -27,9 +27,9 @@ int store_operator_add(struct store *s, const char *name, int role, const char *
                        bool must_change, int64_t now, int64_t *id, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "INSERT INTO operators (name, role, pw_hash, must_change, "
-                                "created) VALUES (:name, :role, :hash, :must, :now) RETURNING id",
-                                e);
+                            "INSERT INTO operators (name, role, pw_hash, must_change, "
+                            "created) VALUES (:name, :role, :hash, :must, :now) RETURNING id",
+                            e);
     int64_t new_id;
     int rc;
     if (st == NULL)
@@ -51,9 +51,9 @@ int store_operator_get(struct store *s, const char *name, struct kwh_operator *o
                        size_t hash_len, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT " OP_COLS ", pw_hash FROM operators "
-                                "WHERE name = :name AND active = 1",
-                                e);
+                            "SELECT " OP_COLS ", pw_hash FROM operators "
+                            "WHERE name = :name AND active = 1",
+                            e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -83,9 +83,9 @@ int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool 
                             struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "UPDATE operators SET pw_hash = :hash, must_change = :must, "
-                                "failed = 0, locked_until = 0 WHERE id = :id",
-                                e);
+                            "UPDATE operators SET pw_hash = :hash, must_change = :must, "
+                            "failed = 0, locked_until = 0 WHERE id = :id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":hash", hash);
@@ -98,9 +98,9 @@ int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockout
                             int64_t locked_until, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "UPDATE operators SET failed = :failed, lockouts = :lockouts, "
-                                "locked_until = :until WHERE id = :id",
-                                e);
+                            "UPDATE operators SET failed = :failed, lockouts = :lockouts, "
+                            "locked_until = :until WHERE id = :id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":failed", failed);
@@ -137,9 +137,9 @@ int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_er
 int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "UPDATE operators SET active = 0, deleted = :now "
-                                "WHERE id = :id",
-                                e);
+                            "UPDATE operators SET active = 0, deleted = :now "
+                            "WHERE id = :id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":now", now);
@@ -149,8 +149,7 @@ int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct k
 
 int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e)
 {
-    sql_stmt *st =
-        sql_prep(s, "SELECT count(*) FROM operators WHERE active = 1 AND role = 2", e);
+    sql_stmt *st = sql_prep(s, "SELECT count(*) FROM operators WHERE active = 1 AND role = 2", e);
     if (st == NULL)
         return KWH_EDB;
     return sql_int(s, st, 0, n, e);
@@ -159,9 +158,9 @@ int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e)
 int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT " OP_COLS " FROM operators WHERE active = 1 "
-                                "ORDER BY role DESC, name",
-                                e);
+                            "SELECT " OP_COLS " FROM operators WHERE active = 1 "
+                            "ORDER BY role DESC, name",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_operator, (void **)out, n, e);

@@ -95,9 +95,9 @@ int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_e
 int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "UPDATE card_ops SET state = :state, settled = :now "
-                                "WHERE id = :id AND state = 0",
-                                e);
+                            "UPDATE card_ops SET state = :state, settled = :now "
+                            "WHERE id = :id AND state = 0",
+                            e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -114,9 +114,9 @@ int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERI
                                  int64_t *ids, size_t max, size_t *n, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT id FROM card_ops WHERE card_serial = :serial "
-                                "AND state = 0 ORDER BY id",
-                                e);
+                            "SELECT id FROM card_ops WHERE card_serial = :serial "
+                            "AND state = 0 ORDER BY id",
+                            e);
     int rc;
     *n = 0;
     if (st == NULL)
@@ -136,9 +136,9 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t 
                                    struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT count(*) FROM card_ops WHERE customer_id = :id "
-                                "AND state = 0",
-                                e);
+                            "SELECT count(*) FROM card_ops WHERE customer_id = :id "
+                            "AND state = 0",
+                            e);
     int64_t v;
     int rc;
     if (st == NULL)
@@ -153,9 +153,9 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t 
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "UPDATE card_ops SET not_written = 1 WHERE id = :id AND "
-                                "state = 0",
-                                e);
+                            "UPDATE card_ops SET not_written = 1 WHERE id = :id AND "
+                            "state = 0",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -184,9 +184,9 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
                                     struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
-                                "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1",
-                                e);
+                            "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
+                            "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
@@ -286,9 +286,9 @@ int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, siz
                        struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT " SALE_COLS SALE_FROM "WHERE s.op_id = :op "
-                                "ORDER BY s.id",
-                                e);
+                            "SELECT " SALE_COLS SALE_FROM "WHERE s.op_id = :op "
+                            "ORDER BY s.id",
+                            e);
     int rc;
     *n = 0;
     if (st == NULL)
@@ -353,9 +353,9 @@ int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sa
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT " SALE_COLS SALE_FROM "WHERE s.state = 0 "
-                                "ORDER BY s.id",
-                                e);
+                            "SELECT " SALE_COLS SALE_FROM "WHERE s.state = 0 "
+                            "ORDER BY s.id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, store_sale_row, (void **)out, n, e);

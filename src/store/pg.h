@@ -34,8 +34,7 @@ int pg_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_e
 int pg_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
 bool pg_is_backup(const char *file);
 int pg_inspect(const char *file, struct store_file_info *out, struct kwh_err *e);
-int pg_replace(const char *target, const char *new_path, const char *keep_path,
-               struct kwh_err *e);
+int pg_replace(const char *target, const char *new_path, const char *keep_path, struct kwh_err *e);
 int pg_install(const char *target, const char *new_path, struct kwh_err *e);
 int pg_exists(const char *target, bool *exists, struct kwh_err *e);
 void pg_local_dir(const char *target, char *buf, size_t n);

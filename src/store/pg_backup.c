@@ -111,8 +111,8 @@ static int dump_to(const char *target, const char *label, const char *path, int6
     }
     if (rc != 0) {
         unlink(tmp);
-        return kwh_err_set(e, KWH_EDB, "the backup in %s does not read back (%s): try again",
-                           tmp, err);
+        return kwh_err_set(e, KWH_EDB, "the backup in %s does not read back (%s): try again", tmp,
+                           err);
     }
     fsync_file(tmp);
     if (rename(tmp, path) != 0) {
@@ -230,10 +230,18 @@ int pg_inspect(const char *file, struct store_file_info *out, struct kwh_err *e)
         return kwh_err_set(e, KWH_EIO, "cannot write a temporary file: %s", strerror(errno));
     unlink(tmpl);
     {
-        const char *argv[] = {"pg_restore", "--data-only", "--table=settings",
-                        "--table=schema_version", "--table=customers", "--table=sales",
-                        "--table=operators", "--table=card_ops", "--table=audit",
-                        "--file=-", file, NULL};
+        const char *argv[] = {"pg_restore",
+                              "--data-only",
+                              "--table=settings",
+                              "--table=schema_version",
+                              "--table=customers",
+                              "--table=sales",
+                              "--table=operators",
+                              "--table=card_ops",
+                              "--table=audit",
+                              "--file=-",
+                              file,
+                              NULL};
         rc = run_tool(NULL, argv, fd, err, sizeof err);
     }
     if (rc != 0) {
@@ -304,8 +312,7 @@ int pg_inspect(const char *file, struct store_file_info *out, struct kwh_err *e)
                 out->last_sale = t;
             break;
         }
-        case NONE:
-            break;
+        case NONE: break;
         }
     }
     free(line);
@@ -320,16 +327,14 @@ static PGconn *connect_to(const char *target, struct kwh_err *e)
     const char *vals[] = {"kwhpos-restore", "5", target, NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(c) != CONNECTION_OK) {
-        kwh_err_set(e, KWH_EDB, "the database server cannot be reached: %s",
-                    PQerrorMessage(c));
+        kwh_err_set(e, KWH_EDB, "the database server cannot be reached: %s", PQerrorMessage(c));
         PQfinish(c);
         return NULL;
     }
     return c;
 }
 
-int pg_replace(const char *target, const char *new_path, const char *keep_path,
-               struct kwh_err *e)
+int pg_replace(const char *target, const char *new_path, const char *keep_path, struct kwh_err *e)
 {
     char label[1024], err[TOOL_ERR], msg[256];
     PGconn *c = connect_to(target, e);
@@ -363,9 +368,11 @@ int pg_replace(const char *target, const char *new_path, const char *keep_path,
     }
     {
         char dopt[128] = "--dbname=";
-        const char *argv[] = {"pg_restore", "--clean",    "--if-exists", "--single-transaction",
-                        "--no-owner", "--exit-on-error", "--no-password", dopt,
-                        new_path, NULL};
+        const char *argv[] = {"pg_restore",    "--clean",
+                              "--if-exists",   "--single-transaction",
+                              "--no-owner",    "--exit-on-error",
+                              "--no-password", dopt,
+                              new_path,        NULL};
         str_copy(dopt + 9, sizeof dopt - 9, PQdb(c));
         PQfinish(c);
         rc = run_tool(target, argv, -1, err, sizeof err);
@@ -433,8 +440,10 @@ int pg_install(const char *target, const char *new_path, struct kwh_err *e)
     if (rc < 0)
         return rc;
     {
-        const char *argv[] = {"pg_restore", "--single-transaction", "--no-owner",
-                              "--exit-on-error", "--no-password", dopt, new_path, NULL};
+        const char *argv[] = {"pg_restore",    "--single-transaction",
+                              "--no-owner",    "--exit-on-error",
+                              "--no-password", dopt,
+                              new_path,        NULL};
         rc = run_tool(target, argv, -1, err, sizeof err);
     }
     if (rc != 0)

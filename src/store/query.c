@@ -84,7 +84,7 @@ static int cust_driver(const struct store_cust_q *q)
 }
 
 static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool count,
-                               char *name_pat, char *addr_pat, struct kwh_err *e)
+                           char *name_pat, char *addr_pat, struct kwh_err *e)
 {
     int d = cust_driver(q);
     sql_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);

@@ -29,9 +29,9 @@ int store_setting_get(struct store *s, const char *key, char *buf, size_t n, boo
 int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "INSERT INTO settings (key, value) VALUES (:key, :value) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                e);
+                            "INSERT INTO settings (key, value) VALUES (:key, :value) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":key", key);

@@ -30,8 +30,8 @@ static int each_group(struct store *s, sql_stmt *st, store_shift_fn fn, void *ct
             .amount_fen = sql_col_i64(st, 5),
             .fee_fen = sql_col_i64(st, 6),
         };
-        if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1),
-                     sql_col_int(st, 2) != 0, &sums)) != 0) {
+        if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), sql_col_int(st, 2) != 0,
+                     &sums)) != 0) {
             sql_reset(st);
             return rc;
         }
@@ -105,9 +105,9 @@ int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *o
                      struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT " SHIFT_COLS " FROM shifts WHERE operator_id = "
-                                ":operator ORDER BY id DESC LIMIT 1",
-                                e);
+                            "SELECT " SHIFT_COLS " FROM shifts WHERE operator_id = "
+                            ":operator ORDER BY id DESC LIMIT 1",
+                            e);
     int rc;
     memset(out, 0, sizeof *out);
     if (st == NULL)
@@ -184,9 +184,9 @@ int store_operator_ids(struct store *s, const char *name, int64_t *ids, size_t m
                        struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "SELECT id FROM operators WHERE name = :name "
-                                "ORDER BY active DESC, id DESC",
-                                e);
+                            "SELECT id FROM operators WHERE name = :name "
+                            "ORDER BY active DESC, id DESC",
+                            e);
     int rc;
     *n = 0;
     if (st == NULL)

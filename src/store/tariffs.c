@@ -30,7 +30,8 @@ static void rd_tariff(sql_stmt *st, void *row)
 int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
                      int64_t operator_id, int64_t *id, struct kwh_err *e)
 {
-    sql_stmt *st = sql_prep(s, "INSERT INTO tariffs (name, created) VALUES (:name, :now) RETURNING id", e);
+    sql_stmt *st =
+        sql_prep(s, "INSERT INTO tariffs (name, created) VALUES (:name, :now) RETURNING id", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -86,9 +87,9 @@ int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t n
                            int64_t operator_id, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                                "INSERT INTO tariff_prices (tariff_id, price, valid_from, "
-                                "operator_id) VALUES (:id, :price, :now, :op)",
-                                e);
+                            "INSERT INTO tariff_prices (tariff_id, price, valid_from, "
+                            "operator_id) VALUES (:id, :price, :now, :op)",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);

@@ -140,8 +140,8 @@ int site_setup(void **state)
     if (pg_base() != NULL) {
         char sql[160];
         snprintf(s->pg_name, sizeof s->pg_name, "kwhs_%d_%d", (int)getpid(), ++site_count);
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kwhtpl_%d",
-                 s->pg_name, (int)getpid());
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kwhtpl_%d", s->pg_name,
+                 (int)getpid());
         pg_admin(sql);
         snprintf(s->db, sizeof s->db, "%s dbname=%s", pg_base(), s->pg_name);
     } else {

@@ -52,11 +52,11 @@ static void snap(struct site *s, struct snapshot *out)
 {
     struct store *db = site_store(s);
     out->balance = site_q1_in(db, "SELECT coalesce(sum(balance_ckwh), 0) FROM customers "
-                              "WHERE status IN (1, 2)");
+                                  "WHERE status IN (1, 2)");
     out->totals = site_q1_in(db, "SELECT coalesce(sum(balance_ckwh), 0) FROM totals");
     out->done_sales = site_q1_in(db, "SELECT count(*) FROM sales WHERE state = 1");
     out->done_amount = site_q1_in(db, "SELECT coalesce(sum(amount_fen + fee_fen), 0) FROM sales "
-                                  "WHERE state = 1");
+                                      "WHERE state = 1");
     out->invoices = site_q1_in(db, "SELECT count(invoice_no) FROM sales");
     out->max_invoice = site_q1_in(db, "SELECT coalesce(max(invoice_no), 0) FROM sales");
     out->live_accounts = site_q1_in(db, "SELECT count(*) FROM customers WHERE status IN (1, 2)");
