@@ -67,7 +67,7 @@ MO_FILES := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/kwhpos.mo,$(PO_FILES))
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
-.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card \
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card check-stations \
         check-layers format format-check clean install help
 .DEFAULT_GOAL := all
 
@@ -204,6 +204,13 @@ fuzz: $(FUZZ_BIN)
 # --- Benchmarks (not tests) -----------------------------------------------------------
 bench: all
 	@tests/bench/bench.sh $(B)
+
+# the two-station suite at full size on a private PostgreSQL server (make check runs a slice)
+check-stations: all
+	@d=$$(mktemp -d /tmp/kwhpg.XXXXXX) && base=$$(tests/pg/server.sh start $$d) && \
+	  KWH_STATIONS_SALES=500 KWH_STATIONS_SAME=100 KWH_BACKEND=pg KWH_TEST_PG="$$base" \
+	  KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) bash tests/integ/pg_stations.sh; \
+	  rc=$$?; tests/pg/server.sh stop $$d; exit $$rc
 
 bench-card: all
 	@tests/bench/bench-card.sh $(B)

@@ -6,7 +6,8 @@
 # then both try to sell to the same customer with copies of one card
 # (KWH_STATIONS_SAME rounds; 100 there): the card arbitrates, exactly one sale per round.
 # Nothing lost, nothing counted twice, no error shown to a clerk, one audit chain, and
-# the reports equal the sums taken with psql.
+# the reports equal the sums taken with psql. Each station connects as its own role with
+# only the rights docs/multi-station.md grants a station.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/loop_lib.sh"
 
@@ -25,7 +26,29 @@ pid2=$!
 on_exit "kill $pid2 2>/dev/null; wait $pid2 2>/dev/null"
 ok "the second station's simulator" wait_for 10 test -S "$D2/control.sock" -a -e "$D2/reader"
 ok "a site on PostgreSQL" new_site "$INI" "$DB" 123456
-{ db_ini "$DB" && printf '[reader]\nport = %s\n' "$D2/reader"; } >"$INI2"
+# each station as its own role with only the rights docs/multi-station.md grants
+grants() {
+    psql -XAtq -v ON_ERROR_STOP=1 "$(db_target "$DB")" <<SQL
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kwhstation') THEN
+    CREATE ROLE kwhstation NOLOGIN;
+    CREATE ROLE station1 LOGIN;
+    CREATE ROLE station2 LOGIN;
+  END IF;
+END \$\$;
+GRANT CONNECT ON DATABASE $(pg_name "$DB") TO kwhstation;
+GRANT USAGE ON SCHEMA public TO kwhstation;
+GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO kwhstation;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO kwhstation;
+GRANT kwhstation TO station1, station2;
+SQL
+}
+ok "station roles with the documented rights" grants
+url1="$(db_target "$DB") user=station1"
+url2="$(db_target "$DB") user=station2"
+printf '[database]\nurl = %s\n[reader]\nport = %s\n' "$url1" "$D/reader" >"$INI"
+printf '[database]\nurl = %s\n[reader]\nport = %s\n' "$url2" "$D2/reader" >"$INI2"
 
 # station DIR INI: the simulator command and the INI of a station
 # meter numbers: station 1 31000001..., station 2 32000001...

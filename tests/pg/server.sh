@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/pg/server.sh start DIR | stop DIR | halt DIR | resume DIR
+# tests/pg/server.sh start DIR | stop DIR | halt DIR | resume DIR | conninfo DIR
 #
 # A private PostgreSQL server for the test suites: initdb into DIR/data, listening only
 # on a unix socket in DIR (no TCP port), as an unprivileged user (PostgreSQL refuses to
@@ -8,7 +8,8 @@
 # socket only. "start" prints the libpq connection string of the server (no dbname);
 # each suite creates its own database on it. fsync is off: a test server's data dies
 # with the run. "halt" stops the server at once, as a crash or a power cut would (its data
-# stays); "resume" starts it again.
+# stays); "resume" starts it again. KWH_PG_DURABLE=1: fsync on, shared_buffers 1 GB (or
+# KWH_PG_SHARED_BUFFERS), as a site's server runs, for the benchmark.
 set -eu
 cmd=${1:?usage: server.sh start|stop DIR}
 dir=${2:?usage: server.sh start|stop DIR}
@@ -33,7 +34,13 @@ if [ "$(id -u)" = 0 ]; then
     fi
 fi
 
-opts="-k $dir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+opts="-k $dir -c listen_addresses='' -c max_connections=100"
+if [ "${KWH_PG_DURABLE:-0}" = 1 ]; then
+    # a server as a site runs it (the benchmark): every commit on disk
+    opts="$opts -c shared_buffers=${KWH_PG_SHARED_BUFFERS:-1GB}"
+else
+    opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
 
 case $cmd in
 start)
@@ -44,6 +51,9 @@ start)
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start \
         >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    echo "host=$dir user=kwh"
+    ;;
+conninfo)
     echo "host=$dir user=kwh"
     ;;
 halt)
