@@ -334,9 +334,34 @@ static PGconn *connect_to(const char *target, struct kwh_err *e)
     return c;
 }
 
+/* pg_restore of file into the database dbname of target, in one transaction; clean: the
+ * tables there are dropped first. */
+static int restore_file(const char *target, const char *dbname, const char *file, bool clean,
+                        struct kwh_err *e)
+{
+    char err[TOOL_ERR], dopt[128] = "--dbname=";
+    const char *argv[12] = {"pg_restore",      "--single-transaction", "--no-owner",
+                            "--exit-on-error", "--no-password",        dopt};
+    int n = 6;
+
+    if (clean) {
+        argv[n++] = "--clean";
+        argv[n++] = "--if-exists";
+    }
+    argv[n++] = file;
+    argv[n] = NULL;
+    str_copy(dopt + 9, sizeof dopt - 9, dbname);
+    if (run_tool(target, argv, -1, err, sizeof err) != 0)
+        return kwh_err_set(e, KWH_EDB,
+                           "pg_restore failed (%s): nothing was changed (the restore is one "
+                           "transaction)",
+                           err[0] ? err : "it could not run");
+    return 0;
+}
+
 int pg_replace(const char *target, const char *new_path, const char *keep_path, struct kwh_err *e)
 {
-    char label[1024], err[TOOL_ERR], msg[256];
+    char label[1024], msg[256];
     PGconn *c = connect_to(target, e);
     PGresult *r;
     bool ok;
@@ -366,22 +391,10 @@ int pg_replace(const char *target, const char *new_path, const char *keep_path, 
         PQfinish(c);
         return kwh_err_prefix(e, "keeping the current database before the restore");
     }
-    {
-        char dopt[128] = "--dbname=";
-        const char *argv[] = {"pg_restore",    "--clean",
-                              "--if-exists",   "--single-transaction",
-                              "--no-owner",    "--exit-on-error",
-                              "--no-password", dopt,
-                              new_path,        NULL};
-        str_copy(dopt + 9, sizeof dopt - 9, PQdb(c));
-        PQfinish(c);
-        rc = run_tool(target, argv, -1, err, sizeof err);
-    }
-    if (rc != 0)
-        return kwh_err_set(e, KWH_EDB,
-                           "pg_restore failed (%s): nothing was changed (the restore is one "
-                           "transaction)",
-                           err[0] ? err : "it could not run");
+    str_copy(label, sizeof label, PQdb(c));
+    PQfinish(c);
+    if ((rc = restore_file(target, label, new_path, true, e)) < 0)
+        return rc;
     if ((c = connect_to(target, e)) == NULL)
         return KWH_EDB;
     check_conn(c, &ok, msg, sizeof msg);
@@ -424,14 +437,14 @@ int pg_exists(const char *target, bool *exists, struct kwh_err *e)
 
 int pg_install(const char *target, const char *new_path, struct kwh_err *e)
 {
-    char err[TOOL_ERR], dopt[128] = "--dbname=";
+    char dbname[128];
     PGconn *c = connect_to(target, e);
     int64_t n = 0;
     int rc;
 
     if (c == NULL)
         return KWH_EDB;
-    str_copy(dopt + 9, sizeof dopt - 9, PQdb(c));
+    str_copy(dbname, sizeof dbname, PQdb(c));
     if ((rc = table_count(c, PQdb(c), &n, e)) == 0 && n > 0)
         rc = kwh_err_set(e, KWH_ECONFLICT,
                          "the database %s is not empty: restore onto it as an administrator",
@@ -439,19 +452,7 @@ int pg_install(const char *target, const char *new_path, struct kwh_err *e)
     PQfinish(c);
     if (rc < 0)
         return rc;
-    {
-        const char *argv[] = {"pg_restore",    "--single-transaction",
-                              "--no-owner",    "--exit-on-error",
-                              "--no-password", dopt,
-                              new_path,        NULL};
-        rc = run_tool(target, argv, -1, err, sizeof err);
-    }
-    if (rc != 0)
-        return kwh_err_set(e, KWH_EDB,
-                           "pg_restore failed (%s): nothing was restored (it is one "
-                           "transaction)",
-                           err[0] ? err : "it could not run");
-    return 0;
+    return restore_file(target, dbname, new_path, false, e);
 }
 
 /* The station's state folder of the package; where it is missing (a station run from a

@@ -92,12 +92,7 @@ int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], stru
 int store_cards_issued(struct store *s, bool *out, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 1)", e);
-    int64_t v;
-    int rc;
     if (st == NULL)
         return KWH_EDB;
-    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
-        return rc;
-    *out = v != 0;
-    return 0;
+    return sql_flag(s, st, out, e);
 }
