@@ -194,10 +194,11 @@ static int pg_connect(struct pg *s, struct kwh_err *e)
     return session_setup(s, e);
 }
 
-/* After an error: whether the connection itself is gone. */
+/* After an error: whether the connection itself is gone (libpq says so, or an error
+ * came back that only a broken connection gives: see pg_error). */
 static bool conn_lost(struct pg *s)
 {
-    return s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK;
+    return s->conn == NULL || s->lost || PQstatus(s->conn) != CONNECTION_OK;
 }
 
 /* Reconnects outside a transaction; 0 when the connection is usable again. */
@@ -207,6 +208,7 @@ static int reconnect(struct pg *s, struct kwh_err *e)
         return 0;
     PQreset(s->conn);
     s->gen++;
+    s->lost = false;
     if (PQstatus(s->conn) != CONNECTION_OK)
         return connect_failed(s, e);
     return session_setup(s, e);
@@ -221,10 +223,12 @@ int pg_error(struct pg *s, const PGresult *r, struct kwh_err *e)
 
     if (msg == NULL)
         msg = PQerrorMessage(s->conn);
-    if (conn_lost(s) || (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)))
+    /* no SQLSTATE: libpq's own failure, the connection's (the server closed it, the
+       network is gone); 08: connection exceptions; 57P: the server shutting down */
+    if (state == NULL || strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+        s->lost = true;
+    if (conn_lost(s))
         return unreachable(s, msg, e);
-    if (state == NULL)
-        return kwh_err_set(e, KWH_EDB, "database error: %s", msg);
     if (strncmp(state, "23", 2) == 0) {
         const char *cons = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
         return kwh_err_set(e, KWH_ECONFLICT, "refused by the database: %s (%s)", msg,

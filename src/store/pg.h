@@ -16,6 +16,7 @@ struct pg {
     unsigned names;   /* prepared statement names k1, k2, ... */
     int64_t changes;  /* rows of the last INSERT, UPDATE or DELETE */
     bool tx_failed;   /* a statement of the open transaction failed */
+    bool lost;        /* the connection broke: connect again before the next statement */
     bool has_version; /* the schema_version table exists */
     struct {
         const char *sql; /* identity: the address of a string literal */
