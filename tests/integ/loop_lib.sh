@@ -38,7 +38,13 @@ BACKEND=${KWH_BACKEND:-sqlite}
 PGNS=kwhl$$
 _pg_dbs=()
 
-pg_admin() { PGOPTIONS='-c client_min_messages=warning' psql -XAtq -v ON_ERROR_STOP=1 "$KWH_TEST_PG dbname=postgres" -c "$1" >/dev/null; }
+# pg_admin SQL...: each statement in its own transaction, on one connection
+pg_admin() {
+    local a=()
+    for s in "$@"; do a+=(-c "$s"); done
+    PGOPTIONS='-c client_min_messages=warning' psql -XAtq -v ON_ERROR_STOP=1 \
+        "$KWH_TEST_PG dbname=postgres" "${a[@]}" >/dev/null
+}
 pg_name() { echo "${PGNS}_$(printf '%s' "$1" | cksum | cut -d' ' -f1)"; }
 
 db_target() {
@@ -56,15 +62,14 @@ db_ini() {
 # pg_create PATH: the empty database for the site file PATH
 pg_create() {
     local n; n=$(pg_name "$1")
-    pg_admin "DROP DATABASE IF EXISTS $n WITH (FORCE)" && pg_admin "CREATE DATABASE $n" &&
-        _pg_dbs+=("$n")
+    pg_admin "DROP DATABASE IF EXISTS $n WITH (FORCE)" "CREATE DATABASE $n" && _pg_dbs+=("$n")
 }
 
 db_copy() {
     if [ "$BACKEND" = pg ]; then
         local to; to=$(pg_name "$2")
-        pg_admin "DROP DATABASE IF EXISTS $to WITH (FORCE)" &&
-            pg_admin "CREATE DATABASE $to TEMPLATE $(pg_name "$1")" && _pg_dbs+=("$to")
+        pg_admin "DROP DATABASE IF EXISTS $to WITH (FORCE)" \
+            "CREATE DATABASE $to TEMPLATE $(pg_name "$1")" && _pg_dbs+=("$to")
     else
         rm -f "$2" "$2-wal" "$2-shm"
         sqlite3 "$1" ".backup '$2'"
@@ -72,8 +77,11 @@ db_copy() {
 }
 
 _pg_drop_all() {
-    local n
-    for n in "${_pg_dbs[@]}"; do pg_admin "DROP DATABASE IF EXISTS $n WITH (FORCE)"; done
+    local n a=()
+    for n in $(printf '%s\n' "${_pg_dbs[@]}" | sort -u); do
+        a+=("DROP DATABASE IF EXISTS $n WITH (FORCE)")
+    done
+    [ ${#a[@]} = 0 ] || pg_admin "${a[@]}"
 }
 [ "$BACKEND" = pg ] && on_exit _pg_drop_all
 
