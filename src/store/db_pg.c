@@ -18,7 +18,6 @@
  * the transaction is lost (the server rolls it back) and the caller is told the server
  * could not be reached. Nothing half-written stays: a card write whose settle did not
  * reach the server stays pending and settles when the card is next read. */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,31 +57,31 @@ struct pg_stmt {
 
 /* --- connection ---------------------------------------------------------------------- */
 
+/* The keywords a libpq connection string starts with (its "keyword = value" form). */
+static const char *const conn_keywords[] = {
+    "host",      "hostaddr",        "port",          "dbname",      "user",
+    "password",  "passfile",        "service",       "options",     "sslmode",
+    "sslcert",   "sslkey",          "sslrootcert",   "sslcrl",      "sslpassword",
+    "gssencmode", "channel_binding", "connect_timeout", "application_name",
+    "target_session_attrs", "keepalives", "requiressl",
+};
+
 bool pg_claims(const char *target)
 {
-    const char *eq;
-    PQconninfoOption *opts;
-    bool known = false;
+    size_t k;
 
     if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
         return true;
-    /* a keyword=value string: its first keyword is one libpq knows */
-    while (*target == ' ')
-        target++;
-    eq = strchr(target, '=');
-    if (eq == NULL || eq == target || strchr(target, '/') < eq)
+    /* a keyword=value string: its first keyword is one of libpq's (told without loading
+       libpq: every SQLite station asks) */
+    target += strspn(target, " ");
+    k = strspn(target, "abcdefghijklmnopqrstuvwxyz_");
+    if (k == 0 || target[k + strspn(target + k, " ")] != '=')
         return false;
-    opts = PQconndefaults();
-    for (PQconninfoOption *o = opts; o && o->keyword; o++) {
-        size_t k = strlen(o->keyword);
-        const char *p = target + k;
-        while (*p == ' ')
-            p++;
-        if (strncmp(target, o->keyword, k) == 0 && p == eq)
-            known = true;
-    }
-    PQconninfoFree(opts);
-    return known;
+    for (size_t i = 0; i < KWH_ARRAY_LEN(conn_keywords); i++)
+        if (strlen(conn_keywords[i]) == k && strncmp(target, conn_keywords[i], k) == 0)
+            return true;
+    return false;
 }
 
 /* The connection string without a password, for messages. */
@@ -814,6 +813,10 @@ static int pg_open(struct store **out, const char *target, bool create, struct k
     int rc;
 
     *out = NULL;
+    if ((rc = pq_load(e)) < 0) {
+        free(s);
+        return rc;
+    }
     if (s == NULL || (s->target = strdup(target)) == NULL) {
         free(s);
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");

@@ -2,7 +2,7 @@
 #ifndef KWHPOS_STORE_PG_H
 #define KWHPOS_STORE_PG_H
 
-#include <libpq-fe.h>
+#include "store/pq.h"
 
 #include "store/sql.h"
 

@@ -31,6 +31,10 @@ static int run_tool(const char *target, const char *const argv[], int out_fd, ch
     size_t got = 0;
 
     err[0] = '\0';
+    if (target != NULL && pq_load(NULL) < 0) {
+        str_copy(err, n, "PostgreSQL's client library (libpq5) is not installed");
+        return -1;
+    }
     if (pipe(pipefd) != 0)
         return -1;
     pid = fork();
@@ -323,6 +327,8 @@ int pg_inspect(const char *file, struct store_file_info *out, struct kwh_err *e)
 
 static PGconn *connect_to(const char *target, struct kwh_err *e)
 {
+    if (pq_load(e) < 0)
+        return NULL;
     const char *keys[] = {"application_name", "connect_timeout", "dbname", NULL};
     const char *vals[] = {"kwhpos-restore", "5", target, NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
