@@ -21,6 +21,7 @@
     X(PQdb)                                                                                        \
     X(PQerrorMessage)                                                                              \
     X(PQexec)                                                                                      \
+    X(PQexecParams)                                                                                \
     X(PQexecPrepared)                                                                              \
     X(PQfinish)                                                                                    \
     X(PQfname)                                                                                     \
@@ -60,6 +61,7 @@ int pq_load(struct kwh_err *e);
 #define PQdb (pq_api.PQdb)
 #define PQerrorMessage (pq_api.PQerrorMessage)
 #define PQexec (pq_api.PQexec)
+#define PQexecParams (pq_api.PQexecParams)
 #define PQexecPrepared (pq_api.PQexecPrepared)
 #define PQfinish (pq_api.PQfinish)
 #define PQfname (pq_api.PQfname)
