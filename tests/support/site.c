@@ -309,7 +309,7 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     struct kwh_err e;
     size_t len = 0;
     sql_stmt *st = sql_prep(db, sql, &e);
-    int rc;
+    int rc = 0;
 
     if (st == NULL || (rc = sql_row(db, st, &e)) < 0)
         fail_msg("%s: %s", sql, e.msg);
