@@ -18,7 +18,6 @@
 
 static char template_db[300];
 static int64_t admin_id, seller_id, home_id, shop_id;
-static int site_count;
 
 /* KWH_TEST_PG: the libpq connection string (without dbname) of a test server; each site
  * is then a database of its own, copied from a template database. */
@@ -33,26 +32,80 @@ bool site_is_pg(void)
     return pg_base() != NULL;
 }
 
-/* Runs one statement on the server's maintenance database. */
-static void pg_admin(const char *sql)
+/* Runs a script on a database of the server ("postgres": its maintenance database). */
+static void pg_run(const char *dbname, const char *sql)
 {
     char conninfo[512];
-    snprintf(conninfo, sizeof conninfo, "%s dbname=postgres", pg_base());
+    snprintf(conninfo, sizeof conninfo, "%s dbname=%s", pg_base(), dbname);
     PGconn *c = PQconnectdb(conninfo);
     if (PQstatus(c) != CONNECTION_OK)
         fail_msg("test server: %s", PQerrorMessage(c));
     PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
         fail_msg("%s: %s", sql, PQerrorMessage(c));
     PQclear(r);
     PQfinish(c);
 }
 
+static void pg_admin(const char *sql)
+{
+    pg_run("postgres", sql);
+}
+
+/* The tables of a site, and those with an identity column. */
+#define PG_TABLES                                                                                  \
+    "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "   \
+    "audit, sales_sum, shifts, schema_version"
+static const char *const pg_tables[] = {"settings", "operators", "tariffs",  "tariff_prices",
+                                        "customers", "totals",   "card_ops", "sales",
+                                        "events",   "audit",     "sales_sum", "shifts",
+                                        "schema_version"};
+static const char *const pg_identity[] = {"operators", "tariffs", "tariff_prices", "customers",
+                                          "card_ops",  "sales",   "events",        "shifts"};
+
+/* Keeps the template's rows in the schema tpl of the same database: a site is put back
+ * to them between tests (pg_reset), far faster than a new database each time. */
+static void pg_keep_template(const char *dbname)
+{
+    char sql[2048];
+    size_t o = (size_t)snprintf(sql, sizeof sql, "CREATE SCHEMA tpl;");
+    for (size_t i = 0; i < sizeof pg_tables / sizeof pg_tables[0]; i++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "CREATE TABLE tpl.%s AS TABLE public.%s;",
+                              pg_tables[i], pg_tables[i]);
+    pg_run(dbname, sql);
+}
+
+/* The site's database as the template left it: every table emptied and refilled from
+ * tpl (triggers off: the maintained tables come back as they were), identities after
+ * the ids put back. */
+static void pg_reset(const char *dbname)
+{
+    char sql[4096];
+    size_t o = (size_t)snprintf(sql, sizeof sql,
+                                "SET session_replication_role = replica; TRUNCATE " PG_TABLES
+                                " RESTART IDENTITY;");
+    for (size_t i = 0; i < sizeof pg_tables / sizeof pg_tables[0]; i++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "INSERT INTO %s SELECT * FROM tpl.%s;",
+                              pg_tables[i], pg_tables[i]);
+    for (size_t i = 0; i < sizeof pg_identity / sizeof pg_identity[0]; i++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o,
+                              "SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM "
+                              "%s HAVING max(id) > 0;",
+                              pg_identity[i], pg_identity[i]);
+    pg_run(dbname, sql);
+}
+
+static char pg_site_name[64];
+
 static void drop_template(void)
 {
-    char sql[128];
+    char sql[256];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS kwhtpl_%d WITH (FORCE)", (int)getpid());
     pg_admin(sql);
+    if (pg_site_name[0] != '\0') {
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_site_name);
+        pg_admin(sql);
+    }
 }
 
 static int64_t site_clock(void *ctx)
@@ -110,6 +163,11 @@ static void make_template(void)
     shop_id = t[1].id;
     free(t);
     core_close(c);
+    if (pg_base() != NULL) {
+        char name[64];
+        snprintf(name, sizeof name, "kwhtpl_%d", (int)getpid());
+        pg_keep_template(name);
+    }
 }
 
 static void copy_file(const char *from, const char *to)
@@ -138,11 +196,17 @@ int site_setup(void **state)
     if (mkdtemp(s->dir) == NULL)
         return -1;
     if (pg_base() != NULL) {
-        char sql[160];
-        snprintf(s->pg_name, sizeof s->pg_name, "kwhs_%d_%d", (int)getpid(), ++site_count);
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kwhtpl_%d", s->pg_name,
-                 (int)getpid());
-        pg_admin(sql);
+        /* one database per test process, put back to the template for each site */
+        if (pg_site_name[0] == '\0') {
+            char sql[160];
+            snprintf(pg_site_name, sizeof pg_site_name, "kwhs_%d", (int)getpid());
+            snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kwhtpl_%d", pg_site_name,
+                     (int)getpid());
+            pg_admin(sql);
+        } else {
+            pg_reset(pg_site_name);
+        }
+        str_copy(s->pg_name, sizeof s->pg_name, pg_site_name);
         snprintf(s->db, sizeof s->db, "%s dbname=%s", pg_base(), s->pg_name);
     } else {
         snprintf(s->db, sizeof s->db, "%s/site.db", s->dir);
@@ -171,11 +235,6 @@ int site_teardown(void **state)
     core_close(s->core);
     fakecard_free(s->card);
     static const char *const suffixes[] = {"", "-wal", "-shm", "-claims"};
-    if (s->pg_name[0] != '\0') {
-        char sql[160];
-        snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", s->pg_name);
-        pg_admin(sql);
-    }
     for (size_t i = 0; i < 4 && s->pg_name[0] == '\0'; i++) {
         snprintf(path, sizeof path, "%s%s", s->db, suffixes[i]);
         unlink(path);
