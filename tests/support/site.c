@@ -54,12 +54,11 @@ static void pg_admin(const char *sql)
 
 /* The tables of a site, and those with an identity column. */
 #define PG_TABLES                                                                                  \
-    "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "   \
+    "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "    \
     "audit, sales_sum, shifts, schema_version"
-static const char *const pg_tables[] = {"settings", "operators", "tariffs",  "tariff_prices",
-                                        "customers", "totals",   "card_ops", "sales",
-                                        "events",   "audit",     "sales_sum", "shifts",
-                                        "schema_version"};
+static const char *const pg_tables[] = {
+    "settings", "operators", "tariffs", "tariff_prices", "customers", "totals",        "card_ops",
+    "sales",    "events",    "audit",   "sales_sum",     "shifts",    "schema_version"};
 static const char *const pg_identity[] = {"operators", "tariffs", "tariff_prices", "customers",
                                           "card_ops",  "sales",   "events",        "shifts"};
 
