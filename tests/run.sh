@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/run.sh [--unit-only] BUILD_DIR [BUILD_DIR...]
 #
 # Runs every suite against each build directory and prints one closing line
@@ -94,13 +95,17 @@ for b in "$@"; do
     for t in "$bdir"/tests/test_*; do
         [ -x "$t" ] || continue
         name=$(basename "$t")
+        # nothing is compiled in: the unit tests find the module and catalogues here
         for be in $(backends "$top/tests/unit/$name.c"); do
             if [ "$be" = pg ]; then
                 KWH_INTERRUPT_STRIDE=${KWH_INTERRUPT_STRIDE:-32} CMOCKA_MESSAGE_OUTPUT=TAP \
-                    KWH_TOP=$top run_pg "$tag/$name@pg" "$logdir/$tag-$name@pg.log" 300 "$t"
+                    KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
+                    KWHPOS_LOCALEDIR=$bdir/locale \
+                    run_pg "$tag/$name@pg" "$logdir/$tag-$name@pg.log" 300 "$t"
             else
-                CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top run_suite "$tag/$name" \
-                    "$logdir/$tag-$name.log" 300 "$t"
+                CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
+                    KWHPOS_LOCALEDIR=$bdir/locale \
+                    run_suite "$tag/$name" "$logdir/$tag-$name.log" 300 "$t"
             fi
         done
     done

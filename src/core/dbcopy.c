@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kwhpos db copy`: moving a site between SQLite and PostgreSQL, verified. */
 #include <sodium.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A whole site from one database into an empty one, either backend to either backend
  * (`kwhpos db copy`), and the comparison of the two afterwards.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The store's front: picks the backend for a target, opens and migrates, brackets
  * transactions, and the statement helpers common to both backends. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The SQLite backend: the connection, pragmas, transactions, statements, errors. */
 #define _GNU_SOURCE /* F_OFD_SETLK */
 #include <errno.h>
@@ -204,7 +205,7 @@ int lite_exec(struct store *s, const char *script, struct kwh_err *e)
 
 static int pragmas(struct lite *s, struct kwh_err *e)
 {
-    char *mode = NULL;
+    char mode[16] = "";
     sqlite3_stmt *st;
     int rc;
 
@@ -213,17 +214,15 @@ static int pragmas(struct lite *s, struct kwh_err *e)
     rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return lite_error(&s->base, rc, e);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        mode = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    if (mode == NULL || strcmp(mode, "wal") != 0) {
-        sqlite3_free(mode);
+    if (strcmp(mode, "wal") != 0) {
         return kwh_err_set(e, KWH_EDB,
                            "%s: cannot switch the database to WAL mode (is it on "
                            "a network file system?)",
                            s->base.label);
     }
-    sqlite3_free(mode);
     return lite_exec(&s->base,
                      "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-2000;",
@@ -246,11 +245,17 @@ void lite_finish(struct lite *s)
 
 static void lite_close(struct store *s)
 {
+    priv_raise(); /* the last connection to close removes the -wal and -shm files */
     lite_finish((struct lite *)s);
+    priv_lower();
     free(s);
 }
 
-static int lite_open(struct store **out, const char *path, bool create, struct kwh_err *e)
+/* The database and its -wal and -shm files (SQLite gives them the database's mode):
+ * read and written by the program's group only (see priv_raise). */
+#define DB_MODE 0660
+
+static int open_db(struct store **out, const char *path, bool create, struct kwh_err *e)
 {
     struct lite *s;
     struct stat sb;
@@ -276,6 +281,10 @@ static int lite_open(struct store **out, const char *path, bool create, struct k
                            path);
     } else if (!S_ISREG(sb.st_mode)) {
         return kwh_err_set(e, KWH_EINVAL, "%s is not a regular file, not a kwhpos database", path);
+    } else if ((rc = file_private_check(path, kwh_tr(KWH_N("the database")), e)) < 0) {
+        /* before SQLite opens it: a read-only connection would leave -wal and -shm files
+           with this mode behind */
+        return rc;
     }
     s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -288,8 +297,16 @@ static int lite_open(struct store **out, const char *path, bool create, struct k
     if (rc != SQLITE_OK) {
         kwh_err_set(e, KWH_EDB, "cannot open the database %s: %s", path,
                     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-        lite_close(&s->base);
+        lite_finish(s);
+        free(s);
         return KWH_EDB;
+    }
+    if (create && chmod(path, DB_MODE) != 0) {
+        kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", path, strerror(errno));
+        lite_finish(s);
+        free(s);
+        unlink(path);
+        return KWH_EIO;
     }
     /* identify before pragmas: switching to WAL would rewrite another program's file */
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
@@ -297,13 +314,24 @@ static int lite_open(struct store **out, const char *path, bool create, struct k
     if ((!create && migrate_identify(&s->base, e) < 0) || pragmas(s, e) < 0 ||
         migrate_run(&s->base, create, e) < 0) {
         int code = e ? e->code : KWH_EDB;
-        lite_close(&s->base);
+        lite_finish(s);
+        free(s);
         if (create)
             unlink(path);
         return code;
     }
     *out = &s->base;
     return 0;
+}
+
+static int lite_open(struct store **out, const char *path, bool create, struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = open_db(out, path, create, e);
+    priv_lower();
+    return rc;
 }
 
 static int lite_begin(struct store *s, struct kwh_err *e)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The PostgreSQL backend (libpq): connection, statements, transactions, errors.
  *
  * Statements are the store's own SQL: ":name" parameters become "$n" and LIKE becomes

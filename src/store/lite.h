@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: the SQLite backend's connection (db_lite.c, lite_backup.c). */
 #ifndef KWHPOS_STORE_LITE_H
 #define KWHPOS_STORE_LITE_H
@@ -5,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "store/sql.h"
+#include "store/sqlite_load.h"
 
 struct lite_stmt;
 

@@ -1,11 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The schema, as a list of migrations. Portable SQL: integer and text columns,
  * times as integer Unix seconds, no reliance on loose typing (see DESIGN.md). */
 #include "store/migrate.h"
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "kwhpos/util.h"
+#include "kwhpos/store_query.h"
 #include "store/sql.h"
 
 /* Version 1: the whole ledger. */
@@ -487,6 +490,24 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
                            s->label, version, target);
     if (version == 0 && !fresh)
         return kwh_err_set(e, KWH_EDB, "%s is empty: create a site with `kwhpos init`", s->label);
+    if (!fresh && version >= 1 && version < target) {
+        /* an upgrade: the database as it was is kept before the first step, beside the
+           file (SQLite) or in the station's folder (PostgreSQL: a pg_dump archive) */
+        char keep[1100], dir[1024];
+        struct stat sb;
+        int len;
+        if (s->be->dialect == SQL_SQLITE) {
+            len = snprintf(keep, sizeof keep, "%s.schema-v%d.db", store_path(s), version);
+        } else {
+            store_local_dir(store_path(s), dir, sizeof dir);
+            len = snprintf(keep, sizeof keep, "%s/kwhpos-pg.schema-v%d.db", dir, version);
+        }
+        if (len < 0 || len >= (int)sizeof keep)
+            return kwh_err_set(e, KWH_EINVAL, "%s: path too long", s->label);
+        if (stat(keep, &sb) != 0 && (rc = store_backup_to(s, keep, NULL, e)) < 0)
+            return kwh_err_prefix(e, "keeping a copy before upgrading the schema from version %d",
+                                  version);
+    }
     if (version == 0 && s->be->dialect == SQL_PG) {
         /* PostgreSQL starts from the current base schema in one transaction */
         if ((rc = store_begin(s, e)) < 0)

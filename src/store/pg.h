@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: the PostgreSQL backend's connection (db_pg.c, pg_backup.c). */
 #ifndef KWHPOS_STORE_PG_H
 #define KWHPOS_STORE_PG_H

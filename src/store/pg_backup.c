@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Backup, restore and checks of a PostgreSQL site with PostgreSQL's own tools.
  *
  * A backup is `pg_dump -Fc` (one consistent snapshot; stations keep selling), written
@@ -21,9 +22,11 @@
 #define TOOL_ERR 512
 
 /* Runs a PostgreSQL tool with target's connection parameters in its environment; its
- * standard output goes to out_fd (-1: /dev/null), the first line of its complaints into
- * err. Returns the exit status (-1 when it could not run). */
-static int run_tool(const char *target, const char *const argv[], int out_fd, char *err, size_t n)
+ * standard input is in_fd and its output goes to out_fd (-1: /dev/null), the first line of
+ * its complaints into err. The files are opened here, with the program's group; the tool
+ * runs without it (priv_drop_for_exec). Returns the exit status (-1: it could not run). */
+static int run_tool(const char *target, const char *const argv[], int in_fd, int out_fd, char *err,
+                    size_t n)
 {
     int pipefd[2];
     pid_t pid;
@@ -52,8 +55,9 @@ static int run_tool(const char *target, const char *const argv[], int out_fd, ch
         int null = open("/dev/null", O_RDWR);
         dup2(out_fd >= 0 ? out_fd : null, 1);
         dup2(pipefd[1], 2);
-        dup2(null, 0);
+        dup2(in_fd >= 0 ? in_fd : null, 0);
         close(pipefd[0]);
+        priv_drop_for_exec();
         execvp(argv[0], (char *const *)argv);
         fprintf(stderr, "cannot run %s: %s (install postgresql-client)\n", argv[0],
                 strerror(errno));
@@ -77,61 +81,76 @@ static int run_tool(const char *target, const char *const argv[], int out_fd, ch
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void fsync_file(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
+/* The mode of a backup (as SQLite's: it holds the site key; the program's group reads it). */
+#define BACKUP_MODE 0640
 
 /* pg_dump -Fc of target into path (through path.part); the copy is listed back. */
 static int dump_to(const char *target, const char *label, const char *path, int64_t *bytes,
                    struct kwh_err *e)
 {
-    char tmp[1100], err[TOOL_ERR], fopt[1200];
+    char tmp[1100], err[TOOL_ERR];
     struct stat sb;
-    int rc;
+    int rc, fd;
 
     if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
         return kwh_err_set(e, KWH_EINVAL, "%s: path too long", path);
     if (stat(path, &sb) == 0)
         return kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
     unlink(tmp);
-    snprintf(fopt, sizeof fopt, "--file=%s", tmp);
-    {
-        const char *argv[] = {"pg_dump", "--format=custom", "--no-password", fopt, NULL};
-        rc = run_tool(target, argv, -1, err, sizeof err);
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        return kwh_err_set(e, KWH_EDB, "backing up %s with pg_dump failed: %s", label,
-                           err[0] ? err : "it could not run");
+    fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, BACKUP_MODE);
+    if (fd < 0)
+        return kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp, strerror(errno));
+    if (fchmod(fd, BACKUP_MODE) != 0) {
+        rc = kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+        goto fail;
     }
     {
-        const char *argv[] = {"pg_restore", "--list", tmp, NULL};
-        rc = run_tool(NULL, argv, -1, err, sizeof err);
+        const char *argv[] = {"pg_dump", "--format=custom", "--no-password", NULL};
+        rc = run_tool(target, argv, -1, fd, err, sizeof err);
     }
     if (rc != 0) {
-        unlink(tmp);
-        return kwh_err_set(e, KWH_EDB, "the backup in %s does not read back (%s): try again", tmp,
-                           err);
+        rc = kwh_err_set(e, KWH_EDB, "backing up %s with pg_dump failed: %s", label,
+                         err[0] ? err : "it could not run");
+        goto fail;
     }
-    fsync_file(tmp);
+    lseek(fd, 0, SEEK_SET);
+    {
+        const char *argv[] = {"pg_restore", "--list", NULL};
+        rc = run_tool(NULL, argv, fd, -1, err, sizeof err);
+    }
+    if (rc != 0) {
+        rc = kwh_err_set(e, KWH_EDB, "the backup in %s does not read back (%s): try again", tmp,
+                         err);
+        goto fail;
+    }
+    if (fsync(fd) != 0) {
+        rc = kwh_err_set(e, KWH_EIO, "cannot write %s: %s", tmp, strerror(errno));
+        goto fail;
+    }
+    close(fd);
+    fd = -1;
     if (rename(tmp, path) != 0) {
-        kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        unlink(tmp);
-        return KWH_EIO;
+        rc = kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        goto fail;
     }
     if (bytes != NULL)
         *bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
     return 0;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return rc;
 }
 
 int pg_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
 {
-    return dump_to(((struct pg *)s)->target, s->label, path, bytes, e);
+    int rc;
+
+    priv_raise(); /* the backup folder and its files are the program's group's */
+    rc = dump_to(((struct pg *)s)->target, s->label, path, bytes, e);
+    priv_lower();
+    return rc;
 }
 
 /* Every table read through: a damaged page stops the read with the server's message. */
@@ -244,9 +263,13 @@ int pg_inspect(const char *file, struct store_file_info *out, struct kwh_err *e)
                               "--table=card_ops",
                               "--table=audit",
                               "--file=-",
-                              file,
                               NULL};
-        rc = run_tool(NULL, argv, fd, err, sizeof err);
+        int in = open(file, O_RDONLY | O_CLOEXEC);
+        rc = in < 0 ? -1 : run_tool(NULL, argv, in, fd, err, sizeof err);
+        if (in >= 0)
+            close(in);
+        else
+            snprintf(err, sizeof err, "cannot read %s: %s", file, strerror(errno));
     }
     if (rc != 0) {
         close(fd);
@@ -348,16 +371,20 @@ static int restore_file(const char *target, const char *dbname, const char *file
     char err[TOOL_ERR], dopt[128] = "--dbname=";
     const char *argv[12] = {"pg_restore",      "--single-transaction", "--no-owner",
                             "--exit-on-error", "--no-password",        dopt};
-    int n = 6;
+    int n = 6, in, rc;
 
     if (clean) {
         argv[n++] = "--clean";
         argv[n++] = "--if-exists";
     }
-    argv[n++] = file;
     argv[n] = NULL;
     str_copy(dopt + 9, sizeof dopt - 9, dbname);
-    if (run_tool(target, argv, -1, err, sizeof err) != 0)
+    in = open(file, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return kwh_err_set(e, KWH_EIO, "cannot read %s: %s", file, strerror(errno));
+    rc = run_tool(target, argv, in, -1, err, sizeof err);
+    close(in);
+    if (rc != 0)
         return kwh_err_set(e, KWH_EDB,
                            "pg_restore failed (%s): nothing was changed (the restore is one "
                            "transaction)",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libpq, loaded on first use (see pq.h). */
 #define PQ_NO_MACROS
 #include "store/pq.h"

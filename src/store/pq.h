@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: libpq, loaded the first time a PostgreSQL database is opened.
  *
  * The program does not link libpq: a station on SQLite never maps it (nor the TLS,

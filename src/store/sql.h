@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: one statement interface over two database backends.
  *
  * Every store file writes its SQL once, with named parameters (":name"), and reads

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # pg-load.sh SQLITE_DB URL: the benchmark's site into an empty PostgreSQL database with
 # COPY (not a test). kwhpos init makes the schema; the tables are emptied and every row
 # of the SQLite site goes in as CSV, the maintained tables (totals, sales_sum) as they

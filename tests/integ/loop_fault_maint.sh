@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-backends: sqlite pg
 # Faults of the simulator during the other card writes: reissue (补卡, 未消费 and 已消费),
 # the refund card (制退电卡), meter change (换表), an edit that writes the card

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/loop_lib.sh — sourced by the loop_*.sh suites after lib.sh.
 #
 # A site driven through the real kwhpos command line against `kwhsim serve`:
@@ -73,6 +74,7 @@ db_copy() {
     else
         rm -f "$2" "$2-wal" "$2-shm"
         sqlite3 "$1" ".backup '$2'"
+        chmod 600 "$2" # sqlite3 makes it 0644: kwhpos refuses a database all can read
     fi
 }
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-backends: sqlite pg
 # The manual's whole loop through the kwhpos command line against `kwhsim serve`:
 # opening, the meter's `good`, sale, re-sale before and after loading, reissue

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-backends: pg
 # kwhpos backup, restore and check on PostgreSQL (pg_dump -Fc, pg_restore): backups taken
 # while a station keeps selling hold exactly the sales committed before some moment; a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-backends: pg
 # Moving a site: `kwhpos db copy --to URL` copies a whole SQLite site into an empty
 # PostgreSQL database and verifies it (counts and sums per table, the audit chain, the

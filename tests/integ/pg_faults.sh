@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-backends: pg
 # The PostgreSQL server goes away: stopped at once (as a crash or a cut would) between a
 # sale's intent and its settle, and before a report. The clerk is told in one line that

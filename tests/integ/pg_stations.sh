@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-backends: pg
 # Two stations on one PostgreSQL ledger, each with its own INI and its own simulator:
 # they open accounts at the same time (customer numbers), then sell to different

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/pg/server.sh start DIR | stop DIR | halt DIR | resume DIR | conninfo DIR
 #
 # A private PostgreSQL server for the test suites: initdb into DIR/data, listening only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* The atomic card write under interruption: for every card-writing operation and every
  * write step (each byte, each PSC change), the card is pulled there — or the process

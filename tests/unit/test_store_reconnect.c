@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: pg (tests/run.sh runs this suite on its PostgreSQL test server only) */
 /* A terminal that stays open while the PostgreSQL server goes away and comes back: the
  * next call says the server cannot be reached, and once it is back the same core
