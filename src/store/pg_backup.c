@@ -9,6 +9,7 @@
  * environment variables (PGHOST, PGPASSWORD, ...), never on their command line. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,15 @@ static int dump_to(const char *target, const char *label, const char *path, int6
     if (rename(tmp, path) != 0) {
         rc = kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
         goto fail;
+    }
+    {
+        /* the new name on disk too */
+        char dir[1100];
+        str_copy(dir, sizeof dir, path);
+        if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+            fsync(fd);
+            close(fd);
+        }
     }
     if (bytes != NULL)
         *bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
