@@ -15,6 +15,9 @@
 #include "store/migrate.h"
 
 #define BUSY_TIMEOUT_MS 5000
+/* The database and its -wal, -shm and -claims files (SQLite gives the first two the
+ * database's mode): read and written by the program's group only (see priv_raise). */
+#define DB_MODE 0660
 
 struct lite_stmt {
     struct sql_stmt base;
@@ -251,10 +254,6 @@ static void lite_close(struct store *s)
     free(s);
 }
 
-/* The database and its -wal and -shm files (SQLite gives them the database's mode):
- * read and written by the program's group only (see priv_raise). */
-#define DB_MODE 0660
-
 static int open_db(struct store **out, const char *path, bool create, struct kwh_err *e)
 {
     struct lite *s;
@@ -366,7 +365,10 @@ static int claims_fd(struct lite *s, struct kwh_err *e)
     if (s->claims >= 0)
         return s->claims;
     snprintf(path, sizeof path, "%s-claims", s->base.path);
-    s->claims = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* as the database's -wal and -shm: the program's group, every terminal's */
+    priv_raise();
+    s->claims = open(path, O_RDWR | O_CREAT | O_CLOEXEC, DB_MODE);
+    priv_lower();
     if (s->claims < 0)
         return kwh_err_set(e, KWH_EIO, "cannot open %s: %s", path, strerror(errno));
     return s->claims;
