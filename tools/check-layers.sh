@@ -171,11 +171,12 @@ sysonly() { # pattern layer-regex what
 sysonly 'n?curses|ncursesw/|form\.h|menu\.h|panel\.h' '^src/ui/' 'the screen is src/ui'\''s'
 sysonly 'cups/|pango|cairo' '^src/print/module/' 'printing devices are src/print/module'\''s'
 sysonly 'libserialport' '^src/card/' 'serial ports are src/card'\''s'
-sysonly 'sqlite3' '^src/store/' 'the database is src/store'\''s'
+sysonly 'sqlite3|libpq-fe' '^src/store/' 'the database is src/store'\''s'
 sysonly 'iniparser' '^src/config/' 'the INI file is src/config'\''s'
 for f in $(git ls-files 'src/*.c' 2>/dev/null || find src -name '*.c'); do
     case $f in src/store/*) continue ;; esac
     grep -qE '\bsqlite3_|#include <sqlite3\.h>' "$f" && bad "$f uses SQLite outside src/store"
+    grep -qE '\bPQ[a-z]+\(|#include <libpq-fe\.h>' "$f" && bad "$f uses libpq outside src/store"
     grep -qiE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' "$f" && bad "$f has SQL outside src/store"
 done
 

@@ -242,6 +242,7 @@ const char *model_card_type_label(int type);  /* translated: "User card" / "用�
 #define KWH_OPF_PARAMS 0x200      /* the meter parameters are the op's */
 #define KWH_OPF_ADDS 0x400        /* its sales add the energy they load to the balance */
 #define KWH_OPF_REPLACEABLE 0x800 /* a 重新售电 may replace it before the meter takes it */
+#define KWH_OPF_REPLACES 0x1000   /* its sale replaces the last purchase, whose money returns */
 
 struct kwh_op_info {
     int kind;

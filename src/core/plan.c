@@ -440,6 +440,11 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     p->op.created = now;
     if ((rc = store_op_insert(c->db, &p->op, e)) < 0)
         goto fail;
+    /* claimed before anyone can see it: a terminal reading a copy of the card meanwhile
+       leaves it alone (settle_reconcile) */
+    if ((rc = store_op_claim(c->db, p->op.id, e)) < 0)
+        goto fail;
+    p->claimed = true;
     fill_rows(p, s, p->op.id, p->op.customer_id, now);
     if ((rc = insert_rows(c, p, e)) < 0)
         goto fail;
@@ -447,9 +452,15 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     if ((rc = audit_append(c, s->name, p->audit_op, subject, p->audit_before, p->audit_detail, e)) <
         0)
         goto fail;
-    return store_commit(c->db, e);
+    if ((rc = store_commit(c->db, e)) < 0)
+        goto released;
+    return 0;
 fail:
     store_rollback(c->db);
+released:
+    if (p->claimed)
+        store_op_release(c->db, p->op.id);
+    p->claimed = false;
     return rc;
 }
 
@@ -603,7 +614,11 @@ int plan_commit(struct kwh_core *c, const struct kwh_session *s, struct kwh_plan
         if ((rc = record_intent(c, s, p, e)) < 0)
             return rc;
         p->spent = true;
-        if ((rc = write_and_settle(c, p, e)) < 0)
+        rc = write_and_settle(c, p, e);
+        /* the write is over, whatever its outcome: a pending op is anyone's to settle now */
+        store_op_release(c->db, p->op.id);
+        p->claimed = false;
+        if (rc < 0)
             return rc;
         if (p->cu_fields != 0 && (rc = apply_account(c, s, p, false, e)) < 0)
             return kwh_err_prefix(e, "the card was written, but the other changes were not "

@@ -30,7 +30,8 @@ struct plan_expect {
 struct kwh_plan {
     struct kwh_plan_view v;
     int64_t operator_id;
-    bool spent; /* its intent was recorded: it never commits again */
+    bool spent;   /* its intent was recorded: it never commits again */
+    bool claimed; /* the writer's claim on op is held (store_op_claim) */
     struct plan_expect x;
     struct kwh_site site; /* the settings, read once */
 

@@ -180,8 +180,19 @@ int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
         struct store_op op;
         struct kwh_card cur;
         struct kwh_err ignore;
-        if ((rc = store_op_get(c->db, ids[i], &op, e)) < 0)
+        bool busy;
+        if ((rc = store_op_get(c->db, ids[i], &op, e)) < 0 ||
+            (rc = store_op_busy(c->db, ids[i], &busy, e)) < 0)
             return rc;
+        /* another terminal is writing this op to the card right now: this is a copy of
+           the card, or the same card read before that write began; only the writer, or a
+           read after it, can tell the outcome */
+        if (busy)
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "another terminal is writing to this card's account right now "
+                               "(op #%lld): nothing was done here; wait until it has finished, "
+                               "then read the card again",
+                               (long long)op.id);
         card_active_slot(img, slot);
         if (memcmp(slot, op.slot, CARD_SLOT_LEN) == 0) {
             if ((rc = settle_op(c, op.id, KWH_STATE_DONE, "found on the card", e)) < 0)

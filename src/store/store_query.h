@@ -129,10 +129,11 @@ typedef int (*store_shift_fn)(void *ctx, int kind, int pay, bool refund_out,
 
 int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn, void *ctx,
                      struct kwh_err *e);
-/* The sales replaced by the done re-sales of the range, grouped by their payment method
- * (fn gets kind KWH_OP_RESALE). */
-int store_shift_returns(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
-                        void *ctx, struct kwh_err *e);
+/* The sales replaced by the done sales of kinds (a bit mask, bit k = kind k: the kinds
+ * that replace a sale) in the range, grouped by the replacing kind and the replaced
+ * sale's payment method. */
+int store_shift_returns(struct store *s, const struct store_shift_q *q, int64_t kinds,
+                        store_shift_fn fn, void *ctx, struct kwh_err *e);
 /* The range's sales in one state (void or pending), oldest first; *rows caller-freed. */
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e);
@@ -183,5 +184,21 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
  * transaction. */
 int store_replace(const char *db_path, const char *new_path, const char *keep_path,
                   struct kwh_err *e);
+
+/* `kwhpos db copy`: the whole site in from into a new, empty database at target (either
+ * backend; store_open's create rules), in one transaction, while no station writes to
+ * from; then store_compare. fn (may be NULL) hears each table and its rows. */
+typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
+int store_copy(struct store *from, const char *target, store_copy_fn fn, void *ctx,
+               struct kwh_err *e);
+/* Counts and sums per table, the maintained totals and report summary included, equal in
+ * both (KWH_EDB naming the first difference otherwise). */
+int store_compare(struct store *a, struct store *b, struct kwh_err *e);
+
+/* Puts the backup copy new_path where target has no database yet: an SQLite copy is
+ * renamed into place (the same file system; an existing file or the -wal, -shm or
+ * -journal left of one is refused); on PostgreSQL it is restored into the empty database
+ * in one transaction. */
+int store_install(const char *target, const char *new_path, struct kwh_err *e);
 
 #endif

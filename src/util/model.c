@@ -43,7 +43,7 @@ static const struct kwh_op_info ops[KWH_OP_KINDS] = {
     {KWH_OP_SALE, KWH_NC("op", "sale"), "日常售电", KWH_N("Daily sale"),
      PURCHASE_OP | KWH_OPF_COUNT | KWH_OPF_ADDS | KWH_OPF_REPLACEABLE},
     {KWH_OP_RESALE, KWH_NC("op", "resale"), "重新售电", KWH_N("Re-sale"),
-     PURCHASE_OP | KWH_OPF_COUNT | KWH_OPF_ADDS | KWH_OPF_REPLACEABLE},
+     PURCHASE_OP | KWH_OPF_COUNT | KWH_OPF_ADDS | KWH_OPF_REPLACEABLE | KWH_OPF_REPLACES},
     {KWH_OP_REISSUE, KWH_NC("op", "reissue"), "补卡售电", KWH_N("Card reissue"),
      PURCHASE_OP | KWH_OPF_NEW_CARD | KWH_OPF_CONSUMED | KWH_OPF_COUNT | KWH_OPF_ADDS},
     {KWH_OP_REFUND_CARD, KWH_NC("op", "refund-card"), "", KWH_N("Refund card issued"),

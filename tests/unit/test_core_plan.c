@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* Operations as plans: for each operation file, the plan the clerk confirms is exactly
  * what is written and recorded (to the fen and the 0.01 kWh), and a plan whose world
  * changed before the commit (the price, the month of the free allowance, the account,
