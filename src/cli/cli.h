@@ -131,7 +131,6 @@ const char *cli_exit_text(int code);
 /* Output: "key: value" lines. */
 void cli_kv(struct cli *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void cli_print_receipt(struct cli *c, const struct kwh_receipt *r);
 void cli_print_customer(struct cli *c, const struct kwh_customer *cu);
 /* "12.34" from an integer scaled by 10^decimals (static buffer rotation: up to 8 live). */
 const char *cli_dec(int64_t v, int decimals);

@@ -345,24 +345,3 @@ void cli_print_customer(struct cli *c, const struct kwh_customer *cu)
     cli_kv(c, "card_generation", "%d", cu->card_gen);
     cli_kv(c, "balance_kwh", "%s", cli_dec(cu->balance_ckwh, 2));
 }
-
-void cli_print_receipt(struct cli *c, const struct kwh_receipt *r)
-{
-    const struct kwh_sale *s = &r->sale;
-    cli_kv(c, "invoice", "%lld", (long long)s->invoice_no);
-    cli_kv(c, "kind", "%s", model_op_name(s->kind));
-    cli_kv(c, "state", "%s", model_state_name(s->state));
-    cli_kv(c, "customer", "%08u", r->customer.customer_no);
-    cli_kv(c, "name", "%s", r->customer.name);
-    cli_kv(c, "meter", "%08u", s->meter_no);
-    cli_kv(c, "purchase_count", "%d", s->purchase_count);
-    cli_kv(c, "tariff", "%s", s->tariff_name);
-    cli_kv(c, "price", "%s", cli_dec(s->price, 4));
-    cli_kv(c, "kwh", "%s", cli_dec(s->energy_ckwh, 2));
-    cli_kv(c, "adjust_kwh", "%s", cli_dec(s->adjust_ckwh, 2));
-    cli_kv(c, "free_kwh", "%s", cli_dec(s->free_ckwh, 2));
-    cli_kv(c, "amount", "%s", cli_dec(s->amount_fen, 2));
-    cli_kv(c, "fee", "%s", cli_dec(s->fee_fen, 2));
-    cli_kv(c, "pay", "%s", model_pay_name(s->pay_method));
-    cli_kv(c, "operator", "%s", s->operator_name);
-}

@@ -273,7 +273,10 @@ static int cmd_open(struct cli *c, const struct cli_args *a)
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
-static int sell_common(struct cli *c, const struct cli_args *a, bool resale, bool quote)
+/* A purchase for the account --customer names, to the card in the reader: a sale, a
+ * re-sale, or an imported account's first card (onto a blank card; the purchase may be
+ * left out). */
+static int sell_common(struct cli *c, const struct cli_args *a, int kind, bool quote)
 {
     struct kwh_purchase_req p;
     struct kwh_card_view v;
@@ -282,30 +285,41 @@ static int sell_common(struct cli *c, const struct cli_args *a, bool resale, boo
     uint32_t no;
     int rc;
 
-    if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_purchase(c, a, true, &p)) != 0 ||
-        (rc = print_ready(c, a)) != 0)
+    if ((rc = need_customer(c, a, &no)) != 0 ||
+        (rc = cli_purchase(c, a, kind != KWH_OP_OPEN, &p)) != 0 || (rc = print_ready(c, a)) != 0)
         return rc;
-    if ((rc = read_card(c, &v, &e)) == 0 && (rc = own_card(&v, no, &e)) == 0)
-        rc = resale ? resale_plan(c->core, &c->session, &v, &p, &plan, &e)
-                    : sale_plan(c->core, &c->session, &v, &p, &plan, &e);
+    if ((rc = read_card(c, &v, &e)) == 0 && (rc = own_card(&v, no, &e)) == 0) {
+        if (kind == KWH_OP_RESALE)
+            rc = resale_plan(c->core, &c->session, &v, &p, &plan, &e);
+        else if (kind == KWH_OP_OPEN)
+            rc = first_card_plan(c->core, &c->session, no, &v, &p, &plan, &e);
+        else
+            rc = sale_plan(c->core, &c->session, &v, &p, &plan, &e);
+    }
     return run_plan(c, a, quote, rc, plan, &e, NULL);
 }
 
 static int cmd_sell(struct cli *c, const struct cli_args *a)
 {
-    return sell_common(c, a, false, cli_flag(a, "quote"));
+    return sell_common(c, a, KWH_OP_SALE, cli_flag(a, "quote"));
 }
 
 static int cmd_resell(struct cli *c, const struct cli_args *a)
 {
-    return sell_common(c, a, true, cli_flag(a, "quote"));
+    return sell_common(c, a, KWH_OP_RESALE, cli_flag(a, "quote"));
 }
 
 /* `quote`: a sale planned from the card in the reader and shown, nothing written (the
  * same as `sell --quote`). */
 static int cmd_quote(struct cli *c, const struct cli_args *a)
 {
-    return sell_common(c, a, false, true);
+    return sell_common(c, a, KWH_OP_SALE, true);
+}
+
+/* `issue-card`: the first card of an imported account, sold as an opening. */
+static int cmd_issue_card(struct cli *c, const struct cli_args *a)
+{
+    return sell_common(c, a, KWH_OP_OPEN, cli_flag(a, "quote"));
 }
 
 static int cmd_reissue(struct cli *c, const struct cli_args *a)
@@ -537,23 +551,6 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
                             type == KWH_CARD_MANAGEMENT ? &mp : NULL, &plan, &e);
     snprintf(done, sizeof done, "%s card written", a->pos[0]);
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, done);
-}
-
-static int cmd_issue_card(struct cli *c, const struct cli_args *a)
-{
-    struct kwh_purchase_req p;
-    struct kwh_card_view v;
-    struct kwh_plan *plan = NULL;
-    struct kwh_err e;
-    uint32_t no;
-    int rc;
-
-    if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0 ||
-        (rc = print_ready(c, a)) != 0)
-        return rc;
-    if ((rc = read_card(c, &v, &e)) == 0)
-        rc = first_card_plan(c->core, &c->session, no, &v, &p, &plan, &e);
-    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
 #define PURCHASE_OPTS "kwh= amount= adjust= pay= "

@@ -13,7 +13,6 @@ int close_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custome
 {
     struct kwh_customer cu;
     struct kwh_plan *p;
-    size_t pending;
     int rc;
 
     *out = NULL;
@@ -26,13 +25,8 @@ int close_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custome
     if (cu.status != KWH_CUST_OPEN && cu.status != KWH_CUST_REFUNDED)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", customer_no,
                                         kwh_trc("status", model_status_name(cu.status))));
-    if ((rc = store_ops_pending_for_customer(c->db, cu.id, NULL, 0, &pending, e)) < 0)
+    if ((rc = rules_settled(c, &cu, e)) < 0)
         return plan_fail(p, rc);
-    if (pending > 0)
-        return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
-                                        "a card write for account %08u is not settled: "
-                                        "read its card first",
-                                        customer_no));
     if (cu.status == KWH_CUST_OPEN && cu.balance_ckwh > 0) {
         if (!force)
             return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
@@ -59,8 +53,5 @@ int close_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custome
     str_copy(p->audit_op, sizeof p->audit_op, "close");
     str_copy(p->audit_before, sizeof p->audit_before, p->event.before);
     str_copy(p->audit_detail, sizeof p->audit_detail, p->event.after);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

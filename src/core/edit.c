@@ -109,8 +109,5 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
             str_copy(p->audit_detail, sizeof p->audit_detail, p->text_after);
         }
     }
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

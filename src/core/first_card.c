@@ -22,7 +22,6 @@ int first_card_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t cu
     struct store_op last;
     struct kwh_plan *p;
     char subject[32];
-    size_t pending;
     int rc;
 
     *out = NULL;
@@ -38,13 +37,8 @@ int first_card_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t cu
         return plan_fail(
             p, kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s: no card can be issued for it",
                            customer_no, kwh_trc("status", model_status_name(cu.status))));
-    if ((rc = store_ops_pending_for_customer(c->db, cu.id, NULL, 0, &pending, e)) < 0)
+    if ((rc = rules_settled(c, &cu, e)) < 0)
         return plan_fail(p, rc);
-    if (pending > 0)
-        return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
-                                        "a card write for account %08u is not settled: "
-                                        "read that card first",
-                                        customer_no));
     if (store_op_last_done_for_customer(c->db, cu.id, &last, NULL) == 0 ||
         card_serial_is_set(cu.card_serial))
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
@@ -69,8 +63,5 @@ int first_card_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t cu
                cu.meter.meter_no, p->card.purchase_count, (long long)p->v.sale.energy_ckwh,
                (long long)p->v.sale.adjust_ckwh, (long long)p->v.sale.free_ckwh,
                (long long)p->v.sale.amount_fen, model_pay_name(p->v.sale.pay_method));
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

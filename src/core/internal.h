@@ -111,6 +111,8 @@ int rules_blank_card(const struct seen_card *v, struct kwh_err *e);
 void rules_card_serial(const struct seen_card *v, uint8_t serial[KWH_SERIAL_LEN]);
 /* The user card of an open account with nothing pending (v from cardview_check). */
 int rules_account_card(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e);
+/* No card write of account cu waits for its card (KWH_ECONFLICT otherwise). */
+int rules_settled(struct kwh_core *c, const struct kwh_customer *cu, struct kwh_err *e);
 
 /* What a purchase is, before money is taken. */
 struct rules_quote {

@@ -110,8 +110,5 @@ int meter_change_plan(struct kwh_core *c, const struct kwh_session *s,
     snprintf(p->event.after, sizeof p->event.after,
              "meter=%08u type=%d limit=%d carried=%lld bought=%lld", nm.meter_no, nm.meter_type,
              nm.current_limit_a, (long long)carried, (long long)q.card_ckwh);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

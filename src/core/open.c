@@ -76,8 +76,5 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
                cu.name, m.meter_no, m.meter_type, t.name, (long long)p->v.sale.energy_ckwh,
                (long long)p->v.sale.adjust_ckwh, (long long)p->v.sale.free_ckwh,
                (long long)p->v.sale.amount_fen, model_pay_name(p->v.sale.pay_method));
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

@@ -218,20 +218,22 @@ void plan_audit(struct kwh_plan *p, const char *op, const char *subject, const c
     va_end(ap);
 }
 
-int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_err *e)
+int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_plan **out, struct kwh_err *e)
 {
     unsigned fields;
     int rc;
 
     if (p->new_account)
         p->v.after = p->account;
+    else if (p->has_base)
+        p->v.after = p->base;
     else if (p->v.has_account)
         p->v.after = p->v.before;
     if (p->card_write && p->v.has_account) {
         /* what settling the write will do, by the same code */
         if ((rc = settle_effects(c, &p->op, p->sales, p->nsales, &p->v.after, &fields, core_now(c),
                                  e)) < 0)
-            return rc;
+            return plan_fail(p, rc);
     }
     if (p->cu_fields != 0) {
         struct kwh_customer *a = &p->v.after;
@@ -259,6 +261,7 @@ int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_err *e)
         p->v.card_ckwh = model_sale_card_ckwh(&p->v.sale);
     if (p->v.has_card && p->v.card.type == KWH_CARD_USER)
         p->v.card_ckwh = p->v.card.purchase_ckwh;
+    *out = p;
     return 0;
 }
 

@@ -44,6 +44,11 @@ struct kwh_plan {
     int64_t take[PLAN_MAX_PENDING];
     bool take_void[PLAN_MAX_PENDING]; /* known not written: cancelled instead */
 
+    /* the account the effects apply to, when not the one read (a reissue's, after the
+       lost card's pending writes are taken over) */
+    bool has_base;
+    struct kwh_customer base;
+
     /* the ledger rows */
     struct kwh_sale sales[2];
     size_t nsales;
@@ -115,8 +120,8 @@ void plan_audit(struct kwh_plan *p, const char *op, const char *subject, const c
     __attribute__((format(printf, 4, 5)));
 
 /* Completes the view (the account as it will stand, the card, the sale) once the plan
- * is built; returns 0 or the error. Call last. */
-int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_err *e);
+ * is built, and gives it: *out = p and 0, or p freed and the error. Call last. */
+int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_plan **out, struct kwh_err *e);
 
 /* Frees p and returns rc (for the error paths of the operation files). */
 int plan_fail(struct kwh_plan *p, int rc);

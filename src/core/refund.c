@@ -101,8 +101,5 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
         (long long)p->v.remaining_ckwh, (long long)p->v.unloaded_ckwh, (long long)p->v.refund_ckwh,
         (long long)sale.price, (long long)amount, model_pay_name(pay_method));
     str_copy(p->audit_before, sizeof p->audit_before, "status=open");
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

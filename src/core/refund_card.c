@@ -33,8 +33,5 @@ int refund_card_plan(struct kwh_core *c, const struct kwh_session *s,
     snprintf(subject, sizeof subject, "account %08u", v.cust.customer_no);
     plan_audit(p, "refund-card", subject, "count=%u balance=%lld", card.purchase_count,
                (long long)v.cust.balance_ckwh);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

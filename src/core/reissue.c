@@ -145,16 +145,10 @@ int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     snprintf(p->event.before, sizeof p->event.before, "generation=%d", cu.card_gen);
     snprintf(p->event.after, sizeof p->event.after, "generation=%d consumed=%d fee=%lld",
              card.generation, consumed, (long long)fee_fen);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    /* the account as it stands after the take-over, then the reissue */
+    /* the reissue applies to the account as it stands after the take-over */
     if (p->ntake > 0) {
-        unsigned fields;
-        p->v.after = cu;
-        if ((rc = settle_effects(c, &p->op, p->sales, p->nsales, &p->v.after, &fields, core_now(c),
-                                 e)) < 0)
-            return plan_fail(p, rc);
+        p->has_base = true;
+        p->base = cu;
     }
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

@@ -88,8 +88,5 @@ int resale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
                (long long)p->v.sale.adjust_ckwh, (long long)p->v.sale.free_ckwh,
                (long long)p->v.sale.amount_fen, (long long)p->v.sale.price,
                model_pay_name(req->pay_method), (long long)v.last_sale.id);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

@@ -135,10 +135,22 @@ void rules_card_serial(const struct seen_card *v, uint8_t serial[KWH_SERIAL_LEN]
         while (serial[i] == 0xff);
 }
 
-int rules_account_card(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e)
+int rules_settled(struct kwh_core *c, const struct kwh_customer *cu, struct kwh_err *e)
 {
     size_t pending;
     int rc;
+
+    if ((rc = store_ops_pending_for_customer(c->db, cu->id, NULL, 0, &pending, e)) < 0)
+        return rc;
+    if (pending > 0)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a card write for account %08u is not settled: read its card first",
+                           cu->customer_no);
+    return 0;
+}
+
+int rules_account_card(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e)
+{
 
     if (v->card.type == KWH_CARD_BLANK)
         return kwh_err_set(e, KWH_ECARD,
@@ -156,14 +168,7 @@ int rules_account_card(struct kwh_core *c, const struct seen_card *v, struct kwh
                            "account %08u was refunded (读卡退电): close it "
                            "(销户) and open a new account to sell again",
                            v->cust.customer_no);
-    if ((rc = store_ops_pending_for_customer(c->db, v->cust.id, NULL, 0, &pending, e)) < 0)
-        return rc;
-    if (pending > 0)
-        return kwh_err_set(e, KWH_ECONFLICT,
-                           "a previous write for account %08u is not settled "
-                           "yet: read the card again",
-                           v->cust.customer_no);
-    return 0;
+    return rules_settled(c, &v->cust, e);
 }
 
 static int check_maximum(int64_t amount_fen, int64_t energy_ckwh, const struct kwh_site *site,

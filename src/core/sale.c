@@ -50,8 +50,5 @@ int sale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
                (long long)p->v.sale.energy_ckwh, (long long)p->v.sale.adjust_ckwh,
                (long long)p->v.sale.free_ckwh, (long long)p->v.sale.amount_fen,
                (long long)p->v.sale.price, model_pay_name(req->pay_method));
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

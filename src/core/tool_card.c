@@ -68,8 +68,5 @@ int tool_card_plan(struct kwh_core *c, const struct kwh_session *s,
     plan_audit(p, "tool-card", subject, "type=%s limit=%u alarm=%u overdraft=%u hoard=%u",
                model_card_type_name(type), card.params.current_limit_a, card.params.alarm_ckwh,
                card.params.overdraft_ckwh, card.params.hoard_ckwh);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

@@ -45,8 +45,5 @@ int transfer_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t cust
     str_copy(p->audit_op, sizeof p->audit_op, "transfer");
     str_copy(p->audit_before, sizeof p->audit_before, p->event.before);
     str_copy(p->audit_detail, sizeof p->audit_detail, p->event.after);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

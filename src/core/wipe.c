@@ -54,8 +54,5 @@ int wipe_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     if (v.has_cust)
         snprintf(p->audit_detail, sizeof p->audit_detail, "account=%08u meter=%08u",
                  v.cust.customer_no, v.cust.meter.meter_no);
-    if ((rc = plan_finish(c, p, e)) < 0)
-        return plan_fail(p, rc);
-    *out = p;
-    return 0;
+    return plan_finish(c, p, out, e);
 }

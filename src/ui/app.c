@@ -268,6 +268,16 @@ void app_draw(struct app *a)
     doupdate();
 }
 
+/* What is left on screen when a screen could not be opened: nothing, while the program
+ * stops (a->fatal says why; ui_run restores the terminal and returns it). */
+static void draw_nothing(struct app *a, void *st)
+{
+    (void)a;
+    (void)st;
+}
+
+static const struct screen scr_none = {.title = "kwhpos", .draw = draw_nothing};
+
 void app_open(struct app *a, const struct screen *s, int arg)
 {
     if (a->scr != NULL && a->scr->leave != NULL)
@@ -277,8 +287,13 @@ void app_open(struct app *a, const struct screen *s, int arg)
     if (s == NULL)
         s = &scr_home;
     a->st = calloc(1, s->state_size > 0 ? s->state_size : 1);
-    if (a->st == NULL)
-        abort();
+    if (a->st == NULL) {
+        kwh_err_set(&a->fatal, KWH_ENOMEM, "out of memory: the screen could not be opened");
+        a->scr = &scr_none;
+        a->title = scr_none.title;
+        a->quit = true;
+        return;
+    }
     a->scr = s;
     a->scr_arg = arg;
     a->title = s->title;

@@ -153,34 +153,48 @@ static void reprice_elsewhere(struct site *s, int64_t price)
     core_close(other);
 }
 
+/* A sale of p planned from the card in the reader (the plan must be made). */
+static struct kwh_plan *plan_sale(struct site *s, const struct kwh_purchase_req *p)
+{
+    struct kwh_card_view v = read_card(s);
+    struct kwh_plan *plan;
+    struct kwh_err e;
+    if (sale_plan(s->core, &s->seller, &v, p, &plan, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    return plan;
+}
+
+/* The seller's commit of plan is refused with code and a message containing why, and
+ * nothing moved: the card, the ledger, the audit, not even a PSC presented. */
+static void refused_unchanged(struct site *s, struct kwh_plan *plan, int code, const char *why)
+{
+    struct world before;
+    struct kwh_receipt r;
+    world_take(s, &before);
+    REFUSED(code, why, plan_commit(s->core, &s->seller, plan, &r, &e_));
+    world_unchanged(s, &before);
+    plan_free(plan);
+}
+
 /* --- the defect: what the clerk confirmed is what is written -------------------------- */
 
 static void sale__repriced_on_another_terminal_after_the_quote_is_refused(void **state)
 {
     struct site *s = *state;
     struct kwh_purchase_req p = {KWH_BY_AMOUNT, 10000, 0, KWH_PAY_CASH};
-    struct kwh_card_view v;
     struct kwh_plan *plan;
     struct kwh_receipt r;
-    struct world before;
-    struct kwh_err e;
 
     loaded_account(s);
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     /* the clerk confirms 100.00 yuan for 189.28 kWh at 0.5283 */
     assert_int_equal(plan_view(plan)->sale.price, 5283);
     assert_int_equal(plan_view(plan)->sale.energy_ckwh, 18928);
     assert_int_equal(plan_view(plan)->sale.amount_fen, 10000);
     reprice_elsewhere(s, 10000);
-    world_take(s, &before);
-    REFUSED(KWH_ECONFLICT, "changed from 0.5283 to 1.0000 since the quote",
-            plan_commit(s->core, &s->seller, plan, &r, &e_));
-    world_unchanged(s, &before);
-    plan_free(plan);
+    refused_unchanged(s, plan, KWH_ECONFLICT, "changed from 0.5283 to 1.0000 since the quote");
     /* a new quote at the new price goes through */
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     assert_int_equal(plan_view(plan)->sale.energy_ckwh, 10000);
     commit(s, &s->seller, plan, &r);
     assert_int_equal(r.sale.price, 10000);
@@ -191,11 +205,8 @@ static void sale__refused_when_the_month_of_the_free_allowance_changed(void **st
 {
     struct site *s = *state;
     struct kwh_purchase_req p = by_kwh(2000);
-    struct kwh_card_view v;
     struct kwh_plan *plan;
     struct kwh_receipt r;
-    struct world before;
-    struct kwh_err e;
     struct tm tm;
     time_t t;
 
@@ -211,18 +222,12 @@ static void sale__refused_when_the_month_of_the_free_allowance_changed(void **st
     tm.tm_sec = 50;
     tm.tm_isdst = -1;
     s->now = (int64_t)mktime(&tm);
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     assert_int_equal(plan_view(plan)->sale.free_ckwh, 0); /* already granted this month */
     s->now += 20;                                         /* midnight: a new month */
-    world_take(s, &before);
-    REFUSED(KWH_ECONFLICT, "the month changed since the quote",
-            plan_commit(s->core, &s->seller, plan, &r, &e_));
-    world_unchanged(s, &before);
-    plan_free(plan);
+    refused_unchanged(s, plan, KWH_ECONFLICT, "the month changed since the quote");
     /* quoted again, the new month's allowance comes with it */
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     assert_int_equal(plan_view(plan)->sale.free_ckwh, 500);
     commit(s, &s->seller, plan, &r);
     assert_int_equal(r.sale.free_ckwh, 500);
@@ -233,61 +238,42 @@ static void sale__refused_when_the_account_changed_on_another_terminal(void **st
     struct site *s = *state;
     uint32_t no;
     struct kwh_purchase_req p = by_kwh(2000);
-    struct kwh_card_view v;
     struct kwh_plan *plan;
-    struct kwh_receipt r;
-    struct world before;
     struct kwh_core *other;
     struct kwh_err e;
 
     no = loaded_account(s);
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     other = site_open_again(s);
     assert_int_equal(ops_transfer(other, &s->seller, no, "新户主", "二号楼", "139", &e), 0);
     core_close(other);
-    world_take(s, &before);
-    REFUSED(KWH_ECONFLICT, "was changed meanwhile",
-            plan_commit(s->core, &s->seller, plan, &r, &e_));
-    world_unchanged(s, &before);
-    plan_free(plan);
+    refused_unchanged(s, plan, KWH_ECONFLICT, "was changed meanwhile");
 }
 
 static void sale__refused_when_the_settings_changed(void **state)
 {
     struct site *s = *state;
     struct kwh_purchase_req p = by_kwh(2000);
-    struct kwh_card_view v;
     struct kwh_plan *plan;
-    struct kwh_receipt r;
-    struct world before;
     struct kwh_err e;
 
     loaded_account(s);
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     assert_int_equal(settings_set_unit(s->core, &s->admin, "新物业", "123", &e), 0);
-    world_take(s, &before);
-    REFUSED(KWH_ECONFLICT, "settings were changed since the quote",
-            plan_commit(s->core, &s->seller, plan, &r, &e_));
-    world_unchanged(s, &before);
-    plan_free(plan);
+    refused_unchanged(s, plan, KWH_ECONFLICT, "settings were changed since the quote");
 }
 
 static void sale__refused_when_another_card_is_in_the_reader(void **state)
 {
     struct site *s = *state;
     struct kwh_purchase_req p = by_kwh(2000);
-    struct kwh_card_view v;
     struct kwh_plan *plan;
     struct kwh_receipt r;
     struct world before;
-    struct kwh_err e;
     uint8_t mine[KWH_CARD_SIZE];
 
     loaded_account(s);
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     /* the card goes into the meter and comes back with a new report */
     memcpy(mine, s->card->img, sizeof mine);
     site_meter_loads(s, 9000);
@@ -306,14 +292,12 @@ static void plan__commits_once_and_only_for_its_operator(void **state)
 {
     struct site *s = *state;
     struct kwh_purchase_req p = by_kwh(2000);
-    struct kwh_card_view v;
     struct kwh_plan *plan;
     struct kwh_receipt r;
     struct kwh_err e;
 
     loaded_account(s);
-    v = read_card(s);
-    assert_int_equal(sale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
+    plan = plan_sale(s, &p);
     REFUSED(KWH_EPERM, "another operator", plan_commit(s->core, &s->admin, plan, &r, &e_));
     assert_int_equal(plan_commit(s->core, &s->seller, plan, &r, &e), 0);
     REFUSED(KWH_ECONFLICT, "already carried out", plan_commit(s->core, &s->seller, plan, &r, &e_));
@@ -365,11 +349,7 @@ static void open__plan_is_what_is_recorded_and_the_number_comes_at_commit(void *
         fakecard_free(s->card);
         s->card = mine;
     }
-    world_take(s, &before);
-    REFUSED(KWH_ECONFLICT, "meter number 33333333 was given to account",
-            plan_commit(s->core, &s->seller, plan, &r, &e_));
-    world_unchanged(s, &before);
-    plan_free(plan);
+    refused_unchanged(s, plan, KWH_ECONFLICT, "meter number 33333333 was given to account");
 }
 
 static void first_card__plan_is_what_is_recorded(void **state)
@@ -401,7 +381,6 @@ static void resale__plan_shows_the_difference_and_is_what_is_recorded(void **sta
     struct kwh_card_view v;
     struct kwh_plan *plan;
     struct kwh_receipt r, first;
-    struct world before;
     struct kwh_err e;
 
     assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &first, &e), 0);
@@ -423,11 +402,7 @@ static void resale__plan_shows_the_difference_and_is_what_is_recorded(void **sta
     v = read_card(s);
     assert_int_equal(resale_plan(s->core, &s->seller, &v, &p, &plan, &e), 0);
     reprice_elsewhere(s, 6000);
-    world_take(s, &before);
-    REFUSED(KWH_ECONFLICT, "changed from 0.5283 to 0.6000",
-            plan_commit(s->core, &s->seller, plan, &r, &e_));
-    world_unchanged(s, &before);
-    plan_free(plan);
+    refused_unchanged(s, plan, KWH_ECONFLICT, "changed from 0.5283 to 0.6000");
 }
 
 /* A sale of p whose card was pulled at its commit byte: pending, outcome unknown. */

@@ -3,7 +3,8 @@
 /* The store's pieces the plans stand on, on both backends: an account update writes its
  * column groups and no other; the settings version counts every change; a tariff's
  * current price row; the last sale among a set of kinds; an account's pending writes by
- * id; the money a re-sale returns, found by the kinds that replace a sale. */
+ * id; the money a re-sale returns, found by the kinds that replace a sale; a binding that
+ * cannot be made is an ordinary error, not an abort. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "ops.h"
 #include "site.h"
 #include "store/store.h"
+#include "store/sql.h"
 #include "store/store_query.h"
 
 #define METER 12345678
@@ -210,6 +212,28 @@ static void store__a_resale_returns_the_sale_it_replaces(void **state)
     store_close(db);
 }
 
+static void store__a_bad_binding_is_an_error_not_an_abort(void **state)
+{
+    struct site *s = *state;
+    struct store *db = site_store(s);
+    struct kwh_err e;
+    sql_stmt *st;
+    int64_t n;
+
+    st = sql_prep(db, "SELECT count(*) FROM customers WHERE id > :id", &e);
+    assert_non_null(st);
+    sql_i64(st, ":id", 0);
+    sql_i64(st, ":nope", 1); /* a programmer's error */
+    assert_int_equal(sql_int(db, st, -1, &n, &e), KWH_EDB);
+    assert_non_null(strstr(e.msg, "no parameter :nope"));
+    /* the statement is usable again */
+    st = sql_prep(db, "SELECT count(*) FROM customers WHERE id > :id", &e);
+    sql_i64(st, ":id", 0);
+    assert_int_equal(sql_int(db, st, -1, &n, &e), 0);
+    assert_int_equal(n, 0);
+    store_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +244,7 @@ int main(void)
         T(store__the_last_sale_among_kinds),
         T(store__an_accounts_pending_writes_by_id),
         T(store__a_resale_returns_the_sale_it_replaces),
+        T(store__a_bad_binding_is_an_error_not_an_abort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
