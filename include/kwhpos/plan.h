@@ -82,6 +82,8 @@ struct kwh_account_req {
 struct kwh_meter_change_req {
     struct kwh_meter meter;     /* the new meter (number may equal the old one) */
     int64_t old_remaining_ckwh; /* 旧表剩余电量, read off the old meter */
+    char reason[KWH_TEXT_MAX];  /* why old_remaining_ckwh exceeds what the meter should
+                                   hold by its last report ("" when it does not) */
 };
 
 /* The meter of a new account before anyone changes it: the screens and the command
@@ -124,7 +126,9 @@ struct kwh_plan_view {
     int64_t difference_fen; /* amount - the replaced amount: > 0 the customer pays more */
     int64_t remaining_ckwh; /* 读卡退电: the meter's report; 换表: the old meter's */
     int64_t unloaded_ckwh;  /* purchases on the card the meter never loaded */
-    int64_t refund_ckwh;    /* 读卡退电: energy refunded */
+    int64_t refund_ckwh;    /* 读卡退电: the paid energy refunded (< 0: overdraft charged) */
+    int64_t kept_ckwh;      /* 读卡退电: energy left that is not paid out (free allowance,
+                               调剂, beyond what the purchases paid for) */
     int64_t refund_fen;     /* 读卡退电: paid to the customer (< 0: the customer pays) */
     int64_t carried_ckwh;   /* 换表: carried to the new meter */
     bool consumed;          /* 补卡: the lost card's purchase reached the meter */

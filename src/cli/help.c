@@ -84,6 +84,7 @@ static const struct opt_help opts[] = {
     {"keep-on", NULL,
      N_("保电 (management card): each meter's rating, alarm, overdraft and hoard 9999 kWh")},
     {"rating", "A", N_("the meter's rated current in A (default 60)")},
+    {"reason", "TEXT", N_("why, in one line (kept in the audit log)")},
     {"reissue-fee", "YUAN", N_("the fee for a reissued card (补卡费)")},
     {"reprint", NULL, N_("a 补打 copy, marked and counted")},
     {"role", "admin|seller", N_("the operator's role")},

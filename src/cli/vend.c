@@ -98,6 +98,7 @@ static void print_plan(struct cli *c, const struct kwh_plan_view *v)
         cli_kv(c, "remaining_kwh", "%s", cli_dec(v->remaining_ckwh, 2));
         cli_kv(c, "unloaded_kwh", "%s", cli_dec(v->unloaded_ckwh, 2));
         cli_kv(c, "refund_kwh", "%s", cli_dec(v->refund_ckwh, 2));
+        cli_kv(c, "kept_kwh", "%s", cli_dec(v->kept_ckwh, 2));
         cli_kv(c, "price", "%s", cli_dec(s->price, 4));
         cli_kv(c, "refund_amount", "%s", cli_dec(v->refund_fen, 2));
         cli_kv(c, "pay", "%s", model_pay_name(s->pay_method));
@@ -393,6 +394,8 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
         (rc = cli_purchase(c, a, false, &p)) != 0 ||
         (rc = cli_fixed(c, a, "old-remaining", 2, UNITS_MAX_CKWH, 0, &m.old_remaining_ckwh)) != 0)
         return rc;
+    if (cli_str(a, "reason") != NULL)
+        str_copy(m.reason, sizeof m.reason, cli_str(a, "reason"));
     if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_METER_CHANGE, 0, &e) < 0)
         return cli_fail(c, &e);
     if ((rc = print_ready(c, a)) != 0)
@@ -583,9 +586,9 @@ const struct cli_command cli_vend_commands[] = {
      N_("make a refund card (制退电卡)"), cmd_refund_card, 0},
     {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
      N_("refund from the refund card (读卡退电)"), cmd_refund, 0},
-    {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= print quote",
-     "--customer NO --meter NEW [meter options] --old-remaining KWH [--kwh X|--amount Y] "
-     "[--print] [--quote]",
+    {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= reason= print quote",
+     "--customer NO --meter NEW [meter options] --old-remaining KWH [--reason TEXT] "
+     "[--kwh X|--amount Y] [--print] [--quote]",
      N_("move an account to a new meter (换表, admin)"), cmd_meter_change, 0},
     {"transfer", "customer= meter= name= address= phone= quote",
      "--customer NO|--meter NO --name NEW [--address A] [--phone P] [--quote]",

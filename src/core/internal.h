@@ -145,6 +145,16 @@ int rules_price(const struct kwh_site *site, const struct kwh_customer *cu,
 void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *cu,
                      const struct rules_quote *q, const struct kwh_purchase_req *p, int count);
 
+/* What a refund pays for ckwh of energy left to account customer_id (docs/units.md):
+ * valued against its most recent paid purchases, last in first out, at the prices they
+ * were bought at — a whole purchase at exactly what was paid for its energy, a part of
+ * one rounded down — so that free allowance and 调剂 energy (taken as consumed first) and
+ * energy beyond what the purchases paid for are never paid out. *fen the money,
+ * *paid_ckwh the energy it pays for (<= ckwh), *last_price the price of the last purchase
+ * that had paid energy (0: none). */
+int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64_t *fen,
+                    int64_t *paid_ckwh, int64_t *last_price, struct kwh_err *e);
+
 /* --- settling card writes (settle.c) --- */
 
 /* The effects of op (done) on its account cu: the settlement reads the kind's flags.

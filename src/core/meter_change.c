@@ -22,7 +22,7 @@ int meter_change_plan(struct kwh_core *c, const struct kwh_session *s,
     struct kwh_plan *p;
     struct kwh_meter nm = m->meter;
     bool purchase = req != NULL && req->mode != KWH_BY_NONE;
-    int64_t carried, unloaded, total;
+    int64_t carried, unloaded, total, expected;
     char subject[32];
     int rc;
 
@@ -63,6 +63,23 @@ int meter_change_plan(struct kwh_core *c, const struct kwh_session *s,
         return plan_fail(p, rc);
     plan_expect_meter_free(p, nm.meter_no, v.cust.id);
     unloaded = cardview_purchase_in_meter(&v) ? 0 : v.card.purchase_ckwh;
+    /* the meter holds at most its last report and what it loaded since: more is carried
+       (and could be refunded later) only for a reason the administrator gives */
+    expected = v.cust.balance_ckwh - unloaded;
+    if (m->old_remaining_ckwh > (expected > 0 ? expected : 0) && m->reason[0] == '\0') {
+        char was[32], exp[32], rep[32];
+        fixed_format(m->old_remaining_ckwh, 2, was, sizeof was);
+        fixed_format(expected > 0 ? expected : 0, 2, exp, sizeof exp);
+        fixed_format(v.cust.reported_remaining_ckwh, 2, rep, sizeof rep);
+        return plan_fail(p, kwh_err_set(e, KWH_EINVAL,
+                                        "the old meter's remaining energy %s kWh is more than "
+                                        "the %s kWh it should hold (its last report said %s kWh, "
+                                        "with the purchases loaded since): check the meter's "
+                                        "display, or give the reason to carry more",
+                                        was, exp, rep));
+    }
+    if (!utf8_is_clean_line(m->reason) || strlen(m->reason) >= sizeof m->reason)
+        return plan_fail(p, kwh_err_set(e, KWH_EINVAL, "reason: one line of text"));
     carried = m->old_remaining_ckwh + unloaded;
     target = v.cust;
     target.meter = nm;
@@ -99,9 +116,11 @@ int meter_change_plan(struct kwh_core *c, const struct kwh_session *s,
     p->v.carried_ckwh = carried;
     snprintf(subject, sizeof subject, "account %08u", v.cust.customer_no);
     plan_audit(p, "meter-change", subject,
-               "meter=%08u->%08u old_remaining=%lld unloaded=%lld purchase=%lld amount=%lld",
+               "meter=%08u->%08u old_remaining=%lld expected=%lld unloaded=%lld purchase=%lld "
+               "amount=%lld reason=%s",
                v.cust.meter.meter_no, nm.meter_no, (long long)m->old_remaining_ckwh,
-               (long long)unloaded, (long long)q.card_ckwh, (long long)q.amount_fen);
+               (long long)expected, (long long)unloaded, (long long)q.card_ckwh,
+               (long long)q.amount_fen, m->reason);
     p->has_event = true;
     p->event.kind = KWH_OP_METER_CHANGE;
     snprintf(p->event.before, sizeof p->event.before, "meter=%08u type=%d limit=%d remaining=%lld",

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* 读卡退电 (M15): the refund card after the meter wrote its remaining energy on it. The
- * refund is that energy plus a purchase the meter never loaded, less this month's free
- * allowance, at the price of the last purchase; negative when the overdraft was used
- * (the customer pays). No card write: one transaction. */
+ * energy left is what it reports plus a purchase the meter never loaded; it is paid
+ * back only as far as the account's most recent purchases paid for it, last in first
+ * out at their own prices (rules_paid_back: free allowance and 调剂 energy are never
+ * paid out); negative when the overdraft was used (the customer pays, at the last
+ * purchase's price). No card write: one transaction. */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,8 +20,7 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
     struct kwh_sale sale;
     struct seen_card v;
     struct kwh_plan *p;
-    int64_t energy, keep, amount;
-    int month = rules_month(core_now(c));
+    int64_t energy, amount;
     int rc;
 
     *out = NULL;
@@ -54,26 +55,29 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
     p->v.remaining_ckwh = r->remaining_ckwh;
     p->v.unloaded_ckwh = r->loaded_count < v.card.purchase_count ? v.card.purchase_ckwh : 0;
     energy = p->v.remaining_ckwh + p->v.unloaded_ckwh;
-    /* free allowance granted this calendar month is not refunded as money */
-    keep = cu.free_month == month && v.has_last_sale ? v.last_sale.free_ckwh : 0;
-    if (cu.free_month != 0) {
-        p->x.by_month = true;
-        p->x.month = month;
-    }
-    if (keep > energy)
-        keep = energy > 0 ? energy : 0;
-    p->v.refund_ckwh = energy - keep;
     memset(&sale, 0, sizeof sale);
-    /* the price the energy was bought at; the tariff's only when nothing was bought */
-    if (v.has_last_sale) {
-        sale.price = v.last_sale.price;
-    } else {
-        struct kwh_tariff t;
-        if ((rc = plan_expect_tariff(c, p, cu.tariff_id, &t, e)) < 0)
+    if (energy >= 0) {
+        /* paid back only what was paid: the most recent purchases, last in first out, at
+           their own prices; free allowance and 调剂 never become money */
+        int64_t paid, last;
+        if ((rc = rules_paid_back(c, cu.id, energy, &amount, &paid, &last, e)) < 0)
             return plan_fail(p, rc);
-        sale.price = t.price;
+        p->v.refund_ckwh = paid;
+        sale.price = last;
+    } else {
+        /* the overdraft used is charged at the price the energy was last bought at */
+        p->v.refund_ckwh = energy;
+        if (v.has_last_sale) {
+            sale.price = v.last_sale.price;
+        } else {
+            struct kwh_tariff t;
+            if ((rc = plan_expect_tariff(c, p, cu.tariff_id, &t, e)) < 0)
+                return plan_fail(p, rc);
+            sale.price = t.price;
+        }
+        amount = units_refund_for_energy(energy, sale.price);
     }
-    amount = units_refund_for_energy(p->v.refund_ckwh, sale.price);
+    p->v.kept_ckwh = energy - p->v.refund_ckwh;
     p->v.refund_fen = amount;
 
     sale.kind = KWH_OP_REFUND;

@@ -305,3 +305,38 @@ void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer 
     sale->pay_method = p ? p->pay_method : KWH_PAY_CASH;
     sale->by_amount = p && p->mode == KWH_BY_AMOUNT;
 }
+
+int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64_t *fen,
+                    int64_t *paid_ckwh, int64_t *last_price, struct kwh_err *e)
+{
+    int64_t before = INT64_MAX, kinds = model_op_kinds(KWH_OPF_PURCHASE), rest = ckwh;
+    struct kwh_sale sale;
+    int rc = 0;
+
+    *fen = 0;
+    *paid_ckwh = 0;
+    *last_price = 0;
+    while (rest > 0 &&
+           (rc = store_sale_last_of_kinds(c->db, customer_id, kinds, before, &sale, e)) == 0) {
+        before = sale.id;
+        if (*last_price == 0 && sale.energy_ckwh > 0)
+            *last_price = sale.price;
+        if (sale.energy_ckwh <= 0 || sale.amount_fen <= 0)
+            continue; /* free allowance or 调剂 only: nothing paid */
+        if (rest >= sale.energy_ckwh) {
+            /* the whole purchase: exactly what was paid for its energy */
+            *fen += sale.amount_fen;
+            *paid_ckwh += sale.energy_ckwh;
+            rest -= sale.energy_ckwh;
+        } else {
+            int64_t part = units_refund_for_energy(rest, sale.price);
+            *fen += part < sale.amount_fen ? part : sale.amount_fen;
+            *paid_ckwh += rest;
+            rest = 0;
+        }
+    }
+    if (rest > 0 && rc != KWH_ENOTFOUND && rc < 0)
+        return rc;
+    kwh_err_clear(e);
+    return 0;
+}
