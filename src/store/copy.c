@@ -29,9 +29,14 @@ static const struct table tables[] = {
     {"operators", "SELECT * FROM operators WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"tariffs", "SELECT * FROM tariffs WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"tariff_prices", "SELECT * FROM tariff_prices WHERE id > :after ORDER BY id LIMIT 5000", true},
+    {"tariff_tiers", "SELECT * FROM tariff_tiers WHERE id > :after ORDER BY id LIMIT 5000", true},
+    {"fee_types", "SELECT * FROM fee_types WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"customers", "SELECT * FROM customers WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"card_ops", "SELECT * FROM card_ops WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"sales", "SELECT * FROM sales WHERE id > :after ORDER BY id LIMIT 5000", true},
+    {"sale_items", "SELECT * FROM sale_items WHERE id > :after ORDER BY id LIMIT 5000", true},
+    {"arrears", "SELECT * FROM arrears WHERE id > :after ORDER BY id LIMIT 5000", true},
+    {"reversals", "SELECT * FROM reversals WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"events", "SELECT * FROM events WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"audit", "SELECT * FROM audit WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"shifts", "SELECT * FROM shifts WHERE id > :after ORDER BY id LIMIT 5000", true},
@@ -54,7 +59,17 @@ static const char *const checks[] = {
     "coalesce(sum(amount_fen), 0), coalesce(sum(fee_fen), 0), coalesce(sum(energy_ckwh), 0), "
     "coalesce(sum(invoice_no), 0), coalesce(sum(reprints), 0) FROM sales",
     "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(amount_fen), 0), "
-    "coalesce(sum(energy_ckwh), 0), coalesce(sum(fee_fen), 0) FROM sales_sum",
+    "coalesce(sum(energy_ckwh), 0), coalesce(sum(fee_fen), 0), coalesce(sum(arrears_fen), 0) "
+    "FROM sales_sum",
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(price), 0), "
+    "coalesce(sum(upto_ckwh), 0) FROM tariff_tiers",
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(amount_fen), 0) FROM fee_types",
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(ckwh), 0), coalesce(sum(fen), 0) "
+    "FROM sale_items",
+    "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(ckwh), 0), coalesce(sum(fen), 0) "
+    "FROM items_sum",
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(fen), 0) FROM arrears",
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(state), 0) FROM reversals",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(kind), 0) FROM events",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(ts), 0) FROM audit",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(money_in_fen), 0), "

@@ -274,6 +274,177 @@ static const char v4[] = "ALTER TABLE sales ADD COLUMN customer_name TEXT;"
  * reissue cancels it instead of taking it over. */
 static const char v5[] = "ALTER TABLE card_ops ADD COLUMN not_written INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 6: the money rules of commercial vending (docs/units.md).
+ * - tariff_tiers: a price version's tiers (阶梯电价): up to 5, each an upper bound in the
+ *   period (0: none, the last) and a price; tariff_prices gains the period (0 flat, 1
+ *   monthly, 12 annual) and its start month. The first tier's price stays the row's price.
+ * - customers: the kWh bought at tiered prices in the current period (period_start is
+ *   its first month, YYYYMM), an extra first-tier allowance, the arrears owed, the last
+ *   month whose monthly fees were paid, and the account's own arrears recovery rule.
+ * - fee_types: fees the administrator defines (per sale, monthly); arrears: the debts
+ *   entered and waived, with reasons (recoveries are the sales' arrears_fen).
+ * - sales: arrears recovered, the payment reference, the sale a reversal reverses, the
+ *   period and fee month a sale counted in; pay_method admits bank transfer (5), which
+ *   SQLite can only do by rebuilding the table; sale_items: each sale's tiers and fees,
+ *   summed per hour in items_sum by triggers as sales_sum is; sales_sum gains arrears.
+ * - reversals: 冲正 requests, their approval and the reversing sale. */
+#define V6_SALES_COLS                                                                              \
+    "id, op_id, kind, state, customer_id, meter_no, purchase_count, energy_ckwh, adjust_ckwh, "    \
+    "free_ckwh, price, tariff_id, amount_fen, fee_fen, pay_method, by_amount, operator_id, "       \
+    "created, settled, replaces_id, invoice_no, reprints, printed, customer_name, "                \
+    "customer_address, customer_phone, tariff_name"
+#define SUM6_COLS SUM_COLS ", arrears_fen"
+#define SUM6_UPSERT(row, sign)                                                                     \
+    "INSERT INTO sales_sum (" SUM_KEY ", " SUM6_COLS ") VALUES (" row ".created / 3600, " row      \
+    ".operator_id, " row ".kind, " row ".pay_method, " sign "1, " sign row                         \
+    ".energy_ckwh, " sign row ".adjust_ckwh, " sign row ".free_ckwh, " sign row                    \
+    ".amount_fen, " sign row ".fee_fen, " sign row ".arrears_fen) ON CONFLICT (" SUM_KEY           \
+    ") DO UPDATE SET n = n + excluded.n, energy_ckwh = energy_ckwh + excluded.energy_ckwh, "      \
+    "adjust_ckwh = adjust_ckwh + excluded.adjust_ckwh, free_ckwh = free_ckwh + "                   \
+    "excluded.free_ckwh, amount_fen = amount_fen + excluded.amount_fen, fee_fen = "                \
+    "fee_fen + excluded.fee_fen, arrears_fen = arrears_fen + excluded.arrears_fen;"
+#define SUM6_WATCHED SUM_WATCHED ", arrears_fen"
+#define ITEMS_KEY "hour, operator_id, kind, pay_method, item, ref"
+/* the items of sale `id` (a sales row's column) into items_sum, signed */
+#define ITEMS_UPSERT(row, sign)                                                                    \
+    "INSERT INTO items_sum (" ITEMS_KEY ", n, ckwh, fen) SELECT " row ".created / 3600, " row      \
+    ".operator_id, " row ".kind, " row ".pay_method, i.item, i.ref, " sign "1, " sign             \
+    "i.ckwh, " sign "i.fen FROM sale_items i WHERE i.sale_id = " row ".id AND 1 = 1 "              \
+    "ON CONFLICT (" ITEMS_KEY ") DO UPDATE SET n = items_sum.n + excluded.n, ckwh = "              \
+    "items_sum.ckwh + excluded.ckwh, fen = items_sum.fen + excluded.fen;"
+
+static const char v6[] =
+    "CREATE TABLE tariff_tiers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  price_id INTEGER NOT NULL REFERENCES tariff_prices(id),"
+    "  n INTEGER NOT NULL CHECK (n BETWEEN 1 AND 5),"
+    "  upto_ckwh INTEGER NOT NULL CHECK (upto_ckwh >= 0),"
+    "  price INTEGER NOT NULL CHECK (price > 0)"
+    ");"
+    "CREATE UNIQUE INDEX tariff_tiers_price ON tariff_tiers(price_id, n);"
+    "ALTER TABLE tariff_prices ADD COLUMN period_months INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tariff_prices ADD COLUMN period_start INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE customers ADD COLUMN period_start INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE customers ADD COLUMN period_ckwh INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE customers ADD COLUMN tier_extra_ckwh INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE customers ADD COLUMN arrears_fen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE customers ADD COLUMN fee_month INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE customers ADD COLUMN recovery_mode INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE customers ADD COLUMN recovery_value INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE fee_types ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL CHECK (kind IN (2, 3)),"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX fee_types_name ON fee_types(name) WHERE active = 1;"
+    /* sales rebuilt: pay_method 0..5 and the new columns */
+    "CREATE TABLE sales_v6 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  op_id INTEGER REFERENCES card_ops(id),"
+    "  kind INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL CHECK (state IN (0, 1, 2, 3)),"
+    "  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+    "  meter_no INTEGER NOT NULL,"
+    "  purchase_count INTEGER NOT NULL,"
+    "  energy_ckwh INTEGER NOT NULL,"
+    "  adjust_ckwh INTEGER NOT NULL DEFAULT 0,"
+    "  free_ckwh INTEGER NOT NULL DEFAULT 0,"
+    "  price INTEGER NOT NULL,"
+    "  tariff_id INTEGER NOT NULL REFERENCES tariffs(id),"
+    "  amount_fen INTEGER NOT NULL,"
+    "  fee_fen INTEGER NOT NULL DEFAULT 0,"
+    "  pay_method INTEGER NOT NULL DEFAULT 0 CHECK (pay_method BETWEEN 0 AND 5),"
+    "  by_amount INTEGER NOT NULL DEFAULT 0,"
+    "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
+    "  created INTEGER NOT NULL,"
+    "  settled INTEGER NOT NULL DEFAULT 0,"
+    "  replaces_id INTEGER REFERENCES sales(id),"
+    "  invoice_no INTEGER UNIQUE,"
+    "  reprints INTEGER NOT NULL DEFAULT 0,"
+    "  printed INTEGER NOT NULL DEFAULT 0,"
+    "  customer_name TEXT, customer_address TEXT, customer_phone TEXT, tariff_name TEXT,"
+    "  arrears_fen INTEGER NOT NULL DEFAULT 0,"
+    "  pay_ref TEXT,"
+    "  reverses_id INTEGER REFERENCES sales(id),"
+    "  period_start INTEGER NOT NULL DEFAULT 0,"
+    "  fee_month INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "INSERT INTO sales_v6 (" V6_SALES_COLS ") SELECT " V6_SALES_COLS " FROM sales;"
+    "DROP TABLE sales;"
+    "ALTER TABLE sales_v6 RENAME TO sales;"
+    "CREATE INDEX sales_created ON sales(created);"
+    "CREATE INDEX sales_customer ON sales(customer_id, id);"
+    "CREATE INDEX sales_op ON sales(op_id);"
+    "CREATE INDEX sales_operator ON sales(operator_id, created);"
+    "CREATE INDEX sales_pending ON sales(id) WHERE state = 0;"
+    "CREATE INDEX sales_pay_ref ON sales(pay_ref) WHERE pay_ref IS NOT NULL;"
+    "CREATE INDEX sales_reverses ON sales(reverses_id) WHERE reverses_id IS NOT NULL;"
+    "ALTER TABLE sales_sum ADD COLUMN arrears_fen INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TRIGGER sales_sum_ins AFTER INSERT ON sales WHEN NEW.state = 1 BEGIN " SUM6_UPSERT(
+        "NEW", "") " END;"
+    "CREATE TRIGGER sales_sum_upd_old AFTER UPDATE OF " SUM6_WATCHED " ON sales "
+    "WHEN OLD.state = 1 BEGIN " SUM6_UPSERT("OLD", "-") " END;"
+    "CREATE TRIGGER sales_sum_upd_new AFTER UPDATE OF " SUM6_WATCHED " ON sales "
+    "WHEN NEW.state = 1 BEGIN " SUM6_UPSERT("NEW", "") " END;"
+    "CREATE TRIGGER sales_sum_del AFTER DELETE ON sales WHEN OLD.state = 1 BEGIN " SUM6_UPSERT(
+        "OLD", "-") " END;"
+    "CREATE TABLE sale_items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sale_id INTEGER NOT NULL REFERENCES sales(id),"
+    "  seq INTEGER NOT NULL,"
+    "  item INTEGER NOT NULL CHECK (item IN (1, 2)),"
+    "  ref INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  ckwh INTEGER NOT NULL,"
+    "  price INTEGER NOT NULL,"
+    "  fen INTEGER NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX sale_items_sale ON sale_items(sale_id, seq);"
+    "CREATE TABLE items_sum ("
+    "  hour INTEGER NOT NULL, operator_id INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    "  pay_method INTEGER NOT NULL, item INTEGER NOT NULL, ref INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL, ckwh INTEGER NOT NULL, fen INTEGER NOT NULL,"
+    "  PRIMARY KEY (" ITEMS_KEY ")"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER items_sum_ins AFTER INSERT ON sale_items WHEN (SELECT state FROM sales "
+    "WHERE id = NEW.sale_id) = 1 BEGIN "
+    "INSERT INTO items_sum (" ITEMS_KEY ", n, ckwh, fen) SELECT s.created / 3600, "
+    "s.operator_id, s.kind, s.pay_method, NEW.item, NEW.ref, 1, NEW.ckwh, NEW.fen FROM sales s "
+    "WHERE s.id = NEW.sale_id AND 1 = 1 ON CONFLICT (" ITEMS_KEY ") DO UPDATE SET n = "
+    "items_sum.n + excluded.n, ckwh = items_sum.ckwh + excluded.ckwh, fen = items_sum.fen + "
+    "excluded.fen; END;"
+    "CREATE TRIGGER items_sum_upd_old AFTER UPDATE OF state, kind, operator_id, pay_method, "
+    "created ON sales WHEN OLD.state = 1 BEGIN " ITEMS_UPSERT("OLD", "-") " END;"
+    "CREATE TRIGGER items_sum_upd_new AFTER UPDATE OF state, kind, operator_id, pay_method, "
+    "created ON sales WHEN NEW.state = 1 BEGIN " ITEMS_UPSERT("NEW", "") " END;"
+    "CREATE TABLE arrears ("
+    "  id INTEGER PRIMARY KEY,"
+    "  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+    "  fen INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX arrears_customer ON arrears(customer_id, id);"
+    "CREATE TABLE reversals ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sale_id INTEGER NOT NULL REFERENCES sales(id),"
+    "  state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),"
+    "  reason TEXT NOT NULL,"
+    "  pay_method INTEGER NOT NULL DEFAULT -1,"
+    "  amount_fen INTEGER NOT NULL DEFAULT -1,"
+    "  pay_ref TEXT,"
+    "  requested_by INTEGER NOT NULL REFERENCES operators(id),"
+    "  requested INTEGER NOT NULL,"
+    "  decided_by INTEGER REFERENCES operators(id),"
+    "  decided INTEGER NOT NULL DEFAULT 0,"
+    "  reversal_id INTEGER REFERENCES sales(id)"
+    ");"
+    "CREATE UNIQUE INDEX reversals_open ON reversals(sale_id) WHERE state IN (0, 1);";
+
 /* PostgreSQL: the schema of version PG_BASE_VERSION in one script, made at `kwhpos init`
  * (an empty database has no history to replay). Same tables, columns and indexes as the
  * SQLite schema; the dialect shows in the types (BIGINT for INTEGER, but INTEGER for the
@@ -410,8 +581,90 @@ static const char pg_base[] =
     "  counted_cash_fen BIGINT NOT NULL, pending BIGINT NOT NULL);"
     "CREATE INDEX shifts_operator ON shifts(operator_id, id);";
 
+/* Version 6 on PostgreSQL (see v6). */
+static const char pg_v6[] =
+    "CREATE TABLE tariff_tiers (" PG_ID ", price_id BIGINT NOT NULL REFERENCES tariff_prices(id),"
+    "  n INTEGER NOT NULL CHECK (n BETWEEN 1 AND 5), upto_ckwh BIGINT NOT NULL CHECK "
+    "  (upto_ckwh >= 0), price BIGINT NOT NULL CHECK (price > 0));"
+    "CREATE UNIQUE INDEX tariff_tiers_price ON tariff_tiers(price_id, n);"
+    "ALTER TABLE tariff_prices ADD COLUMN period_months BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN period_start BIGINT NOT NULL DEFAULT 1;"
+    "ALTER TABLE customers ADD COLUMN period_start BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN period_ckwh BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN tier_extra_ckwh BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN arrears_fen BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN fee_month BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN recovery_mode BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN recovery_value BIGINT NOT NULL DEFAULT 0;"
+    "CREATE TABLE fee_types (" PG_ID ", name " PG_TEXT " NOT NULL,"
+    "  kind INTEGER NOT NULL CHECK (kind IN (2, 3)), amount_fen BIGINT NOT NULL CHECK "
+    "  (amount_fen > 0), active BIGINT NOT NULL DEFAULT 1, created BIGINT NOT NULL);"
+    "CREATE UNIQUE INDEX fee_types_name ON fee_types(name) WHERE active = 1;"
+    "ALTER TABLE sales DROP CONSTRAINT sales_pay_method_check,"
+    "  ADD CONSTRAINT sales_pay_method_check CHECK (pay_method BETWEEN 0 AND 5),"
+    "  ADD COLUMN arrears_fen BIGINT NOT NULL DEFAULT 0, ADD COLUMN pay_ref " PG_TEXT ","
+    "  ADD COLUMN reverses_id BIGINT REFERENCES sales(id),"
+    "  ADD COLUMN period_start BIGINT NOT NULL DEFAULT 0,"
+    "  ADD COLUMN fee_month BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX sales_pay_ref ON sales(pay_ref) WHERE pay_ref IS NOT NULL;"
+    "CREATE INDEX sales_reverses ON sales(reverses_id) WHERE reverses_id IS NOT NULL;"
+    "ALTER TABLE sales_sum ADD COLUMN arrears_fen BIGINT NOT NULL DEFAULT 0;"
+    "CREATE TABLE sale_items (" PG_ID ", sale_id BIGINT NOT NULL REFERENCES sales(id),"
+    "  seq INTEGER NOT NULL, item INTEGER NOT NULL CHECK (item IN (1, 2)), ref BIGINT NOT NULL,"
+    "  name " PG_TEXT " NOT NULL, ckwh BIGINT NOT NULL, price BIGINT NOT NULL,"
+    "  fen BIGINT NOT NULL);"
+    "CREATE UNIQUE INDEX sale_items_sale ON sale_items(sale_id, seq);"
+    "CREATE TABLE items_sum (hour BIGINT NOT NULL, operator_id BIGINT NOT NULL,"
+    "  kind INTEGER NOT NULL, pay_method INTEGER NOT NULL, item INTEGER NOT NULL,"
+    "  ref BIGINT NOT NULL, n BIGINT NOT NULL, ckwh BIGINT NOT NULL, fen BIGINT NOT NULL,"
+    "  PRIMARY KEY (" ITEMS_KEY "));"
+    "DROP TRIGGER sales_sum_upd ON sales;"
+    "DROP TRIGGER sales_sum_ins ON sales;"
+    "DROP FUNCTION sales_sum_keep();"
+    "DROP FUNCTION sales_sum_add(sales, BIGINT);"
+    "CREATE FUNCTION sales_sum_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"
+    "  INSERT INTO sales_sum AS m (" SUM_KEY ", " SUM6_COLS ") VALUES (r.created / 3600,"
+    "  r.operator_id, r.kind, r.pay_method, sg, sg * r.energy_ckwh, sg * r.adjust_ckwh,"
+    "  sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen, sg * r.arrears_fen) ON CONFLICT ("
+    SUM_KEY ") DO UPDATE SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh +"
+    "  excluded.energy_ckwh, adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh ="
+    "  m.free_ckwh + excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen,"
+    "  fee_fen = m.fee_fen + excluded.fee_fen, arrears_fen = m.arrears_fen +"
+    "  excluded.arrears_fen;"
+    "  INSERT INTO items_sum AS m (" ITEMS_KEY ", n, ckwh, fen) SELECT r.created / 3600,"
+    "  r.operator_id, r.kind, r.pay_method, i.item, i.ref, sg, sg * i.ckwh, sg * i.fen FROM"
+    "  sale_items i WHERE i.sale_id = r.id ON CONFLICT (" ITEMS_KEY ") DO UPDATE SET n = m.n +"
+    "  excluded.n, ckwh = m.ckwh + excluded.ckwh, fen = m.fen + excluded.fen $$;"
+    "CREATE FUNCTION sales_sum_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM sales_sum_add(OLD, -1); END IF;"
+    "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM sales_sum_add(NEW, 1); END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER sales_sum_ins AFTER INSERT OR DELETE ON sales FOR EACH ROW "
+    "  EXECUTE FUNCTION sales_sum_keep();"
+    "CREATE TRIGGER sales_sum_upd AFTER UPDATE OF " SUM6_WATCHED " ON sales FOR EACH ROW "
+    "  EXECUTE FUNCTION sales_sum_keep();"
+    "CREATE FUNCTION items_sum_item() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  INSERT INTO items_sum AS m (" ITEMS_KEY ", n, ckwh, fen) SELECT s.created / 3600,"
+    "  s.operator_id, s.kind, s.pay_method, NEW.item, NEW.ref, 1, NEW.ckwh, NEW.fen FROM sales"
+    "  s WHERE s.id = NEW.sale_id AND s.state = 1 ON CONFLICT (" ITEMS_KEY ") DO UPDATE SET"
+    "  n = m.n + excluded.n, ckwh = m.ckwh + excluded.ckwh, fen = m.fen + excluded.fen;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER items_sum_ins AFTER INSERT ON sale_items FOR EACH ROW "
+    "  EXECUTE FUNCTION items_sum_item();"
+    "CREATE TABLE arrears (" PG_ID ", customer_id BIGINT NOT NULL REFERENCES customers(id),"
+    "  fen BIGINT NOT NULL, reason " PG_TEXT " NOT NULL,"
+    "  operator_id BIGINT NOT NULL REFERENCES operators(id), created BIGINT NOT NULL);"
+    "CREATE INDEX arrears_customer ON arrears(customer_id, id);"
+    "CREATE TABLE reversals (" PG_ID ", sale_id BIGINT NOT NULL REFERENCES sales(id),"
+    "  state INTEGER NOT NULL CHECK (state IN (0, 1, 2)), reason " PG_TEXT " NOT NULL,"
+    "  pay_method BIGINT NOT NULL DEFAULT -1, amount_fen BIGINT NOT NULL DEFAULT -1,"
+    "  pay_ref " PG_TEXT ", requested_by BIGINT NOT NULL REFERENCES operators(id),"
+    "  requested BIGINT NOT NULL, decided_by BIGINT REFERENCES operators(id),"
+    "  decided BIGINT NOT NULL DEFAULT 0, reversal_id BIGINT REFERENCES sales(id));"
+    "CREATE UNIQUE INDEX reversals_open ON reversals(sale_id) WHERE state IN (0, 1);";
+
 /* The SQLite history, one script per version. */
-static const char *const lite_migrations[] = {v1, v2, v3, v4, v5};
+static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6};
 
 _Static_assert(sizeof lite_migrations / sizeof lite_migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of SQLite migrations");
@@ -424,8 +677,8 @@ struct migration {
 
 /* Migrations from version PG_BASE_VERSION + 1 on, in both dialects. A new version adds
  * its SQLite script to lite_migrations and a {sqlite, pg} pair here. */
-static const struct migration both[] = {{NULL, NULL}};
-#define BOTH_N 0
+static const struct migration both[] = {{v6, pg_v6}};
+#define BOTH_N 1
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,
                "the PostgreSQL schema plus the later migrations reach STORE_SCHEMA_VERSION");

@@ -171,6 +171,9 @@ static const char check_sql[] =
     "(SELECT count(*) FROM card_ops) + (SELECT count(*) FROM sales) + "
     "(SELECT count(*) FROM events) + (SELECT count(*) FROM audit) + "
     "(SELECT count(*) FROM sales_sum) + (SELECT count(*) FROM shifts) + "
+    "(SELECT count(*) FROM tariff_tiers) + (SELECT count(*) FROM fee_types) + "
+    "(SELECT count(*) FROM sale_items) + (SELECT count(*) FROM items_sum) + "
+    "(SELECT count(*) FROM arrears) + (SELECT count(*) FROM reversals) + "
     "(SELECT count(*) FROM schema_version)";
 
 static int check_conn(PGconn *c, bool *ok, char *msg, size_t n)

@@ -57,12 +57,16 @@ static void pg_admin(const char *sql)
 /* The tables of a site, and those with an identity column. */
 #define PG_TABLES                                                                                  \
     "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "    \
-    "audit, sales_sum, shifts, schema_version"
+    "audit, sales_sum, shifts, schema_version, tariff_tiers, fee_types, sale_items, items_sum, "   \
+    "arrears, reversals"
 static const char *const pg_tables[] = {
-    "settings", "operators", "tariffs", "tariff_prices", "customers", "totals",        "card_ops",
-    "sales",    "events",    "audit",   "sales_sum",     "shifts",    "schema_version"};
-static const char *const pg_identity[] = {"operators", "tariffs", "tariff_prices", "customers",
-                                          "card_ops",  "sales",   "events",        "shifts"};
+    "settings",   "operators", "tariffs",      "tariff_prices", "customers",
+    "totals",     "card_ops",  "sales",        "events",        "audit",
+    "sales_sum",  "shifts",    "schema_version", "tariff_tiers", "fee_types",
+    "sale_items", "items_sum", "arrears",      "reversals"};
+static const char *const pg_identity[] = {
+    "operators",    "tariffs",   "tariff_prices", "customers", "card_ops", "sales",   "events",
+    "shifts",       "tariff_tiers", "fee_types",  "sale_items", "arrears", "reversals"};
 
 /* Keeps the template's rows in the schema tpl of the same database: a site is put back
  * to them between tests (pg_reset), far faster than a new database each time. */
