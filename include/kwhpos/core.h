@@ -124,6 +124,14 @@ int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name
 /* Renames and/or reprices; old sales keep the price they were sold at. */
 int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, const char *name,
                   int64_t price, struct kwh_err *e);
+/* 阶梯电价: a tier table is valid (2..5 tiers, bounds increasing, the last unbounded,
+ * prices above 0, a monthly or annual period starting in month 1..12). */
+int tariff_check_tiers(const struct kwh_tariff *t, struct kwh_err *e);
+/* A new price version with def's period and tiers (def->ntiers 0: flat at def->price):
+ * of tariff id, or of a new tariff named name when id is 0 (*out_id receives it). Sales
+ * already made keep their tiers; plans quoted before are refused at commit. */
+int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t id,
+                     const struct kwh_tariff *def, int64_t *out_id, struct kwh_err *e);
 /* Refused while any open account uses the tariff. */
 int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, struct kwh_err *e);
 

@@ -22,13 +22,15 @@ enum kwh_role {
 };
 
 enum kwh_pay {
-    KWH_PAY_CASH = 0,   /* 现金 */
-    KWH_PAY_WECHAT = 1, /* 微信 */
-    KWH_PAY_ALIPAY = 2, /* 支付宝 */
-    KWH_PAY_CARD = 3,   /* 银行卡 */
-    KWH_PAY_OTHER = 4,  /* 其他 */
+    KWH_PAY_CASH = 0,     /* 现金 */
+    KWH_PAY_WECHAT = 1,   /* 微信 */
+    KWH_PAY_ALIPAY = 2,   /* 支付宝 */
+    KWH_PAY_CARD = 3,     /* 银行卡 */
+    KWH_PAY_OTHER = 4,    /* 其他 */
+    KWH_PAY_TRANSFER = 5, /* 银行转账 */
 };
-#define KWH_PAY_COUNT 5
+#define KWH_PAY_COUNT 6
+#define KWH_REF_MAX 48 /* a payment reference (bytes) */
 
 enum kwh_customer_status {
     KWH_CUST_PENDING = 0, /* opening written to a card, not yet confirmed */
@@ -68,8 +70,9 @@ enum kwh_op_kind {
     KWH_OP_EDIT = 8,         /* 用户信息维护 writing the card */
     KWH_OP_TOOL = 9,         /* 工具卡 */
     KWH_OP_WIPE = 10,        /* 读卡清卡 */
+    KWH_OP_REVERSAL = 11,    /* 冲正: a linked entry cancelling a sale's money (no card) */
 };
-#define KWH_OP_KINDS 11 /* kinds are 1 .. KWH_OP_KINDS - 1 */
+#define KWH_OP_KINDS 12 /* kinds are 1 .. KWH_OP_KINDS - 1 */
 
 enum kwh_op_state {
     KWH_STATE_PENDING = 0,
@@ -101,16 +104,38 @@ struct kwh_site {
     int64_t max_sale_fen;      /* per-sale maximum amount */
     int64_t max_sale_ckwh;     /* per-sale maximum energy */
     int64_t reissue_fee_fen;   /* default 补卡 fee */
+    int recovery_mode;         /* arrears recovery at a sale (enum kwh_recovery) */
+    int64_t recovery_value;    /* fen (fixed) or percent (percentage) */
     bool cards_issued;         /* any card written: the area code is then locked */
+};
+
+#define KWH_TIERS_MAX 5 /* 阶梯电价: tiers of a tariff */
+
+/* One tier: energy up to upto_ckwh bought in the period (0: no bound, the last tier) at
+ * price. */
+struct kwh_tier {
+    int64_t upto_ckwh;
+    int64_t price;
+};
+
+/* The period a tiered tariff counts in. */
+enum kwh_tier_period {
+    KWH_PERIOD_FLAT = 0,    /* no tiers */
+    KWH_PERIOD_MONTHLY = 1, /* the calendar month */
+    KWH_PERIOD_ANNUAL = 12, /* twelve months from the start month */
 };
 
 struct kwh_tariff {
     int64_t id;
     char name[KWH_NAME_MAX];
-    int64_t price;       /* current price, 0.0001 yuan/kWh */
+    int64_t price;       /* current price (a tiered tariff: its first tier's), 0.0001 yuan/kWh */
     int64_t price_since; /* when the current price took effect */
     int64_t price_id;    /* the version of the price: its row in the price history */
     int64_t customers;   /* open accounts on it (in use = cannot delete) */
+    int period_months;   /* enum kwh_tier_period */
+    int period_start;    /* an annual period's first month, 1..12 */
+    int ntiers;          /* 0 for a flat tariff, else 2..KWH_TIERS_MAX */
+    struct kwh_tier tiers[KWH_TIERS_MAX];
 };
 
 struct kwh_operator {
@@ -153,7 +178,37 @@ struct kwh_customer {
     int64_t reported_at;
     int64_t opened, closed, last_purchase;
     int free_month; /* YYYYMM of the last monthly allowance granted */
+    /* money (docs/units.md) */
+    int period_start;        /* YYYYMM: the first month of the tier period period_ckwh counts */
+    int64_t period_ckwh;     /* kWh bought at tiered prices in that period */
+    int64_t tier_extra_ckwh; /* extra first-tier allowance (large households) */
+    int64_t arrears_fen;     /* 欠费 still owed */
+    int fee_month;           /* YYYYMM of the last month whose monthly fees were paid */
+    int recovery_mode;       /* enum kwh_recovery: the account's own rule, or the site's */
+    int64_t recovery_value;  /* fen (fixed) or percent (percentage) */
 };
+
+/* How arrears are recovered at a sale. */
+enum kwh_recovery {
+    KWH_RECOVER_SITE = 0,    /* the site's rule (accounts only) */
+    KWH_RECOVER_FIXED = 1,   /* a fixed amount per sale (fen) */
+    KWH_RECOVER_PERCENT = 2, /* a percentage of the payment */
+};
+
+/* One line of a sale: a tier's energy and money, or a fee. */
+enum kwh_item_type {
+    KWH_ITEM_TIER = 1, /* ref: the tier's number, 1..5 */
+    KWH_ITEM_FEE = 2,  /* ref: the fee type's id (0: the card fee 补卡费) */
+};
+struct kwh_sale_item {
+    int item; /* enum kwh_item_type */
+    int64_t ref;
+    char name[KWH_NAME_MAX]; /* the fee's name at the sale ("" for a tier) */
+    int64_t ckwh;            /* a tier's energy */
+    int64_t price;           /* a tier's price */
+    int64_t fen;             /* its money */
+};
+#define KWH_ITEMS_MAX 12
 
 /* One money movement or card-writing event (sales, refunds, reissues, ...). */
 struct kwh_sale {
@@ -174,9 +229,16 @@ struct kwh_sale {
     int64_t price;
     int64_t tariff_id;
     char tariff_name[KWH_NAME_MAX];
-    int64_t amount_fen; /* money for the energy; negative = paid out */
-    int64_t fee_fen;    /* 补卡 fee */
-    int pay_method;     /* enum kwh_pay */
+    int64_t amount_fen;        /* money for the energy; negative = paid out */
+    int64_t fee_fen;           /* fees: 补卡 fee, service and monthly fees (items say which) */
+    int64_t arrears_fen;       /* arrears recovered with it */
+    int pay_method;            /* enum kwh_pay */
+    char pay_ref[KWH_REF_MAX]; /* the payment's reference (WeChat, Alipay, POS slip, transfer) */
+    int64_t reverses_id;       /* 冲正: the sale whose money it reverses */
+    int period_start;          /* the tier period its energy counted in (YYYYMM; 0: flat) */
+    int fee_month;             /* monthly fees paid through this month (YYYYMM; 0: none) */
+    size_t nitems;
+    struct kwh_sale_item items[KWH_ITEMS_MAX]; /* tiers, then fees */
     bool by_amount;
     int64_t operator_id;
     char operator_name[KWH_NAME_MAX];
@@ -185,6 +247,31 @@ struct kwh_sale {
     int64_t replaces_id; /* 重新售电: the sale it cancels */
     int reprints;        /* 补打发票 count */
     int64_t printed;     /* when a first copy left the program; 0 = never */
+};
+
+/* Fee types (费用设置) and arrears (欠费): docs/units.md. */
+enum kwh_fee_kind {
+    KWH_FEE_CARD = 1,    /* 补卡费: the site's reissue fee (settings), not a row */
+    KWH_FEE_SALE = 2,    /* with every purchase (服务费) */
+    KWH_FEE_MONTHLY = 3, /* once a month, with the first purchase of the month; months
+                            without a purchase are due with the next one (物业费) */
+};
+
+struct kwh_fee_type {
+    int64_t id;
+    char name[KWH_NAME_MAX];
+    int kind; /* enum kwh_fee_kind */
+    int64_t amount_fen;
+};
+
+/* One line of an account's arrears history. */
+struct kwh_arrears_line {
+    int64_t created;
+    int64_t fen;   /* > 0 owed more, < 0 recovered or waived */
+    char what[16]; /* "entered", "waived", "recovered", "reversed" */
+    char reason[KWH_TEXT_MAX];
+    char operator_name[KWH_NAME_MAX];
+    int64_t invoice_no; /* a recovery's sale */
 };
 
 /* What an invoice shows. */

@@ -64,10 +64,11 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
 /* --- requests ------------------------------------------------------------------------ */
 
 struct kwh_purchase_req {
-    int mode;            /* enum kwh_purchase_mode */
-    int64_t value;       /* ckwh for KWH_BY_KWH, fen for KWH_BY_AMOUNT */
-    int64_t adjust_ckwh; /* 调剂电量, free of charge */
-    int pay_method;      /* enum kwh_pay */
+    int mode;                  /* enum kwh_purchase_mode */
+    int64_t value;             /* ckwh for KWH_BY_KWH, fen for KWH_BY_AMOUNT */
+    int64_t adjust_ckwh;       /* 调剂电量, free of charge */
+    int pay_method;            /* enum kwh_pay */
+    char pay_ref[KWH_REF_MAX]; /* the payment's reference ("" none; docs/units.md) */
 };
 
 /* Account details for opening or editing. */

@@ -149,7 +149,7 @@ struct kwh_sales_report {
     struct kwh_report_row *rows; /* owned: report_sales_fini */
     size_t n;
     struct kwh_sale_totals totals;
-    struct kwh_sale_totals by_kind[KWH_OP_WIPE + 1]; /* indexed by enum kwh_op_kind */
+    struct kwh_sale_totals by_kind[KWH_OP_KINDS]; /* indexed by enum kwh_op_kind */
     struct kwh_sale_totals by_pay[KWH_PAY_COUNT];
 };
 

@@ -69,7 +69,7 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
         totals_row(rows, label, &r->rows[i].period, &r->rows[i].t);
     }
     totals_row(tot, "total", &r->period, &r->totals);
-    for (int k = 0; k <= KWH_OP_WIPE; k++)
+    for (int k = 0; k < KWH_OP_KINDS; k++)
         if (r->by_kind[k].count > 0)
             split_row(kinds, model_op_name(k), &r->by_kind[k]);
     for (int p = 0; p < KWH_PAY_COUNT; p++)

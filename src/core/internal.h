@@ -9,7 +9,9 @@
 #include "kwhpos/card.h"
 #include "kwhpos/cardwrite.h"
 #include "kwhpos/core.h"
+#include "kwhpos/money.h"
 #include "kwhpos/plan.h"
+#include "kwhpos/units.h"
 #include "store/store.h"
 
 struct kwh_core {
@@ -118,12 +120,38 @@ int rules_settled(struct kwh_core *c, const struct kwh_customer *cu, struct kwh_
 struct rules_quote {
     int64_t energy_ckwh; /* paid energy */
     int64_t adjust_ckwh;
-    int64_t free_ckwh; /* monthly allowance granted with it */
-    int64_t card_ckwh; /* all of it: what the card loads */
-    int64_t amount_fen;
-    int64_t price;
-    bool by_month; /* the free allowance depended on the month */
+    int64_t free_ckwh;  /* monthly allowance granted with it */
+    int64_t card_ckwh;  /* all of it: what the card loads */
+    int64_t amount_fen; /* the energy's money */
+    int64_t price;      /* a tiered purchase: the price of the tier it starts in */
+    bool by_month;      /* the free allowance, the tier period or monthly fees depended on
+                           the month */
+    /* the money rules (docs/units.md) */
+    struct units_split split; /* a tiered purchase's parts (split.n 0: flat) */
+    int period_start;         /* the tier period it counts in (YYYYMM), 0 flat */
+    size_t nfees;
+    struct kwh_sale_item fees[KWH_ITEMS_MAX - KWH_TIERS_MAX];
+    int64_t fees_fen;    /* their sum */
+    int fee_month;       /* monthly fees paid through (YYYYMM), 0 none */
+    int64_t arrears_fen; /* arrears recovered */
+    int64_t total_fen;   /* what the customer pays: amount + fees + arrears */
 };
+
+/* What the money rules price a purchase with, read once by the plan. */
+struct rules_terms {
+    const struct kwh_tariff *tariff; /* the account's tariff at the version expected */
+    const struct kwh_fee_type *fees; /* the fee types due at a sale (per sale, monthly) */
+    size_t nfees;
+    int recovery_mode; /* the site's arrears rule (enum kwh_recovery) */
+    int64_t recovery_value;
+    int64_t now;
+};
+
+/* The first month (YYYYMM) of tariff t's period that contains time now (0: flat). */
+int rules_period_start(const struct kwh_tariff *t, int64_t now);
+
+/* Whether ref is a reference payment method pay can carry (docs/units.md); "" is. */
+int rules_check_pay_ref(int pay, const char *ref, struct kwh_err *e);
 
 /* What can be said of a purchase request (p may be NULL: none) before the account and
  * the card are looked at, so a mistyped amount is named first: mode, value, payment,
@@ -137,9 +165,10 @@ int rules_check_request(const struct kwh_purchase_req *p, const struct kwh_site 
  * hoard limit over hoard_base. replaced: the sale
  * a re-sale cancels (its grant is kept), or NULL. p may be NULL or KWH_BY_NONE: no
  * purchase (q then carries only the price). */
-int rules_price(const struct kwh_site *site, const struct kwh_customer *cu,
-                const struct kwh_purchase_req *p, const struct kwh_sale *replaced,
-                int64_t hoard_base_ckwh, int month, struct rules_quote *q, struct kwh_err *e);
+int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
+                const struct kwh_customer *cu, const struct kwh_purchase_req *p,
+                const struct kwh_sale *replaced, int64_t hoard_base_ckwh, int month,
+                struct rules_quote *q, struct kwh_err *e);
 
 /* A sale row for account cu from quote q and request p (p may be NULL). */
 void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *cu,
@@ -154,6 +183,12 @@ void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer 
  * that had paid energy (0: none). */
 int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64_t *fen,
                     int64_t *paid_ckwh, int64_t *last_price, struct kwh_err *e);
+
+/* What a sale does to its account's money columns when it settles (sign 1), or when a
+ * re-sale cancels it (sign -1): the tier period's kWh, the arrears recovered, the month
+ * the monthly fees are paid through. fields receives STORE_CU_MONEY when they change. */
+void rules_money_effects(struct kwh_customer *cu, const struct kwh_sale *sale, int sign,
+                         unsigned *fields);
 
 /* --- settling card writes (settle.c) --- */
 

@@ -58,6 +58,8 @@ int plan_fail(struct kwh_plan *p, int rc)
 
 void plan_free(struct kwh_plan *p)
 {
+    if (p != NULL)
+        free(p->fees);
     free(p);
 }
 
@@ -98,6 +100,8 @@ int plan_expect_tariff(struct kwh_core *c, struct kwh_plan *p, int64_t tariff_id
     p->x.price_id = t.price_id;
     p->x.price = t.price;
     str_copy(p->x.tariff_name, sizeof p->x.tariff_name, t.name);
+    p->has_tariff = true;
+    p->tariff = t;
     if (out != NULL)
         *out = t;
     return 0;
@@ -128,13 +132,43 @@ int plan_price(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer
                int64_t hoard_base_ckwh, struct rules_quote *q, struct kwh_err *e)
 {
     int month = rules_month(core_now(c));
-    int rc = rules_price(&p->site, cu, req, replaced, hoard_base_ckwh, month, q, e);
+    struct rules_terms terms;
+    int rc;
 
-    if (rc < 0)
+    if (!p->has_fees && req != NULL && req->mode != KWH_BY_NONE) {
+        if ((rc = store_fee_list(c->db, &p->fees, &p->nfees, e)) < 0)
+            return rc;
+        p->has_fees = true;
+    }
+    memset(&terms, 0, sizeof terms);
+    terms.tariff = p->has_tariff && p->tariff.id == cu->tariff_id ? &p->tariff : NULL;
+    terms.fees = p->fees;
+    terms.nfees = p->nfees;
+    terms.recovery_mode = p->site.recovery_mode;
+    terms.recovery_value = p->site.recovery_value;
+    terms.now = core_now(c);
+    if ((rc = rules_price(&p->site, &terms, cu, req, replaced, hoard_base_ckwh, month, q, e)) < 0)
         return rc;
     if (q->by_month) {
         p->x.by_month = true;
         p->x.month = month;
+    }
+    /* the same reference twice is refused, now and at commit */
+    if (req != NULL && req->pay_ref[0] != '\0') {
+        struct kwh_sale other;
+        int64_t except = replaced != NULL ? replaced->id : 0;
+        if ((rc = store_sale_by_ref(c->db, req->pay_method, req->pay_ref, except, &other, e)) == 0)
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "payment reference %s was already recorded with invoice %lld "
+                               "(account %08u): a payment is recorded once",
+                               req->pay_ref, (long long)other.invoice_no, other.customer_no);
+        if (rc != KWH_ENOTFOUND)
+            return rc;
+        kwh_err_clear(e);
+        p->x.pay_ref = true;
+        p->x.pay_method = req->pay_method;
+        str_copy(p->x.ref, sizeof p->x.ref, req->pay_ref);
+        p->x.ref_except = except;
     }
     return 0;
 }
@@ -285,7 +319,11 @@ static bool same_account(const struct kwh_customer *a, const struct kwh_customer
            a->loaded_count == b->loaded_count && a->balance_ckwh == b->balance_ckwh &&
            a->reported_remaining_ckwh == b->reported_remaining_ckwh &&
            a->reported_at == b->reported_at && a->opened == b->opened && a->closed == b->closed &&
-           a->last_purchase == b->last_purchase && a->free_month == b->free_month;
+           a->last_purchase == b->last_purchase && a->free_month == b->free_month &&
+           a->period_start == b->period_start && a->period_ckwh == b->period_ckwh &&
+           a->tier_extra_ckwh == b->tier_extra_ckwh && a->arrears_fen == b->arrears_fen &&
+           a->fee_month == b->fee_month && a->recovery_mode == b->recovery_mode &&
+           a->recovery_value == b->recovery_value;
 }
 
 static int changed_account(const struct kwh_customer *cu, struct kwh_err *e)
@@ -330,8 +368,19 @@ static int check_expectations(struct kwh_core *c, const struct kwh_plan *p, stru
     }
     if (x->by_month && rules_month(core_now(c)) != x->month)
         return kwh_err_set(e, KWH_ECONFLICT,
-                           "the month changed since the quote (free allowance): nothing was "
-                           "written; quote again");
+                           "the month changed since the quote (free allowance, tier period or "
+                           "monthly fees): nothing was written; quote again");
+    if (x->pay_ref) {
+        struct kwh_sale other;
+        rc = store_sale_by_ref(c->db, x->pay_method, x->ref, x->ref_except, &other, NULL);
+        if (rc == 0)
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "payment reference %s was recorded with invoice %lld meanwhile: "
+                               "nothing was written",
+                               x->ref, (long long)other.invoice_no);
+        if (rc != KWH_ENOTFOUND)
+            return store_sale_by_ref(c->db, x->pay_method, x->ref, x->ref_except, &other, e);
+    }
     if (x->account) {
         struct kwh_customer now;
         struct store_op last;

@@ -25,6 +25,10 @@ struct plan_expect {
     bool meter_free; /* the meter number is free (or held only by meter_holder) */
     uint32_t meter_no;
     int64_t meter_holder;
+    bool pay_ref; /* the payment reference is not in the ledger (but in sale ref_except) */
+    int pay_method;
+    char ref[KWH_REF_MAX];
+    int64_t ref_except;
 };
 
 struct kwh_plan {
@@ -34,6 +38,11 @@ struct kwh_plan {
     bool claimed; /* the writer's claim on op is held (store_op_claim) */
     struct plan_expect x;
     struct kwh_site site; /* the settings, read once */
+    bool has_tariff;      /* the tariff expected (plan_expect_tariff), with its tiers */
+    struct kwh_tariff tariff;
+    bool has_fees; /* the fee types, read once (plan_price) */
+    struct kwh_fee_type *fees;
+    size_t nfees;
 
     /* the card write */
     bool card_write;

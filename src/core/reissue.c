@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/plan_int.h"
+#include "kwhpos/money.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
@@ -132,7 +133,16 @@ int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     if ((rc = plan_write_card(c, p, v.img, &card, e)) < 0)
         return plan_fail(p, rc);
     rules_fill_sale(&sale, KWH_OP_REISSUE, &cu, &q, purchase ? req : NULL, card.purchase_count);
-    sale.fee_fen = fee_fen;
+    if (fee_fen > 0 && sale.nitems < KWH_ITEMS_MAX) {
+        /* the card fee, one of the fee types (ref 0: the site's reissue fee) */
+        struct kwh_sale_item *it = &sale.items[sale.nitems++];
+        memset(it, 0, sizeof *it);
+        it->item = KWH_ITEM_FEE;
+        it->ref = 0;
+        str_copy(it->name, sizeof it->name, fee_kind_label(KWH_FEE_CARD));
+        it->fen = fee_fen;
+        sale.fee_fen += fee_fen;
+    }
     plan_add_sale(p, &sale);
     p->v.consumed = consumed;
     snprintf(subject, sizeof subject, "account %08u", cu.customer_no);

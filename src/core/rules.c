@@ -194,15 +194,18 @@ static int check_maximum(int64_t amount_fen, int64_t energy_ckwh, const struct k
 int rules_check_request(const struct kwh_purchase_req *p, const struct kwh_site *site,
                         struct kwh_err *e)
 {
-    static const struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH};
+    static const struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH, ""};
+    int rc;
 
     if (p == NULL)
         p = &none;
     if (model_name(model_pays, KWH_PAY_COUNT, p->pay_method) == NULL)
-        return kwh_err_set(e, KWH_EINVAL, "payment method: choose %s, %s, %s, %s or %s",
+        return kwh_err_set(e, KWH_EINVAL, "payment method: choose %s, %s, %s, %s, %s or %s",
                            model_pay_label(KWH_PAY_CASH), model_pay_label(KWH_PAY_WECHAT),
                            model_pay_label(KWH_PAY_ALIPAY), model_pay_label(KWH_PAY_CARD),
-                           model_pay_label(KWH_PAY_OTHER));
+                           model_pay_label(KWH_PAY_TRANSFER), model_pay_label(KWH_PAY_OTHER));
+    if ((rc = rules_check_pay_ref(p->pay_method, p->pay_ref, e)) < 0)
+        return rc;
     switch (p->mode) {
     case KWH_BY_KWH:
         if (p->value <= 0)
@@ -222,13 +225,122 @@ int rules_check_request(const struct kwh_purchase_req *p, const struct kwh_site 
                          p->mode == KWH_BY_KWH ? p->value : 0, site, e);
 }
 
-int rules_price(const struct kwh_site *site, const struct kwh_customer *cu,
-                const struct kwh_purchase_req *p, const struct kwh_sale *replaced,
-                int64_t hoard_base_ckwh, int month, struct rules_quote *q, struct kwh_err *e)
+int rules_period_start(const struct kwh_tariff *t, int64_t now)
 {
-    static const struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH};
+    int month = rules_month(now), y = month / 100, m = month % 100;
+
+    if (t == NULL || t->ntiers == 0)
+        return 0;
+    if (t->period_months == KWH_PERIOD_MONTHLY)
+        return month;
+    return m >= t->period_start ? y * 100 + t->period_start : (y - 1) * 100 + t->period_start;
+}
+
+/* Months from month a to month b (YYYYMM), both counted. */
+static int months_through(int a, int b)
+{
+    return (b / 100 - a / 100) * 12 + (b % 100 - a % 100) + 1;
+}
+
+static int next_month(int m)
+{
+    return m % 100 == 12 ? (m / 100 + 1) * 100 + 1 : m + 1;
+}
+
+/* The fees due with a purchase: each per-sale fee, and each monthly fee for every month
+ * from the one after the last paid (or the opening's) through this one. */
+static void fees_due(const struct rules_terms *terms, const struct kwh_customer *cu, int month,
+                     struct rules_quote *q)
+{
+    int from = cu->fee_month != 0 ? next_month(cu->fee_month)
+                                  : (cu->opened > 0 ? rules_month(cu->opened) : month);
+    int months = from <= month ? months_through(from, month) : 0;
+
+    for (size_t i = 0; i < terms->nfees && q->nfees < KWH_ARRAY_LEN(q->fees); i++) {
+        const struct kwh_fee_type *f = &terms->fees[i];
+        int64_t fen = f->kind == KWH_FEE_SALE      ? f->amount_fen
+                      : f->kind == KWH_FEE_MONTHLY ? f->amount_fen * months
+                                                   : 0;
+        struct kwh_sale_item *it = &q->fees[q->nfees];
+        if (f->kind == KWH_FEE_MONTHLY)
+            q->by_month = true;
+        if (fen <= 0)
+            continue;
+        memset(it, 0, sizeof *it);
+        it->item = KWH_ITEM_FEE;
+        it->ref = f->id;
+        str_copy(it->name, sizeof it->name, f->name);
+        it->fen = fen;
+        q->nfees++;
+        q->fees_fen += fen;
+        if (f->kind == KWH_FEE_MONTHLY)
+            q->fee_month = month;
+    }
+}
+
+/* The account's arrears rule: its own, else the site's. */
+static void recovery_rule(const struct rules_terms *terms, const struct kwh_customer *cu, int *mode,
+                          int64_t *value)
+{
+    *mode = cu->recovery_mode != KWH_RECOVER_SITE ? cu->recovery_mode : terms->recovery_mode;
+    *value = cu->recovery_mode != KWH_RECOVER_SITE ? cu->recovery_value : terms->recovery_value;
+}
+
+/* The energy's part of a purchase: flat at the tariff's price, or split across tiers from
+ * where the account stands in the period. money_fen: the money for energy (by amount). */
+static void price_energy(const struct rules_terms *terms, const struct kwh_customer *cu, int mode,
+                         int64_t value, int64_t used, struct rules_quote *q)
+{
+    const struct kwh_tariff *t = terms->tariff;
+
+    if (t != NULL && t->ntiers > 0) {
+        if (mode == KWH_BY_KWH)
+            units_tiers_for_energy(t->tiers, t->ntiers, cu->tier_extra_ckwh, used, value,
+                                   &q->split);
+        else
+            units_tiers_for_amount(t->tiers, t->ntiers, cu->tier_extra_ckwh, used, value,
+                                   &q->split);
+        q->energy_ckwh = q->split.energy_ckwh;
+        q->amount_fen = q->split.n > 0 ? q->split.amount_fen : 0;
+        if (q->split.n > 0)
+            q->price = q->split.price[0];
+        return;
+    }
+    if (mode == KWH_BY_KWH) {
+        q->energy_ckwh = value;
+        q->amount_fen = units_amount_for_energy(value, q->price);
+    } else {
+        q->amount_fen = value;
+        q->energy_ckwh = units_energy_for_amount(value, q->price);
+    }
+}
+
+/* The price of the next 0.01 kWh the account would buy (the cheapest money that buys
+ * energy), in fen rounded up. */
+static int64_t next_ckwh_fen(const struct rules_terms *terms, const struct kwh_customer *cu,
+                             int64_t used, int64_t flat_price)
+{
+    struct units_split one;
+    const struct kwh_tariff *t = terms->tariff;
+    int64_t price = flat_price;
+    if (t != NULL && t->ntiers > 0) {
+        units_tiers_for_energy(t->tiers, t->ntiers, cu->tier_extra_ckwh, used, 1, &one);
+        price = one.price[0];
+    }
+    return (price + 9999) / 10000;
+}
+
+int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
+                const struct kwh_customer *cu, const struct kwh_purchase_req *p,
+                const struct kwh_sale *replaced, int64_t hoard_base_ckwh, int month,
+                struct rules_quote *q, struct kwh_err *e)
+{
+    static const struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH, ""};
+    const struct kwh_tariff *t = terms->tariff;
     char b1[32], b2[32], b3[32];
-    int rc;
+    int64_t used = 0;
+    int rmode, rc;
+    int64_t rvalue;
 
     memset(q, 0, sizeof *q);
     q->price = cu->price;
@@ -238,24 +350,72 @@ int rules_price(const struct kwh_site *site, const struct kwh_customer *cu,
         return 0;
     if (q->price <= 0)
         return kwh_err_set(e, KWH_ECONFLICT, "tariff '%s' has no price", cu->tariff_name);
+    if (t != NULL && t->ntiers > 0 && p->mode != KWH_BY_NONE) {
+        /* where the account stands in the tier period: a re-sale gives back the tier kWh
+           of the sale it replaces first */
+        q->period_start = rules_period_start(t, terms->now);
+        q->by_month = true;
+        used = cu->period_start == q->period_start ? cu->period_ckwh : 0;
+        if (replaced != NULL && replaced->period_start == q->period_start)
+            used -= replaced->energy_ckwh;
+        if (used < 0)
+            used = 0;
+    }
+    if (p->mode != KWH_BY_NONE) {
+        /* fees and arrears: a re-sale carries those of the sale it replaces (whose money
+           returns as it settles); otherwise what is due now */
+        if (replaced != NULL) {
+            for (size_t i = 0; i < replaced->nitems; i++)
+                if (replaced->items[i].item == KWH_ITEM_FEE && q->nfees < KWH_ARRAY_LEN(q->fees))
+                    q->fees[q->nfees++] = replaced->items[i];
+            q->fees_fen = replaced->fee_fen;
+            q->fee_month = replaced->fee_month;
+            q->arrears_fen = replaced->arrears_fen;
+        } else {
+            fees_due(terms, cu, month, q);
+        }
+        recovery_rule(terms, cu, &rmode, &rvalue);
+    }
     switch (p->mode) {
     case KWH_BY_KWH:
-        q->energy_ckwh = p->value;
-        q->amount_fen = units_amount_for_energy(p->value, q->price);
+        price_energy(terms, cu, KWH_BY_KWH, p->value, used, q);
+        if (replaced == NULL && cu->arrears_fen > 0)
+            q->arrears_fen = rmode == KWH_RECOVER_FIXED
+                                 ? (rvalue < cu->arrears_fen ? rvalue : cu->arrears_fen)
+                                 : units_recover_percent_on_top(q->amount_fen + q->fees_fen, rvalue,
+                                                                cu->arrears_fen);
         break;
-    case KWH_BY_AMOUNT:
-        q->amount_fen = p->value;
-        q->energy_ckwh = units_energy_for_amount(p->value, q->price);
+    case KWH_BY_AMOUNT: {
+        /* fees first, then arrears, then energy: the rest must buy at least 0.01 kWh */
+        int64_t least = next_ckwh_fen(terms, cu, used, q->price), room;
+        if (p->value < q->fees_fen + q->arrears_fen + least) {
+            fixed_format(q->fees_fen + q->arrears_fen, 2, b1, sizeof b1);
+            fixed_format(q->fees_fen + q->arrears_fen + least, 2, b2, sizeof b2);
+            return kwh_err_set(e, KWH_EINVAL,
+                               "the payment does not cover the fees due (%s yuan) and buy "
+                               "energy: collect at least %s yuan",
+                               b1, b2);
+        }
+        room = p->value - q->fees_fen - least;
+        if (replaced == NULL && cu->arrears_fen > 0)
+            q->arrears_fen = rmode == KWH_RECOVER_FIXED
+                                 ? (rvalue < cu->arrears_fen ? rvalue : cu->arrears_fen)
+                                 : units_recover_percent(p->value, rvalue, cu->arrears_fen, room);
+        if (q->arrears_fen > room)
+            q->arrears_fen = room;
+        price_energy(terms, cu, KWH_BY_AMOUNT, p->value - q->fees_fen - q->arrears_fen, used, q);
         if (q->energy_ckwh <= 0)
             return kwh_err_set(e, KWH_EINVAL,
                                "amount: too small to buy 0.01 kWh at %lld.%04lld "
                                "yuan/kWh",
                                (long long)(q->price / 10000), (long long)(q->price % 10000));
         break;
+    }
     default: break;
     }
+    q->total_fen = q->amount_fen + q->fees_fen + q->arrears_fen;
     /* the request's own figure was checked with it: pricing adds the other one */
-    if ((rc = check_maximum(p->mode == KWH_BY_KWH ? q->amount_fen : 0,
+    if ((rc = check_maximum(p->mode == KWH_BY_KWH ? q->total_fen : 0,
                             p->mode == KWH_BY_AMOUNT ? q->energy_ckwh : 0, site, e)) < 0)
         return rc;
     q->adjust_ckwh = p->adjust_ckwh;
@@ -304,6 +464,64 @@ void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer 
     sale->amount_fen = q->amount_fen;
     sale->pay_method = p ? p->pay_method : KWH_PAY_CASH;
     sale->by_amount = p && p->mode == KWH_BY_AMOUNT;
+    if (p != NULL)
+        str_copy(sale->pay_ref, sizeof sale->pay_ref, p->pay_ref);
+    sale->fee_fen = q->fees_fen;
+    sale->arrears_fen = q->arrears_fen;
+    sale->period_start = q->period_start;
+    sale->fee_month = q->fee_month;
+    for (int i = 0; i < q->split.n && sale->nitems < KWH_ITEMS_MAX; i++) {
+        struct kwh_sale_item *it = &sale->items[sale->nitems++];
+        it->item = KWH_ITEM_TIER;
+        it->ref = q->split.tier[i];
+        it->ckwh = q->split.ckwh[i];
+        it->price = q->split.price[i];
+        it->fen = q->split.fen[i];
+    }
+    for (size_t i = 0; i < q->nfees && sale->nitems < KWH_ITEMS_MAX; i++)
+        sale->items[sale->nitems++] = q->fees[i];
+}
+
+/* --- payment references -------------------------------------------------------------- */
+
+static bool all_of(const char *s, const char *set, size_t min, size_t max)
+{
+    size_t n = strlen(s);
+    if (n < min || n > max)
+        return false;
+    return strspn(s, set) == n;
+}
+
+int rules_check_pay_ref(int pay, const char *ref, struct kwh_err *e)
+{
+    static const char digits[] = "0123456789";
+    static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    bool ok;
+
+    if (ref == NULL || ref[0] == '\0')
+        return 0;
+    switch (pay) {
+    case KWH_PAY_WECHAT:
+    case KWH_PAY_ALIPAY: ok = all_of(ref, digits, 16, 32); break;
+    case KWH_PAY_CARD: ok = all_of(ref, digits, 6, 12); break;
+    case KWH_PAY_TRANSFER: ok = all_of(ref, alnum, 6, 32); break;
+    case KWH_PAY_OTHER: ok = all_of(ref, alnum, 1, 32); break;
+    default:
+        return kwh_err_set(e, KWH_EINVAL,
+                           "a cash payment has no reference: clear the reference, or choose "
+                           "how the customer paid");
+    }
+    if (!ok)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "payment reference '%s' is not a %s reference: %s; scan or type it "
+                           "again",
+                           ref, model_pay_label(pay),
+                           pay == KWH_PAY_CARD
+                               ? kwh_tr("6 to 12 digits (the POS slip's reference number)")
+                           : pay == KWH_PAY_TRANSFER || pay == KWH_PAY_OTHER
+                               ? kwh_tr("letters and digits, up to 32")
+                               : kwh_tr("16 to 32 digits (the transaction number)"));
+    return 0;
 }
 
 int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64_t *fen,
@@ -339,4 +557,29 @@ int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64
         return rc;
     kwh_err_clear(e);
     return 0;
+}
+
+void rules_money_effects(struct kwh_customer *cu, const struct kwh_sale *sale, int sign,
+                         unsigned *fields)
+{
+    if (sale->period_start != 0 && sale->energy_ckwh != 0) {
+        if (sign > 0 && cu->period_start != sale->period_start) {
+            cu->period_start = sale->period_start;
+            cu->period_ckwh = 0;
+        }
+        if (cu->period_start == sale->period_start) {
+            cu->period_ckwh += sign * sale->energy_ckwh;
+            if (cu->period_ckwh < 0)
+                cu->period_ckwh = 0;
+        }
+        *fields |= STORE_CU_MONEY;
+    }
+    if (sale->arrears_fen != 0) {
+        cu->arrears_fen -= sign * sale->arrears_fen;
+        *fields |= STORE_CU_MONEY;
+    }
+    if (sign > 0 && sale->fee_month > cu->fee_month) {
+        cu->fee_month = sale->fee_month;
+        *fields |= STORE_CU_MONEY;
+    }
 }

@@ -13,9 +13,11 @@
 #define DEF_MAX_SALE_FEN 1000000  /* 10,000.00 yuan */
 #define DEF_MAX_SALE_CKWH 1000000 /* 10,000.00 kWh */
 #define DEF_REISSUE_FEE_FEN 0
+#define DEF_RECOVERY_PERCENT 50 /* half of each payment goes to arrears */
 
 int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
 {
+    int64_t mode;
     bool found;
     int rc;
 
@@ -34,8 +36,12 @@ int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
                                     e)) < 0 ||
         (rc = store_setting_get_i64(c->db, "reissue_fee_fen", DEF_REISSUE_FEE_FEN,
                                     &out->reissue_fee_fen, e)) < 0 ||
+        (rc = store_setting_get_i64(c->db, "recovery_mode", KWH_RECOVER_PERCENT, &mode, e)) < 0 ||
+        (rc = store_setting_get_i64(c->db, "recovery_value", DEF_RECOVERY_PERCENT,
+                                    &out->recovery_value, e)) < 0 ||
         (rc = store_cards_issued(c->db, &out->cards_issued, e)) < 0)
         return rc;
+    out->recovery_mode = (int)mode;
     return 0;
 }
 

@@ -76,6 +76,7 @@ int settle_effects(struct kwh_core *c, const struct store_op *op, const struct k
                 return rc;
             cu->balance_ckwh -= model_sale_card_ckwh(&old);
             *fields |= STORE_CU_BALANCE;
+            rules_money_effects(cu, &old, -1, fields);
             /* a re-sale keeps the grant of the sale it replaces, and that grant stays the
              * allowance of its own month: corrected after midnight on the 1st, it must not
              * use up the new month's */
@@ -86,6 +87,7 @@ int settle_effects(struct kwh_core *c, const struct store_op *op, const struct k
             cu->free_month = rules_month(granted);
             *fields |= STORE_CU_BOUGHT;
         }
+        rules_money_effects(cu, s, 1, fields);
     }
     return 0;
 }

@@ -112,3 +112,90 @@ fail:
     store_rollback(c->db);
     return rc;
 }
+
+int tariff_check_tiers(const struct kwh_tariff *t, struct kwh_err *e)
+{
+    char b1[32], b2[32];
+
+    if (t->ntiers < 2 || t->ntiers > KWH_TIERS_MAX)
+        return kwh_err_set(e, KWH_EINVAL, "a tiered tariff has 2 to %d tiers", KWH_TIERS_MAX);
+    if (t->period_months != KWH_PERIOD_MONTHLY && t->period_months != KWH_PERIOD_ANNUAL)
+        return kwh_err_set(e, KWH_EINVAL, "tier period: monthly or annual");
+    if (t->period_start < 1 || t->period_start > 12)
+        return kwh_err_set(e, KWH_EINVAL, "an annual period starts in month 1 to 12");
+    for (int i = 0; i < t->ntiers; i++) {
+        const struct kwh_tier *r = &t->tiers[i];
+        if (r->price <= 0 || r->price > UNITS_MAX_PRICE)
+            return kwh_err_set(e, KWH_EINVAL,
+                               "tier %d: the price must be more than 0 and at most 99.9999 "
+                               "yuan/kWh",
+                               i + 1);
+        if (i == t->ntiers - 1) {
+            if (r->upto_ckwh != 0)
+                return kwh_err_set(e, KWH_EINVAL,
+                                   "the last tier has no upper bound (it takes everything "
+                                   "above the tier before)");
+            break;
+        }
+        if (r->upto_ckwh <= 0 || r->upto_ckwh > UNITS_MAX_CKWH)
+            return kwh_err_set(e, KWH_EINVAL, "tier %d: its upper bound must be more than 0 kWh",
+                               i + 1);
+        if (i > 0 && r->upto_ckwh <= t->tiers[i - 1].upto_ckwh) {
+            fixed_format(t->tiers[i - 1].upto_ckwh, 2, b1, sizeof b1);
+            fixed_format(r->upto_ckwh, 2, b2, sizeof b2);
+            return kwh_err_set(e, KWH_EINVAL,
+                               "tiers must increase: tier %d ends at %s kWh, tier %d at %s kWh", i,
+                               b1, i + 1, b2);
+        }
+    }
+    return 0;
+}
+
+/* "upto@price,..." for the audit. */
+static void tiers_text(const struct kwh_tariff *t, char *buf, size_t n)
+{
+    size_t o =
+        (size_t)snprintf(buf, n, "period=%d start=%d tiers=", t->period_months, t->period_start);
+    for (int i = 0; i < t->ntiers && o < n; i++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%lld@%lld", i ? "," : "",
+                              (long long)t->tiers[i].upto_ckwh, (long long)t->tiers[i].price);
+}
+
+int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t id,
+                     const struct kwh_tariff *def, int64_t *out_id, struct kwh_err *e)
+{
+    char after[256], before[256] = "";
+    struct kwh_tariff t;
+    int64_t tid = id;
+    int rc;
+
+    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0)
+        return rc;
+    if (def->ntiers > 0 && (rc = tariff_check_tiers(def, e)) < 0)
+        return rc;
+    if (def->ntiers == 0 && (def->price <= 0 || def->price > UNITS_MAX_PRICE))
+        return kwh_err_set(e, KWH_EINVAL, "price: more than 0 and at most 99.9999 yuan/kWh");
+    if (id == 0 && (rc = check(name, def->ntiers > 0 ? def->tiers[0].price : def->price, e)) < 0)
+        return rc;
+    tiers_text(def, after, sizeof after);
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if (id == 0) {
+        rc = store_tariff_add(c->db, name, def->ntiers > 0 ? def->tiers[0].price : def->price,
+                              core_now(c), s->operator_id, &tid, e);
+    } else if ((rc = store_tariff_get(c->db, id, &t, e)) == 0) {
+        name = t.name;
+        tiers_text(&t, before, sizeof before);
+    }
+    if (rc < 0 ||
+        (rc = store_tariff_set_rates(c->db, tid, def, core_now(c), s->operator_id, e)) < 0 ||
+        (rc = audit_append(c, s->name, "tariff-tiers", name, before, after, e)) < 0) {
+        store_rollback(c->db);
+        return rc;
+    }
+    if ((rc = store_commit(c->db, e)) < 0)
+        return rc;
+    if (out_id != NULL)
+        *out_id = tid;
+    return 0;
+}

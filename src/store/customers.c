@@ -41,6 +41,13 @@ static void read_customer(sql_stmt *st, struct kwh_customer *c)
     c->last_purchase = sql_col_i64(st, 25);
     c->free_month = sql_col_int(st, 26);
     c->price = sql_col_i64(st, 27);
+    c->period_start = sql_col_int(st, 28);
+    c->period_ckwh = sql_col_i64(st, 29);
+    c->tier_extra_ckwh = sql_col_i64(st, 30);
+    c->arrears_fen = sql_col_i64(st, 31);
+    c->fee_month = sql_col_int(st, 32);
+    c->recovery_mode = sql_col_int(st, 33);
+    c->recovery_value = sql_col_i64(st, 34);
 }
 
 /* The groups of columns, each with its assignments and its binding. */
@@ -126,6 +133,21 @@ static void bind_opened(sql_stmt *st, const struct kwh_customer *c)
     sql_i64(st, ":opened", c->opened);
 }
 
+static void bind_money(sql_stmt *st, const struct kwh_customer *c)
+{
+    sql_i64(st, ":period_start", c->period_start);
+    sql_i64(st, ":period_ckwh", c->period_ckwh);
+    sql_i64(st, ":arrears", c->arrears_fen);
+    sql_i64(st, ":fee_month", c->fee_month);
+}
+
+static void bind_terms(sql_stmt *st, const struct kwh_customer *c)
+{
+    sql_i64(st, ":tier_extra", c->tier_extra_ckwh);
+    sql_i64(st, ":recovery_mode", c->recovery_mode);
+    sql_i64(st, ":recovery_value", c->recovery_value);
+}
+
 static const struct {
     unsigned field;
     const char *set; /* the assignments, as in an UPDATE */
@@ -148,6 +170,14 @@ static const struct {
     {STORE_CU_CLOSED, "closed = :closed", bind_closed},
     {STORE_CU_BOUGHT, "last_purchase = :last_purchase, free_month = :free_month", bind_bought},
     {STORE_CU_OPENED, "opened = :opened", bind_opened},
+    {STORE_CU_MONEY,
+     "period_start = :period_start, period_ckwh = :period_ckwh, arrears_fen = :arrears, "
+     "fee_month = :fee_month",
+     bind_money},
+    {STORE_CU_TERMS,
+     "tier_extra_ckwh = :tier_extra, recovery_mode = :recovery_mode, recovery_value = "
+     ":recovery_value",
+     bind_terms},
 };
 #define NGROUPS (sizeof groups / sizeof groups[0])
 
@@ -211,11 +241,14 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
                   "meter_type, rating_a, current_limit_a, alarm_ckwh, overdraft_ckwh, "
                   "hoard_ckwh, ct_ratio, tariff_id, status, card_serial, card_gen, "
                   "purchase_count, loaded_count, balance_ckwh, reported_remaining_ckwh, "
-                  "reported_at, opened, closed, last_purchase, free_month) VALUES (:no, "
+                  "reported_at, opened, closed, last_purchase, free_month, period_start, "
+                  "period_ckwh, arrears_fen, fee_month, tier_extra_ckwh, recovery_mode, "
+                  "recovery_value) VALUES (:no, "
                   ":name, :address, :phone, :meter_no, :meter_type, :rating, :limit, :alarm, "
                   ":overdraft, :hoard, :ct, :tariff, :status, :serial, :gen, :count, :loaded, "
                   ":balance, :reported, :reported_at, :opened, :closed, :last_purchase, "
-                  ":free_month) RETURNING id",
+                  ":free_month, :period_start, :period_ckwh, :arrears, :fee_month, :tier_extra, "
+                  ":recovery_mode, :recovery_value) RETURNING id",
                   e);
     if (st == NULL)
         return KWH_EDB;
@@ -239,8 +272,8 @@ static const char *update_sql(unsigned fields)
 {
     static struct {
         unsigned fields;
-        char sql[1024];
-    } made[32];
+        char sql[1536];
+    } made[64];
     static size_t nmade;
     size_t i;
     int len;

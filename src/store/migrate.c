@@ -299,7 +299,7 @@ static const char v5[] = "ALTER TABLE card_ops ADD COLUMN not_written INTEGER NO
     ".operator_id, " row ".kind, " row ".pay_method, " sign "1, " sign row                         \
     ".energy_ckwh, " sign row ".adjust_ckwh, " sign row ".free_ckwh, " sign row                    \
     ".amount_fen, " sign row ".fee_fen, " sign row ".arrears_fen) ON CONFLICT (" SUM_KEY           \
-    ") DO UPDATE SET n = n + excluded.n, energy_ckwh = energy_ckwh + excluded.energy_ckwh, "      \
+    ") DO UPDATE SET n = n + excluded.n, energy_ckwh = energy_ckwh + excluded.energy_ckwh, "       \
     "adjust_ckwh = adjust_ckwh + excluded.adjust_ckwh, free_ckwh = free_ckwh + "                   \
     "excluded.free_ckwh, amount_fen = amount_fen + excluded.amount_fen, fee_fen = "                \
     "fee_fen + excluded.fee_fen, arrears_fen = arrears_fen + excluded.arrears_fen;"
@@ -308,7 +308,7 @@ static const char v5[] = "ALTER TABLE card_ops ADD COLUMN not_written INTEGER NO
 /* the items of sale `id` (a sales row's column) into items_sum, signed */
 #define ITEMS_UPSERT(row, sign)                                                                    \
     "INSERT INTO items_sum (" ITEMS_KEY ", n, ckwh, fen) SELECT " row ".created / 3600, " row      \
-    ".operator_id, " row ".kind, " row ".pay_method, i.item, i.ref, " sign "1, " sign             \
+    ".operator_id, " row ".kind, " row ".pay_method, i.item, i.ref, " sign "1, " sign              \
     "i.ckwh, " sign "i.fen FROM sale_items i WHERE i.sale_id = " row ".id AND 1 = 1 "              \
     "ON CONFLICT (" ITEMS_KEY ") DO UPDATE SET n = items_sum.n + excluded.n, ckwh = "              \
     "items_sum.ckwh + excluded.ckwh, fen = items_sum.fen + excluded.fen;"
@@ -384,66 +384,97 @@ static const char v6[] =
     "CREATE INDEX sales_reverses ON sales(reverses_id) WHERE reverses_id IS NOT NULL;"
     "ALTER TABLE sales_sum ADD COLUMN arrears_fen INTEGER NOT NULL DEFAULT 0;"
     "CREATE TRIGGER sales_sum_ins AFTER INSERT ON sales WHEN NEW.state = 1 BEGIN " SUM6_UPSERT(
-        "NEW", "") " END;"
-    "CREATE TRIGGER sales_sum_upd_old AFTER UPDATE OF " SUM6_WATCHED " ON sales "
-    "WHEN OLD.state = 1 BEGIN " SUM6_UPSERT("OLD", "-") " END;"
-    "CREATE TRIGGER sales_sum_upd_new AFTER UPDATE OF " SUM6_WATCHED " ON sales "
-    "WHEN NEW.state = 1 BEGIN " SUM6_UPSERT("NEW", "") " END;"
-    "CREATE TRIGGER sales_sum_del AFTER DELETE ON sales WHEN OLD.state = 1 BEGIN " SUM6_UPSERT(
-        "OLD", "-") " END;"
-    "CREATE TABLE sale_items ("
-    "  id INTEGER PRIMARY KEY,"
-    "  sale_id INTEGER NOT NULL REFERENCES sales(id),"
-    "  seq INTEGER NOT NULL,"
-    "  item INTEGER NOT NULL CHECK (item IN (1, 2)),"
-    "  ref INTEGER NOT NULL,"
-    "  name TEXT NOT NULL,"
-    "  ckwh INTEGER NOT NULL,"
-    "  price INTEGER NOT NULL,"
-    "  fen INTEGER NOT NULL"
-    ");"
-    "CREATE UNIQUE INDEX sale_items_sale ON sale_items(sale_id, seq);"
-    "CREATE TABLE items_sum ("
-    "  hour INTEGER NOT NULL, operator_id INTEGER NOT NULL, kind INTEGER NOT NULL,"
-    "  pay_method INTEGER NOT NULL, item INTEGER NOT NULL, ref INTEGER NOT NULL,"
-    "  n INTEGER NOT NULL, ckwh INTEGER NOT NULL, fen INTEGER NOT NULL,"
-    "  PRIMARY KEY (" ITEMS_KEY ")"
-    ") WITHOUT ROWID;"
-    "CREATE TRIGGER items_sum_ins AFTER INSERT ON sale_items WHEN (SELECT state FROM sales "
-    "WHERE id = NEW.sale_id) = 1 BEGIN "
-    "INSERT INTO items_sum (" ITEMS_KEY ", n, ckwh, fen) SELECT s.created / 3600, "
-    "s.operator_id, s.kind, s.pay_method, NEW.item, NEW.ref, 1, NEW.ckwh, NEW.fen FROM sales s "
-    "WHERE s.id = NEW.sale_id AND 1 = 1 ON CONFLICT (" ITEMS_KEY ") DO UPDATE SET n = "
-    "items_sum.n + excluded.n, ckwh = items_sum.ckwh + excluded.ckwh, fen = items_sum.fen + "
-    "excluded.fen; END;"
-    "CREATE TRIGGER items_sum_upd_old AFTER UPDATE OF state, kind, operator_id, pay_method, "
-    "created ON sales WHEN OLD.state = 1 BEGIN " ITEMS_UPSERT("OLD", "-") " END;"
-    "CREATE TRIGGER items_sum_upd_new AFTER UPDATE OF state, kind, operator_id, pay_method, "
-    "created ON sales WHEN NEW.state = 1 BEGIN " ITEMS_UPSERT("NEW", "") " END;"
-    "CREATE TABLE arrears ("
-    "  id INTEGER PRIMARY KEY,"
-    "  customer_id INTEGER NOT NULL REFERENCES customers(id),"
-    "  fen INTEGER NOT NULL,"
-    "  reason TEXT NOT NULL,"
-    "  operator_id INTEGER NOT NULL REFERENCES operators(id),"
-    "  created INTEGER NOT NULL"
-    ");"
-    "CREATE INDEX arrears_customer ON arrears(customer_id, id);"
-    "CREATE TABLE reversals ("
-    "  id INTEGER PRIMARY KEY,"
-    "  sale_id INTEGER NOT NULL REFERENCES sales(id),"
-    "  state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),"
-    "  reason TEXT NOT NULL,"
-    "  pay_method INTEGER NOT NULL DEFAULT -1,"
-    "  amount_fen INTEGER NOT NULL DEFAULT -1,"
-    "  pay_ref TEXT,"
-    "  requested_by INTEGER NOT NULL REFERENCES operators(id),"
-    "  requested INTEGER NOT NULL,"
-    "  decided_by INTEGER REFERENCES operators(id),"
-    "  decided INTEGER NOT NULL DEFAULT 0,"
-    "  reversal_id INTEGER REFERENCES sales(id)"
-    ");"
-    "CREATE UNIQUE INDEX reversals_open ON reversals(sale_id) WHERE state IN (0, 1);";
+        "NEW",
+        "") " END;"
+            "CREATE TRIGGER sales_sum_upd_old AFTER UPDATE OF " SUM6_WATCHED " ON sales "
+            "WHEN OLD.state = 1 BEGIN " SUM6_UPSERT(
+                "OLD",
+                "-") " END;"
+                     "CREATE TRIGGER sales_sum_upd_new AFTER UPDATE OF " SUM6_WATCHED " ON sales "
+                     "WHEN NEW.state = 1 BEGIN " SUM6_UPSERT(
+                         "NEW",
+                         "") " END;"
+                             "CREATE TRIGGER sales_sum_del AFTER DELETE ON sales WHEN OLD.state = "
+                             "1 BEGIN " SUM6_UPSERT(
+                                 "OLD",
+                                 "-") " END;"
+                                      "CREATE TABLE sale_items ("
+                                      "  id INTEGER PRIMARY KEY,"
+                                      "  sale_id INTEGER NOT NULL REFERENCES sales(id),"
+                                      "  seq INTEGER NOT NULL,"
+                                      "  item INTEGER NOT NULL CHECK (item IN (1, 2)),"
+                                      "  ref INTEGER NOT NULL,"
+                                      "  name TEXT NOT NULL,"
+                                      "  ckwh INTEGER NOT NULL,"
+                                      "  price INTEGER NOT NULL,"
+                                      "  fen INTEGER NOT NULL"
+                                      ");"
+                                      "CREATE UNIQUE INDEX sale_items_sale ON sale_items(sale_id, "
+                                      "seq);"
+                                      "CREATE TABLE items_sum ("
+                                      "  hour INTEGER NOT NULL, operator_id INTEGER NOT NULL, kind "
+                                      "INTEGER NOT NULL,"
+                                      "  pay_method INTEGER NOT NULL, item INTEGER NOT NULL, ref "
+                                      "INTEGER NOT NULL,"
+                                      "  n INTEGER NOT NULL, ckwh INTEGER NOT NULL, fen INTEGER "
+                                      "NOT NULL,"
+                                      "  PRIMARY KEY (" ITEMS_KEY ")"
+                                      ") WITHOUT ROWID;"
+                                      "CREATE TRIGGER items_sum_ins AFTER INSERT ON sale_items "
+                                      "WHEN (SELECT state FROM sales "
+                                      "WHERE id = NEW.sale_id) = 1 BEGIN "
+                                      "INSERT INTO items_sum (" ITEMS_KEY
+                                      ", n, ckwh, fen) SELECT s.created / 3600, "
+                                      "s.operator_id, s.kind, s.pay_method, NEW.item, NEW.ref, 1, "
+                                      "NEW.ckwh, NEW.fen FROM sales s "
+                                      "WHERE s.id = NEW.sale_id AND 1 = 1 ON CONFLICT (" ITEMS_KEY
+                                      ") DO UPDATE SET n = "
+                                      "items_sum.n + excluded.n, ckwh = items_sum.ckwh + "
+                                      "excluded.ckwh, fen = items_sum.fen + "
+                                      "excluded.fen; END;"
+                                      "CREATE TRIGGER items_sum_upd_old AFTER UPDATE OF state, "
+                                      "kind, operator_id, pay_method, "
+                                      "created ON sales WHEN OLD.state = 1 BEGIN " ITEMS_UPSERT(
+                                          "OLD",
+                                          "-") " END;"
+                                               "CREATE TRIGGER items_sum_upd_new AFTER UPDATE OF "
+                                               "state, kind, operator_id, pay_method, "
+                                               "created ON sales WHEN NEW.state = 1 "
+                                               "BEGIN " ITEMS_UPSERT(
+                                                   "NEW",
+                                                   "") " END;"
+                                                       "CREATE TABLE arrears ("
+                                                       "  id INTEGER PRIMARY KEY,"
+                                                       "  customer_id INTEGER NOT NULL REFERENCES "
+                                                       "customers(id),"
+                                                       "  fen INTEGER NOT NULL,"
+                                                       "  reason TEXT NOT NULL,"
+                                                       "  operator_id INTEGER NOT NULL REFERENCES "
+                                                       "operators(id),"
+                                                       "  created INTEGER NOT NULL"
+                                                       ");"
+                                                       "CREATE INDEX arrears_customer ON "
+                                                       "arrears(customer_id, id);"
+                                                       "CREATE TABLE reversals ("
+                                                       "  id INTEGER PRIMARY KEY,"
+                                                       "  sale_id INTEGER NOT NULL REFERENCES "
+                                                       "sales(id),"
+                                                       "  state INTEGER NOT NULL CHECK (state IN "
+                                                       "(0, 1, 2)),"
+                                                       "  reason TEXT NOT NULL,"
+                                                       "  pay_method INTEGER NOT NULL DEFAULT -1,"
+                                                       "  amount_fen INTEGER NOT NULL DEFAULT -1,"
+                                                       "  pay_ref TEXT,"
+                                                       "  requested_by INTEGER NOT NULL REFERENCES "
+                                                       "operators(id),"
+                                                       "  requested INTEGER NOT NULL,"
+                                                       "  decided_by INTEGER REFERENCES "
+                                                       "operators(id),"
+                                                       "  decided INTEGER NOT NULL DEFAULT 0,"
+                                                       "  reversal_id INTEGER REFERENCES sales(id)"
+                                                       ");"
+                                                       "CREATE UNIQUE INDEX reversals_open ON "
+                                                       "reversals(sale_id) WHERE state IN (0, 1);";
 
 /* PostgreSQL: the schema of version PG_BASE_VERSION in one script, made at `kwhpos init`
  * (an empty database has no history to replay). Same tables, columns and indexes as the
@@ -625,8 +656,8 @@ static const char pg_v6[] =
     "CREATE FUNCTION sales_sum_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"
     "  INSERT INTO sales_sum AS m (" SUM_KEY ", " SUM6_COLS ") VALUES (r.created / 3600,"
     "  r.operator_id, r.kind, r.pay_method, sg, sg * r.energy_ckwh, sg * r.adjust_ckwh,"
-    "  sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen, sg * r.arrears_fen) ON CONFLICT ("
-    SUM_KEY ") DO UPDATE SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh +"
+    "  sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen, sg * r.arrears_fen) ON CONFLICT "
+    "(" SUM_KEY ") DO UPDATE SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh +"
     "  excluded.energy_ckwh, adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh ="
     "  m.free_ckwh + excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen,"
     "  fee_fen = m.fee_fen + excluded.fee_fen, arrears_fen = m.arrears_fen +"

@@ -228,19 +228,83 @@ void store_sale_row(sql_stmt *st, void *row)
     v->printed = sql_col_i64(st, 25);
     sql_col_text(st, 26, v->customer_address, sizeof v->customer_address);
     sql_col_text(st, 27, v->customer_phone, sizeof v->customer_phone);
+    v->arrears_fen = sql_col_i64(st, 28);
+    if (!sql_col_null(st, 29))
+        sql_col_text(st, 29, v->pay_ref, sizeof v->pay_ref);
+    v->reverses_id = sql_col_i64(st, 30);
+    v->period_start = sql_col_int(st, 31);
+    v->fee_month = sql_col_int(st, 32);
+}
+
+static void rd_item(sql_stmt *st, void *row)
+{
+    struct kwh_sale_item *it = row;
+    memset(it, 0, sizeof *it);
+    it->item = sql_col_int(st, 0);
+    it->ref = sql_col_i64(st, 1);
+    sql_col_text(st, 2, it->name, sizeof it->name);
+    it->ckwh = sql_col_i64(st, 3);
+    it->price = sql_col_i64(st, 4);
+    it->fen = sql_col_i64(st, 5);
+}
+
+int store_sale_items_get(struct store *s, struct kwh_sale *sale, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT item, ref, name, ckwh, price, fen FROM sale_items WHERE "
+                            "sale_id = :id ORDER BY seq",
+                            e);
+    int rc;
+    sale->nitems = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", sale->id);
+    while ((rc = sql_row(s, st, e)) == 1)
+        if (sale->nitems < KWH_ITEMS_MAX)
+            rd_item(st, &sale->items[sale->nitems++]);
+    return rc;
+}
+
+static int insert_items(struct store *s, const struct kwh_sale *v, struct kwh_err *e)
+{
+    for (size_t i = 0; i < v->nitems; i++) {
+        const struct kwh_sale_item *it = &v->items[i];
+        sql_stmt *st = sql_prep(s,
+                                "INSERT INTO sale_items (sale_id, seq, item, ref, name, ckwh, "
+                                "price, fen) VALUES (:sale, :seq, :item, :ref, :name, :ckwh, "
+                                ":price, :fen) RETURNING id",
+                                e);
+        int64_t id;
+        int rc;
+        if (st == NULL)
+            return KWH_EDB;
+        sql_i64(st, ":sale", v->id);
+        sql_i64(st, ":seq", (int64_t)i + 1);
+        sql_i64(st, ":item", it->item);
+        sql_i64(st, ":ref", it->ref);
+        sql_text(st, ":name", it->name);
+        sql_i64(st, ":ckwh", it->ckwh);
+        sql_i64(st, ":price", it->price);
+        sql_i64(st, ":fen", it->fen);
+        if ((rc = sql_insert(s, st, &id, e)) < 0)
+            return rc;
+    }
+    return 0;
 }
 
 int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
 {
+    int rc;
     sql_stmt *st = sql_prep(
         s,
         "INSERT INTO sales (op_id, kind, state, customer_id, meter_no, purchase_count, "
         "energy_ckwh, adjust_ckwh, free_ckwh, price, tariff_id, amount_fen, fee_fen, "
         "pay_method, by_amount, operator_id, created, settled, replaces_id, customer_name, "
-        "customer_address, customer_phone, tariff_name) VALUES (:op, :kind, :state, :customer, "
+        "customer_address, customer_phone, tariff_name, arrears_fen, pay_ref, reverses_id, "
+        "period_start, fee_month) VALUES (:op, :kind, :state, :customer, "
         ":meter, :count, :energy, :adjust, :free, :price, :tariff, :amount, :fee, :pay, "
         ":by_amount, :operator, :created, :settled, :replaces, :name, :address, :phone, "
-        ":tariff_name) RETURNING id",
+        ":tariff_name, :arrears, :pay_ref, :reverses, :period_start, :fee_month) RETURNING id",
         e);
     if (st == NULL)
         return KWH_EDB;
@@ -273,16 +337,32 @@ int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
     sql_text(st, ":address", v->customer_address);
     sql_text(st, ":phone", v->customer_phone);
     sql_text(st, ":tariff_name", v->tariff_name);
-    return sql_insert(s, st, &v->id, e);
+    sql_i64(st, ":arrears", v->arrears_fen);
+    if (v->pay_ref[0] != '\0')
+        sql_text(st, ":pay_ref", v->pay_ref);
+    else
+        sql_null_as(st, ":pay_ref", SQL_TEXT);
+    if (v->reverses_id > 0)
+        sql_i64(st, ":reverses", v->reverses_id);
+    else
+        sql_null_as(st, ":reverses", SQL_INT);
+    sql_i64(st, ":period_start", v->period_start);
+    sql_i64(st, ":fee_month", v->fee_month);
+    if ((rc = sql_insert(s, st, &v->id, e)) < 0)
+        return rc;
+    return insert_items(s, v, e);
 }
 
 int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh_err *e)
 {
+    int rc;
     sql_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.id = :id", e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
-    return sql_one(s, st, store_sale_row, out, KWH_N("no such sale"), e);
+    if ((rc = sql_one(s, st, store_sale_row, out, KWH_N("no such sale"), e)) < 0)
+        return rc;
+    return store_sale_items_get(s, out, e);
 }
 
 int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max, size_t *n,
@@ -304,6 +384,8 @@ int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, siz
     }
     if (*n > max)
         *n = max;
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        rc = store_sale_items_get(s, &out[i], e);
     return rc;
 }
 
@@ -363,4 +445,20 @@ int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struc
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, store_sale_row, (void **)out, n, e);
+}
+
+int store_sale_by_ref(struct store *s, int pay, const char *ref, int64_t except,
+                      struct kwh_sale *out, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " SALE_COLS SALE_FROM "WHERE s.pay_ref = :ref AND "
+                            "s.pay_method = :pay AND s.state IN (0, 1) AND s.id <> :except "
+                            "AND s.reverses_id IS NULL ORDER BY s.id LIMIT 1",
+                            e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_text(st, ":ref", ref);
+    sql_i64(st, ":pay", pay);
+    sql_i64(st, ":except", except);
+    return sql_one(s, st, store_sale_row, out, KWH_N("no sale with this reference"), e);
 }

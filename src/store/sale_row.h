@@ -16,7 +16,8 @@
     "s.amount_fen, s.fee_fen, s.pay_method, s.by_amount, s.operator_id, o.name, s.created, "       \
     "s.invoice_no, s.replaces_id, s.reprints, s.printed, coalesce(s.customer_address, "            \
     "c.address), "                                                                                 \
-    "coalesce(s.customer_phone, c.phone)"
+    "coalesce(s.customer_phone, c.phone), s.arrears_fen, s.pay_ref, s.reverses_id, "               \
+    "s.period_start, s.fee_month"
 #define SALE_FROM                                                                                  \
     " FROM sales s JOIN customers c ON c.id = s.customer_id JOIN tariffs t ON t.id = "             \
     "s.tariff_id JOIN operators o ON o.id = s.operator_id "
@@ -24,5 +25,8 @@
 /* Fills the struct kwh_sale at row from a row selected with SALE_COLS SALE_FROM (an
  * sql_reader). */
 void store_sale_row(sql_stmt *st, void *row);
+
+/* Reads the items (tiers, fees) of the sale into sale->items. */
+int store_sale_items_get(struct store *s, struct kwh_sale *sale, struct kwh_err *e);
 
 #endif

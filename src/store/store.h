@@ -82,6 +82,10 @@ int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out,
 int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e);
 int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t now,
                            int64_t operator_id, struct kwh_err *e);
+/* A new price version of tariff id: t's price (flat), or its period and tiers (the first
+ * tier's price is the version's price). */
+int store_tariff_set_rates(struct store *s, int64_t id, const struct kwh_tariff *t, int64_t now,
+                           int64_t operator_id, struct kwh_err *e);
 int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
 
@@ -106,7 +110,9 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
 #define STORE_CU_CLOSED 0x400  /* closed */
 #define STORE_CU_BOUGHT 0x800  /* last_purchase, free_month */
 #define STORE_CU_OPENED 0x1000 /* opened */
-#define STORE_CU_ALL 0x1FFF
+#define STORE_CU_MONEY 0x2000  /* period_start, period_ckwh, arrears_fen, fee_month */
+#define STORE_CU_TERMS 0x4000  /* tier_extra_ckwh, recovery_mode, recovery_value */
+#define STORE_CU_ALL 0x7FFF
 
 /* Writes the column groups `fields` (STORE_CU_*) of c (by c->id), and no other: each
  * column left out is an index page and a trigger not touched. */
@@ -192,6 +198,28 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
  * model_op_kinds) with an id below before_id. */
 int store_sale_last_of_kinds(struct store *s, int64_t customer_id, int64_t kinds, int64_t before_id,
                              struct kwh_sale *out, struct kwh_err *e);
+/* A sale of payment method pay with reference ref, pending or done, other than sale
+ * except (KWH_ENOTFOUND when none). */
+int store_sale_by_ref(struct store *s, int pay, const char *ref, int64_t except,
+                      struct kwh_sale *out, struct kwh_err *e);
+
+/* --- money.c: fee types, arrears, reversals ------------------------------------------ */
+
+/* The active fee types (per sale, monthly), by id. */
+int store_fee_list(struct store *s, struct kwh_fee_type **out, size_t *n, struct kwh_err *e);
+int store_fee_get(struct store *s, int64_t id, struct kwh_fee_type *out, struct kwh_err *e);
+int store_fee_find(struct store *s, const char *name, struct kwh_fee_type *out, struct kwh_err *e);
+int store_fee_add(struct store *s, const struct kwh_fee_type *f, int64_t now, int64_t *id,
+                  struct kwh_err *e);
+int store_fee_update(struct store *s, const struct kwh_fee_type *f, struct kwh_err *e);
+int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
+/* An arrears entry (entered > 0, waived < 0) of an account. */
+int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
+                         int64_t operator_id, int64_t now, struct kwh_err *e);
+/* The account's entries and its sales with arrears, oldest first. */
+int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrears_line **out,
+                          size_t *n, struct kwh_err *e);
+
 /* All pending sales with customer details. */
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e);
 

@@ -200,18 +200,18 @@ static void open_sale(struct app *a, void *st, int row)
     sale_details(a, &((struct qsales *)st)->page.rows[row]);
 }
 
-#define NSPLIT (KWH_OP_WIPE + 1 + KWH_PAY_COUNT)
+#define NSPLIT (KWH_OP_KINDS + KWH_PAY_COUNT)
 
 /* Line i of the report's split: by kind of sale, then by payment method. */
 static const struct kwh_sale_totals *split_at(const struct kwh_sales_report *r, int i,
                                               const char **label)
 {
-    if (i <= KWH_OP_WIPE) {
+    if (i < KWH_OP_KINDS) {
         *label = model_op_label(i);
         return &r->by_kind[i];
     }
-    *label = model_pay_label(i - KWH_OP_WIPE - 1);
-    return &r->by_pay[i - KWH_OP_WIPE - 1];
+    *label = model_pay_label(i - KWH_OP_KINDS);
+    return &r->by_pay[i - KWH_OP_KINDS];
 }
 
 /* Enter: the whole report by kind of sale and by payment method. */

@@ -14,6 +14,7 @@ const struct kwh_name model_pays[KWH_PAY_COUNT] = {
     {KWH_PAY_ALIPAY, "alipay", "支付宝", KWH_N("Alipay"), NULL},
     {KWH_PAY_CARD, "card", "银行卡", KWH_N("Bank card"), NULL},
     {KWH_PAY_OTHER, "other", "其他", KWH_N("Other"), NULL},
+    {KWH_PAY_TRANSFER, "transfer", "银行转账", KWH_N("Bank transfer"), NULL},
 };
 
 const struct kwh_name model_meter_types[KWH_METER_TYPES] = {
@@ -55,6 +56,7 @@ static const struct kwh_op_info ops[KWH_OP_KINDS] = {
      KWH_OPF_CARD | KWH_OPF_ACCOUNT | KWH_OPF_PARAMS},
     {KWH_OP_TOOL, KWH_NC("op", "tool-card"), "", KWH_N("Tool card"), KWH_OPF_CARD},
     {KWH_OP_WIPE, KWH_NC("op", "wipe"), "", KWH_N("Card wipe"), KWH_OPF_CARD},
+    {KWH_OP_REVERSAL, KWH_NC("op", "reversal"), "冲正", KWH_N("Reversal"), KWH_OPF_ACCOUNT},
 };
 
 const struct kwh_name *model_name(const struct kwh_name *t, size_t n, int id)

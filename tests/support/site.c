@@ -60,13 +60,13 @@ static void pg_admin(const char *sql)
     "audit, sales_sum, shifts, schema_version, tariff_tiers, fee_types, sale_items, items_sum, "   \
     "arrears, reversals"
 static const char *const pg_tables[] = {
-    "settings",   "operators", "tariffs",      "tariff_prices", "customers",
-    "totals",     "card_ops",  "sales",        "events",        "audit",
-    "sales_sum",  "shifts",    "schema_version", "tariff_tiers", "fee_types",
-    "sale_items", "items_sum", "arrears",      "reversals"};
+    "settings",   "operators", "tariffs",        "tariff_prices", "customers",
+    "totals",     "card_ops",  "sales",          "events",        "audit",
+    "sales_sum",  "shifts",    "schema_version", "tariff_tiers",  "fee_types",
+    "sale_items", "items_sum", "arrears",        "reversals"};
 static const char *const pg_identity[] = {
-    "operators",    "tariffs",   "tariff_prices", "customers", "card_ops", "sales",   "events",
-    "shifts",       "tariff_tiers", "fee_types",  "sale_items", "arrears", "reversals"};
+    "operators", "tariffs",      "tariff_prices", "customers",  "card_ops", "sales",    "events",
+    "shifts",    "tariff_tiers", "fee_types",     "sale_items", "arrears",  "reversals"};
 
 /* Keeps the template's rows in the schema tpl of the same database: a site is put back
  * to them between tests (pg_reset), far faster than a new database each time. */
@@ -283,7 +283,7 @@ struct kwh_account_req site_account(struct site *s, uint32_t meter_no, const cha
 uint32_t site_open(struct site *s, uint32_t meter_no, int64_t ckwh)
 {
     struct kwh_account_req a = site_account(s, meter_no, "张三");
-    struct kwh_purchase_req p = {ckwh > 0 ? KWH_BY_KWH : KWH_BY_NONE, ckwh, 0, KWH_PAY_CASH};
+    struct kwh_purchase_req p = {ckwh > 0 ? KWH_BY_KWH : KWH_BY_NONE, ckwh, 0, KWH_PAY_CASH, ""};
     struct kwh_receipt r;
     struct kwh_err e;
     fakecard_blank(s->card);

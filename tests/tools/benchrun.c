@@ -317,7 +317,7 @@ int main(int argc, char **argv)
         core_set_card_dev(c, fakecard_dev(card));
         for (int i = 0; i < 100; i++) {
             struct kwh_account_req a;
-            struct kwh_purchase_req p = {KWH_BY_KWH, 10000, 0, KWH_PAY_CASH};
+            struct kwh_purchase_req p = {KWH_BY_KWH, 10000, 0, KWH_PAY_CASH, ""};
             struct kwh_receipt r;
             memset(&a, 0, sizeof a);
             snprintf(a.name, sizeof a.name, "测试户%d", i);

@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     struct kwh_tariff *t;
     struct kwh_card_dev dev;
     struct kwh_account_req a;
-    struct kwh_purchase_req p = {KWH_BY_KWH, 1000, 0, 0};
+    struct kwh_purchase_req p = {KWH_BY_KWH, 1000, 0, 0, ""};
     struct kwh_receipt r;
     struct kwh_err e;
     size_t nt;

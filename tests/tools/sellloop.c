@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     long sold = 0;
     for (long i = 0; i < count && (stop == NULL || access(stop, F_OK) != 0); i++) {
         struct kwh_account_req a;
-        struct kwh_purchase_req p = {KWH_BY_KWH, (i % 7 + 1) * 1000 + i, 0, (int)(i % 5)};
+        struct kwh_purchase_req p = {KWH_BY_KWH, (i % 7 + 1) * 1000 + i, 0, (int)(i % 5), ""};
         struct kwh_receipt r;
 
         memset(&a, 0, sizeof a);

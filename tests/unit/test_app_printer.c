@@ -381,7 +381,7 @@ static void printer__a_value_too_wide_is_printed_cut_with_a_warning(void **state
     struct printer_dest to = to_file(f->out);
     struct printer_result res;
     struct kwh_account_req a = site_account(s, 12345678, "阳光花园小区第三期物业管理有限公司");
-    struct kwh_purchase_req p = {KWH_BY_KWH, 1000, 0, KWH_PAY_CASH};
+    struct kwh_purchase_req p = {KWH_BY_KWH, 1000, 0, KWH_PAY_CASH, ""};
     struct kwh_receipt r;
     struct kwh_err e;
 

@@ -27,7 +27,7 @@ static int64_t count(struct site *s, const char *sql)
 
 static void busy_day(struct site *s)
 {
-    struct kwh_purchase_req p = {KWH_BY_AMOUNT, 2000, 0, KWH_PAY_CASH};
+    struct kwh_purchase_req p = {KWH_BY_AMOUNT, 2000, 0, KWH_PAY_CASH, ""};
     struct kwh_err e;
     uint32_t no = site_open(s, 12345678, 10000);
     site_meter_loads(s, 10000);

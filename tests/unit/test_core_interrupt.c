@@ -90,7 +90,7 @@ static bool same_money(const struct snapshot *a, const struct snapshot *b)
 
 static struct kwh_purchase_req kwh(int64_t v)
 {
-    return (struct kwh_purchase_req){KWH_BY_KWH, v, 100, KWH_PAY_ALIPAY};
+    return (struct kwh_purchase_req){KWH_BY_KWH, v, 100, KWH_PAY_ALIPAY, ""};
 }
 
 static void pre_open(struct site *s, struct ctx *x)

@@ -25,7 +25,7 @@
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh, int64_t adjust)
 {
-    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, adjust, KWH_PAY_CASH};
+    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, adjust, KWH_PAY_CASH, ""};
 }
 
 /* A tariff at price, and an account on it opened on a blank card with request p. */
@@ -154,8 +154,7 @@ static void meter_change__more_than_the_last_report_needs_a_reason(void **state)
     memset(&m, 0, sizeof m);
     m.meter = site_account(s, 87654321, "x").meter;
     m.old_remaining_ckwh = 50000;
-    REFUSED(KWH_EINVAL, "should hold",
-            ops_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
+    REFUSED(KWH_EINVAL, "should hold", ops_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
     assert_int_equal(site_q1(s, "SELECT count(*) FROM events"), 0);
     m.old_remaining_ckwh = 50000;
     str_copy(m.reason, sizeof m.reason, "display read 500.00 after the old meter's fault");

@@ -29,7 +29,7 @@
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
-    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH};
+    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH, ""};
 }
 
 static struct kwh_card_view read_card(struct site *s)
@@ -181,7 +181,7 @@ static void refused_unchanged(struct site *s, struct kwh_plan *plan, int code, c
 static void sale__repriced_on_another_terminal_after_the_quote_is_refused(void **state)
 {
     struct site *s = *state;
-    struct kwh_purchase_req p = {KWH_BY_AMOUNT, 10000, 0, KWH_PAY_CASH};
+    struct kwh_purchase_req p = {KWH_BY_AMOUNT, 10000, 0, KWH_PAY_CASH, ""};
     struct kwh_plan *plan;
     struct kwh_receipt r;
 
@@ -312,7 +312,7 @@ static void open__plan_is_what_is_recorded_and_the_number_comes_at_commit(void *
 {
     struct site *s = *state;
     struct kwh_account_req a = site_account(s, 22222222, "开户");
-    struct kwh_purchase_req p = {KWH_BY_AMOUNT, 5000, 300, KWH_PAY_ALIPAY};
+    struct kwh_purchase_req p = {KWH_BY_AMOUNT, 5000, 300, KWH_PAY_ALIPAY, ""};
     struct kwh_card_view v;
     struct kwh_plan *plan;
     struct kwh_receipt r;

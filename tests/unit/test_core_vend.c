@@ -24,12 +24,12 @@
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
-    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH};
+    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH, ""};
 }
 
 static struct kwh_purchase_req by_amount(int64_t fen, int pay)
 {
-    return (struct kwh_purchase_req){KWH_BY_AMOUNT, fen, 0, pay};
+    return (struct kwh_purchase_req){KWH_BY_AMOUNT, fen, 0, pay, ""};
 }
 
 static void card_of(struct site *s, struct kwh_card *out)

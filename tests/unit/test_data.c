@@ -29,7 +29,7 @@
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
-    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH};
+    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, KWH_PAY_CASH, ""};
 }
 
 static int64_t count_sales(struct kwh_core *c, const struct kwh_session *s)

@@ -45,7 +45,7 @@ static int64_t local(int y, int m, int d, int h, int mi, int sec)
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh, int pay)
 {
-    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, pay};
+    return (struct kwh_purchase_req){KWH_BY_KWH, ckwh, 0, pay, ""};
 }
 
 /* What the test adds up from its own receipts. */
@@ -134,7 +134,7 @@ static void sales_report__sums_equal_the_receipts_added_up(void **state)
     p = by_kwh(3333, KWH_PAY_WECHAT);
     p.adjust_ckwh = 250;
     sell_at(s, &s->seller, local(2026, 11, 10, 15, 30, 0), a, p, &day1);
-    p = (struct kwh_purchase_req){KWH_BY_AMOUNT, 5000, 0, KWH_PAY_ALIPAY};
+    p = (struct kwh_purchase_req){KWH_BY_AMOUNT, 5000, 0, KWH_PAY_ALIPAY, ""};
     sell_at(s, &s->admin, local(2026, 11, 10, 23, 59, 59), a, p, &day1);
     uint32_t b = open_at(s, &s->admin, local(2026, 11, 11, 0, 0, 0), 10000002, "李四", 777, &day2);
     sell_at(s, &s->seller, local(2026, 11, 11, 8, 0, 0), b, by_kwh(12345, KWH_PAY_CARD), &day2);

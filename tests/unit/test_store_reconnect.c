@@ -66,7 +66,7 @@ static void reconnect__the_first_write_after_a_restart_is_whole(void **state)
 {
     struct site *s = *state;
     struct kwh_customer cu;
-    struct kwh_purchase_req p = {KWH_BY_KWH, 5000, 0, KWH_PAY_CASH};
+    struct kwh_purchase_req p = {KWH_BY_KWH, 5000, 0, KWH_PAY_CASH, ""};
     struct kwh_receipt r;
     struct kwh_err e;
     int64_t checked, bad, id;
