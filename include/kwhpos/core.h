@@ -56,6 +56,9 @@ void core_set_card_dev(struct kwh_core *c, struct kwh_card_dev *dev);
 void core_set_clock(struct kwh_core *c, const struct kwh_clock *clock);
 void core_set_progress(struct kwh_core *c, kwh_progress_fn fn, void *ctx);
 int64_t core_now(const struct kwh_core *c);
+/* How many changes this core recorded since it was opened (audit records other than
+ * logins): whether a session changed anything worth a backup. */
+int64_t core_changes(const struct kwh_core *c);
 
 /* --- operators (auth.c): M1, M6, M7 --------------------------------------------- */
 

@@ -3,6 +3,7 @@
 #ifndef KWHPOS_DATA_H
 #define KWHPOS_DATA_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,9 @@
 struct kwh_backup_opts {
     const char *dir; /* NULL or "" = backups/ beside the database */
     int keep;        /* newest backups kept; 0 = all */
+    /* NULL, or a flag (a signal handler's) that stops a backup under way at once:
+     * nothing is left behind and backup_run fails with KWH_EIO */
+    const volatile sig_atomic_t *stop;
 };
 
 struct kwh_backup_info {
@@ -28,8 +32,10 @@ struct kwh_backup_info {
 void backup_dir_for(const char *db_path, const struct kwh_backup_opts *o, char *buf, size_t n);
 
 /* M27: copies the database while other terminals keep selling (SQLite's online backup)
- * to DIR/kwhpos-YYYYMMDD-HHMMSS.db, checks the copy with integrity_check, then removes
- * the oldest backups beyond `keep`. The copy appears under its name only when good. */
+ * to DIR/kwhpos-YYYYMMDD-HHMMSS.db (-2, -3... when that name is taken, also by a
+ * backup another program writes at the same second), checks the copy with
+ * integrity_check, then removes the oldest backups beyond `keep`. The copy appears
+ * under its name only when good. */
 int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_backup_info *out,
                struct kwh_err *e);
 /* When the newest backup in the folder was written (0 when there is none). */

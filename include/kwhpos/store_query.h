@@ -3,6 +3,7 @@
 #ifndef KWHPOS_STORE_QUERY_H
 #define KWHPOS_STORE_QUERY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -152,9 +153,12 @@ int store_operator_ids(struct store *s, const char *name, int64_t *ids, size_t m
 
 /* Copies the open database to path (which must not exist) with the online backup API in
  * one pass, so writers on other connections go on; the copy is written under a
- * temporary name, switched out of WAL mode, checked with integrity_check, fsynced and
- * renamed to path. *bytes receives its size. */
-int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+ * temporary name of its own, switched out of WAL mode, checked with integrity_check,
+ * fsynced and given the name path (KWH_ECONFLICT when path exists, even if it appeared
+ * meanwhile). *bytes receives its size. stop (may be NULL): once *stop is set the copy
+ * ends at its next step with KWH_EIO, leaving no file. */
+int store_backup_to(struct store *s, const char *path, int64_t *bytes,
+                    const volatile sig_atomic_t *stop, struct kwh_err *e);
 
 /* PRAGMA integrity_check of the open database: *ok and SQLite's first line. */
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);

@@ -1,6 +1,7 @@
 /* Data management from the command line: backup, restore, check, export, import, and the
  * first card of an imported account. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,20 @@ static int backup_opts(struct cli *c, const struct cli_args *a, struct kwh_backu
     return 0;
 }
 
+static volatile sig_atomic_t backup_stop;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    backup_stop = 1;
+}
+
 int cli_backup(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_backup_opts o;
+    struct kwh_backup_opts o = {0};
     struct kwh_backup_info info;
     struct kwh_err e;
+    struct sigaction sa = {.sa_handler = on_stop};
     bool done = true;
     int rc;
 
@@ -41,6 +51,12 @@ int cli_backup(struct cli *c, const struct cli_args *a)
         return rc;
     if (cli_open_core(c, &e) < 0)
         return cli_fail(c, &e);
+    /* Ctrl-C, a shutdown or a closed session stop the copy at once, leaving nothing */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    o.stop = &backup_stop;
     if (cli_flag(a, "if-due"))
         rc = backup_if_due(c->core, &o, c->cfg.backup_interval_hours, &done, &info, &e);
     else

@@ -219,9 +219,18 @@ int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_b
     clock_gettime(CLOCK_MONOTONIC, &t0);
     out->started = core_now(c);
     backup_dir_for(store_path(c->db), o, dir, sizeof dir);
-    if ((rc = ensure_dir(dir, e)) < 0 ||
-        (rc = fresh_name(dir, out->started, "", out->path, sizeof out->path, e)) < 0 ||
-        (rc = store_backup_to(c->db, out->path, &out->bytes, e)) < 0)
+    if ((rc = ensure_dir(dir, e)) < 0)
+        return rc;
+    /* a backup written by another program in the same second can take the name while
+       this one is copied: the copy then goes under the next free name */
+    for (int tries = 0;; tries++) {
+        if ((rc = fresh_name(dir, out->started, "", out->path, sizeof out->path, e)) < 0)
+            return rc;
+        rc = store_backup_to(c->db, out->path, &out->bytes, o ? o->stop : NULL, e);
+        if (rc != KWH_ECONFLICT || tries == 3)
+            break;
+    }
+    if (rc < 0)
         return rc;
     if ((rc = prune(dir, o ? o->keep : 0, &out->removed, e)) < 0)
         return rc;

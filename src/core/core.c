@@ -150,6 +150,11 @@ const char *core_db_path(const struct kwh_core *c)
     return store_path(c->db);
 }
 
+int64_t core_changes(const struct kwh_core *c)
+{
+    return c->changes;
+}
+
 void core_close(struct kwh_core *c)
 {
     if (c == NULL)

@@ -19,6 +19,7 @@ struct kwh_core {
     uint8_t secret[KWH_SECRET_LEN];
     struct kwh_site_keys keys;
     uint8_t audit_key[32]; /* from the secret alone: survives an area code change */
+    int64_t changes;       /* audit records appended but logins (core_changes) */
 };
 
 /* --- roles (auth.c) --- */

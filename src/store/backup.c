@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 
 #define LOCK_WAIT_MS 1000
 #define STEP_TRIES 50
+#define STEP_PAGES 256 /* a copy that can be stopped looks at its flag every 1 MB or so */
 
 static int db_error(sqlite3 *db, int rc, const char *what, struct kwh_err *e)
 {
@@ -87,23 +89,57 @@ static void unlink_sidecars(const char *path)
     }
 }
 
-/* One pass of the backup API from src into dst, retrying while the source is busy. */
-static int copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, struct kwh_err *e)
+static int stopped(const char *what, struct kwh_err *e)
 {
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
-    int rc;
-    if (b == NULL)
-        return db_error(dst, sqlite3_errcode(dst), what, e);
-    for (int i = 0; i < STEP_TRIES; i++) {
-        rc = sqlite3_backup_step(b, -1);
-        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+    return kwh_err_set(e, KWH_EIO, "%s: stopped (the program was asked to end)", what);
+}
+
+/* The backup API from src into dst, retrying while the source is busy: one pass, or,
+ * when stop is given, steps of STEP_PAGES with *stop looked at between them inside one
+ * read transaction on src (so every step copies the same snapshot while writers on
+ * other connections go on). */
+static int copy_pages(sqlite3 *dst, sqlite3 *src, const char *what,
+                      const volatile sig_atomic_t *stop, struct kwh_err *e)
+{
+    bool own_read = stop != NULL && sqlite3_get_autocommit(src);
+    sqlite3_backup *b;
+    int rc = SQLITE_OK, busy = 0;
+
+    if (own_read && ((rc = sqlite3_exec(src, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
+                     (rc = sqlite3_exec(src, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL,
+                                        NULL)) != SQLITE_OK)) {
+        sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+        return db_error(src, rc, what, e);
+    }
+    b = sqlite3_backup_init(dst, "main", src, "main");
+    if (b == NULL) {
+        rc = db_error(dst, sqlite3_errcode(dst), what, e);
+        goto out;
+    }
+    for (;;) {
+        if (stop != NULL && *stop) {
+            sqlite3_backup_finish(b);
+            rc = stopped(what, e);
+            goto out;
+        }
+        rc = sqlite3_backup_step(b, stop != NULL ? STEP_PAGES : -1);
+        if (rc == SQLITE_OK)
+            continue;
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || ++busy == STEP_TRIES)
             break;
         sqlite3_sleep(100);
     }
     sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE)
-        return db_error(dst, rc, what, e);
-    return 0;
+    rc = rc == SQLITE_DONE ? 0 : db_error(dst, rc, what, e);
+out:
+    if (own_read)
+        sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+static int progress_stop(void *arg)
+{
+    return *(const volatile sig_atomic_t *)arg != 0;
 }
 
 /* integrity_check's first complaint as one line, without its "*** in database main ***"
@@ -127,24 +163,30 @@ static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
     return rc;
 }
 
-/* Copies src to path: a temporary file, rollback-journal mode, integrity_check (when
- * check), fsync, rename. */
-static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, struct kwh_err *e)
+/* Copies src to path: a temporary file of its own (PATH.XXXXXX.part, so two copies to
+ * one name never share it), rollback-journal mode, integrity_check (when check), fsync,
+ * then the name, only if no other file took it meanwhile. With stop, *stop set stops
+ * the copy and its check at the next step and leaves nothing behind. */
+static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
+                   const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
     char tmp[1100], msg[256], what[1200];
     sqlite3 *dst = NULL;
     struct stat sb;
     bool ok;
-    int rc;
+    int rc, fd;
 
-    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX.part", path) >= (int)sizeof tmp)
         return kwh_err_set(e, KWH_EINVAL, "%s: path too long", path);
     snprintf(what, sizeof what, "backing up to %s", path);
     if (stat(path, &sb) == 0)
         return kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
-    unlink(tmp);
-    unlink_sidecars(tmp);
-    rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    fd = mkstemps(tmp, 5);
+    if (fd < 0)
+        return kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp, strerror(errno));
+    fchmod(fd, 0640); /* the site secret is in it: the owner and the group only */
+    close(fd);
+    rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
         kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp,
                     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
@@ -157,7 +199,7 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
         db_error(dst, rc, what, e);
         goto fail;
     }
-    if (copy_pages(dst, src, what, e) < 0)
+    if (copy_pages(dst, src, what, stop, e) < 0)
         goto fail;
     /* the copy is one self-contained file: no WAL beside it */
     if ((rc = first_text(dst, "PRAGMA journal_mode=DELETE", msg, sizeof msg)) != SQLITE_OK) {
@@ -165,8 +207,13 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
         goto fail;
     }
     ok = true;
+    if (stop != NULL)
+        sqlite3_progress_handler(dst, 1000, progress_stop, (void *)stop);
     if (check && (rc = check_integrity(dst, &ok, msg, sizeof msg)) != SQLITE_OK) {
-        db_error(dst, rc, what, e);
+        if (stop != NULL && *stop)
+            stopped(what, e);
+        else
+            db_error(dst, rc, what, e);
         goto fail;
     }
     if (!ok) {
@@ -183,10 +230,16 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
         goto fail;
     }
     fsync_path(tmp, false);
-    if (rename(tmp, path) != 0) {
-        kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    /* link, not rename: a backup another program finished under this name meanwhile
+       stays */
+    if (link(tmp, path) != 0) {
+        if (errno == EEXIST)
+            kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
+        else
+            kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
         goto fail;
     }
+    unlink(tmp);
     fsync_path(path, true);
     if (bytes != NULL)
         *bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
@@ -198,9 +251,10 @@ fail:
     return e ? e->code : KWH_EIO;
 }
 
-int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
+int store_backup_to(struct store *s, const char *path, int64_t *bytes,
+                    const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
-    return copy_db(s->db, path, bytes, true, e);
+    return copy_db(s->db, path, bytes, true, stop, e);
 }
 
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
@@ -322,7 +376,7 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
         goto out;
     }
     /* the database as it was, damaged or not: it may be the reason for the restore */
-    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, false, e)) < 0) {
+    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, false, NULL, e)) < 0) {
         kwh_err_prefix(e, "keeping the current database before the restore");
         goto out;
     }
@@ -344,7 +398,7 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
                          n ? sqlite3_errmsg(n) : sqlite3_errstr(rc));
         goto out;
     }
-    if ((rc = copy_pages(x, n, "restoring", e)) < 0)
+    if ((rc = copy_pages(x, n, "restoring", NULL, e)) < 0)
         goto out;
     rc = first_text(x, "PRAGMA quick_check", buf, sizeof buf);
     ok = rc == SQLITE_OK && strcmp(buf, "ok") == 0;

@@ -457,23 +457,28 @@ static int run(struct app *a)
 }
 
 /* The automatic backup on the way out ([backup] interval_hours): a line while it runs,
- * and its failure shown until a key or a few seconds, so quitting never hangs on it. */
+ * and its failure shown until a key or a few seconds, so quitting never hangs on it.
+ * Only after a session that changed something, and never on SIGTERM or SIGHUP (a
+ * terminal closed at the login screen, a shutdown): the signal also stops a backup
+ * under way, which then leaves nothing behind. */
 static void backup_on_exit(struct app *a)
 {
-    struct kwh_backup_opts o = {a->cfg.backup_dir, a->cfg.backup_keep};
+    struct kwh_backup_opts o = {
+        .dir = a->cfg.backup_dir, .keep = a->cfg.backup_keep, .stop = &got_term};
     struct kwh_backup_info info;
     struct kwh_err e;
     bool done;
     wint_t ch;
 
-    if (a->core == NULL || a->cfg.backup_interval_hours <= 0 || too_small())
+    if (a->core == NULL || a->cfg.backup_interval_hours <= 0 || too_small() || got_term ||
+        core_changes(a->core) == 0)
         return;
     erase();
     draw_text(stdscr, LINES / 2, 2, COLS - 4, _("Backing up the database..."),
               theme_attr(CLR_WARN));
     refresh();
     kwh_err_clear(&e);
-    if (backup_if_due(a->core, &o, a->cfg.backup_interval_hours, &done, &info, &e) == 0)
+    if (backup_if_due(a->core, &o, a->cfg.backup_interval_hours, &done, &info, &e) == 0 || got_term)
         return;
     draw_wrap(stdscr, LINES / 2, 2, COLS - 4, e.msg, theme_attr(CLR_ERROR), 4);
     draw_text(stdscr, LINES / 2 + 5, 2, COLS - 4,

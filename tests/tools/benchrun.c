@@ -348,7 +348,7 @@ int main(int argc, char **argv)
         fakecard_free(card);
     }
     for (int i = 0; i < 3; i++) {
-        struct kwh_backup_opts o = {backup_dir, 1};
+        struct kwh_backup_opts o = {.dir = backup_dir, .keep = 1};
         struct kwh_backup_info info;
         t0 = now_ms();
         if (backup_run(c, &o, &info, &e) < 0)
