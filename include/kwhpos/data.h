@@ -23,9 +23,10 @@ struct kwh_backup_opts {
 struct kwh_backup_info {
     char path[1024]; /* the file written */
     int64_t bytes;
-    int64_t started; /* Unix seconds */
-    int64_t millis;  /* how long it took, checking included */
-    int removed;     /* old backups removed to keep the newest `keep` */
+    int64_t started;          /* Unix seconds */
+    int64_t millis;           /* how long it took, checking included */
+    int removed;              /* old backups removed to keep the newest `keep` */
+    struct kwh_anchor anchor; /* the audit chain's anchor, written after the backup */
 };
 
 /* The folder backups go to: opts->dir, or backups/ beside the database at db_path. */
@@ -52,10 +53,11 @@ int backup_if_due(struct kwh_core *c, const struct kwh_backup_opts *o, int inter
                   bool *done, struct kwh_backup_info *out, struct kwh_err *e);
 
 struct kwh_restore_info {
-    char pre_restore[1024]; /* the database as it was, kept here ("" when none was) */
-    int from_version;       /* the backup's schema version (migrated on open) */
-    int64_t accounts;       /* accounts in the restored database */
-    int64_t last_sale;      /* its newest sale (Unix seconds, 0 = none) */
+    char pre_restore[1024];   /* the database as it was, kept here ("" when none was) */
+    int from_version;         /* the backup's schema version (migrated on open) */
+    int64_t accounts;         /* accounts in the restored database */
+    int64_t last_sale;        /* its newest sale (Unix seconds, 0 = none) */
+    struct kwh_anchor anchor; /* the restored chain's anchor, written after the restore */
 };
 
 /* M28 (admin): replaces the database *c is open on with the backup at file. Refuses a
@@ -79,8 +81,9 @@ struct kwh_check {
     bool audit_ok;
     int64_t audit_records;
     int64_t audit_first_bad;
-    bool sums_ok;    /* the report summary agrees with the sales */
-    int64_t pending; /* card writes waiting for their card */
+    bool sums_ok;             /* the report summary agrees with the sales */
+    int64_t pending;          /* card writes waiting for their card */
+    struct kwh_anchor anchor; /* the audit chain's anchor, written by the check */
 };
 
 /* Database integrity, the audit chain, the report summary against the sales, and the

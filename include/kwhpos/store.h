@@ -55,7 +55,6 @@ int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool 
                             struct kwh_err *e);
 int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockouts,
                             int64_t locked_until, struct kwh_err *e);
-int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct kwh_err *e);
 int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_err *e);
 int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e);
 int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e);
@@ -188,5 +187,11 @@ int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_
 /* Calls fn for each record in id order; stops when fn returns non-zero (returned). */
 int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a), void *ctx,
                      struct kwh_err *e);
+/* The hash of record id; *found false when there is none. */
+int store_audit_hash(struct store *s, int64_t id, uint8_t hash[32], bool *found, struct kwh_err *e);
+/* The newest record of operation op whose subject starts with subject_prefix: its id (0
+ * when none) and hash. */
+int store_audit_find(struct store *s, const char *op, const char *subject_prefix, int64_t *id,
+                     uint8_t hash[32], struct kwh_err *e);
 
 #endif

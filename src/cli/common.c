@@ -49,9 +49,14 @@ int cli_usage(struct cli *c, const char *fmt, ...)
 
 int cli_open_core(struct cli *c, struct kwh_err *e)
 {
+    int rc;
+
     if (c->core != NULL)
         return 0;
-    return core_open(&c->core, c->db_override ? c->db_override : c->cfg.db_path, e);
+    rc = core_open(&c->core, c->db_override ? c->db_override : c->cfg.db_path, e);
+    if (rc == 0)
+        core_set_anchor_file(c->core, c->cfg.audit_anchors);
+    return rc;
 }
 
 int cli_open_reader(struct cli *c, struct kwh_err *e)

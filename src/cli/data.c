@@ -23,11 +23,25 @@ static int backup_opts(struct cli *c, const struct cli_args *a, struct kwh_backu
 {
     int64_t keep;
     int rc;
+    memset(o, 0, sizeof *o);
     o->dir = cli_str(a, "dir") ? cli_str(a, "dir") : c->cfg.backup_dir;
     if ((rc = cli_fixed(c, a, "keep", 0, 100000, c->cfg.backup_keep, &keep)) != 0)
         return rc;
     o->keep = (int)keep;
     return 0;
+}
+
+/* The anchor written after a backup, restore or check, and where it went. */
+static void print_anchor(struct cli *c, const struct kwh_anchor *a)
+{
+    if (a->event[0] == '\0')
+        return;
+    fprintf(c->out, "audit anchor: %lld records, head %.16s\n", (long long)a->records, a->head);
+    if (a->written)
+        fprintf(c->out, "  appended to %s and syslog\n", a->where);
+    else
+        fprintf(stderr, "%s: the audit anchor went to syslog only: cannot append to %s: %s\n",
+                c->prog, a->where, a->error);
 }
 
 static volatile sig_atomic_t backup_stop;
@@ -75,6 +89,7 @@ int cli_backup(struct cli *c, const struct cli_args *a)
     if (info.removed > 0)
         fprintf(c->out, "removed %d older backup%s (keeping %d)\n", info.removed,
                 info.removed == 1 ? "" : "s", o.keep);
+    print_anchor(c, &info.anchor);
     return CLI_OK;
 }
 
@@ -116,6 +131,7 @@ int cli_restore(struct cli *c, const struct cli_args *a)
         fprintf(c->out, "the database as it was is kept in %s\n", ri.pre_restore);
     fprintf(c->out, "cards written after that backup are refused until reissued; log in again "
                     "on every terminal\n");
+    print_anchor(c, &ri.anchor);
     return CLI_OK;
 }
 
@@ -145,6 +161,7 @@ int cli_check(struct cli *c, const struct cli_args *a)
     fprintf(c->out, "report summary: %s\n",
             ck.sums_ok ? "agrees with the sales" : "DISAGREES with the sales");
     fprintf(c->out, "pending card writes: %lld\n", (long long)ck.pending);
+    print_anchor(c, &ck.anchor);
     if (ck.pending > 0 && vend_pending(c->core, &s, &n, &e) == 0) {
         for (size_t i = 0; i < n; i++)
             fprintf(c->out, "  op %lld  %s  %s  %08u %s  %s yuan  by %s\n", (long long)s[i].op_id,

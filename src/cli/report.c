@@ -194,6 +194,8 @@ static const struct out_col summary_cols[] = {
     {"difference", OUT_NUM},
     {"voided", OUT_NUM},
     {"pending", OUT_NUM},
+    {"audit_records", OUT_NUM},
+    {"audit_head", 0},
 };
 
 static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh_shift_report *r)
@@ -232,6 +234,11 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
     out_cell(sum, r->counted ? cli_dec(r->difference_fen, 2) : "");
     out_cellf(sum, "%zu", r->nvoided);
     out_cellf(sum, "%zu", r->npending);
+    if (r->anchor.records > 0)
+        out_cellf(sum, "%lld", (long long)r->anchor.records);
+    else
+        out_cell(sum, "");
+    out_cell(sum, r->anchor.head);
     for (size_t i = 0; i < r->nvoided; i++)
         cli_sales_row(voided, &r->voided[i]);
     for (size_t i = 0; i < r->npending; i++)
@@ -283,6 +290,9 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
             fprintf(c->out, "\npending (read these cards to settle them):\n");
             out_text(c->out, pending);
         }
+        if (r->anchor.records > 0)
+            fprintf(c->out, "\naudit anchor   %lld records, head %.16s\n",
+                    (long long)r->anchor.records, r->anchor.head);
     }
     out_table_free(lines);
     out_table_free(pays);

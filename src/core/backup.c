@@ -234,6 +234,8 @@ int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_b
         return rc;
     if ((rc = prune(dir, o ? o->keep : 0, &out->removed, e)) < 0)
         return rc;
+    if ((rc = audit_anchor(c, "backup", &out->anchor, e)) < 0)
+        return rc;
     out->millis = millis_since(&t0);
     return 0;
 }
@@ -435,7 +437,7 @@ static void fill_info(struct kwh_restore_info *out, const struct store_file_info
 int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char *file,
                    const struct kwh_backup_opts *o, struct kwh_restore_info *out, struct kwh_err *e)
 {
-    char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX];
+    char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX], anchors[1024];
     uint8_t secret[KWH_SECRET_LEN];
     struct store_file_info info;
     struct kwh_err reopen;
@@ -447,6 +449,7 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
         return rc;
     str_copy(who, sizeof who, s->name);
     str_copy(db_path, sizeof db_path, store_path((*c)->db));
+    str_copy(anchors, sizeof anchors, (*c)->anchor_path);
     memcpy(secret, (*c)->secret, sizeof secret);
     dir_of(db_path, dir, sizeof dir);
     if ((rc = private_copy(file, dir, tmp, sizeof tmp, e)) < 0)
@@ -471,12 +474,18 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
             kwh_err_set(e, rc, "%s; and the database could not be opened again: %s", first,
                         reopen.msg);
         }
+        if (*c != NULL)
+            core_set_anchor_file(*c, anchors);
         goto out;
     }
     fill_info(out, &info);
     if ((rc = core_open(c, db_path, e)) < 0)
         goto out;
-    rc = audit_restore(*c, who, file, out, e);
+    core_set_anchor_file(*c, anchors);
+    /* anchors written since the backup describe the chain the restore replaced: this one
+       says when it happened */
+    if ((rc = audit_restore(*c, who, file, out, e)) == 0)
+        rc = audit_anchor(*c, "restore", &out->anchor, e);
 out:
     sodium_memzero(secret, sizeof secret);
     if (tmp[0] != '\0')

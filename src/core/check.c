@@ -27,5 +27,8 @@ int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
         return rc;
     free(pending);
     out->pending = (int64_t)n;
+    /* anchored only when the chain verifies: an anchor vouches for what it saw */
+    if (out->audit_ok && (rc = audit_anchor(c, "check", &out->anchor, e)) < 0)
+        return rc;
     return 0;
 }

@@ -18,8 +18,9 @@ struct kwh_core {
     void *progress_ctx;
     uint8_t secret[KWH_SECRET_LEN];
     struct kwh_site_keys keys;
-    uint8_t audit_key[32]; /* from the secret alone: survives an area code change */
-    int64_t changes;       /* audit records appended but logins (core_changes) */
+    uint8_t audit_key[32];  /* from the secret alone: survives an area code change */
+    int64_t changes;        /* audit records appended but logins (core_changes) */
+    char anchor_path[1024]; /* where audit anchors go ("" = beside the database) */
 };
 
 /* --- roles (auth.c) --- */

@@ -214,6 +214,11 @@ int shift_close(struct kwh_core *c, const struct kwh_session *s, int64_t counted
         return rc;
     }
     out->shift_id = sh.id;
+    /* the anchor on the report is the shift-close record just written (or a later one) */
+    if ((rc = audit_anchor(c, "shift-close", &out->anchor, e)) < 0) {
+        shift_report_fini(out);
+        return rc;
+    }
     return 0;
 fail:
     store_rollback(c->db);
@@ -227,6 +232,7 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
     struct store_shift sh;
     struct store_shift_q q;
     struct kwh_operator o;
+    char subject[32];
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -248,6 +254,11 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
                                sh.started > SHIFT_SLACK_S ? sh.started - SHIFT_SLACK_S : 0,
                                INT64_MAX, sh.after_sale_id, sh.last_sale_id};
     if ((rc = fill(c, &q, out, e)) < 0) {
+        shift_report_fini(out);
+        return rc;
+    }
+    snprintf(subject, sizeof subject, "shift#%" PRId64 " ", sh.id);
+    if ((rc = audit_anchor_of(c, "shift-close", subject, &out->anchor, e)) < 0) {
         shift_report_fini(out);
         return rc;
     }
