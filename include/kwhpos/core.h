@@ -60,6 +60,17 @@ int64_t core_now(const struct kwh_core *c);
  * logins): whether a session changed anything worth a backup. */
 int64_t core_changes(const struct kwh_core *c);
 
+/* A damaged database (guard.c, docs/security.md). Starts PRAGMA quick_check in a thread
+ * of its own (the terminal UI at start-up, the command line when it opens the reader);
+ * core_close stops it. */
+void core_check_start(struct kwh_core *c);
+/* The one rule every card write obeys, before its intent is recorded: waits for the
+ * check started, then KWH_EDB ("no card is written … restore …") once any check has
+ * failed — that one, `kwhpos check`, a backup's, SQLite's own. */
+int core_may_write_cards(struct kwh_core *c, struct kwh_err *e);
+/* Whether a check has failed (kept beside the database): *why, its time and reason. */
+bool core_damaged(struct kwh_core *c, char *why, size_t n);
+
 /* --- operators (auth.c): M1, M6, M7 --------------------------------------------- */
 
 /* Checks name and password. After 5 failures in a row the operator is locked out for

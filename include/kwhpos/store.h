@@ -23,6 +23,9 @@ struct store;
 int store_open(struct store **out, const char *path, bool create, struct kwh_err *e);
 void store_close(struct store *s); /* accepts NULL */
 const char *store_path(const struct store *s);
+/* Whether SQLite has called the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB) on this
+ * connection, including in a backup's check of its copy. */
+bool store_damage_seen(const struct store *s);
 int store_begin(struct store *s, struct kwh_err *e); /* BEGIN IMMEDIATE */
 int store_commit(struct store *s, struct kwh_err *e);
 void store_rollback(struct store *s);

@@ -4,6 +4,7 @@
 #define KWHPOS_STORE_QUERY_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -162,6 +163,12 @@ int store_backup_to(struct store *s, const char *path, int64_t *bytes,
 
 /* PRAGMA integrity_check of the open database: *ok and SQLite's first line. */
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
+/* PRAGMA integrity_check (full) or quick_check (structure, not index contents) of the
+ * database at path, on a read-only connection of its own (another thread may use it):
+ * *ok and SQLite's first complaint. An error only when the file cannot be checked at
+ * all. stop (may be NULL): once set, the check ends soon with *ok true (nothing known). */
+int store_check_file(const char *path, bool full, const atomic_int *stop, bool *ok, char *msg,
+                     size_t n, struct kwh_err *e);
 
 /* What a database file holds, for a restore's checks. */
 struct store_file_info {

@@ -73,8 +73,10 @@ int cli_open_reader(struct cli *c, struct kwh_err *e)
     if (rc < 0)
         return rc;
     c->dev_open = true;
-    if (c->core)
+    if (c->core) {
         core_set_card_dev(c->core, &c->dev);
+        core_check_start(c->core); /* a card may be written: check the file meanwhile */
+    }
     return 0;
 }
 
@@ -161,8 +163,10 @@ int cli_session(struct cli *c, struct kwh_err *e)
     int rc = cli_open_core(c, e);
     if (rc < 0)
         return rc;
-    if (c->dev_open)
+    if (c->dev_open) {
         core_set_card_dev(c->core, &c->dev);
+        core_check_start(c->core);
+    }
     return cli_login(c, e);
 }
 

@@ -95,8 +95,7 @@ static void publish(struct kwh_core *c, struct kwh_anchor *a)
     close(fd);
 }
 
-int audit_anchor(struct kwh_core *c, const char *event, struct kwh_anchor *out,
-                 struct kwh_err *e)
+int audit_anchor(struct kwh_core *c, const char *event, struct kwh_anchor *out, struct kwh_err *e)
 {
     uint8_t hash[32];
     int rc;

@@ -230,6 +230,8 @@ int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_b
         if (rc != KWH_ECONFLICT || tries == 3)
             break;
     }
+    if (rc < 0 && store_damage_seen(c->db))
+        core_note_damage(c, kwh_tr("the backup's check"), e ? e->msg : "");
     if (rc < 0)
         return rc;
     if ((rc = prune(dir, o ? o->keep : 0, &out->removed, e)) < 0)
@@ -482,6 +484,7 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
     if ((rc = core_open(c, db_path, e)) < 0)
         goto out;
     core_set_anchor_file(*c, anchors);
+    core_clear_damage_at(db_path);
     /* anchors written since the backup describe the chain the restore replaced: this one
        says when it happened */
     if ((rc = audit_restore(*c, who, file, out, e)) == 0)
@@ -530,6 +533,8 @@ int backup_restore_new(const char *db_path, const char *file, struct kwh_restore
     fill_info(out, &info);
     if ((rc = core_open(&c, db_path, e)) < 0)
         goto out;
+    /* a mark of damage left beside the path was the moved database's */
+    core_clear_damage_at(db_path);
     rc = audit_restore(c, "-", file, out, e);
     core_close(c);
 out:

@@ -189,7 +189,7 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     char subject[128];
     int rc;
 
-    if ((rc = store_begin(c->db, e)) < 0)
+    if ((rc = core_may_write_cards(c, e)) < 0 || (rc = store_begin(c->db, e)) < 0)
         return rc;
     if ((rc = still_as_read(c, co, e)) < 0)
         goto fail;

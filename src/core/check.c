@@ -16,8 +16,13 @@ int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
     if ((rc = store_integrity(c->db, &out->integrity_ok, out->integrity, sizeof out->integrity,
                               e)) < 0)
         return rc;
-    if (!out->integrity_ok)
+    if (!out->integrity_ok) {
+        /* no card is written from now on, on any terminal (guard.c) */
+        core_note_damage(c, "kwhpos check", out->integrity);
         return 0; /* the rest reads a damaged file: its answers would mislead */
+    }
+    /* a whole check that passes lifts an earlier failure */
+    core_clear_damage_at(store_path(c->db));
     if ((rc = audit_verify(c, &out->audit_records, &out->audit_first_bad, e)) < 0)
         return rc;
     out->audit_ok = out->audit_first_bad == 0;

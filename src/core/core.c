@@ -159,6 +159,7 @@ void core_close(struct kwh_core *c)
 {
     if (c == NULL)
         return;
+    core_check_stop(c);
     store_close(c->db);
     sodium_memzero(c->secret, sizeof c->secret);
     sodium_memzero(&c->keys, sizeof c->keys);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +169,7 @@ static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
  * then the name, only if no other file took it meanwhile. With stop, *stop set stops
  * the copy and its check at the next step and leaves nothing behind. */
 static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
-                   const volatile sig_atomic_t *stop, struct kwh_err *e)
+                   const volatile sig_atomic_t *stop, bool *damaged, struct kwh_err *e)
 {
     char tmp[1100], msg[256], what[1200];
     sqlite3 *dst = NULL;
@@ -221,6 +222,8 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
                     "the copy in %s failed its integrity check (%s): the "
                     "database itself may be damaged; run `kwhpos check`",
                     tmp, msg);
+        if (damaged != NULL)
+            *damaged = true;
         goto fail;
     }
     rc = sqlite3_close(dst);
@@ -254,7 +257,7 @@ fail:
 int store_backup_to(struct store *s, const char *path, int64_t *bytes,
                     const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
-    return copy_db(s->db, path, bytes, true, stop, e);
+    return copy_db(s->db, path, bytes, true, stop, &s->damage_seen, e);
 }
 
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
@@ -263,6 +266,51 @@ int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_e
     if (rc != SQLITE_OK)
         return sql_error(s, rc, e);
     return 0;
+}
+
+static int progress_atomic_stop(void *arg)
+{
+    return atomic_load((const atomic_int *)arg) != 0;
+}
+
+int store_check_file(const char *path, bool full, const atomic_int *stop, bool *ok, char *msg,
+                     size_t n, struct kwh_err *e)
+{
+    sqlite3 *db = NULL;
+    int rc;
+
+    *ok = false;
+    msg[0] = '\0';
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, LOCK_WAIT_MS);
+        /* a small cache: the check reads each page about once, and a terminal's memory
+           stays as it was (docs/performance.md) */
+        sqlite3_exec(db, "PRAGMA cache_size=64", NULL, NULL, NULL);
+        if (stop != NULL)
+            sqlite3_progress_handler(db, 1000, progress_atomic_stop, (void *)stop);
+        rc = first_text(db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", msg, n);
+    }
+    if (stop != NULL && atomic_load(stop)) {
+        rc = SQLITE_OK; /* stopped: nothing known */
+        *ok = true;
+    } else if (rc == SQLITE_OK) {
+        *ok = strcmp(msg, "ok") == 0;
+    } else if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB) {
+        /* damage can stop the check itself */
+        str_copy(msg, n, sqlite3_errmsg(db));
+        rc = SQLITE_OK;
+    } else {
+        rc = kwh_err_set(e, KWH_EDB, "cannot check %s: %s", path,
+                         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    }
+    sqlite3_close(db);
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+    if (strncmp(msg, "*** in database main *** ", 25) == 0)
+        memmove(msg, msg + 25, strlen(msg + 25) + 1);
+    return rc == SQLITE_OK ? 0 : rc;
 }
 
 int store_file_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
@@ -376,7 +424,7 @@ int store_replace(const char *db_path, const char *new_path, const char *keep_pa
         goto out;
     }
     /* the database as it was, damaged or not: it may be the reason for the restore */
-    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, false, NULL, e)) < 0) {
+    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, false, NULL, NULL, e)) < 0) {
         kwh_err_prefix(e, "keeping the current database before the restore");
         goto out;
     }

@@ -89,6 +89,8 @@ int sql_error(struct store *s, int rc, struct kwh_err *e)
         return kwh_err_set(e, KWH_EDB, "the disk is full: free space, then try again");
     if (base == SQLITE_READONLY)
         return kwh_err_set(e, KWH_EDB, "the database is read-only: check its permissions");
+    if ((base == SQLITE_CORRUPT || base == SQLITE_NOTADB) && s != NULL)
+        s->damage_seen = true;
     if (base == SQLITE_CORRUPT || base == SQLITE_NOTADB)
         return kwh_err_set(e, KWH_EDB,
                            "the database file is damaged or not a kwhpos "
@@ -297,6 +299,11 @@ void store_close(struct store *s)
 const char *store_path(const struct store *s)
 {
     return s->path;
+}
+
+bool store_damage_seen(const struct store *s)
+{
+    return s->damage_seen;
 }
 
 int store_begin(struct store *s, struct kwh_err *e)

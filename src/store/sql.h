@@ -15,6 +15,7 @@ struct store {
     sqlite3 *db;
     char path[1024];
     bool in_tx;
+    bool damage_seen; /* SQLite answered SQLITE_CORRUPT or SQLITE_NOTADB */
     struct {
         const char *sql; /* identity: the address of a string literal */
         sqlite3_stmt *st;

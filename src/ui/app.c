@@ -103,6 +103,7 @@ void app_core_replaced(struct app *a, const struct kwh_err *e, bool relogin)
     }
     core_set_card_dev(a->core, a->dev);
     core_set_progress(a->core, dialog_progress, a);
+    core_check_start(a->core);
     a->relogin = relogin;
 }
 
@@ -420,6 +421,10 @@ static int run(struct app *a)
 {
     if (!login_run(a, false))
         return 0;
+    /* the database is checked in the background from the first login on, before any card
+       is written (core_may_write_cards); a terminal left at its login screen reads
+       nothing */
+    core_check_start(a->core);
     start_home(a);
     while (!a->quit) {
         wint_t ch = 0;

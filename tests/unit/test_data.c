@@ -284,6 +284,67 @@ static void core_changes__counts_changes_not_logins(void **state)
     core_close(c);
 }
 
+/* --- a damaged database: no card written --------------------------------------------- */
+
+static void damage__a_failed_check_stops_card_writes_on_every_terminal(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_core *other;
+    struct kwh_check ck;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    uint8_t before[KWH_CARD_SIZE];
+    char mark[400], why[512];
+    uint32_t no = site_open(s, 11111111, 10000);
+
+    site_meter_loads(s, 10000);
+    /* what `kwhpos check` leaves when it finds the file damaged */
+    snprintf(mark, sizeof mark, "%s-damaged", s->db);
+    write_file(mark, "2026-12-04 10:00, kwhpos check: row 3 missing from index\n", 56);
+    other = site_open_again(s);
+    assert_true(core_damaged(other, why, sizeof why));
+    assert_non_null(strstr(why, "row 3 missing"));
+    memcpy(before, s->card->img, sizeof before);
+    REFUSED(KWH_EDB, "restore", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EDB, "row 3 missing", vend_sell(other, &s->seller, no, &p, &r, &e_));
+    assert_memory_equal(s->card->img, before, sizeof before);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE kind = 1 AND state = 0"), 0);
+    /* a whole check that passes lifts it */
+    assert_int_equal(check_all(other, &ck, &e), 0);
+    assert_true(ck.integrity_ok);
+    assert_false(exists(mark));
+    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    core_close(other);
+}
+
+static void damage__the_check_at_start_finds_a_damaged_index(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_core *c;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    char copy_path[400], mark[420];
+    uint32_t no = site_open(s, 11111111, 10000);
+
+    site_meter_loads(s, 10000);
+    snprintf(copy_path, sizeof copy_path, "%s/damaged.db", s->dir);
+    sql(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    copy(s->db, copy_path);
+    /* the sales' time index no longer matches its rows (a sale never reads it): only a
+       whole check sees that */
+    sql(copy_path, "PRAGMA writable_schema=ON; UPDATE sqlite_master SET sql = replace(sql, "
+                   "'sales(created)', 'sales(kind)') WHERE name = 'sales_created'");
+    assert_int_equal(core_open(&c, copy_path, &e), 0);
+    core_set_card_dev(c, fakecard_dev(s->card));
+    core_check_start(c);
+    REFUSED(KWH_EDB, "no card is written", vend_sell(c, &s->seller, no, &p, &r, &e_));
+    snprintf(mark, sizeof mark, "%s-damaged", copy_path);
+    assert_true(exists(mark));
+    core_close(c);
+}
+
 /* --- restore --------------------------------------------------------------------------- */
 
 static void restore__brings_the_backup_back_and_keeps_the_current_database(void **state)
@@ -786,6 +847,8 @@ int main(void)
         T(backup__two_programs_in_the_same_second_write_two_whole_backups),
         T(backup__a_stop_flag_ends_it_and_leaves_nothing),
         T(core_changes__counts_changes_not_logins),
+        T(damage__a_failed_check_stops_card_writes_on_every_terminal),
+        T(damage__the_check_at_start_finds_a_damaged_index),
         T(restore__brings_the_backup_back_and_keeps_the_current_database),
         T(restore__refuses_what_is_not_this_sites_database),
         T(restore__replaces_a_damaged_database_that_still_opens),
