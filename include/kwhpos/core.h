@@ -101,12 +101,14 @@ int auth_operator_set_role(struct kwh_core *c, const struct kwh_session *s, cons
 int auth_operator_list(struct kwh_core *c, const struct kwh_session *s, struct kwh_operator **out,
                        size_t *n, struct kwh_err *e);
 
-/* The operations a seller may not do (M9) among those that need the card reader. */
+/* The operations a seller may not do (M9) that a caller refuses before it starts them
+ * (opens the card reader, reads a file). */
 enum kwh_action {
     KWH_ACT_METER_CHANGE, /* 换表 */
     KWH_ACT_EDIT,         /* 用户信息维护 */
     KWH_ACT_CLOSE_FORCE,  /* closing an account with energy left */
     KWH_ACT_TOOL_CARD,    /* 工具卡; arg: the card type (a relay card is anyone's) */
+    KWH_ACT_IMPORT,       /* importing accounts */
 };
 
 /* Whether the session may do action: 0, or KWH_EPERM saying who may. The core's own

@@ -32,6 +32,12 @@ bool str_copy(char *dst, size_t n, const char *src);
 
 /* Whether s is valid UTF-8 with no control characters (tabs and newlines included). */
 bool utf8_is_clean_line(const char *s);
+/* Whether s is valid UTF-8 (control characters allowed). */
+bool utf8_valid(const char *s);
+/* 0 when s is one clean line (utf8_is_clean_line), else KWH_EINVAL saying what is wrong
+ * with the field `what` (an English noun marked with KWH_N, translated here): not UTF-8
+ * (typed in another encoding), or a line break or control character. */
+int text_check_line(const char *what, const char *s, struct kwh_err *e);
 
 /* Decodes one UTF-8 code point at s (at most n bytes); returns its byte length
  * (1 and U+FFFD for an invalid byte). */

@@ -311,7 +311,8 @@ int cli_import(struct cli *c, const struct cli_args *a)
         return cli_usage(c, "import customers: give the CSV FILE");
     if (cli_flag(a, "encoding") && (enc = csv_encoding_parse(cli_str(a, "encoding"))) < 0)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
-    if (cli_session(c, &e) < 0)
+    /* a seller is refused before the file is looked at */
+    if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_IMPORT, 0, &e) < 0)
         return cli_fail(c, &e);
     if (stat(a->pos[0], &sb) == 0 && S_ISDIR(sb.st_mode))
         return cli_usage(c, "import customers: %s is a directory: give the CSV file", a->pos[0]);

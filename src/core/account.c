@@ -17,8 +17,14 @@ int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
 
 static int check_person(const char *name, const char *address, const char *phone, struct kwh_err *e)
 {
-    if (name == NULL || name[0] == '\0' || !utf8_is_clean_line(name))
+    int rc;
+
+    if (name == NULL || name[0] == '\0')
         return kwh_err_set(e, KWH_EINVAL, "name: enter one line of text");
+    if ((rc = text_check_line(KWH_N("name"), name, e)) < 0 ||
+        (rc = text_check_line(KWH_N("address"), address, e)) < 0 ||
+        (rc = text_check_line(KWH_N("phone"), phone, e)) < 0)
+        return rc;
     if (strlen(name) >= KWH_TEXT_MAX)
         return kwh_err_set(e, KWH_EINVAL, "name: too long");
     if (address == NULL || !utf8_is_clean_line(address) || strlen(address) >= KWH_ADDR_MAX)

@@ -60,6 +60,7 @@ int auth_permit(const struct kwh_session *s, int action, int arg, struct kwh_err
     case KWH_ACT_TOOL_CARD:
         return arg == KWH_CARD_RELAY ? need_operator(s, e)
                                      : need_admin(s, kwh_tr("工具卡 (tool cards)"), e);
+    case KWH_ACT_IMPORT: return need_admin(s, kwh_tr("importing accounts"), e);
     default: return kwh_err_set(e, KWH_EINVAL, "unknown action %d", action);
     }
 }
@@ -71,6 +72,8 @@ static int check_name(const char *name, struct kwh_err *e)
         return kwh_err_set(e, KWH_EINVAL, "operator name: enter a name");
     if (n >= KWH_NAME_MAX || utf8_width(name) > 20)
         return kwh_err_set(e, KWH_EINVAL, "operator name: at most 20 columns");
+    if (!utf8_valid(name))
+        return text_check_line(KWH_N("operator name"), name, e);
     if (!utf8_is_clean_line(name) || name[0] == ' ' || name[n - 1] == ' ')
         return kwh_err_set(e, KWH_EINVAL,
                            "operator name: one line of text without leading "

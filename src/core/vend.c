@@ -70,10 +70,14 @@ int check_meter(struct kwh_core *c, const struct kwh_meter *m, struct kwh_err *e
 
 static int check_account_text(const struct kwh_account_req *a, struct kwh_err *e)
 {
-    if (a->name[0] == '\0' || !utf8_is_clean_line(a->name))
+    int rc;
+
+    if (a->name[0] == '\0')
         return kwh_err_set(e, KWH_EINVAL, "customer name: enter one line of text");
-    if (!utf8_is_clean_line(a->address) || !utf8_is_clean_line(a->phone))
-        return kwh_err_set(e, KWH_EINVAL, "address and phone: one line of text each");
+    if ((rc = text_check_line(KWH_N("customer name"), a->name, e)) < 0 ||
+        (rc = text_check_line(KWH_N("address"), a->address, e)) < 0 ||
+        (rc = text_check_line(KWH_N("phone"), a->phone, e)) < 0)
+        return rc;
     return 0;
 }
 

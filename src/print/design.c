@@ -140,7 +140,9 @@ int print_form_add_title(struct print_form *f, const char *text, int row, int co
     uint32_t first;
 
     if (n == 0 || !utf8_is_clean_line(text))
-        return kwh_err_set(e, KWH_EINVAL, "a title is one line of text without tabs");
+        return utf8_valid(text)
+                   ? kwh_err_set(e, KWH_EINVAL, "a title is one line of text without tabs")
+                   : text_check_line(KWH_N("title"), text, e);
     if (strpbrk(text, "{}") != NULL)
         return kwh_err_set(e, KWH_EINVAL, "a title cannot contain '{' or '}' (they mark fields)");
     if (text[0] == ' ' || text[n - 1] == ' ' || strstr(text, "  ") != NULL)

@@ -313,6 +313,21 @@ int migrate_identify(struct store *s, struct kwh_err *e)
     return 0;
 }
 
+int migrate_none_needed(struct store *s, struct kwh_err *e)
+{
+    int version, rc;
+
+    if ((rc = store_schema_version(s, &version, e)) < 0)
+        return rc;
+    if (version < (int)KWH_ARRAY_LEN(migrations))
+        return kwh_err_set(e, KWH_EDB,
+                           "%s needs an upgrade to this program's schema (version %d to %d), "
+                           "which cannot be written where it is: open it once on a writable "
+                           "disk",
+                           store_path(s), version, (int)KWH_ARRAY_LEN(migrations));
+    return 0;
+}
+
 int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
 {
     int version, rc;

@@ -15,7 +15,8 @@ struct store {
     sqlite3 *db;
     char path[1024];
     bool in_tx;
-    bool damage_seen; /* SQLite answered SQLITE_CORRUPT or SQLITE_NOTADB */
+    bool damage_seen;  /* SQLite answered SQLITE_CORRUPT or SQLITE_NOTADB */
+    bool read_only_fs; /* opened read-only: the file system is (store_open) */
     struct {
         const char *sql; /* identity: the address of a string literal */
         sqlite3_stmt *st;
