@@ -38,6 +38,12 @@ int store_schema_version(struct store *s, int *version, struct kwh_err *e);
 int store_setting_get(struct store *s, const char *key, char *buf, size_t n, bool *found,
                       struct kwh_err *e);
 int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e);
+int store_setting_delete(struct store *s, const char *key, struct kwh_err *e);
+/* Calls fn for each setting whose key starts with prefix, in key order; stops when fn
+ * returns non-zero (returned). */
+int store_settings_each(struct store *s, const char *prefix,
+                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx,
+                        struct kwh_err *e);
 int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t *out,
                           struct kwh_err *e);
 int store_setting_set_i64(struct store *s, const char *key, int64_t v, struct kwh_err *e);

@@ -61,8 +61,12 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
                       struct kwh_err *e);
 
 /* Reads a whole file (at most max bytes) into a NUL-terminated heap buffer the caller
- * frees. */
+ * frees. Anything but a regular file is refused saying what it is (a directory, a named
+ * pipe, which is never waited on, a device). */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
+/* The same for what a person may give on the command line: a pipe too (/dev/stdin, a
+ * shell's <(...)), which is read to its end; a directory is refused. */
+int file_read_stream(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
 
 /* Puts "<the running program's folder>/rel" in buf and says whether it exists and can
  * be read: how the programs find what is installed beside them (catalogues, the

@@ -316,7 +316,7 @@ int cli_import(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if (stat(a->pos[0], &sb) == 0 && S_ISDIR(sb.st_mode))
         return cli_usage(c, "import customers: %s is a directory: give the CSV file", a->pos[0]);
-    if (file_read_all(a->pos[0], IMPORT_MAX_BYTES, &data, &len, &e) < 0)
+    if (file_read_stream(a->pos[0], IMPORT_MAX_BYTES, &data, &len, &e) < 0)
         return cli_fail(c, &e);
     if (enc == KWH_CSV_GB18030) {
         rc = csv_from_gb18030(data, len, &utf8, &ulen, &e);

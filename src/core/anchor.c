@@ -197,7 +197,7 @@ int audit_verify_anchors(struct kwh_core *c, const char *path, struct kwh_anchor
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = file_read_all(path, ANCHOR_MAX_BYTES, &text, &len, e)) < 0)
+    if ((rc = file_read_stream(path, ANCHOR_MAX_BYTES, &text, &len, e)) < 0)
         return rc;
     site_id(c, site);
     for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {

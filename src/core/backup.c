@@ -447,7 +447,7 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = need_admin(s, "数据恢复 (restoring a backup)", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("数据恢复 (restoring a backup)"), e)) < 0)
         return rc;
     str_copy(who, sizeof who, s->name);
     str_copy(db_path, sizeof db_path, store_path((*c)->db));

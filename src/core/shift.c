@@ -99,7 +99,7 @@ static int whose(struct kwh_core *c, const struct kwh_session *s, const char *na
         str_copy(r->operator_name, sizeof r->operator_name, s->name);
         return 0;
     }
-    if ((rc = need_admin(s, "another operator's shift report", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("another operator's shift report"), e)) < 0)
         return rc;
     if ((rc = store_operator_ids(c->db, name, ids, 1, &n, e)) < 0)
         return rc;
@@ -239,7 +239,7 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
     if ((rc = need_operator(s, e)) < 0 || (rc = store_shift_get(c->db, shift_id, &sh, e)) < 0)
         return rc;
     if (sh.operator_id != s->operator_id &&
-        (rc = need_admin(s, "another operator's shift report", e)) < 0)
+        (rc = need_admin(s, kwh_tr("another operator's shift report"), e)) < 0)
         return rc;
     if ((rc = store_operator_get_id(c->db, sh.operator_id, &o, e)) < 0)
         return rc;

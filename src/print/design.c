@@ -45,10 +45,10 @@ static int check_place(const struct print_form *f, enum print_item_kind kind, in
     o = form_overlap(f, row, col, width, skip);
     if (o >= 0) {
         const struct print_item *q = &f->items[o];
-        return kwh_err_set(e, KWH_ECONFLICT, "that place is taken by %s%s%s",
-                           q->kind == PRINT_ITEM_FIELD ? "field " : "title '",
-                           q->kind == PRINT_ITEM_FIELD ? print_var_info(q->var)->name : q->text,
-                           q->kind == PRINT_ITEM_FIELD ? "" : "'");
+        if (q->kind == PRINT_ITEM_FIELD)
+            return kwh_err_set(e, KWH_ECONFLICT, "that place is taken by the field {%s} (%s)",
+                               print_var_info(q->var)->name, print_var_info(q->var)->title);
+        return kwh_err_set(e, KWH_ECONFLICT, "that place is taken by the title '%s'", q->text);
     }
     if (kind == PRINT_ITEM_TITLE) {
         for (int i = 0; i < f->nitems; i++) {

@@ -39,6 +39,38 @@ int store_setting_set(struct store *s, const char *key, const char *value, struc
     return sql_done(s, st, e);
 }
 
+int store_setting_delete(struct store *s, const char *key, struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s, "DELETE FROM settings WHERE key = :key", e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_text(st, ":key", key);
+    return sql_done(s, st, e);
+}
+
+int store_settings_each(struct store *s, const char *prefix,
+                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx,
+                        struct kwh_err *e)
+{
+    sqlite3_stmt *st = sql_prep(s,
+                                "SELECT key, value FROM settings WHERE "
+                                "substr(key, 1, length(:prefix)) = :prefix ORDER BY key",
+                                e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_text(st, ":prefix", prefix);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        const unsigned char *k = sqlite3_column_text(st, 0), *v = sqlite3_column_text(st, 1);
+        int stop = fn(ctx, k ? (const char *)k : "", v ? (const char *)v : "");
+        if (stop != 0) {
+            sqlite3_reset(st);
+            return stop;
+        }
+    }
+    return rc;
+}
+
 int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t *out,
                           struct kwh_err *e)
 {

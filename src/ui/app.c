@@ -115,6 +115,7 @@ void app_msg(struct app *a, int role, const char *fmt, ...)
     vsnprintf(a->msg, sizeof a->msg, fmt, ap);
     va_end(ap);
     a->msg_role = role;
+    a->msg_read = false;
     a->progress[0] = '\0';
 }
 
@@ -231,7 +232,7 @@ static unsigned screen_mask(const struct app *a)
     unsigned m = ACT_GLOBAL;
 
     if (a->scr != NULL) {
-        m |= a->scr->actions;
+        m |= a->scr->actions_now != NULL ? a->scr->actions_now(a, a->st) : a->scr->actions;
         if (a->scr->submit_label != NULL)
             m |= ACT_BIT(ACT_SUBMIT);
     }
@@ -245,6 +246,23 @@ static unsigned screen_mask(const struct app *a)
 static bool too_small(void)
 {
     return COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS;
+}
+
+/* The message line. A message too long for it (a printer's error with what to do) is
+ * cut with a mark saying F1 shows it whole (global_action). */
+static void draw_message(struct app *a)
+{
+    int attr = theme_attr(a->msg_role ? a->msg_role : CLR_INFO);
+    const char *more = _(" [F1: all of it]");
+    int mw = utf8_width(more);
+
+    a->msg_cut = a->logged_in && !a->msg_read && utf8_width(a->msg) > COLS && COLS > mw + 10;
+    if (!a->msg_cut) {
+        draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->msg, attr);
+        return;
+    }
+    draw_text(stdscr, UI_MSG_ROW, 0, COLS - mw, a->msg, attr);
+    draw_text(stdscr, UI_MSG_ROW, COLS - mw, mw, more, attr | A_BOLD);
 }
 
 void app_draw(struct app *a)
@@ -274,8 +292,7 @@ void app_draw(struct app *a)
     if (a->progress[0])
         draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->progress, theme_attr(CLR_WARN));
     else
-        draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->msg,
-                  theme_attr(a->msg_role ? a->msg_role : CLR_INFO));
+        draw_message(a);
     if (a->logged_in)
         keymap_draw_hints(a, screen_mask(a), submit_label(a));
     else
@@ -362,7 +379,18 @@ int ui_read(struct app *a, wint_t *ch)
 static void global_action(struct app *a, int act)
 {
     switch (act) {
-    case ACT_HELP: keymap_help(a, screen_mask(a), submit_label(a)); break;
+    case ACT_HELP:
+        /* a message cut on its line first, whole; then, on the next F1, the keys */
+        if (a->msg_cut) {
+            char text[sizeof a->msg];
+            str_copy(text, sizeof text, a->msg);
+            dialog_message(a, _("Message"), text, a->msg_role ? a->msg_role : CLR_INFO);
+            a->msg_cut = false;
+            a->msg_read = true;
+            break;
+        }
+        keymap_help(a, screen_mask(a), submit_label(a));
+        break;
     case ACT_MENU: menu_run(a, -1); break;
     case ACT_QUIT:
         if (dialog_confirm(a, _("Quit"), _("Log out and leave kwhpos?")))
@@ -389,7 +417,8 @@ static void dispatch(struct app *a, int type, wint_t ch)
 
     if (act != ACT_NONE && (mask & ACT_BIT(act))) {
         bool screen_act = (a->scr->actions & ACT_BIT(act)) || act == ACT_SUBMIT || act == ACT_BACK;
-        a->msg[0] = '\0';
+        if (act != ACT_HELP) /* F1 shows a message cut on its line */
+            a->msg[0] = '\0';
         if (screen_act && a->scr->action != NULL)
             r = a->scr->action(a, a->st, act);
         if (r == UI_IGNORED && (ACT_GLOBAL & ACT_BIT(act))) {
