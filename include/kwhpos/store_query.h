@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The database side of queries, reports, shifts, backup and restore (src/store). Every
  * function returns 0 or a negative KWH_E* code with the detail in e. */
 #ifndef KWHPOS_STORE_QUERY_H
@@ -163,12 +164,17 @@ int store_backup_to(struct store *s, const char *path, int64_t *bytes,
 
 /* PRAGMA integrity_check of the open database: *ok and SQLite's first line. */
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
-/* PRAGMA integrity_check (full) or quick_check (structure, not index contents) of the
- * database at path, on a read-only connection of its own (another thread may use it):
- * *ok and SQLite's first complaint. An error only when the file cannot be checked at
- * all. stop (may be NULL): once set, the check ends soon with *ok true (nothing known). */
-int store_check_file(const char *path, bool full, const atomic_int *stop, bool *ok, char *msg,
-                     size_t n, struct kwh_err *e);
+/* A check of the database at path on a connection of its own, which another thread
+ * may use: opened here (with the program's group), then PRAGMA integrity_check (full)
+ * or quick_check (structure, not index contents) by store_check_run, in any one thread
+ * at a time: *ok and SQLite's first complaint. An error only when the file cannot be
+ * checked at all. stop (may be NULL): once set, the check ends soon with *ok true
+ * (nothing known). */
+struct store_check;
+int store_check_open(const char *path, struct store_check **out, struct kwh_err *e);
+int store_check_run(struct store_check *k, bool full, const atomic_int *stop, bool *ok, char *msg,
+                    size_t n, struct kwh_err *e);
+void store_check_close(struct store_check *k); /* accepts NULL */
 
 /* What a database file holds, for a restore's checks. */
 struct store_file_info {

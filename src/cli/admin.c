@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checks and reports for admins and cron. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,29 +15,30 @@ static int verify_anchors(struct cli *c, const char *file)
         return cli_fail(c, &e);
     if (ck.contradicted) {
         fprintf(c->out,
-                "audit log REWRITTEN: an anchor of %s (%s, %lld records) %s\n"
-                "  (a restore of an older backup since then also explains it: see the "
-                "restore anchors in %s)\n",
-                ck.bad_when[0] ? ck.bad_when : "an unknown time", ck.bad_event,
+                _("audit log REWRITTEN: an anchor of %s (%s, %lld records) %s\n"
+                  "  (a restore of an older backup since then also explains it: see the "
+                  "restore anchors in %s)\n"),
+                ck.bad_when[0] ? ck.bad_when : _("an unknown time"), ck.bad_event,
                 (long long)ck.bad_records,
-                ck.bad_removed ? "names a record the audit log no longer has: records "
-                                 "were removed"
-                               : "does not match that record: the records up to it were changed",
+                ck.bad_removed ? _("names a record the audit log no longer has: records were "
+                                   "removed")
+                               : _("does not match that record: the records up to it were "
+                                   "changed"),
                 file);
         return CLI_ERROR;
     }
     if (ck.anchors == 0) {
         fprintf(c->out,
-                "no anchor of this site in %s (%lld of other sites or an earlier site "
-                "secret): nothing to compare\n",
+                _("no anchor of this site in %s (%lld of other sites or an earlier site "
+                  "secret): nothing to compare\n"),
                 file, (long long)ck.other_sites);
         return CLI_ERROR;
     }
     fprintf(c->out,
-            "anchors: %lld of this site in %s agree with the audit log (up to record %lld)\n",
+            _("anchors: %lld of this site in %s agree with the audit log (up to record %lld)\n"),
             (long long)ck.anchors, file, (long long)ck.newest);
     if (ck.other_sites > 0 || ck.unreadable > 0)
-        fprintf(c->out, "  skipped: %lld of other sites, %lld unreadable\n",
+        fprintf(c->out, _("  skipped: %lld of other sites, %lld unreadable\n"),
                 (long long)ck.other_sites, (long long)ck.unreadable);
     return CLI_OK;
 }
@@ -92,10 +94,10 @@ static int cmd_balance(struct cli *c, const struct cli_args *a)
 
 const struct cli_command cli_admin_commands[] = {
     {"audit verify", "anchors=", "[--anchors FILE]",
-     "verify the audit log's hash chain (and against the anchors written outside the "
-     "database)",
+     N_("verify the audit log's hash chain (and against the anchors written outside the "
+        "database)"),
      cmd_audit_verify, 0},
-    {"pending", "", "", "card writes whose outcome waits for the card", cmd_pending, 0},
-    {"balance", "", "", "total balance over open accounts (统计用户累计余额)", cmd_balance, 0},
+    {"pending", "", "", N_("card writes whose outcome waits for the card"), cmd_pending, 0},
+    {"balance", "", "", N_("total balance over open accounts (统计用户累计余额)"), cmd_balance, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Anchors of the audit chain outside the database (docs/security.md). Whoever can write
  * the database can recompute every hash of the chain (its key derives from the site
  * secret in the same file), so the chain alone shows only a careless edit. An anchor —
@@ -83,7 +84,10 @@ static void publish(struct kwh_core *c, struct kwh_anchor *a)
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S%z", &tm);
     snprintf(text, sizeof text, "%s %s\n", stamp, line);
     len = strlen(text);
+    /* beside the database by default: a folder of the program's group */
+    priv_raise();
     fd = open(a->where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    priv_lower();
     if (fd < 0) {
         str_copy(a->error, sizeof a->error, strerror(errno));
         return;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* No card is written on a damaged database (docs/security.md). A card write commits the
  * database's state to a card the customer takes away: done on a damaged file, the sale
  * may be lost with the file while its energy is in the meter. So a structural check runs
@@ -35,7 +36,7 @@ static void run_phase(struct core_check *k, bool full, bool *done, bool *ok, cha
     int rc;
 
     kwh_err_clear(&e);
-    rc = store_check_file(k->path, full, &k->stop, &good, text, sizeof text, &e);
+    rc = store_check_run(k->conn, full, &k->stop, &good, text, sizeof text, &e);
     mtx_lock(&k->lock);
     *done = true;
     /* a file that cannot be checked at all (gone, unreadable) is not called damaged: the
@@ -75,17 +76,24 @@ void core_check_start(struct kwh_core *c)
        (quick_check, about five times faster), and whole afterwards, in the background */
     k->full_first = stat(k->path, &sb) == 0 && sb.st_size <= CHECK_FULL_MAX;
     atomic_store(&k->stop, 0);
+    if (store_check_open(k->path, &k->conn, NULL) < 0)
+        return; /* a file that cannot be checked: the writes meet the same error */
     if (mtx_init(&k->lock, mtx_plain) != thrd_success)
-        return;
+        goto fail;
     if (cnd_init(&k->changed) != thrd_success) {
         mtx_destroy(&k->lock);
-        return;
+        goto fail;
     }
     k->started = thrd_create(&k->thread, check_thread, k) == thrd_success;
     if (!k->started) {
         cnd_destroy(&k->changed);
         mtx_destroy(&k->lock);
+        goto fail;
     }
+    return;
+fail:
+    store_check_close(k->conn);
+    k->conn = NULL;
 }
 
 /* Waits for the phase of the check a card write needs (the whole check of a small
@@ -119,6 +127,8 @@ void core_check_stop(struct kwh_core *c)
     thrd_join(k->thread, NULL);
     cnd_destroy(&k->changed);
     mtx_destroy(&k->lock);
+    store_check_close(k->conn);
+    k->conn = NULL;
     k->started = false;
 }
 
@@ -135,8 +145,11 @@ void core_note_damage(struct kwh_core *c, const char *by, const char *why)
     len = snprintf(line, sizeof line, "%s, %s: %s\n", when, by, why);
     if (len < 0 || (size_t)len >= sizeof line)
         len = (int)strlen(line);
-    /* the first failure is the one to read: a marker already there stays */
+    /* the first failure is the one to read: a marker already there stays (beside the
+       database: a folder of the program's group) */
+    priv_raise();
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+    priv_lower();
     if (fd < 0)
         return;
     if (write(fd, line, (size_t)len) == len)
@@ -149,7 +162,9 @@ void core_clear_damage_at(const char *db_path)
     char path[1100];
 
     marker_path(db_path, path, sizeof path);
+    priv_raise();
     unlink(path);
+    priv_lower();
 }
 
 bool core_damaged(struct kwh_core *c, char *why, size_t n)
@@ -159,7 +174,9 @@ bool core_damaged(struct kwh_core *c, char *why, size_t n)
     int fd;
 
     marker_path(store_path(c->db), path, sizeof path);
+    priv_raise();
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    priv_lower();
     if (fd < 0)
         return errno != ENOENT; /* there but unreadable: still there */
     r = read(fd, buf, sizeof buf - 1);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/core: the core object and helpers the service files share. */
 #ifndef KWHPOS_CORE_INTERNAL_H
 #define KWHPOS_CORE_INTERNAL_H
@@ -11,6 +12,8 @@
 #include "kwhpos/core.h"
 #include "kwhpos/store.h"
 
+struct store_check;
+
 /* The check of the database started with the core (guard.c): a thread of its own on a
  * connection of its own; the fields after `lock` are read and written under it. */
 struct core_check {
@@ -20,6 +23,7 @@ struct core_check {
     bool noted;      /* a failure was kept beside the database */
     atomic_int stop;
     char path[1024];
+    struct store_check *conn; /* opened in core_check_start, used by the thread */
     mtx_t lock;
     cnd_t changed;
     bool quick_done, quick_ok, full_done, full_ok, finished;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Backup and restore at the database level (M27, M28).
  *
  * A backup is SQLite's online backup in a single step: it reads one consistent
@@ -27,6 +28,7 @@
 #include "store/sql.h"
 
 #define LOCK_WAIT_MS 1000
+#define BACKUP_MODE 0640 /* as the database (0660), without the group's write */
 #define STEP_TRIES 50
 #define STEP_PAGES 256 /* a copy that can be stopped looks at its flag every 1 MB or so */
 
@@ -193,6 +195,11 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
                     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
         goto fail;
     }
+    /* SQLite creates it 0644: a backup holds the site key, the program's group reads it */
+    if (chmod(tmp, BACKUP_MODE) != 0) {
+        kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+        goto fail;
+    }
     /* the copy is worthless until it is whole, checked and fsynced under its final name:
        no journal and no syncs of its own while it is written */
     if ((rc = sqlite3_exec(dst, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", NULL, NULL,
@@ -257,7 +264,12 @@ fail:
 int store_backup_to(struct store *s, const char *path, int64_t *bytes,
                     const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
-    return copy_db(s->db, path, bytes, true, stop, &s->damage_seen, e);
+    int rc;
+
+    priv_raise();
+    rc = copy_db(s->db, path, bytes, true, stop, &s->damage_seen, e);
+    priv_lower();
+    return rc;
 }
 
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
@@ -273,24 +285,53 @@ static int progress_atomic_stop(void *arg)
     return atomic_load((const atomic_int *)arg) != 0;
 }
 
-int store_check_file(const char *path, bool full, const atomic_int *stop, bool *ok, char *msg,
-                     size_t n, struct kwh_err *e)
+struct store_check {
+    sqlite3 *db;
+    char path[1024];
+};
+
+int store_check_open(const char *path, struct store_check **out, struct kwh_err *e)
 {
-    sqlite3 *db = NULL;
+    struct store_check *k = calloc(1, sizeof *k);
+    char ignore[32];
+    int rc;
+
+    *out = NULL;
+    if (k == NULL)
+        return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+    str_copy(k->path, sizeof k->path, path);
+    /* the files are opened here, with the program's group; the check then needs none */
+    priv_raise();
+    rc = sqlite3_open_v2(path, &k->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(k->db, LOCK_WAIT_MS);
+        /* a small cache: the check reads each page about once, and a terminal's memory
+           stays as it was (docs/performance.md) */
+        sqlite3_exec(k->db, "PRAGMA cache_size=64", NULL, NULL, NULL);
+        rc = first_text(k->db, "SELECT count(*) FROM sqlite_master", ignore, sizeof ignore);
+    }
+    priv_lower();
+    if (rc != SQLITE_OK && (rc & 0xFF) != SQLITE_CORRUPT && (rc & 0xFF) != SQLITE_NOTADB) {
+        kwh_err_set(e, KWH_EDB, "cannot check %s: %s", path,
+                    k->db ? sqlite3_errmsg(k->db) : sqlite3_errstr(rc));
+        store_check_close(k);
+        return KWH_EDB;
+    }
+    *out = k;
+    return 0;
+}
+
+int store_check_run(struct store_check *k, bool full, const atomic_int *stop, bool *ok, char *msg,
+                    size_t n, struct kwh_err *e)
+{
     int rc;
 
     *ok = false;
     msg[0] = '\0';
-    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_busy_timeout(db, LOCK_WAIT_MS);
-        /* a small cache: the check reads each page about once, and a terminal's memory
-           stays as it was (docs/performance.md) */
-        sqlite3_exec(db, "PRAGMA cache_size=64", NULL, NULL, NULL);
-        if (stop != NULL)
-            sqlite3_progress_handler(db, 1000, progress_atomic_stop, (void *)stop);
-        rc = first_text(db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", msg, n);
-    }
+    if (stop != NULL)
+        sqlite3_progress_handler(k->db, 1000, progress_atomic_stop, (void *)stop);
+    rc = first_text(k->db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", msg, n);
+    sqlite3_progress_handler(k->db, 0, NULL, NULL);
     if (stop != NULL && atomic_load(stop)) {
         rc = SQLITE_OK; /* stopped: nothing known */
         *ok = true;
@@ -298,13 +339,11 @@ int store_check_file(const char *path, bool full, const atomic_int *stop, bool *
         *ok = strcmp(msg, "ok") == 0;
     } else if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB) {
         /* damage can stop the check itself */
-        str_copy(msg, n, sqlite3_errmsg(db));
+        str_copy(msg, n, sqlite3_errmsg(k->db));
         rc = SQLITE_OK;
     } else {
-        rc = kwh_err_set(e, KWH_EDB, "cannot check %s: %s", path,
-                         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        rc = kwh_err_set(e, KWH_EDB, "cannot check %s: %s", k->path, sqlite3_errmsg(k->db));
     }
-    sqlite3_close(db);
     for (char *p = msg; *p; p++)
         if ((unsigned char)*p < 0x20)
             *p = ' ';
@@ -313,7 +352,29 @@ int store_check_file(const char *path, bool full, const atomic_int *stop, bool *
     return rc == SQLITE_OK ? 0 : rc;
 }
 
+void store_check_close(struct store_check *k)
+{
+    if (k == NULL)
+        return;
+    priv_raise();
+    sqlite3_close(k->db);
+    priv_lower();
+    free(k);
+}
+
+static int inspect_file(const char *path, struct store_file_info *out, struct kwh_err *e);
+
 int store_file_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = inspect_file(path, out, e);
+    priv_lower();
+    return rc;
+}
+
+static int inspect_file(const char *path, struct store_file_info *out, struct kwh_err *e)
 {
     struct store st = {0};
     char mode[32];
@@ -402,8 +463,22 @@ static int lock_alone(sqlite3 *x, const char *db_path, struct kwh_err *e)
     return 0;
 }
 
+static int replace_db(const char *db_path, const char *new_path, const char *keep_path,
+                      struct kwh_err *e);
+
 int store_replace(const char *db_path, const char *new_path, const char *keep_path,
                   struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = replace_db(db_path, new_path, keep_path, e);
+    priv_lower();
+    return rc;
+}
+
+static int replace_db(const char *db_path, const char *new_path, const char *keep_path,
+                      struct kwh_err *e)
 {
     sqlite3 *x = NULL, *n = NULL;
     char buf[256];

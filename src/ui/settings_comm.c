@@ -1,4 +1,6 @@
-/* 通讯参数设置 (M2): the card reader's port and speed, kept in the INI file. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* 通讯参数设置 (M2): the card reader's port and speed, this station's own settings: kept
+ * in the station file ([station] dir/station.ini), never in the INI. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +67,12 @@ static void comm_draw(struct app *a, void *st)
               theme_attr(CLR_INFO));
     draw_text(stdscr, UI_TOP + 5, 2, COLS - 4,
               _("The new port is used from the next start of kwhpos."), theme_attr(CLR_INFO));
-    if (a->config_path[0] == '\0')
-        draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
-                  _("No settings file was given: changes cannot be saved."), theme_attr(CLR_WARN));
+    {
+        char line[KWH_PATH_MAX + 128];
+        snprintf(line, sizeof line, _("Saved for this station in %s/station.ini."),
+                 a->cfg.station_dir);
+        draw_text(stdscr, UI_TOP + 7, 2, COLS - 4, line, theme_attr(CLR_INFO));
+    }
     draw_text(stdscr, UI_TOP + 9, 2, COLS - 4,
               c->nports ? _("Serial ports found (F3 puts the next one in):")
                         : _("No serial port found. Is the reader plugged in?"),
@@ -96,14 +101,10 @@ static int comm_action(struct app *a, void *st, int act)
         return UI_IGNORED;
     if (!form_validate(a, &c->fm))
         return UI_HANDLED;
-    if (a->config_path[0] == '\0') {
-        app_msg(a, CLR_ERROR, "%s", _("No settings file was given: changes cannot be saved."));
-        return UI_HANDLED;
-    }
     kwh_err_clear(&e);
     if (config_set(&cfg, "reader.port", form_text(&c->fm, F_PORT), &e) < 0 ||
         config_set(&cfg, "reader.baud", bauds[c->f[F_BAUD].sel], &e) < 0 ||
-        config_save(&cfg, a->config_path, &e) < 0) {
+        app_station_save(a, &cfg, "reader", &e) < 0) {
         app_error(a, &e);
         return UI_HANDLED;
     }

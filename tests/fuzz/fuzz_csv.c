@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: any bytes as an import file (kwhpos import customers). The record splitter
  * keeps every field inside the text and always moves on; GB18030 text converts or is
  * refused; the import itself, on a real site database (in /dev/shm where there is one),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # What a command says when the world is not as it should be (issue 16 §5): a full disk,
 # a read-only mount, init given a directory, text that is not UTF-8, a NUL byte in an
 # import file, a seller importing. Each says what is wrong and what to do; nothing is

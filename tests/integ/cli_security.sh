@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Security faults through the command line (docs/security.md): login lock-out under
 # parallel wrong passwords, the same message for every wrong name or password, root's
 # `operator unlock`; audit anchors at check, backup and shift close, and `audit verify

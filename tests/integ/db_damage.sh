@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Selling on a damaged database (docs/security.md): copies of a site's database, each with
 # one byte overwritten at a random place (a fixed seed), are used twice — `kwhpos check`
 # on one, a sale through the simulated reader on the other. No sale may write the card

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # No two identical originals of one invoice (docs/printing.md), through a real private
 # cupsd: (1) the printer takes the whole page but keeps the connection open past
 # [print] wait_seconds; (2) cupsd is stopped while the job waits for the printer, which

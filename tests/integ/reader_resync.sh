@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # A program killed (kill -9) while the reader works on its request: the next kwhpos to
 # open the port finds the reader still busy with the dead program's request (at 1200

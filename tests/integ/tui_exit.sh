@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Leaving the terminal UI (the real kwhpos in tmux) and its automatic backup: none after
 # a hang-up at the login screen (tmux kill-server) or a session that changed nothing;
 # one after a session that changed something; terminals leaving at once (and `kwhpos

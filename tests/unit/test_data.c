@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Data management: backup with rotation and automatic backups, every restore refusal and
  * a restore that brings an earlier state back, checks, CSV, the import of accounts and
  * the first card of an imported account. The files a restore must refuse are made with
@@ -332,6 +333,7 @@ static void damage__the_check_at_start_finds_a_damaged_index(void **state)
     snprintf(copy_path, sizeof copy_path, "%s/damaged.db", s->dir);
     sql(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
     copy(s->db, copy_path);
+    chmod(copy_path, 0600);
     /* the sales' time index no longer matches its rows (a sale never reads it): only a
        whole check sees that */
     sql(copy_path, "PRAGMA writable_schema=ON; UPDATE sqlite_master SET sql = replace(sql, "
