@@ -33,8 +33,9 @@ bool str_copy(char *dst, size_t n, const char *src);
 
 /* Whether s is valid UTF-8 with no control characters (tabs and newlines included). */
 bool utf8_is_clean_line(const char *s);
-/* Whether s is valid UTF-8 (control characters allowed). */
+/* Whether s (of n bytes: NULs allowed) is valid UTF-8 (control characters allowed). */
 bool utf8_valid(const char *s);
+bool utf8_valid_n(const char *s, size_t n);
 /* 0 when s is one clean line (utf8_is_clean_line), else KWH_EINVAL saying what is wrong
  * with the field `what` (an English noun marked with KWH_N, translated here): not UTF-8
  * (typed in another encoding), or a line break or control character. */

@@ -284,19 +284,6 @@ int cli_export_sales(struct cli *c, const struct cli_args *a)
 
 /* --- import --------------------------------------------------------------------------------- */
 
-static bool valid_utf8(const char *s, size_t n)
-{
-    while (n > 0) {
-        uint32_t cp;
-        int len = utf8_decode(s, n, &cp);
-        if (cp == 0xFFFD && len == 1)
-            return false;
-        s += len;
-        n -= (size_t)len;
-    }
-    return true;
-}
-
 int cli_import(struct cli *c, const struct cli_args *a)
 {
     struct kwh_import_result res;
@@ -324,7 +311,7 @@ int cli_import(struct cli *c, const struct cli_args *a)
             return cli_fail(c, &e);
         data = utf8;
         len = ulen;
-    } else if (!valid_utf8(data, len)) {
+    } else if (!utf8_valid_n(data, len)) {
         free(data);
         fprintf(stderr,
                 "%s: %s is not UTF-8 text: if it was saved by a spreadsheet on Chinese "

@@ -151,7 +151,11 @@ int utf8_decode(const char *s, size_t n, uint32_t *cp)
 
 bool utf8_valid(const char *s)
 {
-    size_t n = strlen(s);
+    return utf8_valid_n(s, strlen(s));
+}
+
+bool utf8_valid_n(const char *s, size_t n)
+{
     while (n > 0) {
         uint32_t cp;
         int len = utf8_decode(s, n, &cp);
