@@ -78,7 +78,7 @@ static void publish(struct kwh_core *c, struct kwh_anchor *a)
     size_t len;
 
     audit_anchor_line(a, line, sizeof line);
-    syslog(LOG_AUTH | LOG_NOTICE, "%s", line);
+    kwh_log(LOG_AUTH | LOG_NOTICE, "%s", line);
     core_anchor_file(c, a->where, sizeof a->where);
     localtime_r(&t, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S%z", &tm);

@@ -50,11 +50,14 @@ like "a seller may not unlock" "$out" "needs an administrator"
 
 # --- audit anchors ------------------------------------------------------------------------
 A=$T/audit-anchors.log
+export KWHPOS_LOG_FILE=$T/syslog # what kwhpos sends to syslog, where a test can read it
 out=$(k check 2>&1)
 like "check writes an anchor" "$out" "audit anchor: [0-9]+ records, head [0-9a-f]{16}"
 like "to the anchor file beside the database" "$out" "appended to $A"
 records=$(q "select max(id) from audit")
 like "the anchor file has it" "$(tail -n 1 "$A")" "kwhpos audit anchor: site=[0-9a-f]{16} records=$records head=[0-9a-f]{64} event=check$"
+like "and syslog (auth.notice) has the same line" "$(tail -n 1 "$T/syslog")" \
+    "^<$((4 * 8 + 5))> kwhpos audit anchor: site=[0-9a-f]{16} records=$records head=[0-9a-f]{64} event=check$"
 out=$(k backup 2>&1)
 like "a backup writes one" "$(tail -n 1 "$A")" "event=backup$"
 out=$(echo "$CLERK" | k --user clerk shift close --counted 0 2>&1)
@@ -62,6 +65,8 @@ like "the shift report shows the anchor" "$out" "audit anchor +[0-9]+ records, h
 like "and the file has it" "$(tail -n 1 "$A")" "event=shift-close$"
 out=$(k audit verify --anchors "$A" 2>&1)
 like "verify: every anchor agrees" "$out" "anchors: 3 of this site in .* agree"
+out=$(k audit verify --anchors "$T/syslog" 2>&1)
+like "the syslog copy verifies too" "$out" "anchors: 3 of this site in .* agree"
 
 # the newest records removed and the head in the settings made to match: the chain alone
 # looks whole
