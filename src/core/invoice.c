@@ -98,9 +98,11 @@ int invoice_list(struct kwh_core *c, const struct kwh_session *s, const struct i
 
 #define JOB_KEY "print-job/"
 
-static void job_key(int64_t invoice_no, char *buf, size_t n)
+/* One key per job ("print-job/000000000012/345"): an invoice can have an original and
+ * a 补打 copy on their way at once. */
+static void job_key(const struct invoice_job *j, char *buf, size_t n)
 {
-    snprintf(buf, n, JOB_KEY "%012lld", (long long)invoice_no);
+    snprintf(buf, n, JOB_KEY "%012lld/%d", (long long)j->invoice_no, j->job_id);
 }
 
 /* "job<TAB>copy<TAB>since<TAB>queue<TAB>server" */
@@ -125,19 +127,22 @@ static int job_parse(const char *key, const char *value, struct invoice_job *j)
     return 0;
 }
 
-/* The open job of invoice_no, if any (*found). */
+static int first_job(void *ctx, const char *key, const char *value)
+{
+    return job_parse(key, value, ctx) == 0 ? 1 : 0;
+}
+
+/* The oldest open job of invoice_no, if any (*found). */
 static int job_get(struct kwh_core *c, int64_t invoice_no, struct invoice_job *j, bool *found,
                    struct kwh_err *e)
 {
-    char key[48], value[512];
+    char prefix[48];
     int rc;
 
-    job_key(invoice_no, key, sizeof key);
-    if ((rc = store_setting_get(c->db, key, value, sizeof value, found, e)) < 0)
-        return rc;
-    if (*found && job_parse(key, value, j) < 0)
-        *found = false;
-    return 0;
+    snprintf(prefix, sizeof prefix, JOB_KEY "%012lld/", (long long)invoice_no);
+    rc = store_settings_each(c->db, prefix, first_job, j, e);
+    *found = rc == 1;
+    return rc < 0 ? rc : 0;
 }
 
 static int refuse_open_job(const struct invoice_job *j, struct kwh_err *e)
@@ -266,7 +271,7 @@ int invoice_job_begin(struct kwh_core *c, const struct kwh_session *s, const str
                          (long long)j->invoice_no);
         goto fail;
     }
-    job_key(j->invoice_no, key, sizeof key);
+    job_key(j, key, sizeof key);
     snprintf(value, sizeof value, "%d\t%d\t%lld\t%s\t%s", j->job_id, j->reprint,
              (long long)core_now(c), j->queue, j->server);
     snprintf(subject, sizeof subject, "invoice %lld", (long long)j->invoice_no);
@@ -332,7 +337,7 @@ int invoice_job_end(struct kwh_core *c, const struct kwh_session *s, const struc
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
-    job_key(j->invoice_no, key, sizeof key);
+    job_key(j, key, sizeof key);
     if ((rc = store_setting_delete(c->db, key, e)) < 0)
         goto fail;
     snprintf(subject, sizeof subject, "invoice %lld", (long long)j->invoice_no);
