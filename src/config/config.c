@@ -36,6 +36,9 @@ struct opt {
 static const struct opt opts[] = {
     {"database:path", OPT_PATH, STR(db_path), 0, 0, NULL, "/var/lib/kwhpos/kwhpos.db",
      "the site database (SQLite)"},
+    {"database:url", OPT_STR, STR(db_url), 0, 0, NULL, "",
+     "the site database on a PostgreSQL server instead: a libpq connection string "
+     "(postgresql://... or host=... dbname=... user=...); empty = [database] path"},
     {"reader:port", OPT_PATH, STR(reader_port), 0, 0, NULL, "",
      "card reader serial port, e.g. /dev/ttyUSB0; empty = no reader"},
     {"reader:baud", OPT_INT, NUM(reader_baud), 1200, 230400,
@@ -554,6 +557,11 @@ int config_station_save(struct kwh_config *c, const char *section_or_key, struct
 int config_station_save_reader(struct kwh_config *c, struct kwh_err *e)
 {
     return config_station_save(c, "reader", e);
+}
+
+const char *config_db(const struct kwh_config *c)
+{
+    return c->db_url[0] != '\0' ? c->db_url : c->db_path;
 }
 
 const char *config_language(const struct kwh_config *c, const char *term)

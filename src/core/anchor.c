@@ -38,8 +38,9 @@ const char *core_anchor_file(const struct kwh_core *c, char *buf, size_t n)
         str_copy(buf, n, c->anchor_path);
         return buf;
     }
-    str_copy(dir, sizeof dir, store_path(c->db));
-    snprintf(buf, n, "%s/%s", dirname(dir), ANCHOR_FILE);
+    store_local_dir(store_path(c->db), dir, sizeof dir);
+    if (snprintf(buf, n, "%s/%s", dir, ANCHOR_FILE) >= (int)n)
+        buf[0] = '\0'; /* too long a path: the anchor goes to syslog only */
     return buf;
 }
 

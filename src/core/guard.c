@@ -24,7 +24,7 @@
 
 static void marker_path(const char *db_path, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s" DAMAGE_SUFFIX, db_path);
+    store_side_file(db_path, DAMAGE_SUFFIX, buf, n);
 }
 
 /* One phase of the background check: *ok false and msg when it found damage. */
@@ -76,8 +76,9 @@ void core_check_start(struct kwh_core *c)
        (quick_check, about five times faster), and whole afterwards, in the background */
     k->full_first = stat(k->path, &sb) == 0 && sb.st_size <= CHECK_FULL_MAX;
     atomic_store(&k->stop, 0);
-    if (store_check_open(k->path, &k->conn, NULL) < 0)
-        return; /* a file that cannot be checked: the writes meet the same error */
+    if (store_check_open(k->path, &k->conn, NULL) < 0 || k->conn == NULL)
+        return; /* nothing to check here, or a file that cannot be checked: the writes
+                   meet the same error */
     if (mtx_init(&k->lock, mtx_plain) != thrd_success)
         goto fail;
     if (cnd_init(&k->changed) != thrd_success) {

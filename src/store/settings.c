@@ -10,7 +10,7 @@
 int store_setting_get(struct store *s, const char *key, char *buf, size_t n, bool *found,
                       struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT value FROM settings WHERE key = :key", e);
+    sql_stmt *st = sql_prep(s, "SELECT value FROM settings WHERE key = :key", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -23,16 +23,16 @@ int store_setting_get(struct store *s, const char *key, char *buf, size_t n, boo
         sql_col_text(st, 0, buf, n);
     else if (n > 0)
         buf[0] = '\0';
-    sqlite3_reset(st);
+    sql_reset(st);
     return 0;
 }
 
 int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "INSERT INTO settings (key, value) VALUES (:key, :value) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "INSERT INTO settings (key, value) VALUES (:key, :value) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":key", key);
@@ -42,7 +42,7 @@ int store_setting_set(struct store *s, const char *key, const char *value, struc
 
 int store_setting_delete(struct store *s, const char *key, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "DELETE FROM settings WHERE key = :key", e);
+    sql_stmt *st = sql_prep(s, "DELETE FROM settings WHERE key = :key", e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":key", key);
@@ -53,19 +53,21 @@ int store_settings_each(struct store *s, const char *prefix,
                         int (*fn)(void *ctx, const char *key, const char *value), void *ctx,
                         struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT key, value FROM settings WHERE "
-                                "substr(key, 1, length(:prefix)) = :prefix ORDER BY key",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT key, value FROM settings WHERE "
+                            "substr(key, 1, length(:prefix)) = :prefix ORDER BY key",
+                            e);
+    char key[256], value[1024];
     int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":prefix", prefix);
     while ((rc = sql_row(s, st, e)) == 1) {
-        const unsigned char *k = sqlite3_column_text(st, 0), *v = sqlite3_column_text(st, 1);
-        int stop = fn(ctx, k ? (const char *)k : "", v ? (const char *)v : "");
-        if (stop != 0) {
-            sqlite3_reset(st);
+        int stop;
+        sql_col_text(st, 0, key, sizeof key);
+        sql_col_text(st, 1, value, sizeof value);
+        if ((stop = fn(ctx, key, value)) != 0) {
+            sql_reset(st);
             return stop;
         }
     }
@@ -124,13 +126,8 @@ int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], stru
 
 int store_cards_issued(struct store *s, bool *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 1)", e);
-    int64_t v;
-    int rc;
+    sql_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 1)", e);
     if (st == NULL)
         return KWH_EDB;
-    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
-        return rc;
-    *out = v != 0;
-    return 0;
+    return sql_flag(s, st, out, e);
 }

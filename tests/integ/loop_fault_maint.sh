@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# kwh-backends: sqlite pg
 # Faults of the simulator during the other card writes: reissue (补卡, 未消费 and 已消费),
 # the refund card (制退电卡), meter change (换表), an edit that writes the card
 # (用户信息维护), a management card (工具卡) and wipe (读卡清卡). Each one starts from the
@@ -23,7 +24,7 @@ A=10000001 M1=12345678 M2=22223333
 # totals, the done card writes by kind (times and card serials left out: they differ
 # between two runs of the same operation)
 books() {
-    sqlite3 "${1:-$DB}" "SELECT
+    DB=${1:-$DB} q "SELECT
         (SELECT group_concat(customer_no || ' st' || status || ' m' || meter_no || ' n' ||
              purchase_count || ' ld' || loaded_count || ' g' || card_gen || ' bal' ||
              balance_ckwh || ' lim' || current_limit_a || ' al' || alarm_ckwh || ' od' ||
@@ -31,21 +32,21 @@ books() {
         (SELECT 'sales ' || COUNT(*) || ' ' || COALESCE(SUM(amount_fen), 0) || ' ' ||
              COALESCE(SUM(energy_ckwh), 0) || ' ' || COALESCE(SUM(fee_fen), 0)
          FROM sales WHERE state = 1),
-        (SELECT 'ops ' || group_concat(kind || 'x' || n) FROM
-             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind))"
+        (SELECT 'ops ' || group_concat(kind || 'x' || n, ',') FROM
+             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind ORDER BY kind) AS k)"
 }
 
 # the world an operation starts from, saved and put back (the reader empty)
 save_world() {
     sim eject >/dev/null 2>&1
     rm -rf "$T/world" && mkdir -p "$T/world"
-    sqlite3 "$DB" ".backup '$T/world/site.db'"
+    db_copy "$DB" "$T/world/site.db"
     cp "$D"/*.card "$D"/meter-*.txt "$T/world/"
 }
 restore_world() {
     sim eject >/dev/null 2>&1
-    rm -f "$DB-wal" "$DB-shm" "$D"/*.card
-    cp "$T/world/site.db" "$DB"
+    rm -f "$D"/*.card
+    db_copy "$T/world/site.db" "$DB"
     cp "$T/world"/*.card "$T/world"/meter-*.txt "$D/"
 }
 
@@ -192,6 +193,15 @@ at_meter() {
     is "$1: $4 there is $5" "$(field "$2" "$4")" "$5"
 }
 
+# On PostgreSQL (tests/run.sh's second run) a fixed slice of the operations, those whose
+# store path differs most (a reissue, the refund card with its garbled and mute readers,
+# the meter change); KWH_FAULT_ALL=1 runs every one there too. SQLite runs every one.
+slice() {
+    [ "$BACKEND" != pg ] || [ "${KWH_FAULT_ALL:-0}" = 1 ] && return 0
+    case $1 in "reissue 未消费" | "refund card" | "meter change") return 0 ;; esac
+    return 1
+}
+
 start_sim
 ok "the simulator starts" test -S "$D/control.sock"
 ok "a site" new_site "$INI" "$DB" 123456
@@ -222,8 +232,10 @@ run kp card read
 is "the counter learns from the card that the meter has the sale" "$(kv in_meter)" yes
 save_world
 no_purchase() { at_meter "$1" $M1 good remaining 110.0; }
-operation "reissue 已消费" r1 new_blank no_purchase reissue --customer $A --consumed --fee 5
-pull_points 6
+if slice "reissue 已消费"; then
+    operation "reissue 已消费" r1 new_blank no_purchase reissue --customer $A --consumed --fee 5
+    pull_points 6
+fi
 
 # --- the account's card in the reader: 制退电卡, 换表, 用户信息维护 ----------------------------
 own_card() { restore_world; sim insert c1 >/dev/null; }
@@ -265,15 +277,19 @@ operation "meter change" c1 own_card moves meter-change --customer $A --meter $M
 pull_points 8
 
 new_alarm() { at_meter "$1" $M1 good alarm 7; }
-operation "edit" c1 own_card new_alarm edit --customer $A --alarm 7
-pull_points 8
+if slice edit; then
+    operation "edit" c1 own_card new_alarm edit --customer $A --alarm 7
+    pull_points 8
+fi
 
 # --- 工具卡: a management card on a blank card ----------------------------------------------
 new_tool() { restore_world; sim new-card t1 >/dev/null; sim insert t1 >/dev/null; }
 manages() { at_meter "$1" $M1 good alarm 50; }
-operation "management card" t1 new_tool manages tool management --alarm 50 --overdraft 5 \
-    --hoard 999
-pull_points 6
+if slice "management card"; then
+    operation "management card" t1 new_tool manages tool management --alarm 50 --overdraft 5 \
+        --hoard 999
+    pull_points 6
+fi
 
 # --- 读卡清卡: the management card wiped; the commit byte goes first -------------------------
 new_tool
@@ -287,11 +303,13 @@ takes_tool() {
     is "$1: it takes a relay card then" "$RC $OUT" "0 relay card written"
     at_meter "$1" $M1 good relay open
 }
-operation "wipe" t1 tool_card takes_tool card wipe
-faulted "pulled before the commit byte" 8 void pull 0
-faulted "pulled after the commit byte" 8 done pull 1
-faulted "pulled at byte $((N / 2)) of $N" 8 done pull $((N / 2))
-faulted "pulled before the last byte" 8 done pull $((N - 1))
+if slice wipe; then
+    operation "wipe" t1 tool_card takes_tool card wipe
+    faulted "pulled before the commit byte" 8 void pull 0
+    faulted "pulled after the commit byte" 8 done pull 1
+    faulted "pulled at byte $((N / 2)) of $N" 8 done pull $((N / 2))
+    faulted "pulled before the last byte" 8 done pull $((N - 1))
+fi
 
 run kp pending
 is "nothing is pending at the end" "$OUT" ""

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* The audit log: every operation leaves a record, and a hand-edited, removed or
  * reordered record is found. */
 #include <setjmp.h>
@@ -10,35 +11,21 @@
 
 #include <cmocka.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
+#include "kwhpos/store.h"
 #include "kwhpos/query.h"
 #include "site.h"
 
 static void exec(struct site *s, const char *sql)
 {
-    sqlite3 *db;
-    char *err = NULL;
-    assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-    sqlite3_close(db);
+    site_exec(s, sql);
 }
 
 static int64_t count(struct site *s, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = -1;
-    assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return site_q1(s, sql);
 }
 
 static void busy_day(struct site *s)
@@ -123,78 +110,80 @@ static void audit__survives_an_area_code_change(void **state)
 
 /* --- the chain rewritten by whoever can write the database, and its anchors ---------- */
 
-static void put_len_field(crypto_generichash_state *st, const unsigned char *s, int n)
+static void put_len_field(crypto_generichash_state *st, const char *s)
 {
+    size_t n = strlen(s);
     uint8_t len[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
     crypto_generichash_update(st, len, 4);
-    crypto_generichash_update(st, s, (size_t)n);
+    crypto_generichash_update(st, (const uint8_t *)s, n);
 }
 
-/* What an attacker with the database file does: the key from the site secret in the same
- * file, every record's hash computed again, the head in the settings too. */
+static void put_be64(crypto_generichash_state *st, int64_t v)
+{
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
+    crypto_generichash_update(st, b, 8);
+}
+
+struct rewrite {
+    struct site *s;
+    uint8_t key[32], prev[32];
+    int64_t last;
+};
+
+/* A hash as an SQL literal of the backend's dialect. */
+static void hash_literal(const uint8_t h[32], char *buf, size_t n)
+{
+    int w = snprintf(buf, n, site_is_pg() ? "'\\x" : "X'");
+    for (int i = 0; i < 32; i++)
+        w += snprintf(buf + w, n - (size_t)w, "%02x", h[i]);
+    snprintf(buf + w, n - (size_t)w, site_is_pg() ? "'::bytea" : "'");
+}
+
+static int rewrite_one(void *ctx, const struct store_audit *a)
+{
+    struct rewrite *r = ctx;
+    crypto_generichash_state st;
+    char sql[200], lit[100];
+
+    crypto_generichash_init(&st, r->key, 32, 32);
+    crypto_generichash_update(&st, r->prev, 32);
+    put_be64(&st, a->id);
+    put_be64(&st, a->ts);
+    put_len_field(&st, a->operator_name);
+    put_len_field(&st, a->op);
+    put_len_field(&st, a->subject);
+    put_len_field(&st, a->before);
+    put_len_field(&st, a->after);
+    crypto_generichash_final(&st, r->prev, 32);
+    r->last = a->id;
+    hash_literal(r->prev, lit, sizeof lit);
+    snprintf(sql, sizeof sql, "UPDATE audit SET hash = %s WHERE id = %lld", lit, (long long)a->id);
+    exec(r->s, sql);
+    return 0;
+}
+
+/* What an attacker with the database does: the key from the site secret in the same
+ * database, every record's hash computed again, the head in the settings too. */
 static void rewrite_chain(struct site *s)
 {
-    sqlite3 *db;
-    sqlite3_stmt *rd, *wr;
-    uint8_t secret[32], key[32], prev[32] = {0}, h[32];
-    char head[96];
-    int64_t id = 0;
-    const unsigned char *hexs;
+    struct rewrite r = {.s = s};
+    struct store *db = site_store(s);
+    uint8_t secret[KWH_SECRET_LEN];
+    char head[96], sql[200];
+    struct kwh_err e;
+    int n;
 
-    assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM settings WHERE key = 'site_secret'",
-                                        -1, &rd, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(rd), SQLITE_ROW);
-    hexs = sqlite3_column_text(rd, 0);
+    assert_int_equal(store_secret_get(db, secret, &e), 0);
+    crypto_generichash(r.key, 32, (const uint8_t *)"kwhpos audit", 12, secret, sizeof secret);
+    assert_int_equal(store_audit_each(db, rewrite_one, &r, &e), 0);
+    store_close(db);
+    n = snprintf(head, sizeof head, "%lld:", (long long)r.last);
     for (int i = 0; i < 32; i++)
-        sscanf((const char *)hexs + 2 * i, "%2hhx", &secret[i]);
-    sqlite3_finalize(rd);
-    crypto_generichash(key, 32, (const uint8_t *)"kwhpos audit", 12, secret, 32);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT id, ts, operator, op, subject, before, after "
-                                        "FROM audit ORDER BY id",
-                                        -1, &rd, NULL),
-                     SQLITE_OK);
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "UPDATE audit SET hash = ?1 WHERE id = ?2", -1, &wr, NULL),
-        SQLITE_OK);
-    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    while (sqlite3_step(rd) == SQLITE_ROW) {
-        crypto_generichash_state st;
-        uint8_t b[8];
-        id = sqlite3_column_int64(rd, 0);
-        crypto_generichash_init(&st, key, 32, 32);
-        crypto_generichash_update(&st, prev, 32);
-        for (int col = 0; col < 2; col++) {
-            uint64_t v = (uint64_t)sqlite3_column_int64(rd, col);
-            for (int i = 0; i < 8; i++)
-                b[i] = (uint8_t)(v >> (56 - 8 * i));
-            crypto_generichash_update(&st, b, 8);
-        }
-        for (int col = 2; col < 7; col++)
-            put_len_field(&st, sqlite3_column_text(rd, col), sqlite3_column_bytes(rd, col));
-        crypto_generichash_final(&st, h, 32);
-        sqlite3_bind_blob(wr, 1, h, 32, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(wr, 2, id);
-        assert_int_equal(sqlite3_step(wr), SQLITE_DONE);
-        sqlite3_reset(wr);
-        memcpy(prev, h, 32);
-    }
-    sqlite3_finalize(rd);
-    sqlite3_finalize(wr);
-    int n = snprintf(head, sizeof head, "%lld:", (long long)id);
-    for (int i = 0; i < 32; i++)
-        n += snprintf(head + n, sizeof head - (size_t)n, "%02x", prev[i]);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "UPDATE settings SET value = ?1 WHERE key = 'audit_head'",
-                                        -1, &wr, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(wr, 1, head, -1, SQLITE_TRANSIENT);
-    assert_int_equal(sqlite3_step(wr), SQLITE_DONE);
-    sqlite3_finalize(wr);
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_close(db);
+        n += snprintf(head + n, sizeof head - (size_t)n, "%02x", r.prev[i]);
+    snprintf(sql, sizeof sql, "UPDATE settings SET value = '%s' WHERE key = 'audit_head'", head);
+    exec(s, sql);
 }
 
 static void anchors__show_a_chain_rewritten_with_the_site_secret(void **state)

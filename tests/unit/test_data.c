@@ -296,7 +296,7 @@ static void damage__a_failed_check_stops_card_writes_on_every_terminal(void **st
     struct kwh_receipt r;
     struct kwh_err e;
     uint8_t before[KWH_CARD_SIZE];
-    char mark[400], why[512];
+    char mark[700], why[512];
     uint32_t no = site_open(s, 11111111, 10000);
 
     site_meter_loads(s, 10000);
