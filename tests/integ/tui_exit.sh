@@ -121,7 +121,8 @@ start f
 ok "logged in to the large site" login f
 ok "a change" change f "丙"
 ok "F10: the backup on leaving begins" quit f
-ok "its .part appears" wait_for 20 test "$(count '*.part')" -gt 0
+has_part() { [ "$(count '*.part')" -gt 0 ]; }
+ok "its .part appears" wait_for 20 has_part
 t0=$(date +%s%N)
 kill -TERM "$(cat "$T/f.pid")"
 ok "SIGTERM: kwhpos ends" wait_for 10 gone f
