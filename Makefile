@@ -122,11 +122,6 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS) $(CMOCKA_LIBS)
 
 # test drivers used by the integration suites (not suites themselves)
-UI_OBJ   := $(call obj,$(wildcard src/ui/*.c))
-$(B)/tests/tools/tui_driver: $(B)/obj/tests/tools/tui_driver.o $(UI_OBJ) $(TSUP) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS)
-
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS)

@@ -107,7 +107,7 @@ struct kwh_check {
 };
 
 /* Database integrity, the audit chain, the report summary against the sales, and the
- * number of pending card writes (list them with vend_pending). */
+ * number of pending card writes (list them with settle_pending). */
 int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e);
 
 /* --- bulk import (import.c) ------------------------------------------------------------ */
@@ -129,16 +129,9 @@ struct kwh_import_result {
 
 /* Creates accounts from CSV text (UTF-8; a header line names the columns, see
  * docs/cli.md) without cards, all or nothing in one transaction (admin). Each account
- * is open with no card; its first card is written by vend_issue_first_card. When any
+ * is open with no card; its first card is written by first_card_plan (kwhpos/plan.h). When any
  * record is bad nothing is imported, KWH_EINVAL is returned and out lists the lines. */
 int import_customers(struct kwh_core *c, const struct kwh_session *s, const char *csv, size_t len,
                      struct kwh_import_result *out, struct kwh_err *e);
-
-/* Writes the first card of an account that has none (an imported one) onto the blank
- * card in the reader, with an optional purchase: the card opens the meter like an
- * opening card (用户开户), at the meter's purchase count + 1 recorded at import. */
-int vend_issue_first_card(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                          const struct kwh_purchase_req *p, struct kwh_receipt *out,
-                          struct kwh_err *e);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "kwhpos/invoice.h"
 #include "kwhpos/util.h"
+#include "kwhpos/print.h"
 
 int printer_new(const struct kwh_config *cfg, struct printer **out, struct kwh_err *e)
 {

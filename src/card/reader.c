@@ -35,7 +35,6 @@ void reader_opts_default(struct reader_opts *o)
 {
     o->timeout_ms = 1000;
     o->write_ms_per_byte = 10;
-    o->psc_min_tries = 2;
 }
 
 static int64_t now_ms(void)
@@ -346,26 +345,14 @@ static int rd_psc_tries(void *ctx, int *tries_left, struct kwh_err *e)
     return 0;
 }
 
+/* Presents the PSC as asked: whether enough tries are left to risk it is the card
+ * writer's decision (kwhpos/cardwrite.h), made with one reading of the counter. */
 static int rd_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_err *e)
 {
     struct reader *r = ctx;
     struct frame resp;
-    int tries, rc;
+    int rc = exchange(r, FRAME_CMD_PSC_PRESENT, psc, KWH_PSC_LEN, 2, 0, &resp, e);
 
-    if ((rc = rd_psc_tries(r, &tries, e)) < 0)
-        return rc;
-    if (tries == 0)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
-    if (tries < r->o.psc_min_tries)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_PSC_RISK,
-                            "the card has only %d PSC %s left (a wrong password was tried "
-                            "on it, perhaps by another system); the PSC was not presented, "
-                            "so the card cannot lock: put it in its own meter once (the "
-                            "meter's right password restores the tries) and read it again",
-                            tries, tries == 1 ? "try" : "tries");
-    rc = exchange(r, FRAME_CMD_PSC_PRESENT, psc, KWH_PSC_LEN, 2, 0, &resp, e);
     if (rc < 0)
         return kwh_err_prefix(e, "the PSC may have been presented (read the error counter "
                                  "before another try)");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "kwhpos/core.h"
 
 /* --anchors FILE: the chain against the anchors written outside the database. */
 static int verify_anchors(struct cli *c, const char *file)
@@ -69,7 +70,7 @@ static int cmd_pending(struct cli *c, const struct cli_args *a)
     size_t n;
     struct kwh_err e;
     (void)a;
-    if (cli_open_core(c, &e) < 0 || vend_pending(c->core, &s, &n, &e) < 0)
+    if (cli_open_core(c, &e) < 0 || settle_pending(c->core, &s, &n, &e) < 0)
         return cli_fail(c, &e);
     for (size_t i = 0; i < n; i++)
         fprintf(c->out, "op %lld\t%s\t%08u\t%s\t%s\n", (long long)s[i].op_id,

@@ -11,8 +11,12 @@
 #include <unistd.h>
 
 #include "cli/report.h"
+#include "kwhpos/config.h"
 #include "kwhpos/csv.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/data.h"
+#include "kwhpos/query.h"
 
 #define IMPORT_MAX_BYTES (512u * 1024 * 1024)
 
@@ -163,7 +167,7 @@ int cli_check(struct cli *c, const struct cli_args *a)
             ck.sums_ok ? "agrees with the sales" : "DISAGREES with the sales");
     fprintf(c->out, "pending card writes: %lld\n", (long long)ck.pending);
     print_anchor(c, &ck.anchor);
-    if (ck.pending > 0 && vend_pending(c->core, &s, &n, &e) == 0) {
+    if (ck.pending > 0 && settle_pending(c->core, &s, &n, &e) == 0) {
         for (size_t i = 0; i < n; i++)
             fprintf(c->out, "  op %lld  %s  %s  %08u %s  %s yuan  by %s\n", (long long)s[i].op_id,
                     cli_time(s[i].created), model_op_name(s[i].kind), s[i].customer_no,
@@ -336,25 +340,6 @@ int cli_import(struct cli *c, const struct cli_args *a)
             (long long)res.imported, res.first_no, res.last_no);
     fprintf(c->out, "they have no cards yet: write each first card with kwhpos issue-card "
                     "--customer NO\n");
-    return CLI_OK;
-}
-
-int cli_issue_card(struct cli *c, const struct cli_args *a)
-{
-    struct kwh_purchase_req p;
-    struct kwh_receipt r;
-    struct kwh_err e;
-    uint32_t no;
-    int rc;
-
-    if ((rc = cli_number(c, a, "customer", &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
-        return rc;
-    if (no == 0)
-        return cli_usage(c, "give --customer NUMBER");
-    if (cli_session(c, &e) < 0 || cli_open_reader(c, &e) < 0 ||
-        vend_issue_first_card(c->core, &c->session, no, &p, &r, &e) < 0)
-        return cli_fail(c, &e);
-    cli_print_receipt(c, &r);
     return CLI_OK;
 }
 

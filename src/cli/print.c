@@ -10,6 +10,7 @@
 #include "kwhpos/invoice.h"
 #include "kwhpos/printer.h"
 #include "kwhpos/util.h"
+#include "kwhpos/print.h"
 
 static int get_printer(struct cli *c, struct kwh_err *e)
 {

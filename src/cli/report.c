@@ -8,6 +8,8 @@
 #include "cli/report.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 static const struct out_col report_cols[] = {
     {KWH_NC("column", "date"), 0},           {KWH_NC("column", "from"), OUT_DATA_ONLY},
@@ -442,8 +444,5 @@ const struct cli_command cli_report_commands[] = {
      N_("every matching purchase as CSV"), cli_export_sales, 0},
     {"import customers", "encoding=", "FILE.csv [--encoding utf-8|gb18030]",
      N_("create accounts without cards from CSV, all or nothing (admin)"), cli_import, 1},
-    {"issue-card", "customer= kwh= amount= adjust= pay=",
-     "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M]",
-     N_("write the first card of an imported account (opens its meter)"), cli_issue_card, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

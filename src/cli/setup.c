@@ -7,9 +7,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "kwhpos/serial.h"
+#include "kwhpos/config.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
 
 static int cmd_init(struct cli *c, const struct cli_args *a)
 {
@@ -40,11 +41,11 @@ static int cmd_init(struct cli *c, const struct cli_args *a)
 
 static int cmd_ports(struct cli *c, const struct cli_args *a)
 {
-    struct serial_port_info *ports;
+    struct kwh_reader_port *ports;
     size_t n;
     struct kwh_err e;
     (void)a;
-    if (serial_list_ports(&ports, &n, &e) < 0)
+    if (core_reader_ports(&ports, &n, &e) < 0)
         return cli_fail(c, &e);
     for (size_t i = 0; i < n; i++)
         fprintf(c->out, "%s\t%s\n", ports[i].name, ports[i].label);

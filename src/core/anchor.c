@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
 
 #define ANCHOR_TAG "kwhpos audit anchor:"

@@ -9,6 +9,7 @@
 
 #include "core/internal.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 static void put_field(crypto_generichash_state *st, const char *s)
 {

@@ -7,6 +7,7 @@
 
 #include "core/internal.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 #define MAX_FAILED 5
 #define LOCK_BASE_S 60

@@ -15,8 +15,9 @@
 
 #include "core/internal.h"
 #include "kwhpos/data.h"
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 #define NAME_LEN 22 /* "kwhpos-YYYYMMDD-HHMMSS" */
 #define PRE_RESTORE "-prerestore"

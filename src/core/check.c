@@ -5,7 +5,8 @@
 
 #include "core/internal.h"
 #include "kwhpos/data.h"
-#include "kwhpos/store_query.h"
+#include "store/store.h"
+#include "store/store_query.h"
 
 int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
 {
@@ -29,7 +30,7 @@ int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
     out->audit_ok = out->audit_first_bad == 0;
     if ((rc = store_sales_sum_verify(c->db, &out->sums_ok, e)) < 0)
         return rc;
-    if ((rc = vend_pending(c, &pending, &n, e)) < 0)
+    if ((rc = settle_pending(c, &pending, &n, e)) < 0)
         return rc;
     free(pending);
     out->pending = (int64_t)n;

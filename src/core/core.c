@@ -7,6 +7,8 @@
 
 #include "core/internal.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
 
 /* Declared in auth.c: the password hash of a new operator. */
 int auth_hash(const char *pw, char *out, size_t n, struct kwh_err *e);

@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #include "core/internal.h"
-#include "kwhpos/store_query.h"
+#include "store/store.h"
+#include "store/store_query.h"
 #include "kwhpos/util.h"
 
 #define DAMAGE_SUFFIX "-damaged"

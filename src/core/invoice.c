@@ -9,8 +9,9 @@
 #include <time.h>
 
 #include "core/internal.h"
-#include "kwhpos/store_invoice.h"
+#include "store/store_invoice.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 static int check_no(int64_t invoice_no, struct kwh_err *e)
 {

@@ -7,6 +7,9 @@
 #include "core/internal.h"
 #include "core/query_int.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
+#include "store/store_query.h"
 
 static int check_page(int64_t *limit, int64_t offset, struct kwh_err *e)
 {

@@ -16,6 +16,8 @@
 #include "core/query_int.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
+#include "store/store_query.h"
 
 /* Sales created before the previous close by more than this cannot be in the shift; the
  * bound lets the database use the (operator, time) index. */
@@ -73,7 +75,8 @@ static int fill(struct kwh_core *c, const struct store_shift_q *q, struct kwh_sh
 {
     int rc;
     if ((rc = store_shift_sums(c->db, q, add_money, r, e)) < 0 ||
-        (rc = store_shift_returns(c->db, q, add_return, r, e)) < 0 ||
+        (rc = store_shift_returns(c->db, q, model_op_kinds(KWH_OPF_REPLACES), add_return, r, e)) <
+            0 ||
         (rc = store_shift_sales(c->db, q, KWH_STATE_VOID, &r->voided, &r->nvoided, e)) < 0 ||
         (rc = store_shift_sales(c->db, q, KWH_STATE_PENDING, &r->pending, &r->npending, e)) < 0)
         return rc;

@@ -6,6 +6,7 @@
 #include "core/internal.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 static int check(const char *name, int64_t price, struct kwh_err *e)
 {

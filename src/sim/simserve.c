@@ -2,6 +2,7 @@
 /* kwhsim serve: the reader on a pseudo-terminal, and the control socket. */
 #define _GNU_SOURCE /* ptsname_r */
 #include "sim.h"
+#include "kwhpos/frame.h"
 
 #include <errno.h>
 #include <fcntl.h>

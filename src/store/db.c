@@ -128,6 +128,17 @@ void sql_col_blob(sql_stmt *st, int col, void *buf, size_t n)
     st->be->col_blob(st, col, buf, n);
 }
 
+int sql_bind_failed(sql_stmt *st, struct kwh_err *e)
+{
+    const char *what = st->bind_error;
+    st->bind_error = NULL;
+    st->be->reset(st);
+    if (what[0] == ':')
+        return kwh_err_set(
+            e, KWH_EDB, "internal error: a statement has no parameter %s; nothing was done", what);
+    return kwh_err_set(e, KWH_ENOMEM, "out of memory; nothing was done");
+}
+
 int sql_done(struct store *s, sql_stmt *st, struct kwh_err *e)
 {
     int rc = sql_row(s, st, e);

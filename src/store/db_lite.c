@@ -37,6 +37,7 @@ static sql_stmt *lite_prep(struct store *s0, const char *sql, struct kwh_err *e)
         if (s->cache[i].sql == sql) {
             sqlite3_reset(s->cache[i].st->st);
             sqlite3_clear_bindings(s->cache[i].st->st);
+            s->cache[i].st->base.bind_error = NULL;
             return &s->cache[i].st->base;
         }
     }
@@ -64,35 +65,35 @@ static sql_stmt *lite_prep(struct store *s0, const char *sql, struct kwh_err *e)
     return &ls->base;
 }
 
-static int index_of(sqlite3_stmt *st, const char *name)
+/* The index of parameter name; a name the statement does not have is remembered as the
+ * statement's error (sql_row reports it) and binds nothing (index 0). */
+static int index_of(sql_stmt *st, const char *name)
 {
-    int i = sqlite3_bind_parameter_index(st, name);
-    if (i == 0) {
-        fprintf(stderr, "kwhpos: internal error: no parameter %s in %s\n", name, sqlite3_sql(st));
-        abort();
-    }
+    int i = sqlite3_bind_parameter_index(LST(st), name);
+    if (i == 0 && st->bind_error == NULL)
+        st->bind_error = name;
     return i;
 }
 
 static void lite_i64(sql_stmt *st, const char *name, int64_t v)
 {
-    sqlite3_bind_int64(LST(st), index_of(LST(st), name), v);
+    sqlite3_bind_int64(LST(st), index_of(st, name), v);
 }
 
 static void lite_text(sql_stmt *st, const char *name, const char *v)
 {
-    sqlite3_bind_text(LST(st), index_of(LST(st), name), v, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(LST(st), index_of(st, name), v, -1, SQLITE_TRANSIENT);
 }
 
 static void lite_blob(sql_stmt *st, const char *name, const void *v, int len)
 {
-    sqlite3_bind_blob(LST(st), index_of(LST(st), name), v, len, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(LST(st), index_of(st, name), v, len, SQLITE_TRANSIENT);
 }
 
 static void lite_null(sql_stmt *st, const char *name, enum sql_type type)
 {
     (void)type;
-    sqlite3_bind_null(LST(st), index_of(LST(st), name));
+    sqlite3_bind_null(LST(st), index_of(st, name));
 }
 
 int lite_error(struct store *s0, int rc, struct kwh_err *e)

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 #include "kwhpos/util.h"
 #include "store/lite.h"
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "kwhpos/util.h"
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 #include "store/sql.h"
 
 /* Version 1: the whole ledger. */

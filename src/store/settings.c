@@ -131,3 +131,20 @@ int store_cards_issued(struct store *s, bool *out, struct kwh_err *e)
         return KWH_EDB;
     return sql_flag(s, st, out, e);
 }
+
+int store_settings_version(struct store *s, int64_t *out, struct kwh_err *e)
+{
+    return store_setting_get_i64(s, "settings_version", 0, out, e);
+}
+
+int store_settings_bump(struct store *s, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "INSERT INTO settings (key, value) VALUES ('settings_version', '1') "
+                            "ON CONFLICT (key) DO UPDATE SET value = "
+                            "CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)",
+                            e);
+    if (st == NULL)
+        return KWH_EDB;
+    return sql_done(s, st, e);
+}

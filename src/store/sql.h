@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "kwhpos/err.h"
-#include "kwhpos/store.h"
-#include "kwhpos/store_query.h"
+#include "store/store.h"
+#include "store/store_query.h"
 
 /* Statements cached per connection, keyed by the address of their SQL text. */
 #define STORE_CACHE 128
@@ -38,6 +38,10 @@ struct store {
 struct sql_stmt {
     const struct sql_backend *be;
     struct store *s;
+    /* a binding that failed: the parameter's name (":x", one the statement does not have:
+       a programmer's error) or "out of memory"; the next step fails with it, and clears
+       it */
+    const char *bind_error;
 };
 
 enum sql_dialect { SQL_SQLITE, SQL_PG };
@@ -143,10 +147,15 @@ static inline void sql_null_as(sql_stmt *st, const char *name, enum sql_type typ
     st->be->bind_null(st, name, type);
 }
 
+/* The error of a failed binding (st->bind_error): the statement reset, KWH_EDB. */
+int sql_bind_failed(sql_stmt *st, struct kwh_err *e);
+
 /* Steps once: 1 = a row, 0 = no more rows, < 0 = error. */
 static inline int sql_row(struct store *s, sql_stmt *st, struct kwh_err *e)
 {
     (void)s;
+    if (st->bind_error != NULL)
+        return sql_bind_failed(st, e);
     return st->be->step(st, e);
 }
 static inline void sql_reset(sql_stmt *st)

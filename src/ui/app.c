@@ -19,6 +19,8 @@
 #include "kwhpos/util.h"
 #include "ui/ui.h"
 #include "ui/widgets.h"
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
 
 #define TICK_MS 1000
 #define READER_POLL_SECS 2
@@ -284,6 +286,16 @@ void app_draw(struct app *a)
     doupdate();
 }
 
+/* What is left on screen when a screen could not be opened: nothing, while the program
+ * stops (a->fatal says why; ui_run restores the terminal and returns it). */
+static void draw_nothing(struct app *a, void *st)
+{
+    (void)a;
+    (void)st;
+}
+
+static const struct screen scr_none = {.title = "kwhpos", .draw = draw_nothing};
+
 void app_open(struct app *a, const struct screen *s, int arg)
 {
     if (a->scr != NULL && a->scr->leave != NULL)
@@ -293,8 +305,13 @@ void app_open(struct app *a, const struct screen *s, int arg)
     if (s == NULL)
         s = &scr_home;
     a->st = calloc(1, s->state_size > 0 ? s->state_size : 1);
-    if (a->st == NULL)
-        abort();
+    if (a->st == NULL) {
+        kwh_err_set(&a->fatal, KWH_ENOMEM, "out of memory: the screen could not be opened");
+        a->scr = &scr_none;
+        a->title = scr_none.title;
+        a->quit = true;
+        return;
+    }
     a->scr = s;
     a->scr_arg = arg;
     a->title = s->title;
@@ -445,13 +462,14 @@ static void dispatch(struct app *a, int type, wint_t ch)
  * is in the reader; the rest stay listed on the home screen. */
 static void start_home(struct app *a)
 {
-    struct kwh_card_view v;
+    char notice[KWH_ERR_MSG];
     struct kwh_err e;
-    bool settled = vend_settle_at_start(a->core, &a->s, &v, &e) == 1 && v.notice[0] != '\0';
+    bool settled =
+        settle_at_start(a->core, &a->s, notice, sizeof notice, &e) == 1 && notice[0] != '\0';
 
     app_open(a, NULL, 0);
     if (settled)
-        app_msg(a, CLR_WARN, "%s", v.notice);
+        app_msg(a, CLR_WARN, "%s", notice);
 }
 
 static int run(struct app *a)

@@ -11,9 +11,15 @@
 #include <wchar.h>
 
 #include "kwhpos/config.h"
-#include "kwhpos/core.h"
 #include "kwhpos/err.h"
-#include "kwhpos/printer.h"
+#include "kwhpos/model.h"
+
+/* The services a screen calls it includes itself (kwhpos/core.h, plan.h, query.h,
+ * printer.h, ...): this header only names them. */
+struct kwh_core;
+struct kwh_card_dev;
+struct printer;
+struct printer_result;
 
 #define _(s) gettext(s)
 #define N_(s) (s)

@@ -10,6 +10,8 @@
 #include "kwhpos/data.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
 
 #define LIST_ROWS 9
 

@@ -11,6 +11,7 @@
 #include "kwhpos/data.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 #define LIST_ROWS 10
 

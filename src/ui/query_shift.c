@@ -12,6 +12,7 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/printer.h"
 
 enum { F_COUNTED, F_N };
 
@@ -61,7 +62,7 @@ static void pay_cell(void *ctx, int row, int col, char *buf, size_t n)
     const struct kwh_shift_report *r = &((struct shift *)ctx)->r;
 
     switch (col) {
-    case P_PAY: snprintf(buf, n, "%s", label_pay(row)); break;
+    case P_PAY: snprintf(buf, n, "%s", model_pay_label(row)); break;
     case P_IN: fmt_money(buf, n, r->pay_in_fen[row]); break;
     case P_OUT: fmt_money(buf, n, r->pay_out_fen[row]); break;
     default: fmt_money(buf, n, r->pay_in_fen[row] - r->pay_out_fen[row]); break;
@@ -234,7 +235,7 @@ static void text_sales(struct tbuf *b, const char *title, const struct kwh_sale 
     tbuf_add(b, "\n%s\n", title);
     for (size_t i = 0; i < n; i++)
         tbuf_add(b, "%s %08" PRIu32 " %s %s %s kWh %s\n", fmt_time(t, sizeof t, v[i].created),
-                 v[i].customer_no, v[i].customer_name, label_op(v[i].kind),
+                 v[i].customer_no, v[i].customer_name, model_op_label(v[i].kind),
                  fmt_energy(e1, sizeof e1, v[i].energy_ckwh),
                  fmt_money(m1, sizeof m1, v[i].amount_fen));
 }

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kwhpos/serial.h"
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 
@@ -18,7 +19,7 @@ enum { F_PORT, F_BAUD, F_N };
 struct comm {
     struct field f[F_N];
     struct form fm;
-    struct serial_port_info *ports; /* detected at entry; F3 puts the next one in */
+    struct kwh_reader_port *ports; /* detected at entry; F3 puts the next one in */
     size_t nports;
     size_t next;
 };
@@ -44,7 +45,7 @@ static void comm_enter(struct app *a, void *st, int arg)
         if (strcmp(bauds[i], cur) == 0)
             c->f[F_BAUD].sel = i;
     form_init(&c->fm, c->f, F_N, UI_TOP + 1);
-    if (serial_list_ports(&c->ports, &c->nports, NULL) < 0) {
+    if (core_reader_ports(&c->ports, &c->nports, NULL) < 0) {
         c->ports = NULL;
         c->nports = 0;
     }

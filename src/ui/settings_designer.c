@@ -16,6 +16,7 @@
 #include "kwhpos/print.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/printer.h"
 
 #define GUTTER 4 /* line numbers left of the page */
 

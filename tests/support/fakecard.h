@@ -22,6 +22,10 @@ struct fakecard {
     void (*crash)(void); /* if set, called instead of failing */
     int presentations;   /* PSC presentations, right or wrong */
     int wrong_presentations;
+    int tries_asked; /* error counter readings */
+    int reads;       /* read requests */
+    long read_bytes; /* bytes read */
+    int stuck;       /* an address whose writes do not stick; -1 none */
 };
 
 /* A factory-blank card in the reader (shared memory; free with fakecard_free). */

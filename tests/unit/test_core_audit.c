@@ -14,9 +14,10 @@
 
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/query.h"
 #include "site.h"
+#include "ops.h"
 
 static void exec(struct site *s, const char *sql)
 {
@@ -34,8 +35,8 @@ static void busy_day(struct site *s)
     struct kwh_err e;
     uint32_t no = site_open(s, 12345678, 10000);
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, NULL, &e), 0);
-    assert_int_equal(account_transfer(s->core, &s->seller, no, "王五", "", "", &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, NULL, &e), 0);
+    assert_int_equal(ops_transfer(s->core, &s->seller, no, "王五", "", "", &e), 0);
     assert_int_equal(settings_set_unit(s->core, &s->admin, "新物业", "", &e), 0);
 }
 

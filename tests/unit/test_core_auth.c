@@ -17,6 +17,7 @@
 #include "kwhpos/core.h"
 #include "check.h"
 #include "site.h"
+#include "ops.h"
 
 static void login__first_run_system_must_change_the_password(void **state)
 {
@@ -271,12 +272,11 @@ static void roles__a_seller_is_refused_every_admin_operation(void **state)
     REFUSED(KWH_EPERM, "administrator",
             auth_operator_set_role(s->core, &s->seller, "clerk", KWH_ROLE_ADMIN, &e_));
     REFUSED(KWH_EPERM, "administrator",
-            vend_meter_change(s->core, &s->seller, 10000001, &m, NULL, NULL, &e_));
-    REFUSED(KWH_EPERM, "administrator", account_edit(s->core, &s->seller, 10000001, &a, NULL, &e_));
+            ops_meter_change(s->core, &s->seller, 10000001, &m, NULL, NULL, &e_));
+    REFUSED(KWH_EPERM, "administrator", ops_edit(s->core, &s->seller, 10000001, &a, NULL, &e_));
+    REFUSED(KWH_EPERM, "administrator", ops_tool(s->core, &s->seller, KWH_CARD_TEST, NULL, &e_));
     REFUSED(KWH_EPERM, "administrator",
-            toolcard_make(s->core, &s->seller, KWH_CARD_TEST, NULL, &e_));
-    REFUSED(KWH_EPERM, "administrator",
-            toolcard_make(s->core, &s->seller, KWH_CARD_MANAGEMENT, &mp, &e_));
+            ops_tool(s->core, &s->seller, KWH_CARD_MANAGEMENT, &mp, &e_));
     /* and nothing was written to the card */
     for (int i = 4; i < KWH_CARD_SIZE; i++)
         assert_int_equal(s->card->img[i], 0xFF);

@@ -24,10 +24,11 @@
 #include "kwhpos/csv.h"
 #include "kwhpos/data.h"
 #include "kwhpos/query.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
 #include "check.h"
 #include "site.h"
+#include "ops.h"
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
@@ -307,15 +308,15 @@ static void damage__a_failed_check_stops_card_writes_on_every_terminal(void **st
     assert_true(core_damaged(other, why, sizeof why));
     assert_non_null(strstr(why, "row 3 missing"));
     memcpy(before, s->card->img, sizeof before);
-    REFUSED(KWH_EDB, "restore", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
-    REFUSED(KWH_EDB, "row 3 missing", vend_sell(other, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EDB, "restore", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EDB, "row 3 missing", ops_sell(other, &s->seller, no, &p, &r, &e_));
     assert_memory_equal(s->card->img, before, sizeof before);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE kind = 1 AND state = 0"), 0);
     /* a whole check that passes lifts it */
     assert_int_equal(check_all(other, &ck, &e), 0);
     assert_true(ck.integrity_ok);
     assert_false(exists(mark));
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     core_close(other);
 }
 
@@ -341,7 +342,7 @@ static void damage__the_check_at_start_finds_a_damaged_index(void **state)
     assert_int_equal(core_open(&c, copy_path, &e), 0);
     core_set_card_dev(c, fakecard_dev(s->card));
     core_check_start(c);
-    REFUSED(KWH_EDB, "no card is written", vend_sell(c, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EDB, "no card is written", ops_sell(c, &s->seller, no, &p, &r, &e_));
     snprintf(mark, sizeof mark, "%s-damaged", copy_path);
     assert_true(exists(mark));
     core_close(c);
@@ -363,7 +364,7 @@ static void restore__brings_the_backup_back_and_keeps_the_current_database(void 
     uint32_t no = site_open(s, 22222222, 10000);
     assert_int_equal(backup_run(s->core, &o, &info, &e), 0);
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(count_sales(s->core, &s->seller), 2);
 
     s->now += 60;
@@ -386,7 +387,7 @@ static void restore__brings_the_backup_back_and_keeps_the_current_database(void 
     assert_int_equal(bad, 0);
     /* and it sells on (the card in the reader is newer than the backup: refused) */
     struct kwh_card_view v;
-    REFUSED(KWH_ECARD, "last record", vend_read_card(s->core, &s->seller, &v, &e_));
+    REFUSED(KWH_ECARD, "last record", cardview_read(s->core, &s->seller, &v, &e_));
 }
 
 static void restore__refuses_what_is_not_this_sites_database(void **state)
@@ -555,7 +556,7 @@ static void check__finds_pending_writes_and_a_summary_that_disagrees(void **stat
     /* the card pulled during the write: not known until the card is read again */
     site_meter_loads(s, 10000);
     s->card->fail_after = 1;
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), KWH_EPENDING);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), KWH_EPENDING);
     fakecard_reinsert(s->card);
     assert_int_equal(check_all(s->core, &ck, &e), 0);
     assert_int_equal(ck.pending, 1);
@@ -807,22 +808,22 @@ static void first_card__opens_the_meter_of_an_imported_account(void **state)
     assert_int_equal(import_customers(s->core, &s->admin, csv, sizeof csv - 1, &res, &e), 0);
     uint32_t no = res.first_no;
     REFUSED(KWH_ENOTFOUND, "no card was ever written",
-            vend_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e_));
+            ops_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e_));
 
     /* the card is pulled early: nothing was written, the account stays open and waits */
     fakecard_blank(s->card);
     s->card->fail_after = 1;
-    assert_true(vend_issue_first_card(s->core, &s->seller, no, &p, &r, &e) < 0);
+    assert_true(ops_first_card(s->core, &s->seller, no, &p, &r, &e) < 0);
     fakecard_blank(s->card);
     assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
     assert_int_equal(cu.status, KWH_CUST_OPEN);
     assert_false(query_customer_has_card(&cu));
 
-    assert_int_equal(vend_issue_first_card(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_first_card(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.kind, KWH_OP_OPEN);
     assert_int_equal(r.sale.amount_fen, 5283);
     assert_int_equal(r.sale.purchase_count, 8);
-    assert_int_equal(vend_read_card(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
     assert_true(v.has_customer);
     assert_int_equal(v.customer.customer_no, no);
     assert_int_equal(v.card.purchase_count, 8); /* the meter's count + 1 */
@@ -832,13 +833,13 @@ static void first_card__opens_the_meter_of_an_imported_account(void **state)
     assert_int_equal(v.customer.balance_ckwh, 10000);
 
     REFUSED(KWH_ECONFLICT, "already has a card",
-            vend_issue_first_card(s->core, &s->seller, no, &p, &r, &e_));
+            ops_first_card(s->core, &s->seller, no, &p, &r, &e_));
     /* from now on it is an ordinary account */
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.purchase_count, 9);
     REFUSED(KWH_ENOTFOUND, "no account",
-            vend_issue_first_card(s->core, &s->seller, 77777777, &p, &r, &e_));
+            ops_first_card(s->core, &s->seller, 77777777, &p, &r, &e_));
 }
 
 int main(void)

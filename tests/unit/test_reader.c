@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "../support/memtransport.h"
-#include "kwhpos/carddev.h"
 #include "kwhpos/reader.h"
 
 /* A reader with an SLE4442-like card, and knobs to make it misbehave. */
@@ -352,23 +351,6 @@ static void psc__wrong_counts_down_and_is_never_sent_twice(void **state)
     assert_int_equal(f->pe.tries, 3);
 }
 
-static void psc__not_presented_with_one_try_left_or_locked(void **state)
-{
-    struct fixture *f = *state;
-    uint8_t atr[4];
-
-    assert_int_equal(f->dev.ops->power_on(f->dev.ctx, atr, &f->e), 0);
-    f->pe.tries = 1;
-    assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), KWH_ECARD);
-    assert_int_equal(f->e.detail, KWH_DEV_PSC_RISK);
-    assert_int_equal(f->pe.runs[FRAME_CMD_PSC_PRESENT], 0);
-    assert_int_equal(f->pe.tries, 1);
-    f->pe.tries = 0;
-    assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), KWH_ECARD);
-    assert_int_equal(f->e.detail, KWH_DEV_LOCKED);
-    assert_int_equal(f->pe.runs[FRAME_CMD_PSC_PRESENT], 0);
-}
-
 static void psc__reader_garbled_presentation_is_not_resent(void **state)
 {
     struct fixture *f = *state;
@@ -380,48 +362,6 @@ static void psc__reader_garbled_presentation_is_not_resent(void **state)
     assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), KWH_EDEVICE);
     assert_int_equal(f->e.detail, KWH_DEV_BAD_FRAME);
     assert_int_equal(f->pe.runs[FRAME_CMD_PSC_PRESENT], 1);
-}
-
-static void update__writes_only_changed_runs_commit_last(void **state)
-{
-    struct fixture *f = *state;
-    uint8_t have[KWH_CARD_SIZE], want[KWH_CARD_SIZE];
-    struct carddev_update_stats st;
-
-    open_session(f);
-    memcpy(have, f->pe.mem, sizeof have);
-    memcpy(want, have, sizeof want);
-    want[9] = 0x01;                /* the commit byte */
-    memset(want + 0x50, 0x33, 10); /* one run */
-    want[0x60] = 0x44;             /* another */
-    unsigned long w0 = f->pe.runs[FRAME_CMD_WRITE];
-    assert_int_equal(carddev_update(&f->dev, have, want, 9, 1, &st, &f->e), 0);
-    assert_int_equal(st.runs, 3);
-    assert_int_equal(st.bytes, 12);
-    assert_int_equal(f->pe.runs[FRAME_CMD_WRITE] - w0, 3);
-    assert_memory_equal(f->pe.mem, want, sizeof want);
-    /* nothing to do: nothing sent */
-    w0 = f->m.requests;
-    assert_int_equal(carddev_update(&f->dev, want, want, 9, 1, &st, &f->e), 0);
-    assert_int_equal(f->m.requests, w0);
-}
-
-static void update__a_byte_that_does_not_stick_is_a_write_failure(void **state)
-{
-    struct fixture *f = *state;
-    uint8_t have[KWH_CARD_SIZE], want[KWH_CARD_SIZE];
-
-    open_session(f);
-    memcpy(have, f->pe.mem, sizeof have);
-    memcpy(want, have, sizeof want);
-    memset(want + 0x20, 0x01, 4);
-    want[9] = 0x00;
-    f->pe.stuck = 0x22;
-    assert_int_equal(carddev_update(&f->dev, have, want, 9, 1, NULL, &f->e), KWH_EDEVICE);
-    assert_int_equal(f->e.detail, KWH_DEV_WRITE_FAILED);
-    assert_non_null(strstr(f->e.msg, "0x22"));
-    /* the commit byte was never written */
-    assert_int_equal(f->pe.mem[9], 0xFF);
 }
 
 static void gone__a_vanished_transport_is_no_reader(void **state)
@@ -595,10 +535,7 @@ int main(void)
         T(timeout__a_silent_reader_is_a_timeout_error),
         T(timeout__budget_grows_with_the_bytes_written),
         T(psc__wrong_counts_down_and_is_never_sent_twice),
-        T(psc__not_presented_with_one_try_left_or_locked),
         T(psc__reader_garbled_presentation_is_not_resent),
-        T(update__writes_only_changed_runs_commit_last),
-        T(update__a_byte_that_does_not_stick_is_a_write_failure),
         T(gone__a_vanished_transport_is_no_reader),
         cmocka_unit_test(pty__real_timeout_then_hangup),
         cmocka_unit_test(open__waits_for_a_reader_busy_with_a_dead_programs_request),

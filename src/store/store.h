@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kwhpos/card.h"
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
@@ -59,6 +60,10 @@ int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t
 int store_setting_set_i64(struct store *s, const char *key, int64_t v, struct kwh_err *e);
 int store_secret_get(struct store *s, uint8_t out[KWH_SECRET_LEN], struct kwh_err *e);
 int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], struct kwh_err *e);
+/* The settings version: a counter every change of the business settings bumps (inside
+ * the change's transaction), so a plan compares one integer. */
+int store_settings_version(struct store *s, int64_t *out, struct kwh_err *e);
+int store_settings_bump(struct store *s, struct kwh_err *e);
 /* Whether any card has ever been written by this site. */
 int store_cards_issued(struct store *s, bool *out, struct kwh_err *e);
 
@@ -98,8 +103,26 @@ int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struc
 int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e);
 /* Inserts c (customer_no assigned when 0); sets c->id and c->customer_no. */
 int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e);
-/* Writes every field of c (by c->id). */
-int store_customer_update(struct store *s, const struct kwh_customer *c, struct kwh_err *e);
+/* The columns of an account, in groups, for store_customer_update. */
+#define STORE_CU_PERSON 0x001  /* name, address, phone */
+#define STORE_CU_TARIFF 0x002  /* tariff_id */
+#define STORE_CU_METER 0x004   /* meter_no, meter_type */
+#define STORE_CU_PARAMS 0x008  /* rating, limit, alarm, overdraft, hoard, CT ratio */
+#define STORE_CU_STATUS 0x010  /* status */
+#define STORE_CU_CARD 0x020    /* card serial and generation */
+#define STORE_CU_COUNT 0x040   /* purchase_count */
+#define STORE_CU_LOADED 0x080  /* loaded_count */
+#define STORE_CU_BALANCE 0x100 /* balance_ckwh */
+#define STORE_CU_REPORT 0x200  /* the meter's last report: remaining, when */
+#define STORE_CU_CLOSED 0x400  /* closed */
+#define STORE_CU_BOUGHT 0x800  /* last_purchase, free_month */
+#define STORE_CU_OPENED 0x1000 /* opened */
+#define STORE_CU_ALL 0x1FFF
+
+/* Writes the column groups `fields` (STORE_CU_*) of c (by c->id), and no other: each
+ * column left out is an index page and a trigger not touched. */
+int store_customer_update(struct store *s, const struct kwh_customer *c, unsigned fields,
+                          struct kwh_err *e);
 int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e);
 int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
                          struct kwh_err *e);
@@ -145,8 +168,10 @@ int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, stru
 /* Pending ops written to the card with this serial, oldest first (at most max). */
 int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                                  int64_t *ids, size_t max, size_t *n, struct kwh_err *e);
-int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
-                                   struct kwh_err *e);
+/* The account's pending ops, oldest first: their number in *n, the first max of their
+ * ids in ids (ids may be NULL with max 0). */
+int store_ops_pending_for_customer(struct store *s, int64_t customer_id, int64_t *ids, size_t max,
+                                   size_t *n, struct kwh_err *e);
 /* Marks a pending op as known not to have taken effect (it stays pending until its card
  * is tidied); store_op_not_written reads the mark. */
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e);
@@ -174,9 +199,10 @@ int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, siz
                        struct kwh_err *e);
 /* Marks a sale's state; done sales with money get the next invoice number. */
 int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e);
-/* The customer's last settled purchase (kinds that put energy on the card). */
-int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sale *out,
-                             struct kwh_err *e);
+/* The customer's last settled sale of one of the kinds (a set: bit k = kind k, see
+ * model_op_kinds) with an id below before_id. */
+int store_sale_last_of_kinds(struct store *s, int64_t customer_id, int64_t kinds, int64_t before_id,
+                             struct kwh_sale *out, struct kwh_err *e);
 /* All pending sales with customer details. */
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e);
 

@@ -12,7 +12,7 @@
 
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 
 /* --- query.c: accounts (M20) -------------------------------------------------------- */
 
@@ -131,10 +131,11 @@ typedef int (*store_shift_fn)(void *ctx, int kind, int pay, bool refund_out,
 
 int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn, void *ctx,
                      struct kwh_err *e);
-/* The sales replaced by the done re-sales of the range, grouped by their payment method
- * (fn gets kind KWH_OP_RESALE). */
-int store_shift_returns(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
-                        void *ctx, struct kwh_err *e);
+/* The sales replaced by the done sales of kinds (a bit mask, bit k = kind k: the kinds
+ * that replace a sale) in the range, grouped by the replacing kind and the replaced
+ * sale's payment method. */
+int store_shift_returns(struct store *s, const struct store_shift_q *q, int64_t kinds,
+                        store_shift_fn fn, void *ctx, struct kwh_err *e);
 /* The range's sales in one state (void or pending), oldest first; *rows caller-freed. */
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e);
