@@ -55,9 +55,9 @@ void units_tiers_for_energy(const struct kwh_tier *tiers, int ntiers, int64_t ex
 
 /* Selling by amount across tiers: as many 0.01 kWh as fen pays for at the exact tier
  * prices (the energy rounded down, as units_energy_for_amount). The customer pays the
- * amount entered: each part's money is its exact cost rounded half up, and the last part
- * takes what is left, so the parts add up to fen (the rest of a fen, less than the price
- * of 0.01 kWh, stays with the last part). */
+ * amount entered: each part but the last is its exact cost rounded down to the fen, and
+ * the last part takes what is left, so the parts add up to fen (the rest of a fen, less
+ * than the price of 0.01 kWh, stays with the last part). */
 void units_tiers_for_amount(const struct kwh_tier *tiers, int ntiers, int64_t extra, int64_t used,
                             int64_t fen, struct units_split *out);
 

@@ -209,12 +209,15 @@ void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer 
 /* What a refund pays for ckwh of energy left to account customer_id (docs/units.md):
  * valued against its most recent paid purchases, last in first out, at the prices they
  * were bought at — a whole purchase at exactly what was paid for its energy, a part of
- * one rounded down — so that free allowance and 调剂 energy (taken as consumed first) and
+ * one rounded down (a tiered purchase's part from its highest tier down, each at its
+ * tier's price) — so that free allowance and 调剂 energy (taken as consumed first) and
  * energy beyond what the purchases paid for are never paid out. *fen the money,
  * *paid_ckwh the energy it pays for (<= ckwh), *last_price the price of the last purchase
- * that had paid energy (0: none). */
-int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64_t *fen,
-                    int64_t *paid_ckwh, int64_t *last_price, struct kwh_err *e);
+ * that had paid energy (0: none), *period_ckwh the part of it bought in tier period
+ * period_start (YYYYMM; 0: none), which the account's period counter gives back. */
+int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int period_start,
+                    int64_t *fen, int64_t *paid_ckwh, int64_t *last_price, int64_t *period_ckwh,
+                    struct kwh_err *e);
 
 /* What a sale does to its account's money columns when it settles (sign 1), or when a
  * re-sale cancels it (sign -1): the tier period's kWh, the arrears recovered, the month

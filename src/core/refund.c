@@ -3,8 +3,9 @@
  * energy left is what it reports plus a purchase the meter never loaded; it is paid
  * back only as far as the account's most recent purchases paid for it, last in first
  * out at their own prices (rules_paid_back: free allowance and 调剂 energy are never
- * paid out); negative when the overdraft was used (the customer pays, at the last
- * purchase's price). No card write: one transaction. */
+ * paid out; a tiered purchase's part from its highest tier down, and the refunded kWh of
+ * the current tier period go back to the account's period counter); negative when the overdraft was
+ * used (the customer pays, at the last purchase's price). No card write: one transaction. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
     struct kwh_sale sale;
     struct seen_card v;
     struct kwh_plan *p;
-    int64_t energy, amount;
+    int64_t energy, amount, period_back = 0;
     int rc;
 
     *out = NULL;
@@ -60,7 +61,8 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
         /* paid back only what was paid: the most recent purchases, last in first out, at
            their own prices; free allowance and 调剂 never become money */
         int64_t paid, last;
-        if ((rc = rules_paid_back(c, cu.id, energy, &amount, &paid, &last, e)) < 0)
+        if ((rc = rules_paid_back(c, cu.id, energy, cu.period_start, &amount, &paid, &last,
+                                  &period_back, e)) < 0)
             return plan_fail(p, rc);
         p->v.refund_ckwh = paid;
         sale.price = last;
@@ -100,6 +102,13 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
     p->cu_after.balance_ckwh = 0;
     p->cu_after.loaded_count = r->loaded_count;
     p->cu_fields = STORE_CU_STATUS | STORE_CU_BALANCE | STORE_CU_LOADED;
+    if (period_back > 0) {
+        /* the refunded energy bought in this tier period is given back to its counter */
+        p->cu_after.period_ckwh -= period_back;
+        if (p->cu_after.period_ckwh < 0)
+            p->cu_after.period_ckwh = 0;
+        p->cu_fields |= STORE_CU_MONEY;
+    }
     plan_audit(
         p, "refund", "", "remaining=%lld unloaded=%lld refund=%lld price=%lld amount=%lld pay=%s",
         (long long)p->v.remaining_ckwh, (long long)p->v.unloaded_ckwh, (long long)p->v.refund_ckwh,

@@ -530,8 +530,31 @@ int rules_check_pay_ref(int pay, const char *ref, struct kwh_err *e)
     return 0;
 }
 
-int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64_t *fen,
-                    int64_t *paid_ckwh, int64_t *last_price, struct kwh_err *e)
+/* The money of the newest ckwh of sale (less than all of its energy), rounded down: a
+ * tiered sale's from its highest tier down at each tier's price. */
+static int64_t part_paid(const struct kwh_sale *sale, int64_t ckwh)
+{
+    int64_t fen = 0, rest = ckwh;
+    bool tiered = false;
+
+    for (size_t i = sale->nitems; i-- > 0 && rest > 0;) {
+        const struct kwh_sale_item *it = &sale->items[i];
+        int64_t take;
+        if (it->item != KWH_ITEM_TIER)
+            continue;
+        tiered = true;
+        take = rest < it->ckwh ? rest : it->ckwh;
+        fen += take == it->ckwh ? it->fen : units_refund_for_energy(take, it->price);
+        rest -= take;
+    }
+    if (!tiered)
+        fen = units_refund_for_energy(ckwh, sale->price);
+    return fen < sale->amount_fen ? fen : sale->amount_fen;
+}
+
+int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int period_start,
+                    int64_t *fen, int64_t *paid_ckwh, int64_t *last_price, int64_t *period_ckwh,
+                    struct kwh_err *e)
 {
     int64_t before = INT64_MAX, kinds = model_op_kinds(KWH_OPF_PURCHASE), rest = ckwh;
     struct kwh_sale sale;
@@ -540,24 +563,22 @@ int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int64
     *fen = 0;
     *paid_ckwh = 0;
     *last_price = 0;
+    *period_ckwh = 0;
     while (rest > 0 &&
            (rc = store_sale_last_of_kinds(c->db, customer_id, kinds, before, &sale, e)) == 0) {
+        int64_t take;
         before = sale.id;
         if (*last_price == 0 && sale.energy_ckwh > 0)
             *last_price = sale.price;
         if (sale.energy_ckwh <= 0 || sale.amount_fen <= 0)
             continue; /* free allowance or 调剂 only: nothing paid */
-        if (rest >= sale.energy_ckwh) {
-            /* the whole purchase: exactly what was paid for its energy */
-            *fen += sale.amount_fen;
-            *paid_ckwh += sale.energy_ckwh;
-            rest -= sale.energy_ckwh;
-        } else {
-            int64_t part = units_refund_for_energy(rest, sale.price);
-            *fen += part < sale.amount_fen ? part : sale.amount_fen;
-            *paid_ckwh += rest;
-            rest = 0;
-        }
+        take = rest >= sale.energy_ckwh ? sale.energy_ckwh : rest;
+        /* the whole purchase: exactly what was paid for its energy */
+        *fen += take == sale.energy_ckwh ? sale.amount_fen : part_paid(&sale, take);
+        *paid_ckwh += take;
+        if (period_start != 0 && sale.period_start == period_start)
+            *period_ckwh += take;
+        rest -= take;
     }
     if (rest > 0 && rc != KWH_ENOTFOUND && rc < 0)
         return rc;

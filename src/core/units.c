@@ -81,12 +81,14 @@ void units_tiers_for_amount(const struct kwh_tier *tiers, int ntiers, int64_t ex
     int64_t left = fen * 10000, others = 0;
 
     memset(out, 0, sizeof *out);
-    for (int i = 0; i < ntiers && left >= tiers[i].price; i++) {
+    for (int i = 0; i < ntiers; i++) {
         int64_t room = tier_room(tiers, ntiers, i, extra, used);
         int64_t take;
         if (room == 0)
-            continue;
+            continue; /* a tier the account is already past */
         take = left / tiers[i].price;
+        if (take == 0)
+            break; /* not 0.01 kWh more in the tier it stands in */
         if (room > 0 && take > room)
             take = room;
         split_add(out, i + 1, take, tiers[i].price);

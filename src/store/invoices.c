@@ -16,7 +16,9 @@ int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out,
     rc = sql_one(s, st, store_sale_row, out, "", e);
     if (rc == KWH_ENOTFOUND)
         return kwh_err_set(e, KWH_ENOTFOUND, "no invoice %lld", (long long)invoice_no);
-    return rc;
+    if (rc < 0)
+        return rc;
+    return store_sale_items_get(s, out, e);
 }
 
 int store_invoice_list(struct store *s, const struct store_invoice_filter *f, struct kwh_sale **out,

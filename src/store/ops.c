@@ -422,6 +422,7 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
 int store_sale_last_of_kinds(struct store *s, int64_t customer_id, int64_t kinds, int64_t before_id,
                              struct kwh_sale *out, struct kwh_err *e)
 {
+    int rc;
     sql_stmt *st =
         sql_prep(s,
                  "SELECT " SALE_COLS SALE_FROM "WHERE s.customer_id = :id AND s.state = 1 "
@@ -433,7 +434,9 @@ int store_sale_last_of_kinds(struct store *s, int64_t customer_id, int64_t kinds
     sql_i64(st, ":id", customer_id);
     sql_i64(st, ":kinds", kinds);
     sql_i64(st, ":before", before_id);
-    return sql_one(s, st, store_sale_row, out, KWH_N("the account has no purchase yet"), e);
+    if ((rc = sql_one(s, st, store_sale_row, out, KWH_N("the account has no purchase yet"), e)) < 0)
+        return rc;
+    return store_sale_items_get(s, out, e);
 }
 
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* The money rules of commercial vending against a real database and the fake card:
+ * tiered prices over the period, fees and arrears in a sale's plan, payment references,
  * refunds that pay out only what was paid, the old meter's remaining energy at a meter
  * change. */
 #include <setjmp.h>
@@ -16,6 +17,8 @@
 #include "fakecard.h"
 #include "kwhpos/card.h"
 #include "kwhpos/core.h"
+#include "kwhpos/invoice.h"
+#include "kwhpos/money.h"
 #include "kwhpos/plan.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
@@ -190,10 +193,314 @@ static void meter_change__within_the_last_report_needs_no_reason(void **state)
     assert_int_equal(ops_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e), 0);
 }
 
+/* --- 阶梯电价 ---------------------------------------------------------------------------- */
+
+static struct kwh_purchase_req by_amount(int64_t fen)
+{
+    return (struct kwh_purchase_req){KWH_BY_AMOUNT, fen, 0, KWH_PAY_CASH, ""};
+}
+
+/* A monthly ladder: up to 200 kWh at 0.5000, to 400 at 0.6000, above at 0.8000; an
+ * account on it opened with a purchase of p. */
+static uint32_t open_tiered(struct site *s, uint32_t meter, const struct kwh_purchase_req *p)
+{
+    struct kwh_account_req a = site_account(s, meter, "赵六");
+    struct kwh_tariff def;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    memset(&def, 0, sizeof def);
+    def.period_months = KWH_PERIOD_MONTHLY;
+    def.period_start = 1;
+    def.ntiers = 3;
+    def.tiers[0] = (struct kwh_tier){20000, 5000};
+    def.tiers[1] = (struct kwh_tier){40000, 6000};
+    def.tiers[2] = (struct kwh_tier){0, 8000};
+    if (tariff_set_tiers(s->core, &s->admin, "阶梯", 0, &def, &a.tariff_id, &e) < 0)
+        fail_msg("tiers: %s", e.msg);
+    fakecard_blank(s->card);
+    if (ops_open(s->core, &s->seller, &a, p, &r, &e) < 0)
+        fail_msg("open: %s", e.msg);
+    return r.customer.customer_no;
+}
+
+static void tier_item(const struct kwh_sale *sale, size_t i, int tier, int64_t ckwh, int64_t price,
+                      int64_t fen)
+{
+    assert_true(i < sale->nitems);
+    assert_int_equal(sale->items[i].item, KWH_ITEM_TIER);
+    assert_int_equal(sale->items[i].ref, tier);
+    assert_int_equal(sale->items[i].ckwh, ckwh);
+    assert_int_equal(sale->items[i].price, price);
+    assert_int_equal(sale->items[i].fen, fen);
+}
+
+static void tiers__a_sale_splits_from_where_the_account_stands_in_the_month(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0), money = by_amount(20000);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_customer cu;
+    struct kwh_receipt r, again;
+    struct kwh_err e;
+
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 15000);
+    site_meter_loads(s, 15000);
+    /* 100 kWh from 150: 50 at 0.50, 50 at 0.60 */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0);
+    assert_int_equal(r.sale.amount_fen, 2500 + 3000);
+    assert_int_equal(r.sale.nitems, 2);
+    tier_item(&r.sale, 0, 1, 5000, 5000, 2500);
+    tier_item(&r.sale, 1, 2, 5000, 6000, 3000);
+    site_meter_loads(s, 25000);
+    /* 200.00 yuan from 250 kWh: 150 kWh at 0.60 (90.00), 110.00 at 0.80 = 137.50 kWh */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &r, &e), 0);
+    assert_int_equal(r.sale.amount_fen, 20000);
+    assert_int_equal(r.sale.energy_ckwh, 15000 + 13750);
+    tier_item(&r.sale, 0, 2, 15000, 6000, 9000);
+    tier_item(&r.sale, 1, 3, 13750, 8000, 11000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 25000 + 28750);
+    /* the invoice reads the split back from the ledger */
+    assert_int_equal(invoice_get(s->core, &s->seller, r.sale.invoice_no, &again, &e), 0);
+    assert_int_equal(again.sale.nitems, 2);
+    tier_item(&again.sale, 1, 3, 13750, 8000, 11000);
+    /* the reports' items total per tier */
+    assert_int_equal(site_q1(s, "SELECT sum(ckwh) FROM items_sum WHERE item = 1 AND ref = 2"),
+                     20000);
+    assert_int_equal(site_q1(s, "SELECT sum(fen) FROM items_sum WHERE item = 1 AND ref = 3"),
+                     11000);
+    /* a new month starts at the first tier again */
+    site_meter_loads(s, 53750);
+    s->now += 32 * 86400;
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0);
+    assert_int_equal(r.sale.nitems, 1);
+    tier_item(&r.sale, 0, 1, 10000, 5000, 5000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 10000);
+}
+
+/* 重新售电 gives the replaced sale's tier kWh back before splitting the new one. */
+static void tiers__a_resale_splits_from_before_the_sale_it_replaces(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0), less = by_kwh(4000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_customer cu;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0);
+    assert_int_equal(r.sale.nitems, 2);
+    /* the card was never in the meter: sold again as 40 kWh, all in the first tier */
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &less, &r, &e), 0);
+    assert_int_equal(r.sale.nitems, 1);
+    tier_item(&r.sale, 0, 1, 4000, 5000, 2000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 19000);
+}
+
+static void tiers__a_bad_table_is_refused_and_changes_nothing(void **state)
+{
+    struct site *s = *state;
+    struct kwh_tariff def;
+    int64_t id = 0;
+    int64_t before = site_q1(s, "SELECT count(*) FROM tariff_prices");
+
+    memset(&def, 0, sizeof def);
+    def.period_months = KWH_PERIOD_ANNUAL;
+    def.period_start = 7;
+    def.ntiers = 3;
+    def.tiers[0] = (struct kwh_tier){276000, 5380};
+    def.tiers[1] = (struct kwh_tier){276000, 5880};
+    def.tiers[2] = (struct kwh_tier){0, 8380};
+    REFUSED(KWH_EINVAL, "tiers must increase",
+            tariff_set_tiers(s->core, &s->admin, "浙江", 0, &def, &id, &e_));
+    def.tiers[1].upto_ckwh = 480000;
+    def.tiers[2].price = 0;
+    REFUSED(KWH_EINVAL, "more than 0",
+            tariff_set_tiers(s->core, &s->admin, "浙江", 0, &def, &id, &e_));
+    def.tiers[2].price = 8380;
+    def.tiers[2].upto_ckwh = 900000;
+    REFUSED(KWH_EINVAL, "no upper bound",
+            tariff_set_tiers(s->core, &s->admin, "浙江", 0, &def, &id, &e_));
+    def.tiers[2].upto_ckwh = 0;
+    def.period_start = 13;
+    REFUSED(KWH_EINVAL, "month 1 to 12",
+            tariff_set_tiers(s->core, &s->admin, "浙江", 0, &def, &id, &e_));
+    def.period_start = 7;
+    REFUSED(KWH_EPERM, "", tariff_set_tiers(s->core, &s->seller, "浙江", 0, &def, &id, &e_));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_prices"), before);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_tiers"), 0);
+    /* the Zhejiang ladder itself, annual from July */
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, "浙江", 0, &def, &id, NULL), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_tiers"), 3);
+}
+
+/* A refund after a tier crossing: the newest kWh first, from the highest tier down at
+ * each tier's price; the refunded kWh go back to the period's counter. */
+static void tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_customer cu;
+    struct kwh_plan_view q;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0);
+    site_meter_loads(s, 25000);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
+    meter_takes_refund_card(s, 7000, 2); /* 70 kWh left */
+    assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
+    /* 50 kWh of tier 2 at 0.60 (30.00), then 20 kWh of tier 1 at 0.50 (10.00) */
+    assert_int_equal(q.refund_ckwh, 7000);
+    assert_int_equal(q.refund_fen, 3000 + 1000);
+    assert_int_equal(ops_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 25000 - 7000);
+}
+
+/* --- fees and arrears --------------------------------------------------------------------- */
+
+static void fees__are_deducted_before_the_energy_with_the_arrears_recovery(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(10000), kwh = by_kwh(1000, 0);
+    struct kwh_recovery_rule rule = {KWH_RECOVER_PERCENT, 10};
+    struct kwh_arrears_line *lines;
+    struct kwh_customer cu;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    int64_t service, monthly;
+    uint32_t no;
+    size_t n;
+
+    assert_int_equal(fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, 200, &service, &e), 0);
+    assert_int_equal(fee_add(s->core, &s->admin, "物业费", KWH_FEE_MONTHLY, 1000, &monthly, &e), 0);
+    assert_int_equal(arrears_set_site_rule(s->core, &s->admin, &rule, &e), 0);
+    /* the opening's purchase pays the service fee and this month's property fee */
+    no = open_at(s, 5000, 12345678, &p);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT fee_fen FROM sales WHERE kind = 1"), 1200);
+    assert_true(cu.fee_month > 0);
+    site_meter_loads(s, 10000);
+    REFUSED(KWH_EINVAL, "reason", arrears_add(s->core, &s->admin, no, 5000, "", &e_));
+    REFUSED(KWH_EPERM, "", arrears_add(s->core, &s->seller, no, 5000, "old debt", &e_));
+    assert_int_equal(arrears_add(s->core, &s->admin, no, 5000, "old meter's unpaid bill", &e), 0);
+    /* 100.00 yuan: 2.00 service fee, 10.00 arrears (10%), 88.00 of energy at 0.50 */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &r, &e), 0);
+    assert_int_equal(r.sale.fee_fen, 200);
+    assert_int_equal(r.sale.arrears_fen, 1000);
+    assert_int_equal(r.sale.amount_fen, 8800);
+    assert_int_equal(r.sale.energy_ckwh, 17600);
+    assert_int_equal(r.sale.nitems, 1);
+    assert_int_equal(r.sale.items[0].item, KWH_ITEM_FEE);
+    assert_int_equal(r.sale.items[0].ref, service);
+    assert_string_equal(r.sale.items[0].name, "服务费");
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.arrears_fen, 4000);
+    site_meter_loads(s, 27600);
+    /* by kWh: 10 kWh = 5.00 plus 2.00 fee; 10% of the total on top: 0.77 */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &kwh, &r, &e), 0);
+    assert_int_equal(r.sale.amount_fen, 500);
+    assert_int_equal(r.sale.arrears_fen, 77);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.arrears_fen, 4000 - 77);
+    site_meter_loads(s, 28600);
+    /* a payment below the fees is refused with what to collect */
+    money = by_amount(150);
+    REFUSED(KWH_EINVAL, "collect at least 2.", ops_sell(s->core, &s->seller, no, &money, &r, &e_));
+    /* the history: entered, then two recoveries */
+    assert_int_equal(arrears_history(s->core, &s->seller, no, &lines, &n, &e), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(lines[0].fen, 5000);
+    assert_int_equal(lines[1].fen, -1000);
+    assert_int_equal(lines[2].fen, -77);
+    free(lines);
+    /* the next month's first sale pays that month's property fee once */
+    s->now += 32 * 86400;
+    money = by_amount(10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &r, &e), 0);
+    assert_int_equal(r.sale.fee_fen, 200 + 1000);
+    site_meter_loads(s, 28600 + r.sale.energy_ckwh);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &r, &e), 0);
+    assert_int_equal(r.sale.fee_fen, 200);
+}
+
+static void fees__a_fixed_recovery_never_takes_more_than_owed(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(10000);
+    struct kwh_recovery_rule own = {KWH_RECOVER_FIXED, 3000}, bad = {KWH_RECOVER_PERCENT, 101};
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_customer cu;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    REFUSED(KWH_EINVAL, "1 to 100", arrears_set_account_rule(s->core, &s->admin, no, &bad, &e_));
+    assert_int_equal(arrears_set_account_rule(s->core, &s->admin, no, &own, &e), 0);
+    assert_int_equal(arrears_add(s->core, &s->admin, no, 4500, "debt", &e), 0);
+    REFUSED(KWH_EINVAL, "at most", arrears_add(s->core, &s->admin, no, -4600, "too much", &e_));
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &r, &e), 0);
+    assert_int_equal(r.sale.arrears_fen, 3000);
+    site_meter_loads(s, 10000 + r.sale.energy_ckwh);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &r, &e), 0);
+    assert_int_equal(r.sale.arrears_fen, 1500);
+    assert_int_equal(r.sale.amount_fen, 8500);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.arrears_fen, 0);
+}
+
+/* --- payment references ------------------------------------------------------------------- */
+
+static void refs__the_same_reference_twice_is_refused(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000, 0), w = by_kwh(1000, 0);
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 1000);
+    w.pay_method = KWH_PAY_WECHAT;
+    str_copy(w.pay_ref, sizeof w.pay_ref, "4200001234202612041234567");
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &w, &r, &e), 0);
+    assert_string_equal(r.sale.pay_ref, "4200001234202612041234567");
+    site_meter_loads(s, 2000);
+    REFUSED(KWH_ECONFLICT, "already recorded", ops_sell(s->core, &s->seller, no, &w, &r, &e_));
+    /* the format of each method */
+    str_copy(w.pay_ref, sizeof w.pay_ref, "12ab");
+    REFUSED(KWH_EINVAL, "not a", ops_sell(s->core, &s->seller, no, &w, &r, &e_));
+    w.pay_method = KWH_PAY_CARD;
+    str_copy(w.pay_ref, sizeof w.pay_ref, "123456789012345");
+    REFUSED(KWH_EINVAL, "6 to 12 digits", ops_sell(s->core, &s->seller, no, &w, &r, &e_));
+    w.pay_method = KWH_PAY_CASH;
+    str_copy(w.pay_ref, sizeof w.pay_ref, "123456");
+    REFUSED(KWH_EINVAL, "cash payment has no reference",
+            ops_sell(s->core, &s->seller, no, &w, &r, &e_));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales"), 2);
+    w.pay_method = KWH_PAY_CARD;
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &w, &r, &e), 0);
+    assert_int_equal(r.sale.pay_method, KWH_PAY_CARD);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, site_setup, site_teardown)
+        T(tiers__a_sale_splits_from_where_the_account_stands_in_the_month),
+        T(tiers__a_resale_splits_from_before_the_sale_it_replaces),
+        T(tiers__a_bad_table_is_refused_and_changes_nothing),
+        T(tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price),
+        T(fees__are_deducted_before_the_energy_with_the_arrears_recovery),
+        T(fees__a_fixed_recovery_never_takes_more_than_owed),
+        T(refs__the_same_reference_twice_is_refused),
         T(refund__pays_back_only_what_was_paid_after_an_adjustment),
         T(refund__never_turns_adjustment_energy_into_cash),
         T(refund__values_the_newest_purchases_first_at_their_own_prices),

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "kwhpos/model.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 
@@ -136,6 +137,192 @@ static void utf8__measures_chinese_by_display_columns(void **state)
     assert_string_equal(buf, "售");
 }
 
+/* --- 阶梯电价 ------------------------------------------------------------------------------ */
+
+/* Zhejiang's residential ladder: up to 2760 kWh a year at 0.538, to 4800 at 0.588, above
+ * at 0.838 yuan/kWh. */
+static const struct kwh_tier zj[3] = {{276000, 5380}, {480000, 5880}, {0, 8380}};
+
+static void tiers__a_kwh_sale_splits_at_each_bound(void **state)
+{
+    struct units_split u;
+    (void)state;
+    /* the whole first tier, to the last 0.01 kWh */
+    units_tiers_for_energy(zj, 3, 0, 0, 276000, &u);
+    assert_int_equal(u.n, 1);
+    assert_int_equal(u.tier[0], 1);
+    assert_int_equal(u.fen[0], 148488);
+    assert_int_equal(u.amount_fen, 148488);
+    /* one 0.01 kWh short of the bound: 0.01 in tier 1, 0.01 in tier 2, each rounded */
+    units_tiers_for_energy(zj, 3, 0, 275999, 2, &u);
+    assert_int_equal(u.n, 2);
+    assert_int_equal(u.tier[0], 1);
+    assert_int_equal(u.ckwh[0], 1);
+    assert_int_equal(u.tier[1], 2);
+    assert_int_equal(u.ckwh[1], 1);
+    assert_int_equal(u.fen[0], 1); /* 0.00538 -> 0.01 (half up) */
+    assert_int_equal(u.fen[1], 1);
+    /* standing exactly on the bound: all of it in tier 2 */
+    units_tiers_for_energy(zj, 3, 0, 276000, 100, &u);
+    assert_int_equal(u.n, 1);
+    assert_int_equal(u.tier[0], 2);
+    /* across all three */
+    units_tiers_for_energy(zj, 3, 0, 0, 500000, &u);
+    assert_int_equal(u.n, 3);
+    assert_int_equal(u.ckwh[0], 276000);
+    assert_int_equal(u.ckwh[1], 204000);
+    assert_int_equal(u.ckwh[2], 20000);
+    assert_int_equal(u.fen[1], 119952);
+    assert_int_equal(u.fen[2], 16760);
+    assert_int_equal(u.energy_ckwh, 500000);
+    assert_int_equal(u.amount_fen, 148488 + 119952 + 16760);
+    /* far past the last bound */
+    units_tiers_for_energy(zj, 3, 0, 900000, 1000, &u);
+    assert_int_equal(u.n, 1);
+    assert_int_equal(u.tier[0], 3);
+    assert_int_equal(u.fen[0], 838);
+}
+
+static void tiers__an_extra_allowance_raises_every_bound(void **state)
+{
+    struct units_split u;
+    (void)state;
+    /* 100 kWh more: 2860 kWh in tier 1, tier 2 to 4900 */
+    units_tiers_for_energy(zj, 3, 10000, 276000, 10000, &u);
+    assert_int_equal(u.n, 1);
+    assert_int_equal(u.tier[0], 1);
+    units_tiers_for_energy(zj, 3, 10000, 286000, 204100, &u);
+    assert_int_equal(u.n, 2);
+    assert_int_equal(u.tier[0], 2);
+    assert_int_equal(u.ckwh[0], 204000);
+    assert_int_equal(u.tier[1], 3);
+    assert_int_equal(u.ckwh[1], 100);
+    /* without it, the same purchase is 194000 in tier 2 */
+    units_tiers_for_energy(zj, 3, 0, 286000, 204100, &u);
+    assert_int_equal(u.ckwh[0], 194000);
+    assert_int_equal(u.ckwh[1], 10100);
+}
+
+static void tiers__an_amount_buys_what_it_pays_for_and_the_parts_add_up(void **state)
+{
+    struct units_split u;
+    (void)state;
+    /* 1 kWh left in tier 1 (0.538), 1.00 yuan: 1 kWh there, then 0.462 / 0.588 -> 0.78 */
+    units_tiers_for_amount(zj, 3, 0, 275900, 100, &u);
+    assert_int_equal(u.n, 2);
+    assert_int_equal(u.ckwh[0], 100);
+    assert_int_equal(u.ckwh[1], 78);
+    assert_int_equal(u.fen[0], 53); /* 53.8 fen rounded down ... */
+    assert_int_equal(u.fen[1], 47); /* ... the last part takes the rest */
+    assert_int_equal(u.amount_fen, 100);
+    assert_int_equal(u.energy_ckwh, 178);
+    /* too little for 0.01 kWh in the tier the account stands in */
+    units_tiers_for_amount(zj, 3, 0, 480000, 0, &u);
+    assert_int_equal(u.n, 0);
+    units_tiers_for_amount(zj, 3, 0, 480000, 1, &u);
+    assert_int_equal(u.n, 1);
+    assert_int_equal(u.ckwh[0], 1); /* 0.01 yuan buys 0.01 kWh at 0.838 */
+    /* a tier already past is skipped even when its price is higher than the next's */
+    {
+        const struct kwh_tier odd[3] = {{100, 900000}, {200, 5000}, {0, 6000}};
+        units_tiers_for_amount(odd, 3, 0, 100, 100, &u);
+        assert_int_equal(u.n, 2);
+        assert_int_equal(u.tier[0], 2);
+        assert_int_equal(u.ckwh[0], 100);
+        assert_int_equal(u.tier[1], 3);
+    }
+}
+
+/* Exact cost, in 0.0001 fen, of the energy between from and to in the period. */
+static int64_t ladder_cost(int64_t from, int64_t to)
+{
+    int64_t bounds[3] = {276000, 480000, INT64_MAX / 16}, lo = 0, cost = 0;
+    for (int i = 0; i < 3; i++) {
+        int64_t a = from > lo ? from : lo, b = to < bounds[i] ? to : bounds[i];
+        if (b > a)
+            cost += (b - a) * zj[i].price;
+        lo = bounds[i];
+    }
+    return cost;
+}
+
+/* Energy of the period between from and to that lies in tier i (0-based). */
+static int64_t ladder_part(int i, int64_t from, int64_t to)
+{
+    int64_t lo = i == 0 ? 0 : zj[i - 1].upto_ckwh, hi = i == 2 ? INT64_MAX / 16 : zj[i].upto_ckwh;
+    int64_t a = from > lo ? from : lo, b = to < hi ? to : hi;
+    return b > a ? b - a : 0;
+}
+
+/* A year of sales, by kWh and by amount in turn, across the ladder: each sale's parts are
+ * what the tier bounds and the exact prices say, computed here without the split. */
+static void tiers__a_year_across_the_zhejiang_ladder(void **state)
+{
+    uint32_t seed = 20260101;
+    int64_t used = 0, tier_total[3] = {0, 0, 0}, paid = 0;
+    (void)state;
+    for (int day = 0; day < 365; day++) {
+        struct units_split u;
+        int64_t v;
+        seed = seed * 1103515245u + 12345u;
+        v = (int64_t)((seed >> 8) % 5000) + 1; /* up to 50 kWh, or 50 yuan */
+        if (day % 2 == 0) {
+            units_tiers_for_energy(zj, 3, 0, used, v, &u);
+            assert_int_equal(u.energy_ckwh, v);
+            int64_t sum = 0;
+            for (int k = 0; k < u.n; k++) {
+                int t = u.tier[k] - 1;
+                assert_int_equal(u.ckwh[k], ladder_part(t, used, used + v));
+                /* half up to the fen */
+                assert_int_equal(u.fen[k], (u.ckwh[k] * zj[t].price + 5000) / 10000);
+                sum += u.fen[k];
+            }
+            assert_int_equal(u.amount_fen, sum);
+        } else {
+            units_tiers_for_amount(zj, 3, 0, used, v, &u);
+            /* the most energy the money pays for at the exact prices */
+            assert_true(ladder_cost(used, used + u.energy_ckwh) <= v * 10000);
+            assert_true(ladder_cost(used, used + u.energy_ckwh + 1) > v * 10000);
+            assert_int_equal(u.amount_fen, v);
+            for (int k = 0; k < u.n; k++)
+                assert_int_equal(u.ckwh[k], ladder_part(u.tier[k] - 1, used, used + u.energy_ckwh));
+        }
+        for (int k = 0; k < u.n; k++)
+            tier_total[u.tier[k] - 1] += u.ckwh[k];
+        paid += u.amount_fen;
+        used += u.energy_ckwh;
+    }
+    /* the year's energy lies in the tiers as the bounds say */
+    assert_true(used > 480000); /* the year reached the third tier */
+    assert_int_equal(tier_total[0], 276000);
+    assert_int_equal(tier_total[1], 204000);
+    assert_int_equal(tier_total[2], used - 480000);
+    /* and the money is the exact cost within a fen per sale */
+    assert_true(paid * 10000 - ladder_cost(0, used) < 365 * 10000);
+    assert_true(ladder_cost(0, used) - paid * 10000 < 365 * 5000);
+}
+
+static void recovery__a_percentage_rounds_down_and_never_exceeds_owed_or_room(void **state)
+{
+    (void)state;
+    assert_int_equal(units_recover_percent(10000, 10, 5000, 9000), 1000);
+    assert_int_equal(units_recover_percent(333, 10, 5000, 9000), 33);     /* 33.3 -> 33 */
+    assert_int_equal(units_recover_percent(10000, 10, 700, 9000), 700);   /* owed */
+    assert_int_equal(units_recover_percent(10000, 50, 9000, 2000), 2000); /* room */
+    assert_int_equal(units_recover_percent(10000, 10, 5000, -5), 0);
+    assert_int_equal(units_recover_percent(10000, 100, 99999, 10000), 10000);
+    /* on top of a fixed cost: r <= 10% of (base + r) */
+    assert_int_equal(units_recover_percent_on_top(9000, 10, 5000), 1000);
+    assert_int_equal(units_recover_percent_on_top(9001, 10, 5000), 1000); /* 1000.1 -> 1000 */
+    for (int64_t base = 1; base < 3000; base += 7) {
+        int64_t r = units_recover_percent_on_top(base, 15, 1000000);
+        assert_true(r * 100 <= 15 * (base + r));
+        assert_true((r + 1) * 100 > 15 * (base + r + 1));
+    }
+    assert_int_equal(units_recover_percent_on_top(9000, 100, 1234), 1234);
+    assert_int_equal(units_recover_percent_on_top(9000, 50, 10), 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +334,11 @@ int main(void)
         cmocka_unit_test(fixed__parses_money_and_energy_without_floats),
         cmocka_unit_test(fixed__formats_back_exactly),
         cmocka_unit_test(utf8__measures_chinese_by_display_columns),
+        cmocka_unit_test(tiers__a_kwh_sale_splits_at_each_bound),
+        cmocka_unit_test(tiers__an_extra_allowance_raises_every_bound),
+        cmocka_unit_test(tiers__an_amount_buys_what_it_pays_for_and_the_parts_add_up),
+        cmocka_unit_test(tiers__a_year_across_the_zhejiang_ladder),
+        cmocka_unit_test(recovery__a_percentage_rounds_down_and_never_exceeds_owed_or_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
