@@ -74,6 +74,7 @@ struct cli_command {
 /* The command tables of the subcommand files, each ended by a {NULL} entry. */
 extern const struct cli_command cli_setup_commands[];
 extern const struct cli_command cli_vend_commands[];
+extern const struct cli_command cli_money_commands[];
 extern const struct cli_command cli_admin_commands[];
 extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_print_commands[];

@@ -253,8 +253,10 @@ int cli_purchase(struct cli *c, const struct cli_args *a, bool required, struct 
     if (cli_flag(a, "pay")) {
         p->pay_method = model_pay_parse(cli_str(a, "pay"));
         if (p->pay_method < 0)
-            return cli_usage(c, "--pay: cash, wechat, alipay, card or other");
+            return cli_usage(c, "--pay: cash, wechat, alipay, card, transfer or other");
     }
+    if (cli_flag(a, "ref") && !str_copy(p->pay_ref, sizeof p->pay_ref, cli_str(a, "ref")))
+        return cli_usage(c, "--ref: at most %d characters", KWH_REF_MAX - 1);
     return 0;
 }
 
@@ -353,4 +355,12 @@ void cli_print_customer(struct cli *c, const struct kwh_customer *cu)
     cli_kv(c, "purchase_count", "%d", cu->purchase_count);
     cli_kv(c, "card_generation", "%d", cu->card_gen);
     cli_kv(c, "balance_kwh", "%s", cli_dec(cu->balance_ckwh, 2));
+    if (cu->period_start != 0) {
+        cli_kv(c, "tier_period", "%04d-%02d", cu->period_start / 100, cu->period_start % 100);
+        cli_kv(c, "tier_period_kwh", "%s", cli_dec(cu->period_ckwh, 2));
+    }
+    if (cu->tier_extra_ckwh != 0)
+        cli_kv(c, "tier_extra_kwh", "%s", cli_dec(cu->tier_extra_ckwh, 2));
+    if (cu->arrears_fen != 0)
+        cli_kv(c, "arrears", "%s", cli_dec(cu->arrears_fen, 2));
 }

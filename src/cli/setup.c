@@ -185,19 +185,82 @@ static int cmd_operator_unlock(struct cli *c, const struct cli_args *a)
     return CLI_OK;
 }
 
+/* A tiered tariff's table as --tiers takes it: "annual/7 2760:0.5380,4800:0.5880,0.8380". */
+static void tiers_text(const struct kwh_tariff *t, char *buf, size_t n)
+{
+    size_t o = (size_t)snprintf(buf, n, "%s",
+                                t->period_months == KWH_PERIOD_MONTHLY ? "monthly" : "annual");
+    if (t->period_months == KWH_PERIOD_ANNUAL && o < n)
+        o += (size_t)snprintf(buf + o, n - o, "/%d", t->period_start);
+    for (int i = 0; i < t->ntiers && o < n; i++) {
+        if (i + 1 < t->ntiers)
+            o += (size_t)snprintf(buf + o, n - o, "%s%s:%s", i ? "," : " ",
+                                  cli_dec(t->tiers[i].upto_ckwh, 2), cli_dec(t->tiers[i].price, 4));
+        else
+            o += (size_t)snprintf(buf + o, n - o, ",%s", cli_dec(t->tiers[i].price, 4));
+    }
+}
+
 static int cmd_tariff_list(struct cli *c, const struct cli_args *a)
 {
     struct kwh_tariff *t;
+    char tiers[256];
     size_t n;
     struct kwh_err e;
     (void)a;
     if (cli_open_core(c, &e) < 0 || tariff_list(c->core, &t, &n, &e) < 0)
         return cli_fail(c, &e);
-    for (size_t i = 0; i < n; i++)
-        fprintf(c->out, "%lld\t%s\t%s\t%lld\n", (long long)t[i].id, t[i].name,
-                cli_dec(t[i].price, 4), (long long)t[i].customers);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(c->out, "%lld\t%s\t%s\t%lld", (long long)t[i].id, t[i].name, cli_dec(t[i].price, 4),
+                (long long)t[i].customers);
+        if (t[i].ntiers > 0) {
+            tiers_text(&t[i], tiers, sizeof tiers);
+            fprintf(c->out, "\t%s", tiers);
+        }
+        fputc('\n', c->out);
+    }
     free(t);
     return CLI_OK;
+}
+
+/* --tiers "2760:0.538,4800:0.588,0.838" (each tier's upper bound in kWh and price, the
+ * last without a bound), --period annual|monthly, --start-month 1..12 into t. */
+static int cli_tiers(struct cli *c, const struct cli_args *a, struct kwh_tariff *t)
+{
+    char spec[256], *save = NULL, *part;
+    const char *period = cli_str(a, "period");
+    int64_t month;
+    int rc;
+
+    memset(t, 0, sizeof *t);
+    if (!str_copy(spec, sizeof spec, cli_str(a, "tiers")))
+        return cli_usage(c, "--tiers: too long");
+    for (part = strtok_r(spec, ",", &save); part != NULL; part = strtok_r(NULL, ",", &save)) {
+        struct kwh_tier *r;
+        char *colon = strchr(part, ':');
+        struct kwh_err e;
+        if (t->ntiers == KWH_TIERS_MAX)
+            return cli_usage(c, "--tiers: at most %d tiers", KWH_TIERS_MAX);
+        r = &t->tiers[t->ntiers++];
+        if (colon != NULL) {
+            *colon = '\0';
+            if (fixed_parse(part, 2, UNITS_MAX_CKWH, "--tiers kWh", &r->upto_ckwh, &e) < 0)
+                return cli_usage(c, "%s", e.msg);
+            part = colon + 1;
+        }
+        if (fixed_parse(part, 4, UNITS_MAX_PRICE, "--tiers price", &r->price, &e) < 0)
+            return cli_usage(c, "%s", e.msg);
+    }
+    if (period == NULL || strcmp(period, "annual") == 0)
+        t->period_months = KWH_PERIOD_ANNUAL;
+    else if (strcmp(period, "monthly") == 0)
+        t->period_months = KWH_PERIOD_MONTHLY;
+    else
+        return cli_usage(c, "--period: annual or monthly");
+    if ((rc = cli_fixed(c, a, "start-month", 0, 12, 1, &month)) != 0)
+        return rc;
+    t->period_start = (int)month;
+    return 0;
 }
 
 static int cmd_tariff_add(struct cli *c, const struct cli_args *a)
@@ -205,8 +268,21 @@ static int cmd_tariff_add(struct cli *c, const struct cli_args *a)
     int64_t price, id;
     struct kwh_err e;
     int rc;
-    if (cli_str(a, "name") == NULL || cli_str(a, "price") == NULL)
-        return cli_usage(c, "tariff add: --name NAME --price YUAN_PER_KWH");
+    if (cli_str(a, "name") == NULL ||
+        (cli_str(a, "price") == NULL) == (cli_str(a, "tiers") == NULL))
+        return cli_usage(c, "tariff add: --name NAME --price YUAN_PER_KWH | --tiers TIERS");
+    if (cli_flag(a, "tiers")) {
+        struct kwh_tariff def;
+        if ((rc = cli_tiers(c, a, &def)) != 0)
+            return rc;
+        if (cli_session(c, &e) < 0 ||
+            tariff_set_tiers(c->core, &c->session, cli_str(a, "name"), 0, &def, &id, &e) < 0)
+            return cli_fail(c, &e);
+        fprintf(c->out, "%lld\n", (long long)id);
+        return CLI_OK;
+    }
+    if (cli_flag(a, "period") || cli_flag(a, "start-month"))
+        return cli_usage(c, "--period and --start-month go with --tiers");
     if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, 0, &price)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 ||
@@ -228,6 +304,22 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
         return rc;
     if (tariff_get(c->core, id, &t, &e) < 0)
         return cli_fail(c, &e);
+    if (cli_flag(a, "tiers")) {
+        /* a new tier table; --price makes the tariff flat again */
+        struct kwh_tariff def;
+        if (cli_flag(a, "price"))
+            return cli_usage(c, "give --tiers or --price, not both");
+        if ((rc = cli_tiers(c, a, &def)) != 0)
+            return rc;
+        if (cli_session(c, &e) < 0 ||
+            (cli_flag(a, "name") &&
+             tariff_update(c->core, &c->session, id, cli_str(a, "name"), t.price, &e) < 0) ||
+            tariff_set_tiers(c->core, &c->session, NULL, id, &def, NULL, &e) < 0)
+            return cli_fail(c, &e);
+        return CLI_OK;
+    }
+    if (cli_flag(a, "period") || cli_flag(a, "start-month"))
+        return cli_usage(c, "--period and --start-month go with --tiers");
     if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, t.price, &price)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 ||
@@ -315,11 +407,16 @@ const struct cli_command cli_setup_commands[] = {
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN]",
      N_("change site settings (admin)"), cmd_settings_set, 0},
-    {"tariff list", "", "", N_("tariffs: id, name, price, accounts"), cmd_tariff_list, 0},
-    {"tariff add", "name= price=", "--name NAME --price YUAN_PER_KWH", N_("add a tariff (admin)"),
-     cmd_tariff_add, 0},
-    {"tariff set", "tariff= name= price=", "--tariff NAME|ID [--name NEW] [--price P]",
-     N_("rename or reprice a tariff (admin)"), cmd_tariff_set, 0},
+    {"tariff list", "", "", N_("tariffs: id, name, price, accounts (and a tiered one's tiers)"),
+     cmd_tariff_list, 0},
+    {"tariff add", "name= price= tiers= period= start-month=",
+     "--name NAME --price YUAN_PER_KWH | --tiers KWH:P,...,P [--period annual|monthly] "
+     "[--start-month M]",
+     N_("add a tariff, flat or tiered (阶梯电价, admin)"), cmd_tariff_add, 0},
+    {"tariff set", "tariff= name= price= tiers= period= start-month=",
+     "--tariff NAME|ID [--name NEW] [--price P | --tiers KWH:P,...,P [--period annual|monthly] "
+     "[--start-month M]]",
+     N_("rename, reprice or retier a tariff (admin)"), cmd_tariff_set, 0},
     {"tariff delete", "tariff=", "--tariff NAME|ID", N_("delete an unused tariff (admin)"),
      cmd_tariff_delete, 0},
     {"operator list", "", "", N_("operators and roles"), cmd_operator_list, 0},

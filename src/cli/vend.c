@@ -120,8 +120,25 @@ static void print_plan(struct cli *c, const struct kwh_plan_view *v)
         cli_kv(c, "free_kwh", "%s", cli_dec(s->free_ckwh, 2));
         cli_kv(c, "card_kwh", "%s", cli_dec(v->card_ckwh, 2));
         cli_kv(c, "amount", "%s", cli_dec(s->amount_fen, 2));
+        for (size_t i = 0; i < s->nitems; i++) {
+            /* 阶梯电价: each tier's part; then each fee (docs/units.md) */
+            const struct kwh_sale_item *it = &s->items[i];
+            if (it->item == KWH_ITEM_TIER)
+                cli_kv(c, "tier", "%lld kwh=%s price=%s amount=%s", (long long)it->ref,
+                       cli_dec(it->ckwh, 2), cli_dec(it->price, 4), cli_dec(it->fen, 2));
+            else
+                cli_kv(c, "fee_item", "%s amount=%s", it->name, cli_dec(it->fen, 2));
+        }
         cli_kv(c, "fee", "%s", cli_dec(s->fee_fen, 2));
+        if (s->arrears_fen != 0 || v->before.arrears_fen != 0) {
+            cli_kv(c, "arrears", "%s", cli_dec(s->arrears_fen, 2));
+            cli_kv(c, "arrears_left", "%s", cli_dec(v->after.arrears_fen, 2));
+        }
+        if (s->fee_fen != 0 || s->arrears_fen != 0)
+            cli_kv(c, "total", "%s", cli_dec(s->amount_fen + s->fee_fen + s->arrears_fen, 2));
         cli_kv(c, "pay", "%s", model_pay_name(s->pay_method));
+        if (s->pay_ref[0] != '\0')
+            cli_kv(c, "pay_ref", "%s", s->pay_ref);
     }
     if (v->has_replaced) {
         cli_kv(c, "replaces_amount", "%s", cli_dec(v->replaced.amount_fen, 2));
@@ -556,7 +573,7 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, done);
 }
 
-#define PURCHASE_OPTS "kwh= amount= adjust= pay= "
+#define PURCHASE_OPTS "kwh= amount= adjust= pay= ref= "
 #define METER_OPTS "meter= type= rating= limit= alarm= overdraft= hoard= ct= "
 
 const struct cli_command cli_vend_commands[] = {
@@ -567,16 +584,18 @@ const struct cli_command cli_vend_commands[] = {
     {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print quote",
      "--name N --meter NO --tariff T [--type single|ct|direct] [--rating A] [--limit A] "
      "[--alarm KWH] [--overdraft KWH] [--hoard KWH] [--ct RATIO] [--kwh X|--amount Y] "
-     "[--adjust KWH] [--pay cash|wechat|alipay|card|other] [--print] [--quote]",
+     "[--adjust KWH] [--pay cash|wechat|alipay|card|transfer|other] [--ref REF] [--print] "
+     "[--quote]",
      N_("open an account on the blank card in the reader (用户开户)"), cmd_open, 0},
     {"quote", PURCHASE_OPTS "customer=", "--customer NO --kwh X|--amount Y [--adjust KWH]",
      N_("what a sale to the card in the reader would be, without selling (sell --quote)"),
      cmd_quote, 0},
     {"sell", PURCHASE_OPTS "customer= print quote",
-     "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M] [--print] [--quote]",
+     "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M] [--ref REF] [--print] "
+     "[--quote]",
      N_("sell to the card in the reader (日常售电)"), cmd_sell, 0},
     {"resell", PURCHASE_OPTS "customer= print quote",
-     "--customer NO --kwh X|--amount Y [--pay M] [--print] [--quote]",
+     "--customer NO --kwh X|--amount Y [--pay M] [--ref REF] [--print] [--quote]",
      N_("replace the last sale before it reached the meter (重新售电)"), cmd_resell, 0},
     {"reissue", PURCHASE_OPTS "customer= meter= consumed unconsumed fee= print quote",
      "--customer NO|--meter NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y] "
@@ -607,7 +626,8 @@ const struct cli_command cli_vend_commands[] = {
      "[--hoard KWH] [--quote]",
      N_("write a tool card (工具卡)"), cmd_tool, 1},
     {"issue-card", PURCHASE_OPTS "customer= print quote",
-     "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M] [--print] [--quote]",
+     "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M] [--ref REF] [--print] "
+     "[--quote]",
      N_("write the first card of an imported account (opens its meter)"), cmd_issue_card, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -23,7 +23,7 @@ while read -r cmd; do
     done < <(grep -E '^  --[a-z]' <<<"$h")
 done < <("$KWHPOS" -c /dev/null --help | awk '/^[^ ].*:$/ {s++; next} s == 2 && /^  / {print substr($0, 3, 22)}' | sed 's/ *$//')
 is "every command has its options' meanings, an example and exit codes" "$missing" ""
-like "help sell names the values of --pay" "$("$KWHPOS" help sell)" "--pay cash\|wechat\|alipay\|card\|other"
+like "help sell names the values of --pay" "$("$KWHPOS" help sell)" "--pay cash\|wechat\|alipay\|card\|transfer\|other"
 like "the exit code 9 of a printing sale" "$("$KWHPOS" help sell)" "  9  not printed"
 like "and in Chinese (LANGUAGE=zh_CN; LC_ALL would win over LANG)" "$(LANGUAGE=zh_CN "$KWHPOS" help sell)" "退出码："
 
