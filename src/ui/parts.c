@@ -378,6 +378,9 @@ void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust)
          .kind = FK_CHOICE,
          .items = label_pay_items(),
          .nitems = KWH_PAY_COUNT},
+        /* shown for a payment other than cash: typed, or scanned (a scanner types the
+           reference and Enter) */
+        {.label = N_("Reference"), .kind = FK_TEXT, .maxlen = KWH_REF_MAX - 1, .hidden = true},
     };
     for (int i = 0; i < PF_COUNT; i++) {
         f[i] = init[i];
@@ -394,6 +397,9 @@ void purchase_fields_sync(struct field *f)
 
     f[PF_VALUE].kind = by_kwh ? FK_ENERGY : FK_MONEY;
     f[PF_VALUE].label = by_kwh ? N_("Energy (kWh)") : N_("Amount (yuan)");
+    f[PF_REF].hidden = f[PF_PAY].sel == KWH_PAY_CASH;
+    if (f[PF_REF].hidden)
+        ledit_set(&f[PF_REF].ed, "");
 }
 
 void purchase_fields_toggle(struct field *f)
@@ -411,6 +417,8 @@ void purchase_fields_get(const struct form *fm, int base, struct kwh_purchase_re
     if (!fm->f[base + PF_ADJUST].hidden)
         p->adjust_ckwh = form_value(fm, base + PF_ADJUST);
     p->pay_method = fm->f[base + PF_PAY].sel;
+    if (!fm->f[base + PF_REF].hidden)
+        str_copy(p->pay_ref, sizeof p->pay_ref, form_text(fm, base + PF_REF));
     if (p->value == 0 && p->adjust_ckwh == 0)
         p->mode = KWH_BY_NONE;
 }
@@ -460,6 +468,52 @@ int purchase_action(struct app *a, struct form *fm, int base, const struct last_
     }
 }
 
+/* A sale's money beyond its energy (docs/units.md): each tier's part, the fees, the
+ * arrears recovered (owed_after >= 0: what is still owed after it), the total collected
+ * and the payment's reference. */
+static void sale_money_lines(const struct kwh_sale *s, int64_t owed_after, struct pairs *p)
+{
+    static const char *const tier_labels[] = {N_("Tier 1"), N_("Tier 2"), N_("Tier 3"),
+                                              N_("Tier 4"), N_("Tier 5")};
+    char b1[32], b2[32], b3[32], fees[KWH_ADDR_MAX * 2];
+    size_t used = 0;
+    bool card_fee_only = true;
+
+    fees[0] = '\0';
+    for (size_t i = 0; i < s->nitems; i++) {
+        const struct kwh_sale_item *it = &s->items[i];
+        if (it->item == KWH_ITEM_TIER && it->ref >= 1 && it->ref <= 5) {
+            pairs_add(p, _(tier_labels[it->ref - 1]), "%s kWh × %s = %s",
+                      fmt_energy(b1, sizeof b1, it->ckwh), fmt_price(b2, sizeof b2, it->price),
+                      fmt_money(b3, sizeof b3, it->fen));
+        } else if (it->item == KWH_ITEM_FEE && used < sizeof fees) {
+            int k = snprintf(fees + used, sizeof fees - used, "%s%s %s", used ? ", " : "", it->name,
+                             fmt_money(b1, sizeof b1, it->fen));
+            if (it->ref != 0)
+                card_fee_only = false;
+            if (k > 0)
+                used += (size_t)k;
+        }
+    }
+    if (s->fee_fen != 0) {
+        if (s->kind == KWH_OP_REISSUE && card_fee_only)
+            pairs_add(p, _("Reissue fee (yuan)"), "%s", fmt_money(b1, sizeof b1, s->fee_fen));
+        else
+            pairs_add(p, _("Fees (yuan)"), "%s",
+                      used ? fees : fmt_money(b1, sizeof b1, s->fee_fen));
+    }
+    if (s->arrears_fen != 0 && owed_after >= 0)
+        pairs_add(p, _("Arrears recovered (yuan)"), _("%s (still owed: %s)"),
+                  fmt_money(b1, sizeof b1, s->arrears_fen), fmt_money(b2, sizeof b2, owed_after));
+    else if (s->arrears_fen != 0)
+        pairs_add(p, _("Arrears recovered (yuan)"), "%s", fmt_money(b1, sizeof b1, s->arrears_fen));
+    if (s->arrears_fen != 0 || (s->fee_fen != 0 && s->amount_fen != 0))
+        pairs_add(p, _("Total to collect (yuan)"), "%s",
+                  fmt_money(b1, sizeof b1, s->amount_fen + s->fee_fen + s->arrears_fen));
+    if (s->pay_ref[0] != '\0')
+        pairs_add(p, _("Payment reference"), "%s", s->pay_ref);
+}
+
 void receipt_lines(const struct kwh_receipt *r, struct pairs *p)
 {
     const struct kwh_sale *s = &r->sale;
@@ -475,8 +529,7 @@ void receipt_lines(const struct kwh_receipt *r, struct pairs *p)
         pairs_add(p, _("Free allowance kWh"), "%s", fmt_energy(b, sizeof b, s->free_ckwh));
     pairs_add(p, _("Price (yuan/kWh)"), "%s", fmt_price(b, sizeof b, s->price));
     pairs_add(p, _("Amount (yuan)"), "%s", fmt_money(b, sizeof b, s->amount_fen));
-    if (s->fee_fen != 0)
-        pairs_add(p, _("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, s->fee_fen));
+    sale_money_lines(s, -1, p);
     pairs_add(p, _("Payment"), "%s", model_pay_label(s->pay_method));
     pairs_add(p, _("Purchase count"), "%d", s->purchase_count);
     if (s->invoice_no != 0)
@@ -548,8 +601,7 @@ static void plan_money_lines(const struct kwh_plan_view *v, struct pairs *p)
                             v->difference_fen >= 0 ? v->difference_fen : -v->difference_fen));
     }
     pairs_add(p, _("Amount (yuan)"), "%s", fmt_money(b1, sizeof b1, s->amount_fen));
-    if (s->fee_fen != 0)
-        pairs_add(p, _("Reissue fee (yuan)"), "%s", fmt_money(b1, sizeof b1, s->fee_fen));
+    sale_money_lines(s, v->after.arrears_fen, p);
     pairs_add(p, _("Payment"), "%s", model_pay_label(s->pay_method));
 }
 

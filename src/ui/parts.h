@@ -60,7 +60,7 @@ void meter_fields_get(const struct form *fm, int base, struct kwh_meter *m);
 void meter_fields_sync(struct field *f);
 
 /* Purchase fields: settlement mode, amount or kWh, adjustment kWh, payment method. */
-enum { PF_MODE, PF_VALUE, PF_ADJUST, PF_PAY, PF_COUNT };
+enum { PF_MODE, PF_VALUE, PF_ADJUST, PF_PAY, PF_REF, PF_COUNT };
 void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust);
 /* Makes the value field match the mode (money or kWh). */
 void purchase_fields_sync(struct field *f);

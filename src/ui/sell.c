@@ -36,6 +36,7 @@ static void clear_purchase(struct sell *s)
 {
     ledit_set(&s->f[PF_VALUE].ed, "");
     s->f[PF_PAY].sel = 0;
+    purchase_fields_sync(s->f);
     form_focus(&s->fm, PF_VALUE);
 }
 
@@ -102,7 +103,7 @@ static int sell_submit(struct app *a, struct sell *s)
         char b1[32], b2[32];
         app_msg(a, CLR_OK, _("Sold %s kWh for %s yuan. Give the card back for the meter."),
                 fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&r.sale)),
-                fmt_money(b2, sizeof b2, r.sale.amount_fen));
+                fmt_money(b2, sizeof b2, r.sale.amount_fen + r.sale.fee_fen + r.sale.arrears_fen));
     }
     receipt_keep(a, &s->last, &r, NULL);
     return UI_HANDLED;

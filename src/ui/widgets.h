@@ -262,7 +262,7 @@ void dialog_message(struct app *a, const char *title, const char *text, int role
 bool dialog_confirm(struct app *a, const char *title, const char *text);
 
 /* Label/value lines for a dialog, aligned by the labels' display width. */
-#define PAIRS_MAX 20
+#define PAIRS_MAX 26
 struct pairs {
     int n;
     const char *label[PAIRS_MAX]; /* translated */

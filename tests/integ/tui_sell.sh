@@ -138,6 +138,36 @@ tui_see "balance screen" "统计用户累计余额"
 tui_like "balance counts one account" "用户数 +1"
 tui_stop
 
+# --- a fee, arrears and a payment reference on the sale screen ----------------------------
+sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
+adm() { echo 1 | "$KWHPOS" --db "$TUI_DB" --user system "$@" >/dev/null; }
+adm fee add --name 服务费 --kind sale --amount 2
+adm arrears add --customer 10000001 --amount 30 --reason 旧表欠费
+adm arrears rule --fixed 10
+tui_start
+tui_login system 1
+tui_menu 3 1
+tui_see "money: daily sale screen" "日常售电"
+tui_keys F2
+tui_see "money: card read" "已消费"
+unlike "money: no reference field for cash" "$(tui_screen)" "流水号"
+tui_type "100"; tui_keys Tab Right
+tui_see "money: a reference field for WeChat" "流水号"
+tui_keys Tab; tui_type "4200001234202612041234567"; tui_keys Enter
+tui_see "money: confirmation" "收款并写卡？"
+tui_like "money: the fee" "费用\(元\) +服务费 2\.00"
+tui_like "money: the arrears recovered and what is still owed" "追缴欠费\(元\) +10\.00（尚欠 20\.00）"
+tui_like "money: the total to collect" "应收合计\(元\) +100\.00"
+tui_like "money: the reference" "支付流水号 +4200001234202612041234567"
+tui_keys Enter
+tui_see "money: done" "售电成功" 20
+is "money: recorded as shown" \
+    "$(db "select amount_fen, fee_fen, arrears_fen, pay_method, pay_ref from sales order by id desc limit 1")" \
+    "8800|200|1000|1|4200001234202612041234567"
+tui_stop
+adm fee delete --fee 服务费
+adm arrears waive --customer 10000001 --amount 20 --reason 测试结束
+
 # --- English: a daily sale; nothing cut short at 80 columns ------------------------------
 sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
 tui_ini "language=en"
