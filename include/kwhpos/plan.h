@@ -135,6 +135,11 @@ struct kwh_plan_view {
     bool consumed;          /* 补卡: the lost card's purchase reached the meter */
     bool forced;            /* 销户 with energy left (admin) */
     bool text_changes;      /* 用户信息维护: name, address, phone or tariff change */
+    /* 冲正: the reversal is v.sale (the sale it reverses is v.replaced), the corrected
+       entry that replaces the money (a payment method, reference or amount put right) */
+    bool has_correction;
+    struct kwh_sale correction;
+    char approver[KWH_NAME_MAX]; /* the administrator who approved it ("" not yet) */
 };
 
 /* What the plan does (borrowed; valid until plan_free). */
@@ -206,6 +211,29 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
               const struct kwh_card_view *card, const struct kwh_account_req *a,
               struct kwh_plan **out, struct kwh_err *e);
 #define KWH_PLAN_NEEDS_CARD 1 /* kwh_err.detail: read the customer's card and plan again */
+
+/* 冲正 (docs/units.md): a sale recorded wrongly, by invoice number, with the reason. The
+ * reversal is a new entry linked to it that cancels its money (energy, fees, arrears
+ * recovered); the energy stays where it is (a purchase still on the card is corrected with
+ * 重新售电 instead). With correct, a second linked entry records the money as it should
+ * have been: pay_method and pay_ref, and amount_fen for the energy (-1: as recorded). */
+struct kwh_reversal_req {
+    int64_t invoice_no;
+    char reason[KWH_TEXT_MAX];
+    bool correct;
+    int pay_method;
+    char pay_ref[KWH_REF_MAX];
+    int64_t amount_fen;
+};
+/* The plan of a reversal asked for by s (any operator); refused for a reversal, a sale
+ * already reversed, a sale without money. It needs an administrator's approval
+ * (reversal_approve) before plan_commit by s. */
+int reversal_plan(struct kwh_core *c, const struct kwh_session *s,
+                  const struct kwh_reversal_req *r, struct kwh_plan **out, struct kwh_err *e);
+/* Four eyes: administrator name, another person than the one who asked, approves plan p
+ * with their password (a wrong one counts toward their lock-out). */
+int reversal_approve(struct kwh_core *c, struct kwh_plan *p, const char *name,
+                     const char *password, struct kwh_err *e);
 
 /* M17 用户过户: a new owner (no card needed). */
 int transfer_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,

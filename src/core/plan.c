@@ -290,6 +290,12 @@ int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_plan **out, s
             a->balance_ckwh = b->balance_ckwh;
         if (p->cu_fields & STORE_CU_LOADED)
             a->loaded_count = b->loaded_count;
+        if (p->cu_fields & STORE_CU_MONEY) {
+            a->period_start = b->period_start;
+            a->period_ckwh = b->period_ckwh;
+            a->arrears_fen = b->arrears_fen;
+            a->fee_month = b->fee_month;
+        }
     }
     if (p->v.has_sale)
         p->v.card_ckwh = model_sale_card_ckwh(&p->v.sale);
@@ -653,6 +659,10 @@ int plan_commit(struct kwh_core *c, const struct kwh_session *s, struct kwh_plan
         return kwh_err_set(e, KWH_ECONFLICT,
                            "this operation was already carried out: read the card and start "
                            "a new one");
+    if (p->needs_approval && p->approver_id == 0)
+        return kwh_err_set(e, KWH_EPERM,
+                           "a reversal needs an administrator's approval: another person "
+                           "approves it with their password");
     if (!p->card_write && p->cu_fields == 0 && p->nsales == 0 && !p->has_event) {
         p->spent = true; /* nothing changes (an edit that changes nothing) */
     } else if (p->card_write) {

@@ -72,6 +72,10 @@ struct kwh_plan {
     char text_audit_op[32];
     char text_before[512], text_after[512];
 
+    /* 冲正: the administrator who approved it (0: not yet) */
+    bool needs_approval;
+    int64_t approver_id;
+
     /* the audit record of the operation */
     char audit_op[32];
     char audit_subject[64];

@@ -572,6 +572,15 @@ int rules_paid_back(struct kwh_core *c, int64_t customer_id, int64_t ckwh, int p
             *last_price = sale.price;
         if (sale.energy_ckwh <= 0 || sale.amount_fen <= 0)
             continue; /* free allowance or 调剂 only: nothing paid */
+        {
+            /* 冲正: what its reversal and correction left of its money */
+            int64_t n, delta;
+            if ((rc = store_sale_reversed(c->db, sale.id, &n, &delta, NULL, e)) < 0)
+                return rc;
+            sale.amount_fen += delta;
+            if (sale.amount_fen <= 0)
+                continue;
+        }
         take = rest >= sale.energy_ckwh ? sale.energy_ckwh : rest;
         /* the whole purchase: exactly what was paid for its energy */
         *fen += take == sale.energy_ckwh ? sale.amount_fen : part_paid(&sale, take);

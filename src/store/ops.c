@@ -465,3 +465,37 @@ int store_sale_by_ref(struct store *s, int pay, const char *ref, int64_t except,
     sql_i64(st, ":except", except);
     return sql_one(s, st, store_sale_row, out, KWH_N("no sale with this reference"), e);
 }
+
+struct reversed_row {
+    int64_t n, amount_fen, first_invoice;
+};
+
+static void rd_reversed(sql_stmt *st, void *row)
+{
+    struct reversed_row *r = row;
+    r->n = sql_col_i64(st, 0);
+    r->amount_fen = sql_col_i64(st, 1);
+    r->first_invoice = sql_col_i64(st, 2);
+}
+
+int store_sale_reversed(struct store *s, int64_t sale_id, int64_t *n, int64_t *amount_fen,
+                        int64_t *invoice_no, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT count(*), coalesce(sum(amount_fen), 0), "
+                            "coalesce(min(invoice_no), 0) FROM sales WHERE reverses_id = :id "
+                            "AND state = 1",
+                            e);
+    struct reversed_row r = {0, 0, 0};
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", sale_id);
+    if ((rc = sql_one(s, st, rd_reversed, &r, NULL, e)) < 0 && rc != KWH_ENOTFOUND)
+        return rc;
+    *n = r.n;
+    *amount_fen = r.amount_fen;
+    if (invoice_no != NULL)
+        *invoice_no = r.first_invoice;
+    return 0;
+}

@@ -214,6 +214,11 @@ int store_sale_last_of_kinds(struct store *s, int64_t customer_id, int64_t kinds
 int store_sale_by_ref(struct store *s, int pay, const char *ref, int64_t except,
                       struct kwh_sale *out, struct kwh_err *e);
 
+/* 冲正: the settled entries linked to sale sale_id (its reversal and correction): how
+ * many, the sum of their energy money, the first one's invoice number. */
+int store_sale_reversed(struct store *s, int64_t sale_id, int64_t *n, int64_t *amount_fen,
+                        int64_t *invoice_no, struct kwh_err *e);
+
 /* --- money.c: fee types, arrears, reversals ------------------------------------------ */
 
 /* The active fee types (per sale, monthly), by id. */

@@ -457,6 +457,130 @@ static void fees__a_fixed_recovery_never_takes_more_than_owed(void **state)
     assert_int_equal(cu.arrears_fen, 0);
 }
 
+/* --- 冲正 ---------------------------------------------------------------------------------- */
+
+static struct kwh_reversal_req reversal_of(int64_t invoice_no, const char *reason)
+{
+    struct kwh_reversal_req r;
+    memset(&r, 0, sizeof r);
+    r.invoice_no = invoice_no;
+    str_copy(r.reason, sizeof r.reason, reason);
+    r.amount_fen = -1;
+    return r;
+}
+
+/* Asks for r as the seller, approves it as the administrator, commits. */
+static int reverse(struct site *s, const struct kwh_reversal_req *r, struct kwh_receipt *out,
+                   struct kwh_err *e)
+{
+    struct kwh_plan *p = NULL;
+    int rc = reversal_plan(s->core, &s->seller, r, &p, e);
+    if (rc == 0)
+        rc = reversal_approve(s->core, p, s->admin.name, SITE_ADMIN_PW, e);
+    if (rc == 0)
+        rc = plan_commit(s->core, &s->seller, p, out, e);
+    plan_free(p);
+    return rc;
+}
+
+static void reversal__cancels_the_money_with_a_linked_entry_approved_by_another(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(10000);
+    struct kwh_recovery_rule rule = {KWH_RECOVER_FIXED, 1000};
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_reversal_req r;
+    struct kwh_plan *plan = NULL;
+    struct kwh_customer cu;
+    struct kwh_receipt sale, rev;
+    struct kwh_err e;
+    int64_t before;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(arrears_set_site_rule(s->core, &s->admin, &rule, &e), 0);
+    assert_int_equal(arrears_add(s->core, &s->admin, no, 3000, "old debt", &e), 0);
+    money.pay_method = KWH_PAY_ALIPAY;
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    assert_int_equal(sale.sale.arrears_fen, 1000);
+    site_meter_loads(s, 10000 + sale.sale.energy_ckwh);
+    before = site_q1(s, "SELECT sum(amount_fen + fee_fen + arrears_fen) FROM sales_sum");
+
+    r = reversal_of(sale.sale.invoice_no, "");
+    REFUSED(KWH_EINVAL, "reason", reversal_plan(s->core, &s->seller, &r, &plan, &e_));
+    r = reversal_of(sale.sale.invoice_no, "recorded as Alipay, paid in cash");
+    assert_int_equal(reversal_plan(s->core, &s->seller, &r, &plan, &e), 0);
+    /* the plan shows the original and the reversal, money only */
+    assert_true(plan_view(plan)->has_replaced);
+    assert_int_equal(plan_view(plan)->sale.amount_fen, -9000);
+    assert_int_equal(plan_view(plan)->sale.arrears_fen, -1000);
+    assert_int_equal(plan_view(plan)->sale.energy_ckwh, 0);
+    assert_int_equal(plan_view(plan)->after.arrears_fen, 3000);
+    /* four eyes: not without an approval, not the one who asks, not a seller, not a wrong
+       password */
+    REFUSED(KWH_EPERM, "approval", plan_commit(s->core, &s->seller, plan, NULL, &e_));
+    REFUSED(KWH_EPERM, "not an administrator",
+            reversal_approve(s->core, plan, s->seller.name, SITE_SELLER_PW, &e_));
+    assert_true(reversal_approve(s->core, plan, s->admin.name, "wrong", &e) < 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11"), 0);
+    assert_int_equal(reversal_approve(s->core, plan, s->admin.name, SITE_ADMIN_PW, &e), 0);
+    assert_int_equal(plan_commit(s->core, &s->seller, plan, &rev, &e), 0);
+    plan_free(plan);
+    plan = NULL;
+    assert_int_equal(rev.sale.kind, KWH_OP_REVERSAL);
+    assert_int_equal(rev.sale.reverses_id, sale.sale.id);
+    assert_true(rev.sale.invoice_no > sale.sale.invoice_no);
+    /* nothing edited: the original stands, the totals net to what was before it */
+    assert_int_equal(site_q1(s, "SELECT amount_fen FROM sales WHERE kind = 2"), 9000);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen + fee_fen + arrears_fen) FROM sales_sum"),
+                     before - 10000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.arrears_fen, 3000);
+    /* the audit names both people */
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'reversal' AND after LIKE "
+                                "'%requested_by=clerk%approved_by=system%'"),
+                     1);
+    /* once only, and never a reversal of a reversal */
+    REFUSED(KWH_ECONFLICT, "already reversed", reverse(s, &r, NULL, &e_));
+    r = reversal_of(rev.sale.invoice_no, "again");
+    REFUSED(KWH_ECONFLICT, "is itself a reversal", reverse(s, &r, NULL, &e_));
+}
+
+/* A wrong payment method put right: the reversal and the corrected entry; the shift's
+ * totals by method move from Alipay to cash; a refund afterwards pays what was kept. */
+static void reversal__a_correction_records_the_money_as_it_was_paid(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(5000);
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_reversal_req r;
+    struct kwh_receipt sale, rev;
+    struct kwh_plan_view q;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    money.pay_method = KWH_PAY_ALIPAY;
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    site_meter_loads(s, 20000);
+    r = reversal_of(sale.sale.invoice_no, "typed 50 for 40, the card is right");
+    r.correct = true;
+    r.pay_method = KWH_PAY_CASH;
+    r.amount_fen = 4000;
+    assert_int_equal(reverse(s, &r, &rev, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11 AND reverses_id = "
+                                "(SELECT id FROM sales WHERE kind = 2)"),
+                     2);
+    assert_int_equal(site_q1(s, "SELECT coalesce(sum(amount_fen), 0) FROM sales_sum WHERE "
+                                "pay_method = 2"),
+                     0);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales_sum WHERE pay_method = 0"),
+                     5000 + 4000);
+    /* the refund pays back what was kept for that purchase: 40.00, then the opening's */
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
+    meter_takes_refund_card(s, 20000, 2);
+    assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
+    assert_int_equal(q.refund_fen, 4000 + 5000);
+}
+
 /* --- payment references ------------------------------------------------------------------- */
 
 static void refs__the_same_reference_twice_is_refused(void **state)
@@ -501,6 +625,8 @@ int main(void)
         T(fees__are_deducted_before_the_energy_with_the_arrears_recovery),
         T(fees__a_fixed_recovery_never_takes_more_than_owed),
         T(refs__the_same_reference_twice_is_refused),
+        T(reversal__cancels_the_money_with_a_linked_entry_approved_by_another),
+        T(reversal__a_correction_records_the_money_as_it_was_paid),
         T(refund__pays_back_only_what_was_paid_after_an_adjustment),
         T(refund__never_turns_adjustment_energy_into_cash),
         T(refund__values_the_newest_purchases_first_at_their_own_prices),

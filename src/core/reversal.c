@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* 冲正: a sale recorded wrongly is reversed by a new entry linked to it, never edited
+ * (docs/units.md). The reversal cancels the sale's money — the energy's, the fees and the
+ * arrears recovered (owed again) — and an optional correction records it as it should
+ * have been: another payment method or reference, another amount for the same energy. The
+ * energy stays on the card or in the meter: money only. Four eyes: the operator who asks
+ * commits, an administrator (another person) approves with their password. No card
+ * write: one transaction. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/plan_int.h"
+#include "store/store_invoice.h"
+#include "kwhpos/units.h"
+#include "kwhpos/util.h"
+
+/* The kinds whose money can be reversed: the purchases and the reissue fee. */
+static bool reversible(int kind)
+{
+    return (model_op_kinds(KWH_OPF_PURCHASE) & ((int64_t)1 << kind)) != 0 || kind == KWH_OP_REISSUE;
+}
+
+/* A row of the reversal from the original sale o: its account, meter and tariff, no
+ * energy, and the money given. */
+static void money_row(struct kwh_sale *row, const struct kwh_sale *o)
+{
+    memset(row, 0, sizeof *row);
+    row->kind = KWH_OP_REVERSAL;
+    row->customer_id = o->customer_id;
+    row->customer_no = o->customer_no;
+    str_copy(row->customer_name, sizeof row->customer_name, o->customer_name);
+    str_copy(row->customer_address, sizeof row->customer_address, o->customer_address);
+    str_copy(row->customer_phone, sizeof row->customer_phone, o->customer_phone);
+    row->meter_no = o->meter_no;
+    row->purchase_count = o->purchase_count;
+    row->price = o->price;
+    row->tariff_id = o->tariff_id;
+    str_copy(row->tariff_name, sizeof row->tariff_name, o->tariff_name);
+    row->reverses_id = o->id;
+}
+
+int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_reversal_req *r,
+                  struct kwh_plan **out, struct kwh_err *e)
+{
+    struct kwh_sale o, rev, fix;
+    struct kwh_customer cu;
+    struct kwh_plan *p;
+    int64_t n, sum, first;
+    int rc;
+
+    *out = NULL;
+    if ((rc = need_operator(s, e)) < 0)
+        return rc;
+    if (r->reason[0] == '\0' || !utf8_is_clean_line(r->reason) || strlen(r->reason) >= KWH_TEXT_MAX)
+        return kwh_err_set(e, KWH_EINVAL, "reversal: give the reason, in one line");
+    if ((rc = store_invoice_get(c->db, r->invoice_no, &o, e)) < 0)
+        return rc;
+    if (o.kind == KWH_OP_REVERSAL)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld is itself a reversal: a reversal is not reversed",
+                           (long long)r->invoice_no);
+    if (!reversible(o.kind) || (o.amount_fen <= 0 && o.fee_fen <= 0 && o.arrears_fen <= 0))
+        return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld took no money: nothing to reverse",
+                           (long long)r->invoice_no);
+    if ((rc = store_sale_reversed(c->db, o.id, &n, &sum, &first, e)) < 0)
+        return rc;
+    if (n > 0)
+        return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld was already reversed (invoice %lld)",
+                           (long long)r->invoice_no, (long long)first);
+    if (r->correct) {
+        if (model_name(model_pays, KWH_PAY_COUNT, r->pay_method) == NULL)
+            return kwh_err_set(e, KWH_EINVAL, "choose how the customer paid");
+        if ((rc = rules_check_pay_ref(r->pay_method, r->pay_ref, e)) < 0)
+            return rc;
+        if (r->amount_fen < -1 || r->amount_fen > UNITS_MAX_FEN)
+            return kwh_err_set(e, KWH_EINVAL, "amount: 0 yuan or more");
+    }
+    if ((rc = store_customer_get(c->db, o.customer_id, &cu, e)) < 0)
+        return rc;
+    if ((p = plan_new(c, s, KWH_OP_REVERSAL, e)) == NULL)
+        return e ? e->code : KWH_ENOMEM;
+    p->needs_approval = true;
+    if ((rc = plan_expect_account(c, p, &cu, e)) < 0)
+        return plan_fail(p, rc);
+
+    /* the reversal: the money of the original, negative, by the same payment method */
+    money_row(&rev, &o);
+    rev.amount_fen = -o.amount_fen;
+    rev.fee_fen = -o.fee_fen;
+    rev.arrears_fen = -o.arrears_fen;
+    rev.pay_method = o.pay_method;
+    plan_add_sale(p, &rev);
+    p->v.has_replaced = true;
+    p->v.replaced = o;
+    p->cu_after = cu;
+    p->cu_after.arrears_fen += o.arrears_fen; /* owed again, unless corrected */
+    if (r->correct) {
+        money_row(&fix, &o);
+        fix.amount_fen = r->amount_fen >= 0 ? r->amount_fen : o.amount_fen;
+        fix.fee_fen = o.fee_fen;
+        fix.arrears_fen = o.arrears_fen;
+        fix.pay_method = r->pay_method;
+        str_copy(fix.pay_ref, sizeof fix.pay_ref, r->pay_ref);
+        if (r->pay_ref[0] != '\0') {
+            struct kwh_sale other;
+            rc = store_sale_by_ref(c->db, r->pay_method, r->pay_ref, o.id, &other, e);
+            if (rc == 0)
+                return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
+                                                "payment reference %s was already recorded "
+                                                "with invoice %lld (account %08u): a payment "
+                                                "is recorded once",
+                                                r->pay_ref, (long long)other.invoice_no,
+                                                other.customer_no));
+            if (rc != KWH_ENOTFOUND)
+                return plan_fail(p, rc);
+            kwh_err_clear(e);
+        }
+        plan_add_sale(p, &fix);
+        p->v.has_correction = true;
+        p->v.correction = fix;
+        p->cu_after.arrears_fen -= o.arrears_fen;
+    }
+    if (p->cu_after.arrears_fen != cu.arrears_fen)
+        p->cu_fields = STORE_CU_MONEY;
+    p->v.difference_fen = (r->correct ? fix.amount_fen + fix.fee_fen + fix.arrears_fen : 0) -
+                          (o.amount_fen + o.fee_fen + o.arrears_fen);
+    plan_audit(p, "reversal", "",
+               "invoice=%lld reason=%s requested_by=%s amount=%lld fee=%lld arrears=%lld "
+               "pay=%s correction=%s",
+               (long long)o.invoice_no, r->reason, s->name, (long long)o.amount_fen,
+               (long long)o.fee_fen, (long long)o.arrears_fen, model_pay_name(o.pay_method),
+               r->correct ? model_pay_name(r->pay_method) : "none");
+    if (r->correct) {
+        size_t len = strlen(p->audit_detail);
+        snprintf(p->audit_detail + len, sizeof p->audit_detail - len, " corrected_amount=%lld",
+                 (long long)fix.amount_fen);
+    }
+    str_copy(p->audit_before, sizeof p->audit_before, "");
+    return plan_finish(c, p, out, e);
+}
+
+int reversal_approve(struct kwh_core *c, struct kwh_plan *p, const char *name, const char *password,
+                     struct kwh_err *e)
+{
+    struct kwh_session admin;
+    size_t len;
+    int rc;
+
+    if (p == NULL || !p->needs_approval)
+        return kwh_err_set(e, KWH_EINVAL, "nothing to approve: plan the reversal first");
+    if ((rc = auth_login(c, name, password, &admin, e)) < 0)
+        return rc;
+    if (admin.role != KWH_ROLE_ADMIN)
+        return kwh_err_set(e, KWH_EPERM,
+                           "%s is not an administrator: a reversal is approved by "
+                           "an administrator",
+                           admin.name);
+    if (admin.operator_id == p->operator_id)
+        return kwh_err_set(e, KWH_EPERM,
+                           "a reversal is approved by another person than the one who asks "
+                           "for it");
+    p->approver_id = admin.operator_id;
+    str_copy(p->v.approver, sizeof p->v.approver, admin.name);
+    len = strlen(p->audit_detail);
+    snprintf(p->audit_detail + len, sizeof p->audit_detail - len, " approved_by=%s", admin.name);
+    return 0;
+}
