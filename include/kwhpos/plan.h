@@ -216,7 +216,8 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
  * reversal is a new entry linked to it that cancels its money (energy, fees, arrears
  * recovered); the energy stays where it is (a purchase still on the card is corrected with
  * 重新售电 instead). With correct, a second linked entry records the money as it should
- * have been: pay_method and pay_ref, and amount_fen for the energy (-1: as recorded). */
+ * have been: pay_method (-1: as recorded) and pay_ref, and amount_fen for the energy (-1:
+ * as recorded). */
 struct kwh_reversal_req {
     int64_t invoice_no;
     char reason[KWH_TEXT_MAX];
@@ -228,12 +229,12 @@ struct kwh_reversal_req {
 /* The plan of a reversal asked for by s (any operator); refused for a reversal, a sale
  * already reversed, a sale without money. It needs an administrator's approval
  * (reversal_approve) before plan_commit by s. */
-int reversal_plan(struct kwh_core *c, const struct kwh_session *s,
-                  const struct kwh_reversal_req *r, struct kwh_plan **out, struct kwh_err *e);
+int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_reversal_req *r,
+                  struct kwh_plan **out, struct kwh_err *e);
 /* Four eyes: administrator name, another person than the one who asked, approves plan p
  * with their password (a wrong one counts toward their lock-out). */
-int reversal_approve(struct kwh_core *c, struct kwh_plan *p, const char *name,
-                     const char *password, struct kwh_err *e);
+int reversal_approve(struct kwh_core *c, struct kwh_plan *p, const char *name, const char *password,
+                     struct kwh_err *e);
 
 /* M17 用户过户: a new owner (no card needed). */
 int transfer_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,

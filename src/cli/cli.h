@@ -93,6 +93,8 @@ int cli_open_reader(struct cli *c, struct kwh_err *e);
 int cli_login(struct cli *c, struct kwh_err *e);
 /* Both: core, and a logged-in operator. */
 int cli_session(struct cli *c, struct kwh_err *e);
+/* The next line of the password input (after the --user's): another person's password. */
+int cli_read_password(struct cli *c, char *buf, size_t n, struct kwh_err *e);
 
 /* Option access. */
 const char *cli_str(const struct cli_args *a, const char *key);

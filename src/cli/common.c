@@ -144,6 +144,11 @@ static int read_password(int fd, char *buf, size_t n, struct kwh_err *e)
     return 0;
 }
 
+int cli_read_password(struct cli *c, char *buf, size_t n, struct kwh_err *e)
+{
+    return read_password(c->password_fd >= 0 ? c->password_fd : 0, buf, n, e);
+}
+
 int cli_login(struct cli *c, struct kwh_err *e)
 {
     char pw[256];

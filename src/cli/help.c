@@ -64,6 +64,16 @@ static const struct opt_help opts[] = {
     {"name", "TEXT", N_("the customer's name (in queries: any part of it)")},
     {"transfer/name", "NAME", N_("the new owner's name")},
     {"tariff add/name", "NAME", N_("the tariff's name")},
+    {"invoice", "NO", N_("the invoice number of the sale (kwhpos invoices)")},
+    {"approver", "ADMIN",
+     N_("the administrator who approves, another person; their password is the line after "
+        "yours")},
+    {"reverse/pay", "cash|wechat|alipay|card|transfer|other",
+     N_("a correction: how the customer really paid (default as recorded)")},
+    {"reverse/ref", "REF", N_("a correction: the payment's reference")},
+    {"reverse/amount", "YUAN",
+     N_("a correction: the money for the energy as it should have been (default as "
+        "recorded)")},
     {"fee add/name", "NAME", N_("the fee's name, as invoices and reports show it")},
     {"fee set/name", "NAME", N_("the fee's new name")},
     {"kind", "sale|monthly",
@@ -145,6 +155,10 @@ static const struct cmd_help cmds[] = {
     {"tariff extra",
      "echo \"$PW\" | kwhpos --user system tariff extra --customer 10000001 --kwh 600", "3457"},
     {"fee list", "kwhpos fee list", "37"},
+    {"reverse",
+     "printf '%s\\n%s\\n' \"$PW\" \"$ADMIN_PW\" | kwhpos --user clerk reverse --invoice 1024 "
+     "--reason \"记成支付宝，实为现金\" --pay cash --approver system",
+     "3457"},
     {"fee add",
      "echo \"$PW\" | kwhpos --user system fee add --name 物业费 --kind monthly --amount 30",
      "3457"},

@@ -140,6 +140,25 @@ static void print_plan(struct cli *c, const struct kwh_plan_view *v)
         if (s->pay_ref[0] != '\0')
             cli_kv(c, "pay_ref", "%s", s->pay_ref);
     }
+    if (v->kind == KWH_OP_REVERSAL) {
+        /* 冲正: the sale reversed, the reversal (above), the correction; money only */
+        const struct kwh_sale *o = &v->replaced, *f = &v->correction;
+        cli_kv(c, "reverses_invoice", "%lld", (long long)o->invoice_no);
+        cli_kv(c, "reverses_total", "%s %s",
+               cli_dec(o->amount_fen + o->fee_fen + o->arrears_fen, 2),
+               model_pay_name(o->pay_method));
+        if (v->has_correction) {
+            cli_kv(c, "correction_amount", "%s", cli_dec(f->amount_fen, 2));
+            cli_kv(c, "correction_total", "%s %s",
+                   cli_dec(f->amount_fen + f->fee_fen + f->arrears_fen, 2),
+                   model_pay_name(f->pay_method));
+            if (f->pay_ref[0] != '\0')
+                cli_kv(c, "correction_ref", "%s", f->pay_ref);
+        }
+        cli_kv(c, "difference", "%s", cli_dec(v->difference_fen, 2));
+        cli_kv(c, "energy", "unchanged (money only)");
+        return;
+    }
     if (v->has_replaced) {
         cli_kv(c, "replaces_amount", "%s", cli_dec(v->replaced.amount_fen, 2));
         cli_kv(c, "difference", "%s", cli_dec(v->difference_fen, 2));
@@ -573,6 +592,60 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, done);
 }
 
+/* 冲正: asked for by --user, approved by --approver (their password on the next line) */
+static int cmd_reverse(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_reversal_req r;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt rec;
+    struct kwh_err e;
+    char pw[256];
+    int64_t n;
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    r.pay_method = -1;
+    r.amount_fen = -1;
+    if (cli_str(a, "invoice") == NULL || cli_str(a, "reason") == NULL)
+        return cli_usage(c, "reverse: --invoice NO --reason TEXT");
+    if ((rc = cli_fixed(c, a, "invoice", 0, INT64_MAX / 2, 0, &n)) != 0)
+        return rc;
+    r.invoice_no = n;
+    str_copy(r.reason, sizeof r.reason, cli_str(a, "reason"));
+    if (cli_flag(a, "pay") || cli_flag(a, "ref") || cli_flag(a, "amount")) {
+        r.correct = true;
+        if (cli_flag(a, "pay") && (r.pay_method = model_pay_parse(cli_str(a, "pay"))) < 0)
+            return cli_usage(c, "--pay: cash, wechat, alipay, card, transfer or other");
+        if (cli_flag(a, "ref") && !str_copy(r.pay_ref, sizeof r.pay_ref, cli_str(a, "ref")))
+            return cli_usage(c, "--ref: at most %d characters", KWH_REF_MAX - 1);
+        if ((rc = cli_fixed(c, a, "amount", 2, UNITS_MAX_FEN, -1, &r.amount_fen)) != 0)
+            return rc;
+    }
+    if (!cli_flag(a, "quote") && cli_str(a, "approver") == NULL)
+        return cli_usage(c, "reverse: --approver NAME (an administrator; the password on the "
+                            "line after yours)");
+    if (cli_session(c, &e) < 0 || reversal_plan(c->core, &c->session, &r, &plan, &e) < 0)
+        return cli_fail(c, &e);
+    print_plan(c, plan_view(plan));
+    fflush(c->out);
+    if (cli_flag(a, "quote")) {
+        plan_free(plan);
+        return CLI_OK;
+    }
+    rc = cli_read_password(c, pw, sizeof pw, &e);
+    if (rc == 0)
+        rc = reversal_approve(c->core, plan, cli_str(a, "approver"), pw, &e);
+    memset(pw, 0, sizeof pw);
+    if (rc == 0)
+        rc = plan_commit(c->core, &c->session, plan, &rec, &e);
+    plan_free(plan);
+    if (rc < 0)
+        return cli_fail(c, &e);
+    cli_kv(c, "invoice", "%lld", (long long)rec.sale.invoice_no);
+    cli_kv(c, "approved_by", "%s", cli_str(a, "approver"));
+    return CLI_OK;
+}
+
 #define PURCHASE_OPTS "kwh= amount= adjust= pay= ref= "
 #define METER_OPTS "meter= type= rating= limit= alarm= overdraft= hoard= ct= "
 
@@ -629,5 +702,9 @@ const struct cli_command cli_vend_commands[] = {
      "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M] [--ref REF] [--print] "
      "[--quote]",
      N_("write the first card of an imported account (opens its meter)"), cmd_issue_card, 0},
+    {"reverse", "invoice= reason= approver= pay= ref= amount= quote",
+     "--invoice NO --reason TEXT --approver ADMIN [--pay M] [--ref REF] [--amount YUAN] "
+     "[--quote]",
+     N_("reverse a sale's money (冲正, approved by an administrator)"), cmd_reverse, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

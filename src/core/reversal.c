@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/plan_int.h"
+#include "store/store.h"
 #include "store/store_invoice.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
@@ -46,7 +47,7 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
     struct kwh_customer cu;
     struct kwh_plan *p;
     int64_t n, sum, first;
-    int rc;
+    int pay = KWH_PAY_CASH, rc;
 
     *out = NULL;
     if ((rc = need_operator(s, e)) < 0)
@@ -68,9 +69,10 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
         return kwh_err_set(e, KWH_ECONFLICT, "invoice %lld was already reversed (invoice %lld)",
                            (long long)r->invoice_no, (long long)first);
     if (r->correct) {
-        if (model_name(model_pays, KWH_PAY_COUNT, r->pay_method) == NULL)
+        pay = r->pay_method < 0 ? o.pay_method : r->pay_method;
+        if (model_name(model_pays, KWH_PAY_COUNT, pay) == NULL)
             return kwh_err_set(e, KWH_EINVAL, "choose how the customer paid");
-        if ((rc = rules_check_pay_ref(r->pay_method, r->pay_ref, e)) < 0)
+        if ((rc = rules_check_pay_ref(pay, r->pay_ref, e)) < 0)
             return rc;
         if (r->amount_fen < -1 || r->amount_fen > UNITS_MAX_FEN)
             return kwh_err_set(e, KWH_EINVAL, "amount: 0 yuan or more");
@@ -99,11 +101,11 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
         fix.amount_fen = r->amount_fen >= 0 ? r->amount_fen : o.amount_fen;
         fix.fee_fen = o.fee_fen;
         fix.arrears_fen = o.arrears_fen;
-        fix.pay_method = r->pay_method;
+        fix.pay_method = pay;
         str_copy(fix.pay_ref, sizeof fix.pay_ref, r->pay_ref);
         if (r->pay_ref[0] != '\0') {
             struct kwh_sale other;
-            rc = store_sale_by_ref(c->db, r->pay_method, r->pay_ref, o.id, &other, e);
+            rc = store_sale_by_ref(c->db, pay, r->pay_ref, o.id, &other, e);
             if (rc == 0)
                 return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
                                                 "payment reference %s was already recorded "
@@ -129,7 +131,7 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
                "pay=%s correction=%s",
                (long long)o.invoice_no, r->reason, s->name, (long long)o.amount_fen,
                (long long)o.fee_fen, (long long)o.arrears_fen, model_pay_name(o.pay_method),
-               r->correct ? model_pay_name(r->pay_method) : "none");
+               r->correct ? model_pay_name(pay) : "none");
     if (r->correct) {
         size_t len = strlen(p->audit_detail);
         snprintf(p->audit_detail + len, sizeof p->audit_detail - len, " corrected_amount=%lld",

@@ -67,6 +67,7 @@ is "a payment below the fee and 0.01 kWh: refused (exit 2)" "$RC" 2
 like "with the amount to collect" "$OUT" "collect at least 2\.01 yuan"
 run kp sell --customer $A --amount 100 --pay wechat --ref 4200001234202612041234567
 is "a sale paying the fee and arrears" "$RC" 0
+INV=$(kv invoice)
 is "the fee" "$(kv fee_item)" "服务费 amount=2.00"
 is "10 % of the payment recovered" "$(kv arrears)" 10.00
 is "40.00 still owed" "$(kv arrears_left)" 40.00
@@ -84,6 +85,32 @@ run kp arrears show --customer $A
 is "the account owes 40.00" "$(kv arrears)" 40.00
 like "its history: entered" "$OUT" "entered	50\.00	system	旧表欠费"
 like "then recovered with the sale" "$OUT" "recovered	-10\.00	system	invoice [0-9]"
+
+# --- 冲正: recorded as WeChat, paid in cash; approved by another administrator ------------------
+printf '%s\n%s\n%s\n' "$PW" boss-pass-1 boss-pass-1 |
+    "$KWHPOS" -c "$INI" --user system operator add --name boss --role admin >/dev/null
+rev() { printf '%s\n%s\n' "$PW" "$1" | "$KWHPOS" -c "$INI" --user system reverse "${@:2}"; }
+run rev boss-pass-1 --invoice "$INV" --reason "" --approver boss
+is "a reversal without a reason: refused" "$RC" 2
+run rev "$PW" --invoice "$INV" --reason "记成微信，实为现金" --pay cash --approver system
+is "approved by the one who asks: refused (exit 4)" "$RC" 4
+like "saying another person approves" "$OUT" "another person"
+is "nothing written" "$(q "SELECT COUNT(*) FROM sales WHERE kind = 11")" 0
+run rev boss-pass-1 --invoice "$INV" --reason "记成微信，实为现金" --pay cash --approver boss
+is "the reversal with its correction" "$RC" 0
+is "it shows the sale it reverses" "$(kv reverses_invoice):$(kv reverses_total)" "$INV:100.00 wechat"
+is "and the money as it was paid" "$(kv correction_total)" "100.00 cash"
+is "money only" "$(kv energy)" "unchanged (money only)"
+is "two linked entries" "$(q "SELECT COUNT(*) || ' ' || SUM(amount_fen + fee_fen + arrears_fen) FROM sales WHERE kind = 11")" "2 0"
+is "WeChat no longer holds the 100.00" \
+    "$(q "SELECT COALESCE(SUM(amount_fen + fee_fen + arrears_fen), 0) FROM sales WHERE state = 1 AND pay_method = 1")" 0
+is "the arrears stay recovered" "$(q "SELECT arrears_fen FROM customers WHERE customer_no = $A")" 4000
+run rev boss-pass-1 --invoice "$INV" --reason again --approver boss
+is "a second reversal of the sale: refused (exit 5)" "$RC" 5
+run rev boss-pass-1 --invoice "$(q "SELECT MAX(invoice_no) FROM sales")" --reason again --approver boss
+is "a reversal of a reversal: refused (exit 5)" "$RC" 5
+like "saying so" "$OUT" "is itself a reversal"
+like "the audit names both" "$(q "SELECT operator || ' ' || after FROM audit WHERE op = 'reversal'")" "^system .*approved_by=boss"
 
 # --- a refund after the crossing ---------------------------------------------------------------
 # the meter uses 276.66 kWh of the 396.66 bought: 120 kWh are left; the newest purchase
