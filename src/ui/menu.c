@@ -48,6 +48,7 @@ static const struct menu_item m_purchase[] = {
     {N_("Make refund card"), &scr_refund_card, 0, ANY},
     {N_("Read refund card"), &scr_refund, 0, ANY},
     {N_("Meter change"), &scr_meter_change, 0, ADMIN},
+    {N_("Reversal"), &scr_reversal, 0, ANY},
 };
 static const struct menu_item m_customer[] = {
     {N_("Ownership transfer"), &scr_transfer, 0, ANY},

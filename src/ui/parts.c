@@ -623,6 +623,32 @@ void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
             pairs_add(p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
                       model_meter_type_label(c->meter.meter_type));
     }
+    if (v->kind == KWH_OP_REVERSAL) {
+        /* 冲正: the sale, its reversal, the correction; money only */
+        const struct kwh_sale *o = &v->replaced, *f = &v->correction;
+        pairs_add(p, _("Invoice reversed"), "%" PRId64 " %s, %s %s, %s", o->invoice_no,
+                  model_op_label(o->kind),
+                  fmt_money(b1, sizeof b1, o->amount_fen + o->fee_fen + o->arrears_fen), _("yuan"),
+                  model_pay_label(o->pay_method));
+        sale_money_lines(o, -1, p);
+        if (v->has_correction)
+            pairs_add(p, _("Recorded instead (yuan)"), "%s, %s%s%s",
+                      fmt_money(b1, sizeof b1, f->amount_fen + f->fee_fen + f->arrears_fen),
+                      model_pay_label(f->pay_method), f->pay_ref[0] ? " " : "", f->pay_ref);
+        pairs_add(p,
+                  v->difference_fen >= 0 ? _("Customer pays more (yuan)")
+                                         : _("Customer gets back (yuan)"),
+                  "%s",
+                  fmt_money(b1, sizeof b1,
+                            v->difference_fen >= 0 ? v->difference_fen : -v->difference_fen));
+        if (v->after.arrears_fen != v->before.arrears_fen)
+            pairs_add(p, _("Arrears owed again (yuan)"), "%s",
+                      fmt_money(b1, sizeof b1, v->after.arrears_fen));
+        pairs_add(p, _("Energy"), "%s", _("unchanged: money only"));
+        if (v->approver[0] != '\0')
+            pairs_add(p, _("Approved by"), "%s", v->approver);
+        return;
+    }
     if (v->kind == KWH_OP_REFUND) {
         pairs_add(p, _("Remaining in the meter (kWh)"), "%s",
                   fmt_energy(b1, sizeof b1, v->remaining_ckwh));
