@@ -77,7 +77,47 @@ enum print_kind { PRINT_TEXT, PRINT_EXACT };
     X(PAYMENT, "payment", PRINT_TEXT, 10, PRINT_LEFT,                                      \
       "付款方式", "payment method", "现金")                                                \
     X(REPRINT, "reprint", PRINT_TEXT, 14, PRINT_LEFT,                                      \
-      "补打标记", "reprint mark and count", "补打(第1次)")
+      "补打标记", "reprint mark and count", "补打(第1次)")                                 \
+    X(ENERGY_AMOUNT, "energy_amount", PRINT_EXACT, 16, PRINT_RIGHT,                        \
+      "电费", "the energy's amount, yuan", "126.86")                                       \
+    X(FEES, "fees", PRINT_EXACT, 10, PRINT_RIGHT,                                          \
+      "费用", "every fee (card, service, monthly), yuan", "2.00")                          \
+    X(FEE_ITEMS, "fee_items", PRINT_TEXT, 30, PRINT_LEFT,                                  \
+      "费用明细", "each fee with its amount", "服务费 2.00")                               \
+    X(ARREARS, "arrears", PRINT_EXACT, 10, PRINT_RIGHT,                                    \
+      "追缴欠费", "arrears recovered, yuan", "10.00")                                      \
+    X(PAY_REF, "pay_ref", PRINT_EXACT, 32, PRINT_LEFT,                                     \
+      "支付流水号", "the payment's reference", "4200001234202611241234567")                \
+    X(TIER1_KWH, "tier1_kwh", PRINT_EXACT, 12, PRINT_RIGHT,                                \
+      "第1档电量", "tier 1: kWh bought in it", "150.00")                                   \
+    X(TIER1_PRICE, "tier1_price", PRINT_EXACT, 14, PRINT_RIGHT,                            \
+      "第1档电价", "tier 1: its price, yuan per kWh", "0.5380")                            \
+    X(TIER1_AMOUNT, "tier1_amount", PRINT_EXACT, 15, PRINT_RIGHT,                          \
+      "第1档金额", "tier 1: its amount, yuan", "80.70")                                    \
+    X(TIER2_KWH, "tier2_kwh", PRINT_EXACT, 12, PRINT_RIGHT,                                \
+      "第2档电量", "tier 2: kWh bought in it", "50.00")                                    \
+    X(TIER2_PRICE, "tier2_price", PRINT_EXACT, 14, PRINT_RIGHT,                            \
+      "第2档电价", "tier 2: its price, yuan per kWh", "0.5880")                            \
+    X(TIER2_AMOUNT, "tier2_amount", PRINT_EXACT, 15, PRINT_RIGHT,                          \
+      "第2档金额", "tier 2: its amount, yuan", "29.40")                                    \
+    X(TIER3_KWH, "tier3_kwh", PRINT_EXACT, 12, PRINT_RIGHT,                                \
+      "第3档电量", "tier 3: kWh bought in it", "20.00")                                    \
+    X(TIER3_PRICE, "tier3_price", PRINT_EXACT, 14, PRINT_RIGHT,                            \
+      "第3档电价", "tier 3: its price, yuan per kWh", "0.8380")                            \
+    X(TIER3_AMOUNT, "tier3_amount", PRINT_EXACT, 15, PRINT_RIGHT,                          \
+      "第3档金额", "tier 3: its amount, yuan", "16.76")                                    \
+    X(TIER4_KWH, "tier4_kwh", PRINT_EXACT, 12, PRINT_RIGHT,                                \
+      "第4档电量", "tier 4: kWh bought in it", "0.00")                                     \
+    X(TIER4_PRICE, "tier4_price", PRINT_EXACT, 14, PRINT_RIGHT,                            \
+      "第4档电价", "tier 4: its price, yuan per kWh", "0.0000")                            \
+    X(TIER4_AMOUNT, "tier4_amount", PRINT_EXACT, 15, PRINT_RIGHT,                          \
+      "第4档金额", "tier 4: its amount, yuan", "0.00")                                     \
+    X(TIER5_KWH, "tier5_kwh", PRINT_EXACT, 12, PRINT_RIGHT,                                \
+      "第5档电量", "tier 5: kWh bought in it", "0.00")                                     \
+    X(TIER5_PRICE, "tier5_price", PRINT_EXACT, 14, PRINT_RIGHT,                            \
+      "第5档电价", "tier 5: its price, yuan per kWh", "0.0000")                            \
+    X(TIER5_AMOUNT, "tier5_amount", PRINT_EXACT, 15, PRINT_RIGHT,                          \
+      "第5档金额", "tier 5: its amount, yuan", "0.00")
 /* clang-format on */
 
 #define PRINT_VAR_ENUM_(id, name, kind, width, align, title, help, sample) PRINT_VAR_##id,

@@ -44,6 +44,52 @@ static int set_number(struct print_vars *vars, int var, bool pad, int64_t v, str
     return print_vars_set(vars, var, buf, e);
 }
 
+/* The money beyond the energy (docs/units.md): the energy's own amount, the fees (their
+ * sum and each), the arrears recovered, the payment's reference, each tier's part. Blank
+ * where the sale has none. */
+static int money_vars(struct print_vars *v, const struct kwh_sale *s, struct kwh_err *e)
+{
+    static const int tier_vars[5][3] = {
+        {PRINT_VAR_TIER1_KWH, PRINT_VAR_TIER1_PRICE, PRINT_VAR_TIER1_AMOUNT},
+        {PRINT_VAR_TIER2_KWH, PRINT_VAR_TIER2_PRICE, PRINT_VAR_TIER2_AMOUNT},
+        {PRINT_VAR_TIER3_KWH, PRINT_VAR_TIER3_PRICE, PRINT_VAR_TIER3_AMOUNT},
+        {PRINT_VAR_TIER4_KWH, PRINT_VAR_TIER4_PRICE, PRINT_VAR_TIER4_AMOUNT},
+        {PRINT_VAR_TIER5_KWH, PRINT_VAR_TIER5_PRICE, PRINT_VAR_TIER5_AMOUNT},
+    };
+    char items[256], b[32];
+    size_t used = 0;
+    int rc = set_fixed(v, PRINT_VAR_ENERGY_AMOUNT, s->amount_fen, 2, e);
+
+    if (rc == 0 && s->fee_fen != 0)
+        rc = set_fixed(v, PRINT_VAR_FEES, s->fee_fen, 2, e);
+    if (rc == 0 && s->arrears_fen != 0)
+        rc = set_fixed(v, PRINT_VAR_ARREARS, s->arrears_fen, 2, e);
+    if (rc == 0)
+        rc = print_vars_set(v, PRINT_VAR_PAY_REF, s->pay_ref, e);
+    items[0] = '\0';
+    for (size_t i = 0; i < s->nitems && rc == 0; i++) {
+        const struct kwh_sale_item *it = &s->items[i];
+        if (it->item == KWH_ITEM_FEE && used < sizeof items) {
+            int k;
+            fixed_format(it->fen, 2, b, sizeof b);
+            k = snprintf(items + used, sizeof items - used, "%s%s %s", used ? " " : "", it->name,
+                         b);
+            if (k > 0)
+                used += (size_t)k;
+        } else if (it->item == KWH_ITEM_TIER && it->ref >= 1 && it->ref <= 5) {
+            const int *tv = tier_vars[it->ref - 1];
+            rc = set_fixed(v, tv[0], it->ckwh, 2, e);
+            if (rc == 0)
+                rc = set_fixed(v, tv[1], it->price, 4, e);
+            if (rc == 0)
+                rc = set_fixed(v, tv[2], it->fen, 2, e);
+        }
+    }
+    if (rc == 0)
+        rc = print_vars_set(v, PRINT_VAR_FEE_ITEMS, items, e);
+    return rc;
+}
+
 int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, int reprint,
                             struct kwh_err *e)
 {
@@ -58,7 +104,7 @@ int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, i
     s = &r->sale;
     if (s->fee_fen < 0 || s->amount_fen > INT64_MAX - s->fee_fen)
         return kwh_err_set(e, KWH_EINVAL, "the invoice's amount is out of range");
-    total = s->amount_fen + s->fee_fen;
+    total = s->amount_fen + s->fee_fen + s->arrears_fen;
     t = (time_t)s->created;
     if (localtime_r(&t, &tm) == NULL)
         return kwh_err_set(e, KWH_EINVAL, "the invoice's time is out of range");
@@ -114,5 +160,7 @@ int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, i
                             e);
     if (rc == 0)
         rc = print_vars_set_reprint(v, reprint, e);
+    if (rc == 0)
+        rc = money_vars(v, s, e);
     return rc;
 }

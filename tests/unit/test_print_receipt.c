@@ -303,6 +303,42 @@ static void receipt__fills_the_shipped_80mm_form(void **state)
     print_vars_free(v);
 }
 
+/* A tiered sale with a service fee and arrears recovered: the amount is what was paid
+ * in all; each tier, the fees and the arrears have their own variables. */
+static void receipt__tiers_fees_and_arrears_have_their_variables(void **state)
+{
+    struct kwh_receipt r = receipt(KWH_OP_SALE);
+    struct print_vars *v;
+    (void)state;
+
+    r.sale.energy_ckwh = 20000;
+    r.sale.amount_fen = 5500 + 5500;
+    r.sale.fee_fen = 200;
+    r.sale.arrears_fen = 1000;
+    str_copy(r.sale.pay_ref, sizeof r.sale.pay_ref, "4200001234202611241234567");
+    r.sale.nitems = 3;
+    r.sale.items[0] = (struct kwh_sale_item){KWH_ITEM_TIER, 1, "", 5000, 5000, 2500};
+    r.sale.items[1] = (struct kwh_sale_item){KWH_ITEM_TIER, 2, "", 15000, 5667, 8500};
+    r.sale.items[2] = (struct kwh_sale_item){KWH_ITEM_FEE, 3, "服务费", 0, 0, 200};
+    v = vars_of(&r, 0);
+    assert_string_equal(VAR(v, AMOUNT), "122.00");
+    assert_string_equal(VAR(v, AMOUNT_CN), "壹佰贰拾贰元整");
+    assert_string_equal(VAR(v, ENERGY_AMOUNT), "110.00");
+    assert_string_equal(VAR(v, FEES), "2.00");
+    assert_string_equal(VAR(v, FEE_ITEMS), "服务费 2.00");
+    assert_string_equal(VAR(v, FEE), ""); /* the card fee only */
+    assert_string_equal(VAR(v, ARREARS), "10.00");
+    assert_string_equal(VAR(v, PAY_REF), "4200001234202611241234567");
+    assert_string_equal(VAR(v, TIER1_KWH), "50.00");
+    assert_string_equal(VAR(v, TIER1_PRICE), "0.5000");
+    assert_string_equal(VAR(v, TIER1_AMOUNT), "25.00");
+    assert_string_equal(VAR(v, TIER2_KWH), "150.00");
+    assert_string_equal(VAR(v, TIER2_PRICE), "0.5667");
+    assert_string_equal(VAR(v, TIER2_AMOUNT), "85.00");
+    assert_string_equal(VAR(v, TIER3_KWH), "");
+    print_vars_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +351,7 @@ int main(void)
         cmocka_unit_test(receipt__reprint_is_marked_with_its_count),
         cmocka_unit_test(receipt__odd_values_never_break_the_page),
         cmocka_unit_test(receipt__fills_the_shipped_80mm_form),
+        cmocka_unit_test(receipt__tiers_fees_and_arrears_have_their_variables),
     };
     setenv("TZ", "UTC", 1);
     tzset();
