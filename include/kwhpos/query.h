@@ -108,8 +108,9 @@ struct kwh_sale_totals {
     int64_t energy_ckwh; /* paid energy (refunds negative) */
     int64_t adjust_ckwh;
     int64_t free_ckwh;
-    int64_t amount_fen; /* money for energy (refunds negative) */
-    int64_t fee_fen;    /* 补卡 fees */
+    int64_t amount_fen;  /* money for energy (refunds negative) */
+    int64_t fee_fen;     /* fees: 补卡, service, monthly */
+    int64_t arrears_fen; /* arrears recovered */
 };
 
 /* A page of sales, oldest first, with the totals over every matching sale. */
@@ -221,6 +222,7 @@ enum kwh_shift_line {
     KWH_SHIFT_METER_CHANGE,  /* 换表 purchase */
     KWH_SHIFT_REFUND,        /* 退电 paid out (negative) */
     KWH_SHIFT_OWED,          /* 退电 of an overdrawn meter: the customer paid what was owed */
+    KWH_SHIFT_REVERSAL,      /* 冲正: reversals and their corrections */
     KWH_SHIFT_LINES
 };
 
@@ -228,7 +230,7 @@ struct kwh_shift_money {
     int64_t count;
     int64_t amount_fen; /* money for energy */
     int64_t fee_fen;
-    int64_t total_fen; /* amount + fee */
+    int64_t total_fen; /* amount + fee + arrears recovered */
 };
 
 struct kwh_shift_report {

@@ -176,7 +176,8 @@ static int cmd_period(struct cli *c, const struct cli_args *a)
 /* --- 交班 -------------------------------------------------------------------------------- */
 
 static const char *const line_names[KWH_SHIFT_LINES] = {
-    "open", "sale", "resale", "resale-return", "reissue", "meter-change", "refund", "owed",
+    "open",         "sale",   "resale", "resale-return", "reissue",
+    "meter-change", "refund", "owed",   "reversal",
 };
 
 static const struct out_col line_cols[] = {

@@ -190,6 +190,7 @@ void query_add_sums(struct kwh_sale_totals *t, const struct store_sums *m)
     t->free_ckwh += m->free_ckwh;
     t->amount_fen += m->amount_fen;
     t->fee_fen += m->fee_fen;
+    t->arrears_fen += m->arrears_fen;
 }
 
 int query_totals(struct kwh_core *c, const struct store_sale_q *q, struct kwh_sale_totals *out,

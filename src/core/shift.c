@@ -32,6 +32,7 @@ static int line_of(int kind, bool refund_out)
     case KWH_OP_REISSUE: return KWH_SHIFT_REISSUE;
     case KWH_OP_METER_CHANGE: return KWH_SHIFT_METER_CHANGE;
     case KWH_OP_REFUND: return refund_out ? KWH_SHIFT_REFUND : KWH_SHIFT_OWED;
+    case KWH_OP_REVERSAL: return KWH_SHIFT_REVERSAL;
     }
     return -1;
 }
@@ -40,7 +41,7 @@ static int add_money(void *ctx, int kind, int pay, bool refund_out, const struct
 {
     struct kwh_shift_report *r = ctx;
     int line = line_of(kind, refund_out);
-    int64_t total = m->amount_fen + m->fee_fen;
+    int64_t total = m->amount_fen + m->fee_fen + m->arrears_fen;
     if (line < 0 || pay < 0 || pay >= KWH_PAY_COUNT)
         return 0;
     r->lines[line].count += m->n;
@@ -65,8 +66,8 @@ static int add_return(void *ctx, int kind, int pay, bool refund_out, const struc
     l->count += m->n;
     l->amount_fen -= m->amount_fen;
     l->fee_fen -= m->fee_fen;
-    l->total_fen -= m->amount_fen + m->fee_fen;
-    r->pay_out_fen[pay] += m->amount_fen + m->fee_fen;
+    l->total_fen -= m->amount_fen + m->fee_fen + m->arrears_fen;
+    r->pay_out_fen[pay] += m->amount_fen + m->fee_fen + m->arrears_fen;
     return 0;
 }
 

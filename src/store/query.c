@@ -179,7 +179,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
 #define SUMS                                                                                       \
     "count(*), coalesce(sum(s.energy_ckwh), 0), coalesce(sum(s.adjust_ckwh), 0), "                 \
     "coalesce(sum(s.free_ckwh), 0), coalesce(sum(s.amount_fen), 0), "                              \
-    "coalesce(sum(s.fee_fen), 0)"
+    "coalesce(sum(s.fee_fen), 0), coalesce(sum(s.arrears_fen), 0)"
 #define SQ_PAGE(drv)                                                                               \
     "SELECT " SALE_COLS SALE_FROM "WHERE " drv SQ_TAIL                                             \
     " ORDER BY s.created, s.id LIMIT :limit OFFSET :offset"
@@ -198,7 +198,8 @@ static const char *const sq_grouped[] = {SQ_GROUPED(SQ_NO), SQ_GROUPED(SQ_METER)
 /* The hourly summary: the same sums over whole hours. */
 #define SUM_SUMS                                                                                   \
     "coalesce(sum(n), 0), coalesce(sum(energy_ckwh), 0), coalesce(sum(adjust_ckwh), 0), "          \
-    "coalesce(sum(free_ckwh), 0), coalesce(sum(amount_fen), 0), coalesce(sum(fee_fen), 0)"
+    "coalesce(sum(free_ckwh), 0), coalesce(sum(amount_fen), 0), coalesce(sum(fee_fen), 0), "       \
+    "coalesce(sum(arrears_fen), 0)"
 #define SUM_WHERE                                                                                  \
     " FROM sales_sum WHERE hour >= :hfrom AND hour < :hto AND (:opname IS NULL OR "                \
     "operator_id IN (SELECT id FROM operators WHERE name = :opname))"
@@ -259,6 +260,7 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
             .free_ckwh = sql_col_i64(st, 5),
             .amount_fen = sql_col_i64(st, 6),
             .fee_fen = sql_col_i64(st, 7),
+            .arrears_fen = sql_col_i64(st, 8),
         };
         if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), &sums)) != 0) {
             sql_reset(st);
@@ -311,15 +313,16 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
         s,
         "SELECT count(*) FROM (SELECT created / 3600 AS hour, operator_id, kind, pay_method, "
         "count(*) AS n, sum(energy_ckwh) AS en, sum(adjust_ckwh) AS ad, sum(free_ckwh) AS fr, "
-        "sum(amount_fen) AS am, sum(fee_fen) AS fe FROM sales WHERE state = 1 "
-        "GROUP BY 1, 2, 3, 4 EXCEPT SELECT hour, operator_id, kind, pay_method, n, energy_ckwh, "
-        "adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum) AS missing "
-        "UNION ALL SELECT count(*) FROM (SELECT hour, operator_id, kind, pay_method, n, "
-        "energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum WHERE n <> 0 "
-        "OR energy_ckwh <> 0 OR adjust_ckwh <> 0 OR free_ckwh <> 0 OR amount_fen <> 0 OR "
-        "fee_fen <> 0 EXCEPT SELECT created / 3600, operator_id, kind, pay_method, count(*), "
-        "sum(energy_ckwh), sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) "
-        "FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4) AS extra",
+        "sum(amount_fen) AS am, sum(fee_fen) AS fe, sum(arrears_fen) AS ar FROM sales WHERE "
+        "state = 1 GROUP BY 1, 2, 3, 4 EXCEPT SELECT hour, operator_id, kind, pay_method, n, "
+        "energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen FROM sales_sum) "
+        "AS missing UNION ALL SELECT count(*) FROM (SELECT hour, operator_id, kind, pay_method, "
+        "n, energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen FROM "
+        "sales_sum WHERE n <> 0 OR energy_ckwh <> 0 OR adjust_ckwh <> 0 OR free_ckwh <> 0 OR "
+        "amount_fen <> 0 OR fee_fen <> 0 OR arrears_fen <> 0 EXCEPT SELECT created / 3600, "
+        "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "
+        "sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM sales WHERE "
+        "state = 1 GROUP BY 1, 2, 3, 4) AS extra",
         e);
     int64_t diff = 0;
     int rc;
@@ -342,10 +345,10 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
         return e ? e->code : KWH_EDB;
     ins = sql_prep(s,
                    "INSERT INTO sales_sum (hour, operator_id, kind, pay_method, n, energy_ckwh, "
-                   "adjust_ckwh, free_ckwh, amount_fen, fee_fen) SELECT created / 3600, "
-                   "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "
-                   "sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 "
-                   "GROUP BY 1, 2, 3, 4",
+                   "adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen) SELECT "
+                   "created / 3600, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "
+                   "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen), "
+                   "sum(arrears_fen) FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4",
                    e);
     if (ins == NULL)
         return KWH_EDB;

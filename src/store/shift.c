@@ -30,6 +30,7 @@ static int each_group(struct store *s, sql_stmt *st, store_shift_fn fn, void *ct
             .energy_ckwh = sql_col_i64(st, 4),
             .amount_fen = sql_col_i64(st, 5),
             .fee_fen = sql_col_i64(st, 6),
+            .arrears_fen = sql_col_i64(st, 7),
         };
         if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), sql_col_int(st, 2) != 0,
                      &sums)) != 0) {
@@ -43,12 +44,12 @@ static int each_group(struct store *s, sql_stmt *st, store_shift_fn fn, void *ct
 int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn, void *ctx,
                      struct kwh_err *e)
 {
-    sql_stmt *st =
-        sql_prep(s,
-                 "SELECT s.kind, s.pay_method, s.amount_fen < 0, count(*), sum(s.energy_ckwh), "
-                 "sum(s.amount_fen), sum(s.fee_fen) FROM sales s WHERE " SHIFT_RANGE
-                 " AND s.state IN (1, 3) GROUP BY 1, 2, 3",
-                 e);
+    sql_stmt *st = sql_prep(
+        s,
+        "SELECT s.kind, s.pay_method, s.amount_fen < 0, count(*), sum(s.energy_ckwh), "
+        "sum(s.amount_fen), sum(s.fee_fen), sum(s.arrears_fen) FROM sales s WHERE " SHIFT_RANGE
+        " AND s.state IN (1, 3) GROUP BY 1, 2, 3",
+        e);
     if (st == NULL)
         return KWH_EDB;
     bind_range(st, q);
@@ -61,7 +62,8 @@ int store_shift_returns(struct store *s, const struct store_shift_q *q, int64_t 
     sql_stmt *st = sql_prep(
         s,
         "SELECT s.kind, r.pay_method, 0, count(*), sum(r.energy_ckwh), sum(r.amount_fen), "
-        "sum(r.fee_fen) FROM sales s JOIN sales r ON r.id = s.replaces_id WHERE " SHIFT_RANGE
+        "sum(r.fee_fen), sum(r.arrears_fen) FROM sales s JOIN sales r ON r.id = s.replaces_id "
+        "WHERE " SHIFT_RANGE
         " AND ((1 << s.kind) & :kinds) <> 0 AND s.state IN (1, 3) GROUP BY 1, 2",
         e);
     if (st == NULL)

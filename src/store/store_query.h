@@ -57,6 +57,7 @@ struct store_sale_q {
 struct store_sums {
     int64_t n;
     int64_t energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen;
+    int64_t arrears_fen; /* arrears recovered */
 };
 
 /* Called once per (kind, pay method) group, or once with kind = pay = -1 when not

@@ -24,8 +24,9 @@ struct shift {
 };
 
 static const char *const line_labels[KWH_SHIFT_LINES] = {
-    N_("Openings"), N_("Daily sales"),   N_("Re-sales"), N_("Re-sale returns"),
-    N_("Reissues"), N_("Meter changes"), N_("Refunds"),  N_("Overdraft paid"),
+    N_("Openings"),        N_("Daily sales"),    N_("Re-sales"),
+    N_("Re-sale returns"), N_("Reissues"),       N_("Meter changes"),
+    N_("Refunds"),         N_("Overdraft paid"), N_("Reversals"),
 };
 
 enum { L_ITEM, L_COUNT, L_AMOUNT, L_FEE, L_TOTAL };

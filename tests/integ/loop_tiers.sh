@@ -111,6 +111,9 @@ run rev boss-pass-1 --invoice "$(q "SELECT MAX(invoice_no) FROM sales")" --reaso
 is "a reversal of a reversal: refused (exit 5)" "$RC" 5
 like "saying so" "$OUT" "is itself a reversal"
 like "the audit names both" "$(q "SELECT operator || ' ' || after FROM audit WHERE op = 'reversal'")" "^system .*approved_by=boss"
+run kp report shift --format csv
+like "the shift shows the reversals" "$OUT" "reversal,2,0\.00,0\.00,0\.00"
+like "the sales' total counts the fee and the arrears recovered" "$OUT" "sale,2,143\.00,2\.00,155\.00"
 
 # --- a refund after the crossing ---------------------------------------------------------------
 # the meter uses 276.66 kWh of the 396.66 bought: 120 kWh are left; the newest purchase
