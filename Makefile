@@ -12,7 +12,7 @@ PREFIX   ?= /usr/local
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := ncursesw formw menuw panelw sqlite3 libserialport libsodium
+PKGS     := ncursesw formw menuw panelw sqlite3 libserialport libsodium libpcsclite
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) pangocairo cairo 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
@@ -123,7 +123,7 @@ $(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
 DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libserialport-dev \
         libcups2-dev libiniparser-dev libcmocka-dev libsodium-dev libpango1.0-dev libcairo2-dev \
         fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
-        libclang-rt-14-dev gettext
+        libclang-rt-14-dev gettext pcscd libpcsclite-dev vsmartcard-vpcd libacsccid1 pcsc-tools
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \

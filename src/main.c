@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "kwhpos/printer.h"
-#include "kwhpos/reader.h"
+#include "kwhpos/cardreg.h"
 #include "ui/ui.h"
 #include "kwhpos/util.h"
 
@@ -209,8 +209,7 @@ static int run_tui(struct cli *c)
                             "(see kwhpos --help)");
     if (cli_open_core(c, &e) < 0)
         return cli_fail(c, &e);
-    if (c->cfg.reader_port[0] != '\0' &&
-        reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &dev, &rerr) == 0)
+    if (cardreg_configured(&c->cfg) && cardreg_open(&c->cfg, &dev, &rerr) == 0)
         devp = &dev;
     core_set_card_dev(c->core, devp);
     rc = ui_run(&c->cfg,

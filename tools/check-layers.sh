@@ -19,13 +19,18 @@ check() { # layer allowed-regex
 }
 shared='kwhpos/(err|util|model|units|cardio|card|config)\.h'
 check util "^kwhpos/(err|util|model|card|cardio|csv)\.h$"
-check card "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|card/.*)$"
+check card "^($shared|kwhpos/(frame|reader|serial|carddev|apdu|pcsc|cardreg)\.h|card/.*)$"
 check store "^($shared|kwhpos/store[a-z_]*\.h|store/.*)$"
 check config "^($shared)$"
 check print "^($shared|kwhpos/print\.h|print/.*)$"
-check core "^($shared|kwhpos/(core|store[a-z_]*|query|data|csv|invoice)\.h|core/.*)$"
+check core "^($shared|kwhpos/(core|store[a-z_]*|query|data|csv|invoice|cardreg)\.h|core/.*)$"
 check app "^($shared|kwhpos/(core|invoice|print|printer)\.h|app/.*)$"
-check sim "^($shared|kwhpos/(frame|reader|serial|carddev)\.h|sim/.*)$"
+check sim "^($shared|kwhpos/(frame|reader|serial|carddev|apdu)\.h|sim/.*)$"
+# the screens reach devices through the core, never a driver's header
+for f in src/ui/*.c src/ui/*.h; do
+    grep -qE '#include "kwhpos/(frame|reader|serial|carddev|apdu|pcsc|cardreg)\.h"|#include <(winscard|libserialport)' "$f" &&
+        bad "$f includes a card driver header"
+done
 
 # SQL only in src/store
 for f in $(git ls-files 'src/*.c' | grep -v '^src/store/'); do
@@ -33,7 +38,7 @@ for f in $(git ls-files 'src/*.c' | grep -v '^src/store/'); do
 done
 # no device, screen or printer headers in core
 for f in src/core/*.c src/core/*.h; do
-    grep -qE '#include <(n?curses|ncursesw/|form\.h|menu\.h|panel\.h|cups/|libserialport|sqlite3|iniparser)' "$f" &&
+    grep -qE '#include <(n?curses|ncursesw/|form\.h|menu\.h|panel\.h|cups/|libserialport|winscard|sqlite3|iniparser)' "$f" &&
         bad "$f includes a device/screen/database header"
 done
 [ $fail = 0 ] && echo "layers: ok"

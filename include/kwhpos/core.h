@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "kwhpos/cardio.h"
+#include "kwhpos/cardreg.h"
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
@@ -56,6 +57,11 @@ void core_set_card_dev(struct kwh_core *c, struct kwh_card_dev *dev);
 void core_set_clock(struct kwh_core *c, const struct kwh_clock *clock);
 void core_set_progress(struct kwh_core *c, kwh_progress_fn fn, void *ctx);
 int64_t core_now(const struct kwh_core *c);
+
+/* The card readers of this machine, for 通讯参数设置 (readers.c): the serial ports and the
+ * PC/SC readers in one list, as cardreg_list (include/kwhpos/cardreg.h) gives them. */
+int readers_list(struct cardreg_entry **list, size_t *n, char *note, size_t note_size,
+                 struct kwh_err *e);
 
 /* --- operators (auth.c): M1, M6, M7 --------------------------------------------- */
 

@@ -16,6 +16,8 @@ struct reader {
     struct frame_parser p;
     uint8_t seq;
     bool powered; /* a power-on succeeded and no removal has been seen since */
+    /* what the event op saw last: a card, and the STATUS flag "changed" already told */
+    bool ev_known, ev_present, ev_changed_told;
 };
 
 enum { AWAIT_CHECKSUM = 1 };
@@ -374,6 +376,38 @@ static int rd_psc_change(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_e
                 &resp, e);
 }
 
+/* Card events from STATUS alone: present or not, and the flag "inserted or removed since
+ * the last power-on", which only POWER_ON clears. A card swapped between two looks
+ * shows as the flag set while a card stays present; a second swap before the card is
+ * read again cannot be seen (the flag is already set). */
+static int rd_event(void *ctx, int timeout_ms, enum kwh_card_event *ev, struct kwh_err *e)
+{
+    struct reader *r = ctx;
+    int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+    *ev = KWH_CARD_EV_NONE;
+    for (;;) {
+        struct kwh_reader_status st;
+        int rc = rd_status(r, &st, e);
+
+        if (rc < 0)
+            return rc;
+        if (r->ev_known) {
+            if (r->ev_present && !st.card_present)
+                *ev = KWH_CARD_EV_REMOVED;
+            else if (st.card_present && (!r->ev_present || (st.card_changed && !r->ev_changed_told)))
+                *ev = KWH_CARD_EV_INSERTED;
+        }
+        r->ev_known = true;
+        r->ev_present = st.card_present;
+        r->ev_changed_told = st.card_changed;
+        if (*ev != KWH_CARD_EV_NONE || now_ms() >= deadline)
+            return 0;
+        struct timespec nap = {0, 100 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+}
+
 static void rd_close(void *ctx)
 {
     struct reader *r = ctx;
@@ -393,6 +427,7 @@ static const struct kwh_card_dev_ops reader_ops = {
     .psc_present = rd_psc_present,
     .psc_change = rd_psc_change,
     .close = rd_close,
+    .event = rd_event,
 };
 
 int reader_attach(struct kwh_transport *t, const struct reader_opts *o, struct kwh_card_dev *dev,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "kwhpos/cardreg.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 
@@ -341,7 +342,7 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
     if ((rc = cli_fixed(c, a, "ct", 0, 10000, cu.meter.ct_ratio, &v)) != 0)
         return rc;
     acc.meter.ct_ratio = (int)v;
-    if (c->cfg.reader_port[0] != '\0' && cli_open_reader(c, &e) < 0)
+    if (cardreg_configured(&c->cfg) && cli_open_reader(c, &e) < 0)
         return cli_fail(c, &e);
     if (account_edit(c->core, &c->session, no, &acc, &written, &e) < 0)
         return cli_fail(c, &e);

@@ -1,37 +1,92 @@
-/* 通讯参数设置 (M2): the card reader's port and speed, kept in the INI file. */
+/* 通讯参数设置 (M2): which card reader, kept in the INI file. The clerk picks from one
+ * list of the readers this machine has, serial ports and PC/SC readers alike, as the
+ * core lists them; a serial port that is not listed (a simulator's) can be typed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kwhpos/serial.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 
 static const char *const bauds[] = {"9600", "19200", "38400", "57600", "115200"};
 
-enum { F_PORT, F_BAUD, F_N };
+enum { F_READER, F_PORT, F_BAUD, F_N };
 
 #define MAX_SHOWN 6
+#define ITEMS_MAX 34
 
 struct comm {
     struct field f[F_N];
     struct form fm;
-    struct serial_port_info *ports; /* detected at entry; F3 puts the next one in */
-    size_t nports;
-    size_t next;
+    struct cardreg_entry *list; /* detected at entry, plus the configured one if missing */
+    size_t n;
+    char note[KWH_ERR_MSG]; /* why a kind of reader could not be listed */
+    const char *items[ITEMS_MAX];
+    char missing[320]; /* the label of the configured reader when it is not connected */
+    int other, none;   /* the items "another serial port" and "no reader" */
 };
+
+/* The configured reader's place in the list: appended when it is not connected now. */
+static int configured_item(struct app *a, struct comm *c)
+{
+    const struct kwh_config *cfg = &a->cfg;
+    bool pcsc = strcmp(cfg->reader_driver, "pcsc") == 0;
+
+    for (size_t i = 0; i < c->n; i++) {
+        const struct cardreg_entry *r = &c->list[i];
+        if (pcsc && strcmp(r->driver, "pcsc") == 0 &&
+            strncmp(r->name, cfg->reader_name, strlen(cfg->reader_name)) == 0)
+            return (int)i;
+        if (!pcsc && strcmp(r->driver, "serial") == 0 && strcmp(r->name, cfg->reader_port) == 0)
+            return (int)i;
+    }
+    if (!pcsc)
+        return cfg->reader_port[0] ? c->other : c->none;
+    /* a PC/SC reader that is unplugged now: keep the choice, say so */
+    snprintf(c->missing, sizeof c->missing, "%s (%s)",
+             cfg->reader_name[0] ? cfg->reader_name : _("the first PC/SC reader"),
+             _("not connected"));
+    return -1;
+}
 
 static void comm_enter(struct app *a, void *st, int arg)
 {
     struct comm *c = st;
+    struct kwh_err e;
     char cur[16];
+    int ni = 0, sel;
 
     (void)arg;
+    if (readers_list(&c->list, &c->n, c->note, sizeof c->note, &e) < 0) {
+        c->list = NULL;
+        c->n = 0;
+        str_copy(c->note, sizeof c->note, e.msg);
+    }
+    if (c->n > ITEMS_MAX - 3)
+        c->n = ITEMS_MAX - 3;
+    for (size_t i = 0; i < c->n; i++)
+        c->items[ni++] = c->list[i].label;
+    c->other = ni;
+    c->items[ni++] = _("Another serial port (type it below)");
+    c->none = ni;
+    c->items[ni++] = _("No reader");
+    sel = configured_item(a, c);
+    if (sel < 0) {
+        sel = ni;
+        c->items[ni++] = c->missing;
+    }
+    c->f[F_READER] = (struct field){.label = N_("Card reader"),
+                                    .kind = FK_CHOICE,
+                                    .row = 0,
+                                    .items = c->items,
+                                    .nitems = ni,
+                                    .items_raw = true,
+                                    .sel = sel};
     c->f[F_PORT] =
-        (struct field){.label = N_("Reader port"), .kind = FK_TEXT, .row = 0, .maxlen = 200};
+        (struct field){.label = N_("Serial port"), .kind = FK_TEXT, .row = 1, .maxlen = 200};
     c->f[F_BAUD] = (struct field){.label = N_("Speed (baud)"),
                                   .kind = FK_CHOICE,
-                                  .row = 1,
+                                  .row = 2,
                                   .items = bauds,
                                   .nitems = (int)KWH_ARRAY_LEN(bauds),
                                   .items_raw = true,
@@ -42,83 +97,136 @@ static void comm_enter(struct app *a, void *st, int arg)
         if (strcmp(bauds[i], cur) == 0)
             c->f[F_BAUD].sel = i;
     form_init(&c->fm, c->f, F_N, UI_TOP + 1);
-    if (serial_list_ports(&c->ports, &c->nports, NULL) < 0) {
-        c->ports = NULL;
-        c->nports = 0;
-    }
 }
 
 static void comm_leave(struct app *a, void *st)
 {
     struct comm *c = st;
     (void)a;
-    free(c->ports);
-    c->ports = NULL;
+    free(c->list);
+    c->list = NULL;
+}
+
+/* The chosen item's driver: a listed reader's, or serial for the two fixed items. */
+static bool chose_pcsc(const struct comm *c)
+{
+    int s = c->f[F_READER].sel;
+
+    if (s < (int)c->n)
+        return strcmp(c->list[s].driver, "pcsc") == 0;
+    return s != c->other && s != c->none; /* the configured PC/SC reader, not connected */
+}
+
+/* Shows the port only for a typed serial port, the speed only for serial readers. */
+static void sync_fields(struct comm *c)
+{
+    int s = c->f[F_READER].sel;
+
+    c->f[F_PORT].hidden = s != c->other;
+    c->f[F_BAUD].hidden = s == c->none || chose_pcsc(c);
 }
 
 static void comm_draw(struct app *a, void *st)
 {
     struct comm *c = st;
+    int y = UI_TOP + 5;
 
-    draw_text(stdscr, UI_TOP + 4, 2, COLS - 4,
-              _("For example /dev/ttyUSB0. Leave it empty when there is no reader."),
+    sync_fields(c);
+    draw_text(stdscr, y++, 2, COLS - 4,
+              _("Left/Right or Space chooses the reader; the new reader is used from the next "
+                "start of kwhpos."),
               theme_attr(CLR_INFO));
-    draw_text(stdscr, UI_TOP + 5, 2, COLS - 4,
-              _("The new port is used from the next start of kwhpos."), theme_attr(CLR_INFO));
     if (a->config_path[0] == '\0')
-        draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
+        draw_text(stdscr, y, 2, COLS - 4,
                   _("No settings file was given: changes cannot be saved."), theme_attr(CLR_WARN));
-    draw_text(stdscr, UI_TOP + 9, 2, COLS - 4,
-              c->nports ? _("Serial ports found (F3 puts the next one in):")
-                        : _("No serial port found. Is the reader plugged in?"),
+    y += 2;
+    draw_text(stdscr, y++, 2, COLS - 4,
+              c->n ? _("Card readers found (F3 chooses the next one):")
+                   : _("No card reader found. Is the reader plugged in?"),
               theme_attr(CLR_LABEL));
-    for (size_t i = 0; i < c->nports && i < MAX_SHOWN; i++)
-        draw_text(stdscr, UI_TOP + 10 + (int)i, 4, COLS - 6, c->ports[i].label,
-                  theme_attr(CLR_NORMAL));
+    for (size_t i = 0; i < c->n && i < MAX_SHOWN; i++) {
+        char line[400];
+        snprintf(line, sizeof line, "%-7s %s",
+                 strcmp(c->list[i].driver, "pcsc") == 0 ? "PC/SC" : _("serial"),
+                 c->list[i].label);
+        draw_text(stdscr, y++, 4, COLS - 6, line, theme_attr(CLR_NORMAL));
+    }
+    if (c->note[0])
+        draw_wrap(stdscr, y, 4, COLS - 6, c->note, theme_attr(CLR_WARN), 2);
     form_draw(&c->fm, true);
+}
+
+/* The one place the choice is written: into the settings, and saved. */
+static int comm_save(struct app *a, struct comm *c, struct kwh_err *e)
+{
+    struct kwh_config cfg = a->cfg;
+    int s = c->f[F_READER].sel;
+    const char *driver = "serial", *port = "", *name = cfg.reader_name;
+    int rc;
+
+    if (s < (int)c->n && strcmp(c->list[s].driver, "pcsc") == 0) {
+        driver = "pcsc";
+        name = c->list[s].name;
+    } else if (s < (int)c->n) {
+        port = c->list[s].name;
+    } else if (s == c->other) {
+        port = form_text(&c->fm, F_PORT);
+    } else if (s != c->none) {
+        driver = "pcsc"; /* the configured one, not connected now: kept */
+    }
+    if ((rc = config_set(&cfg, "reader.driver", driver, e)) < 0 ||
+        (rc = config_set(&cfg, "reader.port", port, e)) < 0 ||
+        (rc = config_set(&cfg, "reader.name", name, e)) < 0 ||
+        (rc = config_set(&cfg, "reader.baud", bauds[c->f[F_BAUD].sel], e)) < 0)
+        return rc;
+    return app_config_save(a, &cfg, e);
 }
 
 static int comm_action(struct app *a, void *st, int act)
 {
     struct comm *c = st;
-    struct kwh_config cfg = a->cfg;
     struct kwh_err e;
 
     if (act == ACT_FIND) {
-        if (c->nports == 0) {
-            app_msg(a, CLR_WARN, "%s", _("No serial port found. Is the reader plugged in?"));
+        struct field *f = &c->f[F_READER];
+        if (c->n == 0) {
+            app_msg(a, CLR_WARN, "%s", _("No card reader found. Is the reader plugged in?"));
             return UI_HANDLED;
         }
-        ledit_set(&c->f[F_PORT].ed, c->ports[c->next++ % c->nports].name);
+        f->sel = f->sel + 1 < (int)c->n ? f->sel + 1 : 0;
+        form_focus(&c->fm, F_READER);
         return UI_REDRAW;
     }
     if (act != ACT_SUBMIT)
         return UI_IGNORED;
-    if (!form_validate(a, &c->fm))
-        return UI_HANDLED;
-    if (a->config_path[0] == '\0') {
-        app_msg(a, CLR_ERROR, "%s", _("No settings file was given: changes cannot be saved."));
+    sync_fields(c);
+    if (c->f[F_READER].sel == c->other && form_text(&c->fm, F_PORT)[0] == '\0') {
+        form_focus(&c->fm, F_PORT);
+        app_msg(a, CLR_ERROR, "%s", _("Type the serial port, e.g. /dev/ttyUSB0."));
         return UI_HANDLED;
     }
+    if (!form_validate(a, &c->fm))
+        return UI_HANDLED;
     kwh_err_clear(&e);
-    if (config_set(&cfg, "reader.port", form_text(&c->fm, F_PORT), &e) < 0 ||
-        config_set(&cfg, "reader.baud", bauds[c->f[F_BAUD].sel], &e) < 0 ||
-        config_save(&cfg, a->config_path, &e) < 0) {
+    if (comm_save(a, c, &e) < 0) {
         app_error(a, &e);
         return UI_HANDLED;
     }
-    a->cfg = cfg;
-    app_msg(a, CLR_OK, "%s", _("Saved. The new port is used from the next start of kwhpos."));
+    app_msg(a, CLR_OK, "%s", _("Saved. The new reader is used from the next start of kwhpos."));
     return UI_HANDLED;
 }
 
 static int comm_key(struct app *a, void *st, int type, wint_t ch)
 {
-    return form_key(a, &((struct comm *)st)->fm, type, ch);
+    struct comm *c = st;
+    int r = form_key(a, &c->fm, type, ch);
+
+    sync_fields(c);
+    return r;
 }
 
 const struct screen scr_comm = {
-    .title = N_("Reader port"),
+    .title = N_("Card reader"),
     .submit_label = N_("Save"),
     .state_size = sizeof(struct comm),
     .actions = ACT_BIT(ACT_FIND),

@@ -17,7 +17,7 @@
 #include "kwhpos/card.h"
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
-#include "kwhpos/reader.h"
+#include "kwhpos/cardreg.h"
 #include "ui/ui.h"
 
 struct card_file {
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (strcmp(argv[4], "reader") == 0) {
-        if (reader_open(cfg.reader_port, cfg.reader_baud, SERIAL_AUTO, NULL, &reader, &e) < 0) {
+        if (cardreg_open(&cfg, &reader, &e) < 0) {
             fprintf(stderr, "tui_driver: %s\n", e.msg);
             core_close(core);
             return 1;
