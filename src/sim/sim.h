@@ -98,6 +98,15 @@ enum sim_st simsle_change(struct sim_reader *r, const uint8_t psc[KWH_PSC_LEN], 
 /* The protection bits (4 bytes). */
 enum sim_st simsle_protect(struct sim_reader *r, uint8_t out[4]);
 
+/* --- simapdu.c: the card's answers as a PC/SC reader gives them ------------------- */
+
+/* Answers the command APDU c (n bytes) for the card in r, in the dialect of
+ * include/kwhpos/apdu.h it belongs to; the answer (data and status word) goes to out
+ * (at least KWH_CARD_SIZE + 2 bytes) and its length is returned; 0 when the card was
+ * pulled during the command (no answer comes). *card_us is the card's own time. */
+size_t simapdu_handle(struct sim_reader *r, const uint8_t *c, size_t n, uint8_t *out,
+                      long *card_us);
+
 /* Puts the card file path in the reader (saving and removing any card there). */
 int simreader_insert(struct sim_reader *r, const char *path, struct kwh_err *e);
 
@@ -118,10 +127,12 @@ struct sim_serve_opts {
     const char *dir;
     int baud;
     bool card_timing;
+    int vpcd_port; /* > 0: play the card behind vpcd on 127.0.0.1:port instead of a reader */
 };
 
-/* Runs the reader on a pseudo-terminal at DIR/reader and the control socket until
- * SIGINT/SIGTERM or a "stop" command. Returns the exit status. */
+/* Runs the reader on a pseudo-terminal at DIR/reader (or the virtual card behind vpcd)
+ * and the control socket until SIGINT/SIGTERM or a "stop" command. Returns the exit
+ * status. */
 int simserve_run(const struct sim_serve_opts *o);
 
 /* Sends one control line to the server in dir and copies its answer to out. Returns 0
