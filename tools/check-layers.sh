@@ -25,7 +25,7 @@ check config "^($shared)$"
 check print "^($shared|kwhpos/print\.h|print/.*)$"
 check core "^($shared|kwhpos/(core|store[a-z_]*|query|data|csv|invoice|cardreg)\.h|core/.*)$"
 check app "^($shared|kwhpos/(core|invoice|print|printer)\.h|app/.*)$"
-check sim "^($shared|kwhpos/(frame|reader|serial|carddev|apdu)\.h|sim/.*)$"
+check sim "^($shared|kwhpos/(frame|reader|serial|carddev|apdu|pcsc)\.h|sim/.*)$"
 # the screens reach devices through the core, never a driver's header
 for f in src/ui/*.c src/ui/*.h; do
     grep -qE '#include "kwhpos/(frame|reader|serial|carddev|apdu|pcsc|cardreg)\.h"|#include <(winscard|libserialport)' "$f" &&

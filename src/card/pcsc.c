@@ -282,7 +282,7 @@ static bool card_went_out(struct pcsc *r)
     }
 }
 
-/* One command and its answer (at least the status word). */
+/* One command and its answer (at least a byte: the callers judge its length). */
 static int xmit(struct pcsc *r, const char *what, const uint8_t *cmd, size_t n, uint8_t *ans,
                 size_t *alen, struct kwh_err *e)
 {
@@ -298,7 +298,7 @@ static int xmit(struct pcsc *r, const char *what, const uint8_t *cmd, size_t n, 
     r->st.transmit_us += (unsigned long)(now_us() - t0);
     r->st.apdus++;
     r->st.tx_bytes += n;
-    if (rv == SCARD_S_SUCCESS && len >= 2) {
+    if (rv == SCARD_S_SUCCESS && len >= 1) {
         r->st.rx_bytes += len;
         *alen = len;
         return 0;
@@ -403,8 +403,16 @@ static int pc_power_on(void *ctx, uint8_t atr4[4], struct kwh_err *e)
     r->session_events = EVENT_COUNT(state);
     r->powered = true;
     if ((n = apdu_build(r->d, APDU_SELECT, 0, NULL, 0, cmd)) > 0) {
-        if ((rc = xmit(r, KWH_N("the card type selection"), cmd, n, ans, &alen, e)) < 0)
-            return rc;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            alen = sizeof ans;
+            if ((rc = xmit(r, KWH_N("the card type selection"), cmd, n, ans, &alen, e)) < 0)
+                return rc;
+            if (alen == 2)
+                break;
+            r->st.repeats++;
+        }
+        if (alen != 2)
+            return garbled(r, KWH_N("the card type selection"), e);
         if (apdu_sw(ans, alen) != 0x9000) {
             unsigned sw = apdu_sw(ans, alen);
             r->powered = false;
@@ -421,7 +429,7 @@ static int pc_power_on(void *ctx, uint8_t atr4[4], struct kwh_err *e)
     if (!apdu_atr(r->d, atr, atr_len, atr4)) {
         char hex[3 * MAX_ATR_SIZE + 1] = "";
         for (DWORD i = 0; i < atr_len && i < MAX_ATR_SIZE; i++)
-            snprintf(hex + 3 * i, sizeof hex - 3 * i, "%s%02X", i ? " " : "", atr[i]);
+            snprintf(hex + strlen(hex), sizeof hex - strlen(hex), "%s%02X", i ? " " : "", atr[i]);
         r->powered = false;
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRONG_CARD,
                             "the card in the reader is not an SLE4442/5542 memory card (its "
@@ -456,9 +464,10 @@ static int pc_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kw
             alen = sizeof ans;
             if ((rc = xmit(r, KWH_N("reading the card"), cmd, cl, ans, &alen, e)) < 0)
                 return rc;
-            if (apdu_sw(ans, alen) != 0x9000)
+            if (alen == 2 && apdu_sw(ans, alen) != 0x9000)
                 return sw_error(r, KWH_N("reading the card"), apdu_sw(ans, alen), e);
-            if (alen - 2 == n || alen - 2 == n + r->d->read_trailer)
+            if ((alen == n + 2 || alen == n + 2 + r->d->read_trailer) &&
+                apdu_sw(ans, alen) == 0x9000)
                 break;
             r->st.repeats++;
         }
@@ -494,7 +503,7 @@ static int pc_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len, st
                                 total - len, total, n);
         if (rc < 0)
             return rc;
-        if (apdu_sw(ans, alen) != 0x9000)
+        if (alen == 2 && apdu_sw(ans, alen) != 0x9000)
             return sw_error(r, KWH_N("writing the card"), apdu_sw(ans, alen), e);
         if (alen != 2)
             return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_BAD_FRAME,
@@ -525,7 +534,7 @@ static int pc_psc_tries(void *ctx, int *tries_left, struct kwh_err *e)
         if (apdu_tries(r->d, ans, alen, tries_left))
             return 0;
         sw = apdu_sw(ans, alen);
-        if (sw != 0x9000 && (sw >> 8) != 0x63 && sw != 0x6983)
+        if (alen == 2 && sw != 0x9000 && (sw >> 8) != 0x63 && sw != 0x6983)
             return sw_error(r, KWH_N("the PSC error counter read"), sw, e);
         r->st.repeats++;
     }
@@ -568,7 +577,7 @@ static int pc_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_
                             "the card refused the PSC (%d tries left before it locks for ever): "
                             "this card belongs to another site or was not issued here",
                             tries);
-    if (apdu_sw(ans, alen) != 0x9000 && (apdu_sw(ans, alen) >> 8) != 0x90)
+    if (alen == 2 && (apdu_sw(ans, alen) >> 8) != 0x90)
         return sw_error(r, KWH_N("the PSC presentation"), apdu_sw(ans, alen), e);
     kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_BAD_FRAME,
                  "the card reader \"%s\" gave a malformed answer to the PSC presentation", r->reader);
@@ -585,6 +594,11 @@ static int pc_psc_change(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_e
 
     if ((rc = xmit(r, KWH_N("the PSC change"), cmd, cl, ans, &alen, e)) < 0)
         return rc;
+    if (alen != 2)
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_BAD_FRAME,
+                            "the card reader \"%s\" gave a malformed answer to the PSC change: "
+                            "read the card again",
+                            r->reader);
     if (apdu_sw(ans, alen) != 0x9000)
         return sw_error(r, KWH_N("the PSC change"), apdu_sw(ans, alen), e);
     return 0;

@@ -11,21 +11,27 @@
 
 /* The link to vpcd (docs/simulator.md): kwhsim connects to it as the card. */
 struct vpcd {
-    int fd;                  /* the connection, -1 when the card is out of reach */
+    int fd;                   /* the connection, -1 when the card is out of reach */
+    unsigned gen;             /* counts connections closed: input of a closed one is dropped */
     uint8_t in[VPCD_MSG_MAX]; /* a message being received */
     size_t have;
     uint8_t out[VPCD_MSG_MAX]; /* an answer waiting for the card's time */
     size_t out_len;
     int64_t due_us;
-    int64_t retry_us;  /* the next connection attempt */
-    int64_t mute_us;   /* mute: when the unanswered command ends in a reset connection */
-    bool hold;         /* mute or vanish: no connection until the faults are cleared */
-    bool eject_wait;   /* eject: close at vpcd's next message */
-    bool powered_seen; /* pcscd powered the card since it went in */
+    int64_t retry_us; /* the next connection attempt */
+    int64_t mute_us;  /* mute: when the unanswered command ends in a reset connection */
+    bool hold;        /* mute or vanish: no connection until the faults are cleared */
+    /* insert and eject wait until pcscd has seen the card come or go */
+    enum { VP_IDLE = 0, VP_WAIT_OUT, VP_WAIT_IN } wait;
+    int64_t wait_us;       /* ... until then at most (or, with no watcher, exactly) */
+    char swap[PATH_MAX];   /* the card that goes in once the one in the reader is out */
+    bool powered_seen;     /* pcscd powered the card since it went in */
+    struct kwh_card_dev watch; /* pcscd's view of the reader (our PC/SC driver) */
+    bool watching;
 };
 
 /* What a deferred control answer waits for. */
-enum ctl_wait { CTL_NONE = 0, CTL_POWER, CTL_GONE, CTL_SETTLE };
+enum ctl_wait { CTL_NONE = 0, CTL_VPCD, CTL_SETTLE };
 
 struct server {
     const struct sim_serve_opts *o;
@@ -48,7 +54,7 @@ struct server {
     size_t ctl_len;
     int64_t ctl_at;       /* CTL_SETTLE: when to send it */
     int64_t ctl_deadline; /* when to give up waiting and send ctl_late instead */
-    char ctl_late[256];
+    char ctl_late[KWH_ERR_MSG + 16];
 };
 
 int64_t serve_now_us(void);
@@ -65,14 +71,16 @@ void vpcd_input(struct server *s);
 /* Runs what is due (connection attempts, answers, the mute time-out); returns the
  * microseconds until the next thing is due (at most a second). */
 int64_t vpcd_tick(struct server *s);
-/* The card just went into the reader (r): connect as it. */
-void vpcd_inserted(struct server *s);
-/* eject: the card leaves at vpcd's next message (so that pcscd sees it gone at once);
- * the answer waits for it. */
-void vpcd_eject(struct server *s, FILE *out);
+/* insert: the card in the reader leaves first (as eject) if there is one, then the card
+ * of path goes in and kwhsim connects as it; the answer waits until pcscd has it. */
+void vpcd_insert(struct server *s, const char *path, FILE *out);
+/* eject: the card leaves; the answer waits until pcscd has seen it go. */
+void vpcd_eject(struct server *s);
 /* fault vanish / fault clear / stop. */
 void vpcd_drop(struct server *s, bool hold);
 void vpcd_clear(struct server *s);
+/* At the end: the link and the watcher closed. */
+void vpcd_close(struct server *s);
 void vpcd_status(const struct server *s, FILE *out);
 
 #endif

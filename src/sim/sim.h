@@ -128,6 +128,7 @@ struct sim_serve_opts {
     int baud;
     bool card_timing;
     int vpcd_port; /* > 0: play the card behind vpcd on 127.0.0.1:port instead of a reader */
+    const char *vpcd_reader; /* the name pcscd gives that reader (its start) */
 };
 
 /* Runs the reader on a pseudo-terminal at DIR/reader (or the virtual card behind vpcd)

@@ -254,21 +254,18 @@ static void command(struct server *s, char *line, FILE *out)
         fprintf(out, "error: empty command\n");
     } else if (strcmp(verb, "insert") == 0 && a1 && !a2) {
         if (s->o->vpcd_port > 0)
-            vpcd_drop(s, false); /* the card in it goes out first */
-        if (simreader_insert(&s->r, a1, &e) < 0) {
+            vpcd_insert(s, a1, out);
+        else if (simreader_insert(&s->r, a1, &e) < 0)
             fprintf(out, "error: %s\n", e.msg);
-        } else {
+        else
             fprintf(out, "card %s is in the reader\nok\n", a1);
-            if (s->o->vpcd_port > 0)
-                vpcd_inserted(s);
-        }
     } else if (strcmp(verb, "eject") == 0 && !a1) {
         if (!s->r.has_card) {
             fprintf(out, "error: no card in the reader\n");
         } else {
             fprintf(out, "card %s taken out\nok\n", s->r.card_path);
             if (s->o->vpcd_port > 0)
-                vpcd_eject(s, out);
+                vpcd_eject(s);
             else
                 simreader_eject(&s->r);
         }
@@ -498,7 +495,7 @@ int simserve_run(const struct sim_serve_opts *o)
     if (s.ctl_fd >= 0)
         answer_client(s.ctl_fd, s.ctl_late, strlen(s.ctl_late));
     free(s.ctl_ans);
-    vpcd_drop(&s, true);
+    vpcd_close(&s);
     port_close(&s);
     close(s.listen_fd);
     unlink(s.sock);

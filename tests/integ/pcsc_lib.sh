@@ -41,7 +41,7 @@ LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
 CHANNELID    $port
 CONF
         "$TOOLS/sockact" "$PCSCLITE_CSOCK_NAME" pcscd --foreground --config "$PCSC_DIR/conf.d" \
-            --error >>"$PCSC_DIR/pcscd.log" 2>&1 &
+            ${PCSCD_DEBUG:---error} >>"$PCSC_DIR/pcscd.log" 2>&1 &
         PCSCD_PID=$!
         if wait_for 10 _pcsc_listening $port; then
             PCSC_PORT=$port
