@@ -460,15 +460,15 @@ int simserve_run(const struct sim_serve_opts *o)
         fprintf(stderr, "kwhsim: reader on %s (%s) at %d baud, card timing %s; control %s\n",
                 s.link, s.pts, o->baud, o->card_timing ? "on" : "off", s.sock);
     while (!stop_flag && !s.stop) {
+        /* vpcd first: it may release a held control answer */
+        int64_t vleft = vpcd_tick(&s), left = ctl_tick(&s);
         struct pollfd pfd[3] = {{.fd = s.ctl_fd < 0 ? s.listen_fd : -1, .events = POLLIN},
                                 {.fd = s.master, .events = POLLIN},
                                 {.fd = vpcd_poll_fd(&s), .events = POLLIN}};
-        int64_t left = ctl_tick(&s), vleft = vpcd_tick(&s);
         struct timespec ts;
 
         if (vleft < left)
             left = vleft;
-        pfd[2].fd = vpcd_poll_fd(&s);
 
         if (s.pending_len > 0) {
             left = s.due_us - now_us();

@@ -18,51 +18,6 @@
 
 A=10000001 M1=12345678 M2=22223333
 
-# books [DB]: what an operation may change, as one line: the account, the done sales'
-# totals, the done card writes by kind (times and card serials left out: they differ
-# between two runs of the same operation)
-books() {
-    sqlite3 "${1:-$DB}" "SELECT
-        (SELECT group_concat(customer_no || ' st' || status || ' m' || meter_no || ' n' ||
-             purchase_count || ' ld' || loaded_count || ' g' || card_gen || ' bal' ||
-             balance_ckwh || ' lim' || current_limit_a || ' al' || alarm_ckwh || ' od' ||
-             overdraft_ckwh || ' h' || hoard_ckwh, '; ') FROM customers),
-        (SELECT 'sales ' || COUNT(*) || ' ' || COALESCE(SUM(amount_fen), 0) || ' ' ||
-             COALESCE(SUM(energy_ckwh), 0) || ' ' || COALESCE(SUM(fee_fen), 0)
-         FROM sales WHERE state = 1),
-        (SELECT 'ops ' || group_concat(kind || 'x' || n) FROM
-             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind))"
-}
-
-# the world an operation starts from, saved and put back (the reader empty)
-save_world() {
-    sim eject >/dev/null 2>&1
-    rm -rf "$T/world" && mkdir -p "$T/world"
-    sqlite3 "$DB" ".backup '$T/world/site.db'"
-    cp "$D"/*.card "$D"/meter-*.txt "$T/world/"
-}
-restore_world() {
-    sim eject >/dev/null 2>&1
-    rm -f "$DB-wal" "$DB-shm" "$D"/*.card
-    cp "$T/world/site.db" "$DB"
-    cp "$T/world"/*.card "$T/world"/meter-*.txt "$D/"
-}
-
-# card_of CUSTOMER: the name of the card file that is this account's card now
-card_of() {
-    local serial f
-    serial=$(q "SELECT lower(hex(card_serial)) FROM customers WHERE customer_no = $1")
-    for f in "$D"/*.card; do
-        [ "$(card_bytes "$f" 10 6)" = "$serial" ] && { basename "$f" .card; return; }
-    done
-}
-
-# tool_slot CARD: the record the last done write left on this card (by its serial)
-tool_slot() {
-    q "SELECT lower(hex(slot)) FROM card_ops WHERE state = 1 AND lower(hex(card_serial)) =
-       '$(card_bytes "$1" 10 6)' ORDER BY id DESC LIMIT 1"
-}
-
 # operation NAME CARD PREPARE CHECK CMD...: the operation under test. PREPARE puts the
 # saved world back and the card in the reader; CHECK NAME shows it did its work. Runs it
 # on copies: N bytes written, K answers, REF the books of an uninterrupted run.
@@ -92,11 +47,6 @@ faulted() {
     [ "$rc" = 0 ] || one_line "$name" "$OUT"
     FOUT=$OUT
     settled "$name" "$want"
-}
-
-# one_line NAME TEXT: TEXT is one line, kwhpos's error
-one_line() {
-    is "$1: one line says what happened" "$(printf '%s\n' "$2" | wc -l) ${2:0:7}" "1 kwhpos:"
 }
 
 # settled NAME done|void: clears the fault, reads the card (which reconciles), checks

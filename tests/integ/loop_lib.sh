@@ -1,6 +1,9 @@
 # tests/integ/loop_lib.sh — sourced by the loop_*.sh suites after lib.sh.
 #
-# A site driven through the real kwhpos command line against `kwhsim serve`:
+# A site driven through the real kwhpos command line against `kwhsim serve`, on either
+# card reader driver: LOOP_READER=serial (the default: kwhsim's reader on a pty) or
+# LOOP_READER=pcsc (a private pcscd with vsmartcard's vpcd, kwhsim the card behind it;
+# tests/integ/pcsc_lib.sh), so one scenario runs on both.
 #   start_sim [serve options]     the simulator in $D, stopped on exit (call it
 #                                 directly, not inside ok: it sets SIM_PID)
 #   new_site INI DB AREA          kwhpos init + the first password change
@@ -19,25 +22,49 @@
 # Faults: bytes_written (how many bytes a command writes, measured on copies),
 # answers (how many reader answers it takes, on copies), pending_op,
 # stopped_at_commit CARD, changed CARD OFF BYTE.
+# The world of a suite: books [DB] (what an operation may change, as one line),
+# save_world / restore_world, card_of CUSTOMER (the name of its card file now),
+# tool_slot CARD (the record the last done write left on it), one_line NAME TEXT.
+
+. "$(dirname "${BASH_SOURCE[0]}")/pcsc_lib.sh"
 
 D=$T/sim
 INI=$T/k.ini
 DB=$T/site.db
 PW=loop-pass-1
+LOOP_READER=${LOOP_READER:-serial}
 mkdir -p "$D"
 
 sim() { "$KWHSIM" --dir "$D" "$@"; }
 
 start_sim() {
-    "$KWHSIM" --dir "$D" serve "$@" >/dev/null 2>>"$T/serve.log" &
+    if [ "$LOOP_READER" = pcsc ]; then
+        [ -n "$PCSC_PORT" ] || pcsc_start || return 1
+        "$KWHSIM" --dir "$D" serve --vpcd "$PCSC_PORT" "$@" >/dev/null 2>>"$T/serve.log" &
+    else
+        "$KWHSIM" --dir "$D" serve "$@" >/dev/null 2>>"$T/serve.log" &
+    fi
     SIM_PID=$!
     on_exit "kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null"
-    wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
+    if [ "$LOOP_READER" = pcsc ]; then
+        wait_for 10 test -S "$D/control.sock"
+    else
+        wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
+    fi
+}
+
+# the [reader] section naming the suite's reader
+reader_ini() {
+    if [ "$LOOP_READER" = pcsc ]; then
+        printf '[reader]\ndriver = pcsc\nname = %s\n' "$PCSC_READER"
+    else
+        printf '[reader]\nport = %s\n' "$D/reader"
+    fi
 }
 
 # new_site INI DB AREA: an INI naming DB and the simulator's reader, a new database
 new_site() {
-    printf '[database]\npath = %s\n[reader]\nport = %s\n' "$2" "$D/reader" >"$1"
+    { printf '[database]\npath = %s\n' "$2"; reader_ini; } >"$1"
     "$KWHPOS" -c "$1" init --area "$3" >/dev/null &&
         printf '1\n%s\n%s\n' "$PW" "$PW" | "$KWHPOS" -c "$1" --user system operator passwd >/dev/null
 }
@@ -160,3 +187,55 @@ stopped_at_commit() {
 
 # changed CARD OFF BYTE: the card file's byte at OFF is no longer BYTE
 changed() { [ "$(card_bytes "$1" "$2" 1)" != "$3" ]; }
+
+# --- the world ------------------------------------------------------------------------
+
+# books [DB]: what an operation may change, as one line: the accounts (but void ones),
+# the done sales' totals, the done card writes by kind (times and card serials left out:
+# they differ between two runs of the same operation)
+books() {
+    sqlite3 "${1:-$DB}" "SELECT
+        (SELECT group_concat(customer_no || ' st' || status || ' m' || meter_no || ' n' ||
+             purchase_count || ' ld' || loaded_count || ' g' || card_gen || ' bal' ||
+             balance_ckwh || ' lim' || current_limit_a || ' al' || alarm_ckwh || ' od' ||
+             overdraft_ckwh || ' h' || hoard_ckwh, '; ') FROM customers WHERE status != 4),
+        (SELECT 'sales ' || COUNT(*) || ' ' || COALESCE(SUM(amount_fen), 0) || ' ' ||
+             COALESCE(SUM(energy_ckwh), 0) || ' ' || COALESCE(SUM(fee_fen), 0)
+         FROM sales WHERE state = 1),
+        (SELECT 'ops ' || group_concat(kind || 'x' || n) FROM
+             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind))"
+}
+
+# the world an operation starts from, saved and put back (the reader empty)
+save_world() {
+    sim eject >/dev/null 2>&1
+    rm -rf "$T/world" && mkdir -p "$T/world"
+    sqlite3 "$DB" ".backup '$T/world/site.db'"
+    cp "$D"/*.card "$D"/meter-*.txt "$T/world/"
+}
+restore_world() {
+    sim eject >/dev/null 2>&1
+    rm -f "$DB-wal" "$DB-shm" "$D"/*.card
+    cp "$T/world/site.db" "$DB"
+    cp "$T/world"/*.card "$T/world"/meter-*.txt "$D/"
+}
+
+# card_of CUSTOMER: the name of the card file that is this account's card now
+card_of() {
+    local serial f
+    serial=$(q "SELECT lower(hex(card_serial)) FROM customers WHERE customer_no = $1")
+    for f in "$D"/*.card; do
+        [ "$(card_bytes "$f" 10 6)" = "$serial" ] && { basename "$f" .card; return; }
+    done
+}
+
+# tool_slot CARD: the record the last done write left on this card (by its serial)
+tool_slot() {
+    q "SELECT lower(hex(slot)) FROM card_ops WHERE state = 1 AND lower(hex(card_serial)) =
+       '$(card_bytes "$1" 10 6)' ORDER BY id DESC LIMIT 1"
+}
+
+# one_line NAME TEXT: TEXT is one line, kwhpos's error
+one_line() {
+    is "$1: one line says what happened" "$(printf '%s\n' "$2" | wc -l) ${2:0:7}" "1 kwhpos:"
+}
