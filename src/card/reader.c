@@ -259,6 +259,7 @@ static int rd_power_on(void *ctx, uint8_t atr[4], struct kwh_err *e)
         return protocol_error(r, FRAME_CMD_POWER_ON, e);
     memcpy(atr, resp.data + 1, 4);
     r->powered = true;
+    r->ev_changed_told = false; /* the power-on cleared the reader's flag */
     return 0;
 }
 

@@ -11,18 +11,24 @@ tui_start
 tui_login system 1
 tui_see "logged in" "F9 or Enter opens the menu"
 
-# M2 reader port, saved in the INI
+# M2 the card reader, saved in the INI: one list of what the machine has (serial ports
+# with their descriptions, PC/SC readers), another serial port typed, or none
 tui_menu 1 1
-tui_see "reader port screen" "Speed (baud)"
-# the detected ports are those the reader layer lists, with their descriptions
-first=$("$TOOLS/readertool" ports | grep '^/dev/' | head -n 1 | cut -f3)
+tui_see "card reader screen" "Card reader"
+tui_see "no reader configured yet" "< No reader >"
+first=$("$KWHPOS" ports 2>/dev/null | head -n 1 | cut -f3)
 if [ -n "$first" ]; then
-    tui_see "the screen lists the detected ports" "$first"
+    tui_see "the screen lists the detected readers" "$first"
 else
-    tui_see "the screen says no port was found" "No serial port found"
+    tui_see "the screen says no reader was found" "No card reader found"
 fi
-tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
-tui_see "port saved" "Saved. The new port is used from the next start"
+unlike "no port or speed field without a serial reader" "$(tui_screen)" "Speed \(baud\)"
+tui_keys Left
+tui_see "another serial port: its field appears" "Serial port"
+tui_see "and the speed" "Speed (baud)"
+tui_keys Tab; tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
+tui_see "port saved" "Saved. The new reader is used from the next start"
+like "INI has the serial driver" "$(cat "$TUI_INI")" "driver = serial"
 like "INI has the port" "$(cat "$TUI_INI")" "port = /dev/ttyUSB7"
 like "INI has the speed" "$(cat "$TUI_INI")" "baud = 19200"
 
