@@ -1,6 +1,7 @@
 # kwhpos — build, run and test.
 #
 #   make run      build, create the demo site if absent, start the simulator and the TUI
+#                 (READER=pcsc: through a private pcscd with vpcd, the simulator the card)
 #   make check    build and run every test suite (plain build, then ASan+UBSan)
 #   make deps     install missing Debian packages (apt-get, as root)
 #
@@ -74,7 +75,7 @@ TSUP     := $(B)/libkwhtest.a
 all: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES)
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -146,9 +147,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo-site.sh $(B) $(DEMO)
 
+READER ?= serial
+
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/run-demo.sh $(B) $(DEMO)
+	@READER=$(READER) tools/run-demo.sh $(B) $(DEMO)
 
 # --- Tests ----------------------------------------------------------------------------
 # check: plain build, every suite; then the sanitizer build, every suite again.

@@ -49,6 +49,7 @@ struct pcsc_api {
                               DWORD n);
     LONG (*transmit)(SCARDHANDLE card, const SCARD_IO_REQUEST *send_pci, LPCBYTE send,
                      DWORD send_len, SCARD_IO_REQUEST *recv_pci, LPBYTE recv, LPDWORD recv_len);
+    LONG (*cancel)(SCARDCONTEXT ctx);
 };
 
 extern const struct pcsc_api pcsc_api_system;

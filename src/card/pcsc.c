@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "card/pcsc_watch.h"
 #include "kwhpos/apdu.h"
 #include "kwhpos/util.h"
 
@@ -20,6 +21,7 @@ const struct pcsc_api pcsc_api_system = {
     .status = SCardStatus,
     .get_status_change = SCardGetStatusChange,
     .transmit = SCardTransmit,
+    .cancel = SCardCancel,
 };
 
 #define PROTOCOLS (SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1)
@@ -34,6 +36,8 @@ struct pcsc {
     SCARDCONTEXT ctx;
     bool have_ctx;
     char reader[MAX_READERNAME]; /* the reader's full name; "" until found */
+    struct pcsc_watch *w;        /* pcscd's view of it (pcsc_watch.h) */
+    char watched[MAX_READERNAME];
     SCARDHANDLE card;
     bool connected;
     DWORD proto;
@@ -229,27 +233,27 @@ static int ensure_reader(struct pcsc *r, struct kwh_err *e)
                             "no card reader's name starts with \"%s\" (pcscd has %s): choose "
                             "the reader in 通讯参数设置 or fix [reader] name",
                             r->prefix, seen[0] ? seen : "none");
+    if (r->w == NULL || strcmp(r->watched, r->reader) != 0) {
+        pcsc_watch_stop(r->w);
+        r->w = pcsc_watch_start(r->api, r->reader);
+        str_copy(r->watched, sizeof r->watched, r->reader);
+        if (r->w == NULL)
+            return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+    }
     return 0;
 }
 
 /* The reader's state now (SCARD_STATE_* with the event count in the high 16 bits). */
 static int reader_state(struct pcsc *r, DWORD *state, struct kwh_err *e)
 {
-    SCARD_READERSTATE rs;
     LONG rv;
     int rc;
 
     if ((rc = ensure_reader(r, e)) < 0)
         return rc;
-    memset(&rs, 0, sizeof rs);
-    rs.szReader = r->reader;
-    rs.dwCurrentState = SCARD_STATE_UNAWARE;
-    rv = r->api->get_status_change(r->ctx, 0, &rs, 1);
-    if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
+    rv = pcsc_watch_state(r->w, 0, 0, state);
+    if (rv != SCARD_S_SUCCESS)
         return fail(r, rv, KWH_N("asking for the reader's state"), e);
-    if (rs.dwEventState & (SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE))
-        return fail(r, SCARD_E_READER_UNAVAILABLE, KWH_N("asking for the reader's state"), e);
-    *state = rs.dwEventState;
     return 0;
 }
 
@@ -257,28 +261,20 @@ static int reader_state(struct pcsc *r, DWORD *state, struct kwh_err *e)
  * taken out, since that is the usual cause. */
 static bool card_went_out(struct pcsc *r)
 {
-    SCARD_READERSTATE rs;
     int64_t deadline = now_us() + (int64_t)r->settle_ms * 1000;
+    DWORD seen = 0, st;
 
-    memset(&rs, 0, sizeof rs);
-    rs.szReader = r->reader;
-    rs.dwCurrentState = SCARD_STATE_PRESENT | (r->session_events << 16);
     for (;;) {
         int64_t left = (deadline - now_us()) / 1000;
-        LONG rv;
 
+        if (pcsc_watch_state(r->w, seen, seen == 0 ? 0 : (int)(left > 0 ? left : 0), &st) !=
+            SCARD_S_SUCCESS)
+            return false;
+        if (!(st & SCARD_STATE_PRESENT) || EVENT_COUNT(st) != r->session_events)
+            return true;
         if (left <= 0)
             return false;
-        rs.dwEventState = 0;
-        rv = r->api->get_status_change(r->ctx, (DWORD)left, &rs, 1);
-        if (rv == SCARD_E_TIMEOUT)
-            return false;
-        if (rv != SCARD_S_SUCCESS)
-            return false;
-        if (!(rs.dwEventState & SCARD_STATE_PRESENT) ||
-            EVENT_COUNT(rs.dwEventState) != r->session_events)
-            return true;
-        rs.dwCurrentState = rs.dwEventState;
+        seen = st;
     }
 }
 
@@ -609,35 +605,29 @@ static int pc_psc_change(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_e
 static int pc_event(void *ctx, int timeout_ms, enum kwh_card_event *ev, struct kwh_err *e)
 {
     struct pcsc *r = ctx;
-    SCARD_READERSTATE rs;
     bool was, now;
+    DWORD st;
     LONG rv;
     int rc;
 
     *ev = KWH_CARD_EV_NONE;
     if ((rc = ensure_reader(r, e)) < 0)
         return rc;
-    memset(&rs, 0, sizeof rs);
-    rs.szReader = r->reader;
-    rs.dwCurrentState = r->ev_known ? r->ev_state : SCARD_STATE_UNAWARE;
-    rv = r->api->get_status_change(r->ctx, r->ev_known && timeout_ms > 0 ? (DWORD)timeout_ms : 0,
-                                   &rs, 1);
+    rv = pcsc_watch_state(r->w, r->ev_known ? r->ev_state : 0, r->ev_known ? timeout_ms : 0, &st);
     if (rv == SCARD_E_TIMEOUT)
         return 0;
     if (rv != SCARD_S_SUCCESS)
         return fail(r, rv, KWH_N("waiting for a card"), e);
-    if (rs.dwEventState & (SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE))
-        return fail(r, SCARD_E_READER_UNAVAILABLE, KWH_N("waiting for a card"), e);
     was = (r->ev_state & SCARD_STATE_PRESENT) != 0;
-    now = (rs.dwEventState & SCARD_STATE_PRESENT) != 0;
+    now = (st & SCARD_STATE_PRESENT) != 0;
     if (r->ev_known) {
         if (was && !now)
             *ev = KWH_CARD_EV_REMOVED;
-        else if (now && (!was || EVENT_COUNT(rs.dwEventState) != EVENT_COUNT(r->ev_state)))
+        else if (now && (!was || EVENT_COUNT(st) != EVENT_COUNT(r->ev_state)))
             *ev = KWH_CARD_EV_INSERTED;
     }
     r->ev_known = true;
-    r->ev_state = rs.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+    r->ev_state = st;
     return 0;
 }
 
@@ -648,6 +638,7 @@ static void pc_close(void *ctx)
     if (r == NULL)
         return;
     release(r);
+    pcsc_watch_stop(r->w);
     free(r);
 }
 

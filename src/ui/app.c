@@ -617,6 +617,7 @@ int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_cor
     theme_init(cfg->colour == 1 || (cfg->colour == -1 && has_colors()));
     a->last_input = time(NULL);
     core_set_progress(a->core, dialog_progress, a);
+    poll_reader(a, a->last_input); /* where the reader stands: what comes later is an event */
 
     rc = run(a);
 

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <time.h>
+
 #include "../support/check.h"
 #include "kwhpos/pcsc.h"
 
@@ -33,6 +35,7 @@ static struct fake {
     uint8_t ins[64];   /* the INS of each command, in order */
     int nins;
     const char *readers; /* multi-string */
+    volatile int cancelled;
 } fk;
 
 static LONG f_establish(DWORD scope, LPCVOID r1, LPCVOID r2, LPSCARDCONTEXT ctx)
@@ -102,17 +105,34 @@ static LONG f_status(SCARDHANDLE card, LPSTR name, LPDWORD name_len, LPDWORD sta
     return SCARD_S_SUCCESS;
 }
 
+/* Waits (the driver's watcher thread does, with INFINITE) until the reader's state
+ * differs from what the caller knows, or SCardCancel. */
 static LONG f_status_change(SCARDCONTEXT ctx, DWORD timeout, SCARD_READERSTATE *rs, DWORD n)
 {
-    DWORD now = (fk.present ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY) | fk.events << 16;
+    struct timespec nap = {0, 2000000};
     (void)ctx, (void)n;
-    if (fk.fail_status_change)
-        return fk.fail_status_change;
-    rs->dwEventState = now;
-    if (rs->dwCurrentState != SCARD_STATE_UNAWARE && rs->dwCurrentState == now && timeout > 0)
-        return SCARD_E_TIMEOUT;
-    if (rs->dwCurrentState != SCARD_STATE_UNAWARE && rs->dwCurrentState == now)
-        return SCARD_E_TIMEOUT;
+    for (DWORD waited = 0;; waited += 2) {
+        DWORD now = (fk.present ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY) | fk.events << 16;
+        if (fk.fail_status_change)
+            return fk.fail_status_change;
+        if (rs->dwCurrentState == SCARD_STATE_UNAWARE || rs->dwCurrentState != now) {
+            rs->dwEventState = now | SCARD_STATE_CHANGED;
+            return SCARD_S_SUCCESS;
+        }
+        if (fk.cancelled) {
+            fk.cancelled = 0;
+            return SCARD_E_CANCELLED;
+        }
+        if (timeout != INFINITE && waited >= timeout)
+            return SCARD_E_TIMEOUT;
+        nanosleep(&nap, NULL);
+    }
+}
+
+static LONG f_cancel(SCARDCONTEXT ctx)
+{
+    (void)ctx;
+    fk.cancelled = 1;
     return SCARD_S_SUCCESS;
 }
 
@@ -186,8 +206,8 @@ static LONG f_transmit(SCARDHANDLE h, const SCARD_IO_REQUEST *spci, LPCBYTE send
 }
 
 static const struct pcsc_api fake_api = {
-    f_establish, f_release,       f_list,    f_connect, f_reconnect, f_disconnect,
-    f_status,    f_status_change, f_transmit,
+    f_establish, f_release,       f_list,     f_connect, f_reconnect, f_disconnect,
+    f_status,    f_status_change, f_transmit, f_cancel,
 };
 
 static int setup(void **state)
@@ -215,7 +235,7 @@ static struct kwh_card_dev open_dev(const char *dialect)
     pcsc_opts_default(&o);
     o.reader = "ACS";
     o.dialect = dialect;
-    o.settle_ms = 50;
+    o.settle_ms = 1000;
     if (pcsc_open_api(&fake_api, &o, &dev, &e) < 0)
         fail_msg("open: %s", e.msg);
     return dev;
@@ -440,19 +460,20 @@ static void pcsc__reports_insertion_and_removal(void **state)
     assert_int_equal(ev, KWH_CARD_EV_NONE); /* the first look learns */
     fk.present = false;
     fk.events++;
-    assert_int_equal(d.ops->event(d.ctx, 0, &ev, &e), 0);
+    assert_int_equal(d.ops->event(d.ctx, 2000, &ev, &e), 0);
     assert_int_equal(ev, KWH_CARD_EV_REMOVED);
-    assert_int_equal(d.ops->event(d.ctx, 0, &ev, &e), 0);
+    assert_int_equal(d.ops->event(d.ctx, 50, &ev, &e), 0);
     assert_int_equal(ev, KWH_CARD_EV_NONE);
     fk.present = true;
     fk.events++;
-    assert_int_equal(d.ops->event(d.ctx, 0, &ev, &e), 0);
+    assert_int_equal(d.ops->event(d.ctx, 2000, &ev, &e), 0);
     assert_int_equal(ev, KWH_CARD_EV_INSERTED);
     fk.events += 2; /* out and in again between two looks: still a new card */
-    assert_int_equal(d.ops->event(d.ctx, 0, &ev, &e), 0);
+    assert_int_equal(d.ops->event(d.ctx, 2000, &ev, &e), 0);
     assert_int_equal(ev, KWH_CARD_EV_INSERTED);
     fk.fail_status_change = SCARD_E_NO_SERVICE;
-    assert_int_equal(d.ops->event(d.ctx, 0, &ev, &e), KWH_EDEVICE);
+    fk.events++;
+    assert_int_equal(d.ops->event(d.ctx, 2000, &ev, &e), KWH_EDEVICE);
     assert_non_null(strstr(e.msg, "pcscd"));
     d.ops->close(d.ctx);
 }
