@@ -22,26 +22,18 @@ INI=$DEMO/kwhpos.ini
 pids=()
 cleanup() {
     "$S" --dir "$DEMO/sim" stop >/dev/null 2>&1 || true
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+    done
 }
 trap cleanup EXIT
 
 if [ "$READER" = pcsc ]; then
-    # vpcd listens on a TCP port and the next one (a reader each): a free pair
-    used() { grep -qi ":$(printf '%04X' "$1") " /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
-    port=35963
-    while used $port || used $((port + 1)); do port=$((port + 2)); done
-    mkdir -p "$DEMO/pcsc/conf.d"
-    printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:%d\nLIBPATH      %s\nCHANNELID    %d\n' \
-        "$port" /usr/lib/pcsc/drivers/serial/libifdvpcd.so "$port" >"$DEMO/pcsc/conf.d/vpcd"
     export PCSCLITE_CSOCK_NAME=$DEMO/pcsc/pcscd.comm
-    "$B/tests/tools/sockact" "$PCSCLITE_CSOCK_NAME" pcscd --foreground \
-        --config "$DEMO/pcsc/conf.d" >>"$DEMO/pcsc/pcscd.log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 1 100); do
-        grep -qi ":$(printf '%04X' $port) 0\{8,32\}:0000 0A" /proc/net/tcp /proc/net/tcp6 && break
-        sleep 0.05
-    done
+    read -r port pcscd <<<"$("$here/pcscd-vpcd.sh" "$DEMO/pcsc" "$B/tests/tools/sockact" 35963)"
+    [ -n "${pcscd:-}" ] || { echo "run: pcscd did not start (see $DEMO/pcsc/pcscd.log)" >&2; exit 1; }
+    pids+=("$pcscd")
     sed -e '/^\[reader\]/,/^\[/{/^port *=/d;/^baud *=/d}' \
         -e 's/^\[reader\]$/[reader]\ndriver = pcsc\nname = Virtual PCD 00 00/' \
         "$DEMO/kwhpos.ini" >"$DEMO/kwhpos-pcsc.ini"
