@@ -88,8 +88,8 @@ const struct apdu_dialect *apdu_dialect_at(size_t i);
 /* Builds op's command for addr and data (len bytes: a read's length, a write's bytes, a
  * PSC) into out (at least APDU_MAX bytes). Returns its length, or 0 when the dialect has
  * no such command or the arguments do not fit it. */
-size_t apdu_build(const struct apdu_dialect *d, enum apdu_op op, unsigned addr,
-                  const uint8_t *data, size_t len, uint8_t *out);
+size_t apdu_build(const struct apdu_dialect *d, enum apdu_op op, unsigned addr, const uint8_t *data,
+                  size_t len, uint8_t *out);
 
 /* The status word of an answer (its last two bytes); 0 when it is shorter than that. */
 unsigned apdu_sw(const uint8_t *ans, size_t n);

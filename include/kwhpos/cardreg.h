@@ -13,8 +13,8 @@
 
 /* One reader a clerk can choose. */
 struct cardreg_entry {
-    char driver[8]; /* "serial" or "pcsc": the [reader] driver that opens it */
-    char name[256]; /* the serial port, or the PC/SC reader's full name */
+    char driver[8];  /* "serial" or "pcsc": the [reader] driver that opens it */
+    char name[256];  /* the serial port, or the PC/SC reader's full name */
     char label[300]; /* what the clerk picks: "CH340 on /dev/ttyUSB0", "ACS ACR39U ICC
                         Reader 00 00" */
 };

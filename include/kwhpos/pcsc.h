@@ -38,17 +38,18 @@ struct pcsc_api {
     LONG (*establish)(DWORD scope, LPCVOID r1, LPCVOID r2, LPSCARDCONTEXT ctx);
     LONG (*release)(SCARDCONTEXT ctx);
     LONG (*list_readers)(SCARDCONTEXT ctx, LPCSTR groups, LPSTR readers, LPDWORD len);
-    LONG (*connect)(SCARDCONTEXT ctx, LPCSTR reader, DWORD share, DWORD protocols,
-                    LPSCARDHANDLE card, LPDWORD active);
-    LONG (*reconnect)(SCARDHANDLE card, DWORD share, DWORD protocols, DWORD init,
-                      LPDWORD active);
+    LONG (*connect)
+    (SCARDCONTEXT ctx, LPCSTR reader, DWORD share, DWORD protocols, LPSCARDHANDLE card,
+     LPDWORD active);
+    LONG (*reconnect)(SCARDHANDLE card, DWORD share, DWORD protocols, DWORD init, LPDWORD active);
     LONG (*disconnect)(SCARDHANDLE card, DWORD disposition);
-    LONG (*status)(SCARDHANDLE card, LPSTR name, LPDWORD name_len, LPDWORD state,
-                   LPDWORD protocol, LPBYTE atr, LPDWORD atr_len);
-    LONG (*get_status_change)(SCARDCONTEXT ctx, DWORD timeout, SCARD_READERSTATE *states,
-                              DWORD n);
-    LONG (*transmit)(SCARDHANDLE card, const SCARD_IO_REQUEST *send_pci, LPCBYTE send,
-                     DWORD send_len, SCARD_IO_REQUEST *recv_pci, LPBYTE recv, LPDWORD recv_len);
+    LONG (*status)
+    (SCARDHANDLE card, LPSTR name, LPDWORD name_len, LPDWORD state, LPDWORD protocol, LPBYTE atr,
+     LPDWORD atr_len);
+    LONG (*get_status_change)(SCARDCONTEXT ctx, DWORD timeout, SCARD_READERSTATE *states, DWORD n);
+    LONG (*transmit)
+    (SCARDHANDLE card, const SCARD_IO_REQUEST *send_pci, LPCBYTE send, DWORD send_len,
+     SCARD_IO_REQUEST *recv_pci, LPBYTE recv, LPDWORD recv_len);
     LONG (*cancel)(SCARDCONTEXT ctx);
 };
 

@@ -61,8 +61,8 @@ const struct apdu_dialect *apdu_dialect_at(size_t i)
     return i < sizeof dialects / sizeof dialects[0] ? &dialects[i] : NULL;
 }
 
-size_t apdu_build(const struct apdu_dialect *d, enum apdu_op op, unsigned addr,
-                  const uint8_t *data, size_t len, uint8_t *out)
+size_t apdu_build(const struct apdu_dialect *d, enum apdu_op op, unsigned addr, const uint8_t *data,
+                  size_t len, uint8_t *out)
 {
     const struct apdu_cmd *c = &d->cmd[op];
     size_t n = 4;

@@ -85,8 +85,7 @@ static int serial_open_cfg(const struct kwh_config *cfg, struct kwh_card_dev *de
     return reader_open(cfg->reader_port, cfg->reader_baud, SERIAL_AUTO, NULL, dev, e);
 }
 
-static int pcsc_open_cfg(const struct kwh_config *cfg, struct kwh_card_dev *dev,
-                         struct kwh_err *e)
+static int pcsc_open_cfg(const struct kwh_config *cfg, struct kwh_card_dev *dev, struct kwh_err *e)
 {
     struct pcsc_opts o;
 

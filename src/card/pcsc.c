@@ -138,8 +138,7 @@ static int fail(struct pcsc *r, LONG rv, const char *what, struct kwh_err *e)
     if (rv == SCARD_W_RESET_CARD) {
         disconnect(r);
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_REMOVED,
-                            "the card was reset by another program during %s: read it again",
-                            what);
+                            "the card was reset by another program during %s: read it again", what);
     }
     if (rv == SCARD_W_UNRESPONSIVE_CARD || rv == SCARD_W_UNPOWERED_CARD) {
         disconnect(r);
@@ -349,7 +348,8 @@ static int sw_error(struct pcsc *r, const char *what, unsigned sw, struct kwh_er
 
 static int garbled(struct pcsc *r, const char *what, struct kwh_err *e)
 {
-    what = kwh_tr(what);    return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_BAD_FRAME,
+    what = kwh_tr(what);
+    return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_BAD_FRAME,
                         "the card reader \"%s\" gave malformed answers to %s twice in a row: "
                         "unplug and replug the reader, then try again",
                         r->reader, what);
@@ -388,8 +388,7 @@ static int pc_power_on(void *ctx, uint8_t atr4[4], struct kwh_err *e)
             disconnect(r);
     }
     if (!r->connected) {
-        rv = r->api->connect(r->ctx, r->reader, SCARD_SHARE_SHARED, PROTOCOLS, &r->card,
-                             &r->proto);
+        rv = r->api->connect(r->ctx, r->reader, SCARD_SHARE_SHARED, PROTOCOLS, &r->card, &r->proto);
         if (rv != SCARD_S_SUCCESS)
             return fail(r, rv, KWH_N("the power-on"), e);
         r->connected = true;
@@ -403,11 +402,11 @@ static int pc_power_on(void *ctx, uint8_t atr4[4], struct kwh_err *e)
             alen = sizeof ans;
             if ((rc = xmit(r, KWH_N("the card type selection"), cmd, n, ans, &alen, e)) < 0)
                 return rc;
-            if (alen == 2)
+            if (alen >= 2) /* older ACS firmware puts the card's ATR before 90 00 */
                 break;
             r->st.repeats++;
         }
-        if (alen != 2)
+        if (alen < 2)
             return garbled(r, KWH_N("the card type selection"), e);
         if (apdu_sw(ans, alen) != 0x9000) {
             unsigned sw = apdu_sw(ans, alen);
@@ -576,7 +575,8 @@ static int pc_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_
     if (alen == 2 && (apdu_sw(ans, alen) >> 8) != 0x90)
         return sw_error(r, KWH_N("the PSC presentation"), apdu_sw(ans, alen), e);
     kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_BAD_FRAME,
-                 "the card reader \"%s\" gave a malformed answer to the PSC presentation", r->reader);
+                 "the card reader \"%s\" gave a malformed answer to the PSC presentation",
+                 r->reader);
     return kwh_err_prefix(e, "the PSC may have been presented (read the error counter before "
                              "another try)");
 }

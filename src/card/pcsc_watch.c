@@ -10,7 +10,7 @@
 
 #include "kwhpos/util.h"
 
-#define RETRY_MS 500     /* after pcscd failed, or the reader is not there */
+#define RETRY_MS 500 /* after pcscd failed, or the reader is not there */
 #define FIRST_LOOK_MS 1000
 
 struct pcsc_watch {

@@ -396,7 +396,8 @@ static int rd_event(void *ctx, int timeout_ms, enum kwh_card_event *ev, struct k
         if (r->ev_known) {
             if (r->ev_present && !st.card_present)
                 *ev = KWH_CARD_EV_REMOVED;
-            else if (st.card_present && (!r->ev_present || (st.card_changed && !r->ev_changed_told)))
+            else if (st.card_present &&
+                     (!r->ev_present || (st.card_changed && !r->ev_changed_told)))
                 *ev = KWH_CARD_EV_INSERTED;
         }
         r->ev_known = true;

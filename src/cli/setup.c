@@ -283,7 +283,9 @@ const struct cli_command cli_setup_commands[] = {
      "--area CODE [--unit NAME] [--phone TEL] "
      "[--no-tariffs]",
      "create a new site database (once)", cmd_init, 0},
-    {"ports", "", "", "list the card readers: serial ports with their USB descriptions and PC/SC readers", cmd_ports, 0},
+    {"ports", "", "",
+     "list the card readers: serial ports with their USB descriptions and PC/SC readers", cmd_ports,
+     0},
     {"settings show", "", "", "the site's settings (area code, unit, limits)", cmd_settings_show,
      0},
     {"settings set", "unit= phone= area= force monthly-free= max-amount= max-kwh= reissue-fee=",

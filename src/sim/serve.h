@@ -23,9 +23,9 @@ struct vpcd {
     bool hold;        /* mute or vanish: no connection until the faults are cleared */
     /* insert and eject wait until pcscd has seen the card come or go */
     enum { VP_IDLE = 0, VP_WAIT_OUT, VP_WAIT_IN } wait;
-    int64_t wait_us;       /* ... until then at most (or, with no watcher, exactly) */
-    char swap[PATH_MAX];   /* the card that goes in once the one in the reader is out */
-    bool powered_seen;     /* pcscd powered the card since it went in */
+    int64_t wait_us;           /* ... until then at most (or, with no watcher, exactly) */
+    char swap[PATH_MAX];       /* the card that goes in once the one in the reader is out */
+    bool powered_seen;         /* pcscd powered the card since it went in */
     struct kwh_card_dev watch; /* pcscd's view of the reader (our PC/SC driver) */
     bool watching;
 };

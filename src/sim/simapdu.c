@@ -70,8 +70,7 @@ static unsigned sw_tries(int tries)
     return tries > 0 ? 0x63C0u | (unsigned)tries : 0x6983;
 }
 
-size_t simapdu_handle(struct sim_reader *r, const uint8_t *c, size_t n, uint8_t *out,
-                      long *card_us)
+size_t simapdu_handle(struct sim_reader *r, const uint8_t *c, size_t n, uint8_t *out, long *card_us)
 {
     const struct apdu_dialect *d;
     const uint8_t *data;

@@ -140,8 +140,8 @@ int simcard_save(const char *path, const struct sim_card *c, struct kwh_err *e)
     n += (size_t)snprintf(buf + n, sizeof buf - n, "kwhsim-card 1\npsc %02x%02x%02x\ntries %d\n",
                           c->psc[0], c->psc[1], c->psc[2], c->tries);
     if (memcmp(c->protect, "\xff\xff\xff\xff", 4) != 0)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "protect %02x%02x%02x%02x\n",
-                              c->protect[0], c->protect[1], c->protect[2], c->protect[3]);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "protect %02x%02x%02x%02x\n", c->protect[0],
+                              c->protect[1], c->protect[2], c->protect[3]);
     for (int row = 0; row < 16; row++) {
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%02x:", row * 16);
         for (int i = 0; i < 16; i++)

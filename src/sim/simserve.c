@@ -277,8 +277,8 @@ static void command(struct server *s, char *line, FILE *out)
         if (s->o->vpcd_port > 0)
             vpcd_status(s, out);
         else
-            fprintf(out, "port %s\nlink %s\nbaud %d\n", s->master >= 0 ? s->pts : "closed",
-                    s->link, s->o->baud);
+            fprintf(out, "port %s\nlink %s\nbaud %d\n", s->master >= 0 ? s->pts : "closed", s->link,
+                    s->o->baud);
         fprintf(out, "card-timing %s\ncard %s\npowered %s\n%s\nok\n",
                 s->o->card_timing ? "on" : "off", s->r.has_card ? s->r.card_path : "none",
                 s->r.powered ? "yes" : "no", ft);
@@ -309,8 +309,7 @@ static void command(struct server *s, char *line, FILE *out)
             s->r.f = (struct sim_faults){.pull_after = -1};
             if (s->o->vpcd_port > 0) {
                 vpcd_clear(s);
-                fprintf(out, "faults cleared; card behind vpcd on port %d\nok\n",
-                        s->o->vpcd_port);
+                fprintf(out, "faults cleared; card behind vpcd on port %d\nok\n", s->o->vpcd_port);
             } else if (s->master < 0 && port_open(s, &e) < 0) {
                 fprintf(out, "error: %s\n", e.msg);
             } else {
@@ -454,7 +453,8 @@ int simserve_run(const struct sim_serve_opts *o)
         return 1;
     }
     if (o->vpcd_port > 0)
-        fprintf(stderr, "kwhsim: the card behind vpcd on 127.0.0.1:%d, card timing %s; control %s\n",
+        fprintf(stderr,
+                "kwhsim: the card behind vpcd on 127.0.0.1:%d, card timing %s; control %s\n",
                 o->vpcd_port, o->card_timing ? "on" : "off", s.sock);
     else
         fprintf(stderr, "kwhsim: reader on %s (%s) at %d baud, card timing %s; control %s\n",

@@ -27,12 +27,12 @@
 #define VPCD_CTRL_RESET 2
 #define VPCD_CTRL_ATR 4
 
-#define RETRY_US 100000      /* between connection attempts */
-#define WAIT_IN_US 3000000   /* insert: how long pcscd may take to see the card */
-#define WAIT_OUT_US 1500000  /* eject: how long pcscd may take to see it go */
-#define UNWATCHED_US 900000  /* with no watcher: two polls, so one saw the card gone */
-#define SETTLE_US 20000      /* for pcscd to tell its clients */
-#define MUTE_US 1000000      /* mute: a reader's time-out before it gives up */
+#define RETRY_US 100000     /* between connection attempts */
+#define WAIT_IN_US 3000000  /* insert: how long pcscd may take to see the card */
+#define WAIT_OUT_US 1500000 /* eject: how long pcscd may take to see it go */
+#define UNWATCHED_US 900000 /* with no watcher: two polls, so one saw the card gone */
+#define SETTLE_US 20000     /* for pcscd to tell its clients */
+#define MUTE_US 1000000     /* mute: a reader's time-out before it gives up */
 
 void vpcd_init(struct server *s)
 {
@@ -353,6 +353,6 @@ void vpcd_close(struct server *s)
 
 void vpcd_status(const struct server *s, FILE *out)
 {
-    fprintf(out, "vpcd 127.0.0.1:%d\nreader %s\nconnected %s\n", s->o->vpcd_port,
-            s->o->vpcd_reader, s->vp.fd >= 0 ? "yes" : "no");
+    fprintf(out, "vpcd 127.0.0.1:%d\nreader %s\nconnected %s\n", s->o->vpcd_port, s->o->vpcd_reader,
+            s->vp.fd >= 0 ? "yes" : "no");
 }

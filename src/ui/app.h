@@ -57,8 +57,9 @@ enum ui_action {
 
 /* Key types returned by ui_read (besides wget_wch's OK and KEY_CODE_YES). */
 #define UI_KEY_ABORT (-2) /* another operator unlocked: modal dialogs cancel */
-#define UI_KEY_CARD (-3)  /* a card came or went (enum kwh_card_event in *ch); only to the
-                             main loop (app.c), never to a dialog */
+#define UI_KEY_CARD                                                                                \
+    (-3) /* a card came or went (enum kwh_card_event in *ch); only to the                          \
+            main loop (app.c), never to a dialog */
 
 /* Colour roles (theme.c maps them to pairs or to monochrome attributes). */
 enum ui_role {

@@ -137,8 +137,8 @@ static void comm_draw(struct app *a, void *st)
                 "start of kwhpos."),
               theme_attr(CLR_INFO));
     if (a->config_path[0] == '\0')
-        draw_text(stdscr, y, 2, COLS - 4,
-                  _("No settings file was given: changes cannot be saved."), theme_attr(CLR_WARN));
+        draw_text(stdscr, y, 2, COLS - 4, _("No settings file was given: changes cannot be saved."),
+                  theme_attr(CLR_WARN));
     y += 2;
     draw_text(stdscr, y++, 2, COLS - 4,
               c->n ? _("Card readers found (F3 chooses the next one):")
@@ -147,8 +147,7 @@ static void comm_draw(struct app *a, void *st)
     for (size_t i = 0; i < c->n && i < MAX_SHOWN; i++) {
         char line[400];
         snprintf(line, sizeof line, "%-7s %s",
-                 strcmp(c->list[i].driver, "pcsc") == 0 ? "PC/SC" : _("serial"),
-                 c->list[i].label);
+                 strcmp(c->list[i].driver, "pcsc") == 0 ? "PC/SC" : _("serial"), c->list[i].label);
         draw_text(stdscr, y++, 4, COLS - 6, line, theme_attr(CLR_NORMAL));
     }
     if (c->note[0])

@@ -35,6 +35,9 @@ ok "a card goes out" sim eject
 ok "pcsc_scan sees it go" wait_for 10 eval '[ "$(grep -c "Card removed" "$T/scan.out")" -ge 2 ]'
 kill $SCAN_PID 2>/dev/null
 
+out=$("$KWHPOS" ports 2>&1)
+like "kwhpos ports lists the PC/SC reader with the serial ports" "$out" "^pcsc	$PCSC_READER	$PCSC_READER"
+
 # --- the driver ---------------------------------------------------------------------------
 out=$(rt status 2>&1)
 is "an empty reader reports no card" "$out" "status card=no changed=yes"

@@ -76,8 +76,8 @@ int main(int argc, char **argv)
             return usage();
     }
     if (db == NULL || (port == NULL) == (pcsc == NULL) || between == NULL ||
-        (port != NULL && baud <= 0) || meter < 10000000 ||
-        meter > 99999999 || runs < 1 || fgets(pw, sizeof pw, stdin) == NULL)
+        (port != NULL && baud <= 0) || meter < 10000000 || meter > 99999999 || runs < 1 ||
+        fgets(pw, sizeof pw, stdin) == NULL)
         return usage();
     pw[strcspn(pw, "\r\n")] = '\0';
     if (core_open(&c, db, &e) < 0)

@@ -30,10 +30,9 @@ static bool have_site;
 
 static const char *detail_name(int d)
 {
-    static const char *names[] = {"none",      "no-reader",   "timeout",  "no-card",
-                                  "removed",   "wrong-psc",   "locked",   "write-failed",
-                                  "bad-frame", "unsupported", "protocol", "psc-risk",
-                                  "wrong-card"};
+    static const char *names[] = {
+        "none",         "no-reader", "timeout",     "no-card",  "removed",  "wrong-psc", "locked",
+        "write-failed", "bad-frame", "unsupported", "protocol", "psc-risk", "wrong-card"};
     return d >= 0 && d < (int)(sizeof names / sizeof names[0]) ? names[d] : "?";
 }
 
@@ -356,8 +355,8 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
                 printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n", ps->apdus,
                        ps->tx_bytes, ps->rx_bytes, ps->written, ps->repeats);
             else
-                printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n",
-                       s->exchanges, s->tx_bytes, s->rx_bytes, s->written, s->repeats);
+                printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n", s->exchanges,
+                       s->tx_bytes, s->rx_bytes, s->written, s->repeats);
         } else if (strcmp(c, "event") == 0 && i + 1 < argc) {
             enum kwh_card_event ev;
             long ms = num(argv[++i], 60000, &ok);

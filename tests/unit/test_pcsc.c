@@ -29,10 +29,10 @@ static struct fake {
     uint8_t psc[3];
     int tries;
     bool unlocked;
-    bool iso;          /* answer as an ISO 7816-4 reader */
-    bool old_present;  /* answer the PSC presentation as older ACS firmware (6 bytes) */
-    bool trailer;      /* append the 4 protection bytes to read answers */
-    uint8_t ins[64];   /* the INS of each command, in order */
+    bool iso;         /* answer as an ISO 7816-4 reader */
+    bool old_present; /* answer the PSC presentation as older ACS firmware (6 bytes) */
+    bool trailer;     /* append the 4 protection bytes to read answers */
+    uint8_t ins[64];  /* the INS of each command, in order */
     int nins;
     const char *readers; /* multi-string */
     volatile int cancelled;
@@ -175,7 +175,9 @@ static DWORD card(const uint8_t *c, DWORD n, LPBYTE out)
         errcnt[0] = (uint8_t)((1u << fk.tries) - 1);
         if (fk.iso)
             return answer(out, NULL, 0,
-                          fk.unlocked ? 0x9000 : fk.tries ? 0x63C0u | (unsigned)fk.tries : 0x6983);
+                          fk.unlocked ? 0x9000
+                          : fk.tries  ? 0x63C0u | (unsigned)fk.tries
+                                      : 0x6983);
         if (fk.old_present) {
             memcpy(buf, errcnt, 1);
             memcpy(buf + 1, c + 5, 3);
@@ -206,8 +208,8 @@ static LONG f_transmit(SCARDHANDLE h, const SCARD_IO_REQUEST *spci, LPCBYTE send
 }
 
 static const struct pcsc_api fake_api = {
-    f_establish, f_release,       f_list,     f_connect, f_reconnect, f_disconnect,
-    f_status,    f_status_change, f_transmit, f_cancel,
+    f_establish,  f_release, f_list,          f_connect,  f_reconnect,
+    f_disconnect, f_status,  f_status_change, f_transmit, f_cancel,
 };
 
 static int setup(void **state)
@@ -250,7 +252,6 @@ static int open_err(struct kwh_err *e, const char *name)
     o.reader = name;
     return pcsc_open_api(&fake_api, &o, &dev, e);
 }
-
 
 static void pcsc__says_pcscd_is_not_running(void **state)
 {
@@ -445,9 +446,8 @@ static void pcsc__drives_the_iso_dialect_from_the_same_code(void **state)
     assert_int_equal(d.ops->read(d.ctx, 40, buf, 1, &e), 0);
     assert_int_equal(buf[0], 0x55);
     d.ops->close(d.ctx);
-    REFUSED(KWH_EINVAL, "unknown APDU dialect", pcsc_open_api(&fake_api,
-                                                            &(struct pcsc_opts){.dialect = "xyz"},
-                                                            &d, &e_));
+    REFUSED(KWH_EINVAL, "unknown APDU dialect",
+            pcsc_open_api(&fake_api, &(struct pcsc_opts){.dialect = "xyz"}, &d, &e_));
 }
 
 static void pcsc__reports_insertion_and_removal(void **state)
@@ -490,8 +490,7 @@ int main(void)
                                setup),
         cmocka_unit_test_setup(pcsc__refuses_a_card_of_another_type, setup),
         cmocka_unit_test_setup(pcsc__reads_the_counter_before_every_presentation, setup),
-        cmocka_unit_test_setup(pcsc__presentation_lost_says_the_psc_may_have_been_presented,
-                               setup),
+        cmocka_unit_test_setup(pcsc__presentation_lost_says_the_psc_may_have_been_presented, setup),
         cmocka_unit_test_setup(pcsc__takes_both_answer_forms_of_acs_readers, setup),
         cmocka_unit_test_setup(pcsc__drives_the_iso_dialect_from_the_same_code, setup),
         cmocka_unit_test_setup(pcsc__reports_insertion_and_removal, setup),
