@@ -33,23 +33,26 @@ struct pcsc_stats {
 };
 
 /* The pcsc-lite calls the driver makes, as a table so unit tests can put a fake reader
- * behind them. pcsc_api_system is libpcsclite's. */
+ * behind them (each the SCard function of the same name). pcsc_api_system is
+ * libpcsclite's. */
+typedef LONG pcsc_connect_fn(SCARDCONTEXT ctx, LPCSTR reader, DWORD share, DWORD protocols,
+                             LPSCARDHANDLE card, LPDWORD active);
+typedef LONG pcsc_status_fn(SCARDHANDLE card, LPSTR name, LPDWORD name_len, LPDWORD state,
+                            LPDWORD protocol, LPBYTE atr, LPDWORD atr_len);
+typedef LONG pcsc_transmit_fn(SCARDHANDLE card, const SCARD_IO_REQUEST *send_pci, LPCBYTE send,
+                              DWORD send_len, SCARD_IO_REQUEST *recv_pci, LPBYTE recv,
+                              LPDWORD recv_len);
+
 struct pcsc_api {
     LONG (*establish)(DWORD scope, LPCVOID r1, LPCVOID r2, LPSCARDCONTEXT ctx);
     LONG (*release)(SCARDCONTEXT ctx);
     LONG (*list_readers)(SCARDCONTEXT ctx, LPCSTR groups, LPSTR readers, LPDWORD len);
-    LONG (*connect)
-    (SCARDCONTEXT ctx, LPCSTR reader, DWORD share, DWORD protocols, LPSCARDHANDLE card,
-     LPDWORD active);
+    pcsc_connect_fn *connect;
     LONG (*reconnect)(SCARDHANDLE card, DWORD share, DWORD protocols, DWORD init, LPDWORD active);
     LONG (*disconnect)(SCARDHANDLE card, DWORD disposition);
-    LONG (*status)
-    (SCARDHANDLE card, LPSTR name, LPDWORD name_len, LPDWORD state, LPDWORD protocol, LPBYTE atr,
-     LPDWORD atr_len);
+    pcsc_status_fn *status;
     LONG (*get_status_change)(SCARDCONTEXT ctx, DWORD timeout, SCARD_READERSTATE *states, DWORD n);
-    LONG (*transmit)
-    (SCARDHANDLE card, const SCARD_IO_REQUEST *send_pci, LPCBYTE send, DWORD send_len,
-     SCARD_IO_REQUEST *recv_pci, LPBYTE recv, LPDWORD recv_len);
+    pcsc_transmit_fn *transmit;
     LONG (*cancel)(SCARDCONTEXT ctx);
 };
 
