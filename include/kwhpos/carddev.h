@@ -23,6 +23,15 @@ int carddev_update(struct kwh_card_dev *dev, const uint8_t have[KWH_CARD_SIZE],
                    const uint8_t want[KWH_CARD_SIZE], unsigned last_addr, unsigned last_len,
                    struct carddev_update_stats *stats, struct kwh_err *e);
 
+/* Whether a PSC may be presented to a card with tries_left tries: 0, or KWH_ECARD with
+ * KWH_DEV_LOCKED (none left) or KWH_DEV_PSC_RISK (fewer than min_tries: the last try is
+ * never spent), saying what to do. The drivers call it between reading the error
+ * counter and presenting. */
+int carddev_psc_guard(int tries_left, int min_tries, struct kwh_err *e);
+
+/* The error for a card with no PSC tries left. */
+int carddev_locked(struct kwh_err *e);
+
 /* Reads the whole card into img. */
 int carddev_read_all(struct kwh_card_dev *dev, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
 

@@ -71,6 +71,27 @@ int carddev_update(struct kwh_card_dev *dev, const uint8_t have[KWH_CARD_SIZE],
     return rc;
 }
 
+int carddev_locked(struct kwh_err *e)
+{
+    return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
+                        "the card is locked (three wrong PSC presentations): it cannot be "
+                        "written any more; issue a new card");
+}
+
+int carddev_psc_guard(int tries_left, int min_tries, struct kwh_err *e)
+{
+    if (tries_left <= 0)
+        return carddev_locked(e);
+    if (tries_left < min_tries)
+        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_PSC_RISK,
+                            "the card has only %d PSC %s left (a wrong password was tried "
+                            "on it, perhaps by another system); the PSC was not presented, "
+                            "so the card cannot lock: put it in its own meter once (the "
+                            "meter's right password restores the tries) and read it again",
+                            tries_left, tries_left == 1 ? "try" : "tries");
+    return 0;
+}
+
 int carddev_read_all(struct kwh_card_dev *dev, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e)
 {
     return dev->ops->read(dev->ctx, 0, img, KWH_CARD_SIZE, e);

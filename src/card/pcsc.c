@@ -9,6 +9,7 @@
 
 #include "card/pcsc_watch.h"
 #include "kwhpos/apdu.h"
+#include "kwhpos/carddev.h"
 #include "kwhpos/util.h"
 
 const struct pcsc_api pcsc_api_system = {
@@ -326,9 +327,7 @@ static int sw_error(struct pcsc *r, const char *what, unsigned sw, struct kwh_er
     what = kwh_tr(what);
     why = kwh_tr(why);
     if (detail == KWH_DEV_LOCKED)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
+        return carddev_locked(e);
     if (detail == KWH_DEV_UNSUPPORTED)
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_UNSUPPORTED,
                             "the card reader \"%s\" refused %s (status %04X: %s): it speaks "
@@ -545,17 +544,8 @@ static int pc_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_
 
     if ((rc = pc_psc_tries(r, &tries, e)) < 0)
         return rc;
-    if (tries == 0)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
-    if (tries < r->psc_min_tries)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_PSC_RISK,
-                            "the card has only %d PSC %s left (a wrong password was tried "
-                            "on it, perhaps by another system); the PSC was not presented, "
-                            "so the card cannot lock: put it in its own meter once (the "
-                            "meter's right password restores the tries) and read it again",
-                            tries, tries == 1 ? "try" : "tries");
+    if ((rc = carddev_psc_guard(tries, r->psc_min_tries, e)) < 0)
+        return rc;
     cl = apdu_build(r->d, APDU_PRESENT, 0, psc, KWH_PSC_LEN, cmd);
     if ((rc = xmit(r, KWH_N("the PSC presentation"), cmd, cl, ans, &alen, e)) < 0)
         return kwh_err_prefix(e, "the PSC may have been presented (read the error counter "
@@ -564,9 +554,7 @@ static int pc_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_
     if (res == 1)
         return 0;
     if (res == 0 && tries == 0)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
+        return carddev_locked(e);
     if (res == 0)
         return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC,
                             "the card refused the PSC (%d tries left before it locks for ever): "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kwhpos/carddev.h"
 #include "kwhpos/frame.h"
 
 struct reader {
@@ -182,10 +183,7 @@ static int status_error(struct reader *r, uint8_t cmd, const struct frame *resp,
                             "the card refused the PSC (%d tries left before it locks for ever): "
                             "this card belongs to another site or was not issued here",
                             resp->len >= 2 ? resp->data[1] : 0);
-    case FRAME_LOCKED:
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
+    case FRAME_LOCKED: return carddev_locked(e);
     case FRAME_WRITE_FAILED:
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED,
                             "the card did not take the write (%u bytes written): read the card "
@@ -348,17 +346,8 @@ static int rd_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_
 
     if ((rc = rd_psc_tries(r, &tries, e)) < 0)
         return rc;
-    if (tries == 0)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
-    if (tries < r->o.psc_min_tries)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_PSC_RISK,
-                            "the card has only %d PSC %s left (a wrong password was tried "
-                            "on it, perhaps by another system); the PSC was not presented, "
-                            "so the card cannot lock: put it in its own meter once (the "
-                            "meter's right password restores the tries) and read it again",
-                            tries, tries == 1 ? "try" : "tries");
+    if ((rc = carddev_psc_guard(tries, r->o.psc_min_tries, e)) < 0)
+        return rc;
     rc = exchange(r, FRAME_CMD_PSC_PRESENT, psc, KWH_PSC_LEN, 2, 0, &resp, e);
     if (rc < 0)
         return kwh_err_prefix(e, "the PSC may have been presented (read the error counter "

@@ -52,29 +52,8 @@ faulted() {
 # settled NAME done|void: clears the fault, reads the card (which reconciles), checks
 # both sides and that the card works on
 settled() {
-    local name=$1 want=$2 was=$RC holder
-    sim fault clear >/dev/null
-    sim insert "$CARD" >/dev/null
-    run kp card read
-    is "$name: the card reads back (exit 0)" "$RC" 0
-    if [ "$was" = 8 ]; then
-        like "$name: the read settles the waiting write" "$OUT" \
-            "^settled: the [a-z-]+ of op #[0-9]+ $([ "$want" = done ] && echo 'was completed' || echo 'never reached')"
-    fi
-    is "$name: nothing is left pending" "$(kp pending)" ""
-    if [ "$want" = done ]; then
-        is "$name: the books are those of an uninterrupted run" "$(books)" "$REF"
-    else
-        is "$name: the books are as before" "$(books)" "$BEFORE"
-    fi
-    holder=$(q "SELECT customer_no FROM customers WHERE lower(hex(card_serial)) =
-                '$(card_bytes "$CARD" 10 6)' AND status IN (1, 2)")
-    if [ -n "$holder" ]; then
-        is "$name: the account's card and the database agree" \
-            "$(card_active "$(card_of "$holder")")" "$(db_slot "$holder")"
-    elif [ "$(card_active "$CARD")" != none ]; then
-        is "$name: the card and the database agree" "$(card_active "$CARD")" "$(tool_slot "$CARD")"
-    fi
+    local name=$1 want=$2
+    settle_read "$name" "$want"
     is "$name: account $A's card and the database agree" "$(card_active "$(card_of $A)")" \
         "$(db_slot $A)"
     run kp audit verify

@@ -235,6 +235,36 @@ tool_slot() {
        '$(card_bytes "$1" 10 6)' ORDER BY id DESC LIMIT 1"
 }
 
+# settle_read NAME done|void: after a faulted card write of $CMD on $CARD (RC its exit
+# code): the fault cleared, the card put back and read (which settles the write);
+# nothing is pending, the books are those before ($BEFORE, void) or of an uninterrupted
+# run ($REF, done), and the card and the database agree
+settle_read() {
+    local name=$1 want=$2 was=$RC holder
+    sim fault clear >/dev/null
+    sim insert "$CARD" >/dev/null
+    run kp card read
+    is "$name: the card reads back (exit 0)" "$RC" 0
+    if [ "$was" = 8 ]; then
+        like "$name: the read settles the waiting write" "$OUT" \
+            "^settled: the [a-z-]+ of op #[0-9]+ $([ "$want" = done ] && echo 'was completed' || echo 'never reached')"
+    fi
+    is "$name: nothing is left pending" "$(kp pending)" ""
+    if [ "$want" = done ]; then
+        is "$name: the books are those of an uninterrupted run" "$(books)" "$REF"
+    else
+        is "$name: the books are as before" "$(books)" "$BEFORE"
+    fi
+    holder=$(q "SELECT customer_no FROM customers WHERE lower(hex(card_serial)) =
+                '$(card_bytes "$CARD" 10 6)' AND status IN (1, 2)")
+    if [ -n "$holder" ]; then
+        is "$name: the account's card and the database agree" \
+            "$(card_active "$(card_of "$holder")")" "$(db_slot "$holder")"
+    elif [ "$(card_active "$CARD")" != none ]; then
+        is "$name: the card and the database agree" "$(card_active "$CARD")" "$(tool_slot "$CARD")"
+    fi
+}
+
 # one_line NAME TEXT: TEXT is one line, kwhpos's error
 one_line() {
     is "$1: one line says what happened" "$(printf '%s\n' "$2" | wc -l) ${2:0:7}" "1 kwhpos:"

@@ -28,29 +28,10 @@ operation() {
         test "$N" -gt 2 -a "$REF" != "$BEFORE"
 }
 
-# settled NAME done|void: the card back in the reader, read (which settles), and both
-# sides agree
+# settled NAME done|void: settle_read (loop_lib.sh), and no PSC try was spent
 settled() {
-    local name=$1 want=$2 holder
-    sim fault clear >/dev/null
-    sim insert "$CARD" >/dev/null
-    run kp card read
-    is "$name: the card reads back (exit 0)" "$RC" 0
-    is "$name: nothing is left pending" "$(kp pending)" ""
-    if [ "$want" = done ]; then
-        is "$name: the books are those of an uninterrupted run" "$(books)" "$REF"
-    else
-        is "$name: the books are as before" "$(books)" "$BEFORE"
-    fi
-    holder=$(q "SELECT customer_no FROM customers WHERE lower(hex(card_serial)) =
-                '$(card_bytes "$CARD" 10 6)' AND status IN (1, 2)")
-    if [ -n "$holder" ]; then
-        is "$name: the card and the database agree" \
-            "$(card_active "$(card_of "$holder")")" "$(db_slot "$holder")"
-    elif [ "$(card_active "$CARD")" != none ]; then
-        is "$name: the card and the database agree" "$(card_active "$CARD")" "$(tool_slot "$CARD")"
-    fi
-    is "$name: no PSC try was spent" "$(tries "$CARD")" 3
+    settle_read "$1" "$2"
+    is "$1: no PSC try was spent" "$(tries "$CARD")" 3
 }
 
 # pulled NAME RC done|void N: the card pulled after N bytes; exit RC, then settled
