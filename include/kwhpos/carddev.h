@@ -29,6 +29,9 @@ int carddev_update(struct kwh_card_dev *dev, const uint8_t have[KWH_CARD_SIZE],
  * counter and presenting. */
 int carddev_psc_guard(int tries_left, int min_tries, struct kwh_err *e);
 
+/* 0 when [addr, addr + len) is a non-empty range of the card, else KWH_EINVAL. */
+int carddev_check_range(unsigned addr, size_t len, struct kwh_err *e);
+
 /* The error for a card with no PSC tries left. */
 int carddev_locked(struct kwh_err *e);
 

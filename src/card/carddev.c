@@ -71,6 +71,14 @@ int carddev_update(struct kwh_card_dev *dev, const uint8_t have[KWH_CARD_SIZE],
     return rc;
 }
 
+int carddev_check_range(unsigned addr, size_t len, struct kwh_err *e)
+{
+    if (len == 0 || addr >= KWH_CARD_SIZE || len > KWH_CARD_SIZE - addr)
+        return kwh_err_setd(e, KWH_EINVAL, KWH_DEV_NONE,
+                            "card address range %u+%zu is outside the 256-byte card", addr, len);
+    return 0;
+}
+
 int carddev_locked(struct kwh_err *e)
 {
     return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,

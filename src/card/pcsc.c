@@ -433,21 +433,13 @@ static int pc_power_on(void *ctx, uint8_t atr4[4], struct kwh_err *e)
     return 0;
 }
 
-static int check_range(unsigned addr, size_t len, struct kwh_err *e)
-{
-    if (len == 0 || addr >= KWH_CARD_SIZE || len > KWH_CARD_SIZE - addr)
-        return kwh_err_setd(e, KWH_EINVAL, KWH_DEV_NONE,
-                            "card address range %u+%zu is outside the 256-byte card", addr, len);
-    return 0;
-}
-
 static int pc_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kwh_err *e)
 {
     struct pcsc *r = ctx;
     uint8_t cmd[APDU_MAX], ans[KWH_CARD_SIZE + 16];
     int rc;
 
-    if ((rc = check_range(addr, len, e)) < 0)
+    if ((rc = carddev_check_range(addr, len, e)) < 0)
         return rc;
     while (len > 0) {
         size_t n = len < r->d->read_max ? len : r->d->read_max, alen = 0, cl;
@@ -482,7 +474,7 @@ static int pc_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len, st
     size_t total = len;
     int rc;
 
-    if ((rc = check_range(addr, len, e)) < 0)
+    if ((rc = carddev_check_range(addr, len, e)) < 0)
         return rc;
     while (len > 0) {
         size_t n = len < r->d->write_max ? len : r->d->write_max, alen = sizeof ans;

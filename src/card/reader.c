@@ -261,14 +261,6 @@ static int rd_power_on(void *ctx, uint8_t atr[4], struct kwh_err *e)
     return 0;
 }
 
-static int check_range(unsigned addr, size_t len, struct kwh_err *e)
-{
-    if (len == 0 || addr >= KWH_CARD_SIZE || len > KWH_CARD_SIZE - addr)
-        return kwh_err_setd(e, KWH_EINVAL, KWH_DEV_NONE,
-                            "card address range %u+%zu is outside the 256-byte card", addr, len);
-    return 0;
-}
-
 static int rd_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kwh_err *e)
 {
     struct reader *r = ctx;
@@ -276,7 +268,7 @@ static int rd_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kw
     uint8_t req[4];
     int rc;
 
-    if ((rc = check_range(addr, len, e)) < 0)
+    if ((rc = carddev_check_range(addr, len, e)) < 0)
         return rc;
     frame_put16(req, (uint16_t)addr);
     frame_put16(req + 2, (uint16_t)len);
@@ -295,7 +287,7 @@ static int rd_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len, st
     uint8_t req[2 + KWH_CARD_SIZE];
     int rc;
 
-    if ((rc = check_range(addr, len, e)) < 0)
+    if ((rc = carddev_check_range(addr, len, e)) < 0)
         return rc;
     frame_put16(req, (uint16_t)addr);
     memcpy(req + 2, buf, len);

@@ -82,18 +82,7 @@ pull_points() {
     faulted "pulled at byte 0" "$rc1" void pull 0
     faulted "pulled at byte 1" "$rc1" void pull 1
     faulted "pulled at byte $((N / 2)) of $N" "$rc1" void pull $((N / 2))
-    for attempt in 1 2 3 4; do
-        $PREPARE
-        sim fault pull $((N - 1)) >/dev/null
-        run kp "${CMD[@]}"
-        [ "$RC" = 8 ] && stopped_at_commit "$CARD" && break
-        sim fault clear >/dev/null
-        $PREPARE
-        N=$(bytes_written "$CARD" "${CMD[@]}")
-    done
-    ok "$OPNAME: the card was pulled exactly at the commit byte" stopped_at_commit "$CARD"
-    like "$OPNAME, pulled at the commit byte: the outcome is not known" "$OUT" \
-        'not known whether the card took the write'
+    pull_at_commit
     one_line "$OPNAME, pulled at the commit byte" "$OUT"
     settled "$OPNAME, pulled at the commit byte" void
     for attempt in 1 2 3 4; do

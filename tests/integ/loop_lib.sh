@@ -265,6 +265,26 @@ settle_read() {
     fi
 }
 
+# pull_at_commit: $CMD on $CARD with the card pulled at the commit byte (every byte but
+# that one written: $N - 1, $N measured by bytes_written; a byte of the new record equal
+# to the old one is not written, so the count can differ between two runs: measured
+# again and repeated); one result that it landed there, RC and OUT its outcome
+pull_at_commit() {
+    local attempt
+    for attempt in 1 2 3 4; do
+        $PREPARE
+        sim fault pull $((N - 1)) >/dev/null
+        run kp "${CMD[@]}"
+        [ "$RC" = 8 ] && stopped_at_commit "$CARD" && break
+        sim fault clear >/dev/null
+        $PREPARE
+        N=$(bytes_written "$CARD" "${CMD[@]}")
+    done
+    ok "$OPNAME: the card was pulled exactly at the commit byte" stopped_at_commit "$CARD"
+    like "$OPNAME, pulled at the commit byte: the outcome is not known" "$OUT" \
+        'not known whether the card took the write'
+}
+
 # one_line NAME TEXT: TEXT is one line, kwhpos's error
 one_line() {
     is "$1: one line says what happened" "$(printf '%s\n' "$2" | wc -l) ${2:0:7}" "1 kwhpos:"

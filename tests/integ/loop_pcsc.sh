@@ -50,22 +50,10 @@ pulled() {
 # new record equal to the old one is not written, so the count can differ between two
 # runs and is measured again)
 pull_points() {
-    local attempt
     pulled "$OPNAME" "$1" void 0
     pulled "$OPNAME" "$1" void 1
     pulled "$OPNAME" "$1" void $((N / 2))
-    for attempt in 1 2 3 4; do
-        $PREPARE
-        sim fault pull $((N - 1)) >/dev/null
-        run kp "${CMD[@]}"
-        [ "$RC" = 8 ] && stopped_at_commit "$CARD" && break
-        sim fault clear >/dev/null
-        $PREPARE
-        N=$(bytes_written "$CARD" "${CMD[@]}")
-    done
-    ok "$OPNAME: the card was pulled exactly at the commit byte" stopped_at_commit "$CARD"
-    like "$OPNAME, pulled at the commit byte: the outcome is not known" "$OUT" \
-        'not known whether the card took the write'
+    pull_at_commit
     settled "$OPNAME, pulled at the commit byte" void
 }
 
