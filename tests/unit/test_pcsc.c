@@ -138,7 +138,8 @@ static LONG f_cancel(SCARDCONTEXT ctx)
 
 static DWORD answer(LPBYTE out, const uint8_t *data, size_t n, unsigned sw)
 {
-    memcpy(out, data, n);
+    if (n > 0)
+        memcpy(out, data, n);
     out[n] = (uint8_t)(sw >> 8);
     out[n + 1] = (uint8_t)sw;
     return (DWORD)n + 2;
