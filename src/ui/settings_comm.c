@@ -132,10 +132,10 @@ static void comm_draw(struct app *a, void *st)
     int y = UI_TOP + 5;
 
     sync_fields(c);
-    draw_text(stdscr, y++, 2, COLS - 4,
-              _("Left/Right or Space chooses the reader; the new reader is used from the next "
-                "start of kwhpos."),
-              theme_attr(CLR_INFO));
+    y += draw_wrap(stdscr, y, 2, COLS - 4,
+                   _("Left/Right or Space chooses the reader; the new reader is used from the "
+                     "next start of kwhpos."),
+                   theme_attr(CLR_INFO), 2);
     if (a->config_path[0] == '\0')
         draw_text(stdscr, y, 2, COLS - 4, _("No settings file was given: changes cannot be saved."),
                   theme_attr(CLR_WARN));
