@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # kwhpos — build, run and test.
 #
 #   make run      build, create the demo site if absent, start the simulator and the TUI
@@ -13,9 +14,12 @@ PREFIX   ?= /usr/local
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := ncursesw formw menuw panelw sqlite3 libserialport libsodium libpcsclite
+PKGS     := ncursesw panelw sqlite3 libserialport libsodium libpcsclite
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) pangocairo cairo 2>/dev/null))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# SQLite is loaded when the first database is opened (src/store/sqlite_load.c), not
+# linked into the programs: the tests and tools that call it themselves link it
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out sqlite3,$(PKGS)) 2>/dev/null)
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null)
 CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
 CUPS_LIBS   := $(shell cups-config --libs 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -30,18 +34,19 @@ else
 OPT      := -O2 -g
 LDSAN    :=
 endif
-CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"' \
-            -DKWH_LOCALEDIR='"$(abspath $(B))/locale"' -DKWH_PRINT_MODULE='"$(abspath $(B))/kwhpos-print.so"'
-CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP
+CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"'
+# reproducible: no build directory in the objects (debug info names paths from here)
+CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
 LDLIBS   += $(PKG_LIBS) -liniparser -lm
 # The printing module (src/print/module.h): libcups, Pango and Cairo only there.
 MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS) -lm
 ifeq ($(SAN),1)
 MOD_LDFLAGS :=
 else
-MOD_LDFLAGS := -Wl,--no-undefined
+MOD_LDFLAGS := -Wl,--no-undefined -Wl,-z,now
 endif
-LDFLAGS  += $(LDSAN)
+# only the libraries a program uses are loaded when it starts (docs/performance.md)
+LDFLAGS  += $(LDSAN) -Wl,--as-needed
 
 # Layers: everything below ui/cli/sim goes into one static library.
 LIB_SRC  := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/card/*.c src/print/*.c src/config/*.c src/app/*.c)
@@ -64,18 +69,24 @@ TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(TOOL_SRC))
 MOD_OBJ  := $(patsubst %.c,$(B)/obj/pic/%.o,$(MOD_SRC))
 MOD      := $(B)/kwhpos-print.so
 MO_FILES := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/kwhpos.mo,$(PO_FILES))
+MAN_SRC  := $(wildcard man/*.scd man/zh_CN/*.scd)
+MAN_OUT  := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRC))
 
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
-.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card \
-        check-layers format format-check clean install help
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup \
+        check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
-all: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(UNIT_BIN) $(TOOL_BIN) $(MO_FILES)
+all: programs $(UNIT_BIN) $(TOOL_BIN)
+
+# what is installed: the programs, the printing module, the catalogues, the man pages
+programs: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(MO_FILES) \
+    $(if $(filter 1,$(SAN)),,$(MAN_OUT))
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -99,22 +110,23 @@ $(TSUP): $(TSUP_OBJ)
 $(B)/kwhpos: $(APP_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
 
+# kwhsim binds every symbol at start (hardening); kwhpos lazily, for its start-up time
 $(B)/kwhsim: $(SIM_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(SIM_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -Wl,-z,now -o $@ $(SIM_OBJ) $(LIB) $(LDLIBS)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(CMOCKA_LIBS)
 
 # test drivers used by the integration suites (not suites themselves)
 UI_OBJ   := $(call obj,$(wildcard src/ui/*.c))
 $(B)/tests/tools/tui_driver: $(B)/obj/tests/tools/tui_driver.o $(UI_OBJ) $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS)
 
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS)
 
 $(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -124,7 +136,8 @@ $(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
 DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libserialport-dev \
         libcups2-dev libiniparser-dev libcmocka-dev libsodium-dev libpango1.0-dev libcairo2-dev \
         fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
-        libclang-rt-14-dev gettext pcscd libpcsclite-dev vsmartcard-vpcd libacsccid1 pcsc-tools
+        libclang-rt-14-dev gettext debhelper lintian scdoc man-db groff-base dialog fbterm \
+        fonts-wqy-zenhei pcscd libpcsclite-dev vsmartcard-vpcd libacsccid1 pcsc-tools
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \
@@ -177,7 +190,7 @@ FUZZ_B    := build/fuzz
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CUPS_CFLAGS) \
-               -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -DKWH_LOCALEDIR='"/nonexistent"' -DKWH_PRINT_MODULE='"/nonexistent"' -Wall -Wextra -Werror
+               -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -Wall -Wextra -Werror
 
 FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
 
@@ -211,6 +224,9 @@ bench: all
 bench-card: all
 	@tests/bench/bench-card.sh $(B)
 
+bench-startup: all
+	@tests/bench/bench-startup.sh $(B)
+
 # --- Hygiene --------------------------------------------------------------------------
 check-layers:
 	@tools/check-layers.sh
@@ -221,23 +237,87 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms \
-	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos
-	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(PREFIX)/bin/
+# --- Installing -----------------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...]: programs, printing module, forms,
+# catalogues, man pages, docs and examples, systemd units and the cron file, the INI
+# (kept when present), /var/lib/kwhpos and /var/backups/kwhpos. As root without
+# DESTDIR it also makes the system group and user kwhpos, installs kwhpos setgid kwhpos
+# and gives the data folders to that group (the Debian package's postinst does the
+# same). Nothing of the build tree is compiled into the programs.
+BINDIR   := $(PREFIX)/bin
+UNITDIR  ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
+
+man: $(MAN_OUT)
+
+$(B)/man/kwhpos.1 $(B)/man/zh_CN/kwhpos.1: $(B)/man/%: man/%.scd $(B)/kwhpos $(MO_FILES) \
+    tools/man-commands.sh tools/man-cjk.sh
+	@mkdir -p $(dir $@)
+	tools/man-commands.sh $(B)/kwhpos $(if $(findstring zh_CN,$@),zh_CN,en) >$@.cmds
+	sed -e '/^%COMMANDS%$$/r $@.cmds' -e '/^%COMMANDS%$$/d' $< | scdoc | tools/man-cjk.sh >$@
+	rm -f $@.cmds
+
+$(B)/man/%: man/%.scd tools/man-cjk.sh
+	@mkdir -p $(dir $@)
+	scdoc <$< | tools/man-cjk.sh >$@
+
+install: programs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)/etc/kwhpos $(DESTDIR)$(PREFIX)/share/kwhpos/forms \
+	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos/examples $(DESTDIR)$(PREFIX)/libexec/kwhpos \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)/etc/cron.d
+	install -d -m 2770 $(DESTDIR)/var/lib/kwhpos $(DESTDIR)/var/backups/kwhpos
+	install -m 755 $(B)/kwhpos $(B)/kwhsim $(DESTDIR)$(BINDIR)/
 	install -D -m 644 $(MOD) $(DESTDIR)$(PREFIX)/lib/kwhpos/kwhpos-print.so
 	install -m 644 forms/*.form $(DESTDIR)$(PREFIX)/share/kwhpos/forms/
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/kwhpos/
+	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/kwhpos/
+	install -m 644 packaging/kiosk/kwhpos-kiosk.service packaging/kiosk/60-kwhpos-reader.rules \
+	  packaging/kiosk/README.kiosk $(DESTDIR)$(PREFIX)/share/doc/kwhpos/examples/
+	sed 's|/usr/bin/kwhpos|$(BINDIR)/kwhpos|' packaging/kiosk/kwhpos-kiosk \
+	  >$(DESTDIR)$(PREFIX)/libexec/kwhpos/kwhpos-kiosk
+	chmod 755 $(DESTDIR)$(PREFIX)/libexec/kwhpos/kwhpos-kiosk
+	sed -i 's|/usr/libexec/kwhpos|$(PREFIX)/libexec/kwhpos|' \
+	  $(DESTDIR)$(PREFIX)/share/doc/kwhpos/examples/kwhpos-kiosk.service
+	sed 's|@BINDIR@|$(BINDIR)|g' packaging/kwhpos-backup.service.in \
+	  >$(DESTDIR)$(UNITDIR)/kwhpos-backup.service
+	install -m 644 packaging/kwhpos-backup.timer $(DESTDIR)$(UNITDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' packaging/kwhpos.cron.in >$(DESTDIR)/etc/cron.d/kwhpos
+	chmod 644 $(DESTDIR)$(UNITDIR)/kwhpos-backup.service $(DESTDIR)/etc/cron.d/kwhpos
 	for mo in $(MO_FILES); do \
 	  lang=$$(basename $$(dirname $$(dirname $$mo))); \
 	  install -D -m 644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/kwhpos.mo; \
 	done
-	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || { \
-	  sed 's|/usr/local/|$(PREFIX)/|' etc/kwhpos.ini >$(DESTDIR)/etc/kwhpos/kwhpos.ini.new && \
-	  chmod 640 $(DESTDIR)/etc/kwhpos/kwhpos.ini.new && \
-	  mv $(DESTDIR)/etc/kwhpos/kwhpos.ini.new $(DESTDIR)/etc/kwhpos/kwhpos.ini; }
+	for m in $(MAN_OUT); do \
+	  rel=$${m#$(B)/man/}; sec=$${rel##*.}; dir=$$(dirname $$rel); \
+	  dest=$(DESTDIR)$(PREFIX)/share/man/$$([ $$dir = . ] || echo $$dir/)man$$sec; \
+	  install -d $$dest && install -m 644 $$m $$dest/; \
+	done
+	test -e $(DESTDIR)/etc/kwhpos/kwhpos.ini || install -m 644 etc/kwhpos.ini $(DESTDIR)/etc/kwhpos/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	  getent group kwhpos >/dev/null || groupadd --system kwhpos; \
+	  getent passwd kwhpos >/dev/null || useradd --system --gid kwhpos --home-dir /var/lib/kwhpos \
+	    --no-create-home --shell /usr/sbin/nologin kwhpos; \
+	  chgrp kwhpos $(BINDIR)/kwhpos && chmod 2755 $(BINDIR)/kwhpos; \
+	  chown root:kwhpos /var/lib/kwhpos /var/backups/kwhpos && chmod 2770 /var/lib/kwhpos /var/backups/kwhpos; \
+	  echo "install: $(BINDIR)/kwhpos is setgid kwhpos; operators must not be in group kwhpos"; \
+	fi
+
+# --- The Debian packages --------------------------------------------------------------
+# make deb: kwhpos, kwhpos-print and kwhpos-sim .debs in $(DEB_OUT), built with
+# debhelper from packaging/debian/ in a copy of the committed tree (git archive HEAD).
+DEB_OUT  ?= build/deb
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+
+deb:
+	@tools/make-deb.sh $(DEB_OUT)
+
+# make check-deb: the packages installed, used, upgraded and removed in a fresh Debian
+# 12 root (tests/deb/check-deb.sh; about five minutes).
+check-deb:
+	@tests/deb/check-deb.sh
+
+version:
+	@echo $(VERSION)
 
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwhpos: the terminal UI by default, subcommands for admins and cron otherwise. */
+#include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -12,7 +16,19 @@
 #include "ui/ui.h"
 #include "kwhpos/util.h"
 
-#define DEFAULT_CONFIG "/etc/kwhpos/kwhpos.ini"
+#define DEFAULT_CONFIG "/etc/kwhpos/kwhpos.ini" /* also in help() */
+
+enum { OPT_DB = 256, OPT_USER, OPT_PASSWORD_FD };
+
+static const struct option global_opts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"db", required_argument, NULL, OPT_DB},
+    {"user", required_argument, NULL, OPT_USER},
+    {"password-fd", required_argument, NULL, OPT_PASSWORD_FD},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
 
 static const struct cli_command *const tables[] = {
     cli_setup_commands,  cli_vend_commands,  cli_admin_commands,
@@ -23,35 +39,29 @@ static void help(FILE *f)
 {
     fprintf(
         f,
-        "usage: kwhpos [-c FILE] [--db PATH] [--user NAME] [--password-fd N] [COMMAND [OPTIONS]]\n"
-        "\n"
-        "Prepaid electricity vending for IC-card meters. Without a command, the\n"
-        "terminal UI starts (on a terminal). Commands that act for an operator take --user NAME "
-        "(or\n"
-        "$KWHPOS_USER) and read the password from standard input or --password-fd N.\n"
-        "\n"
-        "global options:\n"
-        "  -c, --config FILE   the INI file (default %s, or $KWHPOS_CONFIG)\n"
-        "  --db PATH           the database, instead of [database] path\n"
-        "  --user NAME         the operator\n"
-        "  --password-fd N     read the password from file descriptor N\n"
-        "  -h, --help          this help; `kwhpos help COMMAND` for one command\n"
-        "  -V, --version       the version\n"
-        "\n"
-        "commands:\n",
-        DEFAULT_CONFIG);
+        "%s kwhpos [-c FILE] [--db PATH] [--user NAME] [--password-fd N] [COMMAND [OPTIONS]]\n\n",
+        _("usage:"));
+    fputs(_("Prepaid electricity vending for IC-card meters. Without a command, the\n"
+            "terminal UI starts (on a terminal). Commands that act for an operator take\n"
+            "--user NAME (or $KWHPOS_USER) and read the password from standard input or\n"
+            "--password-fd N.\n"),
+          f);
+    fprintf(f, "\n%s\n", _("global options:"));
+    fprintf(f, "  -c, --config FILE   %s\n",
+            _("the INI file (default /etc/kwhpos/kwhpos.ini, or $KWHPOS_CONFIG)"));
+    fprintf(f, "  --db PATH           %s\n", _("the database, instead of [database] path"));
+    fprintf(f, "  --user NAME         %s\n", _("the operator"));
+    fprintf(f, "  --password-fd N     %s\n", _("read the password from file descriptor N"));
+    fprintf(f, "  -h, --help          %s\n", _("this help; `kwhpos help COMMAND` for one command"));
+    fprintf(f, "  -V, --version       %s\n", _("the version"));
+    fprintf(f, "\n%s\n", _("commands:"));
     for (size_t t = 0; t < KWH_ARRAY_LEN(tables); t++)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
-            fprintf(f, "  %-22s %s\n", cmd->name, cmd->help);
-    fprintf(f, "\nExit codes: 0 done, 1 error, 2 usage, 3 not found, 4 denied, 5 refused,\n"
-               "6 card or reader, 7 database, 8 card write pending, 9 not printed (a sale is\n"
-               "done; print it again). See docs/cli.md and docs/printing.md.\n");
-}
-
-static void command_help(FILE *f, const struct cli_command *cmd)
-{
-    fprintf(f, "usage: kwhpos %s%s%s\n  %s\n", cmd->name, cmd->usage[0] ? " " : "", cmd->usage,
-            cmd->help);
+            fprintf(f, "  %-22s %s\n", cmd->name, _(cmd->help));
+    fprintf(f, "\n%s\n", _("exit codes:"));
+    for (int code = 0; code <= 9; code++)
+        fprintf(f, "  %d  %s\n", code, cli_exit_text(code));
+    fprintf(f, "\n%s\n", _("See kwhpos(1), kwhpos.ini(5) and docs/cli.md."));
 }
 
 /* Finds the command named by argv[0] (and argv[1] for two-word commands). */
@@ -125,73 +135,80 @@ static void group_help(FILE *f, const char *word)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
             if (strncmp(cmd->name, word, n) == 0 && cmd->name[n] == ' ')
                 fprintf(f, "  kwhpos %s%s%s\n      %s\n", cmd->name, cmd->usage[0] ? " " : "",
-                        cmd->usage, cmd->help);
+                        cmd->usage, _(cmd->help));
 }
 
-/* Whether key is among the allowed options ("a= b c="); *takes: whether it has a value. */
-static bool allowed(const char *spec, const char *key, bool *takes)
+/* The command's options as getopt_long's table: "customer= kwh= force" -> --customer
+ * VALUE, --kwh VALUE, --force; and --help. Returns the count; names point into buf. */
+static int option_table(const char *spec, char *buf, size_t size, struct option *o, int max)
 {
-    size_t n = strlen(key);
-    const char *p = spec;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        const char *end = p;
-        while (*end && *end != ' ')
-            end++;
-        size_t len = (size_t)(end - p);
-        bool value = len > 0 && p[len - 1] == '=';
-        if ((value ? len - 1 : len) == n && strncmp(p, key, n) == 0) {
-            *takes = value;
-            return true;
-        }
-        p = end;
+    int n = 0;
+
+    str_copy(buf, size, spec);
+    for (char *tok = strtok(buf, " "); tok != NULL && n < max - 2; tok = strtok(NULL, " ")) {
+        size_t len = strlen(tok);
+        bool value = len > 0 && tok[len - 1] == '=';
+        if (value)
+            tok[len - 1] = '\0';
+        o[n++] = (struct option){tok, value ? required_argument : no_argument, NULL, 0};
     }
-    return false;
+    o[n++] = (struct option){"help", no_argument, NULL, 0};
+    o[n] = (struct option){NULL, 0, NULL, 0};
+    return n;
 }
 
+/* getopt_long over the command's words: --key value, --key=value, --flag, positional
+ * words anywhere, and -- before a word that starts with '-'. */
 static int parse_args(struct cli *c, const struct cli_command *cmd, int argc, char **argv,
                       struct cli_args *a)
 {
-    bool options = true;
+    struct option opts[CLI_MAX_OPTS + 2];
+    static char names[512]; /* the keys in *a point here: they outlive the call */
+    char *args[CLI_MAX_OPTS * 2 + 2];
+    int idx, r;
+
     memset(a, 0, sizeof *a);
-    for (int i = 0; i < argc; i++) {
-        bool takes;
-        if (options && strcmp(argv[i], "--") == 0) {
-            options = false; /* what follows is an argument even when it starts with - */
-            continue;
-        }
-        if (options && argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] != '\0')
+    if (argc > (int)KWH_ARRAY_LEN(args) - 2)
+        return cli_usage(c, _("too many options"));
+    /* getopt wants a program name first, and permutes what follows */
+    args[0] = (char *)cmd->name;
+    for (int i = 0; i < argc; i++)
+        args[i + 1] = argv[i];
+    args[argc + 1] = NULL;
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] != '\0')
             return cli_usage(c,
-                             "%s: unknown option %s (options have two dashes: -%s; see "
-                             "kwhpos help %s)",
+                             _("%s: unknown option %s (options have two dashes: -%s; see "
+                               "kwhpos help %s)"),
                              cmd->name, argv[i], argv[i], cmd->name);
-        if (!options || strncmp(argv[i], "--", 2) != 0) {
-            if (a->npos == cmd->args) {
-                if (cmd->args == 0)
-                    return cli_usage(c, "%s: unexpected argument '%s' (see kwhpos help %s)",
-                                     cmd->name, argv[i], cmd->name);
-                return cli_usage(c, "%s: too many arguments: '%s' (usage: kwhpos %s %s)", cmd->name,
-                                 argv[i], cmd->name, cmd->usage);
-            }
-            a->pos[a->npos++] = argv[i];
-            continue;
-        }
-        const char *key = argv[i] + 2;
-        if (strcmp(key, "help") == 0)
-            takes = false;
-        else if (!allowed(cmd->options, key, &takes))
-            return cli_usage(c, "%s: unknown option --%s (see kwhpos help %s)", cmd->name, key,
+    option_table(cmd->options, names, sizeof names, opts, (int)KWH_ARRAY_LEN(opts));
+    opterr = 0;
+    optind = 0; /* a fresh scan (glibc) */
+    while ((r = getopt_long(argc + 1, args, ":", opts, &idx)) != -1) {
+        const char *word = args[optind - 1];
+        if (r == '?') {
+            char key[64];
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(word + 2, "="), word + 2);
+            return cli_usage(c, _("%s: unknown option --%s (see kwhpos help %s)"), cmd->name, key,
                              cmd->name);
-        if (a->nopt == CLI_MAX_OPTS)
-            return cli_usage(c, "too many options");
-        a->key[a->nopt] = key;
-        if (takes) {
-            if (i + 1 >= argc)
-                return cli_usage(c, "%s: --%s needs a value", cmd->name, key);
-            a->val[a->nopt] = argv[++i];
         }
+        if (r == ':')
+            return cli_usage(c, _("%s: %s needs a value"), cmd->name, word);
+        if (a->nopt == CLI_MAX_OPTS)
+            return cli_usage(c, _("too many options"));
+        a->key[a->nopt] = opts[idx].name;
+        a->val[a->nopt] = opts[idx].has_arg ? optarg : NULL;
         a->nopt++;
+    }
+    for (int i = optind; i < argc + 1; i++) {
+        if (a->npos == cmd->args) {
+            if (cmd->args == 0)
+                return cli_usage(c, _("%s: unexpected argument '%s' (see kwhpos help %s)"),
+                                 cmd->name, args[i], cmd->name);
+            return cli_usage(c, _("%s: too many arguments: '%s' (usage: kwhpos %s %s)"), cmd->name,
+                             args[i], cmd->name, cmd->usage);
+        }
+        a->pos[a->npos++] = args[i];
     }
     return 0;
 }
@@ -207,14 +224,19 @@ static int run_tui(struct cli *c)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return cli_usage(c, "the terminal UI needs a terminal; for scripts, give a command "
                             "(see kwhpos --help)");
-    if (cli_open_core(c, &e) < 0)
-        return cli_fail(c, &e);
-    if (cardreg_configured(&c->cfg) && cardreg_open(&c->cfg, &dev, &rerr) == 0)
-        devp = &dev;
-    core_set_card_dev(c->core, devp);
-    rc = ui_run(&c->cfg,
-                c->config_given || access(c->config_path, W_OK) == 0 ? c->config_path : NULL,
-                &c->core, devp, &e);
+    if (cardreg_configured(&c->cfg)) {
+        const char *what = strcmp(c->cfg.reader_driver, "pcsc") != 0 ? c->cfg.reader_port
+                           : c->cfg.reader_name[0]                   ? c->cfg.reader_name
+                                                                     : "PC/SC";
+        if (cardreg_open(&c->cfg, &dev, &rerr) == 0) {
+            devp = &dev;
+            kwh_log(LOG_INFO, "card reader %s connected", what);
+        } else {
+            kwh_log(LOG_WARNING, "card reader %s cannot be opened: %s", what, rerr.msg);
+        }
+    }
+    /* the database is opened by the UI once the login screen is drawn */
+    rc = ui_run(&c->cfg, c->db_override ? c->db_override : c->cfg.db_path, &c->core, devp, &e);
     if (c->core != NULL)
         core_set_card_dev(c->core, NULL);
     if (devp != NULL && dev.ops->close)
@@ -222,6 +244,21 @@ static int run_tui(struct cli *c)
     if (rc < 0)
         return cli_fail(c, &e);
     return CLI_OK;
+}
+
+/* The command line's language without [ui] language: the environment's (LANGUAGE,
+ * LC_ALL, LC_MESSAGES, LANG; zh... = Chinese), else English, so that scripts and cron
+ * read the same words unless the site chose. */
+static const char *env_language(void)
+{
+    static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+
+    for (size_t i = 0; i < KWH_ARRAY_LEN(vars); i++) {
+        const char *v = getenv(vars[i]);
+        if (v != NULL && *v != '\0')
+            return strncmp(v, "zh", 2) == 0 ? "zh_CN" : "en";
+    }
+    return "en";
 }
 
 static int version(void)
@@ -236,9 +273,14 @@ int main(int argc, char **argv)
     const struct cli_command *cmd;
     struct cli_args a;
     struct kwh_err e;
-    int i, words, rc;
+    int i, words, rc, r;
+    bool want_help = false;
 
-    setlocale(LC_ALL, "");
+    priv_init(); /* before anything else: the program's group only where it is needed */
+    /* messages in UTF-8 whatever locales are installed (Debian has C.UTF-8 only) */
+    if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_ALL, "C.UTF-8");
+    lang_setup(env_language()); /* until the INI says otherwise ([ui] language) */
     memset(&c, 0, sizeof c);
     c.prog = "kwhpos";
     c.out = stdout;
@@ -248,35 +290,44 @@ int main(int argc, char **argv)
     c.config_given = getenv("KWHPOS_CONFIG") != NULL;
     c.user = getenv("KWHPOS_USER");
 
-    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-        const char *opt = argv[i];
-        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
-            help(stdout);
-            return CLI_OK;
-        } else if (strcmp(opt, "-V") == 0 || strcmp(opt, "--version") == 0) {
-            return version();
-        } else if ((strcmp(opt, "-c") == 0 || strcmp(opt, "--config") == 0) && i + 1 < argc) {
-            str_copy(c.config_path, sizeof c.config_path, argv[++i]);
+    opterr = 0;
+    /* '+': the options before the command only; the command parses its own */
+    while ((r = getopt_long(argc, argv, "+:hVc:", global_opts, NULL)) != -1) {
+        switch (r) {
+        case 'h': want_help = true; break;
+        case 'V': return version();
+        case 'c':
+            str_copy(c.config_path, sizeof c.config_path, optarg);
             c.config_given = true;
-        } else if (strcmp(opt, "--db") == 0 && i + 1 < argc) {
-            c.db_override = argv[++i];
-        } else if (strcmp(opt, "--user") == 0 && i + 1 < argc) {
-            c.user = argv[++i];
-        } else if (strcmp(opt, "--password-fd") == 0 && i + 1 < argc) {
+            break;
+        case OPT_DB: c.db_override = optarg; break;
+        case OPT_USER: c.user = optarg; break;
+        case OPT_PASSWORD_FD: {
             char *end;
-            long fd = strtol(argv[++i], &end, 10);
-            if (*end != '\0' || fd < 0 || fd > 1024)
-                return cli_usage(&c, "--password-fd needs a file descriptor number");
+            long fd = strtol(optarg, &end, 10);
+            if (optarg[0] == '\0' || *end != '\0' || fd < 0 || fd > 1024)
+                return cli_usage(&c, _("--password-fd needs a file descriptor number"));
             c.password_fd = (int)fd;
-        } else {
-            return cli_usage(&c, "unknown option %s (see kwhpos --help)", opt);
+            break;
+        }
+        case ':': return cli_usage(&c, _("%s needs a value (see kwhpos --help)"), argv[optind - 1]);
+        default: return cli_usage(&c, _("unknown option %s (see kwhpos --help)"), argv[optind - 1]);
         }
     }
+    i = optind;
 
     rc = config_load(&c.cfg, c.config_path, &e);
     if (rc == KWH_ENOTFOUND && !c.config_given)
         config_defaults(&c.cfg); /* no INI installed: defaults, --db decides */
-    else if (rc < 0)
+    else if (rc < 0 && !want_help)
+        return cli_fail(&c, &e);
+    if (c.cfg.language_set)
+        lang_setup(c.cfg.language);
+    if (want_help) {
+        help(stdout);
+        return CLI_OK;
+    }
+    if (config_station_load(&c.cfg, c.db_override ? c.db_override : c.cfg.db_path, &e) < 0)
         return cli_fail(&c, &e);
 
     if (i >= argc) {
@@ -297,8 +348,8 @@ int main(int argc, char **argv)
         if (cmd == NULL && is_group(argv[i + 1]))
             return unknown_command(&c, argc - i - 1, argv + i + 1);
         if (cmd == NULL)
-            return cli_usage(&c, "no command '%s' (see kwhpos --help)", argv[i + 1]);
-        command_help(stdout, cmd);
+            return cli_usage(&c, _("no command '%s' (see kwhpos --help)"), argv[i + 1]);
+        cli_command_help(stdout, cmd);
         return CLI_OK;
     }
     if (strcmp(argv[i], "version") == 0)
@@ -309,7 +360,7 @@ int main(int argc, char **argv)
     if ((rc = parse_args(&c, cmd, argc - i - words, argv + i + words, &a)) != 0)
         return rc;
     if (cli_flag(&a, "help")) {
-        command_help(stdout, cmd);
+        cli_command_help(stdout, cmd);
         return CLI_OK;
     }
     rc = cmd->fn(&c, &a);

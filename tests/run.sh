@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/run.sh [--unit-only] BUILD_DIR [BUILD_DIR...]
 #
 # Runs every suite against each build directory and prints one closing line
@@ -59,7 +60,9 @@ for b in "$@"; do
     for t in "$bdir"/tests/test_*; do
         [ -x "$t" ] || continue
         name=$(basename "$t")
-        CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 300 "$t"
+        # nothing is compiled in: the unit tests find the module and catalogues here
+        CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
+            KWHPOS_LOCALEDIR=$bdir/locale run_suite "$tag/$name" "$logdir/$tag-$name.log" 300 "$t"
     done
     [ $unit_only = 1 ] && continue
     for s in "$top"/tests/integ/*.sh; do

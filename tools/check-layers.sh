@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/check-layers.sh — the layering of docs/architecture.md, checked by the includes:
 # each layer includes only the headers of the layers under it, SQL only in src/store,
 # no curses/CUPS/serial/SQLite headers in src/core.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/demo-site.sh BUILD DEMO — create the demo site in DEMO if it is not there yet:
 # a database (area code 888888, two tariffs), an administrator and a seller, the
 # simulator's folder with meters and cards, three customers whose cards have been in

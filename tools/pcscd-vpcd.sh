@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/pcscd-vpcd.sh DIR SOCKACT [PORT] — a private pcscd with vsmartcard's vpcd reader,
 # for the PC/SC tests, `make bench-card` and `make run READER=pcsc`. Prints "PORT PID"
 # and leaves pcscd running in the background (stop it with kill PID).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/run-demo.sh BUILD DEMO — `make run`: the demo site, its simulator in the
 # background, and the terminal UI on the simulator's reader. The simulator stops when
 # the UI does. Without a terminal (scripts, CI), it sets everything up, shows how to use

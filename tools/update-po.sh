@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # tools/update-po.sh — regenerate po/kwhpos.pot from the sources and merge it into every
 # po/*.po. Then translate what msgmerge marks new or fuzzy (tests/integ/tui_po.sh fails
 # while any message is untranslated or fuzzy).

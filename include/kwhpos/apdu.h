@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* APDU dialects: how a reader maker maps the operations of an SLE4442-class memory card
  * onto command APDUs, and how to read their answers. The PC/SC driver (src/card/pcsc.c)
  * and the simulator's virtual card read only this table, so another maker's dialect is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card image: 256 bytes <-> struct kwh_card, with its protection.
  *
  * Layout and rules: docs/card-format.md. In short: a header with a commit byte that

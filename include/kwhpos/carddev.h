@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Card-device helpers that work over any struct kwh_card_dev. */
 #ifndef KWHPOS_CARDDEV_H
 #define KWHPOS_CARDDEV_H

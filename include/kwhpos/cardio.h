@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card device: what core/ needs of a card reader with a memory card in it.
  *
  * One function table, whatever sits behind it: the framed serial reader driver

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card reader drivers in one place: which readers this machine has (serial ports
  * and PC/SC readers in one list) and the opening of the one the configuration names
  * ([reader] driver, port and baud for serial, name and dialect for PC/SC). The programs

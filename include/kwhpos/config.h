@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The INI file: one typed struct, loaded with iniparser, written by our own writer
  * (atomically). Business settings (area code, tariffs, operators) are in the
  * database, not here. The table of keys, types, bounds and defaults is in
@@ -51,6 +52,9 @@ struct kwh_config {
     int backup_keep;               /* [backup] keep */
 
     char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
+
+    char station_dir[KWH_PATH_MAX];  /* [station] dir; resolved by config_station_load */
+    unsigned long long station_keys; /* the settings station.ini gave (bit = table row) */
 };
 
 /* Fills c with the defaults. */
@@ -61,8 +65,24 @@ void config_defaults(struct kwh_config *c);
  * what is allowed. Relative paths in the file are taken relative to its directory. */
 int config_load(struct kwh_config *c, const char *path, struct kwh_err *e);
 
-/* Writes c to path atomically (temp file, fsync, rename), quoting values as needed. */
+/* Writes c to path as a whole INI file atomically (temp file, fsync, rename), quoting
+ * values as needed. The programs never write the INI (it is the administrator's): this
+ * is the writer of the station file, exposed whole for its tests. */
 int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e);
+
+/* The station file: [station] dir/station.ini, written by the program (never the INI).
+ * config_station_load resolves [station] dir (empty: db_path's folder), reads
+ * station.ini over c (only station settings: every key of [reader], [backup] dir; a
+ * missing file is fine) and resolves the invoice form: empty [print] form is the
+ * installed receipt80.form, and an edited copy in [station] dir/forms/ is used over it. */
+int config_station_load(struct kwh_config *c, const char *db_path, struct kwh_err *e);
+/* Saves c's values of a section ("reader") or one key ("backup.dir") into the station
+ * file, with what it held already, atomically (with the program's group). */
+int config_station_save(struct kwh_config *c, const char *section_or_key, struct kwh_err *e);
+/* The station's reader choice (every [reader] key) into the station file. */
+int config_station_save_reader(struct kwh_config *c, struct kwh_err *e);
+/* Where the designer and 恢复发票格式 write the form: [station] dir/forms/NAME. */
+int config_form_edit_path(const struct kwh_config *c, char *buf, size_t n);
 
 /* Sets one key from text ("section.key", value) with the same checks as loading. */
 int config_set(struct kwh_config *c, const char *key, const char *value, struct kwh_err *e);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The services: one function per operation of the manual.
  *
  * Every function that acts for an operator takes the session and checks the role

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CSV: a writer with RFC 4180 quoting in UTF-8 or GB18030, and a record splitter. */
 #ifndef KWHPOS_CSV_H
 #define KWHPOS_CSV_H

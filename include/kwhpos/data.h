@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Data management: backup and restore (M27, M28), checks, bulk import of accounts and
  * the first card of an imported account. */
 #ifndef KWHPOS_DATA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Error codes and the error record every layer fills in.
  *
  * Functions return 0 or a negative KWH_E* code; the detail a person needs (what is
@@ -34,6 +35,10 @@ enum kwh_errcode {
 
 /* The translation of a marked message (itself when the program bound no catalogue). */
 const char *kwh_tr(const char *msgid) __attribute__((format_arg(1)));
+/* Speaks lang ("zh_CN", "en"): exports LANGUAGE and binds the message catalogue found
+ * from where the program is (<prefix>/share/locale installed, <program's folder>/locale
+ * in the build tree; $KWHPOS_LOCALEDIR first, except in a setgid program). */
+void lang_setup(const char *lang);
 /* The translation of a message marked with context ctx (KWH_NC). */
 const char *kwh_trc(const char *ctx, const char *msgid) __attribute__((format_arg(2)));
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card reader's framed serial protocol (docs/reader-protocol.md).
  *
  *   STX | LEN lo | LEN hi | HCK | SEQ | CMD | DATA... | CRC hi | CRC lo | ETX

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices (M33 发票打印, 补打发票) and the invoice form's role rules (M8, M29): the
  * core's side, with no printing in it. src/app/printer.c renders and prints what these
  * functions return.

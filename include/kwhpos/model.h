@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The domain records shared by core/, store/, ui/ and cli/.
  *
  * Units (docs/units.md): money in fen (0.01 yuan), prices in 0.0001 yuan per kWh,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The PC/SC card reader driver: struct kwh_card_dev over pcsc-lite (pcscd), for readers
  * such as the ACS ACR38U/ACR39U with SLE4442/5542 memory cards. The commands come from an
  * APDU dialect (include/kwhpos/apdu.h); docs/reader-pcsc.md.

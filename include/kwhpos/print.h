@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices and printing: form files, the values printed on them, the rendered page,
  * its raw (GB18030/UTF-8, ESC/POS) and PDF encodings, and submission through CUPS.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The invoice printer (src/app): the INI's [print] settings and the form file, used by
  * the terminal UI and the command line alike to print an invoice after a sale, a 补打发票
  * copy or a report, through CUPS or into a file; and the form file's backup, restore and

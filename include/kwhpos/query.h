@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Queries and reports (M20-M25, B7) and the periods of local time they cover.
  *
  * Every query takes the session and checks the role itself: both roles may query

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The framed-serial card reader driver: struct kwh_card_dev over a transport.
  *
  * Every exchange has a deadline (answer timeout + wire time at the line speed + the

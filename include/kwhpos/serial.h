@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Byte transports for the card reader, and the serial ports behind them.
  *
  * A transport is a small function table (read with a timeout, write, drain, flush,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The database: the only place with SQL (src/store). Speaks domain records.
  *
  * Writers bracket their work with store_begin (BEGIN IMMEDIATE) and store_commit or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The database side of invoices (src/store/invoices.c): settled sales found by their
  * invoice number, the 补打发票 list, the reprint count and the first copy's time. */
 #ifndef KWHPOS_STORE_INVOICE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The database side of queries, reports, shifts, backup and restore (src/store). Every
  * function returns 0 or a negative KWH_E* code with the detail in e. */
 #ifndef KWHPOS_STORE_QUERY_H

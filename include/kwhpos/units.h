@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Money and energy arithmetic: the rounding rules, written once (docs/units.md).
  *
  *   money   fen (0.01 yuan)             int64_t

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers every layer may use: fixed-point decimal text, UTF-8 display width,
  * bounded string copies, files written atomically. */
 #ifndef KWHPOS_UTIL_H
@@ -58,9 +59,40 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
  * frees. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
 
-/* Puts "<the running program's folder>/rel" in buf and says whether it exists and can
- * be read: how the programs find what is installed beside them (catalogues, the
- * printing module) without a fixed prefix. */
-bool file_beside_program(const char *rel, char *buf, size_t size);
+/* A file the program ships, found from where the running program is (never a path
+ * compiled in): <prefix>/installed for an installed program (/usr/bin/kwhpos ->
+ * /usr/share/...), else <program's folder>/build for the build tree (NULL: none). Puts
+ * the path in buf and says whether it can be read. */
+bool file_shipped(const char *installed, const char *build, char *buf, size_t size);
+
+/* One operational message to syslog with a syslog(3) priority (LOG_ERR, LOG_INFO...),
+ * ident "kwhpos"; to the file $KWHPOS_LOG_FILE instead when set (tests; not in a
+ * setgid program). Events and system errors only: never money, never a password. */
+void kwh_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The program's group (src/util/priv.c). Installed setgid kwhpos, the program gives the
+ * group up at start (priv_init) and takes it back only around opening, creating and
+ * removing the database, its backups and the station's files (priv_raise, priv_lower;
+ * they nest). Without setgid they do nothing. */
+void priv_init(void);
+bool priv_active(void);
+void priv_raise(void);
+void priv_lower(void);
+/* In a child before exec: the group is gone for good (real, effective and saved). */
+void priv_drop_for_exec(void);
+/* The program's group's name ("kwhpos"), for messages. */
+const char *priv_group_name(void);
+/* Refuses (KWH_EPERM, with the command that fixes it) a database or backup file that
+ * every user can read or write; `what` names it ("the database", "the backup"). */
+int file_private_check(const char *path, const char *what, struct kwh_err *e);
+/* Setgid only, for an operator who is not root: refuses a folder the program would put
+ * a copy of the database in when the operator owns it or every user can enter it. */
+int priv_dir_check(const char *dir, struct kwh_err *e);
+/* getenv, except in a setgid or setuid program (NULL there): for the variables that
+ * name files or programs to load (KWHPOS_PRINT_MODULE, KWHPOS_LOCALEDIR, ...). */
+const char *priv_getenv(const char *name);
+/* When this process (with the program's group) may not read and write path: true, and
+ * buf says who owns it, its mode, who the program runs as and what to do. */
+bool file_access_explain(const char *path, char *buf, size_t n);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Printing an invoice or a report: the form (the last good one when the file is bad),
  * the values from core, the page, and the copy to CUPS or a file, recorded in core. */
 #include "app/printer_int.h"

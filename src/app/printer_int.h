@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/app: the printer object the printing and form-file files share. */
 #ifndef KWHPOS_APP_PRINTER_INT_H
 #define KWHPOS_APP_PRINTER_INT_H

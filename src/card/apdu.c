@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The APDU dialects (include/kwhpos/apdu.h): each maker's commands as data, and the
  * few ways their answers are read. Sources of every command: docs/reader-pcsc.md. */
 #include "kwhpos/apdu.h"

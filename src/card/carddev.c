@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writing only what changes, and checking it took. */
 #include "kwhpos/carddev.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reader registry (include/kwhpos/cardreg.h): a table of drivers, each listing its
  * readers and opening one from the configuration. */
 #include "kwhpos/cardreg.h"

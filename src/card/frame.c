@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reader's framed protocol: encoding and an incremental, resynchronising parser. */
 #include "kwhpos/frame.h"
 

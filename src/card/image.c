@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card image codec: 256 bytes <-> struct kwh_card (docs/card-format.md). */
 #include "kwhpos/card.h"
 

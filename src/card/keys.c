@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Site keys: the MAC key and the PSC of every card a site issues, derived from the
  * per-site secret and the area code; and the key-transfer area that hands them to a
  * meter that has none yet. */

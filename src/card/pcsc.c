@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The PC/SC reader driver (include/kwhpos/pcsc.h, docs/reader-pcsc.md). */
 #include "kwhpos/pcsc.h"
 

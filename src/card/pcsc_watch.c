@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reader watcher of the PC/SC driver (pcsc_watch.h). */
 #include "card/pcsc_watch.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pcscd's view of one reader (card present or not, and its event count), kept up to
  * date by a thread of its own that waits in SCardGetStatusChange on a context of its
  * own. The driver asks it instead of calling SCardGetStatusChange with a zero

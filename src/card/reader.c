@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The framed-serial reader driver (docs/reader-protocol.md). */
 #include "kwhpos/reader.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Choosing a serial back end: termios for pseudo-terminals, libserialport otherwise. */
 #include "serial_int.h"
 
@@ -10,6 +11,7 @@
 #include <sys/sysmacros.h>
 
 #include "kwhpos/cardio.h"
+#include "kwhpos/util.h"
 
 /* Unix98 pseudo-terminal slaves use majors 136..143. */
 static int is_pty(const struct stat *st)
@@ -18,8 +20,27 @@ static int is_pty(const struct stat *st)
     return S_ISCHR(st->st_mode) && maj >= 136 && maj <= 143;
 }
 
+static int open_port(const char *name, int baud, enum serial_backend backend,
+                     struct kwh_transport *t, struct kwh_err *e);
+
+/* The port is opened with the program's group (a reader given to group kwhpos by a udev
+ * rule); a port it may not open is reported with the permission that is missing. */
 int serial_open(const char *name, int baud, enum serial_backend backend, struct kwh_transport *t,
                 struct kwh_err *e)
+{
+    char why[768];
+    int rc;
+
+    priv_raise();
+    rc = open_port(name, baud, backend, t, e);
+    if (rc < 0 && name != NULL && file_access_explain(name, why, sizeof why))
+        kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER, "cannot open the card reader: %s", why);
+    priv_lower();
+    return rc;
+}
+
+static int open_port(const char *name, int baud, enum serial_backend backend,
+                     struct kwh_transport *t, struct kwh_err *e)
 {
     char real[PATH_MAX];
     struct stat st;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private to the serial back ends (src/card/serial*.c). */
 #ifndef KWHPOS_SERIAL_INT_H
 #define KWHPOS_SERIAL_INT_H

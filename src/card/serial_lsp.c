@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The libserialport back end: real serial ports (native UARTs, USB-serial adapters). */
 #include "serial_int.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The termios back end: pseudo-terminals (the simulator) and any tty libserialport
  * will not take. */
 #include "serial_int.h"

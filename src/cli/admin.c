@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checks and reports for admins and cron. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +51,8 @@ static int cmd_balance(struct cli *c, const struct cli_args *a)
 }
 
 const struct cli_command cli_admin_commands[] = {
-    {"audit verify", "", "", "verify the audit log's hash chain", cmd_audit_verify, 0},
-    {"pending", "", "", "card writes whose outcome waits for the card", cmd_pending, 0},
-    {"balance", "", "", "total balance over open accounts (统计用户累计余额)", cmd_balance, 0},
+    {"audit verify", "", "", N_("verify the audit log's hash chain"), cmd_audit_verify, 0},
+    {"pending", "", "", N_("card writes whose outcome waits for the card"), cmd_pending, 0},
+    {"balance", "", "", N_("total balance over open accounts (统计用户累计余额)"), cmd_balance, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/cli: the command-line context, the command table, option parsing and
  * output helpers shared by the subcommand files. */
 #ifndef KWHPOS_CLI_H
@@ -10,6 +11,12 @@
 #include "kwhpos/cardio.h"
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
+
+/* The command line speaks the language of the message catalogue (po/): [ui] language,
+ * else the environment's, else English (main.c). Keys of "key: value" lines, CSV and
+ * JSON stay English for scripts. */
+#define _(s) kwh_tr(s)
+#define N_(s) (s)
 
 /* Exit codes (docs/cli.md). */
 enum cli_exit {
@@ -109,6 +116,16 @@ int cli_print_ready(struct cli *c);
 int cli_print_invoice(struct cli *c, int64_t invoice_no);
 /* Prints a report's text on the invoice printer ([print] queue); title names the job. */
 int cli_print_report(struct cli *c, const char *title, const char *text);
+
+/* Help (help.c): one command's options, values, example and exit codes. */
+void cli_command_help(FILE *f, const struct cli_command *cmd);
+/* An option's meaning for a command (its own, else the shared one) and its value's
+ * placeholder (NULL for a flag); NULL when the option has no help. */
+const char *cli_option_help(const char *command, const char *key, const char **value);
+/* A command's example and the exit codes it may end with besides 0-2 ("3457"). */
+const char *cli_command_example(const char *command, const char **exits);
+/* What an exit code means, translated. */
+const char *cli_exit_text(int code);
 
 /* Output: "key: value" lines. */
 void cli_kv(struct cli *c, const char *key, const char *fmt, ...)

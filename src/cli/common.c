@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every subcommand shares: errors and exit codes, opening the database and the
  * reader, logging in, options, output. */
 #include <errno.h>
@@ -5,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -32,7 +34,14 @@ static int exit_code(int code)
 
 int cli_fail(struct cli *c, const struct kwh_err *e)
 {
-    fprintf(stderr, "%s: %s\n", c->prog, e->msg[0] ? e->msg : kwh_err_name(e->code));
+    const char *msg = e->msg[0] ? e->msg : kwh_err_name(e->code);
+
+    /* the system's troubles to the journal; a refused input or rule is the caller's */
+    if (e->code == KWH_EDB || e->code == KWH_EIO || e->code == KWH_ENOMEM)
+        kwh_log(LOG_ERR, "%s", msg);
+    else if (e->code == KWH_EDEVICE)
+        kwh_log(LOG_WARNING, "%s", msg);
+    fprintf(stderr, "%s: %s\n", c->prog, msg);
     return exit_code(e->code);
 }
 

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Data management from the command line: backup, restore, check, export, import, and the
  * first card of an imported account. */
 #include <errno.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,18 +49,14 @@ int cli_backup(struct cli *c, const struct cli_args *a)
         rc = backup_run(c->core, &o, &info, &e);
     if (rc < 0)
         return cli_fail(c, &e);
-    if (!done) {
-        int64_t last = 0;
-        backup_last(db_path(c), &o, &last, &e);
-        fprintf(c->out, "no backup due: the newest is from %s (interval %d h)\n",
-                last ? cli_time(last) : "never", c->cfg.backup_interval_hours);
-        return CLI_OK;
-    }
-    fprintf(c->out, "backup %s: %lld bytes, integrity checked, %lld ms\n", info.path,
+    if (!done)
+        return CLI_OK; /* nothing due: silent, so cron mails nobody every hour */
+    kwh_log(LOG_INFO, "backup %s made: %lld bytes, integrity checked", info.path,
+            (long long)info.bytes);
+    fprintf(c->out, _("backup %s: %lld bytes, integrity checked, %lld ms\n"), info.path,
             (long long)info.bytes, (long long)info.millis);
     if (info.removed > 0)
-        fprintf(c->out, "removed %d older backup%s (keeping %d)\n", info.removed,
-                info.removed == 1 ? "" : "s", o.keep);
+        fprintf(c->out, _("removed %d older backups (keeping %d)\n"), info.removed, o.keep);
     return CLI_OK;
 }
 
@@ -94,6 +92,7 @@ int cli_restore(struct cli *c, const struct cli_args *a)
             backup_restore(&c->core, &c->session, a->pos[0], &o, &ri, &e) < 0)
             return cli_fail(c, &e);
     }
+    kwh_log(LOG_NOTICE, "database %s restored from %s", db_path(c), a->pos[0]);
     fprintf(c->out, "restored %s into %s: %lld accounts, newest sale %s\n", a->pos[0], db_path(c),
             (long long)ri.accounts, ri.last_sale ? cli_time(ri.last_sale) : "none");
     if (ri.pre_restore[0] != '\0')

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Options shared by the report, query and export commands, and their row layouts. */
 #include <stdio.h>
 #include <string.h>
@@ -107,21 +108,21 @@ int cli_customer_filter(struct cli *c, const struct cli_args *a, struct kwh_cust
 }
 
 static const struct out_col sale_cols[] = {
-    {"time", OUT_DATA_ONLY},
-    {"when", OUT_TEXT_ONLY},
-    {"invoice", OUT_NUM | OUT_DATA_ONLY},
-    {"customer", 0},
-    {"name", OUT_WIDE},
-    {"meter", OUT_DATA_ONLY},
-    {"kind", 0},
-    {"kwh", OUT_NUM},
-    {"adjust_kwh", OUT_NUM | OUT_DATA_ONLY},
-    {"free_kwh", OUT_NUM | OUT_DATA_ONLY},
-    {"price", OUT_NUM | OUT_DATA_ONLY},
-    {"amount", OUT_NUM},
-    {"fee", OUT_NUM | OUT_DATA_ONLY},
-    {"pay", 0},
-    {"operator", OUT_WIDE},
+    {KWH_NC("column", "time"), OUT_DATA_ONLY},
+    {KWH_NC("column", "when"), OUT_TEXT_ONLY},
+    {KWH_NC("column", "invoice"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "customer"), 0},
+    {KWH_NC("column", "name"), OUT_WIDE},
+    {KWH_NC("column", "meter"), OUT_DATA_ONLY},
+    {KWH_NC("column", "kind"), 0},
+    {KWH_NC("column", "kwh"), OUT_NUM},
+    {KWH_NC("column", "adjust_kwh"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "free_kwh"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "price"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "amount"), OUT_NUM},
+    {KWH_NC("column", "fee"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "pay"), 0},
+    {KWH_NC("column", "operator"), OUT_WIDE},
 };
 
 struct out_table *cli_sales_table(void)
@@ -169,8 +170,9 @@ void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
 }
 
 static const struct out_col totals_cols[] = {
-    {"count", OUT_NUM},    {"kwh", OUT_NUM},    {"adjust_kwh", OUT_NUM},
-    {"free_kwh", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM},
+    {KWH_NC("column", "count"), OUT_NUM},      {KWH_NC("column", "kwh"), OUT_NUM},
+    {KWH_NC("column", "adjust_kwh"), OUT_NUM}, {KWH_NC("column", "free_kwh"), OUT_NUM},
+    {KWH_NC("column", "amount"), OUT_NUM},     {KWH_NC("column", "fee"), OUT_NUM},
 };
 
 struct out_table *cli_totals_table(const struct kwh_sale_totals *tot)
@@ -186,26 +188,26 @@ struct out_table *cli_totals_table(const struct kwh_sale_totals *tot)
 }
 
 static const struct out_col customer_cols[] = {
-    {"customer_no", 0},
-    {"name", OUT_WIDE},
-    {"address", OUT_DATA_ONLY},
-    {"phone", OUT_DATA_ONLY},
-    {"meter", 0},
-    {"type", OUT_DATA_ONLY},
-    {"rating", OUT_NUM | OUT_DATA_ONLY},
-    {"limit", OUT_NUM | OUT_DATA_ONLY},
-    {"alarm", OUT_NUM | OUT_DATA_ONLY},
-    {"overdraft", OUT_NUM | OUT_DATA_ONLY},
-    {"hoard", OUT_NUM | OUT_DATA_ONLY},
-    {"ct", OUT_NUM | OUT_DATA_ONLY},
-    {"tariff", OUT_WIDE},
-    {"purchase_count", OUT_NUM | OUT_DATA_ONLY},
-    {"status", 0},
-    {"card", 0},
-    {"balance_kwh", OUT_NUM},
-    {"last_purchase", OUT_DATA_ONLY},
-    {"bought", OUT_TEXT_ONLY},
-    {"opened", OUT_DATA_ONLY},
+    {KWH_NC("column", "customer_no"), 0},
+    {KWH_NC("column", "name"), OUT_WIDE},
+    {KWH_NC("column", "address"), OUT_DATA_ONLY},
+    {KWH_NC("column", "phone"), OUT_DATA_ONLY},
+    {KWH_NC("column", "meter"), 0},
+    {KWH_NC("column", "type"), OUT_DATA_ONLY},
+    {KWH_NC("column", "rating"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "limit"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "alarm"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "overdraft"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "hoard"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "ct"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "tariff"), OUT_WIDE},
+    {KWH_NC("column", "purchase_count"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "status"), 0},
+    {KWH_NC("column", "card"), 0},
+    {KWH_NC("column", "balance_kwh"), OUT_NUM},
+    {KWH_NC("column", "last_purchase"), OUT_DATA_ONLY},
+    {KWH_NC("column", "bought"), OUT_TEXT_ONLY},
+    {KWH_NC("column", "opened"), OUT_DATA_ONLY},
 };
 
 struct out_table *cli_customers_table(void)

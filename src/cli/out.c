@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tables as text, CSV or JSON. */
 #include "cli/out.h"
 
@@ -189,7 +190,7 @@ void out_text(FILE *f, const struct out_table *t)
         if (t->cols[i].flags & OUT_DATA_ONLY)
             continue;
         vis[nv] = i;
-        w[nv] = utf8_width(t->cols[i].key);
+        w[nv] = utf8_width(kwh_trc("column", t->cols[i].key));
         for (size_t r = 0; r < rows; r++) {
             int cw = utf8_width(cell(t, r, i));
             if (cw > w[nv])
@@ -219,7 +220,7 @@ void out_text(FILE *f, const struct out_table *t)
     }
     for (int k = 0; k < nv; k++) {
         line_pad(&l, k > 0 ? gap : 0);
-        put_cell(&l, t->cols[vis[k]].key, w[k], t->cols[vis[k]].flags & OUT_NUM);
+        put_cell(&l, kwh_trc("column", t->cols[vis[k]].key), w[k], t->cols[vis[k]].flags & OUT_NUM);
     }
     line_end(f, &l);
     for (int k = 0; k < total && k < TEXT_COLS; k++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/cli: tables printed as text (80 columns, CJK aligned by display width), CSV
  * (UTF-8 or GB18030) or JSON, for the report, query and export commands. */
 #ifndef KWHPOS_CLI_OUT_H

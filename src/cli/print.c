@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices: printing and reprinting (补打发票), the recent list, a report's text on the
  * invoice printer, and the form file (check, backup, restore). docs/printing.md. */
 #include <stdio.h>
@@ -297,23 +298,24 @@ static int cmd_form_restore(struct cli *c, const struct cli_args *a)
 
 const struct cli_command cli_print_commands[] = {
     {"print", "reprint file= format=", "INVOICE_NO [--reprint] [--file OUT [--format raw|pdf]]",
-     "print an invoice; --reprint: a 补打 copy, marked and counted", cmd_print, 1},
+     N_("print an invoice; --reprint: a 补打 copy, marked and counted"), cmd_print, 1},
     {"invoices", "operator= from= to= customer= before= limit=",
      "[--operator NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--customer NO] [--before N] "
      "[--limit N]",
-     "recent invoices, newest first: number, time, kind, state, customer, name, amount, "
-     "operator, reprints, printed",
+     N_("recent invoices, newest first: number, time, kind, state, customer, name, amount, "
+        "operator, reprints, printed"),
      cmd_invoices, 0},
     {"print-text", "title=", "FILE [--title T]",
-     "print a text file (a report) on the invoice "
-     "printer",
+     N_("print a text file (a report) on the invoice "
+        "printer"),
      cmd_print_text, 1},
-    {"form check", "", "[FILE]", "check an invoice form file (default: [print] form)",
+    {"form check", "", "[FILE]", N_("check an invoice form file (default: [print] form)"),
      cmd_form_check, 1},
-    {"form backup", "", "", "save a copy of the invoice form (保存发票格式)", cmd_form_backup, 0},
-    {"form backups", "", "", "the saved copies of the invoice form, newest first", cmd_form_backups,
+    {"form backup", "", "", N_("save a copy of the invoice form (保存发票格式)"), cmd_form_backup,
      0},
-    {"form restore", "", "NAME", "put a saved invoice form back (恢复发票格式, admin)",
+    {"form backups", "", "", N_("the saved copies of the invoice form, newest first"),
+     cmd_form_backups, 0},
+    {"form restore", "", "NAME", N_("put a saved invoice form back (恢复发票格式, admin)"),
      cmd_form_restore, 1},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

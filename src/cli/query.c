@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The query commands: accounts (M20), purchases (M21), transfers, closings, reissues and
  * meter changes (M22-M25). */
 #include <stdio.h>
@@ -24,7 +25,7 @@ static int print_listing(struct cli *c, const struct out_opts *o, struct out_tab
         fputs("}\n", c->out);
     } else {
         out_text(c->out, t);
-        fprintf(c->out, "%lld of %lld %s\n", (long long)shown, (long long)total, what);
+        fprintf(c->out, _("%lld of %lld %s\n"), (long long)shown, (long long)total, _(what));
     }
     return rc;
 }
@@ -49,7 +50,7 @@ int cli_query_customers(struct cli *c, const struct cli_args *a)
     t = cli_customers_table();
     for (size_t i = 0; i < pg.n; i++)
         cli_customers_row(t, &pg.rows[i]);
-    rc = print_listing(c, &o, t, (int64_t)pg.n, pg.total, "accounts");
+    rc = print_listing(c, &o, t, (int64_t)pg.n, pg.total, N_("accounts"));
     out_table_free(t);
     query_customer_page_fini(&pg);
     return rc;
@@ -92,7 +93,7 @@ int cli_query_sales(struct cli *c, const struct cli_args *a)
         if (o.format == OUT_TEXT)
             fprintf(c->out, "purchases (购电电量查询): %s to %s\n\n", cli_minute(pg.period.from),
                     cli_minute(pg.period.to));
-        rc = print_listing(c, &o, t, (int64_t)pg.n, pg.totals.count, "purchases");
+        rc = print_listing(c, &o, t, (int64_t)pg.n, pg.totals.count, N_("purchases"));
     }
     out_table_free(t);
     query_sale_page_fini(&pg);
@@ -100,15 +101,15 @@ int cli_query_sales(struct cli *c, const struct cli_args *a)
 }
 
 static const struct out_col event_cols[] = {
-    {"time", 0},
-    {"kind", OUT_DATA_ONLY},
-    {"customer", 0},
-    {"name", OUT_WIDE},
-    {"meter", OUT_DATA_ONLY},
-    {"operator", OUT_WIDE},
-    {"fee", OUT_NUM | OUT_DATA_ONLY},
-    {"before", OUT_DATA_ONLY},
-    {"after", OUT_WIDE},
+    {KWH_NC("column", "time"), 0},
+    {KWH_NC("column", "kind"), OUT_DATA_ONLY},
+    {KWH_NC("column", "customer"), 0},
+    {KWH_NC("column", "name"), OUT_WIDE},
+    {KWH_NC("column", "meter"), OUT_DATA_ONLY},
+    {KWH_NC("column", "operator"), OUT_WIDE},
+    {KWH_NC("column", "fee"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "before"), OUT_DATA_ONLY},
+    {KWH_NC("column", "after"), OUT_WIDE},
 };
 
 static int events(struct cli *c, const struct cli_args *a, int kind, const char *what)
@@ -159,20 +160,20 @@ static int events(struct cli *c, const struct cli_args *a, int kind, const char 
 
 int cli_query_transfers(struct cli *c, const struct cli_args *a)
 {
-    return events(c, a, KWH_EV_TRANSFER, "transfers (过户)");
+    return events(c, a, KWH_EV_TRANSFER, N_("transfers (过户)"));
 }
 
 int cli_query_closings(struct cli *c, const struct cli_args *a)
 {
-    return events(c, a, KWH_EV_CLOSE, "closings (销户)");
+    return events(c, a, KWH_EV_CLOSE, N_("closings (销户)"));
 }
 
 int cli_query_reissues(struct cli *c, const struct cli_args *a)
 {
-    return events(c, a, KWH_EV_REISSUE, "reissues (补卡)");
+    return events(c, a, KWH_EV_REISSUE, N_("reissues (补卡)"));
 }
 
 int cli_query_meter_changes(struct cli *c, const struct cli_args *a)
 {
-    return events(c, a, KWH_EV_METER_CHANGE, "meter changes (换表)");
+    return events(c, a, KWH_EV_METER_CHANGE, N_("meter changes (换表)"));
 }

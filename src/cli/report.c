@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Queries, reports, backup and restore, export and import (docs/cli.md). This file has
  * the purchase reports and the shift report; query.c and data.c the rest. */
 #include <stdio.h>
@@ -9,9 +10,11 @@
 #include "kwhpos/util.h"
 
 static const struct out_col report_cols[] = {
-    {"date", 0},           {"from", OUT_DATA_ONLY}, {"to", OUT_DATA_ONLY},
-    {"count", OUT_NUM},    {"kwh", OUT_NUM},        {"adjust_kwh", OUT_NUM},
-    {"free_kwh", OUT_NUM}, {"amount", OUT_NUM},     {"fee", OUT_NUM},
+    {KWH_NC("column", "date"), 0},           {KWH_NC("column", "from"), OUT_DATA_ONLY},
+    {KWH_NC("column", "to"), OUT_DATA_ONLY}, {KWH_NC("column", "count"), OUT_NUM},
+    {KWH_NC("column", "kwh"), OUT_NUM},      {KWH_NC("column", "adjust_kwh"), OUT_NUM},
+    {KWH_NC("column", "free_kwh"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM},
+    {KWH_NC("column", "fee"), OUT_NUM},
 };
 
 static void totals_row(struct out_table *t, const char *label, const struct kwh_period *p,
@@ -29,7 +32,9 @@ static void totals_row(struct out_table *t, const char *label, const struct kwh_
 }
 
 static const struct out_col split_cols[] = {
-    {"by", 0}, {"count", OUT_NUM}, {"kwh", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM},
+    {KWH_NC("column", "by"), 0},        {KWH_NC("column", "count"), OUT_NUM},
+    {KWH_NC("column", "kwh"), OUT_NUM}, {KWH_NC("column", "amount"), OUT_NUM},
+    {KWH_NC("column", "fee"), OUT_NUM},
 };
 
 static void split_row(struct out_table *t, const char *label, const struct kwh_sale_totals *x)
@@ -90,10 +95,10 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
         out_json_array(c->out, pays);
         fputs("}\n", c->out);
     } else {
-        fprintf(c->out, "%s report (%s): %s to %s\n\n", group_names[r->group],
-                r->group == KWH_GROUP_DAY     ? "日报表"
-                : r->group == KWH_GROUP_MONTH ? "月报表"
-                                              : "段时期报表",
+        fprintf(c->out,
+                r->group == KWH_GROUP_DAY     ? _("daily report (日报表): %s to %s\n\n")
+                : r->group == KWH_GROUP_MONTH ? _("monthly report (月报表): %s to %s\n\n")
+                                              : _("period report (段时期报表): %s to %s\n\n"),
                 cli_minute(r->period.from), cli_minute(r->period.to));
         if (r->group != KWH_GROUP_PERIOD) {
             totals_row(rows, "total", &r->period, &r->totals);
@@ -101,9 +106,9 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
         } else {
             out_text(c->out, tot);
         }
-        fputs("\nby kind:\n", c->out);
+        fprintf(c->out, "\n%s\n", _("by kind:"));
         out_text(c->out, kinds);
-        fputs("\nby payment method:\n", c->out);
+        fprintf(c->out, "\n%s\n", _("by payment method:"));
         out_text(c->out, pays);
     }
     out_table_free(rows);
@@ -173,28 +178,43 @@ static const char *const line_names[KWH_SHIFT_LINES] = {
 };
 
 static const struct out_col line_cols[] = {
-    {"line", 0}, {"count", OUT_NUM}, {"amount", OUT_NUM}, {"fee", OUT_NUM}, {"total", OUT_NUM},
+    {KWH_NC("column", "line"), 0},         {KWH_NC("column", "count"), OUT_NUM},
+    {KWH_NC("column", "amount"), OUT_NUM}, {KWH_NC("column", "fee"), OUT_NUM},
+    {KWH_NC("column", "total"), OUT_NUM},
 };
 static const struct out_col pay_cols[] = {
-    {"pay", 0},
-    {"in", OUT_NUM},
-    {"out", OUT_NUM},
-    {"net", OUT_NUM},
+    {KWH_NC("column", "pay"), 0},
+    {KWH_NC("column", "in"), OUT_NUM},
+    {KWH_NC("column", "out"), OUT_NUM},
+    {KWH_NC("column", "net"), OUT_NUM},
 };
 static const struct out_col summary_cols[] = {
-    {"shift", OUT_NUM},
-    {"operator", 0},
-    {"from", 0},
-    {"to", 0},
-    {"money_in", OUT_NUM},
-    {"money_out", OUT_NUM},
-    {"net", OUT_NUM},
-    {"expected_cash", OUT_NUM},
-    {"counted_cash", OUT_NUM},
-    {"difference", OUT_NUM},
-    {"voided", OUT_NUM},
-    {"pending", OUT_NUM},
+    {KWH_NC("column", "shift"), OUT_NUM},
+    {KWH_NC("column", "operator"), 0},
+    {KWH_NC("column", "from"), 0},
+    {KWH_NC("column", "to"), 0},
+    {KWH_NC("column", "money_in"), OUT_NUM},
+    {KWH_NC("column", "money_out"), OUT_NUM},
+    {KWH_NC("column", "net"), OUT_NUM},
+    {KWH_NC("column", "expected_cash"), OUT_NUM},
+    {KWH_NC("column", "counted_cash"), OUT_NUM},
+    {KWH_NC("column", "difference"), OUT_NUM},
+    {KWH_NC("column", "voided"), OUT_NUM},
+    {KWH_NC("column", "pending"), OUT_NUM},
 };
+
+/* A label padded to 14 columns by display width (a Chinese label is as wide as its
+ * characters are). */
+static const char *label14(const char *label)
+{
+    static char buf[8][96];
+    static int next;
+    char *b = buf[next++ % 8];
+    int pad = 14 - utf8_width(label);
+
+    snprintf(b, sizeof buf[0], "%s%*s", label, pad > 0 ? pad : 0, "");
+    return b;
+}
 
 static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh_shift_report *r)
 {
@@ -255,32 +275,36 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         out_json_array(c->out, pending);
         fputs("}\n", c->out);
     } else {
-        fprintf(c->out, "shift report (交班) of %s%s: %s to %s\n\n", r->operator_name,
-                r->shift_id ? "" : " (open)", r->from ? cli_minute(r->from) : "the start",
+        fprintf(c->out,
+                r->shift_id ? _("shift report (交班) of %s: %s to %s\n\n")
+                            : _("shift report (交班) of %s (open): %s to %s\n\n"),
+                r->operator_name, r->from ? cli_minute(r->from) : _("the start"),
                 cli_minute(r->to));
         if (r->shift_id)
-            fprintf(c->out, "shift #%lld\n\n", (long long)r->shift_id);
+            fprintf(c->out, _("shift #%lld\n\n"), (long long)r->shift_id);
         out_text(c->out, lines);
         fputc('\n', c->out);
         out_text(c->out, pays);
         fputc('\n', c->out);
-        fprintf(c->out, "money in       %14s\n", cli_dec(r->money_in_fen, 2));
-        fprintf(c->out, "money out      %14s\n", cli_dec(r->money_out_fen, 2));
-        fprintf(c->out, "net            %14s\n", cli_dec(r->net_fen, 2));
-        fprintf(c->out, "expected cash  %14s\n", cli_dec(r->expected_cash_fen, 2));
+        fprintf(c->out, "%s %14s\n", label14(_("money in")), cli_dec(r->money_in_fen, 2));
+        fprintf(c->out, "%s %14s\n", label14(_("money out")), cli_dec(r->money_out_fen, 2));
+        fprintf(c->out, "%s %14s\n", label14(_("net")), cli_dec(r->net_fen, 2));
+        fprintf(c->out, "%s %14s\n", label14(_("expected cash")), cli_dec(r->expected_cash_fen, 2));
         if (r->counted) {
-            fprintf(c->out, "counted cash   %14s\n", cli_dec(r->counted_cash_fen, 2));
-            fprintf(c->out, "difference     %14s  %s\n", cli_dec(r->difference_fen, 2),
-                    r->difference_fen < 0   ? "(short)"
-                    : r->difference_fen > 0 ? "(over)"
-                                            : "(exact)");
+            fprintf(c->out, "%s %14s\n", label14(_("counted cash")),
+                    cli_dec(r->counted_cash_fen, 2));
+            fprintf(c->out, "%s %14s  %s\n", label14(_("difference")),
+                    cli_dec(r->difference_fen, 2),
+                    r->difference_fen < 0   ? _("(short)")
+                    : r->difference_fen > 0 ? _("(over)")
+                                            : _("(exact)"));
         }
         if (r->nvoided > 0) {
-            fprintf(c->out, "\nvoided attempts (never reached the card, no money):\n");
+            fprintf(c->out, "\n%s\n", _("voided attempts (never reached the card, no money):"));
             out_text(c->out, voided);
         }
         if (r->npending > 0) {
-            fprintf(c->out, "\npending (read these cards to settle them):\n");
+            fprintf(c->out, "\n%s\n", _("pending (read these cards to settle them):"));
             out_text(c->out, pending);
         }
     }
@@ -360,49 +384,50 @@ const struct cli_command cli_report_commands[] = {
     {"report daily", FMT SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
      "[--format text|csv|json] [--encoding utf-8|gb18030]",
-     "purchases per day with totals (日报表); default today", cmd_daily, 0},
+     N_("purchases per day with totals (日报表); default today"), cmd_daily, 0},
     {"report monthly", FMT SALE_FILTERS, "[--from YYYY-MM] [--to YYYY-MM] [filters as daily]",
-     "purchases per month with totals (月报表); default this month", cmd_monthly, 0},
+     N_("purchases per month with totals (月报表); default this month"), cmd_monthly, 0},
     {"report period", FMT SALE_FILTERS, "[--from D] [--to D] [filters as daily]",
-     "purchase totals over a period by kind and payment (段时期报表)", cmd_period, 0},
+     N_("purchase totals over a period by kind and payment (段时期报表)"), cmd_period, 0},
     {"report shift", FMT "operator= from= to= shift=",
      "[--operator NAME] [--from D --to D] | [--shift ID] [--format F]",
-     "money of a shift (交班): the open one, a period, or a closed one", cmd_shift_report, 0},
+     N_("money of a shift (交班): the open one, a period, or a closed one"), cmd_shift_report, 0},
     {"shift close", FMT "counted=", "--counted YUAN [--format F]",
-     "close your shift (交班) with the cash counted in the drawer", cmd_shift_close, 0},
+     N_("close your shift (交班) with the cash counted in the drawer"), cmd_shift_close, 0},
     {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed",
      "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
      "[--to D] [--closed] [--limit N --offset N] [--format F]",
-     "accounts (用户信息查询); none = all that are not closed", cli_query_customers, 0},
+     N_("accounts (用户信息查询); none = all that are not closed"), cli_query_customers, 0},
     {"query sales", FMT PAGE SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
      "[--limit N --offset N] [--format F]",
-     "purchases with totals (购电电量查询); default today", cli_query_sales, 0},
+     N_("purchases with totals (购电电量查询); default today"), cli_query_sales, 0},
     {"query transfers", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "ownership transfers (过户查询); default today", cli_query_transfers, 0},
+     N_("ownership transfers (过户查询); default today"), cli_query_transfers, 0},
     {"query closings", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "account closings (销户查询); default today", cli_query_closings, 0},
+     N_("account closings (销户查询); default today"), cli_query_closings, 0},
     {"query reissues", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "card reissues (补卡查询); default today", cli_query_reissues, 0},
+     N_("card reissues (补卡查询); default today"), cli_query_reissues, 0},
     {"query meter-changes", FMT PAGE "from= to= operator=", EVENT_HELP,
-     "meter changes (换表查询); default today", cli_query_meter_changes, 0},
+     N_("meter changes (换表查询); default today"), cli_query_meter_changes, 0},
     {"backup", "dir= keep= if-due", "[--dir DIR] [--keep N] [--if-due]",
-     "back the database up while it is in use (数据备份)", cli_backup, 0},
-    {"restore", "dir=", "FILE [--dir DIR]", "replace the database with a backup (数据恢复, admin)",
-     cli_restore, 1},
-    {"check", "", "", "integrity, audit chain, report summary, pending card writes", cli_check, 0},
+     N_("back the database up while it is in use (数据备份)"), cli_backup, 0},
+    {"restore", "dir=", "FILE [--dir DIR]",
+     N_("replace the database with a backup (数据恢复, admin)"), cli_restore, 1},
+    {"check", "", "", N_("integrity, audit chain, report summary, pending card writes"), cli_check,
+     0},
     {"export customers",
      "encoding= output= customer= meter= name= tariff= address= from= to= "
      "closed",
      "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030]",
-     "every matching account as CSV", cli_export_customers, 0},
+     N_("every matching account as CSV"), cli_export_customers, 0},
     {"export sales", "encoding= output= " SALE_FILTERS,
      "[filters as query sales] [--output FILE] [--encoding utf-8|gb18030]",
-     "every matching purchase as CSV", cli_export_sales, 0},
+     N_("every matching purchase as CSV"), cli_export_sales, 0},
     {"import customers", "encoding=", "FILE.csv [--encoding utf-8|gb18030]",
-     "create accounts without cards from CSV, all or nothing (admin)", cli_import, 1},
+     N_("create accounts without cards from CSV, all or nothing (admin)"), cli_import, 1},
     {"issue-card", "customer= kwh= amount= adjust= pay=",
      "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M]",
-     "write the first card of an imported account (opens its meter)", cli_issue_card, 0},
+     N_("write the first card of an imported account (opens its meter)"), cli_issue_card, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/cli: what the report, query and data command files share. Their commands
  * are all listed in cli_report_commands (report.c). */
 #ifndef KWHPOS_CLI_REPORT_H

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Setting a site up: init, settings, tariffs, operators, ports. */
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +30,7 @@ static int cmd_init(struct cli *c, const struct cli_args *a)
     req.demo_tariffs = !cli_flag(a, "no-tariffs");
     if (core_init_site(db, &req, &e) < 0)
         return cli_fail(c, &e);
+    kwh_log(LOG_NOTICE, "site database %s created (area code %s)", db, area);
     fprintf(c->out,
             "created %s for area code %s\n"
             "log in as 'system' with password '1'; it must be changed at first login\n",
@@ -49,7 +52,8 @@ static int cmd_ports(struct cli *c, const struct cli_args *a)
     if (note[0] != '\0')
         fprintf(stderr, "%s: %s\n", c->prog, note);
     if (n == 0)
-        fprintf(stderr, "%s: no card reader found (no serial port, no PC/SC reader)\n", c->prog);
+        fprintf(stderr, "%s: %s\n", c->prog,
+                _("no card reader found (no serial port, no PC/SC reader)"));
     free(list);
     return CLI_OK;
 }
@@ -86,7 +90,7 @@ static int cmd_passwd(struct cli *c, const struct cli_args *a)
                              &e) < 0)
         return cli_fail(c, &e);
     memset(line, 0, sizeof line);
-    fprintf(c->out, "password of %s changed\n", target);
+    fprintf(c->out, _("password of %s changed\n"), target);
     return CLI_OK;
 }
 
@@ -282,33 +286,33 @@ const struct cli_command cli_setup_commands[] = {
     {"init", "area= unit= phone= no-tariffs",
      "--area CODE [--unit NAME] [--phone TEL] "
      "[--no-tariffs]",
-     "create a new site database (once)", cmd_init, 0},
+     N_("create a new site database (once)"), cmd_init, 0},
     {"ports", "", "",
-     "list the card readers: serial ports with their USB descriptions and PC/SC readers", cmd_ports,
-     0},
-    {"settings show", "", "", "the site's settings (area code, unit, limits)", cmd_settings_show,
-     0},
+     N_("list the card readers: serial ports with their USB descriptions and PC/SC readers"),
+     cmd_ports, 0},
+    {"settings show", "", "", N_("the site's settings (area code, unit, limits)"),
+     cmd_settings_show, 0},
     {"settings set", "unit= phone= area= force monthly-free= max-amount= max-kwh= reissue-fee=",
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN]",
-     "change site settings (admin)", cmd_settings_set, 0},
-    {"tariff list", "", "", "tariffs: id, name, price, accounts", cmd_tariff_list, 0},
-    {"tariff add", "name= price=", "--name NAME --price YUAN_PER_KWH", "add a tariff (admin)",
+     N_("change site settings (admin)"), cmd_settings_set, 0},
+    {"tariff list", "", "", N_("tariffs: id, name, price, accounts"), cmd_tariff_list, 0},
+    {"tariff add", "name= price=", "--name NAME --price YUAN_PER_KWH", N_("add a tariff (admin)"),
      cmd_tariff_add, 0},
     {"tariff set", "tariff= name= price=", "--tariff NAME|ID [--name NEW] [--price P]",
-     "rename or reprice a tariff (admin)", cmd_tariff_set, 0},
-    {"tariff delete", "tariff=", "--tariff NAME|ID", "delete an unused tariff (admin)",
+     N_("rename or reprice a tariff (admin)"), cmd_tariff_set, 0},
+    {"tariff delete", "tariff=", "--tariff NAME|ID", N_("delete an unused tariff (admin)"),
      cmd_tariff_delete, 0},
-    {"operator list", "", "", "operators and roles", cmd_operator_list, 0},
+    {"operator list", "", "", N_("operators and roles"), cmd_operator_list, 0},
     {"operator add", "name= role=",
      "--name NAME --role admin|seller (stdin: your password, "
      "then theirs twice)",
-     "add an operator (admin)", cmd_operator_add, 0},
-    {"operator delete", "name=", "--name NAME", "delete an operator (admin)", cmd_operator_delete,
-     0},
+     N_("add an operator (admin)"), cmd_operator_add, 0},
+    {"operator delete", "name=", "--name NAME", N_("delete an operator (admin)"),
+     cmd_operator_delete, 0},
     {"operator role", "name= role=", "--name NAME --role admin|seller",
-     "change an operator's role (admin)", cmd_operator_role, 0},
+     N_("change an operator's role (admin)"), cmd_operator_role, 0},
     {"operator passwd", "name=", "[--name OTHER] (stdin: current, new, new again)",
-     "change a password", cmd_passwd, 0},
+     N_("change a password"), cmd_passwd, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

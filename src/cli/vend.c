@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Vending from the command line: the card operations of the manual, scriptable by an
  * authenticated operator with the same role checks as the terminal UI. */
 #include <stdio.h>
@@ -407,44 +408,44 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
 #define METER_OPTS "meter= type= rating= limit= alarm= overdraft= hoard= ct= "
 
 const struct cli_command cli_vend_commands[] = {
-    {"card read", "", "", "read the card in the reader (and settle pending writes on it)",
+    {"card read", "", "", N_("read the card in the reader (and settle pending writes on it)"),
      cmd_card_read, 0},
-    {"card wipe", "", "", "wipe the card back to blank (读卡清卡)", cmd_card_wipe, 0},
+    {"card wipe", "", "", N_("wipe the card back to blank (读卡清卡)"), cmd_card_wipe, 0},
     {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print",
      "--name N --meter NO --tariff T [--type single|ct|direct] [--rating A] [--limit A] "
      "[--alarm KWH] [--overdraft KWH] [--hoard KWH] [--ct RATIO] [--kwh X|--amount Y] "
      "[--adjust KWH] [--pay cash|wechat|alipay|card|other] [--print]",
-     "open an account on the blank card in the reader (用户开户)", cmd_open, 0},
+     N_("open an account on the blank card in the reader (用户开户)"), cmd_open, 0},
     {"quote", PURCHASE_OPTS "customer=", "--customer NO --kwh X|--amount Y [--adjust KWH]",
-     "what a purchase would be, without selling", cmd_quote, 0},
+     N_("what a purchase would be, without selling"), cmd_quote, 0},
     {"sell", PURCHASE_OPTS "customer= print",
      "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M] [--print]",
-     "sell to the card in the reader (日常售电)", cmd_sell, 0},
+     N_("sell to the card in the reader (日常售电)"), cmd_sell, 0},
     {"resell", PURCHASE_OPTS "customer= print",
      "--customer NO --kwh X|--amount Y [--pay M] [--print]",
-     "replace the last sale before it reached the meter (重新售电)", cmd_resell, 0},
+     N_("replace the last sale before it reached the meter (重新售电)"), cmd_resell, 0},
     {"reissue", PURCHASE_OPTS "customer= consumed unconsumed fee= print",
      "--customer NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y] [--print]",
-     "write a new card for a lost one (补卡售电)", cmd_reissue, 0},
-    {"refund-card", "customer=", "--customer NO", "make a refund card (制退电卡)", cmd_refund_card,
-     0},
+     N_("write a new card for a lost one (补卡售电)"), cmd_reissue, 0},
+    {"refund-card", "customer=", "--customer NO", N_("make a refund card (制退电卡)"),
+     cmd_refund_card, 0},
     {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
-     "refund from the refund card (读卡退电)", cmd_refund, 0},
+     N_("refund from the refund card (读卡退电)"), cmd_refund, 0},
     {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= print",
      "--customer NO --meter NEW [meter options] --old-remaining KWH [--kwh X|--amount Y] "
      "[--print]",
-     "move an account to a new meter (换表, admin)", cmd_meter_change, 0},
+     N_("move an account to a new meter (换表, admin)"), cmd_meter_change, 0},
     {"transfer",
      "customer= name= address= phone=", "--customer NO --name NEW [--address A] [--phone P]",
-     "hand an account over (过户)", cmd_transfer, 0},
-    {"close", "customer= force", "--customer NO [--force]", "close an account (销户)", cmd_close,
-     0},
+     N_("hand an account over (过户)"), cmd_transfer, 0},
+    {"close", "customer= force", "--customer NO [--force]", N_("close an account (销户)"),
+     cmd_close, 0},
     {"edit", "customer= name= address= phone= tariff= rating= limit= alarm= overdraft= hoard= ct=",
      "--customer NO [--name N] [--address A] [--phone P] [--tariff T] [meter parameters]",
-     "edit an account (用户信息维护, admin)", cmd_edit, 0},
-    {"show", "customer= meter=", "--customer NO | --meter NO", "show an account", cmd_show, 0},
+     N_("edit an account (用户信息维护, admin)"), cmd_edit, 0},
+    {"show", "customer= meter=", "--customer NO | --meter NO", N_("show an account"), cmd_show, 0},
     {"tool", "limit= alarm= overdraft= hoard=",
      "management|clear|relay|test [--limit A --alarm KWH --overdraft KWH --hoard KWH]",
-     "write a tool card (工具卡)", cmd_tool, 1},
+     N_("write a tool card (工具卡)"), cmd_tool, 1},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

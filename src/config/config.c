@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The INI file: a table of keys -> type, bounds, default, target; iniparser to read,
  * our own writer (atomic, quoting) to write. */
 #include "kwhpos/config.h"
@@ -12,6 +13,9 @@
 #include <strings.h>
 
 #include "kwhpos/util.h"
+
+#define STATION_FILE "station.ini"
+#define DEFAULT_FORM "receipt80.form"
 
 enum opt_type { OPT_STR, OPT_PATH, OPT_INT, OPT_BOOL, OPT_ENUM, OPT_TRISTATE };
 
@@ -61,8 +65,8 @@ static const struct opt opts[] = {
      "text encoding of raw output"},
     {"print:escpos", OPT_BOOL, NUM(print_escpos), 0, 0, NULL, "false",
      "send ESC/POS initialise and cut codes (receipt printers)"},
-    {"print:form", OPT_PATH, STR(print_form), 0, 0, NULL, "forms/receipt80.form",
-     "the invoice form file"},
+    {"print:form", OPT_PATH, STR(print_form), 0, 0, NULL, "",
+     "the invoice form file; empty = receipt80.form as installed (share/kwhpos/forms)"},
     {"print:auto", OPT_BOOL, NUM(print_auto), 0, 0, NULL, "false",
      "print the invoice after every sale without asking"},
     {"print:server", OPT_STR, STR(print_server), 0, 0, NULL, "",
@@ -88,7 +92,18 @@ static const struct opt opts[] = {
     {"backup:keep", OPT_INT, NUM(backup_keep), 1, 10000, NULL, "30", "how many backups to keep"},
     {"sim:dir", OPT_PATH, STR(sim_dir), 0, 0, NULL, "",
      "the simulator's directory (demo and training)"},
+    {"station:dir", OPT_PATH, STR(station_dir), 0, 0, NULL, "",
+     "this station's own folder, written by kwhpos (station.ini, forms/); empty = the "
+     "database's folder"},
 };
+
+/* What the terminal UI may change for this station: kept in the station file
+ * (station.ini in [station] dir), never in the INI. Every key of [reader], so a new
+ * reader setting is a station setting as soon as it is in the table. */
+static bool station_key(const struct opt *o)
+{
+    return strncmp(o->key, "reader:", 7) == 0 || strcmp(o->key, "backup:dir") == 0;
+}
 
 static void *field(struct kwh_config *c, const struct opt *o)
 {
@@ -241,7 +256,8 @@ static int capture_error(const char *fmt, ...)
     return 0;
 }
 
-int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
+/* Reads path over c. station: only the station's keys are allowed (the station file). */
+static int load_file(struct kwh_config *c, const char *path, bool station, struct kwh_err *e)
 {
     dictionary *d;
     char base[KWH_PATH_MAX];
@@ -249,7 +265,6 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
     int rc = 0, nsec;
     FILE *f;
 
-    config_defaults(c);
     f = fopen(path, "r");
     if (f == NULL)
         return kwh_err_set(e, KWH_ENOTFOUND, "configuration file %s cannot be read", path);
@@ -285,19 +300,28 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
         for (int k = 0; k < nkeys && rc == 0; k++) {
             const struct opt *o = find_opt(keys[k]);
             const char *v = iniparser_getstring(d, keys[k], NULL);
+            const char *colon = strchr(keys[k], ':'), *key = colon ? colon + 1 : keys[k];
             if (v == NULL)
                 continue; /* a section named like a setting ([ui:colour]): reported below */
             if (o == NULL) {
-                const char *colon = strchr(keys[k], ':');
                 rc = kwh_err_set(e, KWH_EINVAL,
                                  "%s: unknown setting [%s] %s (see "
                                  "etc/kwhpos.ini for the known ones)",
-                                 path, sec, colon ? colon + 1 : keys[k]);
+                                 path, sec, key);
+                break;
+            }
+            if (station && !station_key(o)) {
+                rc = kwh_err_set(e, KWH_EINVAL,
+                                 "%s: [%s] %s is not a setting of the station: it belongs in "
+                                 "the INI",
+                                 path, sec, key);
                 break;
             }
             rc = set_value(c, o, v, base, e);
             if (rc == 0 && strcmp(o->key, "ui:language") == 0)
                 c->language_set = true;
+            if (rc == 0 && station)
+                c->station_keys |= 1ULL << (o - opts);
         }
         free(keys);
     }
@@ -315,6 +339,17 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
         }
     }
     iniparser_freedict(d);
+    return rc;
+}
+
+int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
+{
+    int rc;
+
+    config_defaults(c);
+    rc = load_file(c, path, false, e);
+    if (rc == KWH_ENOTFOUND)
+        return rc;
     if (rc < 0) {
         if (e)
             kwh_err_prefix(e, "configuration");
@@ -323,6 +358,64 @@ int config_load(struct kwh_config *c, const char *path, struct kwh_err *e)
     }
     snprintf(c->path, sizeof c->path, "%s", path);
     return 0;
+}
+
+/* dir/name into buf; false when it does not fit. */
+static bool join(char *buf, size_t n, const char *dir, const char *name)
+{
+    int len = snprintf(buf, n, "%s/%s", dir, name);
+    return len > 0 && (size_t)len < n;
+}
+
+int config_station_load(struct kwh_config *c, const char *db_path, struct kwh_err *e)
+{
+    char path[KWH_PATH_MAX + 16], edited[KWH_PATH_MAX * 2];
+    const char *slash, *name;
+    int rc;
+
+    if (c->station_dir[0] == '\0') {
+        slash = db_path != NULL ? strrchr(db_path, '/') : NULL;
+        if (slash == NULL)
+            snprintf(c->station_dir, sizeof c->station_dir, ".");
+        else
+            snprintf(c->station_dir, sizeof c->station_dir, "%.*s",
+                     (int)(slash == db_path ? 1 : slash - db_path), db_path);
+    }
+    if (!join(path, sizeof path, c->station_dir, STATION_FILE))
+        return kwh_err_set(e, KWH_EINVAL, "[station] dir: the path is too long");
+    c->station_keys = 0;
+    rc = load_file(c, path, true, e);
+    if (rc < 0 && rc != KWH_ENOTFOUND)
+        return rc;
+    /* the invoice form: the installed one unless the INI names another, and the copy
+       edited in the designer over either */
+    if (c->print_form[0] == '\0' &&
+        !file_shipped("share/kwhpos/forms/" DEFAULT_FORM, "../forms/" DEFAULT_FORM, c->print_form,
+                      sizeof c->print_form))
+        snprintf(c->print_form, sizeof c->print_form, "%s", DEFAULT_FORM);
+    slash = strrchr(c->print_form, '/');
+    name = slash != NULL ? slash + 1 : c->print_form;
+    if (snprintf(edited, sizeof edited, "%s/forms/%s", c->station_dir, name) <
+            (int)sizeof c->print_form &&
+        access(edited, R_OK) == 0)
+        str_copy(c->print_form, sizeof c->print_form, edited);
+    return 0;
+}
+
+int config_form_edit_path(const struct kwh_config *c, char *buf, size_t n)
+{
+    const char *slash = strrchr(c->print_form, '/');
+    const char *name = slash ? slash + 1 : c->print_form;
+    const char *db_slash = strrchr(c->db_path, '/');
+    int len;
+
+    if (c->station_dir[0] != '\0')
+        len = snprintf(buf, n, "%s/forms/%s", c->station_dir, name);
+    else if (db_slash != NULL) /* not resolved yet: the database's folder, as it would be */
+        len = snprintf(buf, n, "%.*s/forms/%s", (int)(db_slash - c->db_path), c->db_path, name);
+    else
+        len = snprintf(buf, n, "forms/%s", name);
+    return len > 0 && (size_t)len < n ? 0 : KWH_EINVAL;
 }
 
 int config_set(struct kwh_config *c, const char *key, const char *value, struct kwh_err *e)
@@ -370,7 +463,10 @@ static void value_text(const struct kwh_config *c, const struct opt *o, char *bu
     }
 }
 
-int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
+/* Writes the keys of c that keep(o) selects, with their help lines, atomically. */
+static int write_file(const struct kwh_config *c, const char *path, const char *header,
+                      bool (*keep)(const struct kwh_config *, const struct opt *), unsigned mode,
+                      struct kwh_err *e)
 {
     char *out = NULL;
     size_t len = 0;
@@ -380,13 +476,13 @@ int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
 
     if (m == NULL)
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
-    fprintf(m, "; kwhpos configuration (see etc/kwhpos.ini for every setting)\n");
+    fputs(header, m);
     for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++) {
         const struct opt *o = &opts[i];
         const char *colon = strchr(o->key, ':');
         char sect[32], val[KWH_PATH_MAX * 2];
         snprintf(sect, sizeof sect, "%.*s", (int)(colon - o->key), o->key);
-        if (strcmp(o->key, "ui:language") == 0 && !c->language_set)
+        if (!keep(c, o))
             continue;
         if (strcmp(sect, last) != 0) {
             fprintf(m, "\n[%s]\n", sect);
@@ -409,9 +505,61 @@ int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
         free(out);
         return kwh_err_set(e, KWH_EIO, "cannot build the configuration text");
     }
-    rc = file_write_atomic(path, out, len, 0640, e);
+    rc = file_write_atomic(path, out, len, mode, e);
     free(out);
     return rc;
+}
+
+static bool every_key(const struct kwh_config *c, const struct opt *o)
+{
+    return strcmp(o->key, "ui:language") != 0 || c->language_set;
+}
+
+int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
+{
+    return write_file(c, path, "; kwhpos configuration (see kwhpos.ini(5) for every setting)\n",
+                      every_key, 0644, e);
+}
+
+static bool saved_station_key(const struct kwh_config *c, const struct opt *o)
+{
+    return (c->station_keys & (1ULL << (o - opts))) != 0;
+}
+
+int config_station_save(struct kwh_config *c, const char *section_or_key, struct kwh_err *e)
+{
+    char path[KWH_PATH_MAX + 16], k[64];
+    size_t n = strlen(section_or_key);
+    const char *dot = strchr(section_or_key, '.');
+    int rc;
+
+    if (n >= sizeof k)
+        return kwh_err_set(e, KWH_EINVAL, "'%s': no such setting", section_or_key);
+    snprintf(k, sizeof k, "%s", section_or_key);
+    if (dot != NULL)
+        k[dot - section_or_key] = ':';
+    for (size_t i = 0; i < KWH_ARRAY_LEN(opts); i++) {
+        const struct opt *o = &opts[i];
+        bool match =
+            dot != NULL ? strcmp(o->key, k) == 0 : strncmp(o->key, k, n) == 0 && o->key[n] == ':';
+        if (match && station_key(o))
+            c->station_keys |= 1ULL << i;
+    }
+    if (!join(path, sizeof path, c->station_dir, STATION_FILE))
+        return kwh_err_set(e, KWH_EINVAL, "[station] dir: the path is too long");
+    priv_raise(); /* the station's folder belongs to the program's group */
+    rc = write_file(c, path,
+                    "; kwhpos: this station's settings, written by kwhpos (通讯参数设置).\n"
+                    "; They override the same keys of the INI; remove a key to go back to the\n"
+                    "; INI's value. See kwhpos.ini(5).\n",
+                    saved_station_key, 0644, e);
+    priv_lower();
+    return rc;
+}
+
+int config_station_save_reader(struct kwh_config *c, struct kwh_err *e)
+{
+    return config_station_save(c, "reader", e);
 }
 
 const char *config_language(const struct kwh_config *c, const char *term)

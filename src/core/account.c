@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Customer maintenance: find, transfer (M17), close (M18), edit (M19). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The tamper-evident audit log: each record's hash covers the previous record's hash
  * and its own fields, keyed with a key derived from the site secret. The newest
  * (id, hash) is also kept in the settings, so a removed tail shows too. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Operators: login with lock-out, passwords (Argon2id), roles (M1, M6, M7, M9). */
 #include <sodium.h>
 #include <stdio.h>

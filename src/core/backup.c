@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* M27 数据备份 and M28 数据恢复: named, checked, rotated backups; restores that refuse
  * what is not this site's database and keep the current one first. */
 #include <dirent.h>
@@ -77,7 +78,9 @@ static int ensure_dir(const char *dir, struct kwh_err *e)
             continue;
         char saved = *p;
         *p = '\0';
-        if (mkdir(path, 0750) != 0 && errno != EEXIST)
+        if (mkdir(path, 0770) == 0)
+            chmod(path, 02770); /* the program's group, new files keep it (umask aside) */
+        else if (errno != EEXIST)
             return kwh_err_set(e, KWH_EIO, "cannot create the backup folder %s: %s", path,
                                strerror(errno));
         *p = saved;
@@ -86,10 +89,10 @@ static int ensure_dir(const char *dir, struct kwh_err *e)
     }
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return kwh_err_set(e, KWH_EIO, "%s is not a folder: set [backup] dir in the INI", dir);
-    if (access(dir, W_OK) != 0)
+    if (access(dir, W_OK) != 0 && !priv_active())
         return kwh_err_set(e, KWH_EIO, "cannot write in the backup folder %s: %s", dir,
                            strerror(errno));
-    return 0;
+    return priv_dir_check(dir, e);
 }
 
 /* DIR/kwhpos-YYYYMMDD-HHMMSS<suffix>.db, with -2, -3... when taken already. */
@@ -206,8 +209,8 @@ static int64_t millis_since(const struct timespec *t0)
     return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_backup_info *out,
-               struct kwh_err *e)
+static int backup_run_held(struct kwh_core *c, const struct kwh_backup_opts *o,
+                           struct kwh_backup_info *out, struct kwh_err *e)
 {
     char dir[1024];
     struct timespec t0;
@@ -229,8 +232,8 @@ int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_b
     return 0;
 }
 
-int backup_last(const char *db_path, const struct kwh_backup_opts *o, int64_t *when,
-                struct kwh_err *e)
+static int backup_last_held(const char *db_path, const struct kwh_backup_opts *o, int64_t *when,
+                            struct kwh_err *e)
 {
     char dir[1024], **names;
     size_t n;
@@ -249,8 +252,8 @@ int backup_last(const char *db_path, const struct kwh_backup_opts *o, int64_t *w
     return 0;
 }
 
-int backup_list(const char *db_path, const struct kwh_backup_opts *o, char ***names, size_t *n,
-                struct kwh_err *e)
+static int backup_list_held(const char *db_path, const struct kwh_backup_opts *o, char ***names,
+                            size_t *n, struct kwh_err *e)
 {
     char dir[1024];
 
@@ -305,6 +308,7 @@ static int private_copy(const char *from, const char *dir, char *tmp, size_t n, 
         close(in);
         return kwh_err_set(e, KWH_EINVAL, "%s is empty: not a kwhpos database", from);
     }
+
     snprintf(tmp, n, "%s/.kwhpos-restore-XXXXXX", dir);
     out = mkstemp(tmp);
     if (out < 0) {
@@ -381,6 +385,9 @@ static int inspect(const char *file, const char *tmp, const uint8_t *secret,
                            "%s has schema version %d, newer than this program "
                            "understands (%d): upgrade kwhpos first",
                            file, info->version, STORE_SCHEMA_VERSION);
+    /* a kwhpos database: it holds a site key, and every user could read this one */
+    if ((rc = file_private_check(file, kwh_tr(KWH_N("the backup")), e)) < 0)
+        return rc;
     if (secret != NULL && sodium_memcmp(secret, info->secret, KWH_SECRET_LEN) != 0)
         return kwh_err_set(e, KWH_ECONFLICT,
                            "%s belongs to another site (its site key is not "
@@ -423,8 +430,9 @@ static void fill_info(struct kwh_restore_info *out, const struct store_file_info
     out->last_sale = info->last_sale;
 }
 
-int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char *file,
-                   const struct kwh_backup_opts *o, struct kwh_restore_info *out, struct kwh_err *e)
+static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s, const char *file,
+                               const struct kwh_backup_opts *o, struct kwh_restore_info *out,
+                               struct kwh_err *e)
 {
     char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX];
     uint8_t secret[KWH_SECRET_LEN];
@@ -440,7 +448,7 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
     str_copy(db_path, sizeof db_path, store_path((*c)->db));
     memcpy(secret, (*c)->secret, sizeof secret);
     dir_of(db_path, dir, sizeof dir);
-    if ((rc = private_copy(file, dir, tmp, sizeof tmp, e)) < 0)
+    if ((rc = priv_dir_check(dir, e)) < 0 || (rc = private_copy(file, dir, tmp, sizeof tmp, e)) < 0)
         goto out;
     if ((rc = inspect(file, tmp, secret, &info, e)) < 0)
         goto out;
@@ -475,8 +483,8 @@ out:
     return rc;
 }
 
-int backup_restore_new(const char *db_path, const char *file, struct kwh_restore_info *out,
-                       struct kwh_err *e)
+static int backup_restore_new_held(const char *db_path, const char *file,
+                                   struct kwh_restore_info *out, struct kwh_err *e)
 {
     static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
     char dir[1024], tmp[1100] = "", path[1100];
@@ -500,10 +508,17 @@ int backup_restore_new(const char *db_path, const char *file, struct kwh_restore
                                path);
     }
     dir_of(db_path, dir, sizeof dir);
+    if ((rc = priv_dir_check(dir, e)) < 0)
+        goto out;
     if ((rc = private_copy(file, dir, tmp, sizeof tmp, e)) < 0)
         goto out;
     if ((rc = inspect(file, tmp, NULL, &info, e)) < 0)
         goto out;
+    /* the mode of a database made by kwhpos init (the private copy was 0600) */
+    if (chmod(tmp, 0660) != 0) {
+        rc = kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+        goto out;
+    }
     if (rename(tmp, db_path) != 0) {
         rc = kwh_err_set(e, KWH_EIO, "cannot put the backup at %s: %s", db_path, strerror(errno));
         goto out;
@@ -517,5 +532,61 @@ int backup_restore_new(const char *db_path, const char *file, struct kwh_restore
 out:
     if (tmp[0] != '\0')
         unlink_copy(tmp);
+    return rc;
+}
+
+/* With the program's group: the backup folder and the files in it are its. */
+int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_backup_info *out,
+               struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = backup_run_held(c, o, out, e);
+    priv_lower();
+    return rc;
+}
+
+int backup_last(const char *db_path, const struct kwh_backup_opts *o, int64_t *when,
+                struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = backup_last_held(db_path, o, when, e);
+    priv_lower();
+    return rc;
+}
+
+int backup_list(const char *db_path, const struct kwh_backup_opts *o, char ***names, size_t *n,
+                struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = backup_list_held(db_path, o, names, n, e);
+    priv_lower();
+    return rc;
+}
+
+int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char *file,
+                   const struct kwh_backup_opts *o, struct kwh_restore_info *out, struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = backup_restore_held(c, s, file, o, out, e);
+    priv_lower();
+    return rc;
+}
+
+int backup_restore_new(const char *db_path, const char *file, struct kwh_restore_info *out,
+                       struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = backup_restore_new_held(db_path, file, out, e);
+    priv_lower();
     return rc;
 }

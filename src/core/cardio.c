@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Talking to the card: reading it whole, and writing a new image over an old one in
  * the order that keeps every interruption recoverable (docs/card-format.md):
  *

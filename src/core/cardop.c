@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The atomic card operation (docs/architecture.md):
  *   1. one short transaction records the intent: the op, its sales, a new account, all
  *      `pending`, with the exact slot the card will show;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kwhpos check`: everything that can be verified without a card. */
 #include <stdlib.h>
 #include <string.h>

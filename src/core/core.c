@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The core object: opening a site, its keys, the clock and the progress hook. */
 #include <sodium.h>
 #include <stdlib.h>

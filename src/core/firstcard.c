@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The first card of an account that has none: an imported account.
  *
  * It is an opening (用户开户) of an account that already exists: the card carries the

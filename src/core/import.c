@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bulk account creation from CSV (`kwhpos import customers`): every record is checked
  * first, and only a file with no bad record is imported, in one transaction.
  *

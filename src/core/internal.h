@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/core: the core object and helpers the service files share. */
 #ifndef KWHPOS_CORE_INTERNAL_H
 #define KWHPOS_CORE_INTERNAL_H

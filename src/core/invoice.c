@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices: finding one by number, the 补打 list, counting reprints and first copies,
  * and the role rules of the invoice form (M8, M29, M33). */
 #include "kwhpos/invoice.h"

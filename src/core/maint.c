@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Purchase maintenance: card reissue (M13), refund card (M14), refund (M15), meter
  * change (M16). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Periods of local time: parsing dates, whole days and months, formatting. */
 #include <ctype.h>
 #include <stdio.h>

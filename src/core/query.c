@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The query screens: accounts (M20), purchases (M21), transfers, closings, reissues and
  * meter changes (M22-M25). */
 #include <stdlib.h>

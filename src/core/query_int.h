@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/core: what the query and report files share. */
 #ifndef KWHPOS_CORE_QUERY_INT_H
 #define KWHPOS_CORE_QUERY_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card readers of this machine, for the reader settings (通讯参数设置): the screens
  * reach the driver registry of src/card through here. */
 #include "core/internal.h"

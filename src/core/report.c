@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reports that need no query screen: the total balance (M26). */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The purchase reports of M21: 段时期报表 (one period), 日报表 (per day), 月报表 (per
  * month), with totals by kind and by payment method. */
 #include <stdlib.h>

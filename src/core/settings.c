@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Site settings: unit name and phone (M3), area code (M4), limits and the monthly free
  * allowance (M34). */
 #include <stdio.h>

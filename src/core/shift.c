@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 交班 (B7): an operator's money over a shift or a period, the blind count and the
  * closing of a shift.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tariff types (M5) with price history. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tool cards (M30) and 读卡清卡 (M31). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rounding rules (docs/units.md). Products stay far inside int64: energy is at
  * most 10^8 ckwh on a card and prices below 10^6, so e * p < 10^14. */
 #include "kwhpos/units.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading the card, quoting and selling: M10, M11, M12, M13 (and shared checks). */
 #include <stdio.h>
 #include <string.h>

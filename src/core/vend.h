@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/core: the card in the reader with its account, and the pieces the vending
  * operations share (vend.c, maint.c, account.c, toolcard.c). */
 #ifndef KWHPOS_CORE_VEND_H

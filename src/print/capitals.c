@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Amounts in Chinese capital numerals (大写金额), by the rules of the People's Bank of
  * China for bills and vouchers; the choices where the rules allow two forms are
  * listed in docs/forms.md. */

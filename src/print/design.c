@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The designer's operations on a form (move, delete, add, resize, align) and the form
  * written back in the file syntax. Every operation either succeeds or leaves the form
  * as it was, and never produces a form whose text would read back differently. */

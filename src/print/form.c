@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Form files: the parser and the form model. Syntax: docs/forms.md. */
 #include "form_int.h"
 #include "kwhpos/util.h"

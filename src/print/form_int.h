@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The form model shared by the parser, the designer operations and the renderer. */
 #ifndef KWHPOS_PRINT_FORM_INT_H
 #define KWHPOS_PRINT_FORM_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Form files on disk: load and save, the last-good loader, and the backups behind
  * 保存发票格式 and 恢复发票格式. */
 #include "kwhpos/print.h"

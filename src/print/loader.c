@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* print_submit and print_pdf_render: through the printing module, loaded on first use
- * (see print/module.h). Where it is looked for, in order: $KWHPOS_PRINT_MODULE, beside
- * the program (a build tree), <program>/../lib/kwhpos/ (an installed tree), the build
- * directory compiled in. */
+ * (see print/module.h). Where it is looked for, in order: $KWHPOS_PRINT_MODULE (tests;
+ * ignored by a setgid program), <prefix>/lib/kwhpos/ of the running program (installed:
+ * /usr/bin/kwhpos -> /usr/lib/kwhpos/), beside the program (the build tree). No path is
+ * compiled in. */
 #include "kwhpos/print.h"
 #include "kwhpos/util.h"
 #include "print/module.h"
@@ -18,15 +20,12 @@ static const struct print_module *loaded;
 
 static const char *find_module(char *buf, size_t size)
 {
-    const char *env = getenv("KWHPOS_PRINT_MODULE");
+    const char *env = priv_getenv("KWHPOS_PRINT_MODULE");
 
     if (env != NULL && *env)
         return env;
-    if (file_beside_program(MODULE_FILE, buf, size) ||
-        file_beside_program("../lib/kwhpos/" MODULE_FILE, buf, size))
+    if (file_shipped("lib/kwhpos/" MODULE_FILE, MODULE_FILE, buf, size))
         return buf;
-    if (access(KWH_PRINT_MODULE, R_OK) == 0)
-        return KWH_PRINT_MODULE;
     return NULL;
 }
 
@@ -43,8 +42,8 @@ static const struct print_module *load(struct kwh_err *e)
     path = find_module(buf, sizeof buf);
     if (path == NULL) {
         kwh_err_set(e, KWH_EIO,
-                    "printing is not installed: %s is neither beside the program nor in "
-                    "../lib/kwhpos; reinstall kwhpos (make install)",
+                    "printing is not installed: %s is not in ../lib/kwhpos beside the "
+                    "program; install the package kwhpos-print (or reinstall kwhpos)",
                     MODULE_FILE);
         return NULL;
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The printing module (kwhpos-print.so): the back ends that need libcups, Pango and
  * Cairo, loaded on the first print so that a program that does not print never maps
  * those libraries (about 11 MB of resident pages: see docs/performance.md).

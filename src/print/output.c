@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One entry for the callers: a page to bytes, to a file, or to a CUPS queue, in the
  * format the settings chose. */
 #include "kwhpos/print.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A page as printer bytes: GB18030 or UTF-8 text with optional ESC/POS commands. */
 #include "kwhpos/print.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An invoice's values: struct kwh_receipt to print variables, the one mapping the
  * terminal UI, the command line and the tests share. Invoices are Chinese documents, so
  * the words printed here are Chinese whatever the screen's language. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A form and its values laid out as lines of text, by display width. */
 #include "form_int.h"
 #include "kwhpos/util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The variable table and the set of values a form is rendered with. */
 #include "kwhpos/print.h"
 #include "kwhpos/util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A prepaid meter: what it does with a card, with energy, and what it displays
  * (manual section 十二; docs/simulator.md lists every rule). */
 #include "meter.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Simulated meters: state, file format, display, card insertion, energy use. */
 #ifndef KWHSIM_METER_H
 #define KWHSIM_METER_H

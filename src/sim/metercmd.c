@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwhsim's meter commands: new-meter, meter-insert, use, show, overload. */
 #include "meter.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Meter files: "key value" lines closed by a check line, so a hand edit shows as E9.
  *
  *   kwhsim-meter 1

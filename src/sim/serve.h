@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwhsim serve's state, shared by the server loop and control commands (simserve.c) and
  * the virtual card behind vpcd (simvpcd.c). */
 #ifndef KWHSIM_SERVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwhsim internals: card files, the reader engine, the server, the meters. */
 #ifndef KWHSIM_SIM_H
 #define KWHSIM_SIM_H

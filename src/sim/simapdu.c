@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The virtual card's answers to command APDUs: a command is recognised in the dialect
  * table (include/kwhpos/apdu.h), carried out by the card engine (simsle.c), and answered
  * in the form that dialect's reader gives. */

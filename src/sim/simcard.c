@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Card files: a card's memory and security state as editable text.
  *
  *   kwhsim-card 1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The control client: one line to the running `kwhsim serve`, its answer back. */
 #include "sim.h"
 

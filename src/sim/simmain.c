@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwhsim: the card reader and meter simulator (docs/simulator.md). */
 #include "sim.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The simulated reader: answers framed requests for the card in it, like an SLE4442
  * behind a serial reader, with the faults it is told to show. */
 #include "sim.h"

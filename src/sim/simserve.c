@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kwhsim serve: the reader on a pseudo-terminal (or the card behind vpcd, simvpcd.c),
  * and the control socket. */
 #define _GNU_SOURCE /* ptsname_r */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The SLE4442 in the simulated reader: a session per power-on, the PSC and its error
  * counter, the protection bits, and the pull fault. The serial reader (simreader.c)
  * and the virtual card behind vpcd (simapdu.c) both answer from here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card behind vpcd (vsmartcard's virtual reader driver for pcscd): kwhsim connects to
  * vpcd's TCP port as the card while one is in its reader, and answers vpcd's messages:
  * a 2-byte big-endian length, then the payload; a 1-byte payload is a control (00 power

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The audit log rows; the hash chain itself is computed in core/audit.c. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Backup and restore at the database level (M27, M28).
  *
  * A backup is SQLite's online backup in a single step: it reads one consistent
@@ -25,6 +26,7 @@
 #include "store/sql.h"
 
 #define LOCK_WAIT_MS 1000
+#define BACKUP_MODE 0640 /* as the database (0660), without the group's write */
 #define STEP_TRIES 50
 
 static int db_error(sqlite3 *db, int rc, const char *what, struct kwh_err *e)
@@ -150,6 +152,11 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
                     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
         goto fail;
     }
+    /* SQLite creates it 0644: a backup holds the site key, the program's group reads it */
+    if (chmod(tmp, BACKUP_MODE) != 0) {
+        kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+        goto fail;
+    }
     /* the copy is worthless until it is whole, checked and fsynced under its final name:
        no journal and no syncs of its own while it is written */
     if ((rc = sqlite3_exec(dst, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", NULL, NULL,
@@ -200,7 +207,12 @@ fail:
 
 int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
 {
-    return copy_db(s->db, path, bytes, true, e);
+    int rc;
+
+    priv_raise();
+    rc = copy_db(s->db, path, bytes, true, e);
+    priv_lower();
+    return rc;
 }
 
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
@@ -211,7 +223,19 @@ int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_e
     return 0;
 }
 
+static int inspect_file(const char *path, struct store_file_info *out, struct kwh_err *e);
+
 int store_file_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = inspect_file(path, out, e);
+    priv_lower();
+    return rc;
+}
+
+static int inspect_file(const char *path, struct store_file_info *out, struct kwh_err *e)
 {
     struct store st = {0};
     char mode[32];
@@ -300,8 +324,22 @@ static int lock_alone(sqlite3 *x, const char *db_path, struct kwh_err *e)
     return 0;
 }
 
+static int replace_db(const char *db_path, const char *new_path, const char *keep_path,
+                      struct kwh_err *e);
+
 int store_replace(const char *db_path, const char *new_path, const char *keep_path,
                   struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = replace_db(db_path, new_path, keep_path, e);
+    priv_lower();
+    return rc;
+}
+
+static int replace_db(const char *db_path, const char *new_path, const char *keep_path,
+                      struct kwh_err *e)
 {
     sqlite3 *x = NULL, *n = NULL;
     char buf[256];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Customers (accounts) and the maintained totals. */
 #include <stdio.h>
 #include <stdlib.h>

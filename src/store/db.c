@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The connection: open, pragmas, transactions, statements, errors. */
 #include "store/sql.h"
 
@@ -203,7 +204,7 @@ int sql_exec(struct store *s, const char *script, struct kwh_err *e)
 
 static int pragmas(struct store *s, struct kwh_err *e)
 {
-    char *mode = NULL;
+    char mode[16] = "";
     sqlite3_stmt *st;
     int rc;
 
@@ -212,24 +213,26 @@ static int pragmas(struct store *s, struct kwh_err *e)
     rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return sql_error(s, rc, e);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        mode = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    if (mode == NULL || strcmp(mode, "wal") != 0) {
-        sqlite3_free(mode);
+    if (strcmp(mode, "wal") != 0) {
         return kwh_err_set(e, KWH_EDB,
                            "%s: cannot switch the database to WAL mode (is it on "
                            "a network file system?)",
                            s->path);
     }
-    sqlite3_free(mode);
     return sql_exec(s,
                     "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-2000;",
                     e);
 }
 
-int store_open(struct store **out, const char *path, bool create, struct kwh_err *e)
+/* The database and its -wal and -shm files (SQLite gives them the database's mode):
+ * read and written by the program's group only (see priv_raise). */
+#define DB_MODE 0660
+
+static int open_db(struct store **out, const char *path, bool create, struct kwh_err *e)
 {
     struct store *s;
     struct stat sb;
@@ -255,6 +258,10 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
                            path);
     } else if (!S_ISREG(sb.st_mode)) {
         return kwh_err_set(e, KWH_EINVAL, "%s is not a regular file, not a kwhpos database", path);
+    } else if ((rc = file_private_check(path, kwh_tr(KWH_N("the database")), e)) < 0) {
+        /* before SQLite opens it: a read-only connection would leave -wal and -shm files
+           with this mode behind */
+        return rc;
     }
     s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -266,6 +273,12 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
                     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         store_close(s);
         return KWH_EDB;
+    }
+    if (create && chmod(path, DB_MODE) != 0) {
+        kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", path, strerror(errno));
+        store_close(s);
+        unlink(path);
+        return KWH_EIO;
     }
     /* identify before pragmas: switching to WAL would rewrite another program's file */
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
@@ -282,10 +295,29 @@ int store_open(struct store **out, const char *path, bool create, struct kwh_err
     return 0;
 }
 
+static void close_db(struct store *s);
+
+int store_open(struct store **out, const char *path, bool create, struct kwh_err *e)
+{
+    int rc;
+
+    priv_raise();
+    rc = open_db(out, path, create, e);
+    priv_lower();
+    return rc;
+}
+
 void store_close(struct store *s)
 {
     if (s == NULL)
         return;
+    priv_raise(); /* the last connection to close removes the -wal and -shm files */
+    close_db(s);
+    priv_lower();
+}
+
+static void close_db(struct store *s)
+{
     for (size_t i = 0; i < STORE_CACHE; i++)
         if (s->cache[i].st)
             sqlite3_finalize(s->cache[i].st);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Account events for the queries M22-M25: transfers, closings, reissues, meter changes. */
 #include "store/sql.h"
 

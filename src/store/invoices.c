@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices: settled sales by number, the recent list, reprint count, first copy. */
 #include "kwhpos/store_invoice.h"
 

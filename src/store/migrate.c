@@ -1,11 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The schema, as a list of migrations. Portable SQL: integer and text columns,
  * times as integer Unix seconds, no reliance on loose typing (see DESIGN.md). */
 #include "store/migrate.h"
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "kwhpos/util.h"
+#include "kwhpos/store_query.h"
 #include "store/sql.h"
 
 /* Version 1: the whole ledger. */
@@ -338,6 +341,17 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
             return kwh_err_set(e, KWH_EDB, "%s is not a kwhpos database", store_path(s));
         return kwh_err_set(e, KWH_EDB, "%s is empty: create a site with `kwhpos init`",
                            store_path(s));
+    }
+    if (!fresh && version >= 1 && version < target) {
+        /* an upgrade: the database as it was is kept beside it before the first step */
+        char keep[1100];
+        struct stat sb;
+        if (snprintf(keep, sizeof keep, "%s.schema-v%d.db", store_path(s), version) >=
+            (int)sizeof keep)
+            return kwh_err_set(e, KWH_EINVAL, "%s: path too long", store_path(s));
+        if (stat(keep, &sb) != 0 && (rc = store_backup_to(s, keep, NULL, e)) < 0)
+            return kwh_err_prefix(e, "keeping a copy before upgrading the schema from version %d",
+                                  version);
     }
     for (; version < target; version++) {
         char pragma[64];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Schema migrations, each in its own transaction, versioned by PRAGMA user_version. */
 #ifndef KWHPOS_STORE_MIGRATE_H
 #define KWHPOS_STORE_MIGRATE_H

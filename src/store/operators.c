@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Operators: names, roles, password hashes, lock-out state. */
 #include <stdlib.h>
 #include <string.h>

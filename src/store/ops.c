@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Card writes (card_ops) and money movements (sales). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Queries for the manual's query screens (M20-M25) and the purchase reports.
  *
  * Each query is a small family of fixed statements that differ only in the term that

@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: the columns of a sale as every sales query reads them. */
 #ifndef KWHPOS_STORE_SALE_ROW_H
 #define KWHPOS_STORE_SALE_ROW_H
 
 #include <sqlite3.h>
+
+#include "store/sqlite_load.h"
 
 #include "kwhpos/model.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key/value site settings and the site secret. */
 #include <inttypes.h>
 #include <stdio.h>

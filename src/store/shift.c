@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shifts (交班): the money of one operator's sales over a range, and closed shifts. */
 #include <string.h>
 

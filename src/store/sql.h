@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside src/store: the connection, a statement cache, and binding by name. */
 #ifndef KWHPOS_STORE_SQL_H
 #define KWHPOS_STORE_SQL_H
 
 #include <sqlite3.h>
+
+#include "store/sqlite_load.h"
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tariffs and their price history. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shell: terminal set-up and tear-down, the main loop, screen switching, the
  * message, hint and status lines, reader polling and the idle lock. */
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "kwhpos/data.h"
@@ -19,7 +21,6 @@
 #include "ui/ui.h"
 #include "ui/widgets.h"
 
-#define TEXTDOMAIN "kwhpos"
 #define TICK_MS 1000
 #define EVENT_TICK_MS 250 /* how often a reader that reports card events is asked */
 #define READER_POLL_SECS 2
@@ -33,39 +34,13 @@ static void on_term(int sig)
     got_term = 1;
 }
 
-/* The message catalogues: KWHPOS_LOCALEDIR if set, else beside the program (the build
- * tree keeps them in <bin>/locale, an installed tree in <prefix>/share/locale), else the
- * directory compiled in. */
-static const char *locale_dir(char *buf, size_t size)
-{
-    const char *env = getenv("KWHPOS_LOCALEDIR");
-
-    if (env != NULL && *env)
-        return env;
-    if (file_beside_program("locale", buf, size) ||
-        file_beside_program("../share/locale/zh_CN/LC_MESSAGES/" TEXTDOMAIN ".mo", buf, size)) {
-        char *cut = strstr(buf, "/zh_CN/LC_MESSAGES/");
-
-        if (cut != NULL)
-            *cut = '\0';
-        return buf;
-    }
-    return KWH_LOCALEDIR;
-}
-
 static void setup_language(const struct kwh_config *cfg)
 {
-    char buf[PATH_MAX];
-    const char *dir = locale_dir(buf, sizeof buf);
-    const char *lang;
-
-    if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+    /* main set the locale already; a caller that did not gets UTF-8 here */
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 &&
+        (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0))
         setlocale(LC_ALL, "C.UTF-8");
-    lang = config_language(cfg, getenv("TERM"));
-    setenv("LANGUAGE", lang != NULL && *lang ? lang : "zh_CN", 1);
-    bindtextdomain(TEXTDOMAIN, dir);
-    bind_textdomain_codeset(TEXTDOMAIN, "UTF-8");
-    textdomain(TEXTDOMAIN);
+    lang_setup(config_language(cfg, getenv("TERM")));
 }
 
 bool app_is_admin(const struct app *a)
@@ -80,14 +55,11 @@ struct printer *app_printer(struct app *a, struct kwh_err *e)
     return a->printer;
 }
 
-int app_config_save(struct app *a, const struct kwh_config *cfg, struct kwh_err *e)
+int app_station_save(struct app *a, struct kwh_config *cfg, const char *key, struct kwh_err *e)
 {
     int rc;
 
-    if (a->config_path[0] == '\0')
-        return kwh_err_set(e, KWH_EINVAL, "%s",
-                           _("No settings file was given: changes cannot be saved."));
-    if ((rc = config_save(cfg, a->config_path, e)) < 0)
+    if ((rc = config_station_save(cfg, key, e)) < 0)
         return rc;
     a->cfg = *cfg;
     printer_free(a->printer);
@@ -129,6 +101,10 @@ void app_error(struct app *a, const struct kwh_err *e)
     else
         snprintf(text, sizeof text, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
     app_msg(a, CLR_ERROR, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
+    if (e->code == KWH_EDB || e->code == KWH_EIO || e->code == KWH_ENOMEM)
+        kwh_log(LOG_ERR, "%s", e->msg);
+    else if (e->code == KWH_EDEVICE)
+        kwh_log(LOG_WARNING, "%s", e->msg);
     dialog_message(a, e->code == KWH_EPENDING ? _("Put the card back") : _("Not done"), text,
                    CLR_ERROR);
 }
@@ -153,12 +129,19 @@ static void poll_status(struct app *a, time_t now)
     kwh_err_clear(&e);
     memset(&st, 0, sizeof st);
     if (a->dev->ops->status(a->dev->ctx, &st, &e) < 0) {
+        if (a->rd_state != RD_FAULT)
+            kwh_log(LOG_WARNING, "card reader %s does not answer: %s",
+                    strcmp(a->cfg.reader_driver, "pcsc") == 0 ? a->cfg.reader_name
+                                                              : a->cfg.reader_port,
+                    e.msg);
         a->rd_state = RD_FAULT;
         a->rd_synced = false;
         a->rd_next_poll = now + READER_RETRY_SECS;
         return;
     }
     a->rd_next_poll = now + READER_POLL_SECS;
+    if (a->rd_state == RD_FAULT)
+        kwh_log(LOG_NOTICE, "card reader %s answers again", a->cfg.reader_port);
     if (!st.card_present) {
         a->rd_state = RD_NO_CARD;
         a->rd_card[0] = '\0';
@@ -376,6 +359,34 @@ static void lock(struct app *a)
         a->reset = true;
 }
 
+/* The start's journal line and the database, once the first screen is on the terminal:
+ * the clerk sees the login at once and types while it opens. */
+static bool open_late(struct app *a)
+{
+    struct kwh_err e;
+
+    if (!a->started) {
+        a->started = true;
+        kwh_log(LOG_INFO, "terminal UI started on %s (TERM=%s, language %s)",
+                ttyname(STDIN_FILENO) ? ttyname(STDIN_FILENO) : "?",
+                getenv("TERM") ? getenv("TERM") : "", getenv("LANGUAGE") ? getenv("LANGUAGE") : "");
+    }
+    if (a->core != NULL || a->db_path[0] == '\0')
+        return true;
+    kwh_err_clear(&e);
+    if (core_open(&a->core, a->db_path, &e) < 0) {
+        kwh_log(LOG_ERR, "cannot open the database: %s", e.msg);
+        a->core = NULL;
+        a->fatal = e;
+        a->quit = true;
+        return false;
+    }
+    *a->corep = a->core;
+    core_set_card_dev(a->core, a->dev);
+    core_set_progress(a->core, dialog_progress, a);
+    return true;
+}
+
 int ui_read(struct app *a, wint_t *ch)
 {
     for (;;) {
@@ -385,7 +396,7 @@ int ui_read(struct app *a, wint_t *ch)
         bool events = a->dev != NULL && a->dev->ops != NULL && a->dev->ops->event != NULL;
         int ev;
 
-        if (got_term) {
+        if (got_term || !open_late(a)) {
             a->quit = true;
             return UI_KEY_ABORT;
         }
@@ -552,8 +563,13 @@ static void backup_on_exit(struct app *a)
               theme_attr(CLR_WARN));
     refresh();
     kwh_err_clear(&e);
-    if (backup_if_due(a->core, &o, a->cfg.backup_interval_hours, &done, &info, &e) == 0)
+    if (backup_if_due(a->core, &o, a->cfg.backup_interval_hours, &done, &info, &e) == 0) {
+        if (done)
+            kwh_log(LOG_INFO, "backup %s made on leaving the terminal UI: %lld bytes", info.path,
+                    (long long)info.bytes);
         return;
+    }
+    kwh_log(LOG_ERR, "the automatic backup failed: %s", e.msg);
     draw_wrap(stdscr, LINES / 2, 2, COLS - 4, e.msg, theme_attr(CLR_ERROR), 4);
     draw_text(stdscr, LINES / 2 + 5, 2, COLS - 4,
               _("The automatic backup failed. Back up from Files > Back up data."),
@@ -563,7 +579,7 @@ static void backup_on_exit(struct app *a)
     wget_wch(stdscr, &ch);
 }
 
-int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core **core,
+int ui_run(const struct kwh_config *cfg, const char *db_path, struct kwh_core **core,
            struct kwh_card_dev *dev, struct kwh_err *e)
 {
     struct app *a;
@@ -578,7 +594,7 @@ int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_cor
     if (a == NULL)
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
     a->cfg = *cfg;
-    str_copy(a->config_path, sizeof a->config_path, config_path != NULL ? config_path : "");
+    str_copy(a->db_path, sizeof a->db_path, db_path != NULL ? db_path : "");
     a->core = *core;
     a->corep = core;
     a->dev = dev;
@@ -616,9 +632,9 @@ int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_cor
     a->colour = cfg->colour != 0;
     theme_init(cfg->colour == 1 || (cfg->colour == -1 && has_colors()));
     a->last_input = time(NULL);
-    core_set_progress(a->core, dialog_progress, a);
+    if (a->core != NULL)
+        core_set_progress(a->core, dialog_progress, a);
     poll_reader(a, a->last_input); /* where the reader stands: what comes later is an event */
-
     rc = run(a);
 
     if (a->scr != NULL && a->scr->leave != NULL)
@@ -637,5 +653,6 @@ int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_cor
     endwin();
     delscreen(scr);
     free(a);
+    kwh_log(LOG_INFO, "terminal UI stopped");
     return rc;
 }

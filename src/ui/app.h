@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The application shell every screen runs in: state, the screen interface, actions
  * bound to keys, the message line and the status line. Internal to src/ui. */
 #ifndef KWH_UI_APP_H
@@ -115,7 +116,8 @@ enum ui_reader {
 
 struct app {
     struct kwh_config cfg;
-    char config_path[KWH_PATH_MAX];
+    char db_path[KWH_PATH_MAX]; /* opened once the first screen is drawn (core NULL till then) */
+    bool started;               /* the start is in the journal */
     struct kwh_core *core;
     struct kwh_core **corep; /* the caller's pointer, kept equal to core */
     struct kwh_card_dev *dev;
@@ -177,8 +179,9 @@ bool app_is_admin(const struct app *a);
 /* The invoice printer for the current settings (made on first use); NULL with e
  * filled when it cannot be made. */
 struct printer *app_printer(struct app *a, struct kwh_err *e);
-/* Saves cfg to the INI and makes it the settings in use (the printer follows them). */
-int app_config_save(struct app *a, const struct kwh_config *cfg, struct kwh_err *e);
+/* Saves cfg's value of key ("backup.dir", or a section: "reader") in the station file
+ * (never the INI) and makes cfg the settings in use (the printer follows them). */
+int app_station_save(struct app *a, struct kwh_config *cfg, const char *key, struct kwh_err *e);
 /* After the core was closed and reopened (数据恢复): gives the new core the reader and
  * the progress line and, with relogin (another database), asks for a new login. A NULL
  * core (it could not be reopened) stops the program with e as the reason. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户销户 (M18): close an account found by card or by number; its history stays. */
 #include <inttypes.h>
 #include <stdio.h>

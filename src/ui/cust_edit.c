@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户信息维护 (M19, admin): edit name, address, phone, tariff and meter parameters;
  * changed parameters are written to the card in the reader. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户过户 (M17): hand the account to a new owner, found by card or by number. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Modal dialogs on panels over the current screen: message, confirm, a small form,
  * and the progress line of card operations. Each redraws itself after a resize or
  * an unlock. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Text laid out by display width (CJK takes two columns), and number formatting. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The error catalogue: what the clerk should do next after a reader, card or meter
  * problem. docs/errors.md lists the same texts. */
 #include "kwhpos/cardio.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Result lists out of the screen: to a CSV file (UTF-8 or GB18030) or to the printer as
  * text, with the same columns and figures the screen shows. */
 #include <errno.h>

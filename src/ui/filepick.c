@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Choosing a saved file: the files of a folder (newest first, as the caller lists them)
  * with their time and size, or a path typed by hand. */
 #include <inttypes.h>

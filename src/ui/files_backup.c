@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 数据备份 (M27): the database copied while other terminals keep selling, to a file
  * named from the date and time in the chosen folder; the copy is checked before it is
  * reported good, and the folder is remembered in the INI ([backup] dir) for the next
@@ -83,8 +84,8 @@ static void backup_draw(struct app *a, void *st)
     form_draw(&s->fm, true);
 }
 
-/* Remembers a folder other than the one in use in the INI ([backup] dir), once a backup
- * went there. */
+/* Remembers a folder other than the one in use ([backup] dir) in the station file,
+ * once a backup went there. */
 static bool remember(struct app *a, const struct backup *s, const char *dir)
 {
     struct kwh_config cfg = a->cfg;
@@ -93,7 +94,8 @@ static bool remember(struct app *a, const struct backup *s, const char *dir)
     if (strcmp(dir, s->dir) == 0)
         return true;
     kwh_err_clear(&e);
-    if (config_set(&cfg, "backup.dir", dir, &e) < 0 || app_config_save(a, &cfg, &e) < 0) {
+    if (config_set(&cfg, "backup.dir", dir, &e) < 0 ||
+        app_station_save(a, &cfg, "backup.dir", &e) < 0) {
         app_error(a, &e);
         return false;
     }

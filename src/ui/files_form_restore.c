@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 发票恢复 (M29, administrators): a saved copy of the invoice layout (保存发票格式, newest
  * first) or a form file typed by hand replaces the layout in use; the next print uses
  * it. Reached from the menu (administrators) and from the designer (F8), where the core
@@ -76,6 +77,7 @@ static int fr_submit(struct app *a, struct form_restore *s)
         app_error(a, &e);
         return UI_HANDLED;
     }
+    str_copy(a->cfg.print_form, sizeof a->cfg.print_form, printer_form_path(p));
     back(a, s);
     app_msg(a, CLR_OK, "%s", _("Invoice layout restored; the next print uses it."));
     return UI_HANDLED;

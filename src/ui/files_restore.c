@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 数据恢复 (M28): a backup from the folder (newest first) or a file typed by hand
  * replaces the database, after a confirmation. The core refuses what is not this site's
  * database, a damaged or newer one, a database other terminals have open, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The form builder: labelled fields in two columns, per-field input filters and
  * validation; money, energy and prices through fixed_parse, never floating point. */
 #include <ctype.h>

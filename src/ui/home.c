@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The home screen: the site, how to reach the menus, and card writes still pending. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one key-binding table: it maps keys to actions and draws the hint line, so the
  * hints show exactly the keys the current screen acts on. A key may carry several
  * actions; a screen uses at most one of them, and the first in the table wins. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Names of domain values for people, in the interface language. */
 #include "kwhpos/util.h"
 #include "ui/widgets.h"

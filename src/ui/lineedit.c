@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A one-line editor over UTF-8 text. The cursor is a byte offset kept on character
  * boundaries; display columns come from each character's width, so CJK input (two
  * columns a character) scrolls and positions correctly. */

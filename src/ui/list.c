@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A scrolling table whose columns are sized in display columns. */
 #include <string.h>
 

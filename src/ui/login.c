@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Login (M1), the lock screen, and the forced password change at first login. */
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
@@ -95,6 +97,7 @@ bool login_run(struct app *a, bool locked)
         if (auth_login(a->core, name, pw, &s, &e) < 0) {
             memset(pw, 0, sizeof pw);
             app_msg(a, CLR_ERROR, _("Login failed: %s"), e.msg);
+            kwh_log(LOG_NOTICE, "login failed for operator %s", name);
             continue;
         }
         a->s = s;
@@ -107,6 +110,7 @@ bool login_run(struct app *a, bool locked)
         }
         memset(pw, 0, sizeof pw);
         a->logged_in = true;
+        kwh_log(LOG_INFO, "operator %s logged in", s.name);
         return true;
     }
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 换表 (M16, admin): the account moves to a new meter; the old meter's remaining energy
  * and an optional purchase go on the card. */
 #include <inttypes.h>

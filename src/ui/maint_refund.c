@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 读卡退电 (M15): read the refund card after the meter wrote its remaining energy,
  * show the refund (negative: the customer owes the overdraft), pay out, and offer to
  * close the account. */

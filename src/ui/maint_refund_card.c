@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 制退电卡 (M14): read the customer's card and turn it into a refund card. */
 #include <inttypes.h>
 #include <stdio.h>

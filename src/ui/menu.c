@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The menu bar mirroring the manual's menus, filtered by role (M9): a seller sees only
  * what a seller may do; the core refuses the rest anyway. */
 #include <panel.h>

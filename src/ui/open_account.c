@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户开户 (M10): customer, meter and an optional first purchase, written onto the
  * blank card in the reader. */
 #include <inttypes.h>

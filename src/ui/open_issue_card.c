@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 导入用户发卡: the first card of an account imported without one (kwhpos import
  * customers): find the account, put a blank card in the reader, optionally sell a first
  * purchase, and write the card; it opens the meter as an opening card does. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared screen pieces: the account panel, meter fields, purchase fields, receipts. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pieces several screens share: the account found by card or by number and its
  * display, the meter-parameter fields and the purchase fields. Internal to src/ui. */
 #ifndef KWH_UI_PARTS_H

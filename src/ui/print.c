@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Printing: every screen prints through these functions, the one place where the
  * invoice printer is called. The printer lives in struct app (app_printer), so a change
  * of the [print] settings takes effect at the next print. The first copy of an invoice

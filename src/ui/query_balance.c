@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 统计用户累计余额 (M26): the total balance over all open accounts. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 用户信息查询 (M20): accounts by customer number, meter number, name, tariff, address
  * and last purchase date, each filter behind its own box; none ticked = every account
  * that is not closed. Enter on a row shows the account. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 过户查询, 销户查询, 补卡查询, 换表查询 (M22-M25): what happened to accounts, by operator
  * and period, each behind its own box; none ticked = today. One screen, the kind of
  * event given by the menu (enum kwh_event_kind). Enter shows before and after. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 购电电量查询 (M21): the purchases of a period (时段), or a report with a row per day
  * (日报表) or per month (月报表); filters date, operator, customer number, name and meter
  * number, each behind its own box; none ticked = today (this month for 月报表). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 交班 (B7): the blind count first — the clerk counts the cash in the drawer and types
  * it before seeing what the shift expects — then the shift is closed and its report
  * shown with the difference: money by what was done and by payment method, voided

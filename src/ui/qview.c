@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The frame of the query screens (数据查询): filters with their on/off boxes, F3 or
  * Enter to query, a paged list of the results with a totals line, Enter on a row, F7
  * to print and F8 to export the whole result. */

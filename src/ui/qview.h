@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The frame the query screens share: filters, a paged result list with totals, printing
  * and export. Internal to src/ui. */
 #ifndef KWH_UI_QVIEW_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 日常售电 (M11) and 重新售电 (M12): read the card, type the amount or kWh, confirm,
  * write; F7 prints. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 补卡售电 (M13): find the account by number, choose whether the last purchase reached
  * the meter, take the fee and an optional purchase, write the blank card in the reader.
  * The old card stops working. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 补打发票 (M33): the recent invoices, newest first, found by operator, date and
  * customer; Enter prints the chosen one again as a copy marked 补打(第n次) and counted
  * (an invoice that never left the program prints as its original). */

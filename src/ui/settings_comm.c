@@ -1,6 +1,8 @@
-/* 通讯参数设置 (M2): which card reader, kept in the INI file. The clerk picks from one
- * list of the readers this machine has, serial ports and PC/SC readers alike, as the
- * core lists them; a serial port that is not listed (a simulator's) can be typed. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* 通讯参数设置 (M2): which card reader, this station's own setting: kept in the station
+ * file ([station] dir/station.ini), never in the INI. The clerk picks from one list of
+ * the readers this machine has, serial ports and PC/SC readers alike, as the core lists
+ * them; a serial port that is not listed (a simulator's) can be typed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,9 +138,12 @@ static void comm_draw(struct app *a, void *st)
                    _("Left/Right or Space chooses the reader; the new reader is used from the "
                      "next start of kwhpos."),
                    theme_attr(CLR_INFO), 2);
-    if (a->config_path[0] == '\0')
-        draw_text(stdscr, y, 2, COLS - 4, _("No settings file was given: changes cannot be saved."),
-                  theme_attr(CLR_WARN));
+    {
+        char line[KWH_PATH_MAX + 128];
+        snprintf(line, sizeof line, _("Saved for this station in %s/station.ini."),
+                 a->cfg.station_dir);
+        draw_text(stdscr, y, 2, COLS - 4, line, theme_attr(CLR_INFO));
+    }
     y += 2;
     draw_text(stdscr, y++, 2, COLS - 4,
               c->n ? _("Card readers found (F3 chooses the next one):")
@@ -155,7 +160,8 @@ static void comm_draw(struct app *a, void *st)
     form_draw(&c->fm, true);
 }
 
-/* The one place the choice is written: into the settings, and saved. */
+/* The one place the choice is written: into the settings, and saved as this station's
+ * (every key of [reader] is a station setting, config.c). */
 static int comm_save(struct app *a, struct comm *c, struct kwh_err *e)
 {
     struct kwh_config cfg = a->cfg;
@@ -178,7 +184,7 @@ static int comm_save(struct app *a, struct comm *c, struct kwh_err *e)
         (rc = config_set(&cfg, "reader.name", name, e)) < 0 ||
         (rc = config_set(&cfg, "reader.baud", bauds[c->f[F_BAUD].sel], e)) < 0)
         return rc;
-    return app_config_save(a, &cfg, e);
+    return app_station_save(a, &cfg, "reader", e);
 }
 
 static int comm_action(struct app *a, void *st, int act)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 发票格式调整 (M8, both roles): the invoice layout designer. The form is drawn at its
  * real size (scrolled when larger than the screen); Tab picks an item, the arrows move
  * it (the form refuses overlaps and the page's edges, and the message says why), Del
@@ -427,6 +428,8 @@ static bool save(struct app *a, struct designer *s)
         return false;
     }
     s->dirty = false;
+    str_copy(s->path, sizeof s->path, printer_form_path(p)); /* the station's edited copy */
+    str_copy(a->cfg.print_form, sizeof a->cfg.print_form, s->path);
     app_msg(a, CLR_OK, _("Invoice layout saved to %s."), s->path);
     return true;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 操作员维护 (M6): add an operator (name, role, password twice), change a role or reset
  * a password, delete an operator. */
 #include <stdio.h>

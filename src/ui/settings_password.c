@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 操作员密码维护 (M7): name, old password, new password twice. A seller changes only
  * their own; an administrator may reset another operator's without the old one. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The site's business settings kept in the database: 用电单位参数设置 (M3),
  * 用电单位局号设置 (M4) and 每月免费电量 with the per-sale limits (M34). */
 #include <stdio.h>

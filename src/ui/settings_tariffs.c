@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 电价类型设置 (M5): the tariff list; add, edit (price changes keep history), delete
  * (refused while customers use the tariff). */
 #include <inttypes.h>

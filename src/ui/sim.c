@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The demo simulator panel (F12, [ui] demo = true): moves the card between the reader
  * and the meters, uses energy and shows a meter's display by running kwhsim's control
  * commands, and shows what they print. */
@@ -48,7 +49,7 @@ static char last_meter[16];
 static void kwhsim_path(char *buf, size_t n)
 {
     char self[PATH_MAX];
-    const char *env = getenv("KWHSIM");
+    const char *env = priv_getenv("KWHSIM");
     ssize_t k;
 
     if (env != NULL && *env) {
@@ -94,6 +95,7 @@ static int run(char *const argv[], char *out, size_t n)
         dup2(fd[1], STDERR_FILENO);
         close(fd[0]);
         close(fd[1]);
+        priv_drop_for_exec();
         execvp(argv[0], argv);
         fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
         _exit(127);

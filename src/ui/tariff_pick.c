@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A choice field over the site's tariffs, showing name and price. */
 #include <stdio.h>
 #include <stdlib.h>

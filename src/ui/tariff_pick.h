@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A choice field over the site's tariffs. Internal to src/ui. */
 #ifndef KWH_UI_TARIFF_PICK_H
 #define KWH_UI_TARIFF_PICK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Colours by role, with a monochrome scheme for terminals without colour and for
  * [ui] colour = off. */
 #include <curses.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 工具卡 (M30): management card (meter parameters for every meter of the area), clear
  * card, relay card, test card, each written onto a blank card. */
 #include <stdio.h>

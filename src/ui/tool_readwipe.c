@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 读卡清卡 (M31): show what any card is, and wipe a card back to blank. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The terminal user interface: the one entry point main.c calls.
  *
  * ui_run takes over the terminal (ncursesw), chooses the message language from the
@@ -5,11 +6,13 @@
  * screen, the menu bar and every screen until the operator quits. It restores the
  * terminal on every exit path.
  *
- *   cfg          the loaded INI; ui_run keeps its own copy and writes changes it makes
- *                (通讯参数设置) back to config_path with config_save.
- *   config_path  the INI file to save to; NULL or "" disables saving.
- *   core         an opened core (core_open); borrowed. ui_run installs its progress
- *                callback with core_set_progress and removes it before returning.
+ *   cfg          the loaded INI and station file (config_station_load); ui_run keeps its
+ *                own copy, and saves what the operator changes for this station
+ *                (通讯参数设置, the backup folder) in the station file, never the INI.
+ *   db_path      the database ui_run opens (core_open) once the login screen is drawn,
+ *                when *core is NULL; *core is set then.
+ *   core         an opened core (core_open), or NULL (see db_path); borrowed. ui_run
+ *                installs its progress callback and removes it before returning.
  *                数据恢复 closes and reopens it on the restored database and updates
  *                *core (NULL when it could not be reopened: ui_run then fails).
  *   dev          the card reader already given to the core with core_set_card_dev,
@@ -32,7 +35,7 @@
 #include "kwhpos/core.h"
 #include "kwhpos/err.h"
 
-int ui_run(const struct kwh_config *cfg, const char *config_path, struct kwh_core **core,
+int ui_run(const struct kwh_config *cfg, const char *db_path, struct kwh_core **core,
            struct kwh_card_dev *dev, struct kwh_err *e);
 
 #endif

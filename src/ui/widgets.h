@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared widgets: text by display width, the line editor, the form builder, the list
  * view, dialogs, labels for domain values and error advice. Internal to src/ui. */
 #ifndef KWH_UI_WIDGETS_H

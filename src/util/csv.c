@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CSV for spreadsheets: RFC 4180 quoting, CRLF line ends, UTF-8 or GB18030. */
 #include "kwhpos/csv.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files written atomically and read whole. */
 #include "kwhpos/util.h"
 
@@ -107,20 +108,42 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, struct 
     return 0;
 }
 
-bool file_beside_program(const char *rel, char *buf, size_t size)
+/* The running program's folder into buf. */
+static bool program_dir(char *buf, size_t size)
 {
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
     char *slash;
-    int len;
 
-    if (n <= 0)
+    if (n <= 0 || (size_t)n >= size - 1)
         return false;
-    self[n] = '\0';
-    slash = strrchr(self, '/');
+    buf[n] = '\0';
+    slash = strrchr(buf, '/');
     if (slash == NULL)
         return false;
     *slash = '\0';
-    len = snprintf(buf, size, "%s/%s", self, rel);
+    return true;
+}
+
+bool file_shipped(const char *installed, const char *build, char *buf, size_t size)
+{
+    char self[PATH_MAX];
+    int len;
+
+    if (!program_dir(self, sizeof self))
+        return false;
+    len = snprintf(buf, size, "%s/../%s", self, installed);
+    if (len > 0 && (size_t)len < size && access(buf, R_OK) == 0) {
+        /* /usr/bin/../share -> /usr/share: the path a person reads in messages */
+        char *dotdot = strstr(buf, "/../");
+        char *cut = dotdot;
+        while (cut > buf && cut[-1] != '/')
+            cut--;
+        if (dotdot != NULL && cut > buf)
+            memmove(cut, dotdot + 4, strlen(dotdot + 4) + 1);
+        return true;
+    }
+    if (build == NULL)
+        return false;
+    len = snprintf(buf, size, "%s/%s", self, build);
     return len > 0 && (size_t)len < size && access(buf, R_OK) == 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Stable English names of the model's enumerations (logs, CLI, CSV). */
 #include "kwhpos/model.h"
 

@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixed-point decimal text and UTF-8 helpers. */
 #include "kwhpos/util.h"
 
 #include <ctype.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 int fixed_parse(const char *s, int decimals, int64_t max, const char *what, int64_t *out,
                 struct kwh_err *e)
@@ -162,43 +165,27 @@ bool utf8_is_clean_line(const char *s)
     return true;
 }
 
-/* East Asian Wide and Fullwidth ranges (Unicode 15, abridged to what a POS meets). */
-static const struct {
-    uint32_t lo, hi;
-} wide[] = {
-    {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC},
-    {0x23F0, 0x23F0},   {0x23F3, 0x23F3},   {0x25FD, 0x25FE},   {0x2614, 0x2615},
-    {0x2648, 0x2653},   {0x267F, 0x267F},   {0x2693, 0x2693},   {0x26A1, 0x26A1},
-    {0x26AA, 0x26AB},   {0x26BD, 0x26BE},   {0x26C4, 0x26C5},   {0x26CE, 0x26CE},
-    {0x26D4, 0x26D4},   {0x26EA, 0x26EA},   {0x26F2, 0x26F3},   {0x26F5, 0x26F5},
-    {0x26FA, 0x26FA},   {0x26FD, 0x26FD},   {0x2705, 0x2705},   {0x270A, 0x270B},
-    {0x2728, 0x2728},   {0x274C, 0x274C},   {0x274E, 0x274E},   {0x2753, 0x2755},
-    {0x2757, 0x2757},   {0x2795, 0x2797},   {0x27B0, 0x27B0},   {0x27BF, 0x27BF},
-    {0x2B1B, 0x2B1C},   {0x2B50, 0x2B50},   {0x2B55, 0x2B55},   {0x2E80, 0x303E},
-    {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
-    {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE10, 0xFE19},
-    {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
-    {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
-};
-
+/* The C library's wcwidth, as ncurses and the terminal count: in the UTF-8 C locale
+ * whatever locale the program runs in (a unit test or the printing module may not have
+ * called setlocale). */
 int utf8_cp_width(uint32_t cp)
 {
+    static locale_t utf8;
+    locale_t old;
+    int w;
+
     if (cp == 0)
         return 0;
-    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
-        (cp >= 0xFE00 && cp <= 0xFE0F))
-        return 0;
-    size_t lo = 0, hi = KWH_ARRAY_LEN(wide);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (cp < wide[mid].lo)
-            hi = mid;
-        else if (cp > wide[mid].hi)
-            lo = mid + 1;
-        else
-            return 2;
-    }
-    return 1;
+    if (cp < 0x7F)
+        return 1;
+    if (utf8 == (locale_t)0)
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (utf8 == (locale_t)0)
+        return 1;
+    old = uselocale(utf8);
+    w = wcwidth((wchar_t)cp);
+    uselocale(old);
+    return w < 0 ? 1 : w; /* unassigned or a control: one cell, as a replacement shows */
 }
 
 int utf8_width(const char *s)

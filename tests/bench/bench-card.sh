@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench-card BUILD_DIR: the wall time of a typical sale through the reader driver
 # (power-on, read the card, present the PSC, write the changed bytes with the commit
 # byte last, read back) against kwhsim with --card-timing, at 9600 and 115200 baud.

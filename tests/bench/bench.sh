@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench BUILD_DIR: the performance benchmark of docs/performance.md (not a test).
 #
 #   1. a site of 1,000,000 accounts and 10,000,000 sales (tests/tools/benchgen), made

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: the card decoder takes any 256 bytes (shorter inputs are padded with the
  * erased value, longer ones cut) and either returns a card or an error; with and without
  * keys; and whatever decodes re-encodes to something that decodes the same.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for the form parser. Besides never crashing, every form that parses
  * must render, and must read back equal from the text the designer would save. */
 #include <stdint.h>

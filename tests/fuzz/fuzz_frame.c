@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the reader frame parser on arbitrary bytes in arbitrary pieces.
  * Every frame it accepts must re-encode to bytes that parse back to the same frame. */
 #include <stddef.h>

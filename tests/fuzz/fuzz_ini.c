@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: any bytes as an INI file load into the config or give an error, and a
  * config that loaded saves and loads back to the same values. */
 #include <stddef.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwhpos import customers and issue-card as processes: accounts from a spreadsheet's CSV
 # (UTF-8 or GB18030), all or nothing with every bad line named, then the first card of
 # an imported account written through the simulated reader and taken by a new meter.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/cli_lib.sh — sourced by command-line suites after lib.sh: a site driven
 # through `kwhpos` with the simulator as its reader.
 #

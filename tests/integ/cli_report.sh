@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwhpos report, query, shift and export as processes, after real card sales through the
 # simulated reader and meters: every total is checked against the amounts the sale
 # commands printed, added up here; every error is a one-line message and an exit code.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/cups_lib.sh — a private CUPS for the printing suites (sourced after lib.sh).
 #
 #   cups_start                     # cupsd on $T/cups.sock; CUPS_SERVER points at it

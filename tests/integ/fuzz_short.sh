@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # A short run of every libFuzzer target (built by `make check` into build/fuzz), each
 # on a scratch copy of its seeds. A missing target binary fails: `make check` builds

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # The layering rules of docs/architecture.md hold in the source tree.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/lib.sh — sourced by integration suites.
 #
 # Gives TAP output the runner counts, a private temp dir removed on exit, and
@@ -19,6 +20,9 @@ KWHPOS=$KWH_BUILD/kwhpos
 KWHSIM=$KWH_BUILD/kwhsim
 TOOLS=$KWH_BUILD/tests/tools
 export LC_ALL=C.UTF-8
+# nothing is compiled in: the test tools in $KWH_BUILD/tests/tools find the printing
+# module here (kwhpos itself finds it beside it; install.sh checks the installed lookup)
+export KWHPOS_PRINT_MODULE=${KWHPOS_PRINT_MODULE:-$KWH_BUILD/kwhpos-print.so}
 # sanitizer builds: fail the run on the first finding, and leaks count
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

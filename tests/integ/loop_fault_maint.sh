@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Faults of the simulator during the other card writes: reissue (补卡, 未消费 and 已消费),
 # the refund card (制退电卡), meter change (换表), an edit that writes the card
 # (用户信息维护), a management card (工具卡) and wipe (读卡清卡). Each one starts from the

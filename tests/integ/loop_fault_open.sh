@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Every fault of the simulator during an account opening (用户开户), which turns a
 # factory-blank card into the account's card: the card pulled at several bytes (in
 # its serial, after its PSC was changed, in its record, at the commit byte), garbled

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Cards that are not this site's: a card written by another site (another area code,
 # or the same area code with another site secret) and cards edited by hand. The
 # counter refuses them without spending a PSC try or writing a byte; the meter

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/loop_lib.sh — sourced by the loop_*.sh suites after lib.sh.
 #
 # A site driven through the real kwhpos command line against `kwhsim serve`, on either
@@ -135,6 +136,7 @@ flip() { poke "$1" "$2" "$(printf '%02x' $((0x$(card_bytes "$1" "$2" 1) ^ 1)))";
 dry_run() {
     local card=$1; shift
     sqlite3 "$DB" ".backup '$T/dry.db'"
+    chmod 600 "$T/dry.db" # sqlite3 makes it 0644: kwhpos refuses a database all can read
     cp "$D/$card.card" "$T/dry.card"
     sim insert "$T/dry.card" >/dev/null
     printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --db "$T/dry.db" --user system "$@" >/dev/null 2>&1

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Ways energy could be given twice or money lost, through the command line and the
 # simulator, each refused with nothing written: a re-sale after a reissue whose old card
 # went into the meter, a re-sale on a damaged meter report, a card for a refunded

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Every card-writing operation of the counter over a PC/SC reader: a real pcscd with
 # vsmartcard's vpcd, kwhsim the card behind it (LOOP_READER=pcsc by default here; the
 # same scenario runs on the serial reader with LOOP_READER=serial). Open, daily sale,

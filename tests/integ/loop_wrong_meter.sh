@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # A card put in another customer's meter: that meter refuses it (E5) and writes its own
 # report over the card's. A purchase its own meter took must then never be re-sold
 # (重新售电 would give it twice); the ledger remembers a report it read earlier, and

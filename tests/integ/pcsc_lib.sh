@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/pcsc_lib.sh — sourced after lib.sh: a private pcscd with a vpcd reader.
 #
 #   pcsc_start        starts pcscd in the foreground on $T/pcsc (its socket there, reached

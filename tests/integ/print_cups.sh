@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Printing through a real, private CUPS: raw GB18030 bytes to a socket printer, a PDF
 # to a file printer read back with pdftotext, and every documented failure (no queue,
 # server down, stopped, rejecting, aborted, canceled, not finished in time).

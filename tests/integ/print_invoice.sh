@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Invoices from the command line through a real, private CUPS: sales on the simulator,
 # their invoices to a raw socket printer (GB18030 bytes), 补打 copies marked and counted,
 # a PDF queue read back with pdftotext, a stopped queue, a missing queue and a server
@@ -199,11 +200,13 @@ out=$(clerk kwhpos.ini form restore "$name" 2>&1); rc=$?
 is "a seller may not restore a form (exit 4)" "$rc" 4
 like "restoring is for administrators" "$out" '发票恢复.*管理员'
 out=$(admin form restore "$name" 2>&1)
-like "an administrator restores it (恢复发票格式)" "$out" "restored from $name"
-ok "the form is the saved one again" cmp "$D/receipt.form" "$D/backups/$name"
+like "an administrator restores it (恢复发票格式) into the station's forms/" "$out" "^$D/forms/receipt.form restored from $name"
+ok "the form in use is the saved one again" cmp "$D/forms/receipt.form" "$D/backups/$name"
+ok "the INI's form file is not written" cmp "$D/receipt.form" "$T/bad.form"
+like "and it is the form in use" "$(K form check)" "^$D/forms/receipt.form: ok"
 out=$(admin form restore "$T/bad.form" 2>&1); rc=$?
 is "a bad saved form is refused (exit 2)" "$rc" 2
-ok "and the form is unchanged" cmp "$D/receipt.form" "$D/backups/$name"
+ok "and the form is unchanged" cmp "$D/forms/receipt.form" "$D/backups/$name"
 
 is "the audit log records copies and form changes" \
     "$(sq "SELECT count(*) FROM audit WHERE op IN ('invoice-print', 'invoice-reprint', 'form-backup', 'form-restore')")" 15

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The libserialport back end: port enumeration, its refusal of pseudo-terminals, the
 # automatic fall-back to termios, and a full reader session through libserialport.
 #

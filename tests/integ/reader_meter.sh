@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwhsim meters with cards written through the reader driver: every display code,
 # key learning, overdraft, alarm, trips and each tool card.
 . "$(dirname "$0")/lib.sh"

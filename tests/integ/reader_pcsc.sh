@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The PC/SC driver through a real pcscd: vsmartcard's vpcd reader, kwhsim as the card in
 # it. pcsc_scan (pcsc-tools, independent of our code) sees the reader and the card come
 # and go; then the driver's session, the PSC guarantees, the card's insertion and

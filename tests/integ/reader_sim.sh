@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The reader driver against `kwhsim serve` over a real pseudo-terminal: status,
 # power-on, read/write, PSC counting down and locked cards, and every fault.
 . "$(dirname "$0")/lib.sh"

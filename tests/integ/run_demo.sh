@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # `make run`: tools/run-demo.sh makes the demo site, starts the simulator, brings the
 # terminal UI up on its reader in a real terminal (tmux), and stops the simulator when
 # the UI quits. READER=pcsc (run_demo_pcsc.sh) runs the same through the PC/SC driver:

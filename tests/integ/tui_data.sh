@@ -1,5 +1,6 @@
 #!/bin/bash
-# 数据文件 in the TUI: 数据备份 to a chosen folder (remembered in the INI, the copy passes
+# SPDX-License-Identifier: Apache-2.0
+# 数据文件 in the TUI: 数据备份 to a chosen folder (remembered in the station file, the copy passes
 # integrity_check), 数据恢复 refused to a seller by the core and done by the
 # administrator (an account closed after the backup is open again, everyone logs in
 # again), the first card of an imported account written after the restore, and the
@@ -30,7 +31,8 @@ tui_keys Enter
 backup=$(ls "$T"/bk/kwhpos-*.db 2>/dev/null | head -n 1)
 ok "the backup file is in the folder" test -f "$backup"
 is "and passes integrity_check" "$(sqlite3 "$backup" 'PRAGMA integrity_check')" ok
-like "the folder is remembered in the INI" "$(sed -n '/^\[backup\]/,/^\[/p' "$TUI_INI")" "dir = $T/bk"
+like "the folder is remembered in the station file" "$(sed -n '/^\[backup\]/,/^\[/p' "$T/station.ini")" "dir = $T/bk"
+unlike "and not in the INI" "$(cat "$TUI_INI")" "$T/bk"
 tui_see "the screen lists the backup" "$(basename "$backup")"
 tui_stop
 
@@ -89,6 +91,8 @@ tui_stop
 is "a user card is in the reader" "$("$TUI_DRIVER" card-type "$TUI_CARD")" user
 
 # --- the automatic backup on leaving -------------------------------------------------------
+# the station's remembered folder overrides the INI's: without it, the INI's applies
+rm "$T/station.ini"
 tui_ini "language=zh_CN" "backup.interval_hours=24" "backup.dir=$T/auto"
 tui_start
 tui_login system 1

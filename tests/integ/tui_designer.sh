@@ -1,8 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # 发票格式调整 (M8) and 发票恢复 (M29) in the TUI: the designer moves a field (refusing the
 # page's edge), deletes one, adds a field and a title, previews with sample values and
 # saves the same text file a person writes; 保存发票格式 keeps a copy; a seller is
-# refused 恢复发票格式 by the core, an administrator puts the copy back.
+# refused 恢复发票格式 by the core, an administrator puts the copy back. The form named in
+# the INI is never written: the edited form goes to the station's forms/ folder (beside
+# the database here) and is the one in use from then on.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -13,6 +16,7 @@ printf '1\nclerk-pw-1\nclerk-pw-1\n' |
 db "update operators set must_change=0" >/dev/null
 FORM=$T/r80.form
 cp "$KWH_TOP/forms/receipt80.form" "$FORM"
+chmod a-w "$FORM" # as installed under /usr/share/kwhpos/forms
 settings=("backup.interval_hours=0" "print.form=$FORM" "print.form_backups=$T/fb")
 
 tui_ini "language=zh_CN" "${settings[@]}"
@@ -49,11 +53,16 @@ tui_see "F2 previews with sample values" "壹佰贰拾捌元伍角"
 tui_keys F2
 tui_keys Enter
 tui_see "Enter saves" "发票格式已保存"
+ok "the installed form is not written" cmp "$FORM" "$KWH_TOP/forms/receipt80.form"
+FORM=$T/forms/r80.form
+tui_see "the message names the station's copy" "$FORM"
 ok "the saved file has the moved field at its new column" grep -q '^  {sale_type  }' "$FORM"
 unlike "without the deleted field" "$(cat "$FORM")" "\{reprint"
 ok "with the added field" grep -q '{unit_tel' "$FORM"
 ok "and the title" grep -q '测试标题' "$FORM"
 ok "the saved form is good" "$KWHPOS" form check "$FORM"
+like "form check without a file checks the station's copy" \
+    "$("$KWHPOS" -c "$TUI_INI" form check 2>&1)" "$FORM"
 
 # 保存发票格式, then a change saved over it
 tui_keys F7

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The card reads itself when it is put in (kwhpos in tmux on a PC/SC reader: a private
 # pcscd with vpcd, kwhsim the card; LOOP_READER=serial runs it on the serial reader):
 # on 日常售电 a daily sale is insert the card, type the amount, Enter, Enter, with no F2;

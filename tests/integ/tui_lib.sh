@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/integ/tui_lib.sh — sourced by the tui_*.sh suites after lib.sh.
 #
 # A private tmux server per suite (tmux -L NAME -f /dev/null), one 80×24 window,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The TUI: first login as system forces a new password; a wrong password is refused;
 # both languages; the idle lock hides the screen and lets another operator in; F11 locks;
 # a resize redraws; a seller does not see admin screens and the core refuses them.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Maintenance workflows through the TUI on kwhsim: transfer, information edit, card
 # reissue, meter change, refund card and refund, closing, tool cards, read and wipe.
 # Each step is checked on the screen and in the database or on the meter.

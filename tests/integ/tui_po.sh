@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
 # Every message the UI shows — its own and the error messages of the layers under it —
 # is in po/kwhpos.pot and translated in po/zh_CN.po.

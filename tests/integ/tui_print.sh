@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Printing from the terminal UI through a private cupsd: F7 after a sale prints the
 # original invoice on a raw socket printer; F7 again prints a 补打 copy, marked and
 # counted; a stopped printer is reported and the sale stays done. 补打发票 prints an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # 数据查询 in the TUI on accounts and sales made through the command line and the
 # simulator: 用户信息查询 with its filter boxes and export, 购电电量查询 (period list,
 # daily report, operator filter), 过户 and 销户查询, and 交班 with a blind count. Each

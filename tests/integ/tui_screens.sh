@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Every menu entry opens at 80x24 in both languages (in demo mode, so F12 is bound too)
 # with no label cut short (draw_text marks a label that does not fit with "…"), every key
 # F1 lists for the screen is on its hint line, and the global keys are always there.

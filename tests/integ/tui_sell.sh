@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The card workflows through the TUI on kwhsim's reader and meters: open account, the
 # card into the meter, daily sale by amount and by kWh, re-sale, balance. Each step is
 # checked on the screen, in the database and on the meter.

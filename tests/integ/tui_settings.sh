@@ -1,6 +1,7 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The settings screens (M2-M7, M34) in English: each change checked on the screen and in
-# the database or the INI file.
+# the database or the station file (the INI is never written).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -11,8 +12,10 @@ tui_start
 tui_login system 1
 tui_see "logged in" "F9 or Enter opens the menu"
 
-# M2 the card reader, saved in the INI: one list of what the machine has (serial ports
-# with their descriptions, PC/SC readers), another serial port typed, or none
+# M2 the card reader, saved in the station file ($T/station.ini beside the database), not
+# the INI: one list of what the machine has (serial ports with their descriptions, PC/SC
+# readers), another serial port typed, or none
+ini_before=$(cat "$TUI_INI")
 tui_menu 1 1
 tui_see "card reader screen" "Card reader"
 tui_see "no reader configured yet" "< No reader >"
@@ -28,9 +31,13 @@ tui_see "another serial port: its field appears" "Serial port"
 tui_see "and the speed" "Speed (baud)"
 tui_keys Tab; tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
 tui_see "port saved" "Saved. The new reader is used from the next start"
-like "INI has the serial driver" "$(cat "$TUI_INI")" "driver = serial"
-like "INI has the port" "$(cat "$TUI_INI")" "port = /dev/ttyUSB7"
-like "INI has the speed" "$(cat "$TUI_INI")" "baud = 19200"
+like "the station file has the serial driver" "$(cat "$T/station.ini")" "driver = serial"
+like "the station file has the port" "$(cat "$T/station.ini")" "port = /dev/ttyUSB7"
+like "the station file has the speed" "$(cat "$T/station.ini")" "baud = 19200"
+is "the INI is not written" "$(cat "$TUI_INI")" "$ini_before"
+unlike "the station file names no source tree" "$(cat "$T/station.ini")" "etc/kwhpos.ini|$KWH_TOP"
+out=$(echo 1 | "$KWHPOS" -c "$TUI_INI" --user system card read 2>&1)
+like "the command line uses the station's port" "$out" "/dev/ttyUSB7"
 
 # M3 unit name and phone
 tui_menu 1 2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Assertions on kwhpos errors for cmocka tests (include after <cmocka.h>). */
 #ifndef KWHPOS_TEST_CHECK_H
 #define KWHPOS_TEST_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An in-memory SLE4442 card in an in-memory reader, for unit tests. It can fail after
  * any number of write steps (a byte written or a PSC change), as if the card were
  * pulled, or call a crash function there (a power cut, in a forked child). Allocate it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* In-memory transport for unit tests. */
 #include "memtransport.h"
 

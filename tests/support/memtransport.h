@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An in-memory transport for driver unit tests: requests the driver writes are parsed
  * and handed to a peer callback, whose answer bytes the driver then reads. With nothing
  * queued a read sleeps its timeout and returns as a quiet timeout. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A test site: a database copied from a template made once per test binary, the core
  * opened on it with a fake card in the reader and a settable clock. */
 #ifndef KWHPOS_TEST_SITE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* benchgen: a large site for `make bench` (docs/performance.md).
  *
  *   benchgen --db PATH [--customers N] [--sales N] [--days D] [--seed S]

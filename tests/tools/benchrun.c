@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* benchrun: times the core's queries, reports, sale commit and backup on a site made by
  * benchgen, and prints one line per measure: runs, p50, p99 and max in milliseconds and
  * the goal of docs/performance.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* benchsale: the wall time of whole sales through the core on a real reader, for
  * `make bench-card`.
  *

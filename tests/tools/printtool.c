@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* printtool: renders a form with values from the command line and prints it to a CUPS
  * queue or writes it to a file, for the integration suites.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* readertool: drives a card reader through the kwhpos driver, for integration tests.
  *
  *   readertool [--port P] [--baud N] [--backend auto|lsp|termios] [--timeout MS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sellloop: a terminal that keeps selling, for the backup-during-sales suite.
  *
  *   sellloop --db PATH --user NAME --first-meter N --count N --log FILE [--stop FILE]

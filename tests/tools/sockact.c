@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sockact SOCKET CMD [ARGS...]: listens on the unix socket SOCKET and runs CMD with it
  * as a socket-activated service, as systemd would (the socket on descriptor 3,
  * LISTEN_FDS=1, LISTEN_PID = its pid). The PC/SC suites run their own pcscd on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tui_driver: runs the terminal UI exactly as kwhpos does (ui_run), on a site database,
  * with the in-memory fake card reader whose card is kept in a file between runs, so
  * the tmux suites can drive every card workflow without hardware.
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
         return 2;
     }
     config_defaults(&cfg);
-    if (config_load(&cfg, argv[3], &e) < 0) {
+    if (config_load(&cfg, argv[3], &e) < 0 || config_station_load(&cfg, argv[2], &e) < 0) {
         fprintf(stderr, "tui_driver: %s\n", e.msg);
         return 1;
     }
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
         dev = fakecard_dev(card);
     }
     core_set_card_dev(core, dev);
-    rc = ui_run(&cfg, argv[3], &core, dev, &e);
+    rc = ui_run(&cfg, argv[2], &core, dev, &e);
     if (rc < 0)
         fprintf(stderr, "tui_driver: %s\n", e.msg);
     if (card != NULL) {

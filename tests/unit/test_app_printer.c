@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The invoice printer on a real site, writing files: the original and its 补打 copies,
  * refusals that count nothing, the last good form when the file goes bad, saved forms
  * with their role rules, reports, and the GB18030 bytes. (Printing through CUPS is the
@@ -297,8 +298,14 @@ static void printer__saved_forms_restore_for_admins_only(void **state)
     free(text);
 
     assert_int_equal(printer_form_restore(f->p, s->core, &s->admin, name, &e), 0);
-    text = read_file(f->form);
+    /* restored into the station's forms/ (beside the database), never over the INI's form */
+    snprintf(path, sizeof path, "%s/forms/receipt.form", s->dir);
+    assert_string_equal(printer_form_path(f->p), path);
+    text = read_file(path);
     assert_non_null(strstr(text, "保存的"));
+    free(text);
+    text = read_file(f->form);
+    assert_non_null(strstr(text, "改过的"));
     free(text);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-backup'"), 1);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'form-restore' "
@@ -313,6 +320,7 @@ static void printer__the_designer_save_is_audited(void **state)
     struct print_form *form;
     struct kwh_session nobody = {0};
     struct kwh_err e;
+    char edited[1024], *text;
     int i = 0;
 
     assert_int_equal(print_form_load(f->form, &form, &e), 0);
@@ -323,8 +331,14 @@ static void printer__the_designer_save_is_audited(void **state)
                                 "operator = 'clerk'"),
                      1);
     print_form_free(form);
-    assert_int_equal(print_form_load(f->form, &form, &e), 0);
+    /* the edited copy is the station's, and the form in use from now on */
+    snprintf(edited, sizeof edited, "%s/forms/receipt.form", s->dir);
+    assert_string_equal(printer_form_path(f->p), edited);
+    assert_int_equal(print_form_load(edited, &form, &e), 0);
     print_form_free(form);
+    text = read_file(f->form);
+    assert_non_null(strstr(text, "{unit"));
+    free(text);
 }
 
 static void printer__reports_and_gb18030_bytes(void **state)

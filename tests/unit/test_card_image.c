@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card image codec: round trips, protection, and what a hand-edited card does. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The INI file: defaults, loading, every kind of bad value, and the atomic writer. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,6 +210,44 @@ static void config__shipped_ini_names_every_setting(void **state)
     free(text);
 }
 
+/* The station file: what the UI changes for this station, over the INI's values; only
+   station settings; a save keeps what the file held; the INI is not touched. */
+static void config__station_file_overrides_the_ini_and_keeps_its_keys(void **state)
+{
+    struct kwh_config c;
+    struct kwh_err e;
+    char ini_before[512], path[128], *text;
+    const char *ini;
+    (void)state;
+    snprintf(path, sizeof path, "[database]\npath = %s/site.db\n[reader]\nport = /dev/ttyS0\n",
+             dir);
+    ini = write_ini(path);
+    snprintf(ini_before, sizeof ini_before, "%s", path);
+    assert_int_equal(config_load(&c, ini, &e), 0);
+    assert_int_equal(config_station_load(&c, c.db_path, &e), 0);
+    assert_string_equal(c.station_dir, dir);
+    assert_string_equal(c.reader_port, "/dev/ttyS0");
+
+    assert_int_equal(config_set(&c, "backup.dir", "/media/usb", &e), 0);
+    assert_int_equal(config_station_save(&c, "backup.dir", &e), 0);
+    assert_int_equal(config_set(&c, "reader.port", "/dev/ttyUSB3", &e), 0);
+    assert_int_equal(config_station_save_reader(&c, &e), 0);
+    assert_int_equal(file_read_all(ini, 1 << 16, &text, NULL, &e), 0);
+    assert_string_equal(text, ini_before); /* the INI is never written */
+    free(text);
+
+    assert_int_equal(config_load(&c, ini, &e), 0);
+    assert_int_equal(config_station_load(&c, c.db_path, &e), 0);
+    assert_string_equal(c.reader_port, "/dev/ttyUSB3");
+    assert_string_equal(c.backup_dir, "/media/usb");             /* the first save is kept */
+    assert_true(strstr(c.print_form, "receipt80.form") != NULL); /* the installed form */
+
+    snprintf(path, sizeof path, "%s/station.ini", dir);
+    assert_int_equal(file_write_atomic(path, "[print]\nqueue = x\n", 18, 0644, &e), 0);
+    assert_int_equal(config_station_load(&c, c.db_path, &e), KWH_EINVAL);
+    assert_non_null(strstr(e.msg, "[print] queue is not a setting of the station"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +257,7 @@ int main(void)
         cmocka_unit_test(config__saves_atomically_and_reads_back_the_same),
         cmocka_unit_test(config__the_longest_values_save_and_load_back),
         cmocka_unit_test(config__shipped_ini_names_every_setting),
+        cmocka_unit_test(config__station_file_overrides_the_ini_and_keeps_its_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The audit log: every operation leaves a record, and a hand-edited, removed or
  * reordered record is found. */
 #include <setjmp.h>

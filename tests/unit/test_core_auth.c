@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Operators and roles: first login, passwords, lock-out, the last admin, and the core
  * refusing a seller what only an admin may do. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The atomic card write under interruption: for every card-writing operation and every
  * write step (each byte, each PSC change), the card is pulled there — or the process
  * dies there — and after the card is read again (reconciliation) the database and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices in the core: numbers without gaps (voided attempts never take one), the
  * invoice by number, the 补打 list, reprints counted and audited, first copies, role
  * rules, and the schema migration that added the first copy's time. */
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -428,6 +430,21 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
     s->core = site_open_again(s);
     assert_int_equal(site_q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_true(STORE_SCHEMA_VERSION >= 2);
+    {
+        /* the upgrade kept the database as it was beside it, readable by the group only */
+        char kept[1100];
+        struct stat sb;
+        sqlite3_stmt *st;
+        snprintf(kept, sizeof kept, "%s.schema-v1.db", s->db);
+        assert_int_equal(stat(kept, &sb), 0);
+        assert_int_equal(sb.st_mode & 0777, 0640);
+        assert_int_equal(sqlite3_open_v2(kept, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 1);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
     assert_int_equal(invoice_original(s->core, &s->seller, 1, &r, &e), 0);
     assert_int_equal(r.sale.printed, 0);
     assert_int_equal(invoice_printed(s->core, &s->seller, 1, 0, "x", &e), 0);

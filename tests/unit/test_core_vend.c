@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vending operations of the manual, each with its happy path and its refusals,
  * against a real SQLite database and the fake card. */
 #include <setjmp.h>

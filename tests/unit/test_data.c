@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Data management: backup with rotation and automatic backups, every restore refusal and
  * a restore that brings an earlier state back, checks, CSV, the import of accounts and
  * the first card of an imported account. The files a restore must refuse are made with

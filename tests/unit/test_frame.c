@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reader frame codec and its resynchronising parser. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The PC/SC driver over a fake pcsc-lite (the table of include/kwhpos/pcsc.h): every
  * failure pcsc-lite reports turned into the right error, and the PSC guarantees, with
  * an in-memory SLE4442 behind an ACS-dialect reader. The real pcscd with vpcd and

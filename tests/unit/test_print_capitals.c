@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 大写金额: amounts in fen to Chinese capital numerals. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The designer model: move, delete, add, resize, align; the text written back; the
  * last-good loader; backups (保存发票格式) and restore (恢复发票格式). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The form file parser: what it accepts, and every error with its line and column. */
 #include <setjmp.h>
 #include <stdarg.h>

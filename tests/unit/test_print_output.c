@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Printer bytes: GB18030 and UTF-8 encodings, ESC/POS commands, PDF pages, and the
  * errors of print submission that need no print server. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An invoice's values: every kind of sale to its print variables (kind in Chinese,
  * total and 大写 with the 补卡 fee, negative refunds, reprint mark), and the page a
  * shipped form makes of them. */

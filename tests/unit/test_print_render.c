@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rendering a form with values: alignment by display width, overflow, hidden titles. */
 #include <setjmp.h>
 #include <stdarg.h>

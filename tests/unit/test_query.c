@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Queries and reports (M20-M25) and the shift report (B7) against a real database: the
  * sums are checked against totals the test adds up itself from the receipts. Local time
  * is Asia/Shanghai (UTC+8) so day and month boundaries are not UTC's. */

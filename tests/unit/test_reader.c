@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reader driver over an in-memory transport with a scripted peer, and over a real
  * pseudo-terminal for timeouts and a vanished port. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Money and energy arithmetic: the rounding rules and the round trips. */
 #include <setjmp.h>
 #include <stdarg.h>

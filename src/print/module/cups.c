@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Print jobs through libcups: one connection with timeouts, the queue checked before
  * a job is created, and the job followed until it completes, fails or times out. */
 #include "kwhpos/print.h"

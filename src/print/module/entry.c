@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one symbol kwhpos-print.so exports (everything else in it is hidden). */
 #include "print/module.h"
 

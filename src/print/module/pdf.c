@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A page as a one-page PDF: the character grid drawn with Pango and Cairo, every
  * character at its column so CJK and Latin stay aligned whatever the font's widths. */
 #include "kwhpos/print.h"

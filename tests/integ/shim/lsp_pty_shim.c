@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test-only LD_PRELOAD shim: lets libserialport drive a pseudo-terminal as if it were
  * the serial port named by $KWH_SHIM_FROM (a real /dev/ttyS* with a sysfs entry).
  *
