@@ -225,9 +225,7 @@ static int run_tui(struct cli *c)
         return cli_usage(c, "the terminal UI needs a terminal; for scripts, give a command "
                             "(see kwhpos --help)");
     if (cardreg_configured(&c->cfg)) {
-        const char *what = strcmp(c->cfg.reader_driver, "pcsc") != 0 ? c->cfg.reader_port
-                           : c->cfg.reader_name[0]                   ? c->cfg.reader_name
-                                                                     : "PC/SC";
+        const char *what = cardreg_describe(&c->cfg);
         if (cardreg_open(&c->cfg, &dev, &rerr) == 0) {
             devp = &dev;
             kwh_log(LOG_INFO, "card reader %s connected", what);

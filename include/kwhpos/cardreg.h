@@ -18,6 +18,8 @@ struct cardreg_entry {
     char name[256];  /* the serial port, or the PC/SC reader's full name */
     char label[300]; /* what the clerk picks: "CH340 on /dev/ttyUSB0", "ACS ACR39U ICC
                         Reader 00 00" */
+    bool port;       /* a serial port: it has a speed ([reader] baud), and one that is
+                        not listed (a simulator's) can be typed */
 };
 
 /* Every reader of this machine: the serial ports (with their USB descriptions), then the
@@ -29,6 +31,23 @@ int cardreg_list(struct cardreg_entry **list, size_t *n, char *note, size_t note
 
 /* Whether cfg names a reader at all (serial needs a port; PC/SC always names one). */
 bool cardreg_configured(const struct kwh_config *cfg);
+
+/* cfg's reader in words for a log line: the serial port, the PC/SC reader's name (or
+ * "the first PC/SC reader"). */
+const char *cardreg_describe(const struct kwh_config *cfg);
+
+/* Where cfg's reader is in list[0..n): its index; n when it is not listed (a PC/SC reader
+ * unplugged now, a serial port not detected), *absent then being cfg's reader as an entry
+ * (its label is its name, "" for "the first PC/SC reader"); -1 when cfg names none. */
+long cardreg_find(const struct kwh_config *cfg, const struct cardreg_entry *list, size_t n,
+                  struct cardreg_entry *absent);
+
+/* A serial port typed by hand (not listed), as an entry to choose. */
+void cardreg_port_entry(const char *port, struct cardreg_entry *r);
+
+/* Makes r cfg's reader ([reader] driver and its port or name; the speed is kept); NULL
+ * = no reader. */
+int cardreg_choose(struct kwh_config *cfg, const struct cardreg_entry *r, struct kwh_err *e);
 
 /* Opens the reader cfg names into *dev (closed with dev->ops->close(dev->ctx)). No
  * reader configured is KWH_EDEVICE/KWH_DEV_NO_READER saying where to set one; the

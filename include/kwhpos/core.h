@@ -63,6 +63,14 @@ int64_t core_now(const struct kwh_core *c);
  * PC/SC readers in one list, as cardreg_list (include/kwhpos/cardreg.h) gives them. */
 int readers_list(struct cardreg_entry **list, size_t *n, char *note, size_t note_size,
                  struct kwh_err *e);
+/* The configured reader: in words (cardreg_describe), its place in the list
+ * (cardreg_find), and the choice of another one (cardreg_choose; a typed serial port is
+ * made an entry by readers_port_entry). */
+const char *readers_describe(const struct kwh_config *cfg);
+long readers_find(const struct kwh_config *cfg, const struct cardreg_entry *list, size_t n,
+                  struct cardreg_entry *absent);
+void readers_port_entry(const char *port, struct cardreg_entry *r);
+int readers_choose(struct kwh_config *cfg, const struct cardreg_entry *r, struct kwh_err *e);
 
 /* --- operators (auth.c): M1, M6, M7 --------------------------------------------- */
 

@@ -48,6 +48,7 @@ static int serial_list(struct grow *g, struct kwh_err *e)
         str_copy(r->driver, sizeof r->driver, "serial");
         str_copy(r->name, sizeof r->name, ports[i].name);
         str_copy(r->label, sizeof r->label, ports[i].label);
+        r->port = true;
     }
     free(ports);
     return 0;
@@ -96,13 +97,38 @@ static int pcsc_open_cfg(const struct kwh_config *cfg, struct kwh_card_dev *dev,
     return pcsc_open(&o, dev, e);
 }
 
+static const char *serial_current(const struct kwh_config *cfg)
+{
+    return cfg->reader_port;
+}
+
+static bool serial_matches(const struct kwh_config *cfg, const struct cardreg_entry *r)
+{
+    return strcmp(r->name, cfg->reader_port) == 0;
+}
+
+static const char *pcsc_current(const struct kwh_config *cfg)
+{
+    return cfg->reader_name;
+}
+
+/* [reader] name is the start of the reader's name */
+static bool pcsc_matches(const struct kwh_config *cfg, const struct cardreg_entry *r)
+{
+    return strncmp(r->name, cfg->reader_name, strlen(cfg->reader_name)) == 0;
+}
+
 static const struct driver {
     const char *name;
+    const char *key; /* the [reader] key that names one of its readers */
+    bool port;       /* its readers are serial ports (struct cardreg_entry) */
     int (*list)(struct grow *g, struct kwh_err *e);
     int (*open)(const struct kwh_config *cfg, struct kwh_card_dev *dev, struct kwh_err *e);
+    const char *(*current)(const struct kwh_config *cfg); /* cfg's value of key */
+    bool (*matches)(const struct kwh_config *cfg, const struct cardreg_entry *r);
 } drivers[] = {
-    {"serial", serial_list, serial_open_cfg},
-    {"pcsc", pcsc_list, pcsc_open_cfg},
+    {"serial", "reader.port", true, serial_list, serial_open_cfg, serial_current, serial_matches},
+    {"pcsc", "reader.name", false, pcsc_list, pcsc_open_cfg, pcsc_current, pcsc_matches},
 };
 
 static const struct driver *find(const char *name)
@@ -138,9 +164,63 @@ int cardreg_list(struct cardreg_entry **list, size_t *n, char *note, size_t note
     return 0;
 }
 
+/* A serial driver needs its port; a PC/SC one takes the first reader when unnamed. */
 bool cardreg_configured(const struct kwh_config *cfg)
 {
-    return strcmp(cfg->reader_driver, "pcsc") == 0 || cfg->reader_port[0] != '\0';
+    const struct driver *d = find(cfg->reader_driver);
+
+    return d != NULL && (!d->port || d->current(cfg)[0] != '\0');
+}
+
+const char *cardreg_describe(const struct kwh_config *cfg)
+{
+    const struct driver *d = find(cfg->reader_driver);
+
+    if (d == NULL)
+        return cfg->reader_driver;
+    if (d->current(cfg)[0] == '\0')
+        return d->port ? "(none)" : "the first PC/SC reader";
+    return d->current(cfg);
+}
+
+long cardreg_find(const struct kwh_config *cfg, const struct cardreg_entry *list, size_t n,
+                  struct cardreg_entry *absent)
+{
+    const struct driver *d = find(cfg->reader_driver);
+
+    if (d == NULL || !cardreg_configured(cfg))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].driver, d->name) == 0 && d->matches(cfg, &list[i]))
+            return (long)i;
+    memset(absent, 0, sizeof *absent);
+    str_copy(absent->driver, sizeof absent->driver, d->name);
+    str_copy(absent->name, sizeof absent->name, d->current(cfg));
+    str_copy(absent->label, sizeof absent->label, d->current(cfg));
+    absent->port = d->port;
+    return (long)n;
+}
+
+void cardreg_port_entry(const char *port, struct cardreg_entry *r)
+{
+    memset(r, 0, sizeof *r);
+    str_copy(r->driver, sizeof r->driver, drivers[0].name);
+    str_copy(r->name, sizeof r->name, port);
+    str_copy(r->label, sizeof r->label, port);
+    r->port = true;
+}
+
+int cardreg_choose(struct kwh_config *cfg, const struct cardreg_entry *r, struct kwh_err *e)
+{
+    const struct driver *d = r ? find(r->driver) : &drivers[0];
+    int rc;
+
+    if (d == NULL)
+        return kwh_err_set(e, KWH_EINVAL, "[reader] driver = '%s': expected serial or pcsc",
+                           r->driver);
+    if ((rc = config_set(cfg, "reader.driver", d->name, e)) < 0)
+        return rc;
+    return config_set(cfg, d->key, r ? r->name : "", e);
 }
 
 int cardreg_open(const struct kwh_config *cfg, struct kwh_card_dev *dev, struct kwh_err *e)

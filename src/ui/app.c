@@ -130,9 +130,7 @@ static void poll_status(struct app *a, time_t now)
     memset(&st, 0, sizeof st);
     if (a->dev->ops->status(a->dev->ctx, &st, &e) < 0) {
         if (a->rd_state != RD_FAULT)
-            kwh_log(LOG_WARNING, "card reader %s does not answer: %s",
-                    strcmp(a->cfg.reader_driver, "pcsc") == 0 ? a->cfg.reader_name
-                                                              : a->cfg.reader_port,
+            kwh_log(LOG_WARNING, "card reader %s does not answer: %s", readers_describe(&a->cfg),
                     e.msg);
         a->rd_state = RD_FAULT;
         a->rd_synced = false;
@@ -141,7 +139,7 @@ static void poll_status(struct app *a, time_t now)
     }
     a->rd_next_poll = now + READER_POLL_SECS;
     if (a->rd_state == RD_FAULT)
-        kwh_log(LOG_NOTICE, "card reader %s answers again", a->cfg.reader_port);
+        kwh_log(LOG_NOTICE, "card reader %s answers again", readers_describe(&a->cfg));
     if (!st.card_present) {
         a->rd_state = RD_NO_CARD;
         a->rd_card[0] = '\0';

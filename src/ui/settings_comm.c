@@ -24,29 +24,25 @@ struct comm {
     size_t n;
     char note[KWH_ERR_MSG]; /* why a kind of reader could not be listed */
     const char *items[ITEMS_MAX];
-    char missing[320]; /* the label of the configured reader when it is not connected */
-    int other, none;   /* the items "another serial port" and "no reader" */
+    struct cardreg_entry absent; /* the configured reader when it is not connected */
+    char missing[320];           /* and its label */
+    int other, none;             /* the items "another serial port" and "no reader" */
 };
 
-/* The configured reader's place in the list: appended when it is not connected now. */
+/* The configured reader's place in the list: appended when it is not connected now
+ * (a serial port not listed, such as the simulator's, is the typed one). */
 static int configured_item(struct app *a, struct comm *c)
 {
-    const struct kwh_config *cfg = &a->cfg;
-    bool pcsc = strcmp(cfg->reader_driver, "pcsc") == 0;
+    long i = readers_find(&a->cfg, c->list, c->n, &c->absent);
 
-    for (size_t i = 0; i < c->n; i++) {
-        const struct cardreg_entry *r = &c->list[i];
-        if (pcsc && strcmp(r->driver, "pcsc") == 0 &&
-            strncmp(r->name, cfg->reader_name, strlen(cfg->reader_name)) == 0)
-            return (int)i;
-        if (!pcsc && strcmp(r->driver, "serial") == 0 && strcmp(r->name, cfg->reader_port) == 0)
-            return (int)i;
-    }
-    if (!pcsc)
-        return cfg->reader_port[0] ? c->other : c->none;
-    /* a PC/SC reader that is unplugged now: keep the choice, say so */
+    if (i < 0)
+        return c->none;
+    if ((size_t)i < c->n)
+        return (int)i;
+    if (c->absent.port)
+        return c->other;
     snprintf(c->missing, sizeof c->missing, "%s (%s)",
-             cfg->reader_name[0] ? cfg->reader_name : _("the first PC/SC reader"),
+             c->absent.label[0] ? c->absent.label : _("the first PC/SC reader"),
              _("not connected"));
     return -1;
 }
@@ -109,23 +105,28 @@ static void comm_leave(struct app *a, void *st)
     c->list = NULL;
 }
 
-/* The chosen item's driver: a listed reader's, or serial for the two fixed items. */
-static bool chose_pcsc(const struct comm *c)
+/* The chosen reader, NULL for none; typed: room for a typed serial port's entry. */
+static const struct cardreg_entry *chosen(struct comm *c, struct cardreg_entry *typed)
 {
     int s = c->f[F_READER].sel;
 
     if (s < (int)c->n)
-        return strcmp(c->list[s].driver, "pcsc") == 0;
-    return s != c->other && s != c->none; /* the configured PC/SC reader, not connected */
+        return &c->list[s];
+    if (s == c->other) {
+        readers_port_entry(form_text(&c->fm, F_PORT), typed);
+        return typed;
+    }
+    return s == c->none ? NULL : &c->absent;
 }
 
 /* Shows the port only for a typed serial port, the speed only for serial readers. */
 static void sync_fields(struct comm *c)
 {
-    int s = c->f[F_READER].sel;
+    struct cardreg_entry typed;
+    const struct cardreg_entry *r = chosen(c, &typed);
 
-    c->f[F_PORT].hidden = s != c->other;
-    c->f[F_BAUD].hidden = s == c->none || chose_pcsc(c);
+    c->f[F_PORT].hidden = c->f[F_READER].sel != c->other;
+    c->f[F_BAUD].hidden = r == NULL || !r->port;
 }
 
 static void comm_draw(struct app *a, void *st)
@@ -149,12 +150,8 @@ static void comm_draw(struct app *a, void *st)
               c->n ? _("Card readers found (F3 chooses the next one):")
                    : _("No card reader found. Is the reader plugged in?"),
               theme_attr(CLR_LABEL));
-    for (size_t i = 0; i < c->n && i < MAX_SHOWN; i++) {
-        char line[400];
-        snprintf(line, sizeof line, "%-7s %s",
-                 strcmp(c->list[i].driver, "pcsc") == 0 ? "PC/SC" : _("serial"), c->list[i].label);
-        draw_text(stdscr, y++, 4, COLS - 6, line, theme_attr(CLR_NORMAL));
-    }
+    for (size_t i = 0; i < c->n && i < MAX_SHOWN; i++)
+        draw_text(stdscr, y++, 4, COLS - 6, c->list[i].label, theme_attr(CLR_NORMAL));
     if (c->note[0])
         draw_wrap(stdscr, y, 4, COLS - 6, c->note, theme_attr(CLR_WARN), 2);
     form_draw(&c->fm, true);
@@ -165,23 +162,10 @@ static void comm_draw(struct app *a, void *st)
 static int comm_save(struct app *a, struct comm *c, struct kwh_err *e)
 {
     struct kwh_config cfg = a->cfg;
-    int s = c->f[F_READER].sel;
-    const char *driver = "serial", *port = "", *name = cfg.reader_name;
+    struct cardreg_entry typed;
     int rc;
 
-    if (s < (int)c->n && strcmp(c->list[s].driver, "pcsc") == 0) {
-        driver = "pcsc";
-        name = c->list[s].name;
-    } else if (s < (int)c->n) {
-        port = c->list[s].name;
-    } else if (s == c->other) {
-        port = form_text(&c->fm, F_PORT);
-    } else if (s != c->none) {
-        driver = "pcsc"; /* the configured one, not connected now: kept */
-    }
-    if ((rc = config_set(&cfg, "reader.driver", driver, e)) < 0 ||
-        (rc = config_set(&cfg, "reader.port", port, e)) < 0 ||
-        (rc = config_set(&cfg, "reader.name", name, e)) < 0 ||
+    if ((rc = readers_choose(&cfg, chosen(c, &typed), e)) < 0 ||
         (rc = config_set(&cfg, "reader.baud", bauds[c->f[F_BAUD].sel], e)) < 0)
         return rc;
     return app_station_save(a, &cfg, "reader", e);

@@ -87,6 +87,30 @@ tui_see "the next sale: confirmation" "Take the money and write the card?"
 tui_keys Enter
 tui_see "sold again" "Sold" 20
 is "two sales in all" "$(q "SELECT COUNT(*) FROM sales WHERE kind = 2 AND state = 1")" 2
+
+# --- 通讯参数设置 names the reader in use; saved for the station, as it is --------------------
+tui_menu 1 1
+tui_see "the reader settings" "Card reader"
+if [ "$LOOP_READER" = pcsc ]; then
+    cur=$PCSC_READER
+    tui_see "the PC/SC reader in use is the chosen item" "< $cur"
+    unlike "no speed for a PC/SC reader" "$(tui_screen)" "Speed \(baud\)"
+else
+    cur=$D/reader
+    tui_see "a serial port not detected is the typed one" "Serial port"
+fi
+tui_see "the reader in use is named" "$cur"
+tui_keys Enter
+tui_see "saved" "Saved. The new reader is used from the next start"
+st=$(cat "$(dirname "$DB")/station.ini")
+like "the station file has the driver" "$st" "driver = $LOOP_READER"
+like "and the reader" "$st" "= $cur"
+out=$("$KWHPOS" -c "$INI" ports 2>/dev/null)
+if [ "$LOOP_READER" = pcsc ]; then
+    like "kwhpos ports lists it too" "$out" "pcsc	$PCSC_READER"
+fi
+tui_keys Escape
+
 tui_keys F10
 tui_wait "Esc" 5 && tui_keys Enter
 ok "the UI exits cleanly" wait_for 10 eval '_tui_has "[exit 0]"'
