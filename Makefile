@@ -23,6 +23,10 @@ SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null)
 CUPS_CFLAGS := $(shell cups-config --cflags 2>/dev/null)
 CUPS_LIBS   := $(shell cups-config --libs 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# libpq: its header for src/store; the programs load the library only when a PostgreSQL
+# database is opened (src/store/pq.h); the test support code links it
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null)
+PQ_LIBS   := $(shell pkg-config --libs libpq 2>/dev/null)
 
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough -Werror
@@ -36,7 +40,7 @@ LDSAN    :=
 endif
 CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"'
 # reproducible: no build directory in the objects (debug info names paths from here)
-CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
+CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(PQ_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
 LDLIBS   += $(PKG_LIBS) -liniparser -lm
 # The printing module (src/print/module.h): libcups, Pango and Cairo only there.
 MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS) -lm
@@ -75,7 +79,7 @@ MAN_OUT  := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRC))
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
-.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup \
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
@@ -116,17 +120,17 @@ $(B)/kwhsim: $(SIM_OBJ) $(LIB)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS) $(CMOCKA_LIBS)
 
 # test drivers used by the integration suites (not suites themselves)
 UI_OBJ   := $(call obj,$(wildcard src/ui/*.c))
 $(B)/tests/tools/tui_driver: $(B)/obj/tests/tools/tui_driver.o $(UI_OBJ) $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS)
 
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS)
 
 $(B)/locale/%/LC_MESSAGES/kwhpos.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -137,7 +141,8 @@ DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libseri
         libcups2-dev libiniparser-dev libcmocka-dev libsodium-dev libpango1.0-dev libcairo2-dev \
         fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
         libclang-rt-14-dev gettext debhelper lintian scdoc man-db groff-base dialog fbterm \
-        fonts-wqy-zenhei pcscd libpcsclite-dev vsmartcard-vpcd libacsccid1 pcsc-tools
+        fonts-wqy-zenhei postgresql libpq-dev pcscd libpcsclite-dev vsmartcard-vpcd libacsccid1 \
+        pcsc-tools
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \
@@ -189,7 +194,7 @@ unit: $(UNIT_BIN)
 FUZZ_B    := build/fuzz
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
-FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CUPS_CFLAGS) \
+FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(PQ_CFLAGS) $(CUPS_CFLAGS) \
                -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -Wall -Wextra -Werror
 
 FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
@@ -220,6 +225,13 @@ fuzz: $(FUZZ_BIN)
 # --- Benchmarks (not tests) -----------------------------------------------------------
 bench: all
 	@tests/bench/bench.sh $(B)
+
+# the two-station suite at full size on a private PostgreSQL server (make check runs a slice)
+check-stations: all
+	@d=$$(mktemp -d /tmp/kwhpg.XXXXXX) && base=$$(tests/pg/server.sh start $$d) && \
+	  KWH_STATIONS_SALES=500 KWH_STATIONS_SAME=100 KWH_BACKEND=pg KWH_TEST_PG="$$base" \
+	  KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) bash tests/integ/pg_stations.sh; \
+	  rc=$$?; tests/pg/server.sh stop $$d; exit $$rc
 
 bench-card: all
 	@tests/bench/bench-card.sh $(B)

@@ -11,6 +11,14 @@
 # results than it planned, counts the shortfall (at least one) as failed. A suite
 # marked "# kwh-run: once" (it checks sources or the fuzz targets, not a build) runs
 # with the first build directory only.
+#
+# PostgreSQL: one private server for the whole run (tests/pg/server.sh, a unix socket in
+# a temporary folder, removed at the end). Unit suites whose source says
+# "kwh-backends: sqlite pg" and integration suites with a "# kwh-backends: sqlite pg" line
+# run a second time on it ("NAME@pg"; KWH_TEST_PG names the server, KWH_BACKEND=pg), each
+# suite in databases of its own; "# kwh-backends: pg" suites run on it only. The
+# integration suites run on PostgreSQL with the first build directory only (the unit
+# suites with every one): the sanitizer build checks the same store code in-process.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -52,6 +60,33 @@ run_suite() {
     fi
 }
 
+pgdir=$(mktemp -d /tmp/kwhpg.XXXXXX)
+if pgconn=$("$here/pg/server.sh" start "$pgdir" 2>"$logdir/pg-server.log"); then
+    pgbase=$pgconn
+else
+    pgbase=
+    echo "tests/run.sh: the test PostgreSQL server did not start (see $logdir/pg-server.log)"
+fi
+trap '"$here/pg/server.sh" stop "$pgdir"' EXIT
+
+# backends FILE: the backends a suite runs on ("sqlite" unless it says otherwise)
+backends() {
+    local b
+    b=$(grep -m1 -oE 'kwh-backends:[ a-z]+' "$1" 2>/dev/null | sed 's/kwh-backends://')
+    echo "${b:-sqlite}"
+}
+
+# run_pg LABEL LOG TIMEOUT CMD...: a suite on the PostgreSQL server, or a failure when
+# there is none
+run_pg() {
+    if [ -z "$pgbase" ]; then
+        echo "not ok 1 - no PostgreSQL test server (make deps installs postgresql)" >"$2"
+        run_suite "$1" "$2" 10 false
+        return
+    fi
+    KWH_TEST_PG=$pgbase KWH_BACKEND=pg run_suite "$@"
+}
+
 first=1
 for b in "$@"; do
     bdir=$(cd "$top/$b" 2>/dev/null && pwd) || bdir=$(cd "$b" && pwd) || {
@@ -61,8 +96,18 @@ for b in "$@"; do
         [ -x "$t" ] || continue
         name=$(basename "$t")
         # nothing is compiled in: the unit tests find the module and catalogues here
-        CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
-            KWHPOS_LOCALEDIR=$bdir/locale run_suite "$tag/$name" "$logdir/$tag-$name.log" 300 "$t"
+        for be in $(backends "$top/tests/unit/$name.c"); do
+            if [ "$be" = pg ]; then
+                KWH_INTERRUPT_STRIDE=${KWH_INTERRUPT_STRIDE:-32} CMOCKA_MESSAGE_OUTPUT=TAP \
+                    KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
+                    KWHPOS_LOCALEDIR=$bdir/locale \
+                    run_pg "$tag/$name@pg" "$logdir/$tag-$name@pg.log" 300 "$t"
+            else
+                CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
+                    KWHPOS_LOCALEDIR=$bdir/locale \
+                    run_suite "$tag/$name" "$logdir/$tag-$name.log" 300 "$t"
+            fi
+        done
     done
     [ $unit_only = 1 ] && continue
     for s in "$top"/tests/integ/*.sh; do
@@ -71,7 +116,16 @@ for b in "$@"; do
         name=$(basename "$s" .sh)
         # suites that do not depend on the build (sources, fuzz targets) run once
         if [ $first = 0 ] && grep -q '^# kwh-run: once' "$s"; then continue; fi
-        KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 600 bash "$s"
+        for be in $(backends "$s"); do
+            if [ "$be" = pg ]; then
+                [ $first = 1 ] || continue
+                KWH_BUILD=$bdir KWH_TOP=$top run_pg "$tag/$name@pg" "$logdir/$tag-$name@pg.log" \
+                    600 bash "$s"
+            else
+                KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 600 \
+                    bash "$s"
+            fi
+        done
     done
     first=0
 done

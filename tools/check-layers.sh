@@ -36,10 +36,11 @@ done
 # SQL only in src/store
 for f in $(git ls-files 'src/*.c' | grep -v '^src/store/'); do
     grep -qE '\bsqlite3_|#include <sqlite3\.h>' "$f" && bad "$f uses SQLite outside src/store"
+    grep -qE '\bPQ[a-z]+\(|#include <libpq-fe\.h>' "$f" && bad "$f uses libpq outside src/store"
 done
 # no device, screen or printer headers in core
 for f in src/core/*.c src/core/*.h; do
-    grep -qE '#include <(n?curses|ncursesw/|form\.h|menu\.h|panel\.h|cups/|libserialport|winscard|sqlite3|iniparser)' "$f" &&
+    grep -qE '#include <(n?curses|ncursesw/|form\.h|menu\.h|panel\.h|cups/|libserialport|winscard|sqlite3|libpq-fe|iniparser)' "$f" &&
         bad "$f includes a device/screen/database header"
 done
 [ $fail = 0 ] && echo "layers: ok"

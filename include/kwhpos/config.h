@@ -20,6 +20,7 @@ struct kwh_config {
     char path[KWH_PATH_MAX]; /* the file it came from ("" = defaults only) */
 
     char db_path[KWH_PATH_MAX]; /* [database] path */
+    char db_url[KWH_PATH_MAX];  /* [database] url: PostgreSQL instead ("" = path) */
 
     char reader_driver[8];          /* [reader] driver: "serial" or "pcsc" */
     char reader_port[KWH_PATH_MAX]; /* [reader] port (serial); "" = no reader */
@@ -93,6 +94,9 @@ const char *config_key(size_t i, const char **help);
 
 /* The language to use: the file's, else "en" on a console that cannot draw CJK
  * (TERM=linux), else "zh_CN". */
+/* The database to open: [database] url when set, else [database] path. */
+const char *config_db(const struct kwh_config *c);
+
 const char *config_language(const struct kwh_config *c, const char *term);
 
 #endif

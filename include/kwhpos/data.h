@@ -65,6 +65,25 @@ int backup_restore(struct kwh_core **c, const struct kwh_session *s, const char 
  * login, no site to compare. */
 int backup_restore_new(const char *db_path, const char *file, struct kwh_restore_info *out,
                        struct kwh_err *e);
+/* Whether db_path holds a database at all (a file there; a server database with tables):
+ * restores go to backup_restore_new when it does not. */
+int backup_target_exists(const char *db_path, bool *exists, struct kwh_err *e);
+
+/* --- moving a site between databases (dbcopy.c) --------------------------------------- */
+
+struct kwh_copy_info {
+    int64_t audit_records; /* in the copy's chain, verified */
+    bool sums_ok;          /* the copy's report summary agrees with its sales */
+};
+
+/* `kwhpos db copy` (admin): the whole site into the new, empty database at target
+ * (SQLite to PostgreSQL or back): copied in one transaction while no station writes,
+ * then verified: counts and sums per table equal the original's, the copy's site key
+ * (area code and card keys: cards written before work after), its audit chain and its
+ * report summary. fn hears each table copied. The original is not changed. */
+int data_copy_to(struct kwh_core *c, const struct kwh_session *s, const char *target,
+                 void (*fn)(void *ctx, const char *table, int64_t rows), void *ctx,
+                 struct kwh_copy_info *out, struct kwh_err *e);
 
 /* --- checks (check.c) ------------------------------------------------------------------ */
 

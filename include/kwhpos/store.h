@@ -28,6 +28,12 @@ int store_begin(struct store *s, struct kwh_err *e); /* BEGIN IMMEDIATE */
 int store_commit(struct store *s, struct kwh_err *e);
 void store_rollback(struct store *s);
 bool store_in_tx(const struct store *s);
+/* The folder for the site's own files beside its database (backups, private copies):
+ * the database file's folder; for a database on a server, /var/lib/kwhpos. */
+void store_local_dir(const char *target, char *buf, size_t n);
+/* Whether target holds a database at all: a file there; a server database with any
+ * table in it (an empty one is where a site can be created or restored). */
+int store_exists(const char *target, bool *exists, struct kwh_err *e);
 /* The schema version of the open database. */
 int store_schema_version(struct store *s, int *version, struct kwh_err *e);
 
@@ -134,6 +140,15 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t 
  * is tidied); store_op_not_written reads the mark. */
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e);
 int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e);
+/* The writer's claim on a card write while it writes the card: taken inside the intent's
+ * transaction (before others can see the op), released when the write is over, and
+ * dropped by the system when the writing process or its connection dies. Another
+ * terminal reading a copy of that card must not settle an op that is still claimed
+ * (store_op_busy: claimed by another connection, still after waiting up to 2 seconds for
+ * it to finish; one's own claim is not busy). */
+int store_op_claim(struct store *s, int64_t id, struct kwh_err *e);
+void store_op_release(struct store *s, int64_t id);
+int store_op_busy(struct store *s, int64_t id, bool *busy, struct kwh_err *e);
 /* Whether any card write at all is pending (sales, tool cards, wipes). */
 int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e);
 /* The last done op that wrote this customer's card. */

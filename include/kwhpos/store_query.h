@@ -184,4 +184,20 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
 int store_replace(const char *db_path, const char *new_path, const char *keep_path,
                   struct kwh_err *e);
 
+/* `kwhpos db copy`: the whole site in from into a new, empty database at target (either
+ * backend; store_open's create rules), in one transaction, while no station writes to
+ * from; then store_compare. fn (may be NULL) hears each table and its rows. */
+typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
+int store_copy(struct store *from, const char *target, store_copy_fn fn, void *ctx,
+               struct kwh_err *e);
+/* Counts and sums per table, the maintained totals and report summary included, equal in
+ * both (KWH_EDB naming the first difference otherwise). */
+int store_compare(struct store *a, struct store *b, struct kwh_err *e);
+
+/* Puts the backup copy new_path where target has no database yet: an SQLite copy is
+ * renamed into place (the same file system; an existing file or the -wal, -shm or
+ * -journal left of one is refused); on PostgreSQL it is restored into the empty database
+ * in one transaction. */
+int store_install(const char *target, const char *new_path, struct kwh_err *e);
+
 #endif

@@ -60,7 +60,7 @@ int cli_open_core(struct cli *c, struct kwh_err *e)
 {
     if (c->core != NULL)
         return 0;
-    return core_open(&c->core, c->db_override ? c->db_override : c->cfg.db_path, e);
+    return core_open(&c->core, c->db_override ? c->db_override : config_db(&c->cfg), e);
 }
 
 int cli_open_reader(struct cli *c, struct kwh_err *e)

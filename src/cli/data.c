@@ -17,7 +17,7 @@
 
 static const char *db_path(const struct cli *c)
 {
-    return c->db_override ? c->db_override : c->cfg.db_path;
+    return c->db_override ? c->db_override : config_db(&c->cfg);
 }
 
 static int backup_opts(struct cli *c, const struct cli_args *a, struct kwh_backup_opts *o)
@@ -65,14 +65,16 @@ int cli_restore(struct cli *c, const struct cli_args *a)
     struct kwh_backup_opts o;
     struct kwh_restore_info ri;
     struct kwh_err e;
-    struct stat sb;
+    bool exists;
     int rc;
 
     if (a->npos != 1)
         return cli_usage(c, "restore: give the backup FILE to restore");
     if ((rc = backup_opts(c, a, &o)) != 0)
         return rc;
-    if (stat(db_path(c), &sb) != 0 && errno == ENOENT) {
+    if (backup_target_exists(db_path(c), &exists, &e) < 0)
+        return cli_fail(c, &e);
+    if (!exists) {
         /* nothing to log in to: the file system's permissions guard this path */
         if (backup_restore_new(db_path(c), a->pos[0], &ri, &e) < 0)
             return cli_fail(c, &e);
@@ -332,5 +334,29 @@ int cli_issue_card(struct cli *c, const struct cli_args *a)
         vend_issue_first_card(c->core, &c->session, no, &p, &r, &e) < 0)
         return cli_fail(c, &e);
     cli_print_receipt(c, &r);
+    return CLI_OK;
+}
+
+static void copied(void *ctx, const char *table, int64_t rows)
+{
+    struct cli *c = ctx;
+    fprintf(c->out, "copied %s: %lld rows\n", table, (long long)rows);
+}
+
+int cli_db_copy(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_copy_info info;
+    struct kwh_err e;
+    const char *to = cli_str(a, "to");
+
+    if (to == NULL || to[0] == '\0')
+        return cli_usage(c, "db copy: give the new database with --to (a file for SQLite, or "
+                            "a PostgreSQL connection string)");
+    if (cli_session(c, &e) < 0 || data_copy_to(c->core, &c->session, to, copied, c, &info, &e) < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out,
+            "verified: counts and sums per table, the site key, the audit chain (%lld records), "
+            "the report summary\n",
+            (long long)info.audit_records);
     return CLI_OK;
 }

@@ -36,6 +36,9 @@ static const struct opt_help opts[] = {
     {"print/format", "raw|pdf", N_("the file's format with --file (default [print] mode)")},
     {"from", "DATE", N_("the period's start: YYYY-MM-DD, YYYY-MM or \"YYYY-MM-DD HH:MM\"")},
     {"to", "DATE", N_("the period's end, as --from (default the end of today)")},
+    {"db copy/to", "DATABASE",
+     N_("the new, empty database: a SQLite file not yet there, or a PostgreSQL connection "
+        "string (postgresql://... or host=... dbname=...)")},
     {"report monthly/from", "YYYY-MM", N_("the first month (default this month)")},
     {"report monthly/to", "YYYY-MM", N_("the last month (default the month of --from)")},
     {"hoard", "KWH", N_("the most energy the meter may hold (囤积, default 2000 kWh)")},
@@ -167,6 +170,10 @@ static const struct cmd_help cmds[] = {
      "/var/backups/kwhpos/kwhpos-20261124-180000.db",
      "3457"},
     {"check", "kwhpos check || echo \"problems: exit $?\"", "378"},
+    {"db copy",
+     "echo \"$PW\" | kwhpos --user system db copy --to \"host=db.example.org dbname=kwhpos "
+     "user=kwhadmin sslmode=verify-full\"",
+     "23457"},
     {"export customers",
      "echo \"$PW\" | kwhpos --user clerk export customers --encoding "
      "gb18030 --output customers.csv",

@@ -416,6 +416,10 @@ const struct cli_command cli_report_commands[] = {
      N_("replace the database with a backup (数据恢复, admin)"), cli_restore, 1},
     {"check", "", "", N_("integrity, audit chain, report summary, pending card writes"), cli_check,
      0},
+    {"db copy", "to=", "--to DATABASE",
+     N_("copy the whole site into a new, empty database (SQLite file or PostgreSQL) and verify "
+        "it (admin)"),
+     cli_db_copy, 1},
     {"export customers",
      "encoding= output= customer= meter= name= tariff= address= from= to= "
      "closed",

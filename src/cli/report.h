@@ -43,6 +43,7 @@ int cli_query_meter_changes(struct cli *c, const struct cli_args *a);
 int cli_backup(struct cli *c, const struct cli_args *a);
 int cli_restore(struct cli *c, const struct cli_args *a);
 int cli_check(struct cli *c, const struct cli_args *a);
+int cli_db_copy(struct cli *c, const struct cli_args *a);
 int cli_export_customers(struct cli *c, const struct cli_args *a);
 int cli_export_sales(struct cli *c, const struct cli_args *a);
 int cli_import(struct cli *c, const struct cli_args *a);

@@ -15,7 +15,7 @@ static int cmd_init(struct cli *c, const struct cli_args *a)
 {
     struct kwh_init_req req;
     const char *area = cli_str(a, "area");
-    const char *db = c->db_override ? c->db_override : c->cfg.db_path;
+    const char *db = c->db_override ? c->db_override : config_db(&c->cfg);
     struct kwh_err e;
 
     memset(&req, 0, sizeof req);

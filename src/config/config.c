@@ -36,6 +36,9 @@ struct opt {
 static const struct opt opts[] = {
     {"database:path", OPT_PATH, STR(db_path), 0, 0, NULL, "/var/lib/kwhpos/kwhpos.db",
      "the site database (SQLite)"},
+    {"database:url", OPT_STR, STR(db_url), 0, 0, NULL, "",
+     "the site database on a PostgreSQL server instead: a libpq connection string "
+     "(postgresql://... or host=... dbname=... user=...); empty = [database] path"},
     {"reader:driver", OPT_ENUM, STR(reader_driver), 0, 0, "serial|pcsc", "serial",
      "card reader driver: serial (the simulator, serial readers) or pcsc (USB smart card "
      "readers such as the ACS ACR39U, through pcscd)"},
@@ -560,6 +563,11 @@ int config_station_save(struct kwh_config *c, const char *section_or_key, struct
 int config_station_save_reader(struct kwh_config *c, struct kwh_err *e)
 {
     return config_station_save(c, "reader", e);
+}
+
+const char *config_db(const struct kwh_config *c)
+{
+    return c->db_url[0] != '\0' ? c->db_url : c->db_path;
 }
 
 const char *config_language(const struct kwh_config *c, const char *term)

@@ -61,8 +61,8 @@ void backup_dir_for(const char *db_path, const struct kwh_backup_opts *o, char *
         str_copy(buf, n, o->dir);
         return;
     }
-    str_copy(tmp, sizeof tmp, db_path);
-    snprintf(buf, n, "%s/backups", dirname(tmp));
+    store_local_dir(db_path, tmp, sizeof tmp);
+    snprintf(buf, n, "%s/backups", tmp);
 }
 
 /* mkdir -p */
@@ -398,9 +398,7 @@ static int inspect(const char *file, const char *tmp, const uint8_t *secret,
 
 static void dir_of(const char *path, char *buf, size_t n)
 {
-    char tmp[1024];
-    str_copy(tmp, sizeof tmp, path);
-    str_copy(buf, n, dirname(tmp));
+    store_local_dir(path, buf, n);
 }
 
 /* The restore's own audit record, in the restored database. */
@@ -483,30 +481,28 @@ out:
     return rc;
 }
 
+int backup_target_exists(const char *db_path, bool *exists, struct kwh_err *e)
+{
+    return store_exists(db_path, exists, e);
+}
+
 static int backup_restore_new_held(const char *db_path, const char *file,
                                    struct kwh_restore_info *out, struct kwh_err *e)
 {
-    static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
-    char dir[1024], tmp[1100] = "", path[1100];
+    char dir[1024], tmp[1100] = "";
     struct store_file_info info;
     struct kwh_core *c = NULL;
-    struct stat sb;
+    bool exists;
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (stat(db_path, &sb) == 0)
+    if ((rc = store_exists(db_path, &exists, e)) < 0)
+        return rc;
+    if (exists)
         return kwh_err_set(e, KWH_ECONFLICT,
                            "a database exists at %s: restore onto it as an "
                            "administrator, or move it away first if it is damaged",
                            db_path);
-    for (size_t i = 0; i < KWH_ARRAY_LEN(sidecars); i++) {
-        snprintf(path, sizeof path, "%s%s", db_path, sidecars[i]);
-        if (stat(path, &sb) == 0)
-            return kwh_err_set(e, KWH_ECONFLICT,
-                               "%s is left from an earlier database: move it "
-                               "away together with that database, then restore",
-                               path);
-    }
     dir_of(db_path, dir, sizeof dir);
     if ((rc = priv_dir_check(dir, e)) < 0)
         goto out;
@@ -514,16 +510,8 @@ static int backup_restore_new_held(const char *db_path, const char *file,
         goto out;
     if ((rc = inspect(file, tmp, NULL, &info, e)) < 0)
         goto out;
-    /* the mode of a database made by kwhpos init (the private copy was 0600) */
-    if (chmod(tmp, 0660) != 0) {
-        rc = kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+    if ((rc = store_install(db_path, tmp, e)) < 0)
         goto out;
-    }
-    if (rename(tmp, db_path) != 0) {
-        rc = kwh_err_set(e, KWH_EIO, "cannot put the backup at %s: %s", db_path, strerror(errno));
-        goto out;
-    }
-    tmp[0] = '\0';
     fill_info(out, &info);
     if ((rc = core_open(&c, db_path, e)) < 0)
         goto out;

@@ -204,6 +204,11 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     co->op.created = core_now(c);
     if ((rc = store_op_insert(c->db, &co->op, e)) < 0)
         goto fail;
+    /* claimed before anyone can see it: a terminal reading a copy of the card meanwhile
+       leaves it alone (cardop_reconcile) */
+    if ((rc = store_op_claim(c->db, co->op.id, e)) < 0)
+        goto fail;
+    co->claimed = true;
     for (size_t i = 0; i < co->nsales; i++) {
         struct kwh_sale *sale = &co->sales[i];
         sale->op_id = co->op.id;
@@ -225,9 +230,15 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     snprintf(subject, sizeof subject, "op#%lld %s", (long long)co->op.id, co->audit_subject);
     if ((rc = audit_append(c, s->name, co->audit_op, subject, "", co->audit_detail, e)) < 0)
         goto fail;
-    return store_commit(c->db, e);
+    if ((rc = store_commit(c->db, e)) < 0)
+        goto released;
+    return 0;
 fail:
     store_rollback(c->db);
+released:
+    if (co->claimed)
+        store_op_release(c->db, co->op.id);
+    co->claimed = false;
     return rc;
 }
 
@@ -238,17 +249,12 @@ static bool is_blank_image(const uint8_t img[KWH_CARD_SIZE])
              img[CARD_OFF_MAGIC + 2] == 'H');
 }
 
-int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *co,
-               const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e)
+static int write_and_settle(struct kwh_core *c, struct cardop *co, const uint8_t old[KWH_CARD_SIZE],
+                            struct kwh_err *e)
 {
     enum cw_outcome outcome;
     struct kwh_err werr, serr;
     int rc;
-
-    memcpy(co->op.old_image, old, KWH_CARD_SIZE);
-    card_active_slot(co->op.new_image, co->op.slot);
-    if ((rc = record_intent(c, s, co, e)) < 0)
-        return rc;
 
     kwh_err_clear(&werr);
     rc = cardio_write(c, old, co->op.new_image, &outcome, &werr);
@@ -297,6 +303,22 @@ int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *c
                         werr.msg);
 }
 
+int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *co,
+               const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e)
+{
+    int rc;
+
+    memcpy(co->op.old_image, old, KWH_CARD_SIZE);
+    card_active_slot(co->op.new_image, co->op.slot);
+    if ((rc = record_intent(c, s, co, e)) < 0)
+        return rc;
+    rc = write_and_settle(c, co, old, e);
+    /* the write is over, whatever its outcome: a pending op is anyone's to settle now */
+    store_op_release(c->db, co->op.id);
+    co->claimed = false;
+    return rc;
+}
+
 /* Whether the card's inactive slot holds exactly this record. */
 static bool holds_record(const uint8_t img[KWH_CARD_SIZE], const struct kwh_card *cur,
                          const uint8_t slot[CARD_SLOT_LEN])
@@ -323,8 +345,19 @@ int cardop_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
         struct store_op op;
         struct kwh_card cur;
         struct kwh_err ignore;
-        if ((rc = store_op_get(c->db, ids[i], &op, e)) < 0)
+        bool busy;
+        if ((rc = store_op_get(c->db, ids[i], &op, e)) < 0 ||
+            (rc = store_op_busy(c->db, ids[i], &busy, e)) < 0)
             return rc;
+        /* another terminal is writing this op to the card right now: this is a copy of
+           the card, or the same card read before that write began; only the writer, or a
+           read after it, can tell the outcome */
+        if (busy)
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "another terminal is writing to this card's account right now "
+                               "(op #%lld): nothing was done here; wait until it has finished, "
+                               "then read the card again",
+                               (long long)op.id);
         card_active_slot(img, slot);
         if (memcmp(slot, op.slot, CARD_SLOT_LEN) == 0) {
             if ((rc = cardop_settle(c, op.id, KWH_STATE_DONE, "found on the card", e)) < 0)

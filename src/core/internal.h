@@ -78,7 +78,8 @@ struct cardop {
     const char *audit_op; /* "sale", "open", ... */
     char audit_subject[64];
     char audit_detail[512];
-    bool expect; /* the account as read: see cardop_expect */
+    bool claimed; /* the writer's claim on op is held (store_op_claim) */
+    bool expect;  /* the account as read: see cardop_expect */
     struct kwh_customer seen;
 };
 

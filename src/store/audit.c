@@ -6,7 +6,7 @@
 
 int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32], struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", e);
+    sql_stmt *st = sql_prep(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -18,19 +18,19 @@ int store_audit_last_hash(struct store *s, int64_t *last_id, uint8_t hash[32], s
         memset(hash, 0, 32);
         return 0;
     }
-    *last_id = sqlite3_column_int64(st, 0);
+    *last_id = sql_col_i64(st, 0);
     sql_col_blob(st, 1, hash, 32);
-    sqlite3_reset(st);
+    sql_reset(st);
     return 0;
 }
 
 int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "INSERT INTO audit (id, ts, operator, op, subject, before, "
-                                "after, hash) VALUES (:id, :ts, :operator, :op, :subject, "
-                                ":before, :after, :hash)",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "INSERT INTO audit (id, ts, operator, op, subject, before, "
+                            "after, hash) VALUES (:id, :ts, :operator, :op, :subject, "
+                            ":before, :after, :hash)",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", a->id);
@@ -47,18 +47,18 @@ int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_
 int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a), void *ctx,
                      struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT id, ts, operator, op, subject, before, after, hash "
-                                "FROM audit ORDER BY id",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT id, ts, operator, op, subject, before, after, hash "
+                            "FROM audit ORDER BY id",
+                            e);
     struct store_audit a;
     int rc;
     if (st == NULL)
         return KWH_EDB;
     while ((rc = sql_row(s, st, e)) == 1) {
         memset(&a, 0, sizeof a);
-        a.id = sqlite3_column_int64(st, 0);
-        a.ts = sqlite3_column_int64(st, 1);
+        a.id = sql_col_i64(st, 0);
+        a.ts = sql_col_i64(st, 1);
         sql_col_text(st, 2, a.operator_name, sizeof a.operator_name);
         sql_col_text(st, 3, a.op, sizeof a.op);
         sql_col_text(st, 4, a.subject, sizeof a.subject);
@@ -67,7 +67,7 @@ int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_au
         sql_col_blob(st, 7, a.hash, sizeof a.hash);
         int stop = fn(ctx, &a);
         if (stop != 0) {
-            sqlite3_reset(st);
+            sql_reset(st);
             return stop;
         }
     }

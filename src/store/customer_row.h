@@ -3,7 +3,7 @@
 #ifndef KWHPOS_STORE_CUSTOMER_ROW_H
 #define KWHPOS_STORE_CUSTOMER_ROW_H
 
-#include <sqlite3.h>
+#include "store/sql.h"
 
 #include "store/sqlite_load.h"
 
@@ -20,6 +20,6 @@
 
 /* Fills the struct kwh_customer at row from a row selected with CUST_COLS CUST_FROM
  * (an sql_reader). */
-void store_customer_row(sqlite3_stmt *st, void *row);
+void store_customer_row(sql_stmt *st, void *row);
 
 #endif

@@ -10,40 +10,40 @@
 
 #define FIRST_CUSTOMER_NO 10000001
 
-static void read_customer(sqlite3_stmt *st, struct kwh_customer *c)
+static void read_customer(sql_stmt *st, struct kwh_customer *c)
 {
     memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    c->customer_no = (uint32_t)sqlite3_column_int64(st, 1);
+    c->id = sql_col_i64(st, 0);
+    c->customer_no = (uint32_t)sql_col_i64(st, 1);
     sql_col_text(st, 2, c->name, sizeof c->name);
     sql_col_text(st, 3, c->address, sizeof c->address);
     sql_col_text(st, 4, c->phone, sizeof c->phone);
-    c->meter.meter_no = (uint32_t)sqlite3_column_int64(st, 5);
-    c->meter.meter_type = sqlite3_column_int(st, 6);
-    c->meter.rating_a = sqlite3_column_int(st, 7);
-    c->meter.current_limit_a = sqlite3_column_int(st, 8);
-    c->meter.alarm_ckwh = sqlite3_column_int64(st, 9);
-    c->meter.overdraft_ckwh = sqlite3_column_int64(st, 10);
-    c->meter.hoard_ckwh = sqlite3_column_int64(st, 11);
-    c->meter.ct_ratio = sqlite3_column_int(st, 12);
-    c->tariff_id = sqlite3_column_int64(st, 13);
+    c->meter.meter_no = (uint32_t)sql_col_i64(st, 5);
+    c->meter.meter_type = sql_col_int(st, 6);
+    c->meter.rating_a = sql_col_int(st, 7);
+    c->meter.current_limit_a = sql_col_int(st, 8);
+    c->meter.alarm_ckwh = sql_col_i64(st, 9);
+    c->meter.overdraft_ckwh = sql_col_i64(st, 10);
+    c->meter.hoard_ckwh = sql_col_i64(st, 11);
+    c->meter.ct_ratio = sql_col_int(st, 12);
+    c->tariff_id = sql_col_i64(st, 13);
     sql_col_text(st, 14, c->tariff_name, sizeof c->tariff_name);
-    c->status = sqlite3_column_int(st, 15);
+    c->status = sql_col_int(st, 15);
     sql_col_blob(st, 16, c->card_serial, sizeof c->card_serial);
-    c->card_gen = sqlite3_column_int(st, 17);
-    c->purchase_count = sqlite3_column_int(st, 18);
-    c->loaded_count = sqlite3_column_int(st, 19);
-    c->balance_ckwh = sqlite3_column_int64(st, 20);
-    c->reported_remaining_ckwh = sqlite3_column_int64(st, 21);
-    c->reported_at = sqlite3_column_int64(st, 22);
-    c->opened = sqlite3_column_int64(st, 23);
-    c->closed = sqlite3_column_int64(st, 24);
-    c->last_purchase = sqlite3_column_int64(st, 25);
-    c->free_month = sqlite3_column_int(st, 26);
-    c->price = sqlite3_column_int64(st, 27);
+    c->card_gen = sql_col_int(st, 17);
+    c->purchase_count = sql_col_int(st, 18);
+    c->loaded_count = sql_col_int(st, 19);
+    c->balance_ckwh = sql_col_i64(st, 20);
+    c->reported_remaining_ckwh = sql_col_i64(st, 21);
+    c->reported_at = sql_col_i64(st, 22);
+    c->opened = sql_col_i64(st, 23);
+    c->closed = sql_col_i64(st, 24);
+    c->last_purchase = sql_col_i64(st, 25);
+    c->free_month = sql_col_int(st, 26);
+    c->price = sql_col_i64(st, 27);
 }
 
-static void bind_customer(sqlite3_stmt *st, const struct kwh_customer *c)
+static void bind_customer(sql_stmt *st, const struct kwh_customer *c)
 {
     sql_text(st, ":name", c->name);
     sql_text(st, ":address", c->address);
@@ -82,24 +82,43 @@ static int meter_conflict(struct kwh_err *e, uint32_t meter_no)
                        meter_no);
 }
 
+/* SQLite: the next number is max + 1 (terminals take turns; a number two terminals took at
+ * once is refused at the insert, "try again"). PostgreSQL: stations plan openings at the
+ * same time, so each number is also reserved in settings (customer_no_reserved), by one
+ * atomic upsert: two stations never plan the same number; an opening that does not
+ * happen leaves its number unused. */
 int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT max(customer_no) FROM customers", e);
-    int64_t max;
+    sql_stmt *st = sql_prep(s, "SELECT max(customer_no) FROM customers", e);
+    int64_t max, next;
     int rc;
     if (st == NULL)
         return KWH_EDB;
     if ((rc = sql_int(s, st, 0, &max, e)) < 0)
         return rc;
-    if (max >= 99999999)
+    next = max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1;
+    if (s->be->dialect == SQL_PG) {
+        st = sql_prep(s,
+                      "INSERT INTO settings (key, value) VALUES ('customer_no_reserved', "
+                      "CAST(:next AS TEXT)) ON CONFLICT (key) DO UPDATE SET value = "
+                      "CAST(GREATEST(CAST(settings.value AS BIGINT) + 1, :next) AS TEXT) "
+                      "RETURNING CAST(value AS BIGINT)",
+                      e);
+        if (st == NULL)
+            return KWH_EDB;
+        sql_i64(st, ":next", next);
+        if ((rc = sql_int(s, st, next, &next, e)) < 0)
+            return rc;
+    }
+    if (next > 99999999)
         return kwh_err_set(e, KWH_ECONFLICT, "customer numbers are exhausted");
-    *no = (uint32_t)(max < FIRST_CUSTOMER_NO ? FIRST_CUSTOMER_NO : max + 1);
+    *no = (uint32_t)next;
     return 0;
 }
 
 int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e)
 {
-    sqlite3_stmt *st;
+    sql_stmt *st;
     int rc;
 
     if (c->customer_no == 0 && (rc = store_customer_next_no(s, &c->customer_no, e)) < 0)
@@ -113,13 +132,13 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
                   ":name, :address, :phone, :meter_no, :meter_type, :rating, :limit, :alarm, "
                   ":overdraft, :hoard, :ct, :tariff, :status, :serial, :gen, :count, :loaded, "
                   ":balance, :reported, :reported_at, :opened, :closed, :last_purchase, "
-                  ":free_month)",
+                  ":free_month) RETURNING id",
                   e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":no", c->customer_no);
     bind_customer(st, c);
-    rc = sql_done(s, st, e);
+    rc = sql_insert(s, st, &c->id, e);
     if (rc == KWH_ECONFLICT && e != NULL && strstr(e->msg, "customer_no") != NULL)
         return kwh_err_set(e, KWH_ECONFLICT,
                            "customer number %08u was just taken by another "
@@ -127,14 +146,12 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
                            c->customer_no);
     if (rc == KWH_ECONFLICT)
         return meter_conflict(e, c->meter.meter_no);
-    if (rc == 0)
-        c->id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
 
 int store_customer_update(struct store *s, const struct kwh_customer *c, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "UPDATE customers SET name = :name, address = :address, phone = :phone, "
         "meter_no = :meter_no, meter_type = :meter_type, rating_a = :rating, current_limit_a = "
@@ -156,14 +173,14 @@ int store_customer_update(struct store *s, const struct kwh_customer *c, struct 
     return rc;
 }
 
-void store_customer_row(sqlite3_stmt *st, void *row)
+void store_customer_row(sql_stmt *st, void *row)
 {
     read_customer(st, row);
 }
 
 int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.id = :id", e);
+    sql_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.id = :id", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -176,7 +193,7 @@ int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, st
 int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
                          struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.customer_no = :no", e);
+    sql_stmt *st = sql_prep(s, "SELECT " CUST_COLS CUST_FROM "WHERE c.customer_no = :no", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -189,7 +206,7 @@ int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_custo
 int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_customer *out,
                             struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s, "SELECT " CUST_COLS CUST_FROM "WHERE c.meter_no = :meter AND c.status IN (0, 1, 2)", e);
     int rc;
     if (st == NULL)
@@ -203,7 +220,7 @@ int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_custo
 int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                              struct kwh_customer *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s, "SELECT " CUST_COLS CUST_FROM "WHERE c.card_serial = :serial ORDER BY c.id DESC LIMIT 1",
         e);
     if (st == NULL)
@@ -214,28 +231,28 @@ int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_L
 
 int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT count(*) FROM customers WHERE tariff_id = :id "
-                                "AND status IN (0, 1, 2)",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT count(*) FROM customers WHERE tariff_id = :id "
+                            "AND status IN (0, 1, 2)",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", tariff_id);
     return sql_int(s, st, 0, accounts, e);
 }
 
-static void rd_total(sqlite3_stmt *st, void *row)
+static void rd_total(sql_stmt *st, void *row)
 {
     struct store_total *t = row;
-    t->tariff_id = sqlite3_column_int64(st, 0);
-    t->price = sqlite3_column_int64(st, 1);
-    t->accounts = sqlite3_column_int64(st, 2);
-    t->balance_ckwh = sqlite3_column_int64(st, 3);
+    t->tariff_id = sql_col_i64(st, 0);
+    t->price = sql_col_i64(st, 1);
+    t->accounts = sql_col_i64(st, 2);
+    t->balance_ckwh = sql_col_i64(st, 3);
 }
 
 int store_totals(struct store *s, struct store_total **out, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "SELECT tot.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = tot.tariff_id "
         "ORDER BY id DESC LIMIT 1), tot.accounts, tot.balance_ckwh FROM totals tot "

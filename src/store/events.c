@@ -4,12 +4,11 @@
 
 int store_event_insert(struct store *s, struct store_event *ev, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "INSERT INTO events (kind, customer_id, op_id, operator_id, "
-                                "created, before, after) VALUES (:kind, :customer, :op, "
-                                ":operator, :created, :before, :after)",
-                                e);
-    int rc;
+    sql_stmt *st = sql_prep(s,
+                            "INSERT INTO events (kind, customer_id, op_id, operator_id, "
+                            "created, before, after) VALUES (:kind, :customer, :op, "
+                            ":operator, :created, :before, :after) RETURNING id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":kind", ev->kind);
@@ -22,8 +21,5 @@ int store_event_insert(struct store *s, struct store_event *ev, struct kwh_err *
     sql_i64(st, ":created", ev->created);
     sql_text(st, ":before", ev->before);
     sql_text(st, ":after", ev->after);
-    rc = sql_done(s, st, e);
-    if (rc == 0)
-        ev->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+    return sql_insert(s, st, &ev->id, e);
 }

@@ -7,7 +7,7 @@
 
 int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.invoice_no = :no", e);
+    sql_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.invoice_no = :no", e);
     int rc;
 
     if (st == NULL)
@@ -22,7 +22,7 @@ int store_invoice_get(struct store *s, int64_t invoice_no, struct kwh_sale *out,
 int store_invoice_list(struct store *s, const struct store_invoice_filter *f, struct kwh_sale **out,
                        size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st;
+    sql_stmt *st;
 
     *out = NULL;
     *n = 0;
@@ -52,10 +52,10 @@ int store_invoice_list(struct store *s, const struct store_invoice_filter *f, st
 int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, struct kwh_err *e)
 {
     int64_t v;
-    sqlite3_stmt *st = sql_prep(s,
-                                "UPDATE sales SET reprints = reprints + 1 "
-                                "WHERE invoice_no = :no AND state = 1",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "UPDATE sales SET reprints = reprints + 1 "
+                            "WHERE invoice_no = :no AND state = 1",
+                            e);
     int rc;
 
     if (st == NULL)
@@ -63,7 +63,7 @@ int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, s
     sql_i64(st, ":no", invoice_no);
     if ((rc = sql_done(s, st, e)) < 0)
         return rc;
-    if (sqlite3_changes(s->db) != 1)
+    if (sql_changes(s) != 1)
         return kwh_err_set(e, KWH_ENOTFOUND, "no settled invoice %lld", (long long)invoice_no);
     st = sql_prep(s, "SELECT reprints FROM sales WHERE invoice_no = :no", e);
     if (st == NULL)
@@ -78,10 +78,10 @@ int store_invoice_add_reprint(struct store *s, int64_t invoice_no, int *count, s
 int store_invoice_set_printed(struct store *s, int64_t invoice_no, int64_t now, bool *first,
                               struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "UPDATE sales SET printed = :now "
-                                "WHERE invoice_no = :no AND printed = 0",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "UPDATE sales SET printed = :now "
+                            "WHERE invoice_no = :no AND printed = 0",
+                            e);
     int rc;
 
     if (st == NULL)
@@ -90,17 +90,17 @@ int store_invoice_set_printed(struct store *s, int64_t invoice_no, int64_t now, 
     sql_i64(st, ":no", invoice_no);
     rc = sql_done(s, st, e);
     if (rc == 0 && first != NULL)
-        *first = sqlite3_changes(s->db) == 1;
+        *first = sql_changes(s) == 1;
     return rc;
 }
 
 int store_invoice_replacement(struct store *s, int64_t sale_id, int64_t *invoice_no,
                               struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT coalesce(max(invoice_no), 0) FROM sales "
-                                "WHERE replaces_id = :id AND state = 1",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT coalesce(max(invoice_no), 0) FROM sales "
+                            "WHERE replaces_id = :id AND state = 1",
+                            e);
 
     *invoice_no = 0;
     if (st == NULL)

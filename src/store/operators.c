@@ -8,18 +8,18 @@
 
 #define OP_COLS "id, name, role, must_change, failed, locked_until"
 
-static void read_operator(sqlite3_stmt *st, struct kwh_operator *o)
+static void read_operator(sql_stmt *st, struct kwh_operator *o)
 {
     memset(o, 0, sizeof *o);
-    o->id = sqlite3_column_int64(st, 0);
+    o->id = sql_col_i64(st, 0);
     sql_col_text(st, 1, o->name, sizeof o->name);
-    o->role = sqlite3_column_int(st, 2);
-    o->must_change = sqlite3_column_int(st, 3) != 0;
-    o->failed_logins = sqlite3_column_int(st, 4);
-    o->locked_until = sqlite3_column_int64(st, 5);
+    o->role = sql_col_int(st, 2);
+    o->must_change = sql_col_int(st, 3) != 0;
+    o->failed_logins = sql_col_int(st, 4);
+    o->locked_until = sql_col_i64(st, 5);
 }
 
-static void rd_operator(sqlite3_stmt *st, void *row)
+static void rd_operator(sql_stmt *st, void *row)
 {
     read_operator(st, row);
 }
@@ -27,10 +27,11 @@ static void rd_operator(sqlite3_stmt *st, void *row)
 int store_operator_add(struct store *s, const char *name, int role, const char *hash,
                        bool must_change, int64_t now, int64_t *id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "INSERT INTO operators (name, role, pw_hash, must_change, "
-                                "created) VALUES (:name, :role, :hash, :must, :now)",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "INSERT INTO operators (name, role, pw_hash, must_change, "
+                            "created) VALUES (:name, :role, :hash, :must, :now) RETURNING id",
+                            e);
+    int64_t new_id;
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -39,21 +40,21 @@ int store_operator_add(struct store *s, const char *name, int role, const char *
     sql_text(st, ":hash", hash);
     sql_i64(st, ":must", must_change);
     sql_i64(st, ":now", now);
-    rc = sql_done(s, st, e);
+    rc = sql_insert(s, st, &new_id, e);
     if (rc == KWH_ECONFLICT)
         return kwh_err_set(e, KWH_ECONFLICT, "an operator named '%s' already exists", name);
     if (rc == 0 && id)
-        *id = sqlite3_last_insert_rowid(s->db);
+        *id = new_id;
     return rc;
 }
 
 int store_operator_get(struct store *s, const char *name, struct kwh_operator *out, char *hash,
                        size_t hash_len, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT " OP_COLS ", pw_hash FROM operators "
-                                "WHERE name = :name AND active = 1",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " OP_COLS ", pw_hash FROM operators "
+                            "WHERE name = :name AND active = 1",
+                            e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -66,13 +67,13 @@ int store_operator_get(struct store *s, const char *name, struct kwh_operator *o
     read_operator(st, out);
     if (hash) /* read before the reset that ends the row */
         sql_col_text(st, 6, hash, hash_len);
-    sqlite3_reset(st);
+    sql_reset(st);
     return 0;
 }
 
 int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM operators WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM operators WHERE id = :id", e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -82,10 +83,10 @@ int store_operator_get_id(struct store *s, int64_t id, struct kwh_operator *out,
 int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool must_change,
                             struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "UPDATE operators SET pw_hash = :hash, must_change = :must, "
-                                "failed = 0, locked_until = 0 WHERE id = :id",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "UPDATE operators SET pw_hash = :hash, must_change = :must, "
+                            "failed = 0, locked_until = 0 WHERE id = :id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":hash", hash);
@@ -97,10 +98,10 @@ int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool 
 int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockouts,
                             int64_t locked_until, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "UPDATE operators SET failed = :failed, lockouts = :lockouts, "
-                                "locked_until = :until WHERE id = :id",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "UPDATE operators SET failed = :failed, lockouts = :lockouts, "
+                            "locked_until = :until WHERE id = :id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":failed", failed);
@@ -112,7 +113,7 @@ int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockout
 
 int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT lockouts FROM operators WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "SELECT lockouts FROM operators WHERE id = :id", e);
     int64_t v;
     int rc;
     if (st == NULL)
@@ -126,7 +127,7 @@ int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct k
 
 int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE operators SET role = :role WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "UPDATE operators SET role = :role WHERE id = :id", e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":role", role);
@@ -136,10 +137,10 @@ int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_er
 
 int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "UPDATE operators SET active = 0, deleted = :now "
-                                "WHERE id = :id",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "UPDATE operators SET active = 0, deleted = :now "
+                            "WHERE id = :id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":now", now);
@@ -149,8 +150,7 @@ int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct k
 
 int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st =
-        sql_prep(s, "SELECT count(*) FROM operators WHERE active = 1 AND role = 2", e);
+    sql_stmt *st = sql_prep(s, "SELECT count(*) FROM operators WHERE active = 1 AND role = 2", e);
     if (st == NULL)
         return KWH_EDB;
     return sql_int(s, st, 0, n, e);
@@ -158,10 +158,10 @@ int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e)
 
 int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT " OP_COLS " FROM operators WHERE active = 1 "
-                                "ORDER BY role DESC, name",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " OP_COLS " FROM operators WHERE active = 1 "
+                            "ORDER BY role DESC, name",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_operator, (void **)out, n, e);

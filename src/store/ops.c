@@ -13,43 +13,44 @@
     "created, settled, meter_no, meter_type, rating_a, current_limit_a, alarm_ckwh, "              \
     "overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed"
 
-static void read_op(sqlite3_stmt *st, void *row)
+static void read_op(sql_stmt *st, void *row)
 {
     struct store_op *op = row;
     memset(op, 0, sizeof *op);
-    op->id = sqlite3_column_int64(st, 0);
-    op->kind = sqlite3_column_int(st, 1);
-    op->state = sqlite3_column_int(st, 2);
-    op->customer_id = sqlite3_column_int64(st, 3);
+    op->id = sql_col_i64(st, 0);
+    op->kind = sql_col_int(st, 1);
+    op->state = sql_col_int(st, 2);
+    op->customer_id = sql_col_i64(st, 3);
     sql_col_blob(st, 4, op->serial, sizeof op->serial);
     sql_col_blob(st, 5, op->slot, sizeof op->slot);
     sql_col_blob(st, 6, op->old_image, sizeof op->old_image);
     sql_col_blob(st, 7, op->new_image, sizeof op->new_image);
-    op->operator_id = sqlite3_column_int64(st, 8);
-    op->created = sqlite3_column_int64(st, 9);
-    op->settled = sqlite3_column_int64(st, 10);
-    op->has_meter = sqlite3_column_type(st, 11) != SQLITE_NULL;
-    op->meter.meter_no = (uint32_t)sqlite3_column_int64(st, 11);
-    op->meter.meter_type = sqlite3_column_int(st, 12);
-    op->meter.rating_a = sqlite3_column_int(st, 13);
-    op->meter.current_limit_a = sqlite3_column_int(st, 14);
-    op->meter.alarm_ckwh = sqlite3_column_int64(st, 15);
-    op->meter.overdraft_ckwh = sqlite3_column_int64(st, 16);
-    op->meter.hoard_ckwh = sqlite3_column_int64(st, 17);
-    op->meter.ct_ratio = sqlite3_column_int(st, 18);
-    op->new_balance_ckwh = sqlite3_column_int64(st, 19);
-    op->reissue_consumed = sqlite3_column_int(st, 20);
+    op->operator_id = sql_col_i64(st, 8);
+    op->created = sql_col_i64(st, 9);
+    op->settled = sql_col_i64(st, 10);
+    op->has_meter = !sql_col_null(st, 11);
+    op->meter.meter_no = (uint32_t)sql_col_i64(st, 11);
+    op->meter.meter_type = sql_col_int(st, 12);
+    op->meter.rating_a = sql_col_int(st, 13);
+    op->meter.current_limit_a = sql_col_int(st, 14);
+    op->meter.alarm_ckwh = sql_col_i64(st, 15);
+    op->meter.overdraft_ckwh = sql_col_i64(st, 16);
+    op->meter.hoard_ckwh = sql_col_i64(st, 17);
+    op->meter.ct_ratio = sql_col_int(st, 18);
+    op->new_balance_ckwh = sql_col_i64(st, 19);
+    op->reissue_consumed = sql_col_int(st, 20);
 }
 
 int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "INSERT INTO card_ops (kind, state, customer_id, card_serial, slot, old_image, "
         "new_image, operator_id, created, meter_no, meter_type, rating_a, current_limit_a, "
         "alarm_ckwh, overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed) "
         "VALUES (:kind, 0, :customer, :serial, :slot, :old, :new, :operator, :created, :meter_no, "
-        ":meter_type, :rating, :limit, :alarm, :overdraft, :hoard, :ct, :balance, :consumed)",
+        ":meter_type, :rating, :limit, :alarm, :overdraft, :hoard, :ct, :balance, :consumed) "
+        "RETURNING id",
         e);
     int rc;
     if (st == NULL)
@@ -77,17 +78,15 @@ int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
     }
     sql_i64(st, ":balance", op->new_balance_ckwh);
     sql_i64(st, ":consumed", op->reissue_consumed);
-    rc = sql_done(s, st, e);
-    if (rc == 0) {
-        op->id = sqlite3_last_insert_rowid(s->db);
+    rc = sql_insert(s, st, &op->id, e);
+    if (rc == 0)
         op->state = KWH_STATE_PENDING;
-    }
     return rc;
 }
 
 int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM card_ops WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "SELECT " OP_COLS " FROM card_ops WHERE id = :id", e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -96,10 +95,10 @@ int store_op_get(struct store *s, int64_t id, struct store_op *out, struct kwh_e
 
 int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "UPDATE card_ops SET state = :state, settled = :now "
-                                "WHERE id = :id AND state = 0",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "UPDATE card_ops SET state = :state, settled = :now "
+                            "WHERE id = :id AND state = 0",
+                            e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -107,7 +106,7 @@ int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, stru
     sql_i64(st, ":now", now);
     sql_i64(st, ":id", id);
     rc = sql_done(s, st, e);
-    if (rc == 0 && sqlite3_changes(s->db) != 1)
+    if (rc == 0 && sql_changes(s) != 1)
         return kwh_err_set(e, KWH_ECONFLICT, "card write #%lld was already settled", (long long)id);
     return rc;
 }
@@ -115,10 +114,10 @@ int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, stru
 int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                                  int64_t *ids, size_t max, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT id FROM card_ops WHERE card_serial = :serial "
-                                "AND state = 0 ORDER BY id",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT id FROM card_ops WHERE card_serial = :serial "
+                            "AND state = 0 ORDER BY id",
+                            e);
     int rc;
     *n = 0;
     if (st == NULL)
@@ -126,7 +125,7 @@ int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERI
     sql_blob(st, ":serial", serial, CARD_SERIAL_LEN);
     while ((rc = sql_row(s, st, e)) == 1) {
         if (*n < max)
-            ids[*n] = sqlite3_column_int64(st, 0);
+            ids[*n] = sql_col_i64(st, 0);
         (*n)++;
     }
     if (*n > max)
@@ -137,10 +136,10 @@ int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERI
 int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
                                    struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT count(*) FROM card_ops WHERE customer_id = :id "
-                                "AND state = 0",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT count(*) FROM card_ops WHERE customer_id = :id "
+                            "AND state = 0",
+                            e);
     int64_t v;
     int rc;
     if (st == NULL)
@@ -154,10 +153,10 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t 
 
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "UPDATE card_ops SET not_written = 1 WHERE id = :id AND "
-                                "state = 0",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "UPDATE card_ops SET not_written = 1 WHERE id = :id AND "
+                            "state = 0",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -166,7 +165,7 @@ int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
 
 int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT not_written FROM card_ops WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "SELECT not_written FROM card_ops WHERE id = :id", e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -176,7 +175,7 @@ int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err 
 int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e)
 {
     /* served by the partial index card_ops_pending */
-    sqlite3_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 0)", e);
+    sql_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 0)", e);
     if (st == NULL)
         return KWH_EDB;
     return sql_flag(s, st, any, e);
@@ -185,53 +184,53 @@ int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e)
 int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct store_op *out,
                                     struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
-                                "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
+                            "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
     return sql_one(s, st, read_op, out, KWH_N("no card was ever written for this account"), e);
 }
 
-void store_sale_row(sqlite3_stmt *st, void *row)
+void store_sale_row(sql_stmt *st, void *row)
 {
     struct kwh_sale *v = row;
     memset(v, 0, sizeof *v);
-    v->id = sqlite3_column_int64(st, 0);
-    v->op_id = sqlite3_column_int64(st, 1);
-    v->kind = sqlite3_column_int(st, 2);
-    v->state = sqlite3_column_int(st, 3);
-    v->customer_id = sqlite3_column_int64(st, 4);
-    v->customer_no = (uint32_t)sqlite3_column_int64(st, 5);
+    v->id = sql_col_i64(st, 0);
+    v->op_id = sql_col_i64(st, 1);
+    v->kind = sql_col_int(st, 2);
+    v->state = sql_col_int(st, 3);
+    v->customer_id = sql_col_i64(st, 4);
+    v->customer_no = (uint32_t)sql_col_i64(st, 5);
     sql_col_text(st, 6, v->customer_name, sizeof v->customer_name);
-    v->meter_no = (uint32_t)sqlite3_column_int64(st, 7);
-    v->purchase_count = sqlite3_column_int(st, 8);
-    v->energy_ckwh = sqlite3_column_int64(st, 9);
-    v->adjust_ckwh = sqlite3_column_int64(st, 10);
-    v->free_ckwh = sqlite3_column_int64(st, 11);
-    v->price = sqlite3_column_int64(st, 12);
-    v->tariff_id = sqlite3_column_int64(st, 13);
+    v->meter_no = (uint32_t)sql_col_i64(st, 7);
+    v->purchase_count = sql_col_int(st, 8);
+    v->energy_ckwh = sql_col_i64(st, 9);
+    v->adjust_ckwh = sql_col_i64(st, 10);
+    v->free_ckwh = sql_col_i64(st, 11);
+    v->price = sql_col_i64(st, 12);
+    v->tariff_id = sql_col_i64(st, 13);
     sql_col_text(st, 14, v->tariff_name, sizeof v->tariff_name);
-    v->amount_fen = sqlite3_column_int64(st, 15);
-    v->fee_fen = sqlite3_column_int64(st, 16);
-    v->pay_method = sqlite3_column_int(st, 17);
-    v->by_amount = sqlite3_column_int(st, 18) != 0;
-    v->operator_id = sqlite3_column_int64(st, 19);
+    v->amount_fen = sql_col_i64(st, 15);
+    v->fee_fen = sql_col_i64(st, 16);
+    v->pay_method = sql_col_int(st, 17);
+    v->by_amount = sql_col_int(st, 18) != 0;
+    v->operator_id = sql_col_i64(st, 19);
     sql_col_text(st, 20, v->operator_name, sizeof v->operator_name);
-    v->created = sqlite3_column_int64(st, 21);
-    v->invoice_no = sqlite3_column_int64(st, 22);
-    v->replaces_id = sqlite3_column_int64(st, 23);
-    v->reprints = sqlite3_column_int(st, 24);
-    v->printed = sqlite3_column_int64(st, 25);
+    v->created = sql_col_i64(st, 21);
+    v->invoice_no = sql_col_i64(st, 22);
+    v->replaces_id = sql_col_i64(st, 23);
+    v->reprints = sql_col_int(st, 24);
+    v->printed = sql_col_i64(st, 25);
     sql_col_text(st, 26, v->customer_address, sizeof v->customer_address);
     sql_col_text(st, 27, v->customer_phone, sizeof v->customer_phone);
 }
 
 int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "INSERT INTO sales (op_id, kind, state, customer_id, meter_no, purchase_count, "
         "energy_ckwh, adjust_ckwh, free_ckwh, price, tariff_id, amount_fen, fee_fen, "
@@ -239,9 +238,8 @@ int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
         "customer_address, customer_phone, tariff_name) VALUES (:op, :kind, :state, :customer, "
         ":meter, :count, :energy, :adjust, :free, :price, :tariff, :amount, :fee, :pay, "
         ":by_amount, :operator, :created, :settled, :replaces, :name, :address, :phone, "
-        ":tariff_name)",
+        ":tariff_name) RETURNING id",
         e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     if (v->op_id > 0)
@@ -273,15 +271,12 @@ int store_sale_insert(struct store *s, struct kwh_sale *v, struct kwh_err *e)
     sql_text(st, ":address", v->customer_address);
     sql_text(st, ":phone", v->customer_phone);
     sql_text(st, ":tariff_name", v->tariff_name);
-    rc = sql_done(s, st, e);
-    if (rc == 0)
-        v->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+    return sql_insert(s, st, &v->id, e);
 }
 
 int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.id = :id", e);
+    sql_stmt *st = sql_prep(s, "SELECT " SALE_COLS SALE_FROM "WHERE s.id = :id", e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -291,10 +286,10 @@ int store_sale_get(struct store *s, int64_t id, struct kwh_sale *out, struct kwh
 int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, size_t max, size_t *n,
                        struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT " SALE_COLS SALE_FROM "WHERE s.op_id = :op "
-                                "ORDER BY s.id",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " SALE_COLS SALE_FROM "WHERE s.op_id = :op "
+                            "ORDER BY s.id",
+                            e);
     int rc;
     *n = 0;
     if (st == NULL)
@@ -312,7 +307,7 @@ int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, siz
 
 int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e)
 {
-    sqlite3_stmt *st;
+    sql_stmt *st;
     int rc;
 
     if (state == KWH_STATE_DONE) {
@@ -334,7 +329,7 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
     sql_i64(st, ":now", now);
     sql_i64(st, ":id", id);
     rc = sql_done(s, st, e);
-    if (rc == 0 && sqlite3_changes(s->db) != 1)
+    if (rc == 0 && sql_changes(s) != 1)
         return kwh_err_set(e, KWH_ECONFLICT, "sale #%lld cannot change to %s", (long long)id,
                            kwh_trc("state", model_state_name(state)));
     return rc;
@@ -343,7 +338,7 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
 int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sale *out,
                              struct kwh_err *e)
 {
-    sqlite3_stmt *st =
+    sql_stmt *st =
         sql_prep(s,
                  "SELECT " SALE_COLS SALE_FROM "WHERE s.customer_id = :id AND s.state = 1 "
                  "AND s.kind IN (1, 2, 3, 4, 7) "
@@ -358,10 +353,10 @@ int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sa
 
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT " SALE_COLS SALE_FROM "WHERE s.state = 0 "
-                                "ORDER BY s.id",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " SALE_COLS SALE_FROM "WHERE s.state = 0 "
+                            "ORDER BY s.id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, store_sale_row, (void **)out, n, e);

@@ -28,20 +28,20 @@ static void like_pattern(const char *text, char *buf, size_t n)
     buf[o] = '\0';
 }
 
-static void bind_opt_i64(sqlite3_stmt *st, const char *name, bool on, int64_t v)
+static void bind_opt_i64(sql_stmt *st, const char *name, bool on, int64_t v)
 {
     if (on)
         sql_i64(st, name, v);
     else
-        sql_null(st, name);
+        sql_null_as(st, name, SQL_INT);
 }
 
-static void bind_opt_text(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
 {
     if (v != NULL)
         sql_text(st, name, v);
     else
-        sql_null(st, name);
+        sql_null_as(st, name, SQL_TEXT);
 }
 
 /* --- accounts ------------------------------------------------------------------------ */
@@ -59,7 +59,7 @@ static void bind_opt_text(sqlite3_stmt *st, const char *name, const char *v)
 #define CQ_METER "c.meter_no = :meter"
 #define CQ_LP "c.last_purchase >= :lp_from AND c.last_purchase < :lp_to"
 #define CQ_TARIFF "c.tariff_id = :tariff"
-#define CQ_ALL "1"
+#define CQ_ALL "1 = 1"
 
 #define CQ_PAGE(drv)                                                                               \
     "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL                                             \
@@ -84,11 +84,11 @@ static int cust_driver(const struct store_cust_q *q)
     return 4;
 }
 
-static sqlite3_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool count,
-                               char *name_pat, char *addr_pat, struct kwh_err *e)
+static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool count,
+                           char *name_pat, char *addr_pat, struct kwh_err *e)
 {
     int d = cust_driver(q);
-    sqlite3_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);
+    sql_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);
     if (st == NULL)
         return NULL;
     bind_opt_i64(st, ":no", q->by_no, q->customer_no);
@@ -110,15 +110,15 @@ int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t
                           struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
-    sqlite3_stmt *st = cust_stmt(s, q, true, name_pat, addr_pat, e);
+    sql_stmt *st = cust_stmt(s, q, true, name_pat, addr_pat, e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     rc = sql_row(s, st, e);
     if (rc < 0)
         return rc;
-    *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *n = sql_col_i64(st, 0);
+    sql_reset(st);
     return 0;
 }
 
@@ -126,7 +126,7 @@ int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t 
                          int64_t offset, struct kwh_customer **rows, size_t *n, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
-    sqlite3_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
+    sql_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":limit", limit);
@@ -139,17 +139,17 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
                          struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4], addr_pat[KWH_ADDR_MAX * 2 + 4];
-    sqlite3_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
+    sql_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
     struct kwh_customer cu;
     int rc;
     if (st == NULL)
         return KWH_EDB;
-    sql_i64(st, ":limit", -1);
+    sql_i64(st, ":limit", INT64_MAX); /* no limit (PostgreSQL refuses -1) */
     sql_i64(st, ":offset", 0);
     while ((rc = sql_row(s, st, e)) == 1) {
         store_customer_row(st, &cu);
         if ((rc = fn(ctx, &cu)) != 0) {
-            sqlite3_reset(st);
+            sql_reset(st);
             return rc;
         }
     }
@@ -218,7 +218,7 @@ static int sale_driver(const struct store_sale_q *q)
     return 3;
 }
 
-static void bind_sale_q(sqlite3_stmt *st, const struct store_sale_q *q, char *name_pat)
+static void bind_sale_q(sql_stmt *st, const struct store_sale_q *q, char *name_pat)
 {
     sql_i64(st, ":from", q->from);
     sql_i64(st, ":to", q->to);
@@ -234,7 +234,7 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
                      store_sums_fn fn, void *ctx, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
-    sqlite3_stmt *st;
+    sql_stmt *st;
     int rc;
 
     if (from_summary) {
@@ -253,15 +253,15 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
     }
     while ((rc = sql_row(s, st, e)) == 1) {
         struct store_sums sums = {
-            .n = sqlite3_column_int64(st, 2),
-            .energy_ckwh = sqlite3_column_int64(st, 3),
-            .adjust_ckwh = sqlite3_column_int64(st, 4),
-            .free_ckwh = sqlite3_column_int64(st, 5),
-            .amount_fen = sqlite3_column_int64(st, 6),
-            .fee_fen = sqlite3_column_int64(st, 7),
+            .n = sql_col_i64(st, 2),
+            .energy_ckwh = sql_col_i64(st, 3),
+            .adjust_ckwh = sql_col_i64(st, 4),
+            .free_ckwh = sql_col_i64(st, 5),
+            .amount_fen = sql_col_i64(st, 6),
+            .fee_fen = sql_col_i64(st, 7),
         };
-        if ((rc = fn(ctx, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), &sums)) != 0) {
-            sqlite3_reset(st);
+        if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), &sums)) != 0) {
+            sql_reset(st);
             return rc;
         }
     }
@@ -272,7 +272,7 @@ int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limi
                      struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
-    sqlite3_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
+    sql_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
     if (st == NULL)
         return KWH_EDB;
     bind_sale_q(st, q, name_pat);
@@ -286,18 +286,18 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
                      struct kwh_err *e)
 {
     char name_pat[KWH_TEXT_MAX * 2 + 4];
-    sqlite3_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
+    sql_stmt *st = sql_prep(s, sq_page[sale_driver(q)], e);
     struct kwh_sale sale;
     int rc;
     if (st == NULL)
         return KWH_EDB;
     bind_sale_q(st, q, name_pat);
-    sql_i64(st, ":limit", -1);
+    sql_i64(st, ":limit", INT64_MAX); /* no limit (PostgreSQL refuses -1) */
     sql_i64(st, ":offset", 0);
     while ((rc = sql_row(s, st, e)) == 1) {
         store_sale_row(st, &sale);
         if ((rc = fn(ctx, &sale)) != 0) {
-            sqlite3_reset(st);
+            sql_reset(st);
             return rc;
         }
     }
@@ -307,26 +307,26 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
 int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
 {
     /* rows of either side that the other does not have (zero rows count as absent) */
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "SELECT count(*) FROM (SELECT created / 3600 AS hour, operator_id, kind, pay_method, "
         "count(*) AS n, sum(energy_ckwh) AS en, sum(adjust_ckwh) AS ad, sum(free_ckwh) AS fr, "
         "sum(amount_fen) AS am, sum(fee_fen) AS fe FROM sales WHERE state = 1 "
         "GROUP BY 1, 2, 3, 4 EXCEPT SELECT hour, operator_id, kind, pay_method, n, energy_ckwh, "
-        "adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum) "
+        "adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum) AS missing "
         "UNION ALL SELECT count(*) FROM (SELECT hour, operator_id, kind, pay_method, n, "
         "energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen FROM sales_sum WHERE n <> 0 "
         "OR energy_ckwh <> 0 OR adjust_ckwh <> 0 OR free_ckwh <> 0 OR amount_fen <> 0 OR "
         "fee_fen <> 0 EXCEPT SELECT created / 3600, operator_id, kind, pay_method, count(*), "
         "sum(energy_ckwh), sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) "
-        "FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4)",
+        "FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4) AS extra",
         e);
     int64_t diff = 0;
     int rc;
     if (st == NULL)
         return KWH_EDB;
     while ((rc = sql_row(s, st, e)) == 1)
-        diff += sqlite3_column_int64(st, 0);
+        diff += sql_col_i64(st, 0);
     if (rc < 0)
         return rc;
     *ok = diff == 0;
@@ -335,8 +335,8 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
 
 int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
 {
-    sqlite3_stmt *del = sql_prep(s, "DELETE FROM sales_sum", e);
-    sqlite3_stmt *ins;
+    sql_stmt *del = sql_prep(s, "DELETE FROM sales_sum", e);
+    sql_stmt *ins;
     int rc;
     if (del == NULL || (rc = sql_done(s, del, e)) < 0)
         return e ? e->code : KWH_EDB;
@@ -360,7 +360,7 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
     "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "         \
     "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"
 
-static void bind_event_q(sqlite3_stmt *st, const struct store_event_q *q)
+static void bind_event_q(sql_stmt *st, const struct store_event_q *q)
 {
     sql_i64(st, ":kind", q->kind);
     sql_i64(st, ":from", q->from);
@@ -371,7 +371,7 @@ static void bind_event_q(sqlite3_stmt *st, const struct store_event_q *q)
 int store_events_count(struct store *s, const struct store_event_q *q, int64_t *n,
                        struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT count(*)" EQ_WHERE, e);
+    sql_stmt *st = sql_prep(s, "SELECT count(*)" EQ_WHERE, e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -379,23 +379,23 @@ int store_events_count(struct store *s, const struct store_event_q *q, int64_t *
     rc = sql_row(s, st, e);
     if (rc < 0)
         return rc;
-    *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *n = sql_col_i64(st, 0);
+    sql_reset(st);
     return 0;
 }
 
-static void rd_event(sqlite3_stmt *st, void *row)
+static void rd_event(sql_stmt *st, void *row)
 {
     struct store_event_row *r = row;
     memset(r, 0, sizeof *r);
-    r->id = sqlite3_column_int64(st, 0);
-    r->kind = sqlite3_column_int(st, 1);
-    r->created = sqlite3_column_int64(st, 2);
-    r->customer_no = (uint32_t)sqlite3_column_int64(st, 3);
+    r->id = sql_col_i64(st, 0);
+    r->kind = sql_col_int(st, 1);
+    r->created = sql_col_i64(st, 2);
+    r->customer_no = (uint32_t)sql_col_i64(st, 3);
     sql_col_text(st, 4, r->customer_name, sizeof r->customer_name);
-    r->meter_no = (uint32_t)sqlite3_column_int64(st, 5);
+    r->meter_no = (uint32_t)sql_col_i64(st, 5);
     sql_col_text(st, 6, r->operator_name, sizeof r->operator_name);
-    r->fee_fen = sqlite3_column_int64(st, 7);
+    r->fee_fen = sql_col_i64(st, 7);
     sql_col_text(st, 8, r->before, sizeof r->before);
     sql_col_text(st, 9, r->after, sizeof r->after);
 }
@@ -403,7 +403,7 @@ static void rd_event(sqlite3_stmt *st, void *row)
 int store_events_page(struct store *s, const struct store_event_q *q, int64_t limit, int64_t offset,
                       struct store_event_row **rows, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "SELECT ev.id, ev.kind, ev.created, c.customer_no, c.name, c.meter_no, o.name, "
         "coalesce((SELECT sum(fee_fen) FROM sales WHERE op_id = ev.op_id AND state = 1), 0), "

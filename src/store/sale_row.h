@@ -3,7 +3,7 @@
 #ifndef KWHPOS_STORE_SALE_ROW_H
 #define KWHPOS_STORE_SALE_ROW_H
 
-#include <sqlite3.h>
+#include "store/sql.h"
 
 #include "store/sqlite_load.h"
 
@@ -23,6 +23,6 @@
 
 /* Fills the struct kwh_sale at row from a row selected with SALE_COLS SALE_FROM (an
  * sql_reader). */
-void store_sale_row(sqlite3_stmt *st, void *row);
+void store_sale_row(sql_stmt *st, void *row);
 
 #endif

@@ -10,7 +10,7 @@
 int store_setting_get(struct store *s, const char *key, char *buf, size_t n, bool *found,
                       struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT value FROM settings WHERE key = :key", e);
+    sql_stmt *st = sql_prep(s, "SELECT value FROM settings WHERE key = :key", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -23,16 +23,16 @@ int store_setting_get(struct store *s, const char *key, char *buf, size_t n, boo
         sql_col_text(st, 0, buf, n);
     else if (n > 0)
         buf[0] = '\0';
-    sqlite3_reset(st);
+    sql_reset(st);
     return 0;
 }
 
 int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "INSERT INTO settings (key, value) VALUES (:key, :value) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "INSERT INTO settings (key, value) VALUES (:key, :value) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":key", key);
@@ -92,13 +92,8 @@ int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], stru
 
 int store_cards_issued(struct store *s, bool *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 1)", e);
-    int64_t v;
-    int rc;
+    sql_stmt *st = sql_prep(s, "SELECT EXISTS (SELECT 1 FROM card_ops WHERE state = 1)", e);
     if (st == NULL)
         return KWH_EDB;
-    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
-        return rc;
-    *out = v != 0;
-    return 0;
+    return sql_flag(s, st, out, e);
 }

@@ -11,7 +11,7 @@
     "s.operator_id = :operator AND s.created >= :from AND s.created < :to AND s.id > "             \
     ":after AND s.id <= :upto"
 
-static void bind_range(sqlite3_stmt *st, const struct store_shift_q *q)
+static void bind_range(sql_stmt *st, const struct store_shift_q *q)
 {
     sql_i64(st, ":operator", q->operator_id);
     sql_i64(st, ":from", q->from);
@@ -20,20 +20,20 @@ static void bind_range(sqlite3_stmt *st, const struct store_shift_q *q)
     sql_i64(st, ":upto", q->upto_id);
 }
 
-static int each_group(struct store *s, sqlite3_stmt *st, store_shift_fn fn, void *ctx,
+static int each_group(struct store *s, sql_stmt *st, store_shift_fn fn, void *ctx,
                       struct kwh_err *e)
 {
     int rc;
     while ((rc = sql_row(s, st, e)) == 1) {
         struct store_sums sums = {
-            .n = sqlite3_column_int64(st, 3),
-            .energy_ckwh = sqlite3_column_int64(st, 4),
-            .amount_fen = sqlite3_column_int64(st, 5),
-            .fee_fen = sqlite3_column_int64(st, 6),
+            .n = sql_col_i64(st, 3),
+            .energy_ckwh = sql_col_i64(st, 4),
+            .amount_fen = sql_col_i64(st, 5),
+            .fee_fen = sql_col_i64(st, 6),
         };
-        if ((rc = fn(ctx, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
-                     sqlite3_column_int(st, 2) != 0, &sums)) != 0) {
-            sqlite3_reset(st);
+        if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), sql_col_int(st, 2) != 0,
+                     &sums)) != 0) {
+            sql_reset(st);
             return rc;
         }
     }
@@ -43,7 +43,7 @@ static int each_group(struct store *s, sqlite3_stmt *st, store_shift_fn fn, void
 int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift_fn fn, void *ctx,
                      struct kwh_err *e)
 {
-    sqlite3_stmt *st =
+    sql_stmt *st =
         sql_prep(s,
                  "SELECT s.kind, s.pay_method, s.amount_fen < 0, count(*), sum(s.energy_ckwh), "
                  "sum(s.amount_fen), sum(s.fee_fen) FROM sales s WHERE " SHIFT_RANGE
@@ -58,7 +58,7 @@ int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift
 int store_shift_returns(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
                         void *ctx, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "SELECT 3, r.pay_method, 0, count(*), sum(r.energy_ckwh), sum(r.amount_fen), "
         "sum(r.fee_fen) FROM sales s JOIN sales r ON r.id = s.replaces_id WHERE " SHIFT_RANGE
@@ -73,7 +73,7 @@ int store_shift_returns(struct store *s, const struct store_shift_q *q, store_sh
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s, "SELECT " SALE_COLS SALE_FROM "WHERE " SHIFT_RANGE " AND s.state = :state ORDER BY s.id",
         e);
     if (st == NULL)
@@ -87,28 +87,28 @@ int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
     "id, operator_id, started, ended, after_sale_id, last_sale_id, money_in_fen, "                 \
     "money_out_fen, expected_cash_fen, counted_cash_fen, pending"
 
-static void read_shift(sqlite3_stmt *st, struct store_shift *sh)
+static void read_shift(sql_stmt *st, struct store_shift *sh)
 {
-    sh->id = sqlite3_column_int64(st, 0);
-    sh->operator_id = sqlite3_column_int64(st, 1);
-    sh->started = sqlite3_column_int64(st, 2);
-    sh->ended = sqlite3_column_int64(st, 3);
-    sh->after_sale_id = sqlite3_column_int64(st, 4);
-    sh->last_sale_id = sqlite3_column_int64(st, 5);
-    sh->money_in_fen = sqlite3_column_int64(st, 6);
-    sh->money_out_fen = sqlite3_column_int64(st, 7);
-    sh->expected_cash_fen = sqlite3_column_int64(st, 8);
-    sh->counted_cash_fen = sqlite3_column_int64(st, 9);
-    sh->pending = sqlite3_column_int64(st, 10);
+    sh->id = sql_col_i64(st, 0);
+    sh->operator_id = sql_col_i64(st, 1);
+    sh->started = sql_col_i64(st, 2);
+    sh->ended = sql_col_i64(st, 3);
+    sh->after_sale_id = sql_col_i64(st, 4);
+    sh->last_sale_id = sql_col_i64(st, 5);
+    sh->money_in_fen = sql_col_i64(st, 6);
+    sh->money_out_fen = sql_col_i64(st, 7);
+    sh->expected_cash_fen = sql_col_i64(st, 8);
+    sh->counted_cash_fen = sql_col_i64(st, 9);
+    sh->pending = sql_col_i64(st, 10);
 }
 
 int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *out, bool *found,
                      struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT " SHIFT_COLS " FROM shifts WHERE operator_id = "
-                                ":operator ORDER BY id DESC LIMIT 1",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " SHIFT_COLS " FROM shifts WHERE operator_id = "
+                            ":operator ORDER BY id DESC LIMIT 1",
+                            e);
     int rc;
     memset(out, 0, sizeof *out);
     if (st == NULL)
@@ -120,14 +120,14 @@ int store_shift_last(struct store *s, int64_t operator_id, struct store_shift *o
     *found = rc == 1;
     if (rc == 1) {
         read_shift(st, out);
-        sqlite3_reset(st);
+        sql_reset(st);
     }
     return 0;
 }
 
 int store_shift_get(struct store *s, int64_t id, struct store_shift *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT " SHIFT_COLS " FROM shifts WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "SELECT " SHIFT_COLS " FROM shifts WHERE id = :id", e);
     int rc;
     memset(out, 0, sizeof *out);
     if (st == NULL)
@@ -139,19 +139,19 @@ int store_shift_get(struct store *s, int64_t id, struct store_shift *out, struct
     if (rc == 0)
         return kwh_err_set(e, KWH_ENOTFOUND, "no shift #%lld", (long long)id);
     read_shift(st, out);
-    sqlite3_reset(st);
+    sql_reset(st);
     return 0;
 }
 
 int store_shift_insert(struct store *s, struct store_shift *sh, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(
+    sql_stmt *st = sql_prep(
         s,
         "INSERT INTO shifts (operator_id, started, ended, after_sale_id, last_sale_id, "
         "money_in_fen, money_out_fen, expected_cash_fen, counted_cash_fen, pending) VALUES "
-        "(:operator, :started, :ended, :after, :last, :in, :out, :expected, :counted, :pending)",
+        "(:operator, :started, :ended, :after, :last, :in, :out, :expected, :counted, :pending) "
+        "RETURNING id",
         e);
-    int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":operator", sh->operator_id);
@@ -164,33 +164,30 @@ int store_shift_insert(struct store *s, struct store_shift *sh, struct kwh_err *
     sql_i64(st, ":expected", sh->expected_cash_fen);
     sql_i64(st, ":counted", sh->counted_cash_fen);
     sql_i64(st, ":pending", sh->pending);
-    rc = sql_done(s, st, e);
-    if (rc == 0)
-        sh->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+    return sql_insert(s, st, &sh->id, e);
 }
 
 int store_sales_max_id(struct store *s, int64_t *id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "SELECT coalesce(max(id), 0) FROM sales", e);
+    sql_stmt *st = sql_prep(s, "SELECT coalesce(max(id), 0) FROM sales", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     rc = sql_row(s, st, e);
     if (rc < 0)
         return rc;
-    *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *id = sql_col_i64(st, 0);
+    sql_reset(st);
     return 0;
 }
 
 int store_operator_ids(struct store *s, const char *name, int64_t *ids, size_t max, size_t *n,
                        struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "SELECT id FROM operators WHERE name = :name "
-                                "ORDER BY active DESC, id DESC",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT id FROM operators WHERE name = :name "
+                            "ORDER BY active DESC, id DESC",
+                            e);
     int rc;
     *n = 0;
     if (st == NULL)
@@ -198,6 +195,6 @@ int store_operator_ids(struct store *s, const char *name, int64_t *ids, size_t m
     sql_text(st, ":name", name);
     while ((rc = sql_row(s, st, e)) == 1)
         if (*n < max)
-            ids[(*n)++] = sqlite3_column_int64(st, 0);
+            ids[(*n)++] = sql_col_i64(st, 0);
     return rc;
 }

@@ -1,66 +1,204 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Inside src/store: the connection, a statement cache, and binding by name. */
+/* Inside src/store: one statement interface over two database backends.
+ *
+ * Every store file writes its SQL once, with named parameters (":name"), and reads
+ * columns through the helpers below; it never sees which backend runs it. A backend is
+ * a table of functions (struct sql_backend): SQLite (db_lite.c) and PostgreSQL through
+ * libpq (db_pg.c). The PostgreSQL backend rewrites ":name" to "$n" when it prepares a
+ * statement. Where the two dialects differ, the backend or the schema carries the
+ * difference (docs/architecture.md lists each one and its mechanism). */
 #ifndef KWHPOS_STORE_SQL_H
 #define KWHPOS_STORE_SQL_H
 
-#include <sqlite3.h>
-
-#include "store/sqlite_load.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kwhpos/err.h"
 #include "kwhpos/store.h"
+#include "kwhpos/store_query.h"
 
-#define STORE_CACHE 96
+/* Statements cached per connection, keyed by the address of their SQL text. */
+#define STORE_CACHE 128
 
+typedef struct sql_stmt sql_stmt;
+struct sql_backend;
+
+/* What every backend's connection starts with. */
 struct store {
-    sqlite3 *db;
-    char path[1024];
+    const struct sql_backend *be;
+    char path[1024];  /* the database file, or the connection string as given */
+    char label[1024]; /* the same for messages: a connection string without its password */
     bool in_tx;
-    struct {
-        const char *sql; /* identity: the address of a string literal */
-        sqlite3_stmt *st;
-    } cache[STORE_CACHE];
 };
 
+/* What every backend's statement starts with. */
+struct sql_stmt {
+    const struct sql_backend *be;
+    struct store *s;
+};
+
+enum sql_dialect { SQL_SQLITE, SQL_PG };
+enum sql_type { SQL_ANY, SQL_INT, SQL_TEXT, SQL_BLOB };
+
+struct sql_backend {
+    const char *name;
+    enum sql_dialect dialect;
+    /* Whether this backend serves target (a file path, or a connection string). */
+    bool (*claims)(const char *target);
+    int (*open)(struct store **out, const char *target, bool create, struct kwh_err *e);
+    void (*close)(struct store *s);
+
+    sql_stmt *(*prep)(struct store *s, const char *sql, struct kwh_err *e);
+    void (*bind_i64)(sql_stmt *st, const char *name, int64_t v);
+    void (*bind_text)(sql_stmt *st, const char *name, const char *v);
+    void (*bind_blob)(sql_stmt *st, const char *name, const void *v, int len);
+    /* type: the type the value would have (SQL_INT, SQL_TEXT, SQL_BLOB), or SQL_ANY when
+     * the statement itself determines it */
+    void (*bind_null)(sql_stmt *st, const char *name, enum sql_type type);
+    /* 1 = a row, 0 = no more rows (reset), < 0 = error (reset). */
+    int (*step)(sql_stmt *st, struct kwh_err *e);
+    void (*reset)(sql_stmt *st);
+    bool (*col_null)(sql_stmt *st, int col);
+    int64_t (*col_i64)(sql_stmt *st, int col);
+    /* Copies the value into buf (text: NUL-terminated); returns its length in bytes. */
+    size_t (*col_text)(sql_stmt *st, int col, char *buf, size_t n);
+    size_t (*col_blob)(sql_stmt *st, int col, void *buf, size_t n);
+    /* For copying whole tables (copy.c): the columns of a result, and each value's type
+     * (SQL_ANY for NULL). */
+    int (*col_count)(sql_stmt *st);
+    const char *(*col_name)(sql_stmt *st, int col);
+    enum sql_type (*col_type)(sql_stmt *st, int col);
+    /* After rows were copied in with their ids: new rows of table get ids after them. */
+    int (*ids_follow)(struct store *s, const char *table, int64_t max_id, struct kwh_err *e);
+    /* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
+    int64_t (*changes)(struct store *s);
+    /* A script of statements without parameters (schema, migrations). */
+    int (*exec)(struct store *s, const char *script, struct kwh_err *e);
+
+    /* the writer's claim on a card write (store_op_claim) */
+    int (*claim)(struct store *s, int64_t op_id, struct kwh_err *e);
+    void (*release)(struct store *s, int64_t op_id);
+    int (*claimed)(struct store *s, int64_t op_id, bool *busy, struct kwh_err *e);
+
+    int (*begin)(struct store *s, struct kwh_err *e);
+    int (*commit)(struct store *s, struct kwh_err *e);
+    void (*rollback)(struct store *s);
+
+    int (*version_get)(struct store *s, int *version, struct kwh_err *e);
+    int (*version_set)(struct store *s, int version, struct kwh_err *e);
+    /* Objects in the database (0: empty); kwhpos tables among settings, operators,
+     * customers, sales, card_ops, audit. */
+    int (*objects)(struct store *s, int64_t *objects, int64_t *kwh_tables, struct kwh_err *e);
+
+    int (*backup_to)(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+    int (*integrity)(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
+    /* Whether file is a backup this backend writes (read from its first bytes). */
+    bool (*is_backup)(const char *file);
+    int (*inspect)(const char *file, struct store_file_info *out, struct kwh_err *e);
+    int (*replace)(const char *target, const char *new_path, const char *keep_path,
+                   struct kwh_err *e);
+    int (*install)(const char *target, const char *new_path, struct kwh_err *e);
+    int (*exists)(const char *target, bool *exists, struct kwh_err *e);
+    void (*local_dir)(const char *target, char *buf, size_t n);
+};
+
+extern const struct sql_backend sql_lite;
+extern const struct sql_backend sql_pg;
+
+/* The backend that serves target. */
+const struct sql_backend *sql_backend_for(const char *target);
+
 /* A reset, cached statement for sql (a string literal); NULL with e set on error. */
-sqlite3_stmt *sql_prep(struct store *s, const char *sql, struct kwh_err *e);
+static inline sql_stmt *sql_prep(struct store *s, const char *sql, struct kwh_err *e)
+{
+    return s->be->prep(s, sql, e);
+}
 
 /* Binding by parameter name (":name"); a missing name is a programmer error. */
-void sql_i64(sqlite3_stmt *st, const char *name, int64_t v);
-void sql_text(sqlite3_stmt *st, const char *name, const char *v);
-void sql_blob(sqlite3_stmt *st, const char *name, const void *v, int len);
-void sql_null(sqlite3_stmt *st, const char *name);
+static inline void sql_i64(sql_stmt *st, const char *name, int64_t v)
+{
+    st->be->bind_i64(st, name, v);
+}
+static inline void sql_text(sql_stmt *st, const char *name, const char *v)
+{
+    st->be->bind_text(st, name, v);
+}
+static inline void sql_blob(sql_stmt *st, const char *name, const void *v, int len)
+{
+    st->be->bind_blob(st, name, v, len);
+}
+static inline void sql_null(sql_stmt *st, const char *name)
+{
+    st->be->bind_null(st, name, SQL_ANY);
+}
+/* A NULL that stands for an integer or a text in a statement that cannot tell which
+ * (":x IS NULL OR ..."; PostgreSQL types each parameter when it prepares). */
+static inline void sql_null_as(sql_stmt *st, const char *name, enum sql_type type)
+{
+    st->be->bind_null(st, name, type);
+}
 
-/* Steps a statement that returns no rows; maps errors. */
-int sql_done(struct store *s, sqlite3_stmt *st, struct kwh_err *e);
 /* Steps once: 1 = a row, 0 = no more rows, < 0 = error. */
-int sql_row(struct store *s, sqlite3_stmt *st, struct kwh_err *e);
-/* Maps a SQLite result code to a KWH_E* code with a message. */
-int sql_error(struct store *s, int rc, struct kwh_err *e);
+static inline int sql_row(struct store *s, sql_stmt *st, struct kwh_err *e)
+{
+    (void)s;
+    return st->be->step(st, e);
+}
+static inline void sql_reset(sql_stmt *st)
+{
+    st->be->reset(st);
+}
 
-/* Column helpers. */
-void sql_col_text(sqlite3_stmt *st, int col, char *buf, size_t n);
-void sql_col_blob(sqlite3_stmt *st, int col, void *buf, size_t n);
+/* Column helpers: integers (a NULL reads as 0, a boolean as 0 or 1), text and blobs
+ * copied into the caller's buffer (text truncated and terminated, NULL as ""; a blob
+ * padded with 0xFF). */
+static inline int64_t sql_col_i64(sql_stmt *st, int col)
+{
+    return st->be->col_i64(st, col);
+}
+static inline int sql_col_int(sql_stmt *st, int col)
+{
+    return (int)st->be->col_i64(st, col);
+}
+static inline bool sql_col_null(sql_stmt *st, int col)
+{
+    return st->be->col_null(st, col);
+}
+void sql_col_text(sql_stmt *st, int col, char *buf, size_t n);
+void sql_col_blob(sql_stmt *st, int col, void *buf, size_t n);
+
+/* Rows changed by the last statement of this connection. */
+static inline int64_t sql_changes(struct store *s)
+{
+    return s->be->changes(s);
+}
+
+/* Steps a statement that returns no rows (or ignores them); maps errors. */
+int sql_done(struct store *s, sql_stmt *st, struct kwh_err *e);
+/* Steps an INSERT ... RETURNING id and gives the new row's id. */
+int sql_insert(struct store *s, sql_stmt *st, int64_t *id, struct kwh_err *e);
 
 /* Steps st to the end, appending each row to a growing heap array (rd fills one
  * element of `size` bytes); *out is caller-freed, NULL when empty. */
-typedef void (*sql_reader)(sqlite3_stmt *st, void *row);
-int sql_collect(struct store *s, sqlite3_stmt *st, size_t size, sql_reader rd, void **out,
-                size_t *n, struct kwh_err *e);
+typedef void (*sql_reader)(sql_stmt *st, void *row);
+int sql_collect(struct store *s, sql_stmt *st, size_t size, sql_reader rd, void **out, size_t *n,
+                struct kwh_err *e);
 
 /* Steps st for one row, read by rd into row: 0, or KWH_ENOTFOUND with the (translated)
  * message `notfound` (a KWH_N literal; NULL: the caller words it) when there is none.
  * The statement is reset either way. */
-int sql_one(struct store *s, sqlite3_stmt *st, sql_reader rd, void *row, const char *notfound,
+int sql_one(struct store *s, sql_stmt *st, sql_reader rd, void *row, const char *notfound,
             struct kwh_err *e);
 /* The first column of the first row as an integer (def when there is no row). */
-int sql_int(struct store *s, sqlite3_stmt *st, int64_t def, int64_t *out, struct kwh_err *e);
+int sql_int(struct store *s, sql_stmt *st, int64_t def, int64_t *out, struct kwh_err *e);
 /* The same as a yes/no (no row: no). */
-int sql_flag(struct store *s, sqlite3_stmt *st, bool *out, struct kwh_err *e);
+int sql_flag(struct store *s, sql_stmt *st, bool *out, struct kwh_err *e);
 
 /* Runs a script of statements without parameters (migrations). */
-int sql_exec(struct store *s, const char *script, struct kwh_err *e);
+static inline int sql_exec(struct store *s, const char *script, struct kwh_err *e)
+{
+    return s->be->exec(s, script, e);
+}
 
 #endif

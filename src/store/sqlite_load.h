@@ -28,6 +28,8 @@
     X(int, clear_bindings, (sqlite3_stmt * st), (st))                                              \
     X(int, close, (sqlite3 * db), (db))                                                            \
     X(const void *, column_blob, (sqlite3_stmt * st, int c), (st, c))                              \
+    X(int, column_count, (sqlite3_stmt * st), (st))                                                \
+    X(const char *, column_name, (sqlite3_stmt * st, int c), (st, c))                              \
     X(int, column_bytes, (sqlite3_stmt * st, int c), (st, c))                                      \
     X(int, column_int, (sqlite3_stmt * st, int c), (st, c))                                        \
     X(sqlite3_int64, column_int64, (sqlite3_stmt * st, int c), (st, c))                            \
@@ -83,6 +85,8 @@ extern struct kwh_sqlite kwh_sqlite;
 #define sqlite3_clear_bindings kwh_sqlite.clear_bindings
 #define sqlite3_close kwh_sqlite.close
 #define sqlite3_column_blob kwh_sqlite.column_blob
+#define sqlite3_column_count kwh_sqlite.column_count
+#define sqlite3_column_name kwh_sqlite.column_name
 #define sqlite3_column_bytes kwh_sqlite.column_bytes
 #define sqlite3_column_int kwh_sqlite.column_int
 #define sqlite3_column_int64 kwh_sqlite.column_int64

@@ -13,17 +13,17 @@
     "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) "   \
     "LEFT JOIN totals tot ON tot.tariff_id = t.id "
 
-static void read_tariff(sqlite3_stmt *st, struct kwh_tariff *t)
+static void read_tariff(sql_stmt *st, struct kwh_tariff *t)
 {
     memset(t, 0, sizeof *t);
-    t->id = sqlite3_column_int64(st, 0);
+    t->id = sql_col_i64(st, 0);
     sql_col_text(st, 1, t->name, sizeof t->name);
-    t->price = sqlite3_column_int64(st, 2);
-    t->price_since = sqlite3_column_int64(st, 3);
-    t->customers = sqlite3_column_int64(st, 4);
+    t->price = sql_col_i64(st, 2);
+    t->price_since = sql_col_i64(st, 3);
+    t->customers = sql_col_i64(st, 4);
 }
 
-static void rd_tariff(sqlite3_stmt *st, void *row)
+static void rd_tariff(sql_stmt *st, void *row)
 {
     read_tariff(st, row);
 }
@@ -31,24 +31,24 @@ static void rd_tariff(sqlite3_stmt *st, void *row)
 int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
                      int64_t operator_id, int64_t *id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "INSERT INTO tariffs (name, created) VALUES (:name, :now)", e);
+    sql_stmt *st =
+        sql_prep(s, "INSERT INTO tariffs (name, created) VALUES (:name, :now) RETURNING id", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":name", name);
     sql_i64(st, ":now", now);
-    rc = sql_done(s, st, e);
+    rc = sql_insert(s, st, id, e);
     if (rc == KWH_ECONFLICT)
         return kwh_err_set(e, KWH_ECONFLICT, "a tariff named '%s' already exists", name);
     if (rc < 0)
         return rc;
-    *id = sqlite3_last_insert_rowid(s->db);
     return store_tariff_set_price(s, *id, price, now, operator_id, e);
 }
 
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.id = :id AND t.active = 1", e);
+    sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.id = :id AND t.active = 1", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -60,7 +60,7 @@ int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct
 
 int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.name = :name AND t.active = 1", e);
+    sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.name = :name AND t.active = 1", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -72,7 +72,7 @@ int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out,
 
 int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE tariffs SET name = :name WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "UPDATE tariffs SET name = :name WHERE id = :id", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -87,10 +87,10 @@ int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kw
 int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t now,
                            int64_t operator_id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s,
-                                "INSERT INTO tariff_prices (tariff_id, price, valid_from, "
-                                "operator_id) VALUES (:id, :price, :now, :op)",
-                                e);
+    sql_stmt *st = sql_prep(s,
+                            "INSERT INTO tariff_prices (tariff_id, price, valid_from, "
+                            "operator_id) VALUES (:id, :price, :now, :op)",
+                            e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -105,7 +105,7 @@ int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t n
 
 int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, "UPDATE tariffs SET active = 0 WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s, "UPDATE tariffs SET active = 0 WHERE id = :id", e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
@@ -114,7 +114,7 @@ int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e)
 
 int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e)
 {
-    sqlite3_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e);
+    sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e);
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_tariff, (void **)out, n, e);

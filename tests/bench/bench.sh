@@ -9,7 +9,10 @@
 #      through the core (tests/tools/benchrun);
 #   3. kwhpos as a program: start-up to the first screen (the TUI's login dialog in a
 #      private tmux at 80x24) and its peak RSS there; start-up of a command for
-#      comparison.
+#      comparison;
+#   4. the same site on PostgreSQL (a private server of its own in $DIR/pg, fsync on, a
+#      unix socket), loaded once with COPY (tests/bench/pg-load.sh), and the core's
+#      measures of step 2 on it. KWH_BENCH_PG=0 leaves it out.
 set -u
 B=${1:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -92,4 +95,44 @@ if command -v tmux >/dev/null; then
         "$([ "$hwm" -le 6144 ] && echo ' (goal 6 MB: met)' || echo ' (goal 6 MB: MISSED)')"
 else
     echo "TUI start-up: tmux is not installed, not measured"
+fi
+
+if [ "${KWH_BENCH_PG:-1}" = 1 ]; then
+    echo "== PostgreSQL"
+    PGD=$DIR/pg
+    export KWH_PG_DURABLE=1
+    pgstamp=$DIR/pg.$CUSTOMERS.$SALES
+    if [ ! -f "$pgstamp" ] || [ ! -d "$PGD/data" ] || [ "${KWH_BENCH_REGEN:-0}" = 1 ]; then
+        "$top/tests/pg/server.sh" stop "$PGD"
+        rm -f "$DIR"/pg.*.*
+        base=$("$top/tests/pg/server.sh" start "$PGD") || { echo "bench: no PostgreSQL server" >&2; exit 1; }
+        psql -XAtq "$base dbname=postgres" -c "CREATE DATABASE bench" || exit 1
+        echo "== loading the site with COPY"
+        t0=$(date +%s)
+        KWHPOS=$KWHPOS "$top/tests/bench/pg-load.sh" "$DIR/site.db" "$base dbname=bench" || exit 1
+        echo "load: $(($(date +%s) - t0)) s wall"
+        touch "$pgstamp"
+    else
+        "$top/tests/pg/server.sh" resume "$PGD" || exit 1
+        base=$("$top/tests/pg/server.sh" conninfo "$PGD")
+    fi
+    URL="$base dbname=bench"
+    echo "   $(psql -XAtq "$URL" -c "SELECT version()" | cut -d' ' -f1-2), database" \
+        "$(psql -XAtq "$URL" -c "SELECT pg_size_pretty(pg_database_size('bench'))")," \
+        "shared_buffers $(psql -XAtq "$URL" -c "SHOW shared_buffers")"
+    rm -rf "$DIR/pgbackups"
+    "$TOOLS/benchrun" --db "$URL" --backup-dir "$DIR/pgbackups"
+    rc=$?
+    rm -rf "$DIR/pgbackups"
+    times=()
+    for _ in $(seq 20); do
+        t0=$(ms)
+        "$KWHPOS" --db "$URL" settings show >/dev/null
+        times+=($(($(ms) - t0)))
+    done
+    sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+    printf 'command start-up (settings show)    p50 %s ms, max %s ms\n' \
+        "$(printf '%s\n' "$sorted" | sed -n 10p)" "$(printf '%s\n' "$sorted" | tail -n 1)"
+    "$top/tests/pg/server.sh" halt "$PGD"
+    [ $rc = 0 ] || exit 1
 fi

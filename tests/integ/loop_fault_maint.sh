@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# kwh-backends: sqlite pg
 # Faults of the simulator during the other card writes: reissue (补卡, 未消费 and 已消费),
 # the refund card (制退电卡), meter change (换表), an edit that writes the card
 # (用户信息维护), a management card (工具卡) and wipe (读卡清卡). Each one starts from the
@@ -110,6 +111,15 @@ at_meter() {
     is "$1: $4 there is $5" "$(field "$2" "$4")" "$5"
 }
 
+# On PostgreSQL (tests/run.sh's second run) a fixed slice of the operations, those whose
+# store path differs most (a reissue, the refund card with its garbled and mute readers,
+# the meter change); KWH_FAULT_ALL=1 runs every one there too. SQLite runs every one.
+slice() {
+    [ "$BACKEND" != pg ] || [ "${KWH_FAULT_ALL:-0}" = 1 ] && return 0
+    case $1 in "reissue 未消费" | "refund card" | "meter change") return 0 ;; esac
+    return 1
+}
+
 start_sim
 ok "the simulator starts" test -S "$D/control.sock"
 ok "a site" new_site "$INI" "$DB" 123456
@@ -140,8 +150,10 @@ run kp card read
 is "the counter learns from the card that the meter has the sale" "$(kv in_meter)" yes
 save_world
 no_purchase() { at_meter "$1" $M1 good remaining 110.0; }
-operation "reissue 已消费" r1 new_blank no_purchase reissue --customer $A --consumed --fee 5
-pull_points 6
+if slice "reissue 已消费"; then
+    operation "reissue 已消费" r1 new_blank no_purchase reissue --customer $A --consumed --fee 5
+    pull_points 6
+fi
 
 # --- the account's card in the reader: 制退电卡, 换表, 用户信息维护 ----------------------------
 own_card() { restore_world; sim insert c1 >/dev/null; }
@@ -183,15 +195,19 @@ operation "meter change" c1 own_card moves meter-change --customer $A --meter $M
 pull_points 8
 
 new_alarm() { at_meter "$1" $M1 good alarm 7; }
-operation "edit" c1 own_card new_alarm edit --customer $A --alarm 7
-pull_points 8
+if slice edit; then
+    operation "edit" c1 own_card new_alarm edit --customer $A --alarm 7
+    pull_points 8
+fi
 
 # --- 工具卡: a management card on a blank card ----------------------------------------------
 new_tool() { restore_world; sim new-card t1 >/dev/null; sim insert t1 >/dev/null; }
 manages() { at_meter "$1" $M1 good alarm 50; }
-operation "management card" t1 new_tool manages tool management --alarm 50 --overdraft 5 \
-    --hoard 999
-pull_points 6
+if slice "management card"; then
+    operation "management card" t1 new_tool manages tool management --alarm 50 --overdraft 5 \
+        --hoard 999
+    pull_points 6
+fi
 
 # --- 读卡清卡: the management card wiped; the commit byte goes first -------------------------
 new_tool
@@ -205,11 +221,13 @@ takes_tool() {
     is "$1: it takes a relay card then" "$RC $OUT" "0 relay card written"
     at_meter "$1" $M1 good relay open
 }
-operation "wipe" t1 tool_card takes_tool card wipe
-faulted "pulled before the commit byte" 8 void pull 0
-faulted "pulled after the commit byte" 8 done pull 1
-faulted "pulled at byte $((N / 2)) of $N" 8 done pull $((N / 2))
-faulted "pulled before the last byte" 8 done pull $((N - 1))
+if slice wipe; then
+    operation "wipe" t1 tool_card takes_tool card wipe
+    faulted "pulled before the commit byte" 8 void pull 0
+    faulted "pulled after the commit byte" 8 done pull 1
+    faulted "pulled at byte $((N / 2)) of $N" 8 done pull $((N / 2))
+    faulted "pulled before the last byte" 8 done pull $((N - 1))
+fi
 
 run kp pending
 is "nothing is pending at the end" "$OUT" ""

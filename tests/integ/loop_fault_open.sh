@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# kwh-backends: sqlite pg
 # Every fault of the simulator during an account opening (用户开户), which turns a
 # factory-blank card into the account's card: the card pulled at several bytes (in
 # its serial, after its PSC was changed, in its record, at the commit byte), garbled

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# kwh-backends: sqlite pg
 # Every fault of the simulator during a sale: the card pulled at several bytes (the
 # commit byte among them), garbled answers (retried, and beyond the retry), a reader
 # that stops answering or disappears, before the sale and in the middle of its write.

@@ -11,7 +11,15 @@
 #   run kp ARGS...                kwhpos as operator system (KINI=other.ini for
 #                                 another site); sets OUT (stdout and stderr) and RC
 #   kv KEY                        the value of a "KEY: value" line of OUT
-#   q SQL                         one sqlite3 query on the site database ($DB)
+#   q SQL                         one query on the site database ($DB), as sqlite3 -A
+#                                 or psql -A print it
+# The backend: KWH_BACKEND=pg (tests/run.sh sets it, with KWH_TEST_PG, the libpq string
+# of its test server) puts every site of the suite on PostgreSQL: a site file PATH
+# stands for a database of its own on that server (db_target PATH), the INI names it
+# with [database] url, and q translates the few SQLite-only functions the suites use.
+#   db_target PATH                what kwhpos opens for the site file PATH
+#   db_ini PATH                   the [database] lines of an INI for it
+#   db_copy FROM TO               copies a site's database (a snapshot)
 # The card's side:
 #   card_bytes CARD OFF LEN       bytes of a card file as hex, no spaces
 #   card_active CARD              the active slot (64 bytes as hex) or "none"
@@ -35,6 +43,58 @@ DB=$T/site.db
 PW=loop-pass-1
 LOOP_READER=${LOOP_READER:-serial}
 mkdir -p "$D"
+
+BACKEND=${KWH_BACKEND:-sqlite}
+PGNS=kwhl$$
+_pg_dbs=()
+
+# pg_admin SQL...: each statement in its own transaction, on one connection
+pg_admin() {
+    local a=()
+    for s in "$@"; do a+=(-c "$s"); done
+    PGOPTIONS='-c client_min_messages=warning' psql -XAtq -v ON_ERROR_STOP=1 \
+        "$KWH_TEST_PG dbname=postgres" "${a[@]}" >/dev/null
+}
+pg_name() { echo "${PGNS}_$(printf '%s' "$1" | cksum | cut -d' ' -f1)"; }
+
+db_target() {
+    if [ "$BACKEND" = pg ]; then echo "$KWH_TEST_PG dbname=$(pg_name "$1")"; else echo "$1"; fi
+}
+
+db_ini() {
+    if [ "$BACKEND" = pg ]; then
+        printf '[database]\nurl = %s\n' "$(db_target "$1")"
+    else
+        printf '[database]\npath = %s\n' "$1"
+    fi
+}
+
+# pg_create PATH: the empty database for the site file PATH
+pg_create() {
+    local n; n=$(pg_name "$1")
+    pg_admin "DROP DATABASE IF EXISTS $n WITH (FORCE)" "CREATE DATABASE $n" && _pg_dbs+=("$n")
+}
+
+db_copy() {
+    if [ "$BACKEND" = pg ]; then
+        local to; to=$(pg_name "$2")
+        pg_admin "DROP DATABASE IF EXISTS $to WITH (FORCE)" \
+            "CREATE DATABASE $to TEMPLATE $(pg_name "$1")" && _pg_dbs+=("$to")
+    else
+        rm -f "$2" "$2-wal" "$2-shm"
+        sqlite3 "$1" ".backup '$2'"
+        chmod 600 "$2" # sqlite3 makes it 0644: kwhpos refuses a database all can read
+    fi
+}
+
+_pg_drop_all() {
+    local n a=()
+    for n in $(printf '%s\n' "${_pg_dbs[@]}" | sort -u); do
+        a+=("DROP DATABASE IF EXISTS $n WITH (FORCE)")
+    done
+    [ ${#a[@]} = 0 ] || pg_admin "${a[@]}"
+}
+[ "$BACKEND" = pg ] && on_exit _pg_drop_all
 
 sim() { "$KWHSIM" --dir "$D" "$@"; }
 
@@ -65,7 +125,8 @@ reader_ini() {
 
 # new_site INI DB AREA: an INI naming DB and the simulator's reader, a new database
 new_site() {
-    { printf '[database]\npath = %s\n' "$2"; reader_ini; } >"$1"
+    { db_ini "$2" && reader_ini; } >"$1"
+    if [ "$BACKEND" = pg ]; then pg_create "$2" || return 1; fi
     "$KWHPOS" -c "$1" init --area "$3" >/dev/null &&
         printf '1\n%s\n%s\n' "$PW" "$PW" | "$KWHPOS" -c "$1" --user system operator passwd >/dev/null
 }
@@ -78,7 +139,14 @@ run() {
     RC=$?
 }
 
-q() { sqlite3 "$DB" "$1"; }
+# q SQL: the SQLite functions the suites use, in PostgreSQL's words there
+q() {
+    if [ "$BACKEND" = pg ]; then
+        psql -XAtq "$(db_target "$DB")" -c "$(printf '%s' "$1" | sed -e "s/lower(hex(\([^()]*\)))/encode(\1, 'hex')/g" -e 's/group_concat(/string_agg(/g')"
+    else
+        sqlite3 "$DB" "$1"
+    fi
+}
 
 # card_bytes CARD OFF LEN: bytes [OFF, OFF+LEN) of a card file as lower-case hex
 card_bytes() {
@@ -135,11 +203,10 @@ flip() { poke "$1" "$2" "$(printf '%02x' $((0x$(card_bytes "$1" "$2" 1) ^ 1)))";
 # for a look afterwards) and of the card, with whatever fault is set; RC its exit code
 dry_run() {
     local card=$1; shift
-    sqlite3 "$DB" ".backup '$T/dry.db'"
-    chmod 600 "$T/dry.db" # sqlite3 makes it 0644: kwhpos refuses a database all can read
+    db_copy "$DB" "$T/dry.db"
     cp "$D/$card.card" "$T/dry.card"
     sim insert "$T/dry.card" >/dev/null
-    printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --db "$T/dry.db" --user system "$@" >/dev/null 2>&1
+    printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --db "$(db_target "$T/dry.db")" --user system "$@" >/dev/null 2>&1
     RC=$?
 }
 
@@ -196,7 +263,7 @@ changed() { [ "$(card_bytes "$1" "$2" 1)" != "$3" ]; }
 # the done sales' totals, the done card writes by kind (times and card serials left out:
 # they differ between two runs of the same operation)
 books() {
-    sqlite3 "${1:-$DB}" "SELECT
+    DB=${1:-$DB} q "SELECT
         (SELECT group_concat(customer_no || ' st' || status || ' m' || meter_no || ' n' ||
              purchase_count || ' ld' || loaded_count || ' g' || card_gen || ' bal' ||
              balance_ckwh || ' lim' || current_limit_a || ' al' || alarm_ckwh || ' od' ||
@@ -204,21 +271,21 @@ books() {
         (SELECT 'sales ' || COUNT(*) || ' ' || COALESCE(SUM(amount_fen), 0) || ' ' ||
              COALESCE(SUM(energy_ckwh), 0) || ' ' || COALESCE(SUM(fee_fen), 0)
          FROM sales WHERE state = 1),
-        (SELECT 'ops ' || group_concat(kind || 'x' || n) FROM
-             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind))"
+        (SELECT 'ops ' || group_concat(kind || 'x' || n, ',') FROM
+             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind ORDER BY kind) AS k)"
 }
 
 # the world an operation starts from, saved and put back (the reader empty)
 save_world() {
     sim eject >/dev/null 2>&1
     rm -rf "$T/world" && mkdir -p "$T/world"
-    sqlite3 "$DB" ".backup '$T/world/site.db'"
+    db_copy "$DB" "$T/world/site.db"
     cp "$D"/*.card "$D"/meter-*.txt "$T/world/"
 }
 restore_world() {
     sim eject >/dev/null 2>&1
-    rm -f "$DB-wal" "$DB-shm" "$D"/*.card
-    cp "$T/world/site.db" "$DB"
+    rm -f "$D"/*.card
+    db_copy "$T/world/site.db" "$DB"
     cp "$T/world"/*.card "$T/world"/meter-*.txt "$D/"
 }
 

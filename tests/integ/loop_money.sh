@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# kwh-backends: sqlite pg
 # Ways energy could be given twice or money lost, through the command line and the
 # simulator, each refused with nothing written: a re-sale after a reissue whose old card
 # went into the meter, a re-sale on a damaged meter report, a card for a refunded
@@ -92,12 +93,13 @@ on_exit "kill $pid2 2>/dev/null; wait $pid2 2>/dev/null"
 ok "a second terminal's reader" wait_for 10 test -S "$D2/control.sock" -a -e "$D2/reader"
 "$KWHSIM" --dir "$D2" new-card d1 >/dev/null && "$KWHSIM" --dir "$D2" insert d1 >/dev/null
 sim eject >/dev/null; sim new-card c4 >/dev/null; sim insert c4 >/dev/null
-printf '[database]\npath = %s\n[reader]\nport = %s\nbaud = 2400\n' "$DB" "$D2/reader" >"$T/k2.ini"
+{ db_ini "$DB" && printf '[reader]\nport = %s\nbaud = 2400\n' "$D2/reader"; } >"$T/k2.ini"
 before=$(q "SELECT COUNT(*) FROM sales WHERE state = 1")
 (printf '%s\n' "$PW" | "$KWHPOS" -c "$T/k2.ini" --user system issue-card --customer "$B" --amount 50 \
     >"$T/t2.out" 2>&1; echo $? >"$T/t2.rc") &
 t2=$!
-wait_for 10 sh -c "sqlite3 '$DB' 'SELECT COUNT(*) FROM card_ops WHERE state = 0' | grep -qx 1"
+one_pending() { [ "$(q 'SELECT COUNT(*) FROM card_ops WHERE state = 0')" = 1 ]; }
+wait_for 10 one_pending
 run kp issue-card --customer "$B" --amount 50
 wait $t2
 rcs="$RC $(cat "$T/t2.rc")"

@@ -10,14 +10,103 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
+#include <libpq-fe.h>
 
 #include "kwhpos/card.h"
 #include "kwhpos/store.h"
 #include "kwhpos/util.h"
+#include "store/sql.h"
 
 static char template_db[300];
 static int64_t admin_id, seller_id, home_id, shop_id;
+
+/* KWH_TEST_PG: the libpq connection string (without dbname) of a test server; each site
+ * is then a database of its own, copied from a template database. */
+static const char *pg_base(void)
+{
+    const char *v = getenv("KWH_TEST_PG");
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+bool site_is_pg(void)
+{
+    return pg_base() != NULL;
+}
+
+/* Runs a script on a database of the server ("postgres": its maintenance database). */
+static void pg_run(const char *dbname, const char *sql)
+{
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "%s dbname=%s", pg_base(), dbname);
+    PGconn *c = PQconnectdb(conninfo);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("test server: %s", PQerrorMessage(c));
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+}
+
+static void pg_admin(const char *sql)
+{
+    pg_run("postgres", sql);
+}
+
+/* The tables of a site, and those with an identity column. */
+#define PG_TABLES                                                                                  \
+    "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "    \
+    "audit, sales_sum, shifts, schema_version"
+static const char *const pg_tables[] = {
+    "settings", "operators", "tariffs", "tariff_prices", "customers", "totals",        "card_ops",
+    "sales",    "events",    "audit",   "sales_sum",     "shifts",    "schema_version"};
+static const char *const pg_identity[] = {"operators", "tariffs", "tariff_prices", "customers",
+                                          "card_ops",  "sales",   "events",        "shifts"};
+
+/* Keeps the template's rows in the schema tpl of the same database: a site is put back
+ * to them between tests (pg_reset), far faster than a new database each time. */
+static void pg_keep_template(const char *dbname)
+{
+    char sql[2048];
+    size_t o = (size_t)snprintf(sql, sizeof sql, "CREATE SCHEMA tpl;");
+    for (size_t i = 0; i < sizeof pg_tables / sizeof pg_tables[0]; i++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "CREATE TABLE tpl.%s AS TABLE public.%s;",
+                              pg_tables[i], pg_tables[i]);
+    pg_run(dbname, sql);
+}
+
+/* The site's database as the template left it: every table emptied and refilled from
+ * tpl (triggers off: the maintained tables come back as they were), identities after
+ * the ids put back. */
+static void pg_reset(const char *dbname)
+{
+    char sql[4096];
+    size_t o = (size_t)snprintf(sql, sizeof sql,
+                                "SET session_replication_role = replica; TRUNCATE " PG_TABLES
+                                " RESTART IDENTITY;");
+    for (size_t i = 0; i < sizeof pg_tables / sizeof pg_tables[0]; i++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "INSERT INTO %s SELECT * FROM tpl.%s;",
+                              pg_tables[i], pg_tables[i]);
+    for (size_t i = 0; i < sizeof pg_identity / sizeof pg_identity[0]; i++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o,
+                              "SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM "
+                              "%s HAVING max(id) > 0;",
+                              pg_identity[i], pg_identity[i]);
+    pg_run(dbname, sql);
+}
+
+static char pg_site_name[64];
+
+static void drop_template(void)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS kwhtpl_%d WITH (FORCE)", (int)getpid());
+    pg_admin(sql);
+    if (pg_site_name[0] != '\0') {
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_site_name);
+        pg_admin(sql);
+    }
+}
 
 static int64_t site_clock(void *ctx)
 {
@@ -40,9 +129,17 @@ static void make_template(void)
     size_t n;
     struct kwh_err e;
 
-    if (mkdtemp(dir) == NULL)
-        fail_msg("mkdtemp failed");
-    snprintf(template_db, sizeof template_db, "%s/template.db", dir);
+    if (pg_base() != NULL) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "CREATE DATABASE kwhtpl_%d", (int)getpid());
+        pg_admin(sql);
+        atexit(drop_template);
+        snprintf(template_db, sizeof template_db, "%s dbname=kwhtpl_%d", pg_base(), (int)getpid());
+    } else {
+        if (mkdtemp(dir) == NULL)
+            fail_msg("mkdtemp failed");
+        snprintf(template_db, sizeof template_db, "%s/template.db", dir);
+    }
     if (core_init_site(template_db, &req, &e) < 0)
         fail_msg("init: %s", e.msg);
     if (core_open(&c, template_db, &e) < 0)
@@ -66,6 +163,11 @@ static void make_template(void)
     shop_id = t[1].id;
     free(t);
     core_close(c);
+    if (pg_base() != NULL) {
+        char name[64];
+        snprintf(name, sizeof name, "kwhtpl_%d", (int)getpid());
+        pg_keep_template(name);
+    }
 }
 
 static void copy_file(const char *from, const char *to)
@@ -93,8 +195,23 @@ int site_setup(void **state)
              access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (mkdtemp(s->dir) == NULL)
         return -1;
-    snprintf(s->db, sizeof s->db, "%s/site.db", s->dir);
-    copy_file(template_db, s->db);
+    if (pg_base() != NULL) {
+        /* one database per test process, put back to the template for each site */
+        if (pg_site_name[0] == '\0') {
+            char sql[160];
+            snprintf(pg_site_name, sizeof pg_site_name, "kwhs_%d", (int)getpid());
+            snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kwhtpl_%d", pg_site_name,
+                     (int)getpid());
+            pg_admin(sql);
+        } else {
+            pg_reset(pg_site_name);
+        }
+        str_copy(s->pg_name, sizeof s->pg_name, pg_site_name);
+        snprintf(s->db, sizeof s->db, "%s dbname=%s", pg_base(), s->pg_name);
+    } else {
+        snprintf(s->db, sizeof s->db, "%s/site.db", s->dir);
+        copy_file(template_db, s->db);
+    }
     if (core_open(&s->core, s->db, &e) < 0)
         fail_msg("open: %s", e.msg);
     s->card = fakecard_new();
@@ -114,11 +231,11 @@ int site_setup(void **state)
 int site_teardown(void **state)
 {
     struct site *s = *state;
-    char path[400];
+    char path[640];
     core_close(s->core);
     fakecard_free(s->card);
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-claims"};
+    for (size_t i = 0; i < 4 && s->pg_name[0] == '\0'; i++) {
         snprintf(path, sizeof path, "%s%s", s->db, suffixes[i]);
         unlink(path);
     }
@@ -215,19 +332,59 @@ int64_t site_balance(struct site *s, uint32_t customer_no)
     return cu.balance_ckwh;
 }
 
+/* The site's database through the store's own statement layer (either backend). sql
+ * is prepared afresh: the store is opened and closed around it. */
+struct store *site_store(struct site *s)
+{
+    struct store *db;
+    struct kwh_err e;
+    if (store_open(&db, s->db, false, &e) < 0)
+        fail_msg("open %s: %s", s->db, e.msg);
+    return db;
+}
+
+int64_t site_q1_in(struct store *db, const char *sql)
+{
+    struct kwh_err e;
+    int64_t v = 0;
+    sql_stmt *st = sql_prep(db, sql, &e);
+
+    if (st == NULL || sql_int(db, st, 0, &v, &e) < 0)
+        fail_msg("%s: %s", sql, e.msg);
+    return v;
+}
+
 int64_t site_q1(struct site *s, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = 0;
-
-    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        fail_msg("open %s", s->db);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    struct store *db = site_store(s);
+    int64_t v = site_q1_in(db, sql);
+    store_close(db);
     return v;
+}
+
+size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
+{
+    struct store *db = site_store(s);
+    struct kwh_err e;
+    size_t len = 0;
+    sql_stmt *st = sql_prep(db, sql, &e);
+    int rc = 0;
+
+    if (st == NULL || (rc = sql_row(db, st, &e)) < 0)
+        fail_msg("%s: %s", sql, e.msg);
+    if (rc == 1) {
+        len = st->be->col_blob(st, 0, buf, n);
+        sql_reset(st);
+    }
+    store_close(db);
+    return len;
+}
+
+void site_exec(struct site *s, const char *sql)
+{
+    struct store *db = site_store(s);
+    struct kwh_err e;
+    if (sql_exec(db, sql, &e) < 0)
+        fail_msg("%s: %s", sql, e.msg);
+    store_close(db);
 }

@@ -4,10 +4,13 @@
 #ifndef KWHPOS_TEST_SITE_H
 #define KWHPOS_TEST_SITE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fakecard.h"
 #include "kwhpos/core.h"
+#include "kwhpos/store.h"
 
 #define SITE_AREA "314159"
 #define SITE_ADMIN_PW "admin-pass-1"
@@ -16,7 +19,8 @@
 
 struct site {
     char dir[256];
-    char db[300];
+    char db[600];     /* the SQLite file, or the PostgreSQL connection string */
+    char pg_name[64]; /* the PostgreSQL database ("" on SQLite) */
     struct kwh_core *core;
     struct fakecard *card;
     struct kwh_session admin;  /* system, password changed */
@@ -54,5 +58,19 @@ int64_t site_balance(struct site *s, uint32_t customer_no);
 /* One value from the site's database, read independently of the core (0 when the
  * query returns no row). */
 int64_t site_q1(struct site *s, const char *sql);
+
+/* The site's database opened apart from the core (caller closes with store_close), and
+ * one value from it. */
+struct store *site_store(struct site *s);
+int64_t site_q1_in(struct store *db, const char *sql);
+
+/* The first blob of the first row of sql (its length; 0 when no row). */
+size_t site_blob(struct site *s, const char *sql, void *buf, size_t n);
+
+/* Runs a script of statements on the site's database (test damage, old versions). */
+void site_exec(struct site *s, const char *sql);
+
+/* Whether the suite runs on PostgreSQL (KWH_TEST_PG names a test server). */
+bool site_is_pg(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* The audit log: every operation leaves a record, and a hand-edited, removed or
  * reordered record is found. */
 #include <setjmp.h>
@@ -9,33 +10,18 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "kwhpos/core.h"
 #include "site.h"
 
 static void exec(struct site *s, const char *sql)
 {
-    sqlite3 *db;
-    char *err = NULL;
-    assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-    sqlite3_close(db);
+    site_exec(s, sql);
 }
 
 static int64_t count(struct site *s, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = -1;
-    assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return site_q1(s, sql);
 }
 
 static void busy_day(struct site *s)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* Operators and roles: first login, passwords, lock-out, the last admin, and the core
  * refusing a seller what only an admin may do. */
 #include <setjmp.h>

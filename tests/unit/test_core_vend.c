@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
 /* The vending operations of the manual, each with its happy path and its refusals,
  * against a real SQLite database and the fake card. */
 #include <setjmp.h>

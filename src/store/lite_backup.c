@@ -23,7 +23,7 @@
 
 #include "kwhpos/store_query.h"
 #include "kwhpos/util.h"
-#include "store/sql.h"
+#include "store/lite.h"
 
 #define LOCK_WAIT_MS 1000
 #define BACKUP_MODE 0640 /* as the database (0660), without the group's write */
@@ -205,27 +205,39 @@ fail:
     return e ? e->code : KWH_EIO;
 }
 
-int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
+int lite_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
 {
     int rc;
 
     priv_raise();
-    rc = copy_db(s->db, path, bytes, true, e);
+    rc = copy_db(((struct lite *)s)->db, path, bytes, true, e);
     priv_lower();
     return rc;
 }
 
-int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
+int lite_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)
 {
-    int rc = check_integrity(s->db, ok, msg, n);
+    int rc = check_integrity(((struct lite *)s)->db, ok, msg, n);
     if (rc != SQLITE_OK)
-        return sql_error(s, rc, e);
+        return lite_error(s, rc, e);
     return 0;
+}
+
+bool lite_is_backup(const char *file)
+{
+    static const char magic[16] = "SQLite format 3";
+    char head[16];
+    FILE *f = fopen(file, "rb");
+    bool yes = f != NULL && fread(head, 1, sizeof head, f) == sizeof head &&
+               memcmp(head, magic, sizeof head) == 0;
+    if (f != NULL)
+        fclose(f);
+    return yes;
 }
 
 static int inspect_file(const char *path, struct store_file_info *out, struct kwh_err *e);
 
-int store_file_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
+int lite_inspect(const char *path, struct store_file_info *out, struct kwh_err *e)
 {
     int rc;
 
@@ -237,7 +249,7 @@ int store_file_inspect(const char *path, struct store_file_info *out, struct kwh
 
 static int inspect_file(const char *path, struct store_file_info *out, struct kwh_err *e)
 {
-    struct store st = {0};
+    struct lite st = {.base.be = &sql_lite, .claims = -1};
     char mode[32];
     int64_t tables;
     int rc;
@@ -250,7 +262,8 @@ static int inspect_file(const char *path, struct store_file_info *out, struct kw
         sqlite3_close(st.db);
         return KWH_EIO;
     }
-    str_copy(st.path, sizeof st.path, path);
+    str_copy(st.base.path, sizeof st.base.path, path);
+    str_copy(st.base.label, sizeof st.base.label, path);
     sqlite3_busy_timeout(st.db, LOCK_WAIT_MS);
     rc = first_i64(st.db, "SELECT count(*) FROM sqlite_master", &tables);
     if ((rc & 0xFF) == SQLITE_NOTADB || (rc & 0xFF) == SQLITE_CORRUPT) {
@@ -287,7 +300,7 @@ static int inspect_file(const char *path, struct store_file_info *out, struct kw
                   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                   "('settings', 'operators', 'customers', 'sales', 'card_ops', 'audit')",
                   &kw);
-        if (kw == 6 && v >= 1 && store_secret_get(&st, out->secret, NULL) == 0) {
+        if (kw == 6 && v >= 1 && store_secret_get(&st.base, out->secret, NULL) == 0) {
             out->kwhpos = true;
             first_i64(st.db, "SELECT count(*) FROM customers WHERE status IN (1, 2)",
                       &out->accounts);
@@ -296,10 +309,7 @@ static int inspect_file(const char *path, struct store_file_info *out, struct kw
     }
     rc = 0;
 out:
-    for (size_t i = 0; i < STORE_CACHE; i++)
-        if (st.cache[i].st)
-            sqlite3_finalize(st.cache[i].st);
-    sqlite3_close(st.db);
+    lite_finish(&st);
     return rc;
 }
 
@@ -327,8 +337,8 @@ static int lock_alone(sqlite3 *x, const char *db_path, struct kwh_err *e)
 static int replace_db(const char *db_path, const char *new_path, const char *keep_path,
                       struct kwh_err *e);
 
-int store_replace(const char *db_path, const char *new_path, const char *keep_path,
-                  struct kwh_err *e)
+int lite_replace(const char *db_path, const char *new_path, const char *keep_path,
+                 struct kwh_err *e)
 {
     int rc;
 
@@ -402,4 +412,47 @@ out:
         rc = kwh_err_set(e, KWH_EDB, "%s: the database did not close cleanly", db_path);
     fsync_path(db_path, true);
     return rc;
+}
+
+int lite_install(const char *db_path, const char *new_path, struct kwh_err *e)
+{
+    static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
+    char path[1100];
+    struct stat sb;
+
+    if (stat(db_path, &sb) == 0)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a database exists at %s: restore onto it as an "
+                           "administrator, or move it away first if it is damaged",
+                           db_path);
+    for (size_t i = 0; i < KWH_ARRAY_LEN(sidecars); i++) {
+        snprintf(path, sizeof path, "%s%s", db_path, sidecars[i]);
+        if (stat(path, &sb) == 0)
+            return kwh_err_set(e, KWH_ECONFLICT,
+                               "%s is left from an earlier database: move it "
+                               "away together with that database, then restore",
+                               path);
+    }
+    /* the mode of a database made by kwhpos init (the private copy was 0600) */
+    if (chmod(new_path, 0660) != 0)
+        return kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", new_path, strerror(errno));
+    if (rename(new_path, db_path) != 0)
+        return kwh_err_set(e, KWH_EIO, "cannot put the backup at %s: %s", db_path, strerror(errno));
+    fsync_path(db_path, true);
+    return 0;
+}
+
+int lite_exists(const char *db_path, bool *exists, struct kwh_err *e)
+{
+    struct stat sb;
+    (void)e;
+    *exists = stat(db_path, &sb) == 0 || errno != ENOENT;
+    return 0;
+}
+
+void lite_local_dir(const char *db_path, char *buf, size_t n)
+{
+    char tmp[1024];
+    str_copy(tmp, sizeof tmp, db_path);
+    str_copy(buf, n, dirname(tmp));
 }
