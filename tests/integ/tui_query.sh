@@ -78,7 +78,9 @@ tui_keys F3
 tui_see "no filter: today's purchases" "合计 3 笔"
 like "with the total of the database" "$(tui_screen)" "合计 3 笔 .* 160\.57"
 tui_keys Tab Up Right F3
-tui_see "daily report" "$(date +%F)"
+tui_see "daily report" "< 日报表 >"
+# (today's date is on the period list too: wait for the report's row itself)
+wait_for 10 eval 'tui_screen | grep -qE "$(date +%F) +3 .*160\.57"'
 like "a row for today with its total" "$(tui_screen)" "$(date +%F) +3 .*160\.57"
 tui_keys Tab Left Down Down Down
 tui_type clerk
