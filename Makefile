@@ -123,11 +123,6 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS) $(CMOCKA_LIBS)
 
 # test drivers used by the integration suites (not suites themselves)
-UI_OBJ   := $(call obj,$(wildcard src/ui/*.c))
-$(B)/tests/tools/tui_driver: $(B)/obj/tests/tools/tui_driver.o $(UI_OBJ) $(TSUP) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS)
-
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS)
@@ -201,7 +196,7 @@ FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
 
 $(FUZZ_B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -c $< -o $@
+	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -MMD -MP -c $< -o $@
 
 $(FUZZ_B)/libkwhpos.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^

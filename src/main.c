@@ -15,6 +15,8 @@
 #include "kwhpos/cardreg.h"
 #include "ui/ui.h"
 #include "kwhpos/util.h"
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
 
 #define DEFAULT_CONFIG "/etc/kwhpos/kwhpos.ini" /* also in help() */
 

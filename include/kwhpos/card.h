@@ -16,6 +16,7 @@
 
 #include "kwhpos/cardio.h"
 #include "kwhpos/err.h"
+#include "kwhpos/model.h"
 
 #define KWH_CARD_VERSION 1
 #define KWH_KEY_LEN 32
@@ -29,7 +30,7 @@
 #define CARD_OFF_PSC_STATE 0x08
 #define CARD_OFF_ACTIVE 0x09 /* the commit byte */
 #define CARD_OFF_SERIAL 0x0A /* 6 random bytes given at first personalisation */
-#define CARD_SERIAL_LEN 6
+#define CARD_SERIAL_LEN KWH_SERIAL_LEN
 #define CARD_OFF_SLOT0 0x10
 #define CARD_OFF_SLOT1 0x50
 #define CARD_SLOT_LEN 0x40
@@ -42,27 +43,17 @@
 #define CARD_PSC_SITE 0xA5    /* the site PSC is (or is being) set */
 #define CARD_ACTIVE_NONE 0xFF
 
-enum kwh_card_type {
-    KWH_CARD_BLANK = 0,      /* no valid content: factory-new or wiped */
-    KWH_CARD_USER = 1,       /* 用户卡 (also 开户卡, 补卡, 购电卡) */
-    KWH_CARD_REFUND = 2,     /* 退电卡 */
-    KWH_CARD_MANAGEMENT = 3, /* 管理卡 */
-    KWH_CARD_CLEAR = 4,      /* 清零卡 */
-    KWH_CARD_RELAY = 5,      /* 继电器卡 */
-    KWH_CARD_TEST = 6,       /* 测试卡 */
-};
-
-enum kwh_meter_type {
-    KWH_METER_SINGLE = 1,       /* 单相 */
-    KWH_METER_THREE_CT = 2,     /* 三相互感: needs a CT ratio */
-    KWH_METER_THREE_DIRECT = 3, /* 三相直通 */
-};
+/* Card types (enum kwh_card_type) and meter types (enum kwh_meter_type) are in model.h. */
 
 /* Slot flags. */
 #define CARD_F_KEYX 0x01 /* the key-transfer area carries the site key */
 #define CARD_F_NO_PURCHASE                                                                         \
     0x02 /* carries no new purchase: a meter already at this count                                 \
             answers good (reissue 已消费, parameter update) */
+
+/* A management card's current limit that means "each meter's own rating" (0 means
+ * "leave each meter's limit as it is"). */
+#define CARD_LIMIT_RATING 0xFFFF
 
 /* Meter parameters carried by user and management cards. Energies in 0.01 kWh of the
  * primary side: a 三相互感 meter multiplies what it measures by ct_ratio. */
@@ -201,9 +192,8 @@ int card_keyx_unwrap(const uint8_t area[CARD_KEYX_LEN], uint32_t meter_no,
 /* Whether the card's purchase is already in the meter (the return area says so). */
 bool card_purchase_loaded(const struct kwh_card *c);
 
-/* Names for people: "用户卡"-style labels live in the UI; these are stable English. */
-const char *card_type_name(int type);
-const char *meter_code_name(int code); /* "good", "E1".."EA", "E-00" */
-const char *meter_type_name(int type);
+/* The stable name of a meter's display code: "good", "E1".."EA", "E-00". Card and meter
+ * types have their names in model.h. */
+const char *meter_code_name(int code);
 
 #endif

@@ -6,10 +6,8 @@
  * changes something appends an audit record in the same transaction. Every
  * function validates its input and returns a clear error with nothing written.
  *
- * Card operations follow the atomic protocol (docs/architecture.md): record the
- * intent, write only changed bytes with the commit byte last, read back, settle.
- * If the outcome cannot be known (the card was pulled), they return KWH_EPENDING
- * and the operation settles by itself the next time that card is read. */
+ * The operations on accounts and cards are plans (kwhpos/plan.h): read the card, plan,
+ * show, commit, following the atomic protocol (docs/architecture.md). */
 #ifndef KWHPOS_CORE_H
 #define KWHPOS_CORE_H
 
@@ -58,9 +56,24 @@ void core_set_card_dev(struct kwh_core *c, struct kwh_card_dev *dev);
 void core_set_clock(struct kwh_core *c, const struct kwh_clock *clock);
 void core_set_progress(struct kwh_core *c, kwh_progress_fn fn, void *ctx);
 int64_t core_now(const struct kwh_core *c);
+/* How many changes this core recorded since it was opened (audit records other than
+ * logins): whether a session changed anything worth a backup. */
+int64_t core_changes(const struct kwh_core *c);
 
-/* The card readers of this machine, for 通讯参数设置 (readers.c): the serial ports and the
- * PC/SC readers in one list, as cardreg_list (include/kwhpos/cardreg.h) gives them. */
+/* A damaged database (guard.c, docs/security.md). Starts PRAGMA quick_check in a thread
+ * of its own (the terminal UI at start-up, the command line when it opens the reader);
+ * core_close stops it. */
+void core_check_start(struct kwh_core *c);
+/* The one rule every card write obeys, before its intent is recorded: waits for the
+ * check started, then KWH_EDB ("no card is written … restore …") once any check has
+ * failed — that one, `kwhpos check`, a backup's, SQLite's own. */
+int core_may_write_cards(struct kwh_core *c, struct kwh_err *e);
+/* Whether a check has failed (kept beside the database): *why, its time and reason. */
+bool core_damaged(struct kwh_core *c, char *why, size_t n);
+
+/* The card readers of this machine, for 通讯参数设置 and `kwhpos ports` (readers.c): the
+ * serial ports and the PC/SC readers in one list, as cardreg_list (include/kwhpos/cardreg.h)
+ * gives them; no screen or command reaches a driver. */
 int readers_list(struct cardreg_entry **list, size_t *n, char *note, size_t note_size,
                  struct kwh_err *e);
 /* The configured reader: in words (cardreg_describe), its place in the list
@@ -81,6 +94,13 @@ int auth_login(struct kwh_core *c, const char *name, const char *password, struc
 /* M7: name, old password, new twice. A seller may change only their own password. An
  * admin changing another operator's password need not know the old one (old may be
  * NULL) and that operator must change it at next login. */
+/* Clears an operator's lock-out and failure count (admin), audited. */
+int auth_unlock(struct kwh_core *c, const struct kwh_session *s, const char *name,
+                struct kwh_err *e);
+/* The same without a session, for the machine's administrator: the command line calls
+ * it only for root, who can read and write the database file anyway. Audited as
+ * "root". */
+int auth_unlock_as_root(struct kwh_core *c, const char *name, struct kwh_err *e);
 int auth_change_password(struct kwh_core *c, struct kwh_session *s, const char *name,
                          const char *old_pw, const char *new_pw, const char *new_pw2,
                          struct kwh_err *e);
@@ -95,12 +115,14 @@ int auth_operator_set_role(struct kwh_core *c, const struct kwh_session *s, cons
 int auth_operator_list(struct kwh_core *c, const struct kwh_session *s, struct kwh_operator **out,
                        size_t *n, struct kwh_err *e);
 
-/* The operations a seller may not do (M9) among those that need the card reader. */
+/* The operations a seller may not do (M9) that a caller refuses before it starts them
+ * (opens the card reader, reads a file). */
 enum kwh_action {
     KWH_ACT_METER_CHANGE, /* 换表 */
     KWH_ACT_EDIT,         /* 用户信息维护 */
     KWH_ACT_CLOSE_FORCE,  /* closing an account with energy left */
     KWH_ACT_TOOL_CARD,    /* 工具卡; arg: the card type (a relay card is anyone's) */
+    KWH_ACT_IMPORT,       /* importing accounts */
 };
 
 /* Whether the session may do action: 0, or KWH_EPERM saying who may. The core's own
@@ -132,160 +154,12 @@ int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, c
 /* Refused while any open account uses the tariff. */
 int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, struct kwh_err *e);
 
-/* --- the card in the reader (vend.c) ---------------------------------------------- */
+/* --- accounts (account.c) ------------------------------------------------------------ */
 
-/* What reading the card found, with its account when it has one. */
-struct kwh_card_view {
-    struct kwh_card card;
-    bool blank; /* usable for a new card */
-    bool has_customer;
-    struct kwh_customer customer;
-    bool purchase_loaded; /* the last purchase is in the meter */
-    bool has_last_sale;
-    struct kwh_sale last_sale; /* the customer's last settled purchase */
-    int settled_done;          /* pending writes this read confirmed */
-    int settled_void;          /* pending writes this read found never happened */
-    char notice[KWH_ERR_MSG];  /* e.g. "the sale of 12:03 was completed" */
-};
-
-/* Reads and verifies the card in the reader, settles any pending write on it, and
- * finds its account. A card of another site, forged, replaced by a reissue, or not
- * matching the last write recorded is refused with KWH_ECARD. */
-int vend_read_card(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_view *out,
-                   struct kwh_err *e);
-
-struct kwh_purchase_req {
-    int mode;            /* enum kwh_purchase_mode */
-    int64_t value;       /* ckwh for KWH_BY_KWH, fen for KWH_BY_AMOUNT */
-    int64_t adjust_ckwh; /* 调剂电量, free of charge */
-    int pay_method;      /* enum kwh_pay */
-};
-
-/* What a purchase will be, before money is taken. */
-struct kwh_quote {
-    int64_t energy_ckwh; /* paid energy */
-    int64_t adjust_ckwh;
-    int64_t free_ckwh; /* monthly allowance granted with it */
-    int64_t card_ckwh; /* all of it: what the card will load */
-    int64_t amount_fen;
-    int64_t price;
-    int purchase_count; /* the count the card will carry */
-};
-
-/* Computes a purchase for an account (no card needed, nothing written). */
-int vend_quote(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-               const struct kwh_purchase_req *p, struct kwh_quote *out, struct kwh_err *e);
-
-/* Account details for opening or editing. */
-struct kwh_account_req {
-    char name[KWH_TEXT_MAX];
-    char address[KWH_ADDR_MAX];
-    char phone[KWH_PHONE_MAX];
-    struct kwh_meter meter;
-    int64_t tariff_id;
-};
-
-/* M10: opens an account on the blank card in the reader, with an optional first
- * purchase (p may be NULL or KWH_BY_NONE). */
-int vend_open_account(struct kwh_core *c, const struct kwh_session *s,
-                      const struct kwh_account_req *a, const struct kwh_purchase_req *p,
-                      struct kwh_receipt *out, struct kwh_err *e);
-
-/* M11: sells to the account whose card is in the reader; customer_no guards against a
- * card swapped since it was read. */
-int vend_sell(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-              const struct kwh_purchase_req *p, struct kwh_receipt *out, struct kwh_err *e);
-
-/* M12: cancels the last sale and sells again; only while that sale is not in the
- * meter. */
-int vend_resell(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                const struct kwh_purchase_req *p, struct kwh_receipt *out, struct kwh_err *e);
-
-/* M13: writes a new card for the account onto the blank card in the reader. consumed:
- * whether the last purchase reached the meter (已消费). A purchase is allowed only
- * with consumed. The old card is refused from then on. */
-int vend_reissue(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                 bool consumed, int64_t fee_fen, const struct kwh_purchase_req *p,
-                 struct kwh_receipt *out, struct kwh_err *e);
-
-/* M14: turns the account's user card in the reader into a refund card. */
-int vend_make_refund_card(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                          struct kwh_err *e);
-
-struct kwh_refund_quote {
-    struct kwh_customer customer;
-    int64_t remaining_ckwh; /* the meter's report (negative = overdraft used) */
-    int64_t unloaded_ckwh;  /* purchases on the card the meter never loaded */
-    int64_t refund_ckwh;    /* remaining + unloaded */
-    int64_t price;
-    int64_t amount_fen; /* to pay out; negative = the customer owes */
-};
-
-/* M15: reads the refund card after the meter wrote on it and computes the refund. */
-int vend_refund_quote(struct kwh_core *c, const struct kwh_session *s, struct kwh_refund_quote *out,
-                      struct kwh_err *e);
-/* M15: records the refund computed from the card in the reader. */
-int vend_refund(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                int pay_method, struct kwh_receipt *out, struct kwh_err *e);
-
-struct kwh_meter_change_req {
-    struct kwh_meter meter;     /* the new meter (number may equal the old one) */
-    int64_t old_remaining_ckwh; /* 旧表剩余电量, read off the old meter */
-};
-
-/* M16 (admin): moves the account to a new meter, carrying the old meter's remaining
- * energy (plus any purchase the old meter never loaded) and an optional purchase. */
-int vend_meter_change(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                      const struct kwh_meter_change_req *m, const struct kwh_purchase_req *p,
-                      struct kwh_receipt *out, struct kwh_err *e);
-
-/* --- accounts (account.c): M17-M19 ------------------------------------------------ */
-
-/* Finds an account by customer number or meter number (open accounts first). */
+/* Finds an account by customer number or meter number (open accounts first). The
+ * operations themselves are plans (kwhpos/plan.h). */
 int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
                  struct kwh_customer *out, struct kwh_err *e);
-
-/* M17: hands the account to a new owner (name, address, phone). */
-int account_transfer(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                     const char *name, const char *address, const char *phone, struct kwh_err *e);
-
-/* M18: closes the account; history stays. Refused while energy is left on it unless
- * force (admin). */
-int account_close(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no, bool force,
-                  struct kwh_err *e);
-
-/* M19 (admin): edits name, address, phone, tariff and meter parameters. When meter
- * parameters change, the account's card must be in the reader and is rewritten
- * (*card_written true). */
-int account_edit(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
-                 const struct kwh_account_req *a, bool *card_written, struct kwh_err *e);
-
-/* --- tool cards (toolcard.c): M30, M31 --------------------------------------------- */
-
-/* M30: writes a management, clear, relay or test card onto the blank card in the
- * reader (admin; relay also seller). params: for management cards. */
-int toolcard_make(struct kwh_core *c, const struct kwh_session *s, int type,
-                  const struct kwh_meter_params *params, struct kwh_err *e);
-
-/* What any card is, including foreign ones. */
-struct kwh_card_info {
-    bool ours; /* decodes and verifies for this site */
-    bool blank;
-    struct kwh_card card;      /* decoded fields (unverified when !ours) */
-    char problem[KWH_ERR_MSG]; /* why it is not ours, when it is not */
-    bool has_customer;
-    struct kwh_customer customer;
-    bool purchase_loaded;     /* the last purchase is known to be in the meter */
-    char notice[KWH_ERR_MSG]; /* an interrupted write settled by this read, or "" */
-};
-
-/* M31 读卡: describes the card in the reader, settling first any interrupted write
- * found on it (what was settled is in notice). */
-int toolcard_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_info *out,
-                  struct kwh_err *e);
-/* M31 清卡: wipes the card in the reader back to a factory-blank card. Refused for a
- * user card of an open account (close or reissue first) and for foreign cards. */
-int toolcard_wipe(struct kwh_core *c, const struct kwh_session *s, struct kwh_err *e);
 
 /* --- balance and audit -------------------------------------------------------------- */
 
@@ -302,15 +176,64 @@ int report_balance(struct kwh_core *c, const struct kwh_session *s, struct kwh_b
 /* Verifies the audit chain; *first_bad is 0 when intact, else the first broken id. */
 int audit_verify(struct kwh_core *c, int64_t *checked, int64_t *first_bad, struct kwh_err *e);
 
+/* An anchor of the audit chain: its length and the hash of its newest record, kept
+ * outside the database so that a chain rewritten by whoever can write the database
+ * shows (anchor.c, docs/security.md). */
+struct kwh_anchor {
+    int64_t time;
+    char site[17];    /* the site's id: 16 hex digits derived from the site secret */
+    int64_t records;  /* records in the chain = the newest record's id (0: none) */
+    char head[65];    /* the newest record's hash, hex ("" when none) */
+    char event[16];   /* "shift-close", "backup", "check" */
+    bool written;     /* appended to the anchor file */
+    char where[1024]; /* the anchor file */
+    char error[256];  /* why it was not written ("" when it was) */
+};
+
+/* Where anchors are appended: path, or "" / NULL for audit-anchors.log beside the
+ * database ([audit] anchors in the INI). */
+void core_set_anchor_file(struct kwh_core *c, const char *path);
+/* The anchor file in use, in buf. */
+const char *core_anchor_file(const struct kwh_core *c, char *buf, size_t n);
+/* The chain's anchor now, written as one line to the anchor file (O_APPEND, fsynced) and
+ * to syslog (LOG_AUTH, journald): shift_close, backup_run and check_all call it. A
+ * file that cannot be written is not an error: out->written and out->error say so. */
+int audit_anchor(struct kwh_core *c, const char *event, struct kwh_anchor *out, struct kwh_err *e);
+/* The anchor the chain had at the newest record of operation op whose subject starts
+ * with subject_prefix (a closed shift's, for its report again); nothing is written. */
+int audit_anchor_of(struct kwh_core *c, const char *op, const char *subject_prefix,
+                    struct kwh_anchor *out, struct kwh_err *e);
+/* The anchor as the one line written ("kwhpos audit anchor: site=… records=… head=…
+ * event=…"). */
+void audit_anchor_line(const struct kwh_anchor *a, char *buf, size_t n);
+
+struct kwh_anchor_check {
+    int64_t anchors;     /* anchors of this site found in the file */
+    int64_t other_sites; /* anchors of other sites (or of this one before its secret changed) */
+    int64_t unreadable;  /* lines with the tag that do not parse */
+    int64_t newest;      /* the longest chain an anchor agreed with */
+    bool contradicted;   /* an anchor the chain does not agree with: */
+    int64_t bad_records; /* its record count */
+    bool bad_removed;    /* the chain has no record with that number (else: rewritten) */
+    char bad_event[16];
+    char bad_when[64]; /* the line's text before the anchor: its time */
+};
+
+/* `audit verify --anchors FILE`: every anchor of this site in the file (the anchor file,
+ * or syslog or `journalctl` output: lines are found by their tag) is compared with the
+ * chain; the first it contradicts ends the check. */
+int audit_verify_anchors(struct kwh_core *c, const char *path, struct kwh_anchor_check *out,
+                         struct kwh_err *e);
+
 /* Pending card writes (shown to the clerk, listed by `kwhpos check`). */
-int vend_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kwh_err *e);
+int settle_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kwh_err *e);
 
 /* Reconciliation at start-up: when card writes are pending and a card is in the reader,
- * reads it, which settles the writes it can show (done or void, see vend_read_card).
- * Returns 1 when the card was read (out says what was settled), 0 when there was
- * nothing to do: nothing pending, no reader, no card, or a card that could not be
- * read (the writes then stay pending and listed). */
-int vend_settle_at_start(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_view *out,
-                         struct kwh_err *e);
+ * reads it, which settles the writes it can show (done or void). Returns 1 when the card
+ * was read, with notice (notice_len bytes, may be empty) saying what was settled; 0 when
+ * there was nothing to do: nothing pending, no reader, no card, or a card that could not
+ * be read (the writes then stay pending and listed). */
+int settle_at_start(struct kwh_core *c, const struct kwh_session *s, char *notice,
+                    size_t notice_len, struct kwh_err *e);
 
 #endif

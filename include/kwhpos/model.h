@@ -7,14 +7,14 @@
 #define KWHPOS_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-
-#include "kwhpos/card.h"
 
 #define KWH_NAME_MAX 64  /* operator, tariff names (bytes, UTF-8) */
 #define KWH_TEXT_MAX 128 /* customer name, unit name */
 #define KWH_ADDR_MAX 256
 #define KWH_PHONE_MAX 32
+#define KWH_SERIAL_LEN 6 /* a card's serial number (card.h: CARD_SERIAL_LEN) */
 
 enum kwh_role {
     KWH_ROLE_SELLER = 1, /* 售电员 */
@@ -38,7 +38,25 @@ enum kwh_customer_status {
     KWH_CUST_VOID = 4,     /* an opening that never reached the card */
 };
 
-/* Kinds of card writes and money movements. */
+enum kwh_card_type {
+    KWH_CARD_BLANK = 0,      /* no valid content: factory-new or wiped */
+    KWH_CARD_USER = 1,       /* 用户卡 (also 开户卡, 补卡, 购电卡) */
+    KWH_CARD_REFUND = 2,     /* 退电卡 */
+    KWH_CARD_MANAGEMENT = 3, /* 管理卡 */
+    KWH_CARD_CLEAR = 4,      /* 清零卡 */
+    KWH_CARD_RELAY = 5,      /* 继电器卡 */
+    KWH_CARD_TEST = 6,       /* 测试卡 */
+};
+#define KWH_CARD_TYPES 7
+
+enum kwh_meter_type {
+    KWH_METER_SINGLE = 1,       /* 单相 */
+    KWH_METER_THREE_CT = 2,     /* 三相互感: needs a CT ratio */
+    KWH_METER_THREE_DIRECT = 3, /* 三相直通 */
+};
+#define KWH_METER_TYPES 3
+
+/* Kinds of card writes and money movements (the table of kinds: model_op). */
 enum kwh_op_kind {
     KWH_OP_OPEN = 1,         /* 用户开户 (+ first purchase) */
     KWH_OP_SALE = 2,         /* 日常售电 */
@@ -51,6 +69,7 @@ enum kwh_op_kind {
     KWH_OP_TOOL = 9,         /* 工具卡 */
     KWH_OP_WIPE = 10,        /* 读卡清卡 */
 };
+#define KWH_OP_KINDS 11 /* kinds are 1 .. KWH_OP_KINDS - 1 */
 
 enum kwh_op_state {
     KWH_STATE_PENDING = 0,
@@ -90,6 +109,7 @@ struct kwh_tariff {
     char name[KWH_NAME_MAX];
     int64_t price;       /* current price, 0.0001 yuan/kWh */
     int64_t price_since; /* when the current price took effect */
+    int64_t price_id;    /* the version of the price: its row in the price history */
     int64_t customers;   /* open accounts on it (in use = cannot delete) */
 };
 
@@ -99,6 +119,7 @@ struct kwh_operator {
     int role;
     bool must_change;
     int failed_logins;
+    int lockouts; /* lock-outs in a row: each lasts twice the one before */
     int64_t locked_until;
 };
 
@@ -124,7 +145,7 @@ struct kwh_customer {
     char tariff_name[KWH_NAME_MAX];
     int64_t price; /* the tariff's current price */
     int status;    /* enum kwh_customer_status */
-    uint8_t card_serial[CARD_SERIAL_LEN];
+    uint8_t card_serial[KWH_SERIAL_LEN];
     int card_gen;                    /* generation of the current card */
     int purchase_count;              /* last count written to the card (settled) */
     int loaded_count;                /* last count the meter reported loaded */
@@ -175,12 +196,77 @@ struct kwh_receipt {
     char unit_phone[KWH_PHONE_MAX];
 };
 
+/* --- name tables ----------------------------------------------------------------------
+ *
+ * One row per value of an enumeration: its stable English name (command line options
+ * and output, logs, CSV), its Chinese name as the manual and the invoices write it
+ * (also accepted on input), and the message id of its label for people (shown through
+ * kwh_tr, so translated). */
+struct kwh_name {
+    int id;
+    const char *name;  /* "cash" */
+    const char *zh;    /* "现金" */
+    const char *label; /* message id: "Cash" */
+    const char *alias; /* another input spelling, or NULL */
+};
+
+extern const struct kwh_name model_pays[KWH_PAY_COUNT];          /* by enum kwh_pay */
+extern const struct kwh_name model_meter_types[KWH_METER_TYPES]; /* enum kwh_meter_type */
+extern const struct kwh_name model_card_types[KWH_CARD_TYPES];   /* by enum kwh_card_type */
+
+/* The row of id in table t of n rows, or NULL. */
+const struct kwh_name *model_name(const struct kwh_name *t, size_t n, int id);
+/* The id whose name, Chinese name or alias is s, or -1. */
+int model_name_parse(const struct kwh_name *t, size_t n, const char *s);
+
+const char *model_pay_name(int pay);          /* "cash", ...; "?" when unknown */
+const char *model_pay_label(int pay);         /* translated: "Cash" / "现金" */
+int model_pay_parse(const char *s);           /* -> enum kwh_pay, or -1 */
+const char *model_meter_type_name(int type);  /* "single", "ct", "direct" */
+const char *model_meter_type_label(int type); /* translated */
+int model_meter_type_parse(const char *s);    /* -> enum kwh_meter_type, or -1 */
+const char *model_card_type_name(int type);   /* "blank", "user", ... */
+const char *model_card_type_label(int type);  /* translated: "User card" / "用户卡" */
+
+/* --- the kinds of operation ---------------------------------------------------------- */
+
+/* What a kind of operation is, and how settling it as done changes its account: the
+ * settlement reads these flags, the store receives sets of kinds built from them. */
+#define KWH_OPF_PURCHASE 0x001    /* loads energy onto the card: an account's last purchase */
+#define KWH_OPF_CARD 0x002        /* writes a card (a card_ops row) */
+#define KWH_OPF_ACCOUNT 0x004     /* belongs to an account */
+#define KWH_OPF_OPENS 0x010       /* the account opens */
+#define KWH_OPF_NEW_CARD 0x020    /* the account's card (serial, generation) is the written one */
+#define KWH_OPF_CONSUMED 0x040    /* with 已消费, the lost card's purchase counts as loaded */
+#define KWH_OPF_COUNT 0x080       /* the purchase count is the written card's */
+#define KWH_OPF_METER 0x100       /* the meter and the balance are the op's (换表) */
+#define KWH_OPF_PARAMS 0x200      /* the meter parameters are the op's */
+#define KWH_OPF_ADDS 0x400        /* its sales add the energy they load to the balance */
+#define KWH_OPF_REPLACEABLE 0x800 /* a 重新售电 may replace it before the meter takes it */
+#define KWH_OPF_REPLACES 0x1000   /* its sale replaces the last purchase, whose money returns */
+
+struct kwh_op_info {
+    int kind;
+    const char *name;  /* stable English: "sale" (KWH_NC "op": a short word for people) */
+    const char *zh;    /* the sale type an invoice prints ("日常售电"); "" when none */
+    const char *label; /* message id of the label for people: "Daily sale" */
+    unsigned flags;    /* KWH_OPF_* */
+};
+
+/* The row of kind (a row named "?" with no flags for an unknown kind). */
+const struct kwh_op_info *model_op(int kind);
+/* The set of kinds that have every flag of flags, as a bit mask (bit k = kind k). */
+int64_t model_op_kinds(unsigned flags);
+
+/* The energy a sale loads onto the card: paid + adjustment (调剂) + free allowance. The
+ * one definition: the card, the balance and the screens all count it so. */
+int64_t model_sale_card_ckwh(const struct kwh_sale *s);
+
 /* Stable English names for logs, CLI and CSV; labels for people come from the UI. */
 const char *model_role_name(int role);
-int model_role_parse(const char *s); /* "admin"/"seller" -> role, or 0 */
-const char *model_pay_name(int pay); /* "cash", "wechat", ... */
-int model_pay_parse(const char *s);  /* -> enum kwh_pay, or -1 */
-const char *model_op_name(int kind); /* "open", "sale", ... */
+int model_role_parse(const char *s);  /* "admin"/"seller" -> role, or 0 */
+const char *model_op_name(int kind);  /* "open", "sale", ... */
+const char *model_op_label(int kind); /* translated: "Daily sale" / "日常售电" */
 const char *model_state_name(int state);
 const char *model_status_name(int status);
 

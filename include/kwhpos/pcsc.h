@@ -3,9 +3,9 @@
  * such as the ACS ACR38U/ACR39U with SLE4442/5542 memory cards. The commands come from an
  * APDU dialect (include/kwhpos/apdu.h); docs/reader-pcsc.md.
  *
- * The same guarantees as the serial driver: the PSC presentation reads the error counter
- * first, refuses when fewer than psc_min_tries are left, and is never repeated; a read or
- * a counter read whose answer is malformed is asked again once, a write never. */
+ * The same guarantees as the serial driver: a PSC presentation is never repeated (whether
+ * to risk one is the card writer's decision, kwhpos/cardwrite.h); a read or a counter
+ * read whose answer is malformed is asked again once, a write never. */
 #ifndef KWHPOS_PCSC_H
 #define KWHPOS_PCSC_H
 
@@ -19,7 +19,6 @@
 struct pcsc_opts {
     const char *reader;  /* a prefix of the reader's name; NULL or "" = the first reader */
     const char *dialect; /* an APDU dialect ("acs", "iso"); NULL or "" = "acs" */
-    int psc_min_tries;   /* refuse to present a PSC with fewer tries left; default 2 */
     int settle_ms;       /* after a failed command, how long to wait for pcscd to say whether
                             the card went out; default 1500 */
 };

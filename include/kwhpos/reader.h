@@ -3,9 +3,9 @@
  *
  * Every exchange has a deadline (answer timeout + wire time at the line speed + the
  * card's write time); a garbled answer is asked for again once (REPEAT: the reader
- * re-sends it without doing anything twice); noise is skipped. PSC presentation reads
- * the error counter first, refuses when fewer than psc_min_tries are left, and is never
- * repeated by the driver. */
+ * re-sends it without doing anything twice); noise is skipped. A PSC presentation is
+ * never repeated by the driver; whether to risk one is the card writer's decision
+ * (kwhpos/cardwrite.h). */
 #ifndef KWHPOS_READER_H
 #define KWHPOS_READER_H
 
@@ -18,7 +18,6 @@
 struct reader_opts {
     int timeout_ms;        /* answer time allowed beyond wire and card time; default 1000 */
     int write_ms_per_byte; /* card write time allowed per byte; default 10 */
-    int psc_min_tries;     /* refuse to present a PSC with fewer tries left; default 2 */
 };
 
 /* Traffic counters, for measurements. */
@@ -27,6 +26,7 @@ struct reader_stats {
     unsigned long tx_bytes, rx_bytes; /* framed bytes on the wire, both ways */
     unsigned long written;            /* card bytes the reader reported written */
     unsigned long repeats;            /* answers asked for again after a bad checksum */
+    unsigned long resyncs;            /* IDENTs sent again at open (a busy reader) */
 };
 
 /* Fills o with the defaults. */

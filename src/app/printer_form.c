@@ -9,8 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kwhpos/config.h"
 #include "kwhpos/invoice.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/print.h"
 
 /* Where an edited form goes: [station] dir/forms/NAME (never the installed form under
  * /usr or the administrator's under /etc), its folder made when missing. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kwhpos/config.h"
 #include "kwhpos/pcsc.h"
 #include "kwhpos/reader.h"
 #include "kwhpos/serial.h"

@@ -431,20 +431,6 @@ bool card_purchase_loaded(const struct kwh_card *c)
            c->ret.loaded_count >= c->purchase_count;
 }
 
-const char *card_type_name(int type)
-{
-    switch (type) {
-    case KWH_CARD_BLANK: return KWH_NC("card", "blank");
-    case KWH_CARD_USER: return KWH_NC("card", "user");
-    case KWH_CARD_REFUND: return KWH_NC("card", "refund");
-    case KWH_CARD_MANAGEMENT: return KWH_NC("card", "management");
-    case KWH_CARD_CLEAR: return KWH_NC("card", "clear");
-    case KWH_CARD_RELAY: return KWH_NC("card", "relay");
-    case KWH_CARD_TEST: return KWH_NC("card", "test");
-    }
-    return KWH_NC("card", "unknown");
-}
-
 const char *meter_code_name(int code)
 {
     static const char *const names[] = {"good", "E1", "E2", "E3", "E4", "E5",
@@ -454,14 +440,4 @@ const char *meter_code_name(int code)
     if (code == KWH_MC_E00)
         return "E-00";
     return "?";
-}
-
-const char *meter_type_name(int type)
-{
-    switch (type) {
-    case KWH_METER_SINGLE: return KWH_NC("meter", "single-phase");
-    case KWH_METER_THREE_CT: return "three-phase CT";
-    case KWH_METER_THREE_DIRECT: return KWH_NC("meter", "three-phase direct");
-    }
-    return KWH_NC("meter", "unknown");
 }

@@ -33,7 +33,6 @@ struct pcsc {
     const struct pcsc_api *api;
     const struct apdu_dialect *d;
     char prefix[MAX_READERNAME];
-    int psc_min_tries;
     int settle_ms;
     SCARDCONTEXT ctx;
     bool have_ctx;
@@ -56,7 +55,6 @@ void pcsc_opts_default(struct pcsc_opts *o)
 {
     o->reader = NULL;
     o->dialect = NULL;
-    o->psc_min_tries = 2;
     o->settle_ms = 1500;
 }
 
@@ -535,10 +533,8 @@ static int pc_psc_present(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_
     size_t cl, alen = sizeof ans;
     int tries, rc, res;
 
-    if ((rc = pc_psc_tries(r, &tries, e)) < 0)
-        return rc;
-    if ((rc = carddev_psc_guard(tries, r->psc_min_tries, e)) < 0)
-        return rc;
+    /* presented as asked: whether enough tries are left to risk it is the card writer's
+       decision (kwhpos/cardwrite.h), made with one reading of the counter */
     cl = apdu_build(r->d, APDU_PRESENT, 0, psc, KWH_PSC_LEN, cmd);
     if ((rc = xmit(r, KWH_N("the PSC presentation"), cmd, cl, ans, &alen, e)) < 0)
         return kwh_err_prefix(e, "the PSC may have been presented (read the error counter "
@@ -657,7 +653,6 @@ int pcsc_open_api(const struct pcsc_api *api, const struct pcsc_opts *o, struct 
     r->api = api;
     r->d = apdu_dialect_find(o->dialect);
     str_copy(r->prefix, sizeof r->prefix, o->reader != NULL ? o->reader : "");
-    r->psc_min_tries = o->psc_min_tries;
     r->settle_ms = o->settle_ms;
     if ((rc = ensure_reader(r, e)) < 0) {
         pc_close(r);

@@ -11,6 +11,7 @@
 #include "kwhpos/cardio.h"
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
+#include "kwhpos/plan.h"
 
 /* The command line speaks the language of the message catalogue (po/): [ui] language,
  * else the environment's, else English (main.c). Keys of "key: value" lines, CSV and
@@ -130,7 +131,6 @@ const char *cli_exit_text(int code);
 /* Output: "key: value" lines. */
 void cli_kv(struct cli *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void cli_print_receipt(struct cli *c, const struct kwh_receipt *r);
 void cli_print_customer(struct cli *c, const struct kwh_customer *cu);
 /* "12.34" from an integer scaled by 10^decimals (static buffer rotation: up to 8 live). */
 const char *cli_dec(int64_t v, int decimals);

@@ -12,8 +12,11 @@
 
 #include "cli/cli.h"
 #include "kwhpos/cardreg.h"
+#include "kwhpos/config.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/plan.h"
 
 static int exit_code(int code)
 {
@@ -58,9 +61,14 @@ int cli_usage(struct cli *c, const char *fmt, ...)
 
 int cli_open_core(struct cli *c, struct kwh_err *e)
 {
+    int rc;
+
     if (c->core != NULL)
         return 0;
-    return core_open(&c->core, c->db_override ? c->db_override : config_db(&c->cfg), e);
+    rc = core_open(&c->core, c->db_override ? c->db_override : config_db(&c->cfg), e);
+    if (rc == 0)
+        core_set_anchor_file(c->core, c->cfg.audit_anchors);
+    return rc;
 }
 
 int cli_open_reader(struct cli *c, struct kwh_err *e)
@@ -72,8 +80,10 @@ int cli_open_reader(struct cli *c, struct kwh_err *e)
     if (rc < 0)
         return rc;
     c->dev_open = true;
-    if (c->core)
+    if (c->core) {
         core_set_card_dev(c->core, &c->dev);
+        core_check_start(c->core); /* a card may be written: check the file meanwhile */
+    }
     return 0;
 }
 
@@ -160,8 +170,10 @@ int cli_session(struct cli *c, struct kwh_err *e)
     int rc = cli_open_core(c, e);
     if (rc < 0)
         return rc;
-    if (c->dev_open)
+    if (c->dev_open) {
         core_set_card_dev(c->core, &c->dev);
+        core_check_start(c->core);
+    }
     return cli_login(c, e);
 }
 
@@ -247,28 +259,25 @@ int cli_meter(struct cli *c, const struct cli_args *a, struct kwh_meter *m)
     int64_t v;
     int rc;
 
-    memset(m, 0, sizeof *m);
+    /* a new account's meter starts from the same defaults as on the screen */
+    open_meter_defaults(m);
     if ((rc = cli_number(c, a, "meter", &m->meter_no)) != 0)
         return rc;
-    if (type == NULL || strcmp(type, "single") == 0)
-        m->meter_type = KWH_METER_SINGLE;
-    else if (strcmp(type, "ct") == 0)
-        m->meter_type = KWH_METER_THREE_CT;
-    else if (strcmp(type, "direct") == 0)
-        m->meter_type = KWH_METER_THREE_DIRECT;
-    else
+    if (type != NULL && (m->meter_type = model_meter_type_parse(type)) < 0)
         return cli_usage(c, "--type: single (单相), ct (三相互感) or direct (三相直通)");
-    if ((rc = cli_fixed(c, a, "rating", 0, 1000, 60, &v)) != 0)
+    if ((rc = cli_fixed(c, a, "rating", 0, 1000, m->rating_a, &v)) != 0)
         return rc;
     m->rating_a = (int)v;
+    /* the limit is the rating unless given */
     if ((rc = cli_fixed(c, a, "limit", 0, 1000, m->rating_a, &v)) != 0)
         return rc;
     m->current_limit_a = (int)v;
-    if ((rc = cli_fixed(c, a, "alarm", 2, UNITS_MAX_CKWH, 1000, &m->alarm_ckwh)) != 0 ||
-        (rc = cli_fixed(c, a, "overdraft", 2, UNITS_MAX_CKWH, 500, &m->overdraft_ckwh)) != 0 ||
-        (rc = cli_fixed(c, a, "hoard", 2, UNITS_MAX_CKWH, 200000, &m->hoard_ckwh)) != 0)
+    if ((rc = cli_fixed(c, a, "alarm", 2, UNITS_MAX_CKWH, m->alarm_ckwh, &m->alarm_ckwh)) != 0 ||
+        (rc = cli_fixed(c, a, "overdraft", 2, UNITS_MAX_CKWH, m->overdraft_ckwh,
+                        &m->overdraft_ckwh)) != 0 ||
+        (rc = cli_fixed(c, a, "hoard", 2, UNITS_MAX_CKWH, m->hoard_ckwh, &m->hoard_ckwh)) != 0)
         return rc;
-    if ((rc = cli_fixed(c, a, "ct", 0, 10000, 1, &v)) != 0)
+    if ((rc = cli_fixed(c, a, "ct", 0, 10000, m->ct_ratio, &v)) != 0)
         return rc;
     m->ct_ratio = (int)v;
     return 0;
@@ -327,7 +336,7 @@ void cli_print_customer(struct cli *c, const struct kwh_customer *cu)
     cli_kv(c, "phone", "%s", cu->phone);
     cli_kv(c, "status", "%s", model_status_name(cu->status));
     cli_kv(c, "meter", "%08u", cu->meter.meter_no);
-    cli_kv(c, "meter_type", "%s", meter_type_name(cu->meter.meter_type));
+    cli_kv(c, "meter_type", "%s", model_meter_type_name(cu->meter.meter_type));
     cli_kv(c, "rating_a", "%d", cu->meter.rating_a);
     cli_kv(c, "limit_a", "%d", cu->meter.current_limit_a);
     cli_kv(c, "alarm_kwh", "%s", cli_dec(cu->meter.alarm_ckwh, 2));
@@ -339,25 +348,4 @@ void cli_print_customer(struct cli *c, const struct kwh_customer *cu)
     cli_kv(c, "purchase_count", "%d", cu->purchase_count);
     cli_kv(c, "card_generation", "%d", cu->card_gen);
     cli_kv(c, "balance_kwh", "%s", cli_dec(cu->balance_ckwh, 2));
-}
-
-void cli_print_receipt(struct cli *c, const struct kwh_receipt *r)
-{
-    const struct kwh_sale *s = &r->sale;
-    cli_kv(c, "invoice", "%lld", (long long)s->invoice_no);
-    cli_kv(c, "kind", "%s", model_op_name(s->kind));
-    cli_kv(c, "state", "%s", model_state_name(s->state));
-    cli_kv(c, "customer", "%08u", r->customer.customer_no);
-    cli_kv(c, "name", "%s", r->customer.name);
-    cli_kv(c, "meter", "%08u", s->meter_no);
-    cli_kv(c, "purchase_count", "%d", s->purchase_count);
-    cli_kv(c, "tariff", "%s", s->tariff_name);
-    cli_kv(c, "price", "%s", cli_dec(s->price, 4));
-    cli_kv(c, "kwh", "%s", cli_dec(s->energy_ckwh, 2));
-    cli_kv(c, "adjust_kwh", "%s", cli_dec(s->adjust_ckwh, 2));
-    cli_kv(c, "free_kwh", "%s", cli_dec(s->free_ckwh, 2));
-    cli_kv(c, "amount", "%s", cli_dec(s->amount_fen, 2));
-    cli_kv(c, "fee", "%s", cli_dec(s->fee_fen, 2));
-    cli_kv(c, "pay", "%s", model_pay_name(s->pay_method));
-    cli_kv(c, "operator", "%s", s->operator_name);
 }

@@ -5,6 +5,8 @@
 
 #include "cli/report.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 const char *cli_time(int64_t t)
 {

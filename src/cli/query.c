@@ -7,6 +7,7 @@
 
 #include "cli/report.h"
 #include "kwhpos/util.h"
+#include "kwhpos/query.h"
 
 /* Prints a listing; rows_label says what was listed. */
 static int print_listing(struct cli *c, const struct out_opts *o, struct out_table *t,

@@ -47,6 +47,5 @@ int cli_db_copy(struct cli *c, const struct cli_args *a);
 int cli_export_customers(struct cli *c, const struct cli_args *a);
 int cli_export_sales(struct cli *c, const struct cli_args *a);
 int cli_import(struct cli *c, const struct cli_args *a);
-int cli_issue_card(struct cli *c, const struct cli_args *a);
 
 #endif

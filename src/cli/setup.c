@@ -7,9 +7,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "kwhpos/cardreg.h"
+#include "kwhpos/config.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/core.h"
 
 static int cmd_init(struct cli *c, const struct cli_args *a)
 {
@@ -45,7 +46,7 @@ static int cmd_ports(struct cli *c, const struct cli_args *a)
     size_t n;
     struct kwh_err e;
     (void)a;
-    if (cardreg_list(&list, &n, note, sizeof note, &e) < 0)
+    if (readers_list(&list, &n, note, sizeof note, &e) < 0)
         return cli_fail(c, &e);
     for (size_t i = 0; i < n; i++)
         fprintf(c->out, "%s\t%s\t%s\n", list[i].driver, list[i].name, list[i].label);
@@ -161,6 +162,30 @@ static int cmd_operator_role(struct cli *c, const struct cli_args *a)
         auth_operator_set_role(c->core, &c->session, name, model_role_parse(role), &e) < 0)
         return cli_fail(c, &e);
     fprintf(c->out, "operator %s is now %s\n", name, role);
+    return CLI_OK;
+}
+
+/* An operator locked out by wrong passwords: an admin (--user), or root without logging
+ * in, so that the only administrator locked out (by anyone typing wrong passwords at
+ * the login screen) is never shut out for hours. */
+static int cmd_operator_unlock(struct cli *c, const struct cli_args *a)
+{
+    const char *name = cli_str(a, "name");
+    struct kwh_err e;
+    int rc;
+
+    if (name == NULL || name[0] == '\0')
+        return cli_usage(c, "operator unlock: --name NAME");
+    if (c->user == NULL && geteuid() != 0)
+        return cli_usage(c, "operator unlock: give --user ADMIN (an administrator's login), or "
+                            "run it as root");
+    if (c->user != NULL)
+        rc = cli_session(c, &e) < 0 ? e.code : auth_unlock(c->core, &c->session, name, &e);
+    else
+        rc = cli_open_core(c, &e) < 0 ? e.code : auth_unlock_as_root(c->core, name, &e);
+    if (rc < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out, _("operator %s unlocked: the failed logins are forgotten\n"), name);
     return CLI_OK;
 }
 
@@ -314,5 +339,8 @@ const struct cli_command cli_setup_commands[] = {
      N_("change an operator's role (admin)"), cmd_operator_role, 0},
     {"operator passwd", "name=", "[--name OTHER] (stdin: current, new, new again)",
      N_("change a password"), cmd_passwd, 0},
+    {"operator unlock", "name=", "--name NAME (as an admin with --user, or as root)",
+     N_("lift a lock-out after wrong passwords (admin, or root without logging in)"),
+     cmd_operator_unlock, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "kwhpos/cardreg.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "kwhpos/core.h"
+#include "kwhpos/plan.h"
 
 /* Session and reader: every card command needs both. */
 static int card_session(struct cli *c, struct kwh_err *e)
@@ -19,25 +21,163 @@ static int card_session(struct cli *c, struct kwh_err *e)
     return cli_open_reader(c, e);
 }
 
-/* The receipt of a committed sale, and its invoice printed when --print asks. */
-static int done(struct cli *c, const struct cli_args *a, int rc, const struct kwh_receipt *r,
-                const struct kwh_err *e)
-{
-    if (rc < 0)
-        return cli_fail(c, e);
-    cli_print_receipt(c, r);
-    return cli_flag(a, "print") ? cli_print_invoice(c, r->sale.invoice_no) : CLI_OK;
-}
-
 /* With --print, refuses before the card is touched when the invoice could not print. */
 static int print_ready(struct cli *c, const struct cli_args *a)
 {
-    return cli_flag(a, "print") ? cli_print_ready(c) : 0;
+    return cli_flag(a, "print") && !cli_flag(a, "quote") ? cli_print_ready(c) : 0;
+}
+
+/* The account named by --customer NO or --meter NO (as the screens find it). */
+static int account_arg(struct cli *c, const struct cli_args *a, uint32_t *no)
+{
+    struct kwh_customer cu;
+    struct kwh_err e;
+    uint32_t meter;
+    int rc;
+
+    if ((rc = cli_number(c, a, "customer", no)) != 0 ||
+        (rc = cli_number(c, a, "meter", &meter)) != 0)
+        return rc;
+    if (*no == 0 && meter == 0)
+        return cli_usage(c, "give --customer NUMBER or --meter NUMBER");
+    if (*no != 0)
+        return 0;
+    if (cli_open_core(c, &e) < 0 || account_find(c->core, 0, meter, &cu, &e) < 0)
+        return cli_fail(c, &e);
+    *no = cu.customer_no;
+    return 0;
+}
+
+static int need_customer(struct cli *c, const struct cli_args *a, uint32_t *no)
+{
+    int rc = cli_number(c, a, "customer", no);
+    if (rc != 0)
+        return rc;
+    if (*no == 0)
+        return cli_usage(c, "give --customer NUMBER");
+    return 0;
+}
+
+/* Reads the card in the reader (the session and the reader opened first). */
+static int read_card(struct cli *c, struct kwh_card_view *v, struct kwh_err *e)
+{
+    int rc = card_session(c, e);
+    if (rc < 0)
+        return rc;
+    return cardview_read(c->core, &c->session, v, e);
+}
+
+/* The card in the reader must be the account's own (customer_no, when not 0). */
+static int own_card(const struct kwh_card_view *v, uint32_t customer_no, struct kwh_err *e)
+{
+    if (customer_no != 0 && v->has_customer && v->customer.customer_no != customer_no)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card in the reader belongs to account %08u, not %08u",
+                           v->customer.customer_no, customer_no);
+    return 0;
+}
+
+/* What a plan will do, as key: value lines (the receipt's keys; the commit adds the
+ * invoice number, the state and the operator). */
+static void print_plan(struct cli *c, const struct kwh_plan_view *v)
+{
+    const struct kwh_customer *cu = &v->after;
+    const struct kwh_sale *s = &v->sale;
+
+    if (v->kind != 0)
+        cli_kv(c, "kind", "%s", model_op_name(v->kind));
+    if (v->has_account) {
+        if (cu->customer_no != 0)
+            cli_kv(c, "customer", "%08u", cu->customer_no);
+        cli_kv(c, "name", "%s", cu->name);
+        cli_kv(c, "meter", "%08u", cu->meter.meter_no);
+        if (v->before.meter.meter_no != cu->meter.meter_no)
+            cli_kv(c, "old_meter", "%08u", v->before.meter.meter_no);
+    }
+    if (v->kind == KWH_OP_REFUND) {
+        cli_kv(c, "remaining_kwh", "%s", cli_dec(v->remaining_ckwh, 2));
+        cli_kv(c, "unloaded_kwh", "%s", cli_dec(v->unloaded_ckwh, 2));
+        cli_kv(c, "refund_kwh", "%s", cli_dec(v->refund_ckwh, 2));
+        cli_kv(c, "price", "%s", cli_dec(s->price, 4));
+        cli_kv(c, "refund_amount", "%s", cli_dec(v->refund_fen, 2));
+        cli_kv(c, "pay", "%s", model_pay_name(s->pay_method));
+        return;
+    }
+    if (v->kind == KWH_OP_METER_CHANGE) {
+        cli_kv(c, "old_remaining_kwh", "%s", cli_dec(v->remaining_ckwh, 2));
+        cli_kv(c, "unloaded_kwh", "%s", cli_dec(v->unloaded_ckwh, 2));
+        cli_kv(c, "carried_kwh", "%s", cli_dec(v->carried_ckwh, 2));
+    }
+    if (v->kind == KWH_OP_REISSUE)
+        cli_kv(c, "consumed", "%s", v->consumed ? "yes" : "no");
+    if (v->has_sale) {
+        cli_kv(c, "purchase_count", "%d", s->purchase_count);
+        cli_kv(c, "tariff", "%s", s->tariff_name);
+        cli_kv(c, "price", "%s", cli_dec(s->price, 4));
+        cli_kv(c, "kwh", "%s", cli_dec(s->energy_ckwh, 2));
+        cli_kv(c, "adjust_kwh", "%s", cli_dec(s->adjust_ckwh, 2));
+        cli_kv(c, "free_kwh", "%s", cli_dec(s->free_ckwh, 2));
+        cli_kv(c, "card_kwh", "%s", cli_dec(v->card_ckwh, 2));
+        cli_kv(c, "amount", "%s", cli_dec(s->amount_fen, 2));
+        cli_kv(c, "fee", "%s", cli_dec(s->fee_fen, 2));
+        cli_kv(c, "pay", "%s", model_pay_name(s->pay_method));
+    }
+    if (v->has_replaced) {
+        cli_kv(c, "replaces_amount", "%s", cli_dec(v->replaced.amount_fen, 2));
+        cli_kv(c, "difference", "%s", cli_dec(v->difference_fen, 2));
+    }
+    if (v->has_card && !v->has_sale)
+        cli_kv(c, "card", "%s", model_card_type_name(v->card.type));
+    if (v->has_card && v->card.type == KWH_CARD_MANAGEMENT) {
+        unsigned lim = v->card.params.current_limit_a;
+        if (lim == CARD_LIMIT_RATING)
+            cli_kv(c, "limit_a", "rating");
+        else if (lim == KWH_LIMIT_UNCHANGED)
+            cli_kv(c, "limit_a", "unchanged");
+        else
+            cli_kv(c, "limit_a", "%u", lim);
+        cli_kv(c, "alarm_kwh", "%s", cli_dec(v->card.params.alarm_ckwh, 2));
+        cli_kv(c, "overdraft_kwh", "%s", cli_dec(v->card.params.overdraft_ckwh, 2));
+        cli_kv(c, "hoard_kwh", "%s", cli_dec(v->card.params.hoard_ckwh, 2));
+    }
+}
+
+/* The plan made (rc) shown, then, unless quote, committed: that same plan. done (may be
+ * NULL) says what happened when there is no receipt to print. */
+static int run_plan(struct cli *c, const struct cli_args *a, bool quote, int rc, struct kwh_plan *p,
+                    struct kwh_err *e, const char *done)
+{
+    struct kwh_receipt r;
+    bool sale;
+
+    if (rc < 0)
+        return cli_fail(c, e);
+    print_plan(c, plan_view(p));
+    fflush(c->out); /* what it is about to do, before anything it says of the outcome */
+    sale = plan_view(p)->has_sale;
+    if (quote) {
+        plan_free(p);
+        return CLI_OK;
+    }
+    rc = plan_commit(c->core, &c->session, p, &r, e);
+    plan_free(p);
+    if (rc < 0)
+        return cli_fail(c, e);
+    if (sale) {
+        if (r.sale.kind == KWH_OP_OPEN)
+            cli_kv(c, "customer", "%08u", r.customer.customer_no);
+        cli_kv(c, "invoice", "%lld", (long long)r.sale.invoice_no);
+        cli_kv(c, "state", "%s", model_state_name(r.sale.state));
+        cli_kv(c, "operator", "%s", r.sale.operator_name);
+    }
+    if (done != NULL)
+        fprintf(c->out, "%s\n", done);
+    return sale && cli_flag(a, "print") ? cli_print_invoice(c, r.sale.invoice_no) : CLI_OK;
 }
 
 static void print_card(struct cli *c, const struct kwh_card *k)
 {
-    cli_kv(c, "card", "%s", card_type_name(k->type));
+    cli_kv(c, "card", "%s", model_card_type_name(k->type));
     if (k->type == KWH_CARD_BLANK)
         return;
     cli_kv(c, "area_code", "%s", k->area_code);
@@ -61,46 +201,55 @@ static void print_card(struct cli *c, const struct kwh_card *k)
 
 static int cmd_card_read(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_card_info info;
+    struct kwh_card_view v;
     struct kwh_err e;
+    int rc;
+
     (void)a;
-    if (card_session(c, &e) < 0 || toolcard_read(c->core, &c->session, &info, &e) < 0)
+    rc = read_card(c, &v, &e);
+    if (rc < 0 && rc != KWH_ECARD)
         return cli_fail(c, &e);
-    if (info.notice[0] != '\0')
-        cli_kv(c, "settled", "%s", info.notice);
-    if (!info.ours) {
+    if (v.notice[0] != '\0')
+        cli_kv(c, "settled", "%s", v.notice);
+    if (!v.ours) {
         /* what could not be decoded is zeroes, which would read as a blank card */
-        cli_kv(c, "refused", "%s", info.problem);
-        if (info.card.type == KWH_CARD_BLANK)
+        cli_kv(c, "refused", "%s", v.problem);
+        if (v.card.type == KWH_CARD_BLANK)
             cli_kv(c, "card", "unknown (not a kwhpos card)");
         else
-            print_card(c, &info.card);
+            print_card(c, &v.card);
     } else {
-        print_card(c, &info.card);
+        print_card(c, &v.card);
     }
-    if (info.has_customer) {
-        cli_kv(c, "account", "%08u %s (%s)", info.customer.customer_no, info.customer.name,
-               model_status_name(info.customer.status));
-        cli_kv(c, "in_meter", "%s", info.purchase_loaded ? "yes" : "no");
+    if (v.has_customer) {
+        cli_kv(c, "account", "%08u %s (%s)", v.customer.customer_no, v.customer.name,
+               model_status_name(v.customer.status));
+        cli_kv(c, "in_meter", "%s", v.purchase_loaded ? "yes" : "no");
+        if (v.meter_refused)
+            cli_kv(c, "meter_refused", "%s", v.refusal);
     }
-    return info.ours ? CLI_OK : CLI_CARD;
+    return v.ours ? CLI_OK : CLI_CARD;
 }
 
 static int cmd_card_wipe(struct cli *c, const struct cli_args *a)
 {
+    struct kwh_card_view v;
+    struct kwh_plan *p = NULL;
     struct kwh_err e;
-    (void)a;
-    if (card_session(c, &e) < 0 || toolcard_wipe(c->core, &c->session, &e) < 0)
-        return cli_fail(c, &e);
-    fprintf(c->out, "the card is blank\n");
-    return CLI_OK;
+    int rc = read_card(c, &v, &e);
+
+    /* a refused card may still be one this site can wipe (a replaced card) */
+    if (rc == 0 || rc == KWH_ECARD)
+        rc = wipe_plan(c->core, &c->session, &v, &p, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, p, &e, "the card is blank");
 }
 
 static int cmd_open(struct cli *c, const struct cli_args *a)
 {
     struct kwh_account_req acc;
     struct kwh_purchase_req p;
-    struct kwh_receipt r;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     int rc;
 
@@ -119,140 +268,122 @@ static int cmd_open(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if ((rc = cli_tariff(c, a, &acc.tariff_id)) != 0)
         return rc;
-    rc = vend_open_account(c->core, &c->session, &acc, &p, &r, &e);
-    return done(c, a, rc, &r, &e);
+    if ((rc = cardview_read(c->core, &c->session, &v, &e)) == 0)
+        rc = open_plan(c->core, &c->session, &v, &acc, &p, &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
-static int need_customer(struct cli *c, const struct cli_args *a, uint32_t *no)
-{
-    int rc = cli_number(c, a, "customer", no);
-    if (rc != 0)
-        return rc;
-    if (*no == 0)
-        return cli_usage(c, "give --customer NUMBER");
-    return 0;
-}
-
-static int sell_common(struct cli *c, const struct cli_args *a, bool resale)
+/* A purchase for the account --customer names, to the card in the reader: a sale, a
+ * re-sale, or an imported account's first card (onto a blank card; the purchase may be
+ * left out). */
+static int sell_common(struct cli *c, const struct cli_args *a, int kind, bool quote)
 {
     struct kwh_purchase_req p;
-    struct kwh_receipt r;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     uint32_t no;
     int rc;
 
-    if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_purchase(c, a, true, &p)) != 0 ||
-        (rc = print_ready(c, a)) != 0)
+    if ((rc = need_customer(c, a, &no)) != 0 ||
+        (rc = cli_purchase(c, a, kind != KWH_OP_OPEN, &p)) != 0 || (rc = print_ready(c, a)) != 0)
         return rc;
-    if (card_session(c, &e) < 0)
-        return cli_fail(c, &e);
-    rc = resale ? vend_resell(c->core, &c->session, no, &p, &r, &e)
-                : vend_sell(c->core, &c->session, no, &p, &r, &e);
-    return done(c, a, rc, &r, &e);
+    if ((rc = read_card(c, &v, &e)) == 0 && (rc = own_card(&v, no, &e)) == 0) {
+        if (kind == KWH_OP_RESALE)
+            rc = resale_plan(c->core, &c->session, &v, &p, &plan, &e);
+        else if (kind == KWH_OP_OPEN)
+            rc = first_card_plan(c->core, &c->session, no, &v, &p, &plan, &e);
+        else
+            rc = sale_plan(c->core, &c->session, &v, &p, &plan, &e);
+    }
+    return run_plan(c, a, quote, rc, plan, &e, NULL);
 }
 
 static int cmd_sell(struct cli *c, const struct cli_args *a)
 {
-    return sell_common(c, a, false);
+    return sell_common(c, a, KWH_OP_SALE, cli_flag(a, "quote"));
 }
 
 static int cmd_resell(struct cli *c, const struct cli_args *a)
 {
-    return sell_common(c, a, true);
+    return sell_common(c, a, KWH_OP_RESALE, cli_flag(a, "quote"));
 }
 
+/* `quote`: a sale planned from the card in the reader and shown, nothing written (the
+ * same as `sell --quote`). */
 static int cmd_quote(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_purchase_req p;
-    struct kwh_quote q;
-    struct kwh_err e;
-    uint32_t no;
-    int rc;
+    return sell_common(c, a, KWH_OP_SALE, true);
+}
 
-    if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_purchase(c, a, true, &p)) != 0)
-        return rc;
-    if (cli_session(c, &e) < 0 || vend_quote(c->core, &c->session, no, &p, &q, &e) < 0)
-        return cli_fail(c, &e);
-    cli_kv(c, "kwh", "%s", cli_dec(q.energy_ckwh, 2));
-    cli_kv(c, "adjust_kwh", "%s", cli_dec(q.adjust_ckwh, 2));
-    cli_kv(c, "free_kwh", "%s", cli_dec(q.free_ckwh, 2));
-    cli_kv(c, "card_kwh", "%s", cli_dec(q.card_ckwh, 2));
-    cli_kv(c, "amount", "%s", cli_dec(q.amount_fen, 2));
-    cli_kv(c, "price", "%s", cli_dec(q.price, 4));
-    return CLI_OK;
+/* `issue-card`: the first card of an imported account, sold as an opening. */
+static int cmd_issue_card(struct cli *c, const struct cli_args *a)
+{
+    return sell_common(c, a, KWH_OP_OPEN, cli_flag(a, "quote"));
 }
 
 static int cmd_reissue(struct cli *c, const struct cli_args *a)
 {
     struct kwh_purchase_req p;
-    struct kwh_receipt r;
-    struct kwh_site site;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     int64_t fee;
     uint32_t no;
     int rc;
 
-    if ((rc = need_customer(c, a, &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
+    if ((rc = account_arg(c, a, &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
         return rc;
     if (cli_flag(a, "consumed") == cli_flag(a, "unconsumed"))
         return cli_usage(c, "reissue: say whether the last purchase reached the meter: "
                             "--consumed (已消费) or --unconsumed (未消费)");
-    if ((rc = print_ready(c, a)) != 0)
+    if ((rc = cli_fixed(c, a, "fee", 2, UNITS_MAX_FEN, KWH_FEE_SITE, &fee)) != 0 ||
+        (rc = print_ready(c, a)) != 0)
         return rc;
-    if (card_session(c, &e) < 0 || settings_get(c->core, &site, &e) < 0)
-        return cli_fail(c, &e);
-    if ((rc = cli_fixed(c, a, "fee", 2, UNITS_MAX_FEN, site.reissue_fee_fen, &fee)) != 0)
-        return rc;
-    rc = vend_reissue(c->core, &c->session, no, cli_flag(a, "consumed"), fee,
-                      p.mode == KWH_BY_NONE ? NULL : &p, &r, &e);
-    return done(c, a, rc, &r, &e);
+    if ((rc = read_card(c, &v, &e)) == 0)
+        rc =
+            reissue_plan(c->core, &c->session, no, &v, cli_flag(a, "consumed"), fee, &p, &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
 static int cmd_refund_card(struct cli *c, const struct cli_args *a)
 {
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     uint32_t no;
     int rc;
+
     if ((rc = need_customer(c, a, &no)) != 0)
         return rc;
-    if (card_session(c, &e) < 0 || vend_make_refund_card(c->core, &c->session, no, &e) < 0)
-        return cli_fail(c, &e);
-    fprintf(c->out, "refund card made: insert it in meter, then `kwhpos refund`\n");
-    return CLI_OK;
+    if ((rc = read_card(c, &v, &e)) == 0 && (rc = own_card(&v, no, &e)) == 0)
+        rc = refund_card_plan(c->core, &c->session, &v, &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e,
+                    "refund card made: insert it in meter, then `kwhpos refund`");
 }
 
 static int cmd_refund(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_refund_quote q;
-    struct kwh_receipt r;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     int pay = KWH_PAY_CASH, rc;
 
     if (cli_flag(a, "pay") && (pay = model_pay_parse(cli_str(a, "pay"))) < 0)
         return cli_usage(c, "--pay: cash, wechat, alipay, card or other");
-    if (!cli_flag(a, "quote") && (rc = print_ready(c, a)) != 0)
+    if ((rc = print_ready(c, a)) != 0)
         return rc;
-    if (card_session(c, &e) < 0 || vend_refund_quote(c->core, &c->session, &q, &e) < 0)
-        return cli_fail(c, &e);
-    cli_kv(c, "customer", "%08u", q.customer.customer_no);
-    cli_kv(c, "remaining_kwh", "%s", cli_dec(q.remaining_ckwh, 2));
-    cli_kv(c, "unloaded_kwh", "%s", cli_dec(q.unloaded_ckwh, 2));
-    cli_kv(c, "refund_kwh", "%s", cli_dec(q.refund_ckwh, 2));
-    cli_kv(c, "price", "%s", cli_dec(q.price, 4));
-    cli_kv(c, "refund_amount", "%s", cli_dec(q.amount_fen, 2));
-    if (cli_flag(a, "quote"))
-        return CLI_OK;
-    if (vend_refund(c->core, &c->session, q.customer.customer_no, pay, &r, &e) < 0)
-        return cli_fail(c, &e);
-    cli_kv(c, "invoice", "%lld", (long long)r.sale.invoice_no);
-    return cli_flag(a, "print") ? cli_print_invoice(c, r.sale.invoice_no) : CLI_OK;
+    if ((rc = read_card(c, &v, &e)) == 0)
+        rc = refund_plan(c->core, &c->session, &v, pay, &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
 static int cmd_meter_change(struct cli *c, const struct cli_args *a)
 {
     struct kwh_meter_change_req m;
     struct kwh_purchase_req p;
-    struct kwh_receipt r;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     uint32_t no;
     int rc;
@@ -266,54 +397,56 @@ static int cmd_meter_change(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if ((rc = print_ready(c, a)) != 0)
         return rc;
-    if (card_session(c, &e) < 0)
-        return cli_fail(c, &e);
-    rc = vend_meter_change(c->core, &c->session, no, &m, p.mode == KWH_BY_NONE ? NULL : &p, &r, &e);
-    return done(c, a, rc, &r, &e);
+    if ((rc = read_card(c, &v, &e)) == 0 && (rc = own_card(&v, no, &e)) == 0)
+        rc = meter_change_plan(c->core, &c->session, &v, &m, &p, &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
 static int cmd_transfer(struct cli *c, const struct cli_args *a)
 {
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     uint32_t no;
     int rc;
-    if ((rc = need_customer(c, a, &no)) != 0)
+
+    if ((rc = account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_str(a, "name") == NULL)
         return cli_usage(c, "transfer: give the new owner's --name");
-    if (cli_session(c, &e) < 0 ||
-        account_transfer(c->core, &c->session, no, cli_str(a, "name"),
-                         cli_str(a, "address") ? cli_str(a, "address") : "",
-                         cli_str(a, "phone") ? cli_str(a, "phone") : "", &e) < 0)
-        return cli_fail(c, &e);
-    return CLI_OK;
+    if ((rc = cli_session(c, &e)) == 0)
+        rc = transfer_plan(c->core, &c->session, no, cli_str(a, "name"),
+                           cli_str(a, "address") ? cli_str(a, "address") : "",
+                           cli_str(a, "phone") ? cli_str(a, "phone") : "", &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
 static int cmd_close(struct cli *c, const struct cli_args *a)
 {
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
     uint32_t no;
     int rc;
-    if ((rc = need_customer(c, a, &no)) != 0)
+
+    if ((rc = account_arg(c, a, &no)) != 0)
         return rc;
-    if (cli_session(c, &e) < 0 ||
-        (cli_flag(a, "force") && auth_permit(&c->session, KWH_ACT_CLOSE_FORCE, 0, &e) < 0) ||
-        account_close(c->core, &c->session, no, cli_flag(a, "force"), &e) < 0)
-        return cli_fail(c, &e);
-    return CLI_OK;
+    if ((rc = cli_session(c, &e)) == 0 &&
+        (!cli_flag(a, "force") || (rc = auth_permit(&c->session, KWH_ACT_CLOSE_FORCE, 0, &e)) == 0))
+        rc = close_plan(c->core, &c->session, no, cli_flag(a, "force"), &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
 static int cmd_edit(struct cli *c, const struct cli_args *a)
 {
     struct kwh_customer cu;
     struct kwh_account_req acc;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
-    bool written;
-    int64_t v;
+    int64_t n;
     uint32_t no;
     int rc;
 
-    if ((rc = need_customer(c, a, &no)) != 0)
+    if ((rc = account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_EDIT, 0, &e) < 0 ||
         account_find(c->core, no, 0, &cu, &e) < 0)
@@ -327,12 +460,12 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
     acc.tariff_id = cu.tariff_id;
     if (cli_flag(a, "tariff") && (rc = cli_tariff(c, a, &acc.tariff_id)) != 0)
         return rc;
-    if ((rc = cli_fixed(c, a, "rating", 0, 1000, cu.meter.rating_a, &v)) != 0)
+    if ((rc = cli_fixed(c, a, "rating", 0, 1000, cu.meter.rating_a, &n)) != 0)
         return rc;
-    acc.meter.rating_a = (int)v;
-    if ((rc = cli_fixed(c, a, "limit", 0, 1000, cu.meter.current_limit_a, &v)) != 0)
+    acc.meter.rating_a = (int)n;
+    if ((rc = cli_fixed(c, a, "limit", 0, 1000, cu.meter.current_limit_a, &n)) != 0)
         return rc;
-    acc.meter.current_limit_a = (int)v;
+    acc.meter.current_limit_a = (int)n;
     if ((rc = cli_fixed(c, a, "alarm", 2, UNITS_MAX_CKWH, cu.meter.alarm_ckwh,
                         &acc.meter.alarm_ckwh)) != 0 ||
         (rc = cli_fixed(c, a, "overdraft", 2, UNITS_MAX_CKWH, cu.meter.overdraft_ckwh,
@@ -340,16 +473,18 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
         (rc = cli_fixed(c, a, "hoard", 2, UNITS_MAX_CKWH, cu.meter.hoard_ckwh,
                         &acc.meter.hoard_ckwh)) != 0)
         return rc;
-    if ((rc = cli_fixed(c, a, "ct", 0, 10000, cu.meter.ct_ratio, &v)) != 0)
+    if ((rc = cli_fixed(c, a, "ct", 0, 10000, cu.meter.ct_ratio, &n)) != 0)
         return rc;
-    acc.meter.ct_ratio = (int)v;
-    if (cardreg_configured(&c->cfg) && cli_open_reader(c, &e) < 0)
-        return cli_fail(c, &e);
-    if (account_edit(c->core, &c->session, no, &acc, &written, &e) < 0)
-        return cli_fail(c, &e);
-    if (written)
-        fprintf(c->out, "the new meter parameters are on the card: insert it in the meter\n");
-    return CLI_OK;
+    acc.meter.ct_ratio = (int)n;
+    rc = edit_plan(c->core, &c->session, no, NULL, &acc, &plan, &e);
+    /* new meter parameters go onto the customer's card: read it, and plan with it */
+    if (rc == KWH_ECONFLICT && e.detail == KWH_PLAN_NEEDS_CARD &&
+        (rc = read_card(c, &v, &e)) == 0 && (rc = own_card(&v, no, &e)) == 0)
+        rc = edit_plan(c->core, &c->session, no, &v, &acc, &plan, &e);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e,
+                    rc == 0 && plan_view(plan)->writes_card
+                        ? "the new meter parameters are on the card: insert it in the meter"
+                        : NULL);
 }
 
 static int cmd_show(struct cli *c, const struct cli_args *a)
@@ -371,8 +506,12 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
 {
     static const char *const names[] = {"management", "clear", "relay", "test"};
     struct kwh_meter_params mp;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
     struct kwh_err e;
-    int64_t v;
+    char done[64];
+    const char *limit = cli_str(a, "limit");
+    int64_t n;
     int type = 0, rc;
 
     if (a->npos != 1)
@@ -382,26 +521,36 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
             type = KWH_CARD_MANAGEMENT + i;
     if (type == 0)
         return cli_usage(c, "tool: management|clear|relay|test");
+    /* a management card leaves each meter's limit as it is unless asked; --keep-on is
+       保电: each meter's rating; alarm, overdraft and hoard 9999 kWh */
     memset(&mp, 0, sizeof mp);
-    if ((rc = cli_fixed(c, a, "limit", 0, 1000, 60, &v)) != 0)
+    if (cli_flag(a, "keep-on"))
+        tool_card_keep_on(&mp);
+    else
+        mp = (struct kwh_meter_params){0, KWH_LIMIT_UNCHANGED, 1000, 500, 200000, 1};
+    if (limit != NULL && strcmp(limit, "rating") == 0) {
+        mp.current_limit_a = CARD_LIMIT_RATING;
+    } else if (limit != NULL) {
+        if ((rc = cli_fixed(c, a, "limit", 0, 1000, 0, &n)) != 0)
+            return rc;
+        mp.current_limit_a = (uint16_t)n;
+    }
+    if ((rc = cli_fixed(c, a, "alarm", 2, UNITS_MAX_CKWH, mp.alarm_ckwh, &n)) != 0)
         return rc;
-    mp.current_limit_a = (uint16_t)v;
-    if ((rc = cli_fixed(c, a, "alarm", 2, UNITS_MAX_CKWH, 1000, &v)) != 0)
+    mp.alarm_ckwh = (uint32_t)n;
+    if ((rc = cli_fixed(c, a, "overdraft", 2, UNITS_MAX_CKWH, mp.overdraft_ckwh, &n)) != 0)
         return rc;
-    mp.alarm_ckwh = (uint32_t)v;
-    if ((rc = cli_fixed(c, a, "overdraft", 2, UNITS_MAX_CKWH, 500, &v)) != 0)
+    mp.overdraft_ckwh = (uint32_t)n;
+    if ((rc = cli_fixed(c, a, "hoard", 2, UNITS_MAX_CKWH, mp.hoard_ckwh, &n)) != 0)
         return rc;
-    mp.overdraft_ckwh = (uint32_t)v;
-    if ((rc = cli_fixed(c, a, "hoard", 2, UNITS_MAX_CKWH, 200000, &v)) != 0)
-        return rc;
-    mp.hoard_ckwh = (uint32_t)v;
-    mp.ct_ratio = 1;
-    if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_TOOL_CARD, type, &e) < 0 ||
-        card_session(c, &e) < 0 ||
-        toolcard_make(c->core, &c->session, type, type == KWH_CARD_MANAGEMENT ? &mp : NULL, &e) < 0)
+    mp.hoard_ckwh = (uint32_t)n;
+    if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_TOOL_CARD, type, &e) < 0)
         return cli_fail(c, &e);
-    fprintf(c->out, "%s card written\n", a->pos[0]);
-    return CLI_OK;
+    if ((rc = read_card(c, &v, &e)) == 0)
+        rc = tool_card_plan(c->core, &c->session, &v, type,
+                            type == KWH_CARD_MANAGEMENT ? &mp : NULL, &plan, &e);
+    snprintf(done, sizeof done, "%s card written", a->pos[0]);
+    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, done);
 }
 
 #define PURCHASE_OPTS "kwh= amount= adjust= pay= "
@@ -410,42 +559,52 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
 const struct cli_command cli_vend_commands[] = {
     {"card read", "", "", N_("read the card in the reader (and settle pending writes on it)"),
      cmd_card_read, 0},
-    {"card wipe", "", "", N_("wipe the card back to blank (读卡清卡)"), cmd_card_wipe, 0},
-    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print",
+    {"card wipe", "quote", "[--quote]", N_("wipe the card back to blank (读卡清卡)"), cmd_card_wipe,
+     0},
+    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print quote",
      "--name N --meter NO --tariff T [--type single|ct|direct] [--rating A] [--limit A] "
      "[--alarm KWH] [--overdraft KWH] [--hoard KWH] [--ct RATIO] [--kwh X|--amount Y] "
-     "[--adjust KWH] [--pay cash|wechat|alipay|card|other] [--print]",
+     "[--adjust KWH] [--pay cash|wechat|alipay|card|other] [--print] [--quote]",
      N_("open an account on the blank card in the reader (用户开户)"), cmd_open, 0},
     {"quote", PURCHASE_OPTS "customer=", "--customer NO --kwh X|--amount Y [--adjust KWH]",
-     N_("what a purchase would be, without selling"), cmd_quote, 0},
-    {"sell", PURCHASE_OPTS "customer= print",
-     "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M] [--print]",
+     N_("what a sale to the card in the reader would be, without selling (sell --quote)"),
+     cmd_quote, 0},
+    {"sell", PURCHASE_OPTS "customer= print quote",
+     "--customer NO --kwh X|--amount Y [--adjust KWH] [--pay M] [--print] [--quote]",
      N_("sell to the card in the reader (日常售电)"), cmd_sell, 0},
-    {"resell", PURCHASE_OPTS "customer= print",
-     "--customer NO --kwh X|--amount Y [--pay M] [--print]",
+    {"resell", PURCHASE_OPTS "customer= print quote",
+     "--customer NO --kwh X|--amount Y [--pay M] [--print] [--quote]",
      N_("replace the last sale before it reached the meter (重新售电)"), cmd_resell, 0},
-    {"reissue", PURCHASE_OPTS "customer= consumed unconsumed fee= print",
-     "--customer NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y] [--print]",
+    {"reissue", PURCHASE_OPTS "customer= meter= consumed unconsumed fee= print quote",
+     "--customer NO|--meter NO --consumed|--unconsumed [--fee YUAN] [--kwh X|--amount Y] "
+     "[--print] [--quote]",
      N_("write a new card for a lost one (补卡售电)"), cmd_reissue, 0},
-    {"refund-card", "customer=", "--customer NO", N_("make a refund card (制退电卡)"),
-     cmd_refund_card, 0},
+    {"refund-card", "customer= quote", "--customer NO [--quote]",
+     N_("make a refund card (制退电卡)"), cmd_refund_card, 0},
     {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
      N_("refund from the refund card (读卡退电)"), cmd_refund, 0},
-    {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= print",
+    {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= print quote",
      "--customer NO --meter NEW [meter options] --old-remaining KWH [--kwh X|--amount Y] "
-     "[--print]",
+     "[--print] [--quote]",
      N_("move an account to a new meter (换表, admin)"), cmd_meter_change, 0},
-    {"transfer",
-     "customer= name= address= phone=", "--customer NO --name NEW [--address A] [--phone P]",
+    {"transfer", "customer= meter= name= address= phone= quote",
+     "--customer NO|--meter NO --name NEW [--address A] [--phone P] [--quote]",
      N_("hand an account over (过户)"), cmd_transfer, 0},
-    {"close", "customer= force", "--customer NO [--force]", N_("close an account (销户)"),
-     cmd_close, 0},
-    {"edit", "customer= name= address= phone= tariff= rating= limit= alarm= overdraft= hoard= ct=",
-     "--customer NO [--name N] [--address A] [--phone P] [--tariff T] [meter parameters]",
+    {"close", "customer= meter= force quote", "--customer NO|--meter NO [--force] [--quote]",
+     N_("close an account (销户)"), cmd_close, 0},
+    {"edit",
+     "customer= meter= name= address= phone= tariff= rating= limit= alarm= overdraft= hoard= ct= "
+     "quote",
+     "--customer NO|--meter NO [--name N] [--address A] [--phone P] [--tariff T] [meter "
+     "parameters] [--quote]",
      N_("edit an account (用户信息维护, admin)"), cmd_edit, 0},
     {"show", "customer= meter=", "--customer NO | --meter NO", N_("show an account"), cmd_show, 0},
-    {"tool", "limit= alarm= overdraft= hoard=",
-     "management|clear|relay|test [--limit A --alarm KWH --overdraft KWH --hoard KWH]",
+    {"tool", "limit= alarm= overdraft= hoard= keep-on quote",
+     "management|clear|relay|test [--keep-on] [--limit A|rating] [--alarm KWH] [--overdraft KWH] "
+     "[--hoard KWH] [--quote]",
      N_("write a tool card (工具卡)"), cmd_tool, 1},
+    {"issue-card", PURCHASE_OPTS "customer= print quote",
+     "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M] [--print] [--quote]",
+     N_("write the first card of an imported account (opens its meter)"), cmd_issue_card, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

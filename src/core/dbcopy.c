@@ -5,7 +5,7 @@
 
 #include "core/internal.h"
 #include "kwhpos/data.h"
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 
 int data_copy_to(struct kwh_core *c, const struct kwh_session *s, const char *target,
                  void (*fn)(void *ctx, const char *table, int64_t rows), void *ctx,

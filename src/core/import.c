@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vend.h"
+#include "core/internal.h"
 #include "kwhpos/csv.h"
 #include "kwhpos/data.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 enum col {
     COL_NO,
@@ -131,15 +132,10 @@ static int digits8(const char *text, const char *what, uint32_t *out, struct kwh
     return 0;
 }
 
-static int meter_type(const char *t, int *out, struct kwh_err *e)
+static int meter_type(const char *t, int def, int *out, struct kwh_err *e)
 {
-    if (t[0] == '\0' || strcmp(t, "single") == 0 || strcmp(t, "单相") == 0)
-        *out = KWH_METER_SINGLE;
-    else if (strcmp(t, "ct") == 0 || strcmp(t, "三相互感") == 0)
-        *out = KWH_METER_THREE_CT;
-    else if (strcmp(t, "direct") == 0 || strcmp(t, "三相直通") == 0)
-        *out = KWH_METER_THREE_DIRECT;
-    else
+    *out = t[0] == '\0' ? def : model_meter_type_parse(t);
+    if (*out < 0)
         return kwh_err_set(e, KWH_EINVAL,
                            "type '%s': single (单相), ct (三相互感) or direct "
                            "(三相直通)",
@@ -151,8 +147,10 @@ static int text_field(const char *t, size_t max, bool required, const char *what
 {
     if (required && t[0] == '\0')
         return kwh_err_set(e, KWH_EINVAL, "%s is empty", what);
-    if (!utf8_is_clean_line(t))
-        return kwh_err_set(e, KWH_EINVAL, "%s: one line of text", what);
+    int rc = text_check_line(what, t, e);
+
+    if (rc < 0)
+        return rc;
     if (strlen(t) >= max)
         return kwh_err_set(e, KWH_EINVAL, "%s: longer than %zu bytes", what, max - 1);
     return 0;
@@ -175,11 +173,13 @@ static int tariff(struct kwh_core *c, const char *t, struct kwh_tariff *out, str
 static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu, struct kwh_err *e)
 {
     struct kwh_tariff t;
+    struct kwh_meter def;
     int64_t v;
     int rc;
 
     memset(cu, 0, sizeof *cu);
     memset(cu->card_serial, 0xFF, sizeof cu->card_serial); /* no card */
+    open_meter_defaults(&def);
     if (n != im->nheader)
         return kwh_err_set(e, KWH_EINVAL, "%zu fields, the header has %zu", n, im->nheader);
     if (field(im, f, COL_NO)[0] != '\0' &&
@@ -193,25 +193,26 @@ static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu
     str_copy(cu->address, sizeof cu->address, field(im, f, COL_ADDRESS));
     str_copy(cu->phone, sizeof cu->phone, field(im, f, COL_PHONE));
     if ((rc = meter_no_parse(field(im, f, COL_METER), "meter", &cu->meter.meter_no, e)) < 0 ||
-        (rc = meter_type(field(im, f, COL_TYPE), &cu->meter.meter_type, e)) < 0)
+        (rc = meter_type(field(im, f, COL_TYPE), def.meter_type, &cu->meter.meter_type, e)) < 0)
         return rc;
-    if ((rc = number(field(im, f, COL_RATING), 0, 1000, 60, "rating", &v, e)) < 0)
+    if ((rc = number(field(im, f, COL_RATING), 0, 1000, def.rating_a, "rating", &v, e)) < 0)
         return rc;
     cu->meter.rating_a = (int)v;
+    /* the limit is the rating unless given */
     if ((rc = number(field(im, f, COL_LIMIT), 0, 1000, v, "limit", &v, e)) < 0)
         return rc;
     cu->meter.current_limit_a = (int)v;
-    if ((rc = number(field(im, f, COL_ALARM), 2, UNITS_MAX_CKWH, 1000, "alarm",
+    if ((rc = number(field(im, f, COL_ALARM), 2, UNITS_MAX_CKWH, def.alarm_ckwh, "alarm",
                      &cu->meter.alarm_ckwh, e)) < 0 ||
-        (rc = number(field(im, f, COL_OVERDRAFT), 2, UNITS_MAX_CKWH, 500, "overdraft",
-                     &cu->meter.overdraft_ckwh, e)) < 0 ||
-        (rc = number(field(im, f, COL_HOARD), 2, UNITS_MAX_CKWH, 200000, "hoard",
+        (rc = number(field(im, f, COL_OVERDRAFT), 2, UNITS_MAX_CKWH, def.overdraft_ckwh,
+                     "overdraft", &cu->meter.overdraft_ckwh, e)) < 0 ||
+        (rc = number(field(im, f, COL_HOARD), 2, UNITS_MAX_CKWH, def.hoard_ckwh, "hoard",
                      &cu->meter.hoard_ckwh, e)) < 0)
         return rc;
-    if ((rc = number(field(im, f, COL_CT), 0, 10000, 1, "ct", &v, e)) < 0)
+    if ((rc = number(field(im, f, COL_CT), 0, 10000, def.ct_ratio, "ct", &v, e)) < 0)
         return rc;
     cu->meter.ct_ratio = (int)v;
-    if ((rc = check_meter(im->c, &cu->meter, e)) < 0)
+    if ((rc = rules_check_meter(&cu->meter, e)) < 0)
         return rc;
     if ((rc = number(field(im, f, COL_COUNT), 0, 65534, 0, "purchase_count", &v, e)) < 0)
         return rc;
@@ -285,9 +286,12 @@ static int walk(struct import *im, char *text, size_t len, bool check, uint32_t 
         struct kwh_err re;
 
         if ((rc = csv_split(&p, end, f, MAX_FIELDS, &n, &line, &re)) < 0) {
-            /* the rest of the file cannot be split reliably */
             bad(im, at, "%s", re.msg);
-            break;
+            if (re.detail == KWH_CSV_BAD_RECORD) {
+                records++;
+                continue;
+            }
+            break; /* the rest of the file cannot be split reliably */
         }
         if (n == 1 && f[0][0] == '\0')
             continue; /* a blank line */
@@ -353,7 +357,7 @@ int import_customers(struct kwh_core *c, const struct kwh_session *s, const char
     memset(&im, 0, sizeof im);
     im.c = c;
     im.res = out;
-    if ((rc = need_admin(s, "importing accounts", e)) < 0)
+    if ((rc = auth_permit(s, KWH_ACT_IMPORT, 0, e)) < 0)
         return rc;
     if (len == 0)
         return kwh_err_set(e, KWH_EINVAL, "the file is empty");

@@ -1,14 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Inside src/core: the core object and helpers the service files share. */
+/* Inside src/core: the core object and what the service files share. */
 #ifndef KWHPOS_CORE_INTERNAL_H
 #define KWHPOS_CORE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <threads.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardwrite.h"
 #include "kwhpos/core.h"
-#include "kwhpos/store.h"
+#include "kwhpos/plan.h"
+#include "store/store.h"
+
+struct store_check;
+
+/* The check of the database started with the core (guard.c): a thread of its own on a
+ * connection of its own; the fields after `lock` are read and written under it. */
+struct core_check {
+    thrd_t thread;
+    bool started;
+    bool full_first; /* a small file: integrity_check at once, no quick_check */
+    bool noted;      /* a failure was kept beside the database */
+    atomic_int stop;
+    char path[1024];
+    struct store_check *conn; /* opened in core_check_start, used by the thread */
+    mtx_t lock;
+    cnd_t changed;
+    bool quick_done, quick_ok, full_done, full_ok, finished;
+    char msg[256]; /* what the failing phase found */
+};
 
 struct kwh_core {
     struct store *db;
@@ -19,8 +41,20 @@ struct kwh_core {
     void *progress_ctx;
     uint8_t secret[KWH_SECRET_LEN];
     struct kwh_site_keys keys;
-    uint8_t audit_key[32]; /* from the secret alone: survives an area code change */
+    uint8_t audit_key[32];  /* from the secret alone: survives an area code change */
+    int64_t changes;        /* audit records appended but logins (core_changes) */
+    char anchor_path[1024]; /* where audit anchors go ("" = beside the database) */
+    struct core_check check;
 };
+
+/* --- damage (guard.c) --- */
+
+/* Keeps a check's failure beside the database (the first one stays): every terminal
+ * refuses card writes until a restore or a passing `kwhpos check` removes it. */
+void core_note_damage(struct kwh_core *c, const char *by, const char *why);
+void core_clear_damage_at(const char *db_path);
+/* Stops the background check and waits for it (core_close). */
+void core_check_stop(struct kwh_core *c);
 
 /* --- roles (auth.c) --- */
 
@@ -40,74 +74,127 @@ int audit_append(struct kwh_core *c, const char *operator_name, const char *op, 
 /* Re-derives the site keys after the area code changed. */
 int core_reload_keys(struct kwh_core *c, struct kwh_err *e);
 
-/* --- the card (cardio.c) --- */
+void core_progress(struct kwh_core *c, const char *phase, int done, int total);
+
+/* --- the card (cardio.c): the card writer over the core's device --- */
 
 /* Reads the whole card (powering it first). */
 int cardio_read(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
-
-/* How a write ended. */
-enum cw_outcome {
-    CW_WRITTEN,     /* the card holds the new image, verified */
-    CW_NOT_WRITTEN, /* the commit byte was never written: the old content is in force */
-    CW_UNKNOWN,     /* the card went away while or after the commit byte was written */
-};
-
-/* Writes new over old: PSC, changed bytes only, commit byte last, read back. old must
- * be what the card holds now. Returns 0 with CW_WRITTEN, or an error with *outcome
- * saying what the card can hold. */
+/* Reads the whole card again, in the session of the last read if it lasts. */
+int cardio_reread(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
+/* Writes new over old (cardwrite_write): 0 with CARDWRITE_WRITTEN, or an error with
+ * *outcome saying what the card can hold. */
 int cardio_write(struct kwh_core *c, const uint8_t old[KWH_CARD_SIZE],
-                 const uint8_t new_img[KWH_CARD_SIZE], enum cw_outcome *outcome, struct kwh_err *e);
-
-/* Puts back old's bytes outside the active slot and the return area (after an
- * interrupted write). */
+                 const uint8_t new_img[KWH_CARD_SIZE], enum cardwrite_outcome *outcome,
+                 struct kwh_err *e);
+/* Puts back old's bytes after an interrupted write (cardwrite_repair). */
 int cardio_repair(struct kwh_core *c, const uint8_t current[KWH_CARD_SIZE],
                   const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e);
 
-void core_progress(struct kwh_core *c, const char *phase, int done, int total);
+/* --- the card as a plan sees it (cardview.c) --- */
 
-/* --- the atomic card operation (cardop.c) --- */
-
-/* An operation prepared for writing: the op row and its sales, not yet stored. */
-struct cardop {
-    struct store_op op;
-    struct kwh_sale sales[3];
-    size_t nsales;
-    struct kwh_customer *new_customer; /* account opening: inserted pending */
-    bool has_event;                    /* an event row for the queries, op_id filled in */
-    struct store_event event;
-    const char *audit_op; /* "sale", "open", ... */
-    char audit_subject[64];
-    char audit_detail[512];
-    bool claimed; /* the writer's claim on op is held (store_op_claim) */
-    bool expect;  /* the account as read: see cardop_expect */
-    struct kwh_customer seen;
+/* A card image verified against the database, with its account. */
+struct seen_card {
+    uint8_t img[KWH_CARD_SIZE];
+    struct kwh_card card;
+    bool has_cust;
+    struct kwh_customer cust;
+    bool has_last_sale;
+    struct kwh_sale last_sale;
 };
 
-/* The account as the operation read it: recording the intent is refused when, meanwhile,
- * another terminal wrote to it (count, card, generation or status changed, or a write of
- * its still pending), so two terminals never both act on the same state. */
-void cardop_expect(struct cardop *co, const struct kwh_customer *cu);
+/* Verifies img with the site keys and the database (no device, no writes): a blank card,
+ * a tool card, or a user or refund card that is the last record the database wrote to
+ * it, with its account and the account's last purchase. KWH_ECARD when refused. */
+int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct seen_card *v,
+                   struct kwh_err *e);
 
-/* Records the intent (pending), writes the card, settles. On success the op is done;
- * KWH_EPENDING when the outcome must wait for the card to be read again. */
-int cardop_run(struct kwh_core *c, const struct kwh_session *s, struct cardop *co,
-               const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e);
+/* Whether the card's last purchase is known to be in its meter: the meter's own report
+ * on the card says so, or the ledger recorded such a report from an earlier reading. */
+bool cardview_purchase_in_meter(const struct seen_card *v);
 
-/* Settles op id as done or void, applying its effects, in one transaction. */
-int cardop_settle(struct kwh_core *c, int64_t op_id, int state, const char *how, struct kwh_err *e);
+/* Whether the card's own meter refused its current record the last time it was in it:
+ * the report shows a refusal code and the meter's count short of the card's. */
+bool cardview_meter_refused(const struct seen_card *v);
+/* What the refusal means and what to do, for a person ("" when not refused). */
+void cardview_refusal(const struct seen_card *v, char *buf, size_t n);
+
+/* Whether the card's meter report cannot say if its own meter took the last purchase:
+ * damaged, or written by another meter. */
+bool cardview_report_unknown(const struct seen_card *v);
+
+/* --- the rules operations share (rules.c) --- */
+
+/* YYYYMM of t in local time: the month of the free allowance (M34). */
+int rules_month(int64_t t);
+/* What the meter is taken to hold already, for the hoard limit. */
+int64_t rules_hoard_base(const struct kwh_customer *cu);
+/* The meter's parameters as a card carries them. */
+void rules_meter_params(const struct kwh_meter *m, struct kwh_meter_params *p);
+/* A valid meter (a CT ratio of 0 becomes 1). */
+int rules_check_meter(struct kwh_meter *m, struct kwh_err *e);
+/* A name (required), an address and a phone: one line each, not too long. */
+int rules_check_person(const char *name, const char *address, const char *phone, struct kwh_err *e);
+/* The user card of an account as it stands (type, serial, meter, count, parameters). */
+void rules_user_card(const struct kwh_customer *cu, struct kwh_card *card, int64_t now);
+/* A blank card is in the reader (v from cardview_check); else why not, translated. */
+int rules_blank_card(const struct seen_card *v, struct kwh_err *e);
+/* The serial a blank card gets: its own when it has one, a fresh one otherwise. */
+void rules_card_serial(const struct seen_card *v, uint8_t serial[KWH_SERIAL_LEN]);
+/* The user card of an open account with nothing pending (v from cardview_check). */
+int rules_account_card(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e);
+/* No card write of account cu waits for its card (KWH_ECONFLICT otherwise). */
+int rules_settled(struct kwh_core *c, const struct kwh_customer *cu, struct kwh_err *e);
+
+/* What a purchase is, before money is taken. */
+struct rules_quote {
+    int64_t energy_ckwh; /* paid energy */
+    int64_t adjust_ckwh;
+    int64_t free_ckwh; /* monthly allowance granted with it */
+    int64_t card_ckwh; /* all of it: what the card loads */
+    int64_t amount_fen;
+    int64_t price;
+    bool by_month; /* the free allowance depended on the month */
+};
+
+/* What can be said of a purchase request (p may be NULL: none) before the account and
+ * the card are looked at, so a mistyped amount is named first: mode, value, payment,
+ * adjustment, the per-sale maxima it states. Once per operation. */
+int rules_check_request(const struct kwh_purchase_req *p, const struct kwh_site *site,
+                        struct kwh_err *e);
+
+/* Prices a purchase for account cu (its tariff's price, its free month, its meter's
+ * hoard limit) with the site's settings, once, for a request rules_check_request
+ * passed: the energy an amount buys within the maximum, M34, the card's capacity, the
+ * hoard limit over hoard_base. replaced: the sale
+ * a re-sale cancels (its grant is kept), or NULL. p may be NULL or KWH_BY_NONE: no
+ * purchase (q then carries only the price). */
+int rules_price(const struct kwh_site *site, const struct kwh_customer *cu,
+                const struct kwh_purchase_req *p, const struct kwh_sale *replaced,
+                int64_t hoard_base_ckwh, int month, struct rules_quote *q, struct kwh_err *e);
+
+/* A sale row for account cu from quote q and request p (p may be NULL). */
+void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *cu,
+                     const struct rules_quote *q, const struct kwh_purchase_req *p, int count);
+
+/* --- settling card writes (settle.c) --- */
+
+/* The effects of op (done) on its account cu: the settlement reads the kind's flags.
+ * fields receives the column groups changed (STORE_CU_*). Reads the sales a re-sale
+ * replaces; writes nothing. */
+int settle_effects(struct kwh_core *c, const struct store_op *op, const struct kwh_sale *sales,
+                   size_t n, struct kwh_customer *cu, unsigned *fields, int64_t now,
+                   struct kwh_err *e);
+
+/* Settles op id as done or void with its effects, inside the caller's transaction. */
+int settle_in_tx(struct kwh_core *c, int64_t op_id, int state, const char *how, struct kwh_err *e);
+
+/* settle_in_tx in a transaction of its own. */
+int settle_op(struct kwh_core *c, int64_t op_id, int state, const char *how, struct kwh_err *e);
 
 /* Settles every pending op on the card whose image is img (read just now). Fills the
  * counts; repairs the card when an interrupted write left it damaged. */
-int cardop_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
+int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
                      char *notice, size_t notice_len, struct kwh_err *e);
-
-/* A fresh random card serial. */
-void cardop_new_serial(uint8_t serial[CARD_SERIAL_LEN]);
-
-/* --- shared checks (vend.c) --- */
-
-int check_meter(struct kwh_core *c, const struct kwh_meter *m, struct kwh_err *e);
-void meter_to_params(const struct kwh_meter *m, struct kwh_meter_params *p);
-int month_of(int64_t t); /* YYYYMM, local time */
 
 #endif

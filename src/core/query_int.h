@@ -4,7 +4,7 @@
 #define KWHPOS_CORE_QUERY_INT_H
 
 #include "kwhpos/query.h"
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 
 /* KWH_EINVAL unless p is a period that begins before it ends. */
 int query_check_period(const struct kwh_period *p, struct kwh_err *e);

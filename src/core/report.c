@@ -4,6 +4,7 @@
 
 #include "core/internal.h"
 #include "kwhpos/units.h"
+#include "store/store.h"
 
 int report_balance(struct kwh_core *c, const struct kwh_session *s, struct kwh_balance *out,
                    struct kwh_err *e)

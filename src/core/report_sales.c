@@ -6,6 +6,7 @@
 
 #include "core/internal.h"
 #include "core/query_int.h"
+#include "store/store_query.h"
 
 /* The next bucket boundary after t: the next local day or month. */
 static int64_t next_edge(int64_t t, int group)

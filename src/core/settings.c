@@ -7,6 +7,7 @@
 #include "core/internal.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "store/store.h"
 
 /* Defaults for settings a new site has not set. */
 #define DEF_MAX_SALE_FEN 1000000  /* 10,000.00 yuan */
@@ -40,8 +41,12 @@ int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
 
 static int check_text(const char *what, const char *v, size_t max, struct kwh_err *e)
 {
-    if (v == NULL || !utf8_is_clean_line(v))
+    int rc;
+
+    if (v == NULL)
         return kwh_err_set(e, KWH_EINVAL, "%s: one line of text, please", what);
+    if ((rc = text_check_line(what, v, e)) < 0)
+        return rc;
     if (strlen(v) >= max)
         return kwh_err_set(e, KWH_EINVAL, "%s: too long (at most %zu bytes)", what, max - 1);
     return 0;
@@ -66,6 +71,7 @@ int settings_set_unit(struct kwh_core *c, const struct kwh_session *s, const cha
         return rc;
     if ((rc = store_setting_set(c->db, "unit_name", name, e)) < 0 ||
         (rc = store_setting_set(c->db, "unit_phone", phone, e)) < 0 ||
+        (rc = store_settings_bump(c->db, e)) < 0 ||
         (rc = audit_append(c, s->name, "unit", "site", before, after, e)) < 0) {
         store_rollback(c->db);
         return rc;
@@ -104,6 +110,7 @@ int settings_set_area_code(struct kwh_core *c, const struct kwh_session *s, cons
     snprintf(before, sizeof before, "area_code=%s", old);
     snprintf(after, sizeof after, "area_code=%s%s", code, issued ? " forced=1" : "");
     if ((rc = store_setting_set(c->db, "area_code", code, e)) < 0 ||
+        (rc = store_settings_bump(c->db, e)) < 0 ||
         (rc = audit_append(c, s->name, "area-code", "site", before, after, e)) < 0)
         goto fail;
     if ((rc = store_commit(c->db, e)) < 0)
@@ -147,6 +154,7 @@ int settings_set_limits(struct kwh_core *c, const struct kwh_session *s, const s
         (rc = store_setting_set_i64(c->db, "max_sale_fen", v->max_sale_fen, e)) < 0 ||
         (rc = store_setting_set_i64(c->db, "max_sale_ckwh", v->max_sale_ckwh, e)) < 0 ||
         (rc = store_setting_set_i64(c->db, "reissue_fee_fen", v->reissue_fee_fen, e)) < 0 ||
+        (rc = store_settings_bump(c->db, e)) < 0 ||
         (rc = audit_append(c, s->name, "limits", "site", before, after, e)) < 0) {
         store_rollback(c->db);
         return rc;

@@ -8,36 +8,19 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "kwhpos/card.h"
+#include "kwhpos/model.h"
 #include "kwhpos/util.h"
 
+/* Invoices print the Chinese names of the model's tables (kwhpos/model.h). */
 const char *print_sale_type(int kind)
 {
-    switch (kind) {
-    case KWH_OP_OPEN: return "开户购电";
-    case KWH_OP_SALE: return "日常售电";
-    case KWH_OP_RESALE: return "重新售电";
-    case KWH_OP_REISSUE: return "补卡售电";
-    case KWH_OP_METER_CHANGE: return "换表购电";
-    case KWH_OP_REFUND: return "退电";
-    }
-    return "";
+    return model_op(kind)->zh;
 }
 
-static const char *pay_label(int pay)
+static const char *zh_of(const struct kwh_name *t, size_t n, int id)
 {
-    static const char *const labels[KWH_PAY_COUNT] = {"现金", "微信", "支付宝", "银行卡", "其他"};
-    return pay >= 0 && pay < KWH_PAY_COUNT ? labels[pay] : "";
-}
-
-static const char *meter_type_label(int type)
-{
-    switch (type) {
-    case KWH_METER_SINGLE: return "单相";
-    case KWH_METER_THREE_CT: return "三相互感";
-    case KWH_METER_THREE_DIRECT: return "三相直通";
-    }
-    return "";
+    const struct kwh_name *row = model_name(t, n, id);
+    return row ? row->zh : "";
 }
 
 /* Sets var to v scaled by 10^decimals ("-12.34"). */
@@ -59,12 +42,6 @@ static int set_number(struct print_vars *vars, int var, bool pad, int64_t v, str
     else
         snprintf(buf, sizeof buf, "%" PRId64, v);
     return print_vars_set(vars, var, buf, e);
-}
-
-/* What the sale recorded, else (a sale from before it recorded it) the account now. */
-static const char *snap(const char *at_sale, const char *now)
-{
-    return at_sale[0] != '\0' ? at_sale : now;
 }
 
 int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, int reprint,
@@ -98,18 +75,20 @@ int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, i
         rc = print_vars_set_time(v, &tm, e);
     if (rc == 0)
         rc = set_number(v, PRINT_VAR_CUSTOMER_NO, true, r->customer.customer_no, e);
+    /* the customer as at the sale, empty fields included: an address given later is not
+       the invoice's (a sale recorded before the sales kept these reads the account's,
+       store/sale_row.h) */
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_CUSTOMER, snap(s->customer_name, r->customer.name), e);
+        rc = print_vars_set(v, PRINT_VAR_CUSTOMER, s->customer_name, e);
     if (rc == 0)
-        rc =
-            print_vars_set(v, PRINT_VAR_ADDRESS, snap(s->customer_address, r->customer.address), e);
+        rc = print_vars_set(v, PRINT_VAR_ADDRESS, s->customer_address, e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_CUSTOMER_TEL, snap(s->customer_phone, r->customer.phone),
-                            e);
+        rc = print_vars_set(v, PRINT_VAR_CUSTOMER_TEL, s->customer_phone, e);
     if (rc == 0)
         rc = set_number(v, PRINT_VAR_METER_NO, true, s->meter_no, e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_METER_TYPE, meter_type_label(r->customer.meter.meter_type),
+        rc = print_vars_set(v, PRINT_VAR_METER_TYPE,
+                            zh_of(model_meter_types, KWH_METER_TYPES, r->customer.meter.meter_type),
                             e);
     if (rc == 0)
         rc = print_vars_set(v, PRINT_VAR_TARIFF, s->tariff_name, e);
@@ -131,7 +110,8 @@ int print_vars_from_receipt(struct print_vars *v, const struct kwh_receipt *r, i
     if (rc == 0)
         rc = print_vars_set(v, PRINT_VAR_OPERATOR, s->operator_name, e);
     if (rc == 0)
-        rc = print_vars_set(v, PRINT_VAR_PAYMENT, pay_label(s->pay_method), e);
+        rc = print_vars_set(v, PRINT_VAR_PAYMENT, zh_of(model_pays, KWH_PAY_COUNT, s->pay_method),
+                            e);
     if (rc == 0)
         rc = print_vars_set_reprint(v, reprint, e);
     return rc;

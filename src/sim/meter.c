@@ -2,6 +2,7 @@
 /* A prepaid meter: what it does with a card, with energy, and what it displays
  * (manual section 十二; docs/simulator.md lists every rule). */
 #include "meter.h"
+#include "kwhpos/card.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static void settle_relay(struct meter *m)
         m->relay_open = false;
         m->trip = METER_TRIP_NONE;
         m->overdraft_on = false;
-    } else if (m->overdraft_on && m->remaining > -(int64_t)m->p.overdraft_ckwh) {
+    } else if ((m->overdraft_on || m->managed) && m->remaining > -(int64_t)m->p.overdraft_ckwh) {
         m->relay_open = false;
         m->trip = METER_TRIP_NONE;
     } else {
@@ -111,6 +112,10 @@ static int user_card(struct meter *m, struct sim_card *c, const struct kwh_card 
     if (card->generation < m->generation)
         return KWH_MC_E1;
     after = m->remaining + (card->flags & CARD_F_NO_PURCHASE ? 0 : (int64_t)card->purchase_ckwh);
+    /* M35: the first purchase pays back the factory's pre-charge, the part used before
+       the opening included (找补: an adjustment on the opening purchase covers it) */
+    if (learning)
+        after -= m->preset;
     if (learning) {
         if (after > METER_REGISTER_MAX)
             return KWH_MC_E4;
@@ -134,12 +139,14 @@ static int user_card(struct meter *m, struct sim_card *c, const struct kwh_card 
     } else {
         return KWH_MC_E7;
     }
-    if (!(card->flags & CARD_F_NO_PURCHASE)) {
-        m->remaining = after;
+    if (!(card->flags & CARD_F_NO_PURCHASE))
         m->bought += card->purchase_ckwh;
-    }
+    m->remaining = after;
+    if (learning)
+        m->preset = 0;
     m->count = card->purchase_count;
     m->generation = card->generation;
+    m->managed = false; /* the customer's card sets the limits again */
     apply_params(m, &card->params, false);
     settle_relay(m);
     return KWH_MC_GOOD;
@@ -162,6 +169,16 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
     /* read without keys: what the card says it is */
     if (card_decode(c->mem, NULL, &u, NULL) < 0 || u.type == KWH_CARD_BLANK)
         return m->display = KWH_MC_E2;
+    if (!m->keyed && u.type == KWH_CARD_CLEAR) {
+        /* an un-opened meter has nothing to protect but the factory's pre-charge, which
+           is what a clear card before the opening is for (manual 十二.2): it clears
+           without a check, and writes nothing back (it has no key to sign with) */
+        struct meter fresh;
+        meter_init(&fresh, m->number, m->type, m->rating_a, m->constant);
+        fresh.clock = m->clock;
+        *m = fresh;
+        return m->display = KWH_MC_GOOD;
+    }
     if (m->keyed) {
         keys = m->keys;
     } else {
@@ -219,6 +236,7 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
         break;
     case KWH_CARD_MANAGEMENT:
         apply_params(m, &card.params, true);
+        m->managed = true;
         if (m->trip != METER_TRIP_OVERLOAD)
             settle_relay(m);
         reported = m->remaining;
@@ -281,7 +299,7 @@ void meter_use(struct meter *m, int64_t measured_ckwh, int64_t power_w, int64_t 
                 want % 100);
         return;
     }
-    floor = m->overdraft_on ? -(int64_t)m->p.overdraft_ckwh : 0;
+    floor = m->overdraft_on || m->managed ? -(int64_t)m->p.overdraft_ckwh : 0;
     room = m->remaining - floor;
     used = want < room ? want : room;
     if (used < 0)

@@ -37,6 +37,10 @@ struct meter {
     bool relay_open;
     int trip;          /* enum meter_trip */
     bool overdraft_on; /* a card re-insertion released the overdraft */
+    bool managed;      /* a management card set the limits: its overdraft is usable at
+                          once (保电), until the customer's card sets them again */
+    int64_t preset;    /* the factory's pre-charge still lent (M35): taken back, with
+                          what of it was used, from the first purchase */
     bool overload;     /* forced by `kwhsim overload` */
     bool relay_test;   /* a relay card flipped the relay for a moment */
     bool test_mode;    /* a test card: energy measured, not charged */
@@ -59,7 +63,8 @@ int meter_load(const char *path, struct meter *m, struct kwh_err *e);
 /* Saves a meter file atomically, with a fresh check line. */
 int meter_save(const char *path, const struct meter *m, struct kwh_err *e);
 
-/* Parses "single"/"单相", "three-ct"/"三相互感", "three-direct"/"三相直通"; 0 if none. */
+/* Parses a meter type as the model's name table spells it ("single", "ct", "direct",
+ * 单相, 三相互感, 三相直通, "three-ct", ...); 0 if none. */
 int meter_type_parse(const char *s);
 
 /* The Chinese name of a meter type. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "kwhpos/util.h"
+#include "kwhpos/card.h"
 
 const char sim_meter_usage[] =
     "\n"
@@ -120,6 +121,7 @@ static int cmd_new(const char *dir, int argc, char **argv)
     meter_init(&m, number, type, (int)rating, (int)constant);
     if (preset > 0) {
         m.remaining = preset;
+        m.preset = preset;
         m.relay_open = false;
         m.trip = METER_TRIP_NONE;
     }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kwhpos/frame.h"
+#include "kwhpos/model.h"
 #include "kwhpos/util.h"
 
 #define METER_FILE_MAX 4096
@@ -41,27 +42,14 @@ void meter_init(struct meter *m, uint32_t number, int type, int rating_a, int co
 
 int meter_type_parse(const char *s)
 {
-    if (strcmp(s, "single") == 0 || strcmp(s, "单相") == 0)
-        return KWH_METER_SINGLE;
-    if (strcmp(s, "three-ct") == 0 || strcmp(s, "三相互感") == 0)
-        return KWH_METER_THREE_CT;
-    if (strcmp(s, "three-direct") == 0 || strcmp(s, "三相直通") == 0)
-        return KWH_METER_THREE_DIRECT;
-    return 0;
-}
-
-static const char *type_word(int type)
-{
-    return type == KWH_METER_THREE_CT       ? "three-ct"
-           : type == KWH_METER_THREE_DIRECT ? "three-direct"
-                                            : "single";
+    int t = model_meter_type_parse(s);
+    return t > 0 ? t : 0;
 }
 
 const char *meter_type_zh(int type)
 {
-    return type == KWH_METER_THREE_CT       ? "三相互感"
-           : type == KWH_METER_THREE_DIRECT ? "三相直通"
-                                            : "单相";
+    const struct kwh_name *n = model_name(model_meter_types, KWH_METER_TYPES, type);
+    return n ? n->zh : "?";
 }
 
 static void hex_out(char *dst, const uint8_t *p, size_t n)
@@ -98,13 +86,15 @@ int meter_save(const char *path, const struct meter *m, struct kwh_err *e)
                  "remaining %" PRId64 "\nused %" PRId64 "\nbought %" PRId64 "\n"
                  "current_limit %u\nalarm %" PRIu32 "\noverdraft %" PRIu32 "\nhoard %" PRIu32 "\n"
                  "ct_ratio %u\nrelay %s\ntrip %d\noverdraft_on %d\noverload %d\n"
-                 "relay_test %d\ntest_mode %d\npower %" PRId64 "\ndisplay %d\nclock %" PRIu32 "\n",
-                 m->number, type_word(m->type), m->rating_a, m->constant, m->keyed,
+                 "relay_test %d\ntest_mode %d\npower %" PRId64 "\ndisplay %d\nclock %" PRIu32 "\n"
+                 "preset %" PRId64 "\nmanaged %d\n",
+                 m->number, model_meter_type_name(m->type), m->rating_a, m->constant, m->keyed,
                  m->keyed ? m->keys.area_code : "-", key, psc, m->count, m->generation,
                  m->remaining, m->used, m->bought, m->p.current_limit_a, m->p.alarm_ckwh,
                  m->p.overdraft_ckwh, m->p.hoard_ckwh, m->p.ct_ratio,
                  m->relay_open ? "open" : "closed", m->trip, m->overdraft_on, m->overload,
-                 m->relay_test, m->test_mode, m->power_w, m->display, m->clock);
+                 m->relay_test, m->test_mode, m->power_w, m->display, m->clock, m->preset,
+                 m->managed);
     if (n < 0 || (size_t)n + 16 >= sizeof buf)
         return kwh_err_set(e, KWH_EINVAL, "meter file too long");
     n += snprintf(buf + n, sizeof buf - (size_t)n, "check %04x\n",
@@ -187,6 +177,8 @@ static int field(struct meter *m, const char *name, const char *val)
     NUM("power", 0, BIG, m->power_w)
     NUM("display", -1, KWH_MC_E00, m->display)
     NUM("clock", 0, U32, m->clock)
+    NUM("preset", 0, BIG, m->preset)
+    NUM("managed", 0, 1, m->managed)
 #undef NUM
     return -1;
 }

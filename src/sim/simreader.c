@@ -2,6 +2,7 @@
 /* The simulated reader: answers framed requests for the card in it, like an SLE4442
  * behind a serial reader, with the faults it is told to show. */
 #include "sim.h"
+#include "kwhpos/frame.h"
 
 #include <string.h>
 

@@ -3,6 +3,7 @@
  * and the control socket. */
 #define _GNU_SOURCE /* ptsname_r */
 #include "serve.h"
+#include "kwhpos/frame.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 #include "kwhpos/util.h"
 #include "store/sql.h"
 

@@ -43,35 +43,118 @@ static void read_customer(sql_stmt *st, struct kwh_customer *c)
     c->price = sql_col_i64(st, 27);
 }
 
-static void bind_customer(sql_stmt *st, const struct kwh_customer *c)
+/* The groups of columns, each with its assignments and its binding. */
+static void bind_person(sql_stmt *st, const struct kwh_customer *c)
 {
     sql_text(st, ":name", c->name);
     sql_text(st, ":address", c->address);
     sql_text(st, ":phone", c->phone);
+}
+
+static void bind_tariff(sql_stmt *st, const struct kwh_customer *c)
+{
+    sql_i64(st, ":tariff", c->tariff_id);
+}
+
+static void bind_meter(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":meter_no", c->meter.meter_no);
     sql_i64(st, ":meter_type", c->meter.meter_type);
+}
+
+static void bind_params(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":rating", c->meter.rating_a);
     sql_i64(st, ":limit", c->meter.current_limit_a);
     sql_i64(st, ":alarm", c->meter.alarm_ckwh);
     sql_i64(st, ":overdraft", c->meter.overdraft_ckwh);
     sql_i64(st, ":hoard", c->meter.hoard_ckwh);
     sql_i64(st, ":ct", c->meter.ct_ratio);
-    sql_i64(st, ":tariff", c->tariff_id);
+}
+
+static void bind_status(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":status", c->status);
-    if (card_serial_is_set(c->card_serial))
-        sql_blob(st, ":serial", c->card_serial, CARD_SERIAL_LEN);
+}
+
+static void bind_card(sql_stmt *st, const struct kwh_customer *c)
+{
+    bool set = false;
+    for (size_t i = 0; i < KWH_SERIAL_LEN; i++)
+        set |= c->card_serial[i] != 0xFF;
+    if (set)
+        sql_blob(st, ":serial", c->card_serial, KWH_SERIAL_LEN);
     else
         sql_null(st, ":serial");
     sql_i64(st, ":gen", c->card_gen);
+}
+
+static void bind_count(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":count", c->purchase_count);
+}
+
+static void bind_loaded(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":loaded", c->loaded_count);
+}
+
+static void bind_balance(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":balance", c->balance_ckwh);
+}
+
+static void bind_report(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":reported", c->reported_remaining_ckwh);
     sql_i64(st, ":reported_at", c->reported_at);
-    sql_i64(st, ":opened", c->opened);
+}
+
+static void bind_closed(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":closed", c->closed);
+}
+
+static void bind_bought(sql_stmt *st, const struct kwh_customer *c)
+{
     sql_i64(st, ":last_purchase", c->last_purchase);
     sql_i64(st, ":free_month", c->free_month);
+}
+
+static void bind_opened(sql_stmt *st, const struct kwh_customer *c)
+{
+    sql_i64(st, ":opened", c->opened);
+}
+
+static const struct {
+    unsigned field;
+    const char *set; /* the assignments, as in an UPDATE */
+    void (*bind)(sql_stmt *st, const struct kwh_customer *c);
+} groups[] = {
+    {STORE_CU_PERSON, "name = :name, address = :address, phone = :phone", bind_person},
+    {STORE_CU_TARIFF, "tariff_id = :tariff", bind_tariff},
+    {STORE_CU_METER, "meter_no = :meter_no, meter_type = :meter_type", bind_meter},
+    {STORE_CU_PARAMS,
+     "rating_a = :rating, current_limit_a = :limit, alarm_ckwh = :alarm, "
+     "overdraft_ckwh = :overdraft, hoard_ckwh = :hoard, ct_ratio = :ct",
+     bind_params},
+    {STORE_CU_STATUS, "status = :status", bind_status},
+    {STORE_CU_CARD, "card_serial = :serial, card_gen = :gen", bind_card},
+    {STORE_CU_COUNT, "purchase_count = :count", bind_count},
+    {STORE_CU_LOADED, "loaded_count = :loaded", bind_loaded},
+    {STORE_CU_BALANCE, "balance_ckwh = :balance", bind_balance},
+    {STORE_CU_REPORT, "reported_remaining_ckwh = :reported, reported_at = :reported_at",
+     bind_report},
+    {STORE_CU_CLOSED, "closed = :closed", bind_closed},
+    {STORE_CU_BOUGHT, "last_purchase = :last_purchase, free_month = :free_month", bind_bought},
+    {STORE_CU_OPENED, "opened = :opened", bind_opened},
+};
+#define NGROUPS (sizeof groups / sizeof groups[0])
+
+static void bind_customer(sql_stmt *st, const struct kwh_customer *c)
+{
+    for (size_t i = 0; i < NGROUPS; i++)
+        groups[i].bind(st, c);
 }
 
 static int meter_conflict(struct kwh_err *e, uint32_t meter_no)
@@ -149,24 +232,53 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
     return rc;
 }
 
-int store_customer_update(struct store *s, const struct kwh_customer *c, struct kwh_err *e)
+/* The UPDATE statement of one set of column groups, composed once from the constant
+ * assignments above (every value is bound) and kept for the process: its address is
+ * its identity in the statement cache. */
+static const char *update_sql(unsigned fields)
 {
-    sql_stmt *st = sql_prep(
-        s,
-        "UPDATE customers SET name = :name, address = :address, phone = :phone, "
-        "meter_no = :meter_no, meter_type = :meter_type, rating_a = :rating, current_limit_a = "
-        ":limit, alarm_ckwh = :alarm, overdraft_ckwh = :overdraft, hoard_ckwh = :hoard, "
-        "ct_ratio = :ct, tariff_id = :tariff, status = :status, card_serial = :serial, "
-        "card_gen = :gen, purchase_count = :count, loaded_count = :loaded, balance_ckwh = "
-        ":balance, reported_remaining_ckwh = :reported, reported_at = :reported_at, opened = "
-        ":opened, closed = :closed, last_purchase = :last_purchase, free_month = :free_month "
-        "WHERE id = :id",
-        e);
+    static struct {
+        unsigned fields;
+        char sql[1024];
+    } made[32];
+    static size_t nmade;
+    size_t i;
+    int len;
+
+    for (i = 0; i < nmade; i++)
+        if (made[i].fields == fields)
+            return made[i].sql;
+    if (nmade == sizeof made / sizeof made[0])
+        return NULL;
+    len = snprintf(made[i].sql, sizeof made[i].sql, "UPDATE customers SET ");
+    for (size_t g = 0; g < NGROUPS; g++)
+        if (fields & groups[g].field)
+            len += snprintf(made[i].sql + len, sizeof made[i].sql - (size_t)len, "%s%s",
+                            len > (int)strlen("UPDATE customers SET ") ? ", " : "", groups[g].set);
+    snprintf(made[i].sql + len, sizeof made[i].sql - (size_t)len, " WHERE id = :id");
+    made[i].fields = fields;
+    nmade++;
+    return made[i].sql;
+}
+
+int store_customer_update(struct store *s, const struct kwh_customer *c, unsigned fields,
+                          struct kwh_err *e)
+{
+    const char *sql;
+    sql_stmt *st;
     int rc;
-    if (st == NULL)
+
+    fields &= STORE_CU_ALL;
+    if (fields == 0)
+        return 0;
+    if ((sql = update_sql(fields)) == NULL)
+        return kwh_err_set(e, KWH_EDB, "internal error: too many kinds of account update");
+    if ((st = sql_prep(s, sql, e)) == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", c->id);
-    bind_customer(st, c);
+    for (size_t g = 0; g < NGROUPS; g++)
+        if (fields & groups[g].field)
+            groups[g].bind(st, c);
     rc = sql_done(s, st, e);
     if (rc == KWH_ECONFLICT)
         return meter_conflict(e, c->meter.meter_no);

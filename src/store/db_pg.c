@@ -382,6 +382,7 @@ static sql_stmt *pg_prep(struct store *s0, const char *sql, struct kwh_err *e)
             st = s->cache[i].st;
             pg_reset(&st->base);
             clear_params(st);
+            st->base.bind_error = NULL;
             return &st->base;
         }
     }
@@ -407,18 +408,23 @@ static sql_stmt *pg_prep(struct store *s0, const char *sql, struct kwh_err *e)
     return &st->base;
 }
 
+/* The slot of parameter name, or -1: a name the statement does not have is remembered as
+ * the statement's error (sql_row reports it) and binds nothing. */
 static int index_of(struct pg_stmt *st, const char *name)
 {
     for (int i = 0; i < st->np; i++)
         if (strcmp(st->pname[i], name) == 0)
             return i;
-    fprintf(stderr, "kwhpos: internal error: no parameter %s in %s\n", name, st->orig);
-    abort();
+    if (st->base.bind_error == NULL)
+        st->base.bind_error = name;
+    return -1;
 }
 
 static int bind_slot(struct pg_stmt *st, const char *name, unsigned type)
 {
     int i = index_of(st, name);
+    if (i < 0)
+        return i;
     if (st->owned[i])
         free(st->val[i]);
     st->owned[i] = false;
@@ -431,6 +437,8 @@ static void pg_i64(sql_stmt *s0, const char *name, int64_t v)
 {
     struct pg_stmt *st = PST(s0);
     int i = bind_slot(st, name, PG_INT8);
+    if (i < 0)
+        return;
     snprintf(st->ibuf[i], sizeof st->ibuf[i], "%lld", (long long)v);
     st->val[i] = st->ibuf[i];
     st->len[i] = 0;
@@ -441,9 +449,13 @@ static void pg_text(sql_stmt *s0, const char *name, const char *v)
 {
     struct pg_stmt *st = PST(s0);
     int i = bind_slot(st, name, PG_TEXTOID);
+    if (i < 0)
+        return;
     st->val[i] = strdup(v);
-    if (st->val[i] == NULL)
-        abort(); /* out of memory */
+    if (st->val[i] == NULL) {
+        st->base.bind_error = "out of memory";
+        return;
+    }
     st->owned[i] = true;
     st->fmt[i] = 0;
 }
@@ -452,9 +464,13 @@ static void pg_blob(sql_stmt *s0, const char *name, const void *v, int len)
 {
     struct pg_stmt *st = PST(s0);
     int i = bind_slot(st, name, PG_BYTEA);
+    if (i < 0)
+        return;
     st->val[i] = malloc(len > 0 ? (size_t)len : 1);
-    if (st->val[i] == NULL)
-        abort(); /* out of memory */
+    if (st->val[i] == NULL) {
+        st->base.bind_error = "out of memory";
+        return;
+    }
     memcpy(st->val[i], v, (size_t)len);
     st->owned[i] = true;
     st->len[i] = len;
@@ -467,7 +483,8 @@ static void pg_null(sql_stmt *s0, const char *name, enum sql_type type)
         [SQL_ANY] = 0, [SQL_INT] = PG_INT8, [SQL_TEXT] = PG_TEXTOID, [SQL_BLOB] = PG_BYTEA};
     struct pg_stmt *st = PST(s0);
     int i = bind_slot(st, name, oid[type]);
-    st->val[i] = NULL;
+    if (i >= 0)
+        st->val[i] = NULL;
 }
 
 /* Prepares (once per connection) and runs st; the result is in st->res. */

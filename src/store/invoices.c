@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Invoices: settled sales by number, the recent list, reprint count, first copy. */
-#include "kwhpos/store_invoice.h"
+#include "store/store_invoice.h"
 
 #include "store/sale_row.h"
 #include "store/sql.h"

@@ -133,22 +133,24 @@ int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERI
     return rc;
 }
 
-int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
-                                   struct kwh_err *e)
+int store_ops_pending_for_customer(struct store *s, int64_t customer_id, int64_t *ids, size_t max,
+                                   size_t *n, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                            "SELECT count(*) FROM card_ops WHERE customer_id = :id "
-                            "AND state = 0",
+                            "SELECT id FROM card_ops WHERE customer_id = :id "
+                            "AND state = 0 ORDER BY id",
                             e);
-    int64_t v;
     int rc;
+    *n = 0;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
-    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
-        return rc;
-    *n = (size_t)v;
-    return 0;
+    while ((rc = sql_row(s, st, e)) == 1) {
+        if (*n < max)
+            ids[*n] = sql_col_i64(st, 0);
+        (*n)++;
+    }
+    return rc;
 }
 
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
@@ -186,7 +188,7 @@ int store_op_last_done_for_customer(struct store *s, int64_t customer_id, struct
 {
     sql_stmt *st = sql_prep(s,
                             "SELECT " OP_COLS " FROM card_ops WHERE customer_id = :id "
-                            "AND state = 1 AND kind <> 6 ORDER BY id DESC LIMIT 1",
+                            "AND state = 1 ORDER BY id DESC LIMIT 1",
                             e);
     if (st == NULL)
         return KWH_EDB;
@@ -335,19 +337,20 @@ int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struc
     return rc;
 }
 
-int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sale *out,
-                             struct kwh_err *e)
+int store_sale_last_of_kinds(struct store *s, int64_t customer_id, int64_t kinds, int64_t before_id,
+                             struct kwh_sale *out, struct kwh_err *e)
 {
     sql_stmt *st =
         sql_prep(s,
                  "SELECT " SALE_COLS SALE_FROM "WHERE s.customer_id = :id AND s.state = 1 "
-                 "AND s.kind IN (1, 2, 3, 4, 7) "
-                 "AND (s.energy_ckwh + s.adjust_ckwh + s.free_ckwh) > 0 "
+                 "AND ((1 << s.kind) & :kinds) <> 0 AND s.id < :before "
                  "ORDER BY s.id DESC LIMIT 1",
                  e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
+    sql_i64(st, ":kinds", kinds);
+    sql_i64(st, ":before", before_id);
     return sql_one(s, st, store_sale_row, out, KWH_N("the account has no purchase yet"), e);
 }
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 #include "kwhpos/util.h"
 #include "store/customer_row.h"
 #include "store/sale_row.h"

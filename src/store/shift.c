@@ -2,7 +2,7 @@
 /* Shifts (交班): the money of one operator's sales over a range, and closed shifts. */
 #include <string.h>
 
-#include "kwhpos/store_query.h"
+#include "store/store_query.h"
 #include "store/customer_row.h"
 #include "store/sale_row.h"
 #include "store/sql.h"
@@ -55,18 +55,19 @@ int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift
     return each_group(s, st, fn, ctx, e);
 }
 
-int store_shift_returns(struct store *s, const struct store_shift_q *q, store_shift_fn fn,
-                        void *ctx, struct kwh_err *e)
+int store_shift_returns(struct store *s, const struct store_shift_q *q, int64_t kinds,
+                        store_shift_fn fn, void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(
         s,
-        "SELECT 3, r.pay_method, 0, count(*), sum(r.energy_ckwh), sum(r.amount_fen), "
+        "SELECT s.kind, r.pay_method, 0, count(*), sum(r.energy_ckwh), sum(r.amount_fen), "
         "sum(r.fee_fen) FROM sales s JOIN sales r ON r.id = s.replaces_id WHERE " SHIFT_RANGE
-        " AND s.kind = 3 AND s.state IN (1, 3) GROUP BY 2",
+        " AND ((1 << s.kind) & :kinds) <> 0 AND s.state IN (1, 3) GROUP BY 1, 2",
         e);
     if (st == NULL)
         return KWH_EDB;
     bind_range(st, q);
+    sql_i64(st, ":kinds", kinds);
     return each_group(s, st, fn, ctx, e);
 }
 

@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "kwhpos/err.h"
-#include "kwhpos/store.h"
-#include "kwhpos/store_query.h"
+#include "store/store.h"
+#include "store/store_query.h"
 
 /* Statements cached per connection, keyed by the address of their SQL text. */
 #define STORE_CACHE 128
@@ -30,12 +30,18 @@ struct store {
     char path[1024];  /* the database file, or the connection string as given */
     char label[1024]; /* the same for messages: a connection string without its password */
     bool in_tx;
+    bool damage_seen; /* the database answered that the file is damaged (SQLite's
+                         SQLITE_CORRUPT, SQLITE_NOTADB; a backup's check of its copy) */
 };
 
 /* What every backend's statement starts with. */
 struct sql_stmt {
     const struct sql_backend *be;
     struct store *s;
+    /* a binding that failed: the parameter's name (":x", one the statement does not have:
+       a programmer's error) or "out of memory"; the next step fails with it, and clears
+       it */
+    const char *bind_error;
 };
 
 enum sql_dialect { SQL_SQLITE, SQL_PG };
@@ -91,7 +97,9 @@ struct sql_backend {
      * customers, sales, card_ops, audit. */
     int (*objects)(struct store *s, int64_t *objects, int64_t *kwh_tables, struct kwh_err *e);
 
-    int (*backup_to)(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+    /* stop (may be NULL): once *stop is set the copy ends soon, leaving no file */
+    int (*backup_to)(struct store *s, const char *path, int64_t *bytes,
+                     const volatile sig_atomic_t *stop, struct kwh_err *e);
     int (*integrity)(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
     /* Whether file is a backup this backend writes (read from its first bytes). */
     bool (*is_backup)(const char *file);
@@ -139,10 +147,15 @@ static inline void sql_null_as(sql_stmt *st, const char *name, enum sql_type typ
     st->be->bind_null(st, name, type);
 }
 
+/* The error of a failed binding (st->bind_error): the statement reset, KWH_EDB. */
+int sql_bind_failed(sql_stmt *st, struct kwh_err *e);
+
 /* Steps once: 1 = a row, 0 = no more rows, < 0 = error. */
 static inline int sql_row(struct store *s, sql_stmt *st, struct kwh_err *e)
 {
     (void)s;
+    if (st->bind_error != NULL)
+        return sql_bind_failed(st, e);
     return st->be->step(st, e);
 }
 static inline void sql_reset(sql_stmt *st)

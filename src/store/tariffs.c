@@ -9,7 +9,7 @@
 
 /* A tariff with its current price (the newest price row) and its open accounts. */
 #define TARIFF_SELECT                                                                              \
-    "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts FROM tariffs t "                     \
+    "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts, p.id FROM tariffs t "               \
     "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) "   \
     "LEFT JOIN totals tot ON tot.tariff_id = t.id "
 
@@ -21,6 +21,7 @@ static void read_tariff(sql_stmt *st, struct kwh_tariff *t)
     t->price = sql_col_i64(st, 2);
     t->price_since = sql_col_i64(st, 3);
     t->customers = sql_col_i64(st, 4);
+    t->price_id = sql_col_i64(st, 5);
 }
 
 static void rd_tariff(sql_stmt *st, void *row)

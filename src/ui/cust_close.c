@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "kwhpos/plan.h"
 #include "ui/parts.h"
 
 struct close_st {
@@ -19,12 +20,35 @@ static void close_draw(struct app *a, void *st)
               theme_attr(CLR_INFO));
 }
 
-static int close_action(struct app *a, void *st, int act)
+/* Plans the closing, forced when asked; shows the plan and commits it. */
+static int close_now(struct app *a, struct close_st *s, bool force)
 {
-    struct close_st *s = st;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt r;
     struct kwh_err e;
     char q[512];
     int rc;
+
+    kwh_err_clear(&e);
+    rc = close_plan(a->core, &a->s, s->cc.c.customer_no, force, &plan, &e);
+    if (rc == KWH_ECONFLICT && !force && app_is_admin(a)) {
+        char text[KWH_ERR_MSG + 128];
+        snprintf(text, sizeof text, "%s\n\n%s", e.msg,
+                 _("Close it all the same? The energy left is lost to the customer."));
+        if (!dialog_confirm(a, _("Close account"), text))
+            return 0;
+        return close_now(a, s, true);
+    }
+    if (plan_made(a, rc, &e) < 0)
+        return rc;
+    snprintf(q, sizeof q, _("Close the account of customer %" PRIu32 " %s?"), s->cc.c.customer_no,
+             s->cc.c.name);
+    return plan_confirm_commit(a, plan, _("Close account"), q, &r);
+}
+
+static int close_action(struct app *a, void *st, int act)
+{
+    struct close_st *s = st;
 
     switch (act) {
     case ACT_READ: cust_read_card(a, &s->cc); return UI_HANDLED;
@@ -34,25 +58,8 @@ static int close_action(struct app *a, void *st, int act)
             app_msg(a, CLR_ERROR, "%s", _("Read the card (F2) or find the customer (F3) first."));
             return UI_HANDLED;
         }
-        snprintf(q, sizeof q, _("Close the account of customer %" PRIu32 " %s?"),
-                 s->cc.c.customer_no, s->cc.c.name);
-        if (!dialog_confirm(a, _("Close account"), q))
+        if (close_now(a, s, false) <= 0)
             return UI_HANDLED;
-        kwh_err_clear(&e);
-        rc = account_close(a->core, &a->s, s->cc.c.customer_no, false, &e);
-        if (rc == KWH_ECONFLICT && app_is_admin(a)) {
-            char text[KWH_ERR_MSG + 128];
-            snprintf(text, sizeof text, "%s\n\n%s", e.msg,
-                     _("Close it all the same? The energy left is lost to the customer."));
-            if (!dialog_confirm(a, _("Close account"), text))
-                return UI_HANDLED;
-            kwh_err_clear(&e);
-            rc = account_close(a->core, &a->s, s->cc.c.customer_no, true, &e);
-        }
-        if (rc < 0) {
-            app_error(a, &e);
-            return UI_HANDLED;
-        }
         cust_reload(a, &s->cc);
         app_msg(a, CLR_OK, _("The account of customer %" PRIu32 " is closed."),
                 s->cc.c.customer_no);

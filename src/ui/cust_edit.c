@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/plan.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
@@ -51,8 +52,11 @@ static void edit_draw(struct app *a, void *st)
 static int edit_submit(struct app *a, struct edit *s)
 {
     struct kwh_account_req req;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt r;
     struct kwh_err e;
-    bool written = false;
+    bool written;
+    int rc;
 
     if (!cust_form_ready(a, &s->cc, &s->fm,
                          _("Read the card (F2) or find the customer (F3) first.")))
@@ -61,14 +65,23 @@ static int edit_submit(struct app *a, struct edit *s)
     account_fields_get(&s->fm, F_ACCOUNT, &s->tp, &req);
     meter_fields_get(&s->fm, F_METER, &req.meter);
     req.meter.meter_no = s->cc.c.meter.meter_no;
-    if (!dialog_confirm(a, _("Edit customer"), _("Save the changes?")))
-        return UI_HANDLED;
     kwh_err_clear(&e);
-    if (account_edit(a->core, &a->s, s->cc.c.customer_no, &req, &written, &e) < 0) {
-        app_error(a, &e);
+    rc = edit_plan(a->core, &a->s, s->cc.c.customer_no, s->cc.from_card ? &s->cc.view : NULL, &req,
+                   &plan, &e);
+    if (rc == KWH_ECONFLICT && e.detail == KWH_PLAN_NEEDS_CARD) {
+        app_msg(a, CLR_ERROR, "%s",
+                _("The new meter parameters go onto the customer's card: read it first (F2)."));
         return UI_HANDLED;
     }
+    if (plan_made(a, rc, &e) < 0)
+        return UI_HANDLED;
+    written = plan_view(plan)->writes_card;
+    if (plan_confirm_commit(
+            a, plan, _("Edit customer"),
+            written ? _("Save the changes and write the card?") : _("Save the changes?"), &r) <= 0)
+        return UI_HANDLED;
     cust_reload(a, &s->cc);
+    s->cc.from_card = false;
     app_msg(a, CLR_OK, "%s",
             written ? _("Saved, and the card was rewritten. The customer inserts it in the meter.")
                     : _("Saved."));

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "kwhpos/plan.h"
 #include "ui/parts.h"
 
 enum { F_NAME, F_ADDR, F_PHONE, F_N };
@@ -47,6 +48,8 @@ static void transfer_draw(struct app *a, void *st)
 static int transfer_action(struct app *a, void *st, int act)
 {
     struct transfer *s = st;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt r;
     struct kwh_err e;
     char q[512];
 
@@ -66,16 +69,17 @@ static int transfer_action(struct app *a, void *st, int act)
         }
         if (!form_validate(a, &s->fm))
             return UI_HANDLED;
+        kwh_err_clear(&e);
+        if (plan_made(a,
+                      transfer_plan(a->core, &a->s, s->cc.c.customer_no, form_text(&s->fm, F_NAME),
+                                    form_text(&s->fm, F_ADDR), form_text(&s->fm, F_PHONE), &plan,
+                                    &e),
+                      &e) < 0)
+            return UI_HANDLED;
         snprintf(q, sizeof q, _("Transfer customer %" PRIu32 " from %s to %s?"),
                  s->cc.c.customer_no, s->cc.c.name, form_text(&s->fm, F_NAME));
-        if (!dialog_confirm(a, _("Ownership transfer"), q))
+        if (plan_confirm_commit(a, plan, _("Ownership transfer"), q, &r) <= 0)
             return UI_HANDLED;
-        kwh_err_clear(&e);
-        if (account_transfer(a->core, &a->s, s->cc.c.customer_no, form_text(&s->fm, F_NAME),
-                             form_text(&s->fm, F_ADDR), form_text(&s->fm, F_PHONE), &e) < 0) {
-            app_error(a, &e);
-            return UI_HANDLED;
-        }
         cust_reload(a, &s->cc);
         app_msg(a, CLR_OK, _("Customer %" PRIu32 " now belongs to %s."), s->cc.c.customer_no,
                 s->cc.c.name);

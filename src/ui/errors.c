@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The error catalogue: what the clerk should do next after a reader, card or meter
  * problem. docs/errors.md lists the same texts. */
+#include "kwhpos/card.h"
 #include "kwhpos/cardio.h"
 #include "ui/widgets.h"
 

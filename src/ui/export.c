@@ -12,6 +12,7 @@
 #include "kwhpos/csv.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/printer.h"
 
 #define PRINT_MAX_ROWS 2000
 

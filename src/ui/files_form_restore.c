@@ -9,6 +9,7 @@
 #include "kwhpos/print.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/printer.h"
 
 #define LIST_ROWS 10
 

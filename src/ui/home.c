@@ -7,6 +7,7 @@
 
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 struct home {
     struct kwh_site site;
@@ -24,7 +25,7 @@ static void home_enter(struct app *a, void *st, int arg)
     kwh_err_clear(&e);
     h->have_site = settings_get(a->core, &h->site, &e) == 0;
     kwh_err_clear(&e);
-    if (vend_pending(a->core, &h->pending, &h->npending, &e) < 0) {
+    if (settle_pending(a->core, &h->pending, &h->npending, &e) < 0) {
         h->pending = NULL;
         h->npending = 0;
     }
@@ -40,7 +41,7 @@ static void pending_cell(void *ctx, int row, int col, char *buf, size_t n)
     case 1: snprintf(buf, n, "%" PRIu32, s->customer_no); break;
     case 2: snprintf(buf, n, "%s", s->customer_name); break;
     case 3: snprintf(buf, n, "%08" PRIu32, s->meter_no); break;
-    default: snprintf(buf, n, "%s", label_op(s->kind)); break;
+    default: snprintf(buf, n, "%s", model_op_label(s->kind)); break;
     }
 }
 

@@ -1,16 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Names of domain values for people, in the interface language. */
+#include "kwhpos/card.h"
+#include "kwhpos/model.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 
-const char *const label_pay_items[KWH_PAY_COUNT] = {
-    N_("Cash"), N_("WeChat"), N_("Alipay"), N_("Bank card"), N_("Other"),
-};
-const char *const label_meter_type_items[3] = {
-    N_("Single-phase"),
-    N_("3-phase CT"),
-    N_("3-phase direct"),
-};
+/* The labels of a name table (kwhpos/model.h) as the items of a choice field. */
+static const char *const *items_of(const struct kwh_name *t, size_t n, const char **buf)
+{
+    for (size_t i = 0; i < n; i++)
+        buf[i] = t[i].label;
+    return buf;
+}
+
+const char *const *label_pay_items(void)
+{
+    static const char *items[KWH_PAY_COUNT];
+    return items_of(model_pays, KWH_PAY_COUNT, items);
+}
+
+const char *const *label_meter_type_items(void)
+{
+    static const char *items[KWH_METER_TYPES];
+    return items_of(model_meter_types, KWH_METER_TYPES, items);
+}
+
 const char *const label_role_items[2] = {N_("Seller"), N_("Administrator")};
 const char *const label_mode_items[2] = {N_("By amount"), N_("By kWh")};
 const char *const label_consumed_items[2] = {N_("Consumed"), N_("Not consumed")};
@@ -25,25 +39,6 @@ static const char *pick(const char *const *items, size_t n, int i)
 const char *label_role(int role)
 {
     return pick(label_role_items, 2, role - 1);
-}
-
-const char *label_pay(int pay)
-{
-    return pick(label_pay_items, KWH_PAY_COUNT, pay);
-}
-
-const char *label_meter_type(int type)
-{
-    return pick(label_meter_type_items, 3, type - 1);
-}
-
-const char *label_card_type(int type)
-{
-    static const char *const names[] = {
-        N_("Blank card"), N_("User card"),  N_("Refund card"), N_("Management card"),
-        N_("Clear card"), N_("Relay card"), N_("Test card"),
-    };
-    return pick(names, KWH_ARRAY_LEN(names), type);
 }
 
 const char *label_meter_code(int code)
@@ -72,26 +67,6 @@ const char *label_status(int status)
         N_("Opening pending"), N_("Open"), N_("Refunded"), N_("Closed"), N_("Void"),
     };
     return pick(names, KWH_ARRAY_LEN(names), status);
-}
-
-const char *label_op(int kind)
-{
-    static const char *const names[] = {
-        "",
-        N_("Account opening"),
-        N_("Daily sale"),
-        N_("Re-sale"),
-        N_("Card reissue"),
-        N_("Refund card issued"),
-        N_("Refund"),
-        N_("Meter change"),
-        N_("Customer edit"),
-        N_("Tool card"),
-        N_("Card wipe"),
-    };
-    if (kind <= 0)
-        return "?";
-    return pick(names, KWH_ARRAY_LEN(names), kind);
 }
 
 const char *label_state(int state)

@@ -6,6 +6,7 @@
 
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 static void wipe(struct field *f, int n)
 {

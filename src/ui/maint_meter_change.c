@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/plan.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
@@ -64,30 +65,33 @@ static int change_submit(struct app *a, struct change *s)
 {
     struct kwh_meter_change_req m;
     struct kwh_purchase_req p;
+    struct kwh_plan *plan = NULL;
+    const struct kwh_plan_view *v;
     struct kwh_receipt r;
     struct kwh_err e;
     char q[512], b[32];
 
+    if (!s->cc.from_card) {
+        app_msg(a, CLR_ERROR, "%s", _("Read the customer's card first (F2)."));
+        return UI_HANDLED;
+    }
     if (!cust_form_ready(a, &s->cc, &s->fm, _("Read the customer's card first (F2).")))
         return UI_HANDLED;
     memset(&m, 0, sizeof m);
     meter_fields_get(&s->fm, F_METER, &m.meter);
     m.old_remaining_ckwh = form_value(&s->fm, F_OLD);
     purchase_fields_get(&s->fm, F_PURCHASE, &p);
+    kwh_err_clear(&e);
+    if (plan_made(a, meter_change_plan(a->core, &a->s, &s->cc.view, &m, &p, &plan, &e), &e) < 0)
+        return UI_HANDLED;
+    v = plan_view(plan);
     snprintf(q, sizeof q,
              _("Move customer %" PRIu32 " %s from meter %08" PRIu32 " to meter %08" PRIu32
                ", carrying %s kWh, and write the card?"),
-             s->cc.c.customer_no, s->cc.c.name, s->cc.c.meter.meter_no, m.meter.meter_no,
-             fmt_energy(b, sizeof b, m.old_remaining_ckwh));
-    if (!dialog_confirm(a, _("Meter change"), q))
+             v->before.customer_no, v->before.name, v->before.meter.meter_no,
+             v->after.meter.meter_no, fmt_energy(b, sizeof b, v->carried_ckwh));
+    if (plan_confirm_commit(a, plan, _("Meter change"), q, &r) <= 0)
         return UI_HANDLED;
-    kwh_err_clear(&e);
-    memset(&r, 0, sizeof r);
-    if (vend_meter_change(a->core, &a->s, s->cc.c.customer_no, &m,
-                          p.mode == KWH_BY_NONE ? NULL : &p, &r, &e) < 0) {
-        app_error(a, &e);
-        return UI_HANDLED;
-    }
     cust_reload(a, &s->cc);
     s->cc.from_card = false;
     app_msg(a, CLR_OK, "%s", _("Meter changed. The card now belongs to the new meter."));

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/plan.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
 struct refund {
     bool have;
-    struct kwh_refund_quote q;
+    struct kwh_card_view card; /* the refund card as read */
+    struct kwh_plan_view q;    /* its refund, as planned when read */
     struct field f[1];
     struct form fm;
     struct last_receipt last;
@@ -26,7 +28,7 @@ static void refund_enter(struct app *a, void *st, int arg)
     s->f[0] = (struct field){.label = N_("Payment"),
                              .kind = FK_CHOICE,
                              .row = 0,
-                             .items = label_pay_items,
+                             .items = label_pay_items(),
                              .nitems = KWH_PAY_COUNT,
                              .width = 14};
     form_init(&s->fm, s->f, 1, UI_TOP + 10);
@@ -55,9 +57,9 @@ static void refund_draw(struct app *a, void *st)
                   theme_attr(CLR_INFO));
         return;
     }
-    snprintf(b, sizeof b, "%" PRIu32 " %s", s->q.customer.customer_no, s->q.customer.name);
+    snprintf(b, sizeof b, "%" PRIu32 " %s", s->q.before.customer_no, s->q.before.name);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[0]), b, v);
-    snprintf(b, sizeof b, "%08" PRIu32, s->q.customer.meter.meter_no);
+    snprintf(b, sizeof b, "%08" PRIu32, s->q.before.meter.meter_no);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[1]), b, v);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[2]),
               fmt_energy(b, sizeof b, s->q.remaining_ckwh), v);
@@ -65,10 +67,11 @@ static void refund_draw(struct app *a, void *st)
               fmt_energy(b, sizeof b, s->q.unloaded_ckwh), v);
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[4]), fmt_energy(b, sizeof b, s->q.refund_ckwh),
               v);
-    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[5]), fmt_price(b, sizeof b, s->q.price), v);
-    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[6]), fmt_money(b, sizeof b, s->q.amount_fen),
-              theme_attr(s->q.amount_fen < 0 ? CLR_WARN : CLR_OK));
-    if (s->q.amount_fen < 0)
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[5]), fmt_price(b, sizeof b, s->q.sale.price),
+              v);
+    draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[6]), fmt_money(b, sizeof b, s->q.refund_fen),
+              theme_attr(s->q.refund_fen < 0 ? CLR_WARN : CLR_OK));
+    if (s->q.refund_fen < 0)
         draw_text(stdscr, y, 2, COLS - 4,
                   _("Negative: the meter used overdraft; the customer pays this amount."),
                   theme_attr(CLR_WARN));
@@ -77,36 +80,46 @@ static void refund_draw(struct app *a, void *st)
 
 static void offer_close(struct app *a, uint32_t customer_no)
 {
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt r;
     struct kwh_err e;
 
-    if (!dialog_confirm(a, _("Close the account"),
-                        _("The refund is recorded. Close the account now as well?")))
-        return;
     kwh_err_clear(&e);
-    if (account_close(a->core, &a->s, customer_no, false, &e) < 0) {
-        app_error(a, &e);
+    if (plan_made(a, close_plan(a->core, &a->s, customer_no, false, &plan, &e), &e) < 0)
         return;
-    }
-    app_msg(a, CLR_OK, "%s", _("Refund recorded and account closed."));
+    if (plan_confirm_commit(a, plan, _("Close the account"),
+                            _("The refund is recorded. Close the account now as well?"), &r) > 0)
+        app_msg(a, CLR_OK, "%s", _("Refund recorded and account closed."));
+}
+
+/* The refund of the card read, paid out by the chosen method. */
+static int refund_plan_now(struct app *a, struct refund *s, struct kwh_plan **plan)
+{
+    struct kwh_err e;
+
+    kwh_err_clear(&e);
+    return plan_made(a, refund_plan(a->core, &a->s, &s->card, s->f[0].sel, plan, &e), &e);
 }
 
 static int refund_action(struct app *a, void *st, int act)
 {
     struct refund *s = st;
-    struct kwh_err e;
+    struct kwh_plan *plan = NULL;
     struct kwh_receipt r;
+    struct kwh_err e;
     char q[256], b[32];
 
     switch (act) {
     case ACT_READ:
         kwh_err_clear(&e);
         s->have = false;
-        if (vend_refund_quote(a->core, &a->s, &s->q, &e) < 0) {
-            app_error(a, &e);
+        if (plan_made(a, cardview_read(a->core, &a->s, &s->card, &e), &e) < 0 ||
+            refund_plan_now(a, s, &plan) < 0)
             return UI_HANDLED;
-        }
+        s->q = *plan_view(plan);
+        plan_free(plan);
         s->have = true;
-        app_set_card(a, _("Refund card"));
+        app_set_card(a, model_card_type_label(KWH_CARD_REFUND));
         app_msg(a, CLR_OK, "%s", _("Refund card read."));
         return UI_HANDLED;
     case ACT_PRINT: receipt_print_last(a, &s->last); return UI_HANDLED;
@@ -115,18 +128,16 @@ static int refund_action(struct app *a, void *st, int act)
             app_msg(a, CLR_ERROR, "%s", _("Read the refund card first (F2)."));
             return UI_HANDLED;
         }
+        /* planned again with the payment chosen: the dialog shows what is recorded */
+        if (refund_plan_now(a, s, &plan) < 0)
+            return UI_HANDLED;
+        s->q = *plan_view(plan);
         snprintf(q, sizeof q,
-                 s->q.amount_fen < 0 ? _("Take %s yuan from the customer and record the refund?")
+                 s->q.refund_fen < 0 ? _("Take %s yuan from the customer and record the refund?")
                                      : _("Pay %s yuan to the customer and record the refund?"),
-                 fmt_money(b, sizeof b, s->q.amount_fen < 0 ? -s->q.amount_fen : s->q.amount_fen));
-        if (!dialog_confirm(a, _("Refund"), q))
+                 fmt_money(b, sizeof b, s->q.refund_fen < 0 ? -s->q.refund_fen : s->q.refund_fen));
+        if (plan_confirm_commit(a, plan, _("Refund"), q, &r) <= 0)
             return UI_HANDLED;
-        kwh_err_clear(&e);
-        memset(&r, 0, sizeof r);
-        if (vend_refund(a->core, &a->s, s->q.customer.customer_no, s->f[0].sel, &r, &e) < 0) {
-            app_error(a, &e);
-            return UI_HANDLED;
-        }
         s->have = false;
         app_msg(a, CLR_OK, "%s", _("Refund recorded."));
         receipt_keep(a, &s->last, &r, NULL);

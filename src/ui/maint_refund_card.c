@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "kwhpos/plan.h"
 #include "ui/parts.h"
 
 struct refund_card {
@@ -27,6 +28,8 @@ static void rc_draw(struct app *a, void *st)
 static int rc_action(struct app *a, void *st, int act)
 {
     struct refund_card *s = st;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt r;
     struct kwh_err e;
     char q[256];
 
@@ -40,16 +43,14 @@ static int rc_action(struct app *a, void *st, int act)
         app_msg(a, CLR_ERROR, "%s", _("Read the customer's card first (F2)."));
         return UI_HANDLED;
     }
-    snprintf(q, sizeof q, _("Turn the card of customer %" PRIu32 " %s into a refund card?"),
-             s->cc.c.customer_no, s->cc.c.name);
-    if (!dialog_confirm(a, _("Make refund card"), q))
-        return UI_HANDLED;
     kwh_err_clear(&e);
-    if (vend_make_refund_card(a->core, &a->s, s->cc.c.customer_no, &e) < 0) {
-        app_error(a, &e);
+    if (plan_made(a, refund_card_plan(a->core, &a->s, &s->cc.view, &plan, &e), &e) < 0)
         return UI_HANDLED;
-    }
-    app_set_card(a, _("Refund card"));
+    snprintf(q, sizeof q, _("Turn the card of customer %" PRIu32 " %s into a refund card?"),
+             plan_view(plan)->before.customer_no, plan_view(plan)->before.name);
+    if (plan_confirm_commit(a, plan, _("Make refund card"), q, &r) <= 0)
+        return UI_HANDLED;
+    app_set_card(a, model_card_type_label(KWH_CARD_REFUND));
     cust_reload(a, &s->cc);
     s->cc.from_card = false;
     app_msg(a, CLR_OK, "%s",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/plan.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
@@ -57,10 +58,10 @@ static int open_submit(struct app *a, struct open *s)
 {
     struct kwh_account_req req;
     struct kwh_purchase_req p;
+    struct kwh_card_view blank;
+    struct kwh_plan *plan = NULL;
     struct kwh_receipt r;
     struct kwh_err e;
-    struct pairs pp = {0};
-    char b[64];
 
     if (!form_validate(a, &s->fm))
         return UI_HANDLED;
@@ -72,24 +73,15 @@ static int open_submit(struct app *a, struct open *s)
     account_fields_get(&s->fm, F_ACCOUNT, &s->tp, &req);
     meter_fields_get(&s->fm, F_METER, &req.meter);
     purchase_fields_get(&s->fm, F_PURCHASE, &p);
-
-    pairs_add(&pp, _("Customer name"), "%s", req.name);
-    pairs_add(&pp, _("Meter number"), "%08" PRIu32 " %s", req.meter.meter_no,
-              label_meter_type(req.meter.meter_type));
-    pairs_add(&pp, _("Tariff"), "%s", s->tp.items[s->f[F_ACCOUNT + AF_TARIFF].sel]);
-    pairs_add(&pp, _("First purchase"), "%s", purchase_desc(&p, b, sizeof b));
-    if (p.adjust_ckwh != 0)
-        pairs_add(&pp, _("Adjustment kWh"), "%s", fmt_energy(b, sizeof b, p.adjust_ckwh));
-    pairs_add(&pp, _("Payment"), "%s", label_pay(p.pay_method));
-    if (!dialog_confirm_pairs(a, _("Open the account"), &pp,
-                              _("Write the blank card in the reader?")))
-        return UI_HANDLED;
     kwh_err_clear(&e);
-    memset(&r, 0, sizeof r);
-    if (vend_open_account(a->core, &a->s, &req, p.mode == KWH_BY_NONE ? NULL : &p, &r, &e) < 0) {
-        app_error(a, &e);
+    app_msg(a, CLR_INFO, "%s", _("Reading the card..."));
+    app_draw(a);
+    if (plan_made(a, cardview_read(a->core, &a->s, &blank, &e), &e) < 0 ||
+        plan_made(a, open_plan(a->core, &a->s, &blank, &req, &p, &plan, &e), &e) < 0)
         return UI_HANDLED;
-    }
+    if (plan_confirm_commit(a, plan, _("Open the account"),
+                            _("Write the blank card in the reader?"), &r) <= 0)
+        return UI_HANDLED;
     app_msg(a, CLR_OK,
             _("Account %" PRIu32 " opened. Write the customer and meter numbers "
               "on the card."),

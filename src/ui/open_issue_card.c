@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kwhpos/data.h"
+#include "kwhpos/plan.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
@@ -51,6 +52,8 @@ static void issue_draw(struct app *a, void *st)
 static int issue_submit(struct app *a, struct issue *s)
 {
     struct kwh_purchase_req p;
+    struct kwh_card_view blank;
+    struct kwh_plan *plan = NULL;
     struct kwh_receipt r;
     struct kwh_err e;
     char q[512], b[64];
@@ -58,20 +61,20 @@ static int issue_submit(struct app *a, struct issue *s)
     if (!cust_form_ready(a, &s->cc, &s->fm, _("Find the customer first (F3).")))
         return UI_HANDLED;
     purchase_fields_get(&s->fm, 0, &p);
+    kwh_err_clear(&e);
+    app_msg(a, CLR_INFO, "%s", _("Reading the card..."));
+    app_draw(a);
+    if (plan_made(a, cardview_read(a->core, &a->s, &blank, &e), &e) < 0 ||
+        plan_made(a, first_card_plan(a->core, &a->s, s->cc.c.customer_no, &blank, &p, &plan, &e),
+                  &e) < 0)
+        return UI_HANDLED;
     snprintf(q, sizeof q,
              _("Write the first card of customer %" PRIu32 " %s, meter %08" PRIu32
                ", on the blank card in the reader?\nFirst purchase: %s"),
              s->cc.c.customer_no, s->cc.c.name, s->cc.c.meter.meter_no,
              purchase_desc(&p, b, sizeof b));
-    if (!dialog_confirm(a, _("Issue the first card"), q))
+    if (plan_confirm_commit(a, plan, _("Issue the first card"), q, &r) <= 0)
         return UI_HANDLED;
-    kwh_err_clear(&e);
-    memset(&r, 0, sizeof r);
-    if (vend_issue_first_card(a->core, &a->s, s->cc.c.customer_no,
-                              p.mode == KWH_BY_NONE ? NULL : &p, &r, &e) < 0) {
-        app_error(a, &e);
-        return UI_HANDLED;
-    }
     cust_reload(a, &s->cc);
     app_msg(a, CLR_OK, "%s", _("The card is written: the customer inserts it in the meter."));
     receipt_keep(a, &s->last, &r, _("First card issued"));

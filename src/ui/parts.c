@@ -4,16 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/core.h"
+#include "kwhpos/plan.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
+#include "kwhpos/printer.h"
 
 void cust_card_desc(const struct kwh_card *card, char *buf, size_t n)
 {
     if (card->type == KWH_CARD_USER || card->type == KWH_CARD_REFUND)
-        snprintf(buf, n, "%s %s %08" PRIu32, label_card_type(card->type), _("meter"),
+        snprintf(buf, n, "%s %s %08" PRIu32, model_card_type_label(card->type), _("meter"),
                  card->meter_no);
     else
-        snprintf(buf, n, "%s", label_card_type(card->type));
+        snprintf(buf, n, "%s", model_card_type_label(card->type));
 }
 
 bool cust_read_card(struct app *a, struct cust_ctx *cc)
@@ -27,7 +31,7 @@ bool cust_read_card(struct app *a, struct cust_ctx *cc)
     kwh_err_clear(&e);
     app_msg(a, CLR_INFO, "%s", _("Reading the card..."));
     app_draw(a);
-    if (vend_read_card(a->core, &a->s, &cc->view, &e) < 0) {
+    if (cardview_read(a->core, &a->s, &cc->view, &e) < 0) {
         app_set_card(a, NULL);
         app_error(a, &e);
         return false;
@@ -43,7 +47,7 @@ bool cust_read_card(struct app *a, struct cust_ctx *cc)
     if (!cc->view.has_customer) {
         char text[256];
         snprintf(text, sizeof text, _("This is a %s, not a customer's card."),
-                 label_card_type(cc->view.card.type));
+                 model_card_type_label(cc->view.card.type));
         dialog_message(a, _("Not a customer card"), text, CLR_DIALOG);
         return false;
     }
@@ -145,8 +149,8 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
     draw_pair(stdscr, y, half + 1, rw, w, _(right[0]), c->name, val);
     snprintf(b1, sizeof b1, "%08" PRIu32, c->meter.meter_no);
     draw_pair(stdscr, y + 1, 2, lw, w, _(left[1]), b1, val);
-    draw_pair(stdscr, y + 1, half + 1, rw, w, _(right[1]), label_meter_type(c->meter.meter_type),
-              val);
+    draw_pair(stdscr, y + 1, half + 1, rw, w, _(right[1]),
+              model_meter_type_label(c->meter.meter_type), val);
     draw_pair(stdscr, y + 2, 2, lw, w, _(left[2]), c->address, val);
     draw_pair(stdscr, y + 2, half + 1, rw, w, _(right[2]), c->phone, val);
     snprintf(b1, sizeof b1, "%d", c->purchase_count);
@@ -168,9 +172,7 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
             char t[32];
             snprintf(b3, sizeof b3, "%s  %s kWh  %s %s",
                      fmt_time(t, sizeof t, v->last_sale.created),
-                     fmt_energy(b1, sizeof b1,
-                                v->last_sale.energy_ckwh + v->last_sale.adjust_ckwh +
-                                    v->last_sale.free_ckwh),
+                     fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&v->last_sale)),
                      fmt_money(b2, sizeof b2, v->last_sale.amount_fen), _("yuan"));
         } else {
             snprintf(b3, sizeof b3, "%s", _("none"));
@@ -184,7 +186,11 @@ int cust_draw(struct app *a, const struct cust_ctx *cc, int y)
             draw_text(stdscr, y + 7, 2, full, b3,
                       theme_attr(v->card.ret.display == KWH_MC_GOOD ? CLR_INFO : CLR_WARN));
             rows = 8;
-            if (v->card.ret.display != KWH_MC_GOOD)
+            /* a refusal of this card's record says what it means for it; otherwise the
+               meter's code and its usual advice */
+            if (v->meter_refused)
+                rows += draw_wrap(stdscr, y + 8, 2, full, v->refusal, theme_attr(CLR_WARN), 2);
+            else if (v->card.ret.display != KWH_MC_GOOD)
                 rows += draw_wrap(stdscr, y + 8, 2, full, error_meter_advice(v->card.ret.display),
                                   theme_attr(CLR_WARN), 2);
         }
@@ -203,7 +209,7 @@ void cust_summary(struct app *a, const struct cust_ctx *cc, int y)
     }
     snprintf(line, sizeof line, "%s %" PRIu32 "  %s  %s %08" PRIu32 " %s", _("Customer"),
              c->customer_no, c->name, _("meter"), c->meter.meter_no,
-             label_meter_type(c->meter.meter_type));
+             model_meter_type_label(c->meter.meter_type));
     draw_text(stdscr, y, 2, COLS - 4, line, theme_attr(CLR_READONLY));
     snprintf(line, sizeof line, "%s %s %s  %s %s kWh  %s", c->tariff_name,
              fmt_price(b1, sizeof b1, c->price), _("yuan/kWh"), _("balance"),
@@ -221,7 +227,7 @@ void cust_details(struct app *a, const struct kwh_customer *c)
     pairs_add(&p, _("Address"), "%s", c->address);
     pairs_add(&p, _("Phone"), "%s", c->phone);
     pairs_add(&p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
-              label_meter_type(c->meter.meter_type));
+              model_meter_type_label(c->meter.meter_type));
     pairs_add(&p, _("Current limit (A)"), "%d / %d", c->meter.current_limit_a, c->meter.rating_a);
     pairs_add(&p, _("Alarm / overdraft / hoard kWh"), "%s / %s / %s",
               fmt_energy(b1, sizeof b1, c->meter.alarm_ckwh),
@@ -300,7 +306,7 @@ void meter_fields_init(struct field *f, int row0, int col)
          .required = true},
         {.label = N_("Meter type"),
          .kind = FK_CHOICE,
-         .items = label_meter_type_items,
+         .items = label_meter_type_items(),
          .nitems = 3},
         {.label = N_("Rated current (A)"),
          .kind = FK_INT,
@@ -323,12 +329,22 @@ void meter_fields_init(struct field *f, int row0, int col)
         f[i].col = col;
         f[i].width = i == MF_TYPE ? 0 : 12;
     }
-    ledit_set(&f[MF_RATING].ed, "60");
-    ledit_set(&f[MF_LIMIT].ed, "40");
-    ledit_set(&f[MF_ALARM].ed, "10.00");
-    ledit_set(&f[MF_OVERDRAFT].ed, "5.00");
-    ledit_set(&f[MF_HOARD].ed, "9999.00");
-    ledit_set(&f[MF_CT].ed, "1");
+    /* a new account's meter starts from the same defaults as on the command line */
+    {
+        struct kwh_meter m;
+        char b[32];
+        open_meter_defaults(&m);
+        f[MF_TYPE].sel = m.meter_type - 1;
+        snprintf(b, sizeof b, "%d", m.rating_a);
+        ledit_set(&f[MF_RATING].ed, b);
+        snprintf(b, sizeof b, "%d", m.current_limit_a);
+        ledit_set(&f[MF_LIMIT].ed, b);
+        ledit_set(&f[MF_ALARM].ed, fmt_energy(b, sizeof b, m.alarm_ckwh));
+        ledit_set(&f[MF_OVERDRAFT].ed, fmt_energy(b, sizeof b, m.overdraft_ckwh));
+        ledit_set(&f[MF_HOARD].ed, fmt_energy(b, sizeof b, m.hoard_ckwh));
+        snprintf(b, sizeof b, "%d", m.ct_ratio);
+        ledit_set(&f[MF_CT].ed, b);
+    }
     meter_fields_sync(f);
 }
 
@@ -374,7 +390,7 @@ void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust)
         {.label = N_("Adjust (kWh)"), .kind = FK_ENERGY, .optional_zero = true, .imax = 99999999},
         {.label = N_("Payment"),
          .kind = FK_CHOICE,
-         .items = label_pay_items,
+         .items = label_pay_items(),
          .nitems = KWH_PAY_COUNT},
     };
     for (int i = 0; i < PF_COUNT; i++) {
@@ -463,7 +479,7 @@ void receipt_lines(const struct kwh_receipt *r, struct pairs *p)
     const struct kwh_sale *s = &r->sale;
     char b[32];
 
-    pairs_add(p, _("Operation"), "%s", label_op(s->kind));
+    pairs_add(p, _("Operation"), "%s", model_op_label(s->kind));
     pairs_add(p, _("Customer"), "%" PRIu32 " %s", r->customer.customer_no, r->customer.name);
     pairs_add(p, _("Meter number"), "%08" PRIu32, r->customer.meter.meter_no);
     pairs_add(p, _("Energy (kWh)"), "%s", fmt_energy(b, sizeof b, s->energy_ckwh));
@@ -475,7 +491,7 @@ void receipt_lines(const struct kwh_receipt *r, struct pairs *p)
     pairs_add(p, _("Amount (yuan)"), "%s", fmt_money(b, sizeof b, s->amount_fen));
     if (s->fee_fen != 0)
         pairs_add(p, _("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, s->fee_fen));
-    pairs_add(p, _("Payment"), "%s", label_pay(s->pay_method));
+    pairs_add(p, _("Payment"), "%s", model_pay_label(s->pay_method));
     pairs_add(p, _("Purchase count"), "%d", s->purchase_count);
     if (s->invoice_no != 0)
         pairs_add(p, _("Invoice number"), "%" PRId64, s->invoice_no);
@@ -497,7 +513,7 @@ void sale_details(struct app *a, const struct kwh_sale *sale)
     pairs_add(&p, _("Operator"), "%s", sale->operator_name);
     if (sale->reprints > 0)
         pairs_add(&p, _("Reprints"), "%d", sale->reprints);
-    dialog_pairs(a, label_op(sale->kind), &p, NULL);
+    dialog_pairs(a, model_op_label(sale->kind), &p, NULL);
 }
 
 void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r)
@@ -517,4 +533,142 @@ void receipt_print(struct app *a, const struct kwh_receipt *r)
     kwh_err_clear(&e);
     rc = ui_print_receipt(a, r, &res, &e);
     ui_print_outcome(a, rc, &res, &e, _("Receipt printed."));
+}
+
+/* --- plans --------------------------------------------------------------------------- */
+
+/* The account and the money of a plan as lines for its confirmation. */
+static void plan_money_lines(const struct kwh_plan_view *v, struct pairs *p)
+{
+    const struct kwh_sale *s = &v->sale;
+    char b1[32], b2[32];
+
+    pairs_add(p, _("Tariff"), "%s %s %s", s->tariff_name, fmt_price(b1, sizeof b1, s->price),
+              _("yuan/kWh"));
+    pairs_add(p, _("Energy (kWh)"), "%s", fmt_energy(b1, sizeof b1, s->energy_ckwh));
+    if (s->adjust_ckwh != 0)
+        pairs_add(p, _("Adjustment kWh"), "%s", fmt_energy(b1, sizeof b1, s->adjust_ckwh));
+    if (s->free_ckwh != 0)
+        pairs_add(p, _("Free allowance kWh"), "%s", fmt_energy(b1, sizeof b1, s->free_ckwh));
+    if (v->has_replaced) {
+        pairs_add(p, _("Sale to cancel"), "%s kWh, %s %s",
+                  fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&v->replaced)),
+                  fmt_money(b2, sizeof b2, v->replaced.amount_fen), _("yuan"));
+        pairs_add(p,
+                  v->difference_fen >= 0 ? _("Customer pays more (yuan)")
+                                         : _("Customer gets back (yuan)"),
+                  "%s",
+                  fmt_money(b1, sizeof b1,
+                            v->difference_fen >= 0 ? v->difference_fen : -v->difference_fen));
+    }
+    pairs_add(p, _("Amount (yuan)"), "%s", fmt_money(b1, sizeof b1, s->amount_fen));
+    if (s->fee_fen != 0)
+        pairs_add(p, _("Reissue fee (yuan)"), "%s", fmt_money(b1, sizeof b1, s->fee_fen));
+    pairs_add(p, _("Payment"), "%s", model_pay_label(s->pay_method));
+}
+
+void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
+{
+    const struct kwh_customer *c = &v->after;
+    char b1[32], b2[32], b3[32];
+
+    if (v->has_account) {
+        if (c->customer_no != 0)
+            pairs_add(p, _("Customer"), "%" PRIu32 " %s", c->customer_no, c->name);
+        else
+            pairs_add(p, _("Customer"), "%s (%s)", c->name, _("new account"));
+        if (v->carried_ckwh != 0 || v->before.meter.meter_no != c->meter.meter_no)
+            pairs_add(p, _("Meter number"), "%08" PRIu32 " -> %08" PRIu32 " %s",
+                      v->before.meter.meter_no, c->meter.meter_no,
+                      model_meter_type_label(c->meter.meter_type));
+        else
+            pairs_add(p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
+                      model_meter_type_label(c->meter.meter_type));
+    }
+    if (v->kind == KWH_OP_REFUND) {
+        pairs_add(p, _("Remaining in the meter (kWh)"), "%s",
+                  fmt_energy(b1, sizeof b1, v->remaining_ckwh));
+        pairs_add(p, _("Never loaded (kWh)"), "%s", fmt_energy(b1, sizeof b1, v->unloaded_ckwh));
+        pairs_add(p, _("Refund energy (kWh)"), "%s", fmt_energy(b1, sizeof b1, v->refund_ckwh));
+        pairs_add(p, _("Price (yuan/kWh)"), "%s", fmt_price(b1, sizeof b1, v->sale.price));
+        pairs_add(p, _("Refund amount (yuan)"), "%s", fmt_money(b1, sizeof b1, v->refund_fen));
+        pairs_add(p, _("Payment"), "%s", model_pay_label(v->sale.pay_method));
+        return;
+    }
+    if (v->kind == KWH_OP_METER_CHANGE)
+        pairs_add(p, _("Old meter remaining kWh"), "%s + %s = %s",
+                  fmt_energy(b1, sizeof b1, v->remaining_ckwh),
+                  fmt_energy(b2, sizeof b2, v->unloaded_ckwh),
+                  fmt_energy(b3, sizeof b3, v->carried_ckwh));
+    if (v->kind == KWH_OP_REISSUE)
+        pairs_add(p, _("Consumption state"), "%s", _(label_consumed_items[v->consumed ? 0 : 1]));
+    if (v->has_sale && (v->sale.energy_ckwh != 0 || v->sale.adjust_ckwh != 0 ||
+                        v->sale.amount_fen != 0 || v->sale.fee_fen != 0))
+        plan_money_lines(v, p);
+    if (v->has_card && v->card.type == KWH_CARD_USER) {
+        pairs_add(p, _("Card loads (kWh)"), "%s", fmt_energy(b1, sizeof b1, v->card_ckwh));
+        pairs_add(p, _("Purchase count"), "%u", (unsigned)v->card.purchase_count);
+    } else if (v->has_card) {
+        pairs_add(p, _("Card"), "%s", model_card_type_label(v->card.type));
+    }
+    if (v->has_card && v->card.type == KWH_CARD_MANAGEMENT) {
+        if (v->card.params.current_limit_a == CARD_LIMIT_RATING)
+            pairs_add(p, _("Current limit (A)"), "%s", _("each meter's rating"));
+        else if (v->card.params.current_limit_a == KWH_LIMIT_UNCHANGED)
+            pairs_add(p, _("Current limit (A)"), "%s", _("unchanged"));
+        else
+            pairs_add(p, _("Current limit (A)"), "%u", (unsigned)v->card.params.current_limit_a);
+        pairs_add(p, _("Alarm / overdraft / hoard kWh"), "%s / %s / %s",
+                  fmt_energy(b1, sizeof b1, v->card.params.alarm_ckwh),
+                  fmt_energy(b2, sizeof b2, v->card.params.overdraft_ckwh),
+                  fmt_energy(b3, sizeof b3, v->card.params.hoard_ckwh));
+    }
+    if (v->kind == KWH_OP_EDIT) {
+        pairs_add(p, _("Current limit (A)"), "%d / %d", c->meter.current_limit_a,
+                  c->meter.rating_a);
+        pairs_add(p, _("Alarm / overdraft / hoard kWh"), "%s / %s / %s",
+                  fmt_energy(b1, sizeof b1, c->meter.alarm_ckwh),
+                  fmt_energy(b2, sizeof b2, c->meter.overdraft_ckwh),
+                  fmt_energy(b3, sizeof b3, c->meter.hoard_ckwh));
+    }
+    if (v->text_changes) {
+        pairs_add(p, _("Address"), "%s", c->address);
+        pairs_add(p, _("Phone"), "%s", c->phone);
+        pairs_add(p, _("Tariff"), "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, c->price),
+                  _("yuan/kWh"));
+    }
+    if (v->forced)
+        pairs_add(p, _("Energy left, lost to the customer"), "%s kWh",
+                  fmt_energy(b1, sizeof b1, v->before.balance_ckwh));
+}
+
+int plan_confirm_commit(struct app *a, struct kwh_plan *plan, const char *title,
+                        const char *question, struct kwh_receipt *r)
+{
+    struct pairs p = {0};
+    struct kwh_err e;
+    int rc;
+
+    plan_lines(plan_view(plan), &p);
+    if (!dialog_confirm_pairs(a, title, &p, question)) {
+        plan_free(plan);
+        app_msg(a, CLR_INFO, "%s", _("Cancelled; nothing was written."));
+        return 0;
+    }
+    kwh_err_clear(&e);
+    memset(r, 0, sizeof *r);
+    rc = plan_commit(a->core, &a->s, plan, r, &e);
+    plan_free(plan);
+    if (rc < 0) {
+        app_error(a, &e);
+        return rc;
+    }
+    return 1;
+}
+
+int plan_made(struct app *a, int rc, const struct kwh_err *e)
+{
+    if (rc < 0)
+        app_error(a, e);
+    return rc;
 }

@@ -4,7 +4,7 @@
 #ifndef KWH_UI_PARTS_H
 #define KWH_UI_PARTS_H
 
-#include "kwhpos/query.h"
+#include "kwhpos/plan.h" /* the card as read, the requests: types only */
 #include "ui/tariff_pick.h"
 #include "ui/widgets.h"
 
@@ -16,7 +16,7 @@ struct cust_ctx {
     struct kwh_card_view view; /* valid when from_card */
 };
 
-/* F2: reads the card (vend_read_card); true when it is a user card with an account. The
+/* F2: reads the card (cardview_read); true when it is a user card with an account. The
  * screen's account then follows the card: taken out, it goes (cust_card_removed). */
 bool cust_read_card(struct app *a, struct cust_ctx *cc);
 /* The card in the reader was taken out: the account read from it leaves the screen. */
@@ -100,5 +100,15 @@ void sale_details(struct app *a, const struct kwh_sale *sale);
 void receipt_show(struct app *a, const char *title, const struct kwh_receipt *r);
 /* Prints r, reporting the outcome on the message line. */
 void receipt_print(struct app *a, const struct kwh_receipt *r);
+
+/* The lines of a plan for its confirmation: what will be written and recorded. */
+void plan_lines(const struct kwh_plan_view *v, struct pairs *p);
+/* Shows plan (owned; freed here) under title with question, and commits that same plan
+ * when confirmed: 1 committed (r filled), 0 cancelled (said so), < 0 refused or failed
+ * (shown). */
+int plan_confirm_commit(struct app *a, struct kwh_plan *plan, const char *title,
+                        const char *question, struct kwh_receipt *r);
+/* Shows the error of a plan that could not be made (rc < 0); returns rc. */
+int plan_made(struct app *a, int rc, const struct kwh_err *e);
 
 #endif

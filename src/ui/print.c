@@ -8,6 +8,7 @@
 
 #include "kwhpos/invoice.h"
 #include "ui/widgets.h"
+#include "kwhpos/printer.h"
 
 static struct printer *ready(struct app *a, struct printer_result *res, struct kwh_err *e)
 {

@@ -5,6 +5,7 @@
 
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 struct balance {
     bool have;

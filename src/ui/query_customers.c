@@ -9,6 +9,7 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
+#include "kwhpos/query.h"
 
 enum { F_NO, F_METER, F_NAME, F_ADDR, F_TARIFF, F_FROM, F_TO, F_CLOSED, F_N };
 
@@ -92,7 +93,7 @@ static void export_cell(void *ctx, int row, int col, char *buf, size_t n)
     case 2: snprintf(buf, n, "%s", c->address); break;
     case 3: snprintf(buf, n, "%s", c->phone); break;
     case 4: snprintf(buf, n, "%08" PRIu32, c->meter.meter_no); break;
-    case 5: snprintf(buf, n, "%s", label_meter_type(c->meter.meter_type)); break;
+    case 5: snprintf(buf, n, "%s", model_meter_type_label(c->meter.meter_type)); break;
     case 6: snprintf(buf, n, "%s", c->tariff_name); break;
     case 7: snprintf(buf, n, "%d", c->purchase_count); break;
     case 8: snprintf(buf, n, "%s", label_status(c->status)); break;

@@ -9,6 +9,7 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
+#include "kwhpos/query.h"
 
 enum { F_OPER, F_FROM, F_TO, F_N };
 enum { C_TIME, C_NO, C_NAME, C_METER, C_OPER, C_AFTER };

@@ -10,6 +10,8 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 enum { F_MODE, F_FROM, F_TO, F_OPER, F_NO, F_NAME, F_METER, F_N };
 enum { MODE_LIST, MODE_DAY, MODE_MONTH };
@@ -47,7 +49,7 @@ static void sale_cell(const struct kwh_sale *v, int col, char *buf, size_t n)
     case L_TIME: snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created)); break;
     case L_NO: snprintf(buf, n, "%08" PRIu32, v->customer_no); break;
     case L_NAME: snprintf(buf, n, "%s", v->customer_name); break;
-    case L_KIND: snprintf(buf, n, "%s", label_op(v->kind)); break;
+    case L_KIND: snprintf(buf, n, "%s", model_op_label(v->kind)); break;
     case L_KWH: snprintf(buf, n, "%s", fmt_energy(b, sizeof b, v->energy_ckwh)); break;
     case L_AMOUNT: snprintf(buf, n, "%s", fmt_money(b, sizeof b, v->amount_fen)); break;
     default: snprintf(buf, n, "%s", v->operator_name); break;
@@ -205,10 +207,10 @@ static const struct kwh_sale_totals *split_at(const struct kwh_sales_report *r, 
                                               const char **label)
 {
     if (i <= KWH_OP_WIPE) {
-        *label = label_op(i);
+        *label = model_op_label(i);
         return &r->by_kind[i];
     }
-    *label = label_pay(i - KWH_OP_WIPE - 1);
+    *label = model_pay_label(i - KWH_OP_WIPE - 1);
     return &r->by_pay[i - KWH_OP_WIPE - 1];
 }
 

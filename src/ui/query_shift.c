@@ -12,6 +12,7 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/printer.h"
 
 enum { F_COUNTED, F_N };
 
@@ -61,7 +62,7 @@ static void pay_cell(void *ctx, int row, int col, char *buf, size_t n)
     const struct kwh_shift_report *r = &((struct shift *)ctx)->r;
 
     switch (col) {
-    case P_PAY: snprintf(buf, n, "%s", label_pay(row)); break;
+    case P_PAY: snprintf(buf, n, "%s", model_pay_label(row)); break;
     case P_IN: fmt_money(buf, n, r->pay_in_fen[row]); break;
     case P_OUT: fmt_money(buf, n, r->pay_out_fen[row]); break;
     default: fmt_money(buf, n, r->pay_in_fen[row] - r->pay_out_fen[row]); break;
@@ -94,6 +95,15 @@ static void heading(const struct kwh_shift_report *r, char *buf, size_t n)
     snprintf(buf, n, _("Shift #%" PRId64 " of %s: %s - %s"), r->shift_id, r->operator_name,
              r->from ? fmt_time(from, sizeof from, r->from) : _("the start"),
              fmt_time(to, sizeof to, r->to));
+}
+
+/* The audit chain's anchor at the close (docs/security.md): on the report, on paper. */
+static void anchor_text(const struct kwh_shift_report *r, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (r->anchor.records > 0)
+        snprintf(buf, n, _("Audit anchor: %" PRId64 " records, head %.16s"), r->anchor.records,
+                 r->anchor.head);
 }
 
 static void shift_enter(struct app *a, void *st, int arg)
@@ -154,6 +164,8 @@ static void draw_report(struct shift *s)
              r->nvoided, r->npending);
     draw_wrap(stdscr, y, 2, COLS - 4, line,
               theme_attr(r->nvoided || r->npending ? CLR_WARN : CLR_INFO), 2);
+    anchor_text(r, line, sizeof line);
+    draw_text(stdscr, y + 2, 2, COLS - 4, line, theme_attr(CLR_READONLY));
 }
 
 static void shift_draw(struct app *a, void *st)
@@ -223,7 +235,7 @@ static void text_sales(struct tbuf *b, const char *title, const struct kwh_sale 
     tbuf_add(b, "\n%s\n", title);
     for (size_t i = 0; i < n; i++)
         tbuf_add(b, "%s %08" PRIu32 " %s %s %s kWh %s\n", fmt_time(t, sizeof t, v[i].created),
-                 v[i].customer_no, v[i].customer_name, label_op(v[i].kind),
+                 v[i].customer_no, v[i].customer_name, model_op_label(v[i].kind),
                  fmt_energy(e1, sizeof e1, v[i].energy_ckwh),
                  fmt_money(m1, sizeof m1, v[i].amount_fen));
 }
@@ -250,6 +262,9 @@ static void print_shift(struct app *a, struct shift *s)
     }
     text_sales(&b, _("Voided attempts (never reached the card, no money):"), r->voided, r->nvoided);
     text_sales(&b, _("Pending (read these cards to settle them):"), r->pending, r->npending);
+    anchor_text(r, line, sizeof line);
+    if (line[0] != '\0')
+        tbuf_add(&b, "\n%s\n", line);
     kwh_err_clear(&e);
     if (b.failed) {
         tbuf_fini(&b);

@@ -8,6 +8,8 @@
 
 #include "kwhpos/util.h"
 #include "ui/qview.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 void qview_init(struct qview *q, const struct qview_ops *ops, void *st, struct field *f, int nf,
                 int filter_rows)

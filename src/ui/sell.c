@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* 日常售电 (M11) and 重新售电 (M12): read the card, type the amount or kWh, confirm,
  * write; F7 prints. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/model.h"
+#include "kwhpos/plan.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
@@ -60,41 +61,13 @@ static void sell_draw(struct app *a, void *st)
     form_draw(&s->fm, s->cc.have);
 }
 
-static bool confirm(struct app *a, struct sell *s, const struct kwh_quote *q)
-{
-    const struct kwh_customer *c = &s->cc.c;
-    struct pairs p = {0};
-    char b1[32], t[32];
-
-    pairs_add(&p, _("Customer"), "%" PRIu32 " %s", c->customer_no, c->name);
-    pairs_add(&p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
-              label_meter_type(c->meter.meter_type));
-    pairs_add(&p, _("Tariff"), "%s %s %s", c->tariff_name, fmt_price(b1, sizeof b1, q->price),
-              _("yuan/kWh"));
-    if (s->cc.from_card && s->cc.view.has_last_sale)
-        pairs_add(&p, _("Last purchase"), "%s %s kWh, %s",
-                  fmt_time(t, sizeof t, s->cc.view.last_sale.created),
-                  fmt_energy(b1, sizeof b1, s->cc.view.last_sale.energy_ckwh),
-                  s->cc.view.purchase_loaded ? _("in the meter") : _("NOT in the meter yet"));
-    else
-        pairs_add(&p, _("Last purchase"), "%s", _("none"));
-    pairs_add(&p, _("Energy (kWh)"), "%s", fmt_energy(b1, sizeof b1, q->energy_ckwh));
-    if (q->free_ckwh != 0)
-        pairs_add(&p, _("Free allowance kWh"), "%s", fmt_energy(b1, sizeof b1, q->free_ckwh));
-    pairs_add(&p, _("Card loads (kWh)"), "%s", fmt_energy(b1, sizeof b1, q->card_ckwh));
-    pairs_add(&p, _("Amount (yuan)"), "%s", fmt_money(b1, sizeof b1, q->amount_fen));
-    pairs_add(&p, _("Payment"), "%s", label_pay(s->f[PF_PAY].sel));
-    return dialog_confirm_pairs(
-        a, s->mode == SELL_RESALE ? _("Confirm the re-sale") : _("Confirm the sale"), &p,
-        _("Take the money and write the card?"));
-}
-
 static int sell_submit(struct app *a, struct sell *s)
 {
     struct kwh_purchase_req p;
-    struct kwh_quote q;
+    struct kwh_plan *plan = NULL;
     struct kwh_receipt r;
     struct kwh_err e;
+    bool resale = s->mode == SELL_RESALE;
     int rc;
 
     if (!s->cc.from_card) {
@@ -109,25 +82,18 @@ static int sell_submit(struct app *a, struct sell *s)
         app_msg(a, CLR_ERROR, "%s", _("Enter the amount or the kWh to sell."));
         return UI_HANDLED;
     }
+    /* the plan is what the dialog shows and what is written: nothing is computed again */
     kwh_err_clear(&e);
-    if (vend_quote(a->core, &a->s, s->cc.c.customer_no, &p, &q, &e) < 0) {
-        app_error(a, &e);
+    rc = resale ? resale_plan(a->core, &a->s, &s->cc.view, &p, &plan, &e)
+                : sale_plan(a->core, &a->s, &s->cc.view, &p, &plan, &e);
+    if (plan_made(a, rc, &e) < 0)
         return UI_HANDLED;
-    }
-    if (!confirm(a, s, &q)) {
-        app_msg(a, CLR_INFO, "%s", _("Cancelled; nothing was written."));
+    rc = plan_confirm_commit(a, plan, resale ? _("Confirm the re-sale") : _("Confirm the sale"),
+                             _("Take the money and write the card?"), &r);
+    if (rc == KWH_EPENDING)
+        s->cc.have = false;
+    if (rc <= 0)
         return UI_HANDLED;
-    }
-    kwh_err_clear(&e);
-    memset(&r, 0, sizeof r);
-    rc = s->mode == SELL_RESALE ? vend_resell(a->core, &a->s, s->cc.c.customer_no, &p, &r, &e)
-                                : vend_sell(a->core, &a->s, s->cc.c.customer_no, &p, &r, &e);
-    if (rc < 0) {
-        if (rc == KWH_EPENDING)
-            s->cc.have = false;
-        app_error(a, &e);
-        return UI_HANDLED;
-    }
     /* the next sale starts from the card again: what it holds has just changed */
     clear_purchase(s);
     cust_reload(a, &s->cc);
@@ -135,7 +101,7 @@ static int sell_submit(struct app *a, struct sell *s)
     {
         char b1[32], b2[32];
         app_msg(a, CLR_OK, _("Sold %s kWh for %s yuan. Give the card back for the meter."),
-                fmt_energy(b1, sizeof b1, r.sale.energy_ckwh + r.sale.free_ckwh),
+                fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&r.sale)),
                 fmt_money(b2, sizeof b2, r.sale.amount_fen));
     }
     receipt_keep(a, &s->last, &r, NULL);

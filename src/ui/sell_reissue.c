@@ -2,10 +2,10 @@
 /* 补卡售电 (M13): find the account by number, choose whether the last purchase reached
  * the meter, take the fee and an optional purchase, write the blank card in the reader.
  * The old card stops working. */
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/core.h"
+#include "kwhpos/plan.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
@@ -71,29 +71,27 @@ static void reissue_draw(struct app *a, void *st)
 static int reissue_submit(struct app *a, struct reissue *s)
 {
     struct kwh_purchase_req p;
+    struct kwh_card_view blank;
+    struct kwh_plan *plan = NULL;
     struct kwh_receipt r;
     struct kwh_err e;
     bool consumed = s->f[F_CONSUMED].sel == 0;
-    char text[512], b1[32], b2[32];
 
     if (!cust_form_ready(a, &s->cc, &s->fm, _("Find the customer first (F3).")))
         return UI_HANDLED;
     purchase_fields_get(&s->fm, F_PURCHASE, &p);
-    snprintf(text, sizeof text,
-             _("Customer %" PRIu32 " %s, meter %08" PRIu32 "\n%s; fee %s yuan; purchase %s\n\n"
-               "Write a new card on the blank card in the reader?"),
-             s->cc.c.customer_no, s->cc.c.name, s->cc.c.meter.meter_no,
-             _(label_consumed_items[consumed ? 0 : 1]),
-             fmt_money(b1, sizeof b1, form_value(&s->fm, F_FEE)), purchase_desc(&p, b2, sizeof b2));
-    if (!dialog_confirm(a, _("Confirm the reissue"), text))
-        return UI_HANDLED;
     kwh_err_clear(&e);
-    memset(&r, 0, sizeof r);
-    if (vend_reissue(a->core, &a->s, s->cc.c.customer_no, consumed, form_value(&s->fm, F_FEE),
-                     p.mode == KWH_BY_NONE ? NULL : &p, &r, &e) < 0) {
-        app_error(a, &e);
+    app_msg(a, CLR_INFO, "%s", _("Reading the card..."));
+    app_draw(a);
+    if (plan_made(a, cardview_read(a->core, &a->s, &blank, &e), &e) < 0 ||
+        plan_made(a,
+                  reissue_plan(a->core, &a->s, s->cc.c.customer_no, &blank, consumed,
+                               form_value(&s->fm, F_FEE), &p, &plan, &e),
+                  &e) < 0)
         return UI_HANDLED;
-    }
+    if (plan_confirm_commit(a, plan, _("Confirm the reissue"),
+                            _("Write a new card on the blank card in the reader?"), &r) <= 0)
+        return UI_HANDLED;
     cust_reload(a, &s->cc);
     app_msg(a, CLR_OK, "%s", _("The new card is written; the old card no longer works."));
     receipt_keep(a, &s->last, &r, _("Card reissued"));

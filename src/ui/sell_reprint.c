@@ -11,6 +11,7 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 #include "ui/qview.h"
+#include "kwhpos/printer.h"
 
 #define SHOWN 200 /* the newest invoices listed */
 
@@ -40,7 +41,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
     case C_TIME: snprintf(buf, n, "%s", fmt_time(b, sizeof b, v->created)); break;
     case C_KIND:
         snprintf(buf, n, "%s",
-                 v->state == KWH_STATE_CANCELLED ? label_state(v->state) : label_op(v->kind));
+                 v->state == KWH_STATE_CANCELLED ? label_state(v->state) : model_op_label(v->kind));
         break;
     case C_NAME: snprintf(buf, n, "%s", v->customer_name); break;
     case C_AMOUNT: fmt_money(buf, n, v->amount_fen + v->fee_fen); break;

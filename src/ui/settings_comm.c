@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kwhpos/config.h"
+#include "kwhpos/core.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 

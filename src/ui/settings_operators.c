@@ -7,6 +7,7 @@
 
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 #define LIST_ROWS 9
 

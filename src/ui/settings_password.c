@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 enum { F_NAME, F_OLD, F_NEW, F_NEW2, F_N };
 

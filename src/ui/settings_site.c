@@ -7,6 +7,7 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 #define NF 4
 

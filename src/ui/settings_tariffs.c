@@ -9,6 +9,7 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
+#include "kwhpos/core.h"
 
 #define LIST_ROWS 10
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "ui/tariff_pick.h"
+#include "kwhpos/core.h"
 
 void tariff_pick_load(struct app *a, struct tariff_pick *tp, struct field *f, int64_t select_id)
 {

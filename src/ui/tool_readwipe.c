@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/plan.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
 struct readwipe {
     bool have;
-    struct kwh_card_info info;
+    struct kwh_card_view info; /* the card as read (a refused card described) */
 };
 
 static void rw_draw(struct app *a, void *st)
@@ -30,7 +31,7 @@ static void rw_draw(struct app *a, void *st)
                   theme_attr(CLR_INFO));
         return;
     }
-    snprintf(b, sizeof b, "%s%s", s->info.blank ? _("Blank card") : label_card_type(c->type),
+    snprintf(b, sizeof b, "%s%s", s->info.blank ? _("Blank card") : model_card_type_label(c->type),
              s->info.ours || s->info.blank ? "" : _(" (not of this site)"));
     draw_pair(stdscr, y++, 2, lw, COLS - 4, _(labels[0]), b,
               theme_attr(s->info.ours || s->info.blank ? CLR_READONLY : CLR_WARN));
@@ -68,14 +69,19 @@ static void rw_draw(struct app *a, void *st)
 static int rw_action(struct app *a, void *st, int act)
 {
     struct readwipe *s = st;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt r;
     struct kwh_err e;
     char desc[96];
+    int rc;
 
     switch (act) {
     case ACT_READ:
         kwh_err_clear(&e);
         s->have = false;
-        if (toolcard_read(a->core, &a->s, &s->info, &e) < 0) {
+        /* a refused card is described, not an error here */
+        rc = cardview_read(a->core, &a->s, &s->info, &e);
+        if (rc < 0 && rc != KWH_ECARD) {
             app_error(a, &e);
             return UI_HANDLED;
         }
@@ -85,15 +91,16 @@ static int rw_action(struct app *a, void *st, int act)
         app_msg(a, CLR_OK, "%s", _("Card read."));
         return UI_HANDLED;
     case ACT_WIPE:
-        if (!dialog_confirm(a, _("Wipe card"),
-                            _("Wipe the card in the reader back to a blank card? Everything on "
-                              "it is lost.")))
-            return UI_HANDLED;
         kwh_err_clear(&e);
-        if (toolcard_wipe(a->core, &a->s, &e) < 0) {
-            app_error(a, &e);
+        rc = cardview_read(a->core, &a->s, &s->info, &e);
+        if (plan_made(a, rc == KWH_ECARD ? 0 : rc, &e) < 0 ||
+            plan_made(a, wipe_plan(a->core, &a->s, &s->info, &plan, &e), &e) < 0)
             return UI_HANDLED;
-        }
+        if (plan_confirm_commit(a, plan, _("Wipe card"),
+                                _("Wipe the card in the reader back to a blank card? Everything "
+                                  "on it is lost."),
+                                &r) <= 0)
+            return UI_HANDLED;
         s->have = false;
         app_set_card(a, _("Blank card"));
         app_msg(a, CLR_OK, "%s", _("The card is blank now."));

@@ -32,8 +32,10 @@
 #define KWH_UI_UI_H
 
 #include "kwhpos/config.h"
-#include "kwhpos/core.h"
 #include "kwhpos/err.h"
+
+struct kwh_core;
+struct kwh_card_dev;
 
 int ui_run(const struct kwh_config *cfg, const char *db_path, struct kwh_core **core,
            struct kwh_card_dev *dev, struct kwh_err *e);

@@ -288,19 +288,17 @@ void dialog_progress(void *ctx, const char *phase, int done, int total);
 /* --- labels.c: names of domain values for people --------------------------------- */
 
 const char *label_role(int role);
-const char *label_pay(int pay);
-const char *label_meter_type(int type);
-const char *label_card_type(int type);
 const char *label_meter_code(int code);
 const char *label_status(int status);
-const char *label_op(int kind);
 const char *label_state(int state);
 /* Choice lists (msgids) for form fields. */
-extern const char *const label_pay_items[KWH_PAY_COUNT];
-extern const char *const label_meter_type_items[3]; /* index + 1 = enum kwh_meter_type */
-extern const char *const label_role_items[2];       /* index + 1 = enum kwh_role */
-extern const char *const label_mode_items[2];       /* by amount, by kWh */
-extern const char *const label_consumed_items[2];   /* 已消费, 未消费 */
+/* Pay methods, meter types, card types and kinds of operation have their labels in the
+ * model's tables (model_pay_label, ...); as the items of a choice field: */
+const char *const *label_pay_items(void);         /* index = enum kwh_pay */
+const char *const *label_meter_type_items(void);  /* index + 1 = enum kwh_meter_type */
+extern const char *const label_role_items[2];     /* index + 1 = enum kwh_role */
+extern const char *const label_mode_items[2];     /* by amount, by kWh */
+extern const char *const label_consumed_items[2]; /* 已消费, 未消费 */
 
 /* --- errors.c: what the clerk should do ------------------------------------------ */
 

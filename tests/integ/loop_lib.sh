@@ -354,7 +354,10 @@ pull_at_commit() {
         'not known whether the card took the write'
 }
 
-# one_line NAME TEXT: TEXT is one line, kwhpos's error
+# one_line NAME TEXT: kwhpos's error in TEXT is one line, the last (what the command was
+# about to do comes before it)
 one_line() {
-    is "$1: one line says what happened" "$(printf '%s\n' "$2" | wc -l) ${2:0:7}" "1 kwhpos:"
+    is "$1: one line says what happened" \
+        "$(printf '%s\n' "$2" | grep -c '^kwhpos:') $(printf '%s\n' "$2" | tail -n 1 | cut -c1-7)" \
+        "1 kwhpos:"
 }

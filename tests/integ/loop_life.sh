@@ -254,7 +254,12 @@ like "at the card's count" "$out" 'count +2 '
 is "the old meter refuses the card now: E5" "$(mi $M3 m1)" "E5"
 
 # --- 七. transfer ----------------------------------------------------------------------
-run kp transfer --customer $C --name 赵六 --phone 13800000000
+# the account found by its meter, as the screens find it
+run kp transfer --meter $M4 --name 赵六 --phone 13800000000 --quote
+is "a transfer quoted: exit 0, the account found by its meter" "$RC $(kv customer)" "0 $C"
+is "the quote says who the new owner is" "$(kv name)" "赵六"
+is "and changes nothing" "$(q "SELECT name FROM customers WHERE customer_no = $C")" "王五"
+run kp transfer --meter $M4 --name 赵六 --phone 13800000000
 is "transfer: exit 0" "$RC" 0
 is "database: the new owner" "$(q "SELECT name, phone FROM customers WHERE customer_no = $C")" \
     "赵六|13800000000"
@@ -266,7 +271,7 @@ is "the same card still works, for the new owner" "$RC $(kv account)" "0 $C 赵�
 ok "card and database agree after the transfer" agrees $C m1
 
 # --- 八. closing with energy left ----------------------------------------------------------
-run kp close --customer $C
+run kp close --meter $M4
 is "closing an account with 40 kWh left is refused: exit 5" "$RC" 5
 like "saying to refund first" "$OUT" 'refund it first'
 is "database: still open" "$(q "SELECT status FROM customers WHERE customer_no = $C")" "1"
@@ -279,7 +284,8 @@ tool() {
     sim new-card "$card" >/dev/null
     sim insert "$card" >/dev/null
     run kp tool "$name" "$@"
-    is "the $name card is written: exit 0" "$RC $OUT" "0 $name card written"
+    is "the $name card is written: exit 0" "$RC $(printf '%s\n' "$OUT" | tail -n 1)" \
+        "0 $name card written"
     is "database: the $name card's write is done" \
         "$(q "SELECT state FROM card_ops WHERE kind = 9 ORDER BY id DESC LIMIT 1")" "1"
     is "the card's active slot is the one recorded" "$(card_active "$card")" \

@@ -27,8 +27,8 @@ is "a sale, not yet in the meter" "$RC" 0
 sim eject >/dev/null
 sim new-card c2 >/dev/null
 sim insert c2 >/dev/null
-run kp reissue --customer $A --unconsumed
-is "the card reported lost: reissue 未消费" "$RC" 0
+run kp reissue --meter $M1 --unconsumed
+is "the card reported lost: reissue 未消费, the account found by its meter" "$RC" 0
 sim eject >/dev/null
 like "the old card, found, loads the sale into the meter" "$(mi $M1 c1)" good
 rem=$(field $M1 remaining)

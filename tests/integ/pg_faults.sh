@@ -29,14 +29,16 @@ mi $M1 c1 >/dev/null
 sim insert c1 >/dev/null
 
 # --- the server stops between the intent and the settle --------------------------------------
-(kp sell --customer $A --amount 20 >"$T/sell.out" 2>&1; echo $? >"$T/sell.rc") &
+(kp sell --customer $A --amount 20 >"$T/sell.out" 2>"$T/sell.err"; echo $? >"$T/sell.rc") &
 seller=$!
 intent() { [ "$(q "SELECT COUNT(*) FROM card_ops WHERE state = 0")" = 1 ]; }
 ok "the sale records its intent and starts writing the card" wait_for 10 intent
 server halt
 wait $seller
 is "the sale ends with exit 8 (outcome recorded later)" "$(cat "$T/sell.rc")" 8
-out=$(cat "$T/sell.out")
+# what the sale was about to do (the plan) on standard output, then the error
+like "the plan was shown first" "$(cat "$T/sell.out")" '^kind: sale'
+out=$(cat "$T/sell.err")
 is "one line" "$(printf '%s\n' "$out" | wc -l)" 1
 like "it says the server cannot be reached, and what to do" "$out" \
     'database server cannot be reached.*recorded when the card is read again'

@@ -64,7 +64,7 @@ out=$(clerk kwhpos.ini open --name 张三 --address "一号楼 1单元 101" --me
 like "an account is opened with a first purchase (invoice 1)" "$out" '^invoice: 1$'
 to_meter_and_back
 out=$(clerk kwhpos.ini sell --customer 10000001 --amount 128.50 2>&1)
-like "a daily sale is committed (invoice 2)" "$(flat "$out")" '^invoice: 2~kind: sale~state: done~'
+like "a daily sale is committed (invoice 2)" "$(flat "$out")" '^kind: sale~.*~invoice: 2~state: done~'
 
 # ---- raw: a socket printer receives the GB18030 page ----------------------------------
 listener many raw
@@ -136,7 +136,7 @@ to_meter_and_back
 cupsdisable -r "paper jam" raw
 out=$(clerk kwhpos.ini sell --customer 10000001 --amount 20 --print 2>&1); rc=$?
 is "a sale whose invoice cannot print exits 9" "$rc" 9
-like "the receipt is shown: the sale is done" "$(flat "$out")" 'invoice: 3~kind: sale~state: done~'
+like "the receipt is shown: the sale is done" "$(flat "$out")" 'kind: sale~.*~invoice: 3~state: done~'
 like "the clerk is told why and how to print it later" "$out" \
     "the sale is done \(invoice 3\) but its invoice did not print: .*printer 'raw' is stopped \(paper jam\).*kwhpos print 3"
 is "the sale is committed" "$(sq 'SELECT state, amount_fen, printed FROM sales WHERE invoice_no = 3')" '1|2000|0'
@@ -173,7 +173,7 @@ like "before selling" "$out" 'nothing was sold.*printing is off: set \[print\] q
 is "no sale was recorded" "$(sq 'SELECT count(*) FROM sales')" 4
 out=$(clerk kwhpos.ini sell --customer 10000001 --amount 10 --print 2>&1); rc=$?
 is "sell --print with a working printer exits 0" "$rc" 0
-like "and reports the job" "$(flat "$out")" '^invoice: 5~.*~printed: job [0-9]+$'
+like "and reports the job" "$(flat "$out")" '~invoice: 5~.*~printed: job [0-9]+$'
 ok "the invoice reaches the printer" wait_for 10 test -f "$T/raw.6.bin"
 ok "as 日常售电 with its amount in capitals" has_gb "$T/raw.6.bin" 壹拾元整
 

@@ -65,11 +65,11 @@ if [ -n "$native" ]; then
     }
     out=$(KWH_SHIM_FROM=$native "$TOOLS/readertool" --port "$native" --backend lsp ident 2>&1)
     like "the session refuses to run without the shim" "$out" 'shim is not loaded'
-    out=$(lsp backend ident power-on present ffffff write 48 c0ffee read 48 3 update 52 beef 9 tries 2>&1)
+    out=$(lsp backend ident power-on present ffffff write 48 c0ffee read 48 3 write 52 beef tries 2>&1)
     like "libserialport carries the session" "$out" 'backend libserialport'
     like "ident through libserialport" "$out" 'ident kwhsim'
     like "read back what was written through libserialport" "$out" 'data c0ffee'
-    like "changed-bytes update through libserialport" "$out" 'updated runs=1 bytes=2'
+    like "a second write through libserialport" "$out" 'wrote 2'
     like "the card file holds both writes" "$(sim card-show c1)" '^30: c0 ff ee ff be ef ff'
     sim fault garble 1 >/dev/null
     like "a garbled answer is recovered through libserialport" "$(lsp ident stats 2>&1)" 'repeats=1'

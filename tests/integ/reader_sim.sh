@@ -51,11 +51,6 @@ out=$(rt power-on present ffffff write 16 0a0b0c0d read 14 6 2>&1)
 like "write then read back through the driver" "$out" 'data ffff0a0b0c0dffff|data ffff0a0b0c0d'
 like "the card file holds what was written" "$(sim card-show c1)" '^10: 0a 0b 0c 0d ff'
 
-out=$(rt power-on present ffffff update 32 aabb 9 stats 2>&1)
-like "an update writes only the changed run and reads it back" "$out" 'updated runs=1 bytes=2'
-like "the card holds the update" "$(sim card-show c1)" '^20: aa bb ff'
-out=$(rt power-on present ffffff update 32 aabb 2>&1)
-like "an update with nothing changed writes nothing" "$out" 'updated runs=0 bytes=0'
 
 # PSC: a wrong one counts down, a right one restores the counter
 out=$(rt power-on present 000000 2>&1)
@@ -65,7 +60,7 @@ is "the counter shows one try spent" "$(rt power-on tries 2>&1)" "$(printf 'atr 
 out=$(rt power-on present ffffff tries 2>&1)
 like "the right PSC restores three tries" "$out" 'tries 3$'
 
-# a card with one try left: the driver will not spend it
+# a card with one try left: the card writer will not spend it
 sim new-card risky --tries 1 >/dev/null
 sim insert risky >/dev/null
 out=$(rt power-on present ffffff 2>&1)

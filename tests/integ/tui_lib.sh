@@ -2,16 +2,23 @@
 # tests/integ/tui_lib.sh — sourced by the tui_*.sh suites after lib.sh.
 #
 # A private tmux server per suite (tmux -L NAME -f /dev/null), one 80×24 window,
-# LC_ALL=C.UTF-8, the UI run by tui_driver (ui_run on a site database with the fake
-# card reader kept in a file). Every wait polls capture-pane; nothing sleeps blindly.
+# LC_ALL=C.UTF-8, the real kwhpos program with the INI $T/kwhpos.ini, its card reader
+# the simulator (kwhsim serve in $T/sim) with a blank card in it. Every check polls
+# capture-pane until what it waits for is there; nothing sleeps blindly.
 #
-#   tui_site                       a new site in $T/site.db (area 123456)
+#   tui_site                       the simulator started with a blank card (c0) in its
+#                                  reader, and a new site in $T/site.db (kwhpos init:
+#                                  area 123456, unit 示范物业, the two demo tariffs)
 #   tui_ini [key=value...]         writes $T/kwhpos.ini: key=value in [ui] (language, demo,
 #                                  ...), section.key=value in its section (print.form=...)
 #   tui_start [TERM]               starts the UI (default TERM=xterm-256color)
+#   tui_terminal NAME              a second terminal running the UI on the same site;
+#                                  TUI_T=NAME drives it, TUI_T=ui the first one
 #   tui_keys KEY...                tmux send-keys (names like F2, Enter, Tab, Escape)
 #   tui_type TEXT                  sends TEXT literally (CJK included)
 #   tui_wait TEXT [SECONDS]        polls until TEXT is on the screen
+#   tui_see NAME TEXT [SECONDS]    one test result: TEXT appears on the screen
+#   tui_like NAME REGEX [SECONDS]  one test result: the screen comes to match REGEX
 #   tui_screen                     the screen now
 #   tui_login NAME PASSWORD        logs in and waits for the home screen
 #   tui_menu M I                   F9, menu M, item I; waits for the title
@@ -19,11 +26,12 @@
 #   db SQL                         sqlite3 on the site database
 #   card_slot CARD                 the first 16 bytes of the card's active slot (kwhsim
 #                                  card-show; docs/card-format.md), or "none"
+#   card_type CARD                 the type of the card's active record (blank, user, ...)
+#   sim ARGS                       kwhsim on the suite's simulator
 #   tui_hint                       the hint line; tui_status: the status line
 TUI_RUN=0
+TUI_T=ui
 TUI_SOCK=kwhtui$$-0
-TUI_DRIVER=$TOOLS/tui_driver
-TUI_CARD=$T/card.bin
 TUI_DB=$T/site.db
 TUI_INI=$T/kwhpos.ini
 export KWHPOS_LOCALEDIR=$KWH_BUILD/locale
@@ -32,8 +40,10 @@ _tmux() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
 on_exit '_tmux kill-server 2>/dev/null' 
 
 tui_site() {
-    rm -f "$TUI_DB" "$TUI_CARD"
-    "$TUI_DRIVER" init "$TUI_DB" && "$TUI_DRIVER" card-blank "$TUI_CARD"
+    rm -f "$TUI_DB"
+    sim_start || return 1
+    sim new-card c0 >/dev/null && sim insert c0 >/dev/null &&
+        "$KWHPOS" --db "$TUI_DB" init --area 123456 --unit 示范物业 --phone 0571-88880000 >/dev/null
 }
 
 tui_ini() {
@@ -72,19 +82,29 @@ tui_start() {
     _tmux kill-server 2>/dev/null
     TUI_RUN=$((TUI_RUN + 1))
     TUI_SOCK=kwhtui$$-$TUI_RUN
+    TUI_T=ui
+    _tui_session ui "$term"
+}
+
+# tui_terminal NAME: a second terminal NAME on the same server, the same program, INI,
+# database and reader (a second clerk); TUI_T=NAME makes it the one the functions drive.
+tui_terminal() { _tui_session "$1" xterm-256color; }
+
+_tui_session() {
+    local term=$2
     [ -f "$TUI_INI" ] || tui_ini
-    _tmux new-session -d -x 80 -y 24 -s ui \
+    _tmux new-session -d -x 80 -y 24 -s "$1" \
         "env TERM=$term LC_ALL=C.UTF-8 KWHPOS_LOCALEDIR=$KWHPOS_LOCALEDIR \
          KWHPOS_IDLE_LOCK_SECONDS=${TUI_IDLE:-} ASAN_OPTIONS=${ASAN_OPTIONS:-} \
          KWHSIM=$KWHSIM LSAN_OPTIONS=suppressions=$KWH_TOP/tests/integ/tui_lsan.supp \
-         $TUI_DRIVER run $TUI_DB $TUI_INI ${TUI_NOREADER-$TUI_CARD} 2>$T/ui.err; \
+         $KWHPOS -c $TUI_INI 2>>$T/ui.err; \
          echo \"[exit \$?]\"; sleep 600"
-    _tmux set-option -t ui remain-on-exit on >/dev/null
+    _tmux set-option -t "$1" remain-on-exit on >/dev/null
 }
 
-tui_keys() { _tmux send-keys -t ui "$@"; }
-tui_type() { _tmux send-keys -t ui -l "$1"; }
-tui_screen() { _tmux capture-pane -t ui -p; }
+tui_keys() { _tmux send-keys -t "$TUI_T" "$@"; }
+tui_type() { _tmux send-keys -t "$TUI_T" -l "$1"; }
+tui_screen() { _tmux capture-pane -t "$TUI_T" -p; }
 _tui_has() { tui_screen | grep -qF -- "$1"; }
 _tui_gone() { ! _tui_has "$1"; }
 tui_wait() {
@@ -98,6 +118,13 @@ tui_wait() {
 tui_see() {
     if wait_for "${3:-10}" _tui_has "$2"; then _t_result 0 "$1"
     else _t_result 1 "$1" "$(printf 'waited for: %s\n' "$2"; tui_screen)"; fi
+}
+
+# tui_like NAME REGEX: one test result for the screen coming to match REGEX (extended).
+_tui_matches() { tui_screen | grep -qE -- "$1"; }
+tui_like() {
+    if wait_for "${3:-10}" _tui_matches "$2"; then _t_result 0 "$1"
+    else _t_result 1 "$1" "$(printf 'waited for /%s/ in:\n' "$2"; tui_screen)"; fi
 }
 
 tui_login() {
@@ -136,12 +163,23 @@ card_slot() {
     esac
 }
 
-# sim_start: kwhsim serve on $T/sim (TUI_SIM), the UI then uses its reader.
+card_type() {
+    local slot
+    slot=$(card_slot "$1")
+    case $slot in
+    none) echo blank ;;
+    01*) echo user ;; 02*) echo refund ;; 03*) echo management ;;
+    04*) echo clear ;; 05*) echo relay ;; 06*) echo test ;;
+    *) echo "? $slot" ;;
+    esac
+}
+
+# sim_start: kwhsim serve on $T/sim (TUI_SIM): the UI's reader (once per suite).
 TUI_SIM=
 sim() { "$KWHSIM" --dir "$TUI_SIM" "$@"; }
 sim_start() {
+    [ -n "$TUI_SIM" ] && return 0
     TUI_SIM=$T/sim
-    TUI_NOREADER=reader
     mkdir -p "$TUI_SIM"
     "$KWHSIM" --dir "$TUI_SIM" serve >"$T/sim.log" 2>&1 &
     _tui_sim_pid=$!

@@ -29,13 +29,13 @@ tui_keys Enter
 sim eject >/dev/null; sim new-card c0 >/dev/null; sim insert c0 >/dev/null
 tui_menu 3 3
 tui_see "reissue screen" "尚无用户：请查询用户（F3）"
-like "reissue: the prompt names only F3" "$(tui_screen)" "尚无用户：请查询用户（F3）"
+tui_like "reissue: the prompt names only F3" "尚无用户：请查询用户（F3）"
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
 tui_see "reissue: customer found" "李四"
 tui_keys Right Tab C-u; tui_type "5"; tui_keys Enter
 tui_see "reissue 未消费: confirmation" "确认补卡"
-like "reissue 未消费: the confirmation says so" "$(tui_screen)" "未消费"
+tui_like "reissue 未消费: the confirmation says so" "未消费"
 tui_keys Enter
 tui_see "reissue 未消费 done" "补卡成功" 20
 tui_keys Enter

@@ -69,24 +69,22 @@ tui_see "a 7-digit meter number is refused" "表号 必须是 8 位数字"
 tui_type "1"
 tui_keys F3
 tui_see "8 digits find the account" "共 1 户"
-like "the one on meter 20240001" "$(tui_screen)" "赵六"
+tui_like "the one on meter 20240001" "赵六"
 
 # --- M21 购电电量查询 -------------------------------------------------------------------
 tui_menu 6 2
 tui_see "purchase query screen" "时段明细"
 tui_keys F3
 tui_see "no filter: today's purchases" "合计 3 笔"
-like "with the total of the database" "$(tui_screen)" "合计 3 笔 .* 160\.57"
+tui_like "with the total of the database" "合计 3 笔 .* 160\.57"
 tui_keys Tab Up Right F3
-tui_see "daily report" "< 日报表 >"
-# (today's date is on the period list too: wait for the report's row itself)
-wait_for 10 eval 'tui_screen | grep -qE "$(date +%F) +3 .*160\.57"'
-like "a row for today with its total" "$(tui_screen)" "$(date +%F) +3 .*160\.57"
+tui_see "daily report" "$(date +%F)"
+tui_like "a row for today with its total" "$(date +%F) +3 .*160\.57"
 tui_keys Tab Left Down Down Down
 tui_type clerk
 tui_keys F3
 tui_see "operator filter" "合计 1 笔"
-like "only the clerk's sale" "$(tui_screen)" "日常售电 +94\.64 +50\.00 clerk"
+tui_like "only the clerk's sale" "日常售电 +94\.64 +50\.00 clerk"
 
 # --- M22, M23 过户查询, 销户查询 --------------------------------------------------------
 tui_menu 6 3
@@ -112,7 +110,7 @@ unlike "without showing the expected cash" "$(tui_screen)" "应有现金 +[0-9]"
 tui_type "40"; tui_keys Enter
 tui_wait "确认交班" && tui_keys Enter
 tui_see "the report after the count" "应有现金"
-like "shows the difference: short by 10" "$(tui_screen)" "差额 +-10\.00 短款"
+tui_like "shows the difference: short by 10" "差额 +-10\.00 短款"
 is "the shift is closed with the count" \
     "$(db "select expected_cash_fen, counted_cash_fen from shifts s join operators o on o.id = s.operator_id where o.name = 'clerk'")" "5000|4000"
 tui_stop

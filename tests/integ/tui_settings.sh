@@ -14,22 +14,26 @@ tui_see "logged in" "F9 or Enter opens the menu"
 
 # M2 the card reader, saved in the station file ($T/station.ini beside the database), not
 # the INI: one list of what the machine has (serial ports with their descriptions, PC/SC
-# readers), another serial port typed, or none
+# readers), another serial port typed, or none. The UI runs on the simulator's reader,
+# a pty no port list has: it is the typed one.
 ini_before=$(cat "$TUI_INI")
 tui_menu 1 1
 tui_see "card reader screen" "Card reader"
-tui_see "no reader configured yet" "< No reader >"
+tui_see "the simulator's reader is another serial port" "< Another serial port (type it below) >"
+tui_like "with its port in the field" "Serial port +/.*/reader"
 first=$("$KWHPOS" ports 2>/dev/null | head -n 1 | cut -f3)
 if [ -n "$first" ]; then
     tui_see "the screen lists the detected readers" "$first"
 else
     tui_see "the screen says no reader was found" "No card reader found"
 fi
+tui_keys Right
+tui_see "the last choice is no reader" "< No reader >"
 unlike "no port or speed field without a serial reader" "$(tui_screen)" "Speed \(baud\)"
 tui_keys Left
 tui_see "another serial port: its field appears" "Serial port"
 tui_see "and the speed" "Speed (baud)"
-tui_keys Tab; tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
+tui_keys Tab C-u; tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
 tui_see "port saved" "Saved. The new reader is used from the next start"
 like "the station file has the serial driver" "$(cat "$T/station.ini")" "driver = serial"
 like "the station file has the port" "$(cat "$T/station.ini")" "port = /dev/ttyUSB7"
@@ -127,7 +131,7 @@ tui_see "operators screen again" "Password again"
 tui_keys F5; tui_type "temp"; tui_keys Tab Tab; tui_type "temp-pw1"; tui_keys Tab; tui_type "temp-pw1"; tui_keys Enter
 tui_see "operator temp added" "Operator temp added."
 is "temp in the database" "$(db "select count(*) from operators where name = 'temp' and active = 1")" 1
-like "temp is the selected operator" "$(tui_screen)" "Name +temp"
+tui_like "temp is the selected operator" "Name +temp"
 tui_keys F6
 tui_see "delete asks" "Delete the operator temp?"
 tui_keys Enter
@@ -157,6 +161,6 @@ tui_login clerk clerk-pw
 tui_see "seller logged in" "Operator clerk [Seller]"
 tui_menu 1 2
 tui_see "seller's second settings entry is the password screen" "Old password"
-like "seller cannot change the operator name" "$(tui_screen)" "Operator +clerk"
+tui_like "seller cannot change the operator name" "Operator +clerk"
 tui_stop
 done_testing

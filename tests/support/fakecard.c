@@ -64,6 +64,8 @@ static int f_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kwh
         return rc;
     if (addr + len > KWH_CARD_SIZE)
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_PROTOCOL, "read past the end");
+    f->reads++;
+    f->read_bytes += (long)len;
     memcpy(buf, f->img + addr, len);
     return 0;
 }
@@ -81,7 +83,8 @@ static int f_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len, str
     for (size_t i = 0; i < len; i++) {
         if (!step(f))
             return pulled(f, e);
-        f->img[addr + i] = buf[i];
+        if ((int)(addr + i) != f->stuck)
+            f->img[addr + i] = buf[i];
     }
     return 0;
 }
@@ -92,6 +95,7 @@ static int f_tries(void *ctx, int *tries, struct kwh_err *e)
     int rc = need_card(f, e);
     if (rc < 0)
         return rc;
+    f->tries_asked++;
     *tries = f->tries;
     return 0;
 }
@@ -187,6 +191,9 @@ void fakecard_blank(struct fakecard *f)
     f->steps = 0;
     f->crash = NULL;
     f->presentations = f->wrong_presentations = 0;
+    f->tries_asked = f->reads = 0;
+    f->read_bytes = 0;
+    f->stuck = -1;
     f->inserts++;
 }
 

@@ -13,8 +13,9 @@
 #include <libpq-fe.h>
 
 #include "kwhpos/card.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
+#include "ops.h"
 #include "store/sql.h"
 
 static char template_db[300];
@@ -282,7 +283,7 @@ uint32_t site_open(struct site *s, uint32_t meter_no, int64_t ckwh)
     struct kwh_receipt r;
     struct kwh_err e;
     fakecard_blank(s->card);
-    if (vend_open_account(s->core, &s->seller, &a, &p, &r, &e) < 0)
+    if (ops_open(s->core, &s->seller, &a, &p, &r, &e) < 0)
         fail_msg("open account: %s", e.msg);
     return r.customer.customer_no;
 }

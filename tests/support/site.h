@@ -9,8 +9,9 @@
 #include <stdint.h>
 
 #include "fakecard.h"
+#include "kwhpos/card.h"
 #include "kwhpos/core.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 
 #define SITE_AREA "314159"
 #define SITE_ADMIN_PW "admin-pass-1"

@@ -6,7 +6,7 @@
  *   benchrun --db PATH --backup-dir DIR [--runs N]
  *
  * Logs in as clerk1 (benchgen's password). Sale commits go through the whole card path
- * (vend_open_account, vend_sell) on an in-memory card, so they include the database's
+ * (ops_open, ops_sell) on an in-memory card, so they include the database's
  * fsyncs but no serial line; the meter's return area is signed as a meter would. Exits 1
  * when a report answered from the hourly summary disagrees with the same report
  * answered from the sales. */
@@ -20,8 +20,9 @@
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
 #include "kwhpos/query.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
 #include "kwhpos/util.h"
+#include "ops.h"
 
 struct timer {
     double *ms;
@@ -331,7 +332,7 @@ int main(int argc, char **argv)
             a.tariff_id = tariff_id;
             fakecard_blank(card);
             t0 = now_ms();
-            if (vend_open_account(c, &s, &a, &p, &r, &e) < 0) {
+            if (ops_open(c, &s, &a, &p, &r, &e) < 0) {
                 if (e.code == KWH_ECONFLICT)
                     continue; /* a meter number drawn twice */
                 die("open", &e);
@@ -340,7 +341,7 @@ int main(int argc, char **argv)
             meter_loads(card, &keys, core_now(c));
             p.value = 5000;
             t0 = now_ms();
-            if (vend_sell(c, &s, r.customer.customer_no, &p, &r, &e) < 0)
+            if (ops_sell(c, &s, r.customer.customer_no, &p, &r, &e) < 0)
                 die("sell", &e);
             add(&sell, now_ms() - t0);
         }
@@ -350,7 +351,7 @@ int main(int argc, char **argv)
     }
     /* --backup-dir none: the backup is left out (a quick run) */
     for (int i = 0; i < 3 && strcmp(backup_dir, "none") != 0; i++) {
-        struct kwh_backup_opts o = {backup_dir, 1};
+        struct kwh_backup_opts o = {.dir = backup_dir, .keep = 1};
         struct kwh_backup_info info;
         t0 = now_ms();
         if (backup_run(c, &o, &info, &e) < 0)

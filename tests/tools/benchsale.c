@@ -7,7 +7,7 @@
  * Reads the password of operator system from standard input. Opens an account on
  * meter N with the blank card in the reader (the opening, not timed), then runs CMD
  * (through sh: the card into the meter and back, so the next sale is allowed) and
- * times vend_sell — read the card, settle, present the PSC, write the changed bytes,
+ * times ops_sell — read the card, settle, present the PSC, write the changed bytes,
  * read them back, commit to the database — RUNS times. One line a sale:
  *   sale N wall_us=W tx=T rx=R written=B exchanges=X [transmit_us=U]
  * with the reader's traffic during that sale (over PC/SC, --pcsc: the APDUs, and the time
@@ -21,6 +21,7 @@
 #include "kwhpos/pcsc.h"
 #include "kwhpos/reader.h"
 #include "kwhpos/util.h"
+#include "ops.h"
 
 static long long now_us(void)
 {
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
     a.meter.ct_ratio = 1;
     a.tariff_id = t[0].id;
     free(t);
-    if (vend_open_account(c, &s, &a, &p, &r, &e) < 0)
+    if (ops_open(c, &s, &a, &p, &r, &e) < 0)
         return fail("opening", &e);
     for (long i = 1; i <= runs; i++) {
         struct reader_stats before = {0};
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
         else
             before = *reader_stats(&dev);
         t0 = now_us();
-        if (vend_sell(c, &s, 0, &p, &r, &e) < 0)
+        if (ops_sell(c, &s, 0, &p, &r, &e) < 0)
             return fail("sale", &e);
         wall = now_us() - t0;
         if (pcsc != NULL) {

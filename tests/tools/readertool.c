@@ -7,10 +7,12 @@
  *              name starts with NAME; "" = the first)
  *
  * Commands run in order in one session: ident, status, power-on, read ADDR LEN,
- * write ADDR HEX, tries, present HEX, change HEX, update ADDR HEX [LAST],
- * wait-file PATH, stats, backend, event MS, issue TYPE name=value..., decode (both with
- * --secret HEX --area NNNNNN), sale (a timed typical sale); and `ports` (no reader needed). On the
- * first error it prints "readertool: COMMAND: MESSAGE [code=... detail=...]" and exits 1. */
+ * write ADDR HEX, tries, present HEX (after the error counter, as the card writer does),
+ * change HEX, wait-file PATH, stats, backend, event MS, issue TYPE name=value..., decode (both
+ * with --secret HEX --area NNNNNN), sale (a timed typical sale); and `ports` (no reader
+ * needed). issue and sale write through the program's own card writer
+ * (kwhpos/cardwrite.h). On the first error it prints "readertool: COMMAND: MESSAGE
+ * [code=... detail=...]" and exits 1. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +24,20 @@
 #include <sys/random.h>
 
 #include "kwhpos/card.h"
-#include "kwhpos/carddev.h"
+#include "kwhpos/cardwrite.h"
 #include "kwhpos/pcsc.h"
 #include "kwhpos/reader.h"
 
 static struct kwh_site_keys site;
 static bool have_site;
+static int min_tries = 2; /* --min-tries: the card writer's refusal threshold */
+
+/* The program's card writer over dev, for this site. */
+static void writer(struct kwh_card_dev *dev, struct cardwrite *w)
+{
+    cardwrite_init(w, dev, site.psc);
+    w->min_tries = min_tries;
+}
 
 static const char *detail_name(int d)
 {
@@ -105,7 +115,7 @@ static int list_ports(void)
 static int card_type_parse(const char *s)
 {
     for (int t = KWH_CARD_USER; t <= KWH_CARD_TEST; t++)
-        if (strcmp(s, card_type_name(t)) == 0)
+        if (strcmp(s, model_card_type_name(t)) == 0)
             return t;
     return -1;
 }
@@ -160,14 +170,15 @@ static bool card_fields(struct kwh_card *c, int argc, char **argv, int *i)
     return true;
 }
 
-/* Writes card content through the reader the way the counter does: the PSC the
+/* Writes card content through the reader with the program's card writer: the PSC the
  * image's state calls for, the factory PSC changed to the site's, commit byte last. */
 static int issue(struct kwh_card_dev *dev, int type, int argc, char **argv, int *i,
                  struct kwh_err *e)
 {
-    uint8_t atr[4], img[KWH_CARD_SIZE], out[KWH_CARD_SIZE];
+    uint8_t img[KWH_CARD_SIZE], out[KWH_CARD_SIZE];
     struct kwh_card old, c;
-    struct carddev_update_stats st;
+    struct cardwrite w;
+    enum cardwrite_outcome outcome;
     int rc;
 
     memset(&c, 0, sizeof c);
@@ -177,41 +188,32 @@ static int issue(struct kwh_card_dev *dev, int type, int argc, char **argv, int 
     c.issued = 1700000000;
     if (!card_fields(&c, argc, argv, i))
         return kwh_err_set(e, KWH_EINVAL, "issue: bad field (name=value)");
-    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 || (rc = carddev_read_all(dev, img, e)) < 0)
-        return rc;
-    if ((rc = card_decode(img, &site, &old, e)) < 0)
+    writer(dev, &w);
+    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &old, e)) < 0)
         return rc;
     memcpy(c.serial, old.serial, sizeof c.serial);
     if (!card_serial_is_set(c.serial) && getrandom(c.serial, sizeof c.serial, 0) != sizeof c.serial)
         return kwh_err_set(e, KWH_EIO, "no randomness for the card serial");
-    if ((rc = card_encode(img, &c, &site, out, e)) < 0)
+    if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
+        (rc = cardwrite_write(&w, img, out, &outcome, e)) < 0)
         return rc;
-    if (old.psc_state == CARD_PSC_FACTORY) {
-        if ((rc = dev->ops->psc_present(dev->ctx, card_factory_psc, e)) < 0 ||
-            (rc = dev->ops->psc_change(dev->ctx, site.psc, e)) < 0)
-            return rc;
-    } else if ((rc = dev->ops->psc_present(dev->ctx, site.psc, e)) < 0) {
-        return rc;
-    }
-    if ((rc = carddev_update(dev, img, out, CARD_OFF_ACTIVE, 1, &st, e)) < 0)
-        return rc;
-    printf("issued %s runs=%u bytes=%u\n", card_type_name(type), st.runs, st.bytes);
+    printf("issued %s runs=%u bytes=%u\n", model_card_type_name(type), w.stats.runs, w.stats.bytes);
     return 0;
 }
 
 static int decode(struct kwh_card_dev *dev, struct kwh_err *e)
 {
-    uint8_t atr[4], img[KWH_CARD_SIZE];
+    uint8_t img[KWH_CARD_SIZE];
     struct kwh_card c;
+    struct cardwrite w;
     int rc;
 
-    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 || (rc = carddev_read_all(dev, img, e)) < 0)
-        return rc;
-    if ((rc = card_decode(img, &site, &c, e)) < 0)
+    writer(dev, &w);
+    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
         return rc;
     printf("card type=%s meter=%u count=%u ckwh=%u gen=%u flags=%u loaded=%s\n",
-           card_type_name(c.type), c.meter_no, c.purchase_count, c.purchase_ckwh, c.generation,
-           c.flags, card_purchase_loaded(&c) ? "yes" : "no");
+           model_card_type_name(c.type), c.meter_no, c.purchase_count, c.purchase_ckwh,
+           c.generation, c.flags, card_purchase_loaded(&c) ? "yes" : "no");
     if (c.ret.valid)
         printf("return meter=%u count=%u status=0x%02x remaining=%d used=%u bought=%u "
                "display=%s gen=%u\n",
@@ -230,51 +232,53 @@ static int64_t now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* A typical sale on an issued user card, timed: power-on, read the card, the next
- * purchase written as changed bytes (commit byte last) and read back. */
+/* A typical sale on an issued user card through the program's card writer, timed:
+ * power-on, read the card, the next purchase written as changed bytes (commit byte
+ * last), and those bytes read back. */
 static int sale(struct kwh_card_dev *dev, struct kwh_err *e)
 {
-    uint8_t atr[4], img[KWH_CARD_SIZE], out[KWH_CARD_SIZE];
+    uint8_t img[KWH_CARD_SIZE], out[KWH_CARD_SIZE];
     const struct reader_stats *s = reader_stats(dev);
     const struct pcsc_stats *ps = pcsc_stats(dev);
     struct reader_stats before = s ? *s : (struct reader_stats){0};
     struct pcsc_stats pbefore = ps ? *ps : (struct pcsc_stats){0};
-    struct carddev_update_stats st;
+    struct cardwrite w;
+    enum cardwrite_outcome outcome;
     struct kwh_card c;
     int64_t t0 = now_us();
     int rc;
 
-    if ((rc = dev->ops->power_on(dev->ctx, atr, e)) < 0 ||
-        (rc = carddev_read_all(dev, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
+    writer(dev, &w);
+    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
         return rc;
     if (c.type != KWH_CARD_USER)
         return kwh_err_set(e, KWH_ECARD, "sale: not a user card");
     c.purchase_count++;
     c.purchase_ckwh = 12345;
-    c.flags &= (uint8_t)~CARD_F_KEYX;
-    c.issued += 86400;
+    c.flags &= (uint8_t)~CARD_F_KEYX; /* a purchase keeps the card's issue time */
     if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
-        (rc = dev->ops->psc_present(dev->ctx, site.psc, e)) < 0 ||
-        (rc = carddev_update(dev, img, out, CARD_OFF_ACTIVE, 1, &st, e)) < 0)
+        (rc = cardwrite_write(&w, img, out, &outcome, e)) < 0)
         return rc;
     if (ps != NULL)
-        printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u "
-               "transmit_us=%lu\n",
+        printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u changed=%u "
+               "readback=%u transmit_us=%lu\n",
                (long long)(now_us() - t0), ps->tx_bytes - pbefore.tx_bytes,
                ps->rx_bytes - pbefore.rx_bytes, ps->written - pbefore.written,
-               ps->apdus - pbefore.apdus, st.runs, ps->transmit_us - pbefore.transmit_us);
+               ps->apdus - pbefore.apdus, w.stats.runs, w.stats.bytes, w.stats.reads,
+               ps->transmit_us - pbefore.transmit_us);
     else
-        printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u\n",
+        printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u changed=%u "
+               "readback=%u\n",
                (long long)(now_us() - t0), s->tx_bytes - before.tx_bytes,
                s->rx_bytes - before.rx_bytes, s->written - before.written,
-               s->exchanges - before.exchanges, st.runs);
+               s->exchanges - before.exchanges, w.stats.runs, w.stats.bytes, w.stats.reads);
     return 0;
 }
 
 static int run(struct kwh_card_dev *dev, int argc, char **argv)
 {
     struct kwh_err e;
-    uint8_t buf[KWH_CARD_SIZE], img[KWH_CARD_SIZE];
+    uint8_t buf[KWH_CARD_SIZE];
 
     for (int i = 0; i < argc; i++) {
         const char *c = argv[i];
@@ -314,27 +318,12 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
         } else if ((strcmp(c, "present") == 0 || strcmp(c, "change") == 0) && i + 1 < argc) {
             if (hex(argv[++i], buf, KWH_PSC_LEN, &ok) != KWH_PSC_LEN || !ok)
                 return usage("present/change HEX: the PSC is 6 hex digits");
-            rc = c[0] == 'p' ? dev->ops->psc_present(dev->ctx, buf, &e)
+            struct cardwrite w;
+            writer(dev, &w);
+            rc = c[0] == 'p' ? cardwrite_present(&w, buf, &e)
                              : dev->ops->psc_change(dev->ctx, buf, &e);
             if (rc == 0)
                 printf("%s ok\n", c);
-        } else if (strcmp(c, "update") == 0 && i + 2 < argc) {
-            struct carddev_update_stats st;
-            long a = num(argv[++i], 255, &ok), last = -1;
-            size_t n = hex(argv[++i], buf, sizeof buf, &ok);
-            if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
-                last = num(argv[++i], 255, &ok);
-            if (!ok || (size_t)a + n > KWH_CARD_SIZE)
-                return usage("update ADDR HEX [LAST]: bad address or hex");
-            if ((rc = carddev_read_all(dev, img, &e)) == 0) {
-                uint8_t want[KWH_CARD_SIZE];
-                memcpy(want, img, sizeof want);
-                memcpy(want + a, buf, n);
-                rc = carddev_update(dev, img, want, last < 0 ? 0 : (unsigned)last, last < 0 ? 0 : 1,
-                                    &st, &e);
-                if (rc == 0)
-                    printf("updated runs=%u bytes=%u\n", st.runs, st.bytes);
-            }
         } else if (strcmp(c, "issue") == 0 && i + 1 < argc) {
             int type = card_type_parse(argv[++i]);
             if (type < 0 || !have_site)
@@ -414,7 +403,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--area") == 0)
             area = argv[i + 1];
         else if (strcmp(argv[i], "--min-tries") == 0)
-            o.psc_min_tries = (int)num(argv[i + 1], 3, &ok);
+            min_tries = (int)num(argv[i + 1], 3, &ok);
         else if (strcmp(argv[i], "--pcsc") == 0)
             pcsc = argv[i + 1];
         else if (strcmp(argv[i], "--dialect") == 0)
@@ -438,7 +427,6 @@ int main(int argc, char **argv)
         pcsc_opts_default(&po);
         po.reader = pcsc;
         po.dialect = dialect;
-        po.psc_min_tries = o.psc_min_tries;
         if (pcsc_open(&po, &dev, &e) < 0)
             return die("open", &e);
         rc = run(&dev, argc - i, argv + i);

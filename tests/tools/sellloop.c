@@ -18,6 +18,7 @@
 #include "fakecard.h"
 #include "kwhpos/core.h"
 #include "kwhpos/util.h"
+#include "ops.h"
 
 static int usage(void)
 {
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
         a.meter.ct_ratio = 1;
         a.tariff_id = t[i % nt].id;
         fakecard_blank(card);
-        if (vend_open_account(c, &s, &a, &p, &r, &e) < 0) {
+        if (ops_open(c, &s, &a, &p, &r, &e) < 0) {
             fprintf(stderr, "sellloop: sale %ld: %s\n", i, e.msg);
             return 1;
         }

@@ -20,6 +20,7 @@
 #include "kwhpos/printer.h"
 #include "kwhpos/util.h"
 #include "site.h"
+#include "ops.h"
 
 struct fix {
     struct site *s;
@@ -385,7 +386,7 @@ static void printer__a_value_too_wide_is_printed_cut_with_a_warning(void **state
     struct kwh_err e;
 
     fakecard_blank(s->card);
-    assert_int_equal(vend_open_account(s->core, &s->seller, &a, &p, &r, &e), 0);
+    assert_int_equal(ops_open(s->core, &s->seller, &a, &p, &r, &e), 0);
     assert_int_equal(printer_invoice(f->p, s->core, &s->seller, 1, false, &to, &res, &e), 0);
     assert_non_null(strstr(res.note, "customer"));
 }

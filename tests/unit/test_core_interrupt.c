@@ -21,6 +21,7 @@
 #include "kwhpos/card.h"
 #include "kwhpos/core.h"
 #include "site.h"
+#include "ops.h"
 
 #define METER 12345678
 #define NEW_METER 87654321
@@ -103,7 +104,7 @@ static int do_open(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh
     struct kwh_account_req a = site_account(s, METER, "张三");
     struct kwh_purchase_req p = kwh(10000);
     (void)x;
-    return vend_open_account(c, &s->seller, &a, &p, NULL, e);
+    return ops_open(c, &s->seller, &a, &p, NULL, e);
 }
 
 static void pre_loaded(struct site *s, struct ctx *x)
@@ -117,20 +118,20 @@ static void pre_sold(struct site *s, struct ctx *x)
     struct kwh_purchase_req p = kwh(5000);
     struct kwh_err e;
     pre_loaded(s, x);
-    if (vend_sell(s->core, &s->seller, x->customer_no, &p, NULL, &e) < 0)
+    if (ops_sell(s->core, &s->seller, x->customer_no, &p, NULL, &e) < 0)
         fail_msg("sell: %s", e.msg);
 }
 
 static int do_sell(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
 {
     struct kwh_purchase_req p = kwh(3000);
-    return vend_sell(c, &s->seller, x->customer_no, &p, NULL, e);
+    return ops_sell(c, &s->seller, x->customer_no, &p, NULL, e);
 }
 
 static int do_resell(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
 {
     struct kwh_purchase_req p = kwh(2000);
-    return vend_resell(c, &s->seller, x->customer_no, &p, NULL, e);
+    return ops_resell(c, &s->seller, x->customer_no, &p, NULL, e);
 }
 
 static void pre_lost(struct site *s, struct ctx *x)
@@ -142,19 +143,19 @@ static void pre_lost(struct site *s, struct ctx *x)
 static int do_reissue_unconsumed(struct kwh_core *c, struct site *s, struct ctx *x,
                                  struct kwh_err *e)
 {
-    return vend_reissue(c, &s->seller, x->customer_no, false, 1000, NULL, NULL, e);
+    return ops_reissue(c, &s->seller, x->customer_no, false, 1000, NULL, NULL, e);
 }
 
 static int do_reissue_consumed_sale(struct kwh_core *c, struct site *s, struct ctx *x,
                                     struct kwh_err *e)
 {
     struct kwh_purchase_req p = kwh(4000);
-    return vend_reissue(c, &s->seller, x->customer_no, true, 500, &p, NULL, e);
+    return ops_reissue(c, &s->seller, x->customer_no, true, 500, &p, NULL, e);
 }
 
 static int do_refund_card(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
 {
-    return vend_make_refund_card(c, &s->seller, x->customer_no, e);
+    return ops_refund_card(c, &s->seller, x->customer_no, e);
 }
 
 static int do_meter_change(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
@@ -164,7 +165,7 @@ static int do_meter_change(struct kwh_core *c, struct site *s, struct ctx *x, st
     memset(&m, 0, sizeof m);
     m.meter = site_account(s, NEW_METER, "x").meter;
     m.old_remaining_ckwh = 7000;
-    return vend_meter_change(c, &s->admin, x->customer_no, &m, &p, NULL, e);
+    return ops_meter_change(c, &s->admin, x->customer_no, &m, &p, NULL, e);
 }
 
 static int do_edit(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
@@ -172,14 +173,14 @@ static int do_edit(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh
     struct kwh_account_req a = site_account(s, METER, "张三");
     a.meter.current_limit_a = 20;
     a.meter.hoard_ckwh = 150000;
-    return account_edit(c, &s->admin, x->customer_no, &a, NULL, e);
+    return ops_edit(c, &s->admin, x->customer_no, &a, NULL, e);
 }
 
 static int do_tool(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
 {
     struct kwh_meter_params mp = {0, 60, 999900, 999900, 999900, 1};
     (void)x;
-    return toolcard_make(c, &s->admin, KWH_CARD_MANAGEMENT, &mp, e);
+    return ops_tool(c, &s->admin, KWH_CARD_MANAGEMENT, &mp, e);
 }
 
 static void pre_tool_card(struct site *s, struct ctx *x)
@@ -187,14 +188,14 @@ static void pre_tool_card(struct site *s, struct ctx *x)
     struct kwh_err e;
     (void)x;
     fakecard_blank(s->card);
-    if (toolcard_make(s->core, &s->admin, KWH_CARD_TEST, NULL, &e) < 0)
+    if (ops_tool(s->core, &s->admin, KWH_CARD_TEST, NULL, &e) < 0)
         fail_msg("tool: %s", e.msg);
 }
 
 static int do_wipe(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
 {
     (void)x;
-    return toolcard_wipe(c, &s->admin, e);
+    return ops_wipe(c, &s->admin, e);
 }
 
 struct scenario {
@@ -221,9 +222,9 @@ static const struct scenario scenarios[] = {
 /* Reads the card the way the counter does; every op's card must be readable after. */
 static void read_again(struct site *s, const char *what)
 {
-    struct kwh_card_info info;
+    struct kwh_card_view info;
     struct kwh_err e;
-    if (toolcard_read(s->core, &s->seller, &info, &e) < 0)
+    if (ops_read(s->core, &s->seller, &info, &e) < 0)
         fail_msg("%s: reading the card again failed: %s", what, e.msg);
     if (!info.ours)
         fail_msg("%s: the card is no longer readable: %s", what, info.problem);
@@ -349,8 +350,8 @@ static void interrupt_at(const struct scenario *sc, const struct reference *ref,
     if (crash) {
         /* the terminal starts again with the card in the reader: the start-up
            reconciliation settles what the card shows */
-        struct kwh_card_view v;
-        if (vend_settle_at_start(s->core, &s->seller, &v, &e) < 0)
+        char notice[KWH_ERR_MSG];
+        if (settle_at_start(s->core, &s->seller, notice, sizeof notice, &e) < 0)
             fail_msg("%s: start-up reconciliation failed: %s", what, e.msg);
         check_agreement(s, ref, &before, what, crash);
         read_again(s, what);

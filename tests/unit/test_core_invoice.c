@@ -19,8 +19,10 @@
 #include "fakecard.h"
 #include "kwhpos/invoice.h"
 #include "kwhpos/print.h"
-#include "kwhpos/store.h"
+#include "store/store.h"
+#include "kwhpos/util.h"
 #include "site.h"
+#include "ops.h"
 #include "store/sql.h"
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
@@ -35,7 +37,7 @@ static int64_t sell(struct site *s, const struct kwh_session *who, uint32_t no, 
     struct kwh_receipt r;
     struct kwh_err e;
     site_meter_loads(s, 1000);
-    if (vend_sell(s->core, who, no, &p, &r, &e) < 0)
+    if (ops_sell(s->core, who, no, &p, &r, &e) < 0)
         fail_msg("sell: %s", e.msg);
     return r.sale.invoice_no;
 }
@@ -80,9 +82,9 @@ static void numbering__is_gapless_and_voided_attempts_never_take_one(void **stat
         site_meter_loads(s, 1000);
         s->card->steps = 0;
         s->card->fail_after = k;
-        int rc = vend_sell(s->core, &s->seller, no, &p, &r, &e);
+        int rc = ops_sell(s->core, &s->seller, no, &p, &r, &e);
         fakecard_reinsert(s->card);
-        if (vend_read_card(s->core, &s->seller, &view, &e) < 0)
+        if (cardview_read(s->core, &s->seller, &view, &e) < 0)
             fail_msg("read after a pull at %ld: %s", k, e.msg);
         if (rc == 0 || view.settled_done > 0)
             done++;
@@ -111,7 +113,7 @@ static void numbering__a_resale_keeps_the_cancelled_number_and_refuses_its_invoi
     int64_t first = sell(s, &s->seller, no, 2000);
 
     assert_int_equal(first, 2);
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, NULL), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &r, NULL), 0);
     assert_int_equal(r.sale.invoice_no, 3);
     expect_gapless(s);
     assert_int_equal(invoice_list(s->core, &s->seller, &q, &list, &n, NULL), 0);
@@ -177,7 +179,7 @@ static void get__shows_the_names_as_at_the_sale(void **state)
     uint32_t no = site_open(s, 12345678, 10000);
     struct kwh_err e;
 
-    assert_int_equal(account_transfer(s->core, &s->seller, no, "新户主", "二号楼", "139", &e), 0);
+    assert_int_equal(ops_transfer(s->core, &s->seller, no, "新户主", "二号楼", "139", &e), 0);
     assert_int_equal(tariff_update(s->core, &s->admin, s->tariff_home, "居民阶梯电价", 5283, &e),
                      0);
     assert_int_equal(invoice_get(s->core, &s->admin, 1, &r, &e), 0);
@@ -191,6 +193,34 @@ static void get__shows_the_names_as_at_the_sale(void **state)
     assert_string_equal(print_vars_get(v, PRINT_VAR_CUSTOMER), "张三");
     assert_string_equal(print_vars_get(v, PRINT_VAR_ADDRESS), "一号楼 101");
     assert_string_equal(print_vars_get(v, PRINT_VAR_TARIFF), "居民生活用电");
+    print_vars_free(v);
+}
+
+/* A sale to an account with no address keeps none on its invoice, whatever address the
+   account is given later. */
+static void get__an_address_given_after_the_sale_is_not_the_invoices(void **state)
+{
+    struct site *s = *state;
+    struct kwh_account_req a = site_account(s, 22223333, "王五");
+    struct kwh_purchase_req p = {KWH_BY_KWH, 1000, 0, KWH_PAY_CASH};
+    struct kwh_receipt r;
+    struct print_vars *v;
+    struct kwh_err e;
+
+    a.address[0] = '\0';
+    a.phone[0] = '\0';
+    fakecard_blank(s->card);
+    assert_int_equal(ops_open(s->core, &s->seller, &a, &p, &r, &e), 0);
+    str_copy(a.address, sizeof a.address, "后来登记的地址");
+    assert_int_equal(ops_edit(s->core, &s->admin, r.customer.customer_no, &a, NULL, &e), 0);
+    assert_int_equal(invoice_get(s->core, &s->admin, r.sale.invoice_no, &r, &e), 0);
+    assert_string_equal(r.customer.address, "后来登记的地址");
+    v = print_vars_new();
+    assert_non_null(v);
+    assert_int_equal(print_vars_from_receipt(v, &r, 0, &e), 0);
+    assert_string_equal(print_vars_get(v, PRINT_VAR_CUSTOMER), "王五");
+    assert_string_equal(print_vars_get(v, PRINT_VAR_ADDRESS), "");
+    assert_string_equal(print_vars_get(v, PRINT_VAR_CUSTOMER_TEL), "");
     print_vars_free(v);
 }
 
@@ -219,6 +249,49 @@ static void original__is_refused_once_a_copy_left(void **state)
     assert_int_equal(invoice_printed(s->core, &s->seller, 1, r.sale.reprints, "file x", &e), 0);
     assert_int_equal(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), s->now - 60);
     audit_intact(s);
+}
+
+static void jobs__a_copy_on_its_way_holds_the_original_until_its_fate_is_known(void **state)
+{
+    struct site *s = *state;
+    struct invoice_job orig = {.invoice_no = 1, .reprint = 0, .job_id = 41, .queue = "receipt"};
+    struct invoice_job copy = {.invoice_no = 1, .reprint = 1, .job_id = 42, .queue = "receipt"};
+    struct invoice_job *open;
+    struct kwh_receipt r;
+    struct kwh_core *other = site_open_again(s);
+    struct kwh_err e;
+    size_t n;
+
+    site_open(s, 12345678, 10000);
+    assert_int_equal(invoice_job_begin(s->core, &s->seller, &orig, &e), 0);
+    /* another terminal may not print a second original meanwhile */
+    REFUSED(KWH_ECONFLICT, "job 41", invoice_original(other, &s->seller, 1, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "job 41", invoice_job_begin(other, &s->seller, &orig, &e_));
+    /* a 补打 copy may go as well: both are remembered */
+    assert_int_equal(invoice_job_begin(other, &s->seller, &copy, &e), 0);
+    assert_int_equal(invoice_jobs_open(s->core, &open, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(open[0].job_id, 41);
+    assert_int_equal(open[1].reprint, 1);
+    assert_string_equal(open[1].queue, "receipt");
+    free(open);
+    /* the 补打 did not print; the original, found later, did */
+    assert_int_equal(invoice_job_end(s->core, &s->seller, &copy, false, "canceled", &e), 0);
+    REFUSED(KWH_ECONFLICT, "not known yet", invoice_original(s->core, &s->seller, 1, &r, &e_));
+    assert_int_equal(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), 0);
+    assert_int_equal(invoice_job_end(s->core, &s->seller, &orig, true, "printed (found later)", &e),
+                     0);
+    assert_true(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1") > 0);
+    assert_int_equal(invoice_jobs_open(s->core, &open, &n, &e), 0);
+    assert_int_equal(n, 0);
+    REFUSED(KWH_ECONFLICT, "already printed", invoice_original(s->core, &s->seller, 1, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "printed meanwhile", invoice_job_begin(other, &s->seller, &orig, &e_));
+    assert_int_equal(site_q1(s,
+                             "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND after "
+                             "LIKE 'copy=original to=queue receipt job 41 printed (found later)'"),
+                     1);
+    audit_intact(s);
+    core_close(other);
 }
 
 static void reprint__counts_each_copy_and_audits_it(void **state)
@@ -477,7 +550,9 @@ int main(void)
         T(numbering__two_terminals_take_turns_without_sharing_a_number),
         T(get__returns_the_sale_with_its_account_and_the_unit),
         T(get__shows_the_names_as_at_the_sale),
+        T(get__an_address_given_after_the_sale_is_not_the_invoices),
         T(original__is_refused_once_a_copy_left),
+        T(jobs__a_copy_on_its_way_holds_the_original_until_its_fate_is_known),
         T(reprint__counts_each_copy_and_audits_it),
         T(reprint__of_an_unknown_invoice_writes_nothing),
         T(list__newest_first_with_paging_and_filters),

@@ -20,6 +20,7 @@
 #include "kwhpos/units.h"
 #include "check.h"
 #include "site.h"
+#include "ops.h"
 
 static struct kwh_purchase_req by_kwh(int64_t ckwh)
 {
@@ -35,7 +36,7 @@ static void card_of(struct site *s, struct kwh_card *out)
 {
     struct kwh_card_view v;
     struct kwh_err e;
-    if (vend_read_card(s->core, &s->seller, &v, &e) < 0)
+    if (cardview_read(s->core, &s->seller, &v, &e) < 0)
         fail_msg("read: %s", e.msg);
     *out = v.card;
 }
@@ -77,7 +78,7 @@ static void snapshot_take(struct site *s, uint32_t no, struct snapshot *out)
         fail_msg("sales: %s", e.msg);
     out->sales = pg.totals.count;
     query_sale_page_fini(&pg);
-    if (vend_pending(s->core, &pending, &n, &e) < 0)
+    if (settle_pending(s->core, &pending, &n, &e) < 0)
         fail_msg("pending: %s", e.msg);
     free(pending);
     out->pending = (int64_t)n;
@@ -151,7 +152,7 @@ static void open_account__writes_the_card_and_records_the_first_purchase(void **
     struct kwh_err e;
 
     p.adjust_ckwh = 500;
-    assert_int_equal(vend_open_account(s->core, &s->seller, &a, &p, &r, &e), 0);
+    assert_int_equal(ops_open(s->core, &s->seller, &a, &p, &r, &e), 0);
     assert_int_equal(r.sale.state, KWH_STATE_DONE);
     assert_int_equal(r.sale.energy_ckwh, 10000);
     assert_int_equal(r.sale.adjust_ckwh, 500);
@@ -188,36 +189,35 @@ static void open_account__refuses_bad_input_with_nothing_written(void **state)
 
     a = site_account(s, 0, "王五");
     REFUSED(KWH_EINVAL, "none given; enter exactly 8 digits",
-            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+            ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 123456789, "王五");
     REFUSED(KWH_EINVAL, "123456789 has more than 8 digits",
-            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+            ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 4294967295u, "王五");
-    REFUSED(KWH_EINVAL, "more than 8 digits",
-            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "more than 8 digits", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "");
-    REFUSED(KWH_EINVAL, "name", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "name", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "王五");
     a.meter.current_limit_a = 80;
-    REFUSED(KWH_EINVAL, "rating", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "rating", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "王五");
     a.meter.meter_type = KWH_METER_THREE_CT;
-    REFUSED(KWH_EINVAL, "CT ratio", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "CT ratio", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "王五");
     a.tariff_id = 999;
-    REFUSED(KWH_ENOTFOUND, "tariff", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_ENOTFOUND, "tariff", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     a = site_account(s, 22222222, "王五");
     p = by_kwh(0);
-    REFUSED(KWH_EINVAL, "more than 0", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "more than 0", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     p = by_amount(-100, KWH_PAY_CASH);
-    REFUSED(KWH_EINVAL, "more than 0", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "more than 0", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     p = by_amount(2000000, KWH_PAY_CASH); /* above the 10,000 yuan default maximum */
-    REFUSED(KWH_EINVAL, "maximum", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "maximum", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     p = by_kwh(300000); /* 3000 kWh, hoard limit 2000 */
-    REFUSED(KWH_ECONFLICT, "hoard", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "hoard", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     p = by_kwh(1000);
     p.pay_method = 9;
-    REFUSED(KWH_EINVAL, "payment", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "payment", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     /* nothing was written: the card is still factory-blank, the meter number free */
     for (int i = 4; i < KWH_CARD_SIZE; i++)
         assert_int_equal(s->card->img[i], 0xFF);
@@ -236,14 +236,13 @@ static void open_account__refuses_a_meter_in_use_and_a_card_that_is_not_blank(vo
     site_open(s, 33333333, 1000);
     /* the same card again (not blank) */
     a.meter.meter_no = 44444444;
-    REFUSED(KWH_ECONFLICT, "not blank", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "not blank", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     fakecard_blank(s->card);
     a.meter.meter_no = 33333333;
-    REFUSED(KWH_ECONFLICT, "already belongs",
-            vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "already belongs", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
     s->card->present = false;
     a.meter.meter_no = 44444444;
-    REFUSED(KWH_EDEVICE, "no card", vend_open_account(s->core, &s->seller, &a, &p, &r, &e_));
+    REFUSED(KWH_EDEVICE, "no card", ops_open(s->core, &s->seller, &a, &p, &r, &e_));
 }
 
 /* FF is what an unwritten byte reads: a serial without one is always written as one
@@ -275,7 +274,7 @@ static void open_account__three_phase_ct_meter_carries_its_ratio(void **state)
     a.meter.current_limit_a = 6;
     a.meter.hoard_ckwh = 9999900;
     a.tariff_id = s->tariff_shop;
-    assert_int_equal(vend_open_account(s->core, &s->seller, &a, &p, &r, &e), 0);
+    assert_int_equal(ops_open(s->core, &s->seller, &a, &p, &r, &e), 0);
     card_of(s, &card);
     assert_int_equal(card.params.meter_type, KWH_METER_THREE_CT);
     assert_int_equal(card.params.ct_ratio, 30);
@@ -297,7 +296,7 @@ static void sale__by_amount_and_by_kwh_after_the_meter_loaded_the_last(void **st
     struct kwh_err e;
 
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.amount_fen, 10000);
     assert_int_equal(r.sale.energy_ckwh, 18928); /* 100 yuan / 0.5283, rounded down */
     assert_int_equal(r.sale.pay_method, KWH_PAY_WECHAT);
@@ -313,7 +312,7 @@ static void sale__by_amount_and_by_kwh_after_the_meter_loaded_the_last(void **st
     card_of(s, &card);                            /* reading the card takes in the meter's report */
     assert_int_equal(site_balance(s, no), 28000); /* it replaces the estimate */
     p = by_kwh(5000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.amount_fen, 2642); /* 50 kWh * 0.5283 = 26.415 -> 26.42 */
     assert_int_equal(site_balance(s, no), 33000);
 }
@@ -325,18 +324,17 @@ static void sale__refused_while_the_last_purchase_is_not_in_the_meter(void **sta
     struct kwh_purchase_req p = by_kwh(1000);
     struct kwh_receipt r;
 
-    REFUSED(KWH_ECONFLICT, "not reached the meter",
-            vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "not reached the meter", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     site_meter_loads(s, 10000);
     REFUSED(KWH_ECONFLICT, "belongs to account",
-            vend_sell(s->core, &s->seller, no + 1, &p, &r, &e_));
+            ops_sell(s->core, &s->seller, no + 1, &p, &r, &e_));
     p = by_kwh(0);
-    REFUSED(KWH_EINVAL, "more than 0", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "more than 0", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     p.mode = KWH_BY_NONE;
-    REFUSED(KWH_EINVAL, "amount or an energy", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "amount or an energy", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     struct kwh_session nobody = {0};
     p = by_kwh(1000);
-    REFUSED(KWH_EPERM, "log in", vend_sell(s->core, &nobody, no, &p, &r, &e_));
+    REFUSED(KWH_EPERM, "log in", ops_sell(s->core, &nobody, no, &p, &r, &e_));
 }
 
 static void sale__hoard_limit_counts_what_the_meter_holds(void **state)
@@ -348,9 +346,9 @@ static void sale__hoard_limit_counts_what_the_meter_holds(void **state)
     struct kwh_err e;
 
     site_meter_loads(s, 5000); /* the meter reports 50 kWh left */
-    REFUSED(KWH_ECONFLICT, "hoard", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "hoard", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     p = by_kwh(195000); /* 50 + 1950 = 2000: exactly the limit */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
 }
 
 static void sale__per_sale_maximum_is_configurable(void **state)
@@ -367,9 +365,9 @@ static void sale__per_sale_maximum_is_configurable(void **state)
     site.max_sale_fen = 5000;
     REFUSED(KWH_EPERM, "administrator", settings_set_limits(s->core, &s->seller, &site, &e_));
     assert_int_equal(settings_set_limits(s->core, &s->admin, &site, &e), 0);
-    REFUSED(KWH_EINVAL, "maximum of 50.00", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "maximum of 50.00", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     p.value = 5000;
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
 }
 
 /* --- M12 ------------------------------------------------------------------------------ */
@@ -384,9 +382,9 @@ static void resale__replaces_the_last_sale_only_before_it_reaches_the_meter(void
     struct kwh_err e;
 
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &first, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &first, &e), 0);
     p = by_kwh(3000); /* the clerk typed 50 instead of 30 */
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &second, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &second, &e), 0);
     assert_int_equal(second.sale.kind, KWH_OP_RESALE);
     assert_int_equal(second.sale.replaces_id, first.sale.id);
     assert_int_equal(second.sale.purchase_count, first.sale.purchase_count);
@@ -397,13 +395,13 @@ static void resale__replaces_the_last_sale_only_before_it_reaches_the_meter(void
     /* the first sale is cancelled, not deleted */
     struct kwh_sale *pending;
     size_t n;
-    assert_int_equal(vend_pending(s->core, &pending, &n, &e), 0);
+    assert_int_equal(settle_pending(s->core, &pending, &n, &e), 0);
     assert_int_equal(n, 0);
     free(pending);
 
     site_meter_loads(s, 13000);
     REFUSED(KWH_ECONFLICT, "already in the meter",
-            vend_resell(s->core, &s->seller, no, &p, &second, &e_));
+            ops_resell(s->core, &s->seller, no, &p, &second, &e_));
 }
 
 static void resale__of_an_opening_card_keeps_the_key_for_the_new_meter(void **state)
@@ -415,7 +413,7 @@ static void resale__of_an_opening_card_keeps_the_key_for_the_new_meter(void **st
     struct kwh_card card;
     struct kwh_err e;
 
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &r, &e), 0);
     card_of(s, &card);
     assert_int_equal(card.purchase_count, 1);
     assert_int_equal(card.purchase_ckwh, 20000);
@@ -438,7 +436,7 @@ static void reissue__unconsumed_carries_the_last_purchase_and_the_old_card_dies(
     memcpy(old_img, s->card->img, sizeof old_img);
     memcpy(old_psc, s->card->psc, sizeof old_psc);
     fakecard_blank(s->card); /* a new card: the old one is lost */
-    assert_int_equal(vend_reissue(s->core, &s->seller, no, false, 1000, NULL, &r, &e), 0);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, false, 1000, NULL, &r, &e), 0);
     assert_int_equal(r.sale.kind, KWH_OP_REISSUE);
     assert_int_equal(r.sale.fee_fen, 1000);
     card_of(s, &card);
@@ -452,7 +450,7 @@ static void reissue__unconsumed_carries_the_last_purchase_and_the_old_card_dies(
     /* the lost card turns up: refused */
     memcpy(s->card->img, old_img, sizeof old_img);
     memcpy(s->card->psc, old_psc, sizeof old_psc);
-    REFUSED(KWH_ECARD, "replaced", vend_read_card(s->core, &s->seller, &v, &e_));
+    REFUSED(KWH_ECARD, "replaced", cardview_read(s->core, &s->seller, &v, &e_));
 }
 
 static void reissue__consumed_marks_no_new_purchase_or_sells_with_it(void **state)
@@ -466,8 +464,8 @@ static void reissue__consumed_marks_no_new_purchase_or_sells_with_it(void **stat
 
     site_meter_loads(s, 9000);
     fakecard_blank(s->card);
-    REFUSED(KWH_EINVAL, "未消费", vend_reissue(s->core, &s->seller, no, false, 0, &p, &r, &e_));
-    assert_int_equal(vend_reissue(s->core, &s->seller, no, true, 500, NULL, &r, &e), 0);
+    REFUSED(KWH_EINVAL, "未消费", ops_reissue(s->core, &s->seller, no, false, 0, &p, &r, &e_));
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, true, 500, NULL, &r, &e), 0);
     card_of(s, &card);
     assert_int_equal(card.purchase_count, 1);
     assert_true(card.flags & CARD_F_NO_PURCHASE);
@@ -476,7 +474,7 @@ static void reissue__consumed_marks_no_new_purchase_or_sells_with_it(void **stat
 
     /* and again, this time with a purchase */
     fakecard_blank(s->card);
-    assert_int_equal(vend_reissue(s->core, &s->seller, no, true, 500, &p, &r, &e), 0);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, true, 500, &p, &r, &e), 0);
     assert_int_equal(r.sale.energy_ckwh, 2000);
     assert_int_equal(r.sale.amount_fen, 1057);
     assert_int_equal(r.sale.fee_fen, 500);
@@ -494,8 +492,8 @@ static void reissue__needs_a_blank_card(void **state)
     uint32_t no = site_open(s, 12345678, 10000);
     struct kwh_receipt r;
     REFUSED(KWH_ECONFLICT, "blank card",
-            vend_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e_));
-    REFUSED(KWH_EINVAL, "fee", vend_reissue(s->core, &s->seller, no, true, -1, NULL, &r, &e_));
+            ops_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e_));
+    REFUSED(KWH_EINVAL, "fee", ops_reissue(s->core, &s->seller, no, true, -1, NULL, &r, &e_));
 }
 
 /* --- M14, M15 -------------------------------------------------------------------------- */
@@ -520,25 +518,25 @@ static void refund__pays_out_the_meters_remaining_credit(void **state)
 {
     struct site *s = *state;
     uint32_t no = site_open(s, 12345678, 10000);
-    struct kwh_refund_quote q;
+    struct kwh_plan_view q;
     struct kwh_receipt r;
     struct kwh_card card;
     struct kwh_balance b;
     struct kwh_err e;
 
     site_meter_loads(s, 10000);
-    REFUSED(KWH_ECARD, "not a refund card", vend_refund_quote(s->core, &s->seller, &q, &e_));
-    assert_int_equal(vend_make_refund_card(s->core, &s->seller, no, &e), 0);
+    REFUSED(KWH_ECARD, "not a refund card", ops_refund_quote(s->core, &s->seller, &q, &e_));
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
     card_of(s, &card);
     assert_int_equal(card.type, KWH_CARD_REFUND);
-    REFUSED(KWH_ECONFLICT, "insert it in meter", vend_refund_quote(s->core, &s->seller, &q, &e_));
+    REFUSED(KWH_ECONFLICT, "insert it in meter", ops_refund_quote(s->core, &s->seller, &q, &e_));
     meter_takes_refund_card(s, 6000, 1); /* 60 kWh left */
-    assert_int_equal(vend_refund_quote(s->core, &s->seller, &q, &e), 0);
+    assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.remaining_ckwh, 6000);
     assert_int_equal(q.unloaded_ckwh, 0);
     assert_int_equal(q.refund_ckwh, 6000);
-    assert_int_equal(q.amount_fen, 3169); /* 60 * 0.5283 = 31.698 -> 31.69 */
-    assert_int_equal(vend_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e), 0);
+    assert_int_equal(q.refund_fen, 3169); /* 60 * 0.5283 = 31.698 -> 31.69 */
+    assert_int_equal(ops_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e), 0);
     assert_int_equal(r.sale.kind, KWH_OP_REFUND);
     assert_int_equal(r.sale.amount_fen, -3169);
     assert_int_equal(account(s, no).status, KWH_CUST_REFUNDED);
@@ -547,12 +545,12 @@ static void refund__pays_out_the_meters_remaining_credit(void **state)
     assert_int_equal(b.balance_ckwh, 0);
     /* not twice */
     REFUSED(KWH_ECONFLICT, "already refunded",
-            vend_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e_));
+            ops_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e_));
     /* nor a new card carrying the refunded energy again */
     REFUSED(KWH_ECONFLICT, "was refunded",
-            vend_reissue(s->core, &s->seller, no, false, 0, NULL, &r, &e_));
+            ops_reissue(s->core, &s->seller, no, false, 0, NULL, &r, &e_));
     /* then the account can be closed */
-    assert_int_equal(account_close(s->core, &s->seller, no, false, &e), 0);
+    assert_int_equal(ops_close(s->core, &s->seller, no, false, &e), 0);
     assert_int_equal(account(s, no).status, KWH_CUST_CLOSED);
 }
 
@@ -560,17 +558,17 @@ static void refund__negative_when_the_overdraft_was_used(void **state)
 {
     struct site *s = *state;
     uint32_t no = site_open(s, 12345678, 10000);
-    struct kwh_refund_quote q;
+    struct kwh_plan_view q;
     struct kwh_receipt r;
     struct kwh_err e;
 
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_make_refund_card(s->core, &s->seller, no, &e), 0);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
     meter_takes_refund_card(s, -250, 1);
-    assert_int_equal(vend_refund_quote(s->core, &s->seller, &q, &e), 0);
+    assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.refund_ckwh, -250);
-    assert_int_equal(q.amount_fen, -133); /* 2.5 kWh owed: 1.32075 -> 1.33 */
-    assert_int_equal(vend_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e), 0);
+    assert_int_equal(q.refund_fen, -133); /* 2.5 kWh owed: 1.32075 -> 1.33 */
+    assert_int_equal(ops_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e), 0);
     assert_int_equal(r.sale.amount_fen, 133); /* money comes in */
 }
 
@@ -579,16 +577,16 @@ static void refund__includes_a_purchase_the_meter_never_loaded(void **state)
     struct site *s = *state;
     uint32_t no = site_open(s, 12345678, 10000);
     struct kwh_purchase_req p = by_kwh(4000);
-    struct kwh_refund_quote q;
+    struct kwh_plan_view q;
     struct kwh_receipt r;
     struct kwh_err e;
 
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     /* the customer never went to the meter with purchase 2 */
-    assert_int_equal(vend_make_refund_card(s->core, &s->seller, no, &e), 0);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
     meter_takes_refund_card(s, 7000, 1);
-    assert_int_equal(vend_refund_quote(s->core, &s->seller, &q, &e), 0);
+    assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.unloaded_ckwh, 4000);
     assert_int_equal(q.refund_ckwh, 11000);
 }
@@ -609,9 +607,8 @@ static void meter_change__carries_remaining_energy_to_the_new_meter(void **state
     memset(&m, 0, sizeof m);
     m.meter = site_account(s, 87654321, "x").meter;
     m.old_remaining_ckwh = 4200; /* read off the old meter's display */
-    REFUSED(KWH_EPERM, "administrator",
-            vend_meter_change(s->core, &s->seller, no, &m, &p, &r, &e_));
-    assert_int_equal(vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e), 0);
+    REFUSED(KWH_EPERM, "administrator", ops_meter_change(s->core, &s->seller, no, &m, &p, &r, &e_));
+    assert_int_equal(ops_meter_change(s->core, &s->admin, no, &m, &p, &r, &e), 0);
     card_of(s, &card);
     assert_int_equal(card.meter_no, 87654321);
     assert_int_equal(card.purchase_ckwh, 4200 + 2000);
@@ -638,12 +635,12 @@ static void meter_change__refuses_an_overdraft_not_covered(void **state)
     m.meter = site_account(s, 87654321, "x").meter;
     m.old_remaining_ckwh = -300;
     REFUSED(KWH_ECONFLICT, "overdraft",
-            vend_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
+            ops_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
     site_open(s, 11112222, 100);
     /* back to the first customer's card is not in the reader: the other one is */
     m.old_remaining_ckwh = 0;
     REFUSED(KWH_ECONFLICT, "belongs to account",
-            vend_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
+            ops_meter_change(s->core, &s->admin, no, &m, NULL, &r, &e_));
 }
 
 /* --- M17, M18, M19 ---------------------------------------------------------------------- */
@@ -655,16 +652,16 @@ static void transfer__changes_the_owner_and_keeps_the_meter(void **state)
     struct kwh_err e;
 
     assert_int_equal(
-        account_transfer(s->core, &s->seller, no, "新户主", "二号楼 202", "13900000000", &e), 0);
+        ops_transfer(s->core, &s->seller, no, "新户主", "二号楼 202", "13900000000", &e), 0);
     struct kwh_customer cu = account(s, no);
     assert_string_equal(cu.name, "新户主");
     assert_string_equal(cu.address, "二号楼 202");
     assert_int_equal(cu.meter.meter_no, 12345678);
     assert_int_equal(cu.balance_ckwh, 10000);
-    REFUSED(KWH_EINVAL, "name", account_transfer(s->core, &s->seller, no, "", "", "", &e_));
-    REFUSED(KWH_EINVAL, "name", account_transfer(s->core, &s->seller, no, "a\nb", "", "", &e_));
+    REFUSED(KWH_EINVAL, "name", ops_transfer(s->core, &s->seller, no, "", "", "", &e_));
+    REFUSED(KWH_EINVAL, "name", ops_transfer(s->core, &s->seller, no, "a\nb", "", "", &e_));
     REFUSED(KWH_ENOTFOUND, "no account",
-            account_transfer(s->core, &s->seller, 99999999, "x", "", "", &e_));
+            ops_transfer(s->core, &s->seller, 99999999, "x", "", "", &e_));
 }
 
 static void close__refuses_energy_left_unless_an_admin_forces_it(void **state)
@@ -674,16 +671,16 @@ static void close__refuses_energy_left_unless_an_admin_forces_it(void **state)
     struct kwh_balance b;
     struct kwh_err e;
 
-    REFUSED(KWH_ECONFLICT, "refund it first", account_close(s->core, &s->seller, no, false, &e_));
-    REFUSED(KWH_EPERM, "administrator", account_close(s->core, &s->seller, no, true, &e_));
-    assert_int_equal(account_close(s->core, &s->admin, no, true, &e), 0);
+    REFUSED(KWH_ECONFLICT, "refund it first", ops_close(s->core, &s->seller, no, false, &e_));
+    REFUSED(KWH_EPERM, "administrator", ops_close(s->core, &s->seller, no, true, &e_));
+    assert_int_equal(ops_close(s->core, &s->admin, no, true, &e), 0);
     assert_int_equal(account(s, no).status, KWH_CUST_CLOSED);
     assert_int_equal(report_balance(s->core, &s->seller, &b, &e), 0);
     assert_int_equal(b.accounts, 0);
     assert_int_equal(b.balance_ckwh, 0);
     /* history stays: the account is still there, and its meter number is free */
     site_open(s, 12345678, 1000);
-    REFUSED(KWH_ECONFLICT, "closed", account_close(s->core, &s->admin, no, true, &e_));
+    REFUSED(KWH_ECONFLICT, "closed", ops_close(s->core, &s->admin, no, true, &e_));
 }
 
 static void edit__is_for_admins_and_writes_new_parameters_to_the_card(void **state)
@@ -696,8 +693,8 @@ static void edit__is_for_admins_and_writes_new_parameters_to_the_card(void **sta
     struct kwh_err e;
 
     a.tariff_id = s->tariff_shop;
-    REFUSED(KWH_EPERM, "administrator", account_edit(s->core, &s->seller, no, &a, &written, &e_));
-    assert_int_equal(account_edit(s->core, &s->admin, no, &a, &written, &e), 0);
+    REFUSED(KWH_EPERM, "administrator", ops_edit(s->core, &s->seller, no, &a, &written, &e_));
+    assert_int_equal(ops_edit(s->core, &s->admin, no, &a, &written, &e), 0);
     assert_false(written);
     struct kwh_customer cu = account(s, no);
     assert_string_equal(cu.name, "张三丰");
@@ -706,7 +703,7 @@ static void edit__is_for_admins_and_writes_new_parameters_to_the_card(void **sta
     site_meter_loads(s, 9000);
     a.meter.current_limit_a = 20;
     a.meter.alarm_ckwh = 2000;
-    assert_int_equal(account_edit(s->core, &s->admin, no, &a, &written, &e), 0);
+    assert_int_equal(ops_edit(s->core, &s->admin, no, &a, &written, &e), 0);
     assert_true(written);
     card_of(s, &card);
     assert_int_equal(card.params.current_limit_a, 20);
@@ -735,11 +732,11 @@ static void monthly_allowance__once_a_month_never_accumulated(void **state)
     struct kwh_customer cu = account(s, no);
     assert_int_equal(cu.balance_ckwh, 1000 + 1500); /* granted with the first purchase */
     site_meter_loads(s, 2500);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 0); /* not twice in a month */
     site_meter_loads(s, 3500);
     s->now += 75 * 86400; /* two and a half months later */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500); /* one month's worth, not three */
     struct kwh_card card;
     card_of(s, &card);
@@ -747,7 +744,7 @@ static void monthly_allowance__once_a_month_never_accumulated(void **state)
     assert_int_equal(card.free_ckwh, 1500);
     /* a re-sale keeps the month's grant, it does not add another */
     p = by_kwh(500);
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500);
     assert_int_equal(site_balance(s, no), 3500 + 500 + 1500);
 }
@@ -771,13 +768,13 @@ static void tariff__in_use_cannot_be_deleted_and_old_sales_keep_their_price(void
     assert_int_equal(tariff_update(s->core, &s->admin, s->tariff_home, "居民生活用电", 6000, &e),
                      0);
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.price, 6000);
     assert_int_equal(r.sale.amount_fen, 6000);
     /* the opening sale keeps 0.5283 */
     struct kwh_sale *pending;
     size_t n;
-    assert_int_equal(vend_pending(s->core, &pending, &n, &e), 0);
+    assert_int_equal(settle_pending(s->core, &pending, &n, &e), 0);
     free(pending);
     assert_int_equal(tariff_get(s->core, s->tariff_home, &t, &e), 0);
     assert_int_equal(t.price, 6000);
@@ -811,7 +808,7 @@ static void area_code__locked_once_cards_exist_unless_forced(void **state)
     assert_true(site.cards_issued);
     /* the card made under the old code is now another site's card */
     struct kwh_card_view v;
-    REFUSED(KWH_ECARD, "another site", vend_read_card(s->core, &s->seller, &v, &e_));
+    REFUSED(KWH_ECARD, "another site", cardview_read(s->core, &s->seller, &v, &e_));
 }
 
 static void unit__name_and_phone_are_kept(void **state)
@@ -833,17 +830,17 @@ static void card__of_another_site_and_forged_cards_are_refused(void **state)
 {
     struct site *s = *state;
     struct kwh_card_view v;
-    struct kwh_card_info info;
+    struct kwh_card_view info;
     struct kwh_err e;
 
     site_open(s, 12345678, 10000);
     /* one byte edited by hand: the purchase energy */
     s->card->img[CARD_OFF_SLOT0 + 16] ^= 0x40;
-    REFUSED(KWH_ECARD, "protection", vend_read_card(s->core, &s->seller, &v, &e_));
-    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    REFUSED(KWH_ECARD, "protection", cardview_read(s->core, &s->seller, &v, &e_));
+    assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_false(info.ours);
     assert_non_null(strstr(info.problem, "protection"));
-    REFUSED(KWH_ECARD, "cannot be wiped", toolcard_wipe(s->core, &s->admin, &e_));
+    REFUSED(KWH_ECARD, "cannot be wiped", ops_wipe(s->core, &s->admin, &e_));
     assert_int_equal(s->card->presentations, 1); /* only the opening's factory PSC */
     s->card->img[CARD_OFF_SLOT0 + 16] ^= 0x40;
 
@@ -869,11 +866,11 @@ static void card__of_another_site_and_forged_cards_are_refused(void **state)
     struct kwh_purchase_req p = by_kwh(1000);
     struct kwh_receipt r;
     fakecard_blank(s->card);
-    assert_int_equal(vend_open_account(other, &sys, &a, &p, &r, &e), 0);
+    assert_int_equal(ops_open(other, &sys, &a, &p, &r, &e), 0);
     core_close(other);
     int before = s->card->presentations;
-    REFUSED(KWH_ECARD, "another site", vend_read_card(s->core, &s->seller, &v, &e_));
-    REFUSED(KWH_ECARD, "cannot be wiped", toolcard_wipe(s->core, &s->admin, &e_));
+    REFUSED(KWH_ECARD, "another site", cardview_read(s->core, &s->seller, &v, &e_));
+    REFUSED(KWH_ECARD, "cannot be wiped", ops_wipe(s->core, &s->admin, &e_));
     assert_int_equal(s->card->presentations, before); /* no PSC spent on it */
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -885,7 +882,7 @@ static void card_read__tells_which_interrupted_write_it_settled(void **state)
     struct site *s = *state;
     uint32_t no = site_open(s, 12345678, 10000);
     struct kwh_purchase_req p = by_kwh(5000);
-    struct kwh_card_info info;
+    struct kwh_card_view info;
     struct kwh_receipt r;
     struct kwh_card card;
     struct kwh_err e;
@@ -893,54 +890,87 @@ static void card_read__tells_which_interrupted_write_it_settled(void **state)
     site_meter_loads(s, 10000);
     s->card->steps = 0;
     s->card->fail_after = 0; /* pulled at the sale's first byte: pending until read */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), KWH_EPENDING);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), KWH_EPENDING);
     fakecard_reinsert(s->card);
-    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_true(info.ours);
     assert_non_null(strstr(info.notice, "never reached this card and was cancelled"));
     card_of(s, &card);
     assert_int_equal(card.purchase_count, 1);
     /* nothing left to settle: nothing to tell */
-    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_string_equal(info.notice, "");
+}
+
+/* A reissue that said 已消费 for a purchase the meter never loaded: the meter refuses the
+   new card (E7); reading it says so and what to do, and no sale goes onto it. */
+static void card_read__says_the_meter_refused_a_reissue_that_said_consumed(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_purchase_req p = by_kwh(2000);
+    struct kwh_card_view v;
+    struct kwh_card_return ret;
+    struct kwh_card card;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    fakecard_blank(s->card);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e), 0);
+    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_true(card.flags & CARD_F_NO_PURCHASE);
+    memset(&ret, 0, sizeof ret);
+    ret.meter_no = card.meter_no;
+    ret.loaded_count = 1; /* the meter never had purchase 2 */
+    ret.display = KWH_MC_E7;
+    ret.remaining_ckwh = 10000;
+    ret.time = (uint32_t)++s->now;
+    site_meter_writes(s, &ret);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
+    assert_false(v.purchase_loaded);
+    assert_true(v.meter_refused);
+    assert_non_null(strstr(v.refusal, "E7"));
+    assert_non_null(strstr(v.refusal, "reissue the card again, with 未消费"));
+    REFUSED(KWH_ECONFLICT, "with 未消费", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
 }
 
 static void toolcards__need_an_admin_except_the_relay_card(void **state)
 {
     struct site *s = *state;
     struct kwh_meter_params mp = {0, 60, 999900, 999900, 999900, 1};
-    struct kwh_card_info info;
+    struct kwh_card_view info;
     struct kwh_err e;
 
+    REFUSED(KWH_EPERM, "administrator", ops_tool(s->core, &s->seller, KWH_CARD_CLEAR, NULL, &e_));
     REFUSED(KWH_EPERM, "administrator",
-            toolcard_make(s->core, &s->seller, KWH_CARD_CLEAR, NULL, &e_));
-    REFUSED(KWH_EPERM, "administrator",
-            toolcard_make(s->core, &s->seller, KWH_CARD_MANAGEMENT, &mp, &e_));
-    assert_int_equal(toolcard_make(s->core, &s->seller, KWH_CARD_RELAY, NULL, &e), 0);
-    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+            ops_tool(s->core, &s->seller, KWH_CARD_MANAGEMENT, &mp, &e_));
+    assert_int_equal(ops_tool(s->core, &s->seller, KWH_CARD_RELAY, NULL, &e), 0);
+    assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_true(info.ours);
     assert_int_equal(info.card.type, KWH_CARD_RELAY);
-    REFUSED(KWH_ECONFLICT, "not blank",
-            toolcard_make(s->core, &s->admin, KWH_CARD_TEST, NULL, &e_));
-    assert_int_equal(toolcard_wipe(s->core, &s->seller, &e), 0);
-    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    REFUSED(KWH_ECONFLICT, "not blank", ops_tool(s->core, &s->admin, KWH_CARD_TEST, NULL, &e_));
+    assert_int_equal(ops_wipe(s->core, &s->seller, &e), 0);
+    assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_true(info.blank);
     assert_int_equal(info.card.psc_state, CARD_PSC_FACTORY);
     assert_memory_equal(s->card->psc, card_factory_psc, KWH_PSC_LEN);
     /* a management card for 保电 (M36): very large overdraft and hoard */
-    assert_int_equal(toolcard_make(s->core, &s->admin, KWH_CARD_MANAGEMENT, &mp, &e), 0);
-    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    assert_int_equal(ops_tool(s->core, &s->admin, KWH_CARD_MANAGEMENT, &mp, &e), 0);
+    assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_int_equal(info.card.type, KWH_CARD_MANAGEMENT);
     assert_int_equal(info.card.params.overdraft_ckwh, 999900);
     assert_string_equal(info.card.area_code, SITE_AREA);
-    toolcard_wipe(s->core, &s->admin, &e);
+    ops_wipe(s->core, &s->admin, &e);
     for (int type = KWH_CARD_CLEAR; type <= KWH_CARD_TEST; type++) {
-        assert_int_equal(toolcard_make(s->core, &s->admin, type, NULL, &e), 0);
-        assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+        assert_int_equal(ops_tool(s->core, &s->admin, type, NULL, &e), 0);
+        assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
         assert_int_equal(info.card.type, type);
-        assert_int_equal(toolcard_wipe(s->core, &s->admin, &e), 0);
+        assert_int_equal(ops_wipe(s->core, &s->admin, &e), 0);
     }
-    REFUSED(KWH_ECONFLICT, "already blank", toolcard_wipe(s->core, &s->admin, &e_));
+    REFUSED(KWH_ECONFLICT, "already blank", ops_wipe(s->core, &s->admin, &e_));
 }
 
 static void wipe__refuses_the_card_of_an_open_account_but_not_a_replaced_one(void **state)
@@ -951,16 +981,16 @@ static void wipe__refuses_the_card_of_an_open_account_but_not_a_replaced_one(voi
     struct kwh_receipt r;
     struct kwh_err e;
 
-    REFUSED(KWH_ECONFLICT, "open account", toolcard_wipe(s->core, &s->seller, &e_));
+    REFUSED(KWH_ECONFLICT, "open account", ops_wipe(s->core, &s->seller, &e_));
     memcpy(old_img, s->card->img, sizeof old_img);
     memcpy(old_psc, s->card->psc, sizeof old_psc);
     fakecard_blank(s->card);
-    assert_int_equal(vend_reissue(s->core, &s->seller, no, false, 0, NULL, &r, &e), 0);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, false, 0, NULL, &r, &e), 0);
     memcpy(s->card->img, old_img, sizeof old_img);
     memcpy(s->card->psc, old_psc, sizeof old_psc);
-    assert_int_equal(toolcard_wipe(s->core, &s->seller, &e), 0);
-    struct kwh_card_info info;
-    assert_int_equal(toolcard_read(s->core, &s->seller, &info, &e), 0);
+    assert_int_equal(ops_wipe(s->core, &s->seller, &e), 0);
+    struct kwh_card_view info;
+    assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_true(info.blank);
 }
 
@@ -974,9 +1004,9 @@ static void card__rolled_back_to_its_older_record_is_refused(void **state)
     struct kwh_err e;
 
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     s->card->img[CARD_OFF_ACTIVE] ^= 1; /* point back at the first record */
-    REFUSED(KWH_ECARD, "rolled back", vend_read_card(s->core, &s->seller, &v, &e_));
+    REFUSED(KWH_ECARD, "rolled back", cardview_read(s->core, &s->seller, &v, &e_));
 }
 
 /* --- bad input: refused, nothing written ------------------------------------------------- */
@@ -996,16 +1026,16 @@ static void sale__above_the_per_sale_maximum_in_kwh_writes_nothing(void **state)
     set_limits(s, 0, 5000, -1); /* 50 kWh a sale */
     snapshot_take(s, no, &before);
     REFUSED(KWH_EINVAL, "energy 50.01 kWh is above the per-sale maximum of 50.00 kWh",
-            vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+            ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     p = by_amount(3000, KWH_PAY_CASH); /* 30 yuan buys 56.78 kWh */
     REFUSED(KWH_EINVAL, "energy 56.78 kWh is above the per-sale maximum",
-            vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+            ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     p = by_kwh(1000);
     p.adjust_ckwh = 5001;
-    REFUSED(KWH_EINVAL, "adjustment", vend_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "adjustment", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
     snapshot_unchanged(s, no, &before);
     p = by_kwh(5000); /* exactly the maximum */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(site_balance(s, no), 1000 + 5000);
 }
 
@@ -1020,20 +1050,20 @@ static void resale__above_the_per_sale_maximum_writes_nothing(void **state)
     struct kwh_err e;
 
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &first, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &first, &e), 0);
     set_limits(s, 5000, 8000, -1); /* 50 yuan, 80 kWh a sale */
     snapshot_take(s, no, &before);
     p = by_amount(5001, KWH_PAY_CASH);
     REFUSED(KWH_EINVAL, "amount 50.01 yuan is above the per-sale maximum of 50.00 yuan",
-            vend_resell(s->core, &s->seller, no, &p, &r, &e_));
+            ops_resell(s->core, &s->seller, no, &p, &r, &e_));
     p = by_kwh(8001);
     REFUSED(KWH_EINVAL, "above the per-sale maximum",
-            vend_resell(s->core, &s->seller, no, &p, &r, &e_));
+            ops_resell(s->core, &s->seller, no, &p, &r, &e_));
     snapshot_unchanged(s, no, &before);
     card_of(s, &card);
     assert_int_equal(card.purchase_ckwh, 5000); /* the first sale still stands on the card */
     p = by_kwh(3000);
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.replaces_id, first.sale.id);
 }
 
@@ -1051,15 +1081,15 @@ static void reissue__fee_or_purchase_above_the_maximum_writes_nothing(void **sta
     fakecard_blank(s->card); /* the new card */
     snapshot_take(s, no, &before);
     REFUSED(KWH_EINVAL, "reissue fee: 0 to 99999999.99 yuan",
-            vend_reissue(s->core, &s->seller, no, true, UNITS_MAX_FEN + 1, NULL, &r, &e_));
+            ops_reissue(s->core, &s->seller, no, true, UNITS_MAX_FEN + 1, NULL, &r, &e_));
     REFUSED(KWH_EINVAL, "reissue fee: 0 to",
-            vend_reissue(s->core, &s->seller, no, true, -1, NULL, &r, &e_));
+            ops_reissue(s->core, &s->seller, no, true, -1, NULL, &r, &e_));
     REFUSED(KWH_EINVAL, "maximum of 50.00 yuan",
-            vend_reissue(s->core, &s->seller, no, true, 500, &p, &r, &e_));
+            ops_reissue(s->core, &s->seller, no, true, 500, &p, &r, &e_));
     snapshot_unchanged(s, no, &before);
     for (int i = 4; i < KWH_CARD_SIZE; i++)
         assert_int_equal(s->card->img[i], 0xFF); /* still blank */
-    assert_int_equal(vend_reissue(s->core, &s->seller, no, true, UNITS_MAX_FEN, NULL, &r, &e), 0);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, true, UNITS_MAX_FEN, NULL, &r, &e), 0);
     assert_int_equal(r.sale.fee_fen, UNITS_MAX_FEN);
 }
 
@@ -1083,25 +1113,25 @@ static void meter_change__refuses_bad_meters_with_nothing_written(void **state)
     m.meter = site_account(s, 0, "x").meter;
     m.old_remaining_ckwh = 100;
     REFUSED(KWH_EINVAL, "meter number: none given",
-            vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
+            ops_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     m.meter.meter_no = 123456789;
     REFUSED(KWH_EINVAL, "more than 8 digits",
-            vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
+            ops_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     m.meter.meter_no = 12345678; /* the other open account's meter */
     REFUSED(KWH_ECONFLICT, "already belongs to account",
-            vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
+            ops_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     m.meter.meter_no = 87654321;
     m.meter.meter_type = KWH_METER_THREE_CT;
     m.meter.ct_ratio = 0; /* 三相互感 without its ratio */
-    REFUSED(KWH_EINVAL, "CT ratio", vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "CT ratio", ops_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     m.meter.ct_ratio = 1;
-    REFUSED(KWH_EINVAL, "CT ratio", vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
+    REFUSED(KWH_EINVAL, "CT ratio", ops_meter_change(s->core, &s->admin, no, &m, &p, &r, &e_));
     snapshot_unchanged(s, no, &before);
     assert_int_equal(account(s, other).meter.meter_no, 12345678);
     REFUSED(KWH_ENOTFOUND, "meter", account_find(s->core, 0, 87654321, &cu, &e_));
     /* with its ratio the same change goes through */
     m.meter.ct_ratio = 30;
-    assert_int_equal(vend_meter_change(s->core, &s->admin, no, &m, &p, &r, &e), 0);
+    assert_int_equal(ops_meter_change(s->core, &s->admin, no, &m, &p, &r, &e), 0);
     assert_int_equal(account(s, no).meter.ct_ratio, 30);
 }
 
@@ -1120,11 +1150,11 @@ static void edit__refuses_an_unknown_or_deleted_tariff(void **state)
     a.meter.current_limit_a = 20; /* would be written to the card */
     snapshot_take(s, no, &before);
     a.tariff_id = 999;
-    REFUSED(KWH_ENOTFOUND, "tariff", account_edit(s->core, &s->admin, no, &a, &written, &e_));
+    REFUSED(KWH_ENOTFOUND, "tariff", ops_edit(s->core, &s->admin, no, &a, &written, &e_));
     assert_false(written);
     a.tariff_id = gone;
     written = true;
-    REFUSED(KWH_ENOTFOUND, "tariff", account_edit(s->core, &s->admin, no, &a, &written, &e_));
+    REFUSED(KWH_ENOTFOUND, "tariff", ops_edit(s->core, &s->admin, no, &a, &written, &e_));
     assert_false(written);
     snapshot_unchanged(s, no, &before);
     assert_string_equal(account(s, no).name, "张三");
@@ -1147,19 +1177,19 @@ static void monthly_allowance__again_on_the_first_day_of_the_next_month(void **s
     assert_int_equal(site_balance(s, no), 1000 + 1500);
     site_meter_loads(s, 2500);
     s->now = local_time(2026, 11, 30, 23, 59, 50); /* same month: not again */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 0);
     site_meter_loads(s, 3500);
     s->now = local_time(2026, 12, 1, 0, 0, 5); /* the first of December: once more */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500);
     site_meter_loads(s, 6000);
     s->now = local_time(2026, 12, 31, 23, 59, 0); /* twice in December: not granted */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 0);
     site_meter_loads(s, 7000);
     s->now = local_time(2027, 1, 1, 0, 0, 1); /* across the year too */
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500);
     assert_int_equal(site_balance(s, no), 7000 + 1000 + 1500);
 }
@@ -1177,18 +1207,18 @@ static void monthly_allowance__a_resale_in_the_next_month_keeps_that_months_gran
     no = site_open(s, 12345678, 1000); /* November's grant */
     site_meter_loads(s, 2500);
     s->now = local_time(2026, 11, 30, 23, 50, 0);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 0);
     /* the clerk corrects it after midnight: the re-sale of a sale without a grant is the
      * first purchase of December */
     s->now = local_time(2026, 12, 1, 0, 5, 0);
     p = by_kwh(2000);
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500);
     site_meter_loads(s, 6000);
     s->now = local_time(2026, 12, 2, 9, 0, 0);
     p = by_kwh(1000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 0); /* not twice in December */
 }
 
@@ -1205,18 +1235,18 @@ static void monthly_allowance__a_grant_carried_by_a_resale_stays_in_its_month(vo
     no = site_open(s, 12345678, 1000); /* October's grant */
     site_meter_loads(s, 2500);
     s->now = local_time(2026, 11, 30, 23, 50, 0);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500); /* November's */
     /* corrected after midnight: the re-sale keeps November's grant ... */
     s->now = local_time(2026, 12, 1, 0, 5, 0);
     p = by_kwh(2000);
-    assert_int_equal(vend_resell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500);
     site_meter_loads(s, 6000);
     /* ... and December's first purchase still gets December's */
     s->now = local_time(2026, 12, 2, 9, 0, 0);
     p = by_kwh(1000);
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(r.sale.free_ckwh, 1500);
 }
 
@@ -1252,6 +1282,7 @@ int main(void)
         T(unit__name_and_phone_are_kept),
         T(card__of_another_site_and_forged_cards_are_refused),
         T(card_read__tells_which_interrupted_write_it_settled),
+        T(card_read__says_the_meter_refused_a_reissue_that_said_consumed),
         T(toolcards__need_an_admin_except_the_relay_card),
         T(wipe__refuses_the_card_of_an_open_account_but_not_a_replaced_one),
         T(card__rolled_back_to_its_older_record_is_refused),

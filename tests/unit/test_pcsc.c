@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The PC/SC driver over a fake pcsc-lite (the table of include/kwhpos/pcsc.h): every
- * failure pcsc-lite reports turned into the right error, and the PSC guarantees, with
- * an in-memory SLE4442 behind an ACS-dialect reader. The real pcscd with vpcd and
- * kwhsim is tests/integ/reader_pcsc.sh. */
+ * failure pcsc-lite reports turned into the right error, a PSC presentation sent once
+ * and the card writer's guard of the tries over this driver, with an in-memory SLE4442
+ * behind an ACS-dialect reader. The real pcscd with vpcd and kwhsim is
+ * tests/integ/reader_pcsc.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "../support/check.h"
+#include "kwhpos/cardwrite.h"
 #include "kwhpos/pcsc.h"
 
 /* The fake reader and card. */
@@ -365,33 +367,45 @@ static void pcsc__refuses_a_card_of_another_type(void **state)
     d.ops->close(d.ctx);
 }
 
-static void pcsc__reads_the_counter_before_every_presentation(void **state)
+/* The driver presents what it is asked, once; whether a presentation may be risked is
+ * the card writer's decision, made over this driver as over the serial one. */
+static void pcsc__presents_as_asked_and_the_writer_guards_the_tries(void **state)
 {
     struct kwh_card_dev d = open_dev(NULL);
     uint8_t atr[4], good[3] = {0xFF, 0xFF, 0xFF}, bad[3] = {1, 2, 3};
+    struct cardwrite w;
     struct kwh_err e;
     (void)state;
     assert_int_equal(d.ops->power_on(d.ctx, atr, &e), 0);
     fk.nins = 0;
     assert_int_equal(d.ops->psc_present(d.ctx, good, &e), 0);
-    assert_int_equal(fk.nins, 2);
-    assert_int_equal(fk.ins[0], 0xB1);
-    assert_int_equal(fk.ins[1], 0x20);
+    assert_int_equal(fk.nins, 1);
+    assert_int_equal(fk.ins[0], 0x20);
     assert_int_equal(d.ops->psc_present(d.ctx, bad, &e), KWH_ECARD);
     assert_int_equal(e.detail, KWH_DEV_WRONG_PSC);
     assert_non_null(strstr(e.msg, "2 tries left"));
     assert_int_equal(d.ops->psc_present(d.ctx, bad, &e), KWH_ECARD);
+    assert_int_equal(fk.tries, 1);
+    /* the writer: one try left, the counter read and nothing presented */
+    cardwrite_init(&w, &d, good);
     fk.nins = 0;
-    /* one try left: refused without presenting */
-    assert_int_equal(d.ops->psc_present(d.ctx, good, &e), KWH_ECARD);
+    assert_int_equal(cardwrite_present(&w, good, &e), KWH_ECARD);
     assert_int_equal(e.detail, KWH_DEV_PSC_RISK);
     assert_int_equal(fk.nins, 1);
     assert_int_equal(fk.ins[0], 0xB1);
     assert_int_equal(fk.tries, 1);
     fk.tries = 0;
-    assert_int_equal(d.ops->psc_present(d.ctx, good, &e), KWH_ECARD);
+    fk.nins = 0;
+    assert_int_equal(cardwrite_present(&w, good, &e), KWH_ECARD);
     assert_int_equal(e.detail, KWH_DEV_LOCKED);
-    assert_int_equal(fk.nins, 2); /* the counter again, nothing presented */
+    assert_int_equal(fk.nins, 1); /* the counter, nothing presented */
+    /* with every try left: the counter once, then the presentation */
+    fk.tries = 3;
+    fk.nins = 0;
+    assert_int_equal(cardwrite_present(&w, good, &e), 0);
+    assert_int_equal(fk.nins, 2);
+    assert_int_equal(fk.ins[0], 0xB1);
+    assert_int_equal(fk.ins[1], 0x20);
     d.ops->close(d.ctx);
 }
 
@@ -404,10 +418,10 @@ static void pcsc__presentation_lost_says_the_psc_may_have_been_presented(void **
     assert_int_equal(d.ops->power_on(d.ctx, atr, &e), 0);
     fk.transmits = 0;
     fk.fail_transmit = SCARD_E_NOT_TRANSACTED;
-    fk.transmit_fail_at = 2; /* the presentation, after the counter */
+    fk.transmit_fail_at = 1; /* the presentation */
     assert_int_equal(d.ops->psc_present(d.ctx, good, &e), KWH_EDEVICE);
     assert_non_null(strstr(e.msg, "the PSC may have been presented"));
-    assert_int_equal(fk.transmits, 2); /* never sent again */
+    assert_int_equal(fk.transmits, 1); /* never sent again */
     d.ops->close(d.ctx);
 }
 
@@ -491,7 +505,7 @@ int main(void)
         cmocka_unit_test_setup(pcsc__a_command_not_carried_out_is_a_card_taken_out_or_a_time_out,
                                setup),
         cmocka_unit_test_setup(pcsc__refuses_a_card_of_another_type, setup),
-        cmocka_unit_test_setup(pcsc__reads_the_counter_before_every_presentation, setup),
+        cmocka_unit_test_setup(pcsc__presents_as_asked_and_the_writer_guards_the_tries, setup),
         cmocka_unit_test_setup(pcsc__presentation_lost_says_the_psc_may_have_been_presented, setup),
         cmocka_unit_test_setup(pcsc__takes_both_answer_forms_of_acs_readers, setup),
         cmocka_unit_test_setup(pcsc__drives_the_iso_dialect_from_the_same_code, setup),

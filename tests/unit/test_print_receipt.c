@@ -37,6 +37,9 @@ static struct kwh_receipt receipt(int kind)
     r.sale.state = KWH_STATE_DONE;
     r.sale.invoice_no = 12;
     r.sale.customer_no = 10000001;
+    str_copy(r.sale.customer_name, sizeof r.sale.customer_name, r.customer.name);
+    str_copy(r.sale.customer_address, sizeof r.sale.customer_address, r.customer.address);
+    str_copy(r.sale.customer_phone, sizeof r.sale.customer_phone, r.customer.phone);
     r.sale.meter_no = 20240001;
     r.sale.purchase_count = 3;
     r.sale.energy_ckwh = 24323;
@@ -94,6 +97,25 @@ static void receipt__daily_sale_fills_every_variable(void **state)
     assert_string_equal(VAR(v, OPERATOR), "李四");
     assert_string_equal(VAR(v, PAYMENT), "微信");
     assert_string_equal(VAR(v, REPRINT), "");
+    print_vars_free(v);
+}
+
+/* The invoice prints the customer as at the sale: an address the account got later is
+   not the sale's, and an empty one stays empty. */
+static void receipt__prints_the_customer_as_at_the_sale(void **state)
+{
+    struct kwh_receipt r = receipt(KWH_OP_SALE);
+    struct print_vars *v;
+    (void)state;
+
+    str_copy(r.sale.customer_address, sizeof r.sale.customer_address, "");
+    str_copy(r.sale.customer_phone, sizeof r.sale.customer_phone, "");
+    str_copy(r.customer.address, sizeof r.customer.address, "后来的地址");
+    str_copy(r.customer.name, sizeof r.customer.name, "新户主");
+    v = vars_of(&r, 1);
+    assert_string_equal(VAR(v, CUSTOMER), "张三");
+    assert_string_equal(VAR(v, ADDRESS), "");
+    assert_string_equal(VAR(v, CUSTOMER_TEL), "");
     print_vars_free(v);
 }
 
@@ -229,7 +251,7 @@ static void receipt__odd_values_never_break_the_page(void **state)
     struct kwh_err e;
     (void)state;
 
-    memcpy(r.customer.name, "张\n三\t\xff\xfe", 11);
+    memcpy(r.sale.customer_name, "张\n三\t\xff\xfe", 11);
     r.sale.pay_method = 42;
     r.customer.meter.meter_type = 0;
     r.sale.invoice_no = 123456789012LL;
@@ -285,6 +307,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(receipt__daily_sale_fills_every_variable),
+        cmocka_unit_test(receipt__prints_the_customer_as_at_the_sale),
         cmocka_unit_test(receipt__each_kind_of_sale_is_named_in_chinese),
         cmocka_unit_test(receipt__reissue_fee_is_in_the_total_and_shown_alone),
         cmocka_unit_test(receipt__refund_prints_money_paid_out_as_negative),

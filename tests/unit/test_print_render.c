@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kwhpos/print.h"
+#include "ops.h"
 
 struct fixture {
     struct print_form *form;

@@ -20,6 +20,7 @@
 #include "kwhpos/units.h"
 #include "check.h"
 #include "site.h"
+#include "ops.h"
 
 #define OK(call)                                                                                   \
     do {                                                                                           \
@@ -84,7 +85,7 @@ static uint32_t open_at(struct site *s, const struct kwh_session *who, int64_t t
         p.mode = KWH_BY_NONE;
     s->now = t;
     fakecard_blank(s->card);
-    if (vend_open_account(s->core, who, &a, &p, &r, &e) < 0)
+    if (ops_open(s->core, who, &a, &p, &r, &e) < 0)
         fail_msg("open: %s", e.msg);
     if (tl)
         tally_add(tl, &r.sale);
@@ -100,7 +101,7 @@ static struct kwh_sale sell_at(struct site *s, const struct kwh_session *who, in
     s->now = t - 1;
     site_meter_loads(s, 1000);
     s->now = t;
-    if (vend_sell(s->core, who, no, &p, &r, &e) < 0)
+    if (ops_sell(s->core, who, no, &p, &r, &e) < 0)
         fail_msg("sell: %s", e.msg);
     if (tl)
         tally_add(tl, &r.sale);
@@ -427,11 +428,11 @@ static void customers_query__each_filter_on_and_off(void **state)
     req = site_account(s, 50000003, "李四");
     req.tariff_id = s->tariff_shop;
     strcpy(req.address, "二号楼 202");
-    assert_int_equal(vend_open_account(s->core, &s->seller, &req, &p, &r, &e), 0);
+    assert_int_equal(ops_open(s->core, &s->seller, &req, &p, &r, &e), 0);
     uint32_t c3 = r.customer.customer_no;
     uint32_t d = open_at(s, &s->seller, local(2026, 11, 7, 9, 0, 0), 50000004, "王五", 1000, NULL);
     /* d is closed (after a forced closing by the admin) */
-    assert_int_equal(account_close(s->core, &s->admin, d, true, &e), 0);
+    assert_int_equal(ops_close(s->core, &s->admin, d, true, &e), 0);
 
     memset(&f, 0, sizeof f); /* none: every account that is not closed */
     assert_int_equal(query_customers(s->core, &s->seller, &f, &pg, &e), 0);
@@ -553,18 +554,18 @@ static void events_query__transfers_closings_reissues_by_operator_and_period(voi
 
     uint32_t a = open_at(s, &s->seller, day + 3600, 70000001, "原户主", 1000, NULL);
     s->now = day + 4000;
-    assert_int_equal(account_transfer(s->core, &s->seller, a, "新户主", "三号楼", "139", &e), 0);
+    assert_int_equal(ops_transfer(s->core, &s->seller, a, "新户主", "三号楼", "139", &e), 0);
     s->now = day + 5000;
     fakecard_blank(s->card);
-    assert_int_equal(vend_reissue(s->core, &s->admin, a, false, 1000, NULL, &r, &e), 0);
+    assert_int_equal(ops_reissue(s->core, &s->admin, a, false, 1000, NULL, &r, &e), 0);
     uint32_t b = open_at(s, &s->seller, day + 6000, 70000002, "销户人", 0, NULL);
     s->now = day + 7000;
-    assert_int_equal(account_close(s->core, &s->admin, b, false, &e), 0);
+    assert_int_equal(ops_close(s->core, &s->admin, b, false, &e), 0);
     /* a reissue that never reached a card is not listed */
     s->now = day + 8000;
     fakecard_blank(s->card);
     s->card->fail_after = 3;
-    assert_true(vend_reissue(s->core, &s->admin, a, false, 0, NULL, &r, &e) < 0);
+    assert_true(ops_reissue(s->core, &s->admin, a, false, 0, NULL, &r, &e) < 0);
     fakecard_reinsert(s->card);
     s->now = day + 9000;
 
@@ -631,7 +632,7 @@ static void shift__counts_money_by_kind_and_method_and_the_blind_count(void **st
     /* re-sold at once (the meter has not loaded it): the re-sale replaces it */
     struct kwh_purchase_req p = by_kwh(3000, KWH_PAY_CASH);
     s->now = day + 7300;
-    assert_int_equal(vend_resell(s->core, &s->seller, a, &p, &r, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, a, &p, &r, &e), 0);
     cash += r.sale.amount_fen;
     wechat -= sold.amount_fen; /* given back */
     /* an attempt that never reached the card */
@@ -640,7 +641,7 @@ static void shift__counts_money_by_kind_and_method_and_the_blind_count(void **st
     s->card->fail_after = 2;
     s->now = day + 7400;
     p = by_kwh(999, KWH_PAY_CASH);
-    assert_true(vend_sell(s->core, &s->seller, a, &p, &r, &e) < 0);
+    assert_true(ops_sell(s->core, &s->seller, a, &p, &r, &e) < 0);
     fakecard_reinsert(s->card);
     /* someone else's sale is not in the clerk's shift */
     sell_at(s, &s->admin, day + 8000, a, by_kwh(100, KWH_PAY_CASH), NULL);
@@ -685,7 +686,7 @@ static void shift__counts_money_by_kind_and_method_and_the_blind_count(void **st
 
     /* a re-sale in the new shift of the last shift's sale gives back only in this one */
     p = by_kwh(4000, KWH_PAY_CASH);
-    assert_int_equal(vend_resell(s->core, &s->seller, a, &p, &r, &e), 0);
+    assert_int_equal(ops_resell(s->core, &s->seller, a, &p, &r, &e), 0);
     assert_int_equal(shift_current(s->core, &s->seller, NULL, &rep, &e), 0);
     assert_int_equal(rep.lines[KWH_SHIFT_RESALE].total_fen, r.sale.amount_fen);
     assert_int_equal(rep.lines[KWH_SHIFT_RESALE_RETURN].count, 1);
@@ -716,7 +717,7 @@ static void shift__refunds_paid_out_and_overdraft_collected(void **state)
 
     uint32_t a = open_at(s, &s->seller, local(2026, 11, 24, 9, 0, 0), 81000001, "乙", 10000, NULL);
     site_meter_loads(s, 10000);
-    assert_int_equal(vend_make_refund_card(s->core, &s->seller, a, &e), 0);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, a, &e), 0);
     assert_int_equal(card_decode(s->card->img, NULL, &card, NULL), 0);
     memset(&ret, 0, sizeof ret);
     ret.meter_no = card.meter_no;
@@ -726,7 +727,7 @@ static void shift__refunds_paid_out_and_overdraft_collected(void **state)
     ret.generation = card.generation;
     ret.time = (uint32_t)++s->now;
     site_meter_writes(s, &ret);
-    assert_int_equal(vend_refund(s->core, &s->seller, a, KWH_PAY_CASH, &r, &e), 0);
+    assert_int_equal(ops_refund(s->core, &s->seller, a, KWH_PAY_CASH, &r, &e), 0);
     assert_int_equal(shift_current(s->core, &s->seller, NULL, &rep, &e), 0);
     assert_int_equal(rep.lines[KWH_SHIFT_REFUND].count, 1);
     assert_int_equal(rep.lines[KWH_SHIFT_REFUND].total_fen, r.sale.amount_fen);

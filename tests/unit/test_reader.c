@@ -10,12 +10,16 @@
 
 #include <cmocka.h>
 
+#include <poll.h>
 #include <pty.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../support/memtransport.h"
-#include "kwhpos/carddev.h"
 #include "kwhpos/reader.h"
 
 /* A reader with an SLE4442-like card, and knobs to make it misbehave. */
@@ -347,23 +351,6 @@ static void psc__wrong_counts_down_and_is_never_sent_twice(void **state)
     assert_int_equal(f->pe.tries, 3);
 }
 
-static void psc__not_presented_with_one_try_left_or_locked(void **state)
-{
-    struct fixture *f = *state;
-    uint8_t atr[4];
-
-    assert_int_equal(f->dev.ops->power_on(f->dev.ctx, atr, &f->e), 0);
-    f->pe.tries = 1;
-    assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), KWH_ECARD);
-    assert_int_equal(f->e.detail, KWH_DEV_PSC_RISK);
-    assert_int_equal(f->pe.runs[FRAME_CMD_PSC_PRESENT], 0);
-    assert_int_equal(f->pe.tries, 1);
-    f->pe.tries = 0;
-    assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), KWH_ECARD);
-    assert_int_equal(f->e.detail, KWH_DEV_LOCKED);
-    assert_int_equal(f->pe.runs[FRAME_CMD_PSC_PRESENT], 0);
-}
-
 static void psc__reader_garbled_presentation_is_not_resent(void **state)
 {
     struct fixture *f = *state;
@@ -375,48 +362,6 @@ static void psc__reader_garbled_presentation_is_not_resent(void **state)
     assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), KWH_EDEVICE);
     assert_int_equal(f->e.detail, KWH_DEV_BAD_FRAME);
     assert_int_equal(f->pe.runs[FRAME_CMD_PSC_PRESENT], 1);
-}
-
-static void update__writes_only_changed_runs_commit_last(void **state)
-{
-    struct fixture *f = *state;
-    uint8_t have[KWH_CARD_SIZE], want[KWH_CARD_SIZE];
-    struct carddev_update_stats st;
-
-    open_session(f);
-    memcpy(have, f->pe.mem, sizeof have);
-    memcpy(want, have, sizeof want);
-    want[9] = 0x01;                /* the commit byte */
-    memset(want + 0x50, 0x33, 10); /* one run */
-    want[0x60] = 0x44;             /* another */
-    unsigned long w0 = f->pe.runs[FRAME_CMD_WRITE];
-    assert_int_equal(carddev_update(&f->dev, have, want, 9, 1, &st, &f->e), 0);
-    assert_int_equal(st.runs, 3);
-    assert_int_equal(st.bytes, 12);
-    assert_int_equal(f->pe.runs[FRAME_CMD_WRITE] - w0, 3);
-    assert_memory_equal(f->pe.mem, want, sizeof want);
-    /* nothing to do: nothing sent */
-    w0 = f->m.requests;
-    assert_int_equal(carddev_update(&f->dev, want, want, 9, 1, &st, &f->e), 0);
-    assert_int_equal(f->m.requests, w0);
-}
-
-static void update__a_byte_that_does_not_stick_is_a_write_failure(void **state)
-{
-    struct fixture *f = *state;
-    uint8_t have[KWH_CARD_SIZE], want[KWH_CARD_SIZE];
-
-    open_session(f);
-    memcpy(have, f->pe.mem, sizeof have);
-    memcpy(want, have, sizeof want);
-    memset(want + 0x20, 0x01, 4);
-    want[9] = 0x00;
-    f->pe.stuck = 0x22;
-    assert_int_equal(carddev_update(&f->dev, have, want, 9, 1, NULL, &f->e), KWH_EDEVICE);
-    assert_int_equal(f->e.detail, KWH_DEV_WRITE_FAILED);
-    assert_non_null(strstr(f->e.msg, "0x22"));
-    /* the commit byte was never written */
-    assert_int_equal(f->pe.mem[9], 0xFF);
 }
 
 static void gone__a_vanished_transport_is_no_reader(void **state)
@@ -467,6 +412,102 @@ static void pty__real_timeout_then_hangup(void **state)
     dev.ops->close(dev.ctx);
 }
 
+/* A reader on the master side of a pty, in a child process: it is still busy with a
+ * request of a program that died when the first IDENT comes (busy_ms), then sends that
+ * request's answer and answers every IDENT after it. busy_ms < 0: it never answers. */
+static pid_t busy_reader(int master, int busy_ms)
+{
+    pid_t pid = fork();
+    struct frame_parser p;
+    struct frame req;
+    bool first = true;
+
+    if (pid != 0)
+        return pid;
+    frame_parser_init(&p);
+    for (;;) {
+        uint8_t buf[FRAME_MAX], out[FRAME_MAX];
+        ssize_t n = read(master, buf, sizeof buf);
+        if (n <= 0)
+            _exit(0);
+        frame_parser_push(&p, buf, (size_t)n);
+        while (frame_parser_next(&p, &req) == FRAME_EV_FRAME) {
+            struct frame a = {.seq = req.seq, .cmd = (uint8_t)(req.cmd | FRAME_RESPONSE)};
+            if (busy_ms < 0)
+                continue;
+            if (first) {
+                struct frame stale = {.seq = (uint8_t)(req.seq + 77),
+                                      .cmd = FRAME_CMD_WRITE | FRAME_RESPONSE,
+                                      .len = 3};
+                first = false;
+                poll(NULL, 0, busy_ms);
+                tcflush(master, TCIFLUSH); /* IDENTs sent meanwhile went unheard */
+                frame_parser_init(&p);
+                if (write(master, out, frame_encode(&stale, out, sizeof out)) < 0)
+                    _exit(1);
+                break;
+            }
+            a.len = 5;
+            memcpy(a.data, "\0busy", 5);
+            if (write(master, out, frame_encode(&a, out, sizeof out)) < 0)
+                _exit(1);
+        }
+    }
+}
+
+static void open__waits_for_a_reader_busy_with_a_dead_programs_request(void **state)
+{
+    struct kwh_card_dev dev;
+    struct reader_opts o;
+    struct kwh_err e;
+    char name[128];
+    int master, slave, status;
+    pid_t child;
+
+    (void)state;
+    assert_int_equal(openpty(&master, &slave, name, NULL, NULL), 0);
+    reader_opts_default(&o);
+    o.timeout_ms = 100;
+    o.write_ms_per_byte = 3; /* busy for at most about 900 ms at 115200 baud */
+    child = busy_reader(master, 400);
+    assert_int_equal(reader_open(name, 115200, SERIAL_AUTO, &o, &dev, &e), 0);
+    assert_true(reader_stats(&dev)->resyncs >= 1);
+    dev.ops->close(dev.ctx);
+    close(master);
+    close(slave);
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+}
+
+static void open__gives_up_on_a_silent_reader_once_no_request_could_keep_it_busy(void **state)
+{
+    struct kwh_card_dev dev;
+    struct reader_opts o;
+    struct kwh_err e;
+    char name[128];
+    int master, slave, status;
+    int64_t t0, dt;
+    pid_t child;
+
+    (void)state;
+    assert_int_equal(openpty(&master, &slave, name, NULL, NULL), 0);
+    reader_opts_default(&o);
+    o.timeout_ms = 100;
+    o.write_ms_per_byte = 3;
+    child = busy_reader(master, -1);
+    t0 = ms_now();
+    assert_int_equal(reader_open(name, 115200, SERIAL_AUTO, &o, &dev, &e), KWH_EDEVICE);
+    dt = ms_now() - t0;
+    assert_int_equal(e.detail, KWH_DEV_NO_READER);
+    assert_non_null(strstr(e.msg, "no card reader answers"));
+    assert_true(dt >= 100 + 3 * KWH_CARD_SIZE);
+    assert_true(dt < 10000);
+    close(master);
+    close(slave);
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+}
+
 static void open__names_a_missing_port(void **state)
 {
     struct kwh_card_dev dev;
@@ -494,12 +535,11 @@ int main(void)
         T(timeout__a_silent_reader_is_a_timeout_error),
         T(timeout__budget_grows_with_the_bytes_written),
         T(psc__wrong_counts_down_and_is_never_sent_twice),
-        T(psc__not_presented_with_one_try_left_or_locked),
         T(psc__reader_garbled_presentation_is_not_resent),
-        T(update__writes_only_changed_runs_commit_last),
-        T(update__a_byte_that_does_not_stick_is_a_write_failure),
         T(gone__a_vanished_transport_is_no_reader),
         cmocka_unit_test(pty__real_timeout_then_hangup),
+        cmocka_unit_test(open__waits_for_a_reader_busy_with_a_dead_programs_request),
+        cmocka_unit_test(open__gives_up_on_a_silent_reader_once_no_request_could_keep_it_busy),
         cmocka_unit_test(open__names_a_missing_port),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,9 @@
 #include <cmocka.h>
 
 #include "kwhpos/core.h"
-#include "kwhpos/store.h"
+#include "kwhpos/plan.h"
+#include "ops.h"
+#include "store/store.h"
 #include "site.h"
 
 /* tests/pg/server.sh CMD on the server of KWH_TEST_PG ("host=DIR user=kwh") */
@@ -82,7 +84,7 @@ static void reconnect__the_first_write_after_a_restart_is_whole(void **state)
     site_meter_loads(s, 10000);
     server("halt");
     server("resume");
-    assert_int_equal(vend_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
     assert_int_equal(cu.purchase_count, 2);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE state = 0"), 0);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kwhpos/card.h"
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
@@ -24,6 +25,9 @@ struct store;
 int store_open(struct store **out, const char *path, bool create, struct kwh_err *e);
 void store_close(struct store *s); /* accepts NULL */
 const char *store_path(const struct store *s);
+/* Whether SQLite has called the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB) on this
+ * connection, including in a backup's check of its copy. */
+bool store_damage_seen(const struct store *s);
 int store_begin(struct store *s, struct kwh_err *e); /* BEGIN IMMEDIATE */
 int store_commit(struct store *s, struct kwh_err *e);
 void store_rollback(struct store *s);
@@ -31,6 +35,9 @@ bool store_in_tx(const struct store *s);
 /* The folder for the site's own files beside its database (backups, private copies):
  * the database file's folder; for a database on a server, /var/lib/kwhpos. */
 void store_local_dir(const char *target, char *buf, size_t n);
+/* A file of the site's beside its database: DB<suffix> for a database file, and
+ * <store_local_dir>/kwhpos-pg<suffix> for a server database. */
+void store_side_file(const char *target, const char *suffix, char *buf, size_t n);
 /* Whether target holds a database at all: a file there; a server database with any
  * table in it (an empty one is where a site can be created or restored). */
 int store_exists(const char *target, bool *exists, struct kwh_err *e);
@@ -42,11 +49,21 @@ int store_schema_version(struct store *s, int *version, struct kwh_err *e);
 int store_setting_get(struct store *s, const char *key, char *buf, size_t n, bool *found,
                       struct kwh_err *e);
 int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e);
+int store_setting_delete(struct store *s, const char *key, struct kwh_err *e);
+/* Calls fn for each setting whose key starts with prefix, in key order; stops when fn
+ * returns non-zero (returned). */
+int store_settings_each(struct store *s, const char *prefix,
+                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx,
+                        struct kwh_err *e);
 int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t *out,
                           struct kwh_err *e);
 int store_setting_set_i64(struct store *s, const char *key, int64_t v, struct kwh_err *e);
 int store_secret_get(struct store *s, uint8_t out[KWH_SECRET_LEN], struct kwh_err *e);
 int store_secret_set(struct store *s, const uint8_t secret[KWH_SECRET_LEN], struct kwh_err *e);
+/* The settings version: a counter every change of the business settings bumps (inside
+ * the change's transaction), so a plan compares one integer. */
+int store_settings_version(struct store *s, int64_t *out, struct kwh_err *e);
+int store_settings_bump(struct store *s, struct kwh_err *e);
 /* Whether any card has ever been written by this site. */
 int store_cards_issued(struct store *s, bool *out, struct kwh_err *e);
 
@@ -62,7 +79,6 @@ int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool 
                             struct kwh_err *e);
 int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockouts,
                             int64_t locked_until, struct kwh_err *e);
-int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct kwh_err *e);
 int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_err *e);
 int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e);
 int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e);
@@ -87,8 +103,26 @@ int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struc
 int store_customer_next_no(struct store *s, uint32_t *no, struct kwh_err *e);
 /* Inserts c (customer_no assigned when 0); sets c->id and c->customer_no. */
 int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_err *e);
-/* Writes every field of c (by c->id). */
-int store_customer_update(struct store *s, const struct kwh_customer *c, struct kwh_err *e);
+/* The columns of an account, in groups, for store_customer_update. */
+#define STORE_CU_PERSON 0x001  /* name, address, phone */
+#define STORE_CU_TARIFF 0x002  /* tariff_id */
+#define STORE_CU_METER 0x004   /* meter_no, meter_type */
+#define STORE_CU_PARAMS 0x008  /* rating, limit, alarm, overdraft, hoard, CT ratio */
+#define STORE_CU_STATUS 0x010  /* status */
+#define STORE_CU_CARD 0x020    /* card serial and generation */
+#define STORE_CU_COUNT 0x040   /* purchase_count */
+#define STORE_CU_LOADED 0x080  /* loaded_count */
+#define STORE_CU_BALANCE 0x100 /* balance_ckwh */
+#define STORE_CU_REPORT 0x200  /* the meter's last report: remaining, when */
+#define STORE_CU_CLOSED 0x400  /* closed */
+#define STORE_CU_BOUGHT 0x800  /* last_purchase, free_month */
+#define STORE_CU_OPENED 0x1000 /* opened */
+#define STORE_CU_ALL 0x1FFF
+
+/* Writes the column groups `fields` (STORE_CU_*) of c (by c->id), and no other: each
+ * column left out is an index page and a trigger not touched. */
+int store_customer_update(struct store *s, const struct kwh_customer *c, unsigned fields,
+                          struct kwh_err *e);
 int store_customer_get(struct store *s, int64_t id, struct kwh_customer *out, struct kwh_err *e);
 int store_customer_by_no(struct store *s, uint32_t customer_no, struct kwh_customer *out,
                          struct kwh_err *e);
@@ -134,8 +168,10 @@ int store_op_set_state(struct store *s, int64_t id, int state, int64_t now, stru
 /* Pending ops written to the card with this serial, oldest first (at most max). */
 int store_ops_pending_for_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                                  int64_t *ids, size_t max, size_t *n, struct kwh_err *e);
-int store_ops_pending_for_customer(struct store *s, int64_t customer_id, size_t *n,
-                                   struct kwh_err *e);
+/* The account's pending ops, oldest first: their number in *n, the first max of their
+ * ids in ids (ids may be NULL with max 0). */
+int store_ops_pending_for_customer(struct store *s, int64_t customer_id, int64_t *ids, size_t max,
+                                   size_t *n, struct kwh_err *e);
 /* Marks a pending op as known not to have taken effect (it stays pending until its card
  * is tidied); store_op_not_written reads the mark. */
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e);
@@ -163,9 +199,10 @@ int store_sales_for_op(struct store *s, int64_t op_id, struct kwh_sale *out, siz
                        struct kwh_err *e);
 /* Marks a sale's state; done sales with money get the next invoice number. */
 int store_sale_settle(struct store *s, int64_t id, int state, int64_t now, struct kwh_err *e);
-/* The customer's last settled purchase (kinds that put energy on the card). */
-int store_sale_last_purchase(struct store *s, int64_t customer_id, struct kwh_sale *out,
-                             struct kwh_err *e);
+/* The customer's last settled sale of one of the kinds (a set: bit k = kind k, see
+ * model_op_kinds) with an id below before_id. */
+int store_sale_last_of_kinds(struct store *s, int64_t customer_id, int64_t kinds, int64_t before_id,
+                             struct kwh_sale *out, struct kwh_err *e);
 /* All pending sales with customer details. */
 int store_sales_pending(struct store *s, struct kwh_sale **out, size_t *n, struct kwh_err *e);
 
@@ -204,5 +241,11 @@ int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_
 /* Calls fn for each record in id order; stops when fn returns non-zero (returned). */
 int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a), void *ctx,
                      struct kwh_err *e);
+/* The hash of record id; *found false when there is none. */
+int store_audit_hash(struct store *s, int64_t id, uint8_t hash[32], bool *found, struct kwh_err *e);
+/* The newest record of operation op whose subject starts with subject_prefix: its id (0
+ * when none) and hash. */
+int store_audit_find(struct store *s, const char *op, const char *subject_prefix, int64_t *id,
+                     uint8_t hash[32], struct kwh_err *e);
 
 #endif

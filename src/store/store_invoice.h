@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kwhpos/store.h"
+#include "store/store.h"
 
 #define STORE_INVOICE_LIST_MAX 1000
 

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The operations of the manual as plans: read the card, plan, show the plan, commit it.
+ *
+ *   cardview_read   reads the card in the reader whole, settles pending writes on it,
+ *                   notes the meter's report, and returns what it found with its image;
+ *   X_plan          (one function per operation, one file each in src/core) never touches
+ *                   the reader: it verifies the view's image again with the site keys,
+ *                   loads the account fresh, checks every rule and builds the whole
+ *                   outcome — what the clerk confirms (plan_view), the new card image, the
+ *                   ledger rows, the audit record — and the expectations it was built on
+ *                   (the account as read, the tariff's price version, the allowance month,
+ *                   the settings version);
+ *   plan_commit     executes that plan exactly: the card must still be byte for byte the
+ *                   one read, every expectation must still hold (checked inside the
+ *                   transaction that records the intent), then the card is written, read
+ *                   back and the operation settled (docs/architecture.md). Nothing is
+ *                   computed again: what the clerk saw is what is written and recorded.
+ *
+ * Every plan function checks the session's role itself. A plan is refused with a clear
+ * message and nothing written when a rule fails; a commit is refused with nothing
+ * written when the world changed since the plan ("the price of tariff X changed from
+ * 0.5283 to 1.0000 since the quote: quote again"). */
+#ifndef KWHPOS_PLAN_H
+#define KWHPOS_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kwhpos/card.h"
+#include "kwhpos/err.h"
+#include "kwhpos/model.h"
+
+struct kwh_core;
+
+/* --- the card as read (cardview.c) -------------------------------------------------- */
+
+struct kwh_card_view {
+    uint8_t img[KWH_CARD_SIZE]; /* the card as read, whole: what a plan is built from */
+    bool ours;                  /* decodes and verifies for this site */
+    char problem[KWH_ERR_MSG];  /* why it is refused, when it is */
+    bool blank;                 /* usable for a new card */
+    struct kwh_card card;       /* decoded (not verified when !ours) */
+    bool has_customer;
+    struct kwh_customer customer;
+    bool purchase_loaded;      /* the last purchase is known to be in the meter */
+    bool meter_refused;        /* the card's own meter refused this record last time */
+    char refusal[KWH_ERR_MSG]; /* what the refusal means and what to do, or "" */
+    bool has_last_sale;
+    struct kwh_sale last_sale; /* the customer's last settled purchase */
+    int settled_done;          /* pending writes this read confirmed */
+    int settled_void;          /* pending writes this read found never happened */
+    char notice[KWH_ERR_MSG];  /* e.g. "the sale of op #12 was completed on this card" */
+};
+
+/* Reads the card in the reader whole (powering it first), settles any pending write on
+ * it, notes its meter's report on the account, and verifies it. Returns 0 for a card of
+ * this site that is what the database last wrote to it (or blank); KWH_ECARD for a card
+ * that is refused — another site's, forged, replaced by a reissue, rolled back — with
+ * out describing what it says (unverified) and out->problem saying why; other errors
+ * (no reader, no card) leave out without a card. */
+int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_view *out,
+                  struct kwh_err *e);
+
+/* --- requests ------------------------------------------------------------------------ */
+
+struct kwh_purchase_req {
+    int mode;            /* enum kwh_purchase_mode */
+    int64_t value;       /* ckwh for KWH_BY_KWH, fen for KWH_BY_AMOUNT */
+    int64_t adjust_ckwh; /* 调剂电量, free of charge */
+    int pay_method;      /* enum kwh_pay */
+};
+
+/* Account details for opening or editing. */
+struct kwh_account_req {
+    char name[KWH_TEXT_MAX];
+    char address[KWH_ADDR_MAX];
+    char phone[KWH_PHONE_MAX];
+    struct kwh_meter meter;
+    int64_t tariff_id;
+};
+
+struct kwh_meter_change_req {
+    struct kwh_meter meter;     /* the new meter (number may equal the old one) */
+    int64_t old_remaining_ckwh; /* 旧表剩余电量, read off the old meter */
+};
+
+/* The meter of a new account before anyone changes it: the screens and the command
+ * line start from these (single-phase, 60 A, limit = rating, alarm 10, overdraft 5,
+ * hoard 2000 kWh, CT ratio 1). */
+void open_meter_defaults(struct kwh_meter *m);
+
+/* A management card's parameters for 保电 (keeping a meter switched on): the meter's
+ * own rating as its limit, alarm, overdraft and hoard 9999 kWh (manual 十二.3). */
+void tool_card_keep_on(struct kwh_meter_params *p);
+
+/* The current limit a management card carries to leave each meter's limit as it is. */
+#define KWH_LIMIT_UNCHANGED 0
+
+/* A reissue's fee: the site's default (settings) unless given. */
+#define KWH_FEE_SITE INT64_MIN
+
+/* --- the plan ----------------------------------------------------------------------- */
+
+struct kwh_plan; /* opaque; heap; freed with plan_free */
+
+/* Everything the clerk confirms. Money in fen, energy in 0.01 kWh, prices in 0.0001
+ * yuan/kWh (docs/units.md). */
+struct kwh_plan_view {
+    int kind;         /* enum kwh_op_kind */
+    bool writes_card; /* the card in the reader is written */
+    bool has_account;
+    struct kwh_customer before; /* the account as read (opening: the new account) */
+    struct kwh_customer after;  /* the account as it will stand; an opening's customer
+                                   number is 0 until the commit assigns it */
+    bool has_sale;
+    struct kwh_sale sale; /* the ledger row as it will be recorded: energy, adjustment,
+                             free allowance, price, amount, fee, payment, purchase count
+                             (its id, time and invoice number come with the commit) */
+    int64_t card_ckwh;    /* the energy the card loads (meter change: carried + bought) */
+    bool has_card;
+    struct kwh_card card; /* the card as it will read (opening: without its customer number) */
+    bool has_replaced;    /* 重新售电: the sale it replaces */
+    struct kwh_sale replaced;
+    int64_t difference_fen; /* amount - the replaced amount: > 0 the customer pays more */
+    int64_t remaining_ckwh; /* 读卡退电: the meter's report; 换表: the old meter's */
+    int64_t unloaded_ckwh;  /* purchases on the card the meter never loaded */
+    int64_t refund_ckwh;    /* 读卡退电: energy refunded */
+    int64_t refund_fen;     /* 读卡退电: paid to the customer (< 0: the customer pays) */
+    int64_t carried_ckwh;   /* 换表: carried to the new meter */
+    bool consumed;          /* 补卡: the lost card's purchase reached the meter */
+    bool forced;            /* 销户 with energy left (admin) */
+    bool text_changes;      /* 用户信息维护: name, address, phone or tariff change */
+};
+
+/* What the plan does (borrowed; valid until plan_free). */
+const struct kwh_plan_view *plan_view(const struct kwh_plan *p);
+
+/* Executes the plan: for a card write, the card in the reader must be byte for byte the
+ * card the plan was built from (else KWH_ECONFLICT, "read it again"); then, in one
+ * transaction, every expectation is checked (KWH_ECONFLICT with what changed, nothing
+ * written) and the intent recorded; then the card is written (commit byte last), read
+ * back and settled. KWH_EPENDING when the card went away at the commit byte: it settles
+ * the next time that card is read. An opening's customer number is assigned inside the
+ * intent's transaction, and its card encoded then. out (may be NULL) receives the
+ * receipt. A plan is committed at most once. */
+int plan_commit(struct kwh_core *c, const struct kwh_session *s, struct kwh_plan *p,
+                struct kwh_receipt *out, struct kwh_err *e);
+
+void plan_free(struct kwh_plan *p); /* accepts NULL */
+
+/* --- one plan per operation (*out is the caller's to free) --------------------------- */
+
+/* M10 用户开户: a new account on the blank card, with an optional first purchase (p may
+ * be NULL or KWH_BY_NONE). */
+int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *blank,
+              const struct kwh_account_req *a, const struct kwh_purchase_req *p,
+              struct kwh_plan **out, struct kwh_err *e);
+
+/* The first card of an account that has none (an imported one) on the blank card: it
+ * opens the meter like an opening card, at the purchase count recorded at import + 1. */
+int first_card_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                    const struct kwh_card_view *blank, const struct kwh_purchase_req *p,
+                    struct kwh_plan **out, struct kwh_err *e);
+
+/* M11 日常售电: a purchase onto the customer's card. */
+int sale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *card,
+              const struct kwh_purchase_req *p, struct kwh_plan **out, struct kwh_err *e);
+
+/* M12 重新售电: replaces the card's last sale while it is not in the meter. */
+int resale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *card,
+                const struct kwh_purchase_req *p, struct kwh_plan **out, struct kwh_err *e);
+
+/* M13 补卡售电: a new card for the account on the blank card. consumed: whether the
+ * last purchase reached the meter (已消费); a purchase only with consumed. fee_fen may
+ * be KWH_FEE_SITE. The old card is refused from then on; its unsettled writes are taken
+ * over (or cancelled, when known not written) by the commit. */
+int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                 const struct kwh_card_view *blank, bool consumed, int64_t fee_fen,
+                 const struct kwh_purchase_req *p, struct kwh_plan **out, struct kwh_err *e);
+
+/* M14 制退电卡: the account's user card becomes a refund card. */
+int refund_card_plan(struct kwh_core *c, const struct kwh_session *s,
+                     const struct kwh_card_view *card, struct kwh_plan **out, struct kwh_err *e);
+
+/* M15 读卡退电: the refund from the refund card after the meter wrote on it (no card
+ * write). */
+int refund_plan(struct kwh_core *c, const struct kwh_session *s,
+                const struct kwh_card_view *refund_card, int pay_method, struct kwh_plan **out,
+                struct kwh_err *e);
+
+/* M16 换表 (admin): the account moves to a new meter, carrying the old meter's remaining
+ * energy (and a purchase the old meter never loaded) and an optional purchase. */
+int meter_change_plan(struct kwh_core *c, const struct kwh_session *s,
+                      const struct kwh_card_view *card, const struct kwh_meter_change_req *m,
+                      const struct kwh_purchase_req *p, struct kwh_plan **out, struct kwh_err *e);
+
+/* M19 用户信息维护 (admin): name, address, phone, tariff and meter parameters. Changed
+ * meter parameters are written to the account's card: card is then required (else
+ * KWH_ECONFLICT with detail KWH_PLAN_NEEDS_CARD); otherwise it may be NULL. */
+int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+              const struct kwh_card_view *card, const struct kwh_account_req *a,
+              struct kwh_plan **out, struct kwh_err *e);
+#define KWH_PLAN_NEEDS_CARD 1 /* kwh_err.detail: read the customer's card and plan again */
+
+/* M17 用户过户: a new owner (no card needed). */
+int transfer_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                  const char *name, const char *address, const char *phone, struct kwh_plan **out,
+                  struct kwh_err *e);
+
+/* M18 用户销户: history stays; refused while energy is left unless force (admin). */
+int close_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no, bool force,
+               struct kwh_plan **out, struct kwh_err *e);
+
+/* M30 工具卡 on the blank card: management (params), clear, relay or test. */
+int tool_card_plan(struct kwh_core *c, const struct kwh_session *s,
+                   const struct kwh_card_view *blank, int type,
+                   const struct kwh_meter_params *params, struct kwh_plan **out, struct kwh_err *e);
+
+/* M31 清卡: the card back to a factory-blank card. Refused for the user card of an open
+ * account and for foreign cards; a card replaced by a reissue may be wiped. */
+int wipe_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *card,
+              struct kwh_plan **out, struct kwh_err *e);
+
+#endif

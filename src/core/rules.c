@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The rules the operations share, each written once: the energy a card loads, the hoard
+ * limit's base, the monthly free allowance (M34), pricing a purchase, the checks of a
+ * meter and of a person, the card of an account, a blank card for a new one. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/internal.h"
+#include "kwhpos/units.h"
+#include "kwhpos/util.h"
+#include "kwhpos/card.h"
+#include "store/store.h"
+
+int rules_month(int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    return (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
+}
+
+/* The meter holds about the account's balance (its last report plus what it loaded
+ * since, less what it used); an overdraft counts as nothing. */
+int64_t rules_hoard_base(const struct kwh_customer *cu)
+{
+    return cu->balance_ckwh > 0 ? cu->balance_ckwh : 0;
+}
+
+void rules_meter_params(const struct kwh_meter *m, struct kwh_meter_params *p)
+{
+    p->meter_type = (uint8_t)m->meter_type;
+    p->current_limit_a = (uint16_t)m->current_limit_a;
+    p->alarm_ckwh = (uint32_t)m->alarm_ckwh;
+    p->overdraft_ckwh = (uint32_t)m->overdraft_ckwh;
+    p->hoard_ckwh = (uint32_t)m->hoard_ckwh;
+    p->ct_ratio = (uint16_t)m->ct_ratio;
+}
+
+int rules_check_meter(struct kwh_meter *m, struct kwh_err *e)
+{
+    if (m->ct_ratio == 0)
+        m->ct_ratio = 1;
+    /* the number is held as an integer: the text parsers (meter_no_parse) see the digits */
+    if (m->meter_no == 0)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "meter number: none given; enter exactly 8 digits "
+                           "(the last 8 of the number on the meter)");
+    if (m->meter_no > 99999999)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "meter number %u has more than 8 digits; enter "
+                           "exactly 8 digits (the last 8 of the number on the meter)",
+                           (unsigned)m->meter_no);
+    if (model_name(model_meter_types, KWH_METER_TYPES, m->meter_type) == NULL)
+        return kwh_err_set(e, KWH_EINVAL, "meter type: choose %s, %s or %s",
+                           model_meter_type_label(KWH_METER_SINGLE),
+                           model_meter_type_label(KWH_METER_THREE_CT),
+                           model_meter_type_label(KWH_METER_THREE_DIRECT));
+    if (m->rating_a < 1 || m->rating_a > 1000)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "meter rating: 1 to 1000 A (the meter's maximum "
+                           "current)");
+    if (m->current_limit_a < 1 || m->current_limit_a > m->rating_a)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "current limit %d A: must be 1 A up to the meter's "
+                           "rating of %d A",
+                           m->current_limit_a, m->rating_a);
+    if (m->alarm_ckwh < 0 || m->alarm_ckwh > UNITS_MAX_CKWH || m->overdraft_ckwh < 0 ||
+        m->overdraft_ckwh > UNITS_MAX_CKWH || m->hoard_ckwh <= 0 || m->hoard_ckwh > UNITS_MAX_CKWH)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "alarm and overdraft 0 to 999999.99 kWh, hoard "
+                           "limit more than 0 up to 999999.99 kWh");
+    if (m->alarm_ckwh > m->hoard_ckwh)
+        return kwh_err_set(e, KWH_EINVAL, "the alarm level cannot exceed the hoard limit");
+    if (m->meter_type == KWH_METER_THREE_CT) {
+        if (m->ct_ratio < 2 || m->ct_ratio > 10000)
+            return kwh_err_set(e, KWH_EINVAL,
+                               "a %s meter needs its CT ratio 变比 (2 to 10000, e.g. 30 for 150/5)",
+                               model_meter_type_label(KWH_METER_THREE_CT));
+    } else if (m->ct_ratio != 1) {
+        return kwh_err_set(e, KWH_EINVAL, "a CT ratio applies only to %s meters",
+                           model_meter_type_label(KWH_METER_THREE_CT));
+    }
+    return 0;
+}
+
+int rules_check_person(const char *name, const char *address, const char *phone, struct kwh_err *e)
+{
+    int rc;
+
+    if (name == NULL || name[0] == '\0')
+        return kwh_err_set(e, KWH_EINVAL, "customer name: enter one line of text");
+    if ((rc = text_check_line(KWH_N("customer name"), name, e)) < 0 ||
+        (rc = text_check_line(KWH_N("address"), address, e)) < 0 ||
+        (rc = text_check_line(KWH_N("phone"), phone, e)) < 0)
+        return rc;
+    if (strlen(name) >= KWH_TEXT_MAX)
+        return kwh_err_set(e, KWH_EINVAL, "name: too long");
+    if (address == NULL || !utf8_is_clean_line(address) || strlen(address) >= KWH_ADDR_MAX)
+        return kwh_err_set(e, KWH_EINVAL, "address: one line of text, not too long");
+    if (phone == NULL || !utf8_is_clean_line(phone) || strlen(phone) >= KWH_PHONE_MAX)
+        return kwh_err_set(e, KWH_EINVAL, "phone: one line of text, not too long");
+    return 0;
+}
+
+void rules_user_card(const struct kwh_customer *cu, struct kwh_card *card, int64_t now)
+{
+    memset(card, 0, sizeof *card);
+    card->type = KWH_CARD_USER;
+    memcpy(card->serial, cu->card_serial, CARD_SERIAL_LEN);
+    card->meter_no = cu->meter.meter_no;
+    card->customer_no = cu->customer_no;
+    card->purchase_count = (uint16_t)cu->purchase_count;
+    card->generation = (uint16_t)cu->card_gen;
+    rules_meter_params(&cu->meter, &card->params);
+    card->issued = (uint32_t)now;
+}
+
+int rules_blank_card(const struct seen_card *v, struct kwh_err *e)
+{
+    if (v->card.type == KWH_CARD_BLANK)
+        return 0;
+    return kwh_err_set(e, KWH_ECONFLICT,
+                       "the card in the reader is a %s card, not blank: "
+                       "put a blank card in (or wipe this one with 读卡清卡)",
+                       kwh_trc("card", model_card_type_name(v->card.type)));
+}
+
+/* A fresh random serial with no FF byte: FF is what an unwritten byte reads, so the
+ * serial is always one run of changed bytes, written in one go. */
+void rules_card_serial(const struct seen_card *v, uint8_t serial[KWH_SERIAL_LEN])
+{
+    if (card_serial_is_set(v->card.serial)) {
+        memcpy(serial, v->card.serial, KWH_SERIAL_LEN);
+        return;
+    }
+    for (size_t i = 0; i < KWH_SERIAL_LEN; i++)
+        do
+            randombytes_buf(serial + i, 1);
+        while (serial[i] == 0xff);
+}
+
+int rules_settled(struct kwh_core *c, const struct kwh_customer *cu, struct kwh_err *e)
+{
+    size_t pending;
+    int rc;
+
+    if ((rc = store_ops_pending_for_customer(c->db, cu->id, NULL, 0, &pending, e)) < 0)
+        return rc;
+    if (pending > 0)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "a card write for account %08u is not settled: read its card first",
+                           cu->customer_no);
+    return 0;
+}
+
+int rules_account_card(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e)
+{
+
+    if (v->card.type == KWH_CARD_BLANK)
+        return kwh_err_set(e, KWH_ECARD,
+                           "the card in the reader is blank: insert the "
+                           "customer's card");
+    if (v->card.type != KWH_CARD_USER || !v->has_cust)
+        return kwh_err_set(e, KWH_ECARD,
+                           "the card in the reader is a %s card, not a user "
+                           "card",
+                           kwh_trc("card", model_card_type_name(v->card.type)));
+    if (v->cust.status == KWH_CUST_CLOSED)
+        return kwh_err_set(e, KWH_ECONFLICT, "account %08u is closed", v->cust.customer_no);
+    if (v->cust.status == KWH_CUST_REFUNDED)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "account %08u was refunded (读卡退电): close it "
+                           "(销户) and open a new account to sell again",
+                           v->cust.customer_no);
+    return rules_settled(c, &v->cust, e);
+}
+
+static int check_maximum(int64_t amount_fen, int64_t energy_ckwh, const struct kwh_site *site,
+                         struct kwh_err *e)
+{
+    if (amount_fen > site->max_sale_fen)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "amount %lld.%02lld yuan is above the per-sale "
+                           "maximum of %lld.%02lld yuan",
+                           (long long)(amount_fen / 100), (long long)(amount_fen % 100),
+                           (long long)(site->max_sale_fen / 100),
+                           (long long)(site->max_sale_fen % 100));
+    if (energy_ckwh > site->max_sale_ckwh)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "energy %lld.%02lld kWh is above the per-sale "
+                           "maximum of %lld.%02lld kWh",
+                           (long long)(energy_ckwh / 100), (long long)(energy_ckwh % 100),
+                           (long long)(site->max_sale_ckwh / 100),
+                           (long long)(site->max_sale_ckwh % 100));
+    return 0;
+}
+
+int rules_check_request(const struct kwh_purchase_req *p, const struct kwh_site *site,
+                        struct kwh_err *e)
+{
+    static const struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH};
+
+    if (p == NULL)
+        p = &none;
+    if (model_name(model_pays, KWH_PAY_COUNT, p->pay_method) == NULL)
+        return kwh_err_set(e, KWH_EINVAL, "payment method: choose %s, %s, %s, %s or %s",
+                           model_pay_label(KWH_PAY_CASH), model_pay_label(KWH_PAY_WECHAT),
+                           model_pay_label(KWH_PAY_ALIPAY), model_pay_label(KWH_PAY_CARD),
+                           model_pay_label(KWH_PAY_OTHER));
+    switch (p->mode) {
+    case KWH_BY_KWH:
+        if (p->value <= 0)
+            return kwh_err_set(e, KWH_EINVAL, "energy: enter more than 0 kWh");
+        break;
+    case KWH_BY_AMOUNT:
+        if (p->value <= 0)
+            return kwh_err_set(e, KWH_EINVAL, "amount: enter more than 0 yuan");
+        break;
+    case KWH_BY_NONE: break;
+    default: return kwh_err_set(e, KWH_EINVAL, "choose to sell by kWh or by amount");
+    }
+    if (p->adjust_ckwh < 0 || p->adjust_ckwh > site->max_sale_ckwh)
+        return kwh_err_set(e, KWH_EINVAL, "adjustment 调剂电量: 0 up to the per-sale maximum");
+    /* what a request by kWh says of itself; an amount's energy is known once priced */
+    return check_maximum(p->mode == KWH_BY_AMOUNT ? p->value : 0,
+                         p->mode == KWH_BY_KWH ? p->value : 0, site, e);
+}
+
+int rules_price(const struct kwh_site *site, const struct kwh_customer *cu,
+                const struct kwh_purchase_req *p, const struct kwh_sale *replaced,
+                int64_t hoard_base_ckwh, int month, struct rules_quote *q, struct kwh_err *e)
+{
+    static const struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH};
+    char b1[32], b2[32], b3[32];
+    int rc;
+
+    memset(q, 0, sizeof *q);
+    q->price = cu->price;
+    if (p == NULL)
+        p = &none;
+    if (p->mode == KWH_BY_NONE && p->adjust_ckwh == 0)
+        return 0;
+    if (q->price <= 0)
+        return kwh_err_set(e, KWH_ECONFLICT, "tariff '%s' has no price", cu->tariff_name);
+    switch (p->mode) {
+    case KWH_BY_KWH:
+        q->energy_ckwh = p->value;
+        q->amount_fen = units_amount_for_energy(p->value, q->price);
+        break;
+    case KWH_BY_AMOUNT:
+        q->amount_fen = p->value;
+        q->energy_ckwh = units_energy_for_amount(p->value, q->price);
+        if (q->energy_ckwh <= 0)
+            return kwh_err_set(e, KWH_EINVAL,
+                               "amount: too small to buy 0.01 kWh at %lld.%04lld "
+                               "yuan/kWh",
+                               (long long)(q->price / 10000), (long long)(q->price % 10000));
+        break;
+    default: break;
+    }
+    /* the request's own figure was checked with it: pricing adds the other one */
+    if ((rc = check_maximum(p->mode == KWH_BY_KWH ? q->amount_fen : 0,
+                            p->mode == KWH_BY_AMOUNT ? q->energy_ckwh : 0, site, e)) < 0)
+        return rc;
+    q->adjust_ckwh = p->adjust_ckwh;
+    /* M34: once per calendar month with the first purchase; never accumulated. A re-sale
+     * keeps the grant of the sale it replaces. */
+    if (replaced != NULL && replaced->free_ckwh > 0) {
+        q->free_ckwh = replaced->free_ckwh;
+    } else if (site->monthly_free_ckwh > 0) {
+        q->by_month = true;
+        if (cu->free_month != month)
+            q->free_ckwh = site->monthly_free_ckwh;
+    }
+    q->card_ckwh = q->energy_ckwh + q->adjust_ckwh + q->free_ckwh;
+    if (q->card_ckwh > UNITS_MAX_CKWH)
+        return kwh_err_set(e, KWH_EINVAL, "more energy than a card can carry (999999.99 kWh)");
+    if (hoard_base_ckwh + q->card_ckwh > cu->meter.hoard_ckwh) {
+        fixed_format(hoard_base_ckwh, 2, b1, sizeof b1);
+        fixed_format(q->card_ckwh, 2, b2, sizeof b2);
+        fixed_format(cu->meter.hoard_ckwh, 2, b3, sizeof b3);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "hoard limit 囤积电量 exceeded: the meter holds about %s kWh, this "
+                           "purchase adds %s kWh, the limit is %s kWh",
+                           b1, b2, b3);
+    }
+    return 0;
+}
+
+void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *cu,
+                     const struct rules_quote *q, const struct kwh_purchase_req *p, int count)
+{
+    memset(sale, 0, sizeof *sale);
+    sale->kind = kind;
+    sale->customer_id = cu->id;
+    sale->customer_no = cu->customer_no;
+    str_copy(sale->customer_name, sizeof sale->customer_name, cu->name);
+    str_copy(sale->customer_address, sizeof sale->customer_address, cu->address);
+    str_copy(sale->customer_phone, sizeof sale->customer_phone, cu->phone);
+    sale->meter_no = cu->meter.meter_no;
+    sale->purchase_count = count;
+    sale->energy_ckwh = q->energy_ckwh;
+    sale->adjust_ckwh = q->adjust_ckwh;
+    sale->free_ckwh = q->free_ckwh;
+    sale->price = q->price;
+    sale->tariff_id = cu->tariff_id;
+    str_copy(sale->tariff_name, sizeof sale->tariff_name, cu->tariff_name);
+    sale->amount_fen = q->amount_fen;
+    sale->pay_method = p ? p->pay_method : KWH_PAY_CASH;
+    sale->by_amount = p && p->mode == KWH_BY_AMOUNT;
+}
