@@ -328,6 +328,24 @@ void site_meter_loads(struct site *s, int64_t remaining_ckwh)
     site_meter_writes(s, &r);
 }
 
+void site_meter_refund_card(struct site *s, int64_t remaining_ckwh, int loaded_count)
+{
+    struct kwh_card card;
+    struct kwh_card_return r;
+    struct kwh_err e;
+
+    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+        fail_msg("meter: %s", e.msg);
+    memset(&r, 0, sizeof r);
+    r.meter_no = card.meter_no;
+    r.loaded_count = (uint16_t)loaded_count;
+    r.status = CARD_RS_REFUNDED | CARD_RS_TRIPPED;
+    r.remaining_ckwh = (int32_t)remaining_ckwh;
+    r.generation = card.generation;
+    r.time = (uint32_t)++s->now;
+    site_meter_writes(s, &r);
+}
+
 int64_t site_balance(struct site *s, uint32_t customer_no)
 {
     struct kwh_customer cu;

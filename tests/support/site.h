@@ -53,6 +53,10 @@ void site_meter_writes(struct site *s, const struct kwh_card_return *r);
  * return area (loaded count, remaining = remaining_ckwh), as kwhsim's meters do. */
 void site_meter_loads(struct site *s, int64_t remaining_ckwh);
 
+/* What a meter writes on a refund card inserted in it: its remaining credit (then zero),
+ * tripped, at loaded count loaded_count. */
+void site_meter_refund_card(struct site *s, int64_t remaining_ckwh, int loaded_count);
+
 /* The account's balance estimate (energy), failing the test if it is not found. */
 int64_t site_balance(struct site *s, uint32_t customer_no);
 

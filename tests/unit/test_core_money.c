@@ -49,22 +49,6 @@ static uint32_t open_at(struct site *s, int64_t price, uint32_t meter,
     return r.customer.customer_no;
 }
 
-/* What a meter writes on a refund card: its remaining credit, tripped. */
-static void meter_takes_refund_card(struct site *s, int64_t remaining, int loaded_count)
-{
-    struct kwh_card card;
-    struct kwh_card_return r;
-    assert_int_equal(card_decode(s->card->img, NULL, &card, NULL), 0);
-    memset(&r, 0, sizeof r);
-    r.meter_no = card.meter_no;
-    r.loaded_count = (uint16_t)loaded_count;
-    r.status = CARD_RS_REFUNDED | CARD_RS_TRIPPED;
-    r.remaining_ckwh = (int32_t)remaining;
-    r.generation = card.generation;
-    r.time = (uint32_t)++s->now;
-    site_meter_writes(s, &r);
-}
-
 /* The issue's case: opened with 100 kWh paid (60.00 yuan at 0.6000) and 50 kWh of 调剂,
  * 10 kWh used, then 制退电卡, the meter, 读卡退电: 140 kWh are left, of which only the
  * 100 kWh paid for are paid back, at what was paid. Before: 140 kWh, 84.00 yuan. */
@@ -79,7 +63,7 @@ static void refund__pays_back_only_what_was_paid_after_an_adjustment(void **stat
 
     site_meter_loads(s, 15000);
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    meter_takes_refund_card(s, 14000, 1); /* 10 kWh used */
+    site_meter_refund_card(s, 14000, 1); /* 10 kWh used */
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.remaining_ckwh, 14000);
     assert_int_equal(q.refund_ckwh, 10000);
@@ -106,7 +90,7 @@ static void refund__never_turns_adjustment_energy_into_cash(void **state)
     assert_int_equal(ops_sell(s->core, &s->seller, no, &adj, &r, &e), 0);
     assert_int_equal(r.sale.amount_fen, 1200);
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    meter_takes_refund_card(s, 10000, 1); /* nothing used */
+    site_meter_refund_card(s, 10000, 1); /* nothing used */
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.unloaded_ckwh, 10000);
     /* 200 kWh left; the purchases paid for 120 kWh: 72.00 yuan, not 120.00 */
@@ -134,7 +118,7 @@ static void refund__values_the_newest_purchases_first_at_their_own_prices(void *
     assert_int_equal(r.sale.amount_fen, 2592); /* 33.33 * 0.7777 = 25.920441 */
     site_meter_loads(s, 13333);
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    meter_takes_refund_card(s, 8333, 2); /* 50 kWh used */
+    site_meter_refund_card(s, 8333, 2); /* 50 kWh used */
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     /* 33.33 kWh at what was paid (25.92), then 50.00 kWh at 0.5000 (25.00) */
     assert_int_equal(q.refund_ckwh, 8333);
@@ -170,7 +154,7 @@ static void meter_change__more_than_the_last_report_needs_a_reason(void **state)
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
     {
         struct kwh_plan_view q;
-        meter_takes_refund_card(s, 50000, 2);
+        site_meter_refund_card(s, 50000, 2);
         assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
         assert_int_equal(q.refund_ckwh, 12000);
         assert_int_equal(q.refund_fen, 7200);
@@ -355,7 +339,7 @@ static void tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price(void **
     assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0);
     site_meter_loads(s, 25000);
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    meter_takes_refund_card(s, 7000, 2); /* 70 kWh left */
+    site_meter_refund_card(s, 7000, 2); /* 70 kWh left */
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     /* 50 kWh of tier 2 at 0.60 (30.00), then 20 kWh of tier 1 at 0.50 (10.00) */
     assert_int_equal(q.refund_ckwh, 7000);
@@ -576,7 +560,7 @@ static void reversal__a_correction_records_the_money_as_it_was_paid(void **state
                      5000 + 4000);
     /* the refund pays back what was kept for that purchase: 40.00, then the opening's */
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    meter_takes_refund_card(s, 20000, 2);
+    site_meter_refund_card(s, 20000, 2);
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.refund_fen, 4000 + 5000);
 }

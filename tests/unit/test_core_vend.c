@@ -498,22 +498,6 @@ static void reissue__needs_a_blank_card(void **state)
 
 /* --- M14, M15 -------------------------------------------------------------------------- */
 
-/* What a meter writes on a refund card: its remaining credit, then zero, tripped. */
-static void meter_takes_refund_card(struct site *s, int64_t remaining, int loaded_count)
-{
-    struct kwh_card card;
-    struct kwh_card_return r;
-    assert_int_equal(card_decode(s->card->img, NULL, &card, NULL), 0);
-    memset(&r, 0, sizeof r);
-    r.meter_no = card.meter_no;
-    r.loaded_count = (uint16_t)loaded_count;
-    r.status = CARD_RS_REFUNDED | CARD_RS_TRIPPED;
-    r.remaining_ckwh = (int32_t)remaining;
-    r.generation = card.generation;
-    r.time = (uint32_t)++s->now;
-    site_meter_writes(s, &r);
-}
-
 static void refund__pays_out_the_meters_remaining_credit(void **state)
 {
     struct site *s = *state;
@@ -530,7 +514,7 @@ static void refund__pays_out_the_meters_remaining_credit(void **state)
     card_of(s, &card);
     assert_int_equal(card.type, KWH_CARD_REFUND);
     REFUSED(KWH_ECONFLICT, "insert it in meter", ops_refund_quote(s->core, &s->seller, &q, &e_));
-    meter_takes_refund_card(s, 6000, 1); /* 60 kWh left */
+    site_meter_refund_card(s, 6000, 1); /* 60 kWh left */
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.remaining_ckwh, 6000);
     assert_int_equal(q.unloaded_ckwh, 0);
@@ -564,7 +548,7 @@ static void refund__negative_when_the_overdraft_was_used(void **state)
 
     site_meter_loads(s, 10000);
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    meter_takes_refund_card(s, -250, 1);
+    site_meter_refund_card(s, -250, 1);
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.refund_ckwh, -250);
     assert_int_equal(q.refund_fen, -133); /* 2.5 kWh owed: 1.32075 -> 1.33 */
@@ -585,7 +569,7 @@ static void refund__includes_a_purchase_the_meter_never_loaded(void **state)
     assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     /* the customer never went to the meter with purchase 2 */
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    meter_takes_refund_card(s, 7000, 1);
+    site_meter_refund_card(s, 7000, 1);
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.unloaded_ckwh, 4000);
     assert_int_equal(q.refund_ckwh, 11000);
