@@ -265,6 +265,16 @@ struct kwh_fee_type {
     int64_t amount_fen;
 };
 
+/* A period's total of one tier or one fee type (docs/units.md). */
+struct kwh_item_total {
+    int item;                /* enum kwh_item_type */
+    int64_t ref;             /* the tier's number; the fee type's id (0: the card fee) */
+    char name[KWH_NAME_MAX]; /* the fee's name ("" for a tier or the card fee) */
+    int64_t count;           /* sales it was in (net of reversed or re-sold ones) */
+    int64_t ckwh;            /* a tier's energy */
+    int64_t fen;             /* its money */
+};
+
 /* One line of an account's arrears history. */
 struct kwh_arrears_line {
     int64_t created;

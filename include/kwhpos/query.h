@@ -160,6 +160,11 @@ int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct k
                  int group, struct kwh_sales_report *out, struct kwh_err *e);
 void report_sales_fini(struct kwh_sales_report *r); /* accepts NULL */
 
+/* kWh and money per tier, money per fee type, over the filter's period (whole hours: the
+ * hourly summary) and operator (the account filters do not apply); *out caller-freed. */
+int report_items(struct kwh_core *c, const struct kwh_session *s, const struct kwh_sale_filter *f,
+                 struct kwh_item_total **out, size_t *n, struct kwh_err *e);
+
 /* --- M22-M25 过户/销户/补卡/换表查询 (query.c) ----------------------------------------- */
 
 enum kwh_event_kind {

@@ -228,6 +228,7 @@ static const struct cmd_help cmds[] = {
     {"report monthly", "echo \"$PW\" | kwhpos --user clerk report monthly --from 2026-01", "347"},
     {"report period", "echo \"$PW\" | kwhpos --user clerk report period --from 2026-11", "347"},
     {"report shift", "echo \"$PW\" | kwhpos --user clerk report shift", "347"},
+    {"report items", "echo \"$PW\" | kwhpos --user clerk report items --from 2026-11", "347"},
     {"shift close", "echo \"$PW\" | kwhpos --user clerk shift close --counted 1530.50", "3457"},
     {"query customers", "echo \"$PW\" | kwhpos --user clerk query customers --name 张", "347"},
     {"query sales", "echo \"$PW\" | kwhpos --user clerk query sales --from 2026-11-24", "347"},

@@ -173,6 +173,62 @@ static int cmd_period(struct cli *c, const struct cli_args *a)
     return report(c, a, KWH_GROUP_PERIOD);
 }
 
+/* --- 阶梯 and fees: kWh and money per tier, money per fee type ---------------------------- */
+
+static const struct out_col item_cols[] = {
+    {KWH_NC("column", "item"), 0},         {KWH_NC("column", "name"), 0},
+    {KWH_NC("column", "count"), OUT_NUM},  {KWH_NC("column", "kwh"), OUT_NUM},
+    {KWH_NC("column", "amount"), OUT_NUM},
+};
+
+static int cmd_items(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_sale_filter f;
+    struct kwh_item_total *t;
+    struct out_table *tab;
+    struct out_opts o;
+    struct kwh_err e;
+    size_t n;
+    int rc;
+
+    if ((rc = out_parse(c, a, &o)) != 0)
+        return rc;
+    if (cli_session(c, &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = cli_sale_filter(c, a, &f)) != 0)
+        return rc;
+    if (report_items(c->core, &c->session, &f, &t, &n, &e) < 0)
+        return cli_fail(c, &e);
+    if ((tab = out_table_new(item_cols, (int)KWH_ARRAY_LEN(item_cols))) == NULL) {
+        free(t);
+        return cli_fail(c, &(struct kwh_err){.code = KWH_ENOMEM, .msg = "out of memory"});
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].item == KWH_ITEM_TIER) {
+            out_cellf(tab, "tier%lld", (long long)t[i].ref);
+            out_cell(tab, "");
+            out_cellf(tab, "%lld", (long long)t[i].count);
+            out_cell(tab, cli_dec(t[i].ckwh, 2));
+        } else {
+            out_cellf(tab, "fee%lld", (long long)t[i].ref);
+            out_cell(tab, t[i].ref == 0 ? "补卡费" : t[i].name);
+            out_cellf(tab, "%lld", (long long)t[i].count);
+            out_cell(tab, "");
+        }
+        out_cell(tab, cli_dec(t[i].fen, 2));
+    }
+    free(t);
+    rc = CLI_OK;
+    if (o.format == OUT_CSV)
+        rc = out_csv(c, c->out, tab, o.encoding);
+    else if (o.format == OUT_JSON)
+        out_json_array(c->out, tab);
+    else
+        out_text(c->out, tab);
+    out_table_free(tab);
+    return rc;
+}
+
 /* --- 交班 -------------------------------------------------------------------------------- */
 
 static const char *const line_names[KWH_SHIFT_LINES] = {
@@ -404,6 +460,10 @@ const struct cli_command cli_report_commands[] = {
      N_("purchases per month with totals (月报表); default this month"), cmd_monthly, 0},
     {"report period", FMT SALE_FILTERS, "[--from D] [--to D] [filters as daily]",
      N_("purchase totals over a period by kind and payment (段时期报表)"), cmd_period, 0},
+    {"report items",
+     FMT "from= to= operator=", "[--from D] [--to D] [--operator NAME] [--format F]",
+     N_("kWh and money per tier (阶梯电价) and money per fee type over a period; default today"),
+     cmd_items, 0},
     {"report shift", FMT "operator= from= to= shift=",
      "[--operator NAME] [--from D --to D] | [--shift ID] [--format F]",
      N_("money of a shift (交班): the open one, a period, or a closed one"), cmd_shift_report, 0},

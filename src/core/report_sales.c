@@ -6,6 +6,7 @@
 
 #include "core/internal.h"
 #include "core/query_int.h"
+#include "store/store.h"
 #include "store/store_query.h"
 
 /* The next bucket boundary after t: the next local day or month. */
@@ -101,4 +102,19 @@ void report_sales_fini(struct kwh_sales_report *r)
         return;
     free(r->rows);
     memset(r, 0, sizeof *r);
+}
+
+int report_items(struct kwh_core *c, const struct kwh_session *s, const struct kwh_sale_filter *f,
+                 struct kwh_item_total **out, size_t *n, struct kwh_err *e)
+{
+    struct store_sale_q q;
+    struct kwh_period period;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if ((rc = need_operator(s, e)) < 0 || (rc = query_sale_q(c, f, &q, &period, e)) < 0)
+        return rc;
+    return store_items_sums(c->db, period.from / 3600, (period.to + 3599) / 3600, q.operator_name,
+                            out, n, e);
 }

@@ -229,6 +229,10 @@ int store_fee_add(struct store *s, const struct kwh_fee_type *f, int64_t now, in
                   struct kwh_err *e);
 int store_fee_update(struct store *s, const struct kwh_fee_type *f, struct kwh_err *e);
 int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
+/* The tiers' and fees' totals of the settled sales in hours hfrom..hto (excluded), of
+ * the operators named operator_name (NULL: all), by item and ref (caller frees *out). */
+int store_items_sums(struct store *s, int64_t hfrom, int64_t hto, const char *operator_name,
+                     struct kwh_item_total **out, size_t *n, struct kwh_err *e);
 /* An arrears entry (entered > 0, waived < 0) of an account. */
 int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
                          int64_t operator_id, int64_t now, struct kwh_err *e);

@@ -114,6 +114,11 @@ like "the audit names both" "$(q "SELECT operator || ' ' || after FROM audit WHE
 run kp report shift --format csv
 like "the shift shows the reversals" "$OUT" "reversal,2,0\.00,0\.00,0\.00"
 like "the sales' total counts the fee and the arrears recovered" "$OUT" "sale,2,143\.00,2\.00,155\.00"
+run kp report items --format csv
+is "kWh and money per tier and per fee" "$(tr -d "\r" <<<"$OUT")" "item,name,count,kwh,amount
+tier1,,2,200.00,100.00
+tier2,,2,196.66,118.00
+fee1,服务费,1,,2.00"
 
 # --- a refund after the crossing ---------------------------------------------------------------
 # the meter uses 276.66 kWh of the 396.66 bought: 120 kWh are left; the newest purchase
