@@ -296,6 +296,11 @@ int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_plan **out, s
             a->arrears_fen = b->arrears_fen;
             a->fee_month = b->fee_month;
         }
+        if (p->cu_fields & STORE_CU_TERMS) {
+            a->tier_extra_ckwh = b->tier_extra_ckwh;
+            a->recovery_mode = b->recovery_mode;
+            a->recovery_value = b->recovery_value;
+        }
     }
     if (p->v.has_sale)
         p->v.card_ckwh = model_sale_card_ckwh(&p->v.sale);

@@ -349,6 +349,27 @@ static void tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price(void **
     assert_int_equal(cu.period_ckwh, 25000 - 7000);
 }
 
+/* 过户: the new owner's tier period starts at nothing bought; not while arrears are owed. */
+static void tiers__a_transfer_starts_the_new_owners_period(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(25000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_customer cu;
+    struct kwh_err e;
+
+    assert_int_equal(account_set_tier_extra(s->core, &s->admin, no, 5000, &e), 0);
+    assert_int_equal(arrears_add(s->core, &s->admin, no, 1200, "unpaid", &e), 0);
+    REFUSED(KWH_ECONFLICT, "owes 12.00 yuan of arrears",
+            ops_transfer(s->core, &s->seller, no, "钱七", "二号楼", "13900000000", &e_));
+    assert_int_equal(arrears_add(s->core, &s->admin, no, -1200, "paid at the office", &e), 0);
+    assert_int_equal(ops_transfer(s->core, &s->seller, no, "钱七", "二号楼", "13900000000", &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_string_equal(cu.name, "钱七");
+    assert_int_equal(cu.period_ckwh, 0);
+    assert_int_equal(cu.tier_extra_ckwh, 0);
+}
+
 /* --- fees and arrears --------------------------------------------------------------------- */
 
 static void fees__are_deducted_before_the_energy_with_the_arrears_recovery(void **state)
@@ -606,6 +627,7 @@ int main(void)
         T(tiers__a_resale_splits_from_before_the_sale_it_replaces),
         T(tiers__a_bad_table_is_refused_and_changes_nothing),
         T(tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price),
+        T(tiers__a_transfer_starts_the_new_owners_period),
         T(fees__are_deducted_before_the_energy_with_the_arrears_recovery),
         T(fees__a_fixed_recovery_never_takes_more_than_owed),
         T(refs__the_same_reference_twice_is_refused),
