@@ -22,6 +22,7 @@
 #include <sys/random.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/cardwrite.h"
 #include "kwhpos/reader.h"
 
@@ -32,7 +33,7 @@ static int min_tries = 2; /* --min-tries: the card writer's refusal threshold */
 /* The program's card writer over dev, for this site. */
 static void writer(struct kwh_card_dev *dev, struct cardwrite *w)
 {
-    cardwrite_init(w, dev, site.psc);
+    cardwrite_init(w, dev, cardprofile_default(), site.psc);
     w->min_tries = min_tries;
 }
 
@@ -186,12 +187,13 @@ static int issue(struct kwh_card_dev *dev, int type, int argc, char **argv, int 
     if (!card_fields(&c, argc, argv, i))
         return kwh_err_set(e, KWH_EINVAL, "issue: bad field (name=value)");
     writer(dev, &w);
-    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &old, e)) < 0)
+    if ((rc = cardwrite_read(&w, img, e)) < 0 ||
+        (rc = card_decode(cardprofile_default(), img, &site, &old, e)) < 0)
         return rc;
     memcpy(c.serial, old.serial, sizeof c.serial);
     if (!card_serial_is_set(c.serial) && getrandom(c.serial, sizeof c.serial, 0) != sizeof c.serial)
         return kwh_err_set(e, KWH_EIO, "no randomness for the card serial");
-    if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
+    if ((rc = card_encode(cardprofile_default(), img, &c, &site, out, e)) < 0 ||
         (rc = cardwrite_write(&w, img, out, &outcome, e)) < 0)
         return rc;
     printf("issued %s runs=%u bytes=%u\n", model_card_type_name(type), w.stats.runs, w.stats.bytes);
@@ -206,7 +208,8 @@ static int decode(struct kwh_card_dev *dev, struct kwh_err *e)
     int rc;
 
     writer(dev, &w);
-    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
+    if ((rc = cardwrite_read(&w, img, e)) < 0 ||
+        (rc = card_decode(cardprofile_default(), img, &site, &c, e)) < 0)
         return rc;
     printf("card type=%s meter=%u count=%u ckwh=%u gen=%u flags=%u loaded=%s\n",
            model_card_type_name(c.type), c.meter_no, c.purchase_count, c.purchase_ckwh,
@@ -244,14 +247,15 @@ static int sale(struct kwh_card_dev *dev, struct kwh_err *e)
     int rc;
 
     writer(dev, &w);
-    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
+    if ((rc = cardwrite_read(&w, img, e)) < 0 ||
+        (rc = card_decode(cardprofile_default(), img, &site, &c, e)) < 0)
         return rc;
     if (c.type != KWH_CARD_USER)
         return kwh_err_set(e, KWH_ECARD, "sale: not a user card");
     c.purchase_count++;
     c.purchase_ckwh = 12345;
     c.flags &= (uint8_t)~CARD_F_KEYX; /* a purchase keeps the card's issue time */
-    if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
+    if ((rc = card_encode(cardprofile_default(), img, &c, &site, out, e)) < 0 ||
         (rc = cardwrite_write(&w, img, out, &outcome, e)) < 0)
         return rc;
     printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u changed=%u "
