@@ -122,8 +122,12 @@ fail:
 
 static int check_text(const char *what, const char *v, size_t max, struct kwh_err *e)
 {
-    if (v == NULL || !utf8_is_clean_line(v))
+    int rc;
+
+    if (v == NULL)
         return kwh_err_set(e, KWH_EINVAL, "%s: one line of text, please", what);
+    if ((rc = text_check_line(what, v, e)) < 0)
+        return rc;
     if (strlen(v) >= max)
         return kwh_err_set(e, KWH_EINVAL, "%s: too long (at most %zu bytes)", what, max - 1);
     return 0;
