@@ -65,15 +65,19 @@ enum card_psc_guess {
 /* Named pieces of a layout, for tools and tests that look at card bytes (the simulator's
  * card commands, the suites); the programs never ask. */
 enum card_piece {
-    CARD_PIECE_COMMIT,   /* the commit point */
-    CARD_PIECE_SERIAL,   /* the card's serial */
-    CARD_PIECE_PSC,      /* the bytes that say which PSC is in force */
-    CARD_PIECE_MARK,     /* the layout's magic and version */
-    CARD_PIECE_ACTIVE,   /* the record in force (none on a blank card) */
-    CARD_PIECE_INACTIVE, /* the other record, where the next write goes */
-    CARD_PIECE_MAC,      /* the MAC of the record in force */
-    CARD_PIECE_RETURN,   /* the meter's return area */
-    CARD_PIECE_KEYX,     /* the key-transfer area */
+    CARD_PIECE_COMMIT,    /* the commit point */
+    CARD_PIECE_SERIAL,    /* the card's serial */
+    CARD_PIECE_PSC,       /* the bytes that say which PSC is in force */
+    CARD_PIECE_MARK,      /* the layout's magic and version */
+    CARD_PIECE_ACTIVE,    /* the record in force (none on a blank card) */
+    CARD_PIECE_INACTIVE,  /* the other record, where the next write goes (also on a blank
+                             card) */
+    CARD_PIECE_MAC,       /* the MAC of the record in force */
+    CARD_PIECE_RETURN,    /* the meter's return area */
+    CARD_PIECE_KEYX,      /* the key-transfer area */
+    CARD_PIECE_ENERGY,    /* the purchase energy of the record in force (as the layout
+                             stores it: its bytes' order is the layout's) */
+    CARD_PIECE_REMAINING, /* the remaining energy the meter reported */
 };
 
 /* A card layout. The functions get their own profile, so one implementation can serve
@@ -198,7 +202,7 @@ void card_resign(const struct card_profile *p, uint8_t img[KWH_CARD_SIZE],
                  const struct kwh_site_keys *keys);
 
 /* Where piece lies on img: false when the layout has no such piece there (no record in
- * force on a blank card). For tools and tests that look at card bytes. */
+ * force, nor its MAC, on a blank card). For tools and tests that look at card bytes. */
 bool card_where(const struct card_profile *p, const uint8_t img[KWH_CARD_SIZE],
                 enum card_piece piece, unsigned *off, unsigned *len);
 

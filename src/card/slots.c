@@ -571,15 +571,24 @@ bool slots_where(const struct card_profile *p, const uint8_t img[KWH_CARD_SIZE],
     case CARD_PIECE_ACTIVE:
     case CARD_PIECE_INACTIVE:
     case CARD_PIECE_MAC:
-        if (a < 0)
+        if (a < 0 && piece != CARD_PIECE_INACTIVE)
             return false;
+        /* the other record: where the next write goes (the first slot on a blank card) */
         if (piece == CARD_PIECE_INACTIVE)
-            a = !a;
+            a = a < 0 ? 0 : !a;
         *off = l->slot[a] + (piece == CARD_PIECE_MAC ? l->slot_mac : 0);
         *len = piece == CARD_PIECE_MAC ? KWH_MAC_LEN : SLOT_LEN;
         return true;
     case CARD_PIECE_RETURN: *off = l->ret, *len = RET_LEN; return true;
     case CARD_PIECE_KEYX: *off = l->keyx, *len = CARD_KEYX_LEN; return true;
+    case CARD_PIECE_ENERGY:
+        if (a < 0)
+            return false;
+        *off = l->slot[a] + l->slot_at[SF_ENERGY], *len = slot_width[SF_ENERGY];
+        return true;
+    case CARD_PIECE_REMAINING:
+        *off = l->ret + l->ret_at[RF_REMAIN], *len = ret_width[RF_REMAIN];
+        return true;
     }
     return false;
 }

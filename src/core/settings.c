@@ -49,14 +49,19 @@ int settings_profile_choosable(const char *id, const struct card_profile **out, 
     const char *test = priv_getenv("KWHPOS_TEST_PROFILES");
     const struct card_profile *p =
         id == NULL || id[0] == '\0' ? cardprofile_default() : cardprofile_find(id);
+    const char *known, *name;
+    char list[128] = "";
 
-    if (p == NULL || (p->test_only && (test == NULL || strcmp(test, "1") != 0)))
-        return kwh_err_set(e, KWH_EINVAL,
-                           "card layout \"%s\": not one this version of kwhpos writes (see "
-                           "`kwhpos settings show` for the layouts it knows)",
-                           id);
-    *out = p;
-    return 0;
+    if (p != NULL && (!p->test_only || (test != NULL && strcmp(test, "1") == 0))) {
+        *out = p;
+        return 0;
+    }
+    for (size_t i = 0; settings_card_profile_at(i, &known, &name); i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", known);
+    return kwh_err_set(e, KWH_EINVAL,
+                       "card layout \"%s\" is not one this version of kwhpos writes: choose "
+                       "one of %s (the layout your meters' maker uses; docs/card-format.md)",
+                       id, list);
 }
 
 bool settings_card_profile_at(size_t i, const char **id, const char **name)
@@ -100,8 +105,10 @@ int settings_set_card_profile(struct kwh_core *c, const struct kwh_session *s, c
     if (issued) {
         rc = kwh_err_set(e, KWH_ECONFLICT,
                          "cards have been issued in card layout %s: the layout can be chosen "
-                         "only before the first card is written (every card and meter would "
-                         "stop working)",
+                         "only before the first card is written (the cards issued and the "
+                         "meters that read them would stop working). Meters that read another "
+                         "layout need a site database of their own (kwhpos init "
+                         "--card-profile)",
                          old);
         goto fail;
     }

@@ -8,7 +8,8 @@
 
 #include "kwhpos/cardprofile.h"
 
-/* The layout chosen with --profile, else $KWHSIM_PROFILE, else kwhpos's own. */
+/* The layout chosen (kwhsim --profile, else $KWHSIM_PROFILE: sim_profile_set), else
+ * kwhpos's own. */
 const struct card_profile *sim_profile(void);
 
 /* Chooses the layout by id; false when no layout has that id. */

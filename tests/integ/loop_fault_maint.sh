@@ -55,14 +55,14 @@ card_of() {
     local serial f
     serial=$(q "SELECT lower(hex(card_serial)) FROM customers WHERE customer_no = $1")
     for f in "$D"/*.card; do
-        [ "$(card_bytes "$f" 10 6)" = "$serial" ] && { basename "$f" .card; return; }
+        [ "$(piece "$f" serial)" = "$serial" ] && { basename "$f" .card; return; }
     done
 }
 
 # tool_slot CARD: the record the last done write left on this card (by its serial)
 tool_slot() {
     q "SELECT lower(hex(slot)) FROM card_ops WHERE state = 1 AND lower(hex(card_serial)) =
-       '$(card_bytes "$1" 10 6)' ORDER BY id DESC LIMIT 1"
+       '$(piece "$1" serial)' ORDER BY id DESC LIMIT 1"
 }
 
 # operation NAME CARD PREPARE CHECK CMD...: the operation under test. PREPARE puts the
@@ -123,7 +123,7 @@ settled() {
         is "$name: the books are as before" "$(books)" "$BEFORE"
     fi
     holder=$(q "SELECT customer_no FROM customers WHERE lower(hex(card_serial)) =
-                '$(card_bytes "$CARD" 10 6)' AND status IN (1, 2)")
+                '$(piece "$CARD" serial)' AND status IN (1, 2)")
     if [ -n "$holder" ]; then
         is "$name: the account's card and the database agree" \
             "$(card_active "$(card_of "$holder")")" "$(db_slot "$holder")"
