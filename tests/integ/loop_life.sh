@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # kwh-backends: sqlite pg
+# kwh-layouts: kwh1 test (tests/run.sh runs it in the test card layout too)
 # The manual's whole loop through the kwhpos command line against `kwhsim serve`:
 # opening, the meter's `good`, sale, re-sale before and after loading, reissue
 # (未消费 and 已消费) with the old card refused, refund card, refund (and an overdraft

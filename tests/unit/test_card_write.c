@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-layouts: kwh1 test (tests/run.sh runs it in the test card layout too) */
 /* The card writer (src/card/cardwrite.c) on the in-memory card: only changed bytes are
  * written and only they are read back, the commit point goes last, the error counter is
  * asked once per write, and no PSC is risked on a card with too few tries left. In the

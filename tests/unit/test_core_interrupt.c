@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 test (tests/run.sh runs it in the test card layout too) */
 /* The atomic card write under interruption: for every card-writing operation and every
  * write step (each byte, each PSC change), the card is pulled there — or the process
  * dies there — and after the card is read again (reconciliation) the database and the

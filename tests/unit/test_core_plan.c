@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 (tests/run.sh --layout runs it in another card layout) */
 /* Operations as plans: for each operation file, the plan the clerk confirms is exactly
  * what is written and recorded (to the fen and the 0.01 kWh), and a plan whose world
  * changed before the commit (the price, the month of the free allowance, the account,

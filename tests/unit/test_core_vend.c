@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 test (tests/run.sh runs it in the test card layout too) */
 /* The vending operations of the manual, each with its happy path and its refusals,
  * against a real SQLite database and the fake card. */
 #include <setjmp.h>

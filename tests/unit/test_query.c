@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 (tests/run.sh --layout runs it in another card layout) */
 /* Queries and reports (M20-M25) and the shift report (B7) against a real database: the
  * sums are checked against totals the test adds up itself from the receipts. Local time
  * is Asia/Shanghai (UTC+8) so day and month boundaries are not UTC's. */
