@@ -21,6 +21,10 @@
 # integration suites run on PostgreSQL with the first build directory only (the unit
 # suites with every one): the sanitizer build checks the same store code in-process.
 #
+# Suites run KWH_TEST_JOBS at a time (3 unless set): each has temporary folders, tmux
+# servers, sockets and ports of its own. A suite marked "kwh-run: alone" (it stops and
+# starts the shared PostgreSQL server) runs with no other suite beside it.
+#
 # Card layouts (docs/card-format.md): a suite with a "kwh-layouts: kwh1 test" line runs a
 # second time in the test layout ("NAME@test", KWH_CARD_PROFILE=test: the sites it makes
 # and the simulator's meters use it) — the unit suites with every build, the integration
@@ -39,12 +43,25 @@ if [ "${1:-}" = --layout ] && [ $# -ge 2 ]; then layout=$2; shift 2; fi
 
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
-total_pass=0
-total_fail=0
-failed_suites=()
+resdir=$(mktemp -d "${TMPDIR:-/tmp}/kwhrun.XXXXXX")
+jobs_max=${KWH_TEST_JOBS:-3}
+suite_alone=0
+case $jobs_max in '' | *[!0-9]* | 0) jobs_max=1 ;; esac
 
-# run_suite LABEL LOG TIMEOUT CMD...
+# run_suite LABEL LOG TIMEOUT CMD...: starts the suite in the background once fewer than
+# KWH_TEST_JOBS suites run (3 unless set; most suites wait on terminals, baud rates and
+# servers rather than on the CPU); its result goes to a file of its own in $resdir
 run_suite() {
+    if [ "$suite_alone" = 1 ]; then
+        wait
+        run_one "$@"
+        return
+    fi
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+    run_one "$@" &
+}
+
+run_one() {
     local label=$1 log=$2 limit=$3; shift 3
     local rc pass fail plan t0=$SECONDS
     timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
@@ -60,18 +77,19 @@ run_suite() {
         fail=1
         echo "not ok - $label exited with status $rc (see $log)" >>"$log"
     fi
-    total_pass=$((total_pass + pass))
-    total_fail=$((total_fail + fail))
+    echo "$pass $fail $label" >"$resdir/$(printf '%s' "$label" | tr '/@' '__').res"
+    # one write per suite, so lines of suites finishing together do not interleave
     if [ "$fail" -gt 0 ]; then
-        failed_suites+=("$label")
-        printf '%-44s %4d passed, %d FAILED %4ds (%s)\n' "$label" "$pass" "$fail" "$secs" "$log"
-        grep -E '^not ok|^# ' "$log" | grep -vE '^# (ok|skip)' | head -n 30 | sed 's/^/    /'
+        printf '%-44s %4d passed, %d FAILED %4ds (%s)\n%s\n' "$label" "$pass" "$fail" "$secs" \
+            "$log" "$(grep -E '^not ok|^# ' "$log" | grep -vE '^# (ok|skip)' | head -n 30 |
+                sed 's/^/    /')"
     else
         printf '%-44s %4d passed %4ds\n' "$label" "$pass" "$secs"
     fi
 }
 
-pgbase=
+# the PostgreSQL server (not for --layout, which runs on SQLite)
+pgbase= pgdir=
 if [ -z "$layout" ]; then
     pgdir=$(mktemp -d /tmp/kwhpg.XXXXXX)
     if pgconn=$("$here/pg/server.sh" start "$pgdir" 2>"$logdir/pg-server.log"); then
@@ -79,8 +97,8 @@ if [ -z "$layout" ]; then
     else
         echo "tests/run.sh: the test PostgreSQL server did not start (see $logdir/pg-server.log)"
     fi
-    trap '"$here/pg/server.sh" stop "$pgdir"' EXIT
 fi
+trap 'kill $(jobs -rp) 2>/dev/null; wait; [ -z "$pgdir" ] || "$here/pg/server.sh" stop "$pgdir"; rm -rf "$resdir"' EXIT
 
 # backends FILE: the backends a suite runs on ("sqlite" unless it says otherwise)
 backends() {
@@ -121,6 +139,8 @@ for b in "$@"; do
     for t in "$bdir"/tests/test_*; do
         [ -x "$t" ] || continue
         name=$(basename "$t")
+        suite_alone=0
+        grep -q 'kwh-run: alone' "$top/tests/unit/$name.c" 2>/dev/null && suite_alone=1
         # the card layouts other than kwh1 (or the one of --layout), on SQLite
         for lay in $(layouts "$top/tests/unit/$name.c"); do
             [ "$lay" = kwh1 ] && [ -z "$layout" ] && continue
@@ -151,6 +171,8 @@ for b in "$@"; do
         name=$(basename "$s" .sh)
         # suites that do not depend on the build (sources, fuzz targets) run once
         if [ $first = 0 ] && grep -q '^# kwh-run: once' "$s"; then continue; fi
+        suite_alone=0
+        grep -q '^# kwh-run: alone' "$s" && suite_alone=1
         for lay in $(layouts "$s"); do
             [ "$lay" = kwh1 ] && [ -z "$layout" ] && continue
             [ $first = 1 ] || [ -n "$layout" ] || continue
@@ -172,6 +194,17 @@ for b in "$@"; do
     first=0
 done
 
+wait
+total_pass=0
+total_fail=0
+failed_suites=()
+for r in "$resdir"/*.res; do
+    [ -f "$r" ] || continue
+    read -r pass fail label <"$r"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    [ "$fail" -gt 0 ] && failed_suites+=("$label")
+done
 if [ ${#failed_suites[@]} -gt 0 ]; then
     echo "failed suites: ${failed_suites[*]}"
 fi
