@@ -240,6 +240,55 @@ static void card_image__detects_any_hand_edited_byte(void **state)
     }
 }
 
+/* The pieces the tools and the suites find cards' bytes by (kwhsim card-piece): the next
+ * write lands where "inactive" said, and "energy" and "remaining" are those fields. */
+static void card_image__names_its_pieces(void **state)
+{
+    const struct card_profile *p;
+    uint8_t blank[KWH_CARD_SIZE], img[KWH_CARD_SIZE];
+    struct kwh_card in, out;
+    struct kwh_card_return r = {.meter_no = 12345678, .loaded_count = 1, .remaining_ckwh = 777};
+    struct kwh_site_keys k;
+    unsigned off, len, next, act, act_len;
+    (void)state;
+    keys(&k, secret_a, "123456");
+    card_blank_image(blank);
+    EACH_PROFILE(p)
+    {
+        assert_false(card_where(p, blank, CARD_PIECE_ACTIVE, &off, &len));
+        assert_false(card_where(p, blank, CARD_PIECE_MAC, &off, &len));
+        assert_false(card_where(p, blank, CARD_PIECE_ENERGY, &off, &len));
+        next = where(p, blank, CARD_PIECE_INACTIVE);
+        in = user_card();
+        assert_int_equal(card_encode(p, blank, &in, &k, img, NULL), 0);
+        assert_true(card_where(p, img, CARD_PIECE_ACTIVE, &act, &act_len));
+        assert_int_equal(act, next);
+        assert_int_not_equal(where(p, img, CARD_PIECE_INACTIVE), act);
+        /* the purchase energy: inside the record in force, and that field */
+        assert_true(card_where(p, img, CARD_PIECE_ENERGY, &off, &len));
+        assert_true(off >= act && off + len <= act + act_len);
+        img[off + len - 1] ^= 0x01;
+        img[off] ^= 0x01;
+        card_resign(p, img, &k);
+        assert_int_equal(card_decode(p, img, &k, &out, NULL), 0);
+        assert_int_not_equal(out.purchase_ckwh, in.purchase_ckwh);
+        assert_int_equal(out.purchase_ckwh ^ in.purchase_ckwh, 0x01000001u);
+        assert_int_equal(out.customer_no, in.customer_no);
+        /* the meter's remaining energy: inside the return area, and that field */
+        card_encode_return(p, img, &r, k.mac_key);
+        assert_true(card_where(p, img, CARD_PIECE_REMAINING, &off, &len));
+        assert_true(card_where(p, img, CARD_PIECE_RETURN, &act, &act_len));
+        assert_true(off >= act && off + len <= act + act_len);
+        img[off + len - 1] ^= 0x02;
+        img[off] ^= 0x02;
+        card_resign(p, img, &k);
+        assert_int_equal(card_decode(p, img, &k, &out, NULL), 0);
+        assert_true(out.ret.valid);
+        assert_int_equal((uint32_t)out.ret.remaining_ckwh ^ 777u, 0x02000002u);
+        assert_int_equal(out.ret.meter_no, r.meter_no);
+    }
+}
+
 static void card_image__binds_slots_to_the_card_serial(void **state)
 {
     const struct card_profile *p;
@@ -413,6 +462,7 @@ int main(void)
         cmocka_unit_test(card_image__refuses_a_card_of_another_area),
         cmocka_unit_test(card_image__refuses_a_card_of_another_secret_with_the_same_area),
         cmocka_unit_test(card_image__detects_any_hand_edited_byte),
+        cmocka_unit_test(card_image__names_its_pieces),
         cmocka_unit_test(card_image__binds_slots_to_the_card_serial),
         cmocka_unit_test(card_image__carries_the_site_key_to_a_new_meter),
         cmocka_unit_test(card_image__reads_the_meter_return_area),
