@@ -107,6 +107,7 @@ struct kwh_site {
     int recovery_mode;         /* arrears recovery at a sale (enum kwh_recovery) */
     int64_t recovery_value;    /* fen (fixed) or percent (percentage) */
     bool cards_issued;         /* any card written: the area code is then locked */
+    char card_profile[16];     /* the card layout's id (kwhpos/cardprofile.h) */
 };
 
 #define KWH_TIERS_MAX 5 /* 阶梯电价: tiers of a tariff */
