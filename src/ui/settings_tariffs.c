@@ -78,7 +78,12 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
 
     switch (col) {
     case 0: snprintf(buf, n, "%s", t->name); break;
-    case 1: snprintf(buf, n, "%s", fmt_price(b, sizeof b, t->price)); break;
+    case 1:
+        if (t->ntiers > 0) /* 阶梯电价: its first tier's price, and how many tiers */
+            snprintf(buf, n, _("%s, %d tiers"), fmt_price(b, sizeof b, t->price), t->ntiers);
+        else
+            snprintf(buf, n, "%s", fmt_price(b, sizeof b, t->price));
+        break;
     case 2: snprintf(buf, n, "%s", fmt_time(b, sizeof b, t->price_since)); break;
     default: snprintf(buf, n, "%" PRId64, t->customers); break;
     }
@@ -114,6 +119,13 @@ static int save(struct app *a, struct tariffs *s)
         s->lf.on_list = false;
         return UI_HANDLED;
     }
+    if (!s->lf.adding && s->t[s->lf.l.sel].ntiers > 0 &&
+        form_value(&s->fm, F_PRICE) != s->t[s->lf.l.sel].price &&
+        !dialog_confirm(a, _("Tiered tariff"),
+                        _("This tariff has tiers (阶梯电价, set with kwhpos tariff set --tiers). "
+                          "A new price here makes it a flat tariff at that price from now on. "
+                          "Go ahead?")))
+        return UI_HANDLED;
     kwh_err_clear(&e);
     if (s->lf.adding)
         rc = tariff_add(a->core, &a->s, form_text(&s->fm, F_NAME), form_value(&s->fm, F_PRICE), &id,

@@ -116,6 +116,22 @@ tui_keys Enter
 tui_see "the tariff in use is not deleted" "Not done"
 tui_keys Enter
 is "tariff in use still active" "$(db "select active from tariffs where name = '居民生活用电'")" 1
+# a tiered tariff (阶梯电价, made on the command line) is shown with its tiers; a price
+# typed here asks first, since it makes the tariff flat
+ok "a tiered tariff" wait_for 20 sh -c "echo 1 | '$KWHPOS' --db '$TUI_DB' --user system tariff add --name Ladder --tiers 200:0.5,0.8 --period monthly"
+tui_menu 1 4
+tui_see "the tiered tariff with its tiers" "0.5000, 2 tiers"
+versions=$(db "select count(*) from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder'")
+tui_keys Down Down Tab Tab C-u; tui_type "0.6"; tui_keys Enter
+tui_see "a price for a tiered tariff asks first" "makes it a flat tariff"
+tui_keys Escape
+wait_for 5 _tui_gone "makes it a flat tariff"
+is "nothing changed" "$(db "select count(*) from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder'")" "$versions"
+tui_keys Enter
+tui_see "asked again" "makes it a flat tariff"
+tui_keys Enter
+tui_see "the tariff saved" "Tariff Ladder saved."
+is "a flat price from now on" "$(db "select p.price, p.period_months from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder' order by p.id desc limit 1")" "6000|0"
 
 # M6 operators: a seller, then a second admin deleted
 tui_menu 1 5
