@@ -183,15 +183,14 @@ int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
     if (id == 0) {
-        rc = store_tariff_add(c->db, name, def->ntiers > 0 ? def->tiers[0].price : def->price,
-                              core_now(c), s->operator_id, &tid, e);
+        /* one price version: the tiers from the start */
+        rc = store_tariff_add_rates(c->db, name, def, core_now(c), s->operator_id, &tid, e);
     } else if ((rc = store_tariff_get(c->db, id, &t, e)) == 0) {
         name = t.name;
         tiers_text(&t, before, sizeof before);
+        rc = store_tariff_set_rates(c->db, tid, def, core_now(c), s->operator_id, e);
     }
-    if (rc < 0 ||
-        (rc = store_tariff_set_rates(c->db, tid, def, core_now(c), s->operator_id, e)) < 0 ||
-        (rc = audit_append(c, s->name, "tariff-tiers", name, before, after, e)) < 0) {
+    if (rc < 0 || (rc = audit_append(c, s->name, "tariff-tiers", name, before, after, e)) < 0) {
         store_rollback(c->db);
         return rc;
     }

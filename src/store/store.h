@@ -98,6 +98,9 @@ int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t n
  * tier's price is the version's price). */
 int store_tariff_set_rates(struct store *s, int64_t id, const struct kwh_tariff *t, int64_t now,
                            int64_t operator_id, struct kwh_err *e);
+/* A new tariff whose first price version is t's (store_tariff_set_rates). */
+int store_tariff_add_rates(struct store *s, const char *name, const struct kwh_tariff *t,
+                           int64_t now, int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
 

@@ -66,8 +66,9 @@ static int tariff_one(struct store *s, sql_stmt *st, struct kwh_tariff *out, str
     return read_tiers(s, out, e);
 }
 
-int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
-                     int64_t operator_id, int64_t *id, struct kwh_err *e)
+/* The tariffs row alone (its first price version is the caller's). */
+static int insert_tariff(struct store *s, const char *name, int64_t now, int64_t *id,
+                         struct kwh_err *e)
 {
     sql_stmt *st =
         sql_prep(s, "INSERT INTO tariffs (name, created) VALUES (:name, :now) RETURNING id", e);
@@ -79,9 +80,25 @@ int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t n
     rc = sql_insert(s, st, id, e);
     if (rc == KWH_ECONFLICT)
         return kwh_err_set(e, KWH_ECONFLICT, "a tariff named '%s' already exists", name);
+    return rc;
+}
+
+int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
+                     int64_t operator_id, int64_t *id, struct kwh_err *e)
+{
+    int rc = insert_tariff(s, name, now, id, e);
     if (rc < 0)
         return rc;
     return store_tariff_set_price(s, *id, price, now, operator_id, e);
+}
+
+int store_tariff_add_rates(struct store *s, const char *name, const struct kwh_tariff *t,
+                           int64_t now, int64_t operator_id, int64_t *id, struct kwh_err *e)
+{
+    int rc = insert_tariff(s, name, now, id, e);
+    if (rc < 0)
+        return rc;
+    return store_tariff_set_rates(s, *id, t, now, operator_id, e);
 }
 
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e)

@@ -321,6 +321,8 @@ static void tiers__a_bad_table_is_refused_and_changes_nothing(void **state)
     /* the Zhejiang ladder itself, annual from July */
     assert_int_equal(tariff_set_tiers(s->core, &s->admin, "浙江", 0, &def, &id, NULL), 0);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_tiers"), 3);
+    /* one price version, tiered from the start */
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_prices"), before + 1);
 }
 
 /* A refund after a tier crossing: the newest kWh first, from the highest tier down at
