@@ -289,9 +289,11 @@ static void check_agreement(struct site *s, const struct reference *ref,
             (memcmp(s->card->img + CARD_OFF_SLOT0, op_slot, CARD_SLOT_LEN) == 0 ||
              memcmp(s->card->img + CARD_OFF_SLOT1, op_slot, CARD_SLOT_LEN) == 0))
             fail_msg("%s: cancelled, but its record is still on the card", what);
-        /* pending survives only a crash before a blank card got its serial */
-        if (state == 0 && !crashed)
-            fail_msg("%s: still pending after the card was read again", what);
+        /* nothing stays pending: a crash before a blank card got its serial is voided
+           by reading that blank card */
+        if (state == 0)
+            fail_msg("%s: still pending after the card was read again%s", what,
+                     crashed ? " at start-up" : "");
     } else {
         fail_msg("%s: unexpected op state %lld", what, (long long)state);
     }
