@@ -16,7 +16,8 @@
 # A trial: an operation picked at random (open, daily sale, re-sale, reissue 已消费 with
 # a purchase and 未消费, refund card, meter change, parameter edit, the four tool cards,
 # wipe), its preconditions made without a kill, then the operation started and killed
-# after a random delay between 0 and 1.2 times how long it last took uninterrupted. The
+# after a random delay between 0 and 1.2 times how long it last took uninterrupted, in
+# every other trial counted from the moment its intent is recorded (the write). The
 # clerk then reads the card still in the reader, at the same terminal or at another
 # one (a second INI on the same database), and, where the operation did not happen,
 # does it again. The oracle:
@@ -58,16 +59,31 @@ calm() {
     [ "$RC" = 0 ] || fail "clerk's $* failed (exit $RC): $(printf '%s' "$OUT" | tail -n 2)"
 }
 
-# killed ARGS...: runs kwhpos ARGS and kills it after a random delay
+# intent_or_exit PID: a card write was recorded since the trial began, or PID is gone
+intent_or_exit() {
+    local st
+    [ "$(q "SELECT coalesce(max(id), 0) FROM card_ops")" != "$OPS_BEFORE" ] && return 0
+    st=$(ps -o stat= -p "$1" 2>/dev/null) || return 0
+    [ "${st:0:1}" = Z ] # exited, not yet waited for
+}
+
+# killed ARGS...: runs kwhpos ARGS and kills it after a random delay: every other trial
+# from its start, the others from the moment its intent is recorded (the card write)
 killed() {
-    local pid t0 max
+    local pid t0 max after
     max=${cal[$KIND.$BAUD]:-$([ "$BAUD" = 1200 ] && echo 4000 || echo 150)}
     DELAY=$(rnd $((max * 12 / 10 + 1)))
+    after=$(rnd 2)
     OPS_BEFORE=$(q "SELECT coalesce(max(id), 0) FROM card_ops")
     t0=$(now_ms)
     printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --user system "$@" >"$T/killed.out" 2>&1 &
     pid=$!
-    sleep "$(printf '%d.%03d' $((DELAY / 1000)) $((DELAY % 1000)))"
+    if [ "$after" = 1 ]; then
+        wait_for 60 intent_or_exit "$pid"
+        DELAY=$(rnd $((max > $(now_ms) - t0 ? max - ($(now_ms) - t0) + 1 : 50)))
+        DELAY="intent+$DELAY"
+    fi
+    sleep "$(printf '%d.%03d' $((${DELAY#intent+} / 1000)) $((${DELAY#intent+} % 1000)))"
     if kill -9 "$pid" 2>/dev/null; then
         wait "$pid" 2>/dev/null
         n_killed=$((n_killed + 1))
