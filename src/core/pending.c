@@ -10,7 +10,6 @@
 #include "core/internal.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
-#include "kwhpos/cardwrite.h"
 #include "store/store.h"
 
 /* The most pending writes listed at once (a site has a handful at most). */
@@ -33,7 +32,7 @@ static int fill(struct kwh_core *c, int64_t id, struct kwh_pending_write *w, str
     w->kind = op.kind;
     w->created = op.created;
     memcpy(w->serial, op.serial, KWH_SERIAL_LEN);
-    w->blank_card = cardwrite_is_blank(op.old_image);
+    w->blank_card = card_is_blank(c->profile, op.old_image);
     if (store_operator_get_id(c->db, op.operator_id, &who, NULL) == 0)
         str_copy(w->operator_name, sizeof w->operator_name, who.name);
     else
@@ -88,7 +87,7 @@ static int look_at_card(struct kwh_core *c, const struct store_op *op, uint8_t i
                         bool *seen, bool *shows, bool *its_card, struct kwh_err *e)
 {
     struct kwh_err why;
-    uint8_t slot[CARD_SLOT_LEN];
+    uint8_t serial[CARD_SERIAL_LEN], record[CARD_RECORD_LEN];
 
     *seen = *shows = *its_card = false;
     if (c->dev == NULL)
@@ -103,9 +102,10 @@ static int look_at_card(struct kwh_core *c, const struct store_op *op, uint8_t i
                            why.msg);
     }
     *seen = true;
-    *its_card = memcmp(img + CARD_OFF_SERIAL, op->serial, CARD_SERIAL_LEN) == 0;
-    card_active_slot(img, slot);
-    *shows = *its_card && memcmp(slot, op->slot, CARD_SLOT_LEN) == 0;
+    card_serial_of(c->profile, img, serial);
+    card_record(c->profile, img, true, record);
+    *its_card = memcmp(serial, op->serial, CARD_SERIAL_LEN) == 0;
+    *shows = *its_card && memcmp(record, op->slot, CARD_RECORD_LEN) == 0;
     return 0;
 }
 

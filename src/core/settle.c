@@ -2,14 +2,14 @@
 /* Settling card writes (docs/architecture.md): a recorded intent becomes `done` — its
  * effects applied to the account, as the table of kinds says (model_op) — or `void`.
  * Right after the write when the card was read back; otherwise the next time that card
- * is read (its active slot tells), or by the reissue that replaces it. */
+ * is read (its record in force tells), or by the reissue that replaces it. */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
-#include "kwhpos/cardwrite.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
 int settle_effects(struct kwh_core *c, const struct store_op *op, const struct kwh_sale *sales,
@@ -23,7 +23,7 @@ int settle_effects(struct kwh_core *c, const struct store_op *op, const struct k
     *fields = 0;
     if (!(k->flags & KWH_OPF_ACCOUNT))
         return 0;
-    if ((rc = card_decode(op->new_image, NULL, &card, e)) < 0)
+    if ((rc = card_decode(c->profile, op->new_image, NULL, &card, e)) < 0)
         return rc;
     if (k->flags & KWH_OPF_OPENS) {
         cu->status = KWH_CUST_OPEN;
@@ -154,24 +154,26 @@ int settle_op(struct kwh_core *c, int64_t op_id, int state, const char *how, str
     return store_commit(c->db, e);
 }
 
-/* Whether the card's inactive slot holds exactly this record. */
-static bool holds_record(const uint8_t img[KWH_CARD_SIZE], const struct kwh_card *cur,
-                         const uint8_t slot[CARD_SLOT_LEN])
+/* Whether the card's other record (not in force) is exactly this one. */
+static bool holds_record(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE],
+                         const uint8_t record[CARD_RECORD_LEN])
 {
-    unsigned other = cur->active == 0 ? CARD_OFF_SLOT1 : CARD_OFF_SLOT0;
-    return cur->active <= 1 && memcmp(img + other, slot, CARD_SLOT_LEN) == 0;
+    uint8_t other[CARD_RECORD_LEN];
+
+    card_record(c->profile, img, false, other);
+    return memcmp(other, record, CARD_RECORD_LEN) == 0;
 }
 
 /* The pending writes to the card with the serial img shows. */
 static int settle_by_serial(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
                             char *notice, size_t notice_len, struct kwh_err *e)
 {
-    uint8_t serial[CARD_SERIAL_LEN], slot[CARD_SLOT_LEN];
+    uint8_t serial[CARD_SERIAL_LEN], record[CARD_RECORD_LEN];
     int64_t ids[8];
     size_t n;
     int rc;
 
-    memcpy(serial, img + CARD_OFF_SERIAL, CARD_SERIAL_LEN);
+    card_serial_of(c->profile, img, serial);
     if (!card_serial_is_set(serial))
         return 0;
     if ((rc = store_ops_pending_for_serial(c->db, serial, ids, 8, &n, e)) < 0)
@@ -193,8 +195,8 @@ static int settle_by_serial(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int 
                                "(op #%lld): nothing was done here; wait until it has finished, "
                                "then read the card again",
                                (long long)op.id);
-        card_active_slot(img, slot);
-        if (memcmp(slot, op.slot, CARD_SLOT_LEN) == 0) {
+        card_record(c->profile, img, true, record);
+        if (memcmp(record, op.slot, CARD_RECORD_LEN) == 0) {
             if ((rc = settle_op(c, op.id, KWH_STATE_DONE, "found on the card", e)) < 0)
                 return rc;
             (*done)++;
@@ -204,8 +206,9 @@ static int settle_by_serial(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int 
         }
         /* not on the card: put back what an interrupted write left (a damaged second
            record, or the whole cancelled record waiting in it), then void */
-        if (card_decode(img, &c->keys, &cur, &ignore) == 0 && !cardwrite_is_blank(op.old_image) &&
-            (cur.rest_damaged || holds_record(img, &cur, op.slot))) {
+        if (card_decode(c->profile, img, &c->keys, &cur, &ignore) == 0 &&
+            !card_is_blank(c->profile, op.old_image) &&
+            (cur.rest_damaged || holds_record(c, img, op.slot))) {
             if ((rc = cardio_repair(c, img, op.old_image, e)) < 0)
                 return kwh_err_prefix(e, "tidying up an interrupted write");
             if ((rc = cardio_read(c, img, e)) < 0)
@@ -221,16 +224,22 @@ static int settle_by_serial(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int 
     return 0;
 }
 
-/* Whether img is the blank card op found, but for bytes of op's new serial (the first thing
- * written): nothing of op's record reached it. */
-static bool settle_untouched_blank(const uint8_t img[KWH_CARD_SIZE], const struct store_op *op)
+/* Whether img is a blank card that op found blank and wrote nothing of its record to:
+ * no record in force, and every byte that differs from the card op found is the byte
+ * op would have put there (its first steps, the serial and the PSC, may have reached
+ * it; its commit point did not). *untouched: not even that. */
+static bool settle_not_on_blank(const struct card_profile *prof, const uint8_t img[KWH_CARD_SIZE],
+                                const struct store_op *op, bool *untouched)
 {
-    if (!cardwrite_is_blank(op->old_image) || !cardwrite_is_blank(img))
+    *untouched = true;
+    if (!card_is_blank(prof, op->old_image) || !card_is_blank(prof, img))
         return false;
     for (size_t i = 0; i < KWH_CARD_SIZE; i++) {
-        bool in_serial = i >= CARD_OFF_SERIAL && i < CARD_OFF_SERIAL + CARD_SERIAL_LEN;
-        if (img[i] != op->old_image[i] && !(in_serial && img[i] == op->serial[i - CARD_OFF_SERIAL]))
+        if (img[i] == op->old_image[i])
+            continue;
+        if (img[i] != op->new_image[i])
             return false;
+        *untouched = false;
     }
     return true;
 }
@@ -239,10 +248,10 @@ static bool settle_untouched_blank(const uint8_t img[KWH_CARD_SIZE], const struc
 #define BLANK_SCAN 64
 
 /* A blank card read: a write to a blank card whose writer vanished (killed, crashed)
- * after recording it and before anything past the new serial reached the card cannot be
- * found by its serial, which the card does not carry. A blank card as the write found
- * it says it never happened there: void. A write whose writer saw its bytes reach the
- * card (marked touched) or that is being written right now is left to its card. */
+ * after recording it and before its serial reached the card cannot be found by its
+ * serial, which the card does not carry. A blank card as the write found it (or with
+ * the write's first bytes only) says it never happened there: void. A write whose writer saw its
+ * bytes reach the card (marked touched) or that is being written right now is left to its card. */
 static int settle_blank(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], int *voided,
                         char *notice, size_t notice_len, struct kwh_err *e)
 {
@@ -257,10 +266,10 @@ static int settle_blank(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], in
         return rc;
     for (size_t i = 0; i < n && i < BLANK_SCAN; i++) {
         struct store_op op;
-        bool touched, busy;
+        bool touched, busy, untouched;
         if ((rc = store_op_get(c->db, ids[i], &op, e)) < 0)
             return rc;
-        if (op.state != KWH_STATE_PENDING || !settle_untouched_blank(img, &op))
+        if (op.state != KWH_STATE_PENDING || !settle_not_on_blank(c->profile, img, &op, &untouched))
             continue;
         if ((rc = store_op_card_touched(c->db, op.id, &touched, e)) < 0)
             return rc;
@@ -270,7 +279,10 @@ static int settle_blank(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], in
             return rc;
         if (busy)
             continue;
-        if ((rc = settle_op(c, op.id, KWH_STATE_VOID, "blank card read: untouched", e)) < 0)
+        if ((rc = settle_op(
+                 c, op.id, KWH_STATE_VOID,
+                 untouched ? "blank card read: untouched" : "blank card read: not committed", e)) <
+            0)
             return rc;
         (*voided)++;
         snprintf(notice, notice_len,
@@ -289,7 +301,7 @@ int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
     *done = *voided = 0;
     if ((rc = settle_by_serial(c, img, done, voided, notice, notice_len, e)) < 0)
         return rc;
-    if (!cardwrite_is_blank(img))
+    if (!card_is_blank(c->profile, img))
         return 0;
     return settle_blank(c, img, voided, notice, notice_len, e);
 }
