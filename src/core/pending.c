@@ -10,6 +10,7 @@
 #include "core/internal.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
 /* The most pending writes listed at once (a site has a handful at most). */
