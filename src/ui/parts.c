@@ -372,7 +372,10 @@ void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust)
 {
     const struct field init[PF_COUNT] = {
         {.label = N_("Settlement"), .kind = FK_CHOICE, .items = label_mode_items, .nitems = 2},
-        {.label = N_("Amount (yuan)"), .kind = FK_MONEY, .optional_zero = true},
+        {.label = N_("Amount (yuan)"),
+         .kind = FK_MONEY,
+         .optional_zero = true,
+         .label_as_value = true},
         {.label = N_("Adjust (kWh)"), .kind = FK_ENERGY, .optional_zero = true, .imax = 99999999},
         {.label = N_("Payment"),
          .kind = FK_CHOICE,
@@ -531,23 +534,27 @@ static void plan_money_lines(const struct kwh_plan_view *v, struct pairs *p)
 
     pairs_add(p, _("Tariff"), "%s %s %s", s->tariff_name, fmt_price(b1, sizeof b1, s->price),
               _("yuan/kWh"));
+    /* 重新售电: the old sale, the new one, then what changes hands */
+    if (v->has_replaced)
+        pairs_add(p, _("Sale to cancel"), "%s kWh, %s %s",
+                  fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&v->replaced)),
+                  fmt_money(b2, sizeof b2, v->replaced.amount_fen), _("yuan"));
     pairs_add(p, _("Energy (kWh)"), "%s", fmt_energy(b1, sizeof b1, s->energy_ckwh));
     if (s->adjust_ckwh != 0)
         pairs_add(p, _("Adjustment kWh"), "%s", fmt_energy(b1, sizeof b1, s->adjust_ckwh));
     if (s->free_ckwh != 0)
         pairs_add(p, _("Free allowance kWh"), "%s", fmt_energy(b1, sizeof b1, s->free_ckwh));
-    if (v->has_replaced) {
-        pairs_add(p, _("Sale to cancel"), "%s kWh, %s %s",
-                  fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&v->replaced)),
-                  fmt_money(b2, sizeof b2, v->replaced.amount_fen), _("yuan"));
+    pairs_add(p, v->has_replaced ? _("New amount (yuan)") : _("Amount (yuan)"), "%s",
+              fmt_money(b1, sizeof b1, s->amount_fen));
+    if (v->has_replaced && v->difference_fen != 0)
         pairs_add(p,
-                  v->difference_fen >= 0 ? _("Customer pays more (yuan)")
-                                         : _("Customer gets back (yuan)"),
+                  v->difference_fen > 0 ? _("Customer pays more (yuan)")
+                                        : _("Give back to the customer (yuan)"),
                   "%s",
                   fmt_money(b1, sizeof b1,
-                            v->difference_fen >= 0 ? v->difference_fen : -v->difference_fen));
-    }
-    pairs_add(p, _("Amount (yuan)"), "%s", fmt_money(b1, sizeof b1, s->amount_fen));
+                            v->difference_fen > 0 ? v->difference_fen : -v->difference_fen));
+    else if (v->has_replaced)
+        pairs_add(p, _("Difference"), "%s", _("none"));
     if (s->fee_fen != 0)
         pairs_add(p, _("Reissue fee (yuan)"), "%s", fmt_money(b1, sizeof b1, s->fee_fen));
     pairs_add(p, _("Payment"), "%s", model_pay_label(s->pay_method));
@@ -586,8 +593,12 @@ void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
                   fmt_energy(b1, sizeof b1, v->remaining_ckwh),
                   fmt_energy(b2, sizeof b2, v->unloaded_ckwh),
                   fmt_energy(b3, sizeof b3, v->carried_ckwh));
-    if (v->kind == KWH_OP_REISSUE)
+    if (v->kind == KWH_OP_REISSUE) {
         pairs_add(p, _("Consumption state"), "%s", _(label_consumed_items[v->consumed ? 0 : 1]));
+        pairs_add(p, _("The records say"), "%s",
+                  v->evidence.loaded ? _("in the meter (its report)")
+                                     : _("not known to be in the meter"));
+    }
     if (v->has_sale && (v->sale.energy_ckwh != 0 || v->sale.adjust_ckwh != 0 ||
                         v->sale.amount_fen != 0 || v->sale.fee_fen != 0))
         plan_money_lines(v, p);

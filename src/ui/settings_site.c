@@ -9,7 +9,7 @@
 #include "ui/widgets.h"
 #include "kwhpos/core.h"
 
-#define NF 4
+#define NF 5
 
 struct site {
     struct kwh_site site;
@@ -195,22 +195,31 @@ static void limits_enter(struct app *a, void *st, int arg)
                              .imax = UNITS_MAX_FEN,
                              .optional_zero = true,
                              .width = 14};
-    form_init(&s->fm, s->f, 4, UI_TOP + 1);
+    s->f[4] = (struct field){.label = N_("Each card read starts"),
+                             .kind = FK_CHOICE,
+                             .row = 4,
+                             .items = label_mode_items,
+                             .nitems = 2};
+    form_init(&s->fm, s->f, NF, UI_TOP + 1);
     if (load(a, s)) {
         form_set_value(&s->fm, 0, s->site.monthly_free_ckwh);
         form_set_value(&s->fm, 1, s->site.max_sale_fen);
         form_set_value(&s->fm, 2, s->site.max_sale_ckwh);
         form_set_value(&s->fm, 3, s->site.reissue_fee_fen);
+        s->f[4].sel = s->site.sale_mode == KWH_BY_KWH ? 1 : 0;
     }
 }
 
 static void limits_draw(struct app *a, void *st)
 {
-    draw_text(stdscr, UI_TOP + 6, 2, COLS - 4,
+    draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
               _("The free energy is granted with the first purchase of each month;"),
               theme_attr(CLR_INFO));
-    draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
+    draw_text(stdscr, UI_TOP + 8, 2, COLS - 4,
               _("it expires at the end of the month and never accumulates. 0 = none."),
+              theme_attr(CLR_INFO));
+    draw_text(stdscr, UI_TOP + 9, 2, COLS - 4,
+              _("Every card read on the sale screens starts by amount or by kWh, as set here."),
               theme_attr(CLR_INFO));
     site_draw(a, st);
 }
@@ -230,6 +239,7 @@ static int limits_action(struct app *a, void *st, int act)
     v.max_sale_fen = form_value(&s->fm, 1);
     v.max_sale_ckwh = form_value(&s->fm, 2);
     v.reissue_fee_fen = form_value(&s->fm, 3);
+    v.sale_mode = s->f[4].sel == 1 ? KWH_BY_KWH : KWH_BY_AMOUNT;
     kwh_err_clear(&e);
     if (settings_set_limits(a->core, &a->s, &v, &e) < 0) {
         app_error(a, &e);

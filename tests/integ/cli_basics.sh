@@ -34,6 +34,7 @@ out=$("$KWHPOS" --db "$T/a.db" settings show)
 like "settings show has the area code" "$out" 'area_code: 123456'
 like "and the unit" "$out" 'unit_name: 测试物业'
 unlike "and never the site secret" "$out" 'secret'
+like "and how the sale screens start (by amount by default)" "$out" 'sale_mode: amount'
 
 echo 1 | "$KWHPOS" --db "$T/a.db" --user system balance >/dev/null 2>"$T/err"; rc=$?
 is "system must change the password first (exit 4)" "$rc" 4

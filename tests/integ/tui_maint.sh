@@ -33,9 +33,21 @@ tui_like "reissue: the prompt names only F3" "尚无用户：请查询用户（F
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
 tui_see "reissue: customer found" "李四"
+# what the ledger knows of the last purchase, and the state it proposes
+tui_like "reissue: the last purchase is shown" "上次购电：第 1 次，.*189\.28 kWh，100\.00 元"
+tui_see "reissue: not known to be in the meter, 未消费 proposed" "尚无电表回报。建议：未消费。"
+tui_like "reissue: 未消费 is pre-selected" "消费情况 +< 未消费 >"
+# choosing against the records is asked again, and can be taken back
+tui_keys Right Enter
+tui_see "reissue against the records: asked again" "与记录不符"
+tui_see "saying what it costs" "电表会拒收新卡（E7）"
+tui_keys Escape
+tui_see "reissue against the records: cancelled" "已取消"
+is "nothing written" "$(db "select count(*) from sales where kind = 4")" 0
 tui_keys Right Tab C-u; tui_type "5"; tui_keys Enter
 tui_see "reissue 未消费: confirmation" "确认补卡"
 tui_like "reissue 未消费: the confirmation says so" "未消费"
+tui_like "reissue 未消费: and what the records say" "记录显示 +未知是否已写入电表"
 tui_keys Enter
 tui_see "reissue 未消费 done" "补卡成功" 20
 tui_keys Enter
@@ -75,6 +87,7 @@ tui_see "reissue screen" "补卡售电"
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
 tui_see "reissue: customer found" "王五"
+tui_see "reissue: the meter reported the purchase, 已消费 proposed" "电表回报第 1 次购电已输入。建议：已消费。"
 tui_keys Enter
 tui_wait "确认补卡" && tui_keys Enter
 tui_see "reissue done" "补卡成功" 20

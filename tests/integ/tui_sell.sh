@@ -47,7 +47,25 @@ tui_see "sale: last purchase reached the meter" "已消费"
 unlike "sale: nothing is cut short after reading the card" "$(tui_screen)" "…"
 tui_like "sale: the last purchase shows its amount" "上次购电 .* 100\.00 元"
 like "sale: the status line shows the card's meter" "$(tui_status)" "用户卡 表号 20240001"
-tui_type "50"; tui_keys Tab Right Enter
+# the most the card can take under the hoard limit, said at once (2000 - 100/0.5283 kWh)
+tui_like "sale: the room left under the hoard limit" "最多可购 1810\.72 kWh（956\.60 元）；囤积上限 2000\.00 kWh"
+# the amount takes digits and one decimal point: anything else beeps, stays out and is said
+tui_type "5O"
+tui_see "sale: a letter in the amount is refused and said" "金额(元)：只能输入数字和一个小数点"
+tui_like "sale: the amount keeps only what was accepted" "金额\(元\) +5 *$"
+tui_type ".1.2"
+tui_see "sale: a second decimal point is refused" "已经有一个小数点"
+tui_type "34"
+tui_see "sale: a third decimal is refused" "小数点后最多 2 位"
+tui_like "sale: the amount is 5.12" "金额\(元\) +5\.12 *$"
+tui_keys C-u; tui_type "1e-5"
+tui_like "sale: a sign and an exponent are refused" "金额\(元\) +15 *$"
+# over the hoard limit: the message line says what can still be sold, not cut
+tui_keys C-u; tui_type "1500"; tui_keys Enter
+tui_see "hoard limit: refused" "超过囤积上限：此卡现在最多可购 1810.72 kWh（956.60 元）。"
+like "hoard limit: the message line is not cut" "$(tui_screen | sed -n 22p)" "（956\.60 元）。 *$"
+tui_keys Enter
+tui_keys C-u; tui_type "50"; tui_keys Tab Right Enter
 tui_see "sale: confirmation panel" "收款并写卡？"
 tui_like "sale: panel shows the tariff" "居民生活用电 0.5283"
 tui_keys Enter
@@ -70,8 +88,13 @@ tui_keys F2
 tui_see "re-sale: shows the sale it cancels" "将取消的售电"
 tui_keys F4; tui_type "20"; tui_keys Enter
 tui_see "re-sale: confirmation" "确认重新售电"
+# 50.00 paid, 20 kWh cost 10.57: the old sale, the new one and the change
+tui_like "re-sale: the confirmation shows the old sale" "将取消的售电 +94\.64 kWh, 50\.00 元"
+tui_like "re-sale: and the new amount" "新售电金额\(元\) +10\.57"
+tui_like "re-sale: and the change to give back" "应退还用户\(元\) +39\.43"
+tui_see "re-sale: the question says to give it back" "退还差额并写卡？"
 tui_keys Enter
-tui_see "re-sale: done" "售电成功" 20
+tui_see "re-sale: done, saying the change" "请退还用户 39.43 元" 20
 is "re-sale: the old sale is cancelled" "$(db "select state from sales where amount_fen = 5000")" 3
 is "re-sale: 20 kWh sold" "$(db "select kind, state, energy_ckwh from sales order by id desc limit 1")" "3|1|2000"
 
@@ -88,17 +111,21 @@ tui_keys Enter
 tui_see "sale by kWh: done" "售电成功" 20
 is "sale by kWh: 12.50 kWh recorded" "$(db "select energy_ckwh from sales order by id desc limit 1")" 1250
 
-# --- a sale before the last one is in the meter is refused -------------------------------
+# --- a sale before the last one is in the meter is refused right after the read -----------
+# (the last sale was by kWh: the next card read starts by amount again, the site's default)
 tui_keys F2
-tui_see "card read again" "未消费"
-tui_type "10"; tui_keys Enter
-# the plan is refused before anything is confirmed
-tui_see "sale refused while the last purchase is not in the meter" "操作未完成"
+tui_see "sale refused at the read while the last purchase is not in the meter" "操作未完成"
 tui_like "saying the last purchase is not in the meter yet" "尚未写入电表"
+tui_like "and the way out" "请先把卡插入电表，或用 重新售电"
 tui_keys Enter
-tui_keys F2
-tui_see "read again after the refusal" "未消费"
-tui_like "the amount (here kWh) is empty after reading the card" "电量\(kWh\) *$"
+tui_see "card read again" "未消费"
+tui_see "no amount is asked for" "此卡现在不能购电"
+tui_like "the settlement is back to by amount after the read" "结算方式 < 按金额 >"
+tui_like "the amount is empty after reading the card" "金额\(元\) *$"
+tui_type "10"; tui_keys Enter
+tui_see "Enter still refuses" "操作未完成"
+tui_keys Enter
+is "nothing sold after the refusal" "$(db "select count(*) from sales where state = 1")" 3
 
 # --- the card pulled in the middle of a write: put it back, read it, it settles ---------
 tui_menu 3 2
@@ -108,7 +135,10 @@ sim fault pull 3 >/dev/null
 tui_type "8"; tui_keys Enter
 tui_wait "确认重新售电" && tui_keys Enter
 tui_see "pulled card: the clerk is told to put it back" "请把卡放回读卡器" 20
-tui_like "pulled card: and to read it again" "重新读卡（F2）"
+tui_see "pulled card: one sentence of what happened" "写卡时卡被拔出。"
+tui_see "pulled card: one of what to do" "会自动完成或撤销。"
+unlike "pulled card: no byte counts" "$(tui_screen)" "字节"
+is "pulled card: the advice is said once" "$(tui_screen | grep -o "重新读卡" | wc -l)" 2
 tui_keys Enter
 sim fault clear >/dev/null; sim insert c1 >/dev/null
 tui_keys F2

@@ -142,6 +142,11 @@ tui_see "limits screen" "Monthly free kWh"
 tui_keys C-u; tui_type "10.5"; tui_keys Enter
 tui_see "limits saved" "Saved."
 like "free energy in the database" "$(db "select value from settings")" "1050"
+# how each card read starts a sale: by kWh (1) instead of by amount (2, the default)
+tui_like "limits: each card read starts by amount" "Each card read starts +< By amount >"
+tui_keys Tab Tab Tab Tab Right Enter
+tui_see "limits: saved again" "Saved."
+is "the default settlement in the database" "$(db "select value from settings where key = 'sale_mode'")" 1
 tui_stop
 
 # the seller: no admin screens in the menu, own password only
