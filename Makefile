@@ -192,7 +192,7 @@ FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
 
 $(FUZZ_B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -c $< -o $@
+	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -MMD -MP -c $< -o $@
 
 $(FUZZ_B)/libkwhpos.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^

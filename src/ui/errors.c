@@ -84,7 +84,7 @@ void error_pending_text(const struct kwh_err *e, char *buf, size_t n)
     case KWH_DEV_PROTOCOL:
         what = _("The card reader's answers were garbled while the card was being written.");
         break;
-    case 0: what = _("The card was written, but the database could not record it yet."); break;
+    case 0: what = _("The database could not record the card write."); break;
     default: what = _("The card write was interrupted."); break;
     }
     snprintf(buf, n, "%s %s", what,
