@@ -34,7 +34,7 @@ static const char *what(int kind)
     case KWH_EV_TRANSFER: return N_("Transfers");
     case KWH_EV_CLOSE: return N_("Closed accounts");
     case KWH_EV_REISSUE: return N_("Reissued cards");
-    default: return N_("Meter changes");
+    default: return N_("Meter change records");
     }
 }
 

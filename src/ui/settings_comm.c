@@ -30,8 +30,7 @@ static void comm_enter(struct app *a, void *st, int arg)
     char cur[16];
 
     (void)arg;
-    c->f[F_PORT] =
-        (struct field){.label = N_("Reader port"), .kind = FK_TEXT, .row = 0, .maxlen = 200};
+    c->f[F_PORT] = (struct field){.label = N_("Port"), .kind = FK_TEXT, .row = 0, .maxlen = 200};
     c->f[F_BAUD] = (struct field){.label = N_("Speed (baud)"),
                                   .kind = FK_CHOICE,
                                   .row = 1,

@@ -155,7 +155,7 @@ static int area_action(struct app *a, void *st, int act)
 }
 
 const struct screen scr_area = {
-    .title = N_("Area code"),
+    .title = N_("Area code setting"),
     .submit_label = N_("Save"),
     .state_size = sizeof(struct site),
     .enter = area_enter,

@@ -192,6 +192,12 @@ tool_card 2 清零卡 04
 tool_card 4 测试卡 06
 is "tool cards recorded" "$(db "select count(*) from card_ops where kind = 9 and state = 1")" 4
 
+# the area code screen: its title is the manual's name, its field the area code
+tui_menu 1 3
+tui_see "area code screen" "用电单位局号设置"
+tui_like "its field is labelled 区域代码" "^ *区域代码 +[0-9]{6}"
+tui_keys Escape
+
 # --- M24, M25 补卡查询 and 换表查询; the monthly report --------------------------------
 tui_menu 6 5
 tui_see "reissue query screen" "补卡查询"

@@ -111,6 +111,13 @@ tui_type "40"; tui_keys Enter
 tui_wait "确认交班" && tui_keys Enter
 tui_see "the report after the count" "应有现金"
 tui_like "shows the difference: short by 10" "差额 +-10\.00 短款"
+# each row its own label: the meter changes done, not the name of their query screen
+tui_like "the shift's meter change row reads 换表" "^ *换表 +[0-9]"
+unlike "not 换表查询" "$(tui_screen)" "换表查询"
+# the reader screen's field is the port, not the screen's name (the seller may see it)
+tui_menu 1 1
+tui_see "reader screen: its title is the manual's name" "通讯参数设置"
+tui_like "reader screen: the field is labelled 端口" "^ *端口 "
 is "the shift is closed with the count" \
     "$(db "select expected_cash_fen, counted_cash_fen from shifts s join operators o on o.id = s.operator_id where o.name = 'clerk'")" "5000|4000"
 tui_stop
