@@ -259,7 +259,10 @@ void dialog_pairs(struct app *a, const char *title, const struct pairs *p, const
 
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf)
 {
-    return dialog_form_keys(a, title, f, nf, _("Enter: OK   Tab: next field   Esc: cancel"), true);
+    return dialog_form_keys(a, title, f, nf,
+                            nf > 1 ? _("Enter: OK   Tab: next field   Esc: cancel")
+                                   : _("Enter: OK   Esc: cancel"),
+                            true);
 }
 
 bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf, const char *hint,

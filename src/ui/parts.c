@@ -57,24 +57,23 @@ bool cust_read_card(struct app *a, struct cust_ctx *cc)
 
 bool cust_find(struct app *a, struct cust_ctx *cc)
 {
-    struct field f[2] = {
-        {.label = N_("Customer number"), .kind = FK_DIGITS, .row = 0, .maxlen = 9},
-        {.label = N_("or meter number"), .kind = FK_DIGITS, .row = 1, .minlen = 8, .maxlen = 8},
+    /* one box: the customer number or the meter number, whichever the customer brings */
+    struct field f[1] = {
+        {.label = N_("Customer or meter number"), .kind = FK_DIGITS, .row = 0, .maxlen = 9},
     };
     struct kwh_err e;
     struct kwh_customer c;
-    uint32_t no, meter;
+    uint32_t no;
 
-    if (!dialog_form(a, _("Find a customer"), f, 2))
+    if (!dialog_form(a, _("Find a customer"), f, 1))
         return false;
-    no = (uint32_t)form_value(&(const struct form){.f = f, .n = 2}, 0);
-    meter = (uint32_t)form_value(&(const struct form){.f = f, .n = 2}, 1);
-    if (no == 0 && meter == 0) {
+    no = (uint32_t)form_value(&(const struct form){.f = f, .n = 1}, 0);
+    if (no == 0) {
         app_msg(a, CLR_ERROR, "%s", _("Give a customer number or a meter number."));
         return false;
     }
     kwh_err_clear(&e);
-    if (account_find(a->core, no, meter, &c, &e) < 0) {
+    if (account_find_number(a->core, no, &c, &e) < 0) {
         app_error(a, &e);
         return false;
     }

@@ -69,12 +69,16 @@ tui_wait "过户给" && tui_keys Enter
 tui_see "transfer done" "已过户给 王五"
 is "transfer: new owner in the database" "$(db "select name, phone from customers")" "王五|13900000000"
 
-# --- M19 information edit, found by number ---------------------------------------------
+# --- M19 information edit, found by its meter number in the one box --------------------
 tui_menu 5 3
 tui_see "edit screen" "用户信息维护"
 tui_keys F3
-tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
-tui_see "edit: customer found" "已找到用户"
+tui_wait "查询用户" && tui_type "87654321" && tui_keys Enter
+tui_see "find: a number nobody has is refused, naming both kinds" "没有用户编号或表号为 87654321 的用户"
+tui_keys Enter F3
+tui_wait "用户编号或表号" && tui_type "20240001" && tui_keys Enter
+tui_see "edit: customer found by the meter number" "已找到用户"
+tui_see "edit: it is the meter's account" "10000001"
 tui_keys Tab C-u; tui_type "二号楼202"; tui_keys Enter
 tui_wait "保存修改？" && tui_keys Enter
 tui_see "edit saved" "已保存"

@@ -92,12 +92,18 @@ tui_see "transfer query screen" "过户查询"
 tui_keys F3
 tui_see "the transfer of today" "李四新"
 tui_keys Enter
-tui_see "Enter shows before and after" "name=李四 "
+tui_see "Enter shows before and after, in words" "姓名 李四；住址"
+unlike "no internal keys" "$(tui_screen)" "name=|address="
 tui_keys Enter
 tui_menu 6 4
 tui_see "closing query screen" "销户查询"
 tui_keys F3
 tui_see "the closing of today" "王五"
+tui_keys Enter
+tui_see "the closing in words: the status before" "状态 正常；余额(kWh) 0.00；表号"
+tui_see "and after" "状态 已销户"
+unlike "no internal keys in the closing" "$(tui_screen)" "status=|balance="
+tui_keys Enter
 tui_stop
 
 # --- B7 交班 by the clerk, with a blind count ---------------------------------------------

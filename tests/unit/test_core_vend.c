@@ -457,6 +457,27 @@ static void reissue_evidence__loaded_after_the_meters_report(void **state)
     REFUSED(KWH_ENOTFOUND, "", reissue_evidence(s->core, &s->seller, no + 1, &ev, &e_));
 }
 
+/* F3 查询用户: one number, the customer's or the meter's; ambiguous when it is both. */
+static void account_find_number__takes_either_number(void **state)
+{
+    struct site *s = *state;
+    uint32_t first = site_open(s, 12345678, 0);
+    uint32_t second = site_open(s, first, 0); /* its meter number is the first's customer no */
+    struct kwh_customer cu;
+    struct kwh_err e;
+
+    assert_int_equal(account_find_number(s->core, 12345678, &cu, &e), 0);
+    assert_int_equal(cu.customer_no, first);
+    assert_int_equal(account_find_number(s->core, second, &cu, &e), 0);
+    assert_int_equal(cu.meter.meter_no, first);
+    REFUSED(KWH_ECONFLICT, "the meter number of another",
+            account_find_number(s->core, first, &cu, &e_));
+    REFUSED(KWH_ENOTFOUND, "no account has the customer number or meter number 87654321",
+            account_find_number(s->core, 87654321, &cu, &e_));
+    REFUSED(KWH_EINVAL, "customer number or a meter number",
+            account_find_number(s->core, 0, &cu, &e_));
+}
+
 /* --- M12 ------------------------------------------------------------------------------ */
 
 static void resale__replaces_the_last_sale_only_before_it_reaches_the_meter(void **state)
@@ -1355,6 +1376,7 @@ int main(void)
         T(sale_room__is_the_most_the_card_takes_and_refuses_before_an_amount),
         T(reissue_evidence__proposes_what_the_meter_reported),
         T(reissue_evidence__loaded_after_the_meters_report),
+        T(account_find_number__takes_either_number),
         T(resale__replaces_the_last_sale_only_before_it_reaches_the_meter),
         T(resale__of_an_opening_card_keeps_the_key_for_the_new_meter),
         T(reissue__unconsumed_carries_the_last_purchase_and_the_old_card_dies),
