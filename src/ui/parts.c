@@ -576,6 +576,9 @@ void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
         else
             pairs_add(p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
                       model_meter_type_label(c->meter.meter_type));
+        /* a CT meter counts through its transformer: the ratio typed is confirmed too */
+        if (c->meter.meter_type == KWH_METER_THREE_CT)
+            pairs_add(p, _("CT ratio"), "%d", c->meter.ct_ratio);
     }
     if (v->kind == KWH_OP_REFUND) {
         pairs_add(p, _("Remaining in the meter (kWh)"), "%s",

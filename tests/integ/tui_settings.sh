@@ -51,13 +51,18 @@ like "area code in the database" "$(db "select value from settings")" "123459"
 # an account (its card on the test reader): from now on cards exist
 tui_menu 2 1
 tui_see "open account screen" "Open account and first purchase"
-tui_type "Zhang"; tui_keys Tab Tab Tab Tab Tab Tab Tab Tab; tui_type "20240009"; tui_keys Enter
-tui_wait "Write the blank card in the reader?" && tui_keys Enter
+tui_type "Zhang"; tui_keys Tab Tab Tab Tab Tab Tab Tab Tab; tui_type "20240009"
+# a CT meter: the ratio typed is confirmed with the rest
+tui_keys Tab Right Tab Tab Tab Tab Tab Tab C-u; tui_type "40"; tui_keys Enter
+tui_wait "Write the blank card in the reader?"
+tui_like "the opening confirmation shows the CT ratio" "CT ratio +40"
+tui_keys Enter
 tui_see "account opened" "Account opened" 20
 tui_keys Enter
 tui_see "the form is empty for the next account" "Customer number 10000001 opened"
 unlike "no name left in the form" "$(tui_screen)" "Zhang|20240009"
 is "account in the database" "$(db "select name, meter_no from customers")" "Zhang|20240009"
+is "its CT ratio in the database" "$(db "select ct_ratio from customers")" 40
 
 # M17 in English: a transfer by the card in the reader
 tui_menu 5 1
@@ -88,6 +93,14 @@ tui_keys F5; tui_type "Shop"; tui_keys Tab; tui_type "0.6123"; tui_keys Enter
 tui_see "tariff added" "Tariff Shop added."
 is "tariff in the database" "$(db "select t.name, p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop'")" "Shop|6123"
 tui_keys Tab Tab C-u; tui_type "0.65"; tui_keys Enter
+# a new price asks first, old -> new and how many accounts use it; Esc saves nothing
+tui_see "reprice asks: old and new price" "Change the price of Shop from 0.6123 to 0.6500 yuan/kWh?"
+tui_see "reprice asks: how many accounts" "0 open accounts use it"
+tui_keys Escape
+tui_see "reprice declined" "Cancelled; nothing was saved."
+is "price unchanged" "$(db "select count(*) from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop'")" 1
+tui_keys Enter
+tui_wait "Change the price of Shop" && tui_keys Enter
 tui_see "tariff repriced" "Tariff Shop saved."
 is "price history kept" "$(db "select group_concat(price) from (select p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop' order by p.id)")" "6123,6500"
 tui_keys F6
