@@ -186,7 +186,7 @@ static int load(struct app *a, void *st, struct kwh_err *e)
     s->q.total = s->page.total;
     snprintf(s->q.info, sizeof s->q.info, "%s - %s",
              fmt_time(from, sizeof from, s->page.period.from),
-             fmt_time(to, sizeof to, s->page.period.to));
+             qview_period_end(s->page.period.to, to, sizeof to));
     return 0;
 }
 

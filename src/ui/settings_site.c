@@ -108,13 +108,11 @@ static void area_draw(struct app *a, void *st)
     struct site *s = st;
     int y = UI_TOP + 3;
 
+    /* one text, wrapped where the language needs it */
     y += draw_wrap(stdscr, y, 2, COLS - 4,
                    _("Six digits 0-9. The area code protects every card of the site: keep it "
-                     "secret,"),
+                     "secret, write it down, and do not change it once cards are in use."),
                    theme_attr(CLR_INFO), 2);
-    draw_text(stdscr, y, 2, COLS - 4,
-              _("write it down, and do not change it once cards are in use."),
-              theme_attr(CLR_INFO));
     if (s->site.cards_issued)
         draw_text(stdscr, UI_TOP + 6, 2, COLS - 4,
                   _("Cards have been issued: a new area code makes every issued card unusable."),

@@ -85,6 +85,15 @@ tui_type clerk
 tui_keys F3
 tui_see "operator filter" "合计 1 笔"
 tui_like "only the clerk's sale" "日常售电 +94\.64 +50\.00 clerk"
+# a period to the minute: the field shows the time whole, and "to" includes its minute
+last=$(date -d "@$(db "select max(created) from sales")" "+%F %H:%M")
+tui_menu 6 2
+tui_see "purchase query again" "时段明细"
+tui_type "$last"; tui_keys Down; tui_type "$last"
+tui_see "the date field shows the time whole" "[x] 日期从 $last"
+tui_keys F3
+tui_like "from and to the same minute: that minute's sales" "合计 [1-3] 笔"
+tui_like "the period shown ends with the minute typed" "$last 至 $last "
 
 # --- M22, M23 过户查询, 销户查询 --------------------------------------------------------
 tui_menu 6 3
