@@ -335,7 +335,8 @@ const struct cli_command cli_setup_commands[] = {
     {"operator add", "name= role=",
      "--name NAME --role admin|seller (stdin: your password, "
      "then theirs twice)",
-     N_("add an operator (admin)"), cmd_operator_add, 0},
+     N_("add an operator (admin), who sets a new password at the first login"), cmd_operator_add,
+     0},
     {"operator delete", "name=", "--name NAME", N_("delete an operator (admin)"),
      cmd_operator_delete, 0},
     {"operator role", "name= role=", "--name NAME --role admin|seller",

@@ -122,7 +122,7 @@ is "tariff in use still active" "$(db "select active from tariffs where name = '
 tui_menu 1 5
 tui_see "operators screen" "Password again"
 tui_keys F5; tui_type "clerk"; tui_keys Tab Tab; tui_type "clerk-pw"; tui_keys Tab; tui_type "clerk-pw"; tui_keys Enter
-tui_see "seller added" "Operator clerk added."
+tui_see "seller added, told to choose a password at first login" "Operator clerk added. They choose their own password"
 tui_keys F5; tui_type "boss"; tui_keys Tab Right Tab; tui_type "boss-pw1"; tui_keys Tab; tui_type "boss-pw2"; tui_keys Enter
 tui_see "mismatched passwords refused" "Not done"
 tui_keys Enter
@@ -157,15 +157,21 @@ tui_see "limits saved" "Saved."
 like "free energy in the database" "$(db "select value from settings")" "1050"
 # how each card read starts a sale: by kWh (1) instead of by amount (2, the default)
 tui_like "limits: each card read starts by amount" "Each card read starts +< By amount >"
-tui_keys Tab Tab Tab Tab Right Enter
-tui_see "limits: saved again" "Saved."
-is "the default settlement in the database" "$(db "select value from settings where key = 'sale_mode'")" 1
+tui_keys Tab Tab Tab Tab Right
+tui_like "limits: by kWh chosen" "Each card read starts +< By kWh >"
+tui_keys Enter
+sale_mode_kwh() { [ "$(db "select value from settings where key = 'sale_mode'")" = 1 ]; }
+ok "the default settlement (by kWh) in the database" wait_for 5 sale_mode_kwh
 tui_stop
 
-# the seller: no admin screens in the menu, own password only
+# the seller: first a password of their own (the administrator knows clerk-pw), then no
+# admin screens in the menu, own password only
 tui_start
 tui_login clerk clerk-pw
+tui_see "the new seller must choose a password first" "Change your password"
+tui_type "clerk-own-1"; tui_keys Tab; tui_type "clerk-own-1"; tui_keys Enter
 tui_see "seller logged in" "Operator clerk [Seller]"
+is "no longer must change" "$(db "select must_change from operators where name = 'clerk'")" 0
 tui_menu 1 2
 tui_see "seller's second settings entry is the password screen" "Old password"
 tui_like "seller cannot change the operator name" "Operator +clerk"
