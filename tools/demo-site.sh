@@ -41,8 +41,11 @@ INI
 cfg=(-c "$DEMO/kwhpos.ini")
 "$K" "${cfg[@]}" init --area 888888 --unit 幸福小区物业 --phone 0571-88886666 >/dev/null
 printf '1\n%s\n%s\n' "$ADMIN_PW" "$ADMIN_PW" | "$K" "${cfg[@]}" --user system operator passwd >/dev/null
-printf '%s\n%s\n%s\n' "$ADMIN_PW" "$CLERK_PW" "$CLERK_PW" |
+printf '%s\nclerk-first-1\nclerk-first-1\n' "$ADMIN_PW" |
     "$K" "${cfg[@]}" --user system operator add --name clerk --role seller >/dev/null
+# a new operator sets their own password at the first login: the demo's is clerk123
+printf 'clerk-first-1\n%s\n%s\n' "$CLERK_PW" "$CLERK_PW" |
+    "$K" "${cfg[@]}" --user clerk operator passwd >/dev/null
 
 "$S" --dir "$DEMO/sim" serve --baud 115200 2>"$DEMO/sim/serve.log" &
 sim=$!

@@ -646,8 +646,14 @@ int plan_confirm_commit(struct app *a, struct kwh_plan *plan, const char *title,
 {
     struct pairs p = {0};
     struct kwh_err e;
+    uint32_t meter = 0;
     int rc;
 
+    /* the card this writes is the one in the reader afterwards (the simulator panel
+       proposes its meter) */
+    if (plan_view(plan)->has_card && (plan_view(plan)->card.type == KWH_CARD_USER ||
+                                      plan_view(plan)->card.type == KWH_CARD_REFUND))
+        meter = plan_view(plan)->card.meter_no;
     plan_lines(plan_view(plan), &p);
     if (!dialog_confirm_pairs(a, title, &p, question)) {
         plan_free(plan);
@@ -662,6 +668,8 @@ int plan_confirm_commit(struct app *a, struct kwh_plan *plan, const char *title,
         app_error(a, &e);
         return rc;
     }
+    if (meter != 0)
+        a->rd_meter = meter;
     return 1;
 }
 

@@ -202,11 +202,29 @@ tui_login system 1
 tui_see "demo: logged in" "F12模拟器"
 tui_keys F12
 tui_see "demo: simulator panel" "模拟器（培训）"
+tui_see "demo: the panel's choice says how it changes" "←/→：选择"
 tui_keys Right Right Right Right Enter
 tui_see "demo: asks for the meter" "表号"
 tui_type "20240001"; tui_keys Enter
 tui_see "demo: the meter's display" "n20240001"
+# longer than the screen: it scrolls, and says so; the relay state is at the end
+tui_see "demo: the display says it scrolls" "PgUp/PgDn：滚动"
+unlike "demo: the relay is below the first page" "$(tui_screen)" "relay "
+tui_keys NPage
+tui_like "demo: scrolled to the relay and the meter's state" "relay +(closed|open)"
+tui_see "demo: down to the last line" "state "
 tui_keys Enter
+# faults for training: the card pulled during the next write, then cleared
+tui_keys F12
+tui_wait "模拟器（培训）" && tui_keys Right Right Right Right Right Right Right Enter
+tui_see "demo: the fault is set" "fault pull 3"
+tui_keys Enter
+like "demo: the simulator has the fault" "$(sim status)" "pull"
+tui_keys F12
+tui_wait "模拟器（培训）" && tui_keys Left Enter
+tui_see "demo: faults cleared" "fault clear"
+tui_keys Enter
+unlike "demo: the simulator has no fault left" "$(sim status)" "pull"
 tui_menu 3 1
 tui_see "demo: daily sale" "日常售电"
 like "demo: every key of the sale screen is on the hint line" "$(tui_hint)" "F2.*F4.*F7.*Enter.*Esc.*F1.*F9.*F10.*F11.*F12"
@@ -216,6 +234,19 @@ tui_keys F12
 tui_wait "模拟器（培训）" && tui_keys Right Right Enter
 tui_see "demo: card into a meter lists the card files" "< c1 >"
 tui_like "demo: the meter is the card's" "表号 +20240001"
+tui_keys Escape
+# after an opening, the card in the reader is the new one: the panel proposes its meter
+sim eject >/dev/null; sim new-card c2 >/dev/null; sim insert c2 >/dev/null
+sim new-meter 20240002 >/dev/null
+tui_menu 2 1
+tui_wait "用户开户购电"
+tui_type "王五"; tui_keys Tab Tab Tab Tab Tab Tab Tab Tab; tui_type "20240002"; tui_keys Enter
+tui_wait "写读卡器中的白卡？" && tui_keys Enter
+tui_see "demo: a second account opened" "开户成功" 20
+tui_keys Enter
+tui_keys F12
+tui_wait "模拟器（培训）" && tui_keys Right Right Enter
+tui_like "demo: the panel proposes the new card's meter" "表号 +20240002"
 tui_keys Escape
 tui_stop
 
