@@ -45,6 +45,9 @@ static const struct sim_cmd cmds[] = {
     {N_("Fault: the card is pulled out during the next write"), "fault", ASK_NONE, {"pull", "3"}},
     {N_("Fault: bad contact (garbled answers)"), "fault", ASK_NONE, {"garble", "1", "3"}},
     {N_("Clear the faults"), "fault", ASK_NONE, {"clear"}},
+    /* verb NULL: the demo's own guide (DIR/demo.txt, written with the demo site); last,
+       so Left from the first entry reaches it */
+    {N_("What the demo holds: operators, customers, cards"), NULL, ASK_NONE, {NULL}},
 };
 
 static char last_card[CARD_NAME_MAX];
@@ -279,6 +282,24 @@ static void run_cmd(struct app *a, const struct sim_cmd *c)
     a->rd_next_poll = 0;
 }
 
+/* The demo's guide, written by the script that made the demo site. */
+static void show_guide(struct app *a)
+{
+    char path[PATH_MAX], text[OUT_MAX];
+    size_t n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/demo.txt", a->cfg.sim_dir);
+    if ((f = fopen(path, "r")) != NULL) {
+        n = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+    }
+    text[n] = '\0';
+    if (n == 0)
+        snprintf(text, sizeof text, _("There is no guide to this simulator (%s)."), path);
+    dialog_message(a, _("The demo"), text, CLR_DIALOG);
+}
+
 void sim_panel(struct app *a)
 {
     struct field f[1];
@@ -301,5 +322,8 @@ void sim_panel(struct app *a)
                           .nitems = (int)KWH_ARRAY_LEN(cmds)};
     if (!dialog_form(a, _("Simulator (training)"), f, 1))
         return;
-    run_cmd(a, &cmds[f[0].sel]);
+    if (cmds[f[0].sel].verb == NULL)
+        show_guide(a);
+    else
+        run_cmd(a, &cmds[f[0].sel]);
 }

@@ -221,7 +221,7 @@ tui_see "demo: the fault is set" "fault pull 3"
 tui_keys Enter
 like "demo: the simulator has the fault" "$(sim status)" "pull"
 tui_keys F12
-tui_wait "模拟器（培训）" && tui_keys Left Enter
+tui_wait "模拟器（培训）" && tui_keys Left Left Enter
 tui_see "demo: faults cleared" "fault clear"
 tui_keys Enter
 unlike "demo: the simulator has no fault left" "$(sim status)" "pull"
