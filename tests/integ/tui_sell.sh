@@ -24,6 +24,8 @@ tui_type "李四"; tui_keys Tab; tui_type "一号楼101"; tui_keys Tab; tui_type
 tui_keys Tab Tab Tab; tui_type "100"; tui_keys Tab Tab Tab; tui_type "20240001"
 tui_keys Enter
 tui_see "open: confirmation panel" "写读卡器中的白卡？"
+tui_like "open: the confirmation shows the energy" "电量\(kWh\) +189\.28"
+tui_like "open: and the amount" "金额\(元\) +100\.00"
 tui_keys Enter
 tui_see "open: receipt" "开户成功" 20
 tui_keys Enter
@@ -47,6 +49,13 @@ tui_see "sale: last purchase reached the meter" "已消费"
 unlike "sale: nothing is cut short after reading the card" "$(tui_screen)" "…"
 tui_like "sale: the last purchase shows its amount" "上次购电 .* 100\.00 元"
 like "sale: the status line shows the card's meter" "$(tui_status)" "用户卡 表号 20240001"
+# the amount's label names the unit and is drawn in the amount's colour, not the labels'
+sgr_before() { _tmux capture-pane -e -p -t "$TUI_T" | grep -F -- "$1" | head -n 1 |
+    sed "s/$1.*//" | grep -o $'\e\\[[0-9;]*m' | tr -d '\n'; }
+label_sgr=$(sgr_before "结算方式")
+amount_sgr=$(sgr_before "金额(元)")
+ok "sale: the amount's label has its own colour (${amount_sgr//$'\e'/ESC})" \
+    test -n "$amount_sgr" -a "$amount_sgr" != "$label_sgr"
 # the most the card can take under the hoard limit, said at once (2000 - 100/0.5283 kWh)
 tui_like "sale: the room left under the hoard limit" "最多可购 1810\.72 kWh（956\.60 元）；囤积上限 2000\.00 kWh"
 # the amount takes digits and one decimal point: anything else beeps, stays out and is said
