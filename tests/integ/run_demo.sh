@@ -26,7 +26,7 @@ tm send-keys -t run clerk Tab clerk123 Enter
 see_ok "the seller logs in" "幸福小区物业"
 # the demo's guide is in the UI: the panel's last entry (← from the first)
 tm send-keys -t run F12
-see_ok "F12 opens the simulator panel" "模拟器"
+see_ok "F12 opens the panel for the guide" "模拟器"
 tm send-keys -t run Left
 see_ok "the panel's last entry is the demo's guide" "演示内容"
 tm send-keys -t run Enter

@@ -196,6 +196,16 @@ tui_see "en: confirmation" "Take the money and write the card?"
 tui_keys Enter
 tui_see "en: sold" "Sold " 20
 is "en: 5 yuan recorded" "$(db "select kind, state, amount_fen from sales order by id desc limit 1")" "2|1|500"
+# a re-sale of 2.00 instead: the change is said in English too
+tui_menu 3 2
+tui_keys F2
+tui_see "en: re-sale shows the sale it cancels" "Sale to cancel"
+tui_type "2"; tui_keys Enter
+tui_see "en: re-sale asks to give the difference back" "Give the difference back and write the card?"
+tui_like "en: and how much" "Give back to the customer \(yuan\) +3\.00"
+tui_keys Enter
+tui_see "en: re-sold, saying the change" "Give back 3.00 yuan" 20
+tui_menu 3 1
 # the same purchase into the meter twice: the meter reports it and the advice is whole
 sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null
 sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
