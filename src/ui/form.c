@@ -317,17 +317,18 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
     if (!is_text_kind(f->kind))
         return UI_IGNORED;
     if (ledit_key(&f->ed, type, ch))
-        return UI_HANDLED | UI_REDRAW;
+        return UI_HANDLED | UI_REDRAW | UI_FIELD;
     if (type == OK && ch >= 0x20) {
         char why[KWH_ERR_MSG];
         /* a refused character beeps, leaves the field as it was and says why */
         if (!accepts(f, ch, why, sizeof why)) {
             beep();
             app_msg(a, CLR_WARN, "%s", why);
-        } else if (!ledit_insert(&f->ed, ch)) {
-            beep();
+            return UI_HANDLED | UI_REDRAW; /* the field did not change */
         }
-        return UI_HANDLED | UI_REDRAW;
+        if (!ledit_insert(&f->ed, ch))
+            beep();
+        return UI_HANDLED | UI_REDRAW | UI_FIELD;
     }
     return UI_IGNORED;
 }

@@ -132,7 +132,8 @@ unlike "not 换表查询" "$(tui_screen)" "换表查询"
 # the reader screen's field is the port, not the screen's name (the seller may see it)
 tui_menu 1 1
 tui_see "reader screen: its title is the manual's name" "通讯参数设置"
-tui_like "reader screen: the field is labelled 端口" "^ *端口 "
+tui_like "reader screen: the reader field is labelled 读卡器" "^ *读卡器 +<"
+tui_like "reader screen: the port field is labelled 串口" "^ *串口 "
 is "the shift is closed with the count" \
     "$(db "select expected_cash_fen, counted_cash_fen from shifts s join operators o on o.id = s.operator_id where o.name = 'clerk'")" "5000|4000"
 tui_stop
