@@ -227,4 +227,30 @@ month=$(date +%Y-%m)
 tui_see "monthly report: this month's row" "$month"
 tui_stop
 
+# --- a card reissued as 已消费 that its meter refuses (E7), read back at the counter -------
+# (made on the command line while no terminal holds the reader)
+kp() { printf '1\n' | "$KWHPOS" -c "$TUI_INI" --user system "$@"; }
+sim eject >/dev/null; sim new-card c7 >/dev/null; sim insert c7 >/dev/null
+sim new-meter 20240007 >/dev/null
+kp open --name 赵七 --meter 20240007 --tariff 1 --kwh 10 >/dev/null
+sim eject >/dev/null; sim meter-insert 20240007 c7 >/dev/null; sim insert c7 >/dev/null
+kp sell --customer 10000002 --kwh 20 >/dev/null # lost before it reached the meter
+sim eject >/dev/null; sim new-card c7b >/dev/null; sim insert c7b >/dev/null
+kp reissue --customer 10000002 --consumed >/dev/null
+sim eject >/dev/null
+like "E7: the meter refuses the card reissued as 已消费" "$(sim meter-insert 20240007 c7b 2>&1)" "E7"
+sim insert c7b >/dev/null
+tui_start
+tui_login system 1
+tui_wait "F9"
+tui_menu 3 1
+tui_see "E7: daily sale" "结算方式"
+tui_keys F2
+tui_see "E7: refused at the read" "E7"
+tui_keys Enter
+tui_like "E7: the purchase the meter refused is not called 已消费" "消费情况 +未消费"
+unlike "E7: never 已消费（已写入电表）" "$(tui_screen)" "已写入电表）"
+tui_like "E7: the refused 20 kWh stay in the balance (10 + 20)" "余额\(估\) +30\.00 kWh"
+tui_stop
+
 done_testing
