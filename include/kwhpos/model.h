@@ -104,6 +104,7 @@ struct kwh_site {
     int sale_mode;             /* KWH_BY_AMOUNT or KWH_BY_KWH: how each new card read
                                   starts a sale (the clerk switches with F4) */
     bool cards_issued;         /* any card written: the area code is then locked */
+    char card_profile[16];     /* the card layout's id (kwhpos/cardprofile.h) */
 };
 
 struct kwh_tariff {

@@ -21,6 +21,9 @@ static const struct opt_help opts[] = {
     {"amount", "YUAN", N_("the money paid, in yuan (give --amount or --kwh)")},
     {"area", "CODE", N_("the site's area code (区域码), 6 digits")},
     {"before", "N", N_("only invoices numbered below N (paging back)")},
+    {"card-profile", "ID",
+     N_("the card layout the site's meters read (default kwh1; settings show lists them); "
+        "chosen before the first card")},
     {"closed", NULL, N_("closed accounts too")},
     {"consumed", NULL, N_("the lost card's last purchase had reached the meter")},
     {"unconsumed", NULL, N_("the lost card's last purchase had not reached the meter")},
