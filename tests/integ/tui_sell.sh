@@ -110,8 +110,12 @@ is "re-sale: 20 kWh sold" "$(db "select kind, state, energy_ckwh from sales orde
 # --- into the meter, then a sale by kWh --------------------------------------------------
 sim eject >/dev/null
 like "meter loads the re-sale" "$(sim meter-insert 20240001 c1 2>&1)" "good"
-sim insert c1 >/dev/null
+# to the daily sale first: the re-sale screen would read the card as it goes in and
+# refuse it at once (its purchase is in the meter now)
 tui_menu 3 1
+tui_see "daily sale again" "日常售电"
+sim insert c1 >/dev/null
+tui_see "sale by kWh: the card is read as it goes in" "已消费"
 tui_keys F2
 tui_see "sale by kWh: card read" "已消费"
 tui_keys F4; tui_type "12.5"; tui_keys Enter
