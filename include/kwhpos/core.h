@@ -169,6 +169,13 @@ int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, s
 int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
                  struct kwh_customer *out, struct kwh_err *e);
 
+/* Finds an account by one number that is either its customer number or its meter number
+ * (the clerk types whichever the customer brings). When it is the customer number of one
+ * account and the meter number of another, it is refused as ambiguous (read the card, or
+ * give the other number). */
+int account_find_number(struct kwh_core *c, uint32_t number, struct kwh_customer *out,
+                        struct kwh_err *e);
+
 /* --- balance and audit -------------------------------------------------------------- */
 
 struct kwh_balance {

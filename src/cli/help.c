@@ -92,6 +92,8 @@ static const struct opt_help opts[] = {
     {"rating", "A", N_("the meter's rated current in A (default 60)")},
     {"reissue-fee", "YUAN", N_("the fee for a reissued card (补卡费)")},
     {"reprint", NULL, N_("a 补打 copy, marked and counted")},
+    {"sale-mode", "amount|kwh",
+     N_("how each card read starts a sale on the screens: by amount (default) or by kWh")},
     {"role", "admin|seller", N_("the operator's role")},
     {"shift", "ID", N_("a closed shift again, by its number")},
     {"tariff", "NAME|ID", N_("a tariff, by name or id (kwhpos tariff list)")},

@@ -108,8 +108,19 @@ static void print_plan(struct cli *c, const struct kwh_plan_view *v)
         cli_kv(c, "unloaded_kwh", "%s", cli_dec(v->unloaded_ckwh, 2));
         cli_kv(c, "carried_kwh", "%s", cli_dec(v->carried_ckwh, 2));
     }
-    if (v->kind == KWH_OP_REISSUE)
+    if (v->kind == KWH_OP_REISSUE) {
         cli_kv(c, "consumed", "%s", v->consumed ? "yes" : "no");
+        /* what the ledger says of the last purchase, and whether the choice goes against it */
+        cli_kv(c, "last_purchase_in_meter", "%s", v->evidence.loaded ? "yes" : "not known");
+        cli_kv(c, "meter_reported_count", "%d", v->evidence.loaded_count);
+        if (v->against_evidence)
+            cli_kv(c, "against_evidence", "%s",
+                   v->consumed ? kwh_tr("--consumed, but the meter has not reported that purchase: "
+                                        "unless its display shows the card's purchase count, it "
+                                        "refuses the new card (E7)")
+                               : kwh_tr("--unconsumed, but the meter reported that purchase: the "
+                                        "new card carries it again (the meter answers EA)"));
+    }
     if (v->has_sale) {
         cli_kv(c, "purchase_count", "%d", s->purchase_count);
         cli_kv(c, "tariff", "%s", s->tariff_name);

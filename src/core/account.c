@@ -12,3 +12,35 @@ int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
         return store_customer_by_meter(c->db, meter_no, out, e);
     return kwh_err_set(e, KWH_EINVAL, "enter a customer number or a meter number");
 }
+
+int account_find_number(struct kwh_core *c, uint32_t number, struct kwh_customer *out,
+                        struct kwh_err *e)
+{
+    struct kwh_customer by_meter;
+    struct kwh_err ignore;
+    int rc, rm;
+
+    if (number == 0)
+        return kwh_err_set(e, KWH_EINVAL, "enter a customer number or a meter number");
+    rc = store_customer_by_no(c->db, number, out, &ignore);
+    if (rc < 0 && rc != KWH_ENOTFOUND)
+        return account_find(c, number, 0, out, e); /* says what went wrong */
+    rm = store_customer_by_meter(c->db, number, &by_meter, &ignore);
+    if (rm < 0 && rm != KWH_ENOTFOUND)
+        return account_find(c, 0, number, out, e);
+    if (rc == 0 && rm == 0 && by_meter.id != out->id)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "%08u is the customer number of one account and the meter number of "
+                           "another (customer %08u): read the card, or give the other number",
+                           number, by_meter.customer_no);
+    if (rc == 0)
+        return 0;
+    if (rm == 0) {
+        *out = by_meter;
+        return 0;
+    }
+    return kwh_err_set(e, KWH_ENOTFOUND,
+                       "no account has the customer number or meter number %08u: check the "
+                       "number, or read the customer's card",
+                       number);
+}

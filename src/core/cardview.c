@@ -11,10 +11,8 @@
 #include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
-/* The account's last settled sale that loaded energy onto its card (a reissue or a
- * meter change without a purchase loads none). */
-static int last_purchase(struct kwh_core *c, int64_t customer_id, struct kwh_sale *out, bool *found,
-                         struct kwh_err *e)
+int cardview_last_purchase(struct kwh_core *c, int64_t customer_id, struct kwh_sale *out,
+                           bool *found, struct kwh_err *e)
 {
     int64_t before = INT64_MAX, kinds = model_op_kinds(KWH_OPF_PURCHASE);
     int rc;
@@ -85,7 +83,7 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
                            "to it (op #%lld): it was altered or rolled back, and is "
                            "refused",
                            (long long)last.id);
-    return last_purchase(c, v->cust.id, &v->last_sale, &v->has_last_sale, e);
+    return cardview_last_purchase(c, v->cust.id, &v->last_sale, &v->has_last_sale, e);
 }
 
 bool cardview_meter_refused(const struct seen_card *v)
@@ -157,7 +155,9 @@ static int note_meter_report(struct kwh_core *c, struct seen_card *v, struct kwh
     cu.reported_remaining_ckwh = r->remaining_ckwh;
     cu.reported_at = r->time;
     cu.balance_ckwh = r->remaining_ckwh;
-    if (!card_purchase_loaded(&v->card))
+    /* the purchase the meter has not loaded is still the customer's: also on a reissued
+       card marked 已消费 whose meter answered E7 because it never had it */
+    if (r->loaded_count < v->card.purchase_count)
         cu.balance_ckwh += v->card.purchase_ckwh;
     snprintf(subject, sizeof subject, "%08u", cu.customer_no);
     snprintf(before, sizeof before, "balance=%lld loaded=%d", (long long)v->cust.balance_ckwh,

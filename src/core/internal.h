@@ -113,6 +113,11 @@ struct seen_card {
 int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct seen_card *v,
                    struct kwh_err *e);
 
+/* The account's last settled sale that loaded energy onto its card (a reissue or a
+ * meter change without a purchase loads none); *found false when there is none. */
+int cardview_last_purchase(struct kwh_core *c, int64_t customer_id, struct kwh_sale *out,
+                           bool *found, struct kwh_err *e);
+
 /* Whether the card's last purchase is known to be in its meter: the meter's own report
  * on the card says so, or the ledger recorded such a report from an earlier reading. */
 bool cardview_purchase_in_meter(const struct seen_card *v);
@@ -182,6 +187,17 @@ int rules_check_request(const struct kwh_purchase_req *p, const struct kwh_site 
 int rules_price(const struct kwh_site *site, const struct kwh_customer *cu,
                 const struct kwh_purchase_req *p, const struct kwh_sale *replaced,
                 int64_t hoard_base_ckwh, int month, struct rules_quote *q, struct kwh_err *e);
+
+/* The month's free allowance (M34) a purchase for account cu loads: the grant of the sale
+ * a re-sale replaces, else the site's monthly free energy with the account's first
+ * purchase of the month (*by_month: it depended on the month). */
+int64_t rules_free_grant(const struct kwh_site *site, const struct kwh_customer *cu,
+                         const struct kwh_sale *replaced, int month, bool *by_month);
+/* The paid energy a purchase may still add under the meter's hoard limit: the limit less
+ * what the meter holds (hoard_base) and what the card loads besides (extra: adjustment,
+ * free allowance); 0 when none. */
+int64_t rules_hoard_room(const struct kwh_customer *cu, int64_t hoard_base_ckwh,
+                         int64_t extra_ckwh);
 
 /* A sale row for account cu from quote q and request p (p may be NULL). */
 void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *cu,

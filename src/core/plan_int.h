@@ -123,6 +123,9 @@ void plan_audit(struct kwh_plan *p, const char *op, const char *subject, const c
  * is built, and gives it: *out = p and 0, or p freed and the error. Call last. */
 int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_plan **out, struct kwh_err *e);
 
+/* Why the card's last purchase cannot be replaced by 重新售电, or 0 (resale.c). */
+int resale_replaceable(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e);
+
 /* Frees p and returns rc (for the error paths of the operation files). */
 int plan_fail(struct kwh_plan *p, int rc);
 

@@ -137,7 +137,7 @@ static void make_template(void)
                                .unit_phone = "0571-1234567",
                                .demo_tariffs = true};
     struct kwh_core *c;
-    struct kwh_session s;
+    struct kwh_session s, cs;
     struct kwh_tariff *t;
     struct kwh_operator *ops;
     size_t n;
@@ -163,7 +163,11 @@ static void make_template(void)
         fail_msg("open: %s", e.msg);
     if (auth_login(c, "system", "1", &s, &e) < 0 ||
         auth_change_password(c, &s, "system", "1", SITE_ADMIN_PW, SITE_ADMIN_PW, &e) < 0 ||
-        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, SITE_SELLER_PW, SITE_SELLER_PW, &e) < 0)
+        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, "seller-first-1", "seller-first-1", &e) <
+            0 ||
+        auth_login(c, "clerk", "seller-first-1", &cs, &e) < 0 ||
+        auth_change_password(c, &cs, "clerk", "seller-first-1", SITE_SELLER_PW, SITE_SELLER_PW,
+                             &e) < 0) /* a new operator sets their own password first */
         fail_msg("operators: %s", e.msg);
     if (auth_operator_list(c, &s, &ops, &n, &e) < 0)
         fail_msg("list: %s", e.msg);

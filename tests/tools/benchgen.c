@@ -148,6 +148,15 @@ static const char *const given[] = {"伟", "芳",   "娜", "敏", "静",   "丽"
                                     "军", "洋",   "勇", "艳", "杰",   "娟",  "涛", "明",
                                     "超", "秀英", "华", "平", "建国", "小红"};
 
+/* A new operator sets their own password at the first login. */
+static int first_password(struct kwh_core *c, const char *name, struct kwh_err *e)
+{
+    struct kwh_session s;
+    if (auth_login(c, name, "bench-first-1", &s, e) < 0)
+        return -1;
+    return auth_change_password(c, &s, name, "bench-first-1", "bench-clerk-1", "bench-clerk-1", e);
+}
+
 static int setup_site(const char *path, struct kwh_err *e)
 {
     struct kwh_init_req req = {.area_code = "123456",
@@ -161,10 +170,11 @@ static int setup_site(const char *path, struct kwh_err *e)
     if (auth_login(c, "system", "1", &s, e) < 0 ||
         auth_change_password(c, &s, "system", "1", "bench-admin-1", "bench-admin-1", e) < 0 ||
         auth_login(c, "system", "bench-admin-1", &s, e) < 0 ||
-        auth_operator_add(c, &s, "clerk1", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1", e) <
+        auth_operator_add(c, &s, "clerk1", KWH_ROLE_SELLER, "bench-first-1", "bench-first-1", e) <
             0 ||
-        auth_operator_add(c, &s, "clerk2", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1", e) <
-            0) {
+        auth_operator_add(c, &s, "clerk2", KWH_ROLE_SELLER, "bench-first-1", "bench-first-1", e) <
+            0 ||
+        first_password(c, "clerk1", e) < 0 || first_password(c, "clerk2", e) < 0) {
         core_close(c);
         return -1;
     }
