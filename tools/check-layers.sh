@@ -25,7 +25,7 @@ declare -A owner=(
     [err]=util [util]=util [model]=util [csv]=util
     [card]=card [cardio]=card [cardwrite]=card [frame]=card [reader]=card [serial]=card
     [config]=config [print]=print
-    [core]=core [plan]=core [query]=core [data]=core [invoice]=core [units]=core
+    [core]=core [plan]=core [query]=core [oversight]=core [data]=core [invoice]=core [units]=core
     [printer]=app
 )
 # Layers a layer may include from, itself included. Floors: main -> ui, cli -> app ->

@@ -20,6 +20,18 @@ void open_meter_defaults(struct kwh_meter *m)
     m->ct_ratio = 1;
 }
 
+/* The new account's area: the one asked for (the root when 0), inside the operator's. */
+static int open_area(struct kwh_core *c, const struct kwh_plan *p, int64_t asked, int64_t *area,
+                     struct kwh_err *e)
+{
+    struct store_area a;
+    int rc = asked == 0 ? store_area_root(c->db, &a, e) : store_area_get(c->db, asked, &a, e);
+    if (rc < 0)
+        return rc;
+    *area = a.id;
+    return scope_permit_op(c, p->operator_id, a.id, e);
+}
+
 int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *blank,
               const struct kwh_account_req *a, const struct kwh_purchase_req *req,
               struct kwh_plan **out, struct kwh_err *e)
@@ -28,6 +40,7 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     struct kwh_tariff t;
     struct seen_card v;
     struct kwh_plan *p;
+    int64_t area = 0;
     struct kwh_meter m = a->meter;
     char subject[32];
     int rc;
@@ -40,7 +53,8 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     if ((p = plan_new(c, s, KWH_OP_OPEN, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
     if ((rc = rules_check_request(req, &p->site, e)) < 0 ||
-        (rc = plan_expect_tariff(c, p, a->tariff_id, &t, e)) < 0)
+        (rc = plan_expect_tariff(c, p, a->tariff_id, &t, e)) < 0 ||
+        (rc = open_area(c, p, a->area_id, &area, e)) < 0)
         return plan_fail(p, rc);
     if (store_customer_by_meter(c->db, m.meter_no, &other, NULL) == 0)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
@@ -56,6 +70,7 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     str_copy(cu.phone, sizeof cu.phone, a->phone);
     cu.meter = m;
     cu.tariff_id = t.id;
+    cu.area_id = area;
     str_copy(cu.tariff_name, sizeof cu.tariff_name, t.name);
     cu.price = t.price;
     cu.opened = core_now(c);

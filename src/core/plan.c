@@ -72,6 +72,9 @@ int plan_expect_account(struct kwh_core *c, struct kwh_plan *p, const struct kwh
     struct store_op last;
     int rc;
 
+    /* the operators' scope: no operation on an account outside the operator's areas */
+    if ((rc = scope_permit_op(c, p->operator_id, cu->area_id, e)) < 0)
+        return rc;
     p->x.account = true;
     p->x.cu = *cu;
     p->v.has_account = true;
@@ -81,7 +84,6 @@ int plan_expect_account(struct kwh_core *c, struct kwh_plan *p, const struct kwh
     p->x.last_op_id = rc == 0 ? last.id : 0;
     p->x.npending = p->ntake;
     memcpy(p->x.pending, p->take, sizeof p->take);
-    (void)e;
     return 0;
 }
 

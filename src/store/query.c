@@ -44,6 +44,25 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
         sql_null_as(st, name, SQL_TEXT);
 }
 
+/* The area filter and the operator's scope on an account id (the account's area in the
+ * subtree :apath; in one of the subtrees of operator :scope), each off when NULL. */
+#define AREA_IDS                                                                                   \
+    "(SELECT a.id FROM areas a WHERE substr(a.path, 1, length(:apath)) = :apath)"
+#define SCOPE_IDS                                                                                  \
+    "(SELECT ca.id FROM operator_areas o JOIN areas sa ON sa.id = o.area_id JOIN areas ca ON "     \
+    "substr(ca.path, 1, length(sa.path)) = sa.path WHERE o.operator_id = :scope)"
+#define ACCOUNT_IN_AREA(col)                                                                       \
+    " AND (:apath IS NULL OR " col " IN (SELECT c.id FROM customers c WHERE c.area_id IN " AREA_IDS \
+    "))"                                                                                           \
+    " AND (:scope IS NULL OR " col " IN (SELECT c.id FROM customers c WHERE c.area_id IN "         \
+    SCOPE_IDS "))"
+
+static void bind_area_scope(sql_stmt *st, const char *area_path, int64_t scope_op)
+{
+    bind_opt_text(st, ":apath", area_path);
+    bind_opt_i64(st, ":scope", scope_op != 0, scope_op);
+}
+
 /* --- accounts ------------------------------------------------------------------------ */
 
 #define CQ_TAIL                                                                                    \
@@ -53,7 +72,10 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
     " AND (:tariff IS NULL OR c.tariff_id = :tariff)"                                              \
     " AND (:address IS NULL OR c.address LIKE :address ESCAPE '\\')"                               \
     " AND (:lp_from IS NULL OR (c.last_purchase >= :lp_from AND c.last_purchase < :lp_to))"        \
-    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"
+    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"                                   \
+    " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"                                          \
+    " AND c.customer_no > :after"
 
 #define CQ_NO "c.customer_no = :no"
 #define CQ_METER "c.meter_no = :meter"
@@ -103,6 +125,8 @@ static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool c
     bind_opt_text(st, ":name", q->name ? name_pat : NULL);
     bind_opt_text(st, ":address", q->address ? addr_pat : NULL);
     sql_i64(st, ":closed", q->include_closed);
+    sql_i64(st, ":after", q->after_no);
+    bind_area_scope(st, q->area_path, q->scope_op);
     return st;
 }
 
@@ -167,7 +191,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
     " AND (:meter IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE meter_no = "         \
     ":meter))"                                                                                     \
     " AND (:name IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE name LIKE "           \
-    ":name ESCAPE '\\'))"
+    ":name ESCAPE '\\'))" ACCOUNT_IN_AREA("s.customer_id")
 
 #define SQ_NO "s.customer_id = (SELECT id FROM customers WHERE customer_no = :no)"
 #define SQ_METER "s.customer_id IN (SELECT id FROM customers WHERE meter_no = :meter)"
@@ -228,6 +252,7 @@ static void bind_sale_q(sql_stmt *st, const struct store_sale_q *q, char *name_p
     if (q->name != NULL)
         like_pattern(q->name, name_pat, KWH_TEXT_MAX * 2 + 4);
     bind_opt_text(st, ":name", q->name ? name_pat : NULL);
+    bind_area_scope(st, q->area_path, q->scope_op);
 }
 
 int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
@@ -349,6 +374,20 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
                    e);
     if (ins == NULL)
         return KWH_EDB;
+    if ((rc = sql_done(s, ins, e)) < 0)
+        return rc;
+    del = sql_prep(s, "DELETE FROM sales_sum_day", e);
+    if (del == NULL || (rc = sql_done(s, del, e)) < 0)
+        return e ? e->code : KWH_EDB;
+    ins = sql_prep(s,
+                   "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, n, energy_ckwh, "
+                   "adjust_ckwh, free_ckwh, amount_fen, fee_fen) SELECT created / 86400, "
+                   "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "
+                   "sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 "
+                   "GROUP BY 1, 2, 3, 4",
+                   e);
+    if (ins == NULL)
+        return KWH_EDB;
     return sql_done(s, ins, e);
 }
 
@@ -358,7 +397,9 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
     " FROM events ev JOIN customers c ON c.id = ev.customer_id JOIN operators o ON o.id = "        \
     "ev.operator_id LEFT JOIN card_ops op ON op.id = ev.op_id WHERE ev.kind = :kind AND "          \
     "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "         \
-    "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"
+    "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"     \
+    " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
 
 static void bind_event_q(sql_stmt *st, const struct store_event_q *q)
 {
@@ -366,6 +407,7 @@ static void bind_event_q(sql_stmt *st, const struct store_event_q *q)
     sql_i64(st, ":from", q->from);
     sql_i64(st, ":to", q->to);
     bind_opt_text(st, ":opname", q->operator_name);
+    bind_area_scope(st, q->area_path, q->scope_op);
 }
 
 int store_events_count(struct store *s, const struct store_event_q *q, int64_t *n,

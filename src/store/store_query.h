@@ -27,6 +27,9 @@ struct store_cust_q {
     bool by_last_purchase;
     int64_t lp_from, lp_to; /* [from, to) */
     bool include_closed;    /* status closed too; open and refunded always */
+    const char *area_path;  /* accounts in this area's subtree ("/1/4/"), or NULL */
+    int64_t scope_op;       /* an operator limited to subtrees: only those (0: off) */
+    int64_t after_no;       /* keyset paging: customer numbers above this (0: off) */
 };
 
 int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t *n,
@@ -50,6 +53,8 @@ struct store_sale_q {
     bool by_meter;
     uint32_t meter_no;
     const char *name;
+    const char *area_path; /* accounts in this area's subtree, or NULL */
+    int64_t scope_op;      /* an operator limited to subtrees: only their accounts (0: off) */
 };
 
 struct store_sums {
@@ -82,6 +87,8 @@ struct store_event_q {
     int kind;
     int64_t from, to;
     const char *operator_name;
+    const char *area_path; /* accounts in this area's subtree, or NULL */
+    int64_t scope_op;      /* an operator limited to subtrees (0: off) */
 };
 
 struct store_event_row {
