@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 /* --- the area tree (area.c) ----------------------------------------------------------- */
 
@@ -50,6 +51,22 @@ int area_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, str
 /* Admin: moves an account to another area (audited). */
 int area_assign(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                 int64_t area_id, struct kwh_err *e);
+
+/* --- per area (report_area.c) --------------------------------------------------------- */
+
+/* One area of the breakdown: its own subtree's totals. */
+struct kwh_area_row {
+    struct kwh_area area;
+    int64_t accounts;     /* open and refunded */
+    int64_t balance_ckwh; /* their balance */
+    int64_t balance_fen;  /* valued at each tariff's current price */
+    struct kwh_sale_totals sales; /* the period's settled sales */
+};
+
+/* The per-area breakdown of period: every area the session may see (area_list's order),
+ * each with the totals of its subtree. *out is caller-freed. */
+int report_areas(struct kwh_core *c, const struct kwh_session *s, const struct kwh_period *period,
+                 struct kwh_area_row **out, size_t *n, struct kwh_err *e);
 
 /* --- the operators' scope (scope.c) ----------------------------------------------------- */
 

@@ -5,6 +5,7 @@
  * drives the index (a customer number, a meter number, a period...); every other filter
  * is a bound parameter that is either NULL (off) or a value. The driver is picked from
  * the filters that are on, the most selective first. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +179,113 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
         }
     }
     return rc;
+}
+
+/* --- the customer search ------------------------------------------------------------------ */
+
+#define SEARCH_TAIL                                                                                \
+    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"                                  \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
+
+static const char search_number[] = "SELECT " CUST_COLS CUST_FROM
+                                    "WHERE (c.customer_no = :no OR c.meter_no = :no) AND "
+                                    "c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
+/* SQLite: the trigram index, in rowid order, so the first page stops early */
+static const char search_fts[] =
+    "SELECT " CUST_COLS " FROM customers_fts f JOIN customers c ON c.id = f.rowid JOIN tariffs t "
+    "ON t.id = c.tariff_id WHERE customers_fts MATCH :match AND f.rowid > :after" SEARCH_TAIL
+    " ORDER BY f.rowid LIMIT :limit";
+/* PostgreSQL: pg_trgm's index on the same text (LIKE is prepared as ILIKE there) */
+static const char search_trgm[] =
+    "SELECT " CUST_COLS CUST_FROM
+    "WHERE (c.name || ' ' || c.address || ' ' || c.phone || ' ' || c.name_py) LIKE :pattern "
+    "ESCAPE '\\' AND c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
+static const char search_name[] = "SELECT " CUST_COLS CUST_FROM
+                                  "WHERE c.name >= :lo AND c.name < :hi" SEARCH_TAIL
+                                  " ORDER BY c.name, c.id LIMIT :limit";
+static const char search_py[] = "SELECT " CUST_COLS CUST_FROM
+                                "WHERE c.name_py >= :lo AND c.name_py < :hi" SEARCH_TAIL
+                                " ORDER BY c.name_py, c.id LIMIT :limit";
+
+/* U+10FFFF: after every text that starts with a prefix, in byte order */
+#define TEXT_MAX_CHAR "\xf4\x8f\xbf\xbf"
+
+static int search_run(struct store *s, const char *sql, const struct store_search_q *q,
+                      int64_t limit, struct kwh_customer **rows, size_t *n, struct kwh_err *e)
+{
+    char buf[KWH_ADDR_MAX * 2 + 8], hi[KWH_TEXT_MAX + 8];
+    sql_stmt *st = sql_prep(s, sql, e);
+    if (st == NULL)
+        return KWH_EDB;
+    if (sql == search_number) {
+        sql_i64(st, ":no", q->number);
+    } else if (sql == search_fts) {
+        size_t o = 0;
+        buf[o++] = '"';
+        for (const char *p = q->text; *p && o + 3 < sizeof buf; p++) {
+            if (*p == '"')
+                buf[o++] = '"';
+            buf[o++] = *p;
+        }
+        buf[o++] = '"';
+        buf[o] = '\0';
+        sql_text(st, ":match", buf);
+    } else if (sql == search_trgm) {
+        like_pattern(q->text, buf, sizeof buf);
+        sql_text(st, ":pattern", buf);
+    } else {
+        snprintf(hi, sizeof hi, "%s" TEXT_MAX_CHAR, q->text);
+        sql_text(st, ":lo", q->text);
+        sql_text(st, ":hi", hi);
+    }
+    if (sql != search_name && sql != search_py)
+        sql_i64(st, ":after", q->after_id);
+    sql_i64(st, ":closed", q->include_closed);
+    bind_opt_i64(st, ":scope", q->scope_op != 0, q->scope_op);
+    sql_i64(st, ":limit", limit);
+    return sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e);
+}
+
+int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
+                           struct kwh_customer **rows, size_t *n, struct kwh_err *e)
+{
+    struct kwh_customer *more = NULL;
+    size_t nmore = 0;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    if (q->kind == STORE_SEARCH_NUMBER)
+        return search_run(s, search_number, q, limit, rows, n, e);
+    if (q->kind == STORE_SEARCH_SUBSTRING)
+        return search_run(s, s->be->dialect == SQL_SQLITE ? search_fts : search_trgm, q, limit,
+                          rows, n, e);
+    if ((rc = search_run(s, search_name, q, limit, rows, n, e)) < 0)
+        return rc;
+    if ((size_t)limit <= *n)
+        return 0;
+    if ((rc = search_run(s, search_py, q, limit, &more, &nmore, e)) < 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return rc;
+    }
+    for (size_t i = 0; i < nmore && *n < (size_t)limit; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++)
+            dup |= (*rows)[j].id == more[i].id;
+        if (dup)
+            continue;
+        struct kwh_customer *grown = realloc(*rows, (*n + 1) * sizeof **rows);
+        if (grown == NULL) {
+            free(more);
+            return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+        }
+        *rows = grown;
+        (*rows)[(*n)++] = more[i];
+    }
+    free(more);
+    return 0;
 }
 
 /* --- sales ------------------------------------------------------------------------------ */
@@ -457,4 +565,54 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
     sql_i64(st, ":limit", limit);
     sql_i64(st, ":offset", offset);
     return sql_collect(s, st, sizeof **rows, rd_event, (void **)rows, n, e);
+}
+
+/* --- per area ------------------------------------------------------------------------------ */
+
+int store_area_balances(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id,
+                                                   int64_t price, int64_t accounts,
+                                                   int64_t balance_ckwh),
+                        void *ctx, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(
+        s,
+        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = "
+        "c.tariff_id ORDER BY id DESC LIMIT 1), count(*), coalesce(sum(c.balance_ckwh), 0) FROM "
+        "customers c WHERE c.status IN (1, 2) GROUP BY c.area_id, c.tariff_id",
+        e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    while ((rc = sql_row(s, st, e)) == 1)
+        if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_i64(st, 1), sql_col_i64(st, 2),
+                     sql_col_i64(st, 3), sql_col_i64(st, 4))) != 0) {
+            sql_reset(st);
+            return rc;
+        }
+    return rc;
+}
+
+int store_area_sales(struct store *s, int64_t from, int64_t to,
+                     int (*fn)(void *ctx, int64_t area_id, const struct store_sums *sums),
+                     void *ctx, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT c.area_id, " SUMS " FROM sales s JOIN customers c ON c.id = "
+                            "s.customer_id WHERE s.state = 1 AND s.created >= :from AND "
+                            "s.created < :to GROUP BY c.area_id",
+                            e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":from", from);
+    sql_i64(st, ":to", to);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        struct store_sums m = {sql_col_i64(st, 1), sql_col_i64(st, 2), sql_col_i64(st, 3),
+                               sql_col_i64(st, 4), sql_col_i64(st, 5), sql_col_i64(st, 6)};
+        if ((rc = fn(ctx, sql_col_i64(st, 0), &m)) != 0) {
+            sql_reset(st);
+            return rc;
+        }
+    }
+    return rc;
 }

@@ -42,6 +42,30 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
                          int (*fn)(void *ctx, const struct kwh_customer *cu), void *ctx,
                          struct kwh_err *e);
 
+/* --- query.c: the customer search -------------------------------------------------------- */
+
+enum store_search_kind {
+    STORE_SEARCH_NUMBER,    /* a customer or meter number, exactly */
+    STORE_SEARCH_SUBSTRING, /* 3 characters or more anywhere in name, address, phone, initials */
+    STORE_SEARCH_PREFIX,    /* shorter: the start of the name or of its initials */
+};
+
+struct store_search_q {
+    int kind; /* enum store_search_kind */
+    uint32_t number;
+    const char *text;
+    bool include_closed;
+    int64_t scope_op; /* an operator limited to subtrees (0: off) */
+    int64_t after_id; /* keyset paging (number and substring): ids above this */
+};
+
+/* A page of accounts matching q: by id (number, substring) or by name, then by initials
+ * (prefix; each at most limit). SQLite: the FTS5 trigram index customers_fts;
+ * PostgreSQL: pg_trgm's GIN index on the same columns; the prefixes use the indexes on
+ * name and name_py. *rows caller-freed. */
+int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
+                           struct kwh_customer **rows, size_t *n, struct kwh_err *e);
+
 /* --- query.c: sales (M21) ----------------------------------------------------------- */
 
 /* Settled (done) sales created in [from, to), with optional filters. */
@@ -80,6 +104,19 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
 int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e);
 /* Recomputes the hourly summary from every sale (inside a transaction). */
 int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
+
+/* --- query.c: per area ---------------------------------------------------------------------- */
+
+/* Open and refunded accounts per area and tariff: fn(area, tariff, price, accounts,
+ * balance). */
+int store_area_balances(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id,
+                                                   int64_t price, int64_t accounts,
+                                                   int64_t balance_ckwh),
+                        void *ctx, struct kwh_err *e);
+/* The settled sales of [from, to) per account area: fn(area, sums). */
+int store_area_sales(struct store *s, int64_t from, int64_t to,
+                     int (*fn)(void *ctx, int64_t area_id, const struct store_sums *sums),
+                     void *ctx, struct kwh_err *e);
 
 /* --- query.c: events (M22-M25) ------------------------------------------------------ */
 
