@@ -211,7 +211,7 @@ $(FUZZ_B)/obj/gen/pinyin_table.o: $(FUZZ_B)/gen/pinyin_table.c
 
 $(FUZZ_B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -c $< -o $@
+	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -MMD -MP -c $< -o $@
 
 $(FUZZ_B)/libkwhpos.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -49,6 +49,8 @@ struct kwh_config {
     int backup_interval_hours;     /* [backup] interval_hours */
     int backup_keep;               /* [backup] keep */
 
+    char audit_anchors[KWH_PATH_MAX]; /* [audit] anchors: the anchor file; "" = beside the db */
+
     char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
 
     char station_dir[KWH_PATH_MAX];  /* [station] dir; resolved by config_station_load */

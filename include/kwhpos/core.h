@@ -55,6 +55,20 @@ void core_set_card_dev(struct kwh_core *c, struct kwh_card_dev *dev);
 void core_set_clock(struct kwh_core *c, const struct kwh_clock *clock);
 void core_set_progress(struct kwh_core *c, kwh_progress_fn fn, void *ctx);
 int64_t core_now(const struct kwh_core *c);
+/* How many changes this core recorded since it was opened (audit records other than
+ * logins): whether a session changed anything worth a backup. */
+int64_t core_changes(const struct kwh_core *c);
+
+/* A damaged database (guard.c, docs/security.md). Starts PRAGMA quick_check in a thread
+ * of its own (the terminal UI at start-up, the command line when it opens the reader);
+ * core_close stops it. */
+void core_check_start(struct kwh_core *c);
+/* The one rule every card write obeys, before its intent is recorded: waits for the
+ * check started, then KWH_EDB ("no card is written … restore …") once any check has
+ * failed — that one, `kwhpos check`, a backup's, SQLite's own. */
+int core_may_write_cards(struct kwh_core *c, struct kwh_err *e);
+/* Whether a check has failed (kept beside the database): *why, its time and reason. */
+bool core_damaged(struct kwh_core *c, char *why, size_t n);
 
 /* A card reader the machine offers: what to put in [reader] port, and what a clerk
  * picks ("CH340 on /dev/ttyUSB0"). */
@@ -76,6 +90,13 @@ int auth_login(struct kwh_core *c, const char *name, const char *password, struc
 /* M7: name, old password, new twice. A seller may change only their own password. An
  * admin changing another operator's password need not know the old one (old may be
  * NULL) and that operator must change it at next login. */
+/* Clears an operator's lock-out and failure count (admin), audited. */
+int auth_unlock(struct kwh_core *c, const struct kwh_session *s, const char *name,
+                struct kwh_err *e);
+/* The same without a session, for the machine's administrator: the command line calls
+ * it only for root, who can read and write the database file anyway. Audited as
+ * "root". */
+int auth_unlock_as_root(struct kwh_core *c, const char *name, struct kwh_err *e);
 int auth_change_password(struct kwh_core *c, struct kwh_session *s, const char *name,
                          const char *old_pw, const char *new_pw, const char *new_pw2,
                          struct kwh_err *e);
@@ -90,12 +111,14 @@ int auth_operator_set_role(struct kwh_core *c, const struct kwh_session *s, cons
 int auth_operator_list(struct kwh_core *c, const struct kwh_session *s, struct kwh_operator **out,
                        size_t *n, struct kwh_err *e);
 
-/* The operations a seller may not do (M9) among those that need the card reader. */
+/* The operations a seller may not do (M9) that a caller refuses before it starts them
+ * (opens the card reader, reads a file). */
 enum kwh_action {
     KWH_ACT_METER_CHANGE, /* 换表 */
     KWH_ACT_EDIT,         /* 用户信息维护 */
     KWH_ACT_CLOSE_FORCE,  /* closing an account with energy left */
     KWH_ACT_TOOL_CARD,    /* 工具卡; arg: the card type (a relay card is anyone's) */
+    KWH_ACT_IMPORT,       /* importing accounts */
 };
 
 /* Whether the session may do action: 0, or KWH_EPERM saying who may. The core's own
@@ -148,6 +171,55 @@ int report_balance(struct kwh_core *c, const struct kwh_session *s, struct kwh_b
 
 /* Verifies the audit chain; *first_bad is 0 when intact, else the first broken id. */
 int audit_verify(struct kwh_core *c, int64_t *checked, int64_t *first_bad, struct kwh_err *e);
+
+/* An anchor of the audit chain: its length and the hash of its newest record, kept
+ * outside the database so that a chain rewritten by whoever can write the database
+ * shows (anchor.c, docs/security.md). */
+struct kwh_anchor {
+    int64_t time;
+    char site[17];    /* the site's id: 16 hex digits derived from the site secret */
+    int64_t records;  /* records in the chain = the newest record's id (0: none) */
+    char head[65];    /* the newest record's hash, hex ("" when none) */
+    char event[16];   /* "shift-close", "backup", "check" */
+    bool written;     /* appended to the anchor file */
+    char where[1024]; /* the anchor file */
+    char error[256];  /* why it was not written ("" when it was) */
+};
+
+/* Where anchors are appended: path, or "" / NULL for audit-anchors.log beside the
+ * database ([audit] anchors in the INI). */
+void core_set_anchor_file(struct kwh_core *c, const char *path);
+/* The anchor file in use, in buf. */
+const char *core_anchor_file(const struct kwh_core *c, char *buf, size_t n);
+/* The chain's anchor now, written as one line to the anchor file (O_APPEND, fsynced) and
+ * to syslog (LOG_AUTH, journald): shift_close, backup_run and check_all call it. A
+ * file that cannot be written is not an error: out->written and out->error say so. */
+int audit_anchor(struct kwh_core *c, const char *event, struct kwh_anchor *out, struct kwh_err *e);
+/* The anchor the chain had at the newest record of operation op whose subject starts
+ * with subject_prefix (a closed shift's, for its report again); nothing is written. */
+int audit_anchor_of(struct kwh_core *c, const char *op, const char *subject_prefix,
+                    struct kwh_anchor *out, struct kwh_err *e);
+/* The anchor as the one line written ("kwhpos audit anchor: site=… records=… head=…
+ * event=…"). */
+void audit_anchor_line(const struct kwh_anchor *a, char *buf, size_t n);
+
+struct kwh_anchor_check {
+    int64_t anchors;     /* anchors of this site found in the file */
+    int64_t other_sites; /* anchors of other sites (or of this one before its secret changed) */
+    int64_t unreadable;  /* lines with the tag that do not parse */
+    int64_t newest;      /* the longest chain an anchor agreed with */
+    bool contradicted;   /* an anchor the chain does not agree with: */
+    int64_t bad_records; /* its record count */
+    bool bad_removed;    /* the chain has no record with that number (else: rewritten) */
+    char bad_event[16];
+    char bad_when[64]; /* the line's text before the anchor: its time */
+};
+
+/* `audit verify --anchors FILE`: every anchor of this site in the file (the anchor file,
+ * or syslog or `journalctl` output: lines are found by their tag) is compared with the
+ * chain; the first it contradicts ends the check. */
+int audit_verify_anchors(struct kwh_core *c, const char *path, struct kwh_anchor_check *out,
+                         struct kwh_err *e);
 
 /* Pending card writes (shown to the clerk, listed by `kwhpos check`). */
 int settle_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kwh_err *e);

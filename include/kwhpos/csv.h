@@ -29,7 +29,9 @@ int csv_encoding_parse(const char *name);
  * terminating NUL): fields are unquoted and NUL-terminated in place, their starts stored
  * in fields (at most max; *nfields counts them all). *p moves past the record and *line
  * counts the newlines passed. KWH_EINVAL for a quote left open, text after a closing
- * quote, or a stray quote. */
+ * quote, or a stray quote; and, with detail KWH_CSV_BAD_RECORD (only this record is bad:
+ * *p is past it and the next one splits), for a NUL byte in a field. */
+#define KWH_CSV_BAD_RECORD 1
 int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, int64_t *line,
               struct kwh_err *e);
 /* Converts GB18030 text to UTF-8; *out is caller-freed. */

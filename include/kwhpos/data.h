@@ -4,6 +4,7 @@
 #ifndef KWHPOS_DATA_H
 #define KWHPOS_DATA_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,22 +16,28 @@
 struct kwh_backup_opts {
     const char *dir; /* NULL or "" = backups/ beside the database */
     int keep;        /* newest backups kept; 0 = all */
+    /* NULL, or a flag (a signal handler's) that stops a backup under way at once:
+     * nothing is left behind and backup_run fails with KWH_EIO */
+    const volatile sig_atomic_t *stop;
 };
 
 struct kwh_backup_info {
     char path[1024]; /* the file written */
     int64_t bytes;
-    int64_t started; /* Unix seconds */
-    int64_t millis;  /* how long it took, checking included */
-    int removed;     /* old backups removed to keep the newest `keep` */
+    int64_t started;          /* Unix seconds */
+    int64_t millis;           /* how long it took, checking included */
+    int removed;              /* old backups removed to keep the newest `keep` */
+    struct kwh_anchor anchor; /* the audit chain's anchor, written after the backup */
 };
 
 /* The folder backups go to: opts->dir, or backups/ beside the database at db_path. */
 void backup_dir_for(const char *db_path, const struct kwh_backup_opts *o, char *buf, size_t n);
 
 /* M27: copies the database while other terminals keep selling (SQLite's online backup)
- * to DIR/kwhpos-YYYYMMDD-HHMMSS.db, checks the copy with integrity_check, then removes
- * the oldest backups beyond `keep`. The copy appears under its name only when good. */
+ * to DIR/kwhpos-YYYYMMDD-HHMMSS.db (-2, -3... when that name is taken, also by a
+ * backup another program writes at the same second), checks the copy with
+ * integrity_check, then removes the oldest backups beyond `keep`. The copy appears
+ * under its name only when good. */
 int backup_run(struct kwh_core *c, const struct kwh_backup_opts *o, struct kwh_backup_info *out,
                struct kwh_err *e);
 /* When the newest backup in the folder was written (0 when there is none). */
@@ -47,10 +54,11 @@ int backup_if_due(struct kwh_core *c, const struct kwh_backup_opts *o, int inter
                   bool *done, struct kwh_backup_info *out, struct kwh_err *e);
 
 struct kwh_restore_info {
-    char pre_restore[1024]; /* the database as it was, kept here ("" when none was) */
-    int from_version;       /* the backup's schema version (migrated on open) */
-    int64_t accounts;       /* accounts in the restored database */
-    int64_t last_sale;      /* its newest sale (Unix seconds, 0 = none) */
+    char pre_restore[1024];   /* the database as it was, kept here ("" when none was) */
+    int from_version;         /* the backup's schema version (migrated on open) */
+    int64_t accounts;         /* accounts in the restored database */
+    int64_t last_sale;        /* its newest sale (Unix seconds, 0 = none) */
+    struct kwh_anchor anchor; /* the restored chain's anchor, written after the restore */
 };
 
 /* M28 (admin): replaces the database *c is open on with the backup at file. Refuses a
@@ -93,12 +101,13 @@ struct kwh_check {
     bool audit_ok;
     int64_t audit_records;
     int64_t audit_first_bad;
-    bool sums_ok;    /* the report summary agrees with the sales */
-    int64_t pending; /* card writes waiting for their card */
+    bool sums_ok;             /* the report summary agrees with the sales */
+    int64_t pending;          /* card writes waiting for their card */
+    struct kwh_anchor anchor; /* the audit chain's anchor, written by the check */
 };
 
 /* Database integrity, the audit chain, the report summary against the sales, and the
- * number of pending card writes (list them with vend_pending). */
+ * number of pending card writes (list them with settle_pending). */
 int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e);
 
 /* --- bulk import (import.c) ------------------------------------------------------------ */

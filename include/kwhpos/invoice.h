@@ -11,6 +11,7 @@
 #ifndef KWHPOS_INVOICE_H
 #define KWHPOS_INVOICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,34 @@ int invoice_reprint(struct kwh_core *c, const struct kwh_session *s, int64_t inv
  * sets the sale's printed time; each is audited with the reprint count it carried. */
 int invoice_printed(struct kwh_core *c, const struct kwh_session *s, int64_t invoice_no,
                     int reprint, const char *where, struct kwh_err *e);
+
+/* A copy of an invoice on its way to CUPS (src/app/printer.c, docs/printing.md). Its
+ * job is remembered from the moment CUPS has it until the program learns what became of
+ * it, so that a copy whose fate was not learnt (the print server stopped, the printer
+ * kept the line open, the program was killed) is looked into at the next contact with
+ * CUPS: printed, or possibly printed, makes it a copy that left the program (the next
+ * one is a 补打); not printed forgets it. */
+struct invoice_job {
+    int64_t invoice_no;
+    int reprint; /* the copy's 补打 count; 0 = the original */
+    int job_id;
+    int64_t since;    /* when it went to CUPS (filled by invoice_job_begin) */
+    char queue[128];  /* the CUPS queue */
+    char server[256]; /* the print server; "" = the system's */
+};
+
+/* Remembers j before its data goes to CUPS. An original is refused (KWH_ECONFLICT) when
+ * a copy already left the program or is on its way (another terminal's, or one whose
+ * fate is not known yet): in one transaction, so two terminals never print two
+ * originals. */
+int invoice_job_begin(struct kwh_core *c, const struct kwh_session *s, const struct invoice_job *j,
+                      struct kwh_err *e);
+/* The jobs whose copies are not accounted for yet, oldest first; *out caller-freed. */
+int invoice_jobs_open(struct kwh_core *c, struct invoice_job **out, size_t *n, struct kwh_err *e);
+/* What became of j: printed (or possibly printed) records the copy as invoice_printed
+ * does, with `how` in the audit; not printed forgets the job (audited too). */
+int invoice_job_end(struct kwh_core *c, const struct kwh_session *s, const struct invoice_job *j,
+                    bool printed, const char *how, struct kwh_err *e);
 
 /* What is done to the invoice form file. */
 enum invoice_form_op {

@@ -119,6 +119,7 @@ struct kwh_operator {
     int role;
     bool must_change;
     int failed_logins;
+    int lockouts; /* lock-outs in a row: each lasts twice the one before */
     int64_t locked_until;
 };
 

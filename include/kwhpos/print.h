@@ -353,6 +353,13 @@ enum print_fail {
     PRINT_FAIL_ABORTED,   /* the job was aborted (printer or filter failure) */
     PRINT_FAIL_CANCELED,  /* the job was canceled */
     PRINT_FAIL_TIMEOUT,   /* not printed in time; the job was canceled */
+    /* the printer had the whole page (CUPS sent it and waited for the printer to say it
+       was done) but the job did not finish in time, or was canceled then: it may well
+       have printed */
+    PRINT_FAIL_SENT,
+    /* the print server stopped answering after the job was created: the job may still
+       print (when the server is back), or not; print_job_check tells later */
+    PRINT_FAIL_LOST,
 };
 
 struct print_job_opts {
@@ -361,14 +368,33 @@ struct print_job_opts {
     const char *title;  /* job name, e.g. the invoice number */
     int timeout_ms;     /* per request to the server; 0 = 10 s */
     int wait_ms;        /* wait this long for the job to finish; 0 = do not wait */
+    /* NULL, or called once the job exists and before its data is sent; non-zero stops
+       the job (it is canceled) with that error */
+    int (*created)(void *ctx, int job_id, struct kwh_err *e);
+    void *ctx;
 };
 
 /* Submits len bytes of `format` ("application/vnd.cups-raw", "application/pdf") to
- * the queue; *job_id (may be NULL) receives the job number. With wait_ms, waits for
- * the job to complete and cancels it when it fails or does not finish in time.
- * Failures set e->detail to an enum print_fail. */
+ * the queue; *job_id (may be NULL) receives the job number. With wait_ms, the job is
+ * sent with job-cancel-after (CUPS cancels it by itself if it runs longer, even if this
+ * program is gone), followed until it completes, and canceled when it fails or does not
+ * finish in time. Failures set e->detail to an enum print_fail. */
 int print_submit(const struct print_job_opts *o, const char *format, const void *data, size_t len,
                  int *job_id, struct kwh_err *e);
+
+/* What became of a job (print_job_check). */
+enum print_job_outcome {
+    PRINT_JOB_PRINTED,     /* completed */
+    PRINT_JOB_SENT,        /* the printer had the whole page: possibly printed */
+    PRINT_JOB_NOT_PRINTED, /* canceled, aborted or stopped before its data went out */
+    PRINT_JOB_UNKNOWN,     /* the server no longer knows the job */
+};
+
+/* Looks job_id up on o's server and queue; a job still waiting (or printing, but not
+ * sent whole yet) is canceled first, so that it cannot print later by surprise, and
+ * reported PRINT_JOB_NOT_PRINTED once CUPS says it is canceled. KWH_EIO when the
+ * server cannot be asked (the job stays as it is). */
+int print_job_check(const struct print_job_opts *o, int job_id, int *outcome, struct kwh_err *e);
 
 /* Loads the printing module (CUPS and PDF, kwhpos-print.so) now, if it is not loaded
  * yet: print_submit and print_pdf_render load it on first use; a caller that must not

@@ -255,6 +255,7 @@ struct kwh_shift_report {
     size_t nvoided;
     struct kwh_sale *pending; /* not known yet: listed until their card is read (owned) */
     size_t npending;
+    struct kwh_anchor anchor; /* a closed shift: the audit chain's anchor at its close */
 };
 
 /* The current (not yet closed) shift of an operator: everything since their last close.

@@ -26,6 +26,7 @@ struct reader_stats {
     unsigned long tx_bytes, rx_bytes; /* framed bytes on the wire, both ways */
     unsigned long written;            /* card bytes the reader reported written */
     unsigned long repeats;            /* answers asked for again after a bad checksum */
+    unsigned long resyncs;            /* IDENTs sent again at open (a busy reader) */
 };
 
 /* Fills o with the defaults. */

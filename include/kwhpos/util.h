@@ -33,6 +33,13 @@ bool str_copy(char *dst, size_t n, const char *src);
 
 /* Whether s is valid UTF-8 with no control characters (tabs and newlines included). */
 bool utf8_is_clean_line(const char *s);
+/* Whether s (of n bytes: NULs allowed) is valid UTF-8 (control characters allowed). */
+bool utf8_valid(const char *s);
+bool utf8_valid_n(const char *s, size_t n);
+/* 0 when s is one clean line (utf8_is_clean_line), else KWH_EINVAL saying what is wrong
+ * with the field `what` (an English noun marked with KWH_N, translated here): not UTF-8
+ * (typed in another encoding), or a line break or control character. */
+int text_check_line(const char *what, const char *s, struct kwh_err *e);
 
 /* Decodes one UTF-8 code point at s (at most n bytes); returns its byte length
  * (1 and U+FFFD for an invalid byte). */
@@ -63,8 +70,12 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
                       struct kwh_err *e);
 
 /* Reads a whole file (at most max bytes) into a NUL-terminated heap buffer the caller
- * frees. */
+ * frees. Anything but a regular file is refused saying what it is (a directory, a named
+ * pipe, which is never waited on, a device). */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
+/* The same for what a person may give on the command line: a pipe too (/dev/stdin, a
+ * shell's <(...)), which is read to its end; a directory is refused. */
+int file_read_stream(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
 
 /* A file the program ships, found from where the running program is (never a path
  * compiled in): <prefix>/installed for an installed program (/usr/bin/kwhpos ->

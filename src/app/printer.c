@@ -170,9 +170,40 @@ static void output_opts(const struct printer *p, int format, struct print_output
     o->raw.form_feed = p->cfg.print_form_feed;
 }
 
-/* Sends page to `to`; `where` (size n) names where it went, for the audit. */
+/* An invoice's copy on its way to CUPS: its job remembered in core from the moment CUPS
+ * has it (print_job_opts.created). */
+struct tracked {
+    struct kwh_core *c;
+    const struct kwh_session *s;
+    struct invoice_job job;
+    bool begun;
+};
+
+static int job_created(void *ctx, int job_id, struct kwh_err *e)
+{
+    struct tracked *t = ctx;
+
+    t->job.job_id = job_id;
+    if (invoice_job_begin(t->c, t->s, &t->job, e) < 0)
+        return e != NULL ? e->code : KWH_EDB;
+    t->begun = true;
+    return 0;
+}
+
+static void job_opts(const struct printer *p, const char *queue, const char *server,
+                     struct print_job_opts *j)
+{
+    memset(j, 0, sizeof *j);
+    j->queue = queue;
+    j->server = server != NULL && server[0] ? server : NULL;
+    j->wait_ms = p->cfg.print_wait_seconds * 1000;
+}
+
+/* Sends page to `to`; `where` (size n) names where it went, for the audit. t (may be
+ * NULL): the invoice's copy, whose job is remembered. */
 static int emit(struct printer *p, const struct print_page *page, const struct printer_dest *to,
-                const char *title, int *job, char *where, size_t n, struct kwh_err *e)
+                const char *title, struct tracked *t, int *job, char *where, size_t n,
+                struct kwh_err *e)
 {
     struct print_output o;
     struct print_job_opts j;
@@ -184,14 +215,54 @@ static int emit(struct printer *p, const struct print_page *page, const struct p
         snprintf(where, n, "file %s", to->file);
         return print_output_file(page, &o, to->file, e);
     }
-    memset(&j, 0, sizeof j);
-    j.queue = p->cfg.print_queue;
-    j.server = p->cfg.print_server[0] ? p->cfg.print_server : NULL;
+    job_opts(p, p->cfg.print_queue, p->cfg.print_server, &j);
     j.title = title;
-    j.wait_ms = p->cfg.print_wait_seconds * 1000;
+    if (t != NULL) {
+        j.created = job_created;
+        j.ctx = t;
+        str_copy(t->job.queue, sizeof t->job.queue, p->cfg.print_queue);
+        str_copy(t->job.server, sizeof t->job.server, p->cfg.print_server);
+    }
     rc = print_output_queue(page, &o, &j, job, e);
     snprintf(where, n, "queue %s job %d", p->cfg.print_queue, *job);
     return rc;
+}
+
+/* The next contact with CUPS looks into the copies whose fate was not learnt: one
+ * printed, or whose data reached the printer, counts as a copy that left the program
+ * (the next copy of that invoice is a 补打); one still waiting is canceled first, so it
+ * cannot come out later by surprise. A server that does not answer leaves them open. */
+static void settle_jobs(struct printer *p, struct kwh_core *c, const struct kwh_session *s,
+                        struct printer_result *res)
+{
+    struct invoice_job *jobs = NULL;
+    struct print_job_opts o;
+    struct kwh_err e;
+    size_t n = 0;
+
+    if (invoice_jobs_open(c, &jobs, &n, &e) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int outcome;
+        const char *how;
+
+        job_opts(p, jobs[i].queue, jobs[i].server, &o);
+        kwh_err_clear(&e);
+        if (print_job_check(&o, jobs[i].job_id, &outcome, &e) < 0)
+            continue;
+        how = outcome == PRINT_JOB_PRINTED ? "printed (found later)"
+              : outcome == PRINT_JOB_SENT  ? "possibly printed (the printer had the page)"
+              : outcome == PRINT_JOB_UNKNOWN
+                  ? "possibly printed (the print server no longer knows the job)"
+                  : "not printed (canceled)";
+        if (invoice_job_end(c, s, &jobs[i], outcome != PRINT_JOB_NOT_PRINTED, how, &e) == 0 &&
+            outcome != PRINT_JOB_NOT_PRINTED && res->note[0] == '\0')
+            set_note(res->note, sizeof res->note,
+                     kwh_tr(KWH_N("invoice %lld, sent to printer '%s' as job %d earlier, has "
+                                  "probably printed: its next copy is a 补打")),
+                     (long long)jobs[i].invoice_no, jobs[i].queue, jobs[i].job_id);
+    }
+    free(jobs);
 }
 
 int printer_check(struct printer *p, const struct printer_dest *to, struct printer_result *res,
@@ -219,6 +290,8 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
     struct print_vars *v = NULL;
     struct print_page *page = NULL;
     struct kwh_err re;
+    struct tracked t = {.c = c, .s = s};
+    bool to_queue = to == NULL || to->file == NULL;
     char title[64], where[KWH_PATH_MAX + 64];
     int count, rc;
 
@@ -229,6 +302,8 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
     if ((rc = check_dest(p, to, e)) < 0 ||
         (rc = current_form(p, &form, res->note, sizeof res->note, e)) < 0)
         return rc;
+    if (to_queue)
+        settle_jobs(p, c, s, res);
     rc = reprint ? invoice_reprint(c, s, invoice_no, &r, e)
                  : invoice_original(c, s, invoice_no, &r, e);
     if (rc < 0)
@@ -247,17 +322,37 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
         snprintf(title, sizeof title, "invoice %08lld reprint %d", (long long)invoice_no, count);
     else
         snprintf(title, sizeof title, "invoice %08lld", (long long)invoice_no);
-    if ((rc = emit(p, page, to, title, &res->job_id, where, sizeof where, e)) < 0) {
+    t.job.invoice_no = invoice_no;
+    t.job.reprint = count;
+    rc = emit(p, page, to, title, to_queue ? &t : NULL, &res->job_id, where, sizeof where, e);
+    if (rc < 0 && t.begun && e != NULL && e->detail == PRINT_FAIL_SENT) {
+        /* the printer had the page: a copy that left the program, not a failure */
+        set_note(res->note, sizeof res->note,
+                 kwh_tr(KWH_N("%s; counted as printed: if no page came out, print a 补打 copy")),
+                 e->msg);
+        kwh_err_clear(e);
+        rc = 0;
+    } else if (rc < 0) {
         res->output_failed = true;
-        kwh_err_prefix(e, "invoice %lld was not printed", (long long)invoice_no);
+        if (t.begun && e != NULL && e->detail == PRINT_FAIL_LOST) {
+            /* its fate is learnt at the next contact with CUPS (settle_jobs) */
+            kwh_err_prefix(e, "invoice %lld may not have printed", (long long)invoice_no);
+        } else {
+            if (t.begun)
+                invoice_job_end(c, s, &t.job, false, e ? e->msg : "", &re);
+            kwh_err_prefix(e, "invoice %lld was not printed", (long long)invoice_no);
+        }
         goto out;
     }
     res->reprint = count;
     /* the copy is out and cannot be taken back: a failure to record it is a warning */
-    if (invoice_printed(c, s, invoice_no, count, where, &re) < 0)
+    rc = t.begun ? invoice_job_end(c, s, &t.job, true, "", &re)
+                 : invoice_printed(c, s, invoice_no, count, where, &re);
+    if (rc < 0)
         set_note(res->note, sizeof res->note,
                  kwh_tr(KWH_N("invoice %lld was printed but not recorded as printed (%s)")),
                  (long long)invoice_no, re.msg);
+    rc = 0;
 out:
     print_page_free(page);
     print_vars_free(v);
@@ -279,7 +374,7 @@ int printer_report(struct printer *p, const char *title, const char *text,
         return kwh_err_set(e, KWH_EINVAL, "no report to print");
     if ((rc = check_dest(p, to, e)) < 0 || (rc = print_page_from_text(text, &page, e)) < 0)
         return rc;
-    rc = emit(p, page, to, title ? title : "report", &res->job_id, where, sizeof where, e);
+    rc = emit(p, page, to, title ? title : "report", NULL, &res->job_id, where, sizeof where, e);
     if (rc < 0) {
         res->output_failed = true;
         kwh_err_prefix(e, "the report was not printed");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kwhpos/frame.h"
 
@@ -22,6 +23,13 @@ struct reader {
 enum { AWAIT_CHECKSUM = 1 };
 
 static const struct kwh_card_dev_ops reader_ops;
+
+static uint8_t first_seq(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint8_t)((unsigned long)ts.tv_nsec / 1000 ^ (unsigned long)getpid());
+}
 
 void reader_opts_default(struct reader_opts *o)
 {
@@ -399,6 +407,8 @@ int reader_attach(struct kwh_transport *t, const struct reader_opts *o, struct k
     else
         reader_opts_default(&r->o);
     frame_parser_init(&r->p);
+    /* a SEQ of our own: answers to a program that had the port before are not ours */
+    r->seq = first_seq();
     dev->ops = &reader_ops;
     dev->ctx = r;
     return 0;
@@ -418,6 +428,36 @@ int reader_ident(struct kwh_card_dev *dev, char *buf, size_t n, struct kwh_err *
     return 0;
 }
 
+/* The longest the reader can stay busy with one request: a whole-card write or read
+ * on the wire both ways, the card's time for 256 bytes, and the answer timeout. */
+static int busy_ms(const struct reader *r)
+{
+    return r->o.timeout_ms + wire_ms(r, 2 * FRAME_OVERHEAD + 2 + KWH_CARD_SIZE + 3) +
+           KWH_CARD_SIZE * r->o.write_ms_per_byte;
+}
+
+/* IDENT until it is answered. A program killed during a card write leaves the reader
+ * busy with its request, and its answer (or a half-sent frame the reader joins to
+ * ours) still to come: IDENT is sent again, what arrives meanwhile read and dropped
+ * (answers with another SEQ), until the reader has caught up or no request could
+ * still keep it busy. A reader that is simply not there takes busy_ms() to say so. */
+static int ident_resync(struct kwh_card_dev *dev, char *buf, size_t n, struct kwh_err *e)
+{
+    struct reader *r = dev->ctx;
+    int64_t deadline = now_ms() + busy_ms(r);
+    int rc;
+
+    for (;;) {
+        rc = reader_ident(dev, buf, n, e);
+        if (rc == 0 || e == NULL || now_ms() >= deadline)
+            return rc;
+        if (e->detail != KWH_DEV_TIMEOUT && e->detail != KWH_DEV_BAD_FRAME &&
+            e->detail != KWH_DEV_PROTOCOL)
+            return rc;
+        r->st.resyncs++;
+    }
+}
+
 int reader_open(const char *port, int baud, enum serial_backend backend,
                 const struct reader_opts *o, struct kwh_card_dev *dev, struct kwh_err *e)
 {
@@ -429,7 +469,7 @@ int reader_open(const char *port, int baud, enum serial_backend backend,
         return rc;
     if ((rc = reader_attach(&t, o, dev, e)) < 0)
         return rc;
-    rc = reader_ident(dev, who, sizeof who, e);
+    rc = ident_resync(dev, who, sizeof who, e);
     if (rc < 0) {
         if (e != NULL && e->detail == KWH_DEV_TIMEOUT)
             kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER,

@@ -61,9 +61,14 @@ int cli_usage(struct cli *c, const char *fmt, ...)
 
 int cli_open_core(struct cli *c, struct kwh_err *e)
 {
+    int rc;
+
     if (c->core != NULL)
         return 0;
-    return core_open(&c->core, c->db_override ? c->db_override : config_db(&c->cfg), e);
+    rc = core_open(&c->core, c->db_override ? c->db_override : config_db(&c->cfg), e);
+    if (rc == 0)
+        core_set_anchor_file(c->core, c->cfg.audit_anchors);
+    return rc;
 }
 
 int cli_open_reader(struct cli *c, struct kwh_err *e)
@@ -80,8 +85,10 @@ int cli_open_reader(struct cli *c, struct kwh_err *e)
     if (rc < 0)
         return rc;
     c->dev_open = true;
-    if (c->core)
+    if (c->core) {
         core_set_card_dev(c->core, &c->dev);
+        core_check_start(c->core); /* a card may be written: check the file meanwhile */
+    }
     return 0;
 }
 
@@ -168,8 +175,10 @@ int cli_session(struct cli *c, struct kwh_err *e)
     int rc = cli_open_core(c, e);
     if (rc < 0)
         return rc;
-    if (c->dev_open)
+    if (c->dev_open) {
         core_set_card_dev(c->core, &c->dev);
+        core_check_start(c->core);
+    }
     return cli_login(c, e);
 }
 

@@ -2,6 +2,7 @@
 /* Data management from the command line: backup, restore, check, export, import, and the
  * first card of an imported account. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <syslog.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ static int backup_opts(struct cli *c, const struct cli_args *a, struct kwh_backu
 {
     int64_t keep;
     int rc;
+    memset(o, 0, sizeof *o);
     o->dir = cli_str(a, "dir") ? cli_str(a, "dir") : c->cfg.backup_dir;
     if ((rc = cli_fixed(c, a, "keep", 0, 100000, c->cfg.backup_keep, &keep)) != 0)
         return rc;
@@ -35,11 +37,33 @@ static int backup_opts(struct cli *c, const struct cli_args *a, struct kwh_backu
     return 0;
 }
 
+/* The anchor written after a backup, restore or check, and where it went. */
+static void print_anchor(struct cli *c, const struct kwh_anchor *a)
+{
+    if (a->event[0] == '\0')
+        return;
+    fprintf(c->out, "audit anchor: %lld records, head %.16s\n", (long long)a->records, a->head);
+    if (a->written)
+        fprintf(c->out, _("  appended to %s and syslog\n"), a->where);
+    else
+        fprintf(stderr, _("%s: the audit anchor went to syslog only: cannot append to %s: %s\n"),
+                c->prog, a->where, a->error);
+}
+
+static volatile sig_atomic_t backup_stop;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    backup_stop = 1;
+}
+
 int cli_backup(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_backup_opts o;
+    struct kwh_backup_opts o = {0};
     struct kwh_backup_info info;
     struct kwh_err e;
+    struct sigaction sa = {.sa_handler = on_stop};
     bool done = true;
     int rc;
 
@@ -47,6 +71,12 @@ int cli_backup(struct cli *c, const struct cli_args *a)
         return rc;
     if (cli_open_core(c, &e) < 0)
         return cli_fail(c, &e);
+    /* Ctrl-C, a shutdown or a closed session stop the copy at once, leaving nothing */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    o.stop = &backup_stop;
     if (cli_flag(a, "if-due"))
         rc = backup_if_due(c->core, &o, c->cfg.backup_interval_hours, &done, &info, &e);
     else
@@ -61,6 +91,7 @@ int cli_backup(struct cli *c, const struct cli_args *a)
             (long long)info.bytes, (long long)info.millis);
     if (info.removed > 0)
         fprintf(c->out, _("removed %d older backups (keeping %d)\n"), info.removed, o.keep);
+    print_anchor(c, &info.anchor);
     return CLI_OK;
 }
 
@@ -105,6 +136,7 @@ int cli_restore(struct cli *c, const struct cli_args *a)
         fprintf(c->out, "the database as it was is kept in %s\n", ri.pre_restore);
     fprintf(c->out, "cards written after that backup are refused until reissued; log in again "
                     "on every terminal\n");
+    print_anchor(c, &ri.anchor);
     return CLI_OK;
 }
 
@@ -134,6 +166,7 @@ int cli_check(struct cli *c, const struct cli_args *a)
     fprintf(c->out, "report summary: %s\n",
             ck.sums_ok ? "agrees with the sales" : "DISAGREES with the sales");
     fprintf(c->out, "pending card writes: %lld\n", (long long)ck.pending);
+    print_anchor(c, &ck.anchor);
     if (ck.pending > 0 && settle_pending(c->core, &s, &n, &e) == 0) {
         for (size_t i = 0; i < n; i++)
             fprintf(c->out, "  op %lld  %s  %s  %08u %s  %s yuan  by %s\n", (long long)s[i].op_id,
@@ -257,19 +290,6 @@ int cli_export_sales(struct cli *c, const struct cli_args *a)
 
 /* --- import --------------------------------------------------------------------------------- */
 
-static bool valid_utf8(const char *s, size_t n)
-{
-    while (n > 0) {
-        uint32_t cp;
-        int len = utf8_decode(s, n, &cp);
-        if (cp == 0xFFFD && len == 1)
-            return false;
-        s += len;
-        n -= (size_t)len;
-    }
-    return true;
-}
-
 int cli_import(struct cli *c, const struct cli_args *a)
 {
     struct kwh_import_result res;
@@ -283,11 +303,12 @@ int cli_import(struct cli *c, const struct cli_args *a)
         return cli_usage(c, "import customers: give the CSV FILE");
     if (cli_flag(a, "encoding") && (enc = csv_encoding_parse(cli_str(a, "encoding"))) < 0)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
-    if (cli_session(c, &e) < 0)
+    /* a seller is refused before the file is looked at */
+    if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_IMPORT, 0, &e) < 0)
         return cli_fail(c, &e);
     if (stat(a->pos[0], &sb) == 0 && S_ISDIR(sb.st_mode))
         return cli_usage(c, "import customers: %s is a directory: give the CSV file", a->pos[0]);
-    if (file_read_all(a->pos[0], IMPORT_MAX_BYTES, &data, &len, &e) < 0)
+    if (file_read_stream(a->pos[0], IMPORT_MAX_BYTES, &data, &len, &e) < 0)
         return cli_fail(c, &e);
     if (enc == KWH_CSV_GB18030) {
         rc = csv_from_gb18030(data, len, &utf8, &ulen, &e);
@@ -296,7 +317,7 @@ int cli_import(struct cli *c, const struct cli_args *a)
             return cli_fail(c, &e);
         data = utf8;
         len = ulen;
-    } else if (!valid_utf8(data, len)) {
+    } else if (!utf8_valid_n(data, len)) {
         free(data);
         fprintf(stderr,
                 "%s: %s is not UTF-8 text: if it was saved by a spreadsheet on Chinese "

@@ -168,7 +168,7 @@ static int cmd_print_text(struct cli *c, const struct cli_args *a)
 
     if (path == NULL)
         return cli_usage(c, "print-text: give the text file to print");
-    if (cli_session(c, &e) < 0 || file_read_all(path, 4u << 20, &text, &len, &e) < 0)
+    if (cli_session(c, &e) < 0 || file_read_stream(path, 4u << 20, &text, &len, &e) < 0)
         return cli_fail(c, &e);
     if (strlen(text) != len) {
         free(text);

@@ -203,6 +203,8 @@ static const struct out_col summary_cols[] = {
     {KWH_NC("column", "difference"), OUT_NUM},
     {KWH_NC("column", "voided"), OUT_NUM},
     {KWH_NC("column", "pending"), OUT_NUM},
+    {KWH_NC("column", "audit_records"), OUT_NUM},
+    {KWH_NC("column", "audit_head"), 0},
 };
 
 /* A label padded to 14 columns by display width (a Chinese label is as wide as its
@@ -254,6 +256,11 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
     out_cell(sum, r->counted ? cli_dec(r->difference_fen, 2) : "");
     out_cellf(sum, "%zu", r->nvoided);
     out_cellf(sum, "%zu", r->npending);
+    if (r->anchor.records > 0)
+        out_cellf(sum, "%lld", (long long)r->anchor.records);
+    else
+        out_cell(sum, "");
+    out_cell(sum, r->anchor.head);
     for (size_t i = 0; i < r->nvoided; i++)
         cli_sales_row(voided, &r->voided[i]);
     for (size_t i = 0; i < r->npending; i++)
@@ -308,6 +315,11 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         if (r->npending > 0) {
             fprintf(c->out, "\n%s\n", _("pending (read these cards to settle them):"));
             out_text(c->out, pending);
+        }
+        if (r->anchor.records > 0) {
+            fputc('\n', c->out);
+            fprintf(c->out, _("%s %lld records, head %.16s\n"), label14(_("audit anchor")),
+                    (long long)r->anchor.records, r->anchor.head);
         }
     }
     out_table_free(lines);

@@ -161,6 +161,30 @@ static int cmd_operator_role(struct cli *c, const struct cli_args *a)
     return CLI_OK;
 }
 
+/* An operator locked out by wrong passwords: an admin (--user), or root without logging
+ * in, so that the only administrator locked out (by anyone typing wrong passwords at
+ * the login screen) is never shut out for hours. */
+static int cmd_operator_unlock(struct cli *c, const struct cli_args *a)
+{
+    const char *name = cli_str(a, "name");
+    struct kwh_err e;
+    int rc;
+
+    if (name == NULL || name[0] == '\0')
+        return cli_usage(c, "operator unlock: --name NAME");
+    if (c->user == NULL && geteuid() != 0)
+        return cli_usage(c, "operator unlock: give --user ADMIN (an administrator's login), or "
+                            "run it as root");
+    if (c->user != NULL)
+        rc = cli_session(c, &e) < 0 ? e.code : auth_unlock(c->core, &c->session, name, &e);
+    else
+        rc = cli_open_core(c, &e) < 0 ? e.code : auth_unlock_as_root(c->core, name, &e);
+    if (rc < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out, _("operator %s unlocked: the failed logins are forgotten\n"), name);
+    return CLI_OK;
+}
+
 static int cmd_tariff_list(struct cli *c, const struct cli_args *a)
 {
     struct kwh_tariff *t;
@@ -309,5 +333,8 @@ const struct cli_command cli_setup_commands[] = {
      N_("change an operator's role (admin)"), cmd_operator_role, 0},
     {"operator passwd", "name=", "[--name OTHER] (stdin: current, new, new again)",
      N_("change a password"), cmd_passwd, 0},
+    {"operator unlock", "name=", "--name NAME (as an admin with --user, or as root)",
+     N_("lift a lock-out after wrong passwords (admin, or root without logging in)"),
+     cmd_operator_unlock, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -84,6 +84,9 @@ static const struct opt opts[] = {
     {"backup:interval_hours", OPT_INT, NUM(backup_interval_hours), 0, 8760, NULL, "24",
      "automatic backup when the last one is older; 0 = never"},
     {"backup:keep", OPT_INT, NUM(backup_keep), 1, 10000, NULL, "30", "how many backups to keep"},
+    {"audit:anchors", OPT_PATH, STR(audit_anchors), 0, 0, NULL, "",
+     "file the audit chain's anchors are appended to (and syslog); empty = "
+     "audit-anchors.log beside the database"},
     {"sim:dir", OPT_PATH, STR(sim_dir), 0, 0, NULL, "",
      "the simulator's directory (demo and training)"},
     {"station:dir", OPT_PATH, STR(station_dir), 0, 0, NULL, "",

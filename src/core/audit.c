@@ -75,6 +75,8 @@ int audit_append(struct kwh_core *c, const char *operator_name, const char *op, 
     record_hash(c->audit_key, prev, &a, a.hash);
     if ((rc = store_audit_insert(c->db, &a, e)) < 0)
         return rc;
+    if (strncmp(op, "login", 5) != 0)
+        c->changes++;
     head_text(a.id, a.hash, head, sizeof head);
     return store_setting_set(c->db, "audit_head", head, e);
 }

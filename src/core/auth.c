@@ -62,6 +62,7 @@ int auth_permit(const struct kwh_session *s, int action, int arg, struct kwh_err
     case KWH_ACT_TOOL_CARD:
         return arg == KWH_CARD_RELAY ? need_operator(s, e)
                                      : need_admin(s, kwh_tr("工具卡 (tool cards)"), e);
+    case KWH_ACT_IMPORT: return need_admin(s, kwh_tr("importing accounts"), e);
     default: return kwh_err_set(e, KWH_EINVAL, "unknown action %d", action);
     }
 }
@@ -73,6 +74,8 @@ static int check_name(const char *name, struct kwh_err *e)
         return kwh_err_set(e, KWH_EINVAL, "operator name: enter a name");
     if (n >= KWH_NAME_MAX || utf8_width(name) > 20)
         return kwh_err_set(e, KWH_EINVAL, "operator name: at most 20 columns");
+    if (!utf8_valid(name))
+        return text_check_line(KWH_N("operator name"), name, e);
     if (!utf8_is_clean_line(name) || name[0] == ' ' || name[n - 1] == ' ')
         return kwh_err_set(e, KWH_EINVAL,
                            "operator name: one line of text without leading "
@@ -102,32 +105,78 @@ static void fmt_time(int64_t t, char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* Records a failed login and locks the operator out after MAX_FAILED in a row. */
-static int note_failure(struct kwh_core *c, const struct kwh_operator *o, int64_t now,
-                        struct kwh_err *e)
+static int locked_error(const char *name, int64_t until, struct kwh_err *e)
 {
-    int lockouts, failed = o->failed_logins + 1, rc;
-    int64_t until = 0;
-    char detail[96];
+    char when[32];
+
+    fmt_time(until, when, sizeof when);
+    return kwh_err_set(e, KWH_EAUTH,
+                       "operator '%s' is locked after repeated wrong passwords until %s; an "
+                       "administrator can reset the password (or, as root: kwhpos operator "
+                       "unlock %s)",
+                       name, when, name);
+}
+
+/* Before a password is checked: in one write transaction, refuses a locked operator and
+ * counts the attempt as a failure, so that parallel attempts (a script, several
+ * terminals) check at most MAX_FAILED passwords between two lock-outs. */
+static int reserve_attempt(struct kwh_core *c, const char *name, int64_t now,
+                           struct kwh_operator *o, char *hash, size_t hash_len, struct kwh_err *e)
+{
+    int rc;
 
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
-    if ((rc = store_operator_lockouts(c->db, o->id, &lockouts, e)) < 0)
+    if ((rc = store_operator_get(c->db, name, o, hash, hash_len, e)) < 0)
         goto fail;
-    if (failed >= MAX_FAILED) {
-        int64_t secs = LOCK_BASE_S;
-        for (int i = 0; i < lockouts && secs < LOCK_MAX_S; i++)
-            secs *= 2;
-        if (secs > LOCK_MAX_S)
-            secs = LOCK_MAX_S;
-        until = now + secs;
-        lockouts++;
-        failed = 0;
+    if (o->locked_until > now) {
+        rc = locked_error(name, o->locked_until, e);
+        goto fail;
     }
-    if ((rc = store_operator_set_lock(c->db, o->id, failed, lockouts, until, e)) < 0)
+    if (o->failed_logins >= MAX_FAILED) {
+        /* the allowance is taken by attempts still being checked: one of them locks */
+        rc = kwh_err_set(e, KWH_EAUTH,
+                         "operator '%s' is locked after repeated wrong passwords; try again "
+                         "in a few minutes, or ask an administrator",
+                         name);
         goto fail;
-    snprintf(detail, sizeof detail, "failed=%d locked_until=%lld", failed, (long long)until);
-    if ((rc = audit_append(c, o->name, until ? "login-locked" : "login-failed", o->name, "", detail,
+    }
+    if ((rc = store_operator_set_lock(c->db, o->id, o->failed_logins + 1, o->lockouts, 0, e)) < 0)
+        goto fail;
+    return store_commit(c->db, e);
+fail:
+    store_rollback(c->db);
+    return rc;
+}
+
+/* After a wrong password (its failure counted by reserve_attempt): locks the operator
+ * once MAX_FAILED are counted, unless another attempt locked it meanwhile, so the
+ * lock-out count rises by one per lock-out whatever the number of attempts. */
+static int note_failure(struct kwh_core *c, const char *name, int64_t now, bool *locked,
+                        struct kwh_err *e)
+{
+    struct kwh_operator o;
+    char detail[96];
+    int64_t until = 0;
+    int rc;
+
+    *locked = false;
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = store_operator_get(c->db, name, &o, NULL, 0, e)) < 0)
+        goto fail;
+    if (o.locked_until <= now && o.failed_logins >= MAX_FAILED) {
+        int64_t secs = LOCK_BASE_S;
+        for (int i = 0; i < o.lockouts && secs < LOCK_MAX_S; i++)
+            secs *= 2;
+        until = now + (secs > LOCK_MAX_S ? LOCK_MAX_S : secs);
+        if ((rc = store_operator_set_lock(c->db, o.id, 0, o.lockouts + 1, until, e)) < 0)
+            goto fail;
+        *locked = true;
+    }
+    snprintf(detail, sizeof detail, "failed=%d locked_until=%lld", until ? 0 : o.failed_logins,
+             (long long)until);
+    if ((rc = audit_append(c, o.name, until ? "login-locked" : "login-failed", o.name, "", detail,
                            e)) < 0)
         goto fail;
     return store_commit(c->db, e);
@@ -143,40 +192,35 @@ int auth_login(struct kwh_core *c, const char *name, const char *password, struc
     char hash[crypto_pwhash_STRBYTES];
     struct kwh_err ignore;
     int64_t now = core_now(c);
+    bool locked;
     int rc;
 
     memset(out, 0, sizeof *out);
     if (name == NULL || password == NULL || name[0] == '\0')
         return kwh_err_set(e, KWH_EAUTH, "enter the operator name and password");
-    rc = store_operator_get(c->db, name, &o, hash, sizeof hash, &ignore);
+    kwh_err_clear(&ignore);
+    rc = reserve_attempt(c, name, now, &o, hash, sizeof hash, &ignore);
     if (rc == KWH_ENOTFOUND) {
-        /* spend the same time as a real check, so names cannot be probed */
+        /* spend the same time as a real check, and say the same, so names cannot be
+           probed */
         char dummy[crypto_pwhash_STRBYTES];
         auth_hash(password, dummy, sizeof dummy, &ignore);
         return kwh_err_set(e, KWH_EAUTH, "wrong operator name or password");
     }
-    if (rc < 0)
-        return kwh_err_set(e, rc, "%s", ignore.msg);
-    if (o.locked_until > now) {
-        char when[32];
-        fmt_time(o.locked_until, when, sizeof when);
-        return kwh_err_set(e, KWH_EAUTH,
-                           "operator '%s' is locked after repeated wrong "
-                           "passwords until %s; an administrator can reset the password",
-                           name, when);
+    if (rc < 0) {
+        if (e != NULL)
+            *e = ignore;
+        return rc;
     }
     if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
-        if ((rc = note_failure(c, &o, now, e)) < 0)
+        if ((rc = note_failure(c, name, now, &locked, e)) < 0)
             return rc;
-        if (o.failed_logins + 1 >= MAX_FAILED)
+        if (locked)
             return kwh_err_set(e, KWH_EAUTH,
                                "wrong password; operator '%s' is now locked "
                                "for a while",
                                name);
-        return kwh_err_set(e, KWH_EAUTH,
-                           "wrong operator name or password (%d tries left "
-                           "before a lock-out)",
-                           MAX_FAILED - o.failed_logins - 1);
+        return kwh_err_set(e, KWH_EAUTH, "wrong operator name or password");
     }
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
@@ -192,6 +236,40 @@ int auth_login(struct kwh_core *c, const char *name, const char *password, struc
     out->role = o.role;
     out->must_change_password = o.must_change;
     return 0;
+}
+
+static int unlock(struct kwh_core *c, const char *actor, const char *name, struct kwh_err *e)
+{
+    struct kwh_operator o;
+    char before[96];
+    int rc;
+
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = store_operator_get(c->db, name, &o, NULL, 0, e)) < 0)
+        goto fail;
+    snprintf(before, sizeof before, "failed=%d locked_until=%lld lockouts=%d", o.failed_logins,
+             (long long)o.locked_until, o.lockouts);
+    if ((rc = store_operator_set_lock(c->db, o.id, 0, 0, 0, e)) < 0 ||
+        (rc = audit_append(c, actor, "operator-unlock", o.name, before, "", e)) < 0)
+        goto fail;
+    return store_commit(c->db, e);
+fail:
+    store_rollback(c->db);
+    return rc;
+}
+
+int auth_unlock(struct kwh_core *c, const struct kwh_session *s, const char *name,
+                struct kwh_err *e)
+{
+    int rc = need_admin(s, kwh_tr("unlocking an operator"), e);
+
+    return rc < 0 ? rc : unlock(c, s->name, name, e);
+}
+
+int auth_unlock_as_root(struct kwh_core *c, const char *name, struct kwh_err *e)
+{
+    return unlock(c, "root", name, e);
 }
 
 int auth_change_password(struct kwh_core *c, struct kwh_session *s, const char *name,

@@ -223,11 +223,24 @@ static int backup_run_held(struct kwh_core *c, const struct kwh_backup_opts *o,
     clock_gettime(CLOCK_MONOTONIC, &t0);
     out->started = core_now(c);
     backup_dir_for(store_path(c->db), o, dir, sizeof dir);
-    if ((rc = ensure_dir(dir, e)) < 0 ||
-        (rc = fresh_name(dir, out->started, "", out->path, sizeof out->path, e)) < 0 ||
-        (rc = store_backup_to(c->db, out->path, &out->bytes, e)) < 0)
+    if ((rc = ensure_dir(dir, e)) < 0)
+        return rc;
+    /* a backup written by another program in the same second can take the name while
+       this one is copied: the copy then goes under the next free name */
+    for (int tries = 0;; tries++) {
+        if ((rc = fresh_name(dir, out->started, "", out->path, sizeof out->path, e)) < 0)
+            return rc;
+        rc = store_backup_to(c->db, out->path, &out->bytes, o ? o->stop : NULL, e);
+        if (rc != KWH_ECONFLICT || tries == 3)
+            break;
+    }
+    if (rc < 0 && store_damage_seen(c->db))
+        core_note_damage(c, kwh_tr("the backup's check"), e ? e->msg : "");
+    if (rc < 0)
         return rc;
     if ((rc = prune(dir, o ? o->keep : 0, &out->removed, e)) < 0)
+        return rc;
+    if ((rc = audit_anchor(c, "backup", &out->anchor, e)) < 0)
         return rc;
     out->millis = millis_since(&t0);
     return 0;
@@ -433,7 +446,7 @@ static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s,
                                const struct kwh_backup_opts *o, struct kwh_restore_info *out,
                                struct kwh_err *e)
 {
-    char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX];
+    char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX], anchors[1024];
     uint8_t secret[KWH_SECRET_LEN];
     struct store_file_info info;
     struct kwh_err reopen;
@@ -441,10 +454,11 @@ static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s,
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = need_admin(s, "数据恢复 (restoring a backup)", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("数据恢复 (restoring a backup)"), e)) < 0)
         return rc;
     str_copy(who, sizeof who, s->name);
     str_copy(db_path, sizeof db_path, store_path((*c)->db));
+    str_copy(anchors, sizeof anchors, (*c)->anchor_path);
     memcpy(secret, (*c)->secret, sizeof secret);
     dir_of(db_path, dir, sizeof dir);
     if ((rc = priv_dir_check(dir, e)) < 0 || (rc = private_copy(file, dir, tmp, sizeof tmp, e)) < 0)
@@ -469,12 +483,19 @@ static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s,
             kwh_err_set(e, rc, "%s; and the database could not be opened again: %s", first,
                         reopen.msg);
         }
+        if (*c != NULL)
+            core_set_anchor_file(*c, anchors);
         goto out;
     }
     fill_info(out, &info);
     if ((rc = core_open(c, db_path, e)) < 0)
         goto out;
-    rc = audit_restore(*c, who, file, out, e);
+    core_set_anchor_file(*c, anchors);
+    core_clear_damage_at(db_path);
+    /* anchors written since the backup describe the chain the restore replaced: this one
+       says when it happened */
+    if ((rc = audit_restore(*c, who, file, out, e)) == 0)
+        rc = audit_anchor(*c, "restore", &out->anchor, e);
 out:
     sodium_memzero(secret, sizeof secret);
     if (tmp[0] != '\0')
@@ -516,6 +537,8 @@ static int backup_restore_new_held(const char *db_path, const char *file,
     fill_info(out, &info);
     if ((rc = core_open(&c, db_path, e)) < 0)
         goto out;
+    /* a mark of damage left beside the path was the moved database's */
+    core_clear_damage_at(db_path);
     rc = audit_restore(c, "-", file, out, e);
     core_close(c);
 out:

@@ -5,6 +5,7 @@
 
 #include "core/internal.h"
 #include "kwhpos/data.h"
+#include "store/store.h"
 #include "store/store_query.h"
 
 int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
@@ -17,8 +18,13 @@ int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
     if ((rc = store_integrity(c->db, &out->integrity_ok, out->integrity, sizeof out->integrity,
                               e)) < 0)
         return rc;
-    if (!out->integrity_ok)
+    if (!out->integrity_ok) {
+        /* no card is written from now on, on any terminal (guard.c) */
+        core_note_damage(c, "kwhpos check", out->integrity);
         return 0; /* the rest reads a damaged file: its answers would mislead */
+    }
+    /* a whole check that passes lifts an earlier failure */
+    core_clear_damage_at(store_path(c->db));
     if ((rc = audit_verify(c, &out->audit_records, &out->audit_first_bad, e)) < 0)
         return rc;
     out->audit_ok = out->audit_first_bad == 0;
@@ -28,5 +34,8 @@ int check_all(struct kwh_core *c, struct kwh_check *out, struct kwh_err *e)
         return rc;
     free(pending);
     out->pending = (int64_t)n;
+    /* anchored only when the chain verifies: an anchor vouches for what it saw */
+    if (out->audit_ok && (rc = audit_anchor(c, "check", &out->anchor, e)) < 0)
+        return rc;
     return 0;
 }

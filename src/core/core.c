@@ -61,8 +61,11 @@ static int check_init(const struct kwh_init_req *r, struct kwh_err *e)
     if (!str_is_digits(r->area_code, 6))
         return kwh_err_set(e, KWH_EINVAL, "area code '%s': must be exactly 6 digits 0-9",
                            r->area_code);
-    if (!utf8_is_clean_line(r->unit_name) || !utf8_is_clean_line(r->unit_phone))
-        return kwh_err_set(e, KWH_EINVAL, "unit name and phone must be one line of text");
+    int rc;
+
+    if ((rc = text_check_line(KWH_N("unit name"), r->unit_name, e)) < 0 ||
+        (rc = text_check_line(KWH_N("unit phone"), r->unit_phone, e)) < 0)
+        return rc;
     return 0;
 }
 
@@ -153,10 +156,16 @@ const char *core_db_path(const struct kwh_core *c)
     return store_path(c->db);
 }
 
+int64_t core_changes(const struct kwh_core *c)
+{
+    return c->changes;
+}
+
 void core_close(struct kwh_core *c)
 {
     if (c == NULL)
         return;
+    core_check_stop(c);
     store_close(c->db);
     sodium_memzero(c->secret, sizeof c->secret);
     sodium_memzero(&c->keys, sizeof c->keys);

@@ -147,8 +147,10 @@ static int text_field(const char *t, size_t max, bool required, const char *what
 {
     if (required && t[0] == '\0')
         return kwh_err_set(e, KWH_EINVAL, "%s is empty", what);
-    if (!utf8_is_clean_line(t))
-        return kwh_err_set(e, KWH_EINVAL, "%s: one line of text", what);
+    int rc = text_check_line(what, t, e);
+
+    if (rc < 0)
+        return rc;
     if (strlen(t) >= max)
         return kwh_err_set(e, KWH_EINVAL, "%s: longer than %zu bytes", what, max - 1);
     return 0;
@@ -284,9 +286,12 @@ static int walk(struct import *im, char *text, size_t len, bool check, uint32_t 
         struct kwh_err re;
 
         if ((rc = csv_split(&p, end, f, MAX_FIELDS, &n, &line, &re)) < 0) {
-            /* the rest of the file cannot be split reliably */
             bad(im, at, "%s", re.msg);
-            break;
+            if (re.detail == KWH_CSV_BAD_RECORD) {
+                records++;
+                continue;
+            }
+            break; /* the rest of the file cannot be split reliably */
         }
         if (n == 1 && f[0][0] == '\0')
             continue; /* a blank line */
@@ -352,7 +357,7 @@ int import_customers(struct kwh_core *c, const struct kwh_session *s, const char
     memset(&im, 0, sizeof im);
     im.c = c;
     im.res = out;
-    if ((rc = need_admin(s, "importing accounts", e)) < 0)
+    if ((rc = auth_permit(s, KWH_ACT_IMPORT, 0, e)) < 0)
         return rc;
     if (len == 0)
         return kwh_err_set(e, KWH_EINVAL, "the file is empty");

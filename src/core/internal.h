@@ -3,14 +3,34 @@
 #ifndef KWHPOS_CORE_INTERNAL_H
 #define KWHPOS_CORE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <threads.h>
 
 #include "kwhpos/card.h"
 #include "kwhpos/cardwrite.h"
 #include "kwhpos/core.h"
 #include "kwhpos/plan.h"
 #include "store/store.h"
+
+struct store_check;
+
+/* The check of the database started with the core (guard.c): a thread of its own on a
+ * connection of its own; the fields after `lock` are read and written under it. */
+struct core_check {
+    thrd_t thread;
+    bool started;
+    bool full_first; /* a small file: integrity_check at once, no quick_check */
+    bool noted;      /* a failure was kept beside the database */
+    atomic_int stop;
+    char path[1024];
+    struct store_check *conn; /* opened in core_check_start, used by the thread */
+    mtx_t lock;
+    cnd_t changed;
+    bool quick_done, quick_ok, full_done, full_ok, finished;
+    char msg[256]; /* what the failing phase found */
+};
 
 struct kwh_core {
     struct store *db;
@@ -21,8 +41,20 @@ struct kwh_core {
     void *progress_ctx;
     uint8_t secret[KWH_SECRET_LEN];
     struct kwh_site_keys keys;
-    uint8_t audit_key[32]; /* from the secret alone: survives an area code change */
+    uint8_t audit_key[32];  /* from the secret alone: survives an area code change */
+    int64_t changes;        /* audit records appended but logins (core_changes) */
+    char anchor_path[1024]; /* where audit anchors go ("" = beside the database) */
+    struct core_check check;
 };
+
+/* --- damage (guard.c) --- */
+
+/* Keeps a check's failure beside the database (the first one stays): every terminal
+ * refuses card writes until a restore or a passing `kwhpos check` removes it. */
+void core_note_damage(struct kwh_core *c, const char *by, const char *why);
+void core_clear_damage_at(const char *db_path);
+/* Stops the background check and waits for it (core_close). */
+void core_check_stop(struct kwh_core *c);
 
 /* --- roles (auth.c) --- */
 

@@ -4,6 +4,7 @@
 #include "kwhpos/invoice.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -96,13 +97,78 @@ int invoice_list(struct kwh_core *c, const struct kwh_session *s, const struct i
     return store_invoice_list(c->db, &f, out, n, e);
 }
 
+#define JOB_KEY "print-job/"
+
+/* One key per job ("print-job/000000000012/345"): an invoice can have an original and
+ * a 补打 copy on their way at once. */
+static void job_key(const struct invoice_job *j, char *buf, size_t n)
+{
+    snprintf(buf, n, JOB_KEY "%012lld/%d", (long long)j->invoice_no, j->job_id);
+}
+
+/* "job<TAB>copy<TAB>since<TAB>queue<TAB>server" */
+static int job_parse(const char *key, const char *value, struct invoice_job *j)
+{
+    char buf[512], *save = NULL, *f[5];
+    int n = 0;
+
+    memset(j, 0, sizeof *j);
+    if (sscanf(key, JOB_KEY "%lld", (long long *)&j->invoice_no) != 1)
+        return -1;
+    str_copy(buf, sizeof buf, value);
+    for (char *t = strtok_r(buf, "\t", &save); t != NULL && n < 5; t = strtok_r(NULL, "\t", &save))
+        f[n++] = t;
+    if (n < 4)
+        return -1;
+    j->job_id = atoi(f[0]);
+    j->reprint = atoi(f[1]);
+    j->since = strtoll(f[2], NULL, 10);
+    str_copy(j->queue, sizeof j->queue, f[3]);
+    str_copy(j->server, sizeof j->server, n == 5 ? f[4] : "");
+    return 0;
+}
+
+static int first_job(void *ctx, const char *key, const char *value)
+{
+    return job_parse(key, value, ctx) == 0 ? 1 : 0;
+}
+
+/* The oldest open job of invoice_no, if any (*found). */
+static int job_get(struct kwh_core *c, int64_t invoice_no, struct invoice_job *j, bool *found,
+                   struct kwh_err *e)
+{
+    char prefix[48];
+    int rc;
+
+    snprintf(prefix, sizeof prefix, JOB_KEY "%012lld/", (long long)invoice_no);
+    rc = store_settings_each(c->db, prefix, first_job, j, e);
+    *found = rc == 1;
+    return rc < 0 ? rc : 0;
+}
+
+static int refuse_open_job(const struct invoice_job *j, struct kwh_err *e)
+{
+    return kwh_err_set(e, KWH_ECONFLICT,
+                       "a copy of invoice %lld went to printer '%s' as job %d and what became of "
+                       "it is not known yet (the print server did not say): it is checked the "
+                       "next time this terminal reaches the print server; print a 补打发票 "
+                       "(reprint) copy if none came out",
+                       (long long)j->invoice_no, j->queue, j->job_id);
+}
+
 int invoice_original(struct kwh_core *c, const struct kwh_session *s, int64_t invoice_no,
                      struct kwh_receipt *out, struct kwh_err *e)
 {
+    struct invoice_job j;
+    bool open;
     int rc = invoice_get(c, s, invoice_no, out, e);
 
     if (rc < 0 || (rc = refuse_cancelled(c, &out->sale, e)) < 0)
         return rc;
+    if ((rc = job_get(c, invoice_no, &j, &open, e)) < 0)
+        return rc;
+    if (open)
+        return refuse_open_job(&j, e);
     if (out->sale.printed > 0) {
         time_t t = (time_t)out->sale.printed;
         struct tm tm;
@@ -176,6 +242,128 @@ fail:
     return rc;
 }
 
+int invoice_job_begin(struct kwh_core *c, const struct kwh_session *s, const struct invoice_job *j,
+                      struct kwh_err *e)
+{
+    struct invoice_job open;
+    struct kwh_sale sale;
+    char key[48], value[512], subject[48], after[400];
+    bool found;
+    int rc;
+
+    if ((rc = need_operator(s, e)) < 0 || (rc = check_no(j->invoice_no, e)) < 0)
+        return rc;
+    if (j->job_id <= 0 || j->reprint < 0 || j->queue[0] == '\0' || strchr(j->queue, '\t') ||
+        strchr(j->server, '\t'))
+        return kwh_err_set(e, KWH_EINVAL, "internal error: a print job without a job or queue");
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = store_invoice_get(c->db, j->invoice_no, &sale, e)) < 0 ||
+        (rc = job_get(c, j->invoice_no, &open, &found, e)) < 0)
+        goto fail;
+    if (j->reprint == 0 && found) {
+        rc = refuse_open_job(&open, e);
+        goto fail;
+    }
+    if (j->reprint == 0 && sale.printed > 0) {
+        rc = kwh_err_set(e, KWH_ECONFLICT,
+                         "invoice %lld was printed meanwhile (by another terminal): another "
+                         "copy is a 补打发票 (reprint)",
+                         (long long)j->invoice_no);
+        goto fail;
+    }
+    job_key(j, key, sizeof key);
+    snprintf(value, sizeof value, "%d\t%d\t%lld\t%s\t%s", j->job_id, j->reprint,
+             (long long)core_now(c), j->queue, j->server);
+    snprintf(subject, sizeof subject, "invoice %lld", (long long)j->invoice_no);
+    snprintf(after, sizeof after, "copy=%s%d job=%d queue=%s", j->reprint ? "reprint " : "original",
+             j->reprint, j->job_id, j->queue);
+    if ((rc = store_setting_set(c->db, key, value, e)) < 0 ||
+        (rc = audit_append(c, s->name, "invoice-job", subject, "", after, e)) < 0)
+        goto fail;
+    return store_commit(c->db, e);
+fail:
+    store_rollback(c->db);
+    return rc;
+}
+
+struct job_list {
+    struct invoice_job *v;
+    size_t n, cap;
+};
+
+static int collect_job(void *ctx, const char *key, const char *value)
+{
+    struct job_list *l = ctx;
+
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        struct invoice_job *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return KWH_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (job_parse(key, value, &l->v[l->n]) == 0)
+        l->n++;
+    return 0;
+}
+
+int invoice_jobs_open(struct kwh_core *c, struct invoice_job **out, size_t *n, struct kwh_err *e)
+{
+    struct job_list l = {0};
+    int rc = store_settings_each(c->db, JOB_KEY, collect_job, &l, e);
+
+    *out = NULL;
+    *n = 0;
+    if (rc == KWH_ENOMEM)
+        rc = kwh_err_set(e, KWH_ENOMEM, "out of memory");
+    if (rc < 0) {
+        free(l.v);
+        return rc;
+    }
+    *out = l.v;
+    *n = l.n;
+    return 0;
+}
+
+int invoice_job_end(struct kwh_core *c, const struct kwh_session *s, const struct invoice_job *j,
+                    bool printed, const char *how, struct kwh_err *e)
+{
+    char key[48], subject[48], after[400];
+    bool first = false;
+    int rc;
+
+    if ((rc = need_operator(s, e)) < 0 || (rc = check_no(j->invoice_no, e)) < 0)
+        return rc;
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    job_key(j, key, sizeof key);
+    if ((rc = store_setting_delete(c->db, key, e)) < 0)
+        goto fail;
+    snprintf(subject, sizeof subject, "invoice %lld", (long long)j->invoice_no);
+    if (printed) {
+        if ((rc = store_invoice_set_printed(c->db, j->invoice_no, core_now(c), &first, e)) < 0)
+            goto fail;
+        if (j->reprint > 0)
+            snprintf(after, sizeof after, "copy=reprint %d%s to=queue %s job %d %s", j->reprint,
+                     first ? " first" : "", j->queue, j->job_id, how ? how : "");
+        else
+            snprintf(after, sizeof after, "copy=original to=queue %s job %d %s", j->queue,
+                     j->job_id, how ? how : "");
+        rc = audit_append(c, s->name, "invoice-print", subject, "", after, e);
+    } else {
+        snprintf(after, sizeof after, "job=%d not printed %s", j->job_id, how ? how : "");
+        rc = audit_append(c, s->name, "invoice-job", subject, "", after, e);
+    }
+    if (rc < 0)
+        goto fail;
+    return store_commit(c->db, e);
+fail:
+    store_rollback(c->db);
+    return rc;
+}
+
 static const char *form_op_name(int op)
 {
     switch (op) {
@@ -191,7 +379,7 @@ int invoice_form_allowed(const struct kwh_session *s, int op, struct kwh_err *e)
     if (form_op_name(op) == NULL)
         return kwh_err_set(e, KWH_EINVAL, "no such form operation (%d)", op);
     if (op == INVOICE_FORM_RESTORE)
-        return need_admin(s, "发票恢复 (restoring a saved invoice form)", e);
+        return need_admin(s, kwh_tr("发票恢复 (restoring a saved invoice form)"), e);
     return need_operator(s, e);
 }
 

@@ -610,6 +610,9 @@ int plan_commit(struct kwh_core *c, const struct kwh_session *s, struct kwh_plan
         p->spent = true; /* nothing changes (an edit that changes nothing) */
     } else if (p->card_write) {
         uint8_t now[KWH_CARD_SIZE];
+        /* first, so a wait for the start-up check comes before the card is read again */
+        if ((rc = core_may_write_cards(c, e)) < 0)
+            return rc;
         if ((rc = cardio_reread(c, now, e)) < 0)
             return rc;
         if (memcmp(now, p->old_img, KWH_CARD_SIZE) != 0)

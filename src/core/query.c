@@ -33,6 +33,8 @@ static int check_number(const char *what, uint32_t v, struct kwh_err *e)
 
 static int check_text(const char *what, const char *v, struct kwh_err *e)
 {
+    if (v[0] != '\0' && !utf8_valid(v))
+        return text_check_line(what, v, e);
     if (v[0] == '\0' || !utf8_is_clean_line(v))
         return kwh_err_set(e, KWH_EINVAL, "%s: one line of text to look for", what);
     return 0;

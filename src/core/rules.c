@@ -87,8 +87,14 @@ int rules_check_meter(struct kwh_meter *m, struct kwh_err *e)
 
 int rules_check_person(const char *name, const char *address, const char *phone, struct kwh_err *e)
 {
-    if (name == NULL || name[0] == '\0' || !utf8_is_clean_line(name))
+    int rc;
+
+    if (name == NULL || name[0] == '\0')
         return kwh_err_set(e, KWH_EINVAL, "customer name: enter one line of text");
+    if ((rc = text_check_line(KWH_N("customer name"), name, e)) < 0 ||
+        (rc = text_check_line(KWH_N("address"), address, e)) < 0 ||
+        (rc = text_check_line(KWH_N("phone"), phone, e)) < 0)
+        return rc;
     if (strlen(name) >= KWH_TEXT_MAX)
         return kwh_err_set(e, KWH_EINVAL, "name: too long");
     if (address == NULL || !utf8_is_clean_line(address) || strlen(address) >= KWH_ADDR_MAX)

@@ -41,8 +41,12 @@ int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
 
 static int check_text(const char *what, const char *v, size_t max, struct kwh_err *e)
 {
-    if (v == NULL || !utf8_is_clean_line(v))
+    int rc;
+
+    if (v == NULL)
         return kwh_err_set(e, KWH_EINVAL, "%s: one line of text, please", what);
+    if ((rc = text_check_line(what, v, e)) < 0)
+        return rc;
     if (strlen(v) >= max)
         return kwh_err_set(e, KWH_EINVAL, "%s: too long (at most %zu bytes)", what, max - 1);
     return 0;

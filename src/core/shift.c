@@ -103,7 +103,7 @@ static int whose(struct kwh_core *c, const struct kwh_session *s, const char *na
         str_copy(r->operator_name, sizeof r->operator_name, s->name);
         return 0;
     }
-    if ((rc = need_admin(s, "another operator's shift report", e)) < 0)
+    if ((rc = need_admin(s, kwh_tr("another operator's shift report"), e)) < 0)
         return rc;
     if ((rc = store_operator_ids(c->db, name, ids, 1, &n, e)) < 0)
         return rc;
@@ -218,6 +218,11 @@ int shift_close(struct kwh_core *c, const struct kwh_session *s, int64_t counted
         return rc;
     }
     out->shift_id = sh.id;
+    /* the anchor on the report is the shift-close record just written (or a later one) */
+    if ((rc = audit_anchor(c, "shift-close", &out->anchor, e)) < 0) {
+        shift_report_fini(out);
+        return rc;
+    }
     return 0;
 fail:
     store_rollback(c->db);
@@ -231,13 +236,14 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
     struct store_shift sh;
     struct store_shift_q q;
     struct kwh_operator o;
+    char subject[32];
     int rc;
 
     memset(out, 0, sizeof *out);
     if ((rc = need_operator(s, e)) < 0 || (rc = store_shift_get(c->db, shift_id, &sh, e)) < 0)
         return rc;
     if (sh.operator_id != s->operator_id &&
-        (rc = need_admin(s, "another operator's shift report", e)) < 0)
+        (rc = need_admin(s, kwh_tr("another operator's shift report"), e)) < 0)
         return rc;
     if ((rc = store_operator_get_id(c->db, sh.operator_id, &o, e)) < 0)
         return rc;
@@ -252,6 +258,11 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
                                sh.started > SHIFT_SLACK_S ? sh.started - SHIFT_SLACK_S : 0,
                                INT64_MAX, sh.after_sale_id, sh.last_sale_id};
     if ((rc = fill(c, &q, out, e)) < 0) {
+        shift_report_fini(out);
+        return rc;
+    }
+    snprintf(subject, sizeof subject, "shift#%" PRId64 " ", sh.id);
+    if ((rc = audit_anchor_of(c, "shift-close", subject, &out->anchor, e)) < 0) {
         shift_report_fini(out);
         return rc;
     }

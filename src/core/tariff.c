@@ -11,6 +11,8 @@
 static int check(const char *name, int64_t price, struct kwh_err *e)
 {
     size_t n = name ? strlen(name) : 0;
+    if (n > 0 && !utf8_valid(name))
+        return text_check_line(KWH_N("tariff name"), name, e);
     if (n == 0 || !utf8_is_clean_line(name))
         return kwh_err_set(e, KWH_EINVAL, "tariff name: enter one line of text");
     if (n >= KWH_NAME_MAX || utf8_width(name) > 24)

@@ -46,10 +46,10 @@ static int check_place(const struct print_form *f, enum print_item_kind kind, in
     o = form_overlap(f, row, col, width, skip);
     if (o >= 0) {
         const struct print_item *q = &f->items[o];
-        return kwh_err_set(e, KWH_ECONFLICT, "that place is taken by %s%s%s",
-                           q->kind == PRINT_ITEM_FIELD ? "field " : "title '",
-                           q->kind == PRINT_ITEM_FIELD ? print_var_info(q->var)->name : q->text,
-                           q->kind == PRINT_ITEM_FIELD ? "" : "'");
+        if (q->kind == PRINT_ITEM_FIELD)
+            return kwh_err_set(e, KWH_ECONFLICT, "that place is taken by the field {%s} (%s)",
+                               print_var_info(q->var)->name, print_var_info(q->var)->title);
+        return kwh_err_set(e, KWH_ECONFLICT, "that place is taken by the title '%s'", q->text);
     }
     if (kind == PRINT_ITEM_TITLE) {
         for (int i = 0; i < f->nitems; i++) {
@@ -141,7 +141,9 @@ int print_form_add_title(struct print_form *f, const char *text, int row, int co
     uint32_t first;
 
     if (n == 0 || !utf8_is_clean_line(text))
-        return kwh_err_set(e, KWH_EINVAL, "a title is one line of text without tabs");
+        return utf8_valid(text)
+                   ? kwh_err_set(e, KWH_EINVAL, "a title is one line of text without tabs")
+                   : text_check_line(KWH_N("title"), text, e);
     if (strpbrk(text, "{}") != NULL)
         return kwh_err_set(e, KWH_EINVAL, "a title cannot contain '{' or '}' (they mark fields)");
     if (text[0] == ' ' || text[n - 1] == ' ' || strstr(text, "  ") != NULL)

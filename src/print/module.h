@@ -12,7 +12,7 @@
 
 /* Changes whenever struct print_module or what its functions take changes: a program
  * refuses a module of another version (an install half updated). */
-#define PRINT_MODULE_ABI 1
+#define PRINT_MODULE_ABI 2
 #define PRINT_MODULE_SYMBOL "kwh_print_module"
 
 struct print_module {
@@ -21,6 +21,7 @@ struct print_module {
                   int *job_id, struct kwh_err *e);
     int (*pdf_render)(const struct print_page *p, const struct print_pdf_opts *o, char **out,
                       size_t *len, struct kwh_err *e);
+    int (*job_check)(const struct print_job_opts *o, int job_id, int *outcome, struct kwh_err *e);
 };
 
 /* The module's functions (see print_submit and print_pdf_render). */
@@ -28,5 +29,7 @@ int print_module_submit(const struct print_job_opts *o, const char *format, cons
                         size_t len, int *job_id, struct kwh_err *e);
 int print_module_pdf_render(const struct print_page *p, const struct print_pdf_opts *o, char **out,
                             size_t *len, struct kwh_err *e);
+int print_module_job_check(const struct print_job_opts *o, int job_id, int *outcome,
+                           struct kwh_err *e);
 
 #endif

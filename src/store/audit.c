@@ -73,3 +73,48 @@ int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_au
     }
     return rc;
 }
+
+int store_audit_hash(struct store *s, int64_t id, uint8_t hash[32], bool *found, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s, "SELECT hash FROM audit WHERE id = :id", e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", id);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *found = rc == 1;
+    memset(hash, 0, 32);
+    if (rc == 1) {
+        sql_col_blob(st, 0, hash, 32);
+        sql_reset(st);
+    }
+    return 0;
+}
+
+int store_audit_find(struct store *s, const char *op, const char *subject_prefix, int64_t *id,
+                     uint8_t hash[32], struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT id, hash FROM audit WHERE op = :op AND "
+                            "substr(subject, 1, length(:prefix)) = :prefix "
+                            "ORDER BY id DESC LIMIT 1",
+                            e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_text(st, ":op", op);
+    sql_text(st, ":prefix", subject_prefix);
+    rc = sql_row(s, st, e);
+    if (rc < 0)
+        return rc;
+    *id = 0;
+    memset(hash, 0, 32);
+    if (rc == 1) {
+        *id = sql_col_i64(st, 0);
+        sql_col_blob(st, 1, hash, 32);
+        sql_reset(st);
+    }
+    return 0;
+}

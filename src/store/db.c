@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The store's front: picks the backend for a target, opens and migrates, brackets
  * transactions, and the statement helpers common to both backends. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,23 @@ void store_close(struct store *s)
 const char *store_path(const struct store *s)
 {
     return s->path;
+}
+
+bool store_damage_seen(const struct store *s)
+{
+    return s->damage_seen;
+}
+
+void store_side_file(const char *target, const char *suffix, char *buf, size_t n)
+{
+    char dir[1024];
+
+    if (sql_backend_for(target) == &sql_lite) {
+        snprintf(buf, n, "%s%s", target, suffix);
+        return;
+    }
+    store_local_dir(target, dir, sizeof dir);
+    snprintf(buf, n, "%s/kwhpos-pg%s", dir, suffix);
 }
 
 int store_begin(struct store *s, struct kwh_err *e)
@@ -212,9 +230,10 @@ int sql_flag(struct store *s, sql_stmt *st, bool *out, struct kwh_err *e)
 
 /* --- backup and restore: the backend of the database, or of the backup file ------------ */
 
-int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
+int store_backup_to(struct store *s, const char *path, int64_t *bytes,
+                    const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
-    return s->be->backup_to(s, path, bytes, e);
+    return s->be->backup_to(s, path, bytes, stop, e);
 }
 
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "kwhpos/util.h"
@@ -100,7 +101,25 @@ int lite_error(struct store *s0, int rc, struct kwh_err *e)
     struct lite *s = (struct lite *)s0;
     int base = rc & 0xFF;
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    /* what the system said: a write that finds the disk full is often only "disk I/O
+       error" to SQLite */
+    int sys = s && s->db ? sqlite3_system_errno(s->db) : 0;
 
+    if ((base == SQLITE_IOERR || base == SQLITE_FULL || base == SQLITE_CANTOPEN) &&
+        (sys == ENOSPC || sys == EDQUOT))
+        return kwh_err_set(e, KWH_EDB,
+                           "the disk is full (where %s is): free space there, then try "
+                           "again (nothing was changed)",
+                           s->base.path);
+    if ((base == SQLITE_IOERR || base == SQLITE_READONLY || base == SQLITE_CANTOPEN) &&
+        (sys == EROFS || (s != NULL && s->read_only_fs)))
+        return kwh_err_set(e, KWH_EDB,
+                           "%s is on a read-only file system: nothing was changed; only "
+                           "commands that read work there (show, check, reports, a backup "
+                           "to another disk)",
+                           s->base.path);
+    if ((base == SQLITE_CORRUPT || base == SQLITE_NOTADB) && s != NULL)
+        s->base.damage_seen = true;
     if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
         return kwh_err_set(e, KWH_EDB,
                            "the database is busy (another terminal is writing); "
@@ -255,14 +274,57 @@ static void lite_close(struct store *s)
     free(s);
 }
 
+/* A database on a read-only file system (a read-only mount, a backup disk, a rescue
+ * system): opened read-only as immutable, since no other program can change it there
+ * and SQLite could not create the -shm file WAL readers share. Everything that reads
+ * works; a write is refused saying why (lite_error). Changes still in a -wal beside it
+ * would be ignored that way: such a file is refused. */
+static int open_read_only(struct lite *s, struct kwh_err *e)
+{
+    char wal[1100], uri[3200], *u = uri;
+    struct stat sb;
+    int rc;
+
+    snprintf(wal, sizeof wal, "%s-wal", s->base.path);
+    if (stat(wal, &sb) == 0 && sb.st_size > 0)
+        return kwh_err_set(e, KWH_EDB,
+                           "%s is on a read-only file system with changes not yet merged "
+                           "into it (%s): mount it read-write to open it",
+                           s->base.path, wal);
+    u += snprintf(uri, sizeof uri, "file:");
+    for (const char *p = s->base.path; *p && u < uri + sizeof uri - 20; p++) {
+        if (*p == '?' || *p == '#' || *p == '%')
+            u += snprintf(u, 4, "%%%02X", (unsigned char)*p);
+        else
+            *u++ = *p;
+    }
+    snprintf(u, (size_t)(uri + sizeof uri - u), "?immutable=1");
+    rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                         NULL);
+    if (rc != SQLITE_OK)
+        return kwh_err_set(e, KWH_EDB, "cannot open the database %s: %s", s->base.path,
+                           s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    s->read_only_fs = true;
+    sqlite3_extended_result_codes(s->db, 1);
+    if ((rc = migrate_identify(&s->base, e)) < 0 || (rc = migrate_none_needed(&s->base, e)) < 0)
+        return rc;
+    return lite_exec(&s->base, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-2000;", e);
+}
+
 static int open_db(struct store **out, const char *path, bool create, struct kwh_err *e)
 {
     struct lite *s;
     struct stat sb;
+    struct statvfs vfs;
     int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
     *out = NULL;
     if (create) {
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return kwh_err_set(e, KWH_EINVAL,
+                               "%s is a directory: give the new database's file name, e.g. "
+                               "%s/site.db",
+                               path, path);
         if (stat(path, &sb) == 0)
             return kwh_err_set(e, KWH_ECONFLICT,
                                "%s already exists: a site is initialised "
@@ -293,6 +355,15 @@ static int open_db(struct store **out, const char *path, bool create, struct kwh
     s->claims = -1;
     str_copy(s->base.path, sizeof s->base.path, path);
     str_copy(s->base.label, sizeof s->base.label, path);
+    if (!create && statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+        if ((rc = open_read_only(s, e)) < 0) {
+            lite_finish(s);
+            free(s);
+            return rc;
+        }
+        *out = &s->base;
+        return 0;
+    }
     rc = sqlite3_open_v2(path, &s->db, flags, NULL);
     if (rc != SQLITE_OK) {
         kwh_err_set(e, KWH_EDB, "cannot open the database %s: %s", path,

@@ -13,7 +13,8 @@ struct lite_stmt;
 struct lite {
     struct store base;
     sqlite3 *db;
-    int claims; /* DB-claims, opened at the first claim; -1 before */
+    int claims;        /* DB-claims, opened at the first claim; -1 before */
+    bool read_only_fs; /* opened read-only: the file system is (open_db) */
     struct {
         const char *sql; /* identity: the address of a string literal */
         struct lite_stmt *st;
@@ -26,7 +27,8 @@ int lite_error(struct store *s, int rc, struct kwh_err *e);
 void lite_finish(struct lite *s);
 int lite_exec(struct store *s, const char *script, struct kwh_err *e);
 
-int lite_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+int lite_backup_to(struct store *s, const char *path, int64_t *bytes,
+                   const volatile sig_atomic_t *stop, struct kwh_err *e);
 int lite_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
 bool lite_is_backup(const char *file);
 int lite_inspect(const char *path, struct store_file_info *out, struct kwh_err *e);

@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@
 #define LOCK_WAIT_MS 1000
 #define BACKUP_MODE 0640 /* as the database (0660), without the group's write */
 #define STEP_TRIES 50
+#define STEP_PAGES 256 /* a copy that can be stopped looks at its flag every 1 MB or so */
 
 static int db_error(sqlite3 *db, int rc, const char *what, struct kwh_err *e)
 {
@@ -89,23 +92,57 @@ static void unlink_sidecars(const char *path)
     }
 }
 
-/* One pass of the backup API from src into dst, retrying while the source is busy. */
-static int copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, struct kwh_err *e)
+static int stopped(const char *what, struct kwh_err *e)
 {
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
-    int rc;
-    if (b == NULL)
-        return db_error(dst, sqlite3_errcode(dst), what, e);
-    for (int i = 0; i < STEP_TRIES; i++) {
-        rc = sqlite3_backup_step(b, -1);
-        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+    return kwh_err_set(e, KWH_EIO, "%s: stopped (the program was asked to end)", what);
+}
+
+/* The backup API from src into dst, retrying while the source is busy: one pass, or,
+ * when stop is given, steps of STEP_PAGES with *stop looked at between them inside one
+ * read transaction on src (so every step copies the same snapshot while writers on
+ * other connections go on). */
+static int copy_pages(sqlite3 *dst, sqlite3 *src, const char *what,
+                      const volatile sig_atomic_t *stop, struct kwh_err *e)
+{
+    bool own_read = stop != NULL && sqlite3_get_autocommit(src);
+    sqlite3_backup *b;
+    int rc = SQLITE_OK, busy = 0;
+
+    if (own_read && ((rc = sqlite3_exec(src, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
+                     (rc = sqlite3_exec(src, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL,
+                                        NULL)) != SQLITE_OK)) {
+        sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+        return db_error(src, rc, what, e);
+    }
+    b = sqlite3_backup_init(dst, "main", src, "main");
+    if (b == NULL) {
+        rc = db_error(dst, sqlite3_errcode(dst), what, e);
+        goto out;
+    }
+    for (;;) {
+        if (stop != NULL && *stop) {
+            sqlite3_backup_finish(b);
+            rc = stopped(what, e);
+            goto out;
+        }
+        rc = sqlite3_backup_step(b, stop != NULL ? STEP_PAGES : -1);
+        if (rc == SQLITE_OK)
+            continue;
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || ++busy == STEP_TRIES)
             break;
         sqlite3_sleep(100);
     }
     sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE)
-        return db_error(dst, rc, what, e);
-    return 0;
+    rc = rc == SQLITE_DONE ? 0 : db_error(dst, rc, what, e);
+out:
+    if (own_read)
+        sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+static int progress_stop(void *arg)
+{
+    return *(const volatile sig_atomic_t *)arg != 0;
 }
 
 /* integrity_check's first complaint as one line, without its "*** in database main ***"
@@ -129,24 +166,30 @@ static int check_integrity(sqlite3 *db, bool *ok, char *msg, size_t n)
     return rc;
 }
 
-/* Copies src to path: a temporary file, rollback-journal mode, integrity_check (when
- * check), fsync, rename. */
-static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, struct kwh_err *e)
+/* Copies src to path: a temporary file of its own (PATH.XXXXXX.part, so two copies to
+ * one name never share it), rollback-journal mode, integrity_check (when check), fsync,
+ * then the name, only if no other file took it meanwhile. With stop, *stop set stops
+ * the copy and its check at the next step and leaves nothing behind. */
+static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
+                   const volatile sig_atomic_t *stop, bool *damaged, struct kwh_err *e)
 {
     char tmp[1100], msg[256], what[1200];
     sqlite3 *dst = NULL;
     struct stat sb;
     bool ok;
-    int rc;
+    int rc, fd;
 
-    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX.part", path) >= (int)sizeof tmp)
         return kwh_err_set(e, KWH_EINVAL, "%s: path too long", path);
     snprintf(what, sizeof what, "backing up to %s", path);
     if (stat(path, &sb) == 0)
         return kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
-    unlink(tmp);
-    unlink_sidecars(tmp);
-    rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    fd = mkstemps(tmp, 5);
+    if (fd < 0)
+        return kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp, strerror(errno));
+    fchmod(fd, 0640); /* the site secret is in it: the owner and the group only */
+    close(fd);
+    rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
         kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp,
                     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
@@ -164,7 +207,7 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
         db_error(dst, rc, what, e);
         goto fail;
     }
-    if (copy_pages(dst, src, what, e) < 0)
+    if (copy_pages(dst, src, what, stop, e) < 0)
         goto fail;
     /* the copy is one self-contained file: no WAL beside it */
     if ((rc = first_text(dst, "PRAGMA journal_mode=DELETE", msg, sizeof msg)) != SQLITE_OK) {
@@ -172,8 +215,13 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
         goto fail;
     }
     ok = true;
+    if (stop != NULL)
+        sqlite3_progress_handler(dst, 1000, progress_stop, (void *)stop);
     if (check && (rc = check_integrity(dst, &ok, msg, sizeof msg)) != SQLITE_OK) {
-        db_error(dst, rc, what, e);
+        if (stop != NULL && *stop)
+            stopped(what, e);
+        else
+            db_error(dst, rc, what, e);
         goto fail;
     }
     if (!ok) {
@@ -181,6 +229,8 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
                     "the copy in %s failed its integrity check (%s): the "
                     "database itself may be damaged; run `kwhpos check`",
                     tmp, msg);
+        if (damaged != NULL)
+            *damaged = true;
         goto fail;
     }
     rc = sqlite3_close(dst);
@@ -190,10 +240,16 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check, s
         goto fail;
     }
     fsync_path(tmp, false);
-    if (rename(tmp, path) != 0) {
-        kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    /* link, not rename: a backup another program finished under this name meanwhile
+       stays */
+    if (link(tmp, path) != 0) {
+        if (errno == EEXIST)
+            kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
+        else
+            kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
         goto fail;
     }
+    unlink(tmp);
     fsync_path(path, true);
     if (bytes != NULL)
         *bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
@@ -205,12 +261,13 @@ fail:
     return e ? e->code : KWH_EIO;
 }
 
-int lite_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
+int lite_backup_to(struct store *s, const char *path, int64_t *bytes,
+                   const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
     int rc;
 
     priv_raise();
-    rc = copy_db(((struct lite *)s)->db, path, bytes, true, e);
+    rc = copy_db(((struct lite *)s)->db, path, bytes, true, stop, &s->damage_seen, e);
     priv_lower();
     return rc;
 }
@@ -221,6 +278,94 @@ int lite_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_er
     if (rc != SQLITE_OK)
         return lite_error(s, rc, e);
     return 0;
+}
+
+static int progress_atomic_stop(void *arg)
+{
+    return atomic_load((const atomic_int *)arg) != 0;
+}
+
+struct store_check {
+    sqlite3 *db;
+    char path[1024];
+};
+
+int store_check_open(const char *path, struct store_check **out, struct kwh_err *e)
+{
+    struct store_check *k = calloc(1, sizeof *k);
+    char ignore[32];
+    int rc;
+
+    *out = NULL;
+    if (k == NULL)
+        return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+    if (sql_backend_for(path) != &sql_lite) {
+        /* a server database: its own server keeps its pages whole (kwhpos check reads
+           every table) */
+        free(k);
+        return 0;
+    }
+    str_copy(k->path, sizeof k->path, path);
+    /* the files are opened here, with the program's group; the check then needs none */
+    priv_raise();
+    rc = sqlite3_open_v2(path, &k->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(k->db, LOCK_WAIT_MS);
+        /* a small cache: the check reads each page about once, and a terminal's memory
+           stays as it was (docs/performance.md) */
+        sqlite3_exec(k->db, "PRAGMA cache_size=64", NULL, NULL, NULL);
+        rc = first_text(k->db, "SELECT count(*) FROM sqlite_master", ignore, sizeof ignore);
+    }
+    priv_lower();
+    if (rc != SQLITE_OK && (rc & 0xFF) != SQLITE_CORRUPT && (rc & 0xFF) != SQLITE_NOTADB) {
+        kwh_err_set(e, KWH_EDB, "cannot check %s: %s", path,
+                    k->db ? sqlite3_errmsg(k->db) : sqlite3_errstr(rc));
+        store_check_close(k);
+        return KWH_EDB;
+    }
+    *out = k;
+    return 0;
+}
+
+int store_check_run(struct store_check *k, bool full, const atomic_int *stop, bool *ok, char *msg,
+                    size_t n, struct kwh_err *e)
+{
+    int rc;
+
+    *ok = false;
+    msg[0] = '\0';
+    if (stop != NULL)
+        sqlite3_progress_handler(k->db, 1000, progress_atomic_stop, (void *)stop);
+    rc = first_text(k->db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", msg, n);
+    sqlite3_progress_handler(k->db, 0, NULL, NULL);
+    if (stop != NULL && atomic_load(stop)) {
+        rc = SQLITE_OK; /* stopped: nothing known */
+        *ok = true;
+    } else if (rc == SQLITE_OK) {
+        *ok = strcmp(msg, "ok") == 0;
+    } else if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB) {
+        /* damage can stop the check itself */
+        str_copy(msg, n, sqlite3_errmsg(k->db));
+        rc = SQLITE_OK;
+    } else {
+        rc = kwh_err_set(e, KWH_EDB, "cannot check %s: %s", k->path, sqlite3_errmsg(k->db));
+    }
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+    if (strncmp(msg, "*** in database main *** ", 25) == 0)
+        memmove(msg, msg + 25, strlen(msg + 25) + 1);
+    return rc == SQLITE_OK ? 0 : rc;
+}
+
+void store_check_close(struct store_check *k)
+{
+    if (k == NULL)
+        return;
+    priv_raise();
+    sqlite3_close(k->db);
+    priv_lower();
+    free(k);
 }
 
 bool lite_is_backup(const char *file)
@@ -370,7 +515,7 @@ static int replace_db(const char *db_path, const char *new_path, const char *kee
         goto out;
     }
     /* the database as it was, damaged or not: it may be the reason for the restore */
-    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, false, e)) < 0) {
+    if (keep_path != NULL && (rc = copy_db(x, keep_path, NULL, false, NULL, NULL, e)) < 0) {
         kwh_err_prefix(e, "keeping the current database before the restore");
         goto out;
     }
@@ -392,7 +537,7 @@ static int replace_db(const char *db_path, const char *new_path, const char *kee
                          n ? sqlite3_errmsg(n) : sqlite3_errstr(rc));
         goto out;
     }
-    if ((rc = copy_pages(x, n, "restoring", e)) < 0)
+    if ((rc = copy_pages(x, n, "restoring", NULL, e)) < 0)
         goto out;
     rc = first_text(x, "PRAGMA quick_check", buf, sizeof buf);
     ok = rc == SQLITE_OK && strcmp(buf, "ok") == 0;

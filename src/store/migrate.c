@@ -599,6 +599,21 @@ int migrate_identify(struct store *s, struct kwh_err *e)
     return 0;
 }
 
+int migrate_none_needed(struct store *s, struct kwh_err *e)
+{
+    int version, rc;
+
+    if ((rc = store_schema_version(s, &version, e)) < 0)
+        return rc;
+    if (version < STORE_SCHEMA_VERSION)
+        return kwh_err_set(e, KWH_EDB,
+                           "%s needs an upgrade to this program's schema (version %d to %d), "
+                           "which cannot be written where it is: open it once on a writable "
+                           "disk",
+                           s->label, version, STORE_SCHEMA_VERSION);
+    return 0;
+}
+
 int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
 {
     int version, rc;
@@ -638,7 +653,7 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
         }
         if (len < 0 || len >= (int)sizeof keep)
             return kwh_err_set(e, KWH_EINVAL, "%s: path too long", s->label);
-        if (stat(keep, &sb) != 0 && (rc = store_backup_to(s, keep, NULL, e)) < 0)
+        if (stat(keep, &sb) != 0 && (rc = store_backup_to(s, keep, NULL, NULL, e)) < 0)
             return kwh_err_prefix(e, "keeping a copy before upgrading the schema from version %d",
                                   version);
     }

@@ -17,4 +17,7 @@ int migrate_identify(struct store *s, struct kwh_err *e);
 
 int migrate_run(struct store *s, bool fresh, struct kwh_err *e);
 
+/* For a database that cannot be written: 0 when it needs no migration, else KWH_EDB. */
+int migrate_none_needed(struct store *s, struct kwh_err *e);
+
 #endif

@@ -6,7 +6,7 @@
 #include "kwhpos/util.h"
 #include "store/sql.h"
 
-#define OP_COLS "id, name, role, must_change, failed, locked_until"
+#define OP_COLS "id, name, role, must_change, failed, locked_until, lockouts"
 
 static void read_operator(sql_stmt *st, struct kwh_operator *o)
 {
@@ -17,6 +17,7 @@ static void read_operator(sql_stmt *st, struct kwh_operator *o)
     o->must_change = sql_col_int(st, 3) != 0;
     o->failed_logins = sql_col_int(st, 4);
     o->locked_until = sql_col_i64(st, 5);
+    o->lockouts = sql_col_int(st, 6);
 }
 
 static void rd_operator(sql_stmt *st, void *row)
@@ -66,7 +67,7 @@ int store_operator_get(struct store *s, const char *name, struct kwh_operator *o
         return kwh_err_set(e, KWH_ENOTFOUND, "no operator named '%s'", name);
     read_operator(st, out);
     if (hash) /* read before the reset that ends the row */
-        sql_col_text(st, 6, hash, hash_len);
+        sql_col_text(st, 7, hash, hash_len);
     sql_reset(st);
     return 0;
 }
@@ -109,20 +110,6 @@ int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockout
     sql_i64(st, ":until", locked_until);
     sql_i64(st, ":id", id);
     return sql_done(s, st, e);
-}
-
-int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct kwh_err *e)
-{
-    sql_stmt *st = sql_prep(s, "SELECT lockouts FROM operators WHERE id = :id", e);
-    int64_t v;
-    int rc;
-    if (st == NULL)
-        return KWH_EDB;
-    sql_i64(st, ":id", id);
-    if ((rc = sql_int(s, st, 0, &v, e)) < 0)
-        return rc;
-    *lockouts = (int)v;
-    return 0;
 }
 
 int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_err *e)

@@ -32,7 +32,8 @@ int pg_exec(struct store *s, const char *script, struct kwh_err *e);
 /* Decodes bytea's text form (\x...) into buf; returns its length in bytes. */
 size_t pg_unhex(const char *v, void *buf, size_t n);
 
-int pg_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+int pg_backup_to(struct store *s, const char *path, int64_t *bytes,
+                 const volatile sig_atomic_t *stop, struct kwh_err *e);
 int pg_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
 bool pg_is_backup(const char *file);
 int pg_inspect(const char *file, struct store_file_info *out, struct kwh_err *e);

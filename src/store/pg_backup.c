@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,22 +86,25 @@ static int run_tool(const char *target, const char *const argv[], int in_fd, int
 /* The mode of a backup (as SQLite's: it holds the site key; the program's group reads it). */
 #define BACKUP_MODE 0640
 
-/* pg_dump -Fc of target into path (through path.part); the copy is listed back. */
+/* pg_dump -Fc of target into path (through a PATH.XXXXXX.part of its own, so two backups
+ * to one name never share it); the copy is listed back, then takes the name only if no
+ * other file took it meanwhile. *stop set (may be NULL) ends it after pg_dump, leaving
+ * nothing. */
 static int dump_to(const char *target, const char *label, const char *path, int64_t *bytes,
-                   struct kwh_err *e)
+                   const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
     char tmp[1100], err[TOOL_ERR];
     struct stat sb;
     int rc, fd;
 
-    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX.part", path) >= (int)sizeof tmp)
         return kwh_err_set(e, KWH_EINVAL, "%s: path too long", path);
     if (stat(path, &sb) == 0)
         return kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
-    unlink(tmp);
-    fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, BACKUP_MODE);
+    fd = mkstemps(tmp, 5);
     if (fd < 0)
         return kwh_err_set(e, KWH_EIO, "cannot create %s: %s", tmp, strerror(errno));
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (fchmod(fd, BACKUP_MODE) != 0) {
         rc = kwh_err_set(e, KWH_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
         goto fail;
@@ -108,6 +112,11 @@ static int dump_to(const char *target, const char *label, const char *path, int6
     {
         const char *argv[] = {"pg_dump", "--format=custom", "--no-password", NULL};
         rc = run_tool(target, argv, -1, fd, err, sizeof err);
+    }
+    if (stop != NULL && *stop) {
+        rc = kwh_err_set(e, KWH_EIO, "backing up to %s: stopped (the program was asked to end)",
+                         path);
+        goto fail;
     }
     if (rc != 0) {
         rc = kwh_err_set(e, KWH_EDB, "backing up %s with pg_dump failed: %s", label,
@@ -130,10 +139,15 @@ static int dump_to(const char *target, const char *label, const char *path, int6
     }
     close(fd);
     fd = -1;
-    if (rename(tmp, path) != 0) {
-        rc = kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    /* link, not rename: a backup another program finished under this name meanwhile
+       stays */
+    if (link(tmp, path) != 0) {
+        rc = errno == EEXIST ? kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path)
+                             : kwh_err_set(e, KWH_EIO, "cannot rename %s to %s: %s", tmp, path,
+                                           strerror(errno));
         goto fail;
     }
+    unlink(tmp);
     {
         /* the new name on disk too */
         char dir[1100];
@@ -153,12 +167,13 @@ fail:
     return rc;
 }
 
-int pg_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e)
+int pg_backup_to(struct store *s, const char *path, int64_t *bytes,
+                 const volatile sig_atomic_t *stop, struct kwh_err *e)
 {
     int rc;
 
     priv_raise(); /* the backup folder and its files are the program's group's */
-    rc = dump_to(((struct pg *)s)->target, s->label, path, bytes, e);
+    rc = dump_to(((struct pg *)s)->target, s->label, path, bytes, stop, e);
     priv_lower();
     return rc;
 }
@@ -430,7 +445,7 @@ int pg_replace(const char *target, const char *new_path, const char *keep_path, 
                            label);
     }
     PQclear(r);
-    if (keep_path != NULL && (rc = dump_to(target, label, keep_path, NULL, e)) < 0) {
+    if (keep_path != NULL && (rc = dump_to(target, label, keep_path, NULL, NULL, e)) < 0) {
         PQfinish(c);
         return kwh_err_prefix(e, "keeping the current database before the restore");
     }

@@ -40,6 +40,40 @@ int store_setting_set(struct store *s, const char *key, const char *value, struc
     return sql_done(s, st, e);
 }
 
+int store_setting_delete(struct store *s, const char *key, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s, "DELETE FROM settings WHERE key = :key", e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_text(st, ":key", key);
+    return sql_done(s, st, e);
+}
+
+int store_settings_each(struct store *s, const char *prefix,
+                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx,
+                        struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT key, value FROM settings WHERE "
+                            "substr(key, 1, length(:prefix)) = :prefix ORDER BY key",
+                            e);
+    char key[256], value[1024];
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_text(st, ":prefix", prefix);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        int stop;
+        sql_col_text(st, 0, key, sizeof key);
+        sql_col_text(st, 1, value, sizeof value);
+        if ((stop = fn(ctx, key, value)) != 0) {
+            sql_reset(st);
+            return stop;
+        }
+    }
+    return rc;
+}
+
 int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t *out,
                           struct kwh_err *e)
 {

@@ -30,6 +30,8 @@ struct store {
     char path[1024];  /* the database file, or the connection string as given */
     char label[1024]; /* the same for messages: a connection string without its password */
     bool in_tx;
+    bool damage_seen; /* the database answered that the file is damaged (SQLite's
+                         SQLITE_CORRUPT, SQLITE_NOTADB; a backup's check of its copy) */
 };
 
 /* What every backend's statement starts with. */
@@ -95,7 +97,9 @@ struct sql_backend {
      * customers, sales, card_ops, audit. */
     int (*objects)(struct store *s, int64_t *objects, int64_t *kwh_tables, struct kwh_err *e);
 
-    int (*backup_to)(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+    /* stop (may be NULL): once *stop is set the copy ends soon, leaving no file */
+    int (*backup_to)(struct store *s, const char *path, int64_t *bytes,
+                     const volatile sig_atomic_t *stop, struct kwh_err *e);
     int (*integrity)(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
     /* Whether file is a backup this backend writes (read from its first bytes). */
     bool (*is_backup)(const char *file);

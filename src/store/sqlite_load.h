@@ -51,12 +51,15 @@
     X(int, prepare_v2,                                                                             \
       (sqlite3 * db, const char *sql, int n, sqlite3_stmt **st, const char **tail),                \
       (db, sql, n, st, tail))                                                                      \
+    X(void, progress_handler, (sqlite3 * db, int n, int (*cb)(void *), void *arg),                 \
+      (db, n, cb, arg))                                                                            \
     X(int, prepare_v3,                                                                             \
       (sqlite3 * db, const char *sql, int n, unsigned int fl, sqlite3_stmt **st,                   \
        const char **tail),                                                                         \
       (db, sql, n, fl, st, tail))                                                                  \
     X(int, reset, (sqlite3_stmt * st), (st))                                                       \
     X(int, sleep, (int ms), (ms))                                                                  \
+    X(int, system_errno, (sqlite3 * db), (db))                                                     \
     X(const char *, sql, (sqlite3_stmt * st), (st))                                                \
     X(int, step, (sqlite3_stmt * st), (st))
 
@@ -104,8 +107,10 @@ extern struct kwh_sqlite kwh_sqlite;
 #define sqlite3_open_v2 kwh_sqlite.open_v2
 #define sqlite3_prepare_v2 kwh_sqlite.prepare_v2
 #define sqlite3_prepare_v3 kwh_sqlite.prepare_v3
+#define sqlite3_progress_handler kwh_sqlite.progress_handler
 #define sqlite3_reset kwh_sqlite.reset
 #define sqlite3_sleep kwh_sqlite.sleep
+#define sqlite3_system_errno kwh_sqlite.system_errno
 #define sqlite3_sql kwh_sqlite.sql
 #define sqlite3_step kwh_sqlite.step
 #endif

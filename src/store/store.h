@@ -25,6 +25,9 @@ struct store;
 int store_open(struct store **out, const char *path, bool create, struct kwh_err *e);
 void store_close(struct store *s); /* accepts NULL */
 const char *store_path(const struct store *s);
+/* Whether SQLite has called the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB) on this
+ * connection, including in a backup's check of its copy. */
+bool store_damage_seen(const struct store *s);
 int store_begin(struct store *s, struct kwh_err *e); /* BEGIN IMMEDIATE */
 int store_commit(struct store *s, struct kwh_err *e);
 void store_rollback(struct store *s);
@@ -32,6 +35,9 @@ bool store_in_tx(const struct store *s);
 /* The folder for the site's own files beside its database (backups, private copies):
  * the database file's folder; for a database on a server, /var/lib/kwhpos. */
 void store_local_dir(const char *target, char *buf, size_t n);
+/* A file of the site's beside its database: DB<suffix> for a database file, and
+ * <store_local_dir>/kwhpos-pg<suffix> for a server database. */
+void store_side_file(const char *target, const char *suffix, char *buf, size_t n);
 /* Whether target holds a database at all: a file there; a server database with any
  * table in it (an empty one is where a site can be created or restored). */
 int store_exists(const char *target, bool *exists, struct kwh_err *e);
@@ -43,6 +49,12 @@ int store_schema_version(struct store *s, int *version, struct kwh_err *e);
 int store_setting_get(struct store *s, const char *key, char *buf, size_t n, bool *found,
                       struct kwh_err *e);
 int store_setting_set(struct store *s, const char *key, const char *value, struct kwh_err *e);
+int store_setting_delete(struct store *s, const char *key, struct kwh_err *e);
+/* Calls fn for each setting whose key starts with prefix, in key order; stops when fn
+ * returns non-zero (returned). */
+int store_settings_each(struct store *s, const char *prefix,
+                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx,
+                        struct kwh_err *e);
 int store_setting_get_i64(struct store *s, const char *key, int64_t def, int64_t *out,
                           struct kwh_err *e);
 int store_setting_set_i64(struct store *s, const char *key, int64_t v, struct kwh_err *e);
@@ -67,7 +79,6 @@ int store_operator_set_hash(struct store *s, int64_t id, const char *hash, bool 
                             struct kwh_err *e);
 int store_operator_set_lock(struct store *s, int64_t id, int failed, int lockouts,
                             int64_t locked_until, struct kwh_err *e);
-int store_operator_lockouts(struct store *s, int64_t id, int *lockouts, struct kwh_err *e);
 int store_operator_set_role(struct store *s, int64_t id, int role, struct kwh_err *e);
 int store_operator_deactivate(struct store *s, int64_t id, int64_t now, struct kwh_err *e);
 int store_operator_count_admins(struct store *s, int64_t *n, struct kwh_err *e);
@@ -301,5 +312,11 @@ int store_audit_insert(struct store *s, const struct store_audit *a, struct kwh_
 /* Calls fn for each record in id order; stops when fn returns non-zero (returned). */
 int store_audit_each(struct store *s, int (*fn)(void *ctx, const struct store_audit *a), void *ctx,
                      struct kwh_err *e);
+/* The hash of record id; *found false when there is none. */
+int store_audit_hash(struct store *s, int64_t id, uint8_t hash[32], bool *found, struct kwh_err *e);
+/* The newest record of operation op whose subject starts with subject_prefix: its id (0
+ * when none) and hash. */
+int store_audit_find(struct store *s, const char *op, const char *subject_prefix, int64_t *id,
+                     uint8_t hash[32], struct kwh_err *e);
 
 #endif

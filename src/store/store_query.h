@@ -4,6 +4,8 @@
 #ifndef KWHPOS_STORE_QUERY_H
 #define KWHPOS_STORE_QUERY_H
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -198,12 +200,27 @@ int store_operator_ids(struct store *s, const char *name, int64_t *ids, size_t m
 
 /* Copies the open database to path (which must not exist) with the online backup API in
  * one pass, so writers on other connections go on; the copy is written under a
- * temporary name, switched out of WAL mode, checked with integrity_check, fsynced and
- * renamed to path. *bytes receives its size. */
-int store_backup_to(struct store *s, const char *path, int64_t *bytes, struct kwh_err *e);
+ * temporary name of its own, switched out of WAL mode, checked with integrity_check,
+ * fsynced and given the name path (KWH_ECONFLICT when path exists, even if it appeared
+ * meanwhile). *bytes receives its size. stop (may be NULL): once *stop is set the copy
+ * ends at its next step with KWH_EIO, leaving no file. */
+int store_backup_to(struct store *s, const char *path, int64_t *bytes,
+                    const volatile sig_atomic_t *stop, struct kwh_err *e);
 
 /* PRAGMA integrity_check of the open database: *ok and SQLite's first line. */
 int store_integrity(struct store *s, bool *ok, char *msg, size_t n, struct kwh_err *e);
+/* A check of the database at path on a connection of its own, which another thread
+ * may use: opened here (with the program's group), then PRAGMA integrity_check (full)
+ * or quick_check (structure, not index contents) by store_check_run, in any one thread
+ * at a time: *ok and SQLite's first complaint. An error only when the file cannot be
+ * checked at all. stop (may be NULL): once set, the check ends soon with *ok true
+ * (nothing known). */
+struct store_check;
+/* *out NULL (and 0) for a server database (PostgreSQL): nothing to check there. */
+int store_check_open(const char *path, struct store_check **out, struct kwh_err *e);
+int store_check_run(struct store_check *k, bool full, const atomic_int *stop, bool *ok, char *msg,
+                    size_t n, struct kwh_err *e);
+void store_check_close(struct store_check *k); /* accepts NULL */
 
 /* What a database file holds, for a restore's checks. */
 struct store_file_info {

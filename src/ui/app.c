@@ -77,6 +77,7 @@ void app_core_replaced(struct app *a, const struct kwh_err *e, bool relogin)
     }
     core_set_card_dev(a->core, a->dev);
     core_set_progress(a->core, dialog_progress, a);
+    core_check_start(a->core);
     a->relogin = relogin;
 }
 
@@ -88,6 +89,7 @@ void app_msg(struct app *a, int role, const char *fmt, ...)
     vsnprintf(a->msg, sizeof a->msg, fmt, ap);
     va_end(ap);
     a->msg_role = role;
+    a->msg_read = false;
     a->progress[0] = '\0';
 }
 
@@ -212,7 +214,7 @@ static unsigned screen_mask(const struct app *a)
     unsigned m = ACT_GLOBAL;
 
     if (a->scr != NULL) {
-        m |= a->scr->actions;
+        m |= a->scr->actions_now != NULL ? a->scr->actions_now(a, a->st) : a->scr->actions;
         if (a->scr->submit_label != NULL)
             m |= ACT_BIT(ACT_SUBMIT);
     }
@@ -226,6 +228,23 @@ static unsigned screen_mask(const struct app *a)
 static bool too_small(void)
 {
     return COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS;
+}
+
+/* The message line. A message too long for it (a printer's error with what to do) is
+ * cut with a mark saying F1 shows it whole (global_action). */
+static void draw_message(struct app *a)
+{
+    int attr = theme_attr(a->msg_role ? a->msg_role : CLR_INFO);
+    const char *more = _(" [F1: all of it]");
+    int mw = utf8_width(more);
+
+    a->msg_cut = a->logged_in && !a->msg_read && utf8_width(a->msg) > COLS && COLS > mw + 10;
+    if (!a->msg_cut) {
+        draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->msg, attr);
+        return;
+    }
+    draw_text(stdscr, UI_MSG_ROW, 0, COLS - mw, a->msg, attr);
+    draw_text(stdscr, UI_MSG_ROW, COLS - mw, mw, more, attr | A_BOLD);
 }
 
 void app_draw(struct app *a)
@@ -255,8 +274,7 @@ void app_draw(struct app *a)
     if (a->progress[0])
         draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->progress, theme_attr(CLR_WARN));
     else
-        draw_text(stdscr, UI_MSG_ROW, 0, COLS, a->msg,
-                  theme_attr(a->msg_role ? a->msg_role : CLR_INFO));
+        draw_message(a);
     if (a->logged_in)
         keymap_draw_hints(a, screen_mask(a), submit_label(a));
     else
@@ -386,7 +404,18 @@ int ui_read(struct app *a, wint_t *ch)
 static void global_action(struct app *a, int act)
 {
     switch (act) {
-    case ACT_HELP: keymap_help(a, screen_mask(a), submit_label(a)); break;
+    case ACT_HELP:
+        /* a message cut on its line first, whole; then, on the next F1, the keys */
+        if (a->msg_cut) {
+            char text[sizeof a->msg];
+            str_copy(text, sizeof text, a->msg);
+            dialog_message(a, _("Message"), text, a->msg_role ? a->msg_role : CLR_INFO);
+            a->msg_cut = false;
+            a->msg_read = true;
+            break;
+        }
+        keymap_help(a, screen_mask(a), submit_label(a));
+        break;
     case ACT_MENU: menu_run(a, -1); break;
     case ACT_QUIT:
         if (dialog_confirm(a, _("Quit"), _("Log out and leave kwhpos?")))
@@ -413,7 +442,8 @@ static void dispatch(struct app *a, int type, wint_t ch)
 
     if (act != ACT_NONE && (mask & ACT_BIT(act))) {
         bool screen_act = (a->scr->actions & ACT_BIT(act)) || act == ACT_SUBMIT || act == ACT_BACK;
-        a->msg[0] = '\0';
+        if (act != ACT_HELP) /* F1 shows a message cut on its line */
+            a->msg[0] = '\0';
         if (screen_act && a->scr->action != NULL)
             r = a->scr->action(a, a->st, act);
         if (r == UI_IGNORED && (ACT_GLOBAL & ACT_BIT(act))) {
@@ -446,6 +476,10 @@ static int run(struct app *a)
 {
     if (!login_run(a, false))
         return 0;
+    /* the database is checked in the background from the first login on, before any card
+       is written (core_may_write_cards); a terminal left at its login screen reads
+       nothing */
+    core_check_start(a->core);
     start_home(a);
     while (!a->quit) {
         wint_t ch = 0;
@@ -483,16 +517,21 @@ static int run(struct app *a)
 }
 
 /* The automatic backup on the way out ([backup] interval_hours): a line while it runs,
- * and its failure shown until a key or a few seconds, so quitting never hangs on it. */
+ * and its failure shown until a key or a few seconds, so quitting never hangs on it.
+ * Only after a session that changed something, and never on SIGTERM or SIGHUP (a
+ * terminal closed at the login screen, a shutdown): the signal also stops a backup
+ * under way, which then leaves nothing behind. */
 static void backup_on_exit(struct app *a)
 {
-    struct kwh_backup_opts o = {a->cfg.backup_dir, a->cfg.backup_keep};
+    struct kwh_backup_opts o = {
+        .dir = a->cfg.backup_dir, .keep = a->cfg.backup_keep, .stop = &got_term};
     struct kwh_backup_info info;
     struct kwh_err e;
     bool done;
     wint_t ch;
 
-    if (a->core == NULL || a->cfg.backup_interval_hours <= 0 || too_small())
+    if (a->core == NULL || a->cfg.backup_interval_hours <= 0 || too_small() || got_term ||
+        core_changes(a->core) == 0)
         return;
     erase();
     draw_text(stdscr, LINES / 2, 2, COLS - 4, _("Backing up the database..."),
@@ -503,6 +542,10 @@ static void backup_on_exit(struct app *a)
         if (done)
             kwh_log(LOG_INFO, "backup %s made on leaving the terminal UI: %lld bytes", info.path,
                     (long long)info.bytes);
+        return;
+    }
+    if (got_term) {
+        kwh_log(LOG_NOTICE, "the backup on leaving was stopped by a signal: nothing of it is left");
         return;
     }
     kwh_log(LOG_ERR, "the automatic backup failed: %s", e.msg);

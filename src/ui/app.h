@@ -96,8 +96,13 @@ struct screen {
     const char *title;        /* msgid */
     unsigned actions;         /* ACT_BIT()s the screen handles beyond ACT_GLOBAL */
     const char *submit_label; /* what Enter does (msgid), shown in the hint line */
-    /* when Enter's meaning depends on where the focus is: its label now (msgid) */
+    /* when Enter's meaning depends on where the focus is: its label now (msgid; NULL:
+     * Enter does nothing now, and the hint line leaves it out) */
     const char *(*submit_now)(struct app *a, void *st);
+    /* when the keys the screen handles depend on its state (nothing to act on): those
+     * it handles now, instead of `actions`, so the hint line and F1 never offer a key
+     * that does nothing */
+    unsigned (*actions_now)(const struct app *a, void *st);
     size_t state_size;
     void (*enter)(struct app *a, void *st, int arg);
     void (*draw)(struct app *a, void *st);
@@ -138,6 +143,8 @@ struct app {
 
     char msg[KWH_ERR_MSG * 2];
     int msg_role;
+    bool msg_cut;  /* the message did not fit its line: F1 shows it whole */
+    bool msg_read; /* ... and it was shown */
     char progress[128];
 
     time_t last_input;

@@ -29,7 +29,7 @@ struct backup {
 
 static void load(struct app *a, struct backup *s)
 {
-    struct kwh_backup_opts o = {a->cfg.backup_dir, a->cfg.backup_keep};
+    struct kwh_backup_opts o = {.dir = a->cfg.backup_dir, .keep = a->cfg.backup_keep};
     struct kwh_err e;
 
     backup_list_free(s->names, s->n);

@@ -24,7 +24,7 @@ struct restore {
 static void restore_enter(struct app *a, void *st, int arg)
 {
     struct restore *s = st;
-    struct kwh_backup_opts o = {a->cfg.backup_dir, a->cfg.backup_keep};
+    struct kwh_backup_opts o = {.dir = a->cfg.backup_dir, .keep = a->cfg.backup_keep};
     char dir[KWH_PATH_MAX];
     struct kwh_err e;
 
@@ -67,7 +67,7 @@ static void show_result(struct app *a, const char *file, const struct kwh_restor
 
 static int restore_submit(struct app *a, struct restore *s)
 {
-    struct kwh_backup_opts o = {a->cfg.backup_dir, a->cfg.backup_keep};
+    struct kwh_backup_opts o = {.dir = a->cfg.backup_dir, .keep = a->cfg.backup_keep};
     struct kwh_restore_info info;
     struct kwh_core *old;
     struct kwh_err e;

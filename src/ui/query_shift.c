@@ -97,6 +97,15 @@ static void heading(const struct kwh_shift_report *r, char *buf, size_t n)
              fmt_time(to, sizeof to, r->to));
 }
 
+/* The audit chain's anchor at the close (docs/security.md): on the report, on paper. */
+static void anchor_text(const struct kwh_shift_report *r, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (r->anchor.records > 0)
+        snprintf(buf, n, _("Audit anchor: %" PRId64 " records, head %.16s"), r->anchor.records,
+                 r->anchor.head);
+}
+
 static void shift_enter(struct app *a, void *st, int arg)
 {
     struct shift *s = st;
@@ -155,6 +164,8 @@ static void draw_report(struct shift *s)
              r->nvoided, r->npending);
     draw_wrap(stdscr, y, 2, COLS - 4, line,
               theme_attr(r->nvoided || r->npending ? CLR_WARN : CLR_INFO), 2);
+    anchor_text(r, line, sizeof line);
+    draw_text(stdscr, y + 2, 2, COLS - 4, line, theme_attr(CLR_READONLY));
 }
 
 static void shift_draw(struct app *a, void *st)
@@ -251,6 +262,9 @@ static void print_shift(struct app *a, struct shift *s)
     }
     text_sales(&b, _("Voided attempts (never reached the card, no money):"), r->voided, r->nvoided);
     text_sales(&b, _("Pending (read these cards to settle them):"), r->pending, r->npending);
+    anchor_text(r, line, sizeof line);
+    if (line[0] != '\0')
+        tbuf_add(&b, "\n%s\n", line);
     kwh_err_clear(&e);
     if (b.failed) {
         tbuf_fini(&b);

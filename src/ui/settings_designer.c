@@ -27,6 +27,7 @@ struct designer {
     int top, left; /* the first page line and column shown */
     bool dirty;
     struct print_page *preview; /* F2: the page with sample values, or NULL */
+    char why[KWH_ERR_MSG];      /* why the file could not be read */
 };
 
 /* Page area on the screen: rows and columns. */
@@ -72,6 +73,7 @@ static bool load(struct app *a, struct designer *s)
     }
     str_copy(s->path, sizeof s->path, printer_form_path(p));
     if (print_form_load(s->path, &s->form, &e) < 0) {
+        str_copy(s->why, sizeof s->why, e.msg);
         app_error(a, &e);
         return false;
     }
@@ -211,7 +213,8 @@ static void designer_draw(struct app *a, void *st)
     if (s->form == NULL) {
         snprintf(line, sizeof line, _("The invoice layout cannot be read: %s"), s->path);
         draw_text(stdscr, UI_TOP, 2, COLS - 4, line, theme_attr(CLR_ERROR));
-        draw_text(stdscr, UI_TOP + 1, 2, COLS - 4,
+        int rows = draw_wrap(stdscr, UI_TOP + 1, 2, COLS - 4, s->why, theme_attr(CLR_ERROR), 4);
+        draw_text(stdscr, UI_TOP + 2 + rows, 2, COLS - 4,
                   _("F8 puts a saved copy back; or fix the file (kwhpos form check)."),
                   theme_attr(CLR_INFO));
         return;
@@ -531,11 +534,29 @@ static int designer_key(struct app *a, void *st, int type, wint_t ch)
     }
 }
 
+/* With no form read, only F8 (a saved copy back) does something. */
+static unsigned designer_actions(const struct app *a, void *st)
+{
+    (void)a;
+    if (((struct designer *)st)->form == NULL)
+        return ACT_BIT(ACT_FORM_RESTORE);
+    return ACT_BIT(ACT_PREVIEW) | ACT_BIT(ACT_NEW) | ACT_BIT(ACT_FORM_BACKUP) |
+           ACT_BIT(ACT_FORM_RESTORE);
+}
+
+static const char *designer_submit(struct app *a, void *st)
+{
+    (void)a;
+    return ((struct designer *)st)->form != NULL ? N_("Save") : NULL;
+}
+
 const struct screen scr_designer = {
     .title = N_("Invoice layout"),
     .actions = ACT_BIT(ACT_PREVIEW) | ACT_BIT(ACT_NEW) | ACT_BIT(ACT_FORM_BACKUP) |
                ACT_BIT(ACT_FORM_RESTORE),
     .submit_label = N_("Save"),
+    .submit_now = designer_submit,
+    .actions_now = designer_actions,
     .state_size = sizeof(struct designer),
     .enter = designer_enter,
     .draw = designer_draw,

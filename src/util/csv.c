@@ -141,6 +141,7 @@ int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, i
               struct kwh_err *e)
 {
     char *r = *p, *w = *p;
+    size_t nul_field = 0; /* the first field with a NUL byte, from 1 */
 
     *nfields = 0;
     for (;;) {
@@ -161,6 +162,8 @@ int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, i
                 }
                 if (*r == '\n')
                     (*line)++;
+                if (*r == '\0' && nul_field == 0)
+                    nul_field = *nfields + 1;
                 *w++ = *r++;
             }
             if (r < end && *r == '\r' && r + 1 < end && r[1] == '\n')
@@ -173,6 +176,8 @@ int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, i
                     return kwh_err_set(e, KWH_EINVAL,
                                        "a quote inside a field that does not "
                                        "start with one: quote the whole field");
+                if (*r == '\0' && nul_field == 0)
+                    nul_field = *nfields + 1;
                 *w++ = *r++;
             }
             if (w > start && w[-1] == '\r' && (r >= end || *r == '\n'))
@@ -188,6 +193,13 @@ int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, i
                 r++;
             }
             *p = r;
+            /* a field would end at the NUL, and what follows it in the field would be lost
+               unseen: the record is refused, the next one splits as usual */
+            if (nul_field > 0)
+                return kwh_err_setd(e, KWH_EINVAL, KWH_CSV_BAD_RECORD,
+                                    "field %zu holds a NUL byte (0x00): the file is not plain "
+                                    "text here; save it again from the spreadsheet as CSV",
+                                    nul_field);
             return 0;
         }
         *w++ = '\0';

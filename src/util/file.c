@@ -63,49 +63,94 @@ fail:
     return rc;
 }
 
-int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e)
+/* What a path that is not a regular file is, for a message. */
+static int not_a_file(const char *path, mode_t mode, struct kwh_err *e)
 {
-    FILE *f = fopen(path, "rb");
+    if (S_ISDIR(mode))
+        return kwh_err_set(e, KWH_EINVAL, "%s is a directory, not a file: give the file's path",
+                           path);
+    if (S_ISFIFO(mode))
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s is a named pipe (FIFO), not a file: reading it would wait for "
+                           "whoever writes to it; give a regular file",
+                           path);
+    return kwh_err_set(e, KWH_EINVAL, "%s is a device or a socket, not a file: give a regular file",
+                       path);
+}
+
+/* Reads fd to its end (at most max bytes) into a NUL-terminated heap buffer. */
+static int read_fd(int fd, const char *path, size_t max, char **out, size_t *len, struct kwh_err *e)
+{
     char *buf = NULL;
     size_t cap = 0, used = 0;
 
-    *out = NULL;
-    if (f == NULL)
-        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", path,
-                           strerror(errno));
     for (;;) {
+        ssize_t n;
         if (used + 4096 + 1 > cap) {
             size_t ncap = cap ? cap * 2 : 8192;
             char *nb = realloc(buf, ncap);
             if (nb == NULL) {
                 free(buf);
-                fclose(f);
                 return kwh_err_set(e, KWH_ENOMEM, "out of memory reading %s", path);
             }
             buf = nb;
             cap = ncap;
         }
-        size_t n = fread(buf + used, 1, cap - used - 1, f);
-        used += n;
+        n = read(fd, buf + used, cap - used - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            free(buf);
+            return kwh_err_set(e, KWH_EIO, "cannot read %s: %s", path, strerror(err));
+        }
+        used += (size_t)n;
         if (used > max) {
             free(buf);
-            fclose(f);
             return kwh_err_set(e, KWH_EINVAL, "%s is larger than %zu bytes", path, max);
         }
         if (n == 0)
             break;
     }
-    if (ferror(f)) {
-        free(buf);
-        fclose(f);
-        return kwh_err_set(e, KWH_EIO, "cannot read %s", path);
-    }
-    fclose(f);
     buf[used] = '\0';
     *out = buf;
     if (len)
         *len = used;
     return 0;
+}
+
+static int read_path(const char *path, size_t max, bool regular_only, char **out, size_t *len,
+                     struct kwh_err *e)
+{
+    struct stat sb;
+    int fd, rc;
+
+    *out = NULL;
+    /* O_NONBLOCK: opening a named pipe nobody writes to returns at once, to be refused */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0));
+    if (fd < 0)
+        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", path,
+                           strerror(errno));
+    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode) || (regular_only && !S_ISREG(sb.st_mode))) {
+        rc = not_a_file(path, sb.st_mode, e);
+        close(fd);
+        return rc;
+    }
+    if (regular_only)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    rc = read_fd(fd, path, max, out, len, e);
+    close(fd);
+    return rc;
+}
+
+int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e)
+{
+    return read_path(path, max, true, out, len, e);
+}
+
+int file_read_stream(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e)
+{
+    return read_path(path, max, false, out, len, e);
 }
 
 /* The running program's folder into buf. */

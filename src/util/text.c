@@ -149,6 +149,38 @@ int utf8_decode(const char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+bool utf8_valid(const char *s)
+{
+    return utf8_valid_n(s, strlen(s));
+}
+
+bool utf8_valid_n(const char *s, size_t n)
+{
+    while (n > 0) {
+        uint32_t cp;
+        int len = utf8_decode(s, n, &cp);
+        if (cp == 0xFFFD && len == 1)
+            return false;
+        s += len;
+        n -= (size_t)len;
+    }
+    return true;
+}
+
+int text_check_line(const char *what, const char *s, struct kwh_err *e)
+{
+    if (s == NULL || utf8_is_clean_line(s))
+        return 0;
+    if (!utf8_valid(s))
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s: the text is not UTF-8 (it was typed or saved in another "
+                           "encoding, such as GBK): type it again in a UTF-8 terminal",
+                           kwh_tr(what));
+    return kwh_err_set(e, KWH_EINVAL,
+                       "%s: enter one line of text (no line breaks, tabs or control characters)",
+                       kwh_tr(what));
+}
+
 bool utf8_is_clean_line(const char *s)
 {
     size_t n = strlen(s);

@@ -2,7 +2,7 @@
 # tests/integ/cups_lib.sh — a private CUPS for the printing suites (sourced after lib.sh).
 #
 #   cups_start                     # cupsd on $T/cups.sock; CUPS_SERVER points at it
-#   listener MODE NAME             # a socket printer on 127.0.0.1:$port (sets port,
+#   listener MODE NAME [PORT]      # a socket printer on 127.0.0.1:$port (sets port,
 #                                  # listener_pid); MODE once: the first job to
 #                                  # $T/NAME.bin; hold: the same, then keeps the line
 #                                  # open; many: job k to $T/NAME.k.bin, k = 1, 2, ...
@@ -59,7 +59,8 @@ cat >"$T/listen.py" <<'EOF'
 import os, signal, socket, sys
 mode, portfile, out = sys.argv[1:4]
 s = socket.socket()
-s.bind(("127.0.0.1", 0))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[4]) if len(sys.argv) > 4 else 0))
 s.listen(4)
 with open(portfile + ".tmp", "w") as f:
     f.write(str(s.getsockname()[1]))
@@ -82,8 +83,8 @@ while True:
     if mode != "many":
         break
 EOF
-listener() { # mode name -> sets port and listener_pid
-    python3 "$T/listen.py" "$1" "$T/$2.port" "$T/$2" &
+listener() { # mode name [port] -> sets port and listener_pid
+    python3 "$T/listen.py" "$1" "$T/$2.port" "$T/$2" ${3:+"$3"} &
     listener_pid=$!
     on_exit "kill $listener_pid 2>/dev/null; wait $listener_pid 2>/dev/null"
     wait_for 5 test -s "$T/$2.port" && port=$(cat "$T/$2.port")

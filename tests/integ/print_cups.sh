@@ -103,7 +103,10 @@ ok "the held job reaches the printer" wait_for 20 test -f "$T/held.bin"
 job=$(lpstat -W not-completed -o hold | awk '{print $1}')
 cancel "$job"
 wait $pt_pid
+# canceled from outside the moment the printer has it: reported as probably printed when
+# the follower saw CUPS wait for the printer first (print_faults.sh has the deterministic
+# case), else as canceled
 like "a job canceled while printing is reported" "$(cat "$T/hold.out")" \
-    "^printtool: canceled: job [0-9]+ on printer 'hold' was canceled"
+    "^printtool: (sent: printer 'hold' took the whole of job [0-9]+ but did not say it printed it|canceled: job [0-9]+ on printer 'hold' was canceled)"
 
 done_testing

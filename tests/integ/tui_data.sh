@@ -93,10 +93,18 @@ is "a user card is in the reader" "$(card_type c0)" user
 # --- the automatic backup on leaving -------------------------------------------------------
 # the station's remembered folder overrides the INI's: without it, the INI's applies
 rm "$T/station.ini"
-tui_ini "language=zh_CN" "backup.interval_hours=24" "backup.dir=$T/auto"
+tui_ini "language=en" "backup.interval_hours=24" "backup.dir=$T/auto"
 tui_start
 tui_login system 1
 tui_wait "F9"
 tui_stop
-ok "leaving took the backup that was due" ls "$T"/auto/kwhpos-*.db
+ok "a session that changed nothing leaves no backup" test ! -e "$T"/auto
+tui_start
+tui_login system 1
+tui_wait "F9"
+tui_menu 1 2
+tui_wait "Unit name" && tui_keys C-u && tui_type "阳光小区物业" && tui_keys Enter
+tui_see "a change: the unit's name" "Invoices print the new name"
+tui_stop
+ok "leaving after a change took the backup that was due" ls "$T"/auto/kwhpos-*.db
 done_testing

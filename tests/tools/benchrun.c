@@ -351,7 +351,7 @@ int main(int argc, char **argv)
     }
     /* --backup-dir none: the backup is left out (a quick run) */
     for (int i = 0; i < 3 && strcmp(backup_dir, "none") != 0; i++) {
-        struct kwh_backup_opts o = {backup_dir, 1};
+        struct kwh_backup_opts o = {.dir = backup_dir, .keep = 1};
         struct kwh_backup_info info;
         t0 = now_ms();
         if (backup_run(c, &o, &info, &e) < 0)

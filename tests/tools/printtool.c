@@ -28,6 +28,7 @@ static const char *const fail_name[] = {
     [PRINT_FAIL_SERVER] = "server",       [PRINT_FAIL_STOPPED] = "stopped",
     [PRINT_FAIL_REJECTING] = "rejecting", [PRINT_FAIL_ABORTED] = "aborted",
     [PRINT_FAIL_CANCELED] = "canceled",   [PRINT_FAIL_TIMEOUT] = "timeout",
+    [PRINT_FAIL_SENT] = "sent",           [PRINT_FAIL_LOST] = "lost",
 };
 
 static int usage(void)
@@ -42,7 +43,7 @@ static int usage(void)
 
 static int fail(const struct kwh_err *e)
 {
-    int d = e->detail >= 0 && e->detail <= PRINT_FAIL_TIMEOUT ? e->detail : 0;
+    int d = e->detail >= 0 && e->detail <= PRINT_FAIL_LOST ? e->detail : 0;
     fprintf(stderr, "printtool: %s: %s\n", fail_name[d], e->msg);
     return 1;
 }

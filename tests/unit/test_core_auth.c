@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -61,7 +63,8 @@ static void login__locks_out_after_five_failures_for_a_growing_time(void **state
     struct kwh_err e;
 
     for (int i = 1; i <= 4; i++)
-        REFUSED(KWH_EAUTH, "tries left", auth_login(s->core, "clerk", "nope", &sess, &e_));
+        REFUSED(KWH_EAUTH, "wrong operator name or password",
+                auth_login(s->core, "clerk", "nope", &sess, &e_));
     REFUSED(KWH_EAUTH, "locked", auth_login(s->core, "clerk", "nope", &sess, &e_));
     /* even the right password is refused while locked */
     REFUSED(KWH_EAUTH, "locked", auth_login(s->core, "clerk", SITE_SELLER_PW, &sess, &e_));
@@ -78,6 +81,93 @@ static void login__locks_out_after_five_failures_for_a_growing_time(void **state
         auth_login(s->core, "clerk", "nope", &sess, &e);
     assert_int_equal(auth_login(s->core, "clerk", SITE_SELLER_PW, &sess, &e), 0);
     REFUSED(KWH_EAUTH, "wrong", auth_login(s->core, "nobody", "x", &sess, &e_));
+}
+
+static void login__says_the_same_for_a_name_that_exists_and_one_that_does_not(void **state)
+{
+    struct site *s = *state;
+    struct kwh_session sess;
+    struct kwh_err known, unknown;
+
+    assert_int_equal(auth_login(s->core, "clerk", "nope", &sess, &known), KWH_EAUTH);
+    assert_int_equal(auth_login(s->core, "nobody", "nope", &sess, &unknown), KWH_EAUTH);
+    assert_string_equal(known.msg, unknown.msg);
+    assert_null(strstr(known.msg, "left"));
+}
+
+/* Wrong passwords for one operator from `n` processes at once (terminals, a script). */
+static void parallel_wrong_logins(struct site *s, int n)
+{
+    int go[2], status;
+    pid_t kids[16];
+    char byte = 0;
+
+    assert_int_equal(pipe(go), 0);
+    for (int i = 0; i < n; i++) {
+        kids[i] = fork();
+        assert_true(kids[i] >= 0);
+        if (kids[i] == 0) {
+            struct kwh_core *c = site_open_again(s);
+            struct kwh_session sess;
+            struct kwh_err e;
+            close(go[1]);
+            if (read(go[0], &byte, 1) < 0) /* all start together */
+                _exit(2);
+            _exit(auth_login(c, "clerk", "guess", &sess, &e) == KWH_EAUTH ? 0 : 1);
+        }
+    }
+    close(go[0]);
+    close(go[1]); /* end of file: every child goes */
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+}
+
+static void login__parallel_attempts_check_at_most_five_passwords_and_lock_once(void **state)
+{
+    struct site *s = *state;
+    struct kwh_session sess;
+    struct kwh_err e;
+    int64_t checked;
+
+    /* checked passwords are those audited as failed (or locking) */
+    for (int round = 1; round <= 3; round++) {
+        parallel_wrong_logins(s, 8);
+        checked = site_q1(s, "SELECT count(*) FROM audit WHERE op LIKE 'login-%' AND "
+                             "subject = 'clerk'");
+        assert_true(checked <= 5 * round);
+        /* one lock-out per round, however many attempts ran at once */
+        assert_int_equal(site_q1(s, "SELECT lockouts FROM operators WHERE name = 'clerk'"), round);
+        REFUSED(KWH_EAUTH, "locked", auth_login(s->core, "clerk", SITE_SELLER_PW, &sess, &e_));
+        s->now += 24 * 3600 + 1; /* past any lock-out */
+    }
+    assert_int_equal(auth_login(s->core, "clerk", SITE_SELLER_PW, &sess, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT lockouts + failed FROM operators WHERE name = 'clerk'"), 0);
+}
+
+static void unlock__by_an_admin_or_root_not_a_seller(void **state)
+{
+    struct site *s = *state;
+    struct kwh_session sess;
+    struct kwh_err e;
+
+    for (int i = 0; i < 5; i++)
+        auth_login(s->core, "system", "nope", &sess, &e);
+    REFUSED(KWH_EAUTH, "kwhpos operator unlock system",
+            auth_login(s->core, "system", SITE_ADMIN_PW, &sess, &e_));
+    REFUSED(KWH_EPERM, "administrator", auth_unlock(s->core, &s->seller, "system", &e_));
+    /* the only admin is locked out: root lifts it without logging in */
+    assert_int_equal(auth_unlock_as_root(s->core, "system", &e), 0);
+    assert_int_equal(auth_login(s->core, "system", SITE_ADMIN_PW, &sess, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'operator-unlock' AND "
+                                "operator = 'root' AND subject = 'system'"),
+                     1);
+    for (int i = 0; i < 5; i++)
+        auth_login(s->core, "clerk", "nope", &sess, &e);
+    assert_int_equal(auth_unlock(s->core, &s->admin, "clerk", &e), 0);
+    assert_int_equal(auth_login(s->core, "clerk", SITE_SELLER_PW, &sess, &e), 0);
+    REFUSED(KWH_ENOTFOUND, "nobody", auth_unlock(s->core, &s->admin, "nobody", &e_));
 }
 
 static void password__a_seller_may_change_only_their_own(void **state)
@@ -198,6 +288,14 @@ int main(void)
         cmocka_unit_test(login__first_run_system_must_change_the_password),
         cmocka_unit_test_setup_teardown(login__locks_out_after_five_failures_for_a_growing_time,
                                         site_setup, site_teardown),
+        cmocka_unit_test_setup_teardown(
+            login__says_the_same_for_a_name_that_exists_and_one_that_does_not, site_setup,
+            site_teardown),
+        cmocka_unit_test_setup_teardown(
+            login__parallel_attempts_check_at_most_five_passwords_and_lock_once, site_setup,
+            site_teardown),
+        cmocka_unit_test_setup_teardown(unlock__by_an_admin_or_root_not_a_seller, site_setup,
+                                        site_teardown),
         cmocka_unit_test_setup_teardown(password__a_seller_may_change_only_their_own, site_setup,
                                         site_teardown),
         cmocka_unit_test_setup_teardown(operators__added_and_removed_by_admins_only, site_setup,

@@ -251,6 +251,49 @@ static void original__is_refused_once_a_copy_left(void **state)
     audit_intact(s);
 }
 
+static void jobs__a_copy_on_its_way_holds_the_original_until_its_fate_is_known(void **state)
+{
+    struct site *s = *state;
+    struct invoice_job orig = {.invoice_no = 1, .reprint = 0, .job_id = 41, .queue = "receipt"};
+    struct invoice_job copy = {.invoice_no = 1, .reprint = 1, .job_id = 42, .queue = "receipt"};
+    struct invoice_job *open;
+    struct kwh_receipt r;
+    struct kwh_core *other = site_open_again(s);
+    struct kwh_err e;
+    size_t n;
+
+    site_open(s, 12345678, 10000);
+    assert_int_equal(invoice_job_begin(s->core, &s->seller, &orig, &e), 0);
+    /* another terminal may not print a second original meanwhile */
+    REFUSED(KWH_ECONFLICT, "job 41", invoice_original(other, &s->seller, 1, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "job 41", invoice_job_begin(other, &s->seller, &orig, &e_));
+    /* a 补打 copy may go as well: both are remembered */
+    assert_int_equal(invoice_job_begin(other, &s->seller, &copy, &e), 0);
+    assert_int_equal(invoice_jobs_open(s->core, &open, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(open[0].job_id, 41);
+    assert_int_equal(open[1].reprint, 1);
+    assert_string_equal(open[1].queue, "receipt");
+    free(open);
+    /* the 补打 did not print; the original, found later, did */
+    assert_int_equal(invoice_job_end(s->core, &s->seller, &copy, false, "canceled", &e), 0);
+    REFUSED(KWH_ECONFLICT, "not known yet", invoice_original(s->core, &s->seller, 1, &r, &e_));
+    assert_int_equal(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1"), 0);
+    assert_int_equal(invoice_job_end(s->core, &s->seller, &orig, true, "printed (found later)", &e),
+                     0);
+    assert_true(site_q1(s, "SELECT printed FROM sales WHERE invoice_no = 1") > 0);
+    assert_int_equal(invoice_jobs_open(s->core, &open, &n, &e), 0);
+    assert_int_equal(n, 0);
+    REFUSED(KWH_ECONFLICT, "already printed", invoice_original(s->core, &s->seller, 1, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "printed meanwhile", invoice_job_begin(other, &s->seller, &orig, &e_));
+    assert_int_equal(site_q1(s,
+                             "SELECT count(*) FROM audit WHERE op = 'invoice-print' AND after "
+                             "LIKE 'copy=original to=queue receipt job 41 printed (found later)'"),
+                     1);
+    audit_intact(s);
+    core_close(other);
+}
+
 static void reprint__counts_each_copy_and_audits_it(void **state)
 {
     struct site *s = *state;
@@ -509,6 +552,7 @@ int main(void)
         T(get__shows_the_names_as_at_the_sale),
         T(get__an_address_given_after_the_sale_is_not_the_invoices),
         T(original__is_refused_once_a_copy_left),
+        T(jobs__a_copy_on_its_way_holds_the_original_until_its_fate_is_known),
         T(reprint__counts_each_copy_and_audits_it),
         T(reprint__of_an_unknown_invoice_writes_nothing),
         T(list__newest_first_with_paging_and_filters),

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -101,7 +104,7 @@ static bool exists(const char *path)
 static void backup__names_checks_and_rotates(void **state)
 {
     struct site *s = *state;
-    struct kwh_backup_opts o = {NULL, 2};
+    struct kwh_backup_opts o = {.dir = NULL, .keep = 2};
     struct kwh_backup_info info;
     struct kwh_err e;
     char dir[512], name[1100];
@@ -151,7 +154,7 @@ static void backup__names_checks_and_rotates(void **state)
     assert_non_null(strstr(info.path, names[0]));
     assert_non_null(strstr(names[1], "-2.db"));
     backup_list_free(names, n);
-    struct kwh_backup_opts none = {"/nonexistent/kwhpos-backups", 0};
+    struct kwh_backup_opts none = {.dir = "/nonexistent/kwhpos-backups", .keep = 0};
     assert_int_equal(backup_list(s->db, &none, &names, &n, &e), 0);
     assert_int_equal(n, 0);
     backup_list_free(names, n);
@@ -166,11 +169,183 @@ static void backup__names_checks_and_rotates(void **state)
     assert_int_equal(backup_if_due(s->core, &o, 24, &done, &info, &e), 0);
     assert_true(done);
 
-    struct kwh_backup_opts bad = {"/proc/kwhpos-cannot", 1};
+    struct kwh_backup_opts bad = {.dir = "/proc/kwhpos-cannot", .keep = 1};
     REFUSED(KWH_EIO, "backup folder", backup_run(s->core, &bad, &info, &e_));
     bad.dir = NULL;
     bad.keep = -1;
     REFUSED(KWH_EINVAL, "keep", backup_run(s->core, &bad, &info, &e_));
+}
+
+/* What is in the backup folder: backups (*.db), parts (*.part), other files. */
+static void count_backup_dir(struct site *s, int *dbs, int *parts)
+{
+    struct kwh_backup_opts o = {.dir = NULL};
+    char dir[512];
+    DIR *d;
+    struct dirent *de;
+
+    *dbs = *parts = 0;
+    backup_dir_for(s->db, &o, dir, sizeof dir);
+    if ((d = opendir(dir)) == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n > 3 && strcmp(de->d_name + n - 3, ".db") == 0)
+            (*dbs)++;
+        else if (n > 5 && strcmp(de->d_name + n - 5, ".part") == 0)
+            (*parts)++;
+    }
+    closedir(d);
+}
+
+static void backup__two_programs_in_the_same_second_write_two_whole_backups(void **state)
+{
+    struct site *s = *state;
+    struct kwh_backup_opts o = {.dir = NULL, .keep = 0};
+    struct kwh_backup_info info;
+    struct kwh_err e;
+    char **names;
+    size_t n;
+    pid_t kids[4];
+    int dbs, parts, status;
+
+    site_open(s, 11111111, 10000);
+    s->now = 1795500000;
+    /* four terminals leave at one second: each its own copy, its own name */
+    for (int i = 0; i < 4; i++) {
+        kids[i] = fork();
+        assert_true(kids[i] >= 0);
+        if (kids[i] == 0) {
+            struct kwh_core *c = site_open_again(s);
+            int rc = backup_run(c, &o, &info, &e);
+            if (rc < 0)
+                fprintf(stderr, "backup %d: %s\n", i, e.msg);
+            core_close(c);
+            _exit(rc < 0 ? 1 : 0);
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    count_backup_dir(s, &dbs, &parts);
+    assert_int_equal(dbs, 4);
+    assert_int_equal(parts, 0);
+    assert_int_equal(backup_list(s->db, &o, &names, &n, &e), 0);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        char path[1200], dir[512];
+        struct kwh_core *c;
+        backup_dir_for(s->db, &o, dir, sizeof dir);
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        assert_non_null(strstr(names[i], "kwhpos-"));
+        assert_int_equal(core_open(&c, path, &e), 0);
+        assert_int_equal(count_sales(c, &s->seller), 1);
+        core_close(c);
+    }
+    backup_list_free(names, n);
+}
+
+static void backup__a_stop_flag_ends_it_and_leaves_nothing(void **state)
+{
+    struct site *s = *state;
+    volatile sig_atomic_t stop = 1;
+    struct kwh_backup_opts o = {.dir = NULL, .keep = 0, .stop = &stop};
+    struct kwh_backup_info info;
+    int dbs, parts;
+
+    site_open(s, 11111111, 10000);
+    REFUSED(KWH_EIO, "stopped", backup_run(s->core, &o, &info, &e_));
+    count_backup_dir(s, &dbs, &parts);
+    assert_int_equal(dbs, 0);
+    assert_int_equal(parts, 0);
+    /* not set: the same options back up */
+    stop = 0;
+    struct kwh_err e;
+    assert_int_equal(backup_run(s->core, &o, &info, &e), 0);
+    count_backup_dir(s, &dbs, &parts);
+    assert_int_equal(dbs, 1);
+    assert_int_equal(parts, 0);
+}
+
+static void core_changes__counts_changes_not_logins(void **state)
+{
+    struct site *s = *state;
+    struct kwh_core *c = site_open_again(s);
+    struct kwh_session who;
+    struct kwh_err e;
+
+    assert_int_equal(core_changes(c), 0);
+    assert_int_equal(auth_login(c, "clerk", SITE_SELLER_PW, &who, &e), 0);
+    assert_int_equal(auth_login(c, "clerk", "wrong password", &who, &e), KWH_EAUTH);
+    assert_int_equal(core_changes(c), 0);
+    assert_int_equal(auth_login(c, "system", SITE_ADMIN_PW, &who, &e), 0);
+    int64_t id;
+    assert_int_equal(tariff_add(c, &who, "路灯", 6000, &id, &e), 0);
+    assert_int_equal(core_changes(c), 1);
+    core_close(c);
+}
+
+/* --- a damaged database: no card written --------------------------------------------- */
+
+static void damage__a_failed_check_stops_card_writes_on_every_terminal(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_core *other;
+    struct kwh_check ck;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    uint8_t before[KWH_CARD_SIZE];
+    char mark[700], why[512];
+    uint32_t no = site_open(s, 11111111, 10000);
+
+    site_meter_loads(s, 10000);
+    /* what `kwhpos check` leaves when it finds the file damaged */
+    snprintf(mark, sizeof mark, "%s-damaged", s->db);
+    write_file(mark, "2026-12-04 10:00, kwhpos check: row 3 missing from index\n", 56);
+    other = site_open_again(s);
+    assert_true(core_damaged(other, why, sizeof why));
+    assert_non_null(strstr(why, "row 3 missing"));
+    memcpy(before, s->card->img, sizeof before);
+    REFUSED(KWH_EDB, "restore", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
+    REFUSED(KWH_EDB, "row 3 missing", ops_sell(other, &s->seller, no, &p, &r, &e_));
+    assert_memory_equal(s->card->img, before, sizeof before);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE kind = 1 AND state = 0"), 0);
+    /* a whole check that passes lifts it */
+    assert_int_equal(check_all(other, &ck, &e), 0);
+    assert_true(ck.integrity_ok);
+    assert_false(exists(mark));
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    core_close(other);
+}
+
+static void damage__the_check_at_start_finds_a_damaged_index(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_core *c;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    char copy_path[400], mark[420];
+    uint32_t no = site_open(s, 11111111, 10000);
+
+    site_meter_loads(s, 10000);
+    snprintf(copy_path, sizeof copy_path, "%s/damaged.db", s->dir);
+    sql(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    copy(s->db, copy_path);
+    chmod(copy_path, 0600);
+    /* the sales' time index no longer matches its rows (a sale never reads it): only a
+       whole check sees that */
+    sql(copy_path, "PRAGMA writable_schema=ON; UPDATE sqlite_master SET sql = replace(sql, "
+                   "'sales(created)', 'sales(kind)') WHERE name = 'sales_created'");
+    assert_int_equal(core_open(&c, copy_path, &e), 0);
+    core_set_card_dev(c, fakecard_dev(s->card));
+    core_check_start(c);
+    REFUSED(KWH_EDB, "no card is written", ops_sell(c, &s->seller, no, &p, &r, &e_));
+    snprintf(mark, sizeof mark, "%s-damaged", copy_path);
+    assert_true(exists(mark));
+    core_close(c);
 }
 
 /* --- restore --------------------------------------------------------------------------- */
@@ -178,7 +353,7 @@ static void backup__names_checks_and_rotates(void **state)
 static void restore__brings_the_backup_back_and_keeps_the_current_database(void **state)
 {
     struct site *s = *state;
-    struct kwh_backup_opts o = {NULL, 0};
+    struct kwh_backup_opts o = {.dir = NULL, .keep = 0};
     struct kwh_backup_info info;
     struct kwh_restore_info ri;
     struct kwh_receipt r;
@@ -218,7 +393,7 @@ static void restore__brings_the_backup_back_and_keeps_the_current_database(void 
 static void restore__refuses_what_is_not_this_sites_database(void **state)
 {
     struct site *s = *state;
-    struct kwh_backup_opts o = {NULL, 0};
+    struct kwh_backup_opts o = {.dir = NULL, .keep = 0};
     struct kwh_backup_info info;
     struct kwh_restore_info ri;
     struct kwh_err e;
@@ -286,7 +461,7 @@ static void restore__refuses_what_is_not_this_sites_database(void **state)
 static void restore__replaces_a_damaged_database_that_still_opens(void **state)
 {
     struct site *s = *state;
-    struct kwh_backup_opts o = {NULL, 0};
+    struct kwh_backup_opts o = {.dir = NULL, .keep = 0};
     struct kwh_backup_info info;
     struct kwh_restore_info ri;
     struct kwh_check ck;
@@ -335,7 +510,7 @@ static void restore__replaces_a_damaged_database_that_still_opens(void **state)
 static void restore_new__only_onto_a_missing_database(void **state)
 {
     struct site *s = *state;
-    struct kwh_backup_opts o = {NULL, 0};
+    struct kwh_backup_opts o = {.dir = NULL, .keep = 0};
     struct kwh_backup_info info;
     struct kwh_restore_info ri;
     struct kwh_err e;
@@ -672,6 +847,11 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, site_setup, site_teardown)
     const struct CMUnitTest tests[] = {
         T(backup__names_checks_and_rotates),
+        T(backup__two_programs_in_the_same_second_write_two_whole_backups),
+        T(backup__a_stop_flag_ends_it_and_leaves_nothing),
+        T(core_changes__counts_changes_not_logins),
+        T(damage__a_failed_check_stops_card_writes_on_every_terminal),
+        T(damage__the_check_at_start_finds_a_damaged_index),
         T(restore__brings_the_backup_back_and_keeps_the_current_database),
         T(restore__refuses_what_is_not_this_sites_database),
         T(restore__replaces_a_damaged_database_that_still_opens),

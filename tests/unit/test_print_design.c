@@ -119,10 +119,10 @@ static void design__refuses_to_move_onto_another_item(void **state)
     int i = field_index(PRINT_VAR_AMOUNT);
     (void)state;
     assert_int_equal(print_form_move(form, &i, 0, -1, &e), KWH_ECONFLICT);
-    assert_string_equal(e.msg, "that place is taken by title '金额：'");
+    assert_string_equal(e.msg, "that place is taken by the title '金额：'");
     assert_int_equal(print_form_item(form, i)->col, 6);
     assert_int_equal(print_form_move(form, &i, 1, 0, &e), KWH_ECONFLICT);
-    assert_string_equal(e.msg, "that place is taken by field kwh");
+    assert_string_equal(e.msg, "that place is taken by the field {kwh} (购电量)");
 }
 
 static void design__refuses_to_move_past_the_page_edges(void **state)

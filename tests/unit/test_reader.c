@@ -10,7 +10,12 @@
 
 #include <cmocka.h>
 
+#include <poll.h>
 #include <pty.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -407,6 +412,102 @@ static void pty__real_timeout_then_hangup(void **state)
     dev.ops->close(dev.ctx);
 }
 
+/* A reader on the master side of a pty, in a child process: it is still busy with a
+ * request of a program that died when the first IDENT comes (busy_ms), then sends that
+ * request's answer and answers every IDENT after it. busy_ms < 0: it never answers. */
+static pid_t busy_reader(int master, int busy_ms)
+{
+    pid_t pid = fork();
+    struct frame_parser p;
+    struct frame req;
+    bool first = true;
+
+    if (pid != 0)
+        return pid;
+    frame_parser_init(&p);
+    for (;;) {
+        uint8_t buf[FRAME_MAX], out[FRAME_MAX];
+        ssize_t n = read(master, buf, sizeof buf);
+        if (n <= 0)
+            _exit(0);
+        frame_parser_push(&p, buf, (size_t)n);
+        while (frame_parser_next(&p, &req) == FRAME_EV_FRAME) {
+            struct frame a = {.seq = req.seq, .cmd = (uint8_t)(req.cmd | FRAME_RESPONSE)};
+            if (busy_ms < 0)
+                continue;
+            if (first) {
+                struct frame stale = {.seq = (uint8_t)(req.seq + 77),
+                                      .cmd = FRAME_CMD_WRITE | FRAME_RESPONSE,
+                                      .len = 3};
+                first = false;
+                poll(NULL, 0, busy_ms);
+                tcflush(master, TCIFLUSH); /* IDENTs sent meanwhile went unheard */
+                frame_parser_init(&p);
+                if (write(master, out, frame_encode(&stale, out, sizeof out)) < 0)
+                    _exit(1);
+                break;
+            }
+            a.len = 5;
+            memcpy(a.data, "\0busy", 5);
+            if (write(master, out, frame_encode(&a, out, sizeof out)) < 0)
+                _exit(1);
+        }
+    }
+}
+
+static void open__waits_for_a_reader_busy_with_a_dead_programs_request(void **state)
+{
+    struct kwh_card_dev dev;
+    struct reader_opts o;
+    struct kwh_err e;
+    char name[128];
+    int master, slave, status;
+    pid_t child;
+
+    (void)state;
+    assert_int_equal(openpty(&master, &slave, name, NULL, NULL), 0);
+    reader_opts_default(&o);
+    o.timeout_ms = 100;
+    o.write_ms_per_byte = 3; /* busy for at most about 900 ms at 115200 baud */
+    child = busy_reader(master, 400);
+    assert_int_equal(reader_open(name, 115200, SERIAL_AUTO, &o, &dev, &e), 0);
+    assert_true(reader_stats(&dev)->resyncs >= 1);
+    dev.ops->close(dev.ctx);
+    close(master);
+    close(slave);
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+}
+
+static void open__gives_up_on_a_silent_reader_once_no_request_could_keep_it_busy(void **state)
+{
+    struct kwh_card_dev dev;
+    struct reader_opts o;
+    struct kwh_err e;
+    char name[128];
+    int master, slave, status;
+    int64_t t0, dt;
+    pid_t child;
+
+    (void)state;
+    assert_int_equal(openpty(&master, &slave, name, NULL, NULL), 0);
+    reader_opts_default(&o);
+    o.timeout_ms = 100;
+    o.write_ms_per_byte = 3;
+    child = busy_reader(master, -1);
+    t0 = ms_now();
+    assert_int_equal(reader_open(name, 115200, SERIAL_AUTO, &o, &dev, &e), KWH_EDEVICE);
+    dt = ms_now() - t0;
+    assert_int_equal(e.detail, KWH_DEV_NO_READER);
+    assert_non_null(strstr(e.msg, "no card reader answers"));
+    assert_true(dt >= 100 + 3 * KWH_CARD_SIZE);
+    assert_true(dt < 10000);
+    close(master);
+    close(slave);
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+}
+
 static void open__names_a_missing_port(void **state)
 {
     struct kwh_card_dev dev;
@@ -437,6 +538,8 @@ int main(void)
         T(psc__reader_garbled_presentation_is_not_resent),
         T(gone__a_vanished_transport_is_no_reader),
         cmocka_unit_test(pty__real_timeout_then_hangup),
+        cmocka_unit_test(open__waits_for_a_reader_busy_with_a_dead_programs_request),
+        cmocka_unit_test(open__gives_up_on_a_silent_reader_once_no_request_could_keep_it_busy),
         cmocka_unit_test(open__names_a_missing_port),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Print jobs through libcups: one connection with timeouts, the queue checked before
- * a job is created, and the job followed until it completes, fails or times out. */
+ * a job is created, and the job followed until it completes, fails or times out. A job
+ * whose data reached the printer is never called "not printed": CUPS says so with the
+ * printer state reason cups-waiting-for-job-completed, which its network back ends set
+ * once the whole job is sent and they wait for the printer to finish. */
 #include "kwhpos/print.h"
 #include "kwhpos/util.h"
 #include "print/module.h"
@@ -15,9 +18,12 @@
 #define REQUEST_TIMEOUT_MS 10000
 #define POLL_MS 100
 
+#define SENT_REASON "cups-waiting-for-job-completed"
+
 struct queue_state {
     int state; /* IPP_PSTATE_* */
     bool accepting;
+    bool sent;         /* printer-state-reasons has SENT_REASON */
     char message[256]; /* printer-state-message, or "" */
 };
 
@@ -117,7 +123,7 @@ static int get_queue_state(http_t *http, const char *queue, const char *where,
                            struct queue_state *qs, struct kwh_err *e)
 {
     static const char *const want[] = {"printer-state", "printer-is-accepting-jobs",
-                                       "printer-state-message"};
+                                       "printer-state-message", "printer-state-reasons"};
     char uri[HTTP_MAX_URI];
     ipp_attribute_t *a;
     ipp_t *req, *resp;
@@ -147,6 +153,12 @@ static int get_queue_state(http_t *http, const char *queue, const char *where,
     a = ippFindAttribute(resp, "printer-state-message", IPP_TAG_TEXT);
     str_copy(qs->message, sizeof qs->message,
              a && ippGetString(a, 0, NULL) ? ippGetString(a, 0, NULL) : "");
+    qs->sent = false;
+    if ((a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD)) != NULL)
+        for (int i = 0; i < ippGetCount(a); i++)
+            if (ippGetString(a, i, NULL) != NULL &&
+                strcmp(ippGetString(a, i, NULL), SENT_REASON) == 0)
+                qs->sent = true;
     ippDelete(resp);
     return 0;
 }
@@ -204,6 +216,53 @@ static int get_job_state(http_t *http, int job_id, int *state, char *msg, size_t
     return 0;
 }
 
+/* Whether a job's last message is a back end's "all of it is out" (CUPS's socket and
+ * LPD back ends, in the scheduler's language; English unless it was set otherwise). */
+static bool sent_message(const char *msg)
+{
+    return strcmp(msg, "Print file sent.") == 0 ||
+           strcmp(msg, "Waiting for printer to finish.") == 0;
+}
+
+/* Cancels job_id and waits (briefly) until CUPS says it is no longer waiting or
+ * printing: true once it is canceled, aborted or completed (*state says which). */
+static bool cancel_job(http_t *http, const char *queue, int job_id, int *state)
+{
+    char msg[256];
+
+    *state = IPP_JSTATE_PROCESSING;
+    if (cupsCancelJob2(http, queue, job_id, 0) > IPP_STATUS_OK_CONFLICTING &&
+        cupsLastError() != IPP_STATUS_ERROR_NOT_POSSIBLE)
+        return false;
+    for (int i = 0; i < 50; i++) {
+        if (get_job_state(http, job_id, state, msg, sizeof msg) < 0)
+            return false;
+        if (*state >= IPP_JSTATE_CANCELED)
+            return true;
+        pause_ms(POLL_MS);
+    }
+    return false;
+}
+
+/* The job's fate is no longer followed: the server went away. */
+static int lost(const struct print_job_opts *o, int job_id, const char *where, struct kwh_err *e)
+{
+    return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_LOST,
+                        "the print server %s stopped answering while job %d on printer '%s' "
+                        "was printing: it may still print when the server is back",
+                        where, job_id, o->queue);
+}
+
+/* The printer had the whole page and the job then did not finish. */
+static int sent_not_finished(const struct print_job_opts *o, int job_id, const char *how,
+                             struct kwh_err *e)
+{
+    return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_SENT,
+                        "printer '%s' took the whole of job %d but did not say it printed it "
+                        "(%s): it has probably printed",
+                        o->queue, job_id, how);
+}
+
 /* Follows job_id until it completes (0), fails, or wait_ms pass; a job that cannot
  * complete is canceled so that it never prints later by surprise. */
 static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, const char *where,
@@ -211,15 +270,22 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
 {
     long long deadline = now_ms() + o->wait_ms;
     char msg[256] = "", why[300];
-    struct queue_state qs;
+    struct queue_state qs = {0};
+    bool sent = false;
     int state = IPP_JSTATE_PENDING, rc;
 
     for (;;) {
         if (get_job_state(http, job_id, &state, msg, sizeof msg) < 0)
-            return server_error("to report the job", where, e);
+            return lost(o, job_id, where, e);
         paren(why, sizeof why, msg);
+        sent = sent || sent_message(msg);
         if (state == IPP_JSTATE_COMPLETED)
             return 0;
+        if (state >= IPP_JSTATE_STOPPED && sent) {
+            if (state == IPP_JSTATE_STOPPED)
+                cupsCancelJob2(http, o->queue, job_id, 0);
+            return sent_not_finished(o, job_id, kwh_tr("the job was then stopped or canceled"), e);
+        }
         if (state == IPP_JSTATE_ABORTED)
             return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_ABORTED,
                                 "printer '%s' aborted job %d%s: check the printer, then print "
@@ -239,11 +305,13 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
                                 "job %d on printer '%s' was canceled%s: print again when the "
                                 "printer is ready",
                                 job_id, o->queue, why);
-        rc = get_queue_state(http, o->queue, where, &qs, e);
-        if (rc < 0)
-            return rc;
+        if (get_queue_state(http, o->queue, where, &qs, e) < 0)
+            return lost(o, job_id, where, e);
+        sent = sent || (state == IPP_JSTATE_PROCESSING && qs.sent);
         if (qs.state == IPP_PSTATE_STOPPED || !qs.accepting) {
             cupsCancelJob2(http, o->queue, job_id, 0);
+            if (sent)
+                return sent_not_finished(o, job_id, qs.message[0] ? qs.message : "stopped", e);
             rc = refuse_if_unusable(o->queue, &qs, e);
             kwh_err_prefix(e, "job %d canceled", job_id);
             return rc;
@@ -252,7 +320,15 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
             break;
         pause_ms(POLL_MS);
     }
-    cupsCancelJob2(http, o->queue, job_id, 0);
+    if (!cancel_job(http, o->queue, job_id, &state) && !sent)
+        return lost(o, job_id, where, e);
+    if (state == IPP_JSTATE_COMPLETED)
+        return 0;
+    if (sent) {
+        char how[64];
+        snprintf(how, sizeof how, kwh_tr("not finished in %d s"), (o->wait_ms + 999) / 1000);
+        return sent_not_finished(o, job_id, how, e);
+    }
     paren(why, sizeof why, msg[0] ? msg : qs.message);
     return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_TIMEOUT,
                         "job %d on printer '%s' did not finish in %d s%s and was canceled: check "
@@ -260,14 +336,61 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
                         job_id, o->queue, (o->wait_ms + 999) / 1000, why);
 }
 
+int print_module_job_check(const struct print_job_opts *o, int job_id, int *outcome,
+                           struct kwh_err *e)
+{
+    char where[300], msg[256] = "";
+    struct queue_state qs = {0};
+    http_t *http;
+    int state = IPP_JSTATE_PENDING, rc = 0;
+
+    *outcome = PRINT_JOB_UNKNOWN;
+    if (o->queue == NULL || !queue_name_ok(o->queue))
+        return kwh_err_setd(e, KWH_EINVAL, PRINT_FAIL_NO_QUEUE, "'%s' is not a print queue name",
+                            o->queue ? o->queue : "");
+    http = connect_server(o, where, sizeof where, e);
+    if (http == NULL)
+        return e != NULL ? e->code : KWH_EIO;
+    if (get_job_state(http, job_id, &state, msg, sizeof msg) < 0) {
+        if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
+            *outcome = PRINT_JOB_UNKNOWN; /* gone from the server's history */
+        else
+            rc = server_error("to report the job", where, e);
+        goto out;
+    }
+    if (state < IPP_JSTATE_STOPPED) {
+        /* waiting or printing: sent whole already, or canceled now */
+        if (state == IPP_JSTATE_PROCESSING &&
+            (sent_message(msg) ||
+             (get_queue_state(http, o->queue, where, &qs, e) == 0 && qs.sent))) {
+            cupsCancelJob2(http, o->queue, job_id, 0);
+            *outcome = PRINT_JOB_SENT;
+            goto out;
+        }
+        if (!cancel_job(http, o->queue, job_id, &state)) {
+            rc = server_error("to cancel the job", where, e);
+            goto out;
+        }
+        get_job_state(http, job_id, &state, msg, sizeof msg);
+    }
+    if (state == IPP_JSTATE_COMPLETED)
+        *outcome = PRINT_JOB_PRINTED;
+    else
+        *outcome = sent_message(msg) ? PRINT_JOB_SENT : PRINT_JOB_NOT_PRINTED;
+out:
+    httpClose(http);
+    return rc;
+}
+
 int print_module_submit(const struct print_job_opts *o, const char *format, const void *data,
                         size_t len, int *job_id, struct kwh_err *e)
 {
     const char *title = o->title && o->title[0] ? o->title : "kwhpos";
-    char where[300];
+    char where[300], after[16];
     struct queue_state qs;
+    cups_option_t *options = NULL;
     http_t *http;
-    int id = 0, rc;
+    int id = 0, noptions = 0, state, rc;
 
     if (job_id != NULL)
         *job_id = 0;
@@ -283,7 +406,14 @@ int print_module_submit(const struct print_job_opts *o, const char *format, cons
         rc = refuse_if_unusable(o->queue, &qs, e);
     if (rc < 0)
         goto out;
-    id = cupsCreateJob(http, o->queue, title, 0, NULL);
+    /* a job kwhpos follows is one CUPS cancels by itself when it runs longer than that
+       (it starts counting when the job starts printing), even if kwhpos is gone */
+    if (o->wait_ms > 0) {
+        snprintf(after, sizeof after, "%d", (o->wait_ms + 999) / 1000);
+        noptions = cupsAddOption("job-cancel-after", after, noptions, &options);
+    }
+    id = cupsCreateJob(http, o->queue, title, noptions, options);
+    cupsFreeOptions(noptions, options);
     if (id == 0) {
         if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
             rc = kwh_err_setd(e, KWH_ENOTFOUND, PRINT_FAIL_NO_QUEUE,
@@ -299,11 +429,18 @@ int print_module_submit(const struct print_job_opts *o, const char *format, cons
     }
     if (job_id != NULL)
         *job_id = id;
+    if (o->created != NULL && (rc = o->created(o->ctx, id, e)) < 0) {
+        cupsCancelJob2(http, o->queue, id, 0);
+        goto out;
+    }
     if (cupsStartDocument(http, o->queue, id, title, format, 1) != HTTP_STATUS_CONTINUE ||
         cupsWriteRequestData(http, data, len) != HTTP_STATUS_CONTINUE ||
         cupsFinishDocument(http, o->queue) > IPP_STATUS_OK_CONFLICTING) {
-        rc = server_error("the document", where, e);
-        cupsCancelJob2(http, o->queue, id, 0);
+        /* the job holds whatever CUPS got: not printed once CUPS confirms it canceled */
+        if (cancel_job(http, o->queue, id, &state) && state != IPP_JSTATE_COMPLETED)
+            rc = server_error("the document", where, e);
+        else
+            rc = lost(o, id, where, e);
         goto out;
     }
     if (o->wait_ms > 0)

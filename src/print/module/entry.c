@@ -6,4 +6,5 @@ __attribute__((visibility("default"))) const struct print_module kwh_print_modul
     .abi = PRINT_MODULE_ABI,
     .submit = print_module_submit,
     .pdf_render = print_module_pdf_render,
+    .job_check = print_module_job_check,
 };
