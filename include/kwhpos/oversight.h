@@ -25,9 +25,9 @@ struct kwh_area {
     int64_t id;
     int64_t parent_id; /* 0 for the root */
     char name[KWH_NAME_MAX];
-    int depth;                       /* 0 for the root */
-    char title[KWH_AREA_PATH_MAX];   /* "园区A/1栋/2单元" (the root: "") */
-    int64_t accounts;                /* accounts (open and refunded) in it and below */
+    int depth;                     /* 0 for the root */
+    char title[KWH_AREA_PATH_MAX]; /* "园区A/1栋/2单元" (the root: "") */
+    int64_t accounts;              /* accounts (open and refunded) in it and below */
 };
 
 /* Every area, the root first, each followed by its subtree (children by name); an
@@ -57,9 +57,9 @@ int area_assign(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
 /* One area of the breakdown: its own subtree's totals. */
 struct kwh_area_row {
     struct kwh_area area;
-    int64_t accounts;     /* open and refunded */
-    int64_t balance_ckwh; /* their balance */
-    int64_t balance_fen;  /* valued at each tariff's current price */
+    int64_t accounts;             /* open and refunded */
+    int64_t balance_ckwh;         /* their balance */
+    int64_t balance_fen;          /* valued at each tariff's current price */
     struct kwh_sale_totals sales; /* the period's settled sales */
 };
 
@@ -126,11 +126,12 @@ const char *card_mark_name(int reason); /* "replaced", "lost" */
 struct kwh_search_page {
     struct kwh_customer *rows; /* owned: search_page_fini */
     size_t n;
-    bool more; /* a next page exists: ask again with after = the last row's id */
+    bool more; /* more accounts match: ask again with after = the last row's id (a text of
+                  1 or 2 characters has one page only: a longer text narrows it) */
 };
 int search_customers(struct kwh_core *c, const struct kwh_session *s, const char *text,
-                     bool include_closed, int64_t after, int64_t limit,
-                     struct kwh_search_page *out, struct kwh_err *e);
+                     bool include_closed, int64_t after, int64_t limit, struct kwh_search_page *out,
+                     struct kwh_err *e);
 void search_page_fini(struct kwh_search_page *p); /* accepts NULL */
 
 #endif

@@ -61,7 +61,7 @@ struct kwh_customer_filter {
     bool include_closed; /* closed accounts too (销户 history) */
     bool by_area;        /* accounts in this area and below (kwhpos/oversight.h) */
     int64_t area_id;
-    int64_t limit;       /* 0 = KWH_PAGE_DEFAULT */
+    int64_t limit; /* 0 = KWH_PAGE_DEFAULT */
     int64_t offset;
     uint32_t after_no; /* paging by key: customer numbers above this (the last one shown) */
 };
@@ -104,7 +104,7 @@ struct kwh_sale_filter {
     uint32_t meter_no; /* accounts that have this meter number */
     bool by_area;      /* accounts in this area and below */
     int64_t area_id;
-    int64_t limit;     /* 0 = KWH_PAGE_DEFAULT */
+    int64_t limit; /* 0 = KWH_PAGE_DEFAULT */
     int64_t offset;
 };
 

@@ -449,7 +449,7 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
     if ((rc = account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_EDIT, 0, &e) < 0 ||
-        account_find(c->core, no, 0, &cu, &e) < 0)
+        account_lookup(c->core, &c->session, no, 0, &cu, &e) < 0)
         return cli_fail(c, &e);
     memset(&acc, 0, sizeof acc);
     str_copy(acc.name, sizeof acc.name, cli_str(a, "name") ? cli_str(a, "name") : cu.name);

@@ -66,8 +66,7 @@ static int check_name(const char *name, struct kwh_err *e)
 }
 
 static int audit_tx(struct kwh_core *c, const struct kwh_session *s, const char *op,
-                    const char *subject, const char *before, const char *after,
-                    struct kwh_err *e)
+                    const char *subject, const char *before, const char *after, struct kwh_err *e)
 {
     return audit_append(c, s->name, op, subject, before, after, e);
 }
@@ -85,8 +84,8 @@ int area_find(struct kwh_core *c, const char *text, struct kwh_area *out, struct
         char *end;
         long long id = strtoll(text + 1, &end, 10);
         if (*end != '\0' || id <= 0)
-            return kwh_err_set(e, KWH_EINVAL, "area %s: give #ID or the area's names, e.g. 园区A/1栋",
-                               text);
+            return kwh_err_set(e, KWH_EINVAL,
+                               "area %s: give #ID or the area's names, e.g. 园区A/1栋", text);
         if ((rc = store_area_get(c->db, id, &a, e)) < 0)
             return rc;
     } else {
@@ -333,8 +332,9 @@ int area_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, str
         goto fail;
     }
     if (children > 0) {
-        rc = kwh_err_set(e, KWH_ECONFLICT, "area %s has %lld areas under it: delete or move them first",
-                         a.name, (long long)children);
+        rc = kwh_err_set(e, KWH_ECONFLICT,
+                         "area %s has %lld areas under it: delete or move them first", a.name,
+                         (long long)children);
         goto fail;
     }
     if (scopes > 0) {

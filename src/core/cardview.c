@@ -50,11 +50,12 @@ static int refuse_marked(struct kwh_core *c, struct seen_card *v, struct kwh_err
     period_format_time(v->mark.marked, when, sizeof when);
     period_format_time(v->mark.replaced, replaced, sizeof replaced);
     if (v->mark.reason == KWH_MARK_LOST && v->mark.replaced == 0)
-        return kwh_err_set(e, KWH_ECARD,
-                           "this card of account %08u (%s) was reported lost on %s: it is "
-                           "refused; if it was found, an administrator takes it off the list (kwhpos "
-                           "card found), else issue a new card (补卡)",
-                           v->mark.customer_no, v->mark.customer_name, when);
+        return kwh_err_set(
+            e, KWH_ECARD,
+            "this card of account %08u (%s) was reported lost on %s: it is "
+            "refused; if it was found, an administrator takes it off the list (kwhpos "
+            "card found), else issue a new card (补卡)",
+            v->mark.customer_no, v->mark.customer_name, when);
     if (v->mark.reason == KWH_MARK_LOST)
         return kwh_err_set(e, KWH_ECARD,
                            "this card of account %08u (%s) was reported lost on %s and replaced "
@@ -292,6 +293,13 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
         return rc;
     kwh_err_clear(&why);
     rc = load(c, &v, out, &why);
+    /* the scope rule: an account outside the operator's areas is not shown */
+    if (rc == 0 && v.has_cust && (rc = scope_permit(c, s, v.cust.area_id, &why)) < 0) {
+        if (e)
+            *e = why;
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
     if (rc == 0) {
         out->ours = true;
         out->card = v.card;
@@ -304,11 +312,6 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
         out->has_last_sale = v.has_last_sale;
         out->last_sale = v.last_sale;
         return 0;
-    }
-    if (rc == 0 && v.has_cust && (rc = scope_permit(c, s, v.cust.area_id, &why)) < 0) {
-        if (e)
-            *e = why;
-        return rc;
     }
     if (e)
         *e = why;

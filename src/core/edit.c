@@ -72,7 +72,7 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
         return rc;
     if ((p = plan_new(c, s, 0, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
-    if ((rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
+    if ((rc = plan_account_by_no(c, p, customer_no, &cu, e)) < 0)
         return plan_fail(p, rc);
     if (cu.status != KWH_CUST_OPEN)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", customer_no,
@@ -109,12 +109,12 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
         /* no event row: edits are not one of the manual's queries; the audit keeps them */
         str_copy(p->text_audit_op, sizeof p->text_audit_op, "edit");
         if (snprintf(p->text_before, sizeof p->text_before,
-                 "name=%s address=%s phone=%s tariff=%s area=%lld", cu.name, cu.address, cu.phone,
-                 cu.tariff_name, (long long)cu.area_id) >= (int)sizeof p->text_before)
+                     "name=%s address=%s phone=%s tariff=%s area=%lld", cu.name, cu.address,
+                     cu.phone, cu.tariff_name, (long long)cu.area_id) >= (int)sizeof p->text_before)
             str_copy(p->text_before + sizeof p->text_before - 4, 4, "...");
         if (snprintf(p->text_after, sizeof p->text_after,
-                 "name=%s address=%s phone=%s tariff=%s area=%lld", a->name, a->address, a->phone,
-                 t.name, (long long)p->cu_after.area_id) >= (int)sizeof p->text_after)
+                     "name=%s address=%s phone=%s tariff=%s area=%lld", a->name, a->address,
+                     a->phone, t.name, (long long)p->cu_after.area_id) >= (int)sizeof p->text_after)
             str_copy(p->text_after + sizeof p->text_after - 4, 4, "...");
         if (!p->card_write) {
             str_copy(p->audit_op, sizeof p->audit_op, p->text_audit_op);

@@ -72,8 +72,7 @@ void area_title(struct kwh_core *c, int64_t id, char *buf, size_t n);
 int scope_permit_op(struct kwh_core *c, int64_t operator_id, int64_t area_id, struct kwh_err *e);
 /* The operator to pass the store's queries as their scope: the session's operator when
  * limited to subtrees, else 0. */
-int scope_of(struct kwh_core *c, const struct kwh_session *s, int64_t *scope_op,
-             struct kwh_err *e);
+int scope_of(struct kwh_core *c, const struct kwh_session *s, int64_t *scope_op, struct kwh_err *e);
 /* The materialised path of area id ("/1/4/"), for the store's area filters. */
 int area_path(struct kwh_core *c, int64_t id, char *buf, size_t n, struct kwh_err *e);
 

@@ -66,6 +66,15 @@ const struct kwh_plan_view *plan_view(const struct kwh_plan *p)
     return &p->v;
 }
 
+int plan_account_by_no(struct kwh_core *c, struct kwh_plan *p, uint32_t customer_no,
+                       struct kwh_customer *cu, struct kwh_err *e)
+{
+    int rc = store_customer_by_no(c->db, customer_no, cu, e);
+    if (rc < 0)
+        return rc;
+    return scope_permit_op(c, p->operator_id, cu->area_id, e);
+}
+
 int plan_expect_account(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
                         struct kwh_err *e)
 {

@@ -49,9 +49,9 @@ int query_check_period(const struct kwh_period *p, struct kwh_err *e)
 
 /* --- M20 ------------------------------------------------------------------------------ */
 
-int query_area_scope(struct kwh_core *c, const struct kwh_session *s, bool by_area,
-                     int64_t area_id, char *path, size_t path_len, const char **apath,
-                     int64_t *scope_op, struct kwh_err *e)
+int query_area_scope(struct kwh_core *c, const struct kwh_session *s, bool by_area, int64_t area_id,
+                     char *path, size_t path_len, const char **apath, int64_t *scope_op,
+                     struct kwh_err *e)
 {
     int rc;
     *apath = NULL;

@@ -15,9 +15,9 @@ int query_sale_q(struct kwh_core *c, const struct kwh_session *s, const struct k
                  struct kwh_err *e);
 /* The area filter (by_area: its path into path, else NULL) and the session's scope, for
  * the store's queries. */
-int query_area_scope(struct kwh_core *c, const struct kwh_session *s, bool by_area,
-                     int64_t area_id, char *path, size_t path_len, const char **area_path,
-                     int64_t *scope_op, struct kwh_err *e);
+int query_area_scope(struct kwh_core *c, const struct kwh_session *s, bool by_area, int64_t area_id,
+                     char *path, size_t path_len, const char **area_path, int64_t *scope_op,
+                     struct kwh_err *e);
 /* Whether the hourly summary can answer q exactly (whole hours, no account filter). */
 bool query_use_summary(const struct store_sale_q *q);
 void query_add_sums(struct kwh_sale_totals *t, const struct store_sums *m);

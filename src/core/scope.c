@@ -38,8 +38,7 @@ int scope_permit_op(struct kwh_core *c, int64_t operator_id, int64_t area_id, st
                        title);
 }
 
-int scope_of(struct kwh_core *c, const struct kwh_session *s, int64_t *scope_op,
-             struct kwh_err *e)
+int scope_of(struct kwh_core *c, const struct kwh_session *s, int64_t *scope_op, struct kwh_err *e)
 {
     int64_t areas[1];
     size_t n;

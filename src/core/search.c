@@ -32,8 +32,8 @@ static bool all_digits(const char *s)
 }
 
 int search_customers(struct kwh_core *c, const struct kwh_session *s, const char *text,
-                     bool include_closed, int64_t after, int64_t limit,
-                     struct kwh_search_page *out, struct kwh_err *e)
+                     bool include_closed, int64_t after, int64_t limit, struct kwh_search_page *out,
+                     struct kwh_err *e)
 {
     struct store_search_q q;
     char t[KWH_TEXT_MAX], lower[KWH_TEXT_MAX];

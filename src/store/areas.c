@@ -126,10 +126,11 @@ int store_area_move(struct store *s, int64_t id, int64_t parent, struct kwh_err 
         return kwh_err_set(e, rc, "there is already an area named %s there", a.name);
     if (rc < 0)
         return rc;
-    st = sql_prep(s,
-                  "UPDATE areas SET path = :new || substr(path, length(:path) + 1) WHERE " IN_SUBTREE(
-                      "areas"),
-                  e);
+    st = sql_prep(
+        s,
+        "UPDATE areas SET path = :new || substr(path, length(:path) + 1) WHERE " IN_SUBTREE(
+            "areas"),
+        e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":new", path);
@@ -155,10 +156,10 @@ int store_area_usage(struct store *s, int64_t id, int64_t *accounts, int64_t *ch
 
     if ((rc = store_area_get(s, id, &a, e)) < 0)
         return rc;
-    st = sql_prep(s,
-                  "SELECT count(*) FROM customers c JOIN areas a ON a.id = c.area_id WHERE " IN_SUBTREE(
-                      "a"),
-                  e);
+    st = sql_prep(
+        s,
+        "SELECT count(*) FROM customers c JOIN areas a ON a.id = c.area_id WHERE " IN_SUBTREE("a"),
+        e);
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":path", a.path);
@@ -175,8 +176,8 @@ int store_area_usage(struct store *s, int64_t id, int64_t *accounts, int64_t *ch
     return sql_int(s, st, 0, scopes, e);
 }
 
-int store_area_counts(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t n),
-                      void *ctx, struct kwh_err *e)
+int store_area_counts(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t n), void *ctx,
+                      struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
                             "SELECT area_id, count(*) FROM customers WHERE status IN (1, 2) "

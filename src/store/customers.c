@@ -142,7 +142,8 @@ static const struct {
 } groups[] = {
     {STORE_CU_PERSON, "name = :name, address = :address, phone = :phone, name_py = :py",
      bind_person},
-    {STORE_CU_AREA, "area_id = COALESCE(NULLIF(:area, 0), (SELECT id FROM areas WHERE parent_id IS NULL))",
+    {STORE_CU_AREA,
+     "area_id = COALESCE(NULLIF(:area, 0), (SELECT id FROM areas WHERE parent_id IS NULL))",
      bind_area},
     {STORE_CU_TARIFF, "tariff_id = :tariff", bind_tariff},
     {STORE_CU_METER, "meter_no = :meter_no, meter_type = :meter_type", bind_meter},
@@ -218,18 +219,19 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
 
     if (c->customer_no == 0 && (rc = store_customer_next_no(s, &c->customer_no, e)) < 0)
         return rc;
-    st = sql_prep(s,
-                  "INSERT INTO customers (customer_no, name, address, phone, meter_no, "
-                  "meter_type, rating_a, current_limit_a, alarm_ckwh, overdraft_ckwh, "
-                  "hoard_ckwh, ct_ratio, tariff_id, status, card_serial, card_gen, "
-                  "purchase_count, loaded_count, balance_ckwh, reported_remaining_ckwh, "
-                  "reported_at, opened, closed, last_purchase, free_month, name_py, area_id) VALUES (:no, "
-                  ":name, :address, :phone, :meter_no, :meter_type, :rating, :limit, :alarm, "
-                  ":overdraft, :hoard, :ct, :tariff, :status, :serial, :gen, :count, :loaded, "
-                  ":balance, :reported, :reported_at, :opened, :closed, :last_purchase, "
-                  ":free_month, :py, COALESCE(NULLIF(:area, 0), (SELECT id FROM areas WHERE "
-                  "parent_id IS NULL))) RETURNING id",
-                  e);
+    st = sql_prep(
+        s,
+        "INSERT INTO customers (customer_no, name, address, phone, meter_no, "
+        "meter_type, rating_a, current_limit_a, alarm_ckwh, overdraft_ckwh, "
+        "hoard_ckwh, ct_ratio, tariff_id, status, card_serial, card_gen, "
+        "purchase_count, loaded_count, balance_ckwh, reported_remaining_ckwh, "
+        "reported_at, opened, closed, last_purchase, free_month, name_py, area_id) VALUES (:no, "
+        ":name, :address, :phone, :meter_no, :meter_type, :rating, :limit, :alarm, "
+        ":overdraft, :hoard, :ct, :tariff, :status, :serial, :gen, :count, :loaded, "
+        ":balance, :reported, :reported_at, :opened, :closed, :last_purchase, "
+        ":free_month, :py, COALESCE(NULLIF(:area, 0), (SELECT id FROM areas WHERE "
+        "parent_id IS NULL))) RETURNING id",
+        e);
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":no", c->customer_no);

@@ -294,9 +294,9 @@ static const char v6[] = "";
  *   over name, address, phone and name_py (SQLite: FTS5 with the trigram tokenizer;
  *   PostgreSQL: pg_trgm). */
 #define DAY_UPSERT(row, sign)                                                                      \
-    "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM_COLS ") VALUES ("       \
-    row ".created / 86400, " row ".operator_id, " row ".kind, " row ".pay_method, " sign "1, "     \
-    sign row ".energy_ckwh, " sign row ".adjust_ckwh, " sign row ".free_ckwh, " sign row         \
+    "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM_COLS ") VALUES (" row    \
+    ".created / 86400, " row ".operator_id, " row ".kind, " row ".pay_method, " sign               \
+    "1, " sign row ".energy_ckwh, " sign row ".adjust_ckwh, " sign row ".free_ckwh, " sign row     \
     ".amount_fen, " sign row ".fee_fen) ON CONFLICT (day, operator_id, kind, pay_method) DO "      \
     "UPDATE SET n = n + excluded.n, energy_ckwh = energy_ckwh + excluded.energy_ckwh, "            \
     "adjust_ckwh = adjust_ckwh + excluded.adjust_ckwh, free_ckwh = free_ckwh + "                   \
@@ -305,17 +305,17 @@ static const char v6[] = "";
 /* The tables of version 7 that read the same in both dialects but for their types. */
 #define V7_TABLES(INT, BLOB, ID)                                                                   \
     "CREATE TABLE operator_areas (operator_id " INT " NOT NULL REFERENCES operators(id),"          \
-    "  area_id " INT " NOT NULL REFERENCES areas(id), PRIMARY KEY (operator_id, area_id));"       \
+    "  area_id " INT " NOT NULL REFERENCES areas(id), PRIMARY KEY (operator_id, area_id));"        \
     "CREATE TABLE card_marks (serial " BLOB " PRIMARY KEY,"                                        \
-    "  customer_id " INT " NOT NULL REFERENCES customers(id), reason INTEGER NOT NULL,"           \
-    "  marked " INT " NOT NULL, operator_id " INT " REFERENCES operators(id),"                    \
-    "  replaced " INT " NOT NULL DEFAULT 0, attempts " INT " NOT NULL DEFAULT 0,"                 \
-    "  last_attempt " INT " NOT NULL DEFAULT 0);"                                                 \
+    "  customer_id " INT " NOT NULL REFERENCES customers(id), reason INTEGER NOT NULL,"            \
+    "  marked " INT " NOT NULL, operator_id " INT " REFERENCES operators(id),"                     \
+    "  replaced " INT " NOT NULL DEFAULT 0, attempts " INT " NOT NULL DEFAULT 0,"                  \
+    "  last_attempt " INT " NOT NULL DEFAULT 0);"                                                  \
     "CREATE TABLE card_seen (" ID ", serial " BLOB " NOT NULL,"                                    \
-    "  customer_id " INT " REFERENCES customers(id), seen " INT " NOT NULL,"                      \
-    "  purchase_count " INT " NOT NULL, generation " INT " NOT NULL, slot " BLOB " NOT NULL,"     \
-    "  ret_meter " INT " NOT NULL, ret_count " INT " NOT NULL, ret_time " INT " NOT NULL,"       \
-    "  ret_used " INT " NOT NULL, ret_bought " INT " NOT NULL, ret_display " INT " NOT NULL,"    \
+    "  customer_id " INT " REFERENCES customers(id), seen " INT " NOT NULL,"                       \
+    "  purchase_count " INT " NOT NULL, generation " INT " NOT NULL, slot " BLOB " NOT NULL,"      \
+    "  ret_meter " INT " NOT NULL, ret_count " INT " NOT NULL, ret_time " INT " NOT NULL,"         \
+    "  ret_used " INT " NOT NULL, ret_bought " INT " NOT NULL, ret_display " INT " NOT NULL,"      \
     "  psc_errors " INT " NOT NULL, operator_id " INT ");"                                         \
     "CREATE INDEX card_seen_serial ON card_seen(serial, id);"                                      \
     "CREATE INDEX card_seen_customer ON card_seen(customer_id, id);"                               \
@@ -331,39 +331,86 @@ static const char v7[] =
     "UPDATE areas SET path = '/' || id || '/';"
     "ALTER TABLE customers ADD COLUMN area_id INTEGER REFERENCES areas(id);"
     "ALTER TABLE customers ADD COLUMN name_py TEXT NOT NULL DEFAULT '';"
-    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);"
-    V7_TABLES("INTEGER", "BLOB", "id INTEGER PRIMARY KEY")
-    "CREATE TABLE sales_sum_day (day INTEGER NOT NULL, operator_id INTEGER NOT NULL,"
-    "  kind INTEGER NOT NULL, pay_method INTEGER NOT NULL, n INTEGER NOT NULL,"
-    "  energy_ckwh INTEGER NOT NULL, adjust_ckwh INTEGER NOT NULL, free_ckwh INTEGER NOT NULL,"
-    "  amount_fen INTEGER NOT NULL, fee_fen INTEGER NOT NULL,"
-    "  PRIMARY KEY (day, operator_id, kind, pay_method)) WITHOUT ROWID;"
-    "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM_COLS ") SELECT "
-    "created / 86400, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "
-    "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE "
-    "state = 1 GROUP BY 1, 2, 3, 4;"
-    "CREATE TRIGGER sales_day_ins AFTER INSERT ON sales WHEN NEW.state = 1 BEGIN "
-    DAY_UPSERT("NEW", "") " END;"
-    "CREATE TRIGGER sales_day_upd_old AFTER UPDATE OF " SUM_WATCHED " ON sales "
-    "WHEN OLD.state = 1 BEGIN " DAY_UPSERT("OLD", "-") " END;"
-    "CREATE TRIGGER sales_day_upd_new AFTER UPDATE OF " SUM_WATCHED " ON sales "
-    "WHEN NEW.state = 1 BEGIN " DAY_UPSERT("NEW", "") " END;"
-    "CREATE TRIGGER sales_day_del AFTER DELETE ON sales WHEN OLD.state = 1 BEGIN "
-    DAY_UPSERT("OLD", "-") " END;"
-    "CREATE VIRTUAL TABLE customers_fts USING fts5(name, address, phone, name_py,"
-    "  content='customers', content_rowid='id', tokenize='trigram');"
-    "INSERT INTO customers_fts (customers_fts) VALUES ('rebuild');"
-    "CREATE TRIGGER customers_fts_ins AFTER INSERT ON customers BEGIN"
-    "  INSERT INTO customers_fts (rowid, name, address, phone, name_py) VALUES (NEW.id,"
-    "  NEW.name, NEW.address, NEW.phone, NEW.name_py); END;"
-    "CREATE TRIGGER customers_fts_upd AFTER UPDATE OF name, address, phone, name_py ON customers"
-    "  BEGIN INSERT INTO customers_fts (customers_fts, rowid, name, address, phone, name_py)"
-    "  VALUES ('delete', OLD.id, OLD.name, OLD.address, OLD.phone, OLD.name_py);"
-    "  INSERT INTO customers_fts (rowid, name, address, phone, name_py) VALUES (NEW.id,"
-    "  NEW.name, NEW.address, NEW.phone, NEW.name_py); END;"
-    "CREATE TRIGGER customers_fts_del AFTER DELETE ON customers BEGIN"
-    "  INSERT INTO customers_fts (customers_fts, rowid, name, address, phone, name_py)"
-    "  VALUES ('delete', OLD.id, OLD.name, OLD.address, OLD.phone, OLD.name_py); END;";
+    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);" V7_TABLES(
+        "INTEGER", "BLOB",
+        "id INTEGER PRIMARY KEY") "CREATE TABLE sales_sum_day (day INTEGER NOT NULL, operator_id "
+                                  "INTEGER NOT NULL,"
+                                  "  kind INTEGER NOT NULL, pay_method INTEGER NOT NULL, n INTEGER "
+                                  "NOT NULL,"
+                                  "  energy_ckwh INTEGER NOT NULL, adjust_ckwh INTEGER NOT NULL, "
+                                  "free_ckwh INTEGER NOT NULL,"
+                                  "  amount_fen INTEGER NOT NULL, fee_fen INTEGER NOT NULL,"
+                                  "  PRIMARY KEY (day, operator_id, kind, pay_method)) WITHOUT "
+                                  "ROWID;"
+                                  "INSERT INTO sales_sum_day (day, operator_id, kind, "
+                                  "pay_method, " SUM_COLS ") SELECT "
+                                  "created / 86400, operator_id, kind, pay_method, count(*), "
+                                  "sum(energy_ckwh), "
+                                  "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) "
+                                  "FROM sales WHERE "
+                                  "state = 1 GROUP BY 1, 2, 3, 4;"
+                                  "CREATE TRIGGER sales_day_ins AFTER INSERT ON sales WHEN "
+                                  "NEW.state = 1 BEGIN " DAY_UPSERT(
+                                      "NEW",
+                                      "") " END;"
+                                          "CREATE TRIGGER sales_day_upd_old AFTER UPDATE "
+                                          "OF " SUM_WATCHED " ON sales "
+                                          "WHEN OLD.state = 1 BEGIN " DAY_UPSERT(
+                                              "OLD",
+                                              "-") " END;"
+                                                   "CREATE TRIGGER sales_day_upd_new AFTER UPDATE "
+                                                   "OF " SUM_WATCHED " ON sales "
+                                                   "WHEN NEW.state = 1 BEGIN " DAY_UPSERT(
+                                                       "NEW",
+                                                       "") " END;"
+                                                           "CREATE TRIGGER sales_day_del AFTER "
+                                                           "DELETE ON sales WHEN OLD.state = 1 "
+                                                           "BEGIN " DAY_UPSERT(
+                                                               "OLD",
+                                                               "-") " END;"
+                                                                    "CREATE VIRTUAL TABLE "
+                                                                    "customers_fts USING "
+                                                                    "fts5(name, address, phone, "
+                                                                    "name_py,"
+                                                                    "  content='customers', "
+                                                                    "content_rowid='id', "
+                                                                    "tokenize='trigram');"
+                                                                    "INSERT INTO customers_fts "
+                                                                    "(customers_fts) VALUES "
+                                                                    "('rebuild');"
+                                                                    "CREATE TRIGGER "
+                                                                    "customers_fts_ins AFTER "
+                                                                    "INSERT ON customers BEGIN"
+                                                                    "  INSERT INTO customers_fts "
+                                                                    "(rowid, name, address, phone, "
+                                                                    "name_py) VALUES (NEW.id,"
+                                                                    "  NEW.name, NEW.address, "
+                                                                    "NEW.phone, NEW.name_py); END;"
+                                                                    "CREATE TRIGGER "
+                                                                    "customers_fts_upd AFTER "
+                                                                    "UPDATE OF name, address, "
+                                                                    "phone, name_py ON customers"
+                                                                    "  BEGIN INSERT INTO "
+                                                                    "customers_fts (customers_fts, "
+                                                                    "rowid, name, address, phone, "
+                                                                    "name_py)"
+                                                                    "  VALUES ('delete', OLD.id, "
+                                                                    "OLD.name, OLD.address, "
+                                                                    "OLD.phone, OLD.name_py);"
+                                                                    "  INSERT INTO customers_fts "
+                                                                    "(rowid, name, address, phone, "
+                                                                    "name_py) VALUES (NEW.id,"
+                                                                    "  NEW.name, NEW.address, "
+                                                                    "NEW.phone, NEW.name_py); END;"
+                                                                    "CREATE TRIGGER "
+                                                                    "customers_fts_del AFTER "
+                                                                    "DELETE ON customers BEGIN"
+                                                                    "  INSERT INTO customers_fts "
+                                                                    "(customers_fts, rowid, name, "
+                                                                    "address, phone, name_py)"
+                                                                    "  VALUES ('delete', OLD.id, "
+                                                                    "OLD.name, OLD.address, "
+                                                                    "OLD.phone, OLD.name_py); END;";
 
 /* PostgreSQL: the schema of version PG_BASE_VERSION in one script, made at `kwhpos init`
  * (an empty database has no history to replay). Same tables, columns and indexes as the
@@ -527,35 +574,41 @@ static const char pg_v7[] =
     "UPDATE areas SET path = '/' || id || '/';"
     "ALTER TABLE customers ADD COLUMN area_id BIGINT REFERENCES areas(id);"
     "ALTER TABLE customers ADD COLUMN name_py " PG_TEXT " NOT NULL DEFAULT '';"
-    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);"
-    V7_TABLES("BIGINT", "BYTEA", PG_ID)
-    "CREATE TABLE sales_sum_day (day BIGINT NOT NULL, operator_id BIGINT NOT NULL,"
-    "  kind INTEGER NOT NULL, pay_method INTEGER NOT NULL, n BIGINT NOT NULL,"
-    "  energy_ckwh BIGINT NOT NULL, adjust_ckwh BIGINT NOT NULL, free_ckwh BIGINT NOT NULL,"
-    "  amount_fen BIGINT NOT NULL, fee_fen BIGINT NOT NULL,"
-    "  PRIMARY KEY (day, operator_id, kind, pay_method));"
-    "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM_COLS ") SELECT "
-    "created / 86400, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "
-    "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE "
-    "state = 1 GROUP BY 1, 2, 3, 4;"
-    "CREATE FUNCTION sales_day_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"
-    "  INSERT INTO sales_sum_day AS m (day, operator_id, kind, pay_method, " SUM_COLS ")"
-    "  VALUES (r.created / 86400, r.operator_id, r.kind, r.pay_method, sg, sg * r.energy_ckwh,"
-    "  sg * r.adjust_ckwh, sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen)"
-    "  ON CONFLICT (day, operator_id, kind, pay_method) DO UPDATE"
-    "  SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh + excluded.energy_ckwh,"
-    "  adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh = m.free_ckwh +"
-    "  excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen, fee_fen ="
-    "  m.fee_fen + excluded.fee_fen $$;"
-    "CREATE FUNCTION sales_day_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-    "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM sales_day_add(OLD, -1); END IF;"
-    "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM sales_day_add(NEW, 1); END IF;"
-    "  RETURN NULL; END $$;"
-    "CREATE TRIGGER sales_day_ins AFTER INSERT OR DELETE ON sales FOR EACH ROW "
-    "  EXECUTE FUNCTION sales_day_keep();"
-    "CREATE TRIGGER sales_day_upd AFTER UPDATE OF " SUM_WATCHED " ON sales FOR EACH ROW "
-    "  EXECUTE FUNCTION sales_day_keep();"
-    "CREATE INDEX customers_search ON customers USING gin (" PG_SEARCH_EXPR " gin_trgm_ops);";
+    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);" V7_TABLES(
+        "BIGINT", "BYTEA",
+        PG_ID) "CREATE TABLE sales_sum_day (day BIGINT NOT NULL, operator_id BIGINT NOT NULL,"
+               "  kind INTEGER NOT NULL, pay_method INTEGER NOT NULL, n BIGINT NOT NULL,"
+               "  energy_ckwh BIGINT NOT NULL, adjust_ckwh BIGINT NOT NULL, free_ckwh BIGINT NOT "
+               "NULL,"
+               "  amount_fen BIGINT NOT NULL, fee_fen BIGINT NOT NULL,"
+               "  PRIMARY KEY (day, operator_id, kind, pay_method));"
+               "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM_COLS
+               ") SELECT "
+               "created / 86400, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "
+               "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE "
+               "state = 1 GROUP BY 1, 2, 3, 4;"
+               "CREATE FUNCTION sales_day_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"
+               "  INSERT INTO sales_sum_day AS m (day, operator_id, kind, pay_method, " SUM_COLS ")"
+               "  VALUES (r.created / 86400, r.operator_id, r.kind, r.pay_method, sg, sg * "
+               "r.energy_ckwh,"
+               "  sg * r.adjust_ckwh, sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen)"
+               "  ON CONFLICT (day, operator_id, kind, pay_method) DO UPDATE"
+               "  SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh + excluded.energy_ckwh,"
+               "  adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh = m.free_ckwh +"
+               "  excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen, fee_fen ="
+               "  m.fee_fen + excluded.fee_fen $$;"
+               "CREATE FUNCTION sales_day_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+               "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM sales_day_add(OLD, -1); END "
+               "IF;"
+               "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM sales_day_add(NEW, 1); END "
+               "IF;"
+               "  RETURN NULL; END $$;"
+               "CREATE TRIGGER sales_day_ins AFTER INSERT OR DELETE ON sales FOR EACH ROW "
+               "  EXECUTE FUNCTION sales_day_keep();"
+               "CREATE TRIGGER sales_day_upd AFTER UPDATE OF " SUM_WATCHED " ON sales FOR EACH ROW "
+               "  EXECUTE FUNCTION sales_day_keep();"
+               "CREATE INDEX customers_search ON customers USING gin (" PG_SEARCH_EXPR
+               " gin_trgm_ops);";
 
 static const struct migration both[] = {{v6, v6}, {v7, pg_v7}};
 #define BOTH_N 2
@@ -569,8 +622,9 @@ static const char *script_for(struct store *s, int version)
         return lite_migrations[version - 1];
     if (version <= PG_BASE_VERSION)
         return NULL; /* inside the base schema */
-    return both[version - PG_BASE_VERSION - 1].pg[0] != '\0' ? both[version - PG_BASE_VERSION - 1].pg
-                                                              : NULL;
+    return both[version - PG_BASE_VERSION - 1].pg[0] != '\0'
+               ? both[version - PG_BASE_VERSION - 1].pg
+               : NULL;
 }
 
 int migrate_identify(struct store *s, struct kwh_err *e)

@@ -47,16 +47,15 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
 
 /* The area filter and the operator's scope on an account id (the account's area in the
  * subtree :apath; in one of the subtrees of operator :scope), each off when NULL. */
-#define AREA_IDS                                                                                   \
-    "(SELECT a.id FROM areas a WHERE substr(a.path, 1, length(:apath)) = :apath)"
+#define AREA_IDS "(SELECT a.id FROM areas a WHERE substr(a.path, 1, length(:apath)) = :apath)"
 #define SCOPE_IDS                                                                                  \
     "(SELECT ca.id FROM operator_areas o JOIN areas sa ON sa.id = o.area_id JOIN areas ca ON "     \
     "substr(ca.path, 1, length(sa.path)) = sa.path WHERE o.operator_id = :scope)"
 #define ACCOUNT_IN_AREA(col)                                                                       \
-    " AND (:apath IS NULL OR " col " IN (SELECT c.id FROM customers c WHERE c.area_id IN " AREA_IDS \
-    "))"                                                                                           \
-    " AND (:scope IS NULL OR " col " IN (SELECT c.id FROM customers c WHERE c.area_id IN "         \
-    SCOPE_IDS "))"
+    " AND (:apath IS NULL OR " col                                                                 \
+    " IN (SELECT c.id FROM customers c WHERE c.area_id IN " AREA_IDS "))"                          \
+    " AND (:scope IS NULL OR " col                                                                 \
+    " IN (SELECT c.id FROM customers c WHERE c.area_id IN " SCOPE_IDS "))"
 
 static void bind_area_scope(sql_stmt *st, const char *area_path, int64_t scope_op)
 {
@@ -73,7 +72,7 @@ static void bind_area_scope(sql_stmt *st, const char *area_path, int64_t scope_o
     " AND (:tariff IS NULL OR c.tariff_id = :tariff)"                                              \
     " AND (:address IS NULL OR c.address LIKE :address ESCAPE '\\')"                               \
     " AND (:lp_from IS NULL OR (c.last_purchase >= :lp_from AND c.last_purchase < :lp_to))"        \
-    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"                                   \
+    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"                                  \
     " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
     " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"                                          \
     " AND c.customer_no > :after"
@@ -187,9 +186,9 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
     " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"                                  \
     " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
 
-static const char search_number[] = "SELECT " CUST_COLS CUST_FROM
-                                    "WHERE (c.customer_no = :no OR c.meter_no = :no) AND "
-                                    "c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
+static const char search_number[] =
+    "SELECT " CUST_COLS CUST_FROM "WHERE (c.customer_no = :no OR c.meter_no = :no) AND "
+    "c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
 /* SQLite: the trigram index, in rowid order, so the first page stops early */
 static const char search_fts[] =
     "SELECT " CUST_COLS " FROM customers_fts f JOIN customers c ON c.id = f.rowid JOIN tariffs t "
@@ -200,12 +199,12 @@ static const char search_trgm[] =
     "SELECT " CUST_COLS CUST_FROM
     "WHERE (c.name || ' ' || c.address || ' ' || c.phone || ' ' || c.name_py) LIKE :pattern "
     "ESCAPE '\\' AND c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
-static const char search_name[] = "SELECT " CUST_COLS CUST_FROM
-                                  "WHERE c.name >= :lo AND c.name < :hi" SEARCH_TAIL
-                                  " ORDER BY c.name, c.id LIMIT :limit";
-static const char search_py[] = "SELECT " CUST_COLS CUST_FROM
-                                "WHERE c.name_py >= :lo AND c.name_py < :hi" SEARCH_TAIL
-                                " ORDER BY c.name_py, c.id LIMIT :limit";
+static const char search_name[] =
+    "SELECT " CUST_COLS CUST_FROM "WHERE c.name >= :lo AND c.name < :hi" SEARCH_TAIL
+    " ORDER BY c.name, c.id LIMIT :limit";
+static const char search_py[] =
+    "SELECT " CUST_COLS CUST_FROM "WHERE c.name_py >= :lo AND c.name_py < :hi" SEARCH_TAIL
+    " ORDER BY c.name_py, c.id LIMIT :limit";
 
 /* U+10FFFF: after every text that starts with a prefix, in byte order */
 #define TEXT_MAX_CHAR "\xf4\x8f\xbf\xbf"
@@ -505,7 +504,7 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
     " FROM events ev JOIN customers c ON c.id = ev.customer_id JOIN operators o ON o.id = "        \
     "ev.operator_id LEFT JOIN card_ops op ON op.id = ev.op_id WHERE ev.kind = :kind AND "          \
     "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "         \
-    "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"     \
+    "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"       \
     " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
     " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
 
@@ -569,9 +568,9 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
 
 /* --- per area ------------------------------------------------------------------------------ */
 
-int store_area_balances(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id,
-                                                   int64_t price, int64_t accounts,
-                                                   int64_t balance_ckwh),
+int store_area_balances(struct store *s,
+                        int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
+                                  int64_t accounts, int64_t balance_ckwh),
                         void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(

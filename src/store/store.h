@@ -254,8 +254,8 @@ int store_area_delete(struct store *s, int64_t id, struct kwh_err *e);
 int store_area_usage(struct store *s, int64_t id, int64_t *accounts, int64_t *children,
                      int64_t *scopes, struct kwh_err *e);
 /* Open and refunded accounts in each area's subtree, for the list: fn per area. */
-int store_area_counts(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t n),
-                      void *ctx, struct kwh_err *e);
+int store_area_counts(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t n), void *ctx,
+                      struct kwh_err *e);
 
 /* The subtrees operator_id is limited to (none: unrestricted). */
 int store_scope_get(struct store *s, int64_t operator_id, int64_t *areas, size_t max, size_t *n,

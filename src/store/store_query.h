@@ -111,9 +111,9 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
 
 /* Open and refunded accounts per area and tariff: fn(area, tariff, price, accounts,
  * balance). */
-int store_area_balances(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id,
-                                                   int64_t price, int64_t accounts,
-                                                   int64_t balance_ckwh),
+int store_area_balances(struct store *s,
+                        int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
+                                  int64_t accounts, int64_t balance_ckwh),
                         void *ctx, struct kwh_err *e);
 /* The settled sales of [from, to) per account area: fn(area, sums). */
 int store_area_sales(struct store *s, int64_t from, int64_t to,

@@ -74,7 +74,7 @@ bool cust_find(struct app *a, struct cust_ctx *cc)
         return false;
     }
     kwh_err_clear(&e);
-    if (account_find(a->core, no, meter, &c, &e) < 0) {
+    if (account_lookup(a->core, &a->s, no, meter, &c, &e) < 0) {
         app_error(a, &e);
         return false;
     }
