@@ -81,6 +81,8 @@ int cli_sale_filter(struct cli *c, const struct cli_args *a, struct kwh_sale_fil
         return rc;
     f->by_customer_no = cli_flag(a, "customer");
     f->by_meter_no = cli_flag(a, "meter");
+    if ((rc = cli_area_opt(c, a, &f->by_area, &f->area_id)) != 0)
+        return rc;
     if (cli_flag(a, "limit") || cli_flag(a, "offset"))
         return cli_page(c, a, &f->limit, &f->offset);
     return 0;
@@ -104,6 +106,8 @@ int cli_customer_filter(struct cli *c, const struct cli_args *a, struct kwh_cust
             return rc;
     }
     f->include_closed = cli_flag(a, "closed");
+    if ((rc = cli_area_opt(c, a, &f->by_area, &f->area_id)) != 0)
+        return rc;
     if (cli_flag(a, "limit") || cli_flag(a, "offset"))
         return cli_page(c, a, &f->limit, &f->offset);
     return 0;

@@ -130,6 +130,8 @@ static int events(struct cli *c, const struct cli_args *a, int kind, const char 
         return cli_fail(c, &e);
     if ((rc = cli_period(c, a, &f.by_date, &f.period)) != 0)
         return rc;
+    if ((rc = cli_area_opt(c, a, &f.by_area, &f.area_id)) != 0)
+        return rc;
     if (cli_str(a, "operator") != NULL) {
         f.by_operator = true;
         if (!str_copy(f.operator_name, sizeof f.operator_name, cli_str(a, "operator")))

@@ -268,6 +268,11 @@ static int cmd_open(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if ((rc = cli_tariff(c, a, &acc.tariff_id)) != 0)
         return rc;
+    if (cli_flag(a, "in")) {
+        bool in;
+        if ((rc = cli_area_opt(c, a, &in, &acc.area_id)) != 0)
+            return rc;
+    }
     if ((rc = cardview_read(c->core, &c->session, &v, &e)) == 0)
         rc = open_plan(c->core, &c->session, &v, &acc, &p, &plan, &e);
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
@@ -460,6 +465,11 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
     acc.tariff_id = cu.tariff_id;
     if (cli_flag(a, "tariff") && (rc = cli_tariff(c, a, &acc.tariff_id)) != 0)
         return rc;
+    if (cli_flag(a, "in")) {
+        bool in;
+        if ((rc = cli_area_opt(c, a, &in, &acc.area_id)) != 0)
+            return rc;
+    }
     if ((rc = cli_fixed(c, a, "rating", 0, 1000, cu.meter.rating_a, &n)) != 0)
         return rc;
     acc.meter.rating_a = (int)n;
@@ -561,8 +571,9 @@ const struct cli_command cli_vend_commands[] = {
      cmd_card_read, 0},
     {"card wipe", "quote", "[--quote]", N_("wipe the card back to blank (读卡清卡)"), cmd_card_wipe,
      0},
-    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print quote",
-     "--name N --meter NO --tariff T [--type single|ct|direct] [--rating A] [--limit A] "
+    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= in= print quote",
+     "--name N --meter NO --tariff T [--in AREA] [--type single|ct|direct] [--rating A] [--limit "
+     "A] "
      "[--alarm KWH] [--overdraft KWH] [--hoard KWH] [--ct RATIO] [--kwh X|--amount Y] "
      "[--adjust KWH] [--pay cash|wechat|alipay|card|other] [--print] [--quote]",
      N_("open an account on the blank card in the reader (用户开户)"), cmd_open, 0},
@@ -593,9 +604,10 @@ const struct cli_command cli_vend_commands[] = {
     {"close", "customer= meter= force quote", "--customer NO|--meter NO [--force] [--quote]",
      N_("close an account (销户)"), cmd_close, 0},
     {"edit",
-     "customer= meter= name= address= phone= tariff= rating= limit= alarm= overdraft= hoard= ct= "
-     "quote",
-     "--customer NO|--meter NO [--name N] [--address A] [--phone P] [--tariff T] [meter "
+     "customer= meter= name= address= phone= tariff= in= rating= limit= alarm= overdraft= hoard= "
+     "ct= quote",
+     "--customer NO|--meter NO [--name N] [--address A] [--phone P] [--tariff T] [--in AREA] "
+     "[meter "
      "parameters] [--quote]",
      N_("edit an account (用户信息维护, admin)"), cmd_edit, 0},
     {"show", "customer= meter=", "--customer NO | --meter NO", N_("show an account"), cmd_show, 0},

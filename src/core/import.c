@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/csv.h"
 #include "kwhpos/data.h"
 #include "kwhpos/units.h"
@@ -32,12 +33,13 @@ enum col {
     COL_CT,
     COL_TARIFF,
     COL_COUNT,
+    COL_AREA,
     NCOLS
 };
 
 static const char *const col_names[NCOLS] = {
-    "customer_no", "name",  "address",   "phone", "meter", "type",   "rating",
-    "limit",       "alarm", "overdraft", "hoard", "ct",    "tariff", "purchase_count",
+    "customer_no", "name",      "address", "phone", "meter",  "type",           "rating", "limit",
+    "alarm",       "overdraft", "hoard",   "ct",    "tariff", "purchase_count", "area",
 };
 
 #define MAX_FIELDS 64
@@ -89,7 +91,7 @@ static int header(struct import *im, char **f, size_t n, struct kwh_err *e)
             return kwh_err_set(e, KWH_EINVAL,
                                "line 1: unknown column '%s' (columns: "
                                "customer_no name address phone meter type rating limit alarm "
-                               "overdraft hoard ct tariff purchase_count)",
+                               "overdraft hoard ct tariff purchase_count area)",
                                f[i]);
         if (im->col_at[k] >= 0)
             return kwh_err_set(e, KWH_EINVAL, "line 1: column '%s' appears twice", f[i]);
@@ -221,6 +223,13 @@ static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu
         return rc;
     cu->tariff_id = t.id;
     str_copy(cu->tariff_name, sizeof cu->tariff_name, t.name);
+    if (field(im, f, COL_AREA)[0] != '\0') {
+        /* the area by its names from the top (园区A/1栋) or #ID; empty: the top */
+        struct kwh_area ar;
+        if ((rc = area_find(im->c, field(im, f, COL_AREA), &ar, e)) < 0)
+            return rc;
+        cu->area_id = ar.id;
+    }
     cu->status = KWH_CUST_OPEN;
     cu->opened = core_now(im->c);
     return 0;

@@ -9,6 +9,7 @@
 #include "kwhpos/oversight.h"
 #include "kwhpos/units.h"
 #include "store/store.h"
+#include "store/store_query.h"
 
 struct own {
     struct store_area *a;

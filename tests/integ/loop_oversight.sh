@@ -1,0 +1,191 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# kwh-backends: sqlite pg
+# Oversight through the kwhpos command line against `kwhsim serve`: the area tree (and
+# its refusals), accounts opened into areas on real simulated cards, a seller limited to
+# one area (refused outside it, shown only it), queries, the balance and the per-area
+# breakdown by area, the search (pinyin initials), the import's area column, a card
+# reported lost and found, an old card after a reissue, and a copied card file used
+# twice after its purchase reached the meter.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/loop_lib.sh"
+export TZ=Asia/Shanghai
+
+M1=11110001 M2=11110002 M3=11110003
+LI=li-pass-12
+li() { printf '%s\n' "$LI" | "$KWHPOS" -c "$INI" --user li "$@"; }
+rows() { printf '%s\n' "$OUT" | grep -c "$1"; }
+
+start_sim
+ok "the simulator starts" test -S "$D/control.sock"
+ok "a site is created" new_site "$INI" "$DB" 123456
+printf '%s\n%s\n%s\n' "$PW" "$LI" "$LI" | "$KWHPOS" -c "$INI" --user system operator add --name li \
+    --role seller >/dev/null
+
+# --- the tree ----------------------------------------------------------------------------
+run kp area add 园区A
+is "area add 园区A: exit 0, its id" "$RC:$OUT" "0:#2"
+run kp area add 园区A/1栋
+is "area add 园区A/1栋" "$RC" 0
+run kp area add 园区B
+run kp area add 园区C/1栋
+is "under an area that is not there: exit 3" "$RC" 3
+like "saying which and where to look" "$OUT" "no area 园区C.*kwhpos area list"
+run kp area add '园区A/a/b'
+is "two levels at once: exit 3 (园区A/a is not there)" "$RC" 3
+run kp area move 园区A --under 园区A/1栋
+is "a cycle is refused: exit 2" "$RC" 2
+like "saying why" "$OUT" "its own subtree .*cycle"
+run li area add 园区D
+is "a seller adds no area: exit 4" "$RC" 4
+run kp area rename 园区B --name 'B/2'
+is "a name with / is refused: exit 2" "$RC" 2
+run kp area list --format csv
+is "the list as CSV: the root and three areas" "$(printf '%s' "$OUT" | tr -d '\r' | tr '\n' ' ')" \
+    "id,area,depth,accounts #1,/,0,0 #2,园区A,1,0 #3,园区A/1栋,2,0 #4,园区B,1,0"
+
+# --- accounts opened into areas on cards ------------------------------------------------
+sim new-meter $M1 >/dev/null
+sim new-meter $M2 >/dev/null
+sim new-card c1 >/dev/null
+sim insert c1 >/dev/null
+run kp open --name 张三丰 --meter $M1 --tariff 居民生活用电 --kwh 100 --in 园区A/1栋
+is "open into 园区A/1栋" "$RC:$(kv state)" "0:done"
+A=$(kv customer)
+sim eject >/dev/null
+sim new-card c2 >/dev/null
+sim insert c2 >/dev/null
+run kp open --name 李四 --meter $M2 --tariff 居民生活用电 --kwh 50 --in 园区B
+is "open into 园区B" "$RC:$(kv state)" "0:done"
+B=$(kv customer)
+sim eject >/dev/null
+is "database: the accounts in their areas" \
+    "$(q "SELECT c.customer_no || ':' || a.name FROM customers c JOIN areas a ON a.id = c.area_id ORDER BY 1")" \
+    "$(printf '%s:1栋\n%s:园区B' "$A" "$B")"
+run kp area delete 园区A/1栋
+is "an area with an account is not deleted: exit 5" "$RC" 5
+like "saying what holds it" "$OUT" "1栋"
+
+# --- a seller limited to 园区A -------------------------------------------------------------
+run kp operator scope --name li 园区A
+is "li limited to 园区A" "$RC" 0
+like "shown" "$OUT" "area: #2 园区A"
+sim insert c2 >/dev/null
+run li sell --customer "$B" --kwh 10
+is "li sells nothing in 园区B: exit 4" "$RC" 4
+like "naming the area" "$OUT" "园区B"
+run li card read
+is "nor reads its card: exit 4" "$RC" 4
+is "no sale recorded" "$(q "SELECT count(*) FROM sales")" 2
+sim eject >/dev/null
+run li query customers --format csv
+is "li's query shows 园区A's account only" "$(rows ",$M1,")/$(rows ",$M2,")" "1/0"
+run kp query customers --in 园区B --format csv
+is "the admin's query --in 园区B" "$(rows ",$M1,")/$(rows ",$M2,")" "0/1"
+run kp query sales --in 园区A --format json
+like "sales --in 园区A: one purchase of 100 kWh" "$OUT" '"count":1,.*"kwh":"?100.00'
+run kp balance --in 园区A
+is "balance --in 园区A" "$(kv accounts) $(kv balance_kwh)" "1 100.00"
+run li balance
+is "li's balance is 园区A's" "$(kv accounts) $(kv balance_kwh)" "1 100.00"
+run kp balance
+is "the site's balance" "$(kv accounts) $(kv balance_kwh)" "2 150.00"
+run kp report areas --format csv
+like "report areas: 园区A with its subtree" "$OUT" "园区A,1,100.00,52.83,1,100.00,52.83"
+like "and 园区B" "$OUT" "园区B,1,50.00,26.42,1,50.00,26.42"
+run li report areas --format csv
+unlike "li's breakdown has no 园区B" "$OUT" "园区B"
+run li area list
+unlike "li's area list has no 园区B" "$OUT" "园区B"
+
+# --- the search ----------------------------------------------------------------------------
+run kp search zsf --format csv
+is "zsf finds 张三丰" "$(rows '张三丰')/$(rows '李四')" "1/0"
+run kp search 张三 --format csv
+is "the start of the name" "$(rows '张三丰')" 1
+run kp search 三丰 --format csv
+is "two characters inside a name are not searched (three or more are)" "$(rows '张三丰')" 0
+run kp search $M2 --format csv
+is "the meter number" "$(rows '李四')" 1
+run li search ls --format csv
+is "li does not find 园区B's 李四" "$(rows '李四')" 0
+run kp search ''
+is "an empty search: exit 2" "$RC" 2
+
+# --- the import's area column ---------------------------------------------------------------
+printf 'name,meter,tariff,area\n王五,11110005,居民生活用电,园区A/1栋\n赵六,11110006,居民生活用电,\n' >"$T/ok.csv"
+run kp import customers "$T/ok.csv"
+is "an import with areas" "$RC" 0
+is "database: 王五 in 1栋, 赵六 at the top" \
+    "$(q "SELECT a.name FROM customers c JOIN areas a ON a.id = c.area_id WHERE c.meter_no IN (11110005, 11110006) ORDER BY c.meter_no")" \
+    "$(printf '1栋\n')"
+printf 'name,meter,tariff,area\n钱七,11110007,居民生活用电,园区Z\n' >"$T/bad.csv"
+run kp import customers "$T/bad.csv"
+is "an unknown area in the import: exit 2" "$RC" 2
+like "named with its line" "$OUT" "bad.csv:2: no area 园区Z"
+is "and nothing imported" "$(q "SELECT count(*) FROM customers WHERE meter_no = 11110007")" 0
+
+# --- lost, found -------------------------------------------------------------------------
+sim insert c1 >/dev/null
+sim eject >/dev/null
+is "the meter takes 张三丰's card" "$(mi $M1 c1)" "good"
+sim insert c1 >/dev/null
+run li card lost --customer "$A"
+is "li reports 张三丰's card lost" "$RC" 0
+run li sell --customer "$A" --kwh 10
+is "the lost card is refused: exit 6" "$RC" 6
+like "naming the account and when" "$OUT" "account $A .*reported lost on 20"
+run kp card blacklist --format csv
+like "the blacklist has it, one attempt" "$OUT" ",lost,.*,$A,张三丰,li,1,"
+run li card found --customer "$A"
+is "a seller does not take it off: exit 4" "$RC" 4
+run kp card found --customer "$A"
+is "the admin does" "$RC" 0
+run li sell --customer "$A" --kwh 10
+is "and it sells again" "$RC:$(kv state)" "0:done"
+sim eject >/dev/null
+
+# --- a copied card file used twice ----------------------------------------------------------
+cp "$D/c1.card" "$D/copy.card"
+is "the meter takes the 10 kWh" "$(mi $M1 c1)" "good"
+sim insert c1 >/dev/null
+run kp card read
+is "the counter sees it loaded" "$(kv in_meter)" "yes"
+sim eject >/dev/null
+cp "$D/copy.card" "$D/c1.card"
+sim insert c1 >/dev/null
+n=$(q "SELECT count(*) FROM sales")
+run kp resell --customer "$A" --amount 0.01
+is "the copy is refused for a re-sale: exit 6" "$RC" 6
+like "as an old copy" "$OUT" "old copy"
+is "no sale recorded" "$(q "SELECT count(*) FROM sales")" "$n"
+is "the refusal is audited" "$(q "SELECT count(*) FROM audit WHERE op = 'card-refused'")" 2
+sim eject >/dev/null
+
+# --- a reissue: the old card refused, on the blacklist, off it when wiped ------------------
+cp "$D/copy.card" "$D/old.card"
+sim new-card c3 >/dev/null
+sim insert c3 >/dev/null
+run kp reissue --customer "$A" --consumed
+is "a reissue for 张三丰" "$RC:$(kv state)" "0:done"
+sim eject >/dev/null
+sim insert old >/dev/null
+run kp sell --customer "$A" --kwh 1
+is "the old card is refused: exit 6" "$RC" 6
+like "as replaced by the reissue" "$OUT" "replaced by a reissued card"
+run kp card blacklist --format csv
+like "on the list as replaced" "$OUT" ",replaced,20.*,$A,"
+run kp card wipe
+is "the old card is wiped" "$RC" 0
+run kp card blacklist --format csv
+is "and off the list" "$(rows ",replaced,20")" 0
+sim eject >/dev/null
+
+# --- unrestricted again ------------------------------------------------------------------------
+run kp operator scope --name li --clear
+like "li unrestricted" "$OUT" "areas: all"
+run li query customers --in 园区B --format csv
+is "li sees 园区B again" "$(rows ",$M2,")" 1
+is "every change of the tree and scope is audited" \
+    "$(q "SELECT count(*) FROM audit WHERE op LIKE 'area-%' OR op = 'operator-scope'")" 5
+done_testing
