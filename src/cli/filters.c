@@ -214,6 +214,7 @@ static const struct out_col customer_cols[] = {
     {KWH_NC("column", "last_purchase"), OUT_DATA_ONLY},
     {KWH_NC("column", "bought"), OUT_TEXT_ONLY},
     {KWH_NC("column", "opened"), OUT_DATA_ONLY},
+    {KWH_NC("column", "area"), OUT_DATA_ONLY},
 };
 
 struct out_table *cli_customers_table(void)
@@ -221,7 +222,7 @@ struct out_table *cli_customers_table(void)
     return out_table_new(customer_cols, (int)KWH_ARRAY_LEN(customer_cols));
 }
 
-void cli_customers_row(struct out_table *t, const struct kwh_customer *cu)
+void cli_customers_row(struct cli *c, struct out_table *t, const struct kwh_customer *cu)
 {
     static const char *const types[] = {"", "single", "ct", "direct"};
     out_cellf(t, "%08u", cu->customer_no);
@@ -245,4 +246,5 @@ void cli_customers_row(struct out_table *t, const struct kwh_customer *cu)
     out_cell(t, cli_time(cu->last_purchase));
     out_cellf(t, "%.10s", cli_time(cu->last_purchase));
     out_cell(t, cli_time(cu->opened));
+    out_cell(t, cli_area_title(c, cu->area_id));
 }

@@ -32,6 +32,9 @@ static const struct opt_help opts[] = {
      N_("the operator (default yourself); then the areas they may work on (admin)")},
     {"clear", NULL, N_("the operator may work on every area again (admin)")},
     {"after", "ID", N_("the next page: the id the previous page said")},
+    {"bom", NULL,
+     N_("CSV: UTF-8 behind a byte order mark, for spreadsheet programs that need it to read "
+        "UTF-8")},
     {"before", "N", N_("only invoices numbered below N (paging back)")},
     {"closed", NULL, N_("closed accounts too")},
     {"consumed", NULL, N_("the lost card's last purchase had reached the meter")},

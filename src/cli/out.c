@@ -89,6 +89,17 @@ static const char *cell(const struct out_table *t, size_t row, int col)
     return t->cells[row * (size_t)t->ncols + (size_t)col];
 }
 
+/* --bom: UTF-8 behind a byte order mark (GB18030 has none). */
+static int bom(struct cli *c, const struct cli_args *a, struct out_opts *o)
+{
+    if (!cli_flag(a, "bom"))
+        return 0;
+    if (o->encoding != KWH_CSV_UTF8)
+        return cli_usage(c, "--bom is for UTF-8 (a GB18030 file has no byte order mark)");
+    o->encoding = KWH_CSV_UTF8_BOM;
+    return 0;
+}
+
 int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o)
 {
     const char *f = cli_str(a, "format"), *enc = cli_str(a, "encoding");
@@ -108,7 +119,9 @@ int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
     if (enc != NULL && o->format != OUT_CSV)
         return cli_usage(c, "--encoding is for --format csv (text and json are UTF-8)");
-    return 0;
+    if (cli_flag(a, "bom") && o->format != OUT_CSV)
+        return cli_usage(c, "--bom is for --format csv");
+    return bom(c, a, o);
 }
 
 int out_parse_csv(struct cli *c, const struct cli_args *a, struct out_opts *o)
@@ -118,7 +131,7 @@ int out_parse_csv(struct cli *c, const struct cli_args *a, struct out_opts *o)
     o->encoding = KWH_CSV_UTF8;
     if (enc != NULL && (o->encoding = csv_encoding_parse(enc)) < 0)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
-    return 0;
+    return bom(c, a, o);
 }
 
 /* Display columns of the first len bytes of s. */

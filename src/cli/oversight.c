@@ -36,6 +36,24 @@ int cli_area_opt(struct cli *c, const struct cli_args *a, bool *on, int64_t *id)
     return cli_area(c, v, id);
 }
 
+static struct kwh_area *titles;
+static size_t ntitles;
+static bool titles_read;
+
+const char *cli_area_title(struct cli *c, int64_t id)
+{
+    struct kwh_err e;
+    if (!titles_read) {
+        titles_read = true;
+        if (area_list(c->core, &c->session, &titles, &ntitles, &e) < 0)
+            ntitles = 0;
+    }
+    for (size_t i = 0; i < ntitles; i++)
+        if (titles[i].id == id)
+            return titles[i].depth == 0 ? "" : titles[i].title;
+    return "";
+}
+
 /* The one positional word: the area the command acts on. */
 static int area_arg(struct cli *c, const struct cli_args *a, const char *cmd, int64_t *id)
 {
@@ -346,7 +364,7 @@ static int cmd_search(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     t = cli_customers_table();
     for (size_t i = 0; i < pg.n; i++)
-        cli_customers_row(t, &pg.rows[i]);
+        cli_customers_row(c, t, &pg.rows[i]);
     rc = print_table(c, &o, t);
     if (rc == CLI_OK && o.format == OUT_TEXT) {
         fprintf(c->out, _("%zu accounts found\n"), pg.n);
@@ -414,7 +432,7 @@ static int cmd_report_areas(struct cli *c, const struct cli_args *a)
 }
 
 const struct cli_command cli_oversight_commands[] = {
-    {"area list", "format= encoding=", "[--format text|csv|json]",
+    {"area list", "format= encoding= bom", "[--format text|csv|json]",
      N_("the area tree (园区/楼栋/单元/房间) with the accounts in each"), cmd_area_list, 0},
     {"area add", "", "PARENT/NAME", N_("add an area under an existing one (admin)"), cmd_area_add,
      1},
@@ -431,13 +449,13 @@ const struct cli_command cli_oversight_commands[] = {
      N_("report an account's card lost (挂失): it is refused from now on"), cmd_card_lost, 0},
     {"card found", "customer= meter=", "--customer NO | --meter NO",
      N_("take a card reported lost off the blacklist (admin)"), cmd_card_found, 0},
-    {"card blacklist", "format= encoding=", "[--format text|csv|json]",
+    {"card blacklist", "format= encoding= bom", "[--format text|csv|json]",
      N_("cards refused at the counter: lost, or replaced by a reissue"), cmd_card_blacklist, 0},
-    {"search", "closed limit= after= format= encoding=",
+    {"search", "closed limit= after= format= encoding= bom",
      "TEXT [--closed] [--limit N] [--after ID] [--format F]",
      N_("find accounts: number, meter, phone, part of name or address, pinyin initials"),
      cmd_search, 1},
-    {"report areas", "format= encoding= from= to=", "[--from D] [--to D] [--format F]",
+    {"report areas", "format= encoding= bom from= to=", "[--from D] [--to D] [--format F]",
      N_("accounts, balance and sales per area (each with everything below it)"), cmd_report_areas,
      0},
     {NULL, NULL, NULL, NULL, NULL, 0},

@@ -50,7 +50,7 @@ int cli_query_customers(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     t = cli_customers_table();
     for (size_t i = 0; i < pg.n; i++)
-        cli_customers_row(t, &pg.rows[i]);
+        cli_customers_row(c, t, &pg.rows[i]);
     rc = print_listing(c, &o, t, (int64_t)pg.n, pg.total, N_("accounts"));
     out_table_free(t);
     query_customer_page_fini(&pg);

@@ -389,7 +389,7 @@ static int cmd_shift_close(struct cli *c, const struct cli_args *a)
     return rc;
 }
 
-#define FMT "format= encoding= "
+#define FMT "format= encoding= bom "
 #define SALE_FILTERS "from= to= operator= customer= meter= name= in= "
 #define PAGE "limit= offset= "
 #define EVENT_HELP                                                                                 \
@@ -436,12 +436,12 @@ const struct cli_command cli_report_commands[] = {
         "it (admin)"),
      cli_db_copy, 1},
     {"export customers",
-     "encoding= output= customer= meter= name= tariff= address= from= to= "
+     "encoding= bom output= customer= meter= name= tariff= address= from= to= "
      "closed in=",
-     "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030]",
+     "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030] [--bom]",
      N_("every matching account as CSV"), cli_export_customers, 0},
-    {"export sales", "encoding= output= " SALE_FILTERS,
-     "[filters as query sales] [--output FILE] [--encoding utf-8|gb18030]",
+    {"export sales", "encoding= bom output= " SALE_FILTERS,
+     "[filters as query sales] [--output FILE] [--encoding utf-8|gb18030] [--bom]",
      N_("every matching purchase as CSV"), cli_export_sales, 0},
     {"import customers", "encoding=", "FILE.csv [--encoding utf-8|gb18030]",
      N_("create accounts without cards from CSV, all or nothing (admin)"), cli_import, 1},

@@ -34,12 +34,17 @@ enum col {
     COL_TARIFF,
     COL_COUNT,
     COL_AREA,
+    COL_STATUS,
     NCOLS
 };
 
+/* What `kwhpos export customers` writes besides the columns above: read past, so that
+ * an export imports (the balance is the meter's and the card's, not the file's). */
+static const char *const export_only[] = {"card", "balance_kwh", "last_purchase", "opened"};
+
 static const char *const col_names[NCOLS] = {
     "customer_no", "name",      "address", "phone", "meter",  "type",           "rating", "limit",
-    "alarm",       "overdraft", "hoard",   "ct",    "tariff", "purchase_count", "area",
+    "alarm",       "overdraft", "hoard",   "ct",    "tariff", "purchase_count", "area",   "status",
 };
 
 #define MAX_FIELDS 64
@@ -84,14 +89,20 @@ static int header(struct import *im, char **f, size_t n, struct kwh_err *e)
         return kwh_err_set(e, KWH_EINVAL, "line 1: more than %d columns", MAX_FIELDS);
     for (size_t i = 0; i < n; i++) {
         int k = -1;
+        bool skip = false;
         for (int j = 0; j < NCOLS; j++)
             if (strcmp(f[i], col_names[j]) == 0)
                 k = j;
+        for (size_t j = 0; j < sizeof export_only / sizeof export_only[0]; j++)
+            skip |= strcmp(f[i], export_only[j]) == 0;
+        if (skip)
+            continue;
         if (k < 0)
             return kwh_err_set(e, KWH_EINVAL,
                                "line 1: unknown column '%s' (columns: "
                                "customer_no name address phone meter type rating limit alarm "
-                               "overdraft hoard ct tariff purchase_count area)",
+                               "overdraft hoard ct tariff purchase_count area status, and what "
+                               "kwhpos export customers writes)",
                                f[i]);
         if (im->col_at[k] >= 0)
             return kwh_err_set(e, KWH_EINVAL, "line 1: column '%s' appears twice", f[i]);
@@ -223,6 +234,11 @@ static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu
         return rc;
     cu->tariff_id = t.id;
     str_copy(cu->tariff_name, sizeof cu->tariff_name, t.name);
+    if (field(im, f, COL_STATUS)[0] != '\0' && strcmp(field(im, f, COL_STATUS), "open") != 0)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "status %s: only open accounts are imported (leave closed ones out "
+                           "of the file, or export without --closed)",
+                           field(im, f, COL_STATUS));
     if (field(im, f, COL_AREA)[0] != '\0') {
         /* the area by its names from the top (园区A/1栋) or #ID; empty: the top */
         struct kwh_area ar;
