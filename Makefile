@@ -41,6 +41,8 @@ CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"'
 # reproducible: no build directory in the objects (debug info names paths from here)
 CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(PQ_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
 LDLIBS   += $(PKG_LIBS) -liniparser -lm
+# --format xlsx (src/cli/xlsx.c), in kwhpos only
+XLSX_LIBS := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter)
 # The printing module (src/print/module.h): libcups, Pango and Cairo only there.
 MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS) -lm
 ifeq ($(SAN),1)
@@ -122,7 +124,7 @@ $(TSUP): $(TSUP_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/kwhpos: $(APP_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS) $(XLSX_LIBS)
 
 # kwhsim binds every symbol at start (hardening); kwhpos lazily, for its start-up time
 $(B)/kwhsim: $(SIM_OBJ) $(LIB)

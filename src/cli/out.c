@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kwhpos/csv.h"
 #include "kwhpos/util.h"
@@ -89,6 +90,26 @@ static const char *cell(const struct out_table *t, size_t row, int col)
     return t->cells[row * (size_t)t->ncols + (size_t)col];
 }
 
+int out_table_ncols(const struct out_table *t)
+{
+    return t->ncols;
+}
+
+const struct out_col *out_table_col(const struct out_table *t, int col)
+{
+    return &t->cols[col];
+}
+
+size_t out_table_nrows(const struct out_table *t)
+{
+    return nrows(t);
+}
+
+const char *out_table_cell(const struct out_table *t, size_t row, int col)
+{
+    return cell(t, row, col);
+}
+
 /* --bom: UTF-8 behind a byte order mark (GB18030 has none). */
 static int bom(struct cli *c, const struct cli_args *a, struct out_opts *o)
 {
@@ -112,8 +133,10 @@ int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o)
             o->format = OUT_CSV;
         else if (strcmp(f, "json") == 0)
             o->format = OUT_JSON;
+        else if (strcmp(f, "xlsx") == 0)
+            o->format = OUT_XLSX;
         else
-            return cli_usage(c, "--format: text, csv or json");
+            return cli_usage(c, "--format: text, csv, json or xlsx");
     }
     if (enc != NULL && (o->encoding = csv_encoding_parse(enc)) < 0)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
@@ -121,6 +144,9 @@ int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o)
         return cli_usage(c, "--encoding is for --format csv (text and json are UTF-8)");
     if (cli_flag(a, "bom") && o->format != OUT_CSV)
         return cli_usage(c, "--bom is for --format csv");
+    if (o->format == OUT_XLSX && isatty(fileno(c->out)))
+        return cli_usage(c, "--format xlsx writes a spreadsheet file: send it to one "
+                            "(> report.xlsx)");
     return bom(c, a, o);
 }
 

@@ -69,7 +69,8 @@ static const struct out_col area_cols[] = {
     {KWH_NC("column", "accounts"), OUT_NUM},
 };
 
-static int print_table(struct cli *c, const struct out_opts *o, struct out_table *t)
+static int print_table(struct cli *c, const struct out_opts *o, struct out_table *t,
+                       const char *what)
 {
     if (out_table_failed(t)) {
         fprintf(stderr, "%s: out of memory\n", c->prog);
@@ -77,6 +78,8 @@ static int print_table(struct cli *c, const struct out_opts *o, struct out_table
     }
     if (o->format == OUT_CSV)
         return out_csv(c, c->out, t, o->encoding);
+    if (o->format == OUT_XLSX)
+        return out_xlsx(c, c->out, &(struct out_sheet){what, t}, 1);
     if (o->format == OUT_JSON) {
         out_json_array(c->out, t);
         fputc('\n', c->out);
@@ -117,7 +120,7 @@ static int cmd_area_list(struct cli *c, const struct cli_args *a)
         out_cellf(t, "%lld", (long long)list[i].accounts);
     }
     free(list);
-    rc = print_table(c, &o, t);
+    rc = print_table(c, &o, t, N_("areas"));
     out_table_free(t);
     return rc;
 }
@@ -334,7 +337,7 @@ static int cmd_card_blacklist(struct cli *c, const struct cli_args *a)
         out_cell(t, cli_time(m[i].last_attempt));
     }
     free(m);
-    rc = print_table(c, &o, t);
+    rc = print_table(c, &o, t, N_("blacklist"));
     if (rc == CLI_OK && o.format == OUT_TEXT)
         fprintf(c->out, _("%zu cards on the blacklist\n"), n);
     out_table_free(t);
@@ -365,7 +368,7 @@ static int cmd_search(struct cli *c, const struct cli_args *a)
     t = cli_customers_table();
     for (size_t i = 0; i < pg.n; i++)
         cli_customers_row(c, t, &pg.rows[i]);
-    rc = print_table(c, &o, t);
+    rc = print_table(c, &o, t, N_("accounts"));
     if (rc == CLI_OK && o.format == OUT_TEXT) {
         fprintf(c->out, _("%zu accounts found\n"), pg.n);
         if (pg.more && pg.n > 0)
@@ -426,13 +429,13 @@ static int cmd_report_areas(struct cli *c, const struct cli_args *a)
     free(rows);
     if (o.format == OUT_TEXT)
         fprintf(c->out, _("by area: %s to %s\n\n"), cli_minute(p.from), cli_minute(p.to));
-    rc = print_table(c, &o, t);
+    rc = print_table(c, &o, t, N_("by area"));
     out_table_free(t);
     return rc;
 }
 
 const struct cli_command cli_oversight_commands[] = {
-    {"area list", "format= encoding= bom", "[--format text|csv|json]",
+    {"area list", "format= encoding= bom", "[--format text|csv|json|xlsx]",
      N_("the area tree (园区/楼栋/单元/房间) with the accounts in each"), cmd_area_list, 0},
     {"area add", "", "PARENT/NAME", N_("add an area under an existing one (admin)"), cmd_area_add,
      1},
@@ -449,7 +452,7 @@ const struct cli_command cli_oversight_commands[] = {
      N_("report an account's card lost (挂失): it is refused from now on"), cmd_card_lost, 0},
     {"card found", "customer= meter=", "--customer NO | --meter NO",
      N_("take a card reported lost off the blacklist (admin)"), cmd_card_found, 0},
-    {"card blacklist", "format= encoding= bom", "[--format text|csv|json]",
+    {"card blacklist", "format= encoding= bom", "[--format text|csv|json|xlsx]",
      N_("cards refused at the counter: lost, or replaced by a reissue"), cmd_card_blacklist, 0},
     {"search", "closed limit= after= format= encoding= bom",
      "TEXT [--closed] [--limit N] [--after ID] [--format F]",

@@ -20,6 +20,8 @@ static int print_listing(struct cli *c, const struct out_opts *o, struct out_tab
     }
     if (o->format == OUT_CSV) {
         rc = out_csv(c, c->out, t, o->encoding);
+    } else if (o->format == OUT_XLSX) {
+        rc = out_xlsx(c, c->out, &(struct out_sheet){what, t}, 1);
     } else if (o->format == OUT_JSON) {
         fprintf(c->out, "{\"total\":%lld,\"rows\":", (long long)total);
         out_json_array(c->out, t);

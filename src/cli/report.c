@@ -82,6 +82,18 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
     } else if (o->format == OUT_CSV) {
         totals_row(rows, "total", &r->period, &r->totals);
         rc = out_csv(c, c->out, rows, o->encoding);
+    } else if (o->format == OUT_XLSX) {
+        const struct out_sheet sheets[] = {
+            {r->group == KWH_GROUP_DAY     ? N_("daily report")
+             : r->group == KWH_GROUP_MONTH ? N_("monthly report")
+                                           : N_("period report"),
+             r->group == KWH_GROUP_PERIOD ? tot : rows},
+            {N_("by kind"), kinds},
+            {N_("by payment method"), pays},
+        };
+        if (r->group != KWH_GROUP_PERIOD)
+            totals_row(rows, "total", &r->period, &r->totals);
+        rc = out_xlsx(c, c->out, sheets, 3);
     } else if (o->format == OUT_JSON) {
         fprintf(c->out, "{\"report\":\"%s\",\"from\":", group_names[r->group]);
         out_json_str(c->out, cli_time(r->period.from));
@@ -271,6 +283,12 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         rc = CLI_ERROR;
     } else if (o->format == OUT_CSV) {
         rc = out_csv(c, c->out, lines, o->encoding);
+    } else if (o->format == OUT_XLSX) {
+        const struct out_sheet sheets[] = {
+            {N_("shift"), sum},     {N_("lines"), lines},     {N_("by payment method"), pays},
+            {N_("voided"), voided}, {N_("pending"), pending},
+        };
+        rc = out_xlsx(c, c->out, sheets, 5);
     } else if (o->format == OUT_JSON) {
         fputs("{\"shift\":", c->out);
         out_json_object(c->out, sum);
@@ -398,7 +416,7 @@ static int cmd_shift_close(struct cli *c, const struct cli_args *a)
 const struct cli_command cli_report_commands[] = {
     {"report daily", FMT SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
-     "[--in AREA] [--format text|csv|json] [--encoding utf-8|gb18030]",
+     "[--in AREA] [--format text|csv|json|xlsx] [--encoding utf-8|gb18030] [--bom]",
      N_("purchases per day with totals (日报表); default today"), cmd_daily, 0},
     {"report monthly", FMT SALE_FILTERS, "[--from YYYY-MM] [--to YYYY-MM] [filters as daily]",
      N_("purchases per month with totals (月报表); default this month"), cmd_monthly, 0},

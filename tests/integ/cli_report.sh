@@ -326,7 +326,7 @@ is "report monthly --from/--to this month: one row and the total" "$(printf '%s\
 err "a date that does not exist" 2 "2026-02-30.*not a real date" clerk query sales --from 2026-02-30
 err "a period that ends before it begins" 2 'before it begins' clerk report daily --from 2026-11-30 --to 2026-11-01
 err "a date in another form" 2 'YYYY-MM-DD' clerk report daily --from 30/11/2026
-err "an unknown format" 2 'text, csv or json' clerk query sales --format xml
+err "an unknown format" 2 'text, csv, json or xlsx' clerk query sales --format xml
 err "an unknown encoding" 2 'utf-8 or gb18030' clerk export sales --encoding latin1
 err "a page of 0 rows" 2 'limit' clerk query sales --limit 0
 err "an unknown option" 2 'unknown option --frm' clerk report daily --frm 2026-01-01

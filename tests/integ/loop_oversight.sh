@@ -211,4 +211,53 @@ KINI=$T/k2.ini run kp export customers --output "$T/back.csv"
 cols() { tail -n +2 "$1" | tr -d '\r' | sed 's/^\xef\xbb\xbf//' | awk -F, '{print $1","$2","$5","$6","$9","$13","$14","$15","$NF}' | sort; }
 is "read back as written" "$(cols "$T/back.csv")" "$(cols "$T/out.csv")"
 is "=1+1 came back as it was" "$(KINI=$T/k2.ini kp query customers --meter 11110008 --format json | grep -o '"name":"[^"]*"')" '"name":"=1+1"'
+
+# --- xlsx: read back and compared with the CSV ---------------------------------------------
+# each cell as the CSV has it: numbers equal, text equal (the CSV's formula apostrophe off)
+same_as_csv() {
+    /usr/bin/python3 - "$1" "$2" "${3:-en}" <<'PYEOF'
+import csv, sys, openpyxl
+xl, cs, lang = sys.argv[1], sys.argv[2], sys.argv[3]
+sheet = 0
+ws = openpyxl.load_workbook(xl).worksheets[sheet]
+rows = list(csv.reader(open(cs, encoding="utf-8-sig")))
+got = [[c for c in r] for r in ws.iter_rows(values_only=True)]
+assert ws.freeze_panes == "A2", "header row not frozen: %r" % ws.freeze_panes
+assert len(got) == len(rows), "%d rows, the CSV has %d" % (len(got), len(rows))
+for i, (g, w) in enumerate(zip(got, rows)):
+    if i == 0 and lang != "en":
+        continue  # the headers are translated: printed below
+    for j, want in enumerate(w):
+        v = g[j] if j < len(g) else None
+        if i > 0 and want.startswith("'") and want[1:2] in "=+-@\t\r":
+            want = want[1:]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            assert abs(v - float(want)) < 1e-9, (i, j, v, want)
+        else:
+            assert (v or "") == want, (i, j, v, want)
+money = [c.number_format for c in ws[2]]
+print("ok", len(got), ",".join(str(c) for c in got[0]), "|".join(money))
+PYEOF
+}
+run kp query customers --format csv
+printf '%s\n' "$OUT" >"$T/q.csv"
+kp query customers --format xlsx >"$T/q.xlsx"
+r=$(same_as_csv "$T/q.xlsx" "$T/q.csv" 2>&1)
+like "query customers: the xlsx has every cell of the CSV" "$r" "^ok "
+is "the meter number 11110008 is text in it" "$(/usr/bin/python3 -c "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1]).active; print([r[4] for r in ws.iter_rows(min_row=2, values_only=True)].count('11110008'))" "$T/q.xlsx")" 1
+run kp query sales --from 2020-01 --format csv
+printf '%s\n' "$OUT" >"$T/s.csv"
+kp query sales --from 2020-01 --format xlsx >"$T/s.xlsx"
+r=$(same_as_csv "$T/s.xlsx" "$T/s.csv" 2>&1)
+like "query sales: the same, money as money" "$r" '^ok .*"¥"#,##0.00'
+run kp report daily --from 2020-01-01 --format csv
+printf '%s\n' "$OUT" >"$T/d.csv"
+LANGUAGE=zh_CN kp report daily --from 2020-01-01 --format xlsx >"$T/d.xlsx"
+r=$(same_as_csv "$T/d.xlsx" "$T/d.csv" zh 2>&1)
+like "report daily: Chinese headers, the rest as the CSV" "$r" "^ok [0-9]+ 日期,起,止,笔数,电量,"
+head=$(/usr/bin/python3 -c "import openpyxl,sys; print(','.join(openpyxl.load_workbook(sys.argv[1]).sheetnames))" "$T/d.xlsx")
+is "its worksheets" "$head" "日报表,按业务,按付款方式"
+r=$(script -qec "$KWHPOS -c $INI report areas --format xlsx" /dev/null 2>&1 | tr -d '\r'; echo "rc=${PIPESTATUS[0]}")
+like "xlsx to a terminal is refused" "$r" "send it to one"
+like "with exit 2" "$r" "rc=2"
 done_testing
