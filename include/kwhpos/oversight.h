@@ -134,4 +134,50 @@ int search_customers(struct kwh_core *c, const struct kwh_session *s, const char
                      struct kwh_err *e);
 void search_page_fini(struct kwh_search_page *p); /* accepts NULL */
 
+/* --- anomalies from what cards bring back (anomaly.c) ----------------------------------- */
+
+enum kwh_anomaly_kind {
+    KWH_ANOM_UNLOADED,  /* the last purchase not in the meter after days */
+    KWH_ANOM_IDLE,      /* an open account without a purchase for days */
+    KWH_ANOM_BACKWARDS, /* a meter's total used or bought lower than at its report before */
+    KWH_ANOM_COPY,      /* a card seen older than at its previous read (a copy) */
+    KWH_ANOM_OUTLIER,   /* energy used far above the median of the account's area */
+    KWH_ANOM_COUNT
+};
+
+struct kwh_anomaly_filter {
+    int days;     /* UNLOADED, IDLE: the threshold in days; OUTLIER: the period, days to now */
+    int factor;   /* OUTLIER: flagged above factor x the area's median (at least 2) */
+    bool by_area; /* accounts in this area and below */
+    int64_t area_id;
+};
+
+/* One finding. when: UNLOADED the last purchase, IDLE the last purchase (or the opening),
+ * BACKWARDS and COPY the read that saw it, OUTLIER the last read. a, b, c, d: UNLOADED
+ * the purchase count on the card and the count the meter last reported; BACKWARDS the
+ * total used before and now, the total bought before and now (ckwh); COPY the purchase
+ * count seen and the one seen before, the meter's report time and the one before;
+ * OUTLIER the energy used (ckwh), the area's median (ckwh), the reads. */
+struct kwh_anomaly {
+    int kind;
+    uint32_t customer_no;
+    char name[KWH_TEXT_MAX];
+    uint32_t meter_no;
+    int64_t area_id;
+    char area[KWH_AREA_PATH_MAX];
+    int64_t when;
+    int64_t days; /* since when */
+    int64_t a, b, c, d;
+};
+
+/* The findings of one kind within the session's scope (and f's area), oldest first
+ * (OUTLIER: the largest first). Thresholds below 1 day (OUTLIER: a factor below 2) are
+ * refused. *out caller-freed. */
+int anomaly_find(struct kwh_core *c, const struct kwh_session *s, int kind,
+                 const struct kwh_anomaly_filter *f, struct kwh_anomaly **out, size_t *n,
+                 struct kwh_err *e);
+/* "unloaded", "idle", "backwards", "copies", "outliers" and back (-1: none). */
+const char *anomaly_name(int kind);
+int anomaly_parse(const char *name);
+
 #endif

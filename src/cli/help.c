@@ -31,6 +31,12 @@ static const struct opt_help opts[] = {
     {"operator scope/name", "NAME",
      N_("the operator (default yourself); then the areas they may work on (admin)")},
     {"clear", NULL, N_("the operator may work on every area again (admin)")},
+    {"days", "N",
+     N_("the threshold in days: unloaded 7, idle 60; outliers: the period up to now, 30")},
+    {"factor", "N", N_("outliers: flagged above N times the area's median (default 3)")},
+    {"sort", "found|customer|area|days|value",
+     N_("the order: as found (oldest first; outliers largest first), by customer number, "
+        "by area, by days (most first) or by the report's first figure (largest first)")},
     {"after", "ID", N_("the next page: the id the previous page said")},
     {"bom", NULL,
      N_("CSV: UTF-8 behind a byte order mark, for spreadsheet programs that need it to read "
@@ -190,6 +196,8 @@ static const struct cmd_help cmds[] = {
     {"card lost", "echo \"$PW\" | kwhpos --user clerk card lost --customer 10000001", "3457"},
     {"card found", "echo \"$PW\" | kwhpos --user system card found --customer 10000001", "3457"},
     {"card blacklist", "echo \"$PW\" | kwhpos --user clerk card blacklist --format csv", "347"},
+    {"anomalies", "echo \"$PW\" | kwhpos --user clerk anomalies unloaded --days 14 --in 园区A",
+     "347"},
     {"search", "echo \"$PW\" | kwhpos --user clerk search zsf", "347"},
     {"report areas", "echo \"$PW\" | kwhpos --user clerk report areas --from 2026-11", "347"},
     {"report daily",

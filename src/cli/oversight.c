@@ -434,6 +434,162 @@ static int cmd_report_areas(struct cli *c, const struct cli_args *a)
     return rc;
 }
 
+/* --- anomalies ------------------------------------------------------------------------ */
+
+static const struct out_col anom_cols[KWH_ANOM_COUNT][10] = {
+    [KWH_ANOM_UNLOADED] = {{KWH_NC("column", "customer"), 0},
+                           {KWH_NC("column", "name"), OUT_WIDE},
+                           {KWH_NC("column", "meter"), 0},
+                           {KWH_NC("column", "area"), OUT_WIDE},
+                           {KWH_NC("column", "last_purchase"), 0},
+                           {KWH_NC("column", "days"), OUT_NUM},
+                           {KWH_NC("column", "purchase_count"), OUT_NUM},
+                           {KWH_NC("column", "meter_count"), OUT_NUM}},
+    [KWH_ANOM_IDLE] = {{KWH_NC("column", "customer"), 0},
+                       {KWH_NC("column", "name"), OUT_WIDE},
+                       {KWH_NC("column", "meter"), 0},
+                       {KWH_NC("column", "area"), OUT_WIDE},
+                       {KWH_NC("column", "last_purchase"), 0},
+                       {KWH_NC("column", "days"), OUT_NUM}},
+    [KWH_ANOM_BACKWARDS] = {{KWH_NC("column", "customer"), 0},
+                            {KWH_NC("column", "name"), OUT_WIDE},
+                            {KWH_NC("column", "meter"), 0},
+                            {KWH_NC("column", "area"), OUT_WIDE},
+                            {KWH_NC("column", "seen"), 0},
+                            {KWH_NC("column", "used_before"), OUT_NUM},
+                            {KWH_NC("column", "used_now"), OUT_NUM},
+                            {KWH_NC("column", "bought_before"), OUT_NUM},
+                            {KWH_NC("column", "bought_now"), OUT_NUM}},
+    [KWH_ANOM_COPY] = {{KWH_NC("column", "customer"), 0},
+                       {KWH_NC("column", "name"), OUT_WIDE},
+                       {KWH_NC("column", "meter"), 0},
+                       {KWH_NC("column", "area"), OUT_WIDE},
+                       {KWH_NC("column", "seen"), 0},
+                       {KWH_NC("column", "purchase_count"), OUT_NUM},
+                       {KWH_NC("column", "count_before"), OUT_NUM},
+                       {KWH_NC("column", "report_time"), OUT_DATA_ONLY},
+                       {KWH_NC("column", "report_before"), OUT_DATA_ONLY}},
+    [KWH_ANOM_OUTLIER] = {{KWH_NC("column", "customer"), 0},
+                          {KWH_NC("column", "name"), OUT_WIDE},
+                          {KWH_NC("column", "meter"), 0},
+                          {KWH_NC("column", "area"), OUT_WIDE},
+                          {KWH_NC("column", "last_read"), OUT_DATA_ONLY},
+                          {KWH_NC("column", "used_kwh"), OUT_NUM},
+                          {KWH_NC("column", "area_median_kwh"), OUT_NUM},
+                          {KWH_NC("column", "reads"), OUT_NUM}},
+};
+static const int anom_ncols[KWH_ANOM_COUNT] = {8, 6, 9, 9, 8};
+static const char *const anom_titles[KWH_ANOM_COUNT] = {
+    N_("purchases not in the meter"), N_("accounts without purchases"),
+    N_("meter totals running backwards"), N_("copied cards"), N_("usage far above the area")};
+
+static int sort_key; /* 0 as found, 1 customer, 2 area, 3 days, 4 value */
+
+static int anom_cmp(const void *pa, const void *pb)
+{
+    const struct kwh_anomaly *x = pa, *y = pb;
+    int r = 0;
+    if (sort_key == 1)
+        r = (x->customer_no > y->customer_no) - (x->customer_no < y->customer_no);
+    else if (sort_key == 2)
+        r = strcmp(x->area, y->area);
+    else if (sort_key == 3)
+        r = (x->days < y->days) - (x->days > y->days);
+    else if (sort_key == 4)
+        r = (x->a < y->a) - (x->a > y->a);
+    return r != 0 ? r : (x->customer_no > y->customer_no) - (x->customer_no < y->customer_no);
+}
+
+static int cmd_anomalies(struct cli *c, const struct cli_args *a)
+{
+    static const char *const sorts[] = {"found", "customer", "area", "days", "value"};
+    struct kwh_anomaly_filter f;
+    struct kwh_anomaly *r;
+    struct out_table *t;
+    struct out_opts o;
+    struct kwh_err e;
+    int64_t days, factor;
+    size_t n;
+    int kind, rc;
+
+    if (a->npos != 1 || (kind = anomaly_parse(a->pos[0])) < 0)
+        return cli_usage(c, "anomalies: give one report: unloaded, idle, backwards, copies or "
+                            "outliers");
+    memset(&f, 0, sizeof f);
+    sort_key = 0;
+    if (cli_str(a, "sort") != NULL) {
+        sort_key = -1;
+        for (int i = 0; i < (int)KWH_ARRAY_LEN(sorts); i++)
+            if (strcmp(cli_str(a, "sort"), sorts[i]) == 0)
+                sort_key = i;
+        if (sort_key < 0)
+            return cli_usage(c, "--sort: found, customer, area, days or value");
+    }
+    if ((rc = out_parse(c, a, &o)) != 0 ||
+        (rc = cli_fixed(c, a, "days", 0, 3650,
+                        kind == KWH_ANOM_UNLOADED ? 7
+                        : kind == KWH_ANOM_IDLE   ? 60
+                                                  : 30,
+                        &days)) != 0 ||
+        (rc = cli_fixed(c, a, "factor", 0, 1000, 3, &factor)) != 0)
+        return rc;
+    if (days < 1)
+        return cli_usage(c, "--days: 1 to 3650");
+    if (factor < 2)
+        return cli_usage(c, "--factor: 2 to 1000");
+    f.days = (int)days;
+    f.factor = (int)factor;
+    if (cli_session(c, &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = cli_area_opt(c, a, &f.by_area, &f.area_id)) != 0)
+        return rc;
+    if (anomaly_find(c->core, &c->session, kind, &f, &r, &n, &e) < 0)
+        return cli_fail(c, &e);
+    if (sort_key > 0)
+        qsort(r, n, sizeof *r, anom_cmp);
+    t = out_table_new(anom_cols[kind], anom_ncols[kind]);
+    for (size_t i = 0; i < n; i++) {
+        const struct kwh_anomaly *x = &r[i];
+        out_cellf(t, "%08u", x->customer_no);
+        out_cell(t, x->name);
+        out_cellf(t, "%08u", x->meter_no);
+        out_cell(t, o.format == OUT_TEXT ? x->area : cli_area_title(c, x->area_id));
+        out_cell(t, cli_time(x->when));
+        switch (kind) {
+        case KWH_ANOM_UNLOADED:
+            out_cellf(t, "%lld", (long long)x->days);
+            out_cellf(t, "%lld", (long long)x->a);
+            out_cellf(t, "%lld", (long long)x->b);
+            break;
+        case KWH_ANOM_IDLE: out_cellf(t, "%lld", (long long)x->days); break;
+        case KWH_ANOM_BACKWARDS:
+            out_cell(t, cli_dec(x->a, 2));
+            out_cell(t, cli_dec(x->b, 2));
+            out_cell(t, cli_dec(x->c, 2));
+            out_cell(t, cli_dec(x->d, 2));
+            break;
+        case KWH_ANOM_COPY:
+            out_cellf(t, "%lld", (long long)x->a);
+            out_cellf(t, "%lld", (long long)x->b);
+            out_cell(t, cli_time(x->c));
+            out_cell(t, cli_time(x->d));
+            break;
+        default:
+            out_cell(t, cli_dec(x->a, 2));
+            out_cell(t, cli_dec(x->b, 2));
+            out_cellf(t, "%lld", (long long)x->c);
+        }
+    }
+    free(r);
+    if (o.format == OUT_TEXT)
+        fprintf(c->out, "%s\n\n", _(anom_titles[kind]));
+    rc = print_table(c, &o, t, anom_titles[kind]);
+    if (rc == CLI_OK && o.format == OUT_TEXT)
+        fprintf(c->out, _("%zu found\n"), n);
+    out_table_free(t);
+    return rc;
+}
+
 const struct cli_command cli_oversight_commands[] = {
     {"area list", "format= encoding= bom", "[--format text|csv|json|xlsx]",
      N_("the area tree (园区/楼栋/单元/房间) with the accounts in each"), cmd_area_list, 0},
@@ -461,5 +617,10 @@ const struct cli_command cli_oversight_commands[] = {
     {"report areas", "format= encoding= bom from= to=", "[--from D] [--to D] [--format F]",
      N_("accounts, balance and sales per area (each with everything below it)"), cmd_report_areas,
      0},
+    {"anomalies", "format= encoding= bom days= factor= in= sort=",
+     "unloaded|idle|backwards|copies|outliers [--days N] [--factor N] [--in AREA] "
+     "[--sort found|customer|area|days|value] [--format F]",
+     N_("anomaly reports from what cards bring back (how each is found: docs/cli.md)"),
+     cmd_anomalies, 1},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

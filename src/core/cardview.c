@@ -99,6 +99,7 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
     memcpy(v->img, img, KWH_CARD_SIZE);
     if ((rc = card_decode(v->img, &c->keys, &v->card, e)) < 0)
         return rc;
+    v->decoded = true;
     if (v->card.rest_damaged)
         return kwh_err_set(e, KWH_ECARD,
                            "%s outside its current record: the card was "
@@ -248,6 +249,7 @@ static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *o
     memcpy(out->img, v->img, KWH_CARD_SIZE);
     if ((rc = card_decode(v->img, &c->keys, &v->card, e)) < 0)
         return rc;
+    v->decoded = true;
     rc = settle_reconcile(c, v->img, &out->settled_done, &out->settled_void, notice, sizeof notice,
                           e);
     str_copy(out->notice, sizeof out->notice, notice);
@@ -259,6 +261,41 @@ static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *o
     if (v->has_cust)
         return note_meter_report(c, v, e);
     return 0;
+}
+
+/* What the read saw, kept for the anomaly reports (a site's user and refund cards,
+ * refused ones too: a copy shows in what it carried). Nothing is refused for it. */
+static void note_seen(struct kwh_core *c, const struct kwh_session *s, const struct seen_card *v)
+{
+    struct store_seen r;
+    const struct kwh_card_return *ret = &v->card.ret;
+
+    if (!v->decoded || (v->card.type != KWH_CARD_USER && v->card.type != KWH_CARD_REFUND))
+        return;
+    memset(&r, 0, sizeof r);
+    memcpy(r.serial, v->card.serial, sizeof r.serial);
+    r.customer_id = v->has_cust ? v->cust.id : 0;
+    r.seen = core_now(c);
+    r.purchase_count = v->card.purchase_count;
+    r.generation = v->card.generation;
+    card_active_slot(v->img, r.slot);
+    if (ret->valid) {
+        r.ret_meter = ret->meter_no;
+        r.ret_count = ret->loaded_count;
+        r.ret_time = ret->time;
+        r.ret_used = ret->used_ckwh;
+        r.ret_bought = ret->bought_ckwh;
+        r.ret_display = ret->display;
+    }
+    r.psc_tries = -1;
+    r.operator_id = s->operator_id;
+    if (store_begin(c->db, NULL) < 0)
+        return;
+    if (store_card_seen_add(c->db, &r, NULL) < 0) {
+        store_rollback(c->db);
+        return;
+    }
+    store_commit(c->db, NULL);
 }
 
 /* A refused card presented at the counter is audited (and counted on the blacklist). */
@@ -293,6 +330,8 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
         return rc;
     kwh_err_clear(&why);
     rc = load(c, &v, out, &why);
+    if (rc == 0 || rc == KWH_ECARD)
+        note_seen(c, s, &v);
     /* the scope rule: an account outside the operator's areas is not shown */
     if (rc == 0 && v.has_cust && (rc = scope_permit(c, s, v.cust.area_id, &why)) < 0) {
         if (e)

@@ -114,8 +114,9 @@ struct seen_card {
     struct kwh_customer cust;
     bool has_last_sale;
     struct kwh_sale last_sale;
-    bool marked; /* refused because it is on the blacklist (mark) */
-    bool copy;   /* refused as a copy restored over a newer card (rolled back) */
+    bool marked;  /* refused because it is on the blacklist (mark) */
+    bool copy;    /* refused as a copy restored over a newer card (rolled back) */
+    bool decoded; /* card holds what card_decode made of the image (cardview.c's load) */
     struct store_card_mark mark;
 };
 

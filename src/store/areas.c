@@ -354,3 +354,37 @@ int store_card_marks(struct store *s, struct store_card_mark **out, size_t *n, s
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_mark, (void **)out, n, e);
 }
+
+int store_card_seen_add(struct store *s, const struct store_seen *r, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(
+        s,
+        "INSERT INTO card_seen (serial, customer_id, seen, purchase_count, generation, slot, "
+        "ret_meter, ret_count, ret_time, ret_used, ret_bought, ret_display, psc_errors, "
+        "operator_id) VALUES (:serial, :cust, :seen, :pc, :gen, :slot, :meter, :count, :time, "
+        ":used, :bought, :display, :psc, :op)",
+        e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_blob(st, ":serial", r->serial, CARD_SERIAL_LEN);
+    if (r->customer_id > 0)
+        sql_i64(st, ":cust", r->customer_id);
+    else
+        sql_null_as(st, ":cust", SQL_INT);
+    sql_i64(st, ":seen", r->seen);
+    sql_i64(st, ":pc", r->purchase_count);
+    sql_i64(st, ":gen", r->generation);
+    sql_blob(st, ":slot", r->slot, (int)sizeof r->slot);
+    sql_i64(st, ":meter", r->ret_meter);
+    sql_i64(st, ":count", r->ret_count);
+    sql_i64(st, ":time", r->ret_time);
+    sql_i64(st, ":used", r->ret_used);
+    sql_i64(st, ":bought", r->ret_bought);
+    sql_i64(st, ":display", r->ret_display);
+    sql_i64(st, ":psc", r->psc_tries);
+    if (r->operator_id > 0)
+        sql_i64(st, ":op", r->operator_id);
+    else
+        sql_null_as(st, ":op", SQL_INT);
+    return sql_done(s, st, e);
+}

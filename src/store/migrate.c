@@ -319,6 +319,7 @@ static const char v6[] = "";
     "  psc_errors " INT " NOT NULL, operator_id " INT ");"                                         \
     "CREATE INDEX card_seen_serial ON card_seen(serial, id);"                                      \
     "CREATE INDEX card_seen_customer ON card_seen(customer_id, id);"                               \
+    "CREATE INDEX card_seen_meter ON card_seen(ret_meter, ret_time);"                              \
     "CREATE INDEX customers_area ON customers(area_id, status);"                                   \
     "CREATE INDEX customers_py ON customers(name_py);"
 

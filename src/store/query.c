@@ -615,3 +615,84 @@ int store_area_sales(struct store *s, int64_t from, int64_t to,
     }
     return rc;
 }
+
+/* --- anomalies ------------------------------------------------------------------------ */
+
+#define ANOM_COLS "c.customer_no, c.name, c.meter_no, COALESCE(c.area_id, 0), "
+#define ANOM_WHERE_ACCOUNT                                                                         \
+    " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
+
+static const char anom_unloaded[] =
+    "SELECT " ANOM_COLS "c.last_purchase, c.purchase_count, c.loaded_count, c.reported_at, 0 "
+    "FROM customers c WHERE c.status = 1 AND c.purchase_count > c.loaded_count AND "
+    "c.last_purchase > 0 AND c.last_purchase < :before" ANOM_WHERE_ACCOUNT
+    " ORDER BY c.last_purchase, c.customer_no";
+
+static const char anom_idle[] =
+    "SELECT " ANOM_COLS "COALESCE(NULLIF(c.last_purchase, 0), c.opened), c.purchase_count, 0, "
+    "0, 0 FROM customers c WHERE c.status = 1 AND COALESCE(NULLIF(c.last_purchase, 0), "
+    "c.opened) < :before" ANOM_WHERE_ACCOUNT " ORDER BY 5, c.customer_no";
+
+/* in the order the counter saw them, each meter report once (an old report seen again is
+   a copy's, found by anom_copy) */
+static const char anom_backwards[] =
+    "SELECT c.customer_no, c.name, x.ret_meter, COALESCE(c.area_id, 0), x.seen, x.pu, x.ret_used, "
+    "x.pb, x.ret_bought FROM (SELECT y.customer_id, y.ret_meter, y.seen, y.ret_used, "
+    "y.ret_bought, LAG(y.ret_used) OVER w AS pu, LAG(y.ret_bought) OVER w AS pb FROM card_seen y "
+    "WHERE y.ret_meter > 0 AND NOT EXISTS (SELECT 1 FROM card_seen o WHERE o.ret_meter = "
+    "y.ret_meter AND o.ret_time = y.ret_time AND o.ret_used = y.ret_used AND o.ret_bought = "
+    "y.ret_bought AND o.id < y.id) WINDOW w AS (PARTITION BY y.ret_meter ORDER BY y.id)) x "
+    "JOIN customers c ON c.id = x.customer_id WHERE (x.ret_used < x.pu OR x.ret_bought < "
+    "x.pb)" ANOM_WHERE_ACCOUNT " ORDER BY x.seen, c.customer_no";
+
+static const char anom_copy[] =
+    "SELECT " ANOM_COLS "x.seen, x.purchase_count, x.ppc, x.ret_time, x.prt FROM (SELECT "
+    "customer_id, seen, purchase_count, generation, ret_time, LAG(purchase_count) OVER w AS ppc, "
+    "LAG(ret_time) OVER w AS prt, LAG(generation) OVER w AS pg FROM card_seen WINDOW w AS "
+    "(PARTITION BY serial ORDER BY id)) x JOIN customers c ON c.id = x.customer_id WHERE "
+    "x.generation = x.pg AND (x.purchase_count < x.ppc OR (x.purchase_count = x.ppc AND "
+    "x.ret_time < x.prt))" ANOM_WHERE_ACCOUNT " ORDER BY x.seen, c.customer_no";
+
+static const char anom_usage[] =
+    "SELECT " ANOM_COLS "max(x.seen), max(x.ret_used) - min(x.ret_used), count(*), 0, 0 FROM "
+    "card_seen x JOIN customers c ON c.id = x.customer_id WHERE x.ret_meter = c.meter_no AND "
+    "c.status = 1 AND x.seen >= :from AND x.seen < :to" ANOM_WHERE_ACCOUNT
+    " GROUP BY c.customer_no, c.name, c.meter_no, c.area_id ORDER BY c.customer_no";
+
+static void rd_anomaly(sql_stmt *st, void *row)
+{
+    struct store_anomaly *r = row;
+    r->customer_no = (uint32_t)sql_col_i64(st, 0);
+    sql_col_text(st, 1, r->name, sizeof r->name);
+    r->meter_no = (uint32_t)sql_col_i64(st, 2);
+    r->area_id = sql_col_i64(st, 3);
+    r->when = sql_col_i64(st, 4);
+    r->a = sql_col_i64(st, 5);
+    r->b = sql_col_i64(st, 6);
+    r->c = sql_col_i64(st, 7);
+    r->d = sql_col_i64(st, 8);
+}
+
+int store_anomalies(struct store *s, const struct store_anomaly_q *q, struct store_anomaly **rows,
+                    size_t *n, struct kwh_err *e)
+{
+    static const char *const sql[] = {anom_unloaded, anom_idle, anom_backwards, anom_copy,
+                                      anom_usage};
+    sql_stmt *st;
+
+    *rows = NULL;
+    *n = 0;
+    if (q->kind < 0 || q->kind > STORE_ANOM_USAGE)
+        return kwh_err_set(e, KWH_EINVAL, "no such anomaly report");
+    if ((st = sql_prep(s, sql[q->kind], e)) == NULL)
+        return KWH_EDB;
+    if (q->kind == STORE_ANOM_UNLOADED || q->kind == STORE_ANOM_IDLE)
+        sql_i64(st, ":before", q->before);
+    if (q->kind == STORE_ANOM_USAGE) {
+        sql_i64(st, ":from", q->from);
+        sql_i64(st, ":to", q->to);
+    }
+    bind_area_scope(st, q->area_path, q->scope_op);
+    return sql_collect(s, st, sizeof **rows, rd_anomaly, (void **)rows, n, e);
+}

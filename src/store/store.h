@@ -287,6 +287,22 @@ int store_card_mark_put(struct store *s, const uint8_t serial[CARD_SERIAL_LEN], 
 int store_card_mark_get(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                         struct store_card_mark *out, struct kwh_err *e);
 /* Counts a refused presentation of a marked card. */
+/* What a read at the counter saw on a card (for the anomaly reports): ret_meter 0 when
+ * the card had no valid meter report; psc_tries -1 when not read. */
+struct store_seen {
+    uint8_t serial[CARD_SERIAL_LEN];
+    int64_t customer_id; /* 0: no account */
+    int64_t seen;
+    int purchase_count, generation;
+    uint8_t slot[CARD_SLOT_LEN];
+    uint32_t ret_meter;
+    int ret_count;
+    int64_t ret_time, ret_used, ret_bought;
+    int ret_display;
+    int psc_tries;
+    int64_t operator_id;
+};
+int store_card_seen_add(struct store *s, const struct store_seen *r, struct kwh_err *e);
 int store_card_mark_attempt(struct store *s, const uint8_t serial[CARD_SERIAL_LEN], int64_t now,
                             struct kwh_err *e);
 int store_card_mark_delete(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],

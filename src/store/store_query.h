@@ -68,6 +68,39 @@ struct store_search_q {
 int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
                            struct kwh_customer **rows, size_t *n, struct kwh_err *e);
 
+/* --- anomalies (kwhpos/oversight.h; how each is computed: docs/cli.md) --- */
+
+enum store_anomaly_kind {
+    STORE_ANOM_UNLOADED,  /* open accounts whose last purchase, before :before, is not in
+                             the meter as far as the counter has seen */
+    STORE_ANOM_IDLE,      /* open accounts without a purchase since :before */
+    STORE_ANOM_BACKWARDS, /* a meter report with a total lower than the meter's report
+                             before it (by the meter's clock) */
+    STORE_ANOM_COPY,      /* a card seen in an older state than at its previous read */
+    STORE_ANOM_USAGE,     /* energy used per account between its reads in [from, to) */
+};
+
+struct store_anomaly_q {
+    int kind;
+    int64_t before;        /* UNLOADED, IDLE */
+    int64_t from, to;      /* USAGE */
+    const char *area_path; /* this area and below (NULL: all) */
+    int64_t scope_op;      /* an operator limited to subtrees (0: off) */
+};
+
+/* One finding: the account and, per kind, what was seen (see oversight.h). */
+struct store_anomaly {
+    uint32_t customer_no;
+    char name[KWH_TEXT_MAX];
+    uint32_t meter_no;
+    int64_t area_id;
+    int64_t when;
+    int64_t a, b, c, d;
+};
+
+int store_anomalies(struct store *s, const struct store_anomaly_q *q, struct store_anomaly **rows,
+                    size_t *n, struct kwh_err *e);
+
 /* --- query.c: sales (M21) ----------------------------------------------------------- */
 
 /* Settled (done) sales created in [from, to), with optional filters. */
