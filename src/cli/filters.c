@@ -129,6 +129,7 @@ static const struct out_col sale_cols[] = {
     {KWH_NC("column", "fee"), OUT_NUM | OUT_DATA_ONLY},
     {KWH_NC("column", "pay"), 0},
     {KWH_NC("column", "operator"), OUT_WIDE},
+    {KWH_NC("column", "count"), OUT_NUM | OUT_DATA_ONLY}, /* 1; the total line: how many */
 };
 
 struct out_table *cli_sales_table(void)
@@ -154,14 +155,16 @@ void cli_sales_row(struct out_table *t, const struct kwh_sale *s)
     out_cell(t, cli_dec(s->fee_fen, 2));
     out_cell(t, model_pay_name(s->pay_method));
     out_cell(t, s->operator_name);
+    out_cell(t, "1");
 }
 
 void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
 {
+    /* each total under its own column: the count under count, not under customer */
     out_cell(t, "total");
     out_cell(t, "total");
     out_cell(t, "");
-    out_cellf(t, "%lld", (long long)tot->count);
+    out_cell(t, "");
     out_cell(t, "");
     out_cell(t, "");
     out_cell(t, "");
@@ -173,6 +176,7 @@ void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
     out_cell(t, cli_dec(tot->fee_fen, 2));
     out_cell(t, "");
     out_cell(t, "");
+    out_cellf(t, "%lld", (long long)tot->count);
 }
 
 static const struct out_col totals_cols[] = {
