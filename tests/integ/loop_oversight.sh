@@ -212,6 +212,17 @@ cols() { tail -n +2 "$1" | tr -d '\r' | sed 's/^\xef\xbb\xbf//' | awk -F, '{prin
 is "read back as written" "$(cols "$T/back.csv")" "$(cols "$T/out.csv")"
 is "=1+1 came back as it was" "$(KINI=$T/k2.ini kp query customers --meter 11110008 --format json | grep -o '"name":"[^"]*"')" '"name":"=1+1"'
 
+# --- db copy takes the tree, the scopes, the blacklist and the reads along ----------------------
+run kp db copy --to "$T/copy.db"
+is "db copy: exit 0 (and it verified the copy)" "$RC" 0
+run kp area list --format csv
+orig=$OUT
+OUT=$(printf '%s\n' "$PW" | "$KWHPOS" --db "$T/copy.db" --user system area list --format csv)
+is "the copy has the same tree and counts" "$OUT" "$orig"
+OUT=$(printf '%s\n' "$PW" | "$KWHPOS" --db "$T/copy.db" --user system area add 园区B/新楼)
+like "and a new area in it gets a new id" "$OUT" "^#[0-9]+$"
+is "the copy's reads and blacklist" "$(sqlite3 "$T/copy.db" "SELECT (SELECT count(*) FROM card_seen) > 0, (SELECT count(*) FROM customers WHERE area_id IS NULL)")" "1|0"
+
 # --- xlsx: read back and compared with the CSV ---------------------------------------------
 # each cell as the CSV has it: numbers equal, text equal (the CSV's formula apostrophe off)
 same_as_csv() {
