@@ -32,8 +32,11 @@ static const struct opt_help opts[] = {
      N_("the operator (default yourself); then the areas they may work on (admin)")},
     {"clear", NULL, N_("the operator may work on every area again (admin)")},
     {"days", "N",
-     N_("the threshold in days: unloaded 7, idle 60; outliers: the period up to now, 30")},
-    {"factor", "N", N_("outliers: flagged above N times the area's median (default 3)")},
+     N_("the threshold in days (default [anomaly] unloaded_days 7, idle_days 60); outliers: "
+        "the period up to now (outlier_days, 30)")},
+    {"factor", "N",
+     N_("outliers: flagged above N times the area's median (default [anomaly] outlier_factor, "
+        "3)")},
     {"sort", "found|customer|area|days|value",
      N_("the order: as found (oldest first; outliers largest first), by customer number, "
         "by area, by days (most first) or by the report's first figure (largest first)")},

@@ -527,11 +527,11 @@ static int cmd_anomalies(struct cli *c, const struct cli_args *a)
     }
     if ((rc = out_parse(c, a, &o)) != 0 ||
         (rc = cli_fixed(c, a, "days", 0, 3650,
-                        kind == KWH_ANOM_UNLOADED ? 7
-                        : kind == KWH_ANOM_IDLE   ? 60
-                                                  : 30,
+                        kind == KWH_ANOM_UNLOADED ? c->cfg.anomaly_unloaded_days
+                        : kind == KWH_ANOM_IDLE   ? c->cfg.anomaly_idle_days
+                                                  : c->cfg.anomaly_outlier_days,
                         &days)) != 0 ||
-        (rc = cli_fixed(c, a, "factor", 0, 1000, 3, &factor)) != 0)
+        (rc = cli_fixed(c, a, "factor", 0, 1000, c->cfg.anomaly_outlier_factor, &factor)) != 0)
         return rc;
     if (days < 1)
         return cli_usage(c, "--days: 1 to 3650");

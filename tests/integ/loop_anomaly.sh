@@ -148,6 +148,18 @@ is "--factor 1: exit 2" "$RC" 2
 run kp anomalies nonsense
 is "an unknown report: exit 2" "$RC" 2
 like "naming the reports" "$OUT" "unloaded, idle, backwards, copies or outliers"
+# the thresholds from the INI's [anomaly]
+{ cat "$INI"; printf '[anomaly]\nunloaded_days = 10\n'; } >"$T/a.ini"
+KINI=$T/a.ini run kp anomalies unloaded --format csv
+is "[anomaly] unloaded_days = 10: the 8-day-old purchase is not listed" "$RC:$(rows "^$X,")" "0:0"
+KINI=$T/a.ini run kp anomalies unloaded --days 5 --format csv
+is "--days 5 wins over the INI" "$(rows "^$X,")" 1
+for bad in 0 ten; do
+    { cat "$INI"; printf '[anomaly]\nidle_days = %s\n' "$bad"; } >"$T/b.ini"
+    KINI=$T/b.ini run kp anomalies idle
+    is "[anomaly] idle_days = $bad is refused (exit 2)" "$RC" 2
+    like "naming the key" "$OUT" "idle_days"
+done
 kp anomalies copies --format xlsx >"$T/c.xlsx"
 is "as xlsx" "$(/usr/bin/python3 -c "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1]).active; print(ws.max_row, ws.cell(2, 1).value)" "$T/c.xlsx")" "2 $W"
 done_testing
