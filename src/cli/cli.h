@@ -110,6 +110,8 @@ int cli_meter(struct cli *c, const struct cli_args *a, struct kwh_meter *m);
 /* A tariff given by name or id. */
 int cli_tariff(struct cli *c, const struct cli_args *a, int64_t *id);
 
+/* The account named by --customer NO or --meter NO: its customer number (vend.c). */
+int cli_account_arg(struct cli *c, const struct cli_args *a, uint32_t *no);
 /* An area given as its names from the top (园区A/1栋) or #ID (oversight.c). */
 int cli_area(struct cli *c, const char *text, int64_t *id);
 /* --in AREA: *on says whether it was given. */

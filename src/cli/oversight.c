@@ -193,33 +193,13 @@ static int cmd_area_delete(struct cli *c, const struct cli_args *a)
     return CLI_OK;
 }
 
-/* --customer NO or --meter NO: the account's customer number. */
-static int account_opt(struct cli *c, const struct cli_args *a, uint32_t *no)
-{
-    struct kwh_customer cu;
-    struct kwh_err e;
-    uint32_t meter;
-    int rc;
-    if ((rc = cli_number(c, a, "customer", no)) != 0 ||
-        (rc = cli_number(c, a, "meter", &meter)) != 0)
-        return rc;
-    if (*no == 0 && meter == 0)
-        return cli_usage(c, "give --customer NUMBER or --meter NUMBER");
-    if (*no != 0)
-        return 0;
-    if (cli_session(c, &e) < 0 || account_lookup(c->core, &c->session, 0, meter, &cu, &e) < 0)
-        return cli_fail(c, &e);
-    *no = cu.customer_no;
-    return 0;
-}
-
 static int cmd_area_assign(struct cli *c, const struct cli_args *a)
 {
     struct kwh_err e;
     int64_t id;
     uint32_t no;
     int rc;
-    if ((rc = area_arg(c, a, "area assign", &id)) != 0 || (rc = account_opt(c, a, &no)) != 0)
+    if ((rc = area_arg(c, a, "area assign", &id)) != 0 || (rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || area_assign(c->core, &c->session, no, id, &e) < 0)
         return cli_fail(c, &e);
@@ -269,7 +249,7 @@ static int cmd_card_lost(struct cli *c, const struct cli_args *a)
     struct kwh_err e;
     uint32_t no;
     int rc;
-    if ((rc = account_opt(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || card_mark_lost(c->core, &c->session, no, &e) < 0)
         return cli_fail(c, &e);
@@ -285,7 +265,7 @@ static int cmd_card_found(struct cli *c, const struct cli_args *a)
     struct kwh_err e;
     uint32_t no;
     int rc;
-    if ((rc = account_opt(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || card_mark_found(c->core, &c->session, no, &e) < 0)
         return cli_fail(c, &e);
@@ -436,43 +416,37 @@ static int cmd_report_areas(struct cli *c, const struct cli_args *a)
 
 /* --- anomalies ------------------------------------------------------------------------ */
 
+/* the account's columns, first in every report (their headers are translated where
+   the account listings name them) */
+#define ANOM_COL(key, flags)                                                                       \
+    {                                                                                              \
+        KWH_NC("column", key), flags                                                               \
+    }
+#define ANOM_ACCOUNT                                                                               \
+    ANOM_COL("customer", 0), ANOM_COL("name", OUT_WIDE), ANOM_COL("meter", 0),                     \
+        ANOM_COL("area", OUT_WIDE)
 static const struct out_col anom_cols[KWH_ANOM_COUNT][10] = {
-    [KWH_ANOM_UNLOADED] = {{KWH_NC("column", "customer"), 0},
-                           {KWH_NC("column", "name"), OUT_WIDE},
-                           {KWH_NC("column", "meter"), 0},
-                           {KWH_NC("column", "area"), OUT_WIDE},
+    [KWH_ANOM_UNLOADED] = {ANOM_ACCOUNT,
                            {KWH_NC("column", "last_purchase"), 0},
                            {KWH_NC("column", "days"), OUT_NUM},
                            {KWH_NC("column", "purchase_count"), OUT_NUM},
                            {KWH_NC("column", "meter_count"), OUT_NUM}},
-    [KWH_ANOM_IDLE] = {{KWH_NC("column", "customer"), 0},
-                       {KWH_NC("column", "name"), OUT_WIDE},
-                       {KWH_NC("column", "meter"), 0},
-                       {KWH_NC("column", "area"), OUT_WIDE},
+    [KWH_ANOM_IDLE] = {ANOM_ACCOUNT,
                        {KWH_NC("column", "last_purchase"), 0},
                        {KWH_NC("column", "days"), OUT_NUM}},
-    [KWH_ANOM_BACKWARDS] = {{KWH_NC("column", "customer"), 0},
-                            {KWH_NC("column", "name"), OUT_WIDE},
-                            {KWH_NC("column", "meter"), 0},
-                            {KWH_NC("column", "area"), OUT_WIDE},
+    [KWH_ANOM_BACKWARDS] = {ANOM_ACCOUNT,
                             {KWH_NC("column", "seen"), 0},
                             {KWH_NC("column", "used_before"), OUT_NUM},
                             {KWH_NC("column", "used_now"), OUT_NUM},
                             {KWH_NC("column", "bought_before"), OUT_NUM},
                             {KWH_NC("column", "bought_now"), OUT_NUM}},
-    [KWH_ANOM_COPY] = {{KWH_NC("column", "customer"), 0},
-                       {KWH_NC("column", "name"), OUT_WIDE},
-                       {KWH_NC("column", "meter"), 0},
-                       {KWH_NC("column", "area"), OUT_WIDE},
+    [KWH_ANOM_COPY] = {ANOM_ACCOUNT,
                        {KWH_NC("column", "seen"), 0},
                        {KWH_NC("column", "purchase_count"), OUT_NUM},
                        {KWH_NC("column", "count_before"), OUT_NUM},
                        {KWH_NC("column", "report_time"), OUT_DATA_ONLY},
                        {KWH_NC("column", "report_before"), OUT_DATA_ONLY}},
-    [KWH_ANOM_OUTLIER] = {{KWH_NC("column", "customer"), 0},
-                          {KWH_NC("column", "name"), OUT_WIDE},
-                          {KWH_NC("column", "meter"), 0},
-                          {KWH_NC("column", "area"), OUT_WIDE},
+    [KWH_ANOM_OUTLIER] = {ANOM_ACCOUNT,
                           {KWH_NC("column", "last_read"), OUT_DATA_ONLY},
                           {KWH_NC("column", "used_kwh"), OUT_NUM},
                           {KWH_NC("column", "area_median_kwh"), OUT_NUM},

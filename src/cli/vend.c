@@ -28,7 +28,7 @@ static int print_ready(struct cli *c, const struct cli_args *a)
 }
 
 /* The account named by --customer NO or --meter NO (as the screens find it). */
-static int account_arg(struct cli *c, const struct cli_args *a, uint32_t *no)
+int cli_account_arg(struct cli *c, const struct cli_args *a, uint32_t *no)
 {
     struct kwh_customer cu;
     struct kwh_err e;
@@ -337,7 +337,7 @@ static int cmd_reissue(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
         return rc;
     if (cli_flag(a, "consumed") == cli_flag(a, "unconsumed"))
         return cli_usage(c, "reissue: say whether the last purchase reached the meter: "
@@ -414,7 +414,7 @@ static int cmd_transfer(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_str(a, "name") == NULL)
         return cli_usage(c, "transfer: give the new owner's --name");
@@ -432,7 +432,7 @@ static int cmd_close(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if ((rc = cli_session(c, &e)) == 0 &&
         (!cli_flag(a, "force") || (rc = auth_permit(&c->session, KWH_ACT_CLOSE_FORCE, 0, &e)) == 0))
@@ -451,7 +451,7 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_EDIT, 0, &e) < 0 ||
         account_lookup(c->core, &c->session, no, 0, &cu, &e) < 0)

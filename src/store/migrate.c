@@ -323,95 +323,54 @@ static const char v6[] = "";
     "CREATE INDEX customers_area ON customers(area_id, status);"                                   \
     "CREATE INDEX customers_py ON customers(name_py);"
 
-static const char v7[] =
-    "CREATE TABLE areas (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES areas(id),"
-    "  name TEXT NOT NULL, path TEXT NOT NULL, created INTEGER NOT NULL DEFAULT 0);"
-    "CREATE UNIQUE INDEX areas_name ON areas(parent_id, name);"
-    "CREATE INDEX areas_path ON areas(path);"
-    "INSERT INTO areas (parent_id, name, path) VALUES (NULL, '', '');"
-    "UPDATE areas SET path = '/' || id || '/';"
-    "ALTER TABLE customers ADD COLUMN area_id INTEGER REFERENCES areas(id);"
-    "ALTER TABLE customers ADD COLUMN name_py TEXT NOT NULL DEFAULT '';"
-    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);" V7_TABLES(
-        "INTEGER", "BLOB",
-        "id INTEGER PRIMARY KEY") "CREATE TABLE sales_sum_day (day INTEGER NOT NULL, operator_id "
-                                  "INTEGER NOT NULL,"
-                                  "  kind INTEGER NOT NULL, pay_method INTEGER NOT NULL, n INTEGER "
-                                  "NOT NULL,"
-                                  "  energy_ckwh INTEGER NOT NULL, adjust_ckwh INTEGER NOT NULL, "
-                                  "free_ckwh INTEGER NOT NULL,"
-                                  "  amount_fen INTEGER NOT NULL, fee_fen INTEGER NOT NULL,"
-                                  "  PRIMARY KEY (day, operator_id, kind, pay_method)) WITHOUT "
-                                  "ROWID;"
-                                  "INSERT INTO sales_sum_day (day, operator_id, kind, "
-                                  "pay_method, " SUM_COLS ") SELECT "
-                                  "created / 86400, operator_id, kind, pay_method, count(*), "
-                                  "sum(energy_ckwh), "
-                                  "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) "
-                                  "FROM sales WHERE "
-                                  "state = 1 GROUP BY 1, 2, 3, 4;"
-                                  "CREATE TRIGGER sales_day_ins AFTER INSERT ON sales WHEN "
-                                  "NEW.state = 1 BEGIN " DAY_UPSERT(
-                                      "NEW",
-                                      "") " END;"
-                                          "CREATE TRIGGER sales_day_upd_old AFTER UPDATE "
-                                          "OF " SUM_WATCHED " ON sales "
-                                          "WHEN OLD.state = 1 BEGIN " DAY_UPSERT(
-                                              "OLD",
-                                              "-") " END;"
-                                                   "CREATE TRIGGER sales_day_upd_new AFTER UPDATE "
-                                                   "OF " SUM_WATCHED " ON sales "
-                                                   "WHEN NEW.state = 1 BEGIN " DAY_UPSERT(
-                                                       "NEW",
-                                                       "") " END;"
-                                                           "CREATE TRIGGER sales_day_del AFTER "
-                                                           "DELETE ON sales WHEN OLD.state = 1 "
-                                                           "BEGIN " DAY_UPSERT(
-                                                               "OLD",
-                                                               "-") " END;"
-                                                                    "CREATE VIRTUAL TABLE "
-                                                                    "customers_fts USING "
-                                                                    "fts5(name, address, phone, "
-                                                                    "name_py,"
-                                                                    "  content='customers', "
-                                                                    "content_rowid='id', "
-                                                                    "tokenize='trigram');"
-                                                                    "INSERT INTO customers_fts "
-                                                                    "(customers_fts) VALUES "
-                                                                    "('rebuild');"
-                                                                    "CREATE TRIGGER "
-                                                                    "customers_fts_ins AFTER "
-                                                                    "INSERT ON customers BEGIN"
-                                                                    "  INSERT INTO customers_fts "
-                                                                    "(rowid, name, address, phone, "
-                                                                    "name_py) VALUES (NEW.id,"
-                                                                    "  NEW.name, NEW.address, "
-                                                                    "NEW.phone, NEW.name_py); END;"
-                                                                    "CREATE TRIGGER "
-                                                                    "customers_fts_upd AFTER "
-                                                                    "UPDATE OF name, address, "
-                                                                    "phone, name_py ON customers"
-                                                                    "  BEGIN INSERT INTO "
-                                                                    "customers_fts (customers_fts, "
-                                                                    "rowid, name, address, phone, "
-                                                                    "name_py)"
-                                                                    "  VALUES ('delete', OLD.id, "
-                                                                    "OLD.name, OLD.address, "
-                                                                    "OLD.phone, OLD.name_py);"
-                                                                    "  INSERT INTO customers_fts "
-                                                                    "(rowid, name, address, phone, "
-                                                                    "name_py) VALUES (NEW.id,"
-                                                                    "  NEW.name, NEW.address, "
-                                                                    "NEW.phone, NEW.name_py); END;"
-                                                                    "CREATE TRIGGER "
-                                                                    "customers_fts_del AFTER "
-                                                                    "DELETE ON customers BEGIN"
-                                                                    "  INSERT INTO customers_fts "
-                                                                    "(customers_fts, rowid, name, "
-                                                                    "address, phone, name_py)"
-                                                                    "  VALUES ('delete', OLD.id, "
-                                                                    "OLD.name, OLD.address, "
-                                                                    "OLD.phone, OLD.name_py); END;";
+/* The SQLite script of version 7, in parts. */
+#define V7_AREAS(INT, ID, TEXT)                                                                    \
+    "CREATE TABLE areas (" ID ", parent_id " INT " REFERENCES areas(id),"                          \
+    "  name " TEXT " NOT NULL, path " TEXT " NOT NULL, created " INT " NOT NULL DEFAULT 0);"       \
+    "CREATE UNIQUE INDEX areas_name ON areas(parent_id, name);"                                    \
+    "CREATE INDEX areas_path ON areas(path);"                                                      \
+    "INSERT INTO areas (parent_id, name, path) VALUES (NULL, '', '');"                             \
+    "UPDATE areas SET path = '/' || id || '/';"                                                    \
+    "ALTER TABLE customers ADD COLUMN area_id " INT " REFERENCES areas(id);"                       \
+    "ALTER TABLE customers ADD COLUMN name_py " TEXT " NOT NULL DEFAULT '';"                       \
+    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);"
+#define V7_DAY(INT, SMALL, TAIL)                                                                   \
+    "CREATE TABLE sales_sum_day (day " INT " NOT NULL, operator_id " INT " NOT NULL,"              \
+    "  kind " SMALL " NOT NULL, pay_method " SMALL " NOT NULL, n " INT " NOT NULL,"                \
+    "  energy_ckwh " INT " NOT NULL, adjust_ckwh " INT " NOT NULL, free_ckwh " INT " NOT NULL,"    \
+    "  amount_fen " INT " NOT NULL, fee_fen " INT " NOT NULL,"                                     \
+    "  PRIMARY KEY (day, operator_id, kind, pay_method))" TAIL ";"                                 \
+    "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM_COLS ") SELECT "         \
+    "created / 86400, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "                 \
+    "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE "            \
+    "state = 1 GROUP BY 1, 2, 3, 4;"
+#define V7_DAY_TRIGGER(name, when, row, sign)                                                      \
+    "CREATE TRIGGER " name " " when " ON sales WHEN " row                                          \
+    ".state = 1 BEGIN " DAY_UPSERT(row, sign) " END;"
+#define V7_DAY_TRIGGERS                                                                            \
+    V7_DAY_TRIGGER("sales_day_ins", "AFTER INSERT", "NEW", "")                                     \
+    V7_DAY_TRIGGER("sales_day_upd_old", "AFTER UPDATE OF " SUM_WATCHED, "OLD", "-")                \
+    V7_DAY_TRIGGER("sales_day_upd_new", "AFTER UPDATE OF " SUM_WATCHED, "NEW", "")                 \
+    V7_DAY_TRIGGER("sales_day_del", "AFTER DELETE", "OLD", "-")
+/* the FTS5 index's rows: one added (row NEW) or taken out (row OLD) */
+#define FTS_COLS "name, address, phone, name_py"
+#define FTS_VALUES(row) row ".id, " row ".name, " row ".address, " row ".phone, " row ".name_py"
+#define FTS_ADD "INSERT INTO customers_fts (rowid, " FTS_COLS ") VALUES (" FTS_VALUES("NEW") ");"
+#define FTS_DEL                                                                                    \
+    "INSERT INTO customers_fts (customers_fts, rowid, " FTS_COLS                                   \
+    ") VALUES ('delete', " FTS_VALUES("OLD") ");"
+#define V7_FTS                                                                                     \
+    "CREATE VIRTUAL TABLE customers_fts USING fts5(" FTS_COLS ","                                  \
+    "  content='customers', content_rowid='id', tokenize='trigram');"                              \
+    "INSERT INTO customers_fts (customers_fts) VALUES ('rebuild');"                                \
+    "CREATE TRIGGER customers_fts_ins AFTER INSERT ON customers BEGIN " FTS_ADD " END;"            \
+    "CREATE TRIGGER customers_fts_upd AFTER UPDATE OF " FTS_COLS                                   \
+    " ON customers BEGIN " FTS_DEL FTS_ADD " END;"                                                 \
+    "CREATE TRIGGER customers_fts_del AFTER DELETE ON customers BEGIN " FTS_DEL " END;"
+
+static const char v7[] = V7_AREAS("INTEGER", "id INTEGER PRIMARY KEY", "TEXT")
+    V7_TABLES("INTEGER", "BLOB", "id INTEGER PRIMARY KEY")
+        V7_DAY("INTEGER", "INTEGER", " WITHOUT ROWID") V7_DAY_TRIGGERS V7_FTS;
 
 /* PostgreSQL: the schema of version PG_BASE_VERSION in one script, made at `kwhpos init`
  * (an empty database has no history to replay). Same tables, columns and indexes as the
@@ -565,51 +524,30 @@ struct migration {
  * its SQLite script to lite_migrations and a {sqlite, pg} pair here. */
 #define PG_SEARCH_EXPR "(name || ' ' || address || ' ' || phone || ' ' || name_py)"
 
+#define PG_V7_DAY                                                                                  \
+    "CREATE FUNCTION sales_day_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"            \
+    "  INSERT INTO sales_sum_day AS m (day, operator_id, kind, pay_method, " SUM_COLS ")"          \
+    "  VALUES (r.created / 86400, r.operator_id, r.kind, r.pay_method, sg,"                        \
+    "  sg * r.energy_ckwh, sg * r.adjust_ckwh, sg * r.free_ckwh, sg * r.amount_fen,"               \
+    "  sg * r.fee_fen) ON CONFLICT (day, operator_id, kind, pay_method) DO UPDATE"                 \
+    "  SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh + excluded.energy_ckwh,"              \
+    "  adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh = m.free_ckwh +"              \
+    "  excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen, fee_fen ="             \
+    "  m.fee_fen + excluded.fee_fen $$;"                                                           \
+    "CREATE FUNCTION sales_day_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"                \
+    "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM sales_day_add(OLD, -1); END IF;"        \
+    "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM sales_day_add(NEW, 1); END IF;"         \
+    "  RETURN NULL; END $$;"                                                                       \
+    "CREATE TRIGGER sales_day_ins AFTER INSERT OR DELETE ON sales FOR EACH ROW "                   \
+    "  EXECUTE FUNCTION sales_day_keep();"                                                         \
+    "CREATE TRIGGER sales_day_upd AFTER UPDATE OF " SUM_WATCHED " ON sales FOR EACH ROW "          \
+    "  EXECUTE FUNCTION sales_day_keep();"
+#define PG_V7_SEARCH                                                                               \
+    "CREATE INDEX customers_search ON customers USING gin (" PG_SEARCH_EXPR " gin_trgm_ops);"
+
 static const char pg_v7[] =
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
-    "CREATE TABLE areas (" PG_ID ", parent_id BIGINT REFERENCES areas(id),"
-    "  name " PG_TEXT " NOT NULL, path " PG_TEXT " NOT NULL, created BIGINT NOT NULL DEFAULT 0);"
-    "CREATE UNIQUE INDEX areas_name ON areas(parent_id, name);"
-    "CREATE INDEX areas_path ON areas(path);"
-    "INSERT INTO areas (parent_id, name, path) VALUES (NULL, '', '');"
-    "UPDATE areas SET path = '/' || id || '/';"
-    "ALTER TABLE customers ADD COLUMN area_id BIGINT REFERENCES areas(id);"
-    "ALTER TABLE customers ADD COLUMN name_py " PG_TEXT " NOT NULL DEFAULT '';"
-    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);" V7_TABLES(
-        "BIGINT", "BYTEA",
-        PG_ID) "CREATE TABLE sales_sum_day (day BIGINT NOT NULL, operator_id BIGINT NOT NULL,"
-               "  kind INTEGER NOT NULL, pay_method INTEGER NOT NULL, n BIGINT NOT NULL,"
-               "  energy_ckwh BIGINT NOT NULL, adjust_ckwh BIGINT NOT NULL, free_ckwh BIGINT NOT "
-               "NULL,"
-               "  amount_fen BIGINT NOT NULL, fee_fen BIGINT NOT NULL,"
-               "  PRIMARY KEY (day, operator_id, kind, pay_method));"
-               "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM_COLS
-               ") SELECT "
-               "created / 86400, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "
-               "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE "
-               "state = 1 GROUP BY 1, 2, 3, 4;"
-               "CREATE FUNCTION sales_day_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"
-               "  INSERT INTO sales_sum_day AS m (day, operator_id, kind, pay_method, " SUM_COLS ")"
-               "  VALUES (r.created / 86400, r.operator_id, r.kind, r.pay_method, sg, sg * "
-               "r.energy_ckwh,"
-               "  sg * r.adjust_ckwh, sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen)"
-               "  ON CONFLICT (day, operator_id, kind, pay_method) DO UPDATE"
-               "  SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh + excluded.energy_ckwh,"
-               "  adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh = m.free_ckwh +"
-               "  excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen, fee_fen ="
-               "  m.fee_fen + excluded.fee_fen $$;"
-               "CREATE FUNCTION sales_day_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-               "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM sales_day_add(OLD, -1); END "
-               "IF;"
-               "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM sales_day_add(NEW, 1); END "
-               "IF;"
-               "  RETURN NULL; END $$;"
-               "CREATE TRIGGER sales_day_ins AFTER INSERT OR DELETE ON sales FOR EACH ROW "
-               "  EXECUTE FUNCTION sales_day_keep();"
-               "CREATE TRIGGER sales_day_upd AFTER UPDATE OF " SUM_WATCHED " ON sales FOR EACH ROW "
-               "  EXECUTE FUNCTION sales_day_keep();"
-               "CREATE INDEX customers_search ON customers USING gin (" PG_SEARCH_EXPR
-               " gin_trgm_ops);";
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm;" V7_AREAS("BIGINT", PG_ID, PG_TEXT)
+        V7_TABLES("BIGINT", "BYTEA", PG_ID) V7_DAY("BIGINT", "INTEGER", "") PG_V7_DAY PG_V7_SEARCH;
 
 static const struct migration both[] = {{v6, v6}, {v7, pg_v7}};
 #define BOTH_N 2

@@ -465,37 +465,30 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
     return 0;
 }
 
-int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
+/* Empties a summary and fills it again from the settled sales, by bucket (hours, days). */
+#define SUM_REFILL(table, bucket, secs)                                                            \
+    "INSERT INTO " table " (" bucket ", operator_id, kind, pay_method, n, energy_ckwh, "           \
+    "adjust_ckwh, free_ckwh, amount_fen, fee_fen) SELECT created / " secs ", operator_id, "        \
+    "kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), sum(free_ckwh), "             \
+    "sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4"
+
+static int refill(struct store *s, const char *empty, const char *fill, struct kwh_err *e)
 {
-    sql_stmt *del = sql_prep(s, "DELETE FROM sales_sum", e);
-    sql_stmt *ins;
+    sql_stmt *del = sql_prep(s, empty, e), *ins;
     int rc;
     if (del == NULL || (rc = sql_done(s, del, e)) < 0)
         return e ? e->code : KWH_EDB;
-    ins = sql_prep(s,
-                   "INSERT INTO sales_sum (hour, operator_id, kind, pay_method, n, energy_ckwh, "
-                   "adjust_ckwh, free_ckwh, amount_fen, fee_fen) SELECT created / 3600, "
-                   "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "
-                   "sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 "
-                   "GROUP BY 1, 2, 3, 4",
-                   e);
-    if (ins == NULL)
-        return KWH_EDB;
-    if ((rc = sql_done(s, ins, e)) < 0)
-        return rc;
-    del = sql_prep(s, "DELETE FROM sales_sum_day", e);
-    if (del == NULL || (rc = sql_done(s, del, e)) < 0)
-        return e ? e->code : KWH_EDB;
-    ins = sql_prep(s,
-                   "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, n, energy_ckwh, "
-                   "adjust_ckwh, free_ckwh, amount_fen, fee_fen) SELECT created / 86400, "
-                   "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "
-                   "sum(free_ckwh), sum(amount_fen), sum(fee_fen) FROM sales WHERE state = 1 "
-                   "GROUP BY 1, 2, 3, 4",
-                   e);
-    if (ins == NULL)
+    if ((ins = sql_prep(s, fill, e)) == NULL)
         return KWH_EDB;
     return sql_done(s, ins, e);
+}
+
+int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
+{
+    int rc = refill(s, "DELETE FROM sales_sum", SUM_REFILL("sales_sum", "hour", "3600"), e);
+    if (rc < 0)
+        return rc;
+    return refill(s, "DELETE FROM sales_sum_day", SUM_REFILL("sales_sum_day", "day", "86400"), e);
 }
 
 /* --- events ------------------------------------------------------------------------------ */
