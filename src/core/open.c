@@ -20,12 +20,22 @@ void open_meter_defaults(struct kwh_meter *m)
     m->ct_ratio = 1;
 }
 
-/* The new account's area: the one asked for (the root when 0), inside the operator's. */
+/* The new account's area: the one asked for, inside the operator's; none asked for: the
+ * top of the tree, or for an operator limited to areas the first of theirs (the screens
+ * do not ask yet). */
 static int open_area(struct kwh_core *c, const struct kwh_plan *p, int64_t asked, int64_t *area,
                      struct kwh_err *e)
 {
     struct store_area a;
-    int rc = asked == 0 ? store_area_root(c->db, &a, e) : store_area_get(c->db, asked, &a, e);
+    int64_t first;
+    size_t n = 0;
+    int rc;
+
+    if (asked == 0 && (rc = store_scope_get(c->db, p->operator_id, &first, 1, &n, e)) < 0)
+        return rc;
+    if (asked == 0 && n > 0)
+        asked = first;
+    rc = asked == 0 ? store_area_root(c->db, &a, e) : store_area_get(c->db, asked, &a, e);
     if (rc < 0)
         return rc;
     *area = a.id;

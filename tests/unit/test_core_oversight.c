@@ -233,6 +233,18 @@ static void scope__a_limited_operator_acts_and_looks_only_inside_their_areas(voi
         assert_int_equal(rows[0].sales.count, 1);
         free(rows);
     }
+    /* 开户 without an area (as the screens do): into the seller's area */
+    memcpy(card_b, s->card->img, sizeof card_b); /* B's card, kept aside meanwhile */
+    memcpy(psc_b, s->card->psc, sizeof psc_b);
+    {
+        uint32_t no;
+        struct kwh_customer cu;
+        OK(open_in(s, &s->seller, 20240004, "周八", 0, &no, &e));
+        OK(account_lookup(s->core, &s->seller, no, 0, &cu, &e));
+        assert_int_equal(cu.area_id, a);
+    }
+    memcpy(s->card->img, card_b, sizeof card_b);
+    memcpy(s->card->psc, psc_b, sizeof psc_b);
     /* unrestricted again */
     OK(scope_set(s->core, &s->admin, "clerk", NULL, 0, &e));
     site_meter_loads(s, 1000);
