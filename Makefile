@@ -2,6 +2,7 @@
 # kwhpos — build, run and test.
 #
 #   make run      build, create the demo site if absent, start the simulator and the TUI
+#                 (READER=pcsc: through a private pcscd with vpcd, the simulator the card)
 #   make check    build and run every test suite (plain build, then ASan+UBSan)
 #   make deps     install missing Debian packages (apt-get, as root)
 #
@@ -13,7 +14,7 @@ PREFIX   ?= /usr/local
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := ncursesw panelw sqlite3 libserialport libsodium
+PKGS     := ncursesw panelw sqlite3 libserialport libsodium libpcsclite
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) pangocairo cairo 2>/dev/null))
 # SQLite is loaded when the first database is opened (src/store/sqlite_load.c), not
 # linked into the programs: the tests and tools that call it themselves link it
@@ -94,7 +95,7 @@ programs: $(B)/kwhpos $(MOD) $(if $(SIM_SRC),$(B)/kwhsim) $(MO_FILES) \
     $(if $(filter 1,$(SAN)),,$(MAN_OUT))
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -148,7 +149,8 @@ DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libseri
         libcups2-dev libiniparser-dev libcmocka-dev libsodium-dev libpango1.0-dev libcairo2-dev \
         fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
         libclang-rt-14-dev gettext debhelper lintian scdoc man-db groff-base dialog fbterm \
-        fonts-wqy-zenhei postgresql libpq-dev unicode-data libxlsxwriter-dev python3-openpyxl xlsx2csv
+        fonts-wqy-zenhei postgresql libpq-dev pcscd libpcsclite-dev vsmartcard-vpcd libacsccid1 \
+        pcsc-tools unicode-data libxlsxwriter-dev python3-openpyxl xlsx2csv
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \
@@ -171,9 +173,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo-site.sh $(B) $(DEMO)
 
+READER ?= serial
+
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/run-demo.sh $(B) $(DEMO)
+	@READER=$(READER) tools/run-demo.sh $(B) $(DEMO)
 
 # --- Tests ----------------------------------------------------------------------------
 # check: plain build, every suite; then the sanitizer build, every suite again.

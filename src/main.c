@@ -12,7 +12,7 @@
 
 #include "cli/cli.h"
 #include "kwhpos/printer.h"
-#include "kwhpos/reader.h"
+#include "kwhpos/cardreg.h"
 #include "ui/ui.h"
 #include "kwhpos/util.h"
 #include "kwhpos/config.h"
@@ -226,14 +226,13 @@ static int run_tui(struct cli *c)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return cli_usage(c, "the terminal UI needs a terminal; for scripts, give a command "
                             "(see kwhpos --help)");
-    if (c->cfg.reader_port[0] != '\0') {
-        if (reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &dev, &rerr) ==
-            0) {
+    if (cardreg_configured(&c->cfg)) {
+        const char *what = cardreg_describe(&c->cfg);
+        if (cardreg_open(&c->cfg, &dev, &rerr) == 0) {
             devp = &dev;
-            kwh_log(LOG_INFO, "card reader %s connected", c->cfg.reader_port);
+            kwh_log(LOG_INFO, "card reader %s connected", what);
         } else {
-            kwh_log(LOG_WARNING, "card reader %s cannot be opened: %s", c->cfg.reader_port,
-                    rerr.msg);
+            kwh_log(LOG_WARNING, "card reader %s cannot be opened: %s", what, rerr.msg);
         }
     }
     /* the database is opened by the UI once the login screen is drawn */

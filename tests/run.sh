@@ -19,6 +19,10 @@
 # suite in databases of its own; "# kwh-backends: pg" suites run on it only. The
 # integration suites run on PostgreSQL with the first build directory only (the unit
 # suites with every one): the sanitizer build checks the same store code in-process.
+#
+# Suites run KWH_TEST_JOBS at a time (3 unless set): each has temporary folders, tmux
+# servers, sockets and ports of its own. A suite marked "kwh-run: alone" (it stops and
+# starts the shared PostgreSQL server) runs with no other suite beside it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -28,12 +32,25 @@ if [ "${1:-}" = --unit-only ]; then unit_only=1; shift; fi
 
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
-total_pass=0
-total_fail=0
-failed_suites=()
+resdir=$(mktemp -d "${TMPDIR:-/tmp}/kwhrun.XXXXXX")
+jobs_max=${KWH_TEST_JOBS:-3}
+suite_alone=0
+case $jobs_max in '' | *[!0-9]* | 0) jobs_max=1 ;; esac
 
-# run_suite LABEL LOG TIMEOUT CMD...
+# run_suite LABEL LOG TIMEOUT CMD...: starts the suite in the background once fewer than
+# KWH_TEST_JOBS suites run (3 unless set; most suites wait on terminals, baud rates and
+# servers rather than on the CPU); its result goes to a file of its own in $resdir
 run_suite() {
+    if [ "$suite_alone" = 1 ]; then
+        wait
+        run_one "$@"
+        return
+    fi
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+    run_one "$@" &
+}
+
+run_one() {
     local label=$1 log=$2 limit=$3; shift 3
     local rc pass fail plan t0=$SECONDS
     timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
@@ -49,12 +66,12 @@ run_suite() {
         fail=1
         echo "not ok - $label exited with status $rc (see $log)" >>"$log"
     fi
-    total_pass=$((total_pass + pass))
-    total_fail=$((total_fail + fail))
+    echo "$pass $fail $label" >"$resdir/$(printf '%s' "$label" | tr '/@' '__').res"
+    # one write per suite, so lines of suites finishing together do not interleave
     if [ "$fail" -gt 0 ]; then
-        failed_suites+=("$label")
-        printf '%-44s %4d passed, %d FAILED %4ds (%s)\n' "$label" "$pass" "$fail" "$secs" "$log"
-        grep -E '^not ok|^# ' "$log" | grep -vE '^# (ok|skip)' | head -n 30 | sed 's/^/    /'
+        printf '%-44s %4d passed, %d FAILED %4ds (%s)\n%s\n' "$label" "$pass" "$fail" "$secs" \
+            "$log" "$(grep -E '^not ok|^# ' "$log" | grep -vE '^# (ok|skip)' | head -n 30 |
+                sed 's/^/    /')"
     else
         printf '%-44s %4d passed %4ds\n' "$label" "$pass" "$secs"
     fi
@@ -67,7 +84,7 @@ else
     pgbase=
     echo "tests/run.sh: the test PostgreSQL server did not start (see $logdir/pg-server.log)"
 fi
-trap '"$here/pg/server.sh" stop "$pgdir"' EXIT
+trap 'kill $(jobs -rp) 2>/dev/null; wait; "$here/pg/server.sh" stop "$pgdir"; rm -rf "$resdir"' EXIT
 
 # backends FILE: the backends a suite runs on ("sqlite" unless it says otherwise)
 backends() {
@@ -96,6 +113,8 @@ for b in "$@"; do
         [ -x "$t" ] || continue
         name=$(basename "$t")
         # nothing is compiled in: the unit tests find the module and catalogues here
+        suite_alone=0
+        grep -q 'kwh-run: alone' "$top/tests/unit/$name.c" 2>/dev/null && suite_alone=1
         for be in $(backends "$top/tests/unit/$name.c"); do
             if [ "$be" = pg ]; then
                 KWH_INTERRUPT_STRIDE=${KWH_INTERRUPT_STRIDE:-32} CMOCKA_MESSAGE_OUTPUT=TAP \
@@ -116,6 +135,8 @@ for b in "$@"; do
         name=$(basename "$s" .sh)
         # suites that do not depend on the build (sources, fuzz targets) run once
         if [ $first = 0 ] && grep -q '^# kwh-run: once' "$s"; then continue; fi
+        suite_alone=0
+        grep -q '^# kwh-run: alone' "$s" && suite_alone=1
         for be in $(backends "$s"); do
             if [ "$be" = pg ]; then
                 [ $first = 1 ] || continue
@@ -130,6 +151,17 @@ for b in "$@"; do
     first=0
 done
 
+wait
+total_pass=0
+total_fail=0
+failed_suites=()
+for r in "$resdir"/*.res; do
+    [ -f "$r" ] || continue
+    read -r pass fail label <"$r"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    [ "$fail" -gt 0 ] && failed_suites+=("$label")
+done
 if [ ${#failed_suites[@]} -gt 0 ]; then
     echo "failed suites: ${failed_suites[*]}"
 fi

@@ -11,7 +11,7 @@
 #   2. each file includes what it uses: a file that calls a function (or uses a table)
 #      of a project header includes that header itself, not through another header;
 #   3. system headers: curses only in src/ui, CUPS/Pango/Cairo only in src/print,
-#      libserialport only in src/card, SQLite only in src/store, iniparser only in
+#      libserialport and pcsc-lite only in src/card, SQLite only in src/store, iniparser only in
 #      src/config; SQL only in src/store.
 set -u
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -24,15 +24,17 @@ bad() { echo "layers: $*"; fail=1; }
 declare -A owner=(
     [err]=util [util]=util [model]=util [csv]=util
     [card]=card [cardio]=card [cardwrite]=card [frame]=card [reader]=card [serial]=card
+    [carddev]=card [apdu]=card [pcsc]=card [cardreg]=card
     [config]=config [print]=print
     [core]=core [plan]=core [query]=core [oversight]=core [data]=core [invoice]=core [units]=core
     [printer]=app
 )
 # Layers a layer may include from, itself included. Floors: main -> ui, cli -> app ->
-# core -> store, card, print, config -> util; sim -> card -> util.
+# core -> store, card, print, config -> util; sim -> card -> util. The card layer's
+# reader registry (cardreg) opens the reader the configuration names: card -> config.
 declare -A below=(
     [util]="util"
-    [card]="card util"
+    [card]="card config util"
     [config]="config util"
     [print]="print util"
     [store]="store card util"
@@ -44,9 +46,9 @@ declare -A below=(
     [sim]="sim card util"
 )
 # The card layer's drivers: for the layer itself, the simulator (it is a reader), the
-# core (its list of reader ports) and the programs that open the reader for the core
-# (main.c, cli). A screen reaches a reader only through the core.
-driver='^kwhpos/(frame|reader|serial)\.h$'
+# core (the reader registry's list of readers) and the programs that open the reader for
+# the core (main.c, cli). A screen reaches a reader only through the core.
+driver='^kwhpos/(frame|reader|serial|carddev|apdu|pcsc|cardreg)\.h$'
 driver_ok=" card sim core main cli "
 # Private headers: a layer's own directory; core also reaches the store's interface.
 private_ok() { # layer header
@@ -171,6 +173,7 @@ sysonly() { # pattern layer-regex what
 sysonly 'n?curses|ncursesw/|form\.h|menu\.h|panel\.h' '^src/ui/' 'the screen is src/ui'\''s'
 sysonly 'cups/|pango|cairo' '^src/print/module/' 'printing devices are src/print/module'\''s'
 sysonly 'libserialport' '^src/card/' 'serial ports are src/card'\''s'
+sysonly 'winscard|pcsclite' '^src/card/' 'PC/SC readers are src/card'\''s'
 sysonly 'sqlite3|libpq-fe' '^src/store/' 'the database is src/store'\''s'
 sysonly 'iniparser' '^src/config/' 'the INI file is src/config'\''s'
 for f in $(git ls-files 'src/*.c' 2>/dev/null || find src -name '*.c'); do

@@ -2,8 +2,10 @@
 /* The card device: what core/ needs of a card reader with a memory card in it.
  *
  * One function table, whatever sits behind it: the framed serial reader driver
- * (src/card/reader.c, talking to kwhsim or a real reader), the in-memory fake used by
- * unit tests, and later PC/SC. Nothing here is serial-specific.
+ * (src/card/reader.c, talking to kwhsim or a real reader), the PC/SC driver
+ * (src/card/pcsc.c, a reader under pcscd) and the in-memory fake used by unit tests.
+ * Nothing here is specific to one of them; src/card/cardreg.c opens the one the
+ * configuration names.
  *
  * The card is an SLE4442-class memory card: 256 bytes readable without a password;
  * writes need the 3-byte PSC to have been presented in this power-on session; three
@@ -35,6 +37,14 @@ enum kwh_dev_error {
     KWH_DEV_UNSUPPORTED,  /* the reader does not know the command */
     KWH_DEV_PROTOCOL,     /* the reader answered something that makes no sense */
     KWH_DEV_PSC_RISK,     /* not presented: too few tries left to risk one */
+    KWH_DEV_WRONG_CARD,   /* the card is not a memory card of the kind the reader drives */
+};
+
+/* What the event op saw. */
+enum kwh_card_event {
+    KWH_CARD_EV_NONE = 0,
+    KWH_CARD_EV_INSERTED, /* a card came in (perhaps in place of another) */
+    KWH_CARD_EV_REMOVED,  /* the card went out */
 };
 
 struct kwh_reader_status {
@@ -61,6 +71,11 @@ struct kwh_card_dev_ops {
     int (*psc_change)(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_err *e);
     /* Releases the device; ctx is invalid afterwards. May be NULL. */
     void (*close)(void *ctx);
+    /* Optional (may be NULL): whether a card was inserted or removed since the last call,
+     * waiting at most timeout_ms (0 = just look) for it to happen. It only looks at the
+     * reader, never at the card, so it does not disturb an operation in progress. The
+     * first call reports nothing: it learns the state it compares with. */
+    int (*event)(void *ctx, int timeout_ms, enum kwh_card_event *ev, struct kwh_err *e);
 };
 
 struct kwh_card_dev {

@@ -22,8 +22,11 @@ struct kwh_config {
     char db_path[KWH_PATH_MAX]; /* [database] path */
     char db_url[KWH_PATH_MAX];  /* [database] url: PostgreSQL instead ("" = path) */
 
-    char reader_port[KWH_PATH_MAX]; /* [reader] port; "" = no reader */
-    int reader_baud;                /* [reader] baud */
+    char reader_driver[8];          /* [reader] driver: "serial" or "pcsc" */
+    char reader_port[KWH_PATH_MAX]; /* [reader] port (serial); "" = no reader */
+    int reader_baud;                /* [reader] baud (serial) */
+    char reader_name[256];          /* [reader] name (pcsc): start of the name; "" = first */
+    char reader_dialect[8];         /* [reader] dialect (pcsc): "acs" or "iso" */
 
     char language[16];     /* [ui] language: "zh_CN" or "en" */
     bool language_set;     /* given in the file (else chosen from TERM) */

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "kwhpos/cardio.h"
+#include "kwhpos/cardreg.h"
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
@@ -70,16 +71,19 @@ int core_may_write_cards(struct kwh_core *c, struct kwh_err *e);
 /* Whether a check has failed (kept beside the database): *why, its time and reason. */
 bool core_damaged(struct kwh_core *c, char *why, size_t n);
 
-/* A card reader the machine offers: what to put in [reader] port, and what a clerk
- * picks ("CH340 on /dev/ttyUSB0"). */
-struct kwh_reader_port {
-    char name[128];
-    char label[272];
-};
-
-/* Lists the card readers of this machine (readers.c): serial ports with their USB
- * descriptions. *out is a heap array the caller frees (NULL when *n is 0). */
-int core_reader_ports(struct kwh_reader_port **out, size_t *n, struct kwh_err *e);
+/* The card readers of this machine, for 通讯参数设置 and `kwhpos ports` (readers.c): the
+ * serial ports and the PC/SC readers in one list, as cardreg_list (include/kwhpos/cardreg.h)
+ * gives them; no screen or command reaches a driver. */
+int readers_list(struct cardreg_entry **list, size_t *n, char *note, size_t note_size,
+                 struct kwh_err *e);
+/* The configured reader: in words (cardreg_describe), its place in the list
+ * (cardreg_find), and the choice of another one (cardreg_choose; a typed serial port is
+ * made an entry by readers_port_entry). */
+const char *readers_describe(const struct kwh_config *cfg);
+long readers_find(const struct kwh_config *cfg, const struct cardreg_entry *list, size_t n,
+                  struct cardreg_entry *absent);
+void readers_port_entry(const char *port, struct cardreg_entry *r);
+int readers_choose(struct kwh_config *cfg, const struct cardreg_entry *r, struct kwh_err *e);
 
 /* --- operators (auth.c): M1, M6, M7 --------------------------------------------- */
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/carddev.h"
 
 enum psc_kind { PSC_FACTORY, PSC_SITE };
 
@@ -85,9 +86,7 @@ static int tries_left(struct cardwrite *w, int *tries, struct kwh_err *e)
     if (rc < 0)
         return rc;
     if (*tries <= 0)
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
+        return carddev_locked(e);
     if (*tries < w->min_tries)
         return kwh_err_setd(e, KWH_ECARD, KWH_DEV_PSC_RISK,
                             "the card has only %d PSC %s left (a wrong password was tried "

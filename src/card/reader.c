@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kwhpos/carddev.h"
 #include "kwhpos/frame.h"
 
 struct reader {
@@ -18,6 +19,8 @@ struct reader {
     struct frame_parser p;
     uint8_t seq;
     bool powered; /* a power-on succeeded and no removal has been seen since */
+    /* what the event op saw last: a card, and the STATUS flag "changed" already told */
+    bool ev_known, ev_present, ev_changed_told;
 };
 
 enum { AWAIT_CHECKSUM = 1 };
@@ -188,10 +191,7 @@ static int status_error(struct reader *r, uint8_t cmd, const struct frame *resp,
                             "the card refused the PSC (%d tries left before it locks for ever): "
                             "this card belongs to another site or was not issued here",
                             resp->len >= 2 ? resp->data[1] : 0);
-    case FRAME_LOCKED:
-        return kwh_err_setd(e, KWH_ECARD, KWH_DEV_LOCKED,
-                            "the card is locked (three wrong PSC presentations): it cannot be "
-                            "written any more; issue a new card");
+    case FRAME_LOCKED: return carddev_locked(e);
     case FRAME_WRITE_FAILED:
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED,
                             "the card did not take the write (%u bytes written): read the card "
@@ -265,14 +265,7 @@ static int rd_power_on(void *ctx, uint8_t atr[4], struct kwh_err *e)
         return protocol_error(r, FRAME_CMD_POWER_ON, e);
     memcpy(atr, resp.data + 1, 4);
     r->powered = true;
-    return 0;
-}
-
-static int check_range(unsigned addr, size_t len, struct kwh_err *e)
-{
-    if (len == 0 || addr >= KWH_CARD_SIZE || len > KWH_CARD_SIZE - addr)
-        return kwh_err_setd(e, KWH_EINVAL, KWH_DEV_NONE,
-                            "card address range %u+%zu is outside the 256-byte card", addr, len);
+    r->ev_changed_told = false; /* the power-on cleared the reader's flag */
     return 0;
 }
 
@@ -283,7 +276,7 @@ static int rd_read(void *ctx, unsigned addr, uint8_t *buf, size_t len, struct kw
     uint8_t req[4];
     int rc;
 
-    if ((rc = check_range(addr, len, e)) < 0)
+    if ((rc = carddev_check_range(addr, len, e)) < 0)
         return rc;
     frame_put16(req, (uint16_t)addr);
     frame_put16(req + 2, (uint16_t)len);
@@ -302,7 +295,7 @@ static int rd_write(void *ctx, unsigned addr, const uint8_t *buf, size_t len, st
     uint8_t req[2 + KWH_CARD_SIZE];
     int rc;
 
-    if ((rc = check_range(addr, len, e)) < 0)
+    if ((rc = carddev_check_range(addr, len, e)) < 0)
         return rc;
     frame_put16(req, (uint16_t)addr);
     memcpy(req + 2, buf, len);
@@ -370,6 +363,39 @@ static int rd_psc_change(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_e
                 &resp, e);
 }
 
+/* Card events from STATUS alone: present or not, and the flag "inserted or removed since
+ * the last power-on", which only POWER_ON clears. A card swapped between two looks
+ * shows as the flag set while a card stays present; a second swap before the card is
+ * read again cannot be seen (the flag is already set). */
+static int rd_event(void *ctx, int timeout_ms, enum kwh_card_event *ev, struct kwh_err *e)
+{
+    struct reader *r = ctx;
+    int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+    *ev = KWH_CARD_EV_NONE;
+    for (;;) {
+        struct kwh_reader_status st;
+        int rc = rd_status(r, &st, e);
+
+        if (rc < 0)
+            return rc;
+        if (r->ev_known) {
+            if (r->ev_present && !st.card_present)
+                *ev = KWH_CARD_EV_REMOVED;
+            else if (st.card_present &&
+                     (!r->ev_present || (st.card_changed && !r->ev_changed_told)))
+                *ev = KWH_CARD_EV_INSERTED;
+        }
+        r->ev_known = true;
+        r->ev_present = st.card_present;
+        r->ev_changed_told = st.card_changed;
+        if (*ev != KWH_CARD_EV_NONE || now_ms() >= deadline)
+            return 0;
+        struct timespec nap = {0, 100 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+}
+
 static void rd_close(void *ctx)
 {
     struct reader *r = ctx;
@@ -389,6 +415,7 @@ static const struct kwh_card_dev_ops reader_ops = {
     .psc_present = rd_psc_present,
     .psc_change = rd_psc_change,
     .close = rd_close,
+    .event = rd_event,
 };
 
 int reader_attach(struct kwh_transport *t, const struct reader_opts *o, struct kwh_card_dev *dev,

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kwhpos/cardreg.h"
 #include "kwhpos/config.h"
-#include "kwhpos/reader.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "kwhpos/core.h"
@@ -76,12 +76,7 @@ int cli_open_reader(struct cli *c, struct kwh_err *e)
     int rc;
     if (c->dev_open)
         return 0;
-    if (c->cfg.reader_port[0] == '\0')
-        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER,
-                            "no card reader: set [reader] "
-                            "port in %s",
-                            c->config_path);
-    rc = reader_open(c->cfg.reader_port, c->cfg.reader_baud, SERIAL_AUTO, NULL, &c->dev, e);
+    rc = cardreg_open(&c->cfg, &c->dev, e);
     if (rc < 0)
         return rc;
     c->dev_open = true;

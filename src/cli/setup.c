@@ -41,17 +41,21 @@ static int cmd_init(struct cli *c, const struct cli_args *a)
 
 static int cmd_ports(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_reader_port *ports;
+    struct cardreg_entry *list;
+    char note[KWH_ERR_MSG];
     size_t n;
     struct kwh_err e;
     (void)a;
-    if (core_reader_ports(&ports, &n, &e) < 0)
+    if (readers_list(&list, &n, note, sizeof note, &e) < 0)
         return cli_fail(c, &e);
     for (size_t i = 0; i < n; i++)
-        fprintf(c->out, "%s\t%s\n", ports[i].name, ports[i].label);
+        fprintf(c->out, "%s\t%s\t%s\n", list[i].driver, list[i].name, list[i].label);
+    if (note[0] != '\0')
+        fprintf(stderr, "%s: %s\n", c->prog, note);
     if (n == 0)
-        fprintf(stderr, "%s: no serial ports found\n", c->prog);
-    free(ports);
+        fprintf(stderr, "%s: %s\n", c->prog,
+                _("no card reader found (no serial port, no PC/SC reader)"));
+    free(list);
     return CLI_OK;
 }
 
@@ -308,7 +312,9 @@ const struct cli_command cli_setup_commands[] = {
      "--area CODE [--unit NAME] [--phone TEL] "
      "[--no-tariffs]",
      N_("create a new site database (once)"), cmd_init, 0},
-    {"ports", "", "", N_("list serial ports with their USB descriptions"), cmd_ports, 0},
+    {"ports", "", "",
+     N_("list the card readers: serial ports with their USB descriptions and PC/SC readers"),
+     cmd_ports, 0},
     {"settings show", "", "", N_("the site's settings (area code, unit, limits)"),
      cmd_settings_show, 0},
     {"settings set", "unit= phone= area= force monthly-free= max-amount= max-kwh= reissue-fee=",

@@ -39,11 +39,20 @@ static const struct opt opts[] = {
     {"database:url", OPT_STR, STR(db_url), 0, 0, NULL, "",
      "the site database on a PostgreSQL server instead: a libpq connection string "
      "(postgresql://... or host=... dbname=... user=...); empty = [database] path"},
+    {"reader:driver", OPT_ENUM, STR(reader_driver), 0, 0, "serial|pcsc", "serial",
+     "card reader driver: serial (the simulator, serial readers) or pcsc (USB smart card "
+     "readers such as the ACS ACR39U, through pcscd)"},
     {"reader:port", OPT_PATH, STR(reader_port), 0, 0, NULL, "",
-     "card reader serial port, e.g. /dev/ttyUSB0; empty = no reader"},
+     "serial card reader port, e.g. /dev/ttyUSB0; empty = no reader"},
     {"reader:baud", OPT_INT, NUM(reader_baud), 1200, 230400,
      "1200|2400|4800|9600|19200|38400|57600|115200|230400", "9600",
-     "card reader speed, bits per second"},
+     "serial card reader speed, bits per second"},
+    {"reader:name", OPT_STR, STR(reader_name), 0, 0, NULL, "",
+     "PC/SC reader: the start of its name, e.g. ACS ACR39U (kwhpos ports lists them); "
+     "empty = the first reader"},
+    {"reader:dialect", OPT_ENUM, STR(reader_dialect), 0, 0, "acs|iso", "acs",
+     "PC/SC reader: its commands for memory cards, acs (ACS ACR38/ACR39) or iso (ISO "
+     "7816-4 class 00)"},
     {"ui:language", OPT_ENUM, STR(language), 0, 0, "zh_CN|en", "zh_CN",
      "zh_CN or en; when absent, en on the Linux console (TERM=linux), else zh_CN"},
     {"ui:idle_lock_minutes", OPT_INT, NUM(idle_lock_minutes), 0, 1440, NULL, "15",

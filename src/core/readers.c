@@ -1,41 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The card readers this machine offers, for the screen and the command that choose one:
- * the card layer lists them (serial ports today), the core hands them on, so no screen
- * reaches a driver. */
-#include <stdlib.h>
-#include <string.h>
-
+/* The card readers of this machine, for the reader settings (通讯参数设置) and the
+ * status line: the screens reach the driver registry of src/card through here. */
 #include "core/internal.h"
-#include "kwhpos/core.h"
-#include "kwhpos/serial.h"
-#include "kwhpos/util.h"
+#include "kwhpos/cardreg.h"
 
-int core_reader_ports(struct kwh_reader_port **out, size_t *n, struct kwh_err *e)
+int readers_list(struct cardreg_entry **list, size_t *n, char *note, size_t note_size,
+                 struct kwh_err *e)
 {
-    struct serial_port_info *ports = NULL;
-    struct kwh_reader_port *list;
-    size_t count = 0;
-    int rc;
+    return cardreg_list(list, n, note, note_size, e);
+}
 
-    *out = NULL;
-    *n = 0;
-    if ((rc = serial_list_ports(&ports, &count, e)) < 0)
-        return rc;
-    if (count == 0) {
-        free(ports);
-        return 0;
-    }
-    list = calloc(count, sizeof *list);
-    if (list == NULL) {
-        free(ports);
-        return kwh_err_set(e, KWH_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < count; i++) {
-        str_copy(list[i].name, sizeof list[i].name, ports[i].name);
-        str_copy(list[i].label, sizeof list[i].label, ports[i].label);
-    }
-    free(ports);
-    *out = list;
-    *n = count;
-    return 0;
+const char *readers_describe(const struct kwh_config *cfg)
+{
+    return cardreg_describe(cfg);
+}
+
+long readers_find(const struct kwh_config *cfg, const struct cardreg_entry *list, size_t n,
+                  struct cardreg_entry *absent)
+{
+    return cardreg_find(cfg, list, n, absent);
+}
+
+void readers_port_entry(const char *port, struct cardreg_entry *r)
+{
+    cardreg_port_entry(port, r);
+}
+
+int readers_choose(struct kwh_config *cfg, const struct cardreg_entry *r, struct kwh_err *e)
+{
+    return cardreg_choose(cfg, r, e);
 }

@@ -22,7 +22,8 @@
 struct sim_card {
     uint8_t mem[KWH_CARD_SIZE];
     uint8_t psc[KWH_PSC_LEN];
-    int tries; /* PSC tries left; 0 = locked for ever */
+    int tries;          /* PSC tries left; 0 = locked for ever */
+    uint8_t protect[4]; /* protection bits of bytes 0-31, bit x of byte x/8: 0 = read-only */
 };
 
 /* A factory-new card: answer-to-reset, 0xFF elsewhere, factory PSC, 3 tries. */
@@ -44,7 +45,7 @@ struct sim_faults {
     long garble_at;    /* garble the answer with this number (1 = next); 0 off */
     long garble_count; /* ... and this many answers from there */
     bool mute;         /* read requests, answer nothing */
-    bool vanish;       /* the port is closed */
+    bool vanish;       /* the port (or the link to vpcd) is closed */
 };
 
 /* The reader: the card in it and the session state of an SLE4442-class card. */
@@ -62,6 +63,50 @@ struct sim_reader {
 };
 
 void simreader_init(struct sim_reader *r);
+
+/* --- simsle.c: the SLE4442 in the reader, shared by the serial reader and the virtual
+ * card behind vpcd: every answer's meaning, before either encodes it. */
+enum sim_st {
+    SIM_OK = 0,
+    SIM_NO_CARD,      /* no card in the reader */
+    SIM_PULLED,       /* the card was pulled during the write (*done bytes went in) */
+    SIM_CHANGED,      /* the card came or went since the power-on, or was never powered */
+    SIM_WRONG_PSC,    /* *tries left */
+    SIM_LOCKED,       /* no tries left */
+    SIM_WRITE_FAILED, /* the card file could not be saved */
+    SIM_PSC_REQUIRED, /* a write or PSC change before the PSC was presented */
+    SIM_BAD_PARAM,    /* address or length out of the card */
+};
+
+/* Powers the card: a new session (the PSC forgotten); atr gets its 4-byte ATR. */
+enum sim_st simsle_power_on(struct sim_reader *r, uint8_t atr[4]);
+/* Powers it off: the session ends. */
+void simsle_power_off(struct sim_reader *r);
+/* len bytes from addr: *data points into the card. */
+enum sim_st simsle_read(struct sim_reader *r, unsigned addr, unsigned len, const uint8_t **data);
+/* Writes len bytes at addr (bytes 0-31 whose protection bit is 0 keep their value, as
+ * on the chip); the pull fault stops it: SIM_PULLED, the card out, *done bytes in. */
+enum sim_st simsle_write(struct sim_reader *r, unsigned addr, const uint8_t *data, unsigned len,
+                         unsigned *done, long *card_us);
+/* The error counter as tries left. */
+enum sim_st simsle_tries(struct sim_reader *r, int *tries);
+/* Presents a PSC: spends a try first, restores all three when it matches (the chip's
+ * order); *tries is what is left after it. */
+enum sim_st simsle_present(struct sim_reader *r, const uint8_t psc[KWH_PSC_LEN], int *tries,
+                           long *card_us);
+/* Changes the PSC (needs it presented). */
+enum sim_st simsle_change(struct sim_reader *r, const uint8_t psc[KWH_PSC_LEN], long *card_us);
+/* The protection bits (4 bytes). */
+enum sim_st simsle_protect(struct sim_reader *r, uint8_t out[4]);
+
+/* --- simapdu.c: the card's answers as a PC/SC reader gives them ------------------- */
+
+/* Answers the command APDU c (n bytes) for the card in r, in the dialect of
+ * include/kwhpos/apdu.h it belongs to; the answer (data and status word) goes to out
+ * (at least KWH_CARD_SIZE + 2 bytes) and its length is returned; 0 when the card was
+ * pulled during the command (no answer comes). *card_us is the card's own time. */
+size_t simapdu_handle(struct sim_reader *r, const uint8_t *c, size_t n, uint8_t *out,
+                      long *card_us);
 
 /* Puts the card file path in the reader (saving and removing any card there). */
 int simreader_insert(struct sim_reader *r, const char *path, struct kwh_err *e);
@@ -83,10 +128,13 @@ struct sim_serve_opts {
     const char *dir;
     int baud;
     bool card_timing;
+    int vpcd_port; /* > 0: play the card behind vpcd on 127.0.0.1:port instead of a reader */
+    const char *vpcd_reader; /* the name pcscd gives that reader (its start) */
 };
 
-/* Runs the reader on a pseudo-terminal at DIR/reader and the control socket until
- * SIGINT/SIGTERM or a "stop" command. Returns the exit status. */
+/* Runs the reader on a pseudo-terminal at DIR/reader (or the virtual card behind vpcd)
+ * and the control socket until SIGINT/SIGTERM or a "stop" command. Returns the exit
+ * status. */
 int simserve_run(const struct sim_serve_opts *o);
 
 /* Sends one control line to the server in dir and copies its answer to out. Returns 0

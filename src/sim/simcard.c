@@ -4,6 +4,7 @@
  *   kwhsim-card 1
  *   psc ffffff
  *   tries 3
+ *   protect ffffffff       (optional: the protection bits of bytes 0-31; 0 = read-only)
  *   00: a2 13 10 91 4b 57 48 01 ff ff ff ff ff ff ff ff
  *   ... sixteen rows, offsets 00 to f0 ... */
 #include "sim.h"
@@ -23,6 +24,7 @@ void simcard_blank(struct sim_card *c)
     card_blank_image(c->mem);
     memcpy(c->psc, card_factory_psc, sizeof c->psc);
     c->tries = KWH_PSC_TRIES;
+    memset(c->protect, 0xFF, sizeof c->protect);
 }
 
 static int hexval(int ch)
@@ -77,6 +79,7 @@ int simcard_load(const char *path, struct sim_card *c, struct kwh_err *e)
         return bad(e, path, 0, "the file contains NUL bytes");
     }
     rc = 0;
+    memset(c->protect, 0xFF, sizeof c->protect);
     for (line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
         unsigned row;
         char *end;
@@ -95,6 +98,10 @@ int simcard_load(const char *path, struct sim_card *c, struct kwh_err *e)
             if (!parse_hex(line + 4, c->psc, KWH_PSC_LEN))
                 rc = bad(e, path, lineno, "psc must be 3 bytes in hex, like \"psc ffffff\"");
             seen_psc = true;
+        } else if (strncmp(line, "protect ", 8) == 0) {
+            if (!parse_hex(line + 8, c->protect, sizeof c->protect))
+                rc = bad(e, path, lineno,
+                         "protect must be 4 bytes in hex, like \"protect ffffffff\"");
         } else if (strncmp(line, "tries ", 6) == 0) {
             long v = strtol(line + 6, &end, 10);
             if (end == line + 6 || *end != '\0' || v < 0 || v > KWH_PSC_TRIES)
@@ -133,6 +140,9 @@ int simcard_save(const char *path, const struct sim_card *c, struct kwh_err *e)
 
     n += (size_t)snprintf(buf + n, sizeof buf - n, "kwhsim-card 1\npsc %02x%02x%02x\ntries %d\n",
                           c->psc[0], c->psc[1], c->psc[2], c->tries);
+    if (memcmp(c->protect, "\xff\xff\xff\xff", 4) != 0)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "protect %02x%02x%02x%02x\n", c->protect[0],
+                              c->protect[1], c->protect[2], c->protect[3]);
     for (int row = 0; row < 16; row++) {
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%02x:", row * 16);
         for (int i = 0; i < 16; i++)

@@ -15,7 +15,8 @@
 static const char usage[] =
     "usage: kwhsim [--dir DIR] COMMAND [ARGS]\n"
     "\n"
-    "A card reader on a pseudo-terminal, cards as files, meters as files.\n"
+    "A card reader on a pseudo-terminal (or a card behind pcscd's vpcd reader), cards\n"
+    "as files, meters as files.\n"
     "DIR (default: $KWHSIM_DIR, else .) holds the reader link, the control socket,\n"
     "the cards (NAME.card) and the meters (meter-NUMBER.txt).\n"
     "\n"
@@ -23,6 +24,10 @@ static const char usage[] =
     "  serve [--baud N] [--card-timing]   play the reader on DIR/reader until stopped;\n"
     "                                     --card-timing: 5 ms per card byte written and\n"
     "                                     real wire time at N baud (default 9600)\n"
+    "  serve --vpcd PORT [--vpcd-reader NAME] [--card-timing]\n"
+    "                                     play the card in pcscd's vpcd reader instead\n"
+    "                                     (vsmartcard-vpcd listening on 127.0.0.1:PORT;\n"
+    "                                     NAME: pcscd's name for it, default Virtual PCD 00 00)\n"
     "  insert CARD                        put a card in the reader\n"
     "  eject                              take it out\n"
     "  status                             port, card, faults\n"
@@ -72,7 +77,11 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 
 static int cmd_serve(const char *dir, int argc, char **argv)
 {
-    struct sim_serve_opts o = {.dir = dir, .baud = 9600, .card_timing = false};
+    struct sim_serve_opts o = {.dir = dir,
+                               .baud = 9600,
+                               .card_timing = false,
+                               .vpcd_port = 0,
+                               .vpcd_reader = "Virtual PCD 00 00"};
     long v;
 
     for (int i = 0; i < argc; i++) {
@@ -84,9 +93,17 @@ static int cmd_serve(const char *dir, int argc, char **argv)
                             "115200 or 230400",
                             argv[i]);
             o.baud = (int)v;
+        } else if (strcmp(argv[i], "--vpcd") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 1, 65534, &v))
+                return fail("--vpcd %s: give vpcd's TCP port (1 to 65534; its DEVICENAME "
+                            "in reader.conf says /dev/null:PORT)",
+                            argv[i]);
+            o.vpcd_port = (int)v;
+        } else if (strcmp(argv[i], "--vpcd-reader") == 0 && i + 1 < argc) {
+            o.vpcd_reader = argv[++i];
         } else {
-            return fail("serve: unexpected \"%s\" (usage: kwhsim serve --dir DIR [--baud N] "
-                        "[--card-timing])",
+            return fail("serve: unexpected \"%s\" (usage: kwhsim serve --dir DIR [--baud N | "
+                        "--vpcd PORT] [--card-timing])",
                         argv[i]);
         }
     }

@@ -40,12 +40,6 @@ void simreader_eject(struct sim_reader *r)
     r->psc_ok = false;
 }
 
-/* The card file follows every change; a failure to save is a write failure. */
-static bool persist(struct sim_reader *r)
-{
-    return simcard_save(r->card_path, &r->card, NULL) == 0;
-}
-
 static size_t answer(struct sim_reader *r, const struct frame *req, uint8_t status,
                      const uint8_t *data, size_t len, uint8_t *out)
 {
@@ -62,106 +56,60 @@ static size_t answer(struct sim_reader *r, const struct frame *req, uint8_t stat
     return r->last_len;
 }
 
-/* NO_CARD or CARD_CHANGED when the session cannot go on, else OK. */
-static uint8_t session_state(const struct sim_reader *r)
+/* The frame status of an engine status. */
+static uint8_t frame_status(enum sim_st st)
 {
-    if (!r->has_card)
-        return FRAME_NO_CARD;
-    if (r->changed || !r->powered)
-        return FRAME_CARD_CHANGED;
-    return FRAME_OK;
+    static const uint8_t map[] = {
+        [SIM_OK] = FRAME_OK,
+        [SIM_NO_CARD] = FRAME_NO_CARD,
+        [SIM_PULLED] = FRAME_NO_CARD,
+        [SIM_CHANGED] = FRAME_CARD_CHANGED,
+        [SIM_WRONG_PSC] = FRAME_WRONG_PSC,
+        [SIM_LOCKED] = FRAME_LOCKED,
+        [SIM_WRITE_FAILED] = FRAME_WRITE_FAILED,
+        [SIM_PSC_REQUIRED] = FRAME_PSC_REQUIRED,
+        [SIM_BAD_PARAM] = FRAME_BAD_PARAM,
+    };
+    return map[st];
 }
 
 static size_t do_write(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
 {
     uint8_t count[2];
-    unsigned addr, len, done = 0;
-    uint8_t st;
+    unsigned done;
+    enum sim_st st;
 
     if (req->len < 3)
         return answer(r, req, FRAME_BAD_PARAM, NULL, 0, out);
-    addr = frame_get16(req->data);
-    len = req->len - 2u;
-    if (addr >= KWH_CARD_SIZE || len > KWH_CARD_SIZE - addr)
-        return answer(r, req, FRAME_BAD_PARAM, NULL, 0, out);
-    if ((st = session_state(r)) != FRAME_OK)
-        return answer(r, req, st, NULL, 0, out);
-    if (!r->psc_ok)
-        return answer(r, req, FRAME_PSC_REQUIRED, NULL, 0, out);
-    while (done < len) {
-        if (r->f.pull_after == 0) {
-            r->f.pull_after = -1;
-            if (done > 0)
-                persist(r);
-            simreader_eject(r);
-            frame_put16(count, (uint16_t)done);
-            return answer(r, req, FRAME_NO_CARD, count, 2, out);
-        }
-        if (r->f.pull_after > 0)
-            r->f.pull_after--;
-        r->card.mem[addr + done] = req->data[2 + done];
-        done++;
-        *card_us += SIM_EEPROM_US;
-    }
+    st = simsle_write(r, frame_get16(req->data), req->data + 2, req->len - 2u, &done, card_us);
+    if (st != SIM_OK && st != SIM_PULLED && st != SIM_WRITE_FAILED)
+        return answer(r, req, frame_status(st), NULL, 0, out);
     frame_put16(count, (uint16_t)done);
-    if (!persist(r)) {
-        frame_put16(count, 0);
-        return answer(r, req, FRAME_WRITE_FAILED, count, 2, out);
-    }
-    return answer(r, req, FRAME_OK, count, 2, out);
+    return answer(r, req, frame_status(st), count, 2, out);
 }
 
 static size_t do_present(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
 {
-    uint8_t tries;
-    uint8_t st;
+    /* the answer carries the tries left when a presentation took place */
+    bool presented = r->has_card && r->powered && !r->changed && r->card.tries > 0;
+    enum sim_st st;
+    int tries;
+    uint8_t t;
 
     if (req->len != KWH_PSC_LEN)
         return answer(r, req, FRAME_BAD_PARAM, NULL, 0, out);
-    if ((st = session_state(r)) != FRAME_OK)
-        return answer(r, req, st, NULL, 0, out);
-    if (r->card.tries <= 0)
-        return answer(r, req, FRAME_LOCKED, NULL, 0, out);
-    /* like the SLE4442: the error counter is spent first, restored on a match */
-    r->card.tries--;
-    *card_us += SIM_EEPROM_US;
-    if (memcmp(req->data, r->card.psc, KWH_PSC_LEN) == 0) {
-        r->card.tries = KWH_PSC_TRIES;
-        r->psc_ok = true;
-        *card_us += SIM_EEPROM_US;
-    } else {
-        r->psc_ok = false;
-    }
-    if (!persist(r))
-        return answer(r, req, FRAME_WRITE_FAILED, NULL, 0, out);
-    tries = (uint8_t)r->card.tries;
-    if (r->psc_ok)
-        return answer(r, req, FRAME_OK, &tries, 1, out);
-    return answer(r, req, tries == 0 ? FRAME_LOCKED : FRAME_WRONG_PSC, &tries, 1, out);
-}
-
-static size_t do_change(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
-{
-    uint8_t st;
-
-    if (req->len != KWH_PSC_LEN)
-        return answer(r, req, FRAME_BAD_PARAM, NULL, 0, out);
-    if ((st = session_state(r)) != FRAME_OK)
-        return answer(r, req, st, NULL, 0, out);
-    if (!r->psc_ok)
-        return answer(r, req, FRAME_PSC_REQUIRED, NULL, 0, out);
-    memcpy(r->card.psc, req->data, KWH_PSC_LEN);
-    *card_us += KWH_PSC_LEN * SIM_EEPROM_US;
-    if (!persist(r))
-        return answer(r, req, FRAME_WRITE_FAILED, NULL, 0, out);
-    return answer(r, req, FRAME_OK, NULL, 0, out);
+    st = simsle_present(r, req->data, &tries, card_us);
+    t = (uint8_t)tries;
+    presented = presented && (st == SIM_OK || st == SIM_WRONG_PSC || st == SIM_LOCKED);
+    return answer(r, req, frame_status(st), &t, presented ? 1 : 0, out);
 }
 
 size_t simreader_handle(struct sim_reader *r, const struct frame *req, uint8_t *out, long *card_us)
 {
-    uint8_t buf[KWH_CARD_SIZE];
-    unsigned addr, len;
-    uint8_t st;
+    const uint8_t *data = NULL;
+    uint8_t buf[4];
+    enum sim_st st;
+    int tries;
 
     *card_us = 0;
     switch (req->cmd) {
@@ -172,30 +120,24 @@ size_t simreader_handle(struct sim_reader *r, const struct frame *req, uint8_t *
         buf[0] = (uint8_t)((r->has_card ? FRAME_ST_CARD : 0) | (r->changed ? FRAME_ST_CHANGED : 0));
         return answer(r, req, FRAME_OK, buf, 1, out);
     case FRAME_CMD_POWER_ON:
-        if (!r->has_card)
-            return answer(r, req, FRAME_NO_CARD, NULL, 0, out);
-        r->powered = true;
-        r->changed = false;
-        r->psc_ok = false;
-        return answer(r, req, FRAME_OK, r->card.mem, 4, out);
+        st = simsle_power_on(r, buf);
+        return answer(r, req, frame_status(st), buf, st == SIM_OK ? 4 : 0, out);
     case FRAME_CMD_READ:
         if (req->len != 4)
             return answer(r, req, FRAME_BAD_PARAM, NULL, 0, out);
-        addr = frame_get16(req->data);
-        len = frame_get16(req->data + 2);
-        if (len == 0 || addr >= KWH_CARD_SIZE || len > KWH_CARD_SIZE - addr)
-            return answer(r, req, FRAME_BAD_PARAM, NULL, 0, out);
-        if ((st = session_state(r)) != FRAME_OK)
-            return answer(r, req, st, NULL, 0, out);
-        return answer(r, req, FRAME_OK, r->card.mem + addr, len, out);
+        st = simsle_read(r, frame_get16(req->data), frame_get16(req->data + 2), &data);
+        return answer(r, req, frame_status(st), data, st == SIM_OK ? frame_get16(req->data + 2) : 0,
+                      out);
     case FRAME_CMD_WRITE: return do_write(r, req, out, card_us);
     case FRAME_CMD_PSC_TRIES:
-        if ((st = session_state(r)) != FRAME_OK)
-            return answer(r, req, st, NULL, 0, out);
-        buf[0] = (uint8_t)r->card.tries;
-        return answer(r, req, r->card.tries > 0 ? FRAME_OK : FRAME_LOCKED, buf, 1, out);
+        st = simsle_tries(r, &tries);
+        buf[0] = (uint8_t)tries;
+        return answer(r, req, frame_status(st), buf, st == SIM_OK || st == SIM_LOCKED ? 1 : 0, out);
     case FRAME_CMD_PSC_PRESENT: return do_present(r, req, out, card_us);
-    case FRAME_CMD_PSC_CHANGE: return do_change(r, req, out, card_us);
+    case FRAME_CMD_PSC_CHANGE:
+        if (req->len != KWH_PSC_LEN)
+            return answer(r, req, FRAME_BAD_PARAM, NULL, 0, out);
+        return answer(r, req, frame_status(simsle_change(r, req->data, card_us)), NULL, 0, out);
     case FRAME_CMD_REPEAT:
         if (r->last_len == 0)
             return answer(r, req, FRAME_BAD_FRAME, NULL, 0, out);

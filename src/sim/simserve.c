@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kwhsim serve: the reader on a pseudo-terminal, and the control socket. */
+/* kwhsim serve: the reader on a pseudo-terminal (or the card behind vpcd, simvpcd.c),
+ * and the control socket. */
 #define _GNU_SOURCE /* ptsname_r */
-#include "sim.h"
+#include "serve.h"
 #include "kwhpos/frame.h"
 
 #include <errno.h>
@@ -25,27 +26,14 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-struct server {
-    const struct sim_serve_opts *o;
-    char link[PATH_MAX];
-    char sock[PATH_MAX];
-    char pts[128];
-    int master, slave, listen_fd;
-    struct sim_reader r;
-    struct frame_parser p;
-    int64_t frame_start_us;     /* when the first byte of the frame being parsed came */
-    uint8_t pending[FRAME_MAX]; /* an answer waiting for its wire and card time */
-    size_t pending_len;
-    int64_t due_us;
-    bool stop;
-};
-
-static int64_t now_us(void)
+int64_t serve_now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+#define now_us serve_now_us
 
 static int64_t wire_us(const struct server *s, size_t bytes)
 {
@@ -267,7 +255,9 @@ static void command(struct server *s, char *line, FILE *out)
     if (verb == NULL) {
         fprintf(out, "error: empty command\n");
     } else if (strcmp(verb, "insert") == 0 && a1 && !a2) {
-        if (simreader_insert(&s->r, a1, &e) < 0)
+        if (s->o->vpcd_port > 0)
+            vpcd_insert(s, a1, out);
+        else if (simreader_insert(&s->r, a1, &e) < 0)
             fprintf(out, "error: %s\n", e.msg);
         else
             fprintf(out, "card %s is in the reader\nok\n", a1);
@@ -276,15 +266,22 @@ static void command(struct server *s, char *line, FILE *out)
             fprintf(out, "error: no card in the reader\n");
         } else {
             fprintf(out, "card %s taken out\nok\n", s->r.card_path);
-            simreader_eject(&s->r);
+            if (s->o->vpcd_port > 0)
+                vpcd_eject(s);
+            else
+                simreader_eject(&s->r);
         }
     } else if (strcmp(verb, "holds") == 0 && a1 && !a2) {
         fprintf(out, s->r.has_card && strcmp(s->r.card_path, a1) == 0 ? "ok\n" : "error: no\n");
     } else if (strcmp(verb, "status") == 0 && !a1) {
         char ft[160];
         faults_text(&s->r.f, ft, sizeof ft);
-        fprintf(out, "port %s\nlink %s\nbaud %d\ncard-timing %s\ncard %s\npowered %s\n%s\nok\n",
-                s->master >= 0 ? s->pts : "closed", s->link, s->o->baud,
+        if (s->o->vpcd_port > 0)
+            vpcd_status(s, out);
+        else
+            fprintf(out, "port %s\nlink %s\nbaud %d\n", s->master >= 0 ? s->pts : "closed", s->link,
+                    s->o->baud);
+        fprintf(out, "card-timing %s\ncard %s\npowered %s\n%s\nok\n",
                 s->o->card_timing ? "on" : "off", s->r.has_card ? s->r.card_path : "none",
                 s->r.powered ? "yes" : "no", ft);
     } else if (strcmp(verb, "fault") == 0 && a1) {
@@ -303,14 +300,23 @@ static void command(struct server *s, char *line, FILE *out)
             fprintf(out, "the reader stops answering\nok\n");
         } else if (strcmp(a1, "vanish") == 0 && !a2) {
             s->r.f.vanish = true;
-            port_close(s);
-            fprintf(out, "the reader's port is closed\nok\n");
+            if (s->o->vpcd_port > 0) {
+                vpcd_drop(s, true);
+                fprintf(out, "the card's link to vpcd is cut\nok\n");
+            } else {
+                port_close(s);
+                fprintf(out, "the reader's port is closed\nok\n");
+            }
         } else if (strcmp(a1, "clear") == 0 && !a2) {
             s->r.f = (struct sim_faults){.pull_after = -1};
-            if (s->master < 0 && port_open(s, &e) < 0)
+            if (s->o->vpcd_port > 0) {
+                vpcd_clear(s);
+                fprintf(out, "faults cleared; card behind vpcd on port %d\nok\n", s->o->vpcd_port);
+            } else if (s->master < 0 && port_open(s, &e) < 0) {
                 fprintf(out, "error: %s\n", e.msg);
-            else
+            } else {
                 fprintf(out, "faults cleared; reader on %s\nok\n", s->pts);
+            }
         } else {
             fprintf(out, "error: usage: fault pull N | garble N [COUNT] | mute | vanish | clear\n");
         }
@@ -322,7 +328,24 @@ static void command(struct server *s, char *line, FILE *out)
     }
 }
 
-/* One control connection: a line in, the answer out, each with a time limit. */
+/* Writes an answer to a control client (with a time limit) and closes it. */
+static void answer_client(int fd, const char *ans, size_t len)
+{
+    for (size_t done = 0; done < len;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+        ssize_t w;
+        if (poll(&pfd, 1, 1000) <= 0)
+            break;
+        w = write(fd, ans + done, len - done);
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    close(fd);
+}
+
+/* One control connection: a line in, the answer out, each with a time limit; an answer
+ * that waits for pcscd is held (serve_defer) and sent by the loop. */
 static void client(struct server *s)
 {
     char line[PATH_MAX + 64];
@@ -349,27 +372,63 @@ static void client(struct server *s)
     line[have] = '\0';
     line[strcspn(line, "\r\n")] = '\0';
     out = open_memstream(&ans, &ans_len);
-    if (out != NULL) {
-        command(s, line, out);
-        fclose(out);
-        for (size_t done = 0; done < ans_len;) {
-            struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-            ssize_t w;
-            if (poll(&pfd, 1, 1000) <= 0)
-                break;
-            w = write(fd, ans + done, ans_len - done);
-            if (w <= 0)
-                break;
-            done += (size_t)w;
-        }
-        free(ans);
+    if (out == NULL) {
+        close(fd);
+        return;
     }
-    close(fd);
+    s->ctl = CTL_NONE;
+    command(s, line, out);
+    fclose(out);
+    if (s->ctl != CTL_NONE) {
+        s->ctl_fd = fd;
+        s->ctl_ans = ans;
+        s->ctl_len = ans_len;
+        return;
+    }
+    answer_client(fd, ans, ans_len);
+    free(ans);
+}
+
+void serve_defer(struct server *s, enum ctl_wait wait, int64_t deadline_us, const char *late)
+{
+    s->ctl = wait;
+    s->ctl_deadline = deadline_us;
+    snprintf(s->ctl_late, sizeof s->ctl_late, "%s", late);
+}
+
+void serve_release(struct server *s, enum ctl_wait wait, int64_t delay_us)
+{
+    if (s->ctl != wait || s->ctl_fd < 0)
+        return;
+    s->ctl = CTL_SETTLE;
+    s->ctl_at = now_us() + delay_us;
+}
+
+/* Sends a held answer when its moment came (or the late error when the wait failed). */
+static int64_t ctl_tick(struct server *s)
+{
+    int64_t now = now_us();
+
+    if (s->ctl_fd < 0)
+        return 1000000;
+    if (s->ctl == CTL_SETTLE && now < s->ctl_at)
+        return s->ctl_at - now;
+    if (s->ctl != CTL_SETTLE && now < s->ctl_deadline)
+        return s->ctl_deadline - now < 1000000 ? s->ctl_deadline - now : 1000000;
+    if (s->ctl == CTL_SETTLE)
+        answer_client(s->ctl_fd, s->ctl_ans, s->ctl_len);
+    else
+        answer_client(s->ctl_fd, s->ctl_late, strlen(s->ctl_late));
+    free(s->ctl_ans);
+    s->ctl_ans = NULL;
+    s->ctl_fd = -1;
+    s->ctl = CTL_NONE;
+    return 1000000;
 }
 
 int simserve_run(const struct sim_serve_opts *o)
 {
-    struct server s = {.o = o, .master = -1, .slave = -1, .listen_fd = -1};
+    struct server s = {.o = o, .master = -1, .slave = -1, .listen_fd = -1, .ctl_fd = -1};
     struct sigaction sa = {.sa_handler = on_signal};
     struct kwh_err e;
     struct stat st;
@@ -383,10 +442,11 @@ int simserve_run(const struct sim_serve_opts *o)
     snprintf(s.sock, sizeof s.sock, "%s/%s", o->dir, SIM_SOCKET);
     simreader_init(&s.r);
     frame_parser_init(&s.p);
+    vpcd_init(&s);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (listen_open(&s, &e) < 0 || port_open(&s, &e) < 0) {
+    if (listen_open(&s, &e) < 0 || (o->vpcd_port == 0 && port_open(&s, &e) < 0)) {
         fprintf(stderr, "kwhsim: %s\n", e.msg);
         if (e.code != KWH_ECONFLICT && s.listen_fd >= 0) {
             close(s.listen_fd);
@@ -394,13 +454,23 @@ int simserve_run(const struct sim_serve_opts *o)
         }
         return 1;
     }
-    fprintf(stderr, "kwhsim: reader on %s (%s) at %d baud, card timing %s; control %s\n", s.link,
-            s.pts, o->baud, o->card_timing ? "on" : "off", s.sock);
+    if (o->vpcd_port > 0)
+        fprintf(stderr,
+                "kwhsim: the card behind vpcd on 127.0.0.1:%d, card timing %s; control %s\n",
+                o->vpcd_port, o->card_timing ? "on" : "off", s.sock);
+    else
+        fprintf(stderr, "kwhsim: reader on %s (%s) at %d baud, card timing %s; control %s\n",
+                s.link, s.pts, o->baud, o->card_timing ? "on" : "off", s.sock);
     while (!stop_flag && !s.stop) {
-        struct pollfd pfd[2] = {{.fd = s.listen_fd, .events = POLLIN},
-                                {.fd = s.master, .events = POLLIN}};
-        int64_t left = 1000000;
+        /* vpcd first: it may release a held control answer */
+        int64_t vleft = vpcd_tick(&s), left = ctl_tick(&s);
+        struct pollfd pfd[3] = {{.fd = s.ctl_fd < 0 ? s.listen_fd : -1, .events = POLLIN},
+                                {.fd = s.master, .events = POLLIN},
+                                {.fd = vpcd_poll_fd(&s), .events = POLLIN}};
         struct timespec ts;
+
+        if (vleft < left)
+            left = vleft;
 
         if (s.pending_len > 0) {
             left = s.due_us - now_us();
@@ -415,13 +485,19 @@ int simserve_run(const struct sim_serve_opts *o)
         }
         ts.tv_sec = left / 1000000;
         ts.tv_nsec = (left % 1000000) * 1000;
-        if (ppoll(pfd, 2, &ts, NULL) <= 0)
+        if (ppoll(pfd, 3, &ts, NULL) <= 0)
             continue;
         if (pfd[0].revents & POLLIN)
             client(&s);
         if (s.master >= 0 && (pfd[1].revents & POLLIN))
             port_input(&s);
+        if (pfd[2].fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)))
+            vpcd_input(&s);
     }
+    if (s.ctl_fd >= 0)
+        answer_client(s.ctl_fd, s.ctl_late, strlen(s.ctl_late));
+    free(s.ctl_ans);
+    vpcd_close(&s);
     port_close(&s);
     close(s.listen_fd);
     unlink(s.sock);

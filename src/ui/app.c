@@ -17,12 +17,14 @@
 #include "kwhpos/data.h"
 #include "kwhpos/printer.h"
 #include "kwhpos/util.h"
+#include "ui/parts.h"
 #include "ui/ui.h"
 #include "ui/widgets.h"
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
 
 #define TICK_MS 1000
+#define EVENT_TICK_MS 250 /* how often a reader that reports card events is asked */
 #define READER_POLL_SECS 2
 #define READER_RETRY_SECS 10
 
@@ -119,29 +121,29 @@ void app_set_card(struct app *a, const char *desc)
     a->rd_state = desc != NULL && *desc ? RD_KNOWN : RD_CARD;
 }
 
-static void poll_reader(struct app *a, time_t now)
+/* The reader's state from STATUS (every READER_POLL_SECS, or READER_RETRY_SECS after a
+ * fault), for a reader that does not report card events. */
+static void poll_status(struct app *a, time_t now)
 {
     struct kwh_reader_status st;
     struct kwh_err e;
 
-    if (a->dev == NULL || a->dev->ops == NULL || a->dev->ops->status == NULL) {
-        a->rd_state = RD_ABSENT;
-        return;
-    }
     if (now < a->rd_next_poll)
         return;
     kwh_err_clear(&e);
     memset(&st, 0, sizeof st);
     if (a->dev->ops->status(a->dev->ctx, &st, &e) < 0) {
         if (a->rd_state != RD_FAULT)
-            kwh_log(LOG_WARNING, "card reader %s does not answer: %s", a->cfg.reader_port, e.msg);
+            kwh_log(LOG_WARNING, "card reader %s does not answer: %s", readers_describe(&a->cfg),
+                    e.msg);
         a->rd_state = RD_FAULT;
+        a->rd_synced = false;
         a->rd_next_poll = now + READER_RETRY_SECS;
         return;
     }
     a->rd_next_poll = now + READER_POLL_SECS;
     if (a->rd_state == RD_FAULT)
-        kwh_log(LOG_NOTICE, "card reader %s answers again", a->cfg.reader_port);
+        kwh_log(LOG_NOTICE, "card reader %s answers again", readers_describe(&a->cfg));
     if (!st.card_present) {
         a->rd_state = RD_NO_CARD;
         a->rd_card[0] = '\0';
@@ -149,6 +151,60 @@ static void poll_reader(struct app *a, time_t now)
         if (st.card_changed)
             a->rd_card[0] = '\0';
         a->rd_state = a->rd_card[0] ? RD_KNOWN : RD_CARD;
+    }
+    a->rd_synced = true;
+}
+
+/* Looks at the reader: a card that came or went is returned (the status line follows
+ * it); KWH_CARD_EV_NONE otherwise. Readers with the event op are asked every tick,
+ * after one STATUS to learn where they stand; the others are polled by STATUS. */
+static int poll_reader(struct app *a, time_t now)
+{
+    enum kwh_card_event ev = KWH_CARD_EV_NONE;
+    struct kwh_err e;
+
+    if (a->dev == NULL || a->dev->ops == NULL || a->dev->ops->status == NULL) {
+        a->rd_state = RD_ABSENT;
+        return ev;
+    }
+    if (a->dev->ops->event == NULL || !a->rd_synced) {
+        poll_status(a, now);
+        if (a->dev->ops->event == NULL || !a->rd_synced)
+            return ev;
+    }
+    kwh_err_clear(&e);
+    if (a->dev->ops->event(a->dev->ctx, 0, &ev, &e) < 0) {
+        a->rd_state = RD_FAULT;
+        a->rd_synced = false;
+        a->rd_next_poll = now + READER_RETRY_SECS;
+        return KWH_CARD_EV_NONE;
+    }
+    if (ev == KWH_CARD_EV_INSERTED) {
+        a->rd_state = RD_CARD;
+        a->rd_card[0] = '\0';
+    } else if (ev == KWH_CARD_EV_REMOVED) {
+        a->rd_state = RD_NO_CARD;
+        a->rd_card[0] = '\0';
+    }
+    return ev;
+}
+
+/* A card came or went while the main loop waited: a screen that starts by reading the
+ * card (it has F2) reads the new one at once; a card taken out takes the account that
+ * came from it off the screen. */
+static void card_event(struct app *a, int ev)
+{
+    if (!a->logged_in || a->scr == NULL)
+        return;
+    if (ev == KWH_CARD_EV_REMOVED) {
+        cust_card_removed(a);
+        return;
+    }
+    if (ev == KWH_CARD_EV_INSERTED && (a->scr->actions & ACT_BIT(ACT_READ)) &&
+        a->scr->action != NULL) {
+        a->msg[0] = '\0';
+        if (a->scr->action(a, a->st, ACT_READ) & UI_CLOSE)
+            app_open(a, NULL, 0);
     }
 }
 
@@ -315,6 +371,7 @@ void app_open(struct app *a, const struct screen *s, int arg)
     a->scr = s;
     a->scr_arg = arg;
     a->title = s->title;
+    a->card_cc = NULL;
     a->msg[0] = '\0';
     a->progress[0] = '\0';
     if (s->enter != NULL)
@@ -369,18 +426,29 @@ int ui_read(struct app *a, wint_t *ch)
         time_t now;
         int type;
 
+        bool events = a->dev != NULL && a->dev->ops != NULL && a->dev->ops->event != NULL;
+        int ev;
+
         if (got_term || !open_late(a)) {
             a->quit = true;
             return UI_KEY_ABORT;
         }
-        wtimeout(stdscr, TICK_MS);
+        wtimeout(stdscr, events ? EVENT_TICK_MS : TICK_MS);
         type = wget_wch(stdscr, ch);
         now = time(NULL);
         if (type != ERR) {
             a->last_input = now;
             return type;
         }
-        poll_reader(a, now);
+        ev = poll_reader(a, now);
+        if (ev != KWH_CARD_EV_NONE && a->main_waiting) {
+            *ch = (wint_t)ev;
+            return UI_KEY_CARD;
+        }
+        if (ev != KWH_CARD_EV_NONE) {
+            a->card_pending = ev; /* the screen acts on it once the dialog is closed */
+            a->clock_shown = 0;   /* the status line changed: draw it */
+        }
         if (a->logged_in && a->idle_secs > 0 && now - a->last_input >= a->idle_secs) {
             lock(a);
             a->last_input = time(NULL);
@@ -485,8 +553,20 @@ static int run(struct app *a)
         wint_t ch = 0;
         int type;
 
+        if (a->card_pending != KWH_CARD_EV_NONE) {
+            int ev = a->card_pending;
+            a->card_pending = KWH_CARD_EV_NONE;
+            card_event(a, ev);
+            continue;
+        }
         app_draw(a);
+        a->main_waiting = true;
         type = ui_read(a, &ch);
+        a->main_waiting = false;
+        if (type == UI_KEY_CARD) {
+            card_event(a, (int)ch);
+            continue;
+        }
         if (type == UI_KEY_ABORT) {
             if (a->reset) {
                 a->reset = false;
@@ -613,6 +693,7 @@ int ui_run(const struct kwh_config *cfg, const char *db_path, struct kwh_core **
     a->last_input = time(NULL);
     if (a->core != NULL)
         core_set_progress(a->core, dialog_progress, a);
+    poll_reader(a, a->last_input); /* where the reader stands: what comes later is an event */
     rc = run(a);
 
     if (a->scr != NULL && a->scr->leave != NULL)

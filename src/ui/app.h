@@ -30,6 +30,7 @@ enum ui_flag {
     UI_HANDLED = 1,
     UI_REDRAW = 2,
     UI_CLOSE = 4, /* leave the screen, back to the home screen */
+    UI_FIELD = 8, /* with UI_REDRAW: only the focused field changed (typing in it) */
 };
 
 /* Actions keys are bound to (keymap.c holds the one table). */
@@ -63,6 +64,9 @@ enum ui_action {
 
 /* Key types returned by ui_read (besides wget_wch's OK and KEY_CODE_YES). */
 #define UI_KEY_ABORT (-2) /* another operator unlocked: modal dialogs cancel */
+#define UI_KEY_CARD                                                                                \
+    (-3) /* a card came or went (enum kwh_card_event in *ch); only to the                          \
+            main loop (app.c), never to a dialog */
 
 /* Colour roles (theme.c maps them to pairs or to monochrome attributes). */
 enum ui_role {
@@ -89,6 +93,7 @@ enum ui_role {
 };
 
 struct app;
+struct cust_ctx;
 
 /* A screen: enter / draw / action / key / leave. state_size bytes of zeroed state are
  * allocated for it on enter and freed after leave. */
@@ -155,6 +160,10 @@ struct app {
     char rd_card[96];
     uint32_t rd_meter; /* the meter of the customer card read last, or 0 */
     time_t rd_next_poll;
+    bool rd_synced;           /* the reader's state is known (after a start or a fault) */
+    bool main_waiting;        /* the main loop, not a dialog, waits for a key */
+    int card_pending;         /* a card event seen in a dialog, for the main loop */
+    struct cust_ctx *card_cc; /* the screen's account that came from the card in the reader */
 };
 
 /* Geometry: menu bar, title, content rows, message, hints, status. */

@@ -337,7 +337,9 @@ bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf,
                 continue;
             }
             r = form_key(a, &fm, type, ch);
-            if (r & UI_REDRAW) {
+            /* typing redraws only the field (the loop draws the form: only what changed
+               goes to the terminal); anything else the whole screen under the dialog */
+            if ((r & UI_REDRAW) && !(r & UI_FIELD)) {
                 draw_box(d.w, 0, 0, d.h, d.wd, title, theme_attr(CLR_DIALOG));
                 app_draw(a);
                 touchwin(d.w);

@@ -9,8 +9,8 @@ static const char *device_advice(int detail)
 {
     switch (detail) {
     case KWH_DEV_NO_READER:
-        return _("The card reader does not answer. Check its cable and power, and the port "
-                 "in System > Reader port; then try again.");
+        return _("The card reader does not answer. Check its cable and power, and the reader "
+                 "in System > Card reader; then try again.");
     case KWH_DEV_TIMEOUT:
         return _("The card reader stopped answering. Check the cable, wait a moment and "
                  "try again.");
@@ -42,6 +42,9 @@ static const char *device_advice(int detail)
                  "reader, and try again.");
     case KWH_DEV_UNSUPPORTED:
         return _("This reader does not support the operation. Use a supported reader.");
+    case KWH_DEV_WRONG_CARD:
+        return _("The card in the reader is not a prepaid memory card (SLE4442/5542). Take it "
+                 "out and insert a card of this site, chip first.");
     default: return NULL;
     }
 }

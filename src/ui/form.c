@@ -288,14 +288,16 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
     if (!is_text_kind(f->kind))
         return UI_IGNORED;
     if (ledit_key(&f->ed, type, ch))
-        return UI_HANDLED | UI_REDRAW;
+        return UI_HANDLED | UI_REDRAW | UI_FIELD;
     if (type == OK && ch >= 0x20) {
         if (!accepts(f, ch) || !ledit_insert(&f->ed, ch)) {
             beep();
-            if (!accepts(f, ch))
+            if (!accepts(f, ch)) {
                 app_msg(a, CLR_WARN, _("%s: this character is not allowed here"), _(f->label));
+                return UI_HANDLED | UI_REDRAW;
+            }
         }
-        return UI_HANDLED | UI_REDRAW;
+        return UI_HANDLED | UI_REDRAW | UI_FIELD;
     }
     return UI_IGNORED;
 }

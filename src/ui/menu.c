@@ -25,7 +25,7 @@ struct menu {
 };
 
 static const struct menu_item m_settings[] = {
-    {N_("Reader port"), &scr_comm, 0, ANY},
+    {N_("Card reader"), &scr_comm, 0, ANY},
     {N_("Unit name and phone"), &scr_unit, 0, ADMIN},
     {N_("Area code"), &scr_area, 0, ADMIN},
     {N_("Tariffs"), &scr_tariffs, 0, ADMIN},

@@ -25,6 +25,8 @@ bool cust_read_card(struct app *a, struct cust_ctx *cc)
     struct kwh_err e;
     char desc[96];
 
+    if (a->card_cc == cc)
+        a->card_cc = NULL;
     memset(cc, 0, sizeof *cc);
     kwh_err_clear(&e);
     app_msg(a, CLR_INFO, "%s", _("Reading the card..."));
@@ -52,7 +54,17 @@ bool cust_read_card(struct app *a, struct cust_ctx *cc)
     cc->have = true;
     cc->from_card = true;
     cc->c = cc->view.customer;
+    a->card_cc = cc;
     return true;
+}
+
+void cust_card_removed(struct app *a)
+{
+    if (a->card_cc == NULL)
+        return;
+    memset(a->card_cc, 0, sizeof *a->card_cc);
+    a->card_cc = NULL;
+    app_msg(a, CLR_INFO, "%s", _("The card was taken out."));
 }
 
 bool cust_find(struct app *a, struct cust_ctx *cc)
@@ -78,6 +90,8 @@ bool cust_find(struct app *a, struct cust_ctx *cc)
         app_error(a, &e);
         return false;
     }
+    if (a->card_cc == cc)
+        a->card_cc = NULL;
     memset(cc, 0, sizeof *cc);
     cc->have = true;
     cc->c = c;

@@ -16,8 +16,11 @@ struct cust_ctx {
     struct kwh_card_view view; /* valid when from_card */
 };
 
-/* F2: reads the card (cardview_read); true when it is a user card with an account. */
+/* F2: reads the card (cardview_read); true when it is a user card with an account. The
+ * screen's account then follows the card: taken out, it goes (cust_card_removed). */
 bool cust_read_card(struct app *a, struct cust_ctx *cc);
+/* The card in the reader was taken out: the account read from it leaves the screen. */
+void cust_card_removed(struct app *a);
 /* F3: asks for a customer or meter number and finds the account. */
 bool cust_find(struct app *a, struct cust_ctx *cc);
 /* Draws the account from row y on; returns the rows used. */

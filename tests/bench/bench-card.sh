@@ -19,6 +19,13 @@
 # Goal: wall time at most 1.1 x the bound, for the median sale of each table and speed
 # (a sale's wall time on a busy machine is scheduler noise as much as protocol; the
 # worst is printed as well).
+#
+# Then the same core sale through the PC/SC driver: a private pcscd with vsmartcard's
+# vpcd reader, kwhsim --vpcd --card-timing the card in it (tools/pcscd-vpcd.sh). The
+# vpcd round trip is no wire, so there is no bound: the table gives the ratio to the
+# serial core sale at 115200 baud and where the time goes: in SCardTransmit the card's
+# own EEPROM time (5 ms a byte written, 10 ms for the PSC) and the rest, pcscd, vpcd
+# and kwhsim's round trips; outside it the core (the database commits).
 set -u
 B=${1:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -81,6 +88,7 @@ echo "core sale (日常售电: read, write, read back, commit)"
 section=core
 printf '%-8s %4s %10s %10s %8s %6s %6s %6s\n' baud sale wall_ms bound_ms ratio bytes eeprom exch
 PW=bench-pass-1
+serial115=()
 for baud in 9600 115200; do
     D=$T/core$baud
     mkdir -p "$D"
@@ -100,9 +108,61 @@ for baud in 9600 115200; do
         { echo "bench-card: core sale failed" >&2; exit 1; }
     while read -r _ run line; do
         measure "$baud" "$run" 670 7 "$line"
+        [ "$baud" = 115200 ] && serial115+=("$(sed -E 's/.*wall_us=([0-9]+).*/\1/' <<<"$line")")
     done <<<"$out"
     kill "$pid"; wait "$pid" 2>/dev/null; pid=
 done
+
+# --- the same sale over PC/SC ------------------------------------------------------------
+echo
+echo "core sale over PC/SC (pcscd + vpcd, kwhsim --vpcd --card-timing), beside serial at 115200"
+D=$T/pcsc
+mkdir -p "$D/sim"
+export PCSCLITE_CSOCK_NAME=$D/pcscd.comm
+if ! read -r port pcscd <<<"$(tools/pcscd-vpcd.sh "$D" "$B/tests/tools/sockact")" || [ -z "$pcscd" ]; then
+    echo "bench-card: pcscd with vpcd did not start (see $D/pcscd.log)" >&2
+    exit 1
+fi
+"$KWHSIM" --dir "$D/sim" serve --vpcd "$port" --card-timing 2>"$D/serve.log" &
+pid=$!
+for _ in $(seq 100); do [ -S "$D/sim/control.sock" ] && break; sleep 0.05; done
+"$KWHSIM" --dir "$D/sim" new-meter 12345678 >/dev/null
+"$KWHSIM" --dir "$D/sim" new-card c >/dev/null
+"$KWHSIM" --dir "$D/sim" insert c >/dev/null
+"$B/kwhpos" --db "$D/site.db" init --area 123456 >/dev/null &&
+    printf '1\n%s\n%s\n' "$PW" "$PW" | "$B/kwhpos" --db "$D/site.db" --user system operator passwd >/dev/null ||
+    { echo "bench-card: site set-up failed" >&2; exit 1; }
+S="$KWHSIM --dir $D/sim"
+out=$(printf '%s\n' "$PW" | "$B/tests/tools/benchsale" --db "$D/site.db" --pcsc "Virtual PCD" \
+    --meter 12345678 --runs "$runs" \
+    --between "$S eject >/dev/null && $S meter-insert 12345678 c >/dev/null && $S insert c >/dev/null") ||
+    { echo "bench-card: PC/SC sale failed" >&2; exit 1; }
+serial_ms=$(printf '%s\n' "${serial115[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] / 1000 }')
+printf '%4s %9s %10s %7s %6s %11s %8s %9s %8s\n' sale wall_ms serial_ms ratio apdus transmit_ms card_ms pcscd_ms core_ms
+while read -r _ run line; do
+    get() { sed -E "s/.*$1=([0-9]+).*/\1/" <<<"$line"; }
+    wall=$(get wall_us) wr=$(get written) ex=$(get exchanges) tr=$(get transmit_us)
+    awk -v r="$run" -v w="$wall" -v s="$serial_ms" -v x="$ex" -v t="$tr" -v b="$wr" 'BEGIN {
+        card = b * 5 + 10; tm = t / 1000; wm = w / 1000
+        printf "%4s %9.1f %10.1f %7.2f %6d %11.1f %8.1f %9.1f %8.1f\n", r, wm, s, wm / s, x, tm,
+            card, tm - card, wm - tm }'
+    printf '%s %s %s %s\n' "$wall" "$tr" "$wr" "$ex" >>"$T/pcsc.rows"
+done <<<"$out"
+# the median of each part
+med() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+m_wall=$(awk '{ print $1 / 1000 }' "$T/pcsc.rows" | med)
+m_tr=$(awk '{ print $2 / 1000 }' "$T/pcsc.rows" | med)
+m_card=$(awk '{ print $3 * 5 + 10 }' "$T/pcsc.rows" | med)
+m_ex=$(awk '{ print $4 }' "$T/pcsc.rows" | med)
+awk -v w="$m_wall" -v t="$m_tr" -v c="$m_card" -v x="$m_ex" -v s="$serial_ms" 'BEGIN {
+    rt = t - c; core = w - t
+    dom = c >= rt && c >= core ? "the card'"'"'s own EEPROM time" : \
+          rt >= core ? "the pcscd/vpcd round trips" : "the core outside the reader (database)"
+    printf "PC/SC median %.1f ms = %.2f x serial at 115200 (%.1f ms): card %.1f ms, %d APDUs " \
+           "through pcscd/vpcd %.1f ms (%.2f ms each), core %.1f ms; %s dominates\n",
+           w, w / s, s, c, x, rt, rt / x, core, dom
+}'
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
 echo
 missed=0
 for key in $(cut -d' ' -f1 "$ratios" | sort -u); do

@@ -297,8 +297,8 @@ err "--password-fd that is not a number" 2 '--password-fd needs a file descripto
 # --- ports ------------------------------------------------------------------------------
 k ports >"$T/out" 2>"$T/err"; rc=$?
 is "ports exits 0" "$rc" 0
-ok "and lists ports (NAME<TAB>DESCRIPTION) or says there are none" \
-    sh -c "grep -qP '^/dev/[^\t]+\t' '$T/out' || grep -q 'no serial ports found' '$T/err'"
+ok "and lists readers (DRIVER<TAB>NAME<TAB>LABEL) or says there are none" \
+    sh -c "grep -qP '^(serial\t/dev/|pcsc\t)[^\t]+\t' '$T/out' || grep -q 'no card reader found' '$T/err'"
 
 # --- a seller is refused admin card work before the reader is looked at ---------------------
 printf '[database]\npath = %s\n' "$T/site.db" >"$T/noreader.ini"

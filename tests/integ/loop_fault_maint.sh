@@ -20,51 +20,6 @@
 
 A=10000001 M1=12345678 M2=22223333
 
-# books [DB]: what an operation may change, as one line: the account, the done sales'
-# totals, the done card writes by kind (times and card serials left out: they differ
-# between two runs of the same operation)
-books() {
-    DB=${1:-$DB} q "SELECT
-        (SELECT group_concat(customer_no || ' st' || status || ' m' || meter_no || ' n' ||
-             purchase_count || ' ld' || loaded_count || ' g' || card_gen || ' bal' ||
-             balance_ckwh || ' lim' || current_limit_a || ' al' || alarm_ckwh || ' od' ||
-             overdraft_ckwh || ' h' || hoard_ckwh, '; ') FROM customers),
-        (SELECT 'sales ' || COUNT(*) || ' ' || COALESCE(SUM(amount_fen), 0) || ' ' ||
-             COALESCE(SUM(energy_ckwh), 0) || ' ' || COALESCE(SUM(fee_fen), 0)
-         FROM sales WHERE state = 1),
-        (SELECT 'ops ' || group_concat(kind || 'x' || n, ',') FROM
-             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind ORDER BY kind) AS k)"
-}
-
-# the world an operation starts from, saved and put back (the reader empty)
-save_world() {
-    sim eject >/dev/null 2>&1
-    rm -rf "$T/world" && mkdir -p "$T/world"
-    db_copy "$DB" "$T/world/site.db"
-    cp "$D"/*.card "$D"/meter-*.txt "$T/world/"
-}
-restore_world() {
-    sim eject >/dev/null 2>&1
-    rm -f "$D"/*.card
-    db_copy "$T/world/site.db" "$DB"
-    cp "$T/world"/*.card "$T/world"/meter-*.txt "$D/"
-}
-
-# card_of CUSTOMER: the name of the card file that is this account's card now
-card_of() {
-    local serial f
-    serial=$(q "SELECT lower(hex(card_serial)) FROM customers WHERE customer_no = $1")
-    for f in "$D"/*.card; do
-        [ "$(card_bytes "$f" 10 6)" = "$serial" ] && { basename "$f" .card; return; }
-    done
-}
-
-# tool_slot CARD: the record the last done write left on this card (by its serial)
-tool_slot() {
-    q "SELECT lower(hex(slot)) FROM card_ops WHERE state = 1 AND lower(hex(card_serial)) =
-       '$(card_bytes "$1" 10 6)' ORDER BY id DESC LIMIT 1"
-}
-
 # operation NAME CARD PREPARE CHECK CMD...: the operation under test. PREPARE puts the
 # saved world back and the card in the reader; CHECK NAME shows it did its work. Runs it
 # on copies: N bytes written, K answers, REF the books of an uninterrupted run.
@@ -96,40 +51,11 @@ faulted() {
     settled "$name" "$want"
 }
 
-# one_line NAME TEXT: kwhpos's error in TEXT is one line, the last (what the command was
-# about to do comes before it)
-one_line() {
-    is "$1: one line says what happened" \
-        "$(printf '%s\n' "$2" | grep -c '^kwhpos:') $(printf '%s\n' "$2" | tail -n 1 | cut -c1-7)" \
-        "1 kwhpos:"
-}
-
 # settled NAME done|void: clears the fault, reads the card (which reconciles), checks
 # both sides and that the card works on
 settled() {
-    local name=$1 want=$2 was=$RC holder
-    sim fault clear >/dev/null
-    sim insert "$CARD" >/dev/null
-    run kp card read
-    is "$name: the card reads back (exit 0)" "$RC" 0
-    if [ "$was" = 8 ]; then
-        like "$name: the read settles the waiting write" "$OUT" \
-            "^settled: the [a-z-]+ of op #[0-9]+ $([ "$want" = done ] && echo 'was completed' || echo 'never reached')"
-    fi
-    is "$name: nothing is left pending" "$(kp pending)" ""
-    if [ "$want" = done ]; then
-        is "$name: the books are those of an uninterrupted run" "$(books)" "$REF"
-    else
-        is "$name: the books are as before" "$(books)" "$BEFORE"
-    fi
-    holder=$(q "SELECT customer_no FROM customers WHERE lower(hex(card_serial)) =
-                '$(card_bytes "$CARD" 10 6)' AND status IN (1, 2)")
-    if [ -n "$holder" ]; then
-        is "$name: the account's card and the database agree" \
-            "$(card_active "$(card_of "$holder")")" "$(db_slot "$holder")"
-    elif [ "$(card_active "$CARD")" != none ]; then
-        is "$name: the card and the database agree" "$(card_active "$CARD")" "$(tool_slot "$CARD")"
-    fi
+    local name=$1 want=$2
+    settle_read "$name" "$want"
     is "$name: account $A's card and the database agree" "$(card_active "$(card_of $A)")" \
         "$(db_slot $A)"
     run kp audit verify
@@ -158,18 +84,7 @@ pull_points() {
     faulted "pulled at byte 0" "$rc1" void pull 0
     faulted "pulled at byte 1" "$rc1" void pull 1
     faulted "pulled at byte $((N / 2)) of $N" "$rc1" void pull $((N / 2))
-    for attempt in 1 2 3 4; do
-        $PREPARE
-        sim fault pull $((N - 1)) >/dev/null
-        run kp "${CMD[@]}"
-        [ "$RC" = 8 ] && stopped_at_commit "$CARD" && break
-        sim fault clear >/dev/null
-        $PREPARE
-        N=$(bytes_written "$CARD" "${CMD[@]}")
-    done
-    ok "$OPNAME: the card was pulled exactly at the commit byte" stopped_at_commit "$CARD"
-    like "$OPNAME, pulled at the commit byte: the outcome is not known" "$OUT" \
-        'not known whether the card took the write'
+    pull_at_commit
     one_line "$OPNAME, pulled at the commit byte" "$OUT"
     settled "$OPNAME, pulled at the commit byte" void
     for attempt in 1 2 3 4; do

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/integ/loop_lib.sh — sourced by the loop_*.sh suites after lib.sh.
 #
-# A site driven through the real kwhpos command line against `kwhsim serve`:
+# A site driven through the real kwhpos command line against `kwhsim serve`, on either
+# card reader driver: LOOP_READER=serial (the default: kwhsim's reader on a pty) or
+# LOOP_READER=pcsc (a private pcscd with vsmartcard's vpcd, kwhsim the card behind it;
+# tests/integ/pcsc_lib.sh), so one scenario runs on both.
 #   start_sim [serve options]     the simulator in $D, stopped on exit (call it
 #                                 directly, not inside ok: it sets SIM_PID)
 #   new_site INI DB AREA          kwhpos init + the first password change
@@ -28,11 +31,17 @@
 # Faults: bytes_written (how many bytes a command writes, measured on copies),
 # answers (how many reader answers it takes, on copies), pending_op,
 # stopped_at_commit CARD, changed CARD OFF BYTE.
+# The world of a suite: books [DB] (what an operation may change, as one line),
+# save_world / restore_world, card_of CUSTOMER (the name of its card file now),
+# tool_slot CARD (the record the last done write left on it), one_line NAME TEXT.
+
+. "$(dirname "${BASH_SOURCE[0]}")/pcsc_lib.sh"
 
 D=$T/sim
 INI=$T/k.ini
 DB=$T/site.db
 PW=loop-pass-1
+LOOP_READER=${LOOP_READER:-serial}
 mkdir -p "$D"
 
 BACKEND=${KWH_BACKEND:-sqlite}
@@ -90,15 +99,33 @@ _pg_drop_all() {
 sim() { "$KWHSIM" --dir "$D" "$@"; }
 
 start_sim() {
-    "$KWHSIM" --dir "$D" serve "$@" >/dev/null 2>>"$T/serve.log" &
+    if [ "$LOOP_READER" = pcsc ]; then
+        [ -n "$PCSC_PORT" ] || pcsc_start || return 1
+        "$KWHSIM" --dir "$D" serve --vpcd "$PCSC_PORT" "$@" >/dev/null 2>>"$T/serve.log" &
+    else
+        "$KWHSIM" --dir "$D" serve "$@" >/dev/null 2>>"$T/serve.log" &
+    fi
     SIM_PID=$!
     on_exit "kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null"
-    wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
+    if [ "$LOOP_READER" = pcsc ]; then
+        wait_for 10 test -S "$D/control.sock"
+    else
+        wait_for 10 test -S "$D/control.sock" -a -e "$D/reader"
+    fi
+}
+
+# the [reader] section naming the suite's reader
+reader_ini() {
+    if [ "$LOOP_READER" = pcsc ]; then
+        printf '[reader]\ndriver = pcsc\nname = %s\n' "$PCSC_READER"
+    else
+        printf '[reader]\nport = %s\n' "$D/reader"
+    fi
 }
 
 # new_site INI DB AREA: an INI naming DB and the simulator's reader, a new database
 new_site() {
-    { db_ini "$2" && printf '[reader]\nport = %s\n' "$D/reader"; } >"$1"
+    { db_ini "$2" && reader_ini; } >"$1"
     if [ "$BACKEND" = pg ]; then pg_create "$2" || return 1; fi
     "$KWHPOS" -c "$1" init --area "$3" >/dev/null &&
         printf '1\n%s\n%s\n' "$PW" "$PW" | "$KWHPOS" -c "$1" --user system operator passwd >/dev/null
@@ -229,3 +256,108 @@ stopped_at_commit() {
 
 # changed CARD OFF BYTE: the card file's byte at OFF is no longer BYTE
 changed() { [ "$(card_bytes "$1" "$2" 1)" != "$3" ]; }
+
+# --- the world ------------------------------------------------------------------------
+
+# books [DB]: what an operation may change, as one line: the accounts (but void ones),
+# the done sales' totals, the done card writes by kind (times and card serials left out:
+# they differ between two runs of the same operation)
+books() {
+    DB=${1:-$DB} q "SELECT
+        (SELECT group_concat(customer_no || ' st' || status || ' m' || meter_no || ' n' ||
+             purchase_count || ' ld' || loaded_count || ' g' || card_gen || ' bal' ||
+             balance_ckwh || ' lim' || current_limit_a || ' al' || alarm_ckwh || ' od' ||
+             overdraft_ckwh || ' h' || hoard_ckwh, '; ') FROM customers WHERE status != 4),
+        (SELECT 'sales ' || COUNT(*) || ' ' || COALESCE(SUM(amount_fen), 0) || ' ' ||
+             COALESCE(SUM(energy_ckwh), 0) || ' ' || COALESCE(SUM(fee_fen), 0)
+         FROM sales WHERE state = 1),
+        (SELECT 'ops ' || group_concat(kind || 'x' || n, ',') FROM
+             (SELECT kind, COUNT(*) AS n FROM card_ops WHERE state = 1 GROUP BY kind ORDER BY kind) AS k)"
+}
+
+# the world an operation starts from, saved and put back (the reader empty)
+save_world() {
+    sim eject >/dev/null 2>&1
+    rm -rf "$T/world" && mkdir -p "$T/world"
+    db_copy "$DB" "$T/world/site.db"
+    cp "$D"/*.card "$D"/meter-*.txt "$T/world/"
+}
+restore_world() {
+    sim eject >/dev/null 2>&1
+    rm -f "$D"/*.card
+    db_copy "$T/world/site.db" "$DB"
+    cp "$T/world"/*.card "$T/world"/meter-*.txt "$D/"
+}
+
+# card_of CUSTOMER: the name of the card file that is this account's card now
+card_of() {
+    local serial f
+    serial=$(q "SELECT lower(hex(card_serial)) FROM customers WHERE customer_no = $1")
+    for f in "$D"/*.card; do
+        [ "$(card_bytes "$f" 10 6)" = "$serial" ] && { basename "$f" .card; return; }
+    done
+}
+
+# tool_slot CARD: the record the last done write left on this card (by its serial)
+tool_slot() {
+    q "SELECT lower(hex(slot)) FROM card_ops WHERE state = 1 AND lower(hex(card_serial)) =
+       '$(card_bytes "$1" 10 6)' ORDER BY id DESC LIMIT 1"
+}
+
+# settle_read NAME done|void: after a faulted card write of $CMD on $CARD (RC its exit
+# code): the fault cleared, the card put back and read (which settles the write);
+# nothing is pending, the books are those before ($BEFORE, void) or of an uninterrupted
+# run ($REF, done), and the card and the database agree
+settle_read() {
+    local name=$1 want=$2 was=$RC holder
+    sim fault clear >/dev/null
+    sim insert "$CARD" >/dev/null
+    run kp card read
+    is "$name: the card reads back (exit 0)" "$RC" 0
+    if [ "$was" = 8 ]; then
+        like "$name: the read settles the waiting write" "$OUT" \
+            "^settled: the [a-z-]+ of op #[0-9]+ $([ "$want" = done ] && echo 'was completed' || echo 'never reached')"
+    fi
+    is "$name: nothing is left pending" "$(kp pending)" ""
+    if [ "$want" = done ]; then
+        is "$name: the books are those of an uninterrupted run" "$(books)" "$REF"
+    else
+        is "$name: the books are as before" "$(books)" "$BEFORE"
+    fi
+    holder=$(q "SELECT customer_no FROM customers WHERE lower(hex(card_serial)) =
+                '$(card_bytes "$CARD" 10 6)' AND status IN (1, 2)")
+    if [ -n "$holder" ]; then
+        is "$name: the account's card and the database agree" \
+            "$(card_active "$(card_of "$holder")")" "$(db_slot "$holder")"
+    elif [ "$(card_active "$CARD")" != none ]; then
+        is "$name: the card and the database agree" "$(card_active "$CARD")" "$(tool_slot "$CARD")"
+    fi
+}
+
+# pull_at_commit: $CMD on $CARD with the card pulled at the commit byte (every byte but
+# that one written: $N - 1, $N measured by bytes_written; a byte of the new record equal
+# to the old one is not written, so the count can differ between two runs: measured
+# again and repeated); one result that it landed there, RC and OUT its outcome
+pull_at_commit() {
+    local attempt
+    for attempt in 1 2 3 4; do
+        $PREPARE
+        sim fault pull $((N - 1)) >/dev/null
+        run kp "${CMD[@]}"
+        [ "$RC" = 8 ] && stopped_at_commit "$CARD" && break
+        sim fault clear >/dev/null
+        $PREPARE
+        N=$(bytes_written "$CARD" "${CMD[@]}")
+    done
+    ok "$OPNAME: the card was pulled exactly at the commit byte" stopped_at_commit "$CARD"
+    like "$OPNAME, pulled at the commit byte: the outcome is not known" "$OUT" \
+        'not known whether the card took the write'
+}
+
+# one_line NAME TEXT: kwhpos's error in TEXT is one line, the last (what the command was
+# about to do comes before it)
+one_line() {
+    is "$1: one line says what happened" \
+        "$(printf '%s\n' "$2" | grep -c '^kwhpos:') $(printf '%s\n' "$2" | tail -n 1 | cut -c1-7)" \
+        "1 kwhpos:"
+}

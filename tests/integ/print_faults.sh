@@ -112,7 +112,7 @@ cupsd -f -c "$T/cups/etc/cupsd.conf" -s "$T/cups/etc/cups-files.conf" >>"$T/cups
 cupsd_pid=$!
 on_exit "kill $cupsd_pid 2>/dev/null; wait $cupsd_pid 2>/dev/null"
 ok "cupsd is back" wait_for 10 _cups_up
-ok "and prints the kept job: the page comes out late" wait_for 30 test -s "$T/late.bin"
+ok "and prints the kept job: the page comes out late" wait_for 90 test -s "$T/late.bin"
 ok "as an original" test "$(originals "$T/late.bin")" = 1
 out=$(clerk late.ini print 2 2>&1); rc=$?
 is "the clerk's next original is refused (exit 5)" "$rc" 5

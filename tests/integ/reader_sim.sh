@@ -174,6 +174,23 @@ like "no simulator running is said plainly" "$out" 'no simulator is running'
 out=$(sim frobnicate 2>&1)
 like "an unknown command points to --help" "$out" 'unknown command "frobnicate"'
 
+# card events from STATUS: a card out, in, swapped between two looks; nothing between
+sim new-card ev1 >/dev/null
+sim new-card ev2 >/dev/null
+sim insert ev1 >/dev/null
+(rt event 0 event 3000 event 3000 event 300 >"$T/ev.out" 2>&1) &
+ev=$!
+sleep 0.3
+sim eject >/dev/null
+sleep 0.3
+sim insert ev1 >/dev/null
+wait $ev
+is "the serial driver reports a card out, then in, then nothing" "$(echo $(cat "$T/ev.out"))" \
+    "event none event removed event inserted event none"
+out=$(rt event 0 power-on wait-file "$T/swap" event 0 2>&1 &
+      sleep 0.5; sim insert ev2 >/dev/null; touch "$T/swap"; wait)
+like "a card swapped between two looks is a new card" "$out" 'event inserted$'
+
 ok "the simulator stops on request" sim stop
 ok "and exits" wait_for 10 bash -c "! kill -0 $SIM_PID 2>/dev/null"
 ok "removing its socket and link" test ! -e "$D/control.sock" -a ! -e "$D/reader"

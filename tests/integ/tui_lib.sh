@@ -132,9 +132,13 @@ tui_login() {
     tui_type "$1"; tui_keys Tab; tui_type "$2"; tui_keys Enter
 }
 
+# tui_menu M I: opens item I of menu M, and waits (up to 5 s) for the drop-down to close,
+# so that a screen's title, which is also its menu item's label, is not seen on the menu
 tui_menu() {
     tui_keys F9; tui_keys "$1"; tui_keys "$2"
+    wait_for 5 _tui_menu_closed || true
 }
+_tui_menu_closed() { ! tui_screen | sed -n 3p | grep -qE '│ 1 '; }
 
 tui_stop() {
     tui_keys F10

@@ -28,7 +28,7 @@ tui_keys Enter
 # card c0 carries it again -------------------------------------------------------------
 sim eject >/dev/null; sim new-card c0 >/dev/null; sim insert c0 >/dev/null
 tui_menu 3 3
-tui_see "reissue screen" "补卡售电"
+tui_see "reissue screen" "尚无用户：请查询用户（F3）"
 tui_like "reissue: the prompt names only F3" "尚无用户：请查询用户（F3）"
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
@@ -71,7 +71,7 @@ is "edit: address in the database" "$(db "select address from customers")" "二�
 # --- M13 reissue onto a new blank card ---------------------------------------------------
 sim eject >/dev/null; sim new-card c2 >/dev/null; sim insert c2 >/dev/null
 tui_menu 3 3
-tui_see "reissue screen" "补卡售电"
+tui_see "reissue screen" "尚无用户：请查询用户（F3）"
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
 tui_see "reissue: customer found" "王五"

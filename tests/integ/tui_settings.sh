@@ -12,19 +12,30 @@ tui_start
 tui_login system 1
 tui_see "logged in" "F9 or Enter opens the menu"
 
-# M2 reader port, saved in the station file ($T/station.ini beside the database), not the INI
+# M2 the card reader, saved in the station file ($T/station.ini beside the database), not
+# the INI: one list of what the machine has (serial ports with their descriptions, PC/SC
+# readers), another serial port typed, or none. The UI runs on the simulator's reader,
+# a pty no port list has: it is the typed one.
 ini_before=$(cat "$TUI_INI")
 tui_menu 1 1
-tui_see "reader port screen" "Speed (baud)"
-# the detected ports are those the reader layer lists, with their descriptions
-first=$("$TOOLS/readertool" ports | grep '^/dev/' | head -n 1 | cut -f3)
+tui_see "card reader screen" "Card reader"
+tui_see "the simulator's reader is another serial port" "< Another serial port (type it below) >"
+tui_like "with its port in the field" "Serial port +/.*/reader"
+first=$("$KWHPOS" ports 2>/dev/null | head -n 1 | cut -f3)
 if [ -n "$first" ]; then
-    tui_see "the screen lists the detected ports" "$first"
+    tui_see "the screen lists the detected readers" "$first"
 else
-    tui_see "the screen says no port was found" "No serial port found"
+    tui_see "the screen says no reader was found" "No card reader found"
 fi
-tui_keys C-u; tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
-tui_see "port saved" "Saved. The new port is used from the next start"
+tui_keys Right
+tui_see "the last choice is no reader" "< No reader >"
+unlike "no port or speed field without a serial reader" "$(tui_screen)" "Speed \(baud\)"
+tui_keys Left
+tui_see "another serial port: its field appears" "Serial port"
+tui_see "and the speed" "Speed (baud)"
+tui_keys Tab C-u; tui_type "/dev/ttyUSB7"; tui_keys Tab Right Enter
+tui_see "port saved" "Saved. The new reader is used from the next start"
+like "the station file has the serial driver" "$(cat "$T/station.ini")" "driver = serial"
 like "the station file has the port" "$(cat "$T/station.ini")" "port = /dev/ttyUSB7"
 like "the station file has the speed" "$(cat "$T/station.ini")" "baud = 19200"
 is "the INI is not written" "$(cat "$TUI_INI")" "$ini_before"

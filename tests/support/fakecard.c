@@ -133,6 +133,22 @@ static int f_change(void *ctx, const uint8_t psc[KWH_PSC_LEN], struct kwh_err *e
     return 0;
 }
 
+static int f_event(void *ctx, int timeout_ms, enum kwh_card_event *ev, struct kwh_err *e)
+{
+    struct fakecard *f = ctx;
+    (void)timeout_ms;
+    (void)e;
+    *ev = KWH_CARD_EV_NONE;
+    if (f->ev_known && f->ev_present && !f->present)
+        *ev = KWH_CARD_EV_REMOVED;
+    else if (f->ev_known && f->present && f->inserts != f->ev_inserts)
+        *ev = KWH_CARD_EV_INSERTED;
+    f->ev_known = true;
+    f->ev_present = f->present;
+    f->ev_inserts = f->inserts;
+    return 0;
+}
+
 static const struct kwh_card_dev_ops ops = {
     .status = f_status,
     .power_on = f_power_on,
@@ -142,6 +158,7 @@ static const struct kwh_card_dev_ops ops = {
     .psc_present = f_present,
     .psc_change = f_change,
     .close = NULL,
+    .event = f_event,
 };
 
 struct fakecard *fakecard_new(void)
@@ -177,11 +194,19 @@ void fakecard_blank(struct fakecard *f)
     f->tries_asked = f->reads = 0;
     f->read_bytes = 0;
     f->stuck = -1;
+    f->inserts++;
+}
+
+void fakecard_remove(struct fakecard *f)
+{
+    f->present = false;
+    f->unlocked = false;
 }
 
 void fakecard_reinsert(struct fakecard *f)
 {
     f->present = true;
+    f->inserts++;
     f->unlocked = false;
     f->fail_after = -1;
     f->steps = 0;

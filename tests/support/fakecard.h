@@ -22,6 +22,10 @@ struct fakecard {
     void (*crash)(void); /* if set, called instead of failing */
     int presentations;   /* PSC presentations, right or wrong */
     int wrong_presentations;
+    unsigned long inserts; /* cards put in (fakecard_blank, fakecard_reinsert) */
+    /* what the event op saw last */
+    bool ev_known, ev_present;
+    unsigned long ev_inserts;
     int tries_asked; /* error counter readings */
     int reads;       /* read requests */
     long read_bytes; /* bytes read */
@@ -33,6 +37,8 @@ struct fakecard *fakecard_new(void);
 void fakecard_free(struct fakecard *f);
 /* Back to a factory-blank card, present, no failure armed. */
 void fakecard_blank(struct fakecard *f);
+/* Takes the card out (the event op reports it). */
+void fakecard_remove(struct fakecard *f);
 /* Puts the card back after a pull, with no failure armed. */
 void fakecard_reinsert(struct fakecard *f);
 /* The device table over f (borrowed; valid while f lives). */

@@ -3,10 +3,12 @@
  *
  *   readertool [--port P] [--baud N] [--backend auto|lsp|termios] [--timeout MS]
  *              [--min-tries N] COMMAND [ARGS] [COMMAND [ARGS]]...
+ *   readertool --pcsc NAME [--dialect D] [--min-tries N] COMMAND...   (a PC/SC reader whose
+ *              name starts with NAME; "" = the first)
  *
  * Commands run in order in one session: ident, status, power-on, read ADDR LEN,
  * write ADDR HEX, tries, present HEX (after the error counter, as the card writer does),
- * change HEX, wait-file PATH, stats, backend, issue TYPE name=value..., decode (both
+ * change HEX, wait-file PATH, stats, backend, event MS, issue TYPE name=value..., decode (both
  * with --secret HEX --area NNNNNN), sale (a timed typical sale); and `ports` (no reader
  * needed). issue and sale write through the program's own card writer
  * (kwhpos/cardwrite.h). On the first error it prints "readertool: COMMAND: MESSAGE
@@ -23,6 +25,7 @@
 
 #include "kwhpos/card.h"
 #include "kwhpos/cardwrite.h"
+#include "kwhpos/pcsc.h"
 #include "kwhpos/reader.h"
 
 static struct kwh_site_keys site;
@@ -38,9 +41,9 @@ static void writer(struct kwh_card_dev *dev, struct cardwrite *w)
 
 static const char *detail_name(int d)
 {
-    static const char *names[] = {"none",      "no-reader",   "timeout",  "no-card",
-                                  "removed",   "wrong-psc",   "locked",   "write-failed",
-                                  "bad-frame", "unsupported", "protocol", "psc-risk"};
+    static const char *names[] = {
+        "none",         "no-reader", "timeout",     "no-card",  "removed",  "wrong-psc", "locked",
+        "write-failed", "bad-frame", "unsupported", "protocol", "psc-risk", "wrong-card"};
     return d >= 0 && d < (int)(sizeof names / sizeof names[0]) ? names[d] : "?";
 }
 
@@ -236,7 +239,9 @@ static int sale(struct kwh_card_dev *dev, struct kwh_err *e)
 {
     uint8_t img[KWH_CARD_SIZE], out[KWH_CARD_SIZE];
     const struct reader_stats *s = reader_stats(dev);
-    struct reader_stats before = *s;
+    const struct pcsc_stats *ps = pcsc_stats(dev);
+    struct reader_stats before = s ? *s : (struct reader_stats){0};
+    struct pcsc_stats pbefore = ps ? *ps : (struct pcsc_stats){0};
     struct cardwrite w;
     enum cardwrite_outcome outcome;
     struct kwh_card c;
@@ -254,11 +259,19 @@ static int sale(struct kwh_card_dev *dev, struct kwh_err *e)
     if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
         (rc = cardwrite_write(&w, img, out, &outcome, e)) < 0)
         return rc;
-    printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u changed=%u "
-           "readback=%u\n",
-           (long long)(now_us() - t0), s->tx_bytes - before.tx_bytes, s->rx_bytes - before.rx_bytes,
-           s->written - before.written, s->exchanges - before.exchanges, w.stats.runs,
-           w.stats.bytes, w.stats.reads);
+    if (ps != NULL)
+        printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u changed=%u "
+               "readback=%u transmit_us=%lu\n",
+               (long long)(now_us() - t0), ps->tx_bytes - pbefore.tx_bytes,
+               ps->rx_bytes - pbefore.rx_bytes, ps->written - pbefore.written,
+               ps->apdus - pbefore.apdus, w.stats.runs, w.stats.bytes, w.stats.reads,
+               ps->transmit_us - pbefore.transmit_us);
+    else
+        printf("sale wall_us=%lld tx=%lu rx=%lu written=%lu exchanges=%lu runs=%u changed=%u "
+               "readback=%u\n",
+               (long long)(now_us() - t0), s->tx_bytes - before.tx_bytes,
+               s->rx_bytes - before.rx_bytes, s->written - before.written,
+               s->exchanges - before.exchanges, w.stats.runs, w.stats.bytes, w.stats.reads);
     return 0;
 }
 
@@ -327,8 +340,22 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
             rc = decode(dev, &e);
         } else if (strcmp(c, "stats") == 0) {
             const struct reader_stats *s = reader_stats(dev);
-            printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n", s->exchanges,
-                   s->tx_bytes, s->rx_bytes, s->written, s->repeats);
+            const struct pcsc_stats *ps = pcsc_stats(dev);
+            if (ps != NULL)
+                printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n", ps->apdus,
+                       ps->tx_bytes, ps->rx_bytes, ps->written, ps->repeats);
+            else
+                printf("stats exchanges=%lu tx=%lu rx=%lu written=%lu repeats=%lu\n", s->exchanges,
+                       s->tx_bytes, s->rx_bytes, s->written, s->repeats);
+        } else if (strcmp(c, "event") == 0 && i + 1 < argc) {
+            enum kwh_card_event ev;
+            long ms = num(argv[++i], 60000, &ok);
+            if (!ok)
+                return usage("event MS: a time in milliseconds");
+            if ((rc = dev->ops->event(dev->ctx, (int)ms, &ev, &e)) == 0)
+                printf("event %s\n", ev == KWH_CARD_EV_INSERTED  ? "inserted"
+                                     : ev == KWH_CARD_EV_REMOVED ? "removed"
+                                                                 : "none");
         } else if (strcmp(c, "wait-file") == 0 && i + 1 < argc) {
             const char *path = argv[++i];
             struct timespec ms = {0, 20000000};
@@ -338,7 +365,7 @@ static int run(struct kwh_card_dev *dev, int argc, char **argv)
             if (k == 500)
                 return usage("wait-file: the file did not appear within 10 s");
         } else if (strcmp(c, "backend") == 0) {
-            printf("backend %s\n", reader_backend(dev));
+            printf("backend %s\n", pcsc_reader_name(dev) ? "pcsc" : reader_backend(dev));
         } else {
             fprintf(stderr, "readertool: unknown command or missing arguments: %s\n", c);
             return 2;
@@ -355,7 +382,7 @@ int main(int argc, char **argv)
     struct reader_opts o;
     struct kwh_card_dev dev;
     struct kwh_err e;
-    const char *port = NULL, *secret = NULL, *area = NULL;
+    const char *port = NULL, *secret = NULL, *area = NULL, *pcsc = NULL, *dialect = NULL;
     int baud = 9600, backend = SERIAL_AUTO, i, rc;
     bool ok = true;
 
@@ -377,6 +404,10 @@ int main(int argc, char **argv)
             area = argv[i + 1];
         else if (strcmp(argv[i], "--min-tries") == 0)
             min_tries = (int)num(argv[i + 1], 3, &ok);
+        else if (strcmp(argv[i], "--pcsc") == 0)
+            pcsc = argv[i + 1];
+        else if (strcmp(argv[i], "--dialect") == 0)
+            dialect = argv[i + 1];
         else
             return usage("unknown option");
     }
@@ -391,8 +422,19 @@ int main(int argc, char **argv)
     }
     if (i < argc && strcmp(argv[i], "ports") == 0)
         return list_ports();
+    if (pcsc != NULL && i < argc) {
+        struct pcsc_opts po;
+        pcsc_opts_default(&po);
+        po.reader = pcsc;
+        po.dialect = dialect;
+        if (pcsc_open(&po, &dev, &e) < 0)
+            return die("open", &e);
+        rc = run(&dev, argc - i, argv + i);
+        dev.ops->close(dev.ctx);
+        return rc;
+    }
     if (port == NULL || i >= argc)
-        return usage("usage: readertool --port P [options] COMMAND...");
+        return usage("usage: readertool --port P | --pcsc NAME [options] COMMAND...");
     /* with the pty shim of reader_lsp.sh, never reach the real port it stands for */
     if (getenv("KWH_SHIM_FROM") != NULL && dlsym(RTLD_DEFAULT, "kwh_pty_shim_active") == NULL)
         return usage("KWH_SHIM_FROM is set but the pty shim is not loaded: refusing to open "

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: pg (tests/run.sh runs this suite on its PostgreSQL test server only) */
+/* kwh-run: alone (it stops and starts the shared server: tests/run.sh runs nothing beside it) */
 /* A terminal that stays open while the PostgreSQL server goes away and comes back: the
  * next call says the server cannot be reached, and once it is back the same core
  * connects again by itself — for reads, for writes, and after a transaction the
