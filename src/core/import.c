@@ -51,7 +51,8 @@ static const char *const col_names[NCOLS] = {
 
 struct import {
     struct kwh_core *c;
-    int col_at[NCOLS]; /* field index of each column, -1 when absent */
+    int64_t operator_id; /* the scope rule: accounts only in their areas */
+    int col_at[NCOLS];   /* field index of each column, -1 when absent */
     size_t nheader;
     struct kwh_import_result *res;
     struct numbered *meters, *nos;
@@ -246,6 +247,8 @@ static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu
             return rc;
         cu->area_id = ar.id;
     }
+    if ((rc = scope_area_or_default(im->c, im->operator_id, cu->area_id, &cu->area_id, e)) < 0)
+        return rc;
     cu->status = KWH_CUST_OPEN;
     cu->opened = core_now(im->c);
     return 0;
@@ -381,6 +384,7 @@ int import_customers(struct kwh_core *c, const struct kwh_session *s, const char
     memset(out, 0, sizeof *out);
     memset(&im, 0, sizeof im);
     im.c = c;
+    im.operator_id = s->operator_id;
     im.res = out;
     if ((rc = auth_permit(s, KWH_ACT_IMPORT, 0, e)) < 0)
         return rc;

@@ -70,6 +70,10 @@ void area_title(struct kwh_core *c, int64_t id, char *buf, size_t n);
 /* The scope rule (scope.c) for the operator operator_id: 0 when area_id is inside their
  * areas (or they are unrestricted), else KWH_EPERM naming the area. */
 int scope_permit_op(struct kwh_core *c, int64_t operator_id, int64_t area_id, struct kwh_err *e);
+/* A new account's area for operator_id: asked (0: the top of the tree, or for an operator
+ * limited to areas the first of theirs), refused outside their areas. */
+int scope_area_or_default(struct kwh_core *c, int64_t operator_id, int64_t asked, int64_t *area,
+                          struct kwh_err *e);
 /* The operator to pass the store's queries as their scope: the session's operator when
  * limited to subtrees, else 0. */
 int scope_of(struct kwh_core *c, const struct kwh_session *s, int64_t *scope_op, struct kwh_err *e);

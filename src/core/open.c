@@ -20,28 +20,6 @@ void open_meter_defaults(struct kwh_meter *m)
     m->ct_ratio = 1;
 }
 
-/* The new account's area: the one asked for, inside the operator's; none asked for: the
- * top of the tree, or for an operator limited to areas the first of theirs (the screens
- * do not ask yet). */
-static int open_area(struct kwh_core *c, const struct kwh_plan *p, int64_t asked, int64_t *area,
-                     struct kwh_err *e)
-{
-    struct store_area a;
-    int64_t first;
-    size_t n = 0;
-    int rc;
-
-    if (asked == 0 && (rc = store_scope_get(c->db, p->operator_id, &first, 1, &n, e)) < 0)
-        return rc;
-    if (asked == 0 && n > 0)
-        asked = first;
-    rc = asked == 0 ? store_area_root(c->db, &a, e) : store_area_get(c->db, asked, &a, e);
-    if (rc < 0)
-        return rc;
-    *area = a.id;
-    return scope_permit_op(c, p->operator_id, a.id, e);
-}
-
 int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *blank,
               const struct kwh_account_req *a, const struct kwh_purchase_req *req,
               struct kwh_plan **out, struct kwh_err *e)
@@ -64,7 +42,7 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
         return e ? e->code : KWH_ENOMEM;
     if ((rc = rules_check_request(req, &p->site, e)) < 0 ||
         (rc = plan_expect_tariff(c, p, a->tariff_id, &t, e)) < 0 ||
-        (rc = open_area(c, p, a->area_id, &area, e)) < 0)
+        (rc = scope_area_or_default(c, p->operator_id, a->area_id, &area, e)) < 0)
         return plan_fail(p, rc);
     if (store_customer_by_meter(c->db, m.meter_no, &other, NULL) == 0)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,

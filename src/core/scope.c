@@ -117,3 +117,22 @@ int scope_get(struct kwh_core *c, const struct kwh_session *s, const char *name,
         return rc;
     return store_scope_get(c->db, op.id, areas, max, n, e);
 }
+
+int scope_area_or_default(struct kwh_core *c, int64_t operator_id, int64_t asked, int64_t *area,
+                          struct kwh_err *e)
+{
+    struct store_area a;
+    int64_t first;
+    size_t n = 0;
+    int rc;
+
+    if (asked == 0 && (rc = store_scope_get(c->db, operator_id, &first, 1, &n, e)) < 0)
+        return rc;
+    if (asked == 0 && n > 0)
+        asked = first;
+    rc = asked == 0 ? store_area_root(c->db, &a, e) : store_area_get(c->db, asked, &a, e);
+    if (rc < 0)
+        return rc;
+    *area = a.id;
+    return scope_permit_op(c, operator_id, a.id, e);
+}

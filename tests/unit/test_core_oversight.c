@@ -15,6 +15,7 @@
 
 #include "fakecard.h"
 #include "kwhpos/core.h"
+#include "kwhpos/data.h"
 #include "kwhpos/oversight.h"
 #include "kwhpos/query.h"
 #include "check.h"
@@ -252,6 +253,29 @@ static void scope__a_limited_operator_acts_and_looks_only_inside_their_areas(voi
     assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'operator-scope'"), 2);
 }
 
+static void scope__an_administrator_limited_to_areas_imports_only_into_them(void **state)
+{
+    struct site *s = *state;
+    struct kwh_import_result res;
+    struct kwh_err e;
+    int64_t a, b;
+    char csv[256];
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    (void)b;
+    OK(scope_set(s->core, &s->admin, "system", &a, 1, &e));
+    snprintf(csv, sizeof csv, "name,meter,tariff,area\n甲,30000001,%lld,园区B\n",
+             (long long)s->tariff_home);
+    assert_int_equal(import_customers(s->core, &s->admin, csv, strlen(csv), &res, &e), KWH_EINVAL);
+    assert_int_equal(res.imported, 0);
+    assert_int_equal(res.nerrors, 1);
+    assert_non_null(strstr(res.errors[0].msg, "园区B"));
+    snprintf(csv, sizeof csv, "name,meter,tariff\n乙,30000002,%lld\n", (long long)s->tariff_home);
+    OK(import_customers(s->core, &s->admin, csv, strlen(csv), &res, &e));
+    assert_int_equal(site_q1(s, "SELECT area_id FROM customers WHERE meter_no = 30000002"), a);
+}
+
 static void blacklist__a_replaced_or_lost_card_is_refused_and_audited(void **state)
 {
     struct site *s = *state;
@@ -448,6 +472,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, site_setup, site_teardown)
         T(areas__the_tree_refuses_cycles_depth_bad_names_and_deleting_what_is_used),
         T(scope__a_limited_operator_acts_and_looks_only_inside_their_areas),
+        T(scope__an_administrator_limited_to_areas_imports_only_into_them),
         T(blacklist__a_replaced_or_lost_card_is_refused_and_audited),
         T(copy__a_card_restored_from_a_copy_after_its_purchase_loaded_is_refused),
         T(search__numbers_phones_names_addresses_and_pinyin_initials),
