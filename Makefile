@@ -84,7 +84,7 @@ MAN_OUT  := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRC))
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
-.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations \
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations check-profile \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
@@ -248,6 +248,11 @@ check-stations: all
 	  KWH_STATIONS_SALES=500 KWH_STATIONS_SAME=100 KWH_BACKEND=pg KWH_TEST_PG="$$base" \
 	  KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) bash tests/integ/pg_stations.sh; \
 	  rc=$$?; tests/pg/server.sh stop $$d; exit $$rc
+
+# every loop suite and the layout-bound unit suites in the test card layout, whose byte
+# map and MACs lie elsewhere (make check runs a slice: tests/run.sh, kwh-layouts)
+check-profile: all
+	@tests/run.sh --layout test $(B)
 
 bench-card: all
 	@tests/bench/bench-card.sh $(B)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # tests/run.sh [--unit-only] BUILD_DIR [BUILD_DIR...]
+# tests/run.sh --layout ID BUILD_DIR [BUILD_DIR...]
 #
 # Runs every suite against each build directory and prints one closing line
 #   N passed, N failed
@@ -23,12 +24,22 @@
 # Suites run KWH_TEST_JOBS at a time (3 unless set): each has temporary folders, tmux
 # servers, sockets and ports of its own. A suite marked "kwh-run: alone" (it stops and
 # starts the shared PostgreSQL server) runs with no other suite beside it.
+#
+# Card layouts (docs/card-format.md): a suite with a "kwh-layouts: kwh1 test" line runs a
+# second time in the test layout ("NAME@test", KWH_CARD_PROFILE=test: the sites it makes
+# and the simulator's meters use it) — the unit suites with every build, the integration
+# suites with the first; a short slice of the proof that nothing above the card layer
+# knows where anything lies on a card. --layout ID runs the whole proof instead (make
+# check-profile): every suite with a kwh-layouts line and every loop_*.sh suite, in
+# layout ID only, on SQLite, every interruption step of test_core_interrupt.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 unit_only=0
+layout=
 if [ "${1:-}" = --unit-only ]; then unit_only=1; shift; fi
-[ $# -ge 1 ] || { echo "usage: tests/run.sh [--unit-only] BUILD_DIR..." >&2; exit 2; }
+if [ "${1:-}" = --layout ] && [ $# -ge 2 ]; then layout=$2; shift 2; fi
+[ $# -ge 1 ] || { echo "usage: tests/run.sh [--unit-only | --layout ID] BUILD_DIR..." >&2; exit 2; }
 
 logdir=$top/build/test-logs
 mkdir -p "$logdir"
@@ -77,20 +88,36 @@ run_one() {
     fi
 }
 
-pgdir=$(mktemp -d /tmp/kwhpg.XXXXXX)
-if pgconn=$("$here/pg/server.sh" start "$pgdir" 2>"$logdir/pg-server.log"); then
-    pgbase=$pgconn
-else
-    pgbase=
-    echo "tests/run.sh: the test PostgreSQL server did not start (see $logdir/pg-server.log)"
+# the PostgreSQL server (not for --layout, which runs on SQLite)
+pgbase= pgdir=
+if [ -z "$layout" ]; then
+    pgdir=$(mktemp -d /tmp/kwhpg.XXXXXX)
+    if pgconn=$("$here/pg/server.sh" start "$pgdir" 2>"$logdir/pg-server.log"); then
+        pgbase=$pgconn
+    else
+        echo "tests/run.sh: the test PostgreSQL server did not start (see $logdir/pg-server.log)"
+    fi
 fi
-trap 'kill $(jobs -rp) 2>/dev/null; wait; "$here/pg/server.sh" stop "$pgdir"; rm -rf "$resdir"' EXIT
+trap 'kill $(jobs -rp) 2>/dev/null; wait; [ -z "$pgdir" ] || "$here/pg/server.sh" stop "$pgdir"; rm -rf "$resdir"' EXIT
 
 # backends FILE: the backends a suite runs on ("sqlite" unless it says otherwise)
 backends() {
     local b
     b=$(grep -m1 -oE 'kwh-backends:[ a-z]+' "$1" 2>/dev/null | sed 's/kwh-backends://')
     echo "${b:-sqlite}"
+}
+
+# layouts FILE: the card layouts a suite runs in (with --layout: that one, for the suites
+# of the proof; none for the others)
+layouts() {
+    local l
+    l=$(grep -m1 -oE 'kwh-layouts:[ a-z0-9]+' "$1" 2>/dev/null | sed 's/kwh-layouts://')
+    if [ -n "$layout" ]; then
+        case $(basename "$1") in loop_*.sh) l=$layout ;; esac
+        if [ -n "$l" ]; then echo "$layout"; fi
+        return
+    fi
+    echo "${l:-kwh1}"
 }
 
 # run_pg LABEL LOG TIMEOUT CMD...: a suite on the PostgreSQL server, or a failure when
@@ -112,9 +139,18 @@ for b in "$@"; do
     for t in "$bdir"/tests/test_*; do
         [ -x "$t" ] || continue
         name=$(basename "$t")
-        # nothing is compiled in: the unit tests find the module and catalogues here
         suite_alone=0
         grep -q 'kwh-run: alone' "$top/tests/unit/$name.c" 2>/dev/null && suite_alone=1
+        # the card layouts other than kwh1 (or the one of --layout), on SQLite
+        for lay in $(layouts "$top/tests/unit/$name.c"); do
+            [ "$lay" = kwh1 ] && [ -z "$layout" ] && continue
+            KWH_CARD_PROFILE=$lay CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top \
+                KWH_INTERRUPT_STRIDE=${KWH_INTERRUPT_STRIDE:-$([ -n "$layout" ] && echo 1 || echo 32)} \
+                KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so KWHPOS_LOCALEDIR=$bdir/locale \
+                run_suite "$tag/$name@$lay" "$logdir/$tag-$name@$lay.log" 600 "$t"
+        done
+        [ -n "$layout" ] && continue
+        # nothing is compiled in: the unit tests find the module and catalogues here
         for be in $(backends "$top/tests/unit/$name.c"); do
             if [ "$be" = pg ]; then
                 KWH_INTERRUPT_STRIDE=${KWH_INTERRUPT_STRIDE:-32} CMOCKA_MESSAGE_OUTPUT=TAP \
@@ -137,6 +173,13 @@ for b in "$@"; do
         if [ $first = 0 ] && grep -q '^# kwh-run: once' "$s"; then continue; fi
         suite_alone=0
         grep -q '^# kwh-run: alone' "$s" && suite_alone=1
+        for lay in $(layouts "$s"); do
+            [ "$lay" = kwh1 ] && [ -z "$layout" ] && continue
+            [ $first = 1 ] || [ -n "$layout" ] || continue
+            KWH_CARD_PROFILE=$lay KWH_BUILD=$bdir KWH_TOP=$top \
+                run_suite "$tag/$name@$lay" "$logdir/$tag-$name@$lay.log" 600 bash "$s"
+        done
+        [ -n "$layout" ] && continue
         for be in $(backends "$s"); do
             if [ "$be" = pg ]; then
                 [ $first = 1 ] || continue

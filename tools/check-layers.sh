@@ -23,7 +23,7 @@ bad() { echo "layers: $*"; fail=1; }
 # The layer of each public header (the directory of the code behind it).
 declare -A owner=(
     [err]=util [util]=util [model]=util [csv]=util
-    [card]=card [cardio]=card [cardwrite]=card [frame]=card [reader]=card [serial]=card
+    [card]=card [cardio]=card [cardprofile]=card [cardwrite]=card [frame]=card [reader]=card [serial]=card
     [carddev]=card [apdu]=card [pcsc]=card [cardreg]=card
     [config]=config [print]=print
     [core]=core [plan]=core [query]=core [oversight]=core [data]=core [invoice]=core [units]=core

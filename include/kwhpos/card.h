@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The card image: 256 bytes <-> struct kwh_card, with its protection.
+/* A card as the program sees it, whatever its layout: struct kwh_card (the record in
+ * force and the meter's report), the site keys that protect it, and the key block that
+ * carries them to a new meter.
  *
- * Layout and rules: docs/card-format.md. In short: a header with a commit byte that
- * names the active one of two 64-byte issuer slots (a write goes to the inactive slot
- * and becomes real only when the single commit byte flips, so an interrupted write
- * leaves the old card intact), a return area the meter writes, and a key-transfer area
- * that carries the site key to a meter that has none yet. Slots and the return area
- * each carry a 16-byte MAC (keyed BLAKE2b) under the site key. */
+ * Where each of these lies on the 256 bytes, how it is protected and in which order a
+ * write must go is the card layout's: kwhpos/cardprofile.h (docs/card-format.md). */
 #ifndef KWHPOS_CARD_H
 #define KWHPOS_CARD_H
 
@@ -18,30 +16,18 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define KWH_CARD_VERSION 1
 #define KWH_KEY_LEN 32
 #define KWH_MAC_LEN 16
 #define KWH_SECRET_LEN 32
 
-/* Offsets (see docs/card-format.md). */
-#define CARD_OFF_ATR 0x00
-#define CARD_OFF_MAGIC 0x04 /* "KWH" */
-#define CARD_OFF_VERSION 0x07
-#define CARD_OFF_PSC_STATE 0x08
-#define CARD_OFF_ACTIVE 0x09 /* the commit byte */
-#define CARD_OFF_SERIAL 0x0A /* 6 random bytes given at first personalisation */
 #define CARD_SERIAL_LEN KWH_SERIAL_LEN
-#define CARD_OFF_SLOT0 0x10
-#define CARD_OFF_SLOT1 0x50
-#define CARD_SLOT_LEN 0x40
-#define CARD_OFF_RETURN 0x90
-#define CARD_RETURN_LEN 0x30
-#define CARD_OFF_KEYX 0xC0
-#define CARD_KEYX_LEN 0x30
+#define CARD_KEYX_LEN 48 /* the wrapped site key a user card carries to a new meter */
 
-#define CARD_PSC_FACTORY 0xFF /* PSC state byte: the factory PSC is in force */
+/* What a decoded card says of its PSC (struct kwh_card psc_state), whatever bytes its
+ * layout keeps it in. */
+#define CARD_PSC_FACTORY 0xFF /* the factory PSC is in force */
 #define CARD_PSC_SITE 0xA5    /* the site PSC is (or is being) set */
-#define CARD_ACTIVE_NONE 0xFF
+#define CARD_ACTIVE_NONE 0xFF /* no record is committed (struct kwh_card active) */
 
 /* Card types (enum kwh_card_type) and meter types (enum kwh_meter_type) are in model.h. */
 
@@ -104,11 +90,12 @@ enum kwh_meter_code {
     KWH_MC_E00 = 0x0E, /* IC卡接触不良 */
 };
 
-/* A decoded card: the active slot and the return area. */
+/* A decoded card: the record in force and the meter's report. */
 struct kwh_card {
     uint8_t type;                    /* enum kwh_card_type */
     uint8_t psc_state;               /* CARD_PSC_* */
-    uint8_t active;                  /* 0 or 1; CARD_ACTIVE_NONE on a blank card */
+    uint8_t active;                  /* which record is in force (the layout's number for
+                                        it); CARD_ACTIVE_NONE on a blank card */
     uint8_t serial[CARD_SERIAL_LEN]; /* all 0xFF until first personalised */
     char area_code[7];               /* six digits */
     uint32_t meter_no;               /* user and refund cards */
@@ -121,9 +108,10 @@ struct kwh_card {
     struct kwh_meter_params params;
     uint32_t issued; /* epoch seconds */
     struct kwh_card_return ret;
-    bool rest_damaged; /* the active slot is genuine, but the other slot, the key
-                          area or the reserved tail is not: an interrupted write
-                          (core repairs it) or a hand edit (core refuses) */
+    bool rest_damaged; /* the record in force is genuine, but something else the counter
+                          wrote is not (the other record, the key area, a reserved byte):
+                          an interrupted write (core repairs it) or a hand edit (core
+                          refuses) */
     char rest_problem[96];
 };
 
@@ -144,52 +132,20 @@ extern const uint8_t card_factory_psc[KWH_PSC_LEN];
 /* The answer-to-reset of the card family, the first 4 bytes of every image. */
 extern const uint8_t card_atr[4];
 
-/* Decodes any 256 bytes. Returns 0 with *out filled for a blank card (type BLANK) or a
- * valid card of this site; otherwise KWH_ECARD with a precise message: not a kwhpos
- * card, unknown version, another site's area code, forged or damaged (MAC), unknown
- * type, bad field. Never reads outside img. The return area is optional: a damaged
- * one leaves out->ret.valid false. Damage outside the active slot sets rest_damaged.
- * keys may be NULL to decode without verifying (then nothing is trusted; used by 读卡
- * to describe foreign cards). */
-int card_decode(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys,
-                struct kwh_card *out, struct kwh_err *e);
-
-/* Produces the image that writing c into the inactive slot of old and flipping the
- * commit byte gives: header (with c->serial), slot with MAC, key-transfer area when
- * CARD_F_KEYX (cleared otherwise). old may be a blank image. The return area is kept
- * from old when the serial and meter number are unchanged, cleared otherwise. */
-int card_encode(const uint8_t old[KWH_CARD_SIZE], const struct kwh_card *c,
-                const struct kwh_site_keys *keys, uint8_t out[KWH_CARD_SIZE], struct kwh_err *e);
-
-/* A blank image: the ATR, then 0xFF everywhere (factory state). */
+/* A blank image: the ATR, then 0xFF everywhere (the card family's factory state). */
 void card_blank_image(uint8_t img[KWH_CARD_SIZE]);
-
-/* Recomputes the MAC of both records and of the meter's return area over what the image
- * holds now, with keys: a hand-made image then passes the protection check, so its
- * fields are what decoding judges. For the fuzzer and tests; the programs never sign
- * anything they did not encode themselves. */
-void card_resign(uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys);
-
-/* Writes the return area a meter leaves on the card (used by the simulator); the MAC
- * binds it to the card's serial. */
-void card_encode_return(uint8_t img[KWH_CARD_SIZE], const struct kwh_card_return *r,
-                        const uint8_t mac_key[KWH_KEY_LEN]);
-
-/* The 64 bytes of the active slot (all 0xFF when there is none): what a settled
- * write is recognised by. */
-void card_active_slot(const uint8_t img[KWH_CARD_SIZE], uint8_t out[CARD_SLOT_LEN]);
 
 /* Whether the serial is set (not all 0xFF). */
 bool card_serial_is_set(const uint8_t serial[CARD_SERIAL_LEN]);
 
-/* The key-transfer area: wrap the site keys for a meter with no key yet, and unwrap
- * them there. Unwrap returns KWH_ECARD if the area is empty or damaged. */
+/* The key block: the site keys wrapped for a meter with no key yet, and unwrapped there.
+ * Unwrap returns KWH_ECARD if the block is empty or damaged. */
 void card_keyx_wrap(uint8_t area[CARD_KEYX_LEN], const struct kwh_site_keys *keys,
                     uint32_t meter_no);
 int card_keyx_unwrap(const uint8_t area[CARD_KEYX_LEN], uint32_t meter_no,
                      struct kwh_site_keys *keys, struct kwh_err *e);
 
-/* Whether the card's purchase is already in the meter (the return area says so). */
+/* Whether the card's purchase is already in the meter (the meter's report says so). */
 bool card_purchase_loaded(const struct kwh_card *c);
 
 /* The stable name of a meter's display code: "good", "E1".."EA", "E-00". Card and meter

@@ -2,11 +2,10 @@
 /* The card writer: the one way anything writes a card (the program through its core,
  * the test tools directly), over any card device (kwhpos/cardio.h).
  *
- * It reads the card whole, and writes a new image over an old one in the order that
- * keeps every interruption recoverable (docs/card-format.md):
- *
- *   content   serial, PSC state, [PSC change], slot and key area, magic, commit byte
- *   wipe      commit byte, content, magic (top down), [PSC change], PSC state
+ * It reads the card whole, and writes a new image over an old one in the order the
+ * card's layout gives (kwhpos/cardprofile.h), the order that keeps every interruption
+ * recoverable: before the layout's commit point the old record is in force, from it on
+ * the card's record says which one won (docs/card-format.md).
  *
  * Only bytes that change are written, and only they are read back. The PSC error counter
  * is asked once per write, and a PSC is presented only when the writer is sure of it and
@@ -18,13 +17,14 @@
 #include <stdint.h>
 
 #include "kwhpos/cardio.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/err.h"
 
 /* How a write ended. */
 enum cardwrite_outcome {
     CARDWRITE_WRITTEN,     /* the card holds the new image, verified */
-    CARDWRITE_NOT_WRITTEN, /* the commit byte was never written: the old content is in force */
-    CARDWRITE_UNKNOWN,     /* the card went away while or after the commit byte was written */
+    CARDWRITE_NOT_WRITTEN, /* the commit point was never reached: the old content is in force */
+    CARDWRITE_UNKNOWN,     /* the card went away at or after the commit point */
 };
 
 /* What a write sent, for measurements and tests. */
@@ -38,16 +38,19 @@ struct cardwrite_stats {
 typedef void (*cardwrite_progress_fn)(void *ctx, const char *phase, int done, int total);
 
 struct cardwrite {
-    struct kwh_card_dev *dev;       /* borrowed */
-    const uint8_t *site_psc;        /* the site's PSC (KWH_PSC_LEN bytes), borrowed */
-    int min_tries;                  /* never present a PSC with fewer tries left (default 2) */
-    cardwrite_progress_fn progress; /* may be NULL */
+    struct kwh_card_dev *dev;           /* borrowed */
+    const struct card_profile *profile; /* the card's layout, borrowed */
+    const uint8_t *site_psc;            /* the site's PSC (KWH_PSC_LEN bytes), borrowed */
+    int min_tries;                      /* never present a PSC with fewer tries left (default 2) */
+    cardwrite_progress_fn progress;     /* may be NULL */
     void *progress_ctx;
     struct cardwrite_stats stats; /* of the last write or repair */
 };
 
-/* A writer over dev for a site whose PSC is site_psc (both borrowed). */
-void cardwrite_init(struct cardwrite *w, struct kwh_card_dev *dev, const uint8_t *site_psc);
+/* A writer over dev for cards of layout profile of a site whose PSC is site_psc (all
+ * borrowed). */
+void cardwrite_init(struct cardwrite *w, struct kwh_card_dev *dev,
+                    const struct card_profile *profile, const uint8_t *site_psc);
 
 /* Reads the whole card, powering it first (a new session: no PSC presented). */
 int cardwrite_read(struct cardwrite *w, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
@@ -62,16 +65,14 @@ int cardwrite_write(struct cardwrite *w, const uint8_t old[KWH_CARD_SIZE],
                     const uint8_t new_img[KWH_CARD_SIZE], enum cardwrite_outcome *outcome,
                     struct kwh_err *e);
 
-/* Puts back old's bytes outside the active slot and the meter's return area over a card
- * holding current (after an interrupted write). */
+/* Puts back old's bytes over a card holding current after a write interrupted before its
+ * commit point (the layout says which: all but the commit point and the meter's return
+ * area). */
 int cardwrite_repair(struct cardwrite *w, const uint8_t current[KWH_CARD_SIZE],
                      const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e);
 
 /* Presents psc after asking the error counter: refused (KWH_DEV_LOCKED, KWH_DEV_PSC_RISK)
  * with fewer than min_tries left. For tools that talk to a card by hand. */
 int cardwrite_present(struct cardwrite *w, const uint8_t psc[KWH_PSC_LEN], struct kwh_err *e);
-
-/* Whether img holds no record of this program (factory-new, wiped, or half-made). */
-bool cardwrite_is_blank(const uint8_t img[KWH_CARD_SIZE]);
 
 #endif

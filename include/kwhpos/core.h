@@ -38,7 +38,8 @@ struct kwh_init_req {
     char area_code[7]; /* six digits */
     char unit_name[KWH_TEXT_MAX];
     char unit_phone[KWH_PHONE_MAX];
-    bool demo_tariffs; /* add the two default tariffs */
+    char card_profile[16]; /* the card layout's id; "" for kwhpos's own */
+    bool demo_tariffs;     /* add the two default tariffs */
 };
 
 /* Creates a new site database at path (refuses an existing file): schema, a fresh
@@ -138,6 +139,13 @@ int settings_set_unit(struct kwh_core *c, const struct kwh_session *s, const cha
 /* M4: refused once any card has been issued, unless force (admin; audited). */
 int settings_set_area_code(struct kwh_core *c, const struct kwh_session *s, const char *code,
                            bool force, struct kwh_err *e);
+/* The card layout the site's cards are written in (admin): refused once any card has
+ * been issued (every card and meter would stop working). */
+int settings_set_card_profile(struct kwh_core *c, const struct kwh_session *s, const char *id,
+                              struct kwh_err *e);
+/* The card layouts a site may choose: the i-th one's id and name (English), false past
+ * the last. */
+bool settings_card_profile_at(size_t i, const char **id, const char **name);
 /* Monthly free allowance, per-sale maxima, default reissue fee (admin). */
 int settings_set_limits(struct kwh_core *c, const struct kwh_session *s,
                         const struct kwh_site *values, struct kwh_err *e);

@@ -102,6 +102,7 @@ struct kwh_site {
     int64_t max_sale_ckwh;     /* per-sale maximum energy */
     int64_t reissue_fee_fen;   /* default 补卡 fee */
     bool cards_issued;         /* any card written: the area code is then locked */
+    char card_profile[16];     /* the card layout's id (kwhpos/cardprofile.h) */
 };
 
 struct kwh_tariff {

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The card writer (kwhpos/cardwrite.h): the order of the bytes, the PSC, the read-back.
- * Every interruption leaves a card the next read can judge: before the commit byte the
- * old record is in force, from it on the active slot says which record won. */
+/* The card writer (kwhpos/cardwrite.h): the PSC, the bytes in the order the card's
+ * layout gives, the read-back. Every interruption leaves a card the next read can judge:
+ * before the commit point the old record is in force, from it on the card's record says
+ * which one won. */
 #include "kwhpos/cardwrite.h"
 
 #include <string.h>
 
 #include "kwhpos/card.h"
 #include "kwhpos/carddev.h"
+#include "kwhpos/cardprofile.h"
 
 enum psc_kind { PSC_FACTORY, PSC_SITE };
 
@@ -20,10 +22,12 @@ struct writer {
     uint8_t cur[KWH_CARD_SIZE]; /* what the card should hold now */
 };
 
-void cardwrite_init(struct cardwrite *w, struct kwh_card_dev *dev, const uint8_t *site_psc)
+void cardwrite_init(struct cardwrite *w, struct kwh_card_dev *dev,
+                    const struct card_profile *profile, const uint8_t *site_psc)
 {
     memset(w, 0, sizeof *w);
     w->dev = dev;
+    w->profile = profile;
     w->site_psc = site_psc;
     w->min_tries = 2;
 }
@@ -60,17 +64,6 @@ int cardwrite_reread(struct cardwrite *w, uint8_t img[KWH_CARD_SIZE], struct kwh
     }
     /* powered off, taken out, replaced: power it again */
     return cardwrite_read(w, img, e);
-}
-
-static bool has_magic(const uint8_t *img)
-{
-    return img[CARD_OFF_MAGIC] == 'K' && img[CARD_OFF_MAGIC + 1] == 'W' &&
-           img[CARD_OFF_MAGIC + 2] == 'H';
-}
-
-bool cardwrite_is_blank(const uint8_t img[KWH_CARD_SIZE])
-{
-    return img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE || !has_magic(img);
 }
 
 static int present(struct cardwrite *w, enum psc_kind k, struct kwh_err *e)
@@ -112,24 +105,25 @@ static int unlock(struct cardwrite *w, const uint8_t cur[KWH_CARD_SIZE], enum ps
 {
     int tries, rc;
 
+    enum card_psc_guess guess = card_psc_guess(w->profile, cur);
+
     if ((rc = tries_left(w, &tries, e)) < 0)
         return rc;
-    if (cur[CARD_OFF_PSC_STATE] == CARD_PSC_FACTORY) {
+    if (guess == CARD_PSC_IS_FACTORY) {
         *now = PSC_FACTORY;
         return present(w, PSC_FACTORY, e);
     }
-    if (cur[CARD_OFF_PSC_STATE] != CARD_PSC_SITE)
+    if (guess == CARD_PSC_IS_UNKNOWN)
         return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC,
                             "the card's password state is "
                             "unknown: it is not a card this site can write");
-    if (has_magic(cur)) {
-        /* magic is written after the PSC change and erased before the change back */
+    if (guess == CARD_PSC_IS_SITE) {
         *now = PSC_SITE;
         return present(w, PSC_SITE, e);
     }
-    /* Personalised, no magic: the site PSC, unless a write stopped in the one instant
-     * between the state byte and the PSC change. Guess only with every try left (a
-     * wrong guess then leaves one more than the minimum). */
+    /* The site PSC, unless a write stopped in the one instant between the bytes that say
+     * so and the PSC change. Guess only with every try left (a wrong guess then leaves
+     * one more than the minimum). */
     if (tries < KWH_PSC_TRIES)
         return kwh_err_setd(e, KWH_ECARD, KWH_DEV_WRONG_PSC,
                             "the card has %d password "
@@ -210,11 +204,13 @@ static int erase_down(struct writer *wr, unsigned from, unsigned to, struct kwh_
     return 0;
 }
 
-static int count_changed(const uint8_t *a, const uint8_t *b)
+/* The bytes the steps will write: those of their ranges that change. */
+static int count_changed(const struct card_steps *st, const uint8_t *a, const uint8_t *b)
 {
     int n = 0;
-    for (int i = CARD_OFF_MAGIC; i < KWH_CARD_SIZE; i++)
-        n += a[i] != b[i];
+    for (unsigned k = 0; k < st->n; k++)
+        for (unsigned i = st->step[k].from; i < st->step[k].to; i++)
+            n += a[i] != b[i];
     return n;
 }
 
@@ -245,100 +241,96 @@ static int verify(struct writer *wr, struct kwh_err *e)
     return 0;
 }
 
-/* After a failure once the commit byte may have been written: look at the card. */
+/* After a failure once the commit point may have been reached: look at the card. */
 static void judge(struct cardwrite *w, const uint8_t new_img[KWH_CARD_SIZE],
                   enum cardwrite_outcome *outcome)
 {
-    uint8_t now[KWH_CARD_SIZE], a[CARD_SLOT_LEN], b[CARD_SLOT_LEN];
+    uint8_t now[KWH_CARD_SIZE], a[CARD_RECORD_LEN], b[CARD_RECORD_LEN];
     struct kwh_err ignore;
 
     *outcome = CARDWRITE_UNKNOWN;
     if (cardwrite_read(w, now, &ignore) < 0)
         return;
-    card_active_slot(now, a);
-    card_active_slot(new_img, b);
+    card_record(w->profile, now, true, a);
+    card_record(w->profile, new_img, true, b);
     *outcome = memcmp(a, b, sizeof a) == 0 ? CARDWRITE_WRITTEN : CARDWRITE_NOT_WRITTEN;
+}
+
+/* Runs the steps; *committing tells whether the commit point was begun. */
+static int run_steps(struct writer *wr, const struct card_steps *st, enum psc_kind psc,
+                     bool *committing, struct kwh_err *e)
+{
+    struct cardwrite *w = wr->w;
+    int rc = 0;
+
+    for (unsigned k = 0; k < st->n && rc == 0; k++) {
+        const struct card_step *s = &st->step[k];
+        switch (s->kind) {
+        case CARD_STEP_COMMIT:
+            *committing = true;
+            rc = write_range(wr, s->from, s->to, e);
+            break;
+        case CARD_STEP_WRITE: rc = write_range(wr, s->from, s->to, e); break;
+        case CARD_STEP_ERASE_DOWN: rc = erase_down(wr, s->from, s->to, e); break;
+        case CARD_STEP_PSC_SITE:
+        case CARD_STEP_PSC_FACTORY: {
+            enum psc_kind to = s->kind == CARD_STEP_PSC_SITE ? PSC_SITE : PSC_FACTORY;
+            if (psc != to && (rc = change_psc(w, to, e)) == 0)
+                psc = to;
+            break;
+        }
+        case CARD_STEP_VERIFY: rc = verify(wr, e); break;
+        }
+    }
+    /* whatever the layout's last step, nothing written goes unchecked */
+    return rc < 0 ? rc : verify(wr, e);
 }
 
 int cardwrite_write(struct cardwrite *w, const uint8_t old[KWH_CARD_SIZE],
                     const uint8_t new_img[KWH_CARD_SIZE], enum cardwrite_outcome *outcome,
                     struct kwh_err *e)
 {
-    struct writer wr = {w, old, new_img, count_changed(old, new_img), 0, 0, 0, {0}};
-    bool wipe = new_img[CARD_OFF_ACTIVE] == CARD_ACTIVE_NONE;
+    struct card_steps st;
+    struct writer wr = {w, old, new_img, 0, 0, 0, 0, {0}};
     bool committing = false;
     enum psc_kind psc;
     int rc;
 
     memset(&w->stats, 0, sizeof w->stats);
     memcpy(wr.cur, old, KWH_CARD_SIZE);
+    card_plan(w->profile, old, new_img, &st);
+    wr.total = count_changed(&st, old, new_img);
     *outcome = CARDWRITE_NOT_WRITTEN;
     if ((rc = unlock(w, old, &psc, e)) < 0)
         return rc;
-    if (!wipe) {
-        if ((rc = write_range(&wr, CARD_OFF_SERIAL, CARD_OFF_SERIAL + CARD_SERIAL_LEN, e)) < 0 ||
-            (rc = write_range(&wr, CARD_OFF_PSC_STATE, CARD_OFF_PSC_STATE + 1, e)) < 0)
-            goto failed;
-        if (psc != PSC_SITE && (rc = change_psc(w, PSC_SITE, e)) < 0)
-            goto failed;
-        if ((rc = write_range(&wr, CARD_OFF_SLOT0, KWH_CARD_SIZE, e)) < 0 ||
-            (rc = write_range(&wr, CARD_OFF_MAGIC, CARD_OFF_PSC_STATE, e)) < 0)
-            goto failed;
-        /* the new record is checked before it is committed: a card that does not keep
-           it keeps its old record in force */
-        if ((rc = verify(&wr, e)) < 0)
-            goto failed;
-        committing = true;
-        if ((rc = write_range(&wr, CARD_OFF_ACTIVE, CARD_OFF_ACTIVE + 1, e)) < 0)
-            goto failed;
-    } else {
-        committing = true;
-        if ((rc = write_range(&wr, CARD_OFF_ACTIVE, CARD_OFF_ACTIVE + 1, e)) < 0)
-            goto failed;
-        if ((rc = write_range(&wr, CARD_OFF_SLOT0, KWH_CARD_SIZE, e)) < 0 ||
-            (rc = erase_down(&wr, CARD_OFF_MAGIC, CARD_OFF_PSC_STATE, e)) < 0)
-            goto failed;
-        if (psc != PSC_FACTORY && (rc = change_psc(w, PSC_FACTORY, e)) < 0)
-            goto failed;
-        /* the serial stays: it is the card's for life, and it is how the pending wipe
-           is found again if this is interrupted */
-        if ((rc = write_range(&wr, CARD_OFF_PSC_STATE, CARD_OFF_PSC_STATE + 1, e)) < 0)
-            goto failed;
+    if ((rc = run_steps(&wr, &st, psc, &committing, e)) < 0) {
+        if (committing)
+            judge(w, new_img, outcome);
+        return rc;
     }
-    if ((rc = verify(&wr, e)) < 0)
-        goto failed;
     *outcome = CARDWRITE_WRITTEN;
     return 0;
-failed:
-    if (committing)
-        judge(w, new_img, outcome);
-    else
-        *outcome = CARDWRITE_NOT_WRITTEN;
-    return rc;
 }
 
 int cardwrite_repair(struct cardwrite *w, const uint8_t current[KWH_CARD_SIZE],
                      const uint8_t old[KWH_CARD_SIZE], struct kwh_err *e)
 {
     uint8_t target[KWH_CARD_SIZE];
+    struct card_steps st;
     struct writer wr = {w, current, target, 0, 0, 0, 0, {0}};
+    bool committing = false;
     enum psc_kind psc;
     int rc;
 
     memset(&w->stats, 0, sizeof w->stats);
     memcpy(wr.cur, current, KWH_CARD_SIZE);
-    /* old's bytes everywhere but the commit byte and the meter's return area */
-    memcpy(target, current, sizeof target);
-    memcpy(target + CARD_OFF_MAGIC, old + CARD_OFF_MAGIC, CARD_OFF_ACTIVE - CARD_OFF_MAGIC);
-    memcpy(target + CARD_OFF_SERIAL, old + CARD_OFF_SERIAL, CARD_OFF_RETURN - CARD_OFF_SERIAL);
-    memcpy(target + CARD_OFF_KEYX, old + CARD_OFF_KEYX, KWH_CARD_SIZE - CARD_OFF_KEYX);
-    wr.total = count_changed(current, target);
+    card_repair_plan(w->profile, current, old, target, &st);
+    wr.total = count_changed(&st, current, target);
     if (wr.total == 0)
         return 0;
-    if ((rc = unlock(w, current, &psc, e)) < 0 ||
-        (rc = write_range(&wr, CARD_OFF_MAGIC, KWH_CARD_SIZE, e)) < 0)
+    if ((rc = unlock(w, current, &psc, e)) < 0)
         return rc;
-    rc = verify(&wr, e);
+    rc = run_steps(&wr, &st, psc, &committing, e);
     if (rc == KWH_EDEVICE && e != NULL && e->detail == KWH_DEV_WRITE_FAILED)
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_WRITE_FAILED,
                             "the card did not keep "

@@ -45,6 +45,9 @@ static const struct opt_help opts[] = {
      N_("CSV: UTF-8 behind a byte order mark, for spreadsheet programs that need it to read "
         "UTF-8")},
     {"before", "N", N_("only invoices numbered below N (paging back)")},
+    {"card-profile", "ID",
+     N_("the card layout the site's meters read (default kwh1; settings show lists them); "
+        "chosen before the first card")},
     {"closed", NULL, N_("closed accounts too")},
     {"consumed", NULL, N_("the lost card's last purchase had reached the meter")},
     {"unconsumed", NULL, N_("the lost card's last purchase had not reached the meter")},

@@ -26,7 +26,9 @@ static int cmd_init(struct cli *c, const struct cli_args *a)
         !str_copy(req.unit_name, sizeof req.unit_name,
                   cli_str(a, "unit") ? cli_str(a, "unit") : "") ||
         !str_copy(req.unit_phone, sizeof req.unit_phone,
-                  cli_str(a, "phone") ? cli_str(a, "phone") : ""))
+                  cli_str(a, "phone") ? cli_str(a, "phone") : "") ||
+        !str_copy(req.card_profile, sizeof req.card_profile,
+                  cli_str(a, "card-profile") ? cli_str(a, "card-profile") : ""))
         return cli_usage(c, "init: a value is too long");
     req.demo_tariffs = !cli_flag(a, "no-tariffs");
     if (core_init_site(db, &req, &e) < 0)
@@ -259,6 +261,7 @@ static int cmd_settings_show(struct cli *c, const struct cli_args *a)
 {
     struct kwh_site s;
     struct kwh_err e;
+    const char *id, *name;
     (void)a;
     if (cli_open_core(c, &e) < 0 || settings_get(c->core, &s, &e) < 0)
         return cli_fail(c, &e);
@@ -270,6 +273,9 @@ static int cmd_settings_show(struct cli *c, const struct cli_args *a)
     cli_kv(c, "max_sale_kwh", "%s", cli_dec(s.max_sale_ckwh, 2));
     cli_kv(c, "reissue_fee", "%s", cli_dec(s.reissue_fee_fen, 2));
     cli_kv(c, "cards_issued", "%s", s.cards_issued ? "yes" : "no");
+    cli_kv(c, "card_profile", "%s", s.card_profile);
+    for (size_t i = 0; settings_card_profile_at(i, &id, &name); i++)
+        cli_kv(c, "card_profile_known", "%s (%s)", id, name);
     return CLI_OK;
 }
 
@@ -290,6 +296,9 @@ static int cmd_settings_set(struct cli *c, const struct cli_args *a)
     if (cli_flag(a, "area") && settings_set_area_code(c->core, &c->session, cli_str(a, "area"),
                                                       cli_flag(a, "force"), &e) < 0)
         return cli_fail(c, &e);
+    if (cli_flag(a, "card-profile") &&
+        settings_set_card_profile(c->core, &c->session, cli_str(a, "card-profile"), &e) < 0)
+        return cli_fail(c, &e);
     if (cli_flag(a, "monthly-free") || cli_flag(a, "max-amount") || cli_flag(a, "max-kwh") ||
         cli_flag(a, "reissue-fee")) {
         if ((rc = cli_fixed(c, a, "monthly-free", 2, UNITS_MAX_CKWH, s.monthly_free_ckwh,
@@ -308,17 +317,18 @@ static int cmd_settings_set(struct cli *c, const struct cli_args *a)
 }
 
 const struct cli_command cli_setup_commands[] = {
-    {"init", "area= unit= phone= no-tariffs",
-     "--area CODE [--unit NAME] [--phone TEL] "
+    {"init", "area= unit= phone= card-profile= no-tariffs",
+     "--area CODE [--unit NAME] [--phone TEL] [--card-profile ID] "
      "[--no-tariffs]",
      N_("create a new site database (once)"), cmd_init, 0},
     {"ports", "", "",
      N_("list the card readers: serial ports with their USB descriptions and PC/SC readers"),
      cmd_ports, 0},
-    {"settings show", "", "", N_("the site's settings (area code, unit, limits)"),
+    {"settings show", "", "", N_("the site's settings (area code, unit, card layout, limits)"),
      cmd_settings_show, 0},
-    {"settings set", "unit= phone= area= force monthly-free= max-amount= max-kwh= reissue-fee=",
-     "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--monthly-free KWH] "
+    {"settings set",
+     "unit= phone= area= force card-profile= monthly-free= max-amount= max-kwh= reissue-fee=",
+     "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--card-profile ID] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN]",
      N_("change site settings (admin)"), cmd_settings_set, 0},
     {"tariff list", "", "", N_("tariffs: id, name, price, accounts"), cmd_tariff_list, 0},

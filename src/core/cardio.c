@@ -22,7 +22,7 @@ static int writer(struct kwh_core *c, struct cardwrite *w, struct kwh_err *e)
 {
     if (c->dev == NULL)
         return no_reader(e);
-    cardwrite_init(w, c->dev, c->keys.psc);
+    cardwrite_init(w, c->dev, c->profile, c->keys.psc);
     w->progress = progress;
     w->progress_ctx = c;
     return 0;

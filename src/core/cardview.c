@@ -10,6 +10,7 @@
 #include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
 /* The account's last settled sale that loaded energy onto its card (a reissue or a
@@ -92,12 +93,12 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
                    struct kwh_err *e)
 {
     struct store_op last;
-    uint8_t slot[CARD_SLOT_LEN];
+    uint8_t record[CARD_RECORD_LEN];
     int rc;
 
     memset(v, 0, sizeof *v);
     memcpy(v->img, img, KWH_CARD_SIZE);
-    if ((rc = card_decode(v->img, &c->keys, &v->card, e)) < 0)
+    if ((rc = card_decode(c->profile, v->img, &c->keys, &v->card, e)) < 0)
         return rc;
     v->decoded = true;
     if (v->card.rest_damaged)
@@ -135,8 +136,8 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
     /* the card must show exactly the last record written to it */
     if ((rc = store_op_last_done_for_customer(c->db, v->cust.id, &last, e)) < 0)
         return rc;
-    card_active_slot(v->img, slot);
-    if (memcmp(slot, last.slot, CARD_SLOT_LEN) != 0)
+    card_record(c->profile, v->img, true, record);
+    if (memcmp(record, last.slot, CARD_RECORD_LEN) != 0)
         return kwh_err_set(e, KWH_ECARD,
                            "the card does not show the last record written "
                            "to it (op #%lld): it was altered or rolled back, and is "
@@ -247,7 +248,7 @@ static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *o
     if ((rc = cardio_read(c, v->img, e)) < 0)
         return rc;
     memcpy(out->img, v->img, KWH_CARD_SIZE);
-    if ((rc = card_decode(v->img, &c->keys, &v->card, e)) < 0)
+    if ((rc = card_decode(c->profile, v->img, &c->keys, &v->card, e)) < 0)
         return rc;
     v->decoded = true;
     rc = settle_reconcile(c, v->img, &out->settled_done, &out->settled_void, notice, sizeof notice,
@@ -278,7 +279,7 @@ static void note_seen(struct kwh_core *c, const struct kwh_session *s, const str
     r.seen = core_now(c);
     r.purchase_count = v->card.purchase_count;
     r.generation = v->card.generation;
-    card_active_slot(v->img, r.slot);
+    card_record(c->profile, v->img, true, r.slot);
     if (ret->valid) {
         r.ret_meter = ret->meter_no;
         r.ret_count = ret->loaded_count;
@@ -360,7 +361,7 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
         return rc;
     /* refused: describe what it says, without trusting it */
     str_copy(out->problem, sizeof out->problem, why.msg);
-    if (card_decode(out->img, NULL, &out->card, NULL) < 0)
+    if (card_decode(c->profile, out->img, NULL, &out->card, NULL) < 0)
         memset(&out->card, 0, sizeof out->card);
     if (v.has_cust) {
         out->has_customer = true;

@@ -8,6 +8,7 @@
 #include "core/internal.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
 /* Declared in auth.c: the password hash of a new operator. */
@@ -56,13 +57,34 @@ int core_reload_keys(struct kwh_core *c, struct kwh_err *e)
     return card_keys_derive(&c->keys, c->secret, area, e);
 }
 
-static int check_init(const struct kwh_init_req *r, struct kwh_err *e)
+int core_reload_profile(struct kwh_core *c, struct kwh_err *e)
 {
+    char id[CARD_PROFILE_ID_MAX + 1];
+    bool found;
+    int rc = store_setting_get(c->db, "card_profile", id, sizeof id, &found, e);
+
+    if (rc < 0)
+        return rc;
+    /* a site from before card layouts could be chosen has kwhpos's own */
+    c->profile = found ? cardprofile_find(id) : cardprofile_default();
+    if (c->profile == NULL)
+        return kwh_err_set(e, KWH_EDB,
+                           "the site's card layout \"%s\" is not known to this version of "
+                           "kwhpos: use the version that created the site, or a newer one",
+                           id);
+    return 0;
+}
+
+static int check_init(const struct kwh_init_req *r, const struct card_profile **profile,
+                      struct kwh_err *e)
+{
+    int rc;
+
+    if ((rc = settings_profile_choosable(r->card_profile, profile, e)) < 0)
+        return rc;
     if (!str_is_digits(r->area_code, 6))
         return kwh_err_set(e, KWH_EINVAL, "area code '%s': must be exactly 6 digits 0-9",
                            r->area_code);
-    int rc;
-
     if ((rc = text_check_line(KWH_N("unit name"), r->unit_name, e)) < 0 ||
         (rc = text_check_line(KWH_N("unit phone"), r->unit_phone, e)) < 0)
         return rc;
@@ -72,6 +94,7 @@ static int check_init(const struct kwh_init_req *r, struct kwh_err *e)
 int core_init_site(const char *path, const struct kwh_init_req *req, struct kwh_err *e)
 {
     struct store *db = NULL;
+    const struct card_profile *profile;
     uint8_t secret[KWH_SECRET_LEN];
     char hash[crypto_pwhash_STRBYTES];
     int64_t now = (int64_t)time(NULL), id;
@@ -79,7 +102,7 @@ int core_init_site(const char *path, const struct kwh_init_req *req, struct kwh_
 
     if (sodium_init() < 0)
         return kwh_err_set(e, KWH_EIO, "the cryptography library failed to start");
-    if ((rc = check_init(req, e)) < 0)
+    if ((rc = check_init(req, &profile, e)) < 0)
         return rc;
     if ((rc = auth_hash("1", hash, sizeof hash, e)) < 0)
         return rc;
@@ -90,6 +113,7 @@ int core_init_site(const char *path, const struct kwh_init_req *req, struct kwh_
         goto out;
     if ((rc = store_secret_set(db, secret, e)) < 0 ||
         (rc = store_setting_set(db, "area_code", req->area_code, e)) < 0 ||
+        (rc = store_setting_set(db, "card_profile", profile->id, e)) < 0 ||
         (rc = store_setting_set(db, "unit_name", req->unit_name, e)) < 0 ||
         (rc = store_setting_set(db, "unit_phone", req->unit_phone, e)) < 0 ||
         (rc = store_setting_set_i64(db, "created", now, e)) < 0 ||
@@ -112,8 +136,8 @@ int core_init_site(const char *path, const struct kwh_init_req *req, struct kwh_
         char detail[256];
         if ((rc = core_open(&c, path, e)) < 0)
             goto out;
-        snprintf(detail, sizeof detail, "area_code=%s unit_name=%s", req->area_code,
-                 req->unit_name);
+        snprintf(detail, sizeof detail, "area_code=%s card_profile=%s unit_name=%s", req->area_code,
+                 profile->id, req->unit_name);
         if ((rc = store_begin(c->db, e)) == 0) {
             rc = audit_append(c, "system", "init", "site", "", detail, e);
             rc = rc < 0 ? (store_rollback(c->db), rc) : store_commit(c->db, e);
@@ -141,7 +165,8 @@ int core_open(struct kwh_core **out, const char *path, struct kwh_err *e)
     if (c == NULL)
         return kwh_err_set(e, KWH_ENOMEM, "out of memory");
     if ((rc = store_open(&c->db, path, false, e)) < 0 ||
-        (rc = store_secret_get(c->db, c->secret, e)) < 0 || (rc = core_reload_keys(c, e)) < 0) {
+        (rc = store_secret_get(c->db, c->secret, e)) < 0 || (rc = core_reload_keys(c, e)) < 0 ||
+        (rc = core_reload_profile(c, e)) < 0) {
         core_close(c);
         return rc;
     }

@@ -9,6 +9,7 @@
 #include <threads.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/cardwrite.h"
 #include "kwhpos/core.h"
 #include "kwhpos/plan.h"
@@ -41,9 +42,10 @@ struct kwh_core {
     void *progress_ctx;
     uint8_t secret[KWH_SECRET_LEN];
     struct kwh_site_keys keys;
-    uint8_t audit_key[32];  /* from the secret alone: survives an area code change */
-    int64_t changes;        /* audit records appended but logins (core_changes) */
-    char anchor_path[1024]; /* where audit anchors go ("" = beside the database) */
+    const struct card_profile *profile; /* the site's card layout (setting card_profile) */
+    uint8_t audit_key[32];              /* from the secret alone: survives an area code change */
+    int64_t changes;                    /* audit records appended but logins (core_changes) */
+    char anchor_path[1024];             /* where audit anchors go ("" = beside the database) */
     struct core_check check;
 };
 
@@ -90,6 +92,8 @@ int audit_append(struct kwh_core *c, const char *operator_name, const char *op, 
 
 /* Re-derives the site keys after the area code changed. */
 int core_reload_keys(struct kwh_core *c, struct kwh_err *e);
+/* Loads the site's card layout (after it changed). */
+int core_reload_profile(struct kwh_core *c, struct kwh_err *e);
 
 void core_progress(struct kwh_core *c, const char *phase, int done, int total);
 
@@ -143,6 +147,12 @@ void cardview_refusal(const struct seen_card *v, char *buf, size_t n);
 /* Whether the card's meter report cannot say if its own meter took the last purchase:
  * damaged, or written by another meter. */
 bool cardview_report_unknown(const struct seen_card *v);
+
+/* --- site settings (settings.c) --- */
+
+/* The card layout named id ("" or NULL: the default) if a site may choose it: known, and
+ * not a test layout unless KWHPOS_TEST_PROFILES=1 (the test suites). */
+int settings_profile_choosable(const char *id, const struct card_profile **out, struct kwh_err *e);
 
 /* --- the rules operations share (rules.c) --- */
 

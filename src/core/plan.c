@@ -8,9 +8,9 @@
  *   2. one BEGIN IMMEDIATE transaction checks every expectation the plan was built on
  *      (settings version, tariff price version, allowance month, the account as read,
  *      its pending writes, the meter number free) and records the intent: the op row
- *      (`pending`) with the exact slot the card will show, its sales, a new account,
+ *      (`pending`) with the exact record the card will show, its sales, a new account,
  *      the event row, the audit record;
- *   3. the card is written (commit byte last) and read back;
+ *   3. the card is written (in its layout's order, the commit point last) and read back;
  *   4. one short transaction settles it `done` (effects applied) or `void`; when the
  *      outcome is unknown (card pulled at the commit byte) it stays pending and is
  *      settled the next time that card is read.
@@ -24,6 +24,7 @@
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/cardwrite.h"
 #include "store/store.h"
 
@@ -44,6 +45,12 @@ struct kwh_plan *plan_new(struct kwh_core *c, const struct kwh_session *s, int k
     /* the version first: a change between the two reads then shows at commit */
     if (store_settings_version(c->db, &p->x.settings_version, e) < 0 ||
         settings_get(c, &p->site, e) < 0) {
+        free(p);
+        return NULL;
+    }
+    /* the layout as the site has it now (another terminal may have chosen it before the
+       first card); a change after this is caught with the settings version */
+    if (strcmp(p->site.card_profile, c->profile->id) != 0 && core_reload_profile(c, e) < 0) {
         free(p);
         return NULL;
     }
@@ -162,7 +169,7 @@ int plan_write_card(struct kwh_core *c, struct kwh_plan *p, const uint8_t old[KW
     p->card = *card;
     memcpy(p->old_img, old, KWH_CARD_SIZE);
     memcpy(p->op.serial, card->serial, CARD_SERIAL_LEN);
-    if ((rc = card_encode(old, card, &c->keys, p->op.new_image, e)) < 0)
+    if ((rc = card_encode(c->profile, old, card, &c->keys, p->op.new_image, e)) < 0)
         return rc;
     return 0;
 }
@@ -182,7 +189,7 @@ int plan_purchase(struct kwh_core *c, struct kwh_plan *p, const struct kwh_custo
     rules_user_card(cu, &card, core_now(c));
     /* a purchase onto the account's card keeps the card's issue time: only the bytes a
        purchase changes are written */
-    if (card_decode(old, NULL, &prev, NULL) == 0 && prev.type == KWH_CARD_USER &&
+    if (card_decode(c->profile, old, NULL, &prev, NULL) == 0 && prev.type == KWH_CARD_USER &&
         memcmp(prev.serial, card.serial, CARD_SERIAL_LEN) == 0)
         card.issued = prev.issued;
     card.purchase_count = (uint16_t)count;
@@ -418,7 +425,7 @@ static int insert_account(struct kwh_core *c, struct kwh_plan *p, int64_t now, s
         return rc;
     p->op.customer_id = p->account.id;
     p->card.customer_no = p->account.customer_no;
-    if ((rc = card_encode(p->old_img, &p->card, &c->keys, p->op.new_image, e)) < 0)
+    if ((rc = card_encode(c->profile, p->old_img, &p->card, &c->keys, p->op.new_image, e)) < 0)
         return rc;
     p->v.card.customer_no = p->account.customer_no;
     p->v.after.customer_no = p->account.customer_no;
@@ -449,7 +456,7 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     if (p->new_account && (rc = insert_account(c, p, now, e)) < 0)
         goto fail;
     memcpy(p->op.old_image, p->old_img, KWH_CARD_SIZE);
-    card_active_slot(p->op.new_image, p->op.slot);
+    card_record(c->profile, p->op.new_image, true, p->op.slot);
     p->op.operator_id = s->operator_id;
     p->op.created = now;
     if ((rc = store_op_insert(c->db, &p->op, e)) < 0)
@@ -498,10 +505,10 @@ static int write_and_settle(struct kwh_core *c, struct kwh_plan *p, struct kwh_e
         return 0;
     }
     if (outcome == CARDWRITE_NOT_WRITTEN) {
-        /* The commit byte never changed: the old content is in force. A card that had
-         * content may hold a half-written second record: put it back before voiding, or
-         * leave the op pending so the next read does. */
-        if (!cardwrite_is_blank(p->old_img)) {
+        /* The commit point was never reached: the old content is in force. A card that
+         * had content may hold a half-written second record: put it back before voiding,
+         * or leave the op pending so the next read does. */
+        if (!card_is_blank(c->profile, p->old_img)) {
             uint8_t now[KWH_CARD_SIZE];
             struct kwh_err ignore;
             if (cardio_read(c, now, &ignore) < 0 ||

@@ -10,6 +10,7 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
 /* The lost card's unsettled writes: the reissue takes them over as done (the new card
@@ -47,7 +48,7 @@ static int take_over(struct kwh_core *c, struct kwh_plan *p, struct kwh_customer
         if ((rc = store_op_get(c->db, ids[i], &op, e)) < 0 ||
             (rc = store_sales_for_op(c->db, op.id, sales, 4, &ns, e)) < 0 ||
             (rc = settle_effects(c, &op, sales, ns, cu, &fields, core_now(c), e)) < 0 ||
-            (rc = card_decode(op.new_image, &c->keys, last, e)) < 0)
+            (rc = card_decode(c->profile, op.new_image, &c->keys, last, e)) < 0)
             return rc;
         have_last = true;
     }
@@ -55,7 +56,7 @@ static int take_over(struct kwh_core *c, struct kwh_plan *p, struct kwh_customer
         return 0;
     if ((rc = store_op_last_done_for_customer(c->db, cu->id, &prev, e)) < 0)
         return rc;
-    return card_decode(prev.new_image, &c->keys, last, e);
+    return card_decode(c->profile, prev.new_image, &c->keys, last, e);
 }
 
 int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Site settings: unit name and phone (M3), area code (M4), limits and the monthly free
- * allowance (M34). */
+/* Site settings: unit name and phone (M3), area code (M4), the card layout, limits and
+ * the monthly free allowance (M34). */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "store/store.h"
@@ -34,9 +35,96 @@ int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
                                     e)) < 0 ||
         (rc = store_setting_get_i64(c->db, "reissue_fee_fen", DEF_REISSUE_FEE_FEN,
                                     &out->reissue_fee_fen, e)) < 0 ||
-        (rc = store_cards_issued(c->db, &out->cards_issued, e)) < 0)
+        (rc = store_cards_issued(c->db, &out->cards_issued, e)) < 0 ||
+        (rc = store_setting_get(c->db, "card_profile", out->card_profile, sizeof out->card_profile,
+                                &found, e)) < 0)
         return rc;
+    if (!found)
+        str_copy(out->card_profile, sizeof out->card_profile, cardprofile_default()->id);
     return 0;
+}
+
+int settings_profile_choosable(const char *id, const struct card_profile **out, struct kwh_err *e)
+{
+    const char *test = priv_getenv("KWHPOS_TEST_PROFILES");
+    const struct card_profile *p =
+        id == NULL || id[0] == '\0' ? cardprofile_default() : cardprofile_find(id);
+    const char *known, *name;
+    char list[128] = "";
+
+    if (p != NULL && (!p->test_only || (test != NULL && strcmp(test, "1") == 0))) {
+        *out = p;
+        return 0;
+    }
+    for (size_t i = 0; settings_card_profile_at(i, &known, &name); i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", known);
+    return kwh_err_set(e, KWH_EINVAL,
+                       "card layout \"%s\" is not one this version of kwhpos writes: choose "
+                       "one of %s (the layout your meters' maker uses; docs/card-format.md)",
+                       id, list);
+}
+
+bool settings_card_profile_at(size_t i, const char **id, const char **name)
+{
+    const struct card_profile *p;
+
+    for (size_t k = 0; (p = cardprofile_at(k)) != NULL; k++) {
+        if (p->test_only)
+            continue;
+        if (i-- == 0) {
+            *id = p->id;
+            *name = p->name;
+            return true;
+        }
+    }
+    return false;
+}
+
+int settings_set_card_profile(struct kwh_core *c, const struct kwh_session *s, const char *id,
+                              struct kwh_err *e)
+{
+    const struct card_profile *p;
+    char before[48], after[48], old[CARD_PROFILE_ID_MAX + 1];
+    bool issued, found;
+    int rc;
+
+    if ((rc = need_admin(s, kwh_tr("choosing the card layout"), e)) < 0 ||
+        (rc = settings_profile_choosable(id, &p, e)) < 0)
+        return rc;
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = store_setting_get(c->db, "card_profile", old, sizeof old, &found, e)) < 0 ||
+        (rc = store_cards_issued(c->db, &issued, e)) < 0)
+        goto fail;
+    if (!found)
+        str_copy(old, sizeof old, cardprofile_default()->id);
+    if (strcmp(old, p->id) == 0) {
+        store_rollback(c->db);
+        return 0;
+    }
+    if (issued) {
+        rc = kwh_err_set(e, KWH_ECONFLICT,
+                         "cards have been issued in card layout %s: the layout can be chosen "
+                         "only before the first card is written (the cards issued and the "
+                         "meters that read them would stop working). Meters that read another "
+                         "layout need a site database of their own (kwhpos init "
+                         "--card-profile)",
+                         old);
+        goto fail;
+    }
+    snprintf(before, sizeof before, "card_profile=%s", old);
+    snprintf(after, sizeof after, "card_profile=%s", p->id);
+    if ((rc = store_setting_set(c->db, "card_profile", p->id, e)) < 0 ||
+        (rc = store_settings_bump(c->db, e)) < 0 ||
+        (rc = audit_append(c, s->name, "card-profile", "site", before, after, e)) < 0)
+        goto fail;
+    if ((rc = store_commit(c->db, e)) < 0)
+        return rc;
+    c->profile = p;
+    return 0;
+fail:
+    store_rollback(c->db);
+    return rc;
 }
 
 static int check_text(const char *what, const char *v, size_t max, struct kwh_err *e)

@@ -2,7 +2,7 @@
 /* Settling card writes (docs/architecture.md): a recorded intent becomes `done` — its
  * effects applied to the account, as the table of kinds says (model_op) — or `void`.
  * Right after the write when the card was read back; otherwise the next time that card
- * is read (its active slot tells), or by the reissue that replaces it. */
+ * is read (its record in force tells), or by the reissue that replaces it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +10,7 @@
 #include "kwhpos/oversight.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
-#include "kwhpos/cardwrite.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
 static bool serial_set(const uint8_t serial[CARD_SERIAL_LEN])
@@ -32,7 +32,7 @@ int settle_effects(struct kwh_core *c, const struct store_op *op, const struct k
     *fields = 0;
     if (!(k->flags & KWH_OPF_ACCOUNT))
         return 0;
-    if ((rc = card_decode(op->new_image, NULL, &card, e)) < 0)
+    if ((rc = card_decode(c->profile, op->new_image, NULL, &card, e)) < 0)
         return rc;
     if (k->flags & KWH_OPF_OPENS) {
         cu->status = KWH_CUST_OPEN;
@@ -174,24 +174,26 @@ int settle_op(struct kwh_core *c, int64_t op_id, int state, const char *how, str
     return store_commit(c->db, e);
 }
 
-/* Whether the card's inactive slot holds exactly this record. */
-static bool holds_record(const uint8_t img[KWH_CARD_SIZE], const struct kwh_card *cur,
-                         const uint8_t slot[CARD_SLOT_LEN])
+/* Whether the card's other record (not in force) is exactly this one. */
+static bool holds_record(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE],
+                         const uint8_t record[CARD_RECORD_LEN])
 {
-    unsigned other = cur->active == 0 ? CARD_OFF_SLOT1 : CARD_OFF_SLOT0;
-    return cur->active <= 1 && memcmp(img + other, slot, CARD_SLOT_LEN) == 0;
+    uint8_t other[CARD_RECORD_LEN];
+
+    card_record(c->profile, img, false, other);
+    return memcmp(other, record, CARD_RECORD_LEN) == 0;
 }
 
 int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
                      char *notice, size_t notice_len, struct kwh_err *e)
 {
-    uint8_t serial[CARD_SERIAL_LEN], slot[CARD_SLOT_LEN];
+    uint8_t serial[CARD_SERIAL_LEN], record[CARD_RECORD_LEN];
     int64_t ids[8];
     size_t n;
     int rc;
 
     *done = *voided = 0;
-    memcpy(serial, img + CARD_OFF_SERIAL, CARD_SERIAL_LEN);
+    card_serial_of(c->profile, img, serial);
     if (!card_serial_is_set(serial))
         return 0;
     if ((rc = store_ops_pending_for_serial(c->db, serial, ids, 8, &n, e)) < 0)
@@ -213,8 +215,8 @@ int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
                                "(op #%lld): nothing was done here; wait until it has finished, "
                                "then read the card again",
                                (long long)op.id);
-        card_active_slot(img, slot);
-        if (memcmp(slot, op.slot, CARD_SLOT_LEN) == 0) {
+        card_record(c->profile, img, true, record);
+        if (memcmp(record, op.slot, CARD_RECORD_LEN) == 0) {
             if ((rc = settle_op(c, op.id, KWH_STATE_DONE, "found on the card", e)) < 0)
                 return rc;
             (*done)++;
@@ -224,8 +226,9 @@ int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
         }
         /* not on the card: put back what an interrupted write left (a damaged second
            record, or the whole cancelled record waiting in it), then void */
-        if (card_decode(img, &c->keys, &cur, &ignore) == 0 && !cardwrite_is_blank(op.old_image) &&
-            (cur.rest_damaged || holds_record(img, &cur, op.slot))) {
+        if (card_decode(c->profile, img, &c->keys, &cur, &ignore) == 0 &&
+            !card_is_blank(c->profile, op.old_image) &&
+            (cur.rest_damaged || holds_record(c, img, op.slot))) {
             if ((rc = cardio_repair(c, img, op.old_image, e)) < 0)
                 return kwh_err_prefix(e, "tidying up an interrupted write");
             if ((rc = cardio_read(c, img, e)) < 0)

@@ -8,6 +8,7 @@
 #include "core/plan_int.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
 int wipe_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *view,
@@ -16,7 +17,7 @@ int wipe_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     struct kwh_customer holder;
     struct seen_card v;
     struct kwh_plan *p;
-    uint8_t img[KWH_CARD_SIZE];
+    uint8_t img[KWH_CARD_SIZE], serial[CARD_SERIAL_LEN];
     char subject[64];
     int rc;
 
@@ -24,7 +25,7 @@ int wipe_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     if ((rc = need_operator(s, e)) < 0)
         return rc;
     rc = cardview_check(c, view->img, &v, e);
-    if (rc == KWH_ECARD && card_decode(view->img, &c->keys, &v.card, NULL) == 0 &&
+    if (rc == KWH_ECARD && card_decode(c->profile, view->img, &c->keys, &v.card, NULL) == 0 &&
         store_customer_by_serial(c->db, v.card.serial, &holder, NULL) != 0) {
         /* a replaced card of this site: its content is genuine, it may be wiped */
         kwh_err_clear(e);
@@ -41,10 +42,9 @@ int wipe_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
                            v.cust.customer_no, v.cust.name);
     if ((p = plan_new(c, s, KWH_OP_WIPE, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
-    card_blank_image(img);
-    memcpy(img, view->img, 4); /* the manufacturer's bytes stay */
-    memcpy(img + CARD_OFF_SERIAL, view->img + CARD_OFF_SERIAL, CARD_SERIAL_LEN);
-    plan_write_image(p, view->img, img, view->img + CARD_OFF_SERIAL);
+    card_wiped(c->profile, view->img, img);
+    card_serial_of(c->profile, view->img, serial);
+    plan_write_image(p, view->img, img, serial);
     p->v.has_card = true;
     p->v.card = v.card;
     p->v.card.type = KWH_CARD_BLANK;

@@ -3,6 +3,7 @@
  * (manual section 十二; docs/simulator.md lists every rule). */
 #include "meter.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static void write_return(struct meter *m, struct sim_card *c, const struct kwh_c
     /* an insertion takes a moment: each report is later than the one before, as on a
        meter whose clock runs, so the counter can tell the newest report of a card */
     r.time = ++m->clock;
-    card_encode_return(c->mem, &r, m->keys.mac_key);
+    card_encode_return(m->profile, c->mem, &r, m->keys.mac_key);
 }
 
 /* Presents the meter's PSC to the card, as a meter does before writing it. */
@@ -122,7 +123,7 @@ static int user_card(struct meter *m, struct sim_card *c, const struct kwh_card 
         if (card->params.hoard_ckwh > 0 && after > (int64_t)card->params.hoard_ckwh)
             return KWH_MC_E8;
         m->keyed = true;
-        memset(c->mem + CARD_OFF_KEYX, 0xFF, CARD_KEYX_LEN);
+        card_erase_keys(m->profile, c->mem);
     } else if (card->purchase_count == m->count + 1u) {
         if (card->flags & CARD_F_NO_PURCHASE)
             return KWH_MC_E7;
@@ -167,14 +168,14 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
     if (m->damaged)
         return m->display = KWH_MC_E9;
     /* read without keys: what the card says it is */
-    if (card_decode(c->mem, NULL, &u, NULL) < 0 || u.type == KWH_CARD_BLANK)
+    if (card_decode(m->profile, c->mem, NULL, &u, NULL) < 0 || u.type == KWH_CARD_BLANK)
         return m->display = KWH_MC_E2;
     if (!m->keyed && u.type == KWH_CARD_CLEAR) {
         /* an un-opened meter has nothing to protect but the factory's pre-charge, which
            is what a clear card before the opening is for (manual 十二.2): it clears
            without a check, and writes nothing back (it has no key to sign with) */
         struct meter fresh;
-        meter_init(&fresh, m->number, m->type, m->rating_a, m->constant);
+        meter_init(&fresh, m->number, m->type, m->rating_a, m->constant, m->profile);
         fresh.clock = m->clock;
         *m = fresh;
         return m->display = KWH_MC_GOOD;
@@ -187,13 +188,13 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
             return m->display = KWH_MC_E3;
         if (u.meter_no != m->number)
             return m->display = KWH_MC_E5;
-        if (card_keyx_unwrap(c->mem + CARD_OFF_KEYX, m->number, &keys, NULL) < 0)
+        if (card_take_keys(m->profile, c->mem, m->number, &keys, NULL) < 0)
             return m->display = KWH_MC_E3;
         learning = true;
     }
     if (strcmp(u.area_code, keys.area_code) != 0)
         return m->display = KWH_MC_E6;
-    if (card_decode(c->mem, &keys, &card, NULL) < 0 || card.type == KWH_CARD_BLANK)
+    if (card_decode(m->profile, c->mem, &keys, &card, NULL) < 0 || card.type == KWH_CARD_BLANK)
         return m->display = KWH_MC_E3;
     if (!present_psc(c, keys.psc))
         return m->display = KWH_MC_E3;
@@ -244,7 +245,7 @@ int meter_insert(struct meter *m, struct sim_card *c, bool bad_contact)
         break;
     case KWH_CARD_CLEAR: {
         struct meter fresh;
-        meter_init(&fresh, m->number, m->type, m->rating_a, m->constant);
+        meter_init(&fresh, m->number, m->type, m->rating_a, m->constant, m->profile);
         fresh.clock = m->clock;
         fresh.keys = m->keys; /* kept only to sign this card's return area */
         *m = fresh;
@@ -362,6 +363,7 @@ void meter_show(const struct meter *m, FILE *out)
     fprintf(out, "type         %s, %d A, CT ratio %u\n", meter_type_zh(m->type), m->rating_a,
             m->p.ct_ratio);
     fprintf(out, "opened       %s\n", m->keyed ? "yes" : "no (un-opened: waiting for a user card)");
+    fprintf(out, "layout       %s  (the cards it reads)\n", m->profile->id);
     fprintf(out, "count        %u  购电次数\n", m->count);
     fprintf(out, "generation   %u\n", m->generation);
     fprintf(out, "relay        %s\n", meter_relay_closed(m) ? "closed" : "open");

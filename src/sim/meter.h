@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "sim.h"
 
 #define METER_VERSION "CHu-IC1.6"
@@ -24,16 +25,17 @@ enum meter_trip {
 
 struct meter {
     uint32_t number;
-    int type;                  /* enum kwh_meter_type */
-    int rating_a;              /* the meter's maximum current */
-    int constant;              /* impulses per kWh */
-    bool keyed;                /* knows the site (opened); false: un-opened */
-    struct kwh_site_keys keys; /* valid when keyed */
-    uint16_t count;            /* purchase count */
-    uint16_t generation;       /* card generation */
-    int64_t remaining;         /* 0.01 kWh, negative in overdraft */
-    int64_t used, bought;      /* 0.01 kWh */
-    struct kwh_meter_params p; /* limits the cards set */
+    const struct card_profile *profile; /* the card layout this meter's maker reads */
+    int type;                           /* enum kwh_meter_type */
+    int rating_a;                       /* the meter's maximum current */
+    int constant;                       /* impulses per kWh */
+    bool keyed;                         /* knows the site (opened); false: un-opened */
+    struct kwh_site_keys keys;          /* valid when keyed */
+    uint16_t count;                     /* purchase count */
+    uint16_t generation;                /* card generation */
+    int64_t remaining;                  /* 0.01 kWh, negative in overdraft */
+    int64_t used, bought;               /* 0.01 kWh */
+    struct kwh_meter_params p;          /* limits the cards set */
     bool relay_open;
     int trip;          /* enum meter_trip */
     bool overdraft_on; /* a card re-insertion released the overdraft */
@@ -53,8 +55,9 @@ struct meter {
 /* The file of meter number in dir. */
 bool meter_path(const char *dir, uint32_t number, char *buf, size_t n);
 
-/* A new, un-opened meter. */
-void meter_init(struct meter *m, uint32_t number, int type, int rating_a, int constant);
+/* A new, un-opened meter that reads cards of layout profile. */
+void meter_init(struct meter *m, uint32_t number, int type, int rating_a, int constant,
+                const struct card_profile *profile);
 
 /* Loads a meter file. A file whose check line does not match loads with damaged set
  * (the meter answers E9); a file that cannot be parsed is KWH_EINVAL. */

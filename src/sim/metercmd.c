@@ -11,13 +11,17 @@
 
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
+#include "simlayout.h"
 
 const char sim_meter_usage[] =
     "\n"
     "Meters (NUMBER is the 8-digit meter number; state in DIR/meter-NUMBER.txt):\n"
     "  new-meter NUMBER [--type single|three-ct|three-direct] [--rating A]\n"
-    "            [--constant IMP] [--preset KWH] [--force]\n"
+    "            [--constant IMP] [--preset KWH] [--profile ID] [--force]\n"
     "                                     an un-opened meter (单相/三相互感/三相直通 too)\n"
+    "                                     that reads cards of layout ID (default: the\n"
+    "                                     simulator's, --profile)\n"
     "  meter-insert NUMBER CARD [--bad-contact]\n"
     "                                     the meter reads the card, acts, writes its\n"
     "                                     return area; prints its answer and display\n"
@@ -84,6 +88,7 @@ static int cmd_new(const char *dir, int argc, char **argv)
     int type = KWH_METER_SINGLE;
     int64_t rating = 60, constant = 1600, preset = 0;
     bool force = false;
+    const struct card_profile *profile = sim_profile();
     struct stat st;
 
     if (argc < 1 || !meter_number(argv[0], &number))
@@ -106,6 +111,10 @@ static int cmd_new(const char *dir, int argc, char **argv)
             if (fixed_parse(v, 0, 100000, "--constant", &constant, &e) < 0 || constant < 1)
                 return fail("--constant %s: impulses per kWh, 1 to 100000", v);
             i++;
+        } else if (strcmp(argv[i], "--profile") == 0 && v) {
+            if ((profile = cardprofile_find(v)) == NULL)
+                return fail("--profile %s: no card layout has that name (kwh1, test)", v);
+            i++;
         } else if (strcmp(argv[i], "--preset") == 0 && v) {
             if (fixed_parse(v, 2, 9999999, "--preset", &preset, &e) < 0 || preset < 0)
                 return fail("--preset %s: kWh the factory left in the meter, like 50 or 12.5", v);
@@ -118,7 +127,7 @@ static int cmd_new(const char *dir, int argc, char **argv)
         return fail("the directory path is too long");
     if (!force && stat(path, &st) == 0)
         return fail("meter %s exists: use --force to replace it", argv[0]);
-    meter_init(&m, number, type, (int)rating, (int)constant);
+    meter_init(&m, number, type, (int)rating, (int)constant, profile);
     if (preset > 0) {
         m.remaining = preset;
         m.preset = preset;
@@ -127,8 +136,8 @@ static int cmd_new(const char *dir, int argc, char **argv)
     }
     if (save_meter(path, &m))
         return 2;
-    printf("meter %08" PRIu32 " (%s, %d A, C=%d), un-opened\n", number, meter_type_zh(type),
-           (int)rating, (int)constant);
+    printf("meter %08" PRIu32 " (%s, %d A, C=%d, card layout %s), un-opened\n", number,
+           meter_type_zh(type), (int)rating, (int)constant, profile->id);
     return 0;
 }
 
@@ -267,6 +276,8 @@ bool sim_meter_command(const char *dir, const char *verb, int argc, char **argv,
         *status = cmd_show(dir, argc, argv);
     else if (strcmp(verb, "overload") == 0)
         *status = cmd_overload(dir, argc, argv);
+    else if (strcmp(verb, "card-piece") == 0)
+        *status = sim_card_piece(dir, argc, argv);
     else
         return false;
     return true;

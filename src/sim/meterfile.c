@@ -3,6 +3,7 @@
  *
  *   kwhsim-meter 1
  *   number 12345678
+ *   profile kwh1          the card layout the meter reads
  *   ...
  *   check 1a2b            CRC-16 of every byte before this line */
 #include "meter.h"
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/frame.h"
 #include "kwhpos/model.h"
 #include "kwhpos/util.h"
@@ -24,10 +26,12 @@ bool meter_path(const char *dir, uint32_t number, char *buf, size_t n)
     return w > 0 && (size_t)w < n;
 }
 
-void meter_init(struct meter *m, uint32_t number, int type, int rating_a, int constant)
+void meter_init(struct meter *m, uint32_t number, int type, int rating_a, int constant,
+                const struct card_profile *profile)
 {
     memset(m, 0, sizeof *m);
     m->number = number;
+    m->profile = profile;
     m->type = type;
     m->rating_a = rating_a;
     m->constant = constant;
@@ -81,17 +85,18 @@ int meter_save(const char *path, const struct meter *m, struct kwh_err *e)
         hex_out(psc, m->keys.psc, KWH_PSC_LEN);
     }
     n = snprintf(buf, sizeof buf,
-                 "kwhsim-meter 1\nnumber %08" PRIu32 "\ntype %s\nrating %d\nconstant %d\n"
+                 "kwhsim-meter 1\nnumber %08" PRIu32 "\nprofile %s\ntype %s\nrating %d\n"
+                 "constant %d\n"
                  "keyed %d\narea %s\nkey %s\npsc %s\ncount %u\ngeneration %u\n"
                  "remaining %" PRId64 "\nused %" PRId64 "\nbought %" PRId64 "\n"
                  "current_limit %u\nalarm %" PRIu32 "\noverdraft %" PRIu32 "\nhoard %" PRIu32 "\n"
                  "ct_ratio %u\nrelay %s\ntrip %d\noverdraft_on %d\noverload %d\n"
                  "relay_test %d\ntest_mode %d\npower %" PRId64 "\ndisplay %d\nclock %" PRIu32 "\n"
                  "preset %" PRId64 "\nmanaged %d\n",
-                 m->number, model_meter_type_name(m->type), m->rating_a, m->constant, m->keyed,
-                 m->keyed ? m->keys.area_code : "-", key, psc, m->count, m->generation,
-                 m->remaining, m->used, m->bought, m->p.current_limit_a, m->p.alarm_ckwh,
-                 m->p.overdraft_ckwh, m->p.hoard_ckwh, m->p.ct_ratio,
+                 m->number, m->profile->id, model_meter_type_name(m->type), m->rating_a,
+                 m->constant, m->keyed, m->keyed ? m->keys.area_code : "-", key, psc, m->count,
+                 m->generation, m->remaining, m->used, m->bought, m->p.current_limit_a,
+                 m->p.alarm_ckwh, m->p.overdraft_ckwh, m->p.hoard_ckwh, m->p.ct_ratio,
                  m->relay_open ? "open" : "closed", m->trip, m->overdraft_on, m->overload,
                  m->relay_test, m->test_mode, m->power_w, m->display, m->clock, m->preset,
                  m->managed);
@@ -137,6 +142,8 @@ static int field(struct meter *m, const char *name, const char *val)
     }
     if (strcmp(name, "type") == 0)
         return (m->type = meter_type_parse(val)) ? 0 : -1;
+    if (strcmp(name, "profile") == 0)
+        return (m->profile = cardprofile_find(val)) != NULL ? 0 : -1;
     if (strcmp(name, "area") == 0) {
         if (strcmp(val, "-") == 0)
             return 0;
@@ -194,6 +201,7 @@ int meter_load(const char *path, struct meter *m, struct kwh_err *e)
     if ((rc = file_read_all(path, METER_FILE_MAX, &text, &len, e)) < 0)
         return rc;
     memset(m, 0, sizeof *m);
+    m->profile = cardprofile_default(); /* a file from before layouts could be chosen */
     m->p.ct_ratio = 1;
     m->display = -1;
     check_at = strstr(text, "\ncheck ");

@@ -11,14 +11,17 @@
 
 #include "kwhpos/serial.h"
 #include "kwhpos/util.h"
+#include "simlayout.h"
 
 static const char usage[] =
-    "usage: kwhsim [--dir DIR] COMMAND [ARGS]\n"
+    "usage: kwhsim [--dir DIR] [--profile ID] COMMAND [ARGS]\n"
     "\n"
     "A card reader on a pseudo-terminal (or a card behind pcscd's vpcd reader), cards\n"
     "as files, meters as files.\n"
     "DIR (default: $KWHSIM_DIR, else .) holds the reader link, the control socket,\n"
     "the cards (NAME.card) and the meters (meter-NUMBER.txt).\n"
+    "ID (default: $KWHSIM_PROFILE, else kwh1) is the card layout new meters read and\n"
+    "card-piece looks at: kwh1 (kwhpos's own), test (for the test suites only).\n"
     "\n"
     "The reader:\n"
     "  serve [--baud N] [--card-timing]   play the reader on DIR/reader until stopped;\n"
@@ -41,6 +44,7 @@ static const char usage[] =
     "Cards (CARD is NAME for DIR/NAME.card, or a path):\n"
     "  new-card CARD [--psc HEX] [--tries N] [--force]   a factory-new card\n"
     "  card-show CARD                     PSC state and memory\n"
+    "%s"
     "%s"
     "\n"
     "Every command prints one line \"kwhsim: ...\" on stderr and exits non-zero when it\n"
@@ -255,6 +259,7 @@ static int cmd_remote(const char *dir, const char *verb, int argc, char **argv)
 int main(int argc, char **argv)
 {
     const char *dir = getenv("KWHSIM_DIR");
+    const char *profile = NULL;
     char *args[64];
     int n = 0, status;
     const char *verb;
@@ -266,8 +271,13 @@ int main(int argc, char **argv)
             dir = argv[++i];
         } else if (strncmp(argv[i], "--dir=", 6) == 0) {
             dir = argv[i] + 6;
+        } else if (strcmp(argv[i], "--profile") == 0 || strncmp(argv[i], "--profile=", 10) == 0) {
+            const char *id = argv[i][9] == '=' ? argv[i] + 10 : i + 1 < argc ? argv[++i] : NULL;
+            if (id == NULL)
+                return fail("%s", "--profile needs a card layout (kwh1 or test)");
+            profile = id;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf(usage, sim_meter_usage);
+            printf(usage, sim_layout_usage, sim_meter_usage);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
             printf("kwhsim %s\n", KWH_VERSION);
@@ -280,8 +290,14 @@ int main(int argc, char **argv)
     }
     if (dir == NULL || *dir == '\0')
         dir = ".";
+    if (profile == NULL && (profile = getenv("KWHSIM_PROFILE")) != NULL && *profile == '\0')
+        profile = NULL;
+    if (profile != NULL && !sim_profile_set(profile))
+        return fail("card layout \"%s\" (--profile or $KWHSIM_PROFILE): no such layout; use "
+                    "kwh1 (kwhpos's own) or test",
+                    profile);
     if (n == 0) {
-        fprintf(stderr, usage, sim_meter_usage);
+        fprintf(stderr, usage, sim_layout_usage, sim_meter_usage);
         return 2;
     }
     verb = args[0];

@@ -61,7 +61,7 @@ int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
     else
         sql_null(st, ":customer");
     sql_blob(st, ":serial", op->serial, CARD_SERIAL_LEN);
-    sql_blob(st, ":slot", op->slot, CARD_SLOT_LEN);
+    sql_blob(st, ":slot", op->slot, CARD_RECORD_LEN);
     sql_blob(st, ":old", op->old_image, KWH_CARD_SIZE);
     sql_blob(st, ":new", op->new_image, KWH_CARD_SIZE);
     sql_i64(st, ":operator", op->operator_id);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
@@ -153,7 +154,7 @@ struct store_op {
     int state;
     int64_t customer_id; /* 0 for tool cards */
     uint8_t serial[CARD_SERIAL_LEN];
-    uint8_t slot[CARD_SLOT_LEN]; /* what the active slot holds once done */
+    uint8_t slot[CARD_RECORD_LEN]; /* the record the card shows once done (card_record) */
     uint8_t old_image[KWH_CARD_SIZE];
     uint8_t new_image[KWH_CARD_SIZE];
     int64_t operator_id;
@@ -294,7 +295,7 @@ struct store_seen {
     int64_t customer_id; /* 0: no account */
     int64_t seen;
     int purchase_count, generation;
-    uint8_t slot[CARD_SLOT_LEN];
+    uint8_t slot[CARD_RECORD_LEN];
     uint32_t ret_meter;
     int ret_count;
     int64_t ret_time, ret_used, ret_bought;

@@ -107,6 +107,7 @@ static void area_draw(struct app *a, void *st)
 {
     struct site *s = st;
     int y = UI_TOP + 3;
+    char layout[160];
 
     y += draw_wrap(stdscr, y, 2, COLS - 4,
                    _("Six digits 0-9. The area code protects every card of the site: keep it "
@@ -119,6 +120,11 @@ static void area_draw(struct app *a, void *st)
         draw_text(stdscr, UI_TOP + 6, 2, COLS - 4,
                   _("Cards have been issued: a new area code makes every issued card unusable."),
                   theme_attr(CLR_WARN));
+    /* the card layout: chosen at kwhpos init, changeable only before the first card */
+    snprintf(layout, sizeof layout,
+             _("Card layout: %s (the one the site's meters read; kwhpos settings show)"),
+             s->site.card_profile);
+    draw_text(stdscr, UI_TOP + 8, 2, COLS - 4, layout, theme_attr(CLR_INFO));
     site_draw(a, st);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libFuzzer: the card decoder takes any 256 bytes (shorter inputs are padded with the
- * erased value, longer ones cut) and either returns a card or an error; with and without
- * keys; and whatever decodes re-encodes to something that decodes the same.
+/* libFuzzer: the card decoder of every card layout takes any 256 bytes (shorter inputs are
+ * padded with the erased value, longer ones cut) and either returns a card or an error;
+ * with and without keys; and whatever decodes re-encodes to something that decodes the
+ * same.
  *
  * Most mutations break a MAC and stop at the protection check, so every input is also
  * tried signed: with keys for the area code its active record names, both records and
@@ -12,21 +13,23 @@
 #include <string.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t secret[KWH_SECRET_LEN] = {7, 7, 7};
 
-static void round_trip(const uint8_t img[KWH_CARD_SIZE], const struct kwh_site_keys *keys)
+static void round_trip(const struct card_profile *p, const uint8_t img[KWH_CARD_SIZE],
+                       const struct kwh_site_keys *keys)
 {
     uint8_t again[KWH_CARD_SIZE];
     struct kwh_card c, d;
     struct kwh_err e;
 
-    if (card_decode(img, keys, &c, &e) != 0 || c.type == KWH_CARD_BLANK)
+    if (card_decode(p, img, keys, &c, &e) != 0 || c.type == KWH_CARD_BLANK)
         return;
-    if (card_encode(img, &c, keys, again, &e) == 0) {
-        if (card_decode(again, keys, &d, &e) != 0 || d.purchase_count != c.purchase_count ||
+    if (card_encode(p, img, &c, keys, again, &e) == 0) {
+        if (card_decode(p, again, keys, &d, &e) != 0 || d.purchase_count != c.purchase_count ||
             d.meter_no != c.meter_no || d.purchase_ckwh != c.purchase_ckwh || d.type != c.type ||
             d.customer_no != c.customer_no)
             __builtin_trap();
@@ -39,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct kwh_site_keys keys;
     static int ready;
     uint8_t img[KWH_CARD_SIZE];
+    const struct card_profile *p;
     struct kwh_site_keys own;
     struct kwh_card c;
     struct kwh_err e;
@@ -47,16 +51,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         card_keys_derive(&keys, secret, "314159", NULL);
         ready = 1;
     }
-    memset(img, 0xFF, sizeof img);
-    memcpy(img, data, size < sizeof img ? size : sizeof img);
-    card_decode(img, NULL, &c, &e);
-    round_trip(img, &keys);
+    for (size_t i = 0; (p = cardprofile_at(i)) != NULL; i++) {
+        memset(img, 0xFF, sizeof img);
+        memcpy(img, data, size < sizeof img ? size : sizeof img);
+        card_decode(p, img, NULL, &c, &e);
+        round_trip(p, img, &keys);
 
-    /* signed for the site its own area code names */
-    if (card_decode(img, NULL, &c, &e) == 0 && c.area_code[0] != '\0' &&
-        card_keys_derive(&own, secret, c.area_code, NULL) == 0) {
-        card_resign(img, &own);
-        round_trip(img, &own);
+        /* signed for the site its own area code names */
+        if (card_decode(p, img, NULL, &c, &e) == 0 && c.area_code[0] != '\0' &&
+            card_keys_derive(&own, secret, c.area_code, NULL) == 0) {
+            card_resign(p, img, &own);
+            round_trip(p, img, &own);
+        }
     }
     return 0;
 }

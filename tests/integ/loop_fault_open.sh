@@ -88,7 +88,7 @@ sim fault pull 7 >/dev/null
 run kp "${OPEN[@]}"
 is "pulled after the serial, the PSC state and the PSC change: exit 6" "$RC" 6
 unlike "the card has the site's PSC already" "$(sim card-show o3)" '^psc ffffff'
-is "and its PSC state says so" "$(card_bytes o3 8 1)" "a5"
+is "and its PSC state says so (the mark still unwritten)" "$(sim card-piece o3 psc --state)" likely-site
 opened "pulled after the PSC change" void
 
 fresh o4 20000004
@@ -165,12 +165,12 @@ during() {
 }
 
 fresh o9 20000009
-during "mute in the record" mute changed o9 16 ff
+during "mute in the record" mute changed o9 "$(at o9 inactive)" ff
 is "mute while the record is written: exit 6" "$RC" 6
 opened "mute in the record" void
 
 fresh o10 20000010
-during "vanish after the commit byte" vanish changed o10 9 ff
+during "vanish after the commit byte" vanish changed o10 "$(at o10 commit)" ff
 is "the reader gone after the commit byte: exit 8" "$RC" 8
 is "the account waits for its card" "$(status_of 20000010)" 0
 opened "vanish after the commit byte" done

@@ -16,7 +16,7 @@ A=10000001 M1=12345678
 SELL=(sell --customer $A --kwh 10)
 
 count() { q "SELECT purchase_count FROM customers WHERE customer_no = $A"; }
-inactive() { card_bytes c1 $(($(card_bytes c1 9 1) == 0 ? 80 : 16)) 64; }
+inactive() { piece c1 inactive; }
 
 # snap: the state before a faulty sale
 snap() {
@@ -193,8 +193,8 @@ during "vanish in the new record" vanish eval '[ "$(inactive)" != "$old" ]'
 is "the reader gone in the middle of the write: exit 8" "$RC" 8
 settled "vanish in the middle of the write" void
 
-old=$(card_bytes c1 9 1)
-during "vanish after the commit byte" vanish changed c1 9 "$old"
+old=$(piece c1 commit)
+during "vanish after the commit byte" vanish changed c1 "$(at c1 commit)" "$old"
 is "the reader gone after the commit byte, before the read-back: exit 8" "$RC" 8
 like "it says the outcome is not known" "$OUT" 'not known whether the card took the write'
 settled "vanish after the commit byte" done
@@ -227,16 +227,23 @@ is "and loads nothing more" "$(field $M1 remaining)" "$S_REM"
 
 # (2) the reader gone after the commit byte: whether the card took the sale is not known;
 # the card is lost, and the reissue takes the sale over (the new card carries it)
-S_MONEY=$(money) S_COUNT=$(count) S_REM=$(field $M1 remaining)
-sim insert c2 >/dev/null
+# (on a busy machine the read-back may end before the reader goes: that sale is done, and
+# the moment is tried again on the next one)
 SELL=(sell --customer $A --kwh 10)
-old=$(card_bytes c2 9 1)
-(kp "${SELL[@]}" >"$T/bg.out" 2>&1; echo $? >"$T/bg.rc") &
-bg=$!
-ok "the commit byte changes" wait_for 10 changed c2 9 "$old"
-sim fault vanish >/dev/null
-wait $bg
-RC=$(cat "$T/bg.rc") OUT=$(cat "$T/bg.out")
+for attempt in 1 2 3 4; do
+    S_MONEY=$(money) S_COUNT=$(count) S_REM=$(field $M1 remaining)
+    sim insert c2 >/dev/null
+    old=$(piece c2 commit)
+    (kp "${SELL[@]}" >"$T/bg.out" 2>&1; echo $? >"$T/bg.rc") &
+    bg=$!
+    wait_for 10 changed c2 "$(at c2 commit)" "$old"
+    sim fault vanish >/dev/null
+    wait $bg
+    RC=$(cat "$T/bg.rc") OUT=$(cat "$T/bg.out")
+    [ "$RC" = 0 ] || break
+    sim fault clear >/dev/null
+    sim eject >/dev/null
+done
 is "gone after the commit byte: exit 8" "$RC" 8
 like "the outcome is not known" "$OUT" 'not known whether the card took the write'
 sim fault clear >/dev/null

@@ -25,6 +25,7 @@ run kp open --name 张三 --meter $M1 --tariff 居民生活用电 --kwh 100
 is "our account is opened" "$RC $(kv customer)" "0 $A"
 sim eject >/dev/null
 is "it opens meter $M1: good" "$(mi $M1 c1)" "good"
+older=$(piece c1 commit) # the commit byte that shows the opening's record
 sim insert c1 >/dev/null
 run kp sell --customer $A --kwh 10
 is "a 10 kWh sale" "$RC $(kv state)" "0 done"
@@ -76,11 +77,9 @@ is "at our meter the twin's card shows E3" "$(mi $M1 f2)" "E3"
 is "and loads nothing" "$(field $M1 remaining)" "100.0"
 
 # --- our own card, one byte edited by hand ---------------------------------------------
-active=$(card_bytes c1 9 1)
-slot=$((active == 0 ? 0x10 : 0x50))
 cp "$D/c1.card" "$D/x1.card"
-# the third byte of the purchase energy: 10 kWh becomes 102.16 kWh
-poke x1 $((slot + 16)) 27
+# one byte of the purchase energy: 10 kWh becomes much more
+poke x1 "$(at x1 energy 2)" 27
 is "the forged card differs from the genuine one in one byte" \
     "$(paste <(card_bytes c1 0 256 | fold -w2) <(card_bytes x1 0 256 | fold -w2) |
        awk '$1 != $2' | wc -l)" 1
@@ -91,14 +90,14 @@ is "the meter spent no try on it" "$(tries x1)" 3
 
 # the commit byte turned back to the older genuine record (a card rolled back)
 cp "$D/c1.card" "$D/x2.card"
-poke x2 9 "$(printf '%02x' $((1 - active)))"
+poke x2 "$(at x2 commit)" "$older"
 refused x2 'does not show the last record'
 is "the rolled-back card's older purchase at the meter: EA" "$(mi $M1 x2)" "EA"
 is "which loads nothing" "$(field $M1 remaining)" "100.0"
 
 # a bit of the older record in the inactive slot: not a genuine earlier version
 cp "$D/c1.card" "$D/x3.card"
-flip x3 $((0x60 - slot + 3))
+flip x3 "$(at x3 inactive 3)"
 refused x3 "second record is altered"
 
 # the meter's report forged: more credit than the meter wrote is not believed
@@ -111,7 +110,8 @@ balance=$(q "SELECT balance_ckwh FROM customers WHERE customer_no = $A")
 is "database: 110 kWh" "$balance" "11000"
 sim eject >/dev/null
 cp "$D/c1.card" "$D/x4.card"
-poke x4 $((0x90 + 9)) 7f
+# one byte of the remaining energy the meter reported: more credit than it wrote
+poke x4 "$(at x4 remaining 1)" 7f
 sim insert x4 >/dev/null
 run kp card read
 is "a card with a forged report still reads (the purchase is genuine)" "$RC" 0

@@ -20,9 +20,16 @@
 #   db_target PATH                what kwhpos opens for the site file PATH
 #   db_ini PATH                   the [database] lines of an INI for it
 #   db_copy FROM TO               copies a site's database (a snapshot)
+# The card layout: KWH_CARD_PROFILE (default kwh1) is the layout of every site the suite
+# makes (kwhpos init --card-profile) and of the simulator's meters (KWHSIM_PROFILE), so
+# the whole suite runs under the test layout too (make check-profile). The suites name
+# the pieces of a card, never their offsets:
+#   piece CARD NAME               the bytes of one piece (kwhsim card-piece: commit,
+#                                 serial, psc, mark, active, inactive, mac, return, keyx)
+#   at CARD NAME [K]              the offset of a piece (plus K)
 # The card's side:
 #   card_bytes CARD OFF LEN       bytes of a card file as hex, no spaces
-#   card_active CARD              the active slot (64 bytes as hex) or "none"
+#   card_active CARD              the record in force (as hex) or "none"
 #   db_slot CUSTOMER              the slot the last done write left on that account's card
 #   tries CARD                    PSC tries left
 #   poke CARD OFF HEX, flip CARD OFF   edit a card file by hand
@@ -38,6 +45,10 @@
 . "$(dirname "${BASH_SOURCE[0]}")/pcsc_lib.sh"
 
 D=$T/sim
+LAYOUT=${KWH_CARD_PROFILE:-kwh1}
+export KWHSIM_PROFILE=$LAYOUT
+# the test layout is one a site may choose only in the test suites
+[ "$LAYOUT" = kwh1 ] || export KWHPOS_TEST_PROFILES=1
 INI=$T/k.ini
 DB=$T/site.db
 PW=loop-pass-1
@@ -127,7 +138,7 @@ reader_ini() {
 new_site() {
     { db_ini "$2" && reader_ini; } >"$1"
     if [ "$BACKEND" = pg ]; then pg_create "$2" || return 1; fi
-    "$KWHPOS" -c "$1" init --area "$3" >/dev/null &&
+    "$KWHPOS" -c "$1" init --area "$3" --card-profile "$LAYOUT" >/dev/null &&
         printf '1\n%s\n%s\n' "$PW" "$PW" | "$KWHPOS" -c "$1" --user system operator passwd >/dev/null
 }
 
@@ -161,13 +172,13 @@ card_bytes() {
         END { for (i = off; i < off + len; i++) printf "%s", mem[i]; print "" }' "$f"
 }
 
-card_active() {
-    case $(card_bytes "$1" 9 1) in
-    00) card_bytes "$1" 16 64 ;;
-    01) card_bytes "$1" 80 64 ;;
-    *) echo none ;;
-    esac
+piece() { sim card-piece "$1" "$2"; }
+at() {
+    local w
+    w=$(sim card-piece "$1" "$2" --where) && [ "$w" != none ] || return 1
+    echo $((${w% *} + ${3:-0}))
 }
+card_active() { piece "$1" active; }
 
 db_slot() {
     q "SELECT lower(hex(o.slot)) FROM card_ops o JOIN customers c ON c.id = o.customer_id
@@ -244,14 +255,15 @@ pending_op() { q "SELECT id FROM card_ops WHERE state = 0 ORDER BY id DESC LIMIT
 # stopped_at_commit CARD: the newest pending write is on the card whole but for its
 # commit byte (the card still shows its old record): every other byte is the new image's
 stopped_at_commit() {
-    local op row card
+    local op row card c
     op=$(pending_op)
     [ -n "$op" ] || return 1
-    row=$(q "SELECT substr(lower(hex(old_image)), 19, 2) || ' ' || lower(hex(new_image))
+    c=$(($(at "$1" commit) * 2))
+    row=$(q "SELECT substr(lower(hex(old_image)), $((c + 1)), 2) || ' ' || lower(hex(new_image))
              FROM card_ops WHERE id = $op")
     set -- "$1" $row
     card=$(card_bytes "$1" 0 256)
-    [ "${card:18:2}" = "$2" ] && [ "${card:0:18}${card:20}" = "${3:0:18}${3:20}" ]
+    [ "${card:c:2}" = "$2" ] && [ "${card:0:c}${card:c+2}" = "${3:0:c}${3:c+2}" ]
 }
 
 # changed CARD OFF BYTE: the card file's byte at OFF is no longer BYTE
@@ -294,14 +306,14 @@ card_of() {
     local serial f
     serial=$(q "SELECT lower(hex(card_serial)) FROM customers WHERE customer_no = $1")
     for f in "$D"/*.card; do
-        [ "$(card_bytes "$f" 10 6)" = "$serial" ] && { basename "$f" .card; return; }
+        [ "$(piece "$f" serial)" = "$serial" ] && { basename "$f" .card; return; }
     done
 }
 
 # tool_slot CARD: the record the last done write left on this card (by its serial)
 tool_slot() {
     q "SELECT lower(hex(slot)) FROM card_ops WHERE state = 1 AND lower(hex(card_serial)) =
-       '$(card_bytes "$1" 10 6)' ORDER BY id DESC LIMIT 1"
+       '$(piece "$1" serial)' ORDER BY id DESC LIMIT 1"
 }
 
 # settle_read NAME done|void: after a faulted card write of $CMD on $CARD (RC its exit
@@ -325,7 +337,7 @@ settle_read() {
         is "$name: the books are as before" "$(books)" "$BEFORE"
     fi
     holder=$(q "SELECT customer_no FROM customers WHERE lower(hex(card_serial)) =
-                '$(card_bytes "$CARD" 10 6)' AND status IN (1, 2)")
+                '$(piece "$CARD" serial)' AND status IN (1, 2)")
     if [ -n "$holder" ]; then
         is "$name: the account's card and the database agree" \
             "$(card_active "$(card_of "$holder")")" "$(db_slot "$holder")"

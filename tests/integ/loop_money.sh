@@ -48,7 +48,7 @@ run kp sell --customer $A --amount 10
 is "another sale" "$RC" 0
 sim eject >/dev/null
 like "the meter takes it" "$(mi $M1 c2)" good
-flip c2 $((0xB0))
+flip c2 "$(at c2 remaining)"
 sim insert c2 >/dev/null
 before=$(sales_done)
 run kp resell --customer $A --kwh 0.01

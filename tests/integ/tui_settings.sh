@@ -53,6 +53,7 @@ like "unit name in the database" "$(db "select value from settings")" "阳光小
 # M4 area code: a bad one is refused by the field check, a good one saved
 tui_menu 1 3
 tui_see "area code screen" "Six digits 0-9"
+tui_see "it names the site's card layout" "Card layout: kwh1"
 tui_keys C-u; tui_type "12345"; tui_keys Enter
 tui_see "five digits refused" "Area code must be exactly 6 digits"
 tui_type "9"; tui_keys Enter

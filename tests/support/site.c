@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "store/store.h"
 #include "kwhpos/util.h"
 #include "ops.h"
@@ -112,6 +113,18 @@ static void drop_template(void)
     }
 }
 
+const struct card_profile *site_profile(void)
+{
+    const char *id = getenv("KWH_CARD_PROFILE");
+    const struct card_profile *p;
+
+    if (id == NULL || id[0] == '\0')
+        return cardprofile_default();
+    if ((p = cardprofile_find(id)) == NULL)
+        fail_msg("KWH_CARD_PROFILE=%s: no card layout has that id", id);
+    return p;
+}
+
 static int64_t site_clock(void *ctx)
 {
     return ((struct site *)ctx)->now;
@@ -133,6 +146,9 @@ static void make_template(void)
     size_t n;
     struct kwh_err e;
 
+    /* the suites run under the test layout too (KWH_CARD_PROFILE=test) */
+    str_copy(req.card_profile, sizeof req.card_profile, site_profile()->id);
+    setenv("KWHPOS_TEST_PROFILES", "1", 1);
     if (pg_base() != NULL) {
         char sql[128];
         snprintf(sql, sizeof sql, "CREATE DATABASE kwhtpl_%d", (int)getpid());
@@ -305,8 +321,8 @@ void site_meter_writes(struct site *s, const struct kwh_card_return *r)
         card_keys_derive(&keys, secret, area, &e) < 0)
         fail_msg("meter keys: %s", e.msg);
     store_close(db);
-    card_encode_return(s->card->img, r, keys.mac_key);
-    memset(s->card->img + CARD_OFF_KEYX, 0xFF, CARD_KEYX_LEN);
+    card_encode_return(site_profile(), s->card->img, r, keys.mac_key);
+    card_erase_keys(site_profile(), s->card->img);
 }
 
 void site_meter_loads(struct site *s, int64_t remaining_ckwh)
@@ -315,7 +331,7 @@ void site_meter_loads(struct site *s, int64_t remaining_ckwh)
     struct kwh_card_return r;
     struct kwh_err e;
 
-    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+    if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
         fail_msg("meter: %s", e.msg);
     memset(&r, 0, sizeof r);
     r.meter_no = card.meter_no;

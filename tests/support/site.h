@@ -10,6 +10,7 @@
 
 #include "fakecard.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/core.h"
 #include "store/store.h"
 
@@ -29,6 +30,10 @@ struct site {
     int64_t tariff_home, tariff_shop;
     int64_t now; /* the core's clock */
 };
+
+/* The card layout the sites are made with: $KWH_CARD_PROFILE (tests/run.sh runs some
+ * suites under the test layout), else kwhpos's own. */
+const struct card_profile *site_profile(void);
 
 /* cmocka setup/teardown: *state becomes a struct site. */
 int site_setup(void **state);

@@ -24,6 +24,7 @@
 #include <sys/random.h>
 
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/cardwrite.h"
 #include "kwhpos/pcsc.h"
 #include "kwhpos/reader.h"
@@ -35,7 +36,7 @@ static int min_tries = 2; /* --min-tries: the card writer's refusal threshold */
 /* The program's card writer over dev, for this site. */
 static void writer(struct kwh_card_dev *dev, struct cardwrite *w)
 {
-    cardwrite_init(w, dev, site.psc);
+    cardwrite_init(w, dev, cardprofile_default(), site.psc);
     w->min_tries = min_tries;
 }
 
@@ -189,12 +190,13 @@ static int issue(struct kwh_card_dev *dev, int type, int argc, char **argv, int 
     if (!card_fields(&c, argc, argv, i))
         return kwh_err_set(e, KWH_EINVAL, "issue: bad field (name=value)");
     writer(dev, &w);
-    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &old, e)) < 0)
+    if ((rc = cardwrite_read(&w, img, e)) < 0 ||
+        (rc = card_decode(cardprofile_default(), img, &site, &old, e)) < 0)
         return rc;
     memcpy(c.serial, old.serial, sizeof c.serial);
     if (!card_serial_is_set(c.serial) && getrandom(c.serial, sizeof c.serial, 0) != sizeof c.serial)
         return kwh_err_set(e, KWH_EIO, "no randomness for the card serial");
-    if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
+    if ((rc = card_encode(cardprofile_default(), img, &c, &site, out, e)) < 0 ||
         (rc = cardwrite_write(&w, img, out, &outcome, e)) < 0)
         return rc;
     printf("issued %s runs=%u bytes=%u\n", model_card_type_name(type), w.stats.runs, w.stats.bytes);
@@ -209,7 +211,8 @@ static int decode(struct kwh_card_dev *dev, struct kwh_err *e)
     int rc;
 
     writer(dev, &w);
-    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
+    if ((rc = cardwrite_read(&w, img, e)) < 0 ||
+        (rc = card_decode(cardprofile_default(), img, &site, &c, e)) < 0)
         return rc;
     printf("card type=%s meter=%u count=%u ckwh=%u gen=%u flags=%u loaded=%s\n",
            model_card_type_name(c.type), c.meter_no, c.purchase_count, c.purchase_ckwh,
@@ -249,14 +252,15 @@ static int sale(struct kwh_card_dev *dev, struct kwh_err *e)
     int rc;
 
     writer(dev, &w);
-    if ((rc = cardwrite_read(&w, img, e)) < 0 || (rc = card_decode(img, &site, &c, e)) < 0)
+    if ((rc = cardwrite_read(&w, img, e)) < 0 ||
+        (rc = card_decode(cardprofile_default(), img, &site, &c, e)) < 0)
         return rc;
     if (c.type != KWH_CARD_USER)
         return kwh_err_set(e, KWH_ECARD, "sale: not a user card");
     c.purchase_count++;
     c.purchase_ckwh = 12345;
     c.flags &= (uint8_t)~CARD_F_KEYX; /* a purchase keeps the card's issue time */
-    if ((rc = card_encode(img, &c, &site, out, e)) < 0 ||
+    if ((rc = card_encode(cardprofile_default(), img, &c, &site, out, e)) < 0 ||
         (rc = cardwrite_write(&w, img, out, &outcome, e)) < 0)
         return rc;
     if (ps != NULL)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-layouts: kwh1 test (tests/run.sh runs it in the test card layout too) */
 /* The card writer (src/card/cardwrite.c) on the in-memory card: only changed bytes are
- * written and only they are read back, the commit byte goes last, the error counter is
- * asked once per write, and no PSC is risked on a card with too few tries left. */
+ * written and only they are read back, the commit point goes last, the error counter is
+ * asked once per write, and no PSC is risked on a card with too few tries left. In the
+ * card layout of $KWH_CARD_PROFILE (tests/run.sh runs it under the test layout too). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +14,9 @@
 
 #include "fakecard.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/cardwrite.h"
+#include "site.h"
 
 static const uint8_t secret[KWH_SECRET_LEN] = {1, 2, 3, 4, 5, 6, 7, 8};
 
@@ -30,7 +34,7 @@ static int setup(void **state)
     f.card = fakecard_new();
     if (card_keys_derive(&f.keys, secret, "123456", &f.e) < 0)
         return -1;
-    cardwrite_init(&f.w, fakecard_dev(f.card), f.keys.psc);
+    cardwrite_init(&f.w, fakecard_dev(f.card), site_profile(), f.keys.psc);
     *state = &f;
     return 0;
 }
@@ -59,7 +63,7 @@ static void user_card(struct fixture *f, const uint8_t old[KWH_CARD_SIZE], int n
     c.params.hoard_ckwh = 200000;
     c.params.ct_ratio = 1;
     c.issued = 1700000000u + (uint32_t)n;
-    if (card_encode(old, &c, &f->keys, out, &f->e) < 0)
+    if (card_encode(site_profile(), old, &c, &f->keys, out, &f->e) < 0)
         fail_msg("encode: %s", f->e.msg);
 }
 
@@ -84,7 +88,7 @@ static void write__reads_back_only_what_it_wrote(void **state)
 
     personalise(f, one);
     assert_memory_equal(f->card->img, one, KWH_CARD_SIZE);
-    /* a sale: the other slot and the commit byte */
+    /* a sale: the other record and the commit point */
     assert_int_equal(cardwrite_read(&f->w, now, &f->e), 0);
     user_card(f, now, 2, two);
     for (int i = 0; i < KWH_CARD_SIZE; i++)
@@ -94,7 +98,7 @@ static void write__reads_back_only_what_it_wrote(void **state)
     assert_int_equal(cardwrite_write(&f->w, now, two, &out, &f->e), 0);
     assert_memory_equal(f->card->img, two, KWH_CARD_SIZE);
     assert_int_equal(f->w.stats.bytes, changed);
-    /* the record's bytes and the commit byte, in at most two requests, not 256 bytes */
+    /* the record's bytes and the commit point, in at most two requests, not 256 bytes */
     assert_true(f->card->reads <= 2);
     assert_int_equal(f->w.stats.reads, f->card->reads);
     assert_true(f->card->read_bytes < 100);
@@ -153,16 +157,18 @@ static void write__a_byte_that_does_not_stick_never_commits(void **state)
     struct fixture *f = *state;
     uint8_t old[KWH_CARD_SIZE], img[KWH_CARD_SIZE];
     enum cardwrite_outcome out;
+    unsigned off, len;
 
     assert_int_equal(cardwrite_read(&f->w, old, &f->e), 0);
     user_card(f, old, 1, img);
-    f->card->stuck = CARD_OFF_SLOT0 + 5;
+    assert_true(card_where(site_profile(), img, CARD_PIECE_ACTIVE, &off, &len));
+    f->card->stuck = (int)off + 5;
     assert_int_equal(cardwrite_write(&f->w, old, img, &out, &f->e), KWH_EDEVICE);
     assert_int_equal(f->e.detail, KWH_DEV_WRITE_FAILED);
     assert_non_null(strstr(f->e.msg, "worn out"));
-    /* the record was read back before its commit byte: never committed */
+    /* the record was read back before its commit point: never committed */
     assert_int_equal(out, CARDWRITE_NOT_WRITTEN);
-    assert_int_equal(f->card->img[CARD_OFF_ACTIVE], CARD_ACTIVE_NONE);
+    assert_true(card_is_blank(site_profile(), f->card->img));
 }
 
 int main(void)

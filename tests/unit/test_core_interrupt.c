@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 test (tests/run.sh runs it in the test card layout too) */
 /* The atomic card write under interruption: for every card-writing operation and every
  * write step (each byte, each PSC change), the card is pulled there — or the process
  * dies there — and after the card is read again (reconciliation) the database and the
  * card must agree: the operation happened once, wholly, or not at all; no money and no
- * kWh lost or counted twice; the card readable and writable, no PSC try lost for good. */
+ * kWh lost or counted twice; the card readable and writable, no PSC try lost for good.
+ * In the card layout of $KWH_CARD_PROFILE: tests/run.sh runs it under the test layout
+ * too, whose commit point and records lie elsewhere. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +22,7 @@
 
 #include "fakecard.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/core.h"
 #include "site.h"
 #include "ops.h"
@@ -47,7 +51,7 @@ struct snapshot {
     int64_t invoices; /* count of invoice numbers */
     int64_t max_invoice;
     int64_t live_accounts;
-    uint8_t slot[CARD_SLOT_LEN]; /* the card's active slot */
+    uint8_t slot[CARD_RECORD_LEN]; /* the card's record in force */
 };
 
 static void snap(struct site *s, struct snapshot *out)
@@ -63,14 +67,14 @@ static void snap(struct site *s, struct snapshot *out)
     out->max_invoice = site_q1_in(db, "SELECT coalesce(max(invoice_no), 0) FROM sales");
     out->live_accounts = site_q1_in(db, "SELECT count(*) FROM customers WHERE status IN (1, 2)");
     store_close(db);
-    card_active_slot(s->card->img, out->slot);
+    card_record(site_profile(), s->card->img, true, out->slot);
 }
 
 /* The slot the last card op recorded it would leave on the card. */
-static void last_op_slot(struct site *s, uint8_t slot[CARD_SLOT_LEN])
+static void last_op_slot(struct site *s, uint8_t slot[CARD_RECORD_LEN])
 {
-    if (site_blob(s, "SELECT slot FROM card_ops ORDER BY id DESC LIMIT 1", slot, CARD_SLOT_LEN) !=
-        CARD_SLOT_LEN)
+    if (site_blob(s, "SELECT slot FROM card_ops ORDER BY id DESC LIMIT 1", slot, CARD_RECORD_LEN) !=
+        CARD_RECORD_LEN)
         fail_msg("no card op recorded");
 }
 
@@ -259,7 +263,7 @@ static void check_agreement(struct site *s, const struct reference *ref,
                             const struct snapshot *mine_before, const char *what, bool crashed)
 {
     struct snapshot now;
-    uint8_t op_slot[CARD_SLOT_LEN];
+    uint8_t op_slot[CARD_RECORD_LEN], other[CARD_RECORD_LEN];
     int64_t state = last_op_state(s);
     int64_t checked, bad;
     struct kwh_err e;
@@ -272,22 +276,23 @@ static void check_agreement(struct site *s, const struct reference *ref,
         fail_msg("%s: invoice numbers have a gap (%lld numbers, max %lld)", what,
                  (long long)now.invoices, (long long)now.max_invoice);
     last_op_slot(s, op_slot);
+    card_record(site_profile(), s->card->img, false, other);
     if (state == 1) {
         if (!same_money(&now, &ref->after))
             fail_msg("%s: done, but the money or energy differs from an uninterrupted run", what);
-        if (memcmp(now.slot, op_slot, CARD_SLOT_LEN) != 0)
+        if (memcmp(now.slot, op_slot, CARD_RECORD_LEN) != 0)
             fail_msg("%s: done, but the card does not show the record written", what);
     } else if (state == 2 || state == 0) {
         if (!same_money(&now, &ref->before))
             fail_msg("%s: %s, but money or energy moved", what, state ? "void" : "pending");
-        if (memcmp(now.slot, mine_before->slot, CARD_SLOT_LEN) != 0)
+        if (memcmp(now.slot, mine_before->slot, CARD_RECORD_LEN) != 0)
             fail_msg("%s: not done (state %lld), but the card changed its record", what,
                      (long long)state);
         /* a card that had content gets its second record back; a blank one keeps the
            leftover until its next write (it takes the PSC to make anything of it) */
-        if (state == 2 && mine_before->slot[0] != 0xFF && op_slot[0] != 0xFF &&
-            (memcmp(s->card->img + CARD_OFF_SLOT0, op_slot, CARD_SLOT_LEN) == 0 ||
-             memcmp(s->card->img + CARD_OFF_SLOT1, op_slot, CARD_SLOT_LEN) == 0))
+        if (state == 2 && !card_is_blank(site_profile(), s->card->img) && op_slot[0] != 0xFF &&
+            (memcmp(now.slot, op_slot, CARD_RECORD_LEN) == 0 ||
+             memcmp(other, op_slot, CARD_RECORD_LEN) == 0))
             fail_msg("%s: cancelled, but its record is still on the card", what);
         /* pending survives only a crash before a blank card got its serial */
         if (state == 0 && !crashed)

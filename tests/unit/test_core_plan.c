@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 (tests/run.sh --layout runs it in another card layout) */
 /* Operations as plans: for each operation file, the plan the clerk confirms is exactly
  * what is written and recorded (to the fen and the 0.01 kWh), and a plan whose world
  * changed before the commit (the price, the month of the free allowance, the account,
@@ -103,7 +104,7 @@ static void recorded_as_planned(struct site *s, const struct kwh_plan_view *v,
     assert_int_equal(r->customer.balance_ckwh, v->after.balance_ckwh);
     assert_int_equal(r->customer.purchase_count, v->after.purchase_count);
     if (v->writes_card) {
-        if (card_decode(s->card->img, NULL, &card, &e) < 0)
+        if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
             fail_msg("decode: %s", e.msg);
         assert_int_equal(card.purchase_ckwh, v->card.purchase_ckwh);
         assert_int_equal(card.purchase_count, v->card.purchase_count);
@@ -476,7 +477,7 @@ static void refund__plan_is_what_is_recorded(void **state)
     struct kwh_card card;
 
     assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
-    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+    if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
         fail_msg("%s", e.msg);
     memset(&ret, 0, sizeof ret);
     ret.meter_no = METER;
@@ -563,7 +564,7 @@ static void edit__plan_writes_the_card_only_for_meter_parameters(void **state)
     assert_true(plan_view(plan)->writes_card);
     assert_int_equal(plan_view(plan)->after.meter.hoard_ckwh, 150000);
     commit(s, &s->admin, plan, &r);
-    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+    if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
         fail_msg("%s", e.msg);
     assert_int_equal(card.params.hoard_ckwh, 150000);
     assert_int_equal(r.customer.meter.hoard_ckwh, 150000);
@@ -617,7 +618,7 @@ static void refund_card_tool_card_and_wipe__plans_write_what_they_show(void **st
     assert_int_equal(plan_view(plan)->card.type, KWH_CARD_REFUND);
     commit(s, &s->seller, plan, &r);
     assert_int_equal(r.customer.customer_no, no);
-    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+    if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
         fail_msg("%s", e.msg);
     assert_int_equal(card.type, KWH_CARD_REFUND);
 
@@ -629,7 +630,7 @@ static void refund_card_tool_card_and_wipe__plans_write_what_they_show(void **st
     assert_int_equal(plan_view(plan)->card.params.current_limit_a, CARD_LIMIT_RATING);
     assert_int_equal(plan_view(plan)->card.params.overdraft_ckwh, 999900);
     commit(s, &s->admin, plan, &r);
-    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+    if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
         fail_msg("%s", e.msg);
     assert_int_equal(card.type, KWH_CARD_MANAGEMENT);
     assert_int_equal(card.params.current_limit_a, CARD_LIMIT_RATING);

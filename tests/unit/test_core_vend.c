@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 test (tests/run.sh runs it in the test card layout too) */
 /* The vending operations of the manual, each with its happy path and its refusals,
  * against a real SQLite database and the fake card. */
 #include <setjmp.h>
@@ -15,9 +16,11 @@
 
 #include "fakecard.h"
 #include "kwhpos/card.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/core.h"
 #include "kwhpos/query.h"
 #include "kwhpos/units.h"
+#include "kwhpos/util.h"
 #include "check.h"
 #include "site.h"
 #include "ops.h"
@@ -251,10 +254,13 @@ static void open_account__gives_each_card_a_serial_without_an_ff_byte(void **sta
 {
     struct site *s = *state;
 
+    uint8_t serial[CARD_SERIAL_LEN];
+
     for (uint32_t i = 0; i < 300; i++) {
         site_open(s, 20000000 + i, 100);
+        card_serial_of(site_profile(), s->card->img, serial);
         for (size_t j = 0; j < CARD_SERIAL_LEN; j++)
-            if (s->card->img[CARD_OFF_SERIAL + j] == 0xff)
+            if (serial[j] == 0xff)
                 fail_msg("card %u: serial byte %zu is FF", i, j);
     }
 }
@@ -503,7 +509,7 @@ static void meter_takes_refund_card(struct site *s, int64_t remaining, int loade
 {
     struct kwh_card card;
     struct kwh_card_return r;
-    assert_int_equal(card_decode(s->card->img, NULL, &card, NULL), 0);
+    assert_int_equal(card_decode(site_profile(), s->card->img, NULL, &card, NULL), 0);
     memset(&r, 0, sizeof r);
     r.meter_no = card.meter_no;
     r.loaded_count = (uint16_t)loaded_count;
@@ -833,16 +839,19 @@ static void card__of_another_site_and_forged_cards_are_refused(void **state)
     struct kwh_card_view info;
     struct kwh_err e;
 
+    unsigned rec, len;
+
     site_open(s, 12345678, 10000);
-    /* one byte edited by hand: the purchase energy */
-    s->card->img[CARD_OFF_SLOT0 + 16] ^= 0x40;
+    /* one byte of the record in force edited by hand */
+    assert_true(card_where(site_profile(), s->card->img, CARD_PIECE_ACTIVE, &rec, &len));
+    s->card->img[rec + 16] ^= 0x40;
     REFUSED(KWH_ECARD, "protection", cardview_read(s->core, &s->seller, &v, &e_));
     assert_int_equal(ops_read(s->core, &s->seller, &info, &e), 0);
     assert_false(info.ours);
     assert_non_null(strstr(info.problem, "protection"));
     REFUSED(KWH_ECARD, "cannot be wiped", ops_wipe(s->core, &s->admin, &e_));
     assert_int_equal(s->card->presentations, 1); /* only the opening's factory PSC */
-    s->card->img[CARD_OFF_SLOT0 + 16] ^= 0x40;
+    s->card->img[rec + 16] ^= 0x40;
 
     /* a card from another site */
     char dir[] = "/tmp/kwhother.XXXXXX", db[64];
@@ -851,6 +860,7 @@ static void card__of_another_site_and_forged_cards_are_refused(void **state)
     struct kwh_session sys;
     assert_non_null(mkdtemp(dir));
     snprintf(db, sizeof db, "%s/o.db", dir);
+    str_copy(req.card_profile, sizeof req.card_profile, site_profile()->id);
     assert_int_equal(core_init_site(db, &req, &e), 0);
     assert_int_equal(core_open(&other, db, &e), 0);
     assert_int_equal(auth_login(other, "system", "1", &sys, &e), 0);
@@ -919,7 +929,7 @@ static void card_read__says_the_meter_refused_a_reissue_that_said_consumed(void 
     assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
     fakecard_blank(s->card);
     assert_int_equal(ops_reissue(s->core, &s->seller, no, true, 0, NULL, &r, &e), 0);
-    if (card_decode(s->card->img, NULL, &card, &e) < 0)
+    if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
         fail_msg("%s", e.msg);
     assert_true(card.flags & CARD_F_NO_PURCHASE);
     memset(&ret, 0, sizeof ret);
@@ -1003,9 +1013,15 @@ static void card__rolled_back_to_its_older_record_is_refused(void **state)
     struct kwh_card_view v;
     struct kwh_err e;
 
+    unsigned commit, len;
+    uint8_t first;
+
     site_meter_loads(s, 10000);
+    assert_true(card_where(site_profile(), s->card->img, CARD_PIECE_COMMIT, &commit, &len));
+    first = s->card->img[commit];
     assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
-    s->card->img[CARD_OFF_ACTIVE] ^= 1; /* point back at the first record */
+    assert_int_not_equal(s->card->img[commit], first);
+    s->card->img[commit] = first; /* point back at the first record */
     REFUSED(KWH_ECARD, "rolled back", cardview_read(s->core, &s->seller, &v, &e_));
 }
 

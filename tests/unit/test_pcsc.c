@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../support/check.h"
+#include "kwhpos/cardprofile.h"
 #include "kwhpos/cardwrite.h"
 #include "kwhpos/pcsc.h"
 
@@ -387,7 +388,7 @@ static void pcsc__presents_as_asked_and_the_writer_guards_the_tries(void **state
     assert_int_equal(d.ops->psc_present(d.ctx, bad, &e), KWH_ECARD);
     assert_int_equal(fk.tries, 1);
     /* the writer: one try left, the counter read and nothing presented */
-    cardwrite_init(&w, &d, good);
+    cardwrite_init(&w, &d, cardprofile_default(), good);
     fk.nins = 0;
     assert_int_equal(cardwrite_present(&w, good, &e), KWH_ECARD);
     assert_int_equal(e.detail, KWH_DEV_PSC_RISK);

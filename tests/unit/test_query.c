@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* kwh-layouts: kwh1 (tests/run.sh --layout runs it in another card layout) */
 /* Queries and reports (M20-M25) and the shift report (B7) against a real database: the
  * sums are checked against totals the test adds up itself from the receipts. Local time
  * is Asia/Shanghai (UTC+8) so day and month boundaries are not UTC's. */
@@ -718,7 +719,7 @@ static void shift__refunds_paid_out_and_overdraft_collected(void **state)
     uint32_t a = open_at(s, &s->seller, local(2026, 11, 24, 9, 0, 0), 81000001, "乙", 10000, NULL);
     site_meter_loads(s, 10000);
     assert_int_equal(ops_refund_card(s->core, &s->seller, a, &e), 0);
-    assert_int_equal(card_decode(s->card->img, NULL, &card, NULL), 0);
+    assert_int_equal(card_decode(site_profile(), s->card->img, NULL, &card, NULL), 0);
     memset(&ret, 0, sizeof ret);
     ret.meter_no = card.meter_no;
     ret.loaded_count = 1;
