@@ -156,7 +156,8 @@ struct kwh_customer {
     int64_t reported_remaining_ckwh; /* the meter's last report */
     int64_t reported_at;
     int64_t opened, closed, last_purchase;
-    int free_month; /* YYYYMM of the last monthly allowance granted */
+    int free_month;  /* YYYYMM of the last monthly allowance granted */
+    int64_t area_id; /* the area of the tree it belongs to (0 on input: the root) */
 };
 
 /* One money movement or card-writing event (sales, refunds, reissues, ...). */

@@ -77,6 +77,8 @@ struct kwh_account_req {
     char phone[KWH_PHONE_MAX];
     struct kwh_meter meter;
     int64_t tariff_id;
+    int64_t area_id; /* the account's area (kwhpos/oversight.h); 0: the root when opening,
+                        unchanged when editing */
 };
 
 /* 补卡售电: what the ledger knows of the lost card's last purchase, from which the

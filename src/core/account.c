@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Finding an account. Its operations are plans: transfer.c, close.c, edit.c. */
+#include <string.h>
+
 #include "core/internal.h"
+#include "kwhpos/oversight.h"
 #include "store/store.h"
 
 int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
@@ -43,4 +46,27 @@ int account_find_number(struct kwh_core *c, uint32_t number, struct kwh_customer
                        "no account has the customer number or meter number %08u: check the "
                        "number, or read the customer's card",
                        number);
+}
+
+/* rc of a lookup that filled out, checked against the operator's areas */
+static int in_scope(struct kwh_core *c, const struct kwh_session *s, int rc,
+                    struct kwh_customer *out, struct kwh_err *e)
+{
+    if (rc < 0)
+        return rc;
+    if ((rc = scope_permit(c, s, out->area_id, e)) < 0)
+        memset(out, 0, sizeof *out);
+    return rc;
+}
+
+int account_lookup(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                   uint32_t meter_no, struct kwh_customer *out, struct kwh_err *e)
+{
+    return in_scope(c, s, account_find(c, customer_no, meter_no, out, e), out, e);
+}
+
+int account_lookup_number(struct kwh_core *c, const struct kwh_session *s, uint32_t number,
+                          struct kwh_customer *out, struct kwh_err *e)
+{
+    return in_scope(c, s, account_find_number(c, number, out, e), out, e);
 }

@@ -65,6 +65,23 @@ int need_admin(const struct kwh_session *s, const char *what, struct kwh_err *e)
 /* KWH_EPERM unless s is a logged-in operator who has changed a forced password. */
 int need_operator(const struct kwh_session *s, struct kwh_err *e);
 
+/* --- areas and scope (area.c, scope.c) --- */
+
+/* "园区A/1栋" for area id (the root: the site's name for it, "(site)" when none). */
+void area_title(struct kwh_core *c, int64_t id, char *buf, size_t n);
+/* The scope rule (scope.c) for the operator operator_id: 0 when area_id is inside their
+ * areas (or they are unrestricted), else KWH_EPERM naming the area. */
+int scope_permit_op(struct kwh_core *c, int64_t operator_id, int64_t area_id, struct kwh_err *e);
+/* A new account's area for operator_id: asked (0: the top of the tree, or for an operator
+ * limited to areas the first of theirs), refused outside their areas. */
+int scope_area_or_default(struct kwh_core *c, int64_t operator_id, int64_t asked, int64_t *area,
+                          struct kwh_err *e);
+/* The operator to pass the store's queries as their scope: the session's operator when
+ * limited to subtrees, else 0. */
+int scope_of(struct kwh_core *c, const struct kwh_session *s, int64_t *scope_op, struct kwh_err *e);
+/* The materialised path of area id ("/1/4/"), for the store's area filters. */
+int area_path(struct kwh_core *c, int64_t id, char *buf, size_t n, struct kwh_err *e);
+
 /* --- audit (audit.c) --- */
 
 /* Appends a record to the hash chain; must be called inside a transaction. */
@@ -105,6 +122,10 @@ struct seen_card {
     struct kwh_customer cust;
     bool has_last_sale;
     struct kwh_sale last_sale;
+    bool marked;  /* refused because it is on the blacklist (mark) */
+    bool copy;    /* refused as a copy restored over a newer card (rolled back) */
+    bool decoded; /* card holds what card_decode made of the image (cardview.c's load) */
+    struct store_card_mark mark;
 };
 
 /* Verifies img with the site keys and the database (no device, no writes): a blank card,

@@ -77,6 +77,10 @@ struct kwh_plan *plan_new(struct kwh_core *c, const struct kwh_session *s, int k
 
 /* Expects the account as cu (read just now): every column, its last card write, no
  * pending write (a reissue lists those it takes over in p->take first). */
+/* The account customer_no, refused (KWH_EPERM) when outside the operator's areas: the
+ * scope rule before any other check says anything about it. */
+int plan_account_by_no(struct kwh_core *c, struct kwh_plan *p, uint32_t customer_no,
+                       struct kwh_customer *cu, struct kwh_err *e);
 int plan_expect_account(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
                         struct kwh_err *e);
 /* Expects tariff_id at its current price version; *t (may be NULL) receives it. */

@@ -118,7 +118,7 @@ int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     if (fee_fen == KWH_FEE_SITE)
         fee_fen = p->site.reissue_fee_fen;
     if ((purchase && (rc = rules_check_request(req, &p->site, e)) < 0) ||
-        (rc = store_customer_by_no(c->db, customer_no, &read, e)) < 0)
+        (rc = plan_account_by_no(c, p, customer_no, &read, e)) < 0)
         return plan_fail(p, rc);
     /* a refunded account's meter was emptied and its energy paid back, the purchase on
        its last card included: a new card would carry that purchase again */

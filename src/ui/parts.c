@@ -85,7 +85,7 @@ bool cust_find(struct app *a, struct cust_ctx *cc)
         return false;
     }
     kwh_err_clear(&e);
-    if (account_find_number(a->core, no, &c, &e) < 0) {
+    if (account_lookup_number(a->core, &a->s, no, &c, &e) < 0) {
         app_error(a, &e);
         return false;
     }

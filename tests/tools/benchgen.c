@@ -240,8 +240,9 @@ int main(int argc, char **argv)
     st = prep(db, "INSERT INTO customers (customer_no, name, address, phone, meter_no, "
                   "meter_type, rating_a, current_limit_a, alarm_ckwh, overdraft_ckwh, "
                   "hoard_ckwh, ct_ratio, tariff_id, status, card_gen, purchase_count, "
-                  "loaded_count, balance_ckwh, opened, last_purchase) VALUES (?, ?, ?, ?, ?, "
-                  "1, 60, 40, 1000, 500, 200000, 1, ?, ?, 1, ?, ?, ?, ?, ?)");
+                  "loaded_count, balance_ckwh, opened, last_purchase, name_py, area_id) VALUES "
+                  "(?, ?, ?, ?, ?, 1, 60, 40, 1000, 500, 200000, 1, ?, ?, 1, ?, ?, ?, ?, ?, ?, "
+                  "(SELECT id FROM areas WHERE parent_id IS NULL))");
     exec(db, "BEGIN");
     for (long i = 0; i < customers; i++) {
         char name[64], addr[96], phone[16];
@@ -263,6 +264,11 @@ int main(int argc, char **argv)
         sqlite3_bind_int64(st, 10, rnd(200000));
         sqlite3_bind_int64(st, 11, now - days * 86400 - rnd(86400 * 365));
         sqlite3_bind_int64(st, 12, now - rnd((uint32_t)(days * 86400)));
+        {
+            char py[64]; /* the search's initials, as the store keeps them */
+            pinyin_initials(name, py, sizeof py);
+            sqlite3_bind_text(st, 13, py, -1, SQLITE_TRANSIENT);
+        }
         step(db, st);
         if ((i + 1) % BATCH == 0)
             exec(db, "COMMIT; BEGIN");
