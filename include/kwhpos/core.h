@@ -168,6 +168,20 @@ int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, s
  * operations themselves are plans (kwhpos/plan.h). */
 int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
                  struct kwh_customer *out, struct kwh_err *e);
+/* account_find for an operator: KWH_EPERM for an account outside their areas (the scope
+ * rule, kwhpos/oversight.h). */
+int account_lookup(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                   uint32_t meter_no, struct kwh_customer *out, struct kwh_err *e);
+
+/* Finds an account by one number that is either its customer number or its meter number
+ * (the clerk types whichever the customer brings). When it is the customer number of one
+ * account and the meter number of another, it is refused as ambiguous (read the card, or
+ * give the other number). */
+int account_find_number(struct kwh_core *c, uint32_t number, struct kwh_customer *out,
+                        struct kwh_err *e);
+/* account_find_number for an operator (the scope rule, as account_lookup). */
+int account_lookup_number(struct kwh_core *c, const struct kwh_session *s, uint32_t number,
+                          struct kwh_customer *out, struct kwh_err *e);
 
 /* --- balance and audit -------------------------------------------------------------- */
 

@@ -101,6 +101,8 @@ struct kwh_site {
     int64_t max_sale_fen;      /* per-sale maximum amount */
     int64_t max_sale_ckwh;     /* per-sale maximum energy */
     int64_t reissue_fee_fen;   /* default 补卡 fee */
+    int sale_mode;             /* KWH_BY_AMOUNT or KWH_BY_KWH: how each new card read
+                                  starts a sale (the clerk switches with F4) */
     bool cards_issued;         /* any card written: the area code is then locked */
     char card_profile[16];     /* the card layout's id (kwhpos/cardprofile.h) */
 };
@@ -154,7 +156,8 @@ struct kwh_customer {
     int64_t reported_remaining_ckwh; /* the meter's last report */
     int64_t reported_at;
     int64_t opened, closed, last_purchase;
-    int free_month; /* YYYYMM of the last monthly allowance granted */
+    int free_month;  /* YYYYMM of the last monthly allowance granted */
+    int64_t area_id; /* the area of the tree it belongs to (0 on input: the root) */
 };
 
 /* One money movement or card-writing event (sales, refunds, reissues, ...). */

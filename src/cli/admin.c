@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/core.h"
 
 /* --anchors FILE: the chain against the anchors written outside the database. */
@@ -134,9 +135,35 @@ static int cmd_balance(struct cli *c, const struct cli_args *a)
 {
     struct kwh_balance b;
     struct kwh_err e;
-    (void)a;
-    if (cli_session(c, &e) < 0 || report_balance(c->core, &c->session, &b, &e) < 0)
+    int64_t area;
+    bool in;
+    int rc;
+    if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
+    if ((rc = cli_area_opt(c, a, &in, &area)) != 0)
+        return rc;
+    if (in) {
+        /* one area with everything below it: its row of the per-area breakdown */
+        struct kwh_area_row *rows;
+        struct kwh_period none = {0, 1};
+        size_t n;
+        bool found = false;
+        if (report_areas(c->core, &c->session, &none, &rows, &n, &e) < 0)
+            return cli_fail(c, &e);
+        for (size_t i = 0; i < n && !found; i++) {
+            if (rows[i].area.id != area)
+                continue;
+            b = (struct kwh_balance){rows[i].accounts, rows[i].balance_ckwh, rows[i].balance_fen};
+            found = true;
+        }
+        free(rows);
+        if (!found) {
+            kwh_err_set(&e, KWH_EPERM, "that area is outside the areas you may work on");
+            return cli_fail(c, &e);
+        }
+    } else if (report_balance(c->core, &c->session, &b, &e) < 0) {
+        return cli_fail(c, &e);
+    }
     cli_kv(c, "accounts", "%lld", (long long)b.accounts);
     cli_kv(c, "balance_kwh", "%s", cli_dec(b.balance_ckwh, 2));
     cli_kv(c, "balance_yuan", "%s", cli_dec(b.balance_fen, 2));
@@ -153,6 +180,7 @@ const struct cli_command cli_admin_commands[] = {
      N_("cancel a card write whose card will not be read again (administrators)"),
      cmd_pending_cancel, 1},
     {"pending", "", "", N_("the same as pending list"), cmd_pending, 0},
-    {"balance", "", "", N_("total balance over open accounts (统计用户累计余额)"), cmd_balance, 0},
+    {"balance", "in=", "[--in AREA]", N_("total balance over open accounts (统计用户累计余额)"),
+     cmd_balance, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

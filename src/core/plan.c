@@ -73,12 +73,24 @@ const struct kwh_plan_view *plan_view(const struct kwh_plan *p)
     return &p->v;
 }
 
+int plan_account_by_no(struct kwh_core *c, struct kwh_plan *p, uint32_t customer_no,
+                       struct kwh_customer *cu, struct kwh_err *e)
+{
+    int rc = store_customer_by_no(c->db, customer_no, cu, e);
+    if (rc < 0)
+        return rc;
+    return scope_permit_op(c, p->operator_id, cu->area_id, e);
+}
+
 int plan_expect_account(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
                         struct kwh_err *e)
 {
     struct store_op last;
     int rc;
 
+    /* the operators' scope: no operation on an account outside the operator's areas */
+    if ((rc = scope_permit_op(c, p->operator_id, cu->area_id, e)) < 0)
+        return rc;
     p->x.account = true;
     p->x.cu = *cu;
     p->v.has_account = true;
@@ -88,7 +100,6 @@ int plan_expect_account(struct kwh_core *c, struct kwh_plan *p, const struct kwh
     p->x.last_op_id = rc == 0 ? last.id : 0;
     p->x.npending = p->ntake;
     memcpy(p->x.pending, p->take, sizeof p->take);
-    (void)e;
     return 0;
 }
 

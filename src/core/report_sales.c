@@ -6,6 +6,7 @@
 
 #include "core/internal.h"
 #include "core/query_int.h"
+#include "kwhpos/oversight.h"
 #include "store/store_query.h"
 
 /* The next bucket boundary after t: the next local day or month. */
@@ -60,6 +61,7 @@ int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct k
                  int group, struct kwh_sales_report *out, struct kwh_err *e)
 {
     struct store_sale_q q;
+    char path[KWH_AREA_PATH_MAX];
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -67,7 +69,7 @@ int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct k
         return rc;
     if (group != KWH_GROUP_PERIOD && group != KWH_GROUP_DAY && group != KWH_GROUP_MONTH)
         return kwh_err_set(e, KWH_EINVAL, "choose a period, daily or monthly report");
-    if ((rc = query_sale_q(c, f, &q, &out->period, e)) < 0)
+    if ((rc = query_sale_q(c, s, f, &q, &out->period, path, sizeof path, e)) < 0)
         return rc;
     out->group = group;
     if (group == KWH_GROUP_DAY) {

@@ -7,10 +7,19 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
 #include "kwhpos/cardprofile.h"
 #include "store/store.h"
+
+static bool serial_set(const uint8_t serial[CARD_SERIAL_LEN])
+{
+    for (size_t i = 0; i < CARD_SERIAL_LEN; i++)
+        if (serial[i] != 0xFF && serial[i] != 0)
+            return true;
+    return false;
+}
 
 int settle_effects(struct kwh_core *c, const struct store_op *op, const struct kwh_sale *sales,
                    size_t n, struct kwh_customer *cu, unsigned *fields, int64_t now,
@@ -116,7 +125,14 @@ int settle_in_tx(struct kwh_core *c, int64_t op_id, int state, const char *how, 
         if ((rc = store_customer_get(c->db, op.customer_id, &cu, e)) < 0)
             return rc;
         if (state == KWH_STATE_DONE) {
+            struct kwh_customer was = cu;
             if ((rc = settle_effects(c, &op, sales, n, &cu, &fields, now, e)) < 0)
+                return rc;
+            /* the card a new one replaces goes on the blacklist */
+            if ((fields & STORE_CU_CARD) && serial_set(was.card_serial) &&
+                memcmp(was.card_serial, cu.card_serial, CARD_SERIAL_LEN) != 0 &&
+                (rc = store_card_mark_put(c->db, was.card_serial, cu.id, KWH_MARK_REPLACED, now,
+                                          op.operator_id, e)) < 0)
                 return rc;
             for (size_t i = 0; i < n; i++)
                 if (sales[i].replaces_id > 0 &&
@@ -132,6 +148,10 @@ int settle_in_tx(struct kwh_core *c, int64_t op_id, int state, const char *how, 
         if ((rc = store_customer_update(c->db, &cu, fields, e)) < 0)
             return rc;
     }
+    /* a wiped card comes off the blacklist */
+    if (state == KWH_STATE_DONE && op.kind == KWH_OP_WIPE &&
+        (rc = store_card_mark_delete(c->db, op.serial, e)) < 0)
+        return rc;
     if (store_operator_get_id(c->db, op.operator_id, &who, e) < 0)
         str_copy(who.name, sizeof who.name, "?");
     snprintf(subject, sizeof subject, "op#%lld", (long long)op.id);

@@ -15,7 +15,8 @@
     "c.tariff_id, t.name, c.status, c.card_serial, c.card_gen, c.purchase_count, "                 \
     "c.loaded_count, c.balance_ckwh, c.reported_remaining_ckwh, c.reported_at, c.opened, "         \
     "c.closed, c.last_purchase, c.free_month, "                                                    \
-    "(SELECT price FROM tariff_prices WHERE tariff_id = c.tariff_id ORDER BY id DESC LIMIT 1)"
+    "(SELECT price FROM tariff_prices WHERE tariff_id = c.tariff_id ORDER BY id DESC LIMIT 1), "   \
+    "c.area_id"
 #define CUST_FROM " FROM customers c JOIN tariffs t ON t.id = c.tariff_id "
 
 /* Fills the struct kwh_customer at row from a row selected with CUST_COLS CUST_FROM

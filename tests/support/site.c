@@ -58,12 +58,15 @@ static void pg_admin(const char *sql)
 /* The tables of a site, and those with an identity column. */
 #define PG_TABLES                                                                                  \
     "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "    \
-    "audit, sales_sum, shifts, schema_version"
+    "audit, sales_sum, shifts, schema_version, areas, operator_areas, card_marks, card_seen, "     \
+    "sales_sum_day"
 static const char *const pg_tables[] = {
-    "settings", "operators", "tariffs", "tariff_prices", "customers", "totals",        "card_ops",
-    "sales",    "events",    "audit",   "sales_sum",     "shifts",    "schema_version"};
-static const char *const pg_identity[] = {"operators", "tariffs", "tariff_prices", "customers",
-                                          "card_ops",  "sales",   "events",        "shifts"};
+    "settings",       "operators", "tariffs",        "tariff_prices", "customers", "totals",
+    "card_ops",       "sales",     "events",         "audit",         "sales_sum", "shifts",
+    "schema_version", "areas",     "operator_areas", "card_marks",    "card_seen", "sales_sum_day"};
+static const char *const pg_identity[] = {"operators", "tariffs",  "tariff_prices", "customers",
+                                          "card_ops",  "sales",    "events",        "shifts",
+                                          "areas",     "card_seen"};
 
 /* Keeps the template's rows in the schema tpl of the same database: a site is put back
  * to them between tests (pg_reset), far faster than a new database each time. */
@@ -82,7 +85,7 @@ static void pg_keep_template(const char *dbname)
  * the ids put back. */
 static void pg_reset(const char *dbname)
 {
-    char sql[4096];
+    char sql[8192];
     size_t o = (size_t)snprintf(sql, sizeof sql,
                                 "SET session_replication_role = replica; TRUNCATE " PG_TABLES
                                 " RESTART IDENTITY;");
@@ -137,7 +140,7 @@ static void make_template(void)
                                .unit_phone = "0571-1234567",
                                .demo_tariffs = true};
     struct kwh_core *c;
-    struct kwh_session s;
+    struct kwh_session s, cs;
     struct kwh_tariff *t;
     struct kwh_operator *ops;
     size_t n;
@@ -163,7 +166,11 @@ static void make_template(void)
         fail_msg("open: %s", e.msg);
     if (auth_login(c, "system", "1", &s, &e) < 0 ||
         auth_change_password(c, &s, "system", "1", SITE_ADMIN_PW, SITE_ADMIN_PW, &e) < 0 ||
-        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, SITE_SELLER_PW, SITE_SELLER_PW, &e) < 0)
+        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, "seller-first-1", "seller-first-1", &e) <
+            0 ||
+        auth_login(c, "clerk", "seller-first-1", &cs, &e) < 0 ||
+        auth_change_password(c, &cs, "clerk", "seller-first-1", SITE_SELLER_PW, SITE_SELLER_PW,
+                             &e) < 0) /* a new operator sets their own password first */
         fail_msg("operators: %s", e.msg);
     if (auth_operator_list(c, &s, &ops, &n, &e) < 0)
         fail_msg("list: %s", e.msg);
@@ -395,6 +402,29 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     }
     store_close(db);
     return len;
+}
+
+void site_schema_back_to_5(struct site *s, const char *then)
+{
+    static const char pg[] =
+        "DROP TRIGGER sales_day_ins ON sales; DROP TRIGGER sales_day_upd ON sales;"
+        "DROP FUNCTION sales_day_keep(); DROP FUNCTION sales_day_add(sales, BIGINT);"
+        "DROP INDEX customers_search; DROP TABLE sales_sum_day, card_seen, card_marks,"
+        " operator_areas; ALTER TABLE customers DROP COLUMN area_id;"
+        "ALTER TABLE customers DROP COLUMN name_py; DROP TABLE areas;"
+        "UPDATE schema_version SET version = 5;";
+    static const char lite[] =
+        "DROP TRIGGER customers_fts_ins; DROP TRIGGER customers_fts_upd;"
+        "DROP TRIGGER customers_fts_del; DROP TABLE customers_fts;"
+        "DROP TRIGGER sales_day_ins; DROP TRIGGER sales_day_upd_old;"
+        "DROP TRIGGER sales_day_upd_new; DROP TRIGGER sales_day_del;"
+        "DROP TABLE sales_sum_day; DROP TABLE card_seen; DROP TABLE card_marks;"
+        "DROP TABLE operator_areas; DROP INDEX customers_area; DROP INDEX customers_py;"
+        "ALTER TABLE customers DROP COLUMN area_id; ALTER TABLE customers DROP COLUMN name_py;"
+        "DROP TABLE areas; PRAGMA user_version = 5;";
+    char sql[2048];
+    snprintf(sql, sizeof sql, "%s%s", site_is_pg() ? pg : lite, then != NULL ? then : "");
+    site_exec(s, sql);
 }
 
 void site_exec(struct site *s, const char *sql)

@@ -502,13 +502,13 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
         s->core = site_open_again(s);
         assert_int_equal(site_q1(s, "SELECT version FROM schema_version"), STORE_SCHEMA_VERSION);
     } else {
-        site_exec(s, "ALTER TABLE sales DROP COLUMN printed; "
-                     "ALTER TABLE sales DROP COLUMN customer_name; "
-                     "ALTER TABLE sales DROP COLUMN customer_address; "
-                     "ALTER TABLE sales DROP COLUMN customer_phone; "
-                     "ALTER TABLE sales DROP COLUMN tariff_name; "
-                     "ALTER TABLE card_ops DROP COLUMN not_written; "
-                     "PRAGMA user_version = 1;");
+        site_schema_back_to_5(s, "ALTER TABLE sales DROP COLUMN printed; "
+                                 "ALTER TABLE sales DROP COLUMN customer_name; "
+                                 "ALTER TABLE sales DROP COLUMN customer_address; "
+                                 "ALTER TABLE sales DROP COLUMN customer_phone; "
+                                 "ALTER TABLE sales DROP COLUMN tariff_name; "
+                                 "ALTER TABLE card_ops DROP COLUMN not_written; "
+                                 "PRAGMA user_version = 1;");
         /* (the columns are gone: the drops above fail the test otherwise) */
         s->core = site_open_again(s);
         assert_int_equal(site_q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
