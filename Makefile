@@ -42,6 +42,8 @@ CPPFLAGS += -Iinclude -Isrc -Itests/support -DKWH_VERSION='"$(VERSION)"'
 # reproducible: no build directory in the objects (debug info names paths from here)
 CFLAGS   += $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) $(PQ_CFLAGS) $(CUPS_CFLAGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
 LDLIBS   += $(PKG_LIBS) -liniparser -lm
+# --format xlsx (src/cli/xlsx.c), in kwhpos only
+XLSX_LIBS := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter)
 # The printing module (src/print/module.h): libcups, Pango and Cairo only there.
 MOD_LIBS := $(shell pkg-config --libs pangocairo cairo 2>/dev/null) $(CUPS_LIBS) -lm
 ifeq ($(SAN),1)
@@ -54,6 +56,9 @@ LDFLAGS  += $(LDSAN) -Wl,--as-needed
 
 # Layers: everything below ui/cli/sim goes into one static library.
 LIB_SRC  := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/card/*.c src/print/*.c src/config/*.c src/app/*.c)
+# Generated at build time: the pinyin initials from the Unihan readings (unicode-data)
+UNIHAN   ?= /usr/share/unicode/Unihan_Readings.txt.bz2
+GEN_SRC  := $(B)/gen/pinyin_table.c
 MOD_SRC  := $(wildcard src/print/module/*.c) src/util/err.c src/util/text.c
 APP_SRC  := src/main.c $(wildcard src/ui/*.c src/cli/*.c)
 SIM_SRC  := $(wildcard src/sim/*.c)
@@ -64,7 +69,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 PO_FILES := $(wildcard po/*.po)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
-LIB_OBJ  := $(call obj,$(LIB_SRC))
+LIB_OBJ  := $(call obj,$(LIB_SRC)) $(B)/obj/gen/pinyin_table.o
 APP_OBJ  := $(call obj,$(APP_SRC))
 SIM_OBJ  := $(call obj,$(SIM_SRC))
 TSUP_OBJ := $(call obj,$(TSUP_SRC))
@@ -80,6 +85,7 @@ LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
 .PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations check-profile \
+        torture \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
@@ -100,6 +106,14 @@ $(B)/obj/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
+$(GEN_SRC): tools/pinyin-gen.sh
+	@mkdir -p $(dir $@)
+	tools/pinyin-gen.sh $(UNIHAN) $@
+
+$(B)/obj/gen/pinyin_table.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
 $(MOD): $(MOD_OBJ)
 	$(CC) $(LDFLAGS) -shared $(MOD_LDFLAGS) -o $@ $^ $(MOD_LIBS)
 
@@ -112,7 +126,7 @@ $(TSUP): $(TSUP_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/kwhpos: $(APP_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS) $(XLSX_LIBS)
 
 # kwhsim binds every symbol at start (hardening); kwhpos lazily, for its start-up time
 $(B)/kwhsim: $(SIM_OBJ) $(LIB)
@@ -137,7 +151,7 @@ DEBS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libseri
         fonts-arphic-uming cups cups-client cups-bsd poppler-utils tmux socat clang \
         libclang-rt-14-dev gettext debhelper lintian scdoc man-db groff-base dialog fbterm \
         fonts-wqy-zenhei postgresql libpq-dev pcscd libpcsclite-dev vsmartcard-vpcd libacsccid1 \
-        pcsc-tools
+        pcsc-tools unicode-data libxlsxwriter-dev python3-openpyxl xlsx2csv
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEBS) 2>&1 | \
@@ -192,7 +206,15 @@ FUZZ_TIME ?= 60
 FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(PQ_CFLAGS) $(CUPS_CFLAGS) \
                -Iinclude -Isrc -DKWH_VERSION='"$(VERSION)"' -Wall -Wextra -Werror
 
-FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC))
+FUZZ_OBJ  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRC)) $(FUZZ_B)/obj/gen/pinyin_table.o
+
+$(FUZZ_B)/gen/pinyin_table.c: tools/pinyin-gen.sh
+	@mkdir -p $(dir $@)
+	tools/pinyin-gen.sh $(UNIHAN) $@
+
+$(FUZZ_B)/obj/gen/pinyin_table.o: $(FUZZ_B)/gen/pinyin_table.c
+	@mkdir -p $(dir $@)
+	clang $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -c $< -o $@
 
 $(FUZZ_B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -235,6 +257,17 @@ check-profile: all
 
 bench-card: all
 	@tests/bench/bench-card.sh $(B)
+
+# kill -9 during every kind of card write, then terminals selling at once with backups
+# and checks meanwhile (docs/reliability.md); make check runs a fixed slice of each
+TORTURE_TRIALS ?= 1000
+TORTURE_SEED ?= 1
+TORTURE_SALES ?= 1000
+torture: all
+	@KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) TORTURE_TRIALS=$(TORTURE_TRIALS) \
+	  TORTURE_SEED=$(TORTURE_SEED) bash tests/torture/torture.sh && \
+	  if [ "$(TORTURE_SALES)" != 0 ]; then KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) \
+	  TORTURE_SALES=$(TORTURE_SALES) bash tests/torture/sales.sh; fi
 
 bench-startup: all
 	@tests/bench/bench-startup.sh $(B)

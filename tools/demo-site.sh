@@ -41,8 +41,11 @@ INI
 cfg=(-c "$DEMO/kwhpos.ini")
 "$K" "${cfg[@]}" init --area 888888 --unit 幸福小区物业 --phone 0571-88886666 >/dev/null
 printf '1\n%s\n%s\n' "$ADMIN_PW" "$ADMIN_PW" | "$K" "${cfg[@]}" --user system operator passwd >/dev/null
-printf '%s\n%s\n%s\n' "$ADMIN_PW" "$CLERK_PW" "$CLERK_PW" |
+printf '%s\nclerk-first-1\nclerk-first-1\n' "$ADMIN_PW" |
     "$K" "${cfg[@]}" --user system operator add --name clerk --role seller >/dev/null
+# a new operator sets their own password at the first login: the demo's is clerk123
+printf 'clerk-first-1\n%s\n%s\n' "$CLERK_PW" "$CLERK_PW" |
+    "$K" "${cfg[@]}" --user clerk operator passwd >/dev/null
 
 "$S" --dir "$DEMO/sim" serve --baud 115200 2>"$DEMO/sim/serve.log" &
 sim=$!
@@ -67,9 +70,20 @@ open_one 20240003 factory 东方机械厂 "工业园 3号" 500 three-ct 6
 "$S" --dir "$DEMO/sim" new-meter 20240005 --type three-direct --rating 80 >/dev/null
 for c in blank1 blank2 blank3; do "$S" --dir "$DEMO/sim" new-card "$c" >/dev/null; done
 "$S" --dir "$DEMO/sim" stop >/dev/null 2>&1 || true
+# the same list in the terminal UI: the simulator panel's first entry shows sim/demo.txt
+cat >"$DEMO/sim/demo.txt" <<TXT
+Operators: system / $ADMIN_PW (administrator), clerk / $CLERK_PW (seller)
+Customers and their cards:
+  10000001 张三        meter 20240001 (单相)       card zhang
+  10000002 李四        meter 20240002 (单相)       card li
+  10000003 东方机械厂  meter 20240003 (三相互感, CT 30)  card factory
+New meters: 20240004 (单相), 20240005 (三相直通)
+Blank cards: blank1, blank2, blank3
+The reader starts empty: this panel puts a card in it.
+A meter loads a purchase, and writes what it holds onto the card, only
+when the card goes into it: after using energy, put the card into the
+meter again, then into the reader, to see the change.
+The demo has no printer. English: [ui] language = en in kwhpos.ini.
+TXT
 echo "demo site: $DEMO"
-echo "  operators: system / $ADMIN_PW (administrator), clerk / $CLERK_PW (seller)"
-echo "  customers: 10000001 张三 (meter 20240001), 10000002 李四 (20240002),"
-echo "             10000003 东方机械厂 (20240003, 三相互感 CT 30)"
-echo "  new meters 20240004 (单相) and 20240005 (三相直通); blank cards blank1-3"
-echo "  the reader starts empty: in the terminal UI, F12 puts a card in it"
+sed 's/^/  /' "$DEMO/sim/demo.txt"

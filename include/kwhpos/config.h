@@ -54,6 +54,11 @@ struct kwh_config {
 
     char audit_anchors[KWH_PATH_MAX]; /* [audit] anchors: the anchor file; "" = beside the db */
 
+    int anomaly_unloaded_days;  /* [anomaly] unloaded_days: kwhpos anomalies' thresholds */
+    int anomaly_idle_days;      /* [anomaly] idle_days */
+    int anomaly_outlier_days;   /* [anomaly] outlier_days */
+    int anomaly_outlier_factor; /* [anomaly] outlier_factor */
+
     char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
 
     char station_dir[KWH_PATH_MAX];  /* [station] dir; resolved by config_station_load */

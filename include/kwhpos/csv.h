@@ -3,6 +3,7 @@
 #ifndef KWHPOS_CSV_H
 #define KWHPOS_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,17 +12,22 @@
 
 enum kwh_csv_encoding {
     KWH_CSV_UTF8 = 0,
-    KWH_CSV_GB18030 = 1, /* for spreadsheets on Chinese Windows */
+    KWH_CSV_GB18030 = 1,  /* for spreadsheets on Chinese Windows */
+    KWH_CSV_UTF8_BOM = 2, /* UTF-8 behind a byte order mark, for spreadsheets that need it */
 };
 
 struct kwh_csv;
 
 /* A CSV writer on f (borrowed): RFC 4180 quoting, CRLF line ends, text converted to the
- * encoding. *out is freed by csv_close, which reports the first error. */
+ * encoding. A field a spreadsheet would take for a formula (starting with = + - @, a tab
+ * or CR; plain numbers such as -12.50 excepted) is written as text, behind an apostrophe
+ * (csv_guarded); csv_split takes it off again. *out is freed by csv_close, which
+ * reports the first error. */
 int csv_open(struct kwh_csv **out, FILE *f, int encoding, struct kwh_err *e);
 void csv_field(struct kwh_csv *w, const char *text);
 void csv_end_row(struct kwh_csv *w);
 int csv_close(struct kwh_csv *w, struct kwh_err *e);
+bool csv_guarded(const char *text);
 /* "utf-8"/"utf8" or "gb18030" -> enum kwh_csv_encoding, or -1. */
 int csv_encoding_parse(const char *name);
 

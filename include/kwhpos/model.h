@@ -106,6 +106,8 @@ struct kwh_site {
     int64_t reissue_fee_fen;   /* default 补卡 fee */
     int recovery_mode;         /* arrears recovery at a sale (enum kwh_recovery) */
     int64_t recovery_value;    /* fen (fixed) or percent (percentage) */
+    int sale_mode;             /* KWH_BY_AMOUNT or KWH_BY_KWH: how each new card read
+                                  starts a sale (the clerk switches with F4) */
     bool cards_issued;         /* any card written: the area code is then locked */
     char card_profile[16];     /* the card layout's id (kwhpos/cardprofile.h) */
 };
@@ -188,6 +190,7 @@ struct kwh_customer {
     int fee_month;           /* YYYYMM of the last month whose monthly fees were paid */
     int recovery_mode;       /* enum kwh_recovery: the account's own rule, or the site's */
     int64_t recovery_value;  /* fen (fixed) or percent (percentage) */
+    int64_t area_id;         /* the area of the tree it belongs to (0 on input: the root) */
 };
 
 /* How arrears are recovered at a sale. */

@@ -78,6 +78,22 @@ struct kwh_account_req {
     char phone[KWH_PHONE_MAX];
     struct kwh_meter meter;
     int64_t tariff_id;
+    int64_t area_id; /* the account's area (kwhpos/oversight.h); 0: the root when opening,
+                        unchanged when editing */
+};
+
+/* 补卡售电: what the ledger knows of the lost card's last purchase, from which the
+ * consumption state (已消费 / 未消费) is proposed. */
+struct kwh_reissue_evidence {
+    bool has_last_sale;
+    struct kwh_sale last_sale; /* the last settled purchase that loaded energy */
+    int purchase_count;        /* the purchase count on the account's last card */
+    int loaded_count;          /* the count its meter last reported loaded (the report
+                                  noted when a card was read), 0 without one */
+    bool pending;              /* card writes not settled: the reissue takes them over */
+    bool loaded;               /* the last purchase is known to be in the meter: propose
+                                  已消费; otherwise 未消费 (the safe choice: a meter that
+                                  did load it only answers EA to the new card) */
 };
 
 struct kwh_meter_change_req {
@@ -133,8 +149,10 @@ struct kwh_plan_view {
     int64_t refund_fen;     /* 读卡退电: paid to the customer (< 0: the customer pays) */
     int64_t carried_ckwh;   /* 换表: carried to the new meter */
     bool consumed;          /* 补卡: the lost card's purchase reached the meter */
-    bool forced;            /* 销户 with energy left (admin) */
-    bool text_changes;      /* 用户信息维护: name, address, phone or tariff change */
+    struct kwh_reissue_evidence evidence; /* 补卡: what the ledger says of it */
+    bool against_evidence; /* 补卡: consumed is not what the evidence says (ask again) */
+    bool forced;           /* 销户 with energy left (admin) */
+    bool text_changes;     /* 用户信息维护: name, address, phone or tariff change */
     /* 冲正: the reversal is v.sale (the sale it reverses is v.replaced), the corrected
        entry that replaces the money (a payment method, reference or amount put right) */
     bool has_correction;
@@ -176,6 +194,24 @@ int first_card_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t cu
 int sale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *card,
               const struct kwh_purchase_req *p, struct kwh_plan **out, struct kwh_err *e);
 
+/* What a purchase on the card as read may be before any amount is typed (kind
+ * KWH_OP_SALE for 日常售电, KWH_OP_RESALE for 重新售电): refused, with why and the way
+ * out, when no amount could be sold (the last purchase not in the meter yet, the meter
+ * refused the card, nothing to replace ...); else the most the card can take now under
+ * its meter's hoard limit. The screens ask right after reading the card, before money
+ * is taken; the plan checks the same again. */
+struct kwh_sale_room {
+    int64_t held_ckwh;  /* what the meter is taken to hold (for 重新售电: without the sale
+                           it replaces) */
+    int64_t hoard_ckwh; /* the meter's hoard limit */
+    int64_t free_ckwh;  /* the month's free allowance the purchase would load */
+    int64_t price;      /* the account's price now */
+    int64_t max_ckwh;   /* the most energy that can be bought now (0: none) */
+    int64_t max_fen;    /* the most that can be paid by amount: its energy fits */
+};
+int sale_room(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *card,
+              int kind, struct kwh_sale_room *out, struct kwh_err *e);
+
 /* M12 重新售电: replaces the card's last sale while it is not in the meter. */
 int resale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *card,
                 const struct kwh_purchase_req *p, struct kwh_plan **out, struct kwh_err *e);
@@ -187,6 +223,11 @@ int resale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
 int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                  const struct kwh_card_view *blank, bool consumed, int64_t fee_fen,
                  const struct kwh_purchase_req *p, struct kwh_plan **out, struct kwh_err *e);
+
+/* 补卡售电 before the blank card is read: the evidence for the consumption state of
+ * account customer_no's last purchase (evidence.loaded proposes 已消费). */
+int reissue_evidence(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                     struct kwh_reissue_evidence *out, struct kwh_err *e);
 
 /* M14 制退电卡: the account's user card becomes a refund card. */
 int refund_card_plan(struct kwh_core *c, const struct kwh_session *s,

@@ -59,8 +59,11 @@ struct kwh_customer_filter {
     bool by_last_purchase;
     struct kwh_period last_purchase;
     bool include_closed; /* closed accounts too (销户 history) */
-    int64_t limit;       /* 0 = KWH_PAGE_DEFAULT */
+    bool by_area;        /* accounts in this area and below (kwhpos/oversight.h) */
+    int64_t area_id;
+    int64_t limit; /* 0 = KWH_PAGE_DEFAULT */
     int64_t offset;
+    uint32_t after_no; /* paging by key: customer numbers above this (the last one shown) */
 };
 
 /* A page of accounts, ordered by customer number, and how many match in all. */
@@ -99,7 +102,9 @@ struct kwh_sale_filter {
     char name[KWH_TEXT_MAX]; /* the account's name contains it */
     bool by_meter_no;
     uint32_t meter_no; /* accounts that have this meter number */
-    int64_t limit;     /* 0 = KWH_PAGE_DEFAULT */
+    bool by_area;      /* accounts in this area and below */
+    int64_t area_id;
+    int64_t limit; /* 0 = KWH_PAGE_DEFAULT */
     int64_t offset;
 };
 
@@ -182,6 +187,8 @@ struct kwh_event_filter {
     struct kwh_period period;
     bool by_operator;
     char operator_name[KWH_NAME_MAX];
+    bool by_area; /* accounts in this area and below */
+    int64_t area_id;
     int64_t limit;
     int64_t offset;
 };

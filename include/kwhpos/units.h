@@ -23,6 +23,10 @@ int64_t units_amount_for_energy(int64_t ckwh, int64_t price);
  * paid for). The customer pays the amount entered. */
 int64_t units_energy_for_amount(int64_t fen, int64_t price);
 
+/* The largest amount whose energy (units_energy_for_amount) is at most ckwh: the most
+ * that can be sold by amount into that much room; 0 when there is none. */
+int64_t units_amount_within(int64_t ckwh, int64_t price);
+
 /* Refunding energy: a credit (ckwh > 0) is paid out rounded down to the fen; a debt
  * (ckwh < 0, overdraft used) is charged rounded up. Either way in the site's favour by
  * less than one fen. */

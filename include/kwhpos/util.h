@@ -45,6 +45,13 @@ int text_check_line(const char *what, const char *s, struct kwh_err *e);
  * (1 and U+FFFD for an invalid byte). */
 int utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* The pinyin initial of a Han character (张 -> 'z'), a letter or digit lower-cased, or 0
+ * (pinyin.c; the Unihan readings, made into a table at build time). */
+char pinyin_initial(uint32_t cp);
+/* The initials of s into buf (张三丰 -> "zsf"; letters and digits kept, lower case; other
+ * characters left out); returns the length. */
+size_t pinyin_initials(const char *s, char *buf, size_t n);
+
 /* Display columns of a code point: 0 (combining), 1, or 2 (CJK, full-width). */
 int utf8_cp_width(uint32_t cp);
 

@@ -357,9 +357,18 @@ static int pc_status(void *ctx, struct kwh_reader_status *st, struct kwh_err *e)
 {
     struct pcsc *r = ctx;
     DWORD state;
-    int rc = reader_state(r, &state, e);
+    int rc;
 
-    if (rc < 0)
+    if (r->connected) {
+        /* pcscd asked directly: the watcher thread may not have seen it go yet */
+        BYTE atr[MAX_ATR_SIZE];
+        DWORD name_len = 0, cstate, proto, atr_len = sizeof atr;
+        LONG rv = r->api->status(r->card, NULL, &name_len, &cstate, &proto, atr, &atr_len);
+
+        if (no_service(rv))
+            return fail(r, rv, KWH_N("asking for the reader's state"), e);
+    }
+    if ((rc = reader_state(r, &state, e)) < 0)
         return rc;
     st->card_present = (state & SCARD_STATE_PRESENT) != 0;
     st->card_changed = !r->powered || EVENT_COUNT(state) != r->session_events;

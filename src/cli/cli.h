@@ -78,6 +78,7 @@ extern const struct cli_command cli_money_commands[];
 extern const struct cli_command cli_admin_commands[];
 extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_print_commands[];
+extern const struct cli_command cli_oversight_commands[];
 
 /* Reports e on stderr as one line and returns the exit code for it. */
 int cli_fail(struct cli *c, const struct kwh_err *e);
@@ -111,6 +112,13 @@ int cli_purchase(struct cli *c, const struct cli_args *a, bool required,
 int cli_meter(struct cli *c, const struct cli_args *a, struct kwh_meter *m);
 /* A tariff given by name or id. */
 int cli_tariff(struct cli *c, const struct cli_args *a, int64_t *id);
+
+/* The account named by --customer NO or --meter NO: its customer number (vend.c). */
+int cli_account_arg(struct cli *c, const struct cli_args *a, uint32_t *no);
+/* An area given as its names from the top (园区A/1栋) or #ID (oversight.c). */
+int cli_area(struct cli *c, const char *text, int64_t *id);
+/* --in AREA: *on says whether it was given. */
+int cli_area_opt(struct cli *c, const struct cli_args *a, bool *on, int64_t *id);
 
 /* Printing (print.c), for the commands that print after a sale (--print) and reports. */
 /* Before a sale with --print: refuses (with its exit code) when nothing could be printed,

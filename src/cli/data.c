@@ -192,6 +192,7 @@ int cli_check(struct cli *c, const struct cli_args *a)
 
 struct export
 {
+    struct cli *c;
     struct kwh_csv *w;
     struct out_table *t;
     bool sales;
@@ -201,7 +202,7 @@ struct export
 static int export_customer(void *ctx, const struct kwh_customer *cu)
 {
     struct export *x = ctx;
-    cli_customers_row(x->t, cu);
+    cli_customers_row(x->c, x->t, cu);
     out_csv_rows(x->w, x->t);
     out_table_clear(x->t);
     x->rows++;
@@ -245,6 +246,9 @@ static int export(struct cli *c, const struct cli_args *a, bool sales)
     }
     x.t = sales ? cli_sales_table() : cli_customers_table();
     x.sales = sales;
+    x.c = c;
+    if (!sales)
+        cli_area_title(c, 0); /* the areas read before the accounts are walked */
     if ((rc = out_csv_begin(c, f, x.t, o.encoding, &x.w)) != 0)
         goto out;
     rc = sales ? query_sales_each(c->core, &c->session, &sf, export_sale, &x, &e)

@@ -81,6 +81,8 @@ int cli_sale_filter(struct cli *c, const struct cli_args *a, struct kwh_sale_fil
         return rc;
     f->by_customer_no = cli_flag(a, "customer");
     f->by_meter_no = cli_flag(a, "meter");
+    if ((rc = cli_area_opt(c, a, &f->by_area, &f->area_id)) != 0)
+        return rc;
     if (cli_flag(a, "limit") || cli_flag(a, "offset"))
         return cli_page(c, a, &f->limit, &f->offset);
     return 0;
@@ -104,6 +106,8 @@ int cli_customer_filter(struct cli *c, const struct cli_args *a, struct kwh_cust
             return rc;
     }
     f->include_closed = cli_flag(a, "closed");
+    if ((rc = cli_area_opt(c, a, &f->by_area, &f->area_id)) != 0)
+        return rc;
     if (cli_flag(a, "limit") || cli_flag(a, "offset"))
         return cli_page(c, a, &f->limit, &f->offset);
     return 0;
@@ -125,6 +129,7 @@ static const struct out_col sale_cols[] = {
     {KWH_NC("column", "fee"), OUT_NUM | OUT_DATA_ONLY},
     {KWH_NC("column", "pay"), 0},
     {KWH_NC("column", "operator"), OUT_WIDE},
+    {KWH_NC("column", "count"), OUT_NUM | OUT_DATA_ONLY}, /* 1; the total line: how many */
 };
 
 struct out_table *cli_sales_table(void)
@@ -150,14 +155,16 @@ void cli_sales_row(struct out_table *t, const struct kwh_sale *s)
     out_cell(t, cli_dec(s->fee_fen, 2));
     out_cell(t, model_pay_name(s->pay_method));
     out_cell(t, s->operator_name);
+    out_cell(t, "1");
 }
 
 void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
 {
+    /* each total under its own column: the count under count, not under customer */
     out_cell(t, "total");
     out_cell(t, "total");
     out_cell(t, "");
-    out_cellf(t, "%lld", (long long)tot->count);
+    out_cell(t, "");
     out_cell(t, "");
     out_cell(t, "");
     out_cell(t, "");
@@ -169,6 +176,7 @@ void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot)
     out_cell(t, cli_dec(tot->fee_fen, 2));
     out_cell(t, "");
     out_cell(t, "");
+    out_cellf(t, "%lld", (long long)tot->count);
 }
 
 static const struct out_col totals_cols[] = {
@@ -210,6 +218,7 @@ static const struct out_col customer_cols[] = {
     {KWH_NC("column", "last_purchase"), OUT_DATA_ONLY},
     {KWH_NC("column", "bought"), OUT_TEXT_ONLY},
     {KWH_NC("column", "opened"), OUT_DATA_ONLY},
+    {KWH_NC("column", "area"), OUT_DATA_ONLY},
 };
 
 struct out_table *cli_customers_table(void)
@@ -217,7 +226,7 @@ struct out_table *cli_customers_table(void)
     return out_table_new(customer_cols, (int)KWH_ARRAY_LEN(customer_cols));
 }
 
-void cli_customers_row(struct out_table *t, const struct kwh_customer *cu)
+void cli_customers_row(struct cli *c, struct out_table *t, const struct kwh_customer *cu)
 {
     static const char *const types[] = {"", "single", "ct", "direct"};
     out_cellf(t, "%08u", cu->customer_no);
@@ -241,4 +250,5 @@ void cli_customers_row(struct out_table *t, const struct kwh_customer *cu)
     out_cell(t, cli_time(cu->last_purchase));
     out_cellf(t, "%.10s", cli_time(cu->last_purchase));
     out_cell(t, cli_time(cu->opened));
+    out_cell(t, cli_area_title(c, cu->area_id));
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kwhpos/csv.h"
 #include "kwhpos/util.h"
@@ -89,6 +90,37 @@ static const char *cell(const struct out_table *t, size_t row, int col)
     return t->cells[row * (size_t)t->ncols + (size_t)col];
 }
 
+int out_table_ncols(const struct out_table *t)
+{
+    return t->ncols;
+}
+
+const struct out_col *out_table_col(const struct out_table *t, int col)
+{
+    return &t->cols[col];
+}
+
+size_t out_table_nrows(const struct out_table *t)
+{
+    return nrows(t);
+}
+
+const char *out_table_cell(const struct out_table *t, size_t row, int col)
+{
+    return cell(t, row, col);
+}
+
+/* --bom: UTF-8 behind a byte order mark (GB18030 has none). */
+static int bom(struct cli *c, const struct cli_args *a, struct out_opts *o)
+{
+    if (!cli_flag(a, "bom"))
+        return 0;
+    if (o->encoding != KWH_CSV_UTF8)
+        return cli_usage(c, "--bom is for UTF-8 (a GB18030 file has no byte order mark)");
+    o->encoding = KWH_CSV_UTF8_BOM;
+    return 0;
+}
+
 int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o)
 {
     const char *f = cli_str(a, "format"), *enc = cli_str(a, "encoding");
@@ -101,14 +133,21 @@ int out_parse(struct cli *c, const struct cli_args *a, struct out_opts *o)
             o->format = OUT_CSV;
         else if (strcmp(f, "json") == 0)
             o->format = OUT_JSON;
+        else if (strcmp(f, "xlsx") == 0)
+            o->format = OUT_XLSX;
         else
-            return cli_usage(c, "--format: text, csv or json");
+            return cli_usage(c, "--format: text, csv, json or xlsx");
     }
     if (enc != NULL && (o->encoding = csv_encoding_parse(enc)) < 0)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
     if (enc != NULL && o->format != OUT_CSV)
         return cli_usage(c, "--encoding is for --format csv (text and json are UTF-8)");
-    return 0;
+    if (cli_flag(a, "bom") && o->format != OUT_CSV)
+        return cli_usage(c, "--bom is for --format csv");
+    if (o->format == OUT_XLSX && isatty(fileno(c->out)))
+        return cli_usage(c, "--format xlsx writes a spreadsheet file: send it to one "
+                            "(> report.xlsx)");
+    return bom(c, a, o);
 }
 
 int out_parse_csv(struct cli *c, const struct cli_args *a, struct out_opts *o)
@@ -118,7 +157,7 @@ int out_parse_csv(struct cli *c, const struct cli_args *a, struct out_opts *o)
     o->encoding = KWH_CSV_UTF8;
     if (enc != NULL && (o->encoding = csv_encoding_parse(enc)) < 0)
         return cli_usage(c, "--encoding: utf-8 or gb18030");
-    return 0;
+    return bom(c, a, o);
 }
 
 /* Display columns of the first len bytes of s. */

@@ -14,6 +14,7 @@ enum out_format {
     OUT_TEXT,
     OUT_CSV,
     OUT_JSON,
+    OUT_XLSX, /* xlsx.c */
 };
 
 /* Column flags. */
@@ -64,5 +65,20 @@ void out_json_array(FILE *f, const struct out_table *t);
 void out_json_object(FILE *f, const struct out_table *t);
 /* A JSON string literal. */
 void out_json_str(FILE *f, const char *s);
+
+/* The table's shape and cells, for the writers outside out.c. */
+int out_table_ncols(const struct out_table *t);
+const struct out_col *out_table_col(const struct out_table *t, int col);
+size_t out_table_nrows(const struct out_table *t);
+const char *out_table_cell(const struct out_table *t, size_t row, int col);
+
+/* One worksheet of a workbook: its name (translated) and its table. */
+struct out_sheet {
+    const char *name;
+    const struct out_table *t;
+};
+/* The tables as an xlsx workbook on f (not a terminal): numbers as numbers (money as
+ * yuan), text as text, headers translated, the header row frozen. 0 or an exit code. */
+int out_xlsx(struct cli *c, FILE *f, const struct out_sheet *sheets, int n);
 
 #endif

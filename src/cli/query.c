@@ -20,6 +20,8 @@ static int print_listing(struct cli *c, const struct out_opts *o, struct out_tab
     }
     if (o->format == OUT_CSV) {
         rc = out_csv(c, c->out, t, o->encoding);
+    } else if (o->format == OUT_XLSX) {
+        rc = out_xlsx(c, c->out, &(struct out_sheet){what, t}, 1);
     } else if (o->format == OUT_JSON) {
         fprintf(c->out, "{\"total\":%lld,\"rows\":", (long long)total);
         out_json_array(c->out, t);
@@ -50,7 +52,7 @@ int cli_query_customers(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     t = cli_customers_table();
     for (size_t i = 0; i < pg.n; i++)
-        cli_customers_row(t, &pg.rows[i]);
+        cli_customers_row(c, t, &pg.rows[i]);
     rc = print_listing(c, &o, t, (int64_t)pg.n, pg.total, N_("accounts"));
     out_table_free(t);
     query_customer_page_fini(&pg);
@@ -129,6 +131,8 @@ static int events(struct cli *c, const struct cli_args *a, int kind, const char 
     if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
     if ((rc = cli_period(c, a, &f.by_date, &f.period)) != 0)
+        return rc;
+    if ((rc = cli_area_opt(c, a, &f.by_area, &f.area_id)) != 0)
         return rc;
     if (cli_str(a, "operator") != NULL) {
         f.by_operator = true;

@@ -82,6 +82,18 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
     } else if (o->format == OUT_CSV) {
         totals_row(rows, "total", &r->period, &r->totals);
         rc = out_csv(c, c->out, rows, o->encoding);
+    } else if (o->format == OUT_XLSX) {
+        const struct out_sheet sheets[] = {
+            {r->group == KWH_GROUP_DAY     ? N_("daily report")
+             : r->group == KWH_GROUP_MONTH ? N_("monthly report")
+                                           : N_("period report"),
+             r->group == KWH_GROUP_PERIOD ? tot : rows},
+            {N_("by kind"), kinds},
+            {N_("by payment method"), pays},
+        };
+        if (r->group != KWH_GROUP_PERIOD)
+            totals_row(rows, "total", &r->period, &r->totals);
+        rc = out_xlsx(c, c->out, sheets, 3);
     } else if (o->format == OUT_JSON) {
         fprintf(c->out, "{\"report\":\"%s\",\"from\":", group_names[r->group]);
         out_json_str(c->out, cli_time(r->period.from));
@@ -328,6 +340,12 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         rc = CLI_ERROR;
     } else if (o->format == OUT_CSV) {
         rc = out_csv(c, c->out, lines, o->encoding);
+    } else if (o->format == OUT_XLSX) {
+        const struct out_sheet sheets[] = {
+            {N_("shift"), sum},     {N_("lines"), lines},     {N_("by payment method"), pays},
+            {N_("voided"), voided}, {N_("pending"), pending},
+        };
+        rc = out_xlsx(c, c->out, sheets, 5);
     } else if (o->format == OUT_JSON) {
         fputs("{\"shift\":", c->out);
         out_json_object(c->out, sum);
@@ -446,15 +464,16 @@ static int cmd_shift_close(struct cli *c, const struct cli_args *a)
     return rc;
 }
 
-#define FMT "format= encoding= "
-#define SALE_FILTERS "from= to= operator= customer= meter= name= "
+#define FMT "format= encoding= bom "
+#define SALE_FILTERS "from= to= operator= customer= meter= name= in= "
 #define PAGE "limit= offset= "
-#define EVENT_HELP "[--from D] [--to D] [--operator NAME] [--limit N --offset N] [--format F]"
+#define EVENT_HELP                                                                                 \
+    "[--from D] [--to D] [--operator NAME] [--in AREA] [--limit N --offset N] [--format F]"
 
 const struct cli_command cli_report_commands[] = {
     {"report daily", FMT SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
-     "[--format text|csv|json] [--encoding utf-8|gb18030]",
+     "[--in AREA] [--format text|csv|json|xlsx] [--encoding utf-8|gb18030] [--bom]",
      N_("purchases per day with totals (日报表); default today"), cmd_daily, 0},
     {"report monthly", FMT SALE_FILTERS, "[--from YYYY-MM] [--to YYYY-MM] [filters as daily]",
      N_("purchases per month with totals (月报表); default this month"), cmd_monthly, 0},
@@ -469,21 +488,21 @@ const struct cli_command cli_report_commands[] = {
      cmd_items, 0},
     {"shift close", FMT "counted=", "--counted YUAN [--format F]",
      N_("close your shift (交班) with the cash counted in the drawer"), cmd_shift_close, 0},
-    {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed",
+    {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed in=",
      "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
-     "[--to D] [--closed] [--limit N --offset N] [--format F]",
+     "[--to D] [--closed] [--in AREA] [--limit N --offset N] [--format F]",
      N_("accounts (用户信息查询); none = all that are not closed"), cli_query_customers, 0},
     {"query sales", FMT PAGE SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
-     "[--limit N --offset N] [--format F]",
+     "[--in AREA] [--limit N --offset N] [--format F]",
      N_("purchases with totals (购电电量查询); default today"), cli_query_sales, 0},
-    {"query transfers", FMT PAGE "from= to= operator=", EVENT_HELP,
+    {"query transfers", FMT PAGE "from= to= operator= in=", EVENT_HELP,
      N_("ownership transfers (过户查询); default today"), cli_query_transfers, 0},
-    {"query closings", FMT PAGE "from= to= operator=", EVENT_HELP,
+    {"query closings", FMT PAGE "from= to= operator= in=", EVENT_HELP,
      N_("account closings (销户查询); default today"), cli_query_closings, 0},
-    {"query reissues", FMT PAGE "from= to= operator=", EVENT_HELP,
+    {"query reissues", FMT PAGE "from= to= operator= in=", EVENT_HELP,
      N_("card reissues (补卡查询); default today"), cli_query_reissues, 0},
-    {"query meter-changes", FMT PAGE "from= to= operator=", EVENT_HELP,
+    {"query meter-changes", FMT PAGE "from= to= operator= in=", EVENT_HELP,
      N_("meter changes (换表查询); default today"), cli_query_meter_changes, 0},
     {"backup", "dir= keep= if-due", "[--dir DIR] [--keep N] [--if-due]",
      N_("back the database up while it is in use (数据备份)"), cli_backup, 0},
@@ -496,12 +515,12 @@ const struct cli_command cli_report_commands[] = {
         "it (admin)"),
      cli_db_copy, 1},
     {"export customers",
-     "encoding= output= customer= meter= name= tariff= address= from= to= "
-     "closed",
-     "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030]",
+     "encoding= bom output= customer= meter= name= tariff= address= from= to= "
+     "closed in=",
+     "[filters as query customers] [--output FILE] [--encoding utf-8|gb18030] [--bom]",
      N_("every matching account as CSV"), cli_export_customers, 0},
-    {"export sales", "encoding= output= " SALE_FILTERS,
-     "[filters as query sales] [--output FILE] [--encoding utf-8|gb18030]",
+    {"export sales", "encoding= bom output= " SALE_FILTERS,
+     "[filters as query sales] [--output FILE] [--encoding utf-8|gb18030] [--bom]",
      N_("every matching purchase as CSV"), cli_export_sales, 0},
     {"import customers", "encoding=", "FILE.csv [--encoding utf-8|gb18030]",
      N_("create accounts without cards from CSV, all or nothing (admin)"), cli_import, 1},

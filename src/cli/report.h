@@ -29,7 +29,10 @@ struct out_table *cli_totals_table(const struct kwh_sale_totals *tot);
 void cli_sales_row(struct out_table *t, const struct kwh_sale *s);
 void cli_sales_total_row(struct out_table *t, const struct kwh_sale_totals *tot);
 struct out_table *cli_customers_table(void);
-void cli_customers_row(struct out_table *t, const struct kwh_customer *cu);
+void cli_customers_row(struct cli *c, struct out_table *t, const struct kwh_customer *cu);
+/* An area's names from the top ("园区A/1栋"; the top: ""), as import takes them back
+ * (the session's areas, read once). */
+const char *cli_area_title(struct cli *c, int64_t id);
 
 /* query.c */
 int cli_query_customers(struct cli *c, const struct cli_args *a);

@@ -364,6 +364,7 @@ static int cmd_settings_show(struct cli *c, const struct cli_args *a)
     cli_kv(c, "max_sale_amount", "%s", cli_dec(s.max_sale_fen, 2));
     cli_kv(c, "max_sale_kwh", "%s", cli_dec(s.max_sale_ckwh, 2));
     cli_kv(c, "reissue_fee", "%s", cli_dec(s.reissue_fee_fen, 2));
+    cli_kv(c, "sale_mode", "%s", s.sale_mode == KWH_BY_KWH ? "kwh" : "amount");
     cli_kv(c, "cards_issued", "%s", s.cards_issued ? "yes" : "no");
     cli_kv(c, "card_profile", "%s", s.card_profile);
     for (size_t i = 0; settings_card_profile_at(i, &id, &name); i++)
@@ -392,7 +393,14 @@ static int cmd_settings_set(struct cli *c, const struct cli_args *a)
         settings_set_card_profile(c->core, &c->session, cli_str(a, "card-profile"), &e) < 0)
         return cli_fail(c, &e);
     if (cli_flag(a, "monthly-free") || cli_flag(a, "max-amount") || cli_flag(a, "max-kwh") ||
-        cli_flag(a, "reissue-fee")) {
+        cli_flag(a, "reissue-fee") || cli_flag(a, "sale-mode")) {
+        const char *mode = cli_str(a, "sale-mode");
+        if (mode != NULL && strcmp(mode, "amount") == 0)
+            s.sale_mode = KWH_BY_AMOUNT;
+        else if (mode != NULL && strcmp(mode, "kwh") == 0)
+            s.sale_mode = KWH_BY_KWH;
+        else if (mode != NULL)
+            return cli_usage(c, "--sale-mode: amount or kwh");
         if ((rc = cli_fixed(c, a, "monthly-free", 2, UNITS_MAX_CKWH, s.monthly_free_ckwh,
                             &s.monthly_free_ckwh)) != 0 ||
             (rc = cli_fixed(c, a, "max-amount", 2, UNITS_MAX_FEN, s.max_sale_fen,
@@ -419,9 +427,10 @@ const struct cli_command cli_setup_commands[] = {
     {"settings show", "", "", N_("the site's settings (area code, unit, card layout, limits)"),
      cmd_settings_show, 0},
     {"settings set",
-     "unit= phone= area= force card-profile= monthly-free= max-amount= max-kwh= reissue-fee=",
+     "unit= phone= area= force card-profile= monthly-free= max-amount= max-kwh= reissue-fee= "
+     "sale-mode=",
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--card-profile ID] [--monthly-free KWH] "
-     "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN]",
+     "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN] [--sale-mode amount|kwh]",
      N_("change site settings (admin)"), cmd_settings_set, 0},
     {"tariff list", "", "", N_("tariffs: id, name, price, accounts (and a tiered one's tiers)"),
      cmd_tariff_list, 0},
@@ -439,7 +448,8 @@ const struct cli_command cli_setup_commands[] = {
     {"operator add", "name= role=",
      "--name NAME --role admin|seller (stdin: your password, "
      "then theirs twice)",
-     N_("add an operator (admin)"), cmd_operator_add, 0},
+     N_("add an operator (admin), who sets a new password at the first login"), cmd_operator_add,
+     0},
     {"operator delete", "name=", "--name NAME", N_("delete an operator (admin)"),
      cmd_operator_delete, 0},
     {"operator role", "name= role=", "--name NAME --role admin|seller",

@@ -28,7 +28,7 @@ static int print_ready(struct cli *c, const struct cli_args *a)
 }
 
 /* The account named by --customer NO or --meter NO (as the screens find it). */
-static int account_arg(struct cli *c, const struct cli_args *a, uint32_t *no)
+int cli_account_arg(struct cli *c, const struct cli_args *a, uint32_t *no)
 {
     struct kwh_customer cu;
     struct kwh_err e;
@@ -109,8 +109,19 @@ static void print_plan(struct cli *c, const struct kwh_plan_view *v)
         cli_kv(c, "unloaded_kwh", "%s", cli_dec(v->unloaded_ckwh, 2));
         cli_kv(c, "carried_kwh", "%s", cli_dec(v->carried_ckwh, 2));
     }
-    if (v->kind == KWH_OP_REISSUE)
+    if (v->kind == KWH_OP_REISSUE) {
         cli_kv(c, "consumed", "%s", v->consumed ? "yes" : "no");
+        /* what the ledger says of the last purchase, and whether the choice goes against it */
+        cli_kv(c, "last_purchase_in_meter", "%s", v->evidence.loaded ? "yes" : "not known");
+        cli_kv(c, "meter_reported_count", "%d", v->evidence.loaded_count);
+        if (v->against_evidence)
+            cli_kv(c, "against_evidence", "%s",
+                   v->consumed ? kwh_tr("--consumed, but the meter has not reported that purchase: "
+                                        "unless its display shows the card's purchase count, it "
+                                        "refuses the new card (E7)")
+                               : kwh_tr("--unconsumed, but the meter reported that purchase: the "
+                                        "new card carries it again (the meter answers EA)"));
+    }
     if (v->has_sale) {
         cli_kv(c, "purchase_count", "%d", s->purchase_count);
         cli_kv(c, "tariff", "%s", s->tariff_name);
@@ -305,6 +316,11 @@ static int cmd_open(struct cli *c, const struct cli_args *a)
         return cli_fail(c, &e);
     if ((rc = cli_tariff(c, a, &acc.tariff_id)) != 0)
         return rc;
+    if (cli_flag(a, "in")) {
+        bool in;
+        if ((rc = cli_area_opt(c, a, &in, &acc.area_id)) != 0)
+            return rc;
+    }
     if ((rc = cardview_read(c->core, &c->session, &v, &e)) == 0)
         rc = open_plan(c->core, &c->session, &v, &acc, &p, &plan, &e);
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
@@ -369,7 +385,7 @@ static int cmd_reissue(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0 || (rc = cli_purchase(c, a, false, &p)) != 0)
         return rc;
     if (cli_flag(a, "consumed") == cli_flag(a, "unconsumed"))
         return cli_usage(c, "reissue: say whether the last purchase reached the meter: "
@@ -448,7 +464,7 @@ static int cmd_transfer(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_str(a, "name") == NULL)
         return cli_usage(c, "transfer: give the new owner's --name");
@@ -466,7 +482,7 @@ static int cmd_close(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if ((rc = cli_session(c, &e)) == 0 &&
         (!cli_flag(a, "force") || (rc = auth_permit(&c->session, KWH_ACT_CLOSE_FORCE, 0, &e)) == 0))
@@ -485,10 +501,10 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
     uint32_t no;
     int rc;
 
-    if ((rc = account_arg(c, a, &no)) != 0)
+    if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 || auth_permit(&c->session, KWH_ACT_EDIT, 0, &e) < 0 ||
-        account_find(c->core, no, 0, &cu, &e) < 0)
+        account_lookup(c->core, &c->session, no, 0, &cu, &e) < 0)
         return cli_fail(c, &e);
     memset(&acc, 0, sizeof acc);
     str_copy(acc.name, sizeof acc.name, cli_str(a, "name") ? cli_str(a, "name") : cu.name);
@@ -499,6 +515,11 @@ static int cmd_edit(struct cli *c, const struct cli_args *a)
     acc.tariff_id = cu.tariff_id;
     if (cli_flag(a, "tariff") && (rc = cli_tariff(c, a, &acc.tariff_id)) != 0)
         return rc;
+    if (cli_flag(a, "in")) {
+        bool in;
+        if ((rc = cli_area_opt(c, a, &in, &acc.area_id)) != 0)
+            return rc;
+    }
     if ((rc = cli_fixed(c, a, "rating", 0, 1000, cu.meter.rating_a, &n)) != 0)
         return rc;
     acc.meter.rating_a = (int)n;
@@ -654,8 +675,9 @@ const struct cli_command cli_vend_commands[] = {
      cmd_card_read, 0},
     {"card wipe", "quote", "[--quote]", N_("wipe the card back to blank (读卡清卡)"), cmd_card_wipe,
      0},
-    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= print quote",
-     "--name N --meter NO --tariff T [--type single|ct|direct] [--rating A] [--limit A] "
+    {"open", PURCHASE_OPTS METER_OPTS "name= address= phone= tariff= in= print quote",
+     "--name N --meter NO --tariff T [--in AREA] [--type single|ct|direct] [--rating A] [--limit "
+     "A] "
      "[--alarm KWH] [--overdraft KWH] [--hoard KWH] [--ct RATIO] [--kwh X|--amount Y] "
      "[--adjust KWH] [--pay cash|wechat|alipay|card|transfer|other] [--ref REF] [--print] "
      "[--quote]",
@@ -688,9 +710,10 @@ const struct cli_command cli_vend_commands[] = {
     {"close", "customer= meter= force quote", "--customer NO|--meter NO [--force] [--quote]",
      N_("close an account (销户)"), cmd_close, 0},
     {"edit",
-     "customer= meter= name= address= phone= tariff= rating= limit= alarm= overdraft= hoard= ct= "
-     "quote",
-     "--customer NO|--meter NO [--name N] [--address A] [--phone P] [--tariff T] [meter "
+     "customer= meter= name= address= phone= tariff= in= rating= limit= alarm= overdraft= hoard= "
+     "ct= quote",
+     "--customer NO|--meter NO [--name N] [--address A] [--phone P] [--tariff T] [--in AREA] "
+     "[meter "
      "parameters] [--quote]",
      N_("edit an account (用户信息维护, admin)"), cmd_edit, 0},
     {"show", "customer= meter=", "--customer NO | --meter NO", N_("show an account"), cmd_show, 0},

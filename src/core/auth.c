@@ -336,7 +336,9 @@ int auth_operator_add(struct kwh_core *c, const struct kwh_session *s, const cha
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
     snprintf(detail, sizeof detail, "role=%s", model_role_name(role));
-    if ((rc = store_operator_add(c->db, name, role, hash, false, core_now(c), &id, e)) < 0 ||
+    /* the administrator knows this password: the new operator sets their own at their
+       first login, as system/1 does */
+    if ((rc = store_operator_add(c->db, name, role, hash, true, core_now(c), &id, e)) < 0 ||
         (rc = audit_append(c, s->name, "operator-add", name, "", detail, e)) < 0) {
         store_rollback(c->db);
         return rc;

@@ -6,15 +6,15 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "kwhpos/oversight.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
 #include "kwhpos/cardprofile.h"
 #include "store/store.h"
 
-/* The account's last settled sale that loaded energy onto its card (a reissue or a
- * meter change without a purchase loads none). */
-static int last_purchase(struct kwh_core *c, int64_t customer_id, struct kwh_sale *out, bool *found,
-                         struct kwh_err *e)
+int cardview_last_purchase(struct kwh_core *c, int64_t customer_id, struct kwh_sale *out,
+                           bool *found, struct kwh_err *e)
 {
     int64_t before = INT64_MAX, kinds = model_op_kinds(KWH_OPF_PURCHASE);
     int rc;
@@ -34,6 +34,59 @@ static int last_purchase(struct kwh_core *c, int64_t customer_id, struct kwh_sal
     return rc;
 }
 
+/* A card on the blacklist (lost, or replaced by a reissue) is refused, naming its account
+ * and when. */
+static int refuse_marked(struct kwh_core *c, struct seen_card *v, struct kwh_err *e)
+{
+    char when[24], replaced[24];
+    int rc = store_card_mark_get(c->db, v->card.serial, &v->mark, NULL);
+
+    if (rc == KWH_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return store_card_mark_get(c->db, v->card.serial, &v->mark, e);
+    v->marked = true;
+    period_format_time(v->mark.marked, when, sizeof when);
+    period_format_time(v->mark.replaced, replaced, sizeof replaced);
+    if (v->mark.reason == KWH_MARK_LOST && v->mark.replaced == 0)
+        return kwh_err_set(
+            e, KWH_ECARD,
+            "this card of account %08u (%s) was reported lost on %s: it is "
+            "refused; if it was found, an administrator takes it off the list (kwhpos "
+            "card found), else issue a new card (补卡)",
+            v->mark.customer_no, v->mark.customer_name, when);
+    if (v->mark.reason == KWH_MARK_LOST)
+        return kwh_err_set(e, KWH_ECARD,
+                           "this card of account %08u (%s) was reported lost on %s and replaced "
+                           "by a reissued card (补卡) on %s: it is refused; wipe it with 读卡清卡",
+                           v->mark.customer_no, v->mark.customer_name, when, replaced);
+    return kwh_err_set(e, KWH_ECARD,
+                       "this is an old card of account %08u (%s), replaced by a reissued card "
+                       "(补卡) on %s: it no longer works; wipe it with 读卡清卡",
+                       v->mark.customer_no, v->mark.customer_name, replaced);
+}
+
+/* A card restored from a copy: its own meter's report on it is older than one the counter
+ * already saw on this account (an earlier purchase count, an earlier meter clock). The
+ * copy would pass for a card whose last purchase never reached the meter, and a re-sale
+ * would pay back energy the meter already has. */
+static int refuse_rolled_back(struct seen_card *v, struct kwh_err *e)
+{
+    const struct kwh_card_return *r = &v->card.ret;
+    char seen[24];
+
+    if (!r->valid || r->meter_no != v->card.meter_no || v->cust.reported_at <= 0 ||
+        (int64_t)r->time >= v->cust.reported_at || (int)r->loaded_count >= v->cust.loaded_count)
+        return 0;
+    period_format_time(v->cust.reported_at, seen, sizeof seen);
+    v->copy = true;
+    return kwh_err_set(e, KWH_ECARD,
+                       "this card of account %08u is an old copy: its meter report (the meter at "
+                       "purchase %u) is older than the one the counter saw on %s (purchase %d "
+                       "loaded): the card was restored from a copy and is refused",
+                       v->cust.customer_no, (unsigned)r->loaded_count, seen, v->cust.loaded_count);
+}
+
 int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct seen_card *v,
                    struct kwh_err *e)
 {
@@ -45,6 +98,7 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
     memcpy(v->img, img, KWH_CARD_SIZE);
     if ((rc = card_decode(c->profile, v->img, &c->keys, &v->card, e)) < 0)
         return rc;
+    v->decoded = true;
     if (v->card.rest_damaged)
         return kwh_err_set(e, KWH_ECARD,
                            "%s outside its current record: the card was "
@@ -52,6 +106,8 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
                            v->card.rest_problem);
     if (v->card.type != KWH_CARD_USER && v->card.type != KWH_CARD_REFUND)
         return 0;
+    if ((rc = refuse_marked(c, v, e)) < 0)
+        return rc;
     rc = store_customer_by_serial(c->db, v->card.serial, &v->cust, e);
     if (rc == KWH_ENOTFOUND) {
         struct kwh_customer other;
@@ -85,7 +141,9 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
                            "to it (op #%lld): it was altered or rolled back, and is "
                            "refused",
                            (long long)last.id);
-    return last_purchase(c, v->cust.id, &v->last_sale, &v->has_last_sale, e);
+    if ((rc = refuse_rolled_back(v, e)) < 0)
+        return rc;
+    return cardview_last_purchase(c, v->cust.id, &v->last_sale, &v->has_last_sale, e);
 }
 
 bool cardview_meter_refused(const struct seen_card *v)
@@ -157,7 +215,9 @@ static int note_meter_report(struct kwh_core *c, struct seen_card *v, struct kwh
     cu.reported_remaining_ckwh = r->remaining_ckwh;
     cu.reported_at = r->time;
     cu.balance_ckwh = r->remaining_ckwh;
-    if (!card_purchase_loaded(&v->card))
+    /* the purchase the meter has not loaded is still the customer's: also on a reissued
+       card marked 已消费 whose meter answered E7 because it never had it */
+    if (r->loaded_count < v->card.purchase_count)
         cu.balance_ckwh += v->card.purchase_ckwh;
     snprintf(subject, sizeof subject, "%08u", cu.customer_no);
     snprintf(before, sizeof before, "balance=%lld loaded=%d", (long long)v->cust.balance_ckwh,
@@ -190,6 +250,7 @@ static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *o
     memcpy(out->img, v->img, KWH_CARD_SIZE);
     if ((rc = card_decode(c->profile, v->img, &c->keys, &v->card, e)) < 0)
         return rc;
+    v->decoded = true;
     rc = settle_reconcile(c, v->img, &out->settled_done, &out->settled_void, notice, sizeof notice,
                           e);
     str_copy(out->notice, sizeof out->notice, notice);
@@ -201,6 +262,60 @@ static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *o
     if (v->has_cust)
         return note_meter_report(c, v, e);
     return 0;
+}
+
+/* What the read saw, kept for the anomaly reports (a site's user and refund cards,
+ * refused ones too: a copy shows in what it carried). Nothing is refused for it. */
+static void note_seen(struct kwh_core *c, const struct kwh_session *s, const struct seen_card *v)
+{
+    struct store_seen r;
+    const struct kwh_card_return *ret = &v->card.ret;
+
+    if (!v->decoded || (v->card.type != KWH_CARD_USER && v->card.type != KWH_CARD_REFUND))
+        return;
+    memset(&r, 0, sizeof r);
+    memcpy(r.serial, v->card.serial, sizeof r.serial);
+    r.customer_id = v->has_cust ? v->cust.id : 0;
+    r.seen = core_now(c);
+    r.purchase_count = v->card.purchase_count;
+    r.generation = v->card.generation;
+    card_record(c->profile, v->img, true, r.slot);
+    if (ret->valid) {
+        r.ret_meter = ret->meter_no;
+        r.ret_count = ret->loaded_count;
+        r.ret_time = ret->time;
+        r.ret_used = ret->used_ckwh;
+        r.ret_bought = ret->bought_ckwh;
+        r.ret_display = ret->display;
+    }
+    r.psc_tries = -1;
+    r.operator_id = s->operator_id;
+    if (store_begin(c->db, NULL) < 0)
+        return;
+    if (store_card_seen_add(c->db, &r, NULL) < 0) {
+        store_rollback(c->db);
+        return;
+    }
+    store_commit(c->db, NULL);
+}
+
+/* A refused card presented at the counter is audited (and counted on the blacklist). */
+static void note_refusal(struct kwh_core *c, const struct kwh_session *s, const struct seen_card *v,
+                         const char *why)
+{
+    char subject[64];
+
+    snprintf(subject, sizeof subject, "card %02x%02x%02x%02x%02x%02x", v->card.serial[0],
+             v->card.serial[1], v->card.serial[2], v->card.serial[3], v->card.serial[4],
+             v->card.serial[5]);
+    if (store_begin(c->db, NULL) < 0)
+        return;
+    if ((v->marked && store_card_mark_attempt(c->db, v->card.serial, core_now(c), NULL) < 0) ||
+        audit_append(c, s->name, "card-refused", subject, "", why, NULL) < 0) {
+        store_rollback(c->db);
+        return;
+    }
+    store_commit(c->db, NULL);
 }
 
 int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_card_view *out,
@@ -216,6 +331,15 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
         return rc;
     kwh_err_clear(&why);
     rc = load(c, &v, out, &why);
+    if (rc == 0 || rc == KWH_ECARD)
+        note_seen(c, s, &v);
+    /* the scope rule: an account outside the operator's areas is not shown */
+    if (rc == 0 && v.has_cust && (rc = scope_permit(c, s, v.cust.area_id, &why)) < 0) {
+        if (e)
+            *e = why;
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
     if (rc == 0) {
         out->ours = true;
         out->card = v.card;
@@ -231,6 +355,8 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
     }
     if (e)
         *e = why;
+    if (rc == KWH_ECARD && (v.marked || v.copy))
+        note_refusal(c, s, &v, why.msg);
     if (rc != KWH_ECARD)
         return rc;
     /* refused: describe what it says, without trusting it */

@@ -20,7 +20,7 @@ int close_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custome
         return rc;
     if ((p = plan_new(c, s, 0, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
-    if ((rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
+    if ((rc = plan_account_by_no(c, p, customer_no, &cu, e)) < 0)
         return plan_fail(p, rc);
     if (cu.status != KWH_CUST_OPEN && cu.status != KWH_CUST_REFUNDED)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", customer_no,

@@ -72,7 +72,7 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
         return rc;
     if ((p = plan_new(c, s, 0, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
-    if ((rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
+    if ((rc = plan_account_by_no(c, p, customer_no, &cu, e)) < 0)
         return plan_fail(p, rc);
     if (cu.status != KWH_CUST_OPEN)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT, "account %08u is %s", customer_no,
@@ -86,8 +86,15 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
         return plan_fail(p, rc);
     if (params_differ(&m, &cu.meter) && (rc = write_params(c, p, &cu, view, &m, e)) < 0)
         return plan_fail(p, rc);
+    if (a->area_id != 0 && a->area_id != cu.area_id) {
+        struct store_area area;
+        if ((rc = store_area_get(c->db, a->area_id, &area, e)) < 0 ||
+            (rc = scope_permit_op(c, p->operator_id, area.id, e)) < 0)
+            return plan_fail(p, rc);
+    }
     if (strcmp(cu.name, a->name) != 0 || strcmp(cu.address, a->address) != 0 ||
-        strcmp(cu.phone, a->phone) != 0 || cu.tariff_id != t.id) {
+        strcmp(cu.phone, a->phone) != 0 || cu.tariff_id != t.id ||
+        (a->area_id != 0 && a->area_id != cu.area_id)) {
         p->v.text_changes = true;
         p->cu_after = cu;
         str_copy(p->cu_after.name, sizeof p->cu_after.name, a->name);
@@ -96,13 +103,19 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
         p->cu_after.tariff_id = t.id;
         str_copy(p->cu_after.tariff_name, sizeof p->cu_after.tariff_name, t.name);
         p->cu_after.price = t.price;
-        p->cu_fields = STORE_CU_PERSON | STORE_CU_TARIFF;
+        if (a->area_id != 0)
+            p->cu_after.area_id = a->area_id;
+        p->cu_fields = STORE_CU_PERSON | STORE_CU_TARIFF | STORE_CU_AREA;
         /* no event row: edits are not one of the manual's queries; the audit keeps them */
         str_copy(p->text_audit_op, sizeof p->text_audit_op, "edit");
-        snprintf(p->text_before, sizeof p->text_before, "name=%s address=%s phone=%s tariff=%s",
-                 cu.name, cu.address, cu.phone, cu.tariff_name);
-        snprintf(p->text_after, sizeof p->text_after, "name=%s address=%s phone=%s tariff=%s",
-                 a->name, a->address, a->phone, t.name);
+        if (snprintf(p->text_before, sizeof p->text_before,
+                     "name=%s address=%s phone=%s tariff=%s area=%lld", cu.name, cu.address,
+                     cu.phone, cu.tariff_name, (long long)cu.area_id) >= (int)sizeof p->text_before)
+            str_copy(p->text_before + sizeof p->text_before - 4, 4, "...");
+        if (snprintf(p->text_after, sizeof p->text_after,
+                     "name=%s address=%s phone=%s tariff=%s area=%lld", a->name, a->address,
+                     a->phone, t.name, (long long)p->cu_after.area_id) >= (int)sizeof p->text_after)
+            str_copy(p->text_after + sizeof p->text_after - 4, 4, "...");
         if (!p->card_write) {
             str_copy(p->audit_op, sizeof p->audit_op, p->text_audit_op);
             str_copy(p->audit_before, sizeof p->audit_before, p->text_before);

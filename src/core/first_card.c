@@ -31,7 +31,7 @@ int first_card_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t cu
     if ((p = plan_new(c, s, KWH_OP_OPEN, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
     if ((rc = rules_check_request(req, &p->site, e)) < 0 ||
-        (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
+        (rc = plan_account_by_no(c, p, customer_no, &cu, e)) < 0)
         return plan_fail(p, rc);
     if (cu.status != KWH_CUST_OPEN)
         return plan_fail(

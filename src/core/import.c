@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/csv.h"
 #include "kwhpos/data.h"
 #include "kwhpos/units.h"
@@ -32,19 +33,26 @@ enum col {
     COL_CT,
     COL_TARIFF,
     COL_COUNT,
+    COL_AREA,
+    COL_STATUS,
     NCOLS
 };
 
+/* What `kwhpos export customers` writes besides the columns above: read past, so that
+ * an export imports (the balance is the meter's and the card's, not the file's). */
+static const char *const export_only[] = {"card", "balance_kwh", "last_purchase", "opened"};
+
 static const char *const col_names[NCOLS] = {
-    "customer_no", "name",  "address",   "phone", "meter", "type",   "rating",
-    "limit",       "alarm", "overdraft", "hoard", "ct",    "tariff", "purchase_count",
+    "customer_no", "name",      "address", "phone", "meter",  "type",           "rating", "limit",
+    "alarm",       "overdraft", "hoard",   "ct",    "tariff", "purchase_count", "area",   "status",
 };
 
 #define MAX_FIELDS 64
 
 struct import {
     struct kwh_core *c;
-    int col_at[NCOLS]; /* field index of each column, -1 when absent */
+    int64_t operator_id; /* the scope rule: accounts only in their areas */
+    int col_at[NCOLS];   /* field index of each column, -1 when absent */
     size_t nheader;
     struct kwh_import_result *res;
     struct numbered *meters, *nos;
@@ -82,14 +90,20 @@ static int header(struct import *im, char **f, size_t n, struct kwh_err *e)
         return kwh_err_set(e, KWH_EINVAL, "line 1: more than %d columns", MAX_FIELDS);
     for (size_t i = 0; i < n; i++) {
         int k = -1;
+        bool skip = false;
         for (int j = 0; j < NCOLS; j++)
             if (strcmp(f[i], col_names[j]) == 0)
                 k = j;
+        for (size_t j = 0; j < sizeof export_only / sizeof export_only[0]; j++)
+            skip |= strcmp(f[i], export_only[j]) == 0;
+        if (skip)
+            continue;
         if (k < 0)
             return kwh_err_set(e, KWH_EINVAL,
                                "line 1: unknown column '%s' (columns: "
                                "customer_no name address phone meter type rating limit alarm "
-                               "overdraft hoard ct tariff purchase_count)",
+                               "overdraft hoard ct tariff purchase_count area status, and what "
+                               "kwhpos export customers writes)",
                                f[i]);
         if (im->col_at[k] >= 0)
             return kwh_err_set(e, KWH_EINVAL, "line 1: column '%s' appears twice", f[i]);
@@ -221,6 +235,20 @@ static int record(struct import *im, char **f, size_t n, struct kwh_customer *cu
         return rc;
     cu->tariff_id = t.id;
     str_copy(cu->tariff_name, sizeof cu->tariff_name, t.name);
+    if (field(im, f, COL_STATUS)[0] != '\0' && strcmp(field(im, f, COL_STATUS), "open") != 0)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "status %s: only open accounts are imported (leave closed ones out "
+                           "of the file, or export without --closed)",
+                           field(im, f, COL_STATUS));
+    if (field(im, f, COL_AREA)[0] != '\0') {
+        /* the area by its names from the top (园区A/1栋) or #ID; empty: the top */
+        struct kwh_area ar;
+        if ((rc = area_find(im->c, field(im, f, COL_AREA), &ar, e)) < 0)
+            return rc;
+        cu->area_id = ar.id;
+    }
+    if ((rc = scope_area_or_default(im->c, im->operator_id, cu->area_id, &cu->area_id, e)) < 0)
+        return rc;
     cu->status = KWH_CUST_OPEN;
     cu->opened = core_now(im->c);
     return 0;
@@ -356,6 +384,7 @@ int import_customers(struct kwh_core *c, const struct kwh_session *s, const char
     memset(out, 0, sizeof *out);
     memset(&im, 0, sizeof im);
     im.c = c;
+    im.operator_id = s->operator_id;
     im.res = out;
     if ((rc = auth_permit(s, KWH_ACT_IMPORT, 0, e)) < 0)
         return rc;

@@ -67,6 +67,23 @@ int need_admin(const struct kwh_session *s, const char *what, struct kwh_err *e)
 /* KWH_EPERM unless s is a logged-in operator who has changed a forced password. */
 int need_operator(const struct kwh_session *s, struct kwh_err *e);
 
+/* --- areas and scope (area.c, scope.c) --- */
+
+/* "园区A/1栋" for area id (the root: the site's name for it, "(site)" when none). */
+void area_title(struct kwh_core *c, int64_t id, char *buf, size_t n);
+/* The scope rule (scope.c) for the operator operator_id: 0 when area_id is inside their
+ * areas (or they are unrestricted), else KWH_EPERM naming the area. */
+int scope_permit_op(struct kwh_core *c, int64_t operator_id, int64_t area_id, struct kwh_err *e);
+/* A new account's area for operator_id: asked (0: the top of the tree, or for an operator
+ * limited to areas the first of theirs), refused outside their areas. */
+int scope_area_or_default(struct kwh_core *c, int64_t operator_id, int64_t asked, int64_t *area,
+                          struct kwh_err *e);
+/* The operator to pass the store's queries as their scope: the session's operator when
+ * limited to subtrees, else 0. */
+int scope_of(struct kwh_core *c, const struct kwh_session *s, int64_t *scope_op, struct kwh_err *e);
+/* The materialised path of area id ("/1/4/"), for the store's area filters. */
+int area_path(struct kwh_core *c, int64_t id, char *buf, size_t n, struct kwh_err *e);
+
 /* --- audit (audit.c) --- */
 
 /* Appends a record to the hash chain; must be called inside a transaction. */
@@ -107,6 +124,10 @@ struct seen_card {
     struct kwh_customer cust;
     bool has_last_sale;
     struct kwh_sale last_sale;
+    bool marked;  /* refused because it is on the blacklist (mark) */
+    bool copy;    /* refused as a copy restored over a newer card (rolled back) */
+    bool decoded; /* card holds what card_decode made of the image (cardview.c's load) */
+    struct store_card_mark mark;
 };
 
 /* Verifies img with the site keys and the database (no device, no writes): a blank card,
@@ -114,6 +135,11 @@ struct seen_card {
  * it, with its account and the account's last purchase. KWH_ECARD when refused. */
 int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct seen_card *v,
                    struct kwh_err *e);
+
+/* The account's last settled sale that loaded energy onto its card (a reissue or a
+ * meter change without a purchase loads none); *found false when there is none. */
+int cardview_last_purchase(struct kwh_core *c, int64_t customer_id, struct kwh_sale *out,
+                           bool *found, struct kwh_err *e);
 
 /* Whether the card's last purchase is known to be in its meter: the meter's own report
  * on the card says so, or the ledger recorded such a report from an earlier reading. */
@@ -211,6 +237,17 @@ int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
                 const struct kwh_customer *cu, const struct kwh_purchase_req *p,
                 const struct kwh_sale *replaced, int64_t hoard_base_ckwh, int month,
                 struct rules_quote *q, struct kwh_err *e);
+
+/* The month's free allowance (M34) a purchase for account cu loads: the grant of the sale
+ * a re-sale replaces, else the site's monthly free energy with the account's first
+ * purchase of the month (*by_month: it depended on the month). */
+int64_t rules_free_grant(const struct kwh_site *site, const struct kwh_customer *cu,
+                         const struct kwh_sale *replaced, int month, bool *by_month);
+/* The paid energy a purchase may still add under the meter's hoard limit: the limit less
+ * what the meter holds (hoard_base) and what the card loads besides (extra: adjustment,
+ * free allowance); 0 when none. */
+int64_t rules_hoard_room(const struct kwh_customer *cu, int64_t hoard_base_ckwh,
+                         int64_t extra_ckwh);
 
 /* A sale row for account cu from quote q and request p (p may be NULL). */
 void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *cu,

@@ -28,6 +28,7 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     struct kwh_tariff t;
     struct seen_card v;
     struct kwh_plan *p;
+    int64_t area = 0;
     struct kwh_meter m = a->meter;
     char subject[32];
     int rc;
@@ -40,7 +41,8 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     if ((p = plan_new(c, s, KWH_OP_OPEN, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
     if ((rc = rules_check_request(req, &p->site, e)) < 0 ||
-        (rc = plan_expect_tariff(c, p, a->tariff_id, &t, e)) < 0)
+        (rc = plan_expect_tariff(c, p, a->tariff_id, &t, e)) < 0 ||
+        (rc = scope_area_or_default(c, p->operator_id, a->area_id, &area, e)) < 0)
         return plan_fail(p, rc);
     if (store_customer_by_meter(c->db, m.meter_no, &other, NULL) == 0)
         return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
@@ -56,6 +58,7 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     str_copy(cu.phone, sizeof cu.phone, a->phone);
     cu.meter = m;
     cu.tariff_id = t.id;
+    cu.area_id = area;
     str_copy(cu.tariff_name, sizeof cu.tariff_name, t.name);
     cu.price = t.price;
     cu.opened = core_now(c);

@@ -100,7 +100,12 @@ int period_parse(const char *text, int64_t *start, int64_t *end, struct kwh_err 
         return kwh_err_set(e, KWH_EINVAL, "'%s' is not a real date and time (years %d-%d)", text,
                            YEAR_MIN, YEAR_MAX);
     *start = t;
-    *end = day ? day_start(t, 1) : month ? month_start(t, 1) : t;
+    /* the period includes what it names: a day, a month, a minute ("to 13:20" takes in
+       13:20:59), a second */
+    *end = day                                   ? day_start(t, 1)
+           : month                               ? month_start(t, 1)
+           : shaped(text, "9999-99-99 99:99:99") ? t + 1
+                                                 : t + 60;
     return 0;
 }
 

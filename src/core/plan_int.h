@@ -90,6 +90,10 @@ struct kwh_plan *plan_new(struct kwh_core *c, const struct kwh_session *s, int k
 
 /* Expects the account as cu (read just now): every column, its last card write, no
  * pending write (a reissue lists those it takes over in p->take first). */
+/* The account customer_no, refused (KWH_EPERM) when outside the operator's areas: the
+ * scope rule before any other check says anything about it. */
+int plan_account_by_no(struct kwh_core *c, struct kwh_plan *p, uint32_t customer_no,
+                       struct kwh_customer *cu, struct kwh_err *e);
 int plan_expect_account(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
                         struct kwh_err *e);
 /* Expects tariff_id at its current price version; *t (may be NULL) receives it. */
@@ -135,6 +139,9 @@ void plan_audit(struct kwh_plan *p, const char *op, const char *subject, const c
 /* Completes the view (the account as it will stand, the card, the sale) once the plan
  * is built, and gives it: *out = p and 0, or p freed and the error. Call last. */
 int plan_finish(struct kwh_core *c, struct kwh_plan *p, struct kwh_plan **out, struct kwh_err *e);
+
+/* Why the card's last purchase cannot be replaced by 重新售电, or 0 (resale.c). */
+int resale_replaceable(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e);
 
 /* Frees p and returns rc (for the error paths of the operation files). */
 int plan_fail(struct kwh_plan *p, int rc);

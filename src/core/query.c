@@ -6,6 +6,7 @@
 
 #include "core/internal.h"
 #include "core/query_int.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/util.h"
 #include "kwhpos/card.h"
 #include "store/store.h"
@@ -48,10 +49,30 @@ int query_check_period(const struct kwh_period *p, struct kwh_err *e)
 
 /* --- M20 ------------------------------------------------------------------------------ */
 
-static int cust_q(const struct kwh_customer_filter *f, struct store_cust_q *q, struct kwh_err *e)
+int query_area_scope(struct kwh_core *c, const struct kwh_session *s, bool by_area, int64_t area_id,
+                     char *path, size_t path_len, const char **apath, int64_t *scope_op,
+                     struct kwh_err *e)
+{
+    int rc;
+    *apath = NULL;
+    if (by_area) {
+        if ((rc = area_path(c, area_id, path, path_len, e)) < 0)
+            return rc;
+        *apath = path;
+    }
+    return scope_of(c, s, scope_op, e);
+}
+
+static int cust_q(struct kwh_core *c, const struct kwh_session *s,
+                  const struct kwh_customer_filter *f, struct store_cust_q *q, char *path,
+                  size_t path_len, struct kwh_err *e)
 {
     int rc;
     memset(q, 0, sizeof *q);
+    if ((rc = query_area_scope(c, s, f->by_area, f->area_id, path, path_len, &q->area_path,
+                               &q->scope_op, e)) < 0)
+        return rc;
+    q->after_no = f->after_no;
     if (f->by_customer_no && (rc = check_number("customer number", f->customer_no, e)) < 0)
         return rc;
     if (f->by_meter_no && (rc = check_number("meter number", f->meter_no, e)) < 0)
@@ -82,7 +103,7 @@ static int cust_q(const struct kwh_customer_filter *f, struct store_cust_q *q, s
 static bool cust_unfiltered(const struct store_cust_q *q)
 {
     return !q->by_no && !q->by_meter && q->name == NULL && !q->by_tariff && q->address == NULL &&
-           !q->by_last_purchase && !q->include_closed;
+           !q->by_last_purchase && !q->include_closed && q->area_path == NULL && q->scope_op == 0;
 }
 
 int query_customers(struct kwh_core *c, const struct kwh_session *s,
@@ -90,13 +111,18 @@ int query_customers(struct kwh_core *c, const struct kwh_session *s,
                     struct kwh_err *e)
 {
     struct store_cust_q q;
+    char path[KWH_AREA_PATH_MAX];
     int64_t limit = f->limit;
+    uint32_t after;
     int rc;
 
     memset(out, 0, sizeof *out);
     if ((rc = need_operator(s, e)) < 0 || (rc = check_page(&limit, f->offset, e)) < 0 ||
-        (rc = cust_q(f, &q, e)) < 0)
+        (rc = cust_q(c, s, f, &q, path, sizeof path, e)) < 0)
         return rc;
+    /* the total counts every match, whatever page is asked for */
+    after = (uint32_t)q.after_no;
+    q.after_no = 0;
     if (cust_unfiltered(&q)) {
         /* all accounts that are not closed: the maintained totals count them */
         struct store_total *t;
@@ -109,6 +135,7 @@ int query_customers(struct kwh_core *c, const struct kwh_session *s,
     } else if ((rc = store_customers_count(c->db, &q, &out->total, e)) < 0) {
         return rc;
     }
+    q.after_no = after;
     if ((rc = store_customers_page(c->db, &q, limit, f->offset, &out->rows, &out->n, e)) < 0)
         return rc;
     return 0;
@@ -128,8 +155,9 @@ int query_customers_each(struct kwh_core *c, const struct kwh_session *s,
                          struct kwh_err *e)
 {
     struct store_cust_q q;
+    char path[KWH_AREA_PATH_MAX];
     int rc;
-    if ((rc = need_operator(s, e)) < 0 || (rc = cust_q(f, &q, e)) < 0)
+    if ((rc = need_operator(s, e)) < 0 || (rc = cust_q(c, s, f, &q, path, sizeof path, e)) < 0)
         return rc;
     return store_customers_each(c->db, &q, fn, ctx, e);
 }
@@ -141,11 +169,15 @@ bool query_customer_has_card(const struct kwh_customer *cu)
 
 /* --- M21 ------------------------------------------------------------------------------ */
 
-int query_sale_q(struct kwh_core *c, const struct kwh_sale_filter *f, struct store_sale_q *q,
-                 struct kwh_period *period, struct kwh_err *e)
+int query_sale_q(struct kwh_core *c, const struct kwh_session *s, const struct kwh_sale_filter *f,
+                 struct store_sale_q *q, struct kwh_period *period, char *path, size_t path_len,
+                 struct kwh_err *e)
 {
     int rc;
     memset(q, 0, sizeof *q);
+    if ((rc = query_area_scope(c, s, f->by_area, f->area_id, path, path_len, &q->area_path,
+                               &q->scope_op, e)) < 0)
+        return rc;
     *period = f->by_date ? f->period : period_day(core_now(c));
     if ((rc = query_check_period(period, e)) < 0)
         return rc;
@@ -170,7 +202,8 @@ int query_sale_q(struct kwh_core *c, const struct kwh_sale_filter *f, struct sto
 
 bool query_use_summary(const struct store_sale_q *q)
 {
-    return !q->by_no && !q->by_meter && q->name == NULL && q->from % 3600 == 0 && q->to % 3600 == 0;
+    return !q->by_no && !q->by_meter && q->name == NULL && q->area_path == NULL &&
+           q->scope_op == 0 && q->from % 3600 == 0 && q->to % 3600 == 0;
 }
 
 static int add_total(void *ctx, int kind, int pay, const struct store_sums *m)
@@ -204,12 +237,13 @@ int query_sales(struct kwh_core *c, const struct kwh_session *s, const struct kw
                 struct kwh_sale_page *out, struct kwh_err *e)
 {
     struct store_sale_q q;
+    char path[KWH_AREA_PATH_MAX];
     int64_t limit = f->limit;
     int rc;
 
     memset(out, 0, sizeof *out);
     if ((rc = need_operator(s, e)) < 0 || (rc = check_page(&limit, f->offset, e)) < 0 ||
-        (rc = query_sale_q(c, f, &q, &out->period, e)) < 0)
+        (rc = query_sale_q(c, s, f, &q, &out->period, path, sizeof path, e)) < 0)
         return rc;
     if ((rc = query_totals(c, &q, &out->totals, e)) < 0)
         return rc;
@@ -231,8 +265,10 @@ int query_sales_each(struct kwh_core *c, const struct kwh_session *s,
 {
     struct store_sale_q q;
     struct kwh_period p;
+    char path[KWH_AREA_PATH_MAX];
     int rc;
-    if ((rc = need_operator(s, e)) < 0 || (rc = query_sale_q(c, f, &q, &p, e)) < 0)
+    if ((rc = need_operator(s, e)) < 0 ||
+        (rc = query_sale_q(c, s, f, &q, &p, path, sizeof path, e)) < 0)
         return rc;
     return store_sales_each(c->db, &q, fn, ctx, e);
 }
@@ -270,6 +306,7 @@ int query_events(struct kwh_core *c, const struct kwh_session *s, const struct k
 {
     struct store_event_q q;
     struct store_event_row *rows = NULL;
+    char path[KWH_AREA_PATH_MAX];
     int64_t limit = f->limit;
     int rc;
 
@@ -284,6 +321,10 @@ int query_events(struct kwh_core *c, const struct kwh_session *s, const struct k
     if ((rc = query_check_period(&out->period, e)) < 0)
         return rc;
     if (f->by_operator && (rc = check_text("operator", f->operator_name, e)) < 0)
+        return rc;
+    memset(&q, 0, sizeof q);
+    if ((rc = query_area_scope(c, s, f->by_area, f->area_id, path, sizeof path, &q.area_path,
+                               &q.scope_op, e)) < 0)
         return rc;
     q.kind = f->kind;
     q.from = out->period.from;

@@ -10,8 +10,14 @@
 int query_check_period(const struct kwh_period *p, struct kwh_err *e);
 /* Checks a purchase filter and turns it into the store's; *period gets the period used
  * (today when the filter has no date). */
-int query_sale_q(struct kwh_core *c, const struct kwh_sale_filter *f, struct store_sale_q *q,
-                 struct kwh_period *period, struct kwh_err *e);
+int query_sale_q(struct kwh_core *c, const struct kwh_session *s, const struct kwh_sale_filter *f,
+                 struct store_sale_q *q, struct kwh_period *period, char *path, size_t path_len,
+                 struct kwh_err *e);
+/* The area filter (by_area: its path into path, else NULL) and the session's scope, for
+ * the store's queries. */
+int query_area_scope(struct kwh_core *c, const struct kwh_session *s, bool by_area, int64_t area_id,
+                     char *path, size_t path_len, const char **area_path, int64_t *scope_op,
+                     struct kwh_err *e);
 /* Whether the hourly summary can answer q exactly (whole hours, no account filter). */
 bool query_use_summary(const struct store_sale_q *q);
 void query_add_sums(struct kwh_sale_totals *t, const struct store_sums *m);

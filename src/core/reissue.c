@@ -60,6 +60,36 @@ static int take_over(struct kwh_core *c, struct kwh_plan *p, struct kwh_customer
     return card_decode(c->profile, prev.new_image, &c->keys, last, e);
 }
 
+/* The evidence for account cu (as the reissue would take over its pending writes: cu
+ * after them, pending whether there were any that took effect). */
+static int evidence_of(struct kwh_core *c, const struct kwh_customer *cu, bool pending,
+                       struct kwh_reissue_evidence *ev, struct kwh_err *e)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->purchase_count = cu->purchase_count;
+    ev->loaded_count = cu->loaded_count;
+    ev->pending = pending;
+    /* only the meter's own report says a purchase is in it; a write that was pending
+       was being made at the counter, so its meter cannot have seen it yet */
+    ev->loaded = !pending && cu->loaded_count >= cu->purchase_count;
+    return cardview_last_purchase(c, cu->id, &ev->last_sale, &ev->has_last_sale, e);
+}
+
+int reissue_evidence(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
+                     struct kwh_reissue_evidence *out, struct kwh_err *e)
+{
+    struct kwh_customer cu;
+    size_t pending;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0 ||
+        (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0 ||
+        (rc = store_ops_pending_for_customer(c->db, cu.id, NULL, 0, &pending, e)) < 0)
+        return rc;
+    return evidence_of(c, &cu, pending > 0, out, e);
+}
+
 int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                  const struct kwh_card_view *blank, bool consumed, int64_t fee_fen,
                  const struct kwh_purchase_req *req, struct kwh_plan **out, struct kwh_err *e)
@@ -89,7 +119,7 @@ int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     if (fee_fen == KWH_FEE_SITE)
         fee_fen = p->site.reissue_fee_fen;
     if ((purchase && (rc = rules_check_request(req, &p->site, e)) < 0) ||
-        (rc = store_customer_by_no(c->db, customer_no, &read, e)) < 0)
+        (rc = plan_account_by_no(c, p, customer_no, &read, e)) < 0)
         return plan_fail(p, rc);
     /* a refunded account's meter was emptied and its energy paid back, the purchase on
        its last card included: a new card would carry that purchase again */
@@ -109,6 +139,14 @@ int reissue_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t custo
     if ((rc = take_over(c, p, &cu, &old_card, e)) < 0 ||
         (rc = plan_expect_customer(c, p, &read, e)) < 0)
         return plan_fail(p, rc);
+    {
+        bool took = false;
+        for (size_t i = 0; i < p->ntake; i++)
+            took = took || !p->take_void[i];
+        if ((rc = evidence_of(c, &cu, took, &p->v.evidence, e)) < 0)
+            return plan_fail(p, rc);
+        p->v.against_evidence = consumed != p->v.evidence.loaded;
+    }
     cu.price = read.price;
     str_copy(cu.tariff_name, sizeof cu.tariff_name, read.tariff_name);
     if ((rc = plan_price(c, p, &cu, purchase ? req : NULL, NULL, rules_hoard_base(&cu), &q, e)) < 0)

@@ -7,6 +7,7 @@
 #include "core/internal.h"
 #include "core/query_int.h"
 #include "store/store.h"
+#include "kwhpos/oversight.h"
 #include "store/store_query.h"
 
 /* The next bucket boundary after t: the next local day or month. */
@@ -61,6 +62,7 @@ int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct k
                  int group, struct kwh_sales_report *out, struct kwh_err *e)
 {
     struct store_sale_q q;
+    char path[KWH_AREA_PATH_MAX];
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -68,7 +70,7 @@ int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct k
         return rc;
     if (group != KWH_GROUP_PERIOD && group != KWH_GROUP_DAY && group != KWH_GROUP_MONTH)
         return kwh_err_set(e, KWH_EINVAL, "choose a period, daily or monthly report");
-    if ((rc = query_sale_q(c, f, &q, &out->period, e)) < 0)
+    if ((rc = query_sale_q(c, s, f, &q, &out->period, path, sizeof path, e)) < 0)
         return rc;
     out->group = group;
     if (group == KWH_GROUP_DAY) {
@@ -109,12 +111,13 @@ int report_items(struct kwh_core *c, const struct kwh_session *s, const struct k
 {
     struct store_sale_q q;
     struct kwh_period period;
+    char path[KWH_AREA_PATH_MAX];
     int rc;
 
     *out = NULL;
     *n = 0;
-    if ((rc = need_operator(s, e)) < 0 || (rc = query_sale_q(c, f, &q, &period, e)) < 0)
+    if ((rc = need_operator(s, e)) < 0 ||
+        (rc = query_sale_q(c, s, f, &q, &period, path, sizeof path, e)) < 0)
         return rc;
-    return store_items_sums(c->db, period.from / 3600, (period.to + 3599) / 3600, q.operator_name,
-                            out, n, e);
+    return store_items_sums(c->db, &q, out, n, e);
 }

@@ -19,8 +19,7 @@ static bool last_write_is(struct kwh_core *c, const struct seen_card *v, int64_t
            last.id == op_id && memcmp(last.serial, v->card.serial, CARD_SERIAL_LEN) == 0;
 }
 
-/* Why the card's last purchase cannot be replaced, or 0. */
-static int replaceable(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e)
+int resale_replaceable(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e)
 {
     if (cardview_purchase_in_meter(v))
         return kwh_err_set(e, KWH_ECONFLICT,
@@ -68,7 +67,7 @@ int resale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
         return e ? e->code : KWH_ENOMEM;
     if ((rc = rules_check_request(req, &p->site, e)) < 0 ||
         (rc = cardview_check(c, view->img, &v, e)) < 0 || (rc = rules_account_card(c, &v, e)) < 0 ||
-        (rc = replaceable(c, &v, e)) < 0)
+        (rc = resale_replaceable(c, &v, e)) < 0)
         return plan_fail(p, rc);
     /* the meter holds what it held before the replaced sale */
     base = rules_hoard_base(&v.cust) - model_sale_card_ckwh(&v.last_sale);

@@ -343,10 +343,11 @@ int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
 {
     static const struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH, ""};
     const struct kwh_tariff *t = terms->tariff;
-    char b1[32], b2[32], b3[32];
+    char b1[32], b2[32], b3[32], b4[32];
     int64_t used = 0;
     int rmode, rc;
     int64_t rvalue;
+    bool free_by_month;
 
     memset(q, 0, sizeof *q);
     q->price = cu->price;
@@ -425,28 +426,46 @@ int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
                             p->mode == KWH_BY_AMOUNT ? q->energy_ckwh : 0, site, e)) < 0)
         return rc;
     q->adjust_ckwh = p->adjust_ckwh;
-    /* M34: once per calendar month with the first purchase; never accumulated. A re-sale
-     * keeps the grant of the sale it replaces. */
-    if (replaced != NULL && replaced->free_ckwh > 0) {
-        q->free_ckwh = replaced->free_ckwh;
-    } else if (site->monthly_free_ckwh > 0) {
-        q->by_month = true;
-        if (cu->free_month != month)
-            q->free_ckwh = site->monthly_free_ckwh;
-    }
+    q->free_ckwh = rules_free_grant(site, cu, replaced, month, &free_by_month);
+    if (free_by_month)
+        q->by_month = true; /* tiers and monthly fees may have said so already */
     q->card_ckwh = q->energy_ckwh + q->adjust_ckwh + q->free_ckwh;
     if (q->card_ckwh > UNITS_MAX_CKWH)
         return kwh_err_set(e, KWH_EINVAL, "more energy than a card can carry (999999.99 kWh)");
     if (hoard_base_ckwh + q->card_ckwh > cu->meter.hoard_ckwh) {
-        fixed_format(hoard_base_ckwh, 2, b1, sizeof b1);
-        fixed_format(q->card_ckwh, 2, b2, sizeof b2);
-        fixed_format(cu->meter.hoard_ckwh, 2, b3, sizeof b3);
+        /* what can be sold instead comes first: the message line shows the first
+           sentence when the whole does not fit */
+        int64_t room = rules_hoard_room(cu, hoard_base_ckwh, q->adjust_ckwh + q->free_ckwh);
+        fixed_format(room, 2, b1, sizeof b1);
+        fixed_format(units_amount_within(room, q->price), 2, b2, sizeof b2);
+        fixed_format(hoard_base_ckwh, 2, b3, sizeof b3);
+        fixed_format(cu->meter.hoard_ckwh, 2, b4, sizeof b4);
         return kwh_err_set(e, KWH_ECONFLICT,
-                           "hoard limit 囤积电量 exceeded: the meter holds about %s kWh, this "
-                           "purchase adds %s kWh, the limit is %s kWh",
-                           b1, b2, b3);
+                           "over the hoard limit: this card can take at most %s kWh (%s yuan) "
+                           "now. The meter holds about %s kWh of its limit of %s kWh.",
+                           b1, b2, b3, b4);
     }
     return 0;
+}
+
+int64_t rules_free_grant(const struct kwh_site *site, const struct kwh_customer *cu,
+                         const struct kwh_sale *replaced, int month, bool *by_month)
+{
+    *by_month = false;
+    /* M34: once per calendar month with the first purchase; never accumulated. A re-sale
+     * keeps the grant of the sale it replaces. */
+    if (replaced != NULL && replaced->free_ckwh > 0)
+        return replaced->free_ckwh;
+    if (site->monthly_free_ckwh <= 0)
+        return 0;
+    *by_month = true;
+    return cu->free_month != month ? site->monthly_free_ckwh : 0;
+}
+
+int64_t rules_hoard_room(const struct kwh_customer *cu, int64_t hoard_base_ckwh, int64_t extra_ckwh)
+{
+    int64_t room = cu->meter.hoard_ckwh - hoard_base_ckwh - extra_ckwh;
+    return room > 0 ? room : 0;
 }
 
 void rules_fill_sale(struct kwh_sale *sale, int kind, const struct kwh_customer *cu,

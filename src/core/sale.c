@@ -1,10 +1,62 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* 日常售电 (M11): a purchase onto the customer's card, once the meter took the last. */
+/* 日常售电 (M11): a purchase onto the customer's card, once the meter took the last; and
+ * what the card can take before an amount is typed (sale_room, for 重新售电 too). */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/plan_int.h"
+#include "kwhpos/core.h"
+#include "kwhpos/units.h"
 #include "kwhpos/util.h"
+
+/* Why a daily sale onto this card cannot be made, whatever the amount, or 0: the
+ * meter refused the card, or the last purchase has not reached the meter. */
+static int sale_card_ok(const struct seen_card *v, struct kwh_err *e)
+{
+    if (cardview_meter_refused(v)) {
+        char why[KWH_ERR_MSG];
+        cardview_refusal(v, why, sizeof why);
+        return kwh_err_set(e, KWH_ECONFLICT, "%s", why);
+    }
+    if (!cardview_purchase_in_meter(v) && v->card.purchase_count > 0)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the last purchase (%u) has not reached the "
+                           "meter yet: insert the card in the meter first, or "
+                           "change that purchase with 重新售电",
+                           v->card.purchase_count);
+    if (v->card.purchase_count >= 65535)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card's purchase count is exhausted: "
+                           "reissue a card");
+    return 0;
+}
+
+int sale_room(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *view,
+              int kind, struct kwh_sale_room *out, struct kwh_err *e)
+{
+    struct kwh_site site;
+    struct seen_card v;
+    bool resale = kind == KWH_OP_RESALE, by_month;
+    int64_t base;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0 || (rc = settings_get(c, &site, e)) < 0 ||
+        (rc = cardview_check(c, view->img, &v, e)) < 0 || (rc = rules_account_card(c, &v, e)) < 0 ||
+        (rc = resale ? resale_replaceable(c, &v, e) : sale_card_ok(&v, e)) < 0)
+        return rc;
+    base = rules_hoard_base(&v.cust);
+    if (resale) /* the meter holds what it held before the replaced sale */
+        base -= model_sale_card_ckwh(&v.last_sale);
+    out->held_ckwh = base < 0 ? 0 : base;
+    out->hoard_ckwh = v.cust.meter.hoard_ckwh;
+    out->free_ckwh = rules_free_grant(&site, &v.cust, resale ? &v.last_sale : NULL,
+                                      rules_month(core_now(c)), &by_month);
+    out->price = v.cust.price;
+    out->max_ckwh = rules_hoard_room(&v.cust, out->held_ckwh, out->free_ckwh);
+    out->max_fen = units_amount_within(out->max_ckwh, out->price);
+    return 0;
+}
 
 int sale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *view,
               const struct kwh_purchase_req *req, struct kwh_plan **out, struct kwh_err *e)
@@ -22,23 +74,9 @@ int sale_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     if ((p = plan_new(c, s, KWH_OP_SALE, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
     if ((rc = rules_check_request(req, &p->site, e)) < 0 ||
-        (rc = cardview_check(c, view->img, &v, e)) < 0 || (rc = rules_account_card(c, &v, e)) < 0)
+        (rc = cardview_check(c, view->img, &v, e)) < 0 || (rc = rules_account_card(c, &v, e)) < 0 ||
+        (rc = sale_card_ok(&v, e)) < 0)
         return plan_fail(p, rc);
-    if (cardview_meter_refused(&v)) {
-        char why[KWH_ERR_MSG];
-        cardview_refusal(&v, why, sizeof why);
-        return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT, "%s", why));
-    }
-    if (!cardview_purchase_in_meter(&v) && v.card.purchase_count > 0)
-        return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
-                                        "the last purchase (%u) has not reached the "
-                                        "meter yet: insert the card in the meter first, or "
-                                        "change that purchase with 重新售电",
-                                        v.card.purchase_count));
-    if (v.card.purchase_count >= 65535)
-        return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
-                                        "the card's purchase count is exhausted: "
-                                        "reissue a card"));
     count = v.card.purchase_count + 1;
     if ((rc = plan_expect_customer(c, p, &v.cust, e)) < 0 ||
         (rc = plan_purchase(c, p, &v.cust, v.img, req, NULL, count, rules_hoard_base(&v.cust), 0,

@@ -18,7 +18,7 @@
 
 int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
 {
-    int64_t mode;
+    int64_t mode, rmode;
     bool found;
     int rc;
 
@@ -37,14 +37,16 @@ int settings_get(struct kwh_core *c, struct kwh_site *out, struct kwh_err *e)
                                     e)) < 0 ||
         (rc = store_setting_get_i64(c->db, "reissue_fee_fen", DEF_REISSUE_FEE_FEN,
                                     &out->reissue_fee_fen, e)) < 0 ||
-        (rc = store_setting_get_i64(c->db, "recovery_mode", KWH_RECOVER_PERCENT, &mode, e)) < 0 ||
+        (rc = store_setting_get_i64(c->db, "recovery_mode", KWH_RECOVER_PERCENT, &rmode, e)) < 0 ||
         (rc = store_setting_get_i64(c->db, "recovery_value", DEF_RECOVERY_PERCENT,
                                     &out->recovery_value, e)) < 0 ||
+        (rc = store_setting_get_i64(c->db, "sale_mode", KWH_BY_AMOUNT, &mode, e)) < 0 ||
         (rc = store_cards_issued(c->db, &out->cards_issued, e)) < 0 ||
         (rc = store_setting_get(c->db, "card_profile", out->card_profile, sizeof out->card_profile,
                                 &found, e)) < 0)
         return rc;
-    out->recovery_mode = (int)mode;
+    out->recovery_mode = (int)rmode;
+    out->sale_mode = mode == KWH_BY_KWH ? KWH_BY_KWH : KWH_BY_AMOUNT;
     if (!found)
         str_copy(out->card_profile, sizeof out->card_profile, cardprofile_default()->id);
     return 0;
@@ -234,20 +236,25 @@ int settings_set_limits(struct kwh_core *c, const struct kwh_session *s, const s
                            "999999.99 kWh");
     if (v->reissue_fee_fen < 0 || v->reissue_fee_fen > UNITS_MAX_FEN)
         return kwh_err_set(e, KWH_EINVAL, "reissue fee: 0 or more");
+    if (v->sale_mode != KWH_BY_AMOUNT && v->sale_mode != KWH_BY_KWH)
+        return kwh_err_set(e, KWH_EINVAL, "the default settlement: by amount or by kWh");
     if ((rc = settings_get(c, &old, e)) < 0)
         return rc;
-    snprintf(before, sizeof before, "free=%lld max_fen=%lld max_ckwh=%lld fee=%lld",
+    snprintf(before, sizeof before, "free=%lld max_fen=%lld max_ckwh=%lld fee=%lld mode=%s",
              (long long)old.monthly_free_ckwh, (long long)old.max_sale_fen,
-             (long long)old.max_sale_ckwh, (long long)old.reissue_fee_fen);
-    snprintf(after, sizeof after, "free=%lld max_fen=%lld max_ckwh=%lld fee=%lld",
+             (long long)old.max_sale_ckwh, (long long)old.reissue_fee_fen,
+             old.sale_mode == KWH_BY_KWH ? "kwh" : "amount");
+    snprintf(after, sizeof after, "free=%lld max_fen=%lld max_ckwh=%lld fee=%lld mode=%s",
              (long long)v->monthly_free_ckwh, (long long)v->max_sale_fen,
-             (long long)v->max_sale_ckwh, (long long)v->reissue_fee_fen);
+             (long long)v->max_sale_ckwh, (long long)v->reissue_fee_fen,
+             v->sale_mode == KWH_BY_KWH ? "kwh" : "amount");
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
     if ((rc = store_setting_set_i64(c->db, "monthly_free_ckwh", v->monthly_free_ckwh, e)) < 0 ||
         (rc = store_setting_set_i64(c->db, "max_sale_fen", v->max_sale_fen, e)) < 0 ||
         (rc = store_setting_set_i64(c->db, "max_sale_ckwh", v->max_sale_ckwh, e)) < 0 ||
         (rc = store_setting_set_i64(c->db, "reissue_fee_fen", v->reissue_fee_fen, e)) < 0 ||
+        (rc = store_setting_set_i64(c->db, "sale_mode", v->sale_mode, e)) < 0 ||
         (rc = store_settings_bump(c->db, e)) < 0 ||
         (rc = audit_append(c, s->name, "limits", "site", before, after, e)) < 0) {
         store_rollback(c->db);

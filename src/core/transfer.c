@@ -22,7 +22,7 @@ int transfer_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t cust
         return rc;
     if ((p = plan_new(c, s, 0, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
-    if ((rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
+    if ((rc = plan_account_by_no(c, p, customer_no, &cu, e)) < 0)
         return plan_fail(p, rc);
     if (cu.status != KWH_CUST_OPEN)
         return plan_fail(p,

@@ -24,6 +24,14 @@ int64_t units_energy_for_amount(int64_t fen, int64_t price)
     return -((-fen * 10000 + price - 1) / price);
 }
 
+int64_t units_amount_within(int64_t ckwh, int64_t price)
+{
+    /* floor(a * 10000 / price) <= ckwh  <=>  a * 10000 < (ckwh + 1) * price */
+    if (ckwh < 0 || price <= 0)
+        return 0;
+    return ((ckwh + 1) * price - 1) / 10000;
+}
+
 int64_t units_refund_for_energy(int64_t ckwh, int64_t price)
 {
     if (ckwh >= 0)

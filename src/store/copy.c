@@ -31,7 +31,16 @@ static const struct table tables[] = {
     {"tariff_prices", "SELECT * FROM tariff_prices WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"tariff_tiers", "SELECT * FROM tariff_tiers WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"fee_types", "SELECT * FROM fee_types WHERE id > :after ORDER BY id LIMIT 5000", true},
+    /* the tree without its root (the new database has one, the same, from the schema),
+       parents before their children: by depth, in one page */
+    {"areas",
+     "SELECT * FROM areas WHERE parent_id IS NOT NULL AND :after >= 0 ORDER BY length(path), id",
+     false},
     {"customers", "SELECT * FROM customers WHERE id > :after ORDER BY id LIMIT 5000", true},
+    {"operator_areas",
+     "SELECT * FROM operator_areas WHERE :after >= 0 ORDER BY operator_id, area_id", false},
+    {"card_marks", "SELECT * FROM card_marks WHERE :after >= 0 ORDER BY serial", false},
+    {"card_seen", "SELECT * FROM card_seen WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"card_ops", "SELECT * FROM card_ops WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"sales", "SELECT * FROM sales WHERE id > :after ORDER BY id LIMIT 5000", true},
     {"sale_items", "SELECT * FROM sale_items WHERE id > :after ORDER BY id LIMIT 5000", true},
@@ -61,6 +70,9 @@ static const char *const checks[] = {
     "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(amount_fen), 0), "
     "coalesce(sum(energy_ckwh), 0), coalesce(sum(fee_fen), 0), coalesce(sum(arrears_fen), 0) "
     "FROM sales_sum",
+    "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(amount_fen), 0), "
+    "coalesce(sum(energy_ckwh), 0), coalesce(sum(fee_fen), 0), coalesce(sum(arrears_fen), 0) "
+    "FROM sales_sum_day",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(price), 0), "
     "coalesce(sum(upto_ckwh), 0) FROM tariff_tiers",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(amount_fen), 0) FROM fee_types",
@@ -70,6 +82,14 @@ static const char *const checks[] = {
     "FROM items_sum",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(fen), 0) FROM arrears",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(state), 0) FROM reversals",
+    "SELECT count(*), coalesce(sum(period_ckwh), 0), coalesce(sum(arrears_fen), 0), "
+    "coalesce(sum(tier_extra_ckwh), 0), coalesce(sum(recovery_value), 0) FROM customers",
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(parent_id), 0), "
+    "coalesce(sum(length(path)), 0) FROM areas",
+    "SELECT count(*), coalesce(sum(area_id), 0), coalesce(sum(length(name_py)), 0) FROM customers",
+    "SELECT count(*), coalesce(sum(operator_id), 0), coalesce(sum(area_id), 0) FROM operator_areas",
+    "SELECT count(*), coalesce(sum(reason), 0), coalesce(sum(attempts), 0) FROM card_marks",
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(ret_used), 0) FROM card_seen",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(kind), 0) FROM events",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(ts), 0) FROM audit",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(money_in_fen), 0), "
@@ -198,6 +218,17 @@ int store_copy(struct store *from, const char *target, store_copy_fn fn, void *c
             break;
         if (fn != NULL)
             fn(ctx, tables[i].name, rows);
+    }
+    if (rc == 0) {
+        /* the areas were copied by depth: their identity continues after the largest id */
+        sql_stmt *st = sql_prep(from, "SELECT COALESCE(max(id), 0) FROM areas", e);
+        if (st == NULL)
+            rc = KWH_EDB;
+        else if ((rc = sql_row(from, st, e)) == 1) {
+            int64_t max = sql_col_i64(st, 0);
+            sql_reset(st);
+            rc = to->be->ids_follow(to, "areas", max, e);
+        }
     }
     store_rollback(from);
     if (rc < 0) {

@@ -17,7 +17,7 @@
     "c.closed, c.last_purchase, c.free_month, "                                                    \
     "(SELECT price FROM tariff_prices WHERE tariff_id = c.tariff_id ORDER BY id DESC LIMIT 1), "   \
     "c.period_start, c.period_ckwh, c.tier_extra_ckwh, c.arrears_fen, c.fee_month, "               \
-    "c.recovery_mode, c.recovery_value"
+    "c.recovery_mode, c.recovery_value, c.area_id"
 #define CUST_FROM " FROM customers c JOIN tariffs t ON t.id = c.tariff_id "
 
 /* Fills the struct kwh_customer at row from a row selected with CUST_COLS CUST_FROM

@@ -48,14 +48,23 @@ static void read_customer(sql_stmt *st, struct kwh_customer *c)
     c->fee_month = sql_col_int(st, 32);
     c->recovery_mode = sql_col_int(st, 33);
     c->recovery_value = sql_col_i64(st, 34);
+    c->area_id = sql_col_i64(st, 35);
 }
 
 /* The groups of columns, each with its assignments and its binding. */
 static void bind_person(sql_stmt *st, const struct kwh_customer *c)
 {
+    char py[KWH_TEXT_MAX];
+    pinyin_initials(c->name, py, sizeof py);
+    sql_text(st, ":py", py);
     sql_text(st, ":name", c->name);
     sql_text(st, ":address", c->address);
     sql_text(st, ":phone", c->phone);
+}
+
+static void bind_area(sql_stmt *st, const struct kwh_customer *c)
+{
+    sql_i64(st, ":area", c->area_id);
 }
 
 static void bind_tariff(sql_stmt *st, const struct kwh_customer *c)
@@ -153,7 +162,11 @@ static const struct {
     const char *set; /* the assignments, as in an UPDATE */
     void (*bind)(sql_stmt *st, const struct kwh_customer *c);
 } groups[] = {
-    {STORE_CU_PERSON, "name = :name, address = :address, phone = :phone", bind_person},
+    {STORE_CU_PERSON, "name = :name, address = :address, phone = :phone, name_py = :py",
+     bind_person},
+    {STORE_CU_AREA,
+     "area_id = COALESCE(NULLIF(:area, 0), (SELECT id FROM areas WHERE parent_id IS NULL))",
+     bind_area},
     {STORE_CU_TARIFF, "tariff_id = :tariff", bind_tariff},
     {STORE_CU_METER, "meter_no = :meter_no, meter_type = :meter_type", bind_meter},
     {STORE_CU_PARAMS,
@@ -243,12 +256,13 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
                   "purchase_count, loaded_count, balance_ckwh, reported_remaining_ckwh, "
                   "reported_at, opened, closed, last_purchase, free_month, period_start, "
                   "period_ckwh, arrears_fen, fee_month, tier_extra_ckwh, recovery_mode, "
-                  "recovery_value) VALUES (:no, "
+                  "recovery_value, name_py, area_id) VALUES (:no, "
                   ":name, :address, :phone, :meter_no, :meter_type, :rating, :limit, :alarm, "
                   ":overdraft, :hoard, :ct, :tariff, :status, :serial, :gen, :count, :loaded, "
                   ":balance, :reported, :reported_at, :opened, :closed, :last_purchase, "
                   ":free_month, :period_start, :period_ckwh, :arrears, :fee_month, :tier_extra, "
-                  ":recovery_mode, :recovery_value) RETURNING id",
+                  ":recovery_mode, :recovery_value, :py, COALESCE(NULLIF(:area, 0), (SELECT id "
+                  "FROM areas WHERE parent_id IS NULL))) RETURNING id",
                   e);
     if (st == NULL)
         return KWH_EDB;
@@ -406,4 +420,53 @@ int store_totals(struct store *s, struct store_total **out, size_t *n, struct kw
     if (st == NULL)
         return KWH_EDB;
     return sql_collect(s, st, sizeof **out, rd_total, (void **)out, n, e);
+}
+
+struct py_row {
+    int64_t id;
+    char name[KWH_TEXT_MAX];
+};
+
+static void rd_py_row(sql_stmt *st, void *row)
+{
+    struct py_row *r = row;
+    r->id = sql_col_i64(st, 0);
+    sql_col_text(st, 1, r->name, sizeof r->name);
+}
+
+int store_customers_fill_py(struct store *s, struct kwh_err *e)
+{
+    int64_t after = 0;
+    for (;;) {
+        sql_stmt *st = sql_prep(s,
+                                "SELECT id, name FROM customers WHERE id > :after AND name_py = '' "
+                                "ORDER BY id LIMIT 2000",
+                                e);
+        struct py_row *rows = NULL;
+        size_t n = 0;
+        int rc;
+        if (st == NULL)
+            return KWH_EDB;
+        sql_i64(st, ":after", after);
+        if ((rc = sql_collect(s, st, sizeof *rows, rd_py_row, (void **)&rows, &n, e)) < 0)
+            return rc;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            char py[KWH_TEXT_MAX];
+            sql_stmt *up = sql_prep(s, "UPDATE customers SET name_py = :py WHERE id = :id", e);
+            if (up == NULL) {
+                rc = KWH_EDB;
+                break;
+            }
+            pinyin_initials(rows[i].name, py, sizeof py);
+            sql_text(up, ":py", py);
+            sql_i64(up, ":id", rows[i].id);
+            rc = sql_done(s, up, e);
+            after = rows[i].id;
+        }
+        free(rows);
+        if (rc < 0)
+            return rc;
+        if (n == 0)
+            return 0;
+    }
 }

@@ -476,6 +476,101 @@ static const char v6[] =
                                                        "CREATE UNIQUE INDEX reversals_open ON "
                                                        "reversals(sale_id) WHERE state IN (0, 1);";
 
+/* Version 7: oversight.
+ * - areas: the tree of the site (园区 / 楼栋 / 单元 / 房间), each with its materialised
+ *   path "/1/4/9/" (ids from the root), so a subtree is one prefix of the path; every
+ *   account belongs to one (customers.area_id; existing accounts go to the root);
+ * - operator_areas: the subtrees an operator is limited to (none: unrestricted);
+ * - card_marks: the blacklist of cards, by serial: replaced by a reissue or marked lost;
+ * - card_seen: what each read of a card at the counter saw (its record and the meter's
+ *   report), for the copied- and rolled-back-card reports;
+ * - sales_sum_day: sales_sum per UTC day, so a year of reports is a few hundred rows per
+ *   operator, kind and payment method (reports take whole days from it and the hours at
+ *   the edges from sales_sum);
+ * - customers.name_py: the pinyin initials of the name, for the search, filled by the
+ *   store (store_customer_insert, update) from the Unihan readings; the search index
+ *   over name, address, phone and name_py (SQLite: FTS5 with the trigram tokenizer;
+ *   PostgreSQL: pg_trgm). */
+#define DAY_UPSERT(row, sign)                                                                      \
+    "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM6_COLS ") VALUES (" row   \
+    ".created / 86400, " row ".operator_id, " row ".kind, " row ".pay_method, " sign               \
+    "1, " sign row ".energy_ckwh, " sign row ".adjust_ckwh, " sign row ".free_ckwh, " sign row     \
+    ".amount_fen, " sign row ".fee_fen, " sign row ".arrears_fen) ON CONFLICT (day, "              \
+    "operator_id, kind, pay_method) DO UPDATE SET n = n + excluded.n, energy_ckwh = "              \
+    "energy_ckwh + excluded.energy_ckwh, adjust_ckwh = adjust_ckwh + excluded.adjust_ckwh, "       \
+    "free_ckwh = free_ckwh + excluded.free_ckwh, amount_fen = amount_fen + "                       \
+    "excluded.amount_fen, fee_fen = fee_fen + excluded.fee_fen, arrears_fen = arrears_fen + "      \
+    "excluded.arrears_fen;"
+/* The tables of version 7 that read the same in both dialects but for their types. */
+#define V7_TABLES(INT, BLOB, ID)                                                                   \
+    "CREATE TABLE operator_areas (operator_id " INT " NOT NULL REFERENCES operators(id),"          \
+    "  area_id " INT " NOT NULL REFERENCES areas(id), PRIMARY KEY (operator_id, area_id));"        \
+    "CREATE TABLE card_marks (serial " BLOB " PRIMARY KEY,"                                        \
+    "  customer_id " INT " NOT NULL REFERENCES customers(id), reason INTEGER NOT NULL,"            \
+    "  marked " INT " NOT NULL, operator_id " INT " REFERENCES operators(id),"                     \
+    "  replaced " INT " NOT NULL DEFAULT 0, attempts " INT " NOT NULL DEFAULT 0,"                  \
+    "  last_attempt " INT " NOT NULL DEFAULT 0);"                                                  \
+    "CREATE TABLE card_seen (" ID ", serial " BLOB " NOT NULL,"                                    \
+    "  customer_id " INT " REFERENCES customers(id), seen " INT " NOT NULL,"                       \
+    "  purchase_count " INT " NOT NULL, generation " INT " NOT NULL, slot " BLOB " NOT NULL,"      \
+    "  ret_meter " INT " NOT NULL, ret_count " INT " NOT NULL, ret_time " INT " NOT NULL,"         \
+    "  ret_used " INT " NOT NULL, ret_bought " INT " NOT NULL, ret_display " INT " NOT NULL,"      \
+    "  psc_errors " INT " NOT NULL, operator_id " INT ");"                                         \
+    "CREATE INDEX card_seen_serial ON card_seen(serial, id);"                                      \
+    "CREATE INDEX card_seen_customer ON card_seen(customer_id, id);"                               \
+    "CREATE INDEX card_seen_meter ON card_seen(ret_meter, ret_time);"                              \
+    "CREATE INDEX customers_area ON customers(area_id, status);"                                   \
+    "CREATE INDEX customers_py ON customers(name_py);"
+
+/* The SQLite script of version 7, in parts. */
+#define V7_AREAS(INT, ID, TEXT)                                                                    \
+    "CREATE TABLE areas (" ID ", parent_id " INT " REFERENCES areas(id),"                          \
+    "  name " TEXT " NOT NULL, path " TEXT " NOT NULL, created " INT " NOT NULL DEFAULT 0);"       \
+    "CREATE UNIQUE INDEX areas_name ON areas(parent_id, name);"                                    \
+    "CREATE INDEX areas_path ON areas(path);"                                                      \
+    "INSERT INTO areas (parent_id, name, path) VALUES (NULL, '', '');"                             \
+    "UPDATE areas SET path = '/' || id || '/';"                                                    \
+    "ALTER TABLE customers ADD COLUMN area_id " INT " REFERENCES areas(id);"                       \
+    "ALTER TABLE customers ADD COLUMN name_py " TEXT " NOT NULL DEFAULT '';"                       \
+    "UPDATE customers SET area_id = (SELECT min(id) FROM areas);"
+#define V7_DAY(INT, SMALL, TAIL)                                                                   \
+    "CREATE TABLE sales_sum_day (day " INT " NOT NULL, operator_id " INT " NOT NULL,"              \
+    "  kind " SMALL " NOT NULL, pay_method " SMALL " NOT NULL, n " INT " NOT NULL,"                \
+    "  energy_ckwh " INT " NOT NULL, adjust_ckwh " INT " NOT NULL, free_ckwh " INT " NOT NULL,"    \
+    "  amount_fen " INT " NOT NULL, fee_fen " INT " NOT NULL, arrears_fen " INT " NOT NULL,"       \
+    "  PRIMARY KEY (day, operator_id, kind, pay_method))" TAIL ";"                                 \
+    "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM6_COLS ") SELECT "        \
+    "created / 86400, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "                 \
+    "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM "      \
+    "sales WHERE state = 1 GROUP BY 1, 2, 3, 4;"
+#define V7_DAY_TRIGGER(name, when, row, sign)                                                      \
+    "CREATE TRIGGER " name " " when " ON sales WHEN " row                                          \
+    ".state = 1 BEGIN " DAY_UPSERT(row, sign) " END;"
+#define V7_DAY_TRIGGERS                                                                            \
+    V7_DAY_TRIGGER("sales_day_ins", "AFTER INSERT", "NEW", "")                                     \
+    V7_DAY_TRIGGER("sales_day_upd_old", "AFTER UPDATE OF " SUM6_WATCHED, "OLD", "-")               \
+    V7_DAY_TRIGGER("sales_day_upd_new", "AFTER UPDATE OF " SUM6_WATCHED, "NEW", "")                \
+    V7_DAY_TRIGGER("sales_day_del", "AFTER DELETE", "OLD", "-")
+/* the FTS5 index's rows: one added (row NEW) or taken out (row OLD) */
+#define FTS_COLS "name, address, phone, name_py"
+#define FTS_VALUES(row) row ".id, " row ".name, " row ".address, " row ".phone, " row ".name_py"
+#define FTS_ADD "INSERT INTO customers_fts (rowid, " FTS_COLS ") VALUES (" FTS_VALUES("NEW") ");"
+#define FTS_DEL                                                                                    \
+    "INSERT INTO customers_fts (customers_fts, rowid, " FTS_COLS                                   \
+    ") VALUES ('delete', " FTS_VALUES("OLD") ");"
+#define V7_FTS                                                                                     \
+    "CREATE VIRTUAL TABLE customers_fts USING fts5(" FTS_COLS ","                                  \
+    "  content='customers', content_rowid='id', tokenize='trigram');"                              \
+    "INSERT INTO customers_fts (customers_fts) VALUES ('rebuild');"                                \
+    "CREATE TRIGGER customers_fts_ins AFTER INSERT ON customers BEGIN " FTS_ADD " END;"            \
+    "CREATE TRIGGER customers_fts_upd AFTER UPDATE OF " FTS_COLS                                   \
+    " ON customers BEGIN " FTS_DEL FTS_ADD " END;"                                                 \
+    "CREATE TRIGGER customers_fts_del AFTER DELETE ON customers BEGIN " FTS_DEL " END;"
+
+static const char v7[] = V7_AREAS("INTEGER", "id INTEGER PRIMARY KEY", "TEXT")
+    V7_TABLES("INTEGER", "BLOB", "id INTEGER PRIMARY KEY")
+        V7_DAY("INTEGER", "INTEGER", " WITHOUT ROWID") V7_DAY_TRIGGERS V7_FTS;
+
 /* PostgreSQL: the schema of version PG_BASE_VERSION in one script, made at `kwhpos init`
  * (an empty database has no history to replay). Same tables, columns and indexes as the
  * SQLite schema; the dialect shows in the types (BIGINT for INTEGER, but INTEGER for the
@@ -695,7 +790,7 @@ static const char pg_v6[] =
     "CREATE UNIQUE INDEX reversals_open ON reversals(sale_id) WHERE state IN (0, 1);";
 
 /* The SQLite history, one script per version. */
-static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6};
+static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7};
 
 _Static_assert(sizeof lite_migrations / sizeof lite_migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of SQLite migrations");
@@ -708,8 +803,35 @@ struct migration {
 
 /* Migrations from version PG_BASE_VERSION + 1 on, in both dialects. A new version adds
  * its SQLite script to lite_migrations and a {sqlite, pg} pair here. */
-static const struct migration both[] = {{v6, pg_v6}};
-#define BOTH_N 1
+#define PG_SEARCH_EXPR "(name || ' ' || address || ' ' || phone || ' ' || name_py)"
+
+#define PG_V7_DAY                                                                                  \
+    "CREATE FUNCTION sales_day_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"            \
+    "  INSERT INTO sales_sum_day AS m (day, operator_id, kind, pay_method, " SUM6_COLS ")"         \
+    "  VALUES (r.created / 86400, r.operator_id, r.kind, r.pay_method, sg,"                        \
+    "  sg * r.energy_ckwh, sg * r.adjust_ckwh, sg * r.free_ckwh, sg * r.amount_fen,"               \
+    "  sg * r.fee_fen, sg * r.arrears_fen) ON CONFLICT (day, operator_id, kind, pay_method)"       \
+    "  DO UPDATE SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh + excluded.energy_ckwh,"    \
+    "  adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh = m.free_ckwh +"              \
+    "  excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen, fee_fen ="             \
+    "  m.fee_fen + excluded.fee_fen, arrears_fen = m.arrears_fen + excluded.arrears_fen $$;"       \
+    "CREATE FUNCTION sales_day_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"                \
+    "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM sales_day_add(OLD, -1); END IF;"        \
+    "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM sales_day_add(NEW, 1); END IF;"         \
+    "  RETURN NULL; END $$;"                                                                       \
+    "CREATE TRIGGER sales_day_ins AFTER INSERT OR DELETE ON sales FOR EACH ROW "                   \
+    "  EXECUTE FUNCTION sales_day_keep();"                                                         \
+    "CREATE TRIGGER sales_day_upd AFTER UPDATE OF " SUM6_WATCHED " ON sales FOR EACH ROW "         \
+    "  EXECUTE FUNCTION sales_day_keep();"
+#define PG_V7_SEARCH                                                                               \
+    "CREATE INDEX customers_search ON customers USING gin (" PG_SEARCH_EXPR " gin_trgm_ops);"
+
+static const char pg_v7[] =
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm;" V7_AREAS("BIGINT", PG_ID, PG_TEXT)
+        V7_TABLES("BIGINT", "BYTEA", PG_ID) V7_DAY("BIGINT", "INTEGER", "") PG_V7_DAY PG_V7_SEARCH;
+
+static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}};
+#define BOTH_N 2
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,
                "the PostgreSQL schema plus the later migrations reach STORE_SCHEMA_VERSION");
@@ -720,7 +842,9 @@ static const char *script_for(struct store *s, int version)
         return lite_migrations[version - 1];
     if (version <= PG_BASE_VERSION)
         return NULL; /* inside the base schema */
-    return both[version - PG_BASE_VERSION - 1].pg;
+    return both[version - PG_BASE_VERSION - 1].pg[0] != '\0'
+               ? both[version - PG_BASE_VERSION - 1].pg
+               : NULL;
 }
 
 int migrate_identify(struct store *s, struct kwh_err *e)
@@ -823,7 +947,8 @@ int migrate_run(struct store *s, bool fresh, struct kwh_err *e)
         const char *script = script_for(s, version + 1);
         if ((rc = store_begin(s, e)) < 0)
             return rc;
-        if ((script != NULL && sql_exec(s, script, e) < 0) ||
+        if ((script != NULL && script[0] != '\0' && sql_exec(s, script, e) < 0) ||
+            (version + 1 == 7 && store_customers_fill_py(s, e) < 0) ||
             s->be->version_set(s, version + 1, e) < 0) {
             store_rollback(s);
             return kwh_err_prefix(e, "migrating the schema to version %d", version + 1);

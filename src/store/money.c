@@ -147,39 +147,3 @@ int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrea
     sql_i64(st, ":id", customer_id);
     return sql_collect(s, st, sizeof **out, rd_line, (void **)out, n, e);
 }
-
-static void rd_item_total(sql_stmt *st, void *row)
-{
-    struct kwh_item_total *t = row;
-    memset(t, 0, sizeof *t);
-    t->item = sql_col_int(st, 0);
-    t->ref = sql_col_i64(st, 1);
-    sql_col_text(st, 2, t->name, sizeof t->name);
-    t->count = sql_col_i64(st, 3);
-    t->ckwh = sql_col_i64(st, 4);
-    t->fen = sql_col_i64(st, 5);
-}
-
-int store_items_sums(struct store *s, int64_t hfrom, int64_t hto, const char *operator_name,
-                     struct kwh_item_total **out, size_t *n, struct kwh_err *e)
-{
-    sql_stmt *st = sql_prep(
-        s,
-        "SELECT i.item, i.ref, coalesce(max(f.name), ''), sum(i.n), sum(i.ckwh), sum(i.fen) "
-        "FROM items_sum i LEFT JOIN fee_types f ON i.item = 2 AND f.id = i.ref WHERE i.hour >= "
-        ":hfrom AND i.hour < :hto AND (:opname IS NULL OR i.operator_id IN (SELECT id FROM "
-        "operators WHERE name = :opname)) GROUP BY i.item, i.ref HAVING sum(i.n) <> 0 OR "
-        "sum(i.fen) <> 0 ORDER BY i.item, i.ref",
-        e);
-    *out = NULL;
-    *n = 0;
-    if (st == NULL)
-        return KWH_EDB;
-    sql_i64(st, ":hfrom", hfrom);
-    sql_i64(st, ":hto", hto);
-    if (operator_name != NULL)
-        sql_text(st, ":opname", operator_name);
-    else
-        sql_null_as(st, ":opname", SQL_TEXT);
-    return sql_collect(s, st, sizeof **out, rd_item_total, (void **)out, n, e);
-}

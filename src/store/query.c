@@ -5,6 +5,7 @@
  * drives the index (a customer number, a meter number, a period...); every other filter
  * is a bound parameter that is either NULL (off) or a value. The driver is picked from
  * the filters that are on, the most selective first. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,24 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
         sql_null_as(st, name, SQL_TEXT);
 }
 
+/* The area filter and the operator's scope on an account id (the account's area in the
+ * subtree :apath; in one of the subtrees of operator :scope), each off when NULL. */
+#define AREA_IDS "(SELECT a.id FROM areas a WHERE substr(a.path, 1, length(:apath)) = :apath)"
+#define SCOPE_IDS                                                                                  \
+    "(SELECT ca.id FROM operator_areas o JOIN areas sa ON sa.id = o.area_id JOIN areas ca ON "     \
+    "substr(ca.path, 1, length(sa.path)) = sa.path WHERE o.operator_id = :scope)"
+#define ACCOUNT_IN_AREA(col)                                                                       \
+    " AND (:apath IS NULL OR " col                                                                 \
+    " IN (SELECT c.id FROM customers c WHERE c.area_id IN " AREA_IDS "))"                          \
+    " AND (:scope IS NULL OR " col                                                                 \
+    " IN (SELECT c.id FROM customers c WHERE c.area_id IN " SCOPE_IDS "))"
+
+static void bind_area_scope(sql_stmt *st, const char *area_path, int64_t scope_op)
+{
+    bind_opt_text(st, ":apath", area_path);
+    bind_opt_i64(st, ":scope", scope_op != 0, scope_op);
+}
+
 /* --- accounts ------------------------------------------------------------------------ */
 
 #define CQ_TAIL                                                                                    \
@@ -53,7 +72,10 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
     " AND (:tariff IS NULL OR c.tariff_id = :tariff)"                                              \
     " AND (:address IS NULL OR c.address LIKE :address ESCAPE '\\')"                               \
     " AND (:lp_from IS NULL OR (c.last_purchase >= :lp_from AND c.last_purchase < :lp_to))"        \
-    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"
+    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"                                  \
+    " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"                                          \
+    " AND c.customer_no > :after"
 
 #define CQ_NO "c.customer_no = :no"
 #define CQ_METER "c.meter_no = :meter"
@@ -103,6 +125,8 @@ static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool c
     bind_opt_text(st, ":name", q->name ? name_pat : NULL);
     bind_opt_text(st, ":address", q->address ? addr_pat : NULL);
     sql_i64(st, ":closed", q->include_closed);
+    sql_i64(st, ":after", q->after_no);
+    bind_area_scope(st, q->area_path, q->scope_op);
     return st;
 }
 
@@ -156,6 +180,113 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
     return rc;
 }
 
+/* --- the customer search ------------------------------------------------------------------ */
+
+#define SEARCH_TAIL                                                                                \
+    " AND (c.status IN (1, 2) OR (:closed = 1 AND c.status = 3))"                                  \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
+
+static const char search_number[] =
+    "SELECT " CUST_COLS CUST_FROM "WHERE (c.customer_no = :no OR c.meter_no = :no) AND "
+    "c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
+/* SQLite: the trigram index, in rowid order, so the first page stops early */
+static const char search_fts[] =
+    "SELECT " CUST_COLS " FROM customers_fts f JOIN customers c ON c.id = f.rowid JOIN tariffs t "
+    "ON t.id = c.tariff_id WHERE customers_fts MATCH :match AND f.rowid > :after" SEARCH_TAIL
+    " ORDER BY f.rowid LIMIT :limit";
+/* PostgreSQL: pg_trgm's index on the same text (LIKE is prepared as ILIKE there) */
+static const char search_trgm[] =
+    "SELECT " CUST_COLS CUST_FROM
+    "WHERE (c.name || ' ' || c.address || ' ' || c.phone || ' ' || c.name_py) LIKE :pattern "
+    "ESCAPE '\\' AND c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
+static const char search_name[] =
+    "SELECT " CUST_COLS CUST_FROM "WHERE c.name >= :lo AND c.name < :hi" SEARCH_TAIL
+    " ORDER BY c.name, c.id LIMIT :limit";
+static const char search_py[] =
+    "SELECT " CUST_COLS CUST_FROM "WHERE c.name_py >= :lo AND c.name_py < :hi" SEARCH_TAIL
+    " ORDER BY c.name_py, c.id LIMIT :limit";
+
+/* U+10FFFF: after every text that starts with a prefix, in byte order */
+#define TEXT_MAX_CHAR "\xf4\x8f\xbf\xbf"
+
+static int search_run(struct store *s, const char *sql, const struct store_search_q *q,
+                      int64_t limit, struct kwh_customer **rows, size_t *n, struct kwh_err *e)
+{
+    char buf[KWH_ADDR_MAX * 2 + 8], hi[KWH_TEXT_MAX + 8];
+    sql_stmt *st = sql_prep(s, sql, e);
+    if (st == NULL)
+        return KWH_EDB;
+    if (sql == search_number) {
+        sql_i64(st, ":no", q->number);
+    } else if (sql == search_fts) {
+        size_t o = 0;
+        buf[o++] = '"';
+        for (const char *p = q->text; *p && o + 3 < sizeof buf; p++) {
+            if (*p == '"')
+                buf[o++] = '"';
+            buf[o++] = *p;
+        }
+        buf[o++] = '"';
+        buf[o] = '\0';
+        sql_text(st, ":match", buf);
+    } else if (sql == search_trgm) {
+        like_pattern(q->text, buf, sizeof buf);
+        sql_text(st, ":pattern", buf);
+    } else {
+        snprintf(hi, sizeof hi, "%s" TEXT_MAX_CHAR, q->text);
+        sql_text(st, ":lo", q->text);
+        sql_text(st, ":hi", hi);
+    }
+    if (sql != search_name && sql != search_py)
+        sql_i64(st, ":after", q->after_id);
+    sql_i64(st, ":closed", q->include_closed);
+    bind_opt_i64(st, ":scope", q->scope_op != 0, q->scope_op);
+    sql_i64(st, ":limit", limit);
+    return sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e);
+}
+
+int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
+                           struct kwh_customer **rows, size_t *n, struct kwh_err *e)
+{
+    struct kwh_customer *more = NULL;
+    size_t nmore = 0;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    if (q->kind == STORE_SEARCH_NUMBER)
+        return search_run(s, search_number, q, limit, rows, n, e);
+    if (q->kind == STORE_SEARCH_SUBSTRING)
+        return search_run(s, s->be->dialect == SQL_SQLITE ? search_fts : search_trgm, q, limit,
+                          rows, n, e);
+    if ((rc = search_run(s, search_name, q, limit, rows, n, e)) < 0)
+        return rc;
+    if ((size_t)limit <= *n)
+        return 0;
+    if ((rc = search_run(s, search_py, q, limit, &more, &nmore, e)) < 0) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+        return rc;
+    }
+    for (size_t i = 0; i < nmore && *n < (size_t)limit; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++)
+            dup |= (*rows)[j].id == more[i].id;
+        if (dup)
+            continue;
+        struct kwh_customer *grown = realloc(*rows, (*n + 1) * sizeof **rows);
+        if (grown == NULL) {
+            free(more);
+            return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+        }
+        *rows = grown;
+        (*rows)[(*n)++] = more[i];
+    }
+    free(more);
+    return 0;
+}
+
 /* --- sales ------------------------------------------------------------------------------ */
 
 #define SQ_TAIL                                                                                    \
@@ -167,7 +298,7 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
     " AND (:meter IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE meter_no = "         \
     ":meter))"                                                                                     \
     " AND (:name IS NULL OR s.customer_id IN (SELECT id FROM customers WHERE name LIKE "           \
-    ":name ESCAPE '\\'))"
+    ":name ESCAPE '\\'))" ACCOUNT_IN_AREA("s.customer_id")
 
 #define SQ_NO "s.customer_id = (SELECT id FROM customers WHERE customer_no = :no)"
 #define SQ_METER "s.customer_id IN (SELECT id FROM customers WHERE meter_no = :meter)"
@@ -229,6 +360,7 @@ static void bind_sale_q(sql_stmt *st, const struct store_sale_q *q, char *name_p
     if (q->name != NULL)
         like_pattern(q->name, name_pat, KWH_TEXT_MAX * 2 + 4);
     bind_opt_text(st, ":name", q->name ? name_pat : NULL);
+    bind_area_scope(st, q->area_path, q->scope_op);
 }
 
 int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
@@ -268,6 +400,61 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
         }
     }
     return rc;
+}
+
+/* The tiers' and fees' lines of the sales a query selects, by item and ref. */
+#define IQ_ITEMS(drv)                                                                              \
+    "SELECT i.item, i.ref, coalesce(max(f.name), ''), count(*), sum(i.ckwh), sum(i.fen) FROM "     \
+    "sales s JOIN sale_items i ON i.sale_id = s.id LEFT JOIN fee_types f ON i.item = 2 AND "       \
+    "f.id = i.ref WHERE " drv SQ_TAIL " GROUP BY i.item, i.ref ORDER BY i.item, i.ref"
+
+static const char *const iq_items[] = {IQ_ITEMS(SQ_NO), IQ_ITEMS(SQ_METER), IQ_ITEMS(SQ_OPERATOR),
+                                       IQ_ITEMS(SQ_PERIOD)};
+
+static void rd_item_total(sql_stmt *st, void *row)
+{
+    struct kwh_item_total *t = row;
+    memset(t, 0, sizeof *t);
+    t->item = sql_col_int(st, 0);
+    t->ref = sql_col_i64(st, 1);
+    sql_col_text(st, 2, t->name, sizeof t->name);
+    t->count = sql_col_i64(st, 3);
+    t->ckwh = sql_col_i64(st, 4);
+    t->fen = sql_col_i64(st, 5);
+}
+
+int store_items_sums(struct store *s, const struct store_sale_q *q, struct kwh_item_total **out,
+                     size_t *n, struct kwh_err *e)
+{
+    char name_pat[KWH_TEXT_MAX * 2 + 4];
+    bool summary =
+        !q->by_no && !q->by_meter && q->name == NULL && q->area_path == NULL && q->scope_op == 0;
+    sql_stmt *st;
+
+    *out = NULL;
+    *n = 0;
+    if (summary) {
+        /* the hourly summary, over the hours the period touches */
+        st =
+            sql_prep(s,
+                     "SELECT i.item, i.ref, coalesce(max(f.name), ''), sum(i.n), sum(i.ckwh), "
+                     "sum(i.fen) FROM items_sum i LEFT JOIN fee_types f ON i.item = 2 AND f.id = "
+                     "i.ref WHERE i.hour >= :hfrom AND i.hour < :hto AND (:opname IS NULL OR "
+                     "i.operator_id IN (SELECT id FROM operators WHERE name = :opname)) GROUP BY "
+                     "i.item, i.ref HAVING sum(i.n) <> 0 OR sum(i.fen) <> 0 ORDER BY i.item, i.ref",
+                     e);
+        if (st == NULL)
+            return KWH_EDB;
+        sql_i64(st, ":hfrom", q->from / 3600);
+        sql_i64(st, ":hto", (q->to + 3599) / 3600);
+        bind_opt_text(st, ":opname", q->operator_name);
+    } else {
+        /* an account, an area or the operator's scope: the sales' own lines */
+        if ((st = sql_prep(s, iq_items[sale_driver(q)], e)) == NULL)
+            return KWH_EDB;
+        bind_sale_q(st, q, name_pat);
+    }
+    return sql_collect(s, st, sizeof **out, rd_item_total, (void **)out, n, e);
 }
 
 int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit, int64_t offset,
@@ -336,23 +523,31 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
     return 0;
 }
 
-int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
+/* Empties a summary and fills it again from the settled sales, by bucket (hours, days). */
+#define SUM_REFILL(table, bucket, secs)                                                            \
+    "INSERT INTO " table " (" bucket ", operator_id, kind, pay_method, n, energy_ckwh, "           \
+    "adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen) SELECT created / " secs ", "        \
+    "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "                \
+    "sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM sales WHERE state = 1 "  \
+    "GROUP BY 1, 2, 3, 4"
+
+static int refill(struct store *s, const char *empty, const char *fill, struct kwh_err *e)
 {
-    sql_stmt *del = sql_prep(s, "DELETE FROM sales_sum", e);
-    sql_stmt *ins;
+    sql_stmt *del = sql_prep(s, empty, e), *ins;
     int rc;
     if (del == NULL || (rc = sql_done(s, del, e)) < 0)
         return e ? e->code : KWH_EDB;
-    ins = sql_prep(s,
-                   "INSERT INTO sales_sum (hour, operator_id, kind, pay_method, n, energy_ckwh, "
-                   "adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen) SELECT "
-                   "created / 3600, operator_id, kind, pay_method, count(*), sum(energy_ckwh), "
-                   "sum(adjust_ckwh), sum(free_ckwh), sum(amount_fen), sum(fee_fen), "
-                   "sum(arrears_fen) FROM sales WHERE state = 1 GROUP BY 1, 2, 3, 4",
-                   e);
-    if (ins == NULL)
+    if ((ins = sql_prep(s, fill, e)) == NULL)
         return KWH_EDB;
     return sql_done(s, ins, e);
+}
+
+int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
+{
+    int rc = refill(s, "DELETE FROM sales_sum", SUM_REFILL("sales_sum", "hour", "3600"), e);
+    if (rc < 0)
+        return rc;
+    return refill(s, "DELETE FROM sales_sum_day", SUM_REFILL("sales_sum_day", "day", "86400"), e);
 }
 
 /* --- events ------------------------------------------------------------------------------ */
@@ -361,7 +556,9 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
     " FROM events ev JOIN customers c ON c.id = ev.customer_id JOIN operators o ON o.id = "        \
     "ev.operator_id LEFT JOIN card_ops op ON op.id = ev.op_id WHERE ev.kind = :kind AND "          \
     "ev.created >= :from AND ev.created < :to AND (ev.op_id IS NULL OR op.state = 1) AND "         \
-    "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"
+    "(:opname IS NULL OR ev.operator_id IN (SELECT id FROM operators WHERE name = :opname))"       \
+    " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
 
 static void bind_event_q(sql_stmt *st, const struct store_event_q *q)
 {
@@ -369,6 +566,7 @@ static void bind_event_q(sql_stmt *st, const struct store_event_q *q)
     sql_i64(st, ":from", q->from);
     sql_i64(st, ":to", q->to);
     bind_opt_text(st, ":opname", q->operator_name);
+    bind_area_scope(st, q->area_path, q->scope_op);
 }
 
 int store_events_count(struct store *s, const struct store_event_q *q, int64_t *n,
@@ -418,4 +616,136 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
     sql_i64(st, ":limit", limit);
     sql_i64(st, ":offset", offset);
     return sql_collect(s, st, sizeof **rows, rd_event, (void **)rows, n, e);
+}
+
+/* --- per area ------------------------------------------------------------------------------ */
+
+int store_area_balances(struct store *s,
+                        int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
+                                  int64_t accounts, int64_t balance_ckwh),
+                        void *ctx, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(
+        s,
+        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = "
+        "c.tariff_id ORDER BY id DESC LIMIT 1), count(*), coalesce(sum(c.balance_ckwh), 0) FROM "
+        "customers c WHERE c.status IN (1, 2) GROUP BY c.area_id, c.tariff_id",
+        e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    while ((rc = sql_row(s, st, e)) == 1)
+        if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_i64(st, 1), sql_col_i64(st, 2),
+                     sql_col_i64(st, 3), sql_col_i64(st, 4))) != 0) {
+            sql_reset(st);
+            return rc;
+        }
+    return rc;
+}
+
+int store_area_sales(struct store *s, int64_t from, int64_t to,
+                     int (*fn)(void *ctx, int64_t area_id, const struct store_sums *sums),
+                     void *ctx, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT c.area_id, " SUMS " FROM sales s JOIN customers c ON c.id = "
+                            "s.customer_id WHERE s.state = 1 AND s.created >= :from AND "
+                            "s.created < :to GROUP BY c.area_id",
+                            e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":from", from);
+    sql_i64(st, ":to", to);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        struct store_sums m = {sql_col_i64(st, 1), sql_col_i64(st, 2), sql_col_i64(st, 3),
+                               sql_col_i64(st, 4), sql_col_i64(st, 5), sql_col_i64(st, 6),
+                               sql_col_i64(st, 7)};
+        if ((rc = fn(ctx, sql_col_i64(st, 0), &m)) != 0) {
+            sql_reset(st);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+/* --- anomalies ------------------------------------------------------------------------ */
+
+#define ANOM_COLS "c.customer_no, c.name, c.meter_no, COALESCE(c.area_id, 0), "
+#define ANOM_WHERE_ACCOUNT                                                                         \
+    " AND (:apath IS NULL OR c.area_id IN " AREA_IDS ")"                                           \
+    " AND (:scope IS NULL OR c.area_id IN " SCOPE_IDS ")"
+
+static const char anom_unloaded[] =
+    "SELECT " ANOM_COLS "c.last_purchase, c.purchase_count, c.loaded_count, c.reported_at, 0 "
+    "FROM customers c WHERE c.status = 1 AND c.purchase_count > c.loaded_count AND "
+    "c.last_purchase > 0 AND c.last_purchase < :before" ANOM_WHERE_ACCOUNT
+    " ORDER BY c.last_purchase, c.customer_no";
+
+static const char anom_idle[] =
+    "SELECT " ANOM_COLS "COALESCE(NULLIF(c.last_purchase, 0), c.opened), c.purchase_count, 0, "
+    "0, 0 FROM customers c WHERE c.status = 1 AND COALESCE(NULLIF(c.last_purchase, 0), "
+    "c.opened) < :before" ANOM_WHERE_ACCOUNT " ORDER BY 5, c.customer_no";
+
+/* in the order the counter saw them, each meter report once (an old report seen again is
+   a copy's, found by anom_copy) */
+static const char anom_backwards[] =
+    "SELECT c.customer_no, c.name, x.ret_meter, COALESCE(c.area_id, 0), x.seen, x.pu, x.ret_used, "
+    "x.pb, x.ret_bought FROM (SELECT y.customer_id, y.ret_meter, y.seen, y.ret_used, "
+    "y.ret_bought, LAG(y.ret_used) OVER w AS pu, LAG(y.ret_bought) OVER w AS pb FROM card_seen y "
+    "WHERE y.ret_meter > 0 AND NOT EXISTS (SELECT 1 FROM card_seen o WHERE o.ret_meter = "
+    "y.ret_meter AND o.ret_time = y.ret_time AND o.ret_used = y.ret_used AND o.ret_bought = "
+    "y.ret_bought AND o.id < y.id) WINDOW w AS (PARTITION BY y.ret_meter ORDER BY y.id)) x "
+    "JOIN customers c ON c.id = x.customer_id WHERE (x.ret_used < x.pu OR x.ret_bought < "
+    "x.pb)" ANOM_WHERE_ACCOUNT " ORDER BY x.seen, c.customer_no";
+
+static const char anom_copy[] =
+    "SELECT " ANOM_COLS "x.seen, x.purchase_count, x.ppc, x.ret_time, x.prt FROM (SELECT "
+    "customer_id, seen, purchase_count, generation, ret_time, LAG(purchase_count) OVER w AS ppc, "
+    "LAG(ret_time) OVER w AS prt, LAG(generation) OVER w AS pg FROM card_seen WINDOW w AS "
+    "(PARTITION BY serial ORDER BY id)) x JOIN customers c ON c.id = x.customer_id WHERE "
+    "x.generation = x.pg AND (x.purchase_count < x.ppc OR (x.purchase_count = x.ppc AND "
+    "x.ret_time < x.prt))" ANOM_WHERE_ACCOUNT " ORDER BY x.seen, c.customer_no";
+
+static const char anom_usage[] =
+    "SELECT " ANOM_COLS "max(x.seen), max(x.ret_used) - min(x.ret_used), count(*), 0, 0 FROM "
+    "card_seen x JOIN customers c ON c.id = x.customer_id WHERE x.ret_meter = c.meter_no AND "
+    "c.status = 1 AND x.seen >= :from AND x.seen < :to" ANOM_WHERE_ACCOUNT
+    " GROUP BY c.customer_no, c.name, c.meter_no, c.area_id ORDER BY c.customer_no";
+
+static void rd_anomaly(sql_stmt *st, void *row)
+{
+    struct store_anomaly *r = row;
+    r->customer_no = (uint32_t)sql_col_i64(st, 0);
+    sql_col_text(st, 1, r->name, sizeof r->name);
+    r->meter_no = (uint32_t)sql_col_i64(st, 2);
+    r->area_id = sql_col_i64(st, 3);
+    r->when = sql_col_i64(st, 4);
+    r->a = sql_col_i64(st, 5);
+    r->b = sql_col_i64(st, 6);
+    r->c = sql_col_i64(st, 7);
+    r->d = sql_col_i64(st, 8);
+}
+
+int store_anomalies(struct store *s, const struct store_anomaly_q *q, struct store_anomaly **rows,
+                    size_t *n, struct kwh_err *e)
+{
+    static const char *const sql[] = {anom_unloaded, anom_idle, anom_backwards, anom_copy,
+                                      anom_usage};
+    sql_stmt *st;
+
+    *rows = NULL;
+    *n = 0;
+    if (q->kind < 0 || q->kind > STORE_ANOM_USAGE)
+        return kwh_err_set(e, KWH_EINVAL, "no such anomaly report");
+    if ((st = sql_prep(s, sql[q->kind], e)) == NULL)
+        return KWH_EDB;
+    if (q->kind == STORE_ANOM_UNLOADED || q->kind == STORE_ANOM_IDLE)
+        sql_i64(st, ":before", q->before);
+    if (q->kind == STORE_ANOM_USAGE) {
+        sql_i64(st, ":from", q->from);
+        sql_i64(st, ":to", q->to);
+    }
+    bind_area_scope(st, q->area_path, q->scope_op);
+    return sql_collect(s, st, sizeof **rows, rd_anomaly, (void **)rows, n, e);
 }

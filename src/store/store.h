@@ -16,7 +16,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 
@@ -125,9 +125,10 @@ int store_customer_insert(struct store *s, struct kwh_customer *c, struct kwh_er
 #define STORE_CU_CLOSED 0x400  /* closed */
 #define STORE_CU_BOUGHT 0x800  /* last_purchase, free_month */
 #define STORE_CU_OPENED 0x1000 /* opened */
-#define STORE_CU_MONEY 0x2000  /* period_start, period_ckwh, arrears_fen, fee_month */
-#define STORE_CU_TERMS 0x4000  /* tier_extra_ckwh, recovery_mode, recovery_value */
-#define STORE_CU_ALL 0x7FFF
+#define STORE_CU_AREA 0x2000   /* area_id */
+#define STORE_CU_MONEY 0x4000  /* period_start, period_ckwh, arrears_fen, fee_month */
+#define STORE_CU_TERMS 0x8000  /* tier_extra_ckwh, recovery_mode, recovery_value */
+#define STORE_CU_ALL 0xFFFF
 
 /* Writes the column groups `fields` (STORE_CU_*) of c (by c->id), and no other: each
  * column left out is an index page and a trigger not touched. */
@@ -141,6 +142,8 @@ int store_customer_by_meter(struct store *s, uint32_t meter_no, struct kwh_custo
                             struct kwh_err *e);
 int store_customer_by_serial(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
                              struct kwh_customer *out, struct kwh_err *e);
+/* Fills name_py (the pinyin initials of the name) where it is empty (schema version 7). */
+int store_customers_fill_py(struct store *s, struct kwh_err *e);
 int store_tariff_in_use(struct store *s, int64_t tariff_id, int64_t *accounts, struct kwh_err *e);
 
 struct store_total {
@@ -186,6 +189,12 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, int64_t
  * is tidied); store_op_not_written reads the mark. */
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e);
 int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e);
+/* Marks a pending op whose writer saw its bytes reach the card (the outcome unknown, or
+ * written but not recorded): only that card settles it, never a blank card read
+ * (settle_reconcile); store_op_card_touched reads the mark. An op without either mark
+ * lost its writer before it could tell (a kill, a crash). */
+int store_op_mark_card_touched(struct store *s, int64_t id, struct kwh_err *e);
+int store_op_card_touched(struct store *s, int64_t id, bool *out, struct kwh_err *e);
 /* The writer's claim on a card write while it writes the card: taken inside the intent's
  * transaction (before others can see the op), released when the write is over, and
  * dropped by the system when the writing process or its connection dies. Another
@@ -195,6 +204,8 @@ int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err 
 int store_op_claim(struct store *s, int64_t id, struct kwh_err *e);
 void store_op_release(struct store *s, int64_t id);
 int store_op_busy(struct store *s, int64_t id, bool *busy, struct kwh_err *e);
+/* Every pending op, oldest first: their number in *n, the first max of their ids in ids. */
+int store_ops_pending(struct store *s, int64_t *ids, size_t max, size_t *n, struct kwh_err *e);
 /* Whether any card write at all is pending (sales, tool cards, wipes). */
 int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e);
 /* The last done op that wrote this customer's card. */
@@ -233,10 +244,6 @@ int store_fee_add(struct store *s, const struct kwh_fee_type *f, int64_t now, in
                   struct kwh_err *e);
 int store_fee_update(struct store *s, const struct kwh_fee_type *f, struct kwh_err *e);
 int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
-/* The tiers' and fees' totals of the settled sales in hours hfrom..hto (excluded), of
- * the operators named operator_name (NULL: all), by item and ref (caller frees *out). */
-int store_items_sums(struct store *s, int64_t hfrom, int64_t hto, const char *operator_name,
-                     struct kwh_item_total **out, size_t *n, struct kwh_err *e);
 /* An arrears entry (entered > 0, waived < 0) of an account. */
 int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
                          int64_t operator_id, int64_t now, struct kwh_err *e);
@@ -263,6 +270,90 @@ struct store_event {
 #define STORE_EV_CLOSE 102
 
 int store_event_insert(struct store *s, struct store_event *ev, struct kwh_err *e);
+
+/* --- areas.c: the area tree, the operators' scope, the card blacklist ------------------- */
+
+struct store_area {
+    int64_t id;
+    int64_t parent_id; /* 0: the root */
+    char name[KWH_NAME_MAX];
+    char path[512]; /* "/1/4/9/": the ids from the root */
+};
+
+/* Every area in path order (a parent before its subtree); *out caller-freed. */
+int store_areas(struct store *s, struct store_area **out, size_t *n, struct kwh_err *e);
+int store_area_get(struct store *s, int64_t id, struct store_area *out, struct kwh_err *e);
+int store_area_root(struct store *s, struct store_area *out, struct kwh_err *e);
+/* The child of parent named name. */
+int store_area_child(struct store *s, int64_t parent, const char *name, struct store_area *out,
+                     struct kwh_err *e);
+/* Inserts a child of parent (its path made from the parent's); sets *id. KWH_ECONFLICT
+ * when parent has a child of that name. */
+int store_area_insert(struct store *s, int64_t parent, const char *name, int64_t now, int64_t *id,
+                      struct kwh_err *e);
+int store_area_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e);
+/* Moves id under parent: its path and every path below it. */
+int store_area_move(struct store *s, int64_t id, int64_t parent, struct kwh_err *e);
+int store_area_delete(struct store *s, int64_t id, struct kwh_err *e);
+/* What hangs on an area: accounts (any status) in its subtree, child areas, scopes. */
+int store_area_usage(struct store *s, int64_t id, int64_t *accounts, int64_t *children,
+                     int64_t *scopes, struct kwh_err *e);
+/* Open and refunded accounts in each area's subtree, for the list: fn per area. */
+int store_area_counts(struct store *s, int (*fn)(void *ctx, int64_t area_id, int64_t n), void *ctx,
+                      struct kwh_err *e);
+
+/* The subtrees operator_id is limited to (none: unrestricted). */
+int store_scope_get(struct store *s, int64_t operator_id, int64_t *areas, size_t max, size_t *n,
+                    struct kwh_err *e);
+int store_scope_set(struct store *s, int64_t operator_id, const int64_t *areas, size_t n,
+                    struct kwh_err *e);
+/* Whether area_id lies within the scope of operator_id (always, when unrestricted). */
+int store_scope_allows(struct store *s, int64_t operator_id, int64_t area_id, bool *ok,
+                       struct kwh_err *e);
+
+struct store_card_mark {
+    uint8_t serial[CARD_SERIAL_LEN];
+    int64_t customer_id;
+    int reason;
+    int64_t marked, replaced;
+    int64_t operator_id;
+    int64_t attempts, last_attempt;
+    uint32_t customer_no;
+    char customer_name[KWH_TEXT_MAX];
+    char operator_name[KWH_NAME_MAX];
+    int64_t area_id;
+};
+
+/* Marks a card (upsert): a reissue's replacement keeps an earlier "lost" and adds when it
+ * was replaced. */
+int store_card_mark_put(struct store *s, const uint8_t serial[CARD_SERIAL_LEN], int64_t customer_id,
+                        int reason, int64_t now, int64_t operator_id, struct kwh_err *e);
+/* The mark of serial (KWH_ENOTFOUND: none). */
+int store_card_mark_get(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
+                        struct store_card_mark *out, struct kwh_err *e);
+/* Counts a refused presentation of a marked card. */
+/* What a read at the counter saw on a card (for the anomaly reports): ret_meter 0 when
+ * the card had no valid meter report; psc_tries -1 when not read. */
+struct store_seen {
+    uint8_t serial[CARD_SERIAL_LEN];
+    int64_t customer_id; /* 0: no account */
+    int64_t seen;
+    int purchase_count, generation;
+    uint8_t slot[CARD_RECORD_LEN];
+    uint32_t ret_meter;
+    int ret_count;
+    int64_t ret_time, ret_used, ret_bought;
+    int ret_display;
+    int psc_tries;
+    int64_t operator_id;
+};
+int store_card_seen_add(struct store *s, const struct store_seen *r, struct kwh_err *e);
+int store_card_mark_attempt(struct store *s, const uint8_t serial[CARD_SERIAL_LEN], int64_t now,
+                            struct kwh_err *e);
+int store_card_mark_delete(struct store *s, const uint8_t serial[CARD_SERIAL_LEN],
+                           struct kwh_err *e);
+/* Every mark, newest first, with its account; *out caller-freed. */
+int store_card_marks(struct store *s, struct store_card_mark **out, size_t *n, struct kwh_err *e);
 
 /* --- audit.c ------------------------------------------------------------------------ */
 

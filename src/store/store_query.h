@@ -29,6 +29,9 @@ struct store_cust_q {
     bool by_last_purchase;
     int64_t lp_from, lp_to; /* [from, to) */
     bool include_closed;    /* status closed too; open and refunded always */
+    const char *area_path;  /* accounts in this area's subtree ("/1/4/"), or NULL */
+    int64_t scope_op;       /* an operator limited to subtrees: only those (0: off) */
+    int64_t after_no;       /* keyset paging: customer numbers above this (0: off) */
 };
 
 int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t *n,
@@ -41,6 +44,63 @@ int store_customers_each(struct store *s, const struct store_cust_q *q,
                          int (*fn)(void *ctx, const struct kwh_customer *cu), void *ctx,
                          struct kwh_err *e);
 
+/* --- query.c: the customer search -------------------------------------------------------- */
+
+enum store_search_kind {
+    STORE_SEARCH_NUMBER,    /* a customer or meter number, exactly */
+    STORE_SEARCH_SUBSTRING, /* 3 characters or more anywhere in name, address, phone, initials */
+    STORE_SEARCH_PREFIX,    /* shorter: the start of the name or of its initials */
+};
+
+struct store_search_q {
+    int kind; /* enum store_search_kind */
+    uint32_t number;
+    const char *text;
+    bool include_closed;
+    int64_t scope_op; /* an operator limited to subtrees (0: off) */
+    int64_t after_id; /* keyset paging (number and substring): ids above this */
+};
+
+/* A page of accounts matching q: by id (number, substring) or by name, then by initials
+ * (prefix; each at most limit). SQLite: the FTS5 trigram index customers_fts;
+ * PostgreSQL: pg_trgm's GIN index on the same columns; the prefixes use the indexes on
+ * name and name_py. *rows caller-freed. */
+int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
+                           struct kwh_customer **rows, size_t *n, struct kwh_err *e);
+
+/* --- anomalies (kwhpos/oversight.h; how each is computed: docs/cli.md) --- */
+
+enum store_anomaly_kind {
+    STORE_ANOM_UNLOADED,  /* open accounts whose last purchase, before :before, is not in
+                             the meter as far as the counter has seen */
+    STORE_ANOM_IDLE,      /* open accounts without a purchase since :before */
+    STORE_ANOM_BACKWARDS, /* a meter report with a total lower than the meter's report
+                             before it (by the meter's clock) */
+    STORE_ANOM_COPY,      /* a card seen in an older state than at its previous read */
+    STORE_ANOM_USAGE,     /* energy used per account between its reads in [from, to) */
+};
+
+struct store_anomaly_q {
+    int kind;
+    int64_t before;        /* UNLOADED, IDLE */
+    int64_t from, to;      /* USAGE */
+    const char *area_path; /* this area and below (NULL: all) */
+    int64_t scope_op;      /* an operator limited to subtrees (0: off) */
+};
+
+/* One finding: the account and, per kind, what was seen (see oversight.h). */
+struct store_anomaly {
+    uint32_t customer_no;
+    char name[KWH_TEXT_MAX];
+    uint32_t meter_no;
+    int64_t area_id;
+    int64_t when;
+    int64_t a, b, c, d;
+};
+
+int store_anomalies(struct store *s, const struct store_anomaly_q *q, struct store_anomaly **rows,
+                    size_t *n, struct kwh_err *e);
+
 /* --- query.c: sales (M21) ----------------------------------------------------------- */
 
 /* Settled (done) sales created in [from, to), with optional filters. */
@@ -52,6 +112,8 @@ struct store_sale_q {
     bool by_meter;
     uint32_t meter_no;
     const char *name;
+    const char *area_path; /* accounts in this area's subtree, or NULL */
+    int64_t scope_op;      /* an operator limited to subtrees: only their accounts (0: off) */
 };
 
 struct store_sums {
@@ -75,9 +137,27 @@ int store_sales_each(struct store *s, const struct store_sale_q *q,
                      int (*fn)(void *ctx, const struct kwh_sale *sale), void *ctx,
                      struct kwh_err *e);
 /* Whether the hourly summary equals the sums recomputed from every sale. */
+/* The tiers' and fees' totals of the settled sales q selects, by item and ref (caller
+ * frees *out): from the hourly summary over the hours the period touches when q filters by
+ * no more than the period and the operator, else from the sales' own lines. */
+int store_items_sums(struct store *s, const struct store_sale_q *q, struct kwh_item_total **out,
+                     size_t *n, struct kwh_err *e);
 int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e);
 /* Recomputes the hourly summary from every sale (inside a transaction). */
 int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
+
+/* --- query.c: per area ---------------------------------------------------------------------- */
+
+/* Open and refunded accounts per area and tariff: fn(area, tariff, price, accounts,
+ * balance). */
+int store_area_balances(struct store *s,
+                        int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
+                                  int64_t accounts, int64_t balance_ckwh),
+                        void *ctx, struct kwh_err *e);
+/* The settled sales of [from, to) per account area: fn(area, sums). */
+int store_area_sales(struct store *s, int64_t from, int64_t to,
+                     int (*fn)(void *ctx, int64_t area_id, const struct store_sums *sums),
+                     void *ctx, struct kwh_err *e);
 
 /* --- query.c: events (M22-M25) ------------------------------------------------------ */
 
@@ -85,6 +165,8 @@ struct store_event_q {
     int kind;
     int64_t from, to;
     const char *operator_name;
+    const char *area_path; /* accounts in this area's subtree, or NULL */
+    int64_t scope_op;      /* an operator limited to subtrees (0: off) */
 };
 
 struct store_event_row {

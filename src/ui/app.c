@@ -95,22 +95,55 @@ void app_msg(struct app *a, int role, const char *fmt, ...)
     a->progress[0] = '\0';
 }
 
+/* The message line's copy of an error the dialog shows whole: the first sentence when
+ * the whole is wider than the line and that sentence fits, so what matters is not cut. */
+static void error_line(struct app *a, const char *msg)
+{
+    char first[KWH_ERR_MSG];
+    const char *end;
+
+    if (utf8_width(msg) > COLS) {
+        end = strstr(msg, "\xe3\x80\x82"); /* 。 */
+        if (end != NULL)
+            end += 3;
+        else if ((end = strstr(msg, ". ")) != NULL)
+            end += 1;
+        if (end != NULL && (size_t)(end - msg) < sizeof first) {
+            memcpy(first, msg, (size_t)(end - msg));
+            first[end - msg] = '\0';
+            if (utf8_width(first) <= COLS) {
+                app_msg(a, CLR_ERROR, "%s", first);
+                return;
+            }
+        }
+    }
+    app_msg(a, CLR_ERROR, "%s", msg);
+}
+
 void app_error(struct app *a, const struct kwh_err *e)
 {
     const char *advice = error_advice(e);
     char text[KWH_ERR_MSG * 3];
 
+    if (e->code == KWH_EPENDING) {
+        /* the device's wording (byte counts, advice) is for the log: the clerk is told
+           calmly what happened and what to do */
+        kwh_log(LOG_WARNING, "%s", e->msg);
+        error_pending_text(e, text, sizeof text);
+        error_line(a, text);
+        dialog_message(a, _("Put the card back"), text, CLR_ERROR);
+        return;
+    }
     if (advice != NULL)
         snprintf(text, sizeof text, "%s\n\n%s", e->msg[0] ? e->msg : kwh_err_name(e->code), advice);
     else
         snprintf(text, sizeof text, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
-    app_msg(a, CLR_ERROR, "%s", e->msg[0] ? e->msg : kwh_err_name(e->code));
+    error_line(a, e->msg[0] ? e->msg : kwh_err_name(e->code));
     if (e->code == KWH_EDB || e->code == KWH_EIO || e->code == KWH_ENOMEM)
         kwh_log(LOG_ERR, "%s", e->msg);
     else if (e->code == KWH_EDEVICE)
         kwh_log(LOG_WARNING, "%s", e->msg);
-    dialog_message(a, e->code == KWH_EPENDING ? _("Put the card back") : _("Not done"), text,
-                   CLR_ERROR);
+    dialog_message(a, _("Not done"), text, CLR_ERROR);
 }
 
 void app_set_card(struct app *a, const char *desc)

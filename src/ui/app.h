@@ -108,6 +108,8 @@ struct screen {
      * it handles now, instead of `actions`, so the hint line and F1 never offer a key
      * that does nothing */
     unsigned (*actions_now)(const struct app *a, void *st);
+    /* F1: the screen's own keys (msgid), instead of the form fields' when it has none */
+    const char *keys_help;
     size_t state_size;
     void (*enter)(struct app *a, void *st, int arg);
     void (*draw)(struct app *a, void *st);

@@ -128,30 +128,40 @@ static int text_dialog(struct app *a, const char *title, const char *text, int r
 {
     struct dlg d = {0};
     struct span lines[MAX_LINES];
-    int result = -1;
+    int result = -1, top = 0;
 
     while (result < 0) {
         int maxw = COLS - 6;
-        int n = wrap(text, maxw, lines, MAX_LINES);
+        int total = wrap(text, maxw, lines, MAX_LINES), n = total;
+        char shown[256];
         int tw = text_width(lines, n);
-        int hw = utf8_width(hint);
-        int w = (tw > hw ? tw : hw) + 6;
+        int hw;
+        int w;
         int h;
         wint_t ch;
         int type;
 
+        /* more lines than the screen holds: they scroll, and the hint says how */
+        if (n > LINES - 6)
+            n = LINES - 6;
+        if (top > total - n)
+            top = total - n;
+        if (n < total)
+            snprintf(shown, sizeof shown, "%s   %s", hint, _("Up/Down, PgUp/PgDn: scroll"));
+        else
+            snprintf(shown, sizeof shown, "%s", hint);
+        hw = utf8_width(shown);
+        w = (tw > hw ? tw : hw) + 6;
         if (w < 36)
             w = 36;
         if (w > COLS)
             w = COLS;
-        if (n > LINES - 6)
-            n = LINES - 6;
         h = n + 5;
         app_draw(a);
         dlg_frame(&d, h, w, title, role);
         for (int i = 0; i < n; i++)
-            put_span(d.w, 2 + i, 3, w - 6, &lines[i], theme_attr(role));
-        draw_text(d.w, h - 2, 3, w - 6, hint, theme_attr(CLR_DIALOG_TITLE));
+            put_span(d.w, 2 + i, 3, w - 6, &lines[top + i], theme_attr(role));
+        draw_text(d.w, h - 2, 3, w - 6, shown, theme_attr(CLR_DIALOG_TITLE));
         curs_set(0);
         dlg_show();
         for (;;) {
@@ -162,6 +172,14 @@ static int text_dialog(struct app *a, const char *title, const char *text, int r
             }
             if (type == KEY_CODE_YES && ch == KEY_RESIZE)
                 break;
+            if (type == KEY_CODE_YES && n < total &&
+                (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_PPAGE || ch == KEY_NPAGE)) {
+                int by = ch == KEY_UP ? -1 : ch == KEY_DOWN ? 1 : ch == KEY_PPAGE ? -n : n;
+                top += by;
+                if (top < 0)
+                    top = 0;
+                break; /* drawn again from top */
+            }
             if (type == KEY_CODE_YES && ch == KEY_ENTER) {
                 result = 1;
                 break;
@@ -259,7 +277,18 @@ void dialog_pairs(struct app *a, const char *title, const struct pairs *p, const
 
 bool dialog_form(struct app *a, const char *title, struct field *f, int nf)
 {
-    return dialog_form_keys(a, title, f, nf, _("Enter: OK   Tab: next field   Esc: cancel"), true);
+    bool choice = false;
+
+    for (int i = 0; i < nf; i++)
+        choice = choice || f[i].kind == FK_CHOICE;
+    /* a choice says how it changes: the arrows */
+    return dialog_form_keys(
+        a, title, f, nf,
+        choice && nf > 1 ? _("Enter: OK   Left/Right: choose   Tab: next field   Esc: cancel")
+        : choice         ? _("Enter: OK   Left/Right: choose   Esc: cancel")
+        : nf > 1         ? _("Enter: OK   Tab: next field   Esc: cancel")
+                         : _("Enter: OK   Esc: cancel"),
+        true);
 }
 
 bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf, const char *hint,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The error catalogue: what the clerk should do next after a reader, card or meter
  * problem. docs/errors.md lists the same texts. */
+#include <stdio.h>
+
 #include "kwhpos/card.h"
 #include "kwhpos/cardio.h"
 #include "ui/widgets.h"
@@ -52,10 +54,7 @@ static const char *device_advice(int detail)
 const char *error_advice(const struct kwh_err *e)
 {
     switch (e->code) {
-    case KWH_EPENDING:
-        return _("The card write could not be confirmed. Put the card back in the reader "
-                 "and read it again (F2): the sale is then completed or cancelled by "
-                 "itself. Do not sell again before that.");
+    case KWH_EPENDING: return NULL; /* error_pending_text says it all */
     case KWH_EDEVICE: return device_advice(e->detail);
     case KWH_ECARD:
         if (e->detail == KWH_DEV_WRONG_PSC || e->detail == KWH_DEV_LOCKED ||
@@ -72,6 +71,28 @@ const char *error_advice(const struct kwh_err *e)
                  "the administrator.");
     default: return NULL;
     }
+}
+
+void error_pending_text(const struct kwh_err *e, char *buf, size_t n)
+{
+    const char *what;
+
+    switch (e->detail) {
+    case KWH_DEV_REMOVED: what = _("The card was taken out while it was being written."); break;
+    case KWH_DEV_NO_READER:
+    case KWH_DEV_TIMEOUT:
+        what = _("The card reader stopped answering while the card was being written.");
+        break;
+    case KWH_DEV_BAD_FRAME:
+    case KWH_DEV_PROTOCOL:
+        what = _("The card reader's answers were garbled while the card was being written.");
+        break;
+    case 0: what = _("The database could not record the card write."); break;
+    default: what = _("The card write was interrupted."); break;
+    }
+    snprintf(buf, n, "%s %s", what,
+             _("Put the same card back in the reader and read it again: the operation is then "
+               "completed or undone by itself."));
 }
 
 const char *error_meter_advice(int code)

@@ -139,12 +139,13 @@ void form_draw(struct form *fm, bool focused)
                 cx = x0 + 1;
                 cur = false;
             }
-        } else {
-            draw_text(win, y, x0, lw[f->col] + 1, _(f->label), theme_attr(CLR_LABEL));
         }
         attr = theme_attr(cur                                 ? CLR_FIELD_CUR
                           : f->readonly || f->kind == FK_INFO ? CLR_READONLY
                                                               : CLR_FIELD);
+        if (!column_has_box(fm, f->col))
+            draw_text(win, y, x0, lw[f->col] + 1, _(f->label),
+                      f->label_as_value ? attr : theme_attr(CLR_LABEL));
         switch (f->kind) {
         case FK_CHOICE:
             snprintf(buf, sizeof buf, f->readonly ? "%s" : "< %s >", item_text(f, f->sel));
@@ -179,16 +180,44 @@ void form_draw(struct form *fm, bool focused)
     }
 }
 
-static bool accepts(const struct field *f, wint_t ch)
+/* Why ch cannot be typed into f at the cursor (into msg, translated), or true when it
+ * can. Numbers take digits and, for amounts, energy and prices, one decimal point with
+ * no more decimals than the kind has: anything else is refused as it is typed, so what
+ * is in the field is what was meant. */
+static bool accepts(const struct field *f, wint_t ch, char *msg, size_t n)
 {
+    const char *label = _(f->label), *point;
+    bool digit = ch >= '0' && ch <= '9';
+
+    msg[0] = '\0';
     switch (f->kind) {
-    case FK_DIGITS: return ch >= '0' && ch <= '9';
-    case FK_INT: return (ch >= '0' && ch <= '9') || (ch == '-' && f->imin < 0);
+    case FK_DIGITS:
+        if (!digit)
+            snprintf(msg, n, _("%s: only digits"), label);
+        break;
+    case FK_INT:
+        if (!digit && !(ch == '-' && f->imin < 0 && f->ed.cur == 0))
+            snprintf(msg, n, _("%s: only digits"), label);
+        break;
     case FK_MONEY:
     case FK_ENERGY:
-    case FK_PRICE: return (ch >= '0' && ch <= '9') || ch == '.' || (ch == '-' && f->imin < 0);
-    default: return ch >= 0x20 && ch != 0x7f;
+    case FK_PRICE:
+        point = strchr(f->ed.buf, '.');
+        if (ch == '.' && point != NULL)
+            snprintf(msg, n, _("%s: there is already a decimal point"), label);
+        else if (digit && point != NULL && f->ed.cur > (size_t)(point - f->ed.buf) &&
+                 (int)strlen(point + 1) >= decimals_of(f->kind))
+            snprintf(msg, n, _("%s: at most %d digits after the decimal point"), label,
+                     decimals_of(f->kind));
+        else if (!digit && ch != '.' && !(ch == '-' && f->imin < 0 && f->ed.cur == 0))
+            snprintf(msg, n, _("%s: only digits and one decimal point"), label);
+        break;
+    default:
+        if (ch < 0x20 || ch == 0x7f)
+            snprintf(msg, n, _("%s: this character is not allowed here"), label);
+        break;
     }
+    return msg[0] == '\0';
 }
 
 /* Keys on a field's box: Space ticks it, Tab goes into the value, typing goes on in the
@@ -290,13 +319,15 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
     if (ledit_key(&f->ed, type, ch))
         return UI_HANDLED | UI_REDRAW | UI_FIELD;
     if (type == OK && ch >= 0x20) {
-        if (!accepts(f, ch) || !ledit_insert(&f->ed, ch)) {
+        char why[KWH_ERR_MSG];
+        /* a refused character beeps, leaves the field as it was and says why */
+        if (!accepts(f, ch, why, sizeof why)) {
             beep();
-            if (!accepts(f, ch)) {
-                app_msg(a, CLR_WARN, _("%s: this character is not allowed here"), _(f->label));
-                return UI_HANDLED | UI_REDRAW;
-            }
+            app_msg(a, CLR_WARN, "%s", why);
+            return UI_HANDLED | UI_REDRAW; /* the field did not change */
         }
+        if (!ledit_insert(&f->ed, ch))
+            beep();
         return UI_HANDLED | UI_REDRAW | UI_FIELD;
     }
     return UI_IGNORED;

@@ -155,7 +155,9 @@ void keymap_help(struct app *a, unsigned mask, const char *submit_label)
         used += (size_t)k;
     }
     snprintf(text + used, sizeof text - used, "%s",
-             _("Tab, Shift-Tab, Up, Down: move between fields\n"
-               "Left, Right, Space: change a choice; Space: tick a box"));
+             a->scr != NULL && a->scr->keys_help != NULL
+                 ? _(a->scr->keys_help)
+                 : _("Tab, Shift-Tab, Up, Down: move between fields\n"
+                     "Left, Right, Space: change a choice; Space: tick a box"));
     dialog_message(a, _("Keys"), text, CLR_DIALOG);
 }

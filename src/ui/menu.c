@@ -27,7 +27,7 @@ struct menu {
 static const struct menu_item m_settings[] = {
     {N_("Card reader"), &scr_comm, 0, ANY},
     {N_("Unit name and phone"), &scr_unit, 0, ADMIN},
-    {N_("Area code"), &scr_area, 0, ADMIN},
+    {N_("Area code setting"), &scr_area, 0, ADMIN},
     {N_("Tariffs"), &scr_tariffs, 0, ADMIN},
     {N_("Operators"), &scr_operators, 0, ADMIN},
     {N_("Operator password"), &scr_password, 0, ANY},
@@ -61,7 +61,7 @@ static const struct menu_item m_query[] = {
     {N_("Transfers"), &scr_query_events, KWH_EV_TRANSFER, ANY},
     {N_("Closed accounts"), &scr_query_events, KWH_EV_CLOSE, ANY},
     {N_("Reissued cards"), &scr_query_events, KWH_EV_REISSUE, ANY},
-    {N_("Meter changes"), &scr_query_events, KWH_EV_METER_CHANGE, ANY},
+    {N_("Meter change records"), &scr_query_events, KWH_EV_METER_CHANGE, ANY},
     {N_("Total customer balance"), &scr_balance, 0, ANY},
     {N_("Shift handover"), &scr_shift, 0, ANY},
 };

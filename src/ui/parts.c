@@ -69,24 +69,23 @@ void cust_card_removed(struct app *a)
 
 bool cust_find(struct app *a, struct cust_ctx *cc)
 {
-    struct field f[2] = {
-        {.label = N_("Customer number"), .kind = FK_DIGITS, .row = 0, .maxlen = 9},
-        {.label = N_("or meter number"), .kind = FK_DIGITS, .row = 1, .minlen = 8, .maxlen = 8},
+    /* one box: the customer number or the meter number, whichever the customer brings */
+    struct field f[1] = {
+        {.label = N_("Customer or meter number"), .kind = FK_DIGITS, .row = 0, .maxlen = 9},
     };
     struct kwh_err e;
     struct kwh_customer c;
-    uint32_t no, meter;
+    uint32_t no;
 
-    if (!dialog_form(a, _("Find a customer"), f, 2))
+    if (!dialog_form(a, _("Find a customer"), f, 1))
         return false;
-    no = (uint32_t)form_value(&(const struct form){.f = f, .n = 2}, 0);
-    meter = (uint32_t)form_value(&(const struct form){.f = f, .n = 2}, 1);
-    if (no == 0 && meter == 0) {
+    no = (uint32_t)form_value(&(const struct form){.f = f, .n = 1}, 0);
+    if (no == 0) {
         app_msg(a, CLR_ERROR, "%s", _("Give a customer number or a meter number."));
         return false;
     }
     kwh_err_clear(&e);
-    if (account_find(a->core, no, meter, &c, &e) < 0) {
+    if (account_lookup_number(a->core, &a->s, no, &c, &e) < 0) {
         app_error(a, &e);
         return false;
     }
@@ -386,7 +385,10 @@ void purchase_fields_init(struct field *f, int row0, int col, bool with_adjust)
 {
     const struct field init[PF_COUNT] = {
         {.label = N_("Settlement"), .kind = FK_CHOICE, .items = label_mode_items, .nitems = 2},
-        {.label = N_("Amount (yuan)"), .kind = FK_MONEY, .optional_zero = true},
+        {.label = N_("Amount (yuan)"),
+         .kind = FK_MONEY,
+         .optional_zero = true,
+         .label_as_value = true},
         {.label = N_("Adjust (kWh)"), .kind = FK_ENERGY, .optional_zero = true, .imax = 99999999},
         {.label = N_("Payment"),
          .kind = FK_CHOICE,
@@ -598,23 +600,27 @@ static void plan_money_lines(const struct kwh_plan_view *v, struct pairs *p)
 
     pairs_add(p, _("Tariff"), "%s %s %s", s->tariff_name, fmt_price(b1, sizeof b1, s->price),
               _("yuan/kWh"));
+    /* 重新售电: the old sale, the new one, then what changes hands */
+    if (v->has_replaced)
+        pairs_add(p, _("Sale to cancel"), "%s kWh, %s %s",
+                  fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&v->replaced)),
+                  fmt_money(b2, sizeof b2, v->replaced.amount_fen), _("yuan"));
     pairs_add(p, _("Energy (kWh)"), "%s", fmt_energy(b1, sizeof b1, s->energy_ckwh));
     if (s->adjust_ckwh != 0)
         pairs_add(p, _("Adjustment kWh"), "%s", fmt_energy(b1, sizeof b1, s->adjust_ckwh));
     if (s->free_ckwh != 0)
         pairs_add(p, _("Free allowance kWh"), "%s", fmt_energy(b1, sizeof b1, s->free_ckwh));
-    if (v->has_replaced) {
-        pairs_add(p, _("Sale to cancel"), "%s kWh, %s %s",
-                  fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&v->replaced)),
-                  fmt_money(b2, sizeof b2, v->replaced.amount_fen), _("yuan"));
+    pairs_add(p, v->has_replaced ? _("New amount (yuan)") : _("Amount (yuan)"), "%s",
+              fmt_money(b1, sizeof b1, s->amount_fen));
+    if (v->has_replaced && v->difference_fen != 0)
         pairs_add(p,
-                  v->difference_fen >= 0 ? _("Customer pays more (yuan)")
-                                         : _("Customer gets back (yuan)"),
+                  v->difference_fen > 0 ? _("Customer pays more (yuan)")
+                                        : _("Give back to the customer (yuan)"),
                   "%s",
                   fmt_money(b1, sizeof b1,
-                            v->difference_fen >= 0 ? v->difference_fen : -v->difference_fen));
-    }
-    pairs_add(p, _("Amount (yuan)"), "%s", fmt_money(b1, sizeof b1, s->amount_fen));
+                            v->difference_fen > 0 ? v->difference_fen : -v->difference_fen));
+    else if (v->has_replaced)
+        pairs_add(p, _("Difference"), "%s", _("none"));
     sale_money_lines(s, v->after.arrears_fen, p);
     pairs_add(p, _("Payment"), "%s", model_pay_label(s->pay_method));
 }
@@ -636,6 +642,9 @@ void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
         else
             pairs_add(p, _("Meter number"), "%08" PRIu32 " %s", c->meter.meter_no,
                       model_meter_type_label(c->meter.meter_type));
+        /* a CT meter counts through its transformer: the ratio typed is confirmed too */
+        if (c->meter.meter_type == KWH_METER_THREE_CT)
+            pairs_add(p, _("CT ratio"), "%d", c->meter.ct_ratio);
     }
     if (v->kind == KWH_OP_REVERSAL) {
         /* 冲正: the sale, its reversal, the correction; money only */
@@ -678,8 +687,12 @@ void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
                   fmt_energy(b1, sizeof b1, v->remaining_ckwh),
                   fmt_energy(b2, sizeof b2, v->unloaded_ckwh),
                   fmt_energy(b3, sizeof b3, v->carried_ckwh));
-    if (v->kind == KWH_OP_REISSUE)
+    if (v->kind == KWH_OP_REISSUE) {
         pairs_add(p, _("Consumption state"), "%s", _(label_consumed_items[v->consumed ? 0 : 1]));
+        pairs_add(p, _("The records say"), "%s",
+                  v->evidence.loaded ? _("in the meter (its report)")
+                                     : _("not known to be in the meter"));
+    }
     if (v->has_sale && (v->sale.energy_ckwh != 0 || v->sale.adjust_ckwh != 0 ||
                         v->sale.amount_fen != 0 || v->sale.fee_fen != 0))
         plan_money_lines(v, p);
@@ -725,8 +738,14 @@ int plan_confirm_commit(struct app *a, struct kwh_plan *plan, const char *title,
 {
     struct pairs p = {0};
     struct kwh_err e;
+    uint32_t meter = 0;
     int rc;
 
+    /* the card this writes is the one in the reader afterwards (the simulator panel
+       proposes its meter) */
+    if (plan_view(plan)->has_card && (plan_view(plan)->card.type == KWH_CARD_USER ||
+                                      plan_view(plan)->card.type == KWH_CARD_REFUND))
+        meter = plan_view(plan)->card.meter_no;
     plan_lines(plan_view(plan), &p);
     if (!dialog_confirm_pairs(a, title, &p, question)) {
         plan_free(plan);
@@ -741,6 +760,8 @@ int plan_confirm_commit(struct app *a, struct kwh_plan *plan, const char *title,
         app_error(a, &e);
         return rc;
     }
+    if (meter != 0)
+        a->rd_meter = meter;
     return 1;
 }
 

@@ -10,11 +10,27 @@
 #include "ui/widgets.h"
 #include "kwhpos/printer.h"
 
+/* No [print] queue: say how to add one (the demo has no printer at all). */
+static int not_configured(struct app *a, struct kwh_err *e)
+{
+    const char *ini = a->cfg.path[0] ? a->cfg.path : "kwhpos.ini";
+
+    if (a->cfg.demo)
+        return kwh_err_set(e, KWH_EIO,
+                           _("The demo has no printer. To print, set [print] queue in %s to a "
+                             "CUPS queue (docs/printing.md) and start again."),
+                           ini);
+    return kwh_err_set(e, KWH_EIO,
+                       _("Printing is not configured: set [print] queue in %s to a CUPS queue "
+                         "(docs/printing.md)."),
+                       ini);
+}
+
 static struct printer *ready(struct app *a, struct printer_result *res, struct kwh_err *e)
 {
     memset(res, 0, sizeof *res);
     if (a->cfg.print_queue[0] == '\0') {
-        kwh_err_set(e, KWH_EIO, "%s", _("Printing is not configured."));
+        not_configured(a, e);
         return NULL;
     }
     return app_printer(a, e);
@@ -38,7 +54,7 @@ int ui_print_receipt(struct app *a, const struct kwh_receipt *r, struct printer_
 
     memset(res, 0, sizeof *res);
     if (a->cfg.print_queue[0] == '\0')
-        return kwh_err_set(e, KWH_EIO, "%s", _("Printing is not configured."));
+        return not_configured(a, e);
     if (r->sale.invoice_no <= 0)
         return kwh_err_set(e, KWH_ECONFLICT, "%s", _("Nothing to print yet."));
     if ((rc = invoice_get(a->core, &a->s, r->sale.invoice_no, &now, e)) < 0)

@@ -3,7 +3,9 @@
  * and period, each behind its own box; none ticked = today. One screen, the kind of
  * event given by the menu (enum kwh_event_kind). Enter shows before and after. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kwhpos/util.h"
@@ -34,7 +36,107 @@ static const char *what(int kind)
     case KWH_EV_TRANSFER: return N_("Transfers");
     case KWH_EV_CLOSE: return N_("Closed accounts");
     case KWH_EV_REISSUE: return N_("Reissued cards");
-    default: return N_("Meter changes");
+    default: return N_("Meter change records");
+    }
+}
+
+/* The record's before or after ("status=refunded balance=0 meter=20240001", kept as
+ * written for the log and the command line) in words for the clerk: "状态 已退电；余额
+ * 0.00 kWh；表号 20240001". Unknown keys are left as they are. */
+static const struct {
+    const char *key, *label;
+    char kind; /* t: text, e: energy (ckwh), m: money (fen), s: status, c: consumed, y:
+                  meter type, a: amperes, f: flag */
+} ev_keys[] = {
+    {"name", N_("Name"), 't'},
+    {"address", N_("Address"), 't'},
+    {"phone", N_("Phone"), 't'},
+    {"status", N_("Status"), 's'},
+    {"balance", N_("Balance kWh"), 'e'},
+    {"meter", N_("Meter number"), 't'},
+    {"type", N_("Meter type"), 'y'},
+    {"limit", N_("Current limit (A)"), 'a'},
+    {"remaining", N_("Remaining in the meter (kWh)"), 'e'},
+    {"carried", N_("Carried to the new meter (kWh)"), 'e'},
+    {"bought", N_("Loaded with the change (kWh)"), 'e'},
+    {"generation", N_("Card generation"), 't'},
+    {"consumed", N_("Consumption state"), 'c'},
+    {"fee", N_("Reissue fee (yuan)"), 'm'},
+    {"forced", N_("closed by an administrator with energy left"), 'f'},
+};
+
+/* Where the next "key=" of ev_keys starts in p (at its start or after a space), and
+ * which key, or NULL. */
+static const char *next_key(const char *p, bool at_start, int *which)
+{
+    for (const char *q = p; *q != '\0'; q++) {
+        if (!(q == p && at_start) && *q != ' ')
+            continue;
+        const char *k = *q == ' ' ? q + 1 : q;
+        for (int i = 0; i < (int)KWH_ARRAY_LEN(ev_keys); i++) {
+            size_t len = strlen(ev_keys[i].key);
+            if (strncmp(k, ev_keys[i].key, len) == 0 && k[len] == '=') {
+                *which = i;
+                return q;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void ev_value(int i, const char *v, char *out, size_t n)
+{
+    char b[48];
+    long long x = strtoll(v, NULL, 10);
+
+    switch (ev_keys[i].kind) {
+    case 'e':
+        snprintf(out, n, "%s", fmt_energy(b, sizeof b, x));
+        break; /* the label has the unit */
+    case 'm': snprintf(out, n, "%s", fmt_money(b, sizeof b, x)); break;
+    case 's': snprintf(out, n, "%s", kwh_trc("status", v)); break;
+    case 'c': snprintf(out, n, "%s", _(label_consumed_items[x ? 0 : 1])); break;
+    case 'y':
+        snprintf(out, n, "%s",
+                 x >= 1 && x <= KWH_METER_TYPES ? _(label_meter_type_items()[x - 1]) : v);
+        break;
+    case 'a': snprintf(out, n, "%lld A", x); break;
+    default: snprintf(out, n, "%s", v); break;
+    }
+}
+
+static void event_words(const char *kv, char *buf, size_t n)
+{
+    const char *p = kv, *end;
+    size_t used = 0;
+    int which, next;
+
+    buf[0] = '\0';
+    if ((p = next_key(kv, true, &which)) == NULL || p != kv) {
+        snprintf(buf, n, "%s", kv); /* not in the known form: as it is */
+        return;
+    }
+    while (p != NULL && used < n) {
+        char value[128], words[192];
+        const char *v;
+        if (*p == ' ')
+            p++;
+        v = p + strlen(ev_keys[which].key) + 1;
+        end = next_key(v, false, &next);
+        snprintf(value, sizeof value, "%.*s", (int)((end ? end : v + strlen(v)) - v), v);
+        if (ev_keys[which].kind == 'f')
+            snprintf(words, sizeof words, "%s", _(ev_keys[which].label));
+        else {
+            char shown[128];
+            ev_value(which, value, shown, sizeof shown);
+            snprintf(words, sizeof words, "%s %s", _(ev_keys[which].label), shown);
+        }
+        int k = snprintf(buf + used, n - used, "%s%s", used ? _("; ") : "", words);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+        p = end;
+        which = next;
     }
 }
 
@@ -54,7 +156,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
         if (v->kind == KWH_EV_REISSUE)
             snprintf(buf, n, "%s %s", _("fee"), fmt_money(b, sizeof b, v->fee_fen));
         else
-            snprintf(buf, n, "%s", v->after);
+            event_words(v->after, buf, n);
         break;
     }
 }
@@ -84,7 +186,7 @@ static int load(struct app *a, void *st, struct kwh_err *e)
     s->q.total = s->page.total;
     snprintf(s->q.info, sizeof s->q.info, "%s - %s",
              fmt_time(from, sizeof from, s->page.period.from),
-             fmt_time(to, sizeof to, s->page.period.to));
+             qview_period_end(s->page.period.to, to, sizeof to));
     return 0;
 }
 
@@ -93,7 +195,7 @@ static void open_row(struct app *a, void *st, int row)
     struct qevents *s = st;
     const struct kwh_event *v = &s->page.rows[row];
     struct pairs p = {0};
-    char b[32];
+    char b[32], words[sizeof p.value[0]];
 
     pairs_add(&p, _("Time"), "%s", fmt_time(b, sizeof b, v->created));
     pairs_add(&p, _("Customer"), "%08" PRIu32 " %s", v->customer_no, v->customer_name);
@@ -101,8 +203,10 @@ static void open_row(struct app *a, void *st, int row)
     pairs_add(&p, _("Operator"), "%s", v->operator_name);
     if (v->kind == KWH_EV_REISSUE)
         pairs_add(&p, _("Reissue fee (yuan)"), "%s", fmt_money(b, sizeof b, v->fee_fen));
-    pairs_add(&p, _("Before"), "%s", v->before);
-    pairs_add(&p, _("After"), "%s", v->after);
+    event_words(v->before, words, sizeof words);
+    pairs_add(&p, _("Before"), "%s", words);
+    event_words(v->after, words, sizeof words);
+    pairs_add(&p, _("After"), "%s", words);
     dialog_pairs(a, _(what(s->kind)), &p, NULL);
 }
 

@@ -155,7 +155,7 @@ static void set_info(struct qsales *s, const struct kwh_period *p, const struct 
     char from[32], to[32], b1[32], b2[32], b3[32];
 
     snprintf(s->q.info, sizeof s->q.info, _("%s - %s  adjust %s  free %s kWh  fees %s"),
-             fmt_time(from, sizeof from, p->from), fmt_time(to, sizeof to, p->to),
+             fmt_time(from, sizeof from, p->from), qview_period_end(p->to, to, sizeof to),
              fmt_energy(b1, sizeof b1, t->adjust_ckwh), fmt_energy(b2, sizeof b2, t->free_ckwh),
              fmt_money(b3, sizeof b3, t->fee_fen));
 }

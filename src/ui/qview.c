@@ -29,6 +29,11 @@ void qview_dates(struct qview *q, int from, int to)
     q->to_field = to;
 }
 
+const char *qview_period_end(int64_t to, char *buf, size_t n)
+{
+    return fmt_time(buf, n, to - 1);
+}
+
 void qview_period_fields(struct field *from, struct field *to, int row, int col)
 {
     *from = (struct field){.label = N_("Date from"),
@@ -36,10 +41,10 @@ void qview_period_fields(struct field *from, struct field *to, int row, int col)
                            .row = row,
                            .col = col,
                            .maxlen = 19,
-                           .width = 14,
+                           .width = 17, /* "2026-12-04 13:18" whole, and the cursor after it */
                            .check = true};
     *to = (struct field){
-        .label = N_("to"), .kind = FK_TEXT, .row = row + 1, .col = col, .maxlen = 19, .width = 14};
+        .label = N_("to"), .kind = FK_TEXT, .row = row + 1, .col = col, .maxlen = 19, .width = 17};
 }
 
 struct field qview_operator_field(int row, int col)

@@ -43,6 +43,9 @@ void qview_init(struct qview *q, const struct qview_ops *ops, void *st, struct f
                 int filter_rows);
 /* Names the period's fields: a date typed in `to` ticks the box of `from`. */
 void qview_dates(struct qview *q, int from, int to);
+/* The period's last moment as shown ("… - 2026-12-04 23:59": the end is exclusive inside,
+ * inclusive on the screen, as typed). */
+const char *qview_period_end(int64_t to, char *buf, size_t n);
 /* The filter fields the query screens share: a period (from, with the box, over to)
  * and an operator, at row and col. */
 void qview_period_fields(struct field *from, struct field *to, int row, int col);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/core.h"
 #include "kwhpos/model.h"
 #include "kwhpos/plan.h"
 #include "kwhpos/util.h"
@@ -12,6 +13,9 @@
 struct sell {
     int mode; /* SELL_DAILY or SELL_RESALE */
     struct cust_ctx cc;
+    bool has_room; /* the card as read can take a purchase: room says how much */
+    struct kwh_sale_room room;
+    struct kwh_err refused; /* else why not, said right after the read (code 0: not) */
     struct field f[PF_COUNT];
     struct form fm;
     struct last_receipt last;
@@ -19,25 +23,50 @@ struct sell {
 
 #define FORM_ROW (UI_TOP + 11)
 
+static void clear_purchase(struct app *a, struct sell *s);
+
 static void sell_enter(struct app *a, void *st, int arg)
 {
     struct sell *s = st;
 
-    (void)a;
     s->mode = arg;
     purchase_fields_init(s->f, 0, 0, false);
-    purchase_fields_sync(s->f);
     form_init(&s->fm, s->f, PF_COUNT, FORM_ROW);
+    clear_purchase(a, s);
+}
+
+/* Empties the amount (or kWh), sets the payment back to the first method (cash) and
+ * the settlement back to the site's default: what the last customer chose never
+ * carries over to the next card. */
+static void clear_purchase(struct app *a, struct sell *s)
+{
+    struct kwh_site site;
+    struct kwh_err e;
+
+    kwh_err_clear(&e);
+    ledit_set(&s->f[PF_VALUE].ed, "");
+    s->f[PF_PAY].sel = 0;
+    s->f[PF_MODE].sel = settings_get(a->core, &site, &e) == 0 && site.sale_mode == KWH_BY_KWH;
+    purchase_fields_sync(s->f);
     form_focus(&s->fm, PF_VALUE);
 }
 
-/* Empties the amount (or kWh) and sets the payment back to the first method (cash). */
-static void clear_purchase(struct sell *s)
+/* F2 (or a card put in): the card read, the purchase fields as for a new customer, and at
+ * once whether this card can take a purchase at all (sale_room) and how much. */
+static void sell_read(struct app *a, struct sell *s)
 {
-    ledit_set(&s->f[PF_VALUE].ed, "");
-    s->f[PF_PAY].sel = 0;
-    purchase_fields_sync(s->f);
-    form_focus(&s->fm, PF_VALUE);
+    s->has_room = false;
+    kwh_err_clear(&s->refused);
+    clear_purchase(a, s);
+    if (!cust_read_card(a, &s->cc))
+        return;
+    if (sale_room(a->core, &a->s, &s->cc.view, s->mode == SELL_RESALE ? KWH_OP_RESALE : KWH_OP_SALE,
+                  &s->room, &s->refused) < 0) {
+        /* before any money is taken: the way out is in the message */
+        app_error(a, &s->refused);
+        return;
+    }
+    s->has_room = true;
 }
 
 static void sell_draw(struct app *a, void *st)
@@ -51,6 +80,17 @@ static void sell_draw(struct app *a, void *st)
                  fmt_energy(b1, sizeof b1, s->cc.view.last_sale.energy_ckwh),
                  fmt_money(b2, sizeof b2, s->cc.view.last_sale.amount_fen), _("yuan"));
         draw_text(stdscr, FORM_ROW - 1, 2, COLS - 4, line, theme_attr(CLR_WARN));
+    }
+    if (s->cc.from_card && s->has_room) {
+        char b1[32], b2[32], b3[32], line[240];
+        snprintf(line, sizeof line, _("Can still sell: %s kWh (%s yuan); hoard limit %s kWh"),
+                 fmt_energy(b1, sizeof b1, s->room.max_ckwh),
+                 fmt_money(b2, sizeof b2, s->room.max_fen),
+                 fmt_energy(b3, sizeof b3, s->room.hoard_ckwh));
+        draw_text(stdscr, FORM_ROW + 3, 2, COLS - 4, line, theme_attr(CLR_INFO));
+    } else if (s->cc.from_card && s->refused.code != 0) {
+        draw_text(stdscr, FORM_ROW + 3, 2, COLS - 4,
+                  _("No purchase on this card now: see the message."), theme_attr(CLR_WARN));
     }
     if (s->last.have) {
         char b1[32], b2[32], line[200];
@@ -69,10 +109,15 @@ static int sell_submit(struct app *a, struct sell *s)
     struct kwh_receipt r;
     struct kwh_err e;
     bool resale = s->mode == SELL_RESALE;
+    int64_t difference;
     int rc;
 
     if (!s->cc.from_card) {
         app_msg(a, CLR_ERROR, "%s", _("Read the customer's card first (F2)."));
+        return UI_HANDLED;
+    }
+    if (s->refused.code != 0) {
+        app_error(a, &s->refused);
         return UI_HANDLED;
     }
     if (!cust_form_ready(a, &s->cc, &s->fm, _("Read the customer's card first (F2).")))
@@ -89,21 +134,37 @@ static int sell_submit(struct app *a, struct sell *s)
                 : sale_plan(a->core, &a->s, &s->cc.view, &p, &plan, &e);
     if (plan_made(a, rc, &e) < 0)
         return UI_HANDLED;
+    difference = plan_view(plan)->has_replaced ? plan_view(plan)->difference_fen : 0;
     rc = plan_confirm_commit(a, plan, resale ? _("Confirm the re-sale") : _("Confirm the sale"),
-                             _("Take the money and write the card?"), &r);
+                             !resale          ? _("Take the money and write the card?")
+                             : difference < 0 ? _("Give the difference back and write the card?")
+                             : difference > 0 ? _("Take the difference and write the card?")
+                                              : _("Write the card?"),
+                             &r);
     if (rc == KWH_EPENDING)
         s->cc.have = false;
     if (rc <= 0)
         return UI_HANDLED;
     /* the next sale starts from the card again: what it holds has just changed */
-    clear_purchase(s);
+    clear_purchase(a, s);
     cust_reload(a, &s->cc);
     s->cc.from_card = false;
+    s->has_room = false;
     {
-        char b1[32], b2[32];
-        app_msg(a, CLR_OK, _("Sold %s kWh for %s yuan. Give the card back for the meter."),
-                fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&r.sale)),
-                fmt_money(b2, sizeof b2, r.sale.amount_fen + r.sale.fee_fen + r.sale.arrears_fen));
+        char b1[32], b2[32], b3[32];
+        fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&r.sale));
+        fmt_money(b2, sizeof b2, r.sale.amount_fen + r.sale.fee_fen + r.sale.arrears_fen);
+        if (resale && difference < 0)
+            app_msg(a, CLR_WARN,
+                    _("Sold %s kWh for %s yuan. Give back %s yuan, and the card for the meter."),
+                    b1, b2, fmt_money(b3, sizeof b3, -difference));
+        else if (resale && difference > 0)
+            app_msg(a, CLR_WARN,
+                    _("Sold %s kWh for %s yuan. Take %s yuan more; the card goes to the meter."),
+                    b1, b2, fmt_money(b3, sizeof b3, difference));
+        else
+            app_msg(a, CLR_OK, _("Sold %s kWh for %s yuan. Give the card back for the meter."), b1,
+                    b2);
     }
     receipt_keep(a, &s->last, &r, NULL);
     return UI_HANDLED;
@@ -114,10 +175,7 @@ static int sell_action(struct app *a, void *st, int act)
     struct sell *s = st;
 
     switch (act) {
-    case ACT_READ:
-        cust_read_card(a, &s->cc);
-        clear_purchase(s);
-        return UI_HANDLED;
+    case ACT_READ: sell_read(a, s); return UI_HANDLED;
     case ACT_SUBMIT: return sell_submit(a, s);
     default: return purchase_action(a, &s->fm, 0, &s->last, act);
     }

@@ -12,10 +12,12 @@
 
 enum { F_CONSUMED, F_FEE, F_PURCHASE, F_N = F_PURCHASE + PF_COUNT };
 
-#define FORM_ROW (UI_TOP + 7)
+#define FORM_ROW (UI_TOP + 8)
 
 struct reissue {
     struct cust_ctx cc;
+    bool has_ev; /* the ledger's evidence for the account found */
+    struct kwh_reissue_evidence ev;
     struct field f[F_N];
     struct form fm;
     struct last_receipt last;
@@ -48,11 +50,88 @@ static void reissue_enter(struct app *a, void *st, int arg)
         form_set_value(&s->fm, F_FEE, site.reissue_fee_fen);
 }
 
+/* What the ledger says of the last purchase: two lines from row y. */
+static void evidence_draw(const struct kwh_reissue_evidence *ev, int y)
+{
+    char line[256], t[32], b1[32], b2[32];
+
+    if (ev->has_last_sale)
+        snprintf(line, sizeof line, _("Last purchase: no. %d, %s, %s kWh, %s yuan"),
+                 ev->last_sale.purchase_count, fmt_time(t, sizeof t, ev->last_sale.created),
+                 fmt_energy(b1, sizeof b1, model_sale_card_ckwh(&ev->last_sale)),
+                 fmt_money(b2, sizeof b2, ev->last_sale.amount_fen));
+    else
+        snprintf(line, sizeof line, "%s", _("Last purchase: none"));
+    draw_text(stdscr, y, 2, COLS - 4, line, theme_attr(CLR_READONLY));
+    if (ev->pending)
+        snprintf(line, sizeof line, "%s",
+                 _("Not known to be in the meter: a card write was not finished. Proposed: "
+                   "not consumed."));
+    else if (ev->loaded)
+        snprintf(line, sizeof line,
+                 _("In the meter: the meter reported purchase %d loaded. Proposed: consumed."),
+                 ev->loaded_count);
+    else if (ev->loaded_count > 0)
+        snprintf(line, sizeof line,
+                 _("Not known to be in the meter: it last reported purchase %d. Proposed: not "
+                   "consumed."),
+                 ev->loaded_count);
+    else
+        snprintf(line, sizeof line, "%s",
+                 _("Not known to be in the meter: no meter report yet. Proposed: not "
+                   "consumed."));
+    draw_text(stdscr, y + 1, 2, COLS - 4, line, theme_attr(ev->loaded ? CLR_OK : CLR_WARN));
+}
+
+/* F3: the account, and the consumption state its ledger proposes. */
+static void reissue_find(struct app *a, struct reissue *s)
+{
+    struct kwh_err e;
+
+    s->has_ev = false;
+    if (!cust_find(a, &s->cc))
+        return;
+    kwh_err_clear(&e);
+    if (reissue_evidence(a->core, &a->s, s->cc.c.customer_no, &s->ev, &e) < 0) {
+        app_error(a, &e);
+        return;
+    }
+    s->has_ev = true;
+    s->f[F_CONSUMED].sel = s->ev.loaded ? 0 : 1;
+}
+
+/* The clerk chose against the evidence: say what the records show and what the wrong
+ * choice costs, and ask again. */
+static bool against_evidence_ok(struct app *a, const struct kwh_plan_view *v)
+{
+    const struct kwh_reissue_evidence *ev = &v->evidence;
+    char text[KWH_ERR_MSG * 2];
+
+    if (!v->against_evidence)
+        return true;
+    if (v->consumed)
+        snprintf(text, sizeof text,
+                 _("The records do not show purchase %d in the meter (its last report: purchase "
+                   "%d). Choose consumed only if the meter's display shows purchase count %d: "
+                   "otherwise the meter refuses the new card (E7) and another card is needed.\n\n"
+                   "Reissue as consumed?"),
+                 ev->purchase_count, ev->loaded_count, ev->purchase_count);
+    else
+        snprintf(text, sizeof text,
+                 _("The meter reported purchase %d loaded. Not consumed puts it on the new card "
+                   "again (the meter answers EA), and no purchase can be sold with it.\n\n"
+                   "Reissue as not consumed?"),
+                 ev->loaded_count);
+    return dialog_confirm(a, _("Not what the records say"), text);
+}
+
 static void reissue_draw(struct app *a, void *st)
 {
     struct reissue *s = st;
 
     cust_draw(a, &s->cc, UI_TOP);
+    if (s->cc.have && s->has_ev)
+        evidence_draw(&s->ev, FORM_ROW - 2);
     {
         int y = FORM_ROW + 6;
 
@@ -89,10 +168,16 @@ static int reissue_submit(struct app *a, struct reissue *s)
                                form_value(&s->fm, F_FEE), &p, &plan, &e),
                   &e) < 0)
         return UI_HANDLED;
+    if (!against_evidence_ok(a, plan_view(plan))) {
+        plan_free(plan);
+        app_msg(a, CLR_INFO, "%s", _("Cancelled; nothing was written."));
+        return UI_HANDLED;
+    }
     if (plan_confirm_commit(a, plan, _("Confirm the reissue"),
                             _("Write a new card on the blank card in the reader?"), &r) <= 0)
         return UI_HANDLED;
     cust_reload(a, &s->cc);
+    s->has_ev = false;
     app_msg(a, CLR_OK, "%s", _("The new card is written; the old card no longer works."));
     receipt_keep(a, &s->last, &r, _("Card reissued"));
     return UI_HANDLED;
@@ -103,7 +188,7 @@ static int reissue_action(struct app *a, void *st, int act)
     struct reissue *s = st;
 
     switch (act) {
-    case ACT_FIND: cust_find(a, &s->cc); return UI_HANDLED;
+    case ACT_FIND: reissue_find(a, s); return UI_HANDLED;
     case ACT_SUBMIT: return reissue_submit(a, s);
     default: return purchase_action(a, &s->fm, F_PURCHASE, &s->last, act);
     }

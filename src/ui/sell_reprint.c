@@ -26,9 +26,10 @@ struct reprint {
 };
 
 static const struct list_col cols[] = {
-    {N_("Invoice"), 8, false}, {N_("Time"), 16, false}, {N_("Kind"), 10, false},
-    {N_("Name"), 11, false},   {N_("Amount"), 9, true}, {N_("Operator"), 8, false},
-    {N_("Reprints"), 8, true},
+    /* 76 columns with the gaps; the longest kind (Account opening) and "unprinted" whole */
+    {N_("Invoice"), 7, false}, {N_("Time"), 16, false}, {N_("Kind"), 15, false},
+    {N_("Name"), 7, false},    {N_("Amount"), 8, true}, {N_("Operator"), 8, false},
+    {N_("Reprints"), 9, true},
 };
 
 static void cell(void *ctx, int row, int col, char *buf, size_t n)

@@ -75,7 +75,7 @@ static void comm_enter(struct app *a, void *st, int arg)
         sel = ni;
         c->items[ni++] = c->missing;
     }
-    c->f[F_READER] = (struct field){.label = N_("Card reader"),
+    c->f[F_READER] = (struct field){.label = N_("Reader"),
                                     .kind = FK_CHOICE,
                                     .row = 0,
                                     .items = c->items,

@@ -556,6 +556,11 @@ const struct screen scr_designer = {
                ACT_BIT(ACT_FORM_RESTORE),
     .submit_label = N_("Save"),
     .submit_now = designer_submit,
+    .keys_help = N_("Tab, Shift-Tab: select the next or previous item\n"
+                    "Up, Down, Left, Right: move the selected item\n"
+                    "+, -: make the selected field wider or narrower\n"
+                    "Delete: remove the selected item\n"
+                    "PgUp, PgDn: scroll the page"),
     .actions_now = designer_actions,
     .state_size = sizeof(struct designer),
     .enter = designer_enter,

@@ -139,7 +139,8 @@ static int save(struct app *a, struct operators *s)
             app_error(a, &e);
             return UI_HANDLED;
         }
-        app_msg(a, CLR_OK, _("Operator %s added."), name);
+        app_msg(a, CLR_OK,
+                _("Operator %s added. They choose their own password at their first login."), name);
     } else {
         const struct kwh_operator *o = &s->o[s->lf.l.sel];
         if (role != o->role && auth_operator_set_role(a->core, &a->s, name, role, &e) < 0) {

@@ -9,7 +9,7 @@
 #include "ui/widgets.h"
 #include "kwhpos/core.h"
 
-#define NF 4
+#define NF 5
 
 struct site {
     struct kwh_site site;
@@ -109,13 +109,11 @@ static void area_draw(struct app *a, void *st)
     int y = UI_TOP + 3;
     char layout[160];
 
+    /* one text, wrapped where the language needs it */
     y += draw_wrap(stdscr, y, 2, COLS - 4,
                    _("Six digits 0-9. The area code protects every card of the site: keep it "
-                     "secret,"),
+                     "secret, write it down, and do not change it once cards are in use."),
                    theme_attr(CLR_INFO), 2);
-    draw_text(stdscr, y, 2, COLS - 4,
-              _("write it down, and do not change it once cards are in use."),
-              theme_attr(CLR_INFO));
     if (s->site.cards_issued)
         draw_text(stdscr, UI_TOP + 6, 2, COLS - 4,
                   _("Cards have been issued: a new area code makes every issued card unusable."),
@@ -161,7 +159,7 @@ static int area_action(struct app *a, void *st, int act)
 }
 
 const struct screen scr_area = {
-    .title = N_("Area code"),
+    .title = N_("Area code setting"),
     .submit_label = N_("Save"),
     .state_size = sizeof(struct site),
     .enter = area_enter,
@@ -201,22 +199,31 @@ static void limits_enter(struct app *a, void *st, int arg)
                              .imax = UNITS_MAX_FEN,
                              .optional_zero = true,
                              .width = 14};
-    form_init(&s->fm, s->f, 4, UI_TOP + 1);
+    s->f[4] = (struct field){.label = N_("Each card read starts"),
+                             .kind = FK_CHOICE,
+                             .row = 4,
+                             .items = label_mode_items,
+                             .nitems = 2};
+    form_init(&s->fm, s->f, NF, UI_TOP + 1);
     if (load(a, s)) {
         form_set_value(&s->fm, 0, s->site.monthly_free_ckwh);
         form_set_value(&s->fm, 1, s->site.max_sale_fen);
         form_set_value(&s->fm, 2, s->site.max_sale_ckwh);
         form_set_value(&s->fm, 3, s->site.reissue_fee_fen);
+        s->f[4].sel = s->site.sale_mode == KWH_BY_KWH ? 1 : 0;
     }
 }
 
 static void limits_draw(struct app *a, void *st)
 {
-    draw_text(stdscr, UI_TOP + 6, 2, COLS - 4,
+    draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
               _("The free energy is granted with the first purchase of each month;"),
               theme_attr(CLR_INFO));
-    draw_text(stdscr, UI_TOP + 7, 2, COLS - 4,
+    draw_text(stdscr, UI_TOP + 8, 2, COLS - 4,
               _("it expires at the end of the month and never accumulates. 0 = none."),
+              theme_attr(CLR_INFO));
+    draw_text(stdscr, UI_TOP + 9, 2, COLS - 4,
+              _("Every card read on the sale screens starts by amount or by kWh, as set here."),
               theme_attr(CLR_INFO));
     site_draw(a, st);
 }
@@ -236,6 +243,7 @@ static int limits_action(struct app *a, void *st, int act)
     v.max_sale_fen = form_value(&s->fm, 1);
     v.max_sale_ckwh = form_value(&s->fm, 2);
     v.reissue_fee_fen = form_value(&s->fm, 3);
+    v.sale_mode = s->f[4].sel == 1 ? KWH_BY_KWH : KWH_BY_AMOUNT;
     kwh_err_clear(&e);
     if (settings_set_limits(a->core, &a->s, &v, &e) < 0) {
         app_error(a, &e);

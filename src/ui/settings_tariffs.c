@@ -109,6 +109,27 @@ static void tariffs_draw(struct app *a, void *st)
     form_draw(&s->fm, !s->lf.on_list);
 }
 
+/* A new price applies to every account on the tariff from their next purchase: say old
+ * and new price and how many accounts, and ask (a tiered tariff: that it becomes flat). */
+static bool price_change_ok(struct app *a, const struct kwh_tariff *t, int64_t price)
+{
+    char b1[32], b2[32], text[512];
+
+    if (price == t->price)
+        return true;
+    if (t->ntiers > 0)
+        return dialog_confirm(a, _("Tiered tariff"),
+                              _("This tariff has tiers (阶梯电价, set with kwhpos tariff set "
+                                "--tiers). A new price here makes it a flat tariff at that price "
+                                "from now on. Go ahead?"));
+    snprintf(text, sizeof text,
+             _("Change the price of %s from %s to %s yuan/kWh?\n\n%lld open accounts use it: "
+               "their next purchases are at the new price; sales already made keep theirs."),
+             t->name, fmt_price(b1, sizeof b1, t->price), fmt_price(b2, sizeof b2, price),
+             (long long)t->customers);
+    return dialog_confirm(a, _("Change the price"), text);
+}
+
 static int save(struct app *a, struct tariffs *s)
 {
     struct kwh_err e;
@@ -119,13 +140,10 @@ static int save(struct app *a, struct tariffs *s)
         s->lf.on_list = false;
         return UI_HANDLED;
     }
-    if (!s->lf.adding && s->t[s->lf.l.sel].ntiers > 0 &&
-        form_value(&s->fm, F_PRICE) != s->t[s->lf.l.sel].price &&
-        !dialog_confirm(a, _("Tiered tariff"),
-                        _("This tariff has tiers (阶梯电价, set with kwhpos tariff set --tiers). "
-                          "A new price here makes it a flat tariff at that price from now on. "
-                          "Go ahead?")))
+    if (!s->lf.adding && !price_change_ok(a, &s->t[s->lf.l.sel], form_value(&s->fm, F_PRICE))) {
+        app_msg(a, CLR_INFO, "%s", _("Cancelled; nothing was saved."));
         return UI_HANDLED;
+    }
     kwh_err_clear(&e);
     if (s->lf.adding)
         rc = tariff_add(a->core, &a->s, form_text(&s->fm, F_NAME), form_value(&s->fm, F_PRICE), &id,

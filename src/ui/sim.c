@@ -30,16 +30,24 @@ struct sim_cmd {
     const char *label; /* msgid */
     const char *verb;
     int ask;
+    const char *args[3]; /* given as they are, after the verb */
 };
 
 static const struct sim_cmd cmds[] = {
-    {N_("Card into the reader"), "insert", ASK_CARD},
-    {N_("Card out of the reader"), "eject", ASK_NONE},
-    {N_("Card into a meter"), "meter-insert", ASK_METER | ASK_CARD},
-    {N_("Use energy on a meter"), "use", ASK_METER | ASK_KWH},
-    {N_("Show a meter's display"), "show", ASK_METER},
-    {N_("New blank card"), "new-card", ASK_CARD},
-    {N_("Reader status"), "status", ASK_NONE},
+    {N_("Card into the reader"), "insert", ASK_CARD, {NULL}},
+    {N_("Card out of the reader"), "eject", ASK_NONE, {NULL}},
+    {N_("Card into a meter"), "meter-insert", ASK_METER | ASK_CARD, {NULL}},
+    {N_("Use energy on a meter"), "use", ASK_METER | ASK_KWH, {NULL}},
+    {N_("Show a meter's display"), "show", ASK_METER, {NULL}},
+    {N_("New blank card"), "new-card", ASK_CARD, {NULL}},
+    {N_("Reader status"), "status", ASK_NONE, {NULL}},
+    /* faults, for training: what the clerk sees when the card or the reader misbehaves */
+    {N_("Fault: the card is pulled out during the next write"), "fault", ASK_NONE, {"pull", "3"}},
+    {N_("Fault: bad contact (garbled answers)"), "fault", ASK_NONE, {"garble", "1", "3"}},
+    {N_("Clear the faults"), "fault", ASK_NONE, {"clear"}},
+    /* verb NULL: the demo's own guide (DIR/demo.txt, written with the demo site); last,
+       so Left from the first entry reaches it */
+    {N_("What the demo holds: operators, customers, cards"), NULL, ASK_NONE, {NULL}},
 };
 
 static char last_card[CARD_NAME_MAX];
@@ -238,7 +246,7 @@ static void run_cmd(struct app *a, const struct sim_cmd *c)
 {
     char exe[PATH_MAX], card[CARD_NAME_MAX] = "", meter[16] = "", kwh[32] = "";
     char out[OUT_MAX], text[OUT_MAX + 256];
-    char *argv[10];
+    char *argv[14];
     int n = 0, rc;
 
     if (c->ask != ASK_NONE && !ask(a, c, card, meter, kwh))
@@ -253,6 +261,8 @@ static void run_cmd(struct app *a, const struct sim_cmd *c)
     argv[n++] = (char *)"--dir";
     argv[n++] = a->cfg.sim_dir;
     argv[n++] = (char *)c->verb;
+    for (int i = 0; i < 3 && c->args[i] != NULL; i++)
+        argv[n++] = (char *)c->args[i];
     if (meter[0])
         argv[n++] = meter;
     if (card[0])
@@ -263,11 +273,31 @@ static void run_cmd(struct app *a, const struct sim_cmd *c)
     }
     argv[n] = NULL;
     rc = run(argv, out, sizeof out);
-    snprintf(text, sizeof text, "$ kwhsim %s%s%s%s%s%s%s\n\n%s", c->verb, meter[0] ? " " : "",
-             meter, card[0] ? " " : "", card, kwh[0] ? " " : "", kwh,
+    snprintf(text, sizeof text, "$ kwhsim %s%s%s%s%s%s%s%s%s%s%s%s%s\n\n%s", c->verb,
+             c->args[0] ? " " : "", c->args[0] ? c->args[0] : "", c->args[1] ? " " : "",
+             c->args[1] ? c->args[1] : "", c->args[2] ? " " : "", c->args[2] ? c->args[2] : "",
+             meter[0] ? " " : "", meter, card[0] ? " " : "", card, kwh[0] ? " " : "", kwh,
              out[0] ? out : (rc == 0 ? _("done") : _("failed")));
     dialog_message(a, _("Simulator"), text, rc == 0 ? CLR_DIALOG : CLR_ERROR);
     a->rd_next_poll = 0;
+}
+
+/* The demo's guide, written by the script that made the demo site. */
+static void show_guide(struct app *a)
+{
+    char path[PATH_MAX], text[OUT_MAX];
+    size_t n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/demo.txt", a->cfg.sim_dir);
+    if ((f = fopen(path, "r")) != NULL) {
+        n = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+    }
+    text[n] = '\0';
+    if (n == 0)
+        snprintf(text, sizeof text, _("There is no guide to this simulator (%s)."), path);
+    dialog_message(a, _("The demo"), text, CLR_DIALOG);
 }
 
 void sim_panel(struct app *a)
@@ -292,5 +322,8 @@ void sim_panel(struct app *a)
                           .nitems = (int)KWH_ARRAY_LEN(cmds)};
     if (!dialog_form(a, _("Simulator (training)"), f, 1))
         return;
-    run_cmd(a, &cmds[f[0].sel]);
+    if (cmds[f[0].sel].verb == NULL)
+        show_guide(a);
+    else
+        run_cmd(a, &cmds[f[0].sel]);
 }

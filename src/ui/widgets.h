@@ -92,6 +92,8 @@ struct field {
     bool readonly;
     bool hidden;
     bool optional_zero;       /* an empty amount field means 0 */
+    bool label_as_value;      /* the label (which names the unit) is drawn in the value's
+                               * colour role, so what is typed and its unit read as one */
     const char *const *items; /* FK_CHOICE */
     int nitems;
     bool items_raw;  /* items are data, not msgids */
@@ -306,5 +308,8 @@ extern const char *const label_consumed_items[2]; /* 已消费, 未消费 */
 const char *error_advice(const struct kwh_err *e);
 /* The meaning and advice for a meter display code (translated). */
 const char *error_meter_advice(int code);
+/* The card-back dialog's text for an outcome unknown (KWH_EPENDING): one sentence of
+ * what happened, one of what to do (no byte counts, nothing said twice). */
+void error_pending_text(const struct kwh_err *e, char *buf, size_t n);
 
 #endif

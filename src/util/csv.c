@@ -31,7 +31,7 @@ int csv_open(struct kwh_csv **out, FILE *f, int encoding, struct kwh_err *e)
     struct kwh_csv *w;
 
     *out = NULL;
-    if (encoding != KWH_CSV_UTF8 && encoding != KWH_CSV_GB18030)
+    if (encoding != KWH_CSV_UTF8 && encoding != KWH_CSV_GB18030 && encoding != KWH_CSV_UTF8_BOM)
         return kwh_err_set(e, KWH_EINVAL, "CSV encoding: utf-8 or gb18030");
     w = calloc(1, sizeof *w);
     if (w == NULL)
@@ -47,6 +47,8 @@ int csv_open(struct kwh_csv **out, FILE *f, int encoding, struct kwh_err *e)
         }
     }
     *out = w;
+    if (encoding == KWH_CSV_UTF8_BOM && fwrite("\xEF\xBB\xBF", 1, 3, f) != 3)
+        kwh_err_set(&w->err, KWH_EIO, "cannot write the CSV: %s", strerror(errno));
     return 0;
 }
 
@@ -81,6 +83,39 @@ static void put(struct kwh_csv *w, const char *text, size_t len)
     }
 }
 
+/* A spreadsheet takes a cell that starts with = + - @ (or a tab or CR before them) for a
+ * formula: such a cell is written as text, behind an apostrophe, as spreadsheets do
+ * themselves; so is one that already starts with apostrophes before such a character, so
+ * that csv_split takes exactly one off and gives back what was written. Plain numbers
+ * (a refund's -12.50) stay numbers. */
+static bool formula_start(const char *t)
+{
+    while (*t == '\'')
+        t++;
+    return *t == '=' || *t == '+' || *t == '-' || *t == '@' || *t == '\t' || *t == '\r';
+}
+
+static bool plain_number(const char *t)
+{
+    bool digits = false, dot = false;
+    if (*t == '-')
+        t++;
+    for (; *t; t++) {
+        if (*t >= '0' && *t <= '9')
+            digits = true;
+        else if (*t == '.' && digits && !dot)
+            dot = true;
+        else
+            return false;
+    }
+    return digits && t[-1] != '.';
+}
+
+bool csv_guarded(const char *t)
+{
+    return formula_start(t) && !plain_number(t);
+}
+
 static bool needs_quotes(const char *t)
 {
     size_t n = strlen(t);
@@ -99,10 +134,14 @@ void csv_field(struct kwh_csv *w, const char *text)
         put(w, ",", 1);
     w->row_started = true;
     if (!needs_quotes(text)) {
+        if (csv_guarded(text))
+            put(w, "'", 1);
         put(w, text, strlen(text));
         return;
     }
     put(w, "\"", 1);
+    if (csv_guarded(text))
+        put(w, "'", 1);
     for (const char *p = text; *p;) {
         const char *q = strchr(p, '"');
         size_t len = q ? (size_t)(q - p) : strlen(p);
@@ -182,6 +221,18 @@ int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, i
             }
             if (w > start && w[-1] == '\r' && (r >= end || *r == '\n'))
                 w--;
+        }
+        /* what csv_field wrote behind an apostrophe comes back without it */
+        if (w > start && *start == '\'') {
+            char after = *w; /* the comma or newline still to be read when w == r */
+            bool guarded;
+            *w = '\0';
+            guarded = csv_guarded(start + 1);
+            *w = after;
+            if (guarded) {
+                memmove(start, start + 1, (size_t)(w - start - 1));
+                w--;
+            }
         }
         if (*nfields < max)
             fields[*nfields] = start;

@@ -43,7 +43,8 @@ step "kwhpos init, an operator, the form"
 ok "kwhpos init as root" kwhpos init --area 123456 --unit 测试物业 --phone 0571-1
 is "the database is 0660 root:kwhpos" "$(mode /var/lib/kwhpos/kwhpos.db)" "660 root:kwhpos"
 printf '1\nadmin-pw-1\nadmin-pw-1\n' | kwhpos --user system operator passwd >/dev/null 2>&1
-printf 'admin-pw-1\nclerk-pw-1\nclerk-pw-1\n' | kwhpos --user system operator add --name clerk --role seller >/dev/null 2>&1
+printf 'admin-pw-1\nclerk-first-1\nclerk-first-1\n' | kwhpos --user system operator add --name clerk --role seller >/dev/null 2>&1
+printf 'clerk-first-1\nclerk-pw-1\nclerk-pw-1\n' | kwhpos --user clerk operator passwd >/dev/null 2>&1
 like "the clerk operator exists" "$(echo admin-pw-1 | kwhpos --user system operator list 2>&1)" "clerk"
 like "the installed default form resolves" "$(kwhpos form check 2>&1)" "^/usr/share/kwhpos/forms/receipt80.form: ok"
 

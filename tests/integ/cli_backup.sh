@@ -24,8 +24,9 @@ sales_of() {
 
 k init --area 123456 --unit 测试物业 >/dev/null
 printf '1\n%s\n%s\n' "$ADMIN" "$ADMIN" | k --user system operator passwd >/dev/null
-printf '%s\n%s\n%s\n' "$ADMIN" "$CLERK" "$CLERK" |
+printf '%s\nclerk-first-1\nclerk-first-1\n' "$ADMIN" |
     k --user system operator add --name clerk --role seller >/dev/null
+printf 'clerk-first-1\n%s\n%s\n' "$CLERK" "$CLERK" | k --user clerk operator passwd >/dev/null
 
 # --- backups while a terminal sells ---------------------------------------------------
 # the terminal sells until told to stop, so every backup below is taken while it sells
@@ -118,8 +119,9 @@ refuse "a damaged file" 2 'damaged \(integrity_check' "$T/damaged.db"
 refuse "another site's database" 5 'belongs to another site' "$T/other-site.db"
 unlike "without showing any site secret" "$(cat "$T/err")" '[0-9a-f]{32}'
 refuse "a missing file" 3 'cannot read' "$T/nope.db"
-printf '%s\n%s\n%s\n' "$ADMIN" "$CLERK" "$CLERK" |
+printf '%s\nclerk-first-1\nclerk-first-1\n' "$ADMIN" |
     k --user system operator add --name clerk2 --role seller >/dev/null
+printf 'clerk-first-1\n%s\n%s\n' "$CLERK" "$CLERK" | k --user clerk2 operator passwd >/dev/null
 refuse "a seller" 4 'administrator' "$first" "$CLERK" clerk2
 echo "$ADMIN" | k --user system restore >/dev/null 2>"$T/err"; rc=$?
 is "restore without a file exits 2" "$rc" 2

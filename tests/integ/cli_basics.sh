@@ -34,6 +34,7 @@ out=$("$KWHPOS" --db "$T/a.db" settings show)
 like "settings show has the area code" "$out" 'area_code: 123456'
 like "and the unit" "$out" 'unit_name: 测试物业'
 unlike "and never the site secret" "$out" 'secret'
+like "and how the sale screens start (by amount by default)" "$out" 'sale_mode: amount'
 
 echo 1 | "$KWHPOS" --db "$T/a.db" --user system balance >/dev/null 2>"$T/err"; rc=$?
 is "system must change the password first (exit 4)" "$rc" 4
@@ -45,6 +46,15 @@ out=$(echo secret12 | "$KWHPOS" --db "$T/a.db" --user system balance)
 like "after the change the operator works" "$out" 'accounts: 0'
 "$KWHPOS" --db "$T/a.db" balance >/dev/null 2>"$T/err"; rc=$?
 is "an operator command without --user exits 4" "$rc" 4
+
+# how the sale screens start with each card read: by kWh, then a word that is neither
+echo secret12 | "$KWHPOS" --db "$T/a.db" --user system settings set --sale-mode kwh >/dev/null
+like "settings set --sale-mode kwh" "$("$KWHPOS" --db "$T/a.db" settings show)" 'sale_mode: kwh'
+echo secret12 | "$KWHPOS" --db "$T/a.db" --user system settings set --sale-mode yuan \
+    >/dev/null 2>"$T/err"; rc=$?
+is "--sale-mode yuan is a usage error" "$rc" 2
+like "naming the two words" "$(cat "$T/err")" 'sale-mode: amount or kwh'
+echo secret12 | "$KWHPOS" --db "$T/a.db" --user system settings set --sale-mode amount >/dev/null
 
 out=$(echo secret12 | "$KWHPOS" --db "$T/a.db" --user system tariff add --name 学生公寓 --price 0.45)
 like "tariff add prints the new id" "$out" '^[0-9]+$'

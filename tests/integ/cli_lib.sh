@@ -25,6 +25,8 @@ cli_site() {
     ok "the simulator starts" wait_for 10 test -S "$D/control.sock"
     k init --area 123456 "$@" >/dev/null
     printf '1\n%s\n%s\n' "$ADMIN" "$ADMIN" | k --user system operator passwd >/dev/null
-    printf '%s\n%s\n%s\n' "$ADMIN" "$CLERK" "$CLERK" |
+    printf '%s\nclerk-first-1\nclerk-first-1\n' "$ADMIN" |
         k --user system operator add --name clerk --role seller >/dev/null
+    # a new operator sets their own password at the first login
+    printf 'clerk-first-1\n%s\n%s\n' "$CLERK" "$CLERK" | k --user clerk operator passwd >/dev/null
 }

@@ -12,8 +12,9 @@ admin() { echo "$ADMIN" | k --user system "$@"; }
 mk_site() { # on $DB
     k init --area 123456 >/dev/null &&
         printf '1\n%s\n%s\n' "$ADMIN" "$ADMIN" | k --user system operator passwd >/dev/null &&
-        printf '%s\nclerk-pass-1\nclerk-pass-1\n' "$ADMIN" |
-        k --user system operator add --name clerk --role seller >/dev/null
+        printf '%s\nclerk-first-1\nclerk-first-1\n' "$ADMIN" |
+        k --user system operator add --name clerk --role seller >/dev/null &&
+        printf 'clerk-first-1\nclerk-pass-1\nclerk-pass-1\n' | k --user clerk operator passwd >/dev/null
 }
 
 # --- a full disk ----------------------------------------------------------------------

@@ -193,8 +193,14 @@ during "vanish in the new record" vanish eval '[ "$(inactive)" != "$old" ]'
 is "the reader gone in the middle of the write: exit 8" "$RC" 8
 settled "vanish in the middle of the write" void
 
-old=$(piece c1 commit)
-during "vanish after the commit byte" vanish changed c1 "$(at c1 commit)" "$old"
+# (on a busy machine the read-back may end before the reader goes: that sale is done, is
+# checked as such, and the moment is tried again on the next one)
+for attempt in 1 2 3 4; do
+    old=$(piece c1 commit)
+    during "vanish after the commit byte" vanish changed c1 "$(at c1 commit)" "$old"
+    [ "$RC" = 0 ] || break
+    settled "the read-back before the reader went (attempt $attempt)" done
+done
 is "the reader gone after the commit byte, before the read-back: exit 8" "$RC" 8
 like "it says the outcome is not known" "$OUT" 'not known whether the card took the write'
 settled "vanish after the commit byte" done
@@ -243,6 +249,8 @@ for attempt in 1 2 3 4; do
     [ "$RC" = 0 ] || break
     sim fault clear >/dev/null
     sim eject >/dev/null
+    is "the read-back before the reader went (attempt $attempt): the meter loads it" \
+        "$(mi $M1 c2)" "good"
 done
 is "gone after the commit byte: exit 8" "$RC" 8
 like "the outcome is not known" "$OUT" 'not known whether the card took the write'

@@ -117,11 +117,16 @@ sim new-card c5b >/dev/null
 sim insert c5b >/dev/null
 run kp reissue --customer "$C5" --consumed
 is "a reissue that wrongly says 已消费" "$RC" 0
+is "the ledger did not see purchase 2 in the meter" "$(kv last_purchase_in_meter)" "not known"
+like "and the reissue says it goes against that" "$(kv against_evidence)" "refuses the new card \(E7\)"
 sim eject >/dev/null
 is "the meter refuses the new card: E7" "$(mi $M5 c5b)" "E7"
 sim insert c5b >/dev/null
 run kp card read
 is "card read: the purchase is not in the meter" "$RC $(kv in_meter)" "0 no"
+# 10 kWh left in the meter, and the 20 it refused are still the customer's
+is "the refused purchase stays in the balance" \
+    "$(q "select balance_ckwh from customers where customer_no = $C5")" 3000
 like "it says the meter refused the card, and why" "$(kv meter_refused)" \
     "meter $M5 refused this card \(E7.*purchase 2 never reached it"
 like "and what to do" "$(kv meter_refused)" "reissue the card again, with 未消费"

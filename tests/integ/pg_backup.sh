@@ -27,8 +27,9 @@ empty() { pg_create "$1" && db_target "$1"; }
 empty "$T/site.db" >/dev/null
 k "$SITE" init --area 123456 --unit 测试物业 >/dev/null
 printf '1\n%s\n%s\n' "$ADMIN" "$ADMIN" | k "$SITE" --user system operator passwd >/dev/null
-printf '%s\n%s\n%s\n' "$ADMIN" "$CLERK" "$CLERK" |
+printf '%s\nclerk-first-1\nclerk-first-1\n' "$ADMIN" |
     k "$SITE" --user system operator add --name clerk --role seller >/dev/null
+printf 'clerk-first-1\n%s\n%s\n' "$CLERK" "$CLERK" | k "$SITE" --user clerk operator passwd >/dev/null
 
 # --- backups while a station sells ---------------------------------------------------
 echo "$CLERK" | "$TOOLS/sellloop" --db "$SITE" --user clerk --first-meter 20000001 \

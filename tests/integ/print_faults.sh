@@ -46,8 +46,9 @@ ini "$D/hold.ini" hold
 ini "$D/late.ini" late
 K init --area 888888 --unit 幸福小区物业 >/dev/null
 printf '1\nadmin123\nadmin123\n' | K --user system operator passwd >/dev/null
-printf 'admin123\nclerk123\nclerk123\n' | K --user system operator add --name clerk --role seller \
-    >/dev/null
+printf 'admin123\nclerk-first-1\nclerk-first-1\n' | K --user system operator add --name clerk \
+    --role seller >/dev/null
+printf 'clerk-first-1\nclerk123\nclerk123\n' | K --user clerk operator passwd >/dev/null
 "$KWHSIM" --dir "$D/sim" serve --baud 115200 2>"$T/sim.log" &
 sim_pid=$!
 on_exit "kill $sim_pid 2>/dev/null; wait $sim_pid 2>/dev/null"

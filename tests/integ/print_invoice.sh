@@ -50,8 +50,9 @@ to_meter_and_back() { sim eject && sim meter-insert 20240001 zhang && sim insert
 
 K init --area 888888 --unit 幸福小区物业 --phone 0571-88886666 >/dev/null
 printf '1\nadmin123\nadmin123\n' | K --user system operator passwd >/dev/null
-printf 'admin123\nclerk123\nclerk123\n' | K --user system operator add --name clerk --role seller \
-    >/dev/null
+printf 'admin123\nclerk-first-1\nclerk-first-1\n' | K --user system operator add --name clerk \
+    --role seller >/dev/null
+printf 'clerk-first-1\nclerk123\nclerk123\n' | K --user clerk operator passwd >/dev/null
 "$KWHSIM" --dir "$D/sim" serve --baud 115200 2>"$T/sim.log" &
 sim_pid=$!
 on_exit "kill $sim_pid 2>/dev/null; wait $sim_pid 2>/dev/null"

@@ -33,6 +33,17 @@ fi
 
 tm send-keys -t run clerk Tab clerk123 Enter
 see_ok "the seller logs in" "幸福小区物业"
+# the demo's guide is in the UI: the panel's last entry (← from the first)
+tm send-keys -t run F12
+see_ok "F12 opens the panel for the guide" "模拟器"
+tm send-keys -t run Left
+see_ok "the panel's last entry is the demo's guide" "演示内容"
+tm send-keys -t run Enter
+see_ok "the guide lists the customers and their cards" "10000001 张三"
+see_ok "and how to switch to English" "[ui] language = en"
+see_ok "and that the meter shows a change only when the card goes in" "only"
+see_ok "after the use, the card into the meter again" "meter again, then into the reader"
+tm send-keys -t run Enter
 tm send-keys -t run F9 3 1
 see_ok "日常售电 opens, waiting for a card" "读用户卡（F2）"
 # the simulator panel puts the customer's card in the reader
@@ -55,6 +66,9 @@ tm send-keys -t run 50 Enter
 see_ok "a confirmation shows before money is taken" "收款并写卡"
 tm send-keys -t run Enter
 see_ok "the sale is written" "售电成功"
+tm send-keys -t run F7
+see_ok "F7: the demo has no printer, and how to add one" "演示系统没有打印机"
+tm send-keys -t run Enter
 is "the sale is in the database" \
     "$(sqlite3 "$DEMO/site.db" "SELECT count(*), sum(amount_fen) FROM sales WHERE kind = 2 AND state = 1")" \
     "1|5000"

@@ -26,6 +26,12 @@ tui_wait "F9"
 tui_menu 1 7
 tui_see "the designer shows the form" "{unit                                         ^}"
 tui_see "the first item is selected" "变量 {unit} 用电单位：第 1 行，第 1 列，宽 48"
+# F1 lists the designer's own keys, not the form fields' generic ones
+tui_keys F1
+tui_see "F1: the designer's move keys" "上、下、左、右：移动所选项目"
+tui_see "F1: and its width keys" "+、-：加宽或缩窄所选字段"
+unlike "F1: not the fields' keys" "$(tui_screen)" "在输入项之间移动"
+tui_keys Enter
 
 # move {sale_type} two columns right; a third step left of the page is refused
 tui_keys Tab Tab

@@ -29,7 +29,7 @@ tui_menu 1 5
 tui_see "operators screen" "操作员维护"
 tui_keys F5; tui_type "张三"; tui_keys Tab Tab; tui_type "sell-1"; tui_keys Tab; tui_type "sell-1"
 tui_keys Enter
-tui_see "seller added" "操作员 张三 已添加"
+tui_see "seller added, told to choose a password at first login" "已添加操作员 张三。该操作员首次登录时须设置自己的密码"
 is "seller in the database" "$(db "select role from operators where name='张三' and active=1")" 1
 
 # resize: shrink below 80x24, then back
@@ -43,7 +43,11 @@ tui_keys F11
 tui_see "F11 locks the screen" "已锁屏"
 unlike "locked: the screen under it is hidden" "$(tui_screen)" "操作员维护|电价类型"
 tui_keys BTab C-u; tui_type "张三"; tui_keys Tab; tui_type "sell-1"; tui_keys Enter
+# the administrator chose sell-1: the seller sets their own password first
+tui_see "the new seller must choose a password" "修改密码"
+tui_type "sell-2"; tui_keys Tab; tui_type "sell-2"; tui_keys Enter
 tui_see "another operator takes over at the home screen" "操作员 张三 [售电员]"
+is "the seller's own password is set" "$(db "select must_change from operators where name='张三'")" 0
 
 # seller: the settings menu has only M2, M7, M8
 tui_keys F9 1
@@ -62,10 +66,10 @@ tui_stop
 
 # --- idle lock (seconds for the test) --------------------------------------------------
 TUI_IDLE=2 tui_start
-tui_login "张三" sell-1
+tui_login "张三" sell-2
 tui_see "seller logged in" "操作员 张三"
 tui_see "idle lock after the idle time" "已锁屏" 10
-tui_type sell-1; tui_keys Enter
+tui_type sell-2; tui_keys Enter
 tui_see "the same operator unlocks" "操作员 张三 [售电员]"
 tui_stop
 

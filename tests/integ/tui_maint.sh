@@ -33,9 +33,21 @@ tui_like "reissue: the prompt names only F3" "尚无用户：请查询用户（F
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
 tui_see "reissue: customer found" "李四"
+# what the ledger knows of the last purchase, and the state it proposes
+tui_like "reissue: the last purchase is shown" "上次购电：第 1 次，.*189\.28 kWh，100\.00 元"
+tui_see "reissue: not known to be in the meter, 未消费 proposed" "尚无电表回报。建议：未消费。"
+tui_like "reissue: 未消费 is pre-selected" "消费情况 +< 未消费 >"
+# choosing against the records is asked again, and can be taken back
+tui_keys Right Enter
+tui_see "reissue against the records: asked again" "与记录不符"
+tui_see "saying what it costs" "电表会拒收新卡（E7）"
+tui_keys Escape
+tui_see "reissue against the records: cancelled" "已取消"
+is "nothing written" "$(db "select count(*) from sales where kind = 4")" 0
 tui_keys Right Tab C-u; tui_type "5"; tui_keys Enter
 tui_see "reissue 未消费: confirmation" "确认补卡"
 tui_like "reissue 未消费: the confirmation says so" "未消费"
+tui_like "reissue 未消费: and what the records say" "记录显示 +未知是否已写入电表"
 tui_keys Enter
 tui_see "reissue 未消费 done" "补卡成功" 20
 tui_keys Enter
@@ -57,12 +69,16 @@ tui_wait "过户给" && tui_keys Enter
 tui_see "transfer done" "已过户给 王五"
 is "transfer: new owner in the database" "$(db "select name, phone from customers")" "王五|13900000000"
 
-# --- M19 information edit, found by number ---------------------------------------------
+# --- M19 information edit, found by its meter number in the one box --------------------
 tui_menu 5 3
 tui_see "edit screen" "用户信息维护"
 tui_keys F3
-tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
-tui_see "edit: customer found" "已找到用户"
+tui_wait "查询用户" && tui_type "87654321" && tui_keys Enter
+tui_see "find: a number nobody has is refused, naming both kinds" "没有用户编号或表号为 87654321 的用户"
+tui_keys Enter F3
+tui_wait "用户编号或表号" && tui_type "20240001" && tui_keys Enter
+tui_see "edit: customer found by the meter number" "已找到用户"
+tui_see "edit: it is the meter's account" "10000001"
 tui_keys Tab C-u; tui_type "二号楼202"; tui_keys Enter
 tui_wait "保存修改？" && tui_keys Enter
 tui_see "edit saved" "已保存"
@@ -75,6 +91,7 @@ tui_see "reissue screen" "尚无用户：请查询用户（F3）"
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
 tui_see "reissue: customer found" "王五"
+tui_see "reissue: the meter reported the purchase, 已消费 proposed" "电表回报第 1 次购电已输入。建议：已消费。"
 tui_keys Enter
 tui_wait "确认补卡" && tui_keys Enter
 tui_see "reissue done" "补卡成功" 20
@@ -179,6 +196,12 @@ tool_card 2 清零卡 04
 tool_card 4 测试卡 06
 is "tool cards recorded" "$(db "select count(*) from card_ops where kind = 9 and state = 1")" 4
 
+# the area code screen: its title is the manual's name, its field the area code
+tui_menu 1 3
+tui_see "area code screen" "用电单位局号设置"
+tui_like "its field is labelled 区域代码" "^ *区域代码 +[0-9]{6}"
+tui_keys Escape
+
 # --- M24, M25 补卡查询 and 换表查询; the monthly report --------------------------------
 tui_menu 6 5
 tui_see "reissue query screen" "补卡查询"
@@ -202,6 +225,32 @@ tui_see "monthly report chosen" "月报表"
 tui_keys F3
 month=$(date +%Y-%m)
 tui_see "monthly report: this month's row" "$month"
+tui_stop
+
+# --- a card reissued as 已消费 that its meter refuses (E7), read back at the counter -------
+# (made on the command line while no terminal holds the reader)
+kp() { printf '1\n' | "$KWHPOS" -c "$TUI_INI" --user system "$@"; }
+sim eject >/dev/null; sim new-card c7 >/dev/null; sim insert c7 >/dev/null
+sim new-meter 20240007 >/dev/null
+kp open --name 赵七 --meter 20240007 --tariff 1 --kwh 10 >/dev/null
+sim eject >/dev/null; sim meter-insert 20240007 c7 >/dev/null; sim insert c7 >/dev/null
+kp sell --customer 10000002 --kwh 20 >/dev/null # lost before it reached the meter
+sim eject >/dev/null; sim new-card c7b >/dev/null; sim insert c7b >/dev/null
+kp reissue --customer 10000002 --consumed >/dev/null
+sim eject >/dev/null
+like "E7: the meter refuses the card reissued as 已消费" "$(sim meter-insert 20240007 c7b 2>&1)" "E7"
+sim insert c7b >/dev/null
+tui_start
+tui_login system 1
+tui_wait "F9"
+tui_menu 3 1
+tui_see "E7: daily sale" "结算方式"
+tui_keys F2
+tui_see "E7: refused at the read" "E7"
+tui_keys Enter
+tui_like "E7: the purchase the meter refused is not called 已消费" "消费情况 +未消费"
+unlike "E7: never 已消费（已写入电表）" "$(tui_screen)" "已写入电表）"
+tui_like "E7: the refused 20 kWh stay in the balance (10 + 20)" "余额\(估\) +30\.00 kWh"
 tui_stop
 
 done_testing

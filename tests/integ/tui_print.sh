@@ -89,6 +89,27 @@ tui_wait "第 2 次补打" && tui_keys Enter
 tui_see "a printer warning is shown" "注意" 30
 ok "the copy went out" wait_for 10 test -f "$T/raw.5.bin"
 
+# --- English: the reprint list whole at 80 columns ----------------------------------------
+tui_stop
+tui_ini "language=en" "backup.interval_hours=0" "print.queue=raw" "print.form=$T/r80.form" \
+    "print.server=$T/cups.sock" "print.wait_seconds=20"
+tui_start
+tui_login system 1
+tui_wait "F9"
+tui_menu 3 4
+tui_see "en: reprint screen" "Reprints"
+tui_like "en: the kind of an opening is whole" "Account opening"
+unlike "en: no column is cut" "$(tui_screen | sed -n 5,20p)" "…"
+tui_menu 1 3
+tui_see "en: the area code help" "secret, write it down"
+unlike "en: no line of it is left alone" "$(tui_screen)" "^ *secret, *$"
+tui_stop
+tui_ini "language=zh_CN" "backup.interval_hours=0" "print.queue=raw" "print.form=$T/r80.form" \
+    "print.server=$T/cups.sock" "print.wait_seconds=20"
+tui_start
+tui_login system 1
+tui_wait "F9"
+
 # --- a query's list on the printer ----------------------------------------------------------
 tui_menu 6 2
 tui_keys F3

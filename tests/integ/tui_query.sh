@@ -85,6 +85,15 @@ tui_type clerk
 tui_keys F3
 tui_see "operator filter" "合计 1 笔"
 tui_like "only the clerk's sale" "日常售电 +94\.64 +50\.00 clerk"
+# a period to the minute: the field shows the time whole, and "to" includes its minute
+last=$(date -d "@$(db "select max(created) from sales")" "+%F %H:%M")
+tui_menu 6 2
+tui_see "purchase query again" "时段明细"
+tui_type "$last"; tui_keys Down; tui_type "$last"
+tui_see "the date field shows the time whole" "[x] 日期从 $last"
+tui_keys F3
+tui_like "from and to the same minute: that minute's sales" "合计 [1-3] 笔"
+tui_like "the period shown ends with the minute typed" "$last 至 $last "
 
 # --- M22, M23 过户查询, 销户查询 --------------------------------------------------------
 tui_menu 6 3
@@ -92,12 +101,18 @@ tui_see "transfer query screen" "过户查询"
 tui_keys F3
 tui_see "the transfer of today" "李四新"
 tui_keys Enter
-tui_see "Enter shows before and after" "name=李四 "
+tui_see "Enter shows before and after, in words" "姓名 李四；住址"
+unlike "no internal keys" "$(tui_screen)" "name=|address="
 tui_keys Enter
 tui_menu 6 4
 tui_see "closing query screen" "销户查询"
 tui_keys F3
 tui_see "the closing of today" "王五"
+tui_keys Enter
+tui_see "the closing in words: the status before" "状态 正常；余额(kWh) 0.00；表号"
+tui_see "and after" "状态 已销户"
+unlike "no internal keys in the closing" "$(tui_screen)" "status=|balance="
+tui_keys Enter
 tui_stop
 
 # --- B7 交班 by the clerk, with a blind count ---------------------------------------------
@@ -111,6 +126,14 @@ tui_type "40"; tui_keys Enter
 tui_wait "确认交班" && tui_keys Enter
 tui_see "the report after the count" "应有现金"
 tui_like "shows the difference: short by 10" "差额 +-10\.00 短款"
+# each row its own label: the meter changes done, not the name of their query screen
+tui_like "the shift's meter change row reads 换表" "^ *换表 +[0-9]"
+unlike "not 换表查询" "$(tui_screen)" "换表查询"
+# the reader screen's field is the port, not the screen's name (the seller may see it)
+tui_menu 1 1
+tui_see "reader screen: its title is the manual's name" "通讯参数设置"
+tui_like "reader screen: the reader field is labelled 读卡器" "^ *读卡器 +<"
+tui_like "reader screen: the port field is labelled 串口" "^ *串口 "
 is "the shift is closed with the count" \
     "$(db "select expected_cash_fen, counted_cash_fen from shifts s join operators o on o.id = s.operator_id where o.name = 'clerk'")" "5000|4000"
 tui_stop

@@ -24,6 +24,8 @@ tui_type "李四"; tui_keys Tab; tui_type "一号楼101"; tui_keys Tab; tui_type
 tui_keys Tab Tab Tab; tui_type "100"; tui_keys Tab Tab Tab; tui_type "20240001"
 tui_keys Enter
 tui_see "open: confirmation panel" "写读卡器中的白卡？"
+tui_like "open: the confirmation shows the energy" "电量\(kWh\) +189\.28"
+tui_like "open: and the amount" "金额\(元\) +100\.00"
 tui_keys Enter
 tui_see "open: receipt" "开户成功" 20
 tui_keys Enter
@@ -47,7 +49,32 @@ tui_see "sale: last purchase reached the meter" "已消费"
 unlike "sale: nothing is cut short after reading the card" "$(tui_screen)" "…"
 tui_like "sale: the last purchase shows its amount" "上次购电 .* 100\.00 元"
 like "sale: the status line shows the card's meter" "$(tui_status)" "用户卡 表号 20240001"
-tui_type "50"; tui_keys Tab Right Enter
+# the amount's label names the unit and is drawn in the amount's colour, not the labels'
+sgr_before() { _tmux capture-pane -e -p -t "$TUI_T" | grep -F -- "$1" | head -n 1 |
+    sed "s/$1.*//" | grep -o $'\e\\[[0-9;]*m' | tr -d '\n'; }
+label_sgr=$(sgr_before "结算方式")
+amount_sgr=$(sgr_before "金额(元)")
+ok "sale: the amount's label has its own colour (${amount_sgr//$'\e'/ESC})" \
+    test -n "$amount_sgr" -a "$amount_sgr" != "$label_sgr"
+# the most the card can take under the hoard limit, said at once (2000 - 100/0.5283 kWh)
+tui_like "sale: the room left under the hoard limit" "最多可购 1810\.72 kWh（956\.60 元）；囤积上限 2000\.00 kWh"
+# the amount takes digits and one decimal point: anything else beeps, stays out and is said
+tui_type "5O"
+tui_see "sale: a letter in the amount is refused and said" "金额(元)：只能输入数字和一个小数点"
+tui_like "sale: the amount keeps only what was accepted" "金额\(元\) +5 *$"
+tui_type ".1.2"
+tui_see "sale: a second decimal point is refused" "已经有一个小数点"
+tui_type "34"
+tui_see "sale: a third decimal is refused" "小数点后最多 2 位"
+tui_like "sale: the amount is 5.12" "金额\(元\) +5\.12 *$"
+tui_keys C-u; tui_type "1e-5"
+tui_like "sale: a sign and an exponent are refused" "金额\(元\) +15 *$"
+# over the hoard limit: the message line says what can still be sold, not cut
+tui_keys C-u; tui_type "1500"; tui_keys Enter
+tui_see "hoard limit: refused" "超过囤积上限：此卡现在最多可购 1810.72 kWh（956.60 元）。"
+like "hoard limit: the message line is not cut" "$(tui_screen | sed -n 22p)" "（956\.60 元）。 *$"
+tui_keys Enter
+tui_keys C-u; tui_type "50"; tui_keys Tab Right Enter
 tui_see "sale: confirmation panel" "收款并写卡？"
 tui_like "sale: panel shows the tariff" "居民生活用电 0.5283"
 tui_keys Enter
@@ -70,16 +97,25 @@ tui_keys F2
 tui_see "re-sale: shows the sale it cancels" "将取消的售电"
 tui_keys F4; tui_type "20"; tui_keys Enter
 tui_see "re-sale: confirmation" "确认重新售电"
+# 50.00 paid, 20 kWh cost 10.57: the old sale, the new one and the change
+tui_like "re-sale: the confirmation shows the old sale" "将取消的售电 +94\.64 kWh, 50\.00 元"
+tui_like "re-sale: and the new amount" "新售电金额\(元\) +10\.57"
+tui_like "re-sale: and the change to give back" "应退还用户\(元\) +39\.43"
+tui_see "re-sale: the question says to give it back" "退还差额并写卡？"
 tui_keys Enter
-tui_see "re-sale: done" "售电成功" 20
+tui_see "re-sale: done, saying the change" "请退还用户 39.43 元" 20
 is "re-sale: the old sale is cancelled" "$(db "select state from sales where amount_fen = 5000")" 3
 is "re-sale: 20 kWh sold" "$(db "select kind, state, energy_ckwh from sales order by id desc limit 1")" "3|1|2000"
 
 # --- into the meter, then a sale by kWh --------------------------------------------------
 sim eject >/dev/null
 like "meter loads the re-sale" "$(sim meter-insert 20240001 c1 2>&1)" "good"
-sim insert c1 >/dev/null
+# to the daily sale first: the re-sale screen would read the card as it goes in and
+# refuse it at once (its purchase is in the meter now)
 tui_menu 3 1
+tui_see "daily sale again" "日常售电"
+sim insert c1 >/dev/null
+tui_see "sale by kWh: the card is read as it goes in" "已消费"
 tui_keys F2
 tui_see "sale by kWh: card read" "已消费"
 tui_keys F4; tui_type "12.5"; tui_keys Enter
@@ -88,17 +124,21 @@ tui_keys Enter
 tui_see "sale by kWh: done" "售电成功" 20
 is "sale by kWh: 12.50 kWh recorded" "$(db "select energy_ckwh from sales order by id desc limit 1")" 1250
 
-# --- a sale before the last one is in the meter is refused -------------------------------
+# --- a sale before the last one is in the meter is refused right after the read -----------
+# (the last sale was by kWh: the next card read starts by amount again, the site's default)
 tui_keys F2
-tui_see "card read again" "未消费"
-tui_type "10"; tui_keys Enter
-# the plan is refused before anything is confirmed
-tui_see "sale refused while the last purchase is not in the meter" "操作未完成"
+tui_see "sale refused at the read while the last purchase is not in the meter" "操作未完成"
 tui_like "saying the last purchase is not in the meter yet" "尚未写入电表"
+tui_like "and the way out" "请先把卡插入电表，或用 重新售电"
 tui_keys Enter
-tui_keys F2
-tui_see "read again after the refusal" "未消费"
-tui_like "the amount (here kWh) is empty after reading the card" "电量\(kWh\) *$"
+tui_see "card read again" "未消费"
+tui_see "no amount is asked for" "此卡现在不能购电"
+tui_like "the settlement is back to by amount after the read" "结算方式 < 按金额 >"
+tui_like "the amount is empty after reading the card" "金额\(元\) *$"
+tui_type "10"; tui_keys Enter
+tui_see "Enter still refuses" "操作未完成"
+tui_keys Enter
+is "nothing sold after the refusal" "$(db "select count(*) from sales where state = 1")" 3
 
 # --- the card pulled in the middle of a write: put it back, read it, it settles ---------
 tui_menu 3 2
@@ -108,7 +148,10 @@ sim fault pull 3 >/dev/null
 tui_type "8"; tui_keys Enter
 tui_wait "确认重新售电" && tui_keys Enter
 tui_see "pulled card: the clerk is told to put it back" "请把卡放回读卡器" 20
-tui_like "pulled card: and to read it again" "重新读卡（F2）"
+tui_see "pulled card: one sentence of what happened" "写卡时卡被拔出。"
+tui_see "pulled card: one of what to do" "会自动完成或撤销。"
+unlike "pulled card: no byte counts" "$(tui_screen)" "字节"
+is "pulled card: the advice is said once" "$(tui_screen | grep -o "重新读卡" | wc -l)" 2
 tui_keys Enter
 sim fault clear >/dev/null; sim insert c1 >/dev/null
 tui_keys F2
@@ -210,6 +253,16 @@ tui_see "en: confirmation" "Take the money and write the card?"
 tui_keys Enter
 tui_see "en: sold" "Sold " 20
 is "en: 5 yuan recorded" "$(db "select kind, state, amount_fen from sales order by id desc limit 1")" "2|1|500"
+# a re-sale of 2.00 instead: the change is said in English too
+tui_menu 3 2
+tui_keys F2
+tui_see "en: re-sale shows the sale it cancels" "Sale to cancel"
+tui_type "2"; tui_keys Enter
+tui_see "en: re-sale asks to give the difference back" "Give the difference back and write the card?"
+tui_like "en: and how much" "Give back to the customer \(yuan\) +3\.00"
+tui_keys Enter
+tui_see "en: re-sold, saying the change" "Give back 3.00 yuan" 20
+tui_menu 3 1
 # the same purchase into the meter twice: the meter reports it and the advice is whole
 sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null
 sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
@@ -225,11 +278,29 @@ tui_login system 1
 tui_see "demo: logged in" "F12模拟器"
 tui_keys F12
 tui_see "demo: simulator panel" "模拟器（培训）"
+tui_see "demo: the panel's choice says how it changes" "←/→：选择"
 tui_keys Right Right Right Right Enter
 tui_see "demo: asks for the meter" "表号"
 tui_type "20240001"; tui_keys Enter
 tui_see "demo: the meter's display" "n20240001"
+# longer than the screen: it scrolls, and says so; the relay state is at the end
+tui_see "demo: the display says it scrolls" "PgUp/PgDn：滚动"
+unlike "demo: the relay is below the first page" "$(tui_screen)" "relay "
+tui_keys NPage
+tui_like "demo: scrolled to the relay and the meter's state" "relay +(closed|open)"
+tui_see "demo: down to the last line" "state "
 tui_keys Enter
+# faults for training: the card pulled during the next write, then cleared
+tui_keys F12
+tui_wait "模拟器（培训）" && tui_keys Right Right Right Right Right Right Right Enter
+tui_see "demo: the fault is set" "fault pull 3"
+tui_keys Enter
+like "demo: the simulator has the fault" "$(sim status)" "pull"
+tui_keys F12
+tui_wait "模拟器（培训）" && tui_keys Left Left Enter
+tui_see "demo: faults cleared" "fault clear"
+tui_keys Enter
+unlike "demo: the simulator has no fault left" "$(sim status)" "pull"
 tui_menu 3 1
 tui_see "demo: daily sale" "日常售电"
 like "demo: every key of the sale screen is on the hint line" "$(tui_hint)" "F2.*F4.*F7.*Enter.*Esc.*F1.*F9.*F10.*F11.*F12"
@@ -239,6 +310,19 @@ tui_keys F12
 tui_wait "模拟器（培训）" && tui_keys Right Right Enter
 tui_see "demo: card into a meter lists the card files" "< c1 >"
 tui_like "demo: the meter is the card's" "表号 +20240001"
+tui_keys Escape
+# after an opening, the card in the reader is the new one: the panel proposes its meter
+sim eject >/dev/null; sim new-card c2 >/dev/null; sim insert c2 >/dev/null
+sim new-meter 20240002 >/dev/null
+tui_menu 2 1
+tui_wait "用户开户购电"
+tui_type "王五"; tui_keys Tab Tab Tab Tab Tab Tab Tab Tab; tui_type "20240002"; tui_keys Enter
+tui_wait "写读卡器中的白卡？" && tui_keys Enter
+tui_see "demo: a second account opened" "开户成功" 20
+tui_keys Enter
+tui_keys F12
+tui_wait "模拟器（培训）" && tui_keys Right Right Enter
+tui_like "demo: the panel proposes the new card's meter" "表号 +20240002"
 tui_keys Escape
 tui_stop
 

@@ -63,13 +63,18 @@ like "area code in the database" "$(db "select value from settings")" "123459"
 # an account (its card on the test reader): from now on cards exist
 tui_menu 2 1
 tui_see "open account screen" "Open account and first purchase"
-tui_type "Zhang"; tui_keys Tab Tab Tab Tab Tab Tab Tab Tab; tui_type "20240009"; tui_keys Enter
-tui_wait "Write the blank card in the reader?" && tui_keys Enter
+tui_type "Zhang"; tui_keys Tab Tab Tab Tab Tab Tab Tab Tab; tui_type "20240009"
+# a CT meter: the ratio typed is confirmed with the rest
+tui_keys Tab Right Tab Tab Tab Tab Tab Tab C-u; tui_type "40"; tui_keys Enter
+tui_wait "Write the blank card in the reader?"
+tui_like "the opening confirmation shows the CT ratio" "CT ratio +40"
+tui_keys Enter
 tui_see "account opened" "Account opened" 20
 tui_keys Enter
 tui_see "the form is empty for the next account" "Customer number 10000001 opened"
 unlike "no name left in the form" "$(tui_screen)" "Zhang|20240009"
 is "account in the database" "$(db "select name, meter_no from customers")" "Zhang|20240009"
+is "its CT ratio in the database" "$(db "select ct_ratio from customers")" 40
 
 # M17 in English: a transfer by the card in the reader
 tui_menu 5 1
@@ -100,6 +105,14 @@ tui_keys F5; tui_type "Shop"; tui_keys Tab; tui_type "0.6123"; tui_keys Enter
 tui_see "tariff added" "Tariff Shop added."
 is "tariff in the database" "$(db "select t.name, p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop'")" "Shop|6123"
 tui_keys Tab Tab C-u; tui_type "0.65"; tui_keys Enter
+# a new price asks first, old -> new and how many accounts use it; Esc saves nothing
+tui_see "reprice asks: old and new price" "Change the price of Shop from 0.6123 to 0.6500 yuan/kWh?"
+tui_see "reprice asks: how many accounts" "0 open accounts use it"
+tui_keys Escape
+tui_see "reprice declined" "Cancelled; nothing was saved."
+is "price unchanged" "$(db "select count(*) from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop'")" 1
+tui_keys Enter
+tui_wait "Change the price of Shop" && tui_keys Enter
 tui_see "tariff repriced" "Tariff Shop saved."
 is "price history kept" "$(db "select group_concat(price) from (select p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop' order by p.id)")" "6123,6500"
 tui_keys F6
@@ -137,7 +150,7 @@ is "a flat price from now on" "$(db "select p.price, p.period_months from tariff
 tui_menu 1 5
 tui_see "operators screen" "Password again"
 tui_keys F5; tui_type "clerk"; tui_keys Tab Tab; tui_type "clerk-pw"; tui_keys Tab; tui_type "clerk-pw"; tui_keys Enter
-tui_see "seller added" "Operator clerk added."
+tui_see "seller added, told to choose a password at first login" "Operator clerk added. They choose their own password"
 tui_keys F5; tui_type "boss"; tui_keys Tab Right Tab; tui_type "boss-pw1"; tui_keys Tab; tui_type "boss-pw2"; tui_keys Enter
 tui_see "mismatched passwords refused" "Not done"
 tui_keys Enter
@@ -170,12 +183,23 @@ tui_see "limits screen" "Monthly free kWh"
 tui_keys C-u; tui_type "10.5"; tui_keys Enter
 tui_see "limits saved" "Saved."
 like "free energy in the database" "$(db "select value from settings")" "1050"
+# how each card read starts a sale: by kWh (1) instead of by amount (2, the default)
+tui_like "limits: each card read starts by amount" "Each card read starts +< By amount >"
+tui_keys Tab Tab Tab Tab Right
+tui_like "limits: by kWh chosen" "Each card read starts +< By kWh >"
+tui_keys Enter
+sale_mode_kwh() { [ "$(db "select value from settings where key = 'sale_mode'")" = 1 ]; }
+ok "the default settlement (by kWh) in the database" wait_for 5 sale_mode_kwh
 tui_stop
 
-# the seller: no admin screens in the menu, own password only
+# the seller: first a password of their own (the administrator knows clerk-pw), then no
+# admin screens in the menu, own password only
 tui_start
 tui_login clerk clerk-pw
+tui_see "the new seller must choose a password first" "Change your password"
+tui_type "clerk-own-1"; tui_keys Tab; tui_type "clerk-own-1"; tui_keys Enter
 tui_see "seller logged in" "Operator clerk [Seller]"
+is "no longer must change" "$(db "select must_change from operators where name = 'clerk'")" 0
 tui_menu 1 2
 tui_see "seller's second settings entry is the password screen" "Old password"
 tui_like "seller cannot change the operator name" "Operator +clerk"

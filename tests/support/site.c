@@ -59,21 +59,23 @@ static void pg_admin(const char *sql)
 #define PG_TABLES                                                                                  \
     "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "    \
     "audit, sales_sum, shifts, schema_version, tariff_tiers, fee_types, sale_items, items_sum, "   \
-    "arrears, reversals"
+    "arrears, reversals, areas, operator_areas, card_marks, card_seen, sales_sum_day"
 static const char *const pg_tables[] = {
-    "settings",   "operators", "tariffs",        "tariff_prices", "customers",
-    "totals",     "card_ops",  "sales",          "events",        "audit",
-    "sales_sum",  "shifts",    "schema_version", "tariff_tiers",  "fee_types",
-    "sale_items", "items_sum", "arrears",        "reversals"};
-static const char *const pg_identity[] = {
-    "operators", "tariffs",      "tariff_prices", "customers",  "card_ops", "sales",    "events",
-    "shifts",    "tariff_tiers", "fee_types",     "sale_items", "arrears",  "reversals"};
+    "settings",       "operators",  "tariffs",        "tariff_prices", "customers",
+    "totals",         "card_ops",   "sales",          "events",        "audit",
+    "sales_sum",      "shifts",     "schema_version", "tariff_tiers",  "fee_types",
+    "sale_items",     "items_sum",  "arrears",        "reversals",     "areas",
+    "operator_areas", "card_marks", "card_seen",      "sales_sum_day"};
+static const char *const pg_identity[] = {"operators",    "tariffs",   "tariff_prices", "customers",
+                                          "card_ops",     "sales",     "events",        "shifts",
+                                          "tariff_tiers", "fee_types", "sale_items",    "arrears",
+                                          "reversals",    "areas",     "card_seen"};
 
 /* Keeps the template's rows in the schema tpl of the same database: a site is put back
  * to them between tests (pg_reset), far faster than a new database each time. */
 static void pg_keep_template(const char *dbname)
 {
-    char sql[2048];
+    char sql[4096];
     size_t o = (size_t)snprintf(sql, sizeof sql, "CREATE SCHEMA tpl;");
     for (size_t i = 0; i < sizeof pg_tables / sizeof pg_tables[0]; i++)
         o += (size_t)snprintf(sql + o, sizeof sql - o, "CREATE TABLE tpl.%s AS TABLE public.%s;",
@@ -86,7 +88,7 @@ static void pg_keep_template(const char *dbname)
  * the ids put back. */
 static void pg_reset(const char *dbname)
 {
-    char sql[4096];
+    char sql[8192];
     size_t o = (size_t)snprintf(sql, sizeof sql,
                                 "SET session_replication_role = replica; TRUNCATE " PG_TABLES
                                 " RESTART IDENTITY;");
@@ -141,7 +143,7 @@ static void make_template(void)
                                .unit_phone = "0571-1234567",
                                .demo_tariffs = true};
     struct kwh_core *c;
-    struct kwh_session s;
+    struct kwh_session s, cs;
     struct kwh_tariff *t;
     struct kwh_operator *ops;
     size_t n;
@@ -167,7 +169,11 @@ static void make_template(void)
         fail_msg("open: %s", e.msg);
     if (auth_login(c, "system", "1", &s, &e) < 0 ||
         auth_change_password(c, &s, "system", "1", SITE_ADMIN_PW, SITE_ADMIN_PW, &e) < 0 ||
-        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, SITE_SELLER_PW, SITE_SELLER_PW, &e) < 0)
+        auth_operator_add(c, &s, "clerk", KWH_ROLE_SELLER, "seller-first-1", "seller-first-1", &e) <
+            0 ||
+        auth_login(c, "clerk", "seller-first-1", &cs, &e) < 0 ||
+        auth_change_password(c, &cs, "clerk", "seller-first-1", SITE_SELLER_PW, SITE_SELLER_PW,
+                             &e) < 0) /* a new operator sets their own password first */
         fail_msg("operators: %s", e.msg);
     if (auth_operator_list(c, &s, &ops, &n, &e) < 0)
         fail_msg("list: %s", e.msg);
@@ -417,6 +423,85 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     }
     store_close(db);
     return len;
+}
+
+/* The columns of sales before version 6, after its id (SQLite rebuilds the table). */
+#define SALES_V5                                                                                   \
+    "op_id, kind, state, customer_id, meter_no, purchase_count, energy_ckwh, adjust_ckwh, "        \
+    "free_ckwh, price, tariff_id, amount_fen, fee_fen, pay_method, by_amount, operator_id, "       \
+    "created, settled, replaces_id, invoice_no, reprints, printed, customer_name, "                \
+    "customer_address, customer_phone, tariff_name"
+void site_schema_back_to_5(struct site *s, const char *then)
+{
+    /* version 7 undone, then version 6 (the money rules) */
+    static const char pg[] =
+        "DROP TRIGGER sales_day_ins ON sales; DROP TRIGGER sales_day_upd ON sales;"
+        "DROP FUNCTION sales_day_keep(); DROP FUNCTION sales_day_add(sales, BIGINT);"
+        "DROP INDEX customers_search; DROP TABLE sales_sum_day, card_seen, card_marks,"
+        " operator_areas; ALTER TABLE customers DROP COLUMN area_id;"
+        "ALTER TABLE customers DROP COLUMN name_py; DROP TABLE areas;"
+        "DROP TABLE reversals, arrears, sale_items, items_sum, fee_types, tariff_tiers;"
+        "DROP FUNCTION items_sum_item();"
+        "DROP TRIGGER sales_sum_ins ON sales; DROP TRIGGER sales_sum_upd ON sales;"
+        "DROP FUNCTION sales_sum_keep(); DROP FUNCTION sales_sum_add(sales, BIGINT);"
+        "ALTER TABLE sales DROP COLUMN arrears_fen, DROP COLUMN pay_ref, DROP COLUMN reverses_id,"
+        " DROP COLUMN period_start, DROP COLUMN fee_month, DROP CONSTRAINT sales_pay_method_check,"
+        " ADD CONSTRAINT sales_pay_method_check CHECK (pay_method BETWEEN 0 AND 4);"
+        "ALTER TABLE sales_sum DROP COLUMN arrears_fen;"
+        "ALTER TABLE tariff_prices DROP COLUMN period_months, DROP COLUMN period_start;"
+        "ALTER TABLE customers DROP COLUMN period_start, DROP COLUMN period_ckwh,"
+        " DROP COLUMN tier_extra_ckwh, DROP COLUMN arrears_fen, DROP COLUMN fee_month,"
+        " DROP COLUMN recovery_mode, DROP COLUMN recovery_value;"
+        /* the summary's triggers of version 5 */
+        "CREATE FUNCTION sales_sum_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"
+        "  INSERT INTO sales_sum AS m (hour, operator_id, kind, pay_method, n, energy_ckwh,"
+        "  adjust_ckwh, free_ckwh, amount_fen, fee_fen) VALUES (r.created / 3600,"
+        "  r.operator_id, r.kind, r.pay_method, sg, sg * r.energy_ckwh, sg * r.adjust_ckwh,"
+        "  sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen) ON CONFLICT (hour, operator_id,"
+        "  kind, pay_method) DO UPDATE SET n = m.n + excluded.n, energy_ckwh = m.energy_ckwh +"
+        "  excluded.energy_ckwh, adjust_ckwh = m.adjust_ckwh + excluded.adjust_ckwh, free_ckwh ="
+        "  m.free_ckwh + excluded.free_ckwh, amount_fen = m.amount_fen + excluded.amount_fen,"
+        "  fee_fen = m.fee_fen + excluded.fee_fen $$;"
+        "CREATE FUNCTION sales_sum_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM sales_sum_add(OLD, -1); END IF;"
+        "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM sales_sum_add(NEW, 1); END IF;"
+        "  RETURN NULL; END $$;"
+        "CREATE TRIGGER sales_sum_ins AFTER INSERT OR DELETE ON sales FOR EACH ROW "
+        "  EXECUTE FUNCTION sales_sum_keep();"
+        "CREATE TRIGGER sales_sum_upd AFTER UPDATE OF state, kind, operator_id, pay_method,"
+        "  created, energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen ON sales FOR EACH"
+        "  ROW EXECUTE FUNCTION sales_sum_keep();"
+        "UPDATE schema_version SET version = 5;";
+    static const char lite[] =
+        "DROP TRIGGER customers_fts_ins; DROP TRIGGER customers_fts_upd;"
+        "DROP TRIGGER customers_fts_del; DROP TABLE customers_fts;"
+        "DROP TRIGGER sales_day_ins; DROP TRIGGER sales_day_upd_old;"
+        "DROP TRIGGER sales_day_upd_new; DROP TRIGGER sales_day_del;"
+        "DROP TABLE sales_sum_day; DROP TABLE card_seen; DROP TABLE card_marks;"
+        "DROP TABLE operator_areas; DROP INDEX customers_area; DROP INDEX customers_py;"
+        "ALTER TABLE customers DROP COLUMN area_id; ALTER TABLE customers DROP COLUMN name_py;"
+        "DROP TABLE areas;"
+        /* version 6: its tables, its columns, sales as before it (the rebuild takes the
+           summary's triggers with the old table; version 6 makes them again) */
+        "DROP TABLE reversals; DROP TABLE arrears; DROP TABLE sale_items; DROP TABLE items_sum;"
+        "DROP TABLE fee_types; DROP TABLE tariff_tiers;"
+        "CREATE TABLE sales_v5 (id INTEGER PRIMARY KEY, " SALES_V5 ");"
+        "INSERT INTO sales_v5 SELECT id, " SALES_V5 " FROM sales;"
+        "DROP TABLE sales; ALTER TABLE sales_v5 RENAME TO sales;"
+        "ALTER TABLE sales_sum DROP COLUMN arrears_fen;"
+        "ALTER TABLE tariff_prices DROP COLUMN period_months;"
+        "ALTER TABLE tariff_prices DROP COLUMN period_start;"
+        "ALTER TABLE customers DROP COLUMN period_start;"
+        "ALTER TABLE customers DROP COLUMN period_ckwh;"
+        "ALTER TABLE customers DROP COLUMN tier_extra_ckwh;"
+        "ALTER TABLE customers DROP COLUMN arrears_fen;"
+        "ALTER TABLE customers DROP COLUMN fee_month;"
+        "ALTER TABLE customers DROP COLUMN recovery_mode;"
+        "ALTER TABLE customers DROP COLUMN recovery_value;"
+        "PRAGMA user_version = 5;";
+    char sql[8192];
+    snprintf(sql, sizeof sql, "%s%s", site_is_pg() ? pg : lite, then != NULL ? then : "");
+    site_exec(s, sql);
 }
 
 void site_exec(struct site *s, const char *sql)

@@ -80,6 +80,12 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n);
 /* Runs a script of statements on the site's database (test damage, old versions). */
 void site_exec(struct site *s, const char *sql);
 
+/* Takes the site's database back to schema version 5 (before the oversight tables):
+ * what version 7 added is dropped on either backend, the version set to 5, then the
+ * script `then` runs (NULL: none) in the same connection (older versions: opening the
+ * store again would migrate it). */
+void site_schema_back_to_5(struct site *s, const char *then);
+
 /* Whether the suite runs on PostgreSQL (KWH_TEST_PG names a test server). */
 bool site_is_pg(void);
 

@@ -148,6 +148,15 @@ static const char *const given[] = {"伟", "芳",   "娜", "敏", "静",   "丽"
                                     "军", "洋",   "勇", "艳", "杰",   "娟",  "涛", "明",
                                     "超", "秀英", "华", "平", "建国", "小红"};
 
+/* A new operator sets their own password at the first login. */
+static int first_password(struct kwh_core *c, const char *name, struct kwh_err *e)
+{
+    struct kwh_session s;
+    if (auth_login(c, name, "bench-first-1", &s, e) < 0)
+        return -1;
+    return auth_change_password(c, &s, name, "bench-first-1", "bench-clerk-1", "bench-clerk-1", e);
+}
+
 static int setup_site(const char *path, struct kwh_err *e)
 {
     struct kwh_init_req req = {.area_code = "123456",
@@ -161,10 +170,11 @@ static int setup_site(const char *path, struct kwh_err *e)
     if (auth_login(c, "system", "1", &s, e) < 0 ||
         auth_change_password(c, &s, "system", "1", "bench-admin-1", "bench-admin-1", e) < 0 ||
         auth_login(c, "system", "bench-admin-1", &s, e) < 0 ||
-        auth_operator_add(c, &s, "clerk1", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1", e) <
+        auth_operator_add(c, &s, "clerk1", KWH_ROLE_SELLER, "bench-first-1", "bench-first-1", e) <
             0 ||
-        auth_operator_add(c, &s, "clerk2", KWH_ROLE_SELLER, "bench-clerk-1", "bench-clerk-1", e) <
-            0) {
+        auth_operator_add(c, &s, "clerk2", KWH_ROLE_SELLER, "bench-first-1", "bench-first-1", e) <
+            0 ||
+        first_password(c, "clerk1", e) < 0 || first_password(c, "clerk2", e) < 0) {
         core_close(c);
         return -1;
     }
@@ -230,8 +240,9 @@ int main(int argc, char **argv)
     st = prep(db, "INSERT INTO customers (customer_no, name, address, phone, meter_no, "
                   "meter_type, rating_a, current_limit_a, alarm_ckwh, overdraft_ckwh, "
                   "hoard_ckwh, ct_ratio, tariff_id, status, card_gen, purchase_count, "
-                  "loaded_count, balance_ckwh, opened, last_purchase) VALUES (?, ?, ?, ?, ?, "
-                  "1, 60, 40, 1000, 500, 200000, 1, ?, ?, 1, ?, ?, ?, ?, ?)");
+                  "loaded_count, balance_ckwh, opened, last_purchase, name_py, area_id) VALUES "
+                  "(?, ?, ?, ?, ?, 1, 60, 40, 1000, 500, 200000, 1, ?, ?, 1, ?, ?, ?, ?, ?, ?, "
+                  "(SELECT id FROM areas WHERE parent_id IS NULL))");
     exec(db, "BEGIN");
     for (long i = 0; i < customers; i++) {
         char name[64], addr[96], phone[16];
@@ -253,6 +264,11 @@ int main(int argc, char **argv)
         sqlite3_bind_int64(st, 10, rnd(200000));
         sqlite3_bind_int64(st, 11, now - days * 86400 - rnd(86400 * 365));
         sqlite3_bind_int64(st, 12, now - rnd((uint32_t)(days * 86400)));
+        {
+            char py[64]; /* the search's initials, as the store keeps them */
+            pinyin_initials(name, py, sizeof py);
+            sqlite3_bind_text(st, 13, py, -1, SQLITE_TRANSIENT);
+        }
         step(db, st);
         if ((i + 1) % BATCH == 0)
             exec(db, "COMMIT; BEGIN");

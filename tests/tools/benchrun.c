@@ -19,6 +19,7 @@
 #include "fakecard.h"
 #include "kwhpos/cardprofile.h"
 #include "kwhpos/core.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/data.h"
 #include "kwhpos/query.h"
 #include "store/store.h"
@@ -181,6 +182,38 @@ int main(int argc, char **argv)
         add(&t, now_ms() - t0);
     }
     report("account by customer number", &t, 1);
+    {
+        /* the search box (kwhpos/oversight.h): a page of at most 20, as a screen shows */
+        static const char *const kinds[] = {"by number", "by 3 characters of the name",
+                                            "by the start of the name", "by the pinyin initials",
+                                            "by part of the phone"};
+        for (int k = 0; k < 5; k++) {
+            for (int i = 0; i < runs; i++) {
+                struct kwh_search_page pg;
+                struct kwh_customer cu;
+                char text[64];
+                uint32_t no = 10000001 + rnd((uint32_t)accounts);
+                if (account_find(c, no, 0, &cu, &e) < 0)
+                    die("search's account", &e);
+                if (k == 0)
+                    snprintf(text, sizeof text, "%08u", cu.meter.meter_no);
+                else if (k == 1 || k == 2)
+                    snprintf(text, sizeof text, "%.*s", k == 1 ? 9 : 3, cu.name); /* 3 or 1 */
+                else if (k == 3)
+                    pinyin_initials(cu.name, text, 3);
+                else
+                    snprintf(text, sizeof text, "%.6s", cu.phone + 5);
+                t0 = now_ms();
+                if (search_customers(c, &s, text, false, 0, 20, &pg, &e) < 0)
+                    die("search", &e);
+                add(&t, now_ms() - t0);
+                search_page_fini(&pg);
+            }
+            char what[64];
+            snprintf(what, sizeof what, "search %s", kinds[k]);
+            report(what, &t, 10);
+        }
+    }
     for (int i = 0; i < runs; i++) {
         t0 = now_ms();
         if (report_balance(c, &s, &bal, &e) < 0)

@@ -213,6 +213,15 @@ static void operators__added_and_removed_by_admins_only(void **state)
         auth_operator_add(s->core, &s->admin, "李会计", KWH_ROLE_SELLER, "pw12345", "pw12345", &e),
         0);
     assert_int_equal(auth_login(s->core, "李会计", "pw12345", &sess, &e), 0);
+    /* the administrator knows the password: the new operator must set their own first */
+    assert_true(sess.must_change_password);
+    REFUSED(KWH_EPERM, "change your password first",
+            auth_operator_list(s->core, &sess, &ops, &n, &e_));
+    assert_int_equal(
+        auth_change_password(s->core, &sess, "李会计", "pw12345", "pw123456", "pw123456", &e), 0);
+    assert_false(sess.must_change_password);
+    assert_int_equal(auth_login(s->core, "李会计", "pw123456", &sess, &e), 0);
+    assert_false(sess.must_change_password);
     assert_int_equal(auth_operator_list(s->core, &s->admin, &ops, &n, &e), 0);
     assert_int_equal(n, 3);
     free(ops);
@@ -222,7 +231,7 @@ static void operators__added_and_removed_by_admins_only(void **state)
     free(ops);
     REFUSED(KWH_EPERM, "administrator", auth_operator_delete(s->core, &s->seller, "李会计", &e_));
     assert_int_equal(auth_operator_delete(s->core, &s->admin, "李会计", &e), 0);
-    REFUSED(KWH_EAUTH, "wrong", auth_login(s->core, "李会计", "pw12345", &sess, &e_));
+    REFUSED(KWH_EAUTH, "wrong", auth_login(s->core, "李会计", "pw123456", &sess, &e_));
     /* the name can be used again */
     assert_int_equal(
         auth_operator_add(s->core, &s->admin, "李会计", KWH_ROLE_ADMIN, "pw12345", "pw12345", &e),
@@ -242,6 +251,9 @@ static void operators__the_last_admin_stays(void **state)
         auth_operator_add(s->core, &s->admin, "boss", KWH_ROLE_ADMIN, "boss-pw-1", "boss-pw-1", &e),
         0);
     assert_int_equal(auth_login(s->core, "boss", "boss-pw-1", &other, &e), 0);
+    assert_int_equal(
+        auth_change_password(s->core, &other, "boss", "boss-pw-1", "boss-pw-2", "boss-pw-2", &e),
+        0);
     assert_int_equal(auth_operator_set_role(s->core, &other, "system", KWH_ROLE_SELLER, &e), 0);
     REFUSED(KWH_ECONFLICT, "last administrator",
             auth_operator_set_role(s->core, &other, "boss", KWH_ROLE_SELLER, &e_));

@@ -476,13 +476,6 @@ static void roles__every_operator_prints_and_reprints_only_admins_restore_forms(
 
 /* --- schema ------------------------------------------------------------------------------ */
 
-/* the columns of sales before version 6, after its id */
-#define SALES_V5                                                                                   \
-    "op_id, kind, state, customer_id, meter_no, purchase_count, energy_ckwh, adjust_ckwh, "        \
-    "free_ckwh, price, tariff_id, amount_fen, fee_fen, pay_method, by_amount, operator_id, "       \
-    "created, settled, replaces_id, invoice_no, reprints, printed, customer_name, "                \
-    "customer_address, customer_phone, tariff_name"
-
 static void migration__a_version_1_database_gains_the_first_copy_time(void **state)
 {
     struct site *s = *state;
@@ -509,29 +502,13 @@ static void migration__a_version_1_database_gains_the_first_copy_time(void **sta
         s->core = site_open_again(s);
         assert_int_equal(site_q1(s, "SELECT version FROM schema_version"), STORE_SCHEMA_VERSION);
     } else {
-        /* version 6 undone first: its tables, its columns, sales as before it */
-        site_exec(s, "DROP TABLE reversals; DROP TABLE arrears; DROP TABLE sale_items; "
-                     "DROP TABLE items_sum; DROP TABLE fee_types; DROP TABLE tariff_tiers; "
-                     "CREATE TABLE sales_v5 (id INTEGER PRIMARY KEY, " SALES_V5 "); "
-                     "INSERT INTO sales_v5 SELECT id, " SALES_V5 " FROM sales; "
-                     "DROP TABLE sales; ALTER TABLE sales_v5 RENAME TO sales; "
-                     "ALTER TABLE sales_sum DROP COLUMN arrears_fen; "
-                     "ALTER TABLE tariff_prices DROP COLUMN period_months; "
-                     "ALTER TABLE tariff_prices DROP COLUMN period_start; "
-                     "ALTER TABLE customers DROP COLUMN period_start; "
-                     "ALTER TABLE customers DROP COLUMN period_ckwh; "
-                     "ALTER TABLE customers DROP COLUMN tier_extra_ckwh; "
-                     "ALTER TABLE customers DROP COLUMN arrears_fen; "
-                     "ALTER TABLE customers DROP COLUMN fee_month; "
-                     "ALTER TABLE customers DROP COLUMN recovery_mode; "
-                     "ALTER TABLE customers DROP COLUMN recovery_value;");
-        site_exec(s, "ALTER TABLE sales DROP COLUMN printed; "
-                     "ALTER TABLE sales DROP COLUMN customer_name; "
-                     "ALTER TABLE sales DROP COLUMN customer_address; "
-                     "ALTER TABLE sales DROP COLUMN customer_phone; "
-                     "ALTER TABLE sales DROP COLUMN tariff_name; "
-                     "ALTER TABLE card_ops DROP COLUMN not_written; "
-                     "PRAGMA user_version = 1;");
+        site_schema_back_to_5(s, "ALTER TABLE sales DROP COLUMN printed; "
+                                 "ALTER TABLE sales DROP COLUMN customer_name; "
+                                 "ALTER TABLE sales DROP COLUMN customer_address; "
+                                 "ALTER TABLE sales DROP COLUMN customer_phone; "
+                                 "ALTER TABLE sales DROP COLUMN tariff_name; "
+                                 "ALTER TABLE card_ops DROP COLUMN not_written; "
+                                 "PRAGMA user_version = 1;");
         /* (the columns are gone: the drops above fail the test otherwise) */
         s->core = site_open_again(s);
         assert_int_equal(site_q1(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);

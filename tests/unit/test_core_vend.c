@@ -376,6 +376,114 @@ static void sale__per_sale_maximum_is_configurable(void **state)
     assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
 }
 
+/* Right after the read, before any amount: the most the card can take under the hoard
+ * limit, in kWh and in yuan that fits; a card that can take no purchase is refused. */
+static void sale_room__is_the_most_the_card_takes_and_refuses_before_an_amount(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_purchase_req p;
+    struct kwh_sale_room room;
+    struct kwh_card_view v;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
+    REFUSED(KWH_ECONFLICT, "insert the card in the meter first",
+            sale_room(s->core, &s->seller, &v, KWH_OP_SALE, &room, &e_));
+    /* 重新售电 of the opening's purchase: the meter holds nothing without it */
+    assert_int_equal(sale_room(s->core, &s->seller, &v, KWH_OP_RESALE, &room, &e), 0);
+    assert_int_equal(room.held_ckwh, 0);
+    assert_int_equal(room.max_ckwh, 200000);
+
+    site_meter_loads(s, 5000); /* 50 kWh left of the 2000 kWh limit */
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(sale_room(s->core, &s->seller, &v, KWH_OP_SALE, &room, &e), 0);
+    assert_int_equal(room.held_ckwh, 5000);
+    assert_int_equal(room.hoard_ckwh, 200000);
+    assert_int_equal(room.price, 5283);
+    assert_int_equal(room.max_ckwh, 195000);
+    assert_int_equal(room.max_fen, units_amount_within(195000, 5283));
+    /* one fen more than the most is refused, saying the most; the most itself sells */
+    p = by_amount(room.max_fen + 1, KWH_PAY_CASH);
+    REFUSED(KWH_ECONFLICT, "can take at most 1950.00 kWh",
+            ops_sell(s->core, &s->seller, no, &p, &r, &e_));
+    p.value = room.max_fen;
+    REFUSED(KWH_ECONFLICT, "重新售电 is no longer possible",
+            sale_room(s->core, &s->seller, &v, KWH_OP_RESALE, &room, &e_));
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    assert_true(r.sale.energy_ckwh <= 195000);
+    struct kwh_session nobody = {0};
+    REFUSED(KWH_EPERM, "log in", sale_room(s->core, &nobody, &v, KWH_OP_SALE, &room, &e_));
+}
+
+/* 补卡: the ledger proposes 已消费 only when the meter reported the last purchase, and
+ * the plan says when the clerk's choice goes against that. */
+static void reissue_evidence__proposes_what_the_meter_reported(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_reissue_evidence ev;
+    struct kwh_card_view v;
+    struct kwh_plan *plan = NULL;
+    struct kwh_err e;
+
+    assert_int_equal(reissue_evidence(s->core, &s->seller, no, &ev, &e), 0);
+    assert_true(ev.has_last_sale);
+    assert_int_equal(ev.last_sale.purchase_count, 1);
+    assert_int_equal(model_sale_card_ckwh(&ev.last_sale), 10000);
+    assert_int_equal(ev.purchase_count, 1);
+    assert_int_equal(ev.loaded_count, 0);
+    assert_false(ev.loaded); /* no report: 未消费 */
+    fakecard_blank(s->card);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(reissue_plan(s->core, &s->seller, no, &v, true, 0, NULL, &plan, &e), 0);
+    assert_true(plan_view(plan)->against_evidence);
+    assert_false(plan_view(plan)->evidence.loaded);
+    plan_free(plan);
+    assert_int_equal(reissue_plan(s->core, &s->seller, no, &v, false, 0, NULL, &plan, &e), 0);
+    assert_false(plan_view(plan)->against_evidence);
+    plan_free(plan);
+}
+
+static void reissue_evidence__loaded_after_the_meters_report(void **state)
+{
+    struct site *s = *state;
+    uint32_t no = site_open(s, 12345678, 10000);
+    struct kwh_reissue_evidence ev;
+    struct kwh_card card;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    card_of(s, &card); /* the report is taken in when the card is read */
+    assert_int_equal(reissue_evidence(s->core, &s->seller, no, &ev, &e), 0);
+    assert_int_equal(ev.loaded_count, 1);
+    assert_true(ev.loaded);
+    assert_false(ev.pending);
+    REFUSED(KWH_ENOTFOUND, "", reissue_evidence(s->core, &s->seller, no + 1, &ev, &e_));
+}
+
+/* F3 查询用户: one number, the customer's or the meter's; ambiguous when it is both. */
+static void account_find_number__takes_either_number(void **state)
+{
+    struct site *s = *state;
+    uint32_t first = site_open(s, 12345678, 0);
+    uint32_t second = site_open(s, first, 0); /* its meter number is the first's customer no */
+    struct kwh_customer cu;
+    struct kwh_err e;
+
+    assert_int_equal(account_find_number(s->core, 12345678, &cu, &e), 0);
+    assert_int_equal(cu.customer_no, first);
+    assert_int_equal(account_find_number(s->core, second, &cu, &e), 0);
+    assert_int_equal(cu.meter.meter_no, first);
+    REFUSED(KWH_ECONFLICT, "the meter number of another",
+            account_find_number(s->core, first, &cu, &e_));
+    REFUSED(KWH_ENOTFOUND, "no account has the customer number or meter number 87654321",
+            account_find_number(s->core, 87654321, &cu, &e_));
+    REFUSED(KWH_EINVAL, "customer number or a meter number",
+            account_find_number(s->core, 0, &cu, &e_));
+}
+
 /* --- M12 ------------------------------------------------------------------------------ */
 
 static void resale__replaces_the_last_sale_only_before_it_reaches_the_meter(void **state)
@@ -929,6 +1037,8 @@ static void card_read__says_the_meter_refused_a_reissue_that_said_consumed(void 
     assert_non_null(strstr(v.refusal, "E7"));
     assert_non_null(strstr(v.refusal, "reissue the card again, with 未消费"));
     REFUSED(KWH_ECONFLICT, "with 未消费", ops_sell(s->core, &s->seller, no, &p, &r, &e_));
+    /* the refused 20 kWh are still the customer's: 100 in the meter + 20 on the card */
+    assert_int_equal(site_balance(s, no), 10000 + 2000);
 }
 
 static void toolcards__need_an_admin_except_the_relay_card(void **state)
@@ -1263,6 +1373,10 @@ int main(void)
         T(sale__refused_while_the_last_purchase_is_not_in_the_meter),
         T(sale__hoard_limit_counts_what_the_meter_holds),
         T(sale__per_sale_maximum_is_configurable),
+        T(sale_room__is_the_most_the_card_takes_and_refuses_before_an_amount),
+        T(reissue_evidence__proposes_what_the_meter_reported),
+        T(reissue_evidence__loaded_after_the_meters_report),
+        T(account_find_number__takes_either_number),
         T(resale__replaces_the_last_sale_only_before_it_reaches_the_meter),
         T(resale__of_an_opening_card_keeps_the_key_for_the_new_meter),
         T(reissue__unconsumed_carries_the_last_purchase_and_the_old_card_dies),

@@ -635,6 +635,34 @@ static void csv__gb18030_bytes_for_spreadsheets(void **state)
     assert_int_equal(csv_encoding_parse("latin1"), -1);
 }
 
+static void csv__formulas_go_out_as_text_and_come_back_as_they_were(void **state)
+{
+    static const char *const fields[] = {"=1+1",   "+86 138", "-x",  "@SUM(A1)", "\tx",
+                                         "-12.50", "-3",      "'=1", "''+2",     "a=b",
+                                         "=a,b",   "'",       "''",  NULL};
+    static const char want[] = "'=1+1,'+86 138,'-x,'@SUM(A1),\"'\tx\",-12.50,-3,''=1,'''+2,a=b,"
+                               "\"'=a,b\",',''\r\n";
+    char *p, *f[16];
+    size_t len, n;
+    int64_t line = 1;
+    struct kwh_err e;
+    (void)state;
+    char *out = write_csv(KWH_CSV_UTF8, fields, KWH_ARRAY_LEN(fields), &len);
+    assert_string_equal(out, want);
+    p = out;
+    assert_int_equal(csv_split(&p, out + len, f, 16, &n, &line, &e), 0);
+    assert_int_equal(n, KWH_ARRAY_LEN(fields) - 1);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(f[i], fields[i]);
+    free(out);
+    /* a byte order mark for spreadsheets that need one */
+    static const char *const one[] = {"张三", NULL};
+    out = write_csv(KWH_CSV_UTF8_BOM, one, KWH_ARRAY_LEN(one), &len);
+    assert_int_equal(len, 3 + strlen("张三\r\n"));
+    assert_memory_equal(out, "\xEF\xBB\xBF张三\r\n", len);
+    free(out);
+}
+
 static void csv__refuses_broken_quoting(void **state)
 {
     static const char *const cases[][2] = {
@@ -859,6 +887,7 @@ int main(void)
         T(check__finds_pending_writes_and_a_summary_that_disagrees),
         cmocka_unit_test(csv__quotes_commas_quotes_newlines_and_spaces),
         cmocka_unit_test(csv__gb18030_bytes_for_spreadsheets),
+        cmocka_unit_test(csv__formulas_go_out_as_text_and_come_back_as_they_were),
         cmocka_unit_test(csv__refuses_broken_quoting),
         T(import__creates_open_accounts_without_cards),
         T(import__reports_every_bad_line_and_imports_nothing),

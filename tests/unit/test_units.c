@@ -64,6 +64,24 @@ static void units__amount_to_energy_round_trips_to_the_fen(void **state)
     }
 }
 
+/* The most that can be sold by amount into some room: its energy fits, one fen more
+ * would not. */
+static void units__amount_within_is_the_largest_that_fits(void **state)
+{
+    static const int64_t prices[] = {1, 4999, 5000, 5283, 7777, 10000, 12345, 99999, 999999};
+    (void)state;
+    assert_int_equal(units_amount_within(-1, 5283), 0);
+    assert_int_equal(units_amount_within(0, 5283), 0);          /* 0.01 yuan would buy 0.01 kWh */
+    assert_int_equal(units_amount_within(189000, 5283), 99849); /* 998.49 -> 1889.99 kWh */
+    for (size_t i = 0; i < sizeof prices / sizeof prices[0]; i++) {
+        for (int64_t room = 0; room <= 5000; room += 7) {
+            int64_t a = units_amount_within(room, prices[i]);
+            assert_true(units_energy_for_amount(a, prices[i]) <= room);
+            assert_true(units_energy_for_amount(a + 1, prices[i]) > room);
+        }
+    }
+}
+
 /* Selling by energy then charging: the charge is within half a fen of the exact cost,
  * and the same energy sold again costs the same (no drift). */
 static void units__energy_to_amount_is_within_half_a_fen(void **state)
@@ -330,6 +348,7 @@ int main(void)
         cmocka_unit_test(units__energy_for_amount_never_exceeds_what_was_paid),
         cmocka_unit_test(units__refunds_round_in_the_sites_favour),
         cmocka_unit_test(units__amount_to_energy_round_trips_to_the_fen),
+        cmocka_unit_test(units__amount_within_is_the_largest_that_fits),
         cmocka_unit_test(units__energy_to_amount_is_within_half_a_fen),
         cmocka_unit_test(fixed__parses_money_and_energy_without_floats),
         cmocka_unit_test(fixed__formats_back_exactly),

@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kwh-backends: sqlite pg (tests/run.sh runs this suite on SQLite and on PostgreSQL) */
+/* Oversight (SPEC B10, B13): the area tree and its rules, the operators' scope per core
+ * service, the card blacklist and the copies refused at the counter, the customer
+ * search, and the migration of a version-5 site (every account into the root). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fakecard.h"
+#include "kwhpos/core.h"
+#include "kwhpos/data.h"
+#include "kwhpos/money.h"
+#include "kwhpos/oversight.h"
+#include "kwhpos/query.h"
+#include "check.h"
+#include "site.h"
+#include "ops.h"
+
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        if ((call) < 0)                                                                            \
+            fail_msg("%s: %s", #call, e.msg);                                                      \
+    } while (0)
+
+static int64_t add(struct site *s, int64_t parent, const char *name)
+{
+    int64_t id;
+    struct kwh_err e;
+    OK(area_add(s->core, &s->admin, parent, name, &id, &e));
+    return id;
+}
+
+/* Opens an account in area (a fresh blank card) with 10 kWh, as who. */
+static int open_in(struct site *s, const struct kwh_session *who, uint32_t meter, const char *name,
+                   int64_t area, uint32_t *no, struct kwh_err *e)
+{
+    struct kwh_account_req a = site_account(s, meter, name);
+    struct kwh_purchase_req p = {KWH_BY_KWH, 1000, 0, KWH_PAY_CASH, ""};
+    struct kwh_receipt r;
+    int rc;
+    a.area_id = area;
+    fakecard_blank(s->card);
+    rc = ops_open(s->core, who, &a, &p, &r, e);
+    if (rc == 0 && no != NULL)
+        *no = r.customer.customer_no;
+    return rc;
+}
+
+static void areas__the_tree_refuses_cycles_depth_bad_names_and_deleting_what_is_used(void **state)
+{
+    struct site *s = *state;
+    struct kwh_area *list, found;
+    struct kwh_err e;
+    size_t n;
+    int64_t a, a1, b, deep, id;
+    uint32_t no;
+
+    a = add(s, 0, "园区A");
+    a1 = add(s, a, "1栋");
+    b = add(s, 0, "园区B");
+    /* the same name twice under one parent, a '/', an empty name, a seller */
+    assert_int_equal(area_add(s->core, &s->admin, a, "1栋", &id, &e), KWH_ECONFLICT);
+    assert_int_equal(area_add(s->core, &s->admin, a, "1/2", &id, &e), KWH_EINVAL);
+    assert_non_null(strstr(e.msg, "'/'"));
+    assert_int_equal(area_add(s->core, &s->admin, a, "", &id, &e), KWH_EINVAL);
+    assert_int_equal(area_add(s->core, &s->seller, a, "2栋", &id, &e), KWH_EPERM);
+    assert_int_equal(area_add(s->core, &s->admin, 999999, "x", &id, &e), KWH_ENOTFOUND);
+    /* a cycle: 园区A under its own 1栋, or under itself */
+    assert_int_equal(area_move(s->core, &s->admin, a, a1, &e), KWH_EINVAL);
+    assert_int_equal(area_move(s->core, &s->admin, a, a, &e), KWH_EINVAL);
+    /* six levels below the root, not seven */
+    deep = a1;
+    for (int i = 3; i <= 6; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "L%d", i);
+        deep = add(s, deep, nm);
+    }
+    assert_int_equal(area_add(s->core, &s->admin, deep, "L7", &id, &e), KWH_EINVAL);
+    /* moving 园区A (5 levels deep below it) under 园区B would make 7 */
+    assert_int_equal(area_move(s->core, &s->admin, a, b, &e), KWH_EINVAL);
+    OK(area_move(s->core, &s->admin, a1, b, &e));
+    OK(area_find(s->core, "园区B/1栋/L3", &found, &e));
+    assert_int_equal(found.depth, 3);
+    assert_string_equal(found.title, "园区B/1栋/L3");
+    OK(area_move(s->core, &s->admin, a1, a, &e));
+    OK(area_rename(s->core, &s->admin, a1, "一栋", &e));
+    assert_int_equal(area_find(s->core, "园区A/1栋", &found, &e), KWH_ENOTFOUND);
+    OK(area_find(s->core, "园区A/一栋", &found, &e));
+    assert_int_equal(found.id, a1);
+
+    /* an account in 一栋: neither it nor 园区A can go */
+    OK(open_in(s, &s->seller, 20240001, "张三", a1, &no, &e));
+    assert_int_equal(area_delete(s->core, &s->admin, a1, &e), KWH_ECONFLICT);
+    assert_int_equal(area_delete(s->core, &s->admin, a, &e), KWH_ECONFLICT);
+    OK(area_delete(s->core, &s->admin, b, &e));
+    assert_int_equal(area_find(s->core, "园区B", &found, &e), KWH_ENOTFOUND);
+
+    /* the list: the root first, each followed by its subtree, with the accounts below */
+    OK(area_list(s->core, &s->admin, &list, &n, &e));
+    assert_int_equal(n, 7); /* root, 园区A, 一栋, L3..L6 */
+    assert_int_equal(list[0].depth, 0);
+    assert_int_equal(list[0].accounts, 1);
+    assert_string_equal(list[1].name, "园区A");
+    assert_int_equal(list[1].accounts, 1);
+    assert_string_equal(list[2].title, "园区A/一栋");
+    assert_int_equal(list[3].accounts, 0);
+    id = list[0].id;
+    free(list);
+    /* the account moves to the root: 一栋 still holds L3, but L6 goes */
+    assert_int_equal(area_assign(s->core, &s->seller, no, id, &e), KWH_EPERM);
+    OK(area_assign(s->core, &s->admin, no, id, &e));
+    assert_int_equal(area_delete(s->core, &s->admin, a1, &e), KWH_ECONFLICT);
+    OK(area_delete(s->core, &s->admin, deep, &e));
+    OK(area_list(s->core, &s->admin, &list, &n, &e));
+    assert_int_equal(n, 6);
+    assert_int_equal(list[1].accounts, 0);
+    free(list);
+    assert_true(site_q1(s, "SELECT count(*) FROM audit WHERE op LIKE 'area-%'") >= 10);
+}
+
+static void scope__a_limited_operator_acts_and_looks_only_inside_their_areas(void **state)
+{
+    struct site *s = *state;
+    struct kwh_customer_filter cf;
+    struct kwh_customer_page cp;
+    struct kwh_sale_filter sf;
+    struct kwh_sale_page sp;
+    struct kwh_search_page hits;
+    struct kwh_area *list;
+    struct kwh_area_row *rows;
+    struct kwh_purchase_req p = {KWH_BY_KWH, 500, 0, KWH_PAY_CASH, ""};
+    struct kwh_receipt r;
+    struct kwh_card_view v;
+    struct kwh_err e;
+    int64_t a, b, got[KWH_SCOPE_MAX];
+    size_t n;
+    uint32_t in_a, in_b;
+    uint8_t card_b[KWH_CARD_SIZE], psc_b[KWH_PSC_LEN];
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    OK(open_in(s, &s->admin, 20240002, "李四", b, &in_b, &e));
+    memcpy(card_b, s->card->img, sizeof card_b);
+    memcpy(psc_b, s->card->psc, sizeof psc_b);
+    OK(open_in(s, &s->admin, 20240001, "张三", a, &in_a, &e));
+    OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
+    OK(scope_get(s->core, &s->seller, NULL, got, KWH_SCOPE_MAX, &n, &e));
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0], a);
+    /* a seller neither sets scopes nor reads another's */
+    assert_int_equal(scope_set(s->core, &s->seller, "clerk", NULL, 0, &e), KWH_EPERM);
+    assert_int_equal(scope_get(s->core, &s->seller, "system", got, KWH_SCOPE_MAX, &n, &e),
+                     KWH_EPERM);
+
+    /* 开户 outside: refused, nothing written */
+    assert_int_equal(open_in(s, &s->seller, 20240003, "王五", b, NULL, &e), KWH_EPERM);
+    assert_non_null(strstr(e.msg, "园区B"));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM customers"), 2);
+    /* 读卡 and 售电 of B's card: refused */
+    memcpy(s->card->img, card_b, sizeof card_b);
+    memcpy(s->card->psc, psc_b, sizeof psc_b);
+    s->card->tries = 3;
+    site_meter_loads(s, 1000);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), KWH_EPERM);
+    assert_int_equal(ops_sell(s->core, &s->seller, in_b, &p, &r, &e), KWH_EPERM);
+    assert_int_equal(ops_transfer(s->core, &s->seller, in_b, "赵六", "", "", &e), KWH_EPERM);
+    assert_int_equal(ops_close(s->core, &s->seller, in_b, false, &e), KWH_EPERM);
+    assert_int_equal(ops_reissue(s->core, &s->seller, in_b, true, 0, &p, &r, &e), KWH_EPERM);
+    assert_int_equal(card_mark_lost(s->core, &s->seller, in_b, &e), KWH_EPERM);
+    {
+        struct kwh_customer cu;
+        assert_int_equal(account_lookup(s->core, &s->seller, in_b, 0, &cu, &e), KWH_EPERM);
+        OK(account_lookup(s->core, &s->seller, in_a, 0, &cu, &e));
+        assert_int_equal(cu.area_id, a);
+    }
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales"), 2);
+    /* the admin is unrestricted */
+    OK(ops_sell(s->core, &s->admin, in_b, &p, &r, &e));
+
+    /* queries, the search and the area list keep to 园区A */
+    memset(&cf, 0, sizeof cf);
+    OK(query_customers(s->core, &s->seller, &cf, &cp, &e));
+    assert_int_equal(cp.total, 1);
+    assert_int_equal(cp.rows[0].customer_no, in_a);
+    query_customer_page_fini(&cp);
+    OK(query_customers(s->core, &s->admin, &cf, &cp, &e));
+    assert_int_equal(cp.total, 2);
+    query_customer_page_fini(&cp);
+    cf.by_area = true;
+    cf.area_id = b;
+    OK(query_customers(s->core, &s->admin, &cf, &cp, &e));
+    assert_int_equal(cp.total, 1);
+    assert_int_equal(cp.rows[0].customer_no, in_b);
+    query_customer_page_fini(&cp);
+    OK(query_customers(s->core, &s->seller, &cf, &cp, &e));
+    assert_int_equal(cp.total, 0);
+    query_customer_page_fini(&cp);
+    memset(&sf, 0, sizeof sf);
+    OK(query_sales(s->core, &s->seller, &sf, &sp, &e));
+    assert_int_equal(sp.totals.count, 1);
+    assert_int_equal(sp.totals.energy_ckwh, 1000);
+    query_sale_page_fini(&sp);
+    OK(query_sales(s->core, &s->admin, &sf, &sp, &e));
+    assert_int_equal(sp.totals.count, 3);
+    query_sale_page_fini(&sp);
+    OK(search_customers(s->core, &s->seller, "1栋", false, 0, 0, &hits, &e));
+    search_page_fini(&hits);
+    OK(search_customers(s->core, &s->seller, "一号楼", false, 0, 0, &hits, &e));
+    assert_int_equal(hits.n, 1);
+    assert_int_equal(hits.rows[0].customer_no, in_a);
+    search_page_fini(&hits);
+    OK(area_list(s->core, &s->seller, &list, &n, &e));
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].id, a);
+    free(list);
+
+    /* the per-area breakdown: each area its own sales */
+    {
+        struct kwh_period day = period_day(s->now);
+        OK(report_areas(s->core, &s->admin, &day, &rows, &n, &e));
+        assert_int_equal(n, 3);
+        assert_int_equal(rows[0].sales.count, 3); /* the root: everything */
+        for (size_t i = 1; i < n; i++)
+            assert_int_equal(rows[i].sales.count, rows[i].area.id == b ? 2 : 1);
+        free(rows);
+        OK(report_areas(s->core, &s->seller, &day, &rows, &n, &e));
+        assert_int_equal(n, 1);
+        assert_int_equal(rows[0].sales.count, 1);
+        free(rows);
+    }
+    /* 开户 without an area (as the screens do): into the seller's area */
+    memcpy(card_b, s->card->img, sizeof card_b); /* B's card, kept aside meanwhile */
+    memcpy(psc_b, s->card->psc, sizeof psc_b);
+    {
+        uint32_t no;
+        struct kwh_customer cu;
+        OK(open_in(s, &s->seller, 20240004, "周八", 0, &no, &e));
+        OK(account_lookup(s->core, &s->seller, no, 0, &cu, &e));
+        assert_int_equal(cu.area_id, a);
+    }
+    memcpy(s->card->img, card_b, sizeof card_b);
+    memcpy(s->card->psc, psc_b, sizeof psc_b);
+    /* unrestricted again */
+    OK(scope_set(s->core, &s->admin, "clerk", NULL, 0, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->seller, in_b, &p, &r, &e));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'operator-scope'"), 2);
+}
+
+/* The items report (tiers and fees) of an operator limited to areas counts only the sales
+ * of accounts in them: the hourly summary has no areas, so those come from the sales. */
+static void scope__the_items_report_of_a_limited_operator_keeps_to_their_areas(void **state)
+{
+    struct site *s = *state;
+    struct kwh_sale_filter sf;
+    struct kwh_item_total *t;
+    struct kwh_err e;
+    int64_t a, b, fee, seller_fen = -1, admin_fen = -1;
+    size_t n;
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    OK(fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, 200, &fee, &e));
+    OK(open_in(s, &s->admin, 20240001, "张三", a, NULL, &e));
+    OK(open_in(s, &s->admin, 20240002, "李四", b, NULL, &e));
+    OK(open_in(s, &s->admin, 20240003, "王五", b, NULL, &e));
+    OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
+    memset(&sf, 0, sizeof sf);
+    OK(report_items(s->core, &s->admin, &sf, &t, &n, &e));
+    for (size_t i = 0; i < n; i++)
+        if (t[i].item == KWH_ITEM_FEE && t[i].ref == fee)
+            admin_fen = t[i].fen;
+    free(t);
+    OK(report_items(s->core, &s->seller, &sf, &t, &n, &e));
+    for (size_t i = 0; i < n; i++)
+        if (t[i].item == KWH_ITEM_FEE && t[i].ref == fee)
+            seller_fen = t[i].fen;
+    free(t);
+    /* each opening's sale paid the fee: three in all, one in 园区A */
+    assert_int_equal(admin_fen, 600);
+    assert_int_equal(seller_fen, 200);
+}
+
+static void scope__an_administrator_limited_to_areas_imports_only_into_them(void **state)
+{
+    struct site *s = *state;
+    struct kwh_import_result res;
+    struct kwh_err e;
+    int64_t a, b;
+    char csv[256];
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    (void)b;
+    OK(scope_set(s->core, &s->admin, "system", &a, 1, &e));
+    snprintf(csv, sizeof csv, "name,meter,tariff,area\n甲,30000001,%lld,园区B\n",
+             (long long)s->tariff_home);
+    assert_int_equal(import_customers(s->core, &s->admin, csv, strlen(csv), &res, &e), KWH_EINVAL);
+    assert_int_equal(res.imported, 0);
+    assert_int_equal(res.nerrors, 1);
+    assert_non_null(strstr(res.errors[0].msg, "园区B"));
+    snprintf(csv, sizeof csv, "name,meter,tariff\n乙,30000002,%lld\n", (long long)s->tariff_home);
+    OK(import_customers(s->core, &s->admin, csv, strlen(csv), &res, &e));
+    assert_int_equal(site_q1(s, "SELECT area_id FROM customers WHERE meter_no = 30000002"), a);
+}
+
+static void blacklist__a_replaced_or_lost_card_is_refused_and_audited(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = {KWH_BY_KWH, 500, 0, KWH_PAY_CASH, ""};
+    struct kwh_purchase_req none = {KWH_BY_NONE, 0, 0, KWH_PAY_CASH, ""};
+    struct kwh_card_mark *marks;
+    struct kwh_card_view v;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    uint8_t old[KWH_CARD_SIZE];
+    uint32_t no, no2;
+    size_t n;
+
+    no = site_open(s, 20240001, 1000);
+    site_meter_loads(s, 1000);
+    memcpy(old, s->card->img, sizeof old);
+    fakecard_blank(s->card);
+    OK(ops_reissue(s->core, &s->seller, no, true, 0, &none, &r, &e));
+    OK(ops_sell(s->core, &s->seller, no, &p, &r, &e));
+    /* the old card comes back */
+    memcpy(s->card->img, old, sizeof old);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), KWH_ECARD);
+    assert_non_null(strstr(e.msg, "replaced by a reissued card"));
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), KWH_ECARD);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'card-refused'"), 2);
+
+    /* 挂失 without a reissue */
+    no2 = site_open(s, 20240002, 1000);
+    s->now += 60;
+    assert_int_equal(card_mark_lost(s->core, &s->seller, 12345678, &e), KWH_ENOTFOUND);
+    OK(card_mark_lost(s->core, &s->seller, no2, &e));
+    assert_int_equal(ops_sell(s->core, &s->seller, no2, &p, &r, &e), KWH_ECARD);
+    assert_non_null(strstr(e.msg, "reported lost"));
+    OK(card_marks_list(s->core, &s->seller, &marks, &n, &e));
+    assert_int_equal(n, 2);
+    assert_int_equal(marks[0].reason, KWH_MARK_LOST); /* newest first */
+    assert_int_equal(marks[0].customer_no, no2);
+    assert_int_equal(marks[0].attempts, 1);
+    assert_int_equal(marks[1].reason, KWH_MARK_REPLACED);
+    assert_int_equal(marks[1].customer_no, no);
+    assert_int_equal(marks[1].attempts, 2);
+    free(marks);
+    /* found again: only an admin takes it off */
+    assert_int_equal(card_mark_found(s->core, &s->seller, no2, &e), KWH_EPERM);
+    OK(card_mark_found(s->core, &s->admin, no2, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->seller, no2, &p, &r, &e));
+    /* a wiped old card comes off the list */
+    memcpy(s->card->img, old, sizeof old);
+    OK(ops_wipe(s->core, &s->seller, &e));
+    OK(card_marks_list(s->core, &s->seller, &marks, &n, &e));
+    assert_int_equal(n, 0);
+    free(marks);
+}
+
+static void copy__a_card_restored_from_a_copy_after_its_purchase_loaded_is_refused(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = {KWH_BY_KWH, 2000, 0, KWH_PAY_CASH, ""};
+    struct kwh_purchase_req tiny = {KWH_BY_AMOUNT, 0, 1, KWH_PAY_CASH, ""};
+    struct kwh_card_view v;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    uint8_t copy[KWH_CARD_SIZE];
+    uint32_t no;
+
+    no = site_open(s, 20240001, 1000);
+    s->now += 3600;
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->seller, no, &p, &r, &e));
+    memcpy(copy, s->card->img, sizeof copy); /* purchase 2 on it, not yet in the meter */
+    s->now += 3600;
+    site_meter_loads(s, 3000);
+    OK(ops_read(s->core, &s->seller, &v, &e)); /* the counter sees purchase 2 loaded */
+    /* the copy comes back, to pass for purchase 2 never loaded */
+    memcpy(s->card->img, copy, sizeof copy);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), KWH_ECARD);
+    assert_non_null(strstr(e.msg, "old copy"));
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &tiny, &r, &e), KWH_ECARD);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales"), 2);
+    assert_true(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'card-refused'") >= 1);
+}
+
+static void search__numbers_phones_names_addresses_and_pinyin_initials(void **state)
+{
+    struct site *s = *state;
+    struct kwh_search_page pg;
+    struct kwh_err e;
+    uint32_t zs, zsf, ls;
+    char no[16];
+
+    OK(open_in(s, &s->seller, 20240001, "张三", 0, &zs, &e));
+    OK(open_in(s, &s->seller, 20240002, "张三丰", 0, &zsf, &e));
+    OK(open_in(s, &s->seller, 20240003, "李四", 0, &ls, &e));
+#define HITS(text, want)                                                                           \
+    do {                                                                                           \
+        OK(search_customers(s->core, &s->seller, text, false, 0, 0, &pg, &e));                     \
+        assert_int_equal(pg.n, want);                                                              \
+    } while (0)
+    HITS("zs", 2);
+    search_page_fini(&pg);
+    HITS("zsf", 1);
+    assert_int_equal(pg.rows[0].customer_no, zsf);
+    search_page_fini(&pg);
+    HITS("ZSF", 1);
+    search_page_fini(&pg);
+    HITS("张三", 2);
+    search_page_fini(&pg);
+    HITS("张三丰", 1);
+    search_page_fini(&pg);
+    HITS("李", 1);
+    assert_int_equal(pg.rows[0].customer_no, ls);
+    search_page_fini(&pg);
+    HITS("20240003", 1);
+    assert_int_equal(pg.rows[0].customer_no, ls);
+    search_page_fini(&pg);
+    snprintf(no, sizeof no, "%08u", zs);
+    HITS(no, 1);
+    assert_int_equal(pg.rows[0].customer_no, zs);
+    search_page_fini(&pg);
+    HITS("13800000000", 3);
+    search_page_fini(&pg);
+    HITS("号楼 10", 3);
+    search_page_fini(&pg);
+    HITS("王五", 0);
+    search_page_fini(&pg);
+    /* paging by key */
+    OK(search_customers(s->core, &s->seller, "一号楼", false, 0, 2, &pg, &e));
+    assert_int_equal(pg.n, 2);
+    assert_true(pg.more);
+    {
+        int64_t after = pg.rows[1].id;
+        assert_true(pg.rows[0].id < after);
+        search_page_fini(&pg);
+        OK(search_customers(s->core, &s->seller, "一号楼", false, after, 2, &pg, &e));
+        assert_int_equal(pg.n, 1);
+        assert_false(pg.more);
+        search_page_fini(&pg);
+    }
+    /* two letters: one page, a longer text narrows it */
+    OK(search_customers(s->core, &s->seller, "zs", false, 0, 1, &pg, &e));
+    assert_int_equal(pg.n, 1);
+    assert_true(pg.more);
+    search_page_fini(&pg);
+    /* a renamed account is found by its new name only */
+    {
+        struct kwh_account_req a = site_account(s, 20240003, "王五");
+        OK(ops_edit(s->core, &s->admin, ls, &a, NULL, &e));
+    }
+    HITS("ww", 1);
+    search_page_fini(&pg);
+    HITS("ls", 0);
+    search_page_fini(&pg);
+    assert_int_equal(search_customers(s->core, &s->seller, "zs", false, 0, 100000, &pg, &e),
+                     KWH_EINVAL);
+#undef HITS
+}
+
+static void migration__a_version_5_site_gains_the_tree_with_every_account_in_the_root(void **state)
+{
+    struct site *s = *state;
+    struct kwh_search_page pg;
+    struct kwh_area *list;
+    struct kwh_err e;
+    size_t n;
+
+    site_open(s, 20240001, 1000);
+    site_open(s, 20240002, 0);
+    core_close(s->core);
+    s->core = NULL;
+    site_schema_back_to_5(s, NULL);
+    s->core = site_open_again(s);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM customers WHERE area_id IS NULL"), 0);
+    OK(area_list(s->core, &s->admin, &list, &n, &e));
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].accounts, 2);
+    free(list);
+    OK(search_customers(s->core, &s->seller, "zs", false, 0, 0, &pg, &e));
+    assert_int_equal(pg.n, 2);
+    search_page_fini(&pg);
+    {
+        struct kwh_sale_filter sf;
+        struct kwh_sale_page sp;
+        memset(&sf, 0, sizeof sf);
+        OK(query_sales(s->core, &s->admin, &sf, &sp, &e));
+        assert_int_equal(sp.totals.energy_ckwh, 1000);
+        query_sale_page_fini(&sp);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, site_setup, site_teardown)
+        T(areas__the_tree_refuses_cycles_depth_bad_names_and_deleting_what_is_used),
+        T(scope__a_limited_operator_acts_and_looks_only_inside_their_areas),
+        T(scope__the_items_report_of_a_limited_operator_keeps_to_their_areas),
+        T(scope__an_administrator_limited_to_areas_imports_only_into_them),
+        T(blacklist__a_replaced_or_lost_card_is_refused_and_audited),
+        T(copy__a_card_restored_from_a_copy_after_its_purchase_loaded_is_refused),
+        T(search__numbers_phones_names_addresses_and_pinyin_initials),
+        T(migration__a_version_5_site_gains_the_tree_with_every_account_in_the_root),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
