@@ -85,6 +85,7 @@ LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
 .PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations check-profile \
+        torture \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
@@ -256,6 +257,17 @@ check-profile: all
 
 bench-card: all
 	@tests/bench/bench-card.sh $(B)
+
+# kill -9 during every kind of card write, then terminals selling at once with backups
+# and checks meanwhile (docs/reliability.md); make check runs a fixed slice of each
+TORTURE_TRIALS ?= 1000
+TORTURE_SEED ?= 1
+TORTURE_SALES ?= 1000
+torture: all
+	@KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) TORTURE_TRIALS=$(TORTURE_TRIALS) \
+	  TORTURE_SEED=$(TORTURE_SEED) bash tests/torture/torture.sh && \
+	  if [ "$(TORTURE_SALES)" != 0 ]; then KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) \
+	  TORTURE_SALES=$(TORTURE_SALES) bash tests/torture/sales.sh; fi
 
 bench-startup: all
 	@tests/bench/bench-startup.sh $(B)

@@ -250,6 +250,38 @@ int audit_verify_anchors(struct kwh_core *c, const char *path, struct kwh_anchor
 /* Pending card writes (shown to the clerk, listed by `kwhpos check`). */
 int settle_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kwh_err *e);
 
+/* A card write waiting for its card (`kwhpos pending list`). */
+struct kwh_pending_write {
+    int64_t op_id;
+    int kind; /* enum kwh_op_kind */
+    int64_t created;
+    char operator_name[KWH_NAME_MAX];
+    uint32_t customer_no; /* 0: a tool card or a wipe */
+    char customer_name[KWH_TEXT_MAX];
+    uint8_t serial[KWH_SERIAL_LEN]; /* the card's serial once written */
+    bool blank_card;                /* written to a blank card */
+    bool touched;       /* its writer saw bytes reach the card: only that card settles it */
+    bool has_sale;      /* money moves with it */
+    int64_t amount_fen; /* amounts and fees of its sales */
+};
+
+/* Every pending card write, oldest first (*out is the caller's to free). */
+int pending_list(struct kwh_core *c, struct kwh_pending_write **out, size_t *n, struct kwh_err *e);
+
+struct kwh_pending_cancel {
+    bool card_checked; /* its own card was in the reader, without the write */
+    bool by_card;      /* ... and reading it settled the write */
+};
+
+/* An administrator cancels (voids) a pending card write whose card will not be read
+ * again, giving the reason (kept in the audit log with the write's details). Refused
+ * (KWH_ECONFLICT) while another terminal writes it, and when the card in the reader
+ * shows the write: it took effect, and reading the card completes it. Its own card in
+ * the reader without the write is tidied up as a read would. No card, or another card,
+ * in the reader: cancelled on the administrator's word. */
+int pending_cancel(struct kwh_core *c, const struct kwh_session *s, int64_t op_id,
+                   const char *reason, struct kwh_pending_cancel *out, struct kwh_err *e);
+
 /* Reconciliation at start-up: when card writes are pending and a card is in the reader,
  * reads it, which settles the writes it can show (done or void). Returns 1 when the card
  * was read, with notice (notice_len bytes, may be empty) saying what was settled; 0 when

@@ -2,6 +2,7 @@
 /* Checks and reports for admins and cron. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "kwhpos/oversight.h"
@@ -65,19 +66,68 @@ static int cmd_audit_verify(struct cli *c, const struct cli_args *a)
     return anchors != NULL ? verify_anchors(c, anchors) : CLI_OK;
 }
 
+/* One pending card write per line (tab-separated): op ID, kind, account, name, money,
+ * recorded, operator, the card (its serial, or a blank card). */
 static int cmd_pending(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_sale *s;
+    struct kwh_pending_write *w;
     size_t n;
     struct kwh_err e;
     (void)a;
-    if (cli_open_core(c, &e) < 0 || settle_pending(c->core, &s, &n, &e) < 0)
+    if (cli_open_core(c, &e) < 0 || pending_list(c->core, &w, &n, &e) < 0)
         return cli_fail(c, &e);
-    for (size_t i = 0; i < n; i++)
-        fprintf(c->out, "op %lld\t%s\t%08u\t%s\t%s\n", (long long)s[i].op_id,
-                model_op_name(s[i].kind), s[i].customer_no, s[i].customer_name,
-                cli_dec(s[i].amount_fen, 2));
-    free(s);
+    for (size_t i = 0; i < n; i++) {
+        time_t t = (time_t)w[i].created;
+        struct tm tm;
+        char when[32], card[40], account[16] = "-";
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        if (w[i].customer_no != 0)
+            snprintf(account, sizeof account, "%08u", w[i].customer_no);
+        if (w[i].blank_card && !w[i].touched)
+            snprintf(card, sizeof card, "blank card");
+        else
+            snprintf(card, sizeof card, "serial %02x%02x%02x%02x%02x%02x", w[i].serial[0],
+                     w[i].serial[1], w[i].serial[2], w[i].serial[3], w[i].serial[4],
+                     w[i].serial[5]);
+        fprintf(c->out, "op %lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)w[i].op_id,
+                model_op_name(w[i].kind), account, w[i].customer_name,
+                w[i].has_sale ? cli_dec(w[i].amount_fen, 2) : "-", when, w[i].operator_name, card);
+    }
+    free(w);
+    return CLI_OK;
+}
+
+static int cmd_pending_cancel(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_pending_cancel r;
+    struct kwh_err e;
+    const char *reason = cli_str(a, "reason");
+    char *end;
+    long long id;
+
+    if (a->npos != 1)
+        return cli_usage(c, "pending cancel: give the card write's number (see kwhpos pending "
+                            "list) and --reason TEXT");
+    id = strtoll(a->pos[0], &end, 10);
+    if (end == a->pos[0] || *end != '\0' || id <= 0)
+        return cli_usage(c,
+                         "pending cancel: '%s' is not a card write's number (see kwhpos "
+                         "pending list)",
+                         a->pos[0]);
+    if (reason == NULL)
+        return cli_usage(c, "pending cancel: --reason TEXT (why the card will not be read "
+                            "again; kept in the audit log)");
+    if (cli_session(c, &e) < 0 || (c->cfg.reader_port[0] != '\0' && cli_open_reader(c, &e) < 0) ||
+        pending_cancel(c->core, &c->session, id, reason, &r, &e) < 0)
+        return cli_fail(c, &e);
+    if (r.by_card)
+        fprintf(c->out,
+                _("card write #%lld: its card in the reader does not hold it; it is "
+                  "cancelled and the card tidied up\n"),
+                id);
+    else
+        fprintf(c->out, _("card write #%lld cancelled; the reason is in the audit log\n"), id);
     return CLI_OK;
 }
 
@@ -125,7 +175,11 @@ const struct cli_command cli_admin_commands[] = {
      N_("verify the audit log's hash chain (and against the anchors written outside the "
         "database)"),
      cmd_audit_verify, 0},
-    {"pending", "", "", N_("card writes whose outcome waits for the card"), cmd_pending, 0},
+    {"pending list", "", "", N_("card writes whose outcome waits for the card"), cmd_pending, 0},
+    {"pending cancel", "reason=", "ID --reason TEXT",
+     N_("cancel a card write whose card will not be read again (administrators)"),
+     cmd_pending_cancel, 1},
+    {"pending", "", "", N_("the same as pending list"), cmd_pending, 0},
     {"balance", "in=", "[--in AREA]", N_("total balance over open accounts (统计用户累计余额)"),
      cmd_balance, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},

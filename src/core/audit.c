@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -87,6 +88,8 @@ struct verify {
     int64_t expect_id;
     int64_t checked;
     int64_t first_bad;
+    int64_t head_id;  /* the record the head named when it was read */
+    char at_head[96]; /* the chain's head text at that record */
 };
 
 static int verify_one(void *ctx, const struct store_audit *a)
@@ -104,6 +107,8 @@ static int verify_one(void *ctx, const struct store_audit *a)
         return 1;
     }
     memcpy(v->prev, a->hash, 32);
+    if (a->id == v->head_id)
+        head_text(a->id, a->hash, v->at_head, sizeof v->at_head);
     v->expect_id++;
     v->checked++;
     return 0;
@@ -117,16 +122,29 @@ int audit_verify(struct kwh_core *c, int64_t *checked, int64_t *first_bad, struc
     int rc;
 
     memset(v.prev, 0, sizeof v.prev);
+    /* the head first: records appended meanwhile by other terminals come after it (the
+       log only grows), so the chain is compared with the head at the record it names */
+    if ((rc = store_setting_get(c->db, "audit_head", head, sizeof head, &found, e)) < 0)
+        return rc;
+    v.head_id = found ? strtoll(head, NULL, 10) : 0;
     rc = store_audit_each(c->db, verify_one, &v, e);
     if (rc < 0)
         return rc;
     if (v.first_bad == 0) {
         /* the chain is whole as far as it goes: does it go as far as it should? */
-        if ((rc = store_setting_get(c->db, "audit_head", head, sizeof head, &found, e)) < 0)
-            return rc;
-        head_text(v.expect_id - 1, v.prev, want, sizeof want);
-        if (found ? strcmp(head, want) != 0 : v.checked > 0)
-            v.first_bad = v.expect_id;
+        if (!found) {
+            if (v.checked > 0)
+                v.first_bad = v.expect_id;
+        } else if (v.head_id > v.expect_id - 1) {
+            v.first_bad = v.expect_id; /* records the head counts are gone */
+        } else {
+            if (v.head_id == 0)
+                head_text(0, (const uint8_t[32]){0}, want, sizeof want);
+            else
+                str_copy(want, sizeof want, v.at_head);
+            if (strcmp(head, want) != 0)
+                v.first_bad = v.head_id + 1;
+        }
     }
     *checked = v.checked;
     *first_bad = v.first_bad;

@@ -485,6 +485,15 @@ released:
     return rc;
 }
 
+/* The card may hold the write: only that card settles it, never a blank card read (a
+ * write to a blank card whose writer vanished is voided by reading the blank card). Should
+ * the mark not be stored, the write stays pending as before. */
+static void mark_touched(struct kwh_core *c, const struct kwh_plan *p)
+{
+    struct kwh_err ignore;
+    store_op_mark_card_touched(c->db, p->op.id, &ignore);
+}
+
 /* Steps 3 and 4: write the card, read it back, settle. */
 static int write_and_settle(struct kwh_core *c, struct kwh_plan *p, struct kwh_err *e)
 {
@@ -495,12 +504,14 @@ static int write_and_settle(struct kwh_core *c, struct kwh_plan *p, struct kwh_e
     kwh_err_clear(&werr);
     rc = cardio_write(c, p->old_img, p->op.new_image, &outcome, &werr);
     if (rc == 0 || outcome == CARDWRITE_WRITTEN) {
-        if (settle_op(c, p->op.id, KWH_STATE_DONE, "written", &serr) < 0)
+        if (settle_op(c, p->op.id, KWH_STATE_DONE, "written", &serr) < 0) {
+            mark_touched(c, p);
             return kwh_err_set(e, KWH_EPENDING,
                                "the card was written but the database could "
                                "not record it (%s); it will be recorded when the card is read "
                                "again",
                                serr.msg);
+        }
         core_progress(c, "settle", 1, 1);
         return 0;
     }
@@ -533,6 +544,7 @@ static int write_and_settle(struct kwh_core *c, struct kwh_plan *p, struct kwh_e
         }
         return werr.code ? werr.code : KWH_EDEVICE;
     }
+    mark_touched(c, p);
     return kwh_err_setd(e, KWH_EPENDING, werr.detail,
                         "%s. It is not known whether the card "
                         "took the write: put the card back and read it; the operation will "

@@ -184,15 +184,15 @@ static bool holds_record(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE],
     return memcmp(other, record, CARD_RECORD_LEN) == 0;
 }
 
-int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
-                     char *notice, size_t notice_len, struct kwh_err *e)
+/* The pending writes to the card with the serial img shows. */
+static int settle_by_serial(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
+                            char *notice, size_t notice_len, struct kwh_err *e)
 {
     uint8_t serial[CARD_SERIAL_LEN], record[CARD_RECORD_LEN];
     int64_t ids[8];
     size_t n;
     int rc;
 
-    *done = *voided = 0;
     card_serial_of(c->profile, img, serial);
     if (!card_serial_is_set(serial))
         return 0;
@@ -242,6 +242,88 @@ int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, 
                  kwh_trc("op", model_op_name(op.kind)), (long long)op.id);
     }
     return 0;
+}
+
+/* Whether img is a blank card that op found blank and wrote nothing of its record to:
+ * no record in force, and every byte that differs from the card op found is the byte
+ * op would have put there (its first steps, the serial and the PSC, may have reached
+ * it; its commit point did not). *untouched: not even that. */
+static bool settle_not_on_blank(const struct card_profile *prof, const uint8_t img[KWH_CARD_SIZE],
+                                const struct store_op *op, bool *untouched)
+{
+    *untouched = true;
+    if (!card_is_blank(prof, op->old_image) || !card_is_blank(prof, img))
+        return false;
+    for (size_t i = 0; i < KWH_CARD_SIZE; i++) {
+        if (img[i] == op->old_image[i])
+            continue;
+        if (img[i] != op->new_image[i])
+            return false;
+        *untouched = false;
+    }
+    return true;
+}
+
+/* How many pending writes a blank card read looks at (the oldest first). */
+#define BLANK_SCAN 64
+
+/* A blank card read: a write to a blank card whose writer vanished (killed, crashed)
+ * after recording it and before its serial reached the card cannot be found by its
+ * serial, which the card does not carry. A blank card as the write found it (or with
+ * the write's first bytes only) says it never happened there: void. A write whose writer saw its
+ * bytes reach the card (marked touched) or that is being written right now is left to its card. */
+static int settle_blank(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], int *voided,
+                        char *notice, size_t notice_len, struct kwh_err *e)
+{
+    int64_t ids[BLANK_SCAN];
+    size_t n;
+    bool any;
+    int rc;
+
+    if ((rc = store_ops_any_pending(c->db, &any, e)) < 0 || !any)
+        return rc;
+    if ((rc = store_ops_pending(c->db, ids, BLANK_SCAN, &n, e)) < 0)
+        return rc;
+    for (size_t i = 0; i < n && i < BLANK_SCAN; i++) {
+        struct store_op op;
+        bool touched, busy, untouched;
+        if ((rc = store_op_get(c->db, ids[i], &op, e)) < 0)
+            return rc;
+        if (op.state != KWH_STATE_PENDING || !settle_not_on_blank(c->profile, img, &op, &untouched))
+            continue;
+        if ((rc = store_op_card_touched(c->db, op.id, &touched, e)) < 0)
+            return rc;
+        if (touched)
+            continue;
+        if ((rc = store_op_busy(c->db, op.id, &busy, e)) < 0)
+            return rc;
+        if (busy)
+            continue;
+        if ((rc = settle_op(
+                 c, op.id, KWH_STATE_VOID,
+                 untouched ? "blank card read: untouched" : "blank card read: not committed", e)) <
+            0)
+            return rc;
+        (*voided)++;
+        snprintf(notice, notice_len,
+                 kwh_tr("the %s of op #%lld was interrupted before it reached the blank card "
+                        "and was cancelled"),
+                 kwh_trc("op", model_op_name(op.kind)), (long long)op.id);
+    }
+    return 0;
+}
+
+int settle_reconcile(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], int *done, int *voided,
+                     char *notice, size_t notice_len, struct kwh_err *e)
+{
+    int rc;
+
+    *done = *voided = 0;
+    if ((rc = settle_by_serial(c, img, done, voided, notice, notice_len, e)) < 0)
+        return rc;
+    if (!card_is_blank(c->profile, img))
+        return 0;
+    return settle_blank(c, img, voided, notice, notice_len, e);
 }
 
 int settle_pending(struct kwh_core *c, struct kwh_sale **out, size_t *n, struct kwh_err *e)

@@ -45,6 +45,7 @@ struct sim_faults {
     long garble_at;    /* garble the answer with this number (1 = next); 0 off */
     long garble_count; /* ... and this many answers from there */
     bool mute;         /* read requests, answer nothing */
+    bool stall;        /* at the next write request: write nothing, answer nothing (mute) */
     bool vanish;       /* the port (or the link to vpcd) is closed */
 };
 

@@ -37,6 +37,7 @@ static const char usage[] =
     "  fault pull N                       pull the card after N more bytes written\n"
     "  fault garble N [COUNT]             garble the Nth answer from now (and COUNT-1 more)\n"
     "  fault mute                         stop answering\n"
+    "  fault stall                        stop answering at the next write, writing nothing\n"
     "  fault vanish                       close the port\n"
     "  fault clear                        back to normal (a vanished port comes back)\n"
     "  stop                               stop the server\n"
@@ -202,7 +203,7 @@ static int cmd_card_show(const char *dir, int argc, char **argv)
 static int remote_usage(const char *verb, int argc, char **argv)
 {
     static const char fault_usage[] =
-        "fault: usage: kwhsim fault pull N | garble N [COUNT] | mute | vanish | clear";
+        "fault: usage: kwhsim fault pull N | garble N [COUNT] | mute | stall | vanish | clear";
     long v;
 
     if (strcmp(verb, "insert") == 0)
@@ -216,8 +217,8 @@ static int remote_usage(const char *verb, int argc, char **argv)
     if (strcmp(argv[0], "garble") == 0 && (argc == 2 || argc == 3) &&
         parse_int(argv[1], 1, LONG_MAX, &v) && (argc == 2 || parse_int(argv[2], 1, LONG_MAX, &v)))
         return 0;
-    if ((strcmp(argv[0], "mute") == 0 || strcmp(argv[0], "vanish") == 0 ||
-         strcmp(argv[0], "clear") == 0) &&
+    if ((strcmp(argv[0], "mute") == 0 || strcmp(argv[0], "stall") == 0 ||
+         strcmp(argv[0], "vanish") == 0 || strcmp(argv[0], "clear") == 0) &&
         argc == 1)
         return 0;
     return fail("%s", fault_usage);

@@ -177,6 +177,11 @@ static void process(struct server *s)
         if (ev == FRAME_EV_CHECKSUM) {
             s->pending_len = simreader_bad_frame(&s->r, s->p.bad_seq, s->p.bad_cmd, s->pending);
             in_len = FRAME_OVERHEAD;
+        } else if (s->r.f.stall && req.cmd == FRAME_CMD_WRITE) {
+            /* the reader hangs as the write is sent: not a byte reaches the card */
+            s->r.f.stall = false;
+            s->r.f.mute = true;
+            return;
         } else {
             s->pending_len = simreader_handle(&s->r, &req, s->pending, &card_us);
             in_len = FRAME_OVERHEAD + req.len;
@@ -232,6 +237,8 @@ static void faults_text(const struct sim_faults *f, char *buf, size_t n)
         w += snprintf(buf + w, n - (size_t)w, " pull-after-%ld", f->pull_after);
     if (f->garble_at > 0)
         w += snprintf(buf + w, n - (size_t)w, " garble-%ld+%ld", f->garble_at, f->garble_count);
+    if (f->stall)
+        w += snprintf(buf + w, n - (size_t)w, " stall");
     if (f->mute)
         w += snprintf(buf + w, n - (size_t)w, " mute");
     if (f->vanish)
@@ -298,6 +305,9 @@ static void command(struct server *s, char *line, FILE *out)
         } else if (strcmp(a1, "mute") == 0 && !a2) {
             s->r.f.mute = true;
             fprintf(out, "the reader stops answering\nok\n");
+        } else if (strcmp(a1, "stall") == 0 && !a2) {
+            s->r.f.stall = true;
+            fprintf(out, "the reader stops answering at the next write, writing nothing\nok\n");
         } else if (strcmp(a1, "vanish") == 0 && !a2) {
             s->r.f.vanish = true;
             if (s->o->vpcd_port > 0) {
@@ -318,7 +328,9 @@ static void command(struct server *s, char *line, FILE *out)
                 fprintf(out, "faults cleared; reader on %s\nok\n", s->pts);
             }
         } else {
-            fprintf(out, "error: usage: fault pull N | garble N [COUNT] | mute | vanish | clear\n");
+            fprintf(
+                out,
+                "error: usage: fault pull N | garble N [COUNT] | mute | stall | vanish | clear\n");
         }
     } else if (strcmp(verb, "stop") == 0 && !a1) {
         s->stop = true;

@@ -153,25 +153,71 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, int64_t
     return rc;
 }
 
-int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
+int store_ops_pending(struct store *s, int64_t *ids, size_t max, size_t *n, struct kwh_err *e)
+{
+    /* served by the partial index card_ops_pending */
+    sql_stmt *st = sql_prep(s, "SELECT id FROM card_ops WHERE state = 0 ORDER BY id", e);
+    int rc;
+    *n = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    while ((rc = sql_row(s, st, e)) == 1) {
+        if (*n < max)
+            ids[*n] = sql_col_i64(st, 0);
+        (*n)++;
+    }
+    return rc;
+}
+
+/* card_ops.not_written: 0 nothing known, NOT_WRITTEN known not written, TOUCHED the card
+ * may hold it */
+#define MARK_NOT_WRITTEN 1
+#define MARK_TOUCHED 2
+
+static int op_mark(struct store *s, int64_t id, int mark, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
-                            "UPDATE card_ops SET not_written = 1 WHERE id = :id AND "
+                            "UPDATE card_ops SET not_written = :mark WHERE id = :id AND "
                             "state = 0",
                             e);
     if (st == NULL)
         return KWH_EDB;
+    sql_i64(st, ":mark", mark);
     sql_i64(st, ":id", id);
     return sql_done(s, st, e);
 }
 
-int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e)
+static int op_marked(struct store *s, int64_t id, int mark, bool *out, struct kwh_err *e)
 {
-    sql_stmt *st = sql_prep(s, "SELECT not_written FROM card_ops WHERE id = :id", e);
+    sql_stmt *st = sql_prep(s,
+                            "SELECT CASE WHEN not_written = :mark THEN 1 ELSE 0 END "
+                            "FROM card_ops WHERE id = :id",
+                            e);
     if (st == NULL)
         return KWH_EDB;
+    sql_i64(st, ":mark", mark);
     sql_i64(st, ":id", id);
     return sql_flag(s, st, out, e);
+}
+
+int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e)
+{
+    return op_mark(s, id, MARK_NOT_WRITTEN, e);
+}
+
+int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e)
+{
+    return op_marked(s, id, MARK_NOT_WRITTEN, out, e);
+}
+
+int store_op_mark_card_touched(struct store *s, int64_t id, struct kwh_err *e)
+{
+    return op_mark(s, id, MARK_TOUCHED, e);
+}
+
+int store_op_card_touched(struct store *s, int64_t id, bool *out, struct kwh_err *e)
+{
+    return op_marked(s, id, MARK_TOUCHED, out, e);
 }
 
 int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e)

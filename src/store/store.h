@@ -180,6 +180,12 @@ int store_ops_pending_for_customer(struct store *s, int64_t customer_id, int64_t
  * is tidied); store_op_not_written reads the mark. */
 int store_op_mark_not_written(struct store *s, int64_t id, struct kwh_err *e);
 int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err *e);
+/* Marks a pending op whose writer saw its bytes reach the card (the outcome unknown, or
+ * written but not recorded): only that card settles it, never a blank card read
+ * (settle_reconcile); store_op_card_touched reads the mark. An op without either mark
+ * lost its writer before it could tell (a kill, a crash). */
+int store_op_mark_card_touched(struct store *s, int64_t id, struct kwh_err *e);
+int store_op_card_touched(struct store *s, int64_t id, bool *out, struct kwh_err *e);
 /* The writer's claim on a card write while it writes the card: taken inside the intent's
  * transaction (before others can see the op), released when the write is over, and
  * dropped by the system when the writing process or its connection dies. Another
@@ -189,6 +195,8 @@ int store_op_not_written(struct store *s, int64_t id, bool *out, struct kwh_err 
 int store_op_claim(struct store *s, int64_t id, struct kwh_err *e);
 void store_op_release(struct store *s, int64_t id);
 int store_op_busy(struct store *s, int64_t id, bool *busy, struct kwh_err *e);
+/* Every pending op, oldest first: their number in *n, the first max of their ids in ids. */
+int store_ops_pending(struct store *s, int64_t *ids, size_t max, size_t *n, struct kwh_err *e);
 /* Whether any card write at all is pending (sales, tool cards, wipes). */
 int store_ops_any_pending(struct store *s, bool *any, struct kwh_err *e);
 /* The last done op that wrote this customer's card. */

@@ -294,9 +294,11 @@ static void check_agreement(struct site *s, const struct reference *ref,
             (memcmp(now.slot, op_slot, CARD_RECORD_LEN) == 0 ||
              memcmp(other, op_slot, CARD_RECORD_LEN) == 0))
             fail_msg("%s: cancelled, but its record is still on the card", what);
-        /* pending survives only a crash before a blank card got its serial */
-        if (state == 0 && !crashed)
-            fail_msg("%s: still pending after the card was read again", what);
+        /* nothing stays pending: a crash before a blank card got its serial is voided
+           by reading that blank card */
+        if (state == 0)
+            fail_msg("%s: still pending after the card was read again%s", what,
+                     crashed ? " at start-up" : "");
     } else {
         fail_msg("%s: unexpected op state %lld", what, (long long)state);
     }
