@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kwhpos/util.h"
@@ -431,13 +432,21 @@ int pg_replace(const char *target, const char *new_path, const char *keep_path, 
     if (c == NULL)
         return KWH_EDB;
     str_copy(label, sizeof label, PQdb(c));
-    r = PQexec(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                  "AND pid <> pg_backend_pid()");
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = kwh_err_set(e, KWH_EDB, "%s: %s", label, PQresultErrorMessage(r));
+    /* a station that has just closed may still be listed while its server process ends:
+     * asked again for up to 3 s */
+    for (int tries = 0;; tries++) {
+        r = PQexec(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND pid <> pg_backend_pid()");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            rc = kwh_err_set(e, KWH_EDB, "%s: %s", label, PQresultErrorMessage(r));
+            PQclear(r);
+            PQfinish(c);
+            return rc;
+        }
+        if (atoi(PQgetvalue(r, 0, 0)) == 0 || tries == 30)
+            break;
         PQclear(r);
-        PQfinish(c);
-        return rc;
+        nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
     }
     if (atoi(PQgetvalue(r, 0, 0)) > 0) {
         PQclear(r);

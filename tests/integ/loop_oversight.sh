@@ -19,10 +19,10 @@ rows() { printf '%s\n' "$OUT" | grep -c "$1"; }
 start_sim
 ok "the simulator starts" test -S "$D/control.sock"
 ok "a site is created" new_site "$INI" "$DB" 123456
-printf '%s\nli-first-12\nli-first-12\n' "$PW" | "$KWHPOS" -c "$INI" --user system operator add \
-    --name li --role seller >/dev/null
+printf '%s\nli-first-1\nli-first-1\n' "$PW" | "$KWHPOS" -c "$INI" --user system operator add --name li \
+    --role seller >/dev/null
 # a new operator sets their own password at the first login
-printf 'li-first-12\n%s\n%s\n' "$LI" "$LI" | "$KWHPOS" -c "$INI" --user li operator passwd >/dev/null
+printf 'li-first-1\n%s\n%s\n' "$LI" "$LI" | "$KWHPOS" -c "$INI" --user li operator passwd >/dev/null
 
 # --- the tree ----------------------------------------------------------------------------
 run kp area add 园区A
