@@ -655,8 +655,13 @@ static void die_now(void)
 
 /* An opening on the blank card in the reader whose process dies at write step k, after
  * the intent is recorded (another process: its claim goes with it). */
+#define SESSIONS "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+
 static void open_killed_at(struct site *s, long k)
 {
+    /* on PostgreSQL the claim goes when the server has ended the dead process's session,
+     * a moment after the process: the test waits for it as a clerk's next read would */
+    int64_t sessions = site_is_pg() ? site_q1(s, SESSIONS) : 0;
     pid_t pid = fork();
     int status;
 
@@ -681,6 +686,8 @@ static void open_killed_at(struct site *s, long k)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
+    for (int i = 0; site_is_pg() && site_q1(s, SESSIONS) > sessions && i < 250; i++)
+        nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
     s->card->crash = NULL;
     s->card->fail_after = -1;
 }
