@@ -137,9 +137,31 @@ int lite_error(struct store *s0, int rc, struct kwh_err *e)
     return kwh_err_set(e, KWH_EDB, "database error: %s", msg);
 }
 
+/* After an out-of-memory, I/O or disk-full error SQLite may roll the whole transaction
+ * back on its own; a statement run after that would run on its own, outside it, and a
+ * COMMIT would find no transaction. Every statement of a transaction refuses once that
+ * has happened, so the change is whole or not at all whatever the caller ignored. */
+static bool lite_tx_lost(struct lite *s)
+{
+    return s->base.in_tx && sqlite3_get_autocommit(s->db);
+}
+
+static int tx_lost_error(struct kwh_err *e)
+{
+    return kwh_err_set(e, KWH_EDB,
+                       "the database undid the change after an error (out of memory, a full "
+                       "disk or an I/O error): nothing was saved; try again");
+}
+
 static int lite_step(sql_stmt *st, struct kwh_err *e)
 {
-    int rc = sqlite3_step(LST(st));
+    int rc;
+
+    if (lite_tx_lost((struct lite *)st->s)) {
+        sqlite3_reset(LST(st));
+        return tx_lost_error(e);
+    }
+    rc = sqlite3_step(LST(st));
     if (rc == SQLITE_ROW)
         return 1;
     sqlite3_reset(LST(st));
@@ -217,7 +239,11 @@ static int64_t lite_changes(struct store *s)
 int lite_exec(struct store *s, const char *script, struct kwh_err *e)
 {
     char *err = NULL;
-    int rc = sqlite3_exec(((struct lite *)s)->db, script, NULL, NULL, &err);
+    int rc;
+
+    if (lite_tx_lost((struct lite *)s))
+        return tx_lost_error(e);
+    rc = sqlite3_exec(((struct lite *)s)->db, script, NULL, NULL, &err);
     if (rc != SQLITE_OK) {
         kwh_err_set(e, KWH_EDB, "database error: %s", err ? err : sqlite3_errstr(rc));
         sqlite3_free(err);
@@ -413,7 +439,12 @@ static int lite_begin(struct store *s, struct kwh_err *e)
 
 static int lite_commit(struct store *s, struct kwh_err *e)
 {
-    int rc = sqlite3_exec(((struct lite *)s)->db, "COMMIT", NULL, NULL, NULL);
+    struct lite *l = (struct lite *)s;
+    int rc;
+
+    if (lite_tx_lost(l))
+        return tx_lost_error(e);
+    rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         lite_error(s, rc, e);
         return KWH_EDB;
