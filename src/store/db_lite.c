@@ -75,25 +75,33 @@ static int index_of(sql_stmt *st, const char *name)
     return i;
 }
 
+/* A binding SQLite refused (out of memory: a text or blob is copied) is remembered like
+ * a missing name: the statement must not run with the parameter unbound (NULL). */
+static void bound(sql_stmt *st, int rc)
+{
+    if (rc != SQLITE_OK && st->bind_error == NULL)
+        st->bind_error = "out of memory";
+}
+
 static void lite_i64(sql_stmt *st, const char *name, int64_t v)
 {
-    sqlite3_bind_int64(LST(st), index_of(st, name), v);
+    bound(st, sqlite3_bind_int64(LST(st), index_of(st, name), v));
 }
 
 static void lite_text(sql_stmt *st, const char *name, const char *v)
 {
-    sqlite3_bind_text(LST(st), index_of(st, name), v, -1, SQLITE_TRANSIENT);
+    bound(st, sqlite3_bind_text(LST(st), index_of(st, name), v, -1, SQLITE_TRANSIENT));
 }
 
 static void lite_blob(sql_stmt *st, const char *name, const void *v, int len)
 {
-    sqlite3_bind_blob(LST(st), index_of(st, name), v, len, SQLITE_TRANSIENT);
+    bound(st, sqlite3_bind_blob(LST(st), index_of(st, name), v, len, SQLITE_TRANSIENT));
 }
 
 static void lite_null(sql_stmt *st, const char *name, enum sql_type type)
 {
     (void)type;
-    sqlite3_bind_null(LST(st), index_of(st, name));
+    bound(st, sqlite3_bind_null(LST(st), index_of(st, name)));
 }
 
 int lite_error(struct store *s0, int rc, struct kwh_err *e)
