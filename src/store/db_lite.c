@@ -43,7 +43,8 @@ static sql_stmt *lite_prep(struct store *s0, const char *sql, struct kwh_err *e)
     }
     struct lite_stmt *ls = calloc(1, sizeof *ls);
     if (ls == NULL) {
-        kwh_err_set(e, KWH_ENOMEM, "out of memory");
+        /* KWH_EDB, what every caller of a failed sql_prep returns */
+        kwh_err_set(e, KWH_EDB, "out of memory");
         return NULL;
     }
     ls->base.be = &sql_lite;

@@ -388,7 +388,8 @@ static sql_stmt *pg_prep(struct store *s0, const char *sql, struct kwh_err *e)
     }
     st = calloc(1, sizeof *st);
     if (st == NULL) {
-        kwh_err_set(e, KWH_ENOMEM, "out of memory");
+        /* KWH_EDB, what every caller of a failed sql_prep returns */
+        kwh_err_set(e, KWH_EDB, "out of memory");
         return NULL;
     }
     st->base.be = &sql_pg;
