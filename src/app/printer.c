@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kwhpos/invoice.h"
 #include "kwhpos/util.h"
@@ -345,9 +346,20 @@ int printer_invoice(struct printer *p, struct kwh_core *c, const struct kwh_sess
         goto out;
     }
     res->reprint = count;
-    /* the copy is out and cannot be taken back: a failure to record it is a warning */
     rc = t.begun ? invoice_job_end(c, s, &t.job, true, "", &re)
                  : invoice_printed(c, s, invoice_no, count, where, &re);
+    if (rc < 0 && !to_queue) {
+        /* a file can be taken back: removed, so that no copy is out unrecorded (the next
+           original would be a second one) */
+        unlink(to->file);
+        rc = kwh_err_set(e, rc,
+                         "invoice %lld was not printed: it could not be recorded as printed "
+                         "(%s); print it again",
+                         (long long)invoice_no, re.msg);
+        goto out;
+    }
+    /* the copy is out on paper and cannot be taken back: a failure to record it is a
+       warning (the job stays open: its fate is learnt at the next contact with CUPS) */
     if (rc < 0)
         set_note(res->note, sizeof res->note,
                  kwh_tr(KWH_N("invoice %lld was printed but not recorded as printed (%s)")),
