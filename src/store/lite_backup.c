@@ -503,8 +503,8 @@ static int replace_db(const char *db_path, const char *new_path, const char *kee
 
     rc = sqlite3_open_v2(db_path, &x, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
-        kwh_err_set(e, KWH_EDB, "cannot open %s: %s", db_path,
-                    x ? sqlite3_errmsg(x) : sqlite3_errstr(rc));
+        rc = kwh_err_set(e, KWH_EDB, "cannot open %s: %s", db_path,
+                         x ? sqlite3_errmsg(x) : sqlite3_errstr(rc));
         goto out;
     }
     if ((rc = lock_alone(x, db_path, e)) < 0)
