@@ -85,7 +85,7 @@ LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
 .PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations check-profile \
-        torture \
+        torture torture-faults \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
@@ -135,6 +135,13 @@ $(B)/kwhsim: $(SIM_OBJ) $(LIB)
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) $(SQLITE_LIBS) $(PQ_LIBS) $(CMOCKA_LIBS)
+
+# The fault-injection suite (tests/unit/test_faults.c, docs/reliability.md): the program's
+# own allocations and file calls reach tests/support/faults.c through the linker's --wrap;
+# no other binary is linked so
+FAULT_WRAP := malloc calloc realloc strdup strndup open write fsync fdatasync rename link \
+              mkstemp mkstemps fopen fdopen fwrite fclose
+$(B)/tests/test_faults: LDFLAGS += $(foreach f,$(FAULT_WRAP),-Wl,--wrap=$(f))
 
 # test drivers used by the integration suites (not suites themselves)
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TSUP) $(LIB)
@@ -268,6 +275,11 @@ torture: all
 	  TORTURE_SEED=$(TORTURE_SEED) bash tests/torture/torture.sh && \
 	  if [ "$(TORTURE_SALES)" != 0 ]; then KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) \
 	  TORTURE_SALES=$(TORTURE_SALES) bash tests/torture/sales.sh; fi
+
+# failure at the Nth call, the full sweep (docs/reliability.md); on the sanitizer build
+# for the leak checks: make torture-faults B=build/san SAN=1
+torture-faults: all
+	@nice -n 19 bash tests/torture/faults.sh $(CURDIR)/$(B)
 
 bench-startup: all
 	@tests/bench/bench-startup.sh $(B)

@@ -29,8 +29,19 @@ static bool step(struct fakecard *f)
     return true;
 }
 
+/* The reader's line fails (f->fault, the fault-injection suite): nothing reaches the card. */
+static int line_fails(struct fakecard *f, struct kwh_err *e)
+{
+    if (f->fault != NULL && f->fault())
+        return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_TIMEOUT, "the reader stopped answering");
+    return 0;
+}
+
 static int need_card(struct fakecard *f, struct kwh_err *e)
 {
+    int rc = line_fails(f, e);
+    if (rc < 0)
+        return rc;
     if (!f->present)
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_CARD, "no card in the reader");
     return 0;
@@ -39,7 +50,9 @@ static int need_card(struct fakecard *f, struct kwh_err *e)
 static int f_status(void *ctx, struct kwh_reader_status *st, struct kwh_err *e)
 {
     struct fakecard *f = ctx;
-    (void)e;
+    int rc = line_fails(f, e);
+    if (rc < 0)
+        return rc;
     st->card_present = f->present;
     st->card_changed = false;
     return 0;

@@ -26,10 +26,11 @@ struct fakecard {
     /* what the event op saw last */
     bool ev_known, ev_present;
     unsigned long ev_inserts;
-    int tries_asked; /* error counter readings */
-    int reads;       /* read requests */
-    long read_bytes; /* bytes read */
-    int stuck;       /* an address whose writes do not stick; -1 none */
+    int tries_asked;     /* error counter readings */
+    int reads;           /* read requests */
+    long read_bytes;     /* bytes read */
+    int stuck;           /* an address whose writes do not stick; -1 none */
+    bool (*fault)(void); /* if set and true, a device call fails as a dead line would */
 };
 
 /* A factory-blank card in the reader (shared memory; free with fakecard_free). */
