@@ -156,6 +156,16 @@ int tariff_list(struct kwh_core *c, struct kwh_tariff **out, size_t *n, struct k
 int tariff_get(struct kwh_core *c, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
 int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t price,
                int64_t *id, struct kwh_err *e);
+/* A flat tariff of a kind (KWH_TARIFF_SHARED: 合表), as tariff_add. */
+int tariff_add_kind(struct kwh_core *c, const struct kwh_session *s, const char *name,
+                    int64_t price, int kind, int64_t *id, struct kwh_err *e);
+/* Makes tariff id 合表 or standard (admin, audited): a tiered tariff cannot be 合表. */
+int tariff_set_kind(struct kwh_core *c, const struct kwh_session *s, int64_t id, int kind,
+                    struct kwh_err *e);
+/* "standard" or "shared"; its translated label (标准 / 合表); the kind a name gives, or -1. */
+const char *tariff_kind_name(int kind);
+const char *tariff_kind_label(int kind);
+int tariff_kind_parse(const char *s);
 /* Renames and/or reprices; old sales keep the price they were sold at. */
 int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, const char *name,
                   int64_t price, struct kwh_err *e);

@@ -125,6 +125,11 @@ static const struct opt_help opts[] = {
     {"start-month", "M", N_("the month an annual period starts in, 1 to 12 (default 1)")},
     {"tariff set/price", "YUAN", N_("the new price (a tiered tariff becomes flat)")},
     {"tariff set/name", "NAME", N_("the tariff's new name")},
+    {"tariff add/kind", "standard|shared",
+     N_("shared: a 合表 tariff, for a meter several households share; always flat (default "
+        "standard)")},
+    {"tariff set/kind", "standard|shared",
+     N_("make the tariff 合表 (shared: it must be flat) or standard again")},
     {"operator add/name", "NAME", N_("the operator's login name")},
     {"operator delete/name", "NAME", N_("the operator's login name")},
     {"operator unlock/name", "NAME", N_("the operator locked out")},

@@ -222,6 +222,8 @@ static int cmd_tariff_list(struct cli *c, const struct cli_args *a)
         if (t[i].ntiers > 0) {
             tiers_text(&t[i], tiers, sizeof tiers);
             fprintf(c->out, "\t%s", tiers);
+        } else if (t[i].kind == KWH_TARIFF_SHARED) {
+            fprintf(c->out, "\tshared");
         }
         fputc('\n', c->out);
     }
@@ -269,14 +271,28 @@ static int cli_tiers(struct cli *c, const struct cli_args *a, struct kwh_tariff 
     return 0;
 }
 
+/* --kind standard|shared into *kind (unchanged without it). */
+static int cli_tariff_kind(struct cli *c, const struct cli_args *a, int *kind)
+{
+    if (!cli_flag(a, "kind"))
+        return 0;
+    if ((*kind = tariff_kind_parse(cli_str(a, "kind"))) < 0)
+        return cli_usage(c, "--kind: standard or shared (合表)");
+    return 0;
+}
+
 static int cmd_tariff_add(struct cli *c, const struct cli_args *a)
 {
     int64_t price, id;
     struct kwh_err e;
-    int rc;
+    int rc, kind = KWH_TARIFF_STANDARD;
     if (cli_str(a, "name") == NULL ||
         (cli_str(a, "price") == NULL) == (cli_str(a, "tiers") == NULL))
         return cli_usage(c, "tariff add: --name NAME --price YUAN_PER_KWH | --tiers TIERS");
+    if ((rc = cli_tariff_kind(c, a, &kind)) != 0)
+        return rc;
+    if (kind == KWH_TARIFF_SHARED && cli_flag(a, "tiers"))
+        return cli_usage(c, "a 合表 (shared meter) tariff is flat: give --price, not --tiers");
     if (cli_flag(a, "tiers")) {
         struct kwh_tariff def;
         if ((rc = cli_tiers(c, a, &def)) != 0)
@@ -292,10 +308,18 @@ static int cmd_tariff_add(struct cli *c, const struct cli_args *a)
     if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, 0, &price)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 ||
-        tariff_add(c->core, &c->session, cli_str(a, "name"), price, &id, &e) < 0)
+        tariff_add_kind(c->core, &c->session, cli_str(a, "name"), price, kind, &id, &e) < 0)
         return cli_fail(c, &e);
     fprintf(c->out, "%lld\n", (long long)id);
     return CLI_OK;
+}
+
+static int set_kind(struct cli *c, int64_t id, int kind)
+{
+    struct kwh_err e;
+    if (cli_session(c, &e) < 0 || tariff_set_kind(c->core, &c->session, id, kind, &e) < 0)
+        return cli_fail(c, &e);
+    return 0;
 }
 
 static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
@@ -303,13 +327,20 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
     struct kwh_tariff t;
     int64_t id, price;
     struct kwh_err e;
-    int rc;
+    int rc, kind;
     if (cli_open_core(c, &e) < 0)
         return cli_fail(c, &e);
     if ((rc = cli_tariff(c, a, &id)) != 0)
         return rc;
     if (tariff_get(c->core, id, &t, &e) < 0)
         return cli_fail(c, &e);
+    kind = t.kind;
+    if ((rc = cli_tariff_kind(c, a, &kind)) != 0)
+        return rc;
+    if (kind == KWH_TARIFF_SHARED && cli_flag(a, "tiers"))
+        return cli_usage(c, "a 合表 (shared meter) tariff is flat: give --price, not --tiers");
+    if (kind != t.kind && kind == KWH_TARIFF_STANDARD && (rc = set_kind(c, id, kind)) != 0)
+        return rc; /* a standard tariff first, then tiers */
     if (cli_flag(a, "tiers")) {
         /* a new tier table; --price makes the tariff flat again */
         struct kwh_tariff def;
@@ -332,6 +363,8 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
         tariff_update(c->core, &c->session, id, cli_str(a, "name") ? cli_str(a, "name") : t.name,
                       price, &e) < 0)
         return cli_fail(c, &e);
+    if (kind != t.kind && kind == KWH_TARIFF_SHARED)
+        return set_kind(c, id, kind); /* flat by now */
     return CLI_OK;
 }
 
@@ -432,15 +465,15 @@ const struct cli_command cli_setup_commands[] = {
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--card-profile ID] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN] [--sale-mode amount|kwh]",
      N_("change site settings (admin)"), cmd_settings_set, 0},
-    {"tariff list", "", "", N_("tariffs: id, name, price, accounts (and a tiered one's tiers)"),
+    {"tariff list", "", "", N_("tariffs: id, name, price, accounts (and a tiered one's tiers, or shared for 合表)"),
      cmd_tariff_list, 0},
-    {"tariff add", "name= price= tiers= period= start-month=",
-     "--name NAME --price YUAN_PER_KWH | --tiers KWH:P,...,P [--period annual|monthly] "
-     "[--start-month M]",
+    {"tariff add", "name= price= tiers= period= start-month= kind=",
+     "--name NAME --price YUAN_PER_KWH [--kind standard|shared] | --tiers KWH:P,...,P "
+     "[--period annual|monthly] [--start-month M]",
      N_("add a tariff, flat or tiered (阶梯电价, admin)"), cmd_tariff_add, 0},
-    {"tariff set", "tariff= name= price= tiers= period= start-month=",
-     "--tariff NAME|ID [--name NEW] [--price P | --tiers KWH:P,...,P [--period annual|monthly] "
-     "[--start-month M]]",
+    {"tariff set", "tariff= name= price= tiers= period= start-month= kind=",
+     "--tariff NAME|ID [--name NEW] [--kind standard|shared] [--price P | --tiers KWH:P,...,P "
+     "[--period annual|monthly] [--start-month M]]",
      N_("rename, reprice or retier a tariff (admin)"), cmd_tariff_set, 0},
     {"tariff delete", "tariff=", "--tariff NAME|ID", N_("delete an unused tariff (admin)"),
      cmd_tariff_delete, 0},

@@ -16,7 +16,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 
@@ -87,6 +87,8 @@ int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, s
 
 /* --- tariffs.c ---------------------------------------------------------------------- */
 
+/* A tariff's kind (enum kwh_tariff_kind). */
+int store_tariff_set_kind(struct store *s, int64_t id, int kind, struct kwh_err *e);
 int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
                      int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e);

@@ -23,28 +23,27 @@ runs=${BENCH_RUNS:-5}
 baud=115200
 PW=bench-pass-1
 
-# start TARIFF: a simulator with a meter in $T/TARIFF
+# start TARIFF: a simulator in $T/TARIFF
 start() {
     local D=$T/$1
     mkdir -p "$D"
     "$KWHSIM" --dir "$D" serve --baud "$baud" --card-timing 2>"$D/serve.log" &
     pids+=($!)
     for _ in $(seq 100); do [ -S "$D/control.sock" ] && [ -e "$D/reader" ] && break; sleep 0.05; done
-    "$KWHSIM" --dir "$D" new-meter 12345678 >/dev/null
 }
 
-# sale TARIFF ROUND: a fresh site and card, an account opened on it (not timed), three
-# timed sales, appended to $T/TARIFF.rows
+# sale TARIFF ROUND: a fresh site, card and meter, an account opened on them (not timed),
+# three timed sales, appended to $T/TARIFF.rows
 sale() {
-    local D=$T/$1 S="$KWHSIM --dir $T/$1" db=$T/$1/site$2.db out
+    local D=$T/$1 S="$KWHSIM --dir $T/$1" db=$T/$1/site$2.db m=$((12345600 + $2)) out
     $S eject >/dev/null 2>&1
-    $S new-card "c$2" >/dev/null && $S insert "c$2" >/dev/null &&
+    $S new-meter "$m" >/dev/null && $S new-card "c$2" >/dev/null && $S insert "c$2" >/dev/null &&
         "$B/kwhpos" --db "$db" init --area 123456 >/dev/null &&
         printf '1\n%s\n%s\n' "$PW" "$PW" | "$B/kwhpos" --db "$db" --user system operator passwd >/dev/null ||
         { echo "bench-tiers: site set-up failed" >&2; exit 1; }
     out=$(printf '%s\n' "$PW" | "$B/tests/tools/benchsale" --db "$db" --port "$D/reader" \
-        --baud "$baud" --meter 12345678 --runs 3 --tariff "$1" \
-        --between "$S eject >/dev/null && $S meter-insert 12345678 c$2 >/dev/null && $S insert c$2 >/dev/null") ||
+        --baud "$baud" --meter "$m" --runs 3 --tariff "$1" \
+        --between "$S eject >/dev/null && $S meter-insert $m c$2 >/dev/null && $S insert c$2 >/dev/null") ||
         { echo "bench-tiers: $1 sale failed" >&2; exit 1; }
     printf '%s\n' "$out" >>"$T/$1.rows"
 }
