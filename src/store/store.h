@@ -249,6 +249,9 @@ int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 /* An arrears entry (entered > 0, waived < 0) of an account. */
 int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
                          int64_t operator_id, int64_t now, struct kwh_err *e);
+/* The accounts that owe arrears (closed ones too), most owed first. */
+int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n,
+                           struct kwh_err *e);
 /* The account's entries and its sales with arrears, oldest first. */
 int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrears_line **out,
                           size_t *n, struct kwh_err *e);

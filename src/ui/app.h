@@ -282,6 +282,8 @@ extern const struct screen scr_reversal;
 extern const struct screen scr_issue_card;
 extern const struct screen scr_toolcard; /* arg: enum kwh_card_type */
 extern const struct screen scr_readwipe;
+extern const struct screen scr_fees, scr_arrears_all;
+extern const struct screen scr_arrears; /* arg: a customer number, or 0 */
 
 enum { SELL_DAILY = 0, SELL_RESALE = 1 };
 

@@ -42,7 +42,7 @@ sale() {
         printf '1\n%s\n%s\n' "$PW" "$PW" | "$B/kwhpos" --db "$db" --user system operator passwd >/dev/null ||
         { echo "bench-tiers: site set-up failed" >&2; exit 1; }
     out=$(printf '%s\n' "$PW" | "$B/tests/tools/benchsale" --db "$db" --port "$D/reader" \
-        --baud "$baud" --meter "$m" --runs 3 --tariff "$1" \
+        --baud "$baud" --meter "$m" --runs 3 --tariff "$([ "$1" = flat ] && echo flat2755 || echo "$1")" \
         --between "$S eject >/dev/null && $S meter-insert $m c$2 >/dev/null && $S insert c$2 >/dev/null") ||
         { echo "bench-tiers: $1 sale failed" >&2; exit 1; }
     printf '%s\n' "$out" >>"$T/$1.rows"
@@ -57,12 +57,13 @@ done
 
 med() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { sed -E "s/.*$2=([0-9]+).*/\1/" "$T/$1.rows"; }
-printf '%-9s %5s %6s %10s %10s %12s\n' tariff sales tiers wall_ms plan_ms commit_ms
+printf '%-9s %5s %6s %8s %10s %10s %12s\n' tariff sales tiers eeprom wall_ms plan_ms commit_ms
 for t in flat zhejiang; do
     n=$(wc -l <"$T/$t.rows")
     tiers=$(field "$t" tiers | sort -u | tr '\n' ' ')
     w=$(field "$t" wall_us | med) p=$(field "$t" plan_us | med) c=$(field "$t" commit_us | med)
-    printf '%-9s %5s %6s %10.1f %10.3f %12.1f\n' "$t" "$n" "$tiers" \
+    wr=$(field "$t" written | med)
+    printf '%-9s %5s %6s %8s %10.1f %10.3f %12.1f\n' "$t" "$n" "$tiers" "$wr" \
         "$(awk -v x="$w" 'BEGIN { print x / 1000 }')" "$(awk -v x="$p" 'BEGIN { print x / 1000 }')" \
         "$(awk -v x="$c" 'BEGIN { print x / 1000 }')"
     eval "c_$t=$c p_$t=$p"

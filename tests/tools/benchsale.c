@@ -22,7 +22,8 @@
  * crossing from the first tier into the second: the account is opened with 2755 kWh,
  * and before each sale (not timed) its extra first-tier allowance puts the first
  * bound 5 kWh above what it has bought. --tariff flat (the default) sells on the
- * site's first tariff. Exits 0, or 1 on the first error. */
+ * site's first tariff; --tariff flat2755 too, opened with 2755 kWh as the tiered account
+ * is (the same bytes on the card). Exits 0, or 1 on the first error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
     }
     if (db == NULL || (port == NULL) == (pcsc == NULL) || between == NULL ||
         (port != NULL && baud <= 0) || meter < 10000000 || meter > 99999999 || runs < 1 ||
-        (strcmp(tariff, "flat") != 0 && strcmp(tariff, "zhejiang") != 0) ||
+        (strcmp(tariff, "flat") != 0 && strcmp(tariff, "zhejiang") != 0 &&
+         strcmp(tariff, "flat2755") != 0) ||
         fgets(pw, sizeof pw, stdin) == NULL)
         return usage();
     pw[strcspn(pw, "\r\n")] = '\0';
@@ -128,7 +130,7 @@ int main(int argc, char **argv)
     a.meter.ct_ratio = 1;
     a.tariff_id = t[0].id;
     free(t);
-    if (strcmp(tariff, "zhejiang") == 0) {
+    if (strcmp(tariff, "zhejiang") == 0 || strcmp(tariff, "flat2755") == 0) {
         struct kwh_tariff z;
         struct kwh_purchase_req first = {KWH_BY_KWH, 275500, 0, 0, ""};
         memset(&z, 0, sizeof z);
@@ -138,7 +140,8 @@ int main(int argc, char **argv)
         z.tiers[0] = (struct kwh_tier){276000, 5380};
         z.tiers[1] = (struct kwh_tier){480000, 5880};
         z.tiers[2] = (struct kwh_tier){0, 8380};
-        if (tariff_set_tiers(c, &s, "浙江居民", 0, &z, &a.tariff_id, &e) < 0)
+        if (strcmp(tariff, "zhejiang") == 0 &&
+            tariff_set_tiers(c, &s, "浙江居民", 0, &z, &a.tariff_id, &e) < 0)
             return fail("tiered tariff", &e);
         if (ops_open(c, &s, &a, &first, &r, &e) < 0)
             return fail("opening", &e);
