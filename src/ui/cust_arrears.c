@@ -77,7 +77,7 @@ static void owing_draw(struct app *a, void *st)
     static const struct list_col cols[] = {
         {N_("Customer no."), 10, false}, {N_("Name"), 18, false},
         {N_("Meter no."), 10, false},    {N_("Owed (yuan)"), 12, true},
-        {N_("Recovered"), 22, false},
+        {N_("Recovery rule"), 22, false},
     };
     struct owing *s = st;
     char b[32], line[160];
@@ -109,7 +109,7 @@ static int owing_key(struct app *a, void *st, int type, wint_t ch)
 static const char *owing_submit_now(struct app *a, void *st)
 {
     (void)a;
-    return ((struct owing *)st)->n > 0 ? N_("Open") : NULL;
+    return ((struct owing *)st)->n > 0 ? N_("Arrears history") : NULL;
 }
 
 static void owing_leave(struct app *a, void *st)
@@ -120,7 +120,7 @@ static void owing_leave(struct app *a, void *st)
 
 const struct screen scr_arrears_all = {
     .title = N_("Arrears"),
-    .submit_label = N_("Open"),
+    .submit_label = N_("Arrears history"),
     .submit_now = owing_submit_now,
     .keys_help = N_("↑/↓, PgUp/PgDn: choose an account; Enter: its arrears and history"),
     .state_size = sizeof(struct owing),
@@ -169,7 +169,7 @@ static void arrears_enter(struct app *a, void *st, int arg)
     struct arrears *s = st;
     struct kwh_err e;
 
-    s->f[F_WHAT] = (struct field){.label = N_("Change"),
+    s->f[F_WHAT] = (struct field){.label = N_("Entry"),
                                   .kind = FK_CHOICE,
                                   .row = 0,
                                   .items = whats,

@@ -33,7 +33,7 @@ static const struct menu_item m_settings[] = {
     {N_("Operator password"), &scr_password, 0, ANY},
     {N_("Invoice layout"), &scr_designer, 0, ANY},
     {N_("Monthly free energy and limits"), &scr_limits, 0, ADMIN},
-    {N_("Fees"), &scr_fees, 0, ADMIN},
+    {N_("Fee settings"), &scr_fees, 0, ADMIN},
     {N_("Arrears"), &scr_arrears_all, 0, ADMIN},
 };
 static const struct menu_item m_open[] = {

@@ -321,7 +321,7 @@ static void fees_leave(struct app *a, void *st)
 }
 
 const struct screen scr_fees = {
-    .title = N_("Fees"),
+    .title = N_("Fee settings"),
     .actions = ACT_BIT(ACT_NEW) | ACT_BIT(ACT_DELETE),
     .submit_label = N_("Save"),
     .actions_now = fees_actions_now,

@@ -113,7 +113,7 @@ static void tariffs_enter(struct app *a, void *st, int arg)
     (void)arg;
     s->f[F_NAME] = (struct field){
         .label = N_("Tariff name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 30};
-    s->f[F_KIND] = (struct field){.label = N_("Kind"),
+    s->f[F_KIND] = (struct field){.label = N_("Tariff kind"),
                                   .kind = FK_CHOICE,
                                   .row = 0,
                                   .col = 1,

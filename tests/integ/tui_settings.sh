@@ -136,7 +136,7 @@ tui_menu 1 4
 tui_see "the tiered tariff with its tiers" "0.5000, 2 tiers"
 versions=$(db "select count(*) from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder'")
 tui_keys Down Down Tab
-tui_like "its kind" "Kind +< Tiered"
+tui_like "its kind" "Tariff kind +< Tiered"
 tui_like "its period" "Tiers count +< Monthly >"
 tui_like "its first tier" "Tier 1 up to \(kWh\) +200\.00 +Tier 1 price +0\.5000"
 tui_like "its last tier, without a bound" "Tier 2 up to \(kWh\) +Tier 2 price +0\.8000"
