@@ -75,7 +75,7 @@ static void owing_cell(void *ctx, int row, int col, char *buf, size_t n)
 static void owing_draw(struct app *a, void *st)
 {
     static const struct list_col cols[] = {
-        {N_("Customer no."), 10, false}, {N_("Name"), 18, false},
+        {N_("Customer no."), 12, false}, {N_("Name"), 16, false},
         {N_("Meter no."), 10, false},    {N_("Owed (yuan)"), 12, true},
         {N_("Recovery rule"), 22, false},
     };

@@ -50,7 +50,7 @@ static void edit_enter(struct app *a, void *st, int arg)
     account_fields_init(a, &s->f[F_ACCOUNT], &s->tp);
     meter_fields_init(&s->f[F_METER], 0, 1);
     s->f[F_METER + MF_NO].readonly = true;
-    s->f[F_EXTRA] = (struct field){.label = N_("Extra tier-1 kWh"),
+    s->f[F_EXTRA] = (struct field){.label = N_("Tier 1 extra"),
                                    .kind = FK_ENERGY,
                                    .row = 5,
                                    .optional_zero = true,
