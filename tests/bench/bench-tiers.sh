@@ -4,7 +4,8 @@
 # core sale as bench-card's (read the card, plan, commit: the card write, its read-back
 # and the database) against kwhsim --card-timing at 115200 baud, on a flat tariff and on
 # Zhejiang's residential ladder with every sale crossing from the first tier into the
-# second (tests/tools/benchsale.c --tariff zhejiang): RUNS rounds (BENCH_RUNS, default 5)
+# second (tests/tools/benchsale.c --tariff zhejiang; the flat account is opened with the
+# same 2755 kWh, --tariff flat2755, so both cards change the same bytes): RUNS rounds (BENCH_RUNS, default 5)
 # of three sales on a fresh site and card, alternating flat and tiered rounds so the
 # machine's load falls on both.
 # Prints each sale and the medians of the plan (the pricing: tier split, fees) and of
