@@ -690,6 +690,70 @@ static void reversal__a_correction_shares_the_amount_across_the_tiers(void **sta
     assert_int_equal(site_q1(s, "SELECT sum(ckwh) FROM sale_items WHERE item = 1"), 15000 + 10000);
 }
 
+/* --- 合表 and 欠费 of the site ----------------------------------------------------------- */
+
+/* A 合表 tariff is flat: never given tiers, and a tiered tariff becomes 合表 only once
+ * flat; the refusals write nothing. */
+static void shared__a_shared_tariff_is_flat(void **state)
+{
+    struct site *s = *state;
+    struct kwh_tariff def, t;
+    struct kwh_err e;
+    int64_t id, ladder;
+    int64_t versions;
+
+    assert_int_equal(tariff_add_kind(s->core, &s->admin, "合表用电", 5683, KWH_TARIFF_SHARED, &id,
+                                     &e),
+                     0);
+    assert_int_equal(tariff_get(s->core, id, &t, &e), 0);
+    assert_int_equal(t.kind, KWH_TARIFF_SHARED);
+    assert_int_equal(t.ntiers, 0);
+    REFUSED(KWH_EPERM, "电价类型设置",
+            tariff_add_kind(s->core, &s->seller, "x", 5000, KWH_TARIFF_SHARED, &id, &e_));
+    memset(&def, 0, sizeof def);
+    def.period_months = KWH_PERIOD_MONTHLY;
+    def.period_start = 1;
+    def.ntiers = 2;
+    def.tiers[0] = (struct kwh_tier){20000, 5000};
+    def.tiers[1] = (struct kwh_tier){0, 6000};
+    versions = site_q1(s, "SELECT count(*) FROM tariff_prices");
+    REFUSED(KWH_EINVAL, "no tiers", tariff_set_tiers(s->core, &s->admin, NULL, t.id, &def, NULL,
+                                                     &e_));
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, "阶梯", 0, &def, &ladder, &e), 0);
+    REFUSED(KWH_EINVAL, "one price first",
+            tariff_set_kind(s->core, &s->admin, ladder, KWH_TARIFF_SHARED, &e_));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_prices"), versions + 1);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariffs WHERE kind = 1"), 1);
+    /* back to standard, then tiers are allowed */
+    assert_int_equal(tariff_set_kind(s->core, &s->admin, t.id, KWH_TARIFF_STANDARD, &e), 0);
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, NULL, t.id, &def, NULL, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'tariff-kind'"), 1);
+}
+
+/* The accounts that owe, most owed first, and their total. */
+static void arrears__the_site_lists_the_accounts_that_owe(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000, 0);
+    uint32_t a = open_at(s, 5000, 12345678, &p), b = open_at(s, 5000, 12345679, &p);
+    struct kwh_customer *rows;
+    struct kwh_err e;
+    int64_t total;
+    size_t n;
+
+    open_at(s, 5000, 12345670, &p); /* owes nothing */
+    assert_int_equal(arrears_add(s->core, &s->admin, a, 1000, "old", &e), 0);
+    assert_int_equal(arrears_add(s->core, &s->admin, b, 2500, "older", &e), 0);
+    assert_int_equal(arrears_accounts(s->core, &s->seller, &rows, &n, &total, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].customer_no, b);
+    assert_int_equal(rows[1].customer_no, a);
+    assert_int_equal(total, 3500);
+    free(rows);
+    struct kwh_session nobody = {0};
+    REFUSED(KWH_EPERM, "log in", arrears_accounts(s->core, &nobody, &rows, &n, &total, &e_));
+}
+
 /* --- the sale room's yuan -------------------------------------------------------------- */
 
 /* What the card takes right after the read, in yuan: from where the account stands in
@@ -825,6 +889,8 @@ int main(void)
         T(reversal__a_correction_records_the_money_as_it_was_paid),
         T(reversal__nets_the_tier_totals_of_the_reports),
         T(room__prices_the_tiers_fees_and_arrears_as_the_sale_will),
+        T(shared__a_shared_tariff_is_flat),
+        T(arrears__the_site_lists_the_accounts_that_owe),
         T(room__at_a_tier_edge_with_a_percentage_recovery),
         T(reversal__a_correction_shares_the_amount_across_the_tiers),
         T(refund__pays_back_only_what_was_paid_after_an_adjustment),
