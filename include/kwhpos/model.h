@@ -138,7 +138,7 @@ enum kwh_tariff_kind {
 struct kwh_tariff {
     int64_t id;
     char name[KWH_NAME_MAX];
-    int kind; /* enum kwh_tariff_kind */
+    int kind;            /* enum kwh_tariff_kind */
     int64_t price;       /* current price (a tiered tariff: its first tier's), 0.0001 yuan/kWh */
     int64_t price_since; /* when the current price took effect */
     int64_t price_id;    /* the version of the price: its row in the price history */

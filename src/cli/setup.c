@@ -465,7 +465,8 @@ const struct cli_command cli_setup_commands[] = {
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--card-profile ID] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN] [--sale-mode amount|kwh]",
      N_("change site settings (admin)"), cmd_settings_set, 0},
-    {"tariff list", "", "", N_("tariffs: id, name, price, accounts (and a tiered one's tiers, or shared for 合表)"),
+    {"tariff list", "", "",
+     N_("tariffs: id, name, price, accounts (and a tiered one's tiers, or shared for 合表)"),
      cmd_tariff_list, 0},
     {"tariff add", "name= price= tiers= period= start-month= kind=",
      "--name NAME --price YUAN_PER_KWH [--kind standard|shared] | --tiers KWH:P,...,P "

@@ -793,7 +793,7 @@ static const char pg_v6[] =
 /* Version 8: a tariff's kind: 0 standard, 1 合表 (a shared meter's flat tariff); the
  * accounts that owe arrears found without reading every account (欠费). */
 #define V8_TARIFF_KIND                                                                             \
-    "ALTER TABLE tariffs ADD COLUMN kind INTEGER NOT NULL DEFAULT 0 CHECK (kind IN (0, 1));"      \
+    "ALTER TABLE tariffs ADD COLUMN kind INTEGER NOT NULL DEFAULT 0 CHECK (kind IN (0, 1));"       \
     "CREATE INDEX customers_arrears ON customers(arrears_fen) WHERE arrears_fen > 0;"
 static const char v8[] = V8_TARIFF_KIND;
 

@@ -149,8 +149,7 @@ int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrea
     return sql_collect(s, st, sizeof **out, rd_line, (void **)out, n, e);
 }
 
-int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n,
-                           struct kwh_err *e)
+int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
                             "SELECT " CUST_COLS CUST_FROM

@@ -10,7 +10,7 @@
 /* A tariff with its current price (the newest price row) and its open accounts. */
 #define TARIFF_SELECT                                                                              \
     "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts, p.id, p.period_months, "            \
-    "p.period_start, t.kind FROM tariffs t "                                                             \
+    "p.period_start, t.kind FROM tariffs t "                                                       \
     "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) "   \
     "LEFT JOIN totals tot ON tot.tariff_id = t.id "
 

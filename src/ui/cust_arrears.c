@@ -75,8 +75,8 @@ static void owing_cell(void *ctx, int row, int col, char *buf, size_t n)
 static void owing_draw(struct app *a, void *st)
 {
     static const struct list_col cols[] = {
-        {N_("Customer no."), 12, false}, {N_("Name"), 16, false},
-        {N_("Meter no."), 10, false},    {N_("Owed (yuan)"), 12, true},
+        {N_("Customer no."), 12, false},  {N_("Name"), 16, false},
+        {N_("Meter no."), 10, false},     {N_("Owed (yuan)"), 12, true},
         {N_("Recovery rule"), 22, false},
     };
     struct owing *s = st;
@@ -260,7 +260,8 @@ static int arrears_submit(struct app *a, struct arrears *s)
     int64_t fen;
     char b[32], q[400];
 
-    if (!cust_form_ready(a, &s->cc, &s->fm, _("Read the card (F2) or find the customer (F3) first.")))
+    if (!cust_form_ready(a, &s->cc, &s->fm,
+                         _("Read the card (F2) or find the customer (F3) first.")))
         return UI_HANDLED;
     fen = form_value(&s->fm, F_AMOUNT);
     if (fen <= 0) {

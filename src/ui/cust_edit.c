@@ -114,7 +114,8 @@ static int terms_save(struct app *a, struct edit *s, struct kwh_err *e)
     if (extra != c->tier_extra_ckwh &&
         (rc = account_set_tier_extra(a->core, &a->s, c->customer_no, extra, e)) < 0)
         return rc;
-    if ((r.mode != c->recovery_mode || (r.mode != KWH_RECOVER_SITE && r.value != c->recovery_value)) &&
+    if ((r.mode != c->recovery_mode ||
+         (r.mode != KWH_RECOVER_SITE && r.value != c->recovery_value)) &&
         (rc = arrears_set_account_rule(a->core, &a->s, c->customer_no, &r, e)) < 0)
         return rc;
     return 0;

@@ -29,15 +29,14 @@ enum {
 
 /* The kind chosen on the form. */
 enum { K_FLAT, K_TIERED, K_SHARED };
-static const char *const kinds[] = {N_("Flat"), N_("Tiered (阶梯电价)"),
-                                    N_("合表 (shared meter)")};
+static const char *const kinds[] = {N_("Flat"), N_("Tiered (阶梯电价)"), N_("合表 (shared meter)")};
 static const char *const periods[] = {N_("Annual"), N_("Monthly")};
 static const char *const up_labels[KWH_TIERS_MAX] = {
     N_("Tier 1 up to (kWh)"), N_("Tier 2 up to (kWh)"), N_("Tier 3 up to (kWh)"),
     N_("Tier 4 up to (kWh)"), N_("Tier 5 up to (kWh)")};
-static const char *const tp_labels[KWH_TIERS_MAX] = {
-    N_("Tier 1 price"), N_("Tier 2 price"), N_("Tier 3 price"), N_("Tier 4 price"),
-    N_("Tier 5 price")};
+static const char *const tp_labels[KWH_TIERS_MAX] = {N_("Tier 1 price"), N_("Tier 2 price"),
+                                                     N_("Tier 3 price"), N_("Tier 4 price"),
+                                                     N_("Tier 5 price")};
 
 struct tariffs {
     struct kwh_tariff *t;
@@ -78,9 +77,7 @@ static void fill_form(void *ctx)
     t = &s->t[sel];
     form_set_text(&s->fm, F_NAME, t->name);
     form_set_value(&s->fm, F_PRICE, t->price);
-    s->f[F_KIND].sel = t->ntiers > 0                    ? K_TIERED
-                       : t->kind == KWH_TARIFF_SHARED ? K_SHARED
-                                                        : K_FLAT;
+    s->f[F_KIND].sel = t->ntiers > 0 ? K_TIERED : t->kind == KWH_TARIFF_SHARED ? K_SHARED : K_FLAT;
     if (t->ntiers > 0) {
         s->f[F_PERIOD].sel = t->period_months == KWH_PERIOD_MONTHLY;
         form_set_value(&s->fm, F_START, t->period_start);
@@ -244,7 +241,8 @@ static bool same_tiers(const struct kwh_tariff *a, const struct kwh_tariff *b)
         (a->period_months == KWH_PERIOD_ANNUAL && a->period_start != b->period_start))
         return false;
     for (int i = 0; i < a->ntiers; i++)
-        if (a->tiers[i].upto_ckwh != b->tiers[i].upto_ckwh || a->tiers[i].price != b->tiers[i].price)
+        if (a->tiers[i].upto_ckwh != b->tiers[i].upto_ckwh ||
+            a->tiers[i].price != b->tiers[i].price)
             return false;
     return true;
 }
@@ -334,8 +332,7 @@ static int save(struct app *a, struct tariffs *s)
     else if (kind == K_TIERED)
         rc = tariff_set_tiers(a->core, &a->s, form_text(&s->fm, F_NAME), 0, &def, &id, &e);
     else
-        rc = tariff_add_kind(a->core, &a->s, form_text(&s->fm, F_NAME),
-                             form_value(&s->fm, F_PRICE),
+        rc = tariff_add_kind(a->core, &a->s, form_text(&s->fm, F_NAME), form_value(&s->fm, F_PRICE),
                              kind == K_SHARED ? KWH_TARIFF_SHARED : KWH_TARIFF_STANDARD, &id, &e);
     if (rc > 0) {
         app_msg(a, CLR_INFO, "%s", _("Cancelled; nothing was saved."));

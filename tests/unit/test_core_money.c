@@ -702,9 +702,8 @@ static void shared__a_shared_tariff_is_flat(void **state)
     int64_t id, ladder;
     int64_t versions;
 
-    assert_int_equal(tariff_add_kind(s->core, &s->admin, "合表用电", 5683, KWH_TARIFF_SHARED, &id,
-                                     &e),
-                     0);
+    assert_int_equal(
+        tariff_add_kind(s->core, &s->admin, "合表用电", 5683, KWH_TARIFF_SHARED, &id, &e), 0);
     assert_int_equal(tariff_get(s->core, id, &t, &e), 0);
     assert_int_equal(t.kind, KWH_TARIFF_SHARED);
     assert_int_equal(t.ntiers, 0);
@@ -717,8 +716,8 @@ static void shared__a_shared_tariff_is_flat(void **state)
     def.tiers[0] = (struct kwh_tier){20000, 5000};
     def.tiers[1] = (struct kwh_tier){0, 6000};
     versions = site_q1(s, "SELECT count(*) FROM tariff_prices");
-    REFUSED(KWH_EINVAL, "no tiers", tariff_set_tiers(s->core, &s->admin, NULL, t.id, &def, NULL,
-                                                     &e_));
+    REFUSED(KWH_EINVAL, "no tiers",
+            tariff_set_tiers(s->core, &s->admin, NULL, t.id, &def, NULL, &e_));
     assert_int_equal(tariff_set_tiers(s->core, &s->admin, "阶梯", 0, &def, &ladder, &e), 0);
     REFUSED(KWH_EINVAL, "one price first",
             tariff_set_kind(s->core, &s->admin, ladder, KWH_TARIFF_SHARED, &e_));
@@ -826,7 +825,8 @@ static void room__at_a_tier_edge_with_a_percentage_recovery(void **state)
     assert_int_equal(room.arrears_fen, 16022);
     assert_int_equal(room.max_energy_ckwh, 185000);
     most = by_amount(room.max_fen + 1);
-    REFUSED(KWH_ECONFLICT, "over the hoard limit", ops_sell(s->core, &s->seller, no, &most, &r, &e_));
+    REFUSED(KWH_ECONFLICT, "over the hoard limit",
+            ops_sell(s->core, &s->seller, no, &most, &r, &e_));
     most = by_amount(room.max_fen);
     assert_int_equal(ops_sell(s->core, &s->seller, no, &most, &r, &e), 0);
     assert_int_equal(r.sale.energy_ckwh, 185000);
