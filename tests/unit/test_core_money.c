@@ -758,25 +758,37 @@ static void arrears__the_site_lists_the_accounts_that_owe(void **state)
 /* What the card takes right after the read, in yuan: from where the account stands in
  * its tiers, with the service fee and the arrears recovered, as the sale will price it:
  * the most sells, one fen more is refused. The figures are worked out here by hand. */
-static void room__prices_the_tiers_fees_and_arrears_as_the_sale_will(void **state)
+/* An account on the monthly ladder that bought `bought` kWh this month and owes `owed`,
+ * a 2.00 service fee, the site recovering 10 % of each payment, the meter holding 150 kWh
+ * of its 2000 kWh limit (1850 kWh room): the room right after the card read. */
+static uint32_t room_of(struct site *s, int64_t bought, int64_t owed, struct kwh_sale_room *room)
 {
-    struct site *s = *state;
-    struct kwh_purchase_req p = by_kwh(15000, 0), most;
+    struct kwh_purchase_req p = by_kwh(bought, 0);
     struct kwh_recovery_rule rule = {KWH_RECOVER_PERCENT, 10};
     uint32_t no = open_tiered(s, 12345678, &p);
-    struct kwh_sale_room room;
     struct kwh_card_view v;
-    struct kwh_receipt r;
     struct kwh_err e;
     int64_t fee;
 
     assert_int_equal(fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, 200, &fee, &e), 0);
     assert_int_equal(arrears_set_site_rule(s->core, &s->admin, &rule, &e), 0);
-    assert_int_equal(arrears_add(s->core, &s->admin, no, 5000, "old debt", &e), 0);
-    site_meter_loads(s, 15000); /* 150 kWh held of the 2000 kWh limit: 1850 kWh room */
+    assert_int_equal(arrears_add(s->core, &s->admin, no, owed, "old debt", &e), 0);
+    site_meter_loads(s, 15000);
     assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
-    assert_int_equal(sale_room(s->core, &s->seller, &v, KWH_OP_SALE, &room, &e), 0);
-    assert_int_equal(room.max_ckwh, 185000);
+    assert_int_equal(sale_room(s->core, &s->seller, &v, KWH_OP_SALE, room, &e), 0);
+    assert_int_equal(room->max_ckwh, 185000);
+    return no;
+}
+
+static void room__prices_the_tiers_fees_and_arrears_as_the_sale_will(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req most;
+    struct kwh_sale_room room;
+    uint32_t no = room_of(s, 15000, 5000, &room);
+    struct kwh_receipt r;
+    struct kwh_err e;
+
     /* 50 kWh at 0.50 + 200 at 0.60 + 1600 at 0.80 = 1425.00; the fee 2.00; 10 % of the
        payment is more than the 50.00 owed: 50.00. 1477.00 in all */
     assert_int_equal(room.tiers, 3);
@@ -801,21 +813,13 @@ static void room__prices_the_tiers_fees_and_arrears_as_the_sale_will(void **stat
 static void room__at_a_tier_edge_with_a_percentage_recovery(void **state)
 {
     struct site *s = *state;
-    struct kwh_purchase_req p = by_kwh(20000, 0), most;
-    struct kwh_recovery_rule rule = {KWH_RECOVER_PERCENT, 10};
-    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_purchase_req most;
     struct kwh_sale_room room;
+    uint32_t no = room_of(s, 20000, 50000, &room);
     struct kwh_card_view v;
     struct kwh_receipt r;
     struct kwh_err e;
-    int64_t fee;
 
-    assert_int_equal(fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, 200, &fee, &e), 0);
-    assert_int_equal(arrears_set_site_rule(s->core, &s->admin, &rule, &e), 0);
-    assert_int_equal(arrears_add(s->core, &s->admin, no, 50000, "old debt", &e), 0);
-    site_meter_loads(s, 15000); /* the meter holds 150 kWh: 1850 kWh room */
-    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
-    assert_int_equal(sale_room(s->core, &s->seller, &v, KWH_OP_SALE, &room, &e), 0);
     assert_int_equal(room.tier, 2);
     assert_int_equal(room.price, 6000);
     /* 1850 kWh from 200: 200 at 0.60 (120.00) + 1650 at 0.80 (1320.00) = 1440.00 for
