@@ -49,6 +49,22 @@ tui_keys Enter
 tui_like "the monthly fee added" "物业费 +每月 +5\.00"
 is "in the database" "$(db "select kind, amount_fen from fee_types where name = '物业费'")" "3|500"
 
+# --- 电价类型设置: Zhejiang's ladder typed in Chinese, a table not increasing refused ------
+tui_menu 1 4
+tui_see "the tariff screen" "电价种类"
+tui_keys F5; tui_type "浙江居民"; tui_keys Tab Right
+tui_like "a tiered tariff asks for its period" "计档周期 +< 按年 >"
+tui_keys Tab Tab C-u; tui_type "1"
+tui_keys Tab; tui_type "2760"; tui_keys Tab; tui_type "0.538"
+tui_keys Tab; tui_type "2700"; tui_keys Tab; tui_type "0.588"
+tui_keys Tab Tab; tui_type "0.838"; tui_keys Enter
+tui_see "tiers not increasing are refused" "各档上限必须递增：第 1 档止于 2760.00 kWh，第 2 档止于 2700.00 kWh"
+is "nothing written" "$(db "select count(*) from tariffs where name = '浙江居民'")" 0
+tui_keys BTab BTab BTab C-u; tui_type "4800"; tui_keys Enter
+tui_see "the ladder added" "电价类型 浙江居民 已添加。"
+tui_see "listed with its tiers" "0.5380，3 档"
+is "its tiers" "$(db "select group_concat(r.upto_ckwh || '@' || r.price) from tariff_tiers r join tariff_prices p on p.id = r.price_id join tariffs t on t.id = p.tariff_id where t.name = '浙江居民'")" "276000@5380,480000@5880,0@8380"
+
 # --- 用户欠费 (用户维护) ---------------------------------------------------------------------
 tui_menu 5 4
 tui_see "the account's arrears screen" "请读卡（F2）或查询用户（F3）"

@@ -222,6 +222,20 @@ tui_like "limits: by kWh chosen" "Each card read starts +< By kWh >"
 tui_keys Enter
 sale_mode_kwh() { [ "$(db "select value from settings where key = 'sale_mode'")" = 1 ]; }
 ok "the default settlement (by kWh) in the database" wait_for 5 sale_mode_kwh
+
+# fees: a per-sale fee; the site's arrears rule, a percentage over 100 refused
+tui_menu 1 9
+tui_see "fee screen" "Collected at a sale"
+tui_keys F5; tui_type "Service"; tui_keys Tab Tab; tui_type "1.5"; tui_keys Enter
+tui_like "the fee added" "Service +Per sale +1\.50"
+is "the fee in the database" "$(db "select kind, amount_fen from fee_types")" "2|150"
+tui_keys Down Tab Tab C-u; tui_type "101"; tui_keys Enter
+tui_see "a percentage over 100 refused" "Percent of each payment must be a whole number from 1 to 100"
+tui_keys C-u; tui_type "20"; tui_keys Enter
+tui_like "the rule saved" "Arrears recovery \(the site's\) +Percentage of payment +20 %"
+# the accounts that owe: none yet
+tui_menu 1 0
+tui_see "no account owes" "No account owes."
 tui_stop
 
 # the seller: first a password of their own (the administrator knows clerk-pw), then no
