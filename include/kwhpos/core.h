@@ -177,6 +177,10 @@ int tariff_check_tiers(const struct kwh_tariff *t, struct kwh_err *e);
  * already made keep their tiers; plans quoted before are refused at commit. */
 int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t id,
                      const struct kwh_tariff *def, int64_t *out_id, struct kwh_err *e);
+/* The price history of tariff id: every price version, newest first, each with its
+ * tiers and since when (price_since) it applied; the first is the one in use. */
+int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size_t *n,
+                   struct kwh_err *e);
 /* Refused while any open account uses the tariff. */
 int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, struct kwh_err *e);
 

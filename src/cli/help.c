@@ -189,6 +189,7 @@ static const struct cmd_help cmds[] = {
     {"tariff set", "echo \"$PW\" | kwhpos --user system tariff set --tariff 居民 --price 0.56",
      "3457"},
     {"tariff delete", "echo \"$PW\" | kwhpos --user system tariff delete --tariff 2", "3457"},
+    {"tariff history", "kwhpos tariff history --tariff 浙江居民", "37"},
     {"tariff extra",
      "echo \"$PW\" | kwhpos --user system tariff extra --customer 10000001 --kwh 600", "3457"},
     {"fee list", "kwhpos fee list", "37"},

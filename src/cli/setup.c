@@ -4,6 +4,7 @@
 #include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -368,6 +369,36 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
     return CLI_OK;
 }
 
+/* Every price version, newest first: since, price, and the tiers or flat/shared. */
+static int cmd_tariff_history(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_tariff *t;
+    struct kwh_err e;
+    char tiers[256], when[32];
+    int64_t id;
+    size_t n;
+    int rc;
+    if (cli_open_core(c, &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = cli_tariff(c, a, &id)) != 0)
+        return rc;
+    if (tariff_history(c->core, id, &t, &n, &e) < 0)
+        return cli_fail(c, &e);
+    for (size_t i = 0; i < n; i++) {
+        time_t since = (time_t)t[i].price_since;
+        struct tm tm;
+        localtime_r(&since, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        if (t[i].ntiers > 0)
+            tiers_text(&t[i], tiers, sizeof tiers);
+        else
+            str_copy(tiers, sizeof tiers, "flat");
+        fprintf(c->out, "%s\t%s\t%s\n", when, cli_dec(t[i].price, 4), tiers);
+    }
+    free(t);
+    return CLI_OK;
+}
+
 static int cmd_tariff_delete(struct cli *c, const struct cli_args *a)
 {
     int64_t id;
@@ -476,6 +507,9 @@ const struct cli_command cli_setup_commands[] = {
      "--tariff NAME|ID [--name NEW] [--kind standard|shared] [--price P | --tiers KWH:P,...,P "
      "[--period annual|monthly] [--start-month M]]",
      N_("rename, reprice or retier a tariff (admin)"), cmd_tariff_set, 0},
+    {"tariff history", "tariff=", "--tariff NAME|ID",
+     N_("a tariff's prices and tiers, newest first, each since when it applied"),
+     cmd_tariff_history, 0},
     {"tariff delete", "tariff=", "--tariff NAME|ID", N_("delete an unused tariff (admin)"),
      cmd_tariff_delete, 0},
     {"operator list", "", "", N_("operators and roles"), cmd_operator_list, 0},

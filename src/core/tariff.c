@@ -27,6 +27,15 @@ int tariff_list(struct kwh_core *c, struct kwh_tariff **out, size_t *n, struct k
     return store_tariff_list(c->db, out, n, e);
 }
 
+int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size_t *n,
+                   struct kwh_err *e)
+{
+    int rc = store_tariff_versions(c->db, id, out, n, e);
+    if (rc == 0 && *n == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "no tariff #%lld", (long long)id);
+    return rc;
+}
+
 int tariff_get(struct kwh_core *c, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
 {
     return store_tariff_get(c->db, id, out, e);

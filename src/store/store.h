@@ -105,6 +105,9 @@ int store_tariff_add_rates(struct store *s, const char *name, const struct kwh_t
                            int64_t now, int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
+/* Every price version of tariff id, newest first (price_since: from when). */
+int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
+                          struct kwh_err *e);
 
 /* --- customers.c -------------------------------------------------------------------- */
 

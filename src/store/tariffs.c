@@ -226,3 +226,29 @@ int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struc
         }
     return 0;
 }
+
+int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
+                          struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT t.id, t.name, p.price, p.valid_from, 0, p.id, p.period_months, "
+                            "p.period_start, t.kind FROM tariffs t JOIN tariff_prices p ON "
+                            "p.tariff_id = t.id WHERE t.id = :id ORDER BY p.id DESC",
+                            e);
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":id", id);
+    if ((rc = sql_collect(s, st, sizeof **out, rd_tariff, (void **)out, n, e)) < 0)
+        return rc;
+    for (size_t i = 0; i < *n; i++)
+        if ((rc = read_tiers(s, &(*out)[i], e)) < 0) {
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return rc;
+        }
+    return 0;
+}

@@ -54,6 +54,7 @@ enum ui_action {
     ACT_PREVIEW,      /* the invoice form with sample values */
     ACT_FORM_BACKUP,  /* 保存发票格式 */
     ACT_FORM_RESTORE, /* 恢复发票格式 */
+    ACT_HISTORY,      /* a tariff's price history */
     ACT_COUNT
 };
 #define ACT_BIT(a) (1u << (a))

@@ -353,6 +353,50 @@ static int save(struct app *a, struct tariffs *s)
     return UI_HANDLED;
 }
 
+/* F7: the selected tariff's price versions, newest first, since when each applied (old
+ * sales and invoices keep the one they were sold at). */
+static void show_history(struct app *a, struct tariffs *s)
+{
+    struct kwh_tariff *v;
+    struct kwh_err e;
+    size_t n, o = 0;
+    char text[4096], b1[32], b2[32], b3[32];
+
+    if (s->lf.adding || s->n == 0)
+        return;
+    kwh_err_clear(&e);
+    if (tariff_history(a->core, s->t[s->lf.l.sel].id, &v, &n, &e) < 0) {
+        app_error(a, &e);
+        return;
+    }
+    text[0] = '\0';
+    for (size_t i = 0; i < n && o < sizeof text; i++) {
+        o += (size_t)snprintf(text + o, sizeof text - o, "%s  ",
+                              fmt_time(b1, sizeof b1, v[i].price_since));
+        if (v[i].ntiers == 0) {
+            o += (size_t)snprintf(text + o, sizeof text - o, _("flat, %s yuan/kWh\n"),
+                                  fmt_price(b2, sizeof b2, v[i].price));
+            continue;
+        }
+        if (v[i].period_months == KWH_PERIOD_MONTHLY)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s:", _("monthly"));
+        else
+            o += (size_t)snprintf(text + o, sizeof text - o, _("annual from month %d:"),
+                                  v[i].period_start);
+        for (int k = 0; k < v[i].ntiers && o < sizeof text; k++) {
+            if (v[i].tiers[k].upto_ckwh > 0)
+                o += (size_t)snprintf(text + o, sizeof text - o, _(" to %s kWh %s;"),
+                                      fmt_energy(b2, sizeof b2, v[i].tiers[k].upto_ckwh),
+                                      fmt_price(b3, sizeof b3, v[i].tiers[k].price));
+            else
+                o += (size_t)snprintf(text + o, sizeof text - o, _(" above %s\n"),
+                                      fmt_price(b3, sizeof b3, v[i].tiers[k].price));
+        }
+    }
+    free(v);
+    dialog_message(a, s->t[s->lf.l.sel].name, text, CLR_INFO);
+}
+
 static int delete_selected(struct app *a, void *ctx, struct kwh_err *e)
 {
     struct tariffs *s = ctx;
@@ -378,6 +422,7 @@ static int tariffs_action(struct app *a, void *st, int act)
             fill_form(s);
         }
         return UI_HANDLED;
+    case ACT_HISTORY: show_history(a, s); return UI_HANDLED;
     case ACT_SUBMIT:
         if (s->lf.on_list) {
             listform_to_form(&s->lf, &s->fm, F_NAME);
@@ -403,7 +448,7 @@ static void tariffs_leave(struct app *a, void *st)
 
 const struct screen scr_tariffs = {
     .title = N_("Tariffs"),
-    .actions = ACT_BIT(ACT_NEW) | ACT_BIT(ACT_DELETE),
+    .actions = ACT_BIT(ACT_NEW) | ACT_BIT(ACT_DELETE) | ACT_BIT(ACT_HISTORY),
     .submit_label = N_("Save"),
     .state_size = sizeof(struct tariffs),
     .enter = tariffs_enter,

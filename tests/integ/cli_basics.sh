@@ -85,6 +85,9 @@ is "a tiered tariff made 合表 is refused (exit 2)" "$rc" 2
 like "give it one price first" "$(cat "$T/err")" 'one price first'
 as_admin tariff set --tariff 阶梯x --kind shared --price 0.55 >/dev/null
 like "with one price it becomes 合表" "$("$KWHPOS" --db "$T/a.db" tariff list)" '阶梯x	0\.5500	0	shared'
+out=$("$KWHPOS" --db "$T/a.db" tariff history --tariff 阶梯x)
+like "tariff history: the flat price now" "$(sed -n 1p <<<"$out")" '^[0-9-]+ [0-9:]+	0\.5500	flat$'
+like "and the tiers before it" "$(sed -n 2p <<<"$out")" '	0\.5000	annual/1 100\.00:0\.5000,0\.6000$'
 as_admin tariff set --tariff 合表用电 --kind standard >/dev/null
 like "and back to standard" "$("$KWHPOS" --db "$T/a.db" tariff list | grep 合表用电)" '^[0-9]+	合表用电	0\.5683	0$'
 is "nothing priced by the refusals" "$(sqlite3 "$T/a.db" "SELECT count(*) FROM tariff_prices")" \

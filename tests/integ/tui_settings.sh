@@ -151,6 +151,10 @@ tui_see "asked again" "flat tariff"
 tui_keys Enter
 tui_see "the tariff saved" "Tariff Ladder saved."
 is "a flat price from now on" "$(db "select p.price, p.period_months from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder' order by p.id desc limit 1")" "6000|0"
+tui_keys F7
+tui_see "F7: the price history, newest first" "flat, 0.6000 yuan/kWh"
+tui_see "with the tiers it had before" "monthly: to 200.00 kWh 0.5000; above 0.8000"
+tui_keys Enter
 # a new tiered tariff typed here: Zhejiang's ladder, annual from July. Bad tables are
 # refused with what is wrong, and nothing is written
 tariffs=$(db "select count(*) from tariffs")
