@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/plan_int.h"
+#include "store/store.h"
 #include "kwhpos/core.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
