@@ -315,6 +315,7 @@ static int save(struct app *a, struct tariffs *s)
     int64_t id = 0;
     int rc, sel = -1, kind = s->f[F_KIND].sel;
 
+    memset(&def, 0, sizeof def);
     sync_fields(s);
     if (!form_validate(a, &s->fm) || (kind == K_TIERED && !read_tiers(a, s, &def))) {
         s->lf.on_list = false;
@@ -325,6 +326,12 @@ static int save(struct app *a, struct tariffs *s)
     if (kind == K_TIERED && tariff_check_tiers(&def, &e) < 0) {
         s->lf.on_list = false;
         app_msg(a, CLR_ERROR, "%s", e.msg); /* as a field's own check says it */
+        return UI_HANDLED;
+    }
+    if (kind != K_TIERED && form_value(&s->fm, F_PRICE) <= 0) {
+        s->lf.on_list = false;
+        s->fm.cur = F_PRICE;
+        app_msg(a, CLR_ERROR, "%s", _("price: more than 0 and at most 99.9999 yuan/kWh"));
         return UI_HANDLED;
     }
     if (!s->lf.adding)

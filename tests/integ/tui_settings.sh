@@ -177,7 +177,10 @@ tui_see "the tiered tariff added" "Tariff Zhejiang added."
 is "its tiers in the database" "$(db "select group_concat(upto_ckwh || '@' || price) from (select r.upto_ckwh, r.price from tariff_tiers r join tariff_prices p on p.id = r.price_id join tariffs t on t.id = p.tariff_id where t.name = 'Zhejiang' order by r.n)")" "276000@5380,480000@5880,0@8380"
 is "annual from July" "$(db "select p.period_months, p.period_start from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Zhejiang'")" "12|7"
 # 合表: a shared meter's flat tariff
-tui_keys F5; tui_type "Shared"; tui_keys Tab Right Right Tab; tui_type "0.5683"; tui_keys Enter
+tui_keys F5; tui_type "Shared"; tui_keys Tab Right Right Tab; tui_type "0"; tui_keys Enter
+tui_see "a price of 0 is refused before anything is asked" "price: more than 0"
+is "no 合表 tariff yet" "$(db "select count(*) from tariffs where name = 'Shared'")" 0
+tui_keys C-u; tui_type "0.5683"; tui_keys Enter
 tui_see "the 合表 tariff added" "Tariff Shared added."
 tui_see "and listed as 合表" "0.5683 合表"
 is "its kind in the database" "$(db "select kind from tariffs where name = 'Shared'")" 1
