@@ -43,6 +43,7 @@
        char **err),                                                                                \
       (db, sql, cb, arg, err))                                                                     \
     X(int, extended_result_codes, (sqlite3 * db, int on), (db, on))                                \
+    X(int, file_control, (sqlite3 * db, const char *name, int op, void *arg), (db, name, op, arg)) \
     X(int, finalize, (sqlite3_stmt * st), (st))                                                    \
     X(int, get_autocommit, (sqlite3 * db), (db))                                                   \
     X(sqlite3_int64, last_insert_rowid, (sqlite3 * db), (db))                                      \
