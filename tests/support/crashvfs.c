@@ -48,7 +48,7 @@ struct event {
 struct track {
     char *path;
     char *dir;
-    bool durable_exists;   /* the file's name is on disk */
+    bool durable_exists;    /* the file's name is on disk */
     unsigned char *durable; /* its content as of its last sync */
     size_t durable_len;
     struct event *ev;
@@ -498,10 +498,10 @@ static int c_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods methods = {
-    3,           c_close,         c_read,          c_write,       c_truncate,
-    c_sync,      c_file_size,     c_lock,          c_unlock,      c_check_reserved,
-    c_file_control, c_sector_size, c_device,       c_shm_map,     c_shm_lock,
-    c_shm_barrier, c_shm_unmap,   c_fetch,         c_unfetch,
+    3,           c_close,   c_read,     c_write,          c_truncate,     c_sync,
+    c_file_size, c_lock,    c_unlock,   c_check_reserved, c_file_control, c_sector_size,
+    c_device,    c_shm_map, c_shm_lock, c_shm_barrier,    c_shm_unmap,    c_fetch,
+    c_unfetch,
 };
 
 /* --- the VFS --------------------------------------------------------------------------- */
@@ -509,8 +509,8 @@ static const sqlite3_io_methods methods = {
 static int v_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags, int *out)
 {
     struct cfile *cf = (struct cfile *)f;
-    bool journal = (flags & (SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL |
-                             SQLITE_OPEN_SUPER_JOURNAL)) != 0;
+    bool journal =
+        (flags & (SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_SUPER_JOURNAL)) != 0;
     bool created = false;
     int rc;
 
@@ -663,7 +663,9 @@ void crashvfs_start(long after, uint64_t seed, struct crashvfs_report *report)
     memset(report, 0, sizeof *report);
     rep = report;
     rng = seed * 0x2545F4914F6CDD1Dull + 1;
-    rep->mode = seed % 4 == 0 ? CRASHVFS_DROP_ALL : seed % 4 == 1 ? CRASHVFS_KEEP_ALL : CRASHVFS_RANDOM;
+    rep->mode = seed % 4 == 0   ? CRASHVFS_DROP_ALL
+                : seed % 4 == 1 ? CRASHVFS_KEEP_ALL
+                                : CRASHVFS_RANDOM;
     rep->sector = (seed / 4) % 2 ? 4096 : 512;
     cut_after = after;
     for (size_t i = 0; i < nfiles; i++) {

@@ -104,13 +104,21 @@ static const char *const figures[] = {
     "OR o.state = 1",
 };
 #define NFIG (sizeof figures / sizeof figures[0])
-enum { F_BALANCE, F_TOTALS, F_SALES = 5, F_SALES_FEN, F_INVOICES = 8, F_MAX_INVOICE, F_SUM_N,
-       F_SUM_FEN };
+enum {
+    F_BALANCE,
+    F_TOTALS,
+    F_SALES = 5,
+    F_SALES_FEN,
+    F_INVOICES = 8,
+    F_MAX_INVOICE,
+    F_SUM_N,
+    F_SUM_FEN
+};
 
 struct state {
     int64_t fig[NFIG];
     int64_t audit;
-    int64_t max_op; /* the newest card_ops id */
+    int64_t max_op;                /* the newest card_ops id */
     uint8_t slot[CARD_RECORD_LEN]; /* the card's record in force */
 };
 
@@ -496,8 +504,8 @@ static void sync_off_after_open(void)
 
 /* The child: the program runs the operation over the recording VFS, reports, closes;
  * with cut, the power goes at cut_after (0: after the close). */
-static void run_child(struct prepared *p, const struct scenario *sc, long cut_after,
-                      uint64_t seed, bool cut, bool sync_off)
+static void run_child(struct prepared *p, const struct scenario *sc, long cut_after, uint64_t seed,
+                      bool cut, bool sync_off)
 {
     struct kwh_core *c;
     struct kwh_err e;
@@ -742,8 +750,9 @@ static int cmp_long(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The cut points of a clean run: after each sync; with full, also after the first, the
- * middle and the last write between two syncs; and 0, after the close. */
+/* The cut points of a clean run: after each sync and after the last write before it
+ * (everything of the commit written, nothing synced); with full, also after the first
+ * and the middle write between two syncs; and 0, after the close. */
 static size_t cut_points(const struct crashvfs_report *r, bool full, long *pts)
 {
     size_t n = 0, k = 0;
@@ -751,9 +760,11 @@ static size_t cut_points(const struct crashvfs_report *r, bool full, long *pts)
     pts[n++] = 0;
     for (long i = 0; i <= r->syncs && n + 4 < MAX_POINTS; i++) {
         long at = i < r->syncs ? r->sync_at[i] : r->events + 1;
-        if (full && at - prev > 1) {
-            pts[n++] = prev + 1;
-            pts[n++] = (prev + at) / 2;
+        if (at - prev > 1) {
+            if (full) {
+                pts[n++] = prev + 1;
+                pts[n++] = (prev + at) / 2;
+            }
             pts[n++] = at - 1;
         }
         if (i < r->syncs)
@@ -779,14 +790,16 @@ static void sweep(const struct scenario *sc, size_t index, bool sync_off, long s
     n = cut_points(&p.clean, full, pts);
     for (size_t i = 0; i < n; i++) {
         for (long k = 0; k < seeds; k++) {
-            /* one seed per point in the slice: the points take the modes in turn */
-            uint64_t seed = seeds == 1 ? (uint64_t)(i + index) : (uint64_t)k;
+            /* seed % 8 picks the mode and the sector size (crashvfs.h): one seed per point
+               in the slice, the points taking them in turn; the rest makes each trial's
+               choices its own */
+            uint64_t seed = (uint64_t)(seeds == 1 ? (long)(i + index) : k) % 8 +
+                            8 * ((uint64_t)k * 1000003u + index * 7919u + i * 131u);
             char why[1024];
             int rc;
 
             put_back(&p);
-            rc = fork_child(&p, sc, pts[i], seed * 7919 + index * 104729 + (uint64_t)i, true,
-                            sync_off);
+            rc = fork_child(&p, sc, pts[i], seed, true, sync_off);
             if (rc != CRASHVFS_EXIT)
                 fail_msg("%s: the child ended with %d, not by the cut (%s)", sc->name, rc, sh->msg);
             t->trials++;
@@ -814,9 +827,9 @@ static void print_tally(const char *what, const struct tally *t)
            "restart; lost %ld, half-applied %ld, integrity failures %ld, check failures %ld, "
            "card disagreements %ld; backups whole %ld, bad %ld, temporary files left %ld; "
            "unsynced sectors kept %ld, dropped %ld, torn %ld\n",
-           what, t->trials, t->cut, t->reported, t->done, t->undone, t->lost, t->half,
-           t->integrity, t->checks, t->card, t->backups_whole, t->backups_bad, t->parts_left,
-           t->kept, t->dropped, t->torn);
+           what, t->trials, t->cut, t->reported, t->done, t->undone, t->lost, t->half, t->integrity,
+           t->checks, t->card, t->backups_whole, t->backups_bad, t->parts_left, t->kept, t->dropped,
+           t->torn);
 }
 
 static void powercut__every_money_operation_keeps_what_it_reported(void **state)
