@@ -273,7 +273,8 @@ static void cut_file(struct track *t)
             }
             break;
         case EV_TRUNCATE:
-            if (choose() == 0 || (rep->mode == CRASHVFS_RANDOM && next_random() % 2)) {
+            if (rep->mode == CRASHVFS_KEEP_ALL ||
+                (rep->mode == CRASHVFS_RANDOM && next_random() % 2 == 0)) {
                 if ((size_t)ev->off < len)
                     len = (size_t)ev->off;
                 else
