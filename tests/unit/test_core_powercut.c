@@ -50,9 +50,8 @@
 #include "kwhpos/util.h"
 #include "site.h"
 #include "ops.h"
+#include "scenes.h"
 
-#define METER 12345678
-#define NEW_METER 87654321
 #define MAX_POINTS 512
 
 /* Under AddressSanitizer, a small quarantine keeps the forked children small. */
@@ -71,12 +70,9 @@ struct shared {
 
 static struct shared *sh;
 
-struct ctx {
-    uint32_t customer_no;
-    int64_t invoice_no;
-    int64_t tiered;
-    char backups[700];
-};
+/* What the site makes beside the scenes' states: the ladder tariff, the backup folder. */
+static int64_t tiered;
+static char backups[700];
 
 /* --- the money figures, read directly ------------------------------------------------- */
 
@@ -211,7 +207,7 @@ static struct kwh_purchase_req by_amount(int64_t fen)
 
 /* Every site: a service fee on each sale, arrears recovered at 10 % of a payment, and a
  * monthly ladder (up to 200 kWh at 0.50, to 400 at 0.60, above at 0.80). */
-static void site_money(struct site *s, struct ctx *x)
+static void site_money(struct site *s)
 {
     struct kwh_recovery_rule rule = {KWH_RECOVER_PERCENT, 10};
     struct kwh_tariff def;
@@ -227,49 +223,34 @@ static void site_money(struct site *s, struct ctx *x)
     def.tiers[2] = (struct kwh_tier){0, 8000};
     if (fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, 200, &fee, &e) < 0 ||
         arrears_set_site_rule(s->core, &s->admin, &rule, &e) < 0 ||
-        tariff_set_tiers(s->core, &s->admin, "阶梯", 0, &def, &x->tiered, &e) < 0)
+        tariff_set_tiers(s->core, &s->admin, "阶梯", 0, &def, &tiered, &e) < 0)
         fail_msg("site: %s", e.msg);
 }
 
-static void pre_blank(struct site *s, struct ctx *x)
-{
-    (void)x;
-    fakecard_blank(s->card);
-}
-
-static int do_open(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_account_req a = site_account(s, METER, "张三");
-    struct kwh_purchase_req p = by_kwh(10000);
-    (void)x;
-    return ops_open(c, &s->seller, &a, &p, NULL, e);
-}
-
 /* An account on the flat tariff, its first purchase in the meter, 50.00 yuan owed. */
-static void pre_owing(struct site *s, struct ctx *x)
+static void pre_owing(struct site *s, struct scene *x)
 {
     struct kwh_err e;
-    x->customer_no = site_open(s, METER, 10000);
-    site_meter_loads(s, 8000);
+    scene_loaded(s, x);
     if (arrears_add(s->core, &s->admin, x->customer_no, 5000, "old meter's bill", &e) < 0)
         fail_msg("arrears: %s", e.msg);
 }
 
-static int do_sell_flat(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_sell_flat(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
     struct kwh_purchase_req p = by_amount(10000);
     return ops_sell(c, &s->seller, x->customer_no, &p, NULL, e);
 }
 
 /* The same on the ladder, 150 kWh bought this month. */
-static void pre_owing_tiered(struct site *s, struct ctx *x)
+static void pre_owing_tiered(struct site *s, struct scene *x)
 {
-    struct kwh_account_req a = site_account(s, METER, "赵六");
+    struct kwh_account_req a = site_account(s, SCENE_METER, "赵六");
     struct kwh_purchase_req p = by_kwh(15000);
     struct kwh_receipt r;
     struct kwh_err e;
 
-    a.tariff_id = x->tiered;
+    a.tariff_id = tiered;
     fakecard_blank(s->card);
     if (ops_open(s->core, &s->seller, &a, &p, &r, &e) < 0)
         fail_msg("open: %s", e.msg);
@@ -279,87 +260,28 @@ static void pre_owing_tiered(struct site *s, struct ctx *x)
         fail_msg("arrears: %s", e.msg);
 }
 
-static int do_sell_tiered(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_sell_tiered(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
     struct kwh_purchase_req p = by_kwh(10000); /* 50 kWh at 0.50, 50 at 0.60 */
     return ops_sell(c, &s->seller, x->customer_no, &p, NULL, e);
 }
 
-static void pre_loaded(struct site *s, struct ctx *x)
-{
-    x->customer_no = site_open(s, METER, 10000);
-    site_meter_loads(s, 8000);
-}
-
-/* A sale the card has not taken to its meter yet. */
-static void pre_sold(struct site *s, struct ctx *x)
-{
-    struct kwh_purchase_req p = by_kwh(5000);
-    struct kwh_receipt r;
-    struct kwh_err e;
-    pre_loaded(s, x);
-    p.pay_method = KWH_PAY_ALIPAY;
-    if (ops_sell(s->core, &s->seller, x->customer_no, &p, &r, &e) < 0)
-        fail_msg("sell: %s", e.msg);
-    x->invoice_no = r.sale.invoice_no;
-}
-
-static int do_resell(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_purchase_req p = by_kwh(2000);
-    return ops_resell(c, &s->seller, x->customer_no, &p, NULL, e);
-}
-
-static void pre_lost(struct site *s, struct ctx *x)
-{
-    pre_loaded(s, x);
-    fakecard_blank(s->card);
-}
-
-static int do_reissue_unconsumed(struct kwh_core *c, struct site *s, struct ctx *x,
-                                 struct kwh_err *e)
-{
-    return ops_reissue(c, &s->seller, x->customer_no, false, 1000, NULL, NULL, e);
-}
-
-static int do_reissue_consumed_sale(struct kwh_core *c, struct site *s, struct ctx *x,
-                                    struct kwh_err *e)
-{
-    struct kwh_purchase_req p = by_kwh(4000);
-    return ops_reissue(c, &s->seller, x->customer_no, true, 500, &p, NULL, e);
-}
-
-static int do_refund_card(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    return ops_refund_card(c, &s->seller, x->customer_no, e);
-}
-
 /* A refund card made and taken to the meter (80 kWh left). */
-static void pre_refund_card(struct site *s, struct ctx *x)
+static void pre_refund_card(struct site *s, struct scene *x)
 {
     struct kwh_err e;
-    pre_loaded(s, x);
+    scene_loaded(s, x);
     if (ops_refund_card(s->core, &s->seller, x->customer_no, &e) < 0)
         fail_msg("refund card: %s", e.msg);
     site_meter_refund_card(s, 8000, 1);
 }
 
-static int do_refund(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_refund(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
     return ops_refund(c, &s->seller, x->customer_no, KWH_PAY_CASH, NULL, e);
 }
 
-static int do_meter_change(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_meter_change_req m;
-    struct kwh_purchase_req p = by_kwh(1000);
-    memset(&m, 0, sizeof m);
-    m.meter = site_account(s, NEW_METER, "x").meter;
-    m.old_remaining_ckwh = 7000;
-    return ops_meter_change(c, &s->admin, x->customer_no, &m, &p, NULL, e);
-}
-
-static int do_reversal(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_reversal(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
     struct kwh_reversal_req r;
     struct kwh_plan *p = NULL;
@@ -378,7 +300,7 @@ static int do_reversal(struct kwh_core *c, struct site *s, struct ctx *x, struct
     return rc;
 }
 
-static int do_shift_close(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_shift_close(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
     struct kwh_shift_report r;
     int rc;
@@ -389,33 +311,34 @@ static int do_shift_close(struct kwh_core *c, struct site *s, struct ctx *x, str
     return rc;
 }
 
-static int do_backup(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_backup(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
-    struct kwh_backup_opts o = {.dir = x->backups, .keep = 0};
+    struct kwh_backup_opts o = {.dir = backups, .keep = 0};
     struct kwh_backup_info info;
     (void)s;
+    (void)x;
     return backup_run(c, &o, &info, e);
 }
 
 struct scenario {
     const char *name;
-    void (*pre)(struct site *s, struct ctx *x);
-    int (*op)(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e);
+    void (*pre)(struct site *s, struct scene *x);
+    int (*op)(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e);
 };
 
 static const struct scenario scenarios[] = {
-    {"open account", pre_blank, do_open},
+    {"open account", scene_blank, scene_open},
     {"sale, flat, fee and arrears", pre_owing, do_sell_flat},
     {"sale, tiered, fee and arrears", pre_owing_tiered, do_sell_tiered},
-    {"re-sale", pre_sold, do_resell},
-    {"reissue unconsumed", pre_lost, do_reissue_unconsumed},
-    {"reissue consumed with sale", pre_lost, do_reissue_consumed_sale},
-    {"refund card", pre_loaded, do_refund_card},
+    {"re-sale", scene_sold, scene_resell},
+    {"reissue unconsumed", scene_lost, scene_reissue_unconsumed},
+    {"reissue consumed with sale", scene_lost, scene_reissue_consumed_sale},
+    {"refund card", scene_loaded, scene_refund_card},
     {"refund", pre_refund_card, do_refund},
-    {"meter change", pre_loaded, do_meter_change},
-    {"reversal", pre_sold, do_reversal},
-    {"shift close", pre_sold, do_shift_close},
-    {"backup", pre_sold, do_backup},
+    {"meter change", scene_loaded, scene_meter_change},
+    {"reversal", scene_sold, do_reversal},
+    {"shift close", scene_sold, do_shift_close},
+    {"backup", scene_sold, do_backup},
 };
 #define NSCEN (sizeof scenarios / sizeof scenarios[0])
 
@@ -423,24 +346,12 @@ static const struct scenario scenarios[] = {
 
 struct prepared {
     struct site *s;
-    struct ctx x;
+    struct scene x;
     char pre_db[700];
     struct fakecard card;
     struct state before, after;
     struct crashvfs_report clean; /* the clean run's events and syncs */
 };
-
-static void copy_file(const char *from, const char *to)
-{
-    char *data;
-    size_t len;
-    struct kwh_err e;
-    if (file_read_all(from, 1u << 28, &data, &len, &e) < 0)
-        fail_msg("%s", e.msg);
-    if (file_write_atomic(to, data, len, 0600, &e) < 0)
-        fail_msg("%s", e.msg);
-    free(data);
-}
 
 /* Empties dir of everything but keep (one level of folders). */
 static void empty_dir(const char *dir, const char *keep)
@@ -467,7 +378,7 @@ static void empty_dir(const char *dir, const char *keep)
 static void put_back(struct prepared *p)
 {
     empty_dir(p->s->dir, "site.db.pre");
-    copy_file(p->pre_db, p->s->db);
+    site_copy_file(p->pre_db, p->s->db);
     *p->s->card = p->card;
 }
 
@@ -551,14 +462,14 @@ static void prepare(struct prepared *p, const struct scenario *sc)
     memset(p, 0, sizeof *p);
     site_setup(&state);
     p->s = state;
-    snprintf(p->x.backups, sizeof p->x.backups, "%s/backups", p->s->dir);
-    site_money(p->s, &p->x);
+    snprintf(backups, sizeof backups, "%s/backups", p->s->dir);
+    site_money(p->s);
     sc->pre(p->s, &p->x);
     read_card_again(p->s->core, p->s, sc->name); /* the meter's report taken in */
     core_close(p->s->core);
     p->s->core = NULL;
     snprintf(p->pre_db, sizeof p->pre_db, "%s.pre", p->s->db);
-    copy_file(p->s->db, p->pre_db);
+    site_copy_file(p->s->db, p->pre_db);
     p->card = *p->s->card;
     if (!read_state(p->s->db, &p->before, integrity, sizeof integrity))
         fail_msg("%s: cannot read the site", sc->name);
@@ -606,7 +517,7 @@ static bool verbose(void)
 /* Backups left in the folder: each must be whole (integrity, the figures at the time). */
 static void check_backups(struct prepared *p, struct tally *t, char *why, size_t n)
 {
-    DIR *d = opendir(p->x.backups);
+    DIR *d = opendir(backups);
     struct dirent *de;
     if (d == NULL)
         return;
@@ -620,7 +531,7 @@ static void check_backups(struct prepared *p, struct tally *t, char *why, size_t
         }
         if (len < 3 || strcmp(de->d_name + len - 3, ".db") != 0)
             continue;
-        snprintf(path, sizeof path, "%s/%s", p->x.backups, de->d_name);
+        snprintf(path, sizeof path, "%s/%s", backups, de->d_name);
         if (!read_state(path, &b, integrity, sizeof integrity) || strcmp(integrity, "ok") != 0 ||
             !same_figures(&b, &p->before)) {
             t->backups_bad++;
