@@ -20,6 +20,13 @@ struct scene {
     int64_t invoice_no;   /* the sale scene_sold made */
 };
 
+/* A state, then an operation on it. */
+struct scenario {
+    const char *name;
+    void (*pre)(struct site *s, struct scene *x);
+    int (*op)(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e);
+};
+
 /* A factory-blank card in the reader. */
 void scene_blank(struct site *s, struct scene *x);
 /* An account opened with 100 kWh, which its meter took (80 kWh left). */

@@ -116,12 +116,6 @@ static int do_wipe(struct kwh_core *c, struct site *s, struct scene *x, struct k
     return ops_wipe(c, &s->admin, e);
 }
 
-struct scenario {
-    const char *name;
-    void (*pre)(struct site *s, struct scene *x);
-    int (*op)(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e);
-};
-
 static const struct scenario scenarios[] = {
     {"open account", scene_blank, scene_open},
     {"daily sale", scene_loaded, scene_sell},

@@ -320,12 +320,6 @@ static int do_backup(struct kwh_core *c, struct site *s, struct scene *x, struct
     return backup_run(c, &o, &info, e);
 }
 
-struct scenario {
-    const char *name;
-    void (*pre)(struct site *s, struct scene *x);
-    int (*op)(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e);
-};
-
 static const struct scenario scenarios[] = {
     {"open account", scene_blank, scene_open},
     {"sale, flat, fee and arrears", pre_owing, do_sell_flat},
