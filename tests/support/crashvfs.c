@@ -245,7 +245,8 @@ static void cut_file(struct track *t)
     bool deleted_seen = false;
     int fd;
 
-    memcpy(img, t->durable != NULL ? t->durable : img, t->durable_len);
+    if (t->durable_len > 0)
+        memcpy(img, t->durable, t->durable_len);
     for (size_t i = 0; i < t->nev; i++) {
         struct event *ev = &t->ev[i];
         switch (ev->kind) {

@@ -390,7 +390,7 @@ static void read_card_again(struct kwh_core *c, struct site *s, const char *what
 static sqlite3 *conns[8];
 static size_t nconns;
 
-static int keep_connection(sqlite3 *db, const char **err, const void *api)
+static int keep_connection(sqlite3 *db, char **err, const sqlite3_api_routines *api)
 {
     (void)err;
     (void)api;
