@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Power cuts for the SQLite database (issue 16 §3): every money operation runs in a
  * forked child over the power-cut VFS (tests/support/crashvfs.c), which cuts the power
- * after each sync of the clean run and between syncs at a few writes, and once more
+ * after each sync of a clean run and between syncs at a few writes, and once more
  * after the operation was reported and the program closed; the files are left as the
  * cut could leave them, several ways per point (seeds). The parent then "restarts":
  * SQLite opens the files, the program opens the database, settles what the card in the
@@ -20,8 +20,9 @@
  * program's connection) must lose reported sales, and the oracle must see it.
  *
  * KWH_POWERCUT_SEEDS=N: N ways to cut at each point (1 unless set: make check's slice,
- * every sync point with one seed); KWH_POWERCUT_FULL=1: the writes between syncs too
- * (make torture-powercut). */
+ * after each sync and after the last write before it, one way per point, the ways taken
+ * in turn); KWH_POWERCUT_FULL=1: the first and the middle write between two syncs too,
+ * and the contrast for every operation (make torture-powercut). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
