@@ -209,10 +209,13 @@ int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e)
     return sql_done(s, st, e);
 }
 
-int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e)
+/* The rows of st (TARIFF_SELECT's columns), each with its version's tiers. */
+static int collect_tariffs(struct store *s, sql_stmt *st, struct kwh_tariff **out, size_t *n,
+                           struct kwh_err *e)
 {
-    sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e);
     int rc;
+    *out = NULL;
+    *n = 0;
     if (st == NULL)
         return KWH_EDB;
     if ((rc = sql_collect(s, st, sizeof **out, rd_tariff, (void **)out, n, e)) < 0)
@@ -227,6 +230,12 @@ int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struc
     return 0;
 }
 
+int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e)
+{
+    return collect_tariffs(s, sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e), out,
+                           n, e);
+}
+
 int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
                           struct kwh_err *e)
 {
@@ -235,20 +244,7 @@ int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, 
                             "p.period_start, t.kind FROM tariffs t JOIN tariff_prices p ON "
                             "p.tariff_id = t.id WHERE t.id = :id ORDER BY p.id DESC",
                             e);
-    int rc;
-    *out = NULL;
-    *n = 0;
-    if (st == NULL)
-        return KWH_EDB;
-    sql_i64(st, ":id", id);
-    if ((rc = sql_collect(s, st, sizeof **out, rd_tariff, (void **)out, n, e)) < 0)
-        return rc;
-    for (size_t i = 0; i < *n; i++)
-        if ((rc = read_tiers(s, &(*out)[i], e)) < 0) {
-            free(*out);
-            *out = NULL;
-            *n = 0;
-            return rc;
-        }
-    return 0;
+    if (st != NULL)
+        sql_i64(st, ":id", id);
+    return collect_tariffs(s, st, out, n, e);
 }
