@@ -644,7 +644,8 @@ static int cmd_reverse(struct cli *c, const struct cli_args *a)
     }
     if (!cli_flag(a, "quote") && cli_str(a, "approver") == NULL)
         return cli_usage(c, "reverse: --approver NAME (an administrator; the password on the "
-                            "line after yours)");
+                            "line after yours), or kwhpos reverse request to have it approved "
+                            "later");
     if (cli_session(c, &e) < 0 || reversal_plan(c->core, &c->session, &r, &plan, &e) < 0)
         return cli_fail(c, &e);
     print_plan(c, plan_view(plan));

@@ -75,6 +75,7 @@ struct kwh_plan {
     /* 冲正: the administrator who approved it (0: not yet) */
     bool needs_approval;
     int64_t approver_id;
+    int64_t request_id; /* the waiting request it decides (0: approved on the spot) */
 
     /* the audit record of the operation */
     char audit_op[32];
