@@ -109,6 +109,9 @@ static const struct opt_help opts[] = {
      N_("a correction: the money for the energy as it should have been (default as "
         "recorded)")},
     {"reverse reject/reason", "TEXT", N_("why the request is rejected (the audit keeps it)")},
+    {"unpaid", NULL,
+     N_("the meter's overdraft was used and the customer does not pay now: what is owed "
+        "becomes the account's arrears (欠费)")},
     {"all", NULL, N_("the decided requests too (approved, rejected)")},
     {"method", "wechat|alipay|card|transfer",
      N_("the payment method whose provider's statement this is (its layout: the INI's "

@@ -426,8 +426,11 @@ static int cmd_refund(struct cli *c, const struct cli_args *a)
         return cli_usage(c, "--pay: cash, wechat, alipay, card or other");
     if ((rc = print_ready(c, a)) != 0)
         return rc;
+    if (cli_flag(a, "unpaid") && cli_flag(a, "pay"))
+        return cli_usage(c, "--unpaid: nothing is paid now, so no --pay");
     if ((rc = read_card(c, &v, &e)) == 0)
-        rc = refund_plan(c->core, &c->session, &v, pay, &plan, &e);
+        rc = cli_flag(a, "unpaid") ? refund_plan_unpaid(c->core, &c->session, &v, &plan, &e)
+                                   : refund_plan(c->core, &c->session, &v, pay, &plan, &e);
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
@@ -699,7 +702,7 @@ const struct cli_command cli_vend_commands[] = {
      N_("write a new card for a lost one (补卡售电)"), cmd_reissue, 0},
     {"refund-card", "customer= quote", "--customer NO [--quote]",
      N_("make a refund card (制退电卡)"), cmd_refund_card, 0},
-    {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
+    {"refund", "pay= unpaid quote print", "[--quote] [--pay M | --unpaid] [--print]",
      N_("refund from the refund card (读卡退电)"), cmd_refund, 0},
     {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= reason= print quote",
      "--customer NO --meter NEW [meter options] --old-remaining KWH [--reason TEXT] "
