@@ -220,9 +220,10 @@ static int parse_amount(char *text, bool fen, int64_t line, int64_t *out, struct
     if (*p == '-' || *p == '+' || *p == ' ' || strlen(p) > 32 ||
         fixed_parse(p, fen ? 0 : 2, KWH_STMT_MAX_FEN, "amount", out, &inner) < 0)
         return kwh_err_set(e, KWH_EINVAL,
-                           fen ? "statement line %lld: amount '%s' is not a whole number of fen"
-                               : "statement line %lld: amount '%s' is not yuan with at most 2 "
-                                 "decimals",
+                           fen ? KWH_N("statement line %lld: amount '%s' is not a whole number "
+                                       "of fen")
+                               : KWH_N("statement line %lld: amount '%s' is not yuan with at "
+                                       "most 2 decimals"),
                            (long long)line, text);
     if (neg)
         *out = -*out;
