@@ -13,7 +13,7 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
-enum { F_INVOICE, F_REASON, F_CORRECT, F_PAY, F_REF, F_AMOUNT, F_LATER, F_APPROVER, F_PASSWORD, F_N };
+enum { F_INVOICE, F_REASON, F_CORRECT, F_PAY, F_REF, F_AMOUNT, F_APPROVER, F_PASSWORD, F_LATER, F_N };
 
 struct reversal {
     struct field f[F_N];
@@ -70,16 +70,16 @@ static void reversal_enter(struct app *a, void *st, int arg)
                                     .optional_zero = true};
     s->f[F_LATER] = (struct field){.label = N_("Ask an administrator to approve it later"),
                                    .kind = FK_CHECK,
-                                   .row = 6};
+                                   .row = 8};
     s->f[F_APPROVER] = (struct field){.label = N_("Approved by (administrator)"),
                                       .kind = FK_TEXT,
-                                      .row = 7,
+                                      .row = 6,
                                       .maxlen = 30,
                                       .width = 24,
                                       .required = true};
     s->f[F_PASSWORD] = (struct field){.label = N_("Administrator's password"),
                                       .kind = FK_PASSWORD,
-                                      .row = 8,
+                                      .row = 7,
                                       .maxlen = 64,
                                       .width = 24,
                                       .required = true};

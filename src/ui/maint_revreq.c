@@ -27,9 +27,9 @@ struct revreq {
 };
 
 static const struct list_col cols[] = {
-    {N_("No."), 4, true},        {N_("State"), 8, false},     {N_("Time"), 16, false},
-    {N_("Requested by"), 8, false}, {N_("Invoice"), 8, true}, {N_("Cust. no."), 9, false},
-    {N_("Total"), 9, true},      {N_("Reason"), 12, false},
+    {N_("No."), 4, true},     {N_("State"), 6, false},       {N_("Time"), 16, false},
+    {N_("Requested by"), 8, false}, {N_("Invoice"), 7, true}, {N_("Cust. no."), 8, false},
+    {N_("Total"), 9, true},   {N_("Reason"), 10, false},
 };
 static const char *const decisions[] = {N_("Approve"), N_("Reject")};
 
@@ -160,6 +160,7 @@ static void open_row(struct app *a, void *st, int row)
         app_error(a, &e);
         return;
     }
+    qview_run(a, &s->q); /* the list as it is now, then the outcome in the message line */
     if (d[D_DECISION].sel == 0)
         app_msg(a, CLR_OK,
                 _("Request %" PRId64 " approved: invoice %" PRId64 " reversed, the reversal is "
@@ -167,7 +168,6 @@ static void open_row(struct app *a, void *st, int row)
                 id, invoice, rec.sale.invoice_no);
     else
         app_msg(a, CLR_OK, _("Request %" PRId64 " rejected."), id);
-    qview_run(a, &s->q);
 }
 
 static int all_rows(struct app *a, void *ctx, struct table_sink *k, struct kwh_err *e)

@@ -15,7 +15,7 @@
 #include "ui/qview.h"
 
 enum { F_METHOD, F_FILE, F_ONLY, F_N };
-enum { C_GROUP, C_REF, C_TIME, C_STMT, C_LEDGER, C_INVOICE, C_LINE, C_NOTE };
+enum { C_GROUP, C_REF, C_TIME, C_STMT, C_LEDGER, C_INVOICE, C_NOTE };
 
 static const int methods[] = {KWH_PAY_WECHAT, KWH_PAY_ALIPAY, KWH_PAY_CARD, KWH_PAY_TRANSFER};
 static const char *const method_items[] = {N_("WeChat Pay"), N_("Alipay"), N_("Bank card"),
@@ -31,9 +31,9 @@ struct qrecon {
 };
 
 static const struct list_col cols[] = {
-    {N_("Result"), 10, false},   {N_("Reference"), 20, false},  {N_("Time"), 16, false},
-    {N_("Statement"), 10, true}, {N_("Ledger"), 10, true},      {N_("Invoice"), 8, true},
-    {N_("Line"), 5, true},       {N_("Note"), 16, false},
+    {N_("Result"), 10, false},  {N_("Reference"), 19, false}, {N_("Time"), 11, false},
+    {N_("Statement"), 9, true}, {N_("Ledger"), 9, true},       {N_("Invoice"), 7, true},
+    {N_("Note"), 6, false},
 };
 
 static void note(const struct kwh_recon_row *w, char *buf, size_t n)
@@ -60,7 +60,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
     switch (col) {
     case C_GROUP: snprintf(buf, n, "%s", recon_group_label(w->group)); break;
     case C_REF: snprintf(buf, n, "%s", w->ref); break;
-    case C_TIME: snprintf(buf, n, "%s", fmt_time(b, sizeof b, w->time)); break;
+    case C_TIME: snprintf(buf, n, "%s", fmt_time(b, sizeof b, w->time) + 5); break;
     case C_STMT:
         if (w->nlines > 0)
             snprintf(buf, n, "%s", fmt_money(b, sizeof b, w->stmt_fen));
@@ -72,10 +72,6 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
     case C_INVOICE:
         if (w->invoice_no)
             snprintf(buf, n, "%" PRId64, w->invoice_no);
-        break;
-    case C_LINE:
-        if (w->line)
-            snprintf(buf, n, "%" PRId64, w->line);
         break;
     default: note(w, buf, n); break;
     }
@@ -112,11 +108,11 @@ static int run(struct app *a, struct qrecon *s, struct kwh_err *e)
         if (!s->f[F_ONLY].on || s->r.rows[i].group != KWH_RECON_MATCHED)
             s->shown[s->nshown++] = i;
     snprintf(s->q.info, sizeof s->q.info,
-             _("%s - %s  Matched %" PRId64 ", statement only %" PRId64 ", ledger only %" PRId64
-               ", amounts differ %" PRId64),
-             fmt_time(b1, sizeof b1, s->r.from), qview_period_end(s->r.to, b2, sizeof b2),
+             _("Matched %" PRId64 ", statement only %" PRId64 ", ledger only %" PRId64
+               ", amounts differ %" PRId64 "; %s - %s"),
              s->r.count[KWH_RECON_MATCHED], s->r.count[KWH_RECON_STATEMENT_ONLY],
-             s->r.count[KWH_RECON_LEDGER_ONLY], s->r.count[KWH_RECON_DIFFER]);
+             s->r.count[KWH_RECON_LEDGER_ONLY], s->r.count[KWH_RECON_DIFFER],
+             fmt_time(b1, sizeof b1, s->r.from), qview_period_end(s->r.to, b2, sizeof b2));
     return 0;
 }
 
