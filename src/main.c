@@ -33,8 +33,8 @@ static const struct option global_opts[] = {
 };
 
 static const struct cli_command *const tables[] = {
-    cli_setup_commands,  cli_recon_commands,     cli_vend_commands,  cli_money_commands,
-    cli_admin_commands,  cli_report_commands,    cli_oversight_commands, cli_print_commands,
+    cli_setup_commands, cli_recon_commands,  cli_vend_commands,      cli_money_commands,
+    cli_admin_commands, cli_report_commands, cli_oversight_commands, cli_print_commands,
 };
 
 static void help(FILE *f)

@@ -48,11 +48,11 @@ struct kwh_stmt_map {
     char time[KWH_STMT_COL_MAX];
     char reference[KWH_STMT_COL_MAX];
     char amount[KWH_STMT_COL_MAX];
-    char unit[8];                        /* the amount: "yuan" (up to 2 decimals) or "fen" */
+    char unit[8];                       /* the amount: "yuan" (up to 2 decimals) or "fen" */
     char time_format[KWH_STMT_COL_MAX]; /* %Y %m %d %H %M %S and literal characters */
-    int header;                          /* the line of the column names; 0: none */
-    int footer;                          /* lines at the end that are not payments */
-    char encoding[16];                   /* "utf-8" or "gb18030" */
+    int header;                         /* the line of the column names; 0: none */
+    int footer;                         /* lines at the end that are not payments */
+    char encoding[16];                  /* "utf-8" or "gb18030" */
 };
 
 /* Converts GB18030 text to UTF-8; *out is caller-freed. */

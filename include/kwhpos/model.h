@@ -396,8 +396,8 @@ struct kwh_reversal_request {
     int64_t sale_fen; /* what the sale took: energy + fees + arrears */
     int sale_pay;     /* how it was paid, as recorded */
     char reason[KWH_TEXT_MAX];
-    bool correct;      /* with a correction: */
-    int pay_method;    /* -1: as recorded */
+    bool correct;   /* with a correction: */
+    int pay_method; /* -1: as recorded */
     char pay_ref[KWH_REF_MAX];
     int64_t amount_fen; /* -1: as recorded */
     int64_t requested_by;

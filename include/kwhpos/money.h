@@ -98,8 +98,8 @@ struct kwh_statement {
     size_t n;
     int64_t first, last; /* the earliest and latest time (0 when n == 0) */
 };
-#define KWH_STMT_LINE_MAX 4096       /* bytes in one line of a statement file */
-#define KWH_STMT_FILE_MAX (64 << 20) /* bytes in a statement file */
+#define KWH_STMT_LINE_MAX 4096          /* bytes in one line of a statement file */
+#define KWH_STMT_FILE_MAX (64 << 20)    /* bytes in a statement file */
 #define KWH_STMT_MAX_FEN 100000000000LL /* one line's amount: at most 1 000 000 000.00 */
 
 /* Parses a statement of payment method pay laid out as m. Refused, naming the line: a NUL
@@ -132,18 +132,18 @@ const char *recon_group_label(int group); /* translated */
 struct kwh_recon_row {
     int group;
     char ref[KWH_REF_MAX];
-    int64_t line;   /* the statement's first line with it; 0: none */
-    int nlines;     /* statement lines with it */
-    int64_t time;   /* the statement's time, else the ledger's */
+    int64_t line; /* the statement's first line with it; 0: none */
+    int nlines;   /* statement lines with it */
+    int64_t time; /* the statement's time, else the ledger's */
     int64_t stmt_fen, ledger_fen;
     int64_t invoice_no; /* the ledger's first invoice with it; 0: none */
     uint32_t customer_no;
-    int nentries;   /* ledger entries with it */
-    bool reversed;  /* one of them was reversed (its money counts 0) */
+    int nentries;  /* ledger entries with it */
+    bool reversed; /* one of them was reversed (its money counts 0) */
 };
 struct kwh_recon {
     int pay;
-    int64_t from, to; /* the ledger's dates: [from, to) */
+    int64_t from, to;           /* the ledger's dates: [from, to) */
     struct kwh_recon_row *rows; /* by group, then time */
     size_t n;
     int64_t count[KWH_RECON_GROUPS];

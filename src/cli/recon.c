@@ -16,9 +16,9 @@
 #include "kwhpos/util.h"
 
 static const struct out_col recon_cols[] = {
-    {"group", 0},         {"reference", OUT_WIDE}, {"time", 0},
-    {"statement", OUT_NUM}, {"ledger", OUT_NUM},   {"invoice", OUT_NUM},
-    {"customer", 0},      {"line", OUT_NUM},       {"note", OUT_WIDE},
+    {"group", 0},           {"reference", OUT_WIDE}, {"time", 0},
+    {"statement", OUT_NUM}, {"ledger", OUT_NUM},     {"invoice", OUT_NUM},
+    {"customer", 0},        {"line", OUT_NUM},       {"note", OUT_WIDE},
 };
 static const struct out_col sum_cols[] = {
     {"group", 0},
@@ -180,10 +180,19 @@ static int cmd_reverse_request(struct cli *c, const struct cli_args *a)
 }
 
 static const struct out_col req_cols[] = {
-    {"request", OUT_NUM}, {"state", 0},         {"requested", 0},  {"by", 0},
-    {"invoice", OUT_NUM}, {"customer", 0},      {"name", OUT_WIDE}, {"total", OUT_NUM},
-    {"pay", 0},           {"reason", OUT_WIDE}, {"correction", OUT_WIDE},
-    {"decided_by", 0},    {"reversal", OUT_NUM},
+    {"request", OUT_NUM},
+    {"state", 0},
+    {"requested", 0},
+    {"by", 0},
+    {"invoice", OUT_NUM},
+    {"customer", 0},
+    {"name", OUT_WIDE},
+    {"total", OUT_NUM},
+    {"pay", 0},
+    {"reason", OUT_WIDE},
+    {"correction", OUT_WIDE},
+    {"decided_by", 0},
+    {"reversal", OUT_NUM},
 };
 
 static int cmd_reverse_list(struct cli *c, const struct cli_args *a)
@@ -290,8 +299,7 @@ const struct cli_command cli_recon_commands[] = {
      N_("match a payment provider's statement with the ledger (对账)"), cmd_reconcile, 1},
     {"reverse request", "invoice= reason= pay= ref= amount=",
      "--invoice NO --reason TEXT [--pay M] [--ref REF] [--amount YUAN]",
-     N_("ask for a reversal (冲正) that an administrator approves later"), cmd_reverse_request,
-     0},
+     N_("ask for a reversal (冲正) that an administrator approves later"), cmd_reverse_request, 0},
     {"reverse list", FMT "all", "[--all] [--format text|csv|json|xlsx]",
      N_("the reversal requests waiting for an administrator (--all: decided ones too)"),
      cmd_reverse_list, 0},

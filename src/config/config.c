@@ -34,24 +34,68 @@ struct opt {
 #define STR(f) offsetof(struct kwh_config, f), sizeof(((struct kwh_config *)0)->f)
 #define NUM(f) offsetof(struct kwh_config, f), 0
 
-#define STMT(m, i, col_t, col_r, col_a, unit_, fmt_, header_)                                        \
-    {"reconcile_" m ":time", OPT_STR, STR(statement[i].time), 0, 0, NULL, col_t,                    \
-     "the statement's time column: its name in the header line, or its position (1, 2, ...)"},    \
-        {"reconcile_" m ":reference", OPT_STR, STR(statement[i].reference), 0, 0, NULL, col_r,       \
+#define STMT(m, i, col_t, col_r, col_a, unit_, fmt_, header_)                                      \
+    {"reconcile_" m ":time",                                                                       \
+     OPT_STR,                                                                                      \
+     STR(statement[i].time),                                                                       \
+     0,                                                                                            \
+     0,                                                                                            \
+     NULL,                                                                                         \
+     col_t,                                                                                        \
+     "the statement's time column: its name in the header line, or its position (1, 2, ...)"},     \
+        {"reconcile_" m ":reference",                                                              \
+         OPT_STR,                                                                                  \
+         STR(statement[i].reference),                                                              \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         col_r,                                                                                    \
          "the statement's reference column (the transaction or slip number), by name or "          \
          "position"},                                                                              \
-        {"reconcile_" m ":amount", OPT_STR, STR(statement[i].amount), 0, 0, NULL, col_a,          \
+        {"reconcile_" m ":amount",                                                                 \
+         OPT_STR,                                                                                  \
+         STR(statement[i].amount),                                                                 \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         col_a,                                                                                    \
          "the statement's amount column, by name or position"},                                    \
-        {"reconcile_" m ":unit", OPT_ENUM, STR(statement[i].unit), 0, 0, "yuan|fen", unit_,         \
+        {"reconcile_" m ":unit",                                                                   \
+         OPT_ENUM,                                                                                 \
+         STR(statement[i].unit),                                                                   \
+         0,                                                                                        \
+         0,                                                                                        \
+         "yuan|fen",                                                                               \
+         unit_,                                                                                    \
          "the amount's unit: yuan (12.50, up to 2 decimals) or fen (1250)"},                       \
-        {"reconcile_" m ":time_format", OPT_STR, STR(statement[i].time_format), 0, 0, NULL, fmt_,   \
+        {"reconcile_" m ":time_format",                                                            \
+         OPT_STR,                                                                                  \
+         STR(statement[i].time_format),                                                            \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         fmt_,                                                                                     \
          "how the time reads: %Y %m %d %H %M %S and the characters between them"},                 \
-        {"reconcile_" m ":header", OPT_INT, NUM(statement[i].header), 0, 100, NULL, header_,        \
+        {"reconcile_" m ":header",                                                                 \
+         OPT_INT,                                                                                  \
+         NUM(statement[i].header),                                                                 \
+         0,                                                                                        \
+         100,                                                                                      \
+         NULL,                                                                                     \
+         header_,                                                                                  \
          "the line holding the column names (the lines before it are skipped); 0 = none"},         \
-        {"reconcile_" m ":footer", OPT_INT, NUM(statement[i].footer), 0, 100, NULL, "0",           \
+        {"reconcile_" m ":footer",                                                                 \
+         OPT_INT,                                                                                  \
+         NUM(statement[i].footer),                                                                 \
+         0,                                                                                        \
+         100,                                                                                      \
+         NULL,                                                                                     \
+         "0",                                                                                      \
          "lines at the end that are not payments (totals), skipped"},                              \
-        {"reconcile_" m ":encoding", OPT_ENUM, STR(statement[i].encoding), 0, 0, "utf-8|gb18030",  \
-         "utf-8", "the statement file's encoding"}
+    {                                                                                              \
+        "reconcile_" m ":encoding", OPT_ENUM, STR(statement[i].encoding), 0, 0, "utf-8|gb18030",   \
+            "utf-8", "the statement file's encoding"                                               \
+    }
 
 static const struct opt opts[] = {
     {"database:path", OPT_PATH, STR(db_path), 0, 0, NULL, "/var/lib/kwhpos/kwhpos.db",

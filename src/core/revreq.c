@@ -81,10 +81,9 @@ static int decidable(struct kwh_core *c, const struct kwh_session *s, int64_t id
     if ((rc = store_revreq_get(c->db, id, q, e)) < 0)
         return rc;
     if (q->state != KWH_REVREQ_WAITING)
-        return kwh_err_set(e, KWH_ECONFLICT, "reversal request %lld was already %s by %s",
-                           (long long)id,
-                           q->state == KWH_REVREQ_APPROVED ? kwh_tr("approved") : kwh_tr("rejected"),
-                           q->decider);
+        return kwh_err_set(
+            e, KWH_ECONFLICT, "reversal request %lld was already %s by %s", (long long)id,
+            q->state == KWH_REVREQ_APPROVED ? kwh_tr("approved") : kwh_tr("rejected"), q->decider);
     return 0;
 }
 

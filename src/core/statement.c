@@ -154,12 +154,30 @@ static int parse_time(const char *text, const char *fmt, int64_t *out)
         }
         f++;
         switch (*f) {
-        case 'Y': if (!digits(&p, 4, &year)) return -1; break;
-        case 'm': if (!digits(&p, 2, &mon)) return -1; break;
-        case 'd': if (!digits(&p, 2, &day)) return -1; break;
-        case 'H': if (!digits(&p, 2, &h)) return -1; break;
-        case 'M': if (!digits(&p, 2, &mi)) return -1; break;
-        case 'S': if (!digits(&p, 2, &sec)) return -1; break;
+        case 'Y':
+            if (!digits(&p, 4, &year))
+                return -1;
+            break;
+        case 'm':
+            if (!digits(&p, 2, &mon))
+                return -1;
+            break;
+        case 'd':
+            if (!digits(&p, 2, &day))
+                return -1;
+            break;
+        case 'H':
+            if (!digits(&p, 2, &h))
+                return -1;
+            break;
+        case 'M':
+            if (!digits(&p, 2, &mi))
+                return -1;
+            break;
+        case 'S':
+            if (!digits(&p, 2, &sec))
+                return -1;
+            break;
         default: return -2;
         }
     }
@@ -231,9 +249,8 @@ static int parse_amount(char *text, bool fen, int64_t line, int64_t *out, struct
 }
 
 /* One payment line into l. */
-static int parse_line(int pay, const struct kwh_stmt_map *m, char **f, size_t nf,
-                      const int col[3], int64_t line, struct kwh_statement_line *l,
-                      struct kwh_err *e)
+static int parse_line(int pay, const struct kwh_stmt_map *m, char **f, size_t nf, const int col[3],
+                      int64_t line, struct kwh_statement_line *l, struct kwh_err *e)
 {
     static const char *const what[] = {"time", "reference", "amount"};
     char *v[3];

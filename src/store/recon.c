@@ -12,11 +12,11 @@
 /* The money a sale took, and whether a reversal took it back; the reversal's own
  * negative entry is left out (it carries no reference; its sale counts 0 instead). */
 #define LEDGER_SELECT                                                                              \
-    "SELECT s.id, coalesce(s.invoice_no, 0), s.created, c.customer_no, coalesce(s.pay_ref, ''), " \
-    "s.amount_fen + s.fee_fen + s.arrears_fen, CASE WHEN EXISTS (SELECT 1 FROM sales r WHERE "    \
-    "r.reverses_id = s.id AND r.state = 1) THEN 1 ELSE 0 END FROM sales s JOIN customers c ON "   \
-    "c.id = s.customer_id WHERE s.state = 1 AND s.pay_method = :pay AND NOT (s.kind = :rev AND "  \
-    "s.amount_fen + s.fee_fen + s.arrears_fen < 0) AND (s.amount_fen <> 0 OR s.fee_fen <> 0 OR " \
+    "SELECT s.id, coalesce(s.invoice_no, 0), s.created, c.customer_no, coalesce(s.pay_ref, ''), "  \
+    "s.amount_fen + s.fee_fen + s.arrears_fen, CASE WHEN EXISTS (SELECT 1 FROM sales r WHERE "     \
+    "r.reverses_id = s.id AND r.state = 1) THEN 1 ELSE 0 END FROM sales s JOIN customers c ON "    \
+    "c.id = s.customer_id WHERE s.state = 1 AND s.pay_method = :pay AND NOT (s.kind = :rev AND "   \
+    "s.amount_fen + s.fee_fen + s.arrears_fen < 0) AND (s.amount_fen <> 0 OR s.fee_fen <> 0 OR "   \
     "s.arrears_fen <> 0) "
 
 static void rd_entry(sql_stmt *st, void *row)
@@ -95,13 +95,13 @@ int store_revreq_insert(struct store *s, const struct kwh_reversal_request *r, i
 }
 
 #define REQ_SELECT                                                                                 \
-    "SELECT q.id, q.state, q.sale_id, coalesce(s.invoice_no, 0), c.customer_no, "                 \
-    "coalesce(s.customer_name, c.name), s.amount_fen + s.fee_fen + s.arrears_fen, s.pay_method, " \
-    "q.reason, q.pay_method, coalesce(q.pay_ref, ''), q.amount_fen, q.requested_by, o.name, "     \
-    "q.requested, coalesce(d.name, ''), q.decided, coalesce(r.invoice_no, 0), "                   \
-    "CASE WHEN q.pay_ref IS NULL THEN 0 ELSE 1 END FROM reversals q JOIN sales s ON s.id = "      \
-    "q.sale_id JOIN customers c ON c.id = s.customer_id JOIN operators o ON o.id = "              \
-    "q.requested_by LEFT JOIN operators d ON d.id = q.decided_by LEFT JOIN sales r ON r.id = "    \
+    "SELECT q.id, q.state, q.sale_id, coalesce(s.invoice_no, 0), c.customer_no, "                  \
+    "coalesce(s.customer_name, c.name), s.amount_fen + s.fee_fen + s.arrears_fen, s.pay_method, "  \
+    "q.reason, q.pay_method, coalesce(q.pay_ref, ''), q.amount_fen, q.requested_by, o.name, "      \
+    "q.requested, coalesce(d.name, ''), q.decided, coalesce(r.invoice_no, 0), "                    \
+    "CASE WHEN q.pay_ref IS NULL THEN 0 ELSE 1 END FROM reversals q JOIN sales s ON s.id = "       \
+    "q.sale_id JOIN customers c ON c.id = s.customer_id JOIN operators o ON o.id = "               \
+    "q.requested_by LEFT JOIN operators d ON d.id = q.decided_by LEFT JOIN sales r ON r.id = "     \
     "q.reversal_id "
 
 static void rd_req(sql_stmt *st, void *row)

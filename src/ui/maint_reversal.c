@@ -13,7 +13,18 @@
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
-enum { F_INVOICE, F_REASON, F_CORRECT, F_PAY, F_REF, F_AMOUNT, F_APPROVER, F_PASSWORD, F_LATER, F_N };
+enum {
+    F_INVOICE,
+    F_REASON,
+    F_CORRECT,
+    F_PAY,
+    F_REF,
+    F_AMOUNT,
+    F_APPROVER,
+    F_PASSWORD,
+    F_LATER,
+    F_N
+};
 
 struct reversal {
     struct field f[F_N];
@@ -68,9 +79,8 @@ static void reversal_enter(struct app *a, void *st, int arg)
                                     .row = 5,
                                     .width = 14,
                                     .optional_zero = true};
-    s->f[F_LATER] = (struct field){.label = N_("Ask an administrator to approve it later"),
-                                   .kind = FK_CHECK,
-                                   .row = 8};
+    s->f[F_LATER] = (struct field){
+        .label = N_("Ask an administrator to approve it later"), .kind = FK_CHECK, .row = 8};
     s->f[F_APPROVER] = (struct field){.label = N_("Approved by (administrator)"),
                                       .kind = FK_TEXT,
                                       .row = 6,

@@ -27,9 +27,9 @@ struct revreq {
 };
 
 static const struct list_col cols[] = {
-    {N_("No."), 4, true},     {N_("State"), 6, false},       {N_("Time"), 16, false},
-    {N_("Requested by"), 8, false}, {N_("Invoice"), 7, true}, {N_("Cust. no."), 8, false},
-    {N_("Total"), 9, true},   {N_("Reason"), 10, false},
+    {N_("No."), 4, true},           {N_("State"), 6, false},   {N_("Time"), 16, false},
+    {N_("Requested by"), 8, false}, {N_("Invoice"), 7, true},  {N_("Cust. no."), 8, false},
+    {N_("Total"), 9, true},         {N_("Reason"), 10, false},
 };
 static const char *const decisions[] = {N_("Approve"), N_("Reject")};
 
@@ -74,7 +74,8 @@ static int load(struct app *a, void *st, struct kwh_err *e)
         if ((rc = reversal_requests(a->core, &a->s, s->f[F_ALL].on, &s->rows, &s->n, e)) < 0)
             return rc;
         snprintf(s->q.info, sizeof s->q.info,
-                 s->f[F_ALL].on ? _("%zu requests") : _("%zu requests waiting for an administrator"),
+                 s->f[F_ALL].on ? _("%zu requests")
+                                : _("%zu requests waiting for an administrator"),
                  s->n);
     }
     left = s->n > (size_t)s->q.offset ? s->n - (size_t)s->q.offset : 0;
@@ -100,8 +101,8 @@ static void details(const struct kwh_reversal_request *r, struct pairs *p)
         else
             str_copy(amount, sizeof amount, _("as recorded"));
         pairs_add(p, _("Correction"), "%s %s, %s",
-                  r->pay_method >= 0 ? model_pay_label(r->pay_method) : _("as recorded"), r->pay_ref,
-                  amount);
+                  r->pay_method >= 0 ? model_pay_label(r->pay_method) : _("as recorded"),
+                  r->pay_ref, amount);
     }
     if (r->state != KWH_REVREQ_WAITING)
         pairs_add(p, _("Decided by"), "%s, %s", r->decider, fmt_time(b, sizeof b, r->decided));
@@ -143,8 +144,8 @@ static void open_row(struct app *a, void *st, int row)
                                    .row = 1,
                                    .maxlen = 64,
                                    .width = 24};
-    d[D_WHY] = (struct field){
-        .label = N_("Reason (to reject)"), .kind = FK_TEXT, .row = 2, .maxlen = 120};
+    d[D_WHY] =
+        (struct field){.label = N_("Reason (to reject)"), .kind = FK_TEXT, .row = 2, .maxlen = 120};
     if (!dialog_form(a, _("Reversal request"), d, D_N)) {
         memset(d[D_PASSWORD].ed.buf, 0, sizeof d[D_PASSWORD].ed.buf);
         app_msg(a, CLR_INFO, "%s", _("Cancelled; nothing was written."));
@@ -213,8 +214,7 @@ static void revreq_enter(struct app *a, void *st, int arg)
     struct revreq *s = st;
 
     (void)arg;
-    s->f[F_ALL] =
-        (struct field){.label = N_("Decided ones too"), .kind = FK_CHECK, .row = 0};
+    s->f[F_ALL] = (struct field){.label = N_("Decided ones too"), .kind = FK_CHECK, .row = 0};
     qview_init(&s->q, &ops, s, s->f, F_N, 1);
     qview_run(a, &s->q);
 }

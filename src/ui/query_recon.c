@@ -32,7 +32,7 @@ struct qrecon {
 
 static const struct list_col cols[] = {
     {N_("Result"), 10, false},  {N_("Reference"), 19, false}, {N_("Time"), 11, false},
-    {N_("Statement"), 9, true}, {N_("Ledger"), 9, true},       {N_("Invoice"), 7, true},
+    {N_("Statement"), 9, true}, {N_("Ledger"), 9, true},      {N_("Invoice"), 7, true},
     {N_("Note"), 6, false},
 };
 
@@ -43,8 +43,8 @@ static void note(const struct kwh_recon_row *w, char *buf, size_t n)
     if (w->reversed)
         used += (size_t)snprintf(buf, n, "%s", _("reversed: counts 0"));
     if (used < n && w->nlines > 1)
-        used += (size_t)snprintf(buf + used, n - used, _("%s%d lines"), used ? _("; ") : "",
-                                 w->nlines);
+        used +=
+            (size_t)snprintf(buf + used, n - used, _("%s%d lines"), used ? _("; ") : "", w->nlines);
     if (used < n && w->ref[0] == '\0')
         snprintf(buf + used, n - used, "%s%s", used ? _("; ") : "", _("no reference"));
 }
@@ -208,8 +208,8 @@ static void qrecon_enter(struct app *a, void *st, int arg)
                                     .nitems = (int)KWH_ARRAY_LEN(method_items)};
     s->f[F_FILE] = (struct field){
         .label = N_("Statement file"), .kind = FK_TEXT, .row = 1, .maxlen = 250, .required = true};
-    s->f[F_ONLY] = (struct field){.label = N_("Only the differences"), .kind = FK_CHECK, .row = 0,
-                                  .col = 1};
+    s->f[F_ONLY] =
+        (struct field){.label = N_("Only the differences"), .kind = FK_CHECK, .row = 0, .col = 1};
     qview_init(&s->q, &ops, s, s->f, F_N, 2);
 }
 

@@ -72,13 +72,22 @@ static void statement__reads_every_amount_format_without_floats(void **state)
         const char *text;
         int64_t fen;
     } good[] = {
-        {"50", 5000},     {"50.5", 5050},    {"50.05", 5005},      {"0.01", 1},
-        {"¥1.00", 100},   {"￥2.50", 250},   {"-3.00", -300},      {"+4.00", 400},
-        {"-¥0.10", -10},  {" 7.00 ", 700},   {"\"1234567.89\"", 123456789},
-        {"`8.00", 800},   {"0", 0},
+        {"50", 5000},
+        {"50.5", 5050},
+        {"50.05", 5005},
+        {"0.01", 1},
+        {"¥1.00", 100},
+        {"￥2.50", 250},
+        {"-3.00", -300},
+        {"+4.00", 400},
+        {"-¥0.10", -10},
+        {" 7.00 ", 700},
+        {"\"1234567.89\"", 123456789},
+        {"`8.00", 800},
+        {"0", 0},
     };
-    static const char *const bad[] = {"\"1,000.00\"", "1.234", "abc", "", "¥", "--1", "1e3",
-                                      "12 .00",   "¥-1",   "99999999999999"};
+    static const char *const bad[] = {"\"1,000.00\"", "1.234", "abc",    "",    "¥",
+                                      "--1",          "1e3",   "12 .00", "¥-1", "99999999999999"};
 
     (void)state;
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -155,8 +164,8 @@ static void statement__refuses_bad_files_naming_the_line(void **state)
     REFUSED(KWH_EINVAL, "statement line 2: no column 3 (the amount): the line has 2",
             parse(&m, "t,r,a\n2026-12-04 09:00:00," WX1 "\n", &st, &e_));
     REFUSED(KWH_EINVAL, "statement line 3: not UTF-8",
-            parse(&m, "t,r,a\n2026-12-04 09:00:00," WX1 ",1\n2026-12-04 09:00:00,\xc3\x28,1\n",
-                  &st, &e_));
+            parse(&m, "t,r,a\n2026-12-04 09:00:00," WX1 ",1\n2026-12-04 09:00:00,\xc3\x28,1\n", &st,
+                  &e_));
     REFUSED(KWH_EINVAL, "statement line 2: a NUL byte",
             statement_parse(KWH_PAY_WECHAT, &m, "t,r,a\nx\0y\n", 10, &st, &e_));
     memset(big, 'x', sizeof big - 1);
@@ -246,11 +255,15 @@ static const struct kwh_recon_row *row_of(const struct kwh_recon *r, const char 
 static void recon__sorts_every_reference_into_one_of_four_groups(void **state)
 {
     struct kwh_statement_line lines[] = {
-        sl(2, 10, WX1, 5000), sl(3, 11, WX2, 3100), sl(4, 12, "4200000000000000009", 800),
+        sl(2, 10, WX1, 5000),
+        sl(3, 11, WX2, 3100),
+        sl(4, 12, "4200000000000000009", 800),
         /* a payment and the provider's refund of it, twice in the statement */
-        sl(5, 13, WX3, 2000), sl(6, 14, WX3, -2000),
+        sl(5, 13, WX3, 2000),
+        sl(6, 14, WX3, -2000),
         /* paid twice by mistake */
-        sl(7, 15, "4200000000000000007", 100), sl(8, 16, "4200000000000000007", 100),
+        sl(7, 15, "4200000000000000007", 100),
+        sl(8, 16, "4200000000000000007", 100),
         /* a payment for a sale reversed and corrected with the same reference */
         sl(9, 17, "4200000000000000010", 400),
     };
