@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "cli/report.h"
+#include "kwhpos/config.h"
 #include "kwhpos/core.h"
 #include "kwhpos/money.h"
 #include "kwhpos/query.h"
