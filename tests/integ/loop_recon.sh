@@ -63,7 +63,7 @@ is "system approves it (exit 0)" "$RC" 0
 like "the reversal's invoice" "$(kv invoice)" '^[0-9]+$'
 is "one reversal entry of -10.00" "$(q "SELECT count(*) || ' ' || sum(amount_fen) FROM sales WHERE reverses_id IS NOT NULL")" "1 -1000"
 is "made in li's name" "$(q "SELECT o.name FROM sales s JOIN operators o ON o.id = s.operator_id WHERE s.reverses_id IS NOT NULL")" li
-is "the request is approved, linked to it" "$(q "SELECT state || ' ' || (reversal_id IS NOT NULL) FROM reversals WHERE id = $REQ")" "1 1"
+is "the request is approved, linked to it" "$(q "SELECT state || ' ' || CASE WHEN reversal_id IS NULL THEN 0 ELSE 1 END FROM reversals WHERE id = $REQ")" "1 1"
 like "the audit names both people" "$(q "SELECT operator || ' ' || after FROM audit WHERE op = 'reversal' ORDER BY id DESC LIMIT 1")" "^li .*requested_by=li.*approved_by=system request=$REQ"
 run kp reverse approve "$REQ"
 is "approving it again is refused (exit 5)" "$RC" 5
