@@ -115,6 +115,10 @@ int cli_meter(struct cli *c, const struct cli_args *a, struct kwh_meter *m);
 /* A tariff given by name or id. */
 int cli_tariff(struct cli *c, const struct cli_args *a, int64_t *id);
 
+/* --invoice, --reason and a correction's --pay, --ref, --amount into a 冲正 request
+ * (vend.c). */
+int cli_reversal_req(struct cli *c, const struct cli_args *a, struct kwh_reversal_req *r);
+
 /* The account named by --customer NO or --meter NO: its customer number (vend.c). */
 int cli_account_arg(struct cli *c, const struct cli_args *a, uint32_t *no);
 /* An area given as its names from the top (园区A/1栋) or #ID (oversight.c). */

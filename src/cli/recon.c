@@ -151,28 +151,11 @@ static int cmd_reverse_request(struct cli *c, const struct cli_args *a)
 {
     struct kwh_reversal_req r;
     struct kwh_err e;
-    int64_t n, id;
+    int64_t id;
     int rc;
 
-    memset(&r, 0, sizeof r);
-    r.pay_method = -1;
-    r.amount_fen = -1;
-    if (cli_str(a, "invoice") == NULL || cli_str(a, "reason") == NULL)
-        return cli_usage(c, "reverse request: --invoice NO --reason TEXT");
-    if ((rc = cli_fixed(c, a, "invoice", 0, INT64_MAX / 2, 0, &n)) != 0)
+    if ((rc = cli_reversal_req(c, a, &r)) != 0)
         return rc;
-    r.invoice_no = n;
-    if (!str_copy(r.reason, sizeof r.reason, cli_str(a, "reason")))
-        return cli_usage(c, "--reason: at most %d bytes", KWH_TEXT_MAX - 1);
-    if (cli_flag(a, "pay") || cli_flag(a, "ref") || cli_flag(a, "amount")) {
-        r.correct = true;
-        if (cli_flag(a, "pay") && (r.pay_method = model_pay_parse(cli_str(a, "pay"))) < 0)
-            return cli_usage(c, "--pay: cash, wechat, alipay, card, transfer or other");
-        if (cli_flag(a, "ref") && !str_copy(r.pay_ref, sizeof r.pay_ref, cli_str(a, "ref")))
-            return cli_usage(c, "--ref: at most %d characters", KWH_REF_MAX - 1);
-        if ((rc = cli_fixed(c, a, "amount", 2, UNITS_MAX_FEN, -1, &r.amount_fen)) != 0)
-            return rc;
-    }
     if (cli_session(c, &e) < 0 || reversal_request(c->core, &c->session, &r, &id, &e) < 0)
         return cli_fail(c, &e);
     cli_kv(c, "request", "%lld", (long long)id);
