@@ -5,7 +5,8 @@
 # references, a statement matched against them (the four groups, CSV, the exit codes for
 # cron, bad files refused with the line named and nothing written), and reversal requests
 # filed by a clerk and decided later by an administrator (four eyes, the rules checked
-# again at approval, the audit naming both, the shift report counting those waiting).
+# again at approval, the audit naming both, the shift report counting those waiting);
+# and a refund of an overdrawn meter left unpaid, which becomes the account's arrears.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/loop_lib.sh"
 export TZ=Asia/Shanghai
@@ -170,4 +171,37 @@ run kp reconcile --method wechat --from "$today" --to "$today" --format csv "$T/
 is "with them: every WeChat sale of the day is missing from it (exit 10)" "$RC" 10
 is "R1 and R2 in the ledger only" "$(rows "^ledger-only,")" 2
 is "still nothing written" "$(books)" "$before"
+
+# --- an overdraft left unpaid at the refund ----------------------------------------------------
+M2=22334455
+sim eject >/dev/null
+sim new-meter $M2 >/dev/null
+sim new-card b1 >/dev/null
+sim insert b1 >/dev/null
+run kp open --name 李四 --meter $M2 --tariff 居民生活用电 --kwh 10 --overdraft 5
+is "an account with 10 kWh and a 5 kWh overdraft" "$RC" 0
+B=$(kv customer)
+sim eject >/dev/null
+mi $M2 b1 >/dev/null
+sim use $M2 --kwh 12 >/dev/null
+mi $M2 b1 >/dev/null
+sim use $M2 --kwh 3 >/dev/null
+is "the meter runs 3 kWh into the overdraft" "$(field $M2 remaining)" "-3.0"
+mi $M2 b1 >/dev/null
+sim insert b1 >/dev/null
+run kp refund-card --customer "$B"
+is "refund card made" "$RC" 0
+sim eject >/dev/null
+mi $M2 b1 >/dev/null
+sim insert b1 >/dev/null
+run kp refund --unpaid --pay cash
+is "--unpaid with --pay is a usage error" "$RC" 2
+run kp refund --unpaid
+is "the overdraft left unpaid: exit 0" "$RC" 0
+is "nothing taken in" "$(kv refund_kwh) $(kv refund_amount)" "-3.00 0.00"
+is "the refund row records the energy, no money" \
+    "$(q "SELECT amount_fen || ' ' || energy_ckwh FROM sales s JOIN customers c ON c.id = s.customer_id WHERE c.customer_no = $B AND s.kind = 6")" "0 300"
+is "1.59 yuan owed as arrears" "$(q "SELECT arrears_fen || ' ' || status FROM customers WHERE customer_no = $B")" "159 2"
+run kp arrears show --customer "$B"
+like "its history says why" "$OUT" "entered.*1\.59.*读卡退电 overdraft 3\.00 kWh at 0\.5283 left unpaid"
 done_testing
