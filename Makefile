@@ -84,8 +84,8 @@ MAN_OUT  := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRC))
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
-.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations check-profile \
-        torture torture-faults \
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup bench-tiers check-stations check-profile \
+        torture torture-powercut torture-faults \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
@@ -276,13 +276,25 @@ torture: all
 	  if [ "$(TORTURE_SALES)" != 0 ]; then KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) \
 	  TORTURE_SALES=$(TORTURE_SALES) bash tests/torture/sales.sh; fi
 
+# power cuts for the SQLite database: every money operation cut at every sync and between
+# syncs, POWERCUT_SEEDS ways each (docs/reliability.md); make check runs a slice (one way
+# per point, the writes just before each sync)
+POWERCUT_SEEDS ?= 8
+torture-powercut: $(B)/tests/test_core_powercut
+	@KWH_POWERCUT_FULL=1 KWH_POWERCUT_SEEDS=$(POWERCUT_SEEDS) CMOCKA_MESSAGE_OUTPUT=TAP \
+	  nice -n 19 $(B)/tests/test_core_powercut
+
 # failure at the Nth call, the full sweep (docs/reliability.md); on the sanitizer build
 # for the leak checks: make torture-faults B=build/san SAN=1
-torture-faults: all
+torture-faults: $(B)/tests/test_faults
 	@nice -n 19 bash tests/torture/faults.sh $(CURDIR)/$(B)
 
 bench-startup: all
 	@tests/bench/bench-startup.sh $(B)
+
+# a tiered sale's commit beside a flat one's (docs/performance.md)
+bench-tiers: all
+	@tests/bench/bench-tiers.sh $(B)
 
 # --- Hygiene --------------------------------------------------------------------------
 check-layers:
