@@ -278,14 +278,15 @@ static bool ident_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* sql with ":name" as "$n" and LIKE as ILIKE; fills the parameter names. */
+/* sql with ":name" as "$n" and LIKE as ILIKE; fills the parameter names. Errors are
+ * KWH_EDB, what every caller of a failed sql_prep returns. */
 static int rewrite(struct pg_stmt *st, const char *sql, struct kwh_err *e)
 {
     size_t n = strlen(sql), o = 0;
     char *out = malloc(n * 2 + 1);
 
     if (out == NULL)
-        return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+        return kwh_err_set(e, KWH_EDB, "out of memory");
     for (size_t i = 0; i < n;) {
         char c = sql[i];
         if (c == '\'' || c == '"') {
@@ -314,7 +315,7 @@ static int rewrite(struct pg_stmt *st, const char *sql, struct kwh_err *e)
                 st->pname[k] = strndup(sql + i, len);
                 if (st->pname[k] == NULL) {
                     free(out);
-                    return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+                    return kwh_err_set(e, KWH_EDB, "out of memory");
                 }
                 st->np++;
             }
