@@ -64,6 +64,8 @@ static const struct menu_item m_query[] = {
     {N_("Meter change records"), &scr_query_events, KWH_EV_METER_CHANGE, ANY},
     {N_("Total customer balance"), &scr_balance, 0, ANY},
     {N_("Shift handover"), &scr_shift, 0, ANY},
+    {N_("Sales chart"), &scr_query_chart, 0, ANY},
+    {N_("Anomalies"), &scr_query_anomalies, 0, ANY},
 };
 static const struct menu_item m_files[] = {
     {N_("Back up data"), &scr_files_backup, 0, ANY},
