@@ -7,9 +7,10 @@
 
 #include "kwhpos/plan.h"
 #include "kwhpos/util.h"
+#include "ui/area_pick.h"
 #include "ui/parts.h"
 
-enum { F_ACCOUNT, F_METER = AF_COUNT, F_N = F_METER + MF_COUNT };
+enum { F_ACCOUNT, F_METER = AF_COUNT, F_AREA = F_METER + MF_COUNT, F_N };
 
 #define FORM_ROW (UI_TOP + 3)
 
@@ -18,6 +19,7 @@ struct edit {
     struct field f[F_N];
     struct form fm;
     struct tariff_pick tp;
+    struct area_pick ap;
 };
 
 static void edit_enter(struct app *a, void *st, int arg)
@@ -28,13 +30,22 @@ static void edit_enter(struct app *a, void *st, int arg)
     account_fields_init(a, &s->f[F_ACCOUNT], &s->tp);
     meter_fields_init(&s->f[F_METER], 0, 1);
     s->f[F_METER + MF_NO].readonly = true;
+    s->f[F_AREA] = (struct field){.label = N_("Area"), .row = 4};
+    area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
     form_init(&s->fm, s->f, F_N, FORM_ROW);
+}
+
+static void edit_leave(struct app *a, void *st)
+{
+    (void)a;
+    area_pick_fini(&((struct edit *)st)->ap);
 }
 
 static void loaded(struct app *a, struct edit *s)
 {
     account_fields_set(a, &s->fm, F_ACCOUNT, &s->tp, &s->cc.c);
     meter_fields_set(&s->fm, F_METER, &s->cc.c.meter);
+    area_pick_select(&s->ap, &s->f[F_AREA], s->cc.c.area_id);
     form_focus(&s->fm, F_ACCOUNT + AF_NAME);
 }
 
@@ -65,6 +76,7 @@ static int edit_submit(struct app *a, struct edit *s)
     account_fields_get(&s->fm, F_ACCOUNT, &s->tp, &req);
     meter_fields_get(&s->fm, F_METER, &req.meter);
     req.meter.meter_no = s->cc.c.meter.meter_no;
+    req.area_id = area_pick_id(&s->ap, &s->f[F_AREA]);
     kwh_err_clear(&e);
     rc = edit_plan(a->core, &a->s, s->cc.c.customer_no, s->cc.from_card ? &s->cc.view : NULL, &req,
                    &plan, &e);
@@ -127,4 +139,5 @@ const struct screen scr_edit = {
     .draw = edit_draw,
     .action = edit_action,
     .key = edit_key,
+    .leave = edit_leave,
 };
