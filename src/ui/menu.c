@@ -33,6 +33,7 @@ static const struct menu_item m_settings[] = {
     {N_("Operator password"), &scr_password, 0, ANY},
     {N_("Invoice layout"), &scr_designer, 0, ANY},
     {N_("Monthly free energy and limits"), &scr_limits, 0, ADMIN},
+    {N_("Areas"), &scr_areas, 0, ADMIN},
 };
 static const struct menu_item m_open[] = {
     {N_("Open account and first purchase"), &scr_open, 0, ANY},
