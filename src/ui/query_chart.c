@@ -77,8 +77,8 @@ static void load(struct app *a, struct qchart *s)
     }
     s->have = true;
     if (f.by_operator)
-        snprintf(s->scope, sizeof s->scope, "%s, %s %s", area_pick_text(&s->ap, &s->f[F_AREA]),
-                 _("operator"), op);
+        snprintf(s->scope, sizeof s->scope, _("%s, operator %s"),
+                 area_pick_text(&s->ap, &s->f[F_AREA]), op);
     else
         snprintf(s->scope, sizeof s->scope, "%s", area_pick_text(&s->ap, &s->f[F_AREA]));
     a->msg[0] = '\0';
@@ -94,7 +94,7 @@ static void chart_enter(struct app *a, void *st, int arg)
                                   .row = 0,
                                   .items = span_items,
                                   .nitems = (int)KWH_ARRAY_LEN(span_items)};
-    s->f[F_VALUE] = (struct field){.label = N_("Show"),
+    s->f[F_VALUE] = (struct field){.label = N_("Figure"),
                                    .kind = FK_CHOICE,
                                    .row = 0,
                                    .col = 1,

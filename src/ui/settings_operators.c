@@ -156,7 +156,7 @@ static void operators_draw(struct app *a, void *st)
     static const struct list_col cols[] = {
         {N_("Operator"), 16, false},
         {N_("Role"), 10, false},
-        {N_("Areas"), 22, false},
+        {N_("Area"), 22, false},
         {N_("State"), 22, false},
     };
     struct operators *s = st;

@@ -34,7 +34,208 @@ tui_start
 tui_login system 1
 tui_wait "F9"
 
-# --- 售电图表 -----------------------------------------------------------------------------
+# the last entry of a menu (past 9: no digit reaches it)
+menu_last() { tui_keys F9; tui_keys "$1"; tui_keys Up Enter; wait_for 5 _tui_menu_closed || true; }
+
+# --- 售电图表: 100 yuan three days ago, 10 today ------------------------------------------
 tui_menu 6 9
-tui_see "the chart screen" "近30天"
-tui_screen
+tui_see "the chart screen: the last 30 days of money, the whole site" "每日金额(元)"
+# the bars: 30 days two columns apart from column 14; the big day (26) fills the chart,
+# today (29) is a tenth of it: one row of eighths
+tui_like "the value axis tops at 100.00 and the big day reaches it" '^ +100\.00│ {52}█$'
+tui_like "half way: 50.00" '^ +50\.00│ {52}█$'
+tui_like "today's bar is one row high, beside the big day's" '^ +│ {52}█ {5}█$'
+tui_like "the days under the bars, today last" "^ +0└─{60}$"
+tui_like "today's day of the month under its bar" " $(date +%d)\$"
+tui_see "the totals of the 30 days" "合计：2 笔，208.20 kWh，110.00 元"
+tui_see "the highest day" "最高：$(date -d '3 days ago' +%F)，100.00"
+tui_keys Right
+tui_see "12 months" "每月金额(元)"
+tui_like "this month last under the bars" " $(date +%m)\$"
+tui_see "the same sales in the months" "合计：2 笔，208.20 kWh，110.00 元"
+tui_keys Left Tab Right
+tui_see "kWh instead of money" "每日电量(kWh)"
+tui_keys Tab Right Right Right Right Enter
+tui_see "an area without sales: 园区B" "这段时间没有售电。"
+tui_see "its totals" "合计：0 笔，0.00 kWh，0.00 元"
+tui_keys Left Left Enter
+tui_see "园区A (the account's area) has them all" "合计：2 笔，208.20 kWh，110.00 元"
+tui_keys Left Left Tab
+tui_type bclerk
+tui_keys Enter
+tui_see "an operator who sold nothing" "全部区域，操作员 bclerk"
+tui_see "  nothing" "合计：0 笔"
+tui_keys C-u Enter
+tui_see "everyone's again" "合计：2 笔"
+tui_keys F8
+tui_wait "导出为 CSV 文件" && tui_keys C-u && tui_type "$T/chart.csv" && tui_keys Enter
+tui_see "the series exported" "已导出"
+ok "the CSV has a row per day and the totals" grep -q "^合计,2,208.20,110.00" "$T/chart.csv"
+is "30 days and the totals under the header" "$(wc -l <"$T/chart.csv")" 32
+ok "the big day in the CSV" grep -q "^$(date -d '3 days ago' +%F),1,.*,100.00" "$T/chart.csv"
+
+# --- 异常情况查询 ---------------------------------------------------------------------------
+menu_last 6
+tui_see "the anomaly screen" "购电未装入电表"
+tui_keys Right
+tui_see "no purchase for days: the INI's 60 days" "天数 60"
+tui_keys F3
+tui_like "张四, 90 days without a purchase, with their area" "10000003 张四 +10000003 园区B .* 90"
+tui_see "one found" "共 1 条"
+tui_keys Tab Tab C-u
+tui_type 0
+tui_keys F3
+tui_see "a threshold of 0 is refused" "天数 必须是 1 到 3650 之间的整数"
+tui_keys C-u
+tui_type 100
+tui_keys F3
+tui_see "100 days: nobody" "没有找到符合条件的记录。"
+tui_keys C-u
+tui_type 30
+tui_keys F3
+tui_see "30 days: 张四 again" "共 1 条"
+tui_keys F8
+tui_wait "导出为 CSV 文件" && tui_keys C-u && tui_type "$T/anom.csv" && tui_keys Enter
+tui_see "exported" "已导出 1 行"
+ok "the CSV names the account's area" grep -q "^10000003,张四,10000003,园区B," "$T/anom.csv"
+tui_keys Tab BTab Right
+tui_see "the reports are listed by the core's kinds" "电表累计值倒退"
+unlike "  without a threshold of days" "$(tui_screen)" "天数 30"
+
+# --- 用户信息查询: areas, the search box ---------------------------------------------------
+tui_menu 6 1
+tui_see "customer query screen with the search box" "[ ] 查找"
+tui_keys F3
+tui_like "the area of each account" "10000001 张三 +10000001 园区A/1栋"
+tui_keys Tab Down Down Down Down Down Down Down Down
+tui_type zs
+tui_keys F3
+tui_see "pinyin initials zs: 张三, 张四, 张三丰" "共 3 条"
+tui_like "  张三丰 among them" "10000002 张三丰"
+unlike "  not 赵六" "$(tui_screen)" "赵六"
+tui_keys Tab
+tui_type f
+tui_keys F3
+tui_see "zsf: 张三丰 alone" "共 1 条"
+tui_keys Tab Tab Space Tab Right Right F3
+tui_like "an area filter: 园区A/1栋" "\[x\] 区域 +< 园区A/1栋 >"
+tui_keys Tab Up C-u F3
+tui_see "the area alone: 张三" "共 1 户"
+
+# --- F3 where an account is chosen: 用户过户 ------------------------------------------------
+tui_menu 5 1
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type zs
+tui_keys Enter
+tui_see "several matches: a list to choose from" "选择用户"
+tui_like "  with the area" "10000003 张四 +10000003 园区B"
+tui_keys Down Enter
+tui_see "the one chosen is the screen's" "10000003"
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type 13800000002
+tui_keys Enter
+tui_like "a phone finds 张三丰 at once" "张三丰"
+
+# --- 区域设置 --------------------------------------------------------------------------------
+tui_menu 1 9
+tui_see "the area tree" "（全站）"
+tui_like "  with the accounts below each" "1栋 +1 +#3"
+tui_keys Down Down Down F5
+tui_wait "在 园区B 下新建区域"
+tui_type 2栋
+tui_keys Enter
+tui_see "an area added" "已添加区域 园区B/2栋。"
+is "  in the database" "$(admin area list --format csv | grep -c '园区B/2栋')" 1
+tui_keys Enter
+tui_wait "改名或移动区域"
+tui_keys C-u
+tui_type 二栋
+tui_keys Enter
+tui_see "renamed" "区域已保存：园区B/二栋。"
+tui_keys Up Up Up Enter
+tui_wait "改名或移动区域"
+tui_keys Tab Right
+tui_keys Enter
+tui_see "园区A under its own 1栋: refused" "那会形成循环"
+tui_keys Enter
+is "  nothing moved" "$(admin area list --format csv | grep -c ',园区A/1栋,')" 1
+tui_keys F6
+tui_wait "删除区域 园区A？" && tui_keys Enter
+tui_see "an area with accounts is not deleted" "请先把它们移"
+tui_keys Enter
+tui_keys Down Down Down F6
+tui_wait "删除区域 园区B/二栋？" && tui_keys Enter
+tui_see "an empty area is deleted" "区域已删除。"
+
+# --- 操作员维护: an operator's area -----------------------------------------------------------
+tui_menu 1 5
+tui_like "bclerk is limited to 园区B" "bclerk +售电员 +园区B"
+tui_keys Down Enter Down Down Down Left
+tui_keys Enter
+tui_see "saved" "操作员 bclerk 已保存"
+like "  the scope is 园区A/1栋 now" "$(admin operator scope --name bclerk)" "园区A/1栋"
+tui_keys Enter Down Down Down Right
+tui_keys Enter
+tui_wait "操作员 bclerk 已保存"
+like "  and back to 园区B" "$(admin operator scope --name bclerk)" "园区B"
+
+# --- 用户信息维护: the account's area ---------------------------------------------------------
+tui_menu 5 3
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type 10000001
+tui_keys Enter
+tui_like "the account's area in the form" "区域 +< 园区A/1栋 >"
+tui_stop
+
+# --- an operator limited to 园区B ------------------------------------------------------------
+tui_start
+tui_login bclerk clerk-pw-1
+tui_wait "F9"
+tui_menu 6 1
+tui_keys F3
+tui_see "their accounts only" "共 2 户"
+unlike "  not 张三 of 园区A/1栋" "$(tui_screen)" "园区A"
+tui_menu 6 9
+tui_see "the chart of their areas" "每日金额(元)"
+tui_see "  without 园区A's sales" "合计：0 笔"
+tui_keys Tab Tab Right
+tui_like "  the areas to choose are theirs" "< 园区B >"
+tui_keys Right
+tui_like "  and only theirs" "< 全部区域 >"
+tui_menu 5 1
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type zs
+tui_keys Enter
+tui_see "the search lists their accounts" "查找“zs”：第 1 页，2 户"
+unlike "  not 张三" "$(tui_screen)" "园区A"
+tui_keys Escape
+tui_stop
+
+# --- English ---------------------------------------------------------------------------------
+tui_ini "language=en" "backup.interval_hours=0"
+tui_start
+tui_login system 1
+tui_wait "F9"
+tui_menu 6 9
+tui_see "the chart in English" "Money (yuan) per day"
+tui_see "  its totals" "Total: 2 sales, 208.20 kWh, 110.00 yuan"
+tui_like "  the same bars" '^ +100\.00│ {52}█$'
+menu_last 6
+tui_see "the anomalies in English" "Purchases not in the meter"
+tui_menu 5 1
+tui_keys F3
+tui_wait "initials"
+tui_type zs
+tui_keys Enter
+tui_see "the list in English" "Choose the customer"
+tui_keys Escape
+tui_menu 1 9
+tui_see "the area tree in English" "(whole site)"
+tui_stop
+
+ok "nothing on stderr" test ! -s "$T/ui.err"
+done_testing
