@@ -21,7 +21,7 @@ enum kwh_chart_span {
 #define KWH_CHART_MONTHS_N 12
 
 struct kwh_chart_filter {
-    int span; /* enum kwh_chart_span */
+    int span;     /* enum kwh_chart_span */
     bool by_area; /* accounts in this area and below */
     int64_t area_id;
     bool by_operator;

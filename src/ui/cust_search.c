@@ -3,13 +3,14 @@
  * customer or meter number, a phone, part of a name or address, or the pinyin initials
  * of the name; several matches are a list to pick from, with each account's area, a
  * page at a time. The core searches (search_customers) within the operator's areas. */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kwhpos/oversight.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/area_pick.h"
 #include "ui/parts.h"
@@ -28,8 +29,8 @@ struct pick {
 };
 
 static const struct list_col pick_cols[] = {
-    {N_("Cust. no."), 8, false}, {N_("Name"), 10, false},    {N_("Meter no."), 8, false},
-    {N_("Area"), 14, false},     {N_("Phone"), 11, false},   {N_("Address"), 14, false},
+    {N_("Cust. no."), 9, false}, {N_("Name"), 10, false},  {N_("Meter no."), 9, false},
+    {N_("Area"), 14, false},     {N_("Phone"), 11, false}, {N_("Address"), 11, false},
     {N_("Status"), 6, false},
 };
 
@@ -120,8 +121,8 @@ static bool pick_run(struct app *a, struct pick *p, struct kwh_customer *out)
             *out = p->page.rows[p->l.sel];
             return true;
         }
-        if (type == KEY_CODE_YES && (ch == KEY_NPAGE || ch == KEY_DOWN) &&
-            p->l.sel >= p->l.n - 1 && p->page.more && p->pageno + 1 < PICK_PAGES) {
+        if (type == KEY_CODE_YES && (ch == KEY_NPAGE || ch == KEY_DOWN) && p->l.sel >= p->l.n - 1 &&
+            p->page.more && p->pageno + 1 < PICK_PAGES) {
             if (pick_load(a, p, p->pageno + 1) == 0)
                 p->l.sel = 0;
             continue;
@@ -134,16 +135,6 @@ static bool pick_run(struct app *a, struct pick *p, struct kwh_customer *out)
         }
         list_key(&p->l, h, type, ch);
     }
-}
-
-static bool all_digits(const char *s)
-{
-    if (*s == '\0')
-        return false;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return false;
-    return true;
 }
 
 /* Takes c as the screen's account. */
@@ -170,17 +161,16 @@ bool cust_find(struct app *a, struct cust_ctx *cc)
     struct kwh_err e;
     struct kwh_customer c;
     char text[LEDIT_CAP];
-    bool found = false;
+    bool found = false, number = false;
 
     if (!dialog_form(a, _("Find a customer"), f, 1))
         return false;
     str_copy(text, sizeof text, form_text(&(const struct form){.f = f, .n = 1}, 0));
     /* a number of up to 8 digits is first the customer's or the meter's number:
        ambiguity and the operator's areas are the core's to say; else part of a phone */
-    if (all_digits(text) && strlen(text) <= 8 && strtoul(text, NULL, 10) > 0) {
+    if (strlen(text) <= 8 && str_is_digits(text, strlen(text)) && strtoul(text, NULL, 10) > 0) {
         kwh_err_clear(&e);
-        if (account_lookup_number(a->core, &a->s, (uint32_t)strtoul(text, NULL, 10), &c, &e) ==
-            0) {
+        if (account_lookup_number(a->core, &a->s, (uint32_t)strtoul(text, NULL, 10), &c, &e) == 0) {
             take(a, cc, &c);
             return true;
         }
@@ -188,6 +178,7 @@ bool cust_find(struct app *a, struct cust_ctx *cc)
             app_error(a, &e);
             return false;
         }
+        number = true; /* if the search finds nothing either, e says it all */
     }
     p = calloc(1, sizeof *p);
     if (p == NULL) {
@@ -198,7 +189,9 @@ bool cust_find(struct app *a, struct cust_ctx *cc)
     p->ap.all = false;
     area_pick_load(a, &p->ap, &p->af, 0);
     if (pick_load(a, p, 0) == 0) {
-        if (p->page.n == 0)
+        if (p->page.n == 0 && number)
+            app_error(a, &e);
+        else if (p->page.n == 0)
             app_msg(a, CLR_WARN, _("No customer matches \"%s\"."), text);
         else if (p->page.n == 1 && !p->page.more)
             take(a, cc, &p->page.rows[0]), found = true;

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "kwhpos/oversight.h"
+#include "kwhpos/core.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/area_pick.h"
 #include "ui/parts.h"
@@ -22,7 +24,7 @@ struct qanom {
     struct field f[F_N];
     struct area_pick ap;
     const char *kinds[KWH_ANOM_COUNT];
-    int kind;                /* of the last query */
+    int kind;                 /* of the last query */
     struct kwh_anomaly *rows; /* every finding (owned) */
     size_t n;
     const struct kwh_anomaly *cur; /* the row being printed or exported */
@@ -59,7 +61,7 @@ static int default_days(const struct app *a, int kind)
 enum { C_NO, C_NAME, C_METER, C_AREA, C_WHEN, C_DAYS, C_WHAT };
 
 static const struct list_col cols[] = {
-    {N_("Cust. no."), 8, false}, {N_("Name"), 8, false}, {N_("Meter no."), 8, false},
+    {N_("Cust. no."), 9, false}, {N_("Name"), 8, false},  {N_("Meter no."), 9, false},
     {N_("Area"), 12, false},     {N_("Date"), 10, false}, {N_("Days"), 4, true},
     {N_("Details"), 18, false},
 };
@@ -175,8 +177,8 @@ static int load(struct app *a, void *st, struct kwh_err *e)
         snprintf(s->q.info, sizeof s->q.info, "%s", _(kind_label(s->kind)));
     }
     s->q.total = (int64_t)s->n;
-    s->q.l.n = (int)((int64_t)s->n - s->q.offset < s->q.page ? (int64_t)s->n - s->q.offset
-                                                             : s->q.page);
+    s->q.l.n =
+        (int)((int64_t)s->n - s->q.offset < s->q.page ? (int64_t)s->n - s->q.offset : s->q.page);
     return 0;
 }
 

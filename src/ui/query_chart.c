@@ -9,6 +9,7 @@
 
 #include "kwhpos/chart.h"
 #include "kwhpos/oversight.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/area_pick.h"
 #include "ui/qview.h"
@@ -103,8 +104,8 @@ static void chart_enter(struct app *a, void *st, int arg)
     s->f[F_AREA] = (struct field){.label = N_("Area"), .row = 1};
     s->ap.all = true;
     area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
-    s->f[F_OPER] = (struct field){
-        .label = N_("Operator"), .kind = FK_TEXT, .row = 1, .col = 1, .maxlen = 30};
+    s->f[F_OPER] =
+        (struct field){.label = N_("Operator"), .kind = FK_TEXT, .row = 1, .col = 1, .maxlen = 30};
     form_init(&s->fm, s->f, F_N, UI_TOP);
     load(a, s);
 }
@@ -191,7 +192,8 @@ static void chart_draw(struct app *a, void *st)
         if (value_of(s, &ch->pt[i]) > value_of(s, &ch->pt[best]))
             best = (int)i;
     if (value_of(s, &ch->pt[best]) > 0) {
-        snprintf(line, sizeof line, _("Highest: %s, %s"), point_name(ch, &ch->pt[best], b1, sizeof b1),
+        snprintf(line, sizeof line, _("Highest: %s, %s"),
+                 point_name(ch, &ch->pt[best], b1, sizeof b1),
                  fmt_value(s, b2, sizeof b2, value_of(s, &ch->pt[best])));
         draw_text(stdscr, y + h + 3, 2, COLS - 4, line, theme_attr(CLR_NORMAL));
     } else {

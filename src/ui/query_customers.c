@@ -26,19 +26,20 @@ struct qcust {
     struct area_pick ap;
     struct kwh_customer_filter filter; /* of the last query */
     struct kwh_customer_page page;
-    bool search;                   /* the last query was the search box's */
-    char text[LEDIT_CAP];          /* ... its text */
-    int64_t after[SEARCH_PAGES];   /* the key each page of the search starts after */
+    bool search;                    /* the last query was the search box's */
+    char text[LEDIT_CAP];           /* ... its text */
+    int64_t after[SEARCH_PAGES];    /* the key each page of the search starts after */
     int64_t balance_ckwh;           /* over every match */
     const struct kwh_customer *cur; /* the row being printed or exported */
 };
 
-enum { C_NO, C_NAME, C_METER, C_AREA, C_TARIFF, C_BALANCE, C_LAST, C_STATUS };
+/* the tariff is in the details (Enter) and the export: the area took its place */
+enum { C_NO, C_NAME, C_METER, C_AREA, C_BALANCE, C_LAST, C_STATUS };
 
 static const struct list_col cols[] = {
-    {N_("Cust. no."), 8, false}, {N_("Name"), 10, false},      {N_("Meter no."), 8, false},
-    {N_("Area"), 10, false},     {N_("Tariff"), 8, false},     {N_("Balance kWh"), 9, true},
-    {N_("Last sale"), 10, false}, {N_("Status"), 6, false},
+    {N_("Cust. no."), 9, false}, {N_("Name"), 10, false},       {N_("Meter no."), 9, false},
+    {N_("Area"), 12, false},     {N_("Balance kWh"), 11, true}, {N_("Last sale"), 10, false},
+    {N_("Status"), 8, false},
 };
 
 /* The CSV has every column of the account. */
@@ -47,7 +48,7 @@ static const struct list_col export_cols[] = {
     {N_("Phone"), 12, false},    {N_("Meter no."), 9, false},     {N_("Meter type"), 8, false},
     {N_("Tariff"), 10, false},   {N_("Purchase count"), 6, true}, {N_("Status"), 8, false},
     {N_("Card"), 4, false},      {N_("Balance kWh"), 11, true},   {N_("Last purchase"), 16, false},
-    {N_("Opened"), 16, false},       {N_("Area"), 20, false},
+    {N_("Opened"), 16, false},   {N_("Area"), 20, false},
 };
 
 /* The area of an account as the operator sees the tree ("" when outside it). */
@@ -77,7 +78,6 @@ static void screen_cell(const struct qcust *s, const struct kwh_customer *c, int
     case C_NAME: snprintf(buf, n, "%s", c->name); break;
     case C_METER: snprintf(buf, n, "%08" PRIu32, c->meter.meter_no); break;
     case C_AREA: snprintf(buf, n, "%s", area_of(s, c->area_id)); break;
-    case C_TARIFF: snprintf(buf, n, "%s", c->tariff_name); break;
     case C_BALANCE: snprintf(buf, n, "%s", fmt_energy(b, sizeof b, c->balance_ckwh)); break;
     case C_LAST: day_of(c->last_purchase, buf, n); break;
     default:
@@ -251,8 +251,9 @@ static void print_cell(void *ctx, int row, int col, char *buf, size_t n)
 }
 
 /* Every match of the search box, page after page. */
-static int search_each(struct app *a, struct qcust *s, int (*fn)(void *ctx, const struct kwh_customer *c),
-                       void *ctx, struct kwh_err *e)
+static int search_each(struct app *a, struct qcust *s,
+                       int (*fn)(void *ctx, const struct kwh_customer *c), void *ctx,
+                       struct kwh_err *e)
 {
     struct kwh_search_page pg;
     int64_t after = 0;

@@ -128,11 +128,12 @@ void qview_draw(struct app *a, struct qview *q)
         list_draw_row(y + 1 + h, 2, o->cols, o->ncols, o->cell, q->st, QV_TOTAL,
                       theme_attr(CLR_LIST_HEAD));
     if (q->have && q->open_ended && q->l.n > 0 && (q->offset > 0 || q->offset + q->l.n < q->total))
-        snprintf(line, sizeof line,
-                 q->offset + q->l.n < q->total
-                     ? _("Rows %" PRId64 "-%" PRId64 ", more follow (PgDn/PgUp: next/previous page)")
-                     : _("Rows %" PRId64 "-%" PRId64 " (PgUp: previous page)"),
-                 q->offset + 1, q->offset + q->l.n);
+        snprintf(
+            line, sizeof line,
+            q->offset + q->l.n < q->total
+                ? _("Rows %" PRId64 "-%" PRId64 ", more follow (PgDn/PgUp: next/previous page)")
+                : _("Rows %" PRId64 "-%" PRId64 " (PgUp: previous page)"),
+            q->offset + 1, q->offset + q->l.n);
     else if (q->have && q->total > 0 && q->total > q->l.n)
         snprintf(line, sizeof line,
                  _("Rows %" PRId64 "-%" PRId64 " of %" PRId64 " (PgDn/PgUp: next/previous page)"),

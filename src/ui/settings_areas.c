@@ -78,7 +78,7 @@ static void areas_draw(struct app *a, void *st)
     (void)a;
     list_draw(&s->l, UI_TOP, 2, h, cols, (int)KWH_ARRAY_LEN(cols), cell, s, true);
     draw_text(stdscr, UI_TOP + h, 2, COLS - 4,
-              _("F5: a new area under the selected one. Enter: rename or move it. F6: delete it."),
+              _("F5: new area under the selected one. Enter: rename or move. F6: delete."),
               theme_attr(CLR_INFO));
 }
 

@@ -76,8 +76,8 @@ static void reload(struct app *a, struct operators *s)
     if (s->sc == NULL)
         s->n = 0;
     for (size_t i = 0; i < s->n; i++)
-        if (scope_get(a->core, &a->s, s->o[i].name, s->sc[i].area, KWH_SCOPE_MAX, &s->sc[i].n,
-                      &e) < 0)
+        if (scope_get(a->core, &a->s, s->o[i].name, s->sc[i].area, KWH_SCOPE_MAX, &s->sc[i].n, &e) <
+            0)
             s->sc[i].n = 0;
     listform_reloaded(&s->lf, (int)s->n);
 }
@@ -154,9 +154,9 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
 static void operators_draw(struct app *a, void *st)
 {
     static const struct list_col cols[] = {
-        {N_("Operator"), 16, false},
-        {N_("Role"), 10, false},
-        {N_("Area"), 22, false},
+        {N_("Operator"), 14, false},
+        {N_("Role"), 14, false},
+        {N_("Area"), 20, false},
         {N_("State"), 22, false},
     };
     struct operators *s = st;
@@ -165,10 +165,8 @@ static void operators_draw(struct app *a, void *st)
     list_draw(&s->lf.l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s,
               s->lf.on_list);
     draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
-              s->lf.adding
-                  ? _("New operator:")
-                  : _("Selected operator (Tab: change the role, the password or the area; F6: "
-                      "delete):"),
+              s->lf.adding ? _("New operator:")
+                           : _("Selected operator (Tab: role, password or area; F6: delete):"),
               theme_attr(CLR_INFO));
     form_draw(&s->fm, !s->lf.on_list);
 }

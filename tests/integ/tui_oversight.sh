@@ -80,7 +80,7 @@ tui_see "the anomaly screen" "购电未装入电表"
 tui_keys Right
 tui_see "no purchase for days: the INI's 60 days" "天数 60"
 tui_keys F3
-tui_like "张四, 90 days without a purchase, with their area" "10000003 张四 +10000003 园区B .* 90"
+tui_like "张四, 90 days without a purchase, with their area" "10000003 +张四 +10000003 +园区B .* 90"
 tui_see "one found" "共 1 条"
 tui_keys Tab Tab C-u
 tui_type 0
@@ -106,12 +106,12 @@ unlike "  without a threshold of days" "$(tui_screen)" "天数 30"
 tui_menu 6 1
 tui_see "customer query screen with the search box" "[ ] 查找"
 tui_keys F3
-tui_like "the area of each account" "10000001 张三 +10000001 园区A/1栋"
+tui_like "the area of each account" "10000001 +张三 +10000001 +园区A/1栋"
 tui_keys Tab Down Down Down Down Down Down Down Down
 tui_type zs
 tui_keys F3
 tui_see "pinyin initials zs: 张三, 张四, 张三丰" "共 3 条"
-tui_like "  张三丰 among them" "10000002 张三丰"
+tui_like "  张三丰 among them" "10000002 +张三丰"
 unlike "  not 赵六" "$(tui_screen)" "赵六"
 tui_keys Tab
 tui_type f
@@ -129,7 +129,7 @@ tui_wait "拼音首字母"
 tui_type zs
 tui_keys Enter
 tui_see "several matches: a list to choose from" "选择用户"
-tui_like "  with the area" "10000003 张四 +10000003 园区B"
+tui_like "  with the area" "10000003 +张四 +10000003 +园区B"
 tui_keys Down Enter
 tui_see "the one chosen is the screen's" "10000003"
 tui_keys F3
