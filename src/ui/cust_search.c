@@ -97,6 +97,8 @@ static void pick_draw(struct app *a, struct pick *p)
     draw_text(stdscr, UI_MSG_ROW, 0, COLS,
               _("Enter: choose   Up/Down: select   PgDn/PgUp: next/previous page   Esc: cancel"),
               theme_attr(CLR_INFO));
+    /* the screen's keys do nothing while the list is up: its own are on the line above */
+    draw_fill(stdscr, UI_HINT_ROW, 0, COLS, theme_attr(CLR_HINT_LABEL));
     wnoutrefresh(stdscr);
     doupdate();
 }

@@ -181,6 +181,12 @@ tui_keys Enter
 tui_wait "操作员 bclerk 已保存"
 like "  and back to 园区B" "$(admin operator scope --name bclerk)" "园区B"
 
+# --- 用户开户: the area of a new account, among the tree ---------------------------------------
+tui_menu 2 1
+tui_like "用户开户 has the area, the top first" "区域 +< （全站） >"
+tui_keys BTab Right Right
+tui_like "  and the tree's areas to choose" "区域 +< 园区A/1栋 >"
+
 # --- 用户信息维护: the account's area ---------------------------------------------------------
 tui_menu 5 3
 tui_keys F3
@@ -205,6 +211,8 @@ tui_keys Tab Tab Right
 tui_like "  the areas to choose are theirs" "< 园区B >"
 tui_keys Right
 tui_like "  and only theirs" "< 全部区域 >"
+tui_menu 2 1
+tui_like "用户开户 opens in their area" "区域 +< 园区B >"
 tui_menu 5 1
 tui_keys F3
 tui_wait "拼音首字母"
