@@ -194,6 +194,24 @@ tui_wait "拼音首字母"
 tui_type 10000001
 tui_keys Enter
 tui_like "the account's area in the form" "区域 +< 园区A/1栋 >"
+
+# --- F3's list a page at a time: 120 accounts in 三号楼 ------------------------------------------
+{
+    echo "name,meter,tariff,address,area"
+    for i in $(seq 1 120); do printf '住户%d,%08d,1,三号楼%d室,园区A/1栋\n' "$i" $((30000000 + i)) "$i"; done
+} >"$T/many.csv"
+admin import customers "$T/many.csv" >/dev/null
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type 三号楼
+tui_keys Enter
+tui_see "a page of 100, more after it" "查找“三号楼”：第 1 页，100 户，下一页还有（PgDn）"
+tui_keys PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn
+tui_see "PgDn past the last row: the next page" "查找“三号楼”：第 2 页，20 户"
+tui_keys PgUp PgUp PgUp PgUp PgUp
+tui_see "PgUp before the first: the page before" "第 1 页，100 户"
+tui_keys Escape
+tui_see "Esc: none chosen" "没有选择用户。"
 tui_stop
 
 # --- an operator limited to 园区B ------------------------------------------------------------
