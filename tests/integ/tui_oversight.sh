@@ -137,11 +137,23 @@ tui_wait "拼音首字母"
 tui_type 13800000002
 tui_keys Enter
 tui_like "a phone finds 张三丰 at once" "张三丰"
+# the new owner of 赵六's account lives in 园区A/1栋: the transfer moves the account there
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type 10000004
+tui_keys Enter
+tui_like "赵六's account, in 园区A" "区域 +< 园区A >"
+tui_type 钱七
+tui_keys Tab Tab Tab Right Enter
+tui_wait "过户给" && tui_keys Enter
+tui_see "transferred" "已过户给 钱七"
+is "  the new owner in 园区A/1栋" \
+    "$(db "select c.name, a.name from customers c join areas a on a.id = c.area_id where c.meter_no = 20240001")" "钱七|1栋"
 
 # --- 区域设置 --------------------------------------------------------------------------------
 tui_menu 1 9
 tui_see "the area tree" "（全站）"
-tui_like "  with the accounts below each" "1栋 +1 +#3"
+tui_like "  with the accounts in each and below" "1栋 +2 +#3"
 tui_keys Down Down Down F5
 tui_wait "在 园区B 下新建区域"
 tui_type 2栋
