@@ -95,7 +95,8 @@ static void pick_draw(struct app *a, struct pick *p)
     draw_text(stdscr, y, 2, COLS - 4, line, theme_attr(CLR_INFO));
     list_draw(&p->l, y + 1, 2, h, pick_cols, (int)KWH_ARRAY_LEN(pick_cols), pick_cell, p, true);
     draw_text(stdscr, UI_MSG_ROW, 0, COLS,
-              _("Enter: choose   Up/Down: select   PgDn/PgUp: next/previous page   Esc: cancel"),
+              _("Enter: choose   Up/Down: select   PgDn/PgUp: next/previous page   F1: help   "
+                "Esc: cancel"),
               theme_attr(CLR_INFO));
     /* the screen's keys do nothing while the list is up: its own are on the line above */
     draw_fill(stdscr, UI_HINT_ROW, 0, COLS, theme_attr(CLR_HINT_LABEL));
@@ -116,6 +117,17 @@ static bool pick_run(struct app *a, struct pick *p, struct kwh_customer *out)
         type = ui_read(a, &ch);
         if (type == UI_KEY_ABORT || (type == OK && ch == 27))
             return false;
+        if (type == KEY_CODE_YES && ch == KEY_F(1)) {
+            dialog_message(a, _("Keys"),
+                           _("Up, Down: select an account\n"
+                             "Enter: take the selected account\n"
+                             "PgDn past the last row: the next page; PgUp before the first: "
+                             "the page before\n"
+                             "Esc: back, with no account chosen\n"
+                             "Type more in the box (F3 again) to narrow a long list"),
+                           CLR_DIALOG);
+            continue;
+        }
         if ((type == OK && (ch == '\n' || ch == '\r')) ||
             (type == KEY_CODE_YES && ch == KEY_ENTER)) {
             if (p->l.n == 0)

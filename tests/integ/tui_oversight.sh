@@ -222,6 +222,10 @@ tui_keys PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn
 tui_see "PgDn past the last row: the next page" "查找“三号楼”：第 2 页，20 户"
 tui_keys PgUp PgUp PgUp PgUp PgUp
 tui_see "PgUp before the first: the page before" "第 1 页，100 户"
+tui_keys F1
+tui_see "F1 in the list: its keys" "在最后一行按 PgDn：下一页"
+tui_keys Enter
+tui_wait "选择用户"
 tui_keys Escape
 tui_see "Esc: none chosen" "没有选择用户。"
 tui_stop
