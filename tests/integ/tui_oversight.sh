@@ -198,6 +198,10 @@ tui_menu 2 1
 tui_like "用户开户 has the area, the top first" "区域 +< （全站） >"
 tui_keys BTab Right Right
 tui_like "  and the tree's areas to choose" "区域 +< 园区A/1栋 >"
+tui_type 园
+tui_like "  a character jumps to the next area starting with it" "区域 +< 园区B >"
+tui_type 1
+tui_like "  or with a part of its name starting with it" "区域 +< 园区A/1栋 >"
 
 # --- 用户信息维护: the account's area ---------------------------------------------------------
 tui_menu 5 3
