@@ -128,9 +128,17 @@ enum kwh_tier_period {
     KWH_PERIOD_ANNUAL = 12, /* twelve months from the start month */
 };
 
+/* A tariff's kind. */
+enum kwh_tariff_kind {
+    KWH_TARIFF_STANDARD = 0, /* flat or tiered */
+    KWH_TARIFF_SHARED = 1,   /* 合表: a shared meter's tariff, always flat (the households
+                                behind one meter cannot be put on one ladder) */
+};
+
 struct kwh_tariff {
     int64_t id;
     char name[KWH_NAME_MAX];
+    int kind;            /* enum kwh_tariff_kind */
     int64_t price;       /* current price (a tiered tariff: its first tier's), 0.0001 yuan/kWh */
     int64_t price_since; /* when the current price took effect */
     int64_t price_id;    /* the version of the price: its row in the price history */

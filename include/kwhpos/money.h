@@ -55,6 +55,12 @@ int arrears_add(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
 int arrears_history(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                     struct kwh_arrears_line **out, size_t *n, struct kwh_err *e);
 
+/* 欠费 of the site: the accounts that owe arrears within the operator's scope (closed
+ * ones too: their debt stays), most owed first (caller frees *out); *total_fen what they
+ * owe together. */
+int arrears_accounts(struct kwh_core *c, const struct kwh_session *s, struct kwh_customer **out,
+                     size_t *n, int64_t *total_fen, struct kwh_err *e);
+
 /* Admin: an account's extra first-tier allowance (large households), kWh per period. */
 int account_set_tier_extra(struct kwh_core *c, const struct kwh_session *s, uint32_t customer_no,
                            int64_t ckwh, struct kwh_err *e);

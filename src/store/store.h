@@ -16,7 +16,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 
@@ -87,6 +87,8 @@ int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, s
 
 /* --- tariffs.c ---------------------------------------------------------------------- */
 
+/* A tariff's kind (enum kwh_tariff_kind). */
+int store_tariff_set_kind(struct store *s, int64_t id, int kind, struct kwh_err *e);
 int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
                      int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
@@ -103,6 +105,9 @@ int store_tariff_add_rates(struct store *s, const char *name, const struct kwh_t
                            int64_t now, int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
+/* Every price version of tariff id, newest first (price_since: from when). */
+int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
+                          struct kwh_err *e);
 
 /* --- customers.c -------------------------------------------------------------------- */
 
@@ -247,6 +252,9 @@ int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 /* An arrears entry (entered > 0, waived < 0) of an account. */
 int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
                          int64_t operator_id, int64_t now, struct kwh_err *e);
+/* The accounts that owe arrears (closed ones too), most owed first. */
+int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n,
+                           struct kwh_err *e);
 /* The account's entries and its sales with arrears, oldest first. */
 int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrears_line **out,
                           size_t *n, struct kwh_err *e);

@@ -33,6 +33,8 @@ static const struct menu_item m_settings[] = {
     {N_("Operator password"), &scr_password, 0, ANY},
     {N_("Invoice layout"), &scr_designer, 0, ANY},
     {N_("Monthly free energy and limits"), &scr_limits, 0, ADMIN},
+    {N_("Fee settings"), &scr_fees, 0, ADMIN},
+    {N_("Arrears"), &scr_arrears_all, 0, ADMIN},
     {N_("Areas"), &scr_areas, 0, ADMIN},
 };
 static const struct menu_item m_open[] = {
@@ -55,6 +57,7 @@ static const struct menu_item m_customer[] = {
     {N_("Ownership transfer"), &scr_transfer, 0, ANY},
     {N_("Close account"), &scr_close, 0, ANY},
     {N_("Edit customer"), &scr_edit, 0, ADMIN},
+    {N_("Arrears of an account"), &scr_arrears, 0, ANY},
 };
 static const struct menu_item m_query[] = {
     {N_("Customer information"), &scr_query_customers, 0, ANY},
@@ -199,7 +202,8 @@ void menu_run(struct app *a, int first)
         for (int i = 0; i < n; i++) {
             char buf[160];
             int role = i == sel ? CLR_MENU_SEL : CLR_DIALOG;
-            snprintf(buf, sizeof buf, " %d %s", i + 1, _(items[i]->label));
+            /* the tenth entry is 0 */
+            snprintf(buf, sizeof buf, " %d %s", (i + 1) % 10, _(items[i]->label));
             draw_text(w, 1 + i, 1, iw - 2, buf, theme_attr(role));
         }
         curs_set(0);
@@ -228,8 +232,8 @@ void menu_run(struct app *a, int first)
             dropped = false;
             continue;
         }
-        if (ch >= '1' && ch <= '9') {
-            int k = (int)(ch - '1');
+        if (ch >= '0' && ch <= '9') {
+            int k = ch == '0' ? 9 : (int)(ch - '1');
             if (k < n) {
                 sel = k;
                 goto choose;

@@ -151,7 +151,7 @@ is "  the new owner in 园区A/1栋" \
     "$(db "select c.name, a.name from customers c join areas a on a.id = c.area_id where c.meter_no = 20240001")" "钱七|1栋"
 
 # --- 区域设置 --------------------------------------------------------------------------------
-tui_menu 1 9
+menu_last 1
 tui_see "the area tree" "（全站）"
 tui_like "  with the accounts in each and below" "1栋 +2 +#3"
 tui_keys Down Down Down F5
@@ -279,7 +279,7 @@ tui_type zs
 tui_keys Enter
 tui_see "the list in English" "Choose the customer"
 tui_keys Escape
-tui_menu 1 9
+menu_last 1
 tui_see "the area tree in English" "(whole site)"
 tui_stop
 

@@ -9,16 +9,16 @@
 tui_site || { echo "not ok - site"; exit 1; }
 db "update operators set must_change=0 where name='system'" >/dev/null
 # menu: number of entries an administrator sees
-counts=(9 2 4 3 3 10 3 5)
+counts=(11 2 4 3 4 10 3 5)
 
 walk() { # LANG
     local m i k n screen
     for m in 1 2 3 4 5 6 7 8; do
         n=${counts[$((m - 1))]}
         for ((i = 1; i <= n; i++)); do
-            if ((i <= 9)); then
-                tui_keys F9 "$m" "$i"
-            else # past 9 no digit reaches it: down to it
+            if ((i <= 10)); then
+                tui_keys F9 "$m" "$((i % 10))" # the tenth entry is 0
+            else # past the tenth no digit reaches it: down to it
                 tui_keys F9 "$m"
                 for ((k = 1; k < i; k++)); do tui_keys Down; done
                 tui_keys Enter
