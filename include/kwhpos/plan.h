@@ -247,6 +247,12 @@ int refund_card_plan(struct kwh_core *c, const struct kwh_session *s,
 int refund_plan(struct kwh_core *c, const struct kwh_session *s,
                 const struct kwh_card_view *refund_card, int pay_method, struct kwh_plan **out,
                 struct kwh_err *e);
+/* The same, where the meter's overdraft was used and the customer does not pay now: the
+ * money owed becomes the account's arrears (欠费) with the reason, recovered by the
+ * arrears rules (docs/units.md, "Refunds"); refused when nothing is owed. */
+int refund_plan_unpaid(struct kwh_core *c, const struct kwh_session *s,
+                       const struct kwh_card_view *refund_card, struct kwh_plan **out,
+                       struct kwh_err *e);
 
 /* M16 换表 (admin): the account moves to a new meter, carrying the old meter's remaining
  * energy (and a purchase the old meter never loaded) and an optional purchase. */

@@ -388,4 +388,27 @@ int store_audit_hash(struct store *s, int64_t id, uint8_t hash[32], bool *found,
 int store_audit_find(struct store *s, const char *op, const char *subject_prefix, int64_t *id,
                      uint8_t hash[32], struct kwh_err *e);
 
+/* --- recon.c: 对账 and 冲正 requests ------------------------------------------------ */
+
+/* The sales by payment method pay made in [from, to) that took or paid out money (the
+ * negative entry of a reversal left out), oldest first; *out caller-freed. */
+int store_recon_ledger(struct store *s, int pay, int64_t from, int64_t to,
+                       struct kwh_ledger_entry **out, size_t *n, struct kwh_err *e);
+/* The same for the sales with reference ref, whenever made. */
+int store_recon_ref(struct store *s, int pay, const char *ref, struct kwh_ledger_entry **out,
+                    size_t *n, struct kwh_err *e);
+/* A waiting request (r: sale_id, reason, the correction, requested_by, requested);
+ * KWH_ECONFLICT when one for the sale is waiting or approved already. */
+int store_revreq_insert(struct store *s, const struct kwh_reversal_request *r, int64_t *id,
+                        struct kwh_err *e);
+/* The waiting requests (all: every one), of operator requested_by (0: anyone's), oldest
+ * first; *out caller-freed. */
+int store_revreq_list(struct store *s, bool all, int64_t requested_by,
+                      struct kwh_reversal_request **out, size_t *n, struct kwh_err *e);
+int store_revreq_get(struct store *s, int64_t id, struct kwh_reversal_request *out,
+                     struct kwh_err *e);
+/* Decides waiting request id (KWH_ECONFLICT when it is not waiting any more). */
+int store_revreq_decide(struct store *s, int64_t id, int state, int64_t decided_by, int64_t now,
+                        int64_t reversal_id, struct kwh_err *e);
+
 #endif

@@ -52,6 +52,7 @@ static const struct menu_item m_purchase[] = {
     {N_("Read refund card"), &scr_refund, 0, ANY},
     {N_("Meter change"), &scr_meter_change, 0, ADMIN},
     {N_("Reversal"), &scr_reversal, 0, ANY},
+    {N_("Reversal requests"), &scr_reversal_requests, 0, ANY},
 };
 static const struct menu_item m_customer[] = {
     {N_("Ownership transfer"), &scr_transfer, 0, ANY},
@@ -68,6 +69,7 @@ static const struct menu_item m_query[] = {
     {N_("Meter change records"), &scr_query_events, KWH_EV_METER_CHANGE, ANY},
     {N_("Total customer balance"), &scr_balance, 0, ANY},
     {N_("Shift handover"), &scr_shift, 0, ANY},
+    {N_("Reconciliation"), &scr_query_recon, 0, ANY},
     {N_("Sales chart"), &scr_query_chart, 0, ANY},
     {N_("Anomalies"), &scr_query_anomalies, 0, ANY},
 };

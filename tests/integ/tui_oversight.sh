@@ -38,7 +38,7 @@ tui_wait "F9"
 menu_last() { tui_keys F9; tui_keys "$1"; tui_keys Up Enter; wait_for 5 _tui_menu_closed || true; }
 
 # --- 售电图表: 100 yuan three days ago, 10 today ------------------------------------------
-tui_menu 6 9
+tui_menu 6 0
 tui_see "the chart screen: the last 30 days of money, the whole site" "每日金额(元)"
 # the bars: 30 days two columns apart from column 14; the big day (26) fills the chart,
 # today (29) is a tenth of it: one row of eighths
@@ -242,7 +242,7 @@ tui_menu 6 1
 tui_keys F3
 tui_see "their accounts only" "共 2 户"
 unlike "  not 张三 of 园区A/1栋" "$(tui_screen)" "园区A"
-tui_menu 6 9
+tui_menu 6 0
 tui_see "the chart of their areas" "每日金额(元)"
 tui_see "  without 园区A's sales" "合计：0 笔"
 tui_keys Tab Tab Right
@@ -266,7 +266,7 @@ tui_ini "language=en" "backup.interval_hours=0"
 tui_start
 tui_login system 1
 tui_wait "F9"
-tui_menu 6 9
+tui_menu 6 0
 tui_see "the chart in English" "Money (yuan) per day"
 tui_see "  its totals" "Total: 2 sales, 208.20 kWh, 110.00 yuan"
 tui_like "  the same bars" '^ +100\.00│ {52}█$'
