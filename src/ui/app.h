@@ -279,6 +279,7 @@ extern const struct screen scr_files_backup, scr_files_restore, scr_files_form_r
 extern const struct screen scr_designer;
 extern const struct screen scr_reprint;
 extern const struct screen scr_reversal;
+extern const struct screen scr_pending;
 extern const struct screen scr_issue_card;
 extern const struct screen scr_toolcard; /* arg: enum kwh_card_type */
 extern const struct screen scr_readwipe;
