@@ -183,6 +183,7 @@ const struct screen scr_pending = {
     .title = N_("Pending card writes"),
     .submit_label = N_("Cancel the write"),
     .submit_now = pending_submit,
+    .keys_help = N_("Up, Down, PgUp, PgDn, Home, End: choose a card write"),
     .state_size = sizeof(struct pending),
     .enter = pending_enter,
     .draw = pending_draw,

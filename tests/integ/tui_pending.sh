@@ -84,6 +84,9 @@ tui_like "the sale, its account and card serial" " $SHOWN +日常售电 +1000000
 tui_like "the opening, for a blank card" " $BLANK_OP +用户开户 +[0-9]{8} +王五 +白卡 "
 tui_see "the selected write's money" "第 $SHOWN 号写卡带有一笔 2.64 元的售电。"
 tui_like "Enter cancels, on the hint line" "Enter.*取消写卡"
+tui_keys F1
+tui_see "F1: the screen's keys" "选择一条写卡"
+tui_keys Enter
 
 # the card that shows the sale is in the reader: the core refuses
 sim insert c1 >/dev/null
