@@ -57,7 +57,6 @@ pulled sell --customer 10000001 --kwh 5
 is "a sale whose card went out before its first byte (exit 8)" "$RC" 8
 SHOWN=$(newest_op)
 is "waits for its card" "$(state_of "$SHOWN")" 0
-sim eject >/dev/null
 card_put "$SHOWN" c1
 # an opening whose blank card went out before a byte reached it
 sim new-card b1 >/dev/null; sim insert b1 >/dev/null
@@ -65,7 +64,6 @@ sim new-meter 20240002 >/dev/null
 pulled open --name 王五 --meter 20240002 --tariff 1 --kwh 5
 is "an opening whose blank card went out: nothing written, void (exit 6)" "$RC" 6
 BLANK_OP=$(newest_op)
-sim eject >/dev/null
 # as when its process is killed between the intent and the first byte (which
 # loop_kill_blank.sh does for real): the opening, its sale and its account pending again
 db "UPDATE card_ops SET state = 0, settled = 0 WHERE id = $BLANK_OP;
@@ -145,7 +143,7 @@ sim eject >/dev/null; sim meter-insert 20240003 c2 >/dev/null; sim insert c2 >/d
 pulled sell --customer 10000003 --kwh 7
 is "a sale whose card went out before its first byte" "$RC" 8
 KILLED=$(newest_op)
-sim eject >/dev/null
+is "the card is out of the reader" "$(sim status | sed -n 's/^card //p')" "none"
 tui_ini "language=en"
 tui_start
 tui_login system 1
