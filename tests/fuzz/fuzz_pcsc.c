@@ -5,11 +5,12 @@
  *
  *   byte 0          the dialect (its index, modulo their count)
  *   byte 1, ...     the answer-to-reset SCardStatus gives: a length (modulo 34), the bytes
- *   then            a stream of card operations (one byte each: power-on, read, write,
- *                   error counter, PSC presentation, PSC change, status) with, for each
- *                   command one sends, its answer: a length byte (0xFF: the reader did not
- *                   carry the command out; 0xFE: pcscd's own error), then that many bytes
- *                   (cut to the driver's buffer, as pcsc-lite would refuse it)
+ *   then            the power-on every input starts with, then a stream of card
+ *                   operations (one byte each: power-on, read, write, error counter, PSC
+ *                   presentation, PSC change, status); each command sent takes its answer
+ *                   from the input: a length byte (0xFF: the reader did not carry the
+ *                   command out; 0xFE: pcscd's own error), then that many bytes (more
+ *                   than the driver's buffer is refused, as pcsc-lite does)
  *
  * Whatever the answers, the driver gives a result or an error with a message, never a
  * tries count outside 0..3, never a read that claims success with fewer bytes than asked
@@ -215,6 +216,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(in.atr, in.p, in.atr_len);
     in.p += in.atr_len;
     in.n -= in.atr_len;
+    /* every input starts with a power-on (a cold reset: a new session), so what the
+       device does depends on this input alone */
+    kwh_err_clear(&e);
+    said(dev->ops->power_on(dev->ctx, atr4, &e), &e);
     while ((op = next()) >= 0) {
         unsigned addr = (unsigned)op >> 3 << 3;
         size_t len = op % 2                      ? KWH_CARD_SIZE - addr
