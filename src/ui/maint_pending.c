@@ -111,7 +111,7 @@ static int cancel_selected(struct app *a, struct pending *s)
     struct field f[1] = {{.label = N_("Reason"),
                           .kind = FK_TEXT,
                           .row = 0,
-                          .maxlen = 120,
+                          .maxlen = 60, /* characters: the core keeps 200 bytes */
                           .width = 40,
                           .required = true}};
     const struct kwh_pending_write *w = &s->w[s->l.sel];
