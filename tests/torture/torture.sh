@@ -130,7 +130,6 @@ on_exit "tmux -L $TSOCK -f /dev/null kill-server 2>/dev/null"
 tt() { tmux -L "$TSOCK" -f /dev/null "$@"; }
 tscreen() { tt capture-pane -t t -p 2>/dev/null; }
 _thas() { tscreen | grep -qF -- "$1"; }
-_tmatch() { tscreen | grep -qE -- "$1"; }
 # twait TEXT [SECONDS]: until TEXT is on the screen; else a failure with the screen
 twait() {
     wait_for "${2:-15}" _thas "$1" && return 0
@@ -188,8 +187,7 @@ tconfirm() {
         tkeys F2
         twait "将取消的售电" || return 1
         tkeys F4; ttype "4"; tkeys Enter
-        wait_for 15 _tmatch "退还差额并写卡？|收款并写卡？|并写卡？" ||
-            { twait "并写卡？"; return 1; }
+        twait "并写卡？" # 退还差额并写卡？ or 收款并写卡？
         ;;
     reissue-*)
         tmenu 3 3
@@ -208,7 +206,7 @@ tconfirm() {
 # random delay from Enter on the confirmation panel, every other trial from the moment
 # its intent is recorded; then whether the terminal is still usable
 tui_killed() {
-    local pid t0 max after st
+    local pid max after st how
     n_tui=$((n_tui + 1))
     OPS_BEFORE=$(q "SELECT coalesce(max(id), 0) FROM card_ops")
     DELAY=-
@@ -219,20 +217,22 @@ tui_killed() {
         return
     fi
     TUI_UP=1
-    max=${cal[tui.$KIND.$BAUD]:-$([ "$BAUD" = 1200 ] && echo 4000 || echo 150)}
+    max=${cal[tui.$KIND.$BAUD]:-$([ "$BAUD" = 1200 ] && echo 3000 || echo 40)}
     DELAY=$(rnd $((max * 12 / 10 + 1)))
     after=$(rnd 2)
-    t0=$(now_ms)
     tkeys Enter
     if [ "$after" = 1 ]; then
         wait_for 60 intent_or_exit "$pid"
         DELAY="intent+$DELAY"
     fi
     sleep "$(printf '%d.%03d' $((${DELAY#intent+} / 1000)) $((${DELAY#intent+} % 1000)))"
-    st=$(q "SELECT state FROM card_ops WHERE id > $OPS_BEFORE ORDER BY id DESC LIMIT 1")
     if kill -9 "$pid" 2>/dev/null; then
-        # the write's length after Enter is not seen from outside: the longest delay
-        # shrinks after a kill that came too late and grows after one before the intent
+        wait_for 10 _thas "[exit 137]" || fail "TUI: the shell did not see kwhpos killed"
+        # what the dead process left: done (it finished first), pending (killed in the
+        # write) or no intent yet. How long the write takes after Enter is not seen from
+        # outside: the longest delay shrinks after a kill that came too late and grows
+        # after one before the intent
+        st=$(q "SELECT state FROM card_ops WHERE id > $OPS_BEFORE ORDER BY id DESC LIMIT 1")
         if [ "$st" = 1 ]; then
             n_completed=$((n_completed + 1))
             cal[tui.$KIND.$BAUD]=$((max * 3 / 4 > 10 ? max * 3 / 4 : 10))
@@ -243,18 +243,21 @@ tui_killed() {
     else
         fail "TUI: kwhpos was gone before the kill"
     fi
-    wait_for 10 _thas "[exit 137]" || fail "TUI: the shell did not see kwhpos killed"
     # the clerk's terminal: what is typed shows and runs, in the line discipline's
     # ordinary mode (echo, canonical input), as programs started from it expect
     rm -f "$T/stty.now"
     ttype "stty -a >$T/stty.now; echo typed-$n_trials"; tkeys Enter
+    how=$(case $st in 1) echo "after it finished" ;; "") echo "before its intent" ;; *) echo "in the write" ;; esac)
     if wait_for 5 test -s "$T/stty.now" && _thas "; echo typed-$n_trials" &&
-        grep -qw icanon "$T/stty.now" && grep -qw echo "$T/stty.now"; then
+        stty_has icanon && stty_has echo; then
         n_tui_usable=$((n_tui_usable + 1))
+        echo "# trial $n_trials: $KIND in the TUI, kwhpos killed $how (${DELAY}ms): the terminal usable"
     else
-        echo "# trial $n_trials: the terminal after the kill: $(grep -ow -- '-\?\(icanon\|echo\)' "$T/stty.now" 2>/dev/null | tr '\n' ' ')| $(tscreen | sed '/^ *$/d' | tail -n 3 | tr '\n' '|')"
+        echo "# trial $n_trials: $KIND in the TUI, kwhpos killed $how (${DELAY}ms): the terminal NOT usable: $(tr ' ;' '\n\n' <"$T/stty.now" 2>/dev/null | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ')| $(tscreen | sed '/^ *$/d' | tail -n 3 | tr '\n' '|')"
     fi
 }
+# stty_has FLAG: the terminal's mode has FLAG set (not -FLAG)
+stty_has() { tr ' ;' '\n\n' <"$T/stty.now" | grep -qx -- "$1"; }
 
 # tui_reads: the clerk starts kwhpos again in the same terminal: at login it reads the
 # card in the reader, which settles the write; then quits
