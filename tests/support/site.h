@@ -86,6 +86,9 @@ void site_exec(struct site *s, const char *sql);
  * store again would migrate it). */
 void site_schema_back_to_5(struct site *s, const char *then);
 
+/* Copies a file whole (written atomically), failing the test on error. */
+void site_copy_file(const char *from, const char *to);
+
 /* Whether the suite runs on PostgreSQL (KWH_TEST_PG names a test server). */
 bool site_is_pg(void);
 
