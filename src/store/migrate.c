@@ -790,7 +790,14 @@ static const char pg_v6[] =
     "CREATE UNIQUE INDEX reversals_open ON reversals(sale_id) WHERE state IN (0, 1);";
 
 /* The SQLite history, one script per version. */
-static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7};
+/* Version 8: a tariff's kind: 0 standard, 1 合表 (a shared meter's flat tariff); the
+ * accounts that owe arrears found without reading every account (欠费). */
+#define V8_TARIFF_KIND                                                                             \
+    "ALTER TABLE tariffs ADD COLUMN kind INTEGER NOT NULL DEFAULT 0 CHECK (kind IN (0, 1));"       \
+    "CREATE INDEX customers_arrears ON customers(arrears_fen) WHERE arrears_fen > 0;"
+static const char v8[] = V8_TARIFF_KIND;
+
+static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 
 _Static_assert(sizeof lite_migrations / sizeof lite_migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of SQLite migrations");
@@ -830,8 +837,8 @@ static const char pg_v7[] =
     "CREATE EXTENSION IF NOT EXISTS pg_trgm;" V7_AREAS("BIGINT", PG_ID, PG_TEXT)
         V7_TABLES("BIGINT", "BYTEA", PG_ID) V7_DAY("BIGINT", "INTEGER", "") PG_V7_DAY PG_V7_SEARCH;
 
-static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}};
-#define BOTH_N 2
+static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}, {v8, v8}};
+#define BOTH_N 3
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,
                "the PostgreSQL schema plus the later migrations reach STORE_SCHEMA_VERSION");

@@ -75,7 +75,7 @@ is "the opening waits for its blank card" "$(state_of "$BLANK_OP")" 0
 tui_start
 tui_login system 1
 tui_wait "F9"
-tui_menu 4 5
+tui_menu 4 6
 tui_see "the screen opens from 购电维护" "待确认写卡"
 tui_like "its columns" "编号 +操作 +用户编号 +姓名 +卡片 +时间 +操作员"
 tui_like "the sale, its account and card serial" " $SHOWN +日常售电 +10000001 +李四 +[0-9a-f]{12} +20[0-9-]+ [0-9:]+ +system"
@@ -148,7 +148,7 @@ tui_ini "language=en"
 tui_start
 tui_login system 1
 tui_wait "F9"
-tui_menu 4 5
+tui_menu 4 6
 tui_see "the screen in English" "Pending card writes"
 tui_like "its columns" "No\. +Operation +Account +Name +Card +Time +Operator"
 tui_like "the lost card's sale, with its card's serial" " $KILLED +Daily sale +10000003 +Zhao +[0-9a-f]{12} "

@@ -433,8 +433,9 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     "customer_address, customer_phone, tariff_name"
 void site_schema_back_to_5(struct site *s, const char *then)
 {
-    /* version 7 undone, then version 6 (the money rules) */
+    /* version 8 undone, then version 7, then version 6 (the money rules) */
     static const char pg[] =
+        "DROP INDEX customers_arrears; ALTER TABLE tariffs DROP COLUMN kind;"
         "DROP TRIGGER sales_day_ins ON sales; DROP TRIGGER sales_day_upd ON sales;"
         "DROP FUNCTION sales_day_keep(); DROP FUNCTION sales_day_add(sales, BIGINT);"
         "DROP INDEX customers_search; DROP TABLE sales_sum_day, card_seen, card_marks,"
@@ -473,6 +474,7 @@ void site_schema_back_to_5(struct site *s, const char *then)
         "  ROW EXECUTE FUNCTION sales_sum_keep();"
         "UPDATE schema_version SET version = 5;";
     static const char lite[] =
+        "DROP INDEX customers_arrears; ALTER TABLE tariffs DROP COLUMN kind;"
         "DROP TRIGGER customers_fts_ins; DROP TRIGGER customers_fts_upd;"
         "DROP TRIGGER customers_fts_del; DROP TABLE customers_fts;"
         "DROP TRIGGER sales_day_ins; DROP TRIGGER sales_day_upd_old;"
