@@ -622,21 +622,23 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
 
 int store_area_balances(struct store *s,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
-                                  int64_t accounts, int64_t balance_ckwh),
+                                  int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(
         s,
         "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = "
-        "c.tariff_id ORDER BY id DESC LIMIT 1), count(*), coalesce(sum(c.balance_ckwh), 0) FROM "
-        "customers c WHERE c.status IN (1, 2) GROUP BY c.area_id, c.tariff_id",
+        "c.tariff_id ORDER BY id DESC LIMIT 1), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
+        "ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN c.balance_ckwh ELSE 0 "
+        "END), 0), coalesce(sum(c.arrears_fen), 0) FROM customers c WHERE c.status IN (1, 2) OR "
+        "c.arrears_fen <> 0 GROUP BY c.area_id, c.tariff_id",
         e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     while ((rc = sql_row(s, st, e)) == 1)
         if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_i64(st, 1), sql_col_i64(st, 2),
-                     sql_col_i64(st, 3), sql_col_i64(st, 4))) != 0) {
+                     sql_col_i64(st, 3), sql_col_i64(st, 4), sql_col_i64(st, 5))) != 0) {
             sql_reset(st);
             return rc;
         }
@@ -713,6 +715,13 @@ static const char anom_usage[] =
     "c.status = 1 AND x.seen >= :from AND x.seen < :to" ANOM_WHERE_ACCOUNT
     " GROUP BY c.customer_no, c.name, c.meter_no, c.area_id ORDER BY c.customer_no";
 
+/* each read that saw fewer than 3 tries left: wrong PSCs were presented since the card's
+   last right one (a right one restores 3) */
+static const char anom_psc[] =
+    "SELECT " ANOM_COLS "x.seen, x.psc_errors, x.purchase_count, 0, 0 FROM card_seen x JOIN "
+    "customers c ON c.id = x.customer_id WHERE x.psc_errors >= 0 AND x.psc_errors < "
+    "3" ANOM_WHERE_ACCOUNT " ORDER BY x.seen, c.customer_no";
+
 static void rd_anomaly(sql_stmt *st, void *row)
 {
     struct store_anomaly *r = row;
@@ -730,13 +739,13 @@ static void rd_anomaly(sql_stmt *st, void *row)
 int store_anomalies(struct store *s, const struct store_anomaly_q *q, struct store_anomaly **rows,
                     size_t *n, struct kwh_err *e)
 {
-    static const char *const sql[] = {anom_unloaded, anom_idle, anom_backwards, anom_copy,
-                                      anom_usage};
+    static const char *const sql[] = {anom_unloaded, anom_idle,  anom_backwards,
+                                      anom_copy,     anom_usage, anom_psc};
     sql_stmt *st;
 
     *rows = NULL;
     *n = 0;
-    if (q->kind < 0 || q->kind > STORE_ANOM_USAGE)
+    if (q->kind < 0 || q->kind > STORE_ANOM_PSC)
         return kwh_err_set(e, KWH_EINVAL, "no such anomaly report");
     if ((st = sql_prep(s, sql[q->kind], e)) == NULL)
         return KWH_EDB;

@@ -78,6 +78,7 @@ enum store_anomaly_kind {
                              before it (by the meter's clock) */
     STORE_ANOM_COPY,      /* a card seen in an older state than at its previous read */
     STORE_ANOM_USAGE,     /* energy used per account between its reads in [from, to) */
+    STORE_ANOM_PSC,       /* a read that saw the card's PSC error counter below 3 */
 };
 
 struct store_anomaly_q {
@@ -148,11 +149,12 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
 
 /* --- query.c: per area ---------------------------------------------------------------------- */
 
-/* Open and refunded accounts per area and tariff: fn(area, tariff, price, accounts,
- * balance). */
+/* Per area and tariff: the open and refunded accounts and their balance, and what every
+ * account of it owes (arrears, closed accounts too): fn(area, tariff, price, accounts,
+ * balance, arrears). */
 int store_area_balances(struct store *s,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
-                                  int64_t accounts, int64_t balance_ckwh),
+                                  int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e);
 /* The settled sales of [from, to) per account area: fn(area, sums). */
 int store_area_sales(struct store *s, int64_t from, int64_t to,
