@@ -58,6 +58,102 @@ static int buckets(struct kwh_sales_report *r, struct kwh_err *e)
     return 0;
 }
 
+/* --- the report from the summaries, in one pass -------------------------------------------- */
+
+#define HOUR 3600
+#define DAY 86400
+
+/* Each bucket is read as its whole UTC days (sales_sum_day) and the hours at its edges
+ * (sales_sum); hours (or days) that follow each other, across buckets too, are one range
+ * scan, and every row a scan returns is added to its bucket here: no statement per
+ * bucket, no GROUP BY sorting in the database. A local day in a zone east or west of UTC
+ * holds no whole UTC day, so a daily report is one scan of the hours; a month holds
+ * about 29 whole days and two edges of hours. */
+struct scan {
+    struct kwh_core *c;
+    struct kwh_sales_report *r;
+    const char *opname;
+    int64_t lo[2], hi[2]; /* the run of units pending a scan: [0] hours, [1] days */
+};
+
+static int add_unit(struct kwh_sales_report *r, int64_t t, int kind, int pay,
+                    const struct store_sums *m)
+{
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->rows[mid].period.to <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == r->n || r->rows[lo].period.from > t)
+        return 0; /* outside the report (not asked for) */
+    query_add_sums(&r->rows[lo].t, m);
+    return add_group(r, kind, pay, m);
+}
+
+static int add_hour(void *ctx, int64_t hour, int kind, int pay, const struct store_sums *m)
+{
+    return add_unit(ctx, hour * HOUR, kind, pay, m);
+}
+
+static int add_day(void *ctx, int64_t day, int kind, int pay, const struct store_sums *m)
+{
+    return add_unit(ctx, day * DAY, kind, pay, m);
+}
+
+static int flush(struct scan *sc, int days, struct kwh_err *e)
+{
+    int rc = 0;
+    if (sc->lo[days] < sc->hi[days])
+        rc = store_sales_sum_scan(sc->c->db, days, sc->lo[days], sc->hi[days], sc->opname,
+                                  days ? add_day : add_hour, sc->r, e);
+    sc->lo[days] = sc->hi[days] = 0;
+    return rc;
+}
+
+/* Seconds [from, to) (on whole units) joined to the pending run, or scanned first. */
+static int take(struct scan *sc, int days, int64_t from, int64_t to, struct kwh_err *e)
+{
+    int64_t unit = days ? DAY : HOUR;
+    int rc;
+    if (from >= to)
+        return 0;
+    if (sc->hi[days] != from / unit && (rc = flush(sc, days, e)) < 0)
+        return rc;
+    if (sc->lo[days] == sc->hi[days])
+        sc->lo[days] = from / unit;
+    sc->hi[days] = to / unit;
+    return 0;
+}
+
+static int64_t floor_to(int64_t t, int64_t unit)
+{
+    return t >= 0 ? t / unit * unit : -((-t + unit - 1) / unit) * unit;
+}
+
+static int from_summaries(struct kwh_core *c, const struct store_sale_q *q,
+                          struct kwh_sales_report *r, struct kwh_err *e)
+{
+    struct scan sc = {.c = c, .r = r, .opname = q->operator_name};
+    int rc;
+
+    for (size_t i = 0; i < r->n; i++) {
+        int64_t a = r->rows[i].period.from, b = r->rows[i].period.to;
+        int64_t ad = floor_to(a + DAY - 1, DAY), bd = floor_to(b, DAY);
+        if (ad >= bd)
+            rc = take(&sc, 0, a, b, e);
+        else if ((rc = take(&sc, 0, a, ad, e)) == 0 && (rc = take(&sc, 1, ad, bd, e)) == 0)
+            rc = take(&sc, 0, bd, b, e);
+        if (rc < 0)
+            return rc;
+    }
+    if ((rc = flush(&sc, 0, e)) < 0)
+        return rc;
+    return flush(&sc, 1, e);
+}
+
 int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct kwh_sale_filter *f,
                  int group, struct kwh_sales_report *out, struct kwh_err *e)
 {
@@ -82,6 +178,14 @@ int report_sales(struct kwh_core *c, const struct kwh_session *s, const struct k
     }
     if ((rc = buckets(out, e)) < 0)
         goto fail;
+    q.from = out->period.from;
+    q.to = out->period.to;
+    if (query_use_summary(&q)) {
+        if ((rc = from_summaries(c, &q, out, e)) < 0)
+            goto fail;
+        return 0;
+    }
+    /* an account, an area, a scope or bounds off the hour: the sales themselves */
     for (size_t i = 0; i < out->n; i++) {
         q.from = out->rows[i].period.from;
         q.to = out->rows[i].period.to;

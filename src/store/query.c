@@ -402,6 +402,43 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
     return rc;
 }
 
+#define SCAN_COLS                                                                                  \
+    "kind, pay_method, n, energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen"
+#define SCAN_OPERATOR                                                                              \
+    " AND (:opname IS NULL OR operator_id IN (SELECT id FROM operators WHERE name = :opname))"
+static const char scan_hours[] =
+    "SELECT hour, " SCAN_COLS " FROM sales_sum WHERE hour >= :lo AND hour < :hi" SCAN_OPERATOR;
+static const char scan_days[] =
+    "SELECT day, " SCAN_COLS " FROM sales_sum_day WHERE day >= :lo AND day < :hi" SCAN_OPERATOR;
+
+int store_sales_sum_scan(struct store *s, bool days, int64_t lo, int64_t hi, const char *opname,
+                         store_unit_fn fn, void *ctx, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s, days ? scan_days : scan_hours, e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":lo", lo);
+    sql_i64(st, ":hi", hi);
+    bind_opt_text(st, ":opname", opname);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        struct store_sums m = {
+            .n = sql_col_i64(st, 3),
+            .energy_ckwh = sql_col_i64(st, 4),
+            .adjust_ckwh = sql_col_i64(st, 5),
+            .free_ckwh = sql_col_i64(st, 6),
+            .amount_fen = sql_col_i64(st, 7),
+            .fee_fen = sql_col_i64(st, 8),
+            .arrears_fen = sql_col_i64(st, 9),
+        };
+        if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_int(st, 1), sql_col_int(st, 2), &m)) != 0) {
+            sql_reset(st);
+            return rc;
+        }
+    }
+    return rc;
+}
+
 /* The tiers' and fees' lines of the sales a query selects, by item and ref. */
 #define IQ_ITEMS(drv)                                                                              \
     "SELECT i.item, i.ref, coalesce(max(f.name), ''), count(*), sum(i.ckwh), sum(i.fen) FROM "     \
