@@ -488,9 +488,10 @@ const struct cli_command cli_report_commands[] = {
      cmd_items, 0},
     {"shift close", FMT "counted=", "--counted YUAN [--format F]",
      N_("close your shift (交班) with the cash counted in the drawer"), cmd_shift_close, 0},
-    {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed in=",
+    {"query customers",
+     FMT PAGE "after= customer= meter= name= tariff= address= from= to= closed in=",
      "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
-     "[--to D] [--closed] [--in AREA] [--limit N --offset N] [--format F]",
+     "[--to D] [--closed] [--in AREA] [--limit N --offset N | --after NO] [--format F]",
      N_("accounts (用户信息查询); none = all that are not closed"), cli_query_customers, 0},
     {"query sales", FMT PAGE SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "

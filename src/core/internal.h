@@ -14,6 +14,7 @@
 #include "kwhpos/core.h"
 #include "kwhpos/money.h"
 #include "kwhpos/plan.h"
+#include "kwhpos/query.h"
 #include "kwhpos/units.h"
 #include "store/store.h"
 
@@ -49,6 +50,15 @@ struct kwh_core {
     int64_t changes;                    /* audit records appended but logins (core_changes) */
     char anchor_path[1024];             /* where audit anchors go ("" = beside the database) */
     struct core_check check;
+    /* the account query's last page (query.c): a screen paging by offset to the next or
+       the previous page is answered by key from it */
+    struct {
+        bool valid;
+        struct kwh_customer_filter f; /* limit, offset and after_no zeroed */
+        int64_t operator_id, offset, limit;
+        size_t n;
+        uint32_t first, last; /* its customer numbers */
+    } page_memo;
 };
 
 /* --- damage (guard.c) --- */

@@ -87,9 +87,15 @@ static void bind_area_scope(sql_stmt *st, const char *area_path, int64_t scope_o
     "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL                                             \
     " ORDER BY c.customer_no LIMIT :limit OFFSET :offset"
 #define CQ_COUNT(drv) "SELECT count(*) FROM customers c WHERE " drv CQ_TAIL
+/* from the highest number down: the page before a page, and the last pages */
+#define CQ_DESC(drv)                                                                               \
+    "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL " AND c.customer_no < :before"              \
+    " ORDER BY c.customer_no DESC LIMIT :limit OFFSET :offset"
 
 static const char *const cq_page[] = {CQ_PAGE(CQ_NO), CQ_PAGE(CQ_METER), CQ_PAGE(CQ_LP),
                                       CQ_PAGE(CQ_TARIFF), CQ_PAGE(CQ_ALL)};
+static const char *const cq_desc[] = {CQ_DESC(CQ_NO), CQ_DESC(CQ_METER), CQ_DESC(CQ_LP),
+                                      CQ_DESC(CQ_TARIFF), CQ_DESC(CQ_ALL)};
 static const char *const cq_count[] = {CQ_COUNT(CQ_NO), CQ_COUNT(CQ_METER), CQ_COUNT(CQ_LP),
                                        CQ_COUNT(CQ_TARIFF), CQ_COUNT(CQ_ALL)};
 
@@ -110,7 +116,8 @@ static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool c
                            char *name_pat, char *addr_pat, struct kwh_err *e)
 {
     int d = cust_driver(q);
-    sql_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);
+    bool desc = !count && (q->before_no > 0 || q->from_end);
+    sql_stmt *st = sql_prep(s, count ? cq_count[d] : desc ? cq_desc[d] : cq_page[d], e);
     if (st == NULL)
         return NULL;
     bind_opt_i64(st, ":no", q->by_no, q->customer_no);
@@ -126,6 +133,8 @@ static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool c
     bind_opt_text(st, ":address", q->address ? addr_pat : NULL);
     sql_i64(st, ":closed", q->include_closed);
     sql_i64(st, ":after", q->after_no);
+    if (desc)
+        sql_i64(st, ":before", q->before_no > 0 ? q->before_no : INT64_MAX);
     bind_area_scope(st, q->area_path, q->scope_op);
     return st;
 }
@@ -153,9 +162,18 @@ int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t 
     sql_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
     if (st == NULL)
         return KWH_EDB;
+    int rc;
     sql_i64(st, ":limit", limit);
     sql_i64(st, ":offset", offset);
-    return sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e);
+    if ((rc = sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e)) < 0)
+        return rc;
+    if (q->before_no > 0 || q->from_end) /* read downwards: the page in ascending order */
+        for (size_t i = 0; i < *n / 2; i++) {
+            struct kwh_customer t = (*rows)[i];
+            (*rows)[i] = (*rows)[*n - 1 - i];
+            (*rows)[*n - 1 - i] = t;
+        }
+    return 0;
 }
 
 int store_customers_each(struct store *s, const struct store_cust_q *q,

@@ -32,6 +32,11 @@ struct store_cust_q {
     const char *area_path;  /* accounts in this area's subtree ("/1/4/"), or NULL */
     int64_t scope_op;       /* an operator limited to subtrees: only those (0: off) */
     int64_t after_no;       /* keyset paging: customer numbers above this (0: off) */
+    int64_t before_no;      /* keyset paging backwards: customer numbers below this, the
+                               page read from the highest down (0: off; the page is still
+                               returned in ascending order) */
+    bool from_end;          /* the page counted from the highest number down (offset from
+                               the end), returned in ascending order */
 };
 
 int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t *n,

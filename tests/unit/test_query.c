@@ -617,6 +617,51 @@ static void customers_query__each_visits_every_match(void **state)
     assert_int_equal(n, 5);
 }
 
+/* Pages asked for by offset are read by key where they can be (the next page, the page
+ * before, the second half from the end): whatever the order a screen asks in, each page
+ * holds what the offset says, and a page by customer number (after_no) follows on. */
+static void customers_query__pages_by_key_hold_what_the_offset_says(void **state)
+{
+    static const int64_t walk[] = {0, 3, 6, 9, 12, 9, 6, 3, 0, 12, 9, 3, 6, 6, 10, 2, 11, 13};
+    struct site *s = *state;
+    struct kwh_customer_filter f;
+    struct kwh_customer_page pg;
+    struct kwh_err e;
+    uint32_t nos[13];
+
+    for (uint32_t i = 0; i < 13; i++)
+        nos[i] = open_at(s, &s->seller, local(2026, 11, 2, 9, 0, (int)i), 61000001 + i, "乙",
+                         i == 6 ? 0 : 100, NULL);
+    memset(&f, 0, sizeof f);
+    f.limit = 3;
+    for (size_t w = 0; w < sizeof walk / sizeof walk[0]; w++) {
+        f.offset = walk[w];
+        assert_int_equal(query_customers(s->core, &s->seller, &f, &pg, &e), 0);
+        assert_int_equal(pg.total, 13);
+        assert_int_equal(pg.n, f.offset >= 13 ? 0 : f.offset + 3 > 13 ? 13 - f.offset : 3);
+        for (size_t i = 0; i < pg.n; i++)
+            assert_int_equal(pg.rows[i].customer_no, nos[f.offset + (int64_t)i]);
+        query_customer_page_fini(&pg);
+    }
+    /* by name (a count of the matches): the same */
+    f.by_name = true;
+    snprintf(f.name, sizeof f.name, "乙");
+    for (size_t w = 0; w < sizeof walk / sizeof walk[0]; w++) {
+        f.offset = walk[w];
+        assert_int_equal(query_customers(s->core, &s->seller, &f, &pg, &e), 0);
+        assert_int_equal(pg.total, 13);
+        for (size_t i = 0; i < pg.n; i++)
+            assert_int_equal(pg.rows[i].customer_no, nos[f.offset + (int64_t)i]);
+        query_customer_page_fini(&pg);
+    }
+    f.offset = 0;
+    f.after_no = nos[4];
+    assert_int_equal(query_customers(s->core, &s->seller, &f, &pg, &e), 0);
+    assert_int_equal(pg.n, 3);
+    assert_int_equal(pg.rows[0].customer_no, nos[5]);
+    query_customer_page_fini(&pg);
+}
+
 /* --- M22-M25 ------------------------------------------------------------------------------ */
 
 static void events_query__transfers_closings_reissues_by_operator_and_period(void **state)
@@ -828,6 +873,7 @@ int main(void)
         cmocka_unit_test(period__parses_dates_months_and_times_in_local_time),
         T(customers_query__each_filter_on_and_off),
         T(customers_query__each_visits_every_match),
+        T(customers_query__pages_by_key_hold_what_the_offset_says),
         T(events_query__transfers_closings_reissues_by_operator_and_period),
         T(shift__counts_money_by_kind_and_method_and_the_blind_count),
         T(shift__refunds_paid_out_and_overdraft_collected),
