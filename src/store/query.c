@@ -381,6 +381,20 @@ static void bind_sale_q(sql_stmt *st, const struct store_sale_q *q, char *name_p
     bind_area_scope(st, q->area_path, q->scope_op);
 }
 
+/* The seven sums of a row (SUMS, SUM_SUMS, SCAN_COLS' order) from column col on. */
+static struct store_sums sums_at(sql_stmt *st, int col)
+{
+    return (struct store_sums){
+        .n = sql_col_i64(st, col),
+        .energy_ckwh = sql_col_i64(st, col + 1),
+        .adjust_ckwh = sql_col_i64(st, col + 2),
+        .free_ckwh = sql_col_i64(st, col + 3),
+        .amount_fen = sql_col_i64(st, col + 4),
+        .fee_fen = sql_col_i64(st, col + 5),
+        .arrears_fen = sql_col_i64(st, col + 6),
+    };
+}
+
 int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
                      store_sums_fn fn, void *ctx, struct kwh_err *e)
 {
@@ -403,15 +417,7 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
         bind_sale_q(st, q, name_pat);
     }
     while ((rc = sql_row(s, st, e)) == 1) {
-        struct store_sums sums = {
-            .n = sql_col_i64(st, 2),
-            .energy_ckwh = sql_col_i64(st, 3),
-            .adjust_ckwh = sql_col_i64(st, 4),
-            .free_ckwh = sql_col_i64(st, 5),
-            .amount_fen = sql_col_i64(st, 6),
-            .fee_fen = sql_col_i64(st, 7),
-            .arrears_fen = sql_col_i64(st, 8),
-        };
+        struct store_sums sums = sums_at(st, 2);
         if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), &sums)) != 0) {
             sql_reset(st);
             return rc;
@@ -440,15 +446,7 @@ int store_sales_sum_scan(struct store *s, bool days, int64_t lo, int64_t hi, con
     sql_i64(st, ":hi", hi);
     bind_opt_text(st, ":opname", opname);
     while ((rc = sql_row(s, st, e)) == 1) {
-        struct store_sums m = {
-            .n = sql_col_i64(st, 3),
-            .energy_ckwh = sql_col_i64(st, 4),
-            .adjust_ckwh = sql_col_i64(st, 5),
-            .free_ckwh = sql_col_i64(st, 6),
-            .amount_fen = sql_col_i64(st, 7),
-            .fee_fen = sql_col_i64(st, 8),
-            .arrears_fen = sql_col_i64(st, 9),
-        };
+        struct store_sums m = sums_at(st, 3);
         if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_int(st, 1), sql_col_int(st, 2), &m)) != 0) {
             sql_reset(st);
             return rc;
@@ -715,9 +713,7 @@ int store_area_sales(struct store *s, int64_t from, int64_t to,
     sql_i64(st, ":from", from);
     sql_i64(st, ":to", to);
     while ((rc = sql_row(s, st, e)) == 1) {
-        struct store_sums m = {sql_col_i64(st, 1), sql_col_i64(st, 2), sql_col_i64(st, 3),
-                               sql_col_i64(st, 4), sql_col_i64(st, 5), sql_col_i64(st, 6),
-                               sql_col_i64(st, 7)};
+        struct store_sums m = sums_at(st, 1);
         if ((rc = fn(ctx, sql_col_i64(st, 0), &m)) != 0) {
             sql_reset(st);
             return rc;
