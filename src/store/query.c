@@ -434,11 +434,18 @@ static const char scan_hours[] =
     "SELECT hour, " SCAN_COLS " FROM sales_sum WHERE hour >= :lo AND hour < :hi" SCAN_OPERATOR;
 static const char scan_days[] =
     "SELECT day, " SCAN_COLS " FROM sales_sum_day WHERE day >= :lo AND day < :hi" SCAN_OPERATOR;
+static const char scan_months[] =
+    "SELECT month, " SCAN_COLS
+    " FROM sales_sum_month WHERE month >= :lo AND month < :hi" SCAN_OPERATOR;
 
-int store_sales_sum_scan(struct store *s, bool days, int64_t lo, int64_t hi, const char *opname,
+int store_sales_sum_scan(struct store *s, int unit, int64_t lo, int64_t hi, const char *opname,
                          store_unit_fn fn, void *ctx, struct kwh_err *e)
 {
-    sql_stmt *st = sql_prep(s, days ? scan_days : scan_hours, e);
+    sql_stmt *st = sql_prep(s,
+                            unit == STORE_SUM_MONTH ? scan_months
+                            : unit == STORE_SUM_DAY ? scan_days
+                                                    : scan_hours,
+                            e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
@@ -584,6 +591,19 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
     "sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM sales WHERE state = 1 "  \
     "GROUP BY 1, 2, 3, 4"
 
+#define LITE_MONTH_OF                                                                              \
+    "(CAST(strftime('%Y', created, 'unixepoch') AS INTEGER) - 1970) * 12 + "                       \
+    "CAST(strftime('%m', created, 'unixepoch') AS INTEGER) - 1"
+#define PG_MONTH_OF                                                                                \
+    "(CAST(EXTRACT(YEAR FROM to_timestamp(created) AT TIME ZONE 'UTC') AS INTEGER) - 1970) * 12 "  \
+    "+ CAST(EXTRACT(MONTH FROM to_timestamp(created) AT TIME ZONE 'UTC') AS INTEGER) - 1"
+#define MONTH_REFILL(month)                                                                        \
+    "INSERT INTO sales_sum_month (month, operator_id, kind, pay_method, n, energy_ckwh, "          \
+    "adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen) SELECT " month ", "                 \
+    "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "                \
+    "sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM sales WHERE state = 1 "  \
+    "GROUP BY 1, 2, 3, 4"
+
 static int refill(struct store *s, const char *empty, const char *fill, struct kwh_err *e)
 {
     sql_stmt *del = sql_prep(s, empty, e), *ins;
@@ -598,9 +618,13 @@ static int refill(struct store *s, const char *empty, const char *fill, struct k
 int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
 {
     int rc = refill(s, "DELETE FROM sales_sum", SUM_REFILL("sales_sum", "hour", "3600"), e);
-    if (rc < 0)
+    if (rc < 0 || (rc = refill(s, "DELETE FROM sales_sum_day",
+                               SUM_REFILL("sales_sum_day", "day", "86400"), e)) < 0)
         return rc;
-    return refill(s, "DELETE FROM sales_sum_day", SUM_REFILL("sales_sum_day", "day", "86400"), e);
+    /* the UTC month of a time: the one statement written in each dialect */
+    return refill(
+        s, "DELETE FROM sales_sum_month",
+        s->be->dialect == SQL_PG ? MONTH_REFILL(PG_MONTH_OF) : MONTH_REFILL(LITE_MONTH_OF), e);
 }
 
 /* --- events ------------------------------------------------------------------------------ */

@@ -136,13 +136,16 @@ typedef int (*store_sums_fn)(void *ctx, int kind, int pay, const struct store_su
  * (q->from and q->to on whole hours, no customer filters; the caller checks). */
 int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
                      store_sums_fn fn, void *ctx, struct kwh_err *e);
-/* The rows of a summary over [lo, hi) of its unit — sales_sum's hours, or (days)
- * sales_sum_day's UTC days — one range scan of its key, each row as it is stored (an
- * operator, kind and payment method of one unit): fn(ctx, unit, kind, pay, sums). opname
- * (NULL: all) keeps one operator's. For reports that add the rows up in C. */
+/* The summaries' units: sales_sum's hours (created / 3600), sales_sum_day's UTC days
+ * (created / 86400), sales_sum_month's UTC months (since January 1970). */
+enum store_sum_unit { STORE_SUM_HOUR, STORE_SUM_DAY, STORE_SUM_MONTH };
+/* The rows of a summary over [lo, hi) of its unit, one range scan of its key, each row as
+ * it is stored (an operator, kind and payment method of one unit): fn(ctx, unit, kind,
+ * pay, sums). opname (NULL: all) keeps one operator's. For reports that add the rows up
+ * in C. */
 typedef int (*store_unit_fn)(void *ctx, int64_t unit, int kind, int pay,
                              const struct store_sums *sums);
-int store_sales_sum_scan(struct store *s, bool days, int64_t lo, int64_t hi, const char *opname,
+int store_sales_sum_scan(struct store *s, int unit, int64_t lo, int64_t hi, const char *opname,
                          store_unit_fn fn, void *ctx, struct kwh_err *e);
 /* A page, oldest first; *rows is caller-freed. */
 int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit, int64_t offset,

@@ -85,6 +85,8 @@ void site_exec(struct site *s, const char *sql);
  * script `then` runs (NULL: none) in the same connection (older versions: opening the
  * store again would migrate it). */
 void site_schema_back_to_5(struct site *s, const char *then);
+/* Takes the site's database back to schema version 7 (before the monthly summary). */
+void site_schema_back_to_7(struct site *s);
 
 /* Whether the suite runs on PostgreSQL (KWH_TEST_PG names a test server). */
 bool site_is_pg(void);

@@ -330,6 +330,47 @@ static void sales_report__summaries_agree_with_the_sales(void **state)
     tzset();
 }
 
+/* A version-7 site with sales gains the monthly summary, filled from its sales: the
+ * months' rows equal the sales, and a monthly report from it equals the one from the
+ * sales; later sales are kept in it by the triggers. */
+static void migration__version_7_fills_the_monthly_summary_from_the_sales(void **state)
+{
+    struct site *s = *state;
+    struct kwh_sales_report sum, scan;
+    struct kwh_err e;
+    int64_t first = local(2026, 8, 31, 23, 0, 0);
+    uint32_t a = open_at(s, &s->seller, first, 41000001, "孙八", 1000, NULL);
+
+    sell_at(s, &s->seller, local(2026, 9, 30, 23, 30, 0), a, by_kwh(250, KWH_PAY_CASH), NULL);
+    sell_at(s, &s->admin, local(2026, 10, 1, 7, 59, 0), a, by_kwh(375, KWH_PAY_WECHAT), NULL);
+    sell_at(s, &s->seller, local(2026, 10, 31, 8, 0, 0), a, by_kwh(125, KWH_PAY_CARD), NULL);
+    core_close(s->core);
+    s->core = NULL;
+    site_schema_back_to_7(s);
+    s->core = site_open_again(s);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales_sum_month"), 4);
+    assert_int_equal(site_q1(s, "SELECT sum(n) FROM sales_sum_month"), 4);
+    assert_int_equal(site_q1(s, "SELECT sum(energy_ckwh) FROM sales_sum_month"), 1750);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales_sum_month") -
+                         site_q1(s, "SELECT sum(amount_fen) FROM sales WHERE state = 1"),
+                     0);
+    sell_at(s, &s->seller, local(2026, 11, 1, 0, 0, 0), a, by_kwh(500, KWH_PAY_CASH), NULL);
+    assert_int_equal(site_q1(s, "SELECT sum(energy_ckwh) FROM sales_sum_month"), 2250);
+    struct kwh_sale_filter f =
+        period_filter(local(2026, 8, 1, 0, 0, 0), local(2026, 11, 30, 0, 0, 0));
+    assert_int_equal(report_sales(s->core, &s->admin, &f, KWH_GROUP_MONTH, &sum, &e), 0);
+    f.by_customer_no = true;
+    f.customer_no = a;
+    assert_int_equal(report_sales(s->core, &s->admin, &f, KWH_GROUP_MONTH, &scan, &e), 0);
+    assert_int_equal(sum.n, 4);
+    for (size_t i = 0; i < sum.n; i++)
+        same_totals(&sum.rows[i].t, &scan.rows[i].t);
+    assert_int_equal(sum.rows[1].t.energy_ckwh, 250);
+    assert_int_equal(sum.rows[2].t.energy_ckwh, 500);
+    report_sales_fini(&sum);
+    report_sales_fini(&scan);
+}
+
 static void sales_query__each_filter_on_and_off(void **state)
 {
     struct site *s = *state;
@@ -868,6 +909,7 @@ int main(void)
         T(sales_report__summary_and_scan_agree_at_every_bound),
         T(sales_report__month_ends_and_empty_days),
         T(sales_report__summaries_agree_with_the_sales),
+        T(migration__version_7_fills_the_monthly_summary_from_the_sales),
         T(sales_query__each_filter_on_and_off),
         T(sales_query__refuses_bad_input),
         cmocka_unit_test(period__parses_dates_months_and_times_in_local_time),
