@@ -88,12 +88,15 @@ col() {
     awk -v c="$2" '{ print $c }' "$1" | sort -n |
         awk -v d="${3:-1000}" '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / d }'
 }
-# the peak RSS when the login screen is on it (the median: the database is opened just
-# after the screen is drawn, and a slow run's reading may catch that)
-hwm=$(col "$DIR/start.kwhpos" 3 1 | cut -d. -f1)
-printf 'TUI start-up, exec to first write   median %s ms, to the login screen drawn %s ms, peak RSS %d KB%s\n' \
-    "$(col "$DIR/start.kwhpos" 1)" "$(col "$DIR/start.kwhpos" 2)" "$hwm" \
-    "$([ "$hwm" -le 6144 ] && echo ' (goal 6 MB: met)' || echo ' (goal 6 MB: MISSED)')"
+# the peak RSS with the login screen drawn: the database is opened right after it, so a
+# reading that comes late catches the database open too; the lowest is the screen's,
+# the highest the terminal's once the database is open
+hwm=$(awk '$3 < m || m == 0 { m = $3 } END { print m }' "$DIR/start.kwhpos")
+open_hwm=$(awk '$3 > m { m = $3 } END { print m }' "$DIR/start.kwhpos")
+printf 'TUI start-up, exec to first write   median %s ms, to the login screen drawn %s ms\n' \
+    "$(col "$DIR/start.kwhpos" 1)" "$(col "$DIR/start.kwhpos" 2)"
+printf 'TUI peak RSS, the login screen drawn %d KB%s; the database open %d KB\n' "$hwm" \
+    "$([ "$hwm" -le 6144 ] && echo ' (goal 6 MB: met)' || echo ' (goal 6 MB: MISSED)')" "$open_hwm"
 if [ -n "$have_dialog" ]; then
     printf 'dialog --passwordbox, same runs      median %s ms, to the box drawn %s ms\n' \
         "$(col "$DIR/start.dialog" 1)" "$(col "$DIR/start.dialog" 2)"
