@@ -85,7 +85,7 @@ LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
 .PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations check-profile \
-        torture \
+        torture torture-powercut \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
 
@@ -268,6 +268,14 @@ torture: all
 	  TORTURE_SEED=$(TORTURE_SEED) bash tests/torture/torture.sh && \
 	  if [ "$(TORTURE_SALES)" != 0 ]; then KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) \
 	  TORTURE_SALES=$(TORTURE_SALES) bash tests/torture/sales.sh; fi
+
+# power cuts for the SQLite database: every money operation cut at every sync and between
+# syncs, POWERCUT_SEEDS ways each (docs/reliability.md); make check runs a slice (one way
+# per point, the writes just before each sync)
+POWERCUT_SEEDS ?= 8
+torture-powercut: $(B)/tests/test_core_powercut
+	@KWH_POWERCUT_FULL=1 KWH_POWERCUT_SEEDS=$(POWERCUT_SEEDS) CMOCKA_MESSAGE_OUTPUT=TAP \
+	  nice -n 19 $(B)/tests/test_core_powercut
 
 bench-startup: all
 	@tests/bench/bench-startup.sh $(B)

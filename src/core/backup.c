@@ -203,6 +203,39 @@ static int prune(const char *dir, int keep, int *removed, struct kwh_err *e)
     return 0;
 }
 
+/* A backup's temporary copy ("kwhpos-YYYYMMDD-HHMMSS.db.XXXXXX.part") left behind by a
+ * crash or a power cut in the middle of it, which nothing else removes: removed once it
+ * has not changed for a day (a backup under way writes its copy far more often). */
+#define PART_SUFFIX_LEN 12 /* ".XXXXXX.part" */
+#define STALE_PART_SECONDS (24 * 3600)
+
+static void remove_stale_parts(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    time_t now = time(NULL);
+
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        char name[256], path[1400];
+        struct stat sb;
+        size_t len = strlen(de->d_name);
+
+        if (len <= PART_SUFFIX_LEN || len >= sizeof name ||
+            strcmp(de->d_name + len - 5, ".part") != 0 || de->d_name[len - PART_SUFFIX_LEN] != '.')
+            continue;
+        memcpy(name, de->d_name, len - PART_SUFFIX_LEN);
+        name[len - PART_SUFFIX_LEN] = '\0';
+        if (backup_name_time(name) < 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && now - sb.st_mtime > STALE_PART_SECONDS)
+            unlink(path);
+    }
+    closedir(d);
+}
+
 static int64_t millis_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -240,6 +273,7 @@ static int backup_run_held(struct kwh_core *c, const struct kwh_backup_opts *o,
         return rc;
     if ((rc = prune(dir, o ? o->keep : 0, &out->removed, e)) < 0)
         return rc;
+    remove_stale_parts(dir);
     if ((rc = audit_anchor(c, "backup", &out->anchor, e)) < 0)
         return rc;
     out->millis = millis_since(&t0);

@@ -43,6 +43,7 @@
        char **err),                                                                                \
       (db, sql, cb, arg, err))                                                                     \
     X(int, extended_result_codes, (sqlite3 * db, int on), (db, on))                                \
+    X(int, file_control, (sqlite3 * db, const char *name, int op, void *arg), (db, name, op, arg)) \
     X(int, finalize, (sqlite3_stmt * st), (st))                                                    \
     X(int, get_autocommit, (sqlite3 * db), (db))                                                   \
     X(sqlite3_int64, last_insert_rowid, (sqlite3 * db), (db))                                      \
@@ -100,6 +101,7 @@ extern struct kwh_sqlite kwh_sqlite;
 #define sqlite3_errstr kwh_sqlite.errstr
 #define sqlite3_exec kwh_sqlite.exec
 #define sqlite3_extended_result_codes kwh_sqlite.extended_result_codes
+#define sqlite3_file_control kwh_sqlite.file_control
 #define sqlite3_finalize kwh_sqlite.finalize
 #define sqlite3_free kwh_sqlite.free
 #define sqlite3_get_autocommit kwh_sqlite.get_autocommit

@@ -198,7 +198,7 @@ static void make_template(void)
     }
 }
 
-static void copy_file(const char *from, const char *to)
+void site_copy_file(const char *from, const char *to)
 {
     char *data;
     size_t len;
@@ -238,7 +238,7 @@ int site_setup(void **state)
         snprintf(s->db, sizeof s->db, "%s dbname=%s", pg_base(), s->pg_name);
     } else {
         snprintf(s->db, sizeof s->db, "%s/site.db", s->dir);
-        copy_file(template_db, s->db);
+        site_copy_file(template_db, s->db);
     }
     if (core_open(&s->core, s->db, &e) < 0)
         fail_msg("open: %s", e.msg);

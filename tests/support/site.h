@@ -88,6 +88,9 @@ void site_schema_back_to_5(struct site *s, const char *then);
 /* Takes the site's database back to schema version 7 (before the monthly summary). */
 void site_schema_back_to_7(struct site *s);
 
+/* Copies a file whole (written atomically), failing the test on error. */
+void site_copy_file(const char *from, const char *to);
+
 /* Whether the suite runs on PostgreSQL (KWH_TEST_PG names a test server). */
 bool site_is_pg(void);
 

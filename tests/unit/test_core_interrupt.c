@@ -26,9 +26,7 @@
 #include "kwhpos/core.h"
 #include "site.h"
 #include "ops.h"
-
-#define METER 12345678
-#define NEW_METER 87654321
+#include "scenes.h"
 
 /* Under AddressSanitizer, a small quarantine keeps the process small, so the thousand
  * forks of the power-cut test stay quick. */
@@ -37,10 +35,6 @@ const char *__asan_default_options(void)
 {
     return "quarantine_size_mb=4";
 }
-
-struct ctx {
-    uint32_t customer_no;
-};
 
 /* What the database says, independently of core. */
 struct snapshot {
@@ -92,102 +86,22 @@ static bool same_money(const struct snapshot *a, const struct snapshot *b)
 
 /* --- the operations ------------------------------------------------------------------ */
 
-static struct kwh_purchase_req kwh(int64_t v)
+static int do_edit(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
-    return (struct kwh_purchase_req){KWH_BY_KWH, v, 100, KWH_PAY_ALIPAY, ""};
-}
-
-static void pre_open(struct site *s, struct ctx *x)
-{
-    (void)x;
-    fakecard_blank(s->card);
-}
-
-static int do_open(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_account_req a = site_account(s, METER, "张三");
-    struct kwh_purchase_req p = kwh(10000);
-    (void)x;
-    return ops_open(c, &s->seller, &a, &p, NULL, e);
-}
-
-static void pre_loaded(struct site *s, struct ctx *x)
-{
-    x->customer_no = site_open(s, METER, 10000);
-    site_meter_loads(s, 8000);
-}
-
-static void pre_sold(struct site *s, struct ctx *x)
-{
-    struct kwh_purchase_req p = kwh(5000);
-    struct kwh_err e;
-    pre_loaded(s, x);
-    if (ops_sell(s->core, &s->seller, x->customer_no, &p, NULL, &e) < 0)
-        fail_msg("sell: %s", e.msg);
-}
-
-static int do_sell(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_purchase_req p = kwh(3000);
-    return ops_sell(c, &s->seller, x->customer_no, &p, NULL, e);
-}
-
-static int do_resell(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_purchase_req p = kwh(2000);
-    return ops_resell(c, &s->seller, x->customer_no, &p, NULL, e);
-}
-
-static void pre_lost(struct site *s, struct ctx *x)
-{
-    pre_loaded(s, x);
-    fakecard_blank(s->card);
-}
-
-static int do_reissue_unconsumed(struct kwh_core *c, struct site *s, struct ctx *x,
-                                 struct kwh_err *e)
-{
-    return ops_reissue(c, &s->seller, x->customer_no, false, 1000, NULL, NULL, e);
-}
-
-static int do_reissue_consumed_sale(struct kwh_core *c, struct site *s, struct ctx *x,
-                                    struct kwh_err *e)
-{
-    struct kwh_purchase_req p = kwh(4000);
-    return ops_reissue(c, &s->seller, x->customer_no, true, 500, &p, NULL, e);
-}
-
-static int do_refund_card(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    return ops_refund_card(c, &s->seller, x->customer_no, e);
-}
-
-static int do_meter_change(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_meter_change_req m;
-    struct kwh_purchase_req p = kwh(1000);
-    memset(&m, 0, sizeof m);
-    m.meter = site_account(s, NEW_METER, "x").meter;
-    m.old_remaining_ckwh = 7000;
-    return ops_meter_change(c, &s->admin, x->customer_no, &m, &p, NULL, e);
-}
-
-static int do_edit(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
-{
-    struct kwh_account_req a = site_account(s, METER, "张三");
+    struct kwh_account_req a = site_account(s, SCENE_METER, "张三");
     a.meter.current_limit_a = 20;
     a.meter.hoard_ckwh = 150000;
     return ops_edit(c, &s->admin, x->customer_no, &a, NULL, e);
 }
 
-static int do_tool(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_tool(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
     struct kwh_meter_params mp = {0, 60, 999900, 999900, 999900, 1};
     (void)x;
     return ops_tool(c, &s->admin, KWH_CARD_MANAGEMENT, &mp, e);
 }
 
-static void pre_tool_card(struct site *s, struct ctx *x)
+static void pre_tool_card(struct site *s, struct scene *x)
 {
     struct kwh_err e;
     (void)x;
@@ -196,28 +110,22 @@ static void pre_tool_card(struct site *s, struct ctx *x)
         fail_msg("tool: %s", e.msg);
 }
 
-static int do_wipe(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e)
+static int do_wipe(struct kwh_core *c, struct site *s, struct scene *x, struct kwh_err *e)
 {
     (void)x;
     return ops_wipe(c, &s->admin, e);
 }
 
-struct scenario {
-    const char *name;
-    void (*pre)(struct site *s, struct ctx *x);
-    int (*op)(struct kwh_core *c, struct site *s, struct ctx *x, struct kwh_err *e);
-};
-
 static const struct scenario scenarios[] = {
-    {"open account", pre_open, do_open},
-    {"daily sale", pre_loaded, do_sell},
-    {"re-sale", pre_sold, do_resell},
-    {"reissue unconsumed", pre_lost, do_reissue_unconsumed},
-    {"reissue consumed with sale", pre_lost, do_reissue_consumed_sale},
-    {"refund card", pre_loaded, do_refund_card},
-    {"meter change", pre_loaded, do_meter_change},
-    {"parameter edit", pre_loaded, do_edit},
-    {"tool card", pre_open, do_tool},
+    {"open account", scene_blank, scene_open},
+    {"daily sale", scene_loaded, scene_sell},
+    {"re-sale", scene_sold, scene_resell},
+    {"reissue unconsumed", scene_lost, scene_reissue_unconsumed},
+    {"reissue consumed with sale", scene_lost, scene_reissue_consumed_sale},
+    {"refund card", scene_loaded, scene_refund_card},
+    {"meter change", scene_loaded, scene_meter_change},
+    {"parameter edit", scene_loaded, do_edit},
+    {"tool card", scene_blank, do_tool},
     {"wipe", pre_tool_card, do_wipe},
 };
 
@@ -243,7 +151,7 @@ static void reference_run(const struct scenario *sc, struct reference *ref)
 {
     void *state;
     struct site *s;
-    struct ctx x = {0};
+    struct scene x = {0};
     struct kwh_err e;
 
     site_setup(&state);
@@ -319,7 +227,7 @@ static void interrupt_at(const struct scenario *sc, const struct reference *ref,
 {
     void *state;
     struct site *s;
-    struct ctx x = {0};
+    struct scene x = {0};
     struct kwh_err e;
     char what[128];
     bool claimed = false;

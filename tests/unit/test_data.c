@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -133,6 +135,19 @@ static void backup__names_checks_and_rotates(void **state)
     snprintf(name, sizeof name, "%s-shm", info.path);
     unlink(name);
 
+    /* a copy left by a power cut in the middle of a backup goes once it is a day old;
+       one being written (fresh) stays, and so does what is not a backup's */
+    char stale[1200], fresh[1200], other[1200];
+    struct timespec old_times[2] = {{time(NULL) - 25 * 3600, 0}, {time(NULL) - 25 * 3600, 0}};
+    snprintf(stale, sizeof stale, "%s/kwhpos-20261101-120000.db.Ab12Cd.part", dir);
+    snprintf(fresh, sizeof fresh, "%s/kwhpos-20261124-120000.db.Ef34Gh.part", dir);
+    snprintf(other, sizeof other, "%s/notes.db.Ij56Kl.part", dir);
+    assert_int_equal(file_write_atomic(stale, "x", 1, 0600, &e), 0);
+    assert_int_equal(file_write_atomic(fresh, "x", 1, 0600, &e), 0);
+    assert_int_equal(file_write_atomic(other, "x", 1, 0600, &e), 0);
+    assert_int_equal(utimensat(AT_FDCWD, stale, old_times, 0), 0);
+    assert_int_equal(utimensat(AT_FDCWD, other, old_times, 0), 0);
+
     /* a second in the same second gets a suffix; keep 2 removes the oldest */
     char first[1024];
     str_copy(first, sizeof first, info.path);
@@ -142,6 +157,11 @@ static void backup__names_checks_and_rotates(void **state)
     assert_int_equal(backup_run(s->core, &o, &info, &e), 0);
     assert_int_equal(info.removed, 1);
     assert_false(exists(first));
+    assert_false(exists(stale));
+    assert_true(exists(fresh));
+    assert_true(exists(other));
+    unlink(fresh);
+    unlink(other);
     assert_int_equal(backup_last(s->db, &o, &last, &e), 0);
     assert_int_equal(last, s->now);
     assert_string_equal(core_db_path(s->core), s->db);
