@@ -900,7 +900,14 @@ static const char pg_v7[] =
                                " ON sales FOR EACH ROW "                                           \
                                "  EXECUTE FUNCTION sales_month_keep();"
 
-static const char pg_v8[] = V8_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V8_MONTH;
+/* PostgreSQL's indexes hold no row id as SQLite's do: the search by the start of a name
+ * or of the initials reads its page in (name, id) order from an index that has it, and
+ * stops there (not sorting every account that starts so). */
+#define PG_V8_SEARCH                                                                               \
+    "CREATE INDEX customers_name_id ON customers(name, id);"                                       \
+    "CREATE INDEX customers_py_id ON customers(name_py, id);"
+
+static const char pg_v8[] = V8_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V8_MONTH PG_V8_SEARCH;
 
 static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}, {v8, pg_v8}};
 #define BOTH_N 3

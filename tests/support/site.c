@@ -438,7 +438,7 @@ void site_schema_back_to_5(struct site *s, const char *then)
     static const char pg[] =
         "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
         "DROP FUNCTION sales_month_keep(); DROP FUNCTION sales_month_add(sales, BIGINT);"
-        "DROP TABLE sales_sum_month;"
+        "DROP TABLE sales_sum_month; DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
         "DROP TRIGGER sales_day_ins ON sales; DROP TRIGGER sales_day_upd ON sales;"
         "DROP FUNCTION sales_day_keep(); DROP FUNCTION sales_day_add(sales, BIGINT);"
         "DROP INDEX customers_search; DROP TABLE sales_sum_day, card_seen, card_marks,"
@@ -518,6 +518,7 @@ void site_schema_back_to_7(struct site *s)
                   ? "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
                     "DROP FUNCTION sales_month_keep();"
                     "DROP FUNCTION sales_month_add(sales, BIGINT); DROP TABLE sales_sum_month;"
+                    "DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
                     "UPDATE schema_version SET version = 7;"
                   : "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
                     "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del;"
