@@ -250,8 +250,8 @@ static int report(struct cli *c, const struct cli_args *a, int group)
            period is longer than two months) */
         struct kwh_sales_report days;
         bool months = r.period.to - r.period.from > 62 * 86400;
-        if (report_sales(c->core, &c->session, &f, months ? KWH_GROUP_MONTH : KWH_GROUP_DAY,
-                         &days, &e) < 0) {
+        if (report_sales(c->core, &c->session, &f, months ? KWH_GROUP_MONTH : KWH_GROUP_DAY, &days,
+                         &e) < 0) {
             report_sales_fini(&r);
             return cli_fail(c, &e);
         }
