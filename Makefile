@@ -84,7 +84,7 @@ MAN_OUT  := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRC))
 LIB      := $(B)/libkwhpos.a
 TSUP     := $(B)/libkwhtest.a
 
-.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup check-stations check-profile \
+.PHONY: all deps run demo check test san unit fuzz fuzz-short bench bench-card bench-startup bench-tiers check-stations check-profile \
         torture torture-powercut \
         check-layers format format-check clean install help man deb check-deb version programs
 .DEFAULT_GOAL := all
@@ -279,6 +279,10 @@ torture-powercut: $(B)/tests/test_core_powercut
 
 bench-startup: all
 	@tests/bench/bench-startup.sh $(B)
+
+# a tiered sale's commit beside a flat one's (docs/performance.md)
+bench-tiers: all
+	@tests/bench/bench-tiers.sh $(B)
 
 # --- Hygiene --------------------------------------------------------------------------
 check-layers:

@@ -33,8 +33,8 @@ static const struct option global_opts[] = {
 };
 
 static const struct cli_command *const tables[] = {
-    cli_setup_commands,  cli_vend_commands,      cli_money_commands, cli_admin_commands,
-    cli_report_commands, cli_oversight_commands, cli_print_commands,
+    cli_setup_commands, cli_recon_commands,  cli_vend_commands,      cli_money_commands,
+    cli_admin_commands, cli_report_commands, cli_oversight_commands, cli_print_commands,
 };
 
 static void help(FILE *f)
@@ -61,8 +61,8 @@ static void help(FILE *f)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
             fprintf(f, "  %-22s %s\n", cmd->name, _(cmd->help));
     fprintf(f, "\n%s\n", _("exit codes:"));
-    for (int code = 0; code <= 9; code++)
-        fprintf(f, "  %d  %s\n", code, cli_exit_text(code));
+    for (int code = 0; code <= CLI_DIFFERS; code++)
+        fprintf(f, "  %-2d %s\n", code, cli_exit_text(code));
     fprintf(f, "\n%s\n", _("See kwhpos(1), kwhpos.ini(5) and docs/cli.md."));
 }
 

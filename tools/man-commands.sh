@@ -33,7 +33,7 @@ LANGUAGE=en run --help | awk '/^[^ ].*:$/ {s++; next} s == 2 && /^  / {print sub
             for (i = 2; i <= n; i++) o = o " _" esc(w[i]) "_"
             opts[++no] = o; texts[no] = text; next }
         /^   +[^ ]/ { sub(/^ +/, ""); texts[no] = $0; next }
-        /^  [0-9]  / { codes = codes (codes ? ", " : "") $1; next }
+        /^  [0-9]+  / { codes = codes (codes ? ", " : "") $1; next }
         /^  [^ ]/ { sub(/^  /, ""); example = $0; next }
         END {
             printf "*kwhpos %s*%s\n", esc_cmd, esc(usage)

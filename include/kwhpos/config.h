@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kwhpos/csv.h"
 #include "kwhpos/err.h"
 
 #define KWH_PATH_MAX 1024
@@ -59,6 +60,10 @@ struct kwh_config {
     int anomaly_outlier_days;   /* [anomaly] outlier_days */
     int anomaly_outlier_factor; /* [anomaly] outlier_factor */
 
+    /* [reconcile_wechat], [reconcile_alipay], [reconcile_card], [reconcile_transfer]: the
+       layout of each provider's statement (kwhpos reconcile), in that order */
+    struct kwh_stmt_map statement[4];
+
     char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
 
     char station_dir[KWH_PATH_MAX];  /* [station] dir; resolved by config_station_load */
@@ -91,6 +96,10 @@ int config_station_save(struct kwh_config *c, const char *section_or_key, struct
 int config_station_save_reader(struct kwh_config *c, struct kwh_err *e);
 /* Where the designer and 恢复发票格式 write the form: [station] dir/forms/NAME. */
 int config_form_edit_path(const struct kwh_config *c, char *buf, size_t n);
+
+/* The statement layout of payment method pay (KWH_PAY_WECHAT, _ALIPAY, _CARD,
+ * _TRANSFER), or NULL for a method without statements. */
+const struct kwh_stmt_map *config_statement(const struct kwh_config *c, int pay);
 
 /* Sets one key from text ("section.key", value) with the same checks as loading. */
 int config_set(struct kwh_config *c, const char *key, const char *value, struct kwh_err *e);

@@ -156,6 +156,16 @@ int tariff_list(struct kwh_core *c, struct kwh_tariff **out, size_t *n, struct k
 int tariff_get(struct kwh_core *c, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
 int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t price,
                int64_t *id, struct kwh_err *e);
+/* A flat tariff of a kind (KWH_TARIFF_SHARED: 合表), as tariff_add. */
+int tariff_add_kind(struct kwh_core *c, const struct kwh_session *s, const char *name,
+                    int64_t price, int kind, int64_t *id, struct kwh_err *e);
+/* Makes tariff id 合表 or standard (admin, audited): a tiered tariff cannot be 合表. */
+int tariff_set_kind(struct kwh_core *c, const struct kwh_session *s, int64_t id, int kind,
+                    struct kwh_err *e);
+/* "standard" or "shared"; its translated label (标准 / 合表); the kind a name gives, or -1. */
+const char *tariff_kind_name(int kind);
+const char *tariff_kind_label(int kind);
+int tariff_kind_parse(const char *s);
 /* Renames and/or reprices; old sales keep the price they were sold at. */
 int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, const char *name,
                   int64_t price, struct kwh_err *e);
@@ -167,6 +177,10 @@ int tariff_check_tiers(const struct kwh_tariff *t, struct kwh_err *e);
  * already made keep their tiers; plans quoted before are refused at commit. */
 int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t id,
                      const struct kwh_tariff *def, int64_t *out_id, struct kwh_err *e);
+/* The price history of tariff id: every price version, newest first, each with its
+ * tiers and since when (price_since) it applied; the first is the one in use. */
+int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size_t *n,
+                   struct kwh_err *e);
 /* Refused while any open account uses the tariff. */
 int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, struct kwh_err *e);
 

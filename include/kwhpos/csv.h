@@ -40,6 +40,21 @@ int csv_encoding_parse(const char *name);
 #define KWH_CSV_BAD_RECORD 1
 int csv_split(char **p, char *end, char **fields, size_t max, size_t *nfields, int64_t *line,
               struct kwh_err *e);
+/* How a payment provider's statement file is laid out (kwhpos reconcile; the INI's
+ * [reconcile_METHOD] sections): each column by its name in the header line or by its
+ * position (1, 2, ...). */
+#define KWH_STMT_COL_MAX 64
+struct kwh_stmt_map {
+    char time[KWH_STMT_COL_MAX];
+    char reference[KWH_STMT_COL_MAX];
+    char amount[KWH_STMT_COL_MAX];
+    char unit[8];                       /* the amount: "yuan" (up to 2 decimals) or "fen" */
+    char time_format[KWH_STMT_COL_MAX]; /* %Y %m %d %H %M %S and literal characters */
+    int header;                         /* the line of the column names; 0: none */
+    int footer;                         /* lines at the end that are not payments */
+    char encoding[16];                  /* "utf-8" or "gb18030" */
+};
+
 /* Converts GB18030 text to UTF-8; *out is caller-freed. */
 int csv_from_gb18030(const char *in, size_t len, char **out, size_t *outlen, struct kwh_err *e);
 

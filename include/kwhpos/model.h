@@ -128,9 +128,17 @@ enum kwh_tier_period {
     KWH_PERIOD_ANNUAL = 12, /* twelve months from the start month */
 };
 
+/* A tariff's kind. */
+enum kwh_tariff_kind {
+    KWH_TARIFF_STANDARD = 0, /* flat or tiered */
+    KWH_TARIFF_SHARED = 1,   /* 合表: a shared meter's tariff, always flat (the households
+                                behind one meter cannot be put on one ladder) */
+};
+
 struct kwh_tariff {
     int64_t id;
     char name[KWH_NAME_MAX];
+    int kind;            /* enum kwh_tariff_kind */
     int64_t price;       /* current price (a tiered tariff: its first tier's), 0.0001 yuan/kWh */
     int64_t price_since; /* when the current price took effect */
     int64_t price_id;    /* the version of the price: its row in the price history */
@@ -370,5 +378,42 @@ const char *model_op_name(int kind);  /* "open", "sale", ... */
 const char *model_op_label(int kind); /* translated: "Daily sale" / "日常售电" */
 const char *model_state_name(int state);
 const char *model_status_name(int status);
+
+/* 对账: one entry of the ledger as a statement is matched with it (money.h). */
+struct kwh_ledger_entry {
+    int64_t id, invoice_no, created;
+    uint32_t customer_no;
+    char ref[KWH_REF_MAX];
+    int64_t fen;   /* the money it took: energy + fees + arrears (negative: paid out) */
+    bool reversed; /* a 冲正 took its money back: it counts 0 */
+    bool in_range; /* made within the reconciled dates */
+};
+
+/* A 冲正 asked for by one operator and decided later by an administrator (money.h). */
+enum kwh_revreq_state {
+    KWH_REVREQ_WAITING = 0,
+    KWH_REVREQ_APPROVED = 1,
+    KWH_REVREQ_REJECTED = 2,
+};
+struct kwh_reversal_request {
+    int64_t id;
+    int state; /* enum kwh_revreq_state */
+    int64_t sale_id, invoice_no;
+    uint32_t customer_no;
+    char customer_name[KWH_NAME_MAX];
+    int64_t sale_fen; /* what the sale took: energy + fees + arrears */
+    int sale_pay;     /* how it was paid, as recorded */
+    char reason[KWH_TEXT_MAX];
+    bool correct;   /* with a correction: */
+    int pay_method; /* -1: as recorded */
+    char pay_ref[KWH_REF_MAX];
+    int64_t amount_fen; /* -1: as recorded */
+    int64_t requested_by;
+    char requester[KWH_NAME_MAX];
+    int64_t requested;
+    char decider[KWH_NAME_MAX]; /* "" while waiting */
+    int64_t decided;
+    int64_t reversal_invoice; /* approved: the reversal's invoice */
+};
 
 #endif

@@ -205,9 +205,18 @@ struct kwh_sale_room {
                            it replaces) */
     int64_t hoard_ckwh; /* the meter's hoard limit */
     int64_t free_ckwh;  /* the month's free allowance the purchase would load */
-    int64_t price;      /* the account's price now */
+    int64_t price;      /* the account's price now (tiered: of the tier it stands in) */
     int64_t max_ckwh;   /* the most energy that can be bought now (0: none) */
-    int64_t max_fen;    /* the most that can be paid by amount: its energy fits */
+    int64_t max_fen;    /* the most that can be paid by amount: its energy fits, priced as
+                           the plan prices it (tiers from where the account stands, fees
+                           due, arrears recovered); 0: no payment buys energy now */
+    /* of that payment: */
+    int64_t max_energy_ckwh; /* the paid energy it buys */
+    int64_t fee_fen;         /* the fees due */
+    int64_t arrears_fen;     /* the arrears recovered */
+    int64_t owed_fen;        /* the arrears owed before it */
+    int tiers;               /* the tariff's tiers (0: flat) */
+    int tier;                /* the tier it starts in (1..); 0: flat, or none fits */
 };
 int sale_room(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *card,
               int kind, struct kwh_sale_room *out, struct kwh_err *e);
@@ -238,6 +247,12 @@ int refund_card_plan(struct kwh_core *c, const struct kwh_session *s,
 int refund_plan(struct kwh_core *c, const struct kwh_session *s,
                 const struct kwh_card_view *refund_card, int pay_method, struct kwh_plan **out,
                 struct kwh_err *e);
+/* The same, where the meter's overdraft was used and the customer does not pay now: the
+ * money owed becomes the account's arrears (欠费) with the reason, recovered by the
+ * arrears rules (docs/units.md, "Refunds"); refused when nothing is owed. */
+int refund_plan_unpaid(struct kwh_core *c, const struct kwh_session *s,
+                       const struct kwh_card_view *refund_card, struct kwh_plan **out,
+                       struct kwh_err *e);
 
 /* M16 换表 (admin): the account moves to a new meter, carrying the old meter's remaining
  * energy (and a purchase the old meter never loaded) and an optional purchase. */

@@ -263,6 +263,7 @@ struct kwh_shift_report {
     struct kwh_sale *pending; /* not known yet: listed until their card is read (owned) */
     size_t npending;
     struct kwh_anchor anchor; /* a closed shift: the audit chain's anchor at its close */
+    size_t nrequests;         /* 冲正 requests of the operator waiting for an administrator */
 };
 
 /* The current (not yet closed) shift of an operator: everything since their last close.

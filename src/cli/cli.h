@@ -31,6 +31,7 @@ enum cli_exit {
     CLI_DATABASE = 7, /* the database */
     CLI_PENDING = 8,  /* the card write's outcome is not known yet */
     CLI_PRINT = 9,    /* not printed (any sale is done): print it again later */
+    CLI_DIFFERS = 10, /* reconcile: the statement and the ledger differ */
 };
 
 /* Options of one command: "--key value" pairs, "--flag"s and positional words. */
@@ -79,6 +80,7 @@ extern const struct cli_command cli_admin_commands[];
 extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_print_commands[];
 extern const struct cli_command cli_oversight_commands[];
+extern const struct cli_command cli_recon_commands[];
 
 /* Reports e on stderr as one line and returns the exit code for it. */
 int cli_fail(struct cli *c, const struct kwh_err *e);
@@ -112,6 +114,10 @@ int cli_purchase(struct cli *c, const struct cli_args *a, bool required,
 int cli_meter(struct cli *c, const struct cli_args *a, struct kwh_meter *m);
 /* A tariff given by name or id. */
 int cli_tariff(struct cli *c, const struct cli_args *a, int64_t *id);
+
+/* --invoice, --reason and a correction's --pay, --ref, --amount into a 冲正 request
+ * (vend.c). */
+int cli_reversal_req(struct cli *c, const struct cli_args *a, struct kwh_reversal_req *r);
 
 /* The account named by --customer NO or --meter NO: its customer number (vend.c). */
 int cli_account_arg(struct cli *c, const struct cli_args *a, uint32_t *no);

@@ -102,6 +102,24 @@ static const struct opt_help opts[] = {
     {"reverse/amount", "YUAN",
      N_("a correction: the money for the energy as it should have been (default as "
         "recorded)")},
+    {"reverse request/pay", "cash|wechat|alipay|card|transfer|other",
+     N_("a correction: how the customer really paid (default as recorded)")},
+    {"reverse request/ref", "REF", N_("a correction: the payment's reference")},
+    {"reverse request/amount", "YUAN",
+     N_("a correction: the money for the energy as it should have been (default as "
+        "recorded)")},
+    {"reverse reject/reason", "TEXT", N_("why the request is rejected (the audit keeps it)")},
+    {"unpaid", NULL,
+     N_("the meter's overdraft was used and the customer does not pay now: what is owed "
+        "becomes the account's arrears (欠费)")},
+    {"all", NULL, N_("the decided requests too (approved, rejected)")},
+    {"method", "wechat|alipay|card|transfer",
+     N_("the payment method whose provider's statement this is (its layout: the INI's "
+        "[reconcile_METHOD])")},
+    {"reconcile/from", "DATE",
+     N_("the first day of the ledger to match (default the statement's first day)")},
+    {"reconcile/to", "DATE",
+     N_("the last day of the ledger to match (default the statement's last day)")},
     {"fee add/name", "NAME", N_("the fee's name, as invoices and reports show it")},
     {"fee set/name", "NAME", N_("the fee's new name")},
     {"kind", "sale|monthly",
@@ -125,6 +143,11 @@ static const struct opt_help opts[] = {
     {"start-month", "M", N_("the month an annual period starts in, 1 to 12 (default 1)")},
     {"tariff set/price", "YUAN", N_("the new price (a tiered tariff becomes flat)")},
     {"tariff set/name", "NAME", N_("the tariff's new name")},
+    {"tariff add/kind", "standard|shared",
+     N_("shared: a 合表 tariff, for a meter several households share; always flat (default "
+        "standard)")},
+    {"tariff set/kind", "standard|shared",
+     N_("make the tariff 合表 (shared: it must be flat) or standard again")},
     {"operator add/name", "NAME", N_("the operator's login name")},
     {"operator delete/name", "NAME", N_("the operator's login name")},
     {"operator unlock/name", "NAME", N_("the operator locked out")},
@@ -184,12 +207,25 @@ static const struct cmd_help cmds[] = {
     {"tariff set", "echo \"$PW\" | kwhpos --user system tariff set --tariff 居民 --price 0.56",
      "3457"},
     {"tariff delete", "echo \"$PW\" | kwhpos --user system tariff delete --tariff 2", "3457"},
+    {"tariff history", "kwhpos tariff history --tariff 浙江居民", "37"},
     {"tariff extra",
      "echo \"$PW\" | kwhpos --user system tariff extra --customer 10000001 --kwh 600", "3457"},
     {"fee list", "kwhpos fee list", "37"},
     {"reverse",
      "printf '%s\\n%s\\n' \"$PW\" \"$ADMIN_PW\" | kwhpos --user clerk reverse --invoice 1024 "
      "--reason \"记成支付宝，实为现金\" --pay cash --approver system",
+     "3457"},
+    {"reconcile",
+     "echo \"$PW\" | kwhpos --user clerk reconcile --method wechat --format csv "
+     "wechat-20261204.csv",
+     "3457A"},
+    {"reverse request",
+     "echo \"$PW\" | kwhpos --user clerk reverse request --invoice 1024 --reason "
+     "\"记成支付宝，实为现金\" --pay cash",
+     "3457"},
+    {"reverse list", "echo \"$PW\" | kwhpos --user system reverse list", "347"},
+    {"reverse approve", "echo \"$PW\" | kwhpos --user system reverse approve 3", "3457"},
+    {"reverse reject", "echo \"$PW\" | kwhpos --user system reverse reject 3 --reason \"金额无误\"",
      "3457"},
     {"fee add",
      "echo \"$PW\" | kwhpos --user system fee add --name 物业费 --kind monthly --amount 30",
@@ -333,6 +369,7 @@ static const char *const exit_text[] = {
     N_("the database: damaged, busy too long, I/O"),
     N_("a card write whose outcome is not known yet (read that card again)"),
     N_("not printed: the sale is done, print it again (kwhpos print)"),
+    N_("reconcile: the statement and the ledger differ (the report says where)"),
 };
 
 const char *cli_exit_text(int code)
@@ -393,7 +430,7 @@ void cli_command_help(FILE *f, const struct cli_command *cmd)
     if (example != NULL)
         fprintf(f, "\n%s\n  %s\n", _("example:"), example);
     fprintf(f, "\n%s\n", _("exit codes:"));
-    for (int code = 0; code <= 9; code++)
-        if (code <= 2 || strchr(exits, '0' + code) != NULL)
+    for (int code = 0; code <= CLI_DIFFERS; code++)
+        if (code <= 2 || strchr(exits, code < 10 ? '0' + code : 'A' + code - 10) != NULL)
             fprintf(f, "  %d  %s\n", code, cli_exit_text(code));
 }

@@ -489,6 +489,9 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
             fprintf(c->out, "\n%s\n", _("pending (read these cards to settle them):"));
             out_text(c->out, pending);
         }
+        if (r->nrequests > 0)
+            fprintf(c->out, "\n%s %zu (kwhpos reverse list)\n",
+                    _("reversal requests waiting for an administrator:"), r->nrequests);
         if (r->anchor.records > 0) {
             fputc('\n', c->out);
             fprintf(c->out, _("%s %lld records, head %.16s\n"), label14(_("audit anchor")),

@@ -4,6 +4,7 @@
 #include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -222,6 +223,8 @@ static int cmd_tariff_list(struct cli *c, const struct cli_args *a)
         if (t[i].ntiers > 0) {
             tiers_text(&t[i], tiers, sizeof tiers);
             fprintf(c->out, "\t%s", tiers);
+        } else if (t[i].kind == KWH_TARIFF_SHARED) {
+            fprintf(c->out, "\tshared");
         }
         fputc('\n', c->out);
     }
@@ -269,14 +272,28 @@ static int cli_tiers(struct cli *c, const struct cli_args *a, struct kwh_tariff 
     return 0;
 }
 
+/* --kind standard|shared into *kind (unchanged without it). */
+static int cli_tariff_kind(struct cli *c, const struct cli_args *a, int *kind)
+{
+    if (!cli_flag(a, "kind"))
+        return 0;
+    if ((*kind = tariff_kind_parse(cli_str(a, "kind"))) < 0)
+        return cli_usage(c, "--kind: standard or shared (合表)");
+    return 0;
+}
+
 static int cmd_tariff_add(struct cli *c, const struct cli_args *a)
 {
     int64_t price, id;
     struct kwh_err e;
-    int rc;
+    int rc, kind = KWH_TARIFF_STANDARD;
     if (cli_str(a, "name") == NULL ||
         (cli_str(a, "price") == NULL) == (cli_str(a, "tiers") == NULL))
         return cli_usage(c, "tariff add: --name NAME --price YUAN_PER_KWH | --tiers TIERS");
+    if ((rc = cli_tariff_kind(c, a, &kind)) != 0)
+        return rc;
+    if (kind == KWH_TARIFF_SHARED && cli_flag(a, "tiers"))
+        return cli_usage(c, "a 合表 (shared meter) tariff is flat: give --price, not --tiers");
     if (cli_flag(a, "tiers")) {
         struct kwh_tariff def;
         if ((rc = cli_tiers(c, a, &def)) != 0)
@@ -292,10 +309,18 @@ static int cmd_tariff_add(struct cli *c, const struct cli_args *a)
     if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, 0, &price)) != 0)
         return rc;
     if (cli_session(c, &e) < 0 ||
-        tariff_add(c->core, &c->session, cli_str(a, "name"), price, &id, &e) < 0)
+        tariff_add_kind(c->core, &c->session, cli_str(a, "name"), price, kind, &id, &e) < 0)
         return cli_fail(c, &e);
     fprintf(c->out, "%lld\n", (long long)id);
     return CLI_OK;
+}
+
+static int set_kind(struct cli *c, int64_t id, int kind)
+{
+    struct kwh_err e;
+    if (cli_session(c, &e) < 0 || tariff_set_kind(c->core, &c->session, id, kind, &e) < 0)
+        return cli_fail(c, &e);
+    return 0;
 }
 
 static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
@@ -303,13 +328,20 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
     struct kwh_tariff t;
     int64_t id, price;
     struct kwh_err e;
-    int rc;
+    int rc, kind;
     if (cli_open_core(c, &e) < 0)
         return cli_fail(c, &e);
     if ((rc = cli_tariff(c, a, &id)) != 0)
         return rc;
     if (tariff_get(c->core, id, &t, &e) < 0)
         return cli_fail(c, &e);
+    kind = t.kind;
+    if ((rc = cli_tariff_kind(c, a, &kind)) != 0)
+        return rc;
+    if (kind == KWH_TARIFF_SHARED && cli_flag(a, "tiers"))
+        return cli_usage(c, "a 合表 (shared meter) tariff is flat: give --price, not --tiers");
+    if (kind != t.kind && kind == KWH_TARIFF_STANDARD && (rc = set_kind(c, id, kind)) != 0)
+        return rc; /* a standard tariff first, then tiers */
     if (cli_flag(a, "tiers")) {
         /* a new tier table; --price makes the tariff flat again */
         struct kwh_tariff def;
@@ -332,6 +364,38 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
         tariff_update(c->core, &c->session, id, cli_str(a, "name") ? cli_str(a, "name") : t.name,
                       price, &e) < 0)
         return cli_fail(c, &e);
+    if (kind != t.kind && kind == KWH_TARIFF_SHARED)
+        return set_kind(c, id, kind); /* flat by now */
+    return CLI_OK;
+}
+
+/* Every price version, newest first: since, price, and the tiers or flat/shared. */
+static int cmd_tariff_history(struct cli *c, const struct cli_args *a)
+{
+    struct kwh_tariff *t;
+    struct kwh_err e;
+    char tiers[256], when[32];
+    int64_t id;
+    size_t n;
+    int rc;
+    if (cli_open_core(c, &e) < 0)
+        return cli_fail(c, &e);
+    if ((rc = cli_tariff(c, a, &id)) != 0)
+        return rc;
+    if (tariff_history(c->core, id, &t, &n, &e) < 0)
+        return cli_fail(c, &e);
+    for (size_t i = 0; i < n; i++) {
+        time_t since = (time_t)t[i].price_since;
+        struct tm tm;
+        localtime_r(&since, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        if (t[i].ntiers > 0)
+            tiers_text(&t[i], tiers, sizeof tiers);
+        else
+            str_copy(tiers, sizeof tiers, "flat");
+        fprintf(c->out, "%s\t%s\t%s\n", when, cli_dec(t[i].price, 4), tiers);
+    }
+    free(t);
     return CLI_OK;
 }
 
@@ -432,16 +496,20 @@ const struct cli_command cli_setup_commands[] = {
      "[--unit NAME] [--phone TEL] [--area CODE [--force]] [--card-profile ID] [--monthly-free KWH] "
      "[--max-amount YUAN] [--max-kwh KWH] [--reissue-fee YUAN] [--sale-mode amount|kwh]",
      N_("change site settings (admin)"), cmd_settings_set, 0},
-    {"tariff list", "", "", N_("tariffs: id, name, price, accounts (and a tiered one's tiers)"),
+    {"tariff list", "", "",
+     N_("tariffs: id, name, price, accounts (and a tiered one's tiers, or shared for 合表)"),
      cmd_tariff_list, 0},
-    {"tariff add", "name= price= tiers= period= start-month=",
-     "--name NAME --price YUAN_PER_KWH | --tiers KWH:P,...,P [--period annual|monthly] "
-     "[--start-month M]",
+    {"tariff add", "name= price= tiers= period= start-month= kind=",
+     "--name NAME --price YUAN_PER_KWH [--kind standard|shared] | --tiers KWH:P,...,P "
+     "[--period annual|monthly] [--start-month M]",
      N_("add a tariff, flat or tiered (阶梯电价, admin)"), cmd_tariff_add, 0},
-    {"tariff set", "tariff= name= price= tiers= period= start-month=",
-     "--tariff NAME|ID [--name NEW] [--price P | --tiers KWH:P,...,P [--period annual|monthly] "
-     "[--start-month M]]",
+    {"tariff set", "tariff= name= price= tiers= period= start-month= kind=",
+     "--tariff NAME|ID [--name NEW] [--kind standard|shared] [--price P | --tiers KWH:P,...,P "
+     "[--period annual|monthly] [--start-month M]]",
      N_("rename, reprice or retier a tariff (admin)"), cmd_tariff_set, 0},
+    {"tariff history", "tariff=", "--tariff NAME|ID",
+     N_("a tariff's prices and tiers, newest first, each since when it applied"),
+     cmd_tariff_history, 0},
     {"tariff delete", "tariff=", "--tariff NAME|ID", N_("delete an unused tariff (admin)"),
      cmd_tariff_delete, 0},
     {"operator list", "", "", N_("operators and roles"), cmd_operator_list, 0},

@@ -426,8 +426,11 @@ static int cmd_refund(struct cli *c, const struct cli_args *a)
         return cli_usage(c, "--pay: cash, wechat, alipay, card or other");
     if ((rc = print_ready(c, a)) != 0)
         return rc;
+    if (cli_flag(a, "unpaid") && cli_flag(a, "pay"))
+        return cli_usage(c, "--unpaid: nothing is paid now, so no --pay");
     if ((rc = read_card(c, &v, &e)) == 0)
-        rc = refund_plan(c->core, &c->session, &v, pay, &plan, &e);
+        rc = cli_flag(a, "unpaid") ? refund_plan_unpaid(c->core, &c->session, &v, &plan, &e)
+                                   : refund_plan(c->core, &c->session, &v, pay, &plan, &e);
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
 }
 
@@ -615,6 +618,33 @@ static int cmd_tool(struct cli *c, const struct cli_args *a)
     return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, done);
 }
 
+int cli_reversal_req(struct cli *c, const struct cli_args *a, struct kwh_reversal_req *r)
+{
+    int64_t n;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    r->pay_method = -1;
+    r->amount_fen = -1;
+    if (cli_str(a, "invoice") == NULL || cli_str(a, "reason") == NULL)
+        return cli_usage(c, "reverse: --invoice NO --reason TEXT");
+    if ((rc = cli_fixed(c, a, "invoice", 0, INT64_MAX / 2, 0, &n)) != 0)
+        return rc;
+    r->invoice_no = n;
+    if (!str_copy(r->reason, sizeof r->reason, cli_str(a, "reason")))
+        return cli_usage(c, "--reason: at most %d bytes", KWH_TEXT_MAX - 1);
+    if (cli_flag(a, "pay") || cli_flag(a, "ref") || cli_flag(a, "amount")) {
+        r->correct = true;
+        if (cli_flag(a, "pay") && (r->pay_method = model_pay_parse(cli_str(a, "pay"))) < 0)
+            return cli_usage(c, "--pay: cash, wechat, alipay, card, transfer or other");
+        if (cli_flag(a, "ref") && !str_copy(r->pay_ref, sizeof r->pay_ref, cli_str(a, "ref")))
+            return cli_usage(c, "--ref: at most %d characters", KWH_REF_MAX - 1);
+        if ((rc = cli_fixed(c, a, "amount", 2, UNITS_MAX_FEN, -1, &r->amount_fen)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* 冲正: asked for by --user, approved by --approver (their password on the next line) */
 static int cmd_reverse(struct cli *c, const struct cli_args *a)
 {
@@ -623,30 +653,14 @@ static int cmd_reverse(struct cli *c, const struct cli_args *a)
     struct kwh_receipt rec;
     struct kwh_err e;
     char pw[256];
-    int64_t n;
     int rc;
 
-    memset(&r, 0, sizeof r);
-    r.pay_method = -1;
-    r.amount_fen = -1;
-    if (cli_str(a, "invoice") == NULL || cli_str(a, "reason") == NULL)
-        return cli_usage(c, "reverse: --invoice NO --reason TEXT");
-    if ((rc = cli_fixed(c, a, "invoice", 0, INT64_MAX / 2, 0, &n)) != 0)
+    if ((rc = cli_reversal_req(c, a, &r)) != 0)
         return rc;
-    r.invoice_no = n;
-    str_copy(r.reason, sizeof r.reason, cli_str(a, "reason"));
-    if (cli_flag(a, "pay") || cli_flag(a, "ref") || cli_flag(a, "amount")) {
-        r.correct = true;
-        if (cli_flag(a, "pay") && (r.pay_method = model_pay_parse(cli_str(a, "pay"))) < 0)
-            return cli_usage(c, "--pay: cash, wechat, alipay, card, transfer or other");
-        if (cli_flag(a, "ref") && !str_copy(r.pay_ref, sizeof r.pay_ref, cli_str(a, "ref")))
-            return cli_usage(c, "--ref: at most %d characters", KWH_REF_MAX - 1);
-        if ((rc = cli_fixed(c, a, "amount", 2, UNITS_MAX_FEN, -1, &r.amount_fen)) != 0)
-            return rc;
-    }
     if (!cli_flag(a, "quote") && cli_str(a, "approver") == NULL)
         return cli_usage(c, "reverse: --approver NAME (an administrator; the password on the "
-                            "line after yours)");
+                            "line after yours), or kwhpos reverse request to have it approved "
+                            "later");
     if (cli_session(c, &e) < 0 || reversal_plan(c->core, &c->session, &r, &plan, &e) < 0)
         return cli_fail(c, &e);
     print_plan(c, plan_view(plan));
@@ -700,7 +714,7 @@ const struct cli_command cli_vend_commands[] = {
      N_("write a new card for a lost one (补卡售电)"), cmd_reissue, 0},
     {"refund-card", "customer= quote", "--customer NO [--quote]",
      N_("make a refund card (制退电卡)"), cmd_refund_card, 0},
-    {"refund", "pay= quote print", "[--quote] [--pay M] [--print]",
+    {"refund", "pay= unpaid quote print", "[--quote] [--pay M | --unpaid] [--print]",
      N_("refund from the refund card (读卡退电)"), cmd_refund, 0},
     {"meter-change", PURCHASE_OPTS METER_OPTS "customer= old-remaining= reason= print quote",
      "--customer NO --meter NEW [meter options] --old-remaining KWH [--reason TEXT] "

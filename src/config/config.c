@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kwhpos/model.h"
 #include "kwhpos/util.h"
 
 #define STATION_FILE "station.ini"
@@ -32,6 +33,69 @@ struct opt {
 
 #define STR(f) offsetof(struct kwh_config, f), sizeof(((struct kwh_config *)0)->f)
 #define NUM(f) offsetof(struct kwh_config, f), 0
+
+#define STMT(m, i, col_t, col_r, col_a, unit_, fmt_, header_)                                      \
+    {"reconcile_" m ":time",                                                                       \
+     OPT_STR,                                                                                      \
+     STR(statement[i].time),                                                                       \
+     0,                                                                                            \
+     0,                                                                                            \
+     NULL,                                                                                         \
+     col_t,                                                                                        \
+     "the statement's time column: its name in the header line, or its position (1, 2, ...)"},     \
+        {"reconcile_" m ":reference",                                                              \
+         OPT_STR,                                                                                  \
+         STR(statement[i].reference),                                                              \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         col_r,                                                                                    \
+         "the statement's reference column (the transaction or slip number), by name or "          \
+         "position"},                                                                              \
+        {"reconcile_" m ":amount",                                                                 \
+         OPT_STR,                                                                                  \
+         STR(statement[i].amount),                                                                 \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         col_a,                                                                                    \
+         "the statement's amount column, by name or position"},                                    \
+        {"reconcile_" m ":unit",                                                                   \
+         OPT_ENUM,                                                                                 \
+         STR(statement[i].unit),                                                                   \
+         0,                                                                                        \
+         0,                                                                                        \
+         "yuan|fen",                                                                               \
+         unit_,                                                                                    \
+         "the amount's unit: yuan (12.50, up to 2 decimals) or fen (1250)"},                       \
+        {"reconcile_" m ":time_format",                                                            \
+         OPT_STR,                                                                                  \
+         STR(statement[i].time_format),                                                            \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         fmt_,                                                                                     \
+         "how the time reads: %Y %m %d %H %M %S and the characters between them"},                 \
+        {"reconcile_" m ":header",                                                                 \
+         OPT_INT,                                                                                  \
+         NUM(statement[i].header),                                                                 \
+         0,                                                                                        \
+         100,                                                                                      \
+         NULL,                                                                                     \
+         header_,                                                                                  \
+         "the line holding the column names (the lines before it are skipped); 0 = none"},         \
+        {"reconcile_" m ":footer",                                                                 \
+         OPT_INT,                                                                                  \
+         NUM(statement[i].footer),                                                                 \
+         0,                                                                                        \
+         100,                                                                                      \
+         NULL,                                                                                     \
+         "0",                                                                                      \
+         "lines at the end that are not payments (totals), skipped"},                              \
+    {                                                                                              \
+        "reconcile_" m ":encoding", OPT_ENUM, STR(statement[i].encoding), 0, 0, "utf-8|gb18030",   \
+            "utf-8", "the statement file's encoding"                                               \
+    }
 
 static const struct opt opts[] = {
     {"database:path", OPT_PATH, STR(db_path), 0, 0, NULL, "/var/lib/kwhpos/kwhpos.db",
@@ -104,6 +168,10 @@ static const struct opt opts[] = {
      "kwhpos anomalies outliers: the energy used over this many days up to now"},
     {"anomaly:outlier_factor", OPT_INT, NUM(anomaly_outlier_factor), 2, 1000, NULL, "3",
      "kwhpos anomalies outliers: listed above this many times the area's median"},
+    STMT("wechat", 0, "1", "2", "3", "yuan", "%Y-%m-%d %H:%M:%S", "1"),
+    STMT("alipay", 1, "1", "2", "3", "yuan", "%Y-%m-%d %H:%M:%S", "1"),
+    STMT("card", 2, "1", "2", "3", "yuan", "%Y-%m-%d %H:%M:%S", "1"),
+    STMT("transfer", 3, "1", "2", "3", "yuan", "%Y-%m-%d %H:%M:%S", "1"),
     {"sim:dir", OPT_PATH, STR(sim_dir), 0, 0, NULL, "",
      "the simulator's directory (demo and training)"},
     {"station:dir", OPT_PATH, STR(station_dir), 0, 0, NULL, "",
@@ -537,7 +605,7 @@ int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
 
 static bool saved_station_key(const struct kwh_config *c, const struct opt *o)
 {
-    return (c->station_keys & (1ULL << (o - opts))) != 0;
+    return station_key(o) && (c->station_keys & (1ULL << (o - opts))) != 0;
 }
 
 int config_station_save(struct kwh_config *c, const char *section_or_key, struct kwh_err *e)
@@ -574,6 +642,17 @@ int config_station_save(struct kwh_config *c, const char *section_or_key, struct
 int config_station_save_reader(struct kwh_config *c, struct kwh_err *e)
 {
     return config_station_save(c, "reader", e);
+}
+
+const struct kwh_stmt_map *config_statement(const struct kwh_config *c, int pay)
+{
+    switch (pay) {
+    case KWH_PAY_WECHAT: return &c->statement[0];
+    case KWH_PAY_ALIPAY: return &c->statement[1];
+    case KWH_PAY_CARD: return &c->statement[2];
+    case KWH_PAY_TRANSFER: return &c->statement[3];
+    default: return NULL;
+    }
 }
 
 const char *config_db(const struct kwh_config *c)

@@ -252,6 +252,14 @@ int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
                 const struct kwh_sale *replaced, int64_t hoard_base_ckwh, int month,
                 struct rules_quote *q, struct kwh_err *e);
 
+/* The sale room's yuan (docs/units.md): the largest payment by amount for account cu
+ * whose paid energy fits in room_ckwh (and the per-sale maxima), from where the account
+ * stands in its tier period, with the fees due and the arrears recovered from it, as
+ * rules_price prices it; *q is that payment's quote. 0 (q zeroed) when no payment fits. */
+int64_t rules_most_payment(const struct kwh_site *site, const struct rules_terms *terms,
+                           const struct kwh_customer *cu, const struct kwh_sale *replaced,
+                           int month, int64_t room_ckwh, struct rules_quote *q);
+
 /* The month's free allowance (M34) a purchase for account cu loads: the grant of the sale
  * a re-sale replaces, else the site's monthly free energy with the account's first
  * purchase of the month (*by_month: it depended on the month). */

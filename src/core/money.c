@@ -9,6 +9,7 @@
 
 #include "core/internal.h"
 #include "kwhpos/money.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "store/store.h"
@@ -303,6 +304,34 @@ int arrears_history(struct kwh_core *c, const struct kwh_session *s, uint32_t cu
         (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
         return rc;
     return store_arrears_history(c->db, cu.id, out, n, e);
+}
+
+int arrears_accounts(struct kwh_core *c, const struct kwh_session *s, struct kwh_customer **out,
+                     size_t *n, int64_t *total_fen, struct kwh_err *e)
+{
+    struct kwh_customer *rows;
+    size_t m = 0, k = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    *total_fen = 0;
+    if ((rc = need_operator(s, e)) < 0 || (rc = store_arrears_accounts(c->db, &rows, &m, e)) < 0)
+        return rc;
+    for (size_t i = 0; i < m; i++) {
+        /* the scope rule: an operator limited to areas sees the accounts of theirs */
+        if ((rc = scope_permit(c, s, rows[i].area_id, NULL)) == KWH_EPERM)
+            continue;
+        if (rc < 0) {
+            free(rows);
+            return scope_permit(c, s, rows[i].area_id, e);
+        }
+        *total_fen += rows[i].arrears_fen;
+        rows[k++] = rows[i];
+    }
+    *out = rows;
+    *n = k;
+    return 0;
 }
 
 static int set_extra(struct kwh_core *c, struct kwh_customer *cu, const void *arg, char *detail,

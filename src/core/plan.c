@@ -636,6 +636,14 @@ static int apply_account(struct kwh_core *c, const struct kwh_session *s, struct
         for (size_t i = 0; i < p->nsales; i++)
             if ((rc = store_sale_settle(c->db, p->sales[i].id, KWH_STATE_DONE, now, e)) < 0)
                 goto fail;
+        if (p->arrears_add_fen != 0 &&
+            (rc = store_arrears_insert(c->db, p->x.cu.id, p->arrears_add_fen, p->arrears_reason,
+                                       s->operator_id, now, e)) < 0)
+            goto fail;
+        if (p->request_id != 0 &&
+            (rc = store_revreq_decide(c->db, p->request_id, KWH_REVREQ_APPROVED, p->approver_id,
+                                      now, p->sales[0].id, e)) < 0)
+            goto fail;
     }
     snprintf(subject, sizeof subject, "account %08u", p->x.cu.customer_no);
     if ((rc = audit_append(c, s->name, check ? p->audit_op : p->text_audit_op, subject,

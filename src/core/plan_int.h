@@ -72,9 +72,14 @@ struct kwh_plan {
     char text_audit_op[32];
     char text_before[512], text_after[512];
 
+    /* arrears entered with the account change (a refund's overdraft left unpaid) */
+    int64_t arrears_add_fen;
+    char arrears_reason[KWH_TEXT_MAX];
+
     /* 冲正: the administrator who approved it (0: not yet) */
     bool needs_approval;
     int64_t approver_id;
+    int64_t request_id; /* the waiting request it decides (0: approved on the spot) */
 
     /* the audit record of the operation */
     char audit_op[32];

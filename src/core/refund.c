@@ -13,8 +13,9 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 
-int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *view,
-                int pay_method, struct kwh_plan **out, struct kwh_err *e)
+static int plan_refund(struct kwh_core *c, const struct kwh_session *s,
+                       const struct kwh_card_view *view, int pay_method, bool unpaid,
+                       struct kwh_plan **out, struct kwh_err *e)
 {
     const struct kwh_card_return *r;
     struct kwh_customer cu;
@@ -80,6 +81,19 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
         amount = units_refund_for_energy(energy, sale.price);
     }
     p->v.kept_ckwh = energy - p->v.refund_ckwh;
+    if (unpaid && amount >= 0)
+        return plan_fail(p, kwh_err_set(e, KWH_ECONFLICT,
+                                        "the meter's overdraft was not used: the customer owes "
+                                        "nothing, so nothing is left unpaid"));
+    if (unpaid) {
+        /* owed, not paid now: the account's arrears, recovered at its sales */
+        p->arrears_add_fen = -amount;
+        snprintf(p->arrears_reason, sizeof p->arrears_reason,
+                 "读卡退电 overdraft %lld.%02lld kWh at %lld.%04lld left unpaid",
+                 (long long)(-energy / 100), (long long)(-energy % 100),
+                 (long long)(sale.price / 10000), (long long)(sale.price % 10000));
+        amount = 0;
+    }
     p->v.refund_fen = amount;
 
     sale.kind = KWH_OP_REFUND;
@@ -109,10 +123,28 @@ int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kw
             p->cu_after.period_ckwh = 0;
         p->cu_fields |= STORE_CU_MONEY;
     }
-    plan_audit(
-        p, "refund", "", "remaining=%lld unloaded=%lld refund=%lld price=%lld amount=%lld pay=%s",
-        (long long)p->v.remaining_ckwh, (long long)p->v.unloaded_ckwh, (long long)p->v.refund_ckwh,
-        (long long)sale.price, (long long)amount, model_pay_name(pay_method));
+    if (unpaid) {
+        p->cu_after.arrears_fen += p->arrears_add_fen;
+        p->cu_fields |= STORE_CU_MONEY;
+    }
+    plan_audit(p, "refund", "",
+               "remaining=%lld unloaded=%lld refund=%lld price=%lld amount=%lld pay=%s "
+               "unpaid=%lld",
+               (long long)p->v.remaining_ckwh, (long long)p->v.unloaded_ckwh,
+               (long long)p->v.refund_ckwh, (long long)sale.price, (long long)amount,
+               unpaid ? "none" : model_pay_name(pay_method), (long long)p->arrears_add_fen);
     str_copy(p->audit_before, sizeof p->audit_before, "status=open");
     return plan_finish(c, p, out, e);
+}
+
+int refund_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_card_view *view,
+                int pay_method, struct kwh_plan **out, struct kwh_err *e)
+{
+    return plan_refund(c, s, view, pay_method, false, out, e);
+}
+
+int refund_plan_unpaid(struct kwh_core *c, const struct kwh_session *s,
+                       const struct kwh_card_view *view, struct kwh_plan **out, struct kwh_err *e)
+{
+    return plan_refund(c, s, view, KWH_PAY_CASH, true, out, e);
 }

@@ -40,6 +40,36 @@ static void money_row(struct kwh_sale *row, const struct kwh_sale *o)
     row->reverses_id = o->id;
 }
 
+/* The tier and fee lines of a reversal's entry, so that the reports' totals per tier and
+ * per fee are netted as its money is (docs/units.md): the reversal carries the
+ * original's lines negated (sign -1); a correction (sign 1) carries them again, the tiers'
+ * money shared out in proportion when the amount differs (each tier but the last rounded
+ * down, the last takes the rest: the lines add up to amount_fen). */
+static void reversal_items(struct kwh_sale *row, const struct kwh_sale *o, int sign,
+                           int64_t amount_fen)
+{
+    int64_t rest = amount_fen, prod;
+    size_t last = o->nitems;
+
+    for (size_t i = 0; i < o->nitems; i++)
+        if (o->items[i].item == KWH_ITEM_TIER)
+            last = i;
+    row->nitems = o->nitems;
+    for (size_t i = 0; i < o->nitems; i++) {
+        struct kwh_sale_item *it = &row->items[i];
+        *it = o->items[i];
+        if (it->item == KWH_ITEM_TIER && amount_fen != o->amount_fen) {
+            if (i == last)
+                it->fen = rest;
+            else if (o->amount_fen > 0 && !__builtin_mul_overflow(it->fen, amount_fen, &prod))
+                it->fen = prod / o->amount_fen;
+            rest -= it->fen;
+        }
+        it->ckwh *= sign;
+        it->fen *= sign;
+    }
+}
+
 int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_reversal_req *r,
                   struct kwh_plan **out, struct kwh_err *e)
 {
@@ -91,6 +121,7 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
     rev.fee_fen = -o.fee_fen;
     rev.arrears_fen = -o.arrears_fen;
     rev.pay_method = o.pay_method;
+    reversal_items(&rev, &o, -1, o.amount_fen);
     plan_add_sale(p, &rev);
     p->v.has_replaced = true;
     p->v.replaced = o;
@@ -103,6 +134,7 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
         fix.arrears_fen = o.arrears_fen;
         fix.pay_method = pay;
         str_copy(fix.pay_ref, sizeof fix.pay_ref, r->pay_ref);
+        reversal_items(&fix, &o, 1, fix.amount_fen);
         if (r->pay_ref[0] != '\0') {
             struct kwh_sale other;
             rc = store_sale_by_ref(c->db, pay, r->pay_ref, o.id, &other, e);

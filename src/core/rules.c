@@ -436,8 +436,11 @@ int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
         /* what can be sold instead comes first: the message line shows the first
            sentence when the whole does not fit */
         int64_t room = rules_hoard_room(cu, hoard_base_ckwh, q->adjust_ckwh + q->free_ckwh);
+        struct rules_quote most;
         fixed_format(room, 2, b1, sizeof b1);
-        fixed_format(units_amount_within(room, q->price), 2, b2, sizeof b2);
+        /* the yuan as the sale room says it: tiers, fees and arrears */
+        fixed_format(rules_most_payment(site, terms, cu, replaced, month, room, &most), 2, b2,
+                     sizeof b2);
         fixed_format(hoard_base_ckwh, 2, b3, sizeof b3);
         fixed_format(cu->meter.hoard_ckwh, 2, b4, sizeof b4);
         return kwh_err_set(e, KWH_ECONFLICT,
@@ -446,6 +449,67 @@ int rules_price(const struct kwh_site *site, const struct rules_terms *terms,
                            b1, b2, b3, b4);
     }
     return 0;
+}
+
+/* By amount, payment fen: the paid energy it buys within room_ckwh (*q), or -1 when it
+ * buys none or more than room_ckwh. The hoard limit is the caller's room. */
+static int64_t fits(const struct kwh_site *site, const struct rules_terms *terms,
+                    const struct kwh_customer *cu, const struct kwh_sale *replaced, int month,
+                    int64_t room_ckwh, int64_t fen, struct rules_quote *q)
+{
+    struct kwh_purchase_req p = {KWH_BY_AMOUNT, fen, 0, KWH_PAY_CASH, ""};
+
+    if (fen <= 0 || fen > site->max_sale_fen ||
+        rules_price(site, terms, cu, &p, replaced, 0, month, q, NULL) < 0)
+        return -1;
+    return q->energy_ckwh <= room_ckwh ? q->energy_ckwh : -1;
+}
+
+int64_t rules_most_payment(const struct kwh_site *site, const struct rules_terms *terms,
+                           const struct kwh_customer *cu, const struct kwh_sale *replaced,
+                           int month, int64_t room_ckwh, struct rules_quote *q)
+{
+    struct kwh_purchase_req p = {KWH_BY_KWH, room_ckwh, 0, KWH_PAY_CASH, ""};
+    struct kwh_site open = *site;
+    struct kwh_customer any = *cu;
+    struct rules_quote t;
+    int64_t lo, hi;
+
+    memset(q, 0, sizeof *q);
+    if (room_ckwh > site->max_sale_ckwh)
+        room_ckwh = site->max_sale_ckwh;
+    if (room_ckwh <= 0)
+        return 0;
+    /* the room's limits are room_ckwh and the per-sale amount: not the meter's hoard
+       limit, nor the per-sale maximum of a by-kWh quote */
+    any.meter.hoard_ckwh = UNITS_MAX_CKWH * 4;
+    open.max_sale_fen = UNITS_MAX_FEN;
+    open.max_sale_ckwh = UNITS_MAX_CKWH * 4;
+    /* a payment that fits: what the whole room costs by kWh (fees and the arrears
+       recovered on top), less a few fen when each tier's part was rounded up */
+    if (rules_price(&open, terms, &any, &p, replaced, 0, month, &t, NULL) < 0)
+        return 0;
+    open.max_sale_fen = site->max_sale_fen;
+    lo = t.total_fen < site->max_sale_fen ? t.total_fen : site->max_sale_fen;
+    for (int i = 0; fits(&open, terms, &any, replaced, month, room_ckwh, lo, q) < 0; i++) {
+        if (i >= 2 * UNITS_TIERS_MAX + 2 || lo <= 1)
+            return 0; /* not even the fees and 0.01 kWh fit */
+        lo--;
+    }
+    /* the most that fits: every fen above pays for energy or arrears (never more than
+       owed), so past owed + 0.01 kWh at the dearest price the energy is over the room */
+    hi = lo + (cu->arrears_fen > 0 ? cu->arrears_fen : 0) + UNITS_MAX_PRICE / 10000 + 2;
+    if (hi > site->max_sale_fen + 1)
+        hi = site->max_sale_fen + 1;
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (fits(&open, terms, &any, replaced, month, room_ckwh, mid, &t) >= 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    fits(&open, terms, &any, replaced, month, room_ckwh, lo, q);
+    return lo;
 }
 
 int64_t rules_free_grant(const struct kwh_site *site, const struct kwh_customer *cu,

@@ -2,9 +2,11 @@
 /* 日常售电 (M11): a purchase onto the customer's card, once the meter took the last; and
  * what the card can take before an amount is typed (sale_room, for 重新售电 too). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/plan_int.h"
+#include "store/store.h"
 #include "kwhpos/core.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
@@ -36,6 +38,11 @@ int sale_room(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
 {
     struct kwh_site site;
     struct seen_card v;
+    struct kwh_tariff t;
+    struct kwh_fee_type *fees = NULL;
+    struct rules_terms terms;
+    struct rules_quote q;
+    size_t nfees = 0;
     bool resale = kind == KWH_OP_RESALE, by_month;
     int64_t base;
     int rc;
@@ -54,7 +61,31 @@ int sale_room(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
                                       rules_month(core_now(c)), &by_month);
     out->price = v.cust.price;
     out->max_ckwh = rules_hoard_room(&v.cust, out->held_ckwh, out->free_ckwh);
-    out->max_fen = units_amount_within(out->max_ckwh, out->price);
+    /* the yuan: as the plan prices it, from where the account stands in its tiers, with
+       the fees due and the arrears recovered */
+    if ((rc = store_tariff_get(c->db, v.cust.tariff_id, &t, e)) < 0 ||
+        (rc = store_fee_list(c->db, &fees, &nfees, e)) < 0)
+        return rc;
+    memset(&terms, 0, sizeof terms);
+    terms.tariff = &t;
+    terms.fees = fees;
+    terms.nfees = nfees;
+    terms.recovery_mode = site.recovery_mode;
+    terms.recovery_value = site.recovery_value;
+    terms.now = core_now(c);
+    v.cust.price = t.price;
+    out->max_fen = rules_most_payment(&site, &terms, &v.cust, resale ? &v.last_sale : NULL,
+                                      rules_month(terms.now), out->max_ckwh, &q);
+    free(fees);
+    out->max_energy_ckwh = q.energy_ckwh;
+    out->fee_fen = q.fees_fen;
+    out->arrears_fen = q.arrears_fen;
+    out->owed_fen = v.cust.arrears_fen;
+    out->tiers = t.ntiers;
+    if (q.split.n > 0) {
+        out->tier = q.split.tier[0];
+        out->price = q.split.price[0];
+    }
     return 0;
 }
 

@@ -81,6 +81,12 @@ static int fill(struct kwh_core *c, const struct store_shift_q *q, struct kwh_sh
         (rc = store_shift_sales(c->db, q, KWH_STATE_VOID, &r->voided, &r->nvoided, e)) < 0 ||
         (rc = store_shift_sales(c->db, q, KWH_STATE_PENDING, &r->pending, &r->npending, e)) < 0)
         return rc;
+    {
+        struct kwh_reversal_request *w;
+        if ((rc = store_revreq_list(c->db, false, q->operator_id, &w, &r->nrequests, e)) < 0)
+            return rc;
+        free(w);
+    }
     for (int p = 0; p < KWH_PAY_COUNT; p++) {
         r->money_in_fen += r->pay_in_fen[p];
         r->money_out_fen += r->pay_out_fen[p];

@@ -27,13 +27,49 @@ int tariff_list(struct kwh_core *c, struct kwh_tariff **out, size_t *n, struct k
     return store_tariff_list(c->db, out, n, e);
 }
 
+int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size_t *n,
+                   struct kwh_err *e)
+{
+    int rc = store_tariff_versions(c->db, id, out, n, e);
+    if (rc == 0 && *n == 0)
+        return kwh_err_set(e, KWH_ENOTFOUND, "no tariff #%lld", (long long)id);
+    return rc;
+}
+
 int tariff_get(struct kwh_core *c, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
 {
     return store_tariff_get(c->db, id, out, e);
 }
 
+const char *tariff_kind_name(int kind)
+{
+    return kind == KWH_TARIFF_SHARED ? "shared" : "standard";
+}
+
+const char *tariff_kind_label(int kind)
+{
+    return kind == KWH_TARIFF_SHARED ? kwh_tr("合表 (shared meter)") : kwh_tr("Standard");
+}
+
+int tariff_kind_parse(const char *s)
+{
+    if (s == NULL)
+        return -1;
+    if (strcmp(s, "standard") == 0)
+        return KWH_TARIFF_STANDARD;
+    if (strcmp(s, "shared") == 0 || strcmp(s, "合表") == 0)
+        return KWH_TARIFF_SHARED;
+    return -1;
+}
+
 int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t price,
                int64_t *id, struct kwh_err *e)
+{
+    return tariff_add_kind(c, s, name, price, KWH_TARIFF_STANDARD, id, e);
+}
+
+int tariff_add_kind(struct kwh_core *c, const struct kwh_session *s, const char *name,
+                    int64_t price, int kind, int64_t *id, struct kwh_err *e)
 {
     char after[KWH_NAME_MAX + 48];
     int64_t tid;
@@ -44,8 +80,12 @@ int tariff_add(struct kwh_core *c, const struct kwh_session *s, const char *name
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
-    snprintf(after, sizeof after, "name=%s price=%lld", name, (long long)price);
+    if (kind != KWH_TARIFF_STANDARD && kind != KWH_TARIFF_SHARED)
+        return kwh_err_set(e, KWH_EINVAL, "tariff kind: standard or shared (合表)");
+    snprintf(after, sizeof after, "name=%s price=%lld%s", name, (long long)price,
+             kind == KWH_TARIFF_SHARED ? " kind=shared" : "");
     if ((rc = store_tariff_add(c->db, name, price, core_now(c), s->operator_id, &tid, e)) < 0 ||
+        (kind != KWH_TARIFF_STANDARD && (rc = store_tariff_set_kind(c->db, tid, kind, e)) < 0) ||
         (rc = audit_append(c, s->name, "tariff-add", name, "", after, e)) < 0) {
         store_rollback(c->db);
         return rc;
@@ -79,6 +119,39 @@ int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, c
     snprintf(before, sizeof before, "name=%s price=%lld", t.name, (long long)t.price);
     snprintf(after, sizeof after, "name=%s price=%lld", name, (long long)price);
     if ((rc = audit_append(c, s->name, "tariff-update", name, before, after, e)) < 0)
+        goto fail;
+    return store_commit(c->db, e);
+fail:
+    store_rollback(c->db);
+    return rc;
+}
+
+int tariff_set_kind(struct kwh_core *c, const struct kwh_session *s, int64_t id, int kind,
+                    struct kwh_err *e)
+{
+    struct kwh_tariff t;
+    int rc;
+
+    if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0)
+        return rc;
+    if (kind != KWH_TARIFF_STANDARD && kind != KWH_TARIFF_SHARED)
+        return kwh_err_set(e, KWH_EINVAL, "tariff kind: standard or shared (合表)");
+    if ((rc = store_begin(c->db, e)) < 0)
+        return rc;
+    if ((rc = store_tariff_get(c->db, id, &t, e)) < 0)
+        goto fail;
+    if (t.kind == kind)
+        return store_commit(c->db, e);
+    if (kind == KWH_TARIFF_SHARED && t.ntiers > 0) {
+        rc = kwh_err_set(e, KWH_EINVAL,
+                         "tariff '%s' has tiers: a 合表 (shared meter) tariff is flat; give it "
+                         "one price first",
+                         t.name);
+        goto fail;
+    }
+    if ((rc = store_tariff_set_kind(c->db, id, kind, e)) < 0 ||
+        (rc = audit_append(c, s->name, "tariff-kind", t.name, tariff_kind_name(t.kind),
+                           tariff_kind_name(kind), e)) < 0)
         goto fail;
     return store_commit(c->db, e);
 fail:
@@ -187,6 +260,14 @@ int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char
         rc = store_tariff_add_rates(c->db, name, def, core_now(c), s->operator_id, &tid, e);
     } else if ((rc = store_tariff_get(c->db, id, &t, e)) == 0) {
         name = t.name;
+        if (t.kind == KWH_TARIFF_SHARED && def->ntiers > 0) {
+            rc = kwh_err_set(e, KWH_EINVAL,
+                             "tariff '%s' is a 合表 (shared meter) tariff: it has one price, "
+                             "no tiers",
+                             t.name);
+            store_rollback(c->db);
+            return rc;
+        }
         tiers_text(&t, before, sizeof before);
         rc = store_tariff_set_rates(c->db, tid, def, core_now(c), s->operator_id, e);
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kwhpos/util.h"
+#include "store/customer_row.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -146,4 +147,17 @@ int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrea
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
     return sql_collect(s, st, sizeof **out, rd_line, (void **)out, n, e);
+}
+
+int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " CUST_COLS CUST_FROM
+                            "WHERE c.arrears_fen > 0 ORDER BY c.arrears_fen DESC, c.customer_no",
+                            e);
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    return sql_collect(s, st, sizeof **out, store_customer_row, (void **)out, n, e);
 }

@@ -464,7 +464,8 @@ int store_sales_sum_scan(struct store *s, int unit, int64_t lo, int64_t hi, cons
 
 /* The tiers' and fees' lines of the sales a query selects, by item and ref. */
 #define IQ_ITEMS(drv)                                                                              \
-    "SELECT i.item, i.ref, coalesce(max(f.name), ''), count(*), sum(i.ckwh), sum(i.fen) FROM "     \
+    "SELECT i.item, i.ref, coalesce(max(f.name), ''), sum(CASE WHEN s.kind = 11 THEN 0 ELSE 1 "    \
+    "END), sum(i.ckwh), sum(i.fen) FROM "                                                          \
     "sales s JOIN sale_items i ON i.sale_id = s.id LEFT JOIN fee_types f ON i.item = 2 AND "       \
     "f.id = i.ref WHERE " drv SQ_TAIL " GROUP BY i.item, i.ref ORDER BY i.item, i.ref"
 
@@ -495,14 +496,15 @@ int store_items_sums(struct store *s, const struct store_sale_q *q, struct kwh_i
     *n = 0;
     if (summary) {
         /* the hourly summary, over the hours the period touches */
-        st =
-            sql_prep(s,
-                     "SELECT i.item, i.ref, coalesce(max(f.name), ''), sum(i.n), sum(i.ckwh), "
-                     "sum(i.fen) FROM items_sum i LEFT JOIN fee_types f ON i.item = 2 AND f.id = "
-                     "i.ref WHERE i.hour >= :hfrom AND i.hour < :hto AND (:opname IS NULL OR "
-                     "i.operator_id IN (SELECT id FROM operators WHERE name = :opname)) GROUP BY "
-                     "i.item, i.ref HAVING sum(i.n) <> 0 OR sum(i.fen) <> 0 ORDER BY i.item, i.ref",
-                     e);
+        st = sql_prep(
+            s,
+            "SELECT i.item, i.ref, coalesce(max(f.name), ''), sum(CASE WHEN i.kind = 11 THEN "
+            "0 ELSE i.n END), sum(i.ckwh), "
+            "sum(i.fen) FROM items_sum i LEFT JOIN fee_types f ON i.item = 2 AND f.id = "
+            "i.ref WHERE i.hour >= :hfrom AND i.hour < :hto AND (:opname IS NULL OR "
+            "i.operator_id IN (SELECT id FROM operators WHERE name = :opname)) GROUP BY "
+            "i.item, i.ref HAVING sum(i.n) <> 0 OR sum(i.fen) <> 0 ORDER BY i.item, i.ref",
+            e);
         if (st == NULL)
             return KWH_EDB;
         sql_i64(st, ":hfrom", q->from / 3600);

@@ -16,7 +16,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 
@@ -87,6 +87,8 @@ int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, s
 
 /* --- tariffs.c ---------------------------------------------------------------------- */
 
+/* A tariff's kind (enum kwh_tariff_kind). */
+int store_tariff_set_kind(struct store *s, int64_t id, int kind, struct kwh_err *e);
 int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
                      int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
@@ -103,6 +105,9 @@ int store_tariff_add_rates(struct store *s, const char *name, const struct kwh_t
                            int64_t now, int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
+/* Every price version of tariff id, newest first (price_since: from when). */
+int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
+                          struct kwh_err *e);
 
 /* --- customers.c -------------------------------------------------------------------- */
 
@@ -247,6 +252,9 @@ int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 /* An arrears entry (entered > 0, waived < 0) of an account. */
 int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
                          int64_t operator_id, int64_t now, struct kwh_err *e);
+/* The accounts that owe arrears (closed ones too), most owed first. */
+int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n,
+                           struct kwh_err *e);
 /* The account's entries and its sales with arrears, oldest first. */
 int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrears_line **out,
                           size_t *n, struct kwh_err *e);
@@ -379,5 +387,28 @@ int store_audit_hash(struct store *s, int64_t id, uint8_t hash[32], bool *found,
  * when none) and hash. */
 int store_audit_find(struct store *s, const char *op, const char *subject_prefix, int64_t *id,
                      uint8_t hash[32], struct kwh_err *e);
+
+/* --- recon.c: 对账 and 冲正 requests ------------------------------------------------ */
+
+/* The sales by payment method pay made in [from, to) that took or paid out money (the
+ * negative entry of a reversal left out), oldest first; *out caller-freed. */
+int store_recon_ledger(struct store *s, int pay, int64_t from, int64_t to,
+                       struct kwh_ledger_entry **out, size_t *n, struct kwh_err *e);
+/* The same for the sales with reference ref, whenever made. */
+int store_recon_ref(struct store *s, int pay, const char *ref, struct kwh_ledger_entry **out,
+                    size_t *n, struct kwh_err *e);
+/* A waiting request (r: sale_id, reason, the correction, requested_by, requested);
+ * KWH_ECONFLICT when one for the sale is waiting or approved already. */
+int store_revreq_insert(struct store *s, const struct kwh_reversal_request *r, int64_t *id,
+                        struct kwh_err *e);
+/* The waiting requests (all: every one), of operator requested_by (0: anyone's), oldest
+ * first; *out caller-freed. */
+int store_revreq_list(struct store *s, bool all, int64_t requested_by,
+                      struct kwh_reversal_request **out, size_t *n, struct kwh_err *e);
+int store_revreq_get(struct store *s, int64_t id, struct kwh_reversal_request *out,
+                     struct kwh_err *e);
+/* Decides waiting request id (KWH_ECONFLICT when it is not waiting any more). */
+int store_revreq_decide(struct store *s, int64_t id, int state, int64_t decided_by, int64_t now,
+                        int64_t reversal_id, struct kwh_err *e);
 
 #endif

@@ -10,7 +10,7 @@
 /* A tariff with its current price (the newest price row) and its open accounts. */
 #define TARIFF_SELECT                                                                              \
     "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts, p.id, p.period_months, "            \
-    "p.period_start FROM tariffs t "                                                               \
+    "p.period_start, t.kind FROM tariffs t "                                                       \
     "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) "   \
     "LEFT JOIN totals tot ON tot.tariff_id = t.id "
 
@@ -25,6 +25,7 @@ static void read_tariff(sql_stmt *st, struct kwh_tariff *t)
     t->price_id = sql_col_i64(st, 5);
     t->period_months = sql_col_int(st, 6);
     t->period_start = sql_col_int(st, 7);
+    t->kind = sql_col_int(st, 8);
 }
 
 static void rd_tariff(sql_stmt *st, void *row)
@@ -99,6 +100,16 @@ int store_tariff_add_rates(struct store *s, const char *name, const struct kwh_t
     if (rc < 0)
         return rc;
     return store_tariff_set_rates(s, *id, t, now, operator_id, e);
+}
+
+int store_tariff_set_kind(struct store *s, int64_t id, int kind, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s, "UPDATE tariffs SET kind = :kind WHERE id = :id", e);
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":kind", kind);
+    sql_i64(st, ":id", id);
+    return sql_done(s, st, e);
 }
 
 int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
@@ -198,10 +209,13 @@ int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e)
     return sql_done(s, st, e);
 }
 
-int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e)
+/* The rows of st (TARIFF_SELECT's columns), each with its version's tiers. */
+static int collect_tariffs(struct store *s, sql_stmt *st, struct kwh_tariff **out, size_t *n,
+                           struct kwh_err *e)
 {
-    sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e);
     int rc;
+    *out = NULL;
+    *n = 0;
     if (st == NULL)
         return KWH_EDB;
     if ((rc = sql_collect(s, st, sizeof **out, rd_tariff, (void **)out, n, e)) < 0)
@@ -214,4 +228,23 @@ int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struc
             return rc;
         }
     return 0;
+}
+
+int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e)
+{
+    return collect_tariffs(s, sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e), out,
+                           n, e);
+}
+
+int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
+                          struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT t.id, t.name, p.price, p.valid_from, 0, p.id, p.period_months, "
+                            "p.period_start, t.kind FROM tariffs t JOIN tariff_prices p ON "
+                            "p.tariff_id = t.id WHERE t.id = :id ORDER BY p.id DESC",
+                            e);
+    if (st != NULL)
+        sql_i64(st, ":id", id);
+    return collect_tariffs(s, st, out, n, e);
 }

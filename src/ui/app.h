@@ -54,6 +54,7 @@ enum ui_action {
     ACT_PREVIEW,      /* the invoice form with sample values */
     ACT_FORM_BACKUP,  /* 保存发票格式 */
     ACT_FORM_RESTORE, /* 恢复发票格式 */
+    ACT_HISTORY,      /* a tariff's price history */
     ACT_COUNT
 };
 #define ACT_BIT(a) (1u << (a))
@@ -279,9 +280,13 @@ extern const struct screen scr_files_backup, scr_files_restore, scr_files_form_r
 extern const struct screen scr_designer;
 extern const struct screen scr_reprint;
 extern const struct screen scr_reversal;
+extern const struct screen scr_reversal_requests;
+extern const struct screen scr_query_recon;
 extern const struct screen scr_issue_card;
 extern const struct screen scr_toolcard; /* arg: enum kwh_card_type */
 extern const struct screen scr_readwipe;
+extern const struct screen scr_fees, scr_arrears_all;
+extern const struct screen scr_arrears; /* arg: a customer number, or 0 */
 
 enum { SELL_DAILY = 0, SELL_RESALE = 1 };
 

@@ -28,6 +28,7 @@ static const struct binding bindings[] = {
     {KEY_CODE_YES, KEY_F(6), "F6", ACT_DELETE, N_("Delete"), NULL},
     {KEY_CODE_YES, KEY_F(7), "F7", ACT_PRINT, N_("Print"), NULL},
     {KEY_CODE_YES, KEY_F(7), "F7", ACT_FORM_BACKUP, N_("Copy"), NULL},
+    {KEY_CODE_YES, KEY_F(7), "F7", ACT_HISTORY, N_("Price history"), N_("History")},
     {KEY_CODE_YES, KEY_F(8), "F8", ACT_WIPE, N_("Wipe"), NULL},
     {KEY_CODE_YES, KEY_F(8), "F8", ACT_EXPORT, N_("Export"), NULL},
     {KEY_CODE_YES, KEY_F(8), "F8", ACT_FORM_RESTORE, N_("Restore"), NULL},

@@ -138,6 +138,15 @@ bool listform_delete(struct app *a, struct listform *lf, const char *title, cons
     return true;
 }
 
+/* The form's last field the focus can reach (fields after it may be hidden). */
+static int last_field(const struct form *fm)
+{
+    for (int i = fm->n - 1; i >= 0; i--)
+        if (!fm->f[i].hidden && !fm->f[i].readonly && fm->f[i].kind != FK_INFO)
+            return i;
+    return fm->n - 1;
+}
+
 int listform_key(struct app *a, struct listform *lf, struct form *fm, int first, int type,
                  wint_t ch, void (*fill)(void *ctx), void *ctx)
 {
@@ -153,7 +162,7 @@ int listform_key(struct app *a, struct listform *lf, struct form *fm, int first,
         }
         return UI_IGNORED;
     }
-    if (lf->l.n > 0 && ((type == OK && ch == '\t' && fm->cur == fm->n - 1) ||
+    if (lf->l.n > 0 && ((type == OK && ch == '\t' && fm->cur == last_field(fm)) ||
                         (type == KEY_CODE_YES && ch == KEY_BTAB && fm->cur <= first))) {
         lf->on_list = true;
         return UI_HANDLED;

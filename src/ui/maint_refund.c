@@ -14,7 +14,7 @@ struct refund {
     bool have;
     struct kwh_card_view card; /* the refund card as read */
     struct kwh_plan_view q;    /* its refund, as planned when read */
-    struct field f[1];
+    struct field f[2];         /* how it is paid; an overdraft left unpaid */
     struct form fm;
     struct last_receipt last;
 };
@@ -31,7 +31,11 @@ static void refund_enter(struct app *a, void *st, int arg)
                              .items = label_pay_items(),
                              .nitems = KWH_PAY_COUNT,
                              .width = 14};
-    form_init(&s->fm, s->f, 1, UI_TOP + 10);
+    s->f[1] = (struct field){.label = N_("Not paid now: owed as the account's arrears"),
+                             .kind = FK_CHECK,
+                             .row = 1,
+                             .hidden = true};
+    form_init(&s->fm, s->f, 2, UI_TOP + 10);
 }
 
 static void refund_draw(struct app *a, void *st)
@@ -98,6 +102,8 @@ static int refund_plan_now(struct app *a, struct refund *s, struct kwh_plan **pl
     struct kwh_err e;
 
     kwh_err_clear(&e);
+    if (!s->f[1].hidden && s->f[1].on)
+        return plan_made(a, refund_plan_unpaid(a->core, &a->s, &s->card, plan, &e), &e);
     return plan_made(a, refund_plan(a->core, &a->s, &s->card, s->f[0].sel, plan, &e), &e);
 }
 
@@ -113,12 +119,14 @@ static int refund_action(struct app *a, void *st, int act)
     case ACT_READ:
         kwh_err_clear(&e);
         s->have = false;
+        s->f[1].on = false;
         if (plan_made(a, cardview_read(a->core, &a->s, &s->card, &e), &e) < 0 ||
             refund_plan_now(a, s, &plan) < 0)
             return UI_HANDLED;
         s->q = *plan_view(plan);
         plan_free(plan);
         s->have = true;
+        s->f[1].hidden = s->q.refund_fen >= 0; /* only an overdraft can be left unpaid */
         app_set_card(a, model_card_type_label(KWH_CARD_REFUND));
         app_msg(a, CLR_OK, "%s", _("Refund card read."));
         return UI_HANDLED;
@@ -132,10 +140,15 @@ static int refund_action(struct app *a, void *st, int act)
         if (refund_plan_now(a, s, &plan) < 0)
             return UI_HANDLED;
         s->q = *plan_view(plan);
-        snprintf(q, sizeof q,
-                 s->q.refund_fen < 0 ? _("Take %s yuan from the customer and record the refund?")
-                                     : _("Pay %s yuan to the customer and record the refund?"),
-                 fmt_money(b, sizeof b, s->q.refund_fen < 0 ? -s->q.refund_fen : s->q.refund_fen));
+        if (!s->f[1].hidden && s->f[1].on)
+            snprintf(q, sizeof q, _("Record the refund and %s yuan owed as the account's arrears?"),
+                     fmt_money(b, sizeof b, s->q.after.arrears_fen - s->q.before.arrears_fen));
+        else
+            snprintf(
+                q, sizeof q,
+                s->q.refund_fen < 0 ? _("Take %s yuan from the customer and record the refund?")
+                                    : _("Pay %s yuan to the customer and record the refund?"),
+                fmt_money(b, sizeof b, s->q.refund_fen < 0 ? -s->q.refund_fen : s->q.refund_fen));
         if (plan_confirm_commit(a, plan, _("Refund"), q, &r) <= 0)
             return UI_HANDLED;
         s->have = false;

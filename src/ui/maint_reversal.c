@@ -8,11 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/money.h"
 #include "kwhpos/plan.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 
-enum { F_INVOICE, F_REASON, F_CORRECT, F_PAY, F_REF, F_AMOUNT, F_APPROVER, F_PASSWORD, F_N };
+enum {
+    F_INVOICE,
+    F_REASON,
+    F_CORRECT,
+    F_PAY,
+    F_REF,
+    F_AMOUNT,
+    F_APPROVER,
+    F_PASSWORD,
+    F_LATER,
+    F_N
+};
 
 struct reversal {
     struct field f[F_N];
@@ -25,6 +37,8 @@ static void sync(struct reversal *s)
     s->f[F_PAY].hidden = off;
     s->f[F_REF].hidden = off || s->f[F_PAY].sel == KWH_PAY_CASH;
     s->f[F_AMOUNT].hidden = off;
+    s->f[F_APPROVER].hidden = s->f[F_LATER].on;
+    s->f[F_PASSWORD].hidden = s->f[F_LATER].on;
     if (s->f[F_REF].hidden)
         ledit_set(&s->f[F_REF].ed, "");
 }
@@ -65,6 +79,8 @@ static void reversal_enter(struct app *a, void *st, int arg)
                                     .row = 5,
                                     .width = 14,
                                     .optional_zero = true};
+    s->f[F_LATER] = (struct field){
+        .label = N_("Ask an administrator to approve it later"), .kind = FK_CHECK, .row = 8};
     s->f[F_APPROVER] = (struct field){.label = N_("Approved by (administrator)"),
                                       .kind = FK_TEXT,
                                       .row = 6,
@@ -84,7 +100,7 @@ static void reversal_enter(struct app *a, void *st, int arg)
 static void reversal_draw(struct app *a, void *st)
 {
     (void)a;
-    draw_wrap(stdscr, UI_TOP + 10, 2, COLS - 4,
+    draw_wrap(stdscr, UI_TOP + 11, 2, COLS - 4,
               _("A reversal cancels the money of a sale with a new, linked entry; the energy on "
                 "the card or in the meter is not changed (a purchase still on the card is "
                 "corrected with Re-sale). Leave the amount empty to keep the amount recorded."),
@@ -119,6 +135,22 @@ static int reversal_action(struct app *a, void *st, int act)
             r.amount_fen = form_value(&s->fm, F_AMOUNT);
     }
     kwh_err_clear(&e);
+    if (s->f[F_LATER].on) {
+        int64_t id;
+        wipe_password(s);
+        if (reversal_request(a->core, &a->s, &r, &id, &e) < 0) {
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        app_msg(a, CLR_OK,
+                _("Request %" PRId64 " filed: an administrator approves it under Reversal "
+                  "requests."),
+                id);
+        ledit_set(&s->f[F_INVOICE].ed, "");
+        ledit_set(&s->f[F_REASON].ed, "");
+        form_focus(&s->fm, F_INVOICE);
+        return UI_HANDLED;
+    }
     rc = reversal_plan(a->core, &a->s, &r, &plan, &e);
     if (rc == 0)
         rc = reversal_approve(a->core, plan, form_text(&s->fm, F_APPROVER),

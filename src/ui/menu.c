@@ -33,6 +33,8 @@ static const struct menu_item m_settings[] = {
     {N_("Operator password"), &scr_password, 0, ANY},
     {N_("Invoice layout"), &scr_designer, 0, ANY},
     {N_("Monthly free energy and limits"), &scr_limits, 0, ADMIN},
+    {N_("Fee settings"), &scr_fees, 0, ADMIN},
+    {N_("Arrears"), &scr_arrears_all, 0, ADMIN},
 };
 static const struct menu_item m_open[] = {
     {N_("Open account and first purchase"), &scr_open, 0, ANY},
@@ -49,11 +51,13 @@ static const struct menu_item m_purchase[] = {
     {N_("Read refund card"), &scr_refund, 0, ANY},
     {N_("Meter change"), &scr_meter_change, 0, ADMIN},
     {N_("Reversal"), &scr_reversal, 0, ANY},
+    {N_("Reversal requests"), &scr_reversal_requests, 0, ANY},
 };
 static const struct menu_item m_customer[] = {
     {N_("Ownership transfer"), &scr_transfer, 0, ANY},
     {N_("Close account"), &scr_close, 0, ANY},
     {N_("Edit customer"), &scr_edit, 0, ADMIN},
+    {N_("Arrears of an account"), &scr_arrears, 0, ANY},
 };
 static const struct menu_item m_query[] = {
     {N_("Customer information"), &scr_query_customers, 0, ANY},
@@ -64,6 +68,7 @@ static const struct menu_item m_query[] = {
     {N_("Meter change records"), &scr_query_events, KWH_EV_METER_CHANGE, ANY},
     {N_("Total customer balance"), &scr_balance, 0, ANY},
     {N_("Shift handover"), &scr_shift, 0, ANY},
+    {N_("Reconciliation"), &scr_query_recon, 0, ANY},
 };
 static const struct menu_item m_files[] = {
     {N_("Back up data"), &scr_files_backup, 0, ANY},
@@ -196,7 +201,8 @@ void menu_run(struct app *a, int first)
         for (int i = 0; i < n; i++) {
             char buf[160];
             int role = i == sel ? CLR_MENU_SEL : CLR_DIALOG;
-            snprintf(buf, sizeof buf, " %d %s", i + 1, _(items[i]->label));
+            /* the tenth entry is 0 */
+            snprintf(buf, sizeof buf, " %d %s", (i + 1) % 10, _(items[i]->label));
             draw_text(w, 1 + i, 1, iw - 2, buf, theme_attr(role));
         }
         curs_set(0);
@@ -225,8 +231,8 @@ void menu_run(struct app *a, int first)
             dropped = false;
             continue;
         }
-        if (ch >= '1' && ch <= '9') {
-            int k = (int)(ch - '1');
+        if (ch >= '0' && ch <= '9') {
+            int k = ch == '0' ? 9 : (int)(ch - '1');
             if (k < n) {
                 sel = k;
                 goto choose;

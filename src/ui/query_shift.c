@@ -167,6 +167,11 @@ static void draw_report(struct shift *s)
               theme_attr(r->nvoided || r->npending ? CLR_WARN : CLR_INFO), 2);
     anchor_text(r, line, sizeof line);
     draw_text(stdscr, y + 2, 2, COLS - 4, line, theme_attr(CLR_READONLY));
+    if (r->nrequests > 0) {
+        snprintf(line, sizeof line, "%s %zu", _("Reversal requests waiting for an administrator:"),
+                 r->nrequests);
+        draw_text(stdscr, y + 3, 2, COLS - 4, line, theme_attr(CLR_WARN));
+    }
 }
 
 static void shift_draw(struct app *a, void *st)
@@ -263,6 +268,9 @@ static void print_shift(struct app *a, struct shift *s)
     }
     text_sales(&b, _("Voided attempts (never reached the card, no money):"), r->voided, r->nvoided);
     text_sales(&b, _("Pending (read these cards to settle them):"), r->pending, r->npending);
+    if (r->nrequests > 0)
+        tbuf_add(&b, "\n%s %zu\n", _("Reversal requests waiting for an administrator:"),
+                 r->nrequests);
     anchor_text(r, line, sizeof line);
     if (line[0] != '\0')
         tbuf_add(&b, "\n%s\n", line);

@@ -69,6 +69,24 @@ static void sell_read(struct app *a, struct sell *s)
     s->has_room = true;
 }
 
+/* What the yuan of the room hold besides energy, as the confirmation will show it: the
+ * fees due and the arrears recovered (money, "" when none), and the tier the purchase
+ * starts in (tier, "" for a flat tariff). */
+static void room_detail(const struct sell *s, char *money, char *tier, size_t n)
+{
+    const struct kwh_sale_room *r = &s->room;
+    char b1[32], b2[32], b3[32];
+
+    money[0] = tier[0] = '\0';
+    if (r->max_fen > 0 && (r->fee_fen > 0 || r->arrears_fen > 0))
+        snprintf(money, n, _("Of it: fees %s, arrears %s (owed %s)"),
+                 fmt_money(b1, sizeof b1, r->fee_fen), fmt_money(b2, sizeof b2, r->arrears_fen),
+                 fmt_money(b3, sizeof b3, r->owed_fen));
+    if (r->tier > 0)
+        snprintf(tier, n, _("Tier %d of %d at %s yuan/kWh"), r->tier, r->tiers,
+                 fmt_price(b1, sizeof b1, r->price));
+}
+
 static void sell_draw(struct app *a, void *st)
 {
     struct sell *s = st;
@@ -88,6 +106,10 @@ static void sell_draw(struct app *a, void *st)
                  fmt_money(b2, sizeof b2, s->room.max_fen),
                  fmt_energy(b3, sizeof b3, s->room.hoard_ckwh));
         draw_text(stdscr, FORM_ROW + 3, 2, COLS - 4, line, theme_attr(CLR_INFO));
+        char tier[240];
+        room_detail(s, line, tier, sizeof line);
+        draw_text(stdscr, FORM_ROW + 5, 2, COLS - 4, line, theme_attr(CLR_INFO));
+        draw_text(stdscr, FORM_ROW + 6, 2, COLS - 4, tier, theme_attr(CLR_INFO));
     } else if (s->cc.from_card && s->refused.code != 0) {
         draw_text(stdscr, FORM_ROW + 3, 2, COLS - 4,
                   _("No purchase on this card now: see the message."), theme_attr(CLR_WARN));

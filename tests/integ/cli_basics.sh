@@ -65,6 +65,34 @@ echo secret12 | "$KWHPOS" --db "$T/a.db" --user system tariff add --name x --pri
 is "a price with 5 decimals is a usage error" "$rc" 2
 like "naming the option" "$(cat "$T/err")" '--price.*4 digits'
 
+# 合表: a shared meter's flat tariff; never tiered
+as_admin() { echo secret12 | "$KWHPOS" --db "$T/a.db" --user system "$@"; }
+as_admin tariff add --name 合表用电 --price 0.5683 --kind shared >/dev/null
+like "tariff list marks the 合表 tariff shared" "$("$KWHPOS" --db "$T/a.db" tariff list)" \
+    '合表用电	0\.5683	0	shared'
+versions=$(sqlite3 "$T/a.db" "SELECT count(*) FROM tariff_prices")
+as_admin tariff set --tariff 合表用电 --tiers 100:0.5,0.6 >/dev/null 2>"$T/err"; rc=$?
+is "tiers on a 合表 tariff are a usage error" "$rc" 2
+like "saying it is flat" "$(cat "$T/err")" '合表.*flat'
+as_admin tariff add --name 合表2 --kind shared --tiers 100:0.5,0.6 >/dev/null 2>"$T/err"; rc=$?
+is "a tiered 合表 tariff is a usage error" "$rc" 2
+as_admin tariff add --name 合表3 --price 0.5 --kind both >/dev/null 2>"$T/err"; rc=$?
+is "--kind both is a usage error" "$rc" 2
+like "naming the kinds" "$(cat "$T/err")" 'standard or shared'
+as_admin tariff add --name 阶梯x --tiers 100:0.5,0.6 >/dev/null
+as_admin tariff set --tariff 阶梯x --kind shared >/dev/null 2>"$T/err"; rc=$?
+is "a tiered tariff made 合表 is refused (exit 2)" "$rc" 2
+like "give it one price first" "$(cat "$T/err")" 'one price first'
+as_admin tariff set --tariff 阶梯x --kind shared --price 0.55 >/dev/null
+like "with one price it becomes 合表" "$("$KWHPOS" --db "$T/a.db" tariff list)" '阶梯x	0\.5500	0	shared'
+out=$("$KWHPOS" --db "$T/a.db" tariff history --tariff 阶梯x)
+like "tariff history: the flat price now" "$(sed -n 1p <<<"$out")" '^[0-9-]+ [0-9:]+	0\.5500	flat$'
+like "and the tiers before it" "$(sed -n 2p <<<"$out")" '	0\.5000	annual/1 100\.00:0\.5000,0\.6000$'
+as_admin tariff set --tariff 合表用电 --kind standard >/dev/null
+like "and back to standard" "$("$KWHPOS" --db "$T/a.db" tariff list | grep 合表用电)" '^[0-9]+	合表用电	0\.5683	0$'
+is "nothing priced by the refusals" "$(sqlite3 "$T/a.db" "SELECT count(*) FROM tariff_prices")" \
+    "$((versions + 2))"
+
 audits=$(sqlite3 "$T/a.db" "SELECT count(*) FROM audit")
 for meter in 1234567 123456789 12ab5678 ''; do
     echo secret12 | "$KWHPOS" --db "$T/a.db" --user system open --name 张三 --meter "$meter" \

@@ -101,10 +101,10 @@ is "area code unchanged" "$(db "select value from settings where key = 'area_cod
 # M5 tariffs: add, reprice, delete
 tui_menu 1 4
 tui_see "tariff screen" "Price (yuan/kWh)"
-tui_keys F5; tui_type "Shop"; tui_keys Tab; tui_type "0.6123"; tui_keys Enter
+tui_keys F5; tui_type "Shop"; tui_keys Tab Tab; tui_type "0.6123"; tui_keys Enter
 tui_see "tariff added" "Tariff Shop added."
 is "tariff in the database" "$(db "select t.name, p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop'")" "Shop|6123"
-tui_keys Tab Tab C-u; tui_type "0.65"; tui_keys Enter
+tui_keys Tab Tab Tab C-u; tui_type "0.65"; tui_keys Enter
 # a new price asks first, old -> new and how many accounts use it; Esc saves nothing
 tui_see "reprice asks: old and new price" "Change the price of Shop from 0.6123 to 0.6500 yuan/kWh?"
 tui_see "reprice asks: how many accounts" "0 open accounts use it"
@@ -129,22 +129,61 @@ tui_keys Enter
 tui_see "the tariff in use is not deleted" "Not done"
 tui_keys Enter
 is "tariff in use still active" "$(db "select active from tariffs where name = '居民生活用电'")" 1
-# a tiered tariff (阶梯电价, made on the command line) is shown with its tiers; a price
-# typed here asks first, since it makes the tariff flat
+# a tiered tariff (阶梯电价, made on the command line) is shown with its tiers; making it
+# flat here asks first
 ok "a tiered tariff" wait_for 20 sh -c "echo 1 | '$KWHPOS' --db '$TUI_DB' --user system tariff add --name Ladder --tiers 200:0.5,0.8 --period monthly"
 tui_menu 1 4
 tui_see "the tiered tariff with its tiers" "0.5000, 2 tiers"
 versions=$(db "select count(*) from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder'")
-tui_keys Down Down Tab Tab C-u; tui_type "0.6"; tui_keys Enter
-tui_see "a price for a tiered tariff asks first" "makes it a flat tariff"
+tui_keys Down Down Tab
+tui_like "its kind" "Tariff kind +< Tiered"
+tui_like "its period" "Tiers count +< Monthly >"
+tui_like "its first tier" "Tier 1 up to \(kWh\) +200\.00 +Tier 1 price +0\.5000"
+tui_like "its last tier, without a bound" "Tier 2 up to \(kWh\) +Tier 2 price +0\.8000"
+tui_keys Tab Left Tab C-u; tui_type "0.6"; tui_keys Enter
+tui_see "a flat price for a tiered tariff asks first" "Tiered tariff"
+tui_see "saying it becomes flat" "flat tariff"
 tui_keys Escape
-wait_for 5 _tui_gone "makes it a flat tariff"
+wait_for 5 _tui_gone "flat tariff"
 is "nothing changed" "$(db "select count(*) from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder'")" "$versions"
 tui_keys Enter
-tui_see "asked again" "makes it a flat tariff"
+tui_see "asked again" "flat tariff"
 tui_keys Enter
 tui_see "the tariff saved" "Tariff Ladder saved."
 is "a flat price from now on" "$(db "select p.price, p.period_months from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Ladder' order by p.id desc limit 1")" "6000|0"
+tui_keys F7
+tui_see "F7: the price history, newest first" "flat, 0.6000 yuan/kWh"
+tui_see "with the tiers it had before" "monthly: to 200.00 kWh 0.5000; above 0.8000"
+tui_keys Enter
+# a new tiered tariff typed here: Zhejiang's ladder, annual from July. Bad tables are
+# refused with what is wrong, and nothing is written
+tariffs=$(db "select count(*) from tariffs")
+tui_keys F5; tui_type "Zhejiang"; tui_keys Tab Right
+tui_like "a tiered tariff asks for its period" "Tiers count +< Annual >"
+tui_keys Tab Tab C-u; tui_type "7"
+tui_keys Tab; tui_type "2760"; tui_keys Tab; tui_type "0.538"
+tui_keys Tab; tui_type "2700"; tui_keys Tab; tui_type "0.588"
+tui_keys Tab Tab; tui_type "0.838"; tui_keys Enter
+tui_see "tiers not increasing are refused" "tiers must increase: tier 1 ends at 2760.00 kWh, tier 2 at 2700.00 kWh"
+tui_keys BTab BTab BTab C-u; tui_type "4800"; tui_keys Tab C-u; tui_type "0"; tui_keys Enter
+tui_see "a price of 0 is refused" "tier 2: the price must be more than 0"
+tui_keys BTab BTab BTab BTab C-u; tui_type "13"; tui_keys Enter
+tui_see "month 13 is refused" "Start month must be a whole number from 1 to 12"
+tui_keys C-u; tui_type "7"; tui_keys Tab Tab Tab Tab C-u; tui_type "0.588"; tui_keys Tab; tui_type "x"
+tui_see "a letter in the kWh is refused as typed" "only digits and one decimal point"
+is "nothing written by the refusals" "$(db "select count(*) from tariffs")" "$tariffs"
+tui_keys Enter
+tui_see "the tiered tariff added" "Tariff Zhejiang added."
+is "its tiers in the database" "$(db "select group_concat(upto_ckwh || '@' || price) from (select r.upto_ckwh, r.price from tariff_tiers r join tariff_prices p on p.id = r.price_id join tariffs t on t.id = p.tariff_id where t.name = 'Zhejiang' order by r.n)")" "276000@5380,480000@5880,0@8380"
+is "annual from July" "$(db "select p.period_months, p.period_start from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Zhejiang'")" "12|7"
+# 合表: a shared meter's flat tariff
+tui_keys F5; tui_type "Shared"; tui_keys Tab Right Right Tab; tui_type "0"; tui_keys Enter
+tui_see "a price of 0 is refused before anything is asked" "price: more than 0"
+is "no 合表 tariff yet" "$(db "select count(*) from tariffs where name = 'Shared'")" 0
+tui_keys C-u; tui_type "0.5683"; tui_keys Enter
+tui_see "the 合表 tariff added" "Tariff Shared added."
+tui_see "and listed as 合表" "0.5683 合表"
+is "its kind in the database" "$(db "select kind from tariffs where name = 'Shared'")" 1
 
 # M6 operators: a seller, then a second admin deleted
 tui_menu 1 5
@@ -190,6 +229,20 @@ tui_like "limits: by kWh chosen" "Each card read starts +< By kWh >"
 tui_keys Enter
 sale_mode_kwh() { [ "$(db "select value from settings where key = 'sale_mode'")" = 1 ]; }
 ok "the default settlement (by kWh) in the database" wait_for 5 sale_mode_kwh
+
+# fees: a per-sale fee; the site's arrears rule, a percentage over 100 refused
+tui_menu 1 9
+tui_see "fee screen" "Collected at a sale"
+tui_keys F5; tui_type "Service"; tui_keys Tab Tab; tui_type "1.5"; tui_keys Enter
+tui_like "the fee added" "Service +Per sale +1\.50"
+is "the fee in the database" "$(db "select kind, amount_fen from fee_types")" "2|150"
+tui_keys Down Tab Tab C-u; tui_type "101"; tui_keys Enter
+tui_see "a percentage over 100 refused" "Percent of each payment must be a whole number from 1 to 100"
+tui_keys C-u; tui_type "20"; tui_keys Enter
+tui_like "the rule saved" "Arrears recovery \(the site's\) +Percentage of payment +20 %"
+# the accounts that owe: none yet
+tui_menu 1 0
+tui_see "no account owes" "No account owes."
 tui_stop
 
 # the seller: first a password of their own (the administrator knows clerk-pw), then no

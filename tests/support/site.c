@@ -434,11 +434,12 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     "customer_address, customer_phone, tariff_name"
 void site_schema_back_to_5(struct site *s, const char *then)
 {
-    /* versions 8 and 7 undone, then version 6 (the money rules) */
+    /* versions 9, 8 and 7 undone, then version 6 (the money rules) */
     static const char pg[] =
         "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
         "DROP FUNCTION sales_month_keep(); DROP FUNCTION sales_month_add(sales, BIGINT);"
         "DROP TABLE sales_sum_month; DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
+        "DROP INDEX customers_arrears; ALTER TABLE tariffs DROP COLUMN kind;"
         "DROP TRIGGER sales_day_ins ON sales; DROP TRIGGER sales_day_upd ON sales;"
         "DROP FUNCTION sales_day_keep(); DROP FUNCTION sales_day_add(sales, BIGINT);"
         "DROP INDEX customers_search; DROP TABLE sales_sum_day, card_seen, card_marks,"
@@ -480,6 +481,7 @@ void site_schema_back_to_5(struct site *s, const char *then)
         "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
         "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del; DROP TABLE "
         "sales_sum_month;"
+        "DROP INDEX customers_arrears; ALTER TABLE tariffs DROP COLUMN kind;"
         "DROP TRIGGER customers_fts_ins; DROP TRIGGER customers_fts_upd;"
         "DROP TRIGGER customers_fts_del; DROP TABLE customers_fts;"
         "DROP TRIGGER sales_day_ins; DROP TRIGGER sales_day_upd_old;"
@@ -511,7 +513,7 @@ void site_schema_back_to_5(struct site *s, const char *then)
     site_exec(s, sql);
 }
 
-void site_schema_back_to_7(struct site *s)
+void site_schema_back_to_8(struct site *s)
 {
     site_exec(s,
               site_is_pg()
@@ -519,10 +521,10 @@ void site_schema_back_to_7(struct site *s)
                     "DROP FUNCTION sales_month_keep();"
                     "DROP FUNCTION sales_month_add(sales, BIGINT); DROP TABLE sales_sum_month;"
                     "DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
-                    "UPDATE schema_version SET version = 7;"
+                    "UPDATE schema_version SET version = 8;"
                   : "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
                     "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del;"
-                    "DROP TABLE sales_sum_month; PRAGMA user_version = 7;");
+                    "DROP TABLE sales_sum_month; PRAGMA user_version = 8;");
 }
 
 void site_exec(struct site *s, const char *sql)

@@ -20,6 +20,7 @@
 #include "kwhpos/invoice.h"
 #include "kwhpos/money.h"
 #include "kwhpos/plan.h"
+#include "kwhpos/query.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "check.h"
@@ -588,6 +589,261 @@ static void reversal__a_correction_records_the_money_as_it_was_paid(void **state
     assert_int_equal(q.refund_fen, 4000 + 5000);
 }
 
+/* The tiers' totals of report items for filter f: tier i's kWh and money in ckwh[i-1],
+ * fen[i-1]. */
+static void tier_totals(struct site *s, const struct kwh_sale_filter *f, int64_t ckwh[3],
+                        int64_t fen[3])
+{
+    struct kwh_item_total *t;
+    struct kwh_err e;
+    size_t n;
+
+    memset(ckwh, 0, 3 * sizeof *ckwh);
+    memset(fen, 0, 3 * sizeof *fen);
+    assert_int_equal(report_items(s->core, &s->admin, f, &t, &n, &e), 0);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].item == KWH_ITEM_TIER && t[i].ref >= 1 && t[i].ref <= 3) {
+            ckwh[t[i].ref - 1] = t[i].ckwh;
+            fen[t[i].ref - 1] = t[i].fen;
+        }
+    free(t);
+}
+
+/* A sale, its reversal, another sale: the reversed sale's tier kWh and money leave the
+ * totals (from the hourly summary and from the sales' own lines alike); a correction
+ * puts them back at the amount really paid, shared in proportion. */
+static void reversal__nets_the_tier_totals_of_the_reports(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_sale_filter all, one;
+    struct kwh_reversal_req r;
+    struct kwh_receipt sale, rev;
+    int64_t ckwh[3], fen[3];
+    struct kwh_err e;
+
+    memset(&all, 0, sizeof all);
+    memset(&one, 0, sizeof one);
+    one.by_customer_no = true;
+    one.customer_no = no;
+    site_meter_loads(s, 15000);
+    /* 150 -> 250 kWh: 50 in tier 1 (25.00), 50 in tier 2 (30.00) */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &sale, &e), 0);
+    site_meter_loads(s, 25000);
+    r = reversal_of(sale.sale.invoice_no, "sold to the wrong account's invoice");
+    assert_int_equal(reverse(s, &r, &rev, &e), 0);
+    assert_int_equal(rev.sale.nitems, 2);
+    tier_item(&rev.sale, 1, 2, -5000, 6000, -3000);
+    /* the energy stayed on the card: the next 100 kWh go from 250 to 350, tier 2 */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &sale, &e), 0);
+    tier_item(&sale.sale, 0, 2, 10000, 6000, 6000);
+    for (int pass = 0; pass < 2; pass++) {
+        tier_totals(s, pass ? &one : &all, ckwh, fen);
+        assert_int_equal(ckwh[0], 15000);
+        assert_int_equal(fen[0], 7500);
+        assert_int_equal(ckwh[1], 10000);
+        assert_int_equal(fen[1], 6000);
+        assert_int_equal(ckwh[2], 0);
+    }
+    /* a correction of that sale: 60.00 recorded, 48.00 paid, all in tier 2 */
+    site_meter_loads(s, 35000);
+    r = reversal_of(sale.sale.invoice_no, "typed 60 for 48");
+    r.correct = true;
+    r.pay_method = KWH_PAY_CASH;
+    r.amount_fen = 4800;
+    assert_int_equal(reverse(s, &r, &rev, &e), 0);
+    for (int pass = 0; pass < 2; pass++) {
+        tier_totals(s, pass ? &one : &all, ckwh, fen);
+        assert_int_equal(ckwh[1], 10000);
+        assert_int_equal(fen[1], 4800);
+        assert_int_equal(fen[0], 7500);
+    }
+    /* the sum of the tiers is the money for energy the sales totals show */
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales_sum"), 7500 + 4800);
+}
+
+/* A correction across two tiers shares the amount paid in proportion: each tier but the
+ * last rounded down, the last takes the rest. */
+static void reversal__a_correction_shares_the_amount_across_the_tiers(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_reversal_req r;
+    struct kwh_receipt sale, rev;
+    struct kwh_err e;
+
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &sale, &e), 0);
+    r = reversal_of(sale.sale.invoice_no, "typed 55 for 44.01");
+    r.correct = true;
+    r.amount_fen = 4401;
+    assert_int_equal(reverse(s, &r, &rev, &e), 0);
+    /* 25.00 x 44.01 / 55.00 = 20.004... -> 20.00; tier 2 the rest, 24.01 */
+    assert_int_equal(site_q1(s, "SELECT fen FROM sale_items WHERE ref = 1 AND sale_id = (SELECT "
+                                "max(id) FROM sales WHERE kind = 11)"),
+                     2000);
+    assert_int_equal(site_q1(s, "SELECT fen FROM sale_items WHERE ref = 2 AND sale_id = (SELECT "
+                                "max(id) FROM sales WHERE kind = 11)"),
+                     2401);
+    assert_int_equal(site_q1(s, "SELECT sum(ckwh) FROM sale_items WHERE item = 1"), 15000 + 10000);
+}
+
+/* --- 合表 and 欠费 of the site ----------------------------------------------------------- */
+
+/* A 合表 tariff is flat: never given tiers, and a tiered tariff becomes 合表 only once
+ * flat; the refusals write nothing. */
+static void shared__a_shared_tariff_is_flat(void **state)
+{
+    struct site *s = *state;
+    struct kwh_tariff def, t;
+    struct kwh_err e;
+    int64_t id, ladder;
+    int64_t versions;
+
+    assert_int_equal(
+        tariff_add_kind(s->core, &s->admin, "合表用电", 5683, KWH_TARIFF_SHARED, &id, &e), 0);
+    assert_int_equal(tariff_get(s->core, id, &t, &e), 0);
+    assert_int_equal(t.kind, KWH_TARIFF_SHARED);
+    assert_int_equal(t.ntiers, 0);
+    REFUSED(KWH_EPERM, "电价类型设置",
+            tariff_add_kind(s->core, &s->seller, "x", 5000, KWH_TARIFF_SHARED, &id, &e_));
+    memset(&def, 0, sizeof def);
+    def.period_months = KWH_PERIOD_MONTHLY;
+    def.period_start = 1;
+    def.ntiers = 2;
+    def.tiers[0] = (struct kwh_tier){20000, 5000};
+    def.tiers[1] = (struct kwh_tier){0, 6000};
+    versions = site_q1(s, "SELECT count(*) FROM tariff_prices");
+    REFUSED(KWH_EINVAL, "no tiers",
+            tariff_set_tiers(s->core, &s->admin, NULL, t.id, &def, NULL, &e_));
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, "阶梯", 0, &def, &ladder, &e), 0);
+    REFUSED(KWH_EINVAL, "one price first",
+            tariff_set_kind(s->core, &s->admin, ladder, KWH_TARIFF_SHARED, &e_));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_prices"), versions + 1);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariffs WHERE kind = 1"), 1);
+    /* back to standard, then tiers are allowed */
+    assert_int_equal(tariff_set_kind(s->core, &s->admin, t.id, KWH_TARIFF_STANDARD, &e), 0);
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, NULL, t.id, &def, NULL, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'tariff-kind'"), 1);
+}
+
+/* The accounts that owe, most owed first, and their total. */
+static void arrears__the_site_lists_the_accounts_that_owe(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(1000, 0);
+    uint32_t a = open_at(s, 5000, 12345678, &p), b = open_at(s, 5000, 12345679, &p);
+    struct kwh_customer *rows;
+    struct kwh_err e;
+    int64_t total;
+    size_t n;
+
+    open_at(s, 5000, 12345670, &p); /* owes nothing */
+    assert_int_equal(arrears_add(s->core, &s->admin, a, 1000, "old", &e), 0);
+    assert_int_equal(arrears_add(s->core, &s->admin, b, 2500, "older", &e), 0);
+    assert_int_equal(arrears_accounts(s->core, &s->seller, &rows, &n, &total, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].customer_no, b);
+    assert_int_equal(rows[1].customer_no, a);
+    assert_int_equal(total, 3500);
+    free(rows);
+    struct kwh_session nobody = {0};
+    REFUSED(KWH_EPERM, "log in", arrears_accounts(s->core, &nobody, &rows, &n, &total, &e_));
+}
+
+/* --- the sale room's yuan -------------------------------------------------------------- */
+
+/* What the card takes right after the read, in yuan: from where the account stands in
+ * its tiers, with the service fee and the arrears recovered, as the sale will price it:
+ * the most sells, one fen more is refused. The figures are worked out here by hand. */
+/* An account on the monthly ladder that bought `bought` kWh this month and owes `owed`,
+ * a 2.00 service fee, the site recovering 10 % of each payment, the meter holding 150 kWh
+ * of its 2000 kWh limit (1850 kWh room): the room right after the card read. */
+static uint32_t room_of(struct site *s, int64_t bought, int64_t owed, struct kwh_sale_room *room)
+{
+    struct kwh_purchase_req p = by_kwh(bought, 0);
+    struct kwh_recovery_rule rule = {KWH_RECOVER_PERCENT, 10};
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_card_view v;
+    struct kwh_err e;
+    int64_t fee;
+
+    assert_int_equal(fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, 200, &fee, &e), 0);
+    assert_int_equal(arrears_set_site_rule(s->core, &s->admin, &rule, &e), 0);
+    assert_int_equal(arrears_add(s->core, &s->admin, no, owed, "old debt", &e), 0);
+    site_meter_loads(s, 15000);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(sale_room(s->core, &s->seller, &v, KWH_OP_SALE, room, &e), 0);
+    assert_int_equal(room->max_ckwh, 185000);
+    return no;
+}
+
+static void room__prices_the_tiers_fees_and_arrears_as_the_sale_will(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req most;
+    struct kwh_sale_room room;
+    uint32_t no = room_of(s, 15000, 5000, &room);
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    /* 50 kWh at 0.50 + 200 at 0.60 + 1600 at 0.80 = 1425.00; the fee 2.00; 10 % of the
+       payment is more than the 50.00 owed: 50.00. 1477.00 in all */
+    assert_int_equal(room.tiers, 3);
+    assert_int_equal(room.tier, 1);
+    assert_int_equal(room.price, 5000);
+    assert_int_equal(room.fee_fen, 200);
+    assert_int_equal(room.arrears_fen, 5000);
+    assert_int_equal(room.owed_fen, 5000);
+    assert_int_equal(room.max_energy_ckwh, 185000);
+    assert_int_equal(room.max_fen, 147700);
+    most = by_amount(room.max_fen + 1);
+    REFUSED(KWH_ECONFLICT, "(1477.00 yuan)", ops_sell(s->core, &s->seller, no, &most, &r, &e_));
+    most = by_amount(room.max_fen);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &most, &r, &e), 0);
+    assert_int_equal(r.sale.energy_ckwh, 185000);
+    assert_int_equal(r.sale.fee_fen, 200);
+    assert_int_equal(r.sale.arrears_fen, 5000);
+}
+
+/* At a tier's edge: an account that has bought exactly 200 kWh stands in tier 2; with
+ * 500.00 owed at 10 % the recovery grows with the payment. */
+static void room__at_a_tier_edge_with_a_percentage_recovery(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req most;
+    struct kwh_sale_room room;
+    uint32_t no = room_of(s, 20000, 50000, &room);
+    struct kwh_card_view v;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    assert_int_equal(room.tier, 2);
+    assert_int_equal(room.price, 6000);
+    /* 1850 kWh from 200: 200 at 0.60 (120.00) + 1650 at 0.80 (1320.00) = 1440.00 for
+       energy; T - 2.00 - floor(T x 10 %) <= 1440.00: T = 1602.22 gives 160.22 recovered
+       and 1440.00 for energy; 1602.23 gives 1440.01, which buys 0.01 kWh more */
+    assert_int_equal(room.max_fen, 160222);
+    assert_int_equal(room.arrears_fen, 16022);
+    assert_int_equal(room.max_energy_ckwh, 185000);
+    most = by_amount(room.max_fen + 1);
+    REFUSED(KWH_ECONFLICT, "over the hoard limit",
+            ops_sell(s->core, &s->seller, no, &most, &r, &e_));
+    most = by_amount(room.max_fen);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &most, &r, &e), 0);
+    assert_int_equal(r.sale.energy_ckwh, 185000);
+    assert_int_equal(r.sale.arrears_fen, 16022);
+    /* the meter full: no payment fits */
+    site_meter_loads(s, 200000);
+    assert_int_equal(cardview_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(sale_room(s->core, &s->seller, &v, KWH_OP_SALE, &room, &e), 0);
+    assert_int_equal(room.max_ckwh, 0);
+    assert_int_equal(room.max_fen, 0);
+    assert_int_equal(room.tier, 0);
+}
+
 /* --- payment references ------------------------------------------------------------------- */
 
 static void refs__the_same_reference_twice_is_refused(void **state)
@@ -635,6 +891,12 @@ int main(void)
         T(refs__the_same_reference_twice_is_refused),
         T(reversal__cancels_the_money_with_a_linked_entry_approved_by_another),
         T(reversal__a_correction_records_the_money_as_it_was_paid),
+        T(reversal__nets_the_tier_totals_of_the_reports),
+        T(room__prices_the_tiers_fees_and_arrears_as_the_sale_will),
+        T(shared__a_shared_tariff_is_flat),
+        T(arrears__the_site_lists_the_accounts_that_owe),
+        T(room__at_a_tier_edge_with_a_percentage_recovery),
+        T(reversal__a_correction_shares_the_amount_across_the_tiers),
         T(refund__pays_back_only_what_was_paid_after_an_adjustment),
         T(refund__never_turns_adjustment_energy_into_cash),
         T(refund__values_the_newest_purchases_first_at_their_own_prices),

@@ -330,10 +330,10 @@ static void sales_report__summaries_agree_with_the_sales(void **state)
     tzset();
 }
 
-/* A version-7 site with sales gains the monthly summary, filled from its sales: the
+/* A version-8 site with sales gains the monthly summary, filled from its sales: the
  * months' rows equal the sales, and a monthly report from it equals the one from the
  * sales; later sales are kept in it by the triggers. */
-static void migration__version_7_fills_the_monthly_summary_from_the_sales(void **state)
+static void migration__version_8_fills_the_monthly_summary_from_the_sales(void **state)
 {
     struct site *s = *state;
     struct kwh_sales_report sum, scan;
@@ -346,7 +346,7 @@ static void migration__version_7_fills_the_monthly_summary_from_the_sales(void *
     sell_at(s, &s->seller, local(2026, 10, 31, 8, 0, 0), a, by_kwh(125, KWH_PAY_CARD), NULL);
     core_close(s->core);
     s->core = NULL;
-    site_schema_back_to_7(s);
+    site_schema_back_to_8(s);
     s->core = site_open_again(s);
     assert_int_equal(site_q1(s, "SELECT count(*) FROM sales_sum_month"), 4);
     assert_int_equal(site_q1(s, "SELECT sum(n) FROM sales_sum_month"), 4);
@@ -909,7 +909,7 @@ int main(void)
         T(sales_report__summary_and_scan_agree_at_every_bound),
         T(sales_report__month_ends_and_empty_days),
         T(sales_report__summaries_agree_with_the_sales),
-        T(migration__version_7_fills_the_monthly_summary_from_the_sales),
+        T(migration__version_8_fills_the_monthly_summary_from_the_sales),
         T(sales_query__each_filter_on_and_off),
         T(sales_query__refuses_bad_input),
         cmocka_unit_test(period__parses_dates_months_and_times_in_local_time),
