@@ -65,6 +65,7 @@ const char *faults_name(unsigned kind)
     case FAULT_SQL_IO: return "SQLite I/O (IOERR)";
     case FAULT_SQL_FULL: return "SQLite write (FULL)";
     case FAULT_CARD: return "card device call";
+    case FAULT_SERIAL: return "serial read or write";
     default: return "?";
     }
 }

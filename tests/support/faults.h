@@ -15,7 +15,11 @@
  *   failing xOpen, xRead, xWrite, xSync, xTruncate with SQLITE_IOERR (xWrite and
  *   xTruncate with SQLITE_FULL for the second kind).
  * - FAULT_CARD: the fake card's device calls (status, power on, read, write, error
- *   counter, PSC), failing as a reader whose line dropped (tests/support/fakecard.c). */
+ *   counter, PSC), failing as a reader whose line dropped (tests/support/fakecard.c).
+ * - FAULT_SERIAL: the serial line's reads and writes under the real reader driver
+ *   (src/card/reader.c over the in-memory transport, tests/support/memtransport.c, whose
+ *   reader answers for the fake card), failing as a tty's read(2) or write(2) does on
+ *   EIO: a failed write sends nothing, a failed read loses an answer the reader gave. */
 #ifndef KWHTEST_FAULTS_H
 #define KWHTEST_FAULTS_H
 
@@ -28,6 +32,7 @@ enum fault_kind {
     FAULT_SQL_IO = 8,
     FAULT_SQL_FULL = 16,
     FAULT_CARD = 32,
+    FAULT_SERIAL = 64,
 };
 
 /* SQLite's allocator and the VFS; call once before any database is opened. */

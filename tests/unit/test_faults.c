@@ -3,7 +3,8 @@
 /* Failure at the Nth call: every core operation — opening, sale, re-sale, reissue,
  * refund card, refund, meter change, backup, restore, an audited change, printing an
  * invoice — run with its 1st, 2nd, 3rd... allocation, file call, SQLite allocation,
- * SQLite I/O call and card device call failing (tests/support/faults.h), until a run
+ * SQLite I/O call, card device call and serial read or write failing
+ * (tests/support/faults.h), until a run
  * meets no failure. Each run: no crash, no leak (under the sanitizer build, LeakSanitizer
  * after every run), an error with a message to the caller, a database that passes
  * integrity_check, and the operation done wholly or not at all — the ledger, the card and
@@ -12,7 +13,8 @@
  *
  * KWH_FAULTS=all runs every operation against every kind of fault (make torture-faults);
  * unset, a fixed slice (make check). KWH_FAULTS_STRIDE=N fails only every Nth call;
- * KWH_FAULTS_PERSIST=1 keeps failing every call after the Nth. */
+ * KWH_FAULTS_PERSIST=1 keeps failing every call after the Nth; KWH_FAULTS_ONLY=NAME and
+ * KWH_FAULTS_KIND=NAME keep the operations and the kinds whose names contain NAME. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,12 +37,14 @@
 
 #include "fakecard.h"
 #include "faults.h"
+#include "memtransport.h"
 #include "kwhpos/card.h"
 #include "kwhpos/cardprofile.h"
 #include "kwhpos/config.h"
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
 #include "kwhpos/printer.h"
+#include "kwhpos/reader.h"
 #include "kwhpos/util.h"
 #include "ops.h"
 #include "site.h"
@@ -63,6 +67,12 @@ struct fx {
     char out[300];          /* print: the file the invoice goes to */
     struct kwh_config cfg;
     struct printer *p;
+    /* the serial line's faults: the real reader driver over an in-memory line whose
+     * reader answers for the fake card */
+    bool serial;
+    struct memt line;
+    struct memt_reader reader;
+    struct kwh_card_dev dev;
 };
 
 /* What the database and the card say, read apart from the core. */
@@ -410,8 +420,8 @@ static const struct scenario scenarios[] = {
     {"print", pre_invoice, do_print, print_oracle, false},
 };
 
-static const unsigned all_kinds[] = {FAULT_ALLOC,  FAULT_FILE,     FAULT_SQL_MALLOC,
-                                     FAULT_SQL_IO, FAULT_SQL_FULL, FAULT_CARD};
+static const unsigned all_kinds[] = {FAULT_ALLOC,    FAULT_FILE, FAULT_SQL_MALLOC, FAULT_SQL_IO,
+                                     FAULT_SQL_FULL, FAULT_CARD, FAULT_SERIAL};
 
 /* The figures of a sweep (printed at the end, for docs/reliability.md). */
 static struct {
@@ -423,7 +433,30 @@ static bool card_fault(void)
     return faults_hit(FAULT_CARD);
 }
 
-static void start(struct fx *f, const struct scenario *sc)
+static bool serial_fault(void)
+{
+    return faults_hit(FAULT_SERIAL);
+}
+
+/* The core talks to the fake card through the serial reader driver from now on. */
+static void attach_serial(struct fx *f)
+{
+    struct kwh_transport t;
+    struct reader_opts o;
+    struct kwh_err e;
+
+    f->reader.dev = fakecard_dev(f->s->card);
+    memt_init(&f->line, memt_reader_answer, &f->reader, 115200, &t);
+    f->line.fault = serial_fault;
+    reader_opts_default(&o); /* the answer is there at once: nothing waits */
+    if (reader_attach(&t, &o, &f->dev, &e) < 0)
+        fail_msg("reader: %s", e.msg);
+    f->serial = true;
+    core_set_card_dev(f->s->core, &f->dev);
+}
+
+/* A run's world for faults of kind: the serial faults go through the serial driver. */
+static void start(struct fx *f, const struct scenario *sc, unsigned kind)
 {
     void *state;
     memset(f, 0, sizeof *f);
@@ -433,6 +466,8 @@ static void start(struct fx *f, const struct scenario *sc)
     snprintf(f->backups, sizeof f->backups, "%s/backups", f->s->dir);
     snprintf(f->out, sizeof f->out, "%s/invoice.txt", f->s->dir);
     sc->pre(f);
+    if (kind == FAULT_SERIAL)
+        attach_serial(f);
     if (sc->card)
         read_card(f, sc->name); /* the meter's report taken in first */
 }
@@ -460,6 +495,8 @@ static void finish(struct fx *f)
     snprintf(path, sizeof path, "%s/audit-anchors.log", f->s->dir);
     unlink(path);
     site_teardown(&state);
+    if (f->serial)
+        f->dev.ops->close(f->dev.ctx);
 }
 
 /* After a restore the core is a new one: the fake card and the clock again. */
@@ -469,6 +506,8 @@ static void rewire(struct fx *f)
     if (f->s->core != NULL)
         core_close(f->s->core);
     f->s->core = c;
+    if (f->serial)
+        core_set_card_dev(c, &f->dev);
 }
 
 static void integrity(struct fx *f, const char *what)
@@ -489,7 +528,7 @@ static long reference(const struct scenario *sc, unsigned kind, struct snapshot 
     long n;
     int rc;
 
-    start(&f, sc);
+    start(&f, sc, kind);
     faults_arm(kind, 0, false);
     rc = sc->op(&f, &e);
     n = faults_disarm();
@@ -527,7 +566,7 @@ static bool one_run(const struct scenario *sc, unsigned kind, long n, bool persi
 
     snprintf(what, sizeof what, "%s, %s %ld failing%s", sc->name, faults_name(kind), n,
              persist ? " and every one after" : "");
-    start(&f, sc);
+    start(&f, sc, kind);
     snap(&f, &r.before);
     r.ref_after = *ref_after;
     r.what = what;
@@ -603,7 +642,7 @@ static void sweep(const struct scenario *sc, unsigned kind, long stride, bool pe
 
 static bool applies(const struct scenario *sc, unsigned kind)
 {
-    if (kind == FAULT_CARD)
+    if (kind == FAULT_CARD || kind == FAULT_SERIAL)
         return sc->card;
     if (site_is_pg()) /* libpq's own allocations and sockets are out of reach */
         return kind == FAULT_ALLOC || kind == FAULT_FILE;
@@ -627,16 +666,19 @@ static void faults__every_call_of_every_operation_fails_in_turn(void **state)
     long stride = env_long("KWH_FAULTS_STRIDE", 1);
     bool persist = env_long("KWH_FAULTS_PERSIST", 0) != 0;
     const char *only = getenv("KWH_FAULTS_ONLY");
+    const char *kinds = getenv("KWH_FAULTS_KIND");
     (void)state;
     for (size_t i = 0; i < KWH_ARRAY_LEN(scenarios); i++)
         for (size_t k = 0; k < KWH_ARRAY_LEN(all_kinds); k++)
             if (applies(&scenarios[i], all_kinds[k]) &&
-                (only == NULL || strstr(scenarios[i].name, only) != NULL))
+                (only == NULL || strstr(scenarios[i].name, only) != NULL) &&
+                (kinds == NULL || strstr(faults_name(all_kinds[k]), kinds) != NULL))
                 sweep(&scenarios[i], all_kinds[k], stride, persist);
     report();
 }
 
-/* make check's slice: a sale, a backup and a print, a few calls of each kind. */
+/* make check's slice: a sale (through the serial driver too), a backup and a print, a few
+ * calls of each kind. */
 static void faults__a_fixed_slice(void **state)
 {
     static const struct {
@@ -644,9 +686,9 @@ static void faults__a_fixed_slice(void **state)
         unsigned kind;
         long stride;
     } slice[] = {
-        {1, FAULT_SQL_MALLOC, 23}, {1, FAULT_SQL_IO, 5},       {1, FAULT_CARD, 4},
-        {1, FAULT_ALLOC, 3},       {7, FAULT_FILE, 2},         {7, FAULT_SQL_FULL, 3},
-        {10, FAULT_FILE, 1},       {10, FAULT_SQL_MALLOC, 41},
+        {1, FAULT_SQL_MALLOC, 23}, {1, FAULT_SQL_IO, 5}, {1, FAULT_CARD, 4},
+        {1, FAULT_SERIAL, 3},      {1, FAULT_ALLOC, 3},  {7, FAULT_FILE, 2},
+        {7, FAULT_SQL_FULL, 3},    {10, FAULT_FILE, 1},  {10, FAULT_SQL_MALLOC, 41},
     };
     (void)state;
     for (size_t i = 0; i < KWH_ARRAY_LEN(slice); i++)
