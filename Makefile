@@ -230,9 +230,12 @@ $(FUZZ_B)/obj/%.o: %.c
 $(FUZZ_B)/libkwhpos.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# the reader driver's clock is virtual in its target (tests/fuzz/fuzz_reader.c)
+$(FUZZ_B)/fuzz_reader: FUZZ_WRAP := -Wl,--wrap=clock_gettime,--wrap=nanosleep
+
 $(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_B)/libkwhpos.a
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_B)/libkwhpos.a $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_B)/libkwhpos.a $(FUZZ_WRAP) $(LDLIBS)
 
 .PHONY: fuzz-build-if-clang
 fuzz-build-if-clang:
