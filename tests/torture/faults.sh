@@ -10,6 +10,8 @@
 #   TORTURE_FAULTS_BACKENDS="sqlite pg"  the backends
 #   TORTURE_FAULTS_PERSIST=1             every call after the Nth fails too
 #   TORTURE_FAULTS_ONLY=NAME             the operations whose name contains NAME
+#   TORTURE_FAULTS_KIND=A,B              the kinds whose names begin with A or B
+#                                        (allocation, file, SQLite, card, serial)
 set -u
 build=${1:?usage: faults.sh BUILD}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,6 +19,7 @@ bin=$build/tests/test_faults
 [ -x "$bin" ] || { echo "faults.sh: no $bin (make all first)" >&2; exit 2; }
 export KWH_TOP=$top KWH_FAULTS=all KWH_FAULTS_PERSIST=${TORTURE_FAULTS_PERSIST:-0}
 [ -z "${TORTURE_FAULTS_ONLY:-}" ] || export KWH_FAULTS_ONLY=$TORTURE_FAULTS_ONLY
+[ -z "${TORTURE_FAULTS_KIND:-}" ] || export KWH_FAULTS_KIND=$TORTURE_FAULTS_KIND
 rc=0 pgdir=
 trap '[ -z "$pgdir" ] || "$top/tests/pg/server.sh" stop "$pgdir"; [ -z "$pgdir" ] || rm -rf "$pgdir"' EXIT
 for b in ${TORTURE_FAULTS_BACKENDS:-sqlite pg}; do
