@@ -217,24 +217,21 @@ static const char search_fts[] =
 #define SEARCH_LIKE                                                                                \
     "(c.name LIKE :pattern ESCAPE '\\' OR c.address LIKE :pattern ESCAPE '\\' OR c.phone LIKE "     \
     ":pattern ESCAPE '\\' OR c.name_py LIKE :pattern ESCAPE '\\')"
-/* the text's pieces as customers_gram holds them (its 4-character pieces, or its one
- * 3-character piece), with the accounts that have each, the rarest first */
-static const char search_grams[] =
-    "SELECT q.g, coalesce(n.n, 0) FROM (SELECT DISTINCT substr(l, i, k) AS g FROM (SELECT "
-    "lower(CAST(:text AS TEXT) COLLATE \"C\") AS l, least(length(:text), 4) AS k) s, "
-    "generate_series(1, length(l) - k + 1) i) q LEFT JOIN customers_gram_n n ON n.gram = q.g "
-    "ORDER BY 2, 1 LIMIT 2";
-/* the accounts with the rarest piece (and the next rarest) in id order from :after, each
- * checked against its columns: a page stops after its rows */
-static const char search_gram1[] =
-    "SELECT " CUST_COLS " FROM customers_gram a JOIN customers c ON c.id = a.id JOIN tariffs t "
-    "ON t.id = c.tariff_id WHERE a.gram = :g1 AND a.id > :after AND " SEARCH_LIKE SEARCH_TAIL
-    " ORDER BY a.id LIMIT :limit";
-static const char search_gram2[] =
+/* PostgreSQL: the text's pieces as customers_gram holds them (its 4-character pieces, or
+ * its one 3-character piece) with the accounts that have each (customers_gram_n); the
+ * accounts that have both of the two rarest (or the one), merged in id order from :after
+ * and each checked against its columns, so a page stops after its rows. None when a
+ * piece is in no account. One statement: one round trip. */
+static const char search_gram[] =
+    "WITH g AS (SELECT q.g, coalesce(n.n, 0) AS n FROM (SELECT DISTINCT substr(l, i, k) AS g "
+    "FROM (SELECT lower(CAST(:text AS TEXT) COLLATE \"C\") AS l, least(length(:text), 4) AS k) "
+    "s, generate_series(1, length(l) - k + 1) i) q LEFT JOIN customers_gram_n n ON n.gram = "
+    "q.g ORDER BY 2, 1 LIMIT 2) "
     "SELECT " CUST_COLS " FROM customers_gram a JOIN customers_gram b ON b.id = a.id JOIN "
-    "customers c ON c.id = a.id JOIN tariffs t ON t.id = c.tariff_id WHERE a.gram = :g1 AND "
-    "b.gram = :g2 AND a.id > :after AND b.id > :after AND " SEARCH_LIKE SEARCH_TAIL
-    " ORDER BY a.id LIMIT :limit";
+    "customers c ON c.id = a.id JOIN tariffs t ON t.id = c.tariff_id WHERE a.gram = (SELECT g "
+    "FROM g ORDER BY n, g LIMIT 1) AND b.gram = (SELECT g FROM g ORDER BY n DESC, g DESC "
+    "LIMIT 1) AND (SELECT min(n) FROM g) > 0 AND a.id > :after AND b.id > :after AND "
+    SEARCH_LIKE SEARCH_TAIL " ORDER BY a.id LIMIT :limit";
 static const char search_name[] =
     "SELECT " CUST_COLS CUST_FROM "WHERE c.name >= :lo AND c.name < :hi" SEARCH_TAIL
     " ORDER BY c.name, c.id LIMIT :limit";
@@ -246,8 +243,7 @@ static const char search_py[] =
 #define TEXT_MAX_CHAR "\xf4\x8f\xbf\xbf"
 
 static int search_run(struct store *s, const char *sql, const struct store_search_q *q,
-                      const char *const g[2], int64_t limit, struct kwh_customer **rows,
-                      size_t *n, struct kwh_err *e)
+                      int64_t limit, struct kwh_customer **rows, size_t *n, struct kwh_err *e)
 {
     char buf[KWH_ADDR_MAX * 2 + 8], hi[KWH_TEXT_MAX + 8];
     sql_stmt *st = sql_prep(s, sql, e);
@@ -266,12 +262,10 @@ static int search_run(struct store *s, const char *sql, const struct store_searc
         buf[o++] = '"';
         buf[o] = '\0';
         sql_text(st, ":match", buf);
-    } else if (sql == search_gram1 || sql == search_gram2) {
+    } else if (sql == search_gram) {
         like_pattern(q->text, buf, sizeof buf);
         sql_text(st, ":pattern", buf);
-        sql_text(st, ":g1", g[0]);
-        if (sql == search_gram2)
-            sql_text(st, ":g2", g[1]);
+        sql_text(st, ":text", q->text);
     } else {
         snprintf(hi, sizeof hi, "%s" TEXT_MAX_CHAR, q->text);
         sql_text(st, ":lo", q->text);
@@ -285,35 +279,6 @@ static int search_run(struct store *s, const char *sql, const struct store_searc
     return sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e);
 }
 
-/* PostgreSQL's substring search: the text's two rarest pieces (customers_gram_n), then
- * the accounts that have both, in id order (search_gram2). None has a piece no account
- * has. The text has 3 characters at least (core/search.c; shorter ones search by prefix). */
-static int search_pg_substring(struct store *s, const struct store_search_q *q, int64_t limit,
-                               struct kwh_customer **rows, size_t *n, struct kwh_err *e)
-{
-    char g[2][4 * 4 + 1];
-    const char *gp[2] = {g[0], g[1]};
-    int64_t count[2];
-    int ng = 0, rc = 0;
-    sql_stmt *st = sql_prep(s, search_grams, e);
-
-    if (st == NULL)
-        return KWH_EDB;
-    sql_text(st, ":text", q->text);
-    while (ng < 2 && (rc = sql_row(s, st, e)) == 1) {
-        sql_col_text(st, 0, g[ng], sizeof g[ng]); /* 4 characters at most */
-        count[ng++] = sql_col_i64(st, 1);
-    }
-    sql_reset(st);
-    if (ng < 2 && rc < 0)
-        return rc;
-    if (ng == 0)
-        return kwh_err_set(e, KWH_EINVAL, "a substring search needs 3 characters at least");
-    if (count[0] == 0)
-        return 0; /* a piece of the text no account has */
-    return search_run(s, ng == 1 ? search_gram1 : search_gram2, q, gp, limit, rows, n, e);
-}
-
 int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
                            struct kwh_customer **rows, size_t *n, struct kwh_err *e)
 {
@@ -324,16 +289,16 @@ int store_customers_search(struct store *s, const struct store_search_q *q, int6
     *rows = NULL;
     *n = 0;
     if (q->kind == STORE_SEARCH_NUMBER)
-        return search_run(s, search_number, q, NULL, limit, rows, n, e);
+        return search_run(s, search_number, q, limit, rows, n, e);
     if (q->kind == STORE_SEARCH_SUBSTRING)
         return s->be->dialect == SQL_SQLITE
-                   ? search_run(s, search_fts, q, NULL, limit, rows, n, e)
-                   : search_pg_substring(s, q, limit, rows, n, e);
-    if ((rc = search_run(s, search_name, q, NULL, limit, rows, n, e)) < 0)
+                   ? search_run(s, search_fts, q, limit, rows, n, e)
+                   : search_run(s, search_gram, q, limit, rows, n, e);
+    if ((rc = search_run(s, search_name, q, limit, rows, n, e)) < 0)
         return rc;
     if ((size_t)limit <= *n)
         return 0;
-    if ((rc = search_run(s, search_py, q, NULL, limit, &more, &nmore, e)) < 0) {
+    if ((rc = search_run(s, search_py, q, limit, &more, &nmore, e)) < 0) {
         free(*rows);
         *rows = NULL;
         *n = 0;
