@@ -218,20 +218,26 @@ static const char search_fts[] =
     "(c.name LIKE :pattern ESCAPE '\\' OR c.address LIKE :pattern ESCAPE '\\' OR c.phone LIKE "     \
     ":pattern ESCAPE '\\' OR c.name_py LIKE :pattern ESCAPE '\\')"
 /* PostgreSQL: the text's pieces as customers_gram holds them (its 4-character pieces, or
- * its one 3-character piece) with the accounts that have each (customers_gram_n); the
- * accounts that have both of the two rarest (or the one), merged in id order from :after
- * and each checked against its columns, so a page stops after its rows. None when a
- * piece is in no account. One statement: one round trip. */
+ * its one 3-character piece), where each starts and how many accounts have it
+ * (customers_gram_n); the rarest, and a second one: the rarest of the others, where one
+ * that overlaps the first by 3 characters counts 8 times (two such pieces are one
+ * 5-character text, far less selective than two pieces further apart: the six digits
+ * of a phone). The accounts that have both, merged in id order from :after and each
+ * checked against its columns, so a page stops after its rows; none when a piece is in
+ * no account. One statement: one round trip. */
 static const char search_gram[] =
-    "WITH g AS (SELECT q.g, coalesce(n.n, 0) AS n FROM (SELECT DISTINCT substr(l, i, k) AS g "
-    "FROM (SELECT lower(CAST(:text AS TEXT) COLLATE \"C\") AS l, least(length(:text), 4) AS k) "
-    "s, generate_series(1, length(l) - k + 1) i) q LEFT JOIN customers_gram_n n ON n.gram = "
-    "q.g ORDER BY 2, 1 LIMIT 2) "
+    "WITH q AS (SELECT substr(l, i, k) AS g, min(i) AS p FROM (SELECT lower(CAST(:text AS "
+    "TEXT) COLLATE \"C\") AS l, least(length(:text), 4) AS k) s, generate_series(1, length(l) "
+    "- k + 1) i GROUP BY 1), "
+    "g AS (SELECT q.g, q.p, coalesce(n.n, 0) AS n FROM q LEFT JOIN customers_gram_n n ON "
+    "n.gram = q.g), "
+    "g1 AS (SELECT g, p FROM g ORDER BY n, g LIMIT 1), "
+    "g2 AS (SELECT g.g FROM g, g1 ORDER BY g.g = g1.g, g.n * CASE WHEN abs(g.p - g1.p) < 2 "
+    "THEN 8 ELSE 1 END, g.g LIMIT 1) "
     "SELECT " CUST_COLS " FROM customers_gram a JOIN customers_gram b ON b.id = a.id JOIN "
     "customers c ON c.id = a.id JOIN tariffs t ON t.id = c.tariff_id WHERE a.gram = (SELECT g "
-    "FROM g ORDER BY n, g LIMIT 1) AND b.gram = (SELECT g FROM g ORDER BY n DESC, g DESC "
-    "LIMIT 1) AND (SELECT min(n) FROM g) > 0 AND a.id > :after AND b.id > :after AND "
-    SEARCH_LIKE SEARCH_TAIL " ORDER BY a.id LIMIT :limit";
+    "FROM g1) AND b.gram = (SELECT g FROM g2) AND (SELECT min(n) FROM g) > 0 AND a.id > "
+    ":after AND b.id > :after AND " SEARCH_LIKE SEARCH_TAIL " ORDER BY a.id LIMIT :limit";
 static const char search_name[] =
     "SELECT " CUST_COLS CUST_FROM "WHERE c.name >= :lo AND c.name < :hi" SEARCH_TAIL
     " ORDER BY c.name, c.id LIMIT :limit";
