@@ -843,7 +843,13 @@ static const char v9[] = V9_MONTH("INTEGER", "INTEGER", " WITHOUT ROWID", LITE_M
             LITE_MONTH_TRIGGER("sales_month_upd_new", "AFTER UPDATE OF " SUM6_WATCHED, "NEW", "")
                 LITE_MONTH_TRIGGER("sales_month_del", "AFTER DELETE", "OLD", "-");
 
-static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+/* Version 10: the station that recorded a card write ([station] name, or the host name),
+ * shown by 待确认写卡 and `kwhpos pending list`; '' for the writes recorded before. */
+static const char v10[] = "ALTER TABLE card_ops ADD COLUMN station TEXT NOT NULL DEFAULT '';";
+static const char pg_v10[] =
+    "ALTER TABLE card_ops ADD COLUMN station " PG_TEXT " NOT NULL DEFAULT '';";
+
+static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 
 _Static_assert(sizeof lite_migrations / sizeof lite_migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of SQLite migrations");
@@ -916,8 +922,9 @@ static const char pg_v7[] =
 
 static const char pg_v9[] = V9_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V9_MONTH PG_V9_SEARCH;
 
-static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}, {v8, v8}, {v9, pg_v9}};
-#define BOTH_N 4
+static const struct migration both[] = {
+    {v6, pg_v6}, {v7, pg_v7}, {v8, v8}, {v9, pg_v9}, {v10, pg_v10}};
+#define BOTH_N 5
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,
                "the PostgreSQL schema plus the later migrations reach STORE_SCHEMA_VERSION");

@@ -87,6 +87,9 @@ void site_exec(struct site *s, const char *sql);
 void site_schema_back_to_5(struct site *s, const char *then);
 /* Takes the site's database back to schema version 8 (before the monthly summary). */
 void site_schema_back_to_8(struct site *s);
+/* Takes the site's database back to schema version 9 (before card writes kept their
+ * station). */
+void site_schema_back_to_9(struct site *s);
 
 /* Copies a file whole (written atomically), failing the test on error. */
 void site_copy_file(const char *from, const char *to);
