@@ -344,13 +344,12 @@ static int private_copy(const char *from, const char *dir, char *tmp, size_t n, 
     struct stat sb;
     int in, out = -1, rc = KWH_EIO;
 
-    in = open(from, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", from,
-                           strerror(errno));
-    if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    /* a named pipe is refused, never waited on; a directory or a device says what it is */
+    if ((in = file_open_regular(from, e)) < 0)
+        return in;
+    if (fstat(in, &sb) != 0) {
         close(in);
-        return kwh_err_set(e, KWH_EINVAL, "%s is not a file", from);
+        return kwh_err_set(e, KWH_EIO, "cannot read %s: %s", from, strerror(errno));
     }
     if (sb.st_size == 0) {
         close(in);

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # What a command says when the world is not as it should be (issue 16 §5): a full disk,
 # a read-only mount, init given a directory, text that is not UTF-8, a NUL byte in an
-# import file, a seller importing. Each says what is wrong and what to do; nothing is
-# half written. Mounts two small tmpfs (tests run as root).
+# import file, a seller importing, a named pipe given where a file is read (import,
+# restore, audit anchors, print-text: refused at once, never waited on; a shell's <(...)
+# still reads). Each says what is wrong and what to do; nothing is half written. Mounts two small tmpfs (tests run as root).
 . "$(dirname "$0")/lib.sh"
 
 ADMIN=admin-pass-1
@@ -82,4 +83,16 @@ is "nothing imported" "$(sqlite3 "$DB" "select count(*) from customers")" 0
 out=$(echo clerk-pass-1 | k --user clerk import customers "$T/no-such-file.csv" 2>&1); rc=$?
 is "a seller importing: denied (exit 4)" "$rc" 4
 like "by role, before the file is looked at" "$out" "needs an administrator"
+
+# --- a named pipe given as a file: never waited on -----------------------------------------
+mkfifo "$T/pipe"
+for cmd in "import customers" "restore" "audit verify --anchors" "print-text"; do
+    out=$(echo "$ADMIN" | timeout 20 "$KWHPOS" --db "$DB" --user system $cmd "$T/pipe" 2>&1)
+    rc=$?
+    ok "$cmd on a named pipe returns at once (exit $rc)" test "$rc" -ne 124 -a "$rc" -ne 0
+    like "$cmd: says it is a named pipe" "$out" "pipe is a named pipe \(FIFO\)"
+done
+out=$(admin import customers <(printf 'name,meter,tariff\n张三,10000001,1\n') 2>&1); rc=$?
+is "a shell's <(...) still imports: its pipe has a writer (exit 0)" "$rc $(sqlite3 "$DB" \
+    "select count(*) from customers where name = '张三'")" "0 1"
 done_testing
