@@ -35,6 +35,15 @@ is "a change on a full disk fails (exit 7)" "$rc" 7
 like "saying the disk is full and what to do" "$out" "the disk is full .*free space there"
 unlike "not 'disk I/O error'" "$out" "disk I/O error"
 rm -f "$F/fill"
+# a backup to a folder on a disk too small for the copy
+mkdir -p "$T/small"
+ok "a 64 KB file system for backups" mount -t tmpfs -o size=64k tmpfs "$T/small"
+on_exit "umount -l $T/small 2>/dev/null"
+out=$(k backup --dir "$T/small" 2>&1); rc=$?
+is "a backup onto a full disk fails (exit 1)" "$rc" 1
+like "saying the disk is full and what to do" "$out" \
+    "the disk is full: free space there or choose another folder"
+is "and leaves no part of a copy" "$(ls -A "$T/small")" ""
 is "nothing of it was written" "$(sqlite3 "$F/site.db" "select count(*) from tariffs")" "$tariffs"
 ok "with space again it works" admin tariff add --name 路灯 --price 0.6
 
