@@ -68,6 +68,13 @@ out=$(admin tariff add --name 路灯 --price 0.6 2>&1); rc=$?
 is "a change is refused (exit 7)" "$rc" 7
 like "saying the file system is read-only" "$out" "read-only file system: nothing was changed"
 unlike "not 'unable to open database file'" "$out" "unable to open"
+out=$(admin report daily 2>&1); rc=$?
+is "a report, which needs a login (recorded in the database), is refused (exit 7)" "$rc" 7
+like "saying how to get it: from a copy on another disk" "$out" \
+    "for reports and queries, back up to another disk and open the copy \(--db\)"
+out=$(echo "$ADMIN" | "$KWHPOS" --db "$(ls "$T"/bk/kwhpos-*.db)" --user system report daily 2>&1)
+rc=$?
+is "and the report from the copy works (exit 0)" "$rc" 0
 
 # --- init given a directory -----------------------------------------------------------------
 mkdir "$T/dir"
