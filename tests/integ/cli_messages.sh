@@ -89,6 +89,16 @@ out=$(admin tariff add --name "$(printf '\xb5\xe7\xb7\xd1')" --price 0.6 2>&1)
 like "a GBK tariff name: not UTF-8, typed in another encoding" "$out" "tariff name: the text is not UTF-8"
 out=$(admin settings set --unit "$(printf 'a\tb')" 2>&1)
 like "a tab: one line of text" "$out" "unit name: enter one line of text \\(no line breaks"
+GBK=$(printf '\xb5\xe7\xb7\xd1')
+out=$(admin fee add --name "$GBK" --kind sale --amount 1 2>&1)
+like "a GBK fee name: not UTF-8" "$out" "fee name: the text is not UTF-8"
+out=$(admin area add "$GBK" 2>&1)
+like "a GBK area name: not UTF-8" "$out" "area name: the text is not UTF-8"
+unlike "and its bytes are not echoed" "$out" "$GBK"
+out=$(admin search "$GBK" 2>&1)
+like "a GBK search text: not UTF-8" "$out" "the search text: the text is not UTF-8"
+out=$(admin arrears add --customer 10000001 --amount 1 --reason "$GBK" 2>&1)
+like "a GBK reason: not UTF-8" "$out" "reason: the text is not UTF-8"
 
 # --- import: a NUL byte refuses its row; a seller is refused before the file is read -------
 printf 'name,meter,tariff\nA\0B,10000001,1\nC,10000002,1\n' >"$T/nul.csv"
