@@ -846,7 +846,13 @@ static const char v9[] = V9_MONTH("INTEGER", "INTEGER", " WITHOUT ROWID", LITE_M
 /* Version 10: nothing on SQLite (FTS5 already gives its matches in rowid order). */
 static const char v10[] = "";
 
-static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+/* Version 11: the station that recorded a card write ([station] name, or the host name),
+ * shown by 待确认写卡 and `kwhpos pending list`; '' for the writes recorded before. */
+static const char v11[] = "ALTER TABLE card_ops ADD COLUMN station TEXT NOT NULL DEFAULT '';";
+static const char pg_v11[] =
+    "ALTER TABLE card_ops ADD COLUMN station " PG_TEXT " NOT NULL DEFAULT '';";
+
+static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 
 _Static_assert(sizeof lite_migrations / sizeof lite_migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of SQLite migrations");
@@ -976,9 +982,9 @@ static const char pg_v9[] = V9_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V9_MO
 
 static const char pg_v10[] = PG_V10_GRAMS;
 
-static const struct migration both[] = {{v6, pg_v6},   {v7, pg_v7}, {v8, v8},
-                                        {v9, pg_v9},   {v10, pg_v10}};
-#define BOTH_N 5
+static const struct migration both[] = {{v6, pg_v6},   {v7, pg_v7},   {v8, v8},
+                                        {v9, pg_v9},   {v10, pg_v10}, {v11, pg_v11}};
+#define BOTH_N 6
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,
                "the PostgreSQL schema plus the later migrations reach STORE_SCHEMA_VERSION");
