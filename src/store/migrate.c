@@ -938,13 +938,14 @@ static const char pg_v9[] = V9_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V9_MO
  * after a bulk load with the triggers off). The search: store_customers_search. */
 #define PG_V10_GRAMS                                                                               \
     "CREATE FUNCTION customer_grams(a TEXT, b TEXT, c TEXT, d TEXT) RETURNS SETOF TEXT"            \
-    "  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT DISTINCT substr(l, i, k) FROM"           \
-    "  unnest(ARRAY[lower(a COLLATE \"C\"), lower(b COLLATE \"C\"), lower(c COLLATE \"C\"),"         \
-    "  lower(d COLLATE \"C\")]) l, (VALUES (3), (4)) w(k), generate_series(1, length(l) - k + 1) i"  \
+    "  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT DISTINCT substr(l, i, k) FROM"            \
+    "  unnest(ARRAY[lower(a COLLATE \"C\"), lower(b COLLATE \"C\"), lower(c COLLATE \"C\"),"       \
+    "  lower(d COLLATE \"C\")]) l, (VALUES (3), (4)) w(k), generate_series(1, length(l) - k + 1) " \
+    "i"                                                                                            \
     "  $$;"                                                                                        \
-    "CREATE TABLE customers_gram (gram " PG_TEXT " NOT NULL, id BIGINT NOT NULL,"                   \
+    "CREATE TABLE customers_gram (gram " PG_TEXT " NOT NULL, id BIGINT NOT NULL,"                  \
     "  PRIMARY KEY (gram, id));"                                                                   \
-    "CREATE TABLE customers_gram_n (gram " PG_TEXT " PRIMARY KEY, n BIGINT NOT NULL);"              \
+    "CREATE TABLE customers_gram_n (gram " PG_TEXT " PRIMARY KEY, n BIGINT NOT NULL);"             \
     "CREATE FUNCTION customers_gram_keep() RETURNS trigger LANGUAGE plpgsql AS $$"                 \
     "  DECLARE o TEXT[] = '{}'; nw TEXT[] = '{}'; BEGIN"                                           \
     "  IF TG_OP <> 'INSERT' THEN"                                                                  \
@@ -982,8 +983,8 @@ static const char pg_v9[] = V9_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V9_MO
 
 static const char pg_v10[] = PG_V10_GRAMS;
 
-static const struct migration both[] = {{v6, pg_v6},   {v7, pg_v7},   {v8, v8},
-                                        {v9, pg_v9},   {v10, pg_v10}, {v11, pg_v11}};
+static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7},   {v8, v8},
+                                        {v9, pg_v9}, {v10, pg_v10}, {v11, pg_v11}};
 #define BOTH_N 6
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,

@@ -215,7 +215,7 @@ static const char search_fts[] =
 /* PostgreSQL: a match in any of the columns the SQLite index holds (LIKE is prepared as
  * ILIKE there) */
 #define SEARCH_LIKE                                                                                \
-    "(c.name LIKE :pattern ESCAPE '\\' OR c.address LIKE :pattern ESCAPE '\\' OR c.phone LIKE "     \
+    "(c.name LIKE :pattern ESCAPE '\\' OR c.address LIKE :pattern ESCAPE '\\' OR c.phone LIKE "    \
     ":pattern ESCAPE '\\' OR c.name_py LIKE :pattern ESCAPE '\\')"
 /* PostgreSQL: the text's pieces as customers_gram holds them (its 4-character pieces, or
  * its one 3-character piece), where each starts and how many accounts have it
@@ -297,9 +297,8 @@ int store_customers_search(struct store *s, const struct store_search_q *q, int6
     if (q->kind == STORE_SEARCH_NUMBER)
         return search_run(s, search_number, q, limit, rows, n, e);
     if (q->kind == STORE_SEARCH_SUBSTRING)
-        return s->be->dialect == SQL_SQLITE
-                   ? search_run(s, search_fts, q, limit, rows, n, e)
-                   : search_run(s, search_gram, q, limit, rows, n, e);
+        return s->be->dialect == SQL_SQLITE ? search_run(s, search_fts, q, limit, rows, n, e)
+                                            : search_run(s, search_gram, q, limit, rows, n, e);
     if ((rc = search_run(s, search_name, q, limit, rows, n, e)) < 0)
         return rc;
     if ((size_t)limit <= *n)

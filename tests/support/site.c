@@ -62,11 +62,11 @@ static void pg_admin(const char *sql)
     "arrears, reversals, areas, operator_areas, card_marks, card_seen, sales_sum_day, "            \
     "sales_sum_month, customers_gram, customers_gram_n"
 static const char *const pg_tables[] = {
-    "settings",       "operators",  "tariffs",        "tariff_prices", "customers",
-    "totals",         "card_ops",   "sales",          "events",        "audit",
-    "sales_sum",      "shifts",     "schema_version", "tariff_tiers",  "fee_types",
-    "sale_items",     "items_sum",  "arrears",        "reversals",     "areas",
-    "operator_areas", "card_marks", "card_seen",      "sales_sum_day", "sales_sum_month",
+    "settings",       "operators",       "tariffs",        "tariff_prices", "customers",
+    "totals",         "card_ops",        "sales",          "events",        "audit",
+    "sales_sum",      "shifts",          "schema_version", "tariff_tiers",  "fee_types",
+    "sale_items",     "items_sum",       "arrears",        "reversals",     "areas",
+    "operator_areas", "card_marks",      "card_seen",      "sales_sum_day", "sales_sum_month",
     "customers_gram", "customers_gram_n"};
 static const char *const pg_identity[] = {"operators",    "tariffs",   "tariff_prices", "customers",
                                           "card_ops",     "sales",     "events",        "shifts",
@@ -536,18 +536,16 @@ void site_schema_back_to_9(struct site *s)
 /* In one script: opening the store between two steps would migrate it again. */
 void site_schema_back_to_8(struct site *s)
 {
-    site_exec(s,
-              site_is_pg()
-                  ? BACK_FROM_11 PG_UNDO_10
-                    "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
-                    "DROP FUNCTION sales_month_keep();"
-                    "DROP FUNCTION sales_month_add(sales, BIGINT); DROP TABLE sales_sum_month;"
-                    "DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
-                    "UPDATE schema_version SET version = 8;"
-                  : BACK_FROM_11
-                    "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
-                    "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del;"
-                    "DROP TABLE sales_sum_month; PRAGMA user_version = 8;");
+    site_exec(s, site_is_pg() ? BACK_FROM_11 PG_UNDO_10
+                     "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
+                     "DROP FUNCTION sales_month_keep();"
+                     "DROP FUNCTION sales_month_add(sales, BIGINT); DROP TABLE sales_sum_month;"
+                     "DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
+                     "UPDATE schema_version SET version = 8;"
+                              : BACK_FROM_11
+                     "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
+                     "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del;"
+                     "DROP TABLE sales_sum_month; PRAGMA user_version = 8;");
 }
 
 void site_exec(struct site *s, const char *sql)

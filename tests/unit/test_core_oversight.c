@@ -626,10 +626,9 @@ static void search__substrings_find_what_like_finds_on_every_page_after_edits(vo
                                 "name_py <> 'zsf'"),
                      0);
 
-    static const char *const fixed[] = {"abc", "ABC", "c_d", "_d%", "d%e", "k\\s", "Wan",
-                                        "NG L", "号楼1", "2单元", "01室", "楼2单元1", "欧阳建",
-                                        "yjg", "OYX",  "zzz", "9号楼9", "建国小", "0号楼",
-                                        "138000"};
+    static const char *const fixed[] = {
+        "abc",  "ABC",      "c_d",    "_d%", "d%e", "k\\s", "Wan",    "NG L",   "号楼1", "2单元",
+        "01室", "楼2单元1", "欧阳建", "yjg", "OYX", "zzz",  "9号楼9", "建国小", "0号楼", "138000"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         sub_check(s, acct, fixed[i]);
     /* pieces of 3 to 7 characters of every 11th account's columns */
@@ -638,8 +637,8 @@ static void search__substrings_find_what_like_finds_on_every_page_after_edits(vo
         char piece[64];
         for (size_t c = 0; c < 3; c++)
             for (size_t k = 3; k <= 7; k++)
-                if (chars_at(cols[c], (i + k) % 4, k, piece, sizeof piece) &&
-                    piece[0] != ' ' && piece[strlen(piece) - 1] != ' ')
+                if (chars_at(cols[c], (i + k) % 4, k, piece, sizeof piece) && piece[0] != ' ' &&
+                    piece[strlen(piece) - 1] != ' ')
                     sub_check(s, acct, piece);
     }
     sub_index_is_exact(s);
@@ -660,8 +659,8 @@ static void search__substrings_find_what_like_finds_on_every_page_after_edits(vo
         str_copy(a.phone, sizeof a.phone, acct[i].phone);
         OK(ops_edit(s->core, &s->admin, acct[i].no, &a, NULL, &e));
     }
-    static const char *const after_edit[] = {"司马建", "zhu ge", "新1号", "新0号楼", "912345",
-                                             "smj",    "1号楼",  "欧阳建", "Wang",   "abc"};
+    static const char *const after_edit[] = {"司马建", "zhu ge", "新1号",  "新0号楼", "912345",
+                                             "smj",    "1号楼",  "欧阳建", "Wang",    "abc"};
     for (size_t i = 0; i < sizeof after_edit / sizeof after_edit[0]; i++)
         sub_check(s, acct, after_edit[i]);
     sub_index_is_exact(s);
