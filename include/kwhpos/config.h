@@ -11,6 +11,7 @@
 
 #include "kwhpos/csv.h"
 #include "kwhpos/err.h"
+#include "kwhpos/model.h"
 
 #define KWH_PATH_MAX 1024
 /* the longest text value (after a relative path is made absolute): with its key and
@@ -66,8 +67,9 @@ struct kwh_config {
 
     char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
 
-    char station_dir[KWH_PATH_MAX];  /* [station] dir; resolved by config_station_load */
-    unsigned long long station_keys; /* the settings station.ini gave (bit = table row) */
+    char station_dir[KWH_PATH_MAX];     /* [station] dir; resolved by config_station_load */
+    unsigned long long station_keys;    /* the settings station.ini gave (bit = table row) */
+    char station_name[KWH_STATION_MAX]; /* [station] name; "" = the host name */
 };
 
 /* Fills c with the defaults. */

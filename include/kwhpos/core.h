@@ -56,6 +56,10 @@ const char *core_db_path(const struct kwh_core *c);
 void core_set_card_dev(struct kwh_core *c, struct kwh_card_dev *dev);
 void core_set_clock(struct kwh_core *c, const struct kwh_clock *clock);
 void core_set_progress(struct kwh_core *c, kwh_progress_fn fn, void *ctx);
+/* The station this core records card writes for ([station] name): name is copied, cut to
+ * KWH_STATION_MAX - 1 bytes; NULL or "" is this machine's host name (core_open's choice). */
+void core_set_station(struct kwh_core *c, const char *name);
+const char *core_station(const struct kwh_core *c); /* borrowed */
 int64_t core_now(const struct kwh_core *c);
 /* How many changes this core recorded since it was opened (audit records other than
  * logins): whether a session changed anything worth a backup. */
@@ -278,7 +282,8 @@ struct kwh_pending_write {
     int kind; /* enum kwh_op_kind */
     int64_t created;
     char operator_name[KWH_NAME_MAX];
-    uint32_t customer_no; /* 0: a tool card or a wipe */
+    char station[KWH_STATION_MAX]; /* the station that recorded it ("" when not known) */
+    uint32_t customer_no;          /* 0: a tool card or a wipe */
     char customer_name[KWH_TEXT_MAX];
     uint8_t serial[KWH_SERIAL_LEN]; /* the card's serial once written */
     bool blank_card;                /* written to a blank card */

@@ -14,6 +14,9 @@
 #define KWH_TEXT_MAX 128 /* customer name, unit name */
 #define KWH_ADDR_MAX 256
 #define KWH_PHONE_MAX 32
+/* a station's name ([station] name, kept with each card write): 47 bytes, 15 Chinese
+   characters */
+#define KWH_STATION_MAX 48
 #define KWH_SERIAL_LEN 6 /* a card's serial number (card.h: CARD_SERIAL_LEN) */
 
 enum kwh_role {

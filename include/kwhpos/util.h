@@ -74,8 +74,12 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
  * pipe, which is never waited on, a device). */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
 /* The same for what a person may give on the command line: a pipe too (/dev/stdin, a
- * shell's <(...)), which is read to its end; a directory is refused. */
+ * shell's <(...)), which is read to its end; a directory is refused, and so is a named
+ * pipe that nothing writes to (never waited on). */
 int file_read_stream(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
+/* Opens a regular file to read (a file descriptor the caller closes), never waiting in
+ * open(); anything else is refused as file_read_all does (a negative KWH_E* code). */
+int file_open_regular(const char *path, struct kwh_err *e);
 
 /* A file the program ships, found from where the running program is (never a path
  * compiled in): <prefix>/installed for an installed program (/usr/bin/kwhpos ->

@@ -177,6 +177,9 @@ static const struct opt opts[] = {
     {"station:dir", OPT_PATH, STR(station_dir), 0, 0, NULL, "",
      "this station's own folder, written by kwhpos (station.ini, forms/); empty = the "
      "database's folder"},
+    {"station:name", OPT_STR, STR(station_name), 0, 0, NULL, "",
+     "this station's name, kept with every card write it records (待确认写卡 and kwhpos "
+     "pending list show it); empty = this machine's host name"},
 };
 
 /* What the terminal UI may change for this station: kept in the station file

@@ -49,6 +49,7 @@ struct kwh_core {
     uint8_t audit_key[32];              /* from the secret alone: survives an area code change */
     int64_t changes;                    /* audit records appended but logins (core_changes) */
     char anchor_path[1024];             /* where audit anchors go ("" = beside the database) */
+    char station[KWH_STATION_MAX];      /* kept with each card write (core_set_station) */
     struct core_check check;
     /* the account query's last page (query.c): a screen paging by offset to the next or
        the previous page is answered by key from it */

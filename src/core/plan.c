@@ -519,6 +519,7 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     card_record(c->profile, p->op.new_image, true, p->op.slot);
     p->op.operator_id = s->operator_id;
     p->op.created = now;
+    str_copy(p->op.station, sizeof p->op.station, c->station);
     if ((rc = store_op_insert(c->db, &p->op, e)) < 0)
         goto fail;
     /* claimed before anyone can see it: a terminal reading a copy of the card meanwhile

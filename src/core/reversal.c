@@ -82,6 +82,8 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
     *out = NULL;
     if ((rc = need_operator(s, e)) < 0)
         return rc;
+    if (text_check_line(KWH_N("reason"), r->reason, e) < 0)
+        return KWH_EINVAL;
     if (r->reason[0] == '\0' || !utf8_is_clean_line(r->reason) || strlen(r->reason) >= KWH_TEXT_MAX)
         return kwh_err_set(e, KWH_EINVAL, "reversal: give the reason, in one line");
     if ((rc = store_invoice_get(c->db, r->invoice_no, &o, e)) < 0)

@@ -16,7 +16,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 11
 
 struct store;
 
@@ -176,8 +176,9 @@ struct store_op {
     int64_t settled;
     bool has_meter; /* new meter record for meter change / edit */
     struct kwh_meter meter;
-    int64_t new_balance_ckwh; /* meter change: the balance from then on */
-    int reissue_consumed;     /* reissue: 1 已消费, 0 未消费 */
+    int64_t new_balance_ckwh;      /* meter change: the balance from then on */
+    int reissue_consumed;          /* reissue: 1 已消费, 0 未消费 */
+    char station[KWH_STATION_MAX]; /* the station that recorded it ("" before version 11) */
 };
 
 int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e);

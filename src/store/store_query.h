@@ -67,9 +67,10 @@ struct store_search_q {
 };
 
 /* A page of accounts matching q: by id (number, substring) or by name, then by initials
- * (prefix; each at most limit). SQLite: the FTS5 trigram index customers_fts;
- * PostgreSQL: pg_trgm's GIN index on the same columns; the prefixes use the indexes on
- * name and name_py. *rows caller-freed. */
+ * (prefix; each at most limit). Substring: a match (ASCII case folded) in the name,
+ * address, phone or initials; SQLite: the FTS5 trigram index customers_fts; PostgreSQL:
+ * the 3- and 4-character pieces in customers_gram, read in id order (migrate.c, version
+ * 10). The prefixes use the indexes on name and name_py. *rows caller-freed. */
 int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
                            struct kwh_customer **rows, size_t *n, struct kwh_err *e);
 

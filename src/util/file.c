@@ -119,27 +119,64 @@ static int read_fd(int fd, const char *path, size_t max, char **out, size_t *len
     return 0;
 }
 
-static int read_path(const char *path, size_t max, bool regular_only, char **out, size_t *len,
-                     struct kwh_err *e)
+/* Opens path to read without ever waiting in open(): O_NONBLOCK makes a named pipe
+ * nobody writes to open at once (and a device not wait for its line). regular_only
+ * refuses anything but a regular file; else only a directory is refused. The file
+ * reads blocking afterwards; *mode is what it is. */
+static int open_to_read(const char *path, bool regular_only, mode_t *mode, struct kwh_err *e)
 {
     struct stat sb;
     int fd, rc;
 
-    *out = NULL;
-    /* O_NONBLOCK: opening a named pipe nobody writes to returns at once, to be refused */
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0));
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", path,
                            strerror(errno));
-    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode) || (regular_only && !S_ISREG(sb.st_mode))) {
+    if (fstat(fd, &sb) != 0) {
+        rc = kwh_err_set(e, KWH_EIO, "cannot read %s: %s", path, strerror(errno));
+        close(fd);
+        return rc;
+    }
+    if (S_ISDIR(sb.st_mode) || (regular_only && !S_ISREG(sb.st_mode))) {
         rc = not_a_file(path, sb.st_mode, e);
         close(fd);
         return rc;
     }
-    if (regular_only)
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    rc = read_fd(fd, path, max, out, len, e);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    *mode = sb.st_mode;
+    return fd;
+}
+
+int file_open_regular(const char *path, struct kwh_err *e)
+{
+    mode_t mode;
+    return open_to_read(path, true, &mode, e);
+}
+
+static int read_path(const char *path, size_t max, bool regular_only, char **out, size_t *len,
+                     struct kwh_err *e)
+{
+    mode_t mode;
+    size_t got = 0;
+    int fd, rc;
+
+    *out = NULL;
+    if ((fd = open_to_read(path, regular_only, &mode, e)) < 0)
+        return fd;
+    rc = read_fd(fd, path, max, out, &got, e);
     close(fd);
+    /* a named pipe read while nobody writes to it ends at once: say so rather than call
+       it an empty file (a shell's <(...) has its writer from the start) */
+    if (rc == 0 && got == 0 && S_ISFIFO(mode)) {
+        free(*out);
+        *out = NULL;
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s is a named pipe (FIFO) that nothing writes to: give a regular "
+                           "file, or start what writes into the pipe first",
+                           path);
+    }
+    if (rc == 0 && len)
+        *len = got;
     return rc;
 }
 
