@@ -622,20 +622,22 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
 
 /* --- per area ------------------------------------------------------------------------------ */
 
-int store_area_balances(struct store *s,
+int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh),
                         void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(
         s,
-        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = "
-        "c.tariff_id ORDER BY id DESC LIMIT 1), count(*), coalesce(sum(c.balance_ckwh), 0) FROM "
-        "customers c WHERE c.status IN (1, 2) GROUP BY c.area_id, c.tariff_id",
+        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE id "
+        "= " SQL_PRICE_IN_FORCE(
+            "c.tariff_id") "), count(*), coalesce(sum(c.balance_ckwh), 0) FROM "
+                           "customers c WHERE c.status IN (1, 2) GROUP BY c.area_id, c.tariff_id",
         e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
+    sql_i64(st, ":now", now);
     while ((rc = sql_row(s, st, e)) == 1)
         if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_i64(st, 1), sql_col_i64(st, 2),
                      sql_col_i64(st, 3), sql_col_i64(st, 4))) != 0) {

@@ -150,7 +150,7 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
 
 /* Open and refunded accounts per area and tariff: fn(area, tariff, price, accounts,
  * balance). */
-int store_area_balances(struct store *s,
+int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh),
                         void *ctx, struct kwh_err *e);
