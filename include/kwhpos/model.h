@@ -297,7 +297,8 @@ struct kwh_item_total {
 struct kwh_arrears_line {
     int64_t created;
     int64_t fen;   /* > 0 owed more, < 0 recovered or waived */
-    char what[16]; /* "entered", "waived", "recovered", "reversed" */
+    char what[16]; /* "entered", "waived", "recovered", "reversed", "carried" (to or from
+                      another account on the meter: the reason names it) */
     char reason[KWH_TEXT_MAX];
     char operator_name[KWH_NAME_MAX];
     int64_t invoice_no; /* a recovery's sale */

@@ -289,6 +289,15 @@ int settle_effects(struct kwh_core *c, const struct store_op *op, const struct k
                    size_t n, struct kwh_customer *cu, unsigned *fields, int64_t now,
                    struct kwh_err *e);
 
+/* Arrears carried (carry.c): what the closed accounts on meter_no still owe (*from_no:
+ * the latest of them), and, inside the caller's transaction, the move of those arrears
+ * to the new account cu becoming open (entries on both, audited; *fields gains
+ * STORE_CU_MONEY when any moved: the caller writes cu). */
+int arrears_carry_preview(struct kwh_core *c, uint32_t meter_no, int64_t *fen, uint32_t *from_no,
+                          struct kwh_err *e);
+int arrears_carry_in_tx(struct kwh_core *c, struct kwh_customer *cu, int64_t operator_id,
+                        int64_t now, unsigned *fields, struct kwh_err *e);
+
 /* Settles op id as done or void with its effects, inside the caller's transaction. */
 int settle_in_tx(struct kwh_core *c, int64_t op_id, int state, const char *how, struct kwh_err *e);
 

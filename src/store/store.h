@@ -259,6 +259,10 @@ int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 /* An arrears entry (entered > 0, waived < 0) of an account. */
 int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
                          int64_t operator_id, int64_t now, struct kwh_err *e);
+/* The closed accounts on meter number meter_no (but except_id) that still owe arrears,
+ * oldest first: what a new account on that meter takes over (docs/units.md). */
+int store_arrears_on_meter(struct store *s, uint32_t meter_no, int64_t except_id,
+                           struct kwh_customer **out, size_t *n, struct kwh_err *e);
 /* The accounts that owe arrears (closed ones too), most owed first. */
 int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n,
                            struct kwh_err *e);

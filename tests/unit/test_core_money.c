@@ -877,6 +877,71 @@ static void refs__the_same_reference_twice_is_refused(void **state)
     assert_int_equal(r.sale.pay_method, KWH_PAY_CARD);
 }
 
+/* A refunded account cannot sell: the overdraft its customer left unpaid moves, when a new
+ * account opens on the same meter number (after the old one is closed), to that account,
+ * with an entry on both naming the other and an audit entry; its sales recover it by the
+ * arrears rule. The opening says so before it is committed. */
+static void arrears__a_refunded_accounts_debt_moves_to_the_next_account_on_its_meter(void **state)
+{
+    struct site *s = *state;
+    struct kwh_recovery_rule rule = {KWH_RECOVER_FIXED, 100};
+    struct kwh_purchase_req p = by_kwh(1000, 0), money = by_amount(1000);
+    struct kwh_account_req a = site_account(s, 12345678, "赵六");
+    uint32_t no = site_open(s, 12345678, 10000), next;
+    struct kwh_arrears_line *l;
+    struct kwh_card_view v;
+    struct kwh_plan *plan;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    char q[128], want[64];
+    size_t n;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
+    site_meter_refund_card(s, -250, 1); /* 2.5 kWh owed at 0.5283: 1.33 left unpaid */
+    assert_int_equal(ops_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(refund_plan_unpaid(s->core, &s->seller, &v, &plan, &e), 0);
+    assert_int_equal(plan_commit(s->core, &s->seller, plan, &r, &e), 0);
+    plan_free(plan);
+    assert_int_equal(ops_close(s->core, &s->seller, no, false, &e), 0);
+
+    fakecard_blank(s->card);
+    assert_int_equal(ops_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(open_plan(s->core, &s->seller, &v, &a, &p, &plan, &e), 0);
+    assert_int_equal(plan_view(plan)->carried_arrears_fen, 133);
+    assert_int_equal(plan_view(plan)->carried_from_no, no);
+    assert_int_equal(plan_commit(s->core, &s->seller, plan, &r, &e), 0);
+    plan_free(plan);
+    next = r.customer.customer_no;
+    assert_int_equal(r.customer.arrears_fen, 133);
+    snprintf(q, sizeof q, "SELECT arrears_fen FROM customers WHERE customer_no = %u", no);
+    assert_int_equal(site_q1(s, q), 0);
+    /* both histories name the other */
+    assert_int_equal(arrears_history(s->core, &s->admin, no, &l, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(l[1].what, "carried");
+    assert_int_equal(l[1].fen, -133);
+    snprintf(want, sizeof want, "carried to account %08u", next);
+    assert_non_null(strstr(l[1].reason, want));
+    free(l);
+    assert_int_equal(arrears_history(s->core, &s->admin, next, &l, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(l[0].what, "carried");
+    assert_int_equal(l[0].fen, 133);
+    snprintf(want, sizeof want, "carried from account %08u", no);
+    assert_non_null(strstr(l[0].reason, want));
+    free(l);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'arrears-carry'"), 1);
+
+    /* recovered at its sales by the rule; carried once only */
+    assert_int_equal(arrears_set_site_rule(s->core, &s->admin, &rule, &e), 0);
+    site_meter_loads(s, 1000);
+    assert_int_equal(ops_sell(s->core, &s->seller, next, &money, &r, &e), 0);
+    assert_int_equal(r.sale.arrears_fen, 100);
+    assert_int_equal(r.customer.arrears_fen, 33);
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 33);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -902,6 +967,7 @@ int main(void)
         T(refund__values_the_newest_purchases_first_at_their_own_prices),
         T(meter_change__more_than_the_last_report_needs_a_reason),
         T(meter_change__within_the_last_report_needs_no_reason),
+        T(arrears__a_refunded_accounts_debt_moves_to_the_next_account_on_its_meter),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
