@@ -204,4 +204,28 @@ is "the refund row records the energy, no money" \
 is "1.59 yuan owed as arrears" "$(q "SELECT arrears_fen || ' ' || status FROM customers WHERE customer_no = $B")" "159 2"
 run kp arrears show --customer "$B"
 like "its history says why" "$OUT" "entered.*1\.59.*读卡退电 overdraft 3\.00 kWh at 0\.5283 left unpaid"
+
+# --- the debt carried to the next account on that meter ------------------------------------------
+sim eject >/dev/null
+run kp close --customer "$B"
+is "the refunded account closed" "$RC" 0
+sim new-card b2 >/dev/null
+sim insert b2 >/dev/null
+run kp open --name 王五 --meter $M2 --tariff 居民生活用电 --kwh 10 --quote
+like "the quote says the debt is carried" "$(kv arrears_carried)" "^1\.59 from $B\$"
+run kp open --name 王五 --meter $M2 --tariff 居民生活用电 --kwh 10
+is "the new account on the same meter opened" "$RC" 0
+C=$(kv customer)
+is "and owes the debt" "$(kv arrears_owed)" "1.59"
+is "the old account owes nothing now" "$(q "SELECT arrears_fen FROM customers WHERE customer_no = $B")" 0
+run kp arrears show --customer "$B"
+like "the old history names the new account" "$OUT" "carried.*-1\.59.*carried to account $C"
+run kp arrears show --customer "$C"
+like "the new history names the old one" "$OUT" "carried.*1\.59.*carried from account $B"
+run kp arrears rule --fixed 1.00
+sim eject >/dev/null
+mi $M2 b2 >/dev/null
+sim insert b2 >/dev/null
+run kp sell --customer "$C" --amount 10
+is "its next sale recovers 1.00 by the rule" "$(kv arrears) $(kv arrears_left)" "1.00 0.59"
 done_testing
