@@ -263,9 +263,10 @@ bench-card: all
 TORTURE_TRIALS ?= 1000
 TORTURE_SEED ?= 1
 TORTURE_SALES ?= 1000
+TORTURE_TUI ?= 25
 torture: all
 	@KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) TORTURE_TRIALS=$(TORTURE_TRIALS) \
-	  TORTURE_SEED=$(TORTURE_SEED) bash tests/torture/torture.sh && \
+	  TORTURE_SEED=$(TORTURE_SEED) TORTURE_TUI=$(TORTURE_TUI) bash tests/torture/torture.sh && \
 	  if [ "$(TORTURE_SALES)" != 0 ]; then KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) \
 	  TORTURE_SALES=$(TORTURE_SALES) bash tests/torture/sales.sh; fi
 

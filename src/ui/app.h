@@ -282,6 +282,7 @@ extern const struct screen scr_reprint;
 extern const struct screen scr_reversal;
 extern const struct screen scr_reversal_requests;
 extern const struct screen scr_query_recon;
+extern const struct screen scr_pending;
 extern const struct screen scr_issue_card;
 extern const struct screen scr_toolcard; /* arg: enum kwh_card_type */
 extern const struct screen scr_readwipe;

@@ -27,9 +27,10 @@ struct revreq {
 };
 
 static const struct list_col cols[] = {
-    {N_("No."), 4, true},           {N_("State"), 6, false},   {N_("Time"), 16, false},
-    {N_("Requested by"), 8, false}, {N_("Invoice"), 7, true},  {N_("Cust. no."), 8, false},
-    {N_("Total"), 9, true},         {N_("Reason"), 10, false},
+    {N_("No."), 4, true},     {N_("State"), 6, false},
+    {N_("Time"), 16, false},  {N_("Requested by"), 12, false},
+    {N_("Invoice"), 7, true}, {N_("Cust. no."), 9, false},
+    {N_("Total"), 9, true},   {N_("Reason"), 6, false},
 };
 static const char *const decisions[] = {N_("Approve"), N_("Reject")};
 

@@ -52,6 +52,7 @@ static const struct menu_item m_purchase[] = {
     {N_("Meter change"), &scr_meter_change, 0, ADMIN},
     {N_("Reversal"), &scr_reversal, 0, ANY},
     {N_("Reversal requests"), &scr_reversal_requests, 0, ANY},
+    {N_("Pending card writes"), &scr_pending, 0, ADMIN},
 };
 static const struct menu_item m_customer[] = {
     {N_("Ownership transfer"), &scr_transfer, 0, ANY},

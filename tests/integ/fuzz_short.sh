@@ -8,7 +8,7 @@
 # one); `make fuzz` is the long, exploring run.
 . "$(dirname "$0")/lib.sh"
 
-secs=${FUZZ_SHORT_TIME:-8}
+secs=${FUZZ_SHORT_TIME:-5}
 seed=${FUZZ_SHORT_SEED:-1}
 for src in "$KWH_TOP"/tests/fuzz/fuzz_*.c; do
     [ -f "$src" ] || continue

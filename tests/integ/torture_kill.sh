@@ -5,5 +5,6 @@
 # 16 (the slow line at 1200 baud is make torture's, and reader_resync.sh's), each
 # followed by the clerk's next read and the oracle (the ledger, the card, the meter,
 # kwhpos check, integrity_check).
-export TORTURE_SEED=16 TORTURE_BAUDS="115200:12"
+# kwhpos in the TUI is killed in torture_tui.sh.
+export TORTURE_SEED=16 TORTURE_BAUDS="115200:12" TORTURE_TUI=0
 exec bash "$(dirname "$0")/../torture/torture.sh"
