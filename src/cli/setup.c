@@ -332,7 +332,7 @@ static int set_kind(struct cli *c, int64_t id, int kind)
 
 static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_tariff t;
+    struct kwh_tariff t, def;
     int64_t id, price, from = 0;
     struct kwh_err e;
     int rc, kind;
@@ -356,30 +356,21 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
         return cli_usage(c, "a 合表 (shared meter) tariff is flat: give --price, not --tiers");
     if (kind != t.kind && kind == KWH_TARIFF_STANDARD && (rc = set_kind(c, id, kind)) != 0)
         return rc; /* a standard tariff first, then tiers */
+    memset(&def, 0, sizeof def);
     if (cli_flag(a, "tiers")) {
         /* a new tier table; --price makes the tariff flat again */
-        struct kwh_tariff def;
         if (cli_flag(a, "price"))
             return cli_usage(c, "give --tiers or --price, not both");
         if ((rc = cli_tiers(c, a, &def)) != 0)
             return rc;
-        def.price_since = from;
-        if (cli_session(c, &e) < 0 ||
-            (cli_flag(a, "name") &&
-             tariff_update(c->core, &c->session, id, cli_str(a, "name"), t.price, &e) < 0) ||
-            tariff_set_tiers(c->core, &c->session, NULL, id, &def, NULL, &e) < 0)
-            return cli_fail(c, &e);
-        return CLI_OK;
+    } else {
+        if (cli_flag(a, "period") || cli_flag(a, "start-month"))
+            return cli_usage(c, "--period and --start-month go with --tiers");
+        if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, t.price, &price)) != 0)
+            return rc;
+        def.price = price; /* with --from: a flat price version that waits for its day */
     }
-    if (cli_flag(a, "period") || cli_flag(a, "start-month"))
-        return cli_usage(c, "--period and --start-month go with --tiers");
-    if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, t.price, &price)) != 0)
-        return rc;
-    if (from != 0) {
-        /* a flat price version that waits for its day */
-        struct kwh_tariff def;
-        memset(&def, 0, sizeof def);
-        def.price = price;
+    if (def.ntiers > 0 || from != 0) {
         def.price_since = from;
         if (cli_session(c, &e) < 0 ||
             (cli_flag(a, "name") &&
