@@ -26,7 +26,7 @@ declare -A owner=(
     [card]=card [cardio]=card [cardprofile]=card [cardwrite]=card [frame]=card [reader]=card [serial]=card
     [carddev]=card [apdu]=card [pcsc]=card [cardreg]=card
     [config]=config [print]=print
-    [core]=core [plan]=core [money]=core [query]=core [oversight]=core [data]=core [invoice]=core [units]=core
+    [core]=core [plan]=core [money]=core [query]=core [oversight]=core [chart]=core [data]=core [invoice]=core [units]=core
     [printer]=app
 )
 # Layers a layer may include from, itself included. Floors: main -> ui, cli -> app ->

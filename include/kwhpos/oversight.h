@@ -61,6 +61,7 @@ struct kwh_area_row {
     int64_t balance_ckwh;         /* their balance */
     int64_t balance_fen;          /* valued at each tariff's current price */
     struct kwh_sale_totals sales; /* the period's settled sales */
+    int64_t arrears_fen;          /* what the accounts owe now (closed ones too) */
 };
 
 /* The per-area breakdown of period: every area the session may see (area_list's order),
@@ -142,6 +143,7 @@ enum kwh_anomaly_kind {
     KWH_ANOM_BACKWARDS, /* a meter's total used or bought lower than at its report before */
     KWH_ANOM_COPY,      /* a card seen older than at its previous read (a copy) */
     KWH_ANOM_OUTLIER,   /* energy used far above the median of the account's area */
+    KWH_ANOM_PSC,       /* a card read with its PSC error counter below 3 (wrong PSCs tried) */
     KWH_ANOM_COUNT
 };
 
@@ -157,7 +159,8 @@ struct kwh_anomaly_filter {
  * the purchase count on the card and the count the meter last reported; BACKWARDS the
  * total used before and now, the total bought before and now (ckwh); COPY the purchase
  * count seen and the one seen before, the meter's report time and the one before;
- * OUTLIER the energy used (ckwh), the area's median (ckwh), the reads. */
+ * OUTLIER the energy used (ckwh), the area's median (ckwh), the reads; PSC the tries left
+ * the read saw (0-2) and the card's purchase count. */
 struct kwh_anomaly {
     int kind;
     uint32_t customer_no;
@@ -176,7 +179,7 @@ struct kwh_anomaly {
 int anomaly_find(struct kwh_core *c, const struct kwh_session *s, int kind,
                  const struct kwh_anomaly_filter *f, struct kwh_anomaly **out, size_t *n,
                  struct kwh_err *e);
-/* "unloaded", "idle", "backwards", "copies", "outliers" and back (-1: none). */
+/* "unloaded", "idle", "backwards", "copies", "outliers", "psc" and back (-1: none). */
 const char *anomaly_name(int kind);
 int anomaly_parse(const char *name);
 

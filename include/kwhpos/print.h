@@ -327,6 +327,18 @@ int print_form_restore(const char *backup_path, const char *form_path, struct kw
 
 /* ---- the rendered page ------------------------------------------------------------- */
 
+/* A bar chart under a page's text (a report's sales per day or per month): one bar a
+ * label, values in hundredths (kWh or yuan; refunds may make one negative). Drawn in a
+ * PDF only; a text printer has the report's table. */
+#define PRINT_CHART_MAX 1000 /* bars */
+#define PRINT_CHARTS_MAX 4   /* charts on a page */
+struct print_chart {
+    char title[96];
+    int n;
+    char (*labels)[16]; /* n labels, owned */
+    int64_t *values;    /* n values, owned */
+};
+
 /* A page as text lines of UTF-8 (no trailing spaces), each at most `width` columns. */
 struct print_page {
     int width;
@@ -335,6 +347,8 @@ struct print_page {
     int font_size;          /* points, for PDF */
     int overflows;          /* values that did not fit their fields */
     char note[KWH_ERR_MSG]; /* names the first of them, for the clerk or the designer */
+    int ncharts;            /* charts drawn under the text (PDF) */
+    struct print_chart charts[PRINT_CHARTS_MAX];
 };
 
 /* Renders form f with values v into a new page the caller frees. */
@@ -344,6 +358,11 @@ int print_render(const struct print_form *f, const struct print_vars *v, struct 
 /* A page of the given text (reports): lines split at '\n', tabs expanded to 8
  * columns, control characters dropped, width = widest line. */
 int print_page_from_text(const char *text, struct print_page **out, struct kwh_err *e);
+
+/* Adds a bar chart of n bars (labels[i], values[i] in hundredths) under p's text: copied.
+ * KWH_EINVAL past PRINT_CHARTS_MAX charts or PRINT_CHART_MAX bars. */
+int print_page_add_chart(struct print_page *p, const char *title, int n, const char *const *labels,
+                         const int64_t *values, struct kwh_err *e);
 
 /* Frees p (NULL is fine). */
 void print_page_free(struct print_page *p);

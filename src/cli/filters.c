@@ -108,6 +108,11 @@ int cli_customer_filter(struct cli *c, const struct cli_args *a, struct kwh_cust
     f->include_closed = cli_flag(a, "closed");
     if ((rc = cli_area_opt(c, a, &f->by_area, &f->area_id)) != 0)
         return rc;
+    /* paging by key: the accounts after customer number NO (the last one shown) */
+    if ((rc = cli_number(c, a, "after", &f->after_no)) != 0)
+        return rc;
+    if (f->after_no != 0 && cli_flag(a, "offset"))
+        return cli_usage(c, "--after and --offset: give one of them");
     if (cli_flag(a, "limit") || cli_flag(a, "offset"))
         return cli_page(c, a, &f->limit, &f->offset);
     return 0;

@@ -365,6 +365,7 @@ static const struct out_col breakdown_cols[] = {
     {KWH_NC("column", "accounts"), OUT_NUM},
     {KWH_NC("column", "balance_kwh"), OUT_NUM},
     {KWH_NC("column", "balance_yuan"), OUT_NUM | OUT_DATA_ONLY},
+    {KWH_NC("column", "arrears_yuan"), OUT_NUM},
     {KWH_NC("column", "sales"), OUT_NUM},
     {KWH_NC("column", "kwh"), OUT_NUM},
     {KWH_NC("column", "amount"), OUT_NUM},
@@ -402,6 +403,7 @@ static int cmd_report_areas(struct cli *c, const struct cli_args *a)
         out_cellf(t, "%lld", (long long)r->accounts);
         out_cell(t, cli_dec(r->balance_ckwh, 2));
         out_cell(t, cli_dec(r->balance_fen, 2));
+        out_cell(t, cli_dec(r->arrears_fen, 2));
         out_cellf(t, "%lld", (long long)r->sales.count);
         out_cell(t, cli_dec(r->sales.energy_ckwh, 2));
         out_cell(t, cli_dec(r->sales.amount_fen, 2));
@@ -451,11 +453,16 @@ static const struct out_col anom_cols[KWH_ANOM_COUNT][10] = {
                           {KWH_NC("column", "used_kwh"), OUT_NUM},
                           {KWH_NC("column", "area_median_kwh"), OUT_NUM},
                           {KWH_NC("column", "reads"), OUT_NUM}},
+    [KWH_ANOM_PSC] = {ANOM_ACCOUNT,
+                      {KWH_NC("column", "seen"), 0},
+                      {KWH_NC("column", "psc_tries_left"), OUT_NUM},
+                      {KWH_NC("column", "purchase_count"), OUT_NUM}},
 };
-static const int anom_ncols[KWH_ANOM_COUNT] = {8, 6, 9, 9, 8};
+static const int anom_ncols[KWH_ANOM_COUNT] = {8, 6, 9, 9, 8, 7};
 static const char *const anom_titles[KWH_ANOM_COUNT] = {
-    N_("purchases not in the meter"), N_("accounts without purchases"),
-    N_("meter totals running backwards"), N_("copied cards"), N_("usage far above the area")};
+    N_("purchases not in the meter"),     N_("accounts without purchases"),
+    N_("meter totals running backwards"), N_("copied cards"),
+    N_("usage far above the area"),       N_("cards tried with wrong PSCs")};
 
 static int sort_key; /* 0 as found, 1 customer, 2 area, 3 days, 4 value */
 
@@ -487,8 +494,8 @@ static int cmd_anomalies(struct cli *c, const struct cli_args *a)
     int kind, rc;
 
     if (a->npos != 1 || (kind = anomaly_parse(a->pos[0])) < 0)
-        return cli_usage(c, "anomalies: give one report: unloaded, idle, backwards, copies or "
-                            "outliers");
+        return cli_usage(c, "anomalies: give one report: unloaded, idle, backwards, copies, "
+                            "outliers or psc");
     memset(&f, 0, sizeof f);
     sort_key = 0;
     if (cli_str(a, "sort") != NULL) {
@@ -548,6 +555,10 @@ static int cmd_anomalies(struct cli *c, const struct cli_args *a)
             out_cell(t, cli_time(x->c));
             out_cell(t, cli_time(x->d));
             break;
+        case KWH_ANOM_PSC:
+            out_cellf(t, "%lld", (long long)x->a);
+            out_cellf(t, "%lld", (long long)x->b);
+            break;
         default:
             out_cell(t, cli_dec(x->a, 2));
             out_cell(t, cli_dec(x->b, 2));
@@ -592,7 +603,7 @@ const struct cli_command cli_oversight_commands[] = {
      N_("accounts, balance and sales per area (each with everything below it)"), cmd_report_areas,
      0},
     {"anomalies", "format= encoding= bom days= factor= in= sort=",
-     "unloaded|idle|backwards|copies|outliers [--days N] [--factor N] [--in AREA] "
+     "unloaded|idle|backwards|copies|outliers|psc [--days N] [--factor N] [--in AREA] "
      "[--sort found|customer|area|days|value] [--format F]",
      N_("anomaly reports from what cards bring back (how each is found: docs/cli.md)"),
      cmd_anomalies, 1},

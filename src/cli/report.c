@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/report.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "kwhpos/core.h"
 #include "kwhpos/query.h"
+#include "kwhpos/print.h"
 
 static const struct out_col report_cols[] = {
     {KWH_NC("column", "date"), 0},           {KWH_NC("column", "from"), OUT_DATA_ONLY},
@@ -142,16 +144,94 @@ static int month_opt(struct cli *c, const struct cli_args *a, const char *key)
     return cli_usage(c, "report monthly: --%s '%s': give a month YYYY-MM", key, v);
 }
 
+/* The report as a PDF through the printing module: its text, then bar charts of the kWh
+ * and the money of each row drawn from the same rows, which are per month when
+ * per_month (else per day). */
+static int report_pdf(struct cli *c, const struct kwh_sales_report *r, bool per_month)
+{
+    struct out_opts o = {.format = OUT_TEXT, .encoding = KWH_CSV_UTF8};
+    struct print_pdf_opts po;
+    struct print_page *page = NULL;
+    const char **labels = calloc(r->n + 1, sizeof *labels);
+    char(*label)[16] = calloc(r->n + 1, sizeof *label);
+    int64_t *kwh = calloc(r->n + 1, sizeof *kwh), *yuan = calloc(r->n + 1, sizeof *yuan);
+    char *text = NULL, *pdf = NULL, title[96];
+    size_t text_len = 0, pdf_len = 0;
+    struct kwh_err e;
+    FILE *out = c->out, *mem;
+    int rc = CLI_OK;
+
+    if (labels == NULL || label == NULL || kwh == NULL || yuan == NULL ||
+        (mem = open_memstream(&text, &text_len)) == NULL) {
+        kwh_err_set(&e, KWH_ENOMEM, "out of memory");
+        rc = cli_fail(c, &e);
+        goto out;
+    }
+    c->out = mem;
+    rc = print_report(c, &o, r);
+    c->out = out;
+    fclose(mem);
+    if (rc != CLI_OK)
+        goto out;
+    for (size_t i = 0; i < r->n; i++) {
+        if (per_month)
+            period_format_month(r->rows[i].period.from, label[i], sizeof label[i]);
+        else
+            period_format_day(r->rows[i].period.from, label[i], sizeof label[i]);
+        labels[i] = label[i];
+        kwh[i] = r->rows[i].t.energy_ckwh;
+        yuan[i] = r->rows[i].t.amount_fen + r->rows[i].t.fee_fen;
+    }
+    if (print_page_from_text(text, &page, &e) < 0)
+        goto fail;
+    snprintf(title, sizeof title, "%s",
+             per_month ? _("kWh sold per month") : _("kWh sold per day"));
+    if (print_page_add_chart(page, title, (int)r->n, labels, kwh, &e) < 0)
+        goto fail;
+    snprintf(title, sizeof title, "%s",
+             per_month ? _("money per month (yuan)") : _("money per day (yuan)"));
+    if (print_page_add_chart(page, title, (int)r->n, labels, yuan, &e) < 0)
+        goto fail;
+    print_pdf_opts_default(&po);
+    if (print_pdf_render(page, &po, &pdf, &pdf_len, &e) < 0)
+        goto fail;
+    if (fwrite(pdf, 1, pdf_len, c->out) != pdf_len || fflush(c->out) != 0) {
+        kwh_err_set(&e, KWH_EIO, "cannot write the PDF to the output");
+        goto fail;
+    }
+    goto out;
+fail:
+    rc = cli_fail(c, &e);
+out:
+    print_page_free(page);
+    free(pdf);
+    free(text);
+    free(labels);
+    free(label);
+    free(kwh);
+    free(yuan);
+    return rc;
+}
+
 static int report(struct cli *c, const struct cli_args *a, int group)
 {
     struct kwh_sale_filter f;
     struct kwh_sales_report r;
     struct out_opts o;
     struct kwh_err e;
+    const char *fmt = cli_str(a, "format");
+    bool pdf = fmt != NULL && strcmp(fmt, "pdf") == 0;
     int rc;
 
-    if ((rc = out_parse(c, a, &o)) != 0)
+    if (pdf) {
+        if (cli_flag(a, "encoding") || cli_flag(a, "bom"))
+            return cli_usage(c, "--encoding and --bom are for --format csv");
+        if (isatty(fileno(c->out)))
+            return cli_usage(c, "--format pdf writes a PDF file: send it to one (> report.pdf)");
+        memset(&o, 0, sizeof o);
+    } else if ((rc = out_parse(c, a, &o)) != 0) {
         return rc;
+    }
     if (group == KWH_GROUP_MONTH &&
         ((rc = month_opt(c, a, "from")) != 0 || (rc = month_opt(c, a, "to")) != 0))
         return rc;
@@ -165,7 +245,25 @@ static int report(struct cli *c, const struct cli_args *a, int group)
     }
     if (report_sales(c->core, &c->session, &f, group, &r, &e) < 0)
         return cli_fail(c, &e);
-    rc = print_report(c, &o, &r);
+    if (pdf && group == KWH_GROUP_PERIOD) {
+        /* the period's totals as the text, a bar a day in the charts (a month when the
+           period is longer than two months) */
+        struct kwh_sales_report days;
+        bool months = r.period.to - r.period.from > 62 * 86400;
+        if (report_sales(c->core, &c->session, &f, months ? KWH_GROUP_MONTH : KWH_GROUP_DAY, &days,
+                         &e) < 0) {
+            report_sales_fini(&r);
+            return cli_fail(c, &e);
+        }
+        free(r.rows);
+        r.rows = days.rows;
+        r.n = days.n;
+        days.rows = NULL;
+        report_sales_fini(&days);
+        rc = report_pdf(c, &r, months);
+    } else {
+        rc = pdf ? report_pdf(c, &r, group == KWH_GROUP_MONTH) : print_report(c, &o, &r);
+    }
     report_sales_fini(&r);
     return rc;
 }
@@ -476,7 +574,7 @@ static int cmd_shift_close(struct cli *c, const struct cli_args *a)
 const struct cli_command cli_report_commands[] = {
     {"report daily", FMT SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "
-     "[--in AREA] [--format text|csv|json|xlsx] [--encoding utf-8|gb18030] [--bom]",
+     "[--in AREA] [--format text|csv|json|xlsx|pdf] [--encoding utf-8|gb18030] [--bom]",
      N_("purchases per day with totals (日报表); default today"), cmd_daily, 0},
     {"report monthly", FMT SALE_FILTERS, "[--from YYYY-MM] [--to YYYY-MM] [filters as daily]",
      N_("purchases per month with totals (月报表); default this month"), cmd_monthly, 0},
@@ -491,9 +589,10 @@ const struct cli_command cli_report_commands[] = {
      cmd_items, 0},
     {"shift close", FMT "counted=", "--counted YUAN [--format F]",
      N_("close your shift (交班) with the cash counted in the drawer"), cmd_shift_close, 0},
-    {"query customers", FMT PAGE "customer= meter= name= tariff= address= from= to= closed in=",
+    {"query customers",
+     FMT PAGE "after= customer= meter= name= tariff= address= from= to= closed in=",
      "[--customer NO] [--meter NO] [--name TEXT] [--tariff T] [--address TEXT] [--from D] "
-     "[--to D] [--closed] [--in AREA] [--limit N --offset N] [--format F]",
+     "[--to D] [--closed] [--in AREA] [--limit N --offset N | --after NO] [--format F]",
      N_("accounts (用户信息查询); none = all that are not closed"), cli_query_customers, 0},
     {"query sales", FMT PAGE SALE_FILTERS,
      "[--from D] [--to D] [--operator NAME] [--customer NO] [--meter NO] [--name TEXT] "

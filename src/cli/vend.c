@@ -565,7 +565,9 @@ static int cmd_show(struct cli *c, const struct cli_args *a)
     if ((rc = cli_number(c, a, "customer", &no)) != 0 ||
         (rc = cli_number(c, a, "meter", &meter)) != 0)
         return rc;
-    if (cli_open_core(c, &e) < 0 || account_find(c->core, no, meter, &cu, &e) < 0)
+    /* an operator's look-up (the account's person and money): the scope rule refuses an
+       account outside their areas */
+    if (cli_session(c, &e) < 0 || account_lookup(c->core, &c->session, no, meter, &cu, &e) < 0)
         return cli_fail(c, &e);
     cli_print_customer(c, &cu);
     return CLI_OK;

@@ -13,8 +13,8 @@
 #include "store/store.h"
 #include "store/store_query.h"
 
-static const char *const names[KWH_ANOM_COUNT] = {"unloaded", "idle", "backwards", "copies",
-                                                  "outliers"};
+static const char *const names[KWH_ANOM_COUNT] = {"unloaded", "idle",     "backwards",
+                                                  "copies",   "outliers", "psc"};
 
 const char *anomaly_name(int kind)
 {
@@ -87,8 +87,8 @@ int anomaly_find(struct kwh_core *c, const struct kwh_session *s, int kind,
         return rc;
     if (kind < 0 || kind >= KWH_ANOM_COUNT)
         return kwh_err_set(e, KWH_EINVAL,
-                           "no such anomaly report: unloaded, idle, backwards, copies or "
-                           "outliers");
+                           "no such anomaly report: unloaded, idle, backwards, copies, "
+                           "outliers or psc");
     if ((kind == KWH_ANOM_UNLOADED || kind == KWH_ANOM_IDLE || kind == KWH_ANOM_OUTLIER) &&
         (f->days < 1 || f->days > 3650))
         return kwh_err_set(e, KWH_EINVAL, "a number of days from 1 to 3650, not %d", f->days);

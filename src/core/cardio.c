@@ -35,6 +35,13 @@ int cardio_read(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *
     return rc < 0 ? rc : cardwrite_read(&w, img, e);
 }
 
+int cardio_psc_tries(struct kwh_core *c, int *tries, struct kwh_err *e)
+{
+    if (c->dev == NULL)
+        return no_reader(e);
+    return c->dev->ops->psc_tries(c->dev->ctx, tries, e);
+}
+
 int cardio_reread(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e)
 {
     struct cardwrite w;

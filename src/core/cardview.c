@@ -243,10 +243,14 @@ static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *o
                 struct kwh_err *e)
 {
     char notice[KWH_ERR_MSG] = "";
-    int rc;
+    int rc, tries;
 
     if ((rc = cardio_read(c, v->img, e)) < 0)
         return rc;
+    /* the error counter, for the anomaly report (below 3: wrong PSCs were tried since
+       the card's last good one); a reader that cannot tell leaves it unknown */
+    if (cardio_psc_tries(c, &tries, NULL) < 0 || tries < 0 || tries > 3)
+        tries = -1;
     memcpy(out->img, v->img, KWH_CARD_SIZE);
     if ((rc = card_decode(c->profile, v->img, &c->keys, &v->card, e)) < 0)
         return rc;
@@ -257,7 +261,9 @@ static int load(struct kwh_core *c, struct seen_card *v, struct kwh_card_view *o
     memcpy(out->img, v->img, KWH_CARD_SIZE);
     if (rc < 0)
         return rc;
-    if ((rc = cardview_check(c, out->img, v, e)) < 0)
+    rc = cardview_check(c, out->img, v, e);
+    v->psc_tries = tries; /* the check starts v afresh */
+    if (rc < 0)
         return rc;
     if (v->has_cust)
         return note_meter_report(c, v, e);
@@ -288,7 +294,7 @@ static void note_seen(struct kwh_core *c, const struct kwh_session *s, const str
         r.ret_bought = ret->bought_ckwh;
         r.ret_display = ret->display;
     }
-    r.psc_tries = -1;
+    r.psc_tries = v->psc_tries;
     r.operator_id = s->operator_id;
     if (store_begin(c->db, NULL) < 0)
         return;
@@ -327,6 +333,7 @@ int cardview_read(struct kwh_core *c, const struct kwh_session *s, struct kwh_ca
 
     memset(out, 0, sizeof *out);
     memset(&v, 0, sizeof v);
+    v.psc_tries = -1;
     if ((rc = need_operator(s, e)) < 0)
         return rc;
     kwh_err_clear(&why);

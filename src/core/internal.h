@@ -14,6 +14,7 @@
 #include "kwhpos/core.h"
 #include "kwhpos/money.h"
 #include "kwhpos/plan.h"
+#include "kwhpos/query.h"
 #include "kwhpos/units.h"
 #include "store/store.h"
 
@@ -49,6 +50,15 @@ struct kwh_core {
     int64_t changes;                    /* audit records appended but logins (core_changes) */
     char anchor_path[1024];             /* where audit anchors go ("" = beside the database) */
     struct core_check check;
+    /* the account query's last page (query.c): a screen paging by offset to the next or
+       the previous page is answered by key from it */
+    struct {
+        bool valid;
+        struct kwh_customer_filter f; /* limit, offset and after_no zeroed */
+        int64_t operator_id, offset, limit;
+        size_t n;
+        uint32_t first, last; /* its customer numbers */
+    } page_memo;
 };
 
 /* --- damage (guard.c) --- */
@@ -103,6 +113,9 @@ void core_progress(struct kwh_core *c, const char *phase, int done, int total);
 
 /* Reads the whole card (powering it first). */
 int cardio_read(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
+/* The PSC error counter of the card in the reader: the tries left (0..3). Spends
+ * nothing. */
+int cardio_psc_tries(struct kwh_core *c, int *tries, struct kwh_err *e);
 /* Reads the whole card again, in the session of the last read if it lasts. */
 int cardio_reread(struct kwh_core *c, uint8_t img[KWH_CARD_SIZE], struct kwh_err *e);
 /* Writes new over old (cardwrite_write): 0 with CARDWRITE_WRITTEN, or an error with
@@ -124,9 +137,10 @@ struct seen_card {
     struct kwh_customer cust;
     bool has_last_sale;
     struct kwh_sale last_sale;
-    bool marked;  /* refused because it is on the blacklist (mark) */
-    bool copy;    /* refused as a copy restored over a newer card (rolled back) */
-    bool decoded; /* card holds what card_decode made of the image (cardview.c's load) */
+    bool marked;   /* refused because it is on the blacklist (mark) */
+    bool copy;     /* refused as a copy restored over a newer card (rolled back) */
+    bool decoded;  /* card holds what card_decode made of the image (cardview.c's load) */
+    int psc_tries; /* the PSC error counter the read saw (tries left, 0..3), -1 unknown */
     struct store_card_mark mark;
 };
 

@@ -106,13 +106,66 @@ static bool cust_unfiltered(const struct store_cust_q *q)
            !q->by_last_purchase && !q->include_closed && q->area_path == NULL && q->scope_op == 0;
 }
 
+/* Paging by key. A page asked for by offset is read without counting the rows before it
+ * when it can be: the page after the last one shown (customer numbers above its last),
+ * the page before it (below its first, read downwards), and pages in the second half
+ * (read from the highest number down, so the last page is as quick as the first). Only a
+ * jump into the first half reads through the rows before it. */
+static void page_by_key(struct kwh_core *c, const struct kwh_session *s,
+                        const struct kwh_customer_filter *f, int64_t limit, int64_t total,
+                        struct store_cust_q *q, int64_t *offset, int64_t *rows)
+{
+    struct kwh_customer_filter key = *f;
+    key.limit = key.offset = 0;
+    key.after_no = 0;
+    *offset = f->offset;
+    *rows = limit;
+    if (f->after_no != 0 || f->offset == 0)
+        return;
+    if (c->page_memo.valid && c->page_memo.operator_id == s->operator_id &&
+        c->page_memo.limit == limit && memcmp(&c->page_memo.f, &key, sizeof key) == 0) {
+        if (f->offset == c->page_memo.offset + (int64_t)c->page_memo.n &&
+            c->page_memo.n == (size_t)limit) {
+            q->after_no = c->page_memo.last;
+            *offset = 0;
+            return;
+        }
+        if (f->offset + limit == c->page_memo.offset && c->page_memo.n > 0) {
+            q->before_no = c->page_memo.first;
+            *offset = 0;
+            return;
+        }
+    }
+    if (total > 0 && f->offset >= total / 2 && f->offset < total) {
+        q->from_end = true;
+        *rows = total - f->offset < limit ? total - f->offset : limit;
+        *offset = total - f->offset - *rows;
+    }
+}
+
+static void page_remember(struct kwh_core *c, const struct kwh_session *s,
+                          const struct kwh_customer_filter *f, int64_t limit,
+                          const struct kwh_customer_page *out)
+{
+    c->page_memo.valid = f->after_no == 0 && out->n > 0;
+    c->page_memo.f = *f;
+    c->page_memo.f.limit = c->page_memo.f.offset = 0;
+    c->page_memo.f.after_no = 0;
+    c->page_memo.operator_id = s->operator_id;
+    c->page_memo.offset = f->offset;
+    c->page_memo.limit = limit;
+    c->page_memo.n = out->n;
+    c->page_memo.first = out->n ? out->rows[0].customer_no : 0;
+    c->page_memo.last = out->n ? out->rows[out->n - 1].customer_no : 0;
+}
+
 int query_customers(struct kwh_core *c, const struct kwh_session *s,
                     const struct kwh_customer_filter *f, struct kwh_customer_page *out,
                     struct kwh_err *e)
 {
     struct store_cust_q q;
     char path[KWH_AREA_PATH_MAX];
-    int64_t limit = f->limit;
+    int64_t limit = f->limit, offset, rows;
     uint32_t after;
     int rc;
 
@@ -136,8 +189,10 @@ int query_customers(struct kwh_core *c, const struct kwh_session *s,
         return rc;
     }
     q.after_no = after;
-    if ((rc = store_customers_page(c->db, &q, limit, f->offset, &out->rows, &out->n, e)) < 0)
+    page_by_key(c, s, f, limit, out->total, &q, &offset, &rows);
+    if ((rc = store_customers_page(c->db, &q, rows, offset, &out->rows, &out->n, e)) < 0)
         return rc;
+    page_remember(c, s, f, limit, out);
     return 0;
 }
 

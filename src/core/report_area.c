@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The per-area breakdown (SPEC B10): accounts, balance and the period's sales of every
- * area, each with its subtree, within the session's scope. */
+/* The per-area breakdown (SPEC B10): accounts, balance, arrears and the period's sales of
+ * every area, each with its subtree, within the session's scope. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +14,7 @@
 struct own {
     struct store_area *a;
     size_t n;
-    int64_t *accounts, *balance_ckwh, *balance_fen;
+    int64_t *accounts, *balance_ckwh, *balance_fen, *arrears_fen;
     struct kwh_sale_totals *sales;
 };
 
@@ -27,7 +27,7 @@ static ssize_t index_of(const struct own *o, int64_t area_id)
 }
 
 static int add_balance(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
-                       int64_t accounts, int64_t balance_ckwh)
+                       int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen)
 {
     struct own *o = ctx;
     ssize_t i = index_of(o, area_id);
@@ -37,6 +37,7 @@ static int add_balance(void *ctx, int64_t area_id, int64_t tariff_id, int64_t pr
     o->accounts[i] += accounts;
     o->balance_ckwh[i] += balance_ckwh;
     o->balance_fen[i] += units_amount_for_energy(balance_ckwh, price);
+    o->arrears_fen[i] += arrears_fen;
     return 0;
 }
 
@@ -68,9 +69,10 @@ int report_areas(struct kwh_core *c, const struct kwh_session *s, const struct k
     o.accounts = calloc(o.n + 1, sizeof *o.accounts);
     o.balance_ckwh = calloc(o.n + 1, sizeof *o.balance_ckwh);
     o.balance_fen = calloc(o.n + 1, sizeof *o.balance_fen);
+    o.arrears_fen = calloc(o.n + 1, sizeof *o.arrears_fen);
     o.sales = calloc(o.n + 1, sizeof *o.sales);
     rows = calloc(nlist + 1, sizeof *rows);
-    if (!o.accounts || !o.balance_ckwh || !o.balance_fen || !o.sales || !rows) {
+    if (!o.accounts || !o.balance_ckwh || !o.balance_fen || !o.arrears_fen || !o.sales || !rows) {
         rc = kwh_err_set(e, KWH_ENOMEM, "out of memory");
         goto out;
     }
@@ -88,6 +90,7 @@ int report_areas(struct kwh_core *c, const struct kwh_session *s, const struct k
             rows[k].accounts += o.accounts[i];
             rows[k].balance_ckwh += o.balance_ckwh[i];
             rows[k].balance_fen += o.balance_fen[i];
+            rows[k].arrears_fen += o.arrears_fen[i];
             rows[k].sales.count += o.sales[i].count;
             rows[k].sales.energy_ckwh += o.sales[i].energy_ckwh;
             rows[k].sales.adjust_ckwh += o.sales[i].adjust_ckwh;
@@ -105,6 +108,7 @@ out:
     free(o.accounts);
     free(o.balance_ckwh);
     free(o.balance_fen);
+    free(o.arrears_fen);
     free(o.sales);
     free(o.a);
     free(list);

@@ -108,10 +108,42 @@ static struct print_page *page_alloc(int nlines)
     return pg;
 }
 
+int print_page_add_chart(struct print_page *p, const char *title, int n, const char *const *labels,
+                         const int64_t *values, struct kwh_err *e)
+{
+    struct print_chart *ch;
+
+    if (p->ncharts >= PRINT_CHARTS_MAX)
+        return kwh_err_set(e, KWH_EINVAL, "at most %d charts on a page", PRINT_CHARTS_MAX);
+    if (n < 0 || n > PRINT_CHART_MAX)
+        return kwh_err_set(e, KWH_EINVAL, "a chart has at most %d bars", PRINT_CHART_MAX);
+    ch = &p->charts[p->ncharts];
+    memset(ch, 0, sizeof *ch);
+    ch->labels = calloc((size_t)n + 1, sizeof *ch->labels);
+    ch->values = calloc((size_t)n + 1, sizeof *ch->values);
+    if (ch->labels == NULL || ch->values == NULL) {
+        free(ch->labels);
+        free(ch->values);
+        return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+    }
+    str_copy(ch->title, sizeof ch->title, title);
+    for (int i = 0; i < n; i++) {
+        str_copy(ch->labels[i], sizeof ch->labels[i], labels[i]);
+        ch->values[i] = values[i];
+    }
+    ch->n = n;
+    p->ncharts++;
+    return 0;
+}
+
 void print_page_free(struct print_page *p)
 {
     if (p == NULL)
         return;
+    for (int i = 0; i < p->ncharts; i++) {
+        free(p->charts[i].labels);
+        free(p->charts[i].values);
+    }
     for (int i = 0; i < p->nlines; i++)
         free(p->lines[i]);
     free(p->lines);

@@ -73,6 +73,9 @@ static const char *const checks[] = {
     "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(amount_fen), 0), "
     "coalesce(sum(energy_ckwh), 0), coalesce(sum(fee_fen), 0), coalesce(sum(arrears_fen), 0) "
     "FROM sales_sum_day",
+    "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(amount_fen), 0), "
+    "coalesce(sum(energy_ckwh), 0), coalesce(sum(fee_fen), 0), coalesce(sum(arrears_fen), 0) "
+    "FROM sales_sum_month",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(price), 0), "
     "coalesce(sum(upto_ckwh), 0) FROM tariff_tiers",
     "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(amount_fen), 0) FROM fee_types",

@@ -797,7 +797,53 @@ static const char pg_v6[] =
     "CREATE INDEX customers_arrears ON customers(arrears_fen) WHERE arrears_fen > 0;"
 static const char v8[] = V8_TARIFF_KIND;
 
-static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+/* Version 9: sales_sum_month, sales_sum per UTC month (months since January 1970), kept
+ * by triggers on sales as sales_sum_day is and filled here from the settled sales. A
+ * report's row that is a local month reads the whole UTC month nearest to it and
+ * corrects its two edges, a few hours each, from sales_sum (core/report_sales.c): a
+ * 12-month report is a few hundred rows whatever the site's size. */
+#define LITE_MONTH(t)                                                                              \
+    "((CAST(strftime('%Y', " t ", 'unixepoch') AS INTEGER) - 1970) * 12 + "                        \
+    "CAST(strftime('%m', " t ", 'unixepoch') AS INTEGER) - 1)"
+#define PG_MONTH(t)                                                                                \
+    "((CAST(EXTRACT(YEAR FROM to_timestamp(" t ") AT TIME ZONE 'UTC') AS INTEGER) - 1970) * 12 "   \
+    "+ CAST(EXTRACT(MONTH FROM to_timestamp(" t ") AT TIME ZONE 'UTC') AS INTEGER) - 1)"
+#define MONTH_KEY "month, operator_id, kind, pay_method"
+#define MONTH_ADD(m)                                                                               \
+    " ON CONFLICT (" MONTH_KEY ") DO UPDATE SET n = " m "n + excluded.n, energy_ckwh = " m         \
+    "energy_ckwh + excluded.energy_ckwh, adjust_ckwh = " m "adjust_ckwh + excluded.adjust_ckwh, "  \
+    "free_ckwh = " m "free_ckwh + excluded.free_ckwh, amount_fen = " m "amount_fen + "             \
+    "excluded.amount_fen, fee_fen = " m "fee_fen + excluded.fee_fen, arrears_fen = " m             \
+    "arrears_fen + excluded.arrears_fen"
+#define V9_MONTH(INT, SMALL, TAIL, MONTH)                                                          \
+    "CREATE TABLE sales_sum_month (month " INT " NOT NULL, operator_id " INT " NOT NULL,"          \
+    "  kind " SMALL " NOT NULL, pay_method " SMALL " NOT NULL, n " INT " NOT NULL,"                \
+    "  energy_ckwh " INT " NOT NULL, adjust_ckwh " INT " NOT NULL, free_ckwh " INT " NOT NULL,"    \
+    "  amount_fen " INT " NOT NULL, fee_fen " INT " NOT NULL, arrears_fen " INT " NOT NULL,"       \
+    "  PRIMARY KEY (" MONTH_KEY "))" TAIL ";"                                                      \
+    "INSERT INTO sales_sum_month (" MONTH_KEY ", " SUM6_COLS ") SELECT " MONTH(                    \
+        "created") ", "                                                                            \
+                   "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), " \
+                   "sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM sales "   \
+                   "WHERE state = 1 "                                                              \
+                   "GROUP BY 1, 2, 3, 4;"
+#define LITE_MONTH_TRIGGER(name, when, row, sign)                                                  \
+    "CREATE TRIGGER " name " " when " ON sales WHEN " row ".state = 1 BEGIN "                      \
+    "INSERT INTO sales_sum_month (" MONTH_KEY ", " SUM6_COLS                                       \
+    ") VALUES (" LITE_MONTH(row ".created") ", " row ".operator_id, " row ".kind, " row            \
+                                            ".pay_method, " sign "1, " sign row                    \
+                                            ".energy_ckwh, " sign row ".adjust_ckwh, " sign row    \
+                                            ".free_ckwh, " sign row ".amount_fen, " sign row       \
+                                            ".fee_fen, " sign row                                  \
+                                            ".arrears_fen)" MONTH_ADD("") "; END;"
+
+static const char v9[] = V9_MONTH("INTEGER", "INTEGER", " WITHOUT ROWID", LITE_MONTH)
+    LITE_MONTH_TRIGGER("sales_month_ins", "AFTER INSERT", "NEW", "")
+        LITE_MONTH_TRIGGER("sales_month_upd_old", "AFTER UPDATE OF " SUM6_WATCHED, "OLD", "-")
+            LITE_MONTH_TRIGGER("sales_month_upd_new", "AFTER UPDATE OF " SUM6_WATCHED, "NEW", "")
+                LITE_MONTH_TRIGGER("sales_month_del", "AFTER DELETE", "OLD", "-");
+
+static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 
 _Static_assert(sizeof lite_migrations / sizeof lite_migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of SQLite migrations");
@@ -837,8 +883,41 @@ static const char pg_v7[] =
     "CREATE EXTENSION IF NOT EXISTS pg_trgm;" V7_AREAS("BIGINT", PG_ID, PG_TEXT)
         V7_TABLES("BIGINT", "BYTEA", PG_ID) V7_DAY("BIGINT", "INTEGER", "") PG_V7_DAY PG_V7_SEARCH;
 
-static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}, {v8, v8}};
-#define BOTH_N 3
+#define PG_V9_MONTH                                                                                \
+    "CREATE FUNCTION sales_month_add(r sales, sg BIGINT) RETURNS void LANGUAGE sql AS $$"          \
+    "  INSERT INTO sales_sum_month AS m (" MONTH_KEY ", " SUM6_COLS ") VALUES (" PG_MONTH(         \
+        "r.created") ", r.operator_id, r.kind, r.pay_method, sg, sg * r.energy_ckwh,"              \
+                     "  sg * r.adjust_ckwh, sg * r.free_ckwh, sg * r.amount_fen, sg * r.fee_fen,"  \
+                     "  sg * r.arrears_fen)" MONTH_ADD(                                            \
+                         "m.") " $$;"                                                              \
+                               "CREATE FUNCTION sales_month_keep() RETURNS trigger LANGUAGE "      \
+                               "plpgsql AS $$ "                                                    \
+                               "BEGIN"                                                             \
+                               "  IF TG_OP <> 'INSERT' AND OLD.state = 1 THEN PERFORM "            \
+                               "sales_month_add(OLD, "                                             \
+                               "-1); END IF;"                                                      \
+                               "  IF TG_OP <> 'DELETE' AND NEW.state = 1 THEN PERFORM "            \
+                               "sales_month_add(NEW, "                                             \
+                               "1); END IF;"                                                       \
+                               "  RETURN NULL; END $$;"                                            \
+                               "CREATE TRIGGER sales_month_ins AFTER INSERT OR DELETE ON sales "   \
+                               "FOR EACH ROW "                                                     \
+                               "  EXECUTE FUNCTION sales_month_keep();"                            \
+                               "CREATE TRIGGER sales_month_upd AFTER UPDATE OF " SUM6_WATCHED      \
+                               " ON sales FOR EACH ROW "                                           \
+                               "  EXECUTE FUNCTION sales_month_keep();"
+
+/* PostgreSQL's indexes hold no row id as SQLite's do: the search by the start of a name
+ * or of the initials reads its page in (name, id) order from an index that has it, and
+ * stops there (not sorting every account that starts so). */
+#define PG_V9_SEARCH                                                                               \
+    "CREATE INDEX customers_name_id ON customers(name, id);"                                       \
+    "CREATE INDEX customers_py_id ON customers(name_py, id);"
+
+static const char pg_v9[] = V9_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V9_MONTH PG_V9_SEARCH;
+
+static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}, {v8, v8}, {v9, pg_v9}};
+#define BOTH_N 4
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,
                "the PostgreSQL schema plus the later migrations reach STORE_SCHEMA_VERSION");

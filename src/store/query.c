@@ -87,9 +87,15 @@ static void bind_area_scope(sql_stmt *st, const char *area_path, int64_t scope_o
     "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL                                             \
     " ORDER BY c.customer_no LIMIT :limit OFFSET :offset"
 #define CQ_COUNT(drv) "SELECT count(*) FROM customers c WHERE " drv CQ_TAIL
+/* from the highest number down: the page before a page, and the last pages */
+#define CQ_DESC(drv)                                                                               \
+    "SELECT " CUST_COLS CUST_FROM "WHERE " drv CQ_TAIL " AND c.customer_no < :before"              \
+    " ORDER BY c.customer_no DESC LIMIT :limit OFFSET :offset"
 
 static const char *const cq_page[] = {CQ_PAGE(CQ_NO), CQ_PAGE(CQ_METER), CQ_PAGE(CQ_LP),
                                       CQ_PAGE(CQ_TARIFF), CQ_PAGE(CQ_ALL)};
+static const char *const cq_desc[] = {CQ_DESC(CQ_NO), CQ_DESC(CQ_METER), CQ_DESC(CQ_LP),
+                                      CQ_DESC(CQ_TARIFF), CQ_DESC(CQ_ALL)};
 static const char *const cq_count[] = {CQ_COUNT(CQ_NO), CQ_COUNT(CQ_METER), CQ_COUNT(CQ_LP),
                                        CQ_COUNT(CQ_TARIFF), CQ_COUNT(CQ_ALL)};
 
@@ -110,7 +116,8 @@ static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool c
                            char *name_pat, char *addr_pat, struct kwh_err *e)
 {
     int d = cust_driver(q);
-    sql_stmt *st = sql_prep(s, count ? cq_count[d] : cq_page[d], e);
+    bool desc = !count && (q->before_no > 0 || q->from_end);
+    sql_stmt *st = sql_prep(s, count ? cq_count[d] : desc ? cq_desc[d] : cq_page[d], e);
     if (st == NULL)
         return NULL;
     bind_opt_i64(st, ":no", q->by_no, q->customer_no);
@@ -126,6 +133,8 @@ static sql_stmt *cust_stmt(struct store *s, const struct store_cust_q *q, bool c
     bind_opt_text(st, ":address", q->address ? addr_pat : NULL);
     sql_i64(st, ":closed", q->include_closed);
     sql_i64(st, ":after", q->after_no);
+    if (desc)
+        sql_i64(st, ":before", q->before_no > 0 ? q->before_no : INT64_MAX);
     bind_area_scope(st, q->area_path, q->scope_op);
     return st;
 }
@@ -153,9 +162,18 @@ int store_customers_page(struct store *s, const struct store_cust_q *q, int64_t 
     sql_stmt *st = cust_stmt(s, q, false, name_pat, addr_pat, e);
     if (st == NULL)
         return KWH_EDB;
+    int rc;
     sql_i64(st, ":limit", limit);
     sql_i64(st, ":offset", offset);
-    return sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e);
+    if ((rc = sql_collect(s, st, sizeof **rows, store_customer_row, (void **)rows, n, e)) < 0)
+        return rc;
+    if (q->before_no > 0 || q->from_end) /* read downwards: the page in ascending order */
+        for (size_t i = 0; i < *n / 2; i++) {
+            struct kwh_customer t = (*rows)[i];
+            (*rows)[i] = (*rows)[*n - 1 - i];
+            (*rows)[*n - 1 - i] = t;
+        }
+    return 0;
 }
 
 int store_customers_each(struct store *s, const struct store_cust_q *q,
@@ -363,6 +381,20 @@ static void bind_sale_q(sql_stmt *st, const struct store_sale_q *q, char *name_p
     bind_area_scope(st, q->area_path, q->scope_op);
 }
 
+/* The seven sums of a row (SUMS, SUM_SUMS, SCAN_COLS' order) from column col on. */
+static struct store_sums sums_at(sql_stmt *st, int col)
+{
+    return (struct store_sums){
+        .n = sql_col_i64(st, col),
+        .energy_ckwh = sql_col_i64(st, col + 1),
+        .adjust_ckwh = sql_col_i64(st, col + 2),
+        .free_ckwh = sql_col_i64(st, col + 3),
+        .amount_fen = sql_col_i64(st, col + 4),
+        .fee_fen = sql_col_i64(st, col + 5),
+        .arrears_fen = sql_col_i64(st, col + 6),
+    };
+}
+
 int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
                      store_sums_fn fn, void *ctx, struct kwh_err *e)
 {
@@ -385,16 +417,44 @@ int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_su
         bind_sale_q(st, q, name_pat);
     }
     while ((rc = sql_row(s, st, e)) == 1) {
-        struct store_sums sums = {
-            .n = sql_col_i64(st, 2),
-            .energy_ckwh = sql_col_i64(st, 3),
-            .adjust_ckwh = sql_col_i64(st, 4),
-            .free_ckwh = sql_col_i64(st, 5),
-            .amount_fen = sql_col_i64(st, 6),
-            .fee_fen = sql_col_i64(st, 7),
-            .arrears_fen = sql_col_i64(st, 8),
-        };
+        struct store_sums sums = sums_at(st, 2);
         if ((rc = fn(ctx, sql_col_int(st, 0), sql_col_int(st, 1), &sums)) != 0) {
+            sql_reset(st);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+#define SCAN_COLS                                                                                  \
+    "kind, pay_method, n, energy_ckwh, adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen"
+#define SCAN_OPERATOR                                                                              \
+    " AND (:opname IS NULL OR operator_id IN (SELECT id FROM operators WHERE name = :opname))"
+static const char scan_hours[] =
+    "SELECT hour, " SCAN_COLS " FROM sales_sum WHERE hour >= :lo AND hour < :hi" SCAN_OPERATOR;
+static const char scan_days[] =
+    "SELECT day, " SCAN_COLS " FROM sales_sum_day WHERE day >= :lo AND day < :hi" SCAN_OPERATOR;
+static const char scan_months[] =
+    "SELECT month, " SCAN_COLS
+    " FROM sales_sum_month WHERE month >= :lo AND month < :hi" SCAN_OPERATOR;
+
+int store_sales_sum_scan(struct store *s, int unit, int64_t lo, int64_t hi, const char *opname,
+                         store_unit_fn fn, void *ctx, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            unit == STORE_SUM_MONTH ? scan_months
+                            : unit == STORE_SUM_DAY ? scan_days
+                                                    : scan_hours,
+                            e);
+    int rc;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":lo", lo);
+    sql_i64(st, ":hi", hi);
+    bind_opt_text(st, ":opname", opname);
+    while ((rc = sql_row(s, st, e)) == 1) {
+        struct store_sums m = sums_at(st, 3);
+        if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_int(st, 1), sql_col_int(st, 2), &m)) != 0) {
             sql_reset(st);
             return rc;
         }
@@ -533,6 +593,19 @@ int store_sales_sum_verify(struct store *s, bool *ok, struct kwh_err *e)
     "sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM sales WHERE state = 1 "  \
     "GROUP BY 1, 2, 3, 4"
 
+#define LITE_MONTH_OF                                                                              \
+    "(CAST(strftime('%Y', created, 'unixepoch') AS INTEGER) - 1970) * 12 + "                       \
+    "CAST(strftime('%m', created, 'unixepoch') AS INTEGER) - 1"
+#define PG_MONTH_OF                                                                                \
+    "(CAST(EXTRACT(YEAR FROM to_timestamp(created) AT TIME ZONE 'UTC') AS INTEGER) - 1970) * 12 "  \
+    "+ CAST(EXTRACT(MONTH FROM to_timestamp(created) AT TIME ZONE 'UTC') AS INTEGER) - 1"
+#define MONTH_REFILL(month)                                                                        \
+    "INSERT INTO sales_sum_month (month, operator_id, kind, pay_method, n, energy_ckwh, "          \
+    "adjust_ckwh, free_ckwh, amount_fen, fee_fen, arrears_fen) SELECT " month ", "                 \
+    "operator_id, kind, pay_method, count(*), sum(energy_ckwh), sum(adjust_ckwh), "                \
+    "sum(free_ckwh), sum(amount_fen), sum(fee_fen), sum(arrears_fen) FROM sales WHERE state = 1 "  \
+    "GROUP BY 1, 2, 3, 4"
+
 static int refill(struct store *s, const char *empty, const char *fill, struct kwh_err *e)
 {
     sql_stmt *del = sql_prep(s, empty, e), *ins;
@@ -547,9 +620,13 @@ static int refill(struct store *s, const char *empty, const char *fill, struct k
 int store_sales_sum_rebuild(struct store *s, struct kwh_err *e)
 {
     int rc = refill(s, "DELETE FROM sales_sum", SUM_REFILL("sales_sum", "hour", "3600"), e);
-    if (rc < 0)
+    if (rc < 0 || (rc = refill(s, "DELETE FROM sales_sum_day",
+                               SUM_REFILL("sales_sum_day", "day", "86400"), e)) < 0)
         return rc;
-    return refill(s, "DELETE FROM sales_sum_day", SUM_REFILL("sales_sum_day", "day", "86400"), e);
+    /* the UTC month of a time: the one statement written in each dialect */
+    return refill(
+        s, "DELETE FROM sales_sum_month",
+        s->be->dialect == SQL_PG ? MONTH_REFILL(PG_MONTH_OF) : MONTH_REFILL(LITE_MONTH_OF), e);
 }
 
 /* --- events ------------------------------------------------------------------------------ */
@@ -624,15 +701,16 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
 
 int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
-                                  int64_t accounts, int64_t balance_ckwh),
+                                  int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(
         s,
-        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE id "
-        "= " SQL_PRICE_IN_FORCE(
-            "c.tariff_id") "), count(*), coalesce(sum(c.balance_ckwh), 0) FROM "
-                           "customers c WHERE c.status IN (1, 2) GROUP BY c.area_id, c.tariff_id",
+        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE id = "
+        SQL_PRICE_IN_FORCE("c.tariff_id") "), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
+        "ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN c.balance_ckwh ELSE 0 "
+        "END), 0), coalesce(sum(c.arrears_fen), 0) FROM customers c WHERE c.status IN (1, 2) OR "
+        "c.arrears_fen <> 0 GROUP BY c.area_id, c.tariff_id",
         e);
     int rc;
     if (st == NULL)
@@ -640,7 +718,7 @@ int store_area_balances(struct store *s, int64_t now,
     sql_i64(st, ":now", now);
     while ((rc = sql_row(s, st, e)) == 1)
         if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_i64(st, 1), sql_col_i64(st, 2),
-                     sql_col_i64(st, 3), sql_col_i64(st, 4))) != 0) {
+                     sql_col_i64(st, 3), sql_col_i64(st, 4), sql_col_i64(st, 5))) != 0) {
             sql_reset(st);
             return rc;
         }
@@ -662,9 +740,7 @@ int store_area_sales(struct store *s, int64_t from, int64_t to,
     sql_i64(st, ":from", from);
     sql_i64(st, ":to", to);
     while ((rc = sql_row(s, st, e)) == 1) {
-        struct store_sums m = {sql_col_i64(st, 1), sql_col_i64(st, 2), sql_col_i64(st, 3),
-                               sql_col_i64(st, 4), sql_col_i64(st, 5), sql_col_i64(st, 6),
-                               sql_col_i64(st, 7)};
+        struct store_sums m = sums_at(st, 1);
         if ((rc = fn(ctx, sql_col_i64(st, 0), &m)) != 0) {
             sql_reset(st);
             return rc;
@@ -717,6 +793,13 @@ static const char anom_usage[] =
     "c.status = 1 AND x.seen >= :from AND x.seen < :to" ANOM_WHERE_ACCOUNT
     " GROUP BY c.customer_no, c.name, c.meter_no, c.area_id ORDER BY c.customer_no";
 
+/* each read that saw fewer than 3 tries left: wrong PSCs were presented since the card's
+   last right one (a right one restores 3) */
+static const char anom_psc[] =
+    "SELECT " ANOM_COLS "x.seen, x.psc_errors, x.purchase_count, 0, 0 FROM card_seen x JOIN "
+    "customers c ON c.id = x.customer_id WHERE x.psc_errors >= 0 AND x.psc_errors < "
+    "3" ANOM_WHERE_ACCOUNT " ORDER BY x.seen, c.customer_no";
+
 static void rd_anomaly(sql_stmt *st, void *row)
 {
     struct store_anomaly *r = row;
@@ -734,13 +817,13 @@ static void rd_anomaly(sql_stmt *st, void *row)
 int store_anomalies(struct store *s, const struct store_anomaly_q *q, struct store_anomaly **rows,
                     size_t *n, struct kwh_err *e)
 {
-    static const char *const sql[] = {anom_unloaded, anom_idle, anom_backwards, anom_copy,
-                                      anom_usage};
+    static const char *const sql[] = {anom_unloaded, anom_idle,  anom_backwards,
+                                      anom_copy,     anom_usage, anom_psc};
     sql_stmt *st;
 
     *rows = NULL;
     *n = 0;
-    if (q->kind < 0 || q->kind > STORE_ANOM_USAGE)
+    if (q->kind < 0 || q->kind > STORE_ANOM_PSC)
         return kwh_err_set(e, KWH_EINVAL, "no such anomaly report");
     if ((st = sql_prep(s, sql[q->kind], e)) == NULL)
         return KWH_EDB;

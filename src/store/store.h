@@ -16,7 +16,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 

@@ -32,6 +32,11 @@ struct store_cust_q {
     const char *area_path;  /* accounts in this area's subtree ("/1/4/"), or NULL */
     int64_t scope_op;       /* an operator limited to subtrees: only those (0: off) */
     int64_t after_no;       /* keyset paging: customer numbers above this (0: off) */
+    int64_t before_no;      /* keyset paging backwards: customer numbers below this, the
+                               page read from the highest down (0: off; the page is still
+                               returned in ascending order) */
+    bool from_end;          /* the page counted from the highest number down (offset from
+                               the end), returned in ascending order */
 };
 
 int store_customers_count(struct store *s, const struct store_cust_q *q, int64_t *n,
@@ -78,6 +83,7 @@ enum store_anomaly_kind {
                              before it (by the meter's clock) */
     STORE_ANOM_COPY,      /* a card seen in an older state than at its previous read */
     STORE_ANOM_USAGE,     /* energy used per account between its reads in [from, to) */
+    STORE_ANOM_PSC,       /* a read that saw the card's PSC error counter below 3 */
 };
 
 struct store_anomaly_q {
@@ -130,6 +136,17 @@ typedef int (*store_sums_fn)(void *ctx, int kind, int pay, const struct store_su
  * (q->from and q->to on whole hours, no customer filters; the caller checks). */
 int store_sales_sums(struct store *s, const struct store_sale_q *q, bool from_summary, bool grouped,
                      store_sums_fn fn, void *ctx, struct kwh_err *e);
+/* The summaries' units: sales_sum's hours (created / 3600), sales_sum_day's UTC days
+ * (created / 86400), sales_sum_month's UTC months (since January 1970). */
+enum store_sum_unit { STORE_SUM_HOUR, STORE_SUM_DAY, STORE_SUM_MONTH };
+/* The rows of a summary over [lo, hi) of its unit, one range scan of its key, each row as
+ * it is stored (an operator, kind and payment method of one unit): fn(ctx, unit, kind,
+ * pay, sums). opname (NULL: all) keeps one operator's. For reports that add the rows up
+ * in C. */
+typedef int (*store_unit_fn)(void *ctx, int64_t unit, int kind, int pay,
+                             const struct store_sums *sums);
+int store_sales_sum_scan(struct store *s, int unit, int64_t lo, int64_t hi, const char *opname,
+                         store_unit_fn fn, void *ctx, struct kwh_err *e);
 /* A page, oldest first; *rows is caller-freed. */
 int store_sales_page(struct store *s, const struct store_sale_q *q, int64_t limit, int64_t offset,
                      struct kwh_sale **rows, size_t *n, struct kwh_err *e);
@@ -148,11 +165,12 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
 
 /* --- query.c: per area ---------------------------------------------------------------------- */
 
-/* Open and refunded accounts per area and tariff: fn(area, tariff, price, accounts,
- * balance). */
+/* Per area and tariff: the open and refunded accounts and their balance, and what every
+ * account of it owes (arrears, closed accounts too): fn(area, tariff, price in force at
+ * now, accounts, balance, arrears). */
 int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
-                                  int64_t accounts, int64_t balance_ckwh),
+                                  int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e);
 /* The settled sales of [from, to) per account area: fn(area, sums). */
 int store_area_sales(struct store *s, int64_t from, int64_t to,

@@ -11,6 +11,7 @@
 #include "kwhpos/plan.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "ui/area_pick.h"
 #include "ui/parts.h"
 
 enum {
@@ -20,6 +21,7 @@ enum {
     F_RULE,                       /* arrears recovery: the site's, fixed, percentage */
     F_RFIXED,
     F_RPERCENT,
+    F_AREA, /* the account's area */
     F_N
 };
 
@@ -33,6 +35,7 @@ struct edit {
     struct field f[F_N];
     struct form fm;
     struct tariff_pick tp;
+    struct area_pick ap;
 };
 
 /* The value field of the arrears rule chosen. */
@@ -50,6 +53,8 @@ static void edit_enter(struct app *a, void *st, int arg)
     account_fields_init(a, &s->f[F_ACCOUNT], &s->tp);
     meter_fields_init(&s->f[F_METER], 0, 1);
     s->f[F_METER + MF_NO].readonly = true;
+    s->f[F_AREA] = (struct field){.label = N_("Area"), .row = 4};
+    area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
     s->f[F_EXTRA] = (struct field){.label = N_("Tier 1 extra"),
                                    .kind = FK_ENERGY,
                                    .row = 5,
@@ -78,6 +83,12 @@ static void edit_enter(struct app *a, void *st, int arg)
     terms_sync(s);
 }
 
+static void edit_leave(struct app *a, void *st)
+{
+    (void)a;
+    area_pick_fini(&((struct edit *)st)->ap);
+}
+
 static void loaded(struct app *a, struct edit *s)
 {
     const struct kwh_customer *c = &s->cc.c;
@@ -94,6 +105,7 @@ static void loaded(struct app *a, struct edit *s)
         form_set_value(&s->fm, F_RFIXED, c->recovery_value);
     else if (c->recovery_mode == KWH_RECOVER_PERCENT)
         form_set_value(&s->fm, F_RPERCENT, c->recovery_value);
+    area_pick_select(&s->ap, &s->f[F_AREA], c->area_id);
     terms_sync(s);
     form_focus(&s->fm, F_ACCOUNT + AF_NAME);
 }
@@ -148,6 +160,7 @@ static int edit_submit(struct app *a, struct edit *s)
     account_fields_get(&s->fm, F_ACCOUNT, &s->tp, &req);
     meter_fields_get(&s->fm, F_METER, &req.meter);
     req.meter.meter_no = s->cc.c.meter.meter_no;
+    req.area_id = area_pick_id(&s->ap, &s->f[F_AREA]);
     kwh_err_clear(&e);
     rc = edit_plan(a->core, &a->s, s->cc.c.customer_no, s->cc.from_card ? &s->cc.view : NULL, &req,
                    &plan, &e);
@@ -217,4 +230,5 @@ const struct screen scr_edit = {
     .draw = edit_draw,
     .action = edit_action,
     .key = edit_key,
+    .leave = edit_leave,
 };

@@ -3,10 +3,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "kwhpos/oversight.h"
 #include "kwhpos/plan.h"
+#include "ui/area_pick.h"
 #include "ui/parts.h"
 
-enum { F_NAME, F_ADDR, F_PHONE, F_N };
+enum { F_NAME, F_ADDR, F_PHONE, F_AREA, F_N };
 
 #define FORM_ROW (UI_TOP + 10)
 
@@ -14,23 +16,33 @@ struct transfer {
     struct cust_ctx cc;
     struct field f[F_N];
     struct form fm;
+    struct area_pick ap;
 };
 
 static void transfer_enter(struct app *a, void *st, int arg)
 {
     struct transfer *s = st;
 
-    (void)a;
     (void)arg;
     s->f[F_NAME] = (struct field){
         .label = N_("New owner's name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 40};
     s->f[F_ADDR] = (struct field){.label = N_("Address"), .kind = FK_TEXT, .row = 1, .maxlen = 80};
     s->f[F_PHONE] = (struct field){.label = N_("Phone"), .kind = FK_TEXT, .row = 2, .maxlen = 30};
+    /* a new owner may move in elsewhere: the area (moving an account is an admin's) */
+    s->f[F_AREA] = (struct field){.label = N_("Area"), .row = 3, .readonly = !app_is_admin(a)};
+    area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
     form_init(&s->fm, s->f, F_N, FORM_ROW);
+}
+
+static void transfer_leave(struct app *a, void *st)
+{
+    (void)a;
+    area_pick_fini(&((struct transfer *)st)->ap);
 }
 
 static void loaded(struct transfer *s)
 {
+    area_pick_select(&s->ap, &s->f[F_AREA], s->cc.c.area_id);
     form_set_text(&s->fm, F_NAME, "");
     form_set_text(&s->fm, F_ADDR, s->cc.c.address);
     form_set_text(&s->fm, F_PHONE, "");
@@ -52,6 +64,7 @@ static int transfer_action(struct app *a, void *st, int act)
     struct kwh_receipt r;
     struct kwh_err e;
     char q[512];
+    int64_t area;
 
     switch (act) {
     case ACT_READ:
@@ -80,6 +93,16 @@ static int transfer_action(struct app *a, void *st, int act)
                  s->cc.c.customer_no, s->cc.c.name, form_text(&s->fm, F_NAME));
         if (plan_confirm_commit(a, plan, _("Ownership transfer"), q, &r) <= 0)
             return UI_HANDLED;
+        area = area_pick_id(&s->ap, &s->f[F_AREA]);
+        if (area != 0 && area != s->cc.c.area_id &&
+            area_assign(a->core, &a->s, s->cc.c.customer_no, area, &e) < 0) {
+            cust_reload(a, &s->cc);
+            app_error(a, &e);
+            app_msg(a, CLR_WARN,
+                    _("Customer %" PRIu32 " now belongs to %s; the area was not changed: %s"),
+                    s->cc.c.customer_no, s->cc.c.name, e.msg);
+            return UI_HANDLED;
+        }
         cust_reload(a, &s->cc);
         app_msg(a, CLR_OK, _("Customer %" PRIu32 " now belongs to %s."), s->cc.c.customer_no,
                 s->cc.c.name);
@@ -106,4 +129,5 @@ const struct screen scr_transfer = {
     .draw = transfer_draw,
     .action = transfer_action,
     .key = transfer_key,
+    .leave = transfer_leave,
 };

@@ -3,7 +3,9 @@
  * validation; money, energy and prices through fixed_parse, never floating point. */
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kwhpos/util.h"
@@ -246,6 +248,20 @@ static int box_key(struct form *fm, struct field *f, int type, wint_t ch)
 
 static int value_key(struct app *a, struct form *fm, struct field *f, int type, wint_t ch);
 
+/* Whether item t starts with the character u8 (an ASCII one in either case) or, with
+ * parts, has a '/'-separated part that does. */
+static bool part_starts_with(const char *t, const char *u8, bool parts)
+{
+    size_t k = strlen(u8);
+
+    for (const char *p = t;; p++) {
+        if (k == 1 ? tolower((unsigned char)*p) == (unsigned char)u8[0] : strncmp(p, u8, k) == 0)
+            return true;
+        if (!parts || (p = strchr(p, '/')) == NULL)
+            return false;
+    }
+}
+
 int form_key(struct app *a, struct form *fm, int type, wint_t ch)
 {
     struct field *f;
@@ -301,13 +317,25 @@ static int value_key(struct app *a, struct form *fm, struct field *f, int type, 
     } else if (ch == ' ' && f->kind == FK_CHECK) {
         f->on = !f->on;
         return UI_HANDLED | UI_REDRAW;
-    } else if (f->kind == FK_CHOICE && f->nitems > 0 && ch > 0x20 && ch < 0x7F) {
-        /* a letter or digit jumps to the next item that starts with it */
+    } else if (f->kind == FK_CHOICE && f->nitems > 0 && ch > 0x20 && ch != 0x7F) {
+        /* a character jumps to the next item that starts with it, or one of whose parts
+           does ("园区A/1栋": 1 finds it): a long list of areas is walked by its names */
+        char u8[MB_LEN_MAX + 1];
+        mbstate_t st;
+        size_t k;
+
+        memset(&st, 0, sizeof st);
+        k = ch < 0x80 ? 1 : wcrtomb(u8, (wchar_t)ch, &st);
+        if (ch < 0x80)
+            u8[0] = (char)tolower((int)ch);
+        if (k == (size_t)-1 || k == 0)
+            return UI_HANDLED;
+        u8[k] = '\0';
         for (int i = 1; i <= f->nitems; i++) {
             int j = (f->sel + i) % f->nitems;
             const char *t = f->items_raw ? f->items[j] : _(f->items[j]);
 
-            if (tolower((unsigned char)t[0]) == tolower((int)ch)) {
+            if (part_starts_with(t, u8, f->items_raw)) {
                 f->sel = j;
                 return UI_HANDLED | UI_REDRAW;
             }

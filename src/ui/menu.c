@@ -35,6 +35,7 @@ static const struct menu_item m_settings[] = {
     {N_("Monthly free energy and limits"), &scr_limits, 0, ADMIN},
     {N_("Fee settings"), &scr_fees, 0, ADMIN},
     {N_("Arrears"), &scr_arrears_all, 0, ADMIN},
+    {N_("Areas"), &scr_areas, 0, ADMIN},
 };
 static const struct menu_item m_open[] = {
     {N_("Open account and first purchase"), &scr_open, 0, ANY},
@@ -70,6 +71,8 @@ static const struct menu_item m_query[] = {
     {N_("Total customer balance"), &scr_balance, 0, ANY},
     {N_("Shift handover"), &scr_shift, 0, ANY},
     {N_("Reconciliation"), &scr_query_recon, 0, ANY},
+    {N_("Sales chart"), &scr_query_chart, 0, ANY},
+    {N_("Anomalies"), &scr_query_anomalies, 0, ANY},
 };
 static const struct menu_item m_files[] = {
     {N_("Back up data"), &scr_files_backup, 0, ANY},

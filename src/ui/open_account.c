@@ -7,19 +7,22 @@
 
 #include "kwhpos/plan.h"
 #include "kwhpos/util.h"
+#include "ui/area_pick.h"
 #include "ui/parts.h"
 
 enum {
     F_ACCOUNT,
     F_PURCHASE = AF_COUNT,
     F_METER = F_PURCHASE + PF_COUNT,
-    F_N = F_METER + MF_COUNT
+    F_AREA = F_METER + MF_COUNT,
+    F_N
 };
 
 struct open {
     struct field f[F_N];
     struct form fm;
     struct tariff_pick tp;
+    struct area_pick ap;
     struct last_receipt last;
 };
 
@@ -32,7 +35,16 @@ static void open_enter(struct app *a, void *st, int arg)
     purchase_fields_init(&s->f[F_PURCHASE], 5, 0, true);
     purchase_fields_sync(&s->f[F_PURCHASE]);
     meter_fields_init(&s->f[F_METER], 0, 1);
+    /* the area of the tree the account belongs to: the operator's own areas only */
+    s->f[F_AREA] = (struct field){.label = N_("Area"), .row = 8, .col = 1};
+    area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
     form_init(&s->fm, s->f, F_N, UI_TOP + 1);
+}
+
+static void open_leave(struct app *a, void *st)
+{
+    (void)a;
+    area_pick_fini(&((struct open *)st)->ap);
 }
 
 static void open_draw(struct app *a, void *st)
@@ -73,6 +85,7 @@ static int open_submit(struct app *a, struct open *s)
     account_fields_get(&s->fm, F_ACCOUNT, &s->tp, &req);
     meter_fields_get(&s->fm, F_METER, &req.meter);
     purchase_fields_get(&s->fm, F_PURCHASE, &p);
+    req.area_id = area_pick_id(&s->ap, &s->f[F_AREA]);
     kwh_err_clear(&e);
     app_msg(a, CLR_INFO, "%s", _("Reading the card..."));
     app_draw(a);
@@ -96,8 +109,14 @@ static int open_submit(struct app *a, struct open *s)
                 r.customer.customer_no);
     }
     receipt_keep(a, &s->last, &r, _("Account opened"));
-    /* an empty form for the next account; the line under it names the one just opened */
-    open_enter(a, s, 0);
+    /* an empty form for the next account (in the same area); the line under it names the
+       one just opened */
+    {
+        int64_t area = req.area_id;
+        area_pick_fini(&s->ap);
+        open_enter(a, s, 0);
+        area_pick_select(&s->ap, &s->f[F_AREA], area);
+    }
     return UI_HANDLED;
 }
 
@@ -129,4 +148,5 @@ const struct screen scr_open = {
     .draw = open_draw,
     .action = open_action,
     .key = open_key,
+    .leave = open_leave,
 };

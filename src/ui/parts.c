@@ -67,37 +67,6 @@ void cust_card_removed(struct app *a)
     app_msg(a, CLR_INFO, "%s", _("The card was taken out."));
 }
 
-bool cust_find(struct app *a, struct cust_ctx *cc)
-{
-    /* one box: the customer number or the meter number, whichever the customer brings */
-    struct field f[1] = {
-        {.label = N_("Customer or meter number"), .kind = FK_DIGITS, .row = 0, .maxlen = 9},
-    };
-    struct kwh_err e;
-    struct kwh_customer c;
-    uint32_t no;
-
-    if (!dialog_form(a, _("Find a customer"), f, 1))
-        return false;
-    no = (uint32_t)form_value(&(const struct form){.f = f, .n = 1}, 0);
-    if (no == 0) {
-        app_msg(a, CLR_ERROR, "%s", _("Give a customer number or a meter number."));
-        return false;
-    }
-    kwh_err_clear(&e);
-    if (account_lookup_number(a->core, &a->s, no, &c, &e) < 0) {
-        app_error(a, &e);
-        return false;
-    }
-    if (a->card_cc == cc)
-        a->card_cc = NULL;
-    memset(cc, 0, sizeof *cc);
-    cc->have = true;
-    cc->c = c;
-    app_msg(a, CLR_OK, "%s", _("Customer found."));
-    return true;
-}
-
 void cust_reload(struct app *a, struct cust_ctx *cc)
 {
     struct kwh_err e;

@@ -21,7 +21,8 @@ struct cust_ctx {
 bool cust_read_card(struct app *a, struct cust_ctx *cc);
 /* The card in the reader was taken out: the account read from it leaves the screen. */
 void cust_card_removed(struct app *a);
-/* F3: asks for a customer or meter number and finds the account. */
+/* F3: one search box (a customer or meter number, a phone, part of a name or address,
+ * pinyin initials); several matches are a list to choose from (cust_search.c). */
 bool cust_find(struct app *a, struct cust_ctx *cc);
 /* Draws the account from row y on; returns the rows used. */
 int cust_draw(struct app *a, const struct cust_ctx *cc, int y);

@@ -10,10 +10,11 @@
 
 #include "kwhpos/util.h"
 #include "ui/parts.h"
+#include "ui/area_pick.h"
 #include "ui/qview.h"
 #include "kwhpos/query.h"
 
-enum { F_OPER, F_FROM, F_TO, F_N };
+enum { F_OPER, F_FROM, F_TO, F_AREA, F_N };
 enum { C_TIME, C_NO, C_NAME, C_METER, C_OPER, C_AFTER };
 
 struct qevents {
@@ -23,6 +24,7 @@ struct qevents {
     struct kwh_event_filter filter;
     struct kwh_event_page page;
     const struct kwh_event *cur; /* the row being printed or exported */
+    struct area_pick ap;
 };
 
 static const struct list_col cols[] = {
@@ -173,6 +175,8 @@ static int load(struct app *a, void *st, struct kwh_err *e)
         s->filter.kind = s->kind;
         s->filter.by_operator = s->f[F_OPER].on;
         str_copy(s->filter.operator_name, sizeof s->filter.operator_name, form_text(fm, F_OPER));
+        s->filter.by_area = s->f[F_AREA].on;
+        s->filter.area_id = area_pick_id(&s->ap, &s->f[F_AREA]);
         if ((rc = qview_period(a, &s->q, &s->filter.period, e)) < 0)
             return rc;
         s->filter.by_date = rc == 1;
@@ -265,10 +269,11 @@ static void qevents_enter(struct app *a, void *st, int arg)
 {
     struct qevents *s = st;
 
-    (void)a;
     s->kind = arg;
     s->f[F_OPER] = qview_operator_field(0, 0);
     qview_period_fields(&s->f[F_FROM], &s->f[F_TO], 0, 1);
+    s->f[F_AREA] = (struct field){.label = N_("Area"), .row = 1, .check = true};
+    area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
     qview_init(&s->q, &ops, s, s->f, F_N, 2);
     qview_dates(&s->q, F_FROM, F_TO);
 }
@@ -277,6 +282,7 @@ static void qevents_leave(struct app *a, void *st)
 {
     (void)a;
     query_event_page_fini(&((struct qevents *)st)->page);
+    area_pick_fini(&((struct qevents *)st)->ap);
 }
 
 const struct screen scr_query_events = {

@@ -9,11 +9,12 @@
 
 #include "kwhpos/util.h"
 #include "ui/parts.h"
+#include "ui/area_pick.h"
 #include "ui/qview.h"
 #include "kwhpos/core.h"
 #include "kwhpos/query.h"
 
-enum { F_MODE, F_FROM, F_TO, F_OPER, F_NO, F_NAME, F_METER, F_N };
+enum { F_MODE, F_FROM, F_TO, F_OPER, F_NO, F_NAME, F_METER, F_AREA, F_N };
 enum { MODE_LIST, MODE_DAY, MODE_MONTH };
 
 static const char *const mode_items[] = {N_("Period list"), N_("Daily report"),
@@ -29,6 +30,7 @@ struct qsales {
     const struct kwh_sale *cur;     /* the row being printed or exported */
     const char *split_label;        /* a by-kind or by-payment line being printed */
     const struct kwh_sale_totals *split;
+    struct area_pick ap;
 };
 
 /* --- the purchases of a period ---------------------------------------------------------- */
@@ -147,6 +149,8 @@ static int build_filter(struct app *a, struct qsales *s, struct kwh_err *e)
     str_copy(f->name, sizeof f->name, form_text(fm, F_NAME));
     f->by_meter_no = s->f[F_METER].on;
     f->meter_no = (uint32_t)form_value(fm, F_METER);
+    f->by_area = s->f[F_AREA].on;
+    f->area_id = area_pick_id(&s->ap, &s->f[F_AREA]);
     return 0;
 }
 
@@ -339,7 +343,6 @@ static void qsales_enter(struct app *a, void *st, int arg)
 {
     struct qsales *s = st;
 
-    (void)a;
     (void)arg;
     s->f[F_MODE] = (struct field){.label = N_("Report"),
                                   .kind = FK_CHOICE,
@@ -364,7 +367,9 @@ static void qsales_enter(struct app *a, void *st, int arg)
                                    .minlen = 8,
                                    .maxlen = 8,
                                    .check = true};
-    qview_init(&s->q, &list_ops, s, s->f, F_N, 4);
+    s->f[F_AREA] = (struct field){.label = N_("Area"), .row = 4, .check = true};
+    area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
+    qview_init(&s->q, &list_ops, s, s->f, F_N, 5);
     qview_dates(&s->q, F_FROM, F_TO);
     form_focus(&s->q.fm, F_FROM);
 }
@@ -376,6 +381,7 @@ static void qsales_leave(struct app *a, void *st)
     (void)a;
     query_sale_page_fini(&s->page);
     report_sales_fini(&s->report);
+    area_pick_fini(&s->ap);
 }
 
 const struct screen scr_query_sales = {

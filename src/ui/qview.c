@@ -124,10 +124,17 @@ void qview_draw(struct app *a, struct qview *q)
     if (q->info[0])
         draw_text(stdscr, y, 2, COLS - 4, q->info, theme_attr(CLR_INFO));
     list_draw(&q->l, y + 1, 2, h, o->cols, o->ncols, o->cell, q->st, q->on_list);
-    if (q->have && o->totals)
+    if (q->have && o->totals && !q->open_ended)
         list_draw_row(y + 1 + h, 2, o->cols, o->ncols, o->cell, q->st, QV_TOTAL,
                       theme_attr(CLR_LIST_HEAD));
-    if (q->have && q->total > 0 && q->total > q->l.n)
+    if (q->have && q->open_ended && q->l.n > 0 && (q->offset > 0 || q->offset + q->l.n < q->total))
+        snprintf(
+            line, sizeof line,
+            q->offset + q->l.n < q->total
+                ? _("Rows %" PRId64 "-%" PRId64 ", more follow (PgDn/PgUp: next/previous page)")
+                : _("Rows %" PRId64 "-%" PRId64 " (PgUp: previous page)"),
+            q->offset + 1, q->offset + q->l.n);
+    else if (q->have && q->total > 0 && q->total > q->l.n)
         snprintf(line, sizeof line,
                  _("Rows %" PRId64 "-%" PRId64 " of %" PRId64 " (PgDn/PgUp: next/previous page)"),
                  q->offset + 1, q->offset + q->l.n, q->total);

@@ -33,6 +33,8 @@ struct qview {
     bool on_list;
     bool have; /* a query ran and succeeded */
     int64_t offset, total;
+    bool open_ended;          /* total is not known (a search pages by key): the page and
+                                 whether more follow, no totals line */
     int64_t page;             /* rows a page loads */
     char info[200];           /* a line above the list (the period it covers) */
     int from_field, to_field; /* a period's two fields (the box on from), or -1 */

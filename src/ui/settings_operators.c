@@ -1,21 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* 操作员维护 (M6): add an operator (name, role, password twice), change a role or reset
- * a password, delete an operator. */
+ * a password, limit an operator to an area (scope_set: they then see and work on only
+ * the accounts of that area and below), delete an operator. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kwhpos/oversight.h"
 #include "kwhpos/util.h"
+#include "ui/area_pick.h"
 #include "ui/widgets.h"
 #include "kwhpos/core.h"
 
 #define LIST_ROWS 9
 
-enum { F_NAME, F_ROLE, F_PW, F_PW2, F_N };
+enum { F_NAME, F_ROLE, F_PW, F_PW2, F_SCOPE, F_N };
+
+/* The areas an operator is limited to (n 0: unrestricted). */
+struct op_scope {
+    int64_t area[KWH_SCOPE_MAX];
+    size_t n;
+};
 
 struct operators {
     struct kwh_operator *o;
+    struct op_scope *sc; /* per operator */
     size_t n;
+    struct area_pick ap;
     struct listform lf;
     struct field f[F_N];
     struct form fm;
@@ -37,11 +48,15 @@ static void fill_form(void *ctx)
     if (s->lf.adding || s->n == 0) {
         form_set_text(&s->fm, F_NAME, "");
         s->f[F_ROLE].sel = 0;
+        s->f[F_SCOPE].sel = 0;
         s->f[F_NAME].readonly = false;
         return;
     }
     form_set_text(&s->fm, F_NAME, s->o[s->lf.l.sel].name);
     s->f[F_ROLE].sel = s->o[s->lf.l.sel].role == KWH_ROLE_ADMIN ? 1 : 0;
+    s->f[F_SCOPE].sel = 0;
+    if (s->sc[s->lf.l.sel].n > 0)
+        area_pick_select(&s->ap, &s->f[F_SCOPE], s->sc[s->lf.l.sel].area[0]);
     s->f[F_NAME].readonly = true;
 }
 
@@ -50,11 +65,20 @@ static void reload(struct app *a, struct operators *s)
     struct kwh_err e;
 
     free(s->o);
+    free(s->sc);
     s->o = NULL;
+    s->sc = NULL;
     s->n = 0;
     kwh_err_clear(&e);
     if (auth_operator_list(a->core, &a->s, &s->o, &s->n, &e) < 0)
         app_msg(a, CLR_ERROR, "%s", e.msg);
+    s->sc = calloc(s->n + 1, sizeof *s->sc);
+    if (s->sc == NULL)
+        s->n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (scope_get(a->core, &a->s, s->o[i].name, s->sc[i].area, KWH_SCOPE_MAX, &s->sc[i].n, &e) <
+            0)
+            s->sc[i].n = 0;
     listform_reloaded(&s->lf, (int)s->n);
 }
 
@@ -81,6 +105,9 @@ static void operators_enter(struct app *a, void *st, int arg)
         .label = N_("Password"), .kind = FK_PASSWORD, .row = 2, .maxlen = 64, .width = 20};
     s->f[F_PW2] = (struct field){
         .label = N_("Password again"), .kind = FK_PASSWORD, .row = 3, .maxlen = 64, .width = 20};
+    s->f[F_SCOPE] = (struct field){.label = N_("Limited to area"), .row = 4};
+    s->ap.all = true;
+    area_pick_load(a, &s->ap, &s->f[F_SCOPE], 0);
     form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
     s->lf.rows = LIST_ROWS;
     reload(a, s);
@@ -88,14 +115,35 @@ static void operators_enter(struct app *a, void *st, int arg)
     fill_form(s);
 }
 
+/* The operator's areas in words: all, one area, or the first and how many more. */
+static void scope_text(const struct operators *s, const struct op_scope *sc, char *buf, size_t n)
+{
+    const char *first = "?";
+
+    if (sc->n == 0) {
+        snprintf(buf, n, "%s", _("All areas"));
+        return;
+    }
+    for (int i = 0; i < s->ap.n; i++)
+        if (s->ap.areas[i].id == sc->area[0])
+            first = s->ap.areas[i].depth == 0 ? _("(whole site)") : s->ap.areas[i].title;
+    if (sc->n == 1)
+        snprintf(buf, n, "%s", first);
+    else
+        snprintf(buf, n, _("%s and %zu more"), first, sc->n - 1);
+}
+
 static void cell(void *ctx, int row, int col, char *buf, size_t n)
 {
-    const struct kwh_operator *o = &((struct operators *)ctx)->o[row];
+    const struct operators *s = ctx;
+    const struct kwh_operator *o = &s->o[row];
 
     if (col == 0)
         snprintf(buf, n, "%s", o->name);
     else if (col == 1)
         snprintf(buf, n, "%s", label_role(o->role));
+    else if (col == 2)
+        scope_text(s, &s->sc[row], buf, n);
     else
         snprintf(buf, n, "%s",
                  o->locked_until > time(NULL) ? _("locked out")
@@ -106,9 +154,10 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
 static void operators_draw(struct app *a, void *st)
 {
     static const struct list_col cols[] = {
-        {N_("Operator"), 24, false},
-        {N_("Role"), 16, false},
-        {N_("State"), 28, false},
+        {N_("Operator"), 14, false},
+        {N_("Role"), 14, false},
+        {N_("Area"), 20, false},
+        {N_("State"), 22, false},
     };
     struct operators *s = st;
 
@@ -116,11 +165,26 @@ static void operators_draw(struct app *a, void *st)
     list_draw(&s->lf.l, UI_TOP, 2, LIST_ROWS, cols, (int)KWH_ARRAY_LEN(cols), cell, s,
               s->lf.on_list);
     draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
-              s->lf.adding
-                  ? _("New operator:")
-                  : _("Selected operator (Tab: change role or set a password, F6: delete):"),
+              s->lf.adding ? _("New operator:")
+                           : _("Selected operator (Tab: role, password or area; F6: delete):"),
               theme_attr(CLR_INFO));
     form_draw(&s->fm, !s->lf.on_list);
+}
+
+/* Whether the area chosen differs from the operator's scope (an operator limited to
+ * several areas keeps them while the first one stays chosen). */
+static bool scope_changed(const struct operators *s, const struct op_scope *sc)
+{
+    int64_t id = area_pick_id(&s->ap, &s->f[F_SCOPE]);
+
+    return sc->n == 0 ? id != 0 : id != sc->area[0];
+}
+
+static int set_scope(struct app *a, struct operators *s, const char *name, struct kwh_err *e)
+{
+    int64_t id = area_pick_id(&s->ap, &s->f[F_SCOPE]);
+
+    return scope_set(a->core, &a->s, name, &id, id != 0 ? 1 : 0, e);
 }
 
 static int save(struct app *a, struct operators *s)
@@ -139,6 +203,11 @@ static int save(struct app *a, struct operators *s)
             app_error(a, &e);
             return UI_HANDLED;
         }
+        if (area_pick_id(&s->ap, &s->f[F_SCOPE]) != 0 && set_scope(a, s, name, &e) < 0) {
+            reload(a, s);
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
         app_msg(a, CLR_OK,
                 _("Operator %s added. They choose their own password at their first login."), name);
     } else {
@@ -151,6 +220,10 @@ static int save(struct app *a, struct operators *s)
             auth_change_password(a->core, &a->s, name, NULL, form_text(&s->fm, F_PW),
                                  form_text(&s->fm, F_PW2), &e) < 0) {
             clear_pw(s);
+            app_error(a, &e);
+            return UI_HANDLED;
+        }
+        if (scope_changed(s, &s->sc[s->lf.l.sel]) && set_scope(a, s, name, &e) < 0) {
             app_error(a, &e);
             return UI_HANDLED;
         }
@@ -214,6 +287,8 @@ static void operators_leave(struct app *a, void *st)
     (void)a;
     clear_pw(s);
     free(s->o);
+    free(s->sc);
+    area_pick_fini(&s->ap);
 }
 
 const struct screen scr_operators = {

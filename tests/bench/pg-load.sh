@@ -13,7 +13,7 @@ q() { psql -XAtq -v ON_ERROR_STOP=1 "$url" "$@"; }
 secs() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 
 "$KWHPOS" --db "$url" init --area 314159 >/dev/null
-tables="settings operators tariffs tariff_prices customers totals card_ops sales events audit sales_sum sales_sum_day shifts"
+tables="settings operators tariffs tariff_prices customers totals card_ops sales events audit sales_sum sales_sum_day sales_sum_month shifts"
 q -c "TRUNCATE $(echo $tables | sed 's/ /, /g') RESTART IDENTITY CASCADE"
 idx=$(q -c "SELECT indexname FROM pg_indexes i WHERE schemaname = current_schema() AND
             tablename IN ('customers', 'sales', 'card_ops', 'events') AND NOT EXISTS

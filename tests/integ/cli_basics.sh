@@ -132,7 +132,11 @@ is "nothing was audited (not even a login)" \
     "$(sqlite3 "$T/a.db" "SELECT count(*) FROM audit")" "$audits"
 out=$(echo secret12 | "$KWHPOS" --db "$T/a.db" --user system balance)
 like "nothing was opened" "$out" 'accounts: 0'
-"$KWHPOS" --db "$T/a.db" show --meter 01234567 >/dev/null 2>"$T/err"; rc=$?
+"$KWHPOS" --db "$T/a.db" show --meter 01234567 </dev/null >/dev/null 2>"$T/err"; rc=$?
+is "show acts for an operator: without --user it is refused (exit 4)" "$rc" 4
+like "asking for --user" "$(cat "$T/err")" 'give --user NAME'
+echo secret12 | "$KWHPOS" --db "$T/a.db" --user system show --meter 01234567 >/dev/null \
+    2>"$T/err"; rc=$?
 is "show --meter 01234567 (8 digits with a leading zero) is not a usage error" "$rc" 3
 like "it looks the meter up" "$(cat "$T/err")" '01234567'
 

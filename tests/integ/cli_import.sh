@@ -24,6 +24,12 @@ csv=$(clerk query customers --format csv)
 like "the quoted comma came through" "$csv" '"一号楼, 101"'
 like "and the doubled quotes" "$csv" '"李 ""小"" 四"'
 is "no imported account has a card" "$(printf '%s\n' "$csv" | grep -c ',open,none,')" 3
+out=$(clerk query customers --after 10000001 --limit 1 --format csv)
+is "--after 10000001 --limit 1: the next account by key" "$(printf '%s\n' "$out" | sed -n 2p | cut -d, -f1)" 10000002
+is "one row" "$(printf '%s\n' "$out" | grep -c '^1000000')" 1
+clerk query customers --after 10000001 --offset 1 >/dev/null 2>"$T/err"; rc=$?
+is "--after with --offset is a usage error" "$rc" 2
+like "saying to give one" "$(cat "$T/err")" 'give one of them'
 
 # --- GB18030, as Excel saves CSV on Chinese Windows ------------------------------------------
 printf 'name,meter,tariff\n王五,10000004,居民生活用电\n' | iconv -f UTF-8 -t GB18030 >"$T/gb.csv"

@@ -101,6 +101,32 @@ out=$(clerk report period "${ALL[@]}" --operator clerk --format csv)
 is "report period --operator clerk: the clerk's sales" \
     "$(fen "$(printf '%s\n' "$out" | grep '^total,' | cut -d, -f8)")" "$fen_clerk"
 is "and their count" "$(printf '%s\n' "$out" | grep '^total,' | cut -d, -f4)" "$n_clerk"
+# the reports as PDF: the report's text, then bar charts of its rows (kWh and money)
+MONTH=$(date +%Y-%m)
+clerk report monthly --from "$MONTH" --to "$MONTH" --format pdf >"$T/m.pdf"; rc=$?
+is "report monthly --format pdf exits 0" "$rc" 0
+is "a PDF" "$(head -c 5 "$T/m.pdf")" "%PDF-"
+out=$(pdftotext -layout "$T/m.pdf" -)
+like "with the report's text" "$out" 'monthly report \(月报表\)'
+like "a chart of the kWh per month" "$out" 'kWh sold per month'
+like "and one of the money" "$out" 'money per month \(yuan\)'
+like "each bar labelled with its month" "$out" "$MONTH"
+like "the money chart's scale is the month's money" "$out" \
+    "$(printf '%s\n' "$(clerk report monthly --format csv)" | grep '^total,' | cut -d, -f8)"
+clerk report period --from "$TODAY" --to "$TODAY" --format pdf >"$T/p.pdf"
+out=$(pdftotext -layout "$T/p.pdf" -)
+like "report period --format pdf: a chart of the days" "$out" 'kWh sold per day'
+like "its bars labelled by day" "$out" "$TODAY"
+like "under the period's text" "$out" 'period report \(段时期报表\)'
+out=$(clerk report period --from 2025-01-01 --to "$TODAY" --format pdf | pdftotext -layout - -)
+like "a period longer than two months: a bar a month" "$out" 'kWh sold per month'
+out=$(echo "$CLERK" | LANGUAGE=zh_CN k --user clerk report daily --format pdf | pdftotext -layout - -)
+like "in Chinese too" "$out" '每日售电量'
+r=$(script -qec "echo $CLERK | $KWHPOS -c $T/k.ini --user clerk report monthly --format pdf" /dev/null 2>&1 | tr -d "\\r")
+like "not onto a terminal" "$r" 'send it to one'
+out=$(clerk report monthly --format pdf --bom 2>&1 >/dev/null); rc=$?
+is "--format pdf --bom: exit 2" "$rc" 2
+
 out=$(clerk report daily --from "$TODAY" --to "$TODAY")
 like "the daily report in text names itself" "$out" '^daily report \(日报表\)'
 like "and has today's row" "$out" "^$TODAY +$n_all "

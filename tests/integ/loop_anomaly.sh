@@ -4,13 +4,14 @@
 # The anomaly reports (kwhpos anomalies), each found in a scenario built on purpose
 # through `kwhsim serve`, its meters and card files: a purchase never loaded, an idle
 # account, a meter whose memory was tampered so its total runs backwards, a copied card
-# file used twice, and one account of an area using far more than the others. Elapsed
-# days are made by moving the account's last purchase back in the database.
+# file used twice, a card whose PSC error counter shows wrong tries, and one account of an
+# area using far more than the others. Elapsed days are made by moving the account's last
+# purchase back in the database.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/loop_lib.sh"
 export TZ=Asia/Shanghai
 
-MX=21000001 MY=21000002 MZ=21000003 MW=21000004 MP1=21000011 MP2=21000012 MP3=21000013
+MX=21000001 MY=21000002 MZ=21000003 MW=21000004 MV=21000005 MP1=21000011 MP2=21000012 MP3=21000013
 rows() { printf '%s\n' "$OUT" | tr -d '\r' | grep -c "$1"; }
 # open NAME METER CARD KWH AREA: an account on a new card; CUSTOMER is its number
 open_acct() {
@@ -104,6 +105,24 @@ is "copies: 丁's card seen older than before (count 2 both times)" "$(rows "^$W
 run kp anomalies backwards --format csv
 is "the copy's old meter report is not a meter running backwards" "$(rows "^$W,")" 0
 
+# --- a card tried with wrong PSCs --------------------------------------------------------------
+open_acct 戊 $MV cv 10
+V=$CUSTOMER
+read_back cv
+run kp anomalies psc --format csv
+is "a card read with its 3 tries is not listed" "$(rows "^$V,")" 0
+is "every read at the counter noted the card's error counter" \
+    "$(q "SELECT count(*) FROM card_seen WHERE psc_errors < 0 OR psc_errors > 3")" 0
+# two wrong PSCs presented elsewhere: the card keeps 1 try (the counter's state in the file)
+sed -i 's/^tries 3$/tries 1/' "$D/cv.card"
+read_back cv
+is "the card is still read at the counter" "$RC" 0
+run kp anomalies psc --format csv
+is "psc: 戊's card seen with 1 try left, purchase count 1" "$(rows "^$V,戊,$MV,,.*,1,1$")" 1
+is "and no other card" "$(printf '%s\n' "$OUT" | tail -n +2 | grep -c .)" 1
+run kp anomalies psc
+like "text: a title" "$OUT" "cards tried with wrong PSCs"
+
 # --- usage far above the area --------------------------------------------------------------------
 i=0
 for m in $MP1 $MP2 $MP3; do
@@ -149,7 +168,7 @@ run kp anomalies outliers --factor 1
 is "--factor 1: exit 2" "$RC" 2
 run kp anomalies nonsense
 is "an unknown report: exit 2" "$RC" 2
-like "naming the reports" "$OUT" "unloaded, idle, backwards, copies or outliers"
+like "naming the reports" "$OUT" "unloaded, idle, backwards, copies, outliers or psc"
 # the thresholds from the INI's [anomaly]
 { cat "$INI"; printf '[anomaly]\nunloaded_days = 10\n'; } >"$T/a.ini"
 KINI=$T/a.ini run kp anomalies unloaded --format csv

@@ -80,6 +80,12 @@ run li card read
 is "nor reads its card: exit 4" "$RC" 4
 is "no sale recorded" "$(q "SELECT count(*) FROM sales")" 2
 sim eject >/dev/null
+run li show --customer "$B"
+is "nor shows it: exit 4" "$RC" 4
+like "naming its area" "$OUT" "园区B"
+unlike "and nothing of the account" "$OUT" "李四"
+run li show --meter $M1
+is "li shows 园区A's account" "$RC:$(kv meter)" "0:$M1"
 run li query customers --format csv
 is "li's query shows 园区A's account only" "$(rows ",$M1,")/$(rows ",$M2,")" "1/0"
 run kp query customers --in 园区B --format csv
@@ -93,8 +99,8 @@ is "li's balance is 园区A's" "$(kv accounts) $(kv balance_kwh)" "1 100.00"
 run kp balance
 is "the site's balance" "$(kv accounts) $(kv balance_kwh)" "2 150.00"
 run kp report areas --format csv
-like "report areas: 园区A with its subtree" "$OUT" "园区A,1,100.00,52.83,1,100.00,52.83"
-like "and 园区B" "$OUT" "园区B,1,50.00,26.42,1,50.00,26.42"
+like "report areas: 园区A with its subtree" "$OUT" "园区A,1,100.00,52.83,0.00,1,100.00,52.83"
+like "and 园区B" "$OUT" "园区B,1,50.00,26.42,0.00,1,50.00,26.42"
 run li report areas --format csv
 unlike "li's breakdown has no 园区B" "$OUT" "园区B"
 run li area list

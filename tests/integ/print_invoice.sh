@@ -141,7 +141,7 @@ like "the receipt is shown: the sale is done" "$(flat "$out")" 'kind: sale~.*~in
 like "the clerk is told why and how to print it later" "$out" \
     "the sale is done \(invoice 3\) but its invoice did not print: .*printer 'raw' is stopped \(paper jam\).*kwhpos print 3"
 is "the sale is committed" "$(sq 'SELECT state, amount_fen, printed FROM sales WHERE invoice_no = 3')" '1|2000|0'
-like "kwhpos show counts the purchase" "$(K show --customer 10000001)" 'purchase_count: 3'
+like "kwhpos show counts the purchase" "$(clerk kwhpos.ini show --customer 10000001)" 'purchase_count: 3'
 ok "no job was left on the stopped queue" no_jobs raw
 cupsenable raw
 out=$(clerk kwhpos.ini print 3 2>&1)

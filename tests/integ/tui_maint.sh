@@ -76,7 +76,7 @@ tui_keys F3
 tui_wait "查询用户" && tui_type "87654321" && tui_keys Enter
 tui_see "find: a number nobody has is refused, naming both kinds" "没有用户编号或表号为 87654321 的用户"
 tui_keys Enter F3
-tui_wait "用户编号或表号" && tui_type "20240001" && tui_keys Enter
+tui_wait "拼音首字母" && tui_type "20240001" && tui_keys Enter
 tui_see "edit: customer found by the meter number" "已找到用户"
 tui_see "edit: it is the meter's account" "10000001"
 tui_keys Tab C-u; tui_type "二号楼202"; tui_keys Enter

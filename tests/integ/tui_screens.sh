@@ -9,14 +9,20 @@
 tui_site || { echo "not ok - site"; exit 1; }
 db "update operators set must_change=0 where name='system'" >/dev/null
 # menu: number of entries an administrator sees
-counts=(10 2 4 6 4 8 3 5)
+counts=(11 2 4 6 4 11 3 5)
 
 walk() { # LANG
-    local m i n screen
+    local m i k n screen
     for m in 1 2 3 4 5 6 7 8; do
         n=${counts[$((m - 1))]}
         for ((i = 1; i <= n; i++)); do
-            tui_keys F9 "$m" "$((i % 10))" # the tenth entry is 0
+            if ((i <= 10)); then
+                tui_keys F9 "$m" "$((i % 10))" # the tenth entry is 0
+            else # past the tenth no digit reaches it: down to it
+                tui_keys F9 "$m"
+                for ((k = 1; k < i; k++)); do tui_keys Down; done
+                tui_keys Enter
+            fi
             tui_wait "F10" 5 >/dev/null 2>&1
             wait_for 5 _tui_screen_settled
             screen=$(tui_screen)

@@ -59,13 +59,14 @@ static void pg_admin(const char *sql)
 #define PG_TABLES                                                                                  \
     "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "    \
     "audit, sales_sum, shifts, schema_version, tariff_tiers, fee_types, sale_items, items_sum, "   \
-    "arrears, reversals, areas, operator_areas, card_marks, card_seen, sales_sum_day"
+    "arrears, reversals, areas, operator_areas, card_marks, card_seen, sales_sum_day, "            \
+    "sales_sum_month"
 static const char *const pg_tables[] = {
     "settings",       "operators",  "tariffs",        "tariff_prices", "customers",
     "totals",         "card_ops",   "sales",          "events",        "audit",
     "sales_sum",      "shifts",     "schema_version", "tariff_tiers",  "fee_types",
     "sale_items",     "items_sum",  "arrears",        "reversals",     "areas",
-    "operator_areas", "card_marks", "card_seen",      "sales_sum_day"};
+    "operator_areas", "card_marks", "card_seen",      "sales_sum_day", "sales_sum_month"};
 static const char *const pg_identity[] = {"operators",    "tariffs",   "tariff_prices", "customers",
                                           "card_ops",     "sales",     "events",        "shifts",
                                           "tariff_tiers", "fee_types", "sale_items",    "arrears",
@@ -433,8 +434,11 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     "customer_address, customer_phone, tariff_name"
 void site_schema_back_to_5(struct site *s, const char *then)
 {
-    /* version 8 undone, then version 7, then version 6 (the money rules) */
+    /* versions 9, 8 and 7 undone, then version 6 (the money rules) */
     static const char pg[] =
+        "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
+        "DROP FUNCTION sales_month_keep(); DROP FUNCTION sales_month_add(sales, BIGINT);"
+        "DROP TABLE sales_sum_month; DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
         "DROP INDEX customers_arrears; ALTER TABLE tariffs DROP COLUMN kind;"
         "DROP TRIGGER sales_day_ins ON sales; DROP TRIGGER sales_day_upd ON sales;"
         "DROP FUNCTION sales_day_keep(); DROP FUNCTION sales_day_add(sales, BIGINT);"
@@ -474,6 +478,9 @@ void site_schema_back_to_5(struct site *s, const char *then)
         "  ROW EXECUTE FUNCTION sales_sum_keep();"
         "UPDATE schema_version SET version = 5;";
     static const char lite[] =
+        "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
+        "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del; DROP TABLE "
+        "sales_sum_month;"
         "DROP INDEX customers_arrears; ALTER TABLE tariffs DROP COLUMN kind;"
         "DROP TRIGGER customers_fts_ins; DROP TRIGGER customers_fts_upd;"
         "DROP TRIGGER customers_fts_del; DROP TABLE customers_fts;"
@@ -504,6 +511,20 @@ void site_schema_back_to_5(struct site *s, const char *then)
     char sql[8192];
     snprintf(sql, sizeof sql, "%s%s", site_is_pg() ? pg : lite, then != NULL ? then : "");
     site_exec(s, sql);
+}
+
+void site_schema_back_to_8(struct site *s)
+{
+    site_exec(s,
+              site_is_pg()
+                  ? "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
+                    "DROP FUNCTION sales_month_keep();"
+                    "DROP FUNCTION sales_month_add(sales, BIGINT); DROP TABLE sales_sum_month;"
+                    "DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
+                    "UPDATE schema_version SET version = 8;"
+                  : "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
+                    "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del;"
+                    "DROP TABLE sales_sum_month; PRAGMA user_version = 8;");
 }
 
 void site_exec(struct site *s, const char *sql)

@@ -184,10 +184,13 @@ int main(int argc, char **argv)
     report("account by customer number", &t, 1);
     {
         /* the search box (kwhpos/oversight.h): a page of at most 20, as a screen shows */
-        static const char *const kinds[] = {"by number", "by 3 characters of the name",
-                                            "by the start of the name", "by the pinyin initials",
-                                            "by part of the phone"};
-        for (int k = 0; k < 5; k++) {
+        static const char *const kinds[] = {"by number",
+                                            "by 3 characters of the name",
+                                            "by the start of the name",
+                                            "by the pinyin initials",
+                                            "by part of the phone",
+                                            "by part of the address"};
+        for (int k = 0; k < 6; k++) {
             for (int i = 0; i < runs; i++) {
                 struct kwh_search_page pg;
                 struct kwh_customer cu;
@@ -195,14 +198,24 @@ int main(int argc, char **argv)
                 uint32_t no = 10000001 + rnd((uint32_t)accounts);
                 if (account_find(c, no, 0, &cu, &e) < 0)
                     die("search's account", &e);
+                if (strlen(cu.phone) < 11 || cu.address[0] == '\0') {
+                    i--; /* an account a sale commit of an earlier run opened: no phone */
+                    continue;
+                }
                 if (k == 0)
                     snprintf(text, sizeof text, "%08u", cu.meter.meter_no);
                 else if (k == 1 || k == 2)
                     snprintf(text, sizeof text, "%.*s", k == 1 ? 9 : 3, cu.name); /* 3 or 1 */
                 else if (k == 3)
                     pinyin_initials(cu.name, text, 3);
-                else
+                else if (k == 4)
                     snprintf(text, sizeof text, "%.6s", cu.phone + 5);
+                else /* the building: "12号楼" */
+                    snprintf(text, sizeof text, "%.*s",
+                             (int)(strstr(cu.address, "楼")
+                                       ? strstr(cu.address, "楼") - cu.address + 3
+                                       : 9),
+                             cu.address);
                 t0 = now_ms();
                 if (search_customers(c, &s, text, false, 0, 20, &pg, &e) < 0)
                     die("search", &e);
@@ -255,7 +268,33 @@ int main(int argc, char **argv)
         add(&t, now_ms() - t0);
         report_sales_fini(&r);
     }
-    report("monthly report (12 months)", &t, 0);
+    report("monthly report (12 months)", &t, 50);
+    {
+        /* a month from the summaries (its whole UTC days and the hours at its edges) is what
+           the sales hold: the month less its last second, read from the sales, plus that
+           second */
+        int64_t m = period_month(today - 62 * 86400).from, end = period_month(m).to;
+        struct kwh_sale_filter a = day_filter(m, end), b = day_filter(m, end - 1);
+        struct kwh_sale_filter last = day_filter(end - 1, end);
+        struct kwh_sales_report ra, rb;
+        struct kwh_sale_page pg;
+        if (report_sales(c, &s, &a, KWH_GROUP_MONTH, &ra, &e) < 0 ||
+            report_sales(c, &s, &b, KWH_GROUP_PERIOD, &rb, &e) < 0 ||
+            query_sales(c, &s, &last, &pg, &e) < 0)
+            die("month consistency", &e);
+        if (ra.totals.amount_fen != rb.totals.amount_fen + pg.totals.amount_fen ||
+            ra.totals.count != rb.totals.count + pg.totals.count ||
+            ra.rows[0].t.count != ra.totals.count) {
+            fprintf(stderr, "benchrun: the summaries and the sales disagree over a month\n");
+            return 1;
+        }
+        printf("summaries = sales over a month: %lld sales, %lld.%02lld yuan\n",
+               (long long)ra.totals.count, (long long)(ra.totals.amount_fen / 100),
+               (long long)(ra.totals.amount_fen % 100));
+        report_sales_fini(&ra);
+        report_sales_fini(&rb);
+        query_sale_page_fini(&pg);
+    }
     for (int i = 0; i < 30; i++) {
         struct kwh_sale_page pg;
         int64_t d = period_day(today - (int64_t)(1 + rnd(300)) * 86400 + 43200).from;
@@ -314,6 +353,51 @@ int main(int argc, char **argv)
         query_customer_page_fini(&pg);
     }
     report("account query, no filter (a page)", &t, 0);
+    /* paging by key: the page after a page shown, the last page, a page after a number */
+    for (int i = 0; i < 50; i++) {
+        struct kwh_customer_page pg;
+        struct kwh_customer_filter f;
+        memset(&f, 0, sizeof f);
+        f.offset = rnd((uint32_t)(accounts / 200)) * 100;
+        if (query_customers(c, &s, &f, &pg, &e) < 0)
+            die("customers", &e);
+        query_customer_page_fini(&pg);
+        f.offset += 100;
+        t0 = now_ms();
+        if (query_customers(c, &s, &f, &pg, &e) < 0)
+            die("customers", &e);
+        add(&t, now_ms() - t0);
+        query_customer_page_fini(&pg);
+    }
+    report("account query, the next page", &t, 0);
+    for (int i = 0; i < 50; i++) {
+        struct kwh_customer_page pg;
+        struct kwh_customer_filter f;
+        memset(&f, 0, sizeof f);
+        f.offset = (bal.accounts - 1) / 100 * 100;
+        t0 = now_ms();
+        if (query_customers(c, &s, &f, &pg, &e) < 0)
+            die("customers", &e);
+        add(&t, now_ms() - t0);
+        if (i == 0 && (pg.n == 0 || pg.n > 100)) {
+            fprintf(stderr, "benchrun: the last page has %zu accounts\n", pg.n);
+            return 1;
+        }
+        query_customer_page_fini(&pg);
+    }
+    report("account query, the last page", &t, 0);
+    for (int i = 0; i < 50; i++) {
+        struct kwh_customer_page pg;
+        struct kwh_customer_filter f;
+        memset(&f, 0, sizeof f);
+        f.after_no = 10000001 + rnd((uint32_t)accounts);
+        t0 = now_ms();
+        if (query_customers(c, &s, &f, &pg, &e) < 0)
+            die("customers", &e);
+        add(&t, now_ms() - t0);
+        query_customer_page_fini(&pg);
+    }
+    report("account query, after a number", &t, 0);
     for (int i = 0; i < 5; i++) {
         struct kwh_customer_page pg;
         struct kwh_customer_filter f;

@@ -221,18 +221,23 @@ static void scope__a_limited_operator_acts_and_looks_only_inside_their_areas(voi
     assert_int_equal(list[0].id, a);
     free(list);
 
-    /* the per-area breakdown: each area its own sales */
+    /* the per-area breakdown: each area its own sales, and what its accounts owe */
     {
         struct kwh_period day = period_day(s->now);
+        OK(arrears_add(s->core, &s->admin, in_b, 1234, "old meter's debt", &e));
         OK(report_areas(s->core, &s->admin, &day, &rows, &n, &e));
         assert_int_equal(n, 3);
         assert_int_equal(rows[0].sales.count, 3); /* the root: everything */
-        for (size_t i = 1; i < n; i++)
+        assert_int_equal(rows[0].arrears_fen, 1234);
+        for (size_t i = 1; i < n; i++) {
             assert_int_equal(rows[i].sales.count, rows[i].area.id == b ? 2 : 1);
+            assert_int_equal(rows[i].arrears_fen, rows[i].area.id == b ? 1234 : 0);
+        }
         free(rows);
         OK(report_areas(s->core, &s->seller, &day, &rows, &n, &e));
         assert_int_equal(n, 1);
         assert_int_equal(rows[0].sales.count, 1);
+        assert_int_equal(rows[0].arrears_fen, 0);
         free(rows);
     }
     /* 开户 without an area (as the screens do): into the seller's area */

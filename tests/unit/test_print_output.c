@@ -169,6 +169,46 @@ static void pdf__draws_one_page_sized_to_the_grid(void **state)
     assert_true(contains(bytes, nbytes, "UMing"));
 }
 
+/* A report's bar charts go under its text: the page grows by a chart's height each and
+ * is at least wide enough for one; the bars' labels and the scale are text in the PDF.
+ * Too many charts or bars are refused and change nothing. */
+static void pdf__draws_bar_charts_under_the_text(void **state)
+{
+    static const char *const labels[] = {"2026-10", "2026-11", "2026-12"};
+    static const int64_t values[] = {12345, -500, 0};
+    struct print_pdf_opts o;
+    struct kwh_err e = {0};
+    int64_t *many = calloc(PRINT_CHART_MAX + 1, sizeof *many);
+    const char **names = calloc(PRINT_CHART_MAX + 1, sizeof *names);
+    (void)state;
+    assert_non_null(many);
+    assert_non_null(names);
+    for (int i = 0; i <= PRINT_CHART_MAX; i++)
+        names[i] = "x";
+    make_page("月报表\n");
+    assert_int_equal(print_page_add_chart(page, "kWh", 3, labels, values, &e), 0);
+    assert_int_equal(print_page_add_chart(page, "yuan", 3, labels, values, &e), 0);
+    assert_int_equal(
+        print_page_add_chart(page, "too many bars", PRINT_CHART_MAX + 1, names, many, &e),
+        KWH_EINVAL);
+    assert_int_equal(page->ncharts, 2);
+    assert_int_equal(page->charts[0].values[1], -500);
+    assert_string_equal(page->charts[1].labels[2], "2026-12");
+    print_pdf_opts_default(&o);
+    o.margin = 10;
+    o.font_size = 10;
+    assert_int_equal(print_pdf_render(page, &o, &bytes, &nbytes, &e), 0);
+    assert_memory_equal(bytes, "%PDF-", 5);
+    /* 480 + 20 pt wide; one line of 12.5 pt, 20 pt of margins and two charts of 200 +
+       12.5 pt: 457.5 high */
+    assert_true(contains(bytes, nbytes, "/MediaBox [ 0 0 500 457.5 ]"));
+    while (page->ncharts < PRINT_CHARTS_MAX)
+        assert_int_equal(print_page_add_chart(page, "more", 1, labels, values, &e), 0);
+    assert_int_equal(print_page_add_chart(page, "one too many", 1, labels, values, &e), KWH_EINVAL);
+    free(many);
+    free(names);
+}
+
 static void output__writes_the_chosen_format_to_a_file(void **state)
 {
     struct print_output o;
@@ -233,6 +273,7 @@ int main(void)
         T(raw__ends_a_dot_matrix_page_with_a_form_feed),
         T(raw__renders_a_form_to_the_exact_receipt_bytes),
         T(pdf__draws_one_page_sized_to_the_grid),
+        T(pdf__draws_bar_charts_under_the_text),
         T(output__writes_the_chosen_format_to_a_file),
         T(submit__reports_an_unreachable_print_server),
         T(submit__refuses_a_queue_name_cups_cannot_have),

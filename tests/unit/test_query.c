@@ -256,6 +256,121 @@ static void sales_report__month_ends_and_empty_days(void **state)
     report_sales_fini(&rep);
 }
 
+static void same_totals(const struct kwh_sale_totals *x, const struct kwh_sale_totals *y)
+{
+    assert_int_equal(x->count, y->count);
+    assert_int_equal(x->energy_ckwh, y->energy_ckwh);
+    assert_int_equal(x->adjust_ckwh, y->adjust_ckwh);
+    assert_int_equal(x->free_ckwh, y->free_ckwh);
+    assert_int_equal(x->amount_fen, y->amount_fen);
+    assert_int_equal(x->fee_fen, y->fee_fen);
+    assert_int_equal(x->arrears_fen, y->arrears_fen);
+}
+
+/* The reports read from the summaries (whole UTC days and the hours at the edges, added
+ * up in C) equal the same reports read from the sales (an account filter reads them),
+ * row by row, over 13 months of sales at any hour, in zones east and west of UTC, with
+ * summer time, and on UTC itself. */
+static void sales_report__summaries_agree_with_the_sales(void **state)
+{
+    static const char *const zones[] = {"Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata"};
+    static const int groups[] = {KWH_GROUP_PERIOD, KWH_GROUP_DAY, KWH_GROUP_MONTH};
+    struct site *s = *state;
+    uint64_t x = 88172645463325252ull;
+    int64_t first = local(2025, 10, 1, 0, 0, 0), when = first;
+    uint32_t a = open_at(s, &s->seller, when, 40000001, "钱七", 1000, NULL);
+
+    for (int i = 0; i < 30; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        when += 3600 + (int64_t)(x % (26 * 86400)); /* 13 months in all */
+        sell_at(s, i % 3 ? &s->seller : &s->admin, when, a, by_kwh(100 + i, i % KWH_PAY_COUNT),
+                NULL);
+    }
+    for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+        setenv("TZ", zones[z], 1);
+        tzset();
+        for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+            struct kwh_sales_report sum, scan;
+            struct kwh_sale_filter f = period_filter(first - 86400, when + 86400);
+            struct kwh_err e;
+            assert_int_equal(report_sales(s->core, &s->admin, &f, groups[g], &sum, &e), 0);
+            f.by_customer_no = true;
+            f.customer_no = a;
+            assert_int_equal(report_sales(s->core, &s->admin, &f, groups[g], &scan, &e), 0);
+            assert_int_equal(sum.n, scan.n);
+            assert_true(sum.totals.count == 31);
+            same_totals(&sum.totals, &scan.totals);
+            for (size_t i = 0; i < sum.n; i++) {
+                assert_int_equal(sum.rows[i].period.from, scan.rows[i].period.from);
+                same_totals(&sum.rows[i].t, &scan.rows[i].t);
+            }
+            for (int k = 0; k < KWH_OP_KINDS; k++)
+                same_totals(&sum.by_kind[k], &scan.by_kind[k]);
+            for (int p = 0; p < KWH_PAY_COUNT; p++)
+                same_totals(&sum.by_pay[p], &scan.by_pay[p]);
+            report_sales_fini(&sum);
+            report_sales_fini(&scan);
+            /* one operator's: the summaries keep them apart too */
+            f.by_operator = true;
+            snprintf(f.operator_name, sizeof f.operator_name, "system");
+            assert_int_equal(report_sales(s->core, &s->admin, &f, groups[g], &scan, &e), 0);
+            f.by_customer_no = false;
+            assert_int_equal(report_sales(s->core, &s->admin, &f, groups[g], &sum, &e), 0);
+            assert_true(sum.totals.count > 5 && sum.totals.count < 20);
+            same_totals(&sum.totals, &scan.totals);
+            for (size_t i = 0; i < sum.n; i++)
+                same_totals(&sum.rows[i].t, &scan.rows[i].t);
+            report_sales_fini(&sum);
+            report_sales_fini(&scan);
+        }
+    }
+    setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
+}
+
+/* A version-8 site with sales gains the monthly summary, filled from its sales: the
+ * months' rows equal the sales, and a monthly report from it equals the one from the
+ * sales; later sales are kept in it by the triggers. */
+static void migration__version_8_fills_the_monthly_summary_from_the_sales(void **state)
+{
+    struct site *s = *state;
+    struct kwh_sales_report sum, scan;
+    struct kwh_err e;
+    int64_t first = local(2026, 8, 31, 23, 0, 0);
+    uint32_t a = open_at(s, &s->seller, first, 41000001, "孙八", 1000, NULL);
+
+    sell_at(s, &s->seller, local(2026, 9, 30, 23, 30, 0), a, by_kwh(250, KWH_PAY_CASH), NULL);
+    sell_at(s, &s->admin, local(2026, 10, 1, 7, 59, 0), a, by_kwh(375, KWH_PAY_WECHAT), NULL);
+    sell_at(s, &s->seller, local(2026, 10, 31, 8, 0, 0), a, by_kwh(125, KWH_PAY_CARD), NULL);
+    core_close(s->core);
+    s->core = NULL;
+    site_schema_back_to_8(s);
+    s->core = site_open_again(s);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales_sum_month"), 4);
+    assert_int_equal(site_q1(s, "SELECT sum(n) FROM sales_sum_month"), 4);
+    assert_int_equal(site_q1(s, "SELECT sum(energy_ckwh) FROM sales_sum_month"), 1750);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales_sum_month") -
+                         site_q1(s, "SELECT sum(amount_fen) FROM sales WHERE state = 1"),
+                     0);
+    sell_at(s, &s->seller, local(2026, 11, 1, 0, 0, 0), a, by_kwh(500, KWH_PAY_CASH), NULL);
+    assert_int_equal(site_q1(s, "SELECT sum(energy_ckwh) FROM sales_sum_month"), 2250);
+    struct kwh_sale_filter f =
+        period_filter(local(2026, 8, 1, 0, 0, 0), local(2026, 11, 30, 0, 0, 0));
+    assert_int_equal(report_sales(s->core, &s->admin, &f, KWH_GROUP_MONTH, &sum, &e), 0);
+    f.by_customer_no = true;
+    f.customer_no = a;
+    assert_int_equal(report_sales(s->core, &s->admin, &f, KWH_GROUP_MONTH, &scan, &e), 0);
+    assert_int_equal(sum.n, 4);
+    for (size_t i = 0; i < sum.n; i++)
+        same_totals(&sum.rows[i].t, &scan.rows[i].t);
+    assert_int_equal(sum.rows[1].t.energy_ckwh, 250);
+    assert_int_equal(sum.rows[2].t.energy_ckwh, 500);
+    report_sales_fini(&sum);
+    report_sales_fini(&scan);
+}
+
 static void sales_query__each_filter_on_and_off(void **state)
 {
     struct site *s = *state;
@@ -543,6 +658,51 @@ static void customers_query__each_visits_every_match(void **state)
     assert_int_equal(n, 5);
 }
 
+/* Pages asked for by offset are read by key where they can be (the next page, the page
+ * before, the second half from the end): whatever the order a screen asks in, each page
+ * holds what the offset says, and a page by customer number (after_no) follows on. */
+static void customers_query__pages_by_key_hold_what_the_offset_says(void **state)
+{
+    static const int64_t walk[] = {0, 3, 6, 9, 12, 9, 6, 3, 0, 12, 9, 3, 6, 6, 10, 2, 11, 13};
+    struct site *s = *state;
+    struct kwh_customer_filter f;
+    struct kwh_customer_page pg;
+    struct kwh_err e;
+    uint32_t nos[13];
+
+    for (uint32_t i = 0; i < 13; i++)
+        nos[i] = open_at(s, &s->seller, local(2026, 11, 2, 9, 0, (int)i), 61000001 + i, "乙",
+                         i == 6 ? 0 : 100, NULL);
+    memset(&f, 0, sizeof f);
+    f.limit = 3;
+    for (size_t w = 0; w < sizeof walk / sizeof walk[0]; w++) {
+        f.offset = walk[w];
+        assert_int_equal(query_customers(s->core, &s->seller, &f, &pg, &e), 0);
+        assert_int_equal(pg.total, 13);
+        assert_int_equal(pg.n, f.offset >= 13 ? 0 : f.offset + 3 > 13 ? 13 - f.offset : 3);
+        for (size_t i = 0; i < pg.n; i++)
+            assert_int_equal(pg.rows[i].customer_no, nos[f.offset + (int64_t)i]);
+        query_customer_page_fini(&pg);
+    }
+    /* by name (a count of the matches): the same */
+    f.by_name = true;
+    snprintf(f.name, sizeof f.name, "乙");
+    for (size_t w = 0; w < sizeof walk / sizeof walk[0]; w++) {
+        f.offset = walk[w];
+        assert_int_equal(query_customers(s->core, &s->seller, &f, &pg, &e), 0);
+        assert_int_equal(pg.total, 13);
+        for (size_t i = 0; i < pg.n; i++)
+            assert_int_equal(pg.rows[i].customer_no, nos[f.offset + (int64_t)i]);
+        query_customer_page_fini(&pg);
+    }
+    f.offset = 0;
+    f.after_no = nos[4];
+    assert_int_equal(query_customers(s->core, &s->seller, &f, &pg, &e), 0);
+    assert_int_equal(pg.n, 3);
+    assert_int_equal(pg.rows[0].customer_no, nos[5]);
+    query_customer_page_fini(&pg);
+}
+
 /* --- M22-M25 ------------------------------------------------------------------------------ */
 
 static void events_query__transfers_closings_reissues_by_operator_and_period(void **state)
@@ -748,11 +908,14 @@ int main(void)
         T(sales_report__sums_equal_the_receipts_added_up),
         T(sales_report__summary_and_scan_agree_at_every_bound),
         T(sales_report__month_ends_and_empty_days),
+        T(sales_report__summaries_agree_with_the_sales),
+        T(migration__version_8_fills_the_monthly_summary_from_the_sales),
         T(sales_query__each_filter_on_and_off),
         T(sales_query__refuses_bad_input),
         cmocka_unit_test(period__parses_dates_months_and_times_in_local_time),
         T(customers_query__each_filter_on_and_off),
         T(customers_query__each_visits_every_match),
+        T(customers_query__pages_by_key_hold_what_the_offset_says),
         T(events_query__transfers_closings_reissues_by_operator_and_period),
         T(shift__counts_money_by_kind_and_method_and_the_blind_count),
         T(shift__refunds_paid_out_and_overdraft_collected),
