@@ -42,6 +42,7 @@ static const char *kind_label(int kind)
     case KWH_ANOM_BACKWARDS: return N_("Meter totals running backwards");
     case KWH_ANOM_COPY: return N_("Copied or rolled-back cards");
     case KWH_ANOM_OUTLIER: return N_("Usage far above the area");
+    case KWH_ANOM_PSC: return N_("Wrong PSCs tried on a card");
     default: return anomaly_name(kind);
     }
 }
@@ -93,6 +94,9 @@ static void details(const struct kwh_anomaly *x, char *buf, size_t n)
     case KWH_ANOM_OUTLIER:
         snprintf(buf, n, _("%s kWh, area median %s"), fmt_energy(b1, sizeof b1, x->a),
                  fmt_energy(b2, sizeof b2, x->b));
+        break;
+    case KWH_ANOM_PSC:
+        snprintf(buf, n, _("%" PRId64 " tries left, purchase #%" PRId64), x->a, x->b);
         break;
     default:
         snprintf(buf, n, "%" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, x->a, x->b, x->c, x->d);

@@ -26,6 +26,9 @@ admin sell --customer 10000004 --amount 10 >/dev/null
 db "update sales set created = created - 3*86400 where kind = (select min(kind) from sales)" >/dev/null
 is "the sales are made: 100 yuan three days ago, 10 today" \
     "$(db "select count(*), sum(amount_fen + fee_fen) from sales where state = 1")" "2|11000"
+# 赵六's card, tried elsewhere with two wrong PSCs (1 try left), read at the counter
+sim eject >/dev/null && sed -i 's/^tries 3$/tries 1/' "$TUI_SIM/c1.card" && sim insert c1 >/dev/null
+is "the card with 1 try left is read at the counter" "$(admin card read >/dev/null; echo $?)" 0
 # 张四 has had no purchase for 90 days
 db "update customers set opened = opened - 90*86400 where name = '张四'" >/dev/null
 
@@ -101,6 +104,10 @@ ok "the CSV names the account's area" grep -q "^10000003,张四,10000003,园区B
 tui_keys Tab BTab Right
 tui_see "the reports are listed by the core's kinds" "电表累计值倒退"
 unlike "  without a threshold of days" "$(tui_screen)" "天数 30"
+tui_keys Right Right Right
+tui_see "the PSC report by its name" "卡片被试过错误密码"
+tui_keys F3
+tui_like "赵六's card with 1 try left" "10000004 +赵六 +20240001 +园区A .*剩1次，第2次购电"
 
 # --- 用户信息查询: areas, the search box ---------------------------------------------------
 tui_menu 6 1
