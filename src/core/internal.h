@@ -72,6 +72,9 @@ void core_check_stop(struct kwh_core *c);
 
 /* --- roles (auth.c) --- */
 
+/* cu->price: the price of cu's tariff in force now (the store's account row has the newest
+ * price version, which may be scheduled for later: 待生效). */
+int account_price_now(struct kwh_core *c, struct kwh_customer *cu, struct kwh_err *e);
 /* KWH_EPERM unless s is a logged-in admin; `what` names the operation. */
 int need_admin(const struct kwh_session *s, const char *what, struct kwh_err *e);
 /* KWH_EPERM unless s is a logged-in operator who has changed a forced password. */

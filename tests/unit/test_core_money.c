@@ -877,6 +877,87 @@ static void refs__the_same_reference_twice_is_refused(void **state)
     assert_int_equal(r.sale.pay_method, KWH_PAY_CARD);
 }
 
+/* A new tier table scheduled for tomorrow (待生效) leaves today's sales at today's tiers;
+ * from its first second the sales split at the new prices, the account and the total
+ * balance show the price in force, an invoice of before reprints as it was, and the
+ * period's tier totals keep each sale at the prices it was sold at. */
+static void tiers__a_scheduled_table_leaves_old_invoices_and_reports_as_they_were(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_balance before, after;
+    struct kwh_sale_filter all;
+    struct kwh_receipt r1, r2, again;
+    struct kwh_customer cu;
+    struct kwh_tariff def;
+    int64_t day, ckwh[3], fen[3];
+    struct kwh_err e;
+
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    day = period_day(s->now).to;
+    memset(&def, 0, sizeof def);
+    def.period_months = KWH_PERIOD_MONTHLY;
+    def.period_start = 1;
+    def.ntiers = 3;
+    def.tiers[0] = (struct kwh_tier){20000, 5500};
+    def.tiers[1] = (struct kwh_tier){40000, 6600};
+    def.tiers[2] = (struct kwh_tier){0, 8800};
+    def.price_since = day;
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, NULL, cu.tariff_id, &def, NULL, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.price, 5000); /* the scheduled version is not in force yet */
+
+    /* today: 150 -> 250 kWh, 50 at 0.50 and 50 at 0.60 */
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r1, &e), 0);
+    assert_int_equal(r1.sale.amount_fen, 2500 + 3000);
+    tier_item(&r1.sale, 0, 1, 5000, 5000, 2500);
+    tier_item(&r1.sale, 1, 2, 5000, 6000, 3000);
+    site_meter_loads(s, 25000);
+    s->now = day - 1;
+    assert_int_equal(report_balance(s->core, &s->admin, &before, &e), 0);
+
+    /* tomorrow, nothing sold in between: the same energy valued at the new first tier */
+    s->now = day;
+    assert_int_equal(report_balance(s->core, &s->admin, &after, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.price, 5500);
+    assert_int_equal(after.balance_ckwh, before.balance_ckwh);
+    assert_true(cu.balance_ckwh > 0);
+    assert_int_equal(after.balance_fen - before.balance_fen,
+                     units_amount_for_energy(cu.balance_ckwh, 5500) -
+                         units_amount_for_energy(cu.balance_ckwh, 5000));
+
+    /* 250 -> 350 kWh, all in tier 2, now at 0.66 */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r2, &e), 0);
+    assert_int_equal(r2.sale.amount_fen, 6600);
+    assert_int_equal(r2.sale.nitems, 1);
+    tier_item(&r2.sale, 0, 2, 10000, 6600, 6600);
+    assert_int_equal(r2.sale.price, 6600); /* a tiered sale's price: its first tier's */
+
+    /* the invoice of yesterday's sale, read back today: its prices and amounts as sold */
+    assert_int_equal(invoice_get(s->core, &s->seller, r1.sale.invoice_no, &again, &e), 0);
+    assert_int_equal(again.sale.price, 5000);
+    assert_int_equal(again.sale.amount_fen, 5500);
+    assert_int_equal(again.sale.nitems, 2);
+    tier_item(&again.sale, 0, 1, 5000, 5000, 2500);
+    tier_item(&again.sale, 1, 2, 5000, 6000, 3000);
+
+    /* the period's tiers: the opening's 150 kWh and 50 at 0.50, 50 kWh at 0.60 and 100 at
+       0.66 in tier 2 */
+    memset(&all, 0, sizeof all);
+    all.by_date = true;
+    all.period.from = period_day(day - 1).from;
+    all.period.to = period_day(day).to;
+    tier_totals(s, &all, ckwh, fen);
+    assert_int_equal(ckwh[0], 15000 + 5000);
+    assert_int_equal(fen[0], 7500 + 2500);
+    assert_int_equal(ckwh[1], 5000 + 10000);
+    assert_int_equal(fen[1], 3000 + 6600);
+    assert_int_equal(ckwh[2], 0);
+}
+
 /* A refunded account cannot sell: the overdraft its customer left unpaid moves, when a new
  * account opens on the same meter number (after the old one is closed), to that account,
  * with an entry on both naming the other and an audit entry; its sales recover it by the
@@ -968,6 +1049,7 @@ int main(void)
         T(meter_change__more_than_the_last_report_needs_a_reason),
         T(meter_change__within_the_last_report_needs_no_reason),
         T(arrears__a_refunded_accounts_debt_moves_to_the_next_account_on_its_meter),
+        T(tiers__a_scheduled_table_leaves_old_invoices_and_reports_as_they_were),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
