@@ -877,6 +877,51 @@ static void refs__the_same_reference_twice_is_refused(void **state)
     assert_int_equal(r.sale.pay_method, KWH_PAY_CARD);
 }
 
+/* 补卡 (the purchase not yet in the meter carried to the new card) and 换表 (the old
+ * meter's energy carried) move energy already counted: the period's counter stays; a
+ * purchase made with either counts once, from where the account stands. */
+static void tiers__a_reissue_and_a_meter_change_keep_the_period(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_meter_change_req m;
+    struct kwh_customer cu;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 25000);
+    /* the card is lost before the meter took the 100 kWh: 补卡, 未消费 */
+    fakecard_blank(s->card);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, false, 0, NULL, &r, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 25000);
+    /* the new card went into the meter, then was lost too: 补卡 with a purchase, 100 kWh
+       more from 250, all in tier 2 */
+    site_meter_loads(s, 25000);
+    fakecard_blank(s->card);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, true, 0, &more, &r, &e), 0);
+    assert_int_equal(r.sale.nitems, 1);
+    tier_item(&r.sale, 0, 2, 10000, 6000, 6000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 35000);
+    /* 换表: the energy the old meter holds moves, counted already; 100 kWh more from 350:
+       50 in tier 2, 50 in tier 3 */
+    site_meter_loads(s, 35000);
+    memset(&m, 0, sizeof m);
+    m.meter = site_account(s, 87654321, "x").meter;
+    m.old_remaining_ckwh = 35000;
+    assert_int_equal(ops_meter_change(s->core, &s->admin, no, &m, &more, &r, &e), 0);
+    assert_int_equal(r.sale.nitems, 2);
+    tier_item(&r.sale, 0, 2, 5000, 6000, 3000);
+    tier_item(&r.sale, 1, 3, 5000, 8000, 4000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 45000);
+}
+
 /* A new tier table scheduled for tomorrow (待生效) leaves today's sales at today's tiers;
  * from its first second the sales split at the new prices, the account and the total
  * balance show the price in force, an invoice of before reprints as it was, and the
@@ -1050,6 +1095,7 @@ int main(void)
         T(meter_change__within_the_last_report_needs_no_reason),
         T(arrears__a_refunded_accounts_debt_moves_to_the_next_account_on_its_meter),
         T(tiers__a_scheduled_table_leaves_old_invoices_and_reports_as_they_were),
+        T(tiers__a_reissue_and_a_meter_change_keep_the_period),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
