@@ -45,11 +45,12 @@ for s in "$R1 50" "$R2 30" "$R3 20" "$R4 10" "$R6 5"; do
 done
 
 # --- 冲正 requests ------------------------------------------------------------------------------
-run li reverse request --invoice "${inv[3]}" --reason "顾客未付款"
-is "li asks for the reversal of the 10.00 sale" "$RC" 0
+# the last sale: its card went into the meter, but no read at the counter has said so yet
+run li reverse request --invoice "${inv[4]}" --reason "顾客未付款"
+is "li asks for the reversal of the 5.00 sale" "$RC" 0
 REQ=$(kv request)
 like "a request number" "$REQ" '^[0-9]+$'
-run li reverse request --invoice "${inv[3]}" --reason again
+run li reverse request --invoice "${inv[4]}" --reason again
 is "a second request for the same sale is refused (exit 5)" "$RC" 5
 like "it says one waits" "$OUT" "already waiting"
 run li reverse approve "$REQ"
@@ -57,12 +58,12 @@ is "li (a seller) cannot approve (exit 4)" "$RC" 4
 run li report shift
 like "li's shift report counts the waiting request" "$OUT" "reversal requests waiting for an administrator: 1"
 run kp reverse list --format csv
-is "the list has it" "$(rows "^$REQ,waiting,.*,li,${inv[3]},$A,")" 1
+is "the list has it" "$(rows "^$REQ,waiting,.*,li,${inv[4]},$A,")" 1
 before=$(books)
 run kp reverse approve "$REQ"
 is "system approves it (exit 0)" "$RC" 0
 like "the reversal's invoice" "$(kv invoice)" '^[0-9]+$'
-is "one reversal entry of -10.00" "$(q "SELECT count(*) || ' ' || sum(amount_fen) FROM sales WHERE reverses_id IS NOT NULL")" "1 -1000"
+is "one reversal entry of -5.00" "$(q "SELECT count(*) || ' ' || sum(amount_fen) FROM sales WHERE reverses_id IS NOT NULL")" "1 -500"
 is "made in li's name" "$(q "SELECT o.name FROM sales s JOIN operators o ON o.id = s.operator_id WHERE s.reverses_id IS NOT NULL")" li
 is "the request is approved, linked to it" "$(q "SELECT state || ' ' || CASE WHEN reversal_id IS NULL THEN 0 ELSE 1 END FROM reversals WHERE id = $REQ")" "1 1"
 like "the audit names both people" "$(q "SELECT operator || ' ' || after FROM audit WHERE op = 'reversal' ORDER BY id DESC LIMIT 1")" "^li .*requested_by=li.*approved_by=system request=$REQ"
@@ -76,11 +77,16 @@ REQ2=$(kv request)
 run kp reverse approve "$REQ2"
 is "and may not approve its own request (exit 4)" "$RC" 4
 like "four eyes" "$OUT" "another person"
-run li reverse request --invoice "${inv[4]}" --reason "金额记错" --amount 4
-is "li asks for the 5.00 sale to be corrected to 4.00" "$RC" 0
+# the 10.00 sale, which the meter has taken (the next sale read its card): its money can be
+# corrected, never cancelled
+printf '%s\n%s\n' "$PW" "$WANG" | "$KWHPOS" -c "$INI" --user system reverse --invoice "${inv[3]}" --reason "顾客未付款" --approver wang >"$T/out" 2>&1
+is "cancelling it is refused (exit 5)" "$?" 5
+like "it says only a correction" "$(cat "$T/out")" "in the meter .*only corrected"
+run li reverse request --invoice "${inv[3]}" --reason "金额记错" --amount 4
+is "li asks for the 10.00 sale to be corrected to 4.00" "$RC" 0
 REQ3=$(kv request)
-printf '%s\n%s\n' "$PW" "$WANG" | "$KWHPOS" -c "$INI" --user system reverse --invoice "${inv[4]}" --reason "当场冲正" --approver wang >/dev/null
-is "meanwhile the sale is reversed on the spot (system, approved by wang)" "$?" 0
+printf '%s\n%s\n' "$PW" "$WANG" | "$KWHPOS" -c "$INI" --user system reverse --invoice "${inv[3]}" --reason "当场冲正：实为现金" --pay cash --approver wang >/dev/null
+is "meanwhile the sale is corrected on the spot to cash (system, approved by wang)" "$?" 0
 before=$(books)
 run wang reverse approve "$REQ3"
 is "approving the request now is refused (exit 5)" "$RC" 5
@@ -104,8 +110,8 @@ unlike "li's shift report: none waiting" "$OUT" "reversal requests waiting"
 
 # --- 对账 ---------------------------------------------------------------------------------------
 # R1 50 matched; R2 paid 30, 31 in the statement; R3 moved to Alipay by the correction (the
-# WeChat sale reversed: counts 0); R4 reversed (not paid); R5 not in the ledger; R6 5.00
-# reversed and corrected to... nothing by WeChat: its sale counts 0
+# WeChat sale reversed: counts 0); R4 10.00 corrected to cash: nothing by WeChat, its sale
+# counts 0; R5 not in the ledger; R6 reversed (not paid)
 cat >"$T/st.csv" <<EOF
 交易时间,交易单号,金额
 $today 09:00:01,\`$R1,¥50.00
@@ -129,11 +135,11 @@ cat >"$T/st2.csv" <<EOF
 交易时间,交易单号,金额
 $today 09:00:01,$R1,50.00
 $today 09:10:00,$R2,30.00
-$today 23:59:59,$R4,10.00
+$today 23:59:59,$R6,5.00
 EOF
 run kp reconcile --method wechat --format csv "$T/st2.csv"
-is "R4 paid after all: its reversed sale counts 0 (exit 10)" "$RC" 10
-is "R4 differs, 10.00 against 0.00" "$(rows "^differ,$R4,.*,10.00,0.00,${inv[3]},$A,4,reversed")" 1
+is "R6 paid after all: its reversed sale counts 0 (exit 10)" "$RC" 10
+is "R6 differs, 5.00 against 0.00" "$(rows "^differ,$R6,.*,5.00,0.00,${inv[4]},$A,4,reversed")" 1
 head -3 "$T/st2.csv" >"$T/st3.csv"
 run kp reconcile --method wechat "$T/st3.csv"
 is "all matched: exit 0" "$RC" 0

@@ -352,6 +352,41 @@ static void tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price(void **
     assert_int_equal(cu.period_ckwh, 25000 - 7000);
 }
 
+/* A refund in the month after a crossing: the newest purchase (this month's, tier 1) is
+ * paid back whole, then last month's from its highest tier down, each at the price it was
+ * bought at; only this month's kWh leave this month's counter. */
+static void tiers__a_refund_in_the_next_month_pays_each_purchase_at_its_prices(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0), some = by_kwh(5000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_customer cu;
+    struct kwh_plan_view q;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0); /* 50 + 50 */
+    site_meter_loads(s, 25000);
+    s->now = period_month(s->now).to; /* the first second of the next month */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &some, &r, &e), 0);
+    tier_item(&r.sale, 0, 1, 5000, 5000, 2500);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 5000);
+    site_meter_loads(s, 30000);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
+    site_meter_refund_card(s, 12000, 3); /* 120 kWh left */
+    assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
+    /* 50 kWh of this month's at 0.50 (25.00), then last month's: 50 kWh of tier 2 at 0.60
+       (30.00) and 20 kWh of tier 1 at 0.50 (10.00) */
+    assert_int_equal(q.refund_ckwh, 12000);
+    assert_int_equal(q.refund_fen, 2500 + 3000 + 1000);
+    assert_int_equal(ops_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e), 0);
+    assert_int_equal(r.sale.amount_fen, -(2500 + 3000 + 1000));
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 0);
+}
+
 /* 过户: the new owner's tier period starts at nothing bought; not while arrears are owed. */
 static void tiers__a_transfer_starts_the_new_owners_period(void **state)
 {
@@ -587,6 +622,34 @@ static void reversal__a_correction_records_the_money_as_it_was_paid(void **state
     site_meter_refund_card(s, 20000, 2);
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.refund_fen, 4000 + 5000);
+}
+
+/* A purchase the meter reported loaded: its money cannot be cancelled (the customer would
+ * keep the energy unpaid), only corrected; the refusal writes nothing. */
+static void reversal__of_a_loaded_purchase_only_corrects_the_money(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(5000);
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_reversal_req r;
+    struct kwh_receipt sale, rev;
+    struct kwh_card_view v;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    r = reversal_of(sale.sale.invoice_no, "the customer says he did not pay");
+    /* the meter takes it; the card read at the counter says so */
+    site_meter_loads(s, 20000);
+    assert_int_equal(ops_read(s->core, &s->seller, &v, &e), 0);
+    REFUSED(KWH_ECONFLICT, "in the meter", reverse(s, &r, NULL, &e_));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11"), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'reversal'"), 0);
+    r.correct = true;
+    r.pay_method = KWH_PAY_CASH;
+    r.amount_fen = 4000;
+    assert_int_equal(reverse(s, &r, &rev, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales WHERE kind = 11"), -5000 + 4000);
 }
 
 /* The tiers' totals of report items for filter f: tier i's kWh and money in ckwh[i-1],
@@ -1076,12 +1139,14 @@ int main(void)
         T(tiers__a_resale_splits_from_before_the_sale_it_replaces),
         T(tiers__a_bad_table_is_refused_and_changes_nothing),
         T(tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price),
+        T(tiers__a_refund_in_the_next_month_pays_each_purchase_at_its_prices),
         T(tiers__a_transfer_starts_the_new_owners_period),
         T(fees__are_deducted_before_the_energy_with_the_arrears_recovery),
         T(fees__a_fixed_recovery_never_takes_more_than_owed),
         T(refs__the_same_reference_twice_is_refused),
         T(reversal__cancels_the_money_with_a_linked_entry_approved_by_another),
         T(reversal__a_correction_records_the_money_as_it_was_paid),
+        T(reversal__of_a_loaded_purchase_only_corrects_the_money),
         T(reversal__nets_the_tier_totals_of_the_reports),
         T(room__prices_the_tiers_fees_and_arrears_as_the_sale_will),
         T(shared__a_shared_tariff_is_flat),
