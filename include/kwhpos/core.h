@@ -178,9 +178,15 @@ int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, c
 int tariff_check_tiers(const struct kwh_tariff *t, struct kwh_err *e);
 /* A new price version with def's period and tiers (def->ntiers 0: flat at def->price):
  * of tariff id, or of a new tariff named name when id is 0 (*out_id receives it). Sales
- * already made keep their tiers; plans quoted before are refused at commit. */
+ * already made keep their tiers; plans quoted before are refused at commit. The version
+ * takes effect from def->price_since (0: now; a later moment: scheduled, 待生效, until
+ * then the version before stays in force; a day before today is refused; a new tariff
+ * takes effect now). */
 int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t id,
                      const struct kwh_tariff *def, int64_t *out_id, struct kwh_err *e);
+/* An effective-from date "YYYY-MM-DD" (local): *from 0 for empty or today (now), else
+ * the start of that day; a day before today is refused. */
+int tariff_parse_from(struct kwh_core *c, const char *text, int64_t *from, struct kwh_err *e);
 /* The price history of tariff id: every price version, newest first, each with its
  * tiers and since when (price_since) it applied; the first is the one in use. */
 int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size_t *n,

@@ -81,6 +81,18 @@ int file_read_stream(const char *path, size_t max, char **out, size_t *len, stru
  * open(); anything else is refused as file_read_all does (a negative KWH_E* code). */
 int file_open_regular(const char *path, struct kwh_err *e);
 
+/* One entry of a folder's listing. */
+struct file_entry {
+    char name[256];
+    bool dir; /* a folder (a symbolic link to one too) */
+    int64_t size, mtime;
+};
+/* The folders and the files whose names end with one of exts (NULL-terminated; any
+ * case; NULL: every file) in dir, hidden ones (a leading '.') left out: the folders by
+ * name, then the files newest first. *out is caller-freed (NULL when empty). */
+int file_list_dir(const char *dir, const char *const *exts, struct file_entry **out, size_t *n,
+                  struct kwh_err *e);
+
 /* A file the program ships, found from where the running program is (never a path
  * compiled in): <prefix>/installed for an installed program (/usr/bin/kwhpos ->
  * /usr/share/...), else <program's folder>/build for the build tree (NULL: none). Puts

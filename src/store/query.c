@@ -721,15 +721,15 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
 
 /* --- per area ------------------------------------------------------------------------------ */
 
-int store_area_balances(struct store *s,
+int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(
         s,
-        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = "
-        "c.tariff_id ORDER BY id DESC LIMIT 1), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
+        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE id = "
+        SQL_PRICE_IN_FORCE("c.tariff_id") "), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
         "ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN c.balance_ckwh ELSE 0 "
         "END), 0), coalesce(sum(c.arrears_fen), 0) FROM customers c WHERE c.status IN (1, 2) OR "
         "c.arrears_fen <> 0 GROUP BY c.area_id, c.tariff_id",
@@ -737,6 +737,7 @@ int store_area_balances(struct store *s,
     int rc;
     if (st == NULL)
         return KWH_EDB;
+    sql_i64(st, ":now", now);
     while ((rc = sql_row(s, st, e)) == 1)
         if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_i64(st, 1), sql_col_i64(st, 2),
                      sql_col_i64(st, 3), sql_col_i64(st, 4), sql_col_i64(st, 5))) != 0) {

@@ -167,9 +167,9 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
 /* --- query.c: per area ---------------------------------------------------------------------- */
 
 /* Per area and tariff: the open and refunded accounts and their balance, and what every
- * account of it owes (arrears, closed accounts too): fn(area, tariff, price, accounts,
- * balance, arrears). */
-int store_area_balances(struct store *s,
+ * account of it owes (arrears, closed accounts too): fn(area, tariff, price in force at
+ * now, accounts, balance, arrears). */
+int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e);

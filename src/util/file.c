@@ -2,6 +2,7 @@
 /* Files written atomically and read whole. */
 #include "kwhpos/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -228,4 +230,71 @@ bool file_shipped(const char *installed, const char *build, char *buf, size_t si
         return false;
     len = snprintf(buf, size, "%s/%s", self, build);
     return len > 0 && (size_t)len < size && access(buf, R_OK) == 0;
+}
+
+static bool has_ext(const char *name, const char *const *exts)
+{
+    size_t n = strlen(name);
+    if (exts == NULL)
+        return true;
+    for (; *exts != NULL; exts++) {
+        size_t k = strlen(*exts);
+        if (n > k && strcasecmp(name + n - k, *exts) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+    const struct file_entry *a = x, *b = y;
+    if (a->dir != b->dir)
+        return a->dir ? -1 : 1;
+    if (!a->dir && a->mtime != b->mtime)
+        return a->mtime > b->mtime ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+int file_list_dir(const char *dir, const char *const *exts, struct file_entry **out, size_t *n,
+                  struct kwh_err *e)
+{
+    struct file_entry *v = NULL;
+    size_t cap = 0, len = 0;
+    struct dirent *d;
+    DIR *dp;
+
+    *out = NULL;
+    *n = 0;
+    if ((dp = opendir(dir)) == NULL)
+        return kwh_err_set(e, KWH_EIO, "cannot open the folder %s: %s", dir, strerror(errno));
+    while ((d = readdir(dp)) != NULL) {
+        char path[4096];
+        struct stat sb;
+        if (d->d_name[0] == '.' || strlen(d->d_name) >= sizeof v->name ||
+            snprintf(path, sizeof path, "%s/%s", dir, d->d_name) >= (int)sizeof path ||
+            stat(path, &sb) != 0)
+            continue; /* hidden, too long, or gone (a dangling link) */
+        if (!S_ISDIR(sb.st_mode) && !(S_ISREG(sb.st_mode) && has_ext(d->d_name, exts)))
+            continue;
+        if (len == cap) {
+            struct file_entry *nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof *v);
+            if (nv == NULL) {
+                free(v);
+                closedir(dp);
+                return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+            }
+            v = nv;
+        }
+        memcpy(v[len].name, d->d_name, strlen(d->d_name) + 1);
+        v[len].dir = S_ISDIR(sb.st_mode);
+        v[len].size = (int64_t)sb.st_size;
+        v[len].mtime = (int64_t)sb.st_mtime;
+        len++;
+    }
+    closedir(dp);
+    if (len > 0)
+        qsort(v, len, sizeof *v, entry_cmp);
+    *out = v;
+    *n = len;
+    return 0;
 }

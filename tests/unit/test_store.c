@@ -105,16 +105,16 @@ static void store__a_tariff_names_its_current_price_row(void **state)
     struct kwh_tariff t, again;
     struct kwh_err e;
 
-    assert_int_equal(store_tariff_get(db, s->tariff_home, &t, &e), 0);
+    assert_int_equal(store_tariff_get(db, s->tariff_home, s->now, &t, &e), 0);
     assert_true(t.price_id > 0);
     assert_int_equal(t.price, 5283);
     assert_int_equal(store_tariff_set_price(db, t.id, 5600, s->now, 1, &e), 0);
-    assert_int_equal(store_tariff_get(db, t.id, &again, &e), 0);
+    assert_int_equal(store_tariff_get(db, t.id, s->now, &again, &e), 0);
     assert_int_equal(again.price, 5600);
     assert_true(again.price_id > t.price_id);
     /* the same price again is still a new row: a plan built on the old one is stale */
     assert_int_equal(store_tariff_set_price(db, t.id, 5600, s->now, 1, &e), 0);
-    assert_int_equal(store_tariff_get(db, t.id, &t, &e), 0);
+    assert_int_equal(store_tariff_get(db, t.id, s->now, &t, &e), 0);
     assert_true(t.price_id > again.price_id);
     store_close(db);
 }
