@@ -311,7 +311,11 @@ tui_wait "模拟器（培训）" && tui_keys Right Right Enter
 tui_see "demo: card into a meter lists the card files" "< c1 >"
 tui_like "demo: the meter is the card's" "表号 +20240001"
 tui_keys Escape
-# after an opening, the card in the reader is the new one: the panel proposes its meter
+# after an opening, the card in the reader is the new one: the panel proposes its meter.
+# The card is changed from the home screen: the sale screen reads a card as it comes, and
+# its answer to a blank card could take the menu keys that follow
+tui_wait "日常售电" && tui_keys Escape
+tui_see "demo: back on the home screen before the card is changed" "按 F9 或 Enter 打开菜单"
 sim eject >/dev/null; sim new-card c2 >/dev/null; sim insert c2 >/dev/null
 sim new-meter 20240002 >/dev/null
 tui_menu 2 1
