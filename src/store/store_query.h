@@ -172,8 +172,9 @@ int store_area_balances(struct store *s,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e);
-/* The settled sales of [from, to) per account area: fn(area, sums). */
-int store_area_sales(struct store *s, int64_t from, int64_t to,
+/* The settled sales of [from, to) per account area (only operator opname's, unless NULL):
+ * fn(area, sums). */
+int store_area_sales(struct store *s, int64_t from, int64_t to, const char *opname,
                      int (*fn)(void *ctx, int64_t area_id, const struct store_sums *sums),
                      void *ctx, struct kwh_err *e);
 
