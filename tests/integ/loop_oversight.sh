@@ -103,6 +103,17 @@ like "report areas: 园区A with its subtree" "$OUT" "园区A,1,100.00,52.83,0.0
 like "and 园区B" "$OUT" "园区B,1,50.00,26.42,0.00,1,50.00,26.42"
 run li report areas --format csv
 unlike "li's breakdown has no 园区B" "$OUT" "园区B"
+run kp report areas --in 园区A --format csv
+is "report areas --in 园区A: 园区A and its subtree only" \
+    "$(printf '%s' "$OUT" | tr -d '\r' | cut -d, -f1,2,6 | tr '\n' ' ')" \
+    "area,accounts,sales 园区A,1,1 园区A/1栋,1,1 "
+run kp report areas --operator li --format csv
+like "--operator li: li sold nothing, the balances stay" "$OUT" "园区A,1,100.00,52.83,0.00,0,0.00,0.00"
+run kp report areas --operator nobody
+is "an unknown operator: exit 3" "$RC" 3
+like "named" "$OUT" "no operator named nobody"
+run li report areas --in 园区B
+is "li's breakdown of 园区B is refused: exit 4" "$RC" 4
 run li area list
 unlike "li's area list has no 园区B" "$OUT" "园区B"
 
