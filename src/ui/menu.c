@@ -73,6 +73,7 @@ static const struct menu_item m_query[] = {
     {N_("Reconciliation"), &scr_query_recon, 0, ANY},
     {N_("Sales chart"), &scr_query_chart, 0, ANY},
     {N_("Anomalies"), &scr_query_anomalies, 0, ANY},
+    {N_("Figures by area"), &scr_query_areas, 0, ANY},
 };
 static const struct menu_item m_files[] = {
     {N_("Back up data"), &scr_files_backup, 0, ANY},
