@@ -228,17 +228,38 @@ tui_keys Down Down Down F6
 tui_wait "删除区域 园区B/二栋？" && tui_keys Enter
 tui_see "an empty area is deleted" "区域已删除。"
 
-# --- 操作员维护: an operator's area -----------------------------------------------------------
+# --- 操作员维护: an operator's areas ----------------------------------------------------------
 tui_menu 1 5
 tui_like "bclerk is limited to 园区B" "bclerk +售电员 +园区B"
-tui_keys Down Enter Down Down Down Left
+tui_keys Down Enter
+tui_like "  the form lists their areas" "限定区域 +园区B$"
+tui_keys Down Down Down
+tui_like "  the area to add or remove starts at their first" "增减区域 +< 园区B >"
+tui_see "  its keys under it" "Ins：加入所选区域"
+tui_keys Left IC
+tui_see "Ins adds 园区A/1栋 to the list" "园区A/1栋 已加入列表"
+tui_like "  both in the form" "限定区域 +园区B；园区A/1栋$"
+is "  nothing written before Save" "$(admin operator scope --name bclerk | grep -c '园区A/1栋')" 0
+tui_keys IC
+tui_see "  twice is refused" "园区A/1栋 已在列表中"
 tui_keys Enter
 tui_see "saved" "操作员 bclerk 已保存"
-like "  the scope is 园区A/1栋 now" "$(admin operator scope --name bclerk)" "园区A/1栋"
-tui_keys Enter Down Down Down Right
+is "  the scope is both areas now" "$(admin operator scope --name bclerk | grep -o '园区[AB][^ ]*' | sort | tr '\n' ' ')" "园区A/1栋 园区B "
+tui_like "  the list says two (the first by the tree's order)" "bclerk +售电员 +园区A/1栋 等 1 个"
+tui_keys Enter Down Down Down
+tui_keys Left DC
+tui_see "Del of an area not in the list" "园区A 不在列表中"
+tui_keys Right Right DC
+tui_like "Del takes 园区B out" "限定区域 +园区A/1栋$"
 tui_keys Enter
 tui_wait "操作员 bclerk 已保存"
-like "  and back to 园区B" "$(admin operator scope --name bclerk)" "园区B"
+is "  园区A/1栋 alone" "$(admin operator scope --name bclerk | grep -o '园区[AB][^ ]*' | tr '\n' ' ')" "园区A/1栋 "
+tui_keys Enter Down Down Down Right IC Left DC Enter
+tui_wait "操作员 bclerk 已保存"
+is "  and back to 园区B alone" "$(admin operator scope --name bclerk | grep -o '园区[AB][^ ]*' | tr '\n' ' ')" "园区B "
+tui_keys F1
+tui_see "F1: the keys of the areas" "增减区域：←、→ 或输入字符选择区域；Ins 加入列表"
+tui_keys Escape
 
 # --- 用户开户: the area of a new account, among the tree ---------------------------------------
 tui_menu 2 1
