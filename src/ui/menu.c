@@ -60,6 +60,7 @@ static const struct menu_item m_customer[] = {
     {N_("Close account"), &scr_close, 0, ANY},
     {N_("Edit customer"), &scr_edit, 0, ADMIN},
     {N_("Arrears of an account"), &scr_arrears, 0, ANY},
+    {N_("Report card lost"), &scr_lost, 0, ANY},
 };
 static const struct menu_item m_query[] = {
     {N_("Customer information"), &scr_query_customers, 0, ANY},

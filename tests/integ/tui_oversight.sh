@@ -261,6 +261,31 @@ tui_keys F1
 tui_see "F1: the keys of the areas" "增减区域：←、→ 或输入字符选择区域；Ins 加入列表"
 tui_keys Escape
 
+# --- 挂失: a card reported lost without a reissue, and found again -----------------------------
+tui_menu 5 5
+tui_see "the lost-card screen, the blacklist empty" "黑名单是空的"
+tui_keys Enter
+tui_see "Enter without an account" "请先查询用户（F3）"
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type 10000004
+tui_keys Enter
+tui_like "钱七's account" "10000004 +钱七"
+tui_keys Enter
+tui_wait "挂失用户 10000004 钱七 的卡？" && tui_keys Enter
+tui_see "reported lost" "用户 10000004 的卡已挂失，列入黑名单。"
+tui_like "  on the blacklist shown" "10000004 +钱七 +已挂失 +$(date +%F)"
+is "  and on the command line's" "$(admin card blacklist --format csv | grep -c ',lost,.*,10000004,')" 1
+ok "  the card is refused at the counter" sh -c "! echo 1 | '$KWHPOS' -c '$T/cli.ini' --user system card read >/dev/null 2>&1"
+tui_keys F6
+tui_wait "用户 10000004 钱七 的卡已找回：移出黑名单？" && tui_keys Enter
+tui_see "found again: off the list" "用户 10000004 的卡已移出黑名单。"
+tui_see "  the list is empty again" "黑名单是空的"
+is "  read at the counter again" "$(admin card read >/dev/null 2>&1; echo $?)" 0
+tui_keys F1
+tui_see "F1: its keys" "F6：挂失的卡找回了"
+tui_keys Escape
+
 # --- 用户开户: the area of a new account, among the tree ---------------------------------------
 tui_menu 2 1
 tui_like "用户开户 has the area, the top first" "区域 +< （全站） >"
