@@ -16,6 +16,7 @@
 #include "fakecard.h"
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
+#include "kwhpos/invoice.h"
 #include "kwhpos/money.h"
 #include "kwhpos/oversight.h"
 #include "kwhpos/query.h"
@@ -609,6 +610,61 @@ static void breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_
                      KWH_ENOTFOUND);
 }
 
+/* The scope rule on the services beside the plans: an invoice (shown or reprinted) is
+ * its account's, and so are the arrears (their history, and what an administrator
+ * limited to areas enters or waives). */
+static void scope__invoices_and_arrears_of_an_account_outside_are_refused(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = {KWH_BY_KWH, 500, 0, KWH_PAY_CASH, ""};
+    struct kwh_receipt ra, rb, got;
+    struct kwh_arrears_line *lines;
+    struct kwh_err e;
+    size_t n;
+    int64_t a, b;
+    uint32_t in_a, in_b;
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    OK(open_in(s, &s->admin, 20240002, "李四", b, &in_b, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->admin, in_b, &p, &rb, &e));
+    OK(open_in(s, &s->admin, 20240001, "张三", a, &in_a, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->admin, in_a, &p, &ra, &e));
+    assert_true(rb.sale.invoice_no > 0 && ra.sale.invoice_no > 0);
+    OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
+
+    /* the invoice of 园区B's account: neither shown nor reprinted, nothing counted */
+    assert_int_equal(invoice_get(s->core, &s->seller, rb.sale.invoice_no, &got, &e), KWH_EPERM);
+    assert_non_null(strstr(e.msg, "园区B"));
+    assert_int_equal(got.customer.customer_no, 0);
+    assert_int_equal(invoice_reprint(s->core, &s->seller, rb.sale.invoice_no, &got, &e),
+                     KWH_EPERM);
+    OK(invoice_get(s->core, &s->admin, rb.sale.invoice_no, &got, &e));
+    assert_int_equal(got.sale.reprints, 0);
+    /* 园区A's: both */
+    OK(invoice_get(s->core, &s->seller, ra.sale.invoice_no, &got, &e));
+    assert_int_equal(got.customer.customer_no, in_a);
+    OK(invoice_reprint(s->core, &s->seller, ra.sale.invoice_no, &got, &e));
+    assert_int_equal(got.sale.reprints, 1);
+
+    /* the arrears: the history outside refused, inside read */
+    assert_int_equal(arrears_history(s->core, &s->seller, in_b, &lines, &n, &e), KWH_EPERM);
+    OK(arrears_history(s->core, &s->seller, in_a, &lines, &n, &e));
+    free(lines);
+    /* an administrator limited to 园区A enters no debt in 园区B */
+    OK(scope_set(s->core, &s->admin, "system", &a, 1, &e));
+    assert_int_equal(arrears_add(s->core, &s->admin, in_b, 1234, "old meter's debt", &e),
+                     KWH_EPERM);
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 0);
+    OK(arrears_add(s->core, &s->admin, in_a, 1234, "old meter's debt", &e));
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 1234);
+    OK(scope_set(s->core, &s->admin, "system", NULL, 0, &e));
+    OK(arrears_add(s->core, &s->admin, in_b, 100, "unrestricted again", &e));
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 1334);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +672,7 @@ int main(void)
         T(areas__the_tree_refuses_cycles_depth_bad_names_and_deleting_what_is_used),
         T(scope__a_limited_operator_acts_and_looks_only_inside_their_areas),
         T(scope__the_items_report_of_a_limited_operator_keeps_to_their_areas),
+        T(scope__invoices_and_arrears_of_an_account_outside_are_refused),
         T(breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_a_scope),
         T(scope__an_administrator_limited_to_areas_imports_only_into_them),
         T(blacklist__a_replaced_or_lost_card_is_refused_and_audited),
