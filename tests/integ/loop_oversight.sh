@@ -208,6 +208,22 @@ is "li sees 园区B again" "$(rows ",$M2,")" 1
 is "every change of the tree and scope is audited" \
     "$(q "SELECT count(*) FROM audit WHERE op LIKE 'area-%' OR op = 'operator-scope'")" 5
 
+# --- 过户 to a new owner in another area ------------------------------------------------------
+owner() { q "SELECT c.name || ':' || a.name FROM customers c JOIN areas a ON a.id = c.area_id WHERE c.customer_no = $B"; }
+run kp transfer --customer "$B" --name 王五 --in 园区C
+is "transfer --in an unknown area: exit 3" "$RC" 3
+is "  before anything is written" "$(owner)" "李四:园区B"
+run kp transfer --customer "$B" --name 王五 --in 园区A/1栋
+is "transfer --in 园区A/1栋: exit 0" "$RC" 0
+like "  saying the area" "$OUT" "in area 园区A/1栋"
+is "  王五 owns it, in 1栋" "$(owner)" "王五:1栋"
+run li transfer --customer "$B" --name 李四 --in 园区B
+is "a seller's move is refused: exit 4" "$RC" 4
+like "  saying the transfer is done" "$OUT" "the transfer is done, the account stays in its area"
+is "  李四 owns it, still in 1栋" "$(owner)" "李四:1栋"
+run kp transfer --customer "$B" --name 李四 --in 园区B
+is "and back to 园区B" "$(owner)" "李四:园区B"
+
 # --- export: formulas as text, a byte order mark, and back in through import --------------
 printf 'name,meter,tariff,area\n=1+1,11110008,居民生活用电,园区B\n"@cmd,x",11110009,居民生活用电,\n' >"$T/f.csv"
 run kp import customers "$T/f.csv"
