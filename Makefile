@@ -223,9 +223,12 @@ $(FUZZ_B)/obj/%.o: %.c
 $(FUZZ_B)/libkwhpos.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# the reader driver's clock is virtual in its target (tests/fuzz/fuzz_reader.c)
+$(FUZZ_B)/fuzz_reader: FUZZ_WRAP := -Wl,--wrap=clock_gettime,--wrap=nanosleep
+
 $(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_B)/libkwhpos.a
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_B)/libkwhpos.a $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_B)/libkwhpos.a $(FUZZ_WRAP) $(LDLIBS)
 
 .PHONY: fuzz-build-if-clang
 fuzz-build-if-clang:
@@ -264,9 +267,11 @@ TORTURE_TRIALS ?= 1000
 TORTURE_SEED ?= 1
 TORTURE_SALES ?= 1000
 TORTURE_TUI ?= 25
+TORTURE_MINUTES ?= 0
 torture: all
 	@KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) TORTURE_TRIALS=$(TORTURE_TRIALS) \
-	  TORTURE_SEED=$(TORTURE_SEED) TORTURE_TUI=$(TORTURE_TUI) bash tests/torture/torture.sh && \
+	  TORTURE_SEED=$(TORTURE_SEED) TORTURE_TUI=$(TORTURE_TUI) TORTURE_MINUTES=$(TORTURE_MINUTES) \
+	  bash tests/torture/torture.sh && \
 	  if [ "$(TORTURE_SALES)" != 0 ]; then KWH_BUILD=$(CURDIR)/$(B) KWH_TOP=$(CURDIR) \
 	  TORTURE_SALES=$(TORTURE_SALES) bash tests/torture/sales.sh; fi
 

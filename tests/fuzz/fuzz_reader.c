@@ -19,11 +19,46 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "kwhpos/frame.h"
 #include "kwhpos/reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The driver's clock is virtual while an input runs (the target is linked with
+ * -Wl,--wrap=clock_gettime,--wrap=nanosleep, see the Makefile): time passes only when
+ * the driver waits for an answer that is not queued, by the whole wait at once. The
+ * driver's time-outs and its resynchronisation deadline are taken exactly as on a real
+ * line, without the real milliseconds: an input costs microseconds, which is what lets
+ * a run reach millions of inputs. Outside an input (libFuzzer's own timers, on this
+ * thread or another) the real clock answers. */
+int __real_clock_gettime(clockid_t clk, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts);
+int __real_nanosleep(const struct timespec *req, struct timespec *rem);
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem);
+
+static _Thread_local bool virtual_time;
+static int64_t virtual_ns = 1000000000;
+
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+    if (!virtual_time)
+        return __real_clock_gettime(clk, ts);
+    ts->tv_sec = (time_t)(virtual_ns / 1000000000);
+    ts->tv_nsec = (long)(virtual_ns % 1000000000);
+    return 0;
+}
+
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    if (!virtual_time)
+        return __real_nanosleep(req, rem);
+    virtual_ns += (int64_t)req->tv_sec * 1000000000 + req->tv_nsec;
+    if (rem != NULL)
+        rem->tv_sec = 0, rem->tv_nsec = 0;
+    return 0;
+}
 
 static struct {
     const uint8_t *p;
@@ -97,17 +132,19 @@ static void answer(const struct frame *rq)
 
 static int t_read(void *ctx, uint8_t *buf, size_t n, int timeout_ms, size_t *got, struct kwh_err *e)
 {
-    (void)ctx, (void)timeout_ms;
+    (void)ctx;
     *got = in.qlen - in.qoff < n ? in.qlen - in.qoff : n;
     if (*got == 0 && (in.gone || in.waited))
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER, "the reader is gone");
-    if (*got == 0)
+    if (*got == 0) {
         in.waited_now = true;
+        virtual_ns += (int64_t)(timeout_ms > 0 ? timeout_ms : 1) * 1000000; /* the wait */
+    }
     memcpy(buf, in.q + in.qoff, *got);
     in.qoff += *got;
-    /* nothing queued: a quiet timeout at once. The driver waits out its answer time (a
-       millisecond or two here) for an answer cut short by noise; after the first such
-       wait in an input the reader is gone, so that an input costs no more */
+    /* nothing queued: a quiet timeout, the whole wait passed at once. The driver waits
+       out its answer time for an answer cut short by noise; after the first such wait
+       in an input the reader is gone, so that an input costs no more */
     return 0;
 }
 
@@ -158,13 +195,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int op, tries;
 
     if (dev.ops == NULL) {
-        /* no wire or card time to wait for: an answer that does not come is given up
-           within a millisecond */
-        struct reader_opts o = {.timeout_ms = 1, .write_ms_per_byte = 0};
+        /* the driver's default answer time and card timing, on the virtual clock */
+        struct reader_opts o;
+        reader_opts_default(&o);
         struct kwh_transport t = {.ops = &fake, .name = "fuzz", .backend = "memory"};
         if (reader_attach(&t, &o, &dev, &e) < 0)
             __builtin_trap();
     }
+    virtual_time = true;
     in.p = data;
     in.n = size;
     in.qlen = in.qoff = 0;
@@ -196,5 +234,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         default: said(reader_ident(&dev, who, sizeof who, &e), &e); break;
         }
     }
+    virtual_time = false;
     return 0;
 }

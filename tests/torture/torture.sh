@@ -18,6 +18,8 @@
 #                      terminal), the screen filled in up to its confirmation panel,
 #                      Enter, and kill -9 of kwhpos at a random moment of the card write
 #                      (from Enter, or every other trial from its intent); 0: none
+#   TORTURE_MINUTES=M  a time limit: no trial starts after M minutes (the summary says
+#                      how many were left); every 25 trials a progress line either way
 #   TORTURE_KINDS="open sell ..."   only these operations (the names of the kinds line);
 #                      TORTURE_CYCLE=1 takes them in turn instead of at random
 #
@@ -51,6 +53,11 @@ RANDOM=$SEED
 INI2=$T/k2.ini
 START=$(date +%s)
 
+LIMIT=${TORTURE_MINUTES:-0}
+[[ $LIMIT =~ ^[0-9]+$ ]] || { echo "TORTURE_MINUTES must be a whole number of minutes, not '$LIMIT'" >&2; exit 2; }
+DEADLINE=0
+[ "$LIMIT" -gt 0 ] && DEADLINE=$((START + LIMIT * 60))
+n_left=0
 n_trials=0 n_killed=0 n_completed=0 n_none=0 n_done=0 n_void=0 n_redo=0 n_reader=0 n_fail=0
 n_tui=0 n_tui_usable=0 n_tui_read=0
 TUI_PCT=${TORTURE_TUI:-25}
@@ -536,7 +543,15 @@ world() {
     TINI=$T/kt$BAUD.ini # the TUI's: the same site and reader, its screens in Chinese
     { cat "$INI"; printf '[ui]\nlanguage = zh_CN\n'; } >"$TINI"
     main_account
-    for ((i = 0; i < n; i++)); do trial; done
+    for ((i = 0; i < n; i++)); do
+        if [ "$DEADLINE" -gt 0 ] && [ "$(date +%s)" -ge "$DEADLINE" ]; then
+            n_left=$((n_left + n - i))
+            break
+        fi
+        trial
+        [ $((n_trials % 25)) -eq 0 ] &&
+            echo "# progress: $n_trials trials in $(($(date +%s) - START))s ($BAUD baud): $n_killed killed mid-way, reader not answering $n_reader, oracle failures $n_fail"
+    done
     sim stop >/dev/null 2>&1
     wait "$SIM_PID" 2>/dev/null
 }
@@ -552,6 +567,7 @@ done
 SECS=$(($(date +%s) - START))
 kinds=$(for k in "${KINDS[@]}"; do printf '%s=%s ' "$k" "${by_kind[$k]:-0}"; done)
 echo "# torture: seed $SEED, $n_trials trials in ${SECS}s: $n_killed killed mid-way, $n_completed finished before the kill"
+[ "$n_left" -gt 0 ] && echo "# torture: the time limit (TORTURE_MINUTES=$LIMIT) left $n_left trials not started"
 echo "# torture: the operation, after the card was read: no intent recorded $n_none, done $n_done, void $n_void; done again by the clerk $n_redo"
 echo "# torture: kinds: $kinds"
 echo "# torture: in the TUI: $n_tui trials, the card read again in a new TUI in $n_tui_read; terminal usable after the kill: $n_tui_usable of $n_tui"
