@@ -224,6 +224,7 @@ struct store_shift_q {
     int64_t operator_id;
     int64_t from, to;
     int64_t after_id, upto_id;
+    const char *area_path; /* only the sales of accounts in this subtree (NULL: all) */
 };
 
 /* One group of the shift's money: state done or cancelled (both were paid at the time),

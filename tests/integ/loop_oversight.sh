@@ -109,6 +109,14 @@ is "report areas --in 园区A: 园区A and its subtree only" \
     "area,accounts,sales 园区A,1,1 园区A/1栋,1,1 "
 run kp report areas --operator li --format csv
 like "--operator li: li sold nothing, the balances stay" "$OUT" "园区A,1,100.00,52.83,0.00,0,0.00,0.00"
+run kp report shift --in 园区B --format csv
+like "report shift --in 园区B: the shift's part there, 李四's opening" "$OUT" "^open,1,26.42,0.00,26.42"
+run kp report shift --format csv
+like "  the whole shift: both openings" "$OUT" "open,2,79.25,0.00,79.25"
+run li report shift --in 园区B
+is "li's shift in 园区B is refused: exit 4" "$RC" 4
+run kp report shift --shift 1 --in 园区B
+is "a closed shift is the whole: --in refused, exit 2" "$RC" 2
 run kp report areas --operator nobody
 is "an unknown operator: exit 3" "$RC" 3
 like "named" "$OUT" "no operator named nobody"

@@ -665,6 +665,49 @@ static void scope__invoices_and_arrears_of_an_account_outside_are_refused(void *
     assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 1334);
 }
 
+/* The shift's part in an area: the open shift and a period, each area its own sales,
+ * the whole site all of them, and an area outside the operator's refused. */
+static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
+{
+    struct site *s = *state;
+    struct kwh_period day = period_day(s->now);
+    struct kwh_shift_report r, whole;
+    struct kwh_err e;
+    int64_t a, b, root;
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    OK(open_in(s, &s->seller, 20240001, "张三", a, NULL, &e));
+    OK(open_in(s, &s->seller, 20240002, "李四", b, NULL, &e));
+    OK(open_in(s, &s->seller, 20240003, "王五", b, NULL, &e));
+    OK(shift_current(s->core, &s->seller, NULL, &whole, &e));
+    assert_int_equal(whole.lines[KWH_SHIFT_OPEN].count, 3);
+
+    OK(shift_in_area(s->core, &s->seller, NULL, NULL, a, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 1);
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].total_fen * 3, whole.lines[KWH_SHIFT_OPEN].total_fen);
+    shift_report_fini(&r);
+    OK(shift_in_area(s->core, &s->seller, NULL, &day, b, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 2);
+    assert_int_equal(r.money_in_fen * 3, whole.money_in_fen * 2);
+    shift_report_fini(&r);
+    {
+        struct kwh_area top;
+        OK(area_find(s->core, "/", &top, &e));
+        root = top.id;
+    }
+    OK(shift_in_area(s->core, &s->admin, "clerk", &day, root, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 3);
+    assert_int_equal(r.money_in_fen, whole.money_in_fen);
+    shift_report_fini(&r);
+    shift_report_fini(&whole);
+
+    OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
+    assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, b, &r, &e), KWH_EPERM);
+    assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, 999999, &r, &e),
+                     KWH_ENOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +716,7 @@ int main(void)
         T(scope__a_limited_operator_acts_and_looks_only_inside_their_areas),
         T(scope__the_items_report_of_a_limited_operator_keeps_to_their_areas),
         T(scope__invoices_and_arrears_of_an_account_outside_are_refused),
+        T(scope__a_shift_in_an_area_holds_that_area_s_sales),
         T(breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_a_scope),
         T(scope__an_administrator_limited_to_areas_imports_only_into_them),
         T(blacklist__a_replaced_or_lost_card_is_refused_and_audited),
