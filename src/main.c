@@ -236,7 +236,7 @@ static int run_tui(struct cli *c)
         }
     }
     /* the database is opened by the UI once the login screen is drawn */
-    rc = ui_run(&c->cfg, c->db_override ? c->db_override : c->cfg.db_path, &c->core, devp, &e);
+    rc = ui_run(&c->cfg, c->db_override ? c->db_override : config_db(&c->cfg), &c->core, devp, &e);
     if (c->core != NULL)
         core_set_card_dev(c->core, NULL);
     if (devp != NULL && dev.ops->close)

@@ -11,6 +11,7 @@
 
 #include "kwhpos/csv.h"
 #include "kwhpos/err.h"
+#include "kwhpos/model.h"
 
 #define KWH_PATH_MAX 1024
 /* the longest text value (after a relative path is made absolute): with its key and
@@ -63,11 +64,15 @@ struct kwh_config {
     /* [reconcile_wechat], [reconcile_alipay], [reconcile_card], [reconcile_transfer]: the
        layout of each provider's statement (kwhpos reconcile), in that order */
     struct kwh_stmt_map statement[4];
+    /* [reconcile_METHOD] dir: where the 对账 screen's file list opens (a station setting:
+       the last folder chosen there) */
+    char statement_dir[4][KWH_PATH_MAX];
 
     char sim_dir[KWH_PATH_MAX]; /* [sim] dir: the simulator's directory (demo) */
 
-    char station_dir[KWH_PATH_MAX];  /* [station] dir; resolved by config_station_load */
-    unsigned long long station_keys; /* the settings station.ini gave (bit = table row) */
+    char station_dir[KWH_PATH_MAX];     /* [station] dir; resolved by config_station_load */
+    unsigned char station_keys[16];     /* the settings station.ini gave (bit = table row) */
+    char station_name[KWH_STATION_MAX]; /* [station] name; "" = the host name */
 };
 
 /* Fills c with the defaults. */
@@ -100,6 +105,11 @@ int config_form_edit_path(const struct kwh_config *c, char *buf, size_t n);
 /* The statement layout of payment method pay (KWH_PAY_WECHAT, _ALIPAY, _CARD,
  * _TRANSFER), or NULL for a method without statements. */
 const struct kwh_stmt_map *config_statement(const struct kwh_config *c, int pay);
+/* The INI section of pay's statements ("reconcile_wechat"), or NULL. */
+const char *config_statement_section(int pay);
+/* Where the 对账 screen lists pay's statements first ([reconcile_METHOD] dir; "": the
+ * working folder), or NULL for a method without statements. */
+char *config_statement_dir(struct kwh_config *c, int pay);
 
 /* Sets one key from text ("section.key", value) with the same checks as loading. */
 int config_set(struct kwh_config *c, const char *key, const char *value, struct kwh_err *e);

@@ -56,6 +56,10 @@ const char *core_db_path(const struct kwh_core *c);
 void core_set_card_dev(struct kwh_core *c, struct kwh_card_dev *dev);
 void core_set_clock(struct kwh_core *c, const struct kwh_clock *clock);
 void core_set_progress(struct kwh_core *c, kwh_progress_fn fn, void *ctx);
+/* The station this core records card writes for ([station] name): name is copied, cut to
+ * KWH_STATION_MAX - 1 bytes; NULL or "" is this machine's host name (core_open's choice). */
+void core_set_station(struct kwh_core *c, const char *name);
+const char *core_station(const struct kwh_core *c); /* borrowed */
 int64_t core_now(const struct kwh_core *c);
 /* How many changes this core recorded since it was opened (audit records other than
  * logins): whether a session changed anything worth a backup. */
@@ -174,9 +178,15 @@ int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, c
 int tariff_check_tiers(const struct kwh_tariff *t, struct kwh_err *e);
 /* A new price version with def's period and tiers (def->ntiers 0: flat at def->price):
  * of tariff id, or of a new tariff named name when id is 0 (*out_id receives it). Sales
- * already made keep their tiers; plans quoted before are refused at commit. */
+ * already made keep their tiers; plans quoted before are refused at commit. The version
+ * takes effect from def->price_since (0: now; a later moment: scheduled, 待生效, until
+ * then the version before stays in force; a day before today is refused; a new tariff
+ * takes effect now). */
 int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char *name, int64_t id,
                      const struct kwh_tariff *def, int64_t *out_id, struct kwh_err *e);
+/* An effective-from date "YYYY-MM-DD" (local): *from 0 for empty or today (now), else
+ * the start of that day; a day before today is refused. */
+int tariff_parse_from(struct kwh_core *c, const char *text, int64_t *from, struct kwh_err *e);
 /* The price history of tariff id: every price version, newest first, each with its
  * tiers and since when (price_since) it applied; the first is the one in use. */
 int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size_t *n,
@@ -278,7 +288,8 @@ struct kwh_pending_write {
     int kind; /* enum kwh_op_kind */
     int64_t created;
     char operator_name[KWH_NAME_MAX];
-    uint32_t customer_no; /* 0: a tool card or a wipe */
+    char station[KWH_STATION_MAX]; /* the station that recorded it ("" when not known) */
+    uint32_t customer_no;          /* 0: a tool card or a wipe */
     char customer_name[KWH_TEXT_MAX];
     uint8_t serial[KWH_SERIAL_LEN]; /* the card's serial once written */
     bool blank_card;                /* written to a blank card */

@@ -14,6 +14,9 @@
 #define KWH_TEXT_MAX 128 /* customer name, unit name */
 #define KWH_ADDR_MAX 256
 #define KWH_PHONE_MAX 32
+/* a station's name ([station] name, kept with each card write): 47 bytes, 15 Chinese
+   characters */
+#define KWH_STATION_MAX 48
 #define KWH_SERIAL_LEN 6 /* a card's serial number (card.h: CARD_SERIAL_LEN) */
 
 enum kwh_role {
@@ -140,13 +143,19 @@ struct kwh_tariff {
     char name[KWH_NAME_MAX];
     int kind;            /* enum kwh_tariff_kind */
     int64_t price;       /* current price (a tiered tariff: its first tier's), 0.0001 yuan/kWh */
-    int64_t price_since; /* when the current price took effect */
+    int64_t price_since; /* when the current price took effect (setting tiers: when the new
+                            version is to, 0 now) */
     int64_t price_id;    /* the version of the price: its row in the price history */
     int64_t customers;   /* open accounts on it (in use = cannot delete) */
     int period_months;   /* enum kwh_tier_period */
     int period_start;    /* an annual period's first month, 1..12 */
     int ntiers;          /* 0 for a flat tariff, else 2..KWH_TIERS_MAX */
     struct kwh_tier tiers[KWH_TIERS_MAX];
+    /* The next price version, scheduled (待生效) but not yet in force: from when (0: none),
+     * its price (a tiered one's first tier) and whether it is tiered. */
+    int64_t next_from;
+    int64_t next_price;
+    bool next_tiered;
 };
 
 struct kwh_operator {
@@ -291,7 +300,8 @@ struct kwh_item_total {
 struct kwh_arrears_line {
     int64_t created;
     int64_t fen;   /* > 0 owed more, < 0 recovered or waived */
-    char what[16]; /* "entered", "waived", "recovered", "reversed" */
+    char what[16]; /* "entered", "waived", "recovered", "reversed", "carried" (to or from
+                      another account on the meter: the reason names it) */
     char reason[KWH_TEXT_MAX];
     char operator_name[KWH_NAME_MAX];
     int64_t invoice_no; /* a recovery's sale */

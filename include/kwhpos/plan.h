@@ -158,6 +158,10 @@ struct kwh_plan_view {
     bool has_correction;
     struct kwh_sale correction;
     char approver[KWH_NAME_MAX]; /* the administrator who approved it ("" not yet) */
+    /* 开户: the arrears the closed accounts on the meter still owe, which the new account
+       takes over when it opens (docs/units.md), and the latest of those accounts */
+    int64_t carried_arrears_fen;
+    uint32_t carried_from_no;
 };
 
 /* What the plan does (borrowed; valid until plan_free). */

@@ -74,8 +74,24 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
  * pipe, which is never waited on, a device). */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
 /* The same for what a person may give on the command line: a pipe too (/dev/stdin, a
- * shell's <(...)), which is read to its end; a directory is refused. */
+ * shell's <(...)), which is read to its end; a directory is refused, and so is a named
+ * pipe that nothing writes to (never waited on). */
 int file_read_stream(const char *path, size_t max, char **out, size_t *len, struct kwh_err *e);
+/* Opens a regular file to read (a file descriptor the caller closes), never waiting in
+ * open(); anything else is refused as file_read_all does (a negative KWH_E* code). */
+int file_open_regular(const char *path, struct kwh_err *e);
+
+/* One entry of a folder's listing. */
+struct file_entry {
+    char name[256];
+    bool dir; /* a folder (a symbolic link to one too) */
+    int64_t size, mtime;
+};
+/* The folders and the files whose names end with one of exts (NULL-terminated; any
+ * case; NULL: every file) in dir, hidden ones (a leading '.') left out: the folders by
+ * name, then the files newest first. *out is caller-freed (NULL when empty). */
+int file_list_dir(const char *dir, const char *const *exts, struct file_entry **out, size_t *n,
+                  struct kwh_err *e);
 
 /* A file the program ships, found from where the running program is (never a path
  * compiled in): <prefix>/installed for an installed program (/usr/bin/kwhpos ->

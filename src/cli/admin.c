@@ -67,7 +67,8 @@ static int cmd_audit_verify(struct cli *c, const struct cli_args *a)
 }
 
 /* One pending card write per line (tab-separated): op ID, kind, account, name, money,
- * recorded, operator, the card (its serial, or a blank card). */
+ * recorded, operator, the card (its serial, or a blank card), the station that recorded
+ * it ("-" for a write recorded before stations were kept). */
 static int cmd_pending(struct cli *c, const struct cli_args *a)
 {
     struct kwh_pending_write *w;
@@ -90,9 +91,10 @@ static int cmd_pending(struct cli *c, const struct cli_args *a)
             snprintf(card, sizeof card, "serial %02x%02x%02x%02x%02x%02x", w[i].serial[0],
                      w[i].serial[1], w[i].serial[2], w[i].serial[3], w[i].serial[4],
                      w[i].serial[5]);
-        fprintf(c->out, "op %lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)w[i].op_id,
+        fprintf(c->out, "op %lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)w[i].op_id,
                 model_op_name(w[i].kind), account, w[i].customer_name,
-                w[i].has_sale ? cli_dec(w[i].amount_fen, 2) : "-", when, w[i].operator_name, card);
+                w[i].has_sale ? cli_dec(w[i].amount_fen, 2) : "-", when, w[i].operator_name, card,
+                w[i].station[0] != '\0' ? w[i].station : "-");
     }
     free(w);
     return CLI_OK;

@@ -66,8 +66,10 @@ int cli_open_core(struct cli *c, struct kwh_err *e)
     if (c->core != NULL)
         return 0;
     rc = core_open(&c->core, c->db_override ? c->db_override : config_db(&c->cfg), e);
-    if (rc == 0)
+    if (rc == 0) {
         core_set_anchor_file(c->core, c->cfg.audit_anchors);
+        core_set_station(c->core, c->cfg.station_name);
+    }
     return rc;
 }
 

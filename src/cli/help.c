@@ -144,6 +144,9 @@ static const struct opt_help opts[] = {
     {"start-month", "M", N_("the month an annual period starts in, 1 to 12 (default 1)")},
     {"tariff set/price", "YUAN", N_("the new price (a tiered tariff becomes flat)")},
     {"tariff set/name", "NAME", N_("the tariff's new name")},
+    {"tariff set/from", "YYYY-MM-DD",
+     N_("the day the new price or tiers take effect (default now; a later day: scheduled, "
+        "待生效, the price before stays in force until then)")},
     {"tariff add/kind", "standard|shared",
      N_("shared: a 合表 tariff, for a meter several households share; always flat (default "
         "standard)")},

@@ -12,6 +12,7 @@
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 static int cmd_init(struct cli *c, const struct cli_args *a)
 {
@@ -226,6 +227,12 @@ static int cmd_tariff_list(struct cli *c, const struct cli_args *a)
         } else if (t[i].kind == KWH_TARIFF_SHARED) {
             fprintf(c->out, "\tshared");
         }
+        if (t[i].next_from != 0) {
+            char day[16];
+            period_format_day(t[i].next_from, day, sizeof day);
+            fprintf(c->out, "\tscheduled %s %s%s", day, cli_dec(t[i].next_price, 4),
+                    t[i].next_tiered ? " tiered" : "");
+        }
         fputc('\n', c->out);
     }
     free(t);
@@ -325,8 +332,8 @@ static int set_kind(struct cli *c, int64_t id, int kind)
 
 static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
 {
-    struct kwh_tariff t;
-    int64_t id, price;
+    struct kwh_tariff t, def;
+    int64_t id, price, from = 0;
     struct kwh_err e;
     int rc, kind;
     if (cli_open_core(c, &e) < 0)
@@ -338,17 +345,33 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
     kind = t.kind;
     if ((rc = cli_tariff_kind(c, a, &kind)) != 0)
         return rc;
+    if (cli_flag(a, "from") && !cli_flag(a, "price") && !cli_flag(a, "tiers"))
+        return cli_usage(c, "--from dates a new --price or --tiers");
+    if (cli_flag(a, "from") && cli_flag(a, "kind"))
+        return cli_usage(c, "change the kind and schedule a price separately (--kind, then "
+                            "--price/--tiers --from)");
+    if (tariff_parse_from(c->core, cli_str(a, "from"), &from, &e) < 0)
+        return cli_usage(c, "%s", e.msg);
     if (kind == KWH_TARIFF_SHARED && cli_flag(a, "tiers"))
         return cli_usage(c, "a 合表 (shared meter) tariff is flat: give --price, not --tiers");
     if (kind != t.kind && kind == KWH_TARIFF_STANDARD && (rc = set_kind(c, id, kind)) != 0)
         return rc; /* a standard tariff first, then tiers */
+    memset(&def, 0, sizeof def);
     if (cli_flag(a, "tiers")) {
         /* a new tier table; --price makes the tariff flat again */
-        struct kwh_tariff def;
         if (cli_flag(a, "price"))
             return cli_usage(c, "give --tiers or --price, not both");
         if ((rc = cli_tiers(c, a, &def)) != 0)
             return rc;
+    } else {
+        if (cli_flag(a, "period") || cli_flag(a, "start-month"))
+            return cli_usage(c, "--period and --start-month go with --tiers");
+        if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, t.price, &price)) != 0)
+            return rc;
+        def.price = price; /* with --from: a flat price version that waits for its day */
+    }
+    if (def.ntiers > 0 || from != 0) {
+        def.price_since = from;
         if (cli_session(c, &e) < 0 ||
             (cli_flag(a, "name") &&
              tariff_update(c->core, &c->session, id, cli_str(a, "name"), t.price, &e) < 0) ||
@@ -356,10 +379,6 @@ static int cmd_tariff_set(struct cli *c, const struct cli_args *a)
             return cli_fail(c, &e);
         return CLI_OK;
     }
-    if (cli_flag(a, "period") || cli_flag(a, "start-month"))
-        return cli_usage(c, "--period and --start-month go with --tiers");
-    if ((rc = cli_fixed(c, a, "price", 4, UNITS_MAX_PRICE, t.price, &price)) != 0)
-        return rc;
     if (cli_session(c, &e) < 0 ||
         tariff_update(c->core, &c->session, id, cli_str(a, "name") ? cli_str(a, "name") : t.name,
                       price, &e) < 0)
@@ -393,7 +412,8 @@ static int cmd_tariff_history(struct cli *c, const struct cli_args *a)
             tiers_text(&t[i], tiers, sizeof tiers);
         else
             str_copy(tiers, sizeof tiers, "flat");
-        fprintf(c->out, "%s\t%s\t%s\n", when, cli_dec(t[i].price, 4), tiers);
+        fprintf(c->out, "%s\t%s\t%s%s\n", when, cli_dec(t[i].price, 4), tiers,
+                t[i].price_since > core_now(c->core) ? "\tscheduled" : "");
     }
     free(t);
     return CLI_OK;
@@ -503,9 +523,9 @@ const struct cli_command cli_setup_commands[] = {
      "--name NAME --price YUAN_PER_KWH [--kind standard|shared] | --tiers KWH:P,...,P "
      "[--period annual|monthly] [--start-month M]",
      N_("add a tariff, flat or tiered (阶梯电价, admin)"), cmd_tariff_add, 0},
-    {"tariff set", "tariff= name= price= tiers= period= start-month= kind=",
+    {"tariff set", "tariff= name= price= tiers= period= start-month= kind= from=",
      "--tariff NAME|ID [--name NEW] [--kind standard|shared] [--price P | --tiers KWH:P,...,P "
-     "[--period annual|monthly] [--start-month M]]",
+     "[--period annual|monthly] [--start-month M]] [--from YYYY-MM-DD]",
      N_("rename, reprice or retier a tariff (admin)"), cmd_tariff_set, 0},
     {"tariff history", "tariff=", "--tariff NAME|ID",
      N_("a tariff's prices and tiers, newest first, each since when it applied"),

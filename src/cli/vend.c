@@ -96,6 +96,9 @@ static void print_plan(struct cli *c, const struct kwh_plan_view *v)
         if (v->before.meter.meter_no != cu->meter.meter_no)
             cli_kv(c, "old_meter", "%08u", v->before.meter.meter_no);
     }
+    if (v->carried_arrears_fen != 0) /* 开户: a closed account's debt on this meter */
+        cli_kv(c, "arrears_carried", "%s from %08u", cli_dec(v->carried_arrears_fen, 2),
+               v->carried_from_no);
     if (v->kind == KWH_OP_REFUND) {
         cli_kv(c, "remaining_kwh", "%s", cli_dec(v->remaining_ckwh, 2));
         cli_kv(c, "unloaded_kwh", "%s", cli_dec(v->unloaded_ckwh, 2));
@@ -198,13 +201,14 @@ static int run_plan(struct cli *c, const struct cli_args *a, bool quote, int rc,
                     struct kwh_err *e, const char *done)
 {
     struct kwh_receipt r;
-    bool sale;
+    bool sale, carried;
 
     if (rc < 0)
         return cli_fail(c, e);
     print_plan(c, plan_view(p));
     fflush(c->out); /* what it is about to do, before anything it says of the outcome */
     sale = plan_view(p)->has_sale;
+    carried = plan_view(p)->carried_arrears_fen != 0;
     if (quote) {
         plan_free(p);
         return CLI_OK;
@@ -220,6 +224,8 @@ static int run_plan(struct cli *c, const struct cli_args *a, bool quote, int rc,
         cli_kv(c, "state", "%s", model_state_name(r.sale.state));
         cli_kv(c, "operator", "%s", r.sale.operator_name);
     }
+    if (carried) /* the new account's arrears, recovered at its sales */
+        cli_kv(c, "arrears_owed", "%s", cli_dec(r.customer.arrears_fen, 2));
     if (done != NULL)
         fprintf(c->out, "%s\n", done);
     return sale && cli_flag(a, "print") ? cli_print_invoice(c, r.sale.invoice_no) : CLI_OK;

@@ -92,9 +92,18 @@ struct opt {
          NULL,                                                                                     \
          "0",                                                                                      \
          "lines at the end that are not payments (totals), skipped"},                              \
+        {"reconcile_" m ":encoding",                                                               \
+         OPT_ENUM,                                                                                 \
+         STR(statement[i].encoding),                                                               \
+         0,                                                                                        \
+         0,                                                                                        \
+         "utf-8|gb18030",                                                                          \
+         "utf-8",                                                                                  \
+         "the statement file's encoding"},                                                         \
     {                                                                                              \
-        "reconcile_" m ":encoding", OPT_ENUM, STR(statement[i].encoding), 0, 0, "utf-8|gb18030",   \
-            "utf-8", "the statement file's encoding"                                               \
+        "reconcile_" m ":dir", OPT_PATH, STR(statement_dir[i]), 0, 0, NULL, "",                    \
+            "the folder the reconciliation screen's file list opens in (the last one chosen "      \
+            "there is kept in the station file); empty = the working folder"                       \
     }
 
 static const struct opt opts[] = {
@@ -177,14 +186,28 @@ static const struct opt opts[] = {
     {"station:dir", OPT_PATH, STR(station_dir), 0, 0, NULL, "",
      "this station's own folder, written by kwhpos (station.ini, forms/); empty = the "
      "database's folder"},
+    {"station:name", OPT_STR, STR(station_name), 0, 0, NULL, "",
+     "this station's name, kept with every card write it records (待确认写卡 and kwhpos "
+     "pending list show it); empty = this machine's host name"},
 };
+
+_Static_assert(sizeof opts / sizeof opts[0] <= 8 * sizeof((struct kwh_config *)0)->station_keys,
+               "a bit of station_keys for each setting");
+
+/* Notes that the station file gives setting i (a row of opts). */
+static void key_mark(struct kwh_config *c, size_t i)
+{
+    c->station_keys[i / 8] |= (unsigned char)(1u << (i % 8));
+}
 
 /* What the terminal UI may change for this station: kept in the station file
  * (station.ini in [station] dir), never in the INI. Every key of [reader], so a new
  * reader setting is a station setting as soon as it is in the table. */
 static bool station_key(const struct opt *o)
 {
-    return strncmp(o->key, "reader:", 7) == 0 || strcmp(o->key, "backup:dir") == 0;
+    size_t n = strlen(o->key);
+    return strncmp(o->key, "reader:", 7) == 0 || strcmp(o->key, "backup:dir") == 0 ||
+           (strncmp(o->key, "reconcile_", 10) == 0 && n > 4 && strcmp(o->key + n - 4, ":dir") == 0);
 }
 
 static void *field(struct kwh_config *c, const struct opt *o)
@@ -403,7 +426,7 @@ static int load_file(struct kwh_config *c, const char *path, bool station, struc
             if (rc == 0 && strcmp(o->key, "ui:language") == 0)
                 c->language_set = true;
             if (rc == 0 && station)
-                c->station_keys |= 1ULL << (o - opts);
+                key_mark(c, (size_t)(o - opts));
         }
         free(keys);
     }
@@ -465,7 +488,7 @@ int config_station_load(struct kwh_config *c, const char *db_path, struct kwh_er
     }
     if (!join(path, sizeof path, c->station_dir, STATION_FILE))
         return kwh_err_set(e, KWH_EINVAL, "[station] dir: the path is too long");
-    c->station_keys = 0;
+    memset(c->station_keys, 0, sizeof c->station_keys);
     rc = load_file(c, path, true, e);
     if (rc < 0 && rc != KWH_ENOTFOUND)
         return rc;
@@ -605,7 +628,8 @@ int config_save(const struct kwh_config *c, const char *path, struct kwh_err *e)
 
 static bool saved_station_key(const struct kwh_config *c, const struct opt *o)
 {
-    return station_key(o) && (c->station_keys & (1ULL << (o - opts))) != 0;
+    size_t i = (size_t)(o - opts);
+    return station_key(o) && (c->station_keys[i / 8] & (1u << (i % 8))) != 0;
 }
 
 int config_station_save(struct kwh_config *c, const char *section_or_key, struct kwh_err *e)
@@ -625,7 +649,7 @@ int config_station_save(struct kwh_config *c, const char *section_or_key, struct
         bool match =
             dot != NULL ? strcmp(o->key, k) == 0 : strncmp(o->key, k, n) == 0 && o->key[n] == ':';
         if (match && station_key(o))
-            c->station_keys |= 1ULL << i;
+            key_mark(c, i);
     }
     if (!join(path, sizeof path, c->station_dir, STATION_FILE))
         return kwh_err_set(e, KWH_EINVAL, "[station] dir: the path is too long");
@@ -653,6 +677,32 @@ const struct kwh_stmt_map *config_statement(const struct kwh_config *c, int pay)
     case KWH_PAY_TRANSFER: return &c->statement[3];
     default: return NULL;
     }
+}
+
+static const char *const statement_sections[4] = {"reconcile_wechat", "reconcile_alipay",
+                                                  "reconcile_card", "reconcile_transfer"};
+
+static int statement_index(int pay)
+{
+    switch (pay) {
+    case KWH_PAY_WECHAT: return 0;
+    case KWH_PAY_ALIPAY: return 1;
+    case KWH_PAY_CARD: return 2;
+    case KWH_PAY_TRANSFER: return 3;
+    default: return -1;
+    }
+}
+
+const char *config_statement_section(int pay)
+{
+    int i = statement_index(pay);
+    return i < 0 ? NULL : statement_sections[i];
+}
+
+char *config_statement_dir(struct kwh_config *c, int pay)
+{
+    int i = statement_index(pay);
+    return i < 0 ? NULL : c->statement_dir[i];
 }
 
 const char *config_db(const struct kwh_config *c)

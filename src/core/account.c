@@ -6,13 +6,31 @@
 #include "kwhpos/oversight.h"
 #include "store/store.h"
 
+int account_price_now(struct kwh_core *c, struct kwh_customer *cu, struct kwh_err *e)
+{
+    struct kwh_tariff t;
+    int rc = store_tariff_get(c->db, cu->tariff_id, core_now(c), &t, e);
+    if (rc == KWH_ENOTFOUND)
+        return 0; /* a tariff deleted since: the account keeps the last price it had */
+    if (rc < 0)
+        return rc;
+    cu->price = t.price;
+    return 0;
+}
+
+/* rc of a lookup that filled out, with the price in force */
+static int priced(struct kwh_core *c, int rc, struct kwh_customer *out, struct kwh_err *e)
+{
+    return rc < 0 ? rc : account_price_now(c, out, e);
+}
+
 int account_find(struct kwh_core *c, uint32_t customer_no, uint32_t meter_no,
                  struct kwh_customer *out, struct kwh_err *e)
 {
     if (customer_no != 0)
-        return store_customer_by_no(c->db, customer_no, out, e);
+        return priced(c, store_customer_by_no(c->db, customer_no, out, e), out, e);
     if (meter_no != 0)
-        return store_customer_by_meter(c->db, meter_no, out, e);
+        return priced(c, store_customer_by_meter(c->db, meter_no, out, e), out, e);
     return kwh_err_set(e, KWH_EINVAL, "enter a customer number or a meter number");
 }
 
@@ -37,10 +55,10 @@ int account_find_number(struct kwh_core *c, uint32_t number, struct kwh_customer
                            "another (customer %08u): read the card, or give the other number",
                            number, by_meter.customer_no);
     if (rc == 0)
-        return 0;
+        return account_price_now(c, out, e);
     if (rm == 0) {
         *out = by_meter;
-        return 0;
+        return account_price_now(c, out, e);
     }
     return kwh_err_set(e, KWH_ENOTFOUND,
                        "no account has the customer number or meter number %08u: check the "

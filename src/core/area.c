@@ -57,6 +57,8 @@ static int check_name(const char *name, struct kwh_err *e)
         return kwh_err_set(e, KWH_EINVAL, "an area needs a name");
     if (strlen(name) >= KWH_NAME_MAX)
         return kwh_err_set(e, KWH_EINVAL, "an area's name is at most %d bytes", KWH_NAME_MAX - 1);
+    if (text_check_line(KWH_N("area name"), name, e) < 0)
+        return KWH_EINVAL; /* (not echoed: bytes of another encoding garble the terminal) */
     if (!utf8_is_clean_line(name) || strchr(name, '/') != NULL || name[0] == '#')
         return kwh_err_set(e, KWH_EINVAL,
                            "area name %s: one line, without '/' (it separates the levels) and "

@@ -344,13 +344,12 @@ static int private_copy(const char *from, const char *dir, char *tmp, size_t n, 
     struct stat sb;
     int in, out = -1, rc = KWH_EIO;
 
-    in = open(from, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", from,
-                           strerror(errno));
-    if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    /* a named pipe is refused, never waited on; a directory or a device says what it is */
+    if ((in = file_open_regular(from, e)) < 0)
+        return in;
+    if (fstat(in, &sb) != 0) {
         close(in);
-        return kwh_err_set(e, KWH_EINVAL, "%s is not a file", from);
+        return kwh_err_set(e, KWH_EIO, "cannot read %s: %s", from, strerror(errno));
     }
     if (sb.st_size == 0) {
         close(in);
@@ -480,7 +479,8 @@ static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s,
                                const struct kwh_backup_opts *o, struct kwh_restore_info *out,
                                struct kwh_err *e)
 {
-    char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX], anchors[1024];
+    char db_path[1024], dir[1024], tmp[1100] = "", who[KWH_NAME_MAX], anchors[1024],
+                                   station[KWH_STATION_MAX];
     uint8_t secret[KWH_SECRET_LEN];
     struct store_file_info info;
     struct kwh_err reopen;
@@ -493,6 +493,7 @@ static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s,
     str_copy(who, sizeof who, s->name);
     str_copy(db_path, sizeof db_path, store_path((*c)->db));
     str_copy(anchors, sizeof anchors, (*c)->anchor_path);
+    str_copy(station, sizeof station, (*c)->station);
     memcpy(secret, (*c)->secret, sizeof secret);
     dir_of(db_path, dir, sizeof dir);
     if ((rc = priv_dir_check(dir, e)) < 0 || (rc = private_copy(file, dir, tmp, sizeof tmp, e)) < 0)
@@ -517,14 +518,17 @@ static int backup_restore_held(struct kwh_core **c, const struct kwh_session *s,
             kwh_err_set(e, rc, "%s; and the database could not be opened again: %s", first,
                         reopen.msg);
         }
-        if (*c != NULL)
+        if (*c != NULL) {
             core_set_anchor_file(*c, anchors);
+            core_set_station(*c, station);
+        }
         goto out;
     }
     fill_info(out, &info);
     if ((rc = core_open(c, db_path, e)) < 0)
         goto out;
     core_set_anchor_file(*c, anchors);
+    core_set_station(*c, station);
     core_clear_damage_at(db_path);
     /* anchors written since the backup describe the chain the restore replaced: this one
        says when it happened */

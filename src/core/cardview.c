@@ -122,7 +122,7 @@ int cardview_check(struct kwh_core *c, const uint8_t img[KWH_CARD_SIZE], struct 
                            "is it the right site or an older backup?",
                            v->card.customer_no);
     }
-    if (rc < 0)
+    if (rc < 0 || (rc = account_price_now(c, &v->cust, e)) < 0)
         return rc;
     if (v->cust.customer_no != v->card.customer_no || v->cust.meter.meter_no != v->card.meter_no)
         return kwh_err_set(e, KWH_ECARD,

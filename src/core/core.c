@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 #include "kwhpos/util.h"
@@ -172,8 +173,31 @@ int core_open(struct kwh_core **out, const char *path, struct kwh_err *e)
     }
     crypto_generichash(c->audit_key, sizeof c->audit_key, (const uint8_t *)"kwhpos audit", 12,
                        c->secret, sizeof c->secret);
+    core_set_station(c, NULL);
     *out = c;
     return 0;
+}
+
+void core_set_station(struct kwh_core *c, const char *name)
+{
+    char host[256];
+
+    if (name != NULL && name[0] != '\0' && utf8_is_clean_line(name)) {
+        str_copy(c->station, sizeof c->station, name);
+        return;
+    }
+    /* the host name: a station nobody named is still told apart from the others */
+    if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0'; /* a name cut to fit need not end in one */
+    if (!utf8_is_clean_line(host))
+        host[0] = '\0';
+    str_copy(c->station, sizeof c->station, host);
+}
+
+const char *core_station(const struct kwh_core *c)
+{
+    return c->station;
 }
 
 const char *core_db_path(const struct kwh_core *c)

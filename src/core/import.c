@@ -175,10 +175,10 @@ static int tariff(struct kwh_core *c, const char *t, struct kwh_tariff *out, str
     size_t n = strlen(t);
     if (n == 0)
         return kwh_err_set(e, KWH_EINVAL, "tariff is empty");
-    if (store_tariff_find(c->db, t, out, NULL) == 0)
+    if (store_tariff_find(c->db, t, core_now(c), out, NULL) == 0)
         return 0;
     if (n <= 9 && strspn(t, "0123456789") == n &&
-        store_tariff_get(c->db, strtoll(t, NULL, 10), out, NULL) == 0)
+        store_tariff_get(c->db, strtoll(t, NULL, 10), core_now(c), out, NULL) == 0)
         return 0;
     return kwh_err_set(e, KWH_EINVAL, "no tariff '%s' (see kwhpos tariff list)", t);
 }

@@ -49,6 +49,7 @@ struct kwh_core {
     uint8_t audit_key[32];              /* from the secret alone: survives an area code change */
     int64_t changes;                    /* audit records appended but logins (core_changes) */
     char anchor_path[1024];             /* where audit anchors go ("" = beside the database) */
+    char station[KWH_STATION_MAX];      /* kept with each card write (core_set_station) */
     struct core_check check;
     /* the account query's last page (query.c): a screen paging by offset to the next or
        the previous page is answered by key from it */
@@ -72,6 +73,9 @@ void core_check_stop(struct kwh_core *c);
 
 /* --- roles (auth.c) --- */
 
+/* cu->price: the price of cu's tariff in force now (the store's account row has the newest
+ * price version, which may be scheduled for later: 待生效). */
+int account_price_now(struct kwh_core *c, struct kwh_customer *cu, struct kwh_err *e);
 /* KWH_EPERM unless s is a logged-in admin; `what` names the operation. */
 int need_admin(const struct kwh_session *s, const char *what, struct kwh_err *e);
 /* KWH_EPERM unless s is a logged-in operator who has changed a forced password. */
@@ -302,6 +306,15 @@ void rules_money_effects(struct kwh_customer *cu, const struct kwh_sale *sale, i
 int settle_effects(struct kwh_core *c, const struct store_op *op, const struct kwh_sale *sales,
                    size_t n, struct kwh_customer *cu, unsigned *fields, int64_t now,
                    struct kwh_err *e);
+
+/* Arrears carried (carry.c): what the closed accounts on meter_no still owe (*from_no:
+ * the latest of them), and, inside the caller's transaction, the move of those arrears
+ * to the new account cu becoming open (entries on both, audited; *fields gains
+ * STORE_CU_MONEY when any moved: the caller writes cu). */
+int arrears_carry_preview(struct kwh_core *c, uint32_t meter_no, int64_t *fen, uint32_t *from_no,
+                          struct kwh_err *e);
+int arrears_carry_in_tx(struct kwh_core *c, struct kwh_customer *cu, int64_t operator_id,
+                        int64_t now, unsigned *fields, struct kwh_err *e);
 
 /* Settles op id as done or void with its effects, inside the caller's transaction. */
 int settle_in_tx(struct kwh_core *c, int64_t op_id, int state, const char *how, struct kwh_err *e);

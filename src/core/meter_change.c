@@ -78,6 +78,8 @@ int meter_change_plan(struct kwh_core *c, const struct kwh_session *s,
                                         "display, or give the reason to carry more",
                                         was, exp, rep));
     }
+    if ((rc = text_check_line(KWH_N("reason"), m->reason, e)) < 0)
+        return plan_fail(p, rc);
     if (!utf8_is_clean_line(m->reason) || strlen(m->reason) >= sizeof m->reason)
         return plan_fail(p, kwh_err_set(e, KWH_EINVAL, "reason: one line of text"));
     carried = m->old_remaining_ckwh + unloaded;

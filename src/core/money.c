@@ -44,6 +44,9 @@ int fee_list(struct kwh_core *c, struct kwh_fee_type **out, size_t *n, struct kw
 
 static int check_fee(const char *name, int64_t amount_fen, struct kwh_err *e)
 {
+    int rc = text_check_line(KWH_N("fee name"), name, e); /* says so when it is not UTF-8 */
+    if (rc < 0)
+        return rc;
     if (name == NULL || name[0] == '\0' || !utf8_is_clean_line(name) ||
         strlen(name) >= KWH_NAME_MAX)
         return kwh_err_set(e, KWH_EINVAL, "fee name: one line of text, not too long");
@@ -286,6 +289,8 @@ int arrears_add(struct kwh_core *c, const struct kwh_session *s, uint32_t custom
     if (fen == 0 || fen > UNITS_MAX_FEN || fen < -UNITS_MAX_FEN)
         return kwh_err_set(e, KWH_EINVAL,
                            "arrears: an amount owed (more than 0), or waived (less than 0)");
+    if (text_check_line(KWH_N("reason"), reason, e) < 0)
+        return KWH_EINVAL;
     if (reason == NULL || reason[0] == '\0' || !utf8_is_clean_line(reason) ||
         strlen(reason) >= KWH_TEXT_MAX)
         return kwh_err_set(e, KWH_EINVAL, "arrears: give the reason, in one line");

@@ -49,7 +49,9 @@ int open_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
                                         "meter number %08u already belongs to account "
                                         "%08u (%s)",
                                         m.meter_no, other.customer_no, other.name));
-    if ((rc = cardview_check(c, blank->img, &v, e)) < 0 || (rc = rules_blank_card(&v, e)) < 0)
+    if ((rc = cardview_check(c, blank->img, &v, e)) < 0 || (rc = rules_blank_card(&v, e)) < 0 ||
+        (rc = arrears_carry_preview(c, m.meter_no, &p->v.carried_arrears_fen, &p->v.carried_from_no,
+                                    e)) < 0)
         return plan_fail(p, rc);
 
     memset(&cu, 0, sizeof cu);

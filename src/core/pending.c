@@ -32,6 +32,7 @@ static int fill(struct kwh_core *c, int64_t id, struct kwh_pending_write *w, str
     w->op_id = op.id;
     w->kind = op.kind;
     w->created = op.created;
+    str_copy(w->station, sizeof w->station, op.station);
     memcpy(w->serial, op.serial, KWH_SERIAL_LEN);
     w->blank_card = card_is_blank(c->profile, op.old_image);
     if (store_operator_get_id(c->db, op.operator_id, &who, NULL) == 0)

@@ -111,7 +111,7 @@ int plan_expect_tariff(struct kwh_core *c, struct kwh_plan *p, int64_t tariff_id
     struct kwh_tariff t;
     int rc;
 
-    if ((rc = store_tariff_get(c->db, tariff_id, &t, e)) < 0)
+    if ((rc = store_tariff_get(c->db, tariff_id, core_now(c), &t, e)) < 0)
         return kwh_err_prefix(e, "tariff");
     p->x.tariff = true;
     p->x.tariff_id = t.id;
@@ -379,13 +379,13 @@ static int check_expectations(struct kwh_core *c, const struct kwh_plan *p, stru
     if (x->tariff) {
         struct kwh_tariff t;
         char was[32], now[32];
-        rc = store_tariff_get(c->db, x->tariff_id, &t, NULL);
+        rc = store_tariff_get(c->db, x->tariff_id, core_now(c), &t, NULL);
         if (rc == KWH_ENOTFOUND)
             return kwh_err_set(e, KWH_ECONFLICT,
                                "tariff %s was deleted since the quote: nothing was written",
                                x->tariff_name);
         if (rc < 0)
-            return store_tariff_get(c->db, x->tariff_id, &t, e);
+            return store_tariff_get(c->db, x->tariff_id, core_now(c), &t, e);
         if (t.price_id != x->price_id) {
             fixed_format(x->price, 4, was, sizeof was);
             fixed_format(t.price, 4, now, sizeof now);
@@ -519,6 +519,7 @@ static int record_intent(struct kwh_core *c, const struct kwh_session *s, struct
     card_record(c->profile, p->op.new_image, true, p->op.slot);
     p->op.operator_id = s->operator_id;
     p->op.created = now;
+    str_copy(p->op.station, sizeof p->op.station, c->station);
     if ((rc = store_op_insert(c->db, &p->op, e)) < 0)
         goto fail;
     /* claimed before anyone can see it: a terminal reading a copy of the card meanwhile

@@ -180,7 +180,7 @@ int query_customers(struct kwh_core *c, const struct kwh_session *s,
         /* all accounts that are not closed: the maintained totals count them */
         struct store_total *t;
         size_t n;
-        if ((rc = store_totals(c->db, &t, &n, e)) < 0)
+        if ((rc = store_totals(c->db, core_now(c), &t, &n, e)) < 0)
             return rc;
         for (size_t i = 0; i < n; i++)
             out->total += t[i].accounts;

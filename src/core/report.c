@@ -38,7 +38,7 @@ int report_balance(struct kwh_core *c, const struct kwh_session *s, struct kwh_b
         free(rows);
         return 0;
     }
-    if ((rc = store_totals(c->db, &t, &n, e)) < 0)
+    if ((rc = store_totals(c->db, core_now(c), &t, &n, e)) < 0)
         return rc;
     /* maintained by triggers on every account change: a handful of rows, one per tariff */
     for (size_t i = 0; i < n; i++) {

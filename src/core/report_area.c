@@ -105,7 +105,7 @@ static int compute(struct kwh_core *c, const struct kwh_session *s, const struct
         rc = kwh_err_set(e, KWH_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = store_area_balances(c->db, add_balance, &o, e)) < 0 ||
+    if ((rc = store_area_balances(c->db, core_now(c), add_balance, &o, e)) < 0 ||
         (rc = store_area_sales(c->db, period->from, period->to, opname, add_sales, &o, e)) < 0)
         goto out;
     for (size_t k = 0; k < nlist; k++) {

@@ -3,9 +3,10 @@
  * (docs/units.md). The reversal cancels the sale's money — the energy's, the fees and the
  * arrears recovered (owed again) — and an optional correction records it as it should
  * have been: another payment method or reference, another amount for the same energy. The
- * energy stays on the card or in the meter: money only. Four eyes: the operator who asks
- * commits, an administrator (another person) approves with their password. No card
- * write: one transaction. */
+ * energy stays on the card or in the meter: money only; once the meter has reported the
+ * purchase loaded, only a correction (its money cannot be cancelled). Four eyes: the operator who
+ * asks commits, an administrator (another person) approves with their password. No card write: one
+ * transaction. */
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +83,8 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
     *out = NULL;
     if ((rc = need_operator(s, e)) < 0)
         return rc;
+    if (text_check_line(KWH_N("reason"), r->reason, e) < 0)
+        return KWH_EINVAL;
     if (r->reason[0] == '\0' || !utf8_is_clean_line(r->reason) || strlen(r->reason) >= KWH_TEXT_MAX)
         return kwh_err_set(e, KWH_EINVAL, "reversal: give the reason, in one line");
     if ((rc = store_invoice_get(c->db, r->invoice_no, &o, e)) < 0)
@@ -109,6 +112,18 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
     }
     if ((rc = store_customer_get(c->db, o.customer_id, &cu, e)) < 0)
         return rc;
+    /* energy the meter has taken was sold: its money can be put right, never cancelled
+       (the customer would keep it unpaid) */
+    if (!r->correct && o.energy_ckwh > 0 && o.purchase_count > 0 &&
+        cu.loaded_count >= o.purchase_count) {
+        char kwh[32];
+        fixed_format(o.energy_ckwh, 2, kwh, sizeof kwh);
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld's %s kWh are in the meter (it reported the purchase "
+                           "loaded): its money cannot be cancelled, only corrected — record the "
+                           "payment method, reference or amount as it was really paid",
+                           (long long)r->invoice_no, kwh);
+    }
     if ((p = plan_new(c, s, KWH_OP_REVERSAL, e)) == NULL)
         return e ? e->code : KWH_ENOMEM;
     p->needs_approval = true;

@@ -141,6 +141,8 @@ int reversal_request_reject(struct kwh_core *c, const struct kwh_session *s, int
     char detail[400];
     int rc;
 
+    if (text_check_line(KWH_N("reason"), reason, e) < 0)
+        return KWH_EINVAL;
     if (reason == NULL || reason[0] == '\0' || !utf8_is_clean_line(reason) ||
         strlen(reason) >= KWH_TEXT_MAX)
         return kwh_err_set(e, KWH_EINVAL, "rejecting a reversal: give the reason, in one line");

@@ -63,7 +63,7 @@ int sale_room(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     out->max_ckwh = rules_hoard_room(&v.cust, out->held_ckwh, out->free_ckwh);
     /* the yuan: as the plan prices it, from where the account stands in its tiers, with
        the fees due and the arrears recovered */
-    if ((rc = store_tariff_get(c->db, v.cust.tariff_id, &t, e)) < 0 ||
+    if ((rc = store_tariff_get(c->db, v.cust.tariff_id, core_now(c), &t, e)) < 0 ||
         (rc = store_fee_list(c->db, &fees, &nfees, e)) < 0)
         return rc;
     memset(&terms, 0, sizeof terms);

@@ -58,8 +58,8 @@ int search_customers(struct kwh_core *c, const struct kwh_session *s, const char
         return kwh_err_set(e, KWH_EINVAL,
                            "type what to look for: a customer or meter number, a phone, part of a "
                            "name or address, or the pinyin initials of the name");
-    if (!utf8_is_clean_line(t))
-        return kwh_err_set(e, KWH_EINVAL, "the search text must be one line of text");
+    if (text_check_line(KWH_N("the search text"), t, e) < 0)
+        return KWH_EINVAL;
     if ((rc = scope_of(c, s, &q.scope_op, e)) < 0)
         return rc;
     q.include_closed = include_closed;

@@ -130,6 +130,10 @@ int settle_in_tx(struct kwh_core *c, int64_t op_id, int state, const char *how, 
             struct kwh_customer was = cu;
             if ((rc = settle_effects(c, &op, sales, n, &cu, &fields, now, e)) < 0)
                 return rc;
+            /* a new account on a meter whose closed account still owes takes the debt */
+            if ((model_op(op.kind)->flags & KWH_OPF_OPENS) && was.status == KWH_CUST_PENDING &&
+                (rc = arrears_carry_in_tx(c, &cu, op.operator_id, now, &fields, e)) < 0)
+                return rc;
             /* the card a new one replaces goes on the blacklist */
             if ((fields & STORE_CU_CARD) && serial_set(was.card_serial) &&
                 memcmp(was.card_serial, cu.card_serial, CARD_SERIAL_LEN) != 0 &&

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "kwhpos/query.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "store/store.h"
@@ -24,7 +25,7 @@ static int check(const char *name, int64_t price, struct kwh_err *e)
 
 int tariff_list(struct kwh_core *c, struct kwh_tariff **out, size_t *n, struct kwh_err *e)
 {
-    return store_tariff_list(c->db, out, n, e);
+    return store_tariff_list(c->db, core_now(c), out, n, e);
 }
 
 int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size_t *n,
@@ -38,7 +39,7 @@ int tariff_history(struct kwh_core *c, int64_t id, struct kwh_tariff **out, size
 
 int tariff_get(struct kwh_core *c, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
 {
-    return store_tariff_get(c->db, id, out, e);
+    return store_tariff_get(c->db, id, core_now(c), out, e);
 }
 
 const char *tariff_kind_name(int kind)
@@ -109,7 +110,7 @@ int tariff_update(struct kwh_core *c, const struct kwh_session *s, int64_t id, c
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
-    if ((rc = store_tariff_get(c->db, id, &t, e)) < 0)
+    if ((rc = store_tariff_get(c->db, id, core_now(c), &t, e)) < 0)
         goto fail;
     if (strcmp(t.name, name) != 0 && (rc = store_tariff_rename(c->db, id, name, e)) < 0)
         goto fail;
@@ -138,7 +139,7 @@ int tariff_set_kind(struct kwh_core *c, const struct kwh_session *s, int64_t id,
         return kwh_err_set(e, KWH_EINVAL, "tariff kind: standard or shared (合表)");
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
-    if ((rc = store_tariff_get(c->db, id, &t, e)) < 0)
+    if ((rc = store_tariff_get(c->db, id, core_now(c), &t, e)) < 0)
         goto fail;
     if (t.kind == kind)
         return store_commit(c->db, e);
@@ -169,7 +170,7 @@ int tariff_delete(struct kwh_core *c, const struct kwh_session *s, int64_t id, s
         return rc;
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
-    if ((rc = store_tariff_get(c->db, id, &t, e)) < 0 ||
+    if ((rc = store_tariff_get(c->db, id, core_now(c), &t, e)) < 0 ||
         (rc = store_tariff_in_use(c->db, id, &accounts, e)) < 0)
         goto fail;
     if (accounts > 0) {
@@ -226,6 +227,39 @@ int tariff_check_tiers(const struct kwh_tariff *t, struct kwh_err *e)
     return 0;
 }
 
+/* When a new price version dated from (0: now) takes effect: now, or a later moment. A
+ * moment before today is refused: the versions in force so far are history. */
+static int effective_from(struct kwh_core *c, int64_t from, int64_t *out, struct kwh_err *e)
+{
+    int64_t now = core_now(c);
+    char day[16];
+    if (from != 0 && from < period_day(now).from) {
+        period_format_day(from, day, sizeof day);
+        return kwh_err_set(e, KWH_EINVAL,
+                           "effective from %s: that day is past; a price change takes effect "
+                           "today or later (the price history is not rewritten)",
+                           day);
+    }
+    *out = from > now ? from : now;
+    return 0;
+}
+
+int tariff_parse_from(struct kwh_core *c, const char *text, int64_t *from, struct kwh_err *e)
+{
+    int64_t start, end;
+    int rc;
+    *from = 0;
+    if (text == NULL || text[0] == '\0')
+        return 0;
+    if (strlen(text) != 10 || period_parse(text, &start, &end, e) < 0)
+        return kwh_err_set(e, KWH_EINVAL, "effective from: '%s' is not a date: write YYYY-MM-DD",
+                           text);
+    if ((rc = effective_from(c, start, &end, e)) < 0)
+        return rc;
+    *from = end > core_now(c) ? end : 0;
+    return 0;
+}
+
 /* "upto@price,..." for the audit. */
 static void tiers_text(const struct kwh_tariff *t, char *buf, size_t n)
 {
@@ -241,7 +275,7 @@ int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char
 {
     char after[256], before[256] = "";
     struct kwh_tariff t;
-    int64_t tid = id;
+    int64_t tid = id, from;
     int rc;
 
     if ((rc = need_admin(s, kwh_tr("电价类型设置 (tariffs)"), e)) < 0)
@@ -252,13 +286,24 @@ int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char
         return kwh_err_set(e, KWH_EINVAL, "price: more than 0 and at most 99.9999 yuan/kWh");
     if (id == 0 && (rc = check(name, def->ntiers > 0 ? def->tiers[0].price : def->price, e)) < 0)
         return rc;
+    if ((rc = effective_from(c, def->price_since, &from, e)) < 0)
+        return rc;
+    if (id == 0 && from > core_now(c))
+        return kwh_err_set(e, KWH_EINVAL,
+                           "a new tariff takes effect at once: add it, then schedule its price "
+                           "change with a date");
     tiers_text(def, after, sizeof after);
+    if (from > core_now(c)) {
+        size_t o = strlen(after);
+        snprintf(after + o, sizeof after - o, " from=");
+        period_format_day(from, after + strlen(after), sizeof after - strlen(after));
+    }
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
     if (id == 0) {
         /* one price version: the tiers from the start */
         rc = store_tariff_add_rates(c->db, name, def, core_now(c), s->operator_id, &tid, e);
-    } else if ((rc = store_tariff_get(c->db, id, &t, e)) == 0) {
+    } else if ((rc = store_tariff_get(c->db, id, core_now(c), &t, e)) == 0) {
         name = t.name;
         if (t.kind == KWH_TARIFF_SHARED && def->ntiers > 0) {
             rc = kwh_err_set(e, KWH_EINVAL,
@@ -269,7 +314,7 @@ int tariff_set_tiers(struct kwh_core *c, const struct kwh_session *s, const char
             return rc;
         }
         tiers_text(&t, before, sizeof before);
-        rc = store_tariff_set_rates(c->db, tid, def, core_now(c), s->operator_id, e);
+        rc = store_tariff_set_rates(c->db, tid, def, from, s->operator_id, e);
     }
     if (rc < 0 || (rc = audit_append(c, s->name, "tariff-tiers", name, before, after, e)) < 0) {
         store_rollback(c->db);

@@ -409,16 +409,18 @@ static void rd_total(sql_stmt *st, void *row)
     t->balance_ckwh = sql_col_i64(st, 3);
 }
 
-int store_totals(struct store *s, struct store_total **out, size_t *n, struct kwh_err *e)
+int store_totals(struct store *s, int64_t now, struct store_total **out, size_t *n,
+                 struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(
         s,
-        "SELECT tot.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = tot.tariff_id "
-        "ORDER BY id DESC LIMIT 1), tot.accounts, tot.balance_ckwh FROM totals tot "
-        "ORDER BY tot.tariff_id",
+        "SELECT tot.tariff_id, (SELECT price FROM tariff_prices WHERE id = " SQL_PRICE_IN_FORCE(
+            "tot.tariff_id") "), tot.accounts, tot.balance_ckwh FROM totals tot "
+                             "ORDER BY tot.tariff_id",
         e);
     if (st == NULL)
         return KWH_EDB;
+    sql_i64(st, ":now", now);
     return sql_collect(s, st, sizeof **out, rd_total, (void **)out, n, e);
 }
 

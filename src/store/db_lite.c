@@ -115,8 +115,10 @@ int lite_error(struct store *s0, int rc, struct kwh_err *e)
         (sys == EROFS || (s != NULL && s->read_only_fs)))
         return kwh_err_set(e, KWH_EDB,
                            "%s is on a read-only file system: nothing was changed; only "
-                           "commands that read work there (show, check, reports, a backup "
-                           "to another disk)",
+                           "commands that read without a login work there (settings show, "
+                           "tariff list, pending list, audit verify, check, a backup to "
+                           "another disk); a login is recorded in the database: for reports "
+                           "and queries, back up to another disk and open the copy (--db)",
                            s->base.path);
     if ((base == SQLITE_CORRUPT || base == SQLITE_NOTADB) && s != NULL)
         s->base.damage_seen = true;

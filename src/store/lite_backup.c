@@ -35,8 +35,14 @@
 static int db_error(sqlite3 *db, int rc, const char *what, struct kwh_err *e)
 {
     int base = rc & 0xFF;
-    if (base == SQLITE_FULL)
-        return kwh_err_set(e, KWH_EIO, "%s: the disk is full", what);
+    /* a write that finds the disk full is often only "disk I/O error" to SQLite */
+    int sys = db != NULL ? sqlite3_system_errno(db) : 0;
+    if (base == SQLITE_FULL ||
+        ((base == SQLITE_IOERR || base == SQLITE_CANTOPEN) && (sys == ENOSPC || sys == EDQUOT)))
+        return kwh_err_set(e, KWH_EIO,
+                           "%s: the disk is full: free space there or choose another folder, "
+                           "then try again (the database itself is unchanged)",
+                           what);
     if (base == SQLITE_NOTADB || base == SQLITE_CORRUPT)
         return kwh_err_set(e, KWH_EDB, "%s: the file is damaged or not a database", what);
     return kwh_err_set(e, KWH_EDB, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -195,7 +201,7 @@ static int copy_db(sqlite3 *src, const char *path, int64_t *bytes, bool check,
 
     if (snprintf(tmp, sizeof tmp, "%s.XXXXXX.part", path) >= (int)sizeof tmp)
         return kwh_err_set(e, KWH_EINVAL, "%s: path too long", path);
-    snprintf(what, sizeof what, "backing up to %s", path);
+    snprintf(what, sizeof what, kwh_tr("backing up to %s"), path);
     if (stat(path, &sb) == 0)
         return kwh_err_set(e, KWH_ECONFLICT, "%s already exists", path);
     fd = mkstemps(tmp, 5);
@@ -390,11 +396,11 @@ bool lite_is_backup(const char *file)
 {
     static const char magic[16] = "SQLite format 3";
     char head[16];
-    FILE *f = fopen(file, "rb");
-    bool yes = f != NULL && fread(head, 1, sizeof head, f) == sizeof head &&
+    int fd = file_open_regular(file, NULL); /* never waits on a named pipe */
+    bool yes = fd >= 0 && read(fd, head, sizeof head) == (ssize_t)sizeof head &&
                memcmp(head, magic, sizeof head) == 0;
-    if (f != NULL)
-        fclose(f);
+    if (fd >= 0)
+        close(fd);
     return yes;
 }
 
@@ -555,7 +561,7 @@ static int replace_db(const char *db_path, const char *new_path, const char *kee
                          n ? sqlite3_errmsg(n) : sqlite3_errstr(rc));
         goto out;
     }
-    if ((rc = copy_pages(x, n, "restoring", NULL, e)) < 0)
+    if ((rc = copy_pages(x, n, kwh_tr("restoring the backup"), NULL, e)) < 0)
         goto out;
     rc = first_text(x, "PRAGMA quick_check", buf, sizeof buf);
     ok = rc == SQLITE_OK && strcmp(buf, "ok") == 0;

@@ -490,7 +490,7 @@ static const char v6[] =
  * - customers.name_py: the pinyin initials of the name, for the search, filled by the
  *   store (store_customer_insert, update) from the Unihan readings; the search index
  *   over name, address, phone and name_py (SQLite: FTS5 with the trigram tokenizer;
- *   PostgreSQL: pg_trgm). */
+ *   PostgreSQL: pg_trgm, replaced in version 10 by customers_gram). */
 #define DAY_UPSERT(row, sign)                                                                      \
     "INSERT INTO sales_sum_day (day, operator_id, kind, pay_method, " SUM6_COLS ") VALUES (" row   \
     ".created / 86400, " row ".operator_id, " row ".kind, " row ".pay_method, " sign               \
@@ -843,7 +843,16 @@ static const char v9[] = V9_MONTH("INTEGER", "INTEGER", " WITHOUT ROWID", LITE_M
             LITE_MONTH_TRIGGER("sales_month_upd_new", "AFTER UPDATE OF " SUM6_WATCHED, "NEW", "")
                 LITE_MONTH_TRIGGER("sales_month_del", "AFTER DELETE", "OLD", "-");
 
-static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+/* Version 10: nothing on SQLite (FTS5 already gives its matches in rowid order). */
+static const char v10[] = "";
+
+/* Version 11: the station that recorded a card write ([station] name, or the host name),
+ * shown by 待确认写卡 and `kwhpos pending list`; '' for the writes recorded before. */
+static const char v11[] = "ALTER TABLE card_ops ADD COLUMN station TEXT NOT NULL DEFAULT '';";
+static const char pg_v11[] =
+    "ALTER TABLE card_ops ADD COLUMN station " PG_TEXT " NOT NULL DEFAULT '';";
+
+static const char *const lite_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 
 _Static_assert(sizeof lite_migrations / sizeof lite_migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION is the number of SQLite migrations");
@@ -916,8 +925,67 @@ static const char pg_v7[] =
 
 static const char pg_v9[] = V9_MONTH("BIGINT", "INTEGER", "", PG_MONTH) PG_V9_MONTH PG_V9_SEARCH;
 
-static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7}, {v8, v8}, {v9, pg_v9}};
-#define BOTH_N 4
+/* Version 10: the substring search's own trigram index on PostgreSQL. pg_trgm's GIN
+ * index gives its matches in no order, so a page in id order either read every match
+ * from the table or walked the primary key testing each row (up to a second at a
+ * million accounts). customers_gram holds, for every account, each distinct 3- and
+ * 4-character piece of its name, address, phone and initials (lower case, ASCII folded
+ * as ILIKE folds it) with the account's id; its primary key (gram, id) reads the
+ * accounts that have a piece in id order, from any id on. customers_gram_n counts the
+ * accounts per piece, so a search picks its rarest pieces. Triggers keep both as
+ * accounts are added, changed or deleted (writers take one lock, so the counts do not
+ * contend); customers_gram_rebuild() makes both again from the accounts (here, and
+ * after a bulk load with the triggers off). The search: store_customers_search. */
+#define PG_V10_GRAMS                                                                               \
+    "CREATE FUNCTION customer_grams(a TEXT, b TEXT, c TEXT, d TEXT) RETURNS SETOF TEXT"            \
+    "  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT DISTINCT substr(l, i, k) FROM"            \
+    "  unnest(ARRAY[lower(a COLLATE \"C\"), lower(b COLLATE \"C\"), lower(c COLLATE \"C\"),"       \
+    "  lower(d COLLATE \"C\")]) l, (VALUES (3), (4)) w(k), generate_series(1, length(l) - k + 1) " \
+    "i"                                                                                            \
+    "  $$;"                                                                                        \
+    "CREATE TABLE customers_gram (gram " PG_TEXT " NOT NULL, id BIGINT NOT NULL,"                  \
+    "  PRIMARY KEY (gram, id));"                                                                   \
+    "CREATE TABLE customers_gram_n (gram " PG_TEXT " PRIMARY KEY, n BIGINT NOT NULL);"             \
+    "CREATE FUNCTION customers_gram_keep() RETURNS trigger LANGUAGE plpgsql AS $$"                 \
+    "  DECLARE o TEXT[] = '{}'; nw TEXT[] = '{}'; BEGIN"                                           \
+    "  IF TG_OP <> 'INSERT' THEN"                                                                  \
+    "    o = ARRAY(SELECT customer_grams(OLD.name, OLD.address, OLD.phone, OLD.name_py));"         \
+    "  END IF;"                                                                                    \
+    "  IF TG_OP <> 'DELETE' THEN"                                                                  \
+    "    nw = ARRAY(SELECT customer_grams(NEW.name, NEW.address, NEW.phone, NEW.name_py));"        \
+    "  END IF;"                                                                                    \
+    "  IF TG_OP <> 'INSERT' THEN"                                                                  \
+    "    DELETE FROM customers_gram WHERE id = OLD.id AND gram = ANY (o) AND gram <> ALL (nw);"    \
+    "    UPDATE customers_gram_n SET n = n - 1 WHERE gram = ANY (o) AND gram <> ALL (nw);"         \
+    "  END IF;"                                                                                    \
+    "  IF TG_OP <> 'DELETE' THEN"                                                                  \
+    "    INSERT INTO customers_gram (gram, id) SELECT g, NEW.id FROM unnest(nw) g"                 \
+    "      WHERE g <> ALL (o);"                                                                    \
+    "    INSERT INTO customers_gram_n AS m (gram, n) SELECT g, 1 FROM unnest(nw) g"                \
+    "      WHERE g <> ALL (o) ORDER BY g ON CONFLICT (gram) DO UPDATE SET n = m.n + 1;"            \
+    "  END IF;"                                                                                    \
+    "  RETURN NULL; END $$;"                                                                       \
+    "CREATE TRIGGER customers_gram_ins AFTER INSERT OR DELETE ON customers FOR EACH ROW"           \
+    "  EXECUTE FUNCTION customers_gram_keep();"                                                    \
+    "CREATE TRIGGER customers_gram_upd AFTER UPDATE OF name, address, phone, name_py ON"           \
+    "  customers FOR EACH ROW EXECUTE FUNCTION customers_gram_keep();"                             \
+    "CREATE FUNCTION customers_gram_rebuild() RETURNS void LANGUAGE plpgsql AS $$ BEGIN"           \
+    "  TRUNCATE customers_gram, customers_gram_n;"                                                 \
+    "  ALTER TABLE customers_gram DROP CONSTRAINT customers_gram_pkey;"                            \
+    "  INSERT INTO customers_gram (gram, id) SELECT g, c.id FROM customers c,"                     \
+    "    customer_grams(c.name, c.address, c.phone, c.name_py) g;"                                 \
+    "  ALTER TABLE customers_gram ADD PRIMARY KEY (gram, id);"                                     \
+    "  INSERT INTO customers_gram_n (gram, n) SELECT gram, count(*) FROM customers_gram"           \
+    "    GROUP BY gram;"                                                                           \
+    "  ANALYZE customers_gram; ANALYZE customers_gram_n; END $$;"                                  \
+    "SELECT customers_gram_rebuild();"                                                             \
+    "DROP INDEX customers_search;"
+
+static const char pg_v10[] = PG_V10_GRAMS;
+
+static const struct migration both[] = {{v6, pg_v6}, {v7, pg_v7},   {v8, v8},
+                                        {v9, pg_v9}, {v10, pg_v10}, {v11, pg_v11}};
+#define BOTH_N 6
 
 _Static_assert(PG_BASE_VERSION + BOTH_N == STORE_SCHEMA_VERSION,
                "the PostgreSQL schema plus the later migrations reach STORE_SCHEMA_VERSION");

@@ -132,8 +132,9 @@ int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrea
     sql_stmt *st = sql_prep(
         s,
         "SELECT created, fen, what, reason, name, invoice_no FROM ("
-        "SELECT a.created AS created, a.fen AS fen, CASE WHEN a.fen > 0 THEN 'entered' ELSE "
-        "'waived' END AS what, a.reason AS reason, o.name AS name, 0 AS invoice_no, a.id AS k, "
+        "SELECT a.created AS created, a.fen AS fen, CASE WHEN substr(a.reason, 1, 8) = "
+        "'carried ' THEN 'carried' WHEN a.fen > 0 THEN 'entered' ELSE 'waived' END AS what, "
+        "a.reason AS reason, o.name AS name, 0 AS invoice_no, a.id AS k, "
         "0 AS src FROM arrears a JOIN operators o ON o.id = a.operator_id WHERE a.customer_id = "
         ":id "
         "UNION ALL SELECT s.created, -s.arrears_fen, CASE WHEN s.arrears_fen > 0 THEN "
@@ -147,6 +148,23 @@ int store_arrears_history(struct store *s, int64_t customer_id, struct kwh_arrea
         return KWH_EDB;
     sql_i64(st, ":id", customer_id);
     return sql_collect(s, st, sizeof **out, rd_line, (void **)out, n, e);
+}
+
+int store_arrears_on_meter(struct store *s, uint32_t meter_no, int64_t except_id,
+                           struct kwh_customer **out, size_t *n, struct kwh_err *e)
+{
+    sql_stmt *st = sql_prep(s,
+                            "SELECT " CUST_COLS CUST_FROM
+                            "WHERE c.meter_no = :meter AND c.status = 3 AND c.arrears_fen > 0 "
+                            "AND c.id <> :id ORDER BY c.id",
+                            e);
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    sql_i64(st, ":meter", meter_no);
+    sql_i64(st, ":id", except_id);
+    return sql_collect(s, st, sizeof **out, store_customer_row, (void **)out, n, e);
 }
 
 int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n, struct kwh_err *e)

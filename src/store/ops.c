@@ -11,7 +11,7 @@
 #define OP_COLS                                                                                    \
     "id, kind, state, customer_id, card_serial, slot, old_image, new_image, operator_id, "         \
     "created, settled, meter_no, meter_type, rating_a, current_limit_a, alarm_ckwh, "              \
-    "overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed"
+    "overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed, station"
 
 static void read_op(sql_stmt *st, void *row)
 {
@@ -39,6 +39,7 @@ static void read_op(sql_stmt *st, void *row)
     op->meter.ct_ratio = sql_col_int(st, 18);
     op->new_balance_ckwh = sql_col_i64(st, 19);
     op->reissue_consumed = sql_col_int(st, 20);
+    sql_col_text(st, 21, op->station, sizeof op->station);
 }
 
 int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
@@ -47,9 +48,11 @@ int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
         s,
         "INSERT INTO card_ops (kind, state, customer_id, card_serial, slot, old_image, "
         "new_image, operator_id, created, meter_no, meter_type, rating_a, current_limit_a, "
-        "alarm_ckwh, overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed) "
+        "alarm_ckwh, overdraft_ckwh, hoard_ckwh, ct_ratio, new_balance_ckwh, reissue_consumed, "
+        "station) "
         "VALUES (:kind, 0, :customer, :serial, :slot, :old, :new, :operator, :created, :meter_no, "
-        ":meter_type, :rating, :limit, :alarm, :overdraft, :hoard, :ct, :balance, :consumed) "
+        ":meter_type, :rating, :limit, :alarm, :overdraft, :hoard, :ct, :balance, :consumed, "
+        ":station) "
         "RETURNING id",
         e);
     int rc;
@@ -78,6 +81,7 @@ int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e)
     }
     sql_i64(st, ":balance", op->new_balance_ckwh);
     sql_i64(st, ":consumed", op->reissue_consumed);
+    sql_text(st, ":station", op->station);
     rc = sql_insert(s, st, &op->id, e);
     if (rc == 0)
         op->state = KWH_STATE_PENDING;

@@ -212,11 +212,32 @@ static const char search_fts[] =
     "SELECT " CUST_COLS " FROM customers_fts f JOIN customers c ON c.id = f.rowid JOIN tariffs t "
     "ON t.id = c.tariff_id WHERE customers_fts MATCH :match AND f.rowid > :after" SEARCH_TAIL
     " ORDER BY f.rowid LIMIT :limit";
-/* PostgreSQL: pg_trgm's index on the same text (LIKE is prepared as ILIKE there) */
-static const char search_trgm[] =
-    "SELECT " CUST_COLS CUST_FROM
-    "WHERE (c.name || ' ' || c.address || ' ' || c.phone || ' ' || c.name_py) LIKE :pattern "
-    "ESCAPE '\\' AND c.id > :after" SEARCH_TAIL " ORDER BY c.id LIMIT :limit";
+/* PostgreSQL: a match in any of the columns the SQLite index holds (LIKE is prepared as
+ * ILIKE there) */
+#define SEARCH_LIKE                                                                                \
+    "(c.name LIKE :pattern ESCAPE '\\' OR c.address LIKE :pattern ESCAPE '\\' OR c.phone LIKE "    \
+    ":pattern ESCAPE '\\' OR c.name_py LIKE :pattern ESCAPE '\\')"
+/* PostgreSQL: the text's pieces as customers_gram holds them (its 4-character pieces, or
+ * its one 3-character piece), where each starts and how many accounts have it
+ * (customers_gram_n); the rarest, and a second one: the rarest of the others, where one
+ * that overlaps the first by 3 characters counts 8 times (two such pieces are one
+ * 5-character text, far less selective than two pieces further apart: the six digits
+ * of a phone). The accounts that have both, merged in id order from :after and each
+ * checked against its columns, so a page stops after its rows; none when a piece is in
+ * no account. One statement: one round trip. */
+static const char search_gram[] =
+    "WITH q AS (SELECT substr(l, i, k) AS g, min(i) AS p FROM (SELECT lower(CAST(:text AS "
+    "TEXT) COLLATE \"C\") AS l, least(length(:text), 4) AS k) s, generate_series(1, length(l) "
+    "- k + 1) i GROUP BY 1), "
+    "g AS (SELECT q.g, q.p, coalesce(n.n, 0) AS n FROM q LEFT JOIN customers_gram_n n ON "
+    "n.gram = q.g), "
+    "g1 AS (SELECT g, p FROM g ORDER BY n, g LIMIT 1), "
+    "g2 AS (SELECT g.g FROM g, g1 ORDER BY g.g = g1.g, g.n * CASE WHEN abs(g.p - g1.p) < 2 "
+    "THEN 8 ELSE 1 END, g.g LIMIT 1) "
+    "SELECT " CUST_COLS " FROM customers_gram a JOIN customers_gram b ON b.id = a.id JOIN "
+    "customers c ON c.id = a.id JOIN tariffs t ON t.id = c.tariff_id WHERE a.gram = (SELECT g "
+    "FROM g1) AND b.gram = (SELECT g FROM g2) AND (SELECT min(n) FROM g) > 0 AND a.id > "
+    ":after AND b.id > :after AND " SEARCH_LIKE SEARCH_TAIL " ORDER BY a.id LIMIT :limit";
 static const char search_name[] =
     "SELECT " CUST_COLS CUST_FROM "WHERE c.name >= :lo AND c.name < :hi" SEARCH_TAIL
     " ORDER BY c.name, c.id LIMIT :limit";
@@ -247,9 +268,10 @@ static int search_run(struct store *s, const char *sql, const struct store_searc
         buf[o++] = '"';
         buf[o] = '\0';
         sql_text(st, ":match", buf);
-    } else if (sql == search_trgm) {
+    } else if (sql == search_gram) {
         like_pattern(q->text, buf, sizeof buf);
         sql_text(st, ":pattern", buf);
+        sql_text(st, ":text", q->text);
     } else {
         snprintf(hi, sizeof hi, "%s" TEXT_MAX_CHAR, q->text);
         sql_text(st, ":lo", q->text);
@@ -275,8 +297,8 @@ int store_customers_search(struct store *s, const struct store_search_q *q, int6
     if (q->kind == STORE_SEARCH_NUMBER)
         return search_run(s, search_number, q, limit, rows, n, e);
     if (q->kind == STORE_SEARCH_SUBSTRING)
-        return search_run(s, s->be->dialect == SQL_SQLITE ? search_fts : search_trgm, q, limit,
-                          rows, n, e);
+        return s->be->dialect == SQL_SQLITE ? search_run(s, search_fts, q, limit, rows, n, e)
+                                            : search_run(s, search_gram, q, limit, rows, n, e);
     if ((rc = search_run(s, search_name, q, limit, rows, n, e)) < 0)
         return rc;
     if ((size_t)limit <= *n)
@@ -699,15 +721,15 @@ int store_events_page(struct store *s, const struct store_event_q *q, int64_t li
 
 /* --- per area ------------------------------------------------------------------------------ */
 
-int store_area_balances(struct store *s,
+int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(
         s,
-        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE tariff_id = "
-        "c.tariff_id ORDER BY id DESC LIMIT 1), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
+        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE id = "
+        SQL_PRICE_IN_FORCE("c.tariff_id") "), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
         "ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN c.balance_ckwh ELSE 0 "
         "END), 0), coalesce(sum(c.arrears_fen), 0) FROM customers c WHERE c.status IN (1, 2) OR "
         "c.arrears_fen <> 0 GROUP BY c.area_id, c.tariff_id",
@@ -715,6 +737,7 @@ int store_area_balances(struct store *s,
     int rc;
     if (st == NULL)
         return KWH_EDB;
+    sql_i64(st, ":now", now);
     while ((rc = sql_row(s, st, e)) == 1)
         if ((rc = fn(ctx, sql_col_i64(st, 0), sql_col_i64(st, 1), sql_col_i64(st, 2),
                      sql_col_i64(st, 3), sql_col_i64(st, 4), sql_col_i64(st, 5))) != 0) {

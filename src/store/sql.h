@@ -21,6 +21,14 @@
 /* Statements cached per connection, keyed by the address of their SQL text. */
 #define STORE_CACHE 128
 
+/* The id of tariff T's price version in force at :now: the latest valid_from <= :now (the
+ * newest row on a tie); the first version should the clock stand before all of them. A
+ * version dated after :now is scheduled (待生效) and not used yet. */
+#define SQL_PRICE_IN_FORCE(T)                                                                      \
+    "coalesce((SELECT id FROM tariff_prices WHERE tariff_id = " T " AND valid_from <= :now "       \
+    "ORDER BY valid_from DESC, id DESC LIMIT 1), (SELECT min(id) FROM tariff_prices WHERE "        \
+    "tariff_id = " T "))"
+
 typedef struct sql_stmt sql_stmt;
 struct sql_backend;
 

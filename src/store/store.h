@@ -16,7 +16,7 @@
 #include "kwhpos/err.h"
 #include "kwhpos/model.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 11
 
 struct store;
 
@@ -91,8 +91,12 @@ int store_operator_list(struct store *s, struct kwh_operator **out, size_t *n, s
 int store_tariff_set_kind(struct store *s, int64_t id, int kind, struct kwh_err *e);
 int store_tariff_add(struct store *s, const char *name, int64_t price, int64_t now,
                      int64_t operator_id, int64_t *id, struct kwh_err *e);
-int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e);
-int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out, struct kwh_err *e);
+/* Tariff id (or named name) with the price version in force at now and the next one
+ * scheduled after now (kwh_tariff.next_from). */
+int store_tariff_get(struct store *s, int64_t id, int64_t now, struct kwh_tariff *out,
+                     struct kwh_err *e);
+int store_tariff_find(struct store *s, const char *name, int64_t now, struct kwh_tariff *out,
+                      struct kwh_err *e);
 int store_tariff_rename(struct store *s, int64_t id, const char *name, struct kwh_err *e);
 int store_tariff_set_price(struct store *s, int64_t id, int64_t price, int64_t now,
                            int64_t operator_id, struct kwh_err *e);
@@ -104,8 +108,10 @@ int store_tariff_set_rates(struct store *s, int64_t id, const struct kwh_tariff 
 int store_tariff_add_rates(struct store *s, const char *name, const struct kwh_tariff *t,
                            int64_t now, int64_t operator_id, int64_t *id, struct kwh_err *e);
 int store_tariff_deactivate(struct store *s, int64_t id, struct kwh_err *e);
-int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e);
-/* Every price version of tariff id, newest first (price_since: from when). */
+int store_tariff_list(struct store *s, int64_t now, struct kwh_tariff **out, size_t *n,
+                      struct kwh_err *e);
+/* Every price version of tariff id, the latest valid_from first (price_since: from when;
+ * a version from after now is scheduled, not yet in force). */
 int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
                           struct kwh_err *e);
 
@@ -158,7 +164,8 @@ struct store_total {
     int64_t balance_ckwh;
 };
 /* The maintained totals, one row per tariff. */
-int store_totals(struct store *s, struct store_total **out, size_t *n, struct kwh_err *e);
+int store_totals(struct store *s, int64_t now, struct store_total **out, size_t *n,
+                 struct kwh_err *e);
 
 /* --- ops.c: card writes and money movements ------------------------------------------ */
 
@@ -176,8 +183,9 @@ struct store_op {
     int64_t settled;
     bool has_meter; /* new meter record for meter change / edit */
     struct kwh_meter meter;
-    int64_t new_balance_ckwh; /* meter change: the balance from then on */
-    int reissue_consumed;     /* reissue: 1 已消费, 0 未消费 */
+    int64_t new_balance_ckwh;      /* meter change: the balance from then on */
+    int reissue_consumed;          /* reissue: 1 已消费, 0 未消费 */
+    char station[KWH_STATION_MAX]; /* the station that recorded it ("" before version 11) */
 };
 
 int store_op_insert(struct store *s, struct store_op *op, struct kwh_err *e);
@@ -252,6 +260,10 @@ int store_fee_deactivate(struct store *s, int64_t id, struct kwh_err *e);
 /* An arrears entry (entered > 0, waived < 0) of an account. */
 int store_arrears_insert(struct store *s, int64_t customer_id, int64_t fen, const char *reason,
                          int64_t operator_id, int64_t now, struct kwh_err *e);
+/* The closed accounts on meter number meter_no (but except_id) that still owe arrears,
+ * oldest first: what a new account on that meter takes over (docs/units.md). */
+int store_arrears_on_meter(struct store *s, uint32_t meter_no, int64_t except_id,
+                           struct kwh_customer **out, size_t *n, struct kwh_err *e);
 /* The accounts that owe arrears (closed ones too), most owed first. */
 int store_arrears_accounts(struct store *s, struct kwh_customer **out, size_t *n,
                            struct kwh_err *e);

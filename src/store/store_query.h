@@ -67,9 +67,10 @@ struct store_search_q {
 };
 
 /* A page of accounts matching q: by id (number, substring) or by name, then by initials
- * (prefix; each at most limit). SQLite: the FTS5 trigram index customers_fts;
- * PostgreSQL: pg_trgm's GIN index on the same columns; the prefixes use the indexes on
- * name and name_py. *rows caller-freed. */
+ * (prefix; each at most limit). Substring: a match (ASCII case folded) in the name,
+ * address, phone or initials; SQLite: the FTS5 trigram index customers_fts; PostgreSQL:
+ * the 3- and 4-character pieces in customers_gram, read in id order (migrate.c, version
+ * 10). The prefixes use the indexes on name and name_py. *rows caller-freed. */
 int store_customers_search(struct store *s, const struct store_search_q *q, int64_t limit,
                            struct kwh_customer **rows, size_t *n, struct kwh_err *e);
 
@@ -166,9 +167,9 @@ int store_sales_sum_rebuild(struct store *s, struct kwh_err *e);
 /* --- query.c: per area ---------------------------------------------------------------------- */
 
 /* Per area and tariff: the open and refunded accounts and their balance, and what every
- * account of it owes (arrears, closed accounts too): fn(area, tariff, price, accounts,
- * balance, arrears). */
-int store_area_balances(struct store *s,
+ * account of it owes (arrears, closed accounts too): fn(area, tariff, price in force at
+ * now, accounts, balance, arrears). */
+int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e);

@@ -7,12 +7,18 @@
 #include "kwhpos/util.h"
 #include "store/sql.h"
 
-/* A tariff with its current price (the newest price row) and its open accounts. */
+/* A tariff with the price version in force at :now, the next version scheduled after
+ * :now, and its open accounts. */
 #define TARIFF_SELECT                                                                              \
     "SELECT t.id, t.name, p.price, p.valid_from, tot.accounts, p.id, p.period_months, "            \
-    "p.period_start, t.kind FROM tariffs t "                                                       \
-    "JOIN tariff_prices p ON p.id = (SELECT max(id) FROM tariff_prices WHERE tariff_id = t.id) "   \
-    "LEFT JOIN totals tot ON tot.tariff_id = t.id "
+    "p.period_start, t.kind, nx.price, nx.valid_from, nx.period_months FROM tariffs t "            \
+    "JOIN tariff_prices p ON p.id = " SQL_PRICE_IN_FORCE(                                          \
+        "t.id") " "                                                                                \
+                "LEFT JOIN tariff_prices nx ON nx.id = (SELECT id FROM tariff_prices WHERE "       \
+                "tariff_id = t.id "                                                                \
+                "AND valid_from > :now AND valid_from > p.valid_from ORDER BY valid_from, id "     \
+                "DESC LIMIT 1) "                                                                   \
+                "LEFT JOIN totals tot ON tot.tariff_id = t.id "
 
 static void read_tariff(sql_stmt *st, struct kwh_tariff *t)
 {
@@ -26,6 +32,9 @@ static void read_tariff(sql_stmt *st, struct kwh_tariff *t)
     t->period_months = sql_col_int(st, 6);
     t->period_start = sql_col_int(st, 7);
     t->kind = sql_col_int(st, 8);
+    t->next_price = sql_col_i64(st, 9);
+    t->next_from = sql_col_i64(st, 10);
+    t->next_tiered = sql_col_int(st, 11) != 0;
 }
 
 static void rd_tariff(sql_stmt *st, void *row)
@@ -112,25 +121,29 @@ int store_tariff_set_kind(struct store *s, int64_t id, int kind, struct kwh_err 
     return sql_done(s, st, e);
 }
 
-int store_tariff_get(struct store *s, int64_t id, struct kwh_tariff *out, struct kwh_err *e)
+int store_tariff_get(struct store *s, int64_t id, int64_t now, struct kwh_tariff *out,
+                     struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.id = :id AND t.active = 1", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":id", id);
+    sql_i64(st, ":now", now);
     if ((rc = tariff_one(s, st, out, e)) == KWH_ENOTFOUND)
         return kwh_err_set(e, rc, "no tariff #%lld", (long long)id);
     return rc;
 }
 
-int store_tariff_find(struct store *s, const char *name, struct kwh_tariff *out, struct kwh_err *e)
+int store_tariff_find(struct store *s, const char *name, int64_t now, struct kwh_tariff *out,
+                      struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.name = :name AND t.active = 1", e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_text(st, ":name", name);
+    sql_i64(st, ":now", now);
     if ((rc = tariff_one(s, st, out, e)) == KWH_ENOTFOUND)
         return kwh_err_set(e, rc, "no tariff '%s'", name);
     return rc;
@@ -230,10 +243,13 @@ static int collect_tariffs(struct store *s, sql_stmt *st, struct kwh_tariff **ou
     return 0;
 }
 
-int store_tariff_list(struct store *s, struct kwh_tariff **out, size_t *n, struct kwh_err *e)
+int store_tariff_list(struct store *s, int64_t now, struct kwh_tariff **out, size_t *n,
+                      struct kwh_err *e)
 {
-    return collect_tariffs(s, sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e), out,
-                           n, e);
+    sql_stmt *st = sql_prep(s, TARIFF_SELECT "WHERE t.active = 1 ORDER BY t.id", e);
+    if (st != NULL)
+        sql_i64(st, ":now", now);
+    return collect_tariffs(s, st, out, n, e);
 }
 
 int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, size_t *n,
@@ -241,8 +257,9 @@ int store_tariff_versions(struct store *s, int64_t id, struct kwh_tariff **out, 
 {
     sql_stmt *st = sql_prep(s,
                             "SELECT t.id, t.name, p.price, p.valid_from, 0, p.id, p.period_months, "
-                            "p.period_start, t.kind FROM tariffs t JOIN tariff_prices p ON "
-                            "p.tariff_id = t.id WHERE t.id = :id ORDER BY p.id DESC",
+                            "p.period_start, t.kind, 0, 0, 0 FROM tariffs t JOIN tariff_prices p "
+                            "ON p.tariff_id = t.id WHERE t.id = :id ORDER BY p.valid_from DESC, "
+                            "p.id DESC",
                             e);
     if (st != NULL)
         sql_i64(st, ":id", id);

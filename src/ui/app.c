@@ -448,6 +448,8 @@ static bool open_late(struct app *a)
         return false;
     }
     *a->corep = a->core;
+    core_set_anchor_file(a->core, a->cfg.audit_anchors);
+    core_set_station(a->core, a->cfg.station_name);
     core_set_card_dev(a->core, a->dev);
     core_set_progress(a->core, dialog_progress, a);
     return true;

@@ -55,6 +55,7 @@ enum ui_action {
     ACT_FORM_BACKUP,  /* 保存发票格式 */
     ACT_FORM_RESTORE, /* 恢复发票格式 */
     ACT_HISTORY,      /* a tariff's price history */
+    ACT_BROWSE,       /* choose a file from a folder's list */
     ACT_COUNT
 };
 #define ACT_BIT(a) (1u << (a))
@@ -111,6 +112,8 @@ struct screen {
     unsigned (*actions_now)(const struct app *a, void *st);
     /* F1: the screen's own keys (msgid), instead of the form fields' when it has none */
     const char *keys_help;
+    /* when those keys depend on the screen's state: the text now (msgid), over keys_help */
+    const char *(*keys_help_now)(const struct app *a, void *st);
     size_t state_size;
     void (*enter)(struct app *a, void *st, int arg);
     void (*draw)(struct app *a, void *st);

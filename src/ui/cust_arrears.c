@@ -205,6 +205,8 @@ static const char *what_text(const char *what)
         return _("Recovered");
     if (strcmp(what, "reversed") == 0)
         return _("Reversed");
+    if (strcmp(what, "carried") == 0)
+        return _("Carried");
     return what;
 }
 

@@ -24,6 +24,7 @@ static const struct binding bindings[] = {
     {KEY_CODE_YES, KEY_F(2), "F2", ACT_PREVIEW, N_("Preview"), NULL},
     {KEY_CODE_YES, KEY_F(3), "F3", ACT_FIND, N_("Find"), NULL},
     {KEY_CODE_YES, KEY_F(4), "F4", ACT_TOGGLE, N_("Amount/kWh"), N_("Amt/kWh")},
+    {KEY_CODE_YES, KEY_F(4), "F4", ACT_BROWSE, N_("Choose file"), N_("File")},
     {KEY_CODE_YES, KEY_F(5), "F5", ACT_NEW, N_("New"), NULL},
     {KEY_CODE_YES, KEY_F(6), "F6", ACT_DELETE, N_("Delete"), NULL},
     {KEY_CODE_YES, KEY_F(7), "F7", ACT_PRINT, N_("Print"), NULL},
@@ -137,6 +138,7 @@ void keymap_draw_hints(struct app *a, unsigned mask, const char *submit_label)
 void keymap_help(struct app *a, unsigned mask, const char *submit_label)
 {
     char text[2048];
+    const char *keys;
     size_t used = 0;
 
     text[0] = '\0';
@@ -155,10 +157,12 @@ void keymap_help(struct app *a, unsigned mask, const char *submit_label)
             break;
         used += (size_t)k;
     }
+    keys = a->scr != NULL && a->scr->keys_help_now != NULL ? a->scr->keys_help_now(a, a->st)
+           : a->scr != NULL                                ? a->scr->keys_help
+                                                           : NULL;
     snprintf(text + used, sizeof text - used, "%s",
-             a->scr != NULL && a->scr->keys_help != NULL
-                 ? _(a->scr->keys_help)
-                 : _("Tab, Shift-Tab, Up, Down: move between fields\n"
-                     "Left, Right, Space: change a choice; Space: tick a box"));
+             keys != NULL ? _(keys)
+                          : _("Tab, Shift-Tab, Up, Down: move between fields\n"
+                              "Left, Right, Space: change a choice; Space: tick a box"));
     dialog_message(a, _("Keys"), text, CLR_DIALOG);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kwhpos/core.h"
 #include "kwhpos/model.h"
@@ -54,6 +55,8 @@ static void card_text(const struct kwh_pending_write *w, char *buf, size_t n)
                  w->serial[3], w->serial[4], w->serial[5]);
 }
 
+static void short_time(char *buf, size_t n, int64_t t);
+
 static void cell(void *ctx, int row, int col, char *buf, size_t n)
 {
     const struct kwh_pending_write *w = &((struct pending *)ctx)->w[row];
@@ -69,21 +72,34 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
         break;
     case 3: snprintf(buf, n, "%s", w->customer_name); break;
     case 4: card_text(w, buf, n); break;
-    case 5: fmt_time(buf, n, w->created); break;
-    default: snprintf(buf, n, "%s", w->operator_name); break;
+    case 5: short_time(buf, n, w->created); break;
+    case 6: snprintf(buf, n, "%s", w->operator_name); break;
+    default: snprintf(buf, n, "%s", w->station[0] != '\0' ? w->station : "-"); break;
     }
 }
 
+/* The list's time: month, day and the minute (the line under the list has the year). */
+static void short_time(char *buf, size_t n, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (localtime_r(&tt, &tm) == NULL || strftime(buf, n, "%m-%d %H:%M", &tm) == 0)
+        snprintf(buf, n, "-");
+}
+
+/* 77 columns from column 2: the station last, cut to its first characters (the line under
+ * the list names it whole). */
 static const struct list_col cols[] = {
     {N_("No."), 5, true},       {N_("Operation"), 10, false}, {N_("Account"), 8, false},
-    {N_("Name"), 8, false},     {N_("Card"), 12, false},      {N_("Time"), 16, false},
-    {N_("Operator"), 8, false},
+    {N_("Name"), 8, false},     {N_("Card"), 12, false},      {N_("Time"), 11, false},
+    {N_("Operator"), 8, false}, {N_("Station"), 8, false},
 };
 
 static void pending_draw(struct app *a, void *st)
 {
     struct pending *s = st;
-    char money[32], line[256];
+    char money[32], line[256], when[32];
 
     (void)a;
     list_draw(&s->l, UI_TOP, 2, LIST_ROWS + 1, cols, (int)KWH_ARRAY_LEN(cols), cell, s, true);
@@ -98,8 +114,16 @@ static void pending_draw(struct app *a, void *st)
         else
             snprintf(line, sizeof line, _("Card write %lld moves no money."), (long long)w->op_id);
         draw_text(stdscr, UI_TOP + LIST_ROWS + 2, 2, COLS - 4, line, theme_attr(CLR_INFO));
+        fmt_time(when, sizeof when, w->created);
+        if (w->station[0] != '\0')
+            snprintf(line, sizeof line, _("Recorded at station %s on %s by %s."), w->station, when,
+                     w->operator_name);
+        else
+            snprintf(line, sizeof line, _("Recorded on %s by %s (the station was not kept)."), when,
+                     w->operator_name);
+        draw_text(stdscr, UI_TOP + LIST_ROWS + 3, 2, COLS - 4, line, theme_attr(CLR_INFO));
     }
-    draw_wrap(stdscr, UI_TOP + LIST_ROWS + 3, 2, COLS - 4,
+    draw_wrap(stdscr, UI_TOP + LIST_ROWS + 4, 2, COLS - 4,
               _("Reading its card settles a write by itself. Cancel one (Enter, with the "
                 "reason) only when its card will not be read again; a card in the reader that "
                 "shows the write stops the cancel."),

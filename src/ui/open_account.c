@@ -95,10 +95,19 @@ static int open_submit(struct app *a, struct open *s)
     if (plan_confirm_commit(a, plan, _("Open the account"),
                             _("Write the blank card in the reader?"), &r) <= 0)
         return UI_HANDLED;
-    app_msg(a, CLR_OK,
-            _("Account %" PRIu32 " opened. Write the customer and meter numbers "
-              "on the card."),
-            r.customer.customer_no);
+    if (r.customer.arrears_fen != 0) {
+        char b[32];
+        app_msg(a, CLR_OK,
+                _("Account %" PRIu32 " opened; it owes %s yuan of arrears carried from the "
+                  "meter's closed account, recovered at its sales. Write the customer and "
+                  "meter numbers on the card."),
+                r.customer.customer_no, fmt_money(b, sizeof b, r.customer.arrears_fen));
+    } else {
+        app_msg(a, CLR_OK,
+                _("Account %" PRIu32 " opened. Write the customer and meter numbers "
+                  "on the card."),
+                r.customer.customer_no);
+    }
     receipt_keep(a, &s->last, &r, _("Account opened"));
     /* an empty form for the next account (in the same area); the line under it names the
        one just opened */

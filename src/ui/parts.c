@@ -615,6 +615,9 @@ void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
         if (c->meter.meter_type == KWH_METER_THREE_CT)
             pairs_add(p, _("CT ratio"), "%d", c->meter.ct_ratio);
     }
+    if (v->carried_arrears_fen != 0) /* 开户: a closed account's debt on this meter */
+        pairs_add(p, _("Arrears carried (yuan)"), _("%s from account %08" PRIu32 " (closed)"),
+                  fmt_money(b1, sizeof b1, v->carried_arrears_fen), v->carried_from_no);
     if (v->kind == KWH_OP_REVERSAL) {
         /* 冲正: the sale, its reversal, the correction; money only */
         const struct kwh_sale *o = &v->replaced, *f = &v->correction;

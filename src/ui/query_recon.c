@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* 对账 (数据查询): a payment provider's statement file matched with the ledger by
  * reference (docs/units.md, "Statements"): the method, the file (its layout from the
- * INI's [reconcile_METHOD]), optionally only what differs. The four groups are counted
+ * INI's [reconcile_METHOD]; F4 walks the folders to it from [reconcile_METHOD] dir, the
+ * last folder chosen there), optionally only what differs. The four groups are counted
  * above the list; Enter shows a row; print and export as the other queries. Reads only. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kwhpos/config.h"
 #include "kwhpos/money.h"
@@ -28,7 +30,11 @@ struct qrecon {
     size_t *shown; /* rows of r listed (all, or only those that differ) */
     size_t nshown;
     const struct kwh_recon_row *cur; /* the row being printed or exported */
+    bool browsing;                   /* F4: the folder's list instead of the query */
+    struct dirpick dp;
 };
+
+static const char *const statement_exts[] = {".csv", ".txt", NULL};
 
 static const struct list_col cols[] = {
     {N_("Result"), 10, false},  {N_("Reference"), 19, false}, {N_("Time"), 11, false},
@@ -95,7 +101,8 @@ static int run(struct app *a, struct qrecon *s, struct kwh_err *e)
 
     forget(s);
     if (path[0] == '\0')
-        return kwh_err_set(e, KWH_EINVAL, "%s", _("Give the statement file."));
+        return kwh_err_set(e, KWH_EINVAL, "%s",
+                           _("Give the statement file (F4: choose it from a folder)."));
     if ((rc = statement_load(pay, config_statement(&a->cfg, pay), path, &st, e)) < 0)
         return rc;
     rc = recon_run(a->core, &a->s, &st, 0, 0, &s->r, e);
@@ -194,6 +201,120 @@ static const struct qview_ops ops = {
     .table = table,
 };
 
+/* F4: the folder of the file typed, else the method's ([reconcile_METHOD] dir, the last
+ * one chosen), else the working folder. */
+static void browse(struct app *a, struct qrecon *s)
+{
+    const char *typed = form_text(&s->q.fm, F_FILE);
+    const char *dir = config_statement_dir(&a->cfg, methods[s->f[F_METHOD].sel]);
+    char from[KWH_PATH_MAX];
+    struct stat sb;
+
+    if (typed[0] != '\0' && strrchr(typed, '/') != NULL) {
+        str_copy(from, sizeof from, typed);
+        if (strrchr(from, '/') == from)
+            from[1] = '\0';
+        else
+            *strrchr(from, '/') = '\0';
+        if (stat(from, &sb) == 0 && S_ISDIR(sb.st_mode))
+            dir = from;
+    }
+    dirpick_open(a, &s->dp, dir != NULL ? dir : "", statement_exts, UI_TOP, UI_ROWS - 3);
+    s->browsing = true;
+}
+
+/* The file chosen goes into the form; its folder is where F4 opens next time, for this
+ * payment method, at this station. */
+static void chosen(struct app *a, struct qrecon *s, const char *path)
+{
+    int pay = methods[s->f[F_METHOD].sel];
+    const char *now = config_statement_dir(&a->cfg, pay);
+    struct kwh_config cfg;
+    char key[64];
+    struct kwh_err e;
+
+    form_set_text(&s->q.fm, F_FILE, path);
+    s->browsing = false;
+    app_msg(a, CLR_INFO, "%s", _("The statement file is chosen: F3 matches it with the ledger."));
+    if (now != NULL && strcmp(now, s->dp.dir) != 0) {
+        cfg = a->cfg;
+        snprintf(key, sizeof key, "%s.dir", config_statement_section(pay));
+        kwh_err_clear(&e);
+        if (config_set(&cfg, key, s->dp.dir, &e) < 0 || app_station_save(a, &cfg, key, &e) < 0)
+            app_error(a, &e);
+    }
+    dirpick_fini(&s->dp);
+}
+
+static int qrecon_action(struct app *a, void *st, int act)
+{
+    struct qrecon *s = st;
+    char path[KWH_PATH_MAX];
+
+    if (!s->browsing) {
+        if (act == ACT_BROWSE) {
+            browse(a, s);
+            return UI_HANDLED | UI_REDRAW;
+        }
+        return qview_action(a, &s->q, act);
+    }
+    if (act == ACT_BACK) {
+        s->browsing = false;
+        dirpick_fini(&s->dp);
+    } else if (act == ACT_SUBMIT && dirpick_enter(a, &s->dp, path, sizeof path)) {
+        chosen(a, s, path);
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int qrecon_key(struct app *a, void *st, int type, wint_t ch)
+{
+    struct qrecon *s = st;
+    return s->browsing ? dirpick_key(a, &s->dp, type, ch) : qview_key(a, &s->q, type, ch);
+}
+
+static void qrecon_draw(struct app *a, void *st)
+{
+    struct qrecon *s = st;
+    if (s->browsing)
+        dirpick_draw(&s->dp);
+    else
+        qview_draw(a, &s->q);
+}
+
+static const char *qrecon_submit(struct app *a, void *st)
+{
+    struct qrecon *s = st;
+    const struct file_entry *f;
+    (void)a;
+    if (!s->browsing)
+        return qview_submit(&s->q);
+    if (s->dp.l.n == 0)
+        return NULL;
+    f = s->dp.up && s->dp.l.sel == 0 ? NULL : &s->dp.e[s->dp.l.sel - (s->dp.up ? 1 : 0)];
+    return f == NULL || f->dir ? N_("Open folder") : N_("Choose this file");
+}
+
+static unsigned qrecon_actions(const struct app *a, void *st)
+{
+    (void)a;
+    return ((struct qrecon *)st)->browsing ? 0 : QVIEW_ACTIONS | ACT_BIT(ACT_BROWSE);
+}
+
+static const char *qrecon_keys(const struct app *a, void *st)
+{
+    (void)a;
+    if (!((struct qrecon *)st)->browsing)
+        return N_("Tab, Shift-Tab, Up, Down: move between fields\n"
+                  "Left, Right, Space: change a choice; Space: tick a box\n"
+                  "F4: choose the statement file from a folder's list");
+    return N_("Up, Down, PgUp, PgDn, Home, End: choose a row\n"
+              "A letter: the next name starting with it\n"
+              "Enter: open the folder, or choose the file\n"
+              "Backspace, Left, or Enter on ../: the folder above\n"
+              "Esc: back to the form, nothing chosen");
+}
+
 static void qrecon_enter(struct app *a, void *st, int arg)
 {
     struct qrecon *s = st;
@@ -215,19 +336,23 @@ static void qrecon_enter(struct app *a, void *st, int arg)
 
 static void qrecon_leave(struct app *a, void *st)
 {
+    struct qrecon *s = st;
     (void)a;
-    forget(st);
+    dirpick_fini(&s->dp);
+    forget(s);
 }
 
 const struct screen scr_query_recon = {
     .title = N_("Reconciliation"),
-    .actions = QVIEW_ACTIONS,
+    .actions = QVIEW_ACTIONS | ACT_BIT(ACT_BROWSE),
+    .actions_now = qrecon_actions,
     .submit_label = N_("Find"),
-    .submit_now = qview_screen_submit,
+    .submit_now = qrecon_submit,
+    .keys_help_now = qrecon_keys,
     .state_size = sizeof(struct qrecon),
     .enter = qrecon_enter,
-    .draw = qview_screen_draw,
-    .action = qview_screen_action,
-    .key = qview_screen_key,
+    .draw = qrecon_draw,
+    .action = qrecon_action,
+    .key = qrecon_key,
     .leave = qrecon_leave,
 };

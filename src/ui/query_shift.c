@@ -36,6 +36,9 @@ static const struct list_col line_cols[] = {
     {N_("Fees"), 9, true},   {N_("Total"), 11, true},
 };
 
+/* The column right of the table of operations (2 + its 57 columns, and a space). */
+#define SIDE_X 61
+
 enum { P_PAY, P_IN, P_OUT, P_NET };
 
 static const struct list_col pay_cols[] = {
@@ -159,18 +162,21 @@ static void draw_report(struct shift *s)
                                                      : CLR_OK));
     }
     y += 3 + KWH_SHIFT_LINES + KWH_PAY_COUNT;
+    /* the last row of the screen's area at 80×24: one line */
     snprintf(line, sizeof line,
-             _("Voided attempts: %zu (never reached the card, no money). Pending: %zu (read "
-               "those cards)."),
+             _("Voided: %zu (no card written, no money). Pending: %zu (read their cards)."),
              r->nvoided, r->npending);
-    draw_wrap(stdscr, y, 2, COLS - 4, line,
-              theme_attr(r->nvoided || r->npending ? CLR_WARN : CLR_INFO), 2);
+    draw_text(stdscr, y, 2, COLS - 4, line,
+              theme_attr(r->nvoided || r->npending ? CLR_WARN : CLR_INFO));
+    /* right of the table of operations (which ends at column 59): the anchor, then the
+       reversal requests */
     anchor_text(r, line, sizeof line);
-    draw_text(stdscr, y + 2, 2, COLS - 4, line, theme_attr(CLR_READONLY));
+    y = UI_TOP + 2 +
+        draw_wrap(stdscr, UI_TOP + 2, SIDE_X, COLS - SIDE_X - 2, line, theme_attr(CLR_READONLY), 4);
     if (r->nrequests > 0) {
         snprintf(line, sizeof line, "%s %zu", _("Reversal requests waiting for an administrator:"),
                  r->nrequests);
-        draw_text(stdscr, y + 3, 2, COLS - 4, line, theme_attr(CLR_WARN));
+        draw_wrap(stdscr, y + 1, SIDE_X, COLS - SIDE_X - 2, line, theme_attr(CLR_WARN), 3);
     }
 }
 

@@ -12,6 +12,7 @@
 #include "kwhpos/util.h"
 #include "ui/widgets.h"
 #include "kwhpos/core.h"
+#include "kwhpos/query.h"
 
 #define LIST_ROWS 6
 
@@ -22,7 +23,8 @@ enum {
     F_PERIOD,
     F_START,
     F_UP1, /* tier i's upper bound: F_UP1 + 2 * i; its price: F_UP1 + 2 * i + 1 */
-    F_N = F_UP1 + 2 * KWH_TIERS_MAX,
+    F_FROM = F_UP1 + 2 * KWH_TIERS_MAX, /* the day a new price takes effect */
+    F_N,
 };
 #define F_UP(i) (F_UP1 + 2 * (i))
 #define F_TP(i) (F_UP1 + 2 * (i) + 1)
@@ -39,6 +41,7 @@ static const char *const tp_labels[KWH_TIERS_MAX] = {N_("Tier 1 price"), N_("Tie
                                                      N_("Tier 5 price")};
 
 struct tariffs {
+    struct kwh_core *core;
     struct kwh_tariff *t;
     size_t n;
     struct listform lf;
@@ -56,6 +59,10 @@ static void sync_fields(struct tariffs *s)
     s->f[F_START].hidden = !tiered || s->f[F_PERIOD].sel != 0;
     for (int i = 0; i < KWH_TIERS_MAX; i++)
         s->f[F_UP(i)].hidden = s->f[F_TP(i)].hidden = !tiered;
+    /* a new tariff takes effect at once; a change may wait for its day */
+    s->f[F_FROM].hidden = s->lf.adding;
+    s->f[F_FROM].row = tiered ? 2 + KWH_TIERS_MAX : 1;
+    s->f[F_FROM].col = tiered ? 0 : 1;
 }
 
 static void fill_form(void *ctx)
@@ -63,6 +70,7 @@ static void fill_form(void *ctx)
     struct tariffs *s = ctx;
     int sel = s->lf.l.sel;
     const struct kwh_tariff *t;
+    char day[16];
 
     for (int i = F_NAME; i < F_N; i++)
         if (s->f[i].kind != FK_CHOICE)
@@ -70,6 +78,8 @@ static void fill_form(void *ctx)
     s->f[F_KIND].sel = K_FLAT;
     s->f[F_PERIOD].sel = 0;
     form_set_value(&s->fm, F_START, 1);
+    period_format_day(core_now(s->core), day, sizeof day); /* today: at once */
+    form_set_text(&s->fm, F_FROM, day);
     if (s->lf.adding || sel < 0 || (size_t)sel >= s->n) {
         sync_fields(s);
         return;
@@ -108,6 +118,12 @@ static void tariffs_enter(struct app *a, void *st, int arg)
     struct tariffs *s = st;
 
     (void)arg;
+    s->core = a->core;
+    s->f[F_FROM] = (struct field){.label = N_("Effective from"),
+                                  .kind = FK_TEXT,
+                                  .required = true,
+                                  .maxlen = 10,
+                                  .width = 12};
     s->f[F_NAME] = (struct field){
         .label = N_("Tariff name"), .kind = FK_TEXT, .row = 0, .required = true, .maxlen = 30};
     s->f[F_KIND] = (struct field){.label = N_("Tariff kind"),
@@ -196,9 +212,22 @@ static void tariffs_draw(struct app *a, void *st)
     sync_fields(s);
     form_draw(&s->fm, !s->lf.on_list);
     if (s->f[F_KIND].sel == K_TIERED)
-        draw_text(stdscr, UI_TOP + LIST_ROWS + 2 + 2 + KWH_TIERS_MAX, 2, COLS - 4,
+        draw_text(stdscr, UI_TOP + LIST_ROWS + 2 + 3 + KWH_TIERS_MAX, 2, COLS - 4,
                   _("The last tier has no upper bound; leave the tiers not used empty."),
                   theme_attr(CLR_INFO));
+    if (!s->lf.adding && s->n > 0 && s->t[s->lf.l.sel].next_from != 0) {
+        const struct kwh_tariff *t = &s->t[s->lf.l.sel];
+        char b1[32], b2[16], text[160];
+        period_format_day(t->next_from, b2, sizeof b2);
+        if (t->next_tiered)
+            snprintf(text, sizeof text, _("Scheduled (待生效): new tiers from %s, tier 1 at %s."),
+                     b2, fmt_price(b1, sizeof b1, t->next_price));
+        else
+            snprintf(text, sizeof text, _("Scheduled (待生效): %s yuan/kWh from %s."),
+                     fmt_price(b1, sizeof b1, t->next_price), b2);
+        draw_text(stdscr, UI_TOP + LIST_ROWS + 2 + 4 + KWH_TIERS_MAX, 2, COLS - 4, text,
+                  theme_attr(CLR_WARN));
+    }
 }
 
 /* The tier table typed on the form into def (period, start month, tiers in order, the
@@ -249,9 +278,25 @@ static bool same_tiers(const struct kwh_tariff *a, const struct kwh_tariff *b)
 
 /* New prices apply to every account on the tariff from their next purchase: say what
  * changes and how many accounts, and ask. */
-static bool pricing_change_ok(struct app *a, const struct kwh_tariff *t, int kind, int64_t price)
+static bool pricing_change_ok(struct app *a, const struct kwh_tariff *t, int kind, int64_t price,
+                              int64_t from)
 {
     char b1[32], b2[32], text[512];
+
+    if (from != 0) {
+        period_format_day(from, b1, sizeof b1);
+        if (kind == K_TIERED)
+            snprintf(text, sizeof text,
+                     _("New tiers for %s from %s (待生效).\n\nUntil that day the prices in force "
+                       "stay; %lld open accounts use the tariff."),
+                     t->name, b1, (long long)t->customers);
+        else
+            snprintf(text, sizeof text,
+                     _("%s at %s yuan/kWh from %s (待生效).\n\nUntil that day the prices in "
+                       "force stay; %lld open accounts use the tariff."),
+                     t->name, fmt_price(b2, sizeof b2, price), b1, (long long)t->customers);
+        return dialog_confirm(a, _("Schedule a price change"), text);
+    }
 
     if (kind == K_TIERED) {
         snprintf(text, sizeof text,
@@ -278,15 +323,26 @@ static bool pricing_change_ok(struct app *a, const struct kwh_tariff *t, int kin
 /* An existing tariff t as the form says: name, then pricing, then kind; asks first when
  * prices change. */
 static int update(struct app *a, struct tariffs *s, const struct kwh_tariff *t,
-                  const struct kwh_tariff *def, int kind, struct kwh_err *e)
+                  struct kwh_tariff *def, int kind, struct kwh_err *e)
 {
     const char *name = form_text(&s->fm, F_NAME);
-    int64_t price = kind == K_TIERED ? t->price : form_value(&s->fm, F_PRICE);
+    int64_t price = kind == K_TIERED ? t->price : form_value(&s->fm, F_PRICE), from;
     bool repriced = kind == K_TIERED ? !same_tiers(def, t) : (t->ntiers > 0 || price != t->price);
     struct kwh_tariff flat;
     int rc;
 
-    if (repriced && !pricing_change_ok(a, t, kind, price))
+    if ((rc = tariff_parse_from(a->core, form_text(&s->fm, F_FROM), &from, e)) < 0) {
+        s->fm.cur = F_FROM;
+        return rc;
+    }
+    /* a change dated later is a new version even at today's prices (it replaces one
+       scheduled before) */
+    repriced = repriced || from != 0;
+    if (from != 0 && kind != K_TIERED && (kind == K_SHARED) != (t->kind == KWH_TARIFF_SHARED))
+        return kwh_err_set(e, KWH_EINVAL,
+                           "change the kind and schedule a price separately: save the kind "
+                           "today first");
+    if (repriced && !pricing_change_ok(a, t, kind, price, from))
         return 1;
     if (strcmp(name, t->name) != 0 &&
         (rc = tariff_update(a->core, &a->s, t->id, name, t->price, e)) < 0)
@@ -297,6 +353,7 @@ static int update(struct app *a, struct tariffs *s, const struct kwh_tariff *t,
     if (repriced) {
         memset(&flat, 0, sizeof flat);
         flat.price = price;
+        flat.price_since = def->price_since = from;
         if ((rc = tariff_set_tiers(a->core, &a->s, NULL, t->id, kind == K_TIERED ? def : &flat,
                                    NULL, e)) < 0)
             return rc;
@@ -378,8 +435,9 @@ static void show_history(struct app *a, struct tariffs *s)
     }
     text[0] = '\0';
     for (size_t i = 0; i < n && o < sizeof text; i++) {
-        o += (size_t)snprintf(text + o, sizeof text - o, "%s  ",
-                              fmt_time(b1, sizeof b1, v[i].price_since));
+        o += (size_t)snprintf(text + o, sizeof text - o, "%s  %s",
+                              fmt_time(b1, sizeof b1, v[i].price_since),
+                              v[i].price_since > core_now(a->core) ? _("[scheduled 待生效] ") : "");
         if (v[i].ntiers == 0) {
             o += (size_t)snprintf(text + o, sizeof text - o, _("flat, %s yuan/kWh\n"),
                                   fmt_price(b2, sizeof b2, v[i].price));

@@ -11,6 +11,7 @@
 #include <wchar.h>
 
 #include "kwhpos/model.h"
+#include "kwhpos/util.h"
 #include "ui/app.h"
 
 /* --- draw.c: text laid out by display width, never bytes ---------------------------- */
@@ -255,6 +256,31 @@ const char *filepick_choice(struct filepick *p, char *buf, size_t n);
  * question and the file under title; the path when confirmed, or NULL. */
 const char *filepick_confirm(struct app *a, struct filepick *p, char *buf, size_t n,
                              const char *none_msg, const char *title, const char *question);
+
+/* A folder's listing to walk to a file with the keys (the 对账 screen's statements):
+ * "..", the folders, then the files the extensions allow, newest first. */
+struct dirpick {
+    char dir[KWH_PATH_MAX]; /* the folder listed, absolute */
+    const char *const *exts;
+    struct file_entry *e; /* its folders and files (owned) */
+    size_t n;
+    bool up; /* the first row is ".." */
+    struct list l;
+    int y, h;
+};
+
+/* Lists dir (relative to the working folder; "" is it) in h rows from y; a folder that
+ * cannot be read lists the working folder instead, saying so on the message line. */
+void dirpick_open(struct app *a, struct dirpick *p, const char *dir, const char *const *exts, int y,
+                  int h);
+void dirpick_fini(struct dirpick *p); /* accepts a zeroed one */
+void dirpick_draw(struct dirpick *p);
+/* Enter: into the folder selected (or up on ".."): false; on a file: its path into buf,
+ * true. */
+bool dirpick_enter(struct app *a, struct dirpick *p, char *buf, size_t n);
+/* Backspace: the folder above (its row selected); the list's keys; a character: the
+ * next row whose name starts with it. */
+int dirpick_key(struct app *a, struct dirpick *p, int type, wint_t ch);
 
 /* --- dialog.c: modal dialogs over the screen ------------------------------------- */
 

@@ -2,6 +2,7 @@
 /* Files written atomically and read whole. */
 #include "kwhpos/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,27 +121,64 @@ static int read_fd(int fd, const char *path, size_t max, char **out, size_t *len
     return 0;
 }
 
-static int read_path(const char *path, size_t max, bool regular_only, char **out, size_t *len,
-                     struct kwh_err *e)
+/* Opens path to read without ever waiting in open(): O_NONBLOCK makes a named pipe
+ * nobody writes to open at once (and a device not wait for its line). regular_only
+ * refuses anything but a regular file; else only a directory is refused. The file
+ * reads blocking afterwards; *mode is what it is. */
+static int open_to_read(const char *path, bool regular_only, mode_t *mode, struct kwh_err *e)
 {
     struct stat sb;
     int fd, rc;
 
-    *out = NULL;
-    /* O_NONBLOCK: opening a named pipe nobody writes to returns at once, to be refused */
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0));
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return kwh_err_set(e, errno == ENOENT ? KWH_ENOTFOUND : KWH_EIO, "cannot read %s: %s", path,
                            strerror(errno));
-    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode) || (regular_only && !S_ISREG(sb.st_mode))) {
+    if (fstat(fd, &sb) != 0) {
+        rc = kwh_err_set(e, KWH_EIO, "cannot read %s: %s", path, strerror(errno));
+        close(fd);
+        return rc;
+    }
+    if (S_ISDIR(sb.st_mode) || (regular_only && !S_ISREG(sb.st_mode))) {
         rc = not_a_file(path, sb.st_mode, e);
         close(fd);
         return rc;
     }
-    if (regular_only)
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    rc = read_fd(fd, path, max, out, len, e);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    *mode = sb.st_mode;
+    return fd;
+}
+
+int file_open_regular(const char *path, struct kwh_err *e)
+{
+    mode_t mode;
+    return open_to_read(path, true, &mode, e);
+}
+
+static int read_path(const char *path, size_t max, bool regular_only, char **out, size_t *len,
+                     struct kwh_err *e)
+{
+    mode_t mode;
+    size_t got = 0;
+    int fd, rc;
+
+    *out = NULL;
+    if ((fd = open_to_read(path, regular_only, &mode, e)) < 0)
+        return fd;
+    rc = read_fd(fd, path, max, out, &got, e);
     close(fd);
+    /* a named pipe read while nobody writes to it ends at once: say so rather than call
+       it an empty file (a shell's <(...) has its writer from the start) */
+    if (rc == 0 && got == 0 && S_ISFIFO(mode)) {
+        free(*out);
+        *out = NULL;
+        return kwh_err_set(e, KWH_EINVAL,
+                           "%s is a named pipe (FIFO) that nothing writes to: give a regular "
+                           "file, or start what writes into the pipe first",
+                           path);
+    }
+    if (rc == 0 && len)
+        *len = got;
     return rc;
 }
 
@@ -191,4 +230,71 @@ bool file_shipped(const char *installed, const char *build, char *buf, size_t si
         return false;
     len = snprintf(buf, size, "%s/%s", self, build);
     return len > 0 && (size_t)len < size && access(buf, R_OK) == 0;
+}
+
+static bool has_ext(const char *name, const char *const *exts)
+{
+    size_t n = strlen(name);
+    if (exts == NULL)
+        return true;
+    for (; *exts != NULL; exts++) {
+        size_t k = strlen(*exts);
+        if (n > k && strcasecmp(name + n - k, *exts) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+    const struct file_entry *a = x, *b = y;
+    if (a->dir != b->dir)
+        return a->dir ? -1 : 1;
+    if (!a->dir && a->mtime != b->mtime)
+        return a->mtime > b->mtime ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+int file_list_dir(const char *dir, const char *const *exts, struct file_entry **out, size_t *n,
+                  struct kwh_err *e)
+{
+    struct file_entry *v = NULL;
+    size_t cap = 0, len = 0;
+    struct dirent *d;
+    DIR *dp;
+
+    *out = NULL;
+    *n = 0;
+    if ((dp = opendir(dir)) == NULL)
+        return kwh_err_set(e, KWH_EIO, "cannot open the folder %s: %s", dir, strerror(errno));
+    while ((d = readdir(dp)) != NULL) {
+        char path[4096];
+        struct stat sb;
+        if (d->d_name[0] == '.' || strlen(d->d_name) >= sizeof v->name ||
+            snprintf(path, sizeof path, "%s/%s", dir, d->d_name) >= (int)sizeof path ||
+            stat(path, &sb) != 0)
+            continue; /* hidden, too long, or gone (a dangling link) */
+        if (!S_ISDIR(sb.st_mode) && !(S_ISREG(sb.st_mode) && has_ext(d->d_name, exts)))
+            continue;
+        if (len == cap) {
+            struct file_entry *nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof *v);
+            if (nv == NULL) {
+                free(v);
+                closedir(dp);
+                return kwh_err_set(e, KWH_ENOMEM, "out of memory");
+            }
+            v = nv;
+        }
+        memcpy(v[len].name, d->d_name, strlen(d->d_name) + 1);
+        v[len].dir = S_ISDIR(sb.st_mode);
+        v[len].size = (int64_t)sb.st_size;
+        v[len].mtime = (int64_t)sb.st_mtime;
+        len++;
+    }
+    closedir(dp);
+    if (len > 0)
+        qsort(v, len, sizeof *v, entry_cmp);
+    *out = v;
+    *n = len;
+    return 0;
 }

@@ -5,7 +5,8 @@
 # of the SQLite site goes in as CSV, the maintained tables (totals, sales_sum) as they
 # are (triggers off while loading: session_replication_role = replica); the secondary
 # indexes are dropped first and made again from their own definitions afterwards; the
-# identity columns continue after the ids loaded; ANALYZE.
+# identity columns continue after the ids loaded; the search's trigram tables made from
+# the accounts (customers_gram_rebuild(), as the schema's migration does); ANALYZE.
 set -eu
 src=$1 url=$2
 KWHPOS=${KWHPOS:?}
@@ -39,6 +40,9 @@ for t in operators tariffs tariff_prices customers card_ops sales events shifts;
     q -c "SELECT setval(pg_get_serial_sequence('$t', 'id'), max(id)) FROM $t HAVING max(id) > 0" >/dev/null
 done
 printf 'indexes again         %8s s\n' "$(secs "$t0")"
+t0=$(date +%s%N)
+q -c "SELECT customers_gram_rebuild()" >/dev/null
+printf 'search trigrams       %8s s (%s rows)\n' "$(secs "$t0")" "$(q -c "SELECT count(*) FROM customers_gram")"
 t0=$(date +%s%N)
 q -c "VACUUM ANALYZE"
 printf 'VACUUM ANALYZE        %8s s\n' "$(secs "$t0")"

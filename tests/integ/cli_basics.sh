@@ -93,6 +93,29 @@ like "and back to standard" "$("$KWHPOS" --db "$T/a.db" tariff list | grep 合�
 is "nothing priced by the refusals" "$(sqlite3 "$T/a.db" "SELECT count(*) FROM tariff_prices")" \
     "$((versions + 2))"
 
+# a price change dated tomorrow waits (待生效); a day already past is refused; today is now
+tomorrow=$(date -d tomorrow +%F)
+as_admin tariff set --tariff 合表用电 --price 0.61 --from "$tomorrow" >/dev/null
+like "a scheduled price leaves the one in force" \
+    "$("$KWHPOS" --db "$T/a.db" tariff list | grep 合表用电)" \
+    "^[0-9]+	合表用电	0\.5683	0	scheduled $tomorrow 0\.6100\$"
+like "tariff history lists it first, scheduled" \
+    "$("$KWHPOS" --db "$T/a.db" tariff history --tariff 合表用电 | sed -n 1p)" \
+    "^$tomorrow 00:00:00	0\.6100	flat	scheduled\$"
+versions=$(sqlite3 "$T/a.db" "SELECT count(*) FROM tariff_prices")
+as_admin tariff set --tariff 合表用电 --price 0.7 --from "$(date -d yesterday +%F)" \
+    >/dev/null 2>"$T/err"; rc=$?
+is "a price dated yesterday is a usage error" "$rc" 2
+like "saying history is not rewritten" "$(cat "$T/err")" 'that day is past.*not rewritten'
+as_admin tariff set --tariff 合表用电 --from "$tomorrow" >/dev/null 2>"$T/err"; rc=$?
+is "--from without a price is a usage error" "$rc" 2
+is "nothing priced by them" "$(sqlite3 "$T/a.db" "SELECT count(*) FROM tariff_prices")" \
+    "$versions"
+as_admin tariff set --tariff 合表用电 --price 0.57 --from "$(date +%F)" >/dev/null
+like "dated today it is in force now, the scheduled one still waits" \
+    "$("$KWHPOS" --db "$T/a.db" tariff list | grep 合表用电)" \
+    "^[0-9]+	合表用电	0\.5700	0	scheduled $tomorrow 0\.6100\$"
+
 audits=$(sqlite3 "$T/a.db" "SELECT count(*) FROM audit")
 for meter in 1234567 123456789 12ab5678 ''; do
     echo secret12 | "$KWHPOS" --db "$T/a.db" --user system open --name 张三 --meter "$meter" \

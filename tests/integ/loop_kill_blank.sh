@@ -7,7 +7,8 @@
 # its serial (the card has none): reading the blank card settles it (void, audited), so
 # the meter number of an opening is free again and a reissued account is not blocked.
 # A write whose card is lost is cancelled by an administrator (`pending cancel`), with
-# the reason in the audit log.
+# the reason in the audit log. Two stations share the database, each named in its INI
+# ([station] name): `pending list` at either says which station recorded each write.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/loop_lib.sh"
 
@@ -23,7 +24,7 @@ killed_at_write() {
     local before pid
     before=$(pending_count)
     sim fault stall >/dev/null
-    printf '%s\n' "$PW" | "$KWHPOS" -c "$INI" --user system "$@" >"$T/killed.out" 2>&1 &
+    printf '%s\n' "$PW" | "$KWHPOS" -c "${KINI:-$INI}" --user system "$@" >"$T/killed.out" 2>&1 &
     pid=$!
     wait_for 30 more_pending_than "$before"
     RC=$?
@@ -35,6 +36,11 @@ killed_at_write() {
 start_sim --baud 115200
 ok "the simulator starts" test -S "$D/control.sock"
 ok "a site" new_site "$INI" "$DB" 123456
+# two stations on the one database and reader, each named in its INI ([station] name)
+INI2=$T/k2.ini
+cp "$INI" "$INI2"
+printf '[station]\nname = 一号站\n' >>"$INI"
+printf '[station]\nname = 二号站\n' >>"$INI2"
 
 # --- an opening killed before its first byte --------------------------------------------
 sim new-card b1 --force >/dev/null
@@ -45,7 +51,7 @@ is "the opening was killed with its intent recorded" "$RC" 0
 is "not a byte reached the card" "$(card_bytes b1 4 252)" "$BLANK"
 run kp pending list
 like "pending list shows the opening waiting for a blank card" "$OUT" \
-    "^op [0-9]+	open	[0-9]{8}	王五	10\.57	[0-9-]+ [0-9:]+	system	blank card$"
+    "^op [0-9]+	open	[0-9]{8}	王五	10\.57	[0-9-]+ [0-9:]+	system	blank card	一号站$"
 op=$(pending_op)
 run kp card read
 is "the blank card reads (exit 0)" "$RC" 0
@@ -96,8 +102,34 @@ killed_at_write sell --customer "$A" --kwh 5
 is "a sale killed at its first write" "$RC" 0
 op=$(pending_op)
 sim eject >/dev/null
+# meanwhile the other station's opening is killed before its first byte
+sim new-card b4 --force >/dev/null
+sim new-meter 30000003 --force >/dev/null
+sim insert b4 >/dev/null
+KINI=$INI2 killed_at_write open --name 钱七 --meter 30000003 --tariff 居民生活用电
+is "station 二号站's opening killed at its first write" "$RC" 0
+op2=$(pending_op)
+sim eject >/dev/null
 run kp pending list
-like "it waits for the card with its serial" "$OUT" "^op $op	sale	$A	王五	2\.64	.*	serial [0-9a-f]{12}$"
+like "it waits for the card with its serial, made at 一号站" "$OUT" \
+    "^op $op	sale	$A	王五	2\.64	.*	serial [0-9a-f]{12}	一号站$"
+like "the other station's opening waits for its blank card, made at 二号站" "$OUT" \
+    "^op $op2	open	[0-9]{8}	钱七	[^	]+	[0-9-]+ [0-9:]+	system	blank card	二号站$"
+is "two writes pending" "$(printf '%s\n' "$OUT" | grep -c '^op ')" 2
+LIST1=$OUT
+KINI=$INI2 run kp pending list
+is "the other station lists the same writes, each with its own station" "$OUT" "$LIST1"
+is "the ledger keeps each write's station" \
+    "$(q "SELECT station FROM card_ops WHERE id IN ($op, $op2) ORDER BY id" | tr '\n' ' ')" \
+    "一号站 二号站 "
+sim insert b4 >/dev/null
+KINI=$INI2 run kp card read
+like "reading the blank card at 二号站 cancels its opening" "$OUT" \
+    "^settled: the open of op #$op2 was interrupted before it reached the blank card"
+sim eject >/dev/null
+run kp pending list
+like "the sale alone waits" "$OUT" "^op $op	sale	.*	一号站$"
+unlike "the opening is gone" "$OUT" "钱七"
 run kp pending cancel "$op"
 is "cancel without a reason is a usage error (exit 2)" "$RC" 2
 like "it asks for the reason" "$OUT" 'reason'

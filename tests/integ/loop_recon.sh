@@ -45,11 +45,12 @@ for s in "$R1 50" "$R2 30" "$R3 20" "$R4 10" "$R6 5"; do
 done
 
 # --- 冲正 requests ------------------------------------------------------------------------------
-run li reverse request --invoice "${inv[3]}" --reason "顾客未付款"
-is "li asks for the reversal of the 10.00 sale" "$RC" 0
+# the last sale: its card went into the meter, but no read at the counter has said so yet
+run li reverse request --invoice "${inv[4]}" --reason "顾客未付款"
+is "li asks for the reversal of the 5.00 sale" "$RC" 0
 REQ=$(kv request)
 like "a request number" "$REQ" '^[0-9]+$'
-run li reverse request --invoice "${inv[3]}" --reason again
+run li reverse request --invoice "${inv[4]}" --reason again
 is "a second request for the same sale is refused (exit 5)" "$RC" 5
 like "it says one waits" "$OUT" "already waiting"
 run li reverse approve "$REQ"
@@ -57,12 +58,12 @@ is "li (a seller) cannot approve (exit 4)" "$RC" 4
 run li report shift
 like "li's shift report counts the waiting request" "$OUT" "reversal requests waiting for an administrator: 1"
 run kp reverse list --format csv
-is "the list has it" "$(rows "^$REQ,waiting,.*,li,${inv[3]},$A,")" 1
+is "the list has it" "$(rows "^$REQ,waiting,.*,li,${inv[4]},$A,")" 1
 before=$(books)
 run kp reverse approve "$REQ"
 is "system approves it (exit 0)" "$RC" 0
 like "the reversal's invoice" "$(kv invoice)" '^[0-9]+$'
-is "one reversal entry of -10.00" "$(q "SELECT count(*) || ' ' || sum(amount_fen) FROM sales WHERE reverses_id IS NOT NULL")" "1 -1000"
+is "one reversal entry of -5.00" "$(q "SELECT count(*) || ' ' || sum(amount_fen) FROM sales WHERE reverses_id IS NOT NULL")" "1 -500"
 is "made in li's name" "$(q "SELECT o.name FROM sales s JOIN operators o ON o.id = s.operator_id WHERE s.reverses_id IS NOT NULL")" li
 is "the request is approved, linked to it" "$(q "SELECT state || ' ' || CASE WHEN reversal_id IS NULL THEN 0 ELSE 1 END FROM reversals WHERE id = $REQ")" "1 1"
 like "the audit names both people" "$(q "SELECT operator || ' ' || after FROM audit WHERE op = 'reversal' ORDER BY id DESC LIMIT 1")" "^li .*requested_by=li.*approved_by=system request=$REQ"
@@ -76,11 +77,16 @@ REQ2=$(kv request)
 run kp reverse approve "$REQ2"
 is "and may not approve its own request (exit 4)" "$RC" 4
 like "four eyes" "$OUT" "another person"
-run li reverse request --invoice "${inv[4]}" --reason "金额记错" --amount 4
-is "li asks for the 5.00 sale to be corrected to 4.00" "$RC" 0
+# the 10.00 sale, which the meter has taken (the next sale read its card): its money can be
+# corrected, never cancelled
+printf '%s\n%s\n' "$PW" "$WANG" | "$KWHPOS" -c "$INI" --user system reverse --invoice "${inv[3]}" --reason "顾客未付款" --approver wang >"$T/out" 2>&1
+is "cancelling it is refused (exit 5)" "$?" 5
+like "it says only a correction" "$(cat "$T/out")" "in the meter .*only corrected"
+run li reverse request --invoice "${inv[3]}" --reason "金额记错" --amount 4
+is "li asks for the 10.00 sale to be corrected to 4.00" "$RC" 0
 REQ3=$(kv request)
-printf '%s\n%s\n' "$PW" "$WANG" | "$KWHPOS" -c "$INI" --user system reverse --invoice "${inv[4]}" --reason "当场冲正" --approver wang >/dev/null
-is "meanwhile the sale is reversed on the spot (system, approved by wang)" "$?" 0
+printf '%s\n%s\n' "$PW" "$WANG" | "$KWHPOS" -c "$INI" --user system reverse --invoice "${inv[3]}" --reason "当场冲正：实为现金" --pay cash --approver wang >/dev/null
+is "meanwhile the sale is corrected on the spot to cash (system, approved by wang)" "$?" 0
 before=$(books)
 run wang reverse approve "$REQ3"
 is "approving the request now is refused (exit 5)" "$RC" 5
@@ -104,8 +110,8 @@ unlike "li's shift report: none waiting" "$OUT" "reversal requests waiting"
 
 # --- 对账 ---------------------------------------------------------------------------------------
 # R1 50 matched; R2 paid 30, 31 in the statement; R3 moved to Alipay by the correction (the
-# WeChat sale reversed: counts 0); R4 reversed (not paid); R5 not in the ledger; R6 5.00
-# reversed and corrected to... nothing by WeChat: its sale counts 0
+# WeChat sale reversed: counts 0); R4 10.00 corrected to cash: nothing by WeChat, its sale
+# counts 0; R5 not in the ledger; R6 reversed (not paid)
 cat >"$T/st.csv" <<EOF
 交易时间,交易单号,金额
 $today 09:00:01,\`$R1,¥50.00
@@ -129,11 +135,11 @@ cat >"$T/st2.csv" <<EOF
 交易时间,交易单号,金额
 $today 09:00:01,$R1,50.00
 $today 09:10:00,$R2,30.00
-$today 23:59:59,$R4,10.00
+$today 23:59:59,$R6,5.00
 EOF
 run kp reconcile --method wechat --format csv "$T/st2.csv"
-is "R4 paid after all: its reversed sale counts 0 (exit 10)" "$RC" 10
-is "R4 differs, 10.00 against 0.00" "$(rows "^differ,$R4,.*,10.00,0.00,${inv[3]},$A,4,reversed")" 1
+is "R6 paid after all: its reversed sale counts 0 (exit 10)" "$RC" 10
+is "R6 differs, 5.00 against 0.00" "$(rows "^differ,$R6,.*,5.00,0.00,${inv[4]},$A,4,reversed")" 1
 head -3 "$T/st2.csv" >"$T/st3.csv"
 run kp reconcile --method wechat "$T/st3.csv"
 is "all matched: exit 0" "$RC" 0
@@ -204,4 +210,28 @@ is "the refund row records the energy, no money" \
 is "1.59 yuan owed as arrears" "$(q "SELECT arrears_fen || ' ' || status FROM customers WHERE customer_no = $B")" "159 2"
 run kp arrears show --customer "$B"
 like "its history says why" "$OUT" "entered.*1\.59.*读卡退电 overdraft 3\.00 kWh at 0\.5283 left unpaid"
+
+# --- the debt carried to the next account on that meter ------------------------------------------
+sim eject >/dev/null
+run kp close --customer "$B"
+is "the refunded account closed" "$RC" 0
+sim new-card b2 >/dev/null
+sim insert b2 >/dev/null
+run kp open --name 王五 --meter $M2 --tariff 居民生活用电 --kwh 10 --quote
+like "the quote says the debt is carried" "$(kv arrears_carried)" "^1\.59 from $B\$"
+run kp open --name 王五 --meter $M2 --tariff 居民生活用电 --kwh 10
+is "the new account on the same meter opened" "$RC" 0
+C=$(kv customer)
+is "and owes the debt" "$(kv arrears_owed)" "1.59"
+is "the old account owes nothing now" "$(q "SELECT arrears_fen FROM customers WHERE customer_no = $B")" 0
+run kp arrears show --customer "$B"
+like "the old history names the new account" "$OUT" "carried.*-1\.59.*carried to account $C"
+run kp arrears show --customer "$C"
+like "the new history names the old one" "$OUT" "carried.*1\.59.*carried from account $B"
+run kp arrears rule --fixed 1.00
+sim eject >/dev/null
+mi $M2 b2 >/dev/null
+sim insert b2 >/dev/null
+run kp sell --customer "$C" --amount 10
+is "its next sale recovers 1.00 by the rule" "$(kv arrears) $(kv arrears_left)" "1.00 0.59"
 done_testing

@@ -86,7 +86,8 @@ is "the account owes 40.00" "$(kv arrears)" 40.00
 like "its history: entered" "$OUT" "entered	50\.00	system	旧表欠费"
 like "then recovered with the sale" "$OUT" "recovered	-10\.00	system	invoice [0-9]"
 
-# --- 冲正: recorded as WeChat, paid in cash; approved by another administrator ------------------
+# --- 冲正: recorded as WeChat, paid in cash; approved by another administrator; the money of a
+# purchase the meter took is corrected, never cancelled ------------------------------------------
 printf '%s\n%s\n%s\n' "$PW" boss-pass-1 boss-pass-1 |
     "$KWHPOS" -c "$INI" --user system operator add --name boss --role admin >/dev/null
 rev() { printf '%s\n%s\n' "$PW" "$1" | "$KWHPOS" -c "$INI" --user system reverse "${@:2}"; }
@@ -96,6 +97,10 @@ run rev "$PW" --invoice "$INV" --reason "记成微信，实为现金" --pay cash
 is "approved by the one who asks: refused (exit 4)" "$RC" 4
 like "saying another person approves" "$OUT" "another person"
 is "nothing written" "$(q "SELECT COUNT(*) FROM sales WHERE kind = 11")" 0
+run rev boss-pass-1 --invoice "$INV" --reason "顾客称未付款" --approver boss
+is "cancelling the money of a purchase the meter took: refused (exit 5)" "$RC" 5
+like "saying it can only be corrected" "$OUT" "in the meter .*only corrected"
+is "nothing written either" "$(q "SELECT COUNT(*) FROM sales WHERE kind = 11")" 0
 run rev boss-pass-1 --invoice "$INV" --reason "记成微信，实为现金" --pay cash --approver boss
 is "the reversal with its correction" "$RC" 0
 is "it shows the sale it reverses" "$(kv reverses_invoice):$(kv reverses_total)" "$INV:100.00 wechat"

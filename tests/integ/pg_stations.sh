@@ -48,8 +48,8 @@ SQL
 ok "station roles with the documented rights" grants
 url1="$(db_target "$DB") user=station1"
 url2="$(db_target "$DB") user=station2"
-printf '[database]\nurl = %s\n[reader]\nport = %s\n' "$url1" "$D/reader" >"$INI"
-printf '[database]\nurl = %s\n[reader]\nport = %s\n' "$url2" "$D2/reader" >"$INI2"
+printf '[database]\nurl = %s\n[reader]\nport = %s\n[station]\nname = 东区站\n' "$url1" "$D/reader" >"$INI"
+printf '[database]\nurl = %s\n[reader]\nport = %s\n[station]\nname = 西区站\n' "$url2" "$D2/reader" >"$INI2"
 
 # station DIR INI: the simulator command and the INI of a station
 # meter numbers: station 1 31000001..., station 2 32000001...
@@ -124,6 +124,16 @@ for s in 1 2; do
                   s.customer_id = c.id AND s.state = 1 WHERE c.meter_no = 3${s}00000$k
                   GROUP BY c.purchase_count")" "$((per + 1)) $((per + 1))"
     done
+done
+
+# each station's card writes (its openings and sales) carry its name, none the other's
+for s in 1 2; do
+    name=东区站
+    [ "$s" = 2 ] && name=西区站
+    is "station $s: its $((SALES + CARDS)) card writes carry its name ([station] name)" \
+        "$(q "SELECT COUNT(*) FILTER (WHERE o.station = '$name') || ' ' || COUNT(*) FROM card_ops o
+              JOIN customers c ON c.id = o.customer_id WHERE c.meter_no / 100000 = 3${s}0")" \
+        "$((SALES + CARDS)) $((SALES + CARDS))"
 done
 
 # --- the same customer at both stations, a copied card ---------------------------------------

@@ -19,8 +19,11 @@ db "update operators set must_change=0 where name='system'" >/dev/null
 printf '1\nclerk-pw-1\nclerk-pw-1\n' |
     "$KWHPOS" --db "$TUI_DB" --user system operator add --name clerk --role seller >/dev/null
 db "update operators set must_change=0" >/dev/null
-tui_ini "language=zh_CN"
-kp() { printf '1\n' | "$KWHPOS" -c "$TUI_INI" --user system "$@"; }
+tui_ini "language=zh_CN" "station.name=东区站"
+# a second station on the same database and reader ([station] name of its own)
+INI2=$T/k2.ini
+sed 's/^name = 东区站$/name = 西区2号/' "$TUI_INI" >"$INI2"
+kp() { printf '1\n' | "$KWHPOS" -c "${KINI:-$TUI_INI}" --user system "$@"; }
 newest_op() { db "SELECT max(id) FROM card_ops"; }
 state_of() { db "SELECT state FROM card_ops WHERE id = $1"; }
 
@@ -61,8 +64,9 @@ card_put "$SHOWN" c1
 # an opening whose blank card went out before a byte reached it
 sim new-card b1 >/dev/null; sim insert b1 >/dev/null
 sim new-meter 20240002 >/dev/null
-pulled open --name 王五 --meter 20240002 --tariff 1 --kwh 5
-is "an opening whose blank card went out: nothing written, void (exit 6)" "$RC" 6
+KINI=$INI2 pulled open --name 王五 --meter 20240002 --tariff 1 --kwh 5
+is "an opening at the other station whose blank card went out: nothing written, void (exit 6)" \
+    "$RC" 6
 BLANK_OP=$(newest_op)
 # as when its process is killed between the intent and the first byte (which
 # loop_kill_blank.sh does for real): the opening, its sale and its account pending again
@@ -77,10 +81,17 @@ tui_login system 1
 tui_wait "F9"
 tui_menu 4 6
 tui_see "the screen opens from 购电维护" "待确认写卡"
-tui_like "its columns" "编号 +操作 +用户编号 +姓名 +卡片 +时间 +操作员"
-tui_like "the sale, its account and card serial" " $SHOWN +日常售电 +10000001 +李四 +[0-9a-f]{12} +20[0-9-]+ [0-9:]+ +system"
-tui_like "the opening, for a blank card" " $BLANK_OP +用户开户 +[0-9]{8} +王五 +白卡 "
+tui_like "its columns" "编号 +操作 +用户编号 +姓名 +卡片 +时间 +操作员 +工作站"
+tui_like "the sale, its account, card serial and station" \
+    " $SHOWN +日常售电 +10000001 +李四 +[0-9a-f]{12} +[0-9]{2}-[0-9]{2} [0-9:]{5} +system +东区站"
+tui_like "the opening, for a blank card, made at the other station" \
+    " $BLANK_OP +用户开户 +[0-9]{8} +王五 +白卡 +[0-9]{2}-[0-9]{2} [0-9:]{5} +system +西区2号"
 tui_see "the selected write's money" "第 $SHOWN 号写卡带有一笔 2.64 元的售电。"
+tui_like "where, when and by whom it was recorded" \
+    "记录于工作站 东区站，20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{5}，操作员 system。"
+is "the station is kept in the ledger" \
+    "$(db "SELECT station FROM card_ops WHERE id IN ($SHOWN, $BLANK_OP) ORDER BY id" | tr '\n' ' ')" \
+    "东区站 西区2号 "
 tui_like "Enter cancels, on the hint line" "Enter.*取消写卡"
 tui_keys F1
 tui_see "F1: the screen's keys" "选择一条写卡"
@@ -104,6 +115,7 @@ sim eject >/dev/null
 # the opening's card is lost: cancelled, with the reason, audited
 tui_keys Down
 tui_see "the opening selected" "第 $BLANK_OP 号写卡带有一笔"
+tui_see "recorded at the other station" "记录于工作站 西区2号，"
 tui_keys Enter
 tui_wait "取消第 $BLANK_OP 号写卡" && tui_type "白卡被顾客拿走了" && tui_keys Enter
 tui_wait "它将作废" && tui_keys Escape
@@ -136,6 +148,9 @@ printf 'clerk-pw-1\n' | "$KWHPOS" -c "$TUI_INI" --user clerk pending cancel "$SH
 is "the core refuses a seller (exit 4)" "$?" 4
 
 # --- English -----------------------------------------------------------------------------
+tui_ini "language=en" "station.name=East counter"
+# a write recorded before stations were kept (schema version 9) has none
+db "UPDATE card_ops SET station = '' WHERE id = $SHOWN" >/dev/null
 sim new-card c2 >/dev/null; sim insert c2 >/dev/null
 sim new-meter 20240003 >/dev/null
 kp open --name Zhao --meter 20240003 --tariff 1 --kwh 5 >/dev/null
@@ -144,14 +159,18 @@ pulled sell --customer 10000003 --kwh 7
 is "a sale whose card went out before its first byte" "$RC" 8
 KILLED=$(newest_op)
 is "the card is out of the reader" "$(sim status | sed -n 's/^card //p')" "none"
-tui_ini "language=en"
 tui_start
 tui_login system 1
 tui_wait "F9"
 tui_menu 4 6
 tui_see "the screen in English" "Pending card writes"
-tui_like "its columns" "No\. +Operation +Account +Name +Card +Time +Operator"
-tui_like "the lost card's sale, with its card's serial" " $KILLED +Daily sale +10000003 +Zhao +[0-9a-f]{12} "
+tui_like "its columns" "No\. +Operation +Account +Name +Card +Time +Operator +Station"
+tui_like "the lost card's sale, with its card's serial and station cut to its column" \
+    " $KILLED +Daily sale +10000003 +Zhao +[0-9a-f]{12} .* system +East co…"
+tui_like "a write recorded before stations were kept: none" " $SHOWN +Daily sale .* system +- *$"
+tui_like "and the line under the list says so" \
+    "Recorded on 20[0-9-]{8} [0-9:]{5} by system \(the station was not kept\)\."
+
 sim insert c1 >/dev/null
 tui_keys Enter
 tui_wait "Cancel card write $SHOWN" && tui_type "lost" && tui_keys Enter
@@ -162,6 +181,8 @@ tui_keys Enter
 sim eject >/dev/null
 tui_keys Down
 tui_see "the lost card's sale selected" "Card write $KILLED carries a sale of 3.70 yuan."
+tui_like "recorded at its station, named whole" \
+    "Recorded at station East counter on 20[0-9-]{8} [0-9:]{5} by system\."
 tui_keys Enter
 tui_wait "Cancel card write $KILLED" && tui_type "card broken" && tui_keys Enter
 tui_wait "It becomes void" && tui_keys Enter

@@ -116,6 +116,9 @@ tui_keys Enter
 tui_stop
 
 # --- B7 交班 by the clerk, with a blind count ---------------------------------------------
+# the audit chain's anchor goes where [audit] anchors says
+tui_ini "language=zh_CN" "backup.interval_hours=0" "audit.anchors=$T/anchors/kwh.log"
+mkdir -p "$T/anchors"
 tui_start
 tui_login clerk clerk-pw-1
 tui_wait "F9"
@@ -126,6 +129,17 @@ tui_type "40"; tui_keys Enter
 tui_wait "确认交班" && tui_keys Enter
 tui_see "the report after the count" "应有现金"
 tui_like "shows the difference: short by 10" "差额 +-10\.00 短款"
+anchor=$(tail -n 1 "$T/anchors/kwh.log" 2>&1)
+like "the close's anchor is written to the file [audit] anchors names" "$anchor" \
+    "kwhpos audit anchor: site=[0-9a-f]{16} records=[0-9]+ head=[0-9a-f]{64} event=shift-close$"
+ok "not to the default file beside the database" test ! -e "$T/audit-anchors.log"
+records=$(printf '%s' "$anchor" | sed -n 's/.* records=\([0-9]*\) .*/\1/p')
+head16=$(printf '%s' "$anchor" | sed -n 's/.* head=\([0-9a-f]\{16\}\).*/\1/p')
+tui_see "the report shows the anchor (beside the table of operations)" "审计锚点"
+tui_like "its record count" "审计锚点：$records|^.{60,} $records 条记录"
+tui_see "and its head" "$head16"
+tui_like "the voided and pending writes, on the screen's last row" \
+    "^ +作废 0 笔（未写卡，不收款）；未确定 0 笔（请读这些卡）。"
 # each row its own label: the meter changes done, not the name of their query screen
 tui_like "the shift's meter change row reads 换表" "^ *换表 +[0-9]"
 unlike "not 换表查询" "$(tui_screen)" "换表查询"

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # 对账 (数据查询) and 冲正申请 (购电维护) through the TUI: a WeChat statement matched with
 # the ledger (the four groups counted, the rows listed, only the differences, export);
+# the statement chosen with F4 from a folder's list (folders first, only statement files,
+# Backspace up, a letter jumps), the folder remembered for the station, F1, English;
 # a reversal filed on the 冲正 screen to be approved later, refused to its own requester,
 # approved by another administrator with their password; 读卡退电 of an overdrawn meter
 # left unpaid, which becomes the account's arrears.
@@ -13,7 +15,7 @@ R1=4200000000000000001 R5=4200000000000000005
 tui_site || { echo "not ok - site"; exit 1; }
 sim eject >/dev/null && sim new-card c1 >/dev/null && sim insert c1 >/dev/null &&
     sim new-meter 20240001 >/dev/null
-tui_ini "language=zh_CN"
+tui_ini "language=zh_CN" "reconcile_wechat.dir=$T/stmts"
 db "update operators set must_change=0 where name='system'" >/dev/null
 printf '1\nboss-pass-1\nboss-pass-1\n' |
     "$KWHPOS" -c "$TUI_INI" --user system operator add --name boss --role admin >/dev/null
@@ -51,6 +53,46 @@ tui_like "the unknown payment" "仅对账单有 +$R5 .* 8\.00"
 tui_keys Tab Tab Space F3
 tui_like "only the differences" "仅对账单有 +$R5"
 unlike "the matched one hidden" "$(tui_screen | sed -n '6,20p')" "相符 +$R1"
+tui_keys Escape
+
+# --- the statement file from a folder's list (F4) ----------------------------------------
+mkdir -p "$T/stmts/2026-12" "$T/stmts/归档"
+cp "$T/wx.csv" "$T/stmts/2026-12/wx.csv"
+echo x >"$T/stmts/notes.pdf"; echo x >"$T/stmts/.hidden.csv"; echo x >"$T/stmts/2026-12/a.csv"
+printf '交易时间,交易单号,金额\n' >"$T/stmts/empty.csv"
+tui_menu 6 9
+tui_see "the reconciliation screen again" "对账单文件"
+tui_like "F4 offered" "F4选择文件"
+tui_keys F4
+tui_see "the INI's folder listed" "文件夹：$T/stmts"
+tui_see "the list drawn" "empty.csv"
+like "the way up first, then the folders, then the files" "$(tui_screen | tr '\n' ' ')" \
+    "\.\./ +\(上一级文件夹\) .*2026-12/ .*归档/ .*empty\.csv"
+unlike "no other files, nothing hidden" "$(tui_screen)" "notes.pdf|hidden"
+tui_keys Down Enter
+tui_see "into the month's folder" "文件夹：$T/stmts/2026-12"
+tui_see "its statement" "wx.csv"
+tui_keys BSpace
+tui_see "Backspace: the folder above" "empty.csv"
+tui_keys Enter
+tui_see "the folder it came from is selected" "文件夹：$T/stmts/2026-12"
+tui_keys F1
+tui_see "F1 says the list's keys" "退格键、左，或在 ../ 上按 Enter：上一级文件夹"
+tui_keys Enter
+tui_keys w
+tui_like "a letter jumps to wx.csv" "Enter选定此文件"
+tui_keys Enter
+tui_see "the file chosen" "已选定对账单文件"
+tui_like "its path in the form" "对账单文件 .*stmts/2026-12/wx\.csv"
+tui_keys F3
+tui_like "matched as when typed" "相符 1，仅对账单有 1，仅账目有 0，金额不符 0"
+ok "the folder kept for the station" grep -qxF "dir = $T/stmts/2026-12" "$T/station.ini"
+tui_keys Escape
+tui_menu 6 9
+tui_keys F4
+tui_see "F4 opens where the last statement was chosen" "文件夹：$T/stmts/2026-12"
+tui_keys Escape
+tui_see "Esc: back to the form" "对账单文件"
 tui_keys Escape
 
 # --- 冲正, filed to be approved later ---------------------------------------------------
@@ -102,5 +144,20 @@ tui_see "asked to close the account" "销户" 10
 tui_keys Escape
 is "owed as arrears, nothing taken in" \
     "$(db "select c.arrears_fen || ' ' || s.amount_fen from customers c join sales s on s.customer_id = c.id where c.customer_no = $B and s.kind = 6")" "159 0"
+tui_stop
+
+# --- English --------------------------------------------------------------------------
+tui_ini "language=en" "reconcile_wechat.dir=$T/stmts"
+tui_start
+tui_login system 1
+tui_see "logged in (English)" "F9"
+tui_menu 6 9
+tui_see "the reconciliation screen (English)" "Statement file"
+tui_keys F4
+tui_see "the station's folder over the INI's" "Folder: $T/stmts/2026-12"
+tui_see "the way up" "../  (the folder above)"
+tui_keys BSpace
+tui_see "up to the statements" "empty.csv"
+tui_keys Escape Escape
 tui_stop
 done_testing

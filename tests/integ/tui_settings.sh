@@ -115,6 +115,17 @@ tui_keys Enter
 tui_wait "Change the price of Shop" && tui_keys Enter
 tui_see "tariff repriced" "Tariff Shop saved."
 is "price history kept" "$(db "select group_concat(price) from (select p.price from tariffs t join tariff_prices p on p.tariff_id = t.id where t.name = 'Shop' order by p.id)")" "6123,6500"
+# a price dated tomorrow (生效日期) waits: scheduled, shown under the form, not yet in force
+tomorrow=$(date -d tomorrow +%F)
+tui_keys Tab Tab Tab C-u; tui_type "0.7"; tui_keys Tab
+tui_like "the date field, today by default" "Effective from +$(date +%F)"
+tui_keys C-u; tui_type "$tomorrow"; tui_keys Enter
+tui_see "a scheduled change says so" "Shop at 0.7000 yuan/kWh from $tomorrow (待生效)"
+tui_keys Enter
+tui_see "scheduled change saved" "Tariff Shop saved."
+tui_see "and shown as scheduled" "Scheduled (待生效): 0.7000 yuan/kWh from $tomorrow."
+is "stored from tomorrow's first second" "$(db "select price, valid_from = cast(strftime('%s', '$tomorrow', 'utc') as integer) from tariff_prices p join tariffs t on t.id = p.tariff_id where t.name = 'Shop' order by p.id desc limit 1")" "7000|1"
+tui_see "the price in force is still the old one" "0.6500"
 tui_keys F6
 tui_see "delete asks" "Delete the tariff Shop?"
 tui_keys Enter

@@ -60,13 +60,14 @@ static void pg_admin(const char *sql)
     "settings, operators, tariffs, tariff_prices, customers, totals, card_ops, sales, events, "    \
     "audit, sales_sum, shifts, schema_version, tariff_tiers, fee_types, sale_items, items_sum, "   \
     "arrears, reversals, areas, operator_areas, card_marks, card_seen, sales_sum_day, "            \
-    "sales_sum_month"
+    "sales_sum_month, customers_gram, customers_gram_n"
 static const char *const pg_tables[] = {
-    "settings",       "operators",  "tariffs",        "tariff_prices", "customers",
-    "totals",         "card_ops",   "sales",          "events",        "audit",
-    "sales_sum",      "shifts",     "schema_version", "tariff_tiers",  "fee_types",
-    "sale_items",     "items_sum",  "arrears",        "reversals",     "areas",
-    "operator_areas", "card_marks", "card_seen",      "sales_sum_day", "sales_sum_month"};
+    "settings",       "operators",       "tariffs",        "tariff_prices", "customers",
+    "totals",         "card_ops",        "sales",          "events",        "audit",
+    "sales_sum",      "shifts",          "schema_version", "tariff_tiers",  "fee_types",
+    "sale_items",     "items_sum",       "arrears",        "reversals",     "areas",
+    "operator_areas", "card_marks",      "card_seen",      "sales_sum_day", "sales_sum_month",
+    "customers_gram", "customers_gram_n"};
 static const char *const pg_identity[] = {"operators",    "tariffs",   "tariff_prices", "customers",
                                           "card_ops",     "sales",     "events",        "shifts",
                                           "tariff_tiers", "fee_types", "sale_items",    "arrears",
@@ -426,6 +427,18 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     return len;
 }
 
+/* Version 10 undone on PostgreSQL: pg_trgm's index back, the trigram tables gone. */
+/* Version 11 undone (the station kept with card writes), as the start of a script. */
+#define BACK_FROM_11 "ALTER TABLE card_ops DROP COLUMN station;"
+
+#define PG_UNDO_10                                                                                 \
+    "DROP TRIGGER customers_gram_ins ON customers; DROP TRIGGER customers_gram_upd ON customers;"  \
+    "DROP FUNCTION customers_gram_keep(); DROP FUNCTION customers_gram_rebuild();"                 \
+    "DROP TABLE customers_gram, customers_gram_n;"                                                 \
+    "DROP FUNCTION customer_grams(TEXT, TEXT, TEXT, TEXT);"                                        \
+    "CREATE INDEX customers_search ON customers USING gin ((name || ' ' || address || ' ' || "     \
+    "phone || ' ' || name_py) gin_trgm_ops);"
+
 /* The columns of sales before version 6, after its id (SQLite rebuilds the table). */
 #define SALES_V5                                                                                   \
     "op_id, kind, state, customer_id, meter_no, purchase_count, energy_ckwh, adjust_ckwh, "        \
@@ -434,8 +447,8 @@ size_t site_blob(struct site *s, const char *sql, void *buf, size_t n)
     "customer_address, customer_phone, tariff_name"
 void site_schema_back_to_5(struct site *s, const char *then)
 {
-    /* versions 9, 8 and 7 undone, then version 6 (the money rules) */
-    static const char pg[] =
+    /* versions 11, 10, 9, 8 and 7 undone, then version 6 (the money rules) */
+    static const char pg[] = BACK_FROM_11 PG_UNDO_10
         "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
         "DROP FUNCTION sales_month_keep(); DROP FUNCTION sales_month_add(sales, BIGINT);"
         "DROP TABLE sales_sum_month; DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
@@ -478,6 +491,7 @@ void site_schema_back_to_5(struct site *s, const char *then)
         "  ROW EXECUTE FUNCTION sales_sum_keep();"
         "UPDATE schema_version SET version = 5;";
     static const char lite[] =
+        "ALTER TABLE card_ops DROP COLUMN station;"
         "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
         "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del; DROP TABLE "
         "sales_sum_month;"
@@ -513,18 +527,25 @@ void site_schema_back_to_5(struct site *s, const char *then)
     site_exec(s, sql);
 }
 
+void site_schema_back_to_9(struct site *s)
+{
+    site_exec(s, site_is_pg() ? BACK_FROM_11 PG_UNDO_10 "UPDATE schema_version SET version = 9;"
+                              : BACK_FROM_11 "PRAGMA user_version = 9;");
+}
+
+/* In one script: opening the store between two steps would migrate it again. */
 void site_schema_back_to_8(struct site *s)
 {
-    site_exec(s,
-              site_is_pg()
-                  ? "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
-                    "DROP FUNCTION sales_month_keep();"
-                    "DROP FUNCTION sales_month_add(sales, BIGINT); DROP TABLE sales_sum_month;"
-                    "DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
-                    "UPDATE schema_version SET version = 8;"
-                  : "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
-                    "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del;"
-                    "DROP TABLE sales_sum_month; PRAGMA user_version = 8;");
+    site_exec(s, site_is_pg() ? BACK_FROM_11 PG_UNDO_10
+                     "DROP TRIGGER sales_month_ins ON sales; DROP TRIGGER sales_month_upd ON sales;"
+                     "DROP FUNCTION sales_month_keep();"
+                     "DROP FUNCTION sales_month_add(sales, BIGINT); DROP TABLE sales_sum_month;"
+                     "DROP INDEX customers_name_id; DROP INDEX customers_py_id;"
+                     "UPDATE schema_version SET version = 8;"
+                              : BACK_FROM_11
+                     "DROP TRIGGER sales_month_ins; DROP TRIGGER sales_month_upd_old;"
+                     "DROP TRIGGER sales_month_upd_new; DROP TRIGGER sales_month_del;"
+                     "DROP TABLE sales_sum_month; PRAGMA user_version = 8;");
 }
 
 void site_exec(struct site *s, const char *sql)

@@ -85,8 +85,12 @@ void site_exec(struct site *s, const char *sql);
  * script `then` runs (NULL: none) in the same connection (older versions: opening the
  * store again would migrate it). */
 void site_schema_back_to_5(struct site *s, const char *then);
-/* Takes the site's database back to schema version 8 (before the monthly summary). */
+/* Takes the site's database back to schema version 8 (before the monthly summary and,
+ * on PostgreSQL, the search's trigram tables of version 10). */
 void site_schema_back_to_8(struct site *s);
+/* Takes the site's database back to schema version 9 (before card writes kept their
+ * station). */
+void site_schema_back_to_9(struct site *s);
 
 /* Copies a file whole (written atomically), failing the test on error. */
 void site_copy_file(const char *from, const char *to);

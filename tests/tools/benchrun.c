@@ -3,7 +3,9 @@
  * benchgen, and prints one line per measure: runs, p50, p99 and max in milliseconds and
  * the goal of docs/performance.md.
  *
- *   benchrun --db PATH --backup-dir DIR [--runs N]
+ *   benchrun --db PATH --backup-dir DIR [--runs N] [--only search]
+ *
+ * --only search: the lookups and the search box only (no backup dir needed; "none").
  *
  * Logs in as clerk1 (benchgen's password). Sale commits go through the whole card path
  * (ops_open, ops_sell) on an in-memory card, so they include the database's
@@ -123,6 +125,7 @@ int main(int argc, char **argv)
 {
     const char *path = NULL, *backup_dir = NULL;
     int runs = 2000;
+    bool only_search = false;
     struct kwh_core *c;
     struct kwh_session s;
     struct kwh_err e;
@@ -138,9 +141,16 @@ int main(int argc, char **argv)
             backup_dir = argv[i + 1];
         else if (strcmp(argv[i], "--runs") == 0)
             runs = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--only") == 0 && strcmp(argv[i + 1], "search") == 0)
+            only_search = true;
+        else
+            path = NULL;
     }
+    if (only_search && backup_dir == NULL)
+        backup_dir = "none";
     if (path == NULL || backup_dir == NULL || runs < 10) {
-        fprintf(stderr, "usage: benchrun --db PATH --backup-dir DIR|none [--runs N]\n");
+        fprintf(stderr,
+                "usage: benchrun --db PATH --backup-dir DIR|none [--runs N] [--only search]\n");
         return 2;
     }
     if (core_open(&c, path, &e) < 0 || auth_login(c, "clerk1", "bench-clerk-1", &s, &e) < 0)
@@ -226,6 +236,10 @@ int main(int argc, char **argv)
             snprintf(what, sizeof what, "search %s", kinds[k]);
             report(what, &t, 10);
         }
+    }
+    if (only_search) {
+        core_close(c);
+        return 0;
     }
     for (int i = 0; i < runs; i++) {
         t0 = now_ms();

@@ -352,6 +352,41 @@ static void tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price(void **
     assert_int_equal(cu.period_ckwh, 25000 - 7000);
 }
 
+/* A refund in the month after a crossing: the newest purchase (this month's, tier 1) is
+ * paid back whole, then last month's from its highest tier down, each at the price it was
+ * bought at; only this month's kWh leave this month's counter. */
+static void tiers__a_refund_in_the_next_month_pays_each_purchase_at_its_prices(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0), some = by_kwh(5000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_customer cu;
+    struct kwh_plan_view q;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0); /* 50 + 50 */
+    site_meter_loads(s, 25000);
+    s->now = period_month(s->now).to; /* the first second of the next month */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &some, &r, &e), 0);
+    tier_item(&r.sale, 0, 1, 5000, 5000, 2500);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 5000);
+    site_meter_loads(s, 30000);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
+    site_meter_refund_card(s, 12000, 3); /* 120 kWh left */
+    assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
+    /* 50 kWh of this month's at 0.50 (25.00), then last month's: 50 kWh of tier 2 at 0.60
+       (30.00) and 20 kWh of tier 1 at 0.50 (10.00) */
+    assert_int_equal(q.refund_ckwh, 12000);
+    assert_int_equal(q.refund_fen, 2500 + 3000 + 1000);
+    assert_int_equal(ops_refund(s->core, &s->seller, no, KWH_PAY_CASH, &r, &e), 0);
+    assert_int_equal(r.sale.amount_fen, -(2500 + 3000 + 1000));
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 0);
+}
+
 /* 过户: the new owner's tier period starts at nothing bought; not while arrears are owed. */
 static void tiers__a_transfer_starts_the_new_owners_period(void **state)
 {
@@ -587,6 +622,34 @@ static void reversal__a_correction_records_the_money_as_it_was_paid(void **state
     site_meter_refund_card(s, 20000, 2);
     assert_int_equal(ops_refund_quote(s->core, &s->seller, &q, &e), 0);
     assert_int_equal(q.refund_fen, 4000 + 5000);
+}
+
+/* A purchase the meter reported loaded: its money cannot be cancelled (the customer would
+ * keep the energy unpaid), only corrected; the refusal writes nothing. */
+static void reversal__of_a_loaded_purchase_only_corrects_the_money(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(5000);
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_reversal_req r;
+    struct kwh_receipt sale, rev;
+    struct kwh_card_view v;
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    r = reversal_of(sale.sale.invoice_no, "the customer says he did not pay");
+    /* the meter takes it; the card read at the counter says so */
+    site_meter_loads(s, 20000);
+    assert_int_equal(ops_read(s->core, &s->seller, &v, &e), 0);
+    REFUSED(KWH_ECONFLICT, "in the meter", reverse(s, &r, NULL, &e_));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11"), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'reversal'"), 0);
+    r.correct = true;
+    r.pay_method = KWH_PAY_CASH;
+    r.amount_fen = 4000;
+    assert_int_equal(reverse(s, &r, &rev, &e), 0);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales WHERE kind = 11"), -5000 + 4000);
 }
 
 /* The tiers' totals of report items for filter f: tier i's kWh and money in ckwh[i-1],
@@ -877,6 +940,197 @@ static void refs__the_same_reference_twice_is_refused(void **state)
     assert_int_equal(r.sale.pay_method, KWH_PAY_CARD);
 }
 
+/* 补卡 (the purchase not yet in the meter carried to the new card) and 换表 (the old
+ * meter's energy carried) move energy already counted: the period's counter stays; a
+ * purchase made with either counts once, from where the account stands. */
+static void tiers__a_reissue_and_a_meter_change_keep_the_period(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_meter_change_req m;
+    struct kwh_customer cu;
+    struct kwh_receipt r;
+    struct kwh_err e;
+
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 25000);
+    /* the card is lost before the meter took the 100 kWh: 补卡, 未消费 */
+    fakecard_blank(s->card);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, false, 0, NULL, &r, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 25000);
+    /* the new card went into the meter, then was lost too: 补卡 with a purchase, 100 kWh
+       more from 250, all in tier 2 */
+    site_meter_loads(s, 25000);
+    fakecard_blank(s->card);
+    assert_int_equal(ops_reissue(s->core, &s->seller, no, true, 0, &more, &r, &e), 0);
+    assert_int_equal(r.sale.nitems, 1);
+    tier_item(&r.sale, 0, 2, 10000, 6000, 6000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 35000);
+    /* 换表: the energy the old meter holds moves, counted already; 100 kWh more from 350:
+       50 in tier 2, 50 in tier 3 */
+    site_meter_loads(s, 35000);
+    memset(&m, 0, sizeof m);
+    m.meter = site_account(s, 87654321, "x").meter;
+    m.old_remaining_ckwh = 35000;
+    assert_int_equal(ops_meter_change(s->core, &s->admin, no, &m, &more, &r, &e), 0);
+    assert_int_equal(r.sale.nitems, 2);
+    tier_item(&r.sale, 0, 2, 5000, 6000, 3000);
+    tier_item(&r.sale, 1, 3, 5000, 8000, 4000);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.period_ckwh, 45000);
+}
+
+/* A new tier table scheduled for tomorrow (待生效) leaves today's sales at today's tiers;
+ * from its first second the sales split at the new prices, the account and the total
+ * balance show the price in force, an invoice of before reprints as it was, and the
+ * period's tier totals keep each sale at the prices it was sold at. */
+static void tiers__a_scheduled_table_leaves_old_invoices_and_reports_as_they_were(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(15000, 0), more = by_kwh(10000, 0);
+    uint32_t no = open_tiered(s, 12345678, &p);
+    struct kwh_balance before, after;
+    struct kwh_sale_filter all;
+    struct kwh_receipt r1, r2, again;
+    struct kwh_customer cu;
+    struct kwh_tariff def;
+    int64_t day, ckwh[3], fen[3];
+    struct kwh_err e;
+
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    day = period_day(s->now).to;
+    memset(&def, 0, sizeof def);
+    def.period_months = KWH_PERIOD_MONTHLY;
+    def.period_start = 1;
+    def.ntiers = 3;
+    def.tiers[0] = (struct kwh_tier){20000, 5500};
+    def.tiers[1] = (struct kwh_tier){40000, 6600};
+    def.tiers[2] = (struct kwh_tier){0, 8800};
+    def.price_since = day;
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, NULL, cu.tariff_id, &def, NULL, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.price, 5000); /* the scheduled version is not in force yet */
+
+    /* today: 150 -> 250 kWh, 50 at 0.50 and 50 at 0.60 */
+    site_meter_loads(s, 15000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r1, &e), 0);
+    assert_int_equal(r1.sale.amount_fen, 2500 + 3000);
+    tier_item(&r1.sale, 0, 1, 5000, 5000, 2500);
+    tier_item(&r1.sale, 1, 2, 5000, 6000, 3000);
+    site_meter_loads(s, 25000);
+    s->now = day - 1;
+    assert_int_equal(report_balance(s->core, &s->admin, &before, &e), 0);
+
+    /* tomorrow, nothing sold in between: the same energy valued at the new first tier */
+    s->now = day;
+    assert_int_equal(report_balance(s->core, &s->admin, &after, &e), 0);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.price, 5500);
+    assert_int_equal(after.balance_ckwh, before.balance_ckwh);
+    assert_true(cu.balance_ckwh > 0);
+    assert_int_equal(after.balance_fen - before.balance_fen,
+                     units_amount_for_energy(cu.balance_ckwh, 5500) -
+                         units_amount_for_energy(cu.balance_ckwh, 5000));
+
+    /* 250 -> 350 kWh, all in tier 2, now at 0.66 */
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &r2, &e), 0);
+    assert_int_equal(r2.sale.amount_fen, 6600);
+    assert_int_equal(r2.sale.nitems, 1);
+    tier_item(&r2.sale, 0, 2, 10000, 6600, 6600);
+    assert_int_equal(r2.sale.price, 6600); /* a tiered sale's price: its first tier's */
+
+    /* the invoice of yesterday's sale, read back today: its prices and amounts as sold */
+    assert_int_equal(invoice_get(s->core, &s->seller, r1.sale.invoice_no, &again, &e), 0);
+    assert_int_equal(again.sale.price, 5000);
+    assert_int_equal(again.sale.amount_fen, 5500);
+    assert_int_equal(again.sale.nitems, 2);
+    tier_item(&again.sale, 0, 1, 5000, 5000, 2500);
+    tier_item(&again.sale, 1, 2, 5000, 6000, 3000);
+
+    /* the period's tiers: the opening's 150 kWh and 50 at 0.50, 50 kWh at 0.60 and 100 at
+       0.66 in tier 2 */
+    memset(&all, 0, sizeof all);
+    all.by_date = true;
+    all.period.from = period_day(day - 1).from;
+    all.period.to = period_day(day).to;
+    tier_totals(s, &all, ckwh, fen);
+    assert_int_equal(ckwh[0], 15000 + 5000);
+    assert_int_equal(fen[0], 7500 + 2500);
+    assert_int_equal(ckwh[1], 5000 + 10000);
+    assert_int_equal(fen[1], 3000 + 6600);
+    assert_int_equal(ckwh[2], 0);
+}
+
+/* A refunded account cannot sell: the overdraft its customer left unpaid moves, when a new
+ * account opens on the same meter number (after the old one is closed), to that account,
+ * with an entry on both naming the other and an audit entry; its sales recover it by the
+ * arrears rule. The opening says so before it is committed. */
+static void arrears__a_refunded_accounts_debt_moves_to_the_next_account_on_its_meter(void **state)
+{
+    struct site *s = *state;
+    struct kwh_recovery_rule rule = {KWH_RECOVER_FIXED, 100};
+    struct kwh_purchase_req p = by_kwh(1000, 0), money = by_amount(1000);
+    struct kwh_account_req a = site_account(s, 12345678, "赵六");
+    uint32_t no = site_open(s, 12345678, 10000), next;
+    struct kwh_arrears_line *l;
+    struct kwh_card_view v;
+    struct kwh_plan *plan;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    char q[128], want[64];
+    size_t n;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_refund_card(s->core, &s->seller, no, &e), 0);
+    site_meter_refund_card(s, -250, 1); /* 2.5 kWh owed at 0.5283: 1.33 left unpaid */
+    assert_int_equal(ops_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(refund_plan_unpaid(s->core, &s->seller, &v, &plan, &e), 0);
+    assert_int_equal(plan_commit(s->core, &s->seller, plan, &r, &e), 0);
+    plan_free(plan);
+    assert_int_equal(ops_close(s->core, &s->seller, no, false, &e), 0);
+
+    fakecard_blank(s->card);
+    assert_int_equal(ops_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(open_plan(s->core, &s->seller, &v, &a, &p, &plan, &e), 0);
+    assert_int_equal(plan_view(plan)->carried_arrears_fen, 133);
+    assert_int_equal(plan_view(plan)->carried_from_no, no);
+    assert_int_equal(plan_commit(s->core, &s->seller, plan, &r, &e), 0);
+    plan_free(plan);
+    next = r.customer.customer_no;
+    assert_int_equal(r.customer.arrears_fen, 133);
+    snprintf(q, sizeof q, "SELECT arrears_fen FROM customers WHERE customer_no = %u", no);
+    assert_int_equal(site_q1(s, q), 0);
+    /* both histories name the other */
+    assert_int_equal(arrears_history(s->core, &s->admin, no, &l, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(l[1].what, "carried");
+    assert_int_equal(l[1].fen, -133);
+    snprintf(want, sizeof want, "carried to account %08u", next);
+    assert_non_null(strstr(l[1].reason, want));
+    free(l);
+    assert_int_equal(arrears_history(s->core, &s->admin, next, &l, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(l[0].what, "carried");
+    assert_int_equal(l[0].fen, 133);
+    snprintf(want, sizeof want, "carried from account %08u", no);
+    assert_non_null(strstr(l[0].reason, want));
+    free(l);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'arrears-carry'"), 1);
+
+    /* recovered at its sales by the rule; carried once only */
+    assert_int_equal(arrears_set_site_rule(s->core, &s->admin, &rule, &e), 0);
+    site_meter_loads(s, 1000);
+    assert_int_equal(ops_sell(s->core, &s->seller, next, &money, &r, &e), 0);
+    assert_int_equal(r.sale.arrears_fen, 100);
+    assert_int_equal(r.customer.arrears_fen, 33);
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 33);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -885,12 +1139,14 @@ int main(void)
         T(tiers__a_resale_splits_from_before_the_sale_it_replaces),
         T(tiers__a_bad_table_is_refused_and_changes_nothing),
         T(tiers__a_refund_after_a_crossing_pays_each_tier_at_its_price),
+        T(tiers__a_refund_in_the_next_month_pays_each_purchase_at_its_prices),
         T(tiers__a_transfer_starts_the_new_owners_period),
         T(fees__are_deducted_before_the_energy_with_the_arrears_recovery),
         T(fees__a_fixed_recovery_never_takes_more_than_owed),
         T(refs__the_same_reference_twice_is_refused),
         T(reversal__cancels_the_money_with_a_linked_entry_approved_by_another),
         T(reversal__a_correction_records_the_money_as_it_was_paid),
+        T(reversal__of_a_loaded_purchase_only_corrects_the_money),
         T(reversal__nets_the_tier_totals_of_the_reports),
         T(room__prices_the_tiers_fees_and_arrears_as_the_sale_will),
         T(shared__a_shared_tariff_is_flat),
@@ -902,6 +1158,9 @@ int main(void)
         T(refund__values_the_newest_purchases_first_at_their_own_prices),
         T(meter_change__more_than_the_last_report_needs_a_reason),
         T(meter_change__within_the_last_report_needs_no_reason),
+        T(arrears__a_refunded_accounts_debt_moves_to_the_next_account_on_its_meter),
+        T(tiers__a_scheduled_table_leaves_old_invoices_and_reports_as_they_were),
+        T(tiers__a_reissue_and_a_meter_change_keep_the_period),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,8 +3,10 @@
 /* Oversight (SPEC B10, B13): the area tree and its rules, the operators' scope per core
  * service, the card blacklist and the copies refused at the counter, the customer
  * search, and the migration of a version-5 site (every account into the root). */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "kwhpos/money.h"
 #include "kwhpos/oversight.h"
 #include "kwhpos/query.h"
+#include "kwhpos/util.h"
 #include "check.h"
 #include "site.h"
 #include "ops.h"
@@ -475,6 +478,197 @@ static void search__numbers_phones_names_addresses_and_pinyin_initials(void **st
 #undef HITS
 }
 
+/* --- the substring search against a plain LIKE ------------------------------------------ */
+
+#define SUB_N 160
+
+struct sub_acct {
+    char name[64], address[96], phone[16], py[64];
+    uint32_t no;
+};
+
+/* text contains pat, ASCII letters in either case (SQLite's LIKE, PostgreSQL's ILIKE) */
+static bool ascii_contains(const char *text, const char *pat)
+{
+    size_t n = strlen(text), m = strlen(pat);
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t j = 0;
+        while (j < m && tolower((unsigned char)text[i + j]) == tolower((unsigned char)pat[j]))
+            j++;
+        if (j == m)
+            return true;
+    }
+    return false;
+}
+
+/* The first k characters (UTF-8) of s from its character at, into buf; false when s
+ * is shorter. */
+static bool chars_at(const char *s, size_t at, size_t k, char *buf, size_t n)
+{
+    const char *p = s, *q;
+    for (size_t i = 0; i < at && *p; i++)
+        for (p++; (*p & 0xC0) == 0x80; p++)
+            ;
+    q = p;
+    for (size_t i = 0; i < k; i++) {
+        if (*q == '\0')
+            return false;
+        for (q++; (*q & 0xC0) == 0x80; q++)
+            ;
+    }
+    if ((size_t)(q - p) + 1 > n)
+        return false;
+    memcpy(buf, p, (size_t)(q - p));
+    buf[q - p] = '\0';
+    return true;
+}
+
+/* Every page of text's search (pages of 7, each after the last id of the one before)
+ * against the accounts whose name, address, phone or initials contain it. */
+static void sub_check(struct site *s, const struct sub_acct *acct, const char *text)
+{
+    struct kwh_search_page pg;
+    struct kwh_err e;
+    uint32_t want[SUB_N], got[SUB_N + 8];
+    size_t nwant = 0, ngot = 0;
+    int64_t after = 0, last_id = 0;
+
+    for (size_t i = 0; i < SUB_N; i++)
+        if (ascii_contains(acct[i].name, text) || ascii_contains(acct[i].address, text) ||
+            ascii_contains(acct[i].phone, text) || ascii_contains(acct[i].py, text))
+            want[nwant++] = acct[i].no;
+    for (;;) {
+        OK(search_customers(s->core, &s->seller, text, false, after, 7, &pg, &e));
+        for (size_t i = 0; i < pg.n; i++) {
+            if (pg.rows[i].id <= last_id)
+                fail_msg("'%s': ids not ascending across the pages", text);
+            last_id = pg.rows[i].id;
+            if (ngot < SUB_N + 8)
+                got[ngot++] = pg.rows[i].customer_no;
+        }
+        if (pg.more && pg.n != 7)
+            fail_msg("'%s': a page of %zu with more after it", text, pg.n);
+        bool more = pg.more;
+        after = pg.n > 0 ? pg.rows[pg.n - 1].id : after;
+        search_page_fini(&pg);
+        if (!more)
+            break;
+    }
+    if (ngot != nwant)
+        fail_msg("'%s': %zu accounts found, LIKE finds %zu", text, ngot, nwant);
+    for (size_t i = 0; i < ngot; i++)
+        if (got[i] != want[i])
+            fail_msg("'%s': account %zu is %u, LIKE's is %u", text, i, got[i], want[i]);
+}
+
+/* The maintained trigram tables equal what customers_gram_rebuild() makes of the
+ * accounts (PostgreSQL's search index; SQLite keeps FTS5's, checked by its own
+ * integrity check). */
+static void sub_index_is_exact(struct site *s)
+{
+    static const char fp[] =
+        "SELECT (SELECT count(*) + coalesce(sum(hashtext(gram) % 1000 * id), 0) FROM "
+        "customers_gram) * 7 + (SELECT coalesce(sum(hashtext(gram) % 1000 * n), 0) FROM "
+        "customers_gram_n WHERE n > 0)";
+    if (!site_is_pg())
+        return;
+    int64_t kept = site_q1(s, fp);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM customers_gram_n WHERE n < 0"), 0);
+    site_exec(s, "SELECT customers_gram_rebuild()");
+    assert_int_equal(site_q1(s, fp), kept);
+}
+
+/* a small generator of the test's accounts (the same ones every run) */
+static uint32_t sub_rnd(uint32_t *r, uint32_t n)
+{
+    *r = *r * 1103515245u + 12345u;
+    return (*r >> 16) % n;
+}
+
+static void search__substrings_find_what_like_finds_on_every_page_after_edits(void **state)
+{
+    struct site *s = *state;
+    static const char *const surnames[] = {"张", "王", "李", "欧阳", "司马", "陈"};
+    static const char *const given[] = {"伟", "芳", "建国", "小红", "三", "丰", "秀英"};
+    static const char *const latin[] = {"Wang Li", "ABC_d%e", "abc_D%E", "Mr. Back\\slash"};
+    struct sub_acct *acct = calloc(SUB_N, sizeof *acct);
+    char *csv = malloc(SUB_N * 256 + 128);
+    struct kwh_import_result res;
+    struct kwh_err e;
+    size_t o = 0;
+    uint32_t r = 12345;
+
+    assert_non_null(acct);
+    assert_non_null(csv);
+    o += (size_t)sprintf(csv + o, "name,address,phone,meter,tariff\n");
+    for (size_t i = 0; i < SUB_N; i++) {
+        struct sub_acct *a = &acct[i];
+        uint32_t sn = sub_rnd(&r, 6), g1 = sub_rnd(&r, 7), g2 = sub_rnd(&r, 7);
+        uint32_t two = sub_rnd(&r, 2), unit = sub_rnd(&r, 3) + 1;
+        uint32_t room = sub_rnd(&r, 12) * 100 + sub_rnd(&r, 3) + 101;
+        uint32_t ph = sub_rnd(&r, 1000) * 1000 + sub_rnd(&r, 1000);
+        if (i % 9 == 4)
+            snprintf(a->name, sizeof a->name, "%s", latin[sn % 4]);
+        else
+            snprintf(a->name, sizeof a->name, "%s%s%s", surnames[sn], given[g1],
+                     two ? given[g2] : "");
+        snprintf(a->address, sizeof a->address, "%zu号楼%u单元%u室", i / 12 + 1, unit, room);
+        snprintf(a->phone, sizeof a->phone, "13%09u", ph);
+        pinyin_initials(a->name, a->py, sizeof a->py);
+        o += (size_t)sprintf(csv + o, "\"%s\",%s,%s,%u,%lld\n", a->name, a->address, a->phone,
+                             (unsigned)(40000000 + i), (long long)s->tariff_home);
+    }
+    OK(import_customers(s->core, &s->admin, csv, o, &res, &e));
+    assert_int_equal(res.imported, SUB_N);
+    for (size_t i = 0; i < SUB_N; i++)
+        acct[i].no = res.first_no + (uint32_t)i;
+    /* the pinyin the store keeps is the one counted here */
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM customers WHERE name = '张三丰' AND "
+                                "name_py <> 'zsf'"),
+                     0);
+
+    static const char *const fixed[] = {
+        "abc",  "ABC",      "c_d",    "_d%", "d%e", "k\\s", "Wan",    "NG L",   "号楼1", "2单元",
+        "01室", "楼2单元1", "欧阳建", "yjg", "OYX", "zzz",  "9号楼9", "建国小", "0号楼", "138000"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        sub_check(s, acct, fixed[i]);
+    /* pieces of 3 to 7 characters of every 11th account's columns */
+    for (size_t i = 0; i < SUB_N; i += 11) {
+        const char *cols[] = {acct[i].name, acct[i].address, acct[i].phone};
+        char piece[64];
+        for (size_t c = 0; c < 3; c++)
+            for (size_t k = 3; k <= 7; k++)
+                if (chars_at(cols[c], (i + k) % 4, k, piece, sizeof piece) && piece[0] != ' ' &&
+                    piece[strlen(piece) - 1] != ' ')
+                    sub_check(s, acct, piece);
+    }
+    sub_index_is_exact(s);
+
+    /* edits: the old text is no longer found, the new one is */
+    for (size_t i = 0; i < SUB_N; i += 5) {
+        struct kwh_account_req a = site_account(s, (uint32_t)(40000000 + i), "");
+        struct kwh_customer cu;
+        OK(account_find(s->core, acct[i].no, 0, &cu, &e));
+        a.meter = cu.meter; /* the account's own: no card to write */
+        a.tariff_id = cu.tariff_id;
+        snprintf(acct[i].name, sizeof acct[i].name, i % 10 ? "司马建国%zu" : "Zhu Ge%zu", i);
+        snprintf(acct[i].address, sizeof acct[i].address, "新%zu号楼", i % 3);
+        str_copy(acct[i].phone, sizeof acct[i].phone, i % 2 ? acct[i].phone : "13912345678");
+        pinyin_initials(acct[i].name, acct[i].py, sizeof acct[i].py);
+        str_copy(a.name, sizeof a.name, acct[i].name);
+        str_copy(a.address, sizeof a.address, acct[i].address);
+        str_copy(a.phone, sizeof a.phone, acct[i].phone);
+        OK(ops_edit(s->core, &s->admin, acct[i].no, &a, NULL, &e));
+    }
+    static const char *const after_edit[] = {"司马建", "zhu ge", "新1号",  "新0号楼", "912345",
+                                             "smj",    "1号楼",  "欧阳建", "Wang",    "abc"};
+    for (size_t i = 0; i < sizeof after_edit / sizeof after_edit[0]; i++)
+        sub_check(s, acct, after_edit[i]);
+    sub_index_is_exact(s);
+    free(csv);
+    free(acct);
+}
+
 static void migration__a_version_5_site_gains_the_tree_with_every_account_in_the_root(void **state)
 {
     struct site *s = *state;
@@ -722,6 +916,7 @@ int main(void)
         T(blacklist__a_replaced_or_lost_card_is_refused_and_audited),
         T(copy__a_card_restored_from_a_copy_after_its_purchase_loaded_is_refused),
         T(search__numbers_phones_names_addresses_and_pinyin_initials),
+        T(search__substrings_find_what_like_finds_on_every_page_after_edits),
         T(migration__a_version_5_site_gains_the_tree_with_every_account_in_the_root),
 #undef T
     };

@@ -22,7 +22,9 @@
 #include "kwhpos/card.h"
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
+#include "kwhpos/invoice.h"
 #include "kwhpos/plan.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "check.h"
 #include "ops.h"
@@ -202,6 +204,83 @@ static void sale__repriced_on_another_terminal_after_the_quote_is_refused(void *
     commit(s, &s->seller, plan, &r);
     assert_int_equal(r.sale.price, 10000);
     assert_int_equal(r.sale.energy_ckwh, 10000);
+}
+
+/* A price change dated tomorrow (待生效) is stored but the price in force stays until the
+ * first second of that day: a quote one second before, committed at the switch, is
+ * refused like any price change; a sale one second before is at the old price (and its
+ * invoice stays so), one at the switch at the new one. A day already past is refused. */
+static void sale__a_scheduled_price_takes_effect_at_its_first_second(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = {KWH_BY_AMOUNT, 10000, 0, KWH_PAY_CASH, ""};
+    int64_t day, from, old_invoice;
+    struct kwh_tariff def, t, *v;
+    struct kwh_plan *plan;
+    struct kwh_receipt r;
+    struct kwh_err e;
+    char text[16];
+    size_t n;
+
+    s->now = (int64_t)time(NULL); /* after the template's own prices */
+    day = period_day(s->now).to;
+    loaded_account(s);
+    memset(&def, 0, sizeof def);
+    def.price = 10000;
+    def.price_since = day;
+    assert_int_equal(tariff_set_tiers(s->core, &s->admin, NULL, s->tariff_home, &def, NULL, &e), 0);
+    assert_int_equal(tariff_get(s->core, s->tariff_home, &t, &e), 0);
+    assert_int_equal(t.price, 5283);
+    assert_int_equal(t.next_from, day);
+    assert_int_equal(t.next_price, 10000);
+    assert_int_equal(tariff_history(s->core, s->tariff_home, &v, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].price_since, day); /* the scheduled one first */
+    assert_int_equal(v[0].price, 10000);
+    assert_int_equal(v[1].price, 5283);
+    free(v);
+
+    s->now = day - 1;
+    plan = plan_sale(s, &p);
+    assert_int_equal(plan_view(plan)->sale.price, 5283);
+    s->now = day;
+    refused_unchanged(s, plan, KWH_ECONFLICT, "changed from 0.5283 to 1.0000 since the quote");
+
+    s->now = day - 1;
+    commit(s, &s->seller, plan_sale(s, &p), &r);
+    assert_int_equal(r.sale.price, 5283);
+    assert_int_equal(r.sale.energy_ckwh, 18928);
+    old_invoice = r.sale.invoice_no;
+    site_meter_loads(s, 18928);
+    s->now = day;
+    plan = plan_sale(s, &p);
+    assert_int_equal(plan_view(plan)->sale.price, 10000);
+    commit(s, &s->seller, plan, &r);
+    assert_int_equal(r.sale.price, 10000);
+    assert_int_equal(r.sale.energy_ckwh, 10000);
+    assert_int_equal(invoice_get(s->core, &s->seller, old_invoice, &r, &e), 0);
+    assert_int_equal(r.sale.price, 5283);
+    assert_int_equal(tariff_get(s->core, s->tariff_home, &t, &e), 0);
+    assert_int_equal(t.price, 10000);
+    assert_int_equal(t.price_since, day);
+    assert_int_equal(t.next_from, 0);
+
+    /* no rewriting of history: yesterday is refused, as text and as a moment */
+    def.price = 9000;
+    def.price_since = day - 1;
+    REFUSED(KWH_EINVAL, "that day is past",
+            tariff_set_tiers(s->core, &s->admin, NULL, s->tariff_home, &def, NULL, &e_));
+    period_format_day(day - 1, text, sizeof text);
+    REFUSED(KWH_EINVAL, "that day is past", tariff_parse_from(s->core, text, &from, &e_));
+    REFUSED(KWH_EINVAL, "YYYY-MM-DD", tariff_parse_from(s->core, "2030-1-1", &from, &e_));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM tariff_prices WHERE price = 9000"), 0);
+    /* today is now, a later day its first second */
+    period_format_day(day, text, sizeof text);
+    assert_int_equal(tariff_parse_from(s->core, text, &from, &e), 0);
+    assert_int_equal(from, 0);
+    period_format_day(day + 86400 + 3600, text, sizeof text);
+    assert_int_equal(tariff_parse_from(s->core, text, &from, &e), 0);
+    assert_int_equal(from, period_day(day + 86400 + 3600).from);
 }
 
 static void sale__refused_when_the_month_of_the_free_allowance_changed(void **state)
@@ -842,6 +921,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             sale__repriced_on_another_terminal_after_the_quote_is_refused, site_setup,
             site_teardown),
+        cmocka_unit_test_setup_teardown(sale__a_scheduled_price_takes_effect_at_its_first_second,
+                                        site_setup, site_teardown),
         cmocka_unit_test_setup_teardown(sale__refused_when_the_month_of_the_free_allowance_changed,
                                         site_setup, site_teardown),
         cmocka_unit_test_setup_teardown(sale__refused_when_the_account_changed_on_another_terminal,

@@ -3,7 +3,8 @@
 /* The store's pieces the plans stand on, on both backends: an account update writes its
  * column groups and no other; the settings version counts every change; a tariff's
  * current price row; the last sale among a set of kinds; an account's pending writes by
- * id; the money a re-sale returns, found by the kinds that replace a sale; a binding that
+ * id; the station kept with each card write (and none for one recorded before version 11);
+ * the money a re-sale returns, found by the kinds that replace a sale; a binding that
  * cannot be made is an ordinary error, not an abort. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -103,16 +105,16 @@ static void store__a_tariff_names_its_current_price_row(void **state)
     struct kwh_tariff t, again;
     struct kwh_err e;
 
-    assert_int_equal(store_tariff_get(db, s->tariff_home, &t, &e), 0);
+    assert_int_equal(store_tariff_get(db, s->tariff_home, s->now, &t, &e), 0);
     assert_true(t.price_id > 0);
     assert_int_equal(t.price, 5283);
     assert_int_equal(store_tariff_set_price(db, t.id, 5600, s->now, 1, &e), 0);
-    assert_int_equal(store_tariff_get(db, t.id, &again, &e), 0);
+    assert_int_equal(store_tariff_get(db, t.id, s->now, &again, &e), 0);
     assert_int_equal(again.price, 5600);
     assert_true(again.price_id > t.price_id);
     /* the same price again is still a new row: a plan built on the old one is stale */
     assert_int_equal(store_tariff_set_price(db, t.id, 5600, s->now, 1, &e), 0);
-    assert_int_equal(store_tariff_get(db, t.id, &t, &e), 0);
+    assert_int_equal(store_tariff_get(db, t.id, s->now, &t, &e), 0);
     assert_true(t.price_id > again.price_id);
     store_close(db);
 }
@@ -173,6 +175,87 @@ static void store__an_accounts_pending_writes_by_id(void **state)
     assert_int_equal(n, 2);
     site_exec(s, "UPDATE card_ops SET state = 1");
     store_close(db);
+}
+
+/* The station a card write was recorded at ([station] name) is kept with it, whichever
+ * terminal on the database reads it back; a write recorded before version 11 has none. */
+static void store__a_card_write_keeps_its_station(void **state)
+{
+    struct site *s = *state;
+    struct kwh_core *west = site_open_again(s); /* a second station on the same database */
+    struct store *db;
+    struct kwh_purchase_req p = by_kwh(1000);
+    struct kwh_receipt r;
+    struct kwh_pending_write *w;
+    struct store_op op;
+    struct kwh_err e;
+    char host[256], cut[KWH_STATION_MAX];
+    size_t n;
+    int64_t opened, sold;
+    uint32_t no;
+
+    core_set_station(s->core, "东区营业厅");
+    core_set_station(west, "西区 2");
+    no = site_open(s, METER, 10000);
+    opened = site_q1(s, "SELECT max(id) FROM card_ops");
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(west, &s->seller, no, &p, &r, &e), 0);
+    sold = site_q1(s, "SELECT max(id) FROM card_ops");
+    assert_true(sold > opened);
+    db = site_store(s);
+    assert_int_equal(store_op_get(db, opened, &op, &e), 0);
+    assert_string_equal(op.station, "东区营业厅");
+    assert_int_equal(store_op_get(db, sold, &op, &e), 0);
+    assert_string_equal(op.station, "西区 2");
+    /* both waiting for their card, as after two kills: either station's list names both */
+    site_exec(s, "UPDATE card_ops SET state = 0");
+    assert_int_equal(pending_list(west, &w, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(w[0].op_id, opened);
+    assert_string_equal(w[0].station, "东区营业厅");
+    assert_int_equal(w[1].op_id, sold);
+    assert_string_equal(w[1].station, "西区 2");
+    free(w);
+    site_exec(s, "UPDATE card_ops SET state = 1");
+    store_close(db);
+
+    /* the database taken back to version 9 with a write pending: migrated when a station
+       opens it, the old write without a station, the next one with its own */
+    core_close(west);
+    core_close(s->core);
+    s->core = NULL;
+    site_exec(s, "UPDATE card_ops SET state = 0 WHERE id = (SELECT max(id) FROM card_ops)");
+    site_schema_back_to_9(s); /* (anything opening the store now migrates it) */
+    s->core = site_open_again(s);
+    if (!site_is_pg()) { /* the copy the upgrade from version 9 kept beside the file */
+        char kept[700];
+        snprintf(kept, sizeof kept, "%s.schema-v9.db", s->db);
+        assert_int_equal(unlink(kept), 0);
+    }
+    assert_int_equal(pending_list(s->core, &w, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(w[0].op_id, sold);
+    assert_string_equal(w[0].station, "");
+    free(w);
+    site_exec(s, "UPDATE card_ops SET state = 1");
+    core_set_station(s->core, "东区营业厅");
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &p, &r, &e), 0);
+    db = site_store(s);
+    assert_int_equal(store_op_get(db, site_q1(s, "SELECT max(id) FROM card_ops"), &op, &e), 0);
+    assert_string_equal(op.station, "东区营业厅");
+    store_close(db);
+
+    /* a name too long is cut at a character; none at all is the host name */
+    core_set_station(s->core, "一二三四五六七八九十一二三四五六七八");
+    assert_string_equal(core_station(s->core), "一二三四五六七八九十一二三四五");
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    host[sizeof host - 1] = '\0';
+    str_copy(cut, sizeof cut, host);
+    core_set_station(s->core, "");
+    assert_string_equal(core_station(s->core), cut);
+    core_set_station(s->core, "a\tb"); /* not one clean line: the host name too */
+    assert_string_equal(core_station(s->core), cut);
 }
 
 static int add_group(void *ctx, int kind, int pay, bool refund_out, const struct store_sums *m)
@@ -243,6 +326,7 @@ int main(void)
         T(store__a_tariff_names_its_current_price_row),
         T(store__the_last_sale_among_kinds),
         T(store__an_accounts_pending_writes_by_id),
+        T(store__a_card_write_keeps_its_station),
         T(store__a_resale_returns_the_sale_it_replaces),
         T(store__a_bad_binding_is_an_error_not_an_abort),
     };
