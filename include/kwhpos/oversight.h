@@ -62,12 +62,35 @@ struct kwh_area_row {
     int64_t balance_fen;          /* valued at each tariff's current price */
     struct kwh_sale_totals sales; /* the period's settled sales */
     int64_t arrears_fen;          /* what the accounts owe now (closed ones too) */
+    bool own; /* report_area_children: the accounts directly in the area, not below it */
+};
+
+/* Which part of the breakdown. */
+struct kwh_area_q {
+    int64_t area_id;           /* 0: every area the session may see */
+    const char *operator_name; /* only this operator's sales (NULL or "": everyone's); the
+                                  balance and arrears stay the accounts' */
 };
 
 /* The per-area breakdown of period: every area the session may see (area_list's order),
  * each with the totals of its subtree. *out is caller-freed. */
 int report_areas(struct kwh_core *c, const struct kwh_session *s, const struct kwh_period *period,
                  struct kwh_area_row **out, size_t *n, struct kwh_err *e);
+/* The same for q (NULL: as report_areas): q's area and its subtree in the tree's order;
+ * an area outside the session's areas is KWH_EPERM, an unknown one or operator
+ * KWH_ENOTFOUND. */
+int report_areas_q(struct kwh_core *c, const struct kwh_session *s,
+                   const struct kwh_period *period, const struct kwh_area_q *q,
+                   struct kwh_area_row **out, size_t *n, struct kwh_err *e);
+/* One level of the breakdown, as a site manager walks it: a row per child of q's area
+ * (by name), each with its subtree's totals, then a row (own) for the accounts directly
+ * in the area when there are any; *total is the whole area. With no area: the children
+ * of the whole site, or for an operator limited to areas the tops of their subtrees
+ * (and *total their sum). Refusals as report_areas_q. *out is caller-freed. */
+int report_area_children(struct kwh_core *c, const struct kwh_session *s,
+                         const struct kwh_period *period, const struct kwh_area_q *q,
+                         struct kwh_area_row **out, size_t *n, struct kwh_area_row *total,
+                         struct kwh_err *e);
 
 /* --- the operators' scope (scope.c) ----------------------------------------------------- */
 

@@ -266,6 +266,13 @@ struct kwh_shift_report {
     size_t nrequests;         /* 冲正 requests of the operator waiting for an administrator */
 };
 
+/* The part of a shift in one area (SPEC B10): shift_period (p) or shift_current (p NULL)
+ * with only the sales of the accounts in area_id and below; an area outside the
+ * session's is KWH_EPERM, an unknown one KWH_ENOTFOUND. A view: closing a shift is
+ * always the whole. */
+int shift_in_area(struct kwh_core *c, const struct kwh_session *s, const char *operator_name,
+                  const struct kwh_period *p, int64_t area_id, struct kwh_shift_report *out,
+                  struct kwh_err *e);
 /* The current (not yet closed) shift of an operator: everything since their last close.
  * operator_name NULL = the session's operator; a seller may ask only for themselves. */
 int shift_current(struct kwh_core *c, const struct kwh_session *s, const char *operator_name,

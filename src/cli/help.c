@@ -25,6 +25,7 @@ static const struct opt_help opts[] = {
         "(园区A/1栋) or #ID (kwhpos area list)")},
     {"open/in", "AREA", N_("the account's area (default the top of the tree)")},
     {"edit/in", "AREA", N_("move the account to this area")},
+    {"transfer/in", "AREA", N_("move the account to the new owner's area (admin)")},
     {"balance/in", "AREA", N_("the balance of this area and everything below it")},
     {"under", "PARENT", N_("the area to move it under (/ for the top of the tree)")},
     {"area rename/name", "NEW", N_("the area's new name")},

@@ -373,6 +373,7 @@ static const struct out_col breakdown_cols[] = {
 
 static int cmd_report_areas(struct cli *c, const struct cli_args *a)
 {
+    struct kwh_area_q q = {0, NULL};
     struct kwh_area_row *rows;
     struct kwh_period p;
     struct out_table *t;
@@ -390,13 +391,19 @@ static int cmd_report_areas(struct cli *c, const struct cli_args *a)
         return rc;
     if (!on)
         p = period_day(core_now(c->core));
-    if (report_areas(c->core, &c->session, &p, &rows, &n, &e) < 0)
+    if ((rc = cli_area_opt(c, a, &on, &q.area_id)) != 0)
+        return rc;
+    q.operator_name = cli_str(a, "operator");
+    if (report_areas_q(c->core, &c->session, &p, &q, &rows, &n, &e) < 0)
         return cli_fail(c, &e);
     t = out_table_new(breakdown_cols, (int)KWH_ARRAY_LEN(breakdown_cols));
     for (size_t i = 0; i < n; i++) {
         const struct kwh_area_row *r = &rows[i];
-        if (o.format == OUT_TEXT)
-            out_cellf(t, "%*s%s", 2 * (r->area.depth > 0 ? r->area.depth - 1 : 0), "",
+        int indent = r->area.depth - (n > 0 ? rows[0].area.depth : 0) - 1;
+        if (o.format == OUT_TEXT && i == 0 && r->area.depth > 0)
+            out_cell(t, r->area.title); /* --in: the area by its whole name */
+        else if (o.format == OUT_TEXT)
+            out_cellf(t, "%*s%s", 2 * (indent > 0 ? indent : 0), "",
                       r->area.depth == 0 ? area_text(&r->area) : r->area.name);
         else
             out_cell(t, r->area.depth == 0 ? "/" : r->area.title);
@@ -599,7 +606,8 @@ const struct cli_command cli_oversight_commands[] = {
      "TEXT [--closed] [--limit N] [--after ID] [--format F]",
      N_("find accounts: number, meter, phone, part of name or address, pinyin initials"),
      cmd_search, 1},
-    {"report areas", "format= encoding= bom from= to=", "[--from D] [--to D] [--format F]",
+    {"report areas", "format= encoding= bom from= to= in= operator=",
+     "[--from D] [--to D] [--in AREA] [--operator NAME] [--format F]",
      N_("accounts, balance and sales per area (each with everything below it)"), cmd_report_areas,
      0},
     {"anomalies", "format= encoding= bom days= factor= in= sort=",

@@ -512,8 +512,8 @@ static int cmd_shift_report(struct cli *c, const struct cli_args *a)
     struct kwh_period p;
     struct out_opts o;
     struct kwh_err e;
-    int64_t id;
-    bool by_period;
+    int64_t id, area = 0;
+    bool by_period, in;
     int rc;
 
     if ((rc = out_parse(c, a, &o)) != 0 ||
@@ -528,16 +528,24 @@ static int cmd_shift_report(struct cli *c, const struct cli_args *a)
                 (long long)id);
         return CLI_NOTFOUND;
     }
-    if (id > 0 && (by_period || cli_flag(a, "operator")))
-        return cli_usage(c, "report shift: --shift ID alone, or --operator and a period");
+    if (id > 0 && (by_period || cli_flag(a, "operator") || cli_flag(a, "in")))
+        return cli_usage(c, "report shift: --shift ID alone, or --operator, a period and --in");
+    if ((rc = cli_area_opt(c, a, &in, &area)) != 0)
+        return rc;
     if (id > 0)
         rc = shift_get(c->core, &c->session, id, &r, &e);
+    else if (in)
+        rc = shift_in_area(c->core, &c->session, cli_str(a, "operator"), by_period ? &p : NULL,
+                           area, &r, &e);
     else if (by_period)
         rc = shift_period(c->core, &c->session, cli_str(a, "operator"), &p, &r, &e);
     else
         rc = shift_current(c->core, &c->session, cli_str(a, "operator"), &r, &e);
     if (rc < 0)
         return cli_fail(c, &e);
+    if (in && o.format == OUT_TEXT)
+        fprintf(c->out, _("only the sales of the accounts in %s and below\n"),
+                cli_area_title(c, area)[0] ? cli_area_title(c, area) : "/");
     rc = print_shift(c, &o, &r);
     shift_report_fini(&r);
     return rc;
@@ -580,8 +588,8 @@ const struct cli_command cli_report_commands[] = {
      N_("purchases per month with totals (月报表); default this month"), cmd_monthly, 0},
     {"report period", FMT SALE_FILTERS, "[--from D] [--to D] [filters as daily]",
      N_("purchase totals over a period by kind and payment (段时期报表)"), cmd_period, 0},
-    {"report shift", FMT "operator= from= to= shift=",
-     "[--operator NAME] [--from D --to D] | [--shift ID] [--format F]",
+    {"report shift", FMT "operator= from= to= shift= in=",
+     "[--operator NAME] [--from D --to D] [--in AREA] | [--shift ID] [--format F]",
      N_("money of a shift (交班): the open one, a period, or a closed one"), cmd_shift_report, 0},
     {"report items",
      FMT "from= to= operator=", "[--from D] [--to D] [--operator NAME] [--format F]",

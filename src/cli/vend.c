@@ -11,6 +11,8 @@
 #include "kwhpos/card.h"
 #include "kwhpos/core.h"
 #include "kwhpos/plan.h"
+#include "kwhpos/oversight.h"
+#include "cli/report.h"
 
 /* Session and reader: every card command needs both. */
 static int card_session(struct cli *c, struct kwh_err *e)
@@ -470,18 +472,33 @@ static int cmd_transfer(struct cli *c, const struct cli_args *a)
 {
     struct kwh_plan *plan = NULL;
     struct kwh_err e;
+    int64_t area = 0;
     uint32_t no;
+    bool in;
     int rc;
 
     if ((rc = cli_account_arg(c, a, &no)) != 0)
         return rc;
     if (cli_str(a, "name") == NULL)
         return cli_usage(c, "transfer: give the new owner's --name");
+    /* an unknown area is refused before anything is written */
+    if ((rc = cli_area_opt(c, a, &in, &area)) != 0)
+        return rc;
     if ((rc = cli_session(c, &e)) == 0)
         rc = transfer_plan(c->core, &c->session, no, cli_str(a, "name"),
                            cli_str(a, "address") ? cli_str(a, "address") : "",
                            cli_str(a, "phone") ? cli_str(a, "phone") : "", &plan, &e);
-    return run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
+    rc = run_plan(c, a, cli_flag(a, "quote"), rc, plan, &e, NULL);
+    if (rc != CLI_OK || !in || cli_flag(a, "quote"))
+        return rc;
+    /* the new owner's area: after the transfer, as 用户过户 does (admin) */
+    if (area_assign(c->core, &c->session, no, area, &e) < 0) {
+        kwh_err_prefix(&e, "the transfer is done, the account stays in its area");
+        return cli_fail(c, &e);
+    }
+    fprintf(c->out, _("the account is in area %s now\n"),
+            cli_area_title(c, area)[0] ? cli_area_title(c, area) : "/");
+    return CLI_OK;
 }
 
 static int cmd_close(struct cli *c, const struct cli_args *a)
@@ -726,8 +743,8 @@ const struct cli_command cli_vend_commands[] = {
      "--customer NO --meter NEW [meter options] --old-remaining KWH [--reason TEXT] "
      "[--kwh X|--amount Y] [--print] [--quote]",
      N_("move an account to a new meter (换表, admin)"), cmd_meter_change, 0},
-    {"transfer", "customer= meter= name= address= phone= quote",
-     "--customer NO|--meter NO --name NEW [--address A] [--phone P] [--quote]",
+    {"transfer", "customer= meter= name= address= phone= in= quote",
+     "--customer NO|--meter NO --name NEW [--address A] [--phone P] [--in AREA] [--quote]",
      N_("hand an account over (过户)"), cmd_transfer, 0},
     {"close", "customer= meter= force quote", "--customer NO|--meter NO [--force] [--quote]",
      N_("close an account (销户)"), cmd_close, 0},

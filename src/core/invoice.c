@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/internal.h"
+#include "kwhpos/oversight.h"
 #include "store/store_invoice.h"
 #include "kwhpos/util.h"
 #include "store/store.h"
@@ -64,9 +65,13 @@ int invoice_get(struct kwh_core *c, const struct kwh_session *s, int64_t invoice
 
     memset(out, 0, sizeof *out);
     if ((rc = need_operator(s, e)) < 0 || (rc = check_no(invoice_no, e)) < 0 ||
-        (rc = store_invoice_get(c->db, invoice_no, &sale, e)) < 0)
+        (rc = store_invoice_get(c->db, invoice_no, &sale, e)) < 0 ||
+        (rc = fill_receipt(c, &sale, out, e)) < 0)
         return rc;
-    return fill_receipt(c, &sale, out, e);
+    /* the operators' scope: an invoice is its account's */
+    if ((rc = scope_permit(c, s, out->customer.area_id, e)) < 0)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
 int invoice_list(struct kwh_core *c, const struct kwh_session *s, const struct invoice_query *q,
@@ -196,6 +201,8 @@ int invoice_reprint(struct kwh_core *c, const struct kwh_session *s, int64_t inv
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
     if ((rc = store_invoice_get(c->db, invoice_no, &sale, e)) < 0 ||
+        (rc = fill_receipt(c, &sale, out, e)) < 0 ||
+        (rc = scope_permit(c, s, out->customer.area_id, e)) < 0 ||
         (rc = refuse_cancelled(c, &sale, e)) < 0 ||
         (rc = store_invoice_add_reprint(c->db, invoice_no, &count, e)) < 0)
         goto fail;
@@ -210,6 +217,7 @@ int invoice_reprint(struct kwh_core *c, const struct kwh_session *s, int64_t inv
     return fill_receipt(c, &sale, out, e);
 fail:
     store_rollback(c->db);
+    memset(out, 0, sizeof *out);
     return rc;
 }
 

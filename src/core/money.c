@@ -215,6 +215,7 @@ static int account_change(struct kwh_core *c, const struct kwh_session *s, uint3
     if ((rc = store_begin(c->db, e)) < 0)
         return rc;
     if ((rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0 ||
+        (rc = scope_permit(c, s, cu.area_id, e)) < 0 ||
         (rc = fn(c, &cu, arg, detail, sizeof detail, e)) < 0)
         goto fail;
     snprintf(subject, sizeof subject, "account %08u", customer_no);
@@ -306,7 +307,8 @@ int arrears_history(struct kwh_core *c, const struct kwh_session *s, uint32_t cu
     *out = NULL;
     *n = 0;
     if ((rc = need_operator(s, e)) < 0 ||
-        (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0)
+        (rc = store_customer_by_no(c->db, customer_no, &cu, e)) < 0 ||
+        (rc = scope_permit(c, s, cu.area_id, e)) < 0)
         return rc;
     return store_arrears_history(c->db, cu.id, out, n, e);
 }

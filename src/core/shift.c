@@ -14,6 +14,7 @@
 
 #include "core/internal.h"
 #include "core/query_int.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
 #include "store/store.h"
@@ -129,6 +130,7 @@ static int open_shift(struct kwh_core *c, struct kwh_shift_report *r, struct sto
     bool found;
     int rc;
 
+    memset(q, 0, sizeof *q);
     if ((rc = store_shift_last(c->db, r->operator_id, &last, &found, e)) < 0 ||
         (rc = store_sales_max_id(c->db, &q->upto_id, e)) < 0)
         return rc;
@@ -166,9 +168,38 @@ int shift_period(struct kwh_core *c, const struct kwh_session *s, const char *op
     if ((rc = need_operator(s, e)) < 0 || (rc = query_check_period(p, e)) < 0 ||
         (rc = whose(c, s, operator_name, out, e)) < 0)
         return rc;
-    q = (struct store_shift_q){out->operator_id, p->from, p->to, 0, INT64_MAX};
+    q = (struct store_shift_q){out->operator_id, p->from, p->to, 0, INT64_MAX, NULL};
     out->from = p->from;
     out->to = p->to;
+    if ((rc = fill(c, &q, out, e)) < 0) {
+        shift_report_fini(out);
+        return rc;
+    }
+    return 0;
+}
+
+int shift_in_area(struct kwh_core *c, const struct kwh_session *s, const char *operator_name,
+                  const struct kwh_period *p, int64_t area_id, struct kwh_shift_report *out,
+                  struct kwh_err *e)
+{
+    struct store_shift_q q;
+    char path[KWH_AREA_PATH_MAX];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0 || (p != NULL && (rc = query_check_period(p, e)) < 0) ||
+        (rc = area_path(c, area_id, path, sizeof path, e)) < 0 ||
+        (rc = scope_permit(c, s, area_id, e)) < 0 ||
+        (rc = whose(c, s, operator_name, out, e)) < 0)
+        return rc;
+    if (p != NULL) {
+        q = (struct store_shift_q){out->operator_id, p->from, p->to, 0, INT64_MAX, NULL};
+        out->from = p->from;
+        out->to = p->to;
+    } else if ((rc = open_shift(c, out, &q, e)) < 0) {
+        return rc;
+    }
+    q.area_path = path;
     if ((rc = fill(c, &q, out, e)) < 0) {
         shift_report_fini(out);
         return rc;
@@ -263,7 +294,7 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
     out->counted_cash_fen = sh.counted_cash_fen;
     q = (struct store_shift_q){sh.operator_id,
                                sh.started > SHIFT_SLACK_S ? sh.started - SHIFT_SLACK_S : 0,
-                               INT64_MAX, sh.after_sale_id, sh.last_sale_id};
+                               INT64_MAX, sh.after_sale_id, sh.last_sale_id, NULL};
     if ((rc = fill(c, &q, out, e)) < 0) {
         shift_report_fini(out);
         return rc;

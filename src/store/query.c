@@ -747,20 +747,22 @@ int store_area_balances(struct store *s, int64_t now,
     return rc;
 }
 
-int store_area_sales(struct store *s, int64_t from, int64_t to,
+int store_area_sales(struct store *s, int64_t from, int64_t to, const char *opname,
                      int (*fn)(void *ctx, int64_t area_id, const struct store_sums *sums),
                      void *ctx, struct kwh_err *e)
 {
     sql_stmt *st = sql_prep(s,
                             "SELECT c.area_id, " SUMS " FROM sales s JOIN customers c ON c.id = "
                             "s.customer_id WHERE s.state = 1 AND s.created >= :from AND "
-                            "s.created < :to GROUP BY c.area_id",
+                            "s.created < :to AND (:opname IS NULL OR s.operator_id IN (SELECT id "
+                            "FROM operators WHERE name = :opname)) GROUP BY c.area_id",
                             e);
     int rc;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":from", from);
     sql_i64(st, ":to", to);
+    bind_opt_text(st, ":opname", opname);
     while ((rc = sql_row(s, st, e)) == 1) {
         struct store_sums m = sums_at(st, 1);
         if ((rc = fn(ctx, sql_col_i64(st, 0), &m)) != 0) {

@@ -9,10 +9,16 @@
 
 #define SHIFT_RANGE                                                                                \
     "s.operator_id = :operator AND s.created >= :from AND s.created < :to AND s.id > "             \
-    ":after AND s.id <= :upto"
+    ":after AND s.id <= :upto AND (:apath IS NULL OR s.customer_id IN (SELECT c.id FROM "         \
+    "customers c WHERE c.area_id IN (SELECT a.id FROM areas a WHERE substr(a.path, 1, "            \
+    "length(:apath)) = :apath)))"
 
 static void bind_range(sql_stmt *st, const struct store_shift_q *q)
 {
+    if (q->area_path != NULL)
+        sql_text(st, ":apath", q->area_path);
+    else
+        sql_null_as(st, ":apath", SQL_TEXT);
     sql_i64(st, ":operator", q->operator_id);
     sql_i64(st, ":from", q->from);
     sql_i64(st, ":to", q->to);

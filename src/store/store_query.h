@@ -173,8 +173,9 @@ int store_area_balances(struct store *s, int64_t now,
                         int (*fn)(void *ctx, int64_t area_id, int64_t tariff_id, int64_t price,
                                   int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e);
-/* The settled sales of [from, to) per account area: fn(area, sums). */
-int store_area_sales(struct store *s, int64_t from, int64_t to,
+/* The settled sales of [from, to) per account area (only operator opname's, unless NULL):
+ * fn(area, sums). */
+int store_area_sales(struct store *s, int64_t from, int64_t to, const char *opname,
                      int (*fn)(void *ctx, int64_t area_id, const struct store_sums *sums),
                      void *ctx, struct kwh_err *e);
 
@@ -224,6 +225,7 @@ struct store_shift_q {
     int64_t operator_id;
     int64_t from, to;
     int64_t after_id, upto_id;
+    const char *area_path; /* only the sales of accounts in this subtree (NULL: all) */
 };
 
 /* One group of the shift's money: state done or cancelled (both were paid at the time),

@@ -279,7 +279,8 @@ extern const struct screen scr_transfer, scr_close, scr_edit;
 extern const struct screen scr_balance;
 extern const struct screen scr_query_customers, scr_query_sales, scr_shift;
 extern const struct screen scr_query_events; /* arg: enum kwh_event_kind */
-extern const struct screen scr_query_chart, scr_query_anomalies;
+extern const struct screen scr_query_chart, scr_query_anomalies, scr_query_areas;
+extern const struct screen scr_lost;
 extern const struct screen scr_areas;
 extern const struct screen scr_files_backup, scr_files_restore, scr_files_form_restore;
 extern const struct screen scr_designer;

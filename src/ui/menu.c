@@ -60,6 +60,7 @@ static const struct menu_item m_customer[] = {
     {N_("Close account"), &scr_close, 0, ANY},
     {N_("Edit customer"), &scr_edit, 0, ADMIN},
     {N_("Arrears of an account"), &scr_arrears, 0, ANY},
+    {N_("Report card lost"), &scr_lost, 0, ANY},
 };
 static const struct menu_item m_query[] = {
     {N_("Customer information"), &scr_query_customers, 0, ANY},
@@ -73,6 +74,7 @@ static const struct menu_item m_query[] = {
     {N_("Reconciliation"), &scr_query_recon, 0, ANY},
     {N_("Sales chart"), &scr_query_chart, 0, ANY},
     {N_("Anomalies"), &scr_query_anomalies, 0, ANY},
+    {N_("Figures by area"), &scr_query_areas, 0, ANY},
 };
 static const struct menu_item m_files[] = {
     {N_("Back up data"), &scr_files_backup, 0, ANY},

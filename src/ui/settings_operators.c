@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* 操作员维护 (M6): add an operator (name, role, password twice), change a role or reset
- * a password, limit an operator to an area (scope_set: they then see and work on only
- * the accounts of that area and below), delete an operator. */
+ * a password, limit an operator to one or more areas (scope_set: they then see and work
+ * on only the accounts of those areas and below; Ins adds the area chosen to the list,
+ * Del takes it out, Save writes it), delete an operator. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 #define LIST_ROWS 9
 
-enum { F_NAME, F_ROLE, F_PW, F_PW2, F_SCOPE, F_N };
+enum { F_NAME, F_ROLE, F_PW, F_PW2, F_SCOPE, F_AREA, F_N };
 
 /* The areas an operator is limited to (n 0: unrestricted). */
 struct op_scope {
@@ -26,6 +27,7 @@ struct operators {
     struct kwh_operator *o;
     struct op_scope *sc; /* per operator */
     size_t n;
+    struct op_scope edit; /* the areas in the form, written by Save */
     struct area_pick ap;
     struct listform lf;
     struct field f[F_N];
@@ -40,24 +42,83 @@ static void clear_pw(struct operators *s)
     ledit_set(&s->f[F_PW2].ed, "");
 }
 
+/* An area by its whole name ("?" when the operator may not see it). */
+static const char *area_name(const struct operators *s, int64_t id)
+{
+    for (int i = 0; i < s->ap.n; i++)
+        if (s->ap.areas[i].id == id)
+            return s->ap.areas[i].depth == 0 ? _("(whole site)") : s->ap.areas[i].title;
+    return "?";
+}
+
+/* The form's list of areas in words. */
+static void show_edit(struct operators *s)
+{
+    char buf[sizeof s->f[F_SCOPE].ed.buf];
+    size_t used = 0;
+
+    buf[0] = '\0';
+    if (s->edit.n == 0)
+        snprintf(buf, sizeof buf, "%s", _("All areas"));
+    for (size_t i = 0; i < s->edit.n; i++) {
+        const char *sep = i ? _("; ") : "", *name = area_name(s, s->edit.area[i]);
+        if (used + strlen(sep) + strlen(name) + 1 > sizeof buf)
+            break; /* whole names only: the field shows the start anyway */
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", sep, name);
+    }
+    form_set_text(&s->fm, F_SCOPE, buf);
+}
+
 static void fill_form(void *ctx)
 {
     struct operators *s = ctx;
 
     clear_pw(s);
+    s->f[F_AREA].sel = 0;
     if (s->lf.adding || s->n == 0) {
         form_set_text(&s->fm, F_NAME, "");
         s->f[F_ROLE].sel = 0;
-        s->f[F_SCOPE].sel = 0;
+        s->edit.n = 0;
         s->f[F_NAME].readonly = false;
+        show_edit(s);
         return;
     }
     form_set_text(&s->fm, F_NAME, s->o[s->lf.l.sel].name);
     s->f[F_ROLE].sel = s->o[s->lf.l.sel].role == KWH_ROLE_ADMIN ? 1 : 0;
-    s->f[F_SCOPE].sel = 0;
-    if (s->sc[s->lf.l.sel].n > 0)
-        area_pick_select(&s->ap, &s->f[F_SCOPE], s->sc[s->lf.l.sel].area[0]);
+    s->edit = s->sc[s->lf.l.sel];
+    if (s->edit.n > 0)
+        area_pick_select(&s->ap, &s->f[F_AREA], s->edit.area[0]);
     s->f[F_NAME].readonly = true;
+    show_edit(s);
+}
+
+/* Ins: the area chosen joins the list; Del: it leaves it. */
+static void edit_scope(struct app *a, struct operators *s, bool add)
+{
+    int64_t id = area_pick_id(&s->ap, &s->f[F_AREA]);
+    size_t at = s->edit.n;
+
+    for (size_t i = 0; i < s->edit.n; i++)
+        if (s->edit.area[i] == id)
+            at = i;
+    if (add && at < s->edit.n) {
+        app_msg(a, CLR_WARN, _("%s is in the list already."), area_name(s, id));
+    } else if (add && s->edit.n >= KWH_SCOPE_MAX) {
+        app_msg(a, CLR_WARN, _("At most %d areas per operator."), KWH_SCOPE_MAX);
+    } else if (add) {
+        s->edit.area[s->edit.n++] = id;
+        app_msg(a, CLR_INFO, _("%s added to the list: Save (Enter) writes it."),
+                area_name(s, id));
+    } else if (at == s->edit.n) {
+        app_msg(a, CLR_WARN, _("%s is not in the list."), area_name(s, id));
+    } else {
+        memmove(&s->edit.area[at], &s->edit.area[at + 1],
+                (s->edit.n - at - 1) * sizeof s->edit.area[0]);
+        s->edit.n--;
+        app_msg(a, CLR_INFO, _("%s taken out of the list: Save (Enter) writes it."),
+                area_name(s, id));
+    }
+    show_edit(s);
 }
 
 static void reload(struct app *a, struct operators *s)
@@ -105,9 +166,9 @@ static void operators_enter(struct app *a, void *st, int arg)
         .label = N_("Password"), .kind = FK_PASSWORD, .row = 2, .maxlen = 64, .width = 20};
     s->f[F_PW2] = (struct field){
         .label = N_("Password again"), .kind = FK_PASSWORD, .row = 3, .maxlen = 64, .width = 20};
-    s->f[F_SCOPE] = (struct field){.label = N_("Limited to area"), .row = 4};
-    s->ap.all = true;
-    area_pick_load(a, &s->ap, &s->f[F_SCOPE], 0);
+    s->f[F_SCOPE] = (struct field){.label = N_("Limited to areas"), .kind = FK_INFO, .row = 4};
+    s->f[F_AREA] = (struct field){.label = N_("Add or remove area"), .row = 5};
+    area_pick_load(a, &s->ap, &s->f[F_AREA], 0);
     form_init(&s->fm, s->f, F_N, UI_TOP + LIST_ROWS + 2);
     s->lf.rows = LIST_ROWS;
     reload(a, s);
@@ -118,15 +179,13 @@ static void operators_enter(struct app *a, void *st, int arg)
 /* The operator's areas in words: all, one area, or the first and how many more. */
 static void scope_text(const struct operators *s, const struct op_scope *sc, char *buf, size_t n)
 {
-    const char *first = "?";
+    const char *first;
 
     if (sc->n == 0) {
         snprintf(buf, n, "%s", _("All areas"));
         return;
     }
-    for (int i = 0; i < s->ap.n; i++)
-        if (s->ap.areas[i].id == sc->area[0])
-            first = s->ap.areas[i].depth == 0 ? _("(whole site)") : s->ap.areas[i].title;
+    first = area_name(s, sc->area[0]);
     if (sc->n == 1)
         snprintf(buf, n, "%s", first);
     else
@@ -166,25 +225,33 @@ static void operators_draw(struct app *a, void *st)
               s->lf.on_list);
     draw_text(stdscr, UI_TOP + LIST_ROWS + 1, 2, COLS - 4,
               s->lf.adding ? _("New operator:")
-                           : _("Selected operator (Tab: role, password or area; F6: delete):"),
+                           : _("Selected operator (Tab: role, password or areas; F6: delete):"),
               theme_attr(CLR_INFO));
     form_draw(&s->fm, !s->lf.on_list);
+    if (!s->lf.on_list && s->fm.cur == F_AREA)
+        draw_text(stdscr, UI_TOP + LIST_ROWS + 2 + s->f[F_AREA].row + 1, 2, COLS - 4,
+                  _("Ins: add the area chosen (it and everything below it); Del: take it out"),
+                  theme_attr(CLR_INFO));
 }
 
-/* Whether the area chosen differs from the operator's scope (an operator limited to
- * several areas keeps them while the first one stays chosen). */
+/* Whether the form's areas differ from the operator's (as sets). */
 static bool scope_changed(const struct operators *s, const struct op_scope *sc)
 {
-    int64_t id = area_pick_id(&s->ap, &s->f[F_SCOPE]);
-
-    return sc->n == 0 ? id != 0 : id != sc->area[0];
+    if (sc->n != s->edit.n)
+        return true;
+    for (size_t i = 0; i < sc->n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < s->edit.n; j++)
+            found |= s->edit.area[j] == sc->area[i];
+        if (!found)
+            return true;
+    }
+    return false;
 }
 
 static int set_scope(struct app *a, struct operators *s, const char *name, struct kwh_err *e)
 {
-    int64_t id = area_pick_id(&s->ap, &s->f[F_SCOPE]);
-
-    return scope_set(a->core, &a->s, name, &id, id != 0 ? 1 : 0, e);
+    return scope_set(a->core, &a->s, name, s->edit.area, s->edit.n, e);
 }
 
 static int save(struct app *a, struct operators *s)
@@ -203,7 +270,7 @@ static int save(struct app *a, struct operators *s)
             app_error(a, &e);
             return UI_HANDLED;
         }
-        if (area_pick_id(&s->ap, &s->f[F_SCOPE]) != 0 && set_scope(a, s, name, &e) < 0) {
+        if (s->edit.n > 0 && set_scope(a, s, name, &e) < 0) {
             reload(a, s);
             app_error(a, &e);
             return UI_HANDLED;
@@ -277,6 +344,11 @@ static int operators_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct operators *s = st;
 
+    if (!s->lf.on_list && s->fm.cur == F_AREA && type == KEY_CODE_YES &&
+        (ch == KEY_IC || ch == KEY_DC)) {
+        edit_scope(a, s, ch == KEY_IC);
+        return UI_REDRAW;
+    }
     return listform_key(a, &s->lf, &s->fm, first_field(s), type, ch, fill_form, s);
 }
 
@@ -295,6 +367,12 @@ const struct screen scr_operators = {
     .title = N_("Operators"),
     .actions = ACT_BIT(ACT_NEW) | ACT_BIT(ACT_DELETE),
     .submit_label = N_("Save"),
+    .keys_help = N_("Up, Down: choose an operator; Tab: to the form and back; F5: a new "
+                    "operator; F6: delete the one chosen\n"
+                    "Limited to areas: the areas the operator sees and works on, each with "
+                    "everything below it (All areas: unrestricted)\n"
+                    "Add or remove area: Left, Right or a character choose an area; Ins adds "
+                    "it to the list, Del takes it out; Save (Enter) writes the list"),
     .state_size = sizeof(struct operators),
     .enter = operators_enter,
     .draw = operators_draw,

@@ -103,6 +103,25 @@ like "report areas: 园区A with its subtree" "$OUT" "园区A,1,100.00,52.83,0.0
 like "and 园区B" "$OUT" "园区B,1,50.00,26.42,0.00,1,50.00,26.42"
 run li report areas --format csv
 unlike "li's breakdown has no 园区B" "$OUT" "园区B"
+run kp report areas --in 园区A --format csv
+is "report areas --in 园区A: 园区A and its subtree only" \
+    "$(printf '%s' "$OUT" | tr -d '\r' | cut -d, -f1,2,6 | tr '\n' ' ')" \
+    "area,accounts,sales 园区A,1,1 园区A/1栋,1,1 "
+run kp report areas --operator li --format csv
+like "--operator li: li sold nothing, the balances stay" "$OUT" "园区A,1,100.00,52.83,0.00,0,0.00,0.00"
+run kp report shift --in 园区B --format csv
+like "report shift --in 园区B: the shift's part there, 李四's opening" "$OUT" "^open,1,26.42,0.00,26.42"
+run kp report shift --format csv
+like "  the whole shift: both openings" "$OUT" "open,2,79.25,0.00,79.25"
+run li report shift --in 园区B
+is "li's shift in 园区B is refused: exit 4" "$RC" 4
+run kp report shift --shift 1 --in 园区B
+is "a closed shift is the whole: --in refused, exit 2" "$RC" 2
+run kp report areas --operator nobody
+is "an unknown operator: exit 3" "$RC" 3
+like "named" "$OUT" "no operator named nobody"
+run li report areas --in 园区B
+is "li's breakdown of 园区B is refused: exit 4" "$RC" 4
 run li area list
 unlike "li's area list has no 园区B" "$OUT" "园区B"
 
@@ -196,6 +215,22 @@ run li query customers --in 园区B --format csv
 is "li sees 园区B again" "$(rows ",$M2,")" 1
 is "every change of the tree and scope is audited" \
     "$(q "SELECT count(*) FROM audit WHERE op LIKE 'area-%' OR op = 'operator-scope'")" 5
+
+# --- 过户 to a new owner in another area ------------------------------------------------------
+owner() { q "SELECT c.name || ':' || a.name FROM customers c JOIN areas a ON a.id = c.area_id WHERE c.customer_no = $B"; }
+run kp transfer --customer "$B" --name 王五 --in 园区C
+is "transfer --in an unknown area: exit 3" "$RC" 3
+is "  before anything is written" "$(owner)" "李四:园区B"
+run kp transfer --customer "$B" --name 王五 --in 园区A/1栋
+is "transfer --in 园区A/1栋: exit 0" "$RC" 0
+like "  saying the area" "$OUT" "in area 园区A/1栋"
+is "  王五 owns it, in 1栋" "$(owner)" "王五:1栋"
+run li transfer --customer "$B" --name 李四 --in 园区B
+is "a seller's move is refused: exit 4" "$RC" 4
+like "  saying the transfer is done" "$OUT" "the transfer is done, the account stays in its area"
+is "  李四 owns it, still in 1栋" "$(owner)" "李四:1栋"
+run kp transfer --customer "$B" --name 李四 --in 园区B
+is "and back to 园区B" "$(owner)" "李四:园区B"
 
 # --- export: formulas as text, a byte order mark, and back in through import --------------
 printf 'name,meter,tariff,area\n=1+1,11110008,居民生活用电,园区B\n"@cmd,x",11110009,居民生活用电,\n' >"$T/f.csv"

@@ -39,6 +39,8 @@ tui_wait "F9"
 
 # the last entry of a menu (past 9: no digit reaches it)
 menu_last() { tui_keys F9; tui_keys "$1"; tui_keys Up Enter; wait_for 5 _tui_menu_closed || true; }
+# the entry before the last (异常情况查询 before 区域统计)
+menu_second_last() { tui_keys F9; tui_keys "$1"; tui_keys Up Up Enter; wait_for 5 _tui_menu_closed || true; }
 
 # --- 售电图表: 100 yuan three days ago, 10 today ------------------------------------------
 tui_menu 6 0
@@ -78,7 +80,7 @@ is "30 days and the totals under the header" "$(wc -l <"$T/chart.csv")" 32
 ok "the big day in the CSV" grep -q "^$(date -d '3 days ago' +%F),1,.*,100.00" "$T/chart.csv"
 
 # --- 异常情况查询 ---------------------------------------------------------------------------
-menu_last 6
+menu_second_last 6
 tui_see "the anomaly screen" "购电未装入电表"
 tui_keys Right
 tui_see "no purchase for days: the INI's 60 days" "天数 60"
@@ -109,6 +111,44 @@ tui_see "the PSC report by its name" "卡片被试过错误密码"
 tui_keys F3
 tui_like "赵六's card with 1 try left" "10000004 +赵六 +20240001 +园区A .*剩1次，第2次购电"
 
+# --- 区域统计 --------------------------------------------------------------------------------
+menu_last 6
+tui_see "the breakdown screen, today's figures at once" "全部区域，$(date +%F) 00:00 - $(date +%F) 23:59"
+tui_like "园区A: 2 accounts, today's sale of 10 yuan, 赵六's balance" \
+    "^  园区A +2 +1 +18\.92 +10\.00 +208\.20 +0\.00$"
+tui_like "园区B: 2 accounts, nothing sold" "^  园区B +2 +0 +0\.00 +0\.00 +0\.00 +0\.00$"
+tui_like "the site's total under the list" "^  合计 +4 +1 +18\.92 +10\.00 +208\.20 +0\.00$"
+tui_keys Enter
+tui_see "Enter goes into 园区A" "园区A，$(date +%F)"
+tui_like "  its 1栋 with 张三" "^  1栋 +1 +0 +0\.00 +0\.00 +0\.00 +0\.00$"
+tui_like "  赵六, directly in 园区A, on a row of their own" "^  （园区A本身） +1 +1 +18\.92 +10\.00 +208\.20"
+tui_like "  园区A's total" "^  合计 +2 +1 +18\.92 +10\.00 +208\.20 +0\.00$"
+tui_keys Enter
+tui_see "Enter on 1栋 (nothing below it): its figures" "┌ 园区A/1栋 ─"
+tui_like "  with the balance in yuan" "│  余额\(元\) +0\.00 "
+tui_keys Escape
+tui_keys BSpace
+tui_see "Backspace: the level above, the whole site" "（全站），$(date +%F)"
+tui_keys Tab Down Down
+tui_type "$(date -d '3 days ago' +%F)"; tui_keys Down; tui_type "$(date +%F)"
+tui_keys F3
+tui_see "a period of four days" "（全站），$(date -d '3 days ago' +%F) 00:00 - $(date +%F) 23:59"
+tui_like "  园区A's two sales, 110 yuan" "^  园区A +2 +2 +208\.20 +110\.00 +208\.20 +0\.00$"
+tui_keys Tab Up Up
+tui_type bclerk
+tui_keys F3
+tui_see "one operator's sales" "操作员 bclerk"
+tui_like "  bclerk sold nothing; the balances stay" "^  合计 +4 +0 +0\.00 +0\.00 +208\.20 +0\.00$"
+tui_keys Tab C-u F3
+tui_like "everyone's again" "^  合计 +4 +2 +208\.20 +110\.00 +208\.20"
+tui_keys F8
+tui_wait "导出为 CSV 文件" && tui_keys C-u && tui_type "$T/areas.csv" && tui_keys Enter
+tui_see "exported" "已导出 3 行"
+ok "the CSV: the areas, then the total, with the balance in yuan" \
+    grep -q "^合计,4,2,208.20,110.00,0.00,208.20,[0-9.]*,0.00" "$T/areas.csv"
+tui_keys F1
+tui_see "F1: how the screen is read" "直接属于所选区域的用户单列一行"
+tui_keys Escape
 # --- 用户信息查询: areas, the search box ---------------------------------------------------
 tui_menu 6 1
 tui_see "customer query screen with the search box" "[ ] 查找"
@@ -188,17 +228,63 @@ tui_keys Down Down Down F6
 tui_wait "删除区域 园区B/二栋？" && tui_keys Enter
 tui_see "an empty area is deleted" "区域已删除。"
 
-# --- 操作员维护: an operator's area -----------------------------------------------------------
+# --- 操作员维护: an operator's areas ----------------------------------------------------------
 tui_menu 1 5
 tui_like "bclerk is limited to 园区B" "bclerk +售电员 +园区B"
-tui_keys Down Enter Down Down Down Left
+tui_keys Down Enter
+tui_like "  the form lists their areas" "限定区域 +园区B$"
+tui_keys Down Down Down
+tui_like "  the area to add or remove starts at their first" "增减区域 +< 园区B >"
+tui_see "  its keys under it" "Ins：加入所选区域"
+tui_keys Left IC
+tui_see "Ins adds 园区A/1栋 to the list" "园区A/1栋 已加入列表"
+tui_like "  both in the form" "限定区域 +园区B；园区A/1栋$"
+is "  nothing written before Save" "$(admin operator scope --name bclerk | grep -c '园区A/1栋')" 0
+tui_keys IC
+tui_see "  twice is refused" "园区A/1栋 已在列表中"
 tui_keys Enter
 tui_see "saved" "操作员 bclerk 已保存"
-like "  the scope is 园区A/1栋 now" "$(admin operator scope --name bclerk)" "园区A/1栋"
-tui_keys Enter Down Down Down Right
+is "  the scope is both areas now" "$(admin operator scope --name bclerk | grep -o '园区[AB][^ ]*' | sort | tr '\n' ' ')" "园区A/1栋 园区B "
+tui_like "  the list says two (the first by the tree's order)" "bclerk +售电员 +园区A/1栋 等 1 个"
+tui_keys Enter Down Down Down
+tui_keys Left DC
+tui_see "Del of an area not in the list" "园区A 不在列表中"
+tui_keys Right Right DC
+tui_like "Del takes 园区B out" "限定区域 +园区A/1栋$"
 tui_keys Enter
 tui_wait "操作员 bclerk 已保存"
-like "  and back to 园区B" "$(admin operator scope --name bclerk)" "园区B"
+is "  园区A/1栋 alone" "$(admin operator scope --name bclerk | grep -o '园区[AB][^ ]*' | tr '\n' ' ')" "园区A/1栋 "
+tui_keys Enter Down Down Down Right IC Left DC Enter
+tui_wait "操作员 bclerk 已保存"
+is "  and back to 园区B alone" "$(admin operator scope --name bclerk | grep -o '园区[AB][^ ]*' | tr '\n' ' ')" "园区B "
+tui_keys F1
+tui_see "F1: the keys of the areas" "增减区域：←、→ 或输入字符选择区域；Ins 加入列表"
+tui_keys Escape
+
+# --- 挂失: a card reported lost without a reissue, and found again -----------------------------
+tui_menu 5 5
+tui_see "the lost-card screen, the blacklist empty" "黑名单是空的"
+tui_keys Enter
+tui_see "Enter without an account" "请先查询用户（F3）"
+tui_keys F3
+tui_wait "拼音首字母"
+tui_type 10000004
+tui_keys Enter
+tui_like "钱七's account" "10000004 +钱七"
+tui_keys Enter
+tui_wait "挂失用户 10000004 钱七 的卡？" && tui_keys Enter
+tui_see "reported lost" "用户 10000004 的卡已挂失，列入黑名单。"
+tui_like "  on the blacklist shown" "10000004 +钱七 +已挂失 +$(date +%F)"
+is "  and on the command line's" "$(admin card blacklist --format csv | grep -c ',lost,.*,10000004,')" 1
+ok "  the card is refused at the counter" sh -c "! echo 1 | '$KWHPOS' -c '$T/cli.ini' --user system card read >/dev/null 2>&1"
+tui_keys F6
+tui_wait "用户 10000004 钱七 的卡已找回：移出黑名单？" && tui_keys Enter
+tui_see "found again: off the list" "用户 10000004 的卡已移出黑名单。"
+tui_see "  the list is empty again" "黑名单是空的"
+is "  and off the command line's" "$(admin card blacklist --format csv | grep -c ',10000004,')" 0
+tui_keys F1
+tui_see "F1: its keys" "F6：挂失的卡找回了"
+tui_keys Escape
 
 # --- 用户开户: the area of a new account, among the tree ---------------------------------------
 tui_menu 2 1
@@ -256,6 +342,10 @@ tui_keys Tab Tab Right
 tui_like "  the areas to choose are theirs" "< 园区B >"
 tui_keys Right
 tui_like "  and only theirs" "< 全部区域 >"
+menu_last 6
+tui_like "区域统计: their area at the top, alone" "^  园区B +2 +0 +0\.00 +0\.00 +0\.00 +0\.00$"
+unlike "  nothing of 园区A" "$(tui_screen)" "园区A"
+tui_like "  the total is theirs" "^  合计 +2 +0 "
 tui_menu 2 1
 tui_like "用户开户 opens in their area" "区域 +< 园区B >"
 tui_menu 5 1
@@ -277,8 +367,12 @@ tui_menu 6 0
 tui_see "the chart in English" "Money (yuan) per day"
 tui_see "  its totals" "Total: 2 sales, 208.20 kWh, 110.00 yuan"
 tui_like "  the same bars" '^ +100\.00│ {52}█$'
-menu_last 6
+menu_second_last 6
 tui_see "the anomalies in English" "Purchases not in the meter"
+menu_last 6
+tui_see "the breakdown in English" "Figures by area"
+tui_like "  its columns at 80 columns" "^  Area +Accounts +Sales +kWh sold +Amount +Balance kWh +Arrears$"
+tui_like "  园区A in it (with the 120 imported since)" "^  园区A +122 +1 +18\.92 +10\.00 "
 tui_menu 5 1
 tui_keys F3
 tui_wait "initials"

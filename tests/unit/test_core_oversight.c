@@ -18,6 +18,7 @@
 #include "fakecard.h"
 #include "kwhpos/core.h"
 #include "kwhpos/data.h"
+#include "kwhpos/invoice.h"
 #include "kwhpos/money.h"
 #include "kwhpos/oversight.h"
 #include "kwhpos/query.h"
@@ -700,6 +701,207 @@ static void migration__a_version_5_site_gains_the_tree_with_every_account_in_the
     }
 }
 
+/* The breakdown one level at a time (the 区域统计 screen, report areas --in): each child
+ * with its subtree, the accounts directly in the area apart, one operator's sales, and
+ * an operator limited to two subtrees seeing those as the top. */
+static void breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_a_scope(
+    void **state)
+{
+    struct site *s = *state;
+    struct kwh_period day = period_day(s->now);
+    struct kwh_area_row *rows, total;
+    struct kwh_area_q q = {0, NULL};
+    struct kwh_err e;
+    size_t n;
+    int64_t a, a1, a2, b, two[2];
+
+    a = add(s, 0, "园区A");
+    a1 = add(s, a, "1栋");
+    a2 = add(s, a, "2栋");
+    b = add(s, 0, "园区B");
+    OK(open_in(s, &s->admin, 20240001, "张三", a1, NULL, &e));
+    OK(open_in(s, &s->seller, 20240002, "李四", a, NULL, &e));
+    OK(open_in(s, &s->admin, 20240003, "王五", b, NULL, &e));
+
+    /* the whole site: 园区A and 园区B, nobody directly in the top */
+    OK(report_area_children(s->core, &s->admin, &day, &q, &rows, &n, &total, &e));
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].area.id, a);
+    assert_int_equal(rows[0].accounts, 2);
+    assert_int_equal(rows[0].sales.count, 2);
+    assert_int_equal(rows[1].area.id, b);
+    assert_int_equal(rows[1].sales.count, 1);
+    assert_int_equal(total.accounts, 3);
+    assert_int_equal(total.sales.count, 3);
+    assert_int_equal(total.sales.energy_ckwh, rows[0].sales.energy_ckwh + rows[1].sales.energy_ckwh);
+    assert_int_equal(total.balance_ckwh, rows[0].balance_ckwh + rows[1].balance_ckwh);
+    free(rows);
+
+    /* 园区A: 1栋, 2栋 (empty, still listed), then 李四 directly in 园区A */
+    q.area_id = a;
+    OK(report_area_children(s->core, &s->admin, &day, &q, &rows, &n, &total, &e));
+    assert_int_equal(n, 3);
+    assert_int_equal(rows[0].area.id, a1);
+    assert_int_equal(rows[0].accounts, 1);
+    assert_false(rows[0].own);
+    assert_int_equal(rows[1].area.id, a2);
+    assert_int_equal(rows[1].accounts, 0);
+    assert_true(rows[2].own);
+    assert_int_equal(rows[2].area.id, a);
+    assert_int_equal(rows[2].accounts, 1);
+    assert_int_equal(total.area.id, a);
+    assert_int_equal(total.accounts, 2);
+    assert_int_equal(total.balance_ckwh,
+                     rows[0].balance_ckwh + rows[1].balance_ckwh + rows[2].balance_ckwh);
+    free(rows);
+
+    /* only clerk's sales: 李四's opening; the balances stay every account's */
+    q.operator_name = "clerk";
+    OK(report_area_children(s->core, &s->admin, &day, &q, &rows, &n, &total, &e));
+    assert_int_equal(rows[0].sales.count, 0);
+    assert_int_equal(rows[2].sales.count, 1);
+    assert_int_equal(total.sales.count, 1);
+    assert_int_equal(total.accounts, 2);
+    free(rows);
+    q.operator_name = "nobody";
+    assert_int_equal(report_area_children(s->core, &s->admin, &day, &q, &rows, &n, &total, &e),
+                     KWH_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "nobody"));
+
+    /* the subtree of 园区A in the tree's order */
+    q.operator_name = NULL;
+    OK(report_areas_q(s->core, &s->admin, &day, &q, &rows, &n, &e));
+    assert_int_equal(n, 3);
+    assert_int_equal(rows[0].area.id, a);
+    assert_int_equal(rows[1].area.id, a1);
+    assert_int_equal(rows[2].area.id, a2);
+    free(rows);
+
+    /* clerk limited to 1栋 and 园区B: those two are their top, 园区A is refused */
+    two[0] = a1;
+    two[1] = b;
+    OK(scope_set(s->core, &s->admin, "clerk", two, 2, &e));
+    q.area_id = 0;
+    OK(report_area_children(s->core, &s->seller, &day, &q, &rows, &n, &total, &e));
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].area.id, a1);
+    assert_int_equal(rows[1].area.id, b);
+    assert_int_equal(total.accounts, 2);
+    assert_int_equal(total.sales.count, 2);
+    free(rows);
+    q.area_id = a;
+    assert_int_equal(report_area_children(s->core, &s->seller, &day, &q, &rows, &n, &total, &e),
+                     KWH_EPERM);
+    assert_int_equal(report_areas_q(s->core, &s->seller, &day, &q, &rows, &n, &e), KWH_EPERM);
+    q.area_id = a1;
+    OK(report_area_children(s->core, &s->seller, &day, &q, &rows, &n, &total, &e));
+    assert_int_equal(n, 1);
+    assert_true(rows[0].own);
+    assert_int_equal(total.accounts, 1);
+    free(rows);
+    q.area_id = 999999;
+    assert_int_equal(report_area_children(s->core, &s->admin, &day, &q, &rows, &n, &total, &e),
+                     KWH_ENOTFOUND);
+}
+
+/* The scope rule on the services beside the plans: an invoice (shown or reprinted) is
+ * its account's, and so are the arrears (their history, and what an administrator
+ * limited to areas enters or waives). */
+static void scope__invoices_and_arrears_of_an_account_outside_are_refused(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = {KWH_BY_KWH, 500, 0, KWH_PAY_CASH, ""};
+    struct kwh_receipt ra, rb, got;
+    struct kwh_arrears_line *lines;
+    struct kwh_err e;
+    size_t n;
+    int64_t a, b;
+    uint32_t in_a, in_b;
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    OK(open_in(s, &s->admin, 20240002, "李四", b, &in_b, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->admin, in_b, &p, &rb, &e));
+    OK(open_in(s, &s->admin, 20240001, "张三", a, &in_a, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->admin, in_a, &p, &ra, &e));
+    assert_true(rb.sale.invoice_no > 0 && ra.sale.invoice_no > 0);
+    OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
+
+    /* the invoice of 园区B's account: neither shown nor reprinted, nothing counted */
+    assert_int_equal(invoice_get(s->core, &s->seller, rb.sale.invoice_no, &got, &e), KWH_EPERM);
+    assert_non_null(strstr(e.msg, "园区B"));
+    assert_int_equal(got.customer.customer_no, 0);
+    assert_int_equal(invoice_reprint(s->core, &s->seller, rb.sale.invoice_no, &got, &e),
+                     KWH_EPERM);
+    OK(invoice_get(s->core, &s->admin, rb.sale.invoice_no, &got, &e));
+    assert_int_equal(got.sale.reprints, 0);
+    /* 园区A's: both */
+    OK(invoice_get(s->core, &s->seller, ra.sale.invoice_no, &got, &e));
+    assert_int_equal(got.customer.customer_no, in_a);
+    OK(invoice_reprint(s->core, &s->seller, ra.sale.invoice_no, &got, &e));
+    assert_int_equal(got.sale.reprints, 1);
+
+    /* the arrears: the history outside refused, inside read */
+    assert_int_equal(arrears_history(s->core, &s->seller, in_b, &lines, &n, &e), KWH_EPERM);
+    OK(arrears_history(s->core, &s->seller, in_a, &lines, &n, &e));
+    free(lines);
+    /* an administrator limited to 园区A enters no debt in 园区B */
+    OK(scope_set(s->core, &s->admin, "system", &a, 1, &e));
+    assert_int_equal(arrears_add(s->core, &s->admin, in_b, 1234, "old meter's debt", &e),
+                     KWH_EPERM);
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 0);
+    OK(arrears_add(s->core, &s->admin, in_a, 1234, "old meter's debt", &e));
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 1234);
+    OK(scope_set(s->core, &s->admin, "system", NULL, 0, &e));
+    OK(arrears_add(s->core, &s->admin, in_b, 100, "unrestricted again", &e));
+    assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 1334);
+}
+
+/* The shift's part in an area: the open shift and a period, each area its own sales,
+ * the whole site all of them, and an area outside the operator's refused. */
+static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
+{
+    struct site *s = *state;
+    struct kwh_period day = period_day(s->now);
+    struct kwh_shift_report r, whole;
+    struct kwh_err e;
+    int64_t a, b, root;
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    OK(open_in(s, &s->seller, 20240001, "张三", a, NULL, &e));
+    OK(open_in(s, &s->seller, 20240002, "李四", b, NULL, &e));
+    OK(open_in(s, &s->seller, 20240003, "王五", b, NULL, &e));
+    OK(shift_current(s->core, &s->seller, NULL, &whole, &e));
+    assert_int_equal(whole.lines[KWH_SHIFT_OPEN].count, 3);
+
+    OK(shift_in_area(s->core, &s->seller, NULL, NULL, a, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 1);
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].total_fen * 3, whole.lines[KWH_SHIFT_OPEN].total_fen);
+    shift_report_fini(&r);
+    OK(shift_in_area(s->core, &s->seller, NULL, &day, b, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 2);
+    assert_int_equal(r.money_in_fen * 3, whole.money_in_fen * 2);
+    shift_report_fini(&r);
+    {
+        struct kwh_area top;
+        OK(area_find(s->core, "/", &top, &e));
+        root = top.id;
+    }
+    OK(shift_in_area(s->core, &s->admin, "clerk", &day, root, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 3);
+    assert_int_equal(r.money_in_fen, whole.money_in_fen);
+    shift_report_fini(&r);
+    shift_report_fini(&whole);
+
+    OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
+    assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, b, &r, &e), KWH_EPERM);
+    assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, 999999, &r, &e),
+                     KWH_ENOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +909,9 @@ int main(void)
         T(areas__the_tree_refuses_cycles_depth_bad_names_and_deleting_what_is_used),
         T(scope__a_limited_operator_acts_and_looks_only_inside_their_areas),
         T(scope__the_items_report_of_a_limited_operator_keeps_to_their_areas),
+        T(scope__invoices_and_arrears_of_an_account_outside_are_refused),
+        T(scope__a_shift_in_an_area_holds_that_area_s_sales),
+        T(breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_a_scope),
         T(scope__an_administrator_limited_to_areas_imports_only_into_them),
         T(blacklist__a_replaced_or_lost_card_is_refused_and_audited),
         T(copy__a_card_restored_from_a_copy_after_its_purchase_loaded_is_refused),

@@ -276,7 +276,7 @@ static void store__a_resale_returns_the_sale_it_replaces(void **state)
     struct kwh_purchase_req p = by_kwh(2000), again = by_kwh(1000);
     struct kwh_receipt r, r2;
     struct kwh_err e;
-    struct store_shift_q q = {s->seller.operator_id, 0, INT64_MAX, 0, INT64_MAX};
+    struct store_shift_q q = {s->seller.operator_id, 0, INT64_MAX, 0, INT64_MAX, NULL};
     int64_t got[4] = {0};
     uint32_t no = site_open(s, METER, 10000);
 
