@@ -79,9 +79,9 @@ int report_areas(struct kwh_core *c, const struct kwh_session *s, const struct k
 /* The same for q (NULL: as report_areas): q's area and its subtree in the tree's order;
  * an area outside the session's areas is KWH_EPERM, an unknown one or operator
  * KWH_ENOTFOUND. */
-int report_areas_q(struct kwh_core *c, const struct kwh_session *s,
-                   const struct kwh_period *period, const struct kwh_area_q *q,
-                   struct kwh_area_row **out, size_t *n, struct kwh_err *e);
+int report_areas_q(struct kwh_core *c, const struct kwh_session *s, const struct kwh_period *period,
+                   const struct kwh_area_q *q, struct kwh_area_row **out, size_t *n,
+                   struct kwh_err *e);
 /* One level of the breakdown, as a site manager walks it: a row per child of q's area
  * (by name), each with its subtree's totals, then a row (own) for the accounts directly
  * in the area when there are any; *total is the whole area. With no area: the children

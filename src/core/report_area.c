@@ -189,9 +189,9 @@ static bool is_top(const struct kwh_area_row *rows, size_t n, size_t k)
     return true;
 }
 
-int report_areas_q(struct kwh_core *c, const struct kwh_session *s,
-                   const struct kwh_period *period, const struct kwh_area_q *q,
-                   struct kwh_area_row **out, size_t *n, struct kwh_err *e)
+int report_areas_q(struct kwh_core *c, const struct kwh_session *s, const struct kwh_period *period,
+                   const struct kwh_area_q *q, struct kwh_area_row **out, size_t *n,
+                   struct kwh_err *e)
 {
     struct kwh_area_row *rows, *own;
     size_t nr, m = 0;

@@ -189,8 +189,7 @@ int shift_in_area(struct kwh_core *c, const struct kwh_session *s, const char *o
     memset(out, 0, sizeof *out);
     if ((rc = need_operator(s, e)) < 0 || (p != NULL && (rc = query_check_period(p, e)) < 0) ||
         (rc = area_path(c, area_id, path, sizeof path, e)) < 0 ||
-        (rc = scope_permit(c, s, area_id, e)) < 0 ||
-        (rc = whose(c, s, operator_name, out, e)) < 0)
+        (rc = scope_permit(c, s, area_id, e)) < 0 || (rc = whose(c, s, operator_name, out, e)) < 0)
         return rc;
     if (p != NULL) {
         q = (struct store_shift_q){out->operator_id, p->from, p->to, 0, INT64_MAX, NULL};
@@ -292,9 +291,10 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
     out->to = sh.ended;
     out->counted = true;
     out->counted_cash_fen = sh.counted_cash_fen;
-    q = (struct store_shift_q){sh.operator_id,
-                               sh.started > SHIFT_SLACK_S ? sh.started - SHIFT_SLACK_S : 0,
-                               INT64_MAX, sh.after_sale_id, sh.last_sale_id, NULL};
+    q = (struct store_shift_q){
+        sh.operator_id,  sh.started > SHIFT_SLACK_S ? sh.started - SHIFT_SLACK_S : 0,
+        INT64_MAX,       sh.after_sale_id,
+        sh.last_sale_id, NULL};
     if ((rc = fill(c, &q, out, e)) < 0) {
         shift_report_fini(out);
         return rc;

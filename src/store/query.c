@@ -726,14 +726,17 @@ int store_area_balances(struct store *s, int64_t now,
                                   int64_t accounts, int64_t balance_ckwh, int64_t arrears_fen),
                         void *ctx, struct kwh_err *e)
 {
-    sql_stmt *st = sql_prep(
-        s,
-        "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE id = "
-        SQL_PRICE_IN_FORCE("c.tariff_id") "), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
-        "ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN c.balance_ckwh ELSE 0 "
-        "END), 0), coalesce(sum(c.arrears_fen), 0) FROM customers c WHERE c.status IN (1, 2) OR "
-        "c.arrears_fen <> 0 GROUP BY c.area_id, c.tariff_id",
-        e);
+    sql_stmt *st =
+        sql_prep(s,
+                 "SELECT c.area_id, c.tariff_id, (SELECT price FROM tariff_prices WHERE id "
+                 "= " SQL_PRICE_IN_FORCE(
+                     "c.tariff_id") "), coalesce(sum(CASE WHEN c.status IN (1, 2) THEN 1 "
+                                    "ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status IN (1, 2) "
+                                    "THEN c.balance_ckwh ELSE 0 "
+                                    "END), 0), coalesce(sum(c.arrears_fen), 0) FROM customers c "
+                                    "WHERE c.status IN (1, 2) OR "
+                                    "c.arrears_fen <> 0 GROUP BY c.area_id, c.tariff_id",
+                 e);
     int rc;
     if (st == NULL)
         return KWH_EDB;

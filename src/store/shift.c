@@ -9,7 +9,7 @@
 
 #define SHIFT_RANGE                                                                                \
     "s.operator_id = :operator AND s.created >= :from AND s.created < :to AND s.id > "             \
-    ":after AND s.id <= :upto AND (:apath IS NULL OR s.customer_id IN (SELECT c.id FROM "         \
+    ":after AND s.id <= :upto AND (:apath IS NULL OR s.customer_id IN (SELECT c.id FROM "          \
     "customers c WHERE c.area_id IN (SELECT a.id FROM areas a WHERE substr(a.path, 1, "            \
     "length(:apath)) = :apath)))"
 

@@ -23,8 +23,8 @@ struct lost {
 };
 
 static const struct list_col cols[C_N] = {
-    {N_("Cust. no."), 9, false}, {N_("Name"), 12, false},        {N_("Reason"), 10, false},
-    {N_("Since"), 16, false},    {N_("Presented"), 9, true},     {N_("Last presented"), 12, false},
+    {N_("Cust. no."), 9, false}, {N_("Name"), 12, false},    {N_("Reason"), 10, false},
+    {N_("Since"), 16, false},    {N_("Presented"), 9, true}, {N_("Last presented"), 12, false},
 };
 
 #define LIST_Y (UI_TOP + 4)
@@ -134,8 +134,9 @@ static void found(struct app *a, struct lost *s)
                 _("A card a reissue replaced stays on the blacklist (wiping it takes it off)."));
         return;
     }
-    snprintf(q, sizeof q, _("The card of customer %08" PRIu32 " %s was found: take it off the "
-                            "blacklist?"),
+    snprintf(q, sizeof q,
+             _("The card of customer %08" PRIu32 " %s was found: take it off the "
+               "blacklist?"),
              no, m->customer_name);
     if (!dialog_confirm(a, _("Card found"), q))
         return;

@@ -34,15 +34,15 @@ struct qareas {
 };
 
 static const struct list_col cols[C_N] = {
-    {N_("Area"), 14, false},   {N_("Accounts"), 8, true},     {N_("Sales"), 6, true},
-    {N_("kWh sold"), 10, true}, {N_("Amount"), 10, true},     {N_("Balance kWh"), 11, true},
+    {N_("Area"), 14, false},    {N_("Accounts"), 8, true}, {N_("Sales"), 6, true},
+    {N_("kWh sold"), 10, true}, {N_("Amount"), 10, true},  {N_("Balance kWh"), 11, true},
     {N_("Arrears"), 9, true},
 };
 
 static const struct list_col export_cols[] = {
-    {N_("Area"), 20, false},          {N_("Accounts"), 8, true},      {N_("Sales"), 6, true},
-    {N_("kWh sold"), 10, true},       {N_("Amount"), 10, true},       {N_("All fees"), 8, true},
-    {N_("Balance kWh"), 11, true},    {N_("Balance (yuan)"), 11, true}, {N_("Arrears"), 9, true},
+    {N_("Area"), 20, false},       {N_("Accounts"), 8, true},        {N_("Sales"), 6, true},
+    {N_("kWh sold"), 10, true},    {N_("Amount"), 10, true},         {N_("All fees"), 8, true},
+    {N_("Balance kWh"), 11, true}, {N_("Balance (yuan)"), 11, true}, {N_("Arrears"), 9, true},
 };
 
 /* The row's area as listed: its name under the area shown, its whole name at the top
@@ -82,8 +82,7 @@ static void figure(const struct kwh_area_row *r, int col, char *buf, size_t n)
 
 static void cell(void *ctx, int row, int col, char *buf, size_t n)
 {
-    static const int x[C_N] = {X_AREA,   X_ACCOUNTS, X_SALES,  X_KWH,
-                               X_AMOUNT, X_BAL_KWH,  X_ARREARS};
+    static const int x[C_N] = {X_AREA, X_ACCOUNTS, X_SALES, X_KWH, X_AMOUNT, X_BAL_KWH, X_ARREARS};
     struct qareas *s = ctx;
     const struct kwh_area_row *r = row_at(s, row);
 
@@ -142,8 +141,8 @@ static bool has_children(const struct qareas *s, int64_t id)
 static void show_row(struct app *a, const struct qareas *s, const struct kwh_area_row *r)
 {
     static const char *const labels[] = {
-        N_("Accounts"), N_("Sales"), N_("kWh sold"), N_("Amount"), N_("All fees"),
-        N_("Balance kWh"), N_("Balance (yuan)"), N_("Arrears"),
+        N_("Accounts"), N_("Sales"),       N_("kWh sold"),       N_("Amount"),
+        N_("All fees"), N_("Balance kWh"), N_("Balance (yuan)"), N_("Arrears"),
     };
     struct pairs p = {0};
     char name[KWH_AREA_PATH_MAX + 32], b[32];
@@ -258,8 +257,8 @@ static int qareas_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct qareas *s = st;
 
-    if (s->q.on_list && ((type == KEY_CODE_YES && ch == KEY_BACKSPACE) ||
-                         (type == OK && (ch == 127 || ch == 8)))) {
+    if (s->q.on_list &&
+        ((type == KEY_CODE_YES && ch == KEY_BACKSPACE) || (type == OK && (ch == 127 || ch == 8)))) {
         up(a, s);
         return UI_REDRAW;
     }

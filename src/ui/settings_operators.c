@@ -107,8 +107,7 @@ static void edit_scope(struct app *a, struct operators *s, bool add)
         app_msg(a, CLR_WARN, _("At most %d areas per operator."), KWH_SCOPE_MAX);
     } else if (add) {
         s->edit.area[s->edit.n++] = id;
-        app_msg(a, CLR_INFO, _("%s added to the list: Save (Enter) writes it."),
-                area_name(s, id));
+        app_msg(a, CLR_INFO, _("%s added to the list: Save (Enter) writes it."), area_name(s, id));
     } else if (at == s->edit.n) {
         app_msg(a, CLR_WARN, _("%s is not in the list."), area_name(s, id));
     } else {

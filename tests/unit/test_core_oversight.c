@@ -704,8 +704,8 @@ static void migration__a_version_5_site_gains_the_tree_with_every_account_in_the
 /* The breakdown one level at a time (the 区域统计 screen, report areas --in): each child
  * with its subtree, the accounts directly in the area apart, one operator's sales, and
  * an operator limited to two subtrees seeing those as the top. */
-static void breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_a_scope(
-    void **state)
+static void
+breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_a_scope(void **state)
 {
     struct site *s = *state;
     struct kwh_period day = period_day(s->now);
@@ -733,7 +733,8 @@ static void breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_
     assert_int_equal(rows[1].sales.count, 1);
     assert_int_equal(total.accounts, 3);
     assert_int_equal(total.sales.count, 3);
-    assert_int_equal(total.sales.energy_ckwh, rows[0].sales.energy_ckwh + rows[1].sales.energy_ckwh);
+    assert_int_equal(total.sales.energy_ckwh,
+                     rows[0].sales.energy_ckwh + rows[1].sales.energy_ckwh);
     assert_int_equal(total.balance_ckwh, rows[0].balance_ckwh + rows[1].balance_ckwh);
     free(rows);
 
@@ -833,8 +834,7 @@ static void scope__invoices_and_arrears_of_an_account_outside_are_refused(void *
     assert_int_equal(invoice_get(s->core, &s->seller, rb.sale.invoice_no, &got, &e), KWH_EPERM);
     assert_non_null(strstr(e.msg, "园区B"));
     assert_int_equal(got.customer.customer_no, 0);
-    assert_int_equal(invoice_reprint(s->core, &s->seller, rb.sale.invoice_no, &got, &e),
-                     KWH_EPERM);
+    assert_int_equal(invoice_reprint(s->core, &s->seller, rb.sale.invoice_no, &got, &e), KWH_EPERM);
     OK(invoice_get(s->core, &s->admin, rb.sale.invoice_no, &got, &e));
     assert_int_equal(got.sale.reprints, 0);
     /* 园区A's: both */
@@ -898,8 +898,7 @@ static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
 
     OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
     assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, b, &r, &e), KWH_EPERM);
-    assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, 999999, &r, &e),
-                     KWH_ENOTFOUND);
+    assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, 999999, &r, &e), KWH_ENOTFOUND);
 }
 
 int main(void)
