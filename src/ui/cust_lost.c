@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "kwhpos/oversight.h"
+#include "kwhpos/query.h"
 #include "kwhpos/util.h"
 #include "ui/parts.h"
 

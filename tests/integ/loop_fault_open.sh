@@ -120,14 +120,14 @@ opened "pulled at the commit byte" void
 
 # --- garbled answers ------------------------------------------------------------------------
 fresh o5 20000005
-sim fault garble 7 2 >/dev/null
+sim fault garble 8 2 >/dev/null
 run kp "${OPEN[@]}"
 is "the first write's answer garbled twice: exit 6" "$RC" 6
 like "it names the garbled line" "$OUT" 'two bad answers to write in a row'
 opened "write answer garbled twice" void
 
 fresh o6 20000006
-sim fault garble 7 1 >/dev/null
+sim fault garble 8 1 >/dev/null
 run kp "${OPEN[@]}"
 is "the first write's answer garbled once is asked again: exit 0" "$RC $(kv state)" "0 done"
 opened "write answer garbled once" done

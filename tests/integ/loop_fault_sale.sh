@@ -119,8 +119,9 @@ settled "pulled at the commit byte" void
 
 # --- garbled answers ------------------------------------------------------------------------
 # the answers of a sale, counted from the fault command: 1 ident, 2 power-on, 3 read
-# (the card as read), 4 the card read again before the write (the commit checks it is
-# the card read), 5 the error counter, 6 the PSC, 7 the first write of the new record
+# (the card as read), 4 its error counter (kept for the anomaly report), 5 the card read
+# again before the write (the commit checks it is the card read), 6 the error counter,
+# 7 the PSC, 8 the first write of the new record
 sim fault garble 3 2 >/dev/null
 run kp "${SELL[@]}"
 is "the read's answer garbled twice: exit 6" "$RC" 6
@@ -133,12 +134,12 @@ run kp "${SELL[@]}"
 is "the read's answer garbled once is asked again: exit 0" "$RC $(kv state)" "0 done"
 settled "read garbled once" done
 
-sim fault garble 7 1 >/dev/null
+sim fault garble 8 1 >/dev/null
 run kp "${SELL[@]}"
 is "a write's answer garbled once is asked again: exit 0" "$RC $(kv state)" "0 done"
 settled "write answer garbled once" done
 
-sim fault garble 7 2 >/dev/null
+sim fault garble 8 2 >/dev/null
 run kp "${SELL[@]}"
 is "a write's answer garbled twice: exit 6" "$RC" 6
 like "nothing was sold" "$OUT" '^kwhpos: nothing was written: .*two bad answers to write'
