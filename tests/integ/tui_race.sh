@@ -51,7 +51,7 @@ tui_login system 1
 tui_see "terminal 2: logged in" "按 F9 或 Enter 打开菜单"
 tui_menu 1 4
 tui_see "terminal 2: the tariff screen" "电价类型设置"
-tui_keys Tab Tab C-u; tui_type "1.0000"; tui_keys Enter
+tui_keys Tab Tab Tab C-u; tui_type "1.0000"; tui_keys Enter
 tui_see "terminal 2: a new price asks first, naming the account on it" "有 1 个正常用户使用此电价"
 tui_keys Enter
 tui_see "terminal 2: the tariff is repriced" "电价类型 居民生活用电 已保存。"
