@@ -204,7 +204,8 @@ int recon_run(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
     for (size_t i = 0; i < n; i++)
         all[i].in_range = true;
     nrange = n;
-    qsort(all, nrange, sizeof *all, by_id);
+    if (nrange > 1) /* (qsort wants an array, even of none) */
+        qsort(all, nrange, sizeof *all, by_id);
     /* a statement's payment may be in the ledger on another day (a sale at 23:59:59,
        paid at 00:00:01): looked up by its reference, wherever it is */
     if ((refs = malloc((st->n ? st->n : 1) * sizeof *refs)) == NULL) {
@@ -221,7 +222,7 @@ int recon_run(struct kwh_core *c, const struct kwh_session *s, const struct kwh_
             goto out;
         for (size_t j = 0; j < nmore; j++) {
             struct kwh_ledger_entry *grown;
-            if (bsearch(&more[j], all, nrange, sizeof *all, by_id) != NULL)
+            if (nrange > 0 && bsearch(&more[j], all, nrange, sizeof *all, by_id) != NULL)
                 continue;
             if ((grown = realloc(all, (n + 1) * sizeof *all)) == NULL) {
                 rc = kwh_err_set(e, KWH_ENOMEM, "out of memory matching the statement");
