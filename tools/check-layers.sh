@@ -61,32 +61,33 @@ private_ok() { # layer header
     esac
 }
 
-layer_of() { # path -> layer
+# layer_of PATH: sets $layer (no subshell: the check runs over every file, often)
+layer_of() {
     case $1 in
-    src/main.c) echo main ;;
-    src/print/module/*) echo print ;;
-    src/*/*) local d=${1#src/}; echo "${d%%/*}" ;;
-    include/kwhpos/*.h) local b; b=$(basename "$1" .h); echo "${owner[$b]:-?}" ;;
-    *) echo "?" ;;
+    src/main.c) layer=main ;;
+    src/print/module/*) layer=print ;;
+    src/*/*) layer=${1#src/}; layer=${layer%%/*} ;;
+    include/kwhpos/*.h) layer=${1##*/}; layer=${owner[${layer%.h}]:-?} ;;
+    *) layer="?" ;;
     esac
 }
-
-includes() { grep -oE '^#include "[^"]+"' "$1" | sed 's/#include "\(.*\)"/\1/'; }
 
 files=$(git ls-files 'src/*.c' 'src/*.h' 'include/kwhpos/*.h' 2>/dev/null)
 [ -n "$files" ] || files=$(find src include -name '*.[ch]' | sort)
 for f in $files; do
     [ -f "$f" ] || continue
-    layer=$(layer_of "$f")
+    layer_of "$f"
     if [ "$layer" = "?" ]; then
         bad "$f: no layer for it (tools/check-layers.sh names every header's layer)"
         continue
     fi
-    while read -r inc; do
-        [ -n "$inc" ] || continue
+    while read -r line; do
+        [[ $line =~ ^#include\ \"([^\"]+)\" ]] || continue
+        inc=${BASH_REMATCH[1]}
         case $inc in
         kwhpos/*.h)
-            b=$(basename "$inc" .h)
+            b=${inc##*/}
+            b=${b%.h}
             hl=${owner[$b]:-}
             if [ -z "$hl" ]; then
                 bad "$f includes \"$inc\", a header check-layers does not know"
@@ -107,7 +108,7 @@ for f in $files; do
             fi
             ;;
         esac
-    done < <(includes "$f")
+    done <"$f"
 done
 
 # --- 2. each file includes what it uses ---------------------------------------------------
@@ -120,9 +121,11 @@ uses=$({
     # the declarations: "name header layer kind" (kind f: a function, o: a table)
     for h in include/kwhpos/*.h src/store/store.h src/store/store_query.h src/store/store_invoice.h; do
         [ -f "$h" ] || continue
-        case $(basename "$h" .h) in err | util | model | cardio) continue ;; esac
-        case $h in include/*) inc="kwhpos/$(basename "$h")" ;; *) inc=${h#src/} ;; esac
-        hl=$(layer_of "$h")
+        b=${h##*/}
+        case ${b%.h} in err | util | model | cardio) continue ;; esac
+        case $h in include/*) inc="kwhpos/$b" ;; *) inc=${h#src/} ;; esac
+        layer_of "$h"
+        hl=$layer
         sed -n -E 's/^(const |unsigned |struct [a-z_0-9]+ |enum [a-z_0-9]+ |[a-z_0-9]+ )+\**([a-z_][a-z0-9_]*)\(.*/\2/p' "$h" |
             grep -vE '^(int|void|bool|char|const|struct|enum|typedef)$' |
             sed "s|\$| $inc $hl f|"
@@ -133,7 +136,8 @@ uses=$({
     # the sources: "file layer" then its lines
     for f in $(git ls-files 'src/*.c' 2>/dev/null || find src -name '*.c'); do
         [ -f "$f" ] || continue
-        echo "@@ $f $(layer_of "$f")"
+        layer_of "$f"
+        echo "@@ $f $layer"
         cat "$f"
     done
 } | awk '
@@ -176,12 +180,20 @@ sysonly 'libserialport' '^src/card/' 'serial ports are src/card'\''s'
 sysonly 'winscard|pcsclite' '^src/card/' 'PC/SC readers are src/card'\''s'
 sysonly 'sqlite3|libpq-fe' '^src/store/' 'the database is src/store'\''s'
 sysonly 'iniparser' '^src/config/' 'the INI file is src/config'\''s'
-for f in $(git ls-files 'src/*.c' 2>/dev/null || find src -name '*.c'); do
-    case $f in src/store/*) continue ;; esac
-    grep -qE '\bsqlite3_|#include <sqlite3\.h>' "$f" && bad "$f uses SQLite outside src/store"
-    grep -qE '\bPQ[a-z]+\(|#include <libpq-fe\.h>' "$f" && bad "$f uses libpq outside src/store"
-    grep -qiE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' "$f" && bad "$f has SQL outside src/store"
-done
+# one grep per rule over every file outside src/store (in file order, as before)
+nonstore=$(git ls-files 'src/*.c' 2>/dev/null || find src -name '*.c')
+nonstore=$(printf '%s\n' $nonstore | grep -v '^src/store/')
+if [ -n "$nonstore" ]; then
+    while read -r f; do
+        [ -n "$f" ] && bad "$f uses SQLite outside src/store"
+    done < <(grep -lE '\bsqlite3_|#include <sqlite3\.h>' $nonstore)
+    while read -r f; do
+        [ -n "$f" ] && bad "$f uses libpq outside src/store"
+    done < <(grep -lE '\bPQ[a-z]+\(|#include <libpq-fe\.h>' $nonstore)
+    while read -r f; do
+        [ -n "$f" ] && bad "$f has SQL outside src/store"
+    done < <(grep -liE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' $nonstore)
+fi
 
 [ $fail = 0 ] && echo "layers: ok"
 exit $fail

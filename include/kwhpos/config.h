@@ -27,6 +27,7 @@ struct kwh_config {
     char reader_driver[8];          /* [reader] driver: "serial" or "pcsc" */
     char reader_port[KWH_PATH_MAX]; /* [reader] port (serial); "" = no reader */
     int reader_baud;                /* [reader] baud (serial) */
+    int reader_timeout_ms;          /* [reader] timeout_ms (serial): wait for an answer */
     char reader_name[256];          /* [reader] name (pcsc): start of the name; "" = first */
     char reader_dialect[8];         /* [reader] dialect (pcsc): "acs" or "iso" */
 

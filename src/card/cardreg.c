@@ -85,7 +85,11 @@ static int serial_open_cfg(const struct kwh_config *cfg, struct kwh_card_dev *de
                             "no card reader is configured: choose one in 通讯参数设置 (or set "
                             "[reader] port in %s)",
                             cfg->path[0] ? cfg->path : "the settings file");
-    return reader_open(cfg->reader_port, cfg->reader_baud, SERIAL_AUTO, NULL, dev, e);
+    struct reader_opts o;
+
+    reader_opts_default(&o);
+    o.timeout_ms = cfg->reader_timeout_ms > 0 ? cfg->reader_timeout_ms : o.timeout_ms;
+    return reader_open(cfg->reader_port, cfg->reader_baud, SERIAL_AUTO, &o, dev, e);
 }
 
 static int pcsc_open_cfg(const struct kwh_config *cfg, struct kwh_card_dev *dev, struct kwh_err *e)

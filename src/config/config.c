@@ -120,6 +120,9 @@ static const struct opt opts[] = {
     {"reader:baud", OPT_INT, NUM(reader_baud), 1200, 230400,
      "1200|2400|4800|9600|19200|38400|57600|115200|230400", "9600",
      "serial card reader speed, bits per second"},
+    {"reader:timeout_ms", OPT_INT, NUM(reader_timeout_ms), 200, 30000, NULL, "1000",
+     "serial card reader: how long to wait for its answer, milliseconds (a card write "
+     "adds the time the card needs); raise it on a slow line or a busy box"},
     {"reader:name", OPT_STR, STR(reader_name), 0, 0, NULL, "",
      "PC/SC reader: the start of its name, e.g. ACS ACR39U (kwhpos ports lists them); "
      "empty = the first reader"},

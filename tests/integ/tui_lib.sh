@@ -53,6 +53,9 @@ tui_ini() {
         if [ -n "${TUI_SIM:-}" ]; then
             echo "[reader]"
             echo "port = $TUI_SIM/reader"
+            # the simulator shares two cores with the suite (and a sanitizer): a
+            # late answer is the machine, not the reader under test
+            echo "timeout_ms = 4000"
         fi
         echo "[ui]"
         for kv in "$@"; do

@@ -823,8 +823,10 @@ static void pending__a_blank_card_leaves_alone_writes_that_reached_their_card(vo
     /* an opening whose card went away after its serial reached it, outcome unknown
        (random serials and MACs make the number of bytes written vary: an opening that
        went through is tried again a few steps before its end, on another meter) */
+    /* each attempt on a meter of its own: k steps back after an opening that went
+       through, and a meter already opened is refused */
     for (int attempt = 0; attempt < 600 && rc != KWH_EPENDING; attempt++, k++) {
-        a = site_account(s, METER + (uint32_t)k, "张三");
+        a = site_account(s, METER + 1 + (uint32_t)attempt, "张三");
         fakecard_blank(s->card);
         v = read_card(s);
         assert_int_equal(open_plan(s->core, &s->seller, &v, &a, &p, &plan, &e), 0);
