@@ -47,6 +47,10 @@ struct sim_faults {
     bool mute;         /* read requests, answer nothing */
     bool stall;        /* at the next write request: write nothing, answer nothing (mute) */
     bool vanish;       /* the port (or the link to vpcd) is closed */
+    long quiet_after;  /* after this many more bytes written the write goes unanswered and
+                          the reader mutes or vanishes (quiet_vanish); -1 off */
+    bool quiet_vanish; /* ... vanishes (else mutes) */
+    bool quiet_now;    /* that moment came: the server goes quiet, the answer unsent */
 };
 
 /* The reader: the card in it and the session state of an SLE4442-class card. */

@@ -36,9 +36,11 @@ static const char usage[] =
     "  status                             port, card, faults\n"
     "  fault pull N                       pull the card after N more bytes written\n"
     "  fault garble N [COUNT]             garble the Nth answer from now (and COUNT-1 more)\n"
-    "  fault mute                         stop answering\n"
+    "  fault mute [N]                     stop answering (after N more bytes written,\n"
+    "                                     the write unanswered)\n"
     "  fault stall                        stop answering at the next write, writing nothing\n"
-    "  fault vanish                       close the port\n"
+    "  fault vanish [N]                   close the port (after N more bytes written,\n"
+    "                                     the write unanswered)\n"
     "  fault clear                        back to normal (a vanished port comes back)\n"
     "  stop                               stop the server\n"
     "\n"
@@ -200,8 +202,8 @@ static int cmd_card_show(const char *dir, int argc, char **argv)
  * command's own usage, the same whether or not a server is running. */
 static int remote_usage(const char *verb, int argc, char **argv)
 {
-    static const char fault_usage[] =
-        "fault: usage: kwhsim fault pull N | garble N [COUNT] | mute | stall | vanish | clear";
+    static const char fault_usage[] = "fault: usage: kwhsim fault pull N | garble N [COUNT] | mute "
+                                      "[N] | stall | vanish [N] | clear";
     long v;
 
     if (strcmp(verb, "insert") == 0)
@@ -210,7 +212,9 @@ static int remote_usage(const char *verb, int argc, char **argv)
         return argc == 0 ? 0 : sim_fail("%s: usage: kwhsim %s (no arguments)", verb, verb);
     if (argc == 0)
         return sim_fail("%s", fault_usage);
-    if (strcmp(argv[0], "pull") == 0 && argc == 2 && parse_int(argv[1], 0, LONG_MAX, &v))
+    if ((strcmp(argv[0], "pull") == 0 || strcmp(argv[0], "vanish") == 0 ||
+         strcmp(argv[0], "mute") == 0) &&
+        argc == 2 && parse_int(argv[1], 0, LONG_MAX, &v))
         return 0;
     if (strcmp(argv[0], "garble") == 0 && (argc == 2 || argc == 3) &&
         parse_int(argv[1], 1, LONG_MAX, &v) && (argc == 2 || parse_int(argv[2], 1, LONG_MAX, &v)))

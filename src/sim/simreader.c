@@ -10,6 +10,7 @@ void simreader_init(struct sim_reader *r)
 {
     memset(r, 0, sizeof *r);
     r->f.pull_after = -1;
+    r->f.quiet_after = -1;
 }
 
 int simreader_insert(struct sim_reader *r, const char *path, struct kwh_err *e)

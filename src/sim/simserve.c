@@ -186,6 +186,17 @@ static void process(struct server *s)
             s->pending_len = simreader_handle(&s->r, &req, s->pending, &card_us);
             in_len = FRAME_OVERHEAD + req.len;
         }
+        if (s->r.f.quiet_now) { /* fault mute/vanish N: quiet mid-write, no answer */
+            s->r.f.quiet_now = false;
+            s->pending_len = 0;
+            if (s->r.f.quiet_vanish) {
+                s->r.f.vanish = true;
+                port_close(s);
+            } else {
+                s->r.f.mute = true;
+            }
+            return;
+        }
         if (s->o->card_timing)
             s->due_us =
                 s->frame_start_us + wire_us(s, in_len) + card_us + wire_us(s, s->pending_len);
@@ -243,6 +254,9 @@ static void faults_text(const struct sim_faults *f, char *buf, size_t n)
         w += snprintf(buf + w, n - (size_t)w, " mute");
     if (f->vanish)
         w += snprintf(buf + w, n - (size_t)w, " vanish");
+    if (f->quiet_after >= 0)
+        w += snprintf(buf + w, n - (size_t)w, " %s-after-%ld", f->quiet_vanish ? "vanish" : "mute",
+                      f->quiet_after);
     if (w == 6)
         snprintf(buf + w, n - (size_t)w, " none");
 }
@@ -308,6 +322,13 @@ static void command(struct server *s, char *line, FILE *out)
         } else if (strcmp(a1, "stall") == 0 && !a2) {
             s->r.f.stall = true;
             fprintf(out, "the reader stops answering at the next write, writing nothing\nok\n");
+        } else if ((strcmp(a1, "mute") == 0 || strcmp(a1, "vanish") == 0) && parse_count(a2, &n) &&
+                   !a3) {
+            s->r.f.quiet_after = n;
+            s->r.f.quiet_vanish = a1[0] == 'v';
+            fprintf(out,
+                    "the reader will %s after %ld more bytes written, that write unanswered\nok\n",
+                    s->r.f.quiet_vanish ? "go away" : "stop answering", n);
         } else if (strcmp(a1, "vanish") == 0 && !a2) {
             s->r.f.vanish = true;
             if (s->o->vpcd_port > 0) {
@@ -318,7 +339,7 @@ static void command(struct server *s, char *line, FILE *out)
                 fprintf(out, "the reader's port is closed\nok\n");
             }
         } else if (strcmp(a1, "clear") == 0 && !a2) {
-            s->r.f = (struct sim_faults){.pull_after = -1};
+            s->r.f = (struct sim_faults){.pull_after = -1, .quiet_after = -1};
             if (s->o->vpcd_port > 0) {
                 vpcd_clear(s);
                 fprintf(out, "faults cleared; card behind vpcd on port %d\nok\n", s->o->vpcd_port);
@@ -328,9 +349,8 @@ static void command(struct server *s, char *line, FILE *out)
                 fprintf(out, "faults cleared; reader on %s\nok\n", s->pts);
             }
         } else {
-            fprintf(
-                out,
-                "error: usage: fault pull N | garble N [COUNT] | mute | stall | vanish | clear\n");
+            fprintf(out, "error: usage: fault pull N | garble N [COUNT] | mute [N] | stall | "
+                         "vanish [N] | clear\n");
         }
     } else if (strcmp(verb, "stop") == 0 && !a1) {
         s->stop = true;

@@ -69,6 +69,12 @@ enum sim_st simsle_write(struct sim_reader *r, unsigned addr, const uint8_t *dat
     if (!r->psc_ok)
         return SIM_PSC_REQUIRED;
     while (*done < len) {
+        if (r->f.quiet_after == 0) {
+            /* the reader goes quiet here: what reached the card stays, no answer */
+            r->f.quiet_after = -1;
+            r->f.quiet_now = true;
+            break;
+        }
         if (r->f.pull_after == 0) {
             r->f.pull_after = -1;
             if (*done > 0)
@@ -82,6 +88,11 @@ enum sim_st simsle_write(struct sim_reader *r, unsigned addr, const uint8_t *dat
             r->card.mem[addr + *done] = data[*done];
         (*done)++;
         *card_us += SIM_EEPROM_US;
+        if (r->f.quiet_after > 0 && --r->f.quiet_after == 0) {
+            r->f.quiet_after = -1; /* the Nth byte: written, then the reader goes quiet */
+            r->f.quiet_now = true;
+            break;
+        }
     }
     if (!persist(r)) {
         *done = 0;

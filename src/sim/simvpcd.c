@@ -189,6 +189,13 @@ static void apdu(struct server *s, const uint8_t *c, size_t n)
     long card_us = 0;
     size_t len = simapdu_handle(&s->r, c, n, s->vp.out, &card_us);
 
+    if (s->r.f.quiet_now) { /* fault mute/vanish N: the link cut mid-write, no answer */
+        s->r.f.quiet_now = false;
+        s->r.f.vanish = s->r.f.quiet_vanish;
+        s->r.f.mute = !s->r.f.quiet_vanish;
+        vpcd_drop(s, true);
+        return;
+    }
     if (len == 0) { /* pulled during a write: the reader reports an error, no answer */
         disconnect(s, true);
         return;

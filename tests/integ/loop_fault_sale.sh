@@ -173,35 +173,29 @@ ok "the simulator runs again, with card timing at 4800 baud" test -S "$D/control
 sim insert c1 >/dev/null
 snap
 
-# during NAME FAULT TEST...: a sale in the background; the fault once TEST holds
-during() {
-    local name=$1 fault=$2; shift 2
-    (kp "${SELL[@]}" >"$T/bg.out" 2>&1; echo $? >"$T/bg.rc") &
-    local pid=$!
-    ok "$name: the moment comes" wait_for 10 "$@"
-    sim fault "$fault" >/dev/null
-    wait $pid
-    RC=$(cat "$T/bg.rc") OUT=$(cat "$T/bg.out")
-}
-
-old=$S_INACTIVE
-during "mute in the new record" mute eval '[ "$(inactive)" != "$old" ]'
+# the reader goes quiet at a chosen byte of the sale's write (kwhsim fault mute|vanish N),
+# the write in progress unanswered: inside the new record, or right after the commit byte
+quiet c1 mute 3 "${SELL[@]}"
 is "mute in the middle of the write: exit 8" "$RC" 8
 settled "mute in the middle of the write" void
 
-old=$S_INACTIVE
-during "vanish in the new record" vanish eval '[ "$(inactive)" != "$old" ]'
+quiet c1 vanish 3 "${SELL[@]}"
 is "the reader gone in the middle of the write: exit 8" "$RC" 8
 settled "vanish in the middle of the write" void
 
-# (on a busy machine the read-back may end before the reader goes: that sale is done, is
-# checked as such, and the moment is tried again on the next one)
+# (a byte of the new record equal to the old one is not written, so the count measured on
+# copies can miss by chance: then the sale is tidied quietly and measured again)
+landed=no
 for attempt in 1 2 3 4; do
-    old=$(piece c1 commit)
-    during "vanish after the commit byte" vanish changed c1 "$(at c1 commit)" "$old"
-    [ "$RC" = 0 ] || break
-    settled "the read-back before the reader went (attempt $attempt)" done
+    quiet c1 vanish 0 "${SELL[@]}"
+    if [ "$RC" = 8 ] && wrote_all c1; then landed=yes; break; fi
+    sim fault clear >/dev/null
+    sim insert c1 >/dev/null
+    kp card read >/dev/null 2>&1
+    [ "$(count)" != "$S_COUNT" ] && { sim eject >/dev/null; mi $M1 c1 >/dev/null; sim insert c1 >/dev/null; }
+    snap
 done
+is "the reader went away right after the commit byte" "$landed" yes
 is "the reader gone after the commit byte, before the read-back: exit 8" "$RC" 8
 like "it says the outcome is not known" "$OUT" 'not known whether the card took the write'
 settled "vanish after the commit byte" done

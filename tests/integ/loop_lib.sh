@@ -266,6 +266,27 @@ stopped_at_commit() {
     [ "${card:c:2}" = "$2" ] && [ "${card:0:c}${card:c+2}" = "${3:0:c}${3:c+2}" ]
 }
 
+# wrote_all CARD: the newest pending write is on the card whole, its commit byte included
+wrote_all() {
+    local op
+    op=$(pending_op)
+    [ -n "$op" ] &&
+        [ "$(card_bytes "$1" 0 256)" = "$(q "SELECT lower(hex(new_image)) FROM card_ops WHERE id = $op")" ]
+}
+
+# quiet CARD mute|vanish K CMD...: CMD with the reader going quiet (kwhsim fault mute|vanish
+# N) once all but K of the bytes CMD writes are written, that write unanswered: K = 0 right
+# after the commit byte, K > 0 inside the new record (N measured by bytes_written, as for
+# the pull at the commit byte); RC and OUT the outcome
+quiet() {
+    local card=$1 fault=$2 k=$3 n
+    shift 3
+    n=$(bytes_written "$card" "$@")
+    sim insert "$card" >/dev/null
+    sim fault "$fault" $((n > k ? n - k : 0)) >/dev/null
+    run kp "$@"
+}
+
 # changed CARD OFF BYTE: the card file's byte at OFF is no longer BYTE
 changed() { [ "$(card_bytes "$1" "$2" 1)" != "$3" ]; }
 

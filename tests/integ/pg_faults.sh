@@ -17,8 +17,12 @@ conn=$(server start) || { echo "not ok 1 - a private server"; exit 1; }
 KWH_TEST_PG=$conn
 ok "a private server" test -n "$KWH_TEST_PG"
 
-start_sim --card-timing
+# 1200 baud with card timing: a sale's write takes seconds, and the reader is frozen
+# (SIGSTOP) while the server stops, so the server is down before the write can settle
+# however busy the machine (the reader waits for a frozen simulator: timeout_ms)
+start_sim --card-timing --baud 1200
 ok "a site" new_site "$INI" "$DB" 123456
+printf 'baud = 1200\ntimeout_ms = 30000\n' >>"$INI"
 sim new-meter $M1 >/dev/null
 sim new-card c1 >/dev/null
 sim insert c1 >/dev/null
@@ -33,7 +37,9 @@ sim insert c1 >/dev/null
 seller=$!
 intent() { [ "$(q "SELECT COUNT(*) FROM card_ops WHERE state = 0")" = 1 ]; }
 ok "the sale records its intent and starts writing the card" wait_for 10 intent
+kill -STOP $SIM_PID
 server halt
+kill -CONT $SIM_PID
 wait $seller
 is "the sale ends with exit 8 (outcome recorded later)" "$(cat "$T/sell.rc")" 8
 # what the sale was about to do (the plan) on standard output, then the error
