@@ -53,6 +53,9 @@ static const struct opt_help opts[] = {
     {"consumed", NULL, N_("the lost card's last purchase had reached the meter")},
     {"unconsumed", NULL, N_("the lost card's last purchase had not reached the meter")},
     {"counted", "YUAN", N_("the cash counted in the drawer, before seeing the expected cash")},
+    {"fees", NULL,
+     N_("CSV: the money per fee type (fee, name, count, amount) instead of the lines; text, "
+        "JSON and xlsx always show it")},
     {"ct", "RATIO", N_("current transformer ratio (ct meters; default 1)")},
     {"customer", "NO", N_("the account's customer number (用户编号, up to 8 digits)")},
     {"dir", "DIR", N_("the backup folder (default [backup] dir)")},

@@ -652,6 +652,85 @@ static void reversal__of_a_loaded_purchase_only_corrects_the_money(void **state)
     assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales WHERE kind = 11"), -5000 + 4000);
 }
 
+/* The shift report totals each fee type (issue 13 §2): taken by the sales, carried by a
+ * re-sale and given back by the sale it replaced, cancelled by a reversal; the types add
+ * up to the lines' fees. */
+static void shift__totals_each_fee_type_net_of_resales_and_reversals(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(10000), less = by_amount(5000),
+                            again = by_amount(6000);
+    const int64_t service_fen = 200, property_fen = 1000;
+    struct kwh_shift_report rep;
+    struct kwh_receipt sale, resale;
+    struct kwh_reversal_req r;
+    struct kwh_err e;
+    int64_t service, property, lines_fee = 0, types_fee = 0;
+    int64_t want_service_fen, want_service_n;
+    uint32_t no;
+
+    assert_int_equal(fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, service_fen, &service, &e),
+                     0);
+    assert_int_equal(
+        fee_add(s->core, &s->admin, "物业费", KWH_FEE_MONTHLY, property_fen, &property, &e), 0);
+    /* the opening pays both; two sales the service fee each */
+    no = open_at(s, 5000, 12345678, &p);
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    site_meter_loads(s, 10000 + sale.sale.energy_ckwh);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &less, &sale, &e), 0);
+    assert_int_equal(sale.sale.fee_fen, service_fen);
+    /* the second re-sold (its fee carried, the replaced one's given back), then reversed */
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &again, &resale, &e), 0);
+    assert_int_equal(resale.sale.fee_fen, service_fen);
+    r = reversal_of(resale.sale.invoice_no, "the customer did not pay");
+    assert_int_equal(reverse(s, &r, NULL, &e), 0);
+
+    want_service_fen = service_fen /* open */ + service_fen /* sale */ + service_fen /* sale */
+                       + service_fen /* re-sale */ - service_fen                     /* returned */
+                       - service_fen /* reversed */;
+    want_service_n = 1 + 1 + 1 + 1 - 1 - 1;
+    assert_int_equal(shift_current(s->core, &s->seller, NULL, &rep, &e), 0);
+    assert_int_equal(rep.nfees, 2);
+    assert_int_equal(rep.fees[0].ref, service < property ? service : property);
+    for (size_t i = 0; i < rep.nfees; i++) {
+        const struct kwh_item_total *t = &rep.fees[i];
+        assert_int_equal(t->item, KWH_ITEM_FEE);
+        if (t->ref == service) {
+            assert_string_equal(t->name, "服务费");
+            assert_int_equal(t->fen, want_service_fen);
+            assert_int_equal(t->count, want_service_n);
+        } else {
+            assert_int_equal(t->ref, property);
+            assert_string_equal(t->name, "物业费");
+            assert_int_equal(t->fen, property_fen);
+            assert_int_equal(t->count, 1);
+        }
+        types_fee += t->fen;
+    }
+    for (int i = 0; i < KWH_SHIFT_LINES; i++)
+        lines_fee += rep.lines[i].fee_fen;
+    assert_int_equal(types_fee, lines_fee);
+    assert_int_equal(rep.lines[KWH_SHIFT_REVERSAL].fee_fen, -service_fen);
+    shift_report_fini(&rep);
+
+    /* closed, and again from the closed shift: the same totals */
+    assert_int_equal(shift_close(s->core, &s->seller, 0, &rep, &e), 0);
+    assert_int_equal(rep.nfees, 2);
+    {
+        int64_t id = rep.shift_id;
+        shift_report_fini(&rep);
+        assert_int_equal(shift_get(s->core, &s->seller, id, &rep, &e), 0);
+    }
+    assert_int_equal(rep.nfees, 2);
+    assert_int_equal(rep.fees[0].fen + rep.fees[1].fen, want_service_fen + property_fen);
+    shift_report_fini(&rep);
+    /* a new shift has no fees yet */
+    assert_int_equal(shift_current(s->core, &s->seller, NULL, &rep, &e), 0);
+    assert_int_equal(rep.nfees, 0);
+    shift_report_fini(&rep);
+}
+
 /* The tiers' totals of report items for filter f: tier i's kWh and money in ckwh[i-1],
  * fen[i-1]. */
 static void tier_totals(struct site *s, const struct kwh_sale_filter *f, int64_t ckwh[3],
@@ -1148,6 +1227,7 @@ int main(void)
         T(reversal__a_correction_records_the_money_as_it_was_paid),
         T(reversal__of_a_loaded_purchase_only_corrects_the_money),
         T(reversal__nets_the_tier_totals_of_the_reports),
+        T(shift__totals_each_fee_type_net_of_resales_and_reversals),
         T(room__prices_the_tiers_fees_and_arrears_as_the_sale_will),
         T(shared__a_shared_tariff_is_flat),
         T(arrears__the_site_lists_the_accounts_that_owe),
