@@ -103,6 +103,10 @@ static const struct opt_help opts[] = {
     {"reverse/pay", "cash|wechat|alipay|card|transfer|other",
      N_("a correction: how the customer really paid (default as recorded)")},
     {"reverse/ref", "REF", N_("a correction: the payment's reference")},
+    {"reverse/energy", NULL,
+     N_("take the energy back too: the card in the reader, still holding the purchase the "
+        "meter has not loaded (as 重新售电 needs), is written back to the purchase before it; "
+        "not with a correction, not for an opening")},
     {"reverse/amount", "YUAN",
      N_("a correction: the money for the energy as it should have been (default as "
         "recorded)")},
