@@ -73,7 +73,8 @@ enum kwh_op_kind {
     KWH_OP_EDIT = 8,         /* 用户信息维护 writing the card */
     KWH_OP_TOOL = 9,         /* 工具卡 */
     KWH_OP_WIPE = 10,        /* 读卡清卡 */
-    KWH_OP_REVERSAL = 11,    /* 冲正: a linked entry cancelling a sale's money (no card) */
+    KWH_OP_REVERSAL = 11,    /* 冲正: a linked entry cancelling a sale's money (and, with
+                                the card, its energy) */
 };
 #define KWH_OP_KINDS 12 /* kinds are 1 .. KWH_OP_KINDS - 1 */
 

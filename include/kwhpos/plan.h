@@ -157,6 +157,7 @@ struct kwh_plan_view {
        entry that replaces the money (a payment method, reference or amount put right) */
     bool has_correction;
     struct kwh_sale correction;
+    bool reverses_energy;        /* the card is written back: the entry cancels the energy too */
     char approver[KWH_NAME_MAX]; /* the administrator who approved it ("" not yet) */
     /* 开户: the arrears the closed accounts on the meter still owe, which the new account
        takes over when it opens (docs/units.md), and the latest of those accounts */
@@ -274,10 +275,11 @@ int edit_plan(struct kwh_core *c, const struct kwh_session *s, uint32_t customer
 
 /* 冲正 (docs/units.md): a sale recorded wrongly, by invoice number, with the reason. The
  * reversal is a new entry linked to it that cancels its money (energy, fees, arrears
- * recovered); the energy stays where it is (a purchase still on the card is corrected with
- * 重新售电 instead). With correct, a second linked entry records the money as it should
- * have been: pay_method (-1: as recorded) and pay_ref, and amount_fen for the energy (-1:
- * as recorded). */
+ * recovered); the energy stays where it is, unless energy: then the customer's card, which
+ * still holds the purchase unloaded (the condition of 重新售电), is written back to the
+ * purchase before it and the entry takes the energy off too. With correct, a second
+ * linked entry records the money as it should have been: pay_method (-1: as recorded) and
+ * pay_ref, and amount_fen for the energy (-1: as recorded). */
 struct kwh_reversal_req {
     int64_t invoice_no;
     char reason[KWH_TEXT_MAX];
@@ -285,12 +287,22 @@ struct kwh_reversal_req {
     int pay_method;
     char pay_ref[KWH_REF_MAX];
     int64_t amount_fen;
+    bool energy; /* take the energy back off the card (reversal_plan_card) */
 };
 /* The plan of a reversal asked for by s (any operator); refused for a reversal, a sale
  * already reversed, a sale without money. It needs an administrator's approval
  * (reversal_approve) before plan_commit by s. */
 int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_reversal_req *r,
                   struct kwh_plan **out, struct kwh_err *e);
+/* The same with the customer's card as read (card; NULL: none read). With r->energy the
+ * card must hold the sale as its last purchase, not loaded by the meter (as 重新售电
+ * requires; else KWH_ECONFLICT saying why, and only the money can be reversed); the plan
+ * then writes the card (plan_commit's card protocol) back to the purchase count and
+ * energy before the sale, and the entry cancels its energy with its money. Not with
+ * correct, and not for an opening's purchase. */
+int reversal_plan_card(struct kwh_core *c, const struct kwh_session *s,
+                       const struct kwh_reversal_req *r, const struct kwh_card_view *card,
+                       struct kwh_plan **out, struct kwh_err *e);
 /* Four eyes: administrator name, another person than the one who asked, approves plan p
  * with their password (a wrong one counts toward their lock-out). */
 int reversal_approve(struct kwh_core *c, struct kwh_plan *p, const char *name, const char *password,

@@ -264,6 +264,10 @@ struct kwh_shift_report {
     size_t npending;
     struct kwh_anchor anchor; /* a closed shift: the audit chain's anchor at its close */
     size_t nrequests;         /* 冲正 requests of the operator waiting for an administrator */
+    /* the money of each fee type (SPEC B11): what the lines' fees are made of, ref order;
+     * the card fee (ref 0) named as fee_kind_label(KWH_FEE_CARD) (owned) */
+    struct kwh_item_total *fees;
+    size_t nfees;
 };
 
 /* The part of a shift in one area (SPEC B10): shift_period (p) or shift_current (p NULL)

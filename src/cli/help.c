@@ -53,6 +53,9 @@ static const struct opt_help opts[] = {
     {"consumed", NULL, N_("the lost card's last purchase had reached the meter")},
     {"unconsumed", NULL, N_("the lost card's last purchase had not reached the meter")},
     {"counted", "YUAN", N_("the cash counted in the drawer, before seeing the expected cash")},
+    {"fees", NULL,
+     N_("CSV: the money per fee type (fee, name, count, amount) instead of the lines; text, "
+        "JSON and xlsx always show it")},
     {"ct", "RATIO", N_("current transformer ratio (ct meters; default 1)")},
     {"customer", "NO", N_("the account's customer number (用户编号, up to 8 digits)")},
     {"dir", "DIR", N_("the backup folder (default [backup] dir)")},
@@ -100,6 +103,10 @@ static const struct opt_help opts[] = {
     {"reverse/pay", "cash|wechat|alipay|card|transfer|other",
      N_("a correction: how the customer really paid (default as recorded)")},
     {"reverse/ref", "REF", N_("a correction: the payment's reference")},
+    {"reverse/energy", NULL,
+     N_("take the energy back too: the card in the reader, still holding the purchase the "
+        "meter has not loaded (as 重新售电 needs), is written back to the purchase before it; "
+        "not with a correction, not for an opening")},
     {"reverse/amount", "YUAN",
      N_("a correction: the money for the energy as it should have been (default as "
         "recorded)")},

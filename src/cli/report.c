@@ -349,6 +349,12 @@ static const struct out_col line_cols[] = {
     {KWH_NC("column", "amount"), OUT_NUM}, {KWH_NC("column", "fee"), OUT_NUM},
     {KWH_NC("column", "total"), OUT_NUM},
 };
+static const struct out_col fee_cols[] = {
+    {KWH_NC("column", "fee"), 0},
+    {KWH_NC("column", "name"), 0},
+    {KWH_NC("column", "count"), OUT_NUM},
+    {KWH_NC("column", "amount"), OUT_NUM},
+};
 static const struct out_col pay_cols[] = {
     {KWH_NC("column", "pay"), 0},
     {KWH_NC("column", "in"), OUT_NUM},
@@ -385,9 +391,12 @@ static const char *label14(const char *label)
     return b;
 }
 
-static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh_shift_report *r)
+/* fees: CSV gives the money per fee type instead of the lines. */
+static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh_shift_report *r,
+                       bool fees_csv)
 {
     struct out_table *lines = out_table_new(line_cols, (int)KWH_ARRAY_LEN(line_cols));
+    struct out_table *fees = out_table_new(fee_cols, (int)KWH_ARRAY_LEN(fee_cols));
     struct out_table *pays = out_table_new(pay_cols, (int)KWH_ARRAY_LEN(pay_cols));
     struct out_table *sum = out_table_new(summary_cols, (int)KWH_ARRAY_LEN(summary_cols));
     struct out_table *voided = cli_sales_table(), *pending = cli_sales_table();
@@ -399,6 +408,12 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         out_cell(lines, cli_dec(r->lines[i].amount_fen, 2));
         out_cell(lines, cli_dec(r->lines[i].fee_fen, 2));
         out_cell(lines, cli_dec(r->lines[i].total_fen, 2));
+    }
+    for (size_t i = 0; i < r->nfees; i++) {
+        out_cellf(fees, "fee%lld", (long long)r->fees[i].ref);
+        out_cell(fees, r->fees[i].name);
+        out_cellf(fees, "%lld", (long long)r->fees[i].count);
+        out_cell(fees, cli_dec(r->fees[i].fen, 2));
     }
     for (int p = 0; p < KWH_PAY_COUNT; p++) {
         out_cell(pays, model_pay_name(p));
@@ -430,23 +445,26 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         cli_sales_row(voided, &r->voided[i]);
     for (size_t i = 0; i < r->npending; i++)
         cli_sales_row(pending, &r->pending[i]);
-    if (out_table_failed(lines) || out_table_failed(pays) || out_table_failed(sum) ||
-        out_table_failed(voided) || out_table_failed(pending)) {
+    if (out_table_failed(lines) || out_table_failed(fees) || out_table_failed(pays) ||
+        out_table_failed(sum) || out_table_failed(voided) || out_table_failed(pending)) {
         fprintf(stderr, "%s: out of memory\n", c->prog);
         rc = CLI_ERROR;
     } else if (o->format == OUT_CSV) {
-        rc = out_csv(c, c->out, lines, o->encoding);
+        rc = out_csv(c, c->out, fees_csv ? fees : lines, o->encoding);
     } else if (o->format == OUT_XLSX) {
         const struct out_sheet sheets[] = {
-            {N_("shift"), sum},     {N_("lines"), lines},     {N_("by payment method"), pays},
-            {N_("voided"), voided}, {N_("pending"), pending},
+            {N_("shift"), sum},        {N_("lines"), lines},
+            {N_("by fee type"), fees}, {N_("by payment method"), pays},
+            {N_("voided"), voided},    {N_("pending"), pending},
         };
-        rc = out_xlsx(c, c->out, sheets, 5);
+        rc = out_xlsx(c, c->out, sheets, 6);
     } else if (o->format == OUT_JSON) {
         fputs("{\"shift\":", c->out);
         out_json_object(c->out, sum);
         fputs(",\"lines\":", c->out);
         out_json_array(c->out, lines);
+        fputs(",\"fees\":", c->out);
+        out_json_array(c->out, fees);
         fputs(",\"pay\":", c->out);
         out_json_array(c->out, pays);
         fputs(",\"voided\":", c->out);
@@ -464,6 +482,11 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
             fprintf(c->out, _("shift #%lld\n\n"), (long long)r->shift_id);
         out_text(c->out, lines);
         fputc('\n', c->out);
+        if (r->nfees > 0) {
+            fprintf(c->out, "%s\n", _("fees by type:"));
+            out_text(c->out, fees);
+            fputc('\n', c->out);
+        }
         out_text(c->out, pays);
         fputc('\n', c->out);
         fprintf(c->out, "%s %14s\n", label14(_("money in")), cli_dec(r->money_in_fen, 2));
@@ -497,6 +520,7 @@ static int print_shift(struct cli *c, const struct out_opts *o, const struct kwh
         }
     }
     out_table_free(lines);
+    out_table_free(fees);
     out_table_free(pays);
     out_table_free(sum);
     out_table_free(voided);
@@ -544,7 +568,7 @@ static int cmd_shift_report(struct cli *c, const struct cli_args *a)
     if (in && o.format == OUT_TEXT)
         fprintf(c->out, _("only the sales of the accounts in %s and below\n"),
                 cli_area_title(c, area)[0] ? cli_area_title(c, area) : "/");
-    rc = print_shift(c, &o, &r);
+    rc = print_shift(c, &o, &r, cli_flag(a, "fees"));
     shift_report_fini(&r);
     return rc;
 }
@@ -566,7 +590,7 @@ static int cmd_shift_close(struct cli *c, const struct cli_args *a)
         return rc;
     if (cli_session(c, &e) < 0 || shift_close(c->core, &c->session, counted, &r, &e) < 0)
         return cli_fail(c, &e);
-    rc = print_shift(c, &o, &r);
+    rc = print_shift(c, &o, &r, cli_flag(a, "fees"));
     shift_report_fini(&r);
     return rc;
 }
@@ -586,14 +610,14 @@ const struct cli_command cli_report_commands[] = {
      N_("purchases per month with totals (月报表); default this month"), cmd_monthly, 0},
     {"report period", FMT SALE_FILTERS, "[--from D] [--to D] [filters as daily]",
      N_("purchase totals over a period by kind and payment (段时期报表)"), cmd_period, 0},
-    {"report shift", FMT "operator= from= to= shift= in=",
-     "[--operator NAME] [--from D --to D] [--in AREA] | [--shift ID] [--format F]",
+    {"report shift", FMT "operator= from= to= shift= in= fees",
+     "[--operator NAME] [--from D --to D] [--in AREA] | [--shift ID] [--format F] [--fees]",
      N_("money of a shift (交班): the open one, a period, or a closed one"), cmd_shift_report, 0},
     {"report items",
      FMT "from= to= operator=", "[--from D] [--to D] [--operator NAME] [--format F]",
      N_("kWh and money per tier (阶梯电价) and money per fee type over a period; default today"),
      cmd_items, 0},
-    {"shift close", FMT "counted=", "--counted YUAN [--format F]",
+    {"shift close", FMT "counted= fees", "--counted YUAN [--format F] [--fees]",
      N_("close your shift (交班) with the cash counted in the drawer"), cmd_shift_close, 0},
     {"query customers",
      FMT PAGE "after= customer= meter= name= tariff= address= from= to= closed in=",

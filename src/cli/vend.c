@@ -172,7 +172,13 @@ static void print_plan(struct cli *c, const struct kwh_plan_view *v)
                 cli_kv(c, "correction_ref", "%s", f->pay_ref);
         }
         cli_kv(c, "difference", "%s", cli_dec(v->difference_fen, 2));
-        cli_kv(c, "energy", "unchanged (money only)");
+        if (v->reverses_energy) {
+            cli_kv(c, "energy", "%s kWh off the card", cli_dec(-model_sale_card_ckwh(&v->sale), 2));
+            cli_kv(c, "card_purchase_count", "%d -> %d", o->purchase_count,
+                   (int)v->card.purchase_count);
+        } else {
+            cli_kv(c, "energy", "unchanged (money only)");
+        }
         return;
     }
     if (v->has_replaced) {
@@ -654,6 +660,7 @@ int cli_reversal_req(struct cli *c, const struct cli_args *a, struct kwh_reversa
     if ((rc = cli_fixed(c, a, "invoice", 0, INT64_MAX / 2, 0, &n)) != 0)
         return rc;
     r->invoice_no = n;
+    r->energy = cli_flag(a, "energy");
     if (!str_copy(r->reason, sizeof r->reason, cli_str(a, "reason")))
         return cli_usage(c, "--reason: at most %d bytes", KWH_TEXT_MAX - 1);
     if (cli_flag(a, "pay") || cli_flag(a, "ref") || cli_flag(a, "amount")) {
@@ -684,8 +691,17 @@ static int cmd_reverse(struct cli *c, const struct cli_args *a)
         return cli_usage(c, "reverse: --approver NAME (an administrator; the password on the "
                             "line after yours), or kwhpos reverse request to have it approved "
                             "later");
-    if (cli_session(c, &e) < 0 || reversal_plan(c->core, &c->session, &r, &plan, &e) < 0)
+    if (cli_session(c, &e) < 0)
         return cli_fail(c, &e);
+    if (r.energy) {
+        /* the energy comes off the customer's card: read it, settling what is pending */
+        struct kwh_card_view v;
+        if (read_card(c, &v, &e) < 0 ||
+            reversal_plan_card(c->core, &c->session, &r, &v, &plan, &e) < 0)
+            return cli_fail(c, &e);
+    } else if (reversal_plan(c->core, &c->session, &r, &plan, &e) < 0) {
+        return cli_fail(c, &e);
+    }
     print_plan(c, plan_view(plan));
     fflush(c->out);
     if (cli_flag(a, "quote")) {
@@ -764,9 +780,11 @@ const struct cli_command cli_vend_commands[] = {
      "--customer NO [--kwh X|--amount Y] [--adjust KWH] [--pay M] [--ref REF] [--print] "
      "[--quote]",
      N_("write the first card of an imported account (opens its meter)"), cmd_issue_card, 0},
-    {"reverse", "invoice= reason= approver= pay= ref= amount= quote",
+    {"reverse", "invoice= reason= approver= pay= ref= amount= energy quote",
      "--invoice NO --reason TEXT --approver ADMIN [--pay M] [--ref REF] [--amount YUAN] "
-     "[--quote]",
-     N_("reverse a sale's money (冲正, approved by an administrator)"), cmd_reverse, 0},
+     "[--energy] [--quote]",
+     N_("reverse a sale's money (冲正, approved by an administrator), with --energy its "
+        "energy too off the card"),
+     cmd_reverse, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -208,18 +208,12 @@ int plan_write_card(struct kwh_core *c, struct kwh_plan *p, const uint8_t old[KW
     return 0;
 }
 
-int plan_purchase(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
-                  const uint8_t old[KWH_CARD_SIZE], const struct kwh_purchase_req *req,
-                  const struct kwh_sale *replaced, int count, int64_t hoard_base_ckwh,
-                  uint8_t flags, struct kwh_err *e)
+int plan_user_card(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
+                   const uint8_t old[KWH_CARD_SIZE], int count, int64_t card_ckwh,
+                   int64_t free_ckwh, uint8_t flags, struct kwh_err *e)
 {
-    struct rules_quote q;
     struct kwh_card card, prev;
-    struct kwh_sale sale;
-    int rc;
 
-    if ((rc = plan_price(c, p, cu, req, replaced, hoard_base_ckwh, &q, e)) < 0)
-        return rc;
     rules_user_card(cu, &card, core_now(c));
     /* a purchase onto the account's card keeps the card's issue time: only the bytes a
        purchase changes are written */
@@ -227,10 +221,23 @@ int plan_purchase(struct kwh_core *c, struct kwh_plan *p, const struct kwh_custo
         memcmp(prev.serial, card.serial, CARD_SERIAL_LEN) == 0)
         card.issued = prev.issued;
     card.purchase_count = (uint16_t)count;
-    card.purchase_ckwh = (uint32_t)q.card_ckwh;
-    card.free_ckwh = (uint32_t)q.free_ckwh;
+    card.purchase_ckwh = (uint32_t)card_ckwh;
+    card.free_ckwh = (uint32_t)free_ckwh;
     card.flags = flags;
-    if ((rc = plan_write_card(c, p, old, &card, e)) < 0)
+    return plan_write_card(c, p, old, &card, e);
+}
+
+int plan_purchase(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
+                  const uint8_t old[KWH_CARD_SIZE], const struct kwh_purchase_req *req,
+                  const struct kwh_sale *replaced, int count, int64_t hoard_base_ckwh,
+                  uint8_t flags, struct kwh_err *e)
+{
+    struct rules_quote q;
+    struct kwh_sale sale;
+    int rc;
+
+    if ((rc = plan_price(c, p, cu, req, replaced, hoard_base_ckwh, &q, e)) < 0 ||
+        (rc = plan_user_card(c, p, cu, old, count, q.card_ckwh, q.free_ckwh, flags, e)) < 0)
         return rc;
     rules_fill_sale(&sale, p->v.kind, cu, &q, req, count);
     if (replaced != NULL)

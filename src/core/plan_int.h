@@ -118,6 +118,12 @@ int plan_price(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer
                const struct kwh_purchase_req *req, const struct kwh_sale *replaced,
                int64_t hoard_base_ckwh, struct rules_quote *q, struct kwh_err *e);
 
+/* The user card of account cu written over old (read as such) at purchase count `count`
+ * loading card_ckwh, free_ckwh of it free, with flags: a purchase, a re-sale, or (冲正
+ * taking the energy back) the card as it was before the purchase. */
+int plan_user_card(struct kwh_core *c, struct kwh_plan *p, const struct kwh_customer *cu,
+                   const uint8_t old[KWH_CARD_SIZE], int count, int64_t card_ckwh,
+                   int64_t free_ckwh, uint8_t flags, struct kwh_err *e);
 /* A purchase onto the user card of account cu (card read as old): priced (plan_price),
  * the account's card at purchase count `count` loading it with flags, and its sale row
  * (replacing `replaced`, or NULL). */

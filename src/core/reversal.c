@@ -3,10 +3,13 @@
  * (docs/units.md). The reversal cancels the sale's money — the energy's, the fees and the
  * arrears recovered (owed again) — and an optional correction records it as it should
  * have been: another payment method or reference, another amount for the same energy. The
- * energy stays on the card or in the meter: money only; once the meter has reported the
- * purchase loaded, only a correction (its money cannot be cancelled). Four eyes: the operator who
- * asks commits, an administrator (another person) approves with their password. No card write: one
- * transaction. */
+ * energy stays on the card or in the meter: money only, in one transaction; once the meter
+ * has reported the purchase loaded, only a correction (its money cannot be cancelled).
+ * With the customer's card still holding the purchase unloaded (what 重新售电 needs), the
+ * reversal takes the energy back as well: the card is written back to the purchase before
+ * it, through the plan's card protocol, and the entry settles with the write. Four eyes:
+ * the operator who asks commits, an administrator (another person) approves with their
+ * password. */
 #include <stdio.h>
 #include <string.h>
 
@@ -71,11 +74,80 @@ static void reversal_items(struct kwh_sale *row, const struct kwh_sale *o, int s
     }
 }
 
+/* Whether the energy of sale o can come back off the card v: the card is o's account's,
+ * o is its last purchase and the meter has not taken it (resale_replaceable's rule). */
+static int energy_on_card(struct kwh_core *c, const struct kwh_sale *o, struct seen_card *v,
+                          struct kwh_err *e)
+{
+    int rc;
+
+    if (o->kind == KWH_OP_OPEN)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld opened the account: its energy cannot come back off "
+                           "the card (the meter is opened with it); reverse its money only, "
+                           "or re-sell it (重新售电)",
+                           (long long)o->invoice_no);
+    if ((rc = rules_account_card(c, v, e)) < 0)
+        return rc;
+    if (v->cust.id != o->customer_id)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card in the reader is account %08u's, not account %08u's of "
+                           "invoice %lld: read the right card",
+                           v->cust.customer_no, o->customer_no, (long long)o->invoice_no);
+    if (cardview_purchase_in_meter(v))
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld's purchase is already in the meter: its energy cannot "
+                           "be taken back, only its money reversed (without the energy)",
+                           (long long)o->invoice_no);
+    if (!v->has_last_sale || v->last_sale.id != o->id)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "invoice %lld is not the last purchase on this card: its energy "
+                           "cannot be taken back, only its money reversed (without the energy)",
+                           (long long)o->invoice_no);
+    if ((rc = resale_replaceable(c, v, e)) < 0)
+        return kwh_err_prefix(e, "the energy cannot be taken back");
+    return 0;
+}
+
+/* The card as it was before purchase o (count - 1, the purchase before it), flagged as
+ * holding no new purchase, so the meter answers good and loads nothing. */
+static int card_before(struct kwh_core *c, struct kwh_plan *p, const struct seen_card *v,
+                       const struct kwh_sale *o, struct kwh_err *e)
+{
+    int64_t before = o->id, kinds = model_op_kinds(KWH_OPF_PURCHASE), ckwh = 0, free_ckwh = 0;
+    struct kwh_sale prev;
+    int rc;
+
+    while ((rc = store_sale_last_of_kinds(c->db, o->customer_id, kinds, before, &prev, e)) == 0) {
+        if (prev.purchase_count < o->purchase_count) {
+            if (prev.purchase_count == o->purchase_count - 1) {
+                ckwh = model_sale_card_ckwh(&prev);
+                free_ckwh = prev.free_ckwh;
+            }
+            break;
+        }
+        before = prev.id;
+    }
+    if (rc < 0 && rc != KWH_ENOTFOUND)
+        return rc;
+    kwh_err_clear(e);
+    return plan_user_card(c, p, &v->cust, v->img, o->purchase_count - 1, ckwh, free_ckwh,
+                          (uint8_t)(CARD_F_NO_PURCHASE | (v->card.flags & CARD_F_KEYX)), e);
+}
+
 int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct kwh_reversal_req *r,
                   struct kwh_plan **out, struct kwh_err *e)
 {
+    return reversal_plan_card(c, s, r, NULL, out, e);
+}
+
+int reversal_plan_card(struct kwh_core *c, const struct kwh_session *s,
+                       const struct kwh_reversal_req *r, const struct kwh_card_view *card,
+                       struct kwh_plan **out, struct kwh_err *e)
+{
     struct kwh_sale o, rev, fix;
     struct kwh_customer cu;
+    struct seen_card v;
     struct kwh_plan *p;
     int64_t n, sum, first;
     int pay = KWH_PAY_CASH, rc;
@@ -110,6 +182,20 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
         if (r->amount_fen < -1 || r->amount_fen > UNITS_MAX_FEN)
             return kwh_err_set(e, KWH_EINVAL, "amount: 0 yuan or more");
     }
+    if (r->energy && r->correct)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "a reversal that takes the energy back cancels the sale whole: no "
+                           "correction with it (to change the amount on the card, re-sell it: "
+                           "重新售电)");
+    if (r->energy && card == NULL)
+        return kwh_err_set(e, KWH_EINVAL,
+                           "the energy comes back off the customer's card: put it in the "
+                           "reader and read it, or reverse the money only");
+    if (r->energy) {
+        if ((rc = cardview_check(c, card->img, &v, e)) < 0 ||
+            (rc = energy_on_card(c, &o, &v, e)) < 0)
+            return rc;
+    }
     if ((rc = store_customer_get(c->db, o.customer_id, &cu, e)) < 0)
         return rc;
     /* energy the meter has taken was sold: its money can be put right, never cancelled
@@ -137,11 +223,23 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
     rev.arrears_fen = -o.arrears_fen;
     rev.pay_method = o.pay_method;
     reversal_items(&rev, &o, -1, o.amount_fen);
+    if (r->energy) {
+        /* the purchase off the card: settled with the write, as a re-sale is (the
+           balance, the period's kWh and the arrears owed again by the entry itself) */
+        rev.energy_ckwh = -o.energy_ckwh;
+        rev.adjust_ckwh = -o.adjust_ckwh;
+        rev.free_ckwh = -o.free_ckwh;
+        rev.period_start = o.period_start;
+        if ((rc = card_before(c, p, &v, &o, e)) < 0)
+            return plan_fail(p, rc);
+        p->v.reverses_energy = true;
+    }
     plan_add_sale(p, &rev);
     p->v.has_replaced = true;
     p->v.replaced = o;
     p->cu_after = cu;
-    p->cu_after.arrears_fen += o.arrears_fen; /* owed again, unless corrected */
+    if (!r->energy)
+        p->cu_after.arrears_fen += o.arrears_fen; /* owed again, unless corrected */
     if (r->correct) {
         money_row(&fix, &o);
         fix.amount_fen = r->amount_fen >= 0 ? r->amount_fen : o.amount_fen;
@@ -175,10 +273,10 @@ int reversal_plan(struct kwh_core *c, const struct kwh_session *s, const struct 
                           (o.amount_fen + o.fee_fen + o.arrears_fen);
     plan_audit(p, "reversal", "",
                "invoice=%lld reason=%s requested_by=%s amount=%lld fee=%lld arrears=%lld "
-               "pay=%s correction=%s",
+               "pay=%s correction=%s energy=%lld",
                (long long)o.invoice_no, r->reason, s->name, (long long)o.amount_fen,
                (long long)o.fee_fen, (long long)o.arrears_fen, model_pay_name(o.pay_method),
-               r->correct ? model_pay_name(pay) : "none");
+               r->correct ? model_pay_name(pay) : "none", (long long)rev.energy_ckwh);
     if (r->correct) {
         size_t len = strlen(p->audit_detail);
         snprintf(p->audit_detail + len, sizeof p->audit_detail - len, " corrected_amount=%lld",

@@ -14,6 +14,7 @@
 
 #include "core/internal.h"
 #include "core/query_int.h"
+#include "kwhpos/money.h"
 #include "kwhpos/oversight.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
@@ -80,8 +81,13 @@ static int fill(struct kwh_core *c, const struct store_shift_q *q, struct kwh_sh
         (rc = store_shift_returns(c->db, q, model_op_kinds(KWH_OPF_REPLACES), add_return, r, e)) <
             0 ||
         (rc = store_shift_sales(c->db, q, KWH_STATE_VOID, &r->voided, &r->nvoided, e)) < 0 ||
-        (rc = store_shift_sales(c->db, q, KWH_STATE_PENDING, &r->pending, &r->npending, e)) < 0)
+        (rc = store_shift_sales(c->db, q, KWH_STATE_PENDING, &r->pending, &r->npending, e)) < 0 ||
+        (rc = store_shift_fees(c->db, q, model_op_kinds(KWH_OPF_REPLACES), &r->fees, &r->nfees,
+                               e)) < 0)
         return rc;
+    for (size_t i = 0; i < r->nfees; i++)
+        if (r->fees[i].ref == 0)
+            str_copy(r->fees[i].name, sizeof r->fees[i].name, fee_kind_label(KWH_FEE_CARD));
     {
         struct kwh_reversal_request *w;
         if ((rc = store_revreq_list(c->db, false, q->operator_id, &w, &r->nrequests, e)) < 0)
@@ -313,6 +319,8 @@ void shift_report_fini(struct kwh_shift_report *r)
         return;
     free(r->voided);
     free(r->pending);
+    free(r->fees);
     r->voided = r->pending = NULL;
-    r->nvoided = r->npending = 0;
+    r->fees = NULL;
+    r->nvoided = r->npending = r->nfees = 0;
 }

@@ -79,6 +79,47 @@ int store_shift_returns(struct store *s, const struct store_shift_q *q, int64_t 
     return each_group(s, st, fn, ctx, e);
 }
 
+/* Each fee line of the range's sales (done or cancelled, as the money is counted), and
+ * the fee lines of the sales the range's re-sales replaced, given back: one row per line,
+ * its count +1 for a fee taken and -1 for one given back (a reversal carries its
+ * sale's lines negated). */
+#define SHIFT_FEE_LINES                                                                            \
+    "SELECT i.ref AS ref, i.name AS name, CASE WHEN i.fen < 0 THEN -1 ELSE 1 END AS n, "           \
+    "i.fen AS fen FROM sales s JOIN sale_items i ON i.sale_id = s.id WHERE " SHIFT_RANGE           \
+    " AND s.state IN (1, 3) AND i.item = 2 UNION ALL SELECT i.ref, i.name, CASE WHEN i.fen < 0 "   \
+    "THEN 1 ELSE -1 END, -i.fen FROM sales s JOIN sales r ON r.id = s.replaces_id JOIN "           \
+    "sale_items i ON i.sale_id = r.id WHERE " SHIFT_RANGE " AND ((1 << s.kind) & :kinds) <> 0 "    \
+    "AND s.state IN (1, 3) AND i.item = 2"
+
+static void rd_fee_total(sql_stmt *st, void *row)
+{
+    struct kwh_item_total *t = row;
+    memset(t, 0, sizeof *t);
+    t->item = KWH_ITEM_FEE;
+    t->ref = sql_col_i64(st, 0);
+    sql_col_text(st, 1, t->name, sizeof t->name);
+    t->count = sql_col_i64(st, 2);
+    t->fen = sql_col_i64(st, 3);
+}
+
+int store_shift_fees(struct store *s, const struct store_shift_q *q, int64_t kinds,
+                     struct kwh_item_total **out, size_t *n, struct kwh_err *e)
+{
+    sql_stmt *st =
+        sql_prep(s,
+                 "SELECT x.ref, coalesce(max(f.name), max(x.name), ''), sum(x.n), sum(x.fen) "
+                 "FROM (" SHIFT_FEE_LINES ") x LEFT JOIN fee_types f ON f.id = x.ref GROUP BY "
+                 "x.ref ORDER BY x.ref",
+                 e);
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return KWH_EDB;
+    bind_range(st, q);
+    sql_i64(st, ":kinds", kinds);
+    return sql_collect(s, st, sizeof **out, rd_fee_total, (void **)out, n, e);
+}
+
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e)
 {

@@ -240,6 +240,12 @@ int store_shift_sums(struct store *s, const struct store_shift_q *q, store_shift
  * sale's payment method. */
 int store_shift_returns(struct store *s, const struct store_shift_q *q, int64_t kinds,
                         store_shift_fn fn, void *ctx, struct kwh_err *e);
+/* The range's money per fee type, net of what its re-sales (kinds, as above) gave back:
+ * one row per fee type (item KWH_ITEM_FEE, ref its id, 0 the card fee; name its name
+ * now, else as at the sale), count the fees taken less those given back or reversed;
+ * *out caller-freed. */
+int store_shift_fees(struct store *s, const struct store_shift_q *q, int64_t kinds,
+                     struct kwh_item_total **out, size_t *n, struct kwh_err *e);
 /* The range's sales in one state (void or pending), oldest first; *rows caller-freed. */
 int store_shift_sales(struct store *s, const struct store_shift_q *q, int state,
                       struct kwh_sale **rows, size_t *n, struct kwh_err *e);

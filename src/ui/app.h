@@ -56,6 +56,7 @@ enum ui_action {
     ACT_FORM_RESTORE, /* 恢复发票格式 */
     ACT_HISTORY,      /* a tariff's price history */
     ACT_BROWSE,       /* choose a file from a folder's list */
+    ACT_FEES,         /* a report's money per fee type, and back */
     ACT_COUNT
 };
 #define ACT_BIT(a) (1u << (a))

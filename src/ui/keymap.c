@@ -25,6 +25,7 @@ static const struct binding bindings[] = {
     {KEY_CODE_YES, KEY_F(3), "F3", ACT_FIND, N_("Find"), NULL},
     {KEY_CODE_YES, KEY_F(4), "F4", ACT_TOGGLE, N_("Amount/kWh"), N_("Amt/kWh")},
     {KEY_CODE_YES, KEY_F(4), "F4", ACT_BROWSE, N_("Choose file"), N_("File")},
+    {KEY_CODE_YES, KEY_F(4), "F4", ACT_FEES, N_("Fee types"), N_("Fees")},
     {KEY_CODE_YES, KEY_F(5), "F5", ACT_NEW, N_("New"), NULL},
     {KEY_CODE_YES, KEY_F(6), "F6", ACT_DELETE, N_("Delete"), NULL},
     {KEY_CODE_YES, KEY_F(7), "F7", ACT_PRINT, N_("Print"), NULL},

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* 冲正 (购电维护): a sale recorded wrongly, by its invoice number, with the reason, and
  * optionally the money as it was really paid (payment method, reference, amount for the
- * energy). The plan shows the sale, its reversal and the correction, money only; an
- * administrator other than the operator approves it on the same screen with their own
- * password (docs/units.md). */
+ * energy), or the energy taken back off the customer's card while the meter has not
+ * loaded it (the card is read at Enter). The plan shows the sale, its reversal and the
+ * correction, or the card written back; an administrator other than the operator
+ * approves it on the same screen with their own password (docs/units.md). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@ enum {
     F_APPROVER,
     F_PASSWORD,
     F_LATER,
+    F_ENERGY,
     F_N
 };
 
@@ -33,7 +35,14 @@ struct reversal {
 
 static void sync(struct reversal *s)
 {
-    bool off = !s->f[F_CORRECT].on;
+    bool energy = s->f[F_ENERGY].on, off;
+
+    /* the energy back cancels the sale whole, on the spot: no correction, no request */
+    if (energy)
+        s->f[F_CORRECT].on = s->f[F_LATER].on = false;
+    s->f[F_CORRECT].hidden = energy;
+    s->f[F_LATER].hidden = energy;
+    off = !s->f[F_CORRECT].on;
     s->f[F_PAY].hidden = off;
     s->f[F_REF].hidden = off || s->f[F_PAY].sel == KWH_PAY_CASH;
     s->f[F_AMOUNT].hidden = off;
@@ -81,6 +90,10 @@ static void reversal_enter(struct app *a, void *st, int arg)
                                     .optional_zero = true};
     s->f[F_LATER] = (struct field){
         .label = N_("Ask an administrator to approve it later"), .kind = FK_CHECK, .row = 8};
+    s->f[F_ENERGY] =
+        (struct field){.label = N_("Take the energy back off the card (card in the reader)"),
+                       .kind = FK_CHECK,
+                       .row = 9};
     s->f[F_APPROVER] = (struct field){.label = N_("Approved by (administrator)"),
                                       .kind = FK_TEXT,
                                       .row = 6,
@@ -101,10 +114,11 @@ static void reversal_draw(struct app *a, void *st)
 {
     (void)a;
     draw_wrap(stdscr, UI_TOP + 11, 2, COLS - 4,
-              _("A reversal cancels the money of a sale with a new, linked entry; the energy on "
-                "the card or in the meter is not changed (a purchase still on the card is "
-                "corrected with Re-sale). Leave the amount empty to keep the amount recorded."),
-              theme_attr(CLR_INFO), 3);
+              _("A reversal cancels the money of a sale with a new, linked entry; the energy is "
+                "not changed, unless the card still holds the purchase the meter has not "
+                "loaded: tick the last box and the card is written back. Leave the amount empty "
+                "to keep the amount recorded."),
+              theme_attr(CLR_INFO), 4);
     form_draw(&((struct reversal *)st)->fm, true);
 }
 
@@ -151,7 +165,16 @@ static int reversal_action(struct app *a, void *st, int act)
         form_focus(&s->fm, F_INVOICE);
         return UI_HANDLED;
     }
-    rc = reversal_plan(a->core, &a->s, &r, &plan, &e);
+    if (s->f[F_ENERGY].on) {
+        /* the card as it is now: the plan is built on it and the commit checks it again */
+        struct kwh_card_view v;
+        r.energy = true;
+        rc = cardview_read(a->core, &a->s, &v, &e);
+        if (rc == 0)
+            rc = reversal_plan_card(a->core, &a->s, &r, &v, &plan, &e);
+    } else {
+        rc = reversal_plan(a->core, &a->s, &r, &plan, &e);
+    }
     if (rc == 0)
         rc = reversal_approve(a->core, plan, form_text(&s->fm, F_APPROVER),
                               form_text(&s->fm, F_PASSWORD), &e);
@@ -163,7 +186,9 @@ static int reversal_action(struct app *a, void *st, int act)
     }
     plan_lines(plan_view(plan), &p);
     if (!dialog_confirm_pairs(a, _("Confirm the reversal"), &p,
-                              _("Record the reversal? Nothing else changes."))) {
+                              plan_view(plan)->reverses_energy
+                                  ? _("Write the card back and record the reversal?")
+                                  : _("Record the reversal? Nothing else changes."))) {
         plan_free(plan);
         app_msg(a, CLR_INFO, "%s", _("Cancelled; nothing was written."));
         return UI_HANDLED;

@@ -639,7 +639,12 @@ void plan_lines(const struct kwh_plan_view *v, struct pairs *p)
         if (v->after.arrears_fen != v->before.arrears_fen)
             pairs_add(p, _("Arrears owed again (yuan)"), "%s",
                       fmt_money(b1, sizeof b1, v->after.arrears_fen));
-        pairs_add(p, _("Energy"), "%s", _("unchanged: money only"));
+        if (v->reverses_energy)
+            pairs_add(p, _("Energy"), _("%s kWh off the card (purchase count %d -> %d)"),
+                      fmt_energy(b1, sizeof b1, -model_sale_card_ckwh(&v->sale)), o->purchase_count,
+                      (int)v->card.purchase_count);
+        else
+            pairs_add(p, _("Energy"), "%s", _("unchanged: money only"));
         if (v->approver[0] != '\0')
             pairs_add(p, _("Approved by"), "%s", v->approver);
         return;

@@ -2,8 +2,9 @@
 /* 交班 (B7): the blind count first — the clerk counts the cash in the drawer and types
  * it before seeing what the shift expects — then the shift is closed and its report
  * shown with the difference: money by what was done and by payment method, voided
- * attempts and pending card writes. F7 prints it, F8 exports it. The figures are those
- * of `kwhpos shift close` and `kwhpos report shift`. */
+ * attempts and pending card writes. F4 shows the money per fee type in place of the
+ * lines, and back. F7 prints it, F8 exports it. The figures are those of
+ * `kwhpos shift close` and `kwhpos report shift`. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,8 @@ struct shift {
     struct field f[F_N];
     struct form fm;
     bool closed;
+    bool fees_view; /* the money per fee type in place of the lines */
+    struct list fl;
     struct kwh_shift_report r;
 };
 
@@ -35,6 +38,25 @@ static const struct list_col line_cols[] = {
     {N_("Item"), 16, false}, {N_("Count"), 6, true},  {N_("Amount"), 11, true},
     {N_("Fees"), 9, true},   {N_("Total"), 11, true},
 };
+
+enum { FT_NAME, FT_COUNT, FT_FEE };
+
+static const struct list_col fee_cols[] = {
+    {N_("Fee type"), 24, false},
+    {N_("Count"), 6, true},
+    {N_("Fees"), 11, true},
+};
+
+static void fee_cell(void *ctx, int row, int col, char *buf, size_t n)
+{
+    const struct kwh_item_total *t = &((struct shift *)ctx)->r.fees[row];
+
+    switch (col) {
+    case FT_NAME: snprintf(buf, n, "%s", t->name); break;
+    case FT_COUNT: snprintf(buf, n, "%" PRId64, t->count); break;
+    default: fmt_money(buf, n, t->fen); break;
+    }
+}
 
 /* The column right of the table of operations (2 + its 57 columns, and a space). */
 #define SIDE_X 61
@@ -147,8 +169,16 @@ static void draw_report(struct shift *s)
 
     heading(r, line, sizeof line);
     draw_text(stdscr, y, 2, COLS - 4, line, theme_attr(CLR_READONLY));
-    list_draw(&lines, y + 1, 2, KWH_SHIFT_LINES + 1, line_cols, (int)KWH_ARRAY_LEN(line_cols),
-              line_cell, s, false);
+    if (!s->fees_view) {
+        list_draw(&lines, y + 1, 2, KWH_SHIFT_LINES + 1, line_cols, (int)KWH_ARRAY_LEN(line_cols),
+                  line_cell, s, false);
+    } else if (r->nfees == 0) {
+        draw_text(stdscr, y + 2, 2, SIDE_X - 4, _("No fees in this shift."), theme_attr(CLR_INFO));
+    } else {
+        s->fl.n = (int)r->nfees;
+        list_draw(&s->fl, y + 1, 2, KWH_SHIFT_LINES + 1, fee_cols, (int)KWH_ARRAY_LEN(fee_cols),
+                  fee_cell, s, true);
+    }
     list_draw(&pays, y + 2 + KWH_SHIFT_LINES, 2, KWH_PAY_COUNT + 1, pay_cols,
               (int)KWH_ARRAY_LEN(pay_cols), pay_cell, s, false);
     for (int i = 0; i < S_N; i++) {
@@ -265,6 +295,10 @@ static void print_shift(struct app *a, struct shift *s)
     tbuf_add(&b, "%s\n%s\n\n", _("Shift report"), line);
     text_table(&b, line_cols, (int)KWH_ARRAY_LEN(line_cols), line_cell, s, KWH_SHIFT_LINES);
     tbuf_add(&b, "\n");
+    if (r->nfees > 0) {
+        text_table(&b, fee_cols, (int)KWH_ARRAY_LEN(fee_cols), fee_cell, s, (int)r->nfees);
+        tbuf_add(&b, "\n");
+    }
     text_table(&b, pay_cols, (int)KWH_ARRAY_LEN(pay_cols), pay_cell, s, KWH_PAY_COUNT);
     tbuf_add(&b, "\n");
     for (int i = 0; i < S_N; i++) {
@@ -291,14 +325,23 @@ static void print_shift(struct app *a, struct shift *s)
     ui_print_outcome(a, rc, &res, &e, _("Printed."));
 }
 
-/* CSV: the lines, then the summary in the Total column. */
+/* CSV: the lines, each fee type's money in the Fees column, then the summary in the
+ * Total column. */
 static void export_cell(void *ctx, int row, int col, char *buf, size_t n)
 {
     const struct kwh_shift_report *r = &((struct shift *)ctx)->r;
-    int i = row - KWH_SHIFT_LINES;
+    int f = row - KWH_SHIFT_LINES, i = f - (int)r->nfees;
 
     if (row < KWH_SHIFT_LINES)
         line_cell(ctx, row, col, buf, n);
+    else if (f < (int)r->nfees && col == L_ITEM)
+        snprintf(buf, n, _("Fee: %s"), r->fees[f].name);
+    else if (f < (int)r->nfees && col == L_COUNT)
+        fee_cell(ctx, f, FT_COUNT, buf, n);
+    else if (f < (int)r->nfees && col == L_FEE)
+        fee_cell(ctx, f, FT_FEE, buf, n);
+    else if (f < (int)r->nfees)
+        buf[0] = '\0';
     else if (col == L_ITEM)
         snprintf(buf, n, "%s", _(summary_labels[i]));
     else if (col == L_TOTAL)
@@ -311,8 +354,10 @@ static int export_rows(struct app *a, void *ctx, struct table_sink *k, struct kw
 
     (void)a;
     (void)e;
-    for (int row = 0; row < KWH_SHIFT_LINES + S_N; row++)
-        if (row != KWH_SHIFT_LINES + S_COUNTED || r->counted)
+    int fees = (int)r->nfees;
+
+    for (int row = 0; row < KWH_SHIFT_LINES + fees + S_N; row++)
+        if (row != KWH_SHIFT_LINES + fees + S_COUNTED || r->counted)
             table_sink_row(k, export_cell, ctx, row);
     return 0;
 }
@@ -330,6 +375,12 @@ static int shift_action(struct app *a, void *st, int act)
 
     switch (act) {
     case ACT_SUBMIT: return s->closed ? UI_CLOSE : close_shift(a, s);
+    case ACT_FEES:
+        if (s->closed) {
+            s->fees_view = !s->fees_view;
+            s->fl.n = (int)s->r.nfees;
+        }
+        return UI_HANDLED;
     case ACT_PRINT:
     case ACT_EXPORT:
         if (!s->closed) {
@@ -349,7 +400,31 @@ static int shift_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct shift *s = st;
 
-    return s->closed ? UI_IGNORED : form_key(a, &s->fm, type, ch);
+    if (s->closed)
+        return s->fees_view ? list_key(&s->fl, KWH_SHIFT_LINES + 1, type, ch) : UI_IGNORED;
+    return form_key(a, &s->fm, type, ch);
+}
+
+/* F4 once the report is there. */
+static unsigned shift_actions(const struct app *a, void *st)
+{
+    unsigned act = ACT_BIT(ACT_PRINT) | ACT_BIT(ACT_EXPORT);
+
+    (void)a;
+    return ((struct shift *)st)->closed ? act | ACT_BIT(ACT_FEES) : act;
+}
+
+static const char *shift_keys(const struct app *a, void *st)
+{
+    const struct shift *s = st;
+
+    (void)a;
+    if (!s->closed)
+        return NULL;
+    return s->fees_view ? N_("F4: back to the lines by operation\n"
+                             "Up, Down, PgUp, PgDn: through the fee types")
+                        : N_("F4: the money per fee type (service, monthly, card fee) in place "
+                             "of the lines");
 }
 
 static const char *shift_submit(struct app *a, void *st)
@@ -366,9 +441,11 @@ static void shift_leave(struct app *a, void *st)
 
 const struct screen scr_shift = {
     .title = N_("Shift handover"),
-    .actions = ACT_BIT(ACT_PRINT) | ACT_BIT(ACT_EXPORT),
+    .actions = ACT_BIT(ACT_PRINT) | ACT_BIT(ACT_EXPORT) | ACT_BIT(ACT_FEES),
     .submit_label = N_("Close shift"),
     .submit_now = shift_submit,
+    .actions_now = shift_actions,
+    .keys_help_now = shift_keys,
     .state_size = sizeof(struct shift),
     .enter = shift_enter,
     .draw = shift_draw,

@@ -56,7 +56,10 @@ static const struct kwh_op_info ops[KWH_OP_KINDS] = {
      KWH_OPF_CARD | KWH_OPF_ACCOUNT | KWH_OPF_PARAMS},
     {KWH_OP_TOOL, KWH_NC("op", "tool-card"), "", KWH_N("Tool card"), KWH_OPF_CARD},
     {KWH_OP_WIPE, KWH_NC("op", "wipe"), "", KWH_N("Card wipe"), KWH_OPF_CARD},
-    {KWH_OP_REVERSAL, KWH_NC("op", "reversal"), "冲正", KWH_N("Reversal"), KWH_OPF_ACCOUNT},
+    /* a reversal that takes the energy back writes the card: its count and the energy
+       it takes off (a negative purchase) settle as a re-sale's do */
+    {KWH_OP_REVERSAL, KWH_NC("op", "reversal"), "冲正", KWH_N("Reversal"),
+     KWH_OPF_ACCOUNT | KWH_OPF_COUNT | KWH_OPF_ADDS},
 };
 
 const struct kwh_name *model_name(const struct kwh_name *t, size_t n, int id)

@@ -119,6 +119,15 @@ like "the audit names both" "$(q "SELECT operator || ' ' || after FROM audit WHE
 run kp report shift --format csv
 like "the shift shows the reversals" "$OUT" "reversal,2,0\.00,0\.00,0\.00"
 like "the sales' total counts the fee and the arrears recovered" "$OUT" "sale,2,143\.00,2\.00,155\.00"
+# the fee: taken with the sale (+2.00), cancelled by the reversal (-2.00), taken again by
+# the correction (+2.00)
+run kp report shift --fees --format csv
+is "the shift's money per fee type, net of the reversal" "$(tr -d "\r" <<<"$OUT")" "fee,name,count,amount
+fee1,服务费,1,2.00"
+run kp report shift
+like "the text report lists the fee types" "$OUT" "fees by type:"
+like "each with its count and money" "$OUT" "fee1 +服务费 +1 +2\.00"
+like "the json too" "$(kp report shift --format json)" '"fees":\[\{"fee":"fee1","name":"服务费","count":1,"amount":2\.00\}\]'
 run kp report items --format csv
 is "kWh and money per tier and per fee" "$(tr -d "\r" <<<"$OUT")" "item,name,count,kwh,amount
 tier1,,2,200.00,100.00

@@ -119,13 +119,18 @@ tui_stop
 # the audit chain's anchor goes where [audit] anchors says
 tui_ini "language=zh_CN" "backup.interval_hours=0" "audit.anchors=$T/anchors/kwh.log"
 mkdir -p "$T/anchors"
+# a fee type, and a sale of the clerk that pays it: 10.00 = 2.00 service fee + 8.00 energy
+admin fee add --name 服务费 --kind sale --amount 2 >/dev/null
+load
+clerk sell --customer 10000004 --amount 10 >/dev/null && load
+is "the clerk's sale paid the fee" "$(db "select fee_fen from sales where id = (select max(id) from sales)")" 200
 tui_start
 tui_login clerk clerk-pw-1
 tui_wait "F9"
 tui_menu 6 8
 tui_see "shift screen asks for the count first" "实点现金(元)"
 unlike "without showing the expected cash" "$(tui_screen)" "应有现金 +[0-9]"
-tui_type "40"; tui_keys Enter
+tui_type "50"; tui_keys Enter
 tui_wait "确认交班" && tui_keys Enter
 tui_see "the report after the count" "应有现金"
 tui_like "shows the difference: short by 10" "差额 +-10\.00 短款"
@@ -143,13 +148,29 @@ tui_like "the voided and pending writes, on the screen's last row" \
 # each row its own label: the meter changes done, not the name of their query screen
 tui_like "the shift's meter change row reads 换表" "^ *换表 +[0-9]"
 unlike "not 换表查询" "$(tui_screen)" "换表查询"
+# F4: the money per fee type in place of the lines, and back
+tui_like "F4 is offered once the report is there" "F4 ?费用"
+tui_keys F4
+tui_see "F4 shows the fee types" "费用类型"
+tui_like "the service fee: one sale, 2.00" "^ *服务费 +1 +2\.00"
+unlike "in place of the lines" "$(tui_screen)" "重新售电"
+tui_keys F1
+tui_see "F1 says how to go back" "F4：回到按业务列出的各行"
+tui_keys Enter
+tui_keys F4
+tui_like "F4 again: the lines" "^ *换表 +[0-9]"
+tui_keys F8
+tui_wait "导出为 CSV 文件" && tui_keys C-u && tui_type "$T/shift.csv" && tui_keys Tab Right Enter
+tui_see "the shift report exported" "已导出"
+ok "the export has a row per fee type, its money in the fees column" \
+    grep -q "费用：服务费,1,,2\.00," <(iconv -f GB18030 -t UTF-8 "$T/shift.csv")
 # the reader screen's field is the port, not the screen's name (the seller may see it)
 tui_menu 1 1
 tui_see "reader screen: its title is the manual's name" "通讯参数设置"
 tui_like "reader screen: the reader field is labelled 读卡器" "^ *读卡器 +<"
 tui_like "reader screen: the port field is labelled 串口" "^ *串口 "
 is "the shift is closed with the count" \
-    "$(db "select expected_cash_fen, counted_cash_fen from shifts s join operators o on o.id = s.operator_id where o.name = 'clerk'")" "5000|4000"
+    "$(db "select expected_cash_fen, counted_cash_fen from shifts s join operators o on o.id = s.operator_id where o.name = 'clerk'")" "6000|5000"
 tui_stop
 
 # --- English ----------------------------------------------------------------------------
@@ -163,6 +184,6 @@ tui_keys F3
 tui_see "en: totals" "3 accounts"
 tui_menu 6 2
 tui_keys F3
-tui_see "en: purchases" "Total 3"
+tui_see "en: purchases (the clerk's sale with the fee among them)" "Total 4"
 tui_stop
 done_testing

@@ -234,6 +234,39 @@ tui_stop
 ok "money: the fee is deleted" wait_for 20 adm fee delete --fee 服务费
 ok "money: the rest of the arrears waived" wait_for 20 adm arrears waive --customer 10000001 --amount 20 --reason 测试结束
 
+# --- 冲正 taking the energy back: a sale still on the card, not loaded ---------------------
+sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
+tui_start
+tui_login system 1
+tui_menu 3 1
+tui_see "energy back: daily sale screen" "日常售电"
+tui_keys F2
+tui_see "energy back: card read" "已消费"
+tui_type "10"; tui_keys Enter
+tui_see "energy back: confirmation of the sale" "收款并写卡？"
+tui_keys Enter
+tui_see "energy back: sold" "售电成功" 20
+INV2=$(db "select invoice_no from sales order by id desc limit 1")
+COUNT2=$(db "select purchase_count from sales order by id desc limit 1")
+tui_menu 4 4
+tui_see "energy back: reversal screen" "从卡上扣回电量"
+tui_type "$INV2"; tui_keys Tab; tui_type "卖错户"
+tui_keys Tab Tab; tui_type "boss"; tui_keys Tab; tui_type "boss-pass-1"; tui_keys Tab Tab Space
+tui_like "energy back: ticked" "从卡上扣回电量.* \[x\]"
+unlike "energy back: no correction, no request then" "$(tui_screen)" "请管理员稍后批准|按实际付款重新记录"
+tui_keys Enter
+tui_see "energy back: confirmation" "写回此卡并记录冲正？"
+tui_like "energy back: the energy off the card, the count back" \
+    "从卡上扣回 [0-9.]+ kWh（购电次数 $COUNT2 -> $((COUNT2 - 1))）"
+tui_keys Enter
+tui_see "energy back: done" "已冲正" 20
+is "energy back: the linked entry cancels money and energy, its card write done" \
+    "$(db "select s.state || ' ' || (s.amount_fen = -o.amount_fen) || ' ' || (s.energy_ckwh = -o.energy_ckwh) || ' ' || c.state from sales s join sales o on o.id = s.reverses_id join card_ops c on c.id = s.op_id where o.invoice_no = $INV2")" \
+    "1 1 1 1"
+is "energy back: the account's purchase count is back" \
+    "$(db "select purchase_count from customers where customer_no = 10000001")" $((COUNT2 - 1))
+tui_stop
+
 # --- English: a daily sale; nothing cut short at 80 columns ------------------------------
 sim eject >/dev/null; sim meter-insert 20240001 c1 >/dev/null; sim insert c1 >/dev/null
 tui_ini "language=en"

@@ -652,6 +652,266 @@ static void reversal__of_a_loaded_purchase_only_corrects_the_money(void **state)
     assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales WHERE kind = 11"), -5000 + 4000);
 }
 
+/* --- 冲正 taking the energy back (issue 13 §3) ---------------------------------------------- */
+
+static struct kwh_card card_now(struct site *s)
+{
+    struct kwh_card card;
+    struct kwh_err e;
+    if (card_decode(site_profile(), s->card->img, NULL, &card, &e) < 0)
+        fail_msg("card: %s", e.msg);
+    return card;
+}
+
+/* Reads the card in the reader, plans r with it, approves it as the administrator. */
+static int plan_energy(struct site *s, const struct kwh_reversal_req *r, struct kwh_plan **plan,
+                       struct kwh_err *e)
+{
+    struct kwh_card_view v;
+    int rc = ops_read(s->core, &s->seller, &v, e);
+    if (rc == 0)
+        rc = reversal_plan_card(s->core, &s->seller, r, &v, plan, e);
+    if (rc == 0)
+        rc = reversal_approve(s->core, *plan, s->admin.name, SITE_ADMIN_PW, e);
+    return rc;
+}
+
+/* The card still holds the purchase (the meter has not loaded it): the reversal writes
+ * it back to the purchase before, and its entry cancels the energy with the money. */
+static void reversal__takes_the_energy_back_off_the_card_the_meter_has_not_loaded(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(5000), more = by_amount(3000);
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_card before, after;
+    struct kwh_customer cu0, cu;
+    struct kwh_receipt sale, rev;
+    struct kwh_reversal_req r;
+    struct kwh_plan *plan = NULL;
+    const struct kwh_plan_view *pv;
+    struct kwh_err e;
+    int64_t energy0;
+
+    site_meter_loads(s, 10000);
+    before = card_now(s);
+    assert_int_equal(account_find(s->core, no, 0, &cu0, &e), 0);
+    energy0 = site_q1(s, "SELECT sum(energy_ckwh) FROM sales_sum");
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    assert_int_equal(card_now(s).purchase_count, before.purchase_count + 1);
+    r = reversal_of(sale.sale.invoice_no, "sold to the wrong account");
+    r.energy = true;
+    /* without the card: refused, saying to read it */
+    REFUSED(KWH_EINVAL, "put it in the reader",
+            reversal_plan_card(s->core, &s->seller, &r, NULL, &plan, &e_));
+    /* not with a correction */
+    r.correct = true;
+    REFUSED(KWH_EINVAL, "no correction", plan_energy(s, &r, &plan, &e_));
+    plan_free(plan);
+    plan = NULL;
+    r.correct = false;
+    assert_int_equal(plan_energy(s, &r, &plan, &e), 0);
+    /* the plan shows what will be committed: the card back, the energy and money off */
+    pv = plan_view(plan);
+    assert_true(pv->reverses_energy);
+    assert_true(pv->writes_card);
+    assert_int_equal(pv->card.purchase_count, before.purchase_count);
+    assert_int_equal(pv->sale.energy_ckwh, -sale.sale.energy_ckwh);
+    assert_int_equal(pv->sale.amount_fen, -5000);
+    assert_int_equal(pv->after.balance_ckwh, cu0.balance_ckwh);
+    assert_int_equal(plan_commit(s->core, &s->seller, plan, &rev, &e), 0);
+    plan_free(plan);
+    plan = NULL;
+    /* the card is as before the purchase: its count and energy, holding nothing new */
+    after = card_now(s);
+    assert_int_equal(after.purchase_count, before.purchase_count);
+    assert_int_equal(after.purchase_ckwh, before.purchase_ckwh);
+    assert_true(after.flags & CARD_F_NO_PURCHASE);
+    /* the ledger: the original stands, the linked reversal cancels its money and energy */
+    assert_int_equal(rev.sale.kind, KWH_OP_REVERSAL);
+    assert_int_equal(rev.sale.reverses_id, sale.sale.id);
+    assert_int_equal(rev.sale.energy_ckwh, -sale.sale.energy_ckwh);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 2 AND state = 1"), 1);
+    assert_int_equal(site_q1(s, "SELECT sum(energy_ckwh) FROM sales_sum"), energy0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE kind = 11 AND state = 1"), 1);
+    assert_int_equal(account_find(s->core, no, 0, &cu, &e), 0);
+    assert_int_equal(cu.balance_ckwh, cu0.balance_ckwh);
+    assert_int_equal(cu.purchase_count, cu0.purchase_count);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM audit WHERE op = 'reversal' AND after LIKE "
+                                "'%energy=-%approved_by=system%'"),
+                     1);
+    /* once only; and the next sale goes onto the card as the next purchase */
+    REFUSED(KWH_ECONFLICT, "already reversed", plan_energy(s, &r, &plan, &e_));
+    plan_free(plan);
+    plan = NULL;
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &sale, &e), 0);
+    assert_int_equal(card_now(s).purchase_count, before.purchase_count + 1);
+}
+
+/* Once the meter has loaded the purchase its energy cannot come back: refused, nothing
+ * written, the card untouched; the money alone can still be corrected. */
+static void reversal__of_the_energy_the_meter_loaded_is_refused(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(5000);
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_reversal_req r;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt sale;
+    uint8_t img[KWH_CARD_SIZE];
+    struct kwh_err e;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    site_meter_loads(s, 10000 + sale.sale.energy_ckwh);
+    memcpy(img, s->card->img, KWH_CARD_SIZE);
+    r = reversal_of(sale.sale.invoice_no, "the customer says he did not pay");
+    r.energy = true;
+    REFUSED(KWH_ECONFLICT, "already in the meter", plan_energy(s, &r, &plan, &e_));
+    plan_free(plan);
+    plan = NULL;
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11"), 0);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE kind = 11"), 0);
+    assert_memory_equal(s->card->img, img, KWH_CARD_SIZE);
+    /* the opening's purchase never comes back off the card either */
+    r = reversal_of(site_q1(s, "SELECT invoice_no FROM sales WHERE kind = 1"), "wrong");
+    r.energy = true;
+    REFUSED(KWH_ECONFLICT, "opened the account", plan_energy(s, &r, &plan, &e_));
+    plan_free(plan);
+}
+
+/* The card pulled in the middle of the write: the reversal waits, pending, out of the
+ * totals; the card read again settles it by what it holds (here: the old purchase, so
+ * void), and the reversal can then be made. */
+static void reversal__a_pulled_card_leaves_a_pending_write_that_settles(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(5000);
+    uint32_t no = open_at(s, 5000, 12345678, &p);
+    struct kwh_reversal_req r;
+    struct kwh_plan *plan = NULL;
+    struct kwh_receipt sale, rev;
+    struct kwh_card_view v;
+    struct kwh_card held;
+    struct kwh_err e;
+    int64_t total;
+
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    held = card_now(s);
+    total = site_q1(s, "SELECT sum(amount_fen) FROM sales_sum");
+    r = reversal_of(sale.sale.invoice_no, "sold to the wrong account");
+    r.energy = true;
+    assert_int_equal(plan_energy(s, &r, &plan, &e), 0);
+    s->card->steps = 0;
+    s->card->fail_after = 1; /* a byte written, then the card is gone */
+    assert_int_equal(plan_commit(s->core, &s->seller, plan, &rev, &e), KWH_EPENDING);
+    plan_free(plan);
+    plan = NULL;
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE kind = 11 AND state = 0"), 1);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11 AND state = 0"), 1);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales_sum"), total);
+    /* a pending write on the account: nothing else is planned on it meanwhile */
+    assert_true(ops_sell(s->core, &s->seller, no, &money, NULL, &e) < 0);
+    fakecard_reinsert(s->card);
+    assert_int_equal(ops_read(s->core, &s->seller, &v, &e), 0);
+    assert_int_equal(v.settled_done + v.settled_void, 1);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM card_ops WHERE state = 0"), 0);
+    /* settled by what the card holds */
+    if (card_now(s).purchase_count == held.purchase_count) {
+        assert_int_equal(v.settled_void, 1);
+        assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11 AND state = 2"), 1);
+        assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales_sum"), total);
+        /* and the reversal made again, whole this time */
+        assert_int_equal(plan_energy(s, &r, &plan, &e), 0);
+        assert_int_equal(plan_commit(s->core, &s->seller, plan, &rev, &e), 0);
+        plan_free(plan);
+    } else {
+        assert_int_equal(v.settled_done, 1);
+    }
+    assert_int_equal(card_now(s).purchase_count, held.purchase_count - 1);
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM sales WHERE kind = 11 AND state = 1"), 1);
+    assert_int_equal(site_q1(s, "SELECT sum(amount_fen) FROM sales_sum"), total - 5000);
+}
+
+/* The shift report totals each fee type (issue 13 §2): taken by the sales, carried by a
+ * re-sale and given back by the sale it replaced, cancelled by a reversal; the types add
+ * up to the lines' fees. */
+static void shift__totals_each_fee_type_net_of_resales_and_reversals(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = by_kwh(10000, 0), money = by_amount(10000), less = by_amount(5000),
+                            again = by_amount(6000);
+    const int64_t service_fen = 200, property_fen = 1000;
+    struct kwh_shift_report rep;
+    struct kwh_receipt sale, resale;
+    struct kwh_reversal_req r;
+    struct kwh_err e;
+    int64_t service, property, lines_fee = 0, types_fee = 0;
+    int64_t want_service_fen, want_service_n;
+    uint32_t no;
+
+    assert_int_equal(fee_add(s->core, &s->admin, "服务费", KWH_FEE_SALE, service_fen, &service, &e),
+                     0);
+    assert_int_equal(
+        fee_add(s->core, &s->admin, "物业费", KWH_FEE_MONTHLY, property_fen, &property, &e), 0);
+    /* the opening pays both; two sales the service fee each */
+    no = open_at(s, 5000, 12345678, &p);
+    site_meter_loads(s, 10000);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &money, &sale, &e), 0);
+    site_meter_loads(s, 10000 + sale.sale.energy_ckwh);
+    assert_int_equal(ops_sell(s->core, &s->seller, no, &less, &sale, &e), 0);
+    assert_int_equal(sale.sale.fee_fen, service_fen);
+    /* the second re-sold (its fee carried, the replaced one's given back), then reversed */
+    assert_int_equal(ops_resell(s->core, &s->seller, no, &again, &resale, &e), 0);
+    assert_int_equal(resale.sale.fee_fen, service_fen);
+    r = reversal_of(resale.sale.invoice_no, "the customer did not pay");
+    assert_int_equal(reverse(s, &r, NULL, &e), 0);
+
+    want_service_fen = service_fen /* open */ + service_fen /* sale */ + service_fen /* sale */
+                       + service_fen /* re-sale */ - service_fen                     /* returned */
+                       - service_fen /* reversed */;
+    want_service_n = 1 + 1 + 1 + 1 - 1 - 1;
+    assert_int_equal(shift_current(s->core, &s->seller, NULL, &rep, &e), 0);
+    assert_int_equal(rep.nfees, 2);
+    assert_int_equal(rep.fees[0].ref, service < property ? service : property);
+    for (size_t i = 0; i < rep.nfees; i++) {
+        const struct kwh_item_total *t = &rep.fees[i];
+        assert_int_equal(t->item, KWH_ITEM_FEE);
+        if (t->ref == service) {
+            assert_string_equal(t->name, "服务费");
+            assert_int_equal(t->fen, want_service_fen);
+            assert_int_equal(t->count, want_service_n);
+        } else {
+            assert_int_equal(t->ref, property);
+            assert_string_equal(t->name, "物业费");
+            assert_int_equal(t->fen, property_fen);
+            assert_int_equal(t->count, 1);
+        }
+        types_fee += t->fen;
+    }
+    for (int i = 0; i < KWH_SHIFT_LINES; i++)
+        lines_fee += rep.lines[i].fee_fen;
+    assert_int_equal(types_fee, lines_fee);
+    assert_int_equal(rep.lines[KWH_SHIFT_REVERSAL].fee_fen, -service_fen);
+    shift_report_fini(&rep);
+
+    /* closed, and again from the closed shift: the same totals */
+    assert_int_equal(shift_close(s->core, &s->seller, 0, &rep, &e), 0);
+    assert_int_equal(rep.nfees, 2);
+    {
+        int64_t id = rep.shift_id;
+        shift_report_fini(&rep);
+        assert_int_equal(shift_get(s->core, &s->seller, id, &rep, &e), 0);
+    }
+    assert_int_equal(rep.nfees, 2);
+    assert_int_equal(rep.fees[0].fen + rep.fees[1].fen, want_service_fen + property_fen);
+    shift_report_fini(&rep);
+    /* a new shift has no fees yet */
+    assert_int_equal(shift_current(s->core, &s->seller, NULL, &rep, &e), 0);
+    assert_int_equal(rep.nfees, 0);
+    shift_report_fini(&rep);
+}
+
 /* The tiers' totals of report items for filter f: tier i's kWh and money in ckwh[i-1],
  * fen[i-1]. */
 static void tier_totals(struct site *s, const struct kwh_sale_filter *f, int64_t ckwh[3],
@@ -1148,6 +1408,10 @@ int main(void)
         T(reversal__a_correction_records_the_money_as_it_was_paid),
         T(reversal__of_a_loaded_purchase_only_corrects_the_money),
         T(reversal__nets_the_tier_totals_of_the_reports),
+        T(shift__totals_each_fee_type_net_of_resales_and_reversals),
+        T(reversal__takes_the_energy_back_off_the_card_the_meter_has_not_loaded),
+        T(reversal__of_the_energy_the_meter_loaded_is_refused),
+        T(reversal__a_pulled_card_leaves_a_pending_write_that_settles),
         T(room__prices_the_tiers_fees_and_arrears_as_the_sale_will),
         T(shared__a_shared_tariff_is_flat),
         T(arrears__the_site_lists_the_accounts_that_owe),
