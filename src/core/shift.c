@@ -84,7 +84,7 @@ static int fill(struct kwh_core *c, const struct store_shift_q *q, struct kwh_sh
         return rc;
     {
         struct kwh_reversal_request *w;
-        if ((rc = store_revreq_list(c->db, false, q->operator_id, &w, &r->nrequests, e)) < 0)
+        if ((rc = store_revreq_list(c->db, false, q->operator_id, 0, &w, &r->nrequests, e)) < 0)
             return rc;
         free(w);
     }
