@@ -946,7 +946,7 @@ static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
     struct kwh_period day = period_day(s->now);
     struct kwh_shift_report r, whole;
     struct kwh_err e;
-    int64_t a, b, root;
+    int64_t a, b, root, sid;
 
     a = add(s, 0, "园区A");
     b = add(s, 0, "园区B");
@@ -975,9 +975,28 @@ static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
     shift_report_fini(&r);
     shift_report_fini(&whole);
 
+    /* the closed shift's part in an area (the 交班 screen's 区域): its sales there, no count */
+    OK(shift_close(s->core, &s->seller, whole.net_fen, &whole, &e));
+    assert_true(whole.shift_id > 0 && whole.counted);
+    sid = whole.shift_id;
+    OK(shift_get_in_area(s->core, &s->seller, whole.shift_id, b, &r, &e));
+    assert_int_equal(r.shift_id, whole.shift_id);
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 2);
+    assert_int_equal(r.money_in_fen * 3, whole.money_in_fen * 2);
+    assert_false(r.counted);
+    shift_report_fini(&r);
+    OK(shift_get_in_area(s->core, &s->admin, whole.shift_id, a, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 1);
+    shift_report_fini(&r);
+    shift_report_fini(&whole);
+
     OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
     assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, b, &r, &e), KWH_EPERM);
     assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, 999999, &r, &e), KWH_ENOTFOUND);
+    assert_int_equal(shift_get_in_area(s->core, &s->seller, sid, b, &r, &e), KWH_EPERM);
+    OK(shift_get_in_area(s->core, &s->seller, sid, a, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 1);
+    shift_report_fini(&r);
 }
 
 int main(void)
