@@ -99,11 +99,11 @@ before=$(q "SELECT COUNT(*) FROM sales WHERE state = 1")
     >"$T/t2.out" 2>&1; echo $? >"$T/t2.rc") &
 t2=$!
 one_pending() { [ "$(q 'SELECT COUNT(*) FROM card_ops WHERE state = 0')" = 1 ]; }
-wait_for 10 one_pending
+wait_for 30 one_pending
 run kp issue-card --customer "$B" --amount 50
 wait $t2
 rcs="$RC $(cat "$T/t2.rc")"
-like "the refused one says why" "$OUT $(cat "$T/t2.out")" "changed meanwhile|not settled|pending"
+like "the refused one says why" "$OUT $(cat "$T/t2.out")" "changed meanwhile|not settled|pending|already has a card"
 ok "one terminal issues the card, the other is refused" sh -c "[ '$rcs' = '0 5' ] || [ '$rcs' = '5 0' ]"
 is "one sale of 50 yuan, not two" "$(q "SELECT COUNT(*) FROM sales WHERE state = 1")" $((before + 1))
 is "nothing left pending" "$(kp pending)" ""
