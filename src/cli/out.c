@@ -387,3 +387,30 @@ void out_json_object(FILE *f, const struct out_table *t)
     else
         json_row(f, t, 0);
 }
+
+bool out_failed(struct cli *c, const struct out_table *const *t, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (out_table_failed(t[i])) {
+            fprintf(stderr, "%s: out of memory\n", c->prog);
+            return true;
+        }
+    return false;
+}
+
+int out_print(struct cli *c, const struct out_opts *o, const struct out_table *t, const char *sheet)
+{
+    if (out_failed(c, &t, 1))
+        return CLI_ERROR;
+    if (o->format == OUT_CSV)
+        return out_csv(c, c->out, t, o->encoding);
+    if (o->format == OUT_XLSX)
+        return out_xlsx(c, c->out, &(struct out_sheet){sheet, t}, 1);
+    if (o->format == OUT_JSON) {
+        out_json_array(c->out, t);
+        fputc('\n', c->out);
+        return CLI_OK;
+    }
+    out_text(c->out, t);
+    return CLI_OK;
+}

@@ -66,6 +66,14 @@ void out_json_object(FILE *f, const struct out_table *t);
 /* A JSON string literal. */
 void out_json_str(FILE *f, const char *s);
 
+/* Whether any of the n tables ran out of memory while cells were added; says so on
+ * stderr when one did. */
+bool out_failed(struct cli *c, const struct out_table *const *t, int n);
+/* One table in the format chosen: text, CSV, a JSON array (and a newline) or a workbook
+ * of one sheet named sheet (a msgid). 0 or an exit code (CLI_ERROR out of memory). */
+int out_print(struct cli *c, const struct out_opts *o, const struct out_table *t,
+              const char *sheet);
+
 /* The table's shape and cells, for the writers outside out.c. */
 int out_table_ncols(const struct out_table *t);
 const struct out_col *out_table_col(const struct out_table *t, int col);

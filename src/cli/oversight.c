@@ -69,26 +69,6 @@ static const struct out_col area_cols[] = {
     {KWH_NC("column", "accounts"), OUT_NUM},
 };
 
-static int print_table(struct cli *c, const struct out_opts *o, struct out_table *t,
-                       const char *what)
-{
-    if (out_table_failed(t)) {
-        fprintf(stderr, "%s: out of memory\n", c->prog);
-        return CLI_ERROR;
-    }
-    if (o->format == OUT_CSV)
-        return out_csv(c, c->out, t, o->encoding);
-    if (o->format == OUT_XLSX)
-        return out_xlsx(c, c->out, &(struct out_sheet){what, t}, 1);
-    if (o->format == OUT_JSON) {
-        out_json_array(c->out, t);
-        fputc('\n', c->out);
-        return CLI_OK;
-    }
-    out_text(c->out, t);
-    return CLI_OK;
-}
-
 static const char *area_text(const struct kwh_area *ar)
 {
     return ar->depth == 0 ? _("(whole site)") : ar->title;
@@ -120,7 +100,7 @@ static int cmd_area_list(struct cli *c, const struct cli_args *a)
         out_cellf(t, "%lld", (long long)list[i].accounts);
     }
     free(list);
-    rc = print_table(c, &o, t, N_("areas"));
+    rc = out_print(c, &o, t, N_("areas"));
     out_table_free(t);
     return rc;
 }
@@ -317,7 +297,7 @@ static int cmd_card_blacklist(struct cli *c, const struct cli_args *a)
         out_cell(t, cli_time(m[i].last_attempt));
     }
     free(m);
-    rc = print_table(c, &o, t, N_("blacklist"));
+    rc = out_print(c, &o, t, N_("blacklist"));
     if (rc == CLI_OK && o.format == OUT_TEXT)
         fprintf(c->out, _("%zu cards on the blacklist\n"), n);
     out_table_free(t);
@@ -348,7 +328,7 @@ static int cmd_search(struct cli *c, const struct cli_args *a)
     t = cli_customers_table();
     for (size_t i = 0; i < pg.n; i++)
         cli_customers_row(c, t, &pg.rows[i]);
-    rc = print_table(c, &o, t, N_("accounts"));
+    rc = out_print(c, &o, t, N_("accounts"));
     if (rc == CLI_OK && o.format == OUT_TEXT) {
         fprintf(c->out, _("%zu accounts found\n"), pg.n);
         if (pg.more && pg.n > 0)
@@ -418,7 +398,7 @@ static int cmd_report_areas(struct cli *c, const struct cli_args *a)
     free(rows);
     if (o.format == OUT_TEXT)
         fprintf(c->out, _("by area: %s to %s\n\n"), cli_minute(p.from), cli_minute(p.to));
-    rc = print_table(c, &o, t, N_("by area"));
+    rc = out_print(c, &o, t, N_("by area"));
     out_table_free(t);
     return rc;
 }
@@ -575,7 +555,7 @@ static int cmd_anomalies(struct cli *c, const struct cli_args *a)
     free(r);
     if (o.format == OUT_TEXT)
         fprintf(c->out, "%s\n\n", _(anom_titles[kind]));
-    rc = print_table(c, &o, t, anom_titles[kind]);
+    rc = out_print(c, &o, t, anom_titles[kind]);
     if (rc == CLI_OK && o.format == OUT_TEXT)
         fprintf(c->out, _("%zu found\n"), n);
     out_table_free(t);

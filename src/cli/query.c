@@ -13,16 +13,11 @@
 static int print_listing(struct cli *c, const struct out_opts *o, struct out_table *t,
                          int64_t shown, int64_t total, const char *what)
 {
-    int rc = CLI_OK;
-    if (out_table_failed(t)) {
-        fprintf(stderr, "%s: out of memory\n", c->prog);
-        return CLI_ERROR;
-    }
-    if (o->format == OUT_CSV) {
-        rc = out_csv(c, c->out, t, o->encoding);
-    } else if (o->format == OUT_XLSX) {
-        rc = out_xlsx(c, c->out, &(struct out_sheet){what, t}, 1);
-    } else if (o->format == OUT_JSON) {
+    /* CSV and xlsx (and a table out of memory) as every table; JSON and text with the
+     * total */
+    if (out_table_failed(t) || (o->format != OUT_JSON && o->format != OUT_TEXT))
+        return out_print(c, o, t, what);
+    if (o->format == OUT_JSON) {
         fprintf(c->out, "{\"total\":%lld,\"rows\":", (long long)total);
         out_json_array(c->out, t);
         fputs("}\n", c->out);
@@ -30,7 +25,7 @@ static int print_listing(struct cli *c, const struct out_opts *o, struct out_tab
         out_text(c->out, t);
         fprintf(c->out, _("%lld of %lld %s\n"), (long long)shown, (long long)total, _(what));
     }
-    return rc;
+    return CLI_OK;
 }
 
 int cli_query_customers(struct cli *c, const struct cli_args *a)

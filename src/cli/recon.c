@@ -106,8 +106,7 @@ static int cmd_reconcile(struct cli *c, const struct cli_args *a)
         out_cell(sum, cli_dec(r.stmt_fen[g], 2));
         out_cell(sum, cli_dec(r.ledger_fen[g], 2));
     }
-    if (out_table_failed(t) || out_table_failed(sum)) {
-        fprintf(stderr, "%s: out of memory\n", c->prog);
+    if (out_failed(c, (const struct out_table *[]){t, sum}, 2)) {
         rc = CLI_ERROR;
     } else if (o.format == OUT_CSV) {
         rc = out_csv(c, c->out, t, o.encoding);
@@ -219,20 +218,7 @@ static int cmd_reverse_list(struct cli *c, const struct cli_args *a)
             out_cell(t, "");
     }
     free(q);
-    if (out_table_failed(t)) {
-        fprintf(stderr, "%s: out of memory\n", c->prog);
-        rc = CLI_ERROR;
-    } else if (o.format == OUT_CSV) {
-        rc = out_csv(c, c->out, t, o.encoding);
-    } else if (o.format == OUT_XLSX) {
-        const struct out_sheet sheets[] = {{N_("reversal requests"), t}};
-        rc = out_xlsx(c, c->out, sheets, 1);
-    } else if (o.format == OUT_JSON) {
-        out_json_array(c->out, t);
-        fputc('\n', c->out);
-    } else {
-        out_text(c->out, t);
-    }
+    rc = out_print(c, &o, t, N_("reversal requests"));
     out_table_free(t);
     return rc;
 }

@@ -77,9 +77,7 @@ static int print_report(struct cli *c, const struct out_opts *o, const struct kw
     for (int p = 0; p < KWH_PAY_COUNT; p++)
         if (r->by_pay[p].count > 0)
             split_row(pays, model_pay_name(p), &r->by_pay[p]);
-    if (out_table_failed(rows) || out_table_failed(tot) || out_table_failed(kinds) ||
-        out_table_failed(pays)) {
-        fprintf(stderr, "%s: out of memory\n", c->prog);
+    if (out_failed(c, (const struct out_table *[]){rows, tot, kinds, pays}, 4)) {
         rc = CLI_ERROR;
     } else if (o->format == OUT_CSV) {
         totals_row(rows, "total", &r->period, &r->totals);

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,20 +29,6 @@ const char sim_meter_usage[] =
     "  show NUMBER                        the display items (manual 十二)\n"
     "  overload NUMBER on|off             an overload on the line (on trips the relay)\n";
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    fprintf(stderr, "kwhsim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return 2;
-}
-
 static bool meter_number(const char *s, uint32_t *out)
 {
     if (s == NULL || !str_is_digits(s, 8))
@@ -59,13 +44,13 @@ static int open_meter(const char *dir, const char *arg, struct meter *m, char *p
     uint32_t number;
 
     if (!meter_number(arg, &number))
-        return fail("\"%s\" is not a meter number: give its 8 digits", arg ? arg : "");
+        return sim_fail("\"%s\" is not a meter number: give its 8 digits", arg ? arg : "");
     if (!meter_path(dir, number, path, n))
-        return fail("the directory path is too long");
+        return sim_fail("the directory path is too long");
     if (meter_load(path, m, &e) < 0) {
         if (e.code == KWH_ENOTFOUND)
-            return fail("no meter %s in %s: make it with `kwhsim new-meter %s`", arg, dir, arg);
-        return fail("%s", e.msg);
+            return sim_fail("no meter %s in %s: make it with `kwhsim new-meter %s`", arg, dir, arg);
+        return sim_fail("%s", e.msg);
     }
     return 0;
 }
@@ -75,7 +60,7 @@ static int save_meter(const char *path, const struct meter *m)
     struct kwh_err e;
 
     if (meter_save(path, m, &e) < 0)
-        return fail("%s", e.msg);
+        return sim_fail("%s", e.msg);
     return 0;
 }
 
@@ -92,41 +77,42 @@ static int cmd_new(const char *dir, int argc, char **argv)
     struct stat st;
 
     if (argc < 1 || !meter_number(argv[0], &number))
-        return fail("new-meter: give the meter number, 8 digits (kwhsim new-meter 12345678)");
+        return sim_fail("new-meter: give the meter number, 8 digits (kwhsim new-meter 12345678)");
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--force") == 0) {
             force = true;
         } else if (strcmp(argv[i], "--type") == 0 && v) {
             if ((type = meter_type_parse(v)) == 0)
-                return fail("--type %s: use single, three-ct or three-direct (单相, 三相互感, "
-                            "三相直通)",
-                            v);
+                return sim_fail("--type %s: use single, three-ct or three-direct (单相, 三相互感, "
+                                "三相直通)",
+                                v);
             i++;
         } else if (strcmp(argv[i], "--rating") == 0 && v) {
             if (fixed_parse(v, 0, 1000, "--rating", &rating, &e) < 0 || rating < 1)
-                return fail("--rating %s: the maximum current in amperes, 1 to 1000", v);
+                return sim_fail("--rating %s: the maximum current in amperes, 1 to 1000", v);
             i++;
         } else if (strcmp(argv[i], "--constant") == 0 && v) {
             if (fixed_parse(v, 0, 100000, "--constant", &constant, &e) < 0 || constant < 1)
-                return fail("--constant %s: impulses per kWh, 1 to 100000", v);
+                return sim_fail("--constant %s: impulses per kWh, 1 to 100000", v);
             i++;
         } else if (strcmp(argv[i], "--profile") == 0 && v) {
             if ((profile = cardprofile_find(v)) == NULL)
-                return fail("--profile %s: no card layout has that name (kwh1, test)", v);
+                return sim_fail("--profile %s: no card layout has that name (kwh1, test)", v);
             i++;
         } else if (strcmp(argv[i], "--preset") == 0 && v) {
             if (fixed_parse(v, 2, 9999999, "--preset", &preset, &e) < 0 || preset < 0)
-                return fail("--preset %s: kWh the factory left in the meter, like 50 or 12.5", v);
+                return sim_fail("--preset %s: kWh the factory left in the meter, like 50 or 12.5",
+                                v);
             i++;
         } else {
-            return fail("new-meter: unexpected \"%s\"", argv[i]);
+            return sim_fail("new-meter: unexpected \"%s\"", argv[i]);
         }
     }
     if (!meter_path(dir, number, path, sizeof path))
-        return fail("the directory path is too long");
+        return sim_fail("the directory path is too long");
     if (!force && stat(path, &st) == 0)
-        return fail("meter %s exists: use --force to replace it", argv[0]);
+        return sim_fail("meter %s exists: use --force to replace it", argv[0]);
     meter_init(&m, number, type, (int)rating, (int)constant, profile);
     if (preset > 0) {
         m.remaining = preset;
@@ -151,19 +137,19 @@ static int cmd_insert(const char *dir, int argc, char **argv)
     int code;
 
     if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--bad-contact") != 0))
-        return fail("usage: kwhsim meter-insert NUMBER CARD [--bad-contact]");
+        return sim_fail("usage: kwhsim meter-insert NUMBER CARD [--bad-contact]");
     bad_contact = argc == 3;
     if (open_meter(dir, argv[0], &m, mpath, sizeof mpath))
         return 2;
     if (!sim_card_path(dir, argv[1], cpath, sizeof cpath))
-        return fail("the card name %s is too long", argv[1]);
+        return sim_fail("the card name %s is too long", argv[1]);
     if (simcard_load(cpath, &c, &e) < 0)
-        return fail("%s", e.msg);
+        return sim_fail("%s", e.msg);
     if (realpath(cpath, real) != NULL && simctl_card_in_reader(dir, real))
-        return fail("the card %s is in the reader: take it out first (kwhsim eject)", argv[1]);
+        return sim_fail("the card %s is in the reader: take it out first (kwhsim eject)", argv[1]);
     code = meter_insert(&m, &c, bad_contact);
     if (simcard_save(cpath, &c, &e) < 0)
-        return fail("%s", e.msg);
+        return sim_fail("%s", e.msg);
     /* a damaged meter keeps its damaged file: saving would write a fresh check line */
     if (!m.damaged && save_meter(mpath, &m))
         return 2;
@@ -180,7 +166,7 @@ static int cmd_use(const char *dir, int argc, char **argv)
     int64_t kwh = -1, kw = -1, hours = -1, minutes = -1, ckwh, seconds = 0;
 
     if (argc < 1)
-        return fail("usage: kwhsim use NUMBER --kwh X | --kw P (--hours H | --minutes M)");
+        return sim_fail("usage: kwhsim use NUMBER --kwh X | --kw P (--hours H | --minutes M)");
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int64_t *dst = strcmp(argv[i], "--kwh") == 0       ? &kwh
@@ -189,11 +175,11 @@ static int cmd_use(const char *dir, int argc, char **argv)
                        : strcmp(argv[i], "--minutes") == 0 ? &minutes
                                                            : NULL;
         if (dst == NULL || v == NULL)
-            return fail("use: unexpected \"%s\" (usage: kwhsim use NUMBER --kwh X | --kw P "
-                        "(--hours H | --minutes M))",
-                        argv[i]);
+            return sim_fail("use: unexpected \"%s\" (usage: kwhsim use NUMBER --kwh X | --kw P "
+                            "(--hours H | --minutes M))",
+                            argv[i]);
         if (fixed_parse(v, 2, 10000000, argv[i], dst, &e) < 0 || *dst < 0)
-            return fail("%s %s: a number like 12.5 (at most two decimals)", argv[i], v);
+            return sim_fail("%s %s: a number like 12.5 (at most two decimals)", argv[i], v);
         i++;
     }
     if (kwh >= 0 && kw < 0 && hours < 0 && minutes < 0) {
@@ -208,14 +194,14 @@ static int cmd_use(const char *dir, int argc, char **argv)
             seconds = minutes * 60 / 100;
         }
     } else {
-        return fail("use: give either --kwh X, or --kw P with --hours H or --minutes M");
+        return sim_fail("use: give either --kwh X, or --kw P with --hours H or --minutes M");
     }
     if (open_meter(dir, argv[0], &m, path, sizeof path))
         return 2;
     if (m.damaged)
-        return fail("meter %s shows E9 (memory checksum error): make it again with new-meter "
-                    "--force",
-                    argv[0]);
+        return sim_fail("meter %s shows E9 (memory checksum error): make it again with new-meter "
+                        "--force",
+                        argv[0]);
     meter_use(&m, ckwh, kw >= 0 ? kw * 10 : 0, seconds, stdout);
     if (save_meter(path, &m))
         return 2;
@@ -229,7 +215,7 @@ static int cmd_show(const char *dir, int argc, char **argv)
     char path[PATH_MAX];
 
     if (argc != 1)
-        return fail("usage: kwhsim show NUMBER");
+        return sim_fail("usage: kwhsim show NUMBER");
     if (open_meter(dir, argv[0], &m, path, sizeof path))
         return 2;
     printf("meter %08" PRIu32 "\n", m.number);
@@ -243,7 +229,7 @@ static int cmd_overload(const char *dir, int argc, char **argv)
     char path[PATH_MAX];
 
     if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
-        return fail("usage: kwhsim overload NUMBER on|off");
+        return sim_fail("usage: kwhsim overload NUMBER on|off");
     if (open_meter(dir, argv[0], &m, path, sizeof path))
         return 2;
     m.overload = strcmp(argv[1], "on") == 0;

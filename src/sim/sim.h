@@ -145,6 +145,10 @@ int simctl_request(const char *dir, const char *line, FILE *out, FILE *err);
 /* Whether path names the card in the reader of the server in dir (false if none runs). */
 bool simctl_card_in_reader(const char *dir, const char *path);
 
+/* A command that cannot do what was asked: "kwhsim: " and the message on stderr; returns
+ * 2, its exit status. */
+int sim_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The meter commands' lines for kwhsim --help. */
 extern const char sim_meter_usage[];
 

@@ -51,9 +51,7 @@ static const char usage[] =
     "Every command prints one line \"kwhsim: ...\" on stderr and exits non-zero when it\n"
     "cannot do what was asked. See docs/simulator.md.\n";
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...)
+int sim_fail(const char *fmt, ...)
 {
     va_list ap;
 
@@ -94,22 +92,22 @@ static int cmd_serve(const char *dir, int argc, char **argv)
             o.card_timing = true;
         } else if (strcmp(argv[i], "--baud") == 0 && i + 1 < argc) {
             if (!parse_int(argv[++i], 1200, 230400, &v) || !serial_baud_valid((int)v))
-                return fail("--baud %s: use 1200, 2400, 4800, 9600, 19200, 38400, 57600, "
-                            "115200 or 230400",
-                            argv[i]);
+                return sim_fail("--baud %s: use 1200, 2400, 4800, 9600, 19200, 38400, 57600, "
+                                "115200 or 230400",
+                                argv[i]);
             o.baud = (int)v;
         } else if (strcmp(argv[i], "--vpcd") == 0 && i + 1 < argc) {
             if (!parse_int(argv[++i], 1, 65534, &v))
-                return fail("--vpcd %s: give vpcd's TCP port (1 to 65534; its DEVICENAME "
-                            "in reader.conf says /dev/null:PORT)",
-                            argv[i]);
+                return sim_fail("--vpcd %s: give vpcd's TCP port (1 to 65534; its DEVICENAME "
+                                "in reader.conf says /dev/null:PORT)",
+                                argv[i]);
             o.vpcd_port = (int)v;
         } else if (strcmp(argv[i], "--vpcd-reader") == 0 && i + 1 < argc) {
             o.vpcd_reader = argv[++i];
         } else {
-            return fail("serve: unexpected \"%s\" (usage: kwhsim serve --dir DIR [--baud N | "
-                        "--vpcd PORT] [--card-timing])",
-                        argv[i]);
+            return sim_fail("serve: unexpected \"%s\" (usage: kwhsim serve --dir DIR [--baud N | "
+                            "--vpcd PORT] [--card-timing])",
+                            argv[i]);
         }
     }
     return simserve_run(&o);
@@ -125,16 +123,16 @@ static int cmd_new_card(const char *dir, int argc, char **argv)
     long v;
 
     if (argc < 1 || argv[0][0] == '-')
-        return fail("%s", "new-card: name the card (kwhsim new-card CARD)");
+        return sim_fail("%s", "new-card: name the card (kwhsim new-card CARD)");
     if (!sim_card_path(dir, argv[0], path, sizeof path))
-        return fail("new-card: the name %s is too long", argv[0]);
+        return sim_fail("new-card: the name %s is too long", argv[0]);
     simcard_blank(&c);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--force") == 0) {
             force = true;
         } else if (strcmp(argv[i], "--tries") == 0 && i + 1 < argc) {
             if (!parse_int(argv[++i], 0, KWH_PSC_TRIES, &v))
-                return fail("--tries %s: use 0, 1, 2 or 3", argv[i]);
+                return sim_fail("--tries %s: use 0, 1, 2 or 3", argv[i]);
             c.tries = (int)v;
         } else if (strcmp(argv[i], "--psc") == 0 && i + 1 < argc) {
             unsigned long p;
@@ -142,18 +140,18 @@ static int cmd_new_card(const char *dir, int argc, char **argv)
             const char *s = argv[++i];
             p = strtoul(s, &end, 16);
             if (strlen(s) != 6 || *end != '\0')
-                return fail("--psc %s: give 3 bytes as 6 hex digits, like ffffff", s);
+                return sim_fail("--psc %s: give 3 bytes as 6 hex digits, like ffffff", s);
             c.psc[0] = (uint8_t)(p >> 16);
             c.psc[1] = (uint8_t)(p >> 8);
             c.psc[2] = (uint8_t)p;
         } else {
-            return fail("new-card: unexpected \"%s\"", argv[i]);
+            return sim_fail("new-card: unexpected \"%s\"", argv[i]);
         }
     }
     if (!force && stat(path, &st) == 0)
-        return fail("%s exists: use --force to replace it with a blank card", path);
+        return sim_fail("%s exists: use --force to replace it with a blank card", path);
     if (simcard_save(path, &c, &e) < 0)
-        return fail("%s", e.msg);
+        return sim_fail("%s", e.msg);
     printf("blank card %s\n", path);
     return 0;
 }
@@ -166,12 +164,12 @@ static int load_card(const char *what, const char *path, struct sim_card *c)
     struct stat st;
 
     if (stat(path, &st) != 0)
-        return fail("%s: no card file %s: make one with `kwhsim new-card`", what, path);
+        return sim_fail("%s: no card file %s: make one with `kwhsim new-card`", what, path);
     if (S_ISREG(st.st_mode) && st.st_size == 0)
-        return fail("%s: %s is an empty file, not a card: make one with `kwhsim new-card`", what,
-                    path);
+        return sim_fail("%s: %s is an empty file, not a card: make one with `kwhsim new-card`",
+                        what, path);
     if (simcard_load(path, c, &e) < 0)
-        return fail("%s", e.msg);
+        return sim_fail("%s", e.msg);
     return 0;
 }
 
@@ -182,9 +180,9 @@ static int cmd_card_show(const char *dir, int argc, char **argv)
     int rc;
 
     if (argc != 1)
-        return fail("%s", "card-show: usage: kwhsim card-show CARD");
+        return sim_fail("%s", "card-show: usage: kwhsim card-show CARD");
     if (!sim_card_path(dir, argv[0], path, sizeof path))
-        return fail("card-show: the name %s is too long", argv[0]);
+        return sim_fail("card-show: the name %s is too long", argv[0]);
     if ((rc = load_card("card-show", path, &c)) != 0)
         return rc;
     printf("card %s\npsc %02x%02x%02x\ntries %d%s\n", path, c.psc[0], c.psc[1], c.psc[2], c.tries,
@@ -207,11 +205,11 @@ static int remote_usage(const char *verb, int argc, char **argv)
     long v;
 
     if (strcmp(verb, "insert") == 0)
-        return argc == 1 ? 0 : fail("%s", "insert: usage: kwhsim insert CARD");
+        return argc == 1 ? 0 : sim_fail("%s", "insert: usage: kwhsim insert CARD");
     if (strcmp(verb, "fault") != 0)
-        return argc == 0 ? 0 : fail("%s: usage: kwhsim %s (no arguments)", verb, verb);
+        return argc == 0 ? 0 : sim_fail("%s: usage: kwhsim %s (no arguments)", verb, verb);
     if (argc == 0)
-        return fail("%s", fault_usage);
+        return sim_fail("%s", fault_usage);
     if (strcmp(argv[0], "pull") == 0 && argc == 2 && parse_int(argv[1], 0, LONG_MAX, &v))
         return 0;
     if (strcmp(argv[0], "garble") == 0 && (argc == 2 || argc == 3) &&
@@ -221,7 +219,7 @@ static int remote_usage(const char *verb, int argc, char **argv)
          strcmp(argv[0], "vanish") == 0 || strcmp(argv[0], "clear") == 0) &&
         argc == 1)
         return 0;
-    return fail("%s", fault_usage);
+    return sim_fail("%s", fault_usage);
 }
 
 /* Commands the server runs: the arguments are passed on as one line. */
@@ -241,18 +239,18 @@ static int cmd_remote(const char *dir, const char *verb, int argc, char **argv)
         if (strcmp(verb, "insert") == 0 && i == 0) {
             struct sim_card c;
             if (!sim_card_path(dir, a, path, sizeof path))
-                return fail("insert: the name %s is too long", a);
+                return sim_fail("insert: the name %s is too long", a);
             if ((rc = load_card("insert", path, &c)) != 0)
                 return rc;
             if (realpath(path, real) == NULL)
-                return fail("insert: no card file %s: make one with `kwhsim new-card`", path);
+                return sim_fail("insert: no card file %s: make one with `kwhsim new-card`", path);
             a = real;
         }
         if (strpbrk(a, " \n\r") != NULL)
-            return fail("\"%s\": spaces and line breaks are not allowed here", a);
+            return sim_fail("\"%s\": spaces and line breaks are not allowed here", a);
         w += snprintf(line + w, sizeof line - (size_t)w, " %s", a);
         if ((size_t)w >= sizeof line)
-            return fail("%s: arguments too long", verb);
+            return sim_fail("%s: arguments too long", verb);
     }
     return simctl_request(dir, line, stdout, stderr);
 }
@@ -268,14 +266,14 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dir") == 0) {
             if (i + 1 >= argc)
-                return fail("%s", "--dir needs a directory");
+                return sim_fail("%s", "--dir needs a directory");
             dir = argv[++i];
         } else if (strncmp(argv[i], "--dir=", 6) == 0) {
             dir = argv[i] + 6;
         } else if (strcmp(argv[i], "--profile") == 0 || strncmp(argv[i], "--profile=", 10) == 0) {
             const char *id = argv[i][9] == '=' ? argv[i] + 10 : i + 1 < argc ? argv[++i] : NULL;
             if (id == NULL)
-                return fail("%s", "--profile needs a card layout (kwh1 or test)");
+                return sim_fail("%s", "--profile needs a card layout (kwh1 or test)");
             profile = id;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf(usage, sim_layout_usage, sim_meter_usage);
@@ -286,7 +284,7 @@ int main(int argc, char **argv)
         } else if (n < (int)KWH_ARRAY_LEN(args)) {
             args[n++] = argv[i];
         } else {
-            return fail("%s", "too many arguments");
+            return sim_fail("%s", "too many arguments");
         }
     }
     if (dir == NULL || *dir == '\0')
@@ -294,9 +292,9 @@ int main(int argc, char **argv)
     if (profile == NULL && (profile = getenv("KWHSIM_PROFILE")) != NULL && *profile == '\0')
         profile = NULL;
     if (profile != NULL && !sim_profile_set(profile))
-        return fail("card layout \"%s\" (--profile or $KWHSIM_PROFILE): no such layout; use "
-                    "kwh1 (kwhpos's own) or test",
-                    profile);
+        return sim_fail("card layout \"%s\" (--profile or $KWHSIM_PROFILE): no such layout; use "
+                        "kwh1 (kwhpos's own) or test",
+                        profile);
     if (n == 0) {
         fprintf(stderr, usage, sim_layout_usage, sim_meter_usage);
         return 2;
@@ -313,5 +311,5 @@ int main(int argc, char **argv)
         return cmd_remote(dir, verb, n - 1, args + 1);
     if (sim_meter_command(dir, verb, n - 1, args + 1, &status))
         return status;
-    return fail("unknown command \"%s\": see kwhsim --help", verb);
+    return sim_fail("unknown command \"%s\": see kwhsim --help", verb);
 }

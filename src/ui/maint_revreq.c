@@ -65,7 +65,6 @@ static void cell(void *ctx, int row, int col, char *buf, size_t n)
 static int load(struct app *a, void *st, struct kwh_err *e)
 {
     struct revreq *s = st;
-    size_t left;
     int rc;
 
     if (s->q.offset == 0) {
@@ -79,9 +78,7 @@ static int load(struct app *a, void *st, struct kwh_err *e)
                                 : _("%zu requests waiting for an administrator"),
                  s->n);
     }
-    left = s->n > (size_t)s->q.offset ? s->n - (size_t)s->q.offset : 0;
-    s->q.l.n = (int)(left < (size_t)s->q.page ? left : (size_t)s->q.page);
-    s->q.total = (int64_t)s->n;
+    qview_held_page(&s->q, s->n);
     return 0;
 }
 
@@ -188,16 +185,10 @@ static int all_rows(struct app *a, void *ctx, struct table_sink *k, struct kwh_e
 
 static void table(struct app *a, void *st, bool print, struct table_src *t)
 {
-    struct revreq *s = st;
     (void)a;
     (void)print;
-    t->name = "reversal-requests";
-    t->title = _("Reversal requests");
-    t->subtitle = s->q.info;
-    t->cols = cols;
-    t->ncols = (int)KWH_ARRAY_LEN(cols);
-    t->rows = all_rows;
-    t->ctx = st;
+    qview_table(&((struct revreq *)st)->q, t, "reversal-requests", _("Reversal requests"),
+                all_rows);
 }
 
 static const struct qview_ops ops = {

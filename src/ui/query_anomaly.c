@@ -180,9 +180,7 @@ static int load(struct app *a, void *st, struct kwh_err *e)
             qsort(s->rows, s->n, sizeof *s->rows, cmp);
         snprintf(s->q.info, sizeof s->q.info, "%s", _(kind_label(s->kind)));
     }
-    s->q.total = (int64_t)s->n;
-    s->q.l.n =
-        (int)((int64_t)s->n - s->q.offset < s->q.page ? (int64_t)s->n - s->q.offset : s->q.page);
+    qview_held_page(&s->q, s->n);
     return 0;
 }
 

@@ -243,16 +243,12 @@ static void table(struct app *a, void *st, bool print, struct table_src *t)
 
     (void)a;
     (void)print;
-    t->name = names[s->kind == KWH_EV_TRANSFER  ? 0
-                    : s->kind == KWH_EV_CLOSE   ? 1
-                    : s->kind == KWH_EV_REISSUE ? 2
-                                                : 3];
-    t->title = _(what(s->kind));
-    t->subtitle = s->q.info;
-    t->cols = cols;
-    t->ncols = (int)KWH_ARRAY_LEN(cols);
-    t->rows = all_rows;
-    t->ctx = st;
+    qview_table(&s->q, t,
+                names[s->kind == KWH_EV_TRANSFER  ? 0
+                      : s->kind == KWH_EV_CLOSE   ? 1
+                      : s->kind == KWH_EV_REISSUE ? 2
+                                                  : 3],
+                _(what(s->kind)), all_rows);
 }
 
 static const struct qview_ops ops = {

@@ -127,13 +127,10 @@ static int load(struct app *a, void *st, struct kwh_err *e)
 {
     struct qrecon *s = st;
     int rc;
-    size_t left;
 
     if (s->q.offset == 0 && (rc = run(a, s, e)) < 0)
         return rc;
-    left = s->nshown > (size_t)s->q.offset ? s->nshown - (size_t)s->q.offset : 0;
-    s->q.l.n = (int)(left < (size_t)s->q.page ? left : (size_t)s->q.page);
-    s->q.total = (int64_t)s->nshown;
+    qview_held_page(&s->q, s->nshown);
     return 0;
 }
 
@@ -179,16 +176,9 @@ static int all_rows(struct app *a, void *ctx, struct table_sink *k, struct kwh_e
 
 static void table(struct app *a, void *st, bool print, struct table_src *t)
 {
-    struct qrecon *s = st;
     (void)a;
     (void)print;
-    t->name = "reconciliation";
-    t->title = _("Reconciliation");
-    t->subtitle = s->q.info;
-    t->cols = cols;
-    t->ncols = (int)KWH_ARRAY_LEN(cols);
-    t->rows = all_rows;
-    t->ctx = st;
+    qview_table(&((struct qrecon *)st)->q, t, "reconciliation", _("Reconciliation"), all_rows);
 }
 
 static const struct qview_ops ops = {

@@ -98,6 +98,26 @@ int qview_period(struct app *a, const struct qview *q, struct kwh_period *p, str
     return rc < 0 ? rc : 1;
 }
 
+void qview_held_page(struct qview *q, size_t n)
+{
+    size_t left = n > (size_t)q->offset ? n - (size_t)q->offset : 0;
+
+    q->l.n = (int)(left < (size_t)q->page ? left : (size_t)q->page);
+    q->total = (int64_t)n;
+}
+
+void qview_table(const struct qview *q, struct table_src *t, const char *name, const char *title,
+                 int (*rows)(struct app *a, void *ctx, struct table_sink *k, struct kwh_err *e))
+{
+    t->name = name;
+    t->title = title;
+    t->subtitle = q->info;
+    t->cols = q->ops->cols;
+    t->ncols = q->ops->ncols;
+    t->rows = rows;
+    t->ctx = q->st;
+}
+
 void qview_run(struct app *a, struct qview *q)
 {
     if (!form_validate(a, &q->fm)) {

@@ -55,6 +55,14 @@ struct field qview_operator_field(int row, int col);
 /* The period of the date fields into p: 1 when their box is ticked, 0 when not, or a
  * KWH_E* code (a bad date, a period that ends before it begins) with e filled. */
 int qview_period(struct app *a, const struct qview *q, struct kwh_period *p, struct kwh_err *e);
+/* The page at q->offset of a result held whole in memory, n rows in all: sets q->l.n
+ * (the rows of the page) and q->total, for an ops' load. */
+void qview_held_page(struct qview *q, size_t n);
+/* The table of an ops' table: the columns the list shows, the line above the list as
+ * the subtitle, rows(ctx = the screen's state) giving every row; name and title as in
+ * struct table_src. */
+void qview_table(const struct qview *q, struct table_src *t, const char *name, const char *title,
+                 int (*rows)(struct app *a, void *ctx, struct table_sink *k, struct kwh_err *e));
 /* Runs the query from its first page (F3). */
 void qview_run(struct app *a, struct qview *q);
 void qview_draw(struct app *a, struct qview *q);
