@@ -291,6 +291,7 @@ struct kwh_pending_write {
     char station[KWH_STATION_MAX]; /* the station that recorded it ("" when not known) */
     uint32_t customer_no;          /* 0: a tool card or a wipe */
     char customer_name[KWH_TEXT_MAX];
+    uint32_t meter_no;              /* the account's meter (0 with no account) */
     uint8_t serial[KWH_SERIAL_LEN]; /* the card's serial once written */
     bool blank_card;                /* written to a blank card */
     bool touched;       /* its writer saw bytes reach the card: only that card settles it */

@@ -425,6 +425,7 @@ struct kwh_reversal_request {
     char decider[KWH_NAME_MAX]; /* "" while waiting */
     int64_t decided;
     int64_t reversal_invoice; /* approved: the reversal's invoice */
+    int64_t area_id;          /* the account's area (the operators' scope) */
 };
 
 #endif

@@ -277,6 +277,13 @@ struct kwh_shift_report {
 int shift_in_area(struct kwh_core *c, const struct kwh_session *s, const char *operator_name,
                   const struct kwh_period *p, int64_t area_id, struct kwh_shift_report *out,
                   struct kwh_err *e);
+/* The part of closed shift shift_id in one area (the 交班 screen's 区域, `report shift
+ * --shift ID --in AREA`): its sales of the accounts in area_id and below, their lines
+ * and cash; no count (counted false: the count is the whole drawer's). The rules of
+ * shift_get and shift_in_area apply (another operator's shift is an administrator's; an
+ * area outside the session's is KWH_EPERM). */
+int shift_get_in_area(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
+                      int64_t area_id, struct kwh_shift_report *out, struct kwh_err *e);
 /* The current (not yet closed) shift of an operator: everything since their last close.
  * operator_name NULL = the session's operator; a seller may ask only for themselves. */
 int shift_current(struct kwh_core *c, const struct kwh_session *s, const char *operator_name,

@@ -550,11 +550,14 @@ static int cmd_shift_report(struct cli *c, const struct cli_args *a)
                 (long long)id);
         return CLI_NOTFOUND;
     }
-    if (id > 0 && (by_period || cli_flag(a, "operator") || cli_flag(a, "in")))
-        return cli_usage(c, "report shift: --shift ID alone, or --operator, a period and --in");
+    if (id > 0 && (by_period || cli_flag(a, "operator")))
+        return cli_usage(c, "report shift: --shift ID with no operator or period (it has "
+                            "its own), or --operator and a period; --in with either");
     if ((rc = cli_area_opt(c, a, &in, &area)) != 0)
         return rc;
-    if (id > 0)
+    if (id > 0 && in)
+        rc = shift_get_in_area(c->core, &c->session, id, area, &r, &e);
+    else if (id > 0)
         rc = shift_get(c->core, &c->session, id, &r, &e);
     else if (in)
         rc = shift_in_area(c->core, &c->session, cli_str(a, "operator"), by_period ? &p : NULL,
@@ -611,7 +614,8 @@ const struct cli_command cli_report_commands[] = {
     {"report period", FMT SALE_FILTERS, "[--from D] [--to D] [filters as daily]",
      N_("purchase totals over a period by kind and payment (段时期报表)"), cmd_period, 0},
     {"report shift", FMT "operator= from= to= shift= in= fees",
-     "[--operator NAME] [--from D --to D] [--in AREA] | [--shift ID] [--format F] [--fees]",
+     "[--operator NAME] [--from D --to D] [--in AREA] | [--shift ID [--in AREA]] [--format F] "
+     "[--fees]",
      N_("money of a shift (交班): the open one, a period, or a closed one"), cmd_shift_report, 0},
     {"report items",
      FMT "from= to= operator=", "[--from D] [--to D] [--operator NAME] [--format F]",

@@ -99,6 +99,9 @@ int invoice_list(struct kwh_core *c, const struct kwh_session *s, const struct i
     f.operator_name = q->operator_name;
     f.customer_no = q->customer_no;
     f.limit = q->limit > 0 ? q->limit : 20;
+    /* the operators' scope: an invoice is its account's */
+    if ((rc = scope_of(c, s, &f.scope_op, e)) < 0)
+        return rc;
     return store_invoice_list(c->db, &f, out, n, e);
 }
 

@@ -44,6 +44,7 @@ static int fill(struct kwh_core *c, int64_t id, struct kwh_pending_write *w, str
         if ((rc = store_customer_get(c->db, op.customer_id, &cu, e)) < 0)
             return rc;
         w->customer_no = cu.customer_no;
+        w->meter_no = cu.meter.meter_no;
         str_copy(w->customer_name, sizeof w->customer_name, cu.name);
     }
     for (size_t i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
 
 #include "core/plan_int.h"
 #include "kwhpos/money.h"
+#include "kwhpos/oversight.h"
 #include "kwhpos/util.h"
 #include "store/store.h"
 #include "store/store_invoice.h"
@@ -63,12 +64,14 @@ int reversal_request(struct kwh_core *c, const struct kwh_session *s,
 int reversal_requests(struct kwh_core *c, const struct kwh_session *s, bool all,
                       struct kwh_reversal_request **out, size_t *n, struct kwh_err *e)
 {
+    int64_t scope_op;
     int rc;
     *out = NULL;
     *n = 0;
-    if ((rc = need_operator(s, e)) < 0)
+    /* the operators' scope: a request is its account's */
+    if ((rc = need_operator(s, e)) < 0 || (rc = scope_of(c, s, &scope_op, e)) < 0)
         return rc;
-    return store_revreq_list(c->db, all, 0, out, n, e);
+    return store_revreq_list(c->db, all, 0, scope_op, out, n, e);
 }
 
 /* The waiting request id, for administrator s (another person than the requester). */
@@ -78,7 +81,8 @@ static int decidable(struct kwh_core *c, const struct kwh_session *s, int64_t id
     int rc;
     if ((rc = need_admin(s, kwh_tr("冲正 (reversal)"), e)) < 0)
         return rc;
-    if ((rc = store_revreq_get(c->db, id, q, e)) < 0)
+    if ((rc = store_revreq_get(c->db, id, q, e)) < 0 ||
+        (rc = scope_permit(c, s, q->area_id, e)) < 0)
         return rc;
     if (q->state != KWH_REVREQ_WAITING)
         return kwh_err_set(

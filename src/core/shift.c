@@ -90,7 +90,7 @@ static int fill(struct kwh_core *c, const struct store_shift_q *q, struct kwh_sh
             str_copy(r->fees[i].name, sizeof r->fees[i].name, fee_kind_label(KWH_FEE_CARD));
     {
         struct kwh_reversal_request *w;
-        if ((rc = store_revreq_list(c->db, false, q->operator_id, &w, &r->nrequests, e)) < 0)
+        if ((rc = store_revreq_list(c->db, false, q->operator_id, 0, &w, &r->nrequests, e)) < 0)
             return rc;
         free(w);
     }
@@ -273,8 +273,10 @@ fail:
     return rc;
 }
 
-int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
-              struct kwh_shift_report *out, struct kwh_err *e)
+/* A closed shift again: the whole (area_path NULL), or its part in one area, whose cash
+ * is the area's and which carries no count (the count is the whole drawer's). */
+static int closed_shift(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
+                        const char *area_path, struct kwh_shift_report *out, struct kwh_err *e)
 {
     struct store_shift sh;
     struct store_shift_q q;
@@ -283,7 +285,7 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = need_operator(s, e)) < 0 || (rc = store_shift_get(c->db, shift_id, &sh, e)) < 0)
+    if ((rc = store_shift_get(c->db, shift_id, &sh, e)) < 0)
         return rc;
     if (sh.operator_id != s->operator_id &&
         (rc = need_admin(s, kwh_tr("another operator's shift report"), e)) < 0)
@@ -295,12 +297,12 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
     str_copy(out->operator_name, sizeof out->operator_name, o.name);
     out->from = sh.started;
     out->to = sh.ended;
-    out->counted = true;
-    out->counted_cash_fen = sh.counted_cash_fen;
+    out->counted = area_path == NULL;
+    out->counted_cash_fen = area_path == NULL ? sh.counted_cash_fen : 0;
     q = (struct store_shift_q){
         sh.operator_id,  sh.started > SHIFT_SLACK_S ? sh.started - SHIFT_SLACK_S : 0,
         INT64_MAX,       sh.after_sale_id,
-        sh.last_sale_id, NULL};
+        sh.last_sale_id, area_path};
     if ((rc = fill(c, &q, out, e)) < 0) {
         shift_report_fini(out);
         return rc;
@@ -311,6 +313,30 @@ int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
         return rc;
     }
     return 0;
+}
+
+int shift_get(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
+              struct kwh_shift_report *out, struct kwh_err *e)
+{
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0)
+        return rc;
+    return closed_shift(c, s, shift_id, NULL, out, e);
+}
+
+int shift_get_in_area(struct kwh_core *c, const struct kwh_session *s, int64_t shift_id,
+                      int64_t area_id, struct kwh_shift_report *out, struct kwh_err *e)
+{
+    char path[KWH_AREA_PATH_MAX];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = need_operator(s, e)) < 0 || (rc = area_path(c, area_id, path, sizeof path, e)) < 0 ||
+        (rc = scope_permit(c, s, area_id, e)) < 0)
+        return rc;
+    return closed_shift(c, s, shift_id, path, out, e);
 }
 
 void shift_report_fini(struct kwh_shift_report *r)

@@ -38,6 +38,7 @@ int store_invoice_list(struct store *s, const struct store_invoice_filter *f, st
                   "AND (:to = 0 OR s.created < :to) "
                   "AND (:operator = '' OR o.name = :operator) "
                   "AND (:customer = 0 OR c.customer_no = :customer) "
+                  "AND (:scope = 0 OR c.area_id IN " SQL_SCOPE_AREA_IDS ") "
                   "ORDER BY s.invoice_no DESC LIMIT :limit",
                   e);
     if (st == NULL)
@@ -47,6 +48,7 @@ int store_invoice_list(struct store *s, const struct store_invoice_filter *f, st
     sql_i64(st, ":to", f->to);
     sql_text(st, ":operator", f->operator_name ? f->operator_name : "");
     sql_i64(st, ":customer", f->customer_no);
+    sql_i64(st, ":scope", f->scope_op);
     sql_i64(st, ":limit", f->limit);
     return sql_collect(s, st, sizeof **out, store_sale_row, (void **)out, n, e);
 }

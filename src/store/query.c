@@ -48,9 +48,7 @@ static void bind_opt_text(sql_stmt *st, const char *name, const char *v)
 /* The area filter and the operator's scope on an account id (the account's area in the
  * subtree :apath; in one of the subtrees of operator :scope), each off when NULL. */
 #define AREA_IDS "(SELECT a.id FROM areas a WHERE substr(a.path, 1, length(:apath)) = :apath)"
-#define SCOPE_IDS                                                                                  \
-    "(SELECT ca.id FROM operator_areas o JOIN areas sa ON sa.id = o.area_id JOIN areas ca ON "     \
-    "substr(ca.path, 1, length(sa.path)) = sa.path WHERE o.operator_id = :scope)"
+#define SCOPE_IDS SQL_SCOPE_AREA_IDS
 #define ACCOUNT_IN_AREA(col)                                                                       \
     " AND (:apath IS NULL OR " col                                                                 \
     " IN (SELECT c.id FROM customers c WHERE c.area_id IN " AREA_IDS "))"                          \

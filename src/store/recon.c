@@ -99,8 +99,8 @@ int store_revreq_insert(struct store *s, const struct kwh_reversal_request *r, i
     "coalesce(s.customer_name, c.name), s.amount_fen + s.fee_fen + s.arrears_fen, s.pay_method, "  \
     "q.reason, q.pay_method, coalesce(q.pay_ref, ''), q.amount_fen, q.requested_by, o.name, "      \
     "q.requested, coalesce(d.name, ''), q.decided, coalesce(r.invoice_no, 0), "                    \
-    "CASE WHEN q.pay_ref IS NULL THEN 0 ELSE 1 END FROM reversals q JOIN sales s ON s.id = "       \
-    "q.sale_id JOIN customers c ON c.id = s.customer_id JOIN operators o ON o.id = "               \
+    "CASE WHEN q.pay_ref IS NULL THEN 0 ELSE 1 END, c.area_id FROM reversals q JOIN sales s ON "   \
+    "s.id = q.sale_id JOIN customers c ON c.id = s.customer_id JOIN operators o ON o.id = "        \
     "q.requested_by LEFT JOIN operators d ON d.id = q.decided_by LEFT JOIN sales r ON r.id = "     \
     "q.reversal_id "
 
@@ -127,21 +127,25 @@ static void rd_req(sql_stmt *st, void *row)
     r->decided = sql_col_i64(st, 16);
     r->reversal_invoice = sql_col_i64(st, 17);
     r->correct = sql_col_i64(st, 18) != 0;
+    r->area_id = sql_col_i64(st, 19);
 }
 
-int store_revreq_list(struct store *s, bool all, int64_t requested_by,
+int store_revreq_list(struct store *s, bool all, int64_t requested_by, int64_t scope_op,
                       struct kwh_reversal_request **out, size_t *n, struct kwh_err *e)
 {
-    sql_stmt *st = sql_prep(s,
-                            REQ_SELECT "WHERE (:all = 1 OR q.state = 0) AND (:by = 0 OR "
-                                       "q.requested_by = :by) ORDER BY q.id",
-                            e);
+    sql_stmt *st = sql_prep(
+        s,
+        REQ_SELECT "WHERE (:all = 1 OR q.state = 0) AND (:by = 0 OR "
+                   "q.requested_by = :by) AND (:scope = 0 OR c.area_id IN " SQL_SCOPE_AREA_IDS
+                   ") ORDER BY q.id",
+        e);
     *out = NULL;
     *n = 0;
     if (st == NULL)
         return KWH_EDB;
     sql_i64(st, ":all", all ? 1 : 0);
     sql_i64(st, ":by", requested_by);
+    sql_i64(st, ":scope", scope_op);
     return sql_collect(s, st, sizeof **out, rd_req, (void **)out, n, e);
 }
 

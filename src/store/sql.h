@@ -29,6 +29,12 @@
     "ORDER BY valid_from DESC, id DESC LIMIT 1), (SELECT min(id) FROM tariff_prices WHERE "        \
     "tariff_id = " T "))"
 
+/* The ids of the areas in the subtrees operator :scope is limited to (the operators'
+ * scope, src/core/scope.c): "c.area_id IN " SQL_SCOPE_AREA_IDS keeps their accounts. */
+#define SQL_SCOPE_AREA_IDS                                                                         \
+    "(SELECT ca.id FROM operator_areas oa JOIN areas sa ON sa.id = oa.area_id JOIN areas ca ON "   \
+    "substr(ca.path, 1, length(sa.path)) = sa.path WHERE oa.operator_id = :scope)"
+
 typedef struct sql_stmt sql_stmt;
 struct sql_backend;
 

@@ -413,9 +413,10 @@ int store_recon_ref(struct store *s, int pay, const char *ref, struct kwh_ledger
  * KWH_ECONFLICT when one for the sale is waiting or approved already. */
 int store_revreq_insert(struct store *s, const struct kwh_reversal_request *r, int64_t *id,
                         struct kwh_err *e);
-/* The waiting requests (all: every one), of operator requested_by (0: anyone's), oldest
+/* The waiting requests (all: every one), of operator requested_by (0: anyone's), on the
+ * accounts in the subtrees operator scope_op is limited to (0: every account), oldest
  * first; *out caller-freed. */
-int store_revreq_list(struct store *s, bool all, int64_t requested_by,
+int store_revreq_list(struct store *s, bool all, int64_t requested_by, int64_t scope_op,
                       struct kwh_reversal_request **out, size_t *n, struct kwh_err *e);
 int store_revreq_get(struct store *s, int64_t id, struct kwh_reversal_request *out,
                      struct kwh_err *e);

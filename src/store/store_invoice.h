@@ -17,6 +17,7 @@ struct store_invoice_filter {
     int64_t from, to;          /* sold at from <= t < to (Unix seconds); 0 = no bound */
     const char *operator_name; /* the operator who sold; NULL or "" = any */
     uint32_t customer_no;      /* 0 = any */
+    int64_t scope_op;          /* an operator limited to subtrees: only their accounts' (0: off) */
     int limit;                 /* at most this many rows, 1 to STORE_INVOICE_LIST_MAX */
 };
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The home screen: the site, how to reach the menus, and card writes still pending. */
+/* The home screen: the site, how to reach the menus, and card writes still pending, each
+ * with the station that recorded it (pending_list, as 待确认写卡 and `kwhpos pending list`
+ * show them). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,7 @@
 struct home {
     struct kwh_site site;
     bool have_site;
-    struct kwh_sale *pending;
+    struct kwh_pending_write *pending;
     size_t npending;
 };
 
@@ -25,7 +27,7 @@ static void home_enter(struct app *a, void *st, int arg)
     kwh_err_clear(&e);
     h->have_site = settings_get(a->core, &h->site, &e) == 0;
     kwh_err_clear(&e);
-    if (settle_pending(a->core, &h->pending, &h->npending, &e) < 0) {
+    if (pending_list(a->core, &h->pending, &h->npending, &e) < 0) {
         h->pending = NULL;
         h->npending = 0;
     }
@@ -33,15 +35,24 @@ static void home_enter(struct app *a, void *st, int arg)
 
 static void pending_cell(void *ctx, int row, int col, char *buf, size_t n)
 {
-    const struct kwh_sale *s = &((struct home *)ctx)->pending[row];
+    const struct kwh_pending_write *w = &((struct home *)ctx)->pending[row];
     char t[32];
 
     switch (col) {
-    case 0: snprintf(buf, n, "%s", fmt_time(t, sizeof t, s->created)); break;
-    case 1: snprintf(buf, n, "%" PRIu32, s->customer_no); break;
-    case 2: snprintf(buf, n, "%s", s->customer_name); break;
-    case 3: snprintf(buf, n, "%08" PRIu32, s->meter_no); break;
-    default: snprintf(buf, n, "%s", model_op_label(s->kind)); break;
+    case 0: snprintf(buf, n, "%s", fmt_time(t, sizeof t, w->created)); break;
+    case 1:
+        if (w->customer_no != 0)
+            snprintf(buf, n, "%08" PRIu32, w->customer_no);
+        else
+            snprintf(buf, n, "-");
+        break;
+    case 2: snprintf(buf, n, "%s", w->customer_name); break;
+    case 3:
+        if (w->meter_no != 0)
+            snprintf(buf, n, "%08" PRIu32, w->meter_no);
+        break;
+    case 4: snprintf(buf, n, "%s", model_op_label(w->kind)); break;
+    default: snprintf(buf, n, "%s", w->station[0] != '\0' ? w->station : "-"); break;
     }
 }
 
@@ -64,9 +75,10 @@ static void home_draw(struct app *a, void *st)
               theme_attr(CLR_INFO));
     y++;
     if (h->npending > 0) {
+        /* 75 columns from column 2: the station that recorded the write last */
         static const struct list_col cols[] = {
-            {N_("Time"), 17, false}, {N_("Customer"), 9, true},    {N_("Name"), 16, false},
-            {N_("Meter"), 9, false}, {N_("Operation"), 16, false},
+            {N_("Time"), 16, false}, {N_("Customer"), 8, false},   {N_("Name"), 10, false},
+            {N_("Meter"), 8, false}, {N_("Operation"), 10, false}, {N_("Station"), 16, false},
         };
         struct list l = {.n = (int)h->npending, .sel = -1};
         snprintf(buf, sizeof buf,

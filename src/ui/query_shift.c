@@ -3,15 +3,20 @@
  * it before seeing what the shift expects — then the shift is closed and its report
  * shown with the difference: money by what was done and by payment method, voided
  * attempts and pending card writes. F4 shows the money per fee type in place of the
- * lines, and back. F7 prints it, F8 exports it. The figures are those of
- * `kwhpos shift close` and `kwhpos report shift`. */
+ * lines, and back. Left and Right choose an area (区域): the
+ * report shows the shift's part in it, as `kwhpos report shift --shift ID --in AREA`
+ * does; an operator limited to areas has no 全部区域 and sees one of theirs. F7 prints
+ * it, F8 exports it. The figures are those of `kwhpos shift close` and `kwhpos report
+ * shift`. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "kwhpos/oversight.h"
 #include "kwhpos/query.h"
 #include "kwhpos/units.h"
 #include "kwhpos/util.h"
+#include "ui/area_pick.h"
 #include "ui/widgets.h"
 #include "kwhpos/printer.h"
 
@@ -23,20 +28,12 @@ struct shift {
     bool closed;
     bool fees_view; /* the money per fee type in place of the lines */
     struct list fl;
-    struct kwh_shift_report r;
-};
-
-static const char *const line_labels[KWH_SHIFT_LINES] = {
-    N_("Openings"),        N_("Daily sales"),    N_("Re-sales"),
-    N_("Re-sale returns"), N_("Reissues"),       N_("Meter changes"),
-    N_("Refunds"),         N_("Overdraft paid"), N_("Reversals"),
-};
-
-enum { L_ITEM, L_COUNT, L_AMOUNT, L_FEE, L_TOTAL };
-
-static const struct list_col line_cols[] = {
-    {N_("Item"), 16, false}, {N_("Count"), 6, true},  {N_("Amount"), 11, true},
-    {N_("Fees"), 9, true},   {N_("Total"), 11, true},
+    struct kwh_shift_report r; /* as shown: the whole shift, or its part in the area */
+    /* the area filter of the closed shift's report: its own field, Left and Right */
+    struct field area;
+    struct area_pick ap;
+    int64_t shift_id;                /* the shift closed here */
+    int64_t counted_fen, whole_diff; /* its count and difference: the whole drawer's */
 };
 
 enum { FT_NAME, FT_COUNT, FT_FEE };
@@ -57,6 +54,19 @@ static void fee_cell(void *ctx, int row, int col, char *buf, size_t n)
     default: fmt_money(buf, n, t->fen); break;
     }
 }
+
+static const char *const line_labels[KWH_SHIFT_LINES] = {
+    N_("Openings"),        N_("Daily sales"),    N_("Re-sales"),
+    N_("Re-sale returns"), N_("Reissues"),       N_("Meter changes"),
+    N_("Refunds"),         N_("Overdraft paid"), N_("Reversals"),
+};
+
+enum { L_ITEM, L_COUNT, L_AMOUNT, L_FEE, L_TOTAL };
+
+static const struct list_col line_cols[] = {
+    {N_("Item"), 16, false}, {N_("Count"), 6, true},  {N_("Amount"), 11, true},
+    {N_("Fees"), 9, true},   {N_("Total"), 11, true},
+};
 
 /* The column right of the table of operations (2 + its 57 columns, and a space). */
 #define SIDE_X 61
@@ -121,6 +131,36 @@ static void heading(const struct kwh_shift_report *r, char *buf, size_t n)
     snprintf(buf, n, _("Shift #%" PRId64 " of %s: %s - %s"), r->shift_id, r->operator_name,
              r->from ? fmt_time(from, sizeof from, r->from) : _("the start"),
              fmt_time(to, sizeof to, r->to));
+}
+
+/* The area shown, or "" for the whole shift. */
+static const char *area_shown(const struct shift *s)
+{
+    return area_pick_id(&s->ap, &s->area) != 0 ? area_pick_text(&s->ap, &s->area) : "";
+}
+
+/* Shows the closed shift whole (全部区域) or its part in the chosen area; the part keeps
+ * the whole drawer's count and difference beside its own figures. */
+static void show_area(struct app *a, struct shift *s)
+{
+    struct kwh_shift_report r;
+    struct kwh_err e;
+    int64_t id = area_pick_id(&s->ap, &s->area);
+    int rc;
+
+    kwh_err_clear(&e);
+    rc = id != 0 ? shift_get_in_area(a->core, &a->s, s->shift_id, id, &r, &e)
+                 : shift_get(a->core, &a->s, s->shift_id, &r, &e);
+    if (rc < 0) {
+        app_error(a, &e);
+        return;
+    }
+    shift_report_fini(&s->r);
+    s->r = r;
+    if (id != 0) {
+        s->r.counted_cash_fen = s->counted_fen;
+        s->r.difference_fen = s->whole_diff;
+    }
 }
 
 /* The audit chain's anchor at the close (docs/security.md): on the report, on paper. */
@@ -198,15 +238,25 @@ static void draw_report(struct shift *s)
              r->nvoided, r->npending);
     draw_text(stdscr, y, 2, COLS - 4, line,
               theme_attr(r->nvoided || r->npending ? CLR_WARN : CLR_INFO));
-    /* right of the table of operations (which ends at column 59): the anchor, then the
-       reversal requests */
+    /* right of the table of operations (which ends at column 59): the area, the anchor,
+       then the reversal requests */
+    y = UI_TOP + 1;
+    draw_text(stdscr, y++, SIDE_X, COLS - SIDE_X - 2, _("Area (Left, Right):"),
+              theme_attr(CLR_INFO));
+    snprintf(line, sizeof line, "< %s >", area_pick_text(&s->ap, &s->area));
+    draw_text(stdscr, y++, SIDE_X, COLS - SIDE_X - 2, line, theme_attr(CLR_FIELD_CUR));
+    if (area_shown(s)[0] != '\0')
+        y +=
+            draw_wrap(stdscr, y, SIDE_X, COLS - SIDE_X - 2,
+                      _("Counted cash and difference: the whole drawer."), theme_attr(CLR_INFO), 2);
     anchor_text(r, line, sizeof line);
-    y = UI_TOP + 2 +
-        draw_wrap(stdscr, UI_TOP + 2, SIDE_X, COLS - SIDE_X - 2, line, theme_attr(CLR_READONLY), 4);
+    y += 1 + draw_wrap(stdscr, y, SIDE_X, COLS - SIDE_X - 2, line, theme_attr(CLR_READONLY), 3);
     if (r->nrequests > 0) {
         snprintf(line, sizeof line, "%s %zu", _("Reversal requests waiting for an administrator:"),
                  r->nrequests);
-        draw_wrap(stdscr, y + 1, SIDE_X, COLS - SIDE_X - 2, line, theme_attr(CLR_WARN), 3);
+        int rows = UI_TOP + 1 + KWH_SHIFT_LINES - y;
+        if (rows > 0)
+            draw_wrap(stdscr, y, SIDE_X, COLS - SIDE_X - 2, line, theme_attr(CLR_WARN), rows);
     }
 }
 
@@ -240,8 +290,21 @@ static int close_shift(struct app *a, struct shift *s)
         return UI_HANDLED;
     }
     s->closed = true;
-    app_msg(a, s->r.difference_fen < 0 ? CLR_WARN : CLR_OK, _("Shift closed: %s %s."),
-            _("difference"), fmt_money(b, sizeof b, s->r.difference_fen));
+    s->shift_id = s->r.shift_id;
+    s->counted_fen = s->r.counted_cash_fen;
+    s->whole_diff = s->r.difference_fen;
+    /* an operator limited to areas sees one of theirs, never the whole */
+    {
+        int64_t mine[1];
+        size_t nmine = 0;
+        kwh_err_clear(&e);
+        s->ap.all = scope_get(a->core, &a->s, NULL, mine, 1, &nmine, &e) == 0 && nmine == 0;
+    }
+    area_pick_load(a, &s->ap, &s->area, 0);
+    if (area_pick_id(&s->ap, &s->area) != 0)
+        show_area(a, s);
+    app_msg(a, s->whole_diff < 0 ? CLR_WARN : CLR_OK, _("Shift closed: %s %s."), _("difference"),
+            fmt_money(b, sizeof b, s->whole_diff));
     return UI_HANDLED;
 }
 
@@ -292,7 +355,13 @@ static void print_shift(struct app *a, struct shift *s)
     int lw = draw_max_width(summary_labels, S_N) + 2, rc;
 
     heading(r, line, sizeof line);
-    tbuf_add(&b, "%s\n%s\n\n", _("Shift report"), line);
+    tbuf_add(&b, "%s\n%s\n", _("Shift report"), line);
+    if (area_shown(s)[0] != '\0')
+        tbuf_add(&b,
+                 _("Only the sales of the accounts in %s and below; counted cash and "
+                   "difference are the whole drawer's.\n"),
+                 area_shown(s));
+    tbuf_add(&b, "\n");
     text_table(&b, line_cols, (int)KWH_ARRAY_LEN(line_cols), line_cell, s, KWH_SHIFT_LINES);
     tbuf_add(&b, "\n");
     if (r->nfees > 0) {
@@ -357,7 +426,8 @@ static int export_rows(struct app *a, void *ctx, struct table_sink *k, struct kw
     int fees = (int)r->nfees;
 
     for (int row = 0; row < KWH_SHIFT_LINES + fees + S_N; row++)
-        if (row != KWH_SHIFT_LINES + fees + S_COUNTED || r->counted)
+        if ((row != KWH_SHIFT_LINES + fees + S_COUNTED && row != KWH_SHIFT_LINES + fees + S_DIFF) ||
+            r->counted)
             table_sink_row(k, export_cell, ctx, row);
     return 0;
 }
@@ -399,10 +469,18 @@ static int shift_action(struct app *a, void *st, int act)
 static int shift_key(struct app *a, void *st, int type, wint_t ch)
 {
     struct shift *s = st;
+    int sel;
 
-    if (s->closed)
+    if (!s->closed)
+        return form_key(a, &s->fm, type, ch);
+    if (type != KEY_CODE_YES || (ch != KEY_LEFT && ch != KEY_RIGHT) || s->area.nitems < 2)
         return s->fees_view ? list_key(&s->fl, KWH_SHIFT_LINES + 1, type, ch) : UI_IGNORED;
-    return form_key(a, &s->fm, type, ch);
+    sel = s->area.sel;
+    s->area.sel = (sel + (ch == KEY_RIGHT ? 1 : s->area.nitems - 1)) % s->area.nitems;
+    show_area(a, s);
+    s->fl.n = (int)s->r.nfees;
+    s->fl.sel = s->fl.top = 0;
+    return UI_HANDLED | UI_REDRAW;
 }
 
 /* F4 once the report is there. */
@@ -416,15 +494,17 @@ static unsigned shift_actions(const struct app *a, void *st)
 
 static const char *shift_keys(const struct app *a, void *st)
 {
-    const struct shift *s = st;
-
     (void)a;
-    if (!s->closed)
-        return NULL;
-    return s->fees_view ? N_("F4: back to the lines by operation\n"
-                             "Up, Down, PgUp, PgDn: through the fee types")
-                        : N_("F4: the money per fee type (service, monthly, card fee) in place "
-                             "of the lines");
+    return ((const struct shift *)st)->fees_view
+               ? N_("F4: back to the lines by operation\n"
+                    "Up, Down, PgUp, PgDn: through the fee types\n"
+                    "Left, Right: the area whose part of the shift is shown")
+               : N_("Before the close: type the cash counted in the drawer; Enter closes the "
+                    "shift\n"
+                    "After the close: Left, Right choose the area whose part of the shift is "
+                    "shown (全部区域: the whole); F4 shows the money per fee type (service, "
+                    "monthly, card fee) in place of the lines\n"
+                    "F7 prints the report as shown, F8 exports it; Enter leaves");
 }
 
 static const char *shift_submit(struct app *a, void *st)
@@ -437,6 +517,7 @@ static void shift_leave(struct app *a, void *st)
 {
     (void)a;
     shift_report_fini(&((struct shift *)st)->r);
+    area_pick_fini(&((struct shift *)st)->ap);
 }
 
 const struct screen scr_shift = {

@@ -115,8 +115,16 @@ run kp report shift --format csv
 like "  the whole shift: both openings" "$OUT" "open,2,79.25,0.00,79.25"
 run li report shift --in 园区B
 is "li's shift in 园区B is refused: exit 4" "$RC" 4
-run kp report shift --shift 1 --in 园区B
-is "a closed shift is the whole: --in refused, exit 2" "$RC" 2
+run kp shift close --counted 79.25
+SHIFT=$(q "SELECT max(id) FROM shifts")
+is "the shift closed, exact" "$RC:$(q "SELECT counted_cash_fen - expected_cash_fen FROM shifts WHERE id = $SHIFT")" "0:0"
+run kp report shift --shift "$SHIFT" --in 园区B --format csv
+like "the closed shift's part in 园区B: 李四's opening" "$OUT" "^open,1,26.42,0.00,26.42"
+unlike "  with no count (the drawer's is the whole's)" "$OUT" "counted"
+run li report shift --shift "$SHIFT" --in 园区B
+is "li's view of it in 园区B is refused: exit 4" "$RC" 4
+run kp report shift --shift "$SHIFT" --operator li
+is "--shift with --operator: exit 2" "$RC" 2
 run kp report areas --operator nobody
 is "an unknown operator: exit 3" "$RC" 3
 like "named" "$OUT" "no operator named nobody"
@@ -124,6 +132,20 @@ run li report areas --in 园区B
 is "li's breakdown of 园区B is refused: exit 4" "$RC" 4
 run li area list
 unlike "li's area list has no 园区B" "$OUT" "园区B"
+run li invoices
+is "li's invoice list: 园区A's opening only" "$RC:$(rows 张三丰)/$(rows 李四)" "0:1/0"
+run kp invoices
+is "  the administrator's: both" "$(rows 张三丰)/$(rows 李四)" "1/1"
+INV_B=$(q "SELECT s.invoice_no FROM sales s JOIN customers c ON c.id = s.customer_id WHERE c.customer_no = $((10#$B))")
+run kp reverse request --invoice "$INV_B" --reason 顾客未付款
+is "a 冲正 request on 园区B's opening" "$RC" 0
+REQ_B=$(kv request)
+run li reverse list --all
+is "li's request list has none of 园区B" "$RC:$(rows 李四)" "0:0"
+run kp reverse list
+is "  the administrator's has it" "$(rows 李四)" 1
+run kp reverse reject "$REQ_B" --reason 已付款
+is "  and rejects it" "$RC" 0
 
 # --- the search ----------------------------------------------------------------------------
 run kp search zsf --format csv

@@ -325,6 +325,28 @@ tui_keys Enter
 tui_wait "选择用户"
 tui_keys Escape
 tui_see "Esc: none chosen" "没有选择用户。"
+
+# --- 交班 with its area filter: the whole, then 园区A's part, then 园区B's (none) -----------
+tui_menu 6 8
+tui_wait "实点现金(元)" && tui_type "110" && tui_keys Enter
+tui_wait "确认交班" && tui_keys Enter
+tui_see "the report after the close" "应有现金"
+tui_like "the area filter beside it: the whole first" "区域（←/→）： *$"
+tui_like "  全部区域" "< 全部区域 > *$"
+tui_like "the whole: the opening and the sale" "^ *开户购电 +1 +100\.00 "
+tui_like "  exact" "差额 +0\.00 相符"
+tui_keys Right Right
+tui_like "Right: 园区A" "< 园区A > *$"
+tui_like "  its part: the opening and the sale" "^ *日常售电 +1 +10\.00 "
+tui_see "  the count is the whole drawer's" "实点现金与差额为"
+tui_keys Right Right
+tui_like "园区B" "< 园区B > *$"
+tui_like "  none of them there" "^ *开户购电 +0 +0\.00 "
+tui_like "  the money in is 园区B's: none" "收入合计 +0\.00"
+tui_keys F1
+tui_see "F1: the area keys" "←、→ 选择区域"
+tui_keys Enter
+tui_keys Enter
 tui_stop
 
 # --- an operator limited to 园区B ------------------------------------------------------------
@@ -356,6 +378,15 @@ tui_keys Enter
 tui_see "the search lists their accounts" "查找“zs”：第 1 页，2 户"
 unlike "  not 张三" "$(tui_screen)" "园区A"
 tui_keys Escape
+tui_menu 6 8
+tui_wait "实点现金(元)" && tui_type "0" && tui_keys Enter
+tui_wait "确认交班" && tui_keys Enter
+tui_see "交班: the report after the close" "应有现金"
+tui_like "  their area, not the whole" "< 园区B > *$"
+unlike "  no 全部区域" "$(tui_screen)" "全部区域"
+tui_keys Right
+tui_like "  Right: still theirs alone" "< 园区B > *$"
+tui_keys Enter
 tui_stop
 
 # --- English ---------------------------------------------------------------------------------

@@ -79,6 +79,11 @@ is "the opening waits for its blank card" "$(state_of "$BLANK_OP")" 0
 tui_start
 tui_login system 1
 tui_wait "F9"
+tui_see "the home screen counts the writes waiting" "有 2 次写卡尚未确认"
+tui_like "and lists each with the station that recorded it" \
+    "20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{5} +10000001 +李四 +20240001 +日常售电 +东区站"
+tui_like "the opening made at the other station" "王五 +20240002 +用户开户 +西区2号"
+tui_like "the columns, the station last" "时间 +用户 +姓名 +表号 +操作 +工作站"
 tui_menu 4 6
 tui_see "the screen opens from 购电维护" "待确认写卡"
 tui_like "its columns" "编号 +操作 +用户编号 +姓名 +卡片 +时间 +操作员 +工作站"

@@ -859,6 +859,85 @@ static void scope__invoices_and_arrears_of_an_account_outside_are_refused(void *
     assert_int_equal(site_q1(s, "SELECT sum(arrears_fen) FROM customers"), 1334);
 }
 
+/* The lists beside the account queries keep to the scope too: the invoice list (补打发票,
+ * kwhpos invoices) and the 冲正 requests show a limited operator only their areas'
+ * invoices and requests, and a limited administrator decides no request outside them;
+ * an unlimited administrator sees all. */
+static void scope__the_invoice_and_reversal_request_lists_keep_to_the_areas(void **state)
+{
+    struct site *s = *state;
+    struct kwh_purchase_req p = {KWH_BY_KWH, 500, 0, KWH_PAY_CASH, ""};
+    struct invoice_query iq = {0};
+    struct kwh_reversal_req rq = {0};
+    struct kwh_reversal_request *req;
+    struct kwh_receipt ra, rb;
+    struct kwh_sale *inv;
+    struct kwh_err e;
+    size_t n;
+    int64_t a, b, ida, idb;
+    uint32_t in_a, in_b;
+
+    a = add(s, 0, "园区A");
+    b = add(s, 0, "园区B");
+    OK(open_in(s, &s->seller, 20240002, "李四", b, &in_b, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->seller, in_b, &p, &rb, &e));
+    OK(open_in(s, &s->seller, 20240001, "张三", a, &in_a, &e));
+    site_meter_loads(s, 1000);
+    OK(ops_sell(s->core, &s->seller, in_a, &p, &ra, &e));
+    rq.invoice_no = rb.sale.invoice_no;
+    str_copy(rq.reason, sizeof rq.reason, "顾客未付款");
+    OK(reversal_request(s->core, &s->seller, &rq, &idb, &e));
+    rq.invoice_no = ra.sale.invoice_no;
+    OK(reversal_request(s->core, &s->seller, &rq, &ida, &e));
+
+    /* unlimited: both accounts' invoices (two openings, two sales) and both requests */
+    OK(invoice_list(s->core, &s->seller, &iq, &inv, &n, &e));
+    assert_int_equal(n, 4);
+    free(inv);
+    OK(reversal_requests(s->core, &s->admin, false, &req, &n, &e));
+    assert_int_equal(n, 2);
+    free(req);
+
+    OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
+    OK(invoice_list(s->core, &s->seller, &iq, &inv, &n, &e));
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(inv[i].customer_no, in_a);
+    free(inv);
+    iq.customer_no = in_b; /* asking for the account outside by its number finds nothing */
+    OK(invoice_list(s->core, &s->seller, &iq, &inv, &n, &e));
+    assert_int_equal(n, 0);
+    free(inv);
+    iq.customer_no = 0;
+    OK(reversal_requests(s->core, &s->seller, true, &req, &n, &e));
+    assert_int_equal(n, 1);
+    assert_int_equal(req[0].id, ida);
+    assert_int_equal(req[0].customer_no, in_a);
+    free(req);
+    /* the administrator, unlimited, still sees all of them */
+    OK(invoice_list(s->core, &s->admin, &iq, &inv, &n, &e));
+    assert_int_equal(n, 4);
+    free(inv);
+
+    /* an administrator limited to 园区A: 园区B's request neither listed nor decided */
+    OK(scope_set(s->core, &s->admin, "system", &a, 1, &e));
+    OK(reversal_requests(s->core, &s->admin, true, &req, &n, &e));
+    assert_int_equal(n, 1);
+    assert_int_equal(req[0].id, ida);
+    free(req);
+    assert_int_equal(reversal_request_reject(s->core, &s->admin, idb, "not paid after all", &e),
+                     KWH_EPERM);
+    assert_non_null(strstr(e.msg, "园区B"));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM reversals WHERE state = 0"), 2);
+    OK(reversal_request_reject(s->core, &s->admin, ida, "paid after all", &e));
+    assert_int_equal(site_q1(s, "SELECT count(*) FROM reversals WHERE state = 0"), 1);
+    OK(scope_set(s->core, &s->admin, "system", NULL, 0, &e));
+    OK(reversal_requests(s->core, &s->admin, true, &req, &n, &e));
+    assert_int_equal(n, 2);
+    free(req);
+}
+
 /* The shift's part in an area: the open shift and a period, each area its own sales,
  * the whole site all of them, and an area outside the operator's refused. */
 static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
@@ -867,7 +946,7 @@ static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
     struct kwh_period day = period_day(s->now);
     struct kwh_shift_report r, whole;
     struct kwh_err e;
-    int64_t a, b, root;
+    int64_t a, b, root, sid;
 
     a = add(s, 0, "园区A");
     b = add(s, 0, "园区B");
@@ -896,9 +975,28 @@ static void scope__a_shift_in_an_area_holds_that_area_s_sales(void **state)
     shift_report_fini(&r);
     shift_report_fini(&whole);
 
+    /* the closed shift's part in an area (the 交班 screen's 区域): its sales there, no count */
+    OK(shift_close(s->core, &s->seller, whole.net_fen, &whole, &e));
+    assert_true(whole.shift_id > 0 && whole.counted);
+    sid = whole.shift_id;
+    OK(shift_get_in_area(s->core, &s->seller, whole.shift_id, b, &r, &e));
+    assert_int_equal(r.shift_id, whole.shift_id);
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 2);
+    assert_int_equal(r.money_in_fen * 3, whole.money_in_fen * 2);
+    assert_false(r.counted);
+    shift_report_fini(&r);
+    OK(shift_get_in_area(s->core, &s->admin, whole.shift_id, a, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 1);
+    shift_report_fini(&r);
+    shift_report_fini(&whole);
+
     OK(scope_set(s->core, &s->admin, "clerk", &a, 1, &e));
     assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, b, &r, &e), KWH_EPERM);
     assert_int_equal(shift_in_area(s->core, &s->seller, NULL, NULL, 999999, &r, &e), KWH_ENOTFOUND);
+    assert_int_equal(shift_get_in_area(s->core, &s->seller, sid, b, &r, &e), KWH_EPERM);
+    OK(shift_get_in_area(s->core, &s->seller, sid, a, &r, &e));
+    assert_int_equal(r.lines[KWH_SHIFT_OPEN].count, 1);
+    shift_report_fini(&r);
 }
 
 int main(void)
@@ -910,6 +1008,7 @@ int main(void)
         T(scope__the_items_report_of_a_limited_operator_keeps_to_their_areas),
         T(scope__invoices_and_arrears_of_an_account_outside_are_refused),
         T(scope__a_shift_in_an_area_holds_that_area_s_sales),
+        T(scope__the_invoice_and_reversal_request_lists_keep_to_the_areas),
         T(breakdown__one_level_with_subtotals_the_area_itself_an_operator_and_a_scope),
         T(scope__an_administrator_limited_to_areas_imports_only_into_them),
         T(blacklist__a_replaced_or_lost_card_is_refused_and_audited),
