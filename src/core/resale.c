@@ -21,6 +21,14 @@ static bool last_write_is(struct kwh_core *c, const struct seen_card *v, int64_t
 
 int resale_replaceable(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e)
 {
+    struct store_op last;
+
+    /* a 冲正 took the card's last purchase back off it: nothing there to replace */
+    if (store_op_last_done_for_customer(c->db, v->cust.id, &last, NULL) == 0 &&
+        last.kind == KWH_OP_REVERSAL && memcmp(last.serial, v->card.serial, CARD_SERIAL_LEN) == 0)
+        return kwh_err_set(e, KWH_ECONFLICT,
+                           "the card's last purchase was reversed (冲正) and its energy taken "
+                           "back off the card: 重新售电 has nothing to replace; sell normally");
     if (cardview_purchase_in_meter(v))
         return kwh_err_set(e, KWH_ECONFLICT,
                            "the last purchase is already in the meter: "

@@ -743,6 +743,8 @@ static void reversal__takes_the_energy_back_off_the_card_the_meter_has_not_loade
     REFUSED(KWH_ECONFLICT, "already reversed", plan_energy(s, &r, &plan, &e_));
     plan_free(plan);
     plan = NULL;
+    /* nothing on the card for 重新售电 to replace, and it says why */
+    REFUSED(KWH_ECONFLICT, "was reversed", ops_resell(s->core, &s->seller, no, &more, &rev, &e_));
     assert_int_equal(ops_sell(s->core, &s->seller, no, &more, &sale, &e), 0);
     assert_int_equal(card_now(s).purchase_count, before.purchase_count + 1);
 }
