@@ -37,6 +37,8 @@ sim insert c1 >/dev/null
 seller=$!
 intent() { [ "$(q "SELECT COUNT(*) FROM card_ops WHERE state = 0")" = 1 ]; }
 ok "the sale records its intent and starts writing the card" wait_for 10 intent
+# a stopped simulator ignores the suite's SIGTERM at exit until it is continued
+on_exit "kill -CONT $SIM_PID 2>/dev/null"
 kill -STOP $SIM_PID
 server halt
 kill -CONT $SIM_PID
