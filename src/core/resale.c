@@ -8,24 +8,22 @@
 #include "kwhpos/util.h"
 #include "store/store.h"
 
-/* Whether the sale's op is the account's last card write, and made this card: a re-sale
- * replaces only the purchase on the card in hand (after a reissue, the old card may have
- * taken it into the meter). */
-static bool last_write_is(struct kwh_core *c, const struct seen_card *v, int64_t op_id)
+/* The account's last card write, when this card took it: a re-sale replaces only the
+ * purchase on the card in hand (after a reissue, the old card may have taken it into the
+ * meter); false when there is none or another card took it. */
+static bool last_write_on_card(struct kwh_core *c, const struct seen_card *v, struct store_op *last)
 {
-    struct store_op last;
-
-    return store_op_last_done_for_customer(c->db, v->cust.id, &last, NULL) == 0 &&
-           last.id == op_id && memcmp(last.serial, v->card.serial, CARD_SERIAL_LEN) == 0;
+    return store_op_last_done_for_customer(c->db, v->cust.id, last, NULL) == 0 &&
+           memcmp(last->serial, v->card.serial, CARD_SERIAL_LEN) == 0;
 }
 
 int resale_replaceable(struct kwh_core *c, const struct seen_card *v, struct kwh_err *e)
 {
     struct store_op last;
+    bool on_card = last_write_on_card(c, v, &last);
 
     /* a 冲正 took the card's last purchase back off it: nothing there to replace */
-    if (store_op_last_done_for_customer(c->db, v->cust.id, &last, NULL) == 0 &&
-        last.kind == KWH_OP_REVERSAL && memcmp(last.serial, v->card.serial, CARD_SERIAL_LEN) == 0)
+    if (on_card && last.kind == KWH_OP_REVERSAL)
         return kwh_err_set(e, KWH_ECONFLICT,
                            "the card's last purchase was reversed (冲正) and its energy taken "
                            "back off the card: 重新售电 has nothing to replace; sell normally");
@@ -49,8 +47,8 @@ int resale_replaceable(struct kwh_core *c, const struct seen_card *v, struct kwh
                            "is unknown: put the card in meter %08u, then read it again",
                            v->card.ret.meter_no, v->card.meter_no, v->card.meter_no);
     if (!v->has_last_sale || v->last_sale.purchase_count != v->card.purchase_count ||
-        !(model_op(v->last_sale.kind)->flags & KWH_OPF_REPLACEABLE) ||
-        !last_write_is(c, v, v->last_sale.op_id))
+        !(model_op(v->last_sale.kind)->flags & KWH_OPF_REPLACEABLE) || !on_card ||
+        last.id != v->last_sale.op_id)
         return kwh_err_set(e, KWH_ECONFLICT,
                            "the last write to this card was not a sale "
                            "(a reissue or meter change): 重新售电 cannot replace it");
