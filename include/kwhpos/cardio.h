@@ -38,6 +38,7 @@ enum kwh_dev_error {
     KWH_DEV_PROTOCOL,     /* the reader answered something that makes no sense */
     KWH_DEV_PSC_RISK,     /* not presented: too few tries left to risk one */
     KWH_DEV_WRONG_CARD,   /* the card is not a memory card of the kind the reader drives */
+    KWH_DEV_BUSY,         /* another program on this machine holds the reader's line */
 };
 
 /* What the event op saw. */

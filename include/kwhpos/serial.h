@@ -27,6 +27,13 @@ struct kwh_transport_ops {
     int (*flush_input)(void *ctx, struct kwh_err *e);
     /* Closes the device; ctx is invalid afterwards. */
     void (*close)(void *ctx);
+    /* Optional (NULL: a line nobody else can open). Takes the line for one request and
+     * its answer, waiting at most timeout_ms (0: not at all) while another program on
+     * this machine holds it, so two programs on one reader (the terminal UI and a
+     * kwhpos command over SSH) never read or flush each other's answers. A line held
+     * elsewhere is KWH_EDEVICE/KWH_DEV_BUSY saying so; unlock gives it back. */
+    int (*lock)(void *ctx, int timeout_ms, struct kwh_err *e);
+    void (*unlock)(void *ctx);
 };
 
 struct kwh_transport {

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kwhpos/carddev.h"
 #include "kwhpos/frame.h"
+#include "kwhpos/util.h"
 
 struct reader {
     struct kwh_transport t;
@@ -21,6 +23,7 @@ struct reader {
     bool powered; /* a power-on succeeded and no removal has been seen since */
     /* what the event op saw last: a card, and the STATUS flag "changed" already told */
     bool ev_known, ev_present, ev_changed_told;
+    bool held; /* the line is locked for this process (transport lock) */
 };
 
 enum { AWAIT_CHECKSUM = 1 };
@@ -125,12 +128,51 @@ static bool is_psc_cmd(uint8_t cmd)
     return cmd == FRAME_CMD_PSC_PRESENT || cmd == FRAME_CMD_PSC_CHANGE;
 }
 
+/* The line for one request and its answer: another program on this machine using the
+ * same reader (the terminal UI and a command over SSH) is waited for, up to wait_ms. */
+static int line_take(struct reader *r, int wait_ms, struct kwh_err *e)
+{
+    int rc;
+
+    if (r->held || r->t.ops->lock == NULL)
+        return 0;
+    if ((rc = r->t.ops->lock(r->t.ctx, wait_ms, e)) < 0)
+        return rc;
+    r->held = true;
+    return 1;
+}
+
+static void line_give(struct reader *r, int taken)
+{
+    if (taken > 0) {
+        r->t.ops->unlock(r->t.ctx);
+        r->held = false;
+    }
+}
+
+static int exchange_locked(struct reader *r, uint8_t cmd, const uint8_t *data, size_t len,
+                           int budget, struct frame *resp, struct kwh_err *e);
+
 /* One request and its answer (status in resp->data[0]). answer_max bounds the answer's
- * data, card_ms is the card's own time for the request. */
+ * data, card_ms is the card's own time for the request. Another program's request on
+ * the line is waited for as long as one of ours could take. */
 static int exchange(struct reader *r, uint8_t cmd, const uint8_t *data, size_t len,
                     size_t answer_max, int card_ms, struct frame *resp, struct kwh_err *e)
 {
     int budget = r->o.timeout_ms + card_ms + wire_ms(r, 2 * FRAME_OVERHEAD + len + answer_max);
+    int taken = line_take(r, budget + r->o.timeout_ms, e);
+    int rc;
+
+    if (taken < 0)
+        return taken;
+    rc = exchange_locked(r, cmd, data, len, budget, resp, e);
+    line_give(r, taken);
+    return rc;
+}
+
+static int exchange_locked(struct reader *r, uint8_t cmd, const uint8_t *data, size_t len,
+                           int budget, struct frame *resp, struct kwh_err *e)
+{
     bool resent = false;
     int rc;
 
@@ -375,20 +417,30 @@ static int rd_event(void *ctx, int timeout_ms, enum kwh_card_event *ev, struct k
     *ev = KWH_CARD_EV_NONE;
     for (;;) {
         struct kwh_reader_status st;
-        int rc = rd_status(r, &st, e);
+        /* a line another program is using has nothing to tell now: asked again later */
+        int taken = line_take(r, 0, NULL);
 
-        if (rc < 0)
-            return rc;
-        if (r->ev_known) {
-            if (r->ev_present && !st.card_present)
-                *ev = KWH_CARD_EV_REMOVED;
-            else if (st.card_present &&
-                     (!r->ev_present || (st.card_changed && !r->ev_changed_told)))
-                *ev = KWH_CARD_EV_INSERTED;
+        if (taken >= 0) {
+            int rc = rd_status(r, &st, e);
+
+            line_give(r, taken);
+            if (rc < 0)
+                return rc;
+            if (r->ev_known) {
+                if (r->ev_present && !st.card_present)
+                    *ev = KWH_CARD_EV_REMOVED;
+                else if (st.card_present &&
+                         (!r->ev_present || (st.card_changed && !r->ev_changed_told)))
+                    *ev = KWH_CARD_EV_INSERTED;
+            }
+            if (*ev != KWH_CARD_EV_NONE)
+                kwh_log(LOG_DEBUG, "card reader %s: card %s (present %d, changed %d, told %d)",
+                        r->t.name, *ev == KWH_CARD_EV_INSERTED ? "inserted" : "removed",
+                        st.card_present, st.card_changed, r->ev_changed_told);
+            r->ev_known = true;
+            r->ev_present = st.card_present;
+            r->ev_changed_told = st.card_changed;
         }
-        r->ev_known = true;
-        r->ev_present = st.card_present;
-        r->ev_changed_told = st.card_changed;
         if (*ev != KWH_CARD_EV_NONE || now_ms() >= deadline)
             return 0;
         struct timespec nap = {0, 100 * 1000000L};

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <termios.h>
+#include <time.h>
 
 #include "kwhpos/cardio.h"
 #include "kwhpos/util.h"
@@ -73,6 +76,38 @@ static int open_port(const char *name, int baud, enum serial_backend backend,
     if (e != NULL)
         *e = lsp_err;
     return rc;
+}
+
+int serial_fd_lock(int fd, const char *name, int timeout_ms, struct kwh_err *e)
+{
+    int64_t deadline = serial_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return 0; /* no locks on this device: nobody else can be told apart */
+        if (serial_now_ms() >= deadline)
+            return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_BUSY,
+                                "the reader on %s is busy: another kwhpos program on this "
+                                "machine is using it; try again when it is done",
+                                name);
+        struct timespec nap = {0, 5 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+}
+
+void serial_fd_unlock(int fd)
+{
+    flock(fd, LOCK_UN);
+}
+
+void serial_fd_flush_idle(int fd)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        return;
+    tcflush(fd, TCIOFLUSH);
+    flock(fd, LOCK_UN);
 }
 
 void transport_close(struct kwh_transport *t)

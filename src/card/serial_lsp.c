@@ -113,12 +113,36 @@ static void lsp_close(void *ctx)
     free(l);
 }
 
+/* The port's descriptor, for the lock; -1 when libserialport cannot say. */
+static int lsp_fd(const struct lsp *l)
+{
+    int fd = -1;
+    return sp_get_port_handle(l->port, &fd) == SP_OK ? fd : -1;
+}
+
+static int lsp_lock(void *ctx, int timeout_ms, struct kwh_err *e)
+{
+    struct lsp *l = ctx;
+    int fd = lsp_fd(l);
+    return fd < 0 ? 0 : serial_fd_lock(fd, l->name, timeout_ms, e);
+}
+
+static void lsp_unlock(void *ctx)
+{
+    struct lsp *l = ctx;
+    int fd = lsp_fd(l);
+    if (fd >= 0)
+        serial_fd_unlock(fd);
+}
+
 static const struct kwh_transport_ops lsp_ops = {
     .read = lsp_read,
     .write = lsp_write,
     .drain = lsp_drain,
     .flush_input = lsp_flush_input,
     .close = lsp_close,
+    .lock = lsp_lock,
+    .unlock = lsp_unlock,
 };
 
 int serial_lsp_open(const char *name, int baud, struct kwh_transport *out, struct kwh_err *e)
@@ -159,7 +183,13 @@ int serial_lsp_open(const char *name, int baud, struct kwh_transport *out, struc
         sp_free_port(port);
         return rc;
     }
-    sp_flush(port, SP_BUF_BOTH);
+    {
+        int fd = -1;
+        if (sp_get_port_handle(port, &fd) == SP_OK && fd >= 0)
+            serial_fd_flush_idle(fd);
+        else
+            sp_flush(port, SP_BUF_BOTH);
+    }
     l = calloc(1, sizeof *l);
     if (l == NULL) {
         sp_close(port);

@@ -162,12 +162,26 @@ static void tty_close(void *ctx)
     free(t);
 }
 
+static int tty_lock(void *ctx, int timeout_ms, struct kwh_err *e)
+{
+    struct tty *t = ctx;
+    return serial_fd_lock(t->fd, t->name, timeout_ms, e);
+}
+
+static void tty_unlock(void *ctx)
+{
+    struct tty *t = ctx;
+    serial_fd_unlock(t->fd);
+}
+
 static const struct kwh_transport_ops tty_ops = {
     .read = tty_read,
     .write = tty_write,
     .drain = tty_drain,
     .flush_input = tty_flush_input,
     .close = tty_close,
+    .lock = tty_lock,
+    .unlock = tty_unlock,
 };
 
 /* Virtual consoles (/dev/tty0..63, major 4 below the serial ports' minors), the
@@ -226,7 +240,7 @@ int serial_tty_open(const char *name, int baud, struct kwh_transport *out, struc
         return kwh_err_setd(e, KWH_EDEVICE, KWH_DEV_NO_READER, "cannot configure %s: %s", name,
                             strerror(err));
     }
-    tcflush(fd, TCIOFLUSH);
+    serial_fd_flush_idle(fd);
     t = calloc(1, sizeof *t);
     if (t == NULL) {
         close(fd);

@@ -47,6 +47,9 @@ static const char *device_advice(int detail)
     case KWH_DEV_WRONG_CARD:
         return _("The card in the reader is not a prepaid memory card (SLE4442/5542). Take it "
                  "out and insert a card of this site, chip first.");
+    case KWH_DEV_BUSY:
+        return _("Another kwhpos program on this computer is using the card reader (a "
+                 "second terminal or a command). Wait until it is done, then try again.");
     default: return NULL;
     }
 }

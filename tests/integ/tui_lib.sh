@@ -35,6 +35,7 @@ TUI_SOCK=kwhtui$$-0
 TUI_DB=$T/site.db
 TUI_INI=$T/kwhpos.ini
 export KWHPOS_LOCALEDIR=$KWH_BUILD/locale
+export KWHPOS_LOG_FILE=${KWHPOS_LOG_FILE:-$T/kwhpos.log} # what kwhpos logs, shown with a failure
 
 _tmux() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
 on_exit '_tmux kill-server 2>/dev/null' 
@@ -120,14 +121,21 @@ tui_wait() {
 # tui_see NAME TEXT: one test result for TEXT appearing on the screen.
 tui_see() {
     if wait_for "${3:-10}" _tui_has "$2"; then _t_result 0 "$1"
-    else _t_result 1 "$1" "$(printf 'waited for: %s\n' "$2"; tui_screen)"; fi
+    else _t_result 1 "$1" "$(printf 'waited for: %s\n' "$2"; tui_screen; _tui_log)"; fi
+}
+
+# the last lines kwhpos logged (KWHPOS_LOG_FILE), shown with a failure
+_tui_log() {
+    [ -s "$KWHPOS_LOG_FILE" ] || return 0
+    echo "kwhpos log, last lines:"
+    tail -n 12 "$KWHPOS_LOG_FILE"
 }
 
 # tui_like NAME REGEX: one test result for the screen coming to match REGEX (extended).
 _tui_matches() { tui_screen | grep -qE -- "$1"; }
 tui_like() {
     if wait_for "${3:-10}" _tui_matches "$2"; then _t_result 0 "$1"
-    else _t_result 1 "$1" "$(printf 'waited for /%s/ in:\n' "$2"; tui_screen)"; fi
+    else _t_result 1 "$1" "$(printf 'waited for /%s/ in:\n' "$2"; tui_screen; _tui_log)"; fi
 }
 
 tui_login() {
