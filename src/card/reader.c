@@ -307,7 +307,12 @@ static int rd_power_on(void *ctx, uint8_t atr[4], struct kwh_err *e)
         return protocol_error(r, FRAME_CMD_POWER_ON, e);
     memcpy(atr, resp.data + 1, 4);
     r->powered = true;
-    r->ev_changed_told = false; /* the power-on cleared the reader's flag */
+    /* a card is in and has just been taken in hand: the event look must not tell it as
+       a new card later (a look that last saw the reader empty would), and the power-on
+       cleared the reader's flag */
+    r->ev_known = true;
+    r->ev_present = true;
+    r->ev_changed_told = false;
     return 0;
 }
 

@@ -28,6 +28,7 @@ struct peer {
     uint8_t psc[KWH_PSC_LEN];
     int tries;
     int card, powered, psc_ok;
+    int changed; /* STATUS flag: a card came or went since the last power-on */
     int force_status; /* answer the next non-REPEAT request with this status */
     int force_data;   /* ... and this one data byte (or -1) */
     int force_cmd;    /* ... but only a request with this command (0: any) */
@@ -74,13 +75,14 @@ static size_t execute(struct peer *pe, const struct frame *req, uint8_t *out)
     switch (req->cmd) {
     case FRAME_CMD_IDENT: return reply(pe, req, FRAME_OK, (const uint8_t *)"peer", 4, out);
     case FRAME_CMD_STATUS:
-        b[0] = pe->card ? FRAME_ST_CARD : 0;
+        b[0] = (uint8_t)((pe->card ? FRAME_ST_CARD : 0) | (pe->changed ? FRAME_ST_CHANGED : 0));
         return reply(pe, req, FRAME_OK, b, 1, out);
     case FRAME_CMD_POWER_ON:
         if (!pe->card)
             return reply(pe, req, FRAME_NO_CARD, NULL, 0, out);
         pe->powered = 1;
         pe->psc_ok = 0;
+        pe->changed = 0;
         return reply(pe, req, FRAME_OK, pe->mem, 4, out);
     case FRAME_CMD_READ:
         a = frame_get16(req->data);
@@ -189,6 +191,67 @@ static void open_session(struct fixture *f)
     uint8_t atr[4];
     assert_int_equal(f->dev.ops->power_on(f->dev.ctx, atr, &f->e), 0);
     assert_int_equal(f->dev.ops->psc_present(f->dev.ctx, good_psc, &f->e), 0);
+}
+
+static enum kwh_card_event look(struct fixture *f)
+{
+    enum kwh_card_event ev = (enum kwh_card_event)-1;
+    assert_int_equal(f->dev.ops->event(f->dev.ctx, 0, &ev, &f->e), 0);
+    return ev;
+}
+
+static void card_out(struct fixture *f)
+{
+    f->pe.card = 0;
+    f->pe.changed = 1;
+    f->pe.powered = 0;
+}
+
+static void card_in(struct fixture *f)
+{
+    f->pe.card = 1;
+    f->pe.changed = 1;
+    f->pe.powered = 0;
+}
+
+static void event__removal_insertion_and_swap_are_told_once(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t atr[4];
+
+    assert_int_equal(look(f), KWH_CARD_EV_NONE); /* the first look learns where it stands */
+    card_out(f);
+    assert_int_equal(look(f), KWH_CARD_EV_REMOVED);
+    assert_int_equal(look(f), KWH_CARD_EV_NONE);
+    card_in(f);
+    assert_int_equal(look(f), KWH_CARD_EV_INSERTED);
+    assert_int_equal(look(f), KWH_CARD_EV_NONE);
+    assert_int_equal(f->dev.ops->power_on(f->dev.ctx, atr, &f->e), 0);
+    /* swapped between two looks: present both times, the flag set */
+    card_out(f);
+    card_in(f);
+    assert_int_equal(look(f), KWH_CARD_EV_INSERTED);
+    assert_int_equal(look(f), KWH_CARD_EV_NONE);
+}
+
+/* A card put in and read (powered) before the next look: the read has it in hand, so no
+ * look tells it afterwards as a new card, which would make a screen read it again in
+ * the middle of the clerk's work. */
+static void event__a_card_read_between_two_looks_is_not_told_later(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t atr[4];
+
+    assert_int_equal(look(f), KWH_CARD_EV_NONE);
+    card_out(f);
+    assert_int_equal(look(f), KWH_CARD_EV_REMOVED);
+    card_in(f);
+    assert_int_equal(f->dev.ops->power_on(f->dev.ctx, atr, &f->e), 0);
+    assert_int_equal(look(f), KWH_CARD_EV_NONE);
+    assert_int_equal(look(f), KWH_CARD_EV_NONE);
+    /* and the card taken out afterwards is still told */
+    card_out(f);
+    assert_int_equal(look(f), KWH_CARD_EV_REMOVED);
 }
 
 static void status__reports_the_card(void **state)
@@ -525,6 +588,8 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(status__reports_the_card),
+        T(event__removal_insertion_and_swap_are_told_once),
+        T(event__a_card_read_between_two_looks_is_not_told_later),
         T(power_on__gives_the_atr_and_read_write_round_trip),
         T(read__refuses_a_range_outside_the_card),
         T(status_codes__each_becomes_a_clear_error),
