@@ -177,7 +177,8 @@ static void t_close(void *ctx)
     (void)ctx;
 }
 
-static const struct kwh_transport_ops fake = {t_read, t_write, t_drain, t_flush, t_close};
+static const struct kwh_transport_ops fake = {
+    .read = t_read, .write = t_write, .drain = t_drain, .flush_input = t_flush, .close = t_close};
 
 static void said(int rc, const struct kwh_err *e)
 {
