@@ -404,6 +404,9 @@ static int pc_power_on(void *ctx, uint8_t atr4[4], struct kwh_err *e)
         return rc;
     r->session_events = EVENT_COUNT(state);
     r->powered = true;
+    /* the card is in hand: the event look must not tell it later as a new card */
+    r->ev_state = state;
+    r->ev_known = true;
     if ((n = apdu_build(r->d, APDU_SELECT, 0, NULL, 0, cmd)) > 0) {
         for (int attempt = 0; attempt < 2; attempt++) {
             alen = sizeof ans;

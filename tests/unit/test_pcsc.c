@@ -495,6 +495,39 @@ static void pcsc__reports_insertion_and_removal(void **state)
     d.ops->close(d.ctx);
 }
 
+/* A card put in and read before the next look is in hand: no look tells it afterwards
+ * as a new card (a screen would read it again in the middle of a sale). */
+static void pcsc__a_card_read_between_two_looks_is_not_told_later(void **state)
+{
+    struct kwh_card_dev d = open_dev(NULL);
+    struct kwh_reader_status st = {0};
+    enum kwh_card_event ev;
+    struct kwh_err e;
+    uint8_t atr[4];
+    (void)state;
+    assert_int_equal(d.ops->event(d.ctx, 0, &ev, &e), 0);
+    fk.present = false;
+    fk.events++;
+    assert_int_equal(d.ops->event(d.ctx, 2000, &ev, &e), 0);
+    assert_int_equal(ev, KWH_CARD_EV_REMOVED);
+    fk.present = true;
+    fk.events++;
+    for (int i = 0; i < 200 && !st.card_present; i++) { /* pcscd has seen it */
+        assert_int_equal(d.ops->status(d.ctx, &st, &e), 0);
+        if (!st.card_present)
+            nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+    }
+    assert_true(st.card_present);
+    assert_int_equal(d.ops->power_on(d.ctx, atr, &e), 0);
+    assert_int_equal(d.ops->event(d.ctx, 50, &ev, &e), 0);
+    assert_int_equal(ev, KWH_CARD_EV_NONE);
+    fk.present = false; /* and taken out afterwards: told */
+    fk.events++;
+    assert_int_equal(d.ops->event(d.ctx, 2000, &ev, &e), 0);
+    assert_int_equal(ev, KWH_CARD_EV_REMOVED);
+    d.ops->close(d.ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +544,7 @@ int main(void)
         cmocka_unit_test_setup(pcsc__takes_both_answer_forms_of_acs_readers, setup),
         cmocka_unit_test_setup(pcsc__drives_the_iso_dialect_from_the_same_code, setup),
         cmocka_unit_test_setup(pcsc__reports_insertion_and_removal, setup),
+        cmocka_unit_test_setup(pcsc__a_card_read_between_two_looks_is_not_told_later, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
