@@ -21,6 +21,10 @@
 # integration suites run on PostgreSQL with the first build directory only (the unit
 # suites with every one): the sanitizer build checks the same store code in-process.
 #
+# A suite has 600 s (a unit binary 300 s) before it is stopped and counted failed; an
+# integration suite with a "# kwh-limit: N" line has N s (deb_lintian builds the
+# packages twice).
+#
 # Suites run KWH_TEST_JOBS at a time (3 unless set): each has temporary folders, tmux
 # servers, sockets and ports of its own. A suite marked "kwh-run: alone" (it stops and
 # starts the shared PostgreSQL server) runs with no other suite beside it.
@@ -158,7 +162,10 @@ for b in "$@"; do
                     KWHPOS_LOCALEDIR=$bdir/locale \
                     run_pg "$tag/$name@pg" "$logdir/$tag-$name@pg.log" 300 "$t"
             else
-                CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
+                # the sanitizer build takes every 4th interruption step (the plain build
+                # every one): the same code, four times slower under ASan
+                KWH_INTERRUPT_STRIDE=${KWH_INTERRUPT_STRIDE:-$([ "$tag" = san ] && echo 4 || echo 1)} \
+                    CMOCKA_MESSAGE_OUTPUT=TAP KWH_TOP=$top KWHPOS_PRINT_MODULE=$bdir/kwhpos-print.so \
                     KWHPOS_LOCALEDIR=$bdir/locale \
                     run_suite "$tag/$name" "$logdir/$tag-$name.log" 300 "$t"
             fi
@@ -173,20 +180,23 @@ for b in "$@"; do
         if [ $first = 0 ] && grep -q '^# kwh-run: once' "$s"; then continue; fi
         suite_alone=0
         grep -q '^# kwh-run: alone' "$s" && suite_alone=1
+        # a suite's time limit: 600 s, or its "# kwh-limit: N" line's
+        lim=$(grep -m1 -oE '^# kwh-limit: [0-9]+' "$s" | grep -oE '[0-9]+$')
+        lim=${lim:-600}
         for lay in $(layouts "$s"); do
             [ "$lay" = kwh1 ] && [ -z "$layout" ] && continue
             [ $first = 1 ] || [ -n "$layout" ] || continue
             KWH_CARD_PROFILE=$lay KWH_BUILD=$bdir KWH_TOP=$top \
-                run_suite "$tag/$name@$lay" "$logdir/$tag-$name@$lay.log" 600 bash "$s"
+                run_suite "$tag/$name@$lay" "$logdir/$tag-$name@$lay.log" "$lim" bash "$s"
         done
         [ -n "$layout" ] && continue
         for be in $(backends "$s"); do
             if [ "$be" = pg ]; then
                 [ $first = 1 ] || continue
                 KWH_BUILD=$bdir KWH_TOP=$top run_pg "$tag/$name@pg" "$logdir/$tag-$name@pg.log" \
-                    600 bash "$s"
+                    "$lim" bash "$s"
             else
-                KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" 600 \
+                KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" "$lim" \
                     bash "$s"
             fi
         done

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # kwh-run: once
+# kwh-limit: 1200
 # The Debian packages: `make deb` builds kwhpos, kwhpos-print and kwhpos-sim with
 # debhelper, at the Makefile's version (which packaging/debian/changelog names);
 # lintian finds no error or warning and no override unused; the program holds no path

@@ -282,7 +282,8 @@ static void interrupt_at(const struct scenario *sc, const struct reference *ref,
 
 /* KWH_INTERRUPT_STRIDE=N: every Nth step only (the residue changes with the scenario, so
  * the scenarios together still cover every residue), plus the last step; a fixed slice
- * for the slower PostgreSQL run of make check. Unset: every step. */
+ * for the slower runs of make check (PostgreSQL, the sanitizer build). Unset: every
+ * step. */
 static long stride(void)
 {
     const char *v = getenv("KWH_INTERRUPT_STRIDE");
