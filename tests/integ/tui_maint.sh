@@ -85,9 +85,11 @@ tui_see "edit saved" "已保存"
 is "edit: address in the database" "$(db "select address from customers")" "二号楼202"
 
 # --- M13 reissue onto a new blank card ---------------------------------------------------
-sim eject >/dev/null; sim new-card c2 >/dev/null; sim insert c2 >/dev/null
+# (put in once the reissue screen is open: the edit screen reads a card put in, and a
+# blank card's message there would take the menu's keys)
 tui_menu 3 3
 tui_see "reissue screen" "尚无用户：请查询用户（F3）"
+sim eject >/dev/null; sim new-card c2 >/dev/null; sim insert c2 >/dev/null
 tui_keys F3
 tui_wait "查询用户" && tui_type "10000001" && tui_keys Enter
 tui_see "reissue: customer found" "王五"
@@ -127,9 +129,10 @@ tui_wait "制成退电卡？" && tui_keys Enter
 tui_see "refund card made" "退电卡已制成" 20
 sim eject >/dev/null
 like "the meter takes the refund card" "$(sim meter-insert 20240002 c2 2>&1)" "meter 20240002"
-sim insert c2 >/dev/null
+# (put back once the refund screen is open: the refund card screen reads a card put in)
 tui_menu 4 2
 tui_see "refund screen" "读卡退电"
+sim insert c2 >/dev/null
 tui_keys F2
 tui_see "refund: amount shown" "退电金额(元)"
 tui_keys Enter
