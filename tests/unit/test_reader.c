@@ -28,7 +28,7 @@ struct peer {
     uint8_t psc[KWH_PSC_LEN];
     int tries;
     int card, powered, psc_ok;
-    int changed; /* STATUS flag: a card came or went since the last power-on */
+    int changed;      /* STATUS flag: a card came or went since the last power-on */
     int force_status; /* answer the next non-REPEAT request with this status */
     int force_data;   /* ... and this one data byte (or -1) */
     int force_cmd;    /* ... but only a request with this command (0: any) */
@@ -195,7 +195,8 @@ static void open_session(struct fixture *f)
 
 static enum kwh_card_event look(struct fixture *f)
 {
-    enum kwh_card_event ev = (enum kwh_card_event)-1;
+    enum kwh_card_event ev;
+    memset(&ev, 0xff, sizeof ev); /* no event at all: the op must set it */
     assert_int_equal(f->dev.ops->event(f->dev.ctx, 0, &ev, &f->e), 0);
     return ev;
 }
