@@ -21,6 +21,11 @@
 # integration suites run on PostgreSQL with the first build directory only (the unit
 # suites with every one): the sanitizer build checks the same store code in-process.
 #
+# The integration suites of the second build directory and after (the sanitizer build in
+# make check) run with KWH_LOOP_SLICE=1: the long fault loops take the fixed slice they
+# take on PostgreSQL (loop_lib.sh's loop_slice; every operation and pull point is run on
+# the first build; make san runs them whole under the sanitizers).
+#
 # A suite has 600 s (a unit binary 300 s) before it is stopped and counted failed; an
 # integration suite with a "# kwh-limit: N" line has N s (deb_lintian builds the
 # packages twice).
@@ -196,8 +201,8 @@ for b in "$@"; do
                 KWH_BUILD=$bdir KWH_TOP=$top run_pg "$tag/$name@pg" "$logdir/$tag-$name@pg.log" \
                     "$lim" bash "$s"
             else
-                KWH_BUILD=$bdir KWH_TOP=$top run_suite "$tag/$name" "$logdir/$tag-$name.log" "$lim" \
-                    bash "$s"
+                KWH_LOOP_SLICE=$((1 - first)) KWH_BUILD=$bdir KWH_TOP=$top \
+                    run_suite "$tag/$name" "$logdir/$tag-$name.log" "$lim" bash "$s"
             fi
         done
     done

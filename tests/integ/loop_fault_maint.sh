@@ -111,11 +111,11 @@ at_meter() {
     is "$1: $4 there is $5" "$(field "$2" "$4")" "$5"
 }
 
-# On PostgreSQL (tests/run.sh's second run) a fixed slice of the operations, those whose
-# store path differs most (a reissue, the refund card with its garbled and mute readers,
-# the meter change); KWH_FAULT_ALL=1 runs every one there too. SQLite runs every one.
+# The slice (loop_slice: on PostgreSQL, and on the sanitizer build of make check): the
+# operations whose paths differ most (a reissue, the refund card with its garbled and
+# mute readers, the meter change); otherwise every one.
 slice() {
-    [ "$BACKEND" != pg ] || [ "${KWH_FAULT_ALL:-0}" = 1 ] && return 0
+    loop_slice || return 0
     case $1 in "reissue 未消费" | "refund card" | "meter change") return 0 ;; esac
     return 1
 }

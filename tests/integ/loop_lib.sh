@@ -41,6 +41,10 @@
 # The world of a suite: books [DB] (what an operation may change, as one line),
 # save_world / restore_world, card_of CUSTOMER (the name of its card file now),
 # tool_slot CARD (the record the last done write left on it), one_line NAME TEXT.
+# The slice: loop_slice is true when the long fault loops take their fixed slice (fewer
+# operations or pull points, each suite says which): on PostgreSQL, and when
+# KWH_LOOP_SLICE=1 (tests/run.sh sets it for its second build, the sanitizer build of
+# make check); KWH_FAULT_ALL=1 runs everything anyway.
 
 . "$(dirname "${BASH_SOURCE[0]}")/pcsc_lib.sh"
 
@@ -58,6 +62,10 @@ mkdir -p "$D"
 BACKEND=${KWH_BACKEND:-sqlite}
 PGNS=kwhl$$
 _pg_dbs=()
+
+loop_slice() {
+    [ "${KWH_FAULT_ALL:-0}" != 1 ] && { [ "$BACKEND" = pg ] || [ "${KWH_LOOP_SLICE:-0}" = 1 ]; }
+}
 
 # pg_admin SQL...: each statement in its own transaction, on one connection
 pg_admin() {

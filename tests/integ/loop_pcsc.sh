@@ -8,7 +8,9 @@
 # the middle and at the commit byte, and on a locked card (no PSC tries left). Each time
 # kwhpos exits with its documented code; after `fault clear` and `kwhpos card read`
 # nothing is pending, the books are those before (void) or those of an uninterrupted
-# run (done), card and database agree, and no PSC try was spent.
+# run (done), card and database agree, and no PSC try was spent. The slice
+# (loop_slice: the sanitizer build of make check) pulls each card in the middle and at
+# the commit byte only.
 : "${LOOP_READER:=pcsc}"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/loop_lib.sh"
@@ -49,10 +51,12 @@ pulled() {
 # pull_points RC: before the first byte, after one, in the middle (each exits RC, void)
 # and at the commit byte (every byte but that one written: exit 8, void; a byte of the
 # new record equal to the old one is not written, so the count can differ between two
-# runs and is measured again)
+# runs and is measured again); the slice: the middle and the commit byte
 pull_points() {
-    pulled "$OPNAME" "$1" void 0
-    pulled "$OPNAME" "$1" void 1
+    if ! loop_slice; then
+        pulled "$OPNAME" "$1" void 0
+        pulled "$OPNAME" "$1" void 1
+    fi
     pulled "$OPNAME" "$1" void $((N / 2))
     pull_at_commit
     settled "$OPNAME, pulled at the commit byte" void
@@ -167,8 +171,10 @@ save_world
 tool_card() { restore_world; sim insert t1 >/dev/null; }
 operation "wipe" t1 tool_card card wipe
 pulled "wipe" 8 void 0
-pulled "wipe" 8 done 1
-pulled "wipe" 8 done $((N / 2))
+if ! loop_slice; then
+    pulled "wipe" 8 done 1
+    pulled "wipe" 8 done $((N / 2))
+fi
 pulled "wipe" 8 done $((N - 1))
 locked
 
