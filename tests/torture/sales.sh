@@ -6,8 +6,9 @@
 #
 #   TORTURE_SALES=N       sales per terminal (default 1000)
 #   TORTURE_TERMINALS="2 4"  the numbers of terminals: every terminal with a customer
-#                         of its own
-#   TORTURE_SAME="2 4"    the numbers of terminals then all on the same customer
+#                         of its own (set and empty: none)
+#   TORTURE_SAME="2 4"    the numbers of terminals then all on the same customer (set
+#                         and empty: none)
 #
 # Same customer: the customer's card is handed from terminal to terminal (each reader
 # gets a copy of the card as it last came back from the meter); two terminals that act
@@ -23,8 +24,8 @@
 . "$(dirname "$0")/../integ/loop_lib.sh"
 
 SALES=${TORTURE_SALES:-1000}
-read -ra TERMS <<<"${TORTURE_TERMINALS:-2 4}"
-read -ra SAME <<<"${TORTURE_SAME:-2 4}"
+read -ra TERMS <<<"${TORTURE_TERMINALS-2 4}"
+read -ra SAME <<<"${TORTURE_SAME-2 4}"
 MET=$T/meters
 mkdir -p "$MET"
 meters() { "$KWHSIM" --dir "$MET" "$@"; }
