@@ -188,8 +188,7 @@ run: deps
 	@READER=$(READER) tools/run-demo.sh $(B) $(DEMO)
 
 # --- Tests ----------------------------------------------------------------------------
-# check: plain build, every suite; then the sanitizer build, every suite again (the long
-# fault loops there in a fixed slice, tests/run.sh; make san runs them whole).
+# check: plain build, every suite; then the sanitizer build, every suite again.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 check: deps
