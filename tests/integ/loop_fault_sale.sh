@@ -227,26 +227,20 @@ is "the meter has it already: EA" "$(mi $M1 c2)" "EA"
 is "and loads nothing more" "$(field $M1 remaining)" "$S_REM"
 
 # (2) the reader gone after the commit byte: whether the card took the sale is not known;
-# the card is lost, and the reissue takes the sale over (the new card carries it)
-# (on a busy machine the read-back may end before the reader goes: that sale is done, and
-# the moment is tried again on the next one)
+# the card is lost, and the reissue takes the sale over (the new card carries it). The
+# reader goes once every byte is written, the commit byte's write unanswered (counted on
+# copies, as above: a count that missed is settled by a read and tried again)
 SELL=(sell --customer $A --kwh 10)
 for attempt in 1 2 3 4; do
     S_MONEY=$(money) S_COUNT=$(count) S_REM=$(field $M1 remaining)
-    sim insert c2 >/dev/null
-    old=$(piece c2 commit)
-    (kp "${SELL[@]}" >"$T/bg.out" 2>&1; echo $? >"$T/bg.rc") &
-    bg=$!
-    wait_for 10 changed c2 "$(at c2 commit)" "$old"
-    sim fault vanish >/dev/null
-    wait $bg
-    RC=$(cat "$T/bg.rc") OUT=$(cat "$T/bg.out")
-    [ "$RC" = 0 ] || break
+    quiet c2 vanish 0 "${SELL[@]}"
+    [ "$RC" = 8 ] && wrote_all c2 && break
     sim fault clear >/dev/null
-    sim eject >/dev/null
-    is "the read-back before the reader went (attempt $attempt): the meter loads it" \
-        "$(mi $M1 c2)" "good"
+    sim insert c2 >/dev/null
+    kp card read >/dev/null 2>&1
+    [ "$(count)" = "$S_COUNT" ] || { sim eject >/dev/null; mi $M1 c2 >/dev/null; }
 done
+ok "the reader went away right after the commit byte of the sale on the new card" wrote_all c2
 is "gone after the commit byte: exit 8" "$RC" 8
 like "the outcome is not known" "$OUT" 'not known whether the card took the write'
 sim fault clear >/dev/null
