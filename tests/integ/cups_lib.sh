@@ -92,3 +92,4 @@ listener() { # mode name [port] -> sets port and listener_pid
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 add_queue() { lpadmin "$@" 2>"$T/lpadmin.err" || cat "$T/lpadmin.err" >&2; }
 no_jobs() { [ -z "$(lpstat -W not-completed -o "$1" 2>/dev/null)" ]; }
+has_jobs() { ! no_jobs "$1"; }

@@ -95,6 +95,19 @@ like "a printer that does not answer times out" "$out" \
     "^printtool: timeout: job [0-9]+ on printer 'dead' did not finish in 2 s.* and was canceled"
 ok "the timed-out job is canceled, not left to print later" no_jobs dead
 
+# CUPS cancels the job itself at its job-cancel-after (the same wait, counted in its whole
+# seconds) before kwhpos looks again (here kwhpos is stopped meanwhile): still the timeout
+"$PT" "$FORMS/receipt58.form" --samples --queue dead --wait 1500 >"$T/dead.out" 2>&1 &
+pt_pid=$!
+ok "the job is on the queue" wait_for 20 has_jobs dead
+kill -STOP $pt_pid
+ok "CUPS cancels the job by itself after 2 s" wait_for 20 no_jobs dead
+kill -CONT $pt_pid
+wait $pt_pid
+like "a job CUPS canceled at the time it was given is reported as the timeout" \
+    "$(cat "$T/dead.out")" \
+    "^printtool: timeout: job [0-9]+ on printer 'dead' did not finish in 2 s.* and was canceled"
+
 listener hold held
 add_queue -p hold -E -v "socket://127.0.0.1:$port" -m raw
 "$PT" "$FORMS/receipt58.form" --samples --queue hold --wait 30000 >"$T/hold.out" 2>&1 &

@@ -263,12 +263,25 @@ static int sent_not_finished(const struct print_job_opts *o, int job_id, const c
                         o->queue, job_id, how);
 }
 
-/* Follows job_id until it completes (0), fails, or wait_ms pass; a job that cannot
- * complete is canceled so that it never prints later by surprise. */
-static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, const char *where,
-                      struct kwh_err *e)
+/* The job did not finish in wait_ms and is canceled (by kwhpos, or by CUPS's
+ * job-cancel-after of the same length); why: the printer's last words, in parentheses. */
+static int timed_out(const struct print_job_opts *o, int job_id, const char *why, struct kwh_err *e)
 {
-    long long deadline = now_ms() + o->wait_ms;
+    return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_TIMEOUT,
+                        "job %d on printer '%s' did not finish in %d s%s and was canceled: check "
+                        "that the printer is on, online and has paper, then print again",
+                        job_id, o->queue, (o->wait_ms + 999) / 1000, why);
+}
+
+/* Follows job_id, created at created_ms, until it completes (0), fails, or wait_ms pass;
+ * a job that cannot complete is canceled so that it never prints later by surprise. */
+static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, const char *where,
+                      long long created_ms, struct kwh_err *e)
+{
+    long long deadline = created_ms + o->wait_ms;
+    /* CUPS counts job-cancel-after in whole seconds of its clock from the job's start, so
+       it may cancel the job up to a second before that many seconds have passed */
+    long long cups_may_cancel = created_ms + ((o->wait_ms + 999) / 1000 - 1) * 1000LL;
     char msg[256] = "", why[300];
     struct queue_state qs = {0};
     bool sent = false;
@@ -300,6 +313,8 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
                                 "printer, then print again",
                                 o->queue, job_id, why);
         }
+        if (state == IPP_JSTATE_CANCELED && now_ms() >= cups_may_cancel)
+            return timed_out(o, job_id, why, e); /* by CUPS, at the time it was given */
         if (state == IPP_JSTATE_CANCELED)
             return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_CANCELED,
                                 "job %d on printer '%s' was canceled%s: print again when the "
@@ -330,10 +345,7 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
         return sent_not_finished(o, job_id, how, e);
     }
     paren(why, sizeof why, msg[0] ? msg : qs.message);
-    return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_TIMEOUT,
-                        "job %d on printer '%s' did not finish in %d s%s and was canceled: check "
-                        "that the printer is on, online and has paper, then print again",
-                        job_id, o->queue, (o->wait_ms + 999) / 1000, why);
+    return timed_out(o, job_id, why, e);
 }
 
 int print_module_job_check(const struct print_job_opts *o, int job_id, int *outcome,
@@ -391,6 +403,7 @@ int print_module_submit(const struct print_job_opts *o, const char *format, cons
     cups_option_t *options = NULL;
     http_t *http;
     int id = 0, noptions = 0, state, rc;
+    long long created_ms;
 
     if (job_id != NULL)
         *job_id = 0;
@@ -412,6 +425,7 @@ int print_module_submit(const struct print_job_opts *o, const char *format, cons
         snprintf(after, sizeof after, "%d", (o->wait_ms + 999) / 1000);
         noptions = cupsAddOption("job-cancel-after", after, noptions, &options);
     }
+    created_ms = now_ms(); /* before CUPS starts its job-cancel-after clock */
     id = cupsCreateJob(http, o->queue, title, noptions, options);
     cupsFreeOptions(noptions, options);
     if (id == 0) {
@@ -444,7 +458,7 @@ int print_module_submit(const struct print_job_opts *o, const char *format, cons
         goto out;
     }
     if (o->wait_ms > 0)
-        rc = follow_job(http, o, id, where, e);
+        rc = follow_job(http, o, id, where, created_ms, e);
 out:
     httpClose(http);
     return rc;
