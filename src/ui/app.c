@@ -235,8 +235,12 @@ static void card_event(struct app *a, int ev)
     }
     if (ev == KWH_CARD_EV_INSERTED && (a->scr->actions & ACT_BIT(ACT_READ)) &&
         a->scr->action != NULL) {
+        int r;
         a->msg[0] = '\0';
-        if (a->scr->action(a, a->st, ACT_READ) & UI_CLOSE)
+        a->card_reading = true;
+        r = a->scr->action(a, a->st, ACT_READ);
+        a->card_reading = false;
+        if (r & UI_CLOSE)
             app_open(a, NULL, 0);
     }
 }

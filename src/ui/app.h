@@ -170,6 +170,8 @@ struct app {
     bool rd_synced;           /* the reader's state is known (after a start or a fault) */
     bool main_waiting;        /* the main loop, not a dialog, waits for a key */
     int card_pending;         /* a card event seen in a dialog, for the main loop */
+    bool card_reading;        /* a card put in is being read, with no key pressed for it:
+                                 the first dialog it opens drops the keys typed before */
     struct cust_ctx *card_cc; /* the screen's account that came from the card in the reader */
 };
 

@@ -46,10 +46,17 @@ static void dlg_frame(struct dlg *d, int h, int w, const char *title, int role)
     draw_box(d->w, 0, 0, h, w, title, theme_attr(role));
 }
 
-static void dlg_show(void)
+/* Shows the dialog. The first dialog of a card's automatic read (app.c's card_event)
+ * drops the keys typed before it appeared: they were meant for the screen, and an Enter
+ * among them must not close a refusal the clerk has not seen. */
+static void dlg_show(struct app *a)
 {
     update_panels();
     doupdate();
+    if (a->card_reading) {
+        flushinp();
+        a->card_reading = false;
+    }
 }
 
 struct span {
@@ -163,7 +170,7 @@ static int text_dialog(struct app *a, const char *title, const char *text, int r
             put_span(d.w, 2 + i, 3, w - 6, &lines[top + i], theme_attr(role));
         draw_text(d.w, h - 2, 3, w - 6, shown, theme_attr(CLR_DIALOG_TITLE));
         curs_set(0);
-        dlg_show();
+        dlg_show(a);
         for (;;) {
             type = ui_read(a, &ch);
             if (type == UI_KEY_ABORT) {
@@ -332,7 +339,7 @@ bool dialog_form_keys(struct app *a, const char *title, struct field *f, int nf,
 
             draw_text(d.w, d.h - 2, 3, w - 6, hint, theme_attr(CLR_DIALOG_TITLE));
             form_draw(&fm, true);
-            dlg_show();
+            dlg_show(a);
             type = ui_read(a, &ch);
             if (type == UI_KEY_ABORT) {
                 result = 0;

@@ -88,6 +88,24 @@ tui_keys Enter
 tui_see "sold again" "Sold" 20
 is "two sales in all" "$(q "SELECT COUNT(*) FROM sales WHERE kind = 2 AND state = 1")" 2
 
+# --- a refusal of a card put in stays until a key pressed after it showed -------------------
+# (its purchase has not reached the meter). The card goes in while a dialog is open, and
+# Enter is pressed twice at once: the first closes the dialog, the card is read, and the
+# second, typed before the refusal showed, must not close it unseen.
+sim eject >/dev/null
+tui_see "the card taken out again" "No customer yet" 10
+tui_keys F1
+tui_see "a dialog is open again" "Enter: continue"
+sim insert c1 >/dev/null
+wait_for 5 eval '[[ "$(tui_status)" == *"card inserted"* ]]'
+tui_keys Enter Enter
+tui_see "the card is read and refused" "has not reached the" 10
+sleep 1
+like "the refusal is still shown: the Enter typed before it was dropped" "$(tui_screen)" \
+    "Not done"
+tui_keys Enter
+ok "Enter now closes it" wait_for 5 _tui_gone "Not done"
+
 # --- 通讯参数设置 names the reader in use; saved for the station, as it is --------------------
 tui_menu 1 1
 tui_see "the reader settings" "Card reader"
