@@ -263,6 +263,13 @@ static int sent_not_finished(const struct print_job_opts *o, int job_id, const c
                         o->queue, job_id, how);
 }
 
+/* The wait in whole seconds, rounded up: what the clerk is told and CUPS's
+ * job-cancel-after. */
+static int wait_secs(const struct print_job_opts *o)
+{
+    return (o->wait_ms + 999) / 1000;
+}
+
 /* The job did not finish in wait_ms and is canceled (by kwhpos, or by CUPS's
  * job-cancel-after of the same length); why: the printer's last words, in parentheses. */
 static int timed_out(const struct print_job_opts *o, int job_id, const char *why, struct kwh_err *e)
@@ -270,7 +277,7 @@ static int timed_out(const struct print_job_opts *o, int job_id, const char *why
     return kwh_err_setd(e, KWH_EIO, PRINT_FAIL_TIMEOUT,
                         "job %d on printer '%s' did not finish in %d s%s and was canceled: check "
                         "that the printer is on, online and has paper, then print again",
-                        job_id, o->queue, (o->wait_ms + 999) / 1000, why);
+                        job_id, o->queue, wait_secs(o), why);
 }
 
 /* Follows job_id, created at created_ms, until it completes (0), fails, or wait_ms pass;
@@ -281,7 +288,7 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
     long long deadline = created_ms + o->wait_ms;
     /* CUPS counts job-cancel-after in whole seconds of its clock from the job's start, so
        it may cancel the job up to a second before that many seconds have passed */
-    long long cups_may_cancel = created_ms + ((o->wait_ms + 999) / 1000 - 1) * 1000LL;
+    long long cups_may_cancel = created_ms + (wait_secs(o) - 1) * 1000LL;
     char msg[256] = "", why[300];
     struct queue_state qs = {0};
     bool sent = false;
@@ -341,7 +348,7 @@ static int follow_job(http_t *http, const struct print_job_opts *o, int job_id, 
         return 0;
     if (sent) {
         char how[64];
-        snprintf(how, sizeof how, kwh_tr("not finished in %d s"), (o->wait_ms + 999) / 1000);
+        snprintf(how, sizeof how, kwh_tr("not finished in %d s"), wait_secs(o));
         return sent_not_finished(o, job_id, how, e);
     }
     paren(why, sizeof why, msg[0] ? msg : qs.message);
@@ -422,7 +429,7 @@ int print_module_submit(const struct print_job_opts *o, const char *format, cons
     /* a job kwhpos follows is one CUPS cancels by itself when it runs longer than that
        (it starts counting when the job starts printing), even if kwhpos is gone */
     if (o->wait_ms > 0) {
-        snprintf(after, sizeof after, "%d", (o->wait_ms + 999) / 1000);
+        snprintf(after, sizeof after, "%d", wait_secs(o));
         noptions = cupsAddOption("job-cancel-after", after, noptions, &options);
     }
     created_ms = now_ms(); /* before CUPS starts its job-cancel-after clock */
